@@ -1,0 +1,51 @@
+/**
+ * Every error Cortado throws on purpose is a `CortadoError` with a stable `code`, so callers can branch
+ * on `err.code` instead of parsing messages. Whatever threw it, the cache and its data are left intact.
+ */
+export type CortadoErrorCode =
+  /** An option is missing, of the wrong type or out of range. */
+  | 'ERR_INVALID_OPTION'
+  /** A key is not a string, or is longer than `MAX_KEY_BYTES` once UTF-8 encoded. */
+  | 'ERR_INVALID_KEY'
+  /** A value the codec cannot encode (undefined, a function, a wrong type for a typed codec...). */
+  | 'ERR_INVALID_VALUE'
+  /** A TTL that is negative, NaN, infinite or not a number. */
+  | 'ERR_INVALID_TTL'
+  /** `maxBytes` above what the engine can map (4 GiB for WebAssembly) or too small to hold a shard. */
+  | 'ERR_CAPACITY'
+  /** Any call on a cache (or filter) after `close()`. */
+  | 'ERR_CLOSED'
+  /** A handle that is not a Cortado handle, comes from another module version or another process. */
+  | 'ERR_INVALID_HANDLE'
+  /** The arena's bytes are not in the expected layout (wrong magic, version or a failed checksum). */
+  | 'ERR_CORRUPT'
+  /** A codec failed to decode bytes that were stored by a different codec. */
+  | 'ERR_DECODE'
+  /** More threads attached to one cache than `maxThreads` allows. */
+  | 'ERR_TOO_MANY_THREADS'
+  /** A loader failed, timed out or was aborted (the original error is in `cause`). */
+  | 'ERR_LOADER'
+  | 'ERR_TIMEOUT'
+  | 'ERR_ABORTED'
+  /** The requested engine is not available (e.g. the native addon was not built). */
+  | 'ERR_ENGINE_UNAVAILABLE'
+  /** A file (dump, bloom bytes, native arena path) is truncated, corrupt or of another format. */
+  | 'ERR_BAD_FILE'
+  /** A back-pressure limit was reached (e.g. a full write-behind queue with `onFull: 'throw'`). */
+  | 'ERR_QUEUE_FULL'
+  /** A remote tier (Redis, memcached) failed and the caller asked for errors to be thrown. */
+  | 'ERR_REMOTE'
+
+export class CortadoError extends Error {
+  readonly code: CortadoErrorCode
+
+  constructor(code: CortadoErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'CortadoError'
+    this.code = code
+  }
+}
+
+export function isCortadoError(err: unknown, code?: CortadoErrorCode): err is CortadoError {
+  return err instanceof CortadoError && (code === undefined || err.code === code)
+}

@@ -1,0 +1,119 @@
+/**
+ * Public types of Cortado. This file is the contract the engines, the loading layer, the tiers,
+ * the metrics exporters and the benchmarks are written against.
+ */
+
+/** Built-in value codecs, selectable by name (and therefore re-creatable in any worker thread). */
+export type CodecName = 'auto' | 'string' | 'buffer' | 'json' | 'msgpack' | 'v8'
+
+/**
+ * A user codec. `encode` must return the bytes of one value; `decode` receives a fresh copy it may keep.
+ * Throwing from `encode` makes `set` throw `ERR_INVALID_VALUE` and leaves the cache untouched.
+ */
+export interface Codec<V> {
+  encode(value: V): Uint8Array
+  decode(bytes: Uint8Array): V
+}
+
+/** The replacement policy. `'adaptive'` is the default; `'clock'` is the simple baseline policy. */
+export type PolicyName = 'adaptive' | 'clock'
+
+/** Which engine holds the arena. */
+export type EngineName = 'wasm' | 'native' | 'auto'
+
+export interface CacheOptions<V = unknown> {
+  /**
+   * Size of the whole arena in bytes: index, policy metadata and entries together. The arena is
+   * allocated once and never grows, so this bounds the cache's resident memory.
+   */
+  maxBytes: number
+  /** Optional bound on the number of live entries (split evenly over the shards). */
+  maxEntries?: number
+  /** Default time-to-live in milliseconds for entries set without their own `ttl`. 0 = no expiry. */
+  ttl?: number
+  /** How values become bytes. Default `'auto'`. */
+  codec?: CodecName | Codec<V>
+  /** Number of shards (each has its own lock, index, queues and sketch). Default from capacity. */
+  shards?: number
+  /** Replacement policy. Default `'adaptive'`. */
+  policy?: PolicyName
+  /** Name used in metrics and in error messages. */
+  name?: string
+  /** Clock in milliseconds, for tests. Default `Date.now`. */
+  clock?: () => number
+  /** Seed of the key hash (and of the policy's random choices). Default: random per cache. */
+  seed?: number
+  /** Most threads that may attach to this cache at once (each needs a scratch area). Default 16. */
+  maxThreads?: number
+  /**
+   * Expected average entry size in bytes (key + value + 8-byte header), used to size the hash index
+   * when `maxEntries` is not given. Default 128.
+   */
+  expectedEntrySize?: number
+  /** Engine: `'wasm'` (default), `'native'` (mapped memory, needs the addon) or `'auto'`. */
+  engine?: EngineName
+  /** For the native engine: a file (e.g. in /dev/shm) that several processes map to share the cache. */
+  path?: string
+}
+
+export interface SetOptions {
+  /** Time-to-live in milliseconds for this entry; 0 = never expires. Default: the cache's `ttl`. */
+  ttl?: number
+}
+
+/** Counters since the cache was created (summed over every thread attached to it). */
+export interface CacheStats {
+  hits: number
+  misses: number
+  sets: number
+  deletes: number
+  evictions: number
+  expirations: number
+  /** Sets refused by the admission policy or because the value was larger than an entry may be. */
+  rejections: number
+  /** Live entries now. */
+  entries: number
+  /** Bytes of live entries (header + key + value). */
+  bytesUsed: number
+  /** Bytes available for entries (the arena minus index and metadata). */
+  bytesTotal: number
+  /** hits / (hits + misses), 0 when there were no lookups. */
+  hitRatio: number
+  /** Sets refused because the entry could never fit in a shard (part of `rejections`). */
+  oversized: number
+  /** Entries removed by `invalidate()`. */
+  invalidations: number
+  /** Times a shard lock held by a dead thread was taken over and the shard repaired. */
+  lockRecoveries: number
+  /** Loader calls that resolved with a value / that failed (getOrLoad, warm, refresh). */
+  loadSuccesses: number
+  loadFailures: number
+  /** Sum of loader durations in milliseconds (successful and failed). */
+  loadTimeMs: number
+  /** Stale values served by stale-while-revalidate or serve-stale-on-error. */
+  staleHits: number
+  /** Background refreshes started (soft TTL or early recomputation). */
+  refreshes: number
+}
+
+/**
+ * A structured-cloneable description of a cache, for `postMessage` or `workerData`.
+ * `Cache.attach(handle)` in any thread of the same process returns a `Cache` over the same arena.
+ */
+export interface CacheHandle {
+  readonly kind: 'cortado-cache'
+  readonly version: string
+  /** Opaque engine data (the shared WebAssembly.Memory for the wasm engine). */
+  readonly [key: string]: unknown
+}
+
+/** The subset of a cache's surface that tiers, loaders and exporters depend on. */
+export interface CacheLike<V> {
+  readonly name: string | undefined
+  get(key: string): V | undefined
+  set(key: string, value: V, options?: SetOptions): boolean
+  has(key: string): boolean
+  delete(key: string): boolean
+  getRemainingTTL(key: string): number
+  stats(): CacheStats
+}
