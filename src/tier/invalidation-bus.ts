@@ -1,0 +1,301 @@
+/**
+ * Invalidation broadcast over Redis Pub/Sub: when one instance writes or deletes a key, every other
+ * instance drops its local (L1) copy.
+ *
+ * - Keys are batched: every key published in the same turn of the event loop (or within `batchDelay`)
+ *   leaves in one message, so a burst of writes costs one PUBLISH rather than one per key.
+ * - Every message carries the sender's instance id; an instance ignores its own messages (it has
+ *   already updated its L1 itself).
+ * - Pub/Sub is fire-and-forget: messages published while a subscriber is disconnected are lost to it.
+ *   **Choice for that gap:** after the subscriber reconnects and has re-subscribed, the bus reports
+ *   `invalidateAll('gap')` and a `TieredCache` clears its L1. While disconnected, L1 keeps serving
+ *   (availability first; how stale it can get is bounded by the outage and by the L1's TTL). Clearing
+ *   instead of tracking entry ages keeps the L1 hit path free of any per-entry bookkeeping, and a
+ *   gap is rare; the price is a burst of L2 reads after it.
+ * - Publishing failures keep the keys (up to `maxPending`; past that, one "everything" message replaces
+ *   them) and retry when the publishing connection is back, so peers are not left stale by a blip.
+ *
+ * Message format (JSON, so it can be read with `redis-cli SUBSCRIBE`):
+ * `{"v":1,"from":"<instance id>","keys":["a","b"]}` or `{"v":1,"from":"<id>","all":true}`.
+ */
+import { randomUUID } from 'node:crypto'
+import { CortadoError } from '../errors.js'
+import type { Cluster, Redis } from 'ioredis'
+import type { RedisClient } from './redis-store.js'
+
+export interface InvalidationBusOptions {
+  /**
+   * The client that publishes. The bus subscribes on a second connection made with its
+   * `duplicate()`, and closes only that one. A client that refuses commands while disconnected
+   * (`enableOfflineQueue: false`, as `RedisStore.connect` makes them) lets failed publishes be
+   * retried on reconnect instead of piling up in ioredis's queue.
+   */
+  client: RedisClient
+  /** Pub/Sub channel; instances sharing a cache must share it. Default `'cortado:invalidate'`. */
+  channel?: string
+  /** This instance's id in messages. Default: a random UUID. */
+  instanceId?: string
+  /**
+   * Milliseconds to gather keys before publishing them in one message. Default 0: keys published in
+   * the same turn of the event loop go together, and leave at the next turn.
+   */
+  batchDelay?: number
+  /** Most keys in one message; a larger batch is split. Default 1000. */
+  maxBatch?: number
+  /**
+   * Most keys kept for retry while publishing fails. Past it they are replaced by one message that
+   * tells peers to drop everything (a cleared L1 is slow, a stale one is wrong). Default 10000.
+   */
+  maxPending?: number
+  /** Milliseconds before retrying a failed publish (also retried when the client reconnects). Default 1000. */
+  retryDelay?: number
+  /** Receives publish failures, malformed messages and subscriber connection errors. */
+  onError?: (error: Error) => void
+}
+
+/** What a subscriber of the bus is told. */
+export interface InvalidationListener {
+  /** Another instance changed these keys. */
+  invalidate(keys: readonly string[]): void
+  /**
+   * Anything may be stale: another instance cleared everything (`'peer'`), or messages may have been
+   * missed while the subscription was down (`'gap'`).
+   */
+  invalidateAll(reason: 'peer' | 'gap'): void
+}
+
+export interface InvalidationBusStats {
+  /** Keys handed to `publish` (before batching). */
+  keysPublished: number
+  /** PUBLISH commands that succeeded. */
+  messagesSent: number
+  /** PUBLISH commands that failed (their keys are retried). */
+  publishErrors: number
+  /** Keys received from other instances. */
+  keysReceived: number
+  /** Messages from this instance, ignored. */
+  ownMessagesIgnored: number
+  /** Re-subscriptions after a lost connection (each one reported as `invalidateAll('gap')`). */
+  gaps: number
+}
+
+interface Message {
+  v: 1
+  from: string
+  keys?: string[]
+  all?: true
+}
+
+export class InvalidationBus {
+  readonly instanceId: string
+  readonly channel: string
+  private readonly client: RedisClient
+  private readonly subscriber: RedisClient
+  private readonly batchDelay: number
+  private readonly maxBatch: number
+  private readonly maxPending: number
+  private readonly retryDelay: number
+  private readonly onError: (error: Error) => void
+  private readonly listeners = new Set<InvalidationListener>()
+  private readonly counters: InvalidationBusStats = {
+    keysPublished: 0,
+    messagesSent: 0,
+    publishErrors: 0,
+    keysReceived: 0,
+    ownMessagesIgnored: 0,
+    gaps: 0,
+  }
+  private pending = new Set<string>()
+  private pendingAll = false
+  private flushTimer: NodeJS.Timeout | NodeJS.Immediate | undefined
+  private retryTimer: NodeJS.Timeout | undefined
+  private inFlight = new Set<Promise<void>>()
+  private subscribedOnce = false
+  private closed = false
+  private readonly readyPromise: Promise<void>
+  private resolveReady!: () => void
+
+  constructor(options: InvalidationBusOptions) {
+    this.client = options.client
+    this.channel = options.channel ?? 'cortado:invalidate'
+    this.instanceId = options.instanceId ?? randomUUID()
+    this.batchDelay = nonNegative('batchDelay', options.batchDelay ?? 0)
+    this.maxBatch = Math.max(1, Math.floor(nonNegative('maxBatch', options.maxBatch ?? 1000)))
+    this.maxPending = nonNegative('maxPending', options.maxPending ?? 10_000)
+    this.retryDelay = nonNegative('retryDelay', options.retryDelay ?? 1000)
+    this.onError = options.onError ?? (() => {})
+    this.readyPromise = new Promise((resolve) => (this.resolveReady = resolve))
+
+    // Re-subscribing is done here rather than by ioredis (autoResubscribe) so the bus knows the
+    // moment the subscription is live again, which is when a gap can be declared over.
+    const client = this.client
+    this.subscriber = client.isCluster
+      ? (client as Cluster).duplicate(undefined, { lazyConnect: true, redisOptions: { autoResubscribe: false } })
+      : (client as Redis).duplicate({ lazyConnect: true, autoResubscribe: false })
+    this.subscriber.on('error', this.onError)
+    this.subscriber.on('ready', this.onSubscriberReady)
+    this.subscriber.on('message', this.onMessage)
+    this.client.on('ready', this.onPublisherReady)
+    this.subscriber.connect().catch(this.onError)
+  }
+
+  /** Resolves once the subscription is live for the first time. */
+  ready(): Promise<void> {
+    return this.readyPromise
+  }
+
+  /** True while subscribed: messages from peers are being received. */
+  get subscribed(): boolean {
+    return this.subscribedOnce && this.subscriber.status === 'ready'
+  }
+
+  /** Registers a listener; returns the function that removes it. */
+  subscribe(listener: InvalidationListener): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  /** Tells the other instances to drop `key` (batched with the other keys of this turn). */
+  publish(key: string): void {
+    this.checkOpen()
+    this.counters.keysPublished++
+    if (!this.pendingAll) this.pending.add(key)
+    this.schedule()
+  }
+
+  /** Tells the other instances to drop everything. */
+  publishAll(): void {
+    this.checkOpen()
+    this.pendingAll = true
+    this.pending.clear()
+    this.schedule()
+  }
+
+  /** Publishes whatever is pending now and resolves when those messages are sent (or have failed). */
+  async flush(): Promise<void> {
+    this.cancelFlushTimer()
+    const messages: Message[] = []
+    if (this.pendingAll) messages.push({ v: 1, from: this.instanceId, all: true })
+    else {
+      const keys = [...this.pending]
+      for (let i = 0; i < keys.length; i += this.maxBatch) {
+        messages.push({ v: 1, from: this.instanceId, keys: keys.slice(i, i + this.maxBatch) })
+      }
+    }
+    this.pending = new Set()
+    this.pendingAll = false
+    const sends = messages.map((message) => this.send(message))
+    await Promise.all([...this.inFlight, ...sends])
+  }
+
+  stats(): InvalidationBusStats {
+    return { ...this.counters }
+  }
+
+  /** Sends what is pending, then closes the subscriber connection (not the publishing client). */
+  async close(): Promise<void> {
+    if (this.closed) return
+    await this.flush()
+    this.closed = true
+    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer)
+    this.client.off('ready', this.onPublisherReady)
+    this.listeners.clear()
+    this.subscriber.disconnect()
+  }
+
+  private send(message: Message): Promise<void> {
+    const sent = this.client.publish(this.channel, JSON.stringify(message)).then(
+      () => {
+        this.counters.messagesSent++
+      },
+      (err: unknown) => {
+        this.counters.publishErrors++
+        this.onError(err instanceof Error ? err : new Error(String(err)))
+        this.requeue(message)
+      },
+    )
+    const tracked = sent.finally(() => this.inFlight.delete(tracked))
+    this.inFlight.add(tracked)
+    return tracked
+  }
+
+  private requeue(message: Message): void {
+    if (message.all) this.pendingAll = true
+    else if (!this.pendingAll) for (const key of message.keys ?? []) this.pending.add(key)
+    if (this.pending.size > this.maxPending) {
+      this.pendingAll = true
+      this.pending.clear()
+    }
+    if (this.retryTimer === undefined && !this.closed) {
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = undefined
+        void this.flush()
+      }, this.retryDelay)
+      this.retryTimer.unref()
+    }
+  }
+
+  private schedule(): void {
+    if (this.flushTimer !== undefined) return
+    const run = () => {
+      this.flushTimer = undefined
+      void this.flush()
+    }
+    this.flushTimer = this.batchDelay > 0 ? setTimeout(run, this.batchDelay) : setImmediate(run)
+  }
+
+  private cancelFlushTimer(): void {
+    if (this.flushTimer === undefined) return
+    clearTimeout(this.flushTimer as NodeJS.Timeout)
+    clearImmediate(this.flushTimer as NodeJS.Immediate)
+    this.flushTimer = undefined
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new CortadoError('ERR_CLOSED', 'the invalidation bus is closed')
+  }
+
+  private readonly onPublisherReady = (): void => {
+    if (this.pendingAll || this.pending.size > 0) void this.flush()
+  }
+
+  private readonly onSubscriberReady = (): void => {
+    this.subscriber.subscribe(this.channel).then(() => {
+      if (this.closed) return
+      if (this.subscribedOnce) {
+        this.counters.gaps++
+        for (const listener of this.listeners) listener.invalidateAll('gap')
+      }
+      this.subscribedOnce = true
+      this.resolveReady()
+    }, this.onError)
+  }
+
+  private readonly onMessage = (channel: string, text: string): void => {
+    if (channel !== this.channel || this.closed) return
+    let message: Message
+    try {
+      message = JSON.parse(text) as Message
+    } catch (err) {
+      this.onError(new CortadoError('ERR_DECODE', `malformed invalidation message on ${channel}`, { cause: err }))
+      return
+    }
+    if (message.from === this.instanceId) {
+      this.counters.ownMessagesIgnored++
+      return
+    }
+    if (message.all === true) {
+      for (const listener of this.listeners) listener.invalidateAll('peer')
+    } else if (Array.isArray(message.keys)) {
+      this.counters.keysReceived += message.keys.length
+      for (const listener of this.listeners) listener.invalidate(message.keys)
+    }
+  }
+}
+
+function nonNegative(name: string, value: number): number {
+  if (typeof value !== 'number' || !(value >= 0)) {
+    throw new CortadoError('ERR_INVALID_OPTION', `${name} must be a number >= 0, got ${String(value)}`)
+  }
+  return value
+}

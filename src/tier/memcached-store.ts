@@ -1,0 +1,248 @@
+/**
+ * A `RemoteStore` on one memcached server through memjs (binary protocol).
+ *
+ * One store = one server: spreading keys over several memcached nodes is `ShardedStore`'s job (with a
+ * `HashRing`), so that Redis and memcached nodes are sharded the same way and batches can be split
+ * per node. memjs has no multi-get, so batches are written here as the protocol intends: a run of
+ * quiet requests (GETKQ / SETQ, which the server answers only on a hit or an error) closed by a NOOP,
+ * all in one write; the NOOP's answer says the batch is complete. memjs delivers every answer of the
+ * run to one callback marked `quiet` (its own mechanism for multi-answer commands such as STATS).
+ *
+ * memjs is an optional peer dependency: this module only imports its types and loads the package
+ * when `MemcachedStore.connect` creates a client.
+ */
+import type { Client, Response, Server } from 'memjs'
+import { CortadoError } from '../errors.js'
+import { unwrap, wrap } from './envelope.js'
+import {
+  checkTtl,
+  remoteError,
+  type RemoteEntry,
+  type RemoteSetEntry,
+  type RemoteStore,
+} from './remote-store.js'
+
+type MemjsClient = Client<Buffer, Buffer | null>
+
+export interface MemcachedStoreOptions {
+  /** A memjs client for exactly one server. The store never closes a client it was handed. */
+  client: MemjsClient
+  /** Name in error messages and metrics. Default `'memcached'`. */
+  name?: string
+  /**
+   * After a failed request, how long (ms) `available` stays false so callers skip this server
+   * instead of paying a connection attempt per request. Default 1000.
+   */
+  retryDelay?: number
+  /** Clock in milliseconds, for tests. Default `Date.now`. */
+  clock?: () => number
+}
+
+export interface MemcachedConnectOptions extends Omit<MemcachedStoreOptions, 'client'> {
+  /** Seconds to wait for an answer before the request fails. Default 0.5 (memjs's default). */
+  timeout?: number
+}
+
+// Binary protocol opcodes and limits (memcached's protocol_binary.h).
+const OP_NOOP = 0x0a
+const OP_GETKQ = 0x0d
+const OP_SETQ = 0x11
+const STATUS_OK = 0
+const MAX_KEY_BYTES = 250
+/** Above this many seconds memcached reads an expiration as a Unix time, not a duration. */
+const MAX_RELATIVE_EXPIRY_S = 60 * 60 * 24 * 30
+
+export class MemcachedStore implements RemoteStore {
+  readonly name: string
+  readonly client: MemjsClient
+  private readonly server: Server
+  private readonly retryDelay: number
+  private readonly clock: () => number
+  private owned = false
+  private downUntil = 0
+
+  constructor(options: MemcachedStoreOptions) {
+    const servers = options.client.servers
+    if (servers.length !== 1) {
+      throw new CortadoError(
+        'ERR_INVALID_OPTION',
+        `MemcachedStore needs a client for exactly one server (got ${servers.length}); shard with ShardedStore`,
+      )
+    }
+    this.client = options.client
+    this.server = servers[0]!
+    this.name = options.name ?? 'memcached'
+    this.retryDelay = options.retryDelay ?? 1000
+    this.clock = options.clock ?? Date.now
+  }
+
+  /** Creates (and owns: `close()` ends it) a client for `server` (`host:port`). */
+  static async connect(server: string, options: MemcachedConnectOptions = {}): Promise<MemcachedStore> {
+    const memjs = await import('memjs')
+    const client = memjs.Client.create(server, {
+      // memjs retries with a delay by default; a cache tier would rather fail fast and fall through.
+      retries: 1,
+      timeout: options.timeout ?? 0.5,
+      keepAlive: true,
+      // Failures reach the caller as rejected promises; memjs's own console logging would duplicate them.
+      logger: { log: () => {} },
+    }) as MemjsClient
+    const store = new MemcachedStore({ ...options, client })
+    store.owned = true
+    return store
+  }
+
+  get available(): boolean {
+    return this.downUntil === 0 || this.clock() >= this.downUntil
+  }
+
+  async get(key: string): Promise<RemoteEntry | undefined> {
+    checkKey(key)
+    let value: Buffer | null
+    try {
+      value = (await this.client.get(key)).value
+    } catch (err) {
+      throw this.failed('get', err)
+    }
+    this.downUntil = 0
+    return value === null ? undefined : unwrap(value, this.clock())
+  }
+
+  async getMany(keys: readonly string[]): Promise<(RemoteEntry | undefined)[]> {
+    if (keys.length === 0) return []
+    const parts: Buffer[] = []
+    const opaque = this.nextOpaque()
+    for (const key of keys) {
+      checkKey(key)
+      parts.push(request(OP_GETKQ, key, '', '', opaque))
+    }
+    const found = new Map<string, Buffer>()
+    await this.quietBatch('get (batch)', parts, opaque, (response) => {
+      found.set(response.key.toString(), response.val)
+    })
+    const now = this.clock()
+    return keys.map((key) => {
+      const bytes = found.get(key)
+      return bytes === undefined ? undefined : unwrap(bytes, now)
+    })
+  }
+
+  async set(key: string, value: Uint8Array, ttl?: number): Promise<void> {
+    checkKey(key)
+    const ms = checkTtl(ttl)
+    const now = this.clock()
+    try {
+      await this.client.set(key, wrap(value, ms, now), { expires: expiry(ms, now) })
+    } catch (err) {
+      throw this.failed('set', err)
+    }
+    this.downUntil = 0
+  }
+
+  async setMany(entries: readonly RemoteSetEntry[]): Promise<void> {
+    if (entries.length === 0) return
+    const now = this.clock()
+    const opaque = this.nextOpaque()
+    const parts: Buffer[] = []
+    for (const e of entries) {
+      checkKey(e.key)
+      const ms = checkTtl(e.ttl)
+      const extras = Buffer.alloc(8) // 4 bytes of flags (unused) + 4 bytes of expiration
+      extras.writeUInt32BE(expiry(ms, now), 4)
+      parts.push(request(OP_SETQ, e.key, extras, wrap(e.value, ms, now), opaque))
+    }
+    // A quiet SET answers only when it fails, so any answer before the NOOP's is an error.
+    let rejected: string | undefined
+    await this.quietBatch('set (batch)', parts, opaque, (response) => {
+      rejected ??= `${response.key.toString()}: status ${response.header.status} ${response.val.toString()}`
+    })
+    if (rejected !== undefined) throw this.failed('set (batch)', new Error(rejected))
+  }
+
+  async delete(key: string): Promise<boolean> {
+    checkKey(key)
+    try {
+      const existed = await this.client.delete(key)
+      this.downUntil = 0
+      return existed
+    } catch (err) {
+      throw this.failed('delete', err)
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.owned) this.client.close()
+  }
+
+  private nextOpaque(): number {
+    this.client.incrSeq()
+    return this.client.seq
+  }
+
+  /**
+   * Writes `parts` and a closing NOOP as one request sharing `opaque`; `onAnswer` sees every answer
+   * the server sends before the NOOP's (quiet commands answer only on a hit or an error).
+   */
+  private quietBatch(op: string, parts: Buffer[], opaque: number, onAnswer: (r: Response) => void): Promise<void> {
+    parts.push(request(OP_NOOP, '', '', '', opaque))
+    return new Promise<void>((resolve, reject) => {
+      let failure: string | undefined
+      const handler = (response: Response) => {
+        if (response.header.opcode === OP_NOOP) {
+          if (failure === undefined) {
+            this.downUntil = 0
+            resolve()
+          } else reject(this.failed(op, new Error(failure)))
+        } else if (response.header.status === STATUS_OK || response.header.opcode === OP_SETQ) {
+          onAnswer(response)
+        } else {
+          failure ??= `status ${response.header.status}: ${response.val.toString()}`
+        }
+      }
+      // memjs keeps a callback marked quiet registered until an answer with an empty body (the NOOP's).
+      ;(handler as { quiet?: boolean }).quiet = true
+      this.server.onResponse(opaque, handler)
+      this.server.onError(opaque, (err) => reject(this.failed(op, err)))
+      this.server.write(Buffer.concat(parts))
+    })
+  }
+
+  private failed(op: string, err: unknown): CortadoError {
+    this.downUntil = this.clock() + this.retryDelay
+    return remoteError(this.name, op, err)
+  }
+}
+
+/**
+ * One binary-protocol request: the 24-byte header (magic, opcode, key length, extras length, data
+ * type, vbucket, body length, opaque, CAS), then extras, key and value.
+ */
+function request(opcode: number, key: string, extras: Buffer | '', value: Buffer | '', opaque: number): Buffer {
+  const keyBytes = Buffer.byteLength(key)
+  const body = extras.length + keyBytes + value.length
+  const out = Buffer.alloc(24 + body)
+  out[0] = 0x80
+  out[1] = opcode
+  out.writeUInt16BE(keyBytes, 2)
+  out[4] = extras.length
+  out.writeUInt32BE(body, 8)
+  out.writeUInt32BE(opaque >>> 0, 12)
+  let at = 24
+  if (extras !== '') at += extras.copy(out, at)
+  at += out.write(key, at)
+  if (value !== '') value.copy(out, at)
+  return out
+}
+
+function checkKey(key: string): void {
+  if (typeof key !== 'string' || Buffer.byteLength(key) > MAX_KEY_BYTES) {
+    throw new CortadoError('ERR_INVALID_KEY', `memcached keys are strings of at most ${MAX_KEY_BYTES} bytes`)
+  }
+}
+
+/** memcached's expiration field: seconds (rounded up), or a Unix time beyond 30 days; 0 = never. */
+function expiry(ms: number, now: number): number {
+  if (ms === 0) return 0
+  const seconds = Math.ceil(ms / 1000)
+  return seconds <= MAX_RELATIVE_EXPIRY_S ? seconds : Math.ceil((now + ms) / 1000)
+}

@@ -1,0 +1,156 @@
+/**
+ * Real `redis-server` and `memcached` processes for the tier tests, each on a free loopback port.
+ *
+ * The tests never mock these servers: the behaviour under test (pipelining, expiry, Pub/Sub, reconnects
+ * after a kill) only means something against the real engine. When a binary is missing the tests skip,
+ * and say so loudly, because a silent skip on a developer machine would read as a pass; `.ci/run`
+ * installs both with apt so CI always runs them.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { createServer, connect } from 'node:net'
+import { userInfo } from 'node:os'
+
+export type ServerKind = 'redis' | 'memcached'
+
+const BINARY: Record<ServerKind, string> = { redis: 'redis-server', memcached: 'memcached' }
+
+const warned = new Set<ServerKind>()
+
+/**
+ * True when the server binary is on PATH. When it is not, prints a banner once per test file so the
+ * skip cannot go unnoticed.
+ */
+export function hasServer(kind: ServerKind): boolean {
+  const bin = BINARY[kind]
+  const found = spawnSync('sh', ['-c', `command -v ${bin}`], { encoding: 'utf8' }).status === 0
+  if (!found && !warned.has(kind)) {
+    warned.add(kind)
+    const line = '!'.repeat(78)
+    console.warn(
+      `\n${line}\n!!! SKIPPING ${kind.toUpperCase()} TESTS: \`${bin}\` is not installed.\n` +
+        `!!! Install it with: apt-get install -y redis-server memcached\n${line}\n`,
+    )
+  }
+  return found
+}
+
+/** A free TCP port on 127.0.0.1, found by letting the kernel pick one and releasing it at once. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer()
+    srv.unref()
+    srv.once('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address()
+      const port = typeof addr === 'object' && addr !== null ? addr.port : 0
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = connect({ port, host: '127.0.0.1' })
+    sock.once('connect', () => {
+      sock.destroy()
+      resolve(true)
+    })
+    sock.once('error', () => resolve(false))
+  })
+}
+
+/** memcached refuses to run as root unless told which user to stay (CI runs as root). */
+function asRoot(): string[] {
+  return process.getuid?.() === 0 ? ['-u', userInfo().username] : []
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
+
+/** A server process the test owns: it can be killed and started again on the same port. */
+export class TestServer {
+  readonly kind: ServerKind
+  readonly port: number
+  private child: ChildProcess | undefined
+
+  private constructor(kind: ServerKind, port: number) {
+    this.kind = kind
+    this.port = port
+  }
+
+  /** Starts a server on a free port; retries with another port if the one picked was taken meanwhile. */
+  static async start(kind: ServerKind): Promise<TestServer> {
+    let lastError: unknown
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const server = new TestServer(kind, await freePort())
+      try {
+        await server.launch()
+        return server
+      } catch (err) {
+        lastError = err
+        await server.kill()
+      }
+    }
+    throw new Error(`could not start ${kind}`, { cause: lastError })
+  }
+
+  /** `host:port`, the form both clients accept. */
+  get address(): string {
+    return `127.0.0.1:${this.port}`
+  }
+
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null
+  }
+
+  private args(): string[] {
+    const port = String(this.port)
+    // No persistence: a restarted server must come back empty, like a cache node that lost its memory.
+    return this.kind === 'redis'
+      ? ['--port', port, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning']
+      : ['-p', port, '-l', '127.0.0.1', '-U', '0', '-m', '64', ...asRoot()]
+  }
+
+  private async launch(): Promise<void> {
+    const child = spawn(BINARY[this.kind], this.args(), { stdio: ['ignore', 'ignore', 'pipe'] })
+    this.child = child
+    live.add(this)
+    let stderr = ''
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString()
+    })
+    for (let i = 0; i < 200; i++) {
+      if (!this.running) throw new Error(`${this.kind} exited at start: ${stderr.trim()}`)
+      if (await canConnect(this.port)) return
+      await sleep(25)
+    }
+    throw new Error(`${this.kind} did not accept connections on ${this.port}: ${stderr.trim()}`)
+  }
+
+  /** Kills the process (SIGKILL by default: a crash, not a clean shutdown) and waits for it to exit. */
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const child = this.child
+    this.child = undefined
+    live.delete(this)
+    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+    child.kill(signal)
+    await exited
+  }
+
+  /** Starts the server again on the same port, empty. */
+  async restart(): Promise<void> {
+    await this.kill()
+    await this.launch()
+  }
+
+  /** Stops the server; the name the tests use in `afterAll`. */
+  async stop(): Promise<void> {
+    await this.kill('SIGTERM')
+  }
+}
+
+// A test file that crashes must not leave servers behind on the shared machine.
+const live = new Set<TestServer>()
+process.once('exit', () => {
+  for (const server of live) void server.kill()
+})
