@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { TestServer, hasServer } from '../helpers/servers.js'
+import { commandsDuring } from './redis-monitor.js'
+import { instance, until, type Instance } from './setup.js'
+
+describe.skipIf(!hasServer('redis'))('invalidation between two instances on one real redis-server', () => {
+  let server: TestServer
+  let a: Instance<string>
+  let b: Instance<string>
+
+  beforeAll(async () => {
+    server = await TestServer.start('redis')
+    a = await instance<string>(server.port)
+    b = await instance<string>(server.port)
+  })
+
+  afterAll(async () => {
+    await a?.close()
+    await b?.close()
+    await server?.stop()
+  })
+
+  it("a write on one instance drops the other's L1 copy within 100 ms", async () => {
+    await a.tier.set('price', 'v1')
+    expect(await b.tier.get('price')).toBe('v1')
+    expect(b.tier.l1.has('price')).toBe(true)
+
+    const started = performance.now()
+    await a.tier.set('price', 'v2')
+    await until(() => !b.tier.l1.has('price'), 1000)
+    const elapsed = performance.now() - started
+    expect(elapsed).toBeLessThan(100)
+    expect(await b.tier.get('price')).toBe('v2')
+    // The writer ignores its own message and keeps its fresh value.
+    expect(a.tier.getLocal('price')).toBe('v2')
+    expect(a.bus.stats().ownMessagesIgnored).toBeGreaterThan(0)
+    expect(b.tier.stats().invalidationsReceived).toBeGreaterThan(0)
+  })
+
+  it('propagates delete and invalidate; invalidateAll clears the peers', async () => {
+    await a.tier.setMany([
+      { key: 'x', value: 'X' },
+      { key: 'y', value: 'Y' },
+      { key: 'z', value: 'Z' },
+    ])
+    await a.bus.flush()
+    expect(await b.tier.getMany(['x', 'y', 'z'])).toEqual(['X', 'Y', 'Z'])
+
+    expect(await a.tier.delete('x')).toBe(true)
+    await until(() => !b.tier.l1.has('x'))
+    expect(await b.tier.get('x')).toBeUndefined()
+
+    a.tier.invalidate('y')
+    await until(() => !b.tier.l1.has('y'))
+    expect(await b.tier.get('y')).toBe('Y') // L2 kept it: invalidate only drops the local copies
+
+    const clears = b.tier.stats().l1Clears
+    a.tier.invalidateAll()
+    await until(() => b.tier.stats().l1Clears > clears)
+    expect(b.tier.l1.has('z')).toBe(false)
+  })
+
+  it('sends the keys written in one turn of the event loop as one message', async () => {
+    const keys = Array.from({ length: 50 }, (_, i) => `burst:${i}`)
+    const commands = await commandsDuring(server.port, async () => {
+      await Promise.all(keys.map((key) => a.tier.set(key, key)))
+      await a.bus.flush()
+    })
+    const publishes = commands.filter((c) => c[0] === 'publish')
+    expect(publishes).toHaveLength(1)
+    expect(JSON.parse(publishes[0]![2]!).keys.sort()).toEqual([...keys].sort())
+  })
+
+  it('clears L1 after a subscription gap, then receives invalidations again', async () => {
+    await a.tier.set('kept', 'old')
+    expect(await b.tier.get('kept')).toBe('old')
+    const gaps = b.bus.stats().gaps
+    await server.kill()
+    await server.restart()
+    await until(() => b.bus.stats().gaps > gaps && b.bus.subscribed && a.bus.subscribed && a.store.available, 10_000)
+    expect(b.tier.l1.has('kept')).toBe(false)
+
+    await b.tier.set('after', 'one')
+    expect(a.tier.getLocal('after')).toBeUndefined()
+    expect(await a.tier.get('after')).toBe('one')
+    await b.tier.set('after', 'two')
+    await until(() => !a.tier.l1.has('after'), 1000)
+    expect(await a.tier.get('after')).toBe('two')
+  })
+})
