@@ -1,0 +1,72 @@
+// The arena's geometry, read from its header once per instance. Every thread instantiates this module
+// over the same memory and module globals are per instance (BRIEF, fact 4): the globals here are only
+// read-only copies of header fields plus this thread's own slot, never shared mutable state.
+import * as L from './layout.generated'
+
+export let shardCount: u32 = 0
+export let shardBytes: u32 = 0
+export let shardsOffset: u32 = 0
+export let segBytes: u32 = 0
+export let segCount: u32 = 0
+export let indexBuckets: u32 = 0
+export let sketchBlocks: u32 = 0
+export let ghostSlots: u32 = 0
+export let maxEntriesPerShard: u32 = 0
+export let shardsWithExtraEntry: u32 = 0
+export let sketchOffset: u32 = 0
+export let ghostOffset: u32 = 0
+export let indexOffset: u32 = 0
+export let segHeadersOffset: u32 = 0
+export let dataOffset: u32 = 0
+export let policyId: u32 = 0
+export let seed: u64 = 0
+export let maxThreads: u32 = 0
+export let threadsOffset: u32 = 0
+export let scratchOffset: u32 = 0
+export let scratchBytes: u32 = 0
+
+/** This thread's slot (1-based owner id for lock words; 0 = not attached). */
+export let threadId: u32 = 0
+export let threadBase: u32 = 0
+/** This thread's scratch area: RESULT struct first, then keys and values. */
+export let scratchBase: u32 = 0
+
+export function loadGeometry(): void {
+  shardCount = load<u32>(L.ARENA_SHARD_COUNT)
+  shardBytes = <u32>load<u64>(L.ARENA_SHARD_BYTES)
+  shardsOffset = <u32>load<u64>(L.ARENA_SHARDS_OFFSET)
+  segBytes = load<u32>(L.ARENA_SEG_BYTES)
+  segCount = load<u32>(L.ARENA_SEG_COUNT)
+  indexBuckets = load<u32>(L.ARENA_INDEX_BUCKETS)
+  sketchBlocks = load<u32>(L.ARENA_SKETCH_BLOCKS)
+  ghostSlots = load<u32>(L.ARENA_GHOST_SLOTS)
+  maxEntriesPerShard = load<u32>(L.ARENA_MAX_ENTRIES_PER_SHARD)
+  shardsWithExtraEntry = load<u32>(L.ARENA_SHARDS_WITH_EXTRA_ENTRY)
+  sketchOffset = load<u32>(L.ARENA_SHARD_SKETCH_OFFSET)
+  ghostOffset = load<u32>(L.ARENA_SHARD_GHOST_OFFSET)
+  indexOffset = load<u32>(L.ARENA_SHARD_INDEX_OFFSET)
+  segHeadersOffset = load<u32>(L.ARENA_SHARD_SEG_HEADERS_OFFSET)
+  dataOffset = load<u32>(L.ARENA_SHARD_DATA_OFFSET)
+  policyId = load<u32>(L.ARENA_POLICY)
+  seed = (<u64>load<u32>(L.ARENA_SEED_HI) << 32) | <u64>load<u32>(L.ARENA_SEED_LO)
+  maxThreads = load<u32>(L.ARENA_MAX_THREADS)
+  threadsOffset = <u32>load<u64>(L.ARENA_THREADS_OFFSET)
+  scratchOffset = <u32>load<u64>(L.ARENA_SCRATCH_OFFSET)
+  scratchBytes = load<u32>(L.ARENA_SCRATCH_BYTES)
+}
+
+export function setThread(slot: u32): void {
+  threadId = slot + 1
+  threadBase = threadsOffset + slot * L.THREAD_SIZE
+  scratchBase = scratchOffset + slot * scratchBytes
+}
+
+// @ts-ignore: decorator
+@inline export function shardBase(shard: u32): u32 {
+  return shardsOffset + shard * shardBytes
+}
+
+/** The count bound of one shard: maxEntries split evenly, the remainder going to the first shards. */
+export function shardMaxEntries(shard: u32): u32 {
+  return maxEntriesPerShard + (shard < shardsWithExtraEntry ? 1 : 0)
+}

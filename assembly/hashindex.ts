@@ -1,0 +1,110 @@
+// The per-shard hash index: buckets of 8 slots (one 64-byte cache line), two candidate buckets per key
+// ("two-choice"), so a lookup reads at most 16 slots and never follows a probe chain. A slot is
+// [meta u32 = tag | 2-bit frequency][entry offset u32]; offset 0 means empty.
+//
+// Writers change slots only under the shard lock. Lock-free readers may see a slot mid-change; they
+// validate the shard's sequence number afterwards, and bump the frequency bits only with a CAS so a
+// reader can never overwrite what a writer stored.
+import * as L from './layout.generated'
+import { indexBuckets, indexOffset } from './arena'
+import { rehash, fastRange } from './hash'
+import { keyEquals, inBounds } from './entry'
+
+const TAG_MASK: u32 = ~L.SLOT_FREQ_MASK
+
+/** Where the last located key may live (per-instance scratch: each thread has its own instance). */
+export let tag: u32 = 0
+export let bucket1: u32 = 0
+export let bucket2: u32 = 0
+
+export function locate(h: u64): void {
+  bucket1 = fastRange(<u32>h, indexBuckets)
+  const x = rehash(h)
+  let b2 = fastRange(<u32>(x >> 32), indexBuckets)
+  if (b2 == bucket1) b2 = bucket1 + 1 == indexBuckets ? 0 : bucket1 + 1
+  bucket2 = b2
+  // Never zero (bit 2 set), so an empty slot can't match.
+  tag = (<u32>x & TAG_MASK) | 4
+}
+
+// @ts-ignore: decorator
+@inline export function bucketAddr(sb: u32, b: u32): u32 {
+  return sb + indexOffset + b * L.BUCKET_BYTES
+}
+
+function findIn(sb: u32, bucket: u32, key: u32, keyLen: u32): u32 {
+  const base = bucketAddr(sb, bucket)
+  for (let i: u32 = 0; i < L.BUCKET_SLOTS; i++) {
+    const slot = base + i * L.SLOT_BYTES
+    if ((load<u32>(slot) & TAG_MASK) == tag) {
+      const off = load<u32>(slot, 4)
+      if (inBounds(off) && keyEquals(sb, off, key, keyLen)) return slot
+    }
+  }
+  return 0
+}
+
+/** The slot holding `key` (call locate() first), or 0. */
+export function findSlot(sb: u32, key: u32, keyLen: u32): u32 {
+  const s = findIn(sb, bucket1, key, keyLen)
+  return s != 0 ? s : findIn(sb, bucket2, key, keyLen)
+}
+
+function emptyIn(sb: u32, bucket: u32): u32 {
+  const base = bucketAddr(sb, bucket)
+  for (let i: u32 = 0; i < L.BUCKET_SLOTS; i++) {
+    const slot = base + i * L.SLOT_BYTES
+    if (load<u32>(slot, 4) == 0) return slot
+  }
+  return 0
+}
+
+/** A free slot for the located key: the emptier of its two buckets, or 0 when both are full. */
+export function emptySlot(sb: u32): u32 {
+  const s = emptyIn(sb, bucket1)
+  return s != 0 ? s : emptyIn(sb, bucket2)
+}
+
+/** The slot that points at the entry at `off` (call locate() with the entry's hash first), or 0. */
+export function slotOf(sb: u32, off: u32): u32 {
+  for (let pass: u32 = 0; pass < 2; pass++) {
+    const base = bucketAddr(sb, pass == 0 ? bucket1 : bucket2)
+    for (let i: u32 = 0; i < L.BUCKET_SLOTS; i++) {
+      const slot = base + i * L.SLOT_BYTES
+      if (load<u32>(slot, 4) == off) return slot
+    }
+  }
+  return 0
+}
+
+/** Publishes an entry in a slot: offset first, then the tag, so a reader matching the tag sees the offset. */
+export function publish(slot: u32, off: u32, freq: u32): void {
+  atomic.store<u32>(slot + 4, off)
+  atomic.store<u32>(slot, tag | (freq & L.SLOT_FREQ_MASK))
+}
+
+export function clearSlot(slot: u32): void {
+  atomic.store<u32>(slot + 4, 0)
+  atomic.store<u32>(slot, 0)
+}
+
+// @ts-ignore: decorator
+@inline export function slotOffset(slot: u32): u32 { return load<u32>(slot, 4) }
+// @ts-ignore: decorator
+@inline export function slotFreq(slot: u32): u32 { return load<u32>(slot) & L.SLOT_FREQ_MASK }
+
+export function setSlotFreq(slot: u32, freq: u32): void {
+  const m = load<u32>(slot)
+  atomic.store<u32>(slot, (m & TAG_MASK) | (freq & L.SLOT_FREQ_MASK))
+}
+
+/** A hit: saturating increment of the slot's frequency, lossy under contention, never clobbering. */
+export function touch(slot: u32): void {
+  const m = atomic.load<u32>(slot)
+  if ((m & L.SLOT_FREQ_MASK) < L.SLOT_FREQ_MASK) atomic.cmpxchg<u32>(slot, m, m + 1)
+}
+
+/** Clears the whole index of a shard (clear(), recovery). */
+export function clearIndex(sb: u32): void {
+  memory.fill(sb + indexOffset, 0, indexBuckets * L.BUCKET_BYTES)
+}

@@ -1,0 +1,108 @@
+// Lock-free reads. A reader samples the shard's sequence, looks the key up and reports where the value
+// is; the JS side copies the value out and checks the sequence again (seqlock). Nothing here trusts a
+// length or offset read from memory without a bounds check, because a writer may be reusing it.
+import * as L from './layout.generated'
+import { shardCount, scratchBase, shardBase } from './arena'
+import { hashBytes, fastRange } from './hash'
+import { locate, findSlot, slotOffset, touch, bucketAddr } from './hashindex'
+import { flagsOf, kindOf, keyLenOf, valueLenOf, isLive, hasTtl, expiryOf, headerBytes, inBounds, spanInBounds } from './entry'
+import { onAccess } from './policy/index'
+import { indexBuckets, shardBytes } from './arena'
+
+const ATTEMPTS: i32 = 32
+
+// @ts-ignore: decorator
+@inline export function keyAddr(): u32 { return scratchBase + L.RESULT_SIZE }
+
+/** Hash of the key in scratch; also picks its shard (left in `lastShard`) and locates its buckets. */
+export let lastShard: u32 = 0
+export function prepareKey(key: u32, keyLen: u32): u64 {
+  const h = hashBytes(key, keyLen)
+  lastShard = fastRange(<u32>(h >> 32), shardCount)
+  locate(h)
+  store<u32>(scratchBase + L.RESULT_SHARD, lastShard)
+  return h
+}
+
+function result(field: u32): u32 { return scratchBase + field }
+
+/**
+ * Looks up the key at `key` (keyLen bytes). HIT leaves the value's place in RESULT; MISS, EXPIRED
+ * (the caller may then remove it under the lock), NEED_CLOCK (the entry has a TTL and `now` < 0) or
+ * BUSY (a writer kept the shard busy; take the locked path).
+ */
+export function lookup(key: u32, keyLen: u32, now: f64, flags: u32): u32 {
+  const h = prepareKey(key, keyLen)
+  const sb = shardBase(lastShard)
+  store<u32>(result(L.RESULT_SEQ_INDEX), (sb + L.SHARD_SEQ) >> 2)
+  // Under the shard lock (GET_LOCKED) nothing can move: one pass, no sequence checks.
+  const locked = (flags & L.GET_LOCKED) != 0
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const s1 = locked ? 0 : atomic.load<u32>(sb + L.SHARD_SEQ)
+    if (!locked && (s1 & 1) != 0) continue
+    const slot = findSlot(sb, key, keyLen)
+    if (slot == 0) {
+      if (!locked && atomic.load<u32>(sb + L.SHARD_SEQ) != s1) continue
+      if ((flags & L.GET_PEEK) == 0) onAccess(sb, h, false)
+      return L.STATUS_MISS
+    }
+    const off = slotOffset(slot)
+    const fl = flagsOf(sb, off)
+    const vlen = valueLenOf(sb, off)
+    const klen = keyLenOf(sb, off)
+    const vstart = <u64>off + <u64>headerBytes(fl) + <u64>klen
+    if (!isLive(fl) || !inBounds(off) || vstart + <u64>vlen > <u64>shardBytes) {
+      if (!locked && atomic.load<u32>(sb + L.SHARD_SEQ) != s1) continue
+      return L.STATUS_MISS
+    }
+    let expiry = Infinity
+    if (hasTtl(fl)) {
+      if (now < 0) return L.STATUS_NEED_CLOCK
+      expiry = expiryOf(sb, off)
+      if (expiry <= now) {
+        if (!locked && atomic.load<u32>(sb + L.SHARD_SEQ) != s1) continue
+        return L.STATUS_EXPIRED
+      }
+    }
+    store<u32>(result(L.RESULT_VALUE_OFFSET), sb + <u32>vstart)
+    store<u32>(result(L.RESULT_VALUE_LEN), vlen)
+    store<u32>(result(L.RESULT_KIND), kindOf(sb, off))
+    store<u32>(result(L.RESULT_SEQ), s1)
+    store<u32>(result(L.RESULT_ENTRY_OFFSET), sb + off)
+    store<f64>(result(L.RESULT_EXPIRY), expiry)
+    if ((flags & L.GET_PEEK) == 0) {
+      touch(slot)
+      onAccess(sb, h, true)
+    }
+    return L.STATUS_HIT
+  }
+  return L.STATUS_BUSY
+}
+
+/**
+ * Lists the LIVE, unexpired entries indexed in buckets [from, from + count) of a shard: their absolute
+ * offsets go to `out` (u32 each, at most `max`). Returns how many; RESULT.seq holds the sequence seen
+ * at the start (the caller validates it after reading the entries). Returns 0xFFFFFFFF when busy.
+ */
+export function collect(shard: u32, from: u32, count: u32, out: u32, max: u32, now: f64): u32 {
+  const sb = shardBase(shard)
+  const s1 = atomic.load<u32>(sb + L.SHARD_SEQ)
+  if ((s1 & 1) != 0) return 0xFFFFFFFF
+  store<u32>(result(L.RESULT_SEQ), s1)
+  store<u32>(result(L.RESULT_SEQ_INDEX), (sb + L.SHARD_SEQ) >> 2)
+  let n: u32 = 0
+  const end = min<u32>(from + count, indexBuckets)
+  for (let b = from; b < end; b++) {
+    const base = bucketAddr(sb, b)
+    for (let i: u32 = 0; i < L.BUCKET_SLOTS; i++) {
+      const off = load<u32>(base + i * L.SLOT_BYTES, 4)
+      if (off == 0 || !inBounds(off) || !spanInBounds(sb, off)) continue
+      const fl = flagsOf(sb, off)
+      if (!isLive(fl)) continue
+      if (hasTtl(fl) && now >= 0 && expiryOf(sb, off) <= now) continue
+      if (n < max) store<u32>(out + n * 4, sb + off)
+      n++
+    }
+  }
+  return n
+}

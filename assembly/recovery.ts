@@ -1,0 +1,215 @@
+// The log is the source of truth; everything else in a shard can be derived from it. `rebuildShard`
+// derives it: segment chains from segment states and sequence numbers, the index and all counts from
+// the LIVE entries. It repairs a shard whose writer died mid-operation (losing at most that operation)
+// and `verifyShard` uses the same walk to check every invariant without changing anything.
+import * as L from './layout.generated'
+import { segCount, segBytes, shardMaxEntries, indexBuckets } from './arena'
+import { hashBytes } from './hash'
+import { locate, findSlot, emptySlot, publish, clearIndex, slotOffset, slotOf, bucketAddr } from './hashindex'
+import { flagsOf, isLive, hasTtl, expiryOf, entryBytes, keyPtr, keyLenOf, setFlags, queueOf, headerBytes, valueLenOf } from './entry'
+import { segHeader, segData, segOf, queueAddr, releaseSegment, addLive, removeLive, freeCount } from './segments'
+import { bump } from './evict'
+
+const FLAG_BITS: u32 = L.ENTRY_LIVE | L.ENTRY_HAS_TTL | L.ENTRY_QUEUE_MASK
+
+/** Size of a well-formed entry at `off` whose segment is written up to `limit`, or 0 if malformed. */
+function wellFormed(sb: u32, off: u32, limit: u32): u32 {
+  if (off + L.ENTRY_HEADER_BYTES > limit) return 0
+  const flags = flagsOf(sb, off)
+  if ((flags & ~FLAG_BITS) != 0 || queueOf(flags) >= L.NUM_QUEUES) return 0
+  if (keyLenOf(sb, off) > L.MAX_KEY_BYTES) return 0
+  const size = <u64>headerBytes(flags) + <u64>keyLenOf(sb, off) + <u64>valueLenOf(sb, off)
+  if (<u64>off + size > <u64>limit) return 0
+  return <u32>size
+}
+
+/** Relinks queue q's segments in sequence order; returns how many it holds. */
+function relinkQueue(sb: u32, q: u32): u32 {
+  const qa = queueAddr(sb, q)
+  let prev: u32 = 0
+  let lastSeq: u32 = 0
+  let n: u32 = 0
+  store<u32>(qa + L.QUEUE_TAIL, 0)
+  while (true) {
+    let pick: u32 = 0
+    let pickSeq: u32 = 0xFFFFFFFF
+    for (let s: u32 = 1; s <= segCount; s++) {
+      const h = segHeader(sb, s)
+      if (load<u32>(h + L.SEG_STATE) != q + 1) continue
+      const seq = load<u32>(h + L.SEG_SEQ)
+      if ((n == 0 || seq > lastSeq) && seq < pickSeq) { pick = s; pickSeq = seq }
+    }
+    if (pick == 0) break
+    if (prev == 0) store<u32>(qa + L.QUEUE_TAIL, pick)
+    else store<u32>(segHeader(sb, prev) + L.SEG_NEXT, pick)
+    store<u32>(segHeader(sb, pick) + L.SEG_NEXT, 0)
+    const used = load<u32>(segHeader(sb, pick) + L.SEG_USED)
+    if (used > segBytes) store<u32>(segHeader(sb, pick) + L.SEG_USED, segBytes)
+    prev = pick
+    lastSeq = pickSeq
+    n++
+  }
+  store<u32>(qa + L.QUEUE_HEAD, prev)
+  store<u32>(qa + L.QUEUE_CURSOR, 0)
+  store<u32>(qa + L.QUEUE_COUNT, 0)
+  store<u64>(qa + L.QUEUE_BYTES, 0)
+  return n
+}
+
+/** Rebuilds everything derived in a shard from its log. Call with the shard lock held. */
+export function rebuildShard(sb: u32, shard: u32, now: f64): void {
+  clearIndex(sb)
+  // Free list from scratch: segments that belong to no queue.
+  store<u32>(sb + L.SHARD_FREE_HEAD, 0)
+  store<u32>(sb + L.SHARD_FREE_COUNT, 0)
+  let maxSeq: u32 = 0
+  for (let s: u32 = 1; s <= segCount; s++) {
+    const h = segHeader(sb, s)
+    const state = load<u32>(h + L.SEG_STATE)
+    if (state == L.SEG_FREE || state > L.NUM_QUEUES) releaseSegment(sb, s)
+    else {
+      store<u32>(h + L.SEG_LIVE_BYTES, 0)
+      store<u32>(h + L.SEG_LIVE_COUNT, 0)
+      if (load<u32>(h + L.SEG_SEQ) > maxSeq) maxSeq = load<u32>(h + L.SEG_SEQ)
+    }
+  }
+  store<u32>(sb + L.SHARD_SEG_SEQ, maxSeq)
+  store<u32>(sb + L.SHARD_LIVE_COUNT, 0)
+  store<u64>(sb + L.SHARD_LIVE_BYTES, 0)
+  for (let q: u32 = 0; q < L.NUM_QUEUES; q++) relinkQueue(sb, q)
+  const limit = shardMaxEntries(shard)
+  for (let q: u32 = 0; q < L.NUM_QUEUES; q++) {
+    let seg = load<u32>(queueAddr(sb, q) + L.QUEUE_TAIL)
+    while (seg != 0) {
+      const h = segHeader(sb, seg)
+      const start = segData(seg)
+      const limitOff = start + load<u32>(h + L.SEG_USED)
+      let off = start
+      while (off < limitOff) {
+        const size = wellFormed(sb, off, limitOff)
+        if (size == 0) {
+          // A torn write at the end of the log: everything from here on was never committed.
+          store<u32>(h + L.SEG_USED, off - start)
+          break
+        }
+        const flags = flagsOf(sb, off)
+        if (isLive(flags)) adopt(sb, off, size, flags, q, limit, now)
+        off += size
+      }
+      seg = load<u32>(h + L.SEG_NEXT)
+    }
+  }
+  store<u32>(sb + L.SHARD_TTL_CURSOR, 0)
+}
+
+/** Re-indexes one LIVE entry found by the rebuild, resolving duplicates in favour of the newer copy. */
+function adopt(sb: u32, off: u32, size: u32, flags: u32, q: u32, limit: u32, now: f64): void {
+  if (queueOf(flags) != q) setFlags(sb, off, (flags & ~L.ENTRY_QUEUE_MASK) | (q << L.ENTRY_QUEUE_SHIFT))
+  if (hasTtl(flags) && expiryOf(sb, off) <= now) {
+    setFlags(sb, off, flags & ~L.ENTRY_LIVE)
+    bump(sb, L.SHARD_EXPIRATIONS)
+    return
+  }
+  const key = keyPtr(sb, off)
+  const keyLen = keyLenOf(sb, off)
+  locate(hashBytes(key, keyLen))
+  let slot = findSlot(sb, key, keyLen)
+  if (slot != 0) {
+    const other = slotOffset(slot)
+    if (newer(sb, other, off)) {
+      setFlags(sb, off, flagsOf(sb, off) & ~L.ENTRY_LIVE)
+      return
+    }
+    const otherFlags = flagsOf(sb, other)
+    setFlags(sb, other, otherFlags & ~L.ENTRY_LIVE)
+    removeLive(sb, other, queueOf(otherFlags), entryBytes(sb, other))
+  } else {
+    slot = emptySlot(sb)
+    if (slot == 0 || (limit > 0 && load<u32>(sb + L.SHARD_LIVE_COUNT) >= limit) || limit == 0) {
+      setFlags(sb, off, flagsOf(sb, off) & ~L.ENTRY_LIVE)
+      return
+    }
+  }
+  publish(slot, off, 0)
+  addLive(sb, off, q, size)
+}
+
+/** True when the entry at a was written after the one at b (segment sequence, then position). */
+function newer(sb: u32, a: u32, b: u32): bool {
+  const sa = load<u32>(segHeader(sb, segOf(a)) + L.SEG_SEQ)
+  const sbq = load<u32>(segHeader(sb, segOf(b)) + L.SEG_SEQ)
+  return sa != sbq ? sa > sbq : a > b
+}
+
+/**
+ * Checks every invariant of a shard without changing it. Returns 0 when consistent, otherwise a code
+ * naming the first broken invariant (see src/engine/invariants.ts for their meaning).
+ */
+export function verifyShard(sb: u32, shard: u32): u32 {
+  let segsInQueues: u32 = 0
+  let liveCount: u32 = 0
+  let liveBytes: u64 = 0
+  for (let q: u32 = 0; q < L.NUM_QUEUES; q++) {
+    const qa = queueAddr(sb, q)
+    let seg = load<u32>(qa + L.QUEUE_TAIL)
+    let qCount: u32 = 0
+    let qBytes: u64 = 0
+    let steps: u32 = 0
+    let last: u32 = 0
+    while (seg != 0) {
+      if (++steps > segCount) return 1 // a cycle in a queue's chain
+      const h = segHeader(sb, seg)
+      if (load<u32>(h + L.SEG_STATE) != q + 1) return 2 // a segment chained into the wrong queue
+      const start = segData(seg)
+      const used = load<u32>(h + L.SEG_USED)
+      if (used > segBytes) return 3
+      let off = start
+      let sCount: u32 = 0
+      let sBytes: u32 = 0
+      const cursorEnd = seg == load<u32>(qa + L.QUEUE_TAIL) ? start + load<u32>(qa + L.QUEUE_CURSOR) : start
+      while (off < start + used) {
+        const size = wellFormed(sb, off, start + used)
+        if (size == 0) return 4 // a malformed entry below a segment's write mark
+        const flags = flagsOf(sb, off)
+        if (isLive(flags)) {
+          if (off < cursorEnd) return 5 // a LIVE entry behind the tail cursor
+          if (queueOf(flags) != q) return 6
+          const key = keyPtr(sb, off)
+          locate(hashBytes(key, keyLenOf(sb, off)))
+          const slot = findSlot(sb, key, keyLenOf(sb, off))
+          if (slot == 0 || slotOffset(slot) != off) return 7 // a LIVE entry the index does not point at
+          sCount++
+          sBytes += size
+        }
+        off += size
+      }
+      if (sCount != load<u32>(h + L.SEG_LIVE_COUNT) || sBytes != load<u32>(h + L.SEG_LIVE_BYTES)) return 8
+      qCount += sCount
+      qBytes += <u64>sBytes
+      segsInQueues++
+      last = seg
+      seg = load<u32>(h + L.SEG_NEXT)
+    }
+    if (last != load<u32>(qa + L.QUEUE_HEAD)) return 9 // head is not the end of the chain
+    if (qCount != load<u32>(qa + L.QUEUE_COUNT) || qBytes != load<u64>(qa + L.QUEUE_BYTES)) return 10
+    liveCount += qCount
+    liveBytes += qBytes
+  }
+  if (liveCount != load<u32>(sb + L.SHARD_LIVE_COUNT) || liveBytes != load<u64>(sb + L.SHARD_LIVE_BYTES)) return 11
+  if (segsInQueues + freeCount(sb) != segCount) return 12 // a leaked (or doubly owned) segment
+  // Every occupied slot points at a LIVE entry; there are exactly as many as LIVE entries.
+  let slots: u32 = 0
+  for (let b: u32 = 0; b < indexBuckets; b++) {
+    const base = bucketAddr(sb, b)
+    for (let i: u32 = 0; i < L.BUCKET_SLOTS; i++) {
+      const off = load<u32>(base + i * L.SLOT_BYTES, 4)
+      if (off == 0) continue
+      if (!isLive(flagsOf(sb, off))) return 13
+      slots++
+    }
+  }
+  if (slots != liveCount) return 14
+  const limit = shardMaxEntries(shard)
+  if (liveCount > limit) return 15 // the count bound is exceeded
+  return 0
+}

@@ -1,0 +1,187 @@
+// Log-structured storage of one shard. The data area is cut into equal segments; each replacement queue
+// is a chain of segments (tail = oldest ... head = newest) written append-only, and eviction walks a
+// cursor through the tail segment. A segment returns to the free list once the cursor has passed all
+// of it, so space is reclaimed in whole segments and the allocator can never fragment into failure.
+//
+// Segment ids are 1-based (0 = none). Each segment header records its queue and a sequence number:
+// together with the entries' LIVE flags that is enough to rebuild everything else (see recovery.ts).
+import * as L from './layout.generated'
+import { segBytes, segCount, segHeadersOffset, dataOffset } from './arena'
+
+// @ts-ignore: decorator
+@inline export function segHeader(sb: u32, seg: u32): u32 { return sb + segHeadersOffset + (seg - 1) * L.SEG_SIZE }
+/** Shard-relative offset of a segment's first byte. */
+// @ts-ignore: decorator
+@inline export function segData(seg: u32): u32 { return dataOffset + (seg - 1) * segBytes }
+/** The segment holding a shard-relative entry offset. */
+// @ts-ignore: decorator
+@inline export function segOf(off: u32): u32 { return (off - dataOffset) / segBytes + 1 }
+// @ts-ignore: decorator
+@inline export function queueAddr(sb: u32, q: u32): u32 { return sb + L.QUEUES_OFFSET + q * L.QUEUE_SIZE }
+
+// @ts-ignore: decorator
+@inline export function segUsed(sb: u32, seg: u32): u32 { return load<u32>(segHeader(sb, seg) + L.SEG_USED) }
+// @ts-ignore: decorator
+@inline export function segNext(sb: u32, seg: u32): u32 { return load<u32>(segHeader(sb, seg) + L.SEG_NEXT) }
+
+export function initSegments(sb: u32): void {
+  for (let s: u32 = 1; s <= segCount; s++) {
+    const h = segHeader(sb, s)
+    store<u32>(h + L.SEG_STATE, L.SEG_FREE)
+    store<u32>(h + L.SEG_NEXT, s < segCount ? s + 1 : 0)
+    store<u32>(h + L.SEG_USED, 0)
+    store<u32>(h + L.SEG_LIVE_BYTES, 0)
+    store<u32>(h + L.SEG_LIVE_COUNT, 0)
+    store<u32>(h + L.SEG_SEQ, 0)
+  }
+  store<u32>(sb + L.SHARD_FREE_HEAD, 1)
+  store<u32>(sb + L.SHARD_FREE_COUNT, segCount)
+  for (let q: u32 = 0; q < L.NUM_QUEUES; q++) {
+    const qa = queueAddr(sb, q)
+    store<u32>(qa + L.QUEUE_HEAD, 0)
+    store<u32>(qa + L.QUEUE_TAIL, 0)
+    store<u32>(qa + L.QUEUE_CURSOR, 0)
+    store<u32>(qa + L.QUEUE_COUNT, 0)
+    store<u64>(qa + L.QUEUE_BYTES, 0)
+  }
+}
+
+// @ts-ignore: decorator
+@inline export function freeCount(sb: u32): u32 { return load<u32>(sb + L.SHARD_FREE_COUNT) }
+
+function popFree(sb: u32): u32 {
+  const seg = load<u32>(sb + L.SHARD_FREE_HEAD)
+  if (seg == 0) return 0
+  store<u32>(sb + L.SHARD_FREE_HEAD, segNext(sb, seg))
+  store<u32>(sb + L.SHARD_FREE_COUNT, load<u32>(sb + L.SHARD_FREE_COUNT) - 1)
+  return seg
+}
+
+export function releaseSegment(sb: u32, seg: u32): void {
+  const h = segHeader(sb, seg)
+  store<u32>(h + L.SEG_STATE, L.SEG_FREE)
+  store<u32>(h + L.SEG_USED, 0)
+  store<u32>(h + L.SEG_LIVE_BYTES, 0)
+  store<u32>(h + L.SEG_LIVE_COUNT, 0)
+  store<u32>(h + L.SEG_NEXT, load<u32>(sb + L.SHARD_FREE_HEAD))
+  store<u32>(sb + L.SHARD_FREE_HEAD, seg)
+  store<u32>(sb + L.SHARD_FREE_COUNT, load<u32>(sb + L.SHARD_FREE_COUNT) + 1)
+}
+
+/** Takes a free segment and makes it the new head of queue q; false when none is free. */
+function growQueue(sb: u32, q: u32): bool {
+  const seg = popFree(sb)
+  if (seg == 0) return false
+  const h = segHeader(sb, seg)
+  const seq = load<u32>(sb + L.SHARD_SEG_SEQ) + 1
+  store<u32>(sb + L.SHARD_SEG_SEQ, seq)
+  store<u32>(h + L.SEG_SEQ, seq)
+  store<u32>(h + L.SEG_NEXT, 0)
+  store<u32>(h + L.SEG_USED, 0)
+  store<u32>(h + L.SEG_STATE, q + 1)
+  const qa = queueAddr(sb, q)
+  const head = load<u32>(qa + L.QUEUE_HEAD)
+  if (head != 0) {
+    store<u32>(segHeader(sb, head) + L.SEG_NEXT, seg)
+  } else {
+    store<u32>(qa + L.QUEUE_TAIL, seg)
+    store<u32>(qa + L.QUEUE_CURSOR, 0)
+  }
+  store<u32>(qa + L.QUEUE_HEAD, seg)
+  return true
+}
+
+/** True when queue q's head segment can take `size` more bytes without a new segment. */
+export function headFits(sb: u32, q: u32, size: u32): bool {
+  const head = load<u32>(queueAddr(sb, q) + L.QUEUE_HEAD)
+  return head != 0 && segUsed(sb, head) + size <= segBytes
+}
+
+/**
+ * Where the next entry of `size` bytes goes in queue q (shard-relative), taking a free segment if the
+ * head is full and `mayGrow`; 0 when there is no room. The caller writes the entry, then calls
+ * commitAppend: bytes below a segment's `used` are always complete entries.
+ */
+export function reserveAppend(sb: u32, q: u32, size: u32, mayGrow: bool): u32 {
+  if (!headFits(sb, q, size)) {
+    if (!mayGrow || !growQueue(sb, q)) return 0
+  }
+  const head = load<u32>(queueAddr(sb, q) + L.QUEUE_HEAD)
+  return segData(head) + segUsed(sb, head)
+}
+
+export function commitAppend(sb: u32, off: u32, size: u32): void {
+  const h = segHeader(sb, segOf(off))
+  store<u32>(h + L.SEG_USED, load<u32>(h + L.SEG_USED) + size)
+}
+
+/** Accounts a newly LIVE entry in its segment, queue and shard. */
+export function addLive(sb: u32, off: u32, q: u32, size: u32): void {
+  const h = segHeader(sb, segOf(off))
+  store<u32>(h + L.SEG_LIVE_BYTES, load<u32>(h + L.SEG_LIVE_BYTES) + size)
+  store<u32>(h + L.SEG_LIVE_COUNT, load<u32>(h + L.SEG_LIVE_COUNT) + 1)
+  const qa = queueAddr(sb, q)
+  store<u32>(qa + L.QUEUE_COUNT, load<u32>(qa + L.QUEUE_COUNT) + 1)
+  store<u64>(qa + L.QUEUE_BYTES, load<u64>(qa + L.QUEUE_BYTES) + size)
+  store<u32>(sb + L.SHARD_LIVE_COUNT, load<u32>(sb + L.SHARD_LIVE_COUNT) + 1)
+  store<u64>(sb + L.SHARD_LIVE_BYTES, load<u64>(sb + L.SHARD_LIVE_BYTES) + size)
+}
+
+/** Reverses addLive when an entry stops being LIVE (evicted, deleted, replaced or moved away). */
+export function removeLive(sb: u32, off: u32, q: u32, size: u32): void {
+  const h = segHeader(sb, segOf(off))
+  store<u32>(h + L.SEG_LIVE_BYTES, load<u32>(h + L.SEG_LIVE_BYTES) - size)
+  store<u32>(h + L.SEG_LIVE_COUNT, load<u32>(h + L.SEG_LIVE_COUNT) - 1)
+  const qa = queueAddr(sb, q)
+  store<u32>(qa + L.QUEUE_COUNT, load<u32>(qa + L.QUEUE_COUNT) - 1)
+  store<u64>(qa + L.QUEUE_BYTES, load<u64>(qa + L.QUEUE_BYTES) - size)
+  store<u32>(sb + L.SHARD_LIVE_COUNT, load<u32>(sb + L.SHARD_LIVE_COUNT) - 1)
+  store<u64>(sb + L.SHARD_LIVE_BYTES, load<u64>(sb + L.SHARD_LIVE_BYTES) - size)
+}
+
+/**
+ * The next unprocessed entry at the tail of queue q (shard-relative offset), releasing tail segments
+ * the cursor has fully passed; 0 when the queue holds nothing unprocessed.
+ */
+export function tailEntry(sb: u32, q: u32): u32 {
+  const qa = queueAddr(sb, q)
+  while (true) {
+    const tail = load<u32>(qa + L.QUEUE_TAIL)
+    if (tail == 0) return 0
+    const head = load<u32>(qa + L.QUEUE_HEAD)
+    const cursor = load<u32>(qa + L.QUEUE_CURSOR)
+    const h = segHeader(sb, tail)
+    // A segment with nothing live left needs no walk: skip it whole.
+    const exhausted = cursor >= load<u32>(h + L.SEG_USED) || load<u32>(h + L.SEG_LIVE_COUNT) == 0
+    if (!exhausted) return segData(tail) + cursor
+    if (tail == head) {
+      // The only segment: if it holds nothing live, rewind it in place so it is reused from the start.
+      if (load<u32>(h + L.SEG_LIVE_COUNT) == 0) {
+        store<u32>(h + L.SEG_USED, 0)
+        store<u32>(qa + L.QUEUE_CURSOR, 0)
+        // Keep one empty head per queue only if other segments are scarce; otherwise give it back.
+        store<u32>(qa + L.QUEUE_HEAD, 0)
+        store<u32>(qa + L.QUEUE_TAIL, 0)
+        releaseSegment(sb, tail)
+      } else {
+        store<u32>(qa + L.QUEUE_CURSOR, load<u32>(h + L.SEG_USED))
+      }
+      return 0
+    }
+    store<u32>(qa + L.QUEUE_TAIL, load<u32>(h + L.SEG_NEXT))
+    store<u32>(qa + L.QUEUE_CURSOR, 0)
+    releaseSegment(sb, tail)
+  }
+  return 0
+}
+
+/** Moves queue q's tail cursor past the entry at `off` (which must be the current tail entry). */
+export function advanceTail(sb: u32, q: u32, size: u32): void {
+  const qa = queueAddr(sb, q)
+  store<u32>(qa + L.QUEUE_CURSOR, load<u32>(qa + L.QUEUE_CURSOR) + size)
+}
+
+// @ts-ignore: decorator
+@inline export function queueCount(sb: u32, q: u32): u32 { return load<u32>(queueAddr(sb, q) + L.QUEUE_COUNT) }
+// @ts-ignore: decorator
+@inline export function queueBytes(sb: u32, q: u32): u64 { return load<u64>(queueAddr(sb, q) + L.QUEUE_BYTES) }

@@ -1,0 +1,74 @@
+// TinyLFU's frequency sketch: a count-min sketch of 4-bit counters, per shard. Each key's four counters
+// sit in one 64-byte block (one cache line), in four different words, chosen by different hash bits. All
+// counters are halved every `resetAt` increments (aging), so the sketch follows a changing workload.
+//
+// Updates are lock-free and lossy: two threads incrementing the same word may lose one increment, which
+// only makes an estimate slightly low. Nothing else lives in these bytes, so a race can't corrupt state.
+import * as L from './layout.generated'
+import { sketchBlocks, sketchOffset } from './arena'
+import { fastRange } from './hash'
+
+const WORDS_PER_BLOCK: u32 = 8
+const HALF_MASK: u64 = 0x7777777777777777
+
+// @ts-ignore: decorator
+@inline function blockAddr(sb: u32, h: u64): u32 {
+  return sb + sketchOffset + fastRange(<u32>(h >> 32), sketchBlocks) * L.SKETCH_BLOCK_BYTES
+}
+
+/** The frequency estimate of hash h: the smallest of its four counters (0..15). */
+export function estimate(sb: u32, h: u64): u32 {
+  if (sketchBlocks == 0) return 0
+  const block = blockAddr(sb, h)
+  let min: u32 = 15
+  let bits = <u32>h
+  for (let i: u32 = 0; i < 4; i++) {
+    // Counter i lives in word (2i or 2i+1) at one of 16 nibbles: 5 bits of h per counter.
+    const word = block + ((i << 1) | (bits & 1)) * 8
+    const shift = <u64>(((bits >> 1) & 15) << 2)
+    const c = <u32>((load<u64>(word) >> shift) & 15)
+    if (c < min) min = c
+    bits >>= 5
+  }
+  return min
+}
+
+/** Counts one access of hash h, ageing the whole sketch when its sample is full. */
+export function increment(sb: u32, h: u64): void {
+  if (sketchBlocks == 0) return
+  const block = blockAddr(sb, h)
+  let bits = <u32>h
+  let added = false
+  for (let i: u32 = 0; i < 4; i++) {
+    const word = block + ((i << 1) | (bits & 1)) * 8
+    const shift = <u64>(((bits >> 1) & 15) << 2)
+    const w = load<u64>(word)
+    if (((w >> shift) & 15) < 15) {
+      store<u64>(word, w + (<u64>1 << shift))
+      added = true
+    }
+    bits >>= 5
+  }
+  if (!added) return
+  const n = atomic.add<u32>(sb + L.SHARD_SKETCH_ADDITIONS, 1) + 1
+  const resetAt = load<u32>(sb + L.SHARD_SKETCH_RESET_AT)
+  // Only the thread whose CAS moves the count back wins the right to age the sketch.
+  if (n >= resetAt && atomic.cmpxchg<u32>(sb + L.SHARD_SKETCH_ADDITIONS, n, n >> 1) == n) halve(sb)
+}
+
+function halve(sb: u32): void {
+  const base = sb + sketchOffset
+  const words = sketchBlocks * WORDS_PER_BLOCK
+  for (let i: u32 = 0; i < words; i++) {
+    const p = base + i * 8
+    store<u64>(p, (load<u64>(p) >> 1) & HALF_MASK)
+  }
+}
+
+export function clearSketch(sb: u32, capacity: u32): void {
+  if (sketchBlocks == 0) return
+  memory.fill(sb + sketchOffset, 0, sketchBlocks * L.SKETCH_BLOCK_BYTES)
+  store<u32>(sb + L.SHARD_SKETCH_ADDITIONS, 0)
+  // Age after ten accesses per entry of capacity, as TinyLFU's sample size W = 10 C.
+  store<u32>(sb + L.SHARD_SKETCH_RESET_AT, max<u32>(64, capacity * 10))
+}

@@ -1,0 +1,155 @@
+// Writes: set, delete, clear. Each runs under its shard's lock (taken in ops.ts) and keeps the log
+// recoverable at every step: an entry is complete before it becomes LIVE, and the index moves to a new
+// copy before the old copy stops being LIVE.
+import * as L from './layout.generated'
+import { segBytes, scratchBase } from './arena'
+import { locate, findSlot, emptySlot, publish, slotOffset, slotFreq, touch, bucketAddr, bucket1, clearIndex } from './hashindex'
+import { flagsOf, setFlags, entryBytes, hasTtl, queueOf, sizeFor, writeEntry, keyPtr } from './entry'
+import { reserveAppend, commitAppend, addLive, removeLive, initSegments } from './segments'
+import { ensureRoom, removeEntry, bump } from './evict'
+import { targetQueue, policyInit, REJECT } from './policy/index'
+import { reclaimSome } from './ttl'
+
+// The set in progress on this thread (module globals are per instance, hence per thread).
+let curSb: u32 = 0
+let curOff: u32 = 0
+let curSize: u32 = 0
+let curQueue: u32 = 0
+let curHash: u64 = 0
+let curKey: u32 = 0
+let curKeyLen: u32 = 0
+let curInPlace: bool = false
+let curWithTtl: bool = false
+let curNow: f64 = 0
+
+/**
+ * First half of a set, under the lock: decides where the entry goes, evicts for room and writes header
+ * and key. Returns STORED with RESULT.valueOffset = where the value's bytes go, or REJECTED/OVERSIZED.
+ */
+export function beginSet(sb: u32, shard: u32, h: u64, key: u32, keyLen: u32, valueLen: u32, kind: u32, ttl: f64, now: f64): u32 {
+  const withTtl = ttl > 0
+  const size = sizeFor(withTtl, keyLen, valueLen)
+  if (size > segBytes) {
+    bump(sb, L.SHARD_OVERSIZED)
+    bump(sb, L.SHARD_REJECTIONS)
+    return L.STATUS_OVERSIZED
+  }
+  const expiry = withTtl ? now + ttl : 0
+  curSb = sb
+  curHash = h
+  curKey = key
+  curKeyLen = keyLen
+  curWithTtl = withTtl
+  curNow = now
+  curSize = size
+  const slot = findSlot(sb, key, keyLen)
+  let q: i32
+  if (slot != 0) {
+    const old = slotOffset(slot)
+    const oldFlags = flagsOf(sb, old)
+    // Same footprint: rewrite in place. Lock-free readers racing with it see the sequence move.
+    if (entryBytes(sb, old) == size && hasTtl(oldFlags) == withTtl) {
+      store<u8>(sb + old, kind, 1)
+      if (withTtl) store<f64>(sb + old + L.ENTRY_HEADER_BYTES, expiry)
+      touch(slot)
+      curInPlace = true
+      curOff = old
+      store<u32>(scratchBase + L.RESULT_VALUE_OFFSET, keyPtr(sb, old) + keyLen)
+      return L.STATUS_STORED
+    }
+    q = <i32>queueOf(oldFlags)
+  } else {
+    q = targetQueue(sb, h, size)
+    if (q == REJECT) {
+      bump(sb, L.SHARD_REJECTIONS)
+      return L.STATUS_REJECTED
+    }
+  }
+  curInPlace = false
+  curQueue = <u32>q
+  if (!ensureRoom(sb, shard, <u32>q, size, slot == 0, now)) {
+    bump(sb, L.SHARD_REJECTIONS)
+    return L.STATUS_REJECTED
+  }
+  const off = reserveAppend(sb, <u32>q, size, true)
+  if (off == 0) {
+    bump(sb, L.SHARD_REJECTIONS)
+    return L.STATUS_REJECTED
+  }
+  curOff = off
+  const valuePtr = writeEntry(sb, off, kind, withTtl, expiry, key, keyLen, valueLen, <u32>q)
+  store<u32>(scratchBase + L.RESULT_VALUE_OFFSET, valuePtr)
+  return L.STATUS_STORED
+}
+
+/** Second half of a set: the value's bytes are in place; make the entry LIVE and index it. */
+export function finishSet(): void {
+  const sb = curSb
+  bump(sb, L.SHARD_SETS)
+  if (curWithTtl) store<u32>(L.ARENA_TTL_IN_USE, 1)
+  if (curInPlace) return
+  commitAppend(sb, curOff, curSize)
+  setFlags(sb, curOff, flagsOf(sb, curOff) | L.ENTRY_LIVE)
+  // Eviction may have located other keys: locate ours again.
+  locate(curHash)
+  let slot = findSlot(sb, curKey, curKeyLen)
+  if (slot != 0) {
+    const old = slotOffset(slot)
+    const oldFlags = flagsOf(sb, old)
+    publish(slot, curOff, slotFreq(slot))
+    setFlags(sb, old, oldFlags & ~L.ENTRY_LIVE)
+    removeLive(sb, old, queueOf(oldFlags), entryBytes(sb, old))
+  } else {
+    slot = emptySlot(sb)
+    if (slot == 0) slot = evictFromBucket(sb)
+    publish(slot, curOff, 0)
+  }
+  addLive(sb, curOff, curQueue, curSize)
+  if (load<u32>(L.ARENA_TTL_IN_USE) != 0) reclaimSome(sb, curNow)
+}
+
+/**
+ * Both candidate buckets are full (rare by sizing): evict the least frequent entry of the first bucket
+ * to free its slot. Counted as an eviction and as a collision eviction.
+ */
+function evictFromBucket(sb: u32): u32 {
+  const base = bucketAddr(sb, bucket1)
+  let victim = base
+  let best: u32 = 4
+  for (let i: u32 = 0; i < L.BUCKET_SLOTS; i++) {
+    const slot = base + i * L.SLOT_BYTES
+    const f = slotFreq(slot)
+    if (f < best) { best = f; victim = slot }
+  }
+  const off = slotOffset(victim)
+  const flags = flagsOf(sb, off)
+  removeEntry(sb, off, queueOf(flags), entryBytes(sb, off), victim)
+  bump(sb, L.SHARD_EVICTIONS)
+  bump(sb, L.SHARD_COLLISION_EVICTIONS)
+  return victim
+}
+
+/**
+ * Removes the key if present; returns DELETED or NOT_FOUND. The mode says why, for the counters:
+ * REMOVE_DELETE (delete()), REMOVE_EXPIRED (only if expired: lazy expiry), REMOVE_INVALIDATE.
+ */
+export function removeKey(sb: u32, key: u32, keyLen: u32, now: f64, mode: u32): u32 {
+  const slot = findSlot(sb, key, keyLen)
+  if (slot == 0) return L.STATUS_NOT_FOUND
+  const off = slotOffset(slot)
+  const flags = flagsOf(sb, off)
+  if (mode == L.REMOVE_EXPIRED && (!hasTtl(flags) || load<f64>(sb + off + L.ENTRY_HEADER_BYTES) > now)) return L.STATUS_NOT_FOUND
+  removeEntry(sb, off, queueOf(flags), entryBytes(sb, off), slot)
+  bump(sb, mode == L.REMOVE_EXPIRED ? L.SHARD_EXPIRATIONS : mode == L.REMOVE_INVALIDATE ? L.SHARD_INVALIDATIONS : L.SHARD_DELETES)
+  return L.STATUS_DELETED
+}
+
+/** Empties a shard; cumulative counters are kept. */
+export function clearShard(sb: u32, shard: u32): void {
+  clearIndex(sb)
+  initSegments(sb)
+  store<u32>(sb + L.SHARD_LIVE_COUNT, 0)
+  store<u64>(sb + L.SHARD_LIVE_BYTES, 0)
+  store<u32>(sb + L.SHARD_TTL_CURSOR, 0)
+  policyInit(sb, shard)
+}

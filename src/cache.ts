@@ -1,0 +1,623 @@
+/**
+ * The Cache: an lru-cache-like API over an arena in WebAssembly memory. Every call writes its key into
+ * this thread's scratch area, crosses into the engine once, and decodes the value straight out of the
+ * arena. Reads are lock-free (the engine reports where the value is and the sequence number it saw;
+ * we copy the value out and check the sequence did not move); writes take the shard lock inside the
+ * engine, and when it is contended we wait in JS (src/engine/contention.ts).
+ */
+import type { CacheHandle, CacheOptions, CacheStats, Codec, SetOptions, CodecName } from './types.js'
+import { CortadoError } from './errors.js'
+import * as L from './layout/constants.generated.js'
+import { computeGeometry, type Geometry } from './layout/geometry.js'
+import { normalizeOptions, checkTtl } from './options.js'
+import { resolveCodec, decodeKind, type ValueCodec } from './codecs/index.js'
+import { writeUtf8, readUtf8 } from './text.js'
+import { wasmBuildId, type WasmExports } from './engine/wasm/module.js'
+import { createMemory, formatArena, attachArena, detachArena, readGeometry, type AttachedArena } from './engine/wasm/arena.js'
+import { waitForShard, notifyShard, newWaitState, type ShardLocator } from './engine/contention.js'
+import { readStats, type StatsSource } from './stats.js'
+import { makeHandle, checkHandle, type WasmCacheHandle } from './handle.js'
+import type { ArenaViews } from './engine/views.js'
+
+export const MAX_KEY_BYTES = L.MAX_KEY_BYTES
+
+/** Options a thread may give when attaching to a cache created elsewhere. */
+export interface AttachOptions<V> {
+  /** Re-supply the custom codec (functions can't cross threads). */
+  codec?: Codec<V>
+  clock?: () => number
+}
+
+const R_VALUE_OFFSET = L.RESULT_VALUE_OFFSET >> 2
+const R_VALUE_LEN = L.RESULT_VALUE_LEN >> 2
+const R_KIND = L.RESULT_KIND >> 2
+const R_SEQ = L.RESULT_SEQ >> 2
+const R_SEQ_INDEX = L.RESULT_SEQ_INDEX >> 2
+const R_SHARD = L.RESULT_SHARD >> 2
+const R_EXPIRY = L.RESULT_EXPIRY >> 3
+/** Lock-free read attempts before a get takes the shard lock instead. */
+const OPTIMISTIC_ATTEMPTS = 8
+/** Buckets per iteration chunk: at most 8 entries each, so a chunk's offsets always fit in scratch. */
+const ITER_BUCKETS = Math.floor((16 * 1024 - L.RESULT_SIZE) / 4 / L.BUCKET_SLOTS)
+
+function isDirectKind(kind: number): boolean {
+  return kind === L.KIND_LATIN1 || kind === L.KIND_UTF8 || kind === L.KIND_NUMBER
+}
+
+export class Cache<V = unknown> {
+  /** Name used in metrics and error messages. */
+  readonly name: string | undefined
+  /** The geometry the arena was laid out with (sizes, shard count, largest entry). */
+  readonly geometry: Readonly<Geometry>
+
+  #arena: AttachedArena
+  #ex: WasmExports
+  #v: ArenaViews
+  #codec: ValueCodec<V>
+  #codecName: CodecName | undefined
+  #userDecode: ((bytes: Uint8Array) => unknown) | undefined
+  #clock: () => number
+  #defaultTtl: number
+  /** Pass the clock to the engine: TTLs are in use (by this or another thread). */
+  #clockNeeded: boolean
+  #closed = false
+  #scratch: number
+  #keyAt: number
+  #keyRoom: number
+  #r32: number
+  #r64: number
+  #hitsIdx: number
+  #missesIdx: number
+  #ttlInUseIdx = L.ARENA_TTL_IN_USE >> 2
+  #locator: ShardLocator
+  #stats: StatsSource
+
+  constructor(options: CacheOptions<V>)
+  /** @internal used by Cache.attach */
+  constructor(options: CacheOptions<V>, attachTo: { handle: WasmCacheHandle; attach: AttachOptions<V> })
+  constructor(options: CacheOptions<V>, attachTo?: { handle: WasmCacheHandle; attach: AttachOptions<V> }) {
+    let memory: WebAssembly.Memory
+    let codecOption: CodecName | Codec<V> | undefined
+    if (attachTo) {
+      const h = attachTo.handle
+      memory = h.memory
+      codecOption = attachTo.attach.codec ?? h.codec ?? undefined
+      if (h.codec === null && !attachTo.attach.codec)
+        throw new CortadoError('ERR_INVALID_OPTION', 'this cache uses a custom codec: pass it to Cache.attach(handle, { codec })')
+      this.name = h.name
+      this.#defaultTtl = h.ttl
+      this.#clock = attachTo.attach.clock ?? Date.now
+    } else {
+      const o = normalizeOptions(options as CacheOptions<unknown>)
+      if (o.engine === 'native')
+        throw new CortadoError('ERR_ENGINE_UNAVAILABLE', "the native engine is not available in this build; use engine: 'wasm' or 'auto'")
+      const geometry = computeGeometry({
+        maxBytes: options.maxBytes, maxEntries: options.maxEntries, shards: options.shards,
+        maxThreads: options.maxThreads, expectedEntrySize: options.expectedEntrySize, policy: o.policy,
+      })
+      codecOption = options.codec
+      this.name = options.name
+      this.#defaultTtl = o.ttl
+      this.#clock = o.clock
+      memory = createMemory(geometry)
+      formatArena(memory, { geometry, policy: o.policy, seed: o.seed, buildId: wasmBuildId() })
+    }
+    const codec = resolveCodec<V>(codecOption)
+    this.#codec = codec.codec
+    this.#codecName = codec.name
+    this.#userDecode = codec.userDecode
+    this.#arena = attachArena(memory, wasmBuildId())
+    this.#ex = this.#arena.exports
+    this.#v = this.#arena.views
+    this.geometry = Object.freeze(readGeometry(this.#v))
+    this.#scratch = this.#arena.scratchBase
+    this.#keyAt = this.#scratch + L.RESULT_SIZE
+    this.#keyRoom = this.geometry.scratchBytes - L.RESULT_SIZE
+    this.#r32 = this.#scratch >> 2
+    this.#r64 = this.#scratch >> 3
+    const threadBase = this.geometry.threadsOffset + this.#arena.slot * L.THREAD_SIZE
+    this.#hitsIdx = (threadBase + L.THREAD_HITS) >> 3
+    this.#missesIdx = (threadBase + L.THREAD_MISSES) >> 3
+    this.#clockNeeded = this.#defaultTtl > 0 || this.#v.i32[this.#ttlInUseIdx] !== 0
+    const ex = this.#ex
+    const clock = this.#clock
+    this.#locator = {
+      i32: this.#v.i32,
+      shardsOffset: this.geometry.shardsOffset,
+      shardBytes: this.geometry.shardBytes,
+      recover: (shard, owner) => { ex.recover(shard, owner, clock()) },
+    }
+    this.#stats = { views: this.#v, geometry: this.geometry }
+  }
+
+  /** Attaches to a cache created in another thread of this process (see `cache.handle`). */
+  static attach<V = unknown>(handle: CacheHandle, options: AttachOptions<V> = {}): Cache<V> {
+    const h = checkHandle(handle)
+    return new Cache<V>({ maxBytes: 0 }, { handle: h, attach: options })
+  }
+
+  /** A structured-cloneable handle: post it to a worker and call `Cache.attach(handle)` there. */
+  get handle(): CacheHandle {
+    this.#check()
+    return makeHandle({
+      memory: this.#arena.memory, codec: this.#codecName ?? null, name: this.name, ttl: this.#defaultTtl,
+      instanceId: this.#v.dv.getUint32(L.ARENA_INSTANCE_ID, true), buildId: wasmBuildId(),
+    })
+  }
+
+  // ---- reads -------------------------------------------------------------------------------------
+
+  get(key: string): V | undefined {
+    this.#check()
+    return this.#read(this.#writeKey(key), 0)
+  }
+
+  /** Like get, but leaves the entry's recency/frequency and the hit/miss counters untouched. */
+  peek(key: string): V | undefined {
+    this.#check()
+    return this.#read(this.#writeKey(key), L.GET_PEEK)
+  }
+
+  has(key: string): boolean {
+    this.#check()
+    return this.#lookup(this.#writeKey(key), L.GET_PEEK) === L.STATUS_HIT
+  }
+
+  /** Milliseconds until the entry expires: Infinity without a TTL, 0 when absent or expired. */
+  getRemainingTTL(key: string): number {
+    this.#check()
+    if (this.#lookup(this.#writeKey(key), L.GET_PEEK) !== L.STATUS_HIT) return 0
+    const expiry = this.#v.f64[this.#r64 + R_EXPIRY]
+    if (expiry === Infinity) return Infinity
+    return Math.max(0, expiry - this.#clock())
+  }
+
+  /** Runs a lookup, resolving NEED_CLOCK and EXPIRED; returns HIT (RESULT filled), MISS or BUSY. */
+  #lookup(keyLen: number, flags: number): number {
+    const ex = this.#ex
+    let now = this.#clockNeeded ? this.#clock() : -1
+    let status = ex.get(keyLen, now, flags)
+    if (status === L.STATUS_NEED_CLOCK) {
+      this.#clockNeeded = true
+      now = this.#clock()
+      status = ex.get(keyLen, now, flags)
+    }
+    if (status === L.STATUS_EXPIRED) {
+      this.#removeExpired(keyLen, now)
+      return L.STATUS_MISS
+    }
+    if (status === L.STATUS_BUSY) return this.#lockedLookup(keyLen, flags, now, false)
+    return status
+  }
+
+  #read(keyLen: number, flags: number): V | undefined {
+    const u32 = this.#v.u32
+    const r = this.#r32
+    for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
+      const status = this.#lookup(keyLen, flags)
+      if (status !== L.STATUS_HIT) {
+        if (flags === 0) this.#v.f64[this.#missesIdx]++
+        return undefined
+      }
+      const start = u32[r + R_VALUE_OFFSET]
+      const end = start + u32[r + R_VALUE_LEN]
+      const kind = u32[r + R_KIND]
+      const seq = u32[r + R_SEQ]
+      // Copy out first, check the sequence, decode after: a torn copy is never decoded.
+      const raw = isDirectKind(kind) ? decodeKind(this.#v, kind, start, end, undefined) : this.#v.u8.slice(start, end)
+      if (Atomics.load(u32, u32[r + R_SEQ_INDEX]) !== seq) continue
+      if (flags === 0) this.#v.f64[this.#hitsIdx]++
+      return (isDirectKind(kind) ? raw : this.#decodeBytes(kind, raw as Uint8Array)) as V
+    }
+    // Writers kept moving under us: read under the lock.
+    const status = this.#lockedLookup(keyLen, flags, this.#clockNeeded ? this.#clock() : -1, true)
+    if (status === L.STATUS_HIT) {
+      const value = this.#pendingValue as V
+      this.#pendingValue = undefined
+      if (flags === 0) this.#v.f64[this.#hitsIdx]++
+      return value
+    }
+    if (flags === 0) this.#v.f64[this.#missesIdx]++
+    return undefined
+  }
+
+  #pendingValue: unknown
+
+  /** Lookup under the shard lock; with `decode`, the value is decoded before unlocking. */
+  #lockedLookup(keyLen: number, flags: number, now: number, decode: boolean): number {
+    const ex = this.#ex
+    const shard = this.#v.u32[this.#r32 + R_SHARD]
+    const wait = newWaitState()
+    while (ex.lockShard(shard) === 0) waitForShard(this.#locator, shard, wait)
+    let status: number
+    try {
+      if (now < 0) now = this.#clock()
+      status = ex.get(keyLen, now, flags | L.GET_LOCKED)
+      if (status === L.STATUS_HIT && decode) {
+        const u32 = this.#v.u32
+        const start = u32[this.#r32 + R_VALUE_OFFSET]
+        const kind = u32[this.#r32 + R_KIND]
+        this.#pendingValue = decodeKind(this.#v, kind, start, start + u32[this.#r32 + R_VALUE_LEN], this.#userDecode)
+      }
+    } finally {
+      if (ex.unlockShard(shard) !== 0) notifyShard(this.#locator, shard)
+    }
+    if (status === L.STATUS_EXPIRED) {
+      this.#removeExpired(keyLen, now)
+      return L.STATUS_MISS
+    }
+    return status
+  }
+
+  #decodeBytes(kind: number, bytes: Uint8Array): unknown {
+    const view = { u8: bytes, buf: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) }
+    return decodeKind(view, kind, 0, bytes.length, this.#userDecode)
+  }
+
+  #removeExpired(keyLen: number, now: number): void {
+    this.#writeLocked(() => this.#ex.remove(keyLen, now, L.REMOVE_EXPIRED))
+  }
+
+  // ---- writes ------------------------------------------------------------------------------------
+
+  /**
+   * Stores a value. Returns false when it was not stored: larger than an entry may be
+   * (`geometry.maxEntryBytes`, counted in stats.oversized) or refused by the admission policy.
+   */
+  set(key: string, value: V, options?: SetOptions): boolean {
+    this.#check()
+    const keyLen = this.#writeKey(key)
+    const ttl = options?.ttl === undefined ? this.#defaultTtl : checkTtl(options.ttl, 'ttl')
+    if (ttl > 0) this.#clockNeeded = true
+    const now = this.#clockNeeded || this.#v.i32[this.#ttlInUseIdx] !== 0 ? this.#clock() : -1
+    const codec = this.#codec
+    const valueAt = this.#keyAt + keyLen
+    const len = codec.encodeInto(value, this.#v, valueAt, this.#keyRoom - keyLen)
+    const ex = this.#ex
+    let status: number
+    if (len >= 0) {
+      const kind = codec.kind
+      status = this.#writeLocked(() => ex.set(keyLen, len, kind, ttl, now))
+    } else {
+      const bytes = codec.encodeBytes(value)
+      const kind = codec.kind
+      status = this.#writeLocked(() => ex.setReserve(keyLen, bytes.length, kind, ttl, now))
+      if (status === L.STATUS_STORED) {
+        // The engine holds the shard lock until setCommit; nothing between can throw.
+        this.#v.u8.set(bytes, this.#v.u32[this.#r32 + R_VALUE_OFFSET])
+        const shard = this.#v.u32[this.#r32 + R_SHARD]
+        if ((ex.setCommit(shard) & L.STATUS_WAITERS_BIT) !== 0) notifyShard(this.#locator, shard)
+      }
+    }
+    return status === L.STATUS_STORED
+  }
+
+  delete(key: string): boolean {
+    this.#check()
+    const keyLen = this.#writeKey(key)
+    const now = this.#clockNeeded ? this.#clock() : -1
+    return this.#writeLocked(() => this.#ex.remove(keyLen, now, L.REMOVE_DELETE)) === L.STATUS_DELETED
+  }
+
+  /** Removes a key and counts it as an invalidation (for change-data-capture consumers). */
+  invalidateKey(key: string): boolean {
+    this.#check()
+    const keyLen = this.#writeKey(key)
+    const now = this.#clockNeeded ? this.#clock() : -1
+    return this.#writeLocked(() => this.#ex.remove(keyLen, now, L.REMOVE_INVALIDATE)) === L.STATUS_DELETED
+  }
+
+  /** Removes every entry. Counters (stats) are kept. */
+  clear(): void {
+    this.#check()
+    for (let shard = 0; shard < this.geometry.shardCount; shard++) {
+      this.#v.u32[this.#r32 + R_SHARD] = shard
+      this.#writeLocked(() => this.#ex.clear(shard))
+    }
+  }
+
+  /** Removes every expired entry now (expired entries are otherwise reclaimed incrementally). */
+  purgeStale(): number {
+    this.#check()
+    const now = this.#clock()
+    let removed = 0
+    for (let shard = 0; shard < this.geometry.shardCount; shard++) {
+      const wait = newWaitState()
+      let n: number
+      while ((n = this.#ex.purge(shard, now)) === 0xffffffff) waitForShard(this.#locator, shard, wait)
+      removed += n
+    }
+    return removed
+  }
+
+  /** Runs a locking engine call, waiting and retrying while its shard is contended; notifies waiters. */
+  #writeLocked(op: () => number): number {
+    let status = op()
+    if (status === L.STATUS_CONTENDED) {
+      const wait = newWaitState()
+      do {
+        waitForShard(this.#locator, this.#v.u32[this.#r32 + R_SHARD], wait)
+        status = op()
+      } while (status === L.STATUS_CONTENDED)
+    }
+    if ((status & L.STATUS_WAITERS_BIT) !== 0) {
+      notifyShard(this.#locator, this.#v.u32[this.#r32 + R_SHARD])
+      status &= ~L.STATUS_WAITERS_BIT
+    }
+    return status
+  }
+
+  // ---- batches -----------------------------------------------------------------------------------
+
+  /** Gets many keys with one engine call per scratch-full of keys. */
+  getMany(keys: readonly string[]): (V | undefined)[] {
+    this.#check()
+    const out: (V | undefined)[] = new Array(keys.length)
+    const v = this.#v
+    const u32 = v.u32
+    let i = 0
+    while (i < keys.length) {
+      // Lay out [u32 len][key][pad] after room for the output records of the whole chunk.
+      const outAt = this.#keyAt
+      const maxChunk = Math.min(keys.length - i, 256)
+      const inAt = outAt + maxChunk * L.BATCH_OUT_SIZE
+      const limit = this.#scratch + this.geometry.scratchBytes
+      let p = inAt
+      let n = 0
+      while (n < maxChunk) {
+        const key = keys[i + n]
+        if (typeof key !== 'string') throw invalidKey(key)
+        const room = limit - p - L.BATCH_IN_HEADER_BYTES
+        if (room < 1) break
+        const len = writeUtf8(v, key, p + L.BATCH_IN_HEADER_BYTES, Math.min(room, L.MAX_KEY_BYTES + 1))
+        if (len < 0 || len > L.MAX_KEY_BYTES) {
+          if (n > 0) break
+          throw keyTooLong(key)
+        }
+        u32[p >> 2] = len
+        p += (L.BATCH_IN_HEADER_BYTES + len + 3) & ~3
+        n++
+      }
+      const now = this.#clockNeeded ? this.#clock() : -1
+      this.#ex.getMany(n, inAt, outAt, now, 0)
+      let q = inAt
+      for (let k = 0; k < n; k++) {
+        const o = (outAt + k * L.BATCH_OUT_SIZE) >> 2
+        const status = u32[o]
+        const keyLen = u32[q >> 2]
+        if (status === L.STATUS_HIT) {
+          const start = u32[o + (L.BATCH_OUT_VALUE_OFFSET >> 2)]
+          const end = start + u32[o + (L.BATCH_OUT_VALUE_LEN >> 2)]
+          const kind = u32[o + (L.BATCH_OUT_KIND >> 2)]
+          const raw = isDirectKind(kind) ? decodeKind(v, kind, start, end, undefined) : v.u8.slice(start, end)
+          if (Atomics.load(u32, u32[o + (L.BATCH_OUT_SEQ_INDEX >> 2)]) === u32[o + (L.BATCH_OUT_SEQ >> 2)]) {
+            out[i + k] = (isDirectKind(kind) ? raw : this.#decodeBytes(kind, raw as Uint8Array)) as V
+            v.f64[this.#hitsIdx]++
+          } else {
+            out[i + k] = this.get(keys[i + k])
+          }
+        } else if (status === L.STATUS_MISS) {
+          out[i + k] = undefined
+          v.f64[this.#missesIdx]++
+        } else {
+          // Expired, needing the clock, or busy: the single-key path handles each case.
+          out[i + k] = this.get(keys[i + k])
+        }
+        q += (L.BATCH_IN_HEADER_BYTES + keyLen + 3) & ~3
+      }
+      i += n
+    }
+    return out
+  }
+
+  /** Sets many entries with one engine call per scratch-full; returns which were stored. */
+  setMany(entries: Iterable<readonly [string, V]> | ReadonlyArray<readonly [string, V]>, options?: SetOptions): boolean[] {
+    this.#check()
+    const list = Array.isArray(entries) ? entries as ReadonlyArray<readonly [string, V]> : Array.from(entries)
+    const ttl = options?.ttl === undefined ? this.#defaultTtl : checkTtl(options.ttl, 'ttl')
+    if (ttl > 0) this.#clockNeeded = true
+    const results: boolean[] = new Array(list.length)
+    const v = this.#v
+    const u32 = v.u32
+    const codec = this.#codec
+    const limit = this.#scratch + this.geometry.scratchBytes
+    let i = 0
+    while (i < list.length) {
+      const maxChunk = Math.min(list.length - i, 256)
+      const outAt = this.#keyAt
+      const inAt = (outAt + maxChunk * 4 + 7) & ~7
+      let p = inAt
+      let n = 0
+      while (n < maxChunk) {
+        const [key, value] = list[i + n]
+        if (typeof key !== 'string') throw invalidKey(key)
+        const room = limit - p - L.BATCH_SET_IN_SIZE
+        const keyLen = room > 0 ? writeUtf8(v, key, p + L.BATCH_SET_IN_SIZE, Math.min(room, L.MAX_KEY_BYTES + 1)) : -1
+        const valueLen = keyLen >= 0 && keyLen <= L.MAX_KEY_BYTES
+          ? codec.encodeInto(value, v, p + L.BATCH_SET_IN_SIZE + keyLen, room - keyLen) : -1
+        if (valueLen < 0) {
+          // Doesn't fit beside the others: flush what we have, or store this one on its own.
+          if (n > 0) break
+          results[i] = this.set(key, value, { ttl })
+          i++
+          continue
+        }
+        u32[(p + L.BATCH_SET_IN_KEY_LEN) >> 2] = keyLen
+        u32[(p + L.BATCH_SET_IN_VALUE_LEN) >> 2] = valueLen
+        u32[(p + L.BATCH_SET_IN_KIND) >> 2] = codec.kind
+        v.f64[(p + L.BATCH_SET_IN_TTL) >> 3] = ttl
+        p += (L.BATCH_SET_IN_SIZE + keyLen + valueLen + 7) & ~7
+        n++
+      }
+      if (n === 0) continue
+      const now = this.#clockNeeded || v.i32[this.#ttlInUseIdx] !== 0 ? this.#clock() : -1
+      let from = 0
+      const wait = newWaitState()
+      while ((from = this.#ex.setMany(from, n, inAt, outAt, now)) < n)
+        waitForShard(this.#locator, u32[this.#r32 + R_SHARD], wait)
+      if (u32[(this.#scratch + L.RESULT_RESERVED) >> 2] !== 0)
+        for (let s = 0; s < this.geometry.shardCount; s++) notifyShard(this.#locator, s)
+      for (let k = 0; k < n; k++) results[i + k] = u32[(outAt >> 2) + k] === L.STATUS_STORED
+      i += n
+    }
+    return results
+  }
+
+  // ---- iteration ---------------------------------------------------------------------------------
+
+  /** Every live entry as [key, value], shard by shard (order unspecified), read consistently per chunk. */
+  *entries(): Generator<[string, V]> {
+    for (const chunk of this.#chunks(true)) yield* chunk as [string, V][]
+  }
+
+  *keys(): Generator<string> {
+    for (const chunk of this.#chunks(false)) for (const e of chunk) yield e[0]
+  }
+
+  *values(): Generator<V> {
+    for (const chunk of this.#chunks(true)) for (const e of chunk) yield e[1] as V
+  }
+
+  [Symbol.iterator](): Generator<[string, V]> {
+    return this.entries()
+  }
+
+  forEach(fn: (value: V, key: string, cache: this) => void): void {
+    for (const [k, v] of this.entries()) fn(v, k, this)
+  }
+
+  /** Number of live entries (expired entries not yet reclaimed included). */
+  get size(): number {
+    this.#check()
+    let n = 0
+    const u32 = this.#v.u32
+    for (let s = 0; s < this.geometry.shardCount; s++)
+      n += u32[(this.geometry.shardsOffset + s * this.geometry.shardBytes + L.SHARD_LIVE_COUNT) >> 2]
+    return n
+  }
+
+  *#chunks(withValues: boolean): Generator<[string, unknown][]> {
+    this.#check()
+    const g = this.geometry
+    for (let shard = 0; shard < g.shardCount; shard++) {
+      for (let from = 0; from < g.indexBuckets; from += ITER_BUCKETS) {
+        this.#check()
+        yield this.#readChunk(shard, from, withValues)
+      }
+    }
+  }
+
+  #readChunk(shard: number, from: number, withValues: boolean): [string, unknown][] {
+    const ex = this.#ex
+    const v = this.#v
+    const max = ITER_BUCKETS * L.BUCKET_SLOTS
+    for (let attempt = 0; ; attempt++) {
+      const now = this.#clockNeeded ? this.#clock() : -1
+      const locked = attempt >= 3
+      if (locked) {
+        const wait = newWaitState()
+        while (ex.lockShard(shard) === 0) waitForShard(this.#locator, shard, wait)
+      }
+      try {
+        const n = ex.entries(shard, from, ITER_BUCKETS, max, now)
+        if (n === 0xffffffff) continue
+        const out: [string, unknown][] = []
+        const raws: unknown[] = []
+        const kinds: number[] = []
+        for (let i = 0; i < n; i++) {
+          const at = v.u32[(this.#keyAt >> 2) + i]
+          const flags = v.u8[at]
+          const keyLen = v.u8[at + 2] | (v.u8[at + 3] << 8)
+          const valueLen = v.dv.getUint32(at + 4, true)
+          const keyStart = at + L.ENTRY_HEADER_BYTES + ((flags & L.ENTRY_HAS_TTL) !== 0 ? L.ENTRY_TTL_BYTES : 0)
+          const valueStart = keyStart + keyLen
+          if (valueStart + valueLen > v.u8.length) break
+          out.push([readUtf8(v, keyStart, valueStart), undefined])
+          if (withValues) {
+            kinds.push(v.u8[at + 1])
+            raws.push(v.u8.slice(valueStart, valueStart + valueLen))
+          }
+        }
+        if (!locked && Atomics.load(v.u32, v.u32[this.#r32 + R_SEQ_INDEX]) !== v.u32[this.#r32 + R_SEQ]) continue
+        if (withValues) for (let i = 0; i < out.length; i++) out[i][1] = this.#decodeBytes(kinds[i], raws[i] as Uint8Array)
+        return out
+      } finally {
+        if (locked && ex.unlockShard(shard) !== 0) notifyShard(this.#locator, shard)
+      }
+    }
+  }
+
+  // ---- stats, integrity, lifetime ------------------------------------------------------------------
+
+  stats(): CacheStats {
+    this.#check()
+    return readStats(this.#stats)
+  }
+
+  /**
+   * Checks every invariant of every shard (index ↔ log, counts, segment ownership, bounds). Returns an
+   * empty array when the cache is consistent, else one message per broken shard. Takes each shard lock.
+   */
+  verify(): string[] {
+    this.#check()
+    const problems: string[] = []
+    for (let shard = 0; shard < this.geometry.shardCount; shard++) {
+      const wait = newWaitState()
+      let code: number
+      while ((code = this.#ex.verify(shard)) === 0xffffffff) waitForShard(this.#locator, shard, wait)
+      if (code !== 0) problems.push(`shard ${shard}: invariant ${code} broken`)
+    }
+    return problems
+  }
+
+  /** Releases this thread's hold on the arena. Other threads attached to it keep working. */
+  close(): void {
+    if (this.#closed) return
+    this.#closed = true
+    detachArena(this.#arena)
+  }
+
+  get closed(): boolean {
+    return this.#closed
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------------
+
+  #check(): void {
+    if (this.#closed) throw new CortadoError('ERR_CLOSED', `cache${this.name ? ` '${this.name}'` : ''} is closed`)
+  }
+
+  /** Writes the key into scratch and returns its UTF-8 length. */
+  #writeKey(key: string): number {
+    if (typeof key !== 'string') throw invalidKey(key)
+    const n = key.length
+    if (n <= 64) {
+      // ASCII keys (the common case) without leaving JS.
+      const u8 = this.#v.u8
+      const at = this.#keyAt
+      let i = 0
+      for (; i < n; i++) {
+        const c = key.charCodeAt(i)
+        if (c > 0x7f) break
+        u8[at + i] = c
+      }
+      if (i === n) return n
+    }
+    const len = writeUtf8(this.#v, key, this.#keyAt, L.MAX_KEY_BYTES + 1)
+    if (len < 0 || len > L.MAX_KEY_BYTES) throw keyTooLong(key)
+    return len
+  }
+
+  /** @internal the engine and views, for the loading layer, dumps and tests in this package. */
+  get _internals(): { exports: WasmExports; views: ArenaViews; slot: number; scratch: number; geometry: Geometry; clock: () => number } {
+    return { exports: this.#ex, views: this.#v, slot: this.#arena.slot, scratch: this.#scratch, geometry: this.geometry, clock: this.#clock }
+  }
+}
+
+function invalidKey(key: unknown): CortadoError {
+  return new CortadoError('ERR_INVALID_KEY', `keys must be strings, got ${key === null ? 'null' : typeof key}`)
+}
+
+function keyTooLong(key: string): CortadoError {
+  return new CortadoError('ERR_INVALID_KEY', `key of ${Buffer.byteLength(key)} UTF-8 bytes exceeds the maximum of ${L.MAX_KEY_BYTES}`)
+}

@@ -1,0 +1,145 @@
+/**
+ * Creating an arena (a shared WebAssembly.Memory laid out by src/layout) and attaching to one.
+ * The creator writes the header from the computed geometry and formats the shards; any thread can
+ * then attach by validating the header and claiming a thread slot.
+ */
+import { randomInt } from 'node:crypto'
+import * as L from '../../layout/constants.generated.js'
+import { WASM_PAGE, type Geometry } from '../../layout/geometry.js'
+import { CortadoError } from '../../errors.js'
+import { instantiate, type WasmExports } from './module.js'
+import { makeViews, type ArenaViews } from '../views.js'
+
+export interface ArenaCreateInfo {
+  geometry: Geometry
+  policy: number
+  seed: number
+  buildId: number
+}
+
+export interface AttachedArena {
+  memory: WebAssembly.Memory
+  exports: WasmExports
+  views: ArenaViews
+  slot: number
+  scratchBase: number
+}
+
+function writeHeader(v: ArenaViews, info: ArenaCreateInfo): void {
+  const g = info.geometry
+  const dv = v.dv
+  const u32 = (off: number, x: number) => dv.setUint32(off, x >>> 0, true)
+  const u64 = (off: number, x: number) => dv.setBigUint64(off, BigInt(x), true)
+  u32(L.ARENA_LAYOUT_VERSION, L.LAYOUT_VERSION)
+  u32(L.ARENA_BUILD_ID, info.buildId)
+  u32(L.ARENA_POLICY, info.policy)
+  u32(L.ARENA_SHARD_COUNT, g.shardCount)
+  u32(L.ARENA_MAX_THREADS, g.maxThreads)
+  u32(L.ARENA_THREAD_SLOT_BYTES, g.threadSlotBytes)
+  u32(L.ARENA_SCRATCH_BYTES, g.scratchBytes)
+  u32(L.ARENA_SEG_BYTES, g.segBytes)
+  u32(L.ARENA_SEG_COUNT, g.segCount)
+  u32(L.ARENA_INDEX_BUCKETS, g.indexBuckets)
+  u32(L.ARENA_SKETCH_BLOCKS, g.sketchBlocks)
+  u32(L.ARENA_GHOST_SLOTS, g.ghostSlots)
+  u32(L.ARENA_MAX_ENTRIES_PER_SHARD, g.maxEntriesPerShard)
+  u32(L.ARENA_SHARDS_WITH_EXTRA_ENTRY, g.shardsWithExtraEntry)
+  u32(L.ARENA_INSTANCE_ID, randomInt(1, 0x7fffffff))
+  u32(L.ARENA_CREATOR_PID, process.pid)
+  // A 53-bit seed split in two words; the engine folds it into its 64-bit hash seed.
+  u32(L.ARENA_SEED_LO, info.seed % 0x100000000)
+  u32(L.ARENA_SEED_HI, Math.floor(info.seed / 0x100000000))
+  u32(L.ARENA_SHARD_HEADER_BYTES, L.SHARD_SIZE)
+  u32(L.ARENA_SHARD_SKETCH_OFFSET, g.shardSketchOffset)
+  u32(L.ARENA_SHARD_GHOST_OFFSET, g.shardGhostOffset)
+  u32(L.ARENA_SHARD_INDEX_OFFSET, g.shardIndexOffset)
+  u32(L.ARENA_SHARD_SEG_HEADERS_OFFSET, g.shardSegHeadersOffset)
+  u32(L.ARENA_SHARD_DATA_OFFSET, g.shardDataOffset)
+  u64(L.ARENA_MEM_BYTES, g.memBytes)
+  u64(L.ARENA_SHARD_BYTES, g.shardBytes)
+  u64(L.ARENA_SHARDS_OFFSET, g.shardsOffset)
+  u64(L.ARENA_THREADS_OFFSET, g.threadsOffset)
+  u64(L.ARENA_SCRATCH_OFFSET, g.scratchOffset)
+  dv.setFloat64(L.ARENA_CREATED_AT, Date.now(), true)
+  u32(L.ARENA_STATE, L.ARENA_STATE_OPEN)
+  // Magic last: an arena is recognisable only once it is complete.
+  u32(L.ARENA_MAGIC, L.MAGIC)
+}
+
+/** Reads back the geometry an arena was created with (every engine trusts the header, not options). */
+export function readGeometry(v: ArenaViews): Geometry {
+  const dv = v.dv
+  const u32 = (off: number) => dv.getUint32(off, true)
+  const u64 = (off: number) => Number(dv.getBigUint64(off, true))
+  const shardCount = u32(L.ARENA_SHARD_COUNT)
+  const segCount = u32(L.ARENA_SEG_COUNT)
+  const segBytes = u32(L.ARENA_SEG_BYTES)
+  return {
+    memBytes: u64(L.ARENA_MEM_BYTES), shardCount, shardBytes: u64(L.ARENA_SHARD_BYTES),
+    shardsOffset: u64(L.ARENA_SHARDS_OFFSET), threadsOffset: u64(L.ARENA_THREADS_OFFSET),
+    maxThreads: u32(L.ARENA_MAX_THREADS), threadSlotBytes: u32(L.ARENA_THREAD_SLOT_BYTES),
+    scratchOffset: u64(L.ARENA_SCRATCH_OFFSET), scratchBytes: u32(L.ARENA_SCRATCH_BYTES),
+    segBytes, segCount, indexBuckets: u32(L.ARENA_INDEX_BUCKETS), sketchBlocks: u32(L.ARENA_SKETCH_BLOCKS),
+    ghostSlots: u32(L.ARENA_GHOST_SLOTS), maxEntriesPerShard: u32(L.ARENA_MAX_ENTRIES_PER_SHARD),
+    shardsWithExtraEntry: u32(L.ARENA_SHARDS_WITH_EXTRA_ENTRY),
+    shardSketchOffset: u32(L.ARENA_SHARD_SKETCH_OFFSET), shardGhostOffset: u32(L.ARENA_SHARD_GHOST_OFFSET),
+    shardIndexOffset: u32(L.ARENA_SHARD_INDEX_OFFSET), shardSegHeadersOffset: u32(L.ARENA_SHARD_SEG_HEADERS_OFFSET),
+    shardDataOffset: u32(L.ARENA_SHARD_DATA_OFFSET),
+    bytesTotal: shardCount * segCount * segBytes, maxEntryBytes: segBytes,
+  }
+}
+
+export function createMemory(geometry: Geometry): WebAssembly.Memory {
+  const pages = geometry.memBytes / WASM_PAGE
+  try {
+    return new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true })
+  } catch (err) {
+    throw new CortadoError('ERR_CAPACITY', `could not allocate a ${geometry.memBytes}-byte arena: ${(err as Error).message}`, { cause: err })
+  }
+}
+
+export function formatArena(memory: WebAssembly.Memory, info: ArenaCreateInfo): void {
+  const views = makeViews(memory.buffer)
+  writeHeader(views, info)
+  instantiate(memory).init()
+}
+
+/** Validates the header of an existing arena and attaches this thread to it. */
+export function attachArena(memory: WebAssembly.Memory, buildId: number): AttachedArena {
+  const views = makeViews(memory.buffer)
+  const dv = views.dv
+  if (dv.getUint32(L.ARENA_MAGIC, true) !== L.MAGIC)
+    throw new CortadoError('ERR_INVALID_HANDLE', 'this memory does not hold a Cortado arena')
+  if (dv.getUint32(L.ARENA_LAYOUT_VERSION, true) !== L.LAYOUT_VERSION || dv.getUint32(L.ARENA_BUILD_ID, true) !== buildId)
+    throw new CortadoError('ERR_INVALID_HANDLE',
+      'this arena was created by another version of Cortado; every thread must load the same build')
+  // attachCount is -1 once the last thread detached: the arena is closed for good. Counting in with a
+  // CAS makes "check closed, then count in" one step, so an attach can't race the last detach.
+  const countIdx = L.ARENA_ATTACH_COUNT >> 2
+  for (;;) {
+    const n = Atomics.load(views.i32, countIdx)
+    if (n < 0) throw new CortadoError('ERR_CLOSED', 'this cache has been closed by every thread that had it')
+    if (Atomics.compareExchange(views.i32, countIdx, n, n + 1) === n) break
+  }
+  const exports = instantiate(memory)
+  const slot = exports.attach(randomInt(1, 0x7fffffff))
+  if (slot < 0) {
+    leave(views)
+    throw new CortadoError('ERR_TOO_MANY_THREADS',
+      `all ${dv.getUint32(L.ARENA_MAX_THREADS, true)} thread slots of this cache are taken; raise maxThreads`)
+  }
+  const scratchBase = Number(dv.getBigUint64(L.ARENA_SCRATCH_OFFSET, true)) + slot * dv.getUint32(L.ARENA_SCRATCH_BYTES, true)
+  return { memory, exports, views, slot, scratchBase }
+}
+
+function leave(views: ArenaViews): void {
+  const countIdx = L.ARENA_ATTACH_COUNT >> 2
+  if (Atomics.sub(views.i32, countIdx, 1) === 1 && Atomics.compareExchange(views.i32, countIdx, 0, -1) === 0)
+    Atomics.store(views.i32, L.ARENA_STATE >> 2, L.ARENA_STATE_CLOSED)
+}
+
+/** Detaches this thread; the last thread to detach closes the arena for good. */
+export function detachArena(arena: AttachedArena): void {
+  arena.exports.detach()
+  leave(arena.views)
+}

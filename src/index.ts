@@ -1,0 +1,7 @@
+export { Cache, MAX_KEY_BYTES } from './cache.js'
+export type { AttachOptions } from './cache.js'
+export { CortadoError, isCortadoError } from './errors.js'
+export type { CortadoErrorCode } from './errors.js'
+export type {
+  CacheOptions, SetOptions, CacheStats, CacheHandle, CacheLike, Codec, CodecName, PolicyName, EngineName,
+} from './types.js'

@@ -1,0 +1,72 @@
+// Generates the layout constants for every engine from src/layout/spec.json (the one source of truth).
+// Run by the build (assembly/build.mjs); the outputs are build products and are not committed.
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createHash } from 'node:crypto'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+const specText = readFileSync(join(root, 'src/layout/spec.json'), 'utf8')
+const spec = JSON.parse(specText)
+const SIZES = { u8: 1, u16: 2, u32: 4, i32: 4, u64: 8, f64: 8 }
+
+const snake = (name) => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()
+
+/** Assigns offsets in declaration order with natural alignment and checks the declared size. */
+export function computeStructs(structs) {
+  const out = {}
+  for (const [structName, def] of Object.entries(structs)) {
+    let offset = 0
+    const fields = {}
+    for (const [field, type] of def.fields) {
+      const size = SIZES[type]
+      if (!size) throw new Error(`${structName}.${field}: unknown type ${type}`)
+      offset = Math.ceil(offset / size) * size
+      fields[field] = { offset, type }
+      offset += size
+    }
+    if (offset > def.size) throw new Error(`${structName}: fields take ${offset} bytes, more than its size ${def.size}`)
+    out[structName] = { size: def.size, end: offset, fields }
+  }
+  return out
+}
+
+const structs = computeStructs(spec.structs)
+// The three queue blocks inside SHARD must have QUEUE's shape, QUEUE.size apart.
+for (let q = 0; q < spec.constants.NUM_QUEUES; q++) {
+  const base = structs.SHARD.fields[`q${q}Head`].offset
+  if (base !== structs.SHARD.fields.q0Head.offset + q * structs.QUEUE.size) throw new Error(`queue ${q} block misplaced`)
+  for (const [field, { offset }] of Object.entries(structs.QUEUE.fields)) {
+    const name = `q${q}${field[0].toUpperCase()}${field.slice(1)}`
+    if (structs.SHARD.fields[name].offset !== base + offset) throw new Error(`SHARD.${name} is not at its QUEUE offset`)
+  }
+}
+
+const constants = { ...spec.constants, LAYOUT_VERSION: spec.layoutVersion }
+function define(name, value) {
+  if (name in constants) throw new Error(`layout constant ${name} is defined twice`)
+  constants[name] = value
+}
+for (const [structName, s] of Object.entries(structs)) {
+  define(`${structName}_SIZE`, s.size)
+  for (const [field, { offset }] of Object.entries(s.fields)) define(`${structName}_${snake(field)}`, offset)
+}
+define('QUEUES_OFFSET', structs.SHARD.fields.q0Head.offset)
+define('POLICY_STATE_OFFSET', structs.SHARD.fields.policyState.offset)
+define('POLICY_STATE_BYTES', structs.SHARD.size - structs.SHARD.fields.policyState.offset)
+// A digest of the spec: two builds agree on the layout exactly when their digests agree.
+define('LAYOUT_DIGEST', parseInt(createHash('sha256').update(specText).digest('hex').slice(0, 8), 16) >>> 0)
+
+const header = '// GENERATED from src/layout/spec.json by src/layout/generate.mjs. Do not edit.\n'
+const entries = Object.entries(constants)
+
+function write(path, text) {
+  mkdirSync(dirname(join(root, path)), { recursive: true })
+  writeFileSync(join(root, path), header + text)
+}
+
+write('src/layout/constants.generated.ts', entries.map(([k, v]) => `export const ${k} = ${v}\n`).join(''))
+write('assembly/layout.generated.ts', entries.map(([k, v]) => `export const ${k}: u32 = ${v}\n`).join(''))
+write('native/src/layout_generated.rs', '#![allow(dead_code)]\n' + entries.map(([k, v]) => `pub const ${k}: u32 = ${v};\n`).join(''))
+
+if (process.argv.includes('--print')) console.log(JSON.stringify({ constants, structs }, null, 1))

@@ -1,0 +1,165 @@
+/**
+ * Where everything lives in an arena of a given size. Computed once, here, when a cache is created and
+ * written into the arena header; the engines read it back from there and never recompute it, so this
+ * function is the only place that decides sizes and offsets.
+ *
+ * Arena:  [header 1 KiB][pad to 4 KiB][thread slots][scratch areas][shard 0][shard 1]...
+ * Shard:  [header 512 B][sketch][ghost][hash index][segment headers][segment data]
+ */
+import * as L from './constants.generated.js'
+import { CortadoError } from '../errors.js'
+
+export const WASM_PAGE = 65536
+/** WebAssembly (wasm32) memories stop at 65536 pages. */
+export const WASM_MAX_BYTES = 65536 * WASM_PAGE
+export const MIN_ARENA_BYTES = 1 << 20
+/** Per-thread staging area for keys and values crossing into the engine. */
+export const SCRATCH_BYTES = 16 * 1024
+export const DEFAULT_MAX_THREADS = 16
+export const DEFAULT_EXPECTED_ENTRY_SIZE = 128
+/** Index load: 2-choice buckets of 8 slots stay overflow-free in practice up to ~90%; size for 75%. */
+const INDEX_LOAD = 0.75
+/** When no maxEntries is given, the count bound keeps the index below this load. */
+const INDEX_MAX_LOAD = 0.9
+const TARGET_SEGMENTS = 128
+const MIN_SEGMENTS = 8
+const MIN_SEG_BYTES = 4096
+const MAX_SEG_BYTES = 64 << 20
+const MAX_SHARDS = 256
+/** A shard smaller than this wastes too much on partly filled segments. */
+const MIN_SHARD_BYTES = 128 * 1024
+
+export interface GeometryInput {
+  maxBytes: number
+  maxEntries?: number
+  shards?: number
+  maxThreads?: number
+  expectedEntrySize?: number
+  policy: number
+  /** Largest arena the engine can map. */
+  limitBytes?: number
+}
+
+export interface Geometry {
+  memBytes: number
+  shardCount: number
+  shardBytes: number
+  shardsOffset: number
+  threadsOffset: number
+  maxThreads: number
+  threadSlotBytes: number
+  scratchOffset: number
+  scratchBytes: number
+  segBytes: number
+  segCount: number
+  indexBuckets: number
+  sketchBlocks: number
+  ghostSlots: number
+  maxEntriesPerShard: number
+  shardsWithExtraEntry: number
+  shardSketchOffset: number
+  shardGhostOffset: number
+  shardIndexOffset: number
+  shardSegHeadersOffset: number
+  shardDataOffset: number
+  /** Bytes available to entries in the whole arena. */
+  bytesTotal: number
+  /** The largest single entry (header + key + value) the arena can hold. */
+  maxEntryBytes: number
+}
+
+const alignUp = (n: number, a: number) => Math.ceil(n / a) * a
+const alignDown = (n: number, a: number) => Math.floor(n / a) * a
+const pow2Floor = (n: number) => (n < 1 ? 1 : 2 ** Math.floor(Math.log2(n)))
+const pow2Ceil = (n: number) => (n <= 1 ? 1 : 2 ** Math.ceil(Math.log2(n)))
+
+function invalid(message: string): never {
+  throw new CortadoError('ERR_INVALID_OPTION', message)
+}
+
+function checkPositiveInteger(name: string, value: unknown, optional: boolean): void {
+  if (value === undefined && optional) return
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0)
+    invalid(`${name} must be a positive integer, got ${String(value)}`)
+}
+
+export function computeGeometry(input: GeometryInput): Geometry {
+  const limit = input.limitBytes ?? WASM_MAX_BYTES
+  checkPositiveInteger('maxBytes', input.maxBytes, false)
+  checkPositiveInteger('maxEntries', input.maxEntries, true)
+  checkPositiveInteger('shards', input.shards, true)
+  checkPositiveInteger('maxThreads', input.maxThreads, true)
+  checkPositiveInteger('expectedEntrySize', input.expectedEntrySize, true)
+  if (input.maxBytes > limit)
+    throw new CortadoError('ERR_CAPACITY', `maxBytes ${input.maxBytes} exceeds the engine's limit of ${limit} bytes`)
+  if (input.maxBytes < MIN_ARENA_BYTES)
+    throw new CortadoError('ERR_CAPACITY', `maxBytes must be at least ${MIN_ARENA_BYTES} (1 MiB), got ${input.maxBytes}`)
+  if (input.shards !== undefined && (input.shards > MAX_SHARDS || (input.shards & (input.shards - 1)) !== 0))
+    invalid(`shards must be a power of two up to ${MAX_SHARDS}, got ${input.shards}`)
+  const maxThreads = input.maxThreads ?? DEFAULT_MAX_THREADS
+  if (maxThreads > 1024) invalid(`maxThreads must be at most 1024, got ${maxThreads}`)
+  const expectedEntrySize = input.expectedEntrySize ?? DEFAULT_EXPECTED_ENTRY_SIZE
+
+  // Round down: the arena may be smaller than maxBytes but never larger.
+  const memBytes = alignDown(input.maxBytes, WASM_PAGE)
+  const threadsOffset = 4096
+  const scratchOffset = alignUp(threadsOffset + maxThreads * L.THREAD_SIZE, 64)
+  const shardsOffset = alignUp(scratchOffset + maxThreads * SCRATCH_BYTES, 4096)
+  const available = memBytes - shardsOffset
+  if (available < MIN_SHARD_BYTES)
+    throw new CortadoError('ERR_CAPACITY', `maxBytes ${input.maxBytes} leaves no room for entries after ${maxThreads} thread areas`)
+
+  const estimatedEntries = input.maxEntries ?? Math.max(1, Math.floor(available / expectedEntrySize))
+  let shardCount = input.shards ?? Math.min(64, pow2Floor(estimatedEntries / 8192))
+  if (input.shards === undefined) {
+    while (shardCount > 1 && available / shardCount < 4 * MIN_SHARD_BYTES) shardCount /= 2
+  } else if (available / shardCount < MIN_SHARD_BYTES) {
+    throw new CortadoError('ERR_CAPACITY',
+      `maxBytes ${input.maxBytes} is too small for ${shardCount} shards (each needs at least ${MIN_SHARD_BYTES} bytes)`)
+  }
+  const shardBytes = alignDown(available / shardCount, 4096)
+
+  const maxEntriesPerShard = input.maxEntries !== undefined ? Math.floor(input.maxEntries / shardCount) : 0
+  const shardsWithExtraEntry = input.maxEntries !== undefined ? input.maxEntries % shardCount : 0
+  // Index and policy metadata are sized for the entries a shard can hold: the count bound if there is
+  // one, else what the shard's bytes hold at the expected entry size.
+  const shardCapacity = Math.max(1,
+    input.maxEntries !== undefined ? maxEntriesPerShard + (shardsWithExtraEntry > 0 ? 1 : 0) : Math.floor(shardBytes / expectedEntrySize))
+  const indexBuckets = Math.max(2, Math.ceil(shardCapacity / (L.BUCKET_SLOTS * INDEX_LOAD)))
+  const adaptive = input.policy === L.POLICY_ADAPTIVE
+  // Sketch: 16 four-bit counters per 8 bytes; about 8 counters per entry of capacity.
+  const sketchBlocks = adaptive ? Math.max(1, pow2Ceil(shardCapacity) / 16) : 0
+  // Ghost: remembers about as many evicted keys as the cache holds (8-slot buckets of 8 bytes).
+  const ghostSlots = adaptive ? alignUp(Math.max(L.BUCKET_SLOTS, Math.ceil(shardCapacity * 1.0)), L.BUCKET_SLOTS) : 0
+
+  const shardSketchOffset = L.SHARD_SIZE
+  const shardGhostOffset = alignUp(shardSketchOffset + sketchBlocks * L.SKETCH_BLOCK_BYTES, 64)
+  const shardIndexOffset = alignUp(shardGhostOffset + ghostSlots * 8, 64)
+  const shardSegHeadersOffset = alignUp(shardIndexOffset + indexBuckets * L.BUCKET_BYTES, 64)
+  const forSegments = shardBytes - shardSegHeadersOffset
+  if (forSegments <= 0)
+    throw new CortadoError('ERR_CAPACITY',
+      `maxBytes ${input.maxBytes} is too small for the index of ${shardCapacity} entries per shard; lower maxEntries or raise maxBytes`)
+  let segBytes = Math.min(MAX_SEG_BYTES, Math.max(MIN_SEG_BYTES, pow2Floor(forSegments / TARGET_SEGMENTS)))
+  let segCount = Math.floor((forSegments - 64) / (segBytes + L.SEG_SIZE))
+  while (segCount < MIN_SEGMENTS && segBytes > MIN_SEG_BYTES) {
+    segBytes /= 2
+    segCount = Math.floor((forSegments - 64) / (segBytes + L.SEG_SIZE))
+  }
+  if (segCount < MIN_SEGMENTS)
+    throw new CortadoError('ERR_CAPACITY',
+      `maxBytes ${input.maxBytes} leaves too little room for entries (${segCount} segments per shard); raise maxBytes or lower maxEntries/shards`)
+  const shardDataOffset = alignUp(shardSegHeadersOffset + segCount * L.SEG_SIZE, 64)
+  const effectiveMaxEntries = maxEntriesPerShard > 0 || input.maxEntries !== undefined
+    ? maxEntriesPerShard
+    : Math.floor(indexBuckets * L.BUCKET_SLOTS * INDEX_MAX_LOAD)
+
+  return {
+    memBytes, shardCount, shardBytes, shardsOffset, threadsOffset, maxThreads, threadSlotBytes: L.THREAD_SIZE,
+    scratchOffset, scratchBytes: SCRATCH_BYTES, segBytes, segCount, indexBuckets, sketchBlocks, ghostSlots,
+    maxEntriesPerShard: effectiveMaxEntries, shardsWithExtraEntry,
+    shardSketchOffset, shardGhostOffset, shardIndexOffset, shardSegHeadersOffset, shardDataOffset,
+    bytesTotal: shardCount * segCount * segBytes,
+    maxEntryBytes: segBytes,
+  }
+}

@@ -1,0 +1,52 @@
+/** Validation of user options and per-call arguments: every bad input becomes a typed CortadoError. */
+import type { CacheOptions, EngineName, PolicyName } from './types.js'
+import { CortadoError } from './errors.js'
+import * as L from './layout/constants.generated.js'
+
+export const POLICIES: Record<PolicyName, number> = { adaptive: L.POLICY_ADAPTIVE, clock: L.POLICY_CLOCK }
+const ENGINES: readonly EngineName[] = ['wasm', 'native', 'auto']
+const KNOWN_OPTIONS = new Set([
+  'maxBytes', 'maxEntries', 'ttl', 'codec', 'shards', 'policy', 'name', 'clock', 'seed', 'maxThreads',
+  'expectedEntrySize', 'engine', 'path',
+])
+
+export function checkTtl(ttl: unknown, what: string, code: 'ERR_INVALID_TTL' | 'ERR_INVALID_OPTION' = 'ERR_INVALID_TTL'): number {
+  if (typeof ttl !== 'number' || !Number.isFinite(ttl) || ttl < 0)
+    throw new CortadoError(code, `${what} must be a finite number of milliseconds >= 0 (0 = no expiry), got ${String(ttl)}`)
+  return ttl
+}
+
+export interface NormalizedOptions {
+  ttl: number
+  policy: number
+  seed: number
+  clock: () => number
+  engine: EngineName
+}
+
+export function normalizeOptions(options: CacheOptions<unknown>): NormalizedOptions {
+  if (typeof options !== 'object' || options === null)
+    throw new CortadoError('ERR_INVALID_OPTION', 'new Cache(options): options must be an object with at least maxBytes')
+  for (const key of Object.keys(options))
+    if (!KNOWN_OPTIONS.has(key)) throw new CortadoError('ERR_INVALID_OPTION', `unknown option '${key}'`)
+  const ttl = options.ttl === undefined ? 0 : checkTtl(options.ttl, 'ttl', 'ERR_INVALID_OPTION')
+  const policyName = options.policy ?? 'adaptive'
+  if (!(policyName in POLICIES))
+    throw new CortadoError('ERR_INVALID_OPTION', `policy must be 'adaptive' or 'clock', got '${String(policyName)}'`)
+  if (options.name !== undefined && typeof options.name !== 'string')
+    throw new CortadoError('ERR_INVALID_OPTION', 'name must be a string')
+  if (options.clock !== undefined && typeof options.clock !== 'function')
+    throw new CortadoError('ERR_INVALID_OPTION', 'clock must be a function returning milliseconds')
+  if (options.seed !== undefined && (!Number.isSafeInteger(options.seed) || options.seed < 0))
+    throw new CortadoError('ERR_INVALID_OPTION', `seed must be a non-negative safe integer, got ${String(options.seed)}`)
+  const engine = options.engine ?? 'wasm'
+  if (!ENGINES.includes(engine))
+    throw new CortadoError('ERR_INVALID_OPTION', `engine must be 'wasm', 'native' or 'auto', got '${String(engine)}'`)
+  return {
+    ttl,
+    policy: POLICIES[policyName],
+    seed: options.seed ?? Math.floor(Math.random() * Number.MAX_SAFE_INTEGER),
+    clock: options.clock ?? Date.now,
+    engine,
+  }
+}

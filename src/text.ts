@@ -1,0 +1,60 @@
+/**
+ * Moving strings across the boundary without TextEncoder/TextDecoder (BRIEF, fact 6): ASCII keys are
+ * written with charCodeAt straight into the arena, anything else through Buffer's UTF-8 writer; short
+ * one-byte values come back with Buffer's latin1 slice, which is the cheapest string a byte range
+ * becomes in V8.
+ */
+export interface ByteView {
+  u8: Uint8Array
+  buf: Buffer
+}
+
+/**
+ * Writes `s` as UTF-8 at `offset` if it fits in `room` bytes; returns the byte length, or -1 when it
+ * does not fit (nothing is promised about the bytes written then).
+ */
+export function writeUtf8(view: ByteView, s: string, offset: number, room: number): number {
+  const n = s.length
+  if (n <= room) {
+    const u8 = view.u8
+    let i = 0
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i)
+      if (c > 0x7f) break
+      u8[offset + i] = c
+    }
+    if (i === n) return n
+  }
+  // Non-ASCII (or possibly too long): a UTF-16 unit is at most 3 UTF-8 bytes.
+  if (n * 3 > room && Buffer.byteLength(s, 'utf8') > room) return -1
+  return view.buf.utf8Write(s, offset, room)
+}
+
+/**
+ * Writes a string value: one byte per char when every char is below 256 (kind latin1), else UTF-8.
+ * Returns the byte length (negated kind is the caller's business), or -1 when it does not fit.
+ */
+export function writeLatin1IfPossible(view: ByteView, s: string, offset: number, room: number): number {
+  const n = s.length
+  if (n > room) return -1
+  const u8 = view.u8
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i)
+    if (c > 0xff) return -2
+    u8[offset + i] = c
+  }
+  return n
+}
+
+export function readLatin1(view: ByteView, start: number, end: number): string {
+  return view.buf.latin1Slice(start, end)
+}
+
+export function readUtf8(view: ByteView, start: number, end: number): string {
+  return view.buf.utf8Slice(start, end)
+}
+
+/** UTF-8 byte length of a string (exact). */
+export function utf8Length(s: string): number {
+  return Buffer.byteLength(s, 'utf8')
+}
