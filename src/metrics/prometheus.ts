@@ -1,0 +1,137 @@
+/**
+ * `cortado/prometheus`: cache metrics for prom-client (an optional peer dependency, imported only by
+ * this subpath, never by the package root).
+ *
+ * The metrics keep no counts of their own: their collect callbacks read `cache.stats()` when the
+ * registry is scraped, so the cache stays the one source of truth and a scrape shows every thread's
+ * work. One set of metrics per registry serves every registered cache, labelled `cache="<name>"`; a
+ * scrape reads each cache's stats once, so all its series come from one consistent snapshot.
+ */
+import { Counter, Gauge, register as defaultRegistry, type Registry } from 'prom-client'
+import { CortadoError } from '../errors.js'
+import { CacheSet, type CacheMetricsOptions, type CacheMetricsRegistration, type CacheReading, type StatsSource } from './cache-set.js'
+import { CACHE_METRICS, isExportable, type MetricSpec } from './catalog.js'
+
+export type { CacheMetricsRegistration, StatsSource } from './cache-set.js'
+
+export interface PrometheusMetricsOptions extends CacheMetricsOptions {
+  /** The registry to add the metrics to. Default: prom-client's global `register`. */
+  registry?: Registry
+}
+
+interface Named {
+  /** The registry's key (prom-client renames counters in place for OpenMetrics output). */
+  readonly name: string
+  readonly metric: Counter<string> | Gauge<string>
+}
+
+class RegistryExporter {
+  readonly caches: CacheSet
+  readonly #registry: Registry
+  readonly #metrics: Named[]
+  #snapshot: CacheReading[] | undefined
+
+  constructor(registry: Registry) {
+    this.#registry = registry
+    this.caches = new CacheSet('registry', () => this.detach())
+    for (const spec of CACHE_METRICS) {
+      const existing = registry.getSingleMetric(spec.prometheusName)
+      if (existing) {
+        throw new CortadoError(
+          'ERR_INVALID_OPTION',
+          `the registry already has a metric named ${spec.prometheusName} that Cortado did not create ` +
+            '(two copies of cortado loaded, or a name clash); use a separate Registry',
+        )
+      }
+    }
+    this.#metrics = CACHE_METRICS.map((spec) => ({ name: spec.prometheusName, metric: this.#create(spec) }))
+  }
+
+  /** Puts the metrics (back) in the registry, in case `registry.clear()` removed them. */
+  attach(): void {
+    for (const { name, metric } of this.#metrics) {
+      if (this.#registry.getSingleMetric(name) !== metric) this.#registry.registerMetric(metric)
+    }
+  }
+
+  /** Takes the metrics out of the registry; runs when the last cache leaves. */
+  detach(): void {
+    for (const { name, metric } of this.#metrics) {
+      if (this.#registry.getSingleMetric(name) === metric) this.#registry.removeSingleMetric(name)
+    }
+    exporters.delete(this.#registry)
+  }
+
+  /**
+   * prom-client collects every metric of a scrape in one synchronous pass; the snapshot lives until
+   * the next microtask, so one scrape reads each cache once and the next scrape reads afresh.
+   */
+  #read(): CacheReading[] {
+    if (this.#snapshot === undefined) {
+      this.#snapshot = this.caches.read()
+      queueMicrotask(() => (this.#snapshot = undefined))
+    }
+    return this.#snapshot
+  }
+
+  #create(spec: MetricSpec): Named['metric'] {
+    const labelNames = spec.results ? ['cache', 'result'] : ['cache']
+    const exporter = this
+    const config = { name: spec.prometheusName, help: spec.help, labelNames, registers: [this.#registry] }
+    if (spec.kind === 'counter') {
+      return new Counter({
+        ...config,
+        collect(this: Counter<string>) {
+          this.reset()
+          // A counter can only be incremented: from zero, by the cumulative value, after the reset.
+          exporter.#publish(spec, (labels, value) => this.inc(labels, value))
+        },
+      })
+    }
+    return new Gauge({
+      ...config,
+      // Summing a ratio over processes is meaningless (node:cluster aggregation): average it.
+      aggregator: spec.kind === 'ratio' ? 'average' : 'sum',
+      collect(this: Gauge<string>) {
+        this.reset()
+        exporter.#publish(spec, (labels, value) => this.set(labels, value))
+      },
+    })
+  }
+
+  #publish(spec: MetricSpec, write: (labels: Record<string, string>, value: number) => void): void {
+    for (const { name, stats } of this.#read()) {
+      for (const sample of spec.read(stats)) {
+        if (!isExportable(spec, sample.value)) continue
+        write(sample.result === undefined ? { cache: name } : { cache: name, result: sample.result }, sample.value)
+      }
+    }
+  }
+}
+
+const exporters = new WeakMap<Registry, RegistryExporter>()
+
+/**
+ * Reports `cache.stats()` as Prometheus metrics (names and labels in the README). Several caches may
+ * share a registry, each under its own name; `unregister()` removes a cache's series, and the metrics
+ * themselves leave the registry with the last cache.
+ */
+export function registerCacheMetrics(cache: StatsSource, options: PrometheusMetricsOptions = {}): CacheMetricsRegistration {
+  const registry = options?.registry ?? defaultRegistry
+  if (registry === null || typeof registry !== 'object' || typeof registry.registerMetric !== 'function') {
+    throw new CortadoError('ERR_INVALID_OPTION', 'registry must be a prom-client Registry')
+  }
+  let exporter = exporters.get(registry)
+  if (exporter === undefined) {
+    exporter = new RegistryExporter(registry)
+    exporters.set(registry, exporter)
+  }
+  try {
+    const registration = exporter.caches.add(cache, options)
+    exporter.attach()
+    return registration
+  } catch (error) {
+    if (exporter.caches.size === 0) exporter.detach()
+    throw error
+  }
+}

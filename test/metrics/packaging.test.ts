@@ -1,0 +1,38 @@
+/**
+ * prom-client and @opentelemetry/api are optional peer dependencies: only the subpath modules
+ * (`cortado/prometheus`, `cortado/otel`) may import them, so the package root loads without them.
+ */
+import { readdirSync, readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+
+const src = new URL('../../src/', import.meta.url)
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'))
+
+function sources(dir: URL, prefix = ''): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? sources(new URL(`${entry.name}/`, dir), `${prefix}${entry.name}/`)
+      : entry.name.endsWith('.ts') ? [`${prefix}${entry.name}`] : [],
+  )
+}
+
+const importsOf = (file: string) =>
+  [...readFileSync(new URL(file, src), 'utf8').matchAll(/(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)].map((m) => m[1]!)
+
+describe('optional peer dependencies', () => {
+  it('only the subpath modules import prom-client or @opentelemetry', () => {
+    const importers = sources(src)
+      .filter((file) => importsOf(file).some((spec) => spec === 'prom-client' || spec.startsWith('@opentelemetry/')))
+      .sort()
+    expect(importers).toEqual(['metrics/otel.ts', 'metrics/prometheus.ts'])
+  })
+
+  it('and nothing else imports the subpath modules, which package.json exports as cortado/prometheus and cortado/otel', () => {
+    const reachers = sources(src).filter((file) => importsOf(file).some((spec) => /metrics\/(prometheus|otel)\.js$/.test(spec)))
+    expect(reachers).toEqual([])
+    expect(pkg.exports['./prometheus'].default).toBe('./dist/src/metrics/prometheus.js')
+    expect(pkg.exports['./otel'].default).toBe('./dist/src/metrics/otel.js')
+    expect(pkg.peerDependenciesMeta['prom-client'].optional).toBe(true)
+    expect(pkg.peerDependenciesMeta['@opentelemetry/api'].optional).toBe(true)
+  })
+})
