@@ -156,23 +156,15 @@ export class TieredCache<V> {
   /** L1 only, synchronously: the value if this process has it. */
   getLocal(key: string): V | undefined {
     this.checkOpen()
-    const value = this.l1.get(key)
-    if (value !== undefined) this.counters.l1Hits++
-    else this.counters.l1Misses++
-    return value
+    return this.lookupLocal(key)
   }
 
   /** L1, then L2 (filling L1 on a hit). Never calls a loader. */
   get(key: string): Promise<V | undefined> {
     try {
       this.checkOpen()
-      const value = this.l1.get(key)
-      if (value !== undefined) {
-        this.counters.l1Hits++
-        return Promise.resolve(value)
-      }
-      this.counters.l1Misses++
-      return this.readRemote(key)
+      const value = this.lookupLocal(key)
+      return value !== undefined ? Promise.resolve(value) : this.readRemote(key)
     } catch (err) {
       return Promise.reject(err)
     }
@@ -188,13 +180,11 @@ export class TieredCache<V> {
     const waiting: Promise<void>[] = []
     const batch = new Map<string, number[]>()
     keys.forEach((key, at) => {
-      const value = this.l1.get(key)
+      const value = this.lookupLocal(key)
       if (value !== undefined) {
-        this.counters.l1Hits++
         out[at] = value
         return
       }
-      this.counters.l1Misses++
       const flight = this.reads.get(key)
       if (flight !== undefined) {
         this.counters.coalesced++
@@ -225,12 +215,8 @@ export class TieredCache<V> {
   getOrLoad(key: string, loader?: TierLoader<V>, options?: SetOptions): Promise<V | undefined> {
     try {
       this.checkOpen()
-      const value = this.l1.get(key)
-      if (value !== undefined) {
-        this.counters.l1Hits++
-        return Promise.resolve(value)
-      }
-      this.counters.l1Misses++
+      const value = this.lookupLocal(key)
+      if (value !== undefined) return Promise.resolve(value)
       const inFlight = this.loads.get(key)
       if (inFlight !== undefined) {
         this.counters.coalesced++
@@ -331,6 +317,13 @@ export class TieredCache<V> {
     this.closed = true
     this.unsubscribe?.()
     await Promise.allSettled([...this.loads.values(), ...this.reads.values()].map((f) => f.promise))
+  }
+
+  private lookupLocal(key: string): V | undefined {
+    const value = this.l1.get(key)
+    if (value !== undefined) this.counters.l1Hits++
+    else this.counters.l1Misses++
+    return value
   }
 
   private async load(key: string, loader: TierLoader<V>, ttl: number, flight: Flight<V>): Promise<V | undefined> {

@@ -23,7 +23,7 @@ describe.skipIf(!hasServer('redis'))('TieredCache while redis-server dies and co
     const tier = one.tier
     const loader = (key: string) => `value of ${key}`
     const callerErrors: unknown[] = []
-    let phase: 'before' | 'down' | 'after' = 'before'
+    let phase = 'before' as 'before' | 'down' | 'after'
     let stop = false
     let rounds = 0
 
