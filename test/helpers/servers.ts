@@ -8,7 +8,9 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { createServer, connect } from 'node:net'
-import { userInfo } from 'node:os'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir, userInfo } from 'node:os'
+import { join } from 'node:path'
 
 export type ServerKind = 'redis' | 'memcached'
 
@@ -70,18 +72,24 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 export class TestServer {
   readonly kind: ServerKind
   readonly port: number
+  private readonly extraArgs: readonly string[]
   private child: ChildProcess | undefined
 
-  private constructor(kind: ServerKind, port: number) {
+  private constructor(kind: ServerKind, port: number, extraArgs: readonly string[]) {
     this.kind = kind
     this.port = port
+    this.extraArgs = extraArgs
   }
 
-  /** Starts a server on a free port; retries with another port if the one picked was taken meanwhile. */
-  static async start(kind: ServerKind): Promise<TestServer> {
+  /**
+   * Starts a server on a free port; retries with another port if the one picked was taken meanwhile.
+   * `extraArgs(port)` adds command-line arguments (e.g. cluster settings that name files by port).
+   */
+  static async start(kind: ServerKind, extraArgs: (port: number) => string[] = () => []): Promise<TestServer> {
     let lastError: unknown
     for (let attempt = 0; attempt < 5; attempt++) {
-      const server = new TestServer(kind, await freePort())
+      const port = await freePort()
+      const server = new TestServer(kind, port, extraArgs(port))
       try {
         await server.launch()
         return server
@@ -105,9 +113,11 @@ export class TestServer {
   private args(): string[] {
     const port = String(this.port)
     // No persistence: a restarted server must come back empty, like a cache node that lost its memory.
-    return this.kind === 'redis'
-      ? ['--port', port, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning']
-      : ['-p', port, '-l', '127.0.0.1', '-U', '0', '-m', '64', ...asRoot()]
+    const base =
+      this.kind === 'redis'
+        ? ['--port', port, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning']
+        : ['-p', port, '-l', '127.0.0.1', '-U', '0', '-m', '64', ...asRoot()]
+    return [...base, ...this.extraArgs]
   }
 
   private async launch(): Promise<void> {
@@ -146,6 +156,61 @@ export class TestServer {
   /** Stops the server; the name the tests use in `afterAll`. */
   async stop(): Promise<void> {
     await this.kill('SIGTERM')
+  }
+}
+
+/**
+ * A Redis Cluster of `size` masters (no replicas) on free loopback ports, its slots assigned with
+ * `redis-cli --cluster create`. Its state lives in a temporary directory removed by `stop()`.
+ */
+export class TestCluster {
+  readonly servers: TestServer[]
+  private readonly dir: string
+
+  private constructor(servers: TestServer[], dir: string) {
+    this.servers = servers
+    this.dir = dir
+  }
+
+  static async start(size = 3): Promise<TestCluster> {
+    const dir = mkdtempSync(join(tmpdir(), 'cortado-cluster-'))
+    const servers: TestServer[] = []
+    const cluster = new TestCluster(servers, dir)
+    try {
+      for (let i = 0; i < size; i++) {
+        servers.push(
+          await TestServer.start('redis', (port) => [
+            '--cluster-enabled', 'yes',
+            '--cluster-config-file', join(dir, `nodes-${port}.conf`),
+            '--cluster-node-timeout', '2000',
+            '--dir', dir,
+          ]),
+        )
+      }
+      const create = spawnSync(
+        'redis-cli',
+        ['--cluster', 'create', ...servers.map((s) => s.address), '--cluster-replicas', '0', '--cluster-yes'],
+        { encoding: 'utf8', timeout: 30_000 },
+      )
+      if (create.status !== 0) throw new Error(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`)
+      for (let i = 0; ; i++) {
+        const states = servers.map(
+          (s) => spawnSync('redis-cli', ['-p', String(s.port), 'cluster', 'info'], { encoding: 'utf8' }).stdout,
+        )
+        if (states.every((info) => info.includes('cluster_state:ok'))) break
+        if (i > 400) throw new Error('the cluster did not reach cluster_state:ok')
+        await sleep(25)
+      }
+      return cluster
+    } catch (err) {
+      await cluster.stop()
+      throw err
+    }
+  }
+
+  async stop(): Promise<void> {
+    for (const server of this.servers) await server.stop()
+    rmSync(this.dir, { recursive: true, force: true })
   }
 }
 
