@@ -7,7 +7,7 @@
  * work. One set of metrics per registry serves every registered cache, labelled `cache="<name>"`; a
  * scrape reads each cache's stats once, so all its series come from one consistent snapshot.
  */
-import { Counter, Gauge, register as defaultRegistry, type Registry } from 'prom-client'
+import { Counter, Gauge, register as defaultRegistry, type Registry as PromRegistry, type RegistryContentType } from 'prom-client'
 import { CortadoError } from '../errors.js'
 import { CacheSet, type CacheMetricsOptions, type CacheMetricsRegistration, type CacheReading, type StatsSource } from './cache-set.js'
 import { CACHE_METRICS, isExportable, type MetricSpec } from './catalog.js'
@@ -18,6 +18,9 @@ export interface PrometheusMetricsOptions extends CacheMetricsOptions {
   /** The registry to add the metrics to. Default: prom-client's global `register`. */
   registry?: Registry
 }
+
+/** A prom-client registry of either exposition format (Prometheus text or OpenMetrics). */
+type Registry = PromRegistry<RegistryContentType>
 
 interface Named {
   /** The registry's key (prom-client renames counters in place for OpenMetrics output). */

@@ -4,6 +4,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { CACHE_METRICS } from '../../src/metrics/catalog.js'
 
 const src = new URL('../../src/', import.meta.url)
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'))
@@ -34,5 +35,21 @@ describe('optional peer dependencies', () => {
     expect(pkg.exports['./otel'].default).toBe('./dist/src/metrics/otel.js')
     expect(pkg.peerDependenciesMeta['prom-client'].optional).toBe(true)
     expect(pkg.peerDependenciesMeta['@opentelemetry/api'].optional).toBe(true)
+  })
+})
+
+describe('README', () => {
+  it('documents every exported metric, with its Prometheus type and OpenTelemetry name', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+    const section = readme.slice(readme.indexOf('<!-- section:metrics -->'), readme.indexOf('<!-- /section:metrics -->'))
+    const rows = section.split('\n').filter((line) => line.startsWith('| `cortado_'))
+    expect(rows).toHaveLength(CACHE_METRICS.length)
+    for (const spec of CACHE_METRICS) {
+      const row = rows.find((line) => line.startsWith(`| \`${spec.prometheusName}\` |`))
+      expect(row, spec.prometheusName).toBeDefined()
+      expect(row).toContain(`| ${spec.kind === 'counter' ? 'counter' : 'gauge'} |`)
+      expect(row).toContain(`\`${spec.otelName}\``)
+      expect(row).toContain(`\`${spec.unit}\``)
+    }
   })
 })

@@ -1,4 +1,4 @@
-import { Registry, register as globalRegistry } from 'prom-client'
+import { Registry, register as globalRegistry, type OpenMetricsContentType } from 'prom-client'
 import { describe, expect, it, vi } from 'vitest'
 import { CortadoError } from '../../src/errors.js'
 import { registerCacheMetrics } from '../../src/metrics/prometheus.js'
@@ -212,7 +212,8 @@ describe('registerCacheMetrics (prom-client)', () => {
   })
 
   it('survives registry.clear() and works with an OpenMetrics registry', async () => {
-    const registry = new Registry(Registry.OPENMETRICS_CONTENT_TYPE)
+    const registry = new Registry<OpenMetricsContentType>()
+    registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE)
     registerCacheMetrics(new FakeCache('first'), { registry })
     registry.clear()
     registerCacheMetrics(new FakeCache('second'), { registry })
