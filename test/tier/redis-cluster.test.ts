@@ -44,8 +44,9 @@ describe.skipIf(!hasServer('redis'))('RedisStore and InvalidationBus on a real 3
     const [sa, sb] = [await connect(), await connect()]
     const [busA, busB] = [new InvalidationBus({ client: sa.client }), new InvalidationBus({ client: sb.client })]
     await Promise.all([busA.ready(), busB.ready()])
-    const a = new TieredCache<string>({ l1: makeL1(), l2: sa, bus: busA })
-    const b = new TieredCache<string>({ l1: makeL1(), l2: sb, bus: busB })
+    const [l1a, l1b] = [makeL1<string>(), makeL1<string>()]
+    const a = new TieredCache<string>({ l1: l1a, l2: sa, bus: busA })
+    const b = new TieredCache<string>({ l1: l1b, l2: sb, bus: busB })
     try {
       await a.set('shared', 'one')
       expect(await b.get('shared')).toBe('one')
@@ -57,6 +58,8 @@ describe.skipIf(!hasServer('redis'))('RedisStore and InvalidationBus on a real 3
       await b.close()
       await busA.close()
       await busB.close()
+      l1a.close()
+      l1b.close()
     }
   })
 })

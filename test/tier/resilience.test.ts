@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isCortadoError } from '../../src/errors.js'
+import { TieredCache } from '../../src/tier/index.js'
 import { TestServer, hasServer } from '../helpers/servers.js'
+import { makeL1 } from './l1.js'
 import { instance, until, type Instance } from './setup.js'
 
 const KEYS = Array.from({ length: 20 }, (_, i) => `loop:${i}`)
@@ -70,15 +72,16 @@ describe.skipIf(!hasServer('redis'))('TieredCache while redis-server dies and co
     await until(() => !one.store.available)
     const strict = await instance<string>(server.port).catch((err: unknown) => err)
     expect(isCortadoError(strict, 'ERR_REMOTE')).toBe(true) // cannot even connect
-    const { TieredCache } = await import('../../src/tier/index.js')
-    const { makeL1 } = await import('./l1.js')
-    const throwing = new TieredCache<string>({ l1: makeL1(), l2: one.store, throwOnRemoteError: true })
+    const l1 = makeL1<string>()
+    const throwing = new TieredCache<string>({ l1, l2: one.store, throwOnRemoteError: true })
     await expect(throwing.getOrLoad('k', () => 'v')).rejects.toSatisfy((err) => isCortadoError(err, 'ERR_REMOTE'))
     await expect(throwing.set('k', 'v')).rejects.toSatisfy((err) => isCortadoError(err, 'ERR_REMOTE'))
     expect(throwing.getLocal('k')).toBe('v') // the local write happened before L2 refused it
     const lenient = one.tier
     await expect(lenient.set('k', 'v')).resolves.toBeUndefined()
     expect(await lenient.getOrLoad('other', () => 'loaded')).toBe('loaded')
+    await throwing.close()
+    l1.close()
     await server.restart()
   })
 })

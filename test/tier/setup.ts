@@ -19,7 +19,8 @@ export async function instance<V>(
   const store = await RedisStore.connect({ host: '127.0.0.1', port, retryStrategy: () => 50 })
   const bus = new InvalidationBus({ client: store.client, retryDelay: 50 })
   await bus.ready()
-  const tier = new TieredCache<V>({ l1: makeL1<V>(), l2: store, bus, ...options })
+  const l1 = makeL1<V>()
+  const tier = new TieredCache<V>({ l1, l2: store, bus, ...options })
   return {
     tier,
     store,
@@ -28,6 +29,7 @@ export async function instance<V>(
       await tier.close()
       await bus.close()
       await store.close()
+      l1.close()
     },
   }
 }

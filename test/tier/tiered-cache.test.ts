@@ -131,7 +131,8 @@ describe.skipIf(!hasServer('redis'))('TieredCache over a real redis-server', () 
       encode: (value) => Buffer.from(JSON.stringify(value)),
       decode: (bytes) => JSON.parse(Buffer.from(bytes).toString()) as { v: number },
     }
-    const tier = new TieredCache({ l1: makeL1<{ v: number }>(), l2: a.store, codec: json })
+    const l1 = makeL1<{ v: number }>()
+    const tier = new TieredCache({ l1, l2: a.store, codec: json })
     await tier.set('json', { v: 3 }, { ttl: 60_000 })
     const stored = await raw.getBuffer('json')
     expect(stored!.subarray(17).toString()).toBe('{"v":3}')
@@ -140,11 +141,14 @@ describe.skipIf(!hasServer('redis'))('TieredCache over a real redis-server', () 
     await tier.close()
     await expect(tier.get('json')).rejects.toSatisfy((err) => isCortadoError(err, 'ERR_CLOSED'))
     await expect(tier.set('json', { v: 4 })).rejects.toSatisfy((err) => isCortadoError(err, 'ERR_CLOSED'))
+    l1.close()
   })
 
   it('rejects bad options', () => {
-    expect(() => new TieredCache({ l1: makeL1(), l2: a.store, ttl: -1 })).toThrow(/ttl/)
-    const noClear = { ...makeL1(), clear: undefined } as never
+    const l1 = makeL1()
+    expect(() => new TieredCache({ l1, l2: a.store, ttl: -1 })).toThrow(/ttl/)
+    const noClear = { get: l1.get.bind(l1), set: l1.set.bind(l1), name: 'no-clear' } as never
     expect(() => new TieredCache({ l1: noClear, l2: a.store })).toThrow(/clear/)
+    l1.close()
   })
 })
