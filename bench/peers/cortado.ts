@@ -1,0 +1,99 @@
+/**
+ * Cortado itself, through its public API. The suites import it only through this adapter, so an API
+ * change lands in one file. The module is loaded lazily: while the core is being written the bench
+ * still runs the other peers and says why Cortado was skipped.
+ */
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { PROJECT_ROOT, projectVersion } from '../harness/project.js'
+import type { BenchCache, CacheSpec, Entry, Peer, Value } from './types.js'
+
+/** The slice of Cortado's `Cache` the bench uses (declared here so the bench type-checks without it). */
+export interface CortadoCache {
+  get(key: string): Value | undefined
+  set(key: string, value: Value): boolean
+  getMany(keys: readonly string[]): (Value | undefined)[]
+  setMany(entries: readonly Entry[]): unknown
+  readonly size: number
+  readonly handle: unknown
+  stats(): { entries: number; bytesUsed: number; bytesTotal: number; hits: number; misses: number; rejections: number }
+  close(): void
+}
+
+export interface CortadoOptions {
+  maxBytes: number
+  maxEntries?: number
+  codec: 'string' | 'buffer'
+}
+
+interface CortadoModule {
+  Cache: (new (options: CortadoOptions) => CortadoCache) & { attach(handle: unknown): CortadoCache }
+}
+
+const SOURCE = join(PROJECT_ROOT, 'src', 'index.ts')
+
+let loaded: CortadoModule | undefined
+
+/** Cortado's module, or the reason it cannot be used (missing, or not exporting `Cache` yet). */
+export async function loadCortado(): Promise<CortadoModule | string> {
+  if (loaded) return loaded
+  if (!existsSync(SOURCE)) return 'src/index.ts does not exist yet'
+  let mod: Partial<CortadoModule>
+  try {
+    mod = (await import(pathToFileURL(SOURCE).href)) as Partial<CortadoModule>
+  } catch (err) {
+    return `src/index.ts failed to load: ${(err as Error).message.split('\n')[0]}`
+  }
+  if (typeof mod.Cache !== 'function') return 'src/index.ts does not export Cache yet'
+  loaded = mod as CortadoModule
+  return loaded
+}
+
+/** Bytes per entry beyond key and value: the entry header and the slack its allocator needs. */
+const ENTRY_OVERHEAD = 8
+const ALLOCATOR_SLACK = 1.25
+/** Hash-index slot per entry plus the fixed metadata (shard headers, sketch, scratch areas). */
+const INDEX_BYTES_PER_ENTRY = 16
+const FIXED_BYTES = 8 * 1024 * 1024
+
+/**
+ * The one place the bench sizes Cortado's arena for `entries` entries. `maxEntries` is the bound the
+ * other peers get; maxBytes only has to be large enough never to be the tighter one.
+ */
+export function cortadoMaxBytes(spec: Pick<CacheSpec, 'entries' | 'keyBytes' | 'valueBytes'>): number {
+  const entryBytes = Math.ceil((ENTRY_OVERHEAD + spec.keyBytes + spec.valueBytes) * ALLOCATOR_SLACK)
+  return spec.entries * (entryBytes + INDEX_BYTES_PER_ENTRY) + FIXED_BYTES
+}
+
+export function cortadoOptions(spec: CacheSpec): CortadoOptions {
+  return { maxBytes: cortadoMaxBytes(spec), maxEntries: spec.entries, codec: spec.valueKind }
+}
+
+function module(): CortadoModule {
+  if (!loaded) throw new Error('Cortado used before loadCortado() succeeded')
+  return loaded
+}
+
+/** A Cortado cache as the suites need it: its own get/set, no wrapper (the bench measures the API). */
+export function createCortado(spec: CacheSpec): CortadoCache & BenchCache {
+  return new (module().Cache)(cortadoOptions(spec)) as CortadoCache & BenchCache
+}
+
+/** In a worker thread: the same cache, over the shared arena. */
+export function attachCortado(handle: unknown): CortadoCache {
+  return module().Cache.attach(handle)
+}
+
+export const cortadoPeer: Peer = {
+  id: 'cortado',
+  name: 'Cortado',
+  version: projectVersion(),
+  bound: 'maxEntries = entries, maxBytes sized for them; off-heap arena',
+  batch: 'native',
+  async load() {
+    const mod = await loadCortado()
+    return typeof mod === 'string' ? mod : undefined
+  },
+  create: (spec) => createCortado(spec),
+}

@@ -1,0 +1,95 @@
+/** The summary printed on stdout at the end of a run: the targets first, then one table per suite. */
+import { formatFigure, formatPercent, formatRatio, formatSi, significant } from '../harness/format.js'
+import { machineLine } from '../harness/machine.js'
+import { figureOf, type Row, type RunResults } from '../harness/results.js'
+import { ratio } from '../harness/stats.js'
+import { BASELINE } from '../peers/types.js'
+import { boundText, evaluateTargets, type TargetResult } from './targets.js'
+import { renderTextTable } from './text-table.js'
+
+/** A compact figure for a table cell: "1.02M", "187 B", "512 ms". */
+export function shortFigure(value: number, metric: string): string {
+  switch (metric) {
+    case 'ops/s':
+      return formatSi(value)
+    case 'bytes/entry':
+      return `${significant(value)} B`
+    case 'ms':
+      return `${significant(value)} ms`
+    case 'ns':
+      return `${formatSi(value)} ns`
+    default:
+      return formatFigure(value, metric)
+  }
+}
+
+export function targetValue(t: TargetResult): string {
+  if (t.ratio === undefined) return '–'
+  return t.bound < 0.1 ? formatPercent(t.ratio) : formatRatio(t.ratio)
+}
+
+export function targetStatus(t: TargetResult): string {
+  if (t.pass === undefined) return t.missing ?? 'not measured'
+  return t.pass ? 'met' : 'NOT MET'
+}
+
+/** Groups rows by suite and metric, keeping run order. */
+export function groupRows(rows: readonly Row[]): Row[][] {
+  const groups = new Map<string, Row[]>()
+  for (const r of rows) {
+    const k = `${r.suite}\u0000${r.metric}\u0000${String(r.params.measure ?? '')}`
+    const g = groups.get(k)
+    if (g) g.push(r)
+    else groups.set(k, [r])
+  }
+  return [...groups.values()]
+}
+
+/** Peers in a group of rows, baseline first, in the order they appear. */
+export function peersOf(rows: readonly Row[]): string[] {
+  const seen: string[] = []
+  for (const r of rows) for (const f of r.figures) if (!seen.includes(f.peer)) seen.push(f.peer)
+  return seen.sort((a, b) => Number(b === BASELINE) - Number(a === BASELINE))
+}
+
+/** "1.02M 1.27×" (ratio to the row's baseline figure; none for the baseline itself). */
+export function cell(row: Row, peer: string): string {
+  const f = figureOf(row, peer)
+  if (!f) return row.skipped.some((s) => s.peer === peer) ? 'skipped' : ''
+  const base = figureOf(row, BASELINE)
+  const text = shortFigure(f.value, row.metric)
+  if (!base || peer === BASELINE) return text
+  return `${text} ${formatRatio(ratio(f.value, base.value))}`
+}
+
+export function renderSummary(results: RunResults, nameOf: (id: string) => string): string {
+  const out: string[] = []
+  out.push(`Cortado benchmark (${results.mode} run) · ${machineLine(results.machine)}`, '')
+  const targets = evaluateTargets(results.rows)
+  out.push('Targets (Cortado ÷ lru-cache unless stated)')
+  out.push(
+    renderTextTable(
+      ['issue', 'ratio', 'measured', 'target', 'status'],
+      targets.map((t) => [`#${t.issue}`, t.label, targetValue(t), boundText(t), targetStatus(t)]),
+      2,
+    ),
+    '',
+  )
+  for (const group of groupRows(results.rows)) {
+    const first = group[0]!
+    const peers = peersOf(group)
+    const title = `${first.suite}${first.params.measure ? ` (${String(first.params.measure)})` : ''} · ${first.metric}, ${first.better} is better; ratios to ${BASELINE}`
+    out.push(title)
+    out.push(renderTextTable(['case', ...peers.map(nameOf)], group.map((r) => [r.case, ...peers.map((p) => cell(r, p))])))
+    const hitRatios = group.filter((r) => r.figures.some((f) => f.hitRatio !== undefined && r.suite === 'mixed'))
+    for (const r of hitRatios) {
+      out.push(`  hit ratio ${r.case}: ${r.figures.map((f) => `${nameOf(f.peer)} ${formatPercent(f.hitRatio)}`).join(', ')}`)
+    }
+    for (const method of new Set(group.map((r) => r.method))) out.push(`  measured: ${method}`)
+    const notes = group.flatMap((r) => r.figures.filter((f) => f.note).map((f) => `  note: ${r.case}, ${nameOf(f.peer)}: ${f.note!}`))
+    const skips = group.flatMap((r) => r.skipped.map((s) => `  skipped: ${r.case}, ${nameOf(s.peer)}: ${s.reason}`))
+    out.push(...new Set([...notes, ...skips]), '')
+  }
+  for (const u of results.unavailable) out.push(`${nameOf(u.peer)} skipped in every suite: ${u.reason}`)
+  return out.join('\n')
+}

@@ -1,0 +1,61 @@
+/**
+ * The ratios the issues set as targets, looked up in a run's rows. Each target names the row it reads,
+ * so the table, the report and the README all show the same figure.
+ */
+import { figureOf, type Row } from '../harness/results.js'
+import { ratio } from '../harness/stats.js'
+import { BASELINE } from '../peers/types.js'
+
+export interface Target {
+  issue: number
+  label: string
+  suite: string
+  /** Row params that must match (a subset). */
+  params: Record<string, string | number>
+  /** Figure compared, and the one it is compared with: Cortado ÷ lru-cache unless stated. */
+  peer: string
+  against: string
+  op: '>=' | '<='
+  bound: number
+}
+
+export interface TargetResult extends Target {
+  ratio: number | undefined
+  pass: boolean | undefined
+  /** Why there is no ratio (suite not run, peer skipped...). */
+  missing?: string
+}
+
+const STRING_100 = { valueKind: 'string', valueBytes: 100 }
+
+export const TARGETS: readonly Target[] = [
+  { issue: 2, label: 'get (hit), 100k entries', suite: 'get-hit', params: { entries: 100_000, ...STRING_100 }, peer: 'cortado', against: BASELINE, op: '>=', bound: 1.0 },
+  { issue: 2, label: 'get (hit), 1M entries', suite: 'get-hit', params: { entries: 1_000_000, ...STRING_100 }, peer: 'cortado', against: BASELINE, op: '>=', bound: 1.5 },
+  { issue: 2, label: 'set with eviction at capacity, 100k', suite: 'set-evict', params: { entries: 100_000, ...STRING_100 }, peer: 'cortado', against: BASELINE, op: '>=', bound: 1.0 },
+  { issue: 2, label: 'resident bytes per entry, 1M', suite: 'memory', params: { measure: 'rss', entries: 1_000_000 }, peer: 'cortado', against: BASELINE, op: '<=', bound: 0.6 },
+  { issue: 2, label: 'resident bytes per entry, 5M', suite: 'memory', params: { measure: 'rss', entries: 5_000_000 }, peer: 'cortado', against: BASELINE, op: '<=', bound: 0.6 },
+  { issue: 2, label: 'one full GC, 5M entries', suite: 'memory', params: { measure: 'gc', entries: 5_000_000 }, peer: 'cortado', against: BASELINE, op: '<=', bound: 0.05 },
+  { issue: 4, label: 'Cortado 2 threads ÷ 1 thread, one shared cache', suite: 'workers', params: { measure: 'ops' }, peer: 'cortado-2', against: 'cortado-1', op: '>=', bound: 1.6 },
+  { issue: 4, label: 'Cortado ops/s per thread ÷ Redis on loopback', suite: 'redis', params: {}, peer: 'cortado', against: 'redis', op: '>=', bound: 50 },
+]
+
+function matches(row: Row, target: Target): boolean {
+  return row.suite === target.suite && Object.entries(target.params).every(([k, v]) => row.params[k] === v)
+}
+
+export function evaluateTargets(rows: readonly Row[], targets: readonly Target[] = TARGETS): TargetResult[] {
+  return targets.map((t) => {
+    const row = rows.find((r) => matches(r, t))
+    if (!row) return { ...t, ratio: undefined, pass: undefined, missing: 'not measured in this run' }
+    const a = figureOf(row, t.peer)
+    const b = figureOf(row, t.against)
+    const skip = row.skipped.find((s) => s.peer === t.peer || s.peer === t.against)
+    if (!a || !b) return { ...t, ratio: undefined, pass: undefined, missing: skip ? `${skip.peer} skipped: ${skip.reason}` : `no ${!a ? t.peer : t.against} figure` }
+    const r = ratio(a.value, b.value)
+    return { ...t, ratio: r, pass: r === undefined ? undefined : t.op === '>=' ? r >= t.bound : r <= t.bound }
+  })
+}
+
+export function boundText(t: Target): string {
+  return t.bound < 0.1 ? `${t.op === '>=' ? '≥' : '≤'} ${t.bound * 100}%` : `${t.op === '>=' ? '≥' : '≤'} ${t.bound}×`
+}

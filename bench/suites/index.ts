@@ -1,0 +1,11 @@
+/** Every suite, in the order a run goes through them (and --filter ids). */
+import { getHit } from './get-hit.js'
+import { getMany } from './get-many.js'
+import { getMiss } from './get-miss.js'
+import { memory } from './memory.js'
+import { mixed } from './mixed.js'
+import { setEvict } from './set-evict.js'
+import { setMany } from './set-many.js'
+import type { AnySuite } from './types.js'
+
+export const SUITES: readonly AnySuite[] = [getHit, getMiss, getMany, mixed, setMany, setEvict, memory]

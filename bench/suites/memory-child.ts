@@ -1,0 +1,82 @@
+/**
+ * One peer alone in a fresh process: fill it with N distinct entries, collect, and report what the
+ * process grew by and how long one forced full GC takes. Keys and values are made on the fly and only
+ * the cache keeps them, as in a service that caches what it reads.
+ */
+import { KEY_BYTES } from '../harness/data.js'
+import { childMain } from '../harness/child.js'
+import { fullGc } from '../harness/gc.js'
+import { selectPeers } from '../peers/index.js'
+
+export interface MemoryInput {
+  peer: string
+  entries: number
+  valueBytes: number
+  /** Forced collections timed after the fill (the figure is their median). */
+  gcRuns: number
+}
+
+export interface MemoryOutput {
+  size: number
+  rssBytes: number
+  heapBytes: number
+  externalBytes: number
+  gcMs: number[]
+  fillMs: number
+  /** Keys read back after the fill that were missing (a sanity check of the fill). */
+  missingOfSample: number
+}
+
+function usage(gc: () => void): NodeJS.MemoryUsage {
+  gc()
+  gc()
+  return process.memoryUsage()
+}
+
+async function measure(input: MemoryInput): Promise<MemoryOutput> {
+  const { runnable, unavailable } = await selectPeers([input.peer])
+  const peer = runnable.find((p) => p.id === input.peer)
+  if (!peer) throw new Error(unavailable.find((u) => u.peer === input.peer)?.reason ?? `peer ${input.peer} unavailable`)
+  const gc = fullGc()
+  const spec = { entries: input.entries, valueKind: 'string' as const, keyBytes: KEY_BYTES, valueBytes: input.valueBytes }
+  const template = Buffer.alloc(input.valueBytes, 'abcdefghijklmnopqrstuvwxyz0123456789')
+  const width = KEY_BYTES - 1
+
+  const before = usage(gc)
+  const cache = peer.create(spec)
+  const t0 = performance.now()
+  for (let i = 0; i < input.entries; i++) {
+    const id = i.toString(36).padStart(width, '0')
+    template.write(id, 0, 'latin1')
+    cache.set(`k${id}`, template.toString('latin1'))
+  }
+  const fillMs = performance.now() - t0
+  const after = usage(gc)
+
+  const gcMs: number[] = []
+  for (let r = 0; r < input.gcRuns; r++) {
+    const start = process.hrtime.bigint()
+    gc()
+    gcMs.push(Number(process.hrtime.bigint() - start) / 1e6)
+  }
+
+  let missingOfSample = 0
+  const step = Math.max(1, Math.floor(input.entries / 1000))
+  for (let i = input.entries - 1; i >= 0; i -= step) {
+    if (cache.get(`k${i.toString(36).padStart(width, '0')}`) === undefined) missingOfSample++
+  }
+  const size = cache.size
+  // Keep the cache alive through the measurements above.
+  cache.close()
+  return {
+    size,
+    rssBytes: after.rss - before.rss,
+    heapBytes: after.heapUsed - before.heapUsed,
+    externalBytes: after.external - before.external,
+    gcMs,
+    fillMs,
+    missingOfSample,
+  }
+}
+
+childMain(measure)
