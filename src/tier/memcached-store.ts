@@ -98,6 +98,7 @@ export class MemcachedStore implements RemoteStore {
 
   async get(key: string): Promise<RemoteEntry | undefined> {
     checkKey(key)
+    this.guard('get')
     let value: Buffer | null
     try {
       value = (await this.client.get(key)).value
@@ -110,6 +111,7 @@ export class MemcachedStore implements RemoteStore {
 
   async getMany(keys: readonly string[]): Promise<(RemoteEntry | undefined)[]> {
     if (keys.length === 0) return []
+    this.guard('get (batch)')
     const parts: Buffer[] = []
     const opaque = this.nextOpaque()
     for (const key of keys) {
@@ -129,6 +131,7 @@ export class MemcachedStore implements RemoteStore {
 
   async set(key: string, value: Uint8Array, ttl?: number): Promise<void> {
     checkKey(key)
+    this.guard('set')
     const ms = checkTtl(ttl)
     const now = this.clock()
     try {
@@ -141,6 +144,7 @@ export class MemcachedStore implements RemoteStore {
 
   async setMany(entries: readonly RemoteSetEntry[]): Promise<void> {
     if (entries.length === 0) return
+    this.guard('set (batch)')
     const now = this.clock()
     const opaque = this.nextOpaque()
     const parts: Buffer[] = []
@@ -161,6 +165,7 @@ export class MemcachedStore implements RemoteStore {
 
   async delete(key: string): Promise<boolean> {
     checkKey(key)
+    this.guard('delete')
     try {
       const existed = await this.client.delete(key)
       this.downUntil = 0
@@ -205,6 +210,16 @@ export class MemcachedStore implements RemoteStore {
       this.server.onError(opaque, (err) => reject(this.failed(op, err)))
       this.server.write(Buffer.concat(parts))
     })
+  }
+
+  /**
+   * While backing off after a failure, refuse at once: against a dead host every request would
+   * otherwise wait for a connection timeout. Once `retryDelay` has passed, calls go through again and
+   * the first answer (or failure) decides whether the server is back.
+   */
+  private guard(op: string): void {
+    if (this.available) return
+    throw remoteError(this.name, op, new Error(`unavailable, retrying in ${Math.ceil(this.downUntil - this.clock())} ms`))
   }
 
   private failed(op: string, err: unknown): CortadoError {
