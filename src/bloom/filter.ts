@@ -204,23 +204,22 @@ export class BloomFilter {
 
   /** @internal Tests the probes of an already computed hash (the scalable filter hashes once for all). */
   hasHashed(h1: number, h2: number): boolean {
-    const words = this.#words
-    const m = this.bits
-    const k = this.hashes
-    let x = h1 % m
-    let y = h2 % m
-    for (let i = 1; ; i++) {
-      if ((words[HEADER_WORDS + (x >>> 5)]! & (1 << (x & 31))) === 0) return false
-      if (i === k) return true
-      x += y
-      if (x >= m) x -= m
-      y += i
-      if (y >= m) y %= m
-    }
+    return this.#probe(h1, h2, false)
   }
 
   /** @internal Sets the probes of an already computed hash; true if any bit was new. */
   addHashed(h1: number, h2: number): boolean {
+    const fresh = this.#probe(h1, h2, true)
+    if (fresh && (Atomics.add(this.#words, H_COUNT, 1) >>> 0) >= this.expectedItems) Atomics.add(this.#words, H_SATURATED, 1)
+    return fresh
+  }
+
+  /**
+   * Walks the k probes. Testing (`set` false): false at the first clear bit, else true. Setting: sets
+   * the clear bits and returns whether there was any. The plain read first skips the atomic for bits
+   * already set, the common case for repeated keys; Atomics.or's old value settles a race.
+   */
+  #probe(h1: number, h2: number, set: boolean): boolean {
     const words = this.#words
     const m = this.bits
     const k = this.hashes
@@ -230,16 +229,16 @@ export class BloomFilter {
     for (let i = 1; ; i++) {
       const at = HEADER_WORDS + (x >>> 5)
       const mask = 1 << (x & 31)
-      // The plain read skips the atomic for bits already set, the common case for repeated keys.
-      if ((words[at]! & mask) === 0 && (Atomics.or(words, at, mask) & mask) === 0) fresh = true
-      if (i === k) break
+      if ((words[at]! & mask) === 0) {
+        if (!set) return false
+        if ((Atomics.or(words, at, mask) & mask) === 0) fresh = true
+      }
+      if (i === k) return set ? fresh : true
       x += y
       if (x >= m) x -= m
       y += i
       if (y >= m) y %= m
     }
-    if (fresh && (Atomics.add(words, H_COUNT, 1) >>> 0) >= this.expectedItems) Atomics.add(words, H_SATURATED, 1)
-    return fresh
   }
 }
 

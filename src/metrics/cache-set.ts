@@ -112,6 +112,55 @@ export class CacheSet {
   }
 }
 
+/** What an exporter does for its target: start publishing (idempotent) and stop, with the last cache. */
+export interface Exporter {
+  start(): void
+  stop(): void
+}
+
+interface Slot {
+  readonly caches: CacheSet
+  readonly exporter: Exporter
+}
+
+/** One exporter per target (registry, meter), created with its first cache and dropped with its last. */
+export class ExporterSlots<Target extends object> {
+  readonly #slots = new WeakMap<Target, Slot>()
+  readonly #what: string
+
+  /** `what` names the target kind in errors ("registry", "meter"). */
+  constructor(what: string) {
+    this.#what = what
+  }
+
+  register(
+    target: Target,
+    create: (caches: CacheSet) => Exporter,
+    cache: StatsSource,
+    options: CacheMetricsOptions | undefined,
+  ): CacheMetricsRegistration {
+    let slot = this.#slots.get(target)
+    if (slot === undefined) {
+      const caches: CacheSet = new CacheSet(this.#what, () => this.#drop(target, slot!))
+      slot = { caches, exporter: create(caches) }
+      this.#slots.set(target, slot)
+    }
+    try {
+      const registration = slot.caches.add(cache, options)
+      slot.exporter.start()
+      return registration
+    } catch (error) {
+      if (slot.caches.size === 0) this.#drop(target, slot)
+      throw error
+    }
+  }
+
+  #drop(target: Target, slot: Slot): void {
+    slot.exporter.stop()
+    if (this.#slots.get(target) === slot) this.#slots.delete(target)
+  }
+}
+
 function warnOnce(error: unknown, cacheName: string): void {
   const reason = error instanceof Error ? error.message : String(error)
   process.emitWarning(`stats() of cache "${cacheName}" failed, its metrics are left out: ${reason}`, {

@@ -11,6 +11,7 @@
  * a Prometheus server runs out of memory.
  */
 import type { CacheStats } from '../types.js'
+import type { CacheReading } from './cache-set.js'
 
 export type MetricKind = 'counter' | 'level' | 'ratio'
 
@@ -32,12 +33,7 @@ export interface MetricSpec {
   read(stats: CacheStats): readonly MetricSample[]
 }
 
-function counter(
-  name: string,
-  help: string,
-  unit: string,
-  read: (stats: CacheStats) => number,
-): MetricSpec {
+function counter(name: string, help: string, unit: string, read: (stats: CacheStats) => number): MetricSpec {
   return {
     prometheusName: `cortado_cache_${name}_total`,
     otelName: `cortado.cache.${name}`,
@@ -48,19 +44,30 @@ function counter(
   }
 }
 
+/** A counter split by a `result` label, one stats field per result. */
+function counterByResult(
+  name: string,
+  help: string,
+  unit: string,
+  fields: Record<string, (stats: CacheStats) => number>,
+): MetricSpec {
+  const results = Object.keys(fields)
+  return {
+    ...counter(name, help, unit, () => 0),
+    results,
+    read: (stats) => results.map((result) => ({ result, value: fields[result]!(stats) })),
+  }
+}
+
+function gauge(prometheusName: string, otelName: string, kind: MetricKind, help: string, unit: string, read: (stats: CacheStats) => number): MetricSpec {
+  return { prometheusName, otelName, kind, help, unit, read: (stats) => [{ value: read(stats) }] }
+}
+
 export const CACHE_METRICS: readonly MetricSpec[] = [
-  {
-    prometheusName: 'cortado_cache_requests_total',
-    otelName: 'cortado.cache.requests',
-    kind: 'counter',
-    help: 'Lookups, by result: hit or miss.',
-    unit: '{request}',
-    results: ['hit', 'miss'],
-    read: (stats) => [
-      { result: 'hit', value: stats.hits },
-      { result: 'miss', value: stats.misses },
-    ],
-  },
+  counterByResult('requests', 'Lookups, by result: hit or miss.', '{request}', {
+    hit: (s) => s.hits,
+    miss: (s) => s.misses,
+  }),
   counter('stale_hits', 'Stale values served (stale-while-revalidate, serve-stale-on-error).', '{request}', (s) => s.staleHits),
   counter('sets', 'Entries written.', '{entry}', (s) => s.sets),
   counter('deletes', 'Entries deleted by a call.', '{entry}', (s) => s.deletes),
@@ -71,61 +78,42 @@ export const CACHE_METRICS: readonly MetricSpec[] = [
   counter('invalidations', 'Entries removed by invalidate().', '{entry}', (s) => s.invalidations),
   counter('refreshes', 'Background refreshes started.', '{refresh}', (s) => s.refreshes),
   counter('lock_recoveries', 'Shard locks taken over from a dead thread.', '{recovery}', (s) => s.lockRecoveries),
+  counterByResult('loads', 'Loader calls, by result: success or failure.', '{load}', {
+    success: (s) => s.loadSuccesses,
+    failure: (s) => s.loadFailures,
+  }),
   {
-    prometheusName: 'cortado_cache_loads_total',
-    otelName: 'cortado.cache.loads',
-    kind: 'counter',
-    help: 'Loader calls, by result: success or failure.',
-    unit: '{load}',
-    results: ['success', 'failure'],
-    read: (stats) => [
-      { result: 'success', value: stats.loadSuccesses },
-      { result: 'failure', value: stats.loadFailures },
-    ],
-  },
-  {
+    ...counter('load_duration', 'Time spent in loaders, successful and failed, in seconds.', 's', (s) => s.loadTimeMs / 1000),
+    // Prometheus wants the unit in the name; OpenTelemetry carries it in `unit`.
     prometheusName: 'cortado_cache_load_duration_seconds_total',
     otelName: 'cortado.cache.load.duration',
-    kind: 'counter',
-    help: 'Time spent in loaders, successful and failed, in seconds.',
-    unit: 's',
-    read: (stats) => [{ value: stats.loadTimeMs / 1000 }],
   },
-  {
-    prometheusName: 'cortado_cache_entries',
-    otelName: 'cortado.cache.entries',
-    kind: 'level',
-    help: 'Live entries.',
-    unit: '{entry}',
-    read: (stats) => [{ value: stats.entries }],
-  },
-  {
-    prometheusName: 'cortado_cache_used_bytes',
-    otelName: 'cortado.cache.memory.used',
-    kind: 'level',
-    help: 'Bytes of live entries (header, key and value).',
-    unit: 'By',
-    read: (stats) => [{ value: stats.bytesUsed }],
-  },
-  {
-    prometheusName: 'cortado_cache_capacity_bytes',
-    otelName: 'cortado.cache.memory.capacity',
-    kind: 'level',
-    help: 'Bytes available for entries.',
-    unit: 'By',
-    read: (stats) => [{ value: stats.bytesTotal }],
-  },
-  {
-    prometheusName: 'cortado_cache_hit_ratio',
-    otelName: 'cortado.cache.hit_ratio',
-    kind: 'ratio',
-    help: 'Hits / (hits + misses) since the cache was created; for a window use the requests counter.',
-    unit: '1',
-    read: (stats) => [{ value: stats.hitRatio }],
-  },
+  gauge('cortado_cache_entries', 'cortado.cache.entries', 'level', 'Live entries.', '{entry}', (s) => s.entries),
+  gauge('cortado_cache_used_bytes', 'cortado.cache.memory.used', 'level', 'Bytes of live entries (header, key and value).', 'By', (s) => s.bytesUsed),
+  gauge('cortado_cache_capacity_bytes', 'cortado.cache.memory.capacity', 'level', 'Bytes available for entries.', 'By', (s) => s.bytesTotal),
+  gauge(
+    'cortado_cache_hit_ratio',
+    'cortado.cache.hit_ratio',
+    'ratio',
+    'Hits / (hits + misses) since the cache was created; for a window use the requests counter.',
+    '1',
+    (s) => s.hitRatio,
+  ),
 ]
 
-/** Counters must be finite and non-negative; anything else from an engine is skipped, not exported. */
-export function isExportable(spec: MetricSpec, value: number): boolean {
-  return typeof value === 'number' && Number.isFinite(value) && (spec.kind !== 'counter' || value >= 0)
+/**
+ * Hands every exportable sample of `spec` over all readings to `write`, with its labels. Counters must
+ * be finite and non-negative: anything else from an engine is skipped rather than failing a collection.
+ */
+export function forEachSample(
+  spec: MetricSpec,
+  readings: readonly CacheReading[],
+  write: (labels: { cache: string; result?: string }, value: number) => void,
+): void {
+  for (const { name, stats } of readings) {
+    for (const { result, value } of spec.read(stats)) {
+      if (typeof value !== 'number' || !Number.isFinite(value) || (spec.kind === 'counter' && value < 0)) continue
+      write(result === undefined ? { cache: name } : { cache: name, result }, value)
+    }
+  }
 }

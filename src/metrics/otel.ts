@@ -8,8 +8,15 @@
  */
 import { metrics, type BatchObservableResult, type Meter, type Observable } from '@opentelemetry/api'
 import { CortadoError } from '../errors.js'
-import { CacheSet, type CacheMetricsOptions, type CacheMetricsRegistration, type StatsSource } from './cache-set.js'
-import { CACHE_METRICS, isExportable, type MetricSpec } from './catalog.js'
+import {
+  ExporterSlots,
+  type CacheMetricsOptions,
+  type CacheMetricsRegistration,
+  type CacheSet,
+  type Exporter,
+  type StatsSource,
+} from './cache-set.js'
+import { CACHE_METRICS, forEachSample, type MetricSpec } from './catalog.js'
 
 export type { CacheMetricsRegistration, StatsSource } from './cache-set.js'
 
@@ -21,41 +28,36 @@ export interface OtelMetricsOptions extends CacheMetricsOptions {
   meter?: Meter
 }
 
-class MeterExporter {
-  readonly caches: CacheSet
+class MeterExporter implements Exporter {
+  readonly #caches: CacheSet
   readonly #meter: Meter
   readonly #instruments: Array<{ spec: MetricSpec; instrument: Observable }>
   readonly #observables: Observable[]
   #observing = false
 
-  constructor(meter: Meter) {
+  constructor(meter: Meter, caches: CacheSet) {
     this.#meter = meter
-    this.caches = new CacheSet('meter', () => this.#stopObserving())
+    this.#caches = caches
     this.#instruments = CACHE_METRICS.map((spec) => ({ spec, instrument: this.#create(spec) }))
     this.#observables = this.#instruments.map(({ instrument }) => instrument)
   }
 
-  observe(): void {
+  start(): void {
     if (this.#observing) return
     this.#meter.addBatchObservableCallback(this.#collect, this.#observables)
     this.#observing = true
   }
 
-  #stopObserving(): void {
+  stop(): void {
     if (!this.#observing) return
     this.#meter.removeBatchObservableCallback(this.#collect, this.#observables)
     this.#observing = false
   }
 
   readonly #collect = (result: BatchObservableResult): void => {
-    for (const { name, stats } of this.caches.read()) {
-      for (const { spec, instrument } of this.#instruments) {
-        for (const sample of spec.read(stats)) {
-          if (!isExportable(spec, sample.value)) continue
-          const attributes = sample.result === undefined ? { cache: name } : { cache: name, result: sample.result }
-          result.observe(instrument, sample.value, attributes)
-        }
-      }
+    const readings = this.#caches.read()
+    for (const { spec, instrument } of this.#instruments) {
+      forEachSample(spec, readings, (attributes, value) => result.observe(instrument, value, attributes))
     }
   }
 
@@ -72,7 +74,7 @@ class MeterExporter {
   }
 }
 
-const exporters = new WeakMap<Meter, MeterExporter>()
+const slots = new ExporterSlots<Meter>('meter')
 
 /**
  * Reports `cache.stats()` through OpenTelemetry instruments (names in the README). Several caches may
@@ -83,12 +85,5 @@ export function registerCacheMetrics(cache: StatsSource, options: OtelMetricsOpt
   if (meter === null || typeof meter !== 'object' || typeof meter.addBatchObservableCallback !== 'function') {
     throw new CortadoError('ERR_INVALID_OPTION', 'meter must be an OpenTelemetry Meter')
   }
-  let exporter = exporters.get(meter)
-  if (exporter === undefined) {
-    exporter = new MeterExporter(meter)
-    exporters.set(meter, exporter)
-  }
-  const registration = exporter.caches.add(cache, options)
-  exporter.observe()
-  return registration
+  return slots.register(meter, (caches) => new MeterExporter(meter, caches), cache, options)
 }

@@ -9,18 +9,26 @@
  */
 import { Counter, Gauge, register as defaultRegistry, type Registry as PromRegistry, type RegistryContentType } from 'prom-client'
 import { CortadoError } from '../errors.js'
-import { CacheSet, type CacheMetricsOptions, type CacheMetricsRegistration, type CacheReading, type StatsSource } from './cache-set.js'
-import { CACHE_METRICS, isExportable, type MetricSpec } from './catalog.js'
+import {
+  ExporterSlots,
+  type CacheMetricsOptions,
+  type CacheMetricsRegistration,
+  type CacheReading,
+  type CacheSet,
+  type Exporter,
+  type StatsSource,
+} from './cache-set.js'
+import { CACHE_METRICS, forEachSample, type MetricSpec } from './catalog.js'
 
 export type { CacheMetricsRegistration, StatsSource } from './cache-set.js'
+
+/** A prom-client registry of either exposition format (Prometheus text or OpenMetrics). */
+type Registry = PromRegistry<RegistryContentType>
 
 export interface PrometheusMetricsOptions extends CacheMetricsOptions {
   /** The registry to add the metrics to. Default: prom-client's global `register`. */
   registry?: Registry
 }
-
-/** A prom-client registry of either exposition format (Prometheus text or OpenMetrics). */
-type Registry = PromRegistry<RegistryContentType>
 
 interface Named {
   /** The registry's key (prom-client renames counters in place for OpenMetrics output). */
@@ -28,18 +36,17 @@ interface Named {
   readonly metric: Counter<string> | Gauge<string>
 }
 
-class RegistryExporter {
-  readonly caches: CacheSet
+class RegistryExporter implements Exporter {
+  readonly #caches: CacheSet
   readonly #registry: Registry
   readonly #metrics: Named[]
   #snapshot: CacheReading[] | undefined
 
-  constructor(registry: Registry) {
+  constructor(registry: Registry, caches: CacheSet) {
     this.#registry = registry
-    this.caches = new CacheSet('registry', () => this.detach())
+    this.#caches = caches
     for (const spec of CACHE_METRICS) {
-      const existing = registry.getSingleMetric(spec.prometheusName)
-      if (existing) {
+      if (registry.getSingleMetric(spec.prometheusName)) {
         throw new CortadoError(
           'ERR_INVALID_OPTION',
           `the registry already has a metric named ${spec.prometheusName} that Cortado did not create ` +
@@ -51,18 +58,16 @@ class RegistryExporter {
   }
 
   /** Puts the metrics (back) in the registry, in case `registry.clear()` removed them. */
-  attach(): void {
+  start(): void {
     for (const { name, metric } of this.#metrics) {
       if (this.#registry.getSingleMetric(name) !== metric) this.#registry.registerMetric(metric)
     }
   }
 
-  /** Takes the metrics out of the registry; runs when the last cache leaves. */
-  detach(): void {
+  stop(): void {
     for (const { name, metric } of this.#metrics) {
       if (this.#registry.getSingleMetric(name) === metric) this.#registry.removeSingleMetric(name)
     }
-    exporters.delete(this.#registry)
   }
 
   /**
@@ -71,7 +76,7 @@ class RegistryExporter {
    */
   #read(): CacheReading[] {
     if (this.#snapshot === undefined) {
-      this.#snapshot = this.caches.read()
+      this.#snapshot = this.#caches.read()
       queueMicrotask(() => (this.#snapshot = undefined))
     }
     return this.#snapshot
@@ -79,7 +84,7 @@ class RegistryExporter {
 
   #create(spec: MetricSpec): Named['metric'] {
     const labelNames = spec.results ? ['cache', 'result'] : ['cache']
-    const exporter = this
+    const read = () => this.#read()
     const config = { name: spec.prometheusName, help: spec.help, labelNames, registers: [this.#registry] }
     if (spec.kind === 'counter') {
       return new Counter({
@@ -87,7 +92,7 @@ class RegistryExporter {
         collect(this: Counter<string>) {
           this.reset()
           // A counter can only be incremented: from zero, by the cumulative value, after the reset.
-          exporter.#publish(spec, (labels, value) => this.inc(labels, value))
+          forEachSample(spec, read(), (labels, value) => this.inc(labels, value))
         },
       })
     }
@@ -97,22 +102,13 @@ class RegistryExporter {
       aggregator: spec.kind === 'ratio' ? 'average' : 'sum',
       collect(this: Gauge<string>) {
         this.reset()
-        exporter.#publish(spec, (labels, value) => this.set(labels, value))
+        forEachSample(spec, read(), (labels, value) => this.set(labels, value))
       },
     })
   }
-
-  #publish(spec: MetricSpec, write: (labels: Record<string, string>, value: number) => void): void {
-    for (const { name, stats } of this.#read()) {
-      for (const sample of spec.read(stats)) {
-        if (!isExportable(spec, sample.value)) continue
-        write(sample.result === undefined ? { cache: name } : { cache: name, result: sample.result }, sample.value)
-      }
-    }
-  }
 }
 
-const exporters = new WeakMap<Registry, RegistryExporter>()
+const slots = new ExporterSlots<Registry>('registry')
 
 /**
  * Reports `cache.stats()` as Prometheus metrics (names and labels in the README). Several caches may
@@ -124,17 +120,5 @@ export function registerCacheMetrics(cache: StatsSource, options: PrometheusMetr
   if (registry === null || typeof registry !== 'object' || typeof registry.registerMetric !== 'function') {
     throw new CortadoError('ERR_INVALID_OPTION', 'registry must be a prom-client Registry')
   }
-  let exporter = exporters.get(registry)
-  if (exporter === undefined) {
-    exporter = new RegistryExporter(registry)
-    exporters.set(registry, exporter)
-  }
-  try {
-    const registration = exporter.caches.add(cache, options)
-    exporter.attach()
-    return registration
-  } catch (error) {
-    if (exporter.caches.size === 0) exporter.detach()
-    throw error
-  }
+  return slots.register(registry, (caches) => new RegistryExporter(registry, caches), cache, options)
 }

@@ -3,7 +3,7 @@ import { DataPointType, MeterProvider, MetricReader, type MetricData } from '@op
 import { describe, expect, it } from 'vitest'
 import { CACHE_METRICS } from '../../src/metrics/catalog.js'
 import { registerCacheMetrics } from '../../src/metrics/otel.js'
-import { FakeCache } from './fixtures/fake-cache.js'
+import { FakeCache, SAMPLE_COUNTERS, SAMPLE_EXPECTED } from './fixtures/fake-cache.js'
 import { RealCache } from './fixtures/real-cache.js'
 
 /** A pull reader: metrics are collected when the test asks, like a Prometheus scrape. */
@@ -47,24 +47,13 @@ describe('registerCacheMetrics (OpenTelemetry)', () => {
   it('the same numbers as Prometheus, with counters monotonic sums, levels sums, the ratio a gauge', async () => {
     const { reader, meter } = setup()
     const cache = new FakeCache('sessions')
-    Object.assign(cache.counters, {
-      hits: 7, misses: 3, sets: 5, evictions: 2, loadSuccesses: 9, loadFailures: 2, loadTimeMs: 1500,
-      entries: 11, bytesUsed: 1234, bytesTotal: 4096,
-    })
+    Object.assign(cache.counters, SAMPLE_COUNTERS)
     registerCacheMetrics(cache, { meter })
     const collected = await collect(reader)
-    const at = (name: string, extra: Record<string, string> = {}) => pointValue(collected.get(name)?.points, { cache: 'sessions', ...extra })
-    expect(at('cortado.cache.requests', { result: 'hit' })).toBe(7)
-    expect(at('cortado.cache.requests', { result: 'miss' })).toBe(3)
-    expect(at('cortado.cache.sets')).toBe(5)
-    expect(at('cortado.cache.evictions')).toBe(2)
-    expect(at('cortado.cache.loads', { result: 'success' })).toBe(9)
-    expect(at('cortado.cache.loads', { result: 'failure' })).toBe(2)
-    expect(at('cortado.cache.load.duration')).toBe(1.5)
-    expect(at('cortado.cache.entries')).toBe(11)
-    expect(at('cortado.cache.memory.used')).toBe(1234)
-    expect(at('cortado.cache.memory.capacity')).toBe(4096)
-    expect(at('cortado.cache.hit_ratio')).toBe(0.7)
+    for (const [, name, result, expected] of SAMPLE_EXPECTED) {
+      const attributes = result ? { cache: 'sessions', result } : { cache: 'sessions' }
+      expect(pointValue(collected.get(name)?.points, attributes), `${name} ${result}`).toBe(expected)
+    }
     for (const spec of CACHE_METRICS) {
       const metric = collected.get(spec.otelName)
       expect(metric, spec.otelName).toBeDefined()

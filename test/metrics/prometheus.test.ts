@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { CortadoError } from '../../src/errors.js'
 import { registerCacheMetrics } from '../../src/metrics/prometheus.js'
 import { CACHE_METRICS } from '../../src/metrics/catalog.js'
-import { FakeCache } from './fixtures/fake-cache.js'
+import { FakeCache, SAMPLE_COUNTERS, SAMPLE_EXPECTED } from './fixtures/fake-cache.js'
 import { RealCache } from './fixtures/real-cache.js'
 
 interface Series {
@@ -42,37 +42,17 @@ describe('registerCacheMetrics (prom-client)', () => {
   it('exports every stat under its documented name, type and labels', async () => {
     const registry = new Registry()
     const cache = new FakeCache('sessions')
-    Object.assign(cache.counters, {
-      hits: 7, misses: 3, sets: 5, deletes: 1, evictions: 2, expirations: 4, rejections: 6, oversized: 1,
-      invalidations: 8, lockRecoveries: 1, loadSuccesses: 9, loadFailures: 2, loadTimeMs: 1500, staleHits: 3,
-      refreshes: 2, entries: 11, bytesUsed: 1234, bytesTotal: 4096,
-    })
+    Object.assign(cache.counters, SAMPLE_COUNTERS)
     registerCacheMetrics(cache, { registry })
     const { series, types } = await scrape(registry)
-    const at = (name: string, labels: Record<string, string> = {}) => value(series, name, { cache: 'sessions', ...labels })
-    expect(at('cortado_cache_requests_total', { result: 'hit' })).toBe(7)
-    expect(at('cortado_cache_requests_total', { result: 'miss' })).toBe(3)
-    expect(at('cortado_cache_sets_total')).toBe(5)
-    expect(at('cortado_cache_deletes_total')).toBe(1)
-    expect(at('cortado_cache_evictions_total')).toBe(2)
-    expect(at('cortado_cache_expirations_total')).toBe(4)
-    expect(at('cortado_cache_rejections_total')).toBe(6)
-    expect(at('cortado_cache_oversized_total')).toBe(1)
-    expect(at('cortado_cache_invalidations_total')).toBe(8)
-    expect(at('cortado_cache_lock_recoveries_total')).toBe(1)
-    expect(at('cortado_cache_stale_hits_total')).toBe(3)
-    expect(at('cortado_cache_refreshes_total')).toBe(2)
-    expect(at('cortado_cache_loads_total', { result: 'success' })).toBe(9)
-    expect(at('cortado_cache_loads_total', { result: 'failure' })).toBe(2)
-    expect(at('cortado_cache_load_duration_seconds_total')).toBe(1.5)
-    expect(at('cortado_cache_entries')).toBe(11)
-    expect(at('cortado_cache_used_bytes')).toBe(1234)
-    expect(at('cortado_cache_capacity_bytes')).toBe(4096)
-    expect(at('cortado_cache_hit_ratio')).toBe(0.7)
+    for (const [name, , result, expected] of SAMPLE_EXPECTED) {
+      expect(value(series, name, result ? { cache: 'sessions', result } : { cache: 'sessions' }), `${name} ${result}`).toBe(expected)
+    }
     for (const spec of CACHE_METRICS) {
       expect(types.get(spec.prometheusName), spec.prometheusName).toBe(spec.kind === 'counter' ? 'counter' : 'gauge')
     }
     expect(series).toHaveLength(CACHE_METRICS.length + 2)
+    expect(new Set(SAMPLE_EXPECTED.map(([name]) => name))).toEqual(new Set(CACHE_METRICS.map((spec) => spec.prometheusName)))
   })
 
   it('after many distinct keys the label sets stay bounded: cache and result only, never a key', async () => {
