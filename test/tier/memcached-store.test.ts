@@ -1,8 +1,9 @@
 import memjs from 'memjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isCortadoError } from '../../src/errors.js'
-import { MemcachedStore } from '../../src/tier/index.js'
+import { MemcachedStore, TieredCache } from '../../src/tier/index.js'
 import { TestServer, hasServer } from '../helpers/servers.js'
+import { makeL1 } from './l1.js'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const text = (value: Uint8Array | undefined) => (value === undefined ? undefined : Buffer.from(value).toString())
@@ -61,6 +62,23 @@ describe.skipIf(!hasServer('memcached'))('MemcachedStore against a real memcache
     expect(await store.delete('del')).toBe(true)
     expect(await store.delete('del')).toBe(false)
     await expect(store.get('k'.repeat(251))).rejects.toSatisfy((err) => isCortadoError(err, 'ERR_INVALID_KEY'))
+  })
+
+  it('serves as the L2 of a TieredCache', async () => {
+    const [l1a, l1b] = [makeL1<{ n: number }>(), makeL1<{ n: number }>()]
+    const writer = new TieredCache({ l1: l1a, l2: store })
+    const reader = new TieredCache({ l1: l1b, l2: store })
+    await writer.set('tier:1', { n: 1 }, { ttl: 30_000 })
+    await writer.setMany([{ key: 'tier:2', value: { n: 2 } }])
+    expect(await reader.getMany(['tier:1', 'tier:2', 'tier:3'])).toEqual([{ n: 1 }, { n: 2 }, undefined])
+    const left = l1b.getRemainingTTL('tier:1')
+    expect(left).toBeGreaterThan(0)
+    expect(left).toBeLessThanOrEqual(30_000)
+    expect(reader.stats().l2Hits).toBe(2)
+    await writer.close()
+    await reader.close()
+    l1a.close()
+    l1b.close()
   })
 
   it('needs a client for exactly one server', () => {
