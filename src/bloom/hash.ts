@@ -20,8 +20,17 @@ const M3 = 0x85ebca6b
 const M4 = 0xc2b2ae35
 
 const encoder = new TextEncoder()
-// Grows to the longest key seen (in powers of two) and stays: one thread, one hash at a time.
+// Reused for every string key of this thread (one hash at a time). It grows for long keys up to
+// MAX_SCRATCH; a longer key gets a buffer of its own, so one huge key does not pin memory forever.
+const MAX_SCRATCH = 64 * 1024
 let scratch = new Uint8Array(256)
+
+function scratchFor(bytes: number): Uint8Array {
+  if (scratch.length >= bytes) return scratch
+  if (bytes > MAX_SCRATCH) return new Uint8Array(bytes)
+  scratch = new Uint8Array(2 ** Math.ceil(Math.log2(bytes)))
+  return scratch
+}
 
 /** Hashes `bytes[0, length)` into `out[0]` (h1) and `out[1]` (h2). */
 export function hashBytes(bytes: Uint8Array, seed: number, out: Uint32Array, length = bytes.length): void {
@@ -67,14 +76,13 @@ export function hashBytes(bytes: Uint8Array, seed: number, out: Uint32Array, len
 /** Hashes the UTF-8 encoding of `key` into `out[0]` (h1) and `out[1]` (h2). */
 export function hashString(key: string, seed: number, out: Uint32Array): void {
   const length = key.length
-  if (scratch.length < length) scratch = new Uint8Array(capacityFor(length))
-  const bytes = scratch
+  const bytes = scratchFor(length)
   for (let i = 0; i < length; i++) {
     const c = key.charCodeAt(i)
     if (c >= 0x80) {
       // Not ASCII: let the engine encode (at most 3 bytes per UTF-16 unit).
-      if (scratch.length < length * 3) scratch = new Uint8Array(capacityFor(length * 3))
-      hashBytes(scratch, seed, out, encoder.encodeInto(key, scratch).written)
+      const utf8 = scratchFor(length * 3)
+      hashBytes(utf8, seed, out, encoder.encodeInto(key, utf8).written)
       return
     }
     bytes[i] = c
@@ -95,8 +103,4 @@ function avalanche(h: number): number {
   h ^= h >>> 13
   h = Math.imul(h, M4)
   return h ^ (h >>> 16)
-}
-
-function capacityFor(length: number): number {
-  return 2 ** Math.ceil(Math.log2(length))
 }

@@ -36,6 +36,20 @@ describe('key hash', () => {
     }
   })
 
+  it('long keys (past the reused scratch buffer) hash as their bytes, and repeatably', () => {
+    const encoder = new TextEncoder()
+    const bytesOut = new Uint32Array(2)
+    for (const text of ['a'.repeat(300), 'k'.repeat(70_000), 'é'.repeat(30_000), `${'x'.repeat(100)}😀`]) {
+      hashString(text, 3, out)
+      const first = [out[0], out[1]]
+      hashString('short', 3, out)
+      hashString(text, 3, out)
+      expect([out[0], out[1]]).toEqual(first)
+      hashBytes(encoder.encode(text), 3, bytesOut)
+      expect([bytesOut[0], bytesOut[1]]).toEqual(first)
+    }
+  })
+
   it('length, seed and every byte position matter', () => {
     const seen = new Set<string>()
     const keys = ['', '\0', '\0\0', 'a', 'a\0', 'ab', 'ba', 'abcd', 'abcde', 'abcd\0', 'bcda']
