@@ -51,7 +51,7 @@ describe('registerCacheMetrics (OpenTelemetry)', () => {
     registerCacheMetrics(cache, { meter })
     const collected = await collect(reader)
     for (const [, name, result, expected] of SAMPLE_EXPECTED) {
-      const attributes = result ? { cache: 'sessions', result } : { cache: 'sessions' }
+      const attributes: Record<string, string> = result ? { cache: 'sessions', result } : { cache: 'sessions' }
       expect(pointValue(collected.get(name)?.points, attributes), `${name} ${result}`).toBe(expected)
     }
     for (const spec of CACHE_METRICS) {
