@@ -19,8 +19,8 @@ import { TestServer, hasServer } from '../../test/helpers/servers.js'
 import { median } from '../harness/stats.js'
 
 const quick = process.argv.includes('--quick')
-const ROUNDS = quick ? 5 : 11
-const HIT_OPS = quick ? 20_000 : 100_000
+const ROUNDS = quick ? 7 : 21
+const HIT_OPS = quick ? 10_000 : 20_000
 const NET_OPS = quick ? 200 : 1000
 const KEYS = Array.from({ length: 1000 }, (_, i) => `bench:${i}`)
 const VALUE = { id: 1, name: 'a cached row', tags: ['x', 'y'], score: 0.5 }
@@ -32,15 +32,32 @@ function newCache(): Cache<typeof VALUE> {
   return new Cache<typeof VALUE>({ maxBytes: 16 << 20, codec: 'msgpack' })
 }
 
-/** Runs every variant once per round, in alternating order, and returns each one's median ns/op. */
-async function alternate(variants: Record<string, () => Promise<number> | number>): Promise<Record<string, number>> {
+interface Compared {
+  /** Median ns per operation of each variant. */
+  median: Record<string, number>
+  /** Per round, `baseline ÷ variant` of two runs made back to back; medians of these are the ratios. */
+  pairs: Record<string, number[]>
+}
+
+/**
+ * Runs every variant once per round, in alternating order. Besides each variant's median, keeps the
+ * ratio to the first variant within each round: neighbours in time see the same machine load, so the
+ * median of those paired ratios is steadier than a ratio of medians on a shared machine.
+ */
+async function alternate(variants: Record<string, () => Promise<number> | number>): Promise<Compared> {
   const names = Object.keys(variants)
   const samples = new Map(names.map((n) => [n, [] as number[]]))
+  const pairs = Object.fromEntries(names.map((n) => [n, [] as number[]]))
   for (let round = 0; round < ROUNDS; round++) {
     const order = round % 2 === 0 ? names : [...names].reverse()
-    for (const name of order) samples.get(name)!.push(await variants[name]!())
+    const got: Record<string, number> = {}
+    for (const name of order) got[name] = await variants[name]!()
+    for (const name of names) {
+      samples.get(name)!.push(got[name]!)
+      pairs[name]!.push(got[names[0]!]! / got[name]!)
+    }
   }
-  return Object.fromEntries(names.map((n) => [n, median(samples.get(n)!)]))
+  return { median: Object.fromEntries(names.map((n) => [n, median(samples.get(n)!)])), pairs }
 }
 
 function fmt(ns: number): string {
@@ -48,7 +65,7 @@ function fmt(ns: number): string {
 }
 
 /** Per round: one pass of 100 sequential gets, and the mean of several single-batch calls. */
-async function batchVsSingle(store: RemoteStore): Promise<{ single: number; batch: number }> {
+async function batchVsSingle(store: RemoteStore): Promise<{ single: number; batch: number; ratio: number }> {
   const keys = KEYS.slice(0, 100)
   const batchesPerRound = 20
   const r = await alternate({
@@ -63,7 +80,7 @@ async function batchVsSingle(store: RemoteStore): Promise<{ single: number; batc
       return nsPerOp(start, batchesPerRound)
     },
   })
-  return { single: r.single!, batch: r.batch! }
+  return { single: r.median.single!, batch: r.median.batch!, ratio: median(r.pairs.batch!) }
 }
 
 async function main(): Promise<void> {
@@ -133,7 +150,7 @@ async function main(): Promise<void> {
   })
 
   const redisBatch = await batchVsSingle(store)
-  let memcachedBatch: { single: number; batch: number } | undefined
+  let memcachedBatch: { single: number; batch: number; ratio: number } | undefined
   if (hasServer('memcached')) {
     const memcached = await TestServer.start('memcached')
     const mstore = await MemcachedStore.connect(memcached.address)
@@ -144,12 +161,12 @@ async function main(): Promise<void> {
   }
 
   const rows: [string, string][] = [
-    ['L1 hit, plain Cache.get (sync)', fmt(sync.plain!)],
-    ['L1 hit, TieredCache.getLocal (sync)', fmt(sync.tier!)],
-    ['L1 hit, await plain Cache.get', fmt(awaited.plain!)],
-    ['L1 hit, await TieredCache.get', fmt(awaited.tier!)],
-    ['L2 hit (Redis GET + decode + L1 fill)', fmt(levels.l2!)],
-    ['miss -> loader (GET miss + load + L1 set + SET)', fmt(levels.loader!)],
+    ['L1 hit, plain Cache.get (sync)', fmt(sync.median.plain!)],
+    ['L1 hit, TieredCache.getLocal (sync)', fmt(sync.median.tier!)],
+    ['L1 hit, await plain Cache.get', fmt(awaited.median.plain!)],
+    ['L1 hit, await TieredCache.get', fmt(awaited.median.tier!)],
+    ['L2 hit (Redis GET + decode + L1 fill)', fmt(levels.median.l2!)],
+    ['miss -> loader (GET miss + load + L1 set + SET)', fmt(levels.median.loader!)],
     ['Redis: 100 sequential GETs', fmt(redisBatch.single)],
     ['Redis: one getMany of 100 (MGET)', fmt(redisBatch.batch)],
   ]
@@ -162,12 +179,12 @@ async function main(): Promise<void> {
   for (const [label, value] of rows) console.log(`  ${label.padEnd(width)}  ${value.padStart(10)}`)
 
   const ratios: [string, number, number][] = [
-    ['L1 hit, TieredCache vs plain Cache (sync)', sync.plain! / sync.tier!, 0.9],
-    ['L1 hit, TieredCache vs plain Cache (awaited)', awaited.plain! / awaited.tier!, 0.9],
-    ['Redis: batch of 100 vs 100 single gets', redisBatch.single / redisBatch.batch, 20],
+    ['L1 hit, TieredCache vs plain Cache (sync)', median(sync.pairs.tier!), 0.9],
+    ['L1 hit, TieredCache vs plain Cache (awaited)', median(awaited.pairs.tier!), 0.9],
+    ['Redis: batch of 100 vs 100 single gets', redisBatch.ratio, 20],
   ]
-  if (memcachedBatch) ratios.push(['memcached: batch of 100 vs 100 single gets', memcachedBatch.single / memcachedBatch.batch, 20])
-  console.log('\nRatios (higher is better for the tier)\n')
+  if (memcachedBatch) ratios.push(['memcached: batch of 100 vs 100 single gets', memcachedBatch.ratio, 20])
+  console.log('\nRatios (medians of per-round paired ratios; higher is better for the tier)\n')
   for (const [label, value, target] of ratios) {
     console.log(`  ${label.padEnd(width)}  ${value.toFixed(2).padStart(8)}×  target ≥ ${target}×  ${value >= target ? 'ok' : 'BELOW TARGET'}`)
   }
