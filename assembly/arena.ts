@@ -12,7 +12,7 @@ export let indexBuckets: u32 = 0
 export let sketchBlocks: u32 = 0
 export let ghostSlots: u32 = 0
 export let maxEntriesPerShard: u32 = 0
-export let shardsWithExtraEntry: u32 = 0
+export let maxEntriesTotal: u32 = 0
 export let sketchOffset: u32 = 0
 export let ghostOffset: u32 = 0
 export let indexOffset: u32 = 0
@@ -41,7 +41,7 @@ export function loadGeometry(): void {
   sketchBlocks = load<u32>(L.ARENA_SKETCH_BLOCKS)
   ghostSlots = load<u32>(L.ARENA_GHOST_SLOTS)
   maxEntriesPerShard = load<u32>(L.ARENA_MAX_ENTRIES_PER_SHARD)
-  shardsWithExtraEntry = load<u32>(L.ARENA_SHARDS_WITH_EXTRA_ENTRY)
+  maxEntriesTotal = load<u32>(L.ARENA_MAX_ENTRIES_TOTAL)
   sketchOffset = load<u32>(L.ARENA_SHARD_SKETCH_OFFSET)
   ghostOffset = load<u32>(L.ARENA_SHARD_GHOST_OFFSET)
   indexOffset = load<u32>(L.ARENA_SHARD_INDEX_OFFSET)
@@ -66,7 +66,8 @@ export function setThread(slot: u32): void {
   return shardsOffset + shard * shardBytes
 }
 
-/** The count bound of one shard: maxEntries split evenly, the remainder going to the first shards. */
-export function shardMaxEntries(shard: u32): u32 {
-  return maxEntriesPerShard + (shard < shardsWithExtraEntry ? 1 : 0)
+/** Live entries in the whole arena, kept only when there is a global count bound (maxEntries). */
+// @ts-ignore: decorator
+@inline export function countGlobally(delta: i32): void {
+  if (maxEntriesTotal != 0) atomic.add<i32>(L.ARENA_LIVE_TOTAL, delta)
 }

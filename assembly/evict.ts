@@ -1,7 +1,7 @@
 // Making room: walk queue tails, letting the policy evict or move each entry, until the shard is under
 // its count bound and the target queue can append. Called only under the shard lock.
 import * as L from './layout.generated'
-import { shardMaxEntries } from './arena'
+import { maxEntriesPerShard, maxEntriesTotal, countGlobally } from './arena'
 import { hashBytes } from './hash'
 import { locate, slotOf, clearSlot, publish, slotFreq } from './hashindex'
 import { flagsOf, isLive, hasTtl, expiryOf, entryBytes, keyPtr, keyLenOf, setFlags, setQueue } from './entry'
@@ -15,11 +15,12 @@ const MAX_CONSECUTIVE_MOVES: u32 = 64
 
 let consecutiveMoves: u32 = 0
 
-/** Drops the LIVE entry at `off` (queue q, `size` bytes) and its index slot. */
+/** Drops the LIVE entry at `off` (queue q, `size` bytes) and its index slot: it leaves the cache. */
 export function removeEntry(sb: u32, off: u32, q: u32, size: u32, slot: u32): void {
   if (slot != 0) clearSlot(slot)
   setFlags(sb, off, flagsOf(sb, off) & ~L.ENTRY_LIVE)
   removeLive(sb, off, q, size)
+  countGlobally(-1)
 }
 
 export function bump(sb: u32, field: u32): void {
@@ -94,20 +95,32 @@ export function evictStep(sb: u32, now: f64): i32 {
 }
 
 /**
- * Evicts until the shard may take one more entry (when `adding`) and queue q can append `size` bytes.
- * False when that is impossible (a shard whose count bound is 0).
+ * Evicts until queue q can append `size` bytes and, when `adding` a key, until the shard and the whole
+ * cache may hold one more entry. With a global bound (maxEntries) the new entry's place in the global
+ * count is reserved here by CAS, so concurrent writers in other shards can't overshoot it together.
+ * False when there is no way to make room (the global bound is reached and this shard is empty);
+ * then nothing was reserved.
  */
-export function ensureRoom(sb: u32, shard: u32, q: u32, size: u32, adding: bool, now: f64): bool {
+export function ensureRoom(sb: u32, q: u32, size: u32, adding: bool, now: f64): bool {
   consecutiveMoves = 0
   if (adding) {
-    const limit = shardMaxEntries(shard)
-    if (limit == 0) return false
-    while (load<u32>(sb + L.SHARD_LIVE_COUNT) >= limit) {
+    while (load<u32>(sb + L.SHARD_LIVE_COUNT) >= maxEntriesPerShard) {
       if (evictStep(sb, now) < 0) return false
     }
   }
   while (!headFits(sb, q, size) && freeCount(sb) <= MOVE_RESERVE) {
     if (evictStep(sb, now) < 0) break
   }
-  return headFits(sb, q, size) || freeCount(sb) > 0
+  if (!headFits(sb, q, size) && freeCount(sb) == 0) return false
+  if (adding && maxEntriesTotal != 0) {
+    while (true) {
+      const n = atomic.load<i32>(L.ARENA_LIVE_TOTAL)
+      if (<u32>n < maxEntriesTotal) {
+        if (atomic.cmpxchg<i32>(L.ARENA_LIVE_TOTAL, n, n + 1) == n) break
+        continue
+      }
+      if (evictStep(sb, now) < 0) return false
+    }
+  }
+  return true
 }

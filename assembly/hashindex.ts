@@ -7,8 +7,8 @@
 // reader can never overwrite what a writer stored.
 import * as L from './layout.generated'
 import { indexBuckets, indexOffset } from './arena'
-import { rehash, fastRange } from './hash'
-import { keyEquals, inBounds } from './entry'
+import { rehash, fastRange, hashBytes } from './hash'
+import { keyEquals, inBounds, keyPtr, keyLenOf } from './entry'
 
 const TAG_MASK: u32 = ~L.SLOT_FREQ_MASK
 
@@ -59,10 +59,44 @@ function emptyIn(sb: u32, bucket: u32): u32 {
   return 0
 }
 
-/** A free slot for the located key: the emptier of its two buckets, or 0 when both are full. */
+/**
+ * A free slot for the located key: in its first bucket if possible (so most hits read one cache line),
+ * else its second; when both are full, one cuckoo step moves a resident of either bucket to that
+ * resident's other bucket. 0 only when all 16 residents' other buckets are full too.
+ */
 export function emptySlot(sb: u32): u32 {
-  const s = emptyIn(sb, bucket1)
-  return s != 0 ? s : emptyIn(sb, bucket2)
+  let s = emptyIn(sb, bucket1)
+  if (s != 0) return s
+  s = emptyIn(sb, bucket2)
+  if (s != 0) return s
+  const t = tag
+  const b1 = bucket1
+  const b2 = bucket2
+  s = relocateFrom(sb, b1)
+  if (s == 0) s = relocateFrom(sb, b2)
+  tag = t
+  bucket1 = b1
+  bucket2 = b2
+  return s
+}
+
+/** Moves one resident of a full bucket to its alternative bucket; returns the slot it freed, or 0. */
+function relocateFrom(sb: u32, bucket: u32): u32 {
+  const base = bucketAddr(sb, bucket)
+  for (let i: u32 = 0; i < L.BUCKET_SLOTS; i++) {
+    const slot = base + i * L.SLOT_BYTES
+    const off = load<u32>(slot, 4)
+    locate(hashBytes(keyPtr(sb, off), keyLenOf(sb, off)))
+    const other = bucket1 == bucket ? bucket2 : bucket1
+    const free = emptyIn(sb, other)
+    if (free != 0) {
+      atomic.store<u32>(free + 4, off)
+      atomic.store<u32>(free, load<u32>(slot))
+      clearSlot(slot)
+      return slot
+    }
+  }
+  return 0
 }
 
 /** The slot that points at the entry at `off` (call locate() with the entry's hash first), or 0. */

@@ -3,7 +3,7 @@
 // the LIVE entries. It repairs a shard whose writer died mid-operation (losing at most that operation)
 // and `verifyShard` uses the same walk to check every invariant without changing anything.
 import * as L from './layout.generated'
-import { segCount, segBytes, shardMaxEntries, indexBuckets } from './arena'
+import { segCount, segBytes, maxEntriesPerShard, indexBuckets, countGlobally } from './arena'
 import { hashBytes } from './hash'
 import { locate, findSlot, emptySlot, publish, clearIndex, slotOffset, slotOf, bucketAddr } from './hashindex'
 import { flagsOf, isLive, hasTtl, expiryOf, entryBytes, keyPtr, keyLenOf, setFlags, queueOf, headerBytes, valueLenOf } from './entry'
@@ -74,10 +74,11 @@ export function rebuildShard(sb: u32, shard: u32, now: f64): void {
     }
   }
   store<u32>(sb + L.SHARD_SEG_SEQ, maxSeq)
+  const before = load<u32>(sb + L.SHARD_LIVE_COUNT)
   store<u32>(sb + L.SHARD_LIVE_COUNT, 0)
   store<u64>(sb + L.SHARD_LIVE_BYTES, 0)
   for (let q: u32 = 0; q < L.NUM_QUEUES; q++) relinkQueue(sb, q)
-  const limit = shardMaxEntries(shard)
+  const limit = maxEntriesPerShard
   for (let q: u32 = 0; q < L.NUM_QUEUES; q++) {
     let seg = load<u32>(queueAddr(sb, q) + L.QUEUE_TAIL)
     while (seg != 0) {
@@ -100,6 +101,7 @@ export function rebuildShard(sb: u32, shard: u32, now: f64): void {
     }
   }
   store<u32>(sb + L.SHARD_TTL_CURSOR, 0)
+  countGlobally(<i32>load<u32>(sb + L.SHARD_LIVE_COUNT) - <i32>before)
 }
 
 /** Re-indexes one LIVE entry found by the rebuild, resolving duplicates in favour of the newer copy. */
@@ -125,7 +127,7 @@ function adopt(sb: u32, off: u32, size: u32, flags: u32, q: u32, limit: u32, now
     removeLive(sb, other, queueOf(otherFlags), entryBytes(sb, other))
   } else {
     slot = emptySlot(sb)
-    if (slot == 0 || (limit > 0 && load<u32>(sb + L.SHARD_LIVE_COUNT) >= limit) || limit == 0) {
+    if (slot == 0 || load<u32>(sb + L.SHARD_LIVE_COUNT) >= limit) {
       setFlags(sb, off, flagsOf(sb, off) & ~L.ENTRY_LIVE)
       return
     }
@@ -209,7 +211,6 @@ export function verifyShard(sb: u32, shard: u32): u32 {
     }
   }
   if (slots != liveCount) return 14
-  const limit = shardMaxEntries(shard)
-  if (liveCount > limit) return 15 // the count bound is exceeded
+  if (liveCount > maxEntriesPerShard) return 15 // the shard's count bound is exceeded
   return 0
 }

@@ -50,10 +50,11 @@ export function increment(sb: u32, h: u64): void {
     bits >>= 5
   }
   if (!added) return
-  const n = atomic.add<u32>(sb + L.SHARD_SKETCH_ADDITIONS, 1) + 1
-  const resetAt = load<u32>(sb + L.SHARD_SKETCH_RESET_AT)
-  // Only the thread whose CAS moves the count back wins the right to age the sketch.
-  if (n >= resetAt && atomic.cmpxchg<u32>(sb + L.SHARD_SKETCH_ADDITIONS, n, n >> 1) == n) halve(sb)
+  // A plain (lossy) count: a lost increment only delays the next ageing a little. Only the thread
+  // whose CAS moves the count back wins the right to age the sketch, so it is never halved twice.
+  const n = load<u32>(sb + L.SHARD_SKETCH_ADDITIONS) + 1
+  store<u32>(sb + L.SHARD_SKETCH_ADDITIONS, n)
+  if (n >= load<u32>(sb + L.SHARD_SKETCH_RESET_AT) && atomic.cmpxchg<u32>(sb + L.SHARD_SKETCH_ADDITIONS, n, n >> 1) == n) halve(sb)
 }
 
 function halve(sb: u32): void {

@@ -2,7 +2,7 @@
 // recoverable at every step: an entry is complete before it becomes LIVE, and the index moves to a new
 // copy before the old copy stops being LIVE.
 import * as L from './layout.generated'
-import { segBytes, scratchBase } from './arena'
+import { segBytes, scratchBase, countGlobally } from './arena'
 import { locate, findSlot, emptySlot, publish, slotOffset, slotFreq, touch, bucketAddr, bucket1, clearIndex } from './hashindex'
 import { flagsOf, setFlags, entryBytes, hasTtl, queueOf, sizeFor, writeEntry, keyPtr } from './entry'
 import { reserveAppend, commitAppend, addLive, removeLive, initSegments } from './segments'
@@ -21,6 +21,7 @@ let curKeyLen: u32 = 0
 let curInPlace: bool = false
 let curWithTtl: bool = false
 let curNow: f64 = 0
+let curAdding: bool = false
 
 /**
  * First half of a set, under the lock: decides where the entry goes, evicts for room and writes header
@@ -29,10 +30,10 @@ let curNow: f64 = 0
 export function beginSet(sb: u32, shard: u32, h: u64, key: u32, keyLen: u32, valueLen: u32, kind: u32, ttl: f64, now: f64): u32 {
   const withTtl = ttl > 0
   const size = sizeFor(withTtl, keyLen, valueLen)
+  const slot = findSlot(sb, key, keyLen)
   if (size > segBytes) {
     bump(sb, L.SHARD_OVERSIZED)
-    bump(sb, L.SHARD_REJECTIONS)
-    return L.STATUS_OVERSIZED
+    return refuse(sb, slot)
   }
   const expiry = withTtl ? now + ttl : 0
   curSb = sb
@@ -42,7 +43,6 @@ export function beginSet(sb: u32, shard: u32, h: u64, key: u32, keyLen: u32, val
   curWithTtl = withTtl
   curNow = now
   curSize = size
-  const slot = findSlot(sb, key, keyLen)
   let q: i32
   if (slot != 0) {
     const old = slotOffset(slot)
@@ -60,26 +60,36 @@ export function beginSet(sb: u32, shard: u32, h: u64, key: u32, keyLen: u32, val
     q = <i32>queueOf(oldFlags)
   } else {
     q = targetQueue(sb, h, size)
-    if (q == REJECT) {
-      bump(sb, L.SHARD_REJECTIONS)
-      return L.STATUS_REJECTED
-    }
+    if (q == REJECT) return refuse(sb, 0)
   }
   curInPlace = false
   curQueue = <u32>q
-  if (!ensureRoom(sb, shard, <u32>q, size, slot == 0, now)) {
-    bump(sb, L.SHARD_REJECTIONS)
-    return L.STATUS_REJECTED
+  curAdding = slot == 0
+  if (!ensureRoom(sb, <u32>q, size, slot == 0, now)) {
+    // Eviction may have moved or removed the old copy: find it again before dropping it.
+    locate(h)
+    return refuse(sb, findSlot(sb, key, keyLen))
   }
+  // ensureRoom guaranteed the room (and reserved a place in the global count for a new key).
   const off = reserveAppend(sb, <u32>q, size, true)
-  if (off == 0) {
-    bump(sb, L.SHARD_REJECTIONS)
-    return L.STATUS_REJECTED
-  }
   curOff = off
   const valuePtr = writeEntry(sb, off, kind, withTtl, expiry, key, keyLen, valueLen, <u32>q)
   store<u32>(scratchBase + L.RESULT_VALUE_OFFSET, valuePtr)
   return L.STATUS_STORED
+}
+
+/**
+ * A set that could not be honoured. The key's previous value (if any) goes too: after a write, the
+ * cache must not keep serving what the caller just replaced. Returns the status for the caller.
+ */
+function refuse(sb: u32, oldSlot: u32): u32 {
+  bump(sb, L.SHARD_REJECTIONS)
+  if (oldSlot != 0) {
+    const off = slotOffset(oldSlot)
+    const flags = flagsOf(sb, off)
+    removeEntry(sb, off, queueOf(flags), entryBytes(sb, off), oldSlot)
+  }
+  return L.STATUS_REJECTED
 }
 
 /** Second half of a set: the value's bytes are in place; make the entry LIVE and index it. */
@@ -103,6 +113,9 @@ export function finishSet(): void {
     slot = emptySlot(sb)
     if (slot == 0) slot = evictFromBucket(sb)
     publish(slot, curOff, 0)
+    // The global count was reserved by ensureRoom when it knew the key was new; if an eviction
+    // meanwhile removed the old copy, this is a new entry that was not reserved.
+    if (!curAdding) countGlobally(1)
   }
   addLive(sb, curOff, curQueue, curSize)
   if (load<u32>(L.ARENA_TTL_IN_USE) != 0) reclaimSome(sb, curNow)
@@ -138,14 +151,21 @@ export function removeKey(sb: u32, key: u32, keyLen: u32, now: f64, mode: u32): 
   if (slot == 0) return L.STATUS_NOT_FOUND
   const off = slotOffset(slot)
   const flags = flagsOf(sb, off)
-  if (mode == L.REMOVE_EXPIRED && (!hasTtl(flags) || load<f64>(sb + off + L.ENTRY_HEADER_BYTES) > now)) return L.STATUS_NOT_FOUND
+  const expired = hasTtl(flags) && now >= 0 && load<f64>(sb + off + L.ENTRY_HEADER_BYTES) <= now
+  if (mode == L.REMOVE_EXPIRED && !expired) return L.STATUS_NOT_FOUND
   removeEntry(sb, off, queueOf(flags), entryBytes(sb, off), slot)
-  bump(sb, mode == L.REMOVE_EXPIRED ? L.SHARD_EXPIRATIONS : mode == L.REMOVE_INVALIDATE ? L.SHARD_INVALIDATIONS : L.SHARD_DELETES)
+  // An expired entry was never observable: removing it is an expiration, and nothing was deleted.
+  if (expired) {
+    bump(sb, L.SHARD_EXPIRATIONS)
+    return L.STATUS_NOT_FOUND
+  }
+  bump(sb, mode == L.REMOVE_INVALIDATE ? L.SHARD_INVALIDATIONS : L.SHARD_DELETES)
   return L.STATUS_DELETED
 }
 
 /** Empties a shard; cumulative counters are kept. */
 export function clearShard(sb: u32, shard: u32): void {
+  countGlobally(-<i32>load<u32>(sb + L.SHARD_LIVE_COUNT))
   clearIndex(sb)
   initSegments(sb)
   store<u32>(sb + L.SHARD_LIVE_COUNT, 0)

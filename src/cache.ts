@@ -93,7 +93,7 @@ export class Cache<V = unknown> {
         throw new CortadoError('ERR_ENGINE_UNAVAILABLE', "the native engine is not available in this build; use engine: 'wasm' or 'auto'")
       const geometry = computeGeometry({
         maxBytes: options.maxBytes, maxEntries: options.maxEntries, shards: options.shards,
-        maxThreads: options.maxThreads, expectedEntrySize: options.expectedEntrySize, policy: o.policy,
+        maxThreads: options.maxThreads, expectedEntrySize: options.expectedEntrySize, maxEntrySize: options.maxEntrySize, policy: o.policy,
       })
       codecOption = options.codec
       this.name = options.name
@@ -148,8 +148,20 @@ export class Cache<V = unknown> {
   // ---- reads -------------------------------------------------------------------------------------
 
   get(key: string): V | undefined {
-    this.#check()
-    return this.#read(this.#writeKey(key), 0)
+    if (this.#closed) this.#check()
+    const keyLen = this.#writeKey(key)
+    // Fast path: one optimistic lookup of a one-byte string (the common case), decoded inline.
+    const u32 = this.#v.u32
+    const r = this.#r32
+    if (this.#ex.get(keyLen, this.#clockNeeded ? this.#clock() : -1, 0) === L.STATUS_HIT && u32[r + R_KIND] === L.KIND_LATIN1) {
+      const start = u32[r + R_VALUE_OFFSET]
+      const value = this.#v.buf.latin1Slice(start, start + u32[r + R_VALUE_LEN])
+      if (Atomics.load(u32, u32[r + R_SEQ_INDEX]) === u32[r + R_SEQ]) {
+        this.#v.f64[this.#hitsIdx]++
+        return value as V
+      }
+    }
+    return this.#read(keyLen, 0)
   }
 
   /** Like get, but leaves the entry's recency/frequency and the hit/miss counters untouched. */

@@ -5,3 +5,4 @@ export type { CortadoErrorCode } from './errors.js'
 export type {
   CacheOptions, SetOptions, CacheStats, CacheHandle, CacheLike, Codec, CodecName, PolicyName, EngineName,
 } from './types.js'
+export * from './bloom/index.js'

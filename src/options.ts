@@ -7,7 +7,7 @@ export const POLICIES: Record<PolicyName, number> = { adaptive: L.POLICY_ADAPTIV
 const ENGINES: readonly EngineName[] = ['wasm', 'native', 'auto']
 const KNOWN_OPTIONS = new Set([
   'maxBytes', 'maxEntries', 'ttl', 'codec', 'shards', 'policy', 'name', 'clock', 'seed', 'maxThreads',
-  'expectedEntrySize', 'engine', 'path',
+  'expectedEntrySize', 'maxEntrySize', 'engine', 'path',
 ])
 
 export function checkTtl(ttl: unknown, what: string, code: 'ERR_INVALID_TTL' | 'ERR_INVALID_OPTION' = 'ERR_INVALID_TTL'): number {

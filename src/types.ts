@@ -50,6 +50,13 @@ export interface CacheOptions<V = unknown> {
    * when `maxEntries` is not given. Default 128.
    */
   expectedEntrySize?: number
+  /**
+   * The largest entry (8 bytes + key + value) the cache must be able to hold. Entries live in segments
+   * of 1/64 of a shard by default; this makes segments at least this large (with fewer shards if
+   * needed). `cache.geometry.maxEntryBytes` tells the actual limit. Larger entries are refused
+   * (`set` returns false, counted in `stats().oversized`).
+   */
+  maxEntrySize?: number
   /** Engine: `'wasm'` (default), `'native'` (mapped memory, needs the addon) or `'auto'`. */
   engine?: EngineName
   /** For the native engine: a file (e.g. in /dev/shm) that several processes map to share the cache. */

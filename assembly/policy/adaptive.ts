@@ -6,7 +6,7 @@ import { setSlotFreq, slotFreq } from '../hashindex'
 import { queueBytes, queueCount } from '../segments'
 import { increment, clearSketch } from '../sketch'
 import { ghostAdd, ghostTake, clearGhost } from '../ghost'
-import { shardMaxEntries, maxEntriesPerShard, ghostSlots } from '../arena'
+import { maxEntriesPerShard, maxEntriesTotal, shardCount } from '../arena'
 import { EVICT } from './decision'
 
 const SMALL = L.QUEUE_SMALL
@@ -15,8 +15,9 @@ const P_SMALL_PERMILLE: u32 = L.POLICY_STATE_OFFSET
 
 export function adaptiveInit(sb: u32, shard: u32): void {
   store<u32>(sb + P_SMALL_PERMILLE, 100)
-  const cap = shardMaxEntries(shard)
-  clearSketch(sb, cap > 0 ? cap : ghostSlots)
+  // A shard's expected share of the entries sizes its sketch's sample.
+  const cap = maxEntriesTotal != 0 ? min<u32>(maxEntriesPerShard, maxEntriesTotal / shardCount + 1) : maxEntriesPerShard
+  clearSketch(sb, cap)
   clearGhost(sb)
 }
 

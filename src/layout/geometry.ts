@@ -21,11 +21,20 @@ export const DEFAULT_EXPECTED_ENTRY_SIZE = 128
 const INDEX_LOAD = 0.75
 /** When no maxEntries is given, the count bound keeps the index below this load. */
 const INDEX_MAX_LOAD = 0.9
-const TARGET_SEGMENTS = 128
-const MIN_SEGMENTS = 8
+/** A shard's share of maxEntries, plus headroom for keys hashing unevenly over shards. */
+const SHARE_SLACK = 1.15
+/**
+ * Segments per shard. Fewer, larger segments allow larger entries (an entry never spans segments);
+ * more segments waste less in partly filled head and tail segments (about two per queue). 64 keeps
+ * that waste under ~6% while entries up to 1/64 of a shard fit.
+ */
+const TARGET_SEGMENTS = 64
+const MIN_SEGMENTS = 16
 const MIN_SEG_BYTES = 4096
 const MAX_SEG_BYTES = 64 << 20
 const MAX_SHARDS = 256
+const DEFAULT_MAX_SHARDS = 16
+const DEFAULT_MIN_SHARD_BYTES = 1 << 20
 /** A shard smaller than this wastes too much on partly filled segments. */
 const MIN_SHARD_BYTES = 128 * 1024
 
@@ -35,6 +44,8 @@ export interface GeometryInput {
   shards?: number
   maxThreads?: number
   expectedEntrySize?: number
+  /** The largest entry (8-byte header + key + value) the cache must accept. */
+  maxEntrySize?: number
   policy: number
   /** Largest arena the engine can map. */
   limitBytes?: number
@@ -55,8 +66,10 @@ export interface Geometry {
   indexBuckets: number
   sketchBlocks: number
   ghostSlots: number
+  /** Per-shard bound that keeps the index below its maximum load. */
   maxEntriesPerShard: number
-  shardsWithExtraEntry: number
+  /** The global bound on live entries (maxEntries), 0 for none. */
+  maxEntriesTotal: number
   shardSketchOffset: number
   shardGhostOffset: number
   shardIndexOffset: number
@@ -90,6 +103,9 @@ export function computeGeometry(input: GeometryInput): Geometry {
   checkPositiveInteger('shards', input.shards, true)
   checkPositiveInteger('maxThreads', input.maxThreads, true)
   checkPositiveInteger('expectedEntrySize', input.expectedEntrySize, true)
+  checkPositiveInteger('maxEntrySize', input.maxEntrySize, true)
+  if (input.maxEntrySize !== undefined && input.maxEntrySize > MAX_SEG_BYTES)
+    invalid(`maxEntrySize must be at most ${MAX_SEG_BYTES} bytes, got ${input.maxEntrySize}`)
   if (input.maxBytes > limit)
     throw new CortadoError('ERR_CAPACITY', `maxBytes ${input.maxBytes} exceeds the engine's limit of ${limit} bytes`)
   if (input.maxBytes < MIN_ARENA_BYTES)
@@ -110,21 +126,25 @@ export function computeGeometry(input: GeometryInput): Geometry {
     throw new CortadoError('ERR_CAPACITY', `maxBytes ${input.maxBytes} leaves no room for entries after ${maxThreads} thread areas`)
 
   const estimatedEntries = input.maxEntries ?? Math.max(1, Math.floor(available / expectedEntrySize))
-  let shardCount = input.shards ?? Math.min(64, pow2Floor(estimatedEntries / 8192))
+  // Shards are for concurrency: a few per core is plenty, and fewer shards mean larger segments.
+  let shardCount = input.shards ?? Math.min(DEFAULT_MAX_SHARDS, pow2Floor(estimatedEntries / 16384))
   if (input.shards === undefined) {
-    while (shardCount > 1 && available / shardCount < 4 * MIN_SHARD_BYTES) shardCount /= 2
+    while (shardCount > 1 && available / shardCount < DEFAULT_MIN_SHARD_BYTES) shardCount /= 2
+    // Each shard needs MIN_SEGMENTS segments of at least the largest entry asked for.
+    while (shardCount > 1 && available / shardCount < MIN_SEGMENTS * 1.25 * (input.maxEntrySize ?? 0)) shardCount /= 2
   } else if (available / shardCount < MIN_SHARD_BYTES) {
     throw new CortadoError('ERR_CAPACITY',
       `maxBytes ${input.maxBytes} is too small for ${shardCount} shards (each needs at least ${MIN_SHARD_BYTES} bytes)`)
   }
   const shardBytes = alignDown(available / shardCount, 4096)
 
-  const maxEntriesPerShard = input.maxEntries !== undefined ? Math.floor(input.maxEntries / shardCount) : 0
-  const shardsWithExtraEntry = input.maxEntries !== undefined ? input.maxEntries % shardCount : 0
-  // Index and policy metadata are sized for the entries a shard can hold: the count bound if there is
-  // one, else what the shard's bytes hold at the expected entry size.
-  const shardCapacity = Math.max(1,
-    input.maxEntries !== undefined ? maxEntriesPerShard + (shardsWithExtraEntry > 0 ? 1 : 0) : Math.floor(shardBytes / expectedEntrySize))
+  // maxEntries is one global bound (an atomic count in the arena), so keys spreading unevenly over the
+  // shards don't cost capacity. Index and policy metadata are sized for what a shard may hold: its
+  // share of maxEntries plus room for the imbalance of hashing, else what its bytes hold at the
+  // expected entry size.
+  const shardCapacity = Math.max(1, input.maxEntries !== undefined
+    ? Math.min(input.maxEntries, Math.ceil((input.maxEntries / shardCount) * SHARE_SLACK) + 32)
+    : Math.floor(shardBytes / expectedEntrySize))
   const indexBuckets = Math.max(2, Math.ceil(shardCapacity / (L.BUCKET_SLOTS * INDEX_LOAD)))
   const adaptive = input.policy === L.POLICY_ADAPTIVE
   // Sketch: 16 four-bit counters per 8 bytes; about 8 counters per entry of capacity.
@@ -140,24 +160,25 @@ export function computeGeometry(input: GeometryInput): Geometry {
   if (forSegments <= 0)
     throw new CortadoError('ERR_CAPACITY',
       `maxBytes ${input.maxBytes} is too small for the index of ${shardCapacity} entries per shard; lower maxEntries or raise maxBytes`)
-  let segBytes = Math.min(MAX_SEG_BYTES, Math.max(MIN_SEG_BYTES, pow2Floor(forSegments / TARGET_SEGMENTS)))
+  const wanted = input.maxEntrySize !== undefined ? pow2Ceil(input.maxEntrySize) : 0
+  let segBytes = Math.min(MAX_SEG_BYTES, Math.max(MIN_SEG_BYTES, wanted, pow2Floor(forSegments / TARGET_SEGMENTS)))
   let segCount = Math.floor((forSegments - 64) / (segBytes + L.SEG_SIZE))
-  while (segCount < MIN_SEGMENTS && segBytes > MIN_SEG_BYTES) {
+  while (segCount < MIN_SEGMENTS && segBytes > Math.max(MIN_SEG_BYTES, wanted)) {
     segBytes /= 2
     segCount = Math.floor((forSegments - 64) / (segBytes + L.SEG_SIZE))
   }
   if (segCount < MIN_SEGMENTS)
     throw new CortadoError('ERR_CAPACITY',
-      `maxBytes ${input.maxBytes} leaves too little room for entries (${segCount} segments per shard); raise maxBytes or lower maxEntries/shards`)
+      `maxBytes ${input.maxBytes} leaves too little room for entries (${segCount} segments of ${segBytes} bytes per shard, ` +
+      `at least ${MIN_SEGMENTS} needed); raise maxBytes, or lower maxEntrySize, maxEntries or shards`)
   const shardDataOffset = alignUp(shardSegHeadersOffset + segCount * L.SEG_SIZE, 64)
-  const effectiveMaxEntries = maxEntriesPerShard > 0 || input.maxEntries !== undefined
-    ? maxEntriesPerShard
-    : Math.floor(indexBuckets * L.BUCKET_SLOTS * INDEX_MAX_LOAD)
+  // A shard never holds more than its index comfortably indexes.
+  const maxEntriesPerShard = Math.floor(indexBuckets * L.BUCKET_SLOTS * INDEX_MAX_LOAD)
 
   return {
     memBytes, shardCount, shardBytes, shardsOffset, threadsOffset, maxThreads, threadSlotBytes: L.THREAD_SIZE,
     scratchOffset, scratchBytes: SCRATCH_BYTES, segBytes, segCount, indexBuckets, sketchBlocks, ghostSlots,
-    maxEntriesPerShard: effectiveMaxEntries, shardsWithExtraEntry,
+    maxEntriesPerShard, maxEntriesTotal: input.maxEntries ?? 0,
     shardSketchOffset, shardGhostOffset, shardIndexOffset, shardSegHeadersOffset, shardDataOffset,
     bytesTotal: shardCount * segCount * segBytes,
     maxEntryBytes: segBytes,
