@@ -20,20 +20,24 @@ const warned = new Set<ServerKind>()
 
 /**
  * True when the server binary is on PATH. When it is not, prints a banner once per test file so the
- * skip cannot go unnoticed.
+ * skip cannot go unnoticed; under CI (`CI` set) a missing binary is an error instead, because there a
+ * skip would hide a missing install step in `.ci/run`.
  */
 export function hasServer(kind: ServerKind): boolean {
   const bin = BINARY[kind]
   const found = spawnSync('sh', ['-c', `command -v ${bin}`], { encoding: 'utf8' }).status === 0
-  if (!found && !warned.has(kind)) {
+  if (found) return true
+  const install = 'apt-get install -y redis-server memcached'
+  if (process.env.CI) throw new Error(`${bin} is not installed on this CI machine: .ci/run must run \`${install}\``)
+  if (!warned.has(kind)) {
     warned.add(kind)
     const line = '!'.repeat(78)
     console.warn(
       `\n${line}\n!!! SKIPPING ${kind.toUpperCase()} TESTS: \`${bin}\` is not installed.\n` +
-        `!!! Install it with: apt-get install -y redis-server memcached\n${line}\n`,
+        `!!! Install it with: ${install}\n${line}\n`,
     )
   }
-  return found
+  return false
 }
 
 /** A free TCP port on 127.0.0.1, found by letting the kernel pick one and releasing it at once. */

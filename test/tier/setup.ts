@@ -43,6 +43,33 @@ export async function until(check: () => boolean, limitMs = 5000): Promise<void>
   }
 }
 
+let markers = 0
+
+/**
+ * Waits until `to` has processed every key `from` published so far, so a test's next read cannot be
+ * overtaken by an invalidation still on its way (both instances share this process's event loop).
+ * It publishes a marker key after them: one publishing connection, one channel and one subscribing
+ * connection keep messages in order, so once the marker is in, everything before it is too.
+ */
+export async function delivered<V>(from: Instance<V>, to: Instance<V>): Promise<void> {
+  const marker = `delivery-marker-${++markers}`
+  let arrived!: () => void
+  const seen = new Promise<void>((resolve) => (arrived = resolve))
+  const stop = to.bus.subscribe({
+    invalidate: (keys) => {
+      if (keys.includes(marker)) arrived()
+    },
+    invalidateAll: () => {},
+  })
+  try {
+    from.bus.publish(marker)
+    await from.bus.flush()
+    await seen
+  } finally {
+    stop()
+  }
+}
+
 /** A promise with its resolve function, for loaders the test finishes by hand. */
 export function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
   let resolve!: (value: T) => void

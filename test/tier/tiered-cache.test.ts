@@ -6,7 +6,7 @@ import { TieredCache } from '../../src/tier/index.js'
 import { TestServer, hasServer } from '../helpers/servers.js'
 import { makeL1 } from './l1.js'
 import { commandsDuring } from './redis-monitor.js'
-import { deferred, instance, type Instance } from './setup.js'
+import { deferred, delivered, instance, type Instance } from './setup.js'
 
 describe.skipIf(!hasServer('redis'))('TieredCache over a real redis-server', () => {
   let server: TestServer
@@ -91,8 +91,9 @@ describe.skipIf(!hasServer('redis'))('TieredCache over a real redis-server', () 
     // 30 in a's L1 (and L2), 50 only in L2 (written by b), 20 nowhere.
     for (let i = 0; i < 30; i++) await a.tier.set(keys[i]!, i)
     await b.tier.setMany(keys.slice(30, 80).map((key, i) => ({ key, value: 30 + i })))
-    // Let b's invalidation messages go out before the MONITOR window opens.
-    await b.bus.flush()
+    // b's invalidations must reach a before the window: arriving during the read, they would
+    // (rightly) keep the keys they name out of a's L1.
+    await delivered(b, a)
     await a.bus.flush()
     let values: unknown[] = []
     const commands = await commandsDuring(server.port, async () => {
