@@ -5,7 +5,7 @@ import { maxEntriesPerShard, maxEntriesTotal, countGlobally } from './arena'
 import { hashBytes } from './hash'
 import { locate, slotOf, clearSlot, publish, slotFreq } from './hashindex'
 import { flagsOf, isLive, hasTtl, expiryOf, entryBytes, keyPtr, keyLenOf, setFlags, setQueue } from './entry'
-import { tailEntry, advanceTail, reserveAppend, commitAppend, addLive, removeLive, headFits, freeCount } from './segments'
+import { tailEntry, advanceTail, reserveAppend, commitAppend, addLive, removeLive, headFits, freeCount, reclaimDeadTails } from './segments'
 import { victimQueue, decideTail, onEvict, EVICT } from './policy/index'
 
 /** Segments kept free for moves during eviction, so a hot tail can be moved rather than dropped. */
@@ -108,6 +108,8 @@ export function ensureRoom(sb: u32, q: u32, size: u32, adding: bool, now: f64): 
       if (evictStep(sb, now) < 0) return false
     }
   }
+  // Dead tail segments come back for free before anything live is evicted for bytes.
+  if (!headFits(sb, q, size) && freeCount(sb) <= MOVE_RESERVE) reclaimDeadTails(sb)
   while (!headFits(sb, q, size) && freeCount(sb) <= MOVE_RESERVE) {
     if (evictStep(sb, now) < 0) break
   }

@@ -7,7 +7,7 @@ import { segCount, segBytes, maxEntriesPerShard, indexBuckets, countGlobally } f
 import { hashBytes } from './hash'
 import { locate, findSlot, emptySlot, publish, clearIndex, slotOffset, slotOf, bucketAddr } from './hashindex'
 import { flagsOf, isLive, hasTtl, expiryOf, entryBytes, keyPtr, keyLenOf, setFlags, queueOf, headerBytes, valueLenOf } from './entry'
-import { segHeader, segData, segOf, queueAddr, releaseSegment, addLive, removeLive, freeCount } from './segments'
+import { segHeader, segData, segOf, queueAddr, releaseSegment, addLive, removeLive, freeCount, setHoldEmptySegments, releaseEmptyInteriors } from './segments'
 import { bump } from './evict'
 
 const FLAG_BITS: u32 = L.ENTRY_LIVE | L.ENTRY_HAS_TTL | L.ENTRY_QUEUE_MASK
@@ -43,6 +43,7 @@ function relinkQueue(sb: u32, q: u32): u32 {
     if (prev == 0) store<u32>(qa + L.QUEUE_TAIL, pick)
     else store<u32>(segHeader(sb, prev) + L.SEG_NEXT, pick)
     store<u32>(segHeader(sb, pick) + L.SEG_NEXT, 0)
+    store<u32>(segHeader(sb, pick) + L.SEG_PREV, prev)
     const used = load<u32>(segHeader(sb, pick) + L.SEG_USED)
     if (used > segBytes) store<u32>(segHeader(sb, pick) + L.SEG_USED, segBytes)
     prev = pick
@@ -79,6 +80,7 @@ export function rebuildShard(sb: u32, shard: u32, now: f64): void {
   store<u64>(sb + L.SHARD_LIVE_BYTES, 0)
   for (let q: u32 = 0; q < L.NUM_QUEUES; q++) relinkQueue(sb, q)
   const limit = maxEntriesPerShard
+  setHoldEmptySegments(true)
   for (let q: u32 = 0; q < L.NUM_QUEUES; q++) {
     let seg = load<u32>(queueAddr(sb, q) + L.QUEUE_TAIL)
     while (seg != 0) {
@@ -100,6 +102,8 @@ export function rebuildShard(sb: u32, shard: u32, now: f64): void {
       seg = load<u32>(h + L.SEG_NEXT)
     }
   }
+  setHoldEmptySegments(false)
+  releaseEmptyInteriors(sb)
   store<u32>(sb + L.SHARD_TTL_CURSOR, 0)
   countGlobally(<i32>load<u32>(sb + L.SHARD_LIVE_COUNT) - <i32>before)
 }
@@ -162,6 +166,7 @@ export function verifyShard(sb: u32, shard: u32): u32 {
       if (++steps > segCount) return 1 // a cycle in a queue's chain
       const h = segHeader(sb, seg)
       if (load<u32>(h + L.SEG_STATE) != q + 1) return 2 // a segment chained into the wrong queue
+      if (load<u32>(h + L.SEG_PREV) != last) return 16 // a broken back link
       const start = segData(seg)
       const used = load<u32>(h + L.SEG_USED)
       if (used > segBytes) return 3

@@ -29,6 +29,7 @@ export function initSegments(sb: u32): void {
     const h = segHeader(sb, s)
     store<u32>(h + L.SEG_STATE, L.SEG_FREE)
     store<u32>(h + L.SEG_NEXT, s < segCount ? s + 1 : 0)
+    store<u32>(h + L.SEG_PREV, 0)
     store<u32>(h + L.SEG_USED, 0)
     store<u32>(h + L.SEG_LIVE_BYTES, 0)
     store<u32>(h + L.SEG_LIVE_COUNT, 0)
@@ -81,6 +82,7 @@ function growQueue(sb: u32, q: u32): bool {
   store<u32>(h + L.SEG_STATE, q + 1)
   const qa = queueAddr(sb, q)
   const head = load<u32>(qa + L.QUEUE_HEAD)
+  store<u32>(h + L.SEG_PREV, head)
   if (head != 0) {
     store<u32>(segHeader(sb, head) + L.SEG_NEXT, seg)
   } else {
@@ -129,14 +131,61 @@ export function addLive(sb: u32, off: u32, q: u32, size: u32): void {
 
 /** Reverses addLive when an entry stops being LIVE (evicted, deleted, replaced or moved away). */
 export function removeLive(sb: u32, off: u32, q: u32, size: u32): void {
-  const h = segHeader(sb, segOf(off))
+  const seg = segOf(off)
+  const h = segHeader(sb, seg)
   store<u32>(h + L.SEG_LIVE_BYTES, load<u32>(h + L.SEG_LIVE_BYTES) - size)
-  store<u32>(h + L.SEG_LIVE_COUNT, load<u32>(h + L.SEG_LIVE_COUNT) - 1)
+  const left = load<u32>(h + L.SEG_LIVE_COUNT) - 1
+  store<u32>(h + L.SEG_LIVE_COUNT, left)
+  if (left == 0) releaseIfInterior(sb, seg, q)
   const qa = queueAddr(sb, q)
   store<u32>(qa + L.QUEUE_COUNT, load<u32>(qa + L.QUEUE_COUNT) - 1)
   store<u64>(qa + L.QUEUE_BYTES, load<u64>(qa + L.QUEUE_BYTES) - size)
   store<u32>(sb + L.SHARD_LIVE_COUNT, load<u32>(sb + L.SHARD_LIVE_COUNT) - 1)
   store<u64>(sb + L.SHARD_LIVE_BYTES, load<u64>(sb + L.SHARD_LIVE_BYTES) - size)
+}
+
+/**
+ * A segment in the middle of its queue whose last LIVE entry just went (deleted, overwritten,
+ * expired) is unlinked and freed at once: dead space never waits for the tail to reach it. Only a
+ * queue's head (still being appended to) and tail (walked by eviction) can hold dead bytes.
+ */
+function releaseIfInterior(sb: u32, seg: u32, q: u32): void {
+  if (holdEmptySegments) return
+  const qa = queueAddr(sb, q)
+  if (seg == load<u32>(qa + L.QUEUE_HEAD) || seg == load<u32>(qa + L.QUEUE_TAIL)) return
+  const h = segHeader(sb, seg)
+  const prev = load<u32>(h + L.SEG_PREV)
+  const next = load<u32>(h + L.SEG_NEXT)
+  store<u32>(segHeader(sb, prev) + L.SEG_NEXT, next)
+  store<u32>(segHeader(sb, next) + L.SEG_PREV, prev)
+  releaseSegment(sb, seg)
+}
+
+/** Set while recovery walks the chains: segments must stay linked until the walk is over. */
+export let holdEmptySegments = false
+
+export function setHoldEmptySegments(hold: bool): void {
+  holdEmptySegments = hold
+}
+
+/** Frees every interior segment without LIVE entries (after recovery). */
+export function releaseEmptyInteriors(sb: u32): void {
+  for (let q: u32 = 0; q < L.NUM_QUEUES; q++) {
+    const qa = queueAddr(sb, q)
+    let seg = load<u32>(qa + L.QUEUE_TAIL)
+    while (seg != 0) {
+      const next = segNext(sb, seg)
+      if (load<u32>(segHeader(sb, seg) + L.SEG_LIVE_COUNT) == 0) releaseIfInterior(sb, seg, q)
+      seg = next
+    }
+  }
+}
+
+/** Frees the fully dead tail segments of every queue; true when that freed anything. */
+export function reclaimDeadTails(sb: u32): bool {
+  const before = freeCount(sb)
+  for (let q: u32 = 0; q < L.NUM_QUEUES; q++) tailEntry(sb, q)
+  return freeCount(sb) > before
 }
 
 /**
@@ -168,7 +217,9 @@ export function tailEntry(sb: u32, q: u32): u32 {
       }
       return 0
     }
-    store<u32>(qa + L.QUEUE_TAIL, load<u32>(h + L.SEG_NEXT))
+    const next = load<u32>(h + L.SEG_NEXT)
+    store<u32>(segHeader(sb, next) + L.SEG_PREV, 0)
+    store<u32>(qa + L.QUEUE_TAIL, next)
     store<u32>(qa + L.QUEUE_CURSOR, 0)
     releaseSegment(sb, tail)
   }

@@ -97,7 +97,12 @@ export function finishSet(): void {
   const sb = curSb
   bump(sb, L.SHARD_SETS)
   if (curWithTtl) store<u32>(L.ARENA_TTL_IN_USE, 1)
-  if (curInPlace) return
+  if (!curInPlace) publishNew(sb)
+  // Every write pays for a little expiry sweeping, so expired bytes come back without being read.
+  if (load<u32>(L.ARENA_TTL_IN_USE) != 0) reclaimSome(sb, curNow)
+}
+
+function publishNew(sb: u32): void {
   commitAppend(sb, curOff, curSize)
   setFlags(sb, curOff, flagsOf(sb, curOff) | L.ENTRY_LIVE)
   // Eviction may have located other keys: locate ours again.
@@ -118,7 +123,6 @@ export function finishSet(): void {
     if (!curAdding) countGlobally(1)
   }
   addLive(sb, curOff, curQueue, curSize)
-  if (load<u32>(L.ARENA_TTL_IN_USE) != 0) reclaimSome(sb, curNow)
 }
 
 /**
