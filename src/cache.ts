@@ -10,7 +10,7 @@ import { CortadoError } from './errors.js'
 import * as L from './layout/constants.generated.js'
 import { computeGeometry, type Geometry } from './layout/geometry.js'
 import { normalizeOptions, checkTtl } from './options.js'
-import { resolveCodec, decodeKind, type ValueCodec } from './codecs/index.js'
+import { resolveCodec, decodeKind, decodeDirect, decodeOwned, isDirectKind, type ValueCodec } from './codecs/index.js'
 import { writeUtf8, readUtf8 } from './text.js'
 import { wasmBuildId, type WasmExports } from './engine/wasm/module.js'
 import { createMemory, formatArena, attachArena, detachArena, readGeometry, type AttachedArena } from './engine/wasm/arena.js'
@@ -39,10 +39,6 @@ const R_EXPIRY = L.RESULT_EXPIRY >> 3
 const OPTIMISTIC_ATTEMPTS = 8
 /** Buckets per iteration chunk: at most 8 entries each, so a chunk's offsets always fit in scratch. */
 const ITER_BUCKETS = Math.floor((16 * 1024 - L.RESULT_SIZE) / 4 / L.BUCKET_SLOTS)
-
-function isDirectKind(kind: number): boolean {
-  return kind === L.KIND_LATIN1 || kind === L.KIND_UTF8 || kind === L.KIND_NUMBER
-}
 
 export class Cache<V = unknown> {
   /** Name used in metrics and error messages. */
@@ -216,10 +212,11 @@ export class Cache<V = unknown> {
       const kind = u32[r + R_KIND]
       const seq = u32[r + R_SEQ]
       // Copy out first, check the sequence, decode after: a torn copy is never decoded.
-      const raw = isDirectKind(kind) ? decodeKind(this.#v, kind, start, end, undefined) : this.#v.u8.slice(start, end)
+      const direct = isDirectKind(kind)
+      const raw = direct ? decodeDirect(this.#v, kind, start, end) : this.#v.u8.slice(start, end)
       if (Atomics.load(u32, u32[r + R_SEQ_INDEX]) !== seq) continue
       if (flags === 0) this.#v.f64[this.#hitsIdx]++
-      return (isDirectKind(kind) ? raw : this.#decodeBytes(kind, raw as Uint8Array)) as V
+      return (direct ? raw : decodeOwned(kind, raw as Uint8Array, this.#userDecode)) as V
     }
     // Writers kept moving under us: read under the lock.
     const status = this.#lockedLookup(keyLen, flags, this.#clockNeeded ? this.#clock() : -1, true)
@@ -259,11 +256,6 @@ export class Cache<V = unknown> {
       return L.STATUS_MISS
     }
     return status
-  }
-
-  #decodeBytes(kind: number, bytes: Uint8Array): unknown {
-    const view = { u8: bytes, buf: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) }
-    return decodeKind(view, kind, 0, bytes.length, this.#userDecode)
   }
 
   #removeExpired(keyLen: number, now: number): void {
@@ -401,9 +393,10 @@ export class Cache<V = unknown> {
           const start = u32[o + (L.BATCH_OUT_VALUE_OFFSET >> 2)]
           const end = start + u32[o + (L.BATCH_OUT_VALUE_LEN >> 2)]
           const kind = u32[o + (L.BATCH_OUT_KIND >> 2)]
-          const raw = isDirectKind(kind) ? decodeKind(v, kind, start, end, undefined) : v.u8.slice(start, end)
+          const direct = isDirectKind(kind)
+          const raw = direct ? decodeDirect(v, kind, start, end) : v.u8.slice(start, end)
           if (Atomics.load(u32, u32[o + (L.BATCH_OUT_SEQ_INDEX >> 2)]) === u32[o + (L.BATCH_OUT_SEQ >> 2)]) {
-            out[i + k] = (isDirectKind(kind) ? raw : this.#decodeBytes(kind, raw as Uint8Array)) as V
+            out[i + k] = (direct ? raw : decodeOwned(kind, raw as Uint8Array, this.#userDecode)) as V
             v.f64[this.#hitsIdx]++
           } else {
             out[i + k] = this.get(keys[i + k])
@@ -551,7 +544,7 @@ export class Cache<V = unknown> {
           }
         }
         if (!locked && Atomics.load(v.u32, v.u32[this.#r32 + R_SEQ_INDEX]) !== v.u32[this.#r32 + R_SEQ]) continue
-        if (withValues) for (let i = 0; i < out.length; i++) out[i][1] = this.#decodeBytes(kinds[i], raws[i] as Uint8Array)
+        if (withValues) for (let i = 0; i < out.length; i++) out[i][1] = decodeOwned(kinds[i], raws[i] as Uint8Array, this.#userDecode)
         return out
       } finally {
         if (locked && ex.unlockShard(shard) !== 0) notifyShard(this.#locator, shard)

@@ -6,3 +6,9 @@ export type {
   CacheOptions, SetOptions, CacheStats, CacheHandle, CacheLike, Codec, CodecName, PolicyName, EngineName,
 } from './types.js'
 export * from './bloom/index.js'
+export { TieredCache, RedisStore, MemcachedStore, ShardedStore, HashRing, InvalidationBus, RemotePartialError } from './tier/index.js'
+export type {
+  L1Cache, TierLoader, TieredCacheOptions, TieredCacheStats, RemoteEntry, RemoteSetEntry, RemoteStore,
+  RedisClient, RedisConnection, RedisConnectOptions, RedisStoreOptions, MemcachedStoreOptions, MemcachedConnectOptions,
+  ShardedStoreOptions, HashRingOptions, InvalidationBusOptions, InvalidationBusStats, InvalidationListener,
+} from './tier/index.js'

@@ -1,4 +1,8 @@
-/** Decoding by kind: the one place that knows what each stored kind byte means. */
+/**
+ * Decoding by kind: the one place that knows what each stored kind byte means. Strings and numbers
+ * are read straight from the arena (decodeDirect); everything else is first copied out of the arena
+ * (the copy is what a lock-free read validates) and then decoded from that copy (decodeOwned).
+ */
 import { deserialize } from 'node:v8'
 import { unpack } from './msgpack.js'
 import { readLatin1, readUtf8, type ByteView } from '../text.js'
@@ -7,25 +11,42 @@ import * as L from '../layout/constants.generated.js'
 
 export type UserDecode = ((bytes: Uint8Array) => unknown) | undefined
 
-function copyOut(view: ByteView, start: number, end: number): Uint8Array {
-  return view.u8.slice(start, end)
+/** Kinds decoded straight from the arena bytes. */
+export function isDirectKind(kind: number): boolean {
+  return kind === L.KIND_LATIN1 || kind === L.KIND_UTF8 || kind === L.KIND_NUMBER
 }
 
-export function decodeKind(view: ByteView, kind: number, start: number, end: number, userDecode: UserDecode): unknown {
+export function decodeDirect(view: ByteView, kind: number, start: number, end: number): unknown {
   switch (kind) {
     case L.KIND_LATIN1: return readLatin1(view, start, end)
     case L.KIND_UTF8: return readUtf8(view, start, end)
-    case L.KIND_BUFFER: return Buffer.from(copyOut(view, start, end).buffer)
-    case L.KIND_BYTES: return copyOut(view, start, end)
     case L.KIND_NUMBER: return view.buf.readDoubleLE(start)
-    case L.KIND_MSGPACK: return unpack(copyOut(view, start, end))
-    case L.KIND_JSON: return JSON.parse(readUtf8(view, start, end))
-    case L.KIND_V8: return deserialize(copyOut(view, start, end))
+    default: throw new CortadoError('ERR_DECODE', `kind ${kind} is not decoded in place`)
+  }
+}
+
+/** Decodes bytes that were already copied out of the arena (they may be kept as they are). */
+export function decodeOwned(kind: number, bytes: Uint8Array, userDecode: UserDecode): unknown {
+  switch (kind) {
+    case L.KIND_BYTES: return bytes
+    case L.KIND_BUFFER: return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    case L.KIND_MSGPACK: return unpack(bytes)
+    case L.KIND_JSON: return JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'))
+    case L.KIND_V8: return deserialize(bytes)
     case L.KIND_USER:
       if (!userDecode)
         throw new CortadoError('ERR_DECODE', 'this entry was stored with a custom codec; attach the cache with the same codec')
-      return userDecode(copyOut(view, start, end))
+      return userDecode(bytes)
     default:
+      if (isDirectKind(kind)) {
+        const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+        return decodeDirect({ u8: bytes, buf }, kind, 0, bytes.length)
+      }
       throw new CortadoError('ERR_DECODE', `unknown value kind ${kind}`)
   }
+}
+
+/** Decodes a value in the arena (under a lock, or where validation is the caller's business). */
+export function decodeKind(view: ByteView, kind: number, start: number, end: number, userDecode: UserDecode): unknown {
+  return isDirectKind(kind) ? decodeDirect(view, kind, start, end) : decodeOwned(kind, view.u8.slice(start, end), userDecode)
 }

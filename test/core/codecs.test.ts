@@ -1,0 +1,100 @@
+/** Values round-trip through every codec, including across threads' codec choices (kind byte). */
+import { describe, it, expect } from 'vitest'
+import { Cache, type CodecName } from '../../src/index.js'
+
+const strings = ['', 'ascii', 'latin1 éàü ÿ', 'кириллица', '鍵値', 'emoji 😀🚀', 'x'.repeat(20_000), 'é'.repeat(12_000)]
+
+describe('codecs', () => {
+  it('string: every kind of string, short and past the scratch area', () => {
+    const cache = new Cache<string>({ maxBytes: 8 << 20, codec: 'string' })
+    strings.forEach((s, i) => expect(cache.set(`s${i}`, s)).toBe(true))
+    strings.forEach((s, i) => expect(cache.get(`s${i}`)).toBe(s))
+    expect(cache.getMany(strings.map((_, i) => `s${i}`))).toEqual(strings)
+  })
+
+  it('buffer: Buffers come back as Buffers, Uint8Arrays as Uint8Arrays, as copies', () => {
+    const cache = new Cache<Uint8Array>({ maxBytes: 8 << 20, codec: 'buffer' })
+    const buf = Buffer.from([1, 2, 3])
+    const u8 = new Uint8Array([4, 5, 6, 7])
+    cache.set('b', buf)
+    cache.set('u', u8)
+    cache.set('empty', new Uint8Array(0))
+    cache.set('big', new Uint8Array(30_000).fill(9))
+    const b = cache.get('b')!
+    expect(Buffer.isBuffer(b)).toBe(true)
+    expect([...b]).toEqual([1, 2, 3])
+    const u = cache.get('u')!
+    expect(Buffer.isBuffer(u)).toBe(false)
+    expect(u).toBeInstanceOf(Uint8Array)
+    expect([...u]).toEqual([4, 5, 6, 7])
+    u[0] = 99
+    expect(cache.get('u')![0]).toBe(4)
+    expect(cache.get('empty')!.length).toBe(0)
+    expect(cache.get('big')!.every((x) => x === 9)).toBe(true)
+  })
+
+  const objects: unknown[] = [
+    { a: 1, b: 'two', c: [3, { d: null }], e: true },
+    [1, 'x', { y: [] }],
+    42, -0.5, 'plain string', null, false,
+  ]
+
+  for (const name of ['json', 'msgpack', 'v8', 'auto'] as CodecName[]) {
+    it(`${name}: plain data round-trips`, () => {
+      const cache = new Cache<unknown>({ maxBytes: 4 << 20, codec: name })
+      objects.forEach((o, i) => cache.set(`o${i}`, o))
+      objects.forEach((o, i) => expect(cache.get(`o${i}`)).toEqual(o))
+    })
+  }
+
+  it('v8 keeps Map, Set, Date, BigInt and cycles; msgpack and auto keep Set and Date and turn a Map into an object', () => {
+    const rich = { m: new Map([['k', 1]]), s: new Set([1, 2]), d: new Date(1_700_000_000_000) }
+    for (const name of ['v8', 'msgpack', 'auto'] as CodecName[]) {
+      const cache = new Cache<typeof rich>({ maxBytes: 4 << 20, codec: name })
+      cache.set('rich', rich)
+      const got = cache.get('rich')!
+      if (name === 'v8') {
+        expect(got.m).toBeInstanceOf(Map)
+        expect(got.m.get('k')).toBe(1)
+      } else {
+        expect(got.m).toEqual({ k: 1 })
+      }
+      expect(got.s).toBeInstanceOf(Set)
+      expect(got.d).toBeInstanceOf(Date)
+      expect(got.d.getTime()).toBe(rich.d.getTime())
+    }
+    const cache = new Cache<unknown>({ maxBytes: 4 << 20, codec: 'v8' })
+    const cyclic: Record<string, unknown> = { n: 10n }
+    cyclic.self = cyclic
+    cache.set('cyclic', cyclic)
+    const got = cache.get('cyclic') as Record<string, unknown>
+    expect(got.self).toBe(got)
+    expect(got.n).toBe(10n)
+  })
+
+  it('auto stores strings, numbers and bytes raw and everything else as MessagePack', () => {
+    const cache = new Cache<unknown>({ maxBytes: 4 << 20 })
+    const values = ['s', 'é', 1.5, Buffer.from('b'), new Uint8Array([1]), { o: 1 }, [1], true, null, Number.NaN]
+    values.forEach((v, i) => cache.set(`v${i}`, v))
+    values.forEach((v, i) => expect(cache.get(`v${i}`)).toEqual(v))
+  })
+
+  it('a custom codec is used for its values, and other threads must re-supply it', () => {
+    const upper = { encode: (v: string) => Buffer.from(v.toUpperCase()), decode: (b: Uint8Array) => Buffer.from(b).toString() }
+    const cache = new Cache<string>({ maxBytes: 4 << 20, codec: upper })
+    cache.set('k', 'shout')
+    expect(cache.get('k')).toBe('SHOUT')
+    expect(() => Cache.attach(cache.handle)).toThrow(/custom codec/)
+    const other = Cache.attach<string>(cache.handle, { codec: upper })
+    expect(other.get('k')).toBe('SHOUT')
+    other.close()
+  })
+
+  it('decoding follows the stored kind, whatever codec the reader was given', () => {
+    const writer = new Cache<unknown>({ maxBytes: 4 << 20, codec: 'msgpack' })
+    writer.set('obj', { a: 1 })
+    const reader = Cache.attach<unknown>({ ...writer.handle, codec: 'string' } as never)
+    expect(reader.get('obj')).toEqual({ a: 1 })
+    reader.close()
+  })
+})

@@ -1,0 +1,147 @@
+/** Every bad input gets a CortadoError with a code, and leaves the cache and its data intact. */
+import { describe, it, expect } from 'vitest'
+import { Cache, CortadoError, MAX_KEY_BYTES, type CortadoErrorCode } from '../../src/index.js'
+
+function expectCode(fn: () => unknown, code: CortadoErrorCode): void {
+  let caught: unknown
+  try {
+    fn()
+  } catch (err) {
+    caught = err
+  }
+  expect(caught, `expected ${code}`).toBeInstanceOf(CortadoError)
+  expect((caught as CortadoError).code).toBe(code)
+}
+
+describe('invalid options', () => {
+  const base = { maxBytes: 4 << 20 }
+  it.each([
+    [{}, 'ERR_INVALID_OPTION'],
+    [{ maxBytes: -1 }, 'ERR_INVALID_OPTION'],
+    [{ maxBytes: 1.5e6 + 0.5 }, 'ERR_INVALID_OPTION'],
+    [{ maxBytes: Number.NaN }, 'ERR_INVALID_OPTION'],
+    [{ maxBytes: '4000000' }, 'ERR_INVALID_OPTION'],
+    [{ maxBytes: 2 ** 32 + 65536 }, 'ERR_CAPACITY'],
+    [{ maxBytes: 1000 }, 'ERR_CAPACITY'],
+    [{ ...base, maxEntries: 0 }, 'ERR_INVALID_OPTION'],
+    [{ ...base, maxEntries: -5 }, 'ERR_INVALID_OPTION'],
+    [{ ...base, maxEntries: 2.5 }, 'ERR_INVALID_OPTION'],
+    [{ ...base, maxEntries: 10_000_000 }, 'ERR_CAPACITY'],
+    [{ ...base, ttl: -1 }, 'ERR_INVALID_OPTION'],
+    [{ ...base, ttl: Number.NaN }, 'ERR_INVALID_OPTION'],
+    [{ ...base, ttl: Infinity }, 'ERR_INVALID_OPTION'],
+    [{ ...base, shards: 3 }, 'ERR_INVALID_OPTION'],
+    [{ ...base, shards: 64 }, 'ERR_CAPACITY'],
+    [{ ...base, codec: 'yaml' }, 'ERR_INVALID_OPTION'],
+    [{ ...base, codec: { encode: () => new Uint8Array() } }, 'ERR_INVALID_OPTION'],
+    [{ ...base, policy: 'lfu' }, 'ERR_INVALID_OPTION'],
+    [{ ...base, maxThreads: 0 }, 'ERR_INVALID_OPTION'],
+    [{ ...base, maxEntrySize: 1 << 30 }, 'ERR_INVALID_OPTION'],
+    [{ ...base, maxEntrySize: 2 << 20 }, 'ERR_CAPACITY'],
+    [{ ...base, seed: -1 }, 'ERR_INVALID_OPTION'],
+    [{ ...base, clock: 5 }, 'ERR_INVALID_OPTION'],
+    [{ ...base, maxbytes: 5 }, 'ERR_INVALID_OPTION'],
+    [{ ...base, engine: 'gpu' }, 'ERR_INVALID_OPTION'],
+  ] as [Record<string, unknown>, CortadoErrorCode][])('%o → %s', (options, code) => {
+    expectCode(() => new Cache(options as never), code)
+  })
+  it('rejects a non-object', () => {
+    expectCode(() => new Cache(undefined as never), 'ERR_INVALID_OPTION')
+  })
+})
+
+describe('invalid calls leave the cache intact', () => {
+  function filled() {
+    const cache = new Cache<unknown>({ maxBytes: 4 << 20 })
+    cache.set('keep', 'me')
+    cache.set('victim', 'old')
+    return cache
+  }
+  function intact(cache: Cache<unknown>) {
+    expect(cache.get('keep')).toBe('me')
+    expect(cache.get('victim')).toBe('old')
+    expect(cache.size).toBe(2)
+    expect(cache.verify()).toEqual([])
+  }
+
+  it('non-string keys', () => {
+    const cache = filled()
+    for (const key of [1, null, undefined, {}, Symbol('s'), ['a']]) {
+      expectCode(() => cache.set(key as never, 'x'), 'ERR_INVALID_KEY')
+      expectCode(() => cache.get(key as never), 'ERR_INVALID_KEY')
+      expectCode(() => cache.delete(key as never), 'ERR_INVALID_KEY')
+      expectCode(() => cache.getMany([key as never]), 'ERR_INVALID_KEY')
+      expectCode(() => cache.setMany([[key as never, 'x']]), 'ERR_INVALID_KEY')
+    }
+    intact(cache)
+  })
+
+  it('keys over the limit, while keys at the limit work', () => {
+    const cache = filled()
+    expectCode(() => cache.set('k'.repeat(MAX_KEY_BYTES + 1), 'x'), 'ERR_INVALID_KEY')
+    expectCode(() => cache.get('é'.repeat(MAX_KEY_BYTES / 2 + 1)), 'ERR_INVALID_KEY')
+    intact(cache)
+    expect(cache.set('k'.repeat(MAX_KEY_BYTES), 'at limit')).toBe(true)
+    expect(cache.get('k'.repeat(MAX_KEY_BYTES))).toBe('at limit')
+    expect(cache.set('😀'.repeat(MAX_KEY_BYTES / 4), 'emoji at limit')).toBe(true)
+    expect(cache.get('😀'.repeat(MAX_KEY_BYTES / 4))).toBe('emoji at limit')
+  })
+
+  it('bad TTLs', () => {
+    const cache = filled()
+    for (const ttl of [-1, Number.NaN, Infinity, '5', null]) {
+      expectCode(() => cache.set('victim', 'new', { ttl: ttl as never }), 'ERR_INVALID_TTL')
+      expectCode(() => cache.setMany([['victim', 'new']], { ttl: ttl as never }), 'ERR_INVALID_TTL')
+    }
+    intact(cache)
+  })
+
+  it('values the codec cannot encode', () => {
+    const cache = filled()
+    expectCode(() => cache.set('victim', undefined), 'ERR_INVALID_VALUE')
+    intact(cache)
+    const strings = new Cache<string>({ maxBytes: 2 << 20, codec: 'string' })
+    strings.set('victim', 'old')
+    expectCode(() => strings.set('victim', 42 as never), 'ERR_INVALID_VALUE')
+    expect(strings.get('victim')).toBe('old')
+    const json = new Cache<unknown>({ maxBytes: 2 << 20, codec: 'json' })
+    const circular: Record<string, unknown> = {}
+    circular.self = circular
+    expectCode(() => json.set('c', circular), 'ERR_INVALID_VALUE')
+    expectCode(() => json.set('b', 10n), 'ERR_INVALID_VALUE')
+    expectCode(() => json.set('f', () => 1), 'ERR_INVALID_VALUE')
+    const bytes = new Cache<Uint8Array>({ maxBytes: 2 << 20, codec: 'buffer' })
+    expectCode(() => bytes.set('s', 'not bytes' as never), 'ERR_INVALID_VALUE')
+    const throwing = new Cache<unknown>({ maxBytes: 2 << 20, codec: { encode: () => { throw new Error('nope') }, decode: (b) => b } })
+    expectCode(() => throwing.set('t', 1), 'ERR_INVALID_VALUE')
+    expect(throwing.size).toBe(0)
+  })
+
+  it('every call after close()', () => {
+    const cache = filled()
+    const handle = cache.handle
+    cache.close()
+    cache.close()
+    for (const call of [
+      () => cache.get('keep'), () => cache.set('a', 'b'), () => cache.has('a'), () => cache.delete('a'),
+      () => cache.peek('a'), () => cache.clear(), () => cache.size, () => cache.stats(), () => cache.getRemainingTTL('a'),
+      () => cache.getMany(['a']), () => cache.setMany([['a', 'b']]), () => [...cache.keys()], () => cache.handle,
+      () => cache.purgeStale(), () => cache.verify(),
+    ]) expectCode(call, 'ERR_CLOSED')
+    expect(cache.closed).toBe(true)
+    expectCode(() => Cache.attach(handle), 'ERR_CLOSED')
+  })
+
+  it('bad handles', () => {
+    const cache = filled()
+    expectCode(() => Cache.attach({} as never), 'ERR_INVALID_HANDLE')
+    expectCode(() => Cache.attach(JSON.parse(JSON.stringify(cache.handle))), 'ERR_INVALID_HANDLE')
+    expectCode(() => Cache.attach({ ...cache.handle, pid: process.pid + 1 } as never), 'ERR_INVALID_HANDLE')
+    expectCode(() => Cache.attach({ ...cache.handle, buildId: 1 } as never), 'ERR_INVALID_HANDLE')
+    intact(cache)
+  })
+
+  it('the native engine gives a clear error when it is not built', () => {
+    expectCode(() => new Cache({ maxBytes: 4 << 20, engine: 'native' }), 'ERR_ENGINE_UNAVAILABLE')
+  })
+})
