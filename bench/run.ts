@@ -10,15 +10,11 @@ import { Progress } from './harness/progress.js'
 import { RESULTS_DIR } from './harness/project.js'
 import type { Row, RunResults } from './harness/results.js'
 import { planOps, runOps } from './harness/throughput.js'
-import { PEERS, UnknownPeerError, selectPeers } from './peers/index.js'
+import { PEERS, UnknownPeerError, displayName as nameOf, selectPeers } from './peers/index.js'
 import { writeReport } from './report/write.js'
 import { renderSummary } from './report/summary.js'
 import { SUITES } from './suites/index.js'
 import type { OpSuite, Suite, SuiteContext } from './suites/types.js'
-
-function nameOf(id: string): string {
-  return PEERS.find((p) => p.id === id)?.name ?? id
-}
 
 /** A full run writes where README looks; a partial one (quick, filtered, some peers) beside it. */
 function outputDir(flags: BenchFlags): string {

@@ -60,11 +60,12 @@ export function zipfIndices(range: number, s: number, count: number, seed: numbe
 
 /**
  * Zipf ranks mapped through a fixed random permutation, so the hot keys are scattered over the key pool
- * (and over a hash table's buckets and shards) instead of being the first few keys created.
+ * (and over a hash table's buckets and shards) instead of being the first few keys created. Sequences
+ * with different seeds share the permutation (the same keys are hot) unless given another.
  */
-export function scatteredZipfIndices(range: number, s: number, count: number, seed: number): Uint32Array {
+export function scatteredZipfIndices(range: number, s: number, count: number, seed: number, permutationSeed = 0x5bd1e995): Uint32Array {
   const ranks = zipfIndices(range, s, count, seed)
-  const perm = permutation(range, seed ^ 0x5bd1e995)
+  const perm = permutation(range, permutationSeed)
   for (let i = 0; i < count; i++) ranks[i] = perm[ranks[i]!]!
   return ranks
 }

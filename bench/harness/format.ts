@@ -25,7 +25,8 @@ export function significant(n: number, digits = 3): string {
   if (n === 0 || !Number.isFinite(n)) return String(n)
   const magnitude = Math.floor(Math.log10(Math.abs(n)))
   const decimals = Math.max(0, digits - 1 - magnitude)
-  return n.toFixed(decimals)
+  // Number() drops trailing zeros: "50", "2.5", not "50.0", "2.50".
+  return String(Number(n.toFixed(decimals)))
 }
 
 export function formatRatio(r: number | undefined): string {
@@ -47,6 +48,8 @@ export function formatFigure(value: number, metric: string): string {
       return `${significant(value)} B/entry`
     case 'ms':
       return `${significant(value)} ms`
+    case 'bytes':
+      return formatMemory(value)
     case 'ns':
       return `${formatSi(value)} ns`
     case '%':
@@ -54,4 +57,9 @@ export function formatFigure(value: number, metric: string): string {
     default:
       return `${significant(value)} ${metric}`
   }
+}
+
+/** Bytes as MiB or GiB with three significant digits. */
+export function formatMemory(bytes: number): string {
+  return bytes >= 2 ** 30 ? `${significant(bytes / 2 ** 30)} GiB` : `${significant(bytes / 2 ** 20)} MiB`
 }

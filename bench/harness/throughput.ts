@@ -18,7 +18,7 @@ export function roundMs(quick: boolean): number {
   return quick ? 100 : 300
 }
 
-interface Filled {
+export interface Filled {
   peer: Peer
   cache: BenchCache
   stored: number
@@ -50,7 +50,8 @@ export function planOps(suites: readonly OpSuite[], ctx: Pick<SuiteContext, 'qui
   return units
 }
 
-function fill(peer: Peer, pool: Pool): Filled {
+/** A new cache of the pool's configuration holding keys[0 .. entries). */
+export function fill(peer: Peer, pool: Pool): Filled {
   const cache = peer.create(pool.spec)
   const { keys, values } = pool
   const mask = values.length - 1

@@ -17,6 +17,8 @@ export interface CortadoCache {
   setMany(entries: readonly Entry[]): unknown
   readonly size: number
   readonly handle: unknown
+  /** The arena's layout; memBytes is the whole arena. */
+  readonly geometry?: { readonly memBytes: number }
   stats(): { entries: number; bytesUsed: number; bytesTotal: number; hits: number; misses: number; rejections: number }
   close(): void
 }

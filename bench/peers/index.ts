@@ -32,3 +32,12 @@ export async function selectPeers(ids: readonly string[]): Promise<{ runnable: P
   }
   return { runnable, unavailable }
 }
+
+/** Display name of a figure's id: a peer, Redis, or a simulated policy ("sim:arc" → "ARC (sim)"). */
+export function displayName(id: string): string {
+  const peer = PEERS.find((p) => p.id === id)
+  if (peer) return peer.name
+  if (id === 'redis') return 'Redis'
+  if (id.startsWith('sim:')) return `${id.slice(4)} (sim)`
+  return id
+}

@@ -1,5 +1,5 @@
 /** The summary printed on stdout at the end of a run: the targets first, then one table per suite. */
-import { formatFigure, formatPercent, formatRatio, formatSi, significant } from '../harness/format.js'
+import { formatFigure, formatMemory, formatPercent, formatRatio, formatSi, significant } from '../harness/format.js'
 import { machineLine } from '../harness/machine.js'
 import { figureOf, type Row, type RunResults } from '../harness/results.js'
 import { ratio } from '../harness/stats.js'
@@ -18,6 +18,8 @@ export function shortFigure(value: number, metric: string): string {
       return `${significant(value)} ms`
     case 'ns':
       return `${formatSi(value)} ns`
+    case 'bytes':
+      return formatMemory(value)
     default:
       return formatFigure(value, metric)
   }
@@ -58,8 +60,24 @@ export function cell(row: Row, peer: string): string {
   if (!f) return row.skipped.some((s) => s.peer === peer) ? 'skipped' : ''
   const base = figureOf(row, BASELINE)
   const text = shortFigure(f.value, row.metric)
-  if (!base || peer === BASELINE) return text
+  // Percentages (hit ratios) compare by points, not by ratio.
+  if (!base || peer === BASELINE || row.metric === '%') return text
   return `${text} ${formatRatio(ratio(f.value, base.value))}`
+}
+
+/** Notes and skips, each said once: for every case when it holds for all of them. */
+export function notes(group: readonly Row[], nameOf: (id: string) => string): string[] {
+  const byText = new Map<string, string[]>()
+  const add = (text: string, kase: string) => {
+    const cases = byText.get(text)
+    if (cases) cases.push(kase)
+    else byText.set(text, [kase])
+  }
+  for (const r of group) {
+    for (const f of r.figures) if (f.note) add(`${nameOf(f.peer)}: ${f.note}`, r.case)
+    for (const s of r.skipped) add(`${nameOf(s.peer)} skipped: ${s.reason}`, r.case)
+  }
+  return [...byText].map(([text, cases]) => (cases.length === group.length ? text : `${text} (${cases.join('; ')})`))
 }
 
 export function renderSummary(results: RunResults, nameOf: (id: string) => string): string {
@@ -77,18 +95,20 @@ export function renderSummary(results: RunResults, nameOf: (id: string) => strin
   )
   for (const group of groupRows(results.rows)) {
     const first = group[0]!
-    const peers = peersOf(group)
+    // Hit ratios: the terminal keeps lru-cache, Cortado and the simulated policies; the report has all.
+    const peers = peersOf(group).filter((p) => first.suite !== 'hit-ratio' || p === BASELINE || p === 'cortado' || p.startsWith('sim:'))
     const title = `${first.suite}${first.params.measure ? ` (${String(first.params.measure)})` : ''} · ${first.metric}, ${first.better} is better; ratios to ${BASELINE}`
     out.push(title)
     out.push(renderTextTable(['case', ...peers.map(nameOf)], group.map((r) => [r.case, ...peers.map((p) => cell(r, p))])))
-    const hitRatios = group.filter((r) => r.figures.some((f) => f.hitRatio !== undefined && r.suite === 'mixed'))
-    for (const r of hitRatios) {
+    // Only where it tells something: not for get-hit (all 100%) or get-miss (all 0%).
+    // Only where it tells something: not for get-hit (all 100%) or get-miss (all 0%).
+    for (const r of group) {
+      if (!r.figures.some((f) => f.hitRatio !== undefined && f.hitRatio > 0.001 && f.hitRatio < 0.999)) continue
       out.push(`  hit ratio ${r.case}: ${r.figures.map((f) => `${nameOf(f.peer)} ${formatPercent(f.hitRatio)}`).join(', ')}`)
     }
     for (const method of new Set(group.map((r) => r.method))) out.push(`  measured: ${method}`)
-    const notes = group.flatMap((r) => r.figures.filter((f) => f.note).map((f) => `  note: ${r.case}, ${nameOf(f.peer)}: ${f.note!}`))
-    const skips = group.flatMap((r) => r.skipped.map((s) => `  skipped: ${r.case}, ${nameOf(s.peer)}: ${s.reason}`))
-    out.push(...new Set([...notes, ...skips]), '')
+    for (const line of notes(group, nameOf)) out.push(`  ${line}`)
+    out.push('')
   }
   for (const u of results.unavailable) out.push(`${nameOf(u.peer)} skipped in every suite: ${u.reason}`)
   return out.join('\n')

@@ -1,0 +1,171 @@
+/** Which charts a run produces, built from its rows: throughput bars, memory bars, hit-ratio lines. */
+import { formatCount, formatSi, significant } from '../harness/format.js'
+import type { Machine } from '../harness/machine.js'
+import type { Row, RunResults } from '../harness/results.js'
+import { BASELINE } from '../peers/types.js'
+import { CORTADO_COLOR, PALETTE, renderBarChart, renderLineChart, type Series } from './svg.js'
+import { peersOf } from './summary.js'
+
+export interface Chart {
+  file: string
+  title: string
+  section: 'throughput' | 'memory' | 'hit-ratio'
+  svg: string
+}
+
+/** Operation suites, in the order their bars appear. */
+export const OPERATIONS = ['get-hit', 'get-miss', 'get-many', 'mixed', 'set-many', 'set-evict']
+
+export function stamp(m: Machine): string {
+  return `${m.cpu}, ${m.cores} cores · Node ${m.node} · Cortado ${m.cortado} · ${m.date.slice(0, 10)}`
+}
+
+/** One colour per peer or policy, the same in every chart of a run. */
+export function colorsFor(ids: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>()
+  let next = 0
+  for (const id of ids) {
+    if (out.has(id)) continue
+    out.set(id, id === 'cortado' ? CORTADO_COLOR : PALETTE[next++ % PALETTE.length]!)
+  }
+  return out
+}
+
+/** A file-name-safe slug: "100k entries · string 100 B" → "100k-string-100B". */
+export function slug(s: string): string {
+  return s
+    .replace(/entries/g, '')
+    .replace(/(\d) (B|KiB)\b/g, '$1$2')
+    .replace(/[^A-Za-z0-9.]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .toLowerCase()
+}
+
+function seriesOf(ids: readonly string[], colors: Map<string, string>, nameOf: (id: string) => string): Series[] {
+  return ids.map((id) => ({ name: nameOf(id), color: colors.get(id)!, dashed: id.startsWith('sim:') }))
+}
+
+function throughputCharts(results: RunResults, colors: Map<string, string>, nameOf: (id: string) => string): Chart[] {
+  const rows = results.rows.filter((r) => OPERATIONS.includes(r.suite))
+  const cases = [...new Set(rows.map((r) => r.case))]
+  return cases.map((kase) => {
+    const caseRows = OPERATIONS.map((op) => rows.find((r) => r.suite === op && r.case === kase)).filter((r): r is Row => r !== undefined)
+    const peers = peersOf(caseRows)
+    const first = caseRows[0]!
+    const rounds = first.figures[0]?.samples?.length ?? 0
+    return {
+      file: `throughput-${slug(kase)}.svg`,
+      title: `Throughput, ${kase}`,
+      section: 'throughput' as const,
+      svg: renderBarChart({
+        title: `Throughput per operation · ${kase}`,
+        subtitle: `ops/s (keys/s for batches of 64), median of ${rounds} alternating rounds, all peers in one process; higher is better\n${stamp(results.machine)}`,
+        groups: caseRows.map((r) => r.suite),
+        series: seriesOf(peers, colors, nameOf),
+        values: caseRows.map((r) => peers.map((p) => r.figures.find((f) => f.peer === p)?.value)),
+        format: formatSi,
+        yLabel: 'operations per second',
+      }),
+    }
+  })
+}
+
+function memoryCharts(results: RunResults, colors: Map<string, string>, nameOf: (id: string) => string): Chart[] {
+  const out: Chart[] = []
+  const perEntry = results.rows.filter((r) => r.suite === 'memory' && r.metric === 'bytes/entry')
+  if (perEntry.length > 0) {
+    const peers = peersOf(perEntry)
+    out.push({
+      file: 'memory-per-entry.svg',
+      title: 'Bytes per entry',
+      section: 'memory',
+      svg: renderBarChart({
+        title: 'Memory per entry (16-byte keys, 100-byte string values)',
+        subtitle: `growth of the process's RSS and of V8's used heap per entry, each peer alone in a child process; lower is better\n${stamp(results.machine)}`,
+        groups: perEntry.map((r) => `${String(r.params.measure)} · ${formatCount(Number(r.params.entries))}`),
+        series: seriesOf(peers, colors, nameOf),
+        values: perEntry.map((r) => peers.map((p) => r.figures.find((f) => f.peer === p)?.value)),
+        format: (v) => `${significant(v)} B`,
+        yLabel: 'bytes per entry',
+      }),
+    })
+  }
+  const gc = results.rows.filter((r) => r.suite === 'memory' && r.params.measure === 'gc')
+  if (gc.length > 0) {
+    const peers = peersOf(gc)
+    out.push({
+      file: 'memory-gc.svg',
+      title: 'Full GC pause',
+      section: 'memory',
+      svg: renderBarChart({
+        title: 'One forced full GC with the cache filled',
+        subtitle: `global.gc() duration, median of 3 in a row, each peer alone in a child process; lower is better\n${stamp(results.machine)}`,
+        groups: gc.map((r) => `${formatCount(Number(r.params.entries))} entries`),
+        series: seriesOf(peers, colors, nameOf),
+        values: gc.map((r) => peers.map((p) => r.figures.find((f) => f.peer === p)?.value)),
+        format: (v) => `${significant(v)} ms`,
+        yLabel: 'milliseconds',
+      }),
+    })
+  }
+  return out
+}
+
+/**
+ * Series whose points are all equal (every exact LRU draws the same line, real or simulated) become one
+ * series named "a = b = c", drawn in the first one's style, so no line silently hides another.
+ */
+export function mergeIdentical(series: readonly (Series & { points: [number, number][] })[]): (Series & { points: [number, number][] })[] {
+  const out: (Series & { points: [number, number][] })[] = []
+  const keyOf = (pts: [number, number][]) => pts.map(([x, y]) => `${x}:${y.toFixed(2)}`).join(' ')
+  const seen = new Map<string, number>()
+  for (const s of series) {
+    const key = keyOf(s.points)
+    const at = seen.get(key)
+    if (at === undefined) {
+      seen.set(key, out.length)
+      out.push({ ...s, points: [...s.points] })
+    } else out[at] = { ...out[at]!, name: `${out[at]!.name} = ${s.name}` }
+  }
+  return out
+}
+
+function hitRatioCharts(results: RunResults, colors: Map<string, string>, nameOf: (id: string) => string): Chart[] {
+  const rows = results.rows.filter((r) => r.suite === 'hit-ratio')
+  const traces = [...new Set(rows.map((r) => String(r.params.trace)))]
+  return traces.map((trace) => {
+    const traceRows = rows.filter((r) => r.params.trace === trace)
+    const peers = peersOf(traceRows)
+    const sizes = traceRows.map((r) => Number(r.params.size))
+    const source = traceRows[0]!.params.source === 'trace' ? 'trace: Megiddo & Modha, FAST 2003 / LIRS' : 'generated'
+    const series = peers.map((p) => ({
+      ...seriesOf([p], colors, nameOf)[0]!,
+      points: traceRows.flatMap((r): [number, number][] => {
+        const f = r.figures.find((x) => x.peer === p)
+        return f ? [[Number(r.params.size), f.value]] : []
+      }),
+    }))
+    return {
+      file: `hit-ratio-${slug(trace)}.svg`,
+      title: `Hit ratio, ${trace}`,
+      section: 'hit-ratio' as const,
+      svg: renderLineChart({
+        title: `Hit ratio vs cache size · ${trace}`,
+        subtitle: `${source}; solid: real caches (get, set on a miss), dashed: simulated policies; higher is better\n${stamp(results.machine)}`,
+        series: mergeIdentical(series),
+        xLabel: 'cache size (entries)',
+        yLabel: 'hit ratio (%)',
+        formatX: formatCount,
+        formatY: (v) => `${significant(v, 2)}%`,
+        logX: Math.max(...sizes) / Math.min(...sizes) >= 8,
+        yMax: 100,
+      }),
+    }
+  })
+}
+
+export function buildCharts(results: RunResults, nameOf: (id: string) => string): Chart[] {
+  const ids = [BASELINE, ...results.peers.map((p) => p.id), ...results.rows.flatMap((r) => r.figures.map((f) => f.peer))]
+  const colors = colorsFor(ids)
+  return [...throughputCharts(results, colors, nameOf), ...memoryCharts(results, colors, nameOf), ...hitRatioCharts(results, colors, nameOf)]
+}

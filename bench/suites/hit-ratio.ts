@@ -1,0 +1,175 @@
+/**
+ * Hit ratio vs cache size. Two kinds of columns: the real caches (each peer driven request by request:
+ * get, and set on a miss), and the simulator's reference policies (bench/sim), including Bélády's
+ * optimum as the upper bound. Runs on the traces in ../shared/traces when that folder exists (ARC paper
+ * and LIRS traces: cite Megiddo & Modha, FAST 2003, wherever these results are shown), and on a
+ * generated Zipf(0.99) workload always, so every machine has at least one chart.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { KEY_BYTES, makeKeys } from '../harness/data.js'
+import { formatCount } from '../harness/format.js'
+import { PROJECT_ROOT } from '../harness/project.js'
+import type { Figure, Row } from '../harness/results.js'
+import { readAnchors } from '../sim/anchors.js'
+import { CortadoModel } from '../sim/model/cortado.js'
+import { AdaptiveWTinyLfuPolicy } from '../sim/policies/adaptive-wtinylfu.js'
+import { ArcPolicy } from '../sim/policies/arc.js'
+import { LruPolicy } from '../sim/policies/lru.js'
+import { OptPolicy } from '../sim/policies/opt.js'
+import { S3FifoPolicy } from '../sim/policies/s3fifo.js'
+import { WTinyLfuPolicy } from '../sim/policies/wtinylfu.js'
+import type { PolicyFactory } from '../sim/policy.js'
+import { simulate } from '../sim/simulate.js'
+import { formatOf, readTrace } from '../sim/traces/read.js'
+import type { Trace } from '../workloads/trace.js'
+import { zipfTrace } from '../workloads/zipf-trace.js'
+import { BASELINE, type Peer } from '../peers/types.js'
+import type { Suite, SuiteContext } from './types.js'
+
+export const TRACE_DIR = join(PROJECT_ROOT, '..', 'shared', 'traces')
+export const ANCHORS = join(PROJECT_ROOT, '..', 'shared', 'design', 'hit-ratio-anchors.md')
+/** Prefix of the figures that come from the simulator rather than from a real cache. */
+export const SIM_PREFIX = 'sim:'
+
+const POLICIES: readonly (readonly [string, PolicyFactory])[] = [
+  ['lru', (c, t) => new LruPolicy(c, t)],
+  ['arc', (c, t) => new ArcPolicy(c, t)],
+  ['s3fifo', (c, t) => new S3FifoPolicy(c, t)],
+  ['wtinylfu', (c, t) => new WTinyLfuPolicy(c, t)],
+  ['adaptive', (c, t) => new AdaptiveWTinyLfuPolicy(c, t)],
+  ['cortado-model', (c, t) => new CortadoModel(c, t)],
+  ['opt', (c, t) => new OptPolicy(c, t)],
+]
+
+interface Source {
+  name: string
+  /** 'trace' (a file) or 'generated'. */
+  kind: 'trace' | 'generated'
+  load(): Promise<Trace>
+  /** Sizes in entries; computed from the trace when no anchor sizes are known. */
+  sizes(trace: Trace): number[]
+  /** Cheap enough to replay through every real peer in a --quick run. */
+  small: boolean
+}
+
+const ZIPF = { keys: 100_000, s: 0.99, length: 1_000_000, seed: 7 }
+const ZIPF_QUICK = { keys: 20_000, s: 0.99, length: 200_000, seed: 7 }
+const ZIPF_FRACTIONS = [0.01, 0.05, 0.1, 0.25, 0.5]
+/** Files above this size are left out of --quick runs (P3 and OLTP take minutes through every peer). */
+const QUICK_TRACE_BYTES = 64 * 1024
+
+function traceFiles(): string[] {
+  if (!existsSync(TRACE_DIR)) return []
+  return readdirSync(TRACE_DIR)
+    .filter((f) => formatOf(f) !== undefined)
+    .sort()
+    .map((f) => join(TRACE_DIR, f))
+}
+
+function sources(quick: boolean): Source[] {
+  const anchors = readAnchors(ANCHORS)
+  const out: Source[] = []
+  for (const path of traceFiles()) {
+    const name = path.split('/').at(-1)!.replace(/\.gz$/, '').replace(/\.(lis|lirs)$/, '')
+    const anchorSizes = [...(anchors.get(name)?.keys() ?? [])]
+    out.push({
+      name,
+      kind: 'trace',
+      load: () => readTrace(path),
+      sizes: (t) => (anchorSizes.length > 0 ? anchorSizes : fractions(t.universe)),
+      small: statSync(path).size <= QUICK_TRACE_BYTES,
+    })
+  }
+  const z = quick ? ZIPF_QUICK : ZIPF
+  out.push({
+    name: `zipf-${z.s}`,
+    kind: 'generated',
+    load: async () => zipfTrace(z),
+    sizes: (t) => fractions(t.universe),
+    small: true,
+  })
+  return quick ? out.filter((s) => s.small) : out
+}
+
+/** Sizes as fractions of the distinct keys, rounded to whole entries. */
+function fractions(universe: number): number[] {
+  return [...new Set(ZIPF_FRACTIONS.map((f) => Math.max(1, Math.round(universe * f))))]
+}
+
+/** Replays the trace through a real cache: get, and on a miss set (a cache-aside service). */
+function replay(peer: Peer, trace: Trace, keys: readonly string[], size: number): number {
+  const cache = peer.create({ entries: size, valueKind: 'string', keyBytes: KEY_BYTES, valueBytes: VALUE.length })
+  try {
+    const ids = trace.keys
+    let hits = 0
+    for (let i = 0; i < ids.length; i++) {
+      const key = keys[ids[i]!]!
+      if (cache.get(key) !== undefined) hits++
+      else cache.set(key, VALUE)
+    }
+    return hits / ids.length
+  } finally {
+    cache.close()
+  }
+}
+
+const VALUE = 'v'.repeat(100)
+
+function realPeers(ctx: Pick<SuiteContext, 'peers'>): readonly Peer[] {
+  return ctx.peers
+}
+
+export const hitRatio: Suite = {
+  kind: 'suite',
+  id: 'hit-ratio',
+  title: 'hit ratio',
+  // Sizes are known only once a trace is read: plan one unit per source and grow when it is loaded.
+  plan: (ctx) => sources(ctx.quick).length,
+  async run(ctx) {
+    for (const source of sources(ctx.quick)) {
+      ctx.progress.step(`hit-ratio · loading ${source.name}`)
+      const trace = await source.load()
+      const sizes = source.sizes(trace)
+      const peers = realPeers(ctx)
+      ctx.progress.grow(sizes.length * (peers.length + POLICIES.length))
+      ctx.progress.tick(source.name)
+      const keys = makeKeys(trace.universe)
+      for (const size of sizes) {
+        ctx.progress.step(`hit-ratio · ${source.name} · ${formatCount(size)} entries`)
+        const figures: Figure[] = []
+        for (const peer of peers) {
+          ctx.progress.tick(peer.id)
+          const f: Figure = { peer: peer.id, value: replay(peer, trace, keys, size) * 100 }
+          if (peer.id === 'quick-lru') f.note = 'holds up to 2 × the size'
+          figures.push(f)
+        }
+        for (const [name, factory] of POLICIES) {
+          ctx.progress.tick(`simulating ${name}`)
+          figures.push({ peer: `${SIM_PREFIX}${name}`, value: simulate(trace, name, size, factory(size, trace)).hitRatio * 100 })
+        }
+        ctx.emit(hitRatioRow(source, trace, size, figures))
+      }
+    }
+  },
+}
+
+function hitRatioRow(source: Source, trace: Trace, size: number, figures: Figure[]): Row {
+  const origin =
+    source.kind === 'trace'
+      ? `trace ${source.name} from ../shared/traces (${trace.keys.length} requests, ${trace.universe} distinct keys)`
+      : `generated Zipf(${source.name.split('-')[1]}) requests (${trace.keys.length} requests over ${trace.universe} keys)`
+  return {
+    suite: 'hit-ratio',
+    case: `${source.name} · ${formatCount(size)} entries`,
+    params: { measure: source.name, trace: source.name, size, source: source.kind },
+    metric: '%',
+    better: 'higher',
+    method:
+      `${origin}, cold start, every request counted; real caches: get, then set on a miss, bounded to the size in entries ` +
+      `(${BASELINE} and the other peers as configured for the other suites); ${SIM_PREFIX}* columns: the simulator's ` +
+      `reference policies (bench/sim), opt = Bélády's optimum`,
+    figures,
+    skipped: [],
+  }
+}
