@@ -1,0 +1,117 @@
+import { mix32 } from './hash.js'
+
+export interface SketchOptions {
+  /** Counters per row = nextPow2(capacity) × widthFactor. Caffeine's layout is 4 (8 bytes per entry). */
+  widthFactor?: number
+  /** Halve every counter after sampleFactor × capacity recorded increments. */
+  sampleFactor?: number
+  /**
+   * A Bloom filter in front of the sketch, reset at every halving: a key's first sighting in a
+   * period sets its bits instead of the counters, so one-hit wonders don't crowd the counters.
+   */
+  doorkeeper?: boolean
+  seed?: number
+}
+
+const DEPTH = 4
+
+/**
+ * Count-min sketch of 4-bit counters (8 per 32-bit word, as the engine stores them), depth 4, with
+ * periodic halving so frequencies describe the recent past (TinyLFU's "reset"). The estimate of a
+ * key is the minimum of its 4 counters, which never underestimates between halvings.
+ */
+export class CountMinSketch {
+  private readonly table: Uint32Array
+  private readonly rowMask: number
+  private readonly rowShift: number
+  private readonly seeds: Uint32Array
+  private readonly door: Uint32Array | undefined
+  private readonly doorMask: number
+  readonly sampleSize: number
+  private additions = 0
+  /** Times the counters were halved (a coarse clock other components may key resets on). */
+  halvings = 0
+
+  constructor(capacity: number, o: SketchOptions = {}) {
+    const width = nextPow2(Math.max(8, capacity)) * (o.widthFactor ?? 4)
+    this.rowShift = Math.log2(width)
+    this.rowMask = width - 1
+    this.table = new Uint32Array((DEPTH * width) >>> 3)
+    this.sampleSize = Math.max(16, Math.floor((o.sampleFactor ?? 10) * capacity))
+    const seed = o.seed ?? 0x5eed
+    this.seeds = new Uint32Array(DEPTH + 1)
+    for (let i = 0; i <= DEPTH; i++) this.seeds[i] = mix32(seed + i * 0x632be5ab) | 1
+    if (o.doorkeeper) {
+      const bits = nextPow2(this.sampleSize) * 8
+      this.door = new Uint32Array(bits >>> 5)
+      this.doorMask = bits - 1
+    } else {
+      this.door = undefined
+      this.doorMask = 0
+    }
+  }
+
+  /** Records one access of the key with this 32-bit hash. */
+  increment(hash: number): void {
+    if (this.door !== undefined && !this.doorAdd(hash)) {
+      this.tick()
+      return
+    }
+    for (let i = 0; i < DEPTH; i++) {
+      const idx = (i << this.rowShift) | (mix32(hash ^ this.seeds[i]!) & this.rowMask)
+      const word = idx >>> 3
+      const shift = (idx & 7) << 2
+      const w = this.table[word]!
+      if (((w >>> shift) & 15) !== 15) this.table[word] = w + (1 << shift)
+    }
+    this.tick()
+  }
+
+  /** Estimated accesses in the current period (0..15, +1 when the doorkeeper has seen it). */
+  estimate(hash: number): number {
+    let min = 15
+    for (let i = 0; i < DEPTH; i++) {
+      const idx = (i << this.rowShift) | (mix32(hash ^ this.seeds[i]!) & this.rowMask)
+      const c = (this.table[idx >>> 3]! >>> ((idx & 7) << 2)) & 15
+      if (c < min) min = c
+    }
+    if (this.door !== undefined && this.doorHas(hash)) min++
+    return min
+  }
+
+  private tick(): void {
+    if (++this.additions >= this.sampleSize) this.halve()
+  }
+
+  private halve(): void {
+    const t = this.table
+    for (let i = 0; i < t.length; i++) t[i] = (t[i]! >>> 1) & 0x77777777
+    this.additions >>>= 1
+    this.halvings++
+    if (this.door !== undefined) this.door.fill(0)
+  }
+
+  /** Sets the key's two doorkeeper bits; true if both were already set. */
+  private doorAdd(hash: number): boolean {
+    const d = this.door!
+    const a = mix32(hash ^ this.seeds[DEPTH]!) & this.doorMask
+    const b = Math.imul(hash, 0x9e3779b1) & this.doorMask
+    const had = ((d[a >>> 5]! >>> (a & 31)) & (d[b >>> 5]! >>> (b & 31)) & 1) === 1
+    d[a >>> 5] = d[a >>> 5]! | (1 << (a & 31))
+    d[b >>> 5] = d[b >>> 5]! | (1 << (b & 31))
+    return had
+  }
+
+  private doorHas(hash: number): boolean {
+    const d = this.door!
+    const a = mix32(hash ^ this.seeds[DEPTH]!) & this.doorMask
+    const b = Math.imul(hash, 0x9e3779b1) & this.doorMask
+    return ((d[a >>> 5]! >>> (a & 31)) & (d[b >>> 5]! >>> (b & 31)) & 1) === 1
+  }
+}
+
+export function nextPow2(n: number): number {
+  let p = 1
+  while (p < n) p *= 2
+  return p
+}

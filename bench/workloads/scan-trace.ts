@@ -1,0 +1,29 @@
+import { Prng } from './prng.js'
+import type { Trace } from './trace.js'
+import { ZipfSampler } from './zipf.js'
+
+export interface ScanMixOptions {
+  /** Zipf background: keys and skew. */
+  keys: number
+  s: number
+  length: number
+  /** Requests of Zipf between two scans. */
+  every: number
+  /** Keys per scan; every scan reads fresh keys never seen before (one-hit wonders). */
+  scanLength: number
+  seed: number
+}
+
+/** Zipf traffic interrupted by sequential scans of never-repeated keys (backups, crawlers, reports). */
+export function scanMixTrace(o: ScanMixOptions): Trace {
+  const rng = new Prng(o.seed)
+  const zipf = new ZipfSampler(o.keys, o.s)
+  const keys = new Int32Array(o.length)
+  let nextFresh = o.keys
+  let i = 0
+  while (i < o.length) {
+    for (let j = 0; j < o.every && i < o.length; j++) keys[i++] = zipf.sample(rng) - 1
+    for (let j = 0; j < o.scanLength && i < o.length; j++) keys[i++] = nextFresh++
+  }
+  return { name: `scan(s=${o.s},n=${o.keys},scan=${o.scanLength}/${o.every})`, keys, universe: nextFresh }
+}

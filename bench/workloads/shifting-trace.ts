@@ -1,0 +1,30 @@
+import { Prng } from './prng.js'
+import type { Trace } from './trace.js'
+import { ZipfSampler } from './zipf.js'
+
+export interface ShiftingOptions {
+  keys: number
+  s: number
+  length: number
+  /** Requests per phase; at each phase change the popularity ranks move to other keys. */
+  phase: number
+  /**
+   * Keys the ranking moves by at each phase change. `shift >= keys` gives a disjoint new hot set;
+   * smaller values keep part of the old one (it becomes colder).
+   */
+  shift: number
+  seed: number
+}
+
+/** Zipf whose hot set moves to other keys every `phase` requests (a deploy, a new day, a trend). */
+export function shiftingTrace(o: ShiftingOptions): Trace {
+  const rng = new Prng(o.seed)
+  const zipf = new ZipfSampler(o.keys, o.s)
+  const keys = new Int32Array(o.length)
+  let offset = 0
+  for (let i = 0; i < o.length; i++) {
+    if (i > 0 && i % o.phase === 0) offset += o.shift
+    keys[i] = offset + zipf.sample(rng) - 1
+  }
+  return { name: `shift(s=${o.s},n=${o.keys},phase=${o.phase})`, keys, universe: offset + o.keys }
+}
