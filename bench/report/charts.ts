@@ -41,6 +41,11 @@ export function slug(s: string): string {
     .toLowerCase()
 }
 
+/** Peers with at least one figure in these rows (skipped peers have nothing to draw). */
+function measuredPeers(rows: readonly Row[]): string[] {
+  return peersOf(rows).filter((p) => rows.some((r) => r.figures.some((f) => f.peer === p)))
+}
+
 function seriesOf(ids: readonly string[], colors: Map<string, string>, nameOf: (id: string) => string): Series[] {
   return ids.map((id) => ({ name: nameOf(id), color: colors.get(id)!, dashed: id.startsWith('sim:') }))
 }
@@ -50,7 +55,7 @@ function throughputCharts(results: RunResults, colors: Map<string, string>, name
   const cases = [...new Set(rows.map((r) => r.case))]
   return cases.map((kase) => {
     const caseRows = OPERATIONS.map((op) => rows.find((r) => r.suite === op && r.case === kase)).filter((r): r is Row => r !== undefined)
-    const peers = peersOf(caseRows)
+    const peers = measuredPeers(caseRows)
     const first = caseRows[0]!
     const rounds = first.figures[0]?.samples?.length ?? 0
     return {
@@ -74,7 +79,7 @@ function memoryCharts(results: RunResults, colors: Map<string, string>, nameOf: 
   const out: Chart[] = []
   const perEntry = results.rows.filter((r) => r.suite === 'memory' && r.metric === 'bytes/entry')
   if (perEntry.length > 0) {
-    const peers = peersOf(perEntry)
+    const peers = measuredPeers(perEntry)
     out.push({
       file: 'memory-per-entry.svg',
       title: 'Bytes per entry',
@@ -92,7 +97,7 @@ function memoryCharts(results: RunResults, colors: Map<string, string>, nameOf: 
   }
   const gc = results.rows.filter((r) => r.suite === 'memory' && r.params.measure === 'gc')
   if (gc.length > 0) {
-    const peers = peersOf(gc)
+    const peers = measuredPeers(gc)
     out.push({
       file: 'memory-gc.svg',
       title: 'Full GC pause',
@@ -135,7 +140,7 @@ function hitRatioCharts(results: RunResults, colors: Map<string, string>, nameOf
   const traces = [...new Set(rows.map((r) => String(r.params.trace)))]
   return traces.map((trace) => {
     const traceRows = rows.filter((r) => r.params.trace === trace)
-    const peers = peersOf(traceRows)
+    const peers = measuredPeers(traceRows)
     const sizes = traceRows.map((r) => Number(r.params.size))
     const source = traceRows[0]!.params.source === 'trace' ? 'trace: Megiddo & Modha, FAST 2003 / LIRS' : 'generated'
     const series = peers.map((p) => ({

@@ -47,10 +47,11 @@ export function groupRows(rows: readonly Row[]): Row[][] {
   return [...groups.values()]
 }
 
-/** Peers in a group of rows, baseline first, in the order they appear. */
+/** Peers in a group of rows (measured, then skipped), baseline first, in the order they appear. */
 export function peersOf(rows: readonly Row[]): string[] {
   const seen: string[] = []
   for (const r of rows) for (const f of r.figures) if (!seen.includes(f.peer)) seen.push(f.peer)
+  for (const r of rows) for (const s of r.skipped) if (!seen.includes(s.peer)) seen.push(s.peer)
   return seen.sort((a, b) => Number(b === BASELINE) - Number(a === BASELINE))
 }
 

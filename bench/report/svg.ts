@@ -66,7 +66,8 @@ export function axisScale(top: number): { max: number; step: number } {
     for (const m of [1, 2, 2.5, 5]) {
       const step = m * p
       const ticks = Math.ceil(top / step - 1e-9)
-      if (ticks <= 6) return { max: ticks * step, step }
+      // toPrecision: 6 × 0.05 must be 0.3, not 0.30000000000000004.
+      if (ticks <= 6) return { max: Number((ticks * step).toPrecision(12)), step }
     }
     p *= 10
   }
