@@ -7,7 +7,7 @@ import { tryLock, unlock, takeOver } from './lock'
 import { lookup, prepareKey, lastShard, keyAddr, collect } from './read'
 import { beginSet, finishSet, removeKey, clearShard } from './write'
 import { reclaimAll } from './ttl'
-import { claimThread, releaseThread } from './threads'
+import { claimThread, releaseThread, retireDeadThread } from './threads'
 import { initSegments } from './segments'
 import { policyInit } from './policy/index'
 import { rebuildShard, verifyShard } from './recovery'
@@ -133,6 +133,7 @@ export function recover(shard: u32, deadOwner: i32, now: f64): u32 {
   if (!takeOver(sb, deadOwner)) return 0
   rebuildShard(sb, shard, now)
   bump(sb, L.SHARD_LOCK_RECOVERIES)
+  retireDeadThread(deadOwner)
   unlock(sb)
   return 1
 }

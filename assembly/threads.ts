@@ -29,7 +29,20 @@ function unlockStats(): void {
 
 /** Folds this thread's counters into the retired totals and frees its slot. */
 export function releaseThread(): void {
-  const base = threadBase
+  retire(threadBase)
+}
+
+/**
+ * Frees the slot of a thread found dead holding a lock (its counters are kept in the retired totals),
+ * so terminated workers don't use up maxThreads. A terminated thread that held no lock keeps its slot.
+ */
+export function retireDeadThread(owner: i32): void {
+  if (owner < 1 || <u32>owner > maxThreads) return
+  const base = threadsOffset + (<u32>owner - 1) * L.THREAD_SIZE
+  if (atomic.load<u32>(base + L.THREAD_STATE) == L.THREAD_LIVE) retire(base)
+}
+
+function retire(base: u32): void {
   lockStats()
   for (let c: u32 = 0; c < THREAD_COUNTERS; c++) {
     const retired = L.ARENA_RETIRED_HITS + c * 8
