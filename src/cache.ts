@@ -21,6 +21,21 @@ import type { ArenaViews } from './engine/views.js'
 
 export const MAX_KEY_BYTES = L.MAX_KEY_BYTES
 
+/** One entry as stored: its kind byte, encoded bytes (when asked for) and absolute expiry (ms). */
+export interface RawEntry {
+  key: string
+  kind: number
+  bytes: Uint8Array | undefined
+  expiry: number
+}
+
+/** Per-thread counters the loading layer adds to (summed over threads by stats()). */
+export type ThreadCounter = 'loadSuccesses' | 'loadFailures' | 'loadTimeMs' | 'staleHits' | 'refreshes'
+const THREAD_COUNTER_OFFSETS: Record<ThreadCounter, number> = {
+  loadSuccesses: L.THREAD_LOAD_SUCCESSES, loadFailures: L.THREAD_LOAD_FAILURES, loadTimeMs: L.THREAD_LOAD_TIME_MS,
+  staleHits: L.THREAD_STALE_HITS, refreshes: L.THREAD_REFRESHES,
+}
+
 /** Options a thread may give when attaching to a cache created elsewhere. */
 export interface AttachOptions<V> {
   /** Re-supply the custom codec (functions can't cross threads). */
@@ -275,23 +290,29 @@ export class Cache<V = unknown> {
     if (ttl > 0) this.#clockNeeded = true
     const now = this.#clockNeeded || this.#v.i32[this.#ttlInUseIdx] !== 0 ? this.#clock() : -1
     const codec = this.#codec
-    const valueAt = this.#keyAt + keyLen
-    const len = codec.encodeInto(value, this.#v, valueAt, this.#keyRoom - keyLen)
-    const ex = this.#ex
-    let status: number
+    const len = codec.encodeInto(value, this.#v, this.#keyAt + keyLen, this.#keyRoom - keyLen)
     if (len >= 0) {
       const kind = codec.kind
-      status = this.#writeLocked(() => ex.set(keyLen, len, kind, ttl, now))
-    } else {
-      const bytes = codec.encodeBytes(value)
-      const kind = codec.kind
-      status = this.#writeLocked(() => ex.setReserve(keyLen, bytes.length, kind, ttl, now))
-      if (status === L.STATUS_STORED) {
-        // The engine holds the shard lock until setCommit; nothing between can throw.
-        this.#v.u8.set(bytes, this.#v.u32[this.#r32 + R_VALUE_OFFSET])
-        const shard = this.#v.u32[this.#r32 + R_SHARD]
-        if ((ex.setCommit(shard) & L.STATUS_WAITERS_BIT) !== 0) notifyShard(this.#locator, shard)
-      }
+      const ex = this.#ex
+      return this.#writeLocked(() => ex.set(keyLen, len, kind, ttl, now)) === L.STATUS_STORED
+    }
+    const bytes = codec.encodeBytes(value)
+    return this.#store(keyLen, codec.kind, bytes, ttl, now)
+  }
+
+  /** Stores encoded bytes for the key already in scratch: copied through scratch, or reserved in place. */
+  #store(keyLen: number, kind: number, bytes: Uint8Array, ttl: number, now: number): boolean {
+    const ex = this.#ex
+    if (bytes.length <= this.#keyRoom - keyLen) {
+      this.#v.u8.set(bytes, this.#keyAt + keyLen)
+      return this.#writeLocked(() => ex.set(keyLen, bytes.length, kind, ttl, now)) === L.STATUS_STORED
+    }
+    const status = this.#writeLocked(() => ex.setReserve(keyLen, bytes.length, kind, ttl, now))
+    if (status === L.STATUS_STORED) {
+      // The engine holds the shard lock until setCommit; nothing between can throw.
+      this.#v.u8.set(bytes, this.#v.u32[this.#r32 + R_VALUE_OFFSET])
+      const shard = this.#v.u32[this.#r32 + R_SHARD]
+      if ((ex.setCommit(shard) & L.STATUS_WAITERS_BIT) !== 0) notifyShard(this.#locator, shard)
     }
     return status === L.STATUS_STORED
   }
@@ -472,15 +493,16 @@ export class Cache<V = unknown> {
 
   /** Every live entry as [key, value], shard by shard (order unspecified), read consistently per chunk. */
   *entries(): Generator<[string, V]> {
-    for (const chunk of this.#chunks(true)) yield* chunk as [string, V][]
+    for (const chunk of this.#chunks(true))
+      for (const e of chunk) yield [e.key, decodeOwned(e.kind, e.bytes!, this.#userDecode) as V]
   }
 
   *keys(): Generator<string> {
-    for (const chunk of this.#chunks(false)) for (const e of chunk) yield e[0]
+    for (const chunk of this.#chunks(false)) for (const e of chunk) yield e.key
   }
 
   *values(): Generator<V> {
-    for (const chunk of this.#chunks(true)) for (const e of chunk) yield e[1] as V
+    for (const [, v] of this.entries()) yield v
   }
 
   [Symbol.iterator](): Generator<[string, V]> {
@@ -501,7 +523,15 @@ export class Cache<V = unknown> {
     return n
   }
 
-  *#chunks(withValues: boolean): Generator<[string, unknown][]> {
+  /**
+   * @internal Live entries as stored (kind byte, encoded bytes, absolute expiry), for dumps and tiers:
+   * no decoding, so values round-trip exactly whatever codec wrote them.
+   */
+  *_rawEntries(): Generator<RawEntry> {
+    for (const chunk of this.#chunks(true)) yield* chunk
+  }
+
+  *#chunks(withValues: boolean): Generator<RawEntry[]> {
     this.#check()
     const g = this.geometry
     for (let shard = 0; shard < g.shardCount; shard++) {
@@ -512,12 +542,13 @@ export class Cache<V = unknown> {
     }
   }
 
-  #readChunk(shard: number, from: number, withValues: boolean): [string, unknown][] {
+  #readChunk(shard: number, from: number, withValues: boolean): RawEntry[] {
     const ex = this.#ex
     const v = this.#v
     const max = ITER_BUCKETS * L.BUCKET_SLOTS
     for (let attempt = 0; ; attempt++) {
       const now = this.#clockNeeded ? this.#clock() : -1
+      // Lock-free first; a shard that keeps changing under us is read under its lock.
       const locked = attempt >= 3
       if (locked) {
         const wait = newWaitState()
@@ -526,30 +557,47 @@ export class Cache<V = unknown> {
       try {
         const n = ex.entries(shard, from, ITER_BUCKETS, max, now)
         if (n === 0xffffffff) continue
-        const out: [string, unknown][] = []
-        const raws: unknown[] = []
-        const kinds: number[] = []
+        const out: RawEntry[] = []
         for (let i = 0; i < n; i++) {
           const at = v.u32[(this.#keyAt >> 2) + i]
           const flags = v.u8[at]
           const keyLen = v.u8[at + 2] | (v.u8[at + 3] << 8)
           const valueLen = v.dv.getUint32(at + 4, true)
-          const keyStart = at + L.ENTRY_HEADER_BYTES + ((flags & L.ENTRY_HAS_TTL) !== 0 ? L.ENTRY_TTL_BYTES : 0)
+          const hasTtl = (flags & L.ENTRY_HAS_TTL) !== 0
+          const keyStart = at + L.ENTRY_HEADER_BYTES + (hasTtl ? L.ENTRY_TTL_BYTES : 0)
           const valueStart = keyStart + keyLen
           if (valueStart + valueLen > v.u8.length) break
-          out.push([readUtf8(v, keyStart, valueStart), undefined])
-          if (withValues) {
-            kinds.push(v.u8[at + 1])
-            raws.push(v.u8.slice(valueStart, valueStart + valueLen))
-          }
+          out.push({
+            key: readUtf8(v, keyStart, valueStart),
+            kind: v.u8[at + 1],
+            bytes: withValues ? v.u8.slice(valueStart, valueStart + valueLen) : undefined,
+            expiry: hasTtl ? v.dv.getFloat64(at + L.ENTRY_HEADER_BYTES, true) : Infinity,
+          })
         }
         if (!locked && Atomics.load(v.u32, v.u32[this.#r32 + R_SEQ_INDEX]) !== v.u32[this.#r32 + R_SEQ]) continue
-        if (withValues) for (let i = 0; i < out.length; i++) out[i][1] = decodeOwned(kinds[i], raws[i] as Uint8Array, this.#userDecode)
         return out
       } finally {
         if (locked && ex.unlockShard(shard) !== 0) notifyShard(this.#locator, shard)
       }
     }
+  }
+
+  /**
+   * @internal Stores already-encoded bytes under a kind (dump loading, tiers). `ttl` as in set().
+   */
+  _setRaw(key: string, kind: number, bytes: Uint8Array, ttl: number): boolean {
+    this.#check()
+    const keyLen = this.#writeKey(key)
+    checkTtl(ttl, 'ttl')
+    if (ttl > 0) this.#clockNeeded = true
+    const now = this.#clockNeeded || this.#v.i32[this.#ttlInUseIdx] !== 0 ? this.#clock() : -1
+    return this.#store(keyLen, kind, bytes, ttl, now)
+  }
+
+  /** @internal Adds to one of this thread's counters (the loading layer's load and refresh stats). */
+  _count(counter: ThreadCounter, delta = 1): void {
+    this.#check()
+    this.#v.f64[(this.geometry.threadsOffset + this.#arena.slot * L.THREAD_SIZE + THREAD_COUNTER_OFFSETS[counter]) >> 3] += delta
   }
 
   // ---- stats, integrity, lifetime ------------------------------------------------------------------

@@ -3,7 +3,7 @@
  * written into the arena header; the engines read it back from there and never recompute it, so this
  * function is the only place that decides sizes and offsets.
  *
- * Arena:  [header 1 KiB][pad to 4 KiB][thread slots][scratch areas][shard 0][shard 1]...
+ * Arena:  [header 1 KiB][pad to 4 KiB][thread slots][scratch areas][in-flight loads][shard 0][shard 1]...
  * Shard:  [header 512 B][sketch][ghost][hash index][segment headers][segment data]
  */
 import * as L from './constants.generated.js'
@@ -61,6 +61,8 @@ export interface Geometry {
   threadSlotBytes: number
   scratchOffset: number
   scratchBytes: number
+  /** Table of in-flight loads shared by all threads (cross-thread single-flight). */
+  flightsOffset: number
   segBytes: number
   segCount: number
   indexBuckets: number
@@ -120,7 +122,8 @@ export function computeGeometry(input: GeometryInput): Geometry {
   const memBytes = alignDown(input.maxBytes, WASM_PAGE)
   const threadsOffset = 4096
   const scratchOffset = alignUp(threadsOffset + maxThreads * L.THREAD_SIZE, 64)
-  const shardsOffset = alignUp(scratchOffset + maxThreads * SCRATCH_BYTES, 4096)
+  const flightsOffset = alignUp(scratchOffset + maxThreads * SCRATCH_BYTES, 64)
+  const shardsOffset = alignUp(flightsOffset + L.FLIGHT_SLOTS * L.FLIGHT_SIZE, 4096)
   const available = memBytes - shardsOffset
   if (available < MIN_SHARD_BYTES)
     throw new CortadoError('ERR_CAPACITY', `maxBytes ${input.maxBytes} leaves no room for entries after ${maxThreads} thread areas`)
@@ -177,7 +180,7 @@ export function computeGeometry(input: GeometryInput): Geometry {
 
   return {
     memBytes, shardCount, shardBytes, shardsOffset, threadsOffset, maxThreads, threadSlotBytes: L.THREAD_SIZE,
-    scratchOffset, scratchBytes: SCRATCH_BYTES, segBytes, segCount, indexBuckets, sketchBlocks, ghostSlots,
+    scratchOffset, scratchBytes: SCRATCH_BYTES, flightsOffset, segBytes, segCount, indexBuckets, sketchBlocks, ghostSlots,
     maxEntriesPerShard, maxEntriesTotal: input.maxEntries ?? 0,
     shardSketchOffset, shardGhostOffset, shardIndexOffset, shardSegHeadersOffset, shardDataOffset,
     bytesTotal: shardCount * segCount * segBytes,

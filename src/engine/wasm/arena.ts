@@ -43,7 +43,7 @@ function writeHeader(v: ArenaViews, info: ArenaCreateInfo): void {
   u32(L.ARENA_SKETCH_BLOCKS, g.sketchBlocks)
   u32(L.ARENA_GHOST_SLOTS, g.ghostSlots)
   u32(L.ARENA_MAX_ENTRIES_PER_SHARD, g.maxEntriesPerShard)
-  u32(L.ARENA_SHARDS_WITH_EXTRA_ENTRY, g.shardsWithExtraEntry)
+  u32(L.ARENA_MAX_ENTRIES_TOTAL, g.maxEntriesTotal)
   u32(L.ARENA_INSTANCE_ID, randomInt(1, 0x7fffffff))
   u32(L.ARENA_CREATOR_PID, process.pid)
   // A 53-bit seed split in two words; the engine folds it into its 64-bit hash seed.
@@ -60,6 +60,7 @@ function writeHeader(v: ArenaViews, info: ArenaCreateInfo): void {
   u64(L.ARENA_SHARDS_OFFSET, g.shardsOffset)
   u64(L.ARENA_THREADS_OFFSET, g.threadsOffset)
   u64(L.ARENA_SCRATCH_OFFSET, g.scratchOffset)
+  u64(L.ARENA_FLIGHTS_OFFSET, g.flightsOffset)
   dv.setFloat64(L.ARENA_CREATED_AT, Date.now(), true)
   u32(L.ARENA_STATE, L.ARENA_STATE_OPEN)
   // Magic last: an arena is recognisable only once it is complete.
@@ -79,9 +80,10 @@ export function readGeometry(v: ArenaViews): Geometry {
     shardsOffset: u64(L.ARENA_SHARDS_OFFSET), threadsOffset: u64(L.ARENA_THREADS_OFFSET),
     maxThreads: u32(L.ARENA_MAX_THREADS), threadSlotBytes: u32(L.ARENA_THREAD_SLOT_BYTES),
     scratchOffset: u64(L.ARENA_SCRATCH_OFFSET), scratchBytes: u32(L.ARENA_SCRATCH_BYTES),
+    flightsOffset: u64(L.ARENA_FLIGHTS_OFFSET),
     segBytes, segCount, indexBuckets: u32(L.ARENA_INDEX_BUCKETS), sketchBlocks: u32(L.ARENA_SKETCH_BLOCKS),
     ghostSlots: u32(L.ARENA_GHOST_SLOTS), maxEntriesPerShard: u32(L.ARENA_MAX_ENTRIES_PER_SHARD),
-    shardsWithExtraEntry: u32(L.ARENA_SHARDS_WITH_EXTRA_ENTRY),
+    maxEntriesTotal: u32(L.ARENA_MAX_ENTRIES_TOTAL),
     shardSketchOffset: u32(L.ARENA_SHARD_SKETCH_OFFSET), shardGhostOffset: u32(L.ARENA_SHARD_GHOST_OFFSET),
     shardIndexOffset: u32(L.ARENA_SHARD_INDEX_OFFSET), shardSegHeadersOffset: u32(L.ARENA_SHARD_SEG_HEADERS_OFFSET),
     shardDataOffset: u32(L.ARENA_SHARD_DATA_OFFSET),
