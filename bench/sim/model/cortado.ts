@@ -1,37 +1,51 @@
 import type { Trace } from '../../workloads/trace.js'
 import { hashKey } from '../hash.js'
 import type { Policy } from '../policy.js'
-import { Shard, type ShardOptions } from './shard.js'
-import { LearnedShard, type LearnedOptions } from './learned.js'
-import { SpmShard, type SpmOptions } from './spm.js'
+import { Shard } from './shard.js'
+import { TUNING, type Tuning } from './tuning.js'
 
-export interface ModelOptions extends ShardOptions, Omit<LearnedOptions, keyof ShardOptions> {
-  learned?: boolean
-  legacy?: boolean
-  spm?: SpmOptions
-  /** Shards by key hash, each with capacity / shards and its own policy state (default 1). */
+export interface ModelOptions {
+  /** Shards by key hash (a power of two), each with capacity / shards and its own state. Default 1. */
   shards?: number
-  /** Seed of the key hash and of the shards' PRNGs. */
+  /** Seed of the key hash, the sketches and the PRNGs. */
   seed?: number
+  /** Entry sizes by key id: capacity is then in bytes (byte mode). */
+  sizes?: Uint32Array
+  /** Overrides of the policy's constants, for research. */
+  tuning?: Partial<Tuning>
 }
 
-/** The pure-TypeScript model of Cortado's policy: a cache of `capacity` entries split over shards. */
+/**
+ * The pure-TypeScript model of Cortado's replacement policy (see POLICY.md), for fast research:
+ * a cache of `capacity` entries (or bytes, with `sizes`) split over shards by key hash, as the
+ * engine splits it. Each shard follows only the engine's constraints: FIFO queues, a 2-bit counter
+ * per entry, a 4-bit count-min sketch, a ghost of fingerprints and a few numbers of state.
+ */
 export class CortadoModel implements Policy {
-  readonly shards: (Shard | LearnedShard | SpmShard)[]
+  readonly shards: Shard[]
   private readonly shardShift: number
   private readonly seed: number
 
   constructor(capacity: number, trace: Trace, o: ModelOptions = {}) {
     const n = o.shards ?? 1
-    if ((n & (n - 1)) !== 0) throw new RangeError('shards must be a power of two')
+    if (n < 1 || (n & (n - 1)) !== 0) throw new RangeError('shards must be a power of two')
     this.seed = o.seed ?? 0x2545f491
     this.shardShift = 32 - Math.log2(n)
+    const tuning = { ...TUNING, ...o.tuning }
     const keyState = new Uint8Array(trace.universe)
+    const meanSize = o.sizes === undefined ? 1 : mean(o.sizes)
     this.shards = []
     for (let i = 0; i < n; i++) {
       const cap = Math.floor(capacity / n) + (i < capacity % n ? 1 : 0)
-      const so = { ...o, hashSeed: this.seed, seed: (this.seed + i * 0x9e3779b9) >>> 0 }
-      this.shards.push(o.legacy ? new Shard(cap, keyState, so) : o.learned ? new LearnedShard(cap, keyState, so) : new SpmShard(cap, keyState, { ...o.spm, hashSeed: so.hashSeed, seed: so.seed, sizes: o.sizes }))
+      this.shards.push(
+        new Shard(cap, keyState, {
+          tuning,
+          seed: (this.seed + Math.imul(i + 1, 0x9e3779b9)) >>> 0,
+          hashSeed: this.seed,
+          sizes: o.sizes,
+          entryCapacity: cap / meanSize,
+        }),
+      )
     }
   }
 
@@ -40,4 +54,10 @@ export class CortadoModel implements Policy {
     const shard = this.shardShift === 32 ? this.shards[0]! : this.shards[h >>> this.shardShift]!
     return shard.access(key, h)
   }
+}
+
+function mean(a: Uint32Array): number {
+  let s = 0
+  for (let i = 0; i < a.length; i++) s += a[i]!
+  return a.length === 0 ? 1 : s / a.length
 }

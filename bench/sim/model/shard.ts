@@ -3,110 +3,101 @@ import { KeyFifo } from '../fifo.js'
 import { hashKey } from '../hash.js'
 import { CountMinSketch } from '../sketch.js'
 import { GhostTable } from './ghost.js'
+import type { Tuning } from './tuning.js'
 
-export interface ShardOptions {
-  seed?: number
-  /** Seed of the key hash (the shard recomputes hashes of entries it evicts, as the engine reads them from the slot). */
-  hashSeed?: number
-  /** Entry sizes by key (byte mode); capacity is then in bytes. Default: every entry is 1. */
-  sizes?: Uint32Array
-  smallFraction?: number
-  ghostFactor?: number
-  sketchWidth?: number
-  sketchSample?: number
-  doorkeeper?: boolean
-  ghostPath?: 'main' | 'gated' | 'small' | 'recency' | 'recOnly' | 'recAndGe'
-  /** How the ghost candidate's reuse interval is estimated from its ghost age (research). */
-  resid?: number
-  smallHitPath?: 'main' | 'gated'
-  tie?: number
-  adapt?: 'none' | 'climb' | 'arc'
-  /** ARC adaptation: only ghost hits younger than horizon × capacity count (research). */
-  horizon?: number
-  minSmall?: number
-  maxSmall?: number
-  maxRotations?: number
-  victimRotate?: boolean
-}
-
-// Per-key byte (the index slot's policy bits): queue in bits 0-1, counter in bits 2-3.
+// Per-entry policy bits, as the engine keeps them in the index slot: queue in bits 0-1, the
+// saturating hit counter in bits 2-3. Written on insert/move (queue) and on hit (counter).
 const NONE = 0
-const SMALL = 1
-const MAIN = 2
+const WINDOW = 1
+const PROBATION = 2
+const PROTECTED = 3
 const QMASK = 3
 const CSHIFT = 2
 const CMASK = 3 << CSHIFT
+const ONE = 1 << CSHIFT
 
-const TAG_SMALL = 0
-const TAG_MAIN = 1
+// The ghost remembers where an evicted key left from: the window (a rejected candidate) or main.
+const FROM_WINDOW = 0
+const FROM_MAIN = 1
 
+export interface ShardInit {
+  tuning: Tuning
+  /** Seed of this shard's sketch hashes and PRNG. */
+  seed: number
+  /** Seed of the key hash (the shard recomputes the hash of a victim, as the engine reads it from the slot). */
+  hashSeed: number
+  /** Entry sizes by key (byte mode: capacity in bytes). Default: every entry counts 1. */
+  sizes?: Uint32Array
+  /** Entries the shard is expected to hold (sizes the sketch and the ghost); default capacity. */
+  entryCapacity?: number
+}
+
+/**
+ * One shard of Cortado's policy: W-TinyLFU's structure built from FIFO queues only.
+ *
+ * - WINDOW (S): a FIFO every newcomer enters; its target size adapts (below).
+ * - PROBATION (P): a FIFO of main entries not hit since they got there; its tail is the victim.
+ * - PROTECTED (M): a FIFO of main entries hit while in probation, with CLOCK reinsertion; its
+ *   overflow is demoted to probation.
+ *
+ * An entry leaving the window enters probation only if the count-min sketch says it is more
+ * frequent than the victim (TinyLFU); a key found in the ghost contests the victim right away and,
+ * winning, goes straight to protected. The window's target moves like ARC's p: a ghost hit on a
+ * rejected candidate grows it, a ghost hit on an evicted main entry shrinks it — counting only
+ * recent ghost hits, so a loop larger than the cache can't talk the window into thrashing.
+ * Hits only bump the entry's 2-bit counter and the sketch.
+ */
 export class Shard {
-  private readonly small = new KeyFifo()
-  private readonly main = new KeyFifo()
+  private readonly window = new KeyFifo()
+  private readonly probation = new KeyFifo()
+  private readonly prot = new KeyFifo()
   private readonly sketch: CountMinSketch
   private readonly ghost: GhostTable
   private readonly rng: Prng
+  private readonly t: Tuning
   private readonly sizes: Uint32Array | undefined
-  private used = 0
-  private sizeS = 0
-  private sizeM = 0
-  private targetS: number
   private readonly hashSeed: number
-  private readonly o: Required<Omit<ShardOptions, 'sizes' | 'seed' | 'hashSeed'>>
-
-  // statistics for research
+  private used = 0
+  private entries = 0
+  private sizeW = 0
+  private countW = 0
+  private sizeP = 0
+  private sizeM = 0
+  /** The window's target size (same unit as capacity). */
+  windowTarget: number
   hits = 0
   misses = 0
-  private clock = 0
-  private stamp: Float64Array
+  rejections = 0
 
   constructor(
     readonly capacity: number,
+    /** Per-key policy bits, shared by all shards (each key lives in one). */
     private readonly keyState: Uint8Array,
-    o: ShardOptions,
+    init: ShardInit,
   ) {
-    this.o = {
-      smallFraction: o.smallFraction ?? 0.1,
-      ghostFactor: o.ghostFactor ?? 0.9,
-      sketchWidth: o.sketchWidth ?? 4,
-      sketchSample: o.sketchSample ?? 10,
-      doorkeeper: o.doorkeeper ?? false,
-      ghostPath: o.ghostPath ?? 'main',
-      smallHitPath: o.smallHitPath ?? 'main',
-      tie: o.tie ?? 0,
-      adapt: o.adapt ?? 'none',
-      maxRotations: o.maxRotations ?? 1 << 30,
-      victimRotate: o.victimRotate ?? false,
-      resid: o.resid ?? 1,
-      horizon: o.horizon ?? 10,
-      minSmall: o.minSmall ?? 0.01,
-      maxSmall: o.maxSmall ?? 0.9,
-    }
-    const seed = o.seed ?? 1
-    this.sizes = o.sizes
-    this.stamp = new Float64Array(keyState.length)
-    this.hashSeed = o.hashSeed ?? 0
-    this.rng = new Prng(seed)
-    this.sketch = new CountMinSketch(capacity, {
-      widthFactor: this.o.sketchWidth,
-      sampleFactor: this.o.sketchSample,
-      doorkeeper: this.o.doorkeeper,
-      seed,
+    this.t = init.tuning
+    this.sizes = init.sizes
+    this.hashSeed = init.hashSeed
+    this.rng = new Prng(init.seed)
+    const entryCapacity = Math.max(1, Math.round(init.entryCapacity ?? capacity))
+    this.sketch = new CountMinSketch(entryCapacity, {
+      widthFactor: this.t.sketchWidth,
+      sampleFactor: this.t.sketchSample,
+      seed: init.seed,
     })
-    this.ghost = new GhostTable(Math.max(1, Math.floor(capacity * this.o.ghostFactor)))
-    this.targetS = Math.max(1, Math.floor(capacity * this.o.smallFraction))
+    this.ghost = new GhostTable(Math.max(1, Math.floor(entryCapacity * this.t.ghostFactor)), 1)
+    this.windowTarget = Math.max(1, capacity * this.t.initialWindow)
   }
 
   access(key: number, h: number): boolean {
     const st = this.keyState[key]!
     this.sketch.increment(h)
     if ((st & QMASK) !== NONE) {
-      if ((st & CMASK) !== CMASK) this.keyState[key] = st + (1 << CSHIFT)
+      if ((st & CMASK) !== CMASK) this.keyState[key] = st + ONE
       this.hits++
       return true
     }
     this.misses++
-    this.clock++
     this.insert(key, h)
     return false
   }
@@ -119,157 +110,189 @@ export class Shard {
     return hashKey(key, this.hashSeed)
   }
 
+  /** Mean entry size: the unit of the window's steps in byte mode (1 in entry mode). */
+  private meanSize(): number {
+    return this.entries === 0 ? 1 : this.used / this.entries
+  }
+
   private insert(key: number, h: number): void {
     const size = this.sizeOf(key)
-    if (size > this.capacity) return
-    const age = this.ghost.lookup(h)
-    if (age >= 0 && this.o.adapt === 'arc') this.adaptArc(age, this.ghost.lastTag)
-    this.probeKind = age >= 0 ? (this.ghost.lastTag === TAG_SMALL ? 2 : 3) : 0
-    this.probeAge = age
-    if (age >= 0 && this.o.ghostPath !== 'small') {
-      if (this.ghostAdmits(h, size, age)) {
-        this.pushMain(key, 0)
-      } else {
-        this.pushSmall(key)
-      }
-    } else {
-      this.pushSmall(key)
+    if (size > this.capacity) {
+      this.rejections++
+      return
     }
+    const age = this.ghost.lookup(h)
+    if (age >= 0) {
+      const from = this.ghost.lastTag
+      this.adapt(age, from)
+      // A key evicted recently and back already: if it beats the victim, it skips the window.
+      if (this.sizeP + this.sizeM > 0 && this.used + size > this.capacity) {
+        if (this.contest(h, this.used + size - this.capacity)) {
+          this.place(this.prot, key, PROTECTED, size)
+          this.sizeM += size
+          this.rebalanceProtected()
+          this.makeRoom()
+          return
+        }
+      }
+    }
+    // A newcomer larger than a typical entry must earn the room it takes from main.
+    if (size > this.meanSize() && this.sizeP + this.sizeM > 0) {
+      const excess = this.used + size - this.capacity
+      if (excess > this.meanSize() && !this.contest(h, excess)) {
+        this.rejections++
+        return
+      }
+    }
+    this.place(this.window, key, WINDOW, size)
+    this.sizeW += size
+    this.countW++
     this.makeRoom()
   }
 
-  private adaptArc(age: number, tag: number): void {
-    if (age >= this.o.horizon * this.capacity) return
-    const nS = this.ghost.tagCounts[TAG_SMALL]!
-    const nM = this.ghost.tagCounts[TAG_MAIN]!
-    const lo = Math.max(1, this.o.minSmall * this.capacity)
-    const hi = this.o.maxSmall * this.capacity
-    if (tag === TAG_SMALL) this.targetS = Math.min(hi, this.targetS + Math.max(1, nM / Math.max(1, nS)))
-    else this.targetS = Math.max(lo, this.targetS - Math.max(1, nS / Math.max(1, nM)))
+  /** ARC-style move of the window target on a ghost hit younger than the horizons. */
+  private adapt(age: number, from: number): void {
+    const entryCapacity = this.capacity / this.meanSize()
+    if (age >= this.t.horizon * entryCapacity) return
+    const fromWindow = this.ghost.tagCounts[FROM_WINDOW]!
+    const fromMain = this.ghost.tagCounts[FROM_MAIN]!
+    const unit = this.meanSize()
+    if (from === FROM_WINDOW) {
+      if (age >= this.t.windowHorizon * Math.max(1, this.countW)) return
+      const step = Math.max(1, fromMain / Math.max(1, fromWindow)) * unit
+      this.windowTarget = Math.min(this.t.maxWindow * this.capacity, this.windowTarget + step)
+    } else {
+      const step = Math.max(1, fromWindow / Math.max(1, fromMain)) * unit
+      this.windowTarget = Math.max(Math.max(unit, this.t.minWindow * this.capacity), this.windowTarget - step)
+    }
   }
 
-  private pushSmall(key: number): void {
-    this.keyState[key] = SMALL
-    this.stamp[key] = this.clock
-    this.small.push(key)
-    const s = this.sizeOf(key)
-    this.sizeS += s
-    this.used += s
-  }
-
-  private pushMain(key: number, counter: number): void {
-    this.keyState[key] = MAIN | (counter << CSHIFT)
-    this.stamp[key] = this.clock
-    this.main.push(key)
-    const s = this.sizeOf(key)
-    this.sizeM += s
-    this.used += s
+  private place(q: KeyFifo, key: number, where: number, size: number): void {
+    this.keyState[key] = where
+    q.push(key)
+    this.used += size
+    this.entries++
   }
 
   private makeRoom(): void {
-    while (this.sizeS > this.targetS) this.leaveSmall()
+    while (this.sizeW > this.windowTarget && this.countW > 0) this.leaveWindow()
     while (this.used > this.capacity) {
-      if (this.sizeM > 0) this.evictMain()
-      else this.removeEntry(this.popSmall(), TAG_SMALL)
+      if (this.sizeP + this.sizeM > 0) this.evict(this.victim(), FROM_MAIN)
+      else this.evictWindowTail()
     }
   }
 
-  /** Rotates M's tail until an entry with counter 0 is there; returns it (M non-empty). */
-  private mainVictim(): number {
-    let rotations = 0
+  /**
+   * The window's tail leaves it: into probation while the cache has room, else only if it beats
+   * main's victims for the space it needs (TinyLFU); a loser is evicted.
+   */
+  private leaveWindow(): void {
+    const key = this.window.pop()
+    const size = this.sizeOf(key)
+    this.sizeW -= size
+    this.countW--
+    const excess = this.used - this.capacity
+    if (excess > 0 && this.sizeP + this.sizeM > 0 && !this.contest(this.hashOf(key), excess)) {
+      this.remove(key, FROM_WINDOW)
+      return
+    }
+    this.keyState[key] = PROBATION
+    this.probation.push(key)
+    this.sizeP += size
+  }
+
+  private evictWindowTail(): void {
+    const key = this.window.pop()
+    this.sizeW -= this.sizeOf(key)
+    this.countW--
+    this.remove(key, FROM_WINDOW)
+  }
+
+  /**
+   * Evicts main's victims until `need` bytes are free, as long as the candidate is more frequent than
+   * each (or, warm and lucky, wins the 1-in-warmOdds draw that keeps crafted collisions from freezing
+   * the cache). False when a victim wins: the candidate loses; victims already evicted stay evicted.
+   */
+  private contest(candidateHash: number, need: number): boolean {
+    const fc = this.sketch.estimate(candidateHash)
+    while (need > 0 && this.sizeP + this.sizeM > 0) {
+      const v = this.victim()
+      const fv = this.sketch.estimate(this.hashOf(v))
+      if (fc <= fv && !(fc >= this.t.warmFrequency && this.rng.nextU32() % this.t.warmOdds === 0)) return false
+      need -= this.sizeOf(v)
+      this.evict(v, FROM_MAIN)
+    }
+    return need <= 0
+  }
+
+  /**
+   * Main's next victim, left at its queue's tail: probation's tail once the entries hit there have
+   * moved up to protected (protected's overflow coming back down), or protected's CLOCK victim when
+   * probation is empty. Bounded: after maxTailOps moves the tail is taken as it is.
+   */
+  private victim(): number {
+    let ops = 0
+    while (this.sizeP > 0) {
+      const key = this.probation.peek()
+      const st = this.keyState[key]!
+      if ((st & CMASK) === 0 || ops++ >= this.t.maxTailOps) return key
+      this.probation.pop()
+      const size = this.sizeOf(key)
+      this.sizeP -= size
+      this.keyState[key] = PROTECTED
+      this.prot.push(key)
+      this.sizeM += size
+      ops += this.rebalanceProtected()
+    }
     for (;;) {
-      const t = this.main.peek()
-      const st = this.keyState[t]!
-      if ((st & CMASK) === 0 || rotations++ >= this.o.maxRotations) return t
-      this.main.pop()
-      this.main.push(t)
-      this.stamp[t] = this.clock
-      this.keyState[t] = st - (1 << CSHIFT)
+      const key = this.prot.peek()
+      const st = this.keyState[key]!
+      if ((st & CMASK) === 0 || ops++ >= this.t.maxTailOps) return key
+      this.prot.pop()
+      this.keyState[key] = st - ONE
+      this.prot.push(key)
     }
   }
 
-  probe: ((kind: number, fk: number, fv: number, v: number, idleV: number) => void) | undefined
-  probeKind = 0
-  probeAge = -1
-
-  private admits(h: number, _size: number): boolean {
-    if (this.sizeM === 0) return true
-    const v = this.mainVictim()
-    const fk = this.sketch.estimate(h)
-    const fv = this.sketch.estimate(this.hashOf(v))
-    this.probe?.(this.probeKind, fk, fv, v, this.clock - this.stamp[v]!)
-    const ok = fk + this.o.tie > fv
-    if (!ok && this.o.victimRotate) {
-      this.main.pop()
-      this.main.push(v)
-    }
-    return ok
-  }
-
-  private ghostAdmits(h: number, size: number, age: number): boolean {
-    switch (this.o.ghostPath) {
-      case 'main':
-        return true
-      case 'gated':
-        return this.admits(h, size)
-      case 'recency':
-        return this.admits(h, size) || this.recent(age)
-      case 'recOnly':
-        return this.recent(age)
-      case 'recAndGe': {
-        if (this.sizeM === 0) return true
-        const v = this.mainVictim()
-        return this.recent(age) && this.sketch.estimate(h) >= this.sketch.estimate(this.hashOf(v))
+  /** Demotes protected's overflow to probation (CLOCK: a hit entry goes round once more). */
+  private rebalanceProtected(): number {
+    const max = (this.capacity - this.windowTarget) * this.t.protectedFraction
+    let ops = 0
+    while (this.sizeM > max && this.sizeM > 0) {
+      const key = this.prot.pop()
+      const st = this.keyState[key]!
+      ops++
+      if ((st & CMASK) !== 0 && ops < this.t.maxTailOps) {
+        this.keyState[key] = st - ONE
+        this.prot.push(key)
+        continue
       }
+      const size = this.sizeOf(key)
+      this.sizeM -= size
+      this.keyState[key] = PROBATION
+      this.probation.push(key)
+      this.sizeP += size
     }
-    return false
+    return ops
   }
 
-  /** The ghost candidate's reuse interval (estimated) is shorter than the victim's idle time. */
-  private recent(age: number): boolean {
-    if (this.sizeM === 0) return true
-    const v = this.mainVictim()
-    const est = age + (this.ghost.lastTag === TAG_SMALL ? this.o.resid * this.sizeS : 0)
-    return est < this.clock - this.stamp[v]!
+  /** Evicts `key`, which victim() left at the tail of its queue. */
+  private evict(key: number, from: number): void {
+    const size = this.sizeOf(key)
+    if ((this.keyState[key]! & QMASK) === PROBATION) {
+      this.probation.pop()
+      this.sizeP -= size
+    } else {
+      this.prot.pop()
+      this.sizeM -= size
+    }
+    this.remove(key, from)
   }
 
-  private evictMain(): void {
-    const v = this.mainVictim()
-    this.main.pop()
-    this.removeEntry(v, TAG_MAIN)
-    this.sizeM -= this.sizeOf(v)
-  }
-
-  private removeEntry(key: number, tag: number): void {
+  private remove(key: number, from: number): void {
     this.keyState[key] = NONE
     this.used -= this.sizeOf(key)
-    this.ghost.add(this.hashOf(key), tag)
-  }
-
-  private popSmall(): number {
-    const t = this.small.pop()
-    this.sizeS -= this.sizeOf(t)
-    return t
-  }
-
-  /** S's tail leaves S: to M when it was hit in S or the cache has room, else by contest with M's victim. */
-  private leaveSmall(): void {
-    const t = this.popSmall()
-    const st = this.keyState[t]!
-    const s = this.sizeOf(t)
-    this.used -= s
-    if (((st & CMASK) !== 0 && this.o.smallHitPath === 'main') || this.used + s <= this.capacity) {
-      this.pushMain(t, 0)
-      return
-    }
-    this.probeKind = (st & CMASK) !== 0 ? 1 : 0
-    this.probeAge = this.clock - this.stamp[t]!
-    if (this.admits(this.hashOf(t), s)) {
-      this.evictMain()
-      this.pushMain(t, 0)
-      return
-    }
-    this.used += s
-    this.removeEntry(t, TAG_SMALL)
+    this.entries--
+    this.ghost.add(this.hashOf(key), from)
   }
 }

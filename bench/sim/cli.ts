@@ -1,0 +1,193 @@
+/**
+ * Trace-driven hit-ratio simulator.
+ *
+ *   npm run sim -- [--trace FILE[,FILE…]] [--format arc|lirs] [--sizes N,N…]
+ *                  [--policy cortado|model|lru|opt|arc|s3fifo|wtinylfu|adaptive|all[,…]]
+ *                  [--workloads] [--quick] [--shards N] [--seed N] [--json]
+ *
+ * Prints one JSON line per (trace, policy, size) — {"trace","policy","size","requests","hitRatio"} —
+ * then a markdown table per trace with LRU and OPT always beside the chosen policies, and, for traces
+ * of the anchors file (../shared/design/hit-ratio-anchors.md), its columns and the issue's targets.
+ * Without --trace it runs every trace in ../shared/traces (when that folder exists) at the anchors'
+ * sizes. `cortado` drives the real Cache from src/index.ts; `model` is the pure-TS model of its policy.
+ */
+import { existsSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { generatedWorkloads } from '../workloads/suite.js'
+import type { Trace } from '../workloads/trace.js'
+import { bestAnchor, readAnchors } from './anchors.js'
+import { loadRealCache, RealCachePolicy } from './policies/cortado.js'
+import type { Policy } from './policy.js'
+import { ALL, SIMULATED, type SimOptions } from './registry.js'
+import { anchorOptDistances, gridOf, targetSummary, traceTable, type TargetRow } from './report.js'
+import { simulate, type SimResult } from './simulate.js'
+import { formatOf, readTrace, traceName, type TraceFormat } from './traces/read.js'
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+const TRACE_DIR = join(ROOT, '..', 'shared', 'traces')
+const ANCHORS = join(ROOT, '..', 'shared', 'design', 'hit-ratio-anchors.md')
+
+interface Args {
+  traces: string[]
+  format?: TraceFormat
+  sizes?: number[]
+  policies?: string[]
+  workloads: boolean
+  quick: boolean
+  shards: number
+  seed: number
+  json: boolean
+}
+
+function usage(msg: string): never {
+  process.stderr.write(`${msg}\nusage: npm run sim -- [--trace FILE[,FILE…]] [--format arc|lirs] [--sizes N,N…] [--policy P[,P…]|all] [--workloads] [--quick] [--shards N] [--seed N] [--json]\n`)
+  process.exit(2)
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { traces: [], workloads: false, quick: false, shards: 1, seed: 0x2545f491, json: false }
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!
+    const value = (): string => {
+      const v = argv[++i]
+      if (v === undefined) usage(`${flag} needs a value`)
+      return v
+    }
+    const ints = (s: string): number[] =>
+      s.split(',').map((x) => {
+        const n = Number(x)
+        if (!Number.isInteger(n) || n <= 0) usage(`not a positive integer: ${x}`)
+        return n
+      })
+    switch (flag) {
+      case '--trace':
+        a.traces.push(...value().split(','))
+        break
+      case '--format': {
+        const f = value()
+        if (f !== 'arc' && f !== 'lirs') usage(`unknown format ${f}`)
+        a.format = f
+        break
+      }
+      case '--sizes':
+        a.sizes = ints(value())
+        break
+      case '--policy':
+        a.policies = value().split(',')
+        break
+      case '--workloads':
+        a.workloads = true
+        break
+      case '--quick':
+        a.quick = true
+        break
+      case '--shards':
+        a.shards = ints(value())[0]!
+        break
+      case '--seed':
+        a.seed = ints(value())[0]!
+        break
+      case '--json':
+        a.json = true
+        break
+      default:
+        usage(`unknown argument ${flag}`)
+    }
+  }
+  return a
+}
+
+interface Job {
+  name: string
+  load: () => Promise<Trace> | Trace
+  sizes: number[]
+}
+
+/** Sizes for a trace the anchors don't know: 1%, 5%, 10% and 25% of its distinct keys. */
+function defaultSizes(trace: Trace): number[] {
+  return [0.01, 0.05, 0.1, 0.25].map((f) => Math.max(10, Math.round(trace.universe * f)))
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2))
+  const anchors = readAnchors(ANCHORS)
+  const jobs: Job[] = []
+  let files = args.traces
+  if (files.length === 0 && !args.workloads) {
+    if (!existsSync(TRACE_DIR)) usage(`no --trace given and ${TRACE_DIR} does not exist (try --workloads)`)
+    files = readdirSync(TRACE_DIR)
+      .filter((f) => formatOf(f) !== undefined)
+      .sort()
+      .map((f) => join(TRACE_DIR, f))
+  }
+  for (const file of files) {
+    const known = anchors.get(traceName(file))
+    jobs.push({ name: traceName(file), load: () => readTrace(file, args.format), sizes: args.sizes ?? (known ? [...known.keys()] : []) })
+  }
+  if (args.workloads) {
+    for (const w of generatedWorkloads(42, args.quick ? 0.1 : 1)) jobs.push({ name: w.name, load: w.make, sizes: args.sizes ?? w.sizes })
+  }
+
+  const Cache = await loadRealCache()
+  let policies = args.policies ?? [Cache !== undefined ? 'cortado' : 'model']
+  if (args.policies === undefined && Cache === undefined) process.stderr.write('note: src/index.ts exports no loadable Cache; showing the model\n')
+  if (policies.includes('all')) policies = [...new Set(policies.flatMap((p) => (p === 'all' ? ALL : [p])))]
+  if (Cache === undefined && policies.includes('cortado')) {
+    if (args.policies !== undefined && !args.policies.includes('all')) usage('--policy cortado: the real Cache (src/index.ts) could not be loaded; build it or use --policy model')
+    policies = policies.filter((p) => p !== 'cortado')
+  }
+  for (const p of policies) if (p !== 'cortado' && !(p in SIMULATED)) usage(`unknown policy ${p}`)
+  policies = policies.filter((p) => p !== 'lru' && p !== 'opt')
+  if (policies.length === 0) policies = ['lru']
+
+  const opts: SimOptions = { shards: args.shards, seed: args.seed }
+  const make = (name: string, size: number, trace: Trace): Policy =>
+    name === 'cortado' ? new RealCachePolicy(Cache!, size, trace, args.seed) : SIMULATED[name]!(size, trace, opts)
+  const results: SimResult[] = []
+  const tables: string[] = []
+  const targetRows: TargetRow[] = []
+  const anchorRows: Record<string, number>[] = []
+  for (const job of jobs) {
+    const trace = await job.load()
+    const sizes = job.sizes.length > 0 ? job.sizes : defaultSizes(trace)
+    for (const size of sizes) {
+      for (const name of ['lru', ...policies, 'opt']) {
+        const policy = make(name, size, trace)
+        const r = simulate(trace, name, size, policy)
+        ;(policy as { close?: () => void }).close?.()
+        const out = { ...r, trace: job.name }
+        results.push(out)
+        process.stdout.write(
+          `${JSON.stringify({ trace: out.trace, policy: name, size, requests: r.requests, hitRatio: Number(r.hitRatio.toFixed(6)) })}\n`,
+        )
+      }
+    }
+    const known = anchors.get(job.name)
+    const grid = gridOf(results, job.name)
+    tables.push(traceTable(job.name, sizes, policies, grid, known))
+    if (known !== undefined) {
+      for (const size of sizes) {
+        const row = known.get(size)
+        const v = grid.get(policies[0]!)?.get(size)
+        if (row === undefined || v === undefined) continue
+        anchorRows.push(row)
+        targetRows.push({ trace: job.name, size, policy: v, lru: row.lru!, best: bestAnchor(row).hitRatio, opt: row.opt! })
+      }
+    }
+  }
+  if (args.json) return
+  process.stdout.write(`\n${tables.join('\n\n')}\n`)
+  if (targetRows.length > 0) {
+    process.stdout.write(`\n${targetSummary(policies[0]!, targetRows)}\n`)
+    const d = anchorOptDistances(anchorRows)
+    process.stdout.write(
+      `\nMean distance to OPT of the anchors' columns on the same rows: ${Object.entries(d)
+        .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+        .join(', ')}\n`,
+    )
+  }
+  process.stdout.write('\n* from the anchors file. Traces: OLTP and P3 from the ARC paper (Megiddo & Modha, FAST 2003); gli from the LIRS paper (Jiang & Zhang, SIGMETRICS 2002).\n')
+}
+
+await main()

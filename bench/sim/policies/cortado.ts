@@ -1,0 +1,67 @@
+import type { Trace } from '../../workloads/trace.js'
+import type { Policy } from '../policy.js'
+
+/** The slice of the real `Cache` the simulator drives. */
+interface RealCache {
+  get(key: string): unknown
+  set(key: string, value: string): boolean
+  close(): void
+}
+type RealCacheCtor = new (options: {
+  maxBytes: number
+  maxEntries: number
+  codec: 'string'
+  seed?: number
+}) => RealCache
+
+/**
+ * The real `Cache` from src/index.ts, or undefined when the engine can't be loaded (not built yet,
+ * or the module doesn't export it) — callers fall back to the model and say so.
+ */
+export async function loadRealCache(): Promise<RealCacheCtor | undefined> {
+  try {
+    const mod = (await import('../../../src/index.js')) as { Cache?: unknown }
+    return typeof mod.Cache === 'function' ? (mod.Cache as RealCacheCtor) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+const stringKeys = new WeakMap<Trace, string[]>()
+
+/** Decimal strings of the key ids, built once per trace so the replay loop doesn't format numbers. */
+function keyStrings(trace: Trace): string[] {
+  let s = stringKeys.get(trace)
+  if (s === undefined) {
+    s = new Array<string>(trace.universe)
+    for (let i = 0; i < trace.universe; i++) s[i] = String(i)
+    stringKeys.set(trace, s)
+  }
+  return s
+}
+
+/**
+ * Drives a real Cortado cache request by request: `get`, and `set` on a miss, as an application does.
+ * Capacity binds by `maxEntries` only: the arena is sized far beyond what the entries need (short
+ * keys, a one-byte value), so results are comparable with the entry-count simulator.
+ */
+export class RealCachePolicy implements Policy {
+  private readonly cache: RealCache
+  private readonly keys: string[]
+
+  constructor(Cache: RealCacheCtor, capacity: number, trace: Trace, seed = 0x2545f491) {
+    this.keys = keyStrings(trace)
+    this.cache = new Cache({ maxBytes: capacity * 512 + (16 << 20), maxEntries: capacity, codec: 'string', seed })
+  }
+
+  access(key: number): boolean {
+    const k = this.keys[key]!
+    if (this.cache.get(k) !== undefined) return true
+    this.cache.set(k, '1')
+    return false
+  }
+
+  close(): void {
+    this.cache.close()
+  }
+}
