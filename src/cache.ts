@@ -11,6 +11,7 @@ import * as L from './layout/constants.generated.js'
 import { computeGeometry, type Geometry } from './layout/geometry.js'
 import { normalizeOptions, checkTtl } from './options.js'
 import { resolveCodec, decodeKind, decodeDirect, decodeOwned, isDirectKind, type ValueCodec } from './codecs/index.js'
+import { copyOut } from './codecs/copy-out.js'
 import { writeUtf8, readUtf8 } from './text.js'
 import { wasmBuildId, type WasmExports } from './engine/wasm/module.js'
 import { createMemory, formatArena, attachArena, detachArena, readGeometry, type AttachedArena } from './engine/wasm/arena.js'
@@ -161,17 +162,26 @@ export class Cache<V = unknown> {
   get(key: string): V | undefined {
     if (this.#closed) this.#check()
     const keyLen = this.#writeKey(key)
-    // Fast path: one optimistic lookup of a one-byte string (the common case), decoded inline.
-    const u32 = this.#v.u32
-    const r = this.#r32
-    if (this.#ex.get(keyLen, this.#clockNeeded ? this.#clock() : -1, 0) === L.STATUS_HIT && u32[r + R_KIND] === L.KIND_LATIN1) {
+    // The common case inline: one optimistic lookup, decoded and validated here.
+    const status = this.#ex.get(keyLen, this.#clockNeeded ? this.#clock() : -1, 0)
+    if (status === L.STATUS_HIT) {
+      const v = this.#v
+      const u32 = v.u32
+      const r = this.#r32
+      const kind = u32[r + R_KIND]
       const start = u32[r + R_VALUE_OFFSET]
-      const value = this.#v.buf.latin1Slice(start, start + u32[r + R_VALUE_LEN])
+      const end = start + u32[r + R_VALUE_LEN]
+      const direct = isDirectKind(kind)
+      const raw = kind === L.KIND_LATIN1 ? v.buf.latin1Slice(start, end) : direct ? decodeDirect(v, kind, start, end) : copyOut(v.u8, start, end)
       if (Atomics.load(u32, u32[r + R_SEQ_INDEX]) === u32[r + R_SEQ]) {
-        this.#v.f64[this.#hitsIdx]++
-        return value as V
+        v.f64[this.#hitsIdx]++
+        return (direct ? raw : decodeOwned(kind, raw as Uint8Array, this.#userDecode)) as V
       }
+    } else if (status === L.STATUS_MISS) {
+      this.#v.f64[this.#missesIdx]++
+      return undefined
     }
+    // A write moved under us, the entry needs the clock, expired, or the shard is busy.
     return this.#read(keyLen, 0)
   }
 
@@ -228,7 +238,7 @@ export class Cache<V = unknown> {
       const seq = u32[r + R_SEQ]
       // Copy out first, check the sequence, decode after: a torn copy is never decoded.
       const direct = isDirectKind(kind)
-      const raw = direct ? decodeDirect(this.#v, kind, start, end) : this.#v.u8.slice(start, end)
+      const raw = direct ? decodeDirect(this.#v, kind, start, end) : copyOut(this.#v.u8, start, end)
       if (Atomics.load(u32, u32[r + R_SEQ_INDEX]) !== seq) continue
       if (flags === 0) this.#v.f64[this.#hitsIdx]++
       return (direct ? raw : decodeOwned(kind, raw as Uint8Array, this.#userDecode)) as V
@@ -415,7 +425,7 @@ export class Cache<V = unknown> {
           const end = start + u32[o + (L.BATCH_OUT_VALUE_LEN >> 2)]
           const kind = u32[o + (L.BATCH_OUT_KIND >> 2)]
           const direct = isDirectKind(kind)
-          const raw = direct ? decodeDirect(v, kind, start, end) : v.u8.slice(start, end)
+          const raw = direct ? decodeDirect(v, kind, start, end) : copyOut(v.u8, start, end)
           if (Atomics.load(u32, u32[o + (L.BATCH_OUT_SEQ_INDEX >> 2)]) === u32[o + (L.BATCH_OUT_SEQ >> 2)]) {
             out[i + k] = (direct ? raw : decodeOwned(kind, raw as Uint8Array, this.#userDecode)) as V
             v.f64[this.#hitsIdx]++
@@ -570,7 +580,7 @@ export class Cache<V = unknown> {
           out.push({
             key: readUtf8(v, keyStart, valueStart),
             kind: v.u8[at + 1],
-            bytes: withValues ? v.u8.slice(valueStart, valueStart + valueLen) : undefined,
+            bytes: withValues ? copyOut(v.u8, valueStart, valueStart + valueLen) : undefined,
             expiry: hasTtl ? v.dv.getFloat64(at + L.ENTRY_HEADER_BYTES, true) : Infinity,
           })
         }

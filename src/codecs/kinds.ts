@@ -7,6 +7,7 @@ import { deserialize } from 'node:v8'
 import { unpack } from './msgpack.js'
 import { readLatin1, readUtf8, type ByteView } from '../text.js'
 import { CortadoError } from '../errors.js'
+import { copyOut } from './copy-out.js'
 import * as L from '../layout/constants.generated.js'
 
 export type UserDecode = ((bytes: Uint8Array) => unknown) | undefined
@@ -48,5 +49,5 @@ export function decodeOwned(kind: number, bytes: Uint8Array, userDecode: UserDec
 
 /** Decodes a value in the arena (under a lock, or where validation is the caller's business). */
 export function decodeKind(view: ByteView, kind: number, start: number, end: number, userDecode: UserDecode): unknown {
-  return isDirectKind(kind) ? decodeDirect(view, kind, start, end) : decodeOwned(kind, view.u8.slice(start, end), userDecode)
+  return isDirectKind(kind) ? decodeDirect(view, kind, start, end) : decodeOwned(kind, copyOut(view.u8, start, end), userDecode)
 }
