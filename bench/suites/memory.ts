@@ -61,10 +61,18 @@ function noteOf(entries: number, out: MemoryOutput): string | undefined {
   return parts.length > 0 ? parts.join('; ') : undefined
 }
 
+/** Below this share of the entries asked for, per-entry figures would describe a different cache. */
+const MIN_HELD = 0.5
+
 export function memoryRows(entries: number, outputs: readonly { peer: string; out: MemoryOutput }[], skipped: Skip[]): Row[] {
+  const held = outputs.filter(({ out }) => out.size >= entries * MIN_HELD)
+  const short: Skip[] = outputs
+    .filter(({ out }) => out.size < entries * MIN_HELD)
+    .map(({ peer, out }) => ({ peer, reason: `held only ${out.size} of ${entries} entries after the fill` }))
+  skipped = [...skipped, ...short]
   const perEntry = (pick: (o: MemoryOutput) => number) =>
-    outputs.map(({ peer, out }): Figure => {
-      const f: Figure = { peer, value: pick(out) / Math.max(1, out.size) }
+    held.map(({ peer, out }): Figure => {
+      const f: Figure = { peer, value: pick(out) / out.size }
       const note = noteOf(entries, out)
       if (note) f.note = note
       return f
@@ -98,7 +106,7 @@ export function memoryRows(entries: number, outputs: readonly { peer: string; ou
       metric: 'ms',
       better: 'lower',
       method: `${METHOD_COMMON}; duration of a forced full GC (global.gc()) with the cache filled, median of ${GC_RUNS} in a row`,
-      figures: outputs.map(({ peer, out }) => ({ peer, value: median(out.gcMs), samples: out.gcMs })),
+      figures: held.map(({ peer, out }) => ({ peer, value: median(out.gcMs), samples: out.gcMs })),
       skipped,
     },
   ]
