@@ -9,14 +9,14 @@ const SLAB_BYTES = 64 * 1024
 /** Larger copies get their own buffer: a slab would carry too much unused memory along with them. */
 const SLAB_MAX_COPY = 8 * 1024
 
-let slab = new ArrayBuffer(SLAB_BYTES)
+let slab = newSlab()
 let used = 0
 
 export function copyOut(u8: Uint8Array, start: number, end: number): Uint8Array {
   const n = end - start
   if (n > SLAB_MAX_COPY) return u8.slice(start, end)
   if (used + n > SLAB_BYTES) {
-    slab = new ArrayBuffer(SLAB_BYTES)
+    slab = newSlab()
     used = 0
   }
   const out = new Uint8Array(slab, used, n)
@@ -24,4 +24,9 @@ export function copyOut(u8: Uint8Array, start: number, end: number): Uint8Array 
   // Keep copies 8-byte aligned so Float64Array/BigInt64Array views over them stay possible.
   used += (n + 7) & ~7
   return out
+}
+
+/** Uninitialized memory: every byte of a slab is overwritten by a copy before anyone can see it. */
+function newSlab(): ArrayBuffer {
+  return Buffer.allocUnsafeSlow(SLAB_BYTES).buffer as ArrayBuffer
 }
