@@ -38,11 +38,18 @@ export function roundOrder<T>(items: readonly T[], round: number): T[] {
   return items.map((_, i) => items[(i + round) % n]!)
 }
 
-export function runRounds(contenders: readonly Contender[], options: RoundsOptions): Map<string, RoundSample[]> {
+export interface RoundsResult {
+  samples: Map<string, RoundSample[]>
+  /** Contenders that threw, with the error: they are dropped from later rounds, the others go on. */
+  failed: Map<string, Error>
+}
+
+export function runRounds(contenders: readonly Contender[], options: RoundsOptions): RoundsResult {
   const now = options.now ?? process.hrtime.bigint
   const budget = BigInt(Math.round(options.roundMs * 1e6))
   const cursor = new Map<string, number>(contenders.map((c) => [c.id, 0]))
   const samples = new Map<string, RoundSample[]>(contenders.map((c) => [c.id, []]))
+  const failed = new Map<string, Error>()
 
   const runOne = (c: Contender): RoundSample => {
     let ops = 0
@@ -60,17 +67,21 @@ export function runRounds(contenders: readonly Contender[], options: RoundsOptio
     return { ops, ns: Number(elapsed), hits }
   }
 
-  if (options.warmup) {
-    for (const c of contenders) {
-      options.onRound?.(-1, c.id)
-      runOne(c)
+  const attempt = (c: Contender, round: number): void => {
+    if (failed.has(c.id)) return
+    options.onRound?.(round, c.id)
+    try {
+      const sample = runOne(c)
+      if (round >= 0) samples.get(c.id)!.push(sample)
+    } catch (err) {
+      failed.set(c.id, err instanceof Error ? err : new Error(String(err)))
+      samples.delete(c.id)
     }
   }
+
+  if (options.warmup) for (const c of contenders) attempt(c, -1)
   for (let round = 0; round < options.rounds; round++) {
-    for (const c of roundOrder(contenders, round)) {
-      options.onRound?.(round, c.id)
-      samples.get(c.id)!.push(runOne(c))
-    }
+    for (const c of roundOrder(contenders, round)) attempt(c, round)
   }
-  return samples
+  return { samples, failed }
 }

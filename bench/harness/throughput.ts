@@ -129,18 +129,22 @@ function measure(suite: OpSuite, pool: Pool, filled: readonly Filled[], failed: 
     return { id: f.peer.id, run: (from: number, count: number) => kernel(f.cache, workload, from, count) }
   })
   const ms = roundMs(ctx.quick)
-  const samples = runRounds(contenders, {
+  const { samples, failed: threw } = runRounds(contenders, {
     rounds: ctx.rounds,
     roundMs: ms,
     chunk: CHUNK,
     warmup: true,
     onRound: (round, id) => ctx.progress.tick(round < 0 ? `warm-up ${id}` : `round ${round + 1}/${ctx.rounds} ${id}`),
   })
-  const figures = filled.map((f) => {
-    const figure = figureFor(suite, f, samples.get(f.peer.id)!, note(f, pool.spec, before.get(f.peer.id), statsOf(f.cache)))
-    checkExpectation(suite, figure, ctx.progress)
-    return figure
-  })
+  const figures = filled
+    .filter((f) => samples.has(f.peer.id))
+    .map((f) => {
+      const figure = figureFor(suite, f, samples.get(f.peer.id)!, note(f, pool.spec, before.get(f.peer.id), statsOf(f.cache)))
+      checkExpectation(suite, figure, ctx.progress)
+      return figure
+    })
+  const errors = [...threw].map(([peer, err]): Skip => ({ peer, reason: `threw: ${err.message.split('\n')[0]!}` }))
+  for (const e of errors) ctx.progress.log(`warning: ${suite.id} ${e.peer} ${e.reason}`)
   return {
     suite: suite.id,
     case: specLabel(pool.spec),
@@ -151,6 +155,6 @@ function measure(suite: OpSuite, pool: Pool, filled: readonly Filled[], failed: 
       `${suite.describe(pool.spec)}; median of ${ctx.rounds} alternating rounds of ${ms} ms per peer ` +
       `(after one warm-up round), all peers in one process, ${pool.spec.keyBytes}-byte keys`,
     figures,
-    skipped: [...failed],
+    skipped: [...failed, ...errors],
   }
 }

@@ -90,9 +90,9 @@ export const latency: Suite = {
         return { id: f.peer.id, run: (from: number, count: number) => kernel(f.cache, w, from, count) }
       })
       const ms = roundMs(ctx.quick)
-      let samples
+      let result
       try {
-        samples = runRounds(contenders, {
+        result = runRounds(contenders, {
           rounds: ctx.rounds,
           roundMs: ms,
           chunk: CHUNK,
@@ -107,7 +107,9 @@ export const latency: Suite = {
         for (const f of filled) f.cache.close()
       }
       const timer = timerOverhead(200_000)
-      for (const row of latencyRows(spec, filled, hists, samples, timer, skipped, ctx.rounds, ms)) ctx.emit(row)
+      for (const [peer, err] of result.failed) skipped.push({ peer, reason: `threw: ${err.message.split('\n')[0]!}` })
+      const measured = filled.filter((f) => result.samples.has(f.peer.id))
+      for (const row of latencyRows(spec, measured, hists, result.samples, timer, skipped, ctx.rounds, ms)) ctx.emit(row)
     }
   },
 }
@@ -116,7 +118,7 @@ function latencyRows(
   spec: Pool['spec'],
   filled: readonly Filled[],
   hists: Map<string, Histogram>,
-  samples: ReturnType<typeof runRounds>,
+  samples: ReturnType<typeof runRounds>['samples'],
   timer: Histogram,
   skipped: Skip[],
   rounds: number,

@@ -31,7 +31,7 @@ describe('runRounds', () => {
   it('alternates contenders round by round and records one sample per round', () => {
     const { calls, contenders } = recorder(['a', 'b'])
     // Each chunk reads the clock once after running: 1 ms per read and 3 ms rounds make 3 chunks.
-    const samples = runRounds(contenders, { rounds: 3, roundMs: 3, chunk: 10, warmup: false, now: fakeClock(1_000_000n) })
+    const { samples } = runRounds(contenders, { rounds: 3, roundMs: 3, chunk: 10, warmup: false, now: fakeClock(1_000_000n) })
     const order = calls.filter((_, i) => i % 3 === 0).map((c) => c.id)
     expect(order).toEqual(['a', 'b', 'b', 'a', 'a', 'b'])
     expect(samples.get('a')).toHaveLength(3)
@@ -53,8 +53,27 @@ describe('runRounds', () => {
   it('does not count the warm-up round, and reports it as round -1', () => {
     const { contenders } = recorder(['a'])
     const seen: number[] = []
-    const samples = runRounds(contenders, { rounds: 3, roundMs: 1, chunk: 4, warmup: true, now: fakeClock(1_000_000n), onRound: (r) => seen.push(r) })
+    const { samples } = runRounds(contenders, { rounds: 3, roundMs: 1, chunk: 4, warmup: true, now: fakeClock(1_000_000n), onRound: (r) => seen.push(r) })
     expect(samples.get('a')).toHaveLength(3)
     expect(seen).toEqual([-1, 0, 1, 2])
+  })
+
+  it('drops a contender that throws and lets the others finish', () => {
+    let calls = 0
+    const contenders: Contender[] = [
+      { id: 'ok', run: (_f, count) => count },
+      {
+        id: 'bad',
+        run: () => {
+          if (++calls === 2) throw new Error('boom')
+          return 0
+        },
+      },
+    ]
+    const { samples, failed } = runRounds(contenders, { rounds: 3, roundMs: 1, chunk: 1, warmup: true, now: fakeClock(1_000_000n) })
+    expect(samples.get('ok')).toHaveLength(3)
+    expect(samples.has('bad')).toBe(false)
+    expect(failed.get('bad')?.message).toBe('boom')
+    expect(calls).toBe(2)
   })
 })
