@@ -27,6 +27,29 @@ export function locate(h: u64): void {
   tag = (<u32>x & TAG_MASK) | 4
 }
 
+// One saved location, so other lookups (eviction) can run in between. (Plain globals: the engine
+// allocates nothing, ever; the stub runtime's allocator would write outside the arena's layout.)
+let savedTag: u32 = 0
+let savedBucket1: u32 = 0
+let savedBucket2: u32 = 0
+
+export function saveLocation(): void {
+  savedTag = tag
+  savedBucket1 = bucket1
+  savedBucket2 = bucket2
+}
+
+export function restoreLocation(): void {
+  tag = savedTag
+  bucket1 = savedBucket1
+  bucket2 = savedBucket2
+}
+
+/** True while `slot` still holds the located key (its tag, a live offset). */
+export function slotStillHolds(slot: u32): bool {
+  return load<u32>(slot, 4) != 0 && (load<u32>(slot) & TAG_MASK) == tag
+}
+
 // @ts-ignore: decorator
 @inline export function bucketAddr(sb: u32, b: u32): u32 {
   return sb + indexOffset + b * L.BUCKET_BYTES

@@ -3,7 +3,7 @@
 // copy before the old copy stops being LIVE.
 import * as L from './layout.generated'
 import { segBytes, scratchBase, countGlobally } from './arena'
-import { locate, findSlot, emptySlot, publish, slotOffset, slotFreq, touch, bucketAddr, bucket1, clearIndex } from './hashindex'
+import { locate, findSlot, emptySlot, publish, slotOffset, slotFreq, touch, bucketAddr, bucket1, clearIndex, saveLocation, restoreLocation, slotStillHolds } from './hashindex'
 import { flagsOf, setFlags, entryBytes, hasTtl, queueOf, sizeFor, writeEntry, keyPtr } from './entry'
 import { reserveAppend, commitAppend, addLive, removeLive, initSegments } from './segments'
 import { ensureRoom, removeEntry, bump } from './evict'
@@ -15,13 +15,11 @@ let curSb: u32 = 0
 let curOff: u32 = 0
 let curSize: u32 = 0
 let curQueue: u32 = 0
-let curHash: u64 = 0
-let curKey: u32 = 0
-let curKeyLen: u32 = 0
 let curInPlace: bool = false
 let curWithTtl: bool = false
 let curNow: f64 = 0
 let curAdding: bool = false
+let curSlot: u32 = 0
 
 /**
  * First half of a set, under the lock: decides where the entry goes, evicts for room and writes header
@@ -37,9 +35,6 @@ export function beginSet(sb: u32, shard: u32, h: u64, key: u32, keyLen: u32, val
   }
   const expiry = withTtl ? now + ttl : 0
   curSb = sb
-  curHash = h
-  curKey = key
-  curKeyLen = keyLen
   curWithTtl = withTtl
   curNow = now
   curSize = size
@@ -65,11 +60,13 @@ export function beginSet(sb: u32, shard: u32, h: u64, key: u32, keyLen: u32, val
   curInPlace = false
   curQueue = <u32>q
   curAdding = slot == 0
-  if (!ensureRoom(sb, <u32>q, size, slot == 0, now)) {
-    // Eviction may have moved or removed the old copy: find it again before dropping it.
-    locate(h)
-    return refuse(sb, findSlot(sb, key, keyLen))
-  }
+  saveLocation()
+  const ok = ensureRoom(sb, <u32>q, size, slot == 0, now)
+  // Eviction located other keys, and may have moved our old copy (same slot, new offset) or evicted
+  // it (slot cleared; nothing is inserted during eviction, so a cleared slot stays empty).
+  restoreLocation()
+  curSlot = slot != 0 && slotStillHolds(slot) ? slot : 0
+  if (!ok) return refuse(sb, curSlot)
   // ensureRoom guaranteed the room (and reserved a place in the global count for a new key).
   const off = reserveAppend(sb, <u32>q, size, true)
   curOff = off
@@ -105,9 +102,7 @@ export function finishSet(): void {
 function publishNew(sb: u32): void {
   commitAppend(sb, curOff, curSize)
   setFlags(sb, curOff, flagsOf(sb, curOff) | L.ENTRY_LIVE)
-  // Eviction may have located other keys: locate ours again.
-  locate(curHash)
-  let slot = findSlot(sb, curKey, curKeyLen)
+  let slot = curSlot
   if (slot != 0) {
     const old = slotOffset(slot)
     const oldFlags = flagsOf(sb, old)
