@@ -79,6 +79,11 @@ export class CountMinSketch {
     return min
   }
 
+  /** The counter a key hashes to in `row` (0..3), as an index into that row: for analysis and tests. */
+  rowIndex(hash: number, row: number): number {
+    return mix32(hash ^ this.seeds[row]!) & this.rowMask
+  }
+
   private tick(): void {
     if (++this.additions >= this.sampleSize) this.halve()
   }

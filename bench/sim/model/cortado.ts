@@ -11,6 +11,11 @@ export interface ModelOptions {
   seed?: number
   /** Entry sizes by key id: capacity is then in bytes (byte mode). */
   sizes?: Uint32Array
+  /**
+   * Byte mode: the typical entry size the sketch and ghost are sized by (capacity / this entries),
+   * as the engine's `expectedEntrySize`. Default: the mean of `sizes`.
+   */
+  expectedEntrySize?: number
   /** Overrides of the policy's constants, for research. */
   tuning?: Partial<Tuning>
 }
@@ -33,7 +38,7 @@ export class CortadoModel implements Policy {
     this.shardShift = 32 - Math.log2(n)
     const tuning = { ...TUNING, ...o.tuning }
     const keyState = new Uint8Array(trace.universe)
-    const meanSize = o.sizes === undefined ? 1 : mean(o.sizes)
+    const meanSize = o.sizes === undefined ? 1 : (o.expectedEntrySize ?? mean(o.sizes))
     this.shards = []
     for (let i = 0; i < n; i++) {
       const cap = Math.floor(capacity / n) + (i < capacity % n ? 1 : 0)

@@ -51,7 +51,7 @@ export class Shard {
   private readonly window = new KeyFifo()
   private readonly probation = new KeyFifo()
   private readonly prot = new KeyFifo()
-  private readonly sketch: CountMinSketch
+  readonly sketch: CountMinSketch
   private readonly ghost: GhostTable
   private readonly rng: Prng
   private readonly t: Tuning

@@ -1,0 +1,47 @@
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
+import { afterAll, describe, expect, it } from 'vitest'
+import { zipfTrace } from '../../bench/workloads/zipf-trace.js'
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+const dir = mkdtempSync(join(tmpdir(), 'cortado-cli-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+function sim(args: string[]): string {
+  return execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/sim/cli.ts'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+}
+
+describe('npm run sim', () => {
+  it('prints one JSON line per policy and size, LRU and OPT always included, then a markdown table', () => {
+    const t = zipfTrace({ keys: 2000, s: 0.8, length: 20_000, seed: 1 })
+    // ARC format, one request per line (`block 1 0 n`), gzipped.
+    const file = join(dir, 'zipf.lis.gz')
+    writeFileSync(file, gzipSync(Array.from(t.keys, (k, i) => `${k + 1000} 1 0 ${i}`).join('\n')))
+    const out = sim(['--trace', file, '--sizes', '50,200', '--policy', 'model'])
+    const lines = out.split('\n').filter((l) => l.startsWith('{'))
+    const rows = lines.map((l) => JSON.parse(l) as { trace: string; policy: string; size: number; requests: number; hitRatio: number })
+    expect(rows.map((r) => `${r.policy}@${r.size}`)).toEqual(['lru@50', 'model@50', 'opt@50', 'lru@200', 'model@200', 'opt@200'])
+    for (const r of rows) {
+      expect(Object.keys(r)).toEqual(['trace', 'policy', 'size', 'requests', 'hitRatio'])
+      expect(r.trace).toBe('zipf')
+      expect(r.requests).toBe(20_000)
+      expect(r.hitRatio).toBeGreaterThan(0)
+      expect(r.hitRatio).toBeLessThan(1)
+    }
+    const at = (p: string, s: number): number => rows.find((r) => r.policy === p && r.size === s)!.hitRatio
+    expect(at('opt', 200)).toBeGreaterThanOrEqual(at('model', 200))
+    expect(out).toContain('| size | lru | model | opt |')
+  })
+
+  it('rejects what it cannot run with a usage message', () => {
+    expect(() => sim(['--trace', join(dir, 'x.csv'), '--policy', 'nope'])).toThrow(/unknown policy|usage/)
+  })
+})
