@@ -35,6 +35,20 @@ const PROLOGUE = `
   let hits = 0
 `
 
+/** Fills the reused entry array with the next batch of new keys (as the set kernel), then runs `store`. */
+function batchOfNewEntries(store: string): string {
+  return `
+    const batch = w.batch, arg = w.batchEntries
+    for (let i = 0; i < count; i += batch) {
+      for (let j = 0; j < batch; j++) {
+        const n = from + i + j, e = arg[j]
+        e[0] = keys[(base + n) & keyMask]
+        e[1] = values[n & valueMask]
+      }
+      ${store}
+    }`
+}
+
 /** Loop bodies by name. `from`/`count` are operation numbers; each returns the number of hits. */
 export const KERNELS = {
   /** Gets of keys[idx[op]]. */
@@ -72,26 +86,8 @@ export const KERNELS = {
       for (let j = 0; j < batch; j++) if (cache.get(arg[j]) !== undefined) hits++
     }`,
   /** setMany over batches of new keys, as the set kernel. */
-  setMany: `
-    const batch = w.batch, arg = w.batchEntries
-    for (let i = 0; i < count; i += batch) {
-      for (let j = 0; j < batch; j++) {
-        const n = from + i + j, e = arg[j]
-        e[0] = keys[(base + n) & keyMask]
-        e[1] = values[n & valueMask]
-      }
-      cache.setMany(arg)
-    }`,
-  setManyLoop: `
-    const batch = w.batch, arg = w.batchEntries
-    for (let i = 0; i < count; i += batch) {
-      for (let j = 0; j < batch; j++) {
-        const n = from + i + j, e = arg[j]
-        e[0] = keys[(base + n) & keyMask]
-        e[1] = values[n & valueMask]
-      }
-      for (let j = 0; j < batch; j++) cache.set(arg[j][0], arg[j][1])
-    }`,
+  setMany: batchOfNewEntries('cache.setMany(arg)'),
+  setManyLoop: batchOfNewEntries('for (let j = 0; j < batch; j++) cache.set(arg[j][0], arg[j][1])'),
 } as const
 
 export type KernelName = keyof typeof KERNELS

@@ -8,7 +8,7 @@ import type { BenchCache, CacheSpec, Peer } from '../peers/types.js'
 import { compileKernel } from './kernels.js'
 import { Pool, sameSpec, specLabel } from './pool.js'
 import type { Figure, Row, Skip } from './results.js'
-import { runRounds, type RoundSample } from './rounds.js'
+import { runRounds, type Contender, type RoundSample, type RoundsResult } from './rounds.js'
 import { median, opsPerSecond, relativeSpread } from './stats.js'
 
 /** Operations per chunk: a multiple of the batch size, and short enough to end a round on time. */
@@ -48,6 +48,36 @@ export function planOps(suites: readonly OpSuite[], ctx: Pick<SuiteContext, 'qui
     for (const s of suites) if (s.configs(ctx.quick).some((c) => sameSpec(c, spec))) units += (ctx.rounds + 1) * ctx.peers.length
   }
   return units
+}
+
+/** Every peer's cache filled from the pool (one progress tick each); a peer that throws is skipped. */
+export function fillAll(pool: Pool, ctx: SuiteContext): { filled: Filled[]; failed: Skip[] } {
+  const filled: Filled[] = []
+  const failed: Skip[] = []
+  for (const peer of ctx.peers) {
+    try {
+      filled.push(fill(peer, pool))
+    } catch (err) {
+      failed.push({ peer: peer.id, reason: `failed to fill: ${(err as Error).message}` })
+      ctx.progress.log(`${peer.id}: ${failed.at(-1)!.reason}`)
+    }
+    ctx.progress.tick(peer.id)
+  }
+  return { filled, failed }
+}
+
+/** The suites' rounds: the run's round count and length, a warm-up round, a progress tick per round. */
+export function timedRounds(contenders: readonly Contender[], ctx: SuiteContext, beforeRound?: (round: number, id: string) => void): RoundsResult {
+  return runRounds(contenders, {
+    rounds: ctx.rounds,
+    roundMs: roundMs(ctx.quick),
+    chunk: CHUNK,
+    warmup: true,
+    onRound: (round, id) => {
+      beforeRound?.(round, id)
+      ctx.progress.tick(round < 0 ? `warm-up ${id}` : `round ${round + 1}/${ctx.rounds} ${id}`)
+    },
+  })
 }
 
 /** A new cache of the pool's configuration holding keys[0 .. entries). */
@@ -98,17 +128,7 @@ export async function runOps(suites: readonly OpSuite[], ctx: SuiteContext): Pro
     const label = specLabel(spec)
     ctx.progress.step(`fill · ${label}`)
     const pool = new Pool(spec)
-    const filled: Filled[] = []
-    const failed: Skip[] = []
-    for (const peer of ctx.peers) {
-      try {
-        filled.push(fill(peer, pool))
-      } catch (err) {
-        failed.push({ peer: peer.id, reason: `failed to fill: ${(err as Error).message}` })
-        ctx.progress.log(`${peer.id}: ${failed.at(-1)!.reason}`)
-      }
-      ctx.progress.tick(peer.id)
-    }
+    const { filled, failed } = fillAll(pool, ctx)
     try {
       for (const suite of ordered) {
         if (!suite.configs(ctx.quick).some((c) => sameSpec(c, spec))) continue
@@ -129,13 +149,7 @@ function measure(suite: OpSuite, pool: Pool, filled: readonly Filled[], failed: 
     return { id: f.peer.id, run: (from: number, count: number) => kernel(f.cache, workload, from, count) }
   })
   const ms = roundMs(ctx.quick)
-  const { samples, failed: threw } = runRounds(contenders, {
-    rounds: ctx.rounds,
-    roundMs: ms,
-    chunk: CHUNK,
-    warmup: true,
-    onRound: (round, id) => ctx.progress.tick(round < 0 ? `warm-up ${id}` : `round ${round + 1}/${ctx.rounds} ${id}`),
-  })
+  const { samples, failed: threw } = timedRounds(contenders, ctx)
   const figures = filled
     .filter((f) => samples.has(f.peer.id))
     .map((f) => {

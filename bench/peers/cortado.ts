@@ -10,17 +10,13 @@ import { PROJECT_ROOT, projectVersion } from '../harness/project.js'
 import type { BenchCache, CacheSpec, Entry, Peer, Value } from './types.js'
 
 /** The slice of Cortado's `Cache` the bench uses (declared here so the bench type-checks without it). */
-export interface CortadoCache {
-  get(key: string): Value | undefined
+export interface CortadoCache extends Pick<BenchCache, 'get' | 'getMany' | 'size' | 'close'> {
   set(key: string, value: Value): boolean
-  getMany(keys: readonly string[]): (Value | undefined)[]
   setMany(entries: readonly Entry[]): unknown
-  readonly size: number
   readonly handle: unknown
   /** The arena's layout; memBytes is the whole arena. */
   readonly geometry?: { readonly memBytes: number }
   stats(): { entries: number; bytesUsed: number; bytesTotal: number; hits: number; misses: number; rejections: number }
-  close(): void
 }
 
 export interface CortadoOptions {

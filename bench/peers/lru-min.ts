@@ -1,6 +1,6 @@
 import { createLRU } from 'lru.min'
 import { packageVersion } from '../harness/project.js'
-import { loopGetMany, loopSetMany, type BenchCache, type Peer, type Value } from './types.js'
+import { withLoopBatches, type Peer, type Value } from './types.js'
 
 export const lruMinPeer: Peer = {
   id: 'lru.min',
@@ -9,12 +9,5 @@ export const lruMinPeer: Peer = {
   bound: 'max = entries; exact LRU',
   batch: 'loop',
   load: async () => undefined,
-  create(spec): BenchCache {
-    const cache = createLRU<string, Value>({ max: spec.entries })
-    return Object.assign(cache, {
-      getMany: (keys: readonly string[]) => loopGetMany(cache, keys),
-      setMany: (entries: readonly (readonly [string, Value])[]) => loopSetMany(cache, entries),
-      close: () => cache.clear(),
-    })
-  },
+  create: (spec) => withLoopBatches(createLRU<string, Value>({ max: spec.entries })),
 }

@@ -1,6 +1,6 @@
 import { LRUCache } from 'mnemonist'
 import { packageVersion } from '../harness/project.js'
-import { loopGetMany, loopSetMany, type BenchCache, type Peer, type Value } from './types.js'
+import { withLoopBatches, type Peer, type Value } from './types.js'
 
 export const mnemonistPeer: Peer = {
   id: 'mnemonist',
@@ -9,12 +9,5 @@ export const mnemonistPeer: Peer = {
   bound: 'capacity = entries; exact LRU over preallocated typed arrays',
   batch: 'loop',
   load: async () => undefined,
-  create(spec): BenchCache {
-    const cache = new LRUCache<string, Value>(spec.entries)
-    return Object.assign(cache, {
-      getMany: (keys: readonly string[]) => loopGetMany(cache, keys),
-      setMany: (entries: readonly (readonly [string, Value])[]) => loopSetMany(cache, entries),
-      close: () => cache.clear(),
-    })
-  },
+  create: (spec) => withLoopBatches(new LRUCache<string, Value>(spec.entries)),
 }

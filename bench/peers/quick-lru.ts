@@ -1,6 +1,6 @@
 import QuickLRU from 'quick-lru'
 import { packageVersion } from '../harness/project.js'
-import { loopGetMany, loopSetMany, type BenchCache, type Peer, type Value } from './types.js'
+import { withLoopBatches, type Peer, type Value } from './types.js'
 
 export const quickLruPeer: Peer = {
   id: 'quick-lru',
@@ -11,12 +11,5 @@ export const quickLruPeer: Peer = {
   bound: 'maxSize = entries (holds up to 2 × entries); approximate LRU, two generations',
   batch: 'loop',
   load: async () => undefined,
-  create(spec): BenchCache {
-    const cache = new QuickLRU<string, Value>({ maxSize: spec.entries })
-    return Object.assign(cache, {
-      getMany: (keys: readonly string[]) => loopGetMany(cache, keys),
-      setMany: (entries: readonly (readonly [string, Value])[]) => loopSetMany(cache, entries),
-      close: () => cache.clear(),
-    })
-  },
+  create: (spec) => withLoopBatches(new QuickLRU<string, Value>({ maxSize: spec.entries })),
 }

@@ -1,6 +1,6 @@
 import { TTLCache } from '@isaacs/ttlcache'
 import { packageVersion } from '../harness/project.js'
-import { loopGetMany, loopSetMany, type BenchCache, type Peer, type Value } from './types.js'
+import { withLoopBatches, type Peer, type Value } from './types.js'
 
 /**
  * A finite TTL longer than any run: version 2.1.5 with `ttl: Infinity` and a `max` never finds an entry
@@ -15,13 +15,6 @@ export const ttlcachePeer: Peer = {
   bound: 'max = entries, ttl = 24 h; evicts the soonest to expire (insertion order here)',
   batch: 'loop',
   load: async () => undefined,
-  create(spec): BenchCache {
-    const cache = new TTLCache<string, Value>({ max: spec.entries, ttl: TTL_MS })
-    return Object.assign(cache, {
-      getMany: (keys: readonly string[]) => loopGetMany(cache, keys),
-      setMany: (entries: readonly (readonly [string, Value])[]) => loopSetMany(cache, entries),
-      // clear() also cancels its expiry timer, which would otherwise keep the process alive.
-      close: () => cache.clear(),
-    })
-  },
+  // clear() (as close) also cancels its expiry timer, which would otherwise keep the process alive.
+  create: (spec) => withLoopBatches(new TTLCache<string, Value>({ max: spec.entries, ttl: TTL_MS })),
 }

@@ -58,3 +58,19 @@ export function loopSetMany(cache: { set(key: string, value: Value): unknown }, 
     cache.set(e[0], e[1])
   }
 }
+
+/**
+ * Gives a library cache the batch calls it lacks (loops of single calls) and `close`, keeping its own
+ * get/set/size: the suites then call the library directly, with no wrapper in between.
+ */
+export function withLoopBatches<C extends { get(key: string): Value | undefined; set(key: string, value: Value): unknown; clear(): unknown; readonly size: number }>(
+  cache: C,
+): C & BenchCache {
+  return Object.assign(cache, {
+    getMany: (keys: readonly string[]) => loopGetMany(cache, keys),
+    setMany: (entries: readonly Entry[]) => loopSetMany(cache, entries),
+    close: () => {
+      cache.clear()
+    },
+  })
+}

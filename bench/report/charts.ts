@@ -3,7 +3,7 @@ import { formatCount, formatSi, significant } from '../harness/format.js'
 import type { Machine } from '../harness/machine.js'
 import type { Row, RunResults } from '../harness/results.js'
 import { BASELINE } from '../peers/types.js'
-import { CORTADO_COLOR, PALETTE, renderBarChart, renderLineChart, type Series } from './svg.js'
+import { CORTADO_COLOR, PALETTE, renderBarChart, renderLineChart, type BarChart, type Series } from './svg.js'
 import { peersOf } from './summary.js'
 
 export interface Chart {
@@ -50,27 +50,39 @@ function seriesOf(ids: readonly string[], colors: Map<string, string>, nameOf: (
   return ids.map((id) => ({ name: nameOf(id), color: colors.get(id)!, dashed: id.startsWith('sim:') }))
 }
 
+/** A bar per peer (measured in these rows) in a group per row. */
+function peerBars(
+  rows: readonly Row[],
+  groupOf: (row: Row) => string,
+  chart: Pick<BarChart, 'title' | 'subtitle' | 'format' | 'yLabel'>,
+  colors: Map<string, string>,
+  nameOf: (id: string) => string,
+): string {
+  const peers = measuredPeers(rows)
+  return renderBarChart({
+    ...chart,
+    groups: rows.map(groupOf),
+    series: seriesOf(peers, colors, nameOf),
+    values: rows.map((r) => peers.map((p) => r.figures.find((f) => f.peer === p)?.value)),
+  })
+}
+
 function throughputCharts(results: RunResults, colors: Map<string, string>, nameOf: (id: string) => string): Chart[] {
   const rows = results.rows.filter((r) => OPERATIONS.includes(r.suite))
   const cases = [...new Set(rows.map((r) => r.case))]
   return cases.map((kase) => {
     const caseRows = OPERATIONS.map((op) => rows.find((r) => r.suite === op && r.case === kase)).filter((r): r is Row => r !== undefined)
-    const peers = measuredPeers(caseRows)
-    const first = caseRows[0]!
-    const rounds = first.figures[0]?.samples?.length ?? 0
+    const rounds = caseRows[0]!.figures[0]?.samples?.length ?? 0
     return {
       file: `throughput-${slug(kase)}.svg`,
       title: `Throughput, ${kase}`,
       section: 'throughput' as const,
-      svg: renderBarChart({
+      svg: peerBars(caseRows, (r) => r.suite, {
         title: `Throughput per operation · ${kase}`,
         subtitle: `ops/s (keys/s for batches of 64), median of ${rounds} alternating rounds, all peers in one process; higher is better\n${stamp(results.machine)}`,
-        groups: caseRows.map((r) => r.suite),
-        series: seriesOf(peers, colors, nameOf),
-        values: caseRows.map((r) => peers.map((p) => r.figures.find((f) => f.peer === p)?.value)),
         format: formatSi,
         yLabel: 'operations per second',
-      }),
+      }, colors, nameOf),
     }
   })
 }
@@ -79,38 +91,30 @@ function memoryCharts(results: RunResults, colors: Map<string, string>, nameOf: 
   const out: Chart[] = []
   const perEntry = results.rows.filter((r) => r.suite === 'memory' && r.metric === 'bytes/entry')
   if (perEntry.length > 0) {
-    const peers = measuredPeers(perEntry)
     out.push({
       file: 'memory-per-entry.svg',
       title: 'Bytes per entry',
       section: 'memory',
-      svg: renderBarChart({
+      svg: peerBars(perEntry, (r) => `${String(r.params.measure)} · ${formatCount(Number(r.params.entries))}`, {
         title: 'Memory per entry (16-byte keys, 100-byte string values)',
         subtitle: `growth of the process's RSS and of V8's used heap per entry, each peer alone in a child process; lower is better\n${stamp(results.machine)}`,
-        groups: perEntry.map((r) => `${String(r.params.measure)} · ${formatCount(Number(r.params.entries))}`),
-        series: seriesOf(peers, colors, nameOf),
-        values: perEntry.map((r) => peers.map((p) => r.figures.find((f) => f.peer === p)?.value)),
         format: (v) => `${significant(v)} B`,
         yLabel: 'bytes per entry',
-      }),
+      }, colors, nameOf),
     })
   }
   const gc = results.rows.filter((r) => r.suite === 'memory' && r.params.measure === 'gc')
   if (gc.length > 0) {
-    const peers = measuredPeers(gc)
     out.push({
       file: 'memory-gc.svg',
       title: 'Full GC pause',
       section: 'memory',
-      svg: renderBarChart({
+      svg: peerBars(gc, (r) => `${formatCount(Number(r.params.entries))} entries`, {
         title: 'One forced full GC with the cache filled',
         subtitle: `global.gc() duration, median of 3 in a row, each peer alone in a child process; lower is better\n${stamp(results.machine)}`,
-        groups: gc.map((r) => `${formatCount(Number(r.params.entries))} entries`),
-        series: seriesOf(peers, colors, nameOf),
-        values: gc.map((r) => peers.map((p) => r.figures.find((f) => f.peer === p)?.value)),
         format: (v) => `${significant(v)} ms`,
         yLabel: 'milliseconds',
-      }),
+      }, colors, nameOf),
     })
   }
   return out

@@ -10,8 +10,8 @@ import { formatSi } from '../harness/format.js'
 import { compileKernel, makeWorkload } from '../harness/kernels.js'
 import { Pool, SEQUENCE_LENGTH, specLabel } from '../harness/pool.js'
 import type { Figure, Row, Skip } from '../harness/results.js'
-import { runRounds } from '../harness/rounds.js'
-import { CHUNK, fill, roundMs, type Filled } from '../harness/throughput.js'
+import type { runRounds } from '../harness/rounds.js'
+import { fillAll, roundMs, timedRounds, type Filled } from '../harness/throughput.js'
 import { LARGE, SMALL } from './configs.js'
 import type { Suite } from './types.js'
 
@@ -70,16 +70,7 @@ export const latency: Suite = {
     for (const spec of configs(ctx.quick)) {
       ctx.progress.step(`latency · ${specLabel(spec)}`)
       const pool = new Pool(spec)
-      const filled: Filled[] = []
-      const skipped: Skip[] = []
-      for (const peer of ctx.peers) {
-        try {
-          filled.push(fill(peer, pool))
-        } catch (err) {
-          skipped.push({ peer: peer.id, reason: `failed to fill: ${(err as Error).message}` })
-        }
-        ctx.progress.tick(peer.id)
-      }
+      const { filled, failed: skipped } = fillAll(pool, ctx)
       const back = pool.cached('latency-back', () => uniformIndices(Math.floor(spec.entries / 2), SEQUENCE_LENGTH, 5))
       const hists = new Map<string, Histogram>()
       const contenders = filled.map((f) => {
@@ -89,27 +80,17 @@ export const latency: Suite = {
         const kernel = compileKernel(LATENCY_LOOP)
         return { id: f.peer.id, run: (from: number, count: number) => kernel(f.cache, w, from, count) }
       })
-      const ms = roundMs(ctx.quick)
       let result
       try {
-        result = runRounds(contenders, {
-          rounds: ctx.rounds,
-          roundMs: ms,
-          chunk: CHUNK,
-          warmup: true,
-          onRound: (round, id) => {
-            // The warm-up's gets are not counted.
-            if (round === 0) hists.get(id)!.reset()
-            ctx.progress.tick(round < 0 ? `warm-up ${id}` : `round ${round + 1}/${ctx.rounds} ${id}`)
-          },
-        })
+        // The warm-up's gets are not counted.
+        result = timedRounds(contenders, ctx, (round, id) => round === 0 && hists.get(id)!.reset())
       } finally {
         for (const f of filled) f.cache.close()
       }
       const timer = timerOverhead(200_000)
       for (const [peer, err] of result.failed) skipped.push({ peer, reason: `threw: ${err.message.split('\n')[0]!}` })
       const measured = filled.filter((f) => result.samples.has(f.peer.id))
-      for (const row of latencyRows(spec, measured, hists, result.samples, timer, skipped, ctx.rounds, ms)) ctx.emit(row)
+      for (const row of latencyRows(spec, measured, hists, result.samples, timer, skipped, ctx.rounds, roundMs(ctx.quick))) ctx.emit(row)
     }
   },
 }

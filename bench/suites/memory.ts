@@ -77,37 +77,20 @@ export function memoryRows(entries: number, outputs: readonly { peer: string; ou
       if (note) f.note = note
       return f
     })
-  const kase = `${formatCount(entries)} entries · string ${VALUE_BYTES} B`
+  const row = (measure: string, metric: string, method: string, figures: Figure[]): Row => ({
+    suite: 'memory',
+    case: `${formatCount(entries)} entries · string ${VALUE_BYTES} B`,
+    params: { measure, entries },
+    metric,
+    better: 'lower',
+    method: `${METHOD_COMMON}; ${method}`,
+    figures,
+    skipped,
+  })
   return [
-    {
-      suite: 'memory',
-      case: kase,
-      params: { measure: 'rss', entries },
-      metric: 'bytes/entry',
-      better: 'lower',
-      method: `${METHOD_COMMON}; growth of the process's resident set (RSS) from before the cache was created to after the fill, two full GCs before each reading, divided by the entries held`,
-      figures: perEntry((o) => o.rssBytes),
-      skipped,
-    },
-    {
-      suite: 'memory',
-      case: kase,
-      params: { measure: 'heap', entries },
-      metric: 'bytes/entry',
-      better: 'lower',
-      method: `${METHOD_COMMON}; growth of V8's used heap over the same span, divided by the entries held`,
-      figures: perEntry((o) => o.heapBytes),
-      skipped,
-    },
-    {
-      suite: 'memory',
-      case: kase,
-      params: { measure: 'gc', entries },
-      metric: 'ms',
-      better: 'lower',
-      method: `${METHOD_COMMON}; duration of a forced full GC (global.gc()) with the cache filled, median of ${GC_RUNS} in a row`,
-      figures: held.map(({ peer, out }) => ({ peer, value: median(out.gcMs), samples: out.gcMs })),
-      skipped,
-    },
+    row('rss', 'bytes/entry', "growth of the process's resident set (RSS) from before the cache was created to after the fill, two full GCs before each reading, divided by the entries held", perEntry((o) => o.rssBytes)),
+    row('heap', 'bytes/entry', "growth of V8's used heap over the same span, divided by the entries held", perEntry((o) => o.heapBytes)),
+    row('gc', 'ms', `duration of a forced full GC (global.gc()) with the cache filled, median of ${GC_RUNS} in a row`,
+      held.map(({ peer, out }) => ({ peer, value: median(out.gcMs), samples: out.gcMs }))),
   ]
 }
