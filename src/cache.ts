@@ -19,6 +19,11 @@ import { waitForShard, notifyShard, newWaitState, type ShardLocator } from './en
 import { readStats, type StatsSource } from './stats.js'
 import { makeHandle, checkHandle, type WasmCacheHandle } from './handle.js'
 import type { ArenaViews } from './engine/views.js'
+import {
+  getOrLoad, warm, ready, dump, restore, invalidate, LoadingCache, WriteThroughCache, WriteBehindCache,
+  type Loader, type LoadOptions, type WarmOptions, type WarmResult, type DumpResult, type RestoreOptions,
+  type RestoreResult, type Store, type WriteThroughOptions, type WriteBehindOptions,
+} from './loading/index.js'
 
 export const MAX_KEY_BYTES = L.MAX_KEY_BYTES
 
@@ -609,6 +614,84 @@ export class Cache<V = unknown> {
     this.#check()
     this.#v.f64[(this.geometry.threadsOffset + this.#arena.slot * L.THREAD_SIZE + THREAD_COUNTER_OFFSETS[counter]) >> 3] += delta
   }
+
+  // ==== loading patterns (src/loading) ===============================================================
+  // Thin delegations to the loading layer, which keeps its own per-cache state and reaches the core only
+  // through get/set/delete/invalidateKey/_setRaw/_rawEntries/_count/_encode. See README "Loading".
+
+  /**
+   * Cache-aside read: the cached value, or `loader(key, { signal, staleValue })`'s result, stored and
+   * returned. Concurrent callers of a key share one loader call in this thread and across every thread
+   * attached to the cache. A loader resolving `undefined` is a miss (nothing stored, `undefined`
+   * returned); a failing loader fails every waiting caller with the same `ERR_LOADER`. Options add a soft
+   * TTL (stale-while-revalidate), early refresh (X-Fetch), serve-stale-on-error, negative caching, a
+   * timeout and an AbortSignal.
+   */
+  getOrLoad(key: string, loader: Loader<V>, options?: LoadOptions): Promise<V | undefined> {
+    return getOrLoad(this, key, loader, options)
+  }
+
+  /** A view with the loader and load options bound: `view.get(key)` = getOrLoad(key, loader, defaults). */
+  withLoader(loader: Loader<V>, defaults?: LoadOptions): LoadingCache<V> {
+    return new LoadingCache(this, loader, defaults)
+  }
+
+  /**
+   * Loads keys (an array, any iterable or async iterable) through `loader`, `concurrency` at a time
+   * (default 8), skipping keys already cached unless `reload`. Failures are counted, not thrown.
+   */
+  warm(keys: Iterable<string> | AsyncIterable<string>, loader: Loader<V>, options?: WarmOptions): Promise<WarmResult> {
+    return warm(this, keys, loader, options)
+  }
+
+  /** Resolves once every warm-up started so far (in this thread) has finished. Never rejects. */
+  get ready(): Promise<void> {
+    return ready(this)
+  }
+
+  /**
+   * Writes every live entry with its remaining TTL to `path`, atomically (temporary file, fsync,
+   * rename), in a checksummed, versioned format.
+   */
+  dump(path: string): Promise<DumpResult> {
+    return dump(this, path)
+  }
+
+  /**
+   * Restores a dump written by `dump(path)`, with the TTLs that remain after the time elapsed since.
+   * A truncated, corrupt or foreign file is rejected with `ERR_BAD_FILE` and changes nothing.
+   */
+  load(path: string, options?: RestoreOptions): Promise<RestoreResult> {
+    return restore(this, path, options)
+  }
+
+  /**
+   * Removes keys (one, an iterable, or every key matching a predicate), counted in
+   * `stats().invalidations`; a load of such a key in progress here won't store its older result.
+   * Returns how many entries were removed.
+   */
+  invalidate(target: string | Iterable<string> | ((key: string) => boolean)): number {
+    return invalidate(this, target)
+  }
+
+  /** A write-through view over `store` (store first, then cache; reads load from the store). */
+  writeThrough(store: Store<V>, options?: WriteThroughOptions): WriteThroughCache<V> {
+    return new WriteThroughCache(this, store, options)
+  }
+
+  /** A write-behind view over `store` (cache now, store later from a bounded, coalescing queue). */
+  writeBehind(store: Store<V>, options?: WriteBehindOptions): WriteBehindCache<V> {
+    return new WriteBehindCache(this, store, options)
+  }
+
+  /** @internal Encodes a value with this cache's codec (the loading layer stores it with metadata). */
+  _encode(value: V): { kind: number; bytes: Uint8Array } {
+    this.#check()
+    const bytes = this.#codec.encodeBytes(value)
+    return { kind: this.#codec.kind, bytes }
+  }
+
+  // ==== end of loading patterns ======================================================================
 
   // ---- stats, integrity, lifetime ------------------------------------------------------------------
 

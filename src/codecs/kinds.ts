@@ -8,6 +8,7 @@ import { unpack } from './msgpack.js'
 import { readLatin1, readUtf8, type ByteView } from '../text.js'
 import { CortadoError } from '../errors.js'
 import { copyOut } from './copy-out.js'
+import { decodeEnvelope } from '../loading/envelope.js'
 import * as L from '../layout/constants.generated.js'
 
 export type UserDecode = ((bytes: Uint8Array) => unknown) | undefined
@@ -38,6 +39,8 @@ export function decodeOwned(kind: number, bytes: Uint8Array, userDecode: UserDec
       if (!userDecode)
         throw new CortadoError('ERR_DECODE', 'this entry was stored with a custom codec; attach the cache with the same codec')
       return userDecode(bytes)
+    // A value stored by getOrLoad with its loading metadata (src/loading/envelope.ts).
+    case L.KIND_LOADED: return decodeEnvelope(bytes, userDecode, decodeOwned)
     default:
       if (isDirectKind(kind)) {
         const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)

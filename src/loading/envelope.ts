@@ -1,0 +1,108 @@
+/**
+ * Entries stored with loading metadata (kind KIND_LOADED): the value's own kind and bytes behind a
+ * 24-byte header holding its soft and hard expiry and how long its load took (X-Fetch's delta), or a
+ * cached failure (negative caching). The metadata lives in the entry so every thread sees it.
+ *
+ *   0  u8   version (1)
+ *   1  u8   flags: 1 = carries a value, 2 = carries an error (JSON of a SerializedError)
+ *   2  u8   kind of the value
+ *   3  u8   reserved
+ *   4  f32  load time in ms
+ *   8  f64  soft expiry (absolute, the cache's clock; Infinity = none)
+ *   16 f64  hard expiry (absolute; Infinity = none). The entry itself may outlive it (staleIfError).
+ *   24      value bytes | error JSON
+ *
+ * Plain reads (`cache.get`, iteration) see through the envelope: they decode the inner value, and a
+ * cached failure reads as `undefined`. What `getOrLoad` needs beyond the value is left in `lastEnvelope`
+ * by the decode itself, so a single lookup gives value and metadata without a second API on the core.
+ */
+import { CortadoError } from '../errors.js'
+import * as L from '../layout/constants.generated.js'
+import { isSerializedError, type SerializedError } from './errors.js'
+
+export const ENVELOPE_HEADER_BYTES = 24
+const VERSION = 1
+const HAS_VALUE = 1
+const HAS_ERROR = 2
+
+/** What the last decode of an envelope in this thread found (synchronous: valid right after the read). */
+export interface EnvelopeMeta {
+  present: boolean
+  error: SerializedError | undefined
+  softExpiry: number
+  hardExpiry: number
+  loadMs: number
+}
+
+export const lastEnvelope: EnvelopeMeta = { present: false, error: undefined, softExpiry: Infinity, hardExpiry: Infinity, loadMs: 0 }
+
+type DecodeOwned = (kind: number, bytes: Uint8Array, userDecode: ((bytes: Uint8Array) => unknown) | undefined) => unknown
+
+function corrupt(what: string): CortadoError {
+  return new CortadoError('ERR_DECODE', `malformed loaded entry: ${what}`)
+}
+
+/** Decodes an envelope (called by the codecs for KIND_LOADED) and records its metadata. */
+export function decodeEnvelope(bytes: Uint8Array, userDecode: ((bytes: Uint8Array) => unknown) | undefined, decodeOwned: DecodeOwned): unknown {
+  if (bytes.length < ENVELOPE_HEADER_BYTES || bytes[0] !== VERSION) throw corrupt('unknown version or short header')
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const flags = bytes[1]
+  const m = lastEnvelope
+  m.present = true
+  m.loadMs = dv.getFloat32(4, true)
+  m.softExpiry = dv.getFloat64(8, true)
+  m.hardExpiry = dv.getFloat64(16, true)
+  m.error = undefined
+  const body = bytes.subarray(ENVELOPE_HEADER_BYTES)
+  if ((flags & HAS_ERROR) !== 0) {
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'))
+    } catch {
+      throw corrupt('error record is not JSON')
+    }
+    if (!isSerializedError(parsed)) throw corrupt('error record has no code')
+    m.error = parsed
+    return undefined
+  }
+  if ((flags & HAS_VALUE) === 0) throw corrupt('neither a value nor an error')
+  const kind = bytes[2]
+  if (kind === L.KIND_LOADED) throw corrupt('nested envelope')
+  return decodeOwned(kind, body, userDecode)
+}
+
+/** Forgets the last decode's metadata (call right before a read whose metadata you want). */
+export function resetEnvelope(): void {
+  lastEnvelope.present = false
+  lastEnvelope.error = undefined
+}
+
+function header(length: number, flags: number, kind: number, loadMs: number, soft: number, hard: number): { out: Uint8Array; dv: DataView } {
+  const out = new Uint8Array(ENVELOPE_HEADER_BYTES + length)
+  const dv = new DataView(out.buffer)
+  out[0] = VERSION
+  out[1] = flags
+  out[2] = kind
+  dv.setFloat32(4, loadMs, true)
+  dv.setFloat64(8, soft, true)
+  dv.setFloat64(16, hard, true)
+  return { out, dv }
+}
+
+export function encodeValueEnvelope(kind: number, bytes: Uint8Array, loadMs: number, softExpiry: number, hardExpiry: number): Uint8Array {
+  const { out } = header(bytes.length, HAS_VALUE, kind, loadMs, softExpiry, hardExpiry)
+  out.set(bytes, ENVELOPE_HEADER_BYTES)
+  return out
+}
+
+export function encodeErrorEnvelope(error: SerializedError, loadMs: number): Uint8Array {
+  const json = Buffer.from(JSON.stringify(error), 'utf8')
+  const { out } = header(json.length, HAS_ERROR, 0, loadMs, Infinity, Infinity)
+  out.set(json, ENVELOPE_HEADER_BYTES)
+  return out
+}
+
+/** Whether stored bytes of kind KIND_LOADED hold a cached failure (dumps skip those). */
+export function isErrorEnvelope(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && (bytes[1] & HAS_ERROR) !== 0
+}

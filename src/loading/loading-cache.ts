@@ -1,0 +1,42 @@
+/**
+ * A cache with its loader and load options bound once (Caffeine's LoadingCache): `get(key)` is
+ * getOrLoad with those defaults, which calls can still override.
+ */
+import type { Cache } from '../cache.js'
+import type { LoadOptions, Loader, WarmOptions, WarmResult } from './types.js'
+import { mergeLoadOptions, resolveLoadOptions, invalid, type ResolvedLoad } from './options.js'
+import { stateOf, type LoadingState } from './state.js'
+import { load } from './get-or-load.js'
+import { warm, type KeySource } from './warm.js'
+import { checkKey } from './write-through.js'
+
+export class LoadingCache<V> {
+  /** The cache this wraps. */
+  readonly cache: Cache<V>
+  readonly #loader: Loader<V>
+  readonly #defaults: LoadOptions | undefined
+  readonly #state: LoadingState
+  readonly #resolved: ResolvedLoad
+
+  constructor(cache: Cache<V>, loader: Loader<V>, defaults?: LoadOptions) {
+    if (typeof loader !== 'function') throw invalid('withLoader(loader): loader must be a function')
+    this.cache = cache
+    this.#loader = loader
+    this.#defaults = defaults
+    this.#state = stateOf(cache)
+    // Validated now, so a bad default fails at setup rather than on the first request.
+    this.#resolved = resolveLoadOptions(defaults, this.#state.cacheTtl, 'withLoader')
+  }
+
+  /** getOrLoad(key, loader) with the bound options (overridden by `options`). */
+  get(key: string, options?: LoadOptions): Promise<V | undefined> {
+    checkKey(key, 'get')
+    const o = options ? resolveLoadOptions(mergeLoadOptions(this.#defaults, options), this.#state.cacheTtl) : this.#resolved
+    return load(this.#state, this.cache, key, this.#loader, o)
+  }
+
+  /** warm(keys, loader) with the bound options. */
+  warm(keys: KeySource, options?: WarmOptions): Promise<WarmResult> {
+    return warm(this.cache, keys, this.#loader, { ...this.#defaults, ...options } as WarmOptions)
+  }
+}

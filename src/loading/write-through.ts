@@ -1,0 +1,87 @@
+/**
+ * Write-through: the store is the system of record and is written first; the cache is updated after a
+ * successful store write. A store failure rejects the caller's write (nothing changed in the cache);
+ * a cache failure after it is reported (onError) and counted, never thrown: the write did happen. Reads
+ * are getOrLoad with `store.load`.
+ */
+import type { Cache } from '../cache.js'
+import { CortadoError } from '../errors.js'
+import type { LoadOptions, Store, WriteThroughOptions, WriteThroughStats } from './types.js'
+import { checkStore, mergeLoadOptions, resolveLoadOptions, resolveWriteThroughOptions, type ResolvedLoad } from './options.js'
+import { stateOf, type LoadingState } from './state.js'
+import { load } from './get-or-load.js'
+import { storeValue, supersede } from './single-flight.js'
+import { KeyQueue } from './key-queue.js'
+
+export function checkKey(key: unknown, what: string): string {
+  if (typeof key !== 'string') throw new CortadoError('ERR_INVALID_KEY', `${what}: keys must be strings, got ${key === null ? 'null' : typeof key}`)
+  return key
+}
+
+export class WriteThroughCache<V> {
+  /** The cache this wraps. */
+  readonly cache: Cache<V>
+  readonly #store: Store<V>
+  readonly #state: LoadingState
+  readonly #loadOptions: LoadOptions | undefined
+  readonly #load: ResolvedLoad
+  readonly #onError: NonNullable<WriteThroughOptions['onError']>
+  readonly #order = new KeyQueue()
+  readonly #stats: WriteThroughStats = { saves: 0, deletes: 0, cacheErrors: 0 }
+
+  constructor(cache: Cache<V>, store: Store<V>, options?: WriteThroughOptions) {
+    checkStore(store, 'writeThrough')
+    const o = resolveWriteThroughOptions(options)
+    this.cache = cache
+    this.#store = store
+    this.#state = stateOf(cache)
+    this.#loadOptions = o.load
+    this.#load = resolveLoadOptions(o.load, this.#state.cacheTtl, 'writeThrough')
+    this.#onError = o.onError
+  }
+
+  /** The cached value, or the store's (loaded once for all concurrent callers, then cached). */
+  get(key: string, options?: LoadOptions): Promise<V | undefined> {
+    checkKey(key, 'get')
+    const o = options ? resolveLoadOptions(mergeLoadOptions(this.#loadOptions, options), this.#state.cacheTtl) : this.#load
+    return load(this.#state, this.cache, key, (k, ctx) => this.#store.load(k, ctx), o)
+  }
+
+  /** Writes the store, then the cache. Rejects (cache untouched) if the store write fails. */
+  set(key: string, value: V): Promise<void> {
+    checkKey(key, 'set')
+    return this.#order.run(key, async () => {
+      // A load of this key in progress read the old value: it must not be cached over this one.
+      supersede(this.#state, key)
+      await this.#store.save(key, value)
+      this.#stats.saves++
+      this.#updateCache(key, () => { storeValue(this.#state, key, value, this.#load, 0) })
+    })
+  }
+
+  /** Deletes from the store, then from the cache. Rejects (cache untouched) if the store delete fails. */
+  delete(key: string): Promise<void> {
+    checkKey(key, 'delete')
+    return this.#order.run(key, async () => {
+      supersede(this.#state, key)
+      await this.#store.delete(key)
+      this.#stats.deletes++
+      this.#updateCache(key, () => { this.cache.delete(key) })
+    })
+  }
+
+  #updateCache(key: string, update: () => void): void {
+    try {
+      update()
+    } catch (e) {
+      this.#stats.cacheErrors++
+      // Never leave the previous value in the cache once the store has moved on.
+      try { this.cache.delete(key) } catch { /* the cache is unusable (closed): nothing stale can be read from it */ }
+      try { this.#onError(e, key, 'cache') } catch { /* a throwing handler must not fail the write */ }
+    }
+  }
+
+  stats(): WriteThroughStats {
+    return { ...this.#stats }
+  }
+}
