@@ -67,16 +67,17 @@ export function cell(row: Row, peer: string): string {
 }
 
 /** Notes and skips, each said once: for every case when it holds for all of them. */
-export function notes(group: readonly Row[], nameOf: (id: string) => string): string[] {
+export function notes(group: readonly Row[], nameOf: (id: string) => string, shown?: readonly string[]): string[] {
   const byText = new Map<string, string[]>()
   const add = (text: string, kase: string) => {
     const cases = byText.get(text)
     if (cases) cases.push(kase)
     else byText.set(text, [kase])
   }
+  const visible = (peer: string) => shown === undefined || shown.includes(peer)
   for (const r of group) {
-    for (const f of r.figures) if (f.note) add(`${nameOf(f.peer)}: ${f.note}`, r.case)
-    for (const s of r.skipped) add(`${nameOf(s.peer)} skipped: ${s.reason}`, r.case)
+    for (const f of r.figures) if (f.note && visible(f.peer)) add(`${nameOf(f.peer)}: ${f.note}`, r.case)
+    for (const s of r.skipped) if (visible(s.peer)) add(`${nameOf(s.peer)} skipped: ${s.reason}`, r.case)
   }
   return [...byText].map(([text, cases]) => (cases.length === group.length ? text : `${text} (${cases.join('; ')})`))
 }
@@ -108,7 +109,7 @@ export function renderSummary(results: RunResults, nameOf: (id: string) => strin
       out.push(`  hit ratio ${r.case}: ${r.figures.map((f) => `${nameOf(f.peer)} ${formatPercent(f.hitRatio)}`).join(', ')}`)
     }
     for (const method of new Set(group.map((r) => r.method))) out.push(`  measured: ${method}`)
-    for (const line of notes(group, nameOf)) out.push(`  ${line}`)
+    for (const line of notes(group, nameOf, peers)) out.push(`  ${line}`)
     out.push('')
   }
   for (const u of results.unavailable) out.push(`${nameOf(u.peer)} skipped in every suite: ${u.reason}`)
