@@ -481,7 +481,7 @@ export class Cache<V = unknown> {
           if (n > 0) break
           results[i] = this.set(key, value, { ttl })
           i++
-          continue
+          break
         }
         u32[(p + L.BATCH_SET_IN_KEY_LEN) >> 2] = keyLen
         u32[(p + L.BATCH_SET_IN_VALUE_LEN) >> 2] = valueLen
