@@ -1,0 +1,174 @@
+//! Port of assembly/hashindex.ts: the per-shard hash index. Buckets of 8 slots (one 64-byte cache
+//! line), two candidate buckets per key, so a lookup reads at most 16 slots. A slot is
+//! [meta u32 = tag | 2-bit frequency][entry offset u32]; offset 0 means empty.
+//!
+//! Writers change slots only under the shard lock. Lock-free readers may see a slot mid-change; they
+//! validate the shard's sequence number afterwards, and bump the frequency bits only with a CAS so a
+//! reader can never overwrite what a writer stored.
+use crate::arena::Engine;
+use crate::entry::{key_len_of, key_ptr};
+use crate::hash::{fast_range, hash_bytes, rehash};
+use crate::layout_generated as L;
+use crate::mem::*;
+use std::sync::atomic::Ordering::*;
+
+const TAG_MASK: u32 = !L::SLOT_FREQ_MASK;
+
+/// A slot's address (0 = none, as in the WebAssembly engine).
+pub type Slot = *mut u8;
+
+#[inline(always)]
+unsafe fn meta(slot: Slot) -> u32 {
+    au32(slot).load(Relaxed)
+}
+#[inline(always)]
+pub unsafe fn slot_offset(slot: Slot) -> u32 {
+    au32(slot.add(4)).load(Relaxed)
+}
+#[inline(always)]
+pub unsafe fn slot_freq(slot: Slot) -> u32 {
+    meta(slot) & L::SLOT_FREQ_MASK
+}
+
+pub unsafe fn set_slot_freq(slot: Slot, freq: u32) {
+    let m = meta(slot);
+    au32(slot).store((m & TAG_MASK) | (freq & L::SLOT_FREQ_MASK), SeqCst);
+}
+
+/// A hit: saturating increment of the slot's frequency, lossy under contention, never clobbering.
+#[inline(always)]
+pub unsafe fn touch(slot: Slot) {
+    let m = au32(slot).load(SeqCst);
+    if m & L::SLOT_FREQ_MASK < L::SLOT_FREQ_MASK {
+        let _ = au32(slot).compare_exchange(m, m + 1, SeqCst, Relaxed);
+    }
+}
+
+pub unsafe fn clear_slot(slot: Slot) {
+    au32(slot.add(4)).store(0, SeqCst);
+    au32(slot).store(0, SeqCst);
+}
+
+impl Engine {
+    #[inline(always)]
+    pub fn locate(&mut self, h: u64) {
+        self.bucket1 = fast_range(h as u32, self.index_buckets);
+        let x = rehash(h);
+        let mut b2 = fast_range((x >> 32) as u32, self.index_buckets);
+        if b2 == self.bucket1 {
+            b2 = if self.bucket1 + 1 == self.index_buckets { 0 } else { self.bucket1 + 1 };
+        }
+        self.bucket2 = b2;
+        // Never zero (bit 2 set), so an empty slot can't match.
+        self.tag = (x as u32 & TAG_MASK) | 4;
+    }
+
+    #[inline(always)]
+    pub fn bucket_addr(&self, sb: *mut u8, b: u32) -> *mut u8 {
+        unsafe { sb.add(self.index_offset as usize + b as usize * L::BUCKET_BYTES as usize) }
+    }
+
+    #[inline(always)]
+    unsafe fn find_in(&self, sb: *mut u8, bucket: u32, key: *const u8, key_len: u32) -> Slot {
+        let base = self.bucket_addr(sb, bucket);
+        for i in 0..L::BUCKET_SLOTS {
+            let slot = base.add((i * L::SLOT_BYTES) as usize);
+            if meta(slot) & TAG_MASK == self.tag {
+                let off = slot_offset(slot);
+                if self.in_bounds(off) && self.key_equals(sb, off, key, key_len) {
+                    return slot;
+                }
+            }
+        }
+        std::ptr::null_mut()
+    }
+
+    /// The slot holding `key` (call locate() first), or null.
+    #[inline(always)]
+    pub unsafe fn find_slot(&self, sb: *mut u8, key: *const u8, key_len: u32) -> Slot {
+        let s = self.find_in(sb, self.bucket1, key, key_len);
+        if !s.is_null() {
+            s
+        } else {
+            self.find_in(sb, self.bucket2, key, key_len)
+        }
+    }
+
+    unsafe fn empty_in(&self, sb: *mut u8, bucket: u32) -> Slot {
+        let base = self.bucket_addr(sb, bucket);
+        for i in 0..L::BUCKET_SLOTS {
+            let slot = base.add((i * L::SLOT_BYTES) as usize);
+            if slot_offset(slot) == 0 {
+                return slot;
+            }
+        }
+        std::ptr::null_mut()
+    }
+
+    /// A free slot for the located key: in its first bucket if possible, else its second; when both
+    /// are full, one cuckoo step moves a resident of either bucket to that resident's other bucket.
+    /// Null only when all 16 residents' other buckets are full too.
+    pub unsafe fn empty_slot(&mut self, sb: *mut u8) -> Slot {
+        let mut s = self.empty_in(sb, self.bucket1);
+        if !s.is_null() {
+            return s;
+        }
+        s = self.empty_in(sb, self.bucket2);
+        if !s.is_null() {
+            return s;
+        }
+        let (t, b1, b2) = (self.tag, self.bucket1, self.bucket2);
+        s = self.relocate_from(sb, b1);
+        if s.is_null() {
+            s = self.relocate_from(sb, b2);
+        }
+        self.tag = t;
+        self.bucket1 = b1;
+        self.bucket2 = b2;
+        s
+    }
+
+    /// Moves one resident of a full bucket to its alternative bucket; returns the slot it freed.
+    unsafe fn relocate_from(&mut self, sb: *mut u8, bucket: u32) -> Slot {
+        let base = self.bucket_addr(sb, bucket);
+        for i in 0..L::BUCKET_SLOTS {
+            let slot = base.add((i * L::SLOT_BYTES) as usize);
+            let off = slot_offset(slot);
+            self.locate(hash_bytes(self.seed, key_ptr(sb, off), key_len_of(sb, off)));
+            let other = if self.bucket1 == bucket { self.bucket2 } else { self.bucket1 };
+            let free = self.empty_in(sb, other);
+            if !free.is_null() {
+                au32(free.add(4)).store(off, SeqCst);
+                au32(free).store(meta(slot), SeqCst);
+                clear_slot(slot);
+                return slot;
+            }
+        }
+        std::ptr::null_mut()
+    }
+
+    /// The slot that points at the entry at `off` (call locate() with the entry's hash first), or null.
+    pub unsafe fn slot_of(&self, sb: *mut u8, off: u32) -> Slot {
+        for pass in 0..2 {
+            let base = self.bucket_addr(sb, if pass == 0 { self.bucket1 } else { self.bucket2 });
+            for i in 0..L::BUCKET_SLOTS {
+                let slot = base.add((i * L::SLOT_BYTES) as usize);
+                if slot_offset(slot) == off {
+                    return slot;
+                }
+            }
+        }
+        std::ptr::null_mut()
+    }
+
+    /// Publishes an entry in a slot: offset first, then the tag, so a reader matching the tag sees the offset.
+    pub unsafe fn publish(&self, slot: Slot, off: u32, freq: u32) {
+        au32(slot.add(4)).store(off, SeqCst);
+        au32(slot).store(self.tag | (freq & L::SLOT_FREQ_MASK), SeqCst);
+    }
+
+    /// Clears the whole index of a shard (clear(), recovery).
+    pub unsafe fn clear_index(&self, sb: *mut u8) {
+        fill(sb.add(self.index_offset as usize), 0, self.index_buckets as u64 * L::BUCKET_BYTES as u64);
+    }
+}

@@ -1,0 +1,142 @@
+//! Port of assembly/read.ts: lock-free reads. A reader samples the shard's sequence, looks the key up
+//! and reports where the value is; the JS side copies the value out and checks the sequence again
+//! (seqlock). Nothing here trusts a length or offset read from memory without a bounds check, because a
+//! writer (in this process or another) may be reusing it.
+use crate::arena::Engine;
+use crate::entry::*;
+use crate::hash::{fast_range, hash_bytes};
+use crate::hashindex::{slot_offset, touch};
+use crate::layout_generated as L;
+use crate::mem::*;
+use std::sync::atomic::{fence, Ordering::*};
+
+const ATTEMPTS: i32 = 32;
+
+impl Engine {
+    /// Hash of the key at `key`; also picks its shard (left in `last_shard`) and locates its buckets.
+    #[inline(always)]
+    pub unsafe fn prepare_key(&mut self, key: *const u8, key_len: u32) -> u64 {
+        let h = hash_bytes(self.seed, key, key_len);
+        self.last_shard = fast_range((h >> 32) as u32, self.shard_count);
+        self.locate(h);
+        st32(self.result(L::RESULT_SHARD), self.last_shard);
+        h
+    }
+
+    /// Looks up the key at `key`. HIT leaves the value's place in RESULT; MISS, EXPIRED (the caller may
+    /// then remove it under the lock), NEED_CLOCK (the entry has a TTL and `now` < 0) or BUSY (a writer
+    /// kept the shard busy; take the locked path). `batch` says which staging region a copied value
+    /// goes to when JS can't see the shard (view.rs).
+    pub unsafe fn lookup(&mut self, key: *const u8, key_len: u32, now: f64, flags: u32, batch: bool) -> u32 {
+        let h = self.prepare_key(key, key_len);
+        let shard = self.last_shard;
+        let sb = self.shard_base(shard);
+        let seq = au32(sb.add(L::SHARD_SEQ as usize));
+        st32(self.result(L::RESULT_SEQ_INDEX), self.seq_index(shard));
+        // Under the shard lock (GET_LOCKED) nothing can move: one pass, no sequence checks.
+        let locked = flags & L::GET_LOCKED != 0;
+        let moved = |s1: u32| -> bool {
+            fence(Acquire);
+            seq.load(Relaxed) != s1
+        };
+        for _ in 0..ATTEMPTS {
+            let s1 = if locked { 0 } else { seq.load(Acquire) };
+            if !locked && s1 & 1 != 0 {
+                std::hint::spin_loop();
+                continue;
+            }
+            let slot = self.find_slot(sb, key, key_len);
+            if slot.is_null() {
+                if !locked && moved(s1) {
+                    continue;
+                }
+                if flags & L::GET_PEEK == 0 {
+                    self.on_access(sb, h, false);
+                }
+                return L::STATUS_MISS;
+            }
+            let off = slot_offset(slot);
+            let fl = flags_of(sb, off);
+            let vlen = value_len_of(sb, off);
+            let klen = key_len_of(sb, off);
+            let vstart = off as u64 + header_bytes(fl) as u64 + klen as u64;
+            if !is_live(fl) || !self.in_bounds(off) || vstart + vlen as u64 > self.shard_bytes as u64 {
+                if !locked && moved(s1) {
+                    continue;
+                }
+                return L::STATUS_MISS;
+            }
+            let mut expiry = f64::INFINITY;
+            if has_ttl(fl) {
+                if now < 0.0 {
+                    return L::STATUS_NEED_CLOCK;
+                }
+                expiry = expiry_of(sb, off);
+                if expiry <= now {
+                    if !locked && moved(s1) {
+                        continue;
+                    }
+                    return L::STATUS_EXPIRED;
+                }
+            }
+            let Some(at) = self.expose(sb.add(vstart as usize), vlen, batch) else {
+                return L::STATUS_BUSY;
+            };
+            st32(self.result(L::RESULT_VALUE_OFFSET), at);
+            st32(self.result(L::RESULT_VALUE_LEN), vlen);
+            st32(self.result(L::RESULT_KIND), kind_of(sb, off));
+            st32(self.result(L::RESULT_SEQ), s1);
+            st32(self.result(L::RESULT_ENTRY_OFFSET), self.entry_offset(sb, off));
+            stf64(self.result(L::RESULT_EXPIRY), expiry);
+            if flags & L::GET_PEEK == 0 {
+                touch(slot);
+                self.on_access(sb, h, true);
+            }
+            return L::STATUS_HIT;
+        }
+        L::STATUS_BUSY
+    }
+
+    /// Lists the LIVE, unexpired entries indexed in buckets [from, from + count) of a shard: their
+    /// offsets in JS's view go to `out` (u32 each, at most `max`). Returns how many; RESULT.seq holds
+    /// the sequence seen at the start (the caller validates it after reading the entries). Returns
+    /// 0xFFFFFFFF when busy.
+    pub unsafe fn collect(&mut self, shard: u32, from: u32, count: u32, out: *mut u8, max: u32, now: f64) -> u32 {
+        let sb = self.shard_base(shard);
+        let s1 = au32(sb.add(L::SHARD_SEQ as usize)).load(Acquire);
+        if s1 & 1 != 0 {
+            return 0xFFFFFFFF;
+        }
+        st32(self.result(L::RESULT_SEQ), s1);
+        st32(self.result(L::RESULT_SEQ_INDEX), self.seq_index(shard));
+        self.begin_batch();
+        let mut n: u32 = 0;
+        let end = std::cmp::min(from.saturating_add(count), self.index_buckets);
+        for b in from..end {
+            let base = self.bucket_addr(sb, b);
+            for i in 0..L::BUCKET_SLOTS {
+                let off = slot_offset(base.add((i * L::SLOT_BYTES) as usize));
+                if off == 0 || !self.in_bounds(off) || !self.span_in_bounds(sb, off) {
+                    continue;
+                }
+                let fl = flags_of(sb, off);
+                if !is_live(fl) {
+                    continue;
+                }
+                if has_ttl(fl) && now >= 0.0 && expiry_of(sb, off) <= now {
+                    continue;
+                }
+                if n < max {
+                    // The whole entry (header, key, value) must be visible to JS.
+                    let size = header_bytes(fl) as u64 + key_len_of(sb, off) as u64 + value_len_of(sb, off) as u64;
+                    match self.expose(sb.add(off as usize), size as u32, true) {
+                        Some(at) => st32(out.add(n as usize * 4), at),
+                        None => continue,
+                    }
+                }
+                n += 1;
+            }
+        }
+        n
+    }
+}

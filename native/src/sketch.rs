@@ -1,0 +1,89 @@
+//! Port of assembly/sketch.ts: TinyLFU's frequency sketch, a count-min sketch of 4-bit counters per
+//! shard. Each key's four counters sit in one 64-byte block. All counters are halved every `resetAt`
+//! increments (aging). Updates are lock-free and lossy (relaxed atomics: a lost increment only makes an
+//! estimate slightly low), and nothing else lives in these bytes, so a race can't corrupt state.
+use crate::arena::Engine;
+use crate::hash::fast_range;
+use crate::layout_generated as L;
+use crate::mem::*;
+use std::sync::atomic::Ordering::*;
+
+const WORDS_PER_BLOCK: u32 = 8;
+const HALF_MASK: u64 = 0x7777777777777777;
+
+impl Engine {
+    #[inline(always)]
+    fn block_addr(&self, sb: *mut u8, h: u64) -> *mut u8 {
+        unsafe { sb.add(self.sketch_offset as usize + fast_range((h >> 32) as u32, self.sketch_blocks) as usize * L::SKETCH_BLOCK_BYTES as usize) }
+    }
+
+    /// The frequency estimate of hash h: the smallest of its four counters (0..15).
+    #[allow(dead_code)]
+    pub unsafe fn estimate(&self, sb: *mut u8, h: u64) -> u32 {
+        if self.sketch_blocks == 0 {
+            return 0;
+        }
+        let block = self.block_addr(sb, h);
+        let mut min: u32 = 15;
+        let mut bits = h as u32;
+        for i in 0..4u32 {
+            let word = block.add((((i << 1) | (bits & 1)) * 8) as usize);
+            let shift = ((bits >> 1) & 15) << 2;
+            let c = ((au64(word).load(Relaxed) >> shift) & 15) as u32;
+            if c < min {
+                min = c;
+            }
+            bits >>= 5;
+        }
+        min
+    }
+
+    /// Counts one access of hash h, ageing the whole sketch when its sample is full.
+    pub unsafe fn increment(&self, sb: *mut u8, h: u64) {
+        if self.sketch_blocks == 0 {
+            return;
+        }
+        let block = self.block_addr(sb, h);
+        let mut bits = h as u32;
+        let mut added = false;
+        for i in 0..4u32 {
+            let word = au64(block.add((((i << 1) | (bits & 1)) * 8) as usize));
+            let shift = ((bits >> 1) & 15) << 2;
+            let w = word.load(Relaxed);
+            if (w >> shift) & 15 < 15 {
+                word.store(w.wrapping_add(1u64 << shift), Relaxed);
+                added = true;
+            }
+            bits >>= 5;
+        }
+        if !added {
+            return;
+        }
+        // A plain (lossy) count; only the thread whose CAS moves the count back ages the sketch.
+        let additions = au32(sb.add(L::SHARD_SKETCH_ADDITIONS as usize));
+        let n = additions.load(Relaxed).wrapping_add(1);
+        additions.store(n, Relaxed);
+        if n >= ld32(sb.add(L::SHARD_SKETCH_RESET_AT as usize)) && additions.compare_exchange(n, n >> 1, SeqCst, Relaxed).is_ok() {
+            self.halve(sb);
+        }
+    }
+
+    unsafe fn halve(&self, sb: *mut u8) {
+        let base = sb.add(self.sketch_offset as usize);
+        let words = self.sketch_blocks * WORDS_PER_BLOCK;
+        for i in 0..words {
+            let w = au64(base.add(i as usize * 8));
+            w.store((w.load(Relaxed) >> 1) & HALF_MASK, Relaxed);
+        }
+    }
+
+    pub unsafe fn clear_sketch(&self, sb: *mut u8, capacity: u32) {
+        if self.sketch_blocks == 0 {
+            return;
+        }
+        fill(sb.add(self.sketch_offset as usize), 0, self.sketch_blocks as u64 * L::SKETCH_BLOCK_BYTES as u64);
+        st32(sb.add(L::SHARD_SKETCH_ADDITIONS as usize), 0);
+        // Age after ten accesses per entry of capacity, as TinyLFU's sample size W = 10 C.
+        st32(sb.add(L::SHARD_SKETCH_RESET_AT as usize), std::cmp::max(64, capacity.wrapping_mul(10)));
+    }
+}

@@ -1,0 +1,182 @@
+//! Port of assembly/write.ts: set, delete, clear. Each runs under its shard's lock (taken in ops.rs)
+//! and keeps the log recoverable at every step: an entry is complete before it becomes LIVE, and the
+//! index moves to a new copy before the old copy stops being LIVE.
+use crate::arena::Engine;
+use crate::entry::*;
+use crate::evict::bump;
+use crate::hashindex::{slot_freq, slot_offset, touch, Slot};
+use crate::layout_generated as L;
+use crate::mem::*;
+use crate::policy::REJECT;
+
+impl Engine {
+    /// First half of a set, under the lock: decides where the entry goes, evicts for room and writes
+    /// header and key. Returns STORED with the value's address in `cur.value_ptr`, or REJECTED.
+    #[allow(clippy::too_many_arguments)]
+    pub unsafe fn begin_set(&mut self, sb: *mut u8, _shard: u32, h: u64, key: *const u8, key_len: u32, value_len: u32, kind: u32, ttl: f64, now: f64) -> u32 {
+        let with_ttl = ttl > 0.0;
+        let size = size_for(with_ttl, key_len, value_len);
+        let slot = self.find_slot(sb, key, key_len);
+        // (value_len > seg_bytes also catches a length so large that the u32 size wrapped.)
+        if size > self.seg_bytes || value_len > self.seg_bytes {
+            bump(sb, L::SHARD_OVERSIZED);
+            return self.refuse(sb, slot);
+        }
+        let expiry = if with_ttl { now + ttl } else { 0.0 };
+        self.cur.sb = sb as usize;
+        self.cur.hash = h;
+        self.cur.key = key as usize;
+        self.cur.key_len = key_len;
+        self.cur.with_ttl = with_ttl;
+        self.cur.now = now;
+        self.cur.size = size;
+        let q: i32;
+        if !slot.is_null() {
+            let old = slot_offset(slot);
+            let old_flags = flags_of(sb, old);
+            // Same footprint: rewrite in place. Lock-free readers racing with it see the sequence move.
+            if entry_bytes(sb, old) == size && has_ttl(old_flags) == with_ttl {
+                st8(sb.add(old as usize + 1), kind);
+                if with_ttl {
+                    stf64(sb.add((old + L::ENTRY_HEADER_BYTES) as usize), expiry);
+                }
+                touch(slot);
+                self.cur.in_place = true;
+                self.cur.off = old;
+                self.cur.value_ptr = key_ptr(sb, old).add(key_len as usize) as usize;
+                return L::STATUS_STORED;
+            }
+            q = queue_of(old_flags) as i32;
+        } else {
+            q = self.target_queue(sb, h, size);
+            if q == REJECT {
+                return self.refuse(sb, std::ptr::null_mut());
+            }
+        }
+        self.cur.in_place = false;
+        self.cur.queue = q as u32;
+        self.cur.adding = slot.is_null();
+        if !self.ensure_room(sb, q as u32, size, slot.is_null(), now) {
+            // Eviction may have moved or removed the old copy: find it again before dropping it.
+            self.locate(h);
+            let again = self.find_slot(sb, key, key_len);
+            return self.refuse(sb, again);
+        }
+        // ensure_room guaranteed the room (and reserved a place in the global count for a new key).
+        let off = self.reserve_append(sb, q as u32, size, true);
+        self.cur.off = off;
+        self.cur.value_ptr = self.write_entry(sb, off, kind, with_ttl, expiry, key, key_len, value_len, q as u32) as usize;
+        L::STATUS_STORED
+    }
+
+    /// A set that could not be honoured. The key's previous value (if any) goes too: after a write, the
+    /// cache must not keep serving what the caller just replaced.
+    unsafe fn refuse(&self, sb: *mut u8, old_slot: Slot) -> u32 {
+        bump(sb, L::SHARD_REJECTIONS);
+        if !old_slot.is_null() {
+            let off = slot_offset(old_slot);
+            let flags = flags_of(sb, off);
+            self.remove_entry(sb, off, queue_of(flags), entry_bytes(sb, off), old_slot);
+        }
+        L::STATUS_REJECTED
+    }
+
+    /// Second half of a set: the value's bytes are in place; make the entry LIVE and index it.
+    pub unsafe fn finish_set(&mut self) {
+        let sb = self.cur.sb as *mut u8;
+        bump(sb, L::SHARD_SETS);
+        if self.cur.with_ttl {
+            st32(self.at(L::ARENA_TTL_IN_USE), 1);
+        }
+        if !self.cur.in_place {
+            self.publish_new(sb);
+        }
+        // Every write pays for a little expiry sweeping, so expired bytes come back without being read.
+        if ld32(self.at(L::ARENA_TTL_IN_USE)) != 0 {
+            self.reclaim_some(sb, self.cur.now);
+        }
+    }
+
+    unsafe fn publish_new(&mut self, sb: *mut u8) {
+        let c = self.cur;
+        self.commit_append(sb, c.off, c.size);
+        set_flags(sb, c.off, flags_of(sb, c.off) | L::ENTRY_LIVE);
+        // Eviction may have located other keys: locate ours again.
+        self.locate(c.hash);
+        let mut slot = self.find_slot(sb, c.key as *const u8, c.key_len);
+        if !slot.is_null() {
+            let old = slot_offset(slot);
+            let old_flags = flags_of(sb, old);
+            self.publish(slot, c.off, slot_freq(slot));
+            set_flags(sb, old, old_flags & !L::ENTRY_LIVE);
+            self.remove_live(sb, old, queue_of(old_flags), entry_bytes(sb, old));
+        } else {
+            slot = self.empty_slot(sb);
+            if slot.is_null() {
+                slot = self.evict_from_bucket(sb);
+            }
+            self.publish(slot, c.off, 0);
+            // The global count was reserved by ensure_room when it knew the key was new; if an eviction
+            // meanwhile removed the old copy, this is a new entry that was not reserved.
+            if !c.adding {
+                self.count_globally(1);
+            }
+        }
+        self.add_live(sb, c.off, c.queue, c.size);
+    }
+
+    /// Both candidate buckets are full (rare by sizing): evict the least frequent entry of the first
+    /// bucket to free its slot. Counted as an eviction and as a collision eviction.
+    unsafe fn evict_from_bucket(&self, sb: *mut u8) -> Slot {
+        let base = self.bucket_addr(sb, self.bucket1);
+        let mut victim = base;
+        let mut best: u32 = 4;
+        for i in 0..L::BUCKET_SLOTS {
+            let slot = base.add((i * L::SLOT_BYTES) as usize);
+            let f = slot_freq(slot);
+            if f < best {
+                best = f;
+                victim = slot;
+            }
+        }
+        let off = slot_offset(victim);
+        let flags = flags_of(sb, off);
+        self.remove_entry(sb, off, queue_of(flags), entry_bytes(sb, off), victim);
+        bump(sb, L::SHARD_EVICTIONS);
+        bump(sb, L::SHARD_COLLISION_EVICTIONS);
+        victim
+    }
+
+    /// Removes the key if present; returns DELETED or NOT_FOUND. The mode says why, for the counters.
+    pub unsafe fn remove_key(&self, sb: *mut u8, key: *const u8, key_len: u32, now: f64, mode: u32) -> u32 {
+        let slot = self.find_slot(sb, key, key_len);
+        if slot.is_null() {
+            return L::STATUS_NOT_FOUND;
+        }
+        let off = slot_offset(slot);
+        let flags = flags_of(sb, off);
+        let expired = has_ttl(flags) && now >= 0.0 && ldf64(sb.add((off + L::ENTRY_HEADER_BYTES) as usize)) <= now;
+        if mode == L::REMOVE_EXPIRED && !expired {
+            return L::STATUS_NOT_FOUND;
+        }
+        self.remove_entry(sb, off, queue_of(flags), entry_bytes(sb, off), slot);
+        // An expired entry was never observable: removing it is an expiration, and nothing was deleted.
+        if expired {
+            bump(sb, L::SHARD_EXPIRATIONS);
+            return L::STATUS_NOT_FOUND;
+        }
+        bump(sb, if mode == L::REMOVE_INVALIDATE { L::SHARD_INVALIDATIONS } else { L::SHARD_DELETES });
+        L::STATUS_DELETED
+    }
+
+    /// Empties a shard; cumulative counters are kept.
+    pub unsafe fn clear_shard(&mut self, sb: *mut u8, shard: u32) {
+        self.count_globally(-(ld32(sb.add(L::SHARD_LIVE_COUNT as usize)) as i32));
+        self.clear_index(sb);
+        self.init_segments(sb);
+        st32(sb.add(L::SHARD_LIVE_COUNT as usize), 0);
+        st64(sb.add(L::SHARD_LIVE_BYTES as usize), 0);
+        st32(sb.add(L::SHARD_TTL_CURSOR as usize), 0);
+        self.policy_init(sb, shard);
+    }
+}
