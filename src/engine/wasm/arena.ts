@@ -25,7 +25,8 @@ export interface AttachedArena {
   scratchBase: number
 }
 
-function writeHeader(v: ArenaViews, info: ArenaCreateInfo): void {
+/** Writes the header of a new arena (magic last). Also used by the native engine for the arenas it maps. */
+export function writeHeader(v: ArenaViews, info: ArenaCreateInfo): void {
   const g = info.geometry
   const dv = v.dv
   const u32 = (off: number, x: number) => dv.setUint32(off, x >>> 0, true)
