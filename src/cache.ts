@@ -15,10 +15,15 @@ import { copyOut } from './codecs/copy-out.js'
 import { writeUtf8, readUtf8 } from './text.js'
 import { wasmBuildId, type WasmExports } from './engine/wasm/module.js'
 import { createMemory, formatArena, attachArena, detachArena, readGeometry, type AttachedArena } from './engine/wasm/arena.js'
-import { waitForShard, notifyShard, newWaitState, type ShardLocator } from './engine/contention.js'
+import { waitForShard as waitForWasmShard, notifyShard, newWaitState, type ShardLocator, type WaitState } from './engine/contention.js'
 import { readStats, type StatsSource } from './stats.js'
 import { makeHandle, checkHandle, type WasmCacheHandle } from './handle.js'
 import type { ArenaViews } from './engine/views.js'
+import { nativeAddon, requireNativeAddon, nativeUnavailableReason } from './engine/native/load.js'
+import {
+  nativeGeometry, openNativeArena, attachNativeArena, detachNativeArena, reopenNativeArena, makeNativeHandle, checkNativeHandle,
+  type AttachedNativeArena, type NativeArenaInfo, type NativeCacheHandle,
+} from './engine/native/arena.js'
 import {
   getOrLoad, warm, ready, dump, restore, invalidate, LoadingCache, WriteThroughCache, WriteBehindCache,
   type Loader, type LoadOptions, type WarmOptions, type WarmResult, type DumpResult, type RestoreOptions,
@@ -61,13 +66,24 @@ const OPTIMISTIC_ATTEMPTS = 8
 /** Buckets per iteration chunk: at most 8 entries each, so a chunk's offsets always fit in scratch. */
 const ITER_BUCKETS = Math.floor((16 * 1024 - L.RESULT_SIZE) / 4 / L.BUCKET_SLOTS)
 
+/** A shard locator that may bring its own way of waiting (the native engine waits in the addon). */
+interface EngineLocator extends ShardLocator {
+  wait?(shard: number): void
+}
+
+/** Blocks until the shard looks free (or was recovered from a dead owner); then retry. */
+function waitForShard(locator: EngineLocator, shard: number, state: WaitState): void {
+  if (locator.wait) locator.wait(shard)
+  else waitForWasmShard(locator, shard, state)
+}
+
 export class Cache<V = unknown> {
   /** Name used in metrics and error messages. */
   readonly name: string | undefined
   /** The geometry the arena was laid out with (sizes, shard count, largest entry). */
   readonly geometry: Readonly<Geometry>
 
-  #arena: AttachedArena
+  #arena: AttachedArena | AttachedNativeArena
   #ex: WasmExports
   #v: ArenaViews
   #codec: ValueCodec<V>
@@ -86,18 +102,20 @@ export class Cache<V = unknown> {
   #hitsIdx: number
   #missesIdx: number
   #ttlInUseIdx = L.ARENA_TTL_IN_USE >> 2
-  #locator: ShardLocator
+  #locator: EngineLocator
   #stats: StatsSource
 
   constructor(options: CacheOptions<V>)
   /** @internal used by Cache.attach */
-  constructor(options: CacheOptions<V>, attachTo: { handle: WasmCacheHandle; attach: AttachOptions<V> })
-  constructor(options: CacheOptions<V>, attachTo?: { handle: WasmCacheHandle; attach: AttachOptions<V> }) {
-    let memory: WebAssembly.Memory
+  constructor(options: CacheOptions<V>, attachTo: { handle: WasmCacheHandle | NativeCacheHandle; attach: AttachOptions<V> })
+  constructor(options: CacheOptions<V>, attachTo?: { handle: WasmCacheHandle | NativeCacheHandle; attach: AttachOptions<V> }) {
+    let memory: WebAssembly.Memory | undefined
+    let native: NativeArenaInfo | undefined
     let codecOption: CodecName | Codec<V> | undefined
     if (attachTo) {
       const h = attachTo.handle
-      memory = h.memory
+      if (h.engine === 'native') native = reopenNativeArena(h)
+      else memory = h.memory
       codecOption = attachTo.attach.codec ?? h.codec ?? undefined
       if (h.codec === null && !attachTo.attach.codec)
         throw new CortadoError('ERR_INVALID_OPTION', 'this cache uses a custom codec: pass it to Cache.attach(handle, { codec })')
@@ -106,24 +124,35 @@ export class Cache<V = unknown> {
       this.#clock = attachTo.attach.clock ?? Date.now
     } else {
       const o = normalizeOptions(options as CacheOptions<unknown>)
-      if (o.engine === 'native')
-        throw new CortadoError('ERR_ENGINE_UNAVAILABLE', "the native engine is not available in this build; use engine: 'wasm' or 'auto'")
-      const geometry = computeGeometry({
+      // 'auto' is the native engine when its addon was built, else WebAssembly; a path needs native.
+      const useNative = o.engine === 'native' || (o.engine === 'auto' && nativeAddon() !== undefined)
+      if (options.path !== undefined && !useNative) {
+        if (o.engine === 'auto')
+          throw new CortadoError('ERR_ENGINE_UNAVAILABLE', `a path needs the native engine, which is not available: ${nativeUnavailableReason()}`)
+        throw new CortadoError('ERR_INVALID_OPTION', "path is for the native engine: use engine: 'native' (or 'auto') to share a cache through a file")
+      }
+      const input = {
         maxBytes: options.maxBytes, maxEntries: options.maxEntries, shards: options.shards,
         maxThreads: options.maxThreads, expectedEntrySize: options.expectedEntrySize, maxEntrySize: options.maxEntrySize, policy: o.policy,
-      })
+      }
       codecOption = options.codec
       this.name = options.name
       this.#defaultTtl = o.ttl
       this.#clock = o.clock
-      memory = createMemory(geometry)
-      formatArena(memory, { geometry, policy: o.policy, seed: o.seed, buildId: wasmBuildId() })
+      if (useNative) {
+        requireNativeAddon()
+        native = openNativeArena({ path: options.path, geometry: nativeGeometry(input), policy: o.policy, seed: o.seed })
+      } else {
+        const geometry = computeGeometry(input)
+        memory = createMemory(geometry)
+        formatArena(memory, { geometry, policy: o.policy, seed: o.seed, buildId: wasmBuildId() })
+      }
     }
     const codec = resolveCodec<V>(codecOption)
     this.#codec = codec.codec
     this.#codecName = codec.name
     this.#userDecode = codec.userDecode
-    this.#arena = attachArena(memory, wasmBuildId())
+    this.#arena = native ? attachNativeArena(native, this.#clock) : attachArena(memory!, wasmBuildId())
     this.#ex = this.#arena.exports
     this.#v = this.#arena.views
     this.geometry = Object.freeze(readGeometry(this.#v))
@@ -138,24 +167,31 @@ export class Cache<V = unknown> {
     this.#clockNeeded = this.#defaultTtl > 0 || this.#v.i32[this.#ttlInUseIdx] !== 0
     const ex = this.#ex
     const clock = this.#clock
+    // Where shard headers are in this thread's views: the arena's own layout, except for a native
+    // arena too large to view whole (then the addon shows them in a window, src/engine/native).
+    const viewGeometry = 'viewGeometry' in this.#arena ? this.#arena.viewGeometry : this.geometry
+    const nativeExports = 'ctx' in this.#arena ? this.#arena.exports : undefined
     this.#locator = {
       i32: this.#v.i32,
-      shardsOffset: this.geometry.shardsOffset,
-      shardBytes: this.geometry.shardBytes,
+      shardsOffset: viewGeometry.shardsOffset,
+      shardBytes: viewGeometry.shardBytes,
       recover: (shard, owner) => { ex.recover(shard, owner, clock()) },
+      wait: nativeExports && ((shard) => nativeExports.wait(shard)),
     }
-    this.#stats = { views: this.#v, geometry: this.geometry }
+    this.#stats = { views: this.#v, geometry: viewGeometry }
   }
 
   /** Attaches to a cache created in another thread of this process (see `cache.handle`). */
   static attach<V = unknown>(handle: CacheHandle, options: AttachOptions<V> = {}): Cache<V> {
-    const h = checkHandle(handle)
+    const h = checkNativeHandle(handle) ?? checkHandle(handle)
     return new Cache<V>({ maxBytes: 0 }, { handle: h, attach: options })
   }
 
   /** A structured-cloneable handle: post it to a worker and call `Cache.attach(handle)` there. */
   get handle(): CacheHandle {
     this.#check()
+    if ('ctx' in this.#arena)
+      return makeNativeHandle(this.#arena, { codec: this.#codecName ?? null, name: this.name, ttl: this.#defaultTtl })
     return makeHandle({
       memory: this.#arena.memory, codec: this.#codecName ?? null, name: this.name, ttl: this.#defaultTtl,
       instanceId: this.#v.dv.getUint32(L.ARENA_INSTANCE_ID, true), buildId: wasmBuildId(),
@@ -534,7 +570,7 @@ export class Cache<V = unknown> {
     let n = 0
     const u32 = this.#v.u32
     for (let s = 0; s < this.geometry.shardCount; s++)
-      n += u32[(this.geometry.shardsOffset + s * this.geometry.shardBytes + L.SHARD_LIVE_COUNT) >> 2]
+      n += u32[(this.#locator.shardsOffset + s * this.#locator.shardBytes + L.SHARD_LIVE_COUNT) >> 2]
     return n
   }
 
@@ -720,7 +756,8 @@ export class Cache<V = unknown> {
   close(): void {
     if (this.#closed) return
     this.#closed = true
-    detachArena(this.#arena)
+    if ('ctx' in this.#arena) detachNativeArena(this.#arena)
+    else detachArena(this.#arena)
   }
 
   get closed(): boolean {
