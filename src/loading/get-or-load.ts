@@ -15,7 +15,7 @@ import { stateOf, type LoadingState } from './state.js'
 import { hashKey } from './flight-table.js'
 import { joinFlight, startFlight } from './single-flight.js'
 import { readEntry } from './read.js'
-import { reviveError } from './errors.js'
+import { aborted, reviveError } from './errors.js'
 import { shouldRefreshEarly } from './x-fetch.js'
 
 export async function getOrLoad<V>(cache: Cache<V>, key: string, loader: Loader<V>, options?: LoadOptions): Promise<V | undefined> {
@@ -28,6 +28,7 @@ export async function getOrLoad<V>(cache: Cache<V>, key: string, loader: Loader<
 
 /** getOrLoad with resolved options (warm-up and the write-through/behind wrappers come in here). */
 export async function load<V>(state: LoadingState, cache: Cache<V>, key: string, loader: Loader<V>, o: ResolvedLoad): Promise<V | undefined> {
+  if (o.signal?.aborted) throw aborted(key, o.signal.reason)
   const read = readEntry(cache, key)
   let stale: V | undefined
   if (read.type === 'error') throw reviveError(read.error)

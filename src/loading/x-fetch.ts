@@ -9,8 +9,8 @@
  * reader refreshes ahead of time instead of every reader missing together at expiry.
  */
 export function shouldRefreshEarly(now: number, expiry: number, deltaMs: number, beta: number, random: () => number): boolean {
-  if (!(expiry < Infinity) || !(deltaMs > 0) || !(beta > 0)) return false
   if (now >= expiry) return true
+  if (!(expiry < Infinity) || !(deltaMs > 0) || !(beta > 0)) return false
   return now - deltaMs * beta * Math.log(random()) >= expiry
 }
 

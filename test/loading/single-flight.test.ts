@@ -1,0 +1,247 @@
+/**
+ * getOrLoad in one thread: one loader call per key whatever the number of callers, the same failure for
+ * every waiter, per-caller abort and timeout, `undefined` as a miss, negative caching, stale-on-error.
+ */
+import { describe, it, expect, afterEach } from 'vitest'
+import { Cache, isCortadoError } from '../../src/index.js'
+import type { LoaderContext } from '../../src/loading/index.js'
+
+const caches: Cache<unknown>[] = []
+function newCache<V>(options: { ttl?: number; clock?: () => number } = {}): Cache<V> {
+  const c = new Cache<V>({ maxBytes: 4 << 20, ...options })
+  caches.push(c as Cache<unknown>)
+  return c
+}
+afterEach(() => {
+  for (const c of caches.splice(0)) c.close()
+})
+
+/** A promise with its resolvers, to control when a loader finishes. */
+function deferred<T>() {
+  let resolve!: (v: T) => void
+  let reject!: (e: unknown) => void
+  const promise = new Promise<T>((res, rej) => { resolve = res; reject = rej })
+  return { promise, resolve, reject }
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 0))
+
+describe('single-flight in one thread', () => {
+  it('1000 concurrent getOrLoad of one key call the loader once and all get its value', async () => {
+    const cache = newCache<{ n: number }>()
+    let calls = 0
+    const gate = deferred<void>()
+    const loader = async () => {
+      calls++
+      await gate.promise
+      return { n: 42 }
+    }
+    const all = Array.from({ length: 1000 }, () => cache.getOrLoad('hot', loader))
+    await tick()
+    gate.resolve()
+    const values = await Promise.all(all)
+    expect(calls).toBe(1)
+    expect(values.every((v) => v?.n === 42)).toBe(true)
+    expect(cache.get('hot')).toEqual({ n: 42 })
+    // Now cached: no further call.
+    expect(await cache.getOrLoad('hot', loader)).toEqual({ n: 42 })
+    expect(calls).toBe(1)
+    const s = cache.stats()
+    expect(s.loadSuccesses).toBe(1)
+    expect(s.loadFailures).toBe(0)
+    expect(s.loadTimeMs).toBeGreaterThanOrEqual(0)
+  })
+
+  it('different keys load independently', async () => {
+    const cache = newCache<string>()
+    const calls: string[] = []
+    const values = await Promise.all(['a', 'b', 'a', 'c', 'b'].map((k) => cache.getOrLoad(k, async (key) => {
+      calls.push(key)
+      return `v-${key}`
+    })))
+    expect(values).toEqual(['v-a', 'v-b', 'v-a', 'v-c', 'v-b'])
+    expect(calls.sort()).toEqual(['a', 'b', 'c'])
+  })
+
+  it('a failing loader fails every waiter with the same ERR_LOADER, caches nothing, and the next call retries', async () => {
+    const cache = newCache<string>()
+    let calls = 0
+    const boom = new Error('db down')
+    const gate = deferred<void>()
+    const failing = async () => {
+      calls++
+      await gate.promise
+      throw boom
+    }
+    const all = Array.from({ length: 50 }, () => cache.getOrLoad('k', failing).then(() => 'resolved', (e: unknown) => e))
+    await tick()
+    gate.resolve()
+    const errors = await Promise.all(all)
+    expect(calls).toBe(1)
+    const first = errors[0]
+    expect(isCortadoError(first, 'ERR_LOADER')).toBe(true)
+    expect((first as Error).cause).toBe(boom)
+    expect(errors.every((e) => e === first)).toBe(true)
+    expect(cache.has('k')).toBe(false)
+    expect(cache.stats().loadFailures).toBe(1)
+    // Not cached: the next call runs the loader again.
+    expect(await cache.getOrLoad('k', async () => 'ok')).toBe('ok')
+  })
+
+  it('a loader that throws synchronously is a failure like any other', async () => {
+    const cache = newCache<string>()
+    await expect(cache.getOrLoad('k', () => { throw new TypeError('sync') })).rejects.toMatchObject({ code: 'ERR_LOADER' })
+  })
+
+  it('undefined is a miss: nothing stored, undefined returned, the next call loads again', async () => {
+    const cache = newCache<string>()
+    let calls = 0
+    const loader = async () => { calls++; return undefined }
+    expect(await Promise.all([cache.getOrLoad('gone', loader), cache.getOrLoad('gone', loader)])).toEqual([undefined, undefined])
+    expect(calls).toBe(1)
+    expect(cache.has('gone')).toBe(false)
+    await cache.getOrLoad('gone', loader)
+    expect(calls).toBe(2)
+  })
+
+  it('abort: the aborting caller gets ERR_ABORTED, the others still get the value', async () => {
+    const cache = newCache<string>()
+    const gate = deferred<void>()
+    let signal: AbortSignal | undefined
+    const loader = async (_k: string, ctx: LoaderContext<string>) => {
+      signal = ctx.signal
+      await gate.promise
+      return 'v'
+    }
+    const ac = new AbortController()
+    const aborting = cache.getOrLoad('k', loader, { signal: ac.signal })
+    const staying = cache.getOrLoad('k', loader)
+    await tick()
+    ac.abort()
+    await expect(aborting).rejects.toMatchObject({ code: 'ERR_ABORTED' })
+    expect(signal!.aborted).toBe(false)
+    gate.resolve()
+    expect(await staying).toBe('v')
+    expect(cache.get('k')).toBe('v')
+  })
+
+  it('abort: when every caller gave up, the loader signal is aborted and its late value is still stored', async () => {
+    const cache = newCache<string>()
+    const gate = deferred<void>()
+    let signal: AbortSignal | undefined
+    const ac = new AbortController()
+    const p = cache.getOrLoad('k', async (_k, ctx) => {
+      signal = ctx.signal
+      await gate.promise
+      return 'late'
+    }, { signal: ac.signal })
+    await tick()
+    ac.abort(new Error('client went away'))
+    const err = await p.catch((e: unknown) => e)
+    expect(isCortadoError(err, 'ERR_ABORTED')).toBe(true)
+    expect((err as Error).cause).toBeInstanceOf(Error)
+    expect(signal!.aborted).toBe(true)
+    // A new caller does not join the abandoned load: it starts its own (and waits for the slot).
+    gate.resolve()
+    expect(await cache.getOrLoad('k', async () => 'fresh')).toBe('late')
+  })
+
+  it('an already aborted signal rejects at once without calling the loader', async () => {
+    const cache = newCache<string>()
+    let calls = 0
+    await expect(cache.getOrLoad('k', async () => { calls++; return 'v' }, { signal: AbortSignal.abort() }))
+      .rejects.toMatchObject({ code: 'ERR_ABORTED' })
+    expect(calls).toBe(0)
+  })
+
+  it('timeout: ERR_TIMEOUT for that caller; the loader is aborted when nobody else waits', async () => {
+    const cache = newCache<string>()
+    let signal: AbortSignal | undefined
+    const never = (_k: string, ctx: LoaderContext<string>) => {
+      signal = ctx.signal
+      return new Promise<string>((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason)))
+    }
+    const err = await cache.getOrLoad('slow', never, { timeout: 30 }).catch((e: unknown) => e)
+    expect(isCortadoError(err, 'ERR_TIMEOUT')).toBe(true)
+    await tick()
+    expect(signal!.aborted).toBe(true)
+    expect(cache.has('slow')).toBe(false)
+  })
+
+  it('timeout of one caller leaves a caller without timeout waiting for the value', async () => {
+    const cache = newCache<string>()
+    const gate = deferred<void>()
+    const loader = async () => { await gate.promise; return 'v' }
+    const short = cache.getOrLoad('k', loader, { timeout: 20 })
+    const patient = cache.getOrLoad('k', loader)
+    await expect(short).rejects.toMatchObject({ code: 'ERR_TIMEOUT' })
+    gate.resolve()
+    expect(await patient).toBe('v')
+  })
+
+  it('negative caching: a failure is served from the cache for negativeTtl, then retried', async () => {
+    let now = 1_000
+    const cache = newCache<string>({ clock: () => now })
+    let calls = 0
+    const failing = async () => { calls++; throw Object.assign(new Error('not found upstream'), { code: 'E_UP' }) }
+    const first = await cache.getOrLoad('k', failing, { negativeTtl: 500 }).catch((e: unknown) => e)
+    const second = await cache.getOrLoad('k', failing, { negativeTtl: 500 }).catch((e: unknown) => e)
+    expect(calls).toBe(1)
+    expect(isCortadoError(second, 'ERR_LOADER')).toBe(true)
+    expect((second as Error).message).toBe((first as Error).message)
+    expect(((second as Error).cause as { code?: string }).code).toBe('E_UP')
+    // Plain reads see a cached failure as a miss.
+    expect(cache.get('k')).toBeUndefined()
+    now += 501
+    expect(await cache.getOrLoad('k', async () => 'back', { negativeTtl: 500 })).toBe('back')
+  })
+
+  it('serve-stale-on-error: past the hard TTL a failed reload returns the kept value (staleHits)', async () => {
+    let now = 1_000
+    const cache = newCache<string>({ clock: () => now })
+    const o = { ttl: 100, staleIfError: 1_000 }
+    expect(await cache.getOrLoad('k', async () => 'v1', o)).toBe('v1')
+    now += 150
+    let calls = 0
+    expect(await cache.getOrLoad('k', async () => { calls++; throw new Error('down') }, o)).toBe('v1')
+    expect(calls).toBe(1)
+    expect(cache.stats().staleHits).toBe(1)
+    expect(cache.stats().loadFailures).toBe(1)
+    // Without the option, the same situation throws.
+    await expect(cache.getOrLoad('k', async () => { throw new Error('down') }, { ttl: 100 })).rejects.toMatchObject({ code: 'ERR_LOADER' })
+    // Past hard TTL + staleIfError the value is gone.
+    now += 1_000
+    await expect(cache.getOrLoad('k', async () => { throw new Error('down') }, o)).rejects.toMatchObject({ code: 'ERR_LOADER' })
+  })
+
+  it('a value the codec cannot store fails the callers with ERR_INVALID_VALUE', async () => {
+    const cache = new Cache<string>({ maxBytes: 4 << 20, codec: 'string' })
+    caches.push(cache as Cache<unknown>)
+    await expect(cache.getOrLoad('k', async () => 5 as unknown as string)).rejects.toMatchObject({ code: 'ERR_INVALID_VALUE' })
+  })
+
+  it('bad arguments are CortadoErrors', async () => {
+    const cache = newCache<string>()
+    await expect(cache.getOrLoad(1 as unknown as string, async () => 'v')).rejects.toMatchObject({ code: 'ERR_INVALID_KEY' })
+    await expect(cache.getOrLoad('k', 'nope' as never)).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' })
+    await expect(cache.getOrLoad('k', async () => 'v', { ttl: -1 })).rejects.toMatchObject({ code: 'ERR_INVALID_TTL' })
+    await expect(cache.getOrLoad('k', async () => 'v', { ttl: 10, softTtl: 20 })).rejects.toMatchObject({ code: 'ERR_INVALID_TTL' })
+    await expect(cache.getOrLoad('k', async () => 'v', { timeout: 0 })).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' })
+    await expect(cache.getOrLoad('k', async () => 'v', { leaseMs: 10 })).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' })
+    await expect(cache.getOrLoad('k', async () => 'v', { bogus: 1 } as never)).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' })
+    await expect(cache.getOrLoad('k', async () => 'v', { signal: {} } as never)).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' })
+  })
+
+  it('withLoader binds the loader and defaults; calls can override them', async () => {
+    const cache = newCache<string>()
+    let calls = 0
+    const users = cache.withLoader(async (id) => { calls++; return `user ${id}` }, { ttl: 60_000 })
+    expect(await users.get('1')).toBe('user 1')
+    expect(await users.get('1')).toBe('user 1')
+    expect(calls).toBe(1)
+    expect(cache.getRemainingTTL('1')).toBeGreaterThan(59_000)
+    await users.get('2', { ttl: 5 })
+    expect(cache.getRemainingTTL('2')).toBeLessThanOrEqual(5)
+    expect(() => cache.withLoader(async () => 'v', { ttl: -5 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_TTL' }))
+  })
+})

@@ -1,0 +1,139 @@
+/**
+ * Cross-thread single-flight over one shared cache: one loader call for every worker (and the main
+ * thread), the same error everywhere, and a takeover when the loading thread dies mid-load.
+ */
+import { describe, it, expect } from 'vitest'
+import { Worker } from 'node:worker_threads'
+import { Cache } from '../../src/index.js'
+import { withDeadline } from '../workers/fixtures/run.js'
+
+const LOADS = 0
+const READY = 1
+const GO = 2
+const STARTED = 3
+
+interface Outcome {
+  value?: string
+  error?: { code: string; message: string; causeCode?: string }
+}
+
+function startLoader(workerData: Record<string, unknown>): { worker: Worker; done: Promise<Outcome> } {
+  const worker = new Worker(new URL('./fixtures/load-worker.mjs', import.meta.url), { workerData })
+  const done = new Promise<Outcome>((resolve, reject) => {
+    worker.once('message', resolve)
+    worker.once('error', reject)
+    worker.once('exit', (code) => reject(new Error(`load worker exited with ${code} before answering`)))
+  })
+  // Workers terminated on purpose never answer: only an await of `done` should see that.
+  done.catch(() => {})
+  return { worker, done }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+async function until(what: string, condition: () => boolean, ms = 20_000): Promise<void> {
+  const t0 = performance.now()
+  while (!condition()) {
+    if (performance.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 5))
+  }
+}
+
+function setup(key: string) {
+  const cache = new Cache<string>({ maxBytes: 4 << 20, codec: 'string', maxThreads: 16 })
+  const shared = new SharedArrayBuffer(16)
+  const counters = new Int32Array(shared)
+  const go = () => {
+    Atomics.store(counters, GO, 1)
+    Atomics.notify(counters, GO)
+  }
+  return { cache, shared, counters, go, key }
+}
+
+describe('single-flight across worker threads', () => {
+  it('4 workers and the main thread missing one key call the loader once and all get its value', async () => {
+    const { cache, shared, counters, go, key } = setup('shared-key')
+    const workers = Array.from({ length: 4 }, () => startLoader({ handle: cache.handle, key, mode: 'value', shared, delayMs: 400, leaseMs: 3000 }))
+    try {
+      await until('workers ready', () => Atomics.load(counters, READY) === 4)
+      go()
+      // The main thread joins through Atomics.waitAsync (it never blocks).
+      const mine = cache.getOrLoad(key, async () => { Atomics.add(counters, LOADS, 1); await sleep(400); return 'main' })
+      const results = await withDeadline('load workers', 30_000, Promise.all(workers.map((w) => w.done)), () => {
+        for (const w of workers) void w.worker.terminate()
+      })
+      const values = [...results.map((r) => r.value), await mine]
+      expect(Atomics.load(counters, LOADS)).toBe(1)
+      expect(new Set(values).size).toBe(1)
+      expect(values[0]).toMatch(/^value from thread \d+$|^main$/)
+      expect(cache.get(key)).toBe(values[0])
+      expect(cache.stats().loadSuccesses).toBe(1)
+    } finally {
+      await Promise.all(workers.map((w) => w.worker.terminate()))
+      cache.close()
+    }
+  })
+
+  it('a failing loader fails every thread with the same error', async () => {
+    const { cache, shared, counters, go, key } = setup('failing-key')
+    const workers = Array.from({ length: 4 }, () => startLoader({ handle: cache.handle, key, mode: 'fail', shared, delayMs: 400, leaseMs: 3000 }))
+    try {
+      await until('workers ready', () => Atomics.load(counters, READY) === 4)
+      go()
+      // As slow as the workers' loader: whichever thread claims the key first, the others arrive in time.
+      const mine = cache.getOrLoad(key, async () => { Atomics.add(counters, LOADS, 1); await sleep(400); throw new Error('main failed') })
+        .then(() => undefined, (e: Error & { code: string }) => ({ code: e.code, message: e.message, causeCode: (e.cause as { code?: string })?.code }))
+      const results = await withDeadline('load workers', 30_000, Promise.all(workers.map((w) => w.done)), () => {
+        for (const w of workers) void w.worker.terminate()
+      })
+      const errors = [...results.map((r) => r.error), await mine]
+      expect(Atomics.load(counters, LOADS)).toBe(1)
+      for (const e of errors) {
+        expect(e?.code).toBe('ERR_LOADER')
+        expect(e?.message).toBe(errors[0]!.message)
+      }
+      // The loader's own error code survives the trip to other threads (when a worker was the loader).
+      if (!errors[0]!.message.includes('main failed')) expect(errors.every((e) => e?.causeCode === 'E_BOOM')).toBe(true)
+      expect(cache.has(key)).toBe(false)
+      expect(cache.stats().loadFailures).toBe(1)
+    } finally {
+      await Promise.all(workers.map((w) => w.worker.terminate()))
+      cache.close()
+    }
+  })
+
+  it('a loading thread that dies: after the lease one waiter takes over, the others get its value', async () => {
+    const { cache, shared, counters, go, key } = setup('orphan-key')
+    const leaseMs = 300
+    go()
+    const victim = startLoader({ handle: cache.handle, key, mode: 'hang', shared, delayMs: 0, leaseMs })
+    const waiters: { worker: Worker; done: Promise<Outcome> }[] = []
+    try {
+      await until('the victim to start loading', () => Atomics.load(counters, STARTED) !== 0)
+      const victimThread = Atomics.load(counters, STARTED)
+      for (let i = 0; i < 2; i++) waiters.push(startLoader({ handle: cache.handle, key, mode: 'value', shared, delayMs: 50, leaseMs }))
+      const mine = cache.getOrLoad(key, async () => { Atomics.add(counters, LOADS, 1); return 'main' }, { leaseMs })
+      await until('waiters ready', () => Atomics.load(counters, READY) === 3)
+      await new Promise((r) => setTimeout(r, 100))
+      expect(Atomics.load(counters, LOADS)).toBe(1)
+      const t0 = performance.now()
+      await victim.worker.terminate()
+      const results = await withDeadline('survivors', 30_000, Promise.all(waiters.map((w) => w.done)), () => {
+        for (const w of waiters) void w.worker.terminate()
+      })
+      const values = [...results.map((r) => r.value), await mine]
+      const tookMs = performance.now() - t0
+      // The dead thread's call plus exactly one takeover.
+      expect(Atomics.load(counters, LOADS)).toBe(2)
+      expect(new Set(values).size).toBe(1)
+      expect(values[0]).not.toBe(`value from thread ${victimThread}`)
+      expect(cache.get(key)).toBe(values[0])
+      // Functional bound only: a takeover needs a lease, not a hang.
+      expect(tookMs).toBeLessThan(15_000)
+    } finally {
+      await victim.worker.terminate()
+      await Promise.all(waiters.map((w) => w.worker.terminate()))
+      cache.close()
+    }
+  })
+})
