@@ -6,6 +6,7 @@ import { describe, it, expect, afterEach } from 'vitest'
 import { Cache } from '../../src/index.js'
 import { shouldRefreshEarly, earlyRefreshProbability } from '../../src/loading/index.js'
 import { testSeed } from '../helpers/seed.js'
+import { generator as prng } from '../bloom/fixtures/random.js'
 
 const caches: Cache<unknown>[] = []
 afterEach(() => {
@@ -17,18 +18,6 @@ function clocked<V>() {
   const cache = new Cache<V>({ maxBytes: 4 << 20, clock: () => clock.now })
   caches.push(cache as Cache<unknown>)
   return { cache, clock }
-}
-
-/** mulberry32: small, fast, good enough for sampling. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 const settle = () => new Promise((r) => setTimeout(r, 5))

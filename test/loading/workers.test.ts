@@ -51,55 +51,55 @@ function setup(key: string) {
 }
 
 describe('single-flight across worker threads', () => {
-  it('4 workers and the main thread missing one key call the loader once and all get its value', async () => {
-    const { cache, shared, counters, go, key } = setup('shared-key')
-    const workers = Array.from({ length: 4 }, () => startLoader({ handle: cache.handle, key, mode: 'value', shared, delayMs: 400, leaseMs: 3000 }))
+  /** Four workers and the main thread miss `key` at once; the main thread's loader is as slow as theirs. */
+  async function fourWorkersAndMain(key: string, mode: 'value' | 'fail', check: (outcomes: Outcome[], cache: Cache<string>, loads: number) => void) {
+    const { cache, shared, counters, go } = setup(key)
+    const workers = Array.from({ length: 4 }, () => startLoader({ handle: cache.handle, key, mode, shared, delayMs: 400, leaseMs: 3000 }))
     try {
       await until('workers ready', () => Atomics.load(counters, READY) === 4)
       go()
-      // The main thread joins through Atomics.waitAsync (it never blocks).
-      const mine = cache.getOrLoad(key, async () => { Atomics.add(counters, LOADS, 1); await sleep(400); return 'main' })
+      // The main thread joins through Atomics.waitAsync (it never blocks). Whichever thread claims the
+      // key first, the others arrive while it loads.
+      const mine: Promise<Outcome> = cache.getOrLoad(key, async () => {
+        Atomics.add(counters, LOADS, 1)
+        await sleep(400)
+        if (mode === 'fail') throw new Error('main failed')
+        return 'main'
+      }).then((value) => ({ value }), (e: Error & { code: string }) => ({ error: { code: e.code, message: e.message, causeCode: (e.cause as { code?: string })?.code } }))
       const results = await withDeadline('load workers', 30_000, Promise.all(workers.map((w) => w.done)), () => {
         for (const w of workers) void w.worker.terminate()
       })
-      const values = [...results.map((r) => r.value), await mine]
-      expect(Atomics.load(counters, LOADS)).toBe(1)
-      expect(new Set(values).size).toBe(1)
-      expect(values[0]).toMatch(/^value from thread \d+$|^main$/)
-      expect(cache.get(key)).toBe(values[0])
-      expect(cache.stats().loadSuccesses).toBe(1)
+      check([...results, await mine], cache, Atomics.load(counters, LOADS))
     } finally {
       await Promise.all(workers.map((w) => w.worker.terminate()))
       cache.close()
     }
+  }
+
+  it('4 workers and the main thread missing one key call the loader once and all get its value', async () => {
+    await fourWorkersAndMain('shared-key', 'value', (outcomes, cache, loads) => {
+      const values = outcomes.map((o) => o.value)
+      expect(loads).toBe(1)
+      expect(new Set(values).size).toBe(1)
+      expect(values[0]).toMatch(/^value from thread \d+$|^main$/)
+      expect(cache.get('shared-key')).toBe(values[0])
+      expect(cache.stats().loadSuccesses).toBe(1)
+    })
   })
 
   it('a failing loader fails every thread with the same error', async () => {
-    const { cache, shared, counters, go, key } = setup('failing-key')
-    const workers = Array.from({ length: 4 }, () => startLoader({ handle: cache.handle, key, mode: 'fail', shared, delayMs: 400, leaseMs: 3000 }))
-    try {
-      await until('workers ready', () => Atomics.load(counters, READY) === 4)
-      go()
-      // As slow as the workers' loader: whichever thread claims the key first, the others arrive in time.
-      const mine = cache.getOrLoad(key, async () => { Atomics.add(counters, LOADS, 1); await sleep(400); throw new Error('main failed') })
-        .then(() => undefined, (e: Error & { code: string }) => ({ code: e.code, message: e.message, causeCode: (e.cause as { code?: string })?.code }))
-      const results = await withDeadline('load workers', 30_000, Promise.all(workers.map((w) => w.done)), () => {
-        for (const w of workers) void w.worker.terminate()
-      })
-      const errors = [...results.map((r) => r.error), await mine]
-      expect(Atomics.load(counters, LOADS)).toBe(1)
+    await fourWorkersAndMain('failing-key', 'fail', (outcomes, cache, loads) => {
+      const errors = outcomes.map((o) => o.error)
+      expect(loads).toBe(1)
       for (const e of errors) {
         expect(e?.code).toBe('ERR_LOADER')
         expect(e?.message).toBe(errors[0]!.message)
       }
       // The loader's own error code survives the trip to other threads (when a worker was the loader).
       if (!errors[0]!.message.includes('main failed')) expect(errors.every((e) => e?.causeCode === 'E_BOOM')).toBe(true)
-      expect(cache.has(key)).toBe(false)
+      expect(cache.has('failing-key')).toBe(false)
       expect(cache.stats().loadFailures).toBe(1)
-    } finally {
-      await Promise.all(workers.map((w) => w.worker.terminate()))
-      cache.close()
-    }
+    })
   })
 
   it('a loading thread that dies: after the lease one waiter takes over, the others get its value', async () => {
