@@ -65,6 +65,9 @@ class ErrorChannel {
   send(flight: string, error: SerializedError): void {
     const message: Message = { flight, error }
     if (this.#channel) {
+      // A channel never hears itself: waiters of this thread (another Cache object over the same arena)
+      // get it directly.
+      this.#receive(message)
       this.#channel.postMessage(message)
       return
     }

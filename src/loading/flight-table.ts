@@ -264,22 +264,28 @@ export class FlightTable {
   }
 }
 
+/** Poll interval when the arena is not a SharedArrayBuffer (native engine): no waitAsync there. */
+const POLL_MS = 5
+
 /**
  * One slice of waiting on `done`: Atomics.waitAsync, bounded by a (referenced) timer so the thread's
- * event loop stays alive while it waits, and cut short by `abandon`.
+ * event loop stays alive while it waits, and cut short by `abandon`. Memory the native engine maps is a
+ * plain ArrayBuffer, where waitAsync is not allowed (and another process could not notify anyway): there
+ * the slice is a short poll.
  */
 function sleepOn(i32: Int32Array, index: number, value: number, ms: number, abandon: AbortSignal): Promise<void> {
-  const w = waitAsync(i32, index, value, ms)
-  if (!w.async) return Promise.resolve()
+  const shared = i32.buffer instanceof SharedArrayBuffer
+  const w = shared ? waitAsync(i32, index, value, ms) : undefined
+  if (w && !w.async) return Promise.resolve()
   return new Promise<void>((resolve) => {
     const finish = () => {
       clearTimeout(timer)
       abandon.removeEventListener('abort', finish)
       resolve()
     }
-    const timer = setTimeout(finish, ms + 5)
+    const timer = setTimeout(finish, w ? ms + 5 : Math.min(ms, POLL_MS))
     abandon.addEventListener('abort', finish, { once: true })
-    w.value.then(finish, finish)
+    w?.value.then(finish, finish)
   })
 }
 
