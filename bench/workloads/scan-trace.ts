@@ -1,17 +1,14 @@
 import { Prng } from './prng.js'
 import type { Trace } from './trace.js'
 import { ZipfSampler } from './zipf.js'
+import type { ZipfOptions } from './zipf-trace.js'
 
-export interface ScanMixOptions {
-  /** Zipf background: keys and skew. */
-  keys: number
-  s: number
-  length: number
+/** A Zipf background (keys, skew, length, seed) and the scans cut into it. */
+export interface ScanMixOptions extends ZipfOptions {
   /** Requests of Zipf between two scans. */
   every: number
   /** Keys per scan; every scan reads fresh keys never seen before (one-hit wonders). */
   scanLength: number
-  seed: number
 }
 
 /** Zipf traffic interrupted by sequential scans of never-repeated keys (backups, crawlers, reports). */

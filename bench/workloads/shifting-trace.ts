@@ -1,11 +1,9 @@
 import { Prng } from './prng.js'
 import type { Trace } from './trace.js'
 import { ZipfSampler } from './zipf.js'
+import type { ZipfOptions } from './zipf-trace.js'
 
-export interface ShiftingOptions {
-  keys: number
-  s: number
-  length: number
+export interface ShiftingOptions extends ZipfOptions {
   /** Requests per phase; at each phase change the popularity ranks move to other keys. */
   phase: number
   /**
@@ -13,7 +11,6 @@ export interface ShiftingOptions {
    * smaller values keep part of the old one (it becomes colder).
    */
   shift: number
-  seed: number
 }
 
 /** Zipf whose hot set moves to other keys every `phase` requests (a deploy, a new day, a trend). */

@@ -83,6 +83,7 @@ export class Shard {
     this.sketch = new CountMinSketch(entryCapacity, {
       widthFactor: this.t.sketchWidth,
       sampleFactor: this.t.sketchSample,
+      doorkeeper: this.t.doorkeeper,
       seed: init.seed,
     })
     this.ghost = new GhostTable(Math.max(1, Math.floor(entryCapacity * this.t.ghostFactor)), 1)
@@ -150,10 +151,12 @@ export class Shard {
     this.makeRoom()
   }
 
-  /** ARC-style move of the window target on a ghost hit younger than the horizons. */
+  /**
+   * ARC's move of p on a ghost hit: a returning candidate grows the window, a returning main entry
+   * shrinks it, each step weighted by how many of the other kind the ghost holds. A candidate only
+   * counts if the window could have caught it by growing windowHorizon-fold.
+   */
   private adapt(age: number, from: number): void {
-    const entryCapacity = this.capacity / this.meanSize()
-    if (age >= this.t.horizon * entryCapacity) return
     const fromWindow = this.ghost.tagCounts[FROM_WINDOW]!
     const fromMain = this.ghost.tagCounts[FROM_MAIN]!
     const unit = this.meanSize()

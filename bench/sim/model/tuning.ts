@@ -12,14 +12,14 @@ export interface Tuning {
   protectedFraction: number
   /** Ghost capacity in entries, as a multiple of the shard's entry capacity. */
   ghostFactor: number
-  /** Ghost hits older than this × capacity (in ghost additions) don't move the window. */
-  horizon: number
   /** A window-tagged ghost hit counts only if younger than this × the window's entry count. */
   windowHorizon: number
   /** Sketch counters per row = nextPow2(capacity) × sketchWidth. */
   sketchWidth: number
   /** Sketch halves after sketchSample × capacity increments. */
   sketchSample: number
+  /** A doorkeeper Bloom filter in front of the sketch (measured: no gain; off). */
+  doorkeeper: boolean
   /** Candidates at least this frequent that lose a contest are admitted with probability 1/warmOdds. */
   warmFrequency: number
   warmOdds: number
@@ -33,10 +33,10 @@ export const TUNING: Tuning = {
   maxWindow: 0.9,
   protectedFraction: 0.8,
   ghostFactor: 1,
-  horizon: 0.5,
   windowHorizon: 16,
   sketchWidth: 4,
   sketchSample: 10,
+  doorkeeper: false,
   warmFrequency: 6,
   warmOdds: 512,
   maxTailOps: 64,
