@@ -1,7 +1,5 @@
-import { Prng } from './prng.js'
 import type { Trace } from './trace.js'
-import { ZipfSampler } from './zipf.js'
-import type { ZipfOptions } from './zipf-trace.js'
+import { zipfSource, type ZipfOptions } from './zipf-trace.js'
 
 /** A Zipf background (keys, skew, length, seed) and the scans cut into it. */
 export interface ScanMixOptions extends ZipfOptions {
@@ -13,9 +11,7 @@ export interface ScanMixOptions extends ZipfOptions {
 
 /** Zipf traffic interrupted by sequential scans of never-repeated keys (backups, crawlers, reports). */
 export function scanMixTrace(o: ScanMixOptions): Trace {
-  const rng = new Prng(o.seed)
-  const zipf = new ZipfSampler(o.keys, o.s)
-  const keys = new Int32Array(o.length)
+  const { rng, zipf, keys } = zipfSource(o)
   let nextFresh = o.keys
   let i = 0
   while (i < o.length) {

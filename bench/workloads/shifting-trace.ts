@@ -1,7 +1,5 @@
-import { Prng } from './prng.js'
 import type { Trace } from './trace.js'
-import { ZipfSampler } from './zipf.js'
-import type { ZipfOptions } from './zipf-trace.js'
+import { zipfSource, type ZipfOptions } from './zipf-trace.js'
 
 export interface ShiftingOptions extends ZipfOptions {
   /** Requests per phase; at each phase change the popularity ranks move to other keys. */
@@ -15,9 +13,7 @@ export interface ShiftingOptions extends ZipfOptions {
 
 /** Zipf whose hot set moves to other keys every `phase` requests (a deploy, a new day, a trend). */
 export function shiftingTrace(o: ShiftingOptions): Trace {
-  const rng = new Prng(o.seed)
-  const zipf = new ZipfSampler(o.keys, o.s)
-  const keys = new Int32Array(o.length)
+  const { rng, zipf, keys } = zipfSource(o)
   let offset = 0
   for (let i = 0; i < o.length; i++) {
     if (i > 0 && i % o.phase === 0) offset += o.shift
