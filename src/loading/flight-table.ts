@@ -98,8 +98,8 @@ export class FlightTable {
   /** This thread's owner id: its thread slot + 1. */
   readonly me: number
   #nextId = 1
-  /** CLAIMING marks seen, to clear one left by a thread that died mid-claim. */
-  readonly #claimingSince = new Map<number, number>()
+  /** Slots seen half-claimed or half-released, and since when (see #clearStale). */
+  readonly #transient = new Map<number, { tag: number; since: number }>()
 
   constructor(i32: Int32Array, flightsOffset: number, threadSlot: number) {
     this.#i32 = i32
@@ -123,16 +123,22 @@ export class FlightTable {
     for (let p = 0; p < PROBES; p++) {
       const slot = (h.home + p) & (SLOTS - 1)
       const tag = Atomics.load(i32, this.#at(slot, TAG))
-      if (tag === h.tag && Atomics.load(i32, this.#at(slot, HASH2)) === h.hash2) {
-        const id = Atomics.load(i32, this.#at(slot, ID))
-        // id 0: the flight is being released this instant.
-        if (id === 0) busy = true
-        else if (this.#matches(slot, h)) return { type: 'waiter', slot, id }
+      if (tag === 0) {
+        this.#transient.delete(slot)
+        if (free < 0) free = slot
       } else if (tag === CLAIMING) {
         busy = true
-        this.#clearStaleClaim(slot, leaseMs)
-      } else if (tag === 0 && free < 0) {
-        free = slot
+        this.#clearStale(slot, CLAIMING, leaseMs)
+      } else {
+        const id = Atomics.load(i32, this.#at(slot, ID))
+        if (id === 0) {
+          // Being released this instant (or its releaser died half-way: freed after a lease).
+          this.#clearStale(slot, tag, leaseMs)
+          if (tag === h.tag) busy = true
+        } else {
+          this.#transient.delete(slot)
+          if (tag === h.tag && this.#matches(slot, h)) return { type: 'waiter', slot, id }
+        }
       }
     }
     if (busy) return { type: 'busy' }
@@ -143,7 +149,8 @@ export class FlightTable {
     Atomics.store(i32, this.#at(free, ID), id)
     Atomics.store(i32, this.#at(free, OWNER), this.me)
     Atomics.add(i32, this.#at(free, BEAT), 1)
-    Atomics.store(i32, this.#at(free, TAG), h.tag)
+    // Fails only if a thread took our claim for a dead one (we stalled for a lease): start over.
+    if (Atomics.compareExchange(i32, this.#at(free, TAG), CLAIMING, h.tag) !== CLAIMING) return { type: 'busy' }
     // The same key claimed at the same moment in another slot of the window: the earlier slot wins.
     for (let p = 0; p < PROBES; p++) {
       const slot = (h.home + p) & (SLOTS - 1)
@@ -157,16 +164,19 @@ export class FlightTable {
     return { type: 'owner', slot: free, id }
   }
 
-  #clearStaleClaim(slot: number, leaseMs: number): void {
+  /**
+   * Claiming and releasing take microseconds: a slot seen in such a state for a whole lease belongs to
+   * a thread that died in the middle, and is freed.
+   */
+  #clearStale(slot: number, tag: number, leaseMs: number): void {
     const now = performance.now()
-    const since = this.#claimingSince.get(slot)
-    if (since === undefined) {
-      if (this.#claimingSince.size > 64) this.#claimingSince.clear()
-      this.#claimingSince.set(slot, now)
-    } else if (now - since > leaseMs) {
-      // A claim takes microseconds: one that lasts a lease belongs to a thread that died claiming.
-      Atomics.compareExchange(this.#i32, this.#at(slot, TAG), CLAIMING, 0)
-      this.#claimingSince.delete(slot)
+    const seen = this.#transient.get(slot)
+    if (seen === undefined || seen.tag !== tag) {
+      if (this.#transient.size > 64) this.#transient.clear()
+      this.#transient.set(slot, { tag, since: now })
+    } else if (now - seen.since > leaseMs) {
+      Atomics.compareExchange(this.#i32, this.#at(slot, TAG), tag, 0)
+      this.#transient.delete(slot)
     }
   }
 
@@ -194,6 +204,7 @@ export class FlightTable {
   release(slot: number, id: number, outcome: Outcome, beforeWake?: (waiters: number, done: number) => void): boolean {
     const i32 = this.#i32
     if (Atomics.load(i32, this.#at(slot, ID)) !== id) return false
+    const tag = Atomics.load(i32, this.#at(slot, TAG))
     if (Atomics.compareExchange(i32, this.#at(slot, OWNER), this.me, RELEASING) !== this.me) return false
     const done = (Atomics.load(i32, this.#at(slot, DONE)) + 1) & DONE_MASK
     Atomics.store(i32, this.#at(slot, OUTCOME), (done << OUTCOME_BITS) | outcome)
@@ -202,7 +213,9 @@ export class FlightTable {
     Atomics.store(i32, this.#at(slot, ID), 0)
     Atomics.store(i32, this.#at(slot, HASH2), 0)
     Atomics.store(i32, this.#at(slot, OWNER), 0)
-    Atomics.store(i32, this.#at(slot, TAG), 0)
+    // A CAS, not a store: if a thread already freed the slot (it took us for dead half-way through),
+    // the slot may hold someone else's claim by now.
+    Atomics.compareExchange(i32, this.#at(slot, TAG), tag, 0)
     try {
       beforeWake?.(waiters, done)
     } finally {

@@ -13,7 +13,9 @@ import { checkKey } from './write-through.js'
 export class LoadingCache<V> {
   /** The cache this wraps. */
   readonly cache: Cache<V>
-  readonly #loader: Loader<V>
+  // Typed without V so that a Cache<string> stays assignable to Cache<unknown> (a function-typed
+  // field would make the cache type invariant in V).
+  readonly #loader: Loader<unknown>
   readonly #defaults: LoadOptions | undefined
   readonly #state: LoadingState
   readonly #resolved: ResolvedLoad
@@ -21,7 +23,7 @@ export class LoadingCache<V> {
   constructor(cache: Cache<V>, loader: Loader<V>, defaults?: LoadOptions) {
     if (typeof loader !== 'function') throw invalid('withLoader(loader): loader must be a function')
     this.cache = cache
-    this.#loader = loader
+    this.#loader = loader as Loader<unknown>
     this.#defaults = defaults
     this.#state = stateOf(cache)
     // Validated now, so a bad default fails at setup rather than on the first request.
@@ -29,14 +31,14 @@ export class LoadingCache<V> {
   }
 
   /** getOrLoad(key, loader) with the bound options (overridden by `options`). */
-  get(key: string, options?: LoadOptions): Promise<V | undefined> {
+  async get(key: string, options?: LoadOptions): Promise<V | undefined> {
     checkKey(key, 'get')
     const o = options ? resolveLoadOptions(mergeLoadOptions(this.#defaults, options), this.#state.cacheTtl) : this.#resolved
-    return load(this.#state, this.cache, key, this.#loader, o)
+    return load(this.#state, this.cache, key, this.#loader as Loader<V>, o)
   }
 
   /** warm(keys, loader) with the bound options. */
   warm(keys: KeySource, options?: WarmOptions): Promise<WarmResult> {
-    return warm(this.cache, keys, this.#loader, { ...this.#defaults, ...options } as WarmOptions)
+    return warm(this.cache, keys, this.#loader as Loader<V>, { ...this.#defaults, ...options } as WarmOptions)
   }
 }

@@ -16,6 +16,14 @@ import { aborted } from './errors.js'
 export type KeySource = Iterable<string> | AsyncIterable<string>
 
 export function warm<V>(cache: Cache<V>, keys: KeySource, loader: Loader<V>, options?: WarmOptions): Promise<WarmResult> {
+  try {
+    return start(cache, keys, loader, options)
+  } catch (e) {
+    return Promise.reject(e)
+  }
+}
+
+function start<V>(cache: Cache<V>, keys: KeySource, loader: Loader<V>, options?: WarmOptions): Promise<WarmResult> {
   const isIterable = keys !== null && typeof keys === 'object' &&
     (typeof (keys as Iterable<string>)[Symbol.iterator] === 'function' || typeof (keys as AsyncIterable<string>)[Symbol.asyncIterator] === 'function')
   if (!isIterable) throw invalid('warm(keys, loader): keys must be an iterable or async iterable of strings')

@@ -21,7 +21,7 @@ import { checkStore, mergeLoadOptions, resolveLoadOptions, resolveWriteBehindOpt
 import { stateOf, type LoadingState } from './state.js'
 import { load } from './get-or-load.js'
 import { storeValue, supersede } from './single-flight.js'
-import { checkKey } from './write-through.js'
+import { checkKey, checkOpen } from './write-through.js'
 
 type Op<V> = { type: 'save'; value: V; seq: number; readyAt: number } | { type: 'delete'; seq: number; readyAt: number }
 
@@ -71,7 +71,7 @@ export class WriteBehindCache<V> {
    * The cached value; on a miss, a write still pending for the key (the store is behind), else the
    * store's value (loaded once for all concurrent callers, then cached).
    */
-  get(key: string, options?: LoadOptions): Promise<V | undefined> {
+  async get(key: string, options?: LoadOptions): Promise<V | undefined> {
     checkKey(key, 'get')
     const o = options ? resolveLoadOptions(mergeLoadOptions(this.#o.load, options), this.#state.cacheTtl) : this.#load
     return load(this.#state, this.cache, key, (k, ctx) => {
@@ -82,19 +82,20 @@ export class WriteBehindCache<V> {
   }
 
   /** Updates the cache now and queues the store write; resolves once queued (not once written). */
-  set(key: string, value: V): Promise<void> {
+  async set(key: string, value: V): Promise<void> {
     checkKey(key, 'set')
     return this.#write(key, { type: 'save', value, seq: 0, readyAt: 0 })
   }
 
   /** Removes from the cache now and queues the store delete; resolves once queued. */
-  delete(key: string): Promise<void> {
+  async delete(key: string): Promise<void> {
     checkKey(key, 'delete')
     return this.#write(key, { type: 'delete', seq: 0, readyAt: 0 })
   }
 
   async #write(key: string, op: Op<V>): Promise<void> {
     if (this.#closed) throw new CortadoError('ERR_CLOSED', 'this write-behind cache is closed')
+    checkOpen(this.cache as Cache<unknown>)
     op.seq = ++this.#seq
     if (!this.#queue.has(key)) {
       if (this.#full()) {

@@ -18,6 +18,11 @@ export function checkKey(key: unknown, what: string): string {
   return key
 }
 
+/** A write must not reach the store when its cache copy can't be updated any more. */
+export function checkOpen(cache: Cache<unknown>): void {
+  if (cache.closed) throw new CortadoError('ERR_CLOSED', 'the cache behind this write-through/behind view is closed')
+}
+
 export class WriteThroughCache<V> {
   /** The cache this wraps. */
   readonly cache: Cache<V>
@@ -41,15 +46,16 @@ export class WriteThroughCache<V> {
   }
 
   /** The cached value, or the store's (loaded once for all concurrent callers, then cached). */
-  get(key: string, options?: LoadOptions): Promise<V | undefined> {
+  async get(key: string, options?: LoadOptions): Promise<V | undefined> {
     checkKey(key, 'get')
     const o = options ? resolveLoadOptions(mergeLoadOptions(this.#loadOptions, options), this.#state.cacheTtl) : this.#load
     return load(this.#state, this.cache, key, (k, ctx) => this.#store.load(k, ctx), o)
   }
 
   /** Writes the store, then the cache. Rejects (cache untouched) if the store write fails. */
-  set(key: string, value: V): Promise<void> {
+  async set(key: string, value: V): Promise<void> {
     checkKey(key, 'set')
+    checkOpen(this.cache)
     return this.#order.run(key, async () => {
       // A load of this key in progress read the old value: it must not be cached over this one.
       supersede(this.#state, key)
@@ -60,8 +66,9 @@ export class WriteThroughCache<V> {
   }
 
   /** Deletes from the store, then from the cache. Rejects (cache untouched) if the store delete fails. */
-  delete(key: string): Promise<void> {
+  async delete(key: string): Promise<void> {
     checkKey(key, 'delete')
+    checkOpen(this.cache)
     return this.#order.run(key, async () => {
       supersede(this.#state, key)
       await this.#store.delete(key)

@@ -97,8 +97,8 @@ describe('warm', () => {
 
   it('bad input', async () => {
     const cache = newCache<string>()
-    expect(() => cache.warm('abc' as never, async () => 'v')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTION' }))
-    expect(() => cache.warm(['a'], async () => 'v', { concurrency: 0 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTION' }))
+    await expect(cache.warm('abc' as never, async () => 'v')).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' })
+    await expect(cache.warm(['a'], async () => 'v', { concurrency: 0 })).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' })
     expect(await cache.warm([1 as unknown as string], async () => 'v')).toMatchObject({ failed: 1 })
   })
 })
