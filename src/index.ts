@@ -12,3 +12,9 @@ export type {
   RedisClient, RedisConnection, RedisConnectOptions, RedisStoreOptions, MemcachedStoreOptions, MemcachedConnectOptions,
   ShardedStoreOptions, HashRingOptions, InvalidationBusOptions, InvalidationBusStats, InvalidationListener,
 } from './tier/index.js'
+export { LoadingCache, WriteThroughCache, WriteBehindCache } from './loading/index.js'
+export type {
+  Loader, LoaderContext, LoadOptions, EarlyRefreshOptions, WarmOptions, WarmProgress, WarmResult, DumpResult,
+  RestoreOptions, RestoreResult, Store, StoreErrorHandler, WriteThroughOptions, WriteThroughStats, WriteBehindOptions,
+  WriteBehindStats, FlushResult,
+} from './loading/index.js'
