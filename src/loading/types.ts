@@ -8,8 +8,8 @@ import type { CortadoError } from '../errors.js'
 export interface LoaderContext<V> {
   /**
    * Aborted when nobody waits for this load any more: every caller in this thread aborted or timed
-   * out and no other thread waits for it. A loader that ignores it still finishes, but its result is
-   * then dropped (not stored).
+   * out and no other thread waits for it. A loader that ignores it and resolves anyway still gets its
+   * value stored; later callers don't join an abandoned load, they start their own.
    */
   signal: AbortSignal
   /** The value this load replaces (refresh of a stale or soon-expiring value), if there is one. */
