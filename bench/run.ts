@@ -63,12 +63,12 @@ async function main(argv: readonly string[]): Promise<number> {
   const ctx: SuiteContext = { ...base, progress, emit: (row) => rows.push(row) }
   for (const u of selected.unavailable) progress.log(`${nameOf(u.peer)} skipped: ${u.reason}`)
 
-  let failures = 0
+  const failures: RunResults['failures'] = []
   const attempt = async (id: string, body: () => Promise<void>): Promise<void> => {
     try {
       await body()
     } catch (err) {
-      failures++
+      failures.push({ suite: id, error: (err as Error).message?.split('\n')[0] ?? String(err) })
       progress.log(`suite ${id} failed: ${(err as Error).stack ?? String(err)}`)
     }
   }
@@ -86,6 +86,7 @@ async function main(argv: readonly string[]): Promise<number> {
     durationMs: Date.now() - started,
     peers: selected.runnable.map(({ id, name, version, bound, batch }) => ({ id, name, version, bound, batch })),
     unavailable: selected.unavailable,
+    failures,
     rows,
   }
   process.stdout.write(`\n${renderSummary(results, nameOf)}\n`)
@@ -98,7 +99,7 @@ async function main(argv: readonly string[]): Promise<number> {
     writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`)
     process.stderr.write(`results: ${file}\n`)
   }
-  return failures > 0 ? 1 : 0
+  return failures.length > 0 ? 1 : 0
 }
 
 process.exitCode = await main(process.argv.slice(2))

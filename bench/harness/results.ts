@@ -57,6 +57,8 @@ export interface RunResults {
   peers: PeerInfo[]
   /** Peers that could not run at all, with why. */
   unavailable: Skip[]
+  /** Suites that stopped with an error: their rows are missing from this run. */
+  failures: { suite: string; error: string }[]
   rows: Row[]
 }
 

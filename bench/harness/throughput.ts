@@ -6,6 +6,7 @@
 import type { OpSuite, SuiteContext } from '../suites/types.js'
 import type { BenchCache, CacheSpec, Peer } from '../peers/types.js'
 import { compileKernel } from './kernels.js'
+import { formatSi } from './format.js'
 import { Pool, sameSpec, specLabel } from './pool.js'
 import type { Figure, Row, Skip } from './results.js'
 import { runRounds, type Contender, type RoundSample, type RoundsResult } from './rounds.js'
@@ -159,6 +160,8 @@ function measure(suite: OpSuite, pool: Pool, filled: readonly Filled[], failed: 
     })
   const errors = [...threw].map(([peer, err]): Skip => ({ peer, reason: `threw: ${err.message.split('\n')[0]!}` }))
   for (const e of errors) ctx.progress.log(`warning: ${suite.id} ${e.peer} ${e.reason}`)
+  const perRound = [...samples.values()].map((ss) => median(ss.map((x) => x.ops)))
+  const opsNote = perRound.length > 0 ? `, ${formatSi(Math.min(...perRound))}–${formatSi(Math.max(...perRound))} operations per round depending on the peer` : ''
   return {
     suite: suite.id,
     case: specLabel(pool.spec),
@@ -166,7 +169,7 @@ function measure(suite: OpSuite, pool: Pool, filled: readonly Filled[], failed: 
     metric: 'ops/s',
     better: 'higher',
     method:
-      `${suite.describe(pool.spec)}; median of ${ctx.rounds} alternating rounds of ${ms} ms per peer ` +
+      `${suite.describe(pool.spec)}; median of ${ctx.rounds} alternating rounds of ${ms} ms per peer${opsNote} ` +
       `(after one warm-up round), all peers in one process, ${pool.spec.keyBytes}-byte keys`,
     figures,
     skipped: [...failed, ...errors],

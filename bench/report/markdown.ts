@@ -74,7 +74,8 @@ export function renderReport(results: RunResults, charts: readonly Chart[], name
     '',
   )
   for (const u of results.unavailable) out.push(`- ${nameOf(u.peer)} was skipped: ${u.reason}.`)
-  if (results.unavailable.length > 0) out.push('')
+  for (const f of results.failures) out.push(`- Suite \`${f.suite}\` failed in this run and has no figures: ${f.error}`)
+  if (results.unavailable.length + results.failures.length > 0) out.push('')
   for (const section of SECTIONS) {
     const rows = results.rows.filter((r) => section.suites.includes(r.suite))
     if (rows.length === 0) continue

@@ -85,16 +85,6 @@ export function notes(group: readonly Row[], nameOf: (id: string) => string, sho
 export function renderSummary(results: RunResults, nameOf: (id: string) => string): string {
   const out: string[] = []
   out.push(`Cortado benchmark (${results.mode} run) · ${machineLine(results.machine)}`, '')
-  const targets = evaluateTargets(results.rows)
-  out.push('Targets (Cortado ÷ lru-cache unless stated)')
-  out.push(
-    renderTextTable(
-      ['issue', 'ratio', 'measured', 'target', 'status'],
-      targets.map((t) => [`#${t.issue}`, t.label, targetValue(t), boundText(t), targetStatus(t)]),
-      2,
-    ),
-    '',
-  )
   for (const group of groupRows(results.rows)) {
     const first = group[0]!
     // Hit ratios: the terminal keeps lru-cache, Cortado and the simulated policies; the report has all.
@@ -102,7 +92,6 @@ export function renderSummary(results: RunResults, nameOf: (id: string) => strin
     const title = `${first.suite}${first.params.measure ? ` (${String(first.params.measure)})` : ''} · ${first.metric}, ${first.better} is better; ratios to ${BASELINE}`
     out.push(title)
     out.push(renderTextTable(['case', ...peers.map(nameOf)], group.map((r) => [r.case, ...peers.map((p) => cell(r, p))])))
-    // Only where it tells something: not for get-hit (all 100%) or get-miss (all 0%).
     // Only where it tells something: not for get-hit (all 100%) or get-miss (all 0%).
     for (const r of group) {
       if (!r.figures.some((f) => f.hitRatio !== undefined && f.hitRatio > 0.001 && f.hitRatio < 0.999)) continue
@@ -113,5 +102,17 @@ export function renderSummary(results: RunResults, nameOf: (id: string) => strin
     out.push('')
   }
   for (const u of results.unavailable) out.push(`${nameOf(u.peer)} skipped in every suite: ${u.reason}`)
+  for (const f of results.failures) out.push(`suite ${f.suite} FAILED (no figures): ${f.error}`)
+  if (results.unavailable.length + results.failures.length > 0) out.push('')
+  // The targets come last: on a terminal they are what stays on screen when the run ends.
+  const targets = evaluateTargets(results.rows)
+  out.push('Targets (Cortado ÷ lru-cache unless stated)')
+  out.push(
+    renderTextTable(
+      ['issue', 'ratio', 'measured', 'target', 'status'],
+      targets.map((t) => [`#${t.issue}`, t.label, targetValue(t), boundText(t), targetStatus(t)]),
+      2,
+    ),
+  )
   return out.join('\n')
 }

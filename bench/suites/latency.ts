@@ -122,7 +122,8 @@ function latencyRows(
       return {
         peer: f.peer.id,
         value: h.getValueAtPercentile(p),
-        hitRatio: gets > 0 ? Math.min(1, s.reduce((a, r) => a + r.hits, 0) / gets) : undefined,
+        // Said once, on the p50 row: it is the same for every percentile.
+        hitRatio: p === PERCENTILES[0] && gets > 0 ? Math.min(1, s.reduce((a, r) => a + r.hits, 0) / gets) : undefined,
         extra: { gets: h.totalCount, max: h.maxValue },
       }
     }),

@@ -40,6 +40,7 @@ function results(rows: Row[]): RunResults {
       { id: 'cortado', name: 'Cortado', version: '0.1.0', bound: 'arena', batch: 'native' },
     ],
     unavailable: [],
+    failures: [],
     rows,
   }
 }
@@ -117,9 +118,9 @@ describe('summary and markdown', () => {
     expect(cell(rows[3]!, 'cortado')).toBe('10.00%')
   })
 
-  it('the terminal summary leads with the targets and says how each table was measured', () => {
+  it('the terminal summary ends with the targets (what stays on screen) and says how each table was measured', () => {
     const text = renderSummary(results(rows), displayName)
-    expect(text.indexOf('Targets')).toBeLessThan(text.indexOf('get-hit ·'))
+    expect(text.indexOf('Targets')).toBeGreaterThan(text.lastIndexOf('measured:'))
     expect(text).toMatch(/get \(hit\), 100k entries\s+1\.50×\s+≥ 1×\s+met/)
     expect(text).toMatch(/set with eviction at capacity, 100k\s+0\.50×\s+≥ 1×\s+NOT MET/)
     expect(text).toContain('measured: get-hit measured somehow')
@@ -139,6 +140,12 @@ describe('summary and markdown', () => {
     expect(md).toContain('Megiddo and D. S. Modha')
     expect(md).toContain('| 100k entries · string 100 B | 1M | 1.5M 1.50× | skipped |')
     expect(md).toContain('- How measured: get-hit measured somehow.')
+  })
+
+  it('a suite that failed is said in the summary and the report', () => {
+    const r = { ...results(rows), failures: [{ suite: 'workers', error: 'boom' }] }
+    expect(renderSummary(r, displayName)).toContain('suite workers FAILED (no figures): boom')
+    expect(renderReport(r, [], displayName)).toContain('Suite `workers` failed in this run and has no figures: boom')
   })
 
   it('markdown tables escape pipes and right-align figure columns', () => {
