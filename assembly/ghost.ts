@@ -1,15 +1,23 @@
-// The ghost: fingerprints of keys recently evicted, so a key that comes back soon is recognised.
-// Buckets of 8 slots [fingerprint u32][clock u32]; a fingerprint counts as present while fewer than
-// `window` insertions happened since it was recorded, which gives FIFO-age semantics without a queue.
+// The ghost: fingerprints of recently evicted keys, each tagged with where it left from (the window,
+// i.e. a candidate that never made it into main, or main). A key counts as present while fewer than
+// `ghostSlots` evictions happened since it was recorded, which gives FIFO-age semantics without a
+// queue: buckets of 8 slots [fingerprint u32 (bit 0 = tag)][clock u32], the oldest slot replaced.
+// The policy also needs how many ghost entries of each tag are live; that is kept per epoch of
+// `ghostSlots` additions (this epoch's count plus the share of the last one still inside the window).
 // Written only under the shard lock.
 import * as L from './layout.generated'
 import { ghostSlots, ghostOffset } from './arena'
 import { fastRange } from './hash'
 
+const P = L.POLICY_STATE_OFFSET
+
+/** The tag of the key found by the last successful ghostAge(). */
+export let ghostTag: u32 = 0
+
 // @ts-ignore: decorator
 @inline function fingerprint(h: u64): u32 {
-  const f = <u32>(h >> 17) ^ <u32>(h >> 47)
-  return f == 0 ? 1 : f
+  // Bits not used by the shard, bucket or index tag choices; bit 0 is left for the tag.
+  return ((<u32>(h >> 17) ^ <u32>(h >> 45)) & ~1) | 2
 }
 
 // @ts-ignore: decorator
@@ -17,8 +25,8 @@ import { fastRange } from './hash'
   return sb + ghostOffset + fastRange(fp * 0x9E3779B1, ghostSlots / L.BUCKET_SLOTS) * L.BUCKET_BYTES
 }
 
-/** Records hash h as evicted. */
-export function ghostAdd(sb: u32, h: u64): void {
+/** Records hash h as evicted from the window (tag 0) or from main (tag 1). */
+export function ghostAdd(sb: u32, h: u64, tag: u32): void {
   if (ghostSlots == 0) return
   const fp = fingerprint(h)
   const now = load<u32>(sb + L.SHARD_GHOST_CLOCK) + 1
@@ -29,34 +37,61 @@ export function ghostAdd(sb: u32, h: u64): void {
   for (let i: u32 = 0; i < L.BUCKET_SLOTS; i++) {
     const slot = base + i * 8
     const f = load<u32>(slot)
-    if (f == fp || f == 0) { victim = slot; break }
+    if (f == 0 || (f & ~1) == fp) { victim = slot; break }
     const age = now - load<u32>(slot, 4)
     if (age > oldest) { oldest = age; victim = slot }
   }
-  store<u32>(victim, fp)
+  store<u32>(victim, fp | (tag & 1))
   store<u32>(victim, now, 4)
+  countTag(sb, tag, now)
 }
 
-/** True when hash h was evicted within the last `window` ghost insertions; forgets it if so. */
-export function ghostTake(sb: u32, h: u64, window: u32): bool {
-  if (ghostSlots == 0) return false
+function countTag(sb: u32, tag: u32, now: u32): void {
+  if (now - load<u32>(sb + P + L.POLICY_GHOST_EPOCH_START) >= ghostSlots) {
+    store<u32>(sb + P + L.POLICY_GHOST_WINDOW_PREV, load<u32>(sb + P + L.POLICY_GHOST_WINDOW_NOW))
+    store<u32>(sb + P + L.POLICY_GHOST_MAIN_PREV, load<u32>(sb + P + L.POLICY_GHOST_MAIN_NOW))
+    store<u32>(sb + P + L.POLICY_GHOST_WINDOW_NOW, 0)
+    store<u32>(sb + P + L.POLICY_GHOST_MAIN_NOW, 0)
+    store<u32>(sb + P + L.POLICY_GHOST_EPOCH_START, now)
+  }
+  const field = sb + P + (tag == 0 ? L.POLICY_GHOST_WINDOW_NOW : L.POLICY_GHOST_MAIN_NOW)
+  store<u32>(field, load<u32>(field) + 1)
+}
+
+/** Live ghost entries with this tag (estimated: this epoch's plus the remaining share of the last). */
+export function ghostTagCount(sb: u32, tag: u32): f64 {
+  const now = load<u32>(sb + L.SHARD_GHOST_CLOCK)
+  const elapsed = <f64>(now - load<u32>(sb + P + L.POLICY_GHOST_EPOCH_START)) / <f64>max<u32>(1, ghostSlots)
+  const cur = load<u32>(sb + P + (tag == 0 ? L.POLICY_GHOST_WINDOW_NOW : L.POLICY_GHOST_MAIN_NOW))
+  const prev = load<u32>(sb + P + (tag == 0 ? L.POLICY_GHOST_WINDOW_PREV : L.POLICY_GHOST_MAIN_PREV))
+  return <f64>cur + <f64>prev * max<f64>(0, 1 - elapsed)
+}
+
+/**
+ * How many evictions ago hash h was recorded (0 = the latest), or -1 when it is not in the ghost.
+ * A hit does not remove the fingerprint: it ages out like the others. The tag goes to ghostTag.
+ */
+export function ghostAge(sb: u32, h: u64): i32 {
+  if (ghostSlots == 0) return -1
   const fp = fingerprint(h)
   const now = load<u32>(sb + L.SHARD_GHOST_CLOCK)
   const base = bucketOf(sb, fp)
   for (let i: u32 = 0; i < L.BUCKET_SLOTS; i++) {
     const slot = base + i * 8
-    if (load<u32>(slot) == fp) {
-      const recent = now - load<u32>(slot, 4) < window
-      store<u32>(slot, 0)
-      store<u32>(slot, 0, 4)
-      return recent
+    const f = load<u32>(slot)
+    if ((f & ~1) == fp) {
+      const age = now - load<u32>(slot, 4)
+      if (age >= ghostSlots) return -1
+      ghostTag = f & 1
+      return <i32>age
     }
   }
-  return false
+  return -1
 }
 
 export function clearGhost(sb: u32): void {
   if (ghostSlots == 0) return
   memory.fill(sb + ghostOffset, 0, ghostSlots * 8)
   store<u32>(sb + L.SHARD_GHOST_CLOCK, 0)
+  memory.fill(sb + P + L.POLICY_GHOST_WINDOW_NOW, 0, 20)
 }

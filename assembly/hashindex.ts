@@ -140,6 +140,12 @@ export function publish(slot: u32, off: u32, freq: u32): void {
   atomic.store<u32>(slot, tag | (freq & L.SLOT_FREQ_MASK))
 }
 
+/** Points a slot at an entry's new copy, keeping the slot's tag (whatever key is located now). */
+export function republish(slot: u32, off: u32, freq: u32): void {
+  atomic.store<u32>(slot + 4, off)
+  atomic.store<u32>(slot, (load<u32>(slot) & TAG_MASK) | (freq & L.SLOT_FREQ_MASK))
+}
+
 export function clearSlot(slot: u32): void {
   atomic.store<u32>(slot + 4, 0)
   atomic.store<u32>(slot, 0)

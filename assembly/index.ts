@@ -11,7 +11,7 @@ import { claimThread, releaseThread, retireDeadThread } from './threads'
 import { initSegments } from './segments'
 import { policyInit } from './policy/index'
 import { rebuildShard, verifyShard } from './recovery'
-import { bump } from './evict'
+import { bump } from './queues'
 
 /** Called once by the creating thread after it wrote the arena header: formats every shard. */
 export function init(): void {

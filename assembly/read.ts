@@ -6,7 +6,7 @@ import { shardCount, scratchBase, shardBase } from './arena'
 import { hashBytes, fastRange } from './hash'
 import { locate, findSlot, slotOffset, touch, bucketAddr } from './hashindex'
 import { flagsOf, kindOf, keyLenOf, valueLenOf, isLive, hasTtl, expiryOf, headerBytes, inBounds, spanInBounds } from './entry'
-import { onAccess } from './policy/index'
+import { policyOnAccess } from './policy/index'
 import { indexBuckets, shardBytes } from './arena'
 
 const ATTEMPTS: i32 = 32
@@ -43,7 +43,7 @@ export function lookup(key: u32, keyLen: u32, now: f64, flags: u32): u32 {
     const slot = findSlot(sb, key, keyLen)
     if (slot == 0) {
       if (!locked && atomic.load<u32>(sb + L.SHARD_SEQ) != s1) continue
-      if ((flags & L.GET_PEEK) == 0) onAccess(sb, h, false)
+      // A miss doesn't count for frequency here: the set that usually follows counts it once.
       return L.STATUS_MISS
     }
     const off = slotOffset(slot)
@@ -72,7 +72,7 @@ export function lookup(key: u32, keyLen: u32, now: f64, flags: u32): u32 {
     store<f64>(result(L.RESULT_EXPIRY), expiry)
     if ((flags & L.GET_PEEK) == 0) {
       touch(slot)
-      onAccess(sb, h, true)
+      policyOnAccess(sb, h)
     }
     return L.STATUS_HIT
   }

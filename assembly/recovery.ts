@@ -8,7 +8,7 @@ import { hashBytes } from './hash'
 import { locate, findSlot, emptySlot, publish, clearIndex, slotOffset, slotOf, bucketAddr } from './hashindex'
 import { flagsOf, isLive, hasTtl, expiryOf, entryBytes, keyPtr, keyLenOf, setFlags, queueOf, headerBytes, valueLenOf } from './entry'
 import { segHeader, segData, segOf, queueAddr, releaseSegment, addLive, removeLive, freeCount, setHoldEmptySegments, releaseEmptyInteriors } from './segments'
-import { bump } from './evict'
+import { bump } from './queues'
 
 const FLAG_BITS: u32 = L.ENTRY_LIVE | L.ENTRY_HAS_TTL | L.ENTRY_QUEUE_MASK
 

@@ -5,7 +5,7 @@ import * as L from './layout.generated'
 import { indexBuckets } from './arena'
 import { bucketAddr } from './hashindex'
 import { flagsOf, isLive, hasTtl, expiryOf, queueOf, entryBytes } from './entry'
-import { removeEntry, bump } from './evict'
+import { removeEntry, bump } from './queues'
 
 /** Buckets examined after each write while TTLs are in use: 16 slots, about one or two cache lines. */
 const BUCKETS_PER_WRITE: u32 = 2

@@ -6,8 +6,9 @@ import { segBytes, scratchBase, countGlobally } from './arena'
 import { locate, findSlot, emptySlot, publish, slotOffset, slotFreq, touch, bucketAddr, bucket1, clearIndex, saveLocation, restoreLocation, slotStillHolds } from './hashindex'
 import { flagsOf, setFlags, entryBytes, hasTtl, queueOf, sizeFor, writeEntry, keyPtr } from './entry'
 import { reserveAppend, commitAppend, addLive, removeLive, initSegments } from './segments'
-import { ensureRoom, removeEntry, bump } from './evict'
-import { targetQueue, policyInit, REJECT } from './policy/index'
+import { ensureRoom } from './room'
+import { removeEntry, bump } from './queues'
+import { policyInsert, policyAfterInsert, policyOnAccess, policyInit, REJECT } from './policy/index'
 import { reclaimSome } from './ttl'
 
 // The set in progress on this thread (module globals are per instance, hence per thread).
@@ -29,10 +30,14 @@ export function beginSet(sb: u32, shard: u32, h: u64, key: u32, keyLen: u32, val
   const withTtl = ttl > 0
   const size = sizeFor(withTtl, keyLen, valueLen)
   const slot = findSlot(sb, key, keyLen)
+  // The policy's work below locates other keys: keep this key's location to come back to.
+  saveLocation()
   if (size > segBytes) {
     bump(sb, L.SHARD_OVERSIZED)
     return refuse(sb, slot)
   }
+  // A write is an access: it counts for the key's frequency.
+  policyOnAccess(sb, h)
   const expiry = withTtl ? now + ttl : 0
   curSb = sb
   curWithTtl = withTtl
@@ -53,14 +58,14 @@ export function beginSet(sb: u32, shard: u32, h: u64, key: u32, keyLen: u32, val
       return L.STATUS_STORED
     }
     q = <i32>queueOf(oldFlags)
+    // Evictions below may move the old copy to another queue; the new one goes where it was.
   } else {
-    q = targetQueue(sb, h, size)
+    q = policyInsert(sb, h, size, now)
     if (q == REJECT) return refuse(sb, 0)
   }
   curInPlace = false
   curQueue = <u32>q
   curAdding = slot == 0
-  saveLocation()
   const ok = ensureRoom(sb, <u32>q, size, slot == 0, now)
   // Eviction located other keys, and may have moved our old copy (same slot, new offset) or evicted
   // it (slot cleared; nothing is inserted during eviction, so a cleared slot stays empty).
@@ -94,7 +99,10 @@ export function finishSet(): void {
   const sb = curSb
   bump(sb, L.SHARD_SETS)
   if (curWithTtl) store<u32>(L.ARENA_TTL_IN_USE, 1)
-  if (!curInPlace) publishNew(sb)
+  if (!curInPlace) {
+    publishNew(sb)
+    policyAfterInsert(sb, curQueue, curNow)
+  }
   // Every write pays for a little expiry sweeping, so expired bytes come back without being read.
   if (load<u32>(L.ARENA_TTL_IN_USE) != 0) reclaimSome(sb, curNow)
 }

@@ -1,54 +1,217 @@
-// The default policy (first version): S3-FIFO. Newcomers enter a small FIFO queue; those hit while
-// there move to the main queue, the others leave and are remembered by the ghost; a newcomer found in
-// the ghost goes straight to main. Main is a FIFO with reinsertion while its counter is above zero.
+// The default policy: W-TinyLFU built from three FIFO queues, with ARC's adaptation of the window.
+// The algorithm, its constants and the measurements behind each are in bench/sim/model/POLICY.md;
+// this is its port to the engine (the model in bench/sim/model/shard.ts is the reference).
+//
+// - WINDOW: every newcomer enters here; its target size adapts.
+// - PROBATION: main entries not hit since they got there; its tail is the eviction victim.
+// - PROTECTED: main entries hit in probation, CLOCK reinsertion; its overflow goes back to probation.
+//
+// A candidate leaving the window enters probation only if the sketch says it is more frequent than
+// the victim it displaces (TinyLFU); a key found in the ghost contests the victims at once and,
+// winning, goes straight to protected; the window target moves like ARC's p on recent ghost hits.
 import * as L from '../layout.generated'
-import { setSlotFreq, slotFreq } from '../hashindex'
-import { queueBytes, queueCount } from '../segments'
-import { increment, clearSketch } from '../sketch'
-import { ghostAdd, ghostTake, clearGhost } from '../ghost'
-import { maxEntriesPerShard, maxEntriesTotal, shardCount } from '../arena'
-import { EVICT } from './decision'
+import { maxEntriesTotal, shardCount, segCount, segBytes, ghostSlots } from '../arena'
+import { increment, estimate, clearSketch } from '../sketch'
+import { ghostAdd, ghostAge, ghostTag, clearGhost } from '../ghost'
+import { liveTail, moveTail, evictTail, tailCounter, tailHash, tailSize } from '../queues'
+import { queueCount } from '../segments'
+import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainUnits, isFull } from './units'
+import { adaptWindow, windowTarget, setWindowTarget } from './window'
+import { nextRandom, seedRng } from './rng'
+import { seed } from '../arena'
+import { REJECT } from './decision'
 
-const SMALL = L.QUEUE_SMALL
-const MAIN = L.QUEUE_MAIN
-const P_SMALL_PERMILLE: u32 = L.POLICY_STATE_OFFSET
+const WINDOW = L.QUEUE_WINDOW
+const PROBATION = L.QUEUE_PROBATION
+const PROTECTED = L.QUEUE_PROTECTED
+const FROM_WINDOW: u32 = 0
+const FROM_MAIN: u32 = 1
+const P = L.POLICY_STATE_OFFSET
+
+/** Protected's share of main (capacity minus window): SLRU's 80%. */
+const PROTECTED_SHARE: f64 = 0.8
+/** Candidates at least this frequent that lose a contest get in with probability 1 / WARM_ODDS. */
+const WARM_FREQUENCY: u32 = 6
+const WARM_ODDS: u32 = 512
+/** Most queue-tail operations one victim search does before it takes the tail as it is. */
+const MAX_TAIL_OPS: i32 = 64
+/** Segments left to allocation when the whole queue area is counted as capacity. */
+const SPARE_SEGMENTS: u32 = L.NUM_QUEUES + 2
+
+/** The queue main's victim was left at the tail of, by victim(). */
+let victimQueue: u32 = PROBATION
 
 export function adaptiveInit(sb: u32, shard: u32): void {
-  store<u32>(sb + P_SMALL_PERMILLE, 100)
-  // A shard's expected share of the entries sizes its sketch's sample.
-  const cap = maxEntriesTotal != 0 ? min<u32>(maxEntriesPerShard, maxEntriesTotal / shardCount + 1) : maxEntriesPerShard
-  clearSketch(sb, cap)
+  const c = maxEntriesTotal != 0
+    ? <f64>maxEntriesTotal / <f64>shardCount
+    : <f64>(segCount > SPARE_SEGMENTS ? segCount - SPARE_SEGMENTS : 1) * <f64>segBytes
+  store<f64>(sb + P + L.POLICY_CAPACITY, c)
+  setWindowTarget(sb, max<f64>(1, c * 0.01))
+  seedRng(sb, seed, shard)
+  clearSketch(sb, ghostSlots)
   clearGhost(sb)
 }
 
-export function adaptiveTarget(sb: u32, h: u64, size: u32): i32 {
-  const window = queueCount(sb, MAIN) + queueCount(sb, SMALL) + 1
-  return ghostTake(sb, h, window) ? MAIN : SMALL
-}
-
-export function adaptiveVictimQueue(sb: u32): u32 {
-  const small = queueBytes(sb, SMALL)
-  const total = small + queueBytes(sb, MAIN)
-  if (queueCount(sb, MAIN) == 0) return SMALL
-  return small * 1000 > <u64>load<u32>(sb + P_SMALL_PERMILLE) * total ? SMALL : MAIN
-}
-
-export function adaptiveDecide(sb: u32, q: u32, slot: u32, h: u64, size: u32): u32 {
-  const f = slotFreq(slot)
-  if (q == SMALL) {
-    if (f == 0) return EVICT
-    setSlotFreq(slot, 0)
-    return MAIN
-  }
-  if (f == 0) return EVICT
-  setSlotFreq(slot, f - 1)
-  return MAIN
-}
-
-export function adaptiveOnEvict(sb: u32, q: u32, h: u64): void {
-  if (q == SMALL) ghostAdd(sb, h)
-}
-
-export function adaptiveOnAccess(sb: u32, h: u64, hit: bool): void {
+/** Every access that counts for frequency: a hit (lock-free, lossy) or a set (under the lock). */
+export function adaptiveOnAccess(sb: u32, h: u64): void {
   increment(sb, h)
+}
+
+/**
+ * Where a newcomer of `size` bytes goes: WINDOW, PROTECTED (a recent ghost that beat the victims),
+ * or REJECT (a large newcomer that could not earn its room). Called under the shard lock.
+ */
+export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64): i32 {
+  const units = unitsOf(size)
+  const age = ghostAge(sb, h)
+  if (age >= 0) {
+    adaptWindow(sb, age, ghostTag)
+    // Evicted recently and back already: if it beats main's victims, it skips the window.
+    if (mainUnits(sb) > 0 && isFull(sb, units)) {
+      const need = max<f64>(units, usedUnits(sb) + units - capacity(sb))
+      if (contest(sb, h, need, now)) return PROTECTED
+    }
+  }
+  // A newcomer larger than a typical entry must earn the room it takes from main.
+  const mean = meanSize(sb)
+  if (units > mean && mainUnits(sb) > 0) {
+    const excess = usedUnits(sb) + units - capacity(sb)
+    if (excess > mean && !contest(sb, h, excess, now)) return REJECT
+  }
+  return WINDOW
+}
+
+/**
+ * After an insert: protected's overflow goes down, and the window's overflow leaves the window (into
+ * probation for free while the cache is not over capacity; through a contest when it is).
+ */
+export function adaptiveAfterInsert(sb: u32, q: u32, now: f64): void {
+  if (q == PROTECTED) rebalanceProtected(sb, now)
+  let guard = 0
+  while (queueUnits(sb, WINDOW) > windowTarget(sb) && queueCount(sb, WINDOW) > 0 && guard++ < 64) {
+    if (!leaveWindow(sb, now, isFull(sb, 0))) break
+  }
+}
+
+/**
+ * One entry leaves the cache to make room for a newcomer. When the window is at its target, room is
+ * made as W-TinyLFU makes it: the window's tail contests main's victim and the loser leaves.
+ * Otherwise main's victim leaves (or the window's tail when main is empty).
+ */
+export function adaptiveEvictOne(sb: u32, incoming: u32, now: f64): bool {
+  // The newcomer will enter the window: if that takes the window past its target, its tail must leave.
+  if (mainUnits(sb) > 0 && queueCount(sb, WINDOW) > 0 && queueUnits(sb, WINDOW) + unitsOf(incoming) > windowTarget(sb)) {
+    const before = load<u32>(sb + L.SHARD_LIVE_COUNT)
+    leaveWindow(sb, now, true)
+    if (load<u32>(sb + L.SHARD_LIVE_COUNT) < before) return true
+  }
+  if (mainUnits(sb) > 0 && victim(sb, now)) {
+    ghostAdd(sb, tailHash, FROM_MAIN)
+    evictTail(sb, victimQueue)
+    return true
+  }
+  if (liveTail(sb, WINDOW, now)) {
+    ghostAdd(sb, tailHash, FROM_WINDOW)
+    evictTail(sb, WINDOW)
+    return true
+  }
+  // Only main left, but victim() found nothing movable in bounded work: take any tail.
+  for (let q: u32 = PROBATION; q <= PROTECTED; q++) {
+    if (liveTail(sb, q, now)) {
+      ghostAdd(sb, tailHash, FROM_MAIN)
+      evictTail(sb, q)
+      return true
+    }
+  }
+  return false
+}
+
+/**
+ * The window's tail leaves it: into probation while the cache has room, else only if it beats main's
+ * victims for the room it needs; a loser is evicted (and remembered as a rejected candidate).
+ */
+function leaveWindow(sb: u32, now: f64, contested: bool): bool {
+  if (!liveTail(sb, WINDOW, now)) return false
+  const h = tailHash
+  const units = unitsOf(tailSize)
+  if (contested && mainUnits(sb) > 0) {
+    const admitted = contest(sb, h, max<f64>(units, usedUnits(sb) - capacity(sb)), now)
+    // The contest looked at other queues: find the window's tail again (it has not moved).
+    liveTail(sb, WINDOW, now)
+    if (!admitted) {
+      ghostAdd(sb, h, FROM_WINDOW)
+      evictTail(sb, WINDOW)
+      return true
+    }
+  }
+  if (!moveTail(sb, WINDOW, PROBATION, 0)) {
+    ghostAdd(sb, h, FROM_WINDOW)
+    evictTail(sb, WINDOW)
+  }
+  return true
+}
+
+/**
+ * TinyLFU admission, size-aware: evicts main's victims until `need` units are free, as long as the
+ * candidate is more frequent than each (or, warm and lucky, wins the 1-in-512 draw that keeps crafted
+ * sketch collisions from freezing the cache). False when a victim wins; victims already evicted stay
+ * evicted.
+ */
+function contest(sb: u32, candidate: u64, need: f64, now: f64): bool {
+  const fc = estimate(sb, candidate)
+  while (need > 0 && mainUnits(sb) > 0) {
+    if (!victim(sb, now)) break
+    const fv = estimate(sb, tailHash)
+    if (fc <= fv && !(fc >= WARM_FREQUENCY && nextRandom(sb) % WARM_ODDS == 0)) return false
+    need -= unitsOf(tailSize)
+    ghostAdd(sb, tailHash, FROM_MAIN)
+    evictTail(sb, victimQueue)
+  }
+  return need <= 0
+}
+
+/**
+ * Leaves main's next victim at a queue tail (victimQueue says which): probation's tail once the
+ * entries hit there have moved up to protected, or protected's CLOCK victim when probation is empty.
+ * Bounded: after MAX_TAIL_OPS moves the tail is taken as it is.
+ */
+function victim(sb: u32, now: f64): bool {
+  let ops: i32 = 0
+  while (liveTail(sb, PROBATION, now)) {
+    if (tailCounter() == 0 || ops++ >= MAX_TAIL_OPS) {
+      victimQueue = PROBATION
+      return true
+    }
+    if (!moveTail(sb, PROBATION, PROTECTED, 0)) {
+      victimQueue = PROBATION
+      return true
+    }
+    ops += rebalanceProtected(sb, now)
+  }
+  while (liveTail(sb, PROTECTED, now)) {
+    const c = tailCounter()
+    // A failed move leaves the entry at the tail, described as it was: it is the victim.
+    if (c == 0 || ops++ >= MAX_TAIL_OPS || !moveTail(sb, PROTECTED, PROTECTED, c - 1)) {
+      victimQueue = PROTECTED
+      return true
+    }
+  }
+  return false
+}
+
+/** Demotes protected's overflow to probation (CLOCK: a hit entry goes round once more first). */
+function rebalanceProtected(sb: u32, now: f64): i32 {
+  const limit = (capacity(sb) - windowTarget(sb)) * PROTECTED_SHARE
+  let ops: i32 = 0
+  while (queueUnits(sb, PROTECTED) > limit && liveTail(sb, PROTECTED, now)) {
+    ops++
+    const c = tailCounter()
+    if (c != 0 && ops < MAX_TAIL_OPS && moveTail(sb, PROTECTED, PROTECTED, c - 1)) continue
+    if (!moveTail(sb, PROTECTED, PROBATION, 0)) break
+  }
+  return ops
+}
+
+export function adaptiveClear(sb: u32, shard: u32): void {
+  adaptiveInit(sb, shard)
 }

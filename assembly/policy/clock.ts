@@ -1,20 +1,20 @@
 // The simple baseline policy: one FIFO queue with reinsertion (CLOCK / second chance). A hit sets the
 // entry's 2-bit counter; at the tail a counter above zero buys one more trip round, decremented.
 import * as L from '../layout.generated'
-import { setSlotFreq, slotFreq } from '../hashindex'
-import { EVICT } from './decision'
+import { liveTail, moveTail, evictTail, tailCounter } from '../queues'
 
-export function clockTarget(): i32 {
-  return L.QUEUE_MAIN
-}
+/** CLOCK's one queue (it uses the probation queue's place in the layout). */
+export const CLOCK_QUEUE = L.QUEUE_PROBATION
+const MAX_TAIL_OPS: i32 = 64
 
-export function clockVictimQueue(): u32 {
-  return L.QUEUE_MAIN
-}
-
-export function clockDecide(slot: u32): u32 {
-  const f = slotFreq(slot)
-  if (f == 0) return EVICT
-  setSlotFreq(slot, f - 1)
-  return L.QUEUE_MAIN
+export function clockEvictOne(sb: u32, now: f64): bool {
+  let ops: i32 = 0
+  while (liveTail(sb, CLOCK_QUEUE, now)) {
+    const c = tailCounter()
+    if (c == 0 || ops++ >= MAX_TAIL_OPS || !moveTail(sb, CLOCK_QUEUE, CLOCK_QUEUE, c - 1)) {
+      evictTail(sb, CLOCK_QUEUE)
+      return true
+    }
+  }
+  return false
 }

@@ -1,37 +1,37 @@
-// The narrow interface between storage and replacement policy. Storage asks three things: which queue
-// a newcomer goes to (or whether to refuse it), which queue to take the next victim from, and what to
-// do with the entry at that queue's tail. Policies see hits only through the lock-free `onAccess`.
+// The narrow interface between storage and replacement policy. Storage asks: where does a newcomer go
+// (or is it refused), what follows an insert, and which entry leaves when room is needed. Policies act
+// on the queues only through queues.ts (tail, move, evict), and see hits through the lock-free
+// onAccess. `clock` is the simple baseline; `adaptive` the default (see adaptive.ts).
 import * as L from '../layout.generated'
 import { policyId } from '../arena'
-import { clockTarget, clockVictimQueue, clockDecide } from './clock'
-import { adaptiveTarget, adaptiveVictimQueue, adaptiveDecide, adaptiveOnAccess, adaptiveOnEvict, adaptiveInit } from './adaptive'
+import { clockEvictOne, CLOCK_QUEUE } from './clock'
+import { adaptiveInit, adaptiveInsert, adaptiveAfterInsert, adaptiveEvictOne, adaptiveOnAccess } from './adaptive'
 
-export { EVICT, REJECT } from './decision'
+export { REJECT } from './decision'
 
 export function policyInit(sb: u32, shard: u32): void {
   if (policyId == L.POLICY_ADAPTIVE) adaptiveInit(sb, shard)
 }
 
-/** Queue for a new key of `size` bytes with hash `h`, or REJECT. Called under the shard lock. */
-export function targetQueue(sb: u32, h: u64, size: u32): i32 {
-  return policyId == L.POLICY_ADAPTIVE ? adaptiveTarget(sb, h, size) : clockTarget()
+/** Queue for a new key of `size` bytes with hash `h`, or REJECT. Under the shard lock. */
+export function policyInsert(sb: u32, h: u64, size: u32, now: f64): i32 {
+  return policyId == L.POLICY_ADAPTIVE ? adaptiveInsert(sb, h, size, now) : <i32>CLOCK_QUEUE
 }
 
-export function victimQueue(sb: u32): u32 {
-  return policyId == L.POLICY_ADAPTIVE ? adaptiveVictimQueue(sb) : clockVictimQueue()
+/** After a new entry went into queue q. Under the shard lock. */
+export function policyAfterInsert(sb: u32, q: u32, now: f64): void {
+  if (policyId == L.POLICY_ADAPTIVE) adaptiveAfterInsert(sb, q, now)
 }
 
-/** EVICT or the queue to move the tail entry of queue q to. Called under the shard lock. */
-export function decideTail(sb: u32, q: u32, slot: u32, h: u64, size: u32): u32 {
-  return policyId == L.POLICY_ADAPTIVE ? adaptiveDecide(sb, q, slot, h, size) : clockDecide(slot)
+/**
+ * Makes one entry leave the shard to make room for a newcomer of `incoming` bytes (0 when the room is
+ * not for a newcomer); false when the shard holds nothing. Under the shard lock.
+ */
+export function policyEvictOne(sb: u32, incoming: u32, now: f64): bool {
+  return policyId == L.POLICY_ADAPTIVE ? adaptiveEvictOne(sb, incoming, now) : clockEvictOne(sb, now)
 }
 
-/** An entry of queue q left the cache by eviction. */
-export function onEvict(sb: u32, q: u32, h: u64): void {
-  if (policyId == L.POLICY_ADAPTIVE) adaptiveOnEvict(sb, q, h)
-}
-
-/** Any lookup of hash h (hit or miss), lock-free and lossy. */
-export function onAccess(sb: u32, h: u64, hit: bool): void {
-  if (policyId == L.POLICY_ADAPTIVE) adaptiveOnAccess(sb, h, hit)
+/** An access that counts for frequency (a hit, lock-free and lossy; or a set, under the lock). */
+export function policyOnAccess(sb: u32, h: u64): void {
+  if (policyId == L.POLICY_ADAPTIVE) adaptiveOnAccess(sb, h)
 }

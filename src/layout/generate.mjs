@@ -42,6 +42,9 @@ for (let q = 0; q < spec.constants.NUM_QUEUES; q++) {
   }
 }
 
+if (structs.POLICY && structs.POLICY.size > structs.SHARD.size - structs.SHARD.fields.policyState.offset)
+  throw new Error('POLICY does not fit in the policy state area of SHARD')
+
 const constants = { ...spec.constants, LAYOUT_VERSION: spec.layoutVersion }
 function define(name, value) {
   if (name in constants) throw new Error(`layout constant ${name} is defined twice`)

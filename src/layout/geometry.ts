@@ -150,10 +150,10 @@ export function computeGeometry(input: GeometryInput): Geometry {
     : Math.floor(shardBytes / expectedEntrySize))
   const indexBuckets = Math.max(2, Math.ceil(shardCapacity / (L.BUCKET_SLOTS * INDEX_LOAD)))
   const adaptive = input.policy === L.POLICY_ADAPTIVE
-  // Sketch: 16 four-bit counters per 8 bytes; about 8 counters per entry of capacity.
-  const sketchBlocks = adaptive ? Math.max(1, pow2Ceil(shardCapacity) / 16) : 0
-  // Ghost: remembers about as many evicted keys as the cache holds (8-slot buckets of 8 bytes).
-  const ghostSlots = adaptive ? alignUp(Math.max(L.BUCKET_SLOTS, Math.ceil(shardCapacity * 1.0)), L.BUCKET_SLOTS) : 0
+  // Sketch: 64-byte blocks of 128 four-bit counters, 8 counters (4 bytes) per entry of capacity.
+  const sketchBlocks = adaptive ? Math.max(1, Math.ceil(shardCapacity / 16)) : 0
+  // Ghost: remembers as many evicted keys as the shard holds (8-slot buckets of 8-byte slots).
+  const ghostSlots = adaptive ? alignUp(Math.max(L.BUCKET_SLOTS, shardCapacity), L.BUCKET_SLOTS) : 0
 
   const shardSketchOffset = L.SHARD_SIZE
   const shardGhostOffset = alignUp(shardSketchOffset + sketchBlocks * L.SKETCH_BLOCK_BYTES, 64)

@@ -1,0 +1,54 @@
+// The adaptive policy measures sizes in "units": entries when the cache has a count bound
+// (maxEntries), bytes otherwise. Its capacity C, the queues' sizes and the window target are all in
+// units; meanSize converts entry counts (ghost ages, horizons) to units.
+import * as L from '../layout.generated'
+import { maxEntriesTotal, maxEntriesPerShard } from '../arena'
+import { queueBytes, queueCount, freeCount } from '../segments'
+
+const P = L.POLICY_STATE_OFFSET
+
+// @ts-ignore: decorator
+@inline export function countMode(): bool { return maxEntriesTotal != 0 }
+
+export function unitsOf(size: u32): f64 {
+  return countMode() ? 1 : <f64>size
+}
+
+export function queueUnits(sb: u32, q: u32): f64 {
+  return countMode() ? <f64>queueCount(sb, q) : <f64>queueBytes(sb, q)
+}
+
+export function usedUnits(sb: u32): f64 {
+  return countMode() ? <f64>load<u32>(sb + L.SHARD_LIVE_COUNT) : <f64>load<u64>(sb + L.SHARD_LIVE_BYTES)
+}
+
+/** Mean entry size in units (1 with a count bound, and while the shard is empty). */
+export function meanSize(sb: u32): f64 {
+  const n = load<u32>(sb + L.SHARD_LIVE_COUNT)
+  if (countMode() || n == 0) return 1
+  return <f64>load<u64>(sb + L.SHARD_LIVE_BYTES) / <f64>n
+}
+
+/** The shard's capacity in units: its share of maxEntries, or the bytes its segments hold. */
+export function capacity(sb: u32): f64 {
+  const c = load<f64>(sb + P + L.POLICY_CAPACITY)
+  if (countMode()) return c
+  // Small entries may fill the index before the bytes: then the index bounds the capacity.
+  return min<f64>(c, <f64>maxEntriesPerShard * meanSize(sb))
+}
+
+/** Main (probation + protected) in units. */
+export function mainUnits(sb: u32): f64 {
+  return queueUnits(sb, L.QUEUE_PROBATION) + queueUnits(sb, L.QUEUE_PROTECTED)
+}
+
+/**
+ * True when adding `extra` units would take the shard past its capacity, or when the storage itself
+ * is tight (the global count bound would be passed, or free segments are down to the last spares).
+ */
+export function isFull(sb: u32, extra: f64): bool {
+  // With a count bound, fullness is the global count's: keys spread unevenly over shards, and a shard
+  // above its share must not evict while the cache as a whole has room.
+  if (countMode()) return <f64>atomic.load<i32>(L.ARENA_LIVE_TOTAL) + extra > <f64>maxEntriesTotal
+  return usedUnits(sb) + extra > capacity(sb) || freeCount(sb) <= 2
+}

@@ -1,0 +1,100 @@
+// What a replacement policy may do to the queues, and nothing more: look at a queue's tail (dead
+// entries are skipped and expired ones reclaimed on the way), move the tail entry to the head of a
+// queue, or evict it. Everything runs under the shard lock.
+//
+// liveTail() leaves the tail entry's description in the `tail*` globals (per instance, so per thread)
+// for the policy to read; moveTail/evictTail act on that entry.
+import * as L from './layout.generated'
+import { countGlobally } from './arena'
+import { hashBytes } from './hash'
+import { locate, slotOf, clearSlot, republish, setSlotFreq, slotFreq } from './hashindex'
+import { flagsOf, isLive, hasTtl, expiryOf, entryBytes, keyPtr, keyLenOf, setFlags, setQueue } from './entry'
+import { tailEntry, advanceTail, reserveAppend, commitAppend, addLive, removeLive } from './segments'
+
+export let tailOff: u32 = 0
+export let tailSize: u32 = 0
+export let tailSlot: u32 = 0
+export let tailHash: u64 = 0
+
+export function bump(sb: u32, field: u32): void {
+  store<u64>(sb + field, load<u64>(sb + field) + 1)
+}
+
+/** Drops the LIVE entry at `off` (queue q, `size` bytes) and its index slot: it leaves the cache. */
+export function removeEntry(sb: u32, off: u32, q: u32, size: u32, slot: u32): void {
+  if (slot != 0) clearSlot(slot)
+  setFlags(sb, off, flagsOf(sb, off) & ~L.ENTRY_LIVE)
+  removeLive(sb, off, q, size)
+  countGlobally(-1)
+}
+
+/**
+ * Finds the LIVE, unexpired entry at the tail of queue q and describes it in the tail* globals;
+ * false when the queue holds none. Expired entries met on the way leave as expirations.
+ */
+export function liveTail(sb: u32, q: u32, now: f64): bool {
+  while (true) {
+    const off = tailEntry(sb, q)
+    if (off == 0) return false
+    const flags = flagsOf(sb, off)
+    const size = entryBytes(sb, off)
+    if (!isLive(flags)) {
+      advanceTail(sb, q, size)
+      continue
+    }
+    const h = hashBytes(keyPtr(sb, off), keyLenOf(sb, off))
+    locate(h)
+    const slot = slotOf(sb, off)
+    if (hasTtl(flags) && expiryOf(sb, off) <= now) {
+      removeEntry(sb, off, q, size, slot)
+      advanceTail(sb, q, size)
+      bump(sb, L.SHARD_EXPIRATIONS)
+      continue
+    }
+    tailOff = off
+    tailSize = size
+    tailSlot = slot
+    tailHash = h
+    return true
+  }
+  return false
+}
+
+/** The tail entry's 2-bit hit counter (0..3). */
+export function tailCounter(): u32 {
+  return tailSlot != 0 ? slotFreq(tailSlot) : 0
+}
+
+/**
+ * Copies the tail entry of queue q to the head of queue `to` with the given hit counter. False when
+ * no segment is free for it (the caller then evicts instead); the entry is left where it was.
+ */
+export function moveTail(sb: u32, q: u32, to: u32, counter: u32): bool {
+  const off = tailOff
+  const size = tailSize
+  const dst = reserveAppend(sb, to, size, true)
+  if (dst == 0) return false
+  memory.copy(sb + dst, sb + off, size)
+  setQueue(sb, dst, to)
+  commitAppend(sb, dst, size)
+  // The index moves to the copy before the original stops being LIVE: a crash in between leaves two
+  // LIVE copies, and recovery keeps the newer.
+  if (tailSlot != 0) republish(tailSlot, dst, counter)
+  setFlags(sb, off, flagsOf(sb, off) & ~L.ENTRY_LIVE)
+  removeLive(sb, off, q, size)
+  addLive(sb, dst, to, size)
+  advanceTail(sb, q, size)
+  return true
+}
+
+/** Evicts the tail entry of queue q (counted as an eviction). */
+export function evictTail(sb: u32, q: u32): void {
+  removeEntry(sb, tailOff, q, tailSize, tailSlot)
+  advanceTail(sb, q, tailSize)
+  bump(sb, L.SHARD_EVICTIONS)
+}
+
+/** Sets the tail entry's hit counter without moving it. */
+export function setTailCounter(counter: u32): void {
+  if (tailSlot != 0) setSlotFreq(tailSlot, counter)
+}
