@@ -12,16 +12,9 @@ import { formatCount } from '../harness/format.js'
 import { PROJECT_ROOT } from '../harness/project.js'
 import type { Figure, Row, Skip } from '../harness/results.js'
 import { readAnchors } from '../sim/anchors.js'
-import { CortadoModel } from '../sim/model/cortado.js'
-import { AdaptiveWTinyLfuPolicy } from '../sim/policies/adaptive-wtinylfu.js'
-import { ArcPolicy } from '../sim/policies/arc.js'
-import { LruPolicy } from '../sim/policies/lru.js'
-import { OptPolicy } from '../sim/policies/opt.js'
-import { S3FifoPolicy } from '../sim/policies/s3fifo.js'
-import { WTinyLfuPolicy } from '../sim/policies/wtinylfu.js'
-import type { PolicyFactory } from '../sim/policy.js'
+import { SIMULATED, type SimOptions } from '../sim/registry.js'
 import { simulate } from '../sim/simulate.js'
-import { formatOf, readTrace } from '../sim/traces/read.js'
+import { formatOf, readTrace, traceName } from '../sim/traces/read.js'
 import type { Trace } from '../workloads/trace.js'
 import { zipfTrace } from '../workloads/zipf-trace.js'
 import { BASELINE, type Peer } from '../peers/types.js'
@@ -32,15 +25,10 @@ export const ANCHORS = join(PROJECT_ROOT, '..', 'shared', 'design', 'hit-ratio-a
 /** Prefix of the figures that come from the simulator rather than from a real cache. */
 export const SIM_PREFIX = 'sim:'
 
-const POLICIES: readonly (readonly [string, PolicyFactory])[] = [
-  ['lru', (c, t) => new LruPolicy(c, t)],
-  ['arc', (c, t) => new ArcPolicy(c, t)],
-  ['s3fifo', (c, t) => new S3FifoPolicy(c, t)],
-  ['wtinylfu', (c, t) => new WTinyLfuPolicy(c, t)],
-  ['adaptive', (c, t) => new AdaptiveWTinyLfuPolicy(c, t)],
-  ['cortado-model', (c, t) => new CortadoModel(c, t)],
-  ['opt', (c, t) => new OptPolicy(c, t)],
-]
+/** The simulator's policies (its registry), in the order of the columns; opt, the upper bound, last. */
+const POLICIES = [...Object.keys(SIMULATED).filter((p) => p !== 'opt'), 'opt'].map((name) => [name, SIMULATED[name]!] as const)
+/** The simulator's defaults: one shard (the model of a single policy instance) and its default seed. */
+const SIM_OPTIONS: SimOptions = { shards: 1, seed: 0x2545f491 }
 
 interface Source {
   name: string
@@ -73,7 +61,7 @@ function sources(quick: boolean): Source[] {
   const anchors = readAnchors(ANCHORS)
   const out: Source[] = []
   for (const path of traceFiles()) {
-    const name = path.split('/').at(-1)!.replace(/\.gz$/, '').replace(/\.(lis|lirs)$/, '')
+    const name = traceName(path)
     const anchorSizes = [...(anchors.get(name)?.keys() ?? [])]
     out.push({
       name,
@@ -157,7 +145,7 @@ export const hitRatio: Suite = {
         }
         for (const [name, factory] of POLICIES) {
           ctx.progress.tick(`simulating ${name}`)
-          figures.push({ peer: `${SIM_PREFIX}${name}`, value: simulate(trace, name, size, factory(size, trace)).hitRatio * 100 })
+          figures.push({ peer: `${SIM_PREFIX}${name}`, value: simulate(trace, name, size, factory(size, trace, SIM_OPTIONS)).hitRatio * 100 })
         }
         const skipped = ctx.peers.filter((p) => NOT_REPLAYED.has(p.id)).map((p) => ({ peer: p.id, reason: NOT_REPLAYED.get(p.id)! }))
         ctx.emit(hitRatioRow(source, trace, size, figures, skipped))
