@@ -12,13 +12,11 @@ pub struct CurrentSet {
     pub off: u32,
     pub size: u32,
     pub queue: u32,
-    pub hash: u64,
-    pub key: usize,
-    pub key_len: u32,
     pub in_place: bool,
     pub with_ttl: bool,
     pub now: f64,
     pub adding: bool,
+    pub slot: usize,
     /// Where the value's bytes go in the arena (window mode stages them elsewhere first).
     pub value_ptr: usize,
     pub value_len: u32,
@@ -57,14 +55,24 @@ pub struct Engine {
     /// This thread's scratch area: RESULT first, then keys and values.
     pub scratch: *mut u8,
 
-    // hashindex.ts: where the last located key may live.
+    // hashindex.ts: where the last located key may live, and one saved location.
     pub tag: u32,
     pub bucket1: u32,
     pub bucket2: u32,
+    pub saved_tag: u32,
+    pub saved_bucket1: u32,
+    pub saved_bucket2: u32,
     // read.ts
     pub last_shard: u32,
-    // evict.ts
-    pub consecutive_moves: u32,
+    // queues.ts: the entry liveTail() found at a queue's tail.
+    pub tail_off: u32,
+    pub tail_size: u32,
+    pub tail_slot: usize,
+    pub tail_hash: u64,
+    // ghost.ts: the tag of the key found by the last successful ghost_age().
+    pub ghost_tag: u32,
+    // policy/adaptive.ts: the queue main's victim was left at the tail of.
+    pub victim_queue: u32,
     // segments.ts
     pub hold_empty_segments: bool,
     // write.ts
@@ -72,6 +80,9 @@ pub struct Engine {
 
     /// How JS sees the arena (see view.rs).
     pub view: crate::view::View,
+    /// The mapping is brand new, hence all zeros: formatting skips zero fills, so that formatting a
+    /// large arena touches (and makes resident) only the pages it writes something other than zero to.
+    pub fresh: bool,
 }
 
 impl Engine {
@@ -106,11 +117,20 @@ impl Engine {
             tag: 0,
             bucket1: 0,
             bucket2: 0,
+            saved_tag: 0,
+            saved_bucket1: 0,
+            saved_bucket2: 0,
             last_shard: 0,
-            consecutive_moves: 0,
+            tail_off: 0,
+            tail_size: 0,
+            tail_slot: 0,
+            tail_hash: 0,
+            ghost_tag: 0,
+            victim_queue: crate::layout_generated::QUEUE_PROBATION,
             hold_empty_segments: false,
             cur: CurrentSet::default(),
             view,
+            fresh: false,
         };
         unsafe { e.load_geometry() };
         e
@@ -199,6 +219,13 @@ impl Engine {
     pub fn count_globally(&self, delta: i32) {
         if self.max_entries_total != 0 {
             unsafe { ai32(self.at(L::ARENA_LIVE_TOTAL)) }.fetch_add(delta, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+
+    /// memory.fill with zeros, skipped on a fresh mapping (which reads as zeros already).
+    pub unsafe fn zero(&self, p: *mut u8, len: u64) {
+        if !self.fresh {
+            fill(p, 0, len);
         }
     }
 

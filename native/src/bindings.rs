@@ -317,7 +317,12 @@ unsafe extern "C" fn format(env: napi_env, info: napi_callback_info) -> napi_val
     guarded(env, || {
         let [i] = args::<1>(env, info);
         let m = mapping_of(arg_u64(env, i, "id")? as u32)?;
+        if !m.unformatted.swap(false, SeqCst) {
+            return Err(Error::invalid("only a new arena can be formatted".into()));
+        }
         let mut e = engine_for(&m, View::direct(m.base))?;
+        // A mapping this process just created (anonymous, or a new file) is all zeros.
+        e.fresh = true;
         e.init();
         Ok(null_mut())
     })

@@ -1,19 +1,20 @@
-//! Port of assembly/ghost.ts: fingerprints of keys recently evicted, so a key that comes back soon is
-//! recognised. Buckets of 8 slots [fingerprint u32][clock u32]; a fingerprint counts as present while
-//! fewer than `window` insertions happened since it was recorded. Written only under the shard lock.
+//! Port of assembly/ghost.ts: fingerprints of recently evicted keys, each tagged with where it left
+//! from (the window, i.e. a candidate that never made it into main, or main). A key counts as present
+//! while fewer than `ghost_slots` evictions happened since it was recorded, which gives FIFO-age
+//! semantics without a queue: buckets of 8 slots [fingerprint u32 (bit 0 = tag)][clock u32], the
+//! oldest slot replaced. The policy also needs how many ghost entries of each tag are live; that is
+//! kept per epoch of `ghost_slots` additions. Written only under the shard lock.
 use crate::arena::Engine;
 use crate::hash::fast_range;
 use crate::layout_generated as L;
 use crate::mem::*;
 
+const P: u32 = L::POLICY_STATE_OFFSET;
+
 #[inline(always)]
 fn fingerprint(h: u64) -> u32 {
-    let f = ((h >> 17) as u32) ^ ((h >> 47) as u32);
-    if f == 0 {
-        1
-    } else {
-        f
-    }
+    // Bits not used by the shard, bucket or index tag choices; bit 0 is left for the tag.
+    ((((h >> 17) as u32) ^ ((h >> 45) as u32)) & !1) | 2
 }
 
 impl Engine {
@@ -24,8 +25,13 @@ impl Engine {
         }
     }
 
-    /// Records hash h as evicted.
-    pub unsafe fn ghost_add(&self, sb: *mut u8, h: u64) {
+    #[inline(always)]
+    fn policy_field(&self, sb: *mut u8, field: u32) -> *mut u8 {
+        unsafe { sb.add((P + field) as usize) }
+    }
+
+    /// Records hash h as evicted from the window (tag 0) or from main (tag 1).
+    pub unsafe fn ghost_add(&self, sb: *mut u8, h: u64, tag: u32) {
         if self.ghost_slots == 0 {
             return;
         }
@@ -38,7 +44,7 @@ impl Engine {
         for i in 0..L::BUCKET_SLOTS {
             let slot = base.add(i as usize * 8);
             let f = ld32(slot);
-            if f == fp || f == 0 {
+            if f == 0 || (f & !1) == fp {
                 victim = slot;
                 break;
             }
@@ -48,35 +54,62 @@ impl Engine {
                 victim = slot;
             }
         }
-        st32(victim, fp);
+        st32(victim, fp | (tag & 1));
         st32(victim.add(4), now);
+        self.count_tag(sb, tag, now);
     }
 
-    /// True when hash h was evicted within the last `window` ghost insertions; forgets it if so.
-    pub unsafe fn ghost_take(&self, sb: *mut u8, h: u64, window: u32) -> bool {
+    unsafe fn count_tag(&self, sb: *mut u8, tag: u32, now: u32) {
+        if now.wrapping_sub(ld32(self.policy_field(sb, L::POLICY_GHOST_EPOCH_START))) >= self.ghost_slots {
+            st32(self.policy_field(sb, L::POLICY_GHOST_WINDOW_PREV), ld32(self.policy_field(sb, L::POLICY_GHOST_WINDOW_NOW)));
+            st32(self.policy_field(sb, L::POLICY_GHOST_MAIN_PREV), ld32(self.policy_field(sb, L::POLICY_GHOST_MAIN_NOW)));
+            st32(self.policy_field(sb, L::POLICY_GHOST_WINDOW_NOW), 0);
+            st32(self.policy_field(sb, L::POLICY_GHOST_MAIN_NOW), 0);
+            st32(self.policy_field(sb, L::POLICY_GHOST_EPOCH_START), now);
+        }
+        let field = self.policy_field(sb, if tag == 0 { L::POLICY_GHOST_WINDOW_NOW } else { L::POLICY_GHOST_MAIN_NOW });
+        st32(field, ld32(field).wrapping_add(1));
+    }
+
+    /// Live ghost entries with this tag (estimated: this epoch's plus the remaining share of the last).
+    pub unsafe fn ghost_tag_count(&self, sb: *mut u8, tag: u32) -> f64 {
+        let now = ld32(sb.add(L::SHARD_GHOST_CLOCK as usize));
+        let elapsed = now.wrapping_sub(ld32(self.policy_field(sb, L::POLICY_GHOST_EPOCH_START))) as f64 / std::cmp::max(1, self.ghost_slots) as f64;
+        let cur = ld32(self.policy_field(sb, if tag == 0 { L::POLICY_GHOST_WINDOW_NOW } else { L::POLICY_GHOST_MAIN_NOW }));
+        let prev = ld32(self.policy_field(sb, if tag == 0 { L::POLICY_GHOST_WINDOW_PREV } else { L::POLICY_GHOST_MAIN_PREV }));
+        cur as f64 + prev as f64 * f64::max(0.0, 1.0 - elapsed)
+    }
+
+    /// How many evictions ago hash h was recorded (0 = the latest), or -1 when it is not in the ghost.
+    /// A hit does not remove the fingerprint: it ages out like the others. The tag goes to ghost_tag.
+    pub unsafe fn ghost_age(&mut self, sb: *mut u8, h: u64) -> i32 {
         if self.ghost_slots == 0 {
-            return false;
+            return -1;
         }
         let fp = fingerprint(h);
         let now = ld32(sb.add(L::SHARD_GHOST_CLOCK as usize));
         let base = self.ghost_bucket(sb, fp);
         for i in 0..L::BUCKET_SLOTS {
             let slot = base.add(i as usize * 8);
-            if ld32(slot) == fp {
-                let recent = now.wrapping_sub(ld32(slot.add(4))) < window;
-                st32(slot, 0);
-                st32(slot.add(4), 0);
-                return recent;
+            let f = ld32(slot);
+            if (f & !1) == fp {
+                let age = now.wrapping_sub(ld32(slot.add(4)));
+                if age >= self.ghost_slots {
+                    return -1;
+                }
+                self.ghost_tag = f & 1;
+                return age as i32;
             }
         }
-        false
+        -1
     }
 
     pub unsafe fn clear_ghost(&self, sb: *mut u8) {
         if self.ghost_slots == 0 {
             return;
         }
-        fill(sb.add(self.ghost_offset as usize), 0, self.ghost_slots as u64 * 8);
+        self.zero(sb.add(self.ghost_offset as usize), self.ghost_slots as u64 * 8);
         st32(sb.add(L::SHARD_GHOST_CLOCK as usize), 0);
+        self.zero(self.policy_field(sb, L::POLICY_GHOST_WINDOW_NOW), 20);
     }
 }

@@ -44,6 +44,12 @@ pub unsafe fn touch(slot: Slot) {
     }
 }
 
+/// Points a slot at an entry's new copy, keeping the slot's tag (whatever key is located now).
+pub unsafe fn republish(slot: Slot, off: u32, freq: u32) {
+    au32(slot.add(4)).store(off, SeqCst);
+    au32(slot).store((meta(slot) & TAG_MASK) | (freq & L::SLOT_FREQ_MASK), SeqCst);
+}
+
 pub unsafe fn clear_slot(slot: Slot) {
     au32(slot.add(4)).store(0, SeqCst);
     au32(slot).store(0, SeqCst);
@@ -61,6 +67,24 @@ impl Engine {
         self.bucket2 = b2;
         // Never zero (bit 2 set), so an empty slot can't match.
         self.tag = (x as u32 & TAG_MASK) | 4;
+    }
+
+    /// Saves the located key's place, so other lookups (eviction) can run in between.
+    pub fn save_location(&mut self) {
+        self.saved_tag = self.tag;
+        self.saved_bucket1 = self.bucket1;
+        self.saved_bucket2 = self.bucket2;
+    }
+
+    pub fn restore_location(&mut self) {
+        self.tag = self.saved_tag;
+        self.bucket1 = self.saved_bucket1;
+        self.bucket2 = self.saved_bucket2;
+    }
+
+    /// True while `slot` still holds the located key (its tag, a live offset).
+    pub unsafe fn slot_still_holds(&self, slot: Slot) -> bool {
+        slot_offset(slot) != 0 && meta(slot) & TAG_MASK == self.tag
     }
 
     #[inline(always)]

@@ -18,7 +18,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::os::unix::io::{AsRawFd, FromRawFd};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicI32, AtomicU32, Ordering::*};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, Ordering::*};
 use std::sync::{Arc, Mutex};
 
 /// Arenas up to this size are viewed whole by JS (V8's ArrayBuffer limit on 64-bit Node 20).
@@ -40,6 +40,8 @@ pub struct Mapping {
     pub private_anon: bool,
     /// Threads of this process attached to the arena.
     pub attached: AtomicI32,
+    /// Created by this process and not formatted yet (so still all zeros).
+    pub unformatted: AtomicBool,
 }
 
 unsafe impl Send for Mapping {}
@@ -85,7 +87,7 @@ impl Mapping {
     }
 
     fn new(base: *mut u8, len: u64, file: Option<File>, path: Option<PathBuf>, anonymous: bool, private_anon: bool) -> Mapping {
-        Mapping { base, len, file, path, staging: Mutex::new(None), anonymous, private_anon, attached: AtomicI32::new(0) }
+        Mapping { base, len, file, path, staging: Mutex::new(None), anonymous, private_anon, attached: AtomicI32::new(0), unformatted: AtomicBool::new(true) }
     }
 
     /// Maps an existing arena file. Nothing is written: the caller validates the header first, and a
@@ -106,7 +108,9 @@ impl Mapping {
             return Err(Error::bad_file(format!("{} holds {} bytes: too small to be a Cortado arena", path.display(), len)));
         }
         let base = map_shared(&file, len)?;
-        Ok(Some(Mapping::new(base, len, Some(file), Some(path.to_path_buf()), false, false)))
+        let m = Mapping::new(base, len, Some(file), Some(path.to_path_buf()), false, false);
+        m.unformatted.store(false, SeqCst);
+        Ok(Some(m))
     }
 
     /// Prepares a new arena file of `len` bytes under a temporary name next to `path`.

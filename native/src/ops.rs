@@ -7,7 +7,7 @@
 //! which reaches other processes), so no status ever carries STATUS_WAITERS_BIT; and values JS can't
 //! see in place are staged (view.rs).
 use crate::arena::Engine;
-use crate::evict::bump;
+use crate::queues::bump;
 use crate::layout_generated as L;
 use crate::mem::*;
 
@@ -16,7 +16,7 @@ impl Engine {
     pub unsafe fn init(&mut self) {
         for s in 0..self.shard_count {
             let sb = self.shard_base(s);
-            fill(sb, 0, L::SHARD_SIZE as u64);
+            self.zero(sb, L::SHARD_SIZE as u64);
             self.init_segments(sb);
             st32(sb.add(L::SHARD_RNG_LO as usize), 0x9E3779B9 ^ s);
             st32(sb.add(L::SHARD_RNG_HI as usize), 0x85EBCA6Bu32.wrapping_add(s));

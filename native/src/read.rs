@@ -50,9 +50,7 @@ impl Engine {
                 if !locked && moved(s1) {
                     continue;
                 }
-                if flags & L::GET_PEEK == 0 {
-                    self.on_access(sb, h, false);
-                }
+                // A miss doesn't count for frequency here: the set that usually follows counts it once.
                 return L::STATUS_MISS;
             }
             let off = slot_offset(slot);
@@ -90,7 +88,7 @@ impl Engine {
             stf64(self.result(L::RESULT_EXPIRY), expiry);
             if flags & L::GET_PEEK == 0 {
                 touch(slot);
-                self.on_access(sb, h, true);
+                self.policy_on_access(sb, h);
             }
             return L::STATUS_HIT;
         }

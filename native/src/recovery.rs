@@ -5,7 +5,7 @@
 //! `verify_shard` uses the same walk to check every invariant without changing anything.
 use crate::arena::Engine;
 use crate::entry::*;
-use crate::evict::bump;
+use crate::queues::bump;
 use crate::hash::hash_bytes;
 use crate::hashindex::slot_offset;
 use crate::layout_generated as L;

@@ -3,7 +3,7 @@
 //! buckets at a time after each write, and on demand per shard.
 use crate::arena::Engine;
 use crate::entry::*;
-use crate::evict::bump;
+use crate::queues::bump;
 use crate::hashindex::slot_offset;
 use crate::layout_generated as L;
 use crate::mem::*;

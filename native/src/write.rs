@@ -3,7 +3,7 @@
 //! index moves to a new copy before the old copy stops being LIVE.
 use crate::arena::Engine;
 use crate::entry::*;
-use crate::evict::bump;
+use crate::queues::bump;
 use crate::hashindex::{slot_freq, slot_offset, touch, Slot};
 use crate::layout_generated as L;
 use crate::mem::*;
@@ -17,16 +17,17 @@ impl Engine {
         let with_ttl = ttl > 0.0;
         let size = size_for(with_ttl, key_len, value_len);
         let slot = self.find_slot(sb, key, key_len);
+        // The policy's work below locates other keys: keep this key's location to come back to.
+        self.save_location();
         // (value_len > seg_bytes also catches a length so large that the u32 size wrapped.)
         if size > self.seg_bytes || value_len > self.seg_bytes {
             bump(sb, L::SHARD_OVERSIZED);
             return self.refuse(sb, slot);
         }
+        // A write is an access: it counts for the key's frequency.
+        self.policy_on_access(sb, h);
         let expiry = if with_ttl { now + ttl } else { 0.0 };
         self.cur.sb = sb as usize;
-        self.cur.hash = h;
-        self.cur.key = key as usize;
-        self.cur.key_len = key_len;
         self.cur.with_ttl = with_ttl;
         self.cur.now = now;
         self.cur.size = size;
@@ -46,9 +47,10 @@ impl Engine {
                 self.cur.value_ptr = key_ptr(sb, old).add(key_len as usize) as usize;
                 return L::STATUS_STORED;
             }
+            // Evictions below may move the old copy to another queue; the new one goes where it was.
             q = queue_of(old_flags) as i32;
         } else {
-            q = self.target_queue(sb, h, size);
+            q = self.policy_insert(sb, h, size, now);
             if q == REJECT {
                 return self.refuse(sb, std::ptr::null_mut());
             }
@@ -56,11 +58,14 @@ impl Engine {
         self.cur.in_place = false;
         self.cur.queue = q as u32;
         self.cur.adding = slot.is_null();
-        if !self.ensure_room(sb, q as u32, size, slot.is_null(), now) {
-            // Eviction may have moved or removed the old copy: find it again before dropping it.
-            self.locate(h);
-            let again = self.find_slot(sb, key, key_len);
-            return self.refuse(sb, again);
+        let ok = self.ensure_room(sb, q as u32, size, slot.is_null(), now);
+        // Eviction located other keys, and may have moved our old copy (same slot, new offset) or
+        // evicted it (slot cleared; nothing is inserted during eviction, so a cleared slot stays empty).
+        self.restore_location();
+        let cur_slot = if !slot.is_null() && self.slot_still_holds(slot) { slot } else { std::ptr::null_mut() };
+        self.cur.slot = cur_slot as usize;
+        if !ok {
+            return self.refuse(sb, cur_slot);
         }
         // ensure_room guaranteed the room (and reserved a place in the global count for a new key).
         let off = self.reserve_append(sb, q as u32, size, true);
@@ -90,6 +95,7 @@ impl Engine {
         }
         if !self.cur.in_place {
             self.publish_new(sb);
+            self.policy_after_insert(sb, self.cur.queue, self.cur.now);
         }
         // Every write pays for a little expiry sweeping, so expired bytes come back without being read.
         if ld32(self.at(L::ARENA_TTL_IN_USE)) != 0 {
@@ -101,9 +107,7 @@ impl Engine {
         let c = self.cur;
         self.commit_append(sb, c.off, c.size);
         set_flags(sb, c.off, flags_of(sb, c.off) | L::ENTRY_LIVE);
-        // Eviction may have located other keys: locate ours again.
-        self.locate(c.hash);
-        let mut slot = self.find_slot(sb, c.key as *const u8, c.key_len);
+        let mut slot = c.slot as Slot;
         if !slot.is_null() {
             let old = slot_offset(slot);
             let old_flags = flags_of(sb, old);

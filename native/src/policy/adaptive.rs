@@ -1,74 +1,237 @@
-//! Port of assembly/policy/adaptive.ts (S3-FIFO). Newcomers enter a small FIFO queue; those hit while
-//! there move to the main queue, the others leave and are remembered by the ghost; a newcomer found in
-//! the ghost goes straight to main. Main is a FIFO with reinsertion while its counter is above zero.
-use super::decision::EVICT;
+//! Port of assembly/policy/adaptive.ts, the default policy: W-TinyLFU built from three FIFO queues,
+//! with ARC's adaptation of the window (bench/sim/model/POLICY.md has the algorithm, its constants and
+//! the measurements behind each).
+//!
+//! - WINDOW: every newcomer enters here; its target size adapts.
+//! - PROBATION: main entries not hit since they got there; its tail is the eviction victim.
+//! - PROTECTED: main entries hit in probation, CLOCK reinsertion; its overflow goes back to probation.
+//!
+//! A candidate leaving the window enters probation only if the sketch says it is more frequent than
+//! the victim it displaces (TinyLFU); a key found in the ghost contests the victims at once and,
+//! winning, goes straight to protected; the window target moves like ARC's p on recent ghost hits.
+use super::decision::REJECT;
+use super::rng::{next_random, seed_rng};
 use crate::arena::Engine;
-use crate::hashindex::{set_slot_freq, slot_freq, Slot};
 use crate::layout_generated as L;
 use crate::mem::*;
 
-const SMALL: u32 = L::QUEUE_SMALL;
-const MAIN: u32 = L::QUEUE_MAIN;
-const P_SMALL_PERMILLE: u32 = L::POLICY_STATE_OFFSET;
+const WINDOW: u32 = L::QUEUE_WINDOW;
+const PROBATION: u32 = L::QUEUE_PROBATION;
+const PROTECTED: u32 = L::QUEUE_PROTECTED;
+const FROM_WINDOW: u32 = 0;
+const FROM_MAIN: u32 = 1;
+const P: u32 = L::POLICY_STATE_OFFSET;
+
+/// Protected's share of main (capacity minus window): SLRU's 80%.
+const PROTECTED_SHARE: f64 = 0.8;
+/// Candidates at least this frequent that lose a contest get in with probability 1 / WARM_ODDS.
+const WARM_FREQUENCY: u32 = 6;
+const WARM_ODDS: u32 = 512;
+/// Most queue-tail operations one victim search does before it takes the tail as it is.
+const MAX_TAIL_OPS: i32 = 64;
+/// Segments left to allocation when the whole queue area is counted as capacity.
+const SPARE_SEGMENTS: u32 = L::NUM_QUEUES + 2;
 
 impl Engine {
-    pub unsafe fn adaptive_init(&self, sb: *mut u8, _shard: u32) {
-        st32(sb.add(P_SMALL_PERMILLE as usize), 100);
-        // A shard's expected share of the entries sizes its sketch's sample.
-        let cap = if self.max_entries_total != 0 {
-            std::cmp::min(self.max_entries_per_shard, self.max_entries_total / self.shard_count + 1)
+    pub unsafe fn adaptive_init(&mut self, sb: *mut u8, shard: u32) {
+        let c = if self.max_entries_total != 0 {
+            self.max_entries_total as f64 / self.shard_count as f64
         } else {
-            self.max_entries_per_shard
+            (if self.seg_count > SPARE_SEGMENTS { self.seg_count - SPARE_SEGMENTS } else { 1 }) as f64 * self.seg_bytes as f64
         };
-        self.clear_sketch(sb, cap);
+        stf64(sb.add((P + L::POLICY_CAPACITY) as usize), c);
+        self.set_window_target(sb, f64::max(1.0, c * 0.01));
+        seed_rng(sb, self.seed, shard);
+        self.clear_sketch(sb, self.ghost_slots);
         self.clear_ghost(sb);
     }
 
-    pub unsafe fn adaptive_target(&self, sb: *mut u8, h: u64, _size: u32) -> i32 {
-        let window = self.queue_count(sb, MAIN).wrapping_add(self.queue_count(sb, SMALL)).wrapping_add(1);
-        if self.ghost_take(sb, h, window) {
-            MAIN as i32
-        } else {
-            SMALL as i32
-        }
-    }
-
-    pub unsafe fn adaptive_victim_queue(&self, sb: *mut u8) -> u32 {
-        let small = self.queue_bytes(sb, SMALL);
-        let total = small.wrapping_add(self.queue_bytes(sb, MAIN));
-        if self.queue_count(sb, MAIN) == 0 {
-            return SMALL;
-        }
-        if small.wrapping_mul(1000) > (ld32(sb.add(P_SMALL_PERMILLE as usize)) as u64).wrapping_mul(total) {
-            SMALL
-        } else {
-            MAIN
-        }
-    }
-
-    pub unsafe fn adaptive_decide(&self, _sb: *mut u8, q: u32, slot: Slot, _h: u64, _size: u32) -> u32 {
-        let f = slot_freq(slot);
-        if q == SMALL {
-            if f == 0 {
-                return EVICT;
-            }
-            set_slot_freq(slot, 0);
-            return MAIN;
-        }
-        if f == 0 {
-            return EVICT;
-        }
-        set_slot_freq(slot, f - 1);
-        MAIN
-    }
-
-    pub unsafe fn adaptive_on_evict(&self, sb: *mut u8, q: u32, h: u64) {
-        if q == SMALL {
-            self.ghost_add(sb, h);
-        }
-    }
-
-    pub unsafe fn adaptive_on_access(&self, sb: *mut u8, h: u64, _hit: bool) {
+    /// Every access that counts for frequency: a hit (lock-free, lossy) or a set (under the lock).
+    #[inline(always)]
+    pub unsafe fn adaptive_on_access(&self, sb: *mut u8, h: u64) {
         self.increment(sb, h);
+    }
+
+    /// Where a newcomer of `size` bytes goes: WINDOW, PROTECTED (a recent ghost that beat the victims),
+    /// or REJECT (a large newcomer that could not earn its room). Called under the shard lock.
+    pub unsafe fn adaptive_insert(&mut self, sb: *mut u8, h: u64, size: u32, now: f64) -> i32 {
+        let units = self.units_of(size);
+        let age = self.ghost_age(sb, h);
+        if age >= 0 {
+            self.adapt_window(sb, age, self.ghost_tag);
+            // Evicted recently and back already: if it beats main's victims, it skips the window.
+            if self.main_units(sb) > 0.0 && self.is_full(sb, units) {
+                let need = f64::max(units, self.used_units(sb) + units - self.capacity(sb));
+                if self.contest(sb, h, need, now) {
+                    return PROTECTED as i32;
+                }
+            }
+        }
+        // A newcomer larger than a typical entry must earn the room it takes from main.
+        let mean = self.mean_size(sb);
+        if units > mean && self.main_units(sb) > 0.0 {
+            let excess = self.used_units(sb) + units - self.capacity(sb);
+            if excess > mean && !self.contest(sb, h, excess, now) {
+                return REJECT;
+            }
+        }
+        WINDOW as i32
+    }
+
+    /// After an insert: protected's overflow goes down, and the window's overflow leaves the window
+    /// (into probation for free while the cache is not over capacity; through a contest when it is).
+    pub unsafe fn adaptive_after_insert(&mut self, sb: *mut u8, q: u32, now: f64) {
+        if q == PROTECTED {
+            self.rebalance_protected(sb, now);
+        }
+        let mut guard = 0;
+        while self.queue_units(sb, WINDOW) > self.window_target(sb) && self.queue_count(sb, WINDOW) > 0 && {
+            let go = guard < 64;
+            guard += 1;
+            go
+        } {
+            let full = self.is_full(sb, 0.0);
+            if !self.leave_window(sb, now, full) {
+                break;
+            }
+        }
+    }
+
+    /// One entry leaves the cache to make room for a newcomer. When the window is at its target, room
+    /// is made as W-TinyLFU makes it: the window's tail contests main's victim and the loser leaves.
+    /// Otherwise main's victim leaves (or the window's tail when main is empty).
+    pub unsafe fn adaptive_evict_one(&mut self, sb: *mut u8, incoming: u32, now: f64) -> bool {
+        // The newcomer will enter the window: if that takes the window past its target, its tail must leave.
+        if self.main_units(sb) > 0.0
+            && self.queue_count(sb, WINDOW) > 0
+            && self.queue_units(sb, WINDOW) + self.units_of(incoming) > self.window_target(sb)
+        {
+            let before = ld32(sb.add(L::SHARD_LIVE_COUNT as usize));
+            self.leave_window(sb, now, true);
+            if ld32(sb.add(L::SHARD_LIVE_COUNT as usize)) < before {
+                return true;
+            }
+        }
+        if self.main_units(sb) > 0.0 && self.victim(sb, now) {
+            self.ghost_add(sb, self.tail_hash, FROM_MAIN);
+            self.evict_tail(sb, self.victim_queue);
+            return true;
+        }
+        if self.live_tail(sb, WINDOW, now) {
+            self.ghost_add(sb, self.tail_hash, FROM_WINDOW);
+            self.evict_tail(sb, WINDOW);
+            return true;
+        }
+        // Only main left, but victim() found nothing movable in bounded work: take any tail.
+        for q in PROBATION..=PROTECTED {
+            if self.live_tail(sb, q, now) {
+                self.ghost_add(sb, self.tail_hash, FROM_MAIN);
+                self.evict_tail(sb, q);
+                return true;
+            }
+        }
+        false
+    }
+
+    /// The window's tail leaves it: into probation while the cache has room, else only if it beats
+    /// main's victims for the room it needs; a loser is evicted (and remembered as a rejected candidate).
+    unsafe fn leave_window(&mut self, sb: *mut u8, now: f64, contested: bool) -> bool {
+        if !self.live_tail(sb, WINDOW, now) {
+            return false;
+        }
+        let h = self.tail_hash;
+        let units = self.units_of(self.tail_size);
+        if contested && self.main_units(sb) > 0.0 {
+            let need = f64::max(units, self.used_units(sb) - self.capacity(sb));
+            let admitted = self.contest(sb, h, need, now);
+            // The contest looked at other queues: find the window's tail again (it has not moved).
+            self.live_tail(sb, WINDOW, now);
+            if !admitted {
+                self.ghost_add(sb, h, FROM_WINDOW);
+                self.evict_tail(sb, WINDOW);
+                return true;
+            }
+        }
+        if !self.move_tail(sb, WINDOW, PROBATION, 0) {
+            self.ghost_add(sb, h, FROM_WINDOW);
+            self.evict_tail(sb, WINDOW);
+        }
+        true
+    }
+
+    /// TinyLFU admission, size-aware: evicts main's victims until `need` units are free, as long as the
+    /// candidate is more frequent than each (or, warm and lucky, wins the 1-in-512 draw that keeps
+    /// crafted sketch collisions from freezing the cache). False when a victim wins; victims already
+    /// evicted stay evicted.
+    unsafe fn contest(&mut self, sb: *mut u8, candidate: u64, mut need: f64, now: f64) -> bool {
+        let fc = self.estimate(sb, candidate);
+        while need > 0.0 && self.main_units(sb) > 0.0 {
+            if !self.victim(sb, now) {
+                break;
+            }
+            let fv = self.estimate(sb, self.tail_hash);
+            if fc <= fv && !(fc >= WARM_FREQUENCY && next_random(sb) % WARM_ODDS == 0) {
+                return false;
+            }
+            need -= self.units_of(self.tail_size);
+            self.ghost_add(sb, self.tail_hash, FROM_MAIN);
+            self.evict_tail(sb, self.victim_queue);
+        }
+        need <= 0.0
+    }
+
+    /// Leaves main's next victim at a queue tail (victim_queue says which): probation's tail once the
+    /// entries hit there have moved up to protected, or protected's CLOCK victim when probation is
+    /// empty. Bounded: after MAX_TAIL_OPS moves the tail is taken as it is.
+    unsafe fn victim(&mut self, sb: *mut u8, now: f64) -> bool {
+        let mut ops: i32 = 0;
+        while self.live_tail(sb, PROBATION, now) {
+            if self.tail_counter() == 0 || {
+                let over = ops >= MAX_TAIL_OPS;
+                ops += 1;
+                over
+            } {
+                self.victim_queue = PROBATION;
+                return true;
+            }
+            if !self.move_tail(sb, PROBATION, PROTECTED, 0) {
+                self.victim_queue = PROBATION;
+                return true;
+            }
+            ops += self.rebalance_protected(sb, now);
+        }
+        while self.live_tail(sb, PROTECTED, now) {
+            let c = self.tail_counter();
+            // A failed move leaves the entry at the tail, described as it was: it is the victim.
+            if c == 0
+                || {
+                    let over = ops >= MAX_TAIL_OPS;
+                    ops += 1;
+                    over
+                }
+                || !self.move_tail(sb, PROTECTED, PROTECTED, c - 1)
+            {
+                self.victim_queue = PROTECTED;
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Demotes protected's overflow to probation (CLOCK: a hit entry goes round once more first).
+    unsafe fn rebalance_protected(&mut self, sb: *mut u8, now: f64) -> i32 {
+        let limit = (self.capacity(sb) - self.window_target(sb)) * PROTECTED_SHARE;
+        let mut ops: i32 = 0;
+        while self.queue_units(sb, PROTECTED) > limit && self.live_tail(sb, PROTECTED, now) {
+            ops += 1;
+            let c = self.tail_counter();
+            if c != 0 && ops < MAX_TAIL_OPS && self.move_tail(sb, PROTECTED, PROTECTED, c - 1) {
+                continue;
+            }
+            if !self.move_tail(sb, PROTECTED, PROBATION, 0) {
+                break;
+            }
+        }
+        ops
     }
 }

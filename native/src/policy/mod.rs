@@ -1,63 +1,58 @@
 //! Port of assembly/policy/index.ts: the narrow interface between storage and replacement policy.
-//! Storage asks three things: which queue a newcomer goes to (or whether to refuse it), which queue to
-//! take the next victim from, and what to do with the entry at that queue's tail. Policies see hits only
-//! through the lock-free `on_access`. Keep every policy behind these six calls.
+//! Storage asks: where does a newcomer go (or is it refused), what follows an insert, and which entry
+//! leaves when room is needed. Policies act on the queues only through queues.rs (tail, move, evict),
+//! and see hits through the lock-free on_access. `clock` is the simple baseline; `adaptive` the default.
 pub mod adaptive;
 pub mod clock;
 pub mod decision;
+pub mod rng;
+pub mod units;
+pub mod window;
 
 use crate::arena::Engine;
-use crate::hashindex::Slot;
 use crate::layout_generated as L;
-use clock::{clock_decide, clock_target, clock_victim_queue};
+use clock::CLOCK_QUEUE;
 
-pub use decision::{EVICT, REJECT};
+pub use decision::REJECT;
 
 impl Engine {
-    pub unsafe fn policy_init(&self, sb: *mut u8, shard: u32) {
+    pub unsafe fn policy_init(&mut self, sb: *mut u8, shard: u32) {
         if self.policy_id == L::POLICY_ADAPTIVE {
             self.adaptive_init(sb, shard);
         }
     }
 
-    /// Queue for a new key of `size` bytes with hash `h`, or REJECT. Called under the shard lock.
-    pub unsafe fn target_queue(&self, sb: *mut u8, h: u64, size: u32) -> i32 {
+    /// Queue for a new key of `size` bytes with hash `h`, or REJECT. Under the shard lock.
+    pub unsafe fn policy_insert(&mut self, sb: *mut u8, h: u64, size: u32, now: f64) -> i32 {
         if self.policy_id == L::POLICY_ADAPTIVE {
-            self.adaptive_target(sb, h, size)
+            self.adaptive_insert(sb, h, size, now)
         } else {
-            clock_target()
+            CLOCK_QUEUE as i32
         }
     }
 
-    pub unsafe fn victim_queue(&self, sb: *mut u8) -> u32 {
+    /// After a new entry went into queue q. Under the shard lock.
+    pub unsafe fn policy_after_insert(&mut self, sb: *mut u8, q: u32, now: f64) {
         if self.policy_id == L::POLICY_ADAPTIVE {
-            self.adaptive_victim_queue(sb)
+            self.adaptive_after_insert(sb, q, now);
+        }
+    }
+
+    /// Makes one entry leave the shard to make room for a newcomer of `incoming` bytes (0 when the room
+    /// is not for a newcomer); false when the shard holds nothing. Under the shard lock.
+    pub unsafe fn policy_evict_one(&mut self, sb: *mut u8, incoming: u32, now: f64) -> bool {
+        if self.policy_id == L::POLICY_ADAPTIVE {
+            self.adaptive_evict_one(sb, incoming, now)
         } else {
-            clock_victim_queue()
+            self.clock_evict_one(sb, now)
         }
     }
 
-    /// EVICT or the queue to move the tail entry of queue q to. Called under the shard lock.
-    pub unsafe fn decide_tail(&self, sb: *mut u8, q: u32, slot: Slot, h: u64, size: u32) -> u32 {
-        if self.policy_id == L::POLICY_ADAPTIVE {
-            self.adaptive_decide(sb, q, slot, h, size)
-        } else {
-            clock_decide(slot)
-        }
-    }
-
-    /// An entry of queue q left the cache by eviction.
-    pub unsafe fn on_evict(&self, sb: *mut u8, q: u32, h: u64) {
-        if self.policy_id == L::POLICY_ADAPTIVE {
-            self.adaptive_on_evict(sb, q, h);
-        }
-    }
-
-    /// Any lookup of hash h (hit or miss), lock-free and lossy.
+    /// An access that counts for frequency (a hit, lock-free and lossy; or a set, under the lock).
     #[inline(always)]
-    pub unsafe fn on_access(&self, sb: *mut u8, h: u64, hit: bool) {
+    pub unsafe fn policy_on_access(&self, sb: *mut u8, h: u64) {
         if self.policy_id == L::POLICY_ADAPTIVE {
-            self.adaptive_on_access(sb, h, hit);
+            self.adaptive_on_access(sb, h);
         }
     }
 }

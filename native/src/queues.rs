@@ -1,0 +1,108 @@
+//! Port of assembly/queues.ts: what a replacement policy may do to the queues, and nothing more: look
+//! at a queue's tail (dead entries are skipped and expired ones reclaimed on the way), move the tail
+//! entry to the head of a queue, or evict it. Everything runs under the shard lock.
+//!
+//! live_tail() leaves the tail entry's description in the engine's `tail_*` fields for the policy to
+//! read; move_tail/evict_tail act on that entry.
+use crate::arena::Engine;
+use crate::entry::*;
+use crate::hash::hash_bytes;
+use crate::hashindex::{clear_slot, republish, set_slot_freq, slot_freq, Slot};
+use crate::layout_generated as L;
+use crate::mem::*;
+
+pub unsafe fn bump(sb: *mut u8, field: u32) {
+    let p = sb.add(field as usize);
+    st64(p, ld64(p).wrapping_add(1));
+}
+
+impl Engine {
+    /// Drops the LIVE entry at `off` (queue q, `size` bytes) and its index slot: it leaves the cache.
+    pub unsafe fn remove_entry(&self, sb: *mut u8, off: u32, q: u32, size: u32, slot: Slot) {
+        if !slot.is_null() {
+            clear_slot(slot);
+        }
+        set_flags(sb, off, flags_of(sb, off) & !L::ENTRY_LIVE);
+        self.remove_live(sb, off, q, size);
+        self.count_globally(-1);
+    }
+
+    /// Finds the LIVE, unexpired entry at the tail of queue q and describes it in the tail_* fields;
+    /// false when the queue holds none. Expired entries met on the way leave as expirations.
+    pub unsafe fn live_tail(&mut self, sb: *mut u8, q: u32, now: f64) -> bool {
+        loop {
+            let off = self.tail_entry(sb, q);
+            if off == 0 {
+                return false;
+            }
+            let flags = flags_of(sb, off);
+            let size = entry_bytes(sb, off);
+            if !is_live(flags) {
+                self.advance_tail(sb, q, size);
+                continue;
+            }
+            let h = hash_bytes(self.seed, key_ptr(sb, off), key_len_of(sb, off));
+            self.locate(h);
+            let slot = self.slot_of(sb, off);
+            if has_ttl(flags) && expiry_of(sb, off) <= now {
+                self.remove_entry(sb, off, q, size, slot);
+                self.advance_tail(sb, q, size);
+                bump(sb, L::SHARD_EXPIRATIONS);
+                continue;
+            }
+            self.tail_off = off;
+            self.tail_size = size;
+            self.tail_slot = slot as usize;
+            self.tail_hash = h;
+            return true;
+        }
+    }
+
+    /// The tail entry's 2-bit hit counter (0..3).
+    pub unsafe fn tail_counter(&self) -> u32 {
+        if self.tail_slot != 0 {
+            slot_freq(self.tail_slot as Slot)
+        } else {
+            0
+        }
+    }
+
+    /// Copies the tail entry of queue q to the head of queue `to` with the given hit counter. False
+    /// when no segment is free for it (the caller then evicts instead); the entry is left where it was.
+    pub unsafe fn move_tail(&mut self, sb: *mut u8, q: u32, to: u32, counter: u32) -> bool {
+        let off = self.tail_off;
+        let size = self.tail_size;
+        let dst = self.reserve_append(sb, to, size, true);
+        if dst == 0 {
+            return false;
+        }
+        copy(sb.add(dst as usize), sb.add(off as usize), size);
+        set_queue(sb, dst, to);
+        self.commit_append(sb, dst, size);
+        // The index moves to the copy before the original stops being LIVE: a crash in between leaves
+        // two LIVE copies, and recovery keeps the newer.
+        if self.tail_slot != 0 {
+            republish(self.tail_slot as Slot, dst, counter);
+        }
+        set_flags(sb, off, flags_of(sb, off) & !L::ENTRY_LIVE);
+        self.remove_live(sb, off, q, size);
+        self.add_live(sb, dst, to, size);
+        self.advance_tail(sb, q, size);
+        true
+    }
+
+    /// Evicts the tail entry of queue q (counted as an eviction).
+    pub unsafe fn evict_tail(&mut self, sb: *mut u8, q: u32) {
+        self.remove_entry(sb, self.tail_off, q, self.tail_size, self.tail_slot as Slot);
+        self.advance_tail(sb, q, self.tail_size);
+        bump(sb, L::SHARD_EVICTIONS);
+    }
+
+    /// Sets the tail entry's hit counter without moving it.
+    #[allow(dead_code)]
+    pub unsafe fn set_tail_counter(&self, counter: u32) {
+        if self.tail_slot != 0 {
+            set_slot_freq(self.tail_slot as Slot, counter);
+        }
+    }
+}
