@@ -7,7 +7,7 @@ import { hashBytes, fastRange } from './hash'
 import { locate, findSlot, slotOffset, touch, bucketAddr } from './hashindex'
 import { flagsOf, kindOf, keyLenOf, valueLenOf, isLive, hasTtl, expiryOf, headerBytes, inBounds, spanInBounds } from './entry'
 import { policyOnAccess } from './policy/index'
-import { indexBuckets, shardBytes } from './arena'
+import { indexBuckets, shardBytes, threadId } from './arena'
 
 const ATTEMPTS: i32 = 32
 
@@ -87,7 +87,8 @@ export function lookup(key: u32, keyLen: u32, now: f64, flags: u32): u32 {
 export function collect(shard: u32, from: u32, count: u32, out: u32, max: u32, now: f64): u32 {
   const sb = shardBase(shard)
   const s1 = atomic.load<u32>(sb + L.SHARD_SEQ)
-  if ((s1 & 1) != 0) return 0xFFFFFFFF
+  // Odd: a writer is inside, unless the writer is this thread, listing the shard under its lock.
+  if ((s1 & 1) != 0 && atomic.load<i32>(sb + L.SHARD_LOCK) != <i32>threadId) return 0xFFFFFFFF
   store<u32>(result(L.RESULT_SEQ), s1)
   store<u32>(result(L.RESULT_SEQ_INDEX), (sb + L.SHARD_SEQ) >> 2)
   let n: u32 = 0

@@ -102,7 +102,8 @@ impl Engine {
     pub unsafe fn collect(&mut self, shard: u32, from: u32, count: u32, out: *mut u8, max: u32, now: f64) -> u32 {
         let sb = self.shard_base(shard);
         let s1 = au32(sb.add(L::SHARD_SEQ as usize)).load(Acquire);
-        if s1 & 1 != 0 {
+        // Odd: a writer is inside, unless the writer is this thread, listing the shard under its lock.
+        if s1 & 1 != 0 && ai32(sb.add(L::SHARD_LOCK as usize)).load(Acquire) != self.thread_id as i32 {
             return 0xFFFFFFFF;
         }
         st32(self.result(L::RESULT_SEQ), s1);

@@ -50,6 +50,18 @@ forEachEngine('recovery', (engine) => {
     cache.close()
   })
 
+  it('iteration falls back to reading under the shard lock, and completes (here after taking a dead lock over)', () => {
+    const cache = makeCache<string>(engine, { maxBytes: 4 << 20, shards: 1, codec: 'string' })
+    for (let i = 0; i < 300; i++) cache.set(`k${i}`, `v${i}`)
+    const dead = Cache.attach<string>(cache.handle)
+    expect(dead._internals.exports.lockShard(0)).toBe(1)
+    const seen = new Map(cache.entries())
+    expect(seen.size).toBe(300)
+    expect(seen.get('k7')).toBe('v7')
+    expect(cache.stats().lockRecoveries).toBe(1)
+    cache.close()
+  })
+
   it('a writer that died between reserving and committing an entry loses only that write', () => {
     const cache = makeCache<string>(engine, { maxBytes: 4 << 20, shards: 1, codec: 'string' })
     for (let i = 0; i < 500; i++) cache.set(`k${i}`, `v${i}`)
