@@ -23,8 +23,17 @@ export function locate(h: u64): void {
   let b2 = fastRange(<u32>(x >> 32), indexBuckets)
   if (b2 == bucket1) b2 = bucket1 + 1 == indexBuckets ? 0 : bucket1 + 1
   bucket2 = b2
-  // Never zero (bit 2 set), so an empty slot can't match.
-  tag = (<u32>x & TAG_MASK) | 4
+  tag = tagOf(h)
+}
+
+/** A key's tag in its index slot: never zero (bit 2 set), so an empty slot can't match. */
+export function tagOf(h: u64): u32 {
+  return (<u32>rehash(h) & TAG_MASK) | 4
+}
+
+/** True when `slot` points at `off` and carries the tag of hash h (so it is that key's slot). */
+export function slotIsFor(slot: u32, off: u32, h: u64): bool {
+  return load<u32>(slot, 4) == off && (load<u32>(slot) & TAG_MASK) == tagOf(h)
 }
 
 // One saved location, so other lookups (eviction) can run in between. (Plain globals: the engine

@@ -7,9 +7,13 @@
 import * as L from './layout.generated'
 import { countGlobally } from './arena'
 import { hashBytes } from './hash'
-import { locate, slotOf, clearSlot, republish, setSlotFreq, slotFreq } from './hashindex'
+import { locate, slotOf, clearSlot, republish, setSlotFreq, slotFreq, slotIsFor } from './hashindex'
 import { flagsOf, isLive, hasTtl, expiryOf, entryBytes, keyPtr, keyLenOf, setFlags, setQueue } from './entry'
 import { tailEntry, advanceTail, reserveAppend, commitAppend, addLive, removeLive } from './segments'
+
+const MEMO_STRIDE: u32 = L.SHARD_Q1_MEMO_OFF - L.SHARD_Q0_MEMO_OFF
+const MEMO_SLOT: u32 = L.SHARD_Q0_MEMO_SLOT - L.SHARD_Q0_MEMO_OFF
+const MEMO_HASH: u32 = L.SHARD_Q0_MEMO_HASH - L.SHARD_Q0_MEMO_OFF
 
 export let tailOff: u32 = 0
 export let tailSize: u32 = 0
@@ -42,9 +46,23 @@ export function liveTail(sb: u32, q: u32, now: f64): bool {
       advanceTail(sb, q, size)
       continue
     }
-    const h = hashBytes(keyPtr(sb, off), keyLenOf(sb, off))
-    locate(h)
-    const slot = slotOf(sb, off)
+    // The policy often looks at the same tail entry again (a victim that keeps winning): reuse its
+    // hash and slot from the queue's memo when the slot still points at it with its tag.
+    const memo = sb + L.SHARD_Q0_MEMO_OFF + q * MEMO_STRIDE
+    let h: u64
+    let slot: u32
+    const memoSlot = load<u32>(memo, MEMO_SLOT)
+    if (load<u32>(memo) == off && memoSlot != 0 && slotIsFor(memoSlot, off, load<u64>(memo, MEMO_HASH))) {
+      h = load<u64>(memo, MEMO_HASH)
+      slot = memoSlot
+    } else {
+      h = hashBytes(keyPtr(sb, off), keyLenOf(sb, off))
+      locate(h)
+      slot = slotOf(sb, off)
+      store<u32>(memo, off)
+      store<u32>(memo, slot, MEMO_SLOT)
+      store<u64>(memo, h, MEMO_HASH)
+    }
     if (hasTtl(flags) && expiryOf(sb, off) <= now) {
       removeEntry(sb, off, q, size, slot)
       advanceTail(sb, q, size)
@@ -58,6 +76,28 @@ export function liveTail(sb: u32, q: u32, now: f64): bool {
     return true
   }
   return false
+}
+
+// One saved tail description, so a policy can look at other queues and come back (plain globals: the
+// engine never allocates).
+let savedOff: u32 = 0
+let savedSize: u32 = 0
+let savedSlot: u32 = 0
+let savedHash: u64 = 0
+
+export function saveTail(): void {
+  savedOff = tailOff
+  savedSize = tailSize
+  savedSlot = tailSlot
+  savedHash = tailHash
+}
+
+/** Back to the saved tail entry; valid while nothing was appended to or evicted from its queue. */
+export function restoreTail(): void {
+  tailOff = savedOff
+  tailSize = savedSize
+  tailSlot = savedSlot
+  tailHash = savedHash
 }
 
 /** The tail entry's 2-bit hit counter (0..3). */

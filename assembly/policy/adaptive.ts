@@ -13,7 +13,7 @@ import * as L from '../layout.generated'
 import { maxEntriesTotal, shardCount, segCount, segBytes, ghostSlots } from '../arena'
 import { increment, estimate, clearSketch } from '../sketch'
 import { ghostAdd, ghostAge, ghostTag, clearGhost } from '../ghost'
-import { liveTail, moveTail, evictTail, tailCounter, tailHash, tailSize } from '../queues'
+import { liveTail, moveTail, evictTail, tailCounter, tailHash, tailSize, saveTail, restoreTail } from '../queues'
 import { queueCount } from '../segments'
 import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainUnits, isFull } from './units'
 import { adaptWindow, windowTarget, setWindowTarget } from './window'
@@ -135,9 +135,10 @@ function leaveWindow(sb: u32, now: f64, contested: bool): bool {
   const h = tailHash
   const units = unitsOf(tailSize)
   if (contested && mainUnits(sb) > 0) {
+    saveTail()
     const admitted = contest(sb, h, max<f64>(units, usedUnits(sb) - capacity(sb)), now)
-    // The contest looked at other queues: find the window's tail again (it has not moved).
-    liveTail(sb, WINDOW, now)
+    // The contest only touched main's queues: the window's tail is where it was.
+    restoreTail()
     if (!admitted) {
       ghostAdd(sb, h, FROM_WINDOW)
       evictTail(sb, WINDOW)
