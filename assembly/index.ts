@@ -54,19 +54,28 @@ export function get(keyLen: u32, now: f64, flags: u32): u32 {
   return lookup(keyAddr(), keyLen, now, flags)
 }
 
-/** One-shot set: key then value in scratch. */
-export function set(keyLen: u32, valueLen: u32, kind: u32, ttl: f64, now: f64): u32 {
+/** The shard locked by the last begin() (per instance, so per thread). */
+let lockedShard: u32 = 0
+
+/** Locks the key's shard and runs the first half of a set; on STORED the lock stays held. */
+function begin(keyLen: u32, valueLen: u32, kind: u32, ttl: f64, now: f64): u32 {
   const key = keyAddr()
   const h = prepareKey(key, keyLen)
   const shard = lastShard
   const sb = shardBase(shard)
   if (!tryLock(sb)) return contended(shard)
+  lockedShard = shard
   const status = beginSet(sb, shard, h, key, keyLen, valueLen, kind, ttl, now)
-  if (status == L.STATUS_STORED) {
-    memory.copy(load<u32>(scratchBase + L.RESULT_VALUE_OFFSET), key + keyLen, valueLen)
-    finishSet()
-  }
-  return release(sb, status)
+  return status == L.STATUS_STORED ? status : release(sb, status)
+}
+
+/** One-shot set: key then value in scratch. */
+export function set(keyLen: u32, valueLen: u32, kind: u32, ttl: f64, now: f64): u32 {
+  const status = begin(keyLen, valueLen, kind, ttl, now)
+  if (status != L.STATUS_STORED) return status
+  memory.copy(load<u32>(scratchBase + L.RESULT_VALUE_OFFSET), keyAddr() + keyLen, valueLen)
+  finishSet()
+  return release(shardBase(lockedShard), status)
 }
 
 /**
@@ -74,14 +83,7 @@ export function set(keyLen: u32, valueLen: u32, kind: u32, ttl: f64, now: f64): 
  * where JS must write the value; then setCommit() publishes the entry and unlocks.
  */
 export function setReserve(keyLen: u32, valueLen: u32, kind: u32, ttl: f64, now: f64): u32 {
-  const key = keyAddr()
-  const h = prepareKey(key, keyLen)
-  const shard = lastShard
-  const sb = shardBase(shard)
-  if (!tryLock(sb)) return contended(shard)
-  const status = beginSet(sb, shard, h, key, keyLen, valueLen, kind, ttl, now)
-  if (status == L.STATUS_STORED) return status
-  return release(sb, status)
+  return begin(keyLen, valueLen, kind, ttl, now)
 }
 
 export function setCommit(shard: u32): u32 {
