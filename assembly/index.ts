@@ -12,6 +12,7 @@ import { initSegments } from './segments'
 import { policyInit } from './policy/index'
 import { rebuildShard, verifyShard } from './recovery'
 import { bump } from './queues'
+import { estimate, locateCounters, positions } from './sketch'
 
 /** Called once by the creating thread after it wrote the arena header: formats every shard. */
 export function init(): void {
@@ -163,3 +164,15 @@ export function entries(shard: u32, from: u32, count: u32, max: u32, now: f64): 
 }
 
 export { batchGet as getMany, batchSet as setMany } from './batch'
+
+/**
+ * For tests of the policy: the sketch's estimate for the key in scratch (its return value), and where
+ * its counters are (RESULT.shard, RESULT.valueOffset = block, RESULT.valueLen = packed positions).
+ */
+export function sketchProbe(keyLen: u32): u32 {
+  const h = prepareKey(keyAddr(), keyLen)
+  const sb = shardBase(lastShard)
+  store<u32>(scratchBase + L.RESULT_VALUE_OFFSET, locateCounters(h))
+  store<u32>(scratchBase + L.RESULT_VALUE_LEN, positions)
+  return estimate(sb, h)
+}

@@ -33,6 +33,24 @@ export function estimate(sb: u32, h: u64): u32 {
   return min
 }
 
+/**
+ * Where hash h's counters are, for tests that craft colliding keys: the block index is returned, the
+ * four counters' positions in the block (0..127, 7 bits each) are packed into `positions`.
+ */
+export let positions: u32 = 0
+export function locateCounters(h: u64): u32 {
+  let bits = <u32>h
+  let packed: u32 = 0
+  for (let i: u32 = 0; i < 4; i++) {
+    const word = (i << 1) | (bits & 1)
+    const nibble = (bits >> 1) & 15
+    packed |= ((word << 4) | nibble) << (i * 7)
+    bits >>= 5
+  }
+  positions = packed
+  return fastRange(<u32>(h >> 32), sketchBlocks)
+}
+
 /** Counts one access of hash h, ageing the whole sketch when its sample is full. */
 export function increment(sb: u32, h: u64): void {
   if (sketchBlocks == 0) return

@@ -29,6 +29,8 @@ export interface WasmExports {
   entries(shard: number, from: number, count: number, max: number, now: number): number
   getMany(count: number, input: number, out: number, now: number, flags: number): void
   setMany(from: number, count: number, input: number, out: number, now: number): number
+  /** Tests of the policy (WebAssembly engine only): the key's sketch estimate, and where its counters are. */
+  sketchProbe?(keyLen: number): number
 }
 
 let compiled: WebAssembly.Module | undefined
