@@ -69,6 +69,9 @@ pub struct Engine {
     pub tail_size: u32,
     pub tail_slot: usize,
     pub tail_hash: u64,
+    pub saved_tail: crate::queues::SavedTail,
+    // sketch.ts: where the probed key's counters are (sketchProbe, for tests).
+    pub positions: u32,
     // ghost.ts: the tag of the key found by the last successful ghost_age().
     pub ghost_tag: u32,
     // policy/adaptive.ts: the queue main's victim was left at the tail of.
@@ -125,6 +128,8 @@ impl Engine {
             tail_size: 0,
             tail_slot: 0,
             tail_hash: 0,
+            saved_tail: Default::default(),
+            positions: 0,
             ghost_tag: 0,
             victim_queue: crate::layout_generated::QUEUE_PROBATION,
             hold_empty_segments: false,

@@ -605,6 +605,14 @@ ctx_fn!(f_set_many, |c| {
     Ok(())
 });
 
+ctx_fn!(f_sketch_probe, |c| {
+    c.need_slot()?;
+    let k = c.key_len(P_A, 0)?;
+    let s = c.engine.op_sketch_probe(k);
+    c.status(s);
+    Ok(())
+});
+
 ctx_fn!(f_attach, |c| {
     if c.attached {
         return Err(Error::invalid("this context is already attached".into()));
@@ -700,6 +708,7 @@ static CTX_FUNCTIONS: &[Entry] = &[
     ("detach", f_detach),
     ("useSlot", f_use_slot),
     ("wait", f_wait),
+    ("sketchProbe", f_sketch_probe),
 ];
 
 pub unsafe fn register(env: napi_env, exports: napi_value) {

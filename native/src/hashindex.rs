@@ -50,6 +50,17 @@ pub unsafe fn republish(slot: Slot, off: u32, freq: u32) {
     au32(slot).store((meta(slot) & TAG_MASK) | (freq & L::SLOT_FREQ_MASK), SeqCst);
 }
 
+/// A key's tag in its index slot: never zero (bit 2 set), so an empty slot can't match.
+#[inline(always)]
+pub fn tag_of(h: u64) -> u32 {
+    (rehash(h) as u32 & TAG_MASK) | 4
+}
+
+/// True when `slot` points at `off` and carries the tag of hash h (so it is that key's slot).
+pub unsafe fn slot_is_for(slot: Slot, off: u32, h: u64) -> bool {
+    slot_offset(slot) == off && meta(slot) & TAG_MASK == tag_of(h)
+}
+
 pub unsafe fn clear_slot(slot: Slot) {
     au32(slot.add(4)).store(0, SeqCst);
     au32(slot).store(0, SeqCst);
@@ -65,8 +76,31 @@ impl Engine {
             b2 = if self.bucket1 + 1 == self.index_buckets { 0 } else { self.bucket1 + 1 };
         }
         self.bucket2 = b2;
-        // Never zero (bit 2 set), so an empty slot can't match.
-        self.tag = (x as u32 & TAG_MASK) | 4;
+        self.tag = tag_of(h);
+    }
+
+    /// A slot as the WebAssembly engine writes it into shard memory: its arena offset, as a u32 (0 for
+    /// none). An arena beyond 4 GiB keeps the low 32 bits, which slot_at() resolves within the shard.
+    pub fn slot_word(&self, _sb: *mut u8, slot: Slot) -> u32 {
+        if slot.is_null() {
+            0
+        } else {
+            unsafe { slot.offset_from(self.base) as u64 as u32 }
+        }
+    }
+
+    /// The slot a word written by slot_word() names, or null when it names no slot of this shard's index.
+    pub fn slot_at(&self, sb: *mut u8, word: u32) -> Slot {
+        if word == 0 {
+            return std::ptr::null_mut();
+        }
+        let shard_off = unsafe { sb.offset_from(self.base) } as u64 as u32;
+        let rel = word.wrapping_sub(shard_off);
+        let index_end = self.index_offset as u64 + self.index_buckets as u64 * L::BUCKET_BYTES as u64;
+        if rel < self.index_offset || rel as u64 >= index_end || (rel - self.index_offset) % L::SLOT_BYTES != 0 {
+            return std::ptr::null_mut();
+        }
+        unsafe { sb.add(rel as usize) }
     }
 
     /// Saves the located key's place, so other lookups (eviction) can run in between.

@@ -173,4 +173,15 @@ impl Engine {
     pub unsafe fn op_entries(&mut self, shard: u32, from: u32, count: u32, max: u32, now: f64) -> u32 {
         self.collect(shard, from, count, self.key_addr(), max, now)
     }
+
+    /// For tests of the policy: the sketch's estimate for the key in scratch (its return value), and
+    /// where its counters are (RESULT.shard, RESULT.valueOffset = block, RESULT.valueLen = positions).
+    pub unsafe fn op_sketch_probe(&mut self, key_len: u32) -> u32 {
+        let h = self.prepare_key(self.key_addr(), key_len);
+        let sb = self.shard_base(self.last_shard);
+        let block = self.locate_counters(h);
+        st32(self.result(L::RESULT_VALUE_OFFSET), block);
+        st32(self.result(L::RESULT_VALUE_LEN), self.positions);
+        self.estimate(sb, h)
+    }
 }

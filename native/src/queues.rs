@@ -7,9 +7,22 @@
 use crate::arena::Engine;
 use crate::entry::*;
 use crate::hash::hash_bytes;
-use crate::hashindex::{clear_slot, republish, set_slot_freq, slot_freq, Slot};
+use crate::hashindex::{clear_slot, republish, set_slot_freq, slot_freq, slot_is_for, Slot};
 use crate::layout_generated as L;
 use crate::mem::*;
+
+const MEMO_STRIDE: u32 = L::SHARD_Q1_MEMO_OFF - L::SHARD_Q0_MEMO_OFF;
+const MEMO_SLOT: u32 = L::SHARD_Q0_MEMO_SLOT - L::SHARD_Q0_MEMO_OFF;
+const MEMO_HASH: u32 = L::SHARD_Q0_MEMO_HASH - L::SHARD_Q0_MEMO_OFF;
+
+/// One saved tail description, so a policy can look at other queues and come back.
+#[derive(Default, Clone, Copy)]
+pub struct SavedTail {
+    off: u32,
+    size: u32,
+    slot: usize,
+    hash: u64,
+}
 
 pub unsafe fn bump(sb: *mut u8, field: u32) {
     let p = sb.add(field as usize);
@@ -41,9 +54,23 @@ impl Engine {
                 self.advance_tail(sb, q, size);
                 continue;
             }
-            let h = hash_bytes(self.seed, key_ptr(sb, off), key_len_of(sb, off));
-            self.locate(h);
-            let slot = self.slot_of(sb, off);
+            // The policy often looks at the same tail entry again (a victim that keeps winning): reuse
+            // its hash and slot from the queue's memo when the slot still points at it with its tag.
+            let memo = sb.add((L::SHARD_Q0_MEMO_OFF + q * MEMO_STRIDE) as usize);
+            let h: u64;
+            let slot: Slot;
+            let memo_slot = self.slot_at(sb, ld32(memo.add(MEMO_SLOT as usize)));
+            if ld32(memo) == off && !memo_slot.is_null() && slot_is_for(memo_slot, off, ld64(memo.add(MEMO_HASH as usize))) {
+                h = ld64(memo.add(MEMO_HASH as usize));
+                slot = memo_slot;
+            } else {
+                h = hash_bytes(self.seed, key_ptr(sb, off), key_len_of(sb, off));
+                self.locate(h);
+                slot = self.slot_of(sb, off);
+                st32(memo, off);
+                st32(memo.add(MEMO_SLOT as usize), self.slot_word(sb, slot));
+                st64(memo.add(MEMO_HASH as usize), h);
+            }
             if has_ttl(flags) && expiry_of(sb, off) <= now {
                 self.remove_entry(sb, off, q, size, slot);
                 self.advance_tail(sb, q, size);
@@ -56,6 +83,19 @@ impl Engine {
             self.tail_hash = h;
             return true;
         }
+    }
+
+    pub fn save_tail(&mut self) {
+        self.saved_tail = SavedTail { off: self.tail_off, size: self.tail_size, slot: self.tail_slot, hash: self.tail_hash };
+    }
+
+    /// Back to the saved tail entry; valid while nothing was appended to or evicted from its queue.
+    pub fn restore_tail(&mut self) {
+        let t = self.saved_tail;
+        self.tail_off = t.off;
+        self.tail_size = t.size;
+        self.tail_slot = t.slot;
+        self.tail_hash = t.hash;
     }
 
     /// The tail entry's 2-bit hit counter (0..3).

@@ -18,7 +18,6 @@ impl Engine {
     }
 
     /// The frequency estimate of hash h: the smallest of its four counters (0..15).
-    #[allow(dead_code)]
     pub unsafe fn estimate(&self, sb: *mut u8, h: u64) -> u32 {
         if self.sketch_blocks == 0 {
             return 0;
@@ -36,6 +35,21 @@ impl Engine {
             bits >>= 5;
         }
         min
+    }
+
+    /// Where hash h's counters are, for tests that craft colliding keys: the block index is returned,
+    /// the four counters' positions in the block (0..127, 7 bits each) are packed into `positions`.
+    pub fn locate_counters(&mut self, h: u64) -> u32 {
+        let mut bits = h as u32;
+        let mut packed: u32 = 0;
+        for i in 0..4u32 {
+            let word = (i << 1) | (bits & 1);
+            let nibble = (bits >> 1) & 15;
+            packed |= ((word << 4) | nibble) << (i * 7);
+            bits >>= 5;
+        }
+        self.positions = packed;
+        fast_range((h >> 32) as u32, self.sketch_blocks)
     }
 
     /// Counts one access of hash h, ageing the whole sketch when its sample is full.

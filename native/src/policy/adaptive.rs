@@ -142,10 +142,11 @@ impl Engine {
         let h = self.tail_hash;
         let units = self.units_of(self.tail_size);
         if contested && self.main_units(sb) > 0.0 {
+            self.save_tail();
             let need = f64::max(units, self.used_units(sb) - self.capacity(sb));
             let admitted = self.contest(sb, h, need, now);
-            // The contest looked at other queues: find the window's tail again (it has not moved).
-            self.live_tail(sb, WINDOW, now);
+            // The contest only touched main's queues: the window's tail is where it was.
+            self.restore_tail();
             if !admitted {
                 self.ghost_add(sb, h, FROM_WINDOW);
                 self.evict_tail(sb, WINDOW);

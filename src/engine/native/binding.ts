@@ -62,4 +62,5 @@ export interface NativeContext {
   detach(): void
   useSlot(): void
   wait(): void
+  sketchProbe(): void
 }

@@ -168,6 +168,13 @@ export class NativeExports implements WasmExports {
     this.#shardCall(shard, this.#ctx.wait)
   }
 
+  /** Tests of the policy: the key's sketch estimate, and where its counters are (as the wasm engine). */
+  sketchProbe(keyLen: number): number {
+    this.#p[A] = keyLen
+    this.#ctx.sketchProbe()
+    return this.#p[STATUS]
+  }
+
   #shardCall(shard: number, fn: () => void): number {
     this.#p[A] = shard
     fn.call(this.#ctx)
