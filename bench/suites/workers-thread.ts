@@ -8,12 +8,18 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { LRUCache } from 'lru-cache'
 import { makeKeys, opMix, scatteredZipfIndices } from '../harness/data.js'
 import { fullGc } from '../harness/gc.js'
-import { attachCortado, loadCortado, type CortadoCache } from '../peers/cortado.js'
-import type { Value } from '../peers/types.js'
+import { attachCortado, cortadoMaxBytes, createCortado, loadCortado, type CortadoCache } from '../peers/cortado.js'
+import type { CacheSpec, Value } from '../peers/types.js'
 
 export interface ThreadConfig {
   mode: 'cortado' | 'lru-cache'
-  /** The shared cache's handle, in 'cortado' mode. */
+  /**
+   * In 'cortado' mode, the first thread creates the shared cache from this spec and answers 'ready' with
+   * its handle; the others attach to `handle`. Creating it in a worker rather than the main thread means
+   * every thread compiles the WebAssembly core from disk within seconds of each other, so a rebuild of
+   * the core during a long run cannot leave them on different builds (which Cache.attach refuses).
+   */
+  create: CacheSpec | undefined
   handle: unknown
   keys: number
   capacity: number
@@ -32,7 +38,15 @@ export interface RunReply {
 }
 export interface MemoryReply {
   entries: number
+  /** Growth of this thread's V8 heap since before the cache existed (after two full GCs). */
   heapBytes: number
+  /** For the shared Cortado cache: bytes of live entries plus the arena's index and metadata. */
+  arenaBytes: number
+}
+
+export interface ReadyReply {
+  /** The shared cache's handle, from the thread that created it. */
+  handle: unknown
 }
 
 interface Store {
@@ -57,13 +71,21 @@ async function main(): Promise<void> {
   // The loop calls the cache's own get/set (no wrapper), as the single-thread suites do.
   let store: Store
   let entries: () => number
+  let arenaBytes = (): number => 0
   let close: () => void
+  let handle: unknown
   if (config.mode === 'cortado') {
     const loaded = await loadCortado()
     if (typeof loaded === 'string') throw new Error(loaded)
-    const shared: CortadoCache = attachCortado(config.handle)
+    const shared: CortadoCache = config.create ? createCortado(config.create) : attachCortado(config.handle)
+    handle = shared.handle
     store = shared
     entries = () => shared.stats().entries
+    arenaBytes = () => {
+      const s = shared.stats()
+      const arena = shared.geometry?.memBytes ?? cortadoMaxBytes(config.create!)
+      return s.bytesUsed + (arena - s.bytesTotal)
+    }
     close = () => shared.close()
   } else {
     const own = new LRUCache<string, Value>({ max: config.capacity })
@@ -115,13 +137,13 @@ async function main(): Promise<void> {
     else if (m.cmd === 'memory') {
       gc()
       gc()
-      port.postMessage({ entries: entries(), heapBytes: process.memoryUsage().heapUsed - heapBefore } satisfies MemoryReply)
+      port.postMessage({ entries: entries(), heapBytes: process.memoryUsage().heapUsed - heapBefore, arenaBytes: arenaBytes() } satisfies MemoryReply)
     } else {
       close()
       port.close()
     }
   })
-  port.postMessage('ready')
+  port.postMessage({ handle } satisfies ReadyReply)
 }
 
 void main()

@@ -8,10 +8,9 @@ import { formatCount } from '../harness/format.js'
 import type { Figure, Row } from '../harness/results.js'
 import { median, opsPerSecond, relativeSpread } from '../harness/stats.js'
 import { nextMessage, startTsWorker } from '../harness/thread.js'
-import { cortadoMaxBytes, createCortado } from '../peers/cortado.js'
-import { BASELINE } from '../peers/types.js'
+import { BASELINE, type CacheSpec } from '../peers/types.js'
 import type { Suite, SuiteContext } from './types.js'
-import type { MemoryReply, RunReply, ThreadConfig, ThreadRequest } from './workers-thread.js'
+import type { MemoryReply, ReadyReply, RunReply, ThreadConfig, ThreadRequest } from './workers-thread.js'
 
 const KEYS = 100_000
 /** Half the key set fits: the policy (and the sharing) decide the hit ratio. */
@@ -37,12 +36,14 @@ interface Pool {
   workers: Worker[]
 }
 
-async function startPool(mode: Mode, handle: unknown): Promise<Pool> {
+async function startPool(mode: Mode, spec: CacheSpec): Promise<Pool> {
   const workers: Worker[] = []
   try {
+    let handle: unknown
     for (let i = 0; i < MAX_THREADS; i++) {
       const config: ThreadConfig = {
         mode,
+        create: mode === 'cortado' && i === 0 ? spec : undefined,
         handle,
         keys: KEYS,
         capacity: CAPACITY,
@@ -53,7 +54,8 @@ async function startPool(mode: Mode, handle: unknown): Promise<Pool> {
       }
       const worker = startTsWorker(THREAD_FILE, config)
       workers.push(worker)
-      await nextMessage<'ready'>(worker, 120_000)
+      const ready = await nextMessage<ReadyReply>(worker, 120_000)
+      if (i === 0) handle = ready.handle
     }
     // A shared cache is filled once; private caches each fill their own.
     await ask<'filled'>(mode === 'cortado' ? workers.slice(0, 1) : workers, { cmd: 'fill' }, 120_000)
@@ -88,12 +90,10 @@ export const workers: Suite = {
   plan: (ctx) => 1 + modes(ctx).length * MAX_THREADS * (ctx.rounds + 1),
   async run(ctx) {
     ctx.progress.step(`workers · starting ${MAX_THREADS} threads per mode`)
-    const spec = { entries: CAPACITY, valueKind: 'string' as const, keyBytes: KEY_BYTES, valueBytes: VALUE_BYTES }
-    const useCortado = modes(ctx).includes('cortado')
-    const shared = useCortado ? createCortado(spec) : undefined
+    const spec: CacheSpec = { entries: CAPACITY, valueKind: 'string', keyBytes: KEY_BYTES, valueBytes: VALUE_BYTES }
     const pools: Pool[] = []
     try {
-      for (const mode of modes(ctx)) pools.push(await startPool(mode, mode === 'cortado' ? shared!.handle : undefined))
+      for (const mode of modes(ctx)) pools.push(await startPool(mode, spec))
       ctx.progress.tick('threads ready')
       const ms = roundMs(ctx.quick)
       const runs = pools.flatMap((pool) => [1, 2].map((threads) => ({ pool, threads, key: `${pool.mode}-${threads}` })))
@@ -113,20 +113,14 @@ export const workers: Suite = {
       }
       const memory = new Map<Mode, { bytes: number; entries: number }>()
       for (const pool of pools) {
-        if (pool.mode === 'cortado') {
-          const s = shared!.stats()
-          const arena = shared!.geometry?.memBytes ?? cortadoMaxBytes(spec)
-          // Live entries plus everything that is not entry space (index, sketch, headers, scratch).
-          memory.set('cortado', { bytes: s.bytesUsed + (arena - s.bytesTotal), entries: s.entries })
-        } else {
-          const replies = await ask<MemoryReply>(pool.workers, { cmd: 'memory' }, 60_000)
-          memory.set(pool.mode, { bytes: replies.reduce((a, r) => a + r.heapBytes, 0), entries: replies.reduce((a, r) => a + r.entries, 0) })
-        }
+        // The shared cache is one: ask one thread. Private caches: every thread's heap, summed.
+        const replies = await ask<MemoryReply>(pool.mode === 'cortado' ? pool.workers.slice(0, 1) : pool.workers, { cmd: 'memory' }, 60_000)
+        const bytes = replies.reduce((a, r) => a + (pool.mode === 'cortado' ? r.arenaBytes : r.heapBytes), 0)
+        memory.set(pool.mode, { bytes, entries: replies.reduce((a, r) => a + r.entries, 0) })
       }
       for (const row of workerRows(tallies, memory, ctx.rounds, ms)) ctx.emit(row)
     } finally {
       for (const pool of pools) await stopPool(pool)
-      shared?.close()
     }
   },
 }
