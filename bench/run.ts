@@ -55,6 +55,8 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 
   const started = Date.now()
+  // Stamped at the start: the commit and tree state the run measured, even if they change meanwhile.
+  const machine = describeMachine(new Date(started))
   const rows: Row[] = []
   const opSuites = chosen.filter((s): s is OpSuite => s.kind === 'ops')
   const others = chosen.filter((s): s is Suite => s.kind === 'suite')
@@ -78,7 +80,7 @@ async function main(argv: readonly string[]): Promise<number> {
 
   const results: RunResults = {
     schema: 1,
-    machine: describeMachine(new Date(started)),
+    machine,
     mode: flags.quick ? 'quick' : 'full',
     suites: chosen.map((s) => s.id),
     flags: [...argv],
