@@ -22,6 +22,7 @@ mod napi;
 mod ops;
 mod owner;
 mod policy;
+mod prefetch;
 mod queues;
 mod read;
 mod recovery;

@@ -17,10 +17,16 @@ impl Engine {
     #[inline(always)]
     pub unsafe fn prepare_key(&mut self, key: *const u8, key_len: u32) -> u64 {
         let h = hash_bytes(self.seed, key, key_len);
+        self.prepare_hash(h);
+        h
+    }
+
+    /// prepare_key() for a hash computed already.
+    #[inline(always)]
+    pub unsafe fn prepare_hash(&mut self, h: u64) {
         self.last_shard = fast_range((h >> 32) as u32, self.shard_count);
         self.locate(h);
         st32(self.result(L::RESULT_SHARD), self.last_shard);
-        h
     }
 
     /// Looks up the key at `key`. HIT leaves the value's place in RESULT; MISS, EXPIRED (the caller may
@@ -28,7 +34,14 @@ impl Engine {
     /// kept the shard busy; take the locked path). `batch` says which staging region a copied value
     /// goes to when JS can't see the shard (view.rs).
     pub unsafe fn lookup(&mut self, key: *const u8, key_len: u32, now: f64, flags: u32, batch: bool) -> u32 {
-        let h = self.prepare_key(key, key_len);
+        let h = hash_bytes(self.seed, key, key_len);
+        self.lookup_hashed(h, key, key_len, now, flags, batch)
+    }
+
+    /// lookup() of a key whose hash is known.
+    #[inline(always)]
+    pub unsafe fn lookup_hashed(&mut self, h: u64, key: *const u8, key_len: u32, now: f64, flags: u32, batch: bool) -> u32 {
+        self.prepare_hash(h);
         let shard = self.last_shard;
         let sb = self.shard_base(shard);
         let seq = au32(sb.add(L::SHARD_SEQ as usize));
