@@ -76,6 +76,16 @@ function findIn(sb: u32, bucket: u32, key: u32, keyLen: u32): u32 {
   return 0
 }
 
+/** The offset in the first slot of the located key's first bucket that carries its tag, or 0. */
+export function firstTagMatch(sb: u32): u32 {
+  const base = bucketAddr(sb, bucket1)
+  for (let i: u32 = 0; i < L.BUCKET_SLOTS; i++) {
+    const slot = base + i * L.SLOT_BYTES
+    if ((load<u32>(slot) & TAG_MASK) == tag) return load<u32>(slot, 4)
+  }
+  return 0
+}
+
 /** The slot holding `key` (call locate() first), or 0. */
 export function findSlot(sb: u32, key: u32, keyLen: u32): u32 {
   const s = findIn(sb, bucket1, key, keyLen)

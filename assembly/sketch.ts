@@ -16,6 +16,11 @@ const HALF_MASK: u64 = 0x7777777777777777
   return sb + sketchOffset + fastRange(<u32>(h >> 32), sketchBlocks) * L.SKETCH_BLOCK_BYTES
 }
 
+/** The first word of hash h's block (to bring the block into cache ahead of use). */
+export function sketchWord(sb: u32, h: u64): u32 {
+  return sketchBlocks == 0 ? 0 : load<u32>(blockAddr(sb, h))
+}
+
 /** The frequency estimate of hash h: the smallest of its four counters (0..15). */
 export function estimate(sb: u32, h: u64): u32 {
   if (sketchBlocks == 0) return 0
