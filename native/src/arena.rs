@@ -64,6 +64,8 @@ pub struct Engine {
     pub saved_bucket2: u32,
     // read.ts
     pub last_shard: u32,
+    // index.ts: the shard locked by the last begin().
+    pub locked_shard: u32,
     // queues.ts: the entry liveTail() found at a queue's tail.
     pub tail_off: u32,
     pub tail_size: u32,
@@ -124,6 +126,7 @@ impl Engine {
             saved_bucket1: 0,
             saved_bucket2: 0,
             last_shard: 0,
+            locked_shard: 0,
             tail_off: 0,
             tail_size: 0,
             tail_slot: 0,

@@ -460,13 +460,34 @@ macro_rules! ctx_fn {
     };
 }
 
-ctx_fn!(f_get, |c| {
-    c.need_slot()?;
-    let k = c.key_len(P_A, 0)?;
-    let s = c.engine.op_get(k, c.pf64(P_NOW), c.p32(P_B));
-    c.status(s);
-    Ok(())
-});
+
+/// An engine call on the key in scratch (its length in argument A), leaving a status.
+macro_rules! key_fn {
+    ($name:ident, |$c:ident, $k:ident| $call:expr) => {
+        ctx_fn!($name, |$c| {
+            $c.need_slot()?;
+            let $k = $c.key_len(P_A, 0)?;
+            let status = $call;
+            $c.status(status);
+            Ok(())
+        });
+    };
+}
+
+/// An engine call on one shard (argument A), leaving a status.
+macro_rules! shard_fn {
+    ($name:ident, |$c:ident, $shard:ident| $call:expr) => {
+        ctx_fn!($name, |$c| {
+            $c.need_slot()?;
+            let $shard = $c.shard(P_A)?;
+            let status = $call;
+            $c.status(status);
+            Ok(())
+        });
+    };
+}
+
+key_fn!(f_get, |c, k| c.engine.op_get(k, c.pf64(P_NOW), c.p32(P_B)));
 
 ctx_fn!(f_set, |c| {
     c.need_slot()?;
@@ -485,7 +506,7 @@ ctx_fn!(f_set_reserve, |c| {
     let k = c.key_len(P_A, 0)?;
     let s = c.engine.op_set_reserve(k, c.p32(P_B), c.p32(P_C), c.pf64(P_TTL), c.pf64(P_NOW));
     if s == L::STATUS_STORED {
-        c.reserving = Some(c.engine.last_shard);
+        c.reserving = Some(c.engine.locked_shard);
     }
     c.status(s);
     Ok(())
@@ -503,37 +524,13 @@ ctx_fn!(f_set_commit, |c| {
     Ok(())
 });
 
-ctx_fn!(f_remove, |c| {
-    c.need_slot()?;
-    let k = c.key_len(P_A, 0)?;
-    let s = c.engine.op_remove(k, c.pf64(P_NOW), c.p32(P_B));
-    c.status(s);
-    Ok(())
-});
+key_fn!(f_remove, |c, k| c.engine.op_remove(k, c.pf64(P_NOW), c.p32(P_B)));
 
-ctx_fn!(f_clear, |c| {
-    c.need_slot()?;
-    let shard = c.shard(P_A)?;
-    let s = c.engine.op_clear(shard);
-    c.status(s);
-    Ok(())
-});
+shard_fn!(f_clear, |c, shard| c.engine.op_clear(shard));
 
-ctx_fn!(f_purge, |c| {
-    c.need_slot()?;
-    let shard = c.shard(P_A)?;
-    let s = c.engine.op_purge(shard, c.pf64(P_NOW));
-    c.status(s);
-    Ok(())
-});
+shard_fn!(f_purge, |c, shard| c.engine.op_purge(shard, c.pf64(P_NOW)));
 
-ctx_fn!(f_lock_shard, |c| {
-    c.need_slot()?;
-    let shard = c.shard(P_A)?;
-    let s = c.engine.op_lock_shard(shard);
-    c.status(s);
-    Ok(())
-});
+shard_fn!(f_lock_shard, |c, shard| c.engine.op_lock_shard(shard));
 
 ctx_fn!(f_unlock_shard, |c| {
     c.need_slot()?;
@@ -547,29 +544,11 @@ ctx_fn!(f_unlock_shard, |c| {
     Ok(())
 });
 
-ctx_fn!(f_recover, |c| {
-    c.need_slot()?;
-    let shard = c.shard(P_A)?;
-    let s = c.engine.op_recover(shard, c.p32(P_B) as i32, c.pf64(P_NOW));
-    c.status(s);
-    Ok(())
-});
+shard_fn!(f_recover, |c, shard| c.engine.op_recover(shard, c.p32(P_B) as i32, c.pf64(P_NOW)));
 
-ctx_fn!(f_rebuild, |c| {
-    c.need_slot()?;
-    let shard = c.shard(P_A)?;
-    let s = c.engine.op_rebuild(shard, c.pf64(P_NOW));
-    c.status(s);
-    Ok(())
-});
+shard_fn!(f_rebuild, |c, shard| c.engine.op_rebuild(shard, c.pf64(P_NOW)));
 
-ctx_fn!(f_verify, |c| {
-    c.need_slot()?;
-    let shard = c.shard(P_A)?;
-    let s = c.engine.op_verify(shard);
-    c.status(s);
-    Ok(())
-});
+shard_fn!(f_verify, |c, shard| c.engine.op_verify(shard));
 
 ctx_fn!(f_entries, |c| {
     c.need_slot()?;
@@ -605,13 +584,7 @@ ctx_fn!(f_set_many, |c| {
     Ok(())
 });
 
-ctx_fn!(f_sketch_probe, |c| {
-    c.need_slot()?;
-    let k = c.key_len(P_A, 0)?;
-    let s = c.engine.op_sketch_probe(k);
-    c.status(s);
-    Ok(())
-});
+key_fn!(f_sketch_probe, |c, k| c.engine.op_sketch_probe(k));
 
 ctx_fn!(f_attach, |c| {
     if c.attached {

@@ -31,6 +31,8 @@ const BATCH_KEEP: u32 = 8 << 20;
 pub struct Mapping {
     pub base: *mut u8,
     pub len: u64,
+    /// Owns the mapping: unmapped when the Mapping goes.
+    _region: Region,
     /// The file (or memfd) behind the mapping, when windows may need to map parts of it again.
     file: Option<File>,
     pub path: Option<PathBuf>,
@@ -49,7 +51,6 @@ unsafe impl Sync for Mapping {}
 
 impl Drop for Mapping {
     fn drop(&mut self) {
-        unsafe { sys::munmap(self.base as *mut c_void, self.len as usize) };
         if let Some(tmp) = self.staging.lock().map(|mut s| s.take()).unwrap_or(None) {
             let _ = std::fs::remove_file(tmp);
         }
@@ -87,7 +88,18 @@ impl Mapping {
     }
 
     fn new(base: *mut u8, len: u64, file: Option<File>, path: Option<PathBuf>, anonymous: bool, private_anon: bool) -> Mapping {
-        Mapping { base, len, file, path, staging: Mutex::new(None), anonymous, private_anon, attached: AtomicI32::new(0), unformatted: AtomicBool::new(true) }
+        Mapping {
+            base,
+            len,
+            _region: Region { base, len },
+            file,
+            path,
+            staging: Mutex::new(None),
+            anonymous,
+            private_anon,
+            attached: AtomicI32::new(0),
+            unformatted: AtomicBool::new(true),
+        }
     }
 
     /// Maps an existing arena file. Nothing is written: the caller validates the header first, and a
@@ -233,16 +245,19 @@ impl Mapping {
     }
 }
 
-/// A thread's window: unmapped when both its engine and JS's ArrayBuffer over it are gone.
-pub struct Window {
+/// Mapped memory, unmapped when dropped: an arena's mapping, or a thread's window (which goes when both
+/// its engine and JS's ArrayBuffer over it are gone).
+pub struct Region {
     pub base: *mut u8,
     pub len: u64,
 }
 
-unsafe impl Send for Window {}
-unsafe impl Sync for Window {}
+pub type Window = Region;
 
-impl Drop for Window {
+unsafe impl Send for Region {}
+unsafe impl Sync for Region {}
+
+impl Drop for Region {
     fn drop(&mut self) {
         unsafe { sys::munmap(self.base as *mut c_void, self.len as usize) };
     }

@@ -34,8 +34,8 @@ impl Engine {
         self.lookup(self.key_addr(), key_len, now, flags, false)
     }
 
-    /// One-shot set: key then value in scratch.
-    pub unsafe fn op_set(&mut self, key_len: u32, value_len: u32, kind: u32, ttl: f64, now: f64) -> u32 {
+    /// Locks the key's shard and runs the first half of a set; on STORED the lock stays held.
+    unsafe fn begin(&mut self, key_len: u32, value_len: u32, kind: u32, ttl: f64, now: f64) -> u32 {
         let key = self.key_addr();
         let h = self.prepare_key(key, key_len);
         let shard = self.last_shard;
@@ -43,39 +43,45 @@ impl Engine {
         if !self.try_lock(sb) {
             return self.contended(shard);
         }
+        self.locked_shard = shard;
         let status = self.begin_set(sb, shard, h, key, key_len, value_len, kind, ttl, now);
-        if status == L::STATUS_STORED {
-            copy(self.cur.value_ptr as *mut u8, key.add(key_len as usize), value_len);
-            self.finish_set();
+        if status != L::STATUS_STORED {
+            self.release(sb);
         }
-        self.release(sb);
+        status
+    }
+
+    /// One-shot set: key then value in scratch.
+    pub unsafe fn op_set(&mut self, key_len: u32, value_len: u32, kind: u32, ttl: f64, now: f64) -> u32 {
+        let status = self.begin(key_len, value_len, kind, ttl, now);
+        if status != L::STATUS_STORED {
+            return status;
+        }
+        copy(self.cur.value_ptr as *mut u8, self.key_addr().add(key_len as usize), value_len);
+        self.finish_set();
+        self.release(self.shard_base(self.locked_shard));
         status
     }
 
     /// Set for values too large for scratch: on STORED the lock stays held and RESULT.valueOffset says
     /// where JS must write the value; then set_commit() publishes the entry and unlocks.
     pub unsafe fn op_set_reserve(&mut self, key_len: u32, value_len: u32, kind: u32, ttl: f64, now: f64) -> u32 {
-        let key = self.key_addr();
-        let h = self.prepare_key(key, key_len);
-        let shard = self.last_shard;
-        let sb = self.shard_base(shard);
-        if !self.try_lock(sb) {
-            return self.contended(shard);
+        let status = self.begin(key_len, value_len, kind, ttl, now);
+        if status != L::STATUS_STORED {
+            return status;
         }
-        let mut status = self.begin_set(sb, shard, h, key, key_len, value_len, kind, ttl, now);
-        if status == L::STATUS_STORED {
-            match self.value_target(self.cur.value_ptr as *mut u8, value_len) {
-                Some(at) => {
-                    self.cur.value_len = value_len;
-                    st32(self.result(L::RESULT_VALUE_OFFSET), at);
-                    return status;
-                }
-                // Larger than any entry may be: begin_set refuses those, so this is unreachable.
-                None => status = L::STATUS_REJECTED,
+        match self.value_target(self.cur.value_ptr as *mut u8, value_len) {
+            Some(at) => {
+                self.cur.value_len = value_len;
+                st32(self.result(L::RESULT_VALUE_OFFSET), at);
+                status
+            }
+            // Larger than any entry may be: begin_set refuses those, so this is unreachable.
+            None => {
+                self.release(self.shard_base(self.locked_shard));
+                L::STATUS_REJECTED
             }
         }
-        self.release(sb);
-        status
     }
 
     pub unsafe fn op_set_commit(&mut self, shard: u32) -> u32 {

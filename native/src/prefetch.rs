@@ -26,7 +26,15 @@ impl Engine {
     pub fn prefetch_lookup(&self, h: u64, flags: u32) {
         let sb = self.shard_base(fast_range((h >> 32) as u32, self.shard_count));
         prefetch(self.bucket_addr(sb, fast_range(h as u32, self.index_buckets)));
-        if self.sketch_blocks != 0 && flags & L::GET_PEEK == 0 {
+        if flags & L::GET_PEEK == 0 {
+            self.prefetch_sketch(sb, h);
+        }
+    }
+
+    /// The sketch block a hit of hash h counts in.
+    #[inline(always)]
+    pub fn prefetch_sketch(&self, sb: *mut u8, h: u64) {
+        if self.sketch_blocks != 0 {
             let block = self.sketch_offset as usize + fast_range((h >> 32) as u32, self.sketch_blocks) as usize * L::SKETCH_BLOCK_BYTES as usize;
             prefetch(unsafe { sb.add(block) });
         }

@@ -44,6 +44,11 @@ impl Engine {
         self.prepare_hash(h);
         let shard = self.last_shard;
         let sb = self.shard_base(shard);
+        // Start loading the key's sketch block now: it doesn't depend on the index, so its cache miss
+        // overlaps the bucket's instead of following the entry's.
+        if flags & L::GET_PEEK == 0 {
+            self.prefetch_sketch(sb, h);
+        }
         let seq = au32(sb.add(L::SHARD_SEQ as usize));
         st32(self.result(L::RESULT_SEQ_INDEX), self.seq_index(shard));
         // Under the shard lock (GET_LOCKED) nothing can move: one pass, no sequence checks.

@@ -25,13 +25,10 @@ impl Engine {
     pub fn queue_addr(&self, sb: *mut u8, q: u32) -> *mut u8 {
         unsafe { sb.add((L::QUEUES_OFFSET + q * L::QUEUE_SIZE) as usize) }
     }
+    /// A u32 field of a segment's header (SEG_USED, SEG_NEXT, ...).
     #[inline(always)]
-    pub unsafe fn seg_used(&self, sb: *mut u8, seg: u32) -> u32 {
-        ld32(self.seg_header(sb, seg).add(L::SEG_USED as usize))
-    }
-    #[inline(always)]
-    pub unsafe fn seg_next(&self, sb: *mut u8, seg: u32) -> u32 {
-        ld32(self.seg_header(sb, seg).add(L::SEG_NEXT as usize))
+    pub unsafe fn seg_u32(&self, sb: *mut u8, seg: u32, field: u32) -> u32 {
+        ld32(self.seg_header(sb, seg).add(field as usize))
     }
 
     pub unsafe fn init_segments(&self, sb: *mut u8) {
@@ -67,7 +64,7 @@ impl Engine {
         if seg == 0 {
             return 0;
         }
-        st32(sb.add(L::SHARD_FREE_HEAD as usize), self.seg_next(sb, seg));
+        st32(sb.add(L::SHARD_FREE_HEAD as usize), self.seg_u32(sb, seg, L::SEG_NEXT));
         st32(sb.add(L::SHARD_FREE_COUNT as usize), ld32(sb.add(L::SHARD_FREE_COUNT as usize)).wrapping_sub(1));
         seg
     }
@@ -112,7 +109,7 @@ impl Engine {
     /// True when queue q's head segment can take `size` more bytes without a new segment.
     pub unsafe fn head_fits(&self, sb: *mut u8, q: u32, size: u32) -> bool {
         let head = ld32(self.queue_addr(sb, q).add(L::QUEUE_HEAD as usize));
-        head != 0 && self.seg_used(sb, head) as u64 + size as u64 <= self.seg_bytes as u64
+        head != 0 && self.seg_u32(sb, head, L::SEG_USED) as u64 + size as u64 <= self.seg_bytes as u64
     }
 
     /// Where the next entry of `size` bytes goes in queue q (shard-relative), taking a free segment if
@@ -122,7 +119,7 @@ impl Engine {
             return 0;
         }
         let head = ld32(self.queue_addr(sb, q).add(L::QUEUE_HEAD as usize));
-        self.seg_data(head) + self.seg_used(sb, head)
+        self.seg_data(head) + self.seg_u32(sb, head, L::SEG_USED)
     }
 
     pub unsafe fn commit_append(&self, sb: *mut u8, off: u32, size: u32) {
@@ -183,7 +180,7 @@ impl Engine {
             let qa = self.queue_addr(sb, q);
             let mut seg = ld32(qa.add(L::QUEUE_TAIL as usize));
             while seg != 0 {
-                let next = self.seg_next(sb, seg);
+                let next = self.seg_u32(sb, seg, L::SEG_NEXT);
                 if ld32(self.seg_header(sb, seg).add(L::SEG_LIVE_COUNT as usize)) == 0 {
                     self.release_if_interior(sb, seg, q);
                 }

@@ -31,15 +31,20 @@ forEachEngine('batches and iteration', (engine) => {
     cache.close()
   })
 
-  it('writes during iteration never corrupt what is yielded', () => {
-    const cache = makeCache<string>(engine, { maxBytes: 8 << 20, codec: 'string' })
-    for (let i = 0; i < 3000; i++) cache.set(`k${i}`, `v${i}`)
-    let i = 3000
-    for (const [k, v] of cache.entries()) {
-      expect(v).toBe(`v${k.slice(1)}`)
-      cache.set(`k${i}`, `v${i}`)
-      i++
+  it('deletes and sets during iteration: every value yielded is intact, no key twice', () => {
+    const cache = makeCache<string>(engine, { maxBytes: 8 << 20, shards: 2, codec: 'string' })
+    for (let i = 0; i < 3000; i++) cache.set(`old:${i}`, `payload of old:${i}`)
+    const seen = new Set<string>()
+    let added = 0
+    for (const key of cache.keys()) {
+      expect(seen.has(key)).toBe(false)
+      seen.add(key)
+      expect(cache.get(key)).toBe(`payload of ${key}`)
+      cache.delete(key)
+      cache.set(`new:${added}`, `payload of new:${added++}`)
     }
+    expect(seen.size).toBeGreaterThanOrEqual(3000)
+    expect(cache.verify()).toEqual([])
     cache.close()
   })
 })

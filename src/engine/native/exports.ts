@@ -7,14 +7,9 @@ import type { WasmExports } from '../wasm/module.js'
 import type { NativeContext } from './binding.js'
 import { LEASE_MS } from '../contention.js'
 
-// u32 indices into the params block (native/src/bindings.rs: P_STATUS, P_A..P_D) and f64 indices (P_NOW, P_TTL).
-const STATUS = 0
-const A = 1
-const B = 2
-const C = 3
-const D = 4
-const NOW = 4
-const TTL = 5
+// Indices into the params block (native/src/bindings.rs): u32 STATUS and arguments A..D, f64 NOW and TTL.
+const STATUS = 0, A = 1, B = 2, C = 3, D = 4
+const NOW = 4, TTL = 5
 
 export class NativeExports implements WasmExports {
   readonly #ctx: NativeContext
@@ -56,27 +51,11 @@ export class NativeExports implements WasmExports {
   }
 
   set(keyLen: number, valueLen: number, kind: number, ttl: number, now: number): number {
-    const p = this.#p
-    const f = this.#f
-    p[A] = keyLen
-    p[B] = valueLen
-    p[C] = kind
-    f[TTL] = ttl
-    f[NOW] = now
-    this.#ctx.set()
-    return p[STATUS]
+    return this.#setCall(this.#ctx.set, keyLen, valueLen, kind, ttl, now)
   }
 
   setReserve(keyLen: number, valueLen: number, kind: number, ttl: number, now: number): number {
-    const p = this.#p
-    const f = this.#f
-    p[A] = keyLen
-    p[B] = valueLen
-    p[C] = kind
-    f[TTL] = ttl
-    f[NOW] = now
-    this.#ctx.setReserve()
-    return p[STATUS]
+    return this.#setCall(this.#ctx.setReserve, keyLen, valueLen, kind, ttl, now)
   }
 
   setCommit(shard: number): number {
@@ -86,75 +65,27 @@ export class NativeExports implements WasmExports {
   }
 
   remove(keyLen: number, now: number, mode: number): number {
-    this.#p[A] = keyLen
-    this.#p[B] = mode
-    this.#f[NOW] = now
-    this.#ctx.remove()
-    return this.#p[STATUS]
+    return this.#call(this.#ctx.remove, keyLen, mode, 0, 0, now)
   }
 
-  clear(shard: number): number {
-    return this.#shardCall(shard, this.#ctx.clear)
-  }
-
-  purge(shard: number, now: number): number {
-    this.#f[NOW] = now
-    return this.#shardCall(shard, this.#ctx.purge)
-  }
-
-  lockShard(shard: number): number {
-    return this.#shardCall(shard, this.#ctx.lockShard)
-  }
-
-  unlockShard(shard: number): number {
-    return this.#shardCall(shard, this.#ctx.unlockShard)
-  }
-
-  recover(shard: number, deadOwner: number, now: number): number {
-    this.#p[B] = deadOwner
-    this.#f[NOW] = now
-    return this.#shardCall(shard, this.#ctx.recover)
-  }
-
-  rebuild(shard: number, now: number): number {
-    this.#f[NOW] = now
-    return this.#shardCall(shard, this.#ctx.rebuild)
-  }
-
-  verify(shard: number): number {
-    return this.#shardCall(shard, this.#ctx.verify)
-  }
+  clear(shard: number): number { return this.#shardCall(shard, this.#ctx.clear) }
+  purge(shard: number, now: number): number { return this.#shardCall(shard, this.#ctx.purge, now) }
+  lockShard(shard: number): number { return this.#shardCall(shard, this.#ctx.lockShard) }
+  unlockShard(shard: number): number { return this.#shardCall(shard, this.#ctx.unlockShard) }
+  recover(shard: number, deadOwner: number, now: number): number { return this.#shardCall(shard, this.#ctx.recover, now, deadOwner) }
+  rebuild(shard: number, now: number): number { return this.#shardCall(shard, this.#ctx.rebuild, now) }
+  verify(shard: number): number { return this.#shardCall(shard, this.#ctx.verify) }
 
   entries(shard: number, from: number, count: number, max: number, now: number): number {
-    const p = this.#p
-    p[A] = shard
-    p[B] = from
-    p[C] = count
-    p[D] = max
-    this.#f[NOW] = now
-    this.#ctx.entries()
-    return p[STATUS]
+    return this.#call(this.#ctx.entries, shard, from, count, max, now)
   }
 
   getMany(count: number, input: number, out: number, now: number, flags: number): void {
-    const p = this.#p
-    p[A] = count
-    p[B] = input
-    p[C] = out
-    p[D] = flags
-    this.#f[NOW] = now
-    this.#ctx.getMany()
+    this.#call(this.#ctx.getMany, count, input, out, flags, now)
   }
 
   setMany(from: number, count: number, input: number, out: number, now: number): number {
-    const p = this.#p
-    p[A] = from
-    p[B] = count
-    p[C] = input
-    p[D] = out
-    this.#f[NOW] = now
-    this.#ctx.setMany()
-    return p[STATUS]
+    return this.#call(this.#ctx.setMany, from, count, input, out, now)
   }
 
   /**
@@ -163,9 +94,8 @@ export class NativeExports implements WasmExports {
    * moving for longer than the lease is taken over as in the WebAssembly engine.
    */
   wait(shard: number): void {
-    this.#f[NOW] = this.#clock()
     this.#f[TTL] = LEASE_MS
-    this.#shardCall(shard, this.#ctx.wait)
+    this.#shardCall(shard, this.#ctx.wait, this.#clock())
   }
 
   /** Tests of the policy: the key's sketch estimate, and where its counters are (as the wasm engine). */
@@ -175,8 +105,34 @@ export class NativeExports implements WasmExports {
     return this.#p[STATUS]
   }
 
-  #shardCall(shard: number, fn: () => void): number {
+  /** A call taking up to four u32 arguments (A..D) and the clock. */
+  #call(fn: () => void, a: number, b: number, c: number, d: number, now: number): number {
+    const p = this.#p
+    p[A] = a
+    p[B] = b
+    p[C] = c
+    p[D] = d
+    this.#f[NOW] = now
+    fn.call(this.#ctx)
+    return p[STATUS]
+  }
+
+  #setCall(fn: () => void, keyLen: number, valueLen: number, kind: number, ttl: number, now: number): number {
+    const p = this.#p
+    const f = this.#f
+    p[A] = keyLen
+    p[B] = valueLen
+    p[C] = kind
+    f[TTL] = ttl
+    f[NOW] = now
+    fn.call(this.#ctx)
+    return p[STATUS]
+  }
+
+  #shardCall(shard: number, fn: () => void, now = -1, second = 0): number {
     this.#p[A] = shard
+    this.#p[B] = second
+    this.#f[NOW] = now
     fn.call(this.#ctx)
     return this.#p[STATUS]
   }
