@@ -44,9 +44,10 @@ const PLOT_HEIGHT = 300
 const LEGEND_ROW = 18
 const FONT = 'font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif"'
 
+/** Fourteen colours far enough apart to tell every peer and policy of a hit-ratio chart apart (no red). */
 export const PALETTE = [
   '#4e79a7', '#f28e2b', '#59a14f', '#b07aa1', '#76b7b2', '#edc948', '#9c755f',
-  '#bab0ac', '#ff9da7', '#86bcb6', '#8cd17d', '#d4a6c8', '#a0cbe8', '#f1ce63',
+  '#bab0ac', '#ff9da7', '#17becf', '#1f3b73', '#8c8c00', '#5a2d82', '#222222',
 ]
 /** Cortado keeps one strong colour in every chart. */
 export const CORTADO_COLOR = '#c0392b'
