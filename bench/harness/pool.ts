@@ -4,8 +4,9 @@
  * (built on first use and kept for the next suite).
  */
 import type { CacheSpec, Value } from '../peers/types.js'
-import { makeKeys, makeValues, nextPow2 } from './data.js'
+import { makeKeys, makeValues, nextPow2, uniformIndices } from './data.js'
 import { formatBytes, formatCount } from './format.js'
+import { makeWorkload, type Workload } from './kernels.js'
 
 /** Distinct values in the pool: JS peers store references, so more would only cost memory and time. */
 const VALUE_POOL = 4096
@@ -34,6 +35,17 @@ export class Pool {
    */
   get freshKeys(): string[] {
     return this.cached('fresh', () => makeKeys(nextPow2(2 * this.spec.entries), 'e'))
+  }
+
+  /**
+   * Gets of uniformly random keys: of the stored keys, or of keys never stored. The index sequence is
+   * shared by every suite that reads the same keys, so they all walk the same order.
+   */
+  uniformGets(which: 'stored' | 'miss', batch = 1): Workload {
+    const keys = which === 'stored' ? this.keys : this.missKeys
+    const range = which === 'stored' ? this.spec.entries : keys.length
+    const idx = this.cached(`uniform-${which}`, () => uniformIndices(range, SEQUENCE_LENGTH, which === 'stored' ? 1 : 2))
+    return makeWorkload({ keys, values: this.values, idx, batch })
   }
 
   cached<T>(name: string, make: () => T): T {

@@ -1,6 +1,4 @@
-import { uniformIndices } from '../harness/data.js'
-import { KERNELS, makeWorkload } from '../harness/kernels.js'
-import { SEQUENCE_LENGTH } from '../harness/pool.js'
+import { KERNELS } from '../harness/kernels.js'
 import { LARGE, SMALL, fullMatrix, spec } from './configs.js'
 import type { OpSuite } from './types.js'
 
@@ -11,12 +9,7 @@ export const getHit: OpSuite = {
   title: 'get (hit)',
   order: 0,
   configs: (quick) => (quick ? [SMALL, LARGE, spec(100_000, 'buffer', 4096)] : fullMatrix()),
-  workload: (pool) =>
-    makeWorkload({
-      keys: pool.keys,
-      values: pool.values,
-      idx: pool.cached('uniform-stored', () => uniformIndices(pool.spec.entries, SEQUENCE_LENGTH, 1)),
-    }),
+  workload: (pool) => pool.uniformGets('stored'),
   kernel: () => KERNELS.get,
   getsPerOp: 1,
   expect: 'all-hit',

@@ -1,6 +1,4 @@
-import { uniformIndices } from '../harness/data.js'
-import { KERNELS, makeWorkload } from '../harness/kernels.js'
-import { SEQUENCE_LENGTH } from '../harness/pool.js'
+import { KERNELS } from '../harness/kernels.js'
 import { LARGE, SMALL, spec } from './configs.js'
 import type { OpSuite } from './types.js'
 
@@ -12,13 +10,7 @@ export const getMany: OpSuite = {
   title: `getMany (${BATCH} keys)`,
   order: 2,
   configs: (quick) => (quick ? [SMALL] : [SMALL, LARGE, spec(100_000, 'buffer', 4096)]),
-  workload: (pool) =>
-    makeWorkload({
-      keys: pool.keys,
-      values: pool.values,
-      idx: pool.cached('uniform-stored', () => uniformIndices(pool.spec.entries, SEQUENCE_LENGTH, 1)),
-      batch: BATCH,
-    }),
+  workload: (pool) => pool.uniformGets('stored', BATCH),
   kernel: (peer) => (peer.batch === 'native' ? KERNELS.getMany : KERNELS.getManyLoop),
   getsPerOp: 1,
   expect: 'all-hit',

@@ -1,6 +1,4 @@
-import { uniformIndices } from '../harness/data.js'
-import { KERNELS, makeWorkload } from '../harness/kernels.js'
-import { SEQUENCE_LENGTH } from '../harness/pool.js'
+import { KERNELS } from '../harness/kernels.js'
 import { SMALL, fullMatrix } from './configs.js'
 import type { OpSuite } from './types.js'
 
@@ -10,12 +8,7 @@ export const getMiss: OpSuite = {
   title: 'get (miss)',
   order: 1,
   configs: (quick) => (quick ? [SMALL] : fullMatrix()),
-  workload: (pool) =>
-    makeWorkload({
-      keys: pool.missKeys,
-      values: pool.values,
-      idx: pool.cached('uniform-miss', () => uniformIndices(pool.missKeys.length, SEQUENCE_LENGTH, 2)),
-    }),
+  workload: (pool) => pool.uniformGets('miss'),
   kernel: () => KERNELS.get,
   getsPerOp: 1,
   expect: 'all-miss',
