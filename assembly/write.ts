@@ -47,8 +47,11 @@ export function beginSet(sb: u32, shard: u32, h: u64, key: u32, keyLen: u32, val
   if (slot != 0) {
     const old = slotOffset(slot)
     const oldFlags = flagsOf(sb, old)
-    // Same footprint: rewrite in place. Lock-free readers racing with it see the sequence move.
+    // Same footprint: rewrite in place. Lock-free readers racing with it see the sequence move. The
+    // entry stops being LIVE until the new bytes are complete: a writer dying halfway leaves a dead
+    // entry (the key is lost, which a cache may do), never a torn value recovery would keep.
     if (entryBytes(sb, old) == size && hasTtl(oldFlags) == withTtl) {
+      setFlags(sb, old, oldFlags & ~L.ENTRY_LIVE)
       store<u8>(sb + old, kind, 1)
       if (withTtl) store<f64>(sb + old + L.ENTRY_HEADER_BYTES, expiry)
       touch(slot)
@@ -99,7 +102,9 @@ export function finishSet(): void {
   const sb = curSb
   bump(sb, L.SHARD_SETS)
   if (curWithTtl) store<u32>(L.ARENA_TTL_IN_USE, 1)
-  if (!curInPlace) {
+  if (curInPlace) {
+    setFlags(sb, curOff, flagsOf(sb, curOff) | L.ENTRY_LIVE)
+  } else {
     publishNew(sb)
     policyAfterInsert(sb, curQueue, curNow)
   }

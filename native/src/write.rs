@@ -36,7 +36,10 @@ impl Engine {
             let old = slot_offset(slot);
             let old_flags = flags_of(sb, old);
             // Same footprint: rewrite in place. Lock-free readers racing with it see the sequence move.
+            // The entry stops being LIVE until the new bytes are complete: a writer dying halfway
+            // leaves a dead entry (the key is lost), never a torn value recovery would keep.
             if entry_bytes(sb, old) == size && has_ttl(old_flags) == with_ttl {
+                set_flags(sb, old, old_flags & !L::ENTRY_LIVE);
                 st8(sb.add(old as usize + 1), kind);
                 if with_ttl {
                     stf64(sb.add((old + L::ENTRY_HEADER_BYTES) as usize), expiry);
@@ -93,7 +96,9 @@ impl Engine {
         if self.cur.with_ttl {
             st32(self.at(L::ARENA_TTL_IN_USE), 1);
         }
-        if !self.cur.in_place {
+        if self.cur.in_place {
+            set_flags(sb, self.cur.off, flags_of(sb, self.cur.off) | L::ENTRY_LIVE);
+        } else {
             self.publish_new(sb);
             self.policy_after_insert(sb, self.cur.queue, self.cur.now);
         }

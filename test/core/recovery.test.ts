@@ -68,4 +68,22 @@ describe('recovery', () => {
     expect(cache.verify()).toEqual([])
     expect(cache.size).toBe(500)
   })
+
+  it('a writer that died rewriting a value in place leaves no torn value: the key is gone', () => {
+    const cache = new Cache<string>({ maxBytes: 4 << 20, shards: 1, codec: 'string' })
+    cache.set('k', 'old-value')
+    cache.set('other', 'kept')
+    const dead = Cache.attach<string>(cache.handle)
+    const { exports, views, scratch } = dead._internals
+    const key = Buffer.from('k')
+    views.u8.set(key, scratch + L.RESULT_SIZE)
+    // Same size as 'old-value': the engine rewrites it in place; the writer dies halfway through.
+    expect(exports.setReserve(key.length, 9, L.KIND_LATIN1, 0, -1)).toBe(L.STATUS_STORED)
+    const at = views.u32[(scratch + L.RESULT_VALUE_OFFSET) >> 2]
+    views.u8.set(Buffer.from('new-'), at)
+    expect(cache.get('k')).toBeUndefined()
+    expect(cache.get('other')).toBe('kept')
+    expect(cache.stats().lockRecoveries).toBe(1)
+    expect(cache.verify()).toEqual([])
+  })
 })
