@@ -8,8 +8,8 @@
 import type { CacheHandle, CacheOptions, CacheStats, Codec, SetOptions, CodecName } from './types.js'
 import { CortadoError } from './errors.js'
 import * as L from './layout/constants.generated.js'
-import { computeGeometry, type Geometry } from './layout/geometry.js'
-import { normalizeOptions, checkTtl } from './options.js'
+import { computeGeometry, maxBytesFor, type Geometry } from './layout/geometry.js'
+import { normalizeOptions, checkTtl, POLICIES } from './options.js'
 import { resolveCodec, decodeKind, decodeDirect, decodeOwned, isDirectKind, type ValueCodec } from './codecs/index.js'
 import { copyOut } from './codecs/copy-out.js'
 import { writeUtf8, readUtf8 } from './text.js'
@@ -179,6 +179,18 @@ export class Cache<V = unknown> {
       wait: nativeExports && ((shard) => nativeExports.wait(shard)),
     }
     this.#stats = { views: this.#v, geometry: viewGeometry }
+  }
+
+  /**
+   * The `maxBytes` to give a cache that must hold `entries` entries of about `entryBytes` bytes each
+   * (8-byte header + key + value, +8 with a TTL), with `maxEntries: entries`. Other options that
+   * shape the arena (`shards`, `policy`, `maxThreads`, `maxEntrySize`) may be passed too.
+   */
+  static maxBytesFor(entries: number, entryBytes: number, options: Pick<CacheOptions<unknown>, 'shards' | 'policy' | 'maxThreads' | 'maxEntrySize'> = {}): number {
+    return maxBytesFor(entries, entryBytes, {
+      shards: options.shards, maxThreads: options.maxThreads, maxEntrySize: options.maxEntrySize,
+      policy: POLICIES[options.policy ?? 'adaptive'] ?? L.POLICY_ADAPTIVE,
+    })
   }
 
   /** Attaches to a cache created in another thread of this process (see `cache.handle`). */

@@ -26,7 +26,10 @@ export interface CortadoOptions {
 }
 
 interface CortadoModule {
-  Cache: (new (options: CortadoOptions) => CortadoCache) & { attach(handle: unknown): CortadoCache }
+  Cache: (new (options: CortadoOptions) => CortadoCache) & {
+    attach(handle: unknown): CortadoCache
+    maxBytesFor(entries: number, entryBytes: number): number
+  }
 }
 
 const SOURCE = join(PROJECT_ROOT, 'src', 'index.ts')
@@ -48,20 +51,15 @@ export async function loadCortado(): Promise<CortadoModule | string> {
   return loaded
 }
 
-/** Bytes per entry beyond key and value: the entry header and the slack its allocator needs. */
-const ENTRY_OVERHEAD = 8
-const ALLOCATOR_SLACK = 1.25
-/** Hash-index slot per entry plus the fixed metadata (shard headers, sketch, scratch areas). */
-const INDEX_BYTES_PER_ENTRY = 16
-const FIXED_BYTES = 8 * 1024 * 1024
+/** Bytes per entry beyond key and value: the entry header. */
+const ENTRY_HEADER = 8
 
 /**
- * The one place the bench sizes Cortado's arena for `entries` entries. `maxEntries` is the bound the
- * other peers get; maxBytes only has to be large enough never to be the tighter one.
+ * The one place the bench sizes Cortado's arena for `entries` entries: Cortado's own sizing
+ * (Cache.maxBytesFor), so `maxEntries` is the bound that binds, as for the other peers.
  */
 export function cortadoMaxBytes(spec: Pick<CacheSpec, 'entries' | 'keyBytes' | 'valueBytes'>): number {
-  const entryBytes = Math.ceil((ENTRY_OVERHEAD + spec.keyBytes + spec.valueBytes) * ALLOCATOR_SLACK)
-  return spec.entries * (entryBytes + INDEX_BYTES_PER_ENTRY) + FIXED_BYTES
+  return module().Cache.maxBytesFor(spec.entries, ENTRY_HEADER + spec.keyBytes + spec.valueBytes)
 }
 
 export function cortadoOptions(spec: CacheSpec): CortadoOptions {

@@ -187,3 +187,34 @@ export function computeGeometry(input: GeometryInput): Geometry {
     maxEntryBytes: segBytes,
   }
 }
+
+/**
+ * The smallest maxBytes (rounded up to whole 64 KiB pages) whose arena holds `entries` entries of
+ * `entryBytes` bytes each (header + key + value) with `maxEntries: entries`, found by searching
+ * computeGeometry itself so it can never disagree with it. Headroom for partly filled segments and
+ * for keys spreading unevenly over shards is included.
+ */
+export function maxBytesFor(entries: number, entryBytes: number, input: Omit<GeometryInput, 'maxBytes' | 'maxEntries'>): number {
+  if (!Number.isInteger(entries) || entries <= 0) invalid(`entries must be a positive integer, got ${String(entries)}`)
+  if (!Number.isInteger(entryBytes) || entryBytes <= 0) invalid(`entryBytes must be a positive integer, got ${String(entryBytes)}`)
+  const limit = input.limitBytes ?? WASM_MAX_BYTES
+  const fits = (maxBytes: number): boolean => {
+    try {
+      const g = computeGeometry({ ...input, maxBytes, maxEntries: entries })
+      // Each shard's share of the bytes, with its imbalance and ~3 partly filled segments per queue.
+      const perShard = (entries / g.shardCount) * SHARE_SLACK * entryBytes + (L.NUM_QUEUES * 2 + 2) * g.segBytes
+      return g.segCount * g.segBytes >= perShard && g.maxEntryBytes >= entryBytes
+    } catch {
+      return false
+    }
+  }
+  let lo = MIN_ARENA_BYTES
+  let hi = limit
+  if (!fits(hi)) throw new CortadoError('ERR_CAPACITY', `${entries} entries of ${entryBytes} bytes don't fit in ${limit} bytes`)
+  while (hi - lo > WASM_PAGE) {
+    const mid = alignDown((lo + hi) / 2, WASM_PAGE)
+    if (fits(mid)) hi = mid
+    else lo = mid
+  }
+  return alignUp(hi, WASM_PAGE)
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { PEERS, UnknownPeerError, displayName, selectPeers } from '../../bench/peers/index.js'
-import { cortadoMaxBytes } from '../../bench/peers/cortado.js'
+import { cortadoMaxBytes, loadCortado } from '../../bench/peers/cortado.js'
 import { BASELINE } from '../../bench/peers/types.js'
 
 const spec = { entries: 100, valueKind: 'string' as const, keyBytes: 16, valueBytes: 100 }
@@ -40,7 +40,8 @@ describe('peers', () => {
     await expect(selectPeers(['nope'])).rejects.toThrow(UnknownPeerError)
   })
 
-  it('Cortado is sized from one function: room for the entries plus fixed metadata', () => {
+  it('Cortado is sized from one function: room for the entries plus fixed metadata', async () => {
+    expect(typeof (await loadCortado())).not.toBe('string')
     const small = cortadoMaxBytes({ entries: 1000, keyBytes: 16, valueBytes: 100 })
     const large = cortadoMaxBytes({ entries: 1_000_000, keyBytes: 16, valueBytes: 100 })
     expect(large).toBeGreaterThan(1_000_000 * 124)

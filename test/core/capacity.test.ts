@@ -107,4 +107,18 @@ describe('capacity', () => {
     expect(cache.get('large')).toBe(value + 'é')
     expect(cache.verify()).toEqual([])
   })
+
+  it('Cache.maxBytesFor sizes an arena that holds exactly that many entries without evicting', () => {
+    for (const [entries, entryBytes, shards] of [[1000, 40, undefined], [50_000, 124, undefined], [20_000, 300, 8]] as const) {
+      const maxBytes = Cache.maxBytesFor(entries, entryBytes, { shards })
+      const cache = new Cache<string>({ maxBytes, maxEntries: entries, codec: 'string', shards })
+      const value = 'v'.repeat(entryBytes - 8 - 10)
+      for (let i = 0; i < entries; i++) cache.set(`k${String(i).padStart(9, '0')}`, value)
+      expect(cache.size, `${entries} x ${entryBytes} B`).toBe(entries)
+      expect(cache.stats().evictions).toBe(0)
+      cache.close()
+    }
+    expect(() => Cache.maxBytesFor(0, 10)).toThrow(/entries/)
+    expect(() => Cache.maxBytesFor(10_000_000, 1000)).toThrow(/don't fit/)
+  })
 })
