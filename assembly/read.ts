@@ -49,9 +49,9 @@ export function lookup(key: u32, keyLen: u32, now: f64, flags: u32): u32 {
     const slot = findSlot(sb, key, keyLen)
     if (slot == 0) {
       if (!locked && atomic.load<u32>(sb + L.SHARD_SEQ) != s1) continue
-      // A miss is a request too: a key read often but rarely written must still gain frequency (with
-      // cache-aside, a key's first request counts twice, miss and set, as every key's did).
-      if ((flags & L.GET_PEEK) == 0) policyOnAccess(sb, h)
+      // A miss doesn't count for frequency here: the set that usually follows counts it once. (Counting
+      // both made keys outside the cache gain twice as fast as cached ones: measured, a loop 20% larger
+      // than the cache fell from 79% to 72% hits.)
       return L.STATUS_MISS
     }
     const off = slotOffset(slot)

@@ -11,9 +11,16 @@ import { fastRange } from './hash'
 const WORDS_PER_BLOCK: u32 = 8
 const HALF_MASK: u64 = 0x7777777777777777
 
+// The block comes from a remix of the hash, not from its high bits: those also pick the shard, so
+// within one shard they span only 1/shards of their range and would leave most blocks unused.
+// @ts-ignore: decorator
+@inline function blockOf(h: u64): u32 {
+  return fastRange(<u32>((h * 0x9E3779B97F4A7C15) >> 32), sketchBlocks)
+}
+
 // @ts-ignore: decorator
 @inline function blockAddr(sb: u32, h: u64): u32 {
-  return sb + sketchOffset + fastRange(<u32>(h >> 32), sketchBlocks) * L.SKETCH_BLOCK_BYTES
+  return sb + sketchOffset + blockOf(h) * L.SKETCH_BLOCK_BYTES
 }
 
 /** The first word of hash h's block (to bring the block into cache ahead of use). */
@@ -53,7 +60,7 @@ export function locateCounters(h: u64): u32 {
     bits >>= 5
   }
   positions = packed
-  return fastRange(<u32>(h >> 32), sketchBlocks)
+  return blockOf(h)
 }
 
 /** Counts one access of hash h, ageing the whole sketch when its sample is full. */

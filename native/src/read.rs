@@ -68,11 +68,7 @@ impl Engine {
                 if !locked && moved(s1) {
                     continue;
                 }
-                // A miss is a request too: a key read often but rarely written must still gain
-                // frequency (with cache-aside, a key's first request counts twice, miss and set).
-                if flags & L::GET_PEEK == 0 {
-                    self.policy_on_access(sb, h);
-                }
+                // A miss doesn't count for frequency here: the set that usually follows counts it once.
                 return L::STATUS_MISS;
             }
             let off = slot_offset(slot);

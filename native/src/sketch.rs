@@ -12,9 +12,16 @@ const WORDS_PER_BLOCK: u32 = 8;
 const HALF_MASK: u64 = 0x7777777777777777;
 
 impl Engine {
+    /// The block comes from a remix of the hash, not from its high bits: those also pick the shard,
+    /// so within one shard they span only 1/shards of their range and would leave most blocks unused.
+    #[inline(always)]
+    fn block_of(&self, h: u64) -> u32 {
+        fast_range((h.wrapping_mul(0x9E3779B97F4A7C15) >> 32) as u32, self.sketch_blocks)
+    }
+
     #[inline(always)]
     fn block_addr(&self, sb: *mut u8, h: u64) -> *mut u8 {
-        unsafe { sb.add(self.sketch_offset as usize + fast_range((h >> 32) as u32, self.sketch_blocks) as usize * L::SKETCH_BLOCK_BYTES as usize) }
+        unsafe { sb.add(self.sketch_offset as usize + self.block_of(h) as usize * L::SKETCH_BLOCK_BYTES as usize) }
     }
 
     /// The frequency estimate of hash h: the smallest of its four counters (0..15).
@@ -49,7 +56,7 @@ impl Engine {
             bits >>= 5;
         }
         self.positions = packed;
-        fast_range((h >> 32) as u32, self.sketch_blocks)
+        self.block_of(h)
     }
 
     /// Counts one access of hash h, ageing the whole sketch when its sample is full.

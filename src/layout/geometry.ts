@@ -34,7 +34,13 @@ const MIN_SEG_BYTES = 4096
 const MAX_SEG_BYTES = 64 << 20
 const MAX_SHARDS = 256
 const DEFAULT_MAX_SHARDS = 16
-const DEFAULT_MIN_SHARD_BYTES = 1 << 20
+/**
+ * Default shards: one per this many expected entries (up to 16). Enough shards keep two or more
+ * threads off each other's locks and sequence numbers; each shard still holds thousands of entries,
+ * so its policy decides as well as one big one would.
+ */
+const ENTRIES_PER_SHARD = 8192
+const DEFAULT_MIN_SHARD_BYTES = 2 << 20
 /** A shard smaller than this wastes too much on partly filled segments. */
 const MIN_SHARD_BYTES = 128 * 1024
 
@@ -130,7 +136,7 @@ export function computeGeometry(input: GeometryInput): Geometry {
 
   const estimatedEntries = input.maxEntries ?? Math.max(1, Math.floor(available / expectedEntrySize))
   // Shards are for concurrency: a few per core is plenty, and fewer shards mean larger segments.
-  let shardCount = input.shards ?? Math.min(DEFAULT_MAX_SHARDS, pow2Floor(estimatedEntries / 16384))
+  let shardCount = input.shards ?? Math.min(DEFAULT_MAX_SHARDS, pow2Floor(estimatedEntries / ENTRIES_PER_SHARD))
   if (input.shards === undefined) {
     while (shardCount > 1 && available / shardCount < DEFAULT_MIN_SHARD_BYTES) shardCount /= 2
     // Each shard needs MIN_SEGMENTS segments of at least the largest entry asked for.
