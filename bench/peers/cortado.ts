@@ -23,6 +23,7 @@ export interface CortadoOptions {
   maxBytes: number
   maxEntries?: number
   codec: 'string' | 'buffer'
+  shards?: number
 }
 
 interface CortadoModule {
@@ -72,8 +73,8 @@ function module(): CortadoModule {
 }
 
 /** A Cortado cache as the suites need it: its own get/set, no wrapper (the bench measures the API). */
-export function createCortado(spec: CacheSpec): CortadoCache & BenchCache {
-  return new (module().Cache)(cortadoOptions(spec)) as CortadoCache & BenchCache
+export function createCortado(spec: CacheSpec, extra: Pick<CortadoOptions, 'shards'> = {}): CortadoCache & BenchCache {
+  return new (module().Cache)({ ...cortadoOptions(spec), ...extra }) as CortadoCache & BenchCache
 }
 
 /** In a worker thread: the same cache, over the shared arena. */

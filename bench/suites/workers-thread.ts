@@ -9,6 +9,9 @@ import { LRUCache } from 'lru-cache'
 import { makeKeys, opMix, scatteredZipfIndices } from '../harness/data.js'
 import { fullGc } from '../harness/gc.js'
 import { attachCortado, cortadoMaxBytes, createCortado, loadCortado, type CortadoCache } from '../peers/cortado.js'
+
+/** Shards of the cache shared by the worker threads. */
+export const POOL_SHARDS = 16
 import type { CacheSpec, Value } from '../peers/types.js'
 
 export interface ThreadConfig {
@@ -77,7 +80,8 @@ async function main(): Promise<void> {
   if (config.mode === 'cortado') {
     const loaded = await loadCortado()
     if (typeof loaded === 'string') throw new Error(loaded)
-    const shared: CortadoCache = config.create ? createCortado(config.create) : attachCortado(config.handle)
+    // A cache for a thread pool gets enough shards that threads rarely meet on a lock (README: shards).
+    const shared: CortadoCache = config.create ? createCortado(config.create, { shards: POOL_SHARDS }) : attachCortado(config.handle)
     handle = shared.handle
     store = shared
     entries = () => shared.stats().entries

@@ -129,7 +129,7 @@ function workerRows(tallies: Map<string, Tally>, memory: Map<Mode, { bytes: numb
   const workload =
     `Zipf(${ZIPF_S}) over ${formatCount(KEYS)} keys, ${100 - SET_FRACTION * 100}% get / ${SET_FRACTION * 100}% set, ` +
     `sets store a fresh ${VALUE_BYTES}-byte string under a fresh key string; capacity ${formatCount(CAPACITY)} entries: ` +
-    `Cortado one cache shared by all threads, lru-cache one cache per thread`
+    `Cortado one cache (16 shards) shared by all threads, lru-cache one cache per thread`
   const opsRows = [1, 2].map((threads): Row => {
     const figures: Figure[] = []
     for (const mode of memory.keys()) {
