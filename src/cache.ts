@@ -246,20 +246,23 @@ export class Cache<V = unknown> {
 
   has(key: string): boolean {
     this.#check()
-    return this.#lookup(this.#writeKey(key), L.GET_PEEK) === L.STATUS_HIT
+    return this.#lookup(this.#writeKey(key), L.GET_PEEK, true) === L.STATUS_HIT
   }
 
   /** Milliseconds until the entry expires: Infinity without a TTL, 0 when absent or expired. */
   getRemainingTTL(key: string): number {
     this.#check()
-    if (this.#lookup(this.#writeKey(key), L.GET_PEEK) !== L.STATUS_HIT) return 0
+    if (this.#lookup(this.#writeKey(key), L.GET_PEEK, true) !== L.STATUS_HIT) return 0
     const expiry = this.#v.f64[this.#r64 + R_EXPIRY]
     if (expiry === Infinity) return Infinity
     return Math.max(0, expiry - this.#clock())
   }
 
-  /** Runs a lookup, resolving NEED_CLOCK and EXPIRED; returns HIT (RESULT filled), MISS or BUSY. */
-  #lookup(keyLen: number, flags: number): number {
+  /**
+   * Runs a lookup, resolving NEED_CLOCK and EXPIRED; returns HIT (RESULT filled), MISS or, when
+   * writers keep the shard busy, BUSY (or, with `lockWhenBusy`, the status of a lookup under the lock).
+   */
+  #lookup(keyLen: number, flags: number, lockWhenBusy: boolean): number {
     const ex = this.#ex
     let now = this.#clockNeeded ? this.#clock() : -1
     let status = ex.get(keyLen, now, flags)
@@ -272,7 +275,13 @@ export class Cache<V = unknown> {
       this.#removeExpired(keyLen, now)
       return L.STATUS_MISS
     }
-    if (status === L.STATUS_BUSY) return this.#lockedLookup(keyLen, flags, now, false)
+    if (status === L.STATUS_BUSY && lockWhenBusy) {
+      status = this.#withShardLocked(() => ex.get(keyLen, now < 0 ? this.#clock() : now, flags | L.GET_LOCKED))
+      if (status === L.STATUS_EXPIRED) {
+        this.#removeExpired(keyLen, now < 0 ? this.#clock() : now)
+        return L.STATUS_MISS
+      }
+    }
     return status
   }
 
@@ -280,11 +289,9 @@ export class Cache<V = unknown> {
     const u32 = this.#v.u32
     const r = this.#r32
     for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
-      const status = this.#lookup(keyLen, flags)
-      if (status !== L.STATUS_HIT) {
-        if (flags === 0) this.#v.f64[this.#missesIdx]++
-        return undefined
-      }
+      const status = this.#lookup(keyLen, flags, false)
+      if (status === L.STATUS_BUSY) break
+      if (status !== L.STATUS_HIT) return this.#counted(flags, undefined)
       const start = u32[r + R_VALUE_OFFSET]
       const end = start + u32[r + R_VALUE_LEN]
       const kind = u32[r + R_KIND]
@@ -293,47 +300,40 @@ export class Cache<V = unknown> {
       const direct = isDirectKind(kind)
       const raw = direct ? decodeDirect(this.#v, kind, start, end) : copyOut(this.#v.u8, start, end)
       if (Atomics.load(u32, u32[r + R_SEQ_INDEX]) !== seq) continue
-      if (flags === 0) this.#v.f64[this.#hitsIdx]++
-      return (direct ? raw : decodeOwned(kind, raw as Uint8Array, this.#userDecode)) as V
+      return this.#counted(flags, (direct ? raw : decodeOwned(kind, raw as Uint8Array, this.#userDecode)) as V)
     }
-    // Writers kept moving under us: read under the lock.
-    const status = this.#lockedLookup(keyLen, flags, this.#clockNeeded ? this.#clock() : -1, true)
-    if (status === L.STATUS_HIT) {
-      const value = this.#pendingValue as V
-      this.#pendingValue = undefined
-      if (flags === 0) this.#v.f64[this.#hitsIdx]++
-      return value
-    }
-    if (flags === 0) this.#v.f64[this.#missesIdx]++
-    return undefined
+    // Writers kept moving under us: read (and decode) under the lock.
+    const now = this.#clockNeeded ? this.#clock() : -1
+    let value: V | undefined
+    const status = this.#withShardLocked(() => {
+      const s = this.#ex.get(keyLen, now < 0 ? this.#clock() : now, flags | L.GET_LOCKED)
+      if (s === L.STATUS_HIT) {
+        const start = u32[r + R_VALUE_OFFSET]
+        value = decodeKind(this.#v, u32[r + R_KIND], start, start + u32[r + R_VALUE_LEN], this.#userDecode) as V
+      }
+      return s
+    })
+    if (status === L.STATUS_EXPIRED) this.#removeExpired(keyLen, this.#clock())
+    return this.#counted(flags, status === L.STATUS_HIT ? value : undefined)
   }
 
-  #pendingValue: unknown
+  /** Counts a get's hit or miss (peeks count nothing) and passes its result through. */
+  #counted(flags: number, value: V | undefined): V | undefined {
+    if (flags === 0) this.#v.f64[value === undefined ? this.#missesIdx : this.#hitsIdx]++
+    return value
+  }
 
-  /** Lookup under the shard lock; with `decode`, the value is decoded before unlocking. */
-  #lockedLookup(keyLen: number, flags: number, now: number, decode: boolean): number {
+  /** Runs `fn` with the key's shard (RESULT.shard) locked: the slow path when writers keep it busy. */
+  #withShardLocked(fn: () => number): number {
     const ex = this.#ex
     const shard = this.#v.u32[this.#r32 + R_SHARD]
     const wait = newWaitState()
     while (ex.lockShard(shard) === 0) waitForShard(this.#locator, shard, wait)
-    let status: number
     try {
-      if (now < 0) now = this.#clock()
-      status = ex.get(keyLen, now, flags | L.GET_LOCKED)
-      if (status === L.STATUS_HIT && decode) {
-        const u32 = this.#v.u32
-        const start = u32[this.#r32 + R_VALUE_OFFSET]
-        const kind = u32[this.#r32 + R_KIND]
-        this.#pendingValue = decodeKind(this.#v, kind, start, start + u32[this.#r32 + R_VALUE_LEN], this.#userDecode)
-      }
+      return fn()
     } finally {
       if (ex.unlockShard(shard) !== 0) notifyShard(this.#locator, shard)
     }
-    if (status === L.STATUS_EXPIRED) {
-      this.#removeExpired(keyLen, now)
-      return L.STATUS_MISS
-    }
-    return status
   }
 
   #removeExpired(keyLen: number, now: number): void {
@@ -357,7 +357,9 @@ export class Cache<V = unknown> {
     if (len >= 0) {
       const kind = codec.kind
       const ex = this.#ex
-      return this.#writeLocked(() => ex.set(keyLen, len, kind, ttl, now)) === L.STATUS_STORED
+      let status = ex.set(keyLen, len, kind, ttl, now)
+      if (status === L.STATUS_CONTENDED) status = this.#untilUncontended(() => ex.set(keyLen, len, kind, ttl, now))
+      return this.#released(status) === L.STATUS_STORED
     }
     const bytes = codec.encodeBytes(value)
     return this.#store(keyLen, codec.kind, bytes, ttl, now)
@@ -368,7 +370,9 @@ export class Cache<V = unknown> {
     const ex = this.#ex
     if (bytes.length <= this.#keyRoom - keyLen) {
       this.#v.u8.set(bytes, this.#keyAt + keyLen)
-      return this.#writeLocked(() => ex.set(keyLen, bytes.length, kind, ttl, now)) === L.STATUS_STORED
+      let status = ex.set(keyLen, bytes.length, kind, ttl, now)
+      if (status === L.STATUS_CONTENDED) status = this.#untilUncontended(() => ex.set(keyLen, bytes.length, kind, ttl, now))
+      return this.#released(status) === L.STATUS_STORED
     }
     const status = this.#writeLocked(() => ex.setReserve(keyLen, bytes.length, kind, ttl, now))
     if (status === L.STATUS_STORED) {
@@ -383,16 +387,22 @@ export class Cache<V = unknown> {
   delete(key: string): boolean {
     this.#check()
     const keyLen = this.#writeKey(key)
-    const now = this.#clockNeeded ? this.#clock() : -1
-    return this.#writeLocked(() => this.#ex.remove(keyLen, now, L.REMOVE_DELETE)) === L.STATUS_DELETED
+    return this.#remove(keyLen, L.REMOVE_DELETE)
   }
 
   /** Removes a key and counts it as an invalidation (for change-data-capture consumers). */
   invalidateKey(key: string): boolean {
     this.#check()
     const keyLen = this.#writeKey(key)
+    return this.#remove(keyLen, L.REMOVE_INVALIDATE)
+  }
+
+  #remove(keyLen: number, mode: number): boolean {
+    const ex = this.#ex
     const now = this.#clockNeeded ? this.#clock() : -1
-    return this.#writeLocked(() => this.#ex.remove(keyLen, now, L.REMOVE_INVALIDATE)) === L.STATUS_DELETED
+    let status = ex.remove(keyLen, now, mode)
+    if (status === L.STATUS_CONTENDED) status = this.#untilUncontended(() => ex.remove(keyLen, now, mode))
+    return this.#released(status) === L.STATUS_DELETED
   }
 
   /** Removes every entry. Counters (stats) are kept. */
@@ -418,21 +428,32 @@ export class Cache<V = unknown> {
     return removed
   }
 
-  /** Runs a locking engine call, waiting and retrying while its shard is contended; notifies waiters. */
+  /**
+   * Runs a locking engine call, waiting and retrying while its shard is contended; notifies waiters.
+   * (Hot paths make their first call inline, so no closure is made unless the shard is contended.)
+   */
   #writeLocked(op: () => number): number {
     let status = op()
-    if (status === L.STATUS_CONTENDED) {
-      const wait = newWaitState()
-      do {
-        waitForShard(this.#locator, this.#v.u32[this.#r32 + R_SHARD], wait)
-        status = op()
-      } while (status === L.STATUS_CONTENDED)
-    }
-    if ((status & L.STATUS_WAITERS_BIT) !== 0) {
-      notifyShard(this.#locator, this.#v.u32[this.#r32 + R_SHARD])
-      status &= ~L.STATUS_WAITERS_BIT
-    }
+    if (status === L.STATUS_CONTENDED) status = this.#untilUncontended(op)
+    return this.#released(status)
+  }
+
+  /** Waits for the shard in RESULT.shard and retries `op` until it is no longer contended. */
+  #untilUncontended(op: () => number): number {
+    const wait = newWaitState()
+    let status: number
+    do {
+      waitForShard(this.#locator, this.#v.u32[this.#r32 + R_SHARD], wait)
+      status = op()
+    } while (status === L.STATUS_CONTENDED)
     return status
+  }
+
+  /** A write's status without its waiters bit, after waking the threads it names. */
+  #released(status: number): number {
+    if ((status & L.STATUS_WAITERS_BIT) === 0) return status
+    notifyShard(this.#locator, this.#v.u32[this.#r32 + R_SHARD])
+    return status & ~L.STATUS_WAITERS_BIT
   }
 
   // ---- batches -----------------------------------------------------------------------------------
@@ -785,19 +806,6 @@ export class Cache<V = unknown> {
   /** Writes the key into scratch and returns its UTF-8 length. */
   #writeKey(key: string): number {
     if (typeof key !== 'string') throw invalidKey(key)
-    const n = key.length
-    if (n <= 64) {
-      // ASCII keys (the common case) without leaving JS.
-      const u8 = this.#v.u8
-      const at = this.#keyAt
-      let i = 0
-      for (; i < n; i++) {
-        const c = key.charCodeAt(i)
-        if (c > 0x7f) break
-        u8[at + i] = c
-      }
-      if (i === n) return n
-    }
     const len = writeUtf8(this.#v, key, this.#keyAt, L.MAX_KEY_BYTES + 1)
     if (len < 0 || len > L.MAX_KEY_BYTES) throw keyTooLong(key)
     return len
