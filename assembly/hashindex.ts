@@ -175,11 +175,6 @@ export function clearSlot(slot: u32): void {
 // @ts-ignore: decorator
 @inline export function slotFreq(slot: u32): u32 { return load<u32>(slot) & L.SLOT_FREQ_MASK }
 
-export function setSlotFreq(slot: u32, freq: u32): void {
-  const m = load<u32>(slot)
-  atomic.store<u32>(slot, (m & TAG_MASK) | (freq & L.SLOT_FREQ_MASK))
-}
-
 /** A hit: saturating increment of the slot's frequency, lossy under contention, never clobbering. */
 export function touch(slot: u32): void {
   const m = atomic.load<u32>(slot)

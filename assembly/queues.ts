@@ -7,7 +7,7 @@
 import * as L from './layout.generated'
 import { countGlobally } from './arena'
 import { hashBytes } from './hash'
-import { locate, slotOf, clearSlot, republish, setSlotFreq, slotFreq, slotIsFor } from './hashindex'
+import { locate, slotOf, clearSlot, republish, slotFreq, slotIsFor } from './hashindex'
 import { flagsOf, isLive, hasTtl, expiryOf, entryBytes, keyPtr, keyLenOf, setFlags, setQueue } from './entry'
 import { tailEntry, advanceTail, reserveAppend, commitAppend, addLive, removeLive } from './segments'
 
@@ -132,9 +132,4 @@ export function evictTail(sb: u32, q: u32): void {
   removeEntry(sb, tailOff, q, tailSize, tailSlot)
   advanceTail(sb, q, tailSize)
   bump(sb, L.SHARD_EVICTIONS)
-}
-
-/** Sets the tail entry's hit counter without moving it. */
-export function setTailCounter(counter: u32): void {
-  if (tailSlot != 0) setSlotFreq(tailSlot, counter)
 }

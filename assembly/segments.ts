@@ -204,16 +204,12 @@ export function tailEntry(sb: u32, q: u32): u32 {
     const exhausted = cursor >= load<u32>(h + L.SEG_USED) || load<u32>(h + L.SEG_LIVE_COUNT) == 0
     if (!exhausted) return segData(tail) + cursor
     if (tail == head) {
-      // The only segment: if it holds nothing live, rewind it in place so it is reused from the start.
+      // The queue's only segment, walked to its end: it holds nothing live, so give it back.
       if (load<u32>(h + L.SEG_LIVE_COUNT) == 0) {
-        store<u32>(h + L.SEG_USED, 0)
         store<u32>(qa + L.QUEUE_CURSOR, 0)
-        // Keep one empty head per queue only if other segments are scarce; otherwise give it back.
         store<u32>(qa + L.QUEUE_HEAD, 0)
         store<u32>(qa + L.QUEUE_TAIL, 0)
         releaseSegment(sb, tail)
-      } else {
-        store<u32>(qa + L.QUEUE_CURSOR, load<u32>(h + L.SEG_USED))
       }
       return 0
     }

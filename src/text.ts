@@ -30,22 +30,6 @@ export function writeUtf8(view: ByteView, s: string, offset: number, room: numbe
   return view.buf.utf8Write(s, offset, room)
 }
 
-/**
- * Writes a string value: one byte per char when every char is below 256 (kind latin1), else UTF-8.
- * Returns the byte length (negated kind is the caller's business), or -1 when it does not fit.
- */
-export function writeLatin1IfPossible(view: ByteView, s: string, offset: number, room: number): number {
-  const n = s.length
-  if (n > room) return -1
-  const u8 = view.u8
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i)
-    if (c > 0xff) return -2
-    u8[offset + i] = c
-  }
-  return n
-}
-
 export function readLatin1(view: ByteView, start: number, end: number): string {
   return view.buf.latin1Slice(start, end)
 }

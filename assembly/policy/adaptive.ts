@@ -212,7 +212,3 @@ function rebalanceProtected(sb: u32, now: f64): i32 {
   }
   return ops
 }
-
-export function adaptiveClear(sb: u32, shard: u32): void {
-  adaptiveInit(sb, shard)
-}

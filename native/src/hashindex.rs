@@ -30,10 +30,6 @@ pub unsafe fn slot_freq(slot: Slot) -> u32 {
     meta(slot) & L::SLOT_FREQ_MASK
 }
 
-pub unsafe fn set_slot_freq(slot: Slot, freq: u32) {
-    let m = meta(slot);
-    au32(slot).store((m & TAG_MASK) | (freq & L::SLOT_FREQ_MASK), SeqCst);
-}
 
 /// A hit: saturating increment of the slot's frequency, lossy under contention, never clobbering.
 #[inline(always)]

@@ -7,8 +7,6 @@
 //! shard's sequence number decides afterwards whether what was read may be trusted. Words that readers
 //! and writers race on by design (index slots, lock words, sequence numbers, counters updated without
 //! the lock) are aligned and accessed as atomics.
-#![allow(dead_code)]
-
 use std::ptr;
 use std::sync::atomic::{AtomicI32, AtomicU32, AtomicU64};
 

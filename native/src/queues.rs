@@ -7,7 +7,7 @@
 use crate::arena::Engine;
 use crate::entry::*;
 use crate::hash::hash_bytes;
-use crate::hashindex::{clear_slot, republish, set_slot_freq, slot_freq, slot_is_for, Slot};
+use crate::hashindex::{clear_slot, republish, slot_freq, slot_is_for, Slot};
 use crate::layout_generated as L;
 use crate::mem::*;
 
@@ -136,13 +136,5 @@ impl Engine {
         self.remove_entry(sb, self.tail_off, q, self.tail_size, self.tail_slot as Slot);
         self.advance_tail(sb, q, self.tail_size);
         bump(sb, L::SHARD_EVICTIONS);
-    }
-
-    /// Sets the tail entry's hit counter without moving it.
-    #[allow(dead_code)]
-    pub unsafe fn set_tail_counter(&self, counter: u32) {
-        if self.tail_slot != 0 {
-            set_slot_freq(self.tail_slot as Slot, counter);
-        }
     }
 }

@@ -216,15 +216,12 @@ impl Engine {
                 return self.seg_data(tail) + cursor;
             }
             if tail == head {
-                // The only segment: if it holds nothing live, give it back.
+                // The queue's only segment, walked to its end: it holds nothing live, so give it back.
                 if ld32(h.add(L::SEG_LIVE_COUNT as usize)) == 0 {
-                    st32(h.add(L::SEG_USED as usize), 0);
                     st32(qa.add(L::QUEUE_CURSOR as usize), 0);
                     st32(qa.add(L::QUEUE_HEAD as usize), 0);
                     st32(qa.add(L::QUEUE_TAIL as usize), 0);
                     self.release_segment(sb, tail);
-                } else {
-                    st32(qa.add(L::QUEUE_CURSOR as usize), ld32(h.add(L::SEG_USED as usize)));
                 }
                 return 0;
             }

@@ -64,7 +64,6 @@ export interface Geometry {
   shardsOffset: number
   threadsOffset: number
   maxThreads: number
-  threadSlotBytes: number
   scratchOffset: number
   scratchBytes: number
   /** Table of in-flight loads shared by all threads (cross-thread single-flight). */
@@ -185,7 +184,7 @@ export function computeGeometry(input: GeometryInput): Geometry {
   const maxEntriesPerShard = Math.floor(indexBuckets * L.BUCKET_SLOTS * INDEX_MAX_LOAD)
 
   return {
-    memBytes, shardCount, shardBytes, shardsOffset, threadsOffset, maxThreads, threadSlotBytes: L.THREAD_SIZE,
+    memBytes, shardCount, shardBytes, shardsOffset, threadsOffset, maxThreads,
     scratchOffset, scratchBytes: SCRATCH_BYTES, flightsOffset, segBytes, segCount, indexBuckets, sketchBlocks, ghostSlots,
     maxEntriesPerShard, maxEntriesTotal: input.maxEntries ?? 0,
     shardSketchOffset, shardGhostOffset, shardIndexOffset, shardSegHeadersOffset, shardDataOffset,

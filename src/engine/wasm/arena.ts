@@ -36,7 +36,6 @@ export function writeHeader(v: ArenaViews, info: ArenaCreateInfo): void {
   u32(L.ARENA_POLICY, info.policy)
   u32(L.ARENA_SHARD_COUNT, g.shardCount)
   u32(L.ARENA_MAX_THREADS, g.maxThreads)
-  u32(L.ARENA_THREAD_SLOT_BYTES, g.threadSlotBytes)
   u32(L.ARENA_SCRATCH_BYTES, g.scratchBytes)
   u32(L.ARENA_SEG_BYTES, g.segBytes)
   u32(L.ARENA_SEG_COUNT, g.segCount)
@@ -46,11 +45,9 @@ export function writeHeader(v: ArenaViews, info: ArenaCreateInfo): void {
   u32(L.ARENA_MAX_ENTRIES_PER_SHARD, g.maxEntriesPerShard)
   u32(L.ARENA_MAX_ENTRIES_TOTAL, g.maxEntriesTotal)
   u32(L.ARENA_INSTANCE_ID, randomInt(1, 0x7fffffff))
-  u32(L.ARENA_CREATOR_PID, process.pid)
   // A 53-bit seed split in two words; the engine folds it into its 64-bit hash seed.
   u32(L.ARENA_SEED_LO, info.seed % 0x100000000)
   u32(L.ARENA_SEED_HI, Math.floor(info.seed / 0x100000000))
-  u32(L.ARENA_SHARD_HEADER_BYTES, L.SHARD_SIZE)
   u32(L.ARENA_SHARD_SKETCH_OFFSET, g.shardSketchOffset)
   u32(L.ARENA_SHARD_GHOST_OFFSET, g.shardGhostOffset)
   u32(L.ARENA_SHARD_INDEX_OFFSET, g.shardIndexOffset)
@@ -62,8 +59,6 @@ export function writeHeader(v: ArenaViews, info: ArenaCreateInfo): void {
   u64(L.ARENA_THREADS_OFFSET, g.threadsOffset)
   u64(L.ARENA_SCRATCH_OFFSET, g.scratchOffset)
   u64(L.ARENA_FLIGHTS_OFFSET, g.flightsOffset)
-  dv.setFloat64(L.ARENA_CREATED_AT, Date.now(), true)
-  u32(L.ARENA_STATE, L.ARENA_STATE_OPEN)
   // Magic last: an arena is recognisable only once it is complete.
   u32(L.ARENA_MAGIC, L.MAGIC)
 }
@@ -79,7 +74,7 @@ export function readGeometry(v: ArenaViews): Geometry {
   return {
     memBytes: u64(L.ARENA_MEM_BYTES), shardCount, shardBytes: u64(L.ARENA_SHARD_BYTES),
     shardsOffset: u64(L.ARENA_SHARDS_OFFSET), threadsOffset: u64(L.ARENA_THREADS_OFFSET),
-    maxThreads: u32(L.ARENA_MAX_THREADS), threadSlotBytes: u32(L.ARENA_THREAD_SLOT_BYTES),
+    maxThreads: u32(L.ARENA_MAX_THREADS),
     scratchOffset: u64(L.ARENA_SCRATCH_OFFSET), scratchBytes: u32(L.ARENA_SCRATCH_BYTES),
     flightsOffset: u64(L.ARENA_FLIGHTS_OFFSET),
     segBytes, segCount, indexBuckets: u32(L.ARENA_INDEX_BUCKETS), sketchBlocks: u32(L.ARENA_SKETCH_BLOCKS),
@@ -135,10 +130,10 @@ export function attachArena(memory: WebAssembly.Memory, buildId: number): Attach
   return { memory, exports, views, slot, scratchBase }
 }
 
+/** Counts this thread out; the last one out turns the count to -1: closed for good. */
 function leave(views: ArenaViews): void {
   const countIdx = L.ARENA_ATTACH_COUNT >> 2
-  if (Atomics.sub(views.i32, countIdx, 1) === 1 && Atomics.compareExchange(views.i32, countIdx, 0, -1) === 0)
-    Atomics.store(views.i32, L.ARENA_STATE >> 2, L.ARENA_STATE_CLOSED)
+  if (Atomics.sub(views.i32, countIdx, 1) === 1) Atomics.compareExchange(views.i32, countIdx, 0, -1)
 }
 
 /** Detaches this thread; the last thread to detach closes the arena for good. */
