@@ -9,7 +9,7 @@ import type { CacheHandle, CacheOptions, CacheStats, Codec, SetOptions, CodecNam
 import { CortadoError } from './errors.js'
 import * as L from './layout/constants.generated.js'
 import { computeGeometry, maxBytesFor, type Geometry } from './layout/geometry.js'
-import { normalizeOptions, checkTtl, POLICIES } from './options.js'
+import { normalizeOptions, checkTtl, policyId } from './options.js'
 import { resolveCodec, decodeKind, decodeDirect, decodeOwned, isDirectKind, type ValueCodec } from './codecs/index.js'
 import { copyOut } from './codecs/copy-out.js'
 import { writeUtf8, readUtf8 } from './text.js'
@@ -189,7 +189,7 @@ export class Cache<V = unknown> {
   static maxBytesFor(entries: number, entryBytes: number, options: Pick<CacheOptions<unknown>, 'shards' | 'policy' | 'maxThreads' | 'maxEntrySize'> = {}): number {
     return maxBytesFor(entries, entryBytes, {
       shards: options.shards, maxThreads: options.maxThreads, maxEntrySize: options.maxEntrySize,
-      policy: POLICIES[options.policy ?? 'adaptive'] ?? L.POLICY_ADAPTIVE,
+      policy: policyId(options.policy),
     })
   }
 

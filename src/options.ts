@@ -3,12 +3,19 @@ import type { CacheOptions, EngineName, PolicyName } from './types.js'
 import { CortadoError } from './errors.js'
 import * as L from './layout/constants.generated.js'
 
-export const POLICIES: Record<PolicyName, number> = { adaptive: L.POLICY_ADAPTIVE, clock: L.POLICY_CLOCK }
+const POLICIES: Record<PolicyName, number> = { adaptive: L.POLICY_ADAPTIVE, clock: L.POLICY_CLOCK }
 const ENGINES: readonly EngineName[] = ['wasm', 'native', 'auto']
 const KNOWN_OPTIONS = new Set([
   'maxBytes', 'maxEntries', 'ttl', 'codec', 'shards', 'policy', 'name', 'clock', 'seed', 'maxThreads',
   'expectedEntrySize', 'maxEntrySize', 'engine', 'path',
 ])
+
+/** The engine's id of a policy name; anything else is ERR_INVALID_OPTION. */
+export function policyId(name: unknown = 'adaptive'): number {
+  if (typeof name !== 'string' || !Object.hasOwn(POLICIES, name))
+    throw new CortadoError('ERR_INVALID_OPTION', `policy must be 'adaptive' or 'clock', got '${String(name)}'`)
+  return POLICIES[name as PolicyName]
+}
 
 export function checkTtl(ttl: unknown, what: string, code: 'ERR_INVALID_TTL' | 'ERR_INVALID_OPTION' = 'ERR_INVALID_TTL'): number {
   if (typeof ttl !== 'number' || !Number.isFinite(ttl) || ttl < 0)
@@ -30,9 +37,6 @@ export function normalizeOptions(options: CacheOptions<unknown>): NormalizedOpti
   for (const key of Object.keys(options))
     if (!KNOWN_OPTIONS.has(key)) throw new CortadoError('ERR_INVALID_OPTION', `unknown option '${key}'`)
   const ttl = options.ttl === undefined ? 0 : checkTtl(options.ttl, 'ttl', 'ERR_INVALID_OPTION')
-  const policyName = options.policy ?? 'adaptive'
-  if (!(policyName in POLICIES))
-    throw new CortadoError('ERR_INVALID_OPTION', `policy must be 'adaptive' or 'clock', got '${String(policyName)}'`)
   if (options.name !== undefined && typeof options.name !== 'string')
     throw new CortadoError('ERR_INVALID_OPTION', 'name must be a string')
   if (options.clock !== undefined && typeof options.clock !== 'function')
@@ -44,7 +48,7 @@ export function normalizeOptions(options: CacheOptions<unknown>): NormalizedOpti
     throw new CortadoError('ERR_INVALID_OPTION', `engine must be 'wasm', 'native' or 'auto', got '${String(engine)}'`)
   return {
     ttl,
-    policy: POLICIES[policyName],
+    policy: policyId(options.policy),
     seed: options.seed ?? Math.floor(Math.random() * Number.MAX_SAFE_INTEGER),
     clock: options.clock ?? Date.now,
     engine,

@@ -120,5 +120,6 @@ describe('capacity', () => {
     }
     expect(() => Cache.maxBytesFor(0, 10)).toThrow(/entries/)
     expect(() => Cache.maxBytesFor(10_000_000, 1000)).toThrow(/don't fit/)
+    expect(() => Cache.maxBytesFor(10, 100, { policy: 'lfu' as never })).toThrow(/policy must be/)
   })
 })
