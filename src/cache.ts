@@ -14,15 +14,16 @@ import { resolveCodec, decodeKind, decodeDirect, decodeOwned, isDirectKind, type
 import { copyOut } from './codecs/copy-out.js'
 import { writeUtf8, readUtf8 } from './text.js'
 import { wasmBuildId, type WasmExports } from './engine/wasm/module.js'
-import { createMemory, formatArena, attachArena, detachArena, readGeometry, type AttachedArena } from './engine/wasm/arena.js'
+import { createMemory, formatArena, attachArena, readGeometry } from './engine/wasm/arena.js'
+import type { EngineArena } from './engine/attached.js'
 import { waitForShard as waitForWasmShard, notifyShard, newWaitState, type ShardLocator, type WaitState } from './engine/contention.js'
 import { readStats, type StatsSource } from './stats.js'
-import { makeHandle, checkHandle, type WasmCacheHandle } from './handle.js'
+import { checkHandle, type WasmCacheHandle } from './handle.js'
 import type { ArenaViews } from './engine/views.js'
 import { nativeAddon, requireNativeAddon, nativeUnavailableReason } from './engine/native/load.js'
 import {
-  nativeGeometry, openNativeArena, attachNativeArena, detachNativeArena, reopenNativeArena, makeNativeHandle, checkNativeHandle,
-  type AttachedNativeArena, type NativeArenaInfo, type NativeCacheHandle,
+  nativeGeometry, openNativeArena, attachNativeArena, reopenNativeArena, checkNativeHandle,
+  type NativeArenaInfo, type NativeCacheHandle,
 } from './engine/native/arena.js'
 import {
   getOrLoad, warm, ready, dump, restore, invalidate, LoadingCache, WriteThroughCache, WriteBehindCache,
@@ -83,7 +84,7 @@ export class Cache<V = unknown> {
   /** The geometry the arena was laid out with (sizes, shard count, largest entry). */
   readonly geometry: Readonly<Geometry>
 
-  #arena: AttachedArena | AttachedNativeArena
+  #arena: EngineArena
   #ex: WasmExports
   #v: ArenaViews
   #codec: ValueCodec<V>
@@ -167,16 +168,13 @@ export class Cache<V = unknown> {
     this.#clockNeeded = this.#defaultTtl > 0 || this.#v.i32[this.#ttlInUseIdx] !== 0
     const ex = this.#ex
     const clock = this.#clock
-    // Where shard headers are in this thread's views: the arena's own layout, except for a native
-    // arena too large to view whole (then the addon shows them in a window, src/engine/native).
-    const viewGeometry = 'viewGeometry' in this.#arena ? this.#arena.viewGeometry : this.geometry
-    const nativeExports = 'ctx' in this.#arena ? this.#arena.exports : undefined
+    const viewGeometry = { ...this.geometry, ...this.#arena.viewGeometry }
     this.#locator = {
       i32: this.#v.i32,
       shardsOffset: viewGeometry.shardsOffset,
       shardBytes: viewGeometry.shardBytes,
       recover: (shard, owner) => { ex.recover(shard, owner, clock()) },
-      wait: nativeExports && ((shard) => nativeExports.wait(shard)),
+      wait: this.#arena.wait,
     }
     this.#stats = { views: this.#v, geometry: viewGeometry }
   }
@@ -202,12 +200,7 @@ export class Cache<V = unknown> {
   /** A structured-cloneable handle: post it to a worker and call `Cache.attach(handle)` there. */
   get handle(): CacheHandle {
     this.#check()
-    if ('ctx' in this.#arena)
-      return makeNativeHandle(this.#arena, { codec: this.#codecName ?? null, name: this.name, ttl: this.#defaultTtl })
-    return makeHandle({
-      memory: this.#arena.memory, codec: this.#codecName ?? null, name: this.name, ttl: this.#defaultTtl,
-      instanceId: this.#v.dv.getUint32(L.ARENA_INSTANCE_ID, true), buildId: wasmBuildId(),
-    })
+    return this.#arena.handle({ codec: this.#codecName ?? null, name: this.name, ttl: this.#defaultTtl })
   }
 
   // ---- reads -------------------------------------------------------------------------------------
@@ -789,8 +782,7 @@ export class Cache<V = unknown> {
   close(): void {
     if (this.#closed) return
     this.#closed = true
-    if ('ctx' in this.#arena) detachNativeArena(this.#arena)
-    else detachArena(this.#arena)
+    this.#arena.detach()
   }
 
   get closed(): boolean {

@@ -15,6 +15,7 @@ import { requireNativeAddon, nativeBuildId } from './load.js'
 import { NativeExports } from './exports.js'
 import type { NativeAddon, NativeContext } from './binding.js'
 import { HANDLE_VERSION } from '../../handle.js'
+import type { EngineArena, HandleMeta } from '../attached.js'
 import type { CacheHandle, CodecName } from '../../types.js'
 
 /** The largest native arena (256 shards just under 4 GiB each). */
@@ -28,12 +29,9 @@ export interface NativeArenaInfo {
   instanceId: number
 }
 
-export interface AttachedNativeArena extends NativeArenaInfo {
+export interface AttachedNativeArena extends NativeArenaInfo, EngineArena {
   ctx: NativeContext
   exports: NativeExports
-  views: ArenaViews
-  slot: number
-  scratchBase: number
   /** The arena's geometry. */
   geometry: Geometry
   /** The same, with shardsOffset/shardBytes telling where shard headers appear in `views`. */
@@ -140,7 +138,14 @@ export function attachNativeArena(info: NativeArenaInfo, clock: () => number): A
   const geometry = readGeometry(views)
   const scratchBase = geometry.scratchOffset + slot * geometry.scratchBytes
   const viewGeometry = { ...geometry, shardsOffset: ctx.viewShardsOffset, shardBytes: ctx.viewShardBytes }
-  return { ...info, ctx, exports, views, slot, scratchBase, geometry, viewGeometry }
+  const arena: AttachedNativeArena = {
+    ...info, ctx, exports, views, slot, scratchBase, geometry, viewGeometry,
+    wait: (shard) => exports.wait(shard),
+    handle: (meta) => makeNativeHandle(arena, meta),
+    // An anonymous arena's memory is given back when its last thread leaves.
+    detach: () => exports.detach(),
+  }
+  return arena
 }
 
 /** Re-attaches by handle: the same mapping in this process, or the same file from another one. */
@@ -169,10 +174,6 @@ export function reopenNativeArena(h: NativeCacheHandle): NativeArenaInfo {
   return { id: r.id, path: h.path, instanceId: h.instanceId }
 }
 
-/** Detaches this thread; an anonymous arena's memory is given back when its last thread leaves. */
-export function detachNativeArena(arena: AttachedNativeArena): void {
-  arena.exports.detach()
-}
 
 export interface NativeCacheHandle extends CacheHandle {
   readonly kind: 'cortado-cache'
@@ -190,9 +191,7 @@ export interface NativeCacheHandle extends CacheHandle {
 }
 
 /** A structured-cloneable handle: the same mapping in this process's threads, the same file elsewhere. */
-export function makeNativeHandle(
-  arena: AttachedNativeArena, parts: { codec: CodecName | null; name: string | undefined; ttl: number },
-): NativeCacheHandle {
+function makeNativeHandle(arena: AttachedNativeArena, parts: HandleMeta): NativeCacheHandle {
   return {
     kind: 'cortado-cache', version: HANDLE_VERSION, engine: 'native', id: arena.id, path: arena.path,
     memBytes: arena.geometry.memBytes, pid: process.pid, instanceId: arena.instanceId, buildId: nativeBuildId(),

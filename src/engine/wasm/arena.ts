@@ -9,6 +9,8 @@ import { WASM_PAGE, type Geometry } from '../../layout/geometry.js'
 import { CortadoError } from '../../errors.js'
 import { instantiate, type WasmExports } from './module.js'
 import { makeViews, type ArenaViews } from '../views.js'
+import type { EngineArena } from '../attached.js'
+import { makeHandle } from '../../handle.js'
 
 export interface ArenaCreateInfo {
   geometry: Geometry
@@ -17,12 +19,8 @@ export interface ArenaCreateInfo {
   buildId: number
 }
 
-export interface AttachedArena {
+export interface AttachedArena extends EngineArena {
   memory: WebAssembly.Memory
-  exports: WasmExports
-  views: ArenaViews
-  slot: number
-  scratchBase: number
 }
 
 /** Writes the header of a new arena (magic last). Also used by the native engine for the arenas it maps. */
@@ -127,7 +125,18 @@ export function attachArena(memory: WebAssembly.Memory, buildId: number): Attach
       `all ${dv.getUint32(L.ARENA_MAX_THREADS, true)} thread slots of this cache are taken; raise maxThreads`)
   }
   const scratchBase = Number(dv.getBigUint64(L.ARENA_SCRATCH_OFFSET, true)) + slot * dv.getUint32(L.ARENA_SCRATCH_BYTES, true)
-  return { memory, exports, views, slot, scratchBase }
+  const arena: AttachedArena = {
+    memory, exports, views, slot, scratchBase,
+    viewGeometry: readGeometry(views),
+    handle: (meta) => makeHandle({
+      memory, ...meta, instanceId: dv.getUint32(L.ARENA_INSTANCE_ID, true), buildId,
+    }),
+    detach: () => {
+      exports.detach()
+      leave(views)
+    },
+  }
+  return arena
 }
 
 /** Counts this thread out; the last one out turns the count to -1: closed for good. */
@@ -136,8 +145,3 @@ function leave(views: ArenaViews): void {
   if (Atomics.sub(views.i32, countIdx, 1) === 1) Atomics.compareExchange(views.i32, countIdx, 0, -1)
 }
 
-/** Detaches this thread; the last thread to detach closes the arena for good. */
-export function detachArena(arena: AttachedArena): void {
-  arena.exports.detach()
-  leave(arena.views)
-}
