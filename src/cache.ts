@@ -8,7 +8,7 @@
 import type { CacheHandle, CacheOptions, CacheStats, Codec, SetOptions, CodecName } from './types.js'
 import { CortadoError } from './errors.js'
 import * as L from './layout/constants.generated.js'
-import { computeGeometry, maxBytesFor, type Geometry } from './layout/geometry.js'
+import { computeGeometry, maxBytesFor, SCRATCH_BYTES, type Geometry } from './layout/geometry.js'
 import { normalizeOptions, checkTtl, policyId } from './options.js'
 import { resolveCodec, decodeKind, decodeDirect, decodeOwned, isDirectKind, type ValueCodec } from './codecs/index.js'
 import { copyOut } from './codecs/copy-out.js'
@@ -65,7 +65,9 @@ const R_EXPIRY = L.RESULT_EXPIRY >> 3
 /** Lock-free read attempts before a get takes the shard lock instead. */
 const OPTIMISTIC_ATTEMPTS = 8
 /** Buckets per iteration chunk: at most 8 entries each, so a chunk's offsets always fit in scratch. */
-const ITER_BUCKETS = Math.floor((16 * 1024 - L.RESULT_SIZE) / 4 / L.BUCKET_SLOTS)
+const ITER_BUCKETS = Math.floor((SCRATCH_BYTES - L.RESULT_SIZE) / 4 / L.BUCKET_SLOTS)
+/** Most keys per engine call of getMany/setMany (their records must fit in scratch beside the keys). */
+const BATCH_CHUNK = 256
 
 /** A shard locator that may bring its own way of waiting (the native engine waits in the addon). */
 interface EngineLocator extends ShardLocator {
@@ -461,7 +463,7 @@ export class Cache<V = unknown> {
     while (i < keys.length) {
       // Lay out [u32 len][key][pad] after room for the output records of the whole chunk.
       const outAt = this.#keyAt
-      const maxChunk = Math.min(keys.length - i, 256)
+      const maxChunk = Math.min(keys.length - i, BATCH_CHUNK)
       const inAt = outAt + maxChunk * L.BATCH_OUT_SIZE
       const limit = this.#scratch + this.geometry.scratchBytes
       let p = inAt
@@ -526,7 +528,7 @@ export class Cache<V = unknown> {
     const limit = this.#scratch + this.geometry.scratchBytes
     let i = 0
     while (i < list.length) {
-      const maxChunk = Math.min(list.length - i, 256)
+      const maxChunk = Math.min(list.length - i, BATCH_CHUNK)
       const outAt = this.#keyAt
       const inAt = (outAt + maxChunk * 4 + 7) & ~7
       let p = inAt
