@@ -456,6 +456,7 @@ export class Cache<V = unknown> {
   /** Gets many keys with one engine call per scratch-full of keys. */
   getMany(keys: readonly string[]): (V | undefined)[] {
     this.#check()
+    if (!Array.isArray(keys)) throw new CortadoError('ERR_INVALID_KEY', 'getMany takes an array of string keys')
     const out: (V | undefined)[] = new Array(keys.length)
     const v = this.#v
     const u32 = v.u32
@@ -518,8 +519,16 @@ export class Cache<V = unknown> {
   /** Sets many entries with one engine call per scratch-full; returns which were stored. */
   setMany(entries: Iterable<readonly [string, V]> | ReadonlyArray<readonly [string, V]>, options?: SetOptions): boolean[] {
     this.#check()
+    if (entries === null || typeof (entries as Iterable<unknown>)[Symbol.iterator] !== 'function')
+      throw new CortadoError('ERR_INVALID_VALUE', 'setMany takes an iterable of [key, value] pairs')
     const list = Array.isArray(entries) ? entries as ReadonlyArray<readonly [string, V]> : Array.from(entries)
     const ttl = options?.ttl === undefined ? this.#defaultTtl : checkTtl(options.ttl, 'ttl')
+    // Keys and pairs are checked before anything is stored, so a bad one leaves the cache as it was.
+    // (A value its codec can't encode is only found while encoding: the pairs before it are stored.)
+    for (const entry of list) {
+      if (!Array.isArray(entry)) throw new CortadoError('ERR_INVALID_VALUE', 'setMany takes [key, value] pairs')
+      checkKey(entry[0])
+    }
     if (ttl > 0) this.#clockNeeded = true
     const results: boolean[] = new Array(list.length)
     const v = this.#v
@@ -535,7 +544,6 @@ export class Cache<V = unknown> {
       let n = 0
       while (n < maxChunk) {
         const [key, value] = list[i + n]
-        if (typeof key !== 'string') throw invalidKey(key)
         const room = limit - p - L.BATCH_SET_IN_SIZE
         const keyLen = room > 0 ? writeUtf8(v, key, p + L.BATCH_SET_IN_SIZE, Math.min(room, L.MAX_KEY_BYTES + 1)) : -1
         const valueLen = keyLen >= 0 && keyLen <= L.MAX_KEY_BYTES
@@ -809,6 +817,12 @@ export class Cache<V = unknown> {
   get _internals(): { exports: WasmExports; views: ArenaViews; slot: number; scratch: number; geometry: Geometry; clock: () => number } {
     return { exports: this.#ex, views: this.#v, slot: this.#arena.slot, scratch: this.#scratch, geometry: this.geometry, clock: this.#clock }
   }
+}
+
+/** Throws the error a key gets when it is not a string or is too long once UTF-8 encoded. */
+function checkKey(key: unknown): void {
+  if (typeof key !== 'string') throw invalidKey(key)
+  if (key.length * 3 > L.MAX_KEY_BYTES && Buffer.byteLength(key) > L.MAX_KEY_BYTES) throw keyTooLong(key)
 }
 
 function invalidKey(key: unknown): CortadoError {

@@ -77,6 +77,17 @@ describe('invalid calls leave the cache intact', () => {
     intact(cache)
   })
 
+  it('batches: a bad key anywhere stores nothing; a non-array or non-pair is refused', () => {
+    const cache = filled()
+    const many = Array.from({ length: 600 }, (_, i) => [`new-${i}`, 'x'] as [string, string])
+    expectCode(() => cache.setMany([...many, [42 as never, 'x']]), 'ERR_INVALID_KEY')
+    expectCode(() => cache.setMany([...many, ['k'.repeat(MAX_KEY_BYTES + 1), 'x']]), 'ERR_INVALID_KEY')
+    expectCode(() => cache.setMany([...many, 'victim' as never]), 'ERR_INVALID_VALUE')
+    expectCode(() => cache.setMany(5 as never), 'ERR_INVALID_VALUE')
+    expectCode(() => cache.getMany('victim' as never), 'ERR_INVALID_KEY')
+    intact(cache)
+  })
+
   it('keys over the limit, while keys at the limit work', () => {
     const cache = filled()
     expectCode(() => cache.set('k'.repeat(MAX_KEY_BYTES + 1), 'x'), 'ERR_INVALID_KEY')
