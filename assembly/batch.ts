@@ -88,7 +88,7 @@ export function batchSet(from: u32, count: u32, input: u32, out: u32, now: f64):
     const shard = lastShard
     const sb = shardBase(shard)
     if (!tryLock(sb)) return i
-    const status = beginSet(sb, shard, h, key, keyLen, valueLen, load<u32>(p + L.BATCH_SET_IN_KIND), load<f64>(p + L.BATCH_SET_IN_TTL), now)
+    const status = beginSet(sb, h, key, keyLen, valueLen, load<u32>(p + L.BATCH_SET_IN_KIND), load<f64>(p + L.BATCH_SET_IN_TTL), now)
     if (status == L.STATUS_STORED) {
       memory.copy(load<u32>(scratchBase + L.RESULT_VALUE_OFFSET), key + keyLen, valueLen)
       finishSet()

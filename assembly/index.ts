@@ -66,7 +66,7 @@ function begin(keyLen: u32, valueLen: u32, kind: u32, ttl: f64, now: f64): u32 {
   const sb = shardBase(shard)
   if (!tryLock(sb)) return contended(shard)
   lockedShard = shard
-  const status = beginSet(sb, shard, h, key, keyLen, valueLen, kind, ttl, now)
+  const status = beginSet(sb, h, key, keyLen, valueLen, kind, ttl, now)
   return status == L.STATUS_STORED ? status : release(sb, status)
 }
 

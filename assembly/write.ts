@@ -1,4 +1,4 @@
-// Writes: set, delete, clear. Each runs under its shard's lock (taken in ops.ts) and keeps the log
+// Writes: set, delete, clear. Each runs under its shard's lock (taken in index.ts and batch.ts) and keeps the log
 // recoverable at every step: an entry is complete before it becomes LIVE, and the index moves to a new
 // copy before the old copy stops being LIVE.
 import * as L from './layout.generated'
@@ -26,7 +26,7 @@ let curSlot: u32 = 0
  * First half of a set, under the lock: decides where the entry goes, evicts for room and writes header
  * and key. Returns STORED with RESULT.valueOffset = where the value's bytes go, or REJECTED/OVERSIZED.
  */
-export function beginSet(sb: u32, shard: u32, h: u64, key: u32, keyLen: u32, valueLen: u32, kind: u32, ttl: f64, now: f64): u32 {
+export function beginSet(sb: u32, h: u64, key: u32, keyLen: u32, valueLen: u32, kind: u32, ttl: f64, now: f64): u32 {
   const withTtl = ttl > 0
   const size = sizeFor(withTtl, keyLen, valueLen)
   const slot = findSlot(sb, key, keyLen)

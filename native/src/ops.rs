@@ -44,7 +44,7 @@ impl Engine {
             return self.contended(shard);
         }
         self.locked_shard = shard;
-        let status = self.begin_set(sb, shard, h, key, key_len, value_len, kind, ttl, now);
+        let status = self.begin_set(sb, h, key, key_len, value_len, kind, ttl, now);
         if status != L::STATUS_STORED {
             self.release(sb);
         }

@@ -13,7 +13,7 @@ impl Engine {
     /// First half of a set, under the lock: decides where the entry goes, evicts for room and writes
     /// header and key. Returns STORED with the value's address in `cur.value_ptr`, or REJECTED.
     #[allow(clippy::too_many_arguments)]
-    pub unsafe fn begin_set(&mut self, sb: *mut u8, _shard: u32, h: u64, key: *const u8, key_len: u32, value_len: u32, kind: u32, ttl: f64, now: f64) -> u32 {
+    pub unsafe fn begin_set(&mut self, sb: *mut u8, h: u64, key: *const u8, key_len: u32, value_len: u32, kind: u32, ttl: f64, now: f64) -> u32 {
         let with_ttl = ttl > 0.0;
         let size = size_for(with_ttl, key_len, value_len);
         let slot = self.find_slot(sb, key, key_len);
