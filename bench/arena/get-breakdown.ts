@@ -7,7 +7,7 @@
  *   bytes is two dependent loads, while a Map needs only the hash cached in the cons header;
  * - flat: the same keys through JSON, as keys parsed off a socket are.
  *
- *   npx tsx bench/arena/get-breakdown.ts [entries...]     (default: 100000 1000000; ~2.5 min)
+ *   npx tsx bench/arena/get-breakdown.ts [entries...]     (default: 100000 1000000; ~5 min)
  */
 import { execFileSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
@@ -17,13 +17,15 @@ import * as L from '../../src/layout/constants.generated.js'
 import { writeUtf8 } from '../../src/text.js'
 import { makeKeys, makeValues } from '../harness/data.js'
 import { Prng } from '../workloads/prng.js'
+import { runRounds, type Contender } from '../harness/rounds.js'
+import { median } from '../harness/stats.js'
 
-const OPS = 200_000
+/** Key indices per step: a power of two, so the loops wrap with a mask. */
+const SEQUENCE = 1 << 18
 const ROUNDS = 15
+const ROUND_MS = 300
 
-type Step = () => number
-
-function steps(entries: number, keys: string[]): Record<string, Step> {
+function steps(entries: number, keys: string[]): Contender[] {
   const values = makeValues(entries, 'string', 100) as string[]
   const lru = new LRUCache<string, string>({ max: entries })
   const map = new Map<string, string>()
@@ -34,42 +36,38 @@ function steps(entries: number, keys: string[]): Record<string, Step> {
     cache.set(keys[i], values[i])
   }
   const rng = new Prng(7)
-  const idx = Uint32Array.from({ length: OPS }, () => rng.nextInt(entries))
+  const idx = Uint32Array.from({ length: SEQUENCE }, () => rng.nextInt(entries))
   const { exports: ex, views, scratch } = cache._internals
   const keyAt = scratch + L.RESULT_SIZE
   const room = L.MAX_KEY_BYTES + 1
   const valueAt = views.u32[(scratch + L.RESULT_VALUE_OFFSET) >> 2] // any stored value's bytes will do
-  const loop = (body: string, env: Record<string, unknown>): Step =>
-    new Function(...Object.keys(env), `return () => { let s = 0; for (let i = 0; i < ${OPS}; i++) { ${body} } return s }`)(
-      ...Object.values(env)) as Step
-  const base = { keys, idx }
-  return {
-    'lru-cache get': loop('if (c.get(keys[idx[i]]) !== undefined) s++', { ...base, c: lru }),
-    'Map get': loop('if (c.get(keys[idx[i]]) !== undefined) s++', { ...base, c: map }),
-    'Cortado get': loop('if (c.get(keys[idx[i]]) !== undefined) s++', { ...base, c: cache }),
-    '1. key bytes into the arena': loop('s += w(v, keys[idx[i]], at, room)', { ...base, w: writeUtf8, v: views, at: keyAt, room }),
-    '1+2. + engine lookup (hit counted)': loop('s += ex.get(w(v, keys[idx[i]], at, room), -1, 0)',
-      { ...base, w: writeUtf8, v: views, at: keyAt, room, ex }),
-    '1+2. + engine lookup, peek (not counted)': loop(`s += ex.get(w(v, keys[idx[i]], at, room), -1, ${L.GET_PEEK})`,
-      { ...base, w: writeUtf8, v: views, at: keyAt, room, ex }),
-    '3. value out: latin1Slice of 100 B': loop('s += buf.latin1Slice(at + (i & 1023), at + (i & 1023) + 100).length',
-      { buf: views.buf, at: valueAt - (valueAt & 1023) }),
-  }
+  // One compiled loop per step, so each call site sees one callee (as bench/harness/kernels.ts does).
+  const step = (id: string, body: string, env: Record<string, unknown>): Contender => ({
+    id,
+    run: new Function(...Object.keys(env),
+      `return (from, count) => { let s = 0; for (let i = from; i < from + count; i++) { const k = keys[idx[i & ${SEQUENCE - 1}]]; ${body} } return s }`)(
+      ...Object.values(env)) as Contender['run'],
+  })
+  const key = { keys, idx }
+  const engine = { ...key, w: writeUtf8, v: views, at: keyAt, room, ex }
+  return [
+    step('lru-cache get', 'if (c.get(k) !== undefined) s++', { ...key, c: lru }),
+    step('Map get', 'if (c.get(k) !== undefined) s++', { ...key, c: map }),
+    step('Cortado get', 'if (c.get(k) !== undefined) s++', { ...key, c: cache }),
+    step('1. key bytes into the arena', 's += w(v, k, at, room)', engine),
+    step('1+2. + engine lookup (hit counted)', 'if (ex.get(w(v, k, at, room), -1, 0) === 1) s++', engine),
+    step('1+2. + engine lookup, peek (not counted)', `if (ex.get(w(v, k, at, room), -1, ${L.GET_PEEK}) === 1) s++`, engine),
+    // Reads no key: only the copy of a 100-byte value into a new string.
+    step('3. value out: latin1Slice of 100 B', 's += buf.latin1Slice(at + (i & 1023), at + (i & 1023) + 100).length',
+      { keys: [''], idx: [0], buf: views.buf, at: valueAt - (valueAt & 1023) }),
+  ]
 }
 
-function measure(all: Record<string, Step>): Map<string, number> {
-  const names = Object.keys(all)
-  const times = new Map<string, number[]>(names.map((n) => [n, []]))
-  for (const n of names) all[n]() // warm-up: compile every loop
-  for (let r = 0; r < ROUNDS; r++) {
-    for (const n of r % 2 === 0 ? names : [...names].reverse()) {
-      const t = process.hrtime.bigint()
-      all[n]()
-      times.get(n)!.push(Number(process.hrtime.bigint() - t) / OPS)
-    }
-  }
-  const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1]
-  return new Map(names.map((n) => [n, median(times.get(n)!)]))
+/** Median ns per operation of each step, over alternating rounds (bench/harness/rounds.ts). */
+function measure(contenders: Contender[]): Map<string, number> {
+  const { samples, failed } = runRounds(contenders, { rounds: ROUNDS, roundMs: ROUND_MS, chunk: 4096, warmup: true })
+  for (const [id, err] of failed) throw new Error(`${id}: ${err.message}`)
+  return new Map([...samples].map(([id, rounds]) => [id, median(rounds.map((r) => r.ns / r.ops))]))
 }
 
 // Each (entries, key form) is measured in a fresh child process, so one form's structures don't share
@@ -86,7 +84,7 @@ if (formArg === 'cons' || formArg === 'flat') {
       const out = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), String(entries), form], { encoding: 'utf8' })
       return new Map<string, number>(JSON.parse(out.trim().split('\n').pop()!))
     })
-    console.log(`\n${entries} entries, ns per operation (median of ${ROUNDS} alternating rounds of ${OPS / 1000}k; one process per key form)\n`)
+    console.log(`\n${entries} entries, ns per operation (median of ${ROUNDS} alternating rounds of ${ROUND_MS} ms; one process per key form)\n`)
     console.log('| step | cons keys | flat keys |')
     console.log('| --- | ---: | ---: |')
     for (const name of results[0].keys()) {

@@ -6,6 +6,7 @@
  */
 import { Cache, type PolicyName } from '../../src/index.js'
 import { Prng } from '../workloads/prng.js'
+import { median } from '../harness/stats.js'
 import { ZipfSampler } from '../workloads/zipf.js'
 
 const N = 100_000
@@ -75,7 +76,6 @@ for (let r = 0; r < ROUNDS; r++) {
   }
   round++
 }
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 console.log(`| operation | clock ops/s | adaptive ops/s | adaptive ÷ clock |`)
 console.log(`|---|---:|---:|---:|`)
 for (const op of ['get', 'set-evict', 'mixed']) {
