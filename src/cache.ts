@@ -10,7 +10,7 @@ import { CortadoError } from './errors.js'
 import * as L from './layout/constants.generated.js'
 import { computeGeometry, maxBytesFor, SCRATCH_BYTES, type Geometry } from './layout/geometry.js'
 import { normalizeOptions, checkTtl, policyId } from './options.js'
-import { resolveCodec, decodeKind, decodeDirect, decodeOwned, isDirectKind, type ValueCodec } from './codecs/index.js'
+import { resolveCodec, decodeKind, decodeOwned, takeKind, finishKind, type ValueCodec } from './codecs/index.js'
 import { copyOut } from './codecs/copy-out.js'
 import { writeUtf8, readUtf8 } from './text.js'
 import { wasmBuildId, type WasmExports } from './engine/wasm/module.js'
@@ -62,6 +62,8 @@ const R_SEQ = L.RESULT_SEQ >> 2
 const R_SEQ_INDEX = L.RESULT_SEQ_INDEX >> 2
 const R_SHARD = L.RESULT_SHARD >> 2
 const R_EXPIRY = L.RESULT_EXPIRY >> 3
+/** What a lock-free read returns when a writer moved under it (the value is then read again). */
+const RETRY: unique symbol = Symbol('retry')
 /** Lock-free read attempts before a get takes the shard lock instead. */
 const OPTIMISTIC_ATTEMPTS = 8
 /** Buckets per iteration chunk: at most 8 entries each, so a chunk's offsets always fit in scratch. */
@@ -213,17 +215,10 @@ export class Cache<V = unknown> {
     // The common case inline: one optimistic lookup, decoded and validated here.
     const status = this.#ex.get(keyLen, this.#clockNeeded ? this.#clock() : -1, 0)
     if (status === L.STATUS_HIT) {
-      const v = this.#v
-      const u32 = v.u32
-      const r = this.#r32
-      const kind = u32[r + R_KIND]
-      const start = u32[r + R_VALUE_OFFSET]
-      const end = start + u32[r + R_VALUE_LEN]
-      const direct = isDirectKind(kind)
-      const raw = kind === L.KIND_LATIN1 ? v.buf.latin1Slice(start, end) : direct ? decodeDirect(v, kind, start, end) : copyOut(v.u8, start, end)
-      if (Atomics.load(u32, u32[r + R_SEQ_INDEX]) === u32[r + R_SEQ]) {
-        v.f64[this.#hitsIdx]++
-        return (direct ? raw : decodeOwned(kind, raw as Uint8Array, this.#userDecode)) as V
+      const value = this.#takeHit()
+      if (value !== RETRY) {
+        this.#v.f64[this.#hitsIdx]++
+        return value
       }
     } else if (status === L.STATUS_MISS) {
       this.#v.f64[this.#missesIdx]++
@@ -287,15 +282,8 @@ export class Cache<V = unknown> {
       const status = this.#lookup(keyLen, flags, false)
       if (status === L.STATUS_BUSY) break
       if (status !== L.STATUS_HIT) return this.#counted(flags, undefined)
-      const start = u32[r + R_VALUE_OFFSET]
-      const end = start + u32[r + R_VALUE_LEN]
-      const kind = u32[r + R_KIND]
-      const seq = u32[r + R_SEQ]
-      // Copy out first, check the sequence, decode after: a torn copy is never decoded.
-      const direct = isDirectKind(kind)
-      const raw = direct ? decodeDirect(this.#v, kind, start, end) : copyOut(this.#v.u8, start, end)
-      if (Atomics.load(u32, u32[r + R_SEQ_INDEX]) !== seq) continue
-      return this.#counted(flags, (direct ? raw : decodeOwned(kind, raw as Uint8Array, this.#userDecode)) as V)
+      const value = this.#takeHit()
+      if (value !== RETRY) return this.#counted(flags, value)
     }
     // Writers kept moving under us: read (and decode) under the lock.
     const now = this.#clockNeeded ? this.#clock() : -1
@@ -310,6 +298,24 @@ export class Cache<V = unknown> {
     })
     if (status === L.STATUS_EXPIRED) this.#removeExpired(keyLen, this.#clock())
     return this.#counted(flags, status === L.STATUS_HIT ? value : undefined)
+  }
+
+  /** The value of the hit described in RESULT, or RETRY when a writer moved under its copy. */
+  #takeHit(): V | typeof RETRY {
+    const u32 = this.#v.u32
+    const r = this.#r32
+    const start = u32[r + R_VALUE_OFFSET]
+    return this.#take(u32[r + R_KIND], start, start + u32[r + R_VALUE_LEN], u32[r + R_SEQ_INDEX], u32[r + R_SEQ])
+  }
+
+  /**
+   * A value read without the lock: its bytes taken out first, the sequence checked, decoded after, so
+   * a torn copy is never decoded. RETRY when the sequence moved.
+   */
+  #take(kind: number, start: number, end: number, seqIndex: number, seq: number): V | typeof RETRY {
+    const taken = takeKind(this.#v, kind, start, end)
+    if (Atomics.load(this.#v.u32, seqIndex) !== seq) return RETRY
+    return finishKind(kind, taken, this.#userDecode) as V
   }
 
   /** Counts a get's hit or miss (peeks count nothing) and passes its result through. */
@@ -492,12 +498,10 @@ export class Cache<V = unknown> {
         const keyLen = u32[q >> 2]
         if (status === L.STATUS_HIT) {
           const start = u32[o + (L.BATCH_OUT_VALUE_OFFSET >> 2)]
-          const end = start + u32[o + (L.BATCH_OUT_VALUE_LEN >> 2)]
-          const kind = u32[o + (L.BATCH_OUT_KIND >> 2)]
-          const direct = isDirectKind(kind)
-          const raw = direct ? decodeDirect(v, kind, start, end) : copyOut(v.u8, start, end)
-          if (Atomics.load(u32, u32[o + (L.BATCH_OUT_SEQ_INDEX >> 2)]) === u32[o + (L.BATCH_OUT_SEQ >> 2)]) {
-            out[i + k] = (direct ? raw : decodeOwned(kind, raw as Uint8Array, this.#userDecode)) as V
+          const value = this.#take(u32[o + (L.BATCH_OUT_KIND >> 2)], start, start + u32[o + (L.BATCH_OUT_VALUE_LEN >> 2)],
+            u32[o + (L.BATCH_OUT_SEQ_INDEX >> 2)], u32[o + (L.BATCH_OUT_SEQ >> 2)])
+          if (value !== RETRY) {
+            out[i + k] = value
             v.f64[this.#hitsIdx]++
           } else {
             out[i + k] = this.get(keys[i + k])

@@ -50,7 +50,22 @@ export function decodeOwned(kind: number, bytes: Uint8Array, userDecode: UserDec
   }
 }
 
+/**
+ * First half of a lock-free read: takes the value's bytes out of the arena (a direct kind decoded, any
+ * other copied). Safe on bytes a writer is changing; the caller validates before finishKind.
+ */
+export function takeKind(view: ByteView, kind: number, start: number, end: number): unknown {
+  // Latin-1 first: the commonest kind, without decodeDirect's switch.
+  return kind === L.KIND_LATIN1 ? view.buf.latin1Slice(start, end)
+    : isDirectKind(kind) ? decodeDirect(view, kind, start, end) : copyOut(view.u8, start, end)
+}
+
+/** Second half, once the taken bytes are known whole: decodes a copy (direct kinds are done already). */
+export function finishKind(kind: number, taken: unknown, userDecode: UserDecode): unknown {
+  return isDirectKind(kind) ? taken : decodeOwned(kind, taken as Uint8Array, userDecode)
+}
+
 /** Decodes a value in the arena (under a lock, or where validation is the caller's business). */
 export function decodeKind(view: ByteView, kind: number, start: number, end: number, userDecode: UserDecode): unknown {
-  return isDirectKind(kind) ? decodeDirect(view, kind, start, end) : decodeOwned(kind, copyOut(view.u8, start, end), userDecode)
+  return finishKind(kind, takeKind(view, kind, start, end), userDecode)
 }
