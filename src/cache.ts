@@ -6,7 +6,7 @@
  * engine, and when it is contended we wait in JS (src/engine/contention.ts).
  */
 import type { CacheHandle, CacheOptions, CacheStats, Codec, SetOptions, CodecName } from './types.js'
-import { CortadoError } from './errors.js'
+import { CortadoError, invalidKeyType } from './errors.js'
 import * as L from './layout/constants.generated.js'
 import { computeGeometry, maxBytesFor, SCRATCH_BYTES, type Geometry } from './layout/geometry.js'
 import { normalizeOptions, checkTtl, policyId } from './options.js'
@@ -477,7 +477,7 @@ export class Cache<V = unknown> {
       let n = 0
       while (n < maxChunk) {
         const key = keys[i + n]
-        if (typeof key !== 'string') throw invalidKey(key)
+        if (typeof key !== 'string') throw invalidKeyType(key)
         const room = limit - p - L.BATCH_IN_HEADER_BYTES
         if (room < 1) break
         const len = writeUtf8(v, key, p + L.BATCH_IN_HEADER_BYTES, Math.min(room, L.MAX_KEY_BYTES + 1))
@@ -811,7 +811,7 @@ export class Cache<V = unknown> {
 
   /** Writes the key into scratch and returns its UTF-8 length. */
   #writeKey(key: string): number {
-    if (typeof key !== 'string') throw invalidKey(key)
+    if (typeof key !== 'string') throw invalidKeyType(key)
     const len = writeUtf8(this.#v, key, this.#keyAt, L.MAX_KEY_BYTES + 1)
     if (len < 0 || len > L.MAX_KEY_BYTES) throw keyTooLong(key)
     return len
@@ -825,12 +825,8 @@ export class Cache<V = unknown> {
 
 /** Throws the error a key gets when it is not a string or is too long once UTF-8 encoded. */
 function checkKey(key: unknown): void {
-  if (typeof key !== 'string') throw invalidKey(key)
+  if (typeof key !== 'string') throw invalidKeyType(key)
   if (key.length * 3 > L.MAX_KEY_BYTES && Buffer.byteLength(key) > L.MAX_KEY_BYTES) throw keyTooLong(key)
-}
-
-function invalidKey(key: unknown): CortadoError {
-  return new CortadoError('ERR_INVALID_KEY', `keys must be strings, got ${key === null ? 'null' : typeof key}`)
 }
 
 function keyTooLong(key: string): CortadoError {

@@ -49,3 +49,8 @@ export class CortadoError extends Error {
 export function isCortadoError(err: unknown, code?: CortadoErrorCode): err is CortadoError {
   return err instanceof CortadoError && (code === undefined || err.code === code)
 }
+
+/** The error every API that takes a key gives a key that is not a string (`where` names the call). */
+export function invalidKeyType(key: unknown, where?: string): CortadoError {
+  return new CortadoError('ERR_INVALID_KEY', `${where ? `${where}: ` : ''}keys must be strings, got ${key === null ? 'null' : typeof key}`)
+}

@@ -4,7 +4,7 @@
  * value it read before the change.
  */
 import type { Cache } from '../cache.js'
-import { CortadoError } from '../errors.js'
+import { CortadoError, invalidKeyType } from '../errors.js'
 import { stateOf } from './state.js'
 import { supersede } from './single-flight.js'
 
@@ -14,7 +14,7 @@ export type InvalidateTarget = string | Iterable<string> | ((key: string) => boo
 export function invalidate<V>(cache: Cache<V>, target: InvalidateTarget): number {
   const state = stateOf(cache)
   const one = (key: unknown): number => {
-    if (typeof key !== 'string') throw new CortadoError('ERR_INVALID_KEY', `invalidate: keys must be strings, got ${key === null ? 'null' : typeof key}`)
+    if (typeof key !== 'string') throw invalidKeyType(key, 'invalidate')
     supersede(state, key)
     return cache.invalidateKey(key) ? 1 : 0
   }

@@ -4,7 +4,7 @@
  * `ready` resolves once every warm-up started so far has finished, for startup and readiness probes.
  */
 import type { Cache } from '../cache.js'
-import { CortadoError } from '../errors.js'
+import { CortadoError, invalidKeyType } from '../errors.js'
 import type { Loader, WarmOptions, WarmProgress, WarmResult } from './types.js'
 import { resolveLoadOptions, resolveWarmOptions, invalid } from './options.js'
 import { stateOf } from './state.js'
@@ -39,7 +39,7 @@ function start<V>(cache: Cache<V>, keys: KeySource, loader: Loader<V>, options?:
   const one = async (key: unknown): Promise<void> => {
     let error: CortadoError | undefined
     if (typeof key !== 'string') {
-      error = new CortadoError('ERR_INVALID_KEY', `warm: keys must be strings, got ${key === null ? 'null' : typeof key}`)
+      error = invalidKeyType(key, 'warm')
       p.failed++
     } else if (!w.reload && cache.has(key)) {
       p.skipped++

@@ -5,7 +5,7 @@
  * are getOrLoad with `store.load`.
  */
 import type { Cache } from '../cache.js'
-import { CortadoError } from '../errors.js'
+import { CortadoError, invalidKeyType } from '../errors.js'
 import type { LoadOptions, Store, WriteThroughOptions, WriteThroughStats } from './types.js'
 import { checkStore, mergeLoadOptions, resolveLoadOptions, resolveWriteThroughOptions, type ResolvedLoad } from './options.js'
 import { stateOf, type LoadingState } from './state.js'
@@ -14,7 +14,7 @@ import { storeValue, supersede } from './single-flight.js'
 import { KeyQueue } from './key-queue.js'
 
 export function checkKey(key: unknown, what: string): string {
-  if (typeof key !== 'string') throw new CortadoError('ERR_INVALID_KEY', `${what}: keys must be strings, got ${key === null ? 'null' : typeof key}`)
+  if (typeof key !== 'string') throw invalidKeyType(key, what)
   return key
 }
 
