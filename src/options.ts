@@ -54,3 +54,19 @@ export function normalizeOptions(options: CacheOptions<unknown>): NormalizedOpti
     engine,
   }
 }
+
+/** A positive safe integer option; `fallback` when undefined (without one, undefined is refused too). */
+export function positiveInteger(value: unknown, name: string, fallback?: number): number {
+  if (value === undefined && fallback !== undefined) return fallback
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0)
+    throw new CortadoError('ERR_INVALID_OPTION', `${name} must be a positive integer, got ${String(value)}`)
+  return value
+}
+
+/** A finite number option >= 0; `fallback` when undefined. */
+export function nonNegative(value: unknown, name: string, fallback: number): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+    throw new CortadoError('ERR_INVALID_OPTION', `${name} must be a finite number >= 0, got ${String(value)}`)
+  return value
+}

@@ -8,6 +8,7 @@
  */
 import * as L from './constants.generated.js'
 import { CortadoError } from '../errors.js'
+import { positiveInteger } from '../options.js'
 
 export const WASM_PAGE = 65536
 /** WebAssembly (wasm32) memories stop at 65536 pages. */
@@ -98,9 +99,7 @@ function invalid(message: string): never {
 }
 
 function checkPositiveInteger(name: string, value: unknown, optional: boolean): void {
-  if (value === undefined && optional) return
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0)
-    invalid(`${name} must be a positive integer, got ${String(value)}`)
+  if (value !== undefined || !optional) positiveInteger(value, name)
 }
 
 export function computeGeometry(input: GeometryInput): Geometry {

@@ -1,6 +1,6 @@
 /** Validation of the loading layer's options: every bad input becomes a typed CortadoError. */
 import { CortadoError } from '../errors.js'
-import { checkTtl } from '../options.js'
+import { checkTtl, positiveInteger, nonNegative } from '../options.js'
 import type { LoadOptions, WarmOptions, WriteBehindOptions, WriteThroughOptions } from './types.js'
 
 export const DEFAULT_LEASE_MS = 3000
@@ -39,20 +39,6 @@ export function checkObject(value: unknown, what: string): Record<string, unknow
 
 function checkKnown(o: Record<string, unknown>, known: ReadonlySet<string>, what: string): void {
   for (const key of Object.keys(o)) if (!known.has(key)) throw invalid(`${what}: unknown option '${key}'`)
-}
-
-export function positiveInteger(value: unknown, name: string, fallback: number): number {
-  if (value === undefined) return fallback
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0)
-    throw invalid(`${name} must be a positive integer, got ${String(value)}`)
-  return value
-}
-
-export function nonNegative(value: unknown, name: string, fallback: number): number {
-  if (value === undefined) return fallback
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
-    throw invalid(`${name} must be a finite number >= 0, got ${String(value)}`)
-  return value
 }
 
 export function optionalFunction<F>(value: unknown, name: string): F | undefined {

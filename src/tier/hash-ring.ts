@@ -15,6 +15,7 @@
  * builds a ring from the same nodes and options routes every key to the same node.
  */
 import { CortadoError } from '../errors.js'
+import { positiveInteger } from '../options.js'
 
 export interface HashRingOptions {
   /** Points on the ring per node (times the node's weight). Default 100. */
@@ -39,8 +40,8 @@ export class HashRing {
   private names: string[] = []
 
   constructor(nodes: Iterable<string> = [], options: HashRingOptions = {}) {
-    this.vnodes = positiveInt('vnodes', options.vnodes ?? 100)
-    this.probes = positiveInt('probes', options.probes ?? 12)
+    this.vnodes = positiveInteger(options.vnodes, 'vnodes', 100)
+    this.probes = positiveInteger(options.probes, 'probes', 12)
     this.seed = (options.seed ?? 0) >>> 0
     for (const node of nodes) this.weights.set(node, 1)
     this.rebuild()
@@ -128,12 +129,7 @@ export class HashRing {
   }
 }
 
-function positiveInt(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new CortadoError('ERR_INVALID_OPTION', `${name} must be a positive integer, got ${value}`)
-  }
-  return value
-}
+
 
 function fmix32(h: number): number {
   h ^= h >>> 16

@@ -18,6 +18,7 @@
  */
 import { pack, unpack } from 'msgpackr'
 import { CortadoError, isCortadoError } from '../errors.js'
+import { nonNegative } from '../options.js'
 import type { CacheLike, CacheStats, Codec, SetOptions } from '../types.js'
 import type { InvalidationBus } from './invalidation-bus.js'
 import { RemotePartialError, checkTtl, type RemoteEntry, type RemoteStore } from './remote-store.js'
@@ -138,8 +139,8 @@ export class TieredCache<V> {
     this.l2 = options.l2
     this.bus = options.bus
     this.codec = options.codec ?? (msgpack as Codec<V>)
-    this.ttl = checkOption('ttl', options.ttl)
-    this.l1Ttl = checkOption('l1Ttl', options.l1Ttl)
+    this.ttl = nonNegative(options.ttl, 'ttl', 0)
+    this.l1Ttl = nonNegative(options.l1Ttl, 'l1Ttl', 0)
     this.loader = options.loader
     this.throwOnRemoteError = options.throwOnRemoteError ?? false
     this.onError = options.onError ?? (() => {})
@@ -476,10 +477,4 @@ export class TieredCache<V> {
   }
 }
 
-function checkOption(name: string, value: number | undefined): number {
-  if (value === undefined) return 0
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new CortadoError('ERR_INVALID_OPTION', `${name} must be a finite number >= 0, got ${String(value)}`)
-  }
-  return value
-}
+
