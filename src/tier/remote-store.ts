@@ -3,6 +3,7 @@
  * values into bytes is the tier's codec's job, so a store never depends on what the values are.
  */
 import { CortadoError } from '../errors.js'
+import { checkTtl as checkCacheTtl } from '../options.js'
 
 /** One value read from a remote store. */
 export interface RemoteEntry {
@@ -84,9 +85,5 @@ export function remoteError(store: string, op: string, cause: unknown): CortadoE
 
 /** Checks a TTL the way the cache does, so a remote tier never silently stores forever by mistake. */
 export function checkTtl(ttl: number | undefined): number {
-  if (ttl === undefined) return 0
-  if (typeof ttl !== 'number' || !Number.isFinite(ttl) || ttl < 0) {
-    throw new CortadoError('ERR_INVALID_TTL', `ttl must be a finite number >= 0, got ${String(ttl)}`)
-  }
-  return ttl
+  return ttl === undefined ? 0 : checkCacheTtl(ttl, 'ttl')
 }
