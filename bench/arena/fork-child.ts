@@ -1,0 +1,40 @@
+/**
+ * One fork of bench/arena/forks.ts: one operation suite on one cache configuration, lru-cache and
+ * Cortado only, in this fresh process, with the bench's own pool, fill, loop and alternating rounds.
+ * Sends back each peer's median ns per operation.
+ */
+import { childMain } from '../harness/child.js'
+import { compileKernel } from '../harness/kernels.js'
+import { Pool } from '../harness/pool.js'
+import { runRounds } from '../harness/rounds.js'
+import { median } from '../harness/stats.js'
+import { CHUNK, fill, roundMs } from '../harness/throughput.js'
+import { selectPeers } from '../peers/index.js'
+import { SUITES } from '../suites/index.js'
+import type { OpSuite } from '../suites/types.js'
+import type { CacheSpec } from '../peers/types.js'
+
+export interface ForkInput {
+  suite: string
+  spec: CacheSpec
+  rounds: number
+}
+
+export type ForkOutput = Record<string, number>
+
+childMain<ForkInput, ForkOutput>(async ({ suite: id, spec, rounds }) => {
+  const suite = SUITES.find((s): s is OpSuite => s.kind === 'ops' && s.id === id)
+  if (!suite) throw new Error(`no operation suite "${id}"`)
+  const { runnable, unavailable } = await selectPeers(['cortado'])
+  if (unavailable.length > 0) throw new Error(unavailable.map((u) => `${u.peer}: ${u.reason}`).join('; '))
+  const pool = new Pool(spec)
+  const workload = suite.workload(pool)
+  const contenders = runnable.map((peer) => {
+    const { cache } = fill(peer, pool)
+    const kernel = compileKernel(suite.kernel(peer))
+    return { id: peer.id, run: (from: number, count: number) => kernel(cache, workload, from, count) }
+  })
+  const { samples, failed } = runRounds(contenders, { rounds, roundMs: roundMs(false), chunk: CHUNK, warmup: true })
+  for (const [peer, err] of failed) throw new Error(`${peer}: ${err.message}`)
+  return Object.fromEntries([...samples].map(([peer, s]) => [peer, median(s.map((r) => r.ns / r.ops))]))
+})
