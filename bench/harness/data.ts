@@ -20,10 +20,14 @@ export function nextPow2(n: number): number {
  * for misses); the rest is the index in base 36, zero-padded.
  */
 export function makeKeys(count: number, prefix = 'k'): string[] {
-  const width = KEY_BYTES - prefix.length
   const keys = new Array<string>(count)
-  for (let i = 0; i < count; i++) keys[i] = prefix + i.toString(36).padStart(width, '0')
+  for (let i = 0; i < count; i++) keys[i] = keyOf(i, prefix)
   return keys
+}
+
+/** Key number i of a key space (makeKeys' keys[i]), built anew on each call as a request handler builds its key. */
+export function keyOf(i: number, prefix = 'k'): string {
+  return prefix + i.toString(36).padStart(KEY_BYTES - prefix.length, '0')
 }
 
 /**

@@ -14,7 +14,7 @@ export interface Chart {
 }
 
 /** Operation suites, in the order their bars appear. */
-export const OPERATIONS = ['get-hit', 'get-miss', 'get-many', 'mixed', 'set-many', 'set-evict']
+export const OPERATIONS = ['get-hit', 'get-built-key', 'get-miss', 'get-many', 'mixed', 'set-many', 'set-evict']
 
 export function stamp(m: Machine): string {
   return `${m.cpu}, ${m.cores} cores · Node ${m.node} · Cortado ${m.cortado} · ${m.date.slice(0, 10)}`

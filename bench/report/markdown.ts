@@ -4,7 +4,7 @@ import { machineLine } from '../harness/machine.js'
 import type { Row, RunResults } from '../harness/results.js'
 import { formatDuration } from '../harness/progress.js'
 import { BASELINE } from '../peers/types.js'
-import type { Chart } from './charts.js'
+import { OPERATIONS, type Chart } from './charts.js'
 import { cell, groupRows, notes, peersOf, targetStatus, targetValue } from './summary.js'
 import { boundText, evaluateTargets } from './targets.js'
 
@@ -15,7 +15,7 @@ export function markdownTable(header: readonly string[], rows: readonly (readonl
 }
 
 const SECTIONS: readonly { title: string; suites: string[]; charts?: Chart['section'] }[] = [
-  { title: 'Throughput', suites: ['get-hit', 'get-miss', 'get-many', 'mixed', 'set-many', 'set-evict'], charts: 'throughput' },
+  { title: 'Throughput', suites: [...OPERATIONS], charts: 'throughput' },
   { title: 'Get latency under churn', suites: ['latency'] },
   { title: 'Memory and GC', suites: ['memory'], charts: 'memory' },
   { title: 'Worker threads', suites: ['workers'] },

@@ -8,7 +8,7 @@ export const getMany: OpSuite = {
   kind: 'ops',
   id: 'get-many',
   title: `getMany (${BATCH} keys)`,
-  order: 2,
+  order: 3,
   configs: (quick) => (quick ? [SMALL] : [SMALL, LARGE, spec(100_000, 'buffer', 4096)]),
   workload: (pool) => pool.uniformGets('stored', BATCH),
   kernel: (peer) => (peer.batch === 'native' ? KERNELS.getMany : KERNELS.getManyLoop),

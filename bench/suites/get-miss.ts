@@ -6,7 +6,7 @@ export const getMiss: OpSuite = {
   kind: 'ops',
   id: 'get-miss',
   title: 'get (miss)',
-  order: 1,
+  order: 2,
   configs: (quick) => (quick ? [SMALL] : fullMatrix()),
   workload: (pool) => pool.uniformGets('miss'),
   kernel: () => KERNELS.get,

@@ -15,7 +15,7 @@ export const mixed: OpSuite = {
   kind: 'ops',
   id: 'mixed',
   title: 'mixed Zipf 90/10',
-  order: 3,
+  order: 4,
   configs: (quick) => (quick ? [SMALL] : fullMatrix()),
   workload: (pool) =>
     makeWorkload({

@@ -7,7 +7,7 @@ export const setEvict: OpSuite = {
   kind: 'ops',
   id: 'set-evict',
   title: 'set (evicting)',
-  order: 5,
+  order: 6,
   configs: (quick) => (quick ? [SMALL, LARGE] : fullMatrix()),
   workload: (pool) => makeWorkload({ keys: pool.freshKeys, values: pool.values }),
   kernel: () => KERNELS.set,

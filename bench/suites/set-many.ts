@@ -6,7 +6,7 @@ export const setMany: OpSuite = {
   kind: 'ops',
   id: 'set-many',
   title: `setMany (${BATCH} entries)`,
-  order: 4,
+  order: 5,
   configs: getMany.configs,
   // Starts half-way through the fresh-key pool, away from the keys set-evict writes first.
   workload: (pool) =>

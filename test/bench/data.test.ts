@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { KEY_BYTES, makeKeys, makeValues, nextPow2, opMix, permutation, scatteredZipfIndices, uniformIndices } from '../../bench/harness/data.js'
+import { KEY_BYTES, keyOf, makeKeys, makeValues, nextPow2, opMix, permutation, scatteredZipfIndices, uniformIndices } from '../../bench/harness/data.js'
 
 describe('bench data', () => {
   it('keys are distinct 16-byte ASCII strings, separated by prefix', () => {
@@ -7,6 +7,12 @@ describe('bench data', () => {
     expect(new Set(keys).size).toBe(5000)
     for (const k of keys) expect(Buffer.byteLength(k)).toBe(KEY_BYTES)
     expect(makeKeys(3, 'm').every((k) => k.startsWith('m') && !keys.includes(k))).toBe(true)
+  })
+
+  it('keyOf builds the same key as the pool holds, as a new string each call', () => {
+    const keys = makeKeys(5000, 'e')
+    for (const i of [0, 1, 35, 36, 4999]) expect(keyOf(i, 'e')).toBe(keys[i])
+    expect(keyOf(7)).toBe(makeKeys(8)[7])
   })
 
   it('values are distinct and exactly the requested size, as strings or Buffers', () => {

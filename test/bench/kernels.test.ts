@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { KERNELS, compileKernel, makeWorkload } from '../../bench/harness/kernels.js'
 import type { BenchCache, Entry, Value } from '../../bench/peers/types.js'
+import { getBuiltKey } from '../../bench/suites/get-built-key.js'
+import { Pool } from '../../bench/harness/pool.js'
+import { spec } from '../../bench/suites/configs.js'
 
 /** A cache that records every call, to check what each loop really does. */
 class Recording implements BenchCache {
@@ -38,6 +41,16 @@ describe('kernels', () => {
     const w = makeWorkload({ keys, values, idx: Uint32Array.of(1, 2, 1, 3) })
     expect(compileKernel(KERNELS.get)(cache, w, 2, 4)).toBe(2)
     expect(cache.log).toEqual(['get k1', 'get k3', 'get k1', 'get k2'])
+  })
+
+  it('get-built-key gets the same keys as get-hit, in the same order, each built in the loop', () => {
+    const pool = new Pool(spec(1000, 'string', 100))
+    const built = new Recording()
+    const stored = new Recording()
+    for (const k of pool.keys.slice(0, 1000)) built.map.set(k, 'x'), stored.map.set(k, 'x')
+    expect(compileKernel(getBuiltKey.kernel({} as never))(built, getBuiltKey.workload(pool), 5, 300)).toBe(300)
+    compileKernel(KERNELS.get)(stored, pool.uniformGets('stored'), 5, 300)
+    expect(built.log).toEqual(stored.log)
   })
 
   it('set writes keys[base + op] with values[op], so consecutive calls never repeat a key before the pool wraps', () => {
