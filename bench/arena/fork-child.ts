@@ -10,8 +10,7 @@ import { runRounds } from '../harness/rounds.js'
 import { median } from '../harness/stats.js'
 import { CHUNK, fill, roundMs } from '../harness/throughput.js'
 import { selectPeers } from '../peers/index.js'
-import { SUITES } from '../suites/index.js'
-import type { OpSuite } from '../suites/types.js'
+import { FORK_SUITES } from './fork-suites.js'
 import type { CacheSpec } from '../peers/types.js'
 
 export interface ForkInput {
@@ -23,8 +22,8 @@ export interface ForkInput {
 export type ForkOutput = Record<string, number>
 
 childMain<ForkInput, ForkOutput>(async ({ suite: id, spec, rounds }) => {
-  const suite = SUITES.find((s): s is OpSuite => s.kind === 'ops' && s.id === id)
-  if (!suite) throw new Error(`no operation suite "${id}"`)
+  const suite = FORK_SUITES.find((s) => s.id === id)
+  if (!suite) throw new Error(`no suite "${id}" among ${FORK_SUITES.map((s) => s.id).join(', ')}`)
   const { runnable, unavailable } = await selectPeers(['cortado'])
   if (unavailable.length > 0) throw new Error(unavailable.map((u) => `${u.peer}: ${u.reason}`).join('; '))
   const pool = new Pool(spec)

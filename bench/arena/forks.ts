@@ -17,6 +17,7 @@ import { BASELINE } from '../peers/types.js'
 import { TARGETS, boundText } from '../report/targets.js'
 import type { ValueKind } from '../peers/types.js'
 import type { ForkInput, ForkOutput } from './fork-child.js'
+import { FORK_SUITES } from './fork-suites.js'
 
 const forks = Number(process.argv[2] ?? 5)
 const rounds = Number(process.argv[3] ?? 9)
@@ -26,7 +27,7 @@ if (!Number.isInteger(forks) || forks < 1 || !Number.isInteger(rounds) || rounds
 }
 
 // The targets measured by an operation suite against lru-cache (not memory, workers or Redis).
-const cases = TARGETS.filter((t) => t.issue === 2 && (t.suite === 'get-hit' || t.suite === 'set-evict'))
+const cases = TARGETS.filter((t) => t.issue === 2 && FORK_SUITES.some((s) => s.id === t.suite))
 const CHILD = new URL('./fork-child.ts', import.meta.url)
 const ratios = cases.map((): number[] => [])
 

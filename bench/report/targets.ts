@@ -33,6 +33,9 @@ const STRING_100 = { valueKind: 'string', valueBytes: 100 }
 export const TARGETS: readonly Target[] = [
   { issue: 2, label: 'get (hit), 100k entries', suite: 'get-hit', params: { entries: 100_000, ...STRING_100 }, peer: 'cortado', against: BASELINE, op: '>=', bound: 1.0 },
   { issue: 2, label: 'get (hit), 1M entries', suite: 'get-hit', params: { entries: 1_000_000, ...STRING_100 }, peer: 'cortado', against: BASELINE, op: '>=', bound: 1.5 },
+  // The same two get targets with each key built in the loop, as a request handler builds it (get-built-key).
+  { issue: 2, label: 'get (hit), 100k entries, key built per call', suite: 'get-built-key', params: { entries: 100_000, ...STRING_100 }, peer: 'cortado', against: BASELINE, op: '>=', bound: 1.0 },
+  { issue: 2, label: 'get (hit), 1M entries, key built per call', suite: 'get-built-key', params: { entries: 1_000_000, ...STRING_100 }, peer: 'cortado', against: BASELINE, op: '>=', bound: 1.5 },
   { issue: 2, label: 'set with eviction at capacity, 100k', suite: 'set-evict', params: { entries: 100_000, ...STRING_100 }, peer: 'cortado', against: BASELINE, op: '>=', bound: 1.0 },
   { issue: 2, label: 'resident bytes per entry, 1M', suite: 'memory', params: { measure: 'rss', entries: 1_000_000 }, peer: 'cortado', against: BASELINE, op: '<=', bound: 0.6 },
   { issue: 2, label: 'resident bytes per entry, 5M', suite: 'memory', params: { measure: 'rss', entries: 5_000_000 }, peer: 'cortado', against: BASELINE, op: '<=', bound: 0.6 },

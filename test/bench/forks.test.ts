@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest'
+import { runChild } from '../../bench/harness/child.js'
+import { spec } from '../../bench/suites/configs.js'
+import type { ForkInput, ForkOutput } from '../../bench/arena/fork-child.js'
+
+const CHILD = new URL('../../bench/arena/fork-child.ts', import.meta.url)
+const run = (input: ForkInput) => runChild<ForkInput, ForkOutput>(CHILD, input, { timeoutMs: 60_000 })
+
+describe('bench/arena/forks: one fork', () => {
+  it.each(['get-hit', 'set-evict'])('times %s for lru-cache and Cortado in a fresh process', async (suite) => {
+    const ns = await run({ suite, spec: spec(2000, 'string', 100), rounds: 1 })
+    expect(Object.keys(ns).sort()).toEqual(['cortado', 'lru-cache'])
+    for (const v of Object.values(ns)) {
+      expect(Number.isFinite(v)).toBe(true)
+      expect(v).toBeGreaterThan(0)
+    }
+  }, 60_000)
+
+  it('refuses a suite that the targets do not use', async () => {
+    await expect(run({ suite: 'memory', spec: spec(2000, 'string', 100), rounds: 1 })).rejects.toThrow(/no suite "memory" among get-hit, get-built-key, set-evict/)
+  }, 60_000)
+})
