@@ -2,13 +2,12 @@
  * Issue 2's throughput targets, each measured in several fresh processes ("forks", as JMH does).
  *
  * On these machines the same code runs up to twice as fast in one process as in the next, and Cortado's
- * ratio to lru-cache for one case moves by +-20% between processes (README, "One process is one draw");
- * a case measured after other configurations in the same process, as `npm run bench` runs them, tended
- * to come out lower than alone. One run of the bench is one draw. This runs each target's case alone in
- * a fresh process, `forks` times, interleaving the cases so host drift spreads over all of them, and
- * prints every fork's ratio with their median.
+ * ratio to lru-cache for one case moves by +-20% between processes, and by more with what else the
+ * process has loaded (README, "One process is one draw"). One run of the bench is one draw. This runs
+ * each target's case alone in a fresh process that loads only its suite, `forks` times, interleaving the
+ * cases so host drift spreads over all of them, and prints every fork's ratio with their median.
  *
- *   npx tsx bench/arena/forks.ts [forks=5] [rounds=9]     (~2.5 min for 5 forks)
+ *   npx tsx bench/arena/forks.ts [forks=5] [rounds=9]     (~4 min for 5 forks)
  */
 import { runChild } from '../harness/child.js'
 import { median } from '../harness/stats.js'
