@@ -23,6 +23,7 @@ import { ALL, SIMULATED, type SimOptions } from './registry.js'
 import { anchorOptDistances, gridOf, targetSummary, traceTable, type TargetRow } from './report.js'
 import { simulate, type SimResult } from './simulate.js'
 import { formatOf, readTrace, traceName, type TraceFormat } from './traces/read.js'
+import { TUNING, type Tuning } from './model/tuning.js'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const TRACE_DIR = join(ROOT, '..', 'shared', 'traces')
@@ -38,15 +39,17 @@ interface Args {
   shards: number
   seed: number
   json: boolean
+  /** Overrides of the model's constants (`model` policy only), e.g. ghostFactor=0.5. */
+  tuning: Partial<Tuning>
 }
 
 function usage(msg: string): never {
-  process.stderr.write(`${msg}\nusage: npm run sim -- [--trace FILE[,FILE…]] [--format arc|lirs] [--sizes N,N…] [--policy P[,P…]|all] [--workloads] [--quick] [--shards N] [--seed N] [--json]\n`)
+  process.stderr.write(`${msg}\nusage: npm run sim -- [--trace FILE[,FILE…]] [--format arc|lirs] [--sizes N,N…] [--policy P[,P…]|all] [--workloads] [--quick] [--shards N] [--seed N] [--tune NAME=VALUE[,…]] [--json]\n`)
   process.exit(2)
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { traces: [], workloads: false, quick: false, shards: 1, seed: 0x2545f491, json: false }
+  const a: Args = { traces: [], workloads: false, quick: false, shards: 1, seed: 0x2545f491, json: false, tuning: {} }
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!
     const value = (): string => {
@@ -91,11 +94,30 @@ function parseArgs(argv: string[]): Args {
       case '--json':
         a.json = true
         break
+      case '--tune':
+        for (const pair of value().split(',')) Object.assign(a.tuning, parseTuning(pair))
+        break
       default:
         usage(`unknown argument ${flag}`)
     }
   }
   return a
+}
+
+/** One `NAME=VALUE` override of the model's tuning: a known constant, a value of its type. */
+function parseTuning(pair: string): Partial<Tuning> {
+  const eq = pair.indexOf('=')
+  const name = pair.slice(0, eq)
+  const raw = pair.slice(eq + 1)
+  if (eq <= 0 || !(name in TUNING)) usage(`--tune ${pair}: expected NAME=VALUE with NAME one of ${Object.keys(TUNING).join(', ')}`)
+  const current = TUNING[name as keyof Tuning]
+  if (typeof current === 'boolean') {
+    if (raw !== 'true' && raw !== 'false') usage(`--tune ${pair}: ${name} is true or false`)
+    return { [name]: raw === 'true' }
+  }
+  const n = Number(raw)
+  if (raw === '' || !Number.isFinite(n) || n < 0) usage(`--tune ${pair}: ${name} is a non-negative number`)
+  return { [name]: n }
 }
 
 interface Job {
@@ -141,7 +163,7 @@ async function main(): Promise<void> {
   policies = policies.filter((p) => p !== 'lru' && p !== 'opt')
   if (policies.length === 0) policies = ['lru']
 
-  const opts: SimOptions = { shards: args.shards, seed: args.seed }
+  const opts: SimOptions = { shards: args.shards, seed: args.seed, tuning: args.tuning }
   const make = (name: string, size: number, trace: Trace): Policy =>
     name === 'cortado' ? new RealCachePolicy(Cache!, size, trace, args.seed) : SIMULATED[name]!(size, trace, opts)
   const results: SimResult[] = []

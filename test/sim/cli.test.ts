@@ -41,6 +41,20 @@ describe('npm run sim', () => {
     expect(out).toContain('| size | lru | model | opt |')
   })
 
+  it('--tune overrides constants of the model (the same values change nothing, others do) and refuses unknown names and bad values', () => {
+    const t = zipfTrace({ keys: 4000, s: 0.9, length: 40_000, seed: 3 })
+    const file = join(dir, 'tune.lis.gz')
+    writeFileSync(file, gzipSync(Array.from(t.keys, (k, i) => `${k + 1000} 1 0 ${i}`).join('\n')))
+    const model = (extra: string[]) => {
+      const line = sim(['--trace', file, '--sizes', '400', '--policy', 'model', ...extra]).split('\n').find((l) => l.includes('"model"'))!
+      return (JSON.parse(line) as { hitRatio: number }).hitRatio
+    }
+    expect(model(['--tune', 'ghostFactor=1'])).toBe(model([]))
+    expect(model(['--tune', 'ghostFactor=0.1,windowHorizon=1'])).not.toBe(model([]))
+    expect(() => sim(['--trace', file, '--tune', 'ghostSize=1'])).toThrow(/ghostFactor/)
+    expect(() => sim(['--trace', file, '--tune', 'doorkeeper=1'])).toThrow(/true or false/)
+  })
+
   it('rejects what it cannot run with a usage message', () => {
     expect(() => sim(['--trace', join(dir, 'x.csv'), '--policy', 'nope'])).toThrow(/unknown policy|usage/)
   })
