@@ -527,17 +527,25 @@ export class Cache<V = unknown> {
       throw new CortadoError('ERR_INVALID_VALUE', 'setMany takes an iterable of [key, value] pairs')
     const list = Array.isArray(entries) ? entries as ReadonlyArray<readonly [string, V]> : Array.from(entries)
     const ttl = options?.ttl === undefined ? this.#defaultTtl : checkTtl(options.ttl, 'ttl')
-    // Keys and pairs are checked before anything is stored, so a bad one leaves the cache as it was.
-    // (A value its codec can't encode is only found while encoding: the pairs before it are stored.)
-    for (const entry of list) {
+    const codec = this.#codec
+    // Every pair is checked before anything is stored, so a bad key or value leaves the cache as it
+    // was. Values a serializing codec can only check by encoding are encoded here, once, and kept.
+    let prepared: Uint8Array[] | undefined
+    let preparedKinds: Uint8Array | undefined
+    for (let k = 0; k < list.length; k++) {
+      const entry = list[k]
       if (!Array.isArray(entry)) throw new CortadoError('ERR_INVALID_VALUE', 'setMany takes [key, value] pairs')
       checkKey(entry[0])
+      const bytes = codec.prepare(entry[1])
+      if (bytes !== undefined) {
+        ;(prepared ??= new Array<Uint8Array>(list.length))[k] = bytes
+        ;(preparedKinds ??= new Uint8Array(list.length))[k] = codec.kind
+      }
     }
     if (ttl > 0) this.#clockNeeded = true
     const results: boolean[] = new Array(list.length)
     const v = this.#v
     const u32 = v.u32
-    const codec = this.#codec
     const limit = this.#scratch + this.geometry.scratchBytes
     let i = 0
     while (i < list.length) {
@@ -548,20 +556,32 @@ export class Cache<V = unknown> {
       let n = 0
       while (n < maxChunk) {
         const [key, value] = list[i + n]
+        const pre = prepared?.[i + n]
         const room = limit - p - L.BATCH_SET_IN_SIZE
         const keyLen = room > 0 ? writeUtf8(v, key, p + L.BATCH_SET_IN_SIZE, Math.min(room, L.MAX_KEY_BYTES + 1)) : -1
-        const valueLen = keyLen >= 0 && keyLen <= L.MAX_KEY_BYTES
-          ? codec.encodeInto(value, v, p + L.BATCH_SET_IN_SIZE + keyLen, room - keyLen) : -1
+        const valueAt = p + L.BATCH_SET_IN_SIZE + keyLen
+        let valueLen = -1
+        let kind = 0
+        if (keyLen >= 0 && keyLen <= L.MAX_KEY_BYTES) {
+          if (pre === undefined) {
+            valueLen = codec.encodeInto(value, v, valueAt, room - keyLen)
+            kind = codec.kind
+          } else if (pre.length <= room - keyLen) {
+            v.u8.set(pre, valueAt)
+            valueLen = pre.length
+            kind = preparedKinds![i + n]!
+          }
+        }
         if (valueLen < 0) {
           // Doesn't fit beside the others: flush what we have, or store this one on its own.
           if (n > 0) break
-          results[i] = this.set(key, value, { ttl })
+          results[i] = pre === undefined ? this.set(key, value, { ttl }) : this._setRaw(key, preparedKinds![i]!, pre, ttl)
           i++
           break
         }
         u32[(p + L.BATCH_SET_IN_KEY_LEN) >> 2] = keyLen
         u32[(p + L.BATCH_SET_IN_VALUE_LEN) >> 2] = valueLen
-        u32[(p + L.BATCH_SET_IN_KIND) >> 2] = codec.kind
+        u32[(p + L.BATCH_SET_IN_KIND) >> 2] = kind
         v.f64[(p + L.BATCH_SET_IN_TTL) >> 3] = ttl
         p += (L.BATCH_SET_IN_SIZE + keyLen + valueLen + 7) & ~7
         n++

@@ -46,4 +46,11 @@ export class AutoCodec<V> implements ValueCodec<V> {
     this.kind = L.KIND_MSGPACK
     return this.fallback.encodeBytes(value)
   }
+
+  prepare(value: V): Uint8Array | undefined {
+    // Strings, numbers and byte arrays are stored as they are and can't fail; the rest is MessagePack.
+    if (typeof value === 'string' || typeof value === 'number' || value instanceof Uint8Array) return undefined
+    this.kind = L.KIND_MSGPACK
+    return this.fallback.encodeBytes(value)
+  }
 }

@@ -29,6 +29,11 @@ export class BufferCodec implements ValueCodec<Uint8Array> {
     this.kind = bytesKind(value)
     return value
   }
+
+  prepare(value: Uint8Array): undefined {
+    if (!(value instanceof Uint8Array)) throw notBytes(value)
+    return undefined
+  }
 }
 
 function notBytes(value: unknown): CortadoError {

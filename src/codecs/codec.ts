@@ -15,7 +15,13 @@ export interface ValueCodec<V> {
   encodeInto(value: V, view: ByteView, offset: number, room: number): number
   /** The bytes of `value` as a standalone array (for values larger than the scratch area). */
   encodeBytes(value: V): Uint8Array
-  /** The kind of the last value encoded by encodeInto/encodeBytes. */
+  /**
+   * Checks `value` before a batch (setMany) stores anything: throws what encodeInto would throw. Returns
+   * the encoded bytes when making them is the only way to check (serializing codecs; the kind is then
+   * left in `kind`), or undefined when encodeInto cannot fail for this value.
+   */
+  prepare(value: V): Uint8Array | undefined
+  /** The kind of the last value encoded by encodeInto/encodeBytes/prepare. */
   kind: number
 }
 

@@ -23,6 +23,10 @@ export class SerializedCodec<V> implements ValueCodec<V> {
     return bytes.length
   }
 
+  prepare(value: V): Uint8Array {
+    return this.encodeBytes(value)
+  }
+
   encodeBytes(value: V): Uint8Array {
     if (value === undefined)
       throw new CortadoError('ERR_INVALID_VALUE', 'undefined cannot be stored (a miss reads as undefined); use delete()')
@@ -38,7 +42,11 @@ export class SerializedCodec<V> implements ValueCodec<V> {
   }
 }
 
-export const msgpackCodec = <V>() => new SerializedCodec<V>('msgpack', L.KIND_MSGPACK, (v) => pack(v))
+export const msgpackCodec = <V>() => new SerializedCodec<V>('msgpack', L.KIND_MSGPACK, (v) => {
+  // MessagePack would write a function as nil, and the entry would then read back as a miss.
+  if (typeof v === 'function') throw new Error('a function has no MessagePack representation')
+  return pack(v)
+})
 export const v8Codec = <V>() => new SerializedCodec<V>('v8', L.KIND_V8, (v) => serialize(v))
 export const jsonCodec = <V>() => new SerializedCodec<V>('json', L.KIND_JSON, (v) => {
   const text = JSON.stringify(v)

@@ -32,6 +32,11 @@ export class StringCodec implements ValueCodec<string> {
     if (typeof value !== 'string') throw notAString(value)
     return encodeStringBytes(this, value)
   }
+
+  prepare(value: string): undefined {
+    if (typeof value !== 'string') throw notAString(value)
+    return undefined
+  }
 }
 
 function notAString(value: unknown): CortadoError {
