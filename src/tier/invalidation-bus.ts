@@ -22,6 +22,7 @@ import { randomUUID } from 'node:crypto'
 import { CortadoError } from '../errors.js'
 import type { Cluster, Redis } from 'ioredis'
 import type { RedisClient } from './redis-store.js'
+import { nonNegative } from '../options.js'
 
 export interface InvalidationBusOptions {
   /**
@@ -119,10 +120,11 @@ export class InvalidationBus {
     this.client = options.client
     this.channel = options.channel ?? 'cortado:invalidate'
     this.instanceId = options.instanceId ?? randomUUID()
-    this.batchDelay = nonNegative('batchDelay', options.batchDelay ?? 0)
-    this.maxBatch = Math.max(1, Math.floor(nonNegative('maxBatch', options.maxBatch ?? 1000)))
-    this.maxPending = nonNegative('maxPending', options.maxPending ?? 10_000)
-    this.retryDelay = nonNegative('retryDelay', options.retryDelay ?? 1000)
+    // Delays are timer delays, so finite; the counts may be Infinity (no bound).
+    this.batchDelay = nonNegative(options.batchDelay, 'batchDelay', 0)
+    this.maxBatch = Math.max(1, Math.floor(nonNegativeOrInfinity(options.maxBatch, 'maxBatch', 1000)))
+    this.maxPending = nonNegativeOrInfinity(options.maxPending, 'maxPending', 10_000)
+    this.retryDelay = nonNegative(options.retryDelay, 'retryDelay', 1000)
     this.onError = options.onError ?? (() => {})
     this.readyPromise = new Promise((resolve) => (this.resolveReady = resolve))
 
@@ -293,9 +295,6 @@ export class InvalidationBus {
   }
 }
 
-function nonNegative(name: string, value: number): number {
-  if (typeof value !== 'number' || !(value >= 0)) {
-    throw new CortadoError('ERR_INVALID_OPTION', `${name} must be a number >= 0, got ${String(value)}`)
-  }
-  return value
+function nonNegativeOrInfinity(value: unknown, name: string, fallback: number): number {
+  return value === Infinity ? Infinity : nonNegative(value, name, fallback)
 }
