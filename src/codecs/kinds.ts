@@ -31,7 +31,7 @@ export function decodeDirect(view: ByteView, kind: number, start: number, end: n
 export function decodeOwned(kind: number, bytes: Uint8Array, userDecode: UserDecode): unknown {
   switch (kind) {
     case L.KIND_BYTES: return bytes
-    case L.KIND_BUFFER: return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    case L.KIND_BUFFER: return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
     case L.KIND_MSGPACK: return unpack(bytes)
     case L.KIND_JSON: return JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'))
     case L.KIND_V8: return deserialize(bytes)
@@ -57,7 +57,7 @@ export function decodeOwned(kind: number, bytes: Uint8Array, userDecode: UserDec
 export function takeKind(view: ByteView, kind: number, start: number, end: number): unknown {
   // Latin-1 first: the commonest kind, without decodeDirect's switch.
   return kind === L.KIND_LATIN1 ? view.buf.latin1Slice(start, end)
-    : isDirectKind(kind) ? decodeDirect(view, kind, start, end) : copyOut(view.u8, start, end)
+    : isDirectKind(kind) ? decodeDirect(view, kind, start, end) : copyOut(view.u8, start, end, kind === L.KIND_BUFFER)
 }
 
 /** Second half, once the taken bytes are known whole: decodes a copy (direct kinds are done already). */

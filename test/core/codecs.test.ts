@@ -31,6 +31,15 @@ describe('codecs', () => {
     expect(cache.get('u')![0]).toBe(4)
     expect(cache.get('empty')!.length).toBe(0)
     expect(cache.get('big')!.every((x) => x === 9)).toBe(true)
+    // Large Buffers are copied on their own, not carved from the shared slab: still Buffers, still copies.
+    cache.set('bigbuf', Buffer.alloc(30_000, 5))
+    const big = cache.get('bigbuf')!
+    expect(Buffer.isBuffer(big)).toBe(true)
+    expect(big.length).toBe(30_000)
+    big[0] = 1
+    expect(cache.get('bigbuf')![0]).toBe(5)
+    b[0] = 42
+    expect(cache.get('b')![0]).toBe(1)
   })
 
   const objects: unknown[] = [
