@@ -355,15 +355,17 @@ export class Cache<V = unknown> {
     const now = this.#clockNeeded || this.#v.i32[this.#ttlInUseIdx] !== 0 ? this.#clock() : -1
     const codec = this.#codec
     const len = codec.encodeInto(value, this.#v, this.#keyAt + keyLen, this.#keyRoom - keyLen)
-    if (len >= 0) {
-      const kind = codec.kind
-      const ex = this.#ex
-      let status = ex.set(keyLen, len, kind, ttl, now)
-      if (status === L.STATUS_CONTENDED) status = this.#untilUncontended(() => ex.set(keyLen, len, kind, ttl, now))
-      return this.#released(status) === L.STATUS_STORED
-    }
+    if (len >= 0) return this.#setFromScratch(keyLen, len, codec.kind, ttl, now)
     const bytes = codec.encodeBytes(value)
     return this.#store(keyLen, codec.kind, bytes, ttl, now)
+  }
+
+  /** The set of a key and value already in scratch (no closure unless the shard is contended). */
+  #setFromScratch(keyLen: number, valueLen: number, kind: number, ttl: number, now: number): boolean {
+    const ex = this.#ex
+    let status = ex.set(keyLen, valueLen, kind, ttl, now)
+    if (status === L.STATUS_CONTENDED) status = this.#untilUncontended(() => ex.set(keyLen, valueLen, kind, ttl, now))
+    return this.#released(status) === L.STATUS_STORED
   }
 
   /** Stores encoded bytes for the key already in scratch: copied through scratch, or reserved in place. */
@@ -371,9 +373,7 @@ export class Cache<V = unknown> {
     const ex = this.#ex
     if (bytes.length <= this.#keyRoom - keyLen) {
       this.#v.u8.set(bytes, this.#keyAt + keyLen)
-      let status = ex.set(keyLen, bytes.length, kind, ttl, now)
-      if (status === L.STATUS_CONTENDED) status = this.#untilUncontended(() => ex.set(keyLen, bytes.length, kind, ttl, now))
-      return this.#released(status) === L.STATUS_STORED
+      return this.#setFromScratch(keyLen, bytes.length, kind, ttl, now)
     }
     const status = this.#writeLocked(() => ex.setReserve(keyLen, bytes.length, kind, ttl, now))
     if (status === L.STATUS_STORED) {
