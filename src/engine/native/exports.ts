@@ -117,16 +117,10 @@ export class NativeExports implements WasmExports {
     return p[STATUS]
   }
 
+  /** A set's call: #call's arguments and the TTL. */
   #setCall(fn: () => void, keyLen: number, valueLen: number, kind: number, ttl: number, now: number): number {
-    const p = this.#p
-    const f = this.#f
-    p[A] = keyLen
-    p[B] = valueLen
-    p[C] = kind
-    f[TTL] = ttl
-    f[NOW] = now
-    fn.call(this.#ctx)
-    return p[STATUS]
+    this.#f[TTL] = ttl
+    return this.#call(fn, keyLen, valueLen, kind, 0, now)
   }
 
   #shardCall(shard: number, fn: () => void, now = -1, second = 0): number {
