@@ -460,7 +460,6 @@ macro_rules! ctx_fn {
     };
 }
 
-
 /// An engine call on the key in scratch (its length in argument A), leaving a status.
 macro_rules! key_fn {
     ($name:ident, |$c:ident, $k:ident| $call:expr) => {

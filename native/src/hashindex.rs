@@ -30,7 +30,6 @@ pub unsafe fn slot_freq(slot: Slot) -> u32 {
     meta(slot) & L::SLOT_FREQ_MASK
 }
 
-
 /// A hit: saturating increment of the slot's frequency, lossy under contention, never clobbering.
 #[inline(always)]
 pub unsafe fn touch(slot: Slot) {

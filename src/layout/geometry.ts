@@ -199,8 +199,8 @@ export function computeGeometry(input: GeometryInput): Geometry {
  * for keys spreading unevenly over shards is included.
  */
 export function maxBytesFor(entries: number, entryBytes: number, input: Omit<GeometryInput, 'maxBytes' | 'maxEntries'>): number {
-  if (!Number.isInteger(entries) || entries <= 0) invalid(`entries must be a positive integer, got ${String(entries)}`)
-  if (!Number.isInteger(entryBytes) || entryBytes <= 0) invalid(`entryBytes must be a positive integer, got ${String(entryBytes)}`)
+  positiveInteger(entries, 'entries')
+  positiveInteger(entryBytes, 'entryBytes')
   const limit = input.limitBytes ?? WASM_MAX_BYTES
   const fits = (maxBytes: number): boolean => {
     try {

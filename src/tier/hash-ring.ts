@@ -129,8 +129,6 @@ export class HashRing {
   }
 }
 
-
-
 function fmix32(h: number): number {
   h ^= h >>> 16
   h = Math.imul(h, 0x85ebca6b)

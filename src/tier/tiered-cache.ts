@@ -476,5 +476,3 @@ export class TieredCache<V> {
     if (this.closed) throw new CortadoError('ERR_CLOSED', `${this.name} is closed`)
   }
 }
-
-
