@@ -1,13 +1,13 @@
 /**
  * One fork of bench/arena/forks.ts: one operation suite on one cache configuration, lru-cache and
  * Cortado only, in this fresh process, with the bench's own pool, fill, loop and alternating rounds.
- * Sends back each peer's median ns per operation.
+ * Sends back each peer's median ops/s over the rounds, as the bench's figures are taken.
  */
 import { childMain } from '../harness/child.js'
 import { compileKernel } from '../harness/kernels.js'
 import { Pool } from '../harness/pool.js'
 import { runRounds } from '../harness/rounds.js'
-import { median } from '../harness/stats.js'
+import { median, opsPerSecond } from '../harness/stats.js'
 import { CHUNK, fill, roundMs } from '../harness/throughput.js'
 import { selectPeers } from '../peers/index.js'
 import { FORK_SUITES } from './fork-suites.js'
@@ -35,5 +35,5 @@ childMain<ForkInput, ForkOutput>(async ({ suite: id, spec, rounds }) => {
   })
   const { samples, failed } = runRounds(contenders, { rounds, roundMs: roundMs(false), chunk: CHUNK, warmup: true })
   for (const [peer, err] of failed) throw new Error(`${peer}: ${err.message}`)
-  return Object.fromEntries([...samples].map(([peer, s]) => [peer, median(s.map((r) => r.ns / r.ops))]))
+  return Object.fromEntries([...samples].map(([peer, s]) => [peer, median(s.map((r) => opsPerSecond(r.ops, r.ns)))]))
 })

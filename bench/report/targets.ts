@@ -58,8 +58,13 @@ export function evaluateTargets(rows: readonly Row[], targets: readonly Target[]
     const skip = [...row.skipped, ...otherRow.skipped].find((s) => s.peer === t.peer || s.peer === t.against)
     if (!a || !b) return { ...t, ratio: undefined, pass: undefined, missing: skip ? `${skip.peer} skipped: ${skip.reason}` : `no ${!a ? t.peer : t.against} figure` }
     const r = ratio(a.value, b.value)
-    return { ...t, ratio: r, pass: r === undefined ? undefined : t.op === '>=' ? r >= t.bound : r <= t.bound }
+    return { ...t, ratio: r, pass: r === undefined ? undefined : meets(t, r) }
   })
+}
+
+/** Whether a measured ratio meets a target. */
+export function meets(t: Target, ratio: number): boolean {
+  return t.op === '>=' ? ratio >= t.bound : ratio <= t.bound
 }
 
 export function boundText(t: Target): string {
