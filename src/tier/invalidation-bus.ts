@@ -38,14 +38,15 @@ export interface InvalidationBusOptions {
   instanceId?: string
   /**
    * Milliseconds to gather keys before publishing them in one message. Default 0: keys published in
-   * the same turn of the event loop go together, and leave at the next turn.
+   * the same turn of the event loop go together, and leave at the next turn. Finite.
    */
   batchDelay?: number
-  /** Most keys in one message; a larger batch is split. Default 1000. */
+  /** Most keys in one message; a larger batch is split. Default 1000; Infinity for no limit. */
   maxBatch?: number
   /**
    * Most keys kept for retry while publishing fails. Past it they are replaced by one message that
-   * tells peers to drop everything (a cleared L1 is slow, a stale one is wrong). Default 10000.
+   * tells peers to drop everything (a cleared L1 is slow, a stale one is wrong). Default 10000;
+   * Infinity keeps every key.
    */
   maxPending?: number
   /** Milliseconds before retrying a failed publish (also retried when the client reconnects). Default 1000. */
