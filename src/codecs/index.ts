@@ -9,7 +9,7 @@ import { CortadoError } from '../errors.js'
 import * as L from '../layout/constants.generated.js'
 
 export type { ValueCodec } from './codec.js'
-export { decodeKind, decodeDirect, decodeOwned, isDirectKind, takeKind, finishKind } from './kinds.js'
+export { decodeKind, decodeOwned, takeKind, finishKind } from './kinds.js'
 
 export const CODEC_NAMES: readonly CodecName[] = ['auto', 'string', 'buffer', 'json', 'msgpack', 'v8']
 
