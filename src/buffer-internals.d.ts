@@ -5,6 +5,8 @@ declare global {
     utf8Slice(start: number, end: number): string
     utf8Write(s: string, offset: number, length?: number): number
     latin1Write(s: string, offset: number, length?: number): number
+    ucs2Slice(start: number, end: number): string
+    ucs2Write(s: string, offset: number, length?: number): number
   }
 }
 export {}

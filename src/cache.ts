@@ -12,7 +12,8 @@ import { computeGeometry, maxBytesFor, SCRATCH_BYTES, type Geometry } from './la
 import { normalizeOptions, checkTtl, policyId } from './options.js'
 import { resolveCodec, decodeKind, decodeOwned, takeKind, finishKind, type ValueCodec } from './codecs/index.js'
 import { copyOut } from './codecs/copy-out.js'
-import { writeUtf8, readUtf8 } from './text.js'
+import { writeUtf8, readUtf8, NOT_WELL_FORMED } from './text.js'
+import { checkKey, keyTooLong, notWellFormed } from './keys.js'
 import { wasmBuildId, type WasmExports } from './engine/wasm/module.js'
 import { createMemory, formatArena, attachArena, readGeometry } from './engine/wasm/arena.js'
 import type { EngineArena } from './engine/attached.js'
@@ -481,6 +482,7 @@ export class Cache<V = unknown> {
         const room = limit - p - L.BATCH_IN_HEADER_BYTES
         if (room < 1) break
         const len = writeUtf8(v, key, p + L.BATCH_IN_HEADER_BYTES, Math.min(room, L.MAX_KEY_BYTES + 1))
+        if (len === NOT_WELL_FORMED) throw notWellFormed(key)
         if (len < 0 || len > L.MAX_KEY_BYTES) {
           if (n > 0) break
           throw keyTooLong(key)
@@ -833,7 +835,7 @@ export class Cache<V = unknown> {
   #writeKey(key: string): number {
     if (typeof key !== 'string') throw invalidKeyType(key)
     const len = writeUtf8(this.#v, key, this.#keyAt, L.MAX_KEY_BYTES + 1)
-    if (len < 0 || len > L.MAX_KEY_BYTES) throw keyTooLong(key)
+    if (len < 0 || len > L.MAX_KEY_BYTES) throw len === NOT_WELL_FORMED ? notWellFormed(key) : keyTooLong(key)
     return len
   }
 
@@ -841,14 +843,4 @@ export class Cache<V = unknown> {
   get _internals(): { exports: WasmExports; views: ArenaViews; slot: number; scratch: number; geometry: Geometry; clock: () => number } {
     return { exports: this.#ex, views: this.#v, slot: this.#arena.slot, scratch: this.#scratch, geometry: this.geometry, clock: this.#clock }
   }
-}
-
-/** Throws the error a key gets when it is not a string or is too long once UTF-8 encoded. */
-function checkKey(key: unknown): void {
-  if (typeof key !== 'string') throw invalidKeyType(key)
-  if (key.length * 3 > L.MAX_KEY_BYTES && Buffer.byteLength(key) > L.MAX_KEY_BYTES) throw keyTooLong(key)
-}
-
-function keyTooLong(key: string): CortadoError {
-  return new CortadoError('ERR_INVALID_KEY', `key of ${Buffer.byteLength(key)} UTF-8 bytes exceeds the maximum of ${L.MAX_KEY_BYTES}`)
 }

@@ -5,7 +5,7 @@
 export type CortadoErrorCode =
   /** An option is missing, of the wrong type or out of range. */
   | 'ERR_INVALID_OPTION'
-  /** A key is not a string, or is longer than `MAX_KEY_BYTES` once UTF-8 encoded. */
+  /** A key is not a string, is longer than `MAX_KEY_BYTES` once UTF-8 encoded, or has a lone surrogate. */
   | 'ERR_INVALID_KEY'
   /** A value the codec cannot encode (undefined, a function, a wrong type for a typed codec...). */
   | 'ERR_INVALID_VALUE'

@@ -10,8 +10,15 @@ export interface ByteView {
 }
 
 /**
- * Writes `s` as UTF-8 at `offset` if it fits in `room` bytes; returns the byte length, or -1 when it
- * does not fit (nothing is promised about the bytes written then).
+ * writeUtf8's answer for a string with a lone surrogate (half of a pair, e.g. an emoji cut by `slice`).
+ * UTF-8 can't represent one: encoders write U+FFFD instead, so 'a\uD800' and 'a\uDC00' would become
+ * the same bytes, i.e. the same key.
+ */
+export const NOT_WELL_FORMED = -2
+
+/**
+ * Writes `s` as UTF-8 at `offset` if it fits in `room` bytes; returns the byte length, -1 when it does
+ * not fit, or NOT_WELL_FORMED (nothing is promised about the bytes written then).
  */
 export function writeUtf8(view: ByteView, s: string, offset: number, room: number): number {
   const n = s.length
@@ -26,6 +33,7 @@ export function writeUtf8(view: ByteView, s: string, offset: number, room: numbe
     if (i === n) return n
   }
   // Non-ASCII (or possibly too long): a UTF-16 unit is at most 3 UTF-8 bytes.
+  if (!s.isWellFormed()) return NOT_WELL_FORMED
   if (n * 3 > room && Buffer.byteLength(s, 'utf8') > room) return -1
   return view.buf.utf8Write(s, offset, room)
 }
@@ -36,6 +44,10 @@ export function readLatin1(view: ByteView, start: number, end: number): string {
 
 export function readUtf8(view: ByteView, start: number, end: number): string {
   return view.buf.utf8Slice(start, end)
+}
+
+export function readUtf16(view: ByteView, start: number, end: number): string {
+  return view.buf.ucs2Slice(start, end)
 }
 
 /** UTF-8 byte length of a string (exact). */

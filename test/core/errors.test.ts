@@ -99,6 +99,28 @@ describe('invalid calls leave the cache intact', () => {
     expect(cache.get('😀'.repeat(MAX_KEY_BYTES / 4))).toBe('emoji at limit')
   })
 
+  it('keys with a lone surrogate are refused everywhere: UTF-8 has no form for one, so they would collide', () => {
+    const cache = filled()
+    const many = Array.from({ length: 600 }, (_, i) => [`new-${i}`, 'x'] as [string, string])
+    for (const key of ['a\uD800', 'a\uDC00', '\uDBFF', 'x\uDE00y', 'é\uD83D', '😀'.slice(0, 1), '鍵'.repeat(2000) + '\uD800']) {
+      expectCode(() => cache.set(key, 'x'), 'ERR_INVALID_KEY')
+      expectCode(() => cache.get(key), 'ERR_INVALID_KEY')
+      expectCode(() => cache.peek(key), 'ERR_INVALID_KEY')
+      expectCode(() => cache.has(key), 'ERR_INVALID_KEY')
+      expectCode(() => cache.delete(key), 'ERR_INVALID_KEY')
+      expectCode(() => cache.getRemainingTTL(key), 'ERR_INVALID_KEY')
+      expectCode(() => cache.getMany(['keep', key]), 'ERR_INVALID_KEY')
+      expectCode(() => cache.setMany([...many, [key, 'x']]), 'ERR_INVALID_KEY')
+    }
+    intact(cache)
+    // U+FFFD itself, what an encoder writes for a lone surrogate, is an ordinary key: no collision.
+    expect(cache.set('a\uFFFD', 'replacement char')).toBe(true)
+    expect(cache.set('😀', 'a whole pair')).toBe(true)
+    expectCode(() => cache.get('a\uD800'), 'ERR_INVALID_KEY')
+    expect(cache.get('a\uFFFD')).toBe('replacement char')
+    expect(cache.get('😀')).toBe('a whole pair')
+  })
+
   it('bad TTLs', () => {
     const cache = filled()
     for (const ttl of [-1, Number.NaN, Infinity, '5', null]) {

@@ -1,0 +1,24 @@
+/**
+ * What makes a key valid, checked without writing it: a string of at most MAX_KEY_BYTES UTF-8 bytes,
+ * well-formed UTF-16 (no lone surrogate). The hot path checks the same while writing the key into the
+ * arena (text.ts writeUtf8) and uses the errors below.
+ */
+import { CortadoError, invalidKeyType } from './errors.js'
+import * as L from './layout/constants.generated.js'
+
+/** Throws the ERR_INVALID_KEY a bad key gets; `where` names the call. */
+export function checkKey(key: unknown, where?: string): asserts key is string {
+  if (typeof key !== 'string') throw invalidKeyType(key, where)
+  if (!key.isWellFormed()) throw notWellFormed(key)
+  if (key.length * 3 > L.MAX_KEY_BYTES && Buffer.byteLength(key) > L.MAX_KEY_BYTES) throw keyTooLong(key)
+}
+
+export function keyTooLong(key: string): CortadoError {
+  return new CortadoError('ERR_INVALID_KEY', `key of ${Buffer.byteLength(key)} UTF-8 bytes exceeds the maximum of ${L.MAX_KEY_BYTES}`)
+}
+
+/** A lone surrogate has no UTF-8 form: written as U+FFFD, 'a\uD800' and 'a\uDC00' would be one key. */
+export function notWellFormed(key: string): CortadoError {
+  const at = [...key].findIndex((ch) => !ch.isWellFormed())
+  return new CortadoError('ERR_INVALID_KEY', `key has a lone surrogate at code point ${at} (not well-formed UTF-16), which UTF-8 cannot represent`)
+}
