@@ -5,7 +5,7 @@
  */
 import { deserialize } from 'node:v8'
 import { unpack } from './msgpack.js'
-import { readLatin1, readUtf8, type ByteView } from '../text.js'
+import { readLatin1, readUtf8, readUtf16, type ByteView } from '../text.js'
 import { CortadoError } from '../errors.js'
 import { copyOut } from './copy-out.js'
 import { decodeEnvelope } from '../loading/envelope.js'
@@ -15,7 +15,7 @@ export type UserDecode = ((bytes: Uint8Array) => unknown) | undefined
 
 /** Kinds decoded straight from the arena bytes. */
 export function isDirectKind(kind: number): boolean {
-  return kind === L.KIND_LATIN1 || kind === L.KIND_UTF8 || kind === L.KIND_NUMBER
+  return kind === L.KIND_LATIN1 || kind === L.KIND_UTF8 || kind === L.KIND_NUMBER || kind === L.KIND_UTF16
 }
 
 export function decodeDirect(view: ByteView, kind: number, start: number, end: number): unknown {
@@ -23,6 +23,7 @@ export function decodeDirect(view: ByteView, kind: number, start: number, end: n
     case L.KIND_LATIN1: return readLatin1(view, start, end)
     case L.KIND_UTF8: return readUtf8(view, start, end)
     case L.KIND_NUMBER: return view.buf.readDoubleLE(start)
+    case L.KIND_UTF16: return readUtf16(view, start, end)
     default: throw new CortadoError('ERR_DECODE', `kind ${kind} is not decoded in place`)
   }
 }

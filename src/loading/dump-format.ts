@@ -29,7 +29,8 @@ const TYPE_END = 2
 export const BLOCK_TARGET_BYTES = 1 << 20
 /** Largest payload a reader accepts: beyond any entry a cache can hold, so only corruption gets there. */
 const MAX_PAYLOAD_BYTES = 1 << 30
-const MAX_KIND = L.KIND_LOADED
+/** The highest value kind this version knows (every KIND_* of the layout spec). */
+const MAX_KIND = Math.max(...Object.entries(L).filter(([name]) => name.startsWith('KIND_')).map(([, v]) => Number(v)))
 
 export function badFile(message: string, cause?: unknown): CortadoError {
   return new CortadoError('ERR_BAD_FILE', `not a valid Cortado dump: ${message}`, cause === undefined ? undefined : { cause })

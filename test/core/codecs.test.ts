@@ -3,6 +3,8 @@ import { describe, it, expect } from 'vitest'
 import { Cache, type CodecName } from '../../src/index.js'
 
 const strings = ['', 'ascii', 'latin1 éàü ÿ', 'кириллица', '鍵値', 'emoji 😀🚀', 'x'.repeat(20_000), 'é'.repeat(12_000)]
+/** Not well-formed UTF-16 (a lone surrogate, e.g. an emoji cut in half by `slice`): UTF-8 would make it U+FFFD. */
+const loneSurrogates = ['\uD800', 'low \uDC00 alone', 'é\uD83D', '😀🚀'.slice(0, 3), 'x'.repeat(12_000) + '\uDBFF']
 
 describe('codecs', () => {
   it('string: every kind of string, short and past the scratch area', () => {
@@ -11,6 +13,17 @@ describe('codecs', () => {
     strings.forEach((s, i) => expect(cache.get(`s${i}`)).toBe(s))
     expect(cache.getMany(strings.map((_, i) => `s${i}`))).toEqual(strings)
   })
+
+  for (const codec of ['string', 'auto', 'json', 'v8'] as CodecName[]) {
+    it(`${codec}: strings with a lone surrogate come back as they were, alone and in batches`, () => {
+      const cache = new Cache<string>({ maxBytes: 8 << 20, codec })
+      loneSurrogates.forEach((s, i) => expect(cache.set(`s${i}`, s)).toBe(true))
+      loneSurrogates.forEach((s, i) => expect(cache.get(`s${i}`)).toBe(s))
+      expect(cache.setMany(loneSurrogates.map((s, i) => [`m${i}`, s]))).toEqual(loneSurrogates.map(() => true))
+      expect(cache.getMany(loneSurrogates.map((_, i) => `m${i}`))).toEqual(loneSurrogates)
+      expect(new Map(cache.entries()).get('m1')).toBe(loneSurrogates[1])
+    })
+  }
 
   it('buffer: Buffers come back as Buffers, Uint8Arrays as Uint8Arrays, as copies', () => {
     const cache = new Cache<Uint8Array>({ maxBytes: 8 << 20, codec: 'buffer' })

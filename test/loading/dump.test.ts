@@ -38,6 +38,7 @@ async function filled(clock: { now: number }): Promise<Cache<unknown>> {
   cache.set('ttl-long', 'lives', { ttl: 60_000 })
   cache.set('ttl-short', 'dies', { ttl: 1_000 })
   cache.set('ключ', 'unicode key')
+  cache.set('lone-surrogate', 'cut emoji \uD83D')
   cache.set('big', 'x'.repeat(100_000))
   await cache.getOrLoad('loaded', async () => ({ via: 'getOrLoad' }), { ttl: 30_000, softTtl: 10_000 })
   for (let i = 0; i < 2000; i++) cache.set(`k${i}`, `value ${i}`)
