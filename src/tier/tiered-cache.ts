@@ -18,6 +18,7 @@
  */
 import { pack, unpack } from 'msgpackr'
 import { CortadoError, isCortadoError } from '../errors.js'
+import { checkKey } from '../keys.js'
 import { nonNegative } from '../options.js'
 import type { CacheLike, CacheStats, Codec, SetOptions } from '../types.js'
 import type { InvalidationBus } from './invalidation-bus.js'
@@ -164,6 +165,7 @@ export class TieredCache<V> {
   get(key: string): Promise<V | undefined> {
     try {
       this.checkOpen()
+      checkKey(key, 'get')
       const value = this.lookupLocal(key)
       return value !== undefined ? Promise.resolve(value) : this.readRemote(key)
     } catch (err) {
@@ -177,6 +179,7 @@ export class TieredCache<V> {
    */
   async getMany(keys: readonly string[]): Promise<(V | undefined)[]> {
     this.checkOpen()
+    for (const key of keys) checkKey(key, 'getMany')
     const out: (V | undefined)[] = new Array(keys.length)
     const waiting: Promise<void>[] = []
     const batch = new Map<string, number[]>()
@@ -216,6 +219,7 @@ export class TieredCache<V> {
   getOrLoad(key: string, loader?: TierLoader<V>, options?: SetOptions): Promise<V | undefined> {
     try {
       this.checkOpen()
+      checkKey(key, 'getOrLoad')
       const value = this.lookupLocal(key)
       if (value !== undefined) return Promise.resolve(value)
       const inFlight = this.loads.get(key)
@@ -240,6 +244,7 @@ export class TieredCache<V> {
   /** Writes `value` to L1 and through to L2, then tells the peers to drop their copy. */
   async set(key: string, value: V, options?: SetOptions): Promise<void> {
     this.checkOpen()
+    checkKey(key, 'set')
     const ttl = checkTtl(options?.ttl ?? this.ttl)
     const bytes = this.encode(value)
     this.markStale(key)
@@ -256,7 +261,9 @@ export class TieredCache<V> {
   /** `set` for many entries: one L2 batch, one broadcast batch. */
   async setMany(entries: readonly { key: string; value: V; ttl?: number }[]): Promise<void> {
     this.checkOpen()
+    // Every entry is checked (and encoded) before any is written, so a bad one writes nothing.
     const remote = entries.map((e) => {
+      checkKey(e.key, 'setMany')
       const ttl = checkTtl(e.ttl ?? this.ttl)
       return { key: e.key, value: this.encode(e.value), ttl }
     })
@@ -279,6 +286,7 @@ export class TieredCache<V> {
    */
   async delete(key: string): Promise<boolean> {
     this.checkOpen()
+    checkKey(key, 'delete')
     this.markStale(key)
     const local = this.l1.delete(key)
     try {
@@ -294,6 +302,7 @@ export class TieredCache<V> {
   /** Drops `key` from this L1 and the peers' L1s, leaving L2 alone (for when L2 was updated elsewhere). */
   invalidate(key: string): void {
     this.checkOpen()
+    checkKey(key, 'invalidate')
     this.dropLocal(key)
     this.publish(key)
   }

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { isCortadoError } from '../../src/errors.js'
+import { CortadoError, isCortadoError } from '../../src/errors.js'
 import type { Codec } from '../../src/types.js'
 import { TieredCache } from '../../src/tier/index.js'
 import { TestServer, hasServer } from '../helpers/servers.js'
@@ -143,6 +143,26 @@ describe.skipIf(!hasServer('redis'))('TieredCache over a real redis-server', () 
     await expect(tier.get('json')).rejects.toSatisfy((err) => isCortadoError(err, 'ERR_CLOSED'))
     await expect(tier.set('json', { v: 4 })).rejects.toSatisfy((err) => isCortadoError(err, 'ERR_CLOSED'))
     l1.close()
+  })
+
+  it('refuses a bad key before touching either level, even over an L1 that would take it', async () => {
+    // A Map-backed L1 stores any string; the tier must still keep lone surrogates (U+FFFD in Redis) out.
+    const map = new Map<string, unknown>()
+    const l1 = { get: (k: string) => map.get(k), set: (k: string, v: unknown) => void map.set(k, v), delete: (k: string) => map.delete(k), clear: () => map.clear(), name: 'map' }
+    const tier = new TieredCache<unknown>({ l1: l1 as never, l2: a.store })
+    const bad = (err: unknown) => isCortadoError(err, 'ERR_INVALID_KEY')
+    for (const key of ['cut \uD83D', 42 as never]) {
+      await expect(tier.set(key, 1)).rejects.toSatisfy(bad)
+      await expect(tier.get(key)).rejects.toSatisfy(bad)
+      await expect(tier.getOrLoad(key, () => 1)).rejects.toSatisfy(bad)
+      await expect(tier.getMany(['fine', key])).rejects.toSatisfy(bad)
+      await expect(tier.delete(key)).rejects.toSatisfy(bad)
+      expect(() => tier.invalidate(key)).toThrow(CortadoError)
+      await expect(tier.setMany([{ key: 'first-of-batch', value: 1 }, { key, value: 2 }])).rejects.toSatisfy(bad)
+    }
+    expect(map.size).toBe(0)
+    expect(await raw.exists('first-of-batch', 'cut \uFFFD')).toBe(0)
+    await tier.close()
   })
 
   it('rejects bad options', () => {
