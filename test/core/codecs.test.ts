@@ -69,8 +69,8 @@ describe('codecs', () => {
     })
   }
 
-  it('v8 keeps Map, Set, Date, BigInt and cycles; msgpack and auto keep Set and Date and turn a Map into an object', () => {
-    const rich = { m: new Map([['k', 1]]), s: new Set([1, 2]), d: new Date(1_700_000_000_000) }
+  it('v8 keeps Map, Set, Date, BigInt and cycles; msgpack and auto keep Set, Date and BigInt, turn a Map into an object and refuse a cycle', () => {
+    const rich = { m: new Map([['k', 1]]), s: new Set([1, 2]), d: new Date(1_700_000_000_000), big: [-5n, 2n ** 70n] }
     for (const name of ['v8', 'msgpack', 'auto'] as CodecName[]) {
       const cache = new Cache<typeof rich>({ maxBytes: 4 << 20, codec: name })
       cache.set('rich', rich)
@@ -84,6 +84,13 @@ describe('codecs', () => {
       expect(got.s).toBeInstanceOf(Set)
       expect(got.d).toBeInstanceOf(Date)
       expect(got.d.getTime()).toBe(rich.d.getTime())
+      expect(got.big).toEqual([-5n, 2n ** 70n])
+      if (name !== 'v8') {
+        const loop: Record<string, unknown> = {}
+        loop.self = loop
+        expect(() => cache.set('loop', loop)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_VALUE' }))
+        expect(cache.get('rich')!.big).toEqual([-5n, 2n ** 70n])
+      }
     }
     const cache = new Cache<unknown>({ maxBytes: 4 << 20, codec: 'v8' })
     const cyclic: Record<string, unknown> = { n: 10n }
