@@ -9,7 +9,7 @@ import type { CacheHandle, CacheOptions, CacheStats, Codec, SetOptions, CodecNam
 import { CortadoError, invalidKeyType } from './errors.js'
 import * as L from './layout/constants.generated.js'
 import { computeGeometry, maxBytesFor, SCRATCH_BYTES, type Geometry } from './layout/geometry.js'
-import { normalizeOptions, checkTtl, policyId } from './options.js'
+import { normalizeOptions, checkTtl, checkClock, policyId } from './options.js'
 import { resolveCodec, decodeKind, decodeOwned, takeKind, finishKind, type ValueCodec } from './codecs/index.js'
 import { copyOut } from './codecs/copy-out.js'
 import { writeUtf8, readUtf8, NOT_WELL_FORMED } from './text.js'
@@ -127,7 +127,7 @@ export class Cache<V = unknown> {
         throw new CortadoError('ERR_INVALID_OPTION', 'this cache uses a custom codec: pass it to Cache.attach(handle, { codec })')
       this.name = h.name
       this.#defaultTtl = h.ttl
-      this.#clock = attachTo.attach.clock ?? Date.now
+      this.#clock = checkClock(attachTo.attach.clock)
     } else {
       const o = normalizeOptions(options as CacheOptions<unknown>)
       // 'auto' is the native engine when its addon was built, else WebAssembly; a path needs native.

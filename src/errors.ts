@@ -54,3 +54,15 @@ export function isCortadoError(err: unknown, code?: CortadoErrorCode): err is Co
 export function invalidKeyType(key: unknown, where?: string): CortadoError {
   return new CortadoError('ERR_INVALID_KEY', `${where ? `${where}: ` : ''}keys must be strings, got ${key === null ? 'null' : typeof key}`)
 }
+
+/** How a bad value reads in an error message: the string '5' must not look like the number 5. */
+export function shown(value: unknown): string {
+  switch (typeof value) {
+    case 'string': return `'${value.length > 40 ? `${value.slice(0, 40)}…` : value}' (a string)`
+    case 'bigint': return `${value}n (a bigint)`
+    case 'function': return 'a function'
+    case 'symbol': return 'a symbol'
+    case 'object': return value === null ? 'null' : Array.isArray(value) ? 'an array' : 'an object'
+    default: return String(value)
+  }
+}

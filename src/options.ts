@@ -1,6 +1,6 @@
 /** Validation of user options and per-call arguments: every bad input becomes a typed CortadoError. */
 import type { CacheOptions, EngineName, PolicyName } from './types.js'
-import { CortadoError } from './errors.js'
+import { CortadoError, shown } from './errors.js'
 import * as L from './layout/constants.generated.js'
 
 const POLICIES: Record<PolicyName, number> = { adaptive: L.POLICY_ADAPTIVE, clock: L.POLICY_CLOCK }
@@ -13,13 +13,13 @@ const KNOWN_OPTIONS = new Set([
 /** The engine's id of a policy name; anything else is ERR_INVALID_OPTION. */
 export function policyId(name: unknown = 'adaptive'): number {
   if (typeof name !== 'string' || !Object.hasOwn(POLICIES, name))
-    throw new CortadoError('ERR_INVALID_OPTION', `policy must be 'adaptive' or 'clock', got '${String(name)}'`)
+    throw new CortadoError('ERR_INVALID_OPTION', `policy must be 'adaptive' or 'clock', got ${shown(name)}`)
   return POLICIES[name as PolicyName]
 }
 
 export function checkTtl(ttl: unknown, what: string, code: 'ERR_INVALID_TTL' | 'ERR_INVALID_OPTION' = 'ERR_INVALID_TTL'): number {
   if (typeof ttl !== 'number' || !Number.isFinite(ttl) || ttl < 0)
-    throw new CortadoError(code, `${what} must be a finite number of milliseconds >= 0 (0 = no expiry), got ${String(ttl)}`)
+    throw new CortadoError(code, `${what} must be a finite number of milliseconds >= 0 (0 = no expiry), got ${shown(ttl)}`)
   return ttl
 }
 
@@ -39,27 +39,39 @@ export function normalizeOptions(options: CacheOptions<unknown>): NormalizedOpti
   const ttl = options.ttl === undefined ? 0 : checkTtl(options.ttl, 'ttl', 'ERR_INVALID_OPTION')
   if (options.name !== undefined && typeof options.name !== 'string')
     throw new CortadoError('ERR_INVALID_OPTION', 'name must be a string')
-  if (options.clock !== undefined && typeof options.clock !== 'function')
-    throw new CortadoError('ERR_INVALID_OPTION', 'clock must be a function returning milliseconds')
   if (options.seed !== undefined && (!Number.isSafeInteger(options.seed) || options.seed < 0))
-    throw new CortadoError('ERR_INVALID_OPTION', `seed must be a non-negative safe integer, got ${String(options.seed)}`)
+    throw new CortadoError('ERR_INVALID_OPTION', `seed must be a non-negative safe integer, got ${shown(options.seed)}`)
   const engine = options.engine ?? 'wasm'
   if (!ENGINES.includes(engine))
-    throw new CortadoError('ERR_INVALID_OPTION', `engine must be 'wasm', 'native' or 'auto', got '${String(engine)}'`)
+    throw new CortadoError('ERR_INVALID_OPTION', `engine must be 'wasm', 'native' or 'auto', got ${shown(engine)}`)
   return {
     ttl,
     policy: policyId(options.policy),
     seed: options.seed ?? Math.floor(Math.random() * Number.MAX_SAFE_INTEGER),
-    clock: options.clock ?? Date.now,
+    clock: checkClock(options.clock),
     engine,
   }
+}
+
+/**
+ * The clock option (Date.now when undefined). It is called once here: a clock that returns no finite
+ * time >= 0 would make every TTL compare false (NaN) or read as "clock not read" (< 0), i.e. TTLs that
+ * silently never expire.
+ */
+export function checkClock(clock: unknown): () => number {
+  if (clock === undefined) return Date.now
+  if (typeof clock !== 'function') throw new CortadoError('ERR_INVALID_OPTION', `clock must be a function returning milliseconds, got ${shown(clock)}`)
+  const now: unknown = clock()
+  if (typeof now !== 'number' || !Number.isFinite(now) || now < 0)
+    throw new CortadoError('ERR_INVALID_OPTION', `clock must return finite milliseconds >= 0, returned ${shown(now)}`)
+  return clock as () => number
 }
 
 /** A positive safe integer option; `fallback` when undefined (without one, undefined is refused too). */
 export function positiveInteger(value: unknown, name: string, fallback?: number): number {
   if (value === undefined && fallback !== undefined) return fallback
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0)
-    throw new CortadoError('ERR_INVALID_OPTION', `${name} must be a positive integer, got ${String(value)}`)
+    throw new CortadoError('ERR_INVALID_OPTION', `${name} must be a positive integer, got ${shown(value)}`)
   return value
 }
 
@@ -67,6 +79,6 @@ export function positiveInteger(value: unknown, name: string, fallback?: number)
 export function nonNegative(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
-    throw new CortadoError('ERR_INVALID_OPTION', `${name} must be a finite number >= 0, got ${String(value)}`)
+    throw new CortadoError('ERR_INVALID_OPTION', `${name} must be a finite number >= 0, got ${shown(value)}`)
   return value
 }

@@ -10,7 +10,7 @@
  * sized for the peak instead, or ship `toBytes()` to other threads as a snapshot.
  */
 import { randomInt } from 'node:crypto'
-import { CortadoError } from '../errors.js'
+import { CortadoError, shown } from '../errors.js'
 import { badBytes, decodeScalable, encodeScalable, type ScalableState } from './codec.js'
 import { BloomFilter } from './filter.js'
 import { hashKey } from './hash.js'
@@ -176,10 +176,10 @@ function validateState(state: ScalableState): ScalableState {
   validateFalsePositiveRate(state.falsePositiveRate)
   const { growthFactor, tighteningRatio } = state
   if (typeof growthFactor !== 'number' || !Number.isFinite(growthFactor) || growthFactor < 1) {
-    throw new CortadoError('ERR_INVALID_OPTION', `growthFactor must be a finite number >= 1, got ${String(growthFactor)}`)
+    throw new CortadoError('ERR_INVALID_OPTION', `growthFactor must be a finite number >= 1, got ${shown(growthFactor)}`)
   }
   if (typeof tighteningRatio !== 'number' || !(tighteningRatio > 0 && tighteningRatio < 1)) {
-    throw new CortadoError('ERR_INVALID_OPTION', `tighteningRatio must be a number strictly between 0 and 1, got ${String(tighteningRatio)}`)
+    throw new CortadoError('ERR_INVALID_OPTION', `tighteningRatio must be a number strictly between 0 and 1, got ${shown(tighteningRatio)}`)
   }
   validateSeed(state.seed)
   return state

@@ -2,7 +2,7 @@
  * The arithmetic of Bloom filters: how many bits and hash functions a target needs, and what a filter
  * in a given state promises. Pure functions, so the filter, the scalable filter and the decoder agree.
  */
-import { CortadoError } from '../errors.js'
+import { CortadoError, shown } from '../errors.js'
 
 const LN2 = Math.LN2
 const LN2_SQUARED = LN2 * LN2
@@ -36,21 +36,21 @@ export interface BloomParameters {
 
 export function validateExpectedItems(n: unknown, what = 'expectedItems'): number {
   if (typeof n !== 'number' || !Number.isFinite(n) || n < 1) {
-    throw new CortadoError('ERR_INVALID_OPTION', `${what} must be a finite number >= 1, got ${describe(n)}`)
+    throw new CortadoError('ERR_INVALID_OPTION', `${what} must be a finite number >= 1, got ${shown(n)}`)
   }
   return n
 }
 
 export function validateFalsePositiveRate(p: unknown, what = 'falsePositiveRate'): number {
   if (typeof p !== 'number' || !Number.isFinite(p) || p <= 0 || p >= 1) {
-    throw new CortadoError('ERR_INVALID_OPTION', `${what} must be a number strictly between 0 and 1, got ${describe(p)}`)
+    throw new CortadoError('ERR_INVALID_OPTION', `${what} must be a number strictly between 0 and 1, got ${shown(p)}`)
   }
   return p
 }
 
 export function validateSeed(seed: unknown): number {
   if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
-    throw new CortadoError('ERR_INVALID_OPTION', `seed must be an integer in [0, 2^32), got ${describe(seed)}`)
+    throw new CortadoError('ERR_INVALID_OPTION', `seed must be an integer in [0, 2^32), got ${shown(seed)}`)
   }
   return seed
 }
@@ -92,8 +92,4 @@ export function predictedFalsePositiveRate(bits: number, hashes: number, items: 
  */
 export function estimateItems(bits: number, hashes: number, setBits: number): number {
   return (-bits / hashes) * Math.log1p(-setBits / bits)
-}
-
-function describe(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : String(value)
 }

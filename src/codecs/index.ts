@@ -5,7 +5,7 @@ import { StringCodec } from './string.js'
 import { BufferCodec } from './buffer.js'
 import { AutoCodec } from './auto.js'
 import { SerializedCodec, msgpackCodec, v8Codec, jsonCodec } from './serialized.js'
-import { CortadoError } from '../errors.js'
+import { CortadoError, shown } from '../errors.js'
 import * as L from '../layout/constants.generated.js'
 
 export type { ValueCodec } from './codec.js'
@@ -31,7 +31,7 @@ export function resolveCodec<V>(option: CodecName | Codec<V> | undefined): Resol
       case 'msgpack': return { codec: msgpackCodec<V>(), name, userDecode: undefined }
       case 'v8': return { codec: v8Codec<V>(), name, userDecode: undefined }
     }
-    throw new CortadoError('ERR_INVALID_OPTION', `codec must be one of ${CODEC_NAMES.join(', ')} or { encode, decode }, got '${String(name)}'`)
+    throw new CortadoError('ERR_INVALID_OPTION', `codec must be one of ${CODEC_NAMES.join(', ')} or { encode, decode }, got ${shown(name)}`)
   }
   if (typeof name !== 'object' || name === null || typeof name.encode !== 'function' || typeof name.decode !== 'function')
     throw new CortadoError('ERR_INVALID_OPTION', 'codec must be a built-in codec name or an object with encode and decode functions')

@@ -1,5 +1,5 @@
 /** Validation of the loading layer's options: every bad input becomes a typed CortadoError. */
-import { CortadoError } from '../errors.js'
+import { CortadoError, shown } from '../errors.js'
 import { checkTtl, positiveInteger, nonNegative } from '../options.js'
 import type { LoadOptions, WarmOptions, WriteBehindOptions, WriteThroughOptions } from './types.js'
 
@@ -55,7 +55,7 @@ export function checkSignal(value: unknown, name = 'signal'): AbortSignal | unde
 function checkTimeout(value: unknown): number | undefined {
   if (value === undefined) return undefined
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
-    throw invalid(`timeout must be a finite number of milliseconds > 0, got ${String(value)}`)
+    throw invalid(`timeout must be a finite number of milliseconds > 0, got ${shown(value)}`)
   return value
 }
 
@@ -157,7 +157,7 @@ export function resolveWriteBehindOptions(options: WriteBehindOptions | undefine
   if (onFull !== 'wait' && onFull !== 'throw') throw invalid(`onFull must be 'wait' or 'throw', got '${String(onFull)}'`)
   const retries = o.retries === undefined ? 3 : o.retries
   if (typeof retries !== 'number' || !Number.isSafeInteger(retries) || retries < 0)
-    throw invalid(`retries must be an integer >= 0, got ${String(retries)}`)
+    throw invalid(`retries must be an integer >= 0, got ${shown(retries)}`)
   return {
     load: o.load as LoadOptions | undefined,
     maxQueue: positiveInteger(o.maxQueue, 'maxQueue', 10_000),

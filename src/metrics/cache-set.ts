@@ -3,7 +3,7 @@
  * Both exporters read stats through here, so they agree on naming rules, on what a failing or closed
  * cache does to a scrape, and on unregistering.
  */
-import { isCortadoError, CortadoError } from '../errors.js'
+import { isCortadoError, CortadoError, shown } from '../errors.js'
 import type { CacheStats } from '../types.js'
 
 /** All an exporter needs from a cache: any engine (or a test double) with `stats()` works. */
@@ -65,7 +65,7 @@ export class CacheSet {
     }
     const name = options?.name ?? source.name ?? 'default'
     if (typeof name !== 'string' || name.length === 0) {
-      throw new CortadoError('ERR_INVALID_OPTION', `the metrics name of a cache must be a non-empty string, got ${String(name)}`)
+      throw new CortadoError('ERR_INVALID_OPTION', `the metrics name of a cache must be a non-empty string, got ${shown(name)}`)
     }
     if (this.#entries.has(name)) {
       throw new CortadoError(

@@ -41,6 +41,9 @@ describe('invalid options', () => {
     [{ ...base, maxEntrySize: 2 << 20 }, 'ERR_CAPACITY'],
     [{ ...base, seed: -1 }, 'ERR_INVALID_OPTION'],
     [{ ...base, clock: 5 }, 'ERR_INVALID_OPTION'],
+    [{ ...base, clock: () => Number.NaN }, 'ERR_INVALID_OPTION'],
+    [{ ...base, clock: () => '1700000000000' }, 'ERR_INVALID_OPTION'],
+    [{ ...base, clock: () => -1 }, 'ERR_INVALID_OPTION'],
     [{ ...base, maxbytes: 5 }, 'ERR_INVALID_OPTION'],
     [{ ...base, engine: 'gpu' }, 'ERR_INVALID_OPTION'],
   ] as [Record<string, unknown>, CortadoErrorCode][])('%o → %s', (options, code) => {
@@ -48,6 +51,18 @@ describe('invalid options', () => {
   })
   it('rejects a non-object', () => {
     expectCode(() => new Cache(undefined as never), 'ERR_INVALID_OPTION')
+  })
+  it('says what it got: a string that looks like a number is named as a string', () => {
+    expect(() => new Cache({ maxBytes: '4000000' as never })).toThrow("maxBytes must be a positive integer, got '4000000' (a string)")
+    expect(() => new Cache({ ...base, ttl: '5' as never })).toThrow("got '5' (a string)")
+    expect(() => new Cache({ ...base, policy: 'lfu' as never })).toThrow("got 'lfu' (a string)")
+    expect(() => new Cache({ ...base, clock: () => Number.NaN })).toThrow('clock must return finite milliseconds >= 0, returned NaN')
+  })
+  it('checks the clock a thread attaches with, too', () => {
+    const cache = new Cache({ ...base })
+    expectCode(() => Cache.attach(cache.handle, { clock: () => Number.NaN }), 'ERR_INVALID_OPTION')
+    expectCode(() => Cache.attach(cache.handle, { clock: 'now' as never }), 'ERR_INVALID_OPTION')
+    cache.close()
   })
 })
 
