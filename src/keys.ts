@@ -8,9 +8,16 @@ import * as L from './layout/constants.generated.js'
 
 /** Throws the ERR_INVALID_KEY a bad key gets; `where` names the call. */
 export function checkKey(key: unknown, where?: string): asserts key is string {
-  if (typeof key !== 'string') throw invalidKeyType(key, where)
-  if (!key.isWellFormed()) throw notWellFormed(key)
-  if (key.length * 3 > L.MAX_KEY_BYTES && Buffer.byteLength(key) > L.MAX_KEY_BYTES) throw keyTooLong(key)
+  const error = keyError(key, where)
+  if (error !== undefined) throw error
+}
+
+/** The ERR_INVALID_KEY a bad key gets, or undefined for a good one (for callers that count failures). */
+export function keyError(key: unknown, where?: string): CortadoError | undefined {
+  if (typeof key !== 'string') return invalidKeyType(key, where)
+  if (!key.isWellFormed()) return notWellFormed(key)
+  if (key.length * 3 > L.MAX_KEY_BYTES && Buffer.byteLength(key) > L.MAX_KEY_BYTES) return keyTooLong(key)
+  return undefined
 }
 
 export function keyTooLong(key: string): CortadoError {

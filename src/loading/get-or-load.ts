@@ -8,7 +8,8 @@
  *   miss                               → wait for a load (single-flight, in this thread and across threads)
  */
 import type { Cache } from '../cache.js'
-import { CortadoError, invalidKeyType } from '../errors.js'
+import { CortadoError } from '../errors.js'
+import { checkKey } from '../keys.js'
 import type { LoadOptions, Loader } from './types.js'
 import { resolveLoadOptions, type ResolvedLoad } from './options.js'
 import { stateOf, type LoadingState } from './state.js'
@@ -19,7 +20,7 @@ import { aborted, reviveError } from './errors.js'
 import { shouldRefreshEarly } from './x-fetch.js'
 
 export async function getOrLoad<V>(cache: Cache<V>, key: string, loader: Loader<V>, options?: LoadOptions): Promise<V | undefined> {
-  if (typeof key !== 'string') throw invalidKeyType(key)
+  checkKey(key, 'getOrLoad')
   if (typeof loader !== 'function') throw new CortadoError('ERR_INVALID_OPTION', 'getOrLoad(key, loader): loader must be a function')
   const state = stateOf(cache)
   const o = resolveLoadOptions(options, state.cacheTtl)

@@ -4,7 +4,8 @@
  * value it read before the change.
  */
 import type { Cache } from '../cache.js'
-import { CortadoError, invalidKeyType } from '../errors.js'
+import { CortadoError } from '../errors.js'
+import { checkKey } from '../keys.js'
 import { stateOf } from './state.js'
 import { supersede } from './single-flight.js'
 
@@ -13,12 +14,14 @@ export type InvalidateTarget = string | Iterable<string> | ((key: string) => boo
 /** Returns how many entries were removed. */
 export function invalidate<V>(cache: Cache<V>, target: InvalidateTarget): number {
   const state = stateOf(cache)
-  const one = (key: unknown): number => {
-    if (typeof key !== 'string') throw invalidKeyType(key, 'invalidate')
+  const one = (key: string): number => {
     supersede(state, key)
     return cache.invalidateKey(key) ? 1 : 0
   }
-  if (typeof target === 'string') return one(target)
+  if (typeof target === 'string') {
+    checkKey(target, 'invalidate')
+    return one(target)
+  }
   if (typeof target === 'function') {
     let removed = 0
     // Decide on a snapshot of the keys: removing while a chunk is being read could skip or repeat keys.
@@ -30,7 +33,10 @@ export function invalidate<V>(cache: Cache<V>, target: InvalidateTarget): number
   }
   if (target === null || typeof target !== 'object' || typeof (target as Iterable<string>)[Symbol.iterator] !== 'function')
     throw new CortadoError('ERR_INVALID_OPTION', 'invalidate(target): target must be a key, an iterable of keys or a predicate (key) => boolean')
+  // Every key is checked before any is removed: a bad one leaves the cache as it was.
+  const keys = Array.from(target)
+  for (const key of keys) checkKey(key, 'invalidate')
   let removed = 0
-  for (const key of target) removed += one(key)
+  for (const key of keys) removed += one(key)
   return removed
 }

@@ -8,7 +8,7 @@ import { mergeLoadOptions, resolveLoadOptions, invalid, type ResolvedLoad } from
 import { stateOf, type LoadingState } from './state.js'
 import { load } from './get-or-load.js'
 import { warm, type KeySource } from './warm.js'
-import { checkKey } from './write-through.js'
+import { checkKey } from '../keys.js'
 
 export class LoadingCache<V> {
   /** The cache this wraps. */

@@ -4,7 +4,8 @@
  * `ready` resolves once every warm-up started so far has finished, for startup and readiness probes.
  */
 import type { Cache } from '../cache.js'
-import { CortadoError, invalidKeyType } from '../errors.js'
+import { CortadoError } from '../errors.js'
+import { keyError } from '../keys.js'
 import type { Loader, WarmOptions, WarmProgress, WarmResult } from './types.js'
 import { resolveLoadOptions, resolveWarmOptions, invalid } from './options.js'
 import { stateOf } from './state.js'
@@ -36,10 +37,10 @@ function start<V>(cache: Cache<V>, keys: KeySource, loader: Loader<V>, options?:
   let progressErrors = 0
   const next = serialPuller(keys)
 
-  const one = async (key: unknown): Promise<void> => {
-    let error: CortadoError | undefined
-    if (typeof key !== 'string') {
-      error = invalidKeyType(key, 'warm')
+  const one = async (item: unknown): Promise<void> => {
+    let error = keyError(item, 'warm')
+    const key = item as string
+    if (error !== undefined) {
       p.failed++
     } else if (!w.reload && cache.has(key)) {
       p.skipped++

@@ -21,7 +21,8 @@ import { checkStore, mergeLoadOptions, resolveLoadOptions, resolveWriteBehindOpt
 import { stateOf, type LoadingState } from './state.js'
 import { load } from './get-or-load.js'
 import { storeValue, supersede } from './single-flight.js'
-import { checkKey, checkOpen } from './write-through.js'
+import { checkOpen } from './write-through.js'
+import { checkKey } from '../keys.js'
 
 type Op<V> = { type: 'save'; value: V; seq: number; readyAt: number } | { type: 'delete'; seq: number; readyAt: number }
 

@@ -5,18 +5,14 @@
  * are getOrLoad with `store.load`.
  */
 import type { Cache } from '../cache.js'
-import { CortadoError, invalidKeyType } from '../errors.js'
+import { CortadoError } from '../errors.js'
+import { checkKey } from '../keys.js'
 import type { LoadOptions, Store, WriteThroughOptions, WriteThroughStats } from './types.js'
 import { checkStore, mergeLoadOptions, resolveLoadOptions, resolveWriteThroughOptions, type ResolvedLoad } from './options.js'
 import { stateOf, type LoadingState } from './state.js'
 import { load } from './get-or-load.js'
 import { storeValue, supersede } from './single-flight.js'
 import { KeyQueue } from './key-queue.js'
-
-export function checkKey(key: unknown, what: string): string {
-  if (typeof key !== 'string') throw invalidKeyType(key, what)
-  return key
-}
 
 /** A write must not reach the store when its cache copy can't be updated any more. */
 export function checkOpen(cache: Cache<unknown>): void {

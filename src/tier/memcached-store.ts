@@ -97,7 +97,7 @@ export class MemcachedStore implements RemoteStore {
   }
 
   async get(key: string): Promise<RemoteEntry | undefined> {
-    checkKey(key)
+    checkMemcachedKey(key)
     this.guard('get')
     let value: Buffer | null
     try {
@@ -115,7 +115,7 @@ export class MemcachedStore implements RemoteStore {
     const parts: Buffer[] = []
     const opaque = this.nextOpaque()
     for (const key of keys) {
-      checkKey(key)
+      checkMemcachedKey(key)
       parts.push(request(OP_GETKQ, key, '', '', opaque))
     }
     const found = new Map<string, Buffer>()
@@ -130,7 +130,7 @@ export class MemcachedStore implements RemoteStore {
   }
 
   async set(key: string, value: Uint8Array, ttl?: number): Promise<void> {
-    checkKey(key)
+    checkMemcachedKey(key)
     this.guard('set')
     const ms = checkTtl(ttl)
     const now = this.clock()
@@ -149,7 +149,7 @@ export class MemcachedStore implements RemoteStore {
     const opaque = this.nextOpaque()
     const parts: Buffer[] = []
     for (const e of entries) {
-      checkKey(e.key)
+      checkMemcachedKey(e.key)
       const ms = checkTtl(e.ttl)
       const extras = Buffer.alloc(8) // 4 bytes of flags (unused) + 4 bytes of expiration
       extras.writeUInt32BE(expiry(ms, now), 4)
@@ -164,7 +164,7 @@ export class MemcachedStore implements RemoteStore {
   }
 
   async delete(key: string): Promise<boolean> {
-    checkKey(key)
+    checkMemcachedKey(key)
     this.guard('delete')
     try {
       const existed = await this.client.delete(key)
@@ -249,7 +249,7 @@ function request(opcode: number, key: string, extras: Buffer | '', value: Buffer
   return out
 }
 
-function checkKey(key: string): void {
+function checkMemcachedKey(key: string): void {
   if (typeof key !== 'string' || Buffer.byteLength(key) > MAX_KEY_BYTES) {
     throw new CortadoError('ERR_INVALID_KEY', `memcached keys are strings of at most ${MAX_KEY_BYTES} bytes`)
   }

@@ -100,6 +100,11 @@ describe('warm', () => {
     await expect(cache.warm('abc' as never, async () => 'v')).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' })
     await expect(cache.warm(['a'], async () => 'v', { concurrency: 0 })).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' })
     expect(await cache.warm([1 as unknown as string], async () => 'v')).toMatchObject({ failed: 1 })
+    // A key the cache can't hold is a failure of that key, reported like a non-string one, not of the whole warm-up.
+    const errors: string[] = []
+    const result = await cache.warm(['fine', 'cut \uD83D'], async () => 'v', { onProgress: (p) => p.error && errors.push(p.error.code) })
+    expect(result).toMatchObject({ loaded: 1, failed: 1 })
+    expect(errors).toEqual(['ERR_INVALID_KEY'])
   })
 })
 
@@ -114,6 +119,10 @@ describe('invalidate', () => {
     expect(cache.stats().invalidations).toBe(4)
     expect(() => cache.invalidate(42 as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTION' }))
     expect(() => cache.invalidate([42 as never])).toThrow(expect.objectContaining({ code: 'ERR_INVALID_KEY' }))
+    // A bad key anywhere in the list removes nothing.
+    expect(() => cache.invalidate(['user:3', 'cut \uD83D'])).toThrow(expect.objectContaining({ code: 'ERR_INVALID_KEY' }))
+    expect(() => cache.invalidate(new Set(['user:3', 7 as never]))).toThrow(expect.objectContaining({ code: 'ERR_INVALID_KEY' }))
+    expect([...cache.keys()]).toEqual(['user:3'])
   })
 
   it('a load in progress when its key is invalidated returns its value but does not cache it', async () => {
