@@ -10,6 +10,7 @@ import { runRounds } from '../harness/rounds.js'
 import { median, opsPerSecond } from '../harness/stats.js'
 import { CHUNK, fill, roundMs } from '../harness/throughput.js'
 import { selectPeers } from '../peers/index.js'
+import { createCortado, type CortadoOptions } from '../peers/cortado.js'
 import { FORK_SUITES } from './fork-suites.js'
 import type { CacheSpec } from '../peers/types.js'
 
@@ -17,18 +18,21 @@ export interface ForkInput {
   suite: string
   spec: CacheSpec
   rounds: number
+  /** Cortado's replacement policy (its default, 'adaptive', when absent). */
+  policy?: CortadoOptions['policy']
 }
 
 export type ForkOutput = Record<string, number>
 
-childMain<ForkInput, ForkOutput>(async ({ suite: id, spec, rounds }) => {
+childMain<ForkInput, ForkOutput>(async ({ suite: id, spec, rounds, policy }) => {
   const suite = FORK_SUITES.find((s) => s.id === id)
   if (!suite) throw new Error(`no suite "${id}" among ${FORK_SUITES.map((s) => s.id).join(', ')}`)
   const { runnable, unavailable } = await selectPeers(['cortado'])
   if (unavailable.length > 0) throw new Error(unavailable.map((u) => `${u.peer}: ${u.reason}`).join('; '))
   const pool = new Pool(spec)
   const workload = suite.workload(pool)
-  const contenders = runnable.map((peer) => {
+  const contenders = runnable.map((bare) => {
+    const peer = policy !== undefined && bare.id === 'cortado' ? { ...bare, create: (s: typeof spec) => createCortado(s, { policy }) } : bare
     const { cache } = fill(peer, pool)
     const kernel = compileKernel(suite.kernel(peer))
     return { id: peer.id, run: (from: number, count: number) => kernel(cache, workload, from, count) }

@@ -7,7 +7,9 @@
  * each target's case alone in a fresh process that loads only its suite, `forks` times, interleaving the
  * cases so host drift spreads over all of them, and prints every fork's ratio with their median.
  *
- *   npx tsx bench/arena/forks.ts [forks=5] [rounds=9]     (~4 min for 5 forks)
+ *   npx tsx bench/arena/forks.ts [forks=5] [rounds=9] [--policy clock]     (~4 min for 5 forks)
+ *
+ * --policy runs Cortado with that replacement policy instead of its default ('adaptive').
  */
 import { runChild } from '../harness/child.js'
 import { formatSi } from '../harness/format.js'
@@ -19,10 +21,13 @@ import type { ValueKind } from '../peers/types.js'
 import type { ForkInput, ForkOutput } from './fork-child.js'
 import { FORK_SUITES } from './fork-suites.js'
 
-const forks = Number(process.argv[2] ?? 5)
-const rounds = Number(process.argv[3] ?? 9)
-if (!Number.isInteger(forks) || forks < 1 || !Number.isInteger(rounds) || rounds < 1) {
-  console.error('usage: npx tsx bench/arena/forks.ts [forks >= 1] [rounds >= 1]')
+const args = process.argv.slice(2)
+const at = args.indexOf('--policy')
+const policy = (at >= 0 ? args.splice(at, 2)[1] : undefined) as ForkInput['policy']
+const forks = Number(args[0] ?? 5)
+const rounds = Number(args[1] ?? 9)
+if (!Number.isInteger(forks) || forks < 1 || !Number.isInteger(rounds) || rounds < 1 || (policy !== undefined && policy !== 'adaptive' && policy !== 'clock')) {
+  console.error('usage: npx tsx bench/arena/forks.ts [forks >= 1] [rounds >= 1] [--policy adaptive|clock]')
   process.exit(2)
 }
 
@@ -34,7 +39,7 @@ const ratios = cases.map((): number[] => [])
 for (let f = 0; f < forks; f++) {
   for (const [i, t] of cases.entries()) {
     const p = t.params
-    const input: ForkInput = { suite: t.suite, spec: spec(Number(p.entries), p.valueKind as ValueKind, Number(p.valueBytes)), rounds }
+    const input: ForkInput = { suite: t.suite, spec: spec(Number(p.entries), p.valueKind as ValueKind, Number(p.valueBytes)), rounds, policy }
     const ops = await runChild<ForkInput, ForkOutput>(CHILD, input, { timeoutMs: 10 * 60_000 })
     const r = ratio(ops[t.peer], ops[BASELINE])
     if (r === undefined) throw new Error(`${t.label}: no figure for ${ops[t.peer] === undefined ? t.peer : BASELINE}`)
@@ -43,7 +48,7 @@ for (let f = 0; f < forks; f++) {
   }
 }
 
-console.log(`\nCortado ÷ lru-cache (ops/s), ${forks} fresh processes per case, median of ${rounds} alternating rounds each\n`)
+console.log(`\nCortado${policy ? ` (policy: '${policy}')` : ''} ÷ lru-cache (ops/s), ${forks} fresh processes per case, median of ${rounds} alternating rounds each\n`)
 console.log('| target | forks | median | range | target | met by the median |')
 console.log('| --- | --- | ---: | ---: | ---: | --- |')
 for (const [i, t] of cases.entries()) {

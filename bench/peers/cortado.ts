@@ -24,6 +24,7 @@ export interface CortadoOptions {
   maxEntries?: number
   codec: 'string' | 'buffer'
   shards?: number
+  policy?: 'adaptive' | 'clock'
 }
 
 interface CortadoModule {
@@ -73,7 +74,7 @@ function module(): CortadoModule {
 }
 
 /** A Cortado cache as the suites need it: its own get/set, no wrapper (the bench measures the API). */
-export function createCortado(spec: CacheSpec, extra: Pick<CortadoOptions, 'shards'> = {}): CortadoCache & BenchCache {
+export function createCortado(spec: CacheSpec, extra: Pick<CortadoOptions, 'shards' | 'policy'> = {}): CortadoCache & BenchCache {
   return new (module().Cache)({ ...cortadoOptions(spec), ...extra }) as CortadoCache & BenchCache
 }
 

@@ -16,6 +16,12 @@ describe('bench/arena/forks: one fork', () => {
     }
   }, 60_000)
 
+  it('runs Cortado with another policy when asked', async () => {
+    const ops = await run({ suite: 'set-evict', spec: spec(2000, 'string', 100), rounds: 1, policy: 'clock' })
+    expect(Object.keys(ops).sort()).toEqual(['cortado', 'lru-cache'])
+    await expect(run({ suite: 'set-evict', spec: spec(2000, 'string', 100), rounds: 1, policy: 'lfu' as never })).rejects.toThrow(/policy/)
+  }, 60_000)
+
   it('refuses a suite that the targets do not use', async () => {
     await expect(run({ suite: 'memory', spec: spec(2000, 'string', 100), rounds: 1 })).rejects.toThrow(/no suite "memory" among get-hit, get-built-key, set-evict/)
   }, 60_000)
