@@ -93,6 +93,16 @@ describe('single-flight in one thread', () => {
     await expect(cache.getOrLoad('k', () => { throw new TypeError('sync') })).rejects.toMatchObject({ code: 'ERR_LOADER' })
   })
 
+  it('a cache closed while a load runs: every caller of that load rejects with ERR_CLOSED', async () => {
+    const cache = newCache<string>()
+    const gate = deferred<string>()
+    const callers = [cache.getOrLoad('k', () => gate.promise), cache.getOrLoad('k', () => gate.promise)]
+    await tick()
+    cache.close()
+    gate.resolve('late')
+    for (const caller of callers) await expect(caller).rejects.toSatisfy((err) => isCortadoError(err, 'ERR_CLOSED'))
+  })
+
   it('undefined is a miss: nothing stored, undefined returned, the next call loads again', async () => {
     const cache = newCache<string>()
     let calls = 0
