@@ -6,14 +6,14 @@
  * engine, and when it is contended we wait in JS (src/engine/contention.ts).
  */
 import type { CacheHandle, CacheOptions, CacheStats, Codec, SetOptions, CodecName } from './types.js'
-import { CortadoError, invalidKeyType } from './errors.js'
+import { CortadoError } from './errors.js'
 import * as L from './layout/constants.generated.js'
 import { computeGeometry, maxBytesFor, SCRATCH_BYTES, type Geometry } from './layout/geometry.js'
 import { normalizeOptions, checkTtl, checkClock, policyId } from './options.js'
 import { resolveCodec, decodeKind, decodeOwned, takeKind, finishKind, type ValueCodec } from './codecs/index.js'
 import { copyOut } from './codecs/copy-out.js'
 import { writeUtf8, readUtf8, NOT_WELL_FORMED } from './text.js'
-import { checkKey, keyTooLong, notWellFormed } from './keys.js'
+import { checkKey, invalidKeyType, keyTooLong, notWellFormed } from './keys.js'
 import { wasmBuildId, type WasmExports } from './engine/wasm/module.js'
 import { createMemory, formatArena, attachArena, readGeometry } from './engine/wasm/arena.js'
 import type { EngineArena } from './engine/attached.js'

@@ -50,11 +50,6 @@ export function isCortadoError(err: unknown, code?: CortadoErrorCode): err is Co
   return err instanceof CortadoError && (code === undefined || err.code === code)
 }
 
-/** The error every API that takes a key gives a key that is not a string (`where` names the call). */
-export function invalidKeyType(key: unknown, where?: string): CortadoError {
-  return new CortadoError('ERR_INVALID_KEY', `${where ? `${where}: ` : ''}keys must be strings, got ${key === null ? 'null' : typeof key}`)
-}
-
 /** How a bad value reads in an error message: the string '5' must not look like the number 5. */
 export function shown(value: unknown): string {
   switch (typeof value) {

@@ -3,7 +3,7 @@
  * well-formed UTF-16 (no lone surrogate). The hot path checks the same while writing the key into the
  * arena (text.ts writeUtf8) and uses the errors below.
  */
-import { CortadoError, invalidKeyType } from './errors.js'
+import { CortadoError } from './errors.js'
 import * as L from './layout/constants.generated.js'
 
 /** Throws the ERR_INVALID_KEY a bad key gets; `where` names the call. */
@@ -18,6 +18,11 @@ export function keyError(key: unknown, where?: string): CortadoError | undefined
   if (!key.isWellFormed()) return notWellFormed(key)
   if (key.length * 3 > L.MAX_KEY_BYTES && Buffer.byteLength(key) > L.MAX_KEY_BYTES) return keyTooLong(key)
   return undefined
+}
+
+/** The error every API that takes a key gives a key that is not a string (`where` names the call). */
+export function invalidKeyType(key: unknown, where?: string): CortadoError {
+  return new CortadoError('ERR_INVALID_KEY', `${where ? `${where}: ` : ''}keys must be strings, got ${key === null ? 'null' : typeof key}`)
 }
 
 export function keyTooLong(key: string): CortadoError {

@@ -154,7 +154,7 @@ export function resolveWriteBehindOptions(options: WriteBehindOptions | undefine
   checkKnown(o, new Set(['load', 'maxQueue', 'concurrency', 'delayMs', 'onFull', 'retries', 'retryDelayMs', 'onError']), 'writeBehind')
   checkObject(o.load, 'load')
   const onFull = o.onFull ?? 'wait'
-  if (onFull !== 'wait' && onFull !== 'throw') throw invalid(`onFull must be 'wait' or 'throw', got '${String(onFull)}'`)
+  if (onFull !== 'wait' && onFull !== 'throw') throw invalid(`onFull must be 'wait' or 'throw', got ${shown(onFull)}`)
   const retries = o.retries === undefined ? 3 : o.retries
   if (typeof retries !== 'number' || !Number.isSafeInteger(retries) || retries < 0)
     throw invalid(`retries must be an integer >= 0, got ${shown(retries)}`)
