@@ -10,7 +10,7 @@ import { runRounds } from '../harness/rounds.js'
 import { median, opsPerSecond } from '../harness/stats.js'
 import { CHUNK, fill, roundMs } from '../harness/throughput.js'
 import { selectPeers } from '../peers/index.js'
-import { createCortado, type CortadoOptions } from '../peers/cortado.js'
+import { cortadoPeerWith, type CortadoOptions } from '../peers/cortado.js'
 import { FORK_SUITES } from './fork-suites.js'
 import type { CacheSpec } from '../peers/types.js'
 
@@ -31,8 +31,8 @@ childMain<ForkInput, ForkOutput>(async ({ suite: id, spec, rounds, policy }) => 
   if (unavailable.length > 0) throw new Error(unavailable.map((u) => `${u.peer}: ${u.reason}`).join('; '))
   const pool = new Pool(spec)
   const workload = suite.workload(pool)
-  const contenders = runnable.map((bare) => {
-    const peer = policy !== undefined && bare.id === 'cortado' ? { ...bare, create: (s: typeof spec) => createCortado(s, { policy }) } : bare
+  const contenders = runnable.map((listed) => {
+    const peer = policy !== undefined && listed.id === 'cortado' ? cortadoPeerWith({ policy }) : listed
     const { cache } = fill(peer, pool)
     const kernel = compileKernel(suite.kernel(peer))
     return { id: peer.id, run: (from: number, count: number) => kernel(cache, workload, from, count) }

@@ -95,3 +95,8 @@ export const cortadoPeer: Peer = {
   },
   create: (spec) => createCortado(spec),
 }
+
+/** The Cortado peer with options of its own (e.g. another policy), for tools that compare them. */
+export function cortadoPeerWith(extra: Pick<CortadoOptions, 'shards' | 'policy'>): Peer {
+  return { ...cortadoPeer, create: (spec) => createCortado(spec, extra) }
+}
