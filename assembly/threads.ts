@@ -4,14 +4,13 @@
 import * as L from './layout.generated'
 import { maxThreads, threadsOffset, threadBase, setThread } from './arena'
 
-const THREAD_COUNTERS: u32 = 7
 
 export function claimThread(token: u32): i32 {
   for (let i: u32 = 0; i < maxThreads; i++) {
     const base = threadsOffset + i * L.THREAD_SIZE
     if (atomic.cmpxchg<u32>(base + L.THREAD_STATE, L.THREAD_FREE, L.THREAD_LIVE) == L.THREAD_FREE) {
       store<u32>(base + L.THREAD_TOKEN, token)
-      for (let c: u32 = 0; c < THREAD_COUNTERS; c++) store<f64>(base + L.THREAD_HITS + c * 8, 0)
+      for (let c: u32 = 0; c < L.THREAD_COUNTERS; c++) store<f64>(base + L.THREAD_HITS + c * 8, 0)
       setThread(i)
       return <i32>i
     }
@@ -44,7 +43,7 @@ export function retireDeadThread(owner: i32): void {
 
 function retire(base: u32): void {
   lockStats()
-  for (let c: u32 = 0; c < THREAD_COUNTERS; c++) {
+  for (let c: u32 = 0; c < L.THREAD_COUNTERS; c++) {
     const retired = L.ARENA_RETIRED_HITS + c * 8
     store<f64>(retired, load<f64>(retired) + load<f64>(base + L.THREAD_HITS + c * 8))
     store<f64>(base + L.THREAD_HITS + c * 8, 0)

@@ -106,6 +106,7 @@ export class Cache<V = unknown> {
   #r32: number
   #r64: number
   #hitsIdx: number
+  #readRetriesIdx: number
   #missesIdx: number
   #ttlInUseIdx = L.ARENA_TTL_IN_USE >> 2
   #locator: EngineLocator
@@ -169,6 +170,7 @@ export class Cache<V = unknown> {
     this.#r64 = this.#scratch >> 3
     const threadBase = this.geometry.threadsOffset + this.#arena.slot * L.THREAD_SIZE
     this.#hitsIdx = (threadBase + L.THREAD_HITS) >> 3
+    this.#readRetriesIdx = (threadBase + L.THREAD_READ_RETRIES) >> 3
     this.#missesIdx = (threadBase + L.THREAD_MISSES) >> 3
     this.#clockNeeded = this.#defaultTtl > 0 || this.#v.i32[this.#ttlInUseIdx] !== 0
     const ex = this.#ex
@@ -315,7 +317,10 @@ export class Cache<V = unknown> {
    */
   #take(kind: number, start: number, end: number, seqIndex: number, seq: number): V | typeof RETRY {
     const taken = takeKind(this.#v, kind, start, end)
-    if (Atomics.load(this.#v.u32, seqIndex) !== seq) return RETRY
+    if (Atomics.load(this.#v.u32, seqIndex) !== seq) {
+      this.#v.f64[this.#readRetriesIdx]++
+      return RETRY
+    }
     return finishKind(kind, taken, this.#userDecode) as V
   }
 

@@ -101,6 +101,11 @@ export interface CacheStats {
   staleHits: number
   /** Background refreshes started (soft TTL or early recomputation). */
   refreshes: number
+  /**
+   * Lock-free reads that found a writer had moved under their copy and read again (optimistic-read
+   * retries). A few under write contention are normal; the copy that raced is never returned.
+   */
+  readRetries: number
 }
 
 /**

@@ -11,7 +11,6 @@ use crate::mem::*;
 use crate::owner;
 use std::sync::atomic::Ordering::*;
 
-const THREAD_COUNTERS: u32 = 7;
 
 impl Engine {
     fn slot_base(&self, i: u32) -> *mut u8 {
@@ -28,7 +27,7 @@ impl Engine {
                 }
                 if state.compare_exchange(L::THREAD_FREE, L::THREAD_LIVE, SeqCst, SeqCst).is_ok() {
                     st32(base.add(L::THREAD_TOKEN as usize), token);
-                    for c in 0..THREAD_COUNTERS {
+                    for c in 0..L::THREAD_COUNTERS {
                         stf64(base.add((L::THREAD_HITS + c * 8) as usize), 0.0);
                     }
                     self.set_thread(i);
@@ -97,7 +96,7 @@ impl Engine {
 
     unsafe fn retire(&self, base: *mut u8) {
         self.lock_stats();
-        for c in 0..THREAD_COUNTERS {
+        for c in 0..L::THREAD_COUNTERS {
             let retired = self.at(L::ARENA_RETIRED_HITS + c * 8);
             let mine = base.add((L::THREAD_HITS + c * 8) as usize);
             stf64(retired, ldf64(retired) + ldf64(mine));

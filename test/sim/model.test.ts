@@ -27,7 +27,7 @@ const RealCache = await loadRealCache()
 // of it, driven through the real Cache (get, and set on a miss).
 const subjects: { name: string; make: (C: number, t: Trace) => Subject }[] = [
   { name: 'model', make: (C, t) => new CortadoModel(C, t, { seed: SEED }) },
-  ...(RealCache ? [{ name: 'engine', make: (C: number, t: Trace) => new RealCachePolicy(RealCache, C, t, SEED) }] : []),
+  { name: 'engine', make: (C, t) => new RealCachePolicy(RealCache, C, t, SEED) },
 ]
 
 describe.each(subjects)('Cortado policy ($name): decisions with a known right answer', ({ name, make }) => {

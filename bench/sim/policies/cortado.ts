@@ -15,16 +15,14 @@ type RealCacheCtor = new (options: {
 }) => RealCache
 
 /**
- * The real `Cache` from src/index.ts, or undefined when the engine can't be loaded (not built yet,
- * or the module doesn't export it) — callers fall back to the model and say so.
+ * The real `Cache` from src/index.ts. An import that fails, or a module without a `Cache` class, is a
+ * broken build and throws: returning nothing there once let tests drop the engine subject silently.
+ * Callers that can run without the engine (the CLI) catch it and say why.
  */
-export async function loadRealCache(): Promise<RealCacheCtor | undefined> {
-  try {
-    const mod = (await import('../../../src/index.js')) as { Cache?: unknown }
-    return typeof mod.Cache === 'function' ? (mod.Cache as RealCacheCtor) : undefined
-  } catch {
-    return undefined
-  }
+export async function loadRealCache(): Promise<RealCacheCtor> {
+  const mod = (await import('../../../src/index.js')) as { Cache?: unknown }
+  if (typeof mod.Cache !== 'function') throw new Error('src/index.ts exports no Cache class')
+  return mod.Cache as RealCacheCtor
 }
 
 const stringKeys = new WeakMap<Trace, string[]>()
