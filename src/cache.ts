@@ -19,6 +19,7 @@ import { createMemory, formatArena, attachArena, readGeometry } from './engine/w
 import type { EngineArena } from './engine/attached.js'
 import { waitForShard as waitForWasmShard, notifyShard, newWaitState, type ShardLocator, type WaitState } from './engine/contention.js'
 import { readStats, type StatsSource } from './stats.js'
+import { checkLiveTotal } from './engine/totals.js'
 import { checkHandle, type WasmCacheHandle } from './handle.js'
 import type { ArenaViews } from './engine/views.js'
 import { nativeAddon, requireNativeAddon, nativeUnavailableReason } from './engine/native/load.js'
@@ -804,8 +805,9 @@ export class Cache<V = unknown> {
   }
 
   /**
-   * Checks every invariant of every shard (index ↔ log, counts, segment ownership, bounds). Returns an
-   * empty array when the cache is consistent, else one message per broken shard. Takes each shard lock.
+   * Checks every invariant of every shard (index ↔ log, counts, segment ownership, bounds), then the
+   * arena-wide live total against the shards' counts. Returns an empty array when the cache is
+   * consistent, else one message per broken shard (and one for the totals). Takes each shard lock.
    */
   verify(): string[] {
     this.#check()
@@ -816,6 +818,8 @@ export class Cache<V = unknown> {
       while ((code = this.#ex.verify(shard)) === 0xffffffff) waitForShard(this.#locator, shard, wait)
       if (code !== 0) problems.push(`shard ${shard}: invariant ${code} broken`)
     }
+    const totals = checkLiveTotal(this.#v, this.geometry)
+    if (totals !== undefined) problems.push(totals)
     return problems
   }
 

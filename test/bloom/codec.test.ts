@@ -4,7 +4,7 @@ import { ScalableBloomFilter } from '../../src/bloom/scalable.js'
 import { crc32 } from '../../src/bloom/crc32.js'
 import { TEST_SEED, generator } from './fixtures/random.js'
 
-const seedInfo = `CORTADO_TEST_SEED=${TEST_SEED}`
+const seedInfo = `CORTADO_SEED=${TEST_SEED}`
 
 function filled(): BloomFilter {
   const filter = new BloomFilter({ expectedItems: 3_000, falsePositiveRate: 0.01, seed: TEST_SEED })

@@ -4,7 +4,7 @@ import { predictedFalsePositiveRate } from '../../src/bloom/sizing.js'
 import { isCortadoError } from '../../src/errors.js'
 import { TEST_SEED, generator, randomBytesKeys } from './fixtures/random.js'
 
-const seedInfo = `CORTADO_TEST_SEED=${TEST_SEED}`
+const seedInfo = `CORTADO_SEED=${TEST_SEED}`
 
 /**
  * Probes needed so that 4 standard deviations of the binomial noise stay within 12% of p: what is left

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { hashBytes, hashKey, hashString } from '../../src/bloom/hash.js'
 import { TEST_SEED, generator, randomBytesKeys } from './fixtures/random.js'
 
-const seedInfo = `CORTADO_TEST_SEED=${TEST_SEED}`
+const seedInfo = `CORTADO_SEED=${TEST_SEED}`
 const out = new Uint32Array(2)
 
 function hashOf(key: string | Uint8Array, seed = 1): [number, number] {

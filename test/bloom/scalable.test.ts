@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { ScalableBloomFilter } from '../../src/bloom/scalable.js'
 import { TEST_SEED } from './fixtures/random.js'
 
-const seedInfo = `CORTADO_TEST_SEED=${TEST_SEED}`
+const seedInfo = `CORTADO_SEED=${TEST_SEED}`
 
 function measure(filter: ScalableBloomFilter, probes: number): number {
   let positives = 0

@@ -8,6 +8,7 @@ import { MAX_KEY_BYTES } from '../../src/index.js'
 import { Prng } from '../../bench/workloads/prng.js'
 import { testSeed } from '../helpers/seed.js'
 import { forEachEngine, makeCache, type Engine } from './engines.js'
+import { nearDeadline } from '../helpers/deadlines.js'
 
 interface Modelled { value: unknown; expiry: number }
 
@@ -81,7 +82,14 @@ function run(engine: Engine, seed: number, ops: number, roomy: boolean): void {
       const batch = Array.from({ length: 1 + rng.nextInt(40) }, () => [randomKey(), makeValue(rng)] as const)
       cache.setMany(batch).forEach((stored, i) => store(batch[i]![0], batch[i]![1], stored))
     }],
-    [0.06, () => { now += rng.nextInt(rng.nextFloat() < 0.9 ? 50 : 3000) }],
+    [0.04, () => { now += rng.nextInt(rng.nextFloat() < 0.9 ? 50 : 3000) }],
+    // Land 1 ms before, at, or after a live entry's deadline and read it there.
+    [0.02, () => {
+      const at = nearDeadline(rng, model, now)
+      if (at === undefined) return
+      now = at.now
+      check(at.key, rng.nextFloat() < 0.5 ? cache.get(at.key) : cache.peek(at.key), 'read at a deadline')
+    }],
   ]
   try {
     for (let op = 0; op < ops; op++) {

@@ -7,6 +7,7 @@ import { describe, it, expect } from 'vitest'
 import { Cache, MAX_KEY_BYTES } from '../../src/index.js'
 import { Prng } from '../../bench/workloads/prng.js'
 import { testSeed } from '../helpers/seed.js'
+import { nearDeadline } from '../helpers/deadlines.js'
 
 interface Modelled { value: unknown; expiry: number }
 
@@ -107,8 +108,15 @@ function run(seed: number, opts: { ops: number; roomy: boolean; policy: 'adaptiv
           if (stored[i]) model.set(k, { value: v, expiry: ttl > 0 ? now + ttl : Infinity })
           else model.delete(k)
         })
-      } else if (r < 0.999) {
+      } else if (r < 0.97) {
         now += rng.nextInt(rng.nextFloat() < 0.9 ? 50 : 3000)
+      } else if (r < 0.999) {
+        // Land 1 ms before, at, or after a live entry's deadline and read it there.
+        const at = nearDeadline(rng, model, now)
+        if (at !== undefined) {
+          now = at.now
+          check(at.key, rng.nextFloat() < 0.5 ? cache.get(at.key) : cache.peek(at.key), 'read at a deadline')
+        }
       } else {
         cache.clear()
         model.clear()

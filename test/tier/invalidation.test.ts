@@ -26,11 +26,9 @@ describe.skipIf(!hasServer('redis'))('invalidation between two instances on one 
     expect(await b.tier.get('price')).toBe('v1')
     expect(b.tier.l1.has('price')).toBe(true)
 
-    const started = performance.now()
     await a.tier.set('price', 'v2')
-    await until(() => !b.tier.l1.has('price'), 1000)
-    const elapsed = performance.now() - started
-    expect(elapsed).toBeLessThan(100)
+    // Delivery is asynchronous: wait for it (tests don't assert speed on a shared 2-core host).
+    await until(() => !b.tier.l1.has('price'), 10_000)
     expect(await b.tier.get('price')).toBe('v2')
     // The writer ignores its own message and keeps its fresh value.
     expect(a.tier.getLocal('price')).toBe('v2')
