@@ -20,7 +20,7 @@ describe.skipIf(!hasServer('redis'))('invalidation between two instances on one 
     await server?.stop()
   })
 
-  it("a write on one instance drops the other's L1 copy within 100 ms", async () => {
+  it("a write on one instance drops the other's L1 copy", async () => {
     await a.tier.set('price', 'v1')
     await delivered(a, b)
     expect(await b.tier.get('price')).toBe('v1')
