@@ -139,14 +139,15 @@ function run(seed: number, opts: { ops: number; roomy: boolean; policy: 'adaptiv
   }
 }
 
+// 80k operations each: about 20 s on a quiet host, several times that on a loaded one.
 describe('model-based random operations', () => {
   it('a roomy cache agrees with the model exactly (adaptive policy)', () => {
     run(testSeed(1001), { ops: 80_000, roomy: true, policy: 'adaptive' })
-  })
+  }, 240_000)
   it('a tight cache agrees with the model except for evictions (adaptive policy)', () => {
     run(testSeed(2002), { ops: 80_000, roomy: false, policy: 'adaptive' })
-  })
+  }, 240_000)
   it('a tight cache agrees with the model except for evictions (clock policy)', () => {
     run(testSeed(3003), { ops: 50_000, roomy: false, policy: 'clock' })
-  })
+  }, 240_000)
 })

@@ -53,7 +53,8 @@ describe('worker threads sharing one cache', () => {
     const cache = new Cache<string>({ maxBytes: 1 << 20, shards: 1, codec: 'string', seed })
     interface Outcome { role: string; reads: number; hits: number; torn: number; mismatched: number; writes: number }
     const roles = ['writer', 'reader', 'reader']
-    const running = roles.map((role, i) => start<Outcome>('overwrite-worker.mjs', { handle: cache.handle, role, seed: seed * 7 + i, ops: 150_000, keys: 16 }))
+    const sync = new SharedArrayBuffer(8)
+    const running = roles.map((role, i) => start<Outcome>('overwrite-worker.mjs', { handle: cache.handle, role, seed: seed * 7 + i, ops: 150_000, keys: 16, sync, workers: roles.length }))
     try {
       const results = await withDeadline('overwrite workers', 120_000, Promise.all(running.map((r) => r.done)),
         () => { for (const r of running) void r.worker.terminate() })

@@ -1,0 +1,213 @@
+/**
+ * The planted bugs `npm run test:mutants` applies, one at a time, to a copy of the project. Each is a
+ * small change a careless edit could make and that a cache would survive silently (no crash, wrong
+ * answers or lost bounds); `tests` are the files that must fail with it. Every mutant on this list must
+ * be killed, with the native addon built and without it: a survivor means a hole in the suite.
+ *
+ * `find` must occur exactly once in `file` (the runner refuses a mutant that no longer applies, so
+ * this list can't rot silently when the code moves on).
+ */
+export interface Mutant {
+  id: string
+  /** What part of the cache it breaks, for the report. */
+  area: string
+  file: string
+  find: string
+  replace: string
+  /** Test files that must fail with the mutant applied. */
+  tests: string[]
+  /** The bug, in a sentence. */
+  why: string
+}
+
+export const MUTANTS: Mutant[] = [
+  // ---- the four found by the first read of the suite -------------------------------------------------
+  {
+    id: 'read-no-seq-check', area: 'lock-free reads', file: 'src/cache.ts',
+    find: 'if (Atomics.load(this.#v.u32, seqIndex) !== seq) {', replace: 'if (false) {',
+    tests: ['test/workers/stress.test.ts'],
+    why: 'a lock-free read returns its copy without checking that no writer moved under it (torn values)',
+  },
+  {
+    id: 'remove-keeps-global-count', area: 'counts', file: 'assembly/queues.ts',
+    find: '  removeLive(sb, off, q, size)\n  countGlobally(-1)', replace: '  removeLive(sb, off, q, size)',
+    tests: ['test/core/model.test.ts'],
+    why: 'removing an entry leaves the cache-wide live count (the maxEntries bound) too high',
+  },
+  {
+    id: 'admission-always-admits', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: 'if (fc <= fv && !(fc >= WARM_FREQUENCY', replace: 'if (false && fc <= fv && !(fc >= WARM_FREQUENCY',
+    tests: ['test/policy/admission.test.ts'],
+    why: 'the frequency contest of TinyLFU admission is switched off: every candidate wins',
+  },
+  {
+    id: 'expiry-off-by-one', area: 'TTL', file: 'assembly/read.ts',
+    find: '      if (expiry <= now) {', replace: '      if (expiry < now) {',
+    tests: ['test/core/model.test.ts', 'test/conformance/model.test.ts'],
+    why: 'an entry read exactly at its deadline is served although it has expired',
+  },
+  // ---- policy and sketch ------------------------------------------------------------------------------
+  {
+    id: 'admission-always-rejects', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: 'if (fc <= fv && !(fc >= WARM_FREQUENCY', replace: 'if (true || fc <= fv && !(fc >= WARM_FREQUENCY',
+    tests: ['test/policy/admission.test.ts'],
+    why: 'no candidate ever wins a contest: a key that keeps coming back never gets into main',
+  },
+  {
+    id: 'sketch-never-ages', area: 'sketch', file: 'assembly/sketch.ts',
+    find: 'atomic.cmpxchg<u32>(sb + L.SHARD_SKETCH_ADDITIONS, n, n >> 1) == n) halve(sb)',
+    replace: 'atomic.cmpxchg<u32>(sb + L.SHARD_SKETCH_ADDITIONS, n, n >> 1) == n) {}',
+    tests: ['test/policy/sketch.test.ts'],
+    why: 'the frequency sketch never halves: old popularity blocks new keys forever',
+  },
+  {
+    id: 'sketch-estimate-max', area: 'sketch', file: 'assembly/sketch.ts',
+    find: '    if (c < min) min = c', replace: '    if (c > min) min = c',
+    tests: ['test/policy/sketch.test.ts', 'test/policy/admission.test.ts'],
+    why: 'the estimate takes the largest counter instead of the smallest (count-min becomes count-max)',
+  },
+  // ---- index ------------------------------------------------------------------------------------------
+  {
+    id: 'index-first-bucket-only', area: 'index', file: 'assembly/hashindex.ts',
+    find: '  return s != 0 ? s : findIn(sb, bucket2, key, keyLen)', replace: '  return s',
+    tests: ['test/core/model.test.ts'],
+    why: "lookups search only a key's first bucket: keys placed in their second bucket are lost",
+  },
+  {
+    id: 'index-tag-only-bucket-choice', area: 'index', file: 'assembly/hashindex.ts',
+    find: '  if (b2 == bucket1) b2 = bucket1 + 1 == indexBuckets ? 0 : bucket1 + 1',
+    replace: '  if (b2 == bucket1) b2 = bucket1 + 1',
+    tests: ['test/core/capacity.test.ts', 'test/core/model.test.ts'],
+    why: "a key whose two buckets coincide in the last bucket gets a second bucket past the index's end",
+  },
+  // ---- segments and live accounting -------------------------------------------------------------------
+  {
+    id: 'remove-keeps-live-bytes', area: 'segments', file: 'assembly/segments.ts',
+    find: 'store<u64>(sb + L.SHARD_LIVE_BYTES, load<u64>(sb + L.SHARD_LIVE_BYTES) - size)',
+    replace: 'store<u64>(sb + L.SHARD_LIVE_BYTES, load<u64>(sb + L.SHARD_LIVE_BYTES))',
+    tests: ['test/core/capacity.test.ts'],
+    why: "a removed entry's bytes stay counted as live: bytesUsed only grows",
+  },
+  {
+    id: 'segment-never-empties', area: 'segments', file: 'assembly/segments.ts',
+    find: 'const left = load<u32>(h + L.SEG_LIVE_COUNT) - 1', replace: 'const left = load<u32>(h + L.SEG_LIVE_COUNT)',
+    tests: ['test/core/capacity.test.ts'],
+    why: "a segment's live count never drops, so its space is never reclaimed",
+  },
+  // ---- writes -----------------------------------------------------------------------------------------
+  {
+    id: 'in-place-ignores-ttl-header', area: 'writes', file: 'assembly/write.ts',
+    find: 'if (entryBytes(sb, old) == size && hasTtl(oldFlags) == withTtl) {', replace: 'if (entryBytes(sb, old) == size) {',
+    tests: ['test/core/model.test.ts', 'test/core/ttl.test.ts'],
+    why: 'an overwrite of the same size rewrites in place although one copy has a TTL header and the other not',
+  },
+  {
+    id: 'refused-set-keeps-old-value', area: 'writes', file: 'assembly/write.ts',
+    find: '  bump(sb, L.SHARD_REJECTIONS)\n  if (oldSlot != 0) {', replace: '  bump(sb, L.SHARD_REJECTIONS)\n  if (false) {',
+    tests: ['test/core/model.test.ts'],
+    why: 'a set the cache refuses leaves the value it was meant to replace readable',
+  },
+  {
+    id: 'batch-set-short-copy', area: 'batches', file: 'assembly/batch.ts',
+    find: 'memory.copy(load<u32>(scratchBase + L.RESULT_VALUE_OFFSET), key + keyLen, valueLen)',
+    replace: 'memory.copy(load<u32>(scratchBase + L.RESULT_VALUE_OFFSET), key + keyLen, valueLen > 0 ? valueLen - 1 : 0)',
+    tests: ['test/conformance/batches.test.ts', 'test/core/model.test.ts'],
+    why: "setMany copies one byte less of each value than it stores",
+  },
+  {
+    id: 'batch-get-kind-lost', area: 'batches', file: 'assembly/batch.ts',
+    find: 'store<u32>(o + L.BATCH_OUT_KIND, load<u32>(r + L.RESULT_KIND))', replace: 'store<u32>(o + L.BATCH_OUT_KIND, L.KIND_BYTES)',
+    tests: ['test/conformance/batches.test.ts', 'test/core/model.test.ts'],
+    why: "getMany reports every value as raw bytes, whatever its codec kind",
+  },
+  // ---- TTL ----------------------------------------------------------------------------------------------
+  {
+    id: 'ttl-sweep-stuck', area: 'TTL', file: 'assembly/ttl.ts',
+    find: '    reclaimBucket(sb, cursor, now)\n    cursor++', replace: '    reclaimBucket(sb, cursor, now)',
+    tests: ['test/core/ttl.test.ts'],
+    why: 'the incremental expiry sweep never advances: expired entries are reclaimed only when read',
+  },
+  // ---- locks and recovery ------------------------------------------------------------------------------
+  {
+    id: 'lock-no-seq-bump', area: 'locks', file: 'assembly/lock.ts',
+    find: '      atomic.add<u32>(sb + L.SHARD_SEQ, 1)\n      return true', replace: '      return true',
+    tests: ['test/workers/stress.test.ts'],
+    why: 'taking the shard lock does not make the sequence odd: lock-free readers never see writers',
+  },
+  {
+    id: 'recovery-keeps-torn-tail', area: 'recovery', file: 'assembly/recovery.ts',
+    find: '          store<u32>(h + L.SEG_USED, off - start)\n          break', replace: '          break',
+    tests: ['test/core/recovery.test.ts'],
+    why: 'a rebuild leaves a torn write at the end of the log counted as used',
+  },
+  // ---- API, keys and codecs ---------------------------------------------------------------------------
+  {
+    id: 'hits-counted-as-misses', area: 'stats', file: 'src/cache.ts',
+    find: 'if (flags === 0) this.#v.f64[value === undefined ? this.#missesIdx : this.#hitsIdx]++',
+    replace: 'if (flags === 0) this.#v.f64[value === undefined ? this.#hitsIdx : this.#missesIdx]++',
+    tests: ['test/workers/stress.test.ts'],
+    why: 'hits and misses that take the slow path are counted the wrong way round',
+  },
+  {
+    id: 'key-limit-off-by-one', area: 'keys', file: 'src/cache.ts',
+    find: 'if (len < 0 || len > L.MAX_KEY_BYTES) throw', replace: 'if (len < 0 || len >= L.MAX_KEY_BYTES) throw',
+    tests: ['test/core/model.test.ts'],
+    why: 'a key of exactly the maximum length is refused',
+  },
+  {
+    id: 'utf16-read-as-utf8', area: 'codecs', file: 'src/codecs/kinds.ts',
+    find: '    case L.KIND_UTF16: return readUtf16(view, start, end)', replace: '    case L.KIND_UTF16: return readUtf8(view, start, end)',
+    tests: ['test/core/codecs.test.ts'],
+    why: 'strings stored as UTF-16 (those with a lone surrogate) are decoded as UTF-8',
+  },
+  {
+    id: 'ascii-fast-path-latin1', area: 'codecs', file: 'src/text.ts',
+    find: '      if (c > 0x7f) break', replace: '      if (c > 0xff) break',
+    tests: ['test/core/iteration.test.ts', 'test/core/model.test.ts'],
+    why: 'keys with latin1 characters are written as one byte per character instead of UTF-8',
+  },
+  {
+    id: 'copy-out-overlap', area: 'codecs', file: 'src/codecs/copy-out.ts',
+    find: '  used += (n + 7) & ~7', replace: '  used += n & ~7',
+    tests: ['test/core/codecs.test.ts'],
+    why: 'small values copied out of the arena share slab bytes: a later get overwrites an earlier value',
+  },
+  // ---- loading -----------------------------------------------------------------------------------------
+  {
+    id: 'write-during-load-not-superseded', area: 'loading', file: 'src/loading/single-flight.ts',
+    find: '  if (flight) flight.superseded = true', replace: '  if (flight) flight.superseded = false',
+    tests: ['test/loading/write.test.ts', 'test/loading/single-flight.test.ts'],
+    why: "a write made while a load runs is overwritten by the load's older result",
+  },
+  {
+    id: 'stale-if-error-off', area: 'loading', file: 'src/loading/get-or-load.ts',
+    find: 'if (stale !== undefined && o.staleIfError > 0 && isLoadFailure(result.error)) {', replace: 'if (false) {',
+    tests: ['test/loading/refresh.test.ts', 'test/loading/single-flight.test.ts'],
+    why: 'a failed reload throws instead of serving the stale value staleIfError promises',
+  },
+  {
+    id: 'early-refresh-off', area: 'loading', file: 'src/loading/get-or-load.ts',
+    find: 'if (o.beta > 0 && shouldRefreshEarly(', replace: 'if (false && shouldRefreshEarly(',
+    tests: ['test/loading/refresh.test.ts'],
+    why: 'probabilistic early refresh never starts a refresh',
+  },
+  {
+    id: 'dump-load-ignores-elapsed', area: 'loading', file: 'src/loading/dump.ts',
+    find: 'const ttl = r.ttl === Infinity ? 0 : r.ttl - elapsed', replace: 'const ttl = r.ttl === Infinity ? 0 : r.ttl',
+    tests: ['test/loading/dump.test.ts'],
+    why: 'a warm restart gives entries their whole TTL again instead of what was left',
+  },
+  // ---- tier -------------------------------------------------------------------------------------------
+  {
+    id: 'ring-unsorted', area: 'tier', file: 'src/tier/hash-ring.ts',
+    find: '    entries.sort((a, b) => a.point - b.point || a.owner - b.owner)', replace: '',
+    tests: ['test/tier/hash-ring.test.ts'],
+    why: "the hash ring's points are not sorted: the binary search picks owners at random",
+  },
+  {
+    id: 'tier-l2-hit-not-kept', area: 'tier', file: 'src/tier/tiered-cache.ts',
+    find: 'if (!flight.stale && !this.closed) this.l1.set(key, value, this.l1Options(entry.ttl))', replace: 'if (false) {}',
+    tests: ['test/tier/tiered-cache.test.ts'],
+    why: 'a value read from L2 is not kept in L1, so every read goes to the network',
+  },
+]
