@@ -74,11 +74,10 @@ export const MUTANTS: Mutant[] = [
     why: "lookups search only a key's first bucket: keys placed in their second bucket are lost",
   },
   {
-    id: 'index-tag-only-bucket-choice', area: 'index', file: 'assembly/hashindex.ts',
-    find: '  if (b2 == bucket1) b2 = bucket1 + 1 == indexBuckets ? 0 : bucket1 + 1',
-    replace: '  if (b2 == bucket1) b2 = bucket1 + 1',
-    tests: ['test/core/capacity.test.ts', 'test/core/model.test.ts'],
-    why: "a key whose two buckets coincide in the last bucket gets a second bucket past the index's end",
+    id: 'index-no-cuckoo-step', area: 'index', file: 'assembly/hashindex.ts',
+    find: '  s = relocateFrom(sb, b1)\n  if (s == 0) s = relocateFrom(sb, b2)', replace: '  s = 0',
+    tests: ['test/core/capacity.test.ts'],
+    why: "a key whose two buckets are full evicts a resident instead of moving one to its other bucket",
   },
   // ---- segments and live accounting -------------------------------------------------------------------
   {
