@@ -9,7 +9,9 @@
  *   serializer is turned off), and Keyv checks `expires` itself on every read;
  * - `ttl` is in milliseconds; the entry also expires in the Cache, so it stops taking space.
  *
- * The adapter needs nothing from the keyv package at run time: Keyv finds these methods by name.
+ * The adapter needs nothing from the keyv package at run time: Keyv finds these methods by name. It
+ * has no setMany: Keyv 5 types a store's setMany as returning nothing yet returns its result from
+ * keyv.setMany, so without one Keyv sets each entry itself and reports each outcome.
  */
 import { EventEmitter } from 'node:events'
 import { Cache } from '../cache.js'
@@ -53,13 +55,13 @@ export class KeyvCortado extends EventEmitter {
   }
 
   /** The stored (serialized) value, or undefined. */
-  async get(key: string): Promise<unknown> {
-    return this.cache.get(key)
+  async get<Value>(key: string): Promise<Value | undefined> {
+    return this.cache.get(key) as Value | undefined
   }
 
   /** The stored values of `keys`, in order (undefined for a miss). */
-  async getMany(keys: string[]): Promise<unknown[]> {
-    return this.cache.getMany(keys)
+  async getMany<Value>(keys: string[]): Promise<(Value | undefined)[]> {
+    return this.cache.getMany(keys) as (Value | undefined)[]
   }
 
   /**
@@ -69,11 +71,6 @@ export class KeyvCortado extends EventEmitter {
    */
   async set(key: string, value: unknown, ttl?: number): Promise<boolean> {
     return this.cache.set(key, value, ttl === undefined ? undefined : { ttl })
-  }
-
-  /** Stores several entries; Keyv 5 ignores the result, which says which were stored. */
-  async setMany(entries: { key: string; value: unknown; ttl?: number }[]): Promise<boolean[]> {
-    return entries.map(({ key, value, ttl }) => this.cache.set(key, value, ttl === undefined ? undefined : { ttl }))
   }
 
   /** True when the key was there. */
@@ -104,10 +101,10 @@ export class KeyvCortado extends EventEmitter {
   }
 
   /** `[key, stored value]` of every entry of `namespace` (keys still prefixed, as Keyv expects). */
-  async *iterator(namespace?: string): AsyncGenerator<[string, unknown], void> {
+  async *iterator<Value>(namespace?: string): AsyncGenerator<[string, Awaited<Value> | undefined], void> {
     const prefix = this.#prefix(namespace)
     for (const [key, value] of this.cache.entries()) {
-      if (prefix === undefined || key.startsWith(prefix)) yield [key, value]
+      if (prefix === undefined || key.startsWith(prefix)) yield [key, value as Awaited<Value>]
     }
   }
 
