@@ -85,10 +85,12 @@ export class KeyvCortado extends EventEmitter {
     return deleted
   }
 
+  /** Whether the key holds a live entry. */
   async has(key: string): Promise<boolean> {
     return this.cache.has(key)
   }
 
+  /** Whether each key holds a live entry. */
   async hasMany(keys: string[]): Promise<boolean[]> {
     return keys.map((key) => this.cache.has(key))
   }
