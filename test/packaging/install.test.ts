@@ -71,6 +71,7 @@ describe.skipIf(skip !== undefined)('installing the packed packages', () => {
 
   it('the tarballs: the main one holds the WebAssembly core and no binary, the platform one only the addon', () => {
     expect(mainFiles).toContain('dist/wasm/cortado.wasm')
+    expect(mainFiles).not.toContain('dist/wasm/cortado.wat')
     expect(mainFiles.filter((f) => f.endsWith('.node'))).toEqual([])
     expect(platformFiles.sort()).toEqual([addonFileName(triple), 'README.md', 'package.json'].sort())
   })
