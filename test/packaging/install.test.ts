@@ -7,7 +7,8 @@
  * come from npm's cache, or the registry when the cache lacks them.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
-import { execFileSync } from 'node:child_process'
+import { execFile, execFileSync } from 'node:child_process'
+import { promisify } from 'node:util'
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
@@ -45,18 +46,19 @@ describe.skipIf(skip !== undefined)('installing the packed packages', () => {
   const env = { ...process.env, PATH: pathWithoutRust(), CORTADO_NATIVE_ADDON: '', npm_config_update_notifier: 'false' }
   delete (env as Record<string, string | undefined>).CORTADO_NATIVE_ADDON
   const run = (cmd: string, args: string[], cwd = project) => execFileSync(cmd, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
-  const pack = (cwd: string): { filename: string; files: { path: string }[] } =>
-    JSON.parse(run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], cwd))[0]
+  const pack = async (cwd: string): Promise<{ filename: string; files: { path: string }[] }> => {
+    const { stdout } = await promisify(execFile)('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd, env, encoding: 'utf8' })
+    return JSON.parse(stdout)[0]
+  }
   let mainFiles: string[] = []
   let platformFiles: string[] = []
 
-  beforeAll(() => {
+  beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'cortado-pack-'))
     project = join(dir, 'consumer')
     cpSync(consumerSources, project, { recursive: true })
     expect(() => run('cargo', ['--version'])).toThrow()
-    const main = pack(root)
-    const platform = pack(platformDir)
+    const [main, platform] = await Promise.all([pack(root), pack(platformDir)])
     mainFiles = main.files.map((f) => f.path)
     platformFiles = platform.files.map((f) => f.path)
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, version: '1.0.0' }))
