@@ -43,8 +43,12 @@ const installedVersion = (name: string): string => readJson(join(root, 'node_mod
 describe.skipIf(skip !== undefined)('installing the packed packages', () => {
   let dir = ''
   let project = ''
-  const env = { ...process.env, PATH: pathWithoutRust(), CORTADO_NATIVE_ADDON: '', npm_config_update_notifier: 'false' }
-  delete (env as Record<string, string | undefined>).CORTADO_NATIVE_ADDON
+  // The user's environment, not the one `npm test` runs this in: no npm_* settings of this project's
+  // npm process (its prefix, its package), no addon override, no Rust on the PATH.
+  const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env)
+    .filter(([name]) => !/^npm_/i.test(name) && name !== 'INIT_CWD' && name !== 'CORTADO_NATIVE_ADDON'))
+  env.PATH = pathWithoutRust()
+  env.npm_config_update_notifier = 'false'
   const run = (cmd: string, args: string[], cwd = project) => execFileSync(cmd, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
   const pack = async (cwd: string): Promise<{ filename: string; files: { path: string }[] }> => {
     const { stdout } = await promisify(execFile)('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd, env, encoding: 'utf8' })
