@@ -1,13 +1,14 @@
-// Builds the native addon (npm run build:native, part of npm install / npm run build). With cargo on
-// the machine: generates the layout constants, then `napi build --release --platform`, leaving
-// native/cortado.<platform>.node. Without cargo: one line saying so, and success (the WebAssembly
-// engine needs none of this; engine: 'auto' falls back to it). Where @napi-rs/cli is not installed (a
-// consumer's install, without devDependencies), cargo builds the library and it is copied under the
-// same name.
+// Builds the native addon (npm run build:native, part of npm run build) into the platform package's
+// folder, in @napi-rs/cli's layout: npm/<triple>/cortado.<triple>.node beside npm/<triple>/package.json
+// (committed for the published targets, package.json's napi.targets). That folder is what gets packed
+// and published as `cortado-<triple>`; the loader (src/engine/native/load.ts) also finds it there as
+// the local build. Without cargo: one line saying so, and success (the WebAssembly engine needs none
+// of this). Where @napi-rs/cli is not installed (building from source inside an installed cortado,
+// without devDependencies), cargo builds the library and it is copied under the same name.
 import { execFileSync, spawnSync } from 'node:child_process'
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { createRequire } from 'node:module'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -19,6 +20,17 @@ if (cargo.error || cargo.status !== 0) {
   process.exit(0)
 }
 
+// The names come from the compiled loader's module (npm run build compiles TypeScript first; an
+// installed package ships dist/).
+const { platformTriple, addonFileName } = await import(pathToFileURL(join(root, 'dist/src/engine/native/platform.js')).href)
+const triple = platformTriple()
+const outDir = join(root, 'npm', triple)
+const fileName = addonFileName(triple)
+mkdirSync(outDir, { recursive: true })
+
+// Builds before this layout left the addon in native/: remove it so nothing stale lies around.
+for (const f of readdirSync(here)) if (f.startsWith('cortado.') && f.endsWith('.node')) rmSync(join(here, f))
+
 execFileSync(process.execPath, [join(root, 'src/layout/generate.mjs')], { stdio: 'inherit' })
 
 let cli
@@ -29,15 +41,12 @@ try {
 }
 
 if (cli) {
-  // The CLI takes the binary's name from a config file: kept with the build products, not the sources.
-  mkdirSync(join(here, 'target'), { recursive: true })
-  writeFileSync(join(here, 'target', 'napi.json'), JSON.stringify({ binaryName: 'cortado' }))
+  // The CLI reads binaryName and targets from package.json's "napi" field.
   execFileSync(process.execPath, [cli, 'build', '--release', '--platform', '--no-js',
-    '--config-path', 'target/napi.json', '--package-json-path', '../package.json'], { cwd: here, stdio: 'inherit' })
+    '--package-json-path', '../package.json', '--output-dir', outDir], { cwd: here, stdio: 'inherit' })
 } else {
   execFileSync('cargo', ['build', '--release'], { cwd: here, stdio: 'inherit' })
-  const abi = process.platform === 'linux' ? (process.report?.getReport().header.glibcVersionRuntime ? '-gnu' : '-musl') : ''
-  const name = `cortado.${process.platform}-${process.arch}${abi}.node`
-  copyFileSync(join(here, 'target', 'release', 'libcortado_native.so'), join(here, name))
-  console.log(`cortado: built native/${name}`)
+  const lib = { darwin: 'libcortado_native.dylib', win32: 'cortado_native.dll' }[process.platform] ?? 'libcortado_native.so'
+  copyFileSync(join(here, 'target', 'release', lib), join(outDir, fileName))
 }
+console.log(`cortado: built npm/${triple}/${fileName}`)

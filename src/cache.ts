@@ -33,6 +33,7 @@ import {
   type RestoreResult, type Store, type WriteThroughOptions, type WriteBehindOptions,
 } from './loading/index.js'
 
+/** The longest key, in UTF-8 bytes, a cache accepts (longer keys throw `ERR_INVALID_KEY`). */
 export const MAX_KEY_BYTES = L.MAX_KEY_BYTES
 
 /** One entry as stored: its kind byte, encoded bytes (when asked for) and absolute expiry (ms). */
@@ -54,6 +55,7 @@ const THREAD_COUNTER_OFFSETS: Record<ThreadCounter, number> = {
 export interface AttachOptions<V> {
   /** Re-supply the custom codec (functions can't cross threads). */
   codec?: Codec<V>
+  /** Clock in milliseconds for this thread, for tests. Default `Date.now`. */
   clock?: () => number
 }
 
@@ -84,6 +86,10 @@ function waitForShard(locator: EngineLocator, shard: number, state: WaitState): 
   else waitForWasmShard(locator, shard, state)
 }
 
+/**
+ * An in-process cache whose entries live as bytes in one arena outside the JS heap (WebAssembly memory,
+ * or memory the native engine maps), shared by every thread that attaches to it, with TinyLFU admission.
+ */
 export class Cache<V = unknown> {
   /** Name used in metrics and error messages. */
   readonly name: string | undefined
@@ -213,6 +219,7 @@ export class Cache<V = unknown> {
 
   // ---- reads -------------------------------------------------------------------------------------
 
+  /** The value of `key`, or undefined on a miss (counted as a hit or miss, and a use for the policy). */
   get(key: string): V | undefined {
     if (this.#closed) this.#check()
     const keyLen = this.#writeKey(key)
@@ -238,6 +245,7 @@ export class Cache<V = unknown> {
     return this.#read(this.#writeKey(key), L.GET_PEEK)
   }
 
+  /** Whether `key` holds a live entry, without counting a hit or miss or touching the policy. */
   has(key: string): boolean {
     this.#check()
     return this.#lookup(this.#writeKey(key), L.GET_PEEK, true) === L.STATUS_HIT
@@ -392,6 +400,7 @@ export class Cache<V = unknown> {
     return status === L.STATUS_STORED
   }
 
+  /** Removes `key`; true when it was there. */
   delete(key: string): boolean {
     this.#check()
     const keyLen = this.#writeKey(key)
@@ -616,18 +625,22 @@ export class Cache<V = unknown> {
       for (const e of chunk) yield [e.key, decodeOwned(e.kind, e.bytes!, this.#userDecode) as V]
   }
 
+  /** Every live key, shard by shard (see `entries()` for what concurrent writes do). */
   *keys(): Generator<string> {
     for (const chunk of this.#chunks(false)) for (const e of chunk) yield e.key
   }
 
+  /** Every live value, shard by shard. */
   *values(): Generator<V> {
     for (const [, v] of this.entries()) yield v
   }
 
+  /** Same as `entries()`: `for (const [key, value] of cache)`. */
   [Symbol.iterator](): Generator<[string, V]> {
     return this.entries()
   }
 
+  /** Calls `fn` for every live entry, as `Map.prototype.forEach` does. */
   forEach(fn: (value: V, key: string, cache: this) => void): void {
     for (const [k, v] of this.entries()) fn(v, k, this)
   }
@@ -799,6 +812,7 @@ export class Cache<V = unknown> {
 
   // ---- stats, integrity, lifetime ------------------------------------------------------------------
 
+  /** Counters since the cache was created, summed over every thread (and process) attached to it. */
   stats(): CacheStats {
     this.#check()
     return readStats(this.#stats)
@@ -830,6 +844,7 @@ export class Cache<V = unknown> {
     this.#arena.detach()
   }
 
+  /** True after `close()`: every other call then throws `ERR_CLOSED`. */
   get closed(): boolean {
     return this.#closed
   }

@@ -36,7 +36,9 @@ export type CortadoErrorCode =
   /** A remote tier (Redis, memcached) failed and the caller asked for errors to be thrown. */
   | 'ERR_REMOTE'
 
+/** The error Cortado throws on purpose: branch on its `code`. */
 export class CortadoError extends Error {
+  /** What went wrong, stable across versions (the message may change). */
   readonly code: CortadoErrorCode
 
   constructor(code: CortadoErrorCode, message: string, options?: { cause?: unknown }) {
@@ -46,6 +48,7 @@ export class CortadoError extends Error {
   }
 }
 
+/** Whether `err` is a `CortadoError` (of `code`, when given). */
 export function isCortadoError(err: unknown, code?: CortadoErrorCode): err is CortadoError {
   return err instanceof CortadoError && (code === undefined || err.code === code)
 }

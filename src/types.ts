@@ -11,7 +11,9 @@ export type CodecName = 'auto' | 'string' | 'buffer' | 'json' | 'msgpack' | 'v8'
  * Throwing from `encode` makes `set` throw `ERR_INVALID_VALUE` and leaves the cache untouched.
  */
 export interface Codec<V> {
+  /** The bytes of one value. */
   encode(value: V): Uint8Array
+  /** The value of bytes `encode` produced. */
   decode(bytes: Uint8Array): V
 }
 
@@ -21,6 +23,7 @@ export type PolicyName = 'adaptive' | 'clock'
 /** Which engine holds the arena. */
 export type EngineName = 'wasm' | 'native' | 'auto'
 
+/** Options of `new Cache(options)`; only `maxBytes` is required. */
 export interface CacheOptions<V = unknown> {
   /**
    * Size of the whole arena in bytes: index, policy metadata and entries together. The arena is
@@ -63,6 +66,7 @@ export interface CacheOptions<V = unknown> {
   path?: string
 }
 
+/** Options of one write. */
 export interface SetOptions {
   /** Time-to-live in milliseconds for this entry; 0 = never expires. Default: the cache's `ttl`. */
   ttl?: number
@@ -70,11 +74,17 @@ export interface SetOptions {
 
 /** Counters since the cache was created (summed over every thread attached to it). */
 export interface CacheStats {
+  /** Reads that found a live entry. */
   hits: number
+  /** Reads that found none. */
   misses: number
+  /** Entries stored. */
   sets: number
+  /** Entries removed by `delete`. */
   deletes: number
+  /** Entries removed by the policy to make room. */
   evictions: number
+  /** Entries removed because their TTL ran out. */
   expirations: number
   /** Sets refused by the admission policy or because the value was larger than an entry may be. */
   rejections: number
@@ -94,6 +104,7 @@ export interface CacheStats {
   lockRecoveries: number
   /** Loader calls that resolved with a value / that failed (getOrLoad, warm, refresh). */
   loadSuccesses: number
+  /** Loader calls that failed. */
   loadFailures: number
   /** Sum of loader durations in milliseconds (successful and failed). */
   loadTimeMs: number
@@ -113,7 +124,9 @@ export interface CacheStats {
  * `Cache.attach(handle)` in any thread of the same process returns a `Cache` over the same arena.
  */
 export interface CacheHandle {
+  /** Marks the object as a Cortado cache handle. */
   readonly kind: 'cortado-cache'
+  /** The module version that made it: `Cache.attach` refuses another one. */
   readonly version: string
   /** Opaque engine data (the shared WebAssembly.Memory for the wasm engine). */
   readonly [key: string]: unknown
@@ -121,11 +134,18 @@ export interface CacheHandle {
 
 /** The subset of a cache's surface that tiers, loaders and exporters depend on. */
 export interface CacheLike<V> {
+  /** Name used in metrics and error messages. */
   readonly name: string | undefined
+  /** The value of `key`, or undefined on a miss. */
   get(key: string): V | undefined
+  /** Stores `value`; false when the cache refused it. */
   set(key: string, value: V, options?: SetOptions): boolean
+  /** Whether `key` holds a live entry. */
   has(key: string): boolean
+  /** Removes `key`; true when it was there. */
   delete(key: string): boolean
+  /** Milliseconds until `key` expires: Infinity without a TTL, 0 when absent or expired. */
   getRemainingTTL(key: string): number
+  /** Counters since the cache was created. */
   stats(): CacheStats
 }

@@ -38,8 +38,11 @@ export interface BloomFilterOptions {
 
 /** Structured-cloneable: post it to a worker and `BloomFilter.attach` it there. */
 export interface BloomFilterHandle {
+  /** Marks the object as a Bloom filter handle. */
   readonly kind: 'cortado-bloom-filter'
+  /** Handle format version. */
   readonly version: 1
+  /** The shared memory holding the filter. */
   readonly buffer: SharedArrayBuffer
 }
 
@@ -70,6 +73,7 @@ export class BloomFilter {
   readonly bits: number
   /** Hash functions k: the bits set and tested per key. */
   readonly hashes: number
+  /** Seed of the key hash: filters that must agree (merged, shipped as bytes) need the same one. */
   readonly seed: number
   /** The design n. */
   readonly expectedItems: number
@@ -114,6 +118,7 @@ export class BloomFilter {
     return new BloomFilter(new Adopted(memory) as unknown as BloomFilterOptions)
   }
 
+  /** A structured-cloneable description for `postMessage`: `BloomFilter.attach(handle)` in another thread shares the same bits. */
   get handle(): BloomFilterHandle {
     return { kind: HANDLE_KIND, version: HANDLE_VERSION, buffer: this.#memory.buffer }
   }

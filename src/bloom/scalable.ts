@@ -17,6 +17,7 @@ import { hashKey } from './hash.js'
 import { toKeyList, type BloomKey } from './keys.js'
 import { validateExpectedItems, validateFalsePositiveRate, validateSeed } from './sizing.js'
 
+/** Options of `new ScalableBloomFilter(options)`. */
 export interface ScalableBloomFilterOptions {
   /** Capacity of the first filter: the keys expected before any growth. */
   initialCapacity: number
@@ -35,11 +36,17 @@ const DEFAULT_TIGHTENING_RATIO = 0.85
 
 const scratch = new Uint32Array(2)
 
+/** A Bloom filter that grows with its content while holding its false-positive bound (Scalable Bloom Filters, 2007). */
 export class ScalableBloomFilter {
+  /** Capacity of the first inner filter. */
   readonly initialCapacity: number
+  /** The bound on the false-positive rate of the whole. */
   readonly falsePositiveRate: number
+  /** Capacity ratio of each new inner filter to the previous one. */
   readonly growthFactor: number
+  /** Error ratio of each new inner filter to the previous one. */
   readonly tighteningRatio: number
+  /** Seed of the key hash, shared by every inner filter. */
   readonly seed: number
   #filters: BloomFilter[]
 
@@ -104,6 +111,7 @@ export class ScalableBloomFilter {
     return total
   }
 
+  /** Bytes of memory over the inner filters. */
   get byteLength(): number {
     let total = 0
     for (const filter of this.#filters) total += filter.byteLength
@@ -126,6 +134,7 @@ export class ScalableBloomFilter {
     return current.addHashed(h1, h2)
   }
 
+  /** False when `key` was certainly never added; true when it probably was. */
   has(key: BloomKey): boolean {
     hashKey(key, this.seed, scratch)
     return this.#hasHashed(scratch[0]!, scratch[1]!)
@@ -151,6 +160,7 @@ export class ScalableBloomFilter {
     return 1 - allNegative
   }
 
+  /** A snapshot of the filter as bytes (`ScalableBloomFilter.fromBytes` restores it). */
   toBytes(): Uint8Array {
     return encodeScalable(this, this.#filters.map((filter) => filter.toBytes()))
   }

@@ -27,6 +27,7 @@ export const MAX_BITS = 2 ** 32 - WORD_BITS
  */
 export const MAX_HASHES = 1075
 
+/** The size of a Bloom filter for a number of keys and a false-positive rate. */
 export interface BloomParameters {
   /** Bits m, rounded up to whole 32-bit words. */
   readonly bits: number

@@ -10,6 +10,7 @@ import { load } from './get-or-load.js'
 import { warm, type KeySource } from './warm.js'
 import { checkKey } from '../keys.js'
 
+/** A cache with its loader bound (`cache.withLoader(loader)`): `get(key)` is `getOrLoad(key, loader, defaults)`. */
 export class LoadingCache<V> {
   /** The cache this wraps. */
   readonly cache: Cache<V>

@@ -83,17 +83,21 @@ export interface LoadOptions {
 export interface WarmProgress {
   /** Keys handled so far (loaded, skipped, missing and failed). */
   done: number
+  /** Keys loaded and stored so far. */
   loaded: number
   /** Keys already in the cache (not reloaded unless `reload` is set). */
   skipped: number
   /** Keys whose loader resolved `undefined`. */
   missing: number
+  /** Keys whose loader failed so far. */
   failed: number
   /** The key just handled, and its error if it failed. */
   key: string
+  /** The error of the key just handled, when it failed. */
   error?: CortadoError
 }
 
+/** Options of `cache.warm(keys, loader, options)`, with the load options applied to each key. */
 export interface WarmOptions extends Omit<LoadOptions, 'signal' | 'timeout'> {
   /** Loads running at once. Default 8. */
   concurrency?: number
@@ -107,16 +111,23 @@ export interface WarmOptions extends Omit<LoadOptions, 'signal' | 'timeout'> {
   timeout?: number
 }
 
+/** How a warm-up went. */
 export interface WarmResult {
+  /** Keys loaded and stored. */
   loaded: number
+  /** Keys already cached (not reloaded). */
   skipped: number
+  /** Keys whose loader resolved `undefined`. */
   missing: number
+  /** Keys whose loader failed or timed out. */
   failed: number
   /** onProgress calls that threw. */
   progressErrors: number
+  /** Wall time of the whole warm-up. */
   durationMs: number
 }
 
+/** What `cache.dump(path)` wrote. */
 export interface DumpResult {
   /** Entries written. */
   entries: number
@@ -124,11 +135,13 @@ export interface DumpResult {
   bytes: number
 }
 
+/** Options of `cache.load(path, options)`. */
 export interface RestoreOptions {
   /** A missing file resolves `{ missing: true }` instead of rejecting. Default false. */
   ignoreMissing?: boolean
 }
 
+/** What `cache.load(path)` restored. */
 export interface RestoreResult {
   /** Entries stored. */
   loaded: number
@@ -144,13 +157,16 @@ export interface RestoreResult {
 export interface Store<V> {
   /** Reads a key (on a cache miss). `undefined` = no such key. */
   load(key: string, context: LoaderContext<V>): V | undefined | Promise<V | undefined>
+  /** Writes a key (a `set` through the view). */
   save(key: string, value: V): void | Promise<void>
+  /** Removes a key (a `delete` through the view). */
   delete(key: string): void | Promise<void>
 }
 
 /** How a write-through/behind cache reports failures it does not throw. */
 export type StoreErrorHandler = (error: unknown, key: string, operation: 'save' | 'delete' | 'cache') => void
 
+/** Options of `cache.writeThrough(store, options)`. */
 export interface WriteThroughOptions {
   /** Options of the reads (`get` = getOrLoad with `store.load`) and TTL of the cached copies. */
   load?: LoadOptions
@@ -161,13 +177,17 @@ export interface WriteThroughOptions {
   onError?: StoreErrorHandler
 }
 
+/** Counters of a write-through view. */
 export interface WriteThroughStats {
+  /** Store writes that succeeded. */
   saves: number
+  /** Store deletes that succeeded. */
   deletes: number
   /** Cache updates that failed after a successful store write (the key was then dropped from the cache). */
   cacheErrors: number
 }
 
+/** Options of `cache.writeBehind(store, options)`. */
 export interface WriteBehindOptions {
   /** Options of the reads (`get` = getOrLoad with `store.load`) and TTL of the cached copies. */
   load?: LoadOptions
@@ -190,15 +210,19 @@ export interface WriteBehindOptions {
   onError?: StoreErrorHandler
 }
 
+/** Counters of a write-behind view. */
 export interface WriteBehindStats {
   /** Keys with a write queued, not started yet. */
   queued: number
   /** Writes being executed by the store now. */
   inFlight: number
+  /** Store writes completed. */
   saved: number
+  /** Store deletes completed. */
   deleted: number
   /** Writes given up after their retries (reported to onError). */
   failed: number
+  /** Store calls retried after a failure. */
   retries: number
   /** Writes that replaced a queued write of the same key (only the last one is written). */
   coalesced: number
@@ -210,6 +234,7 @@ export interface WriteBehindStats {
   cacheErrors: number
 }
 
+/** What `flush()` waited for. */
 export interface FlushResult {
   /** Writes completed by the store since the flush began. */
   written: number

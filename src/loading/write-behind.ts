@@ -39,6 +39,7 @@ interface FlushWaiter {
   resolve: (r: FlushResult) => void
 }
 
+/** Writes go to the cache at once and to the store in the background, coalesced and retried (`cache.writeBehind(store)`). */
 export class WriteBehindCache<V> {
   /** The cache this wraps. */
   readonly cache: Cache<V>
@@ -255,10 +256,12 @@ export class WriteBehindCache<V> {
     return result
   }
 
+  /** True after `close()`. */
   get closed(): boolean {
     return this.#closed
   }
 
+  /** Counters since this view was created. */
   stats(): WriteBehindStats {
     return { queued: this.#queue.size, inFlight: this.#inFlight.size, ...this.#stats }
   }

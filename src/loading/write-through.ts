@@ -19,6 +19,7 @@ export function checkOpen(cache: Cache<unknown>): void {
   if (cache.closed) throw new CortadoError('ERR_CLOSED', 'the cache behind this write-through/behind view is closed')
 }
 
+/** Writes go to the store first, then the cache; reads load from the store on a miss (`cache.writeThrough(store)`). */
 export class WriteThroughCache<V> {
   /** The cache this wraps. */
   readonly cache: Cache<V>
@@ -84,6 +85,7 @@ export class WriteThroughCache<V> {
     }
   }
 
+  /** Counters since this view was created. */
   stats(): WriteThroughStats {
     return { ...this.#stats }
   }

@@ -8,7 +8,9 @@ import type { CacheStats } from '../types.js'
 
 /** All an exporter needs from a cache: any engine (or a test double) with `stats()` works. */
 export interface StatsSource {
+  /** The `cache` label value, unless the registration names it (else `'default'`). */
   readonly name?: string | undefined
+  /** The counters to export, read at each scrape or collection. */
   stats(): CacheStats
 }
 
@@ -23,6 +25,7 @@ export interface CacheMetricsOptions {
   onError?: (error: unknown, cacheName: string) => void
 }
 
+/** One cache registered with an exporter. */
 export interface CacheMetricsRegistration {
   /** The `cache` label value. */
   readonly name: string

@@ -20,6 +20,7 @@ import { CACHE_METRICS, forEachSample, type MetricSpec } from './catalog.js'
 
 export type { CacheMetricsRegistration, StatsSource } from './cache-set.js'
 
+/** Options of `registerCacheMetrics(cache, options)` for OpenTelemetry. */
 export interface OtelMetricsOptions extends CacheMetricsOptions {
   /**
    * The meter to create the instruments on. Default: `metrics.getMeter('cortado')` from the global

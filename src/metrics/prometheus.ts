@@ -25,6 +25,7 @@ export type { CacheMetricsRegistration, StatsSource } from './cache-set.js'
 /** A prom-client registry of either exposition format (Prometheus text or OpenMetrics). */
 type Registry = PromRegistry<RegistryContentType>
 
+/** Options of `registerCacheMetrics(cache, options)` for prom-client. */
 export interface PrometheusMetricsOptions extends CacheMetricsOptions {
   /** The registry to add the metrics to. Default: prom-client's global `register`. */
   registry?: Registry

@@ -17,6 +17,7 @@
 import { CortadoError } from '../errors.js'
 import { positiveInteger } from '../options.js'
 
+/** Options of `new HashRing(nodes, options)`. */
 export interface HashRingOptions {
   /** Points on the ring per node (times the node's weight). Default 100. */
   vnodes?: number
@@ -29,6 +30,7 @@ export interface HashRingOptions {
   seed?: number
 }
 
+/** Consistent hashing of keys onto named nodes (multi-probe), so adding or removing a node moves only its share of the keys. */
 export class HashRing {
   private readonly vnodes: number
   private readonly probes: number
@@ -52,10 +54,12 @@ export class HashRing {
     return [...this.weights.keys()]
   }
 
+  /** How many nodes are on the ring. */
   get size(): number {
     return this.weights.size
   }
 
+  /** Whether `node` is on the ring. */
   has(node: string): boolean {
     return this.weights.has(node)
   }

@@ -24,6 +24,7 @@ import type { Cluster, Redis } from 'ioredis'
 import type { RedisClient } from './redis-store.js'
 import { nonNegative } from '../options.js'
 
+/** Options of `new InvalidationBus(options)`. */
 export interface InvalidationBusOptions {
   /**
    * The client that publishes. The bus subscribes on a second connection made with its
@@ -66,6 +67,7 @@ export interface InvalidationListener {
   invalidateAll(reason: 'peer' | 'gap'): void
 }
 
+/** Counters since the bus was created. */
 export interface InvalidationBusStats {
   /** Keys handed to `publish` (before batching). */
   keysPublished: number
@@ -88,8 +90,11 @@ interface Message {
   all?: true
 }
 
+/** Tells the other instances sharing an L2 which keys this one changed (Redis pub/sub), so they drop their L1 copies. */
 export class InvalidationBus {
+  /** This instance's id: its own messages are ignored when they come back. */
   readonly instanceId: string
+  /** The pub/sub channel the instances share. */
   readonly channel: string
   private readonly client: RedisClient
   private readonly subscriber: RedisClient
@@ -191,6 +196,7 @@ export class InvalidationBus {
     await Promise.all([...this.inFlight, ...sends])
   }
 
+  /** Counters since the bus was created. */
   stats(): InvalidationBusStats {
     return { ...this.counters }
   }

@@ -24,6 +24,7 @@ import {
 
 type MemjsClient = Client<Buffer, Buffer | null>
 
+/** Options of `new MemcachedStore(options)`, over a client you made. */
 export interface MemcachedStoreOptions {
   /** A memjs client for exactly one server. The store never closes a client it was handed. */
   client: MemjsClient
@@ -38,6 +39,7 @@ export interface MemcachedStoreOptions {
   clock?: () => number
 }
 
+/** Options of `MemcachedStore.connect`, which makes (and later closes) its client. */
 export interface MemcachedConnectOptions extends Omit<MemcachedStoreOptions, 'client'> {
   /** Seconds to wait for an answer before the request fails. Default 0.5 (memjs's default). */
   timeout?: number
@@ -54,6 +56,7 @@ const MAX_RELATIVE_EXPIRY_S = 60 * 60 * 24 * 30
 
 export class MemcachedStore implements RemoteStore {
   readonly name: string
+  /** The memjs client the store talks through. */
   readonly client: MemjsClient
   private readonly server: Server
   private readonly retryDelay: number

@@ -29,8 +29,14 @@ export type RedisClient = Redis | Cluster
 export type RedisConnection =
   | string
   | RedisOptions
-  | { readonly cluster: ClusterNode[]; readonly options?: ClusterOptions }
+  | {
+      /** The cluster's seed nodes. */
+      readonly cluster: ClusterNode[]
+      /** ioredis Cluster options. */
+      readonly options?: ClusterOptions
+    }
 
+/** Options of `new RedisStore(options)`, over a client you made. */
 export interface RedisStoreOptions {
   /** An ioredis client to use. The store never closes a client it was handed. */
   client: RedisClient
@@ -40,6 +46,7 @@ export interface RedisStoreOptions {
   clock?: () => number
 }
 
+/** Options of `RedisStore.connect`, which makes (and later closes) its client. */
 export interface RedisConnectOptions {
   /** Name in error messages and metrics. Default `'redis'`. */
   name?: string
@@ -65,6 +72,7 @@ const FAIL_FAST: RedisOptions = {
 
 export class RedisStore implements RemoteStore {
   readonly name: string
+  /** The ioredis client the store talks through. */
   readonly client: RedisClient
   private readonly clock: () => number
   /** Whether `close()` quits the client: only for clients `connect` created. */

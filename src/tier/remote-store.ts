@@ -18,7 +18,9 @@ export interface RemoteEntry {
 
 /** One entry of a `setMany` batch. */
 export interface RemoteSetEntry {
+  /** The key. */
   readonly key: string
+  /** The encoded value. */
   readonly value: Uint8Array
   /** Time-to-live in milliseconds; 0 or absent = never expires. */
   readonly ttl?: number
@@ -59,6 +61,7 @@ export interface RemoteStore {
  * (`undefined` where the node failed), so a caller that tolerates partial failure keeps the rest.
  */
 export class RemotePartialError extends CortadoError {
+  /** What could be read, by position (undefined where the key's node failed). */
   readonly values: (RemoteEntry | undefined)[]
   /** Keys whose node failed. */
   readonly failedKeys: string[]

@@ -16,6 +16,7 @@ import {
   type RemoteStore,
 } from './remote-store.js'
 
+/** Options of `new ShardedStore(options)`. */
 export interface ShardedStoreOptions {
   /**
    * The nodes by name. The names place the nodes on the ring, so use stable ones (e.g. `host:port`):
@@ -30,6 +31,7 @@ export interface ShardedStoreOptions {
 
 export class ShardedStore implements RemoteStore {
   readonly name: string
+  /** The ring that routes each key to a node. */
   readonly ring: HashRing
   private readonly stores: Map<string, RemoteStore>
 

@@ -33,6 +33,7 @@ export interface L1Cache<V> extends CacheLike<V> {
 /** Produces the value of a key on a miss in both levels; `undefined` means "no value" (nothing is cached). */
 export type TierLoader<V> = (key: string) => V | undefined | Promise<V | undefined>
 
+/** Options of `new TieredCache(options)`: the two levels are required. */
 export interface TieredCacheOptions<V> {
   /** The in-process level. The tier never closes it. */
   l1: L1Cache<V>
@@ -68,16 +69,21 @@ export interface TieredCacheOptions<V> {
 
 /** Counters since the tier was created. */
 export interface TieredCacheStats {
+  /** Reads answered by the in-process level. */
   l1Hits: number
+  /** Reads the in-process level could not answer. */
   l1Misses: number
+  /** Reads answered by the shared level. */
   l2Hits: number
+  /** Reads the shared level could not answer. */
   l2Misses: number
   /** L2 requests that failed (connection, timeout, server error, undecodable value). */
   l2Errors: number
   /** L2 requests not made because the store reported itself unavailable. */
   l2Skipped: number
-  /** Loader calls that resolved / that failed. */
+  /** Loader calls that resolved. */
   loads: number
+  /** Loader calls that failed. */
   loadErrors: number
   /** Calls that joined a read or load already in flight for the same key. */
   coalesced: number
@@ -99,9 +105,13 @@ interface Flight<V> {
 
 const msgpack: Codec<unknown> = { encode: pack, decode: (bytes) => unpack(bytes) as unknown }
 
+/** Two levels: a Cortado cache in the process (L1) in front of a shared remote store (L2), with single-flight loading and cross-instance invalidation. */
 export class TieredCache<V> {
+  /** Name in errors and metrics. */
   readonly name: string
+  /** The in-process level. */
   readonly l1: L1Cache<V>
+  /** The shared level. */
   readonly l2: RemoteStore
   private readonly bus: InvalidationBus | undefined
   private readonly codec: Codec<V>
@@ -314,6 +324,7 @@ export class TieredCache<V> {
     this.bus?.publishAll()
   }
 
+  /** Counters since the tier was created, with the L1's own. */
   stats(): TieredCacheStats {
     return { ...this.counters, l1: this.l1.stats() }
   }

@@ -71,11 +71,12 @@ describe.runIf(nativeBuilt)('native cache paths', () => {
     const path = `${dir}/cache`
     open(path).close()
     chmodSync(path, 0o600)
-    // Root ignores file modes: check as an unprivileged user when we are root, else as ourselves.
+    // Root ignores file modes: check as an unprivileged user when we are root, else as ourselves. The
+    // child becomes that user itself once it has loaded everything (the fixture says why).
     const asRoot = process.getuid?.() === 0
     if (asRoot) chownSync(dir, 0, 0)
     else chmodSync(path, 0o000)
-    const child = spawnChild('open-path.ts', [{ path, maxBytes: 4 << 20 }], asRoot ? { uid: 65534, gid: 65534 } : {})
+    const child = spawnChild('open-path.ts', asRoot ? [{ path, maxBytes: 4 << 20 }, { uid: 65534, gid: 65534 }] : [{ path, maxBytes: 4 << 20 }])
     const reply = await nextMessage<{ opened: boolean; code?: string; message?: string }>(child, () => true)
     expect(reply.opened).toBe(false)
     expect(reply.code).toBe('ERR_BAD_FILE')
