@@ -86,4 +86,30 @@ describe('recovery', () => {
     expect(cache.stats().lockRecoveries).toBe(1)
     expect(cache.verify()).toEqual([])
   })
+
+  it('a rebuild cuts a torn write off the end of the log and keeps everything before it', () => {
+    const cache = new Cache<string>({ maxBytes: 4 << 20, shards: 1, codec: 'string' })
+    for (let i = 0; i < 100; i++) cache.set(`k${i}`, `v${i}`)
+    const g = cache.geometry
+    const { views, exports } = cache._internals
+    const sb = g.shardsOffset
+    // The window's head segment holds the latest appends: make its last 8 bytes a header no entry has.
+    const head = views.u32[(sb + L.QUEUES_OFFSET + L.QUEUE_WINDOW * L.QUEUE_SIZE + L.QUEUE_HEAD) >> 2]!
+    expect(head).toBeGreaterThan(0)
+    const usedAt = sb + g.shardSegHeadersOffset + (head - 1) * L.SEG_SIZE + L.SEG_USED
+    const used = views.u32[usedAt >> 2]!
+    expect(used + 8).toBeLessThanOrEqual(g.segBytes)
+    views.u8.fill(0xff, sb + g.shardDataOffset + (head - 1) * g.segBytes + used, sb + g.shardDataOffset + (head - 1) * g.segBytes + used + 8)
+    views.u32[usedAt >> 2] = used + 8
+    expect(exports.rebuild(0, Date.now()) & 0xff).toBe(L.STATUS_STORED)
+    expect(views.u32[usedAt >> 2]).toBe(used)
+    expect(cache.verify()).toEqual([])
+    for (let i = 0; i < 100; i++) expect(cache.get(`k${i}`)).toBe(`v${i}`)
+    // Appends go on where the log really ends.
+    for (let i = 100; i < 200; i++) cache.set(`k${i}`, `v${i}`)
+    expect(exports.rebuild(0, Date.now()) & 0xff).toBe(L.STATUS_STORED)
+    expect(cache.verify()).toEqual([])
+    for (let i = 0; i < 200; i++) expect(cache.get(`k${i}`)).toBe(`v${i}`)
+    cache.close()
+  })
 })
