@@ -30,6 +30,10 @@ describe('iteration', () => {
     expect([...cache.keys()]).toEqual([])
     cache.set('ключ☕', 'v')
     expect([...cache.keys()]).toEqual(['ключ☕'])
+    // Latin-1 only keys take the one-byte-per-character path on the way in: it must still be UTF-8.
+    for (const k of ['café', 'Straße', 'ÿ', 'naïve-ü', 'Ã©']) cache.set(k, k)
+    expect(new Set(cache.keys())).toEqual(new Set(['ключ☕', 'café', 'Straße', 'ÿ', 'naïve-ü', 'Ã©']))
+    for (const [k, v] of cache.entries()) if (k !== 'ключ☕') expect(v).toBe(k)
   })
 
   it('writes during iteration never corrupt what is yielded', () => {
