@@ -117,16 +117,18 @@ export class PeerGroup<V = unknown> {
     const source = this.#peerSource
     if (!source || this.#closed) return Promise.resolve()
     // One call at a time: a slow DNS answer must not pile up calls.
-    this.#refreshing ??= (async () => {
-      try {
-        const list = normalizePeerList(await source(), 'the peers function result')
-        if (!this.#closed) this.setPeers(list)
-      } catch {
-        this.#counters.membershipErrors++
-      } finally {
-        this.#refreshing = undefined
+    if (!this.#refreshing) {
+      const refresh = async (): Promise<void> => {
+        try {
+          const list = normalizePeerList(await source(), 'the peers function result')
+          if (!this.#closed) this.setPeers(list)
+        } catch {
+          this.#counters.membershipErrors++
+        }
       }
-    })()
+      // .finally runs after this assignment even when source() throws synchronously.
+      this.#refreshing = refresh().finally(() => (this.#refreshing = undefined))
+    }
     return this.#refreshing
   }
 

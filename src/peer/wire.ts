@@ -5,7 +5,7 @@
  *
  * Request  (POST PEER_PATH):  version u8 · reserved u8 · key length u16 LE · key UTF-8
  * Reply    (any HTTP status): version u8 · status u8 · kind u8 · reserved u8 · payload length u32 LE ·
- *                             CRC-32 of payload u32 LE · payload
+ *                             CRC-32 (of the first 4 bytes, then the payload) u32 LE · payload
  *
  * The payload of a VALUE reply is the value exactly as the sender's codec encoded it, and `kind` is
  * the codec's kind byte (the one the arena stores), so a reader decodes it without knowing the sender's
@@ -48,11 +48,18 @@ export interface Reply {
   payload: Uint8Array
 }
 
-// zlib.crc32 is native from Node 20.15; the table-driven one keeps older Node 20 releases working.
-const crc32: (bytes: Uint8Array) => number =
-  typeof (zlib as { crc32?: unknown }).crc32 === 'function'
-    ? (bytes) => (zlib as unknown as { crc32(b: Uint8Array): number }).crc32(bytes) >>> 0
-    : (bytes) => crc32Js(bytes)
+type NativeCrc32 = (data: Uint8Array, initial?: number) => number
+const nativeCrc32 = (zlib as unknown as { crc32?: NativeCrc32 }).crc32
+
+/**
+ * CRC-32 of a reply's first 4 header bytes (version, status, kind, reserved) then its payload, so a
+ * changed byte anywhere in the frame is caught (the length and the CRC fields check themselves).
+ * zlib.crc32 is native from Node 20.15; the table-driven one keeps older Node 20 releases working.
+ */
+function replyCrc(head: Uint8Array, payload: Uint8Array): number {
+  if (nativeCrc32) return nativeCrc32(payload, nativeCrc32(head)) >>> 0
+  return crc32Js(Buffer.concat([head, payload]))
+}
 
 function protocolError(message: string): CortadoError {
   return new CortadoError('ERR_PEER', message)
@@ -90,7 +97,7 @@ export function encodeReply(status: ReplyStatus, kind: number, payload: Uint8Arr
   frame[2] = kind
   frame[3] = 0
   frame.writeUInt32LE(payload.length, 4)
-  frame.writeUInt32LE(crc32(payload), 8)
+  frame.writeUInt32LE(replyCrc(frame.subarray(0, 4), payload), 8)
   frame.set(payload, REPLY_HEADER_BYTES)
   return frame
 }
@@ -108,8 +115,9 @@ export function decodeReply(frame: Buffer): Reply {
   const length = frame.readUInt32LE(4)
   if (length !== frame.length - REPLY_HEADER_BYTES)
     throw protocolError(`reply announces ${length} payload bytes but carries ${frame.length - REPLY_HEADER_BYTES}`)
-  const payload = frame.subarray(REPLY_HEADER_BYTES)
-  if (crc32(payload) !== frame.readUInt32LE(8)) throw protocolError('reply payload fails its CRC-32 check')
+  // A plain Uint8Array, not a Buffer: a KIND_BYTES value must come out as the type that went in.
+  const payload = new Uint8Array(frame.buffer, frame.byteOffset + REPLY_HEADER_BYTES, length)
+  if (replyCrc(frame.subarray(0, 4), payload) !== frame.readUInt32LE(8)) throw protocolError('reply fails its CRC-32 check')
   return { status: status as ReplyStatus, kind: frame[2]!, payload }
 }
 
