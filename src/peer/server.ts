@@ -14,8 +14,8 @@ import { MAX_REQUEST_BYTES, PEER_PATH, ReplyStatus, SECRET_HEADER, decodeRequest
 
 export interface PeerServerOptions {
   secret: string | undefined
-  /** The reply frame for a key (value, miss or load failure). `signal` aborts when the asker hangs up. */
-  serve(key: string, signal: AbortSignal): Promise<Buffer>
+  /** The reply frame for a key (value, miss or load failure). `hangUp()` is a signal aborted when the asker hangs up. */
+  serve(key: string, hangUp: () => AbortSignal): Promise<Buffer>
   /** Counts a served or refused request. */
   count(outcome: 'served' | 'refused'): void
   /** False once the group is closed: requests are then refused. */
@@ -67,11 +67,15 @@ export function peerHandler(options: PeerServerOptions): PeerHandler {
           refuse(res, 400, (error as Error).message)
           return
         }
-        const hangUp = new AbortController()
-        res.on('close', () => {
-          if (!res.writableFinished) hangUp.abort()
-        })
-        options.serve(key, hangUp.signal).then(
+        // Made only when serve() has to wait (a miss): an AbortController per cached answer is measurable.
+        const hangUp = (): AbortSignal => {
+          const controller = new AbortController()
+          res.on('close', () => {
+            if (!res.writableFinished) controller.abort()
+          })
+          return controller.signal
+        }
+        options.serve(key, hangUp).then(
           (frame) => {
             options.count('served')
             send(res, 200, frame)
