@@ -1,0 +1,14 @@
+/** docs/peers.md's example runs as written: three peer processes, one origin load per key. */
+import { spawnSync } from 'node:child_process'
+import { describe, expect, it } from 'vitest'
+
+describe('examples/peers', () => {
+  it('run-three.mjs starts three peers and each key is loaded once in the group', () => {
+    const script = new URL('../../examples/peers/run-three.mjs', import.meta.url)
+    const run = spawnSync(process.execPath, [script.pathname], { encoding: 'utf8', timeout: 50_000 })
+    expect(run.stderr).toBe('')
+    expect(run.status).toBe(0)
+    expect(run.stdout).toMatch(/^page:home asked at all three peers at once; every answer: \{"key":"page:home","loadedBy":"http:\/\/127\.0\.0\.1:\d+"\}$/m)
+    expect(run.stdout).toMatch(/^origin loads in the group: 3 for 3 keys/m)
+  })
+})
