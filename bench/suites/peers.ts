@@ -37,13 +37,14 @@ interface Sizes {
   keys: number
   requestsPerInstance: number
   streamRounds: number
+  classRounds: number
   classMs: number
 }
 
 function sizes(ctx: Pick<SuiteContext, 'quick' | 'rounds'>): Sizes {
   return ctx.quick
-    ? { keys: 500, requestsPerInstance: 4000, streamRounds: 1, classMs: 300 }
-    : { keys: 2000, requestsPerInstance: 20_000, streamRounds: Math.min(ctx.rounds, 3), classMs: 1000 }
+    ? { keys: 500, requestsPerInstance: 4000, streamRounds: 1, classRounds: 1, classMs: 300 }
+    : { keys: 2000, requestsPerInstance: 20_000, streamRounds: Math.min(ctx.rounds, 3), classRounds: ctx.rounds, classMs: 500 }
 }
 
 function histogram(): Histogram {
@@ -157,25 +158,23 @@ async function runClass(setup: Setup, keysOf: (i: number) => readonly string[], 
 interface ClassFigures {
   name: string
   id: string
-  /** Requests/s with LANES in flight per instance. */
-  rps: number
-  /** Latency of one get at a time per instance (no queueing behind other gets of this process). */
+  /** Requests/s with LANES in flight per instance, one per round. */
+  rps: number[]
+  /** Latency of one get at a time per instance (no queueing behind other gets of this process), all rounds. */
   alone: Histogram
 }
 
-async function measureClass(setup: Setup, name: string, id: string, keysOf: (i: number) => readonly string[], ms: number): Promise<ClassFigures> {
+async function measureClass(setup: Setup, keysOf: (i: number) => readonly string[], ms: number, into: ClassFigures): Promise<void> {
   // One at a time first: after the loaded run, the event loop still settles (sockets, GC) for a while.
-  const alone = histogram()
-  await runClass(setup, keysOf, ms, 1, alone)
-  const rps = await runClass(setup, keysOf, ms, LANES, histogram())
-  return { name, id, rps, alone }
+  await runClass(setup, keysOf, ms, 1, into.alone)
+  into.rps.push(await runClass(setup, keysOf, ms, LANES, histogram()))
 }
 
 export const peers: Suite = {
   kind: 'suite',
   id: 'peers',
   title: 'PeerGroup: 3 peers vs 3 independent caches',
-  plan: (ctx) => sizes(ctx).streamRounds * 2 + 4,
+  plan: (ctx) => sizes(ctx).streamRounds * 2 + sizes(ctx).classRounds * 4,
   async run(ctx) {
     const s = sizes(ctx)
     const keys = makeKeys(s.keys)
@@ -234,53 +233,58 @@ export const peers: Suite = {
 
     // Requests/s and latency by class of key, on warm caches.
     const classMethod =
-      `per class, gets for ${s.classMs} ms with ${LANES} in flight per instance (requests/s), then for ${s.classMs} ms one at a time per ` +
-      `instance, each timed with process.hrtime.bigint() into an HDR histogram (latency); ${INSTANCES} instances in one process; ` +
+      `per class and round, gets for ${s.classMs} ms one at a time per instance, each timed with process.hrtime.bigint() into an HDR ` +
+      `histogram (latency, all rounds), then for ${s.classMs} ms with ${LANES} in flight per instance (requests/s, median of ` +
+      `${s.classRounds} round(s), classes in rotated order); ${INSTANCES} instances in one process; ` +
       `owned: keys each peer owns, already loaded; hot: keys owned elsewhere, after one fetch put them in the hot cache; ` +
       `remote: keys owned elsewhere through PeerGroups without a hot cache, the owner holding the key (one loopback HTTP request each); ` +
       `independent hit: the same gets on an independent cache that holds the key`
-    const classes: ClassFigures[] = []
+    // Three warm setups side by side; each round measures every class, in a rotated order.
     const hotSetup = await groupSetup(values, true)
+    const remoteSetup = await groupSetup(values, false)
+    const plain = await independentSetup(values)
+    const classes: ClassFigures[] = []
     try {
-      const owned = hotSetup.groups.map((g) => keys.filter((k) => g.ownerOf(k) === g.self))
-      const others = hotSetup.groups.map((g) => keys.filter((k) => g.ownerOf(k) !== g.self))
-      await Promise.all(hotSetup.groups.map((g, i) => Promise.all([...owned[i]!, ...others[i]!].map((k) => g.get(k)))))
-      for (const [name, keysOf] of [['owned (local hit)', (i: number) => owned[i]!], ['hot copy', (i: number) => others[i]!]] as const) {
-        ctx.progress.tick(`class ${name}`)
-        const before = hotSetup.groups.map((g) => g.stats())
-        classes.push(await measureClass(hotSetup, name, GROUP, keysOf, s.classMs))
-        const fetched = hotSetup.groups.reduce((n, g, i) => n + g.stats().peerFetches - before[i]!.peerFetches, 0)
-        if (fetched > 0) ctx.progress.log(`peers: ${fetched} gets of the '${name}' class went to an owner`)
+      const split = (setup: Setup) => ({
+        owned: setup.groups.map((g) => keys.filter((k) => g.ownerOf(k) === g.self)),
+        others: setup.groups.map((g) => keys.filter((k) => g.ownerOf(k) !== g.self)),
+      })
+      const hot = split(hotSetup)
+      const remote = split(remoteSetup)
+      // Warm: every key once at every hot-cache peer (owned keys load, the others become hot copies);
+      // owned keys at the peers without a hot cache; every key in the independent caches.
+      await Promise.all(hotSetup.groups.map((g) => Promise.all(keys.map((k) => g.get(k)))))
+      await Promise.all(remoteSetup.groups.map((g, i) => Promise.all(remote.owned[i]!.map((k) => g.get(k)))))
+      await Promise.all(plain.instances.map((inst) => Promise.all(keys.map((k) => inst.get(k)))))
+      const plan: { name: string; id: string; setup: Setup; keysOf: (i: number) => readonly string[] }[] = [
+        { name: 'owned (local hit)', id: GROUP, setup: hotSetup, keysOf: (i) => hot.owned[i]! },
+        { name: 'hot copy', id: GROUP, setup: hotSetup, keysOf: (i) => hot.others[i]! },
+        { name: 'remote (owner has it)', id: GROUP, setup: remoteSetup, keysOf: (i) => remote.others[i]! },
+        { name: 'independent cache hit', id: INDEPENDENT, setup: plain, keysOf: () => keys },
+      ]
+      for (const c of plan) classes.push({ name: c.name, id: c.id, rps: [], alone: histogram() })
+      for (let round = 0; round < s.classRounds; round++) {
+        for (let j = 0; j < plan.length; j++) {
+          const at = (j + round) % plan.length
+          const c = plan[at]!
+          ctx.progress.tick(`class round ${round + 1}/${s.classRounds} ${c.name}`)
+          const before = c.setup.groups.map((g) => g.stats().peerFetches)
+          await measureClass(c.setup, c.keysOf, s.classMs, classes[at]!)
+          const fetched = c.setup.groups.reduce((n, g, i) => n + g.stats().peerFetches - before[i]!, 0)
+          if (c.name !== 'remote (owner has it)' && fetched > 0) ctx.progress.log(`peers: ${fetched} gets of the '${c.name}' class went to an owner`)
+        }
       }
     } finally {
-      await hotSetup.close()
-    }
-    ctx.progress.tick('class remote')
-    const remoteSetup = await groupSetup(values, false)
-    try {
-      const owned = remoteSetup.groups.map((g) => keys.filter((k) => g.ownerOf(k) === g.self))
-      const others = remoteSetup.groups.map((g) => keys.filter((k) => g.ownerOf(k) !== g.self))
-      await Promise.all(remoteSetup.groups.map((g, i) => Promise.all(owned[i]!.map((k) => g.get(k)))))
-      classes.push(await measureClass(remoteSetup, 'remote (owner has it)', GROUP, (i) => others[i]!, s.classMs))
-    } finally {
-      await remoteSetup.close()
-    }
-    ctx.progress.tick('class independent hit')
-    const plain = await independentSetup(values)
-    try {
-      await Promise.all(plain.instances.map((inst) => Promise.all(keys.map((k) => inst.get(k)))))
-      classes.push(await measureClass(plain, 'independent cache hit', INDEPENDENT, () => keys, s.classMs))
-    } finally {
-      await plain.close()
+      await Promise.all([hotSetup.close(), remoteSetup.close(), plain.close()])
     }
     for (const c of classes) {
       const extra = { p50ns: c.alone.getValueAtPercentile(50), p99ns: c.alone.getValueAtPercentile(99), gets: c.alone.totalCount }
       const row = (metric: string, better: 'higher' | 'lower', measure: string, value: number): Row => ({
         suite: 'peers', case: `get · ${c.name}`, params: { measure, keyClass: c.name }, metric, better, method: classMethod,
-        figures: [{ peer: c.id, value, extra }],
+        figures: [{ peer: c.id, value, extra, ...(measure === 'class-rps' ? { samples: c.rps } : {}) }],
         skipped: [],
       })
-      ctx.emit(row('ops/s', 'higher', 'class-rps', c.rps))
+      ctx.emit(row('ops/s', 'higher', 'class-rps', median(c.rps)))
       ctx.emit(row('ns', 'lower', 'class-p50', extra.p50ns))
       ctx.emit(row('ns', 'lower', 'class-p99', extra.p99ns))
     }

@@ -6,6 +6,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process'
 import type { PeerGroupStats } from '../../src/index.js'
+import { nextMessage } from '../native/helpers.js'
 
 export interface PeerConfig {
   /** 0: any free port (the child reports it); a number: that port (a restart on the same address). */
@@ -54,7 +55,7 @@ export class PeerProcess {
   static async spawn(config: PeerConfig = {}): Promise<PeerProcess> {
     const full = { port: 0, loadDelayMs: 20, slowMs: 60_000, timeoutMs: 2000, unhealthyMs: 1000, hotCacheBytes: 0, ...config }
     const child = fork(FIXTURE, [JSON.stringify(full)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-    const port = await waitFor<number>(child, (m) => (m as { type?: string }).type === 'listening' ? (m as { port: number }).port : undefined, 'listening')
+    const port = await waitFor<number>(child, (m) => (m as { type?: string }).type === 'listening' ? (m as { port: number }).port : undefined)
     return new PeerProcess(child, port)
   }
 
@@ -64,7 +65,6 @@ export class PeerProcess {
     const answer = waitFor<{ result?: T; error?: { code: string; message: string } }>(
       this.child,
       (m) => ((m as { id?: number }).id === id ? (m as { result?: T; error?: { code: string; message: string } }) : undefined),
-      `answer to ${cmd}`,
       ms,
     )
     this.child.send({ id, cmd, ...args })
@@ -93,7 +93,7 @@ export class PeerProcess {
   /** Resolves when the origin loader of `key` has started here. */
   async loadStarted(key: string, ms = DEADLINE_MS): Promise<void> {
     if (this.loading.includes(key)) return
-    await waitFor(this.child, (m) => ((m as { type?: string; key?: string }).type === 'loading' && (m as { key: string }).key === key ? true : undefined), `load of ${key}`, ms)
+    await waitFor(this.child, (m) => ((m as { type?: string; key?: string }).type === 'loading' && (m as { key: string }).key === key ? true : undefined), ms)
   }
 
   kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
@@ -102,24 +102,9 @@ export class PeerProcess {
   }
 }
 
-function waitFor<T>(child: ChildProcess, pick: (m: unknown) => T | undefined, what: string, ms = DEADLINE_MS): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => done(new Error(`no ${what} from peer process ${child.pid} within ${ms} ms`)), ms)
-    const onMessage = (m: unknown) => {
-      const picked = pick(m)
-      if (picked !== undefined) done(undefined, picked)
-    }
-    const onExit = (code: number | null, signal: string | null) => done(new Error(`peer process ${child.pid} exited (${code ?? signal}) before ${what}`))
-    function done(error?: Error, value?: T) {
-      clearTimeout(timer)
-      child.off('message', onMessage)
-      child.off('exit', onExit)
-      if (error) reject(error)
-      else resolve(value!)
-    }
-    child.on('message', onMessage)
-    child.once('exit', onExit)
-  })
+/** The first message of `child` that `pick` maps to a value (the transform of test/native's nextMessage). */
+async function waitFor<T>(child: ChildProcess, pick: (m: unknown) => T | undefined, ms = DEADLINE_MS): Promise<T> {
+  return pick(await nextMessage<unknown>(child, (m) => pick(m) !== undefined, ms))!
 }
 
 /** Starts one peer process per config and makes them one group. */
