@@ -49,6 +49,7 @@ export const PEER_METRICS: readonly PeerMetricSpec[] = [
   { name: 'cortado_peer_served_total', kind: 'counter', help: 'Requests from peers answered.', read: (s) => s.served },
   { name: 'cortado_peer_refused_total', kind: 'counter', help: 'Requests from peers refused (secret, version, malformed, key over the limit).', read: (s) => s.refused },
   { name: 'cortado_peer_membership_errors_total', kind: 'counter', help: 'Failed calls of the peers function.', read: (s) => s.membershipErrors },
+  { name: 'cortado_peer_server_errors_total', kind: 'counter', help: 'Errors of the peer server after it started listening.', read: (s) => s.serverErrors },
   { name: 'cortado_peer_members', kind: 'gauge', help: 'Members of the group, this peer included.', read: (s) => s.peers },
   { name: 'cortado_peer_unhealthy_members', kind: 'gauge', help: 'Peers currently marked unhealthy.', read: (s) => s.unhealthyPeers },
   { name: 'cortado_peer_hot_entries', kind: 'gauge', help: 'Copies in the hot cache.', read: (s) => s.hotEntries },

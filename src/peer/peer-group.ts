@@ -151,11 +151,17 @@ export class PeerGroup<V = unknown> {
     })
     this.#server = server
     await new Promise<void>((resolve, reject) => {
-      server.once('error', (error) => {
+      const failed = (error: Error) => {
         this.#server = undefined
         reject(new CortadoError('ERR_PEER', `peer group ${this.name} cannot listen on ${host}:${port}: ${error.message}`, { cause: error }))
+      }
+      server.once('error', failed)
+      server.listen(port, host, () => {
+        server.off('error', failed)
+        // A server error later (e.g. out of file descriptors on accept) must not crash the process.
+        server.on('error', () => this.#counters.serverErrors++)
+        resolve()
       })
-      server.listen(port, host, () => resolve())
     })
     if (this.#firstRefresh) await this.#firstRefresh
     return server.address() as AddressInfo
@@ -229,6 +235,7 @@ export class PeerGroup<V = unknown> {
       served: c.served,
       refused: c.refused,
       membershipErrors: c.membershipErrors,
+      serverErrors: c.serverErrors,
       peers: this.#membership.peers.length,
       unhealthyPeers: this.#health.down().length,
       hotEntries: hot?.entries ?? 0,

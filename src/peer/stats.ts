@@ -23,6 +23,8 @@ export interface PeerGroupStats {
   refused: number
   /** Times the peer list function threw or returned something invalid (the previous list stays). */
   membershipErrors: number
+  /** Errors of the server listen() started, after it started listening (it keeps serving). */
+  serverErrors: number
   /** Members now, this peer included. */
   peers: number
   /** Peers currently marked unhealthy (their keys load locally until the period ends). */
@@ -34,7 +36,7 @@ export interface PeerGroupStats {
   hotRejections: number
 }
 
-export type PeerCounter = 'localHits' | 'hotHits' | 'peerFetches' | 'coalesced' | 'peerErrors' | 'fallbacks' | 'originLoads' | 'served' | 'refused' | 'membershipErrors'
+export type PeerCounter = 'localHits' | 'hotHits' | 'peerFetches' | 'coalesced' | 'peerErrors' | 'fallbacks' | 'originLoads' | 'served' | 'refused' | 'membershipErrors' | 'serverErrors'
 
 export class PeerCounters {
   localHits = 0
@@ -47,4 +49,5 @@ export class PeerCounters {
   served = 0
   refused = 0
   membershipErrors = 0
+  serverErrors = 0
 }

@@ -115,6 +115,11 @@ describe('serving and asking', () => {
     const owner = new PeerGroup<Value>({ self, peers: [self], cache, load: (key) => ({ key }) })
     const address = await owner.listen()
     expect(address.port).toBe(port)
+    // A second group on a port in use: a typed error, and the first keeps serving.
+    const other = new PeerGroup<Value>({ self, peers: [self], cache, load: (key) => ({ key }) })
+    cleanups.push(() => other.close())
+    await expectCode(other.listen(), 'ERR_PEER')
+    await expect(other.listen()).rejects.toThrow(/EADDRINUSE/)
     const reply = decodeReply((await post(self, encodeRequest('via-http'))).body)
     expect(reply.status).toBe(ReplyStatus.Value)
     await owner.close()

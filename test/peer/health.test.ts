@@ -12,7 +12,7 @@ describe('PeerHealth', () => {
     const health = new PeerHealth(unhealthyMs, () => now)
     const model = new Map<string, number>()
     const peers = ['a', 'b', 'c', 'd']
-    for (let step = 0; step < 5000; step++) {
+    for (let step = 0; step < 2000; step++) {
       const peer = peers[Math.floor(random() * peers.length)]!
       const op = random()
       if (op < 0.25) {

@@ -57,7 +57,8 @@ describe('a group of three processes', () => {
   it('1,000 keys asked at every peer are each loaded once, and each peer owns about a third', async () => {
     const keys = Array.from({ length: 1000 }, (_, i) => `key:${i}`)
     const before = await Promise.all(peers.map((p) => p.snapshot()))
-    const results = await Promise.all(peers.map((p) => p.get(keys)))
+    // 2,000 loopback requests: seconds on a quiet machine, more on a loaded one; the deadline only catches hangs.
+    const results = await Promise.all(peers.map((p) => p.get(keys, 50_000)))
     for (const perPeer of results) perPeer.forEach((r, i) => expect(valueOf(r)!.key).toBe(keys[i]))
     const after = await Promise.all(peers.map((p) => p.snapshot()))
     const totals = loadsByKey(after)
