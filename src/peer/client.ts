@@ -18,6 +18,7 @@ export class PeerClient {
   readonly #agent: Agent
   readonly #timeoutMs: number
   readonly #secret: string | undefined
+  readonly #targets = new Map<string, { hostname: string; port: number }>()
 
   constructor(options: PeerClientOptions) {
     this.#timeoutMs = options.timeoutMs
@@ -43,7 +44,7 @@ export class PeerClient {
         if (error === undefined) resolve(reply!)
         else reject(error)
       }
-      const req = request(`${peer}${PEER_PATH}`, { method: 'POST', agent: this.#agent, headers }, (res) => {
+      const req = request({ ...this.#target(peer), path: PEER_PATH, method: 'POST', agent: this.#agent, headers }, (res) => {
         readReply(res).then((reply) => finish(undefined, reply), (error: unknown) => finish(error))
       })
       const timer = setTimeout(() => {
@@ -55,6 +56,17 @@ export class PeerClient {
       req.on('error', (error) => finish(new CortadoError('ERR_PEER', `peer ${peer} unreachable: ${error.message}`, { cause: error })))
       req.end(body)
     })
+  }
+
+  /** Host and port of a peer, parsed once rather than per request. */
+  #target(peer: string): { hostname: string; port: number } {
+    let target = this.#targets.get(peer)
+    if (!target) {
+      const url = new URL(peer)
+      target = { hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(url.port || 80) }
+      this.#targets.set(peer, target)
+    }
+    return target
   }
 
   /** Closes every pooled connection; requests in flight fail. */

@@ -286,6 +286,8 @@ export class PeerGroup<V = unknown> {
       this.#health.markDown(owner)
       return this.#fallback(key)
     }
+    // An answer proves the owner alive, even if another request to it failed meanwhile.
+    this.#health.markUp(owner)
     // The owner is fine and its origin is not: loading here too would only hit the failing origin twice.
     if (reply.status === ReplyStatus.LoadFailed)
       throw new CortadoError('ERR_LOADER', `loading '${key}' failed at its owner ${owner}: ${messageOf(reply)}`)
