@@ -23,6 +23,7 @@ const group = new PeerGroup({
   hotCache: { maxBytes: 8 << 20 },
   secret: process.env.PEER_SECRET, // the same on every peer, or unset
   timeoutMs: 2000,
+  onPeerError: (error, peer) => console.warn(`asking ${peer} failed, loading locally: ${error.message}`),
   // The origin: a database query or a render. It runs once per key in the whole group.
   load: async (key) => {
     await new Promise((resolve) => setTimeout(resolve, 100))

@@ -38,6 +38,11 @@ export interface PeerGroupOptions<V> {
   refreshMs?: number
   /** Name for metrics and error messages. Default: self. */
   name?: string
+  /**
+   * Called with each failed request to an owner (the CortadoError, with the owner's address), for logs:
+   * the get itself falls back and succeeds. Exceptions it throws are ignored. Default: none.
+   */
+  onPeerError?: (error: CortadoError, peer: string) => void
 }
 
 export interface ResolvedPeerOptions<V> {
@@ -54,10 +59,12 @@ export interface ResolvedPeerOptions<V> {
   codec: CodecName | Codec<V>
   refreshMs: number
   name: string
+  onPeerError: ((error: CortadoError, peer: string) => void) | undefined
 }
 
 const KNOWN = new Set([
   'self', 'peers', 'cache', 'load', 'hotCache', 'timeoutMs', 'unhealthyMs', 'vnodes', 'secret', 'codec', 'refreshMs', 'name',
+  'onPeerError',
 ])
 
 export function resolvePeerOptions<V>(options: PeerGroupOptions<V>): ResolvedPeerOptions<V> {
@@ -76,6 +83,8 @@ export function resolvePeerOptions<V>(options: PeerGroupOptions<V>): ResolvedPee
     throw new CortadoError('ERR_INVALID_OPTION', `load must be a function (key, { signal }) => value, got ${shown(options.load)}`)
   if (options.secret !== undefined && (typeof options.secret !== 'string' || options.secret === ''))
     throw new CortadoError('ERR_INVALID_OPTION', `secret must be a non-empty string, got ${shown(options.secret)}`)
+  if (options.onPeerError !== undefined && typeof options.onPeerError !== 'function')
+    throw new CortadoError('ERR_INVALID_OPTION', `onPeerError must be a function, got ${shown(options.onPeerError)}`)
   if (options.name !== undefined && typeof options.name !== 'string')
     throw new CortadoError('ERR_INVALID_OPTION', `name must be a string, got ${shown(options.name)}`)
   return {
@@ -92,5 +101,6 @@ export function resolvePeerOptions<V>(options: PeerGroupOptions<V>): ResolvedPee
     codec: options.codec ?? 'auto',
     refreshMs: positiveInteger(options.refreshMs, 'refreshMs', 10_000),
     name: options.name ?? self,
+    onPeerError: options.onPeerError,
   }
 }

@@ -52,6 +52,7 @@ export class PeerGroup<V = unknown> {
   readonly #remote = new Map<string, Promise<V | undefined>>()
   readonly #peerSource: (() => readonly string[] | Promise<readonly string[]>) | undefined
   readonly #handler: PeerHandler
+  readonly #onPeerError: ((error: CortadoError, peer: string) => void) | undefined
   #refreshing: Promise<void> | undefined
   /** Set until the first call of a `peers` function has answered: gets wait for it. */
   #firstRefresh: Promise<void> | undefined
@@ -81,6 +82,7 @@ export class PeerGroup<V = unknown> {
       open: () => !this.#closed,
     })
     this.#peerSource = o.peerSource
+    this.#onPeerError = o.onPeerError
     if (this.#peerSource) {
       this.#firstRefresh = this.refreshPeers().finally(() => (this.#firstRefresh = undefined))
       this.#refreshTimer = setInterval(() => void this.refreshPeers(), o.refreshMs)
@@ -284,6 +286,7 @@ export class PeerGroup<V = unknown> {
       if (this.#closed) throw new CortadoError('ERR_CLOSED', `peer group ${this.name} was closed while asking ${owner} for '${key}'`, { cause: error })
       this.#counters.peerErrors++
       this.#health.markDown(owner)
+      this.#reportPeerError(error, owner)
       return this.#fallback(key)
     }
     // An answer proves the owner alive, even if another request to it failed meanwhile.
@@ -321,6 +324,16 @@ export class PeerGroup<V = unknown> {
       return this.#values.encode(value)
     } catch (error) {
       return encodeMessageReply(ReplyStatus.LoadFailed, `the loaded value cannot be encoded: ${(error as Error).message}`)
+    }
+  }
+
+  #reportPeerError(error: unknown, owner: string): void {
+    if (!this.#onPeerError) return
+    const typed = error instanceof CortadoError ? error : new CortadoError('ERR_PEER', `peer ${owner} failed: ${String(error)}`, { cause: error })
+    try {
+      this.#onPeerError(typed, owner)
+    } catch {
+      // A logging hook must not turn a fallback that worked into a failure.
     }
   }
 

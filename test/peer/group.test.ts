@@ -232,7 +232,8 @@ describe('refusing what is not from the group', () => {
       req.resume()
       req.on('end', () => replies[next++]!(res))
     })
-    const [a] = await members(1)
+    const reported: string[] = []
+    const [a] = await members(1, [{ onPeerError: (error, peer) => reported.push(`${peer} ${error.code}: ${error.message}`) }])
     a!.group.setPeers([a!.group.self, liar.address])
     for (let i = 0; i < replies.length; i++) {
       const key = (() => {
@@ -243,6 +244,10 @@ describe('refusing what is not from the group', () => {
     }
     expect(next).toBe(replies.length)
     expect(a!.group.stats()).toMatchObject({ peerFetches: 5, peerErrors: 5, fallbacks: 5, originLoads: 5 })
+    expect(reported).toHaveLength(5)
+    for (const line of reported) expect(line.startsWith(`${liar.address} ERR_PEER: `), line).toBe(true)
+    const said = reported.join('\n')
+    for (const why of [/protocol version 60/, /does not decode \(kind 3\)/, /CRC-32/, /reply broken|truncated|mid-reply/, /protocol version 2/]) expect(said).toMatch(why)
   })
 
   it('a request for another path is left to the host server', async () => {
