@@ -159,6 +159,22 @@ describe('serving and asking', () => {
     expect(b!.group.stats()).toMatchObject({ peerFetches: 1, coalesced: 20 })
   })
 
+  it('close() while a request is in flight rejects its callers with ERR_CLOSED, without a fallback load', async () => {
+    let release!: () => void
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    let started!: () => void
+    const loading = new Promise<void>((resolve) => (started = resolve))
+    const [a, b] = await members(2, [{ load: async (key) => { started(); await gate; return { key } } }])
+    const key = keyOwnedBy(a!.group, 'closing')
+    const pending = b!.group.get(key)
+    await loading
+    await b!.group.close()
+    await expectCode(pending, 'ERR_CLOSED')
+    release()
+    expect(b!.loads).toEqual([])
+    expect(b!.group.stats().fallbacks).toBe(0)
+  })
+
   it('invalidate is local only: the owner keeps its value, the asker fetches again', async () => {
     const [a, b] = await members(2, [{}, { hotCache: { maxBytes: 1 << 20 } }])
     const key = keyOwnedBy(a!.group, 'inv')
