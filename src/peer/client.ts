@@ -5,9 +5,17 @@
  * checked reply frame becomes a CortadoError ERR_PEER (or ERR_TIMEOUT), which the group treats as
  * "owner unavailable".
  */
-import { Agent, request, type IncomingMessage } from 'node:http'
+import { Agent, request, type ClientRequest, type IncomingMessage } from 'node:http'
 import { CortadoError } from '../errors.js'
 import { MAX_REPLY_BYTES, PEER_PATH, SECRET_HEADER, decodeReply, encodeRequest, type Reply } from './wire.js'
+
+/** Pooled sockets idle this long are closed by the client. */
+export const IDLE_SOCKET_MS = 15_000
+/**
+ * How long the peer server keeps an idle connection: longer than the client's idle time, so a server
+ * never closes a socket the client may be about to reuse (the classic keep-alive race).
+ */
+export const SERVER_KEEP_ALIVE_MS = 65_000
 
 export interface PeerClientOptions {
   timeoutMs: number
@@ -23,8 +31,9 @@ export class PeerClient {
   constructor(options: PeerClientOptions) {
     this.#timeoutMs = options.timeoutMs
     this.#secret = options.secret
-    // Idle sockets are closed after a while so a departed peer leaves no file descriptors behind.
-    this.#agent = new Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 16, timeout: 30_000 })
+    // Idle sockets are closed after IDLE_SOCKET_MS, so a departed peer leaves no file descriptors behind
+    // and the client, not the server (see SERVER_KEEP_ALIVE_MS), is the side that closes idle sockets.
+    this.#agent = new Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 16, timeout: IDLE_SOCKET_MS })
   }
 
   /** The owner's checked reply for `key`; rejects with ERR_TIMEOUT after timeoutMs, ERR_PEER on anything broken. */
@@ -37,6 +46,7 @@ export class PeerClient {
     if (this.#secret !== undefined) headers[SECRET_HEADER] = this.#secret
     return new Promise<Reply>((resolve, reject) => {
       let settled = false
+      let req: ClientRequest
       const finish = (error: unknown, reply?: Reply): void => {
         if (settled) return
         settled = true
@@ -44,17 +54,25 @@ export class PeerClient {
         if (error === undefined) resolve(reply!)
         else reject(error)
       }
-      const req = request({ ...this.#target(peer), path: PEER_PATH, method: 'POST', agent: this.#agent, headers }, (res) => {
-        readReply(res).then((reply) => finish(undefined, reply), (error: unknown) => finish(error))
-      })
+      const send = (retry: boolean): void => {
+        req = request({ ...this.#target(peer), path: PEER_PATH, method: 'POST', agent: this.#agent, headers }, (res) => {
+          readReply(res).then((reply) => finish(undefined, reply), (error: unknown) => finish(error))
+        })
+        req.on('error', (error: NodeJS.ErrnoException) => {
+          // A pooled socket the server closed just as it was reused fails before any reply. Asking for a
+          // key is idempotent (the owner's load is single-flight), so it is sent once more, on a new socket.
+          if (retry && req.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE') && !settled) send(false)
+          else finish(new CortadoError('ERR_PEER', `peer ${peer} unreachable: ${error.message}`, { cause: error }))
+        })
+        req.end(body)
+      }
       const timer = setTimeout(() => {
         finish(new CortadoError('ERR_TIMEOUT', `peer ${peer} did not answer for '${key}' within ${this.#timeoutMs} ms`))
         // Destroying the socket (not just ignoring the reply) frees it from the pool: a late reply on a
         // kept-alive socket would otherwise be read as the answer to the next request.
         req.destroy()
       }, this.#timeoutMs)
-      req.on('error', (error) => finish(new CortadoError('ERR_PEER', `peer ${peer} unreachable: ${error.message}`, { cause: error })))
-      req.end(body)
+      send(true)
     })
   }
 

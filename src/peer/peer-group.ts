@@ -13,7 +13,7 @@ import { CortadoError, isCortadoError } from '../errors.js'
 import { keyError } from '../keys.js'
 import { waitAsCaller } from '../loading/caller.js'
 import type { Loader } from '../loading/types.js'
-import { PeerClient } from './client.js'
+import { PeerClient, SERVER_KEEP_ALIVE_MS } from './client.js'
 import { PeerHealth } from './health.js'
 import { HotCache } from './hot-cache.js'
 import { Membership, normalizePeerList } from './membership.js'
@@ -151,6 +151,7 @@ export class PeerGroup<V = unknown> {
         res.end('not a Cortado peer endpoint\n')
       }
     })
+    server.keepAliveTimeout = SERVER_KEEP_ALIVE_MS
     this.#server = server
     await new Promise<void>((resolve, reject) => {
       const failed = (error: Error) => {

@@ -175,6 +175,24 @@ describe('serving and asking', () => {
     expect(b!.group.stats().fallbacks).toBe(0)
   })
 
+  it('a reused connection the owner drops before replying is retried once on a new one', async () => {
+    const [a, b] = await members(2)
+    // In front of the owner: every connection's second request is dropped unanswered (what a
+    // keep-alive race looks like from the client), its first is served.
+    const served = new WeakMap<object, number>()
+    const front = await server((req, res) => {
+      const n = served.get(req.socket) ?? 0
+      served.set(req.socket, n + 1)
+      if (n >= 1) req.socket.destroy()
+      else a!.group.handle(req, res)
+    })
+    b!.group.setPeers([b!.group.self, front.address])
+    const keys = Array.from({ length: 200 }, (_, i) => `retry${i}`).filter((k) => b!.group.ownerOf(k) === front.address).slice(0, 3)
+    for (const key of keys) expect(await b!.group.get(key)).toEqual({ key })
+    expect(b!.group.stats()).toMatchObject({ peerFetches: 3, peerErrors: 0, fallbacks: 0 })
+    expect(a!.loads).toEqual(keys)
+  })
+
   it('invalidate is local only: the owner keeps its value, the asker fetches again', async () => {
     const [a, b] = await members(2, [{}, { hotCache: { maxBytes: 1 << 20 } }])
     const key = keyOwnedBy(a!.group, 'inv')
