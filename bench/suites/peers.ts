@@ -43,7 +43,7 @@ interface Sizes {
 
 function sizes(ctx: Pick<SuiteContext, 'quick' | 'rounds'>): Sizes {
   return ctx.quick
-    ? { keys: 500, requestsPerInstance: 4000, streamRounds: 1, classRounds: 1, classMs: 300 }
+    ? { keys: 300, requestsPerInstance: 2500, streamRounds: 1, classRounds: 1, classMs: 300 }
     : { keys: 2000, requestsPerInstance: 20_000, streamRounds: Math.min(ctx.rounds, 3), classRounds: ctx.rounds, classMs: 500 }
 }
 
