@@ -22,7 +22,7 @@ const group = new PeerGroup({
   cache,
   hotCache: { maxBytes: 8 << 20 },
   secret: process.env.PEER_SECRET, // the same on every peer, or unset
-  timeoutMs: 2000,
+  timeoutMs: 5000, // then load locally (and skip that owner for unhealthyMs)
   onPeerError: (error, peer) => console.warn(`asking ${peer} failed, loading locally: ${error.message}`),
   // The origin: a database query or a render. It runs once per key in the whole group.
   load: async (key) => {
