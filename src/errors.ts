@@ -35,6 +35,8 @@ export type CortadoErrorCode =
   | 'ERR_QUEUE_FULL'
   /** A remote tier (Redis, memcached) failed and the caller asked for errors to be thrown. */
   | 'ERR_REMOTE'
+  /** A PeerGroup peer refused a request or sent a reply that is not valid (version, length, CRC, decode). */
+  | 'ERR_PEER'
 
 /** The error Cortado throws on purpose: branch on its `code`. */
 export class CortadoError extends Error {

@@ -18,3 +18,4 @@ export type {
   RestoreOptions, RestoreResult, Store, StoreErrorHandler, WriteThroughOptions, WriteThroughStats, WriteBehindOptions,
   WriteBehindStats, FlushResult,
 } from './loading/index.js'
+export { PeerGroup, type PeerGroupOptions, type PeerGroupStats, type PeerGetOptions, type PeerListenOptions, type PeerList, type PeerCache, type HotCacheOptions } from './peer/index.js'

@@ -20,6 +20,7 @@ const SECTIONS: readonly { title: string; suites: string[]; charts?: Chart['sect
   { title: 'Memory and GC', suites: ['memory'], charts: 'memory' },
   { title: 'Worker threads', suites: ['workers'] },
   { title: 'Redis on loopback', suites: ['redis'] },
+  { title: 'Peers (PeerGroup)', suites: ['peers'] },
   { title: 'Hit ratio', suites: ['hit-ratio'], charts: 'hit-ratio' },
 ]
 

@@ -42,6 +42,7 @@ export const TARGETS: readonly Target[] = [
   { issue: 2, label: 'one full GC, 5M entries', suite: 'memory', params: { measure: 'gc', entries: 5_000_000 }, peer: 'cortado', against: BASELINE, op: '<=', bound: 0.05 },
   { issue: 4, label: 'Cortado 2 threads ÷ 1 thread, one shared cache', suite: 'workers', params: { measure: 'ops', threads: 2 }, peer: 'cortado', against: 'cortado', againstParams: { measure: 'ops', threads: 1 }, op: '>=', bound: 1.6 },
   { issue: 4, label: 'Cortado ops/s per thread ÷ Redis on loopback', suite: 'redis', params: {}, peer: 'cortado', against: 'redis', op: '>=', bound: 50 },
+  { issue: 17, label: 'origin loads, 3 peers ÷ 3 independent caches', suite: 'peers', params: { measure: 'origin-loads' }, peer: 'peer-group', against: 'independent', op: '<=', bound: 0.4 },
 ]
 
 function matches(row: Row, suite: string, params: Record<string, string | number>): boolean {

@@ -7,10 +7,11 @@ import { hitRatio } from './hit-ratio.js'
 import { latency } from './latency.js'
 import { memory } from './memory.js'
 import { mixed } from './mixed.js'
+import { peers } from './peers.js'
 import { redis } from './redis.js'
 import { setEvict } from './set-evict.js'
 import { setMany } from './set-many.js'
 import { workers } from './workers.js'
 import type { AnySuite } from './types.js'
 
-export const SUITES: readonly AnySuite[] = [getHit, getBuiltKey, getMiss, getMany, mixed, setMany, setEvict, latency, memory, workers, redis, hitRatio]
+export const SUITES: readonly AnySuite[] = [getHit, getBuiltKey, getMiss, getMany, mixed, setMany, setEvict, latency, memory, workers, redis, peers, hitRatio]

@@ -123,3 +123,6 @@ export function registerCacheMetrics(cache: StatsSource, options: PrometheusMetr
   }
   return slots.register(registry, (caches) => new RegistryExporter(registry, caches), cache, options)
 }
+
+export { registerPeerMetrics, PEER_METRICS } from './peer-prometheus.js'
+export type { PeerMetricsOptions, PeerMetricsRegistration, PeerStatsSource } from './peer-prometheus.js'

@@ -25,12 +25,15 @@ describe('optional peer dependencies', () => {
     const importers = sources(src)
       .filter((file) => importsOf(file).some((spec) => spec === 'prom-client' || spec.startsWith('@opentelemetry/')))
       .sort()
-    expect(importers).toEqual(['metrics/otel.ts', 'metrics/prometheus.ts'])
+    // peer-prometheus.ts is part of cortado/prometheus: only prometheus.ts imports it (checked below).
+    expect(importers).toEqual(['metrics/otel.ts', 'metrics/peer-prometheus.ts', 'metrics/prometheus.ts'])
   })
 
   it('and nothing else imports the subpath modules, which package.json exports as cortado/prometheus and cortado/otel', () => {
     const reachers = sources(src).filter((file) => importsOf(file).some((spec) => /metrics\/(prometheus|otel)\.js$/.test(spec)))
     expect(reachers).toEqual([])
+    const peerReachers = sources(src).filter((file) => importsOf(file).some((spec) => /peer-prometheus\.js$/.test(spec)))
+    expect(peerReachers).toEqual(['metrics/prometheus.ts'])
     expect(pkg.exports['./prometheus'].default).toBe('./dist/src/metrics/prometheus.js')
     expect(pkg.exports['./otel'].default).toBe('./dist/src/metrics/otel.js')
     expect(pkg.peerDependenciesMeta['prom-client'].optional).toBe(true)
