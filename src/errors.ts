@@ -35,6 +35,10 @@ export type CortadoErrorCode =
   | 'ERR_QUEUE_FULL'
   /** A remote tier (Redis, memcached) failed and the caller asked for errors to be thrown. */
   | 'ERR_REMOTE'
+  /** A file-system call failed (no permission, disk full, I/O error); the original error is in `cause`. */
+  | 'ERR_IO'
+  /** A store directory is already open for writing, by another process or in this one (see its LOCK file). */
+  | 'ERR_LOCKED'
 
 export class CortadoError extends Error {
   readonly code: CortadoErrorCode
