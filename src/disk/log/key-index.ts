@@ -105,6 +105,35 @@ export class KeyIndex {
     if (this.arenaGarbage > 1024 * 1024 && this.arenaGarbage * 2 > this.arenaUsed) this.compactArena()
   }
 
+  /** The table's arrays and counters, to write an index snapshot (index-snapshot.ts). */
+  exportState(): IndexState {
+    return {
+      counters: [this.mask, this.highWater, this.count, this.freeCount, this.arenaUsed, this.arenaGarbage],
+      arrays: [this.slots, this.hashes, this.keyAt, this.files, this.offsets, this.sizes, this.expiries, this.free, this.arena],
+    }
+  }
+
+  /** Takes over arrays read from a snapshot (in exportState's order), replacing the current content. */
+  importState(state: IndexState): void {
+    const [mask, highWater, count, freeCount, arenaUsed, arenaGarbage] = state.counters as number[]
+    const a = state.arrays
+    this.slots = a[0] as Uint32Array<ArrayBuffer>
+    this.hashes = a[1] as Uint32Array<ArrayBuffer>
+    this.keyAt = a[2] as Uint32Array<ArrayBuffer>
+    this.files = a[3] as Uint32Array<ArrayBuffer>
+    this.offsets = a[4] as Uint32Array<ArrayBuffer>
+    this.sizes = a[5] as Uint32Array<ArrayBuffer>
+    this.expiries = a[6] as Float64Array<ArrayBuffer>
+    this.free = a[7] as Uint32Array<ArrayBuffer>
+    this.arena = a[8] as Buffer<ArrayBuffer>
+    this.mask = mask!
+    this.highWater = highWater!
+    this.count = count!
+    this.freeCount = freeCount!
+    this.arenaUsed = arenaUsed!
+    this.arenaGarbage = arenaGarbage!
+  }
+
   clear(): void {
     this.slots.fill(0)
     this.sizes.fill(0)
@@ -204,6 +233,11 @@ export class KeyIndex {
     this.arenaUsed = used
     this.arenaGarbage = 0
   }
+}
+
+export interface IndexState {
+  counters: number[]
+  arrays: (Uint32Array | Float64Array | Buffer)[]
 }
 
 function grow(a: Uint32Array, n: number): Uint32Array<ArrayBuffer> {

@@ -18,9 +18,10 @@ import { GroupCommit } from './group-commit.js'
 import { LockFile } from './lock-file.js'
 import { emptyReport, recover, type RecoveryReport } from './recovery.js'
 import { openSegmentForAppend, type ActiveSegment, type Segment } from './segment.js'
-import { hintName, ioError, logName, pathOf, prepareDirectory, readFully, syncDirectory } from './files.js'
+import { hintName, ioError, logName, pathOf, prepareDirectory, readFully } from './files.js'
 import { resolveOptions, type LogStoreOptions, type ResolvedOptions } from './options.js'
 import { compact, type CompactionHost, type CompactionProgress } from './compaction.js'
+import { SNAPSHOT_NAME, writeSnapshot } from './index-snapshot.js'
 
 export interface PutOptions {
   /** Time to live in milliseconds; 0 or absent = never expires. */
@@ -126,9 +127,9 @@ export class LogStore<V = unknown> {
     prepareDirectory(dir)
     const lock = LockFile.acquire(dir)
     try {
-      const store = new LogStore<V>(dir, resolved, options?.codec, lock)
-      syncDirectory(dir)
-      return store
+      // The new active segment's directory entry is fsynced with the first fsync that covers a write
+      // to it (GroupCommit), not here: an open does not wait for the disk.
+      return new LogStore<V>(dir, resolved, options?.codec, lock)
     } catch (e) {
       lock.release()
       throw ioError(e, `LogStore: cannot open ${dir}`)
@@ -315,15 +316,36 @@ export class LogStore<V = unknown> {
       if (this.commit.failure === undefined) {
         await this.commit.sync()
         this.active.seal()
+        this.dropEmptyActive()
+        this.writeIndexSnapshot()
       } else this.active.abandonHints()
     } catch (e) {
       failure = e
     }
     this.closedFlag = true
     this.commit.close()
-    for (const s of this.segments.values()) fs.closeSync(s.fd)
+    for (const s of this.segments.values()) if (s.fd >= 0) fs.closeSync(s.fd)
     this.lock.release()
     if (failure !== undefined) throw ioError(failure, 'LogStore: close failed')
+  }
+
+  /** A store closed without writing leaves no empty segment behind. */
+  private dropEmptyActive(): void {
+    const s = this.active.segment
+    if (s.bytes !== 0) return
+    fs.closeSync(s.fd)
+    this.segments.delete(s.id)
+    fs.rmSync(pathOf(this.dir, logName(s.id)), { force: true })
+    fs.rmSync(pathOf(this.dir, hintName(s.id)), { force: true })
+  }
+
+  /** Best effort: without a snapshot the next open reads hints instead. */
+  private writeIndexSnapshot(): void {
+    try {
+      writeSnapshot(pathOf(this.dir, SNAPSHOT_NAME), this.index, [...this.segments.values()].map((s) => [s.id, s.bytes, s.live]))
+    } catch {
+      fs.rmSync(pathOf(this.dir, SNAPSHOT_NAME), { force: true })
+    }
   }
 
   private async runCompaction(): Promise<void> {

@@ -15,11 +15,14 @@ import * as fs from 'node:fs'
 import { FLAG_TOMBSTONE, HEADER_BYTES, MAGIC, checkRecord, newHeader } from './record.js'
 import { HINT_EXT, LOG_EXT, TMP_EXT, fileId, hintName, ioError, logName, pathOf, readFully } from './files.js'
 import { HintWriter, readHints } from './hint-file.js'
+import { SNAPSHOT_NAME, readSnapshot } from './index-snapshot.js'
 import { hashKey, type KeyIndex } from './key-index.js'
 import type { Segment } from './segment.js'
 
 /** What opening found and did (also in `stats().recovery`). */
 export interface RecoveryReport {
+  /** The index was loaded from the snapshot a clean close wrote (no hint or segment was read). */
+  fromSnapshot: boolean
   /** Segments applied from their hint files. */
   segmentsFromHints: number
   /** Segments read and checksummed record by record (no usable hint). */
@@ -41,7 +44,7 @@ export interface RecoveryReport {
 }
 
 export function emptyReport(): RecoveryReport {
-  return { segmentsFromHints: 0, segmentsScanned: 0, hintsRejected: 0, truncatedBytes: 0, corruptRegions: 0, skippedBytes: 0, expired: 0, tmpFilesRemoved: 0, openMs: 0 }
+  return { fromSnapshot: false, segmentsFromHints: 0, segmentsScanned: 0, hintsRejected: 0, truncatedBytes: 0, corruptRegions: 0, skippedBytes: 0, expired: 0, tmpFilesRemoved: 0, openMs: 0 }
 }
 
 /** Applies one record (from a scan or a hint) to the index. */
@@ -85,6 +88,16 @@ export function recover(dir: string, index: KeyIndex, report: RecoveryReport, no
   }
   const ids = names.map((n) => fileId(n, LOG_EXT)).filter((id) => id >= 0).sort((a, b) => a - b)
   const segments = new Map<number, Segment>()
+  // Names stay unique even when every segment was removed: a new id is above every id ever seen here.
+  const nextId = Math.max(0, ...ids, ...names.map((n) => fileId(n, HINT_EXT))) + 1
+  const sizes = new Map(ids.map((id) => [id, fs.statSync(pathOf(dir, logName(id))).size]))
+  const live = readSnapshot(pathOf(dir, SNAPSHOT_NAME), index, sizes)
+  if (live !== undefined) {
+    for (const id of ids) segments.set(id, { id, fd: fs.openSync(pathOf(dir, logName(id)), 'r'), bytes: sizes.get(id)!, live: live.get(id)!, unsynced: false })
+    report.fromSnapshot = true
+    report.openMs = performance.now() - started
+    return { segments, nextId }
+  }
   const replay = new Replay(index, segments, report, now)
   for (const id of ids) {
     const path = pathOf(dir, logName(id))
@@ -109,10 +122,8 @@ export function recover(dir: string, index: KeyIndex, report: RecoveryReport, no
       removeSegment(fd, path, hintPath)
     }
   }
-  // Names stay unique even when every segment was removed: a new id is above every id ever seen here.
-  const highest = Math.max(0, ...ids, ...names.map((n) => fileId(n, HINT_EXT)))
   report.openMs = performance.now() - started
-  return { segments, nextId: highest + 1 }
+  return { segments, nextId }
 }
 
 /** An empty segment (a store closed before writing, or a torn first record) holds nothing to keep. */
