@@ -35,9 +35,9 @@ export function valueOf(i: number, version: number): string {
   return POOL[(i + version * 7919) & (POOL.length - 1)]!
 }
 
-/** Writes keys [0, n) once (version `version`) with IN_FLIGHT writers; resolves when all are acknowledged. */
-export async function fill(store: DiskStore, n: number, version: number): Promise<void> {
-  let next = 0
+/** Writes keys [from, n) once (version `version`) with IN_FLIGHT writers; resolves when all are acknowledged. */
+export async function fill(store: DiskStore, n: number, version: number, from = 0): Promise<void> {
+  let next = from
   const writer = async (): Promise<void> => {
     for (let i = next++; i < n; i = next++) await store.put(keyOf(i), valueOf(i, version))
   }
