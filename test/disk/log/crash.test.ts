@@ -89,12 +89,12 @@ describe.skipIf(!built)('LogStore survives SIGKILL', () => {
   for (const seed of [11, 12, 13]) {
     it(`sync 'always': every acknowledged put is there and whole after 11 kills (seed ${seed})`, async () => {
       await crashSeries(seed, 'always', 11)
-    })
+    }, 240_000)
   }
 
   it("sync 'interval': a process crash loses nothing acknowledged either (the OS has every written byte)", async () => {
     await crashSeries(21, 'interval', 6)
-  })
+  }, 240_000)
 
   it("sync 'interval' fsyncs written data by itself within the interval, with no further call", async () => {
     const dir = tempDir()

@@ -82,6 +82,6 @@ describe('LogStore against a Map model', () => {
       } finally {
         await store.close()
       }
-    })
+    }, 180_000)
   }
 })
