@@ -28,7 +28,7 @@ interface Plan {
 }
 
 function planOf(ctx: Pick<SuiteContext, 'quick' | 'rounds'>): Plan {
-  return ctx.quick ? { keys: 10_000, memoryKeys: 50_000, rounds: 2, ms: 200 } : { keys: 1_000_000, memoryKeys: 1_000_000, rounds: Math.min(ctx.rounds, 3), ms: 1500 }
+  return ctx.quick ? { keys: 10_000, memoryKeys: 20_000, rounds: 2, ms: 150 } : { keys: 1_000_000, memoryKeys: 1_000_000, rounds: Math.min(ctx.rounds, 3), ms: 1500 }
 }
 
 async function availablePeers(): Promise<{ peers: DiskPeer[]; skipped: Skip[] }> {
