@@ -37,6 +37,10 @@ export type CortadoErrorCode =
   | 'ERR_REMOTE'
   /** A PeerGroup peer refused a request or sent a reply that is not valid (version, length, CRC, decode). */
   | 'ERR_PEER'
+  /** A file-system call failed (no permission, disk full, I/O error); the original error is in `cause`. */
+  | 'ERR_IO'
+  /** A store directory is already open for writing, by another process or in this one (see its LOCK file). */
+  | 'ERR_LOCKED'
 
 /** The error Cortado throws on purpose: branch on its `code`. */
 export class CortadoError extends Error {

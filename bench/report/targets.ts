@@ -43,7 +43,24 @@ export const TARGETS: readonly Target[] = [
   { issue: 4, label: 'Cortado 2 threads ÷ 1 thread, one shared cache', suite: 'workers', params: { measure: 'ops', threads: 2 }, peer: 'cortado', against: 'cortado', againstParams: { measure: 'ops', threads: 1 }, op: '>=', bound: 1.6 },
   { issue: 4, label: 'Cortado ops/s per thread ÷ Redis on loopback', suite: 'redis', params: {}, peer: 'cortado', against: 'redis', op: '>=', bound: 50 },
   { issue: 17, label: 'origin loads, 3 peers ÷ 3 independent caches', suite: 'peers', params: { measure: 'origin-loads' }, peer: 'peer-group', against: 'independent', op: '<=', bound: 0.4 },
+  ...diskTargets(1_000_000),
 ]
+
+/** Issue 15: LogStore against lmdb and classic-level (suite `disk`), at the full run's key count. */
+function diskTargets(keys: number): Target[] {
+  const t = (label: string, measure: string, peer: string, against: string, op: '>=' | '<=', bound: number): Target =>
+    ({ issue: 15, label, suite: 'disk', params: { measure, keys }, peer, against, op, bound })
+  return [
+    t("put, sync 'none', 64 writers, vs lmdb", 'put-none', 'logstore', 'lmdb', '>=', 1.0),
+    t("put, sync 'none', 64 writers, vs classic-level", 'put-none', 'logstore', 'classic-level', '>=', 2.0),
+    t("put, sync 'always' (group commit), vs lmdb", 'put-always', 'logstore', 'lmdb', '>=', 1.0),
+    t("put, sync 'always' (group commit), vs classic-level", 'put-always', 'logstore', 'classic-level', '>=', 2.0),
+    t('getSync vs lmdb get', 'get-sync', 'logstore', 'lmdb', '>=', 0.8),
+    t('awaited get vs classic-level', 'get-await', 'logstore', 'classic-level', '>=', 4.0),
+    t('reopen from hint files ÷ replaying the logs', 'open', 'logstore-hints', 'logstore-replay', '<=', 0.2),
+    t('reopen from the index snapshot ÷ replaying the logs', 'open', 'logstore', 'logstore-replay', '<=', 0.2),
+  ]
+}
 
 function matches(row: Row, suite: string, params: Record<string, string | number>): boolean {
   return row.suite === suite && Object.entries(params).every(([k, v]) => row.params[k] === v)
