@@ -35,6 +35,12 @@ export type CortadoErrorCode =
   | 'ERR_QUEUE_FULL'
   /** A remote tier (Redis, memcached) failed and the caller asked for errors to be thrown. */
   | 'ERR_REMOTE'
+  /**
+   * The change feed (cortado/cdc) cannot read the database's log: wal_level is not logical, the role
+   * may not replicate or create the slot/publication, a table is missing, the slot belongs to another
+   * plugin or database.
+   */
+  | 'ERR_REPLICATION'
 
 export class CortadoError extends Error {
   readonly code: CortadoErrorCode
