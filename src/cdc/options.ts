@@ -43,7 +43,8 @@ export interface PostgresChangeFeedOptions {
   onKeysError?: 'count' | 'clear-table'
   /** Create the slot and the publication when missing (default true); false makes a missing one an error. */
   create?: boolean
-  /** Decoded messages held before the socket is paused (backpressure). Default 1024. */
+  /** Decoded messages held before the socket is paused (backpressure; one network read already
+   * received, at most 64 KiB, still lands on top). Default 1024. */
   maxPending?: number
   /** How often the applied position is reported to the server, in ms. Default 1000. */
   statusIntervalMs?: number

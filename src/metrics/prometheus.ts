@@ -122,3 +122,6 @@ export function registerCacheMetrics(cache: StatsSource, options: PrometheusMetr
   }
   return slots.register(registry, (caches) => new RegistryExporter(registry, caches), cache, options)
 }
+
+export { registerChangeFeedMetrics } from './change-feed.js'
+export type { ChangeFeedStatsSource, ChangeFeedMetricsRegistration } from './change-feed.js'
