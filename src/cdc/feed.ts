@@ -36,6 +36,8 @@ export interface PostgresChangeFeedHooks {
 
 /** SQLSTATE 55006: the slot is still held by another connection (e.g. a process just killed). */
 const OBJECT_IN_USE = '55006'
+/** Keys gathered before they are applied even inside a transaction (bounds the batch's memory). */
+const BATCH_KEYS = 1024
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
 export class PostgresChangeFeed {
@@ -47,6 +49,8 @@ export class PostgresChangeFeed {
   #control: pg.Client | undefined
   #stream: ReplicationStream | undefined
   #inTransaction = false
+  /** Keys of the transaction's row changes not applied yet: applied together, at the latest at COMMIT. */
+  #batch: string[] = []
   #closed = false
   #lagWarned = false
   #timers: NodeJS.Timeout[] = []
@@ -139,6 +143,7 @@ export class PostgresChangeFeed {
     for (let delay = 50; ; delay = Math.min(delay * 2, 1000)) {
       try {
         this.#inTransaction = false
+        this.#batch = []
         this.#stream = await ReplicationStream.open(this.#options.connection, this.#options.slot, this.#options.publication, this.#options.maxPending, {
           onItem: (item) => this.#onItem(item),
           onEnd: (err) => this.#onEnd(err),
@@ -245,11 +250,13 @@ export class PostgresChangeFeed {
       case 'begin':
         this.#inTransaction = true
         return
-      case 'commit':
+      case 'commit': {
         this.#inTransaction = false
-        counters.transactionsApplied++
-        counters.advance(parseLsn(message.commitEndLsn!))
-        return
+        const commitEnd = parseLsn(message.commitEndLsn!)
+        const applying = this.#flush()
+        if (applying === undefined) return this.#committed(commitEnd)
+        return applying.then(() => this.#committed(commitEnd))
+      }
       case 'insert':
       case 'update':
       case 'delete': {
@@ -259,8 +266,12 @@ export class PostgresChangeFeed {
         const invalidation = this.#mapper.forChange(message)
         if (this.#mapper.keyErrors !== keyErrors) this.#warn(`a keys function failed: ${this.#mapper.lastKeyError?.message}`)
         if (invalidation === undefined) return
-        if (invalidation.kind === 'keys') counters.keysInvalidated += invalidation.keys.length
-        return this.#applyWithRetry(invalidation)
+        if (invalidation.kind === 'keys') {
+          counters.keysInvalidated += invalidation.keys.length
+          for (const key of invalidation.keys) this.#batch.push(key)
+          return this.#batch.length >= BATCH_KEYS ? this.#flush() : undefined
+        }
+        return this.#flushThen(invalidation)
       }
       case 'truncate':
         return this.#truncate(message.relations)
@@ -270,7 +281,29 @@ export class PostgresChangeFeed {
     }
   }
 
+  #committed(commitEnd: bigint): void {
+    this.#counters.transactionsApplied++
+    this.#counters.advance(commitEnd)
+  }
+
+  /** Applies the batched keys (one call to the target for many rows). */
+  #flush(): void | Promise<void> {
+    if (this.#batch.length === 0) return
+    const keys = this.#batch
+    this.#batch = []
+    return this.#applyWithRetry({ kind: 'keys', keys })
+  }
+
+  /** Keeps the order of invalidations: the batched keys first, then `invalidation`. */
+  #flushThen(invalidation: Invalidation): void | Promise<void> {
+    const flushing = this.#flush()
+    if (flushing === undefined) return this.#applyWithRetry(invalidation)
+    return flushing.then(() => this.#applyWithRetry(invalidation))
+  }
+
   async #truncate(relations: readonly { schema: string; name: string }[]): Promise<void> {
+    const flushing = this.#flush()
+    if (flushing !== undefined) await flushing
     for (const relation of relations) {
       const spec = this.#mapper.specOf(relation as never)
       if (spec === undefined) continue

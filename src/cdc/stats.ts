@@ -7,7 +7,7 @@
 import { formatLsn, type Lsn } from './lsn.js'
 
 export interface ChangeFeedStats {
-  /** Row changes (insert/update/delete) of watched tables applied to the target. */
+  /** Row changes (insert/update/delete) of watched tables handled (keys batched, applied at the latest at their COMMIT). */
   changesApplied: number
   /** Keys handed to the target (an update counts its old and new keys). */
   keysInvalidated: number
