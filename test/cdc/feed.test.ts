@@ -214,6 +214,25 @@ describe.skipIf(!hasPostgres())('PostgresChangeFeed over a real PostgreSQL', () 
     expect(resets).toHaveLength(2)
   })
 
+  it('reconnects after the server ends its replication connection, and applies what changed meanwhile', async () => {
+    await createUsers(sql, 're_users', 10)
+    const cache = newCache()
+    const warnings: CortadoError[] = []
+    const feed = await startFeed({
+      connection: server.url, slot: 're_slot', publication: 're_pub', target: cache, replicaIdentity: 'full',
+      tables: { re_users: userKeys('r') }, reconnectDelayMs: { min: 20, max: 200 },
+      onWarning: (w) => warnings.push(w), onReset: () => {},
+    })
+    await sql.query(`SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = 're_slot'`)
+    cache.set('r:1', 'changed while the feed reconnects')
+    await sql.query('UPDATE re_users SET version = 1 WHERE id = 1')
+    await waitUntil(() => !cache.has('r:1'), 'the change made during the reconnect')
+    expect(feed.stats().reconnects).toBe(1)
+    expect(feed.stats().resets).toBe(1) // only the first start's: the slot was kept
+    expect(feed.stats().connected).toBe(true)
+    expect(warnings.some((w) => /replication connection was lost/.test(w.message))).toBe(true)
+  })
+
   it('gives clear errors: bad options before connecting, a missing table, a refused slot', async () => {
     const cache = newCache()
     const base = { connection: server.url, slot: 'err_opts', publication: 'err_opts', target: cache, tables: { nope: () => 'k' }, ...quiet }
