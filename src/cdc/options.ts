@@ -127,6 +127,7 @@ export function resolveOptions(options: PostgresChangeFeedOptions): ResolvedOpti
     throw bad(`tables must name at least one table, got ${shown(tables)}`)
   if (typeof target !== 'function' && (target === null || typeof target !== 'object'))
     throw bad(`target must be a Cache, a TieredCache or a function, got ${shown(target)}`)
+  if (options.create !== undefined && typeof options.create !== 'boolean') throw bad(`create must be a boolean, got ${shown(options.create)}`)
   const reconnect = options.reconnectDelayMs ?? { min: 100, max: 5000 }
   const min = positive(reconnect.min, 'reconnectDelayMs.min', 100)
   const max = positive(reconnect.max, 'reconnectDelayMs.max', 5000)
@@ -139,7 +140,7 @@ export function resolveOptions(options: PostgresChangeFeedOptions): ResolvedOpti
     target,
     replicaIdentity: oneOf(options.replicaIdentity, 'replicaIdentity', ['full', 'as-is'], 'as-is'),
     onKeysError: oneOf(options.onKeysError, 'onKeysError', ['count', 'clear-table'], 'count'),
-    create: options.create === undefined ? true : options.create === true,
+    create: options.create ?? true,
     maxPending: Math.floor(positive(options.maxPending, 'maxPending', 1024)),
     statusIntervalMs: positive(options.statusIntervalMs, 'statusIntervalMs', 1000),
     lagCheckIntervalMs: positive(options.lagCheckIntervalMs, 'lagCheckIntervalMs', 5000),

@@ -77,9 +77,17 @@ export async function checkTables(client: Client, options: ResolvedOptions): Pro
 /** Creates the publication for the tables, or adds the tables an existing one lacks. */
 export async function ensurePublication(client: Client, options: ResolvedOptions): Promise<void> {
   const name = pg.escapeIdentifier(options.publication)
-  const { rows } = await client.query<{ puballtables: boolean }>('SELECT puballtables FROM pg_publication WHERE pubname = $1', [options.publication])
+  const { rows } = await client.query<{ puballtables: boolean; actions: string }>(
+    `SELECT puballtables, concat_ws(',', CASE WHEN NOT pubinsert THEN 'insert' END, CASE WHEN NOT pubupdate THEN 'update' END,
+            CASE WHEN NOT pubdelete THEN 'delete' END, CASE WHEN NOT pubtruncate THEN 'truncate' END) AS actions
+       FROM pg_publication WHERE pubname = $1`,
+    [options.publication],
+  )
   let missing = options.tables
   if (rows.length > 0) {
+    // A publication that leaves out an action would leave those changes' keys stale, silently.
+    if (rows[0]!.actions !== '')
+      throw replicationError(`publication ${options.publication} does not publish ${rows[0]!.actions}; the feed needs every action (ALTER PUBLICATION ${options.publication} SET (publish = 'insert, update, delete, truncate'))`)
     if (rows[0]!.puballtables) return
     const published = await client.query<{ schemaname: string; tablename: string }>(
       'SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = $1',

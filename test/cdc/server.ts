@@ -11,7 +11,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, realpathSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { freePort } from '../helpers/servers.js'
+import { freePort, killAndWait } from '../helpers/servers.js'
 
 const INSTALL = 'apt-get install -y postgresql'
 
@@ -155,10 +155,7 @@ export class PgServer {
     const child = this.child
     this.child = undefined
     live.delete(this)
-    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-    child.kill(signal)
-    await exited
+    await killAndWait(child, signal)
   }
 
   /** Fast shutdown (SIGINT), then the folder is removed. */
