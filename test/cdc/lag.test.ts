@@ -2,11 +2,14 @@
  * A slow target against a burst of changes: the feed holds at most maxPending decoded messages (the
  * socket is paused, the server keeps the WAL), reports the lag in stats() and Prometheus, warns past
  * the threshold, acknowledges nothing it has not applied, and catches up when the target does.
+ * Then the server's own limit on a stalled slot: past max_slot_wal_keep_size it invalidates the slot,
+ * and the feed's next start clears what it guards and says why.
  */
 import pg from 'pg'
 import { Registry } from 'prom-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { PostgresChangeFeed, type Invalidation } from '../../src/cdc/index.js'
+import { Cache } from '../../src/index.js'
+import { PostgresChangeFeed, type FeedReset, type Invalidation } from '../../src/cdc/index.js'
 import type { CortadoError } from '../../src/errors.js'
 import { registerChangeFeedMetrics } from '../../src/metrics/prometheus.js'
 import { createUsers, waitUntil } from './helpers.js'
@@ -81,5 +84,47 @@ describe.skipIf(!hasPostgres())('PostgresChangeFeed with a slow target', () => {
     const after = await registry.metrics()
     expect(after).toMatch(/cortado_cdc_changes_applied_total\{feed="users"\} 20000/)
     expect(after).toMatch(/cortado_cdc_lag_bytes\{feed="users"\} 0/)
+    await feed.close()
+    feed = undefined
+  })
+
+  it('a slot the server invalidated (past max_slot_wal_keep_size) is recreated, and the guarded keys cleared, saying why', async () => {
+    await createUsers(sql, 'lost_users', 5)
+    const cache = new Cache<string>({ maxBytes: 4 << 20 })
+    const resets: FeedReset[] = []
+    const options = {
+      connection: server.url, slot: 'lost_slot', publication: 'lost_pub', target: cache, replicaIdentity: 'full' as const,
+      tables: { lost_users: (row: Record<string, unknown>) => `l:${row.id}` }, onReset: (r: FeedReset) => resets.push(r), onWarning: () => {},
+    }
+    try {
+      await (await PostgresChangeFeed.start(options)).close()
+      // While the feed is down: a change it must not miss, then more WAL than the slot may keep.
+      cache.set('l:1', 'stale soon')
+      await sql.query('UPDATE lost_users SET version = 1 WHERE id = 1')
+      await sql.query(`ALTER SYSTEM SET max_slot_wal_keep_size = '1MB'`)
+      await sql.query('SELECT pg_reload_conf()')
+      for (let i = 0; i < 4; i++) {
+        await sql.query('UPDATE lost_users SET version = version + 1 WHERE id = 5')
+        await sql.query('SELECT pg_switch_wal()')
+      }
+      await sql.query('CHECKPOINT')
+      const status = await sql.query(`SELECT wal_status FROM pg_replication_slots WHERE slot_name = 'lost_slot'`)
+      expect(status.rows[0].wal_status).toBe('lost')
+      feed = await PostgresChangeFeed.start(options)
+      expect(resets).toHaveLength(2)
+      expect(resets[1]!.reason).toMatch(/lost_slot was invalidated by the server/)
+      expect(cache.has('l:1')).toBe(false)
+      expect(feed.stats().lastResetReason).toMatch(/max_slot_wal_keep_size/)
+      // And it streams again from the new slot.
+      cache.set('l:2', 'cached')
+      await sql.query('UPDATE lost_users SET version = 1 WHERE id = 2')
+      await waitUntil(() => !cache.has('l:2'), 'a change after the new slot')
+    } finally {
+      await feed?.close()
+      feed = undefined
+      await sql.query('ALTER SYSTEM RESET max_slot_wal_keep_size')
+      await sql.query('SELECT pg_reload_conf()')
+      cache.close()
+    }
   })
 })
