@@ -1,6 +1,7 @@
 /**
  * prom-client and @opentelemetry/api are optional peer dependencies: only the subpath modules
  * (`cortado/prometheus`, `cortado/otel`) may import them, so the package root loads without them.
+ * Likewise pg and pg-logical-replication, for `cortado/cdc`.
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
@@ -25,7 +26,21 @@ describe('optional peer dependencies', () => {
     const importers = sources(src)
       .filter((file) => importsOf(file).some((spec) => spec === 'prom-client' || spec.startsWith('@opentelemetry/')))
       .sort()
-    expect(importers).toEqual(['metrics/otel.ts', 'metrics/prometheus.ts'])
+    expect(importers).toEqual(['metrics/change-feed.ts', 'metrics/otel.ts', 'metrics/prometheus.ts'])
+    // The change-feed metrics are part of cortado/prometheus: only that module imports them.
+    const reachers = sources(src).filter((file) => importsOf(file).some((spec) => /(^|\/)change-feed\.js$/.test(spec)))
+    expect(reachers).toEqual(['metrics/prometheus.ts'])
+  })
+
+  it('only cortado/cdc (src/cdc) imports pg and pg-logical-replication, and nothing else imports it', () => {
+    const importers = sources(src).filter((file) => importsOf(file).some((spec) => spec === 'pg' || spec === 'pg-logical-replication'))
+    expect(importers.length).toBeGreaterThan(0)
+    expect(importers.filter((file) => !file.startsWith('cdc/'))).toEqual([])
+    const reachers = sources(src).filter((file) => !file.startsWith('cdc/') && importsOf(file).some((spec) => /(^|\/)cdc\//.test(spec)))
+    expect(reachers).toEqual([])
+    expect(pkg.exports['./cdc'].default).toBe('./dist/src/cdc/index.js')
+    expect(pkg.peerDependenciesMeta.pg.optional).toBe(true)
+    expect(pkg.peerDependenciesMeta['pg-logical-replication'].optional).toBe(true)
   })
 
   it('and nothing else imports the subpath modules, which package.json exports as cortado/prometheus and cortado/otel', () => {
