@@ -12,6 +12,7 @@
  *   socket, then the server stops sending (and keeps the WAL: see the lag stats and warnings).
  */
 import type pg from 'pg'
+import type { Pgoutput } from 'pg-logical-replication'
 import { CortadoError, isCortadoError } from '../errors.js'
 import { parseLsn } from './lsn.js'
 import { resolveOptions, type PostgresChangeFeedOptions, type ResolvedOptions } from './options.js'
@@ -301,11 +302,11 @@ export class PostgresChangeFeed {
     return flushing.then(() => this.#applyWithRetry(invalidation))
   }
 
-  async #truncate(relations: readonly { schema: string; name: string }[]): Promise<void> {
+  async #truncate(relations: readonly Pgoutput.MessageRelation[]): Promise<void> {
     const flushing = this.#flush()
     if (flushing !== undefined) await flushing
     for (const relation of relations) {
-      const spec = this.#mapper.specOf(relation as never)
+      const spec = this.#mapper.specOf(relation)
       if (spec === undefined) continue
       this.#counters.truncates++
       const pending = this.#applyWithRetry(this.#mapper.forTable(spec, `TRUNCATE ${spec.name}`))
