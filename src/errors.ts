@@ -41,6 +41,12 @@ export type CortadoErrorCode =
   | 'ERR_IO'
   /** A store directory is already open for writing, by another process or in this one (see its LOCK file). */
   | 'ERR_LOCKED'
+  /**
+   * The change feed (cortado/cdc) cannot read the database's log: wal_level is not logical, the role
+   * may not replicate or create the slot/publication, a table is missing, the slot belongs to another
+   * plugin or database.
+   */
+  | 'ERR_REPLICATION'
 
 /** The error Cortado throws on purpose: branch on its `code`. */
 export class CortadoError extends Error {

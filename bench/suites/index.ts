@@ -1,4 +1,5 @@
 /** Every suite, in the order a run goes through them (and --filter ids). */
+import { cdc } from './cdc.js'
 import { disk } from './disk.js'
 import { getBuiltKey } from './get-built-key.js'
 import { getHit } from './get-hit.js'
@@ -15,4 +16,4 @@ import { setMany } from './set-many.js'
 import { workers } from './workers.js'
 import type { AnySuite } from './types.js'
 
-export const SUITES: readonly AnySuite[] = [getHit, getBuiltKey, getMiss, getMany, mixed, setMany, setEvict, latency, memory, workers, redis, peers, disk, hitRatio]
+export const SUITES: readonly AnySuite[] = [getHit, getBuiltKey, getMiss, getMany, mixed, setMany, setEvict, latency, memory, workers, redis, cdc, peers, disk, hitRatio]

@@ -126,3 +126,5 @@ export function registerCacheMetrics(cache: StatsSource, options: PrometheusMetr
 
 export { registerPeerMetrics, PEER_METRICS } from './peer-prometheus.js'
 export type { PeerMetricsOptions, PeerMetricsRegistration, PeerStatsSource } from './peer-prometheus.js'
+export { registerChangeFeedMetrics } from './change-feed.js'
+export type { ChangeFeedStatsSource, ChangeFeedMetricsRegistration } from './change-feed.js'

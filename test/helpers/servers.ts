@@ -72,6 +72,14 @@ function asRoot(): string[] {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
+/** Sends `signal` to a server process the test started and resolves once it has exited. */
+export async function killAndWait(child: ChildProcess | undefined, signal: NodeJS.Signals): Promise<void> {
+  if (child === undefined || child.exitCode !== null || child.signalCode !== null) return
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  child.kill(signal)
+  await exited
+}
+
 /** A server process the test owns: it can be killed and started again on the same port. */
 export class TestServer {
   readonly kind: ServerKind
@@ -145,10 +153,7 @@ export class TestServer {
     const child = this.child
     this.child = undefined
     live.delete(this)
-    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-    child.kill(signal)
-    await exited
+    await killAndWait(child, signal)
   }
 
   /** Starts the server again on the same port, empty. */

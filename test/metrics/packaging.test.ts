@@ -1,6 +1,7 @@
 /**
  * prom-client and @opentelemetry/api are optional peer dependencies: only the subpath modules
  * (`cortado/prometheus`, `cortado/otel`) may import them, so the package root loads without them.
+ * Likewise pg and pg-logical-replication, for `cortado/cdc`.
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
@@ -25,8 +26,21 @@ describe('optional peer dependencies', () => {
     const importers = sources(src)
       .filter((file) => importsOf(file).some((spec) => spec === 'prom-client' || spec.startsWith('@opentelemetry/')))
       .sort()
-    // peer-prometheus.ts is part of cortado/prometheus: only prometheus.ts imports it (checked below).
-    expect(importers).toEqual(['metrics/otel.ts', 'metrics/peer-prometheus.ts', 'metrics/prometheus.ts'])
+    // peer-prometheus.ts and change-feed.ts are part of cortado/prometheus: only prometheus.ts imports them.
+    expect(importers).toEqual(['metrics/change-feed.ts', 'metrics/otel.ts', 'metrics/peer-prometheus.ts', 'metrics/prometheus.ts'])
+    const reachers = sources(src).filter((file) => importsOf(file).some((spec) => /(^|\/)change-feed\.js$/.test(spec)))
+    expect(reachers).toEqual(['metrics/prometheus.ts'])
+  })
+
+  it('only cortado/cdc (src/cdc) imports pg and pg-logical-replication, and nothing else imports it', () => {
+    const importers = sources(src).filter((file) => importsOf(file).some((spec) => spec === 'pg' || spec === 'pg-logical-replication'))
+    expect(importers.length).toBeGreaterThan(0)
+    expect(importers.filter((file) => !file.startsWith('cdc/'))).toEqual([])
+    const reachers = sources(src).filter((file) => !file.startsWith('cdc/') && importsOf(file).some((spec) => /(^|\/)cdc\//.test(spec)))
+    expect(reachers).toEqual([])
+    expect(pkg.exports['./cdc'].default).toBe('./dist/src/cdc/index.js')
+    expect(pkg.peerDependenciesMeta.pg.optional).toBe(true)
+    expect(pkg.peerDependenciesMeta['pg-logical-replication'].optional).toBe(true)
   })
 
   it('and nothing else imports the subpath modules, which package.json exports as cortado/prometheus and cortado/otel', () => {
