@@ -9,7 +9,7 @@ import { peersOf } from './summary.js'
 export interface Chart {
   file: string
   title: string
-  section: 'throughput' | 'memory' | 'hit-ratio'
+  section: 'throughput' | 'memory' | 'hit-ratio' | 'service'
   svg: string
 }
 
@@ -173,8 +173,50 @@ function hitRatioCharts(results: RunResults, colors: Map<string, string>, nameOf
   })
 }
 
+/** The measures a service chart shows, each as a ratio to lru-cache's figure (units differ between them). */
+const SERVICE_MEASURES: readonly { measure: string; percentile?: number; label: string }[] = [
+  { measure: 'throughput', label: 'requests/s' },
+  { measure: 'latency', percentile: 99, label: 'p99 (client)' },
+  { measure: 'handler', percentile: 99, label: 'p99 (handler)' },
+  { measure: 'rss', label: 'RSS' },
+  { measure: 'pss', label: 'memory (PSS)' },
+  { measure: 'hit-ratio', label: 'hit ratio' },
+  { measure: 'gc', label: 'GC pause' },
+]
+
+function serviceCharts(results: RunResults, colors: Map<string, string>, nameOf: (id: string) => string): Chart[] {
+  const suites = [...new Set(results.rows.filter((r) => r.suite.startsWith('service')).map((r) => r.suite))]
+  return suites.map((suite) => {
+    const rows = SERVICE_MEASURES.flatMap((m) =>
+      results.rows.filter((r) => r.suite === suite && r.params.measure === m.measure && (m.percentile === undefined || r.params.percentile === m.percentile)),
+    )
+    const peers = measuredPeers(rows)
+    const label = (r: Row) => `${SERVICE_MEASURES.find((m) => m.measure === r.params.measure)!.label} · ${formatCount(Number(r.params.entries))}`
+    return {
+      file: `${suite}.svg`,
+      title: suite === 'service' ? 'HTTP service under load' : 'HTTP service, a pool of 2 processes',
+      section: 'service' as const,
+      svg: renderBarChart({
+        title: suite === 'service' ? 'node:http service over the cache, each figure ÷ lru-cache\'s' : 'node:cluster pool of 2: one shared Cortado vs an lru-cache per worker, ÷ lru-cache\'s',
+        subtitle: `autocannon, 32 connections, Zipf(0.9) keys with ~10% misses (cache-aside); median of alternating rounds; requests/s and hit ratio: higher is better, the rest lower\n${stamp(results.machine)}`,
+        groups: rows.map(label),
+        series: seriesOf(peers, colors, nameOf),
+        values: rows.map((r) => {
+          const base = r.figures.find((f) => f.peer === BASELINE)?.value
+          return peers.map((p) => {
+            const v = r.figures.find((f) => f.peer === p)?.value
+            return v === undefined || !base ? undefined : v / base
+          })
+        }),
+        format: (v) => `${significant(v, 2)}×`,
+        yLabel: "÷ lru-cache's figure",
+      }),
+    }
+  })
+}
+
 export function buildCharts(results: RunResults, nameOf: (id: string) => string): Chart[] {
   const ids = [BASELINE, ...results.peers.map((p) => p.id), ...results.rows.flatMap((r) => r.figures.map((f) => f.peer))]
   const colors = colorsFor(ids)
-  return [...throughputCharts(results, colors, nameOf), ...memoryCharts(results, colors, nameOf), ...hitRatioCharts(results, colors, nameOf)]
+  return [...throughputCharts(results, colors, nameOf), ...memoryCharts(results, colors, nameOf), ...hitRatioCharts(results, colors, nameOf), ...serviceCharts(results, colors, nameOf)]
 }

@@ -21,6 +21,7 @@ const SECTIONS: readonly { title: string; suites: string[]; charts?: Chart['sect
   { title: 'Worker threads', suites: ['workers'] },
   { title: 'Redis on loopback', suites: ['redis'] },
   { title: 'Hit ratio', suites: ['hit-ratio'], charts: 'hit-ratio' },
+  { title: 'HTTP service under load', suites: ['service', 'service-pool'], charts: 'service' },
 ]
 
 function groupTable(group: readonly Row[], nameOf: (id: string) => string): string[] {

@@ -42,6 +42,16 @@ export const TARGETS: readonly Target[] = [
   { issue: 2, label: 'one full GC, 5M entries', suite: 'memory', params: { measure: 'gc', entries: 5_000_000 }, peer: 'cortado', against: BASELINE, op: '<=', bound: 0.05 },
   { issue: 4, label: 'Cortado 2 threads ÷ 1 thread, one shared cache', suite: 'workers', params: { measure: 'ops', threads: 2 }, peer: 'cortado', against: 'cortado', againstParams: { measure: 'ops', threads: 1 }, op: '>=', bound: 1.6 },
   { issue: 4, label: 'Cortado ops/s per thread ÷ Redis on loopback', suite: 'redis', params: {}, peer: 'cortado', against: 'redis', op: '>=', bound: 50 },
+  // A node:http service over the cache under autocannon (bench/suites/service.ts); p99 is the client's.
+  { issue: 20, label: 'HTTP service, 5M entries: requests/s', suite: 'service', params: { measure: 'throughput', entries: 5_000_000 }, peer: 'cortado', against: BASELINE, op: '>=', bound: 1.15 },
+  { issue: 20, label: 'HTTP service, 5M entries: p99 latency', suite: 'service', params: { measure: 'latency', percentile: 99, entries: 5_000_000 }, peer: 'cortado', against: BASELINE, op: '<=', bound: 0.5 },
+  { issue: 20, label: 'HTTP service, 5M entries: RSS', suite: 'service', params: { measure: 'rss', entries: 5_000_000 }, peer: 'cortado', against: BASELINE, op: '<=', bound: 0.5 },
+  { issue: 20, label: 'HTTP service, 5M entries: total GC pause', suite: 'service', params: { measure: 'gc', entries: 5_000_000 }, peer: 'cortado', against: BASELINE, op: '<=', bound: 0.1 },
+  { issue: 20, label: 'HTTP service, 1M entries: requests/s', suite: 'service', params: { measure: 'throughput', entries: 1_000_000 }, peer: 'cortado', against: BASELINE, op: '>=', bound: 1.0 },
+  { issue: 20, label: 'HTTP service, 1M entries: p99 latency', suite: 'service', params: { measure: 'latency', percentile: 99, entries: 1_000_000 }, peer: 'cortado', against: BASELINE, op: '<=', bound: 1.0 },
+  // A pool of 2 processes: one shared Cortado (native engine) vs an lru-cache per worker, same total entries.
+  { issue: 20, label: 'HTTP pool of 2: hit ratio', suite: 'service-pool', params: { measure: 'hit-ratio', entries: 1_000_000 }, peer: 'cortado', against: BASELINE, op: '>=', bound: 1.0 },
+  { issue: 20, label: 'HTTP pool of 2: memory (PSS)', suite: 'service-pool', params: { measure: 'pss', entries: 1_000_000 }, peer: 'cortado', against: BASELINE, op: '<=', bound: 0.6 },
 ]
 
 function matches(row: Row, suite: string, params: Record<string, string | number>): boolean {

@@ -9,8 +9,10 @@ import { memory } from './memory.js'
 import { mixed } from './mixed.js'
 import { redis } from './redis.js'
 import { setEvict } from './set-evict.js'
+import { service } from './service.js'
+import { servicePool } from './service-pool.js'
 import { setMany } from './set-many.js'
 import { workers } from './workers.js'
 import type { AnySuite } from './types.js'
 
-export const SUITES: readonly AnySuite[] = [getHit, getBuiltKey, getMiss, getMany, mixed, setMany, setEvict, latency, memory, workers, redis, hitRatio]
+export const SUITES: readonly AnySuite[] = [getHit, getBuiltKey, getMiss, getMany, mixed, setMany, setEvict, latency, memory, workers, redis, hitRatio, service, servicePool]
