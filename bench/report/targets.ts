@@ -1,6 +1,6 @@
 /**
  * The ratios the issues set as targets, looked up in a run's rows. Each target names the row it reads,
- * so the table, the report and the README all show the same figure.
+ * so the table, the report and the docs all show the same figure.
  */
 import { figureOf, type Row } from '../harness/results.js'
 import { ratio } from '../harness/stats.js'

@@ -18,7 +18,7 @@ export const CONNECTIONS = 32
 const PATHS_SEED = 20
 
 export function serviceTiming(quick: boolean): { warmupSeconds: number; measureSeconds: number } {
-  return quick ? { warmupSeconds: 1, measureSeconds: 2 } : { warmupSeconds: 3, measureSeconds: 10 }
+  return quick ? { warmupSeconds: 1, measureSeconds: 2 } : { warmupSeconds: 5, measureSeconds: 15 }
 }
 
 function sizes(quick: boolean): number[] {
