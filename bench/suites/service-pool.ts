@@ -6,11 +6,10 @@
  */
 import { formatCount } from '../harness/format.js'
 import type { Row } from '../harness/results.js'
-import { keySpaceFor, requestPaths } from '../service/keys.js'
 import type { PoolInput, PoolReport } from '../service/pool-child.js'
 import { figureOf, hitRatio, serviceRows, type RowContext } from '../service/rows.js'
-import { alternate, runSession, type Session } from '../service/session.js'
-import { CONNECTIONS, SERVICE_ROUNDS, serviceMethod, servicePeers, serviceTiming } from './service.js'
+import type { Session } from '../service/session.js'
+import { SERVICE_ROUNDS, measureServers, serviceMethod, servicePeers } from './service.js'
 import type { Suite } from './types.js'
 
 export const POOL_WORKERS = 2
@@ -31,21 +30,15 @@ export const servicePool: Suite = {
   title: 'HTTP service, a pool of 2 processes',
   plan: (ctx) => sizes(ctx.quick).length * servicePeers(ctx).length * rounds(ctx.quick),
   async run(ctx) {
-    const peers = servicePeers(ctx)
     for (const entries of sizes(ctx.quick)) {
       ctx.progress.step(`service-pool · ${formatCount(entries)} entries, ${POOL_WORKERS} cluster workers`)
-      const keySpace = keySpaceFor(entries)
-      const paths = requestPaths(keySpace, PATHS_SEED)
-      const { sessions, failed } = await alternate<PoolReport>(peers, rounds(ctx.quick), ctx.progress, (peer) =>
-        runSession<PoolReport>({
-          module: new URL('../service/pool-child.ts', import.meta.url),
-          start: { peer, entries, keySpace, workers: POOL_WORKERS } satisfies PoolInput,
-          paths,
-          connections: CONNECTIONS,
-          ...serviceTiming(ctx.quick),
-          startTimeoutMs: 10 * 60_000,
-        }),
-      )
+      const { sessions, skipped } = await measureServers<PoolReport>(ctx, {
+        module: new URL('../service/pool-child.ts', import.meta.url),
+        entries,
+        rounds: rounds(ctx.quick),
+        seed: PATHS_SEED,
+        start: (peer, keySpace) => ({ peer, entries, keySpace, workers: POOL_WORKERS }) satisfies PoolInput,
+      })
       const rc: RowContext = {
         suite: 'service-pool',
         kase: `${formatCount(entries)} entries, ${POOL_WORKERS} workers`,
@@ -56,7 +49,7 @@ export const servicePool: Suite = {
           `node:cluster, ${POOL_WORKERS} workers on one port; Cortado: one cache of ${formatCount(entries)} entries on the native engine in a /dev/shm file, ` +
             `shared by the workers; lru-cache: one per worker with ${formatCount(entries / POOL_WORKERS)} entries; GC pauses and heap summed over the workers`,
         ),
-        skipped: [...failed].map(([peer, reason]) => ({ peer, reason })),
+        skipped,
       }
       for (const row of poolRows(rc, sessions)) ctx.emit(row)
     }

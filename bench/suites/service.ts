@@ -6,11 +6,12 @@
  */
 import { formatCount } from '../harness/format.js'
 import { requestPaths, keySpaceFor } from '../service/keys.js'
+import type { WindowReport } from '../service/probes.js'
 import { serviceRows, figureOf, type RowContext } from '../service/rows.js'
-import { alternate, runSession } from '../service/session.js'
+import { alternate, runSession, type Session } from '../service/session.js'
 import type { ServerReport, StartInput } from '../service/server-child.js'
 import { BASELINE } from '../peers/types.js'
-import type { Row } from '../harness/results.js'
+import type { Row, Skip } from '../harness/results.js'
 import type { Suite, SuiteContext } from './types.js'
 
 export const SERVICE_ROUNDS = 2
@@ -40,33 +41,50 @@ export function serviceMethod(quick: boolean, rounds: number, extra: string): st
   )
 }
 
+/**
+ * Alternating rounds of one server module per peer over the key stream of a cache of `entries`: what
+ * both service suites do before they make their rows.
+ */
+export async function measureServers<R extends WindowReport>(
+  ctx: SuiteContext,
+  o: { module: URL; entries: number; rounds: number; seed: number; start: (peer: string, keySpace: number) => unknown },
+): Promise<{ sessions: Map<string, Session<R>[]>; skipped: Skip[] }> {
+  const keySpace = keySpaceFor(o.entries)
+  const paths = requestPaths(keySpace, o.seed)
+  const { sessions, failed } = await alternate<R>(servicePeers(ctx), o.rounds, ctx.progress, (peer) =>
+    runSession<R>({
+      module: o.module,
+      start: o.start(peer, keySpace),
+      paths,
+      connections: CONNECTIONS,
+      ...serviceTiming(ctx.quick),
+      startTimeoutMs: 10 * 60_000,
+    }),
+  )
+  return { sessions, skipped: [...failed].map(([peer, reason]) => ({ peer, reason })) }
+}
+
 export const service: Suite = {
   kind: 'suite',
   id: 'service',
   title: 'HTTP service under load',
   plan: (ctx) => sizes(ctx.quick).length * servicePeers(ctx).length * SERVICE_ROUNDS,
   async run(ctx) {
-    const peers = servicePeers(ctx)
     for (const entries of sizes(ctx.quick)) {
       ctx.progress.step(`service · ${formatCount(entries)} entries (node:http + autocannon)`)
-      const keySpace = keySpaceFor(entries)
-      const paths = requestPaths(keySpace, PATHS_SEED)
-      const { sessions, failed } = await alternate<ServerReport>(peers, SERVICE_ROUNDS, ctx.progress, (peer) =>
-        runSession<ServerReport>({
-          module: new URL('../service/server-child.ts', import.meta.url),
-          start: { peer, entries, keySpace } satisfies StartInput,
-          paths,
-          connections: CONNECTIONS,
-          ...serviceTiming(ctx.quick),
-          startTimeoutMs: 10 * 60_000,
-        }),
-      )
+      const { sessions, skipped } = await measureServers<ServerReport>(ctx, {
+        module: new URL('../service/server-child.ts', import.meta.url),
+        entries,
+        rounds: SERVICE_ROUNDS,
+        seed: PATHS_SEED,
+        start: (peer, keySpace) => ({ peer, entries, keySpace }) satisfies StartInput,
+      })
       const rc: RowContext = {
         suite: 'service',
         kase: `${formatCount(entries)} entries`,
         params: { entries },
         method: serviceMethod(ctx.quick, SERVICE_ROUNDS, 'one node:http server, one cache'),
-        skipped: [...failed].map(([peer, reason]) => ({ peer, reason })),
+        skipped,
       }
       for (const row of serviceRows(rc, sessions)) ctx.emit(row)
       ctx.emit(rssRow(rc, sessions))
@@ -74,7 +92,7 @@ export const service: Suite = {
   },
 }
 
-function rssRow(rc: RowContext, sessions: Map<string, import('../service/session.js').Session<ServerReport>[]>): Row {
+function rssRow(rc: RowContext, sessions: Map<string, Session<ServerReport>[]>): Row {
   return {
     suite: rc.suite,
     case: rc.kase,
