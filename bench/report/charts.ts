@@ -185,23 +185,27 @@ const SERVICE_MEASURES: readonly { measure: string; percentile?: number; label: 
 ]
 
 function serviceCharts(results: RunResults, colors: Map<string, string>, nameOf: (id: string) => string): Chart[] {
-  const suites = [...new Set(results.rows.filter((r) => r.suite.startsWith('service')).map((r) => r.suite))]
-  return suites.map((suite) => {
-    const rows = SERVICE_MEASURES.flatMap((m) =>
-      results.rows.filter((r) => r.suite === suite && r.params.measure === m.measure && (m.percentile === undefined || r.params.percentile === m.percentile)),
+  const rows = results.rows.filter((r) => r.suite.startsWith('service'))
+  const cases = [...new Set(rows.map((r) => `${r.suite}\u0000${Number(r.params.entries)}`))]
+  return cases.map((c) => {
+    const [suite, entries] = [c.split('\u0000')[0]!, Number(c.split('\u0000')[1])]
+    const chartRows = SERVICE_MEASURES.flatMap((m) =>
+      rows.filter((r) => r.suite === suite && r.params.entries === entries && r.params.measure === m.measure && (m.percentile === undefined || r.params.percentile === m.percentile)),
     )
-    const peers = measuredPeers(rows)
-    const label = (r: Row) => `${SERVICE_MEASURES.find((m) => m.measure === r.params.measure)!.label} · ${formatCount(Number(r.params.entries))}`
+    const peers = measuredPeers(chartRows)
+    const pool = suite === 'service-pool'
     return {
-      file: `${suite}.svg`,
-      title: suite === 'service' ? 'HTTP service under load' : 'HTTP service, a pool of 2 processes',
+      file: `${suite}-${formatCount(entries).toLowerCase()}.svg`,
+      title: `${pool ? 'HTTP service, a pool of 2 processes' : 'HTTP service under load'}, ${formatCount(entries)} entries`,
       section: 'service' as const,
       svg: renderBarChart({
-        title: suite === 'service' ? 'node:http service over the cache, each figure ÷ lru-cache\'s' : 'node:cluster pool of 2: one shared Cortado vs an lru-cache per worker, ÷ lru-cache\'s',
+        title: pool
+          ? `node:cluster pool of 2, ${formatCount(entries)} entries: one shared Cortado vs an lru-cache per worker, ÷ lru-cache's`
+          : `node:http service over a cache of ${formatCount(entries)} entries, each figure ÷ lru-cache's`,
         subtitle: `autocannon, 32 connections, Zipf(0.9) keys with ~10% misses (cache-aside); median of alternating rounds; requests/s and hit ratio: higher is better, the rest lower\n${stamp(results.machine)}`,
-        groups: rows.map(label),
+        groups: chartRows.map((r) => SERVICE_MEASURES.find((m) => m.measure === r.params.measure)!.label),
         series: seriesOf(peers, colors, nameOf),
-        values: rows.map((r) => {
+        values: chartRows.map((r) => {
           const base = r.figures.find((f) => f.peer === BASELINE)?.value
           return peers.map((p) => {
             const v = r.figures.find((f) => f.peer === p)?.value
