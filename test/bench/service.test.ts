@@ -51,7 +51,7 @@ describe('service workload', () => {
 describe.concurrent('service server under autocannon', () => {
   const plan = (module: URL, start: unknown) => {
     const keySpace = keySpaceFor(2000)
-    return { module, start, paths: requestPaths(keySpace, 3, 4096), connections: 4, warmupSeconds: 0, measureSeconds: 1, startTimeoutMs: 30_000 }
+    return { module, start, paths: requestPaths(keySpace, 3, 4096), connections: 4, warmupSeconds: 0, measureSeconds: 1, startTimeoutMs: 100_000 }
   }
 
   for (const peer of ['lru-cache', 'cortado']) {
@@ -73,7 +73,7 @@ describe.concurrent('service server under autocannon', () => {
       const rows = serviceRows({ suite: 'service', kase: '2k entries', params: { entries: 2000 }, method: 'test', skipped: [] }, new Map([[peer, [s]]]))
       expect(rows.map((r) => r.params.measure)).toEqual(['throughput', 'latency', 'latency', 'latency', 'handler', 'handler', 'handler', 'gc', 'heap'])
       expect(rows[0]!.figures[0]!.hitRatio).toBeGreaterThan(0.5)
-    }, 60_000)
+    }, 150_000)
   }
 
   it.runIf(nativeBuilt)('a cluster pool shares one Cortado between its workers: both serve, one fill', async () => {
@@ -83,5 +83,5 @@ describe.concurrent('service server under autocannon', () => {
     expect(s.server.hits).toBeGreaterThan(0)
     expect(s.server.pssBytes).toBeGreaterThan(0)
     expect(s.fillMs).toBeGreaterThan(0)
-  }, 60_000)
+  }, 150_000)
 })
