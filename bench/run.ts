@@ -16,7 +16,7 @@ import { renderSummary } from './report/summary.js'
 import { SUITES } from './suites/index.js'
 import type { OpSuite, Suite, SuiteContext } from './suites/types.js'
 
-/** A full run writes where README looks; a partial one (quick, filtered, some peers) beside it. */
+/** A full run writes where docs/benchmarks.md looks; a partial one (quick, filtered, some peers) beside it. */
 function outputDir(flags: BenchFlags): string {
   if (flags.out !== undefined) return resolve(flags.out)
   const partial = flags.quick || flags.filter.length > 0 || flags.peers.length > 0

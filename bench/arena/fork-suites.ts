@@ -1,7 +1,7 @@
 /**
  * The operation suites issue 2's throughput targets are read from, for bench/arena/forks.ts. A fork
  * loads only these: loading every suite's modules (ioredis, hdr-histogram-js, the simulator) into the
- * process measured Cortado lower (README, "One process is one draw").
+ * process measured Cortado lower (docs/benchmarks.md, "One process is one draw").
  */
 import { getBuiltKey } from '../suites/get-built-key.js'
 import { getHit } from '../suites/get-hit.js'

@@ -3,7 +3,7 @@
  *
  * On these machines the same code runs up to twice as fast in one process as in the next, and Cortado's
  * ratio to lru-cache for one case moves by +-20% between processes, and by more with what else the
- * process has loaded (README, "One process is one draw"). One run of the bench is one draw. This runs
+ * process has loaded (docs/benchmarks.md, "One process is one draw"). One run of the bench is one draw. This runs
  * each target's case alone in a fresh process that loads only its suite, `forks` times, interleaving the
  * cases so host drift spreads over all of them, and prints every fork's ratio with their median.
  *

@@ -25,6 +25,8 @@ export interface CortadoOptions {
   codec: 'string' | 'buffer'
   shards?: number
   policy?: 'adaptive' | 'clock'
+  engine?: 'wasm' | 'native'
+  path?: string
 }
 
 interface CortadoModule {
@@ -76,6 +78,14 @@ function module(): CortadoModule {
 /** A Cortado cache as the suites need it: its own get/set, no wrapper (the bench measures the API). */
 export function createCortado(spec: CacheSpec, extra: Pick<CortadoOptions, 'shards' | 'policy'> = {}): CortadoCache & BenchCache {
   return new (module().Cache)({ ...cortadoOptions(spec), ...extra }) as CortadoCache & BenchCache
+}
+
+/**
+ * A cache in a file (the native engine): the first process creates it, every other process that opens
+ * the same path with the same options shares its entries (node:cluster workers, PM2 instances).
+ */
+export function createCortadoFile(spec: CacheSpec, path: string): CortadoCache & BenchCache {
+  return new (module().Cache)({ ...cortadoOptions(spec), engine: 'native', path }) as CortadoCache & BenchCache
 }
 
 /** In a worker thread: the same cache, over the shared arena. */

@@ -9,7 +9,7 @@ import { peersOf } from './summary.js'
 export interface Chart {
   file: string
   title: string
-  section: 'throughput' | 'memory' | 'hit-ratio'
+  section: 'throughput' | 'memory' | 'hit-ratio' | 'service'
   svg: string
 }
 
@@ -173,8 +173,54 @@ function hitRatioCharts(results: RunResults, colors: Map<string, string>, nameOf
   })
 }
 
+/** The measures a service chart shows, each as a ratio to lru-cache's figure (units differ between them). */
+const SERVICE_MEASURES: readonly { measure: string; percentile?: number; label: string }[] = [
+  { measure: 'throughput', label: 'requests/s' },
+  { measure: 'latency', percentile: 99, label: 'p99 (client)' },
+  { measure: 'handler', percentile: 99, label: 'p99 (handler)' },
+  { measure: 'rss', label: 'RSS' },
+  { measure: 'pss', label: 'memory (PSS)' },
+  { measure: 'hit-ratio', label: 'hit ratio' },
+  { measure: 'gc', label: 'GC pause' },
+]
+
+function serviceCharts(results: RunResults, colors: Map<string, string>, nameOf: (id: string) => string): Chart[] {
+  const rows = results.rows.filter((r) => r.suite.startsWith('service'))
+  const cases = [...new Set(rows.map((r) => `${r.suite}\u0000${Number(r.params.entries)}`))]
+  return cases.map((c) => {
+    const [suite, entries] = [c.split('\u0000')[0]!, Number(c.split('\u0000')[1])]
+    const chartRows = SERVICE_MEASURES.flatMap((m) =>
+      rows.filter((r) => r.suite === suite && r.params.entries === entries && r.params.measure === m.measure && (m.percentile === undefined || r.params.percentile === m.percentile)),
+    )
+    const peers = measuredPeers(chartRows)
+    const pool = suite === 'service-pool'
+    return {
+      file: `${suite}-${formatCount(entries).toLowerCase()}.svg`,
+      title: `${pool ? 'HTTP service, a pool of 2 processes' : 'HTTP service under load'}, ${formatCount(entries)} entries`,
+      section: 'service' as const,
+      svg: renderBarChart({
+        title: pool
+          ? `node:cluster pool of 2, ${formatCount(entries)} entries: one shared Cortado vs an lru-cache per worker, ÷ lru-cache's`
+          : `node:http service over a cache of ${formatCount(entries)} entries, each figure ÷ lru-cache's`,
+        subtitle: `autocannon, 32 connections, Zipf(0.9) keys with ~10% misses (cache-aside); median of alternating rounds; requests/s and hit ratio: higher is better, the rest lower\n${stamp(results.machine)}`,
+        groups: chartRows.map((r) => SERVICE_MEASURES.find((m) => m.measure === r.params.measure)!.label),
+        series: seriesOf(peers, colors, nameOf),
+        values: chartRows.map((r) => {
+          const base = r.figures.find((f) => f.peer === BASELINE)?.value
+          return peers.map((p) => {
+            const v = r.figures.find((f) => f.peer === p)?.value
+            return v === undefined || !base ? undefined : v / base
+          })
+        }),
+        format: (v) => `${significant(v, 2)}×`,
+        yLabel: "÷ lru-cache's figure",
+      }),
+    }
+  })
+}
+
 export function buildCharts(results: RunResults, nameOf: (id: string) => string): Chart[] {
   const ids = [BASELINE, ...results.peers.map((p) => p.id), ...results.rows.flatMap((r) => r.figures.map((f) => f.peer))]
   const colors = colorsFor(ids)
-  return [...throughputCharts(results, colors, nameOf), ...memoryCharts(results, colors, nameOf), ...hitRatioCharts(results, colors, nameOf)]
+  return [...throughputCharts(results, colors, nameOf), ...memoryCharts(results, colors, nameOf), ...hitRatioCharts(results, colors, nameOf), ...serviceCharts(results, colors, nameOf)]
 }

@@ -22,6 +22,7 @@ const SECTIONS: readonly { title: string; suites: string[]; charts?: Chart['sect
   { title: 'Redis on loopback', suites: ['redis'] },
   { title: 'Peers (PeerGroup)', suites: ['peers'] },
   { title: 'Hit ratio', suites: ['hit-ratio'], charts: 'hit-ratio' },
+  { title: 'HTTP service under load', suites: ['service', 'service-pool'], charts: 'service' },
 ]
 
 function groupTable(group: readonly Row[], nameOf: (id: string) => string): string[] {

@@ -11,7 +11,10 @@ import { renderTextTable } from './text-table.js'
 export function shortFigure(value: number, metric: string): string {
   switch (metric) {
     case 'ops/s':
+    case 'req/s':
       return formatSi(value)
+    case 'µs':
+      return `${significant(value)} µs`
     case 'bytes/entry':
       return `${significant(value)} B`
     case 'ms':

@@ -1,6 +1,6 @@
 /**
  * The ratios the issues set as targets, looked up in a run's rows. Each target names the row it reads,
- * so the table, the report and the README all show the same figure.
+ * so the table, the report and the docs all show the same figure.
  */
 import { figureOf, type Row } from '../harness/results.js'
 import { ratio } from '../harness/stats.js'
@@ -44,6 +44,16 @@ export const TARGETS: readonly Target[] = [
   { issue: 4, label: 'Cortado ops/s per thread ÷ Redis on loopback', suite: 'redis', params: {}, peer: 'cortado', against: 'redis', op: '>=', bound: 50 },
   { issue: 17, label: 'origin loads, 3 peers ÷ 3 independent caches', suite: 'peers', params: { measure: 'origin-loads' }, peer: 'peer-group', against: 'independent', op: '<=', bound: 0.4 },
   ...diskTargets(1_000_000),
+  // A node:http service over the cache under autocannon (bench/suites/service.ts); p99 is the client's.
+  { issue: 20, label: 'HTTP service, 5M entries: requests/s', suite: 'service', params: { measure: 'throughput', entries: 5_000_000 }, peer: 'cortado', against: BASELINE, op: '>=', bound: 1.15 },
+  { issue: 20, label: 'HTTP service, 5M entries: p99 latency', suite: 'service', params: { measure: 'latency', percentile: 99, entries: 5_000_000 }, peer: 'cortado', against: BASELINE, op: '<=', bound: 0.5 },
+  { issue: 20, label: 'HTTP service, 5M entries: RSS', suite: 'service', params: { measure: 'rss', entries: 5_000_000 }, peer: 'cortado', against: BASELINE, op: '<=', bound: 0.5 },
+  { issue: 20, label: 'HTTP service, 5M entries: total GC pause', suite: 'service', params: { measure: 'gc', entries: 5_000_000 }, peer: 'cortado', against: BASELINE, op: '<=', bound: 0.1 },
+  { issue: 20, label: 'HTTP service, 1M entries: requests/s', suite: 'service', params: { measure: 'throughput', entries: 1_000_000 }, peer: 'cortado', against: BASELINE, op: '>=', bound: 1.0 },
+  { issue: 20, label: 'HTTP service, 1M entries: p99 latency', suite: 'service', params: { measure: 'latency', percentile: 99, entries: 1_000_000 }, peer: 'cortado', against: BASELINE, op: '<=', bound: 1.0 },
+  // A pool of 2 processes: one shared Cortado (native engine) vs an lru-cache per worker, same total entries.
+  { issue: 20, label: 'HTTP pool of 2: hit ratio', suite: 'service-pool', params: { measure: 'hit-ratio', entries: 1_000_000 }, peer: 'cortado', against: BASELINE, op: '>=', bound: 1.0 },
+  { issue: 20, label: 'HTTP pool of 2: memory (PSS)', suite: 'service-pool', params: { measure: 'pss', entries: 1_000_000 }, peer: 'cortado', against: BASELINE, op: '<=', bound: 0.6 },
 ]
 
 /** Issue 15: LogStore against lmdb and classic-level (suite `disk`), at the full run's key count. */

@@ -7,7 +7,7 @@ import { renderReport } from './markdown.js'
 
 export const REPORT_FILE = 'REPORT.md'
 /** Files this module owns in the output folder (and only those are ever deleted). */
-const OWN_CHART = /^(throughput|memory|hit-ratio)-[a-z0-9.-]+\.svg$/
+const OWN_CHART = /^(throughput|memory|hit-ratio|service|service-pool)-[a-z0-9.-]+\.svg$/
 
 export function writeReport(results: RunResults, dir: string, nameOf: (id: string) => string): string[] {
   mkdirSync(dir, { recursive: true })

@@ -12,8 +12,10 @@ import { mixed } from './mixed.js'
 import { peers } from './peers.js'
 import { redis } from './redis.js'
 import { setEvict } from './set-evict.js'
+import { service } from './service.js'
+import { servicePool } from './service-pool.js'
 import { setMany } from './set-many.js'
 import { workers } from './workers.js'
 import type { AnySuite } from './types.js'
 
-export const SUITES: readonly AnySuite[] = [getHit, getBuiltKey, getMiss, getMany, mixed, setMany, setEvict, latency, memory, workers, redis, cdc, peers, disk, hitRatio]
+export const SUITES: readonly AnySuite[] = [getHit, getBuiltKey, getMiss, getMany, mixed, setMany, setEvict, latency, memory, workers, redis, cdc, peers, disk, hitRatio, service, servicePool]

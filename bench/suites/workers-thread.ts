@@ -80,7 +80,7 @@ async function main(): Promise<void> {
   if (config.mode === 'cortado') {
     const loaded = await loadCortado()
     if (typeof loaded === 'string') throw new Error(loaded)
-    // A cache for a thread pool gets enough shards that threads rarely meet on a lock (README: shards).
+    // A cache for a thread pool gets enough shards that threads rarely meet on a lock (docs/api.md: shards).
     const shared: CortadoCache = config.create ? createCortado(config.create, { shards: POOL_SHARDS }) : attachCortado(config.handle)
     handle = shared.handle
     store = shared

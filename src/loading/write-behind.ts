@@ -12,7 +12,7 @@
  *   refuses new writes and drains everything, including writes still waiting for room.
  *
  * The queue lives in this thread's memory: a crash loses every write not yet acknowledged by the store
- * (see README, "Write-behind: what a crash loses").
+ * (see docs/loading.md, write-behind, "What a crash loses").
  */
 import type { Cache } from '../cache.js'
 import { CortadoError } from '../errors.js'

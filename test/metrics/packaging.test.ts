@@ -55,9 +55,9 @@ describe('optional peer dependencies', () => {
   })
 })
 
-describe('README', () => {
+describe('docs/metrics.md', () => {
   it('documents every exported metric, with its Prometheus type and OpenTelemetry name', () => {
-    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+    const readme = readFileSync(new URL('../../docs/metrics.md', import.meta.url), 'utf8')
     const section = readme.slice(readme.indexOf('<!-- section:metrics -->'), readme.indexOf('<!-- /section:metrics -->'))
     const rows = section.split('\n').filter((line) => line.startsWith('| `cortado_'))
     expect(rows).toHaveLength(CACHE_METRICS.length)

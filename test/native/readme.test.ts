@@ -1,5 +1,5 @@
 /**
- * README's node:cluster example lives in test/native/examples: this test checks README shows the file
+ * docs/engines.md's node:cluster example lives in test/native/examples: this test checks the page shows the file
  * verbatim and runs it against the built package (two cluster workers sharing one /dev/shm cache).
  */
 import { describe, it, expect } from 'vitest'
@@ -11,12 +11,12 @@ import { nativeBuilt } from '../conformance/engines.js'
 
 const run = promisify(execFile)
 const example = fileURLToPath(new URL('./examples/cluster.mjs', import.meta.url))
-const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+const readme = readFileSync(new URL('../../docs/engines.md', import.meta.url), 'utf8')
 
-describe('README: native engine', () => {
+describe('docs/engines.md: native engine', () => {
   it('shows the cluster example verbatim', () => {
     const section = /<!-- section:native -->([\s\S]*)<!-- \/section:native -->/.exec(readme)?.[1] ?? ''
-    expect(section.includes(readFileSync(example, 'utf8').trim()), 'README must show test/native/examples/cluster.mjs verbatim').toBe(true)
+    expect(section.includes(readFileSync(example, 'utf8').trim()), 'docs/engines.md must show test/native/examples/cluster.mjs verbatim').toBe(true)
   })
 
   it.runIf(nativeBuilt)('the cluster example runs: each worker reads the half the other process computed', async () => {

@@ -4,7 +4,7 @@ import { Cache } from 'cortado'
 
 const cache = new Cache({ maxBytes: 64 * 1024 * 1024, ttl: 60_000 })
 const pool = new Piscina({
-  filename: new URL('./worker-pool-task.mjs', import.meta.url).href,
+  filename: new URL('./task.mjs', import.meta.url).href,
   workerData: { cache: cache.handle }, // structured-cloneable: the same arena, not a copy
   minThreads: 2,
   maxThreads: 2,

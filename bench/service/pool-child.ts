@@ -1,0 +1,167 @@
+/**
+ * A pool of HTTP server processes (node:cluster, all workers listening on one port) in front of either
+ * one Cortado cache shared by every worker (the native engine over a file in /dev/shm, filled once by
+ * the primary) or one lru-cache per worker holding its share of the same total entries. The primary
+ * answers ipc.ts's commands and relays window/report to the workers; it serves no requests itself.
+ */
+import cluster, { type Worker } from 'node:cluster'
+import { readFileSync, rmSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { setTimeout as sleep } from 'node:timers/promises'
+import hdr from 'hdr-histogram-js'
+import { createCortadoFile, loadCortado } from '../peers/cortado.js'
+import type { BenchCache } from '../peers/types.js'
+import { createPeerCache, fillHottest } from './caches.js'
+import { makeHandler, type ServiceCache } from './handler.js'
+import { serveCommands } from './ipc.js'
+import { WindowProbe, handlerHistogram, type WindowReport } from './probes.js'
+import { recordBytes } from './record.js'
+
+export interface PoolInput {
+  peer: string
+  /** Entries for the whole pool: one shared cache of this many, or this many split over the workers. */
+  entries: number
+  keySpace: number
+  workers: number
+}
+
+export interface PoolReport extends WindowReport {
+  /** Proportional set size summed over the primary and the workers: shared pages counted once. */
+  pssBytes: number
+}
+
+const ENV = 'CORTADO_BENCH_POOL'
+
+interface WorkerConfig extends PoolInput {
+  /** The shared cache's file, for Cortado. */
+  path?: string
+}
+
+function specOf(input: PoolInput) {
+  return { entries: input.entries, valueKind: 'string' as const, ...recordBytes(input.keySpace) }
+}
+
+/** Each worker's cache: the shared file, or its own lru-cache with its share of the entries. */
+async function workerCache(config: WorkerConfig): Promise<ServiceCache> {
+  if (config.path) {
+    const mod = await loadCortado()
+    if (typeof mod === 'string') throw new Error(mod)
+    return createCortadoFile(specOf(config), config.path) as ServiceCache
+  }
+  const share = Math.floor(config.entries / config.workers)
+  const cache = await createPeerCache(config.peer, share, config.keySpace)
+  fillHottest(cache, share, config.keySpace)
+  return cache
+}
+
+async function runWorker(config: WorkerConfig): Promise<void> {
+  const probe = new WindowProbe()
+  const cache = await workerCache(config)
+  const server = createServer({ keepAliveTimeout: 120_000 }, makeHandler(cache, probe))
+  // In a cluster, listen(0) gives every worker the same port, picked once by the primary.
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  process.on('message', (msg: { command: string }) => {
+    void (async () => {
+      if (msg.command === 'window') {
+        probe.reset()
+        process.send!({ command: 'window' })
+      } else if (msg.command === 'report') {
+        await sleep(50) // GC entries reach the observer asynchronously
+        process.send!({ command: 'report', report: probe.report() })
+      }
+    })()
+  })
+  process.on('disconnect', () => process.exit(0))
+  process.send!({ command: 'ready', port: (server.address() as AddressInfo).port })
+}
+
+function pssOf(pid: number): number {
+  const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))
+  if (!m) throw new Error(`no Pss in /proc/${pid}/smaps_rollup`)
+  return Number(m[1]) * 1024
+}
+
+/** The workers' reports as one: counts and pauses summed, handler histograms merged. */
+function mergeReports(reports: readonly WindowReport[], pssBytes: number): PoolReport {
+  const hist = handlerHistogram()
+  for (const r of reports) hist.add(hdr.decodeFromCompressedBase64(r.handlerHistogram))
+  const sum = (pick: (r: WindowReport) => number) => reports.reduce((a, r) => a + pick(r), 0)
+  return {
+    requests: sum((r) => r.requests),
+    hits: sum((r) => r.hits),
+    misses: sum((r) => r.misses),
+    handlerHistogram: hdr.encodeIntoCompressedBase64(hist),
+    gcPauseMs: sum((r) => r.gcPauseMs),
+    gcCount: sum((r) => r.gcCount),
+    gcMaxMs: Math.max(...reports.map((r) => r.gcMaxMs)),
+    gcMajorMs: sum((r) => r.gcMajorMs),
+    rssBytes: sum((r) => r.rssBytes),
+    heapUsedBytes: sum((r) => r.heapUsedBytes),
+    heapTotalBytes: sum((r) => r.heapTotalBytes),
+    pssBytes,
+  }
+}
+
+function runPrimary(): void {
+  let workers: Worker[] = []
+  let shared: BenchCache | undefined
+  let path: string | undefined
+  const ask = <T>(w: Worker, command: string): Promise<T> =>
+    new Promise((resolve, reject) => {
+      const onMessage = (msg: { command: string } & T) => {
+        if (msg.command !== command) return
+        w.off('message', onMessage)
+        w.off('exit', onExit)
+        resolve(msg)
+      }
+      const onExit = (code: number) => reject(new Error(`pool worker exited (code ${code}) before answering ${command}`))
+      w.on('message', onMessage)
+      w.once('exit', onExit)
+      if (command !== 'ready') w.send({ command })
+    })
+  const cleanUp = () => {
+    for (const w of workers) w.process.kill('SIGKILL')
+    shared?.close()
+    if (path) rmSync(path, { force: true })
+  }
+  serveCommands(
+    {
+      async start(input: PoolInput): Promise<{ port: number; fillMs: number }> {
+        let fillMs = 0
+        if (input.peer === 'cortado') {
+          const mod = await loadCortado()
+          if (typeof mod === 'string') throw new Error(mod)
+          path = `/dev/shm/cortado-bench-pool-${process.pid}`
+          rmSync(path, { force: true })
+          // Throws ERR_ENGINE_UNAVAILABLE (the suite then skips Cortado, saying why) without the addon.
+          shared = createCortadoFile(specOf(input), path)
+          const t0 = performance.now()
+          fillHottest(shared as ServiceCache, input.entries, input.keySpace)
+          fillMs = performance.now() - t0
+        }
+        const config: WorkerConfig = { ...input, path }
+        workers = Array.from({ length: input.workers }, () => cluster.fork({ [ENV]: JSON.stringify(config) }))
+        const ready = await Promise.all(workers.map((w) => ask<{ port: number }>(w, 'ready')))
+        return { port: ready[0]!.port, fillMs }
+      },
+      async window(): Promise<void> {
+        await Promise.all(workers.map((w) => ask(w, 'window')))
+      },
+      async report(): Promise<PoolReport> {
+        const reports = await Promise.all(workers.map((w) => ask<{ report: WindowReport }>(w, 'report')))
+        const pss = [process.pid, ...workers.map((w) => w.process.pid!)].reduce((a, pid) => a + pssOf(pid), 0)
+        return mergeReports(reports.map((r) => r.report), pss)
+      },
+    },
+    cleanUp,
+  )
+}
+
+if (cluster.isPrimary) runPrimary()
+else {
+  runWorker(JSON.parse(process.env[ENV]!) as WorkerConfig).catch((err) => {
+    process.stderr.write(`pool worker: ${(err as Error).stack}\n`)
+    process.exit(1)
+  })
+}

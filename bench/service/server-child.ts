@@ -1,0 +1,59 @@
+/**
+ * One HTTP server (node:http) over one peer's cache, alone in this process: filled before it listens,
+ * then serving the handler until the bench disconnects. Driven by ipc.ts's commands.
+ */
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { fullGc } from '../harness/gc.js'
+import type { BenchCache } from '../peers/types.js'
+import { createPeerCache, fillHottest } from './caches.js'
+import { makeHandler, type ServiceCache } from './handler.js'
+import { serveCommands } from './ipc.js'
+import { WindowProbe, type WindowReport } from './probes.js'
+
+export interface StartInput {
+  peer: string
+  /** Entries the cache holds (its bound). */
+  entries: number
+  /** Ids requests may ask for; the fill stores the `entries` most popular. */
+  keySpace: number
+}
+
+export interface Started {
+  port: number
+  fillMs: number
+  size: number
+}
+
+export interface ServerReport extends WindowReport {
+  size: number
+}
+
+let cache: (BenchCache & ServiceCache) | undefined
+let server: Server | undefined
+const probe = new WindowProbe()
+
+serveCommands({
+  async start(input: StartInput): Promise<Started> {
+    cache = await createPeerCache(input.peer, input.entries, input.keySpace)
+    const t0 = performance.now()
+    fillHottest(cache, input.entries, input.keySpace)
+    const fillMs = performance.now() - t0
+    // The fill's garbage is not the service's: collect it before serving.
+    const gc = fullGc()
+    gc()
+    gc()
+    server = createServer({ keepAliveTimeout: 120_000 }, makeHandler(cache, probe))
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve))
+    return { port: (server.address() as AddressInfo).port, fillMs, size: cache.size }
+  },
+  window(): void {
+    probe.reset()
+  },
+  async report(): Promise<ServerReport> {
+    // GC entries reach the observer asynchronously.
+    await sleep(50)
+    return { ...probe.report(), size: cache?.size ?? 0 }
+  },
+})

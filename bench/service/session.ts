@@ -1,0 +1,77 @@
+/**
+ * One measured session: a server process started for one peer, warmed up by load that is not counted,
+ * then a measured window of load, with the server's own report of that window. Rounds alternate the
+ * peers (lru-cache first in even rounds, Cortado first in odd ones) so neither always runs on the host
+ * the other just heated or left loaded.
+ */
+import type { Progress } from '../harness/progress.js'
+import { ServerProcess } from './ipc.js'
+import { runLoad, type LoadResult } from './load.js'
+import type { WindowReport } from './probes.js'
+
+export interface SessionPlan {
+  /** The server's module (server-child.ts or pool-child.ts) and its start command's input. */
+  module: URL
+  start: unknown
+  paths: readonly string[]
+  connections: number
+  warmupSeconds: number
+  measureSeconds: number
+  /** Deadline for the start command (a 5M fill takes a while on a loaded host). */
+  startTimeoutMs: number
+}
+
+export interface Session<R extends WindowReport = WindowReport> {
+  load: LoadResult
+  server: R
+  fillMs: number
+}
+
+export async function runSession<R extends WindowReport>(plan: SessionPlan): Promise<Session<R>> {
+  const server = ServerProcess.spawn(plan.module, ['--expose-gc'])
+  try {
+    const started = await server.call<{ port: number; fillMs: number }>('start', plan.start, plan.startTimeoutMs)
+    const common = { port: started.port, paths: plan.paths, connections: plan.connections }
+    const warm = plan.warmupSeconds > 0 ? await runLoad({ ...common, offset: 0, seconds: plan.warmupSeconds }) : undefined
+    await server.call('window', undefined, 10_000)
+    const load = await runLoad({ ...common, offset: warm?.next ?? 0, seconds: plan.measureSeconds })
+    const report = await server.call<R>('report', undefined, 30_000)
+    return { load, server: report, fillMs: started.fillMs }
+  } finally {
+    await server.stop()
+  }
+}
+
+/** The peers in this round's order: the baseline first in even rounds, last in odd ones. */
+export function roundOrder<T>(peers: readonly T[], round: number): T[] {
+  return round % 2 === 0 ? [...peers] : [...peers].reverse()
+}
+
+/**
+ * Runs `rounds` alternating rounds of sessions for each peer. A peer whose session fails is dropped
+ * from later rounds with its reason (the others go on), as the other suites do with a peer that throws.
+ */
+export async function alternate<R extends WindowReport>(
+  peers: readonly string[],
+  rounds: number,
+  progress: Progress,
+  session: (peer: string) => Promise<Session<R>>,
+): Promise<{ sessions: Map<string, Session<R>[]>; failed: Map<string, string> }> {
+  const sessions = new Map<string, Session<R>[]>(peers.map((p) => [p, []]))
+  const failed = new Map<string, string>()
+  for (let round = 0; round < rounds; round++) {
+    for (const peer of roundOrder(peers, round)) {
+      if (failed.has(peer)) continue
+      progress.tick(`${peer} round ${round + 1}`)
+      try {
+        sessions.get(peer)!.push(await session(peer))
+      } catch (err) {
+        const reason = (err as Error).message.split('\n')[0]!
+        failed.set(peer, reason)
+        progress.log(`${peer}: ${reason}`)
+      }
+    }
+  }
+  for (const peer of failed.keys()) sessions.delete(peer)
+  return { sessions, failed }
+}

@@ -1,0 +1,76 @@
+/**
+ * The service suite's pool variant: a node:cluster of 2 server processes on one port, sharing one
+ * Cortado cache (the native engine over a /dev/shm file) against one lru-cache per worker holding
+ * half the entries each (the same total). Requests are spread round-robin over the workers, so each
+ * lru-cache sees the whole key stream with half the room: the hit ratio is the question, then memory.
+ */
+import { formatCount } from '../harness/format.js'
+import type { Row } from '../harness/results.js'
+import type { PoolInput, PoolReport } from '../service/pool-child.js'
+import { figureOf, hitRatio, serviceRows, type RowContext } from '../service/rows.js'
+import type { Session } from '../service/session.js'
+import { SERVICE_ROUNDS, measureServers, serviceMethod, servicePeers } from './service.js'
+import type { Suite } from './types.js'
+
+export const POOL_WORKERS = 2
+const PATHS_SEED = 21
+
+function sizes(quick: boolean): number[] {
+  return quick ? [100_000] : [1_000_000]
+}
+
+/** --quick runs one round each (a smoke run that keeps CI short); the full run alternates SERVICE_ROUNDS. */
+function rounds(quick: boolean): number {
+  return quick ? 1 : SERVICE_ROUNDS
+}
+
+export const servicePool: Suite = {
+  kind: 'suite',
+  id: 'service-pool',
+  title: 'HTTP service, a pool of 2 processes',
+  plan: (ctx) => sizes(ctx.quick).length * servicePeers(ctx).length * rounds(ctx.quick),
+  async run(ctx) {
+    for (const entries of sizes(ctx.quick)) {
+      ctx.progress.step(`service-pool · ${formatCount(entries)} entries, ${POOL_WORKERS} cluster workers`)
+      const { sessions, skipped } = await measureServers<PoolReport>(ctx, {
+        module: new URL('../service/pool-child.ts', import.meta.url),
+        entries,
+        rounds: rounds(ctx.quick),
+        seed: PATHS_SEED,
+        start: (peer, keySpace) => ({ peer, entries, keySpace, workers: POOL_WORKERS }) satisfies PoolInput,
+      })
+      const rc: RowContext = {
+        suite: 'service-pool',
+        kase: `${formatCount(entries)} entries, ${POOL_WORKERS} workers`,
+        params: { entries, workers: POOL_WORKERS },
+        method: serviceMethod(
+          ctx.quick,
+          rounds(ctx.quick),
+          `node:cluster, ${POOL_WORKERS} workers on one port; Cortado: one cache of ${formatCount(entries)} entries on the native engine in a /dev/shm file, ` +
+            `shared by the workers; lru-cache: one per worker with ${formatCount(entries / POOL_WORKERS)} entries; GC pauses and heap summed over the workers`,
+        ),
+        skipped,
+      }
+      for (const row of poolRows(rc, sessions)) ctx.emit(row)
+    }
+  },
+}
+
+function poolRows(rc: RowContext, sessions: Map<string, Session<PoolReport>[]>): Row[] {
+  const figures = (pick: (s: Session<PoolReport>) => number) => [...sessions].map(([peer, s]) => figureOf(peer, s, pick))
+  const own = (measure: string, metric: string, better: Row['better'], method: string, pick: (s: Session<PoolReport>) => number): Row => ({
+    suite: rc.suite,
+    case: rc.kase,
+    params: { ...rc.params, measure },
+    metric,
+    better,
+    method: `${rc.method}; ${method}`,
+    figures: figures(pick),
+    skipped: rc.skipped,
+  })
+  return [
+    own('hit-ratio', '%', 'higher', 'gets that found the record, over the measured window, all workers together', (s) => hitRatio(s) * 100),
+    ...serviceRows(rc, sessions),
+    own('pss', 'bytes', 'lower', "proportional set size (/proc/<pid>/smaps_rollup Pss) of the primary and the workers, summed: the shared cache's pages count once", (s) => s.server.pssBytes),
+  ]
+}

@@ -1,0 +1,106 @@
+/**
+ * Where an off-heap cache pays: a node:http service in a child process, its handler reading ~110-byte
+ * JSON records from a cache of 1M or 5M entries (cache-aside on a miss, parse and re-serialize), loaded
+ * by autocannon from this process. One server per peer at a time, alternating rounds, each in a fresh
+ * process filled before it listens. Server and load generator share the machine's cores.
+ */
+import { formatCount } from '../harness/format.js'
+import { requestPaths, keySpaceFor } from '../service/keys.js'
+import type { WindowReport } from '../service/probes.js'
+import { serviceRows, figureOf, type RowContext } from '../service/rows.js'
+import { alternate, runSession, type Session } from '../service/session.js'
+import type { ServerReport, StartInput } from '../service/server-child.js'
+import { BASELINE } from '../peers/types.js'
+import type { Row, Skip } from '../harness/results.js'
+import type { Suite, SuiteContext } from './types.js'
+
+export const SERVICE_ROUNDS = 2
+export const CONNECTIONS = 32
+const PATHS_SEED = 20
+
+export function serviceTiming(quick: boolean): { warmupSeconds: number; measureSeconds: number } {
+  return quick ? { warmupSeconds: 1, measureSeconds: 2 } : { warmupSeconds: 5, measureSeconds: 15 }
+}
+
+function sizes(quick: boolean): number[] {
+  return quick ? [100_000] : [1_000_000, 5_000_000]
+}
+
+/** lru-cache and Cortado: the comparison the issue asks for (a server per peer per round is seconds each). */
+export function servicePeers(ctx: Pick<SuiteContext, 'peers'>): string[] {
+  return ctx.peers.filter((p) => p.id === BASELINE || p.id === 'cortado').map((p) => p.id)
+}
+
+export function serviceMethod(quick: boolean, rounds: number, extra: string): string {
+  const t = serviceTiming(quick)
+  return (
+    `autocannon in the bench process, ${CONNECTIONS} keep-alive connections, against the server in a child process ` +
+    `(the 2 cores are shared by server and load generator); Zipf(0.9) keys over 2× the cache's entries (~10% misses, ` +
+    `loaded from the origin and set); ${t.warmupSeconds} s warm-up then ${t.measureSeconds} s measured; ` +
+    `median of ${rounds} alternating rounds, a fresh process each; ${extra}`
+  )
+}
+
+/**
+ * Alternating rounds of one server module per peer over the key stream of a cache of `entries`: what
+ * both service suites do before they make their rows.
+ */
+export async function measureServers<R extends WindowReport>(
+  ctx: SuiteContext,
+  o: { module: URL; entries: number; rounds: number; seed: number; start: (peer: string, keySpace: number) => unknown },
+): Promise<{ sessions: Map<string, Session<R>[]>; skipped: Skip[] }> {
+  const keySpace = keySpaceFor(o.entries)
+  const paths = requestPaths(keySpace, o.seed)
+  const { sessions, failed } = await alternate<R>(servicePeers(ctx), o.rounds, ctx.progress, (peer) =>
+    runSession<R>({
+      module: o.module,
+      start: o.start(peer, keySpace),
+      paths,
+      connections: CONNECTIONS,
+      ...serviceTiming(ctx.quick),
+      startTimeoutMs: 10 * 60_000,
+    }),
+  )
+  return { sessions, skipped: [...failed].map(([peer, reason]) => ({ peer, reason })) }
+}
+
+export const service: Suite = {
+  kind: 'suite',
+  id: 'service',
+  title: 'HTTP service under load',
+  plan: (ctx) => sizes(ctx.quick).length * servicePeers(ctx).length * SERVICE_ROUNDS,
+  async run(ctx) {
+    for (const entries of sizes(ctx.quick)) {
+      ctx.progress.step(`service · ${formatCount(entries)} entries (node:http + autocannon)`)
+      const { sessions, skipped } = await measureServers<ServerReport>(ctx, {
+        module: new URL('../service/server-child.ts', import.meta.url),
+        entries,
+        rounds: SERVICE_ROUNDS,
+        seed: PATHS_SEED,
+        start: (peer, keySpace) => ({ peer, entries, keySpace }) satisfies StartInput,
+      })
+      const rc: RowContext = {
+        suite: 'service',
+        kase: `${formatCount(entries)} entries`,
+        params: { entries },
+        method: serviceMethod(ctx.quick, SERVICE_ROUNDS, 'one node:http server, one cache'),
+        skipped,
+      }
+      for (const row of serviceRows(rc, sessions)) ctx.emit(row)
+      ctx.emit(rssRow(rc, sessions))
+    }
+  },
+}
+
+function rssRow(rc: RowContext, sessions: Map<string, Session<ServerReport>[]>): Row {
+  return {
+    suite: rc.suite,
+    case: rc.kase,
+    params: { ...rc.params, measure: 'rss' },
+    metric: 'bytes',
+    better: 'lower',
+    method: `${rc.method}; the server process's resident set (RSS) at the end of the window`,
+    figures: [...sessions].map(([peer, s]) => figureOf(peer, s, (x) => x.server.rssBytes)),
+    skipped: rc.skipped,
+  }
+}
