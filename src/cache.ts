@@ -89,9 +89,9 @@ export class Cache<V = unknown> {
   /** The geometry the arena was laid out with (sizes, shard count, largest entry). */
   readonly geometry: Readonly<Geometry>
 
-  #arena: EngineArena
-  #ex: WasmExports
-  #v: ArenaViews
+  #arena!: EngineArena
+  #ex!: WasmExports
+  #v!: ArenaViews
   #codec: ValueCodec<V>
   #codecName: CodecName | undefined
   #userDecode: ((bytes: Uint8Array) => unknown) | undefined
@@ -100,16 +100,21 @@ export class Cache<V = unknown> {
   /** Pass the clock to the engine: TTLs are in use (by this or another thread). */
   #clockNeeded: boolean
   #closed = false
-  #scratch: number
-  #keyAt: number
-  #keyRoom: number
-  #r32: number
-  #r64: number
-  #hitsIdx: number
-  #missesIdx: number
+  /** Attaches this thread again (a new slot) when it was wrongly thought dead and lost its own. */
+  #reattach: () => EngineArena
+  /** This thread's lease id and where the slot holds it: every call compares them (src/engine/slots.ts). */
+  #lease = 0
+  #leaseIdx = 0
+  #scratch!: number
+  #keyAt!: number
+  #keyRoom!: number
+  #r32!: number
+  #r64!: number
+  #hitsIdx!: number
+  #missesIdx!: number
   #ttlInUseIdx = L.ARENA_TTL_IN_USE >> 2
-  #locator: EngineLocator
-  #stats: StatsSource
+  #locator!: EngineLocator
+  #stats!: StatsSource
 
   constructor(options: CacheOptions<V>)
   /** @internal used by Cache.attach */
@@ -158,28 +163,38 @@ export class Cache<V = unknown> {
     this.#codec = codec.codec
     this.#codecName = codec.name
     this.#userDecode = codec.userDecode
-    this.#arena = native ? attachNativeArena(native, this.#clock) : attachArena(memory!, wasmBuildId())
-    this.#ex = this.#arena.exports
-    this.#v = this.#arena.views
-    this.geometry = Object.freeze(readGeometry(this.#v))
-    this.#scratch = this.#arena.scratchBase
+    const clock = this.#clock
+    this.#reattach = native ? () => attachNativeArena(native, clock) : () => attachArena(memory!, wasmBuildId())
+    this.#arena = this.#reattach()
+    this.geometry = Object.freeze(readGeometry(this.#arena.views))
+    this.#clockNeeded = this.#defaultTtl > 0 || this.#arena.views.i32[this.#ttlInUseIdx] !== 0
+    this.#bind(this.#arena)
+  }
+
+  /** Points every per-thread field at `arena`'s slot: its scratch, its counters, its lease. */
+  #bind(arena: EngineArena): void {
+    this.#arena = arena
+    this.#ex = arena.exports
+    this.#v = arena.views
+    this.#scratch = arena.scratchBase
     this.#keyAt = this.#scratch + L.RESULT_SIZE
     this.#keyRoom = this.geometry.scratchBytes - L.RESULT_SIZE
     this.#r32 = this.#scratch >> 2
     this.#r64 = this.#scratch >> 3
-    const threadBase = this.geometry.threadsOffset + this.#arena.slot * L.THREAD_SIZE
+    const threadBase = this.geometry.threadsOffset + arena.slot * L.THREAD_SIZE
     this.#hitsIdx = (threadBase + L.THREAD_HITS) >> 3
     this.#missesIdx = (threadBase + L.THREAD_MISSES) >> 3
-    this.#clockNeeded = this.#defaultTtl > 0 || this.#v.i32[this.#ttlInUseIdx] !== 0
+    this.#lease = arena.lease.lease
+    this.#leaseIdx = arena.lease.leaseIndex
     const ex = this.#ex
     const clock = this.#clock
-    const viewGeometry = { ...this.geometry, ...this.#arena.viewGeometry }
+    const viewGeometry = { ...this.geometry, ...arena.viewGeometry }
     this.#locator = {
       i32: this.#v.i32,
       shardsOffset: viewGeometry.shardsOffset,
       shardBytes: viewGeometry.shardBytes,
       recover: (shard, owner) => { ex.recover(shard, owner, clock()) },
-      wait: this.#arena.wait,
+      wait: arena.wait,
     }
     this.#stats = { views: this.#v, geometry: viewGeometry }
   }
@@ -211,7 +226,7 @@ export class Cache<V = unknown> {
   // ---- reads -------------------------------------------------------------------------------------
 
   get(key: string): V | undefined {
-    if (this.#closed) this.#check()
+    if (this.#v.u32[this.#leaseIdx] !== this.#lease) this.#lostSlot()
     const keyLen = this.#writeKey(key)
     // The common case inline: one optimistic lookup, decoded and validated here.
     const status = this.#ex.get(keyLen, this.#clockNeeded ? this.#clock() : -1, 0)
@@ -818,6 +833,8 @@ export class Cache<V = unknown> {
   close(): void {
     if (this.#closed) return
     this.#closed = true
+    // No u32 equals -1: every later call takes the slow path of #check and throws ERR_CLOSED.
+    this.#lease = -1
     this.#arena.detach()
   }
 
@@ -827,8 +844,17 @@ export class Cache<V = unknown> {
 
   // ---- helpers ------------------------------------------------------------------------------------
 
+  /** Every call starts here: closed, or no longer holding our slot (thought dead), is handled aside. */
   #check(): void {
+    if (this.#v.u32[this.#leaseIdx] !== this.#lease) this.#lostSlot()
+  }
+
+  #lostSlot(): void {
     if (this.#closed) throw new CortadoError('ERR_CLOSED', `cache${this.name ? ` '${this.name}'` : ''} is closed`)
+    // Our slot was reclaimed while we stalled: its counters were folded into the totals, and someone
+    // else may hold it now. Leave it untouched and claim a new one before any write to scratch.
+    this.#arena.detach()
+    this.#bind(this.#reattach())
   }
 
   /** Writes the key into scratch and returns its UTF-8 length. */
