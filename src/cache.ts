@@ -10,6 +10,7 @@ import { CortadoError } from './errors.js'
 import * as L from './layout/constants.generated.js'
 import { computeGeometry, maxBytesFor, SCRATCH_BYTES, type Geometry } from './layout/geometry.js'
 import { normalizeOptions, checkTtl, checkClock, policyId } from './options.js'
+import { checkOptions, noOptions } from './option-names.js'
 import { resolveCodec, decodeKind, decodeOwned, takeKind, finishKind, type ValueCodec } from './codecs/index.js'
 import { copyOut } from './codecs/copy-out.js'
 import { writeUtf8, readUtf8, NOT_WELL_FORMED } from './text.js'
@@ -48,6 +49,10 @@ const THREAD_COUNTER_OFFSETS: Record<ThreadCounter, number> = {
   loadSuccesses: L.THREAD_LOAD_SUCCESSES, loadFailures: L.THREAD_LOAD_FAILURES, loadTimeMs: L.THREAD_LOAD_TIME_MS,
   staleHits: L.THREAD_STALE_HITS, refreshes: L.THREAD_REFRESHES,
 }
+
+const SET_OPTIONS: ReadonlySet<string> = new Set(['ttl'])
+const ATTACH_OPTIONS: ReadonlySet<string> = new Set(['codec', 'clock'])
+const SIZING_OPTIONS: ReadonlySet<string> = new Set(['shards', 'policy', 'maxThreads', 'maxEntrySize'])
 
 /** Options a thread may give when attaching to a cache created elsewhere. */
 export interface AttachOptions<V> {
@@ -205,6 +210,7 @@ export class Cache<V = unknown> {
    * shape the arena (`shards`, `policy`, `maxThreads`, `maxEntrySize`) may be passed too.
    */
   static maxBytesFor(entries: number, entryBytes: number, options: Pick<CacheOptions<unknown>, 'shards' | 'policy' | 'maxThreads' | 'maxEntrySize'> = {}): number {
+    checkOptions(options, 'Cache.maxBytesFor', SIZING_OPTIONS, '{ shards: 4 }')
     return maxBytesFor(entries, entryBytes, {
       shards: options.shards, maxThreads: options.maxThreads, maxEntrySize: options.maxEntrySize,
       policy: policyId(options.policy),
@@ -213,6 +219,7 @@ export class Cache<V = unknown> {
 
   /** Attaches to a cache created in another thread of this process (see `cache.handle`). */
   static attach<V = unknown>(handle: CacheHandle, options: AttachOptions<V> = {}): Cache<V> {
+    checkOptions(options, 'Cache.attach', ATTACH_OPTIONS, '{ codec }')
     const h = checkNativeHandle(handle) ?? checkHandle(handle)
     return new Cache<V>({ maxBytes: 0 }, { handle: h, attach: options })
   }
@@ -225,8 +232,10 @@ export class Cache<V = unknown> {
 
   // ---- reads -------------------------------------------------------------------------------------
 
-  get(key: string): V | undefined {
+  /** The value, or undefined. (Takes no options: a second argument is refused, see option-names.ts.) */
+  get(key: string, options?: undefined): V | undefined {
     if (this.#v.u32[this.#leaseIdx] !== this.#lease) this.#lostSlot()
+    if (options !== undefined) throw noOptions('get', options)
     const keyLen = this.#writeKey(key)
     // The common case inline: one optimistic lookup, decoded and validated here.
     const status = this.#ex.get(keyLen, this.#clockNeeded ? this.#clock() : -1, 0)
@@ -245,13 +254,15 @@ export class Cache<V = unknown> {
   }
 
   /** Like get, but leaves the entry's recency/frequency and the hit/miss counters untouched. */
-  peek(key: string): V | undefined {
+  peek(key: string, options?: undefined): V | undefined {
     this.#check()
+    if (options !== undefined) throw noOptions('peek', options)
     return this.#read(this.#writeKey(key), L.GET_PEEK)
   }
 
-  has(key: string): boolean {
+  has(key: string, options?: undefined): boolean {
     this.#check()
+    if (options !== undefined) throw noOptions('has', options)
     return this.#lookup(this.#writeKey(key), L.GET_PEEK, true) === L.STATUS_HIT
   }
 
@@ -366,7 +377,7 @@ export class Cache<V = unknown> {
   set(key: string, value: V, options?: SetOptions): boolean {
     this.#check()
     const keyLen = this.#writeKey(key)
-    const ttl = options?.ttl === undefined ? this.#defaultTtl : checkTtl(options.ttl, 'ttl')
+    const ttl = options === undefined ? this.#defaultTtl : this.#ttlOption(options, 'set')
     if (ttl > 0) this.#clockNeeded = true
     const now = this.#clockNeeded || this.#v.i32[this.#ttlInUseIdx] !== 0 ? this.#clock() : -1
     const codec = this.#codec
@@ -374,6 +385,12 @@ export class Cache<V = unknown> {
     if (len >= 0) return this.#setFromScratch(keyLen, len, codec.kind, ttl, now)
     const bytes = codec.encodeBytes(value)
     return this.#store(keyLen, codec.kind, bytes, ttl, now)
+  }
+
+  /** The TTL that set/setMany options ask for (checked as strictly as the constructor's options). */
+  #ttlOption(options: SetOptions, where: string): number {
+    const o = checkOptions(options, where, SET_OPTIONS, '{ ttl: 5000 }')
+    return o.ttl === undefined ? this.#defaultTtl : checkTtl(o.ttl, 'ttl')
   }
 
   /** The set of a key and value already in scratch (no closure unless the shard is contended). */
@@ -401,8 +418,9 @@ export class Cache<V = unknown> {
     return status === L.STATUS_STORED
   }
 
-  delete(key: string): boolean {
+  delete(key: string, options?: undefined): boolean {
     this.#check()
+    if (options !== undefined) throw noOptions('delete', options)
     const keyLen = this.#writeKey(key)
     return this.#remove(keyLen, L.REMOVE_DELETE)
   }
@@ -543,7 +561,7 @@ export class Cache<V = unknown> {
     if (entries === null || typeof (entries as Iterable<unknown>)[Symbol.iterator] !== 'function')
       throw new CortadoError('ERR_INVALID_VALUE', 'setMany takes an iterable of [key, value] pairs')
     const list = Array.isArray(entries) ? entries as ReadonlyArray<readonly [string, V]> : Array.from(entries)
-    const ttl = options?.ttl === undefined ? this.#defaultTtl : checkTtl(options.ttl, 'ttl')
+    const ttl = options === undefined ? this.#defaultTtl : this.#ttlOption(options, 'setMany')
     const codec = this.#codec
     // Every pair is checked before anything is stored, so a bad key or value leaves the cache as it
     // was. Values a serializing codec can only check by encoding are encoded here, once, and kept.
