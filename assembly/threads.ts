@@ -9,7 +9,7 @@
 import * as L from './layout.generated'
 import { maxThreads, threadsOffset, threadBase, threadId, setThread } from './arena'
 
-const THREAD_COUNTERS: u32 = 7
+const THREAD_COUNTERS: u32 = 8
 
 /** The lease this instance's claim wrote (0 = none). */
 let myLease: u32 = 0

@@ -44,10 +44,10 @@ export interface RawEntry {
 }
 
 /** Per-thread counters the loading layer adds to (summed over threads by stats()). */
-export type ThreadCounter = 'loadSuccesses' | 'loadFailures' | 'loadTimeMs' | 'staleHits' | 'refreshes'
+export type ThreadCounter = 'loadSuccesses' | 'loadFailures' | 'loadTimeMs' | 'staleHits' | 'refreshes' | 'loadsNotStored'
 const THREAD_COUNTER_OFFSETS: Record<ThreadCounter, number> = {
   loadSuccesses: L.THREAD_LOAD_SUCCESSES, loadFailures: L.THREAD_LOAD_FAILURES, loadTimeMs: L.THREAD_LOAD_TIME_MS,
-  staleHits: L.THREAD_STALE_HITS, refreshes: L.THREAD_REFRESHES,
+  staleHits: L.THREAD_STALE_HITS, refreshes: L.THREAD_REFRESHES, loadsNotStored: L.THREAD_LOADS_NOT_STORED,
 }
 
 const SET_OPTIONS: ReadonlySet<string> = new Set(['ttl'])
@@ -398,7 +398,24 @@ export class Cache<V = unknown> {
     const ex = this.#ex
     let status = ex.set(keyLen, valueLen, kind, ttl, now)
     if (status === L.STATUS_CONTENDED) status = this.#untilUncontended(() => ex.set(keyLen, valueLen, kind, ttl, now))
-    return this.#released(status) === L.STATUS_STORED
+    if (this.#released(status) === L.STATUS_STORED) return true
+    this.#refused(keyLen, valueLen, ttl)
+    return false
+  }
+
+  /**
+   * A set that was not stored: if the entry was larger than an entry may be, the first such refusal
+   * of this cache (in any thread: a flag in the arena) emits one process warning saying how to lift it.
+   */
+  #refused(keyLen: number, valueLen: number, ttl: number): void {
+    const size = L.ENTRY_HEADER_BYTES + (ttl > 0 ? L.ENTRY_TTL_BYTES : 0) + keyLen + valueLen
+    const limit = this.geometry.maxEntryBytes
+    if (size <= limit || Atomics.compareExchange(this.#v.i32, L.ARENA_OVERSIZE_WARNED >> 2, 0, 1) !== 0) return
+    process.emitWarning(
+      `cortado: cache${this.name ? ` '${this.name}'` : ''} refused an entry of ${size} bytes (header + key + value): ` +
+      `its largest entry is ${limit} bytes (cache.geometry.maxEntryBytes). Pass maxEntrySize: ${size} (or more) to new Cache() ` +
+      'to store entries this large. set() returns false and stats().oversized counts every such refusal; this warning is shown once per cache.',
+      { code: 'CORTADO_OVERSIZED' })
   }
 
   /** Stores encoded bytes for the key already in scratch: copied through scratch, or reserved in place. */
@@ -414,8 +431,10 @@ export class Cache<V = unknown> {
       this.#v.u8.set(bytes, this.#v.u32[this.#r32 + R_VALUE_OFFSET])
       const shard = this.#v.u32[this.#r32 + R_SHARD]
       if ((ex.setCommit(shard) & L.STATUS_WAITERS_BIT) !== 0) notifyShard(this.#locator, shard)
+      return true
     }
-    return status === L.STATUS_STORED
+    this.#refused(keyLen, bytes.length, ttl)
+    return false
   }
 
   delete(key: string, options?: undefined): boolean {

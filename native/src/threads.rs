@@ -14,7 +14,7 @@ use crate::mem::*;
 use crate::owner;
 use std::sync::atomic::Ordering::*;
 
-const THREAD_COUNTERS: u32 = 7;
+const THREAD_COUNTERS: u32 = 8;
 
 impl Engine {
     fn slot_base(&self, i: u32) -> *mut u8 {
