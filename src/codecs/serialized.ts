@@ -45,7 +45,7 @@ export class SerializedCodec<V> implements ValueCodec<V> {
   #hint(err: unknown): string {
     if (this.name === 'v8' || this.name === 'custom') return ''
     const cyclic = err instanceof RangeError || /circular|cyclic/i.test((err as Error)?.message ?? '')
-    return cyclic ? ` (the value refers to itself: codec: 'v8' stores cycles, and keeps Maps and class-free structures as they are)` : ''
+    return cyclic ? ` (the value refers to itself: codec: 'v8' stores cycles, and keeps Maps as Maps)` : ''
   }
 }
 
