@@ -8,8 +8,8 @@
  *   (Linux: /proc/thread-self). A thread whose /proc/<pid>/task/<tid> is gone, or now belongs to a
  *   thread started at another time, is dead for certain: its slot is reclaimed at once.
  * - Lease. Where the OS thread can't be identified, the owner refreshes a heartbeat in its slot every
- *   BEAT_MS from a timer (off the hot path); a slot whose heartbeat is older than THREAD_LEASE_MS is
- *   presumed dead.
+ *   BEAT_MS from an unref'd timer (off the hot path); a slot whose heartbeat is older than
+ *   THREAD_LEASE_MS is presumed dead. (Where it can, no timer runs.)
  * - Reclaiming folds the slot's counters into the arena's retired totals (stats() loses nothing) and
  *   frees it, in the engine, under the slot's lease id: a slot claimed again meanwhile is left alone.
  *   A slot whose id still holds a shard lock is left to lock recovery (src/engine/contention.ts).
@@ -119,7 +119,9 @@ export class SlotLease {
     views.f64[(base + L.THREAD_TID_START) >> 3] = id?.start ?? 0
     this.beat()
     this.#ref = new WeakRef(this)
-    heartbeat.add(this.#ref)
+    // With the OS thread identified, liveness is read from /proc and no timer is needed (nor started:
+    // a timer would also show up in users' fake-timer tests).
+    if (id === null) heartbeat.add(this.#ref)
   }
 
   get held(): boolean {
@@ -208,10 +210,11 @@ function ownerDead(c: SlotClaimer, base: number, now: number): boolean {
   const { u32, f64 } = c.views
   const tid = u32[(base + L.THREAD_TID) >> 2]
   if (tid !== 0 && tuning.useThreadIds) {
+    // An owner identified by its OS thread runs no heartbeat: if /proc can't tell (another user's
+    // process), it is not presumed dead (a dead process is still found by its pid, in the engine).
     const pid = c.pidOf(u32[(base + L.THREAD_TOKEN) >> 2]) ?? process.pid
     const start = startTime(pid, tid)
-    if (start === null) return true
-    if (start !== undefined) return start !== f64[(base + L.THREAD_TID_START) >> 3]
+    return start === null || (start !== undefined && start !== f64[(base + L.THREAD_TID_START) >> 3])
   }
   const beat = f64[(base + L.THREAD_BEAT) >> 3]
   return beat !== 0 && now - beat > tuning.leaseMs
