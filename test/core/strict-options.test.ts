@@ -9,29 +9,23 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Cache, CortadoError } from '../../src/index.js'
 
-/** Runs `fn`, expecting a CortadoError with `code` whose message contains every one of `words`. */
-function refuses(fn: () => unknown, code: string, ...words: string[]): void {
-  let thrown: unknown
-  try {
-    fn()
-  } catch (err) {
-    thrown = err
-  }
+/** Expects `thrown` to be a CortadoError with `code` whose message contains every one of `words`. */
+function expectRefusal(thrown: unknown, code: string, words: string[]): void {
   expect(thrown, `expected ${code}`).toBeInstanceOf(CortadoError)
   expect((thrown as CortadoError).code).toBe(code)
   for (const w of words) expect((thrown as Error).message).toContain(w)
 }
 
+function refuses(fn: () => unknown, code: string, ...words: string[]): void {
+  let thrown: unknown
+  try { fn() } catch (err) { thrown = err }
+  expectRefusal(thrown, code, words)
+}
+
 async function refusesAsync(fn: () => Promise<unknown>, code: string, ...words: string[]): Promise<void> {
   let thrown: unknown
-  try {
-    await fn()
-  } catch (err) {
-    thrown = err
-  }
-  expect(thrown, `expected ${code}`).toBeInstanceOf(CortadoError)
-  expect((thrown as CortadoError).code).toBe(code)
-  for (const w of words) expect((thrown as Error).message).toContain(w)
+  try { await fn() } catch (err) { thrown = err }
+  expectRefusal(thrown, code, words)
 }
 
 const loader = async (key: string) => `loaded ${key}`
