@@ -115,8 +115,10 @@ export class SlotLease {
     this.#views = views
     this.#beatIndex = (base + L.THREAD_BEAT) >> 3
     const id = tuning.useThreadIds ? currentThread() : null
-    views.u32[(base + L.THREAD_TID) >> 2] = id?.tid ?? 0
+    // The start time first, then the id (atomically, so it is seen after): a reclaimer that finds an id
+    // must find its start time too, or it would take a live thread for one that reused its id.
     views.f64[(base + L.THREAD_TID_START) >> 3] = id?.start ?? 0
+    Atomics.store(views.u32, (base + L.THREAD_TID) >> 2, id?.tid ?? 0)
     this.beat()
     this.#ref = new WeakRef(this)
     // With the OS thread identified, liveness is read from /proc and no timer is needed (nor started:
@@ -208,7 +210,7 @@ export function reclaimDeadSlots(c: SlotClaimer): number {
 
 function ownerDead(c: SlotClaimer, base: number, now: number): boolean {
   const { u32, f64 } = c.views
-  const tid = u32[(base + L.THREAD_TID) >> 2]
+  const tid = Atomics.load(u32, (base + L.THREAD_TID) >> 2)
   if (tid !== 0 && tuning.useThreadIds) {
     // An owner identified by its OS thread runs no heartbeat: if /proc can't tell (another user's
     // process), it is not presumed dead (a dead process is still found by its pid, in the engine).
