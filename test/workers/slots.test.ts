@@ -40,8 +40,8 @@ const exitOf = (i: number): Exit => (i % 2 === 0 ? 'terminate' : i % 3 === 0 ? '
 forEachEngine('thread slots', (engine) => {
   afterEach(() => tuneLivenessForTests())
 
-  // 200 workers on the WebAssembly engine; 40 on the native one (same code path in JS, fewer starts).
-  const count = engine === 'wasm' ? 200 : 40
+  // 200 workers on the WebAssembly engine; 24 on the native one (same code path in JS, fewer starts).
+  const count = engine === 'wasm' ? 200 : 24
   it(`${count} workers attach one after another (half terminate()d, some throwing) with maxThreads: 4; stats totals exact`, async () => {
     const cache = new Cache<string>({ engine, maxBytes: 16 << 20, maxThreads: 4, codec: 'string' })
     const handle = cache.handle
