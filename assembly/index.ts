@@ -7,7 +7,7 @@ import { tryLock, unlock, takeOver } from './lock'
 import { lookup, prepareKey, lastShard, keyAddr, collect } from './read'
 import { beginSet, finishSet, removeKey, clearShard } from './write'
 import { reclaimAll } from './ttl'
-import { claimThread, releaseThread, retireDeadThread } from './threads'
+import { claimThread, releaseThread, retireDeadThread, reclaimThread } from './threads'
 import { initSegments } from './segments'
 import { policyInit } from './policy/index'
 import { rebuildShard, verifyShard } from './recovery'
@@ -28,13 +28,20 @@ export function init(): void {
 }
 
 /** Every thread (the creator included) attaches: reads the geometry and claims a thread slot. */
-export function attach(token: u32): i32 {
+export function attach(token: u32, lease: u32): i32 {
   loadGeometry()
-  return claimThread(token)
+  return claimThread(token, lease)
 }
 
-export function detach(): void {
-  releaseThread()
+/** Retires the slot of a thread found dead, if it still holds it under `lease` (see threads.ts). */
+export function reclaim(slot: u32, lease: u32): u32 {
+  loadGeometry()
+  return reclaimThread(slot, lease)
+}
+
+/** Leaves this thread's slot: 1 if it still held it, 0 if it had been reclaimed (thought dead). */
+export function detach(): u32 {
+  return releaseThread() ? 1 : 0
 }
 
 /** Re-binds this instance to a slot it already owns (used by tests that simulate a second thread). */

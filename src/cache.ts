@@ -10,6 +10,7 @@ import { CortadoError } from './errors.js'
 import * as L from './layout/constants.generated.js'
 import { computeGeometry, maxBytesFor, SCRATCH_BYTES, type Geometry } from './layout/geometry.js'
 import { normalizeOptions, checkTtl, checkClock, policyId } from './options.js'
+import { checkOptions, noOptions } from './option-names.js'
 import { resolveCodec, decodeKind, decodeOwned, takeKind, finishKind, type ValueCodec } from './codecs/index.js'
 import { copyOut } from './codecs/copy-out.js'
 import { writeUtf8, readUtf8, NOT_WELL_FORMED } from './text.js'
@@ -45,11 +46,15 @@ export interface RawEntry {
 }
 
 /** Per-thread counters the loading layer adds to (summed over threads by stats()). */
-export type ThreadCounter = 'loadSuccesses' | 'loadFailures' | 'loadTimeMs' | 'staleHits' | 'refreshes'
+export type ThreadCounter = 'loadSuccesses' | 'loadFailures' | 'loadTimeMs' | 'staleHits' | 'refreshes' | 'loadsNotStored'
 const THREAD_COUNTER_OFFSETS: Record<ThreadCounter, number> = {
   loadSuccesses: L.THREAD_LOAD_SUCCESSES, loadFailures: L.THREAD_LOAD_FAILURES, loadTimeMs: L.THREAD_LOAD_TIME_MS,
-  staleHits: L.THREAD_STALE_HITS, refreshes: L.THREAD_REFRESHES,
+  staleHits: L.THREAD_STALE_HITS, refreshes: L.THREAD_REFRESHES, loadsNotStored: L.THREAD_LOADS_NOT_STORED,
 }
+
+const SET_OPTIONS: ReadonlySet<string> = new Set(['ttl'])
+const ATTACH_OPTIONS: ReadonlySet<string> = new Set(['codec', 'clock'])
+const SIZING_OPTIONS: ReadonlySet<string> = new Set(['shards', 'policy', 'maxThreads', 'maxEntrySize'])
 
 /** Options a thread may give when attaching to a cache created elsewhere. */
 export interface AttachOptions<V> {
@@ -96,9 +101,9 @@ export class Cache<V = unknown> {
   /** The geometry the arena was laid out with (sizes, shard count, largest entry). */
   readonly geometry: Readonly<Geometry>
 
-  #arena: EngineArena
-  #ex: WasmExports
-  #v: ArenaViews
+  #arena!: EngineArena
+  #ex!: WasmExports
+  #v!: ArenaViews
   #codec: ValueCodec<V>
   #codecName: CodecName | undefined
   #userDecode: ((bytes: Uint8Array) => unknown) | undefined
@@ -107,17 +112,22 @@ export class Cache<V = unknown> {
   /** Pass the clock to the engine: TTLs are in use (by this or another thread). */
   #clockNeeded: boolean
   #closed = false
-  #scratch: number
-  #keyAt: number
-  #keyRoom: number
-  #r32: number
-  #r64: number
-  #hitsIdx: number
-  #readRetriesIdx: number
-  #missesIdx: number
+  /** Attaches this thread again (a new slot) when it was wrongly thought dead and lost its own. */
+  #reattach: () => EngineArena
+  /** This thread's lease id and where the slot holds it: every call compares them (src/engine/slots.ts). */
+  #lease = 0
+  #leaseIdx = 0
+  #scratch!: number
+  #keyAt!: number
+  #keyRoom!: number
+  #r32!: number
+  #r64!: number
+  #hitsIdx!: number
+  #readRetriesIdx!: number
+  #missesIdx!: number
   #ttlInUseIdx = L.ARENA_TTL_IN_USE >> 2
-  #locator: EngineLocator
-  #stats: StatsSource
+  #locator!: EngineLocator
+  #stats!: StatsSource
 
   constructor(options: CacheOptions<V>)
   /** @internal used by Cache.attach */
@@ -166,29 +176,39 @@ export class Cache<V = unknown> {
     this.#codec = codec.codec
     this.#codecName = codec.name
     this.#userDecode = codec.userDecode
-    this.#arena = native ? attachNativeArena(native, this.#clock) : attachArena(memory!, wasmBuildId())
-    this.#ex = this.#arena.exports
-    this.#v = this.#arena.views
-    this.geometry = Object.freeze(readGeometry(this.#v))
-    this.#scratch = this.#arena.scratchBase
+    const clock = this.#clock
+    this.#reattach = native ? () => attachNativeArena(native, clock) : () => attachArena(memory!, wasmBuildId())
+    this.#arena = this.#reattach()
+    this.geometry = Object.freeze(readGeometry(this.#arena.views))
+    this.#clockNeeded = this.#defaultTtl > 0 || this.#arena.views.i32[this.#ttlInUseIdx] !== 0
+    this.#bind(this.#arena)
+  }
+
+  /** Points every per-thread field at `arena`'s slot: its scratch, its counters, its lease. */
+  #bind(arena: EngineArena): void {
+    this.#arena = arena
+    this.#ex = arena.exports
+    this.#v = arena.views
+    this.#scratch = arena.scratchBase
     this.#keyAt = this.#scratch + L.RESULT_SIZE
     this.#keyRoom = this.geometry.scratchBytes - L.RESULT_SIZE
     this.#r32 = this.#scratch >> 2
     this.#r64 = this.#scratch >> 3
-    const threadBase = this.geometry.threadsOffset + this.#arena.slot * L.THREAD_SIZE
+    const threadBase = this.geometry.threadsOffset + arena.slot * L.THREAD_SIZE
     this.#hitsIdx = (threadBase + L.THREAD_HITS) >> 3
     this.#readRetriesIdx = (threadBase + L.THREAD_READ_RETRIES) >> 3
     this.#missesIdx = (threadBase + L.THREAD_MISSES) >> 3
-    this.#clockNeeded = this.#defaultTtl > 0 || this.#v.i32[this.#ttlInUseIdx] !== 0
+    this.#lease = arena.lease.lease
+    this.#leaseIdx = arena.lease.leaseIndex
     const ex = this.#ex
     const clock = this.#clock
-    const viewGeometry = { ...this.geometry, ...this.#arena.viewGeometry }
+    const viewGeometry = { ...this.geometry, ...arena.viewGeometry }
     this.#locator = {
       i32: this.#v.i32,
       shardsOffset: viewGeometry.shardsOffset,
       shardBytes: viewGeometry.shardBytes,
       recover: (shard, owner) => { ex.recover(shard, owner, clock()) },
-      wait: this.#arena.wait,
+      wait: arena.wait,
     }
     this.#stats = { views: this.#v, geometry: viewGeometry }
   }
@@ -199,6 +219,7 @@ export class Cache<V = unknown> {
    * shape the arena (`shards`, `policy`, `maxThreads`, `maxEntrySize`) may be passed too.
    */
   static maxBytesFor(entries: number, entryBytes: number, options: Pick<CacheOptions<unknown>, 'shards' | 'policy' | 'maxThreads' | 'maxEntrySize'> = {}): number {
+    checkOptions(options, 'Cache.maxBytesFor', SIZING_OPTIONS, '{ shards: 4 }')
     return maxBytesFor(entries, entryBytes, {
       shards: options.shards, maxThreads: options.maxThreads, maxEntrySize: options.maxEntrySize,
       policy: policyId(options.policy),
@@ -207,6 +228,7 @@ export class Cache<V = unknown> {
 
   /** Attaches to a cache created in another thread of this process (see `cache.handle`). */
   static attach<V = unknown>(handle: CacheHandle, options: AttachOptions<V> = {}): Cache<V> {
+    checkOptions(options, 'Cache.attach', ATTACH_OPTIONS, '{ codec }')
     const h = checkNativeHandle(handle) ?? checkHandle(handle)
     return new Cache<V>({ maxBytes: 0 }, { handle: h, attach: options })
   }
@@ -219,9 +241,10 @@ export class Cache<V = unknown> {
 
   // ---- reads -------------------------------------------------------------------------------------
 
-  /** The value of `key`, or undefined on a miss (counted as a hit or miss, and a use for the policy). */
-  get(key: string): V | undefined {
-    if (this.#closed) this.#check()
+  /** The value of `key`, or undefined on a miss (counted as a hit or miss, and a use for the policy). Takes no options. */
+  get(key: string, options?: undefined): V | undefined {
+    if (this.#v.u32[this.#leaseIdx] !== this.#lease) this.#lostSlot()
+    if (options !== undefined) throw noOptions('get', options)
     const keyLen = this.#writeKey(key)
     // The common case inline: one optimistic lookup, decoded and validated here.
     const status = this.#ex.get(keyLen, this.#clockNeeded ? this.#clock() : -1, 0)
@@ -240,14 +263,16 @@ export class Cache<V = unknown> {
   }
 
   /** Like get, but leaves the entry's recency/frequency and the hit/miss counters untouched. */
-  peek(key: string): V | undefined {
+  peek(key: string, options?: undefined): V | undefined {
     this.#check()
+    if (options !== undefined) throw noOptions('peek', options)
     return this.#read(this.#writeKey(key), L.GET_PEEK)
   }
 
   /** Whether `key` holds a live entry, without counting a hit or miss or touching the policy. */
-  has(key: string): boolean {
+  has(key: string, options?: undefined): boolean {
     this.#check()
+    if (options !== undefined) throw noOptions('has', options)
     return this.#lookup(this.#writeKey(key), L.GET_PEEK, true) === L.STATUS_HIT
   }
 
@@ -365,7 +390,7 @@ export class Cache<V = unknown> {
   set(key: string, value: V, options?: SetOptions): boolean {
     this.#check()
     const keyLen = this.#writeKey(key)
-    const ttl = options?.ttl === undefined ? this.#defaultTtl : checkTtl(options.ttl, 'ttl')
+    const ttl = options === undefined ? this.#defaultTtl : this.#ttlOption(options, 'set')
     if (ttl > 0) this.#clockNeeded = true
     const now = this.#clockNeeded || this.#v.i32[this.#ttlInUseIdx] !== 0 ? this.#clock() : -1
     const codec = this.#codec
@@ -375,12 +400,35 @@ export class Cache<V = unknown> {
     return this.#store(keyLen, codec.kind, bytes, ttl, now)
   }
 
+  /** The TTL that set/setMany options ask for (checked as strictly as the constructor's options). */
+  #ttlOption(options: SetOptions, where: string): number {
+    const o = checkOptions(options, where, SET_OPTIONS, '{ ttl: 5000 }')
+    return o.ttl === undefined ? this.#defaultTtl : checkTtl(o.ttl, 'ttl')
+  }
+
   /** The set of a key and value already in scratch (no closure unless the shard is contended). */
   #setFromScratch(keyLen: number, valueLen: number, kind: number, ttl: number, now: number): boolean {
     const ex = this.#ex
     let status = ex.set(keyLen, valueLen, kind, ttl, now)
     if (status === L.STATUS_CONTENDED) status = this.#untilUncontended(() => ex.set(keyLen, valueLen, kind, ttl, now))
-    return this.#released(status) === L.STATUS_STORED
+    if (this.#released(status) === L.STATUS_STORED) return true
+    this.#refused(keyLen, valueLen, ttl)
+    return false
+  }
+
+  /**
+   * A set that was not stored: if the entry was larger than an entry may be, the first such refusal
+   * of this cache (in any thread: a flag in the arena) emits one process warning saying how to lift it.
+   */
+  #refused(keyLen: number, valueLen: number, ttl: number): void {
+    const size = L.ENTRY_HEADER_BYTES + (ttl > 0 ? L.ENTRY_TTL_BYTES : 0) + keyLen + valueLen
+    const limit = this.geometry.maxEntryBytes
+    if (size <= limit || Atomics.compareExchange(this.#v.i32, L.ARENA_OVERSIZE_WARNED >> 2, 0, 1) !== 0) return
+    process.emitWarning(
+      `cortado: cache${this.name ? ` '${this.name}'` : ''} refused an entry of ${size} bytes (header + key + value): ` +
+      `its largest entry is ${limit} bytes (cache.geometry.maxEntryBytes). Pass maxEntrySize: ${size} (or more) to new Cache() ` +
+      'to store entries this large. set() returns false and stats().oversized counts every such refusal; this warning is shown once per cache.',
+      { code: 'CORTADO_OVERSIZED' })
   }
 
   /** Stores encoded bytes for the key already in scratch: copied through scratch, or reserved in place. */
@@ -396,13 +444,16 @@ export class Cache<V = unknown> {
       this.#v.u8.set(bytes, this.#v.u32[this.#r32 + R_VALUE_OFFSET])
       const shard = this.#v.u32[this.#r32 + R_SHARD]
       if ((ex.setCommit(shard) & L.STATUS_WAITERS_BIT) !== 0) notifyShard(this.#locator, shard)
+      return true
     }
-    return status === L.STATUS_STORED
+    this.#refused(keyLen, bytes.length, ttl)
+    return false
   }
 
   /** Removes `key`; true when it was there. */
-  delete(key: string): boolean {
+  delete(key: string, options?: undefined): boolean {
     this.#check()
+    if (options !== undefined) throw noOptions('delete', options)
     const keyLen = this.#writeKey(key)
     return this.#remove(keyLen, L.REMOVE_DELETE)
   }
@@ -543,7 +594,7 @@ export class Cache<V = unknown> {
     if (entries === null || typeof (entries as Iterable<unknown>)[Symbol.iterator] !== 'function')
       throw new CortadoError('ERR_INVALID_VALUE', 'setMany takes an iterable of [key, value] pairs')
     const list = Array.isArray(entries) ? entries as ReadonlyArray<readonly [string, V]> : Array.from(entries)
-    const ttl = options?.ttl === undefined ? this.#defaultTtl : checkTtl(options.ttl, 'ttl')
+    const ttl = options === undefined ? this.#defaultTtl : this.#ttlOption(options, 'setMany')
     const codec = this.#codec
     // Every pair is checked before anything is stored, so a bad key or value leaves the cache as it
     // was. Values a serializing codec can only check by encoding are encoded here, once, and kept.
@@ -841,6 +892,8 @@ export class Cache<V = unknown> {
   close(): void {
     if (this.#closed) return
     this.#closed = true
+    // No u32 equals -1: every later call takes the slow path of #check and throws ERR_CLOSED.
+    this.#lease = -1
     this.#arena.detach()
   }
 
@@ -851,8 +904,17 @@ export class Cache<V = unknown> {
 
   // ---- helpers ------------------------------------------------------------------------------------
 
+  /** Every call starts here: closed, or no longer holding our slot (thought dead), is handled aside. */
   #check(): void {
+    if (this.#v.u32[this.#leaseIdx] !== this.#lease) this.#lostSlot()
+  }
+
+  #lostSlot(): void {
     if (this.#closed) throw new CortadoError('ERR_CLOSED', `cache${this.name ? ` '${this.name}'` : ''} is closed`)
+    // Our slot was reclaimed while we stalled: its counters were folded into the totals, and someone
+    // else may hold it now. Leave it untouched and claim a new one before any write to scratch.
+    this.#arena.detach()
+    this.#bind(this.#reattach())
   }
 
   /** Writes the key into scratch and returns its UTF-8 length. */

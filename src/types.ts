@@ -57,7 +57,8 @@ export interface CacheOptions<V = unknown> {
    * The largest entry (8 bytes + key + value) the cache must be able to hold. Entries live in segments
    * of 1/64 of a shard by default; this makes segments at least this large (with fewer shards if
    * needed). `cache.geometry.maxEntryBytes` tells the actual limit. Larger entries are refused
-   * (`set` returns false, counted in `stats().oversized`).
+   * (`set` returns false, counted in `stats().oversized`; the first refusal of a cache also emits one
+   * process warning, code `CORTADO_OVERSIZED`, naming this option and the limit).
    */
   maxEntrySize?: number
   /** Engine: `'wasm'` (default), `'native'` (mapped memory, needs the addon) or `'auto'`. */
@@ -112,6 +113,11 @@ export interface CacheStats {
   staleHits: number
   /** Background refreshes started (soft TTL or early recomputation). */
   refreshes: number
+  /**
+   * Values a loader returned that could not be stored (larger than `geometry.maxEntryBytes`, counted
+   * in `oversized` too, or refused by the admission policy): getOrLoad returned them all the same.
+   */
+  loadsNotStored: number
   /**
    * Lock-free reads that found a writer had moved under their copy and read again (optimistic-read
    * retries). A few under write contention are normal; the copy that raced is never returned.

@@ -52,6 +52,8 @@ pub struct Engine {
     /// This thread's slot + 1 (the owner id in lock words; 0 = not attached).
     pub thread_id: u32,
     pub thread_base: *mut u8,
+    /// The lease this engine's claim wrote into its slot (0 = none): threads.rs.
+    pub my_lease: u32,
     /// This thread's scratch area: RESULT first, then keys and values.
     pub scratch: *mut u8,
 
@@ -118,6 +120,7 @@ impl Engine {
             scratch_bytes: 0,
             thread_id: 0,
             thread_base: std::ptr::null_mut(),
+            my_lease: 0,
             scratch: std::ptr::null_mut(),
             tag: 0,
             bucket1: 0,

@@ -357,15 +357,21 @@ unsafe extern "C" fn drop_ctx(_env: napi_env, data: *mut c_void, _hint: *mut c_v
 unsafe fn detach_ctx(ctx: &mut Ctx) {
     if ctx.attached {
         ctx.attached = false;
-        ctx.engine.release_thread();
-        let count = ai32(ctx.engine.at(L::ARENA_ATTACH_COUNT));
-        let _ = count.fetch_update(SeqCst, SeqCst, |n| if n > 0 { Some(n - 1) } else { None });
+        // A slot reclaimed while we were thought dead was counted out by its reclaimer.
+        if ctx.engine.release_thread() {
+            count_out(&ctx.engine);
+        }
     }
     if ctx.counted {
         ctx.counted = false;
         mapping::detach_thread(ctx.id, &ctx.mapping);
     }
     ctx.closed = true;
+}
+
+fn count_out(engine: &Engine) {
+    let count = unsafe { ai32(engine.at(L::ARENA_ATTACH_COUNT)) };
+    let _ = count.fetch_update(SeqCst, SeqCst, |n| if n > 0 { Some(n - 1) } else { None });
 }
 
 /// context(id): this thread's engine over the arena, with its JS view.
@@ -592,14 +598,28 @@ ctx_fn!(f_attach, |c| {
     let count = ai32(c.engine.at(L::ARENA_ATTACH_COUNT));
     // A file arena every process had closed (-1) is simply opened again.
     let _ = count.fetch_update(SeqCst, SeqCst, |n| Some(if n < 0 { 1 } else { n + 1 }));
-    let slot = c.engine.claim_thread(std::process::id());
+    let lease = c.p32(P_A);
+    if lease == 0 {
+        return Err(Error::invalid("attach needs a nonzero lease".into()));
+    }
+    let slot = c.engine.claim_thread(std::process::id(), lease);
     if slot < 0 {
-        let _ = count.fetch_update(SeqCst, SeqCst, |n| if n > 0 { Some(n - 1) } else { None });
+        count_out(&c.engine);
     } else {
         c.attached = true;
         c.scratch_off = c.engine.scratch_offset + slot as u64 * c.engine.scratch_bytes as u64;
     }
     c.status(slot as u32);
+    Ok(())
+});
+
+// reclaim(slot, lease): retires the slot of a thread of this process found dead (src/engine/slots.ts).
+ctx_fn!(f_reclaim, |c| {
+    let done = c.engine.reclaim_thread(c.p32(P_A), c.p32(P_B));
+    if done {
+        count_out(&c.engine);
+    }
+    c.status(done as u32);
     Ok(())
 });
 
@@ -678,6 +698,7 @@ static CTX_FUNCTIONS: &[Entry] = &[
     ("setMany", f_set_many),
     ("attach", f_attach),
     ("detach", f_detach),
+    ("reclaim", f_reclaim),
     ("useSlot", f_use_slot),
     ("wait", f_wait),
     ("sketchProbe", f_sketch_probe),

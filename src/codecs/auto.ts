@@ -12,7 +12,7 @@ import * as L from '../layout/constants.generated.js'
 export class AutoCodec<V> implements ValueCodec<V> {
   readonly name = 'auto'
   kind = L.KIND_MSGPACK
-  private readonly fallback = msgpackCodec<V>()
+  private readonly fallback = msgpackCodec<V>('auto')
 
   encodeInto(value: V, view: ByteView, offset: number, room: number): number {
     if (typeof value === 'string') return encodeStringInto(this, value, view, offset, room)

@@ -28,12 +28,22 @@ export function decodeDirect(view: ByteView, kind: number, start: number, end: n
   }
 }
 
+/** MessagePack that can't be read back as plain data (a Map with non-string keys) says what to use. */
+function unpackOrExplain(bytes: Uint8Array): unknown {
+  try {
+    return unpack(bytes)
+  } catch (err) {
+    throw new CortadoError('ERR_DECODE',
+      `a value stored with MessagePack (the default codec for objects) cannot be read back: ${(err as Error).message}; store values like this (e.g. Maps with non-string keys) with codec: 'v8'`, { cause: err })
+  }
+}
+
 /** Decodes bytes that were already copied out of the arena (they may be kept as they are). */
 export function decodeOwned(kind: number, bytes: Uint8Array, userDecode: UserDecode): unknown {
   switch (kind) {
     case L.KIND_BYTES: return bytes
     case L.KIND_BUFFER: return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-    case L.KIND_MSGPACK: return unpack(bytes)
+    case L.KIND_MSGPACK: return unpackOrExplain(bytes)
     case L.KIND_JSON: return JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'))
     case L.KIND_V8: return deserialize(bytes)
     case L.KIND_USER:

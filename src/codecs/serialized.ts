@@ -34,15 +34,22 @@ export class SerializedCodec<V> implements ValueCodec<V> {
     try {
       bytes = this.toBytes(value)
     } catch (err) {
-      throw new CortadoError('ERR_INVALID_VALUE', `the '${this.name}' codec cannot encode this value: ${(err as Error).message}`, { cause: err })
+      throw new CortadoError('ERR_INVALID_VALUE', `the '${this.name}' codec cannot encode this value: ${(err as Error).message}${this.#hint(err)}`, { cause: err })
     }
     if (!(bytes instanceof Uint8Array))
       throw new CortadoError('ERR_INVALID_VALUE', `the '${this.name}' codec did not return bytes`)
     return bytes
   }
+
+  /** What to do instead, when the value is one that only the v8 codec can store. */
+  #hint(err: unknown): string {
+    if (this.name === 'v8' || this.name === 'custom') return ''
+    const cyclic = err instanceof RangeError || /circular|cyclic/i.test((err as Error)?.message ?? '')
+    return cyclic ? ` (the value refers to itself: codec: 'v8' stores cycles, and keeps Maps as Maps)` : ''
+  }
 }
 
-export const msgpackCodec = <V>() => new SerializedCodec<V>('msgpack', L.KIND_MSGPACK, (v) => {
+export const msgpackCodec = <V>(name = 'msgpack') => new SerializedCodec<V>(name, L.KIND_MSGPACK, (v) => {
   // MessagePack would write a function as nil, and the entry would then read back as a miss.
   if (typeof v === 'function') throw new Error('a function has no MessagePack representation')
   return pack(v)

@@ -7,6 +7,7 @@ import type { CacheHandle, CodecName } from '../types.js'
 import type { Geometry } from '../layout/geometry.js'
 import type { WasmExports } from './wasm/module.js'
 import type { ArenaViews } from './views.js'
+import type { SlotLease } from './slots.js'
 
 /** What a handle carries besides the engine's own data. */
 export interface HandleMeta {
@@ -19,6 +20,8 @@ export interface EngineArena {
   exports: WasmExports
   views: ArenaViews
   slot: number
+  /** This thread's hold on its slot (checked by every call: see src/engine/slots.ts). */
+  lease: SlotLease
   scratchBase: number
   /** Where shard headers appear in `views` (a native arena larger than JS can view shows them in a window). */
   viewGeometry: Pick<Geometry, 'shardsOffset' | 'shardBytes'>

@@ -92,7 +92,6 @@ export interface Geometry {
 const alignUp = (n: number, a: number) => Math.ceil(n / a) * a
 const alignDown = (n: number, a: number) => Math.floor(n / a) * a
 const pow2Floor = (n: number) => (n < 1 ? 1 : 2 ** Math.floor(Math.log2(n)))
-const pow2Ceil = (n: number) => (n <= 1 ? 1 : 2 ** Math.ceil(Math.log2(n)))
 
 function invalid(message: string): never {
   throw new CortadoError('ERR_INVALID_OPTION', message)
@@ -167,11 +166,13 @@ export function computeGeometry(input: GeometryInput): Geometry {
   if (forSegments <= 0)
     throw new CortadoError('ERR_CAPACITY',
       `maxBytes ${input.maxBytes} is too small for the index of ${shardCapacity} entries per shard; lower maxEntries or raise maxBytes`)
-  const wanted = input.maxEntrySize !== undefined ? pow2Ceil(input.maxEntrySize) : 0
+  // Segments need not be a power of two (the engines divide): an entry of 1 MiB plus its key asks for
+  // segments of 1 MiB + 4 KiB, not 2 MiB, so it fits a 64 MiB cache.
+  const wanted = input.maxEntrySize !== undefined ? alignUp(input.maxEntrySize, MIN_SEG_BYTES) : 0
   let segBytes = Math.min(MAX_SEG_BYTES, Math.max(MIN_SEG_BYTES, wanted, pow2Floor(forSegments / TARGET_SEGMENTS)))
   let segCount = Math.floor((forSegments - 64) / (segBytes + L.SEG_SIZE))
   while (segCount < MIN_SEGMENTS && segBytes > Math.max(MIN_SEG_BYTES, wanted)) {
-    segBytes /= 2
+    segBytes = Math.max(MIN_SEG_BYTES, wanted, segBytes / 2)
     segCount = Math.floor((forSegments - 64) / (segBytes + L.SEG_SIZE))
   }
   if (segCount < MIN_SEGMENTS)

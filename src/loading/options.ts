@@ -1,6 +1,7 @@
 /** Validation of the loading layer's options: every bad input becomes a typed CortadoError. */
 import { CortadoError, shown } from '../errors.js'
 import { checkTtl, positiveInteger, nonNegative } from '../options.js'
+import { unknownOption } from '../option-names.js'
 import type { LoadOptions, WarmOptions, WriteBehindOptions, WriteThroughOptions } from './types.js'
 
 export const DEFAULT_LEASE_MS = 3000
@@ -33,12 +34,12 @@ export function invalid(message: string): CortadoError {
 
 export function checkObject(value: unknown, what: string): Record<string, unknown> {
   if (value === undefined) return {}
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(`${what} must be an object`)
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(`${what} must be an object, got ${shown(value)}`)
   return value as Record<string, unknown>
 }
 
 function checkKnown(o: Record<string, unknown>, known: ReadonlySet<string>, what: string): void {
-  for (const key of Object.keys(o)) if (!known.has(key)) throw invalid(`${what}: unknown option '${key}'`)
+  for (const key of Object.keys(o)) if (!known.has(key)) throw unknownOption(what, key, known)
 }
 
 export function optionalFunction<F>(value: unknown, name: string): F | undefined {

@@ -146,7 +146,7 @@ async function waitForThread(state: LoadingState, flight: Flight, slot: number, 
   }
 }
 
-function count(cache: Cache<unknown>, counter: 'loadSuccesses' | 'loadFailures' | 'loadTimeMs' | 'refreshes', delta = 1): void {
+function count(cache: Cache<unknown>, counter: 'loadSuccesses' | 'loadFailures' | 'loadTimeMs' | 'refreshes' | 'loadsNotStored', delta = 1): void {
   if (!cache.closed) cache._count(counter, delta)
 }
 
@@ -186,7 +186,12 @@ async function runLoader(state: LoadingState, flight: Flight, loader: Loader<unk
       outcome = L.FLIGHT_OUTCOME_NOT_STORED
     } else {
       try {
-        outcome = storeValue(state, key, value, o, ms) ? L.FLIGHT_OUTCOME_STORED : L.FLIGHT_OUTCOME_NOT_STORED
+        if (storeValue(state, key, value, o, ms)) outcome = L.FLIGHT_OUTCOME_STORED
+        else {
+          // Too large (the cache warns once) or refused by the policy: returned, but not cached.
+          count(cache, 'loadsNotStored')
+          outcome = L.FLIGHT_OUTCOME_NOT_STORED
+        }
       } catch (e) {
         // The loader produced something the codec can't store (ERR_INVALID_VALUE), or the cache closed.
         error = e instanceof CortadoError ? e : loaderFailed(key, e)

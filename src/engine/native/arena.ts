@@ -5,11 +5,11 @@
  * process that finds the file already there validates its header against what it asked for and
  * changes nothing when they disagree.
  */
-import { randomInt } from 'node:crypto'
 import * as L from '../../layout/constants.generated.js'
 import { computeGeometry, type Geometry, type GeometryInput } from '../../layout/geometry.js'
 import { CortadoError } from '../../errors.js'
-import { writeHeader, readGeometry } from '../wasm/arena.js'
+import { writeHeader, readGeometry, tooManyThreads } from '../wasm/arena.js'
+import { claimSlot } from '../slots.js'
 import { makeViews, type ArenaViews } from '../views.js'
 import { requireNativeAddon, nativeBuildId } from './load.js'
 import { NativeExports } from './exports.js'
@@ -129,21 +129,30 @@ export function attachNativeArena(info: NativeArenaInfo, clock: () => number): A
   const ctx = addon.context(info.id)
   const exports = new NativeExports(ctx, clock)
   const views = makeViews(ctx.buffer)
-  const slot = exports.attach(randomInt(1, 0x7fffffff))
-  if (slot < 0) {
-    exports.detach()
-    throw new CortadoError('ERR_TOO_MANY_THREADS',
-      `all ${views.dv.getUint32(L.ARENA_MAX_THREADS, true)} thread slots of this cache are taken; raise maxThreads`)
-  }
   const geometry = readGeometry(views)
+  const lease = claimSlot({
+    views, threadsOffset: geometry.threadsOffset, maxThreads: geometry.maxThreads, shardCount: geometry.shardCount,
+    shardsOffset: ctx.viewShardsOffset, shardBytes: ctx.viewShardBytes,
+    pidOf: (token) => token === process.pid ? undefined : token,
+    claim: (id) => exports.attach(0, id),
+    reclaim: (slot, id) => exports.reclaim(slot, id) !== 0,
+  })
+  if (lease === undefined) {
+    exports.detach()
+    throw tooManyThreads(geometry.maxThreads)
+  }
+  const slot = lease.slot
   const scratchBase = geometry.scratchOffset + slot * geometry.scratchBytes
   const viewGeometry = { ...geometry, shardsOffset: ctx.viewShardsOffset, shardBytes: ctx.viewShardBytes }
   const arena: AttachedNativeArena = {
-    ...info, ctx, exports, views, slot, scratchBase, geometry, viewGeometry,
+    ...info, ctx, exports, views, slot, lease, scratchBase, geometry, viewGeometry,
     wait: (shard) => exports.wait(shard),
     handle: (meta) => makeNativeHandle(arena, meta),
     // An anonymous arena's memory is given back when its last thread leaves.
-    detach: () => exports.detach(),
+    detach: () => {
+      lease.end()
+      exports.detach()
+    },
   }
   return arena
 }

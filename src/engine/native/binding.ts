@@ -60,6 +60,7 @@ export interface NativeContext {
   setMany(): void
   attach(): void
   detach(): void
+  reclaim(): void
   useSlot(): void
   wait(): void
   sketchProbe(): void

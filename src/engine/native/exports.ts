@@ -27,13 +27,25 @@ export class NativeExports implements WasmExports {
   /** Formatting is done by the arena's creator through the addon (arena.ts), never per thread. */
   init(): void {}
 
-  attach(_token: number): number {
+  /** The token is the pid (the addon writes it); the lease is ours. */
+  attach(_token: number, lease: number): number {
+    this.#p[A] = lease
     this.#ctx.attach()
     return this.#p[STATUS] | 0
   }
 
-  detach(): void {
+  /** The addon counts the thread out (or not, when its slot had been reclaimed). */
+  detach(): number {
     this.#ctx.detach()
+    return 1
+  }
+
+  reclaim(slot: number, lease: number): number {
+    const p = this.#p
+    p[A] = slot
+    p[B] = lease
+    this.#ctx.reclaim()
+    return p[STATUS]
   }
 
   useSlot(slot: number): void {

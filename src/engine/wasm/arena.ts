@@ -11,6 +11,7 @@ import { instantiate, type WasmExports } from './module.js'
 import { makeViews, type ArenaViews } from '../views.js'
 import type { EngineArena } from '../attached.js'
 import { makeHandle } from '../../handle.js'
+import { claimSlot } from '../slots.js'
 
 export interface ArenaCreateInfo {
   geometry: Geometry
@@ -118,25 +119,42 @@ export function attachArena(memory: WebAssembly.Memory, buildId: number): Attach
     if (Atomics.compareExchange(views.i32, countIdx, n, n + 1) === n) break
   }
   const exports = instantiate(memory)
-  const slot = exports.attach(randomInt(1, 0x7fffffff))
-  if (slot < 0) {
+  const geometry = readGeometry(views)
+  const lease = claimSlot({
+    views, threadsOffset: geometry.threadsOffset, maxThreads: geometry.maxThreads, shardCount: geometry.shardCount,
+    shardsOffset: geometry.shardsOffset, shardBytes: geometry.shardBytes,
+    pidOf: () => undefined,
+    claim: (id) => exports.attach(id, id),
+    reclaim: (slot, id) => {
+      if (exports.reclaim(slot, id) === 0) return false
+      leave(views)
+      return true
+    },
+  })
+  if (lease === undefined) {
     leave(views)
-    throw new CortadoError('ERR_TOO_MANY_THREADS',
-      `all ${dv.getUint32(L.ARENA_MAX_THREADS, true)} thread slots of this cache are taken; raise maxThreads`)
+    throw tooManyThreads(geometry.maxThreads)
   }
-  const scratchBase = Number(dv.getBigUint64(L.ARENA_SCRATCH_OFFSET, true)) + slot * dv.getUint32(L.ARENA_SCRATCH_BYTES, true)
+  const slot = lease.slot
+  const scratchBase = geometry.scratchOffset + slot * geometry.scratchBytes
   const arena: AttachedArena = {
-    memory, exports, views, slot, scratchBase,
-    viewGeometry: readGeometry(views),
+    memory, exports, views, slot, lease, scratchBase,
+    viewGeometry: geometry,
     handle: (meta) => makeHandle({
       memory, ...meta, instanceId: dv.getUint32(L.ARENA_INSTANCE_ID, true), buildId,
     }),
     detach: () => {
-      exports.detach()
-      leave(views)
+      lease.end()
+      // 0: the slot had been reclaimed (we were thought dead) and its reclaimer counted us out.
+      if (exports.detach() !== 0) leave(views)
     },
   }
   return arena
+}
+
+export function tooManyThreads(maxThreads: number): CortadoError {
+  return new CortadoError('ERR_TOO_MANY_THREADS',
+    `all ${maxThreads} thread slots of this cache are held by live threads (slots of threads that exited are reclaimed); raise maxThreads or attach from fewer threads at once`)
 }
 
 /** Counts this thread out; the last one out turns the count to -1: closed for good. */

@@ -11,8 +11,11 @@ import * as L from '../../layout/constants.generated.js'
 /** The exports of assembly/index.ts. */
 export interface WasmExports {
   init(): void
-  attach(token: number): number
-  detach(): void
+  attach(token: number, lease: number): number
+  /** 1 if this thread still held its slot, 0 if it had been reclaimed meanwhile. */
+  detach(): number
+  /** Retires a dead thread's slot if it is live under `lease`: 1 if this call did. */
+  reclaim(slot: number, lease: number): number
   useSlot(slot: number): void
   get(keyLen: number, now: number, flags: number): number
   set(keyLen: number, valueLen: number, kind: number, ttl: number, now: number): number
