@@ -35,6 +35,12 @@ export type CortadoErrorCode =
   | 'ERR_QUEUE_FULL'
   /** A remote tier (Redis, memcached) failed and the caller asked for errors to be thrown. */
   | 'ERR_REMOTE'
+  /** A byte range outside a blob, reversed, negative or not an integer (`cortado/disk`). */
+  | 'ERR_INVALID_RANGE'
+  /** The disk is full (ENOSPC or EDQUOT): the write was undone, no partial file is left. */
+  | 'ERR_NO_SPACE'
+  /** Any other failure of a disk cache's file-system calls (permissions, I/O error) or of a body stream it was reading; `cause` has the original. */
+  | 'ERR_IO'
 
 export class CortadoError extends Error {
   readonly code: CortadoErrorCode

@@ -1,0 +1,7 @@
+export { DiskCache } from './blob/disk-cache.js'
+export type { DiskCacheOptions, DiskCacheStats, PutOptions, BlobStat } from './blob/disk-cache.js'
+export type { GcReport } from './blob/gc.js'
+export type { BlobBody } from './blob/atomic-write.js'
+export type { BlobHandle, BlobSource, ByteRange } from './blob/blob-handle.js'
+export { parseRangeHeader } from './blob/range.js'
+export { MAX_BLOB_KEY_BYTES } from './blob/keys.js'

@@ -1,0 +1,35 @@
+/** Shared by the blob tests: temporary folders removed after each test, and typed-error codes. */
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { isCortadoError } from '../../src/errors.js'
+
+/** Every temporary file under a cache folder. */
+export function tempsIn(dir: string): string[] {
+  return (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.tmp'))
+}
+
+/** Fresh folders under the system's temp dir; `cleanup()` (in afterEach) removes them all. */
+export function tempFolders(prefix: string): { make(): string; cleanup(): void } {
+  const made: string[] = []
+  return {
+    make() {
+      const d = mkdtempSync(join(tmpdir(), prefix))
+      made.push(d)
+      return d
+    },
+    cleanup() {
+      for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true })
+    },
+  }
+}
+
+/** The CortadoError code a call fails with, undefined when it succeeds. */
+export async function errorCode(p: Promise<unknown> | (() => unknown)): Promise<string | undefined> {
+  try {
+    await (typeof p === 'function' ? p() : p)
+  } catch (err) {
+    return isCortadoError(err) ? err.code : `not a CortadoError: ${String(err)}`
+  }
+  return undefined
+}
