@@ -2,6 +2,7 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { spawnSync } from 'node:child_process'
 import { isCortadoError } from '../../src/errors.js'
 
 /** Every temporary file under a cache folder. */
@@ -32,4 +33,25 @@ export async function errorCode(p: Promise<unknown> | (() => unknown)): Promise<
     return isCortadoError(err) ? err.code : `not a CortadoError: ${String(err)}`
   }
   return undefined
+}
+
+/**
+ * A tmpfs of `bytes` mounted (noatime) on a fresh folder, for a small, full-able file system; undefined
+ * when this process may not mount (not root, or no CAP_SYS_ADMIN in a container).
+ */
+export function mountTmpfs(bytes: number): { dir: string; unmount(): void } | undefined {
+  if (process.getuid?.() !== 0) return undefined
+  const dir = mkdtempSync(join(tmpdir(), 'cortado-tmpfs-'))
+  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${bytes},noatime`, 'tmpfs', dir], { encoding: 'utf8' })
+  if (r.status !== 0) {
+    rmSync(dir, { recursive: true, force: true })
+    return undefined
+  }
+  return {
+    dir,
+    unmount() {
+      spawnSync('umount', ['-l', dir])
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
 }

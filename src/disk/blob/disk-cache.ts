@@ -213,9 +213,10 @@ export class DiskCache implements BlobSource {
       const meta = this.checkSync(file, key, decodeHeader(head, Number(st.size)), st)
       if (!meta) return undefined
       const { start, end } = resolveRange(range, meta.size)
-      if (needsTouch(st, this.clock(), this.touchAfterMs)) {
+      const now = Date.now()
+      if (needsTouch(st, now, this.touchAfterMs)) {
         try {
-          touchSync(fd, st, this.clock())
+          touchSync(fd, st, now)
         } catch {
           this.counters.touchErrors++
         }
@@ -420,8 +421,9 @@ export class DiskCache implements BlobSource {
     return 'ok'
   }
 
+  /** Access times are wall-clock (like the kernel's), whatever `clock` says for TTLs. */
   private async record(fh: FileHandle, st: BigIntStats): Promise<void> {
-    const now = this.clock()
+    const now = Date.now()
     if (!needsTouch(st, now, this.touchAfterMs)) return
     try {
       await touch(fh, st, now)
