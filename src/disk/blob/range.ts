@@ -46,8 +46,8 @@ export function parseRangeHeader(header: string | undefined, size: number): Rang
     return { kind: 'range', range: { start: Math.max(0, size - n), end: size - 1 } }
   }
   const start = Number(spec[1])
-  const end = spec[2] === '' ? size - 1 : Number(spec[2])
-  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || end < start) return { kind: 'none' }
+  const end = spec[2] === '' ? Infinity : Number(spec[2])
+  if (!Number.isSafeInteger(start) || !(Number.isSafeInteger(end) || end === Infinity) || end < start) return { kind: 'none' }
   if (start >= size) return { kind: 'unsatisfiable' }
   return { kind: 'range', range: { start, end: Math.min(end, size - 1) } }
 }
