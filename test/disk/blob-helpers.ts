@@ -3,6 +3,11 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { spawnSync } from 'node:child_process'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { Readable } from 'node:stream'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { serveBlob, type BlobSource } from '../../src/disk/index.js'
 import { isCortadoError } from '../../src/errors.js'
 
 /** Every temporary file under a cache folder. */
@@ -54,4 +59,32 @@ export function mountTmpfs(bytes: number): { dir: string; unmount(): void } | un
       rmSync(dir, { recursive: true, force: true })
     },
   }
+}
+
+/** An HTTP server answering /<key> with serveBlob from `source`. */
+export async function blobServer(source: BlobSource): Promise<{ server: Server; base: string }> {
+  const server = createServer((req, res) => {
+    void serveBlob(req, res, source, decodeURIComponent(new URL(req.url!, 'http://x').pathname.slice(1)))
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }
+}
+
+const MiB = 1024 * 1024
+
+/** `total` bytes in 1 MiB chunks, different in every chunk, produced lazily (with a pause per chunk). */
+export function patterned(total: number, pauseMs = 0): Readable {
+  let sent = 0
+  return Readable.from((async function* () {
+    while (sent < total) {
+      const n = Math.min(MiB, total - sent)
+      const chunk = Buffer.alloc(n)
+      const words = new Uint32Array(chunk.buffer, chunk.byteOffset, n >>> 2)
+      const seed = Math.imul(sent / MiB + 1, 2654435761)
+      for (let i = 0; i < words.length; i++) words[i] = (seed + i) >>> 0
+      sent += n
+      if (pauseMs > 0) await sleep(pauseMs)
+      yield chunk
+    }
+  })())
 }

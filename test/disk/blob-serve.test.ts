@@ -3,11 +3,10 @@
  * ranges (suffix, bytes=0-0, past the end, several), conditional requests (ETag, If-None-Match,
  * If-Range), HEAD, and bad requests.
  */
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { Server } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DiskCache, serveBlob, type BlobSource } from '../../src/disk/index.js'
-import { tempFolders } from './blob-helpers.js'
+import { DiskCache } from '../../src/disk/index.js'
+import { blobServer, tempFolders } from './blob-helpers.js'
 
 const folders = tempFolders('cortado-serve-')
 const BODY = Buffer.from('0123456789abcdefghij') // 20 bytes
@@ -15,15 +14,6 @@ let disk: DiskCache
 let server: Server
 let base: string
 let etag: string
-
-/** An HTTP server answering /<key> with serveBlob from `source`. */
-export async function blobServer(source: BlobSource): Promise<{ server: Server; base: string }> {
-  const server = createServer((req, res) => {
-    void serveBlob(req, res, source, decodeURIComponent(new URL(req.url!, 'http://x').pathname.slice(1)))
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }
-}
 
 beforeAll(async () => {
   disk = new DiskCache({ dir: folders.make(), fsync: false, gcIntervalMs: 0 })
