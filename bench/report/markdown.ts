@@ -20,6 +20,7 @@ const SECTIONS: readonly { title: string; suites: string[]; charts?: Chart['sect
   { title: 'Memory and GC', suites: ['memory'], charts: 'memory' },
   { title: 'Worker threads', suites: ['workers'] },
   { title: 'Redis on loopback', suites: ['redis'] },
+  { title: 'Blobs on disk and S3', suites: ['blobs'] },
   { title: 'Hit ratio', suites: ['hit-ratio'], charts: 'hit-ratio' },
 ]
 

@@ -42,6 +42,11 @@ export const TARGETS: readonly Target[] = [
   { issue: 2, label: 'one full GC, 5M entries', suite: 'memory', params: { measure: 'gc', entries: 5_000_000 }, peer: 'cortado', against: BASELINE, op: '<=', bound: 0.05 },
   { issue: 4, label: 'Cortado 2 threads ÷ 1 thread, one shared cache', suite: 'workers', params: { measure: 'ops', threads: 2 }, peer: 'cortado', against: 'cortado', againstParams: { measure: 'ops', threads: 1 }, op: '>=', bound: 1.6 },
   { issue: 4, label: 'Cortado ops/s per thread ÷ Redis on loopback', suite: 'redis', params: {}, peer: 'cortado', against: 'redis', op: '>=', bound: 50 },
+  // Issue 16: DiskCache ÷ plain fs.writeFile/readFile (the durable put fsyncs, writeFile does not).
+  { issue: 16, label: 'DiskCache put 4 KiB ÷ fs.writeFile', suite: 'blobs', params: { op: 'put', bytes: 4096 }, peer: 'diskcache', against: 'fs', op: '>=', bound: 0.8 },
+  { issue: 16, label: 'DiskCache put 1 MiB ÷ fs.writeFile', suite: 'blobs', params: { op: 'put', bytes: 1_048_576 }, peer: 'diskcache', against: 'fs', op: '>=', bound: 0.8 },
+  { issue: 16, label: 'DiskCache get 4 KiB ÷ fs.readFile', suite: 'blobs', params: { op: 'get', bytes: 4096 }, peer: 'diskcache', against: 'fs', op: '>=', bound: 0.8 },
+  { issue: 16, label: 'DiskCache get 1 MiB ÷ fs.readFile', suite: 'blobs', params: { op: 'get', bytes: 1_048_576 }, peer: 'diskcache', against: 'fs', op: '>=', bound: 0.8 },
 ]
 
 function matches(row: Row, suite: string, params: Record<string, string | number>): boolean {

@@ -1,4 +1,5 @@
 /** Every suite, in the order a run goes through them (and --filter ids). */
+import { blobs } from './blobs.js'
 import { getBuiltKey } from './get-built-key.js'
 import { getHit } from './get-hit.js'
 import { getMany } from './get-many.js'
@@ -13,4 +14,4 @@ import { setMany } from './set-many.js'
 import { workers } from './workers.js'
 import type { AnySuite } from './types.js'
 
-export const SUITES: readonly AnySuite[] = [getHit, getBuiltKey, getMiss, getMany, mixed, setMany, setEvict, latency, memory, workers, redis, hitRatio]
+export const SUITES: readonly AnySuite[] = [getHit, getBuiltKey, getMiss, getMany, mixed, setMany, setEvict, latency, memory, workers, redis, blobs, hitRatio]
