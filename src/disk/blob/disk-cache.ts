@@ -40,7 +40,7 @@ export interface DiskCacheOptions {
   fsync?: boolean
   /** A GC run every this many ms (0 = only when a put passes a limit, or gc() is called). Default 60 000. */
   gcIntervalMs?: number
-  /** A read records its access once per this many ms per file. Default 1000. */
+  /** A read records its access (an inode write) at most once per this many ms per file: the GC's LRU resolution. Default 60 000. */
   touchAfterMs?: number
   /** Temporary files of writers that cannot be checked are removed after this many ms. Default 15 min. */
   tempGraceMs?: number
@@ -126,7 +126,7 @@ export class DiskCache implements BlobSource {
     this.ttl = options.ttl === undefined ? 0 : checkTtl(options.ttl, 'ttl', 'ERR_INVALID_OPTION')
     if (options.fsync !== undefined && typeof options.fsync !== 'boolean') throw new CortadoError('ERR_INVALID_OPTION', `fsync must be a boolean, got ${shown(options.fsync)}`)
     this.fsync = options.fsync ?? true
-    this.touchAfterMs = nonNegative(options.touchAfterMs, 'touchAfterMs', 1000)
+    this.touchAfterMs = nonNegative(options.touchAfterMs, 'touchAfterMs', 60_000)
     this.tempGraceMs = nonNegative(options.tempGraceMs, 'tempGraceMs', 15 * 60_000)
     this.usageCheckMs = nonNegative(options.usageCheckMs, 'usageCheckMs', 1000)
     this.clock = checkClock(options.clock)
