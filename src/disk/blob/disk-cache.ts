@@ -23,6 +23,7 @@ import { ioError, isMissing } from './io-errors.js'
 import { checkBlobKey } from './keys.js'
 import { blobPaths } from './layout.js'
 import { openQuietly, versionOf } from './scan.js'
+import { readWhole } from './read-whole.js'
 import { resolveRange } from './range.js'
 
 export interface DiskCacheOptions {
@@ -89,6 +90,7 @@ export interface DiskCacheStats {
 }
 
 const RANDOM_ETAG_BYTES = 8
+const MAX_TOUCH_RECORDS = 100_000
 
 export class DiskCache implements BlobSource {
   readonly dir: string
@@ -106,6 +108,8 @@ export class DiskCache implements BlobSource {
     evicted: 0, expiredRemoved: 0, tempsRemoved: 0, touchErrors: 0, bytes: 0,
   }
   private readonly memo: ExpiryMemo = new Map()
+  /** When get() last recorded an access to each file (bounded: cleared at MAX_TOUCH_RECORDS). */
+  private readonly touchedAt = new Map<string, number>()
   private running: Promise<GcReport> | undefined
   private rerun = false
   private lastUsageCheck = 0
@@ -169,19 +173,11 @@ export class DiskCache implements BlobSource {
     const fh = await this.openFile(file, 'r')
     if (!fh) return this.miss()
     try {
-      const st = await fh.stat({ bigint: true })
-      const size = Number(st.size)
-      const bytes = Buffer.allocUnsafe(size)
-      let at = 0
-      while (at < size) {
-        const { bytesRead } = await fh.read(bytes, at, size - at, at)
-        if (bytesRead === 0) break
-        at += bytesRead
-      }
-      const meta = await this.check(file, key, decodeHeader(bytes.subarray(0, at), at === size ? size : -1), st)
+      const read = await readWhole(fh)
+      const meta = await this.check(file, key, read?.meta, () => fh.stat({ bigint: true }))
       if (!meta) return undefined
-      await this.record(fh, st)
-      return bytes.subarray(meta.headerLen)
+      await this.recordByPath(fh, file, meta)
+      return read!.data
     } catch (err) {
       throw ioError(err, `reading ${file}`)
     } finally {
@@ -377,7 +373,7 @@ export class DiskCache implements BlobSource {
       const st = await fh.stat({ bigint: true })
       const head = Buffer.alloc(Math.min(HEADER_READ_AHEAD, Number(st.size)))
       await fh.read(head, 0, head.length, 0)
-      const meta = await this.check(file, key, decodeHeader(head, Number(st.size)), st)
+      const meta = await this.check(file, key, decodeHeader(head, Number(st.size)), async () => st)
       if (meta) {
         if (access) await this.record(fh, st)
         return { fh, meta }
@@ -391,10 +387,10 @@ export class DiskCache implements BlobSource {
   }
 
   /** The header if it belongs to `key` and is live; otherwise counts the miss and removes bad files. */
-  private async check(file: string, key: string, meta: BlobMeta | undefined, st: BigIntStats): Promise<BlobMeta | undefined> {
+  private async check(file: string, key: string, meta: BlobMeta | undefined, stat: () => Promise<BigIntStats>): Promise<BlobMeta | undefined> {
     const verdict = this.judge(key, meta)
     if (verdict === 'ok') return meta
-    if (verdict !== 'other-key') await removeVersion(file, versionOf(st)).catch(() => false)
+    if (verdict !== 'other-key') await removeVersion(file, versionOf(await stat())).catch(() => false)
     return this.miss()
   }
 
@@ -419,6 +415,22 @@ export class DiskCache implements BlobSource {
     }
     this.counters.hits++
     return 'ok'
+  }
+
+  /**
+   * get()'s access record, without an fstat: whether this process touched the file lately stands in
+   * for its atime, and the mtime is set to the blob's creation time (what it was, to the millisecond).
+   */
+  private async recordByPath(fh: FileHandle, file: string, meta: BlobMeta): Promise<void> {
+    const now = Date.now()
+    if (now - (this.touchedAt.get(file) ?? -Infinity) < this.touchAfterMs) return
+    if (this.touchedAt.size >= MAX_TOUCH_RECORDS) this.touchedAt.clear()
+    this.touchedAt.set(file, now)
+    try {
+      await fh.utimes(now / 1000, meta.created / 1000)
+    } catch {
+      this.counters.touchErrors++
+    }
   }
 
   /** Access times are wall-clock (like the kernel's), whatever `clock` says for TTLs. */

@@ -64,8 +64,11 @@ export function encodeHeader(fields: HeaderFields, size: number): Buffer {
   return b
 }
 
-/** The header at the start of `bytes` for a file of `fileSize` bytes, or undefined when corrupt. */
-export function decodeHeader(bytes: Uint8Array, fileSize: number): BlobMeta | undefined {
+/**
+ * The header at the start of `bytes` for a file of `fileSize` bytes, or undefined when corrupt. Without
+ * `fileSize` the caller checks the length itself (header + size must be the file's length).
+ */
+export function decodeHeader(bytes: Uint8Array, fileSize: number | undefined): BlobMeta | undefined {
   if (bytes.length < FIXED) return undefined
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)
   if (b.readUInt32LE(0) !== MAGIC || b.readUInt8(4) !== VERSION) return undefined
@@ -75,7 +78,7 @@ export function decodeHeader(bytes: Uint8Array, fileSize: number): BlobMeta | un
   const headerLen = b.readUInt32LE(12)
   if (headerLen !== FIXED + keyLen + typeLen + etagLen || headerLen > b.length) return undefined
   const size = b.readDoubleLE(16)
-  if (!Number.isSafeInteger(size) || size < 0 || headerLen + size !== fileSize) return undefined
+  if (!Number.isSafeInteger(size) || size < 0 || (fileSize !== undefined && headerLen + size !== fileSize)) return undefined
   const stored = b.readUInt32LE(40)
   const header = Buffer.from(b.subarray(0, headerLen))
   header.writeUInt32LE(0, 40)
