@@ -37,7 +37,10 @@ export type CortadoErrorCode =
   | 'ERR_REMOTE'
   /** A PeerGroup peer refused a request or sent a reply that is not valid (version, length, CRC, decode). */
   | 'ERR_PEER'
-  /** A file-system call failed (no permission, disk full, I/O error); the original error is in `cause`. */
+  /**
+   * A file-system call failed (no permission, I/O error, a full disk for the log store), or a body
+   * stream a disk cache was reading did; the original error is in `cause`.
+   */
   | 'ERR_IO'
   /** A store directory is already open for writing, by another process or in this one (see its LOCK file). */
   | 'ERR_LOCKED'
@@ -47,6 +50,10 @@ export type CortadoErrorCode =
    * plugin or database.
    */
   | 'ERR_REPLICATION'
+  /** A byte range outside a blob, reversed, negative or not an integer (`cortado/disk`). */
+  | 'ERR_INVALID_RANGE'
+  /** The disk is full (ENOSPC or EDQUOT): the write was undone, no partial file is left. */
+  | 'ERR_NO_SPACE'
 
 /** The error Cortado throws on purpose: branch on its `code`. */
 export class CortadoError extends Error {

@@ -21,6 +21,7 @@ const SECTIONS: readonly { title: string; suites: string[]; charts?: Chart['sect
   { title: 'Worker threads', suites: ['workers'] },
   { title: 'Redis on loopback', suites: ['redis'] },
   { title: 'Peers (PeerGroup)', suites: ['peers'] },
+  { title: 'Blobs on disk and S3', suites: ['blobs'] },
   { title: 'Hit ratio', suites: ['hit-ratio'], charts: 'hit-ratio' },
   { title: 'HTTP service under load', suites: ['service', 'service-pool'], charts: 'service' },
 ]

@@ -54,6 +54,11 @@ export const TARGETS: readonly Target[] = [
   // A pool of 2 processes: one shared Cortado (native engine) vs an lru-cache per worker, same total entries.
   { issue: 20, label: 'HTTP pool of 2: hit ratio', suite: 'service-pool', params: { measure: 'hit-ratio', entries: 1_000_000 }, peer: 'cortado', against: BASELINE, op: '>=', bound: 1.0 },
   { issue: 20, label: 'HTTP pool of 2: memory (PSS)', suite: 'service-pool', params: { measure: 'pss', entries: 1_000_000 }, peer: 'cortado', against: BASELINE, op: '<=', bound: 0.6 },
+  // Issue 16: DiskCache ÷ plain fs.writeFile/readFile (the durable put fsyncs, writeFile does not).
+  { issue: 16, label: 'DiskCache put 4 KiB ÷ fs.writeFile', suite: 'blobs', params: { op: 'put', bytes: 4096 }, peer: 'diskcache', against: 'fs', op: '>=', bound: 0.8 },
+  { issue: 16, label: 'DiskCache put 1 MiB ÷ fs.writeFile', suite: 'blobs', params: { op: 'put', bytes: 1_048_576 }, peer: 'diskcache', against: 'fs', op: '>=', bound: 0.8 },
+  { issue: 16, label: 'DiskCache get 4 KiB ÷ fs.readFile', suite: 'blobs', params: { op: 'get', bytes: 4096 }, peer: 'diskcache', against: 'fs', op: '>=', bound: 0.8 },
+  { issue: 16, label: 'DiskCache get 1 MiB ÷ fs.readFile', suite: 'blobs', params: { op: 'get', bytes: 1_048_576 }, peer: 'diskcache', against: 'fs', op: '>=', bound: 0.8 },
 ]
 
 /** Issue 15: LogStore against lmdb and classic-level (suite `disk`), at the full run's key count. */

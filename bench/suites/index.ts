@@ -1,4 +1,5 @@
 /** Every suite, in the order a run goes through them (and --filter ids). */
+import { blobs } from './blobs.js'
 import { cdc } from './cdc.js'
 import { disk } from './disk.js'
 import { getBuiltKey } from './get-built-key.js'
@@ -18,4 +19,4 @@ import { setMany } from './set-many.js'
 import { workers } from './workers.js'
 import type { AnySuite } from './types.js'
 
-export const SUITES: readonly AnySuite[] = [getHit, getBuiltKey, getMiss, getMany, mixed, setMany, setEvict, latency, memory, workers, redis, cdc, peers, disk, hitRatio, service, servicePool]
+export const SUITES: readonly AnySuite[] = [getHit, getBuiltKey, getMiss, getMany, mixed, setMany, setEvict, latency, memory, workers, redis, cdc, peers, disk, blobs, hitRatio, service, servicePool]

@@ -1,0 +1,268 @@
+/**
+ * Blobs in an S3 bucket (AWS, MinIO or any S3-compatible server): streaming puts, in parallel multipart
+ * parts above a threshold (multipart.ts), ranged gets, presigned URLs (presign.ts), and a BlobSource
+ * for serveBlob that passes the client's range through to S3 instead of fetching the whole object.
+ */
+import type { S3Client } from '@aws-sdk/client-s3'
+import { Readable } from 'node:stream'
+import { CortadoError, shown } from '../../errors.js'
+import type { BlobBody } from './atomic-write.js'
+import type { BlobHandle, BlobSource, ByteRange } from './blob-handle.js'
+import { checkBlobKey } from './keys.js'
+import { presign, type PresignOptions } from './presign.js'
+import { unquote, uploadMultipart, type UploadResult } from './multipart.js'
+import { aborted, createClient, isAbort, isNotFound, loadSdk, remoteError, type S3Connection } from './s3-client.js'
+
+const MiB = 1024 * 1024
+/** S3's smallest part (all but the last). */
+export const MIN_PART_SIZE = 5 * MiB
+/** Where a cache's own ETag travels with an object (x-amz-meta-cortado-etag), see BlobCache. */
+export const ETAG_METADATA = 'cortado-etag'
+
+export interface S3StoreOptions extends S3Connection {
+  bucket: string
+  /** A client of your own (its options win; endpoint/region/credentials/forcePathStyle are then unused). */
+  client?: S3Client
+  /** Bodies larger than this go in multipart parts. Default 8 MiB. */
+  multipartThreshold?: number
+  /** Part size, >= 5 MiB (S3's minimum). Default 8 MiB. */
+  partSize?: number
+  /** Parts in flight at once. Default 4. */
+  concurrency?: number
+}
+
+export interface S3PutOptions {
+  contentType?: string
+  /** Aborts the upload; a multipart upload is then aborted on the server too (no parts left). */
+  signal?: AbortSignal
+  /** Kept with the object (x-amz-meta-cortado-etag) and used as its ETag by openBlob/head. */
+  etag?: string
+}
+
+export interface S3Head {
+  size: number
+  /** The cortado ETag stored with the object, else S3's (without quotes). */
+  etag: string
+  /** S3's own ETag (without quotes), for conditional requests to S3. */
+  s3Etag: string
+  contentType: string | undefined
+  lastModified: Date | undefined
+}
+
+export interface S3Object extends S3Head {
+  body: Readable
+  /** The bytes returned (the range's length for a ranged get). */
+  contentLength: number
+  range: ByteRange | undefined
+}
+
+export class S3Store implements BlobSource {
+  readonly bucket: string
+  readonly multipartThreshold: number
+  readonly partSize: number
+  readonly concurrency: number
+  private readonly clientPromise: Promise<S3Client>
+  private readonly ownsClient: boolean
+
+  constructor(options: S3StoreOptions) {
+    if (typeof options !== 'object' || options === null) throw new CortadoError('ERR_INVALID_OPTION', 'new S3Store(options): options must be an object with a bucket')
+    if (typeof options.bucket !== 'string' || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(options.bucket))
+      throw new CortadoError('ERR_INVALID_OPTION', `bucket must be an S3 bucket name (3 to 63 of a-z 0-9 . -), got ${shown(options.bucket)}`)
+    this.bucket = options.bucket
+    this.multipartThreshold = byteSize(options.multipartThreshold, 'multipartThreshold', 8 * MiB, 1)
+    this.partSize = byteSize(options.partSize, 'partSize', 8 * MiB, MIN_PART_SIZE)
+    this.concurrency = byteSize(options.concurrency, 'concurrency', 4, 1)
+    if (options.endpoint !== undefined && (typeof options.endpoint !== 'string' || !URL.canParse(options.endpoint)))
+      throw new CortadoError('ERR_INVALID_OPTION', `endpoint must be a URL, got ${shown(options.endpoint)}`)
+    this.ownsClient = options.client === undefined
+    this.clientPromise = options.client ? Promise.resolve(options.client) : createClient(options)
+    // Surfaces on first use; never as an unhandled rejection.
+    this.clientPromise.catch(() => {})
+  }
+
+  /** The S3Client in use (created on first use from the options). */
+  client(): Promise<S3Client> {
+    return this.clientPromise
+  }
+
+  /** Uploads `body`: one PutObject up to multipartThreshold, parallel parts above it. */
+  async put(key: string, body: BlobBody, options: S3PutOptions = {}): Promise<UploadResult> {
+    checkBlobKey(key, 'S3Store.put')
+    const what = `S3 put of ${key}`
+    if (options.signal?.aborted) throw aborted(what)
+    const [client, sdk] = await Promise.all([this.clientPromise, loadSdk()])
+    const metadata = options.etag === undefined ? undefined : { [ETAG_METADATA]: options.etag }
+    const chunks = chunksOf(body)
+    // Read up to the threshold: a body that ends before it is one PutObject with a known length.
+    const head: Uint8Array[] = []
+    let headBytes = 0
+    let ended = false
+    while (headBytes <= this.multipartThreshold) {
+      const r = await chunks.next()
+      if (r.done) {
+        ended = true
+        break
+      }
+      head.push(r.value)
+      headBytes += r.value.length
+    }
+    if (ended) {
+      const bytes = Buffer.concat(head, headBytes)
+      try {
+        const r = await client.send(
+          new sdk.PutObjectCommand({ Bucket: this.bucket, Key: key, Body: bytes, ContentLength: bytes.length, ContentType: options.contentType, Metadata: metadata }),
+          { abortSignal: options.signal },
+        )
+        return { etag: unquote(r.ETag), size: bytes.length, parts: 1 }
+      } catch (err) {
+        throw options.signal?.aborted || isAbort(err) ? aborted(what, err) : remoteError(what, err)
+      }
+    }
+    return uploadMultipart({
+      client, sdk, bucket: this.bucket, key, contentType: options.contentType, metadata,
+      chunks: prepend(head, chunks), partSize: this.partSize, concurrency: this.concurrency, signal: options.signal,
+    })
+  }
+
+  /** The object (or one inclusive byte range of it) as a stream, or undefined when there is none. */
+  async get(key: string, options: { range?: ByteRange; signal?: AbortSignal; ifMatch?: string } = {}): Promise<S3Object | undefined> {
+    checkBlobKey(key, 'S3Store.get')
+    const [client, sdk] = await Promise.all([this.clientPromise, loadSdk()])
+    const range = options.range
+    if (range && !(Number.isSafeInteger(range.start) && Number.isSafeInteger(range.end) && range.start >= 0 && range.end >= range.start))
+      throw new CortadoError('ERR_INVALID_RANGE', `a range must have integers 0 <= start <= end, got ${shown(range)}`)
+    try {
+      const r = await client.send(
+        new sdk.GetObjectCommand({
+          Bucket: this.bucket, Key: key,
+          Range: range ? `bytes=${range.start}-${range.end}` : undefined,
+          IfMatch: options.ifMatch === undefined ? undefined : `"${options.ifMatch}"`,
+        }),
+        { abortSignal: options.signal },
+      )
+      const total = r.ContentRange ? Number(/\/(\d+)$/.exec(r.ContentRange)?.[1]) : (r.ContentLength ?? 0)
+      const served = r.ContentRange ? /^bytes (\d+)-(\d+)\//.exec(r.ContentRange) : null
+      const s3Etag = unquote(r.ETag)
+      return {
+        body: r.Body as Readable,
+        size: total,
+        contentLength: r.ContentLength ?? 0,
+        etag: r.Metadata?.[ETAG_METADATA] ?? s3Etag,
+        s3Etag,
+        contentType: r.ContentType,
+        lastModified: r.LastModified,
+        range: served ? { start: Number(served[1]), end: Number(served[2]) } : undefined,
+      }
+    } catch (err) {
+      if (isNotFound(err)) return undefined
+      if ((err as { name?: string }).name === 'InvalidRange') throw new CortadoError('ERR_INVALID_RANGE', `S3 get of ${key}: range ${range?.start}-${range?.end} is past the end`, { cause: err })
+      throw options.signal?.aborted ? aborted(`S3 get of ${key}`, err) : remoteError(`S3 get of ${key}`, err)
+    }
+  }
+
+  /** The whole object in memory, or undefined. */
+  async getBuffer(key: string, options: { signal?: AbortSignal } = {}): Promise<Buffer | undefined> {
+    const o = await this.get(key, options)
+    if (!o) return undefined
+    try {
+      return Buffer.concat(await o.body.toArray())
+    } catch (err) {
+      throw remoteError(`S3 get of ${key}`, err)
+    }
+  }
+
+  async head(key: string): Promise<S3Head | undefined> {
+    checkBlobKey(key, 'S3Store.head')
+    const [client, sdk] = await Promise.all([this.clientPromise, loadSdk()])
+    try {
+      const r = await client.send(new sdk.HeadObjectCommand({ Bucket: this.bucket, Key: key }))
+      const s3Etag = unquote(r.ETag)
+      return { size: r.ContentLength ?? 0, etag: r.Metadata?.[ETAG_METADATA] ?? s3Etag, s3Etag, contentType: r.ContentType, lastModified: r.LastModified }
+    } catch (err) {
+      if (isNotFound(err)) return undefined
+      throw remoteError(`S3 head of ${key}`, err)
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    checkBlobKey(key, 'S3Store.delete')
+    const [client, sdk] = await Promise.all([this.clientPromise, loadSdk()])
+    try {
+      await client.send(new sdk.DeleteObjectCommand({ Bucket: this.bucket, Key: key }))
+    } catch (err) {
+      throw remoteError(`S3 delete of ${key}`, err)
+    }
+  }
+
+  /**
+   * For serveBlob: a HEAD now, then a GET of just the requested range. The GET carries If-Match with
+   * the HEAD's ETag and its answer's ETag is checked too, so a replaced object is never spliced.
+   */
+  async openBlob(key: string): Promise<BlobHandle | undefined> {
+    const h = await this.head(key)
+    if (!h) return undefined
+    return {
+      size: h.size,
+      etag: h.etag,
+      contentType: h.contentType,
+      lastModified: h.lastModified,
+      stream: async (range?: ByteRange) => {
+        if (h.size === 0 || (range && range.end < range.start)) return Readable.from([])
+        const o = await this.get(key, { range, ifMatch: h.s3Etag })
+        if (!o || o.s3Etag !== h.s3Etag) {
+          o?.body.destroy()
+          throw new CortadoError('ERR_REMOTE', `S3 object ${key} changed or vanished between HEAD and GET`)
+        }
+        return o.body
+      },
+      close: async () => {},
+    }
+  }
+
+  /** A URL that lets anyone holding it PUT this key with plain HTTP (e.g. fetch) until it expires. */
+  async presignPut(key: string, options: PresignOptions & { contentType?: string } = {}): Promise<string> {
+    checkBlobKey(key, 'S3Store.presignPut')
+    return presign(await this.clientPromise, 'put', this.bucket, key, options)
+  }
+
+  /** A URL that lets anyone holding it GET this key (ranges too) until it expires. */
+  async presignGet(key: string, options: PresignOptions = {}): Promise<string> {
+    checkBlobKey(key, 'S3Store.presignGet')
+    return presign(await this.clientPromise, 'get', this.bucket, key, options)
+  }
+
+  /** Destroys the client this store created (not one passed in). */
+  async close(): Promise<void> {
+    if (this.ownsClient) (await this.clientPromise.catch(() => undefined))?.destroy()
+  }
+}
+
+function byteSize(value: unknown, name: string, fallback: number, min: number): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min)
+    throw new CortadoError('ERR_INVALID_OPTION', `${name} must be an integer >= ${min}, got ${shown(value)}`)
+  return value
+}
+
+/** Any accepted body as an iterator of byte chunks. */
+export function chunksOf(body: BlobBody): AsyncIterator<Uint8Array> {
+  if (typeof body === 'string' || body instanceof Uint8Array) {
+    const bytes = typeof body === 'string' ? Buffer.from(body) : body
+    return (async function* () { yield bytes })()
+  }
+  if (typeof body !== 'object' || body === null || !(Symbol.asyncIterator in body))
+    throw new CortadoError('ERR_INVALID_VALUE', `a blob must be a Buffer, Uint8Array, string, Readable or AsyncIterable of Uint8Array, got ${shown(body)}`)
+  const source = body as AsyncIterable<Uint8Array | string>
+  return (async function* () {
+    try {
+      for await (const chunk of source) yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk
+    } catch (err) {
+      throw new CortadoError('ERR_IO', `the body stream failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
+    }
+  })()
+}
+
+async function* prepend(head: Uint8Array[], rest: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
+  yield* head
+  for (let r = await rest.next(); !r.done; r = await rest.next()) yield r.value
+}

@@ -1,0 +1,152 @@
+/**
+ * S3Store against a real S3-protocol server (s3rver on loopback, see s3-server.ts): single and multipart
+ * puts, ranged gets, an abort that leaves no part in the server's storage folder, presigned PUT/GET with
+ * plain fetch, serveBlob passing ranges through, a 100 MiB round trip with its SHA-256, and bad input.
+ */
+import { createHash } from 'node:crypto'
+import { Readable } from 'node:stream'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { S3Store } from '../../src/disk/index.js'
+import { blobServer, errorCode, patterned } from './blob-helpers.js'
+import { s3Options, startS3, type S3Server } from './s3-server.js'
+
+const MiB = 1024 * 1024
+let s3: S3Server
+let store: S3Store
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex')
+}
+
+beforeAll(async () => {
+  s3 = await startS3()
+  store = new S3Store({ ...s3Options(s3), partSize: 5 * MiB, multipartThreshold: 5 * MiB, concurrency: 4 })
+})
+afterAll(async () => {
+  await store.close()
+  await s3.close()
+})
+
+describe('S3Store', () => {
+  it('puts small bodies in one PutObject and reads them back with their metadata', async () => {
+    const r = await store.put('small/a.txt', 'hello', { contentType: 'text/plain' })
+    expect(r.parts).toBe(1)
+    expect(r.etag).toBe(createHash('md5').update('hello').digest('hex'))
+    expect((await store.getBuffer('small/a.txt'))?.toString()).toBe('hello')
+    expect(await store.head('small/a.txt')).toMatchObject({ size: 5, contentType: 'text/plain', etag: r.etag })
+    await store.put('small/b', Readable.from([Buffer.from('str'), Buffer.from('eam')]))
+    expect((await store.getBuffer('small/b'))?.toString()).toBe('stream')
+    await store.delete('small/b')
+    expect(await store.getBuffer('small/b')).toBeUndefined()
+    expect(await store.head('small/b')).toBeUndefined()
+  })
+
+  it('streams a 24 MiB body in parallel 5 MiB parts and reads ranges of it', async () => {
+    const expected = Buffer.concat(await patterned(24 * MiB).toArray())
+    const r = await store.put('big/24', patterned(24 * MiB))
+    expect(r).toMatchObject({ parts: 5, size: 24 * MiB })
+    expect((await store.head('big/24'))?.etag).toBe(r.etag)
+    const got = await store.get('big/24', { range: { start: 100, end: 199 } })
+    expect(got).toMatchObject({ size: 24 * MiB, contentLength: 100, range: { start: 100, end: 199 } })
+    expect(Buffer.concat(await got!.body.toArray())).toEqual(expected.subarray(100, 200))
+    const across = await store.get('big/24', { range: { start: 5 * MiB - 10, end: 5 * MiB + 9 } })
+    expect(Buffer.concat(await across!.body.toArray())).toEqual(expected.subarray(5 * MiB - 10, 5 * MiB + 10))
+    expect(s3.partsLeft()).toEqual([])
+  })
+
+  it('an AbortSignal mid-upload rejects with ERR_ABORTED and leaves no part in the server storage', async () => {
+    const controller = new AbortController()
+    // Slow enough that parts are stored while the body is still coming.
+    const put = store.put('aborted/obj', patterned(40 * MiB, 40), { signal: controller.signal })
+    const deadline = Date.now() + 30_000
+    while (s3.partsLeft().filter((f) => /\/\d+$/.test(f)).length < 2) {
+      if (Date.now() > deadline) throw new Error('no parts stored within 30 s')
+      await sleep(20)
+    }
+    expect(s3.partsLeft().length).toBeGreaterThan(0)
+    controller.abort()
+    expect(await errorCode(put)).toBe('ERR_ABORTED')
+    // put() resolves only after AbortMultipartUpload: the folder is already empty.
+    expect(s3.partsLeft()).toEqual([])
+    expect(s3.abortedUploads.size).toBe(1)
+    expect(await store.head('aborted/obj')).toBeUndefined()
+    // Aborted before it starts: nothing is sent at all.
+    expect(await errorCode(store.put('aborted/early', Buffer.alloc(10), { signal: AbortSignal.abort() }))).toBe('ERR_ABORTED')
+  })
+
+  it('presigned PUT and GET URLs work with plain fetch (ranges too)', async () => {
+    const url = await store.presignPut('presigned/upload.txt', { contentType: 'text/plain', expiresIn: 60 })
+    const put = await fetch(url, { method: 'PUT', body: 'uploaded directly', headers: { 'Content-Type': 'text/plain' } })
+    expect(put.status).toBe(200)
+    expect((await store.getBuffer('presigned/upload.txt'))?.toString()).toBe('uploaded directly')
+    const getUrl = await store.presignGet('presigned/upload.txt', { expiresIn: 60 })
+    expect(await (await fetch(getUrl)).text()).toBe('uploaded directly')
+    const ranged = await fetch(getUrl, { headers: { Range: 'bytes=0-7' } })
+    expect(ranged.status).toBe(206)
+    expect(await ranged.text()).toBe('uploaded')
+  })
+
+  it('serveBlob from an S3Store asks S3 for the requested range only', async () => {
+    await store.put('served/clip', patterned(2 * MiB))
+    const expected = Buffer.concat(await patterned(2 * MiB).toArray())
+    const ranges: (string | undefined)[] = []
+    const client = await store.client()
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const req = args.request as { method?: string; headers?: Record<string, string> }
+        if (req.method === 'GET') ranges.push(req.headers?.range ?? req.headers?.Range)
+        return next(args)
+      },
+      { step: 'finalizeRequest', name: 'recordRanges' },
+    )
+    const { server, base } = await blobServer(store)
+    try {
+      const r = await fetch(`${base}/served/clip`, { headers: { Range: 'bytes=1000-1099' } })
+      expect(r.status).toBe(206)
+      expect(r.headers.get('content-range')).toBe(`bytes 1000-1099/${2 * MiB}`)
+      expect(Buffer.from(await r.arrayBuffer())).toEqual(expected.subarray(1000, 1100))
+      const suffix = await fetch(`${base}/served/clip`, { headers: { Range: 'bytes=-10' } })
+      expect(Buffer.from(await suffix.arrayBuffer())).toEqual(expected.subarray(-10))
+      expect((await fetch(`${base}/served/clip`, { headers: { Range: `bytes=${2 * MiB}-` } })).status).toBe(416)
+      const etag = r.headers.get('etag')!
+      expect((await fetch(`${base}/served/clip`, { headers: { 'If-None-Match': etag } })).status).toBe(304)
+      expect((await fetch(`${base}/missing`)).status).toBe(404)
+    } finally {
+      await new Promise((r) => server.close(r))
+      client.middlewareStack.remove('recordRanges')
+    }
+    expect(ranges).toEqual(['bytes=1000-1099', `bytes=${2 * MiB - 10}-${2 * MiB - 1}`])
+  })
+
+  it('round-trips a 100 MiB object with the same SHA-256', async () => {
+    const big = new S3Store({ ...s3Options(s3), partSize: 16 * MiB, concurrency: 4 })
+    const up = createHash('sha256')
+    const source = patterned(100 * MiB)
+    source.on('data', (c: Buffer) => up.update(c))
+    const r = await big.put('big/100', source)
+    expect(r).toMatchObject({ size: 100 * MiB, parts: 7 })
+    const down = createHash('sha256')
+    const o = await big.get('big/100')
+    for await (const chunk of o!.body) down.update(chunk as Buffer)
+    expect(down.digest('hex')).toBe(up.digest('hex'))
+    await big.delete('big/100')
+    await big.close()
+  })
+
+  it('refuses bad options, keys and ranges with typed errors; a dead endpoint is ERR_REMOTE', async () => {
+    expect(await errorCode(() => new S3Store({ bucket: 'ab' }))).toBe('ERR_INVALID_OPTION')
+    expect(await errorCode(() => new S3Store({ bucket: 'Upper_Case' }))).toBe('ERR_INVALID_OPTION')
+    expect(await errorCode(() => new S3Store({ bucket: 'okay', partSize: MiB }))).toBe('ERR_INVALID_OPTION')
+    expect(await errorCode(() => new S3Store({ bucket: 'okay', concurrency: 0 }))).toBe('ERR_INVALID_OPTION')
+    expect(await errorCode(() => new S3Store({ bucket: 'okay', endpoint: 'not a url' }))).toBe('ERR_INVALID_OPTION')
+    expect(await errorCode(store.put('', 'x'))).toBe('ERR_INVALID_KEY')
+    expect(await errorCode(store.put('k', 42 as unknown as string))).toBe('ERR_INVALID_VALUE')
+    expect(await errorCode(store.get('small/a.txt', { range: { start: 5, end: 2 } }))).toBe('ERR_INVALID_RANGE')
+    expect(await errorCode(store.presignGet('k', { expiresIn: 0 }))).toBe('ERR_INVALID_OPTION')
+    expect(await store.get('no/such/key')).toBeUndefined()
+    const dead = new S3Store({ ...s3Options(s3), endpoint: 'http://127.0.0.1:9' })
+    expect(await errorCode(dead.head('k'))).toBe('ERR_REMOTE')
+    await dead.close()
+  })
+})
