@@ -103,6 +103,30 @@ export class Shard {
     return false
   }
 
+  /** A get: a hit counts like access(); a miss stores nothing and, as in the engine, is not counted in the sketch. */
+  read(key: number, h: number): boolean {
+    const st = this.keyState[key]!
+    if ((st & QMASK) === NONE) {
+      this.misses++
+      return false
+    }
+    this.sketch.increment(h)
+    if ((st & CMASK) !== CMASK) this.keyState[key] = st + ONE
+    this.hits++
+    return true
+  }
+
+  /** A set: counted in the sketch; a present key is touched (rewritten in place), a new one inserted. */
+  write(key: number, h: number): void {
+    const st = this.keyState[key]!
+    this.sketch.increment(h)
+    if ((st & QMASK) !== NONE) {
+      if ((st & CMASK) !== CMASK) this.keyState[key] = st + ONE
+      return
+    }
+    this.insert(key, h)
+  }
+
   private sizeOf(key: number): number {
     return this.sizes === undefined ? 1 : this.sizes[key]!
   }
