@@ -1,14 +1,16 @@
 // The window's adaptive target, moved like ARC's p. A get that misses on a young ghost is evidence: a
 // candidate the window let go (tag 0) says the window is too small; an entry main evicted (tag 1)
 // says main is. Gets run without the shard lock, so they only count the evidence (atomic adds in the
-// policy state); the next insert, under the lock, moves the target by it. Only a candidate younger
-// than WINDOW_HORIZON × the window's entries counts, so a loop larger than the cache (whose keys all
-// come back, but only after the whole loop) can't talk the window into thrashing. See POLICY.md.
+// policy state); the next insert, under the lock, moves the target by it. A candidate counts when
+// younger than WINDOW_HORIZON × the window's entries, or when the sketch has seen it at most
+// YOUNG_FREQUENCY times, so a loop larger than the cache (whose keys all come back, known, but only
+// after the whole loop) can't talk the window into thrashing. See POLICY.md.
 import * as L from '../layout.generated'
 import { queueCount } from '../segments'
 import { ghostAge, ghostTag, ghostTagCount } from '../ghost'
 import { capacity, meanSize } from './units'
-import { MAX_WINDOW, MIN_WINDOW, WINDOW_HORIZON } from './tuning.generated'
+import { MAX_WINDOW, MIN_WINDOW, WINDOW_HORIZON, YOUNG_FREQUENCY } from './tuning.generated'
+import { estimate } from '../sketch'
 
 const P = L.POLICY_STATE_OFFSET
 
@@ -25,7 +27,9 @@ export function noteGhost(sb: u32, h: u64): void {
   const age = ghostAge(sb, h)
   if (age < 0) return
   if (ghostTag == 0) {
-    if (<f64>age >= WINDOW_HORIZON * <f64>max<u32>(1, queueCount(sb, L.QUEUE_WINDOW))) return
+    // Beyond the horizon only a key the sketch barely knows counts: new keys coming back are
+    // recency (write-then-read), while a loop's keys come back known.
+    if (<f64>age >= WINDOW_HORIZON * <f64>max<u32>(1, queueCount(sb, L.QUEUE_WINDOW)) && estimate(sb, h) > YOUNG_FREQUENCY) return
     atomic.add<u32>(sb + P + L.POLICY_PENDING_GROW, 1)
   } else {
     atomic.add<u32>(sb + P + L.POLICY_PENDING_SHRINK, 1)

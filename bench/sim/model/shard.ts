@@ -184,15 +184,18 @@ export class Shard {
    * A get that missed: if the key is a young ghost, it is evidence for ARC's move of p, kept until the
    * next insert applies it (the engine's gets run without the shard lock, so they only count). A
    * returning candidate argues for a bigger window, a returning main entry for a bigger main. A ghost
-   * hit counts only if younger than `horizon` × capacity, and a candidate only if the window could
-   * have caught it by growing windowHorizon-fold.
+   * hit counts only if younger than `horizon` × capacity (a research knob; none by default, as in the
+   * engines), and a candidate only if the window could have caught it by growing windowHorizon-fold
+   * or if the sketch has seen it at most youngFrequency times (a new key, not a loop's).
    */
   private noteGhost(h: number): void {
     const age = this.ghost.lookup(h)
     if (age < 0) return
     if (age >= this.t.horizon * (this.capacity / this.meanSize())) return
     if (this.ghost.lastTag === FROM_WINDOW) {
-      if (age >= this.t.windowHorizon * Math.max(1, this.countW)) return
+      // Beyond the horizon only a key the sketch barely knows counts: new keys coming back are
+      // recency (write-then-read), while a loop's keys come back known.
+      if (age >= this.t.windowHorizon * Math.max(1, this.countW) && this.sketch.estimate(h) > this.t.youngFrequency) return
       this.pendingGrow++
     } else {
       this.pendingShrink++

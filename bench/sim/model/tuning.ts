@@ -14,8 +14,10 @@ export interface Tuning {
   protectedFraction: number
   /** Ghost capacity in entries, as a multiple of the shard's entry capacity. */
   ghostFactor: number
-  /** A window-tagged ghost hit counts only if younger than this × the window's entry count. */
+  /** A window-tagged ghost hit counts only if younger than this × the window's entry count... */
   windowHorizon: number
+  /** ...or if the sketch has seen the key at most this often (a new key coming back, not a loop's). */
+  youngFrequency: number
   /** Sketch counters per row = nextPow2(capacity) × sketchWidth. */
   sketchWidth: number
   /** Sketch halves after sketchSample × capacity increments. */

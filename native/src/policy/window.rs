@@ -2,9 +2,10 @@
 //! misses on a young ghost is evidence: a candidate the window let go (tag 0) says the window is too
 //! small; an entry main evicted (tag 1) says main is. Gets run without the shard lock, so they only
 //! count the evidence (atomic adds in the policy state); the next insert, under the lock, moves the
-//! target by it. Only a candidate younger than WINDOW_HORIZON × the window's entries counts, so a loop
-//! larger than the cache can't talk the window into thrashing.
-use super::tuning_generated::{MAX_WINDOW, MIN_WINDOW, WINDOW_HORIZON};
+//! target by it. A candidate counts when younger than WINDOW_HORIZON × the window's entries, or when
+//! the sketch has seen it at most YOUNG_FREQUENCY times, so a loop larger than the cache can't talk the
+//! window into thrashing.
+use super::tuning_generated::{MAX_WINDOW, MIN_WINDOW, WINDOW_HORIZON, YOUNG_FREQUENCY};
 use crate::arena::Engine;
 use crate::layout_generated as L;
 use crate::mem::*;
@@ -28,7 +29,11 @@ impl Engine {
             return;
         }
         if self.ghost_tag == 0 {
-            if age as f64 >= WINDOW_HORIZON * std::cmp::max(1, self.queue_count(sb, L::QUEUE_WINDOW)) as f64 {
+            // Beyond the horizon only a key the sketch barely knows counts: new keys coming back are
+            // recency (write-then-read), while a loop's keys come back known.
+            if age as f64 >= WINDOW_HORIZON * std::cmp::max(1, self.queue_count(sb, L::QUEUE_WINDOW)) as f64
+                && self.estimate(sb, h) > YOUNG_FREQUENCY
+            {
                 return;
             }
             au32(sb.add((P + L::POLICY_PENDING_GROW) as usize)).fetch_add(1, Relaxed);
