@@ -12,7 +12,7 @@ import { writeThenReadTrace } from '../../bench/workloads/recency-trace.js'
 import { OP_WRITE, type Trace } from '../../bench/workloads/trace.js'
 import { Cache } from '../../src/index.js'
 import { testSeed } from '../helpers/seed.js'
-import { forEachEngine } from '../conformance/engines.js'
+import { forEachEngine, type Engine } from '../conformance/engines.js'
 
 const CAPACITY = 4000
 
@@ -35,36 +35,35 @@ function steadyHitRatio(trace: Trace, warm: number, read: (key: number) => boole
   return (100 * hits) / reads
 }
 
+/**
+ * LRU's and the engine's hit ratios over the reads after the fill plus 10 capacities of requests
+ * (the adaptation: measured on the model at 10k entries, 2 capacities after the fill at 0.2, 6 at
+ * 0.5; docs/policy-recency.md), write-once, 30 capacities of requests.
+ */
+function adapted(engine: Engine, capacity: number, distance: number, seed: number): { want: number; got: number } {
+  const trace = writeThenReadTrace({ capacity, distance, length: 30 * capacity, writeBack: false, seed })
+  const warm = 11 * capacity
+  const lru = new LruPolicy(capacity, trace)
+  const want = steadyHitRatio(trace, warm, (k) => lru.read(k), (k) => lru.write(k))
+  const cache = new RealCachePolicy(Cache as never, capacity, trace, seed, { engine, shards: 1 })
+  const got = steadyHitRatio(trace, warm, (k) => cache.read(k), (k) => cache.write(k))
+  cache.close()
+  return { want, got }
+}
+
 forEachEngine('write-then-read-soon', (engine) => {
   for (const distance of [0.2, 0.5]) {
     it(`reads over the last ${distance} × capacity writes, never written back: within 1 point of LRU once adapted`, () => {
-      const seed = testSeed(18)
-      const trace = writeThenReadTrace({ capacity: CAPACITY, distance, length: 30 * CAPACITY, writeBack: false, seed })
-      // Adaptation: the fill plus 10 capacities of requests (measured on the model at 10k entries: 2
-      // capacities after the fill at 0.2, 6 at 0.5; docs/policy-recency.md).
-      const warm = 11 * CAPACITY
-      const lru = new LruPolicy(CAPACITY, trace)
-      const want = steadyHitRatio(trace, warm, (k) => lru.read(k), (k) => lru.write(k))
-      const cache = new RealCachePolicy(Cache as never, CAPACITY, trace, seed, { engine, shards: 1 })
-      const got = steadyHitRatio(trace, warm, (k) => cache.read(k), (k) => cache.write(k))
-      cache.close()
+      const { want, got } = adapted(engine, CAPACITY, distance, testSeed(18))
       expect(want).toBeGreaterThan(99)
       expect(got, `LRU ${want.toFixed(2)}%`).toBeGreaterThanOrEqual(want - 1)
     })
   }
 
   it('reads over the last 1.5 × capacity writes (more than fits), never written back: within 1.5 points of LRU once adapted', () => {
-    const seed = testSeed(20)
     // The goal is LRU − 1; measured here (seed 20): −1.15 at 10k entries, −2.0 at 4k (61.1% vs 63.1%);
     // main had −13. docs/policy-recency.md says where this goal stands.
-    const capacity = 10_000
-    const trace = writeThenReadTrace({ capacity, distance: 1.5, length: 30 * capacity, writeBack: false, seed })
-    const warm = 11 * capacity
-    const lru = new LruPolicy(capacity, trace)
-    const want = steadyHitRatio(trace, warm, (k) => lru.read(k), (k) => lru.write(k))
-    const cache = new RealCachePolicy(Cache as never, capacity, trace, seed, { engine, shards: 1 })
-    const got = steadyHitRatio(trace, warm, (k) => cache.read(k), (k) => cache.write(k))
-    cache.close()
+    const { want, got } = adapted(engine, 10_000, 1.5, testSeed(20))
     expect(got, `LRU ${want.toFixed(2)}%`).toBeGreaterThanOrEqual(want - 1.5)
   })
 
