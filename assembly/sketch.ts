@@ -5,6 +5,7 @@
 // Updates are lock-free and lossy: two threads incrementing the same word may lose one increment, which
 // only makes an estimate slightly low. Nothing else lives in these bytes, so a race can't corrupt state.
 import * as L from './layout.generated'
+import { SKETCH_SAMPLE } from './policy/tuning.generated'
 import { sketchBlocks, sketchOffset } from './arena'
 import { fastRange } from './hash'
 
@@ -101,5 +102,5 @@ export function clearSketch(sb: u32, capacity: u32): void {
   memory.fill(sb + sketchOffset, 0, sketchBlocks * L.SKETCH_BLOCK_BYTES)
   store<u32>(sb + L.SHARD_SKETCH_ADDITIONS, 0)
   // Age after ten accesses per entry of capacity, as TinyLFU's sample size W = 10 C.
-  store<u32>(sb + L.SHARD_SKETCH_RESET_AT, max<u32>(64, capacity * 10))
+  store<u32>(sb + L.SHARD_SKETCH_RESET_AT, max<u32>(64, capacity * SKETCH_SAMPLE))
 }

@@ -12,11 +12,12 @@
 import * as L from '../layout.generated'
 import { maxEntriesTotal, shardCount, segCount, segBytes, ghostSlots } from '../arena'
 import { increment, estimate, clearSketch } from '../sketch'
-import { ghostAdd, ghostAge, ghostTag, clearGhost } from '../ghost'
+import { ghostAdd, ghostAge, clearGhost } from '../ghost'
 import { liveTail, moveTail, evictTail, tailCounter, tailHash, tailSize, saveTail, restoreTail } from '../queues'
 import { queueCount } from '../segments'
 import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainUnits, isFull } from './units'
-import { adaptWindow, windowTarget, setWindowTarget } from './window'
+import { applyGhostEvidence, noteGhost, windowTarget, setWindowTarget } from './window'
+import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS } from './tuning.generated'
 import { nextRandom, seedRng } from './rng'
 import { seed } from '../arena'
 import { REJECT } from './decision'
@@ -28,13 +29,6 @@ const FROM_WINDOW: u32 = 0
 const FROM_MAIN: u32 = 1
 const P = L.POLICY_STATE_OFFSET
 
-/** Protected's share of main (capacity minus window): SLRU's 80%. */
-const PROTECTED_SHARE: f64 = 0.8
-/** Candidates at least this frequent that lose a contest get in with probability 1 / WARM_ODDS. */
-const WARM_FREQUENCY: u32 = 6
-const WARM_ODDS: u32 = 512
-/** Most queue-tail operations one victim search does before it takes the tail as it is. */
-const MAX_TAIL_OPS: i32 = 64
 /** Segments left to allocation when the whole queue area is counted as capacity. */
 const SPARE_SEGMENTS: u32 = L.NUM_QUEUES + 2
 
@@ -46,7 +40,9 @@ export function adaptiveInit(sb: u32, shard: u32): void {
     ? <f64>maxEntriesTotal / <f64>shardCount
     : <f64>(segCount > SPARE_SEGMENTS ? segCount - SPARE_SEGMENTS : 1) * <f64>segBytes
   store<f64>(sb + P + L.POLICY_CAPACITY, c)
-  setWindowTarget(sb, max<f64>(1, c * 0.01))
+  setWindowTarget(sb, max<f64>(1, c * INITIAL_WINDOW))
+  store<u32>(sb + P + L.POLICY_PENDING_GROW, 0)
+  store<u32>(sb + P + L.POLICY_PENDING_SHRINK, 0)
   seedRng(sb, seed, shard)
   clearSketch(sb, ghostSlots)
   clearGhost(sb)
@@ -57,15 +53,19 @@ export function adaptiveOnAccess(sb: u32, h: u64): void {
   increment(sb, h)
 }
 
+/** A get that missed (lock-free): a young ghost is evidence for the window's size. */
+export function adaptiveOnMiss(sb: u32, h: u64): void {
+  noteGhost(sb, h)
+}
+
 /**
  * Where a newcomer of `size` bytes goes: WINDOW, PROTECTED (a recent ghost that beat the victims),
  * or REJECT (a large newcomer that could not earn its room). Called under the shard lock.
  */
 export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64): i32 {
   const units = unitsOf(size)
-  const age = ghostAge(sb, h)
-  if (age >= 0) {
-    adaptWindow(sb, age, ghostTag)
+  applyGhostEvidence(sb)
+  if (ghostAge(sb, h) >= 0) {
     // Evicted recently and back already: if it beats main's victims, it skips the window.
     if (mainUnits(sb) > 0 && isFull(sb, units)) {
       const need = max<f64>(units, usedUnits(sb) + units - capacity(sb))
@@ -179,7 +179,7 @@ function contest(sb: u32, candidate: u64, need: f64, now: f64): bool {
 function victim(sb: u32, now: f64): bool {
   let ops: i32 = 0
   while (liveTail(sb, PROBATION, now)) {
-    if (tailCounter() == 0 || ops++ >= MAX_TAIL_OPS) {
+    if (tailCounter() == 0 || ops++ >= <i32>MAX_TAIL_OPS) {
       victimQueue = PROBATION
       return true
     }
@@ -192,7 +192,7 @@ function victim(sb: u32, now: f64): bool {
   while (liveTail(sb, PROTECTED, now)) {
     const c = tailCounter()
     // A failed move leaves the entry at the tail, described as it was: it is the victim.
-    if (c == 0 || ops++ >= MAX_TAIL_OPS || !moveTail(sb, PROTECTED, PROTECTED, c - 1)) {
+    if (c == 0 || ops++ >= <i32>MAX_TAIL_OPS || !moveTail(sb, PROTECTED, PROTECTED, c - 1)) {
       victimQueue = PROTECTED
       return true
     }
@@ -207,7 +207,7 @@ function rebalanceProtected(sb: u32, now: f64): i32 {
   while (queueUnits(sb, PROTECTED) > limit && liveTail(sb, PROTECTED, now)) {
     ops++
     const c = tailCounter()
-    if (c != 0 && ops < MAX_TAIL_OPS && moveTail(sb, PROTECTED, PROTECTED, c - 1)) continue
+    if (c != 0 && ops < <i32>MAX_TAIL_OPS && moveTail(sb, PROTECTED, PROTECTED, c - 1)) continue
     if (!moveTail(sb, PROTECTED, PROBATION, 0)) break
   }
   return ops

@@ -5,7 +5,7 @@
 import * as L from '../layout.generated'
 import { policyId } from '../arena'
 import { clockEvictOne, CLOCK_QUEUE } from './clock'
-import { adaptiveInit, adaptiveInsert, adaptiveAfterInsert, adaptiveEvictOne, adaptiveOnAccess } from './adaptive'
+import { adaptiveInit, adaptiveInsert, adaptiveAfterInsert, adaptiveEvictOne, adaptiveOnAccess, adaptiveOnMiss } from './adaptive'
 
 export { REJECT } from './decision'
 
@@ -34,4 +34,9 @@ export function policyEvictOne(sb: u32, incoming: u32, now: f64): bool {
 /** An access that counts for frequency (a hit, lock-free and lossy; or a set, under the lock). */
 export function policyOnAccess(sb: u32, h: u64): void {
   if (policyId == L.POLICY_ADAPTIVE) adaptiveOnAccess(sb, h)
+}
+
+/** A get that missed (lock-free; not a peek). */
+export function policyOnMiss(sb: u32, h: u64): void {
+  if (policyId == L.POLICY_ADAPTIVE) adaptiveOnMiss(sb, h)
 }

@@ -1,19 +1,18 @@
-// The window's adaptive target, moved like ARC's p: a recent ghost hit on a candidate the window let
-// go (tag 0) says the window is too small; one on an entry main evicted (tag 1) says main is. Only
-// ghost hits younger than the horizons count, so a loop larger than the cache (whose keys all come
-// back, but only after the whole loop) can't talk the window into thrashing. See POLICY.md.
+// The window's adaptive target, moved like ARC's p. A get that misses on a young ghost is evidence: a
+// candidate the window let go (tag 0) says the window is too small; an entry main evicted (tag 1)
+// says main is. Gets run without the shard lock, so they only count the evidence (atomic adds in the
+// policy state); the next insert, under the lock, moves the target by it. A candidate counts when
+// younger than WINDOW_HORIZON × the window's entries, or when the sketch has seen it at most
+// YOUNG_FREQUENCY times, so a loop larger than the cache (whose keys all come back, known, but only
+// after the whole loop) can't talk the window into thrashing. See POLICY.md.
 import * as L from '../layout.generated'
 import { queueCount } from '../segments'
-import { ghostTagCount } from '../ghost'
+import { ghostAge, ghostTag, ghostTagCount } from '../ghost'
 import { capacity, meanSize } from './units'
+import { MAX_WINDOW, MIN_WINDOW, WINDOW_HORIZON, YOUNG_FREQUENCY } from './tuning.generated'
+import { estimate } from '../sketch'
 
 const P = L.POLICY_STATE_OFFSET
-/** Ghost hits older than this × the capacity in entries don't move the window. */
-const HORIZON: f64 = 0.5
-/** A window-tagged ghost hit counts only if younger than this × the window's entry count. */
-const WINDOW_HORIZON: f64 = 16
-const MIN_WINDOW: f64 = 0.01
-const MAX_WINDOW: f64 = 0.9
 
 export function windowTarget(sb: u32): f64 {
   return load<f64>(sb + P + L.POLICY_WINDOW_TARGET)
@@ -23,19 +22,41 @@ export function setWindowTarget(sb: u32, target: f64): void {
   store<f64>(sb + P + L.POLICY_WINDOW_TARGET, target)
 }
 
-export function adaptWindow(sb: u32, age: i32, tag: u32): void {
+/** A get missed key h: if it is a young ghost, count the evidence. Lock-free (racy reads only misjudge). */
+export function noteGhost(sb: u32, h: u64): void {
+  const age = ghostAge(sb, h)
+  if (age < 0) return
+  if (ghostTag == 0) {
+    // Beyond the horizon only a key the sketch barely knows counts: new keys coming back are
+    // recency (write-then-read), while a loop's keys come back known.
+    if (<f64>age >= WINDOW_HORIZON * <f64>max<u32>(1, queueCount(sb, L.QUEUE_WINDOW)) && estimate(sb, h) > YOUNG_FREQUENCY) return
+    atomic.add<u32>(sb + P + L.POLICY_PENDING_GROW, 1)
+  } else {
+    atomic.add<u32>(sb + P + L.POLICY_PENDING_SHRINK, 1)
+  }
+}
+
+/**
+ * Moves the target by the evidence counted since the last insert, each returning candidate growing it
+ * and each returning main entry shrinking it by one mean entry, weighted by how many of the other
+ * kind the ghost holds (ARC's δ1/δ2). Under the shard lock.
+ */
+export function applyGhostEvidence(sb: u32): void {
+  if (load<u32>(sb + P + L.POLICY_PENDING_GROW) == 0 && load<u32>(sb + P + L.POLICY_PENDING_SHRINK) == 0) return
+  const grow = atomic.xchg<u32>(sb + P + L.POLICY_PENDING_GROW, 0)
+  const shrink = atomic.xchg<u32>(sb + P + L.POLICY_PENDING_SHRINK, 0)
   const unit = meanSize(sb)
   const c = capacity(sb)
-  if (<f64>age >= HORIZON * (c / unit)) return
   const fromWindow = ghostTagCount(sb, 0)
   const fromMain = ghostTagCount(sb, 1)
-  const target = windowTarget(sb)
-  if (tag == 0) {
-    if (<f64>age >= WINDOW_HORIZON * <f64>max<u32>(1, queueCount(sb, L.QUEUE_WINDOW))) return
+  let target = windowTarget(sb)
+  if (grow > 0) {
     const step = max<f64>(1, fromMain / max<f64>(1, fromWindow)) * unit
-    setWindowTarget(sb, min<f64>(MAX_WINDOW * c, target + step))
-  } else {
-    const step = max<f64>(1, fromWindow / max<f64>(1, fromMain)) * unit
-    setWindowTarget(sb, max<f64>(max<f64>(unit, MIN_WINDOW * c), target - step))
+    target = min<f64>(MAX_WINDOW * c, target + <f64>grow * step)
   }
+  if (shrink > 0) {
+    const step = max<f64>(1, fromWindow / max<f64>(1, fromMain)) * unit
+    target = max<f64>(max<f64>(unit, MIN_WINDOW * c), target - <f64>shrink * step)
+  }
+  setWindowTarget(sb, target)
 }

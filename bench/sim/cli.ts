@@ -3,24 +3,28 @@
  *
  *   npm run sim -- [--trace FILE[,FILE…]] [--format arc|lirs] [--sizes N,N…]
  *                  [--policy cortado|model|lru|opt|arc|s3fifo|wtinylfu|adaptive|all[,…]]
- *                  [--workloads] [--quick] [--shards N] [--seed N] [--json]
+ *                  [--workloads] [--recency] [--quick] [--shards N] [--seed N] [--json]
  *
  * Prints one JSON line per (trace, policy, size) — {"trace","policy","size","requests","hitRatio"} —
  * then a markdown table per trace with LRU and OPT always beside the chosen policies, and, for traces
  * of the anchors file (../shared/design/hit-ratio-anchors.md), its columns and the issue's targets.
  * Without --trace it runs every trace in ../shared/traces (when that folder exists) at the anchors'
- * sizes. `cortado` drives the real Cache from src/index.ts; `model` is the pure-TS model of its policy.
+ * sizes. `cortado` drives the real Cache from src/index.ts; `model` is the pure-TS model of its policy;
+ * `clock` the real Cache with `policy: 'clock'`. `--recency` runs the recency families (issue 18:
+ * write-then-read-soon, phases, moving Zipf; bench/workloads/recency-suite.ts) at 10k and 100k entries
+ * (or --sizes), each trace built for its capacity, with the policies that can replay writes.
  */
 import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { recencyWorkloads } from '../workloads/recency-suite.js'
 import { generatedWorkloads } from '../workloads/suite.js'
 import type { Trace } from '../workloads/trace.js'
 import { bestAnchor, readAnchors } from './anchors.js'
 import { loadRealCache, RealCachePolicy } from './policies/cortado.js'
-import type { Policy } from './policy.js'
+import { handlesOps, type Policy } from './policy.js'
 import { ALL, SIMULATED, type SimOptions } from './registry.js'
-import { anchorOptDistances, gridOf, targetSummary, traceTable, type TargetRow } from './report.js'
+import { anchorOptDistances, gridOf, recencyTable, targetSummary, traceTable, type RecencyRow, type TargetRow } from './report.js'
 import { simulate, type SimResult } from './simulate.js'
 import { formatOf, readTrace, traceName, type TraceFormat } from './traces/read.js'
 import { TUNING, type Tuning } from './model/tuning.js'
@@ -35,6 +39,7 @@ interface Args {
   sizes?: number[]
   policies?: string[]
   workloads: boolean
+  recency: boolean
   quick: boolean
   shards: number
   seed: number
@@ -44,12 +49,12 @@ interface Args {
 }
 
 function usage(msg: string): never {
-  process.stderr.write(`${msg}\nusage: npm run sim -- [--trace FILE[,FILE…]] [--format arc|lirs] [--sizes N,N…] [--policy P[,P…]|all] [--workloads] [--quick] [--shards N] [--seed N] [--tune NAME=VALUE[,…]] [--json]\n`)
+  process.stderr.write(`${msg}\nusage: npm run sim -- [--trace FILE[,FILE…]] [--format arc|lirs] [--sizes N,N…] [--policy P[,P…]|all] [--workloads] [--recency] [--quick] [--shards N] [--seed N] [--tune NAME=VALUE[,…]] [--json]\n`)
   process.exit(2)
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { traces: [], workloads: false, quick: false, shards: 1, seed: 0x2545f491, json: false, tuning: {} }
+  const a: Args = { traces: [], workloads: false, recency: false, quick: false, shards: 1, seed: 0x2545f491, json: false, tuning: {} }
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!
     const value = (): string => {
@@ -81,6 +86,9 @@ function parseArgs(argv: string[]): Args {
         break
       case '--workloads':
         a.workloads = true
+        break
+      case '--recency':
+        a.recency = true
         break
       case '--quick':
         a.quick = true
@@ -136,7 +144,7 @@ async function main(): Promise<void> {
   const anchors = readAnchors(ANCHORS)
   const jobs: Job[] = []
   let files = args.traces
-  if (files.length === 0 && !args.workloads) {
+  if (files.length === 0 && !args.workloads && !args.recency) {
     if (!existsSync(TRACE_DIR)) usage(`no --trace given and ${TRACE_DIR} does not exist (try --workloads)`)
     files = readdirSync(TRACE_DIR)
       .filter((f) => formatOf(f) !== undefined)
@@ -161,13 +169,18 @@ async function main(): Promise<void> {
     if (args.policies !== undefined && !args.policies.includes('all')) usage('--policy cortado: the real Cache (src/index.ts) could not be loaded; build it or use --policy model')
     policies = policies.filter((p) => p !== 'cortado')
   }
-  for (const p of policies) if (p !== 'cortado' && !(p in SIMULATED)) usage(`unknown policy ${p}`)
+  for (const p of policies) if (p !== 'cortado' && p !== 'clock' && !(p in SIMULATED)) usage(`unknown policy ${p}`)
+  if (Cache === undefined && policies.includes('clock')) usage('--policy clock: the real Cache (src/index.ts) could not be loaded')
   policies = policies.filter((p) => p !== 'lru' && p !== 'opt')
   if (policies.length === 0) policies = ['lru']
 
   const opts: SimOptions = { shards: args.shards, seed: args.seed, tuning: args.tuning }
   const make = (name: string, size: number, trace: Trace): Policy =>
-    name === 'cortado' ? new RealCachePolicy(Cache!, size, trace, args.seed) : SIMULATED[name]!(size, trace, opts)
+    name === 'cortado'
+      ? new RealCachePolicy(Cache!, size, trace, args.seed)
+      : name === 'clock'
+        ? new RealCachePolicy(Cache!, size, trace, args.seed, { policy: 'clock' })
+        : SIMULATED[name]!(size, trace, opts)
   const results: SimResult[] = []
   const tables: string[] = []
   const targetRows: TargetRow[] = []
@@ -200,8 +213,27 @@ async function main(): Promise<void> {
       }
     }
   }
+  const recencyRows: RecencyRow[] = []
+  if (args.recency) {
+    for (const w of recencyWorkloads(42, args.quick ? 0.1 : 1)) {
+      for (const size of args.sizes ?? [10_000, 100_000]) {
+        const trace = w.make(size)
+        const row: RecencyRow = { family: w.name, size, byPolicy: new Map() }
+        for (const name of ['lru', ...policies]) {
+          const policy = make(name, size, trace)
+          if (!handlesOps(policy)) continue
+          const r = simulate(trace, name, size, policy)
+          ;(policy as { close?: () => void }).close?.()
+          row.byPolicy.set(name, r.hitRatio * 100)
+          process.stdout.write(`${JSON.stringify({ trace: w.name, policy: name, size, requests: r.requests, hitRatio: Number(r.hitRatio.toFixed(6)) })}\n`)
+        }
+        recencyRows.push(row)
+      }
+    }
+  }
   if (args.json) return
   process.stdout.write(`\n${tables.join('\n\n')}\n`)
+  if (recencyRows.length > 0) process.stdout.write(`\n${recencyTable(policies, recencyRows)}\n`)
   if (targetRows.length > 0) {
     process.stdout.write(`\n${targetSummary(policies[0]!, targetRows)}\n`)
     const d = anchorOptDistances(anchorRows)

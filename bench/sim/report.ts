@@ -110,3 +110,31 @@ export function anchorOptDistances(rows: Record<string, number>[]): Record<strin
 function fmt(x: number | undefined): string {
   return x === undefined ? '' : pct(x)
 }
+
+export interface RecencyRow {
+  family: string
+  size: number
+  /** Hit ratio in percent by policy (LRU included). */
+  byPolicy: Map<string, number>
+}
+
+/**
+ * The recency families' table: one row per family and size, LRU and each policy, and the first
+ * policy's gap to LRU (issue 18's goal: ≥ −1 point everywhere). Ends with the worst gap.
+ */
+export function recencyTable(policies: string[], rows: RecencyRow[]): string {
+  const main = policies[0]!
+  const head = ['family', 'size', 'lru', ...policies, `${main} − lru`]
+  const lines = ['### recency families', '', `| ${head.join(' | ')} |`, `|---|${head.slice(1).map(() => '---:').join('|')}|`]
+  let worst = Infinity
+  let worstRow = ''
+  for (const r of rows) {
+    const lru = r.byPolicy.get('lru')
+    const m = r.byPolicy.get(main)
+    const gap = lru === undefined || m === undefined ? undefined : m - lru
+    if (gap !== undefined && gap < worst) [worst, worstRow] = [gap, `${r.family} at ${r.size}`]
+    lines.push(`| ${[r.family, String(r.size), fmt(lru), ...policies.map((p) => fmt(r.byPolicy.get(p))), gap === undefined ? '' : signed(gap)].join(' | ')} |`)
+  }
+  if (worstRow !== '') lines.push('', `Worst ${main} − lru: ${signed(worst)} (${worstRow}); goal ≥ −1.00.`)
+  return lines.join('\n')
+}

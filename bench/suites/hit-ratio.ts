@@ -3,7 +3,9 @@
  * get, and set on a miss), and the simulator's reference policies (bench/sim), including Bélády's
  * optimum as the upper bound. Runs on the traces in ../shared/traces when that folder exists (ARC paper
  * and LIRS traces: cite Megiddo & Modha, FAST 2003, wherever these results are shown), and on a
- * generated Zipf(0.99) workload always, so every machine has at least one chart.
+ * generated Zipf(0.99) workload always, so every machine has at least one chart. The `recency` cases
+ * (issue 18) replay the recency families (bench/workloads/recency-suite.ts: write-then-read-soon with
+ * and without write-back, phases, moving Zipf), each built for its cache size, with writes and reads.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
@@ -15,7 +17,9 @@ import { readAnchors } from '../sim/anchors.js'
 import { SIMULATED, type SimOptions } from '../sim/registry.js'
 import { simulate } from '../sim/simulate.js'
 import { formatOf, readTrace, traceName } from '../sim/traces/read.js'
-import type { Trace } from '../workloads/trace.js'
+import { recencyWorkloads } from '../workloads/recency-suite.js'
+import { OP_READ, OP_READ_THROUGH, OP_WRITE, type Trace } from '../workloads/trace.js'
+import { handlesOps } from '../sim/policy.js'
 import { zipfTrace } from '../workloads/zipf-trace.js'
 import { BASELINE, type Peer } from '../peers/types.js'
 import type { Suite, SuiteContext } from './types.js'
@@ -108,6 +112,39 @@ function replay(peer: Peer, trace: Trace, keys: readonly string[], size: number)
 
 const VALUE = 'v'.repeat(100)
 
+/** Replays a trace with ops: writes set, reads get (and set on a miss when they read through). */
+function replayOps(peer: Peer, trace: Trace, keys: readonly string[], size: number): number {
+  const cache = peer.create({ entries: size, valueKind: 'string', keyBytes: KEY_BYTES, valueBytes: VALUE.length })
+  try {
+    const ids = trace.keys
+    const ops = trace.ops
+    let hits = 0
+    let reads = 0
+    for (let i = 0; i < ids.length; i++) {
+      const key = keys[ids[i]!]!
+      const op = ops === undefined ? OP_READ_THROUGH : ops[i]!
+      if (op === OP_WRITE) {
+        cache.set(key, VALUE)
+        continue
+      }
+      reads++
+      if (cache.get(key) !== undefined) hits++
+      else if (op !== OP_READ) cache.set(key, VALUE)
+    }
+    return hits / reads
+  } finally {
+    cache.close()
+  }
+}
+
+/** The recency families the suite replays: all of them in a full run, three at one small size in --quick. */
+const RECENCY_QUICK = ['write-then-read 0.5×cap write-once', 'write-then-read 1.5×cap write-back', 'zipf(0.9) 20 keys/entry, moving every 2×cap']
+function recencyCases(quick: boolean): { name: string; size: number; make: () => Trace }[] {
+  const families = recencyWorkloads(42, 1).filter((w) => !quick || RECENCY_QUICK.includes(w.name))
+  const sizes = quick ? [2000] : [10_000, 100_000]
+  return families.flatMap((w) => sizes.map((size) => ({ name: w.name, size, make: () => w.make(size) })))
+}
+
 /**
  * @isaacs/ttlcache evicts in insertion order like the Map (FIFO), so its column would repeat that one,
  * and each of its evictions costs ~0.1 ms here (see set-evict): replaying a trace's millions of misses
@@ -123,7 +160,9 @@ export const hitRatio: Suite = {
   kind: 'suite',
   id: 'hit-ratio',
   title: 'hit ratio',
-  plan: (ctx) => sources(ctx.quick).reduce((n, s) => n + 1 + s.sizeCount * (realPeers(ctx).length + POLICIES.length), 0),
+  plan: (ctx) =>
+    sources(ctx.quick).reduce((n, s) => n + 1 + s.sizeCount * (realPeers(ctx).length + POLICIES.length), 0) +
+    recencyCases(ctx.quick).length * (realPeers(ctx).length + POLICIES.length),
   async run(ctx) {
     for (const source of sources(ctx.quick)) {
       ctx.progress.step(`hit-ratio · loading ${source.name}`)
@@ -151,7 +190,43 @@ export const hitRatio: Suite = {
         ctx.emit(hitRatioRow(source, trace, size, figures, skipped))
       }
     }
+    for (const c of recencyCases(ctx.quick)) {
+      ctx.progress.step(`hit-ratio · recency · ${c.name} · ${formatCount(c.size)} entries`)
+      const trace = c.make()
+      const keys = makeKeys(trace.universe)
+      const figures: Figure[] = []
+      for (const peer of realPeers(ctx)) {
+        ctx.progress.tick(peer.id)
+        figures.push({ peer: peer.id, value: replayOps(peer, trace, keys, c.size) * 100 })
+      }
+      for (const [name, factory] of POLICIES) {
+        ctx.progress.tick(`simulating ${name}`)
+        const policy = factory(c.size, trace, SIM_OPTIONS)
+        // Only the policies that model a get apart from a set can replay writes (LRU and the model).
+        if (handlesOps(policy)) figures.push({ peer: `${SIM_PREFIX}${name}`, value: simulate(trace, name, c.size, policy).hitRatio * 100 })
+      }
+      const skipped = ctx.peers.filter((p) => NOT_REPLAYED.has(p.id)).map((p) => ({ peer: p.id, reason: NOT_REPLAYED.get(p.id)! }))
+      ctx.emit(recencyRow(c.name, trace, c.size, figures, skipped))
+    }
   },
+}
+
+function recencyRow(family: string, trace: Trace, size: number, figures: Figure[], skipped: Skip[]): Row {
+  let writes = 0
+  for (const op of trace.ops ?? []) if (op === OP_WRITE) writes++
+  return {
+    suite: 'hit-ratio',
+    case: `recency · ${family} · ${formatCount(size)} entries`,
+    params: { measure: 'recency', trace: family, size, source: 'generated' },
+    metric: '%',
+    better: 'higher',
+    method:
+      `generated ${family} (issue 18; bench/workloads/recency-suite.ts): ${trace.keys.length} requests of which ${writes} sets, ` +
+      `hit ratio over the reads; real caches: set on a write, get on a read (and set on its miss only with write-back), ` +
+      `bounded to the size in entries; ${SIM_PREFIX}* columns: the simulator's policies that model reads apart from writes`,
+    figures,
+    skipped,
+  }
 }
 
 function hitRatioRow(source: Source, trace: Trace, size: number, figures: Figure[], skipped: Skip[]): Row {

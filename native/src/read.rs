@@ -69,6 +69,10 @@ impl Engine {
                     continue;
                 }
                 // A miss doesn't count for frequency here: the set that usually follows counts it once.
+                // It is evidence for the window's size, though.
+                if flags & L::GET_PEEK == 0 {
+                    self.policy_on_miss(sb, h);
+                }
                 return L::STATUS_MISS;
             }
             let off = slot_offset(slot);

@@ -105,6 +105,6 @@ impl Engine {
         self.zero(sb.add(self.sketch_offset as usize), self.sketch_blocks as u64 * L::SKETCH_BLOCK_BYTES as u64);
         st32(sb.add(L::SHARD_SKETCH_ADDITIONS as usize), 0);
         // Age after ten accesses per entry of capacity, as TinyLFU's sample size W = 10 C.
-        st32(sb.add(L::SHARD_SKETCH_RESET_AT as usize), std::cmp::max(64, capacity.wrapping_mul(10)));
+        st32(sb.add(L::SHARD_SKETCH_RESET_AT as usize), std::cmp::max(64, capacity.wrapping_mul(crate::policy::tuning_generated::SKETCH_SAMPLE)));
     }
 }

@@ -72,4 +72,25 @@ write('src/layout/constants.generated.ts', entries.map(([k, v]) => `export const
 write('assembly/layout.generated.ts', entries.map(([k, v]) => `export const ${k}: u32 = ${v}\n`).join(''))
 write('native/src/layout_generated.rs', '#![allow(dead_code)]\n' + entries.map(([k, v]) => `pub const ${k}: u32 = ${v};\n`).join(''))
 
+// The adaptive policy's constants (src/layout/policy.json): one source for the model and both engines.
+const policy = JSON.parse(readFileSync(join(root, 'src/layout/policy.json'), 'utf8')).constants
+const policyHeader = '// GENERATED from src/layout/policy.json by src/layout/generate.mjs. Do not edit.\n'
+const policyEntries = Object.entries(policy)
+for (const [name, c] of policyEntries) {
+  if (c.type !== 'f64' && c.type !== 'u32') throw new Error(`policy constant ${name}: type must be f64 or u32`)
+  if (typeof c.value !== 'number' || !Number.isFinite(c.value) || (c.type === 'u32' && !Number.isInteger(c.value))) throw new Error(`policy constant ${name}: bad value`)
+}
+const doc = (prefix, c) => `${prefix} ${c.doc}\n`
+const rustValue = (c) => (c.type === 'f64' && Number.isInteger(c.value) ? `${c.value}.0` : String(c.value))
+function writePolicy(path, text) {
+  mkdirSync(dirname(join(root, path)), { recursive: true })
+  writeFileSync(join(root, path), policyHeader + text)
+}
+writePolicy('assembly/policy/tuning.generated.ts', policyEntries.map(([k, c]) => `${doc('///', c)}export const ${k}: ${c.type} = ${c.value}\n`).join(''))
+writePolicy('native/src/policy/tuning_generated.rs', '#![allow(dead_code)]\n' + policyEntries.map(([k, c]) => `${doc('///', c)}pub const ${k}: ${c.type} = ${rustValue(c)};\n`).join(''))
+writePolicy(
+  'bench/sim/model/tuning.generated.ts',
+  `export const ENGINE_TUNING = {\n${policyEntries.map(([, c]) => `  /** ${c.doc} */\n  ${c.model}: ${c.value},\n`).join('')}}\n`,
+)
+
 if (process.argv.includes('--print')) console.log(JSON.stringify({ constants, structs }, null, 1))

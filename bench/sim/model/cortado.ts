@@ -56,8 +56,21 @@ export class CortadoModel implements Policy {
 
   access(key: number): boolean {
     const h = hashKey(key, this.seed)
-    const shard = this.shardShift === 32 ? this.shards[0]! : this.shards[h >>> this.shardShift]!
-    return shard.access(key, h)
+    return this.shardOf(h).access(key, h)
+  }
+
+  read(key: number): boolean {
+    const h = hashKey(key, this.seed)
+    return this.shardOf(h).read(key, h)
+  }
+
+  write(key: number): void {
+    const h = hashKey(key, this.seed)
+    this.shardOf(h).write(key, h)
+  }
+
+  private shardOf(h: number): Shard {
+    return this.shardShift === 32 ? this.shards[0]! : this.shards[h >>> this.shardShift]!
   }
 }
 

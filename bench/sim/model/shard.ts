@@ -65,6 +65,9 @@ export class Shard {
   private sizeM = 0
   /** The window's target size (same unit as capacity). */
   windowTarget: number
+  /** Ghost evidence from gets since the last insert (see noteGhost). */
+  private pendingGrow = 0
+  private pendingShrink = 0
   hits = 0
   misses = 0
   rejections = 0
@@ -99,8 +102,35 @@ export class Shard {
       return true
     }
     this.misses++
+    // A cache-aside miss is a get that misses, then a set.
+    this.noteGhost(h)
     this.insert(key, h)
     return false
+  }
+
+  /** A get: a hit counts like access(); a miss stores nothing and, as in the engine, is not counted in the sketch. */
+  read(key: number, h: number): boolean {
+    const st = this.keyState[key]!
+    if ((st & QMASK) === NONE) {
+      this.misses++
+      this.noteGhost(h)
+      return false
+    }
+    this.sketch.increment(h)
+    if ((st & CMASK) !== CMASK) this.keyState[key] = st + ONE
+    this.hits++
+    return true
+  }
+
+  /** A set: counted in the sketch; a present key is touched (rewritten in place), a new one inserted. */
+  write(key: number, h: number): void {
+    const st = this.keyState[key]!
+    this.sketch.increment(h)
+    if ((st & QMASK) !== NONE) {
+      if ((st & CMASK) !== CMASK) this.keyState[key] = st + ONE
+      return
+    }
+    this.insert(key, h)
   }
 
   private sizeOf(key: number): number {
@@ -122,10 +152,9 @@ export class Shard {
       this.rejections++
       return
     }
+    this.applyGhostEvidence()
     const age = this.ghost.lookup(h)
     if (age >= 0) {
-      const from = this.ghost.lastTag
-      this.adapt(age, from)
       // A key evicted recently and back already: if it beats the victim, it skips the window.
       if (this.sizeP + this.sizeM > 0 && this.used + size > this.capacity) {
         if (this.contest(h, this.used + size - this.capacity)) {
@@ -152,22 +181,49 @@ export class Shard {
   }
 
   /**
-   * ARC's move of p on a ghost hit: a returning candidate grows the window, a returning main entry
-   * shrinks it, each step weighted by how many of the other kind the ghost holds. A candidate only
-   * counts if the window could have caught it by growing windowHorizon-fold.
+   * A get that missed: if the key is a young ghost, it is evidence for ARC's move of p, kept until the
+   * next insert applies it (the engine's gets run without the shard lock, so they only count). A
+   * returning candidate argues for a bigger window, a returning main entry for a bigger main. A ghost
+   * hit counts only if younger than `horizon` × capacity (a research knob; none by default, as in the
+   * engines), and a candidate only if the window could have caught it by growing windowHorizon-fold
+   * or if the sketch has seen it at most youngFrequency times (a new key, not a loop's).
    */
-  private adapt(age: number, from: number): void {
+  private noteGhost(h: number): void {
+    const age = this.ghost.lookup(h)
+    if (age < 0) return
+    if (age >= this.t.horizon * (this.capacity / this.meanSize())) return
+    if (this.ghost.lastTag === FROM_WINDOW) {
+      // Beyond the horizon only a key the sketch barely knows counts: new keys coming back are
+      // recency (write-then-read), while a loop's keys come back known.
+      if (age >= this.t.windowHorizon * Math.max(1, this.countW) && this.sketch.estimate(h) > this.t.youngFrequency) return
+      this.pendingGrow++
+    } else {
+      this.pendingShrink++
+    }
+  }
+
+  /**
+   * Moves the window target by the ghost evidence gathered since the last insert: each returning
+   * candidate grows it, each returning main entry shrinks it, by one mean entry weighted by how many
+   * of the other kind the ghost holds (ARC's δ1/δ2).
+   */
+  private applyGhostEvidence(): void {
+    if (this.pendingGrow === 0 && this.pendingShrink === 0) return
     const fromWindow = this.ghost.tagCounts[FROM_WINDOW]!
     const fromMain = this.ghost.tagCounts[FROM_MAIN]!
     const unit = this.meanSize()
-    if (from === FROM_WINDOW) {
-      if (age >= this.t.windowHorizon * Math.max(1, this.countW)) return
+    let target = this.windowTarget
+    if (this.pendingGrow > 0) {
       const step = Math.max(1, fromMain / Math.max(1, fromWindow)) * unit
-      this.windowTarget = Math.min(this.t.maxWindow * this.capacity, this.windowTarget + step)
-    } else {
-      const step = Math.max(1, fromWindow / Math.max(1, fromMain)) * unit
-      this.windowTarget = Math.max(Math.max(unit, this.t.minWindow * this.capacity), this.windowTarget - step)
+      target = Math.min(this.t.maxWindow * this.capacity, target + this.pendingGrow * step)
     }
+    if (this.pendingShrink > 0) {
+      const step = Math.max(1, fromWindow / Math.max(1, fromMain)) * unit
+      target = Math.max(Math.max(unit, this.t.minWindow * this.capacity), target - this.pendingShrink * step)
+    }
+    this.windowTarget = target
+    this.pendingGrow = 0
+    this.pendingShrink = 0
   }
 
   private place(q: KeyFifo, key: number, where: number, size: number): void {

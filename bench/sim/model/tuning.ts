@@ -1,6 +1,8 @@
+import { ENGINE_TUNING } from './tuning.generated.js'
+
 /**
- * The policy's constants, in one place so the port to AssemblyScript can mirror them and research
- * runs can vary one at a time (`CortadoModel` accepts overrides). POLICY.md gives the reason for each.
+ * The policy's constants; research runs vary one at a time (`CortadoModel` accepts overrides).
+ * POLICY.md gives the reason for each.
  */
 export interface Tuning {
   /** Initial window (S) target as a fraction of capacity; the adaptation moves it from there. */
@@ -12,8 +14,10 @@ export interface Tuning {
   protectedFraction: number
   /** Ghost capacity in entries, as a multiple of the shard's entry capacity. */
   ghostFactor: number
-  /** A window-tagged ghost hit counts only if younger than this × the window's entry count. */
+  /** A window-tagged ghost hit counts only if younger than this × the window's entry count... */
   windowHorizon: number
+  /** ...or if the sketch has seen the key at most this often (a new key coming back, not a loop's). */
+  youngFrequency: number
   /** Sketch counters per row = nextPow2(capacity) × sketchWidth. */
   sketchWidth: number
   /** Sketch halves after sketchSample × capacity increments. */
@@ -25,19 +29,19 @@ export interface Tuning {
   warmOdds: number
   /** Most queue-tail operations one victim search may do before it takes the tail as it is. */
   maxTailOps: number
+  /** A ghost hit counts only if younger than this × the capacity in entries (Infinity: no bound). */
+  horizon: number
 }
 
+/**
+ * The engines' constants come from src/layout/policy.json (generated into ENGINE_TUNING), so the model
+ * measures what users get; the rest are the model's own research knobs (its sketch and ghost are
+ * exact structures where the engines use blocked, bucketed ones).
+ */
 export const TUNING: Tuning = {
-  initialWindow: 0.01,
-  minWindow: 0.01,
-  maxWindow: 0.9,
-  protectedFraction: 0.8,
+  ...ENGINE_TUNING,
   ghostFactor: 1,
-  windowHorizon: 16,
+  horizon: Infinity,
   sketchWidth: 4,
-  sketchSample: 10,
   doorkeeper: false,
-  warmFrequency: 6,
-  warmOdds: 512,
-  maxTailOps: 64,
 }

@@ -12,6 +12,9 @@ type RealCacheCtor = new (options: {
   maxEntries: number
   codec: 'string'
   seed?: number
+  policy?: 'adaptive' | 'clock'
+  engine?: 'wasm' | 'native'
+  shards?: number
 }) => RealCache
 
 /**
@@ -47,9 +50,23 @@ export class RealCachePolicy implements Policy {
   private readonly cache: RealCache
   private readonly keys: string[]
 
-  constructor(Cache: RealCacheCtor, capacity: number, trace: Trace, seed = 0x2545f491) {
+  constructor(
+    Cache: RealCacheCtor,
+    capacity: number,
+    trace: Trace,
+    seed = 0x2545f491,
+    more: { policy?: 'adaptive' | 'clock'; engine?: 'wasm' | 'native'; shards?: number } = {},
+  ) {
     this.keys = keyStrings(trace)
-    this.cache = new Cache({ maxBytes: capacity * 512 + (16 << 20), maxEntries: capacity, codec: 'string', seed })
+    this.cache = new Cache({ maxBytes: capacity * 512 + (16 << 20), maxEntries: capacity, codec: 'string', seed, ...more })
+  }
+
+  read(key: number): boolean {
+    return this.cache.get(this.keys[key]!) !== undefined
+  }
+
+  write(key: number): void {
+    this.cache.set(this.keys[key]!, '1')
   }
 
   access(key: number): boolean {

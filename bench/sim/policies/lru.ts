@@ -19,4 +19,14 @@ export class LruPolicy implements Policy {
     if (!hit && this.lists.size(0) > this.capacity) this.lists.popTail(0)
     return hit
   }
+
+  read(key: number): boolean {
+    if (this.lists.listOf(key) !== 0) return false
+    this.lists.moveToHead(0, key)
+    return true
+  }
+
+  write(key: number): void {
+    this.access(key)
+  }
 }

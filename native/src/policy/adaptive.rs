@@ -11,6 +11,7 @@
 //! winning, goes straight to protected; the window target moves like ARC's p on recent ghost hits.
 use super::decision::REJECT;
 use super::rng::{next_random, seed_rng};
+use super::tuning_generated::{INITIAL_WINDOW, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS};
 use crate::arena::Engine;
 use crate::layout_generated as L;
 use crate::mem::*;
@@ -22,13 +23,7 @@ const FROM_WINDOW: u32 = 0;
 const FROM_MAIN: u32 = 1;
 const P: u32 = L::POLICY_STATE_OFFSET;
 
-/// Protected's share of main (capacity minus window): SLRU's 80%.
-const PROTECTED_SHARE: f64 = 0.8;
-/// Candidates at least this frequent that lose a contest get in with probability 1 / WARM_ODDS.
-const WARM_FREQUENCY: u32 = 6;
-const WARM_ODDS: u32 = 512;
-/// Most queue-tail operations one victim search does before it takes the tail as it is.
-const MAX_TAIL_OPS: i32 = 64;
+const MAX_TAIL_OPS: i32 = super::tuning_generated::MAX_TAIL_OPS as i32;
 /// Segments left to allocation when the whole queue area is counted as capacity.
 const SPARE_SEGMENTS: u32 = L::NUM_QUEUES + 2;
 
@@ -40,7 +35,9 @@ impl Engine {
             (if self.seg_count > SPARE_SEGMENTS { self.seg_count - SPARE_SEGMENTS } else { 1 }) as f64 * self.seg_bytes as f64
         };
         stf64(sb.add((P + L::POLICY_CAPACITY) as usize), c);
-        self.set_window_target(sb, f64::max(1.0, c * 0.01));
+        self.set_window_target(sb, f64::max(1.0, c * INITIAL_WINDOW));
+        st32(sb.add((P + L::POLICY_PENDING_GROW) as usize), 0);
+        st32(sb.add((P + L::POLICY_PENDING_SHRINK) as usize), 0);
         seed_rng(sb, self.seed, shard);
         self.clear_sketch(sb, self.ghost_slots);
         self.clear_ghost(sb);
@@ -52,13 +49,17 @@ impl Engine {
         self.increment(sb, h);
     }
 
+    /// A get that missed (lock-free): a young ghost is evidence for the window's size.
+    pub unsafe fn adaptive_on_miss(&mut self, sb: *mut u8, h: u64) {
+        self.note_ghost(sb, h);
+    }
+
     /// Where a newcomer of `size` bytes goes: WINDOW, PROTECTED (a recent ghost that beat the victims),
     /// or REJECT (a large newcomer that could not earn its room). Called under the shard lock.
     pub unsafe fn adaptive_insert(&mut self, sb: *mut u8, h: u64, size: u32, now: f64) -> i32 {
         let units = self.units_of(size);
-        let age = self.ghost_age(sb, h);
-        if age >= 0 {
-            self.adapt_window(sb, age, self.ghost_tag);
+        self.apply_ghost_evidence(sb);
+        if self.ghost_age(sb, h) >= 0 {
             // Evicted recently and back already: if it beats main's victims, it skips the window.
             if self.main_units(sb) > 0.0 && self.is_full(sb, units) {
                 let need = f64::max(units, self.used_units(sb) + units - self.capacity(sb));

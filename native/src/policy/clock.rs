@@ -6,7 +6,7 @@ use crate::layout_generated as L;
 
 /// CLOCK's one queue (it uses the probation queue's place in the layout).
 pub const CLOCK_QUEUE: u32 = L::QUEUE_PROBATION;
-const MAX_TAIL_OPS: i32 = 64;
+const MAX_TAIL_OPS: i32 = super::tuning_generated::MAX_TAIL_OPS as i32;
 
 impl Engine {
     pub unsafe fn clock_evict_one(&mut self, sb: *mut u8, now: f64) -> bool {

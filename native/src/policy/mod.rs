@@ -6,6 +6,7 @@ pub mod adaptive;
 pub mod clock;
 pub mod decision;
 pub mod rng;
+pub mod tuning_generated;
 pub mod units;
 pub mod window;
 
@@ -45,6 +46,13 @@ impl Engine {
             self.adaptive_evict_one(sb, incoming, now)
         } else {
             self.clock_evict_one(sb, now)
+        }
+    }
+
+    /// A get that missed (lock-free; not a peek).
+    pub unsafe fn policy_on_miss(&mut self, sb: *mut u8, h: u64) {
+        if self.policy_id == L::POLICY_ADAPTIVE {
+            self.adaptive_on_miss(sb, h);
         }
     }
 

@@ -1,18 +1,17 @@
-//! Port of assembly/policy/window.ts: the window's adaptive target, moved like ARC's p. A recent ghost
-//! hit on a candidate the window let go (tag 0) says the window is too small; one on an entry main
-//! evicted (tag 1) says main is. Only ghost hits younger than the horizons count, so a loop larger than
-//! the cache can't talk the window into thrashing.
+//! Port of assembly/policy/window.ts: the window's adaptive target, moved like ARC's p. A get that
+//! misses on a young ghost is evidence: a candidate the window let go (tag 0) says the window is too
+//! small; an entry main evicted (tag 1) says main is. Gets run without the shard lock, so they only
+//! count the evidence (atomic adds in the policy state); the next insert, under the lock, moves the
+//! target by it. A candidate counts when younger than WINDOW_HORIZON × the window's entries, or when
+//! the sketch has seen it at most YOUNG_FREQUENCY times, so a loop larger than the cache can't talk the
+//! window into thrashing.
+use super::tuning_generated::{MAX_WINDOW, MIN_WINDOW, WINDOW_HORIZON, YOUNG_FREQUENCY};
 use crate::arena::Engine;
 use crate::layout_generated as L;
 use crate::mem::*;
+use std::sync::atomic::Ordering::Relaxed;
 
 const P: u32 = L::POLICY_STATE_OFFSET;
-/// Ghost hits older than this × the capacity in entries don't move the window.
-const HORIZON: f64 = 0.5;
-/// A window-tagged ghost hit counts only if younger than this × the window's entry count.
-const WINDOW_HORIZON: f64 = 16.0;
-const MIN_WINDOW: f64 = 0.01;
-const MAX_WINDOW: f64 = 0.9;
 
 impl Engine {
     pub unsafe fn window_target(&self, sb: *mut u8) -> f64 {
@@ -23,24 +22,50 @@ impl Engine {
         stf64(sb.add((P + L::POLICY_WINDOW_TARGET) as usize), target);
     }
 
-    pub unsafe fn adapt_window(&self, sb: *mut u8, age: i32, tag: u32) {
-        let unit = self.mean_size(sb);
-        let c = self.capacity(sb);
-        if age as f64 >= HORIZON * (c / unit) {
+    /// A get missed key h: if it is a young ghost, count the evidence. Lock-free (racy reads only misjudge).
+    pub unsafe fn note_ghost(&mut self, sb: *mut u8, h: u64) {
+        let age = self.ghost_age(sb, h);
+        if age < 0 {
             return;
         }
-        let from_window = self.ghost_tag_count(sb, 0);
-        let from_main = self.ghost_tag_count(sb, 1);
-        let target = self.window_target(sb);
-        if tag == 0 {
-            if age as f64 >= WINDOW_HORIZON * std::cmp::max(1, self.queue_count(sb, L::QUEUE_WINDOW)) as f64 {
+        if self.ghost_tag == 0 {
+            // Beyond the horizon only a key the sketch barely knows counts: new keys coming back are
+            // recency (write-then-read), while a loop's keys come back known.
+            if age as f64 >= WINDOW_HORIZON * std::cmp::max(1, self.queue_count(sb, L::QUEUE_WINDOW)) as f64
+                && self.estimate(sb, h) > YOUNG_FREQUENCY
+            {
                 return;
             }
-            let step = f64::max(1.0, from_main / f64::max(1.0, from_window)) * unit;
-            self.set_window_target(sb, f64::min(MAX_WINDOW * c, target + step));
+            au32(sb.add((P + L::POLICY_PENDING_GROW) as usize)).fetch_add(1, Relaxed);
         } else {
-            let step = f64::max(1.0, from_window / f64::max(1.0, from_main)) * unit;
-            self.set_window_target(sb, f64::max(f64::max(unit, MIN_WINDOW * c), target - step));
+            au32(sb.add((P + L::POLICY_PENDING_SHRINK) as usize)).fetch_add(1, Relaxed);
         }
+    }
+
+    /// Moves the target by the evidence counted since the last insert, each returning candidate
+    /// growing it and each returning main entry shrinking it by one mean entry, weighted by how many of
+    /// the other kind the ghost holds (ARC's δ1/δ2). Under the shard lock.
+    pub unsafe fn apply_ghost_evidence(&self, sb: *mut u8) {
+        let pending_grow = au32(sb.add((P + L::POLICY_PENDING_GROW) as usize));
+        let pending_shrink = au32(sb.add((P + L::POLICY_PENDING_SHRINK) as usize));
+        if pending_grow.load(Relaxed) == 0 && pending_shrink.load(Relaxed) == 0 {
+            return;
+        }
+        let grow = pending_grow.swap(0, Relaxed);
+        let shrink = pending_shrink.swap(0, Relaxed);
+        let unit = self.mean_size(sb);
+        let c = self.capacity(sb);
+        let from_window = self.ghost_tag_count(sb, 0);
+        let from_main = self.ghost_tag_count(sb, 1);
+        let mut target = self.window_target(sb);
+        if grow > 0 {
+            let step = f64::max(1.0, from_main / f64::max(1.0, from_window)) * unit;
+            target = f64::min(MAX_WINDOW * c, target + grow as f64 * step);
+        }
+        if shrink > 0 {
+            let step = f64::max(1.0, from_window / f64::max(1.0, from_main)) * unit;
+            target = f64::max(f64::max(unit, MIN_WINDOW * c), target - shrink as f64 * step);
+        }
+        self.set_window_target(sb, target);
     }
 }
