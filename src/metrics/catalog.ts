@@ -77,6 +77,7 @@ export const CACHE_METRICS: readonly MetricSpec[] = [
   counter('oversized', 'Sets refused because the entry could never fit (part of rejections).', '{entry}', (s) => s.oversized),
   counter('invalidations', 'Entries removed by invalidate().', '{entry}', (s) => s.invalidations),
   counter('refreshes', 'Background refreshes started.', '{refresh}', (s) => s.refreshes),
+  counter('loads_not_stored', 'Values a loader returned that could not be cached (too large, or refused by admission).', '{load}', (s) => s.loadsNotStored),
   counter('read_retries', 'Lock-free reads retried because a writer moved under their copy.', '{read}', (s) => s.readRetries),
   counter('lock_recoveries', 'Shard locks taken over from a dead thread.', '{recovery}', (s) => s.lockRecoveries),
   counterByResult('loads', 'Loader calls, by result: success or failure.', '{load}', {
