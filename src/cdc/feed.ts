@@ -22,12 +22,15 @@ import { FeedCounters, type ChangeFeedStats } from './stats.js'
 import { ReplicationStream, type StreamItem } from './stream.js'
 import { applierFor, type Apply, type Invalidation } from './target.js'
 
+/** What `onReset` is told when the feed cleared what it guards because changes were missed. */
 export interface FeedReset {
+  /** Why: the slot did not exist (first start, or dropped) or the server invalidated it. */
   reason: string
   /** What was cleared: the watched tables' prefixes when all of them declared some, else everything. */
   invalidation: Invalidation
 }
 
+/** Callbacks of `PostgresChangeFeed.start`, beside its options. */
 export interface PostgresChangeFeedHooks {
   /** Called after the feed cleared what it guards because changes were missed. Default: a process warning. */
   onReset?: (reset: FeedReset) => void
@@ -90,6 +93,7 @@ export class PostgresChangeFeed {
     return feed
   }
 
+  /** A snapshot of the counters, positions and lag. */
   stats(): ChangeFeedStats {
     return this.#counters.snapshot({
       keyErrors: this.#mapper.keyErrors,
@@ -98,6 +102,7 @@ export class PostgresChangeFeed {
     })
   }
 
+  /** True once `close()` has been called. */
   get closed(): boolean {
     return this.#closed
   }

@@ -12,6 +12,7 @@ export type Row = Record<string, unknown>
 /** The cache keys a row stands for. Return every key derived from any column the row's readers use. */
 export type RowKeys = (row: Row) => Iterable<string> | string | null | undefined
 
+/** A watched table, when it needs more than a keys function. */
 export interface TableOptions {
   /** row → keys to drop. Called with the old row and with the new one on updates. */
   keys: RowKeys
@@ -22,6 +23,7 @@ export interface TableOptions {
   prefixes?: readonly string[]
 }
 
+/** Options of `PostgresChangeFeed.start` (with PostgresChangeFeedHooks): the connection, the slot, the tables and the target. */
 export interface PostgresChangeFeedOptions {
   /** A connection string or a `pg` client config. The role needs REPLICATION (or superuser). */
   connection: string | ClientConfig
@@ -50,11 +52,17 @@ export interface PostgresChangeFeedOptions {
   statusIntervalMs?: number
   /** How often the slot's retained WAL is read from the server, in ms. Default 5000. */
   lagCheckIntervalMs?: number
-  /** A 'warning' is emitted when lag passes these. Defaults: 1 GiB, 60 s. */
+  /** A warning (`onWarning`) when the lag in bytes passes this. Default 1 GiB. */
   warnLagBytes?: number
+  /** A warning (`onWarning`) when the lag in seconds passes this. Default 60. */
   warnLagSeconds?: number
   /** Reconnect delays after a lost connection: doubled from `min` up to `max` ms. Defaults 100, 5000. */
-  reconnectDelayMs?: { min: number; max: number }
+  reconnectDelayMs?: {
+    /** The first delay, ms. */
+    min: number
+    /** The longest delay, ms. */
+    max: number
+  }
 }
 
 export interface TableSpec {

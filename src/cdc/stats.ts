@@ -6,11 +6,13 @@
  */
 import { formatLsn, type Lsn } from './lsn.js'
 
+/** A PostgresChangeFeed's counters, positions and lag, from `stats()`. Counters start at 0 when the feed starts. */
 export interface ChangeFeedStats {
   /** Row changes (insert/update/delete) of watched tables handled (keys batched, applied at the latest at their COMMIT). */
   changesApplied: number
   /** Keys handed to the target (an update counts its old and new keys). */
   keysInvalidated: number
+  /** Transactions whose invalidations were all applied (counted at their COMMIT). */
   transactionsApplied: number
   /** TRUNCATEs of watched tables applied (each clears a table's prefixes or the whole target). */
   truncates: number
@@ -24,12 +26,15 @@ export interface ChangeFeedStats {
   applyErrors: number
   /** Replication connections lost and re-established. */
   reconnects: number
+  /** Whether the replication stream is open now (false while reconnecting). */
   connected: boolean
   /** Everything before this position is applied and (within statusIntervalMs) acknowledged. */
   appliedLsn: string
   /** The newest WAL position the feed knows of on the server. */
   serverLsn: string
+  /** Bytes of WAL between the applied position and the newest the feed knows of; 0 when caught up. */
   lagBytes: number
+  /** Seconds since the feed last had applied everything it knew of; 0 when caught up. */
   lagSeconds: number
   /** WAL the slot keeps on the server (from the last poll; -1 before the first). */
   retainedWalBytes: number

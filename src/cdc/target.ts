@@ -10,15 +10,35 @@ import { Cache } from '../cache.js'
 import { CortadoError } from '../errors.js'
 import { TieredCache } from '../tier/tiered-cache.js'
 
+/** What the feed asks its target to drop: some keys, every key under some prefixes, or everything. */
 export type Invalidation =
-  | { kind: 'keys'; keys: string[] }
+  | {
+    /** Discriminant: these exact keys. */
+    kind: 'keys'
+    /** Keys computed from row changes of watched tables. */
+    keys: string[]
+  }
   /** Every key starting with one of `prefixes` (a TRUNCATE of a table that declared its prefixes). */
-  | { kind: 'prefixes'; prefixes: readonly string[]; reason: string }
+  | {
+    /** Discriminant: every key under `prefixes`. */
+    kind: 'prefixes'
+    /** The key prefixes declared by the table(s). */
+    prefixes: readonly string[]
+    /** Why, for logs: a TRUNCATE of the table, a lost slot, or a keys function that failed. */
+    reason: string
+  }
   /** Everything (a TRUNCATE without prefixes, or a lost slot). */
-  | { kind: 'all'; reason: string }
+  | {
+    /** Discriminant: every key. */
+    kind: 'all'
+    /** Why, for logs: a TRUNCATE of the table, a lost slot, or a keys function that failed. */
+    reason: string
+  }
 
+/** A target of your own: given each invalidation, awaited when it returns a promise (failures are retried). */
 export type InvalidationFunction = (invalidation: Invalidation) => void | Promise<void>
 
+/** Where a PostgresChangeFeed sends invalidations: a Cache, a TieredCache or a function. */
 export type FeedTarget = Cache<any> | TieredCache<any> | InvalidationFunction
 
 /** Applies one invalidation; a promise only when the target is asynchronous. */

@@ -9,12 +9,30 @@ import type { RemoteEntry, RemoteSetEntry, RemoteStore } from '../tier/remote-st
 
 /** What the tier adapter needs from a disk store. */
 export interface EntryStore {
-  getEntry(key: string): { value: Uint8Array; expiresAt: number } | undefined | Promise<{ value: Uint8Array; expiresAt: number } | undefined>
+  /** The bytes under `key` and their expiry, or undefined when absent or expired; sync or async. */
+  getEntry(key: string): {
+    /** The stored bytes (the store must use the 'buffer' codec). */
+    value: Uint8Array
+    /** ms since the epoch; 0 = never. */
+    expiresAt: number
+  } | undefined | Promise<{
+    /** The stored bytes (the store must use the 'buffer' codec). */
+    value: Uint8Array
+    /** ms since the epoch; 0 = never. */
+    expiresAt: number
+  } | undefined>
+  /** Stores the bytes under `key`; `ttl` in ms, 0 = never expires. */
   put(key: string, value: Uint8Array, options?: { ttl?: number }): Promise<void>
+  /** Removes `key`; resolves to whether it was there. */
   delete(key: string): Promise<boolean>
+  /** True once the store is closed: the tier then reports itself unavailable. */
   readonly closed: boolean
 }
 
+/**
+ * Wraps a disk store (opened with codec 'buffer') as the shared level of a TieredCache. `name` is the
+ * tier's name, also used in errors (default 'disk'). Closing the tier leaves the store open: its owner closes it.
+ */
 export function diskTier(store: EntryStore, name = 'disk'): RemoteStore {
   const entry = async (key: string): Promise<RemoteEntry | undefined> => {
     const e = await store.getEntry(key)

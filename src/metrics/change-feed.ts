@@ -10,18 +10,31 @@ type Registry = PromRegistry<RegistryContentType>
 
 /** What the metrics read: `PostgresChangeFeed` (or anything with the same stats). */
 export interface ChangeFeedStatsSource {
+  /** The feed's current counters and lag (the fields of ChangeFeedStats the metrics read), at each scrape. */
   stats(): {
+    /** Row changes of watched tables applied to the target. */
     changesApplied: number
+    /** Keys handed to the target. */
     keysInvalidated: number
+    /** Transactions applied. */
     transactionsApplied: number
+    /** TRUNCATEs of watched tables applied. */
     truncates: number
+    /** Clears of everything the feed guards after missed changes (slot missing or invalidated). */
     resets: number
+    /** Rows whose keys function failed. */
     keyErrors: number
+    /** Failed applications to the target (each retried). */
     applyErrors: number
+    /** Replication connections lost and re-established. */
     reconnects: number
+    /** Whether the replication connection streams now (the gauge reads 1 or 0). */
     connected: boolean
+    /** WAL bytes between the newest server position known and the applied one. */
     lagBytes: number
+    /** Seconds since the feed last had nothing left to apply. */
     lagSeconds: number
+    /** WAL the slot keeps on the server, in bytes (last poll; -1 before the first). */
     retainedWalBytes: number
   }
 }
@@ -43,7 +56,9 @@ const METRICS: readonly { name: string; help: string; kind: 'counter' | 'gauge';
   { name: 'cortado_cdc_retained_wal_bytes', help: 'WAL the slot keeps on the server (last poll; -1 before the first)', kind: 'gauge', stat: 'retainedWalBytes' },
 ]
 
+/** What `registerChangeFeedMetrics` returns. */
 export interface ChangeFeedMetricsRegistration {
+  /** Stops reporting this feed; the metrics themselves stay in the registry. */
   unregister(): void
 }
 

@@ -12,12 +12,15 @@ type Registry = PromRegistry<RegistryContentType>
 
 /** All the exporter needs from a group (a PeerGroup, or anything with the same stats()). */
 export interface PeerStatsSource {
+  /** The group's name: the default `group` label. */
   readonly name: string
   /** A closed group leaves the metrics at the next scrape. */
   readonly closed?: boolean
+  /** The group's counters, read at each scrape. */
   stats(): PeerGroupStats
 }
 
+/** Options of `registerPeerMetrics`. */
 export interface PeerMetricsOptions {
   /** The registry to add the metrics to. Default: prom-client's global `register`. */
   registry?: Registry
@@ -25,7 +28,9 @@ export interface PeerMetricsOptions {
   name?: string
 }
 
+/** What `registerPeerMetrics` returns. */
 export interface PeerMetricsRegistration {
+  /** The `group` label value the group is reported under. */
   readonly name: string
   /** Stops reporting this group (idempotent). */
   unregister(): void
@@ -38,6 +43,7 @@ interface PeerMetricSpec {
   readonly read: (stats: PeerGroupStats) => number
 }
 
+/** The metrics `registerPeerMetrics` creates: name, counter or gauge, help text, and the stat each reads. */
 export const PEER_METRICS: readonly PeerMetricSpec[] = [
   { name: 'cortado_peer_local_hits_total', kind: 'counter', help: 'get() answered from the local cache.', read: (s) => s.localHits },
   { name: 'cortado_peer_hot_hits_total', kind: 'counter', help: 'get() answered from the hot cache (copies of keys owned elsewhere).', read: (s) => s.hotHits },

@@ -15,6 +15,7 @@ import { Cache } from '../cache.js'
 import { CortadoError } from '../errors.js'
 import type { Codec, CodecName, CacheStats } from '../types.js'
 
+/** The `hotCache` option of a PeerGroup: a small Cortado Cache for copies of hot keys owned by other peers. */
 export interface HotCacheOptions {
   /** Bytes of the hot cache's arena (at least 1 MiB, Cortado's smallest cache). */
   maxBytes: number

@@ -13,6 +13,7 @@ export type PeerList = readonly string[] | (() => readonly string[] | Promise<re
 /** What of the Cache the group uses (its public API only). */
 export type PeerCache<V> = Pick<Cache<V>, 'get' | 'getOrLoad' | 'invalidate' | 'closed'>
 
+/** Options of `new PeerGroup(options)`: the members, the local cache and the origin loader are required. */
 export interface PeerGroupOptions<V> {
   /** This peer's address as the other peers reach it, e.g. 'http://10.0.0.5:7700'. */
   self: string

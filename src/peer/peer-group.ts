@@ -23,11 +23,13 @@ import { PeerCounters, type PeerCounter, type PeerGroupStats } from './stats.js'
 import { WireValues } from './values.js'
 import { ReplyStatus, encodeMessageReply, messageOf, type Reply } from './wire.js'
 
+/** Options of `PeerGroup.get`. */
 export interface PeerGetOptions {
   /** Aborts this caller's wait with ERR_ABORTED (a shared request or load goes on for the others). */
   signal?: AbortSignal
 }
 
+/** Options of `PeerGroup.listen`: where the peer server listens. */
 export interface PeerListenOptions {
   /** Default: the port of `self`. */
   port?: number
@@ -35,9 +37,11 @@ export interface PeerListenOptions {
   host?: string
 }
 
+/** Groupcache-style loading across processes: each key has one owner peer that loads it once and serves the others. */
 export class PeerGroup<V = unknown> {
   /** This peer's normalized address ('http://host:port'). */
   readonly self: string
+  /** The group's name in metrics and error messages: the `name` option, else `self`. */
   readonly name: string
 
   readonly #cache: PeerCache<V>
@@ -224,6 +228,7 @@ export class PeerGroup<V = unknown> {
     return local || hot
   }
 
+  /** A snapshot of this process's counters, members and hot cache. */
   stats(): PeerGroupStats {
     const c = this.#counters
     const hot = this.#hot && !this.#closed ? this.#hot.stats() : undefined
@@ -267,6 +272,7 @@ export class PeerGroup<V = unknown> {
     this.#hot?.close()
   }
 
+  /** True once `close()` has been called. */
   get closed(): boolean {
     return this.#closed
   }

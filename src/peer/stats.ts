@@ -29,10 +29,13 @@ export interface PeerGroupStats {
   peers: number
   /** Peers currently marked unhealthy (their keys load locally until the period ends). */
   unhealthyPeers: number
-  /** Copies in the hot cache now, their bytes, and copies the hot cache refused or evicted. */
+  /** Copies in the hot cache now; 0 without a hot cache. */
   hotEntries: number
+  /** Bytes of the copies in the hot cache now (header + key + value); 0 without a hot cache. */
   hotBytes: number
+  /** Copies the hot cache evicted to make room. */
   hotEvictions: number
+  /** Copies the hot cache refused (admission policy, or larger than an entry may be). */
   hotRejections: number
 }
 

@@ -11,6 +11,7 @@ import { encodeHeader, headerLength, type HeaderFields } from './header.js'
 import { ioError, isMissing } from './io-errors.js'
 import { tempPath, type BlobPaths } from './layout.js'
 
+/** What a blob can be written from: bytes, a string (written as UTF-8), a stream or an async iterable of chunks. */
 export type BlobBody = Uint8Array | string | Readable | AsyncIterable<Uint8Array | string>
 
 /** Temporary files being written by this thread: a sweep must leave them alone. */

@@ -13,8 +13,11 @@ import type { UploadResult } from './multipart.js'
 import type { S3Store } from './s3-store.js'
 import { SingleFlight } from './single-flight.js'
 
+/** Options of `new BlobCache(options)`. */
 export interface BlobCacheOptions {
+  /** The local cache reads are served from. */
   disk: DiskCache
+  /** The bucket behind it: the source of misses and the target of puts. */
   store: S3Store
   /**
    * What openBlob (serveBlob) does on a miss: 'wait' for the download and serve from disk (default), or
@@ -23,7 +26,9 @@ export interface BlobCacheOptions {
   missReads?: 'wait' | 'pass-through'
 }
 
+/** Options of `BlobCache.put`. */
 export interface BlobCachePutOptions {
+  /** Content-Type stored with the blob on disk and in S3; none when undefined. */
   contentType?: string
   /** Time to live on disk (ms, 0 = none); the DiskCache's default when undefined. */
   ttl?: number
@@ -31,6 +36,7 @@ export interface BlobCachePutOptions {
   signal?: AbortSignal
 }
 
+/** Counters of one BlobCache instance, from `stats()`. */
 export interface BlobCacheStats {
   /** Reads answered from disk. */
   hits: number
@@ -44,8 +50,11 @@ export interface BlobCacheStats {
   passThrough: number
 }
 
+/** A DiskCache in front of an S3Store: reads from disk with single-flight downloads on a miss, write-through puts with one ETag for both. */
 export class BlobCache implements BlobSource {
+  /** The local cache, as passed in the options. */
   readonly disk: DiskCache
+  /** The S3 store, as passed in the options. */
   readonly store: S3Store
   private readonly missReads: 'wait' | 'pass-through'
   private readonly flights = new SingleFlight<boolean>()
@@ -129,6 +138,7 @@ export class BlobCache implements BlobSource {
     await this.disk.delete(key)
   }
 
+  /** A copy of the counters. */
   stats(): BlobCacheStats {
     return { ...this.counters }
   }

@@ -26,6 +26,7 @@ import { openQuietly, versionOf } from './scan.js'
 import { readWhole } from './read-whole.js'
 import { resolveRange } from './range.js'
 
+/** Options of `new DiskCache(options)`. Only `dir` is required. */
 export interface DiskCacheOptions {
   /** The folder (created when missing). Several caches, in threads or processes, may share it. */
   dir: string
@@ -51,37 +52,53 @@ export interface DiskCacheOptions {
   clock?: () => number
 }
 
+/** Options of `DiskCache.put` (exported as DiskCachePutOptions). */
 export interface PutOptions {
   /** Time to live in ms (0 = no expiry); the cache's default when undefined. */
   ttl?: number
+  /** Content-Type stored in the blob's header (latin-1); none when undefined. */
   contentType?: string
   /** The ETag to keep (e.g. the one S3 gave this object); a fresh random one when undefined. */
   etag?: string
 }
 
+/** A blob's metadata, from `DiskCache.stat`, read without its data. */
 export interface BlobStat {
+  /** Length of the data in bytes (without the header). */
   size: number
   /** When this version was written. */
   mtime: Date
+  /** When it expires; undefined = never. */
   expiry: Date | undefined
+  /** Opaque ETag, without quotes. */
   etag: string
+  /** The stored Content-Type; undefined when none was given. */
   contentType: string | undefined
 }
 
+/** Counters of one DiskCache instance (not of the folder it may share), from `stats()`. */
 export interface DiskCacheStats {
+  /** Reads that found a live blob. */
   hits: number
+  /** Reads that found no live blob (missing, expired or corrupt). */
   misses: number
   /** Reads that found an expired blob (counted in misses too; the file is removed). */
   expired: number
   /** Files with a bad header or length (counted in misses; removed). */
   corrupt: number
+  /** Puts written. */
   puts: number
+  /** Puts that failed (the old version, if any, is untouched). */
   putErrors: number
+  /** GC runs completed. */
   gcRuns: number
+  /** GC runs that failed. */
   gcErrors: number
   /** Blobs the GC removed for space, and expired ones it removed. */
   evicted: number
+  /** Expired blobs the GC removed. */
   expiredRemoved: number
+  /** Temporary files of dead or stalled writers the GC removed. */
   tempsRemoved: number
   /** Access records that could not be written (the read itself succeeded). */
   touchErrors: number
@@ -92,7 +109,9 @@ export interface DiskCacheStats {
 const RANDOM_ETAG_BYTES = 8
 const MAX_TOUCH_RECORDS = 100_000
 
+/** A persistent cache of blobs in a folder: atomic writes, byte-range reads, TTLs and a GC under watermarks by least-recent use. */
 export class DiskCache implements BlobSource {
+  /** The folder, as an absolute path. */
   readonly dir: string
   private readonly maxBytes: number | undefined
   private readonly highWatermark: number
@@ -325,6 +344,7 @@ export class DiskCache implements BlobSource {
     }
   }
 
+  /** A copy of the counters. */
   stats(): DiskCacheStats {
     return { ...this.counters }
   }

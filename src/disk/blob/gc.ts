@@ -22,19 +22,27 @@ export interface GcLimits {
   tempGraceMs: number
 }
 
+/** What one GC run found and removed, from `DiskCache.gc()`. */
 export interface GcReport {
   /** Blobs found, and their bytes, before anything was removed. */
   blobs: number
+  /** Bytes of those blobs (files with their headers). */
   bytesBefore: number
   /** The cache's own bytes once the run is over. */
   bytesAfter: number
+  /** Temporary files of dead or stalled writers removed. */
   tempsRemoved: number
+  /** Expired blobs removed. */
   expiredRemoved: number
+  /** Blobs with a bad header or length removed. */
   corruptRemoved: number
+  /** Live blobs removed, least recently used first, to get back under the low watermark. */
   evicted: number
+  /** Bytes of the blobs removed (expired, corrupt and evicted; temporary files not counted). */
   freedBytes: number
   /** File-system usage (0..1) before and after. */
   usageBefore: number
+  /** File-system usage (0..1) after the run. */
   usageAfter: number
 }
 

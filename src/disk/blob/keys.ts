@@ -6,6 +6,7 @@
 import { CortadoError } from '../../errors.js'
 import { invalidKeyType, notWellFormed } from '../../keys.js'
 
+/** The longest blob key, in UTF-8 bytes: S3's limit for an object key. */
 export const MAX_BLOB_KEY_BYTES = 1024
 
 export function checkBlobKey(key: unknown, where: string): asserts key is string {

@@ -25,10 +25,13 @@ export interface MultipartJob {
   signal: AbortSignal | undefined
 }
 
+/** What a finished upload to S3 gave. */
 export interface UploadResult {
   /** S3's ETag, without quotes. */
   etag: string
+  /** Bytes uploaded. */
   size: number
+  /** Parts sent: 1 for a single PutObject. */
   parts: number
 }
 

@@ -6,6 +6,7 @@ import type { S3Client } from '@aws-sdk/client-s3'
 import { CortadoError, shown } from '../../errors.js'
 import { loadPresigner, loadSdk } from './s3-client.js'
 
+/** Options of `S3Store.presignPut` and `S3Store.presignGet`. */
 export interface PresignOptions {
   /** Seconds the URL stays valid: 1 to 604 800 (7 days, S3's limit). Default 900. */
   expiresIn?: number

@@ -30,6 +30,7 @@ export type RangeRequest = { kind: 'none' } | { kind: 'unsatisfiable' } | { kind
 
 const SPEC = /^(\d*)-(\d*)$/
 
+/** Resolves an HTTP Range header against a blob of `size` bytes: no range (200), unsatisfiable (416) or one inclusive range (206). */
 export function parseRangeHeader(header: string | undefined, size: number): RangeRequest {
   if (header === undefined) return { kind: 'none' }
   const m = /^\s*bytes\s*=\s*(.+)$/i.exec(header)

@@ -33,9 +33,20 @@ function missing(name: string, cause: unknown): CortadoError {
 }
 
 export interface S3Connection {
+  /** The server's URL (MinIO, s3rver or another S3-compatible server); AWS's endpoint for `region` when undefined. */
   endpoint?: string
+  /** The bucket's region. Default 'us-east-1'. */
   region?: string
-  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }
+  /** Static credentials; the AWS SDK's default provider chain (environment, profile, instance role) when undefined. */
+  credentials?: {
+    /** The access key ID. */
+    accessKeyId: string
+    /** The secret access key. */
+    secretAccessKey: string
+    /** The session token of temporary credentials (STS); none when undefined. */
+    sessionToken?: string
+  }
+  /** Address buckets as `endpoint/bucket` instead of `bucket.endpoint` (MinIO and most S3-compatible servers need it). SDK default when undefined (false). */
   forcePathStyle?: boolean
 }
 

@@ -19,7 +19,9 @@ export const MIN_PART_SIZE = 5 * MiB
 /** Where a cache's own ETag travels with an object (x-amz-meta-cortado-etag), see BlobCache. */
 export const ETAG_METADATA = 'cortado-etag'
 
+/** Options of `new S3Store(options)`: the bucket, the connection (or a client) and upload tuning. */
 export interface S3StoreOptions extends S3Connection {
+  /** The bucket's name (3 to 63 of a-z 0-9 . -). */
   bucket: string
   /** A client of your own (its options win; endpoint/region/credentials/forcePathStyle are then unused). */
   client?: S3Client
@@ -31,7 +33,9 @@ export interface S3StoreOptions extends S3Connection {
   concurrency?: number
 }
 
+/** Options of `S3Store.put`. */
 export interface S3PutOptions {
+  /** The object's Content-Type; none when undefined. */
   contentType?: string
   /** Aborts the upload; a multipart upload is then aborted on the server too (no parts left). */
   signal?: AbortSignal
@@ -39,27 +43,39 @@ export interface S3PutOptions {
   etag?: string
 }
 
+/** An object's metadata, from a HEAD request. */
 export interface S3Head {
+  /** The object's length in bytes. */
   size: number
   /** The cortado ETag stored with the object, else S3's (without quotes). */
   etag: string
   /** S3's own ETag (without quotes), for conditional requests to S3. */
   s3Etag: string
+  /** The object's Content-Type; undefined when it has none. */
   contentType: string | undefined
+  /** When the object was last written, as S3 reports it. */
   lastModified: Date | undefined
 }
 
+/** An object (or one range of it) from `S3Store.get`, with its metadata. */
 export interface S3Object extends S3Head {
+  /** The bytes, as a stream to read once. */
   body: Readable
   /** The bytes returned (the range's length for a ranged get). */
   contentLength: number
+  /** The inclusive range returned; undefined for the whole object. */
   range: ByteRange | undefined
 }
 
+/** Blobs in an S3 bucket (AWS or S3-compatible): streaming and multipart puts, ranged gets, presigned URLs, and a BlobSource for serveBlob. */
 export class S3Store implements BlobSource {
+  /** The bucket, as given in the options. */
   readonly bucket: string
+  /** Bodies larger than this many bytes are uploaded in multipart parts. */
   readonly multipartThreshold: number
+  /** Bytes per multipart part (all but the last). */
   readonly partSize: number
+  /** Multipart parts uploaded at once. */
   readonly concurrency: number
   private readonly clientPromise: Promise<S3Client>
   private readonly ownsClient: boolean
@@ -171,6 +187,7 @@ export class S3Store implements BlobSource {
     }
   }
 
+  /** The object's metadata without its body, or undefined when there is none. */
   async head(key: string): Promise<S3Head | undefined> {
     checkBlobKey(key, 'S3Store.head')
     const [client, sdk] = await Promise.all([this.clientPromise, loadSdk()])
@@ -184,6 +201,7 @@ export class S3Store implements BlobSource {
     }
   }
 
+  /** Removes the object. Resolves too when there was none (S3 does not say). */
   async delete(key: string): Promise<void> {
     checkBlobKey(key, 'S3Store.delete')
     const [client, sdk] = await Promise.all([this.clientPromise, loadSdk()])

@@ -14,6 +14,7 @@ import type { BlobHandle, BlobSource, ByteRange } from './blob-handle.js'
 import { checkBlobKey } from './keys.js'
 import { parseRangeHeader } from './range.js'
 
+/** Options of `serveBlob`. */
 export interface ServeBlobOptions {
   /** Sent as Cache-Control on 200, 206 and 304 answers. */
   cacheControl?: string

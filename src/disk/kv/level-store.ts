@@ -23,6 +23,10 @@ interface LevelDatabase {
   close(): Promise<void>
 }
 
+/**
+ * The LogStore API over LevelDB (`classic-level`, an optional peer dependency): a log-structured merge tree.
+ * Open with `LevelStore.open`.
+ */
 export class LevelStore<V = unknown> extends KvStore<V> {
   private readonly writeOptions: { sync: boolean }
 
@@ -31,6 +35,10 @@ export class LevelStore<V = unknown> extends KvStore<V> {
     this.writeOptions = { sync: this.sync === 'always' }
   }
 
+  /**
+   * Opens (creating if needed) the database in `dir`. Rejects with ERR_ENGINE_UNAVAILABLE when `classic-level`
+   * is not installed, ERR_LOCKED when the database is already open.
+   */
   static async open<V = unknown>(dir: string, options?: KvStoreOptions<V>): Promise<LevelStore<V>> {
     if (typeof dir !== 'string' || dir.length === 0) throw new CortadoError('ERR_INVALID_OPTION', 'LevelStore.open needs a directory path')
     checkSync('LevelStore', options?.sync)
@@ -48,6 +56,7 @@ export class LevelStore<V = unknown> extends KvStore<V> {
     return new LevelStore<V>(dir, options, db)
   }
 
+  /** The store's counters (KvStoreStats) and `approximateBytes`, LevelDB's estimate of its size on disk. */
   async stats(): Promise<Record<string, unknown>> {
     return { ...this.counters, approximateBytes: await this.db.approximateSize('', '\uffff') }
   }
@@ -58,27 +67,33 @@ export class LevelStore<V = unknown> extends KvStore<V> {
     await this.db.compactRange('', '\uffff')
   }
 
+  /** Writes the bytes under `key`, with an fsync when `sync` is 'always'. */
   protected backendPut(key: string, bytes: Buffer): Promise<void> {
     return this.db.put(key, bytes, this.writeOptions)
   }
 
+  /** The stored bytes under `key`, or undefined, without a promise. */
   protected backendGetSync(key: string): Uint8Array | undefined {
     return this.db.getSync(key)
   }
 
+  /** The stored bytes under `key`, or undefined. */
   protected backendGet(key: string): Promise<Uint8Array | undefined> {
     return this.db.get(key)
   }
 
+  /** Removes `key`; always resolves to true (LevelDB does not say whether it was there). */
   protected async backendDelete(key: string): Promise<boolean> {
     await this.db.del(key, this.writeOptions)
     return true
   }
 
+  /** Closes the database. */
   protected backendClose(): Promise<void> {
     return this.db.close()
   }
 
+  /** Every stored key and its bytes, in key order. */
   protected backendEntries(): AsyncIterable<[string, Uint8Array]> {
     return this.db.iterator()
   }

@@ -19,11 +19,19 @@ interface LmdbDatabase {
   close(): Promise<void>
 }
 
+/**
+ * The LogStore API over LMDB (`lmdb`, an optional peer dependency): a memory-mapped B+tree, reads without
+ * a syscall. Open with `LmdbStore.open`.
+ */
 export class LmdbStore<V = unknown> extends KvStore<V> {
   private constructor(dir: string, options: KvStoreOptions<V> | undefined, private readonly db: LmdbDatabase) {
     super('LmdbStore', dir, options)
   }
 
+  /**
+   * Opens (creating if needed) the LMDB environment in `dir`. Rejects with ERR_ENGINE_UNAVAILABLE when `lmdb`
+   * is not installed.
+   */
   static async open<V = unknown>(dir: string, options?: KvStoreOptions<V>): Promise<LmdbStore<V>> {
     if (typeof dir !== 'string' || dir.length === 0) throw new CortadoError('ERR_INVALID_OPTION', 'LmdbStore.open needs a directory path')
     checkSync('LmdbStore', options?.sync)
@@ -50,26 +58,32 @@ export class LmdbStore<V = unknown> extends KvStore<V> {
     this.checkOpen()
   }
 
+  /** Writes the bytes under `key` (one transaction per event-loop turn). */
   protected async backendPut(key: string, bytes: Buffer): Promise<void> {
     await this.db.put(key, bytes)
   }
 
+  /** The stored bytes under `key`, or undefined, without a promise. */
   protected backendGetSync(key: string): Uint8Array | undefined {
     return this.db.getBinary(key)
   }
 
+  /** The stored bytes under `key`, or undefined. */
   protected backendGet(key: string): Promise<Uint8Array | undefined> {
     return Promise.resolve(this.db.getBinary(key))
   }
 
+  /** Removes `key`; resolves to whether it was there. */
   protected backendDelete(key: string): Promise<boolean> {
     return this.db.remove(key)
   }
 
+  /** Closes the database. */
   protected backendClose(): Promise<void> {
     return this.db.close()
   }
 
+  /** Every stored key and its bytes, in key order. */
   protected async *backendEntries(): AsyncIterable<[string, Uint8Array]> {
     for (const { key, value } of this.db.getRange()) yield [String(key), value]
   }

@@ -22,11 +22,13 @@ import type { KeyIndex } from './key-index.js'
 import { openSegmentForAppend, type ActiveSegment, type Segment } from './segment.js'
 import type { ByteView } from '../../text.js'
 
+/** A running compaction, as `LogStoreStats.compacting` reports it. */
 export interface CompactionProgress {
   /** Bytes in the segments being compacted, when it started. */
   victimBytes: number
   /** Live records copied so far. */
   copiedRecords: number
+  /** Bytes of the live records copied so far. */
   copiedBytes: number
 }
 

@@ -13,6 +13,7 @@
 import { CortadoError } from '../../errors.js'
 import { fdatasync, ioError, syncDirectoryAsync } from './files.js'
 
+/** When a LogStore write resolves: 'always' after an fsync, 'interval' with an fsync every `syncIntervalMs`, 'none' without fsync. */
 export type SyncMode = 'always' | 'interval' | 'none'
 
 interface Batch {

@@ -23,6 +23,7 @@ import { resolveOptions, type LogStoreOptions, type ResolvedOptions } from './op
 import { compact, type CompactionHost, type CompactionProgress } from './compaction.js'
 import { SNAPSHOT_NAME, writeSnapshot } from './index-snapshot.js'
 
+/** Options of a single put. */
 export interface PutOptions {
   /** Time to live in milliseconds; 0 or absent = never expires. */
   ttl?: number
@@ -30,12 +31,15 @@ export interface PutOptions {
 
 /** A value with its expiry (for tiers that pass remaining TTLs on). */
 export interface StoredEntry<V> {
+  /** The stored value. */
   value: V
   /** ms since the epoch; 0 = never. */
   expiresAt: number
 }
 
+/** Counters and sizes of a LogStore, from `stats()`. Counters start at 0 on each open. */
 export interface LogStoreStats {
+  /** Live keys in the index (expired entries not yet dropped included). */
   keys: number
   /** Bytes of the records the index points to. */
   liveBytes: number
@@ -43,14 +47,21 @@ export interface LogStoreStats {
   fileBytes: number
   /** 1 - liveBytes / fileBytes: what compaction would reclaim. */
   garbageRatio: number
+  /** Segment files, the active one included. */
   files: number
+  /** Compactions completed. */
   compactions: number
   /** Compactions that failed (the store carries on with its segments as they were). */
   compactionErrors: number
+  /** Puts accepted. */
   puts: number
+  /** Deletes that removed a live key. */
   deletes: number
+  /** Reads by `get` / `getSync` (hits + misses). */
   gets: number
+  /** Reads that found a live value. */
   hits: number
+  /** Reads that found nothing (absent or expired). */
   misses: number
   /** fsync rounds (each covers every write before it: group commit). */
   syncs: number
@@ -69,7 +80,9 @@ export interface LogStoreStats {
 const MAX_SCRATCH_KEEP = 1024 * 1024
 
 export class LogStore<V = unknown> {
+  /** The directory the store lives in. */
   readonly dir: string
+  /** The sync mode it was opened with (see LogStoreOptions.sync). */
   readonly sync: ResolvedOptions['sync']
   private readonly options: ResolvedOptions
   private readonly codec: ValueCodec<V>
@@ -190,6 +203,7 @@ export class LogStore<V = unknown> {
     return value === undefined ? undefined : { value, expiresAt }
   }
 
+  /** Whether `key` has a live entry (an index probe, no disk read). */
   has(key: string): Promise<boolean> {
     try {
       this.checkOpen()
@@ -221,6 +235,7 @@ export class LogStore<V = unknown> {
     return this.index.count
   }
 
+  /** True once `close()` has been called. */
   get closed(): boolean {
     return this.closedFlag
   }
@@ -272,6 +287,7 @@ export class LogStore<V = unknown> {
     return this.compaction
   }
 
+  /** A snapshot of the counters and sizes. */
   stats(): LogStoreStats {
     let liveBytes = 0
     let fileBytes = 0
@@ -300,10 +316,12 @@ export class LogStore<V = unknown> {
   }
 
   // Store<V> of write-through / write-behind caches (src/loading): the store is their system of record.
+  /** Same as `get`: the Store interface of write-through and write-behind caches. */
   load(key: string): Promise<V | undefined> {
     return this.get(key)
   }
 
+  /** Same as `put` without a TTL: the Store interface of write-through and write-behind caches. */
   async save(key: string, value: V): Promise<void> {
     await this.put(key, value)
   }

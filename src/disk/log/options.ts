@@ -4,6 +4,7 @@ import { CortadoError, shown } from '../../errors.js'
 import { checkClock, nonNegative, positiveInteger } from '../../options.js'
 import type { SyncMode } from './group-commit.js'
 
+/** Options of `LogStore.open`. Every one is optional. */
 export interface LogStoreOptions<V> {
   /**
    * When a write resolves (see docs/disk-log-store.md): 'always' after an fsync covering it (concurrent
