@@ -186,7 +186,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'early-refresh-off', area: 'loading', file: 'src/loading/get-or-load.ts',
-    find: 'if (o.beta > 0 && shouldRefreshEarly(', replace: 'if (false && shouldRefreshEarly(',
+    find: 'if (o.beta > 0 && shouldRefreshEarly(', replace: 'if (o.beta < 0 && shouldRefreshEarly(',
     tests: ['test/loading/refresh.test.ts'],
     why: 'probabilistic early refresh never starts a refresh',
   },

@@ -26,7 +26,7 @@ const TEST_TIMEOUT_MS = 10 * 60_000
 type Mode = 'on' | 'off'
 type Build = 'wasm' | 'ts' | 'native'
 
-interface Outcome { mutant: Mutant; mode: Mode; verdict: 'killed' | 'survived' | 'not applicable'; detail: string }
+interface Outcome { mutant: Mutant; mode: Mode; verdict: 'killed' | 'survived' | 'not applicable' | 'does not build'; detail: string }
 
 function parseArgs(argv: string[]): { modes: Mode[]; only: Set<string> | undefined; report: boolean } {
   let modes: Mode[] = ['on', 'off']
@@ -58,7 +58,7 @@ function buildsFor(file: string): Build[] {
 }
 
 function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): void {
-  execFileSync(cmd, args, { cwd, env, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 << 20 })
+  execFileSync(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 })
 }
 
 class Workspace {
@@ -109,15 +109,18 @@ class Workspace {
     }
     writeFileSync(path, original.slice(0, at) + m.replace + original.slice(at + m.find.length))
     try {
+      // Marked stale first: a build that fails halfway may still have written mutated output.
       const builds = buildsFor(m.file)
-      this.build(new Set([...this.#stale, ...builds]))
+      for (const b of builds) this.#stale.add(b)
+      this.build([...this.#stale])
       this.#stale.clear()
       for (const b of builds) this.#stale.add(b)
       const { passed, summary } = this.test(m.tests)
       return { mutant: m, verdict: passed ? 'survived' : 'killed', detail: summary }
     } catch (err) {
-      // A mutant that does not even build is caught by the build: killed, but say so.
-      return { mutant: m, verdict: 'killed', detail: `build failed: ${String((err as { stderr?: Buffer }).stderr ?? err).split('\n')[0]}` }
+      // A mutant the compiler refuses tells nothing about the tests: the list must be fixed.
+      const message = String((err as { stderr?: Buffer; stdout?: Buffer }).stderr || (err as { stdout?: Buffer }).stdout || err)
+      return { mutant: m, verdict: 'does not build', detail: message.split('\n').find((l) => l.trim() !== '') ?? 'build failed' }
     } finally {
       writeFileSync(path, original)
     }
