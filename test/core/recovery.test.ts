@@ -112,4 +112,23 @@ describe('recovery', () => {
     for (let i = 0; i < 200; i++) expect(cache.get(`k${i}`)).toBe(`v${i}`)
     cache.close()
   })
+
+  it('readers can tell a writer is inside: the sequence is odd exactly while the shard lock is held', () => {
+    // Lock-free reads skip an odd sequence and check it did not move after copying: a lock that did
+    // not make it odd would let a reader copy a value while its writer is halfway through it.
+    const cache = new Cache<string>({ maxBytes: 4 << 20, shards: 1, codec: 'string' })
+    cache.set('k', 'v')
+    const { exports, views } = cache._internals
+    const seqAt = (cache.geometry.shardsOffset + L.SHARD_SEQ) >> 2
+    const before = views.u32[seqAt]!
+    expect(before % 2).toBe(0)
+    expect(exports.lockShard(0)).toBe(1)
+    expect(views.u32[seqAt]! % 2).toBe(1)
+    exports.unlockShard(0)
+    expect(views.u32[seqAt]).toBe(before + 2)
+    // A write moves it by two as well: odd while inside, even again after.
+    cache.set('k', 'w')
+    expect(views.u32[seqAt]).toBe(before + 4)
+    cache.close()
+  })
 })

@@ -130,7 +130,7 @@ export const MUTANTS: Mutant[] = [
   {
     id: 'lock-no-seq-bump', area: 'locks', file: 'assembly/lock.ts',
     find: '      atomic.add<u32>(sb + L.SHARD_SEQ, 1)\n      return true', replace: '      return true',
-    tests: ['test/workers/stress.test.ts'],
+    tests: ['test/core/recovery.test.ts', 'test/workers/stress.test.ts'],
     why: 'taking the shard lock does not make the sequence odd: lock-free readers never see writers',
   },
   {
