@@ -135,13 +135,13 @@ function nativeAvailable(): boolean {
   return spawnSync('cargo', ['--version'], { stdio: 'ignore' }).status === 0
 }
 
-function renderReport(outcomes: Outcome[], modes: Mode[]): string {
+function renderReport(outcomes: Outcome[], modes: Mode[], minutes: number): string {
   const lines = [
     '# Mutation testing: latest result',
     '',
     `Made by \`npm run test:mutants -- --report\` on ${new Date().toISOString().slice(0, 10)}. Each mutant is applied alone`,
     'to a copy of the project; "killed" means at least one of its tests failed. Modes: native addon',
-    `${modes.map((m) => (m === 'on' ? 'built' : 'off (CORTADO_NATIVE_ADDON=off)')).join(', then ')}.`,
+    `${modes.map((m) => (m === 'on' ? 'built' : 'off (CORTADO_NATIVE_ADDON=off)')).join(', then ')}. The run took ${minutes} min.`,
     '',
     '| mutant | area | the bug | killed by | ' + modes.map((m) => `native ${m}`).join(' | ') + ' |',
     '|---|---|---|---|' + modes.map(() => '---|').join(''),
@@ -163,6 +163,7 @@ function renderReport(outcomes: Outcome[], modes: Mode[]): string {
 }
 
 function main(): number {
+  const started = Date.now()
   const { modes: wanted, only, report } = parseArgs(process.argv.slice(2))
   const modes = wanted.filter((m) => m === 'off' || nativeAvailable())
   for (const m of wanted) if (!modes.includes(m)) console.log(`native ${m}: skipped (no cargo to build the addon)`)
@@ -197,7 +198,7 @@ function main(): number {
     for (const o of rest) console.log(`  ${o.verdict}: ${o.mutant.id} (${o.mutant.file}): ${o.mutant.why}`)
     if (rest.length > 0) failed = true
   }
-  if (report) writeFileSync(join(ROOT, 'test/mutants/REPORT.md'), renderReport(outcomes, modes))
+  if (report) writeFileSync(join(ROOT, 'test/mutants/REPORT.md'), renderReport(outcomes, modes, Math.round((Date.now() - started) / 60_000)))
   return failed ? 1 : 0
 }
 
