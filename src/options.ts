@@ -2,7 +2,7 @@
 import type { CacheOptions, EngineName, PolicyName } from './types.js'
 import { CortadoError, shown } from './errors.js'
 import * as L from './layout/constants.generated.js'
-import { unknownOption } from './option-names.js'
+import { checkKnownKeys } from './option-names.js'
 
 const POLICIES: Record<PolicyName, number> = { adaptive: L.POLICY_ADAPTIVE, clock: L.POLICY_CLOCK }
 const ENGINES: readonly EngineName[] = ['wasm', 'native', 'auto']
@@ -37,8 +37,7 @@ export function normalizeOptions(options: CacheOptions<unknown>): NormalizedOpti
     throw new CortadoError('ERR_INVALID_OPTION', `new Cache(options): options must be an object such as { maxBytes: 64 * 1024 * 1024 }, got ${shown(options)}`)
   if ((options as { kind?: unknown }).kind === 'cortado-cache')
     throw new CortadoError('ERR_INVALID_OPTION', 'new Cache(handle): a handle attaches to the cache it came from with Cache.attach(handle)')
-  for (const key of Object.keys(options))
-    if (!KNOWN_OPTIONS.has(key)) throw unknownOption('new Cache', key, KNOWN_OPTIONS)
+  checkKnownKeys(options, KNOWN_OPTIONS, 'new Cache')
   const ttl = options.ttl === undefined ? 0 : checkTtl(options.ttl, 'ttl', 'ERR_INVALID_OPTION')
   if (options.name !== undefined && typeof options.name !== 'string')
     throw new CortadoError('ERR_INVALID_OPTION', 'name must be a string')

@@ -22,9 +22,11 @@ import type { DumpResult, RestoreOptions, RestoreResult } from './types.js'
 import { BLOCK_TARGET_BYTES, BlockWriter, FILE_HEADER_BYTES, badFile, encodeFileHeader, readDump } from './dump-format.js'
 import { isErrorEnvelope } from './envelope.js'
 import { checkObject, invalid } from './options.js'
-import { unknownOption } from '../option-names.js'
+import { checkKnownKeys } from '../option-names.js'
 import { supersede } from './single-flight.js'
 import { stateOf } from './state.js'
+
+const RESTORE_OPTIONS: ReadonlySet<string> = new Set(['ignoreMissing'])
 
 function checkPath(path: unknown, what: string): string {
   if (typeof path !== 'string' || path.length === 0) throw invalid(`${what}(path): path must be a non-empty string`)
@@ -85,7 +87,7 @@ async function syncDirectory(dir: string): Promise<void> {
 export async function restore<V>(cache: Cache<V>, path: string, options?: RestoreOptions): Promise<RestoreResult> {
   checkPath(path, 'load')
   const o = checkObject(options, 'load options')
-  for (const k of Object.keys(o)) if (k !== 'ignoreMissing') throw unknownOption('load', k, ['ignoreMissing'])
+  checkKnownKeys(o, RESTORE_OPTIONS, 'load')
   if (o.ignoreMissing !== undefined && typeof o.ignoreMissing !== 'boolean') throw invalid('ignoreMissing must be a boolean')
   const result: RestoreResult = { loaded: 0, expired: 0, rejected: 0, missing: false }
   let fh: FileHandle

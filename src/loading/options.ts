@@ -1,7 +1,7 @@
 /** Validation of the loading layer's options: every bad input becomes a typed CortadoError. */
 import { CortadoError, shown } from '../errors.js'
 import { checkTtl, positiveInteger, nonNegative } from '../options.js'
-import { unknownOption } from '../option-names.js'
+import { checkKnownKeys } from '../option-names.js'
 import type { LoadOptions, WarmOptions, WriteBehindOptions, WriteThroughOptions } from './types.js'
 
 export const DEFAULT_LEASE_MS = 3000
@@ -38,9 +38,6 @@ export function checkObject(value: unknown, what: string): Record<string, unknow
   return value as Record<string, unknown>
 }
 
-function checkKnown(o: Record<string, unknown>, known: ReadonlySet<string>, what: string): void {
-  for (const key of Object.keys(o)) if (!known.has(key)) throw unknownOption(what, key, known)
-}
 
 export function optionalFunction<F>(value: unknown, name: string): F | undefined {
   if (value !== undefined && typeof value !== 'function') throw invalid(`${name} must be a function`)
@@ -63,7 +60,7 @@ function checkTimeout(value: unknown): number | undefined {
 /** Resolves one call's options over the cache's default TTL. */
 export function resolveLoadOptions(options: LoadOptions | undefined, cacheTtl: number, what = 'getOrLoad'): ResolvedLoad {
   const o = checkObject(options, `${what} options`)
-  checkKnown(o, LOAD_KEYS as ReadonlySet<string>, what)
+  checkKnownKeys(o, LOAD_KEYS as ReadonlySet<string>, what)
   const ttl = o.ttl === undefined ? cacheTtl : checkTtl(o.ttl, 'ttl')
   const softTtl = o.softTtl === undefined ? undefined : checkTtl(o.softTtl, 'softTtl')
   if (softTtl !== undefined && ttl > 0 && softTtl > ttl)
@@ -114,7 +111,7 @@ export interface ResolvedWarm {
 
 export function resolveWarmOptions(options: WarmOptions | undefined): ResolvedWarm {
   const o = checkObject(options, 'warm options')
-  checkKnown(o, WARM_KEYS, 'warm')
+  checkKnownKeys(o, WARM_KEYS, 'warm')
   const { concurrency, onProgress, reload, signal, ...load } = o
   if (reload !== undefined && typeof reload !== 'boolean') throw invalid('reload must be a boolean')
   return {
@@ -134,7 +131,7 @@ export function checkStore(store: unknown, what: string): void {
 
 export function resolveWriteThroughOptions(options: WriteThroughOptions | undefined): Required<Pick<WriteThroughOptions, 'onError'>> & WriteThroughOptions {
   const o = checkObject(options, 'writeThrough options')
-  checkKnown(o, new Set(['load', 'onError']), 'writeThrough')
+  checkKnownKeys(o, new Set(['load', 'onError']), 'writeThrough')
   checkObject(o.load, 'load')
   return { load: o.load as LoadOptions | undefined, onError: optionalFunction(o.onError, 'onError') ?? warnStoreError }
 }
@@ -152,7 +149,7 @@ export interface ResolvedWriteBehind {
 
 export function resolveWriteBehindOptions(options: WriteBehindOptions | undefined): ResolvedWriteBehind {
   const o = checkObject(options, 'writeBehind options')
-  checkKnown(o, new Set(['load', 'maxQueue', 'concurrency', 'delayMs', 'onFull', 'retries', 'retryDelayMs', 'onError']), 'writeBehind')
+  checkKnownKeys(o, new Set(['load', 'maxQueue', 'concurrency', 'delayMs', 'onFull', 'retries', 'retryDelayMs', 'onError']), 'writeBehind')
   checkObject(o.load, 'load')
   const onFull = o.onFull ?? 'wait'
   if (onFull !== 'wait' && onFull !== 'throw') throw invalid(`onFull must be 'wait' or 'throw', got ${shown(onFull)}`)
