@@ -3,7 +3,7 @@
  * nothing in a process that also holds every other peer's data. The child is a TypeScript module run
  * through tsx, exchanging one message each way over the IPC channel.
  */
-import { fork } from 'node:child_process'
+import { fork, type ChildProcess } from 'node:child_process'
 
 /** tsx's loader, resolved to a path so the child does not depend on the working directory. */
 function tsxImport(): string {
@@ -16,13 +16,18 @@ export interface ChildOptions {
   timeoutMs: number
 }
 
+/** Forks a TypeScript module through tsx, with an IPC channel that carries structured-clone messages. */
+export function forkTsChild(moduleUrl: URL, nodeFlags: readonly string[] = []): ChildProcess {
+  return fork(moduleUrl, [], {
+    execArgv: [...nodeFlags, '--import', tsxImport()],
+    serialization: 'advanced',
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
+}
+
 export function runChild<I, O>(moduleUrl: URL, input: I, options: ChildOptions): Promise<O> {
   return new Promise<O>((resolvePromise, reject) => {
-    const child = fork(moduleUrl, [], {
-      execArgv: [...(options.nodeFlags ?? []), '--import', tsxImport()],
-      serialization: 'advanced',
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    })
+    const child = forkTsChild(moduleUrl, options.nodeFlags)
     let settled = false
     const settle = (fn: () => void): void => {
       if (settled) return

@@ -4,7 +4,8 @@
  * window (forget the warm-up), report (the window's figures), stop. Unlike harness/child.ts's one
  * message each way, this is a conversation: each command gets its reply, or the error it threw.
  */
-import { fork, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { forkTsChild } from '../harness/child.js'
 
 interface Request {
   seq: number
@@ -59,12 +60,7 @@ export class ServerProcess {
 
   /** Forks `moduleUrl` (TypeScript, through tsx) with extra node flags. */
   static spawn(moduleUrl: URL, nodeFlags: readonly string[] = []): ServerProcess {
-    const child = fork(moduleUrl, [], {
-      execArgv: [...nodeFlags, '--import', import.meta.resolve('tsx')],
-      serialization: 'advanced',
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    })
-    return new ServerProcess(child)
+    return new ServerProcess(forkTsChild(moduleUrl, nodeFlags))
   }
 
   get pid(): number | undefined {
