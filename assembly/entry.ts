@@ -1,17 +1,17 @@
-// One entry in a segment: [flags u8][kind u8][keyLen u16][valueLen u32][expiry f64 if HAS_TTL][key][value].
+// One entry in a segment: the ENTRY header of src/layout/spec.json, [expiry f64 if HAS_TTL], [key], [value].
 // Offsets are relative to the shard's base. Readers may look at an entry while a writer reuses its
 // bytes, so every length read here is bounds-checked before it is trusted.
 import * as L from './layout.generated'
 import { shardBytes, dataOffset } from './arena'
 
 // @ts-ignore: decorator
-@inline export function flagsOf(sb: u32, off: u32): u32 { return load<u8>(sb + off) }
+@inline export function flagsOf(sb: u32, off: u32): u32 { return load<u8>(sb + off, L.ENTRY_FLAGS) }
 // @ts-ignore: decorator
-@inline export function kindOf(sb: u32, off: u32): u32 { return load<u8>(sb + off, 1) }
+@inline export function kindOf(sb: u32, off: u32): u32 { return load<u8>(sb + off, L.ENTRY_KIND) }
 // @ts-ignore: decorator
-@inline export function keyLenOf(sb: u32, off: u32): u32 { return load<u16>(sb + off, 2) }
+@inline export function keyLenOf(sb: u32, off: u32): u32 { return load<u16>(sb + off, L.ENTRY_KEY_LEN) }
 // @ts-ignore: decorator
-@inline export function valueLenOf(sb: u32, off: u32): u32 { return load<u32>(sb + off, 4) }
+@inline export function valueLenOf(sb: u32, off: u32): u32 { return load<u32>(sb + off, L.ENTRY_VALUE_LEN) }
 // @ts-ignore: decorator
 @inline export function isLive(flags: u32): bool { return (flags & L.ENTRY_LIVE) != 0 }
 // @ts-ignore: decorator
@@ -74,10 +74,10 @@ export function keyEquals(sb: u32, off: u32, key: u32, len: u32): bool {
 /** Writes a complete entry (not yet LIVE) at `off`; returns the absolute address of its value. */
 export function writeEntry(sb: u32, off: u32, kind: u32, withTtl: bool, expiry: f64, key: u32, keyLen: u32, valueLen: u32, queue: u32): u32 {
   const p = sb + off
-  store<u8>(p, (withTtl ? L.ENTRY_HAS_TTL : 0) | (queue << L.ENTRY_QUEUE_SHIFT))
-  store<u8>(p, kind, 1)
-  store<u16>(p, keyLen, 2)
-  store<u32>(p, valueLen, 4)
+  store<u8>(p, (withTtl ? L.ENTRY_HAS_TTL : 0) | (queue << L.ENTRY_QUEUE_SHIFT), L.ENTRY_FLAGS)
+  store<u8>(p, kind, L.ENTRY_KIND)
+  store<u16>(p, keyLen, L.ENTRY_KEY_LEN)
+  store<u32>(p, valueLen, L.ENTRY_VALUE_LEN)
   let k = p + L.ENTRY_HEADER_BYTES
   if (withTtl) {
     store<f64>(k, expiry)

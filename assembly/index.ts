@@ -116,10 +116,10 @@ export function clear(shard: u32): u32 {
   return release(sb, L.STATUS_STORED)
 }
 
-/** Removes every expired entry of a shard; returns how many, or 0xFFFFFFFF when contended. */
+/** Removes every expired entry of a shard; returns how many, or COUNT_BUSY when contended. */
 export function purge(shard: u32, now: f64): u32 {
   const sb = shardBase(shard)
-  if (!tryLock(sb)) return 0xFFFFFFFF
+  if (!tryLock(sb)) return L.COUNT_BUSY
   const n = reclaimAll(sb, now)
   unlock(sb)
   return n
@@ -156,10 +156,10 @@ export function rebuild(shard: u32, now: f64): u32 {
   return release(sb, L.STATUS_STORED)
 }
 
-/** 0 when the shard is consistent, else the code of the first broken invariant; 0xFFFFFFFF if busy. */
+/** 0 when the shard is consistent, else the code of the first broken invariant; COUNT_BUSY if busy. */
 export function verify(shard: u32): u32 {
   const sb = shardBase(shard)
-  if (!tryLock(sb)) return 0xFFFFFFFF
+  if (!tryLock(sb)) return L.COUNT_BUSY
   const code = verifyShard(sb, shard)
   unlock(sb)
   return code

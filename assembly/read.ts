@@ -91,13 +91,13 @@ export function lookup(key: u32, keyLen: u32, now: f64, flags: u32): u32 {
 /**
  * Lists the LIVE, unexpired entries indexed in buckets [from, from + count) of a shard: their absolute
  * offsets go to `out` (u32 each, at most `max`). Returns how many; RESULT.seq holds the sequence seen
- * at the start (the caller validates it after reading the entries). Returns 0xFFFFFFFF when busy.
+ * at the start (the caller validates it after reading the entries). Returns COUNT_BUSY when busy.
  */
 export function collect(shard: u32, from: u32, count: u32, out: u32, max: u32, now: f64): u32 {
   const sb = shardBase(shard)
   const s1 = atomic.load<u32>(sb + L.SHARD_SEQ)
   // Odd: a writer is inside, unless the writer is this thread, listing the shard under its lock.
-  if ((s1 & 1) != 0 && atomic.load<i32>(sb + L.SHARD_LOCK) != <i32>threadId) return 0xFFFFFFFF
+  if ((s1 & 1) != 0 && atomic.load<i32>(sb + L.SHARD_LOCK) != <i32>threadId) return L.COUNT_BUSY
   store<u32>(result(L.RESULT_SEQ), s1)
   store<u32>(result(L.RESULT_SEQ_INDEX), (sb + L.SHARD_SEQ) >> 2)
   let n: u32 = 0

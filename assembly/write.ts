@@ -52,7 +52,7 @@ export function beginSet(sb: u32, h: u64, key: u32, keyLen: u32, valueLen: u32, 
     // entry (the key is lost, which a cache may do), never a torn value recovery would keep.
     if (entryBytes(sb, old) == size && hasTtl(oldFlags) == withTtl) {
       setFlags(sb, old, oldFlags & ~L.ENTRY_LIVE)
-      store<u8>(sb + old, kind, 1)
+      store<u8>(sb + old, kind, L.ENTRY_KIND)
       if (withTtl) store<f64>(sb + old + L.ENTRY_HEADER_BYTES, expiry)
       touch(slot)
       curInPlace = true

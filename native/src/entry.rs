@@ -1,5 +1,5 @@
 //! Port of assembly/entry.ts. One entry in a segment:
-//! [flags u8][kind u8][keyLen u16][valueLen u32][expiry f64 if HAS_TTL][key][value], at a shard-relative
+//! the ENTRY header of src/layout/spec.json, [expiry f64 if HAS_TTL], [key], [value], at a shard-relative
 //! offset. Readers may look at an entry while a writer reuses its bytes, so every length read here is
 //! bounds-checked before it is trusted.
 use crate::arena::Engine;
@@ -8,19 +8,19 @@ use crate::mem::*;
 
 #[inline(always)]
 pub unsafe fn flags_of(sb: *mut u8, off: u32) -> u32 {
-    ld8(sb.add(off as usize))
+    ld8(sb.add((off + L::ENTRY_FLAGS) as usize))
 }
 #[inline(always)]
 pub unsafe fn kind_of(sb: *mut u8, off: u32) -> u32 {
-    ld8(sb.add(off as usize + 1))
+    ld8(sb.add((off + L::ENTRY_KIND) as usize))
 }
 #[inline(always)]
 pub unsafe fn key_len_of(sb: *mut u8, off: u32) -> u32 {
-    ld16(sb.add(off as usize + 2))
+    ld16(sb.add((off + L::ENTRY_KEY_LEN) as usize))
 }
 #[inline(always)]
 pub unsafe fn value_len_of(sb: *mut u8, off: u32) -> u32 {
-    ld32(sb.add(off as usize + 4))
+    ld32(sb.add((off + L::ENTRY_VALUE_LEN) as usize))
 }
 #[inline(always)]
 pub fn is_live(flags: u32) -> bool {
@@ -109,10 +109,10 @@ impl Engine {
     #[allow(clippy::too_many_arguments)]
     pub unsafe fn write_entry(&self, sb: *mut u8, off: u32, kind: u32, with_ttl: bool, expiry: f64, key: *const u8, key_len: u32, value_len: u32, queue: u32) -> *mut u8 {
         let p = sb.add(off as usize);
-        st8(p, (if with_ttl { L::ENTRY_HAS_TTL } else { 0 }) | (queue << L::ENTRY_QUEUE_SHIFT));
-        st8(p.add(1), kind);
-        st16(p.add(2), key_len);
-        st32(p.add(4), value_len);
+        st8(p.add(L::ENTRY_FLAGS as usize), (if with_ttl { L::ENTRY_HAS_TTL } else { 0 }) | (queue << L::ENTRY_QUEUE_SHIFT));
+        st8(p.add(L::ENTRY_KIND as usize), kind);
+        st16(p.add(L::ENTRY_KEY_LEN as usize), key_len);
+        st32(p.add(L::ENTRY_VALUE_LEN as usize), value_len);
         let mut k = p.add(L::ENTRY_HEADER_BYTES as usize);
         if with_ttl {
             stf64(k, expiry);

@@ -118,11 +118,11 @@ impl Engine {
         L::STATUS_STORED
     }
 
-    /// Removes every expired entry of a shard; returns how many, or 0xFFFFFFFF when contended.
+    /// Removes every expired entry of a shard; returns how many, or COUNT_BUSY when contended.
     pub unsafe fn op_purge(&mut self, shard: u32, now: f64) -> u32 {
         let sb = self.shard_base(shard);
         if !self.try_lock(sb) {
-            return 0xFFFFFFFF;
+            return L::COUNT_BUSY;
         }
         let n = self.reclaim_all(sb, now);
         self.release(sb);
@@ -164,11 +164,11 @@ impl Engine {
         L::STATUS_STORED
     }
 
-    /// 0 when the shard is consistent, else the code of the first broken invariant; 0xFFFFFFFF if busy.
+    /// 0 when the shard is consistent, else the code of the first broken invariant; COUNT_BUSY if busy.
     pub unsafe fn op_verify(&mut self, shard: u32) -> u32 {
         let sb = self.shard_base(shard);
         if !self.try_lock(sb) {
-            return 0xFFFFFFFF;
+            return L::COUNT_BUSY;
         }
         let code = self.verify_shard(sb, shard);
         self.release(sb);

@@ -120,13 +120,13 @@ impl Engine {
     /// Lists the LIVE, unexpired entries indexed in buckets [from, from + count) of a shard: their
     /// offsets in JS's view go to `out` (u32 each, at most `max`). Returns how many; RESULT.seq holds
     /// the sequence seen at the start (the caller validates it after reading the entries). Returns
-    /// 0xFFFFFFFF when busy.
+    /// COUNT_BUSY when busy.
     pub unsafe fn collect(&mut self, shard: u32, from: u32, count: u32, out: *mut u8, max: u32, now: f64) -> u32 {
         let sb = self.shard_base(shard);
         let s1 = au32(sb.add(L::SHARD_SEQ as usize)).load(Acquire);
         // Odd: a writer is inside, unless the writer is this thread, listing the shard under its lock.
         if s1 & 1 != 0 && ai32(sb.add(L::SHARD_LOCK as usize)).load(Acquire) != self.thread_id as i32 {
-            return 0xFFFFFFFF;
+            return L::COUNT_BUSY;
         }
         st32(self.result(L::RESULT_SEQ), s1);
         st32(self.result(L::RESULT_SEQ_INDEX), self.seq_index(shard));

@@ -40,7 +40,7 @@ impl Engine {
             // leaves a dead entry (the key is lost), never a torn value recovery would keep.
             if entry_bytes(sb, old) == size && has_ttl(old_flags) == with_ttl {
                 set_flags(sb, old, old_flags & !L::ENTRY_LIVE);
-                st8(sb.add(old as usize + 1), kind);
+                st8(sb.add((old + L::ENTRY_KIND) as usize), kind);
                 if with_ttl {
                     stf64(sb.add((old + L::ENTRY_HEADER_BYTES) as usize), expiry);
                 }

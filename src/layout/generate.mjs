@@ -57,6 +57,7 @@ for (const [structName, s] of Object.entries(structs)) {
 define('QUEUES_OFFSET', structs.SHARD.fields.q0Head.offset)
 define('POLICY_STATE_OFFSET', structs.SHARD.fields.policyState.offset)
 define('POLICY_STATE_BYTES', structs.SHARD.size - structs.SHARD.fields.policyState.offset)
+if (structs.ENTRY.size !== spec.constants.ENTRY_HEADER_BYTES) throw new Error('ENTRY.size must equal ENTRY_HEADER_BYTES')
 // A digest of the spec: two builds agree on the layout exactly when their digests agree.
 define('LAYOUT_DIGEST', parseInt(createHash('sha256').update(specText).digest('hex').slice(0, 8), 16) >>> 0)
 
