@@ -11,6 +11,7 @@ import { makeKeys, makeValues } from '../harness/data.js'
 import { Prng } from '../workloads/prng.js'
 import { runRounds, type Contender } from '../harness/rounds.js'
 import { median } from '../harness/stats.js'
+import { engineInternals } from '../../src/engine/access.js'
 
 export type KeyForm = 'cons' | 'flat'
 export interface BreakdownInput {
@@ -37,7 +38,7 @@ function steps(entries: number, keys: string[]): Contender[] {
   }
   const rng = new Prng(7)
   const idx = Uint32Array.from({ length: SEQUENCE }, () => rng.nextInt(entries))
-  const { exports: ex, views, scratch } = cache._internals
+  const { exports: ex, views, scratch } = engineInternals(cache)
   const keyAt = scratch + L.RESULT_SIZE
   const room = L.MAX_KEY_BYTES + 1
   const valueAt = views.u32[(scratch + L.RESULT_VALUE_OFFSET) >> 2] // any stored value's bytes will do

@@ -8,7 +8,7 @@ import { unpack } from './msgpack.js'
 import { readLatin1, readUtf8, readUtf16, type ByteView } from '../text.js'
 import { CortadoError } from '../errors.js'
 import { copyOut } from './copy-out.js'
-import { decodeEnvelope } from '../loading/envelope.js'
+import { decodeEnvelope, type EnvelopeMeta } from './envelope.js'
 import * as L from '../layout/constants.generated.js'
 
 export type UserDecode = ((bytes: Uint8Array) => unknown) | undefined
@@ -39,7 +39,7 @@ function unpackOrExplain(bytes: Uint8Array): unknown {
 }
 
 /** Decodes bytes that were already copied out of the arena (they may be kept as they are). */
-export function decodeOwned(kind: number, bytes: Uint8Array, userDecode: UserDecode): unknown {
+export function decodeOwned(kind: number, bytes: Uint8Array, userDecode: UserDecode, meta?: EnvelopeMeta): unknown {
   switch (kind) {
     case L.KIND_BYTES: return bytes
     case L.KIND_BUFFER: return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
@@ -50,8 +50,8 @@ export function decodeOwned(kind: number, bytes: Uint8Array, userDecode: UserDec
       if (!userDecode)
         throw new CortadoError('ERR_DECODE', 'this entry was stored with a custom codec; attach the cache with the same codec')
       return userDecode(bytes)
-    // A value stored by getOrLoad with its loading metadata (src/loading/envelope.ts).
-    case L.KIND_LOADED: return decodeEnvelope(bytes, userDecode, decodeOwned)
+    // A value stored by getOrLoad with its loading metadata (envelope.ts), which goes to `meta`.
+    case L.KIND_LOADED: return decodeEnvelope(bytes, userDecode, decodeOwned, meta)
     default:
       if (isDirectKind(kind)) {
         const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
@@ -72,11 +72,11 @@ export function takeKind(view: ByteView, kind: number, start: number, end: numbe
 }
 
 /** Second half, once the taken bytes are known whole: decodes a copy (direct kinds are done already). */
-export function finishKind(kind: number, taken: unknown, userDecode: UserDecode): unknown {
-  return isDirectKind(kind) ? taken : decodeOwned(kind, taken as Uint8Array, userDecode)
+export function finishKind(kind: number, taken: unknown, userDecode: UserDecode, meta?: EnvelopeMeta): unknown {
+  return isDirectKind(kind) ? taken : decodeOwned(kind, taken as Uint8Array, userDecode, meta)
 }
 
 /** Decodes a value in the arena (under a lock, or where validation is the caller's business). */
-export function decodeKind(view: ByteView, kind: number, start: number, end: number, userDecode: UserDecode): unknown {
-  return finishKind(kind, takeKind(view, kind, start, end), userDecode)
+export function decodeKind(view: ByteView, kind: number, start: number, end: number, userDecode: UserDecode, meta?: EnvelopeMeta): unknown {
+  return finishKind(kind, takeKind(view, kind, start, end), userDecode, meta)
 }

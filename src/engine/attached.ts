@@ -5,7 +5,7 @@
  */
 import type { CacheHandle, CodecName } from '../types.js'
 import type { Geometry } from '../layout/geometry.js'
-import type { WasmExports } from './wasm/module.js'
+import type { EngineProtocol } from './protocol.js'
 import type { ArenaViews } from './views.js'
 import type { SlotLease } from './slots.js'
 
@@ -17,7 +17,7 @@ export interface HandleMeta {
 }
 
 export interface EngineArena {
-  exports: WasmExports
+  exports: EngineProtocol
   views: ArenaViews
   slot: number
   /** This thread's hold on its slot (checked by every call: see src/engine/slots.ts). */

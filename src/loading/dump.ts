@@ -20,11 +20,12 @@ import { CortadoError } from '../errors.js'
 import * as L from '../layout/constants.generated.js'
 import type { DumpResult, RestoreOptions, RestoreResult } from './types.js'
 import { BLOCK_TARGET_BYTES, BlockWriter, FILE_HEADER_BYTES, badFile, encodeFileHeader, readDump } from './dump-format.js'
-import { isErrorEnvelope } from './envelope.js'
+import { isErrorEnvelope } from '../codecs/envelope.js'
 import { checkObject, invalid } from './options.js'
 import { checkKnownKeys } from '../option-names.js'
 import { supersede } from './single-flight.js'
 import { stateOf } from './state.js'
+import { coreOf } from '../engine/access.js'
 
 const RESTORE_OPTIONS: ReadonlySet<string> = new Set(['ignoreMissing'])
 
@@ -35,7 +36,8 @@ function checkPath(path: unknown, what: string): string {
 
 export async function dump<V>(cache: Cache<V>, path: string): Promise<DumpResult> {
   checkPath(path, 'dump')
-  const clock = cache._internals.clock
+  const core = coreOf<V>(cache)
+  const clock = core.clock
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}-${threadId}-${randomBytes(4).toString('hex')}.tmp`)
   let fh: FileHandle | undefined = await open(tmp, 'wx', 0o600)
   try {
@@ -48,7 +50,7 @@ export async function dump<V>(cache: Cache<V>, path: string): Promise<DumpResult
     }
     await write(encodeFileHeader(now))
     const w = new BlockWriter()
-    for (const e of cache._rawEntries()) {
+    for (const e of core.rawEntries()) {
       // Cached failures are transient by nature; they don't survive a restart.
       if (e.kind === L.KIND_LOADED && isErrorEnvelope(e.bytes!)) continue
       const ttl = e.expiry === Infinity ? Infinity : e.expiry - now
@@ -114,7 +116,7 @@ export async function restore<V>(cache: Cache<V>, path: string, options?: Restor
     const dumpedAt = await readDump(read, size, () => {})
     const state = stateOf(cache)
     // Time spent between the dump and now counts against the TTLs (a clock that went back counts as 0).
-    const elapsed = Math.max(0, cache._internals.clock() - dumpedAt)
+    const elapsed = Math.max(0, state.core.clock() - dumpedAt)
     await readDump(read, size, (records) => {
       for (const r of records) {
         const ttl = r.ttl === Infinity ? 0 : r.ttl - elapsed
@@ -123,7 +125,7 @@ export async function restore<V>(cache: Cache<V>, path: string, options?: Restor
           continue
         }
         supersede(state, r.key)
-        if (cache._setRaw(r.key, r.kind, r.value, ttl)) result.loaded++
+        if (state.core.setRaw(r.key, r.kind, r.value, ttl)) result.loaded++
         else result.rejected++
       }
     })

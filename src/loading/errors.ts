@@ -2,13 +2,10 @@
  * Loader failures as CortadoErrors, and their plain-data form: a failure crosses threads (to waiters in
  * other workers) and lives in negative-cache entries, so it must survive without its prototype.
  */
-import { CortadoError, type CortadoErrorCode } from '../errors.js'
+import { CortadoError } from '../errors.js'
 
-export interface SerializedError {
-  code: CortadoErrorCode
-  message: string
-  cause?: { name: string; message: string; stack?: string; code?: string | number }
-}
+import type { SerializedError } from '../codecs/envelope.js'
+export { isSerializedError, type SerializedError } from '../codecs/envelope.js'
 
 const quote = (key: string) => JSON.stringify(key.length > 200 ? `${key.slice(0, 200)}…` : key)
 
@@ -55,9 +52,4 @@ export function reviveError(s: SerializedError): CortadoError {
     if (s.cause.code !== undefined) (cause as Error & { code?: unknown }).code = s.cause.code
   }
   return new CortadoError(s.code, s.message, cause ? { cause } : undefined)
-}
-
-export function isSerializedError(value: unknown): value is SerializedError {
-  const v = value as SerializedError | null
-  return typeof v === 'object' && v !== null && typeof v.code === 'string' && typeof v.message === 'string'
 }

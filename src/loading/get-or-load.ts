@@ -16,6 +16,7 @@ import { stateOf, type LoadingState } from './state.js'
 import { hashKey } from './flight-table.js'
 import { joinFlight, startFlight } from './single-flight.js'
 import { readEntry } from './read.js'
+import type { CacheCore } from '../engine/access.js'
 import { aborted, reviveError } from './errors.js'
 import { shouldRefreshEarly } from './x-fetch.js'
 
@@ -30,14 +31,14 @@ export async function getOrLoad<V>(cache: Cache<V>, key: string, loader: Loader<
 /** getOrLoad with resolved options (warm-up and the write-through/behind wrappers come in here). */
 export async function load<V>(state: LoadingState, cache: Cache<V>, key: string, loader: Loader<V>, o: ResolvedLoad): Promise<V | undefined> {
   if (o.signal?.aborted) throw aborted(key, o.signal.reason)
-  const read = readEntry(cache, key)
+  const read = readEntry(state.core as CacheCore<V>, key)
   let stale: V | undefined
   if (read.type === 'error') throw reviveError(read.error)
   if (read.type === 'value') {
     const now = state.clock()
     if (now < read.hardExpiry) {
       if (now >= read.softExpiry) {
-        cache._count('staleHits')
+        state.core.count('staleHits')
         refresh(state, key, loader, o, read.value)
         return read.value
       }
@@ -52,7 +53,7 @@ export async function load<V>(state: LoadingState, cache: Cache<V>, key: string,
   const result = await joinFlight(state, flight, o)
   if (result.ok) return result.value as V | undefined
   if (stale !== undefined && o.staleIfError > 0 && isLoadFailure(result.error)) {
-    cache._count('staleHits')
+    state.core.count('staleHits')
     return stale
   }
   throw result.error

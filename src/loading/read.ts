@@ -1,7 +1,6 @@
-/** Reading a key together with its loading metadata (one lookup; see envelope.ts). */
-import type { Cache } from '../cache.js'
-import { lastEnvelope, resetEnvelope } from './envelope.js'
-import type { SerializedError } from './errors.js'
+/** Reading a key together with its loading metadata (one lookup; see codecs/envelope.ts). */
+import type { CacheCore } from '../engine/access.js'
+import { newEnvelopeMeta, type SerializedError } from '../codecs/envelope.js'
 
 export type EntryRead<V> =
   | { type: 'miss' }
@@ -13,10 +12,9 @@ export type EntryRead<V> =
    */
   | { type: 'value'; value: V; softExpiry: number; hardExpiry: number; loadMs: number }
 
-export function readEntry<V>(cache: Cache<V>, key: string): EntryRead<V> {
-  resetEnvelope()
-  const value = cache.get(key)
-  const m = lastEnvelope
+export function readEntry<V>(core: CacheCore<V>, key: string): EntryRead<V> {
+  const m = newEnvelopeMeta()
+  const value = core.getWithMeta(key, m)
   if (m.present) {
     if (m.error) return { type: 'error', error: m.error }
     return { type: 'value', value: value as V, softExpiry: m.softExpiry, hardExpiry: m.hardExpiry, loadMs: m.loadMs }

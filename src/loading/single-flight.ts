@@ -9,7 +9,6 @@
  * Flight leaves, the loader's signal is aborted — unless other threads wait for this thread's load —
  * and the Flight leaves the map so later callers start afresh.
  */
-import type { Cache } from '../cache.js'
 import { CortadoError } from '../errors.js'
 import * as L from '../layout/constants.generated.js'
 import type { Loader } from './types.js'
@@ -18,7 +17,7 @@ import type { LoadingState } from './state.js'
 import { startBeating, type Entered, type KeyHash, type Outcome } from './flight-table.js'
 import { errorChannel, flightName } from './error-channel.js'
 import { aborted, failedElsewhere, loaderFailed, reviveError, serializeError } from './errors.js'
-import { encodeErrorEnvelope, encodeValueEnvelope } from './envelope.js'
+import { encodeErrorEnvelope, encodeValueEnvelope } from '../codecs/envelope.js'
 import { readEntry } from './read.js'
 import { waitAsCaller } from './caller.js'
 
@@ -127,7 +126,7 @@ async function waitForThread(state: LoadingState, flight: Flight, slot: number, 
     }
     switch (w.outcome) {
       case L.FLIGHT_OUTCOME_STORED: {
-        const r = readEntry(state.cache, flight.key)
+        const r = readEntry(state.core, flight.key)
         // Gone already (evicted, or overwritten by a failure): load it again.
         return r.type === 'value' ? { ok: true, value: r.value } : undefined
       }
@@ -146,8 +145,8 @@ async function waitForThread(state: LoadingState, flight: Flight, slot: number, 
   }
 }
 
-function count(cache: Cache<unknown>, counter: 'loadSuccesses' | 'loadFailures' | 'loadTimeMs' | 'refreshes' | 'loadsNotStored', delta = 1): void {
-  if (!cache.closed) cache._count(counter, delta)
+function count(state: LoadingState, counter: 'loadSuccesses' | 'loadFailures' | 'loadTimeMs' | 'refreshes' | 'loadsNotStored', delta = 1): void {
+  if (!state.core.closed) state.core.count(counter, delta)
 }
 
 async function runLoader(state: LoadingState, flight: Flight, loader: Loader<unknown>, o: ResolvedLoad, stale: unknown,
@@ -157,7 +156,7 @@ async function runLoader(state: LoadingState, flight: Flight, loader: Loader<unk
   flight.claim = claim
   flight.loading = true
   const stopBeating = claim ? startBeating(state.table, claim.slot, claim.id) : undefined
-  if (flight.background) count(cache, 'refreshes')
+  if (flight.background) count(state, 'refreshes')
   const t0 = performance.now()
   let value: unknown
   let failure: unknown
@@ -171,12 +170,12 @@ async function runLoader(state: LoadingState, flight: Flight, loader: Loader<unk
     stopBeating?.()
   }
   const ms = performance.now() - t0
-  count(cache, 'loadTimeMs', ms)
+  count(state, 'loadTimeMs', ms)
   let outcome: Outcome
   let result: FlightResult
   let error: CortadoError | undefined
   if (!failed) {
-    count(cache, 'loadSuccesses')
+    count(state, 'loadSuccesses')
     result = { ok: true, value }
     if (value === undefined) {
       // "No such key" replaces the value being refreshed.
@@ -189,7 +188,7 @@ async function runLoader(state: LoadingState, flight: Flight, loader: Loader<unk
         if (storeValue(state, key, value, o, ms)) outcome = L.FLIGHT_OUTCOME_STORED
         else {
           // Too large (the cache warns once) or refused by the policy: returned, but not cached.
-          count(cache, 'loadsNotStored')
+          count(state, 'loadsNotStored')
           outcome = L.FLIGHT_OUTCOME_NOT_STORED
         }
       } catch (e) {
@@ -200,7 +199,7 @@ async function runLoader(state: LoadingState, flight: Flight, loader: Loader<unk
       }
     }
   } else {
-    count(cache, 'loadFailures')
+    count(state, 'loadFailures')
     if (flight.controller.signal.aborted) {
       // Failed because we aborted it (nobody waited): not an error to share or to cache.
       outcome = L.FLIGHT_OUTCOME_ABANDONED
@@ -211,7 +210,7 @@ async function runLoader(state: LoadingState, flight: Flight, loader: Loader<unk
       outcome = L.FLIGHT_OUTCOME_FAILED
       // Negative caching, unless a stale value is kept to be served on errors instead.
       if (o.negativeTtl > 0 && !flight.superseded && !(stale !== undefined && o.staleIfError > 0) && !cache.closed)
-        cache._setRaw(key, L.KIND_LOADED, encodeErrorEnvelope(serializeError(error), ms), o.negativeTtl)
+        state.core.setRaw(key, L.KIND_LOADED, encodeErrorEnvelope(serializeError(error), ms), o.negativeTtl)
     }
   }
   if (claim) {
@@ -235,6 +234,6 @@ export function storeValue(state: LoadingState, key: string, value: unknown, o: 
   const hard = o.ttl > 0 ? now + o.ttl : Infinity
   // The entry outlives its hard TTL by staleIfError, to be served when reloading fails.
   const storageTtl = o.ttl > 0 ? o.ttl + o.staleIfError : 0
-  const { kind, bytes } = cache._encode(value)
-  return cache._setRaw(key, L.KIND_LOADED, encodeValueEnvelope(kind, bytes, loadMs, soft, hard), storageTtl)
+  const { kind, bytes } = state.core.encode(value)
+  return state.core.setRaw(key, L.KIND_LOADED, encodeValueEnvelope(kind, bytes, loadMs, soft, hard), storageTtl)
 }

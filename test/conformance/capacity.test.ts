@@ -3,6 +3,7 @@ import { it, expect } from 'vitest'
 import { Prng } from '../../bench/workloads/prng.js'
 import { testSeed } from '../helpers/seed.js'
 import { forEachEngine, makeCache } from './engines.js'
+import { coreOf } from '../../src/engine/access.js'
 
 forEachEngine('capacity', (engine) => {
   it('never holds more than maxEntries, whatever the shard count', () => {
@@ -46,7 +47,7 @@ forEachEngine('capacity', (engine) => {
     now += 1000
     cache.purgeStale()
     const s = cache.stats()
-    const live = [...cache._rawEntries()].reduce((n, e) => n + 8 + (e.expiry === Infinity ? 0 : 8) + Buffer.byteLength(e.key) + e.bytes!.length, 0)
+    const live = [...coreOf(cache).rawEntries()].reduce((n, e) => n + 8 + (e.expiry === Infinity ? 0 : 8) + Buffer.byteLength(e.key) + e.bytes!.length, 0)
     expect(s.bytesUsed).toBe(live)
     expect(cache.verify()).toEqual([])
     cache.clear()

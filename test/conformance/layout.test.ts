@@ -9,6 +9,7 @@ import * as L from '../../src/layout/constants.generated.js'
 import { Prng } from '../../bench/workloads/prng.js'
 import { testSeed } from '../helpers/seed.js'
 import { forEachEngine, makeCache, nativeBuilt, type Engine } from './engines.js'
+import { engineInternals } from '../../src/engine/access.js'
 
 /** Random sets, gets, deletes, batches, TTLs and clock steps, replayable on any cache. */
 function workload(cache: Cache<unknown>, seed: number, ops: number, clock: { now: number }): void {
@@ -28,7 +29,7 @@ function workload(cache: Cache<unknown>, seed: number, ops: number, clock: { now
 
 function shardBytes(cache: Cache<unknown>): Uint8Array {
   const g = cache.geometry
-  const { views } = cache._internals
+  const { views } = engineInternals(cache)
   return views.u8.slice(g.shardsOffset, g.shardsOffset + g.shardCount * g.shardBytes)
 }
 
@@ -64,7 +65,7 @@ forEachEngine('layout offsets', (engine: Engine) => {
     const cache = makeCache<string>(engine, { maxBytes: 4 << 20, shards: 2, codec: 'string', clock: () => now })
     expect(cache.set('hello', 'world', { ttl: 1000 })).toBe(true)
     expect(cache.get('hello')).toBe('world')
-    const { views, scratch, geometry: g } = cache._internals
+    const { views, scratch, geometry: g } = engineInternals(cache)
     const { u8, u32, dv } = views
     const entry = u32[(scratch + L.RESULT_ENTRY_OFFSET) >> 2]
     const shard = u32[(scratch + L.RESULT_SHARD) >> 2]

@@ -8,10 +8,11 @@ import { Cache } from '../../src/index.js'
 import * as L from '../../src/layout/constants.generated.js'
 import { LEASE_MS } from '../../src/engine/contention.js'
 import { forEachEngine, makeCache } from './engines.js'
+import { engineInternals } from '../../src/engine/access.js'
 
 function shardOf(cache: Cache<unknown>, key: string): number {
   cache.has(key)
-  const { views, scratch } = cache._internals
+  const { views, scratch } = engineInternals(cache)
   return views.u32[(scratch + L.RESULT_SHARD) >> 2]
 }
 
@@ -23,7 +24,7 @@ forEachEngine('recovery', (engine) => {
     cache.setMany(keys.filter((_, i) => i % 3 !== 0).map((k) => [k, k.padEnd(40, '.')]))
     cache.setMany(keys.filter((_, i) => i % 3 === 0).map((k) => [k, 'short-lived']), { ttl: 100 })
     for (const k of keys.slice(0, 2000)) cache.invalidateKey(k)
-    const { exports } = cache._internals
+    const { exports } = engineInternals(cache)
     const rebuildAll = () => {
       for (let s = 0; s < cache.geometry.shardCount; s++) expect(exports.rebuild(s, now) & 0xff).toBe(L.STATUS_STORED)
       expect(cache.verify()).toEqual([])
@@ -46,7 +47,7 @@ forEachEngine('recovery', (engine) => {
     cache.setMany(keys.map((k) => [k, k.toUpperCase()]))
     const shard = shardOf(cache as Cache<unknown>, keys[1]!)
     // A second attachment takes the shard's lock and never gives it back: its thread "died" inside.
-    expect(Cache.attach<string>(cache.handle)._internals.exports.lockShard(shard)).toBe(1)
+    expect(engineInternals(Cache.attach<string>(cache.handle)).exports.lockShard(shard)).toBe(1)
     const t0 = performance.now()
     expect(cache.delete(keys[1]!)).toBe(true)
     expect(performance.now() - t0).toBeGreaterThanOrEqual(LEASE_MS * 0.9)
@@ -60,7 +61,7 @@ forEachEngine('recovery', (engine) => {
     const cache = makeCache<string>(engine, { maxBytes: 4 << 20, shards: 1, codec: 'string' })
     for (let i = 0; i < 300; i++) cache.set(`k${i}`, `v${i}`)
     const dead = Cache.attach<string>(cache.handle)
-    expect(dead._internals.exports.lockShard(0)).toBe(1)
+    expect(engineInternals(dead).exports.lockShard(0)).toBe(1)
     const seen = new Map(cache.entries())
     expect(seen.size).toBe(300)
     expect(seen.get('k7')).toBe('v7')
@@ -75,7 +76,7 @@ forEachEngine('recovery', (engine) => {
     cache.setMany([['small-1', 'one'], ['small-2', 'two']])
     // Another attachment reserves room for a new value of 'big' (of another size, so it goes to a new
     // entry rather than over the old one), writes half of it, and dies.
-    const dying = Cache.attach<string>(cache.handle)._internals
+    const dying = engineInternals(Cache.attach<string>(cache.handle))
     dying.views.u8.set(Buffer.from('big'), dying.scratch + L.RESULT_SIZE)
     expect(dying.exports.setReserve(3, 30_000, L.KIND_LATIN1, 0, -1)).toBe(L.STATUS_STORED)
     const valueAt = dying.views.u32[(dying.scratch + L.RESULT_VALUE_OFFSET) >> 2]!

@@ -3,6 +3,7 @@ import { describe, it, expect } from 'vitest'
 import { Cache } from '../../src/index.js'
 import { Prng } from '../../bench/workloads/prng.js'
 import { testSeed } from '../helpers/seed.js'
+import { engineInternals } from '../../src/engine/access.js'
 
 /** Bytes one entry takes in the arena with the string codec (header + key + value, UTF-8). */
 function entryBytes(key: string, value: string, ttl = false): number {
@@ -27,7 +28,7 @@ describe('capacity', () => {
   it('the arena never exceeds maxBytes and live bytes never exceed its capacity', () => {
     const maxBytes = 3 * (1 << 20) + 12345
     const cache = new Cache<string>({ maxBytes, codec: 'string' })
-    expect(cache._internals.views.u8.byteLength).toBeLessThanOrEqual(maxBytes)
+    expect(engineInternals(cache).views.u8.byteLength).toBeLessThanOrEqual(maxBytes)
     const rng = new Prng(testSeed(7))
     for (let i = 0; i < 50_000; i++) {
       cache.set(`k${rng.nextInt(100_000)}`, 'v'.repeat(rng.nextInt(2000)))

@@ -7,10 +7,11 @@ import { describe, it, expect } from 'vitest'
 import { Cache } from '../../src/index.js'
 import * as L from '../../src/layout/constants.generated.js'
 import { LEASE_MS } from '../../src/engine/contention.js'
+import { engineInternals } from '../../src/engine/access.js'
 
 function shardOf(cache: Cache<unknown>, key: string): number {
   cache.has(key)
-  const { views, scratch } = cache._internals
+  const { views, scratch } = engineInternals(cache)
   return views.u32[(scratch + L.RESULT_SHARD) >> 2]
 }
 
@@ -22,7 +23,7 @@ describe('recovery', () => {
     for (let i = 0; i < 20_000; i += 4) cache.delete(`k${i}`)
     const before = new Map(cache.entries())
     const size = cache.size
-    const { exports } = cache._internals
+    const { exports } = engineInternals(cache)
     for (let s = 0; s < 4; s++) expect(exports.rebuild(s, now) & 0xff).toBe(L.STATUS_STORED)
     expect(cache.verify()).toEqual([])
     expect(cache.size).toBe(size)
@@ -40,7 +41,7 @@ describe('recovery', () => {
     for (let i = 0; i < 1000; i++) cache.set(`k${i}`, `v${i}`)
     const dead = Cache.attach<string>(cache.handle)
     const shard = shardOf(cache as Cache<unknown>, 'k1')
-    expect(dead._internals.exports.lockShard(shard)).toBe(1)
+    expect(engineInternals(dead).exports.lockShard(shard)).toBe(1)
     // `dead` never unlocks: its thread "died" inside a critical section.
     const started = performance.now()
     expect(cache.set('k1', 'after')).toBe(true)
@@ -56,7 +57,7 @@ describe('recovery', () => {
     const cache = new Cache<string>({ maxBytes: 4 << 20, shards: 1, codec: 'string' })
     for (let i = 0; i < 500; i++) cache.set(`k${i}`, `v${i}`)
     const dead = Cache.attach<string>(cache.handle)
-    const { exports, views, scratch } = dead._internals
+    const { exports, views, scratch } = engineInternals(dead)
     // Stage a set of k7 the way a large value is stored, then die before setCommit.
     const key = Buffer.from('k7')
     views.u8.set(key, scratch + L.RESULT_SIZE)
@@ -74,7 +75,7 @@ describe('recovery', () => {
     cache.set('k', 'old-value')
     cache.set('other', 'kept')
     const dead = Cache.attach<string>(cache.handle)
-    const { exports, views, scratch } = dead._internals
+    const { exports, views, scratch } = engineInternals(dead)
     const key = Buffer.from('k')
     views.u8.set(key, scratch + L.RESULT_SIZE)
     // Same size as 'old-value': the engine rewrites it in place; the writer dies halfway through.
@@ -91,7 +92,7 @@ describe('recovery', () => {
     const cache = new Cache<string>({ maxBytes: 4 << 20, shards: 1, codec: 'string' })
     for (let i = 0; i < 100; i++) cache.set(`k${i}`, `v${i}`)
     const g = cache.geometry
-    const { views, exports } = cache._internals
+    const { views, exports } = engineInternals(cache)
     const sb = g.shardsOffset
     // The window's head segment holds the latest appends: make its last 8 bytes a header no entry has.
     const head = views.u32[(sb + L.QUEUES_OFFSET + L.QUEUE_WINDOW * L.QUEUE_SIZE + L.QUEUE_HEAD) >> 2]!
@@ -118,7 +119,7 @@ describe('recovery', () => {
     // not make it odd would let a reader copy a value while its writer is halfway through it.
     const cache = new Cache<string>({ maxBytes: 4 << 20, shards: 1, codec: 'string' })
     cache.set('k', 'v')
-    const { exports, views } = cache._internals
+    const { exports, views } = engineInternals(cache)
     const seqAt = (cache.geometry.shardsOffset + L.SHARD_SEQ) >> 2
     const before = views.u32[seqAt]!
     expect(before % 2).toBe(0)

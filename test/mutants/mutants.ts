@@ -23,8 +23,8 @@ export interface Mutant {
 export const MUTANTS: Mutant[] = [
   // ---- the four found by the first read of the suite -------------------------------------------------
   {
-    id: 'read-no-seq-check', area: 'lock-free reads', file: 'src/cache.ts',
-    find: 'if (Atomics.load(this.#v.u32, seqIndex) !== seq) {', replace: 'if (false) {',
+    id: 'read-no-seq-check', area: 'lock-free reads', file: 'src/engine/core.ts',
+    find: 'if (Atomics.load(this.v.u32, seqIndex) !== seq) {', replace: 'if (false) {',
     tests: ['test/workers/stress.test.ts'],
     why: 'a lock-free read returns its copy without checking that no writer moved under it (torn values)',
   },
@@ -141,14 +141,14 @@ export const MUTANTS: Mutant[] = [
   },
   // ---- API, keys and codecs ---------------------------------------------------------------------------
   {
-    id: 'hits-counted-as-misses', area: 'stats', file: 'src/cache.ts',
-    find: 'if (flags === 0) this.#v.f64[value === undefined ? this.#missesIdx : this.#hitsIdx]++',
-    replace: 'if (flags === 0) this.#v.f64[value === undefined ? this.#hitsIdx : this.#missesIdx]++',
+    id: 'hits-counted-as-misses', area: 'stats', file: 'src/engine/core.ts',
+    find: 'if (flags === 0) this.v.f64[value === undefined ? this.missesIdx : this.hitsIdx]++',
+    replace: 'if (flags === 0) this.v.f64[value === undefined ? this.hitsIdx : this.missesIdx]++',
     tests: ['test/workers/stress.test.ts'],
     why: 'hits and misses that take the slow path are counted the wrong way round',
   },
   {
-    id: 'key-limit-off-by-one', area: 'keys', file: 'src/cache.ts',
+    id: 'key-limit-off-by-one', area: 'keys', file: 'src/engine/core.ts',
     find: 'if (len < 0 || len > L.MAX_KEY_BYTES) throw', replace: 'if (len < 0 || len >= L.MAX_KEY_BYTES) throw',
     tests: ['test/core/model.test.ts'],
     why: 'a key of exactly the maximum length is refused',
@@ -205,7 +205,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'tier-l2-hit-not-kept', area: 'tier', file: 'src/tier/tiered-cache.ts',
-    find: 'if (!flight.stale && !this.closed) this.l1.set(key, value, this.l1Options(entry.ttl))', replace: 'if (false) {}',
+    find: 'if (!flight.stale && !this.#closed) this.l1.set(key, value, this.#l1Options(entry.ttl))', replace: 'if (false) {}',
     tests: ['test/tier/tiered-cache.test.ts'],
     why: 'a value read from L2 is not kept in L1, so every read goes to the network',
   },

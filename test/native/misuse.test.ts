@@ -9,6 +9,7 @@ import { Cache, CortadoError } from '../../src/index.js'
 import * as L from '../../src/layout/constants.generated.js'
 import { nativeAddon } from '../../src/engine/native/load.js'
 import { nativeBuilt } from '../conformance/engines.js'
+import { engineInternals } from '../../src/engine/access.js'
 
 describe.runIf(nativeBuilt)('native engine misuse', () => {
   it('was built from this layout', () => {
@@ -19,7 +20,7 @@ describe.runIf(nativeBuilt)('native engine misuse', () => {
   it('bad engine calls throw CortadoError and leave the cache intact', () => {
     const cache = new Cache<string>({ engine: 'native', maxBytes: 4 << 20, shards: 2, codec: 'string' })
     cache.set('a', 'b')
-    const { exports, scratch, geometry } = cache._internals
+    const { exports, scratch, geometry } = engineInternals(cache)
     const bad: [string, () => unknown][] = [
       ['shard out of range', () => exports.clear(2)],
       ['key longer than scratch', () => exports.get(1 << 20, -1, 0)],

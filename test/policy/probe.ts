@@ -1,6 +1,7 @@
 /** Looking into the engine's frequency sketch from tests, through the engine's sketch probe. */
 import type { Cache } from '../../src/index.js'
 import * as L from '../../src/layout/constants.generated.js'
+import { engineInternals } from '../../src/engine/access.js'
 
 export interface SketchPlace {
   estimate: number
@@ -11,7 +12,7 @@ export interface SketchPlace {
 }
 
 export function probeSketch(cache: Cache<unknown>, key: string): SketchPlace {
-  const { exports, views, scratch } = cache._internals
+  const { exports, views, scratch } = engineInternals(cache)
   const bytes = Buffer.from(key)
   views.u8.set(bytes, scratch + L.RESULT_SIZE)
   const estimate = exports.sketchProbe!(bytes.length)

@@ -12,6 +12,7 @@ import { tuneLivenessForTests } from '../../src/engine/slots.js'
 import * as L from '../../src/layout/constants.generated.js'
 import { forEachEngine } from '../conformance/engines.js'
 import { fixture, withDeadline } from './fixtures/run.js'
+import { engineInternals } from '../../src/engine/access.js'
 
 type Exit = 'return' | 'terminate' | 'throw'
 interface Report { hits: number; misses: number; sets: number; slot: number }
@@ -130,13 +131,13 @@ forEachEngine('thread slots', (engine) => {
       await new Promise((resolve) => setTimeout(resolve, 900))
       // Every slot is held; the stalled worker's heartbeat is old: this attach takes its slot.
       const successor = Cache.attach<string>(cache.handle)
-      expect(successor._internals.slot).toBe(stalled.slot)
+      expect(engineInternals(successor).slot).toBe(stalled.slot)
       for (let i = 0; i < ops; i++) successor.set(`b:${i}`, `b-value-${i}`)
       let successorHits = 0
       for (let i = 0; i < ops; i++) if (successor.get(`b:${i}`) === `b-value-${i}`) successorHits++
       const g = successor.geometry
-      const base = g.threadsOffset + successor._internals.slot * L.THREAD_SIZE
-      const f64 = successor._internals.views.f64
+      const base = g.threadsOffset + engineInternals(successor).slot * L.THREAD_SIZE
+      const f64 = engineInternals(successor).views.f64
       const counters = () => [f64[(base + L.THREAD_HITS) >> 3], f64[(base + L.THREAD_MISSES) >> 3]]
       const successorCounters = counters()
       expect(successorCounters).toEqual([successorHits, 0])

@@ -1,9 +1,9 @@
 /**
- * The native engine behind the WebAssembly engine's call protocol (WasmExports), so the Cache drives
+ * The native engine behind the WebAssembly engine's call protocol (EngineProtocol), so the Cache drives
  * both the same way. Arguments go through a 64-byte params block the addon owns: writing three
  * numbers into a typed array costs less than having N-API convert three JS arguments.
  */
-import type { WasmExports } from '../wasm/module.js'
+import type { EngineProtocol } from '../protocol.js'
 import type { NativeContext } from './binding.js'
 import { LEASE_MS } from '../contention.js'
 
@@ -11,7 +11,7 @@ import { LEASE_MS } from '../contention.js'
 const STATUS = 0, A = 1, B = 2, C = 3, D = 4
 const NOW = 4, TTL = 5
 
-export class NativeExports implements WasmExports {
+export class NativeExports implements EngineProtocol {
   readonly #ctx: NativeContext
   readonly #p: Uint32Array
   readonly #f: Float64Array

@@ -8,33 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { CortadoError } from '../../errors.js'
 import * as L from '../../layout/constants.generated.js'
 
-/** The exports of assembly/index.ts. */
-export interface WasmExports {
-  init(): void
-  attach(token: number, lease: number): number
-  /** 1 if this thread still held its slot, 0 if it had been reclaimed meanwhile. */
-  detach(): number
-  /** Retires a dead thread's slot if it is live under `lease`: 1 if this call did. */
-  reclaim(slot: number, lease: number): number
-  useSlot(slot: number): void
-  get(keyLen: number, now: number, flags: number): number
-  set(keyLen: number, valueLen: number, kind: number, ttl: number, now: number): number
-  setReserve(keyLen: number, valueLen: number, kind: number, ttl: number, now: number): number
-  setCommit(shard: number): number
-  remove(keyLen: number, now: number, mode: number): number
-  clear(shard: number): number
-  purge(shard: number, now: number): number
-  lockShard(shard: number): number
-  unlockShard(shard: number): number
-  recover(shard: number, deadOwner: number, now: number): number
-  rebuild(shard: number, now: number): number
-  verify(shard: number): number
-  entries(shard: number, from: number, count: number, max: number, now: number): number
-  getMany(count: number, input: number, out: number, now: number, flags: number): void
-  setMany(from: number, count: number, input: number, out: number, now: number): number
-  /** Tests of the policy (WebAssembly engine only): the key's sketch estimate, and where its counters are. */
-  sketchProbe?(keyLen: number): number
-}
+import type { EngineProtocol } from '../protocol.js'
 
 let compiled: WebAssembly.Module | undefined
 let compiledBuildId = 0
@@ -72,7 +46,7 @@ function fnv1a(bytes: Uint8Array): number {
   return h >>> 0
 }
 
-export function instantiate(memory: WebAssembly.Memory): WasmExports {
+export function instantiate(memory: WebAssembly.Memory): EngineProtocol {
   const instance = new WebAssembly.Instance(wasmModule(), { env: { memory } })
-  return instance.exports as unknown as WasmExports
+  return instance.exports as unknown as EngineProtocol
 }

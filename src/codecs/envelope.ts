@@ -13,19 +13,33 @@
  *   24      value bytes | error JSON
  *
  * Plain reads (`cache.get`, iteration) see through the envelope: they decode the inner value, and a
- * cached failure reads as `undefined`. What `getOrLoad` needs beyond the value is left in `lastEnvelope`
- * by the decode itself, so a single lookup gives value and metadata without a second API on the core.
+ * cached failure reads as `undefined`. What `getOrLoad` needs beyond the value is written by the decode
+ * into the EnvelopeMeta its read passed down (one lookup gives value and metadata); a read that passes
+ * none (every plain get, a custom decode reading another entry) writes nothing.
+ *
+ * The format lives with the codecs (it is a stored kind, KIND_LOADED); the loading layer builds on it.
  */
-import { CortadoError } from '../errors.js'
+import { CortadoError, type CortadoErrorCode } from '../errors.js'
 import * as L from '../layout/constants.generated.js'
-import { isSerializedError, type SerializedError } from './errors.js'
 
 export const ENVELOPE_HEADER_BYTES = 24
 const VERSION = 1
 const HAS_VALUE = 1
 const HAS_ERROR = 2
 
-/** What the last decode of an envelope in this thread found (synchronous: valid right after the read). */
+/** A loader failure as plain data (it crosses threads and lives in negative-cache entries). */
+export interface SerializedError {
+  code: CortadoErrorCode
+  message: string
+  cause?: { name: string; message: string; stack?: string; code?: string | number }
+}
+
+export function isSerializedError(value: unknown): value is SerializedError {
+  const v = value as SerializedError | null
+  return typeof v === 'object' && v !== null && typeof v.code === 'string' && typeof v.message === 'string'
+}
+
+/** What the decode of a read's envelope found (filled by that read only). */
 export interface EnvelopeMeta {
   present: boolean
   error: SerializedError | undefined
@@ -34,25 +48,29 @@ export interface EnvelopeMeta {
   loadMs: number
 }
 
-export const lastEnvelope: EnvelopeMeta = { present: false, error: undefined, softExpiry: Infinity, hardExpiry: Infinity, loadMs: 0 }
+/** A fresh, empty EnvelopeMeta to pass to a read. */
+export function newEnvelopeMeta(): EnvelopeMeta {
+  return { present: false, error: undefined, softExpiry: Infinity, hardExpiry: Infinity, loadMs: 0 }
+}
 
-type DecodeOwned = (kind: number, bytes: Uint8Array, userDecode: ((bytes: Uint8Array) => unknown) | undefined) => unknown
+type DecodeOwned = (kind: number, bytes: Uint8Array, userDecode: ((bytes: Uint8Array) => unknown) | undefined, meta?: EnvelopeMeta) => unknown
 
 function corrupt(what: string): CortadoError {
   return new CortadoError('ERR_DECODE', `malformed loaded entry: ${what}`)
 }
 
-/** Decodes an envelope (called by the codecs for KIND_LOADED) and records its metadata. */
-export function decodeEnvelope(bytes: Uint8Array, userDecode: ((bytes: Uint8Array) => unknown) | undefined, decodeOwned: DecodeOwned): unknown {
+/** Decodes an envelope (called by the codecs for KIND_LOADED); its metadata goes to `meta` when given. */
+export function decodeEnvelope(bytes: Uint8Array, userDecode: ((bytes: Uint8Array) => unknown) | undefined, decodeOwned: DecodeOwned, meta: EnvelopeMeta | undefined): unknown {
   if (bytes.length < ENVELOPE_HEADER_BYTES || bytes[0] !== VERSION) throw corrupt('unknown version or short header')
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const flags = bytes[1]
-  const m = lastEnvelope
-  m.present = true
-  m.loadMs = dv.getFloat32(4, true)
-  m.softExpiry = dv.getFloat64(8, true)
-  m.hardExpiry = dv.getFloat64(16, true)
-  m.error = undefined
+  if (meta) {
+    meta.present = true
+    meta.loadMs = dv.getFloat32(4, true)
+    meta.softExpiry = dv.getFloat64(8, true)
+    meta.hardExpiry = dv.getFloat64(16, true)
+    meta.error = undefined
+  }
   const body = bytes.subarray(ENVELOPE_HEADER_BYTES)
   if ((flags & HAS_ERROR) !== 0) {
     let parsed: unknown
@@ -62,19 +80,13 @@ export function decodeEnvelope(bytes: Uint8Array, userDecode: ((bytes: Uint8Arra
       throw corrupt('error record is not JSON')
     }
     if (!isSerializedError(parsed)) throw corrupt('error record has no code')
-    m.error = parsed
+    if (meta) meta.error = parsed
     return undefined
   }
   if ((flags & HAS_VALUE) === 0) throw corrupt('neither a value nor an error')
   const kind = bytes[2]
   if (kind === L.KIND_LOADED) throw corrupt('nested envelope')
   return decodeOwned(kind, body, userDecode)
-}
-
-/** Forgets the last decode's metadata (call right before a read whose metadata you want). */
-export function resetEnvelope(): void {
-  lastEnvelope.present = false
-  lastEnvelope.error = undefined
 }
 
 function header(length: number, flags: number, kind: number, loadMs: number, soft: number, hard: number): { out: Uint8Array; dv: DataView } {

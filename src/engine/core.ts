@@ -1,0 +1,453 @@
+/**
+ * The engine side of one Cache object (so of one thread): its slot in the arena, its scratch area, and
+ * every call that crosses into the engine. A call writes its key into this thread's scratch, crosses once,
+ * and the value is decoded straight out of the arena. Reads are lock-free: the engine reports where the
+ * value is and the sequence number it saw; the value is copied out and the sequence checked before it is
+ * decoded. Writes take the shard lock inside the engine; a contended shard is waited for in busy.ts.
+ *
+ * The Cache class (src/cache.ts) is the public API over this; the layers above the core (loading, tiers,
+ * disk) use it through the narrow CacheCore interface (access.ts), never through these fields.
+ */
+import type { CacheHandle, CacheStats } from '../types.js'
+import * as L from '../layout/constants.generated.js'
+import type { Geometry } from '../layout/geometry.js'
+import { checkTtl } from '../options.js'
+import { decodeKind, takeKind, finishKind, type ValueCodec, type ResolvedCodec } from '../codecs/index.js'
+import type { EnvelopeMeta } from '../codecs/envelope.js'
+import { writeUtf8, NOT_WELL_FORMED } from '../text.js'
+import { invalidKeyType, keyTooLong, notWellFormed } from '../keys.js'
+import { CortadoError } from '../errors.js'
+import { readStats, type StatsSource } from '../stats.js'
+import { checkLiveTotal } from './totals.js'
+import { readGeometry } from './wasm/arena.js'
+import { ShardGate } from './busy.js'
+import { warnOversized } from './oversize.js'
+import { iterateChunks } from './iterate.js'
+import type { EngineArena } from './attached.js'
+import type { EngineProtocol } from './protocol.js'
+import type { ArenaViews } from './views.js'
+import type { OpenedEngine } from './open.js'
+import type { CacheCore, RawEntry, ThreadCounter, FlightRegion, EngineInternals } from './access.js'
+
+const THREAD_COUNTER_OFFSETS: Record<ThreadCounter, number> = {
+  loadSuccesses: L.THREAD_LOAD_SUCCESSES, loadFailures: L.THREAD_LOAD_FAILURES, loadTimeMs: L.THREAD_LOAD_TIME_MS,
+  staleHits: L.THREAD_STALE_HITS, refreshes: L.THREAD_REFRESHES, loadsNotStored: L.THREAD_LOADS_NOT_STORED,
+}
+
+const R_VALUE_OFFSET = L.RESULT_VALUE_OFFSET >> 2
+const R_VALUE_LEN = L.RESULT_VALUE_LEN >> 2
+const R_KIND = L.RESULT_KIND >> 2
+const R_SEQ = L.RESULT_SEQ >> 2
+const R_SEQ_INDEX = L.RESULT_SEQ_INDEX >> 2
+const R_EXPIRY = L.RESULT_EXPIRY >> 3
+/** What a lock-free read returns when a writer moved under it (the value is then read again). */
+export const RETRY: unique symbol = Symbol('retry')
+/** Lock-free read attempts before a get takes the shard lock instead. */
+const OPTIMISTIC_ATTEMPTS = 8
+
+export class EngineCore<V> implements CacheCore<V> {
+  readonly name: string | undefined
+  readonly geometry: Readonly<Geometry>
+  readonly defaultTtl: number
+  readonly clock: () => number
+  readonly codec: ValueCodec<V>
+  readonly codecName: ResolvedCodec<V>['name']
+  readonly userDecode: ((bytes: Uint8Array) => unknown) | undefined
+  /** Pass the clock to the engine: TTLs are in use (by this or another thread). */
+  clockNeeded: boolean
+  closed = false
+
+  // This thread's binding to the arena (replaced if it ever has to re-attach: see lostSlot).
+  arena!: EngineArena
+  ex!: EngineProtocol
+  v!: ArenaViews
+  gate!: ShardGate
+  /** This thread's lease id and where the slot holds it: every call compares them (slots.ts). */
+  lease = 0
+  leaseIdx = 0
+  scratch = 0
+  keyAt = 0
+  keyRoom = 0
+  r32 = 0
+  r64 = 0
+  hitsIdx = 0
+  readRetriesIdx = 0
+  missesIdx = 0
+  readonly ttlInUseIdx = L.ARENA_TTL_IN_USE >> 2
+  shardsOffset = 0
+  shardBytes = 0
+  #stats!: StatsSource
+  readonly #attach: () => EngineArena
+
+  constructor(opened: OpenedEngine<V>) {
+    this.name = opened.name
+    this.defaultTtl = opened.defaultTtl
+    this.clock = opened.clock
+    this.codec = opened.codec.codec
+    this.codecName = opened.codec.name
+    this.userDecode = opened.codec.userDecode
+    this.#attach = opened.attach
+    const arena = this.#attach()
+    this.geometry = Object.freeze(readGeometry(arena.views))
+    this.clockNeeded = this.defaultTtl > 0 || arena.views.i32[this.ttlInUseIdx] !== 0
+    this.#bind(arena)
+  }
+
+  /** Points every per-thread field at `arena`'s slot: its scratch, its counters, its lease. */
+  #bind(arena: EngineArena): void {
+    this.arena = arena
+    this.ex = arena.exports
+    this.v = arena.views
+    this.scratch = arena.scratchBase
+    this.keyAt = this.scratch + L.RESULT_SIZE
+    this.keyRoom = this.geometry.scratchBytes - L.RESULT_SIZE
+    this.r32 = this.scratch >> 2
+    this.r64 = this.scratch >> 3
+    const threadBase = this.geometry.threadsOffset + arena.slot * L.THREAD_SIZE
+    this.hitsIdx = (threadBase + L.THREAD_HITS) >> 3
+    this.readRetriesIdx = (threadBase + L.THREAD_READ_RETRIES) >> 3
+    this.missesIdx = (threadBase + L.THREAD_MISSES) >> 3
+    this.lease = arena.lease.lease
+    this.leaseIdx = arena.lease.leaseIndex
+    this.shardsOffset = arena.viewGeometry.shardsOffset
+    this.shardBytes = arena.viewGeometry.shardBytes
+    const ex = this.ex
+    const clock = this.clock
+    const locator = {
+      i32: this.v.i32, shardsOffset: this.shardsOffset, shardBytes: this.shardBytes,
+      recover: (shard: number, owner: number) => { ex.recover(shard, owner, clock()) },
+    }
+    this.gate = new ShardGate(ex, locator, arena.wait, this.v.u32, this.scratch)
+    this.#stats = { views: this.v, geometry: { ...this.geometry, ...arena.viewGeometry } }
+  }
+
+  /** Every call starts here: closed, or no longer holding our slot (thought dead), is handled aside. */
+  check(): void {
+    if (this.v.u32[this.leaseIdx] !== this.lease) this.lostSlot()
+  }
+
+  lostSlot(): void {
+    if (this.closed) throw new CortadoError('ERR_CLOSED', `cache${this.name ? ` '${this.name}'` : ''} is closed`)
+    // Our slot was reclaimed while we stalled: its counters were folded into the totals, and someone
+    // else may hold it now. Leave it untouched and claim a new one before any write to scratch.
+    this.arena.detach()
+    this.#bind(this.#attach())
+  }
+
+  /** Writes the key into scratch and returns its UTF-8 length. */
+  writeKey(key: string): number {
+    if (typeof key !== 'string') throw invalidKeyType(key)
+    const len = writeUtf8(this.v, key, this.keyAt, L.MAX_KEY_BYTES + 1)
+    if (len < 0 || len > L.MAX_KEY_BYTES) throw len === NOT_WELL_FORMED ? notWellFormed(key) : keyTooLong(key)
+    return len
+  }
+
+  /** The clock when TTLs are in use, else -1 (the engine answers NEED_CLOCK if it needs it after all). */
+  now(): number {
+    return this.clockNeeded ? this.clock() : -1
+  }
+
+  /** The clock for a write: also when another thread made TTLs be in use. */
+  writeNow(): number {
+    return this.clockNeeded || this.v.i32[this.ttlInUseIdx] !== 0 ? this.clock() : -1
+  }
+
+  // ---- reads -------------------------------------------------------------------------------------
+
+  /**
+   * A counted get. `meta`, when given, receives the loading metadata of an entry getOrLoad stored
+   * (codecs/envelope.ts); it is written only by this read, never by another decode.
+   */
+  get(key: string, meta?: EnvelopeMeta): V | undefined {
+    if (this.v.u32[this.leaseIdx] !== this.lease) this.lostSlot()
+    const keyLen = this.writeKey(key)
+    // The common case inline: one optimistic lookup, decoded and validated here.
+    const status = this.ex.get(keyLen, this.clockNeeded ? this.clock() : -1, 0)
+    if (status === L.STATUS_HIT) {
+      const value = this.takeHit(meta)
+      if (value !== RETRY) {
+        this.v.f64[this.hitsIdx]++
+        return value
+      }
+    } else if (status === L.STATUS_MISS) {
+      this.v.f64[this.missesIdx]++
+      return undefined
+    }
+    // A write moved under us, the entry needs the clock, expired, or the shard is busy.
+    return this.#read(keyLen, 0, meta)
+  }
+
+  /** Like get, but leaves the entry's recency/frequency and the hit/miss counters untouched. */
+  peek(key: string): V | undefined {
+    this.check()
+    return this.#read(this.writeKey(key), L.GET_PEEK, undefined)
+  }
+
+  has(key: string): boolean {
+    this.check()
+    return this.#lookup(this.writeKey(key), L.GET_PEEK, true) === L.STATUS_HIT
+  }
+
+  /** The absolute expiry of a live entry (Infinity without a TTL), or undefined when absent or expired. */
+  expiryOf(key: string): number | undefined {
+    this.check()
+    if (this.#lookup(this.writeKey(key), L.GET_PEEK, true) !== L.STATUS_HIT) return undefined
+    return this.v.f64[this.r64 + R_EXPIRY]
+  }
+
+  /**
+   * Runs a lookup, resolving NEED_CLOCK and EXPIRED; returns HIT (RESULT filled), MISS or, when
+   * writers keep the shard busy, BUSY (or, with `lockWhenBusy`, the status of a lookup under the lock).
+   */
+  #lookup(keyLen: number, flags: number, lockWhenBusy: boolean): number {
+    const ex = this.ex
+    let now = this.now()
+    let status = ex.get(keyLen, now, flags)
+    if (status === L.STATUS_NEED_CLOCK) {
+      this.clockNeeded = true
+      now = this.clock()
+      status = ex.get(keyLen, now, flags)
+    }
+    if (status === L.STATUS_EXPIRED) {
+      this.#removeExpired(keyLen, now)
+      return L.STATUS_MISS
+    }
+    if (status === L.STATUS_BUSY && lockWhenBusy) {
+      status = this.gate.locked(this.gate.lastShard, () => ex.get(keyLen, now < 0 ? this.clock() : now, flags | L.GET_LOCKED))
+      if (status === L.STATUS_EXPIRED) {
+        this.#removeExpired(keyLen, now < 0 ? this.clock() : now)
+        return L.STATUS_MISS
+      }
+    }
+    return status
+  }
+
+  #read(keyLen: number, flags: number, meta: EnvelopeMeta | undefined): V | undefined {
+    const u32 = this.v.u32
+    const r = this.r32
+    for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
+      const status = this.#lookup(keyLen, flags, false)
+      if (status === L.STATUS_BUSY) break
+      if (status !== L.STATUS_HIT) return this.#counted(flags, undefined)
+      const value = this.takeHit(meta)
+      if (value !== RETRY) return this.#counted(flags, value)
+    }
+    // Writers kept moving under us: read (and decode) under the lock.
+    const now = this.now()
+    let value: V | undefined
+    const status = this.gate.locked(this.gate.lastShard, () => {
+      const s = this.ex.get(keyLen, now < 0 ? this.clock() : now, flags | L.GET_LOCKED)
+      if (s === L.STATUS_HIT) {
+        const start = u32[r + R_VALUE_OFFSET]
+        value = decodeKind(this.v, u32[r + R_KIND], start, start + u32[r + R_VALUE_LEN], this.userDecode, meta) as V
+      }
+      return s
+    })
+    if (status === L.STATUS_EXPIRED) this.#removeExpired(keyLen, this.clock())
+    return this.#counted(flags, status === L.STATUS_HIT ? value : undefined)
+  }
+
+  /** The value of the hit described in RESULT, or RETRY when a writer moved under its copy. */
+  takeHit(meta?: EnvelopeMeta): V | typeof RETRY {
+    const u32 = this.v.u32
+    const r = this.r32
+    const start = u32[r + R_VALUE_OFFSET]
+    return this.take(u32[r + R_KIND], start, start + u32[r + R_VALUE_LEN], u32[r + R_SEQ_INDEX], u32[r + R_SEQ], meta)
+  }
+
+  /**
+   * A value read without the lock: its bytes taken out first, the sequence checked, decoded after, so
+   * a torn copy is never decoded. RETRY when the sequence moved.
+   */
+  take(kind: number, start: number, end: number, seqIndex: number, seq: number, meta?: EnvelopeMeta): V | typeof RETRY {
+    const taken = takeKind(this.v, kind, start, end)
+    if (Atomics.load(this.v.u32, seqIndex) !== seq) {
+      this.v.f64[this.readRetriesIdx]++
+      return RETRY
+    }
+    return finishKind(kind, taken, this.userDecode, meta) as V
+  }
+
+  /** Counts a get's hit or miss (peeks count nothing) and passes its result through. */
+  #counted(flags: number, value: V | undefined): V | undefined {
+    if (flags === 0) this.v.f64[value === undefined ? this.missesIdx : this.hitsIdx]++
+    return value
+  }
+
+  #removeExpired(keyLen: number, now: number): void {
+    this.gate.write(() => this.ex.remove(keyLen, now, L.REMOVE_EXPIRED))
+  }
+
+  countHit(): void {
+    this.v.f64[this.hitsIdx]++
+  }
+
+  countMiss(): void {
+    this.v.f64[this.missesIdx]++
+  }
+
+  // ---- writes ------------------------------------------------------------------------------------
+
+  /** Stores a value under `ttl` (ms, 0 = none): false when too large or refused by the policy. */
+  set(key: string, value: V, ttl: number): boolean {
+    this.check()
+    const keyLen = this.writeKey(key)
+    if (ttl > 0) this.clockNeeded = true
+    const now = this.writeNow()
+    const codec = this.codec
+    const len = codec.encodeInto(value, this.v, this.keyAt + keyLen, this.keyRoom - keyLen)
+    if (len >= 0) return this.#setFromScratch(keyLen, len, codec.kind, ttl, now)
+    const bytes = codec.encodeBytes(value)
+    return this.#store(keyLen, codec.kind, bytes, ttl, now)
+  }
+
+  /** Stores already-encoded bytes under a kind (dumps, tiers, the loading layer). */
+  setRaw(key: string, kind: number, bytes: Uint8Array, ttl: number): boolean {
+    this.check()
+    const keyLen = this.writeKey(key)
+    checkTtl(ttl, 'ttl')
+    if (ttl > 0) this.clockNeeded = true
+    return this.#store(keyLen, kind, bytes, ttl, this.writeNow())
+  }
+
+  /** The set of a key and value already in scratch (no closure unless the shard is contended). */
+  #setFromScratch(keyLen: number, valueLen: number, kind: number, ttl: number, now: number): boolean {
+    const ex = this.ex
+    let status = ex.set(keyLen, valueLen, kind, ttl, now)
+    if (status === L.STATUS_CONTENDED) status = this.gate.retry(() => ex.set(keyLen, valueLen, kind, ttl, now), L.STATUS_CONTENDED)
+    if (this.gate.released(status) === L.STATUS_STORED) return true
+    this.#refused(keyLen, valueLen, ttl)
+    return false
+  }
+
+  /** Stores encoded bytes for the key already in scratch: copied through scratch, or reserved in place. */
+  #store(keyLen: number, kind: number, bytes: Uint8Array, ttl: number, now: number): boolean {
+    const ex = this.ex
+    if (bytes.length <= this.keyRoom - keyLen) {
+      this.v.u8.set(bytes, this.keyAt + keyLen)
+      return this.#setFromScratch(keyLen, bytes.length, kind, ttl, now)
+    }
+    const status = this.gate.write(() => ex.setReserve(keyLen, bytes.length, kind, ttl, now))
+    if (status === L.STATUS_STORED) {
+      // The engine holds the shard lock until setCommit; nothing between can throw.
+      this.v.u8.set(bytes, this.v.u32[this.r32 + R_VALUE_OFFSET])
+      const shard = this.gate.lastShard
+      if ((ex.setCommit(shard) & L.STATUS_WAITERS_BIT) !== 0) this.gate.notify(shard)
+      return true
+    }
+    this.#refused(keyLen, bytes.length, ttl)
+    return false
+  }
+
+  /** A set that was not stored: the first too-large one of this cache warns once (oversize.ts). */
+  #refused(keyLen: number, valueLen: number, ttl: number): void {
+    const size = L.ENTRY_HEADER_BYTES + (ttl > 0 ? L.ENTRY_TTL_BYTES : 0) + keyLen + valueLen
+    if (size > this.geometry.maxEntryBytes) warnOversized(this.v, this.name, size, this.geometry.maxEntryBytes)
+  }
+
+  /** Removes `key` (mode: REMOVE_DELETE or REMOVE_INVALIDATE); true when it was there. */
+  remove(key: string, mode: number): boolean {
+    this.check()
+    const keyLen = this.writeKey(key)
+    const ex = this.ex
+    const now = this.now()
+    let status = ex.remove(keyLen, now, mode)
+    if (status === L.STATUS_CONTENDED) status = this.gate.retry(() => ex.remove(keyLen, now, mode), L.STATUS_CONTENDED)
+    return this.gate.released(status) === L.STATUS_DELETED
+  }
+
+  clear(): void {
+    this.check()
+    for (let shard = 0; shard < this.geometry.shardCount; shard++) {
+      this.v.u32[this.r32 + (L.RESULT_SHARD >> 2)] = shard
+      this.gate.write(() => this.ex.clear(shard))
+    }
+  }
+
+  purgeStale(): number {
+    this.check()
+    const now = this.clock()
+    let removed = 0
+    for (let shard = 0; shard < this.geometry.shardCount; shard++)
+      removed += this.gate.retry(() => this.ex.purge(shard, now), L.COUNT_BUSY, shard)
+    return removed
+  }
+
+  // ---- whole-cache reads ---------------------------------------------------------------------------
+
+  get size(): number {
+    this.check()
+    let n = 0
+    const u32 = this.v.u32
+    for (let s = 0; s < this.geometry.shardCount; s++)
+      n += u32[(this.shardsOffset + s * this.shardBytes + L.SHARD_LIVE_COUNT) >> 2]
+    return n
+  }
+
+  rawEntries(): Generator<RawEntry> {
+    return iterateChunks(this, true)
+  }
+
+  stats(): CacheStats {
+    this.check()
+    return readStats(this.#stats)
+  }
+
+  verify(): string[] {
+    this.check()
+    const problems: string[] = []
+    for (let shard = 0; shard < this.geometry.shardCount; shard++) {
+      const code = this.gate.retry(() => this.ex.verify(shard), L.COUNT_BUSY, shard)
+      if (code !== 0) problems.push(`shard ${shard}: invariant ${code} broken`)
+    }
+    const totals = checkLiveTotal(this.v, this.geometry)
+    if (totals !== undefined) problems.push(totals)
+    return problems
+  }
+
+  // ---- what the layers above use (CacheCore) ---------------------------------------------------------
+
+  get instanceId(): number {
+    return this.v.u32[L.ARENA_INSTANCE_ID >> 2]
+  }
+
+  getWithMeta(key: string, meta: EnvelopeMeta): V | undefined {
+    return this.get(key, meta)
+  }
+
+  encode(value: V): { kind: number; bytes: Uint8Array } {
+    this.check()
+    // encodeBytes first: a codec like 'auto' sets its kind by the value it encoded.
+    const bytes = this.codec.encodeBytes(value)
+    return { kind: this.codec.kind, bytes }
+  }
+
+  count(counter: ThreadCounter, delta = 1): void {
+    this.check()
+    this.v.f64[(this.geometry.threadsOffset + this.arena.slot * L.THREAD_SIZE + THREAD_COUNTER_OFFSETS[counter]) >> 3] += delta
+  }
+
+  /** Answers after close() too: a load that finishes then still releases its claim in the table. */
+  flightRegion(): FlightRegion {
+    return { i32: this.v.i32, offset: this.geometry.flightsOffset, slot: this.arena.slot }
+  }
+
+  internals(): EngineInternals {
+    return { exports: this.ex, views: this.v, slot: this.arena.slot, scratch: this.scratch, geometry: this.geometry, clock: this.clock }
+  }
+
+  // ---- lifetime ------------------------------------------------------------------------------------
+
+  handle(): CacheHandle {
+    this.check()
+    return this.arena.handle({ codec: this.codecName ?? null, name: this.name, ttl: this.defaultTtl })
+  }
+
+  close(): void {
+    if (this.closed) return
+    this.closed = true
+    // No u32 equals -1: every later call takes the slow path of check() and throws ERR_CLOSED.
+    this.lease = -1
+    this.arena.detach()
+  }
+}

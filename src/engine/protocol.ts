@@ -1,0 +1,38 @@
+/**
+ * The call protocol both engines implement: the WebAssembly core's exports (assembly/index.ts) and the
+ * native addon's bindings (src/engine/native/exports.ts) are this one interface, so everything above
+ * src/engine/ is engine-neutral. Arguments and results travel through this thread's scratch area, laid
+ * out by RESULT / BATCH_* in src/layout/spec.json.
+ *
+ * Busy signals, one per kind of call (all retried by src/engine/busy.ts):
+ * - writes (set, setReserve, remove, clear, setMany's progress) return STATUS_CONTENDED;
+ * - lock-free reads (get) return STATUS_BUSY;
+ * - lockShard returns 0;
+ * - calls that return a count (purge, verify, entries) return COUNT_BUSY.
+ */
+export interface EngineProtocol {
+  init(): void
+  attach(token: number, lease: number): number
+  /** 1 if this thread still held its slot, 0 if it had been reclaimed meanwhile. */
+  detach(): number
+  /** Retires a dead thread's slot if it is live under `lease`: 1 if this call did. */
+  reclaim(slot: number, lease: number): number
+  useSlot(slot: number): void
+  get(keyLen: number, now: number, flags: number): number
+  set(keyLen: number, valueLen: number, kind: number, ttl: number, now: number): number
+  setReserve(keyLen: number, valueLen: number, kind: number, ttl: number, now: number): number
+  setCommit(shard: number): number
+  remove(keyLen: number, now: number, mode: number): number
+  clear(shard: number): number
+  purge(shard: number, now: number): number
+  lockShard(shard: number): number
+  unlockShard(shard: number): number
+  recover(shard: number, deadOwner: number, now: number): number
+  rebuild(shard: number, now: number): number
+  verify(shard: number): number
+  entries(shard: number, from: number, count: number, max: number, now: number): number
+  getMany(count: number, input: number, out: number, now: number, flags: number): void
+  setMany(from: number, count: number, input: number, out: number, now: number): number
+  /** Tests of the policy (WebAssembly engine only): the key's sketch estimate, and where its counters are. */
+  sketchProbe?(keyLen: number): number
+}
