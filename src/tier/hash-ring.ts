@@ -32,36 +32,36 @@ export interface HashRingOptions {
 
 /** Consistent hashing of keys onto named nodes (multi-probe), so adding or removing a node moves only its share of the keys. */
 export class HashRing {
-  private readonly vnodes: number
-  private readonly probes: number
-  private readonly seed: number
-  private readonly weights = new Map<string, number>()
+  readonly #vnodes: number
+  readonly #probes: number
+  readonly #seed: number
+  readonly #weights = new Map<string, number>()
   /** Ring points, ascending; `owners[i]` is the index in `names` of the node owning `points[i]`. */
-  private points = new Uint32Array(0)
-  private owners = new Uint32Array(0)
-  private names: string[] = []
+  #points = new Uint32Array(0)
+  #owners = new Uint32Array(0)
+  #names: string[] = []
 
   constructor(nodes: Iterable<string> = [], options: HashRingOptions = {}) {
-    this.vnodes = positiveInteger(options.vnodes, 'vnodes', 100)
-    this.probes = positiveInteger(options.probes, 'probes', 12)
-    this.seed = (options.seed ?? 0) >>> 0
-    for (const node of nodes) this.weights.set(node, 1)
-    this.rebuild()
+    this.#vnodes = positiveInteger(options.vnodes, 'vnodes', 100)
+    this.#probes = positiveInteger(options.probes, 'probes', 12)
+    this.#seed = (options.seed ?? 0) >>> 0
+    for (const node of nodes) this.#weights.set(node, 1)
+    this.#rebuild()
   }
 
   /** Node names, in the order they were added. */
   get nodes(): string[] {
-    return [...this.weights.keys()]
+    return [...this.#weights.keys()]
   }
 
   /** How many nodes are on the ring. */
   get size(): number {
-    return this.weights.size
+    return this.#weights.size
   }
 
   /** Whether `node` is on the ring. */
   has(node: string): boolean {
-    return this.weights.has(node)
+    return this.#weights.has(node)
   }
 
   /**
@@ -75,28 +75,28 @@ export class HashRing {
     if (!(weight > 0) || !Number.isFinite(weight)) {
       throw new CortadoError('ERR_INVALID_OPTION', `weight must be a positive number, got ${weight}`)
     }
-    this.weights.set(node, weight)
-    this.rebuild()
+    this.#weights.set(node, weight)
+    this.#rebuild()
   }
 
   /** Removes a node; only its keys move. Returns whether it was there. */
   remove(node: string): boolean {
-    if (!this.weights.delete(node)) return false
-    this.rebuild()
+    if (!this.#weights.delete(node)) return false
+    this.#rebuild()
     return true
   }
 
   /** The node for `key`, or `undefined` when the ring is empty. */
   locate(key: string): string | undefined {
-    const points = this.points
+    const points = this.#points
     const n = points.length
     if (n === 0) return undefined
-    const h1 = murmur3(key, this.seed)
+    const h1 = murmur3(key, this.#seed)
     // Double hashing: probe i is h1 + i·h2, with h2 odd so the probes never coincide.
     const h2 = (fmix32((h1 + 0x9e3779b9) | 0) | 1) >>> 0
     let best = 0
     let bestDistance = Infinity
-    for (let i = 0; i < this.probes; i++) {
+    for (let i = 0; i < this.#probes; i++) {
       const h = (h1 + Math.imul(i, h2)) >>> 0
       // First point at or after h, wrapping to the start of the ring.
       let lo = 0
@@ -113,23 +113,23 @@ export class HashRing {
         best = at
       }
     }
-    return this.names[this.owners[best]!]
+    return this.#names[this.#owners[best]!]
   }
 
-  private rebuild(): void {
-    this.names = [...this.weights.keys()].sort()
-    const total = this.names.reduce((sum, name) => sum + Math.round(this.vnodes * this.weights.get(name)!), 0)
+  #rebuild(): void {
+    this.#names = [...this.#weights.keys()].sort()
+    const total = this.#names.reduce((sum, name) => sum + Math.round(this.#vnodes * this.#weights.get(name)!), 0)
     const entries: { point: number; owner: number }[] = new Array(total)
     let k = 0
-    this.names.forEach((name, owner) => {
-      const count = Math.round(this.vnodes * this.weights.get(name)!)
+    this.#names.forEach((name, owner) => {
+      const count = Math.round(this.#vnodes * this.#weights.get(name)!)
       // A node's points depend only on its name, so they stay put when other nodes come and go.
-      for (let v = 0; v < count; v++) entries[k++] = { point: murmur3(name, (this.seed + Math.imul(v + 1, 0x85ebca6b)) >>> 0), owner }
+      for (let v = 0; v < count; v++) entries[k++] = { point: murmur3(name, (this.#seed + Math.imul(v + 1, 0x85ebca6b)) >>> 0), owner }
     })
     // Ties between nodes (rare) break by name, so every process builds the same ring.
     entries.sort((a, b) => a.point - b.point || a.owner - b.owner)
-    this.points = Uint32Array.from(entries, (e) => e.point)
-    this.owners = Uint32Array.from(entries, (e) => e.owner)
+    this.#points = Uint32Array.from(entries, (e) => e.point)
+    this.#owners = Uint32Array.from(entries, (e) => e.owner)
   }
 }
 

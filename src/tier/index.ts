@@ -2,6 +2,7 @@
  * The multi-machine tier: a shared L2 (Redis, memcached, sharded) under the in-process cache, and
  * invalidation broadcast between instances. Nothing here loads ioredis or memjs until a store's
  * `connect` is called, so importing the tier costs nothing to users without them.
+ * Entry point `cortado/tier` (also at the package root until 0.3).
  */
 export { TieredCache } from './tiered-cache.js'
 export type { L1Cache, TierLoader, TieredCacheOptions, TieredCacheStats } from './tiered-cache.js'

@@ -96,15 +96,15 @@ export class InvalidationBus {
   readonly instanceId: string
   /** The pub/sub channel the instances share. */
   readonly channel: string
-  private readonly client: RedisClient
-  private readonly subscriber: RedisClient
-  private readonly batchDelay: number
-  private readonly maxBatch: number
-  private readonly maxPending: number
-  private readonly retryDelay: number
-  private readonly onError: (error: Error) => void
-  private readonly listeners = new Set<InvalidationListener>()
-  private readonly counters: InvalidationBusStats = {
+  readonly #client: RedisClient
+  readonly #subscriber: RedisClient
+  readonly #batchDelay: number
+  readonly #maxBatch: number
+  readonly #maxPending: number
+  readonly #retryDelay: number
+  readonly #onError: (error: Error) => void
+  readonly #listeners = new Set<InvalidationListener>()
+  readonly #counters: InvalidationBusStats = {
     keysPublished: 0,
     messagesSent: 0,
     publishErrors: 0,
@@ -112,192 +112,192 @@ export class InvalidationBus {
     ownMessagesIgnored: 0,
     gaps: 0,
   }
-  private pending = new Set<string>()
-  private pendingAll = false
-  private flushTimer: NodeJS.Timeout | NodeJS.Immediate | undefined
-  private retryTimer: NodeJS.Timeout | undefined
-  private inFlight = new Set<Promise<void>>()
-  private subscribedOnce = false
-  private closed = false
-  private readonly readyPromise: Promise<void>
-  private resolveReady!: () => void
+  #pending = new Set<string>()
+  #pendingAll = false
+  #flushTimer: NodeJS.Timeout | NodeJS.Immediate | undefined
+  #retryTimer: NodeJS.Timeout | undefined
+  #inFlight = new Set<Promise<void>>()
+  #subscribedOnce = false
+  #closed = false
+  readonly #readyPromise: Promise<void>
+  #resolveReady!: () => void
 
   constructor(options: InvalidationBusOptions) {
-    this.client = options.client
+    this.#client = options.client
     this.channel = options.channel ?? 'cortado:invalidate'
     this.instanceId = options.instanceId ?? randomUUID()
     // Delays are timer delays, so finite; the counts may be Infinity (no bound).
-    this.batchDelay = nonNegative(options.batchDelay, 'batchDelay', 0)
-    this.maxBatch = Math.max(1, Math.floor(nonNegativeOrInfinity(options.maxBatch, 'maxBatch', 1000)))
-    this.maxPending = nonNegativeOrInfinity(options.maxPending, 'maxPending', 10_000)
-    this.retryDelay = nonNegative(options.retryDelay, 'retryDelay', 1000)
-    this.onError = options.onError ?? (() => {})
-    this.readyPromise = new Promise((resolve) => (this.resolveReady = resolve))
+    this.#batchDelay = nonNegative(options.batchDelay, 'batchDelay', 0)
+    this.#maxBatch = Math.max(1, Math.floor(nonNegativeOrInfinity(options.maxBatch, 'maxBatch', 1000)))
+    this.#maxPending = nonNegativeOrInfinity(options.maxPending, 'maxPending', 10_000)
+    this.#retryDelay = nonNegative(options.retryDelay, 'retryDelay', 1000)
+    this.#onError = options.onError ?? (() => {})
+    this.#readyPromise = new Promise((resolve) => (this.#resolveReady = resolve))
 
     // Re-subscribing is done here rather than by ioredis (autoResubscribe) so the bus knows the
     // moment the subscription is live again, which is when a gap can be declared over.
-    const client = this.client
-    this.subscriber = client.isCluster
+    const client = this.#client
+    this.#subscriber = client.isCluster
       ? (client as Cluster).duplicate(undefined, { lazyConnect: true, redisOptions: { autoResubscribe: false } })
       : (client as Redis).duplicate({ lazyConnect: true, autoResubscribe: false })
-    this.subscriber.on('error', this.onError)
-    this.subscriber.on('ready', this.onSubscriberReady)
-    this.subscriber.on('message', this.onMessage)
-    this.client.on('ready', this.onPublisherReady)
-    this.subscriber.connect().catch(this.onError)
+    this.#subscriber.on('error', this.#onError)
+    this.#subscriber.on('ready', this.#onSubscriberReady)
+    this.#subscriber.on('message', this.#onMessage)
+    this.#client.on('ready', this.#onPublisherReady)
+    this.#subscriber.connect().catch(this.#onError)
   }
 
   /** Resolves once the subscription is live for the first time. */
   ready(): Promise<void> {
-    return this.readyPromise
+    return this.#readyPromise
   }
 
   /** True while subscribed: messages from peers are being received. */
   get subscribed(): boolean {
-    return this.subscribedOnce && this.subscriber.status === 'ready'
+    return this.#subscribedOnce && this.#subscriber.status === 'ready'
   }
 
   /** Registers a listener; returns the function that removes it. */
   subscribe(listener: InvalidationListener): () => void {
-    this.listeners.add(listener)
-    return () => this.listeners.delete(listener)
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
   }
 
   /** Tells the other instances to drop `key` (batched with the other keys of this turn). */
   publish(key: string): void {
-    this.checkOpen()
-    this.counters.keysPublished++
-    if (!this.pendingAll) this.pending.add(key)
-    this.schedule()
+    this.#checkOpen()
+    this.#counters.keysPublished++
+    if (!this.#pendingAll) this.#pending.add(key)
+    this.#schedule()
   }
 
   /** Tells the other instances to drop everything. */
   publishAll(): void {
-    this.checkOpen()
-    this.pendingAll = true
-    this.pending.clear()
-    this.schedule()
+    this.#checkOpen()
+    this.#pendingAll = true
+    this.#pending.clear()
+    this.#schedule()
   }
 
   /** Publishes whatever is pending now and resolves when those messages are sent (or have failed). */
   async flush(): Promise<void> {
-    this.cancelFlushTimer()
+    this.#cancelFlushTimer()
     const messages: Message[] = []
-    if (this.pendingAll) messages.push({ v: 1, from: this.instanceId, all: true })
+    if (this.#pendingAll) messages.push({ v: 1, from: this.instanceId, all: true })
     else {
-      const keys = [...this.pending]
-      for (let i = 0; i < keys.length; i += this.maxBatch) {
-        messages.push({ v: 1, from: this.instanceId, keys: keys.slice(i, i + this.maxBatch) })
+      const keys = [...this.#pending]
+      for (let i = 0; i < keys.length; i += this.#maxBatch) {
+        messages.push({ v: 1, from: this.instanceId, keys: keys.slice(i, i + this.#maxBatch) })
       }
     }
-    this.pending = new Set()
-    this.pendingAll = false
-    const sends = messages.map((message) => this.send(message))
-    await Promise.all([...this.inFlight, ...sends])
+    this.#pending = new Set()
+    this.#pendingAll = false
+    const sends = messages.map((message) => this.#send(message))
+    await Promise.all([...this.#inFlight, ...sends])
   }
 
   /** Counters since the bus was created. */
   stats(): InvalidationBusStats {
-    return { ...this.counters }
+    return { ...this.#counters }
   }
 
   /** Sends what is pending, then closes the subscriber connection (not the publishing client). */
   async close(): Promise<void> {
-    if (this.closed) return
+    if (this.#closed) return
     await this.flush()
-    this.closed = true
-    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer)
-    this.client.off('ready', this.onPublisherReady)
-    this.listeners.clear()
-    this.subscriber.disconnect()
+    this.#closed = true
+    if (this.#retryTimer !== undefined) clearTimeout(this.#retryTimer)
+    this.#client.off('ready', this.#onPublisherReady)
+    this.#listeners.clear()
+    this.#subscriber.disconnect()
   }
 
-  private send(message: Message): Promise<void> {
-    const sent = this.client.publish(this.channel, JSON.stringify(message)).then(
+  #send(message: Message): Promise<void> {
+    const sent = this.#client.publish(this.channel, JSON.stringify(message)).then(
       () => {
-        this.counters.messagesSent++
+        this.#counters.messagesSent++
       },
       (err: unknown) => {
-        this.counters.publishErrors++
-        this.onError(err instanceof Error ? err : new Error(String(err)))
-        this.requeue(message)
+        this.#counters.publishErrors++
+        this.#onError(err instanceof Error ? err : new Error(String(err)))
+        this.#requeue(message)
       },
     )
-    const tracked = sent.finally(() => this.inFlight.delete(tracked))
-    this.inFlight.add(tracked)
+    const tracked = sent.finally(() => this.#inFlight.delete(tracked))
+    this.#inFlight.add(tracked)
     return tracked
   }
 
-  private requeue(message: Message): void {
-    if (message.all) this.pendingAll = true
-    else if (!this.pendingAll) for (const key of message.keys ?? []) this.pending.add(key)
-    if (this.pending.size > this.maxPending) {
-      this.pendingAll = true
-      this.pending.clear()
+  #requeue(message: Message): void {
+    if (message.all) this.#pendingAll = true
+    else if (!this.#pendingAll) for (const key of message.keys ?? []) this.#pending.add(key)
+    if (this.#pending.size > this.#maxPending) {
+      this.#pendingAll = true
+      this.#pending.clear()
     }
-    if (this.retryTimer === undefined && !this.closed) {
-      this.retryTimer = setTimeout(() => {
-        this.retryTimer = undefined
+    if (this.#retryTimer === undefined && !this.#closed) {
+      this.#retryTimer = setTimeout(() => {
+        this.#retryTimer = undefined
         void this.flush()
-      }, this.retryDelay)
-      this.retryTimer.unref()
+      }, this.#retryDelay)
+      this.#retryTimer.unref()
     }
   }
 
-  private schedule(): void {
-    if (this.flushTimer !== undefined) return
+  #schedule(): void {
+    if (this.#flushTimer !== undefined) return
     const run = () => {
-      this.flushTimer = undefined
+      this.#flushTimer = undefined
       void this.flush()
     }
-    this.flushTimer = this.batchDelay > 0 ? setTimeout(run, this.batchDelay) : setImmediate(run)
+    this.#flushTimer = this.#batchDelay > 0 ? setTimeout(run, this.#batchDelay) : setImmediate(run)
   }
 
-  private cancelFlushTimer(): void {
-    if (this.flushTimer === undefined) return
-    clearTimeout(this.flushTimer as NodeJS.Timeout)
-    clearImmediate(this.flushTimer as NodeJS.Immediate)
-    this.flushTimer = undefined
+  #cancelFlushTimer(): void {
+    if (this.#flushTimer === undefined) return
+    clearTimeout(this.#flushTimer as NodeJS.Timeout)
+    clearImmediate(this.#flushTimer as NodeJS.Immediate)
+    this.#flushTimer = undefined
   }
 
-  private checkOpen(): void {
-    if (this.closed) throw new CortadoError('ERR_CLOSED', 'the invalidation bus is closed')
+  #checkOpen(): void {
+    if (this.#closed) throw new CortadoError('ERR_CLOSED', 'the invalidation bus is closed')
   }
 
-  private readonly onPublisherReady = (): void => {
-    if (this.pendingAll || this.pending.size > 0) void this.flush()
+  readonly #onPublisherReady = (): void => {
+    if (this.#pendingAll || this.#pending.size > 0) void this.flush()
   }
 
-  private readonly onSubscriberReady = (): void => {
-    this.subscriber.subscribe(this.channel).then(() => {
-      if (this.closed) return
-      if (this.subscribedOnce) {
-        this.counters.gaps++
-        for (const listener of this.listeners) listener.invalidateAll('gap')
+  readonly #onSubscriberReady = (): void => {
+    this.#subscriber.subscribe(this.channel).then(() => {
+      if (this.#closed) return
+      if (this.#subscribedOnce) {
+        this.#counters.gaps++
+        for (const listener of this.#listeners) listener.invalidateAll('gap')
       }
-      this.subscribedOnce = true
-      this.resolveReady()
-    }, this.onError)
+      this.#subscribedOnce = true
+      this.#resolveReady()
+    }, this.#onError)
   }
 
-  private readonly onMessage = (channel: string, text: string): void => {
-    if (channel !== this.channel || this.closed) return
+  readonly #onMessage = (channel: string, text: string): void => {
+    if (channel !== this.channel || this.#closed) return
     let message: Message
     try {
       message = JSON.parse(text) as Message
     } catch (err) {
-      this.onError(new CortadoError('ERR_DECODE', `malformed invalidation message on ${channel}`, { cause: err }))
+      this.#onError(new CortadoError('ERR_DECODE', `malformed invalidation message on ${channel}`, { cause: err }))
       return
     }
     if (message.from === this.instanceId) {
-      this.counters.ownMessagesIgnored++
+      this.#counters.ownMessagesIgnored++
       return
     }
     if (message.all === true) {
-      for (const listener of this.listeners) listener.invalidateAll('peer')
+      for (const listener of this.#listeners) listener.invalidateAll('peer')
     } else if (Array.isArray(message.keys)) {
-      this.counters.keysReceived += message.keys.length
-      for (const listener of this.listeners) listener.invalidate(message.keys)
+      this.#counters.keysReceived += message.keys.length
+      for (const listener of this.#listeners) listener.invalidate(message.keys)
     }
   }
 }

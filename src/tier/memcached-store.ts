@@ -58,11 +58,11 @@ export class MemcachedStore implements RemoteStore {
   readonly name: string
   /** The memjs client the store talks through. */
   readonly client: MemjsClient
-  private readonly server: Server
-  private readonly retryDelay: number
-  private readonly clock: () => number
-  private owned = false
-  private downUntil = 0
+  readonly #server: Server
+  readonly #retryDelay: number
+  readonly #clock: () => number
+  #owned = false
+  #downUntil = 0
 
   constructor(options: MemcachedStoreOptions) {
     const servers = options.client.servers
@@ -73,10 +73,10 @@ export class MemcachedStore implements RemoteStore {
       )
     }
     this.client = options.client
-    this.server = servers[0]!
+    this.#server = servers[0]!
     this.name = options.name ?? 'memcached'
-    this.retryDelay = options.retryDelay ?? 1000
-    this.clock = options.clock ?? Date.now
+    this.#retryDelay = options.retryDelay ?? 1000
+    this.#clock = options.clock ?? Date.now
   }
 
   /** Creates (and owns: `close()` ends it) a client for `server` (`host:port`). */
@@ -91,41 +91,41 @@ export class MemcachedStore implements RemoteStore {
       logger: { log: () => {} },
     }) as MemjsClient
     const store = new MemcachedStore({ ...options, client })
-    store.owned = true
+    store.#owned = true
     return store
   }
 
   get available(): boolean {
-    return this.downUntil === 0 || this.clock() >= this.downUntil
+    return this.#downUntil === 0 || this.#clock() >= this.#downUntil
   }
 
   async get(key: string): Promise<RemoteEntry | undefined> {
     checkMemcachedKey(key)
-    this.guard('get')
+    this.#guard('get')
     let value: Buffer | null
     try {
       value = (await this.client.get(key)).value
     } catch (err) {
-      throw this.failed('get', err)
+      throw this.#failed('get', err)
     }
-    this.downUntil = 0
-    return value === null ? undefined : unwrap(value, this.clock())
+    this.#downUntil = 0
+    return value === null ? undefined : unwrap(value, this.#clock())
   }
 
   async getMany(keys: readonly string[]): Promise<(RemoteEntry | undefined)[]> {
     if (keys.length === 0) return []
-    this.guard('get (batch)')
+    this.#guard('get (batch)')
     const parts: Buffer[] = []
-    const opaque = this.nextOpaque()
+    const opaque = this.#nextOpaque()
     for (const key of keys) {
       checkMemcachedKey(key)
       parts.push(request(OP_GETKQ, key, '', '', opaque))
     }
     const found = new Map<string, Buffer>()
-    await this.quietBatch('get (batch)', parts, opaque, (response) => {
+    await this.#quietBatch('get (batch)', parts, opaque, (response) => {
       found.set(response.key.toString(), response.val)
     })
-    const now = this.clock()
+    const now = this.#clock()
     return keys.map((key) => {
       const bytes = found.get(key)
       return bytes === undefined ? undefined : unwrap(bytes, now)
@@ -134,22 +134,22 @@ export class MemcachedStore implements RemoteStore {
 
   async set(key: string, value: Uint8Array, ttl?: number): Promise<void> {
     checkMemcachedKey(key)
-    this.guard('set')
+    this.#guard('set')
     const ms = checkTtl(ttl)
-    const now = this.clock()
+    const now = this.#clock()
     try {
       await this.client.set(key, wrap(value, ms, now), { expires: expiry(ms, now) })
     } catch (err) {
-      throw this.failed('set', err)
+      throw this.#failed('set', err)
     }
-    this.downUntil = 0
+    this.#downUntil = 0
   }
 
   async setMany(entries: readonly RemoteSetEntry[]): Promise<void> {
     if (entries.length === 0) return
-    this.guard('set (batch)')
-    const now = this.clock()
-    const opaque = this.nextOpaque()
+    this.#guard('set (batch)')
+    const now = this.#clock()
+    const opaque = this.#nextOpaque()
     const parts: Buffer[] = []
     for (const e of entries) {
       checkMemcachedKey(e.key)
@@ -160,29 +160,29 @@ export class MemcachedStore implements RemoteStore {
     }
     // A quiet SET answers only when it fails, so any answer before the NOOP's is an error.
     let rejected: string | undefined
-    await this.quietBatch('set (batch)', parts, opaque, (response) => {
+    await this.#quietBatch('set (batch)', parts, opaque, (response) => {
       rejected ??= `${response.key.toString()}: status ${response.header.status} ${response.val.toString()}`
     })
-    if (rejected !== undefined) throw this.failed('set (batch)', new Error(rejected))
+    if (rejected !== undefined) throw this.#failed('set (batch)', new Error(rejected))
   }
 
   async delete(key: string): Promise<boolean> {
     checkMemcachedKey(key)
-    this.guard('delete')
+    this.#guard('delete')
     try {
       const existed = await this.client.delete(key)
-      this.downUntil = 0
+      this.#downUntil = 0
       return existed
     } catch (err) {
-      throw this.failed('delete', err)
+      throw this.#failed('delete', err)
     }
   }
 
   async close(): Promise<void> {
-    if (this.owned) this.client.close()
+    if (this.#owned) this.client.close()
   }
 
-  private nextOpaque(): number {
+  #nextOpaque(): number {
     this.client.incrSeq()
     return this.client.seq
   }
@@ -191,16 +191,16 @@ export class MemcachedStore implements RemoteStore {
    * Writes `parts` and a closing NOOP as one request sharing `opaque`; `onAnswer` sees every answer
    * the server sends before the NOOP's (quiet commands answer only on a hit or an error).
    */
-  private quietBatch(op: string, parts: Buffer[], opaque: number, onAnswer: (r: Response) => void): Promise<void> {
+  #quietBatch(op: string, parts: Buffer[], opaque: number, onAnswer: (r: Response) => void): Promise<void> {
     parts.push(request(OP_NOOP, '', '', '', opaque))
     return new Promise<void>((resolve, reject) => {
       let failure: string | undefined
       const handler = (response: Response) => {
         if (response.header.opcode === OP_NOOP) {
           if (failure === undefined) {
-            this.downUntil = 0
+            this.#downUntil = 0
             resolve()
-          } else reject(this.failed(op, new Error(failure)))
+          } else reject(this.#failed(op, new Error(failure)))
         } else if (response.header.status === STATUS_OK || response.header.opcode === OP_SETQ) {
           onAnswer(response)
         } else {
@@ -209,9 +209,9 @@ export class MemcachedStore implements RemoteStore {
       }
       // memjs keeps a callback marked quiet registered until an answer with an empty body (the NOOP's).
       ;(handler as { quiet?: boolean }).quiet = true
-      this.server.onResponse(opaque, handler)
-      this.server.onError(opaque, (err) => reject(this.failed(op, err)))
-      this.server.write(Buffer.concat(parts))
+      this.#server.onResponse(opaque, handler)
+      this.#server.onError(opaque, (err) => reject(this.#failed(op, err)))
+      this.#server.write(Buffer.concat(parts))
     })
   }
 
@@ -220,13 +220,13 @@ export class MemcachedStore implements RemoteStore {
    * otherwise wait for a connection timeout. Once `retryDelay` has passed, calls go through again and
    * the first answer (or failure) decides whether the server is back.
    */
-  private guard(op: string): void {
+  #guard(op: string): void {
     if (this.available) return
-    throw remoteError(this.name, op, new Error(`unavailable, retrying in ${Math.ceil(this.downUntil - this.clock())} ms`))
+    throw remoteError(this.name, op, new Error(`unavailable, retrying in ${Math.ceil(this.#downUntil - this.#clock())} ms`))
   }
 
-  private failed(op: string, err: unknown): CortadoError {
-    this.downUntil = this.clock() + this.retryDelay
+  #failed(op: string, err: unknown): CortadoError {
+    this.#downUntil = this.#clock() + this.#retryDelay
     return remoteError(this.name, op, err)
   }
 }

@@ -74,15 +74,15 @@ export class RedisStore implements RemoteStore {
   readonly name: string
   /** The ioredis client the store talks through. */
   readonly client: RedisClient
-  private readonly clock: () => number
+  readonly #clock: () => number
   /** Whether `close()` quits the client: only for clients `connect` created. */
-  private owned: boolean
+  #owned: boolean
 
   constructor(options: RedisStoreOptions) {
     this.client = options.client
     this.name = options.name ?? 'redis'
-    this.clock = options.clock ?? Date.now
-    this.owned = false
+    this.#clock = options.clock ?? Date.now
+    this.#owned = false
   }
 
   /**
@@ -118,7 +118,7 @@ export class RedisStore implements RemoteStore {
       throw remoteError(options.name ?? 'redis', 'connect', err)
     }
     const store = new RedisStore({ client, name: options.name, clock: options.clock })
-    store.owned = true
+    store.#owned = true
     return store
   }
 
@@ -133,7 +133,7 @@ export class RedisStore implements RemoteStore {
     } catch (err) {
       throw remoteError(this.name, 'GET', err)
     }
-    return bytes === null ? undefined : unwrap(bytes, this.clock())
+    return bytes === null ? undefined : unwrap(bytes, this.#clock())
   }
 
   async getMany(keys: readonly string[]): Promise<(RemoteEntry | undefined)[]> {
@@ -146,13 +146,13 @@ export class RedisStore implements RemoteStore {
     } catch (err) {
       throw remoteError(this.name, 'MGET', err)
     }
-    const now = this.clock()
+    const now = this.#clock()
     return replies.map((bytes) => (bytes === null ? undefined : unwrap(bytes, now)))
   }
 
   async set(key: string, value: Uint8Array, ttl?: number): Promise<void> {
     const ms = checkTtl(ttl)
-    const bytes = wrap(value, ms, this.clock())
+    const bytes = wrap(value, ms, this.#clock())
     try {
       if (ms > 0) await this.client.set(key, bytes, 'PX', Math.ceil(ms))
       else await this.client.set(key, bytes)
@@ -163,7 +163,7 @@ export class RedisStore implements RemoteStore {
 
   async setMany(entries: readonly RemoteSetEntry[]): Promise<void> {
     if (entries.length === 0) return
-    const now = this.clock()
+    const now = this.#clock()
     const batch = entries.map((e) => {
       const ms = checkTtl(e.ttl)
       return { key: e.key, ms, bytes: wrap(e.value, ms, now) }
@@ -200,7 +200,7 @@ export class RedisStore implements RemoteStore {
   }
 
   async close(): Promise<void> {
-    if (!this.owned || this.client.status === 'end') return
+    if (!this.#owned || this.client.status === 'end') return
     try {
       await this.client.quit()
     } catch {

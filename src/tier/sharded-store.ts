@@ -33,39 +33,39 @@ export class ShardedStore implements RemoteStore {
   readonly name: string
   /** The ring that routes each key to a node. */
   readonly ring: HashRing
-  private readonly stores: Map<string, RemoteStore>
+  readonly #stores: Map<string, RemoteStore>
 
   constructor(options: ShardedStoreOptions) {
-    this.stores = new Map(options.nodes instanceof Map ? options.nodes : Object.entries(options.nodes))
-    if (this.stores.size === 0) throw new CortadoError('ERR_INVALID_OPTION', 'ShardedStore needs at least one node')
+    this.#stores = new Map(options.nodes instanceof Map ? options.nodes : Object.entries(options.nodes))
+    if (this.#stores.size === 0) throw new CortadoError('ERR_INVALID_OPTION', 'ShardedStore needs at least one node')
     this.name = options.name ?? 'sharded'
-    this.ring = new HashRing(this.stores.keys(), options.ring)
+    this.ring = new HashRing(this.#stores.keys(), options.ring)
   }
 
   /** Adds a node; the keys the ring now gives it start as misses there. */
   addNode(name: string, store: RemoteStore, weight = 1): void {
     this.ring.add(name, weight)
-    this.stores.set(name, store)
+    this.#stores.set(name, store)
   }
 
   /** Removes a node (without closing it) and returns it; its keys now go to the others. */
   removeNode(name: string): RemoteStore | undefined {
-    const store = this.stores.get(name)
+    const store = this.#stores.get(name)
     if (store === undefined) return undefined
-    if (this.stores.size === 1) throw new CortadoError('ERR_INVALID_OPTION', 'cannot remove the last node')
+    if (this.#stores.size === 1) throw new CortadoError('ERR_INVALID_OPTION', 'cannot remove the last node')
     this.ring.remove(name)
-    this.stores.delete(name)
+    this.#stores.delete(name)
     return store
   }
 
   /** The store that holds `key`. */
   nodeFor(key: string): RemoteStore {
-    return this.stores.get(this.ring.locate(key)!)!
+    return this.#stores.get(this.ring.locate(key)!)!
   }
 
   /** True while at least one node can serve: keys of a failed node fail on their own. */
   get available(): boolean {
-    for (const store of this.stores.values()) if (store.available) return true
+    for (const store of this.#stores.values()) if (store.available) return true
     return false
   }
 
@@ -74,9 +74,9 @@ export class ShardedStore implements RemoteStore {
   }
 
   async getMany(keys: readonly string[]): Promise<(RemoteEntry | undefined)[]> {
-    const groups = this.group(keys, (key) => key)
+    const groups = this.#group(keys, (key) => key)
     const values: (RemoteEntry | undefined)[] = new Array(keys.length).fill(undefined)
-    const failures = await this.perNode(groups, async (store, group) => {
+    const failures = await this.#perNode(groups, async (store, group) => {
       const found = await store.getMany(group.items)
       group.positions.forEach((at, i) => (values[at] = found[i]))
     })
@@ -96,8 +96,8 @@ export class ShardedStore implements RemoteStore {
   }
 
   async setMany(entries: readonly RemoteSetEntry[]): Promise<void> {
-    const groups = this.group(entries, (entry) => entry.key)
-    const failures = await this.perNode(groups, (store, group) => store.setMany(group.items))
+    const groups = this.#group(entries, (entry) => entry.key)
+    const failures = await this.#perNode(groups, (store, group) => store.setMany(group.items))
     if (failures.length > 0) {
       throw new CortadoError('ERR_REMOTE', `${this.name}: ${failures.length} of ${groups.size} nodes failed`, {
         cause: new AggregateError(failures.map((f) => f.error)),
@@ -111,10 +111,10 @@ export class ShardedStore implements RemoteStore {
 
   /** Closes every node (each closes only the connections it opened itself). */
   async close(): Promise<void> {
-    await Promise.all([...this.stores.values()].map((store) => store.close()))
+    await Promise.all([...this.#stores.values()].map((store) => store.close()))
   }
 
-  private group<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, Group<T>> {
+  #group<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, Group<T>> {
     const groups = new Map<string, Group<T>>()
     items.forEach((item, at) => {
       const node = this.ring.locate(keyOf(item))!
@@ -127,14 +127,14 @@ export class ShardedStore implements RemoteStore {
     return groups
   }
 
-  private async perNode<T>(
+  async #perNode<T>(
     groups: Map<string, Group<T>>,
     run: (store: RemoteStore, group: Group<T>) => Promise<void>,
   ): Promise<{ keys: string[]; error: unknown }[]> {
     const failures: { keys: string[]; error: unknown }[] = []
     await Promise.all(
       [...groups].map(([node, group]) =>
-        run(this.stores.get(node)!, group).catch((error: unknown) => {
+        run(this.#stores.get(node)!, group).catch((error: unknown) => {
           failures.push({ keys: group.keys, error })
         }),
       ),

@@ -98,7 +98,7 @@ export interface TieredCacheStats {
 }
 
 /** One read or load in flight; `stale` is set when its key changes before it completes. */
-interface Flight<V> {
+interface PendingFetch<V> {
   promise: Promise<V | undefined>
   stale: boolean
 }
@@ -113,18 +113,18 @@ export class TieredCache<V> {
   readonly l1: L1Cache<V>
   /** The shared level. */
   readonly l2: RemoteStore
-  private readonly bus: InvalidationBus | undefined
-  private readonly codec: Codec<V>
-  private readonly ttl: number
-  private readonly l1Ttl: number
-  private readonly loader: TierLoader<V> | undefined
-  private readonly throwOnRemoteError: boolean
-  private readonly onError: (error: CortadoError) => void
-  private readonly reads = new Map<string, Flight<V>>()
-  private readonly loads = new Map<string, Flight<V>>()
-  private readonly unsubscribe: (() => void) | undefined
-  private closed = false
-  private readonly counters = {
+  readonly #bus: InvalidationBus | undefined
+  readonly #codec: Codec<V>
+  readonly #ttl: number
+  readonly #l1Ttl: number
+  readonly #loader: TierLoader<V> | undefined
+  readonly #throwOnRemoteError: boolean
+  readonly #onError: (error: CortadoError) => void
+  readonly #reads = new Map<string, PendingFetch<V>>()
+  readonly #loads = new Map<string, PendingFetch<V>>()
+  readonly #unsubscribe: (() => void) | undefined
+  #closed = false
+  readonly #counters = {
     l1Hits: 0,
     l1Misses: 0,
     l2Hits: 0,
@@ -148,36 +148,36 @@ export class TieredCache<V> {
     }
     this.l1 = options.l1
     this.l2 = options.l2
-    this.bus = options.bus
-    this.codec = options.codec ?? (msgpack as Codec<V>)
-    this.ttl = nonNegative(options.ttl, 'ttl', 0)
-    this.l1Ttl = nonNegative(options.l1Ttl, 'l1Ttl', 0)
-    this.loader = options.loader
-    this.throwOnRemoteError = options.throwOnRemoteError ?? false
-    this.onError = options.onError ?? (() => {})
+    this.#bus = options.bus
+    this.#codec = options.codec ?? (msgpack as Codec<V>)
+    this.#ttl = nonNegative(options.ttl, 'ttl', 0)
+    this.#l1Ttl = nonNegative(options.l1Ttl, 'l1Ttl', 0)
+    this.#loader = options.loader
+    this.#throwOnRemoteError = options.throwOnRemoteError ?? false
+    this.#onError = options.onError ?? (() => {})
     this.name = options.name ?? options.l1.name ?? 'tiered'
-    this.unsubscribe = this.bus?.subscribe({
+    this.#unsubscribe = this.#bus?.subscribe({
       invalidate: (keys) => {
-        this.counters.invalidationsReceived += keys.length
-        for (const key of keys) this.dropLocal(key)
+        this.#counters.invalidationsReceived += keys.length
+        for (const key of keys) this.#dropLocal(key)
       },
-      invalidateAll: () => this.clearLocal(),
+      invalidateAll: () => this.#clearLocal(),
     })
   }
 
   /** L1 only, synchronously: the value if this process has it. */
   getLocal(key: string): V | undefined {
-    this.checkOpen()
-    return this.lookupLocal(key)
+    this.#checkOpen()
+    return this.#lookupLocal(key)
   }
 
   /** L1, then L2 (filling L1 on a hit). Never calls a loader. */
   get(key: string): Promise<V | undefined> {
     try {
-      this.checkOpen()
+      this.#checkOpen()
       checkKey(key, 'get')
-      const value = this.lookupLocal(key)
-      return value !== undefined ? Promise.resolve(value) : this.readRemote(key)
+      const value = this.#lookupLocal(key)
+      return value !== undefined ? Promise.resolve(value) : this.#readRemote(key)
     } catch (err) {
       return Promise.reject(err)
     }
@@ -188,20 +188,20 @@ export class TieredCache<V> {
    * those reads). Answers in the order of `keys`.
    */
   async getMany(keys: readonly string[]): Promise<(V | undefined)[]> {
-    this.checkOpen()
+    this.#checkOpen()
     for (const key of keys) checkKey(key, 'getMany')
     const out: (V | undefined)[] = new Array(keys.length)
     const waiting: Promise<void>[] = []
     const batch = new Map<string, number[]>()
     keys.forEach((key, at) => {
-      const value = this.lookupLocal(key)
+      const value = this.#lookupLocal(key)
       if (value !== undefined) {
         out[at] = value
         return
       }
-      const flight = this.reads.get(key)
+      const flight = this.#reads.get(key)
       if (flight !== undefined) {
-        this.counters.coalesced++
+        this.#counters.coalesced++
         waiting.push(flight.promise.then((v) => void (out[at] = v)))
       } else {
         const positions = batch.get(key)
@@ -210,7 +210,7 @@ export class TieredCache<V> {
       }
     })
     if (batch.size > 0) {
-      const flights = this.readRemoteBatch([...batch.keys()])
+      const flights = this.#readRemoteBatch([...batch.keys()])
       let i = 0
       for (const positions of batch.values()) {
         waiting.push(flights[i++]!.then((v) => void positions.forEach((at) => (out[at] = v))))
@@ -228,23 +228,23 @@ export class TieredCache<V> {
    */
   getOrLoad(key: string, loader?: TierLoader<V>, options?: SetOptions): Promise<V | undefined> {
     try {
-      this.checkOpen()
+      this.#checkOpen()
       checkKey(key, 'getOrLoad')
-      const value = this.lookupLocal(key)
+      const value = this.#lookupLocal(key)
       if (value !== undefined) return Promise.resolve(value)
-      const inFlight = this.loads.get(key)
+      const inFlight = this.#loads.get(key)
       if (inFlight !== undefined) {
-        this.counters.coalesced++
+        this.#counters.coalesced++
         return inFlight.promise
       }
-      const load = loader ?? this.loader
+      const load = loader ?? this.#loader
       if (load === undefined) throw new CortadoError('ERR_INVALID_OPTION', `${this.name}: getOrLoad needs a loader`)
-      const ttl = checkTtl(options?.ttl ?? this.ttl)
-      const flight: Flight<V> = { stale: false, promise: undefined as never }
-      flight.promise = this.load(key, load, ttl, flight).finally(() => {
-        if (this.loads.get(key) === flight) this.loads.delete(key)
+      const ttl = checkTtl(options?.ttl ?? this.#ttl)
+      const flight: PendingFetch<V> = { stale: false, promise: undefined as never }
+      flight.promise = this.#load(key, load, ttl, flight).finally(() => {
+        if (this.#loads.get(key) === flight) this.#loads.delete(key)
       })
-      this.loads.set(key, flight)
+      this.#loads.set(key, flight)
       return flight.promise
     } catch (err) {
       return Promise.reject(err)
@@ -253,40 +253,40 @@ export class TieredCache<V> {
 
   /** Writes `value` to L1 and through to L2, then tells the peers to drop their copy. */
   async set(key: string, value: V, options?: SetOptions): Promise<void> {
-    this.checkOpen()
+    this.#checkOpen()
     checkKey(key, 'set')
-    const ttl = checkTtl(options?.ttl ?? this.ttl)
-    const bytes = this.encode(value)
-    this.markStale(key)
-    this.l1.set(key, value, this.l1Options(ttl === 0 ? Infinity : ttl))
+    const ttl = checkTtl(options?.ttl ?? this.#ttl)
+    const bytes = this.#encode(value)
+    this.#markStale(key)
+    this.l1.set(key, value, this.#l1Options(ttl === 0 ? Infinity : ttl))
     try {
       await this.l2.set(key, bytes, ttl)
     } catch (err) {
-      this.remoteFailed(err)
+      this.#remoteFailed(err)
     } finally {
-      this.publish(key)
+      this.#publish(key)
     }
   }
 
   /** `set` for many entries: one L2 batch, one broadcast batch. */
   async setMany(entries: readonly { key: string; value: V; ttl?: number }[]): Promise<void> {
-    this.checkOpen()
+    this.#checkOpen()
     // Every entry is checked (and encoded) before any is written, so a bad one writes nothing.
     const remote = entries.map((e) => {
       checkKey(e.key, 'setMany')
-      const ttl = checkTtl(e.ttl ?? this.ttl)
-      return { key: e.key, value: this.encode(e.value), ttl }
+      const ttl = checkTtl(e.ttl ?? this.#ttl)
+      return { key: e.key, value: this.#encode(e.value), ttl }
     })
     entries.forEach((e, i) => {
-      this.markStale(e.key)
-      this.l1.set(e.key, e.value, this.l1Options(remote[i]!.ttl === 0 ? Infinity : remote[i]!.ttl))
+      this.#markStale(e.key)
+      this.l1.set(e.key, e.value, this.#l1Options(remote[i]!.ttl === 0 ? Infinity : remote[i]!.ttl))
     })
     try {
       await this.l2.setMany(remote)
     } catch (err) {
-      this.remoteFailed(err)
+      this.#remoteFailed(err)
     } finally {
-      for (const e of entries) this.publish(e.key)
+      for (const e of entries) this.#publish(e.key)
     }
   }
 
@@ -295,38 +295,42 @@ export class TieredCache<V> {
    * L2 could not be asked).
    */
   async delete(key: string): Promise<boolean> {
-    this.checkOpen()
+    this.#checkOpen()
     checkKey(key, 'delete')
-    this.markStale(key)
+    this.#markStale(key)
     const local = this.l1.delete(key)
     try {
       return await this.l2.delete(key)
     } catch (err) {
-      this.remoteFailed(err)
+      this.#remoteFailed(err)
       return local
     } finally {
-      this.publish(key)
+      this.#publish(key)
     }
   }
 
-  /** Drops `key` from this L1 and the peers' L1s, leaving L2 alone (for when L2 was updated elsewhere). */
-  invalidate(key: string): void {
-    this.checkOpen()
+  /**
+   * Drops `key` from this L1 and the peers' L1s, leaving L2 alone (for when L2 was updated elsewhere).
+   * Returns how many entries this L1 removed (0 or 1), as `Cache.invalidate` returns its count.
+   */
+  invalidate(key: string): number {
+    this.#checkOpen()
     checkKey(key, 'invalidate')
-    this.dropLocal(key)
-    this.publish(key)
+    const removed = this.#dropLocal(key) ? 1 : 0
+    this.#publish(key)
+    return removed
   }
 
   /** Clears this L1 and tells every peer to clear theirs. L2 is left alone. */
   invalidateAll(): void {
-    this.checkOpen()
-    this.clearLocal()
-    this.bus?.publishAll()
+    this.#checkOpen()
+    this.#clearLocal()
+    this.#bus?.publishAll()
   }
 
   /** Counters since the tier was created, with the L1's own. */
   stats(): TieredCacheStats {
-    return { ...this.counters, l1: this.l1.stats() }
+    return { ...this.#counters, l1: this.l1.stats() }
   }
 
   /**
@@ -334,127 +338,127 @@ export class TieredCache<V> {
    * caller and stay open.
    */
   async close(): Promise<void> {
-    if (this.closed) return
-    this.closed = true
-    this.unsubscribe?.()
-    await Promise.allSettled([...this.loads.values(), ...this.reads.values()].map((f) => f.promise))
+    if (this.#closed) return
+    this.#closed = true
+    this.#unsubscribe?.()
+    await Promise.allSettled([...this.#loads.values(), ...this.#reads.values()].map((f) => f.promise))
   }
 
-  private lookupLocal(key: string): V | undefined {
+  #lookupLocal(key: string): V | undefined {
     const value = this.l1.get(key)
-    if (value !== undefined) this.counters.l1Hits++
-    else this.counters.l1Misses++
+    if (value !== undefined) this.#counters.l1Hits++
+    else this.#counters.l1Misses++
     return value
   }
 
-  private async load(key: string, loader: TierLoader<V>, ttl: number, flight: Flight<V>): Promise<V | undefined> {
-    const remote = await this.readRemote(key)
+  async #load(key: string, loader: TierLoader<V>, ttl: number, flight: PendingFetch<V>): Promise<V | undefined> {
+    const remote = await this.#readRemote(key)
     if (remote !== undefined) return remote
     let value: V | undefined
     try {
       value = await loader(key)
     } catch (err) {
-      this.counters.loadErrors++
+      this.#counters.loadErrors++
       throw new CortadoError('ERR_LOADER', `${this.name}: loader failed for "${key}"`, { cause: err })
     }
-    this.counters.loads++
+    this.#counters.loads++
     if (value === undefined || flight.stale) return value
-    const bytes = this.encode(value)
-    this.l1.set(key, value, this.l1Options(ttl === 0 ? Infinity : ttl))
+    const bytes = this.#encode(value)
+    this.l1.set(key, value, this.#l1Options(ttl === 0 ? Infinity : ttl))
     try {
       await this.l2.set(key, bytes, ttl)
     } catch (err) {
-      this.remoteFailed(err)
+      this.#remoteFailed(err)
     }
     return value
   }
 
-  private readRemote(key: string): Promise<V | undefined> {
-    const inFlight = this.reads.get(key)
+  #readRemote(key: string): Promise<V | undefined> {
+    const inFlight = this.#reads.get(key)
     if (inFlight !== undefined) {
-      this.counters.coalesced++
+      this.#counters.coalesced++
       return inFlight.promise
     }
-    if (!this.l2.available) return this.skipRemote()
-    const flight: Flight<V> = { stale: false, promise: undefined as never }
+    if (!this.l2.available) return this.#skipRemote()
+    const flight: PendingFetch<V> = { stale: false, promise: undefined as never }
     flight.promise = this.l2.get(key).then(
-      (entry) => this.accept(key, entry, flight),
-      (err: unknown) => this.remoteFailed(err),
+      (entry) => this.#accept(key, entry, flight),
+      (err: unknown) => this.#remoteFailed(err),
     )
-    this.track(key, flight)
+    this.#track(key, flight)
     return flight.promise
   }
 
   /** One L2 request for `keys` (none of them in flight); a promise per key, registered as flights. */
-  private readRemoteBatch(keys: string[]): Promise<V | undefined>[] {
-    if (!this.l2.available) return keys.map(() => this.skipRemote())
+  #readRemoteBatch(keys: string[]): Promise<V | undefined>[] {
+    if (!this.l2.available) return keys.map(() => this.#skipRemote())
     const entries = this.l2.getMany(keys).catch((err: unknown): (RemoteEntry | undefined)[] => {
       // A partial failure keeps what the healthy nodes returned.
-      this.remoteFailed(err)
+      this.#remoteFailed(err)
       return err instanceof RemotePartialError ? err.values : []
     })
     return keys.map((key, i) => {
-      const flight: Flight<V> = { stale: false, promise: undefined as never }
-      flight.promise = entries.then((found) => this.accept(key, found[i], flight))
-      this.track(key, flight)
+      const flight: PendingFetch<V> = { stale: false, promise: undefined as never }
+      flight.promise = entries.then((found) => this.#accept(key, found[i], flight))
+      this.#track(key, flight)
       return flight.promise
     })
   }
 
-  private track(key: string, flight: Flight<V>): void {
-    this.reads.set(key, flight)
+  #track(key: string, flight: PendingFetch<V>): void {
+    this.#reads.set(key, flight)
     void flight.promise.then(
-      () => this.untrack(key, flight),
-      () => this.untrack(key, flight),
+      () => this.#untrack(key, flight),
+      () => this.#untrack(key, flight),
     )
   }
 
-  private untrack(key: string, flight: Flight<V>): void {
-    if (this.reads.get(key) === flight) this.reads.delete(key)
+  #untrack(key: string, flight: PendingFetch<V>): void {
+    if (this.#reads.get(key) === flight) this.#reads.delete(key)
   }
 
   /** Decodes an L2 answer and fills L1 with its remaining TTL, unless the key changed meanwhile. */
-  private accept(key: string, entry: RemoteEntry | undefined, flight: Flight<V>): V | undefined {
+  #accept(key: string, entry: RemoteEntry | undefined, flight: PendingFetch<V>): V | undefined {
     if (entry === undefined) {
-      this.counters.l2Misses++
+      this.#counters.l2Misses++
       return undefined
     }
     let value: V
     try {
-      value = this.codec.decode(entry.value)
+      value = this.#codec.decode(entry.value)
     } catch (err) {
       const decodeError = isCortadoError(err)
         ? err
         : new CortadoError('ERR_DECODE', `${this.name}: cannot decode the L2 value of "${key}"`, { cause: err })
-      return this.remoteFailed(decodeError)
+      return this.#remoteFailed(decodeError)
     }
-    this.counters.l2Hits++
-    if (!flight.stale && !this.closed) this.l1.set(key, value, this.l1Options(entry.ttl))
+    this.#counters.l2Hits++
+    if (!flight.stale && !this.#closed) this.l1.set(key, value, this.#l1Options(entry.ttl))
     return value
   }
 
-  private skipRemote(): Promise<undefined> {
-    this.counters.l2Skipped++
-    if (this.throwOnRemoteError) {
+  #skipRemote(): Promise<undefined> {
+    this.#counters.l2Skipped++
+    if (this.#throwOnRemoteError) {
       return Promise.reject(new CortadoError('ERR_REMOTE', `${this.name}: ${this.l2.name} is unavailable`))
     }
     return Promise.resolve(undefined)
   }
 
   /** Counts and reports an L2 failure; throws it only when the caller asked for that. */
-  private remoteFailed(err: unknown): undefined {
-    this.counters.l2Errors++
+  #remoteFailed(err: unknown): undefined {
+    this.#counters.l2Errors++
     const error = isCortadoError(err)
       ? err
       : new CortadoError('ERR_REMOTE', `${this.name}: ${this.l2.name} failed`, { cause: err })
-    this.onError(error)
-    if (this.throwOnRemoteError) throw error
+    this.#onError(error)
+    if (this.#throwOnRemoteError) throw error
     return undefined
   }
 
-  private encode(value: V): Uint8Array {
+  #encode(value: V): Uint8Array {
     try {
-      return this.codec.encode(value)
+      return this.#codec.encode(value)
     } catch (err) {
       if (isCortadoError(err)) throw err
       throw new CortadoError('ERR_INVALID_VALUE', `${this.name}: the codec cannot encode this value`, { cause: err })
@@ -462,37 +466,37 @@ export class TieredCache<V> {
   }
 
   /** L1 TTL for an entry with `remaining` ms left (`Infinity` = none), bounded by `l1Ttl`. */
-  private l1Options(remaining: number): SetOptions {
-    const bound = this.l1Ttl > 0 ? Math.min(remaining, this.l1Ttl) : remaining
+  #l1Options(remaining: number): SetOptions {
+    const bound = this.#l1Ttl > 0 ? Math.min(remaining, this.#l1Ttl) : remaining
     return { ttl: bound === Infinity ? 0 : Math.max(1, Math.ceil(bound)) }
   }
 
-  private publish(key: string): void {
-    if (this.bus === undefined || this.closed) return
-    this.counters.invalidationsSent++
-    this.bus.publish(key)
+  #publish(key: string): void {
+    if (this.#bus === undefined || this.#closed) return
+    this.#counters.invalidationsSent++
+    this.#bus.publish(key)
   }
 
-  private markStale(key: string): void {
-    const read = this.reads.get(key)
+  #markStale(key: string): void {
+    const read = this.#reads.get(key)
     if (read !== undefined) read.stale = true
-    const load = this.loads.get(key)
+    const load = this.#loads.get(key)
     if (load !== undefined) load.stale = true
   }
 
-  private dropLocal(key: string): void {
-    this.markStale(key)
-    this.l1.delete(key)
+  #dropLocal(key: string): boolean {
+    this.#markStale(key)
+    return this.l1.delete(key)
   }
 
-  private clearLocal(): void {
-    this.counters.l1Clears++
-    for (const flight of this.reads.values()) flight.stale = true
-    for (const flight of this.loads.values()) flight.stale = true
+  #clearLocal(): void {
+    this.#counters.l1Clears++
+    for (const flight of this.#reads.values()) flight.stale = true
+    for (const flight of this.#loads.values()) flight.stale = true
     this.l1.clear()
   }
 
-  private checkOpen(): void {
-    if (this.closed) throw new CortadoError('ERR_CLOSED', `${this.name} is closed`)
+  #checkOpen(): void {
+    if (this.#closed) throw new CortadoError('ERR_CLOSED', `${this.name} is closed`)
   }
 }

@@ -1,6 +1,8 @@
 // Type-checked (tsc --noEmit) in a project where cortado was installed from its packed tarball: the
 // published declarations of every entry point must resolve and describe the API as documented.
-import { Cache, CortadoError, TieredCache, type CacheOptions } from 'cortado'
+import { Cache, CortadoError, type CacheOptions } from 'cortado'
+import { TieredCache } from 'cortado/tier'
+import { BloomFilter } from 'cortado/bloom'
 import { registerCacheMetrics as prometheusMetrics } from 'cortado/prometheus'
 import { registerCacheMetrics as otelMetrics } from 'cortado/otel'
 import { KeyvCortado } from 'cortado/keyv'
@@ -27,5 +29,6 @@ const user: Promise<{ id: number } | undefined> = keyv.get('1')
 const failure: unknown = new Error()
 if (failure instanceof CortadoError) console.log(failure.code satisfies string)
 type Tier = TieredCache<string>
-export { hit, many, loaded, user, keyv }
+const bloom = new BloomFilter({ expectedItems: 1000, falsePositiveRate: 0.01 })
+export { hit, many, loaded, user, keyv, bloom }
 export type { Tier }
