@@ -27,26 +27,56 @@ export type EngineName = 'wasm' | 'native' | 'auto'
 export interface CacheOptions<V = unknown> {
   /**
    * Size of the whole arena in bytes: index, policy metadata and entries together. The arena is
-   * allocated once and never grows, so this bounds the cache's resident memory.
+   * allocated once and never grows, so this bounds the cache's resident memory. Trade-off: memory
+   * is taken up front (pages are touched as they are used); too small an arena evicts early, and
+   * `Cache.maxBytesFor(entries, entryBytes)` computes what a given number of entries needs.
    */
   maxBytes: number
-  /** Optional bound on the number of live entries (split evenly over the shards). */
+  /**
+   * Optional bound on the number of live entries, for the whole cache (one global count, however many
+   * shards and threads). Without it, only `maxBytes` bounds the cache. Trade-off: it also sizes the
+   * hash index; a bound far above what `maxBytes` can hold wastes index memory.
+   */
   maxEntries?: number
-  /** Default time-to-live in milliseconds for entries set without their own `ttl`. 0 = no expiry. */
+  /**
+   * Default time-to-live in milliseconds for entries set without their own `ttl`. 0 = no expiry.
+   * Trade-off: with TTLs in use every call reads the clock (a few ns); expired entries are reclaimed
+   * lazily (on read, and as eviction passes them) or at once with `purgeStale()`.
+   */
   ttl?: number
-  /** How values become bytes. Default `'auto'`. */
+  /**
+   * How values become bytes. Default `'auto'` (strings, numbers, Buffers stored as themselves, other
+   * values as MessagePack). `'v8'` keeps Maps, Sets, Dates, cycles and class-less structure (slower);
+   * `'string'` / `'buffer'` are the fastest when every value is of that type. A custom `{ encode,
+   * decode }` must be passed again to `Cache.attach` in each thread.
+   */
   codec?: CodecName | Codec<V>
-  /** Number of shards (each has its own lock, index, queues and sketch). Default from capacity. */
+  /**
+   * Number of shards (each has its own lock, index, queues and sketch). Default from capacity (up to
+   * 16). Trade-off: more shards mean less contention between threads but a smaller largest entry and a
+   * coarser policy (each shard decides admission alone).
+   */
   shards?: number
-  /** Replacement policy. Default `'adaptive'`. */
+  /**
+   * Replacement policy. Default `'adaptive'` (TinyLFU admission with a recency window that adapts to
+   * the workload: the best hit ratio on real traces). `'clock'` is the simple baseline (second chance,
+   * no admission filter): cheaper writes, worse under scans and one-hit wonders.
+   */
   policy?: PolicyName
   /** Name used in metrics and in error messages. */
   name?: string
   /** Clock in milliseconds, for tests. Default `Date.now`. */
   clock?: () => number
-  /** Seed of the key hash (and of the policy's random choices). Default: random per cache. */
+  /**
+   * Seed of the key hash (and of the policy's random choices). Default: random per cache, so nobody
+   * can precompute colliding keys; set it only for reproducible tests and benchmarks.
+   */
   seed?: number
-  /** Most threads that may attach to this cache at once (each needs a scratch area). Default 16. */
+  /**
+   * Most threads that may be attached to this cache at once (each holds a slot with a scratch area of
+   * 16 KiB). Default 16. Slots of threads that exit (even by `terminate()`) are reclaimed, so this
+   * bounds threads alive at once, not threads ever created.
+   */
   maxThreads?: number
   /**
    * Expected average entry size in bytes (key + value + 8-byte header), used to size the hash index
@@ -61,7 +91,11 @@ export interface CacheOptions<V = unknown> {
    * process warning, code `CORTADO_OVERSIZED`, naming this option and the limit).
    */
   maxEntrySize?: number
-  /** Engine: `'wasm'` (default), `'native'` (mapped memory, needs the addon) or `'auto'`. */
+  /**
+   * Engine: `'wasm'` (default: WebAssembly memory, up to 4 GiB, shared by worker threads), `'native'`
+   * (memory the native addon maps: beyond 4 GiB, and shared between processes through `path`; needs
+   * the addon for this platform) or `'auto'` (native when its addon is installed, else wasm).
+   */
   engine?: EngineName
   /** For the native engine: a file (e.g. in /dev/shm) that several processes map to share the cache. */
   path?: string

@@ -157,10 +157,10 @@ export interface RestoreResult {
 export interface Store<V> {
   /** Reads a key (on a cache miss). `undefined` = no such key. */
   load(key: string, context: LoaderContext<V>): V | undefined | Promise<V | undefined>
-  /** Writes a key (a `set` through the view). */
-  save(key: string, value: V): void | Promise<void>
-  /** Removes a key (a `delete` through the view). */
-  delete(key: string): void | Promise<void>
+  /** Writes a key (a `set` through the view). What it returns (or resolves to) is ignored. */
+  save(key: string, value: V): unknown
+  /** Removes a key (a `delete` through the view). What it returns (or resolves to, e.g. a boolean) is ignored. */
+  delete(key: string): unknown
 }
 
 /** How a write-through/behind cache reports failures it does not throw. */
