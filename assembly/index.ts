@@ -171,6 +171,7 @@ export function entries(shard: u32, from: u32, count: u32, max: u32, now: f64): 
 }
 
 export { batchGet as getMany, batchSet as setMany } from './batch'
+export { recordAccesses } from './read'
 
 /**
  * For tests of the policy: the sketch's estimate for the key in scratch (its return value), and where

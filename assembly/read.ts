@@ -2,7 +2,7 @@
 // is; the JS side copies the value out and checks the sequence again (seqlock). Nothing here trusts a
 // length or offset read from memory without a bounds check, because a writer may be reusing it.
 import * as L from './layout.generated'
-import { shardCount, scratchBase, shardBase } from './arena'
+import { shardCount, scratchBase, shardBase, shardsOffset } from './arena'
 import { hashBytes, fastRange } from './hash'
 import { locate, findSlot, slotOffset, touch, bucketAddr } from './hashindex'
 import { flagsOf, kindOf, keyLenOf, valueLenOf, isLive, hasTtl, expiryOf, headerBytes, inBounds, spanInBounds } from './entry'
@@ -115,4 +115,35 @@ export function collect(shard: u32, from: u32, count: u32, out: u32, max: u32, n
     }
   }
   return n
+}
+
+/**
+ * Records uses that were served without a lookup (hits of a thread's front, src/engine/front.ts): `count`
+ * absolute entry offsets at `input`. Each counts as a hit would (the index slot's reference bits, the
+ * policy's sketch), if its entry is still LIVE and still the one the index holds for its key; others are
+ * skipped (the copy they were served from was current when served; only the count is lost). Lock-free,
+ * as a hit's recording is. Returns how many were recorded.
+ */
+export function recordAccesses(count: u32, input: u32): u32 {
+  let recorded: u32 = 0
+  for (let i: u32 = 0; i < count; i++) {
+    const addr = load<u32>(input + i * 4)
+    if (addr < shardsOffset) continue
+    const shard = (addr - shardsOffset) / shardBytes
+    if (shard >= shardCount) continue
+    const sb = shardBase(shard)
+    const off = addr - sb
+    if (!inBounds(off) || !spanInBounds(sb, off) || !isLive(flagsOf(sb, off))) continue
+    const key = sb + off + headerBytes(flagsOf(sb, off))
+    const keyLen = keyLenOf(sb, off)
+    const h = hashBytes(key, keyLen)
+    if (fastRange(<u32>(h >> 32), shardCount) != shard) continue
+    locate(h)
+    const slot = findSlot(sb, key, keyLen)
+    if (slot == 0 || slotOffset(slot) != off) continue
+    touch(slot)
+    policyOnAccess(sb, h)
+    recorded++
+  }
+  return recorded
 }

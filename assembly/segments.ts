@@ -34,6 +34,8 @@ export function initSegments(sb: u32): void {
     store<u32>(h + L.SEG_LIVE_BYTES, 0)
     store<u32>(h + L.SEG_LIVE_COUNT, 0)
     store<u32>(h + L.SEG_SEQ, 0)
+    // Entries of a cleared shard may still read LIVE in memory: a new version retires copies of them.
+    atomic.add<u32>(h + L.SEG_VERSION, 1)
   }
   store<u32>(sb + L.SHARD_FREE_HEAD, 1)
   store<u32>(sb + L.SHARD_FREE_COUNT, segCount)
@@ -74,6 +76,8 @@ function growQueue(sb: u32, q: u32): bool {
   const seg = popFree(sb)
   if (seg == 0) return false
   const h = segHeader(sb, seg)
+  // Reused: entries written here from now on are not the ones a reader may hold copies of.
+  atomic.add<u32>(h + L.SEG_VERSION, 1)
   const seq = load<u32>(sb + L.SHARD_SEG_SEQ) + 1
   store<u32>(sb + L.SHARD_SEG_SEQ, seq)
   store<u32>(h + L.SEG_SEQ, seq)

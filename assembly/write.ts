@@ -5,7 +5,7 @@ import * as L from './layout.generated'
 import { segBytes, scratchBase, countGlobally } from './arena'
 import { locate, findSlot, emptySlot, publish, slotOffset, slotFreq, touch, bucketAddr, bucket1, clearIndex, saveLocation, restoreLocation, slotStillHolds } from './hashindex'
 import { flagsOf, setFlags, entryBytes, hasTtl, queueOf, sizeFor, writeEntry, keyPtr } from './entry'
-import { reserveAppend, commitAppend, addLive, removeLive, initSegments } from './segments'
+import { reserveAppend, commitAppend, addLive, removeLive, initSegments, segHeader, segOf } from './segments'
 import { ensureRoom } from './room'
 import { removeEntry, bump } from './queues'
 import { policyInsert, policyAfterInsert, policyOnAccess, policyInit, REJECT } from './policy/index'
@@ -52,6 +52,8 @@ export function beginSet(sb: u32, h: u64, key: u32, keyLen: u32, valueLen: u32, 
     // entry (the key is lost, which a cache may do), never a torn value recovery would keep.
     if (entryBytes(sb, old) == size && hasTtl(oldFlags) == withTtl) {
       setFlags(sb, old, oldFlags & ~L.ENTRY_LIVE)
+      // Copies of the old value held by readers (the per-thread front) go stale with the version.
+      atomic.add<u32>(segHeader(sb, segOf(old)) + L.SEG_VERSION, 1)
       store<u8>(sb + old, kind, L.ENTRY_KIND)
       if (withTtl) store<f64>(sb + old + L.ENTRY_HEADER_BYTES, expiry)
       touch(slot)

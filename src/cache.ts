@@ -32,7 +32,7 @@ export type { AttachOptions } from './engine/open.js'
 export const MAX_KEY_BYTES = L.MAX_KEY_BYTES
 
 const SET_OPTIONS: ReadonlySet<string> = new Set(['ttl'])
-const ATTACH_OPTIONS: ReadonlySet<string> = new Set(['codec', 'clock'])
+const ATTACH_OPTIONS: ReadonlySet<string> = new Set(['codec', 'clock', 'front'])
 const SIZING_OPTIONS: ReadonlySet<string> = new Set(['shards', 'policy', 'maxThreads', 'maxEntrySize'])
 
 /**

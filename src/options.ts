@@ -8,7 +8,7 @@ const POLICIES: Record<PolicyName, number> = { adaptive: L.POLICY_ADAPTIVE, cloc
 const ENGINES: readonly EngineName[] = ['wasm', 'native', 'auto']
 const KNOWN_OPTIONS = new Set([
   'maxBytes', 'maxEntries', 'ttl', 'codec', 'shards', 'policy', 'name', 'clock', 'seed', 'maxThreads',
-  'expectedEntrySize', 'maxEntrySize', 'engine', 'path',
+  'expectedEntrySize', 'maxEntrySize', 'engine', 'path', 'front',
 ])
 
 /** The engine's id of a policy name; anything else is ERR_INVALID_OPTION. */

@@ -29,6 +29,7 @@ const THREAD_COUNTERS = {
   refreshes: [L.THREAD_REFRESHES, L.ARENA_RETIRED_REFRESHES],
   loadsNotStored: [L.THREAD_LOADS_NOT_STORED, L.ARENA_RETIRED_LOADS_NOT_STORED],
   readRetries: [L.THREAD_READ_RETRIES, L.ARENA_RETIRED_READ_RETRIES],
+  frontHits: [L.THREAD_FRONT_HITS, L.ARENA_RETIRED_FRONT_HITS],
 } as const
 
 export function readStats({ views, geometry: g }: StatsSource): CacheStats {
@@ -42,7 +43,7 @@ export function readStats({ views, geometry: g }: StatsSource): CacheStats {
     entries += u32[(base + L.SHARD_LIVE_COUNT) >> 2]
     bytesUsed += Number(u64[(base + L.SHARD_LIVE_BYTES) >> 3])
   }
-  const threads = { hits: 0, misses: 0, loadSuccesses: 0, loadFailures: 0, loadTimeMs: 0, staleHits: 0, refreshes: 0, loadsNotStored: 0, readRetries: 0 }
+  const threads = { hits: 0, misses: 0, loadSuccesses: 0, loadFailures: 0, loadTimeMs: 0, staleHits: 0, refreshes: 0, loadsNotStored: 0, readRetries: 0, frontHits: 0 }
   for (const [name, [threadOff, retiredOff]] of Object.entries(THREAD_COUNTERS)) {
     let total = f64[retiredOff >> 3]
     for (let t = 0; t < g.maxThreads; t++) {

@@ -3,6 +3,9 @@
  * the metrics exporters and the benchmarks are written against.
  */
 
+import type { FrontOptions } from './engine/front.js'
+export type { FrontOptions } from './engine/front.js'
+
 /** Built-in value codecs, selectable by name (and therefore re-creatable in any worker thread). */
 export type CodecName = 'auto' | 'string' | 'buffer' | 'json' | 'msgpack' | 'v8'
 
@@ -99,6 +102,15 @@ export interface CacheOptions<V = unknown> {
   engine?: EngineName
   /** For the native engine: a file (e.g. in /dev/shm) that several processes map to share the cache. */
   path?: string
+  /**
+   * A front for this thread: the hottest entries' decoded values kept on the JS heap (a Map lookup
+   * instead of an engine call), validated against the arena on every hit so they are never stale, and
+   * their hits recorded for the policy in batches. `true` for the defaults (16 MiB), or
+   * `{ maxBytes, shareObjects }`. Default: none. Trade-off: heap (up to `maxBytes` per thread) for
+   * speed on a hot set; a workload the front can't hold costs little (it stops consulting itself). Each
+   * thread chooses its own (`Cache.attach(handle, { front })`). See docs/front.md.
+   */
+  front?: boolean | FrontOptions
 }
 
 /** Options of one write. */
@@ -157,6 +169,8 @@ export interface CacheStats {
    * retries). A few under write contention are normal; the copy that raced is never returned.
    */
   readRetries: number
+  /** Hits served by a thread's front (the `front` option) without an engine call; included in `hits`. */
+  frontHits: number
 }
 
 /**

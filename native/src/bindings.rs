@@ -578,6 +578,15 @@ ctx_fn!(f_get_many, |c| {
     Ok(())
 });
 
+ctx_fn!(f_record_accesses, |c| {
+    c.need_slot()?;
+    let count = c.p32(P_A);
+    let input = c.scratch_ptr(c.p32(P_B), count as u64 * 4)?;
+    let n = c.engine.record_accesses(count, input);
+    c.status(n);
+    Ok(())
+});
+
 ctx_fn!(f_set_many, |c| {
     c.need_slot()?;
     let (from, count) = (c.p32(P_A), c.p32(P_B));
@@ -696,6 +705,7 @@ static CTX_FUNCTIONS: &[Entry] = &[
     ("entries", f_entries),
     ("getMany", f_get_many),
     ("setMany", f_set_many),
+    ("recordAccesses", f_record_accesses),
     ("attach", f_attach),
     ("detach", f_detach),
     ("reclaim", f_reclaim),

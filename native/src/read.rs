@@ -160,4 +160,44 @@ impl Engine {
         }
         n
     }
+
+    /// Port of recordAccesses (assembly/read.ts): front hits recorded as hits, `count` entry offsets of
+    /// JS's view at `input`. Only the direct view has offsets JS can hold (the window mode never fronts).
+    pub unsafe fn record_accesses(&mut self, count: u32, input: *const u8) -> u32 {
+        if !self.view.direct {
+            return 0;
+        }
+        let mut recorded: u32 = 0;
+        for i in 0..count {
+            let addr = ld32(input.add(i as usize * 4)) as u64;
+            if addr < self.shards_offset {
+                continue;
+            }
+            let shard = (addr - self.shards_offset) / self.shard_bytes as u64;
+            if shard >= self.shard_count as u64 {
+                continue;
+            }
+            let shard = shard as u32;
+            let sb = self.shard_base(shard);
+            let off = (addr - self.shards_offset - shard as u64 * self.shard_bytes as u64) as u32;
+            if !self.in_bounds(off) || !self.span_in_bounds(sb, off) || !is_live(flags_of(sb, off)) {
+                continue;
+            }
+            let key = sb.add((off + header_bytes(flags_of(sb, off))) as usize);
+            let key_len = key_len_of(sb, off);
+            let h = hash_bytes(self.seed, key, key_len);
+            if fast_range((h >> 32) as u32, self.shard_count) != shard {
+                continue;
+            }
+            self.locate(h);
+            let slot = self.find_slot(sb, key, key_len);
+            if slot.is_null() || slot_offset(slot) != off {
+                continue;
+            }
+            touch(slot);
+            self.policy_on_access(sb, h);
+            recorded += 1;
+        }
+        recorded
+    }
 }

@@ -5,6 +5,7 @@
 use crate::arena::Engine;
 use crate::layout_generated as L;
 use crate::mem::*;
+use std::sync::atomic::Ordering;
 
 impl Engine {
     #[inline(always)]
@@ -41,6 +42,8 @@ impl Engine {
             st32(h.add(L::SEG_LIVE_BYTES as usize), 0);
             st32(h.add(L::SEG_LIVE_COUNT as usize), 0);
             st32(h.add(L::SEG_SEQ as usize), 0);
+            // Entries of a cleared shard may still read LIVE in memory: a new version retires copies of them.
+            au32(h.add(L::SEG_VERSION as usize)).fetch_add(1, Ordering::SeqCst);
         }
         st32(sb.add(L::SHARD_FREE_HEAD as usize), 1);
         st32(sb.add(L::SHARD_FREE_COUNT as usize), self.seg_count);
@@ -87,6 +90,8 @@ impl Engine {
             return false;
         }
         let h = self.seg_header(sb, seg);
+        // Reused: entries written here from now on are not the ones a reader may hold copies of.
+        au32(h.add(L::SEG_VERSION as usize)).fetch_add(1, Ordering::SeqCst);
         let seq = ld32(sb.add(L::SHARD_SEG_SEQ as usize)).wrapping_add(1);
         st32(sb.add(L::SHARD_SEG_SEQ as usize), seq);
         st32(h.add(L::SEG_SEQ as usize), seq);

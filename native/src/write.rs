@@ -7,6 +7,7 @@ use crate::queues::bump;
 use crate::hashindex::{slot_freq, slot_offset, touch, Slot};
 use crate::layout_generated as L;
 use crate::mem::*;
+use std::sync::atomic::Ordering;
 use crate::policy::REJECT;
 
 impl Engine {
@@ -40,6 +41,8 @@ impl Engine {
             // leaves a dead entry (the key is lost), never a torn value recovery would keep.
             if entry_bytes(sb, old) == size && has_ttl(old_flags) == with_ttl {
                 set_flags(sb, old, old_flags & !L::ENTRY_LIVE);
+                // Copies of the old value held by readers (the per-thread front) go stale with the version.
+                au32(self.seg_header(sb, self.seg_of(old)).add(L::SEG_VERSION as usize)).fetch_add(1, Ordering::SeqCst);
                 st8(sb.add((old + L::ENTRY_KIND) as usize), kind);
                 if with_ttl {
                     stf64(sb.add((old + L::ENTRY_HEADER_BYTES) as usize), expiry);

@@ -23,6 +23,7 @@ import { readGeometry } from './wasm/arena.js'
 import { ShardGate } from './busy.js'
 import { warnOversized } from './oversize.js'
 import { iterateChunks } from './iterate.js'
+import { Front, NOT_IN_FRONT } from './front.js'
 import type { EngineArena } from './attached.js'
 import type { EngineProtocol } from './protocol.js'
 import type { ArenaViews } from './views.js'
@@ -73,6 +74,9 @@ export class EngineCore<V> implements CacheCore<V> {
   hitsIdx = 0
   readRetriesIdx = 0
   missesIdx = 0
+  frontHitsIdx = 0
+  /** This thread's front of hot decoded values (front.ts), when the `front` option asked for one. */
+  readonly front: Front | undefined
   readonly ttlInUseIdx = L.ARENA_TTL_IN_USE >> 2
   shardsOffset = 0
   shardBytes = 0
@@ -90,7 +94,15 @@ export class EngineCore<V> implements CacheCore<V> {
     const arena = this.#attach()
     this.geometry = Object.freeze(readGeometry(arena.views))
     this.clockNeeded = this.defaultTtl > 0 || arena.views.i32[this.ttlInUseIdx] !== 0
+    this.front = opened.front === undefined ? undefined
+      : new Front(opened.front, this.geometry, arena.views, arena.viewGeometry.shardsOffset, arena.viewGeometry.shardBytes)
     this.#bind(arena)
+  }
+
+  /** Records a full ring of front hits with the engine (through scratch: no call is in progress then). */
+  readonly #drainFront = (ring: Uint32Array, length: number): void => {
+    this.v.u32.set(ring.subarray(0, length), this.keyAt >> 2)
+    this.ex.recordAccesses(length, this.keyAt)
   }
 
   /** Points every per-thread field at `arena`'s slot: its scratch, its counters, its lease. */
@@ -107,6 +119,8 @@ export class EngineCore<V> implements CacheCore<V> {
     this.hitsIdx = (threadBase + L.THREAD_HITS) >> 3
     this.readRetriesIdx = (threadBase + L.THREAD_READ_RETRIES) >> 3
     this.missesIdx = (threadBase + L.THREAD_MISSES) >> 3
+    this.frontHitsIdx = (threadBase + L.THREAD_FRONT_HITS) >> 3
+    this.front?.rebind(arena.views, arena.viewGeometry.shardsOffset, arena.viewGeometry.shardBytes)
     this.lease = arena.lease.lease
     this.leaseIdx = arena.lease.leaseIndex
     this.shardsOffset = arena.viewGeometry.shardsOffset
@@ -160,13 +174,25 @@ export class EngineCore<V> implements CacheCore<V> {
    */
   get(key: string, meta?: EnvelopeMeta): V | undefined {
     if (this.v.u32[this.leaseIdx] !== this.lease) this.lostSlot()
+    const front = meta === undefined ? this.front : undefined
+    if (front !== undefined) {
+      const fronted = front.get(key, this.clock, this.#drainFront)
+      if (fronted !== NOT_IN_FRONT) {
+        const f64 = this.v.f64
+        f64[this.hitsIdx]++
+        f64[this.frontHitsIdx]++
+        return fronted as V
+      }
+    }
     const keyLen = this.writeKey(key)
     // The common case inline: one optimistic lookup, decoded and validated here.
     const status = this.ex.get(keyLen, this.clockNeeded ? this.clock() : -1, 0)
     if (status === L.STATUS_HIT) {
+      const filling = front !== undefined && front.prepareFill(this.v.u32, this.r32, this.r64, this.v.f64)
       const value = this.takeHit(meta)
       if (value !== RETRY) {
         this.v.f64[this.hitsIdx]++
+        if (filling) front!.fill(key, value)
         return value
       }
     } else if (status === L.STATUS_MISS) {
@@ -292,6 +318,7 @@ export class EngineCore<V> implements CacheCore<V> {
   set(key: string, value: V, ttl: number): boolean {
     this.check()
     const keyLen = this.writeKey(key)
+    this.front?.delete(key)
     if (ttl > 0) this.clockNeeded = true
     const now = this.writeNow()
     const codec = this.codec
@@ -305,6 +332,7 @@ export class EngineCore<V> implements CacheCore<V> {
   setRaw(key: string, kind: number, bytes: Uint8Array, ttl: number): boolean {
     this.check()
     const keyLen = this.writeKey(key)
+    this.front?.delete(key)
     checkTtl(ttl, 'ttl')
     if (ttl > 0) this.clockNeeded = true
     return this.#store(keyLen, kind, bytes, ttl, this.writeNow())
@@ -349,6 +377,7 @@ export class EngineCore<V> implements CacheCore<V> {
   remove(key: string, mode: number): boolean {
     this.check()
     const keyLen = this.writeKey(key)
+    this.front?.delete(key)
     const ex = this.ex
     const now = this.now()
     let status = ex.remove(keyLen, now, mode)
@@ -358,6 +387,7 @@ export class EngineCore<V> implements CacheCore<V> {
 
   clear(): void {
     this.check()
+    this.front?.clear()
     for (let shard = 0; shard < this.geometry.shardCount; shard++) {
       this.v.u32[this.r32 + (L.RESULT_SHARD >> 2)] = shard
       this.gate.write(() => this.ex.clear(shard))
@@ -445,6 +475,8 @@ export class EngineCore<V> implements CacheCore<V> {
 
   close(): void {
     if (this.closed) return
+    // Front hits not yet recorded are recorded now (if the slot is still ours to call with).
+    if (this.front !== undefined && this.v.u32[this.leaseIdx] === this.lease) this.front.flush(this.#drainFront)
     this.closed = true
     // No u32 equals -1: every later call takes the slow path of check() and throws ERR_CLOSED.
     this.lease = -1

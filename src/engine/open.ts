@@ -18,6 +18,7 @@ import {
   type NativeArenaInfo, type NativeCacheHandle,
 } from './native/arena.js'
 import type { EngineArena } from './attached.js'
+import { checkFrontOption, type FrontOptions } from './front-options.js'
 
 /** Options a thread may give when attaching to a cache created elsewhere. */
 export interface AttachOptions<V> {
@@ -25,6 +26,8 @@ export interface AttachOptions<V> {
   codec?: Codec<V>
   /** Clock in milliseconds for this thread, for tests. Default `Date.now`. */
   clock?: () => number
+  /** This thread's front of hot decoded values (see CacheOptions.front). Default: none. */
+  front?: boolean | FrontOptions
 }
 
 /** What a Cache needs to attach to an arena in this thread, whichever engine holds it. */
@@ -36,6 +39,8 @@ export interface OpenedEngine<V> {
   codec: ResolvedCodec<V>
   /** Claims a thread slot in the arena: at creation, and again if this thread is ever thought dead. */
   attach: () => EngineArena
+  /** This thread's front (front.ts), or undefined for none. */
+  front: FrontOptions | undefined
 }
 
 /** A handle checked as one of the engines' handles. */
@@ -68,7 +73,7 @@ export function openNewEngine<V>(options: CacheOptions<V>): OpenedEngine<V> {
     formatArena(memory, { geometry, policy: o.policy, seed: o.seed, buildId: wasmBuildId() })
     attach = () => attachArena(memory, wasmBuildId())
   }
-  return { name: options.name, defaultTtl: o.ttl, clock, codec: resolveCodec<V>(options.codec), attach }
+  return { name: options.name, defaultTtl: o.ttl, clock, codec: resolveCodec<V>(options.codec), attach, front: checkFrontOption(options.front) }
 }
 
 /** Opens the arena a handle (made by `cache.handle` in another thread) names. */
@@ -85,5 +90,5 @@ export function openAttachedEngine<V>(h: WasmCacheHandle | NativeCacheHandle, op
     attach = () => attachArena(memory, wasmBuildId())
   }
   const codecOption: CodecName | Codec<V> | undefined = options.codec ?? h.codec ?? undefined
-  return { name: h.name, defaultTtl: h.ttl, clock, codec: resolveCodec<V>(codecOption), attach }
+  return { name: h.name, defaultTtl: h.ttl, clock, codec: resolveCodec<V>(codecOption), attach, front: checkFrontOption(options.front) }
 }

@@ -33,6 +33,11 @@ export interface EngineProtocol {
   entries(shard: number, from: number, count: number, max: number, now: number): number
   getMany(count: number, input: number, out: number, now: number, flags: number): void
   setMany(from: number, count: number, input: number, out: number, now: number): number
+  /**
+   * Records `count` uses served without a lookup (front hits): entry offsets (RESULT.entryOffset of the
+   * hits they were copied from) at `input`; each still-current one counts as a hit for the policy.
+   */
+  recordAccesses(count: number, input: number): number
   /** Tests of the policy (WebAssembly engine only): the key's sketch estimate, and where its counters are. */
   sketchProbe?(keyLen: number): number
 }

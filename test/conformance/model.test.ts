@@ -4,7 +4,7 @@
  * forgets it too). With a roomy cache not even that is allowed.
  */
 import { it, expect } from 'vitest'
-import { MAX_KEY_BYTES } from '../../src/index.js'
+import { Cache, MAX_KEY_BYTES } from '../../src/index.js'
 import { Prng } from '../../bench/workloads/prng.js'
 import { testSeed } from '../helpers/seed.js'
 import { forEachEngine, makeCache, type Engine } from './engines.js'
@@ -35,12 +35,20 @@ const VALUES: ((rng: Prng) => unknown)[] = [
 ]
 const makeValue = (rng: Prng) => VALUES[rng.nextInt(VALUES.length)]!(rng)
 
-function run(engine: Engine, seed: number, ops: number, roomy: boolean): void {
+/**
+ * `front`: the reading cache has a front (front.ts) small enough to evict, objects shared; half the
+ * writes go through a second attachment (as another thread's would), so the front learns of them only
+ * by validating against the arena.
+ */
+function run(engine: Engine, seed: number, ops: number, roomy: boolean, front = false): void {
   const rng = new Prng(seed)
   let now = 1_700_000_000_000
+  const frontOption = front ? { front: { maxBytes: 128 << 10, shareObjects: true } } : {}
   const cache = roomy
-    ? makeCache<unknown>(engine, { maxBytes: 32 << 20, clock: () => now, seed })
-    : makeCache<unknown>(engine, { maxBytes: 1 << 20, maxEntries: 300, clock: () => now, seed })
+    ? makeCache<unknown>(engine, { maxBytes: 32 << 20, clock: () => now, seed, ...frontOption })
+    : makeCache<unknown>(engine, { maxBytes: 1 << 20, maxEntries: 300, clock: () => now, seed, ...frontOption })
+  const other = front ? Cache.attach<unknown>(cache.handle, { clock: () => now }) : cache
+  const writer = () => (front && rng.nextFloat() < 0.5 ? other : cache)
   const model = new Map<string, Modelled>()
   const keys = makeKeys(rng, 1000)
   // What the model says a key holds now (expired entries leave the model as they leave the cache).
@@ -63,14 +71,14 @@ function run(engine: Engine, seed: number, ops: number, roomy: boolean): void {
   const operations: [number, () => void][] = [
     [0.4, () => {
       const [k, v, ttl] = [randomKey(), makeValue(rng), rng.nextFloat() < 0.3 ? 1 + rng.nextInt(5000) : 0]
-      store(k, v, cache.set(k, v, { ttl }), ttl)
+      store(k, v, writer().set(k, v, { ttl }), ttl)
     }],
     [0.3, () => { const k = randomKey(); check(k, cache.get(k), 'get') }],
     [0.05, () => { const k = randomKey(); check(k, cache.peek(k), 'peek') }],
     [0.1, () => {
       const k = randomKey()
       const present = modelled(k) !== undefined
-      const deleted = cache.delete(k)
+      const deleted = writer().delete(k)
       if (!present || roomy) expect(deleted).toBe(present)
       model.delete(k)
     }],
@@ -80,7 +88,7 @@ function run(engine: Engine, seed: number, ops: number, roomy: boolean): void {
     }],
     [0.04, () => {
       const batch = Array.from({ length: 1 + rng.nextInt(40) }, () => [randomKey(), makeValue(rng)] as const)
-      cache.setMany(batch).forEach((stored, i) => store(batch[i]![0], batch[i]![1], stored))
+      writer().setMany(batch).forEach((stored, i) => store(batch[i]![0], batch[i]![1], stored))
     }],
     [0.04, () => { now += rng.nextInt(rng.nextFloat() < 0.9 ? 50 : 3000) }],
     // Land 1 ms before, at, or after a live entry's deadline and read it there.
@@ -102,7 +110,9 @@ function run(engine: Engine, seed: number, ops: number, roomy: boolean): void {
     for (const [k] of model) check(k, cache.peek(k), 'final peek')
     if (roomy) expect(cache.stats().evictions).toBe(0)
     else expect(cache.size).toBeLessThanOrEqual(300)
+    if (front) expect(cache.stats().frontHits, 'the front served some gets').toBeGreaterThan(0)
   } finally {
+    if (other !== cache) other.close()
     cache.close()
   }
 }
@@ -110,4 +120,6 @@ function run(engine: Engine, seed: number, ops: number, roomy: boolean): void {
 forEachEngine('model-based random operations', (engine) => {
   it('a roomy cache agrees with the model exactly', () => run(engine, testSeed(1001), 15_000, true))
   it('a tight cache agrees with the model except for evictions', () => run(engine, testSeed(2002), 15_000, false))
+  it('with a front, writes through another attachment: a roomy cache agrees exactly', () => run(engine, testSeed(3003), 15_000, true, true))
+  it('with a front, writes through another attachment: a tight cache agrees except for evictions', () => run(engine, testSeed(4004), 15_000, false, true))
 })

@@ -209,4 +209,23 @@ export const MUTANTS: Mutant[] = [
     tests: ['test/tier/tiered-cache.test.ts'],
     why: 'a value read from L2 is not kept in L1, so every read goes to the network',
   },
+  // ---- the front (src/engine/front.ts) -------------------------------------------------------------------
+  {
+    id: 'front-no-version-check', area: 'front', file: 'src/engine/front.ts',
+    find: ' || Atomics.load(v.u32, e.versionIdx) !== e.version ||', replace: ' || false ||',
+    tests: ['test/workers/front.test.ts', 'test/conformance/model.test.ts'],
+    why: "a front hit is served without checking its segment's version: in-place rewrites and reused segments read stale",
+  },
+  {
+    id: 'front-no-live-check', area: 'front', file: 'src/engine/front.ts',
+    find: 'if ((v.u8[e.addr + L.ENTRY_FLAGS] & L.ENTRY_LIVE) === 0 ||', replace: 'if (false ||',
+    tests: ['test/conformance/model.test.ts'],
+    why: 'a front hit is served without checking that its entry is still live: deleted and evicted keys come back',
+  },
+  {
+    id: 'front-hits-not-recorded', area: 'front', file: 'src/engine/core.ts',
+    find: '    this.ex.recordAccesses(length, this.keyAt)', replace: '    void length',
+    tests: ['test/conformance/front.test.ts'],
+    why: "front hits never reach the policy: the hot set's frequency decays and it is evicted",
+  },
 ]

@@ -58,6 +58,7 @@ export interface NativeContext {
   entries(): void
   getMany(): void
   setMany(): void
+  recordAccesses(): void
   attach(): void
   detach(): void
   reclaim(): void

@@ -96,6 +96,10 @@ export class NativeExports implements EngineProtocol {
     this.#call(this.#ctx.getMany, count, input, out, flags, now)
   }
 
+  recordAccesses(count: number, input: number): number {
+    return this.#call(this.#ctx.recordAccesses, count, input, 0, 0, -1)
+  }
+
   setMany(from: number, count: number, input: number, out: number, now: number): number {
     return this.#call(this.#ctx.setMany, from, count, input, out, now)
   }

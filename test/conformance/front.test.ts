@@ -1,0 +1,154 @@
+/**
+ * The per-thread front (src/engine/front.ts): never stale (writes through other attachments, in place
+ * and not, deletes, clear, expiry, restore), its hits counted for the policy, values as get returns
+ * them, options checked. The model tests (model.test.ts) also run with a front; the cross-thread stress
+ * test is test/workers/front.test.ts.
+ */
+import { it, expect } from 'vitest'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Cache } from '../../src/index.js'
+import { zipfTrace } from '../../bench/workloads/zipf-trace.js'
+import { testSeed } from '../helpers/seed.js'
+import { forEachEngine, makeCache } from './engines.js'
+import { probeSketch } from '../policy/probe.js'
+
+forEachEngine('front', (engine) => {
+  it('serves repeated gets from the front and counts them as hits and front hits', () => {
+    const cache = makeCache<string>(engine, { maxBytes: 16 << 20, codec: 'string', front: true })
+    for (let i = 0; i < 100; i++) cache.set(`k${i}`, `v${i}`)
+    for (let r = 0; r < 10; r++) for (let i = 0; i < 100; i++) expect(cache.get(`k${i}`)).toBe(`v${i}`)
+    const s = cache.stats()
+    expect(s.hits).toBe(1000)
+    expect(s.frontHits).toBe(900)
+    cache.close()
+  })
+
+  it('a write, an in-place rewrite, a delete and a clear through another attachment take effect at once', () => {
+    const cache = makeCache<string>(engine, { maxBytes: 16 << 20, codec: 'string', front: true })
+    const other = Cache.attach<string>(cache.handle)
+    for (const k of ['a', 'b', 'c', 'd']) cache.set(k, `${k}-1`)
+    for (let r = 0; r < 3; r++) for (const k of ['a', 'b', 'c', 'd']) cache.get(k)
+    other.set('a', 'a-2')              // same size: rewritten in place
+    other.set('b', 'a much longer value') // a new entry elsewhere
+    other.delete('c')
+    expect([cache.get('a'), cache.get('b'), cache.get('c'), cache.get('d')]).toEqual(['a-2', 'a much longer value', undefined, 'd-1'])
+    other.clear()
+    expect(cache.get('d')).toBeUndefined()
+    other.close()
+    cache.close()
+  })
+
+  it('an entry with a TTL leaves the front when it expires (injected clock)', () => {
+    let now = 1_000_000
+    const cache = makeCache<string>(engine, { maxBytes: 16 << 20, codec: 'string', front: true, clock: () => now })
+    cache.set('t', 'ttl-value', { ttl: 100 })
+    for (let r = 0; r < 5; r++) expect(cache.get('t')).toBe('ttl-value')
+    expect(cache.stats().frontHits).toBe(4)
+    now += 99
+    expect(cache.get('t')).toBe('ttl-value')
+    now += 1
+    expect(cache.get('t')).toBeUndefined()
+    cache.close()
+  })
+
+  it('restore() and evictions by other writers take effect at once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cortado-front-'))
+    try {
+      const cache = makeCache<string>(engine, { maxBytes: 16 << 20, codec: 'string', front: true })
+      cache.set('x', 'dumped')
+      await cache.dump(join(dir, 'd'))
+      const other = Cache.attach<string>(cache.handle)
+      other.set('x', 'later')
+      for (let r = 0; r < 3; r++) expect(cache.get('x')).toBe('later')
+      await other.restore(join(dir, 'd'))
+      expect(cache.get('x')).toBe('dumped')
+      // A tight cache: filling it through the other attachment evicts what the front holds.
+      const small = makeCache<string>(engine, { maxBytes: 1 << 20, maxEntries: 50, codec: 'string', front: true })
+      const writer = Cache.attach<string>(small.handle)
+      for (let i = 0; i < 50; i++) small.set(`s${i}`, `v${i}`)
+      for (let r = 0; r < 3; r++) for (let i = 0; i < 50; i++) small.get(`s${i}`)
+      for (let i = 50; i < 5000; i++) writer.set(`s${i}`, `v${i}`)
+      let served = 0
+      for (let i = 0; i < 50; i++) {
+        const v = small.get(`s${i}`)
+        if (v !== undefined) served++
+        expect(v === undefined || v === `v${i}`).toBe(true)
+      }
+      expect(served).toBeLessThanOrEqual(small.size)
+      for (const c of [writer, small, other, cache]) c.close()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('primitives are returned as they are; objects fresh per get unless shareObjects (then frozen and shared); Buffers never fronted', () => {
+    const plain = makeCache<unknown>(engine, { maxBytes: 16 << 20, front: true })
+    plain.set('o', { a: [1] })
+    plain.set('n', 42)
+    plain.set('buf', Buffer.from('bytes'))
+    const [o1, o2] = [plain.get('o'), plain.get('o')] as { a: number[] }[]
+    expect(o1).toEqual({ a: [1] })
+    expect(o1).not.toBe(o2)
+    o1!.a.push(2)
+    expect(plain.get('o')).toEqual({ a: [1] })
+    expect([plain.get('n'), plain.get('n')]).toEqual([42, 42])
+    const [b1, b2] = [plain.get('buf'), plain.get('buf')] as Buffer[]
+    expect(b1).not.toBe(b2)
+    const before = plain.stats().frontHits
+    plain.get('o'); plain.get('buf')
+    expect(plain.stats().frontHits).toBe(before)
+
+    const shared = makeCache<unknown>(engine, { maxBytes: 16 << 20, front: { shareObjects: true } })
+    shared.set('o', { a: [1] })
+    const [s1, s2, s3] = [shared.get('o'), shared.get('o'), shared.get('o')] as { a: number[] }[]
+    expect(s2).toBe(s3)
+    expect(Object.isFrozen(s2) && Object.isFrozen(s2!.a)).toBe(true)
+    expect(s1).toEqual({ a: [1] })
+    plain.close()
+    shared.close()
+  })
+
+  it('front hits are recorded for the policy: on Zipf gets the hit ratio is that of the same cache without a front', () => {
+    const seed = testSeed(19)
+    const trace = zipfTrace({ keys: 20_000, s: 0.9, length: 150_000, seed })
+    const ratio = (front: boolean) => {
+      const cache = makeCache<string>(engine, { maxBytes: 8 << 20, maxEntries: 1000, codec: 'string', seed, front })
+      let hits = 0
+      for (const k of trace.keys) {
+        const key = `key:${k}`
+        if (cache.get(key) !== undefined) hits++
+        else cache.set(key, 'v'.repeat(20))
+      }
+      cache.close()
+      return hits / trace.keys.length
+    }
+    const [without, withFront] = [ratio(false), ratio(true)]
+    expect(Math.abs(withFront - without), `seed ${seed}: ${withFront} with a front, ${without} without`).toBeLessThan(0.01)
+  })
+
+  it("front hits reach the policy's sketch in batches, as the hits they replace would", () => {
+    const estimates = [false, true].map((front) => {
+      const cache = makeCache<string>(engine, { maxBytes: 16 << 20, codec: 'string', seed: 7, front })
+      cache.set('hot', 'value')
+      cache.set('cold', 'value')
+      for (let i = 0; i < 300; i++) cache.get('hot')
+      const e = [probeSketch(cache as Cache<unknown>, 'hot').estimate, probeSketch(cache as Cache<unknown>, 'cold').estimate]
+      if (front) expect(cache.stats().frontHits).toBe(299)
+      cache.close()
+      return e
+    })
+    expect(estimates[1], 'with a front: hot and cold as without one').toEqual(estimates[0])
+    expect(estimates[0]![0]).toBeGreaterThan(estimates[0]![1]! + 5)
+  })
+
+  it('bad front options are refused with a typed error', () => {
+    for (const front of [1, 'yes', { maxBytes: -1 }, { maxBytes: 1.5 }, { shareObjects: 'no' }, { size: 10 }])
+      expect(() => makeCache(engine, { maxBytes: 4 << 20, front: front as never }), JSON.stringify(front))
+        .toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTION' }))
+    const cache = makeCache(engine, { maxBytes: 4 << 20 })
+    expect(() => Cache.attach(cache.handle, { front: { maxbytes: 1 } as never })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTION' }))
+    cache.close()
+  })
+})
