@@ -119,15 +119,16 @@ export function collect(shard: u32, from: u32, count: u32, out: u32, max: u32, n
 
 /**
  * Records uses that were served without a lookup (hits of a thread's front, src/engine/front.ts): `count`
- * absolute entry offsets at `input`. Each counts as a hit would (the index slot's reference bits, the
- * policy's sketch), if its entry is still LIVE and still the one the index holds for its key; others are
- * skipped (the copy they were served from was current when served; only the count is lost). Lock-free,
- * as a hit's recording is. Returns how many were recorded.
+ * records of [absolute entry offset u32, uses u32] at `input`. Each use counts as a hit would (the index
+ * slot's reference bits, the policy's sketch), if the entry is still LIVE and still the one the index
+ * holds for its key; others are skipped (the copy they were served from was current when served; only
+ * the count is lost). Lock-free, as a hit's recording is. Returns how many uses were recorded.
  */
 export function recordAccesses(count: u32, input: u32): u32 {
   let recorded: u32 = 0
   for (let i: u32 = 0; i < count; i++) {
-    const addr = load<u32>(input + i * 4)
+    const addr = load<u32>(input + i * 8)
+    const uses = load<u32>(input + i * 8, 4)
     if (addr < shardsOffset) continue
     const shard = (addr - shardsOffset) / shardBytes
     if (shard >= shardCount) continue
@@ -141,9 +142,11 @@ export function recordAccesses(count: u32, input: u32): u32 {
     locate(h)
     const slot = findSlot(sb, key, keyLen)
     if (slot == 0 || slotOffset(slot) != off) continue
-    touch(slot)
-    policyOnAccess(sb, h)
-    recorded++
+    for (let u: u32 = 0; u < uses; u++) {
+      if (u < L.SLOT_FREQ_MASK) touch(slot)
+      policyOnAccess(sb, h)
+    }
+    recorded += uses
   }
   return recorded
 }

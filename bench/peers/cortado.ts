@@ -27,6 +27,7 @@ export interface CortadoOptions {
   policy?: 'adaptive' | 'clock'
   engine?: 'wasm' | 'native'
   path?: string
+  front?: boolean
 }
 
 interface CortadoModule {
@@ -76,7 +77,7 @@ function module(): CortadoModule {
 }
 
 /** A Cortado cache as the suites need it: its own get/set, no wrapper (the bench measures the API). */
-export function createCortado(spec: CacheSpec, extra: Pick<CortadoOptions, 'shards' | 'policy'> = {}): CortadoCache & BenchCache {
+export function createCortado(spec: CacheSpec, extra: Pick<CortadoOptions, 'shards' | 'policy' | 'front'> = {}): CortadoCache & BenchCache {
   return new (module().Cache)({ ...cortadoOptions(spec), ...extra }) as CortadoCache & BenchCache
 }
 
@@ -104,6 +105,15 @@ export const cortadoPeer: Peer = {
     return typeof mod === 'string' ? mod : undefined
   },
   create: (spec) => createCortado(spec),
+}
+
+/** Cortado with this thread's front of hot decoded values (the `front` option, default budget). */
+export const cortadoFrontPeer: Peer = {
+  ...cortadoPeer,
+  id: 'cortado-front',
+  name: 'Cortado + front',
+  bound: cortadoPeer.bound + '; front: true (16 MiB of hot values on the JS heap)',
+  create: (spec) => createCortado(spec, { front: true }),
 }
 
 /** The Cortado peer with options of its own (e.g. another policy), for tools that compare them. */

@@ -1,6 +1,6 @@
 /** Every in-process peer, the baseline first. A new peer is one file in this folder and one line here. */
 import type { Skip } from '../harness/results.js'
-import { cortadoPeer } from './cortado.js'
+import { cortadoPeer, cortadoFrontPeer } from './cortado.js'
 import { lruCachePeer } from './lru-cache.js'
 import { lruMinPeer } from './lru-min.js'
 import { mapPeer } from './map.js'
@@ -9,7 +9,7 @@ import { quickLruPeer } from './quick-lru.js'
 import { ttlcachePeer } from './ttlcache.js'
 import { BASELINE, type Peer } from './types.js'
 
-export const PEERS: readonly Peer[] = [lruCachePeer, cortadoPeer, mnemonistPeer, lruMinPeer, quickLruPeer, ttlcachePeer, mapPeer]
+export const PEERS: readonly Peer[] = [lruCachePeer, cortadoPeer, cortadoFrontPeer, mnemonistPeer, lruMinPeer, quickLruPeer, ttlcachePeer, mapPeer]
 
 export class UnknownPeerError extends Error {
   override name = 'UnknownPeerError'

@@ -36,6 +36,13 @@ export const TARGETS: readonly Target[] = [
   // The same two get targets with each key built in the loop, as a request handler builds it (get-built-key).
   { issue: 2, label: 'get (hit), 100k entries, key built per call', suite: 'get-built-key', params: { entries: 100_000, ...STRING_100 }, peer: 'cortado', against: BASELINE, op: '>=', bound: 1.0 },
   { issue: 2, label: 'get (hit), 1M entries, key built per call', suite: 'get-built-key', params: { entries: 1_000_000, ...STRING_100 }, peer: 'cortado', against: BASELINE, op: '>=', bound: 1.5 },
+  // Issue 19: the same gets with a front (cortado-front), uniform and Zipf; the front's cost where it can't help.
+  { issue: 19, label: 'front: get (hit), 100k entries', suite: 'get-hit', params: { entries: 100_000, ...STRING_100 }, peer: 'cortado-front', against: BASELINE, op: '>=', bound: 1.0 },
+  { issue: 19, label: 'front: get (hit), 1M entries', suite: 'get-hit', params: { entries: 1_000_000, ...STRING_100 }, peer: 'cortado-front', against: BASELINE, op: '>=', bound: 1.2 },
+  { issue: 19, label: 'front: Zipf gets, 100k entries', suite: 'get-zipf', params: { entries: 100_000, ...STRING_100 }, peer: 'cortado-front', against: BASELINE, op: '>=', bound: 1.2 },
+  { issue: 19, label: 'front: Zipf gets, 1M entries', suite: 'get-zipf', params: { entries: 1_000_000, ...STRING_100 }, peer: 'cortado-front', against: BASELINE, op: '>=', bound: 1.2 },
+  { issue: 19, label: 'front: key built per call, 1M ÷ no front', suite: 'get-built-key', params: { entries: 1_000_000, ...STRING_100 }, peer: 'cortado-front', against: 'cortado', op: '>=', bound: 1.0 },
+  { issue: 19, label: 'front: uniform gets, 1M ÷ no front', suite: 'get-hit', params: { entries: 1_000_000, ...STRING_100 }, peer: 'cortado-front', against: 'cortado', op: '>=', bound: 0.97 },
   { issue: 2, label: 'set with eviction at capacity, 100k', suite: 'set-evict', params: { entries: 100_000, ...STRING_100 }, peer: 'cortado', against: BASELINE, op: '>=', bound: 1.0 },
   { issue: 2, label: 'resident bytes per entry, 1M', suite: 'memory', params: { measure: 'rss', entries: 1_000_000 }, peer: 'cortado', against: BASELINE, op: '<=', bound: 0.6 },
   { issue: 2, label: 'resident bytes per entry, 5M', suite: 'memory', params: { measure: 'rss', entries: 5_000_000 }, peer: 'cortado', against: BASELINE, op: '<=', bound: 0.6 },

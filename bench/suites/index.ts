@@ -4,6 +4,7 @@ import { cdc } from './cdc.js'
 import { disk } from './disk.js'
 import { getBuiltKey } from './get-built-key.js'
 import { getHit } from './get-hit.js'
+import { getZipf } from './get-zipf.js'
 import { getMany } from './get-many.js'
 import { getMiss } from './get-miss.js'
 import { hitRatio } from './hit-ratio.js'
@@ -19,4 +20,4 @@ import { setMany } from './set-many.js'
 import { workers } from './workers.js'
 import type { AnySuite } from './types.js'
 
-export const SUITES: readonly AnySuite[] = [getHit, getBuiltKey, getMiss, getMany, mixed, setMany, setEvict, latency, memory, workers, redis, cdc, peers, disk, blobs, hitRatio, service, servicePool]
+export const SUITES: readonly AnySuite[] = [getHit, getZipf, getBuiltKey, getMiss, getMany, mixed, setMany, setEvict, latency, memory, workers, redis, cdc, peers, disk, blobs, hitRatio, service, servicePool]

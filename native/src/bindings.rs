@@ -581,7 +581,7 @@ ctx_fn!(f_get_many, |c| {
 ctx_fn!(f_record_accesses, |c| {
     c.need_slot()?;
     let count = c.p32(P_A);
-    let input = c.scratch_ptr(c.p32(P_B), count as u64 * 4)?;
+    let input = c.scratch_ptr(c.p32(P_B), count as u64 * 8)?;
     let n = c.engine.record_accesses(count, input);
     c.status(n);
     Ok(())

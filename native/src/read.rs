@@ -161,15 +161,17 @@ impl Engine {
         n
     }
 
-    /// Port of recordAccesses (assembly/read.ts): front hits recorded as hits, `count` entry offsets of
-    /// JS's view at `input`. Only the direct view has offsets JS can hold (the window mode never fronts).
+    /// Port of recordAccesses (assembly/read.ts): front hits recorded as hits, `count` records of
+    /// [entry offset in JS's view, uses] at `input`. Only the direct view has offsets JS can hold (the
+    /// window mode never fronts).
     pub unsafe fn record_accesses(&mut self, count: u32, input: *const u8) -> u32 {
         if !self.view.direct {
             return 0;
         }
         let mut recorded: u32 = 0;
         for i in 0..count {
-            let addr = ld32(input.add(i as usize * 4)) as u64;
+            let addr = ld32(input.add(i as usize * 8)) as u64;
+            let uses = ld32(input.add(i as usize * 8 + 4));
             if addr < self.shards_offset {
                 continue;
             }
@@ -194,9 +196,13 @@ impl Engine {
             if slot.is_null() || slot_offset(slot) != off {
                 continue;
             }
-            touch(slot);
-            self.policy_on_access(sb, h);
-            recorded += 1;
+            for u in 0..uses {
+                if u < L::SLOT_FREQ_MASK {
+                    touch(slot);
+                }
+                self.policy_on_access(sb, h);
+            }
+            recorded += uses;
         }
         recorded
     }

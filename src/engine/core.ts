@@ -99,10 +99,10 @@ export class EngineCore<V> implements CacheCore<V> {
     this.#bind(arena)
   }
 
-  /** Records a full ring of front hits with the engine (through scratch: no call is in progress then). */
-  readonly #drainFront = (ring: Uint32Array, length: number): void => {
-    this.v.u32.set(ring.subarray(0, length), this.keyAt >> 2)
-    this.ex.recordAccesses(length, this.keyAt)
+  /** Records front hits with the engine (through scratch: no call is in progress then). */
+  readonly #drainFront = (records: Uint32Array, count: number): void => {
+    this.v.u32.set(records.subarray(0, 2 * count), this.keyAt >> 2)
+    this.ex.recordAccesses(count, this.keyAt)
   }
 
   /** Points every per-thread field at `arena`'s slot: its scratch, its counters, its lease. */

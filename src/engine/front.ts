@@ -9,11 +9,13 @@
  *   unchanged (two loads from shared memory), and before its expiry: a write from any thread, a delete,
  *   an eviction, clear(), expiry and a restore all take effect at once. Writes through this thread drop
  *   their key from the front.
- * - Access still counts. Each front hit appends its entry's offset to a ring; a full ring (RING hits)
- *   is recorded by one engine call (recordAccesses: the index slot's reference bits and the sketch,
- *   exactly what a hit records). Nothing is dropped when the ring fills: it is drained then. Records
- *   whose entry changed before the drain are skipped by the engine (the hit they count was served from
- *   a copy that was current when it was served).
+ * - Access still counts. A front hit adds one to its entry's count of unrecorded hits; entries with
+ *   such hits wait in an access ring, and one engine call (recordAccesses) records them all when the
+ *   ring holds RING entries or PENDING_HITS hits: per entry one index lookup and, per hit, what a hit
+ *   records (the slot's reference bits, the policy's sketch). Hot keys repeat within a batch, so this
+ *   costs a fraction of a lookup per hit. Nothing is dropped: a full ring is drained then. Hits of an
+ *   entry that changed before the drain are skipped by the engine (they were served from a copy that
+ *   was current when it was served; the policy misses only their count).
  * - Same values. Strings, numbers, booleans and bigints are returned as the equal primitive they are.
  *   Objects are fronted only with `shareObjects` (then deep-frozen and shared between gets: opt-in,
  *   since by default every get returns a fresh copy); Buffers and typed arrays are never fronted.
@@ -45,8 +47,9 @@ export interface FrontOptions {
 }
 
 export const DEFAULT_FRONT_BYTES = 16 << 20
-/** Front hits recorded per engine call. */
+/** Distinct entries with unrecorded hits, and unrecorded hits in all, that make the front record them. */
 const RING = 256
+const PENDING_HITS = 2048
 /** When the front is full, one arena hit in FILL_EVERY enters it. */
 const FILL_EVERY = 8
 /** Gets per measuring window, and the share of them the front must serve to stay consulted. */
@@ -59,7 +62,9 @@ const ENTRY_OVERHEAD = 64
 /** What a front lookup returns when it has nothing current for the key. */
 export const NOT_IN_FRONT: unique symbol = Symbol('not in front')
 
+/** One fronted value, in one object so a hit touches one cache line of the JS heap. */
 interface FrontEntry {
+  key: string
   value: unknown
   /** The arena entry the value was copied from (offset in the views), and its segment's version. */
   addr: number
@@ -68,10 +73,18 @@ interface FrontEntry {
   expiry: number
   bytes: number
   referenced: boolean
+  /** Its place in the CLOCK ring. */
+  slot: number
+  /** Hits not yet recorded with the engine (the entry is in the access ring while this is > 0). */
+  pending: number
 }
 
 export class Front {
-  readonly #map = new Map<string, FrontEntry>()
+  readonly #index = new Map<string, FrontEntry>()
+  /** The CLOCK ring: every entry's slot; undefined where free. */
+  readonly #slots: (FrontEntry | undefined)[]
+  readonly #free: number[] = []
+  #hand = 0
   readonly #maxBytes: number
   readonly #shareObjects: boolean
   readonly #g: Readonly<Geometry>
@@ -79,8 +92,11 @@ export class Front {
   #shardsOffset: number
   #shardBytes: number
   #bytes = 0
-  readonly #ring = new Uint32Array(RING)
-  #ringLength = 0
+  /** Entries with unrecorded hits, each once, and how many hits they hold in all. */
+  readonly #ring: FrontEntry[] = []
+  #pendingHits = 0
+  /** The records recordAccesses takes: [entry offset, uses] per entry. */
+  readonly #records = new Uint32Array(2 * RING)
   #fillCountdown = FILL_EVERY
   #windowGets = 0
   #windowHits = 0
@@ -95,6 +111,10 @@ export class Front {
   constructor(options: FrontOptions, geometry: Readonly<Geometry>, views: ArenaViews, shardsOffset: number, shardBytes: number) {
     this.#maxBytes = options.maxBytes ?? DEFAULT_FRONT_BYTES
     this.#shareObjects = options.shareObjects === true
+    // Slots for the most entries the budget can hold (each costs at least ENTRY_OVERHEAD + a few bytes).
+    const slots = Math.max(1, Math.floor(this.#maxBytes / (ENTRY_OVERHEAD + 16)))
+    this.#slots = new Array<FrontEntry | undefined>(slots).fill(undefined)
+    for (let i = slots - 1; i >= 0; i--) this.#free.push(i)
     this.#g = geometry
     this.#views = views
     this.#shardsOffset = shardsOffset
@@ -109,35 +129,33 @@ export class Front {
   }
 
   get size(): number {
-    return this.#map.size
+    return this.#index.size
   }
 
   /**
-   * The current value of `key` if the front holds one, else NOT_IN_FRONT. `now` is consulted only for
-   * entries with an expiry. A hit is appended to the access ring; `drain` records a full ring.
+   * The current value of `key` if the front holds one, else NOT_IN_FRONT. The clock is read only for
+   * entries with an expiry. A hit is counted on its entry, which joins the access ring on its first
+   * unrecorded hit; `drain` records the ring when it holds RING entries or PENDING_HITS hits.
    */
-  get(key: string, clock: () => number, drain: (ring: Uint32Array, length: number) => void): unknown {
+  get(key: string, clock: () => number, drain: (records: Uint32Array, count: number) => void): unknown {
     if (this.#bypass > 0) {
       this.#bypass--
       return NOT_IN_FRONT
     }
     if (++this.#windowGets === WINDOW) this.#endWindow()
-    const e = this.#map.get(key)
+    const e = this.#index.get(key)
     if (e === undefined) return NOT_IN_FRONT
     const v = this.#views
     // Flags first, then the version: a reused segment's version moves before any entry in it is LIVE.
-    if ((v.u8[e.addr + L.ENTRY_FLAGS] & L.ENTRY_LIVE) === 0 || Atomics.load(v.u32, e.versionIdx) !== e.version ||
+    if ((v.u8[e.addr + L.ENTRY_FLAGS]! & L.ENTRY_LIVE) === 0 || Atomics.load(v.u32, e.versionIdx) !== e.version ||
       (e.expiry !== Infinity && clock() >= e.expiry)) {
-      this.#remove(key, e)
+      this.#release(e)
       return NOT_IN_FRONT
     }
     e.referenced = true
     this.#windowHits++
-    this.#ring[this.#ringLength++] = e.addr
-    if (this.#ringLength === RING) {
-      drain(this.#ring, RING)
-      this.#ringLength = 0
-    }
+    if (e.pending++ === 0) this.#ring.push(e)
+    if (++this.#pendingHits === PENDING_HITS || this.#ring.length === RING) this.flush(drain)
     return e.value
   }
 
@@ -150,19 +168,19 @@ export class Front {
     if (this.#bypass > 0) return false
     if (this.#bytes >= this.#maxBytes && --this.#fillCountdown > 0) return false
     this.#fillCountdown = FILL_EVERY
-    const addr = u32[r32 + (L.RESULT_ENTRY_OFFSET >> 2)]
+    const addr = u32[r32 + (L.RESULT_ENTRY_OFFSET >> 2)]!
     // 0: the engine can't show this entry in place (the native engine's window over a large arena).
     if (addr === 0) return false
     const g = this.#g
-    const shard = u32[r32 + (L.RESULT_SHARD >> 2)]
+    const shard = u32[r32 + (L.RESULT_SHARD >> 2)]!
     const shardBase = this.#shardsOffset + shard * this.#shardBytes
     const segment = Math.floor((addr - shardBase - g.shardDataOffset) / g.segBytes)
     if (segment < 0 || segment >= g.segCount) return false
     this.#pendingAddr = addr
     this.#pendingVersionIdx = (shardBase + g.shardSegHeadersOffset + segment * L.SEG_SIZE + L.SEG_VERSION) >> 2
     this.#pendingVersion = Atomics.load(u32, this.#pendingVersionIdx)
-    this.#pendingExpiry = f64[r64 + (L.RESULT_EXPIRY >> 3)]
-    this.#pendingBytes = u32[r32 + (L.RESULT_VALUE_LEN >> 2)]
+    this.#pendingExpiry = f64[r64 + (L.RESULT_EXPIRY >> 3)]!
+    this.#pendingBytes = u32[r32 + (L.RESULT_VALUE_LEN >> 2)]!
     return true
   }
 
@@ -176,49 +194,71 @@ export class Front {
       bytes = this.#pendingBytes * 2
     } else return
     bytes += key.length * 2 + ENTRY_OVERHEAD
-    const old = this.#map.get(key)
-    if (old !== undefined) this.#remove(key, old)
-    this.#map.set(key, {
-      value, addr: this.#pendingAddr, versionIdx: this.#pendingVersionIdx, version: this.#pendingVersion,
-      expiry: this.#pendingExpiry, bytes, referenced: false,
-    })
+    if (bytes > this.#maxBytes) return
+    const old = this.#index.get(key)
+    if (old !== undefined) this.#release(old)
+    while (this.#bytes + bytes > this.#maxBytes || this.#free.length === 0) this.#evictOne()
+    const slot = this.#free.pop()!
+    const e: FrontEntry = {
+      key, value, addr: this.#pendingAddr, versionIdx: this.#pendingVersionIdx, version: this.#pendingVersion,
+      expiry: this.#pendingExpiry, bytes, referenced: false, slot, pending: 0,
+    }
+    this.#slots[slot] = e
+    this.#index.set(key, e)
     this.#bytes += bytes
-    if (this.#bytes > this.#maxBytes) this.#evict()
   }
 
   /** A write through this thread: its key leaves the front. */
   delete(key: string): void {
-    const e = this.#map.get(key)
-    if (e !== undefined) this.#remove(key, e)
+    const e = this.#index.get(key)
+    if (e !== undefined) this.#release(e)
   }
 
   clear(): void {
-    this.#map.clear()
-    this.#bytes = 0
+    for (const e of this.#index.values()) this.#release(e)
   }
 
-  /** Hands the access ring's pending records to `drain` (close, and tests). */
-  flush(drain: (ring: Uint32Array, length: number) => void): void {
-    if (this.#ringLength > 0) drain(this.#ring, this.#ringLength)
-    this.#ringLength = 0
+  /**
+   * Hands the unrecorded hits to `drain` as [entry offset, uses] records (also on close). An entry that
+   * left the front meanwhile still has its hits recorded: they were served while it was current.
+   */
+  flush(drain: (records: Uint32Array, count: number) => void): void {
+    const ring = this.#ring
+    if (ring.length === 0) return
+    const records = this.#records
+    for (let i = 0; i < ring.length; i++) {
+      const e = ring[i]!
+      records[2 * i] = e.addr
+      records[2 * i + 1] = e.pending
+      e.pending = 0
+    }
+    drain(records, ring.length)
+    ring.length = 0
+    this.#pendingHits = 0
   }
 
-  #remove(key: string, e: FrontEntry): void {
-    this.#map.delete(key)
+  #release(e: FrontEntry): void {
+    this.#index.delete(e.key)
+    this.#slots[e.slot] = undefined
+    this.#free.push(e.slot)
     this.#bytes -= e.bytes
   }
 
-  #evict(): void {
-    const map = this.#map
-    while (this.#bytes > this.#maxBytes && map.size > 0) {
-      const [key, e] = map.entries().next().value as [string, FrontEntry]
-      map.delete(key)
+  /** CLOCK: the hand passes referenced entries once (clearing the bit) and evicts the first that isn't. */
+  #evictOne(): void {
+    const slots = this.#slots
+    const n = slots.length
+    for (;;) {
+      const i = this.#hand
+      this.#hand = i + 1 === n ? 0 : i + 1
+      const e = slots[i]
+      if (e === undefined) continue
       if (e.referenced) {
         e.referenced = false
-        map.set(key, e)
-      } else {
-        this.#bytes -= e.bytes
+        continue
       }
+      this.#release(e)
+      return
     }
   }
 

@@ -34,8 +34,9 @@ export interface EngineProtocol {
   getMany(count: number, input: number, out: number, now: number, flags: number): void
   setMany(from: number, count: number, input: number, out: number, now: number): number
   /**
-   * Records `count` uses served without a lookup (front hits): entry offsets (RESULT.entryOffset of the
-   * hits they were copied from) at `input`; each still-current one counts as a hit for the policy.
+   * Records uses served without a lookup (front hits): `count` records of [entry offset (RESULT.entryOffset
+   * of the hit the copy came from) u32, uses u32] at `input`; each use of a still-current entry counts as
+   * a hit for the policy. Returns the uses recorded.
    */
   recordAccesses(count: number, input: number): number
   /** Tests of the policy (WebAssembly engine only): the key's sketch estimate, and where its counters are. */

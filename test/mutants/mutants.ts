@@ -218,13 +218,13 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'front-no-live-check', area: 'front', file: 'src/engine/front.ts',
-    find: 'if ((v.u8[e.addr + L.ENTRY_FLAGS] & L.ENTRY_LIVE) === 0 ||', replace: 'if (false ||',
+    find: 'if ((v.u8[e.addr + L.ENTRY_FLAGS]! & L.ENTRY_LIVE) === 0 ||', replace: 'if (false ||',
     tests: ['test/conformance/model.test.ts'],
     why: 'a front hit is served without checking that its entry is still live: deleted and evicted keys come back',
   },
   {
     id: 'front-hits-not-recorded', area: 'front', file: 'src/engine/core.ts',
-    find: '    this.ex.recordAccesses(length, this.keyAt)', replace: '    void length',
+    find: '    this.ex.recordAccesses(count, this.keyAt)', replace: '    void count',
     tests: ['test/conformance/front.test.ts'],
     why: "front hits never reach the policy: the hot set's frequency decays and it is evicted",
   },
