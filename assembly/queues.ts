@@ -9,7 +9,7 @@ import { countGlobally } from './arena'
 import { hashBytes } from './hash'
 import { locate, slotOf, clearSlot, republish, slotFreq, slotIsFor } from './hashindex'
 import { flagsOf, isLive, hasTtl, expiryOf, entryBytes, keyPtr, keyLenOf, setFlags, setQueue } from './entry'
-import { tailEntry, advanceTail, reserveAppend, commitAppend, addLive, removeLive } from './segments'
+import { tailEntry, advanceTail, reserveAppend, commitAppend, addLive, removeLive, killEntry } from './segments'
 
 const MEMO_STRIDE: u32 = L.SHARD_Q1_MEMO_OFF - L.SHARD_Q0_MEMO_OFF
 const MEMO_SLOT: u32 = L.SHARD_Q0_MEMO_SLOT - L.SHARD_Q0_MEMO_OFF
@@ -27,7 +27,7 @@ export function bump(sb: u32, field: u32): void {
 /** Drops the LIVE entry at `off` (queue q, `size` bytes) and its index slot: it leaves the cache. */
 export function removeEntry(sb: u32, off: u32, q: u32, size: u32, slot: u32): void {
   if (slot != 0) clearSlot(slot)
-  setFlags(sb, off, flagsOf(sb, off) & ~L.ENTRY_LIVE)
+  killEntry(sb, off)
   removeLive(sb, off, q, size)
   countGlobally(-1)
 }
@@ -120,7 +120,7 @@ export function moveTail(sb: u32, q: u32, to: u32, counter: u32): bool {
   // The index moves to the copy before the original stops being LIVE: a crash in between leaves two
   // LIVE copies, and recovery keeps the newer.
   if (tailSlot != 0) republish(tailSlot, dst, counter)
-  setFlags(sb, off, flagsOf(sb, off) & ~L.ENTRY_LIVE)
+  killEntry(sb, off)
   removeLive(sb, off, q, size)
   addLive(sb, dst, to, size)
   advanceTail(sb, q, size)

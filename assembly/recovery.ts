@@ -7,7 +7,7 @@ import { segCount, segBytes, maxEntriesPerShard, indexBuckets, countGlobally } f
 import { hashBytes } from './hash'
 import { locate, findSlot, emptySlot, publish, clearIndex, slotOffset, slotOf, bucketAddr } from './hashindex'
 import { flagsOf, isLive, hasTtl, expiryOf, entryBytes, keyPtr, keyLenOf, setFlags, queueOf, headerBytes, valueLenOf } from './entry'
-import { segHeader, segData, segOf, queueAddr, releaseSegment, addLive, removeLive, freeCount, setHoldEmptySegments, releaseEmptyInteriors } from './segments'
+import { segHeader, segData, segOf, queueAddr, releaseSegment, addLive, removeLive, freeCount, setHoldEmptySegments, releaseEmptyInteriors, killEntry } from './segments'
 import { bump } from './queues'
 
 const FLAG_BITS: u32 = L.ENTRY_LIVE | L.ENTRY_HAS_TTL | L.ENTRY_QUEUE_MASK
@@ -112,7 +112,7 @@ export function rebuildShard(sb: u32, shard: u32, now: f64): void {
 function adopt(sb: u32, off: u32, size: u32, flags: u32, q: u32, limit: u32, now: f64): void {
   if (queueOf(flags) != q) setFlags(sb, off, (flags & ~L.ENTRY_QUEUE_MASK) | (q << L.ENTRY_QUEUE_SHIFT))
   if (hasTtl(flags) && expiryOf(sb, off) <= now) {
-    setFlags(sb, off, flags & ~L.ENTRY_LIVE)
+    killEntry(sb, off)
     bump(sb, L.SHARD_EXPIRATIONS)
     return
   }
@@ -123,16 +123,16 @@ function adopt(sb: u32, off: u32, size: u32, flags: u32, q: u32, limit: u32, now
   if (slot != 0) {
     const other = slotOffset(slot)
     if (newer(sb, other, off)) {
-      setFlags(sb, off, flagsOf(sb, off) & ~L.ENTRY_LIVE)
+      killEntry(sb, off)
       return
     }
     const otherFlags = flagsOf(sb, other)
-    setFlags(sb, other, otherFlags & ~L.ENTRY_LIVE)
+    killEntry(sb, other)
     removeLive(sb, other, queueOf(otherFlags), entryBytes(sb, other))
   } else {
     slot = emptySlot(sb)
     if (slot == 0 || load<u32>(sb + L.SHARD_LIVE_COUNT) >= limit) {
-      setFlags(sb, off, flagsOf(sb, off) & ~L.ENTRY_LIVE)
+      killEntry(sb, off)
       return
     }
   }

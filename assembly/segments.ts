@@ -7,6 +7,7 @@
 // together with the entries' LIVE flags that is enough to rebuild everything else (see recovery.ts).
 import * as L from './layout.generated'
 import { segBytes, segCount, segHeadersOffset, dataOffset } from './arena'
+import { flagsOf, setFlags } from './entry'
 
 // @ts-ignore: decorator
 @inline export function segHeader(sb: u32, seg: u32): u32 { return sb + segHeadersOffset + (seg - 1) * L.SEG_SIZE }
@@ -236,3 +237,13 @@ export function advanceTail(sb: u32, q: u32, size: u32): void {
 @inline export function queueCount(sb: u32, q: u32): u32 { return load<u32>(queueAddr(sb, q) + L.QUEUE_COUNT) }
 // @ts-ignore: decorator
 @inline export function queueBytes(sb: u32, q: u32): u64 { return load<u64>(queueAddr(sb, q) + L.QUEUE_BYTES) }
+
+/**
+ * Kills an entry: clears its LIVE flag and moves its segment's version, so a copy of it a reader holds
+ * (a thread's front) is known stale from the version alone. Every removal, rewrite and repair of an
+ * entry goes through here. Under the shard lock.
+ */
+export function killEntry(sb: u32, off: u32): void {
+  setFlags(sb, off, flagsOf(sb, off) & ~L.ENTRY_LIVE)
+  atomic.add<u32>(segHeader(sb, segOf(off)) + L.SEG_VERSION, 1)
+}

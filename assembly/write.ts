@@ -5,7 +5,7 @@ import * as L from './layout.generated'
 import { segBytes, scratchBase, countGlobally } from './arena'
 import { locate, findSlot, emptySlot, publish, slotOffset, slotFreq, touch, bucketAddr, bucket1, clearIndex, saveLocation, restoreLocation, slotStillHolds } from './hashindex'
 import { flagsOf, setFlags, entryBytes, hasTtl, queueOf, sizeFor, writeEntry, keyPtr } from './entry'
-import { reserveAppend, commitAppend, addLive, removeLive, initSegments, segHeader, segOf } from './segments'
+import { reserveAppend, commitAppend, addLive, removeLive, initSegments, killEntry } from './segments'
 import { ensureRoom } from './room'
 import { removeEntry, bump } from './queues'
 import { policyInsert, policyAfterInsert, policyOnAccess, policyInit, REJECT } from './policy/index'
@@ -51,9 +51,7 @@ export function beginSet(sb: u32, h: u64, key: u32, keyLen: u32, valueLen: u32, 
     // entry stops being LIVE until the new bytes are complete: a writer dying halfway leaves a dead
     // entry (the key is lost, which a cache may do), never a torn value recovery would keep.
     if (entryBytes(sb, old) == size && hasTtl(oldFlags) == withTtl) {
-      setFlags(sb, old, oldFlags & ~L.ENTRY_LIVE)
-      // Copies of the old value held by readers (the per-thread front) go stale with the version.
-      atomic.add<u32>(segHeader(sb, segOf(old)) + L.SEG_VERSION, 1)
+      killEntry(sb, old)
       store<u8>(sb + old, kind, L.ENTRY_KIND)
       if (withTtl) store<f64>(sb + old + L.ENTRY_HEADER_BYTES, expiry)
       touch(slot)
@@ -122,7 +120,7 @@ function publishNew(sb: u32): void {
     const old = slotOffset(slot)
     const oldFlags = flagsOf(sb, old)
     publish(slot, curOff, slotFreq(slot))
-    setFlags(sb, old, oldFlags & ~L.ENTRY_LIVE)
+    killEntry(sb, old)
     removeLive(sb, old, queueOf(oldFlags), entryBytes(sb, old))
   } else {
     slot = emptySlot(sb)

@@ -35,7 +35,7 @@ impl Engine {
         if !slot.is_null() {
             clear_slot(slot);
         }
-        set_flags(sb, off, flags_of(sb, off) & !L::ENTRY_LIVE);
+        self.kill_entry(sb, off);
         self.remove_live(sb, off, q, size);
         self.count_globally(-1);
     }
@@ -124,7 +124,7 @@ impl Engine {
         if self.tail_slot != 0 {
             republish(self.tail_slot as Slot, dst, counter);
         }
-        set_flags(sb, off, flags_of(sb, off) & !L::ENTRY_LIVE);
+        self.kill_entry(sb, off);
         self.remove_live(sb, off, q, size);
         self.add_live(sb, dst, to, size);
         self.advance_tail(sb, q, size);

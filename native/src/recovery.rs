@@ -144,7 +144,7 @@ impl Engine {
             set_flags(sb, off, (flags & !L::ENTRY_QUEUE_MASK) | (q << L::ENTRY_QUEUE_SHIFT));
         }
         if has_ttl(flags) && expiry_of(sb, off) <= now {
-            set_flags(sb, off, flags & !L::ENTRY_LIVE);
+            self.kill_entry(sb, off);
             bump(sb, L::SHARD_EXPIRATIONS);
             return;
         }
@@ -155,16 +155,16 @@ impl Engine {
         if !slot.is_null() {
             let other = slot_offset(slot);
             if self.newer(sb, other, off) {
-                set_flags(sb, off, flags_of(sb, off) & !L::ENTRY_LIVE);
+                self.kill_entry(sb, off);
                 return;
             }
             let other_flags = flags_of(sb, other);
-            set_flags(sb, other, other_flags & !L::ENTRY_LIVE);
+            self.kill_entry(sb, other);
             self.remove_live(sb, other, queue_of(other_flags), entry_bytes(sb, other));
         } else {
             slot = self.empty_slot(sb);
             if slot.is_null() || ld32(sb.add(L::SHARD_LIVE_COUNT as usize)) >= limit {
-                set_flags(sb, off, flags_of(sb, off) & !L::ENTRY_LIVE);
+                self.kill_entry(sb, off);
                 return;
             }
         }

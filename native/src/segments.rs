@@ -252,4 +252,11 @@ impl Engine {
     pub unsafe fn queue_bytes(&self, sb: *mut u8, q: u32) -> u64 {
         ld64(self.queue_addr(sb, q).add(L::QUEUE_BYTES as usize))
     }
+
+    /// Port of killEntry (assembly/segments.ts): clears an entry's LIVE flag and moves its segment's
+    /// version, so a copy of it a reader holds (a thread's front) is known stale from the version alone.
+    pub unsafe fn kill_entry(&self, sb: *mut u8, off: u32) {
+        crate::entry::set_flags(sb, off, crate::entry::flags_of(sb, off) & !L::ENTRY_LIVE);
+        au32(self.seg_header(sb, self.seg_of(off)).add(L::SEG_VERSION as usize)).fetch_add(1, Ordering::SeqCst);
+    }
 }

@@ -40,9 +40,7 @@ impl Engine {
             // The entry stops being LIVE until the new bytes are complete: a writer dying halfway
             // leaves a dead entry (the key is lost), never a torn value recovery would keep.
             if entry_bytes(sb, old) == size && has_ttl(old_flags) == with_ttl {
-                set_flags(sb, old, old_flags & !L::ENTRY_LIVE);
-                // Copies of the old value held by readers (the per-thread front) go stale with the version.
-                au32(self.seg_header(sb, self.seg_of(old)).add(L::SEG_VERSION as usize)).fetch_add(1, Ordering::SeqCst);
+                self.kill_entry(sb, old);
                 st8(sb.add((old + L::ENTRY_KIND) as usize), kind);
                 if with_ttl {
                     stf64(sb.add((old + L::ENTRY_HEADER_BYTES) as usize), expiry);
@@ -120,7 +118,7 @@ impl Engine {
             let old = slot_offset(slot);
             let old_flags = flags_of(sb, old);
             self.publish(slot, c.off, slot_freq(slot));
-            set_flags(sb, old, old_flags & !L::ENTRY_LIVE);
+            self.kill_entry(sb, old);
             self.remove_live(sb, old, queue_of(old_flags), entry_bytes(sb, old));
         } else {
             slot = self.empty_slot(sb);

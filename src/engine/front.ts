@@ -4,18 +4,20 @@
  * and a decode. It changes speed, not decisions:
  *
  * - Never stale. A front entry remembers the arena entry its value was copied from and that entry's
- *   segment version (SEG.version in spec.json: bumped whenever the segment is reused or an entry in it
- *   is rewritten in place). A hit is served only while that entry is still LIVE and the version
- *   unchanged (two loads from shared memory), and before its expiry: a write from any thread, a delete,
- *   an eviction, clear(), expiry and a restore all take effect at once. Writes through this thread drop
- *   their key from the front.
- * - Access still counts. A front hit adds one to its entry's count of unrecorded hits; entries with
- *   such hits wait in an access ring, and one engine call (recordAccesses) records them all when the
- *   ring holds RING entries or PENDING_HITS hits: per entry one index lookup and, per hit, what a hit
- *   records (the slot's reference bits, the policy's sketch). Hot keys repeat within a batch, so this
- *   costs a fraction of a lookup per hit. Nothing is dropped: a full ring is drained then. Hits of an
- *   entry that changed before the drain are skipped by the engine (they were served from a copy that
- *   was current when it was served; the policy misses only their count).
+ *   segment version (SEG.version in spec.json: bumped whenever an entry in the segment is killed, i.e.
+ *   deleted, evicted, moved, rewritten in place or dropped by a repair, and whenever the segment is
+ *   reused or cleared). A hit is served only while the version is unchanged (one load from shared
+ *   memory, from a segment header that hot entries share) and before its expiry: a write from any
+ *   thread, a delete, an eviction, clear(), expiry and a restore all take effect at once. The price is
+ *   false invalidations: a kill in a segment drops the front's copies of its neighbours too (they
+ *   are fetched again on their next get). Writes through this thread drop their key from the front.
+ * - Access still counts. One front hit in SAMPLE is recorded as SAMPLE uses of its entry (the read
+ *   buffers of Caffeine and Ristretto are lossy too; this one is unbiased: the policy sees the same
+ *   counts on average). Entries with recorded uses wait in an access ring, and one engine call
+ *   (recordAccesses) hands them over when the ring holds RING entries or PENDING_HITS uses: per entry
+ *   one index lookup and, per use, what a hit records (the slot's reference bits, the policy's sketch).
+ *   Hits of an entry that changed before the drain are skipped by the engine (they were served from a
+ *   copy that was current when it was served; the policy misses only their count).
  * - Same values. Strings, numbers, booleans and bigints are returned as the equal primitive they are.
  *   Objects are fronted only with `shareObjects` (then deep-frozen and shared between gets: opt-in,
  *   since by default every get returns a fresh copy); Buffers and typed arrays are never fronted.
@@ -50,6 +52,8 @@ export const DEFAULT_FRONT_BYTES = 16 << 20
 /** Distinct entries with unrecorded hits, and unrecorded hits in all, that make the front record them. */
 const RING = 256
 const PENDING_HITS = 2048
+/** One front hit in SAMPLE is recorded, as SAMPLE uses: the policy sees the same counts on average. */
+const SAMPLE = 8
 /** When the front is full, one arena hit in FILL_EVERY enters it. */
 const FILL_EVERY = 8
 /** Gets per measuring window, and the share of them the front must serve to stay consulted. */
@@ -95,6 +99,7 @@ export class Front {
   /** Entries with unrecorded hits, each once, and how many hits they hold in all. */
   readonly #ring: FrontEntry[] = []
   #pendingHits = 0
+  #sampleCountdown = SAMPLE
   /** The records recordAccesses takes: [entry offset, uses] per entry. */
   readonly #records = new Uint32Array(2 * RING)
   #fillCountdown = FILL_EVERY
@@ -145,17 +150,20 @@ export class Front {
     if (++this.#windowGets === WINDOW) this.#endWindow()
     const e = this.#index.get(key)
     if (e === undefined) return NOT_IN_FRONT
-    const v = this.#views
-    // Flags first, then the version: a reused segment's version moves before any entry in it is LIVE.
-    if ((v.u8[e.addr + L.ENTRY_FLAGS]! & L.ENTRY_LIVE) === 0 || Atomics.load(v.u32, e.versionIdx) !== e.version ||
-      (e.expiry !== Infinity && clock() >= e.expiry)) {
+    // One load from shared memory: the segment's version moves whenever an entry in it is killed
+    // (deleted, evicted, rewritten, repaired) or the segment is reused (killEntry in the engines).
+    if (Atomics.load(this.#views.u32, e.versionIdx) !== e.version || (e.expiry !== Infinity && clock() >= e.expiry)) {
       this.#release(e)
       return NOT_IN_FRONT
     }
     e.referenced = true
     this.#windowHits++
-    if (e.pending++ === 0) this.#ring.push(e)
-    if (++this.#pendingHits === PENDING_HITS || this.#ring.length === RING) this.flush(drain)
+    if (--this.#sampleCountdown === 0) {
+      this.#sampleCountdown = SAMPLE
+      if (e.pending === 0) this.#ring.push(e)
+      e.pending += SAMPLE
+      if ((this.#pendingHits += SAMPLE) >= PENDING_HITS || this.#ring.length === RING) this.flush(drain)
+    }
     return e.value
   }
 

@@ -212,15 +212,15 @@ export const MUTANTS: Mutant[] = [
   // ---- the front (src/engine/front.ts) -------------------------------------------------------------------
   {
     id: 'front-no-version-check', area: 'front', file: 'src/engine/front.ts',
-    find: ' || Atomics.load(v.u32, e.versionIdx) !== e.version ||', replace: ' || false ||',
+    find: 'if (Atomics.load(this.#views.u32, e.versionIdx) !== e.version || (', replace: 'if (false || (',
     tests: ['test/workers/front.test.ts', 'test/conformance/model.test.ts'],
     why: "a front hit is served without checking its segment's version: in-place rewrites and reused segments read stale",
   },
   {
-    id: 'front-no-live-check', area: 'front', file: 'src/engine/front.ts',
-    find: 'if ((v.u8[e.addr + L.ENTRY_FLAGS]! & L.ENTRY_LIVE) === 0 ||', replace: 'if (false ||',
-    tests: ['test/conformance/model.test.ts'],
-    why: 'a front hit is served without checking that its entry is still live: deleted and evicted keys come back',
+    id: 'kill-keeps-version', area: 'front', file: 'assembly/segments.ts',
+    find: '  atomic.add<u32>(segHeader(sb, segOf(off)) + L.SEG_VERSION, 1)\n}', replace: '}',
+    tests: ['test/conformance/model.test.ts', 'test/conformance/front.test.ts'],
+    why: "killing an entry (delete, eviction, rewrite) leaves its segment's version: fronts keep serving it",
   },
   {
     id: 'front-hits-not-recorded', area: 'front', file: 'src/engine/core.ts',
