@@ -13,7 +13,7 @@ const run = promisify(execFile)
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
 /** The pages whose opening example is a self-contained program (worker-pools.md's is examples/piscina-pool). */
-const PAGES = ['api.md', 'design.md', 'policy.md', 'loading.md', 'bloom-filters.md', 'metrics.md', 'tiers.md', 'engines.md', 'limits.md']
+const PAGES = ['api.md', 'design.md', 'policy.md', 'loading.md', 'bloom-filters.md', 'metrics.md', 'tiers.md', 'engines.md', 'limits.md', 'front.md']
 
 function firstJsBlock(text: string): { code: string; beforeFirstSection: boolean } {
   const m = /^```js\n([\s\S]*?)^```$/m.exec(text)
