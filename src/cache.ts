@@ -21,6 +21,7 @@ import type { EngineArena } from './engine/attached.js'
 import { waitForShard as waitForWasmShard, notifyShard, newWaitState, type ShardLocator, type WaitState } from './engine/contention.js'
 import { readStats, type StatsSource } from './stats.js'
 import { checkLiveTotal } from './engine/totals.js'
+import { takeChained, writeChained, takeListedChained, shardOfSeq } from './engine/large.js'
 import { checkHandle, type WasmCacheHandle } from './handle.js'
 import type { ArenaViews } from './engine/views.js'
 import { nativeAddon, requireNativeAddon, nativeUnavailableReason } from './engine/native/load.js'
@@ -329,7 +330,9 @@ export class Cache<V = unknown> {
       const s = this.#ex.get(keyLen, now < 0 ? this.#clock() : now, flags | L.GET_LOCKED)
       if (s === L.STATUS_HIT) {
         const start = u32[r + R_VALUE_OFFSET]
-        value = decodeKind(this.#v, u32[r + R_KIND], start, start + u32[r + R_VALUE_LEN], this.#userDecode) as V
+        const kind = u32[r + R_KIND]
+        value = (kind < L.KIND_CHAINED ? decodeKind(this.#v, kind, start, start + u32[r + R_VALUE_LEN], this.#userDecode)
+          : decodeOwned(kind & 0xff, takeChained(this.#v, this.geometry, shardOfSeq(u32[r + R_SEQ_INDEX]), start, u32[r + R_VALUE_LEN])!, this.#userDecode)) as V
       }
       return s
     })
@@ -350,12 +353,15 @@ export class Cache<V = unknown> {
    * a torn copy is never decoded. RETRY when the sequence moved.
    */
   #take(kind: number, start: number, end: number, seqIndex: number, seq: number): V | typeof RETRY {
-    const taken = takeKind(this.#v, kind, start, end)
-    if (Atomics.load(this.#v.u32, seqIndex) !== seq) {
+    // A value larger than a segment comes out of its chain of segments (src/engine/large.ts).
+    const taken = kind < L.KIND_CHAINED ? takeKind(this.#v, kind, start, end)
+      : takeChained(this.#v, this.geometry, shardOfSeq(seqIndex), start, end - start)
+    if (taken === undefined || Atomics.load(this.#v.u32, seqIndex) !== seq) {
       this.#v.f64[this.#readRetriesIdx]++
       return RETRY
     }
-    return finishKind(kind, taken, this.#userDecode) as V
+    return (kind < L.KIND_CHAINED ? finishKind(kind, taken, this.#userDecode)
+      : decodeOwned(kind & 0xff, taken as Uint8Array, this.#userDecode)) as V
   }
 
   /** Counts a get's hit or miss (peeks count nothing) and passes its result through. */
@@ -441,8 +447,10 @@ export class Cache<V = unknown> {
     const status = this.#writeLocked(() => ex.setReserve(keyLen, bytes.length, kind, ttl, now))
     if (status === L.STATUS_STORED) {
       // The engine holds the shard lock until setCommit; nothing between can throw.
-      this.#v.u8.set(bytes, this.#v.u32[this.#r32 + R_VALUE_OFFSET])
       const shard = this.#v.u32[this.#r32 + R_SHARD]
+      const at = this.#v.u32[this.#r32 + R_VALUE_OFFSET]
+      if (this.#v.u32[this.#r32 + R_KIND] < L.KIND_CHAINED) this.#v.u8.set(bytes, at)
+      else writeChained(this.#v, this.geometry, this.#locator.shardsOffset + shard * this.#locator.shardBytes, at, bytes)
       if ((ex.setCommit(shard) & L.STATUS_WAITERS_BIT) !== 0) notifyShard(this.#locator, shard)
       return true
     }
@@ -741,6 +749,7 @@ export class Cache<V = unknown> {
         const n = ex.entries(shard, from, ITER_BUCKETS, max, now)
         if (n === 0xffffffff) continue
         const out: RawEntry[] = []
+        let torn = false
         for (let i = 0; i < n; i++) {
           const at = v.u32[(this.#keyAt >> 2) + i]
           const flags = v.u8[at]
@@ -749,15 +758,19 @@ export class Cache<V = unknown> {
           const hasTtl = (flags & L.ENTRY_HAS_TTL) !== 0
           const keyStart = at + L.ENTRY_HEADER_BYTES + (hasTtl ? L.ENTRY_TTL_BYTES : 0)
           const valueStart = keyStart + keyLen
-          if (valueStart + valueLen > v.u8.length) break
+          const large = (flags & L.ENTRY_LARGE) !== 0
+          if (valueStart + (large ? L.LARGE_REF_BYTES : valueLen) > v.u8.length) break
+          const bytes = !withValues ? undefined : !large ? copyOut(v.u8, valueStart, valueStart + valueLen)
+            : takeListedChained(v, this.geometry, this.#locator.shardsOffset + shard * this.#locator.shardBytes, valueStart, valueLen)
+          if (withValues && bytes === undefined) { torn = true; continue }
           out.push({
             key: readUtf8(v, keyStart, valueStart),
             kind: v.u8[at + 1],
-            bytes: withValues ? copyOut(v.u8, valueStart, valueStart + valueLen) : undefined,
+            bytes,
             expiry: hasTtl ? v.dv.getFloat64(at + L.ENTRY_HEADER_BYTES, true) : Infinity,
           })
         }
-        if (!locked && Atomics.load(v.u32, v.u32[this.#r32 + R_SEQ_INDEX]) !== v.u32[this.#r32 + R_SEQ]) continue
+        if (!locked && (torn || Atomics.load(v.u32, v.u32[this.#r32 + R_SEQ_INDEX]) !== v.u32[this.#r32 + R_SEQ])) continue
         return out
       } finally {
         if (locked && ex.unlockShard(shard) !== 0) notifyShard(this.#locator, shard)

@@ -13,7 +13,7 @@ import * as L from '../layout.generated'
 import { maxEntriesTotal, shardCount, segCount, segBytes, ghostSlots } from '../arena'
 import { increment, estimate, clearSketch } from '../sketch'
 import { ghostAdd, ghostAge, clearGhost } from '../ghost'
-import { liveTail, moveTail, evictTail, tailCounter, tailHash, tailSize, saveTail, restoreTail } from '../queues'
+import { liveTail, moveTail, evictTail, tailCounter, tailHash, tailCost, saveTail, restoreTail } from '../queues'
 import { queueCount } from '../segments'
 import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainUnits, isFull } from './units'
 import { applyGhostEvidence, noteGhost, windowTarget, setWindowTarget } from './window'
@@ -133,7 +133,7 @@ export function adaptiveEvictOne(sb: u32, incoming: u32, now: f64): bool {
 function leaveWindow(sb: u32, now: f64, contested: bool): bool {
   if (!liveTail(sb, WINDOW, now)) return false
   const h = tailHash
-  const units = unitsOf(tailSize)
+  const units = unitsOf(tailCost)
   if (contested && mainUnits(sb) > 0) {
     saveTail()
     const admitted = contest(sb, h, max<f64>(units, usedUnits(sb) - capacity(sb)), now)
@@ -164,7 +164,7 @@ function contest(sb: u32, candidate: u64, need: f64, now: f64): bool {
     if (!victim(sb, now)) break
     const fv = estimate(sb, tailHash)
     if (fc <= fv && !(fc >= WARM_FREQUENCY && nextRandom(sb) % WARM_ODDS == 0)) return false
-    need -= unitsOf(tailSize)
+    need -= unitsOf(tailCost)
     ghostAdd(sb, tailHash, FROM_MAIN)
     evictTail(sb, victimQueue)
   }

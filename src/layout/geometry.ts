@@ -85,8 +85,24 @@ export interface Geometry {
   shardDataOffset: number
   /** Bytes available to entries in the whole arena. */
   bytesTotal: number
-  /** The largest single entry (header + key + value) the arena can hold. */
+  /**
+   * The largest single entry (header + key + value) the arena stores. Entries up to a segment live in
+   * one segment; larger ones keep a small record there and their value in whole segments of their own
+   * (assembly/large.ts), up to a third of a shard's segments.
+   */
   maxEntryBytes: number
+}
+
+/** A value stored in chained segments may take up to 1 / LARGE_SHARE of its shard's segments. */
+const LARGE_SHARE = 3
+
+/**
+ * The largest entry an arena stores: a third of a shard's segments for the value (plus 4 KiB for
+ * header and key), or one segment when that is more. Exported for the native engine, which lowers it
+ * to one segment for arenas JS can only see through windows.
+ */
+export function largestEntry(segBytes: number, segCount: number): number {
+  return Math.max(segBytes, Math.floor(segCount / LARGE_SHARE) * segBytes + MIN_SEG_BYTES)
 }
 
 const alignUp = (n: number, a: number) => Math.ceil(n / a) * a
@@ -189,7 +205,7 @@ export function computeGeometry(input: GeometryInput): Geometry {
     maxEntriesPerShard, maxEntriesTotal: input.maxEntries ?? 0,
     shardSketchOffset, shardGhostOffset, shardIndexOffset, shardSegHeadersOffset, shardDataOffset,
     bytesTotal: shardCount * segCount * segBytes,
-    maxEntryBytes: segBytes,
+    maxEntryBytes: largestEntry(segBytes, segCount),
   }
 }
 
