@@ -57,7 +57,7 @@ impl Engine {
         if status != L::STATUS_STORED {
             return status;
         }
-        copy(self.cur.value_ptr as *mut u8, self.key_addr().add(key_len as usize), value_len);
+        self.copy_value_in(self.key_addr().add(key_len as usize), value_len);
         self.finish_set();
         self.release(self.shard_base(self.locked_shard));
         status

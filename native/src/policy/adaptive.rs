@@ -141,7 +141,7 @@ impl Engine {
             return false;
         }
         let h = self.tail_hash;
-        let units = self.units_of(self.tail_size);
+        let units = self.units_of(self.tail_cost);
         if contested && self.main_units(sb) > 0.0 {
             self.save_tail();
             let need = f64::max(units, self.used_units(sb) - self.capacity(sb));
@@ -175,7 +175,7 @@ impl Engine {
             if fc <= fv && !(fc >= WARM_FREQUENCY && next_random(sb) % WARM_ODDS == 0) {
                 return false;
             }
-            need -= self.units_of(self.tail_size);
+            need -= self.units_of(self.tail_cost);
             self.ghost_add(sb, self.tail_hash, FROM_MAIN);
             self.evict_tail(sb, self.victim_queue);
         }
