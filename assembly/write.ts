@@ -74,7 +74,7 @@ export function beginSet(sb: u32, h: u64, key: u32, keyLen: u32, valueLen: u32, 
     q = <i32>queueOf(oldFlags)
     // Evictions below may move the old copy to another queue; the new one goes where it was.
   } else {
-    q = policyInsert(sb, h, size, now)
+    q = policyInsert(sb, h, size, now, large ? chainLength(valueLen) + 1 : 0)
     if (q == REJECT) return refuse(sb, 0)
   }
   curInPlace = false

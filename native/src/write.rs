@@ -62,7 +62,8 @@ impl Engine {
             // Evictions below may move the old copy to another queue; the new one goes where it was.
             q = queue_of(old_flags) as i32;
         } else {
-            q = self.policy_insert(sb, h, size, now);
+            let segments = if large { self.chain_length(value_len) + 1 } else { 0 };
+            q = self.policy_insert(sb, h, size, now, segments);
             if q == REJECT {
                 return self.refuse(sb, std::ptr::null_mut());
             }

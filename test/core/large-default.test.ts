@@ -174,6 +174,33 @@ forEachEngine('large values by default', (engine) => {
     cache.close()
   })
 
+  it('with maxEntries a 1 MiB entry is one entry, yet it must beat the sketch for every entry evicted for its segments', () => {
+    // Counted in entries, a cold 1 MiB value costs the policy what a 300-byte one does; its segments
+    // are contested all the same (without that, these 10 sets evicted 9,703 hot entries).
+    const maxEntries = 150_000
+    const cache = new Cache<string>({ engine, maxBytes: 64 * MiB, maxEntries, codec: 'string', seed: 3 })
+    const small = 's'.repeat(300)
+    for (let round = 0; round < 3; round++)
+      for (let i = 0; i < maxEntries; i++) if (cache.get(`s:${i}`) === undefined) cache.set(`s:${i}`, small)
+    const before = cache.stats()
+    expect(before.entries).toBe(maxEntries)
+    const big = 'B'.repeat(MiB)
+    let coldStored = 0
+    for (let j = 0; j < 10; j++) if (cache.set(`cold:${j}`, big)) coldStored++
+    const after = cache.stats()
+    expect(coldStored).toBe(0)
+    expect(after.evictions).toBe(before.evictions)
+    expect(after.entries).toBe(before.entries)
+    let tries = 0
+    while (cache.get('hot') === undefined && tries < 50) {
+      tries++
+      cache.set('hot', big)
+    }
+    expect(cache.get('hot')).toBe(big)
+    expect(cache.verify()).toEqual([])
+    cache.close()
+  }, 120_000)
+
   it('a rebuild from the log keeps large entries and their chains', () => {
     const cache = new Cache<Buffer>({ engine, maxBytes: 16 * MiB, shards: 2, codec: 'buffer' })
     for (let i = 0; i < 12; i++) cache.set(`k:${i}`, pattern(i, (i % 3 + 1) * 100 * KiB))
