@@ -4,14 +4,17 @@
  * keys. Prints B's ops/s ÷ A's per round and their median. Run it in both orders (swap A and B): on a
  * loaded host the one measured first in a round can be favoured.
  *
- *   npx tsx bench/arena/ab-builds.ts <A>/dist/src/index.js <B>/dist/src/index.js [rounds=11]
+ *   npx tsx bench/arena/ab-builds.ts <A>/dist/src/index.js <B>/dist/src/index.js [rounds=11] [engine=auto]
+ *
+ * engine: wasm, native or auto (the Cache's default: native when each build finds its addon).
  */
-const [pathA, pathB, roundsArg] = process.argv.slice(2)
+const [pathA, pathB, roundsArg, engineArg] = process.argv.slice(2)
 if (!pathA || !pathB) {
   console.error('usage: npx tsx bench/arena/ab-builds.ts <A>/dist/src/index.js <B>/dist/src/index.js [rounds]')
   process.exit(2)
 }
 const rounds = Number(roundsArg ?? 11)
+const engine = engineArg ?? 'auto'
 interface CacheLike { get(k: string): unknown; set(k: string, v: string): boolean }
 type Module = { Cache: new (o: object) => CacheLike }
 const [a, b] = await Promise.all([import(pathA) as Promise<Module>, import(pathB) as Promise<Module>])
@@ -19,7 +22,7 @@ const N = 100_000
 const keys = Array.from({ length: N }, (_, i) => `key:${i}`)
 const value = 'v'.repeat(100)
 function filled(mod: Module): CacheLike {
-  const c = new mod.Cache({ maxBytes: 64 << 20, codec: 'string', seed: 1 })
+  const c = new mod.Cache({ maxBytes: 64 << 20, codec: 'string', seed: 1, engine })
   for (const k of keys) c.set(k, value)
   return c
 }
