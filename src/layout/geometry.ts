@@ -222,8 +222,12 @@ export function maxBytesFor(entries: number, entryBytes: number, input: Omit<Geo
   const fits = (maxBytes: number): boolean => {
     try {
       const g = computeGeometry({ ...input, maxBytes, maxEntries: entries })
-      // Each shard's share of the bytes, with its imbalance and ~3 partly filled segments per queue.
-      const perShard = (entries / g.shardCount) * SHARE_SLACK * entryBytes + (L.NUM_QUEUES * 2 + 2) * g.segBytes
+      // Each shard's share of the bytes, with its imbalance and ~3 partly filled segments per queue. An
+      // entry never spans segments (a segment holds floor(segBytes / entryBytes) of them), and one
+      // larger than a segment takes whole segments for its value (and a small record).
+      const physical = entryBytes <= g.segBytes ? g.segBytes / Math.floor(g.segBytes / entryBytes)
+        : Math.ceil(entryBytes / g.segBytes) * g.segBytes + 64
+      const perShard = (entries / g.shardCount) * SHARE_SLACK * physical + (L.NUM_QUEUES * 2 + 2) * g.segBytes
       return g.segCount * g.segBytes >= perShard && g.maxEntryBytes >= entryBytes
     } catch {
       return false

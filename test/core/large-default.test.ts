@@ -47,6 +47,17 @@ forEachEngine('large values by default', (engine) => {
     }
   })
 
+  it('Cache.maxBytesFor sizes a cache that keeps every one of its large entries', () => {
+    for (const [n, size] of [[100, 40 * KiB], [40, MiB], [300, 300 * KiB]] as const) {
+      const cache = new Cache<Buffer>({ engine, maxBytes: Cache.maxBytesFor(n, size), maxEntries: n, codec: 'buffer' })
+      const value = Buffer.alloc(size - 16)
+      for (let i = 0; i < n; i++) expect(cache.set(`k${String(i).padStart(6, '0')}`, value)).toBe(true)
+      expect(cache.size, `${n} entries of ${size} bytes`).toBe(n)
+      expect(cache.stats().evictions).toBe(0)
+      cache.close()
+    }
+  })
+
   it('getOrLoad of a 40 KiB page in a 64 MiB cache calls its loader once in three calls', async () => {
     const cache = new Cache<string>({ engine, maxBytes: 64 * MiB, codec: 'string' })
     expect(cache.geometry.segBytes).toBeLessThan(40 * KiB)
