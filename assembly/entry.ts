@@ -32,7 +32,8 @@ import { shardBytes, dataOffset } from './arena'
 @inline export function expiryOf(sb: u32, off: u32): f64 { return load<f64>(sb + off + L.ENTRY_HEADER_BYTES) }
 
 /** Bytes the entry takes in its segment (a LARGE entry's record: its value lives elsewhere). */
-export function entryBytes(sb: u32, off: u32): u32 {
+// @ts-ignore: decorator
+@inline export function entryBytes(sb: u32, off: u32): u32 {
   const flags = flagsOf(sb, off)
   return headerBytes(flags) + keyLenOf(sb, off) + (isLarge(flags) ? L.LARGE_REF_BYTES : valueLenOf(sb, off))
 }
@@ -43,7 +44,8 @@ export function entryCost(sb: u32, off: u32): u32 {
 }
 
 /** Bytes of a LARGE entry's value outside its record (0 for any other entry). */
-export function chainedBytes(sb: u32, off: u32): u32 {
+// @ts-ignore: decorator
+@inline export function chainedBytes(sb: u32, off: u32): u32 {
   return isLarge(flagsOf(sb, off)) ? valueLenOf(sb, off) - L.LARGE_REF_BYTES : 0
 }
 

@@ -91,6 +91,8 @@ export function set(keyLen: u32, valueLen: u32, kind: u32, ttl: f64, now: f64): 
  * where JS must write the value; then setCommit() publishes the entry and unlocks.
  */
 export function setReserve(keyLen: u32, valueLen: u32, kind: u32, ttl: f64, now: f64): u32 {
+  // RESULT.kind says whether the value goes into a chain of segments (beginSet sets KIND_CHAINED).
+  store<u32>(scratchBase + L.RESULT_KIND, 0)
   return begin(keyLen, valueLen, kind, ttl, now)
 }
 

@@ -8,7 +8,7 @@ import * as L from './layout.generated'
 import { countGlobally } from './arena'
 import { hashBytes } from './hash'
 import { locate, slotOf, clearSlot, republish, slotFreq, slotIsFor } from './hashindex'
-import { flagsOf, isLive, hasTtl, expiryOf, entryBytes, keyPtr, keyLenOf, setFlags, setQueue, chainedBytes } from './entry'
+import { flagsOf, isLive, isLarge, hasTtl, expiryOf, entryBytes, keyPtr, keyLenOf, valueLenOf, setFlags, setQueue } from './entry'
 import { freeChainOf } from './large'
 import { tailEntry, advanceTail, reserveAppend, commitAppend, addLive, removeLive } from './segments'
 
@@ -33,9 +33,10 @@ export function bump(sb: u32, field: u32): void {
  */
 export function removeEntry(sb: u32, off: u32, q: u32, size: u32, slot: u32): void {
   if (slot != 0) clearSlot(slot)
-  setFlags(sb, off, flagsOf(sb, off) & ~L.ENTRY_LIVE)
+  const flags = flagsOf(sb, off)
+  setFlags(sb, off, flags & ~L.ENTRY_LIVE)
   removeLive(sb, off, q, size)
-  freeChainOf(sb, off)
+  if (isLarge(flags)) freeChainOf(sb, off)
   countGlobally(-1)
 }
 
@@ -78,7 +79,7 @@ export function liveTail(sb: u32, q: u32, now: f64): bool {
     }
     tailOff = off
     tailSize = size
-    tailCost = size + chainedBytes(sb, off)
+    tailCost = isLarge(flags) ? size + valueLenOf(sb, off) - L.LARGE_REF_BYTES : size
     tailSlot = slot
     tailHash = h
     return true

@@ -122,7 +122,8 @@ export function commitAppend(sb: u32, off: u32, size: u32): void {
  * Accounts a newly LIVE entry of `size` bytes in its segment, queue and shard. The segment counts the
  * bytes it holds; queue and shard count the entry's whole cost (a LARGE entry's chained value too).
  */
-export function addLive(sb: u32, off: u32, q: u32, size: u32): void {
+// @ts-ignore: decorator
+@inline export function addLive(sb: u32, off: u32, q: u32, size: u32): void {
   const h = segHeader(sb, segOf(off))
   store<u32>(h + L.SEG_LIVE_BYTES, load<u32>(h + L.SEG_LIVE_BYTES) + size)
   store<u32>(h + L.SEG_LIVE_COUNT, load<u32>(h + L.SEG_LIVE_COUNT) + 1)
@@ -135,7 +136,8 @@ export function addLive(sb: u32, off: u32, q: u32, size: u32): void {
 }
 
 /** Reverses addLive when an entry stops being LIVE (evicted, deleted, replaced or moved away). */
-export function removeLive(sb: u32, off: u32, q: u32, size: u32): void {
+// @ts-ignore: decorator
+@inline export function removeLive(sb: u32, off: u32, q: u32, size: u32): void {
   const seg = segOf(off)
   const h = segHeader(sb, seg)
   store<u32>(h + L.SEG_LIVE_BYTES, load<u32>(h + L.SEG_LIVE_BYTES) - size)

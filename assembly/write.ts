@@ -29,7 +29,8 @@ let curChain: u32 = 0
 /**
  * First half of a set, under the lock: decides where the entry goes, evicts for room and writes header
  * and key. Returns STORED with RESULT.valueOffset = where the value's bytes go (RESULT.kind is
- * KIND_CHAINED when they go into a LARGE entry's chain of segments, starting there), or REJECTED.
+ * KIND_CHAINED when they go into a LARGE entry's chain of segments, starting there; setReserve clears
+ * it first), or REJECTED.
  */
 export function beginSet(sb: u32, h: u64, key: u32, keyLen: u32, valueLen: u32, kind: u32, ttl: f64, now: f64): u32 {
   const withTtl = ttl > 0
@@ -53,7 +54,6 @@ export function beginSet(sb: u32, h: u64, key: u32, keyLen: u32, valueLen: u32, 
   curNow = now
   curSize = record
   curChain = 0
-  store<u32>(scratchBase + L.RESULT_KIND, 0)
   let q: i32
   if (slot != 0) {
     const old = slotOffset(slot)

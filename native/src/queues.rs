@@ -37,9 +37,12 @@ impl Engine {
         if !slot.is_null() {
             clear_slot(slot);
         }
-        set_flags(sb, off, flags_of(sb, off) & !L::ENTRY_LIVE);
+        let flags = flags_of(sb, off);
+        set_flags(sb, off, flags & !L::ENTRY_LIVE);
         self.remove_live(sb, off, q, size);
-        self.free_chain_of(sb, off);
+        if is_large(flags) {
+            self.free_chain_of(sb, off);
+        }
         self.count_globally(-1);
     }
 
@@ -82,7 +85,7 @@ impl Engine {
             }
             self.tail_off = off;
             self.tail_size = size;
-            self.tail_cost = size.wrapping_add(chained_bytes(sb, off));
+            self.tail_cost = if is_large(flags) { size.wrapping_add(value_len_of(sb, off)).wrapping_sub(L::LARGE_REF_BYTES) } else { size };
             self.tail_slot = slot as usize;
             self.tail_hash = h;
             return true;

@@ -129,6 +129,7 @@ impl Engine {
 
     /// Accounts a newly LIVE entry of `size` bytes in its segment, queue and shard. The segment counts
     /// the bytes it holds; queue and shard the entry's whole cost (a LARGE entry's chained value too).
+    #[inline(always)]
     pub unsafe fn add_live(&self, sb: *mut u8, off: u32, q: u32, size: u32) {
         let h = self.seg_header(sb, self.seg_of(off));
         st32(h.add(L::SEG_LIVE_BYTES as usize), ld32(h.add(L::SEG_LIVE_BYTES as usize)).wrapping_add(size));
@@ -142,6 +143,7 @@ impl Engine {
     }
 
     /// Reverses add_live when an entry stops being LIVE (evicted, deleted, replaced or moved away).
+    #[inline(always)]
     pub unsafe fn remove_live(&self, sb: *mut u8, off: u32, q: u32, size: u32) {
         let seg = self.seg_of(off);
         let h = self.seg_header(sb, seg);

@@ -39,7 +39,6 @@ impl Engine {
         self.cur.now = now;
         self.cur.size = record;
         self.cur.chain = 0;
-        st32(self.result(L::RESULT_KIND), 0);
         let q: i32;
         if !slot.is_null() {
             let old = slot_offset(slot);

@@ -30,7 +30,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'remove-keeps-global-count', area: 'counts', file: 'assembly/queues.ts',
-    find: '  freeChainOf(sb, off)\n  countGlobally(-1)', replace: '  freeChainOf(sb, off)',
+    find: '  if (isLarge(flags)) freeChainOf(sb, off)\n  countGlobally(-1)', replace: '  if (isLarge(flags)) freeChainOf(sb, off)',
     tests: ['test/core/model.test.ts'],
     why: 'removing an entry leaves the cache-wide live count (the maxEntries bound) too high',
   },
@@ -143,7 +143,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'large-chain-leaks', area: 'large values', file: 'assembly/queues.ts',
-    find: '  freeChainOf(sb, off)\n  countGlobally(-1)', replace: '  countGlobally(-1)',
+    find: '  if (isLarge(flags)) freeChainOf(sb, off)\n  countGlobally(-1)', replace: '  countGlobally(-1)',
     tests: ['test/core/large-default.test.ts', 'test/core/large-values.test.ts'],
     why: 'an evicted, deleted or expired large entry never gives its chained segments back',
   },
