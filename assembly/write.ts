@@ -4,7 +4,7 @@
 import * as L from './layout.generated'
 import { segBytes, maxEntryBytes, scratchBase, countGlobally } from './arena'
 import { locate, findSlot, emptySlot, publish, slotOffset, slotFreq, touch, bucketAddr, bucket1, clearIndex, saveLocation, restoreLocation, slotStillHolds } from './hashindex'
-import { flagsOf, setFlags, entryBytes, hasTtl, isLarge, queueOf, sizeFor, writeEntry, keyPtr } from './entry'
+import { flagsOf, setFlags, entryBytes, hasTtl, isLarge, queueOf, sizeFor, writeEntry, keyPtr, valueLenOf, refPtr } from './entry'
 import { reserveAppend, commitAppend, addLive, removeLive, initSegments } from './segments'
 import { ensureRoom } from './room'
 import { removeEntry, bump } from './queues'
@@ -69,6 +69,20 @@ export function beginSet(sb: u32, h: u64, key: u32, keyLen: u32, valueLen: u32, 
       curInPlace = true
       curOff = old
       store<u32>(scratchBase + L.RESULT_VALUE_OFFSET, keyPtr(sb, old) + keyLen)
+      return L.STATUS_STORED
+    }
+    // A LARGE value of the same length is rewritten in place too, over its own chain (same cost, same
+    // segments); a writer dying halfway leaves the record dead and recovery frees the chain.
+    if (large && isLarge(oldFlags) && valueLenOf(sb, old) == valueLen && hasTtl(oldFlags) == withTtl) {
+      setFlags(sb, old, oldFlags & ~L.ENTRY_LIVE)
+      store<u8>(sb + old, kind, 1)
+      if (withTtl) store<f64>(sb + old + L.ENTRY_HEADER_BYTES, expiry)
+      touch(slot)
+      curInPlace = true
+      curOff = old
+      curChain = load<u32>(refPtr(sb, old))
+      store<u32>(scratchBase + L.RESULT_VALUE_OFFSET, sb + segData(curChain))
+      store<u32>(scratchBase + L.RESULT_KIND, L.KIND_CHAINED)
       return L.STATUS_STORED
     }
     q = <i32>queueOf(oldFlags)

@@ -58,6 +58,22 @@ impl Engine {
                 self.cur.value_ptr = key_ptr(sb, old).add(key_len as usize) as usize;
                 return L::STATUS_STORED;
             }
+            // A LARGE value of the same length is rewritten in place too, over its own chain (same
+            // cost, same segments); a writer dying halfway leaves the record dead and recovery frees it.
+            if large && is_large(old_flags) && value_len_of(sb, old) == value_len && has_ttl(old_flags) == with_ttl {
+                set_flags(sb, old, old_flags & !L::ENTRY_LIVE);
+                st8(sb.add(old as usize + 1), kind);
+                if with_ttl {
+                    stf64(sb.add((old + L::ENTRY_HEADER_BYTES) as usize), expiry);
+                }
+                touch(slot);
+                self.cur.in_place = true;
+                self.cur.off = old;
+                self.cur.chain = ld32(ref_ptr(sb, old));
+                self.cur.value_ptr = sb.add(self.seg_data(self.cur.chain) as usize) as usize;
+                st32(self.result(L::RESULT_KIND), L::KIND_CHAINED);
+                return L::STATUS_STORED;
+            }
             // Evictions below may move the old copy to another queue; the new one goes where it was.
             q = queue_of(old_flags) as i32;
         } else {

@@ -228,6 +228,34 @@ forEachEngine('large values by default', (engine) => {
     cache.close()
   })
 
+  it('a large value overwritten with one of the same length is rewritten in place; a writer dying halfway loses the key, not the segments', () => {
+    const cache = new Cache<Buffer>({ engine, maxBytes: 4 * MiB, shards: 1, codec: 'buffer' })
+    cache.set('k', pattern(1, 300 * KiB))
+    cache.set('other', pattern(2, 100))
+    const free = () => cache._internals.views.u32[(cache.geometry.shardsOffset + L.SHARD_FREE_COUNT) >> 2]!
+    const before = free()
+    expect(cache.set('k', pattern(3, 300 * KiB))).toBe(true)
+    expect(free()).toBe(before)
+    expect(cache.get('k')!.equals(pattern(3, 300 * KiB))).toBe(true)
+    const used = cache.stats().bytesUsed
+    const dead = Cache.attach<Buffer>(cache.handle)
+    const { exports, views, scratch } = dead._internals
+    const key = Buffer.from('k')
+    views.u8.set(key, scratch + L.RESULT_SIZE)
+    expect(exports.setReserve(key.length, 300 * KiB, L.KIND_BUFFER, 0, -1)).toBe(L.STATUS_STORED)
+    expect(views.u32[(scratch + L.RESULT_KIND) >> 2]).toBe(L.KIND_CHAINED)
+    const at = views.u32[(scratch + L.RESULT_VALUE_OFFSET) >> 2]!
+    views.u8.fill(0x41, at, at + 1000)
+    // Halfway through the rewrite the writer "dies": the key is gone, never torn; its chain comes back.
+    expect(cache.get('k')).toBeUndefined()
+    expect(cache.get('other')!.equals(pattern(2, 100))).toBe(true)
+    expect(cache.stats().lockRecoveries).toBe(1)
+    expect(cache.stats().bytesUsed).toBe(used - cost('k', pattern(3, 300 * KiB)))
+    expect(cache.verify()).toEqual([])
+    expect(free()).toBeGreaterThan(before)
+    cache.close()
+  }, 30_000)
+
   it('a writer that died while writing a large value loses only that write; its segments come back', () => {
     const cache = new Cache<Buffer>({ engine, maxBytes: 4 * MiB, shards: 1, codec: 'buffer' })
     const old = pattern(7, 300 * KiB)
