@@ -8,6 +8,8 @@ export let shardBytes: u32 = 0
 export let shardsOffset: u32 = 0
 export let segBytes: u32 = 0
 export let segCount: u32 = 0
+/** The largest entry (header + key + value) a set may store; above a segment it is LARGE (large.ts). */
+export let maxEntryBytes: u32 = 0
 export let indexBuckets: u32 = 0
 export let sketchBlocks: u32 = 0
 export let ghostSlots: u32 = 0
@@ -37,6 +39,7 @@ export function loadGeometry(): void {
   shardsOffset = <u32>load<u64>(L.ARENA_SHARDS_OFFSET)
   segBytes = load<u32>(L.ARENA_SEG_BYTES)
   segCount = load<u32>(L.ARENA_SEG_COUNT)
+  maxEntryBytes = load<u32>(L.ARENA_MAX_ENTRY_BYTES)
   indexBuckets = load<u32>(L.ARENA_INDEX_BUCKETS)
   sketchBlocks = load<u32>(L.ARENA_SKETCH_BLOCKS)
   ghostSlots = load<u32>(L.ARENA_GHOST_SLOTS)

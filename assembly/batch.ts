@@ -8,7 +8,7 @@ import { lookup, prepareKey, lastShard } from './read'
 import { bucketAddr, bucket1, bucket2, firstTagMatch } from './hashindex'
 import { inBounds } from './entry'
 import { sketchWord } from './sketch'
-import { beginSet, finishSet } from './write'
+import { beginSet, finishSet, copyValueIn } from './write'
 
 // @ts-ignore: decorator
 @inline function align(n: u32, a: u32): u32 { return (n + a - 1) & ~(a - 1) }
@@ -90,7 +90,7 @@ export function batchSet(from: u32, count: u32, input: u32, out: u32, now: f64):
     if (!tryLock(sb)) return i
     const status = beginSet(sb, h, key, keyLen, valueLen, load<u32>(p + L.BATCH_SET_IN_KIND), load<f64>(p + L.BATCH_SET_IN_TTL), now)
     if (status == L.STATUS_STORED) {
-      memory.copy(load<u32>(scratchBase + L.RESULT_VALUE_OFFSET), key + keyLen, valueLen)
+      copyValueIn(key + keyLen, valueLen)
       finishSet()
     }
     if (unlock(sb)) store<u32>(scratchBase + L.RESULT_RESERVED, 1)

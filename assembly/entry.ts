@@ -1,4 +1,6 @@
 // One entry in a segment: the ENTRY header of src/layout/spec.json, [expiry f64 if HAS_TTL], [key], [value].
+// A LARGE entry (larger than a segment) keeps only a record here, [..][key][first segment u32][segments
+// u32] in place of the value, whose bytes fill a chain of whole segments of its own (large.ts).
 // Offsets are relative to the shard's base. Readers may look at an entry while a writer reuses its
 // bytes, so every length read here is bounds-checked before it is trusted.
 import * as L from './layout.generated'
@@ -17,6 +19,8 @@ import { shardBytes, dataOffset } from './arena'
 // @ts-ignore: decorator
 @inline export function hasTtl(flags: u32): bool { return (flags & L.ENTRY_HAS_TTL) != 0 }
 // @ts-ignore: decorator
+@inline export function isLarge(flags: u32): bool { return (flags & L.ENTRY_LARGE) != 0 }
+// @ts-ignore: decorator
 @inline export function queueOf(flags: u32): u32 { return (flags & L.ENTRY_QUEUE_MASK) >> L.ENTRY_QUEUE_SHIFT }
 
 // @ts-ignore: decorator
@@ -27,9 +31,27 @@ import { shardBytes, dataOffset } from './arena'
 // @ts-ignore: decorator
 @inline export function expiryOf(sb: u32, off: u32): f64 { return load<f64>(sb + off + L.ENTRY_HEADER_BYTES) }
 
-export function entryBytes(sb: u32, off: u32): u32 {
+/** Bytes the entry takes in its segment (a LARGE entry's record: its value lives elsewhere). */
+// @ts-ignore: decorator
+@inline export function entryBytes(sb: u32, off: u32): u32 {
+  const flags = flagsOf(sb, off)
+  return headerBytes(flags) + keyLenOf(sb, off) + (isLarge(flags) ? L.LARGE_REF_BYTES : valueLenOf(sb, off))
+}
+
+/** What the entry costs the policy and bytesUsed: header + key + value, wherever the value lives. */
+export function entryCost(sb: u32, off: u32): u32 {
   return headerBytes(flagsOf(sb, off)) + keyLenOf(sb, off) + valueLenOf(sb, off)
 }
+
+/** Bytes of a LARGE entry's value outside its record (0 for any other entry). */
+// @ts-ignore: decorator
+@inline export function chainedBytes(sb: u32, off: u32): u32 {
+  return isLarge(flagsOf(sb, off)) ? valueLenOf(sb, off) - L.LARGE_REF_BYTES : 0
+}
+
+/** Absolute address of a LARGE entry's reference: [first segment u32][segment count u32]. */
+// @ts-ignore: decorator
+@inline export function refPtr(sb: u32, off: u32): u32 { return keyPtr(sb, off) + keyLenOf(sb, off) }
 
 // @ts-ignore: decorator
 @inline export function keyPtr(sb: u32, off: u32): u32 { return sb + off + headerBytes(flagsOf(sb, off)) }
@@ -50,7 +72,9 @@ export function inBounds(off: u32): bool {
 }
 
 export function spanInBounds(sb: u32, off: u32): bool {
-  const total = <u64>off + <u64>headerBytes(flagsOf(sb, off)) + <u64>keyLenOf(sb, off) + <u64>valueLenOf(sb, off)
+  const flags = flagsOf(sb, off)
+  const inline = isLarge(flags) ? L.LARGE_REF_BYTES : valueLenOf(sb, off)
+  const total = <u64>off + <u64>headerBytes(flags) + <u64>keyLenOf(sb, off) + <u64>inline
   return total <= <u64>shardBytes
 }
 
@@ -71,10 +95,13 @@ export function keyEquals(sb: u32, off: u32, key: u32, len: u32): bool {
   return true
 }
 
-/** Writes a complete entry (not yet LIVE) at `off`; returns the absolute address of its value. */
-export function writeEntry(sb: u32, off: u32, kind: u32, withTtl: bool, expiry: f64, key: u32, keyLen: u32, valueLen: u32, queue: u32): u32 {
+/**
+ * Writes a complete entry (not yet LIVE) at `off`; returns the absolute address of its value (of a
+ * LARGE entry's reference, which the caller fills).
+ */
+export function writeEntry(sb: u32, off: u32, kind: u32, withTtl: bool, expiry: f64, key: u32, keyLen: u32, valueLen: u32, queue: u32, large: bool): u32 {
   const p = sb + off
-  store<u8>(p, (withTtl ? L.ENTRY_HAS_TTL : 0) | (queue << L.ENTRY_QUEUE_SHIFT), L.ENTRY_FLAGS)
+  store<u8>(p, (withTtl ? L.ENTRY_HAS_TTL : 0) | (large ? L.ENTRY_LARGE : 0) | (queue << L.ENTRY_QUEUE_SHIFT), L.ENTRY_FLAGS)
   store<u8>(p, kind, L.ENTRY_KIND)
   store<u16>(p, keyLen, L.ENTRY_KEY_LEN)
   store<u32>(p, valueLen, L.ENTRY_VALUE_LEN)

@@ -5,7 +5,7 @@ import * as L from './layout.generated'
 import { loadGeometry, shardCount, shardBase, scratchBase, setThread } from './arena'
 import { tryLock, unlock, takeOver } from './lock'
 import { lookup, prepareKey, lastShard, keyAddr, collect } from './read'
-import { beginSet, finishSet, removeKey, clearShard } from './write'
+import { beginSet, finishSet, copyValueIn, removeKey, clearShard } from './write'
 import { reclaimAll } from './ttl'
 import { claimThread, releaseThread, retireDeadThread, reclaimThread } from './threads'
 import { initSegments } from './segments'
@@ -81,7 +81,7 @@ function begin(keyLen: u32, valueLen: u32, kind: u32, ttl: f64, now: f64): u32 {
 export function set(keyLen: u32, valueLen: u32, kind: u32, ttl: f64, now: f64): u32 {
   const status = begin(keyLen, valueLen, kind, ttl, now)
   if (status != L.STATUS_STORED) return status
-  memory.copy(load<u32>(scratchBase + L.RESULT_VALUE_OFFSET), keyAddr() + keyLen, valueLen)
+  copyValueIn(keyAddr() + keyLen, valueLen)
   finishSet()
   return release(shardBase(lockedShard), status)
 }
@@ -91,6 +91,8 @@ export function set(keyLen: u32, valueLen: u32, kind: u32, ttl: f64, now: f64): 
  * where JS must write the value; then setCommit() publishes the entry and unlocks.
  */
 export function setReserve(keyLen: u32, valueLen: u32, kind: u32, ttl: f64, now: f64): u32 {
+  // RESULT.kind says whether the value goes into a chain of segments (beginSet sets KIND_CHAINED).
+  store<u32>(scratchBase + L.RESULT_KIND, 0)
   return begin(keyLen, valueLen, kind, ttl, now)
 }
 

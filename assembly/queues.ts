@@ -8,7 +8,8 @@ import * as L from './layout.generated'
 import { countGlobally } from './arena'
 import { hashBytes } from './hash'
 import { locate, slotOf, clearSlot, republish, slotFreq, slotIsFor } from './hashindex'
-import { flagsOf, isLive, hasTtl, expiryOf, entryBytes, keyPtr, keyLenOf, setFlags, setQueue } from './entry'
+import { flagsOf, isLive, isLarge, hasTtl, expiryOf, entryBytes, keyPtr, keyLenOf, valueLenOf, setFlags, setQueue } from './entry'
+import { freeChainOf } from './large'
 import { tailEntry, advanceTail, reserveAppend, commitAppend, addLive, removeLive, killEntry } from './segments'
 
 const MEMO_STRIDE: u32 = L.SHARD_Q1_MEMO_OFF - L.SHARD_Q0_MEMO_OFF
@@ -17,6 +18,8 @@ const MEMO_HASH: u32 = L.SHARD_Q0_MEMO_HASH - L.SHARD_Q0_MEMO_OFF
 
 export let tailOff: u32 = 0
 export let tailSize: u32 = 0
+/** The tail entry's cost for the policy (tailSize plus a LARGE entry's chained value). */
+export let tailCost: u32 = 0
 export let tailSlot: u32 = 0
 export let tailHash: u64 = 0
 
@@ -24,11 +27,16 @@ export function bump(sb: u32, field: u32): void {
   store<u64>(sb + field, load<u64>(sb + field) + 1)
 }
 
-/** Drops the LIVE entry at `off` (queue q, `size` bytes) and its index slot: it leaves the cache. */
+/**
+ * Drops the LIVE entry at `off` (queue q, `size` bytes in its segment) and its index slot: it leaves
+ * the cache, and a LARGE entry's chained segments go back to the free list.
+ */
 export function removeEntry(sb: u32, off: u32, q: u32, size: u32, slot: u32): void {
   if (slot != 0) clearSlot(slot)
+  const flags = flagsOf(sb, off)
   killEntry(sb, off)
   removeLive(sb, off, q, size)
+  if (isLarge(flags)) freeChainOf(sb, off)
   countGlobally(-1)
 }
 
@@ -71,6 +79,7 @@ export function liveTail(sb: u32, q: u32, now: f64): bool {
     }
     tailOff = off
     tailSize = size
+    tailCost = isLarge(flags) ? size + valueLenOf(sb, off) - L.LARGE_REF_BYTES : size
     tailSlot = slot
     tailHash = h
     return true
@@ -82,12 +91,14 @@ export function liveTail(sb: u32, q: u32, now: f64): bool {
 // engine never allocates).
 let savedOff: u32 = 0
 let savedSize: u32 = 0
+let savedCost: u32 = 0
 let savedSlot: u32 = 0
 let savedHash: u64 = 0
 
 export function saveTail(): void {
   savedOff = tailOff
   savedSize = tailSize
+  savedCost = tailCost
   savedSlot = tailSlot
   savedHash = tailHash
 }
@@ -96,6 +107,7 @@ export function saveTail(): void {
 export function restoreTail(): void {
   tailOff = savedOff
   tailSize = savedSize
+  tailCost = savedCost
   tailSlot = savedSlot
   tailHash = savedHash
 }

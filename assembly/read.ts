@@ -8,7 +8,8 @@ import { locate, findSlot, slotOffset, touch, bucketAddr } from './hashindex'
 import { flagsOf, kindOf, keyLenOf, valueLenOf, isLive, hasTtl, expiryOf, headerBytes, inBounds, spanInBounds } from './entry'
 import { policyOnAccess, policyOnMiss } from './policy/index'
 import { sketchWord } from './sketch'
-import { indexBuckets, shardBytes, threadId } from './arena'
+import { indexBuckets, shardBytes, threadId, segCount } from './arena'
+import { segData } from './segments'
 
 const ATTEMPTS: i32 = 32
 /** Where early loads leave their value, so they aren't optimised away. */
@@ -60,7 +61,9 @@ export function lookup(key: u32, keyLen: u32, now: f64, flags: u32): u32 {
     const vlen = valueLenOf(sb, off)
     const klen = keyLenOf(sb, off)
     const vstart = <u64>off + <u64>headerBytes(fl) + <u64>klen
-    if (!isLive(fl) || !inBounds(off) || vstart + <u64>vlen > <u64>shardBytes) {
+    // A LARGE entry's record holds a reference where the value would be: its chain's first segment.
+    const large = (fl & L.ENTRY_LARGE) != 0
+    if (!isLive(fl) || !inBounds(off) || vstart + <u64>(large ? L.LARGE_REF_BYTES : vlen) > <u64>shardBytes) {
       if (!locked && atomic.load<u32>(sb + L.SHARD_SEQ) != s1) continue
       return L.STATUS_MISS
     }
@@ -73,9 +76,20 @@ export function lookup(key: u32, keyLen: u32, now: f64, flags: u32): u32 {
         return L.STATUS_EXPIRED
       }
     }
-    store<u32>(result(L.RESULT_VALUE_OFFSET), sb + <u32>vstart)
+    let valueAt = sb + <u32>vstart
+    let kind = kindOf(sb, off)
+    if (large) {
+      const first = load<u32>(valueAt)
+      if (first == 0 || first > segCount) {
+        if (!locked && atomic.load<u32>(sb + L.SHARD_SEQ) != s1) continue
+        return L.STATUS_MISS
+      }
+      valueAt = sb + segData(first)
+      kind |= L.KIND_CHAINED
+    }
+    store<u32>(result(L.RESULT_VALUE_OFFSET), valueAt)
     store<u32>(result(L.RESULT_VALUE_LEN), vlen)
-    store<u32>(result(L.RESULT_KIND), kindOf(sb, off))
+    store<u32>(result(L.RESULT_KIND), kind)
     store<u32>(result(L.RESULT_SEQ), s1)
     store<u32>(result(L.RESULT_ENTRY_OFFSET), sb + off)
     store<f64>(result(L.RESULT_EXPIRY), expiry)

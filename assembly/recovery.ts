@@ -5,12 +5,13 @@
 import * as L from './layout.generated'
 import { segCount, segBytes, maxEntriesPerShard, indexBuckets, countGlobally } from './arena'
 import { hashBytes } from './hash'
-import { locate, findSlot, emptySlot, publish, clearIndex, slotOffset, slotOf, bucketAddr } from './hashindex'
-import { flagsOf, isLive, hasTtl, expiryOf, entryBytes, keyPtr, keyLenOf, setFlags, queueOf, headerBytes, valueLenOf } from './entry'
+import { locate, findSlot, emptySlot, publish, clearIndex, slotOffset, slotOf, bucketAddr, clearSlot } from './hashindex'
+import { flagsOf, isLive, hasTtl, isLarge, expiryOf, entryBytes, keyPtr, keyLenOf, setFlags, queueOf, headerBytes, valueLenOf, refPtr, chainedBytes } from './entry'
+import { chainLength, claimChain, chainIntact } from './large'
 import { segHeader, segData, segOf, queueAddr, releaseSegment, addLive, removeLive, freeCount, setHoldEmptySegments, releaseEmptyInteriors, killEntry } from './segments'
 import { bump } from './queues'
 
-const FLAG_BITS: u32 = L.ENTRY_LIVE | L.ENTRY_HAS_TTL | L.ENTRY_QUEUE_MASK
+const FLAG_BITS: u32 = L.ENTRY_LIVE | L.ENTRY_HAS_TTL | L.ENTRY_QUEUE_MASK | L.ENTRY_LARGE
 
 /** Size of a well-formed entry at `off` whose segment is written up to `limit`, or 0 if malformed. */
 function wellFormed(sb: u32, off: u32, limit: u32): u32 {
@@ -18,7 +19,8 @@ function wellFormed(sb: u32, off: u32, limit: u32): u32 {
   const flags = flagsOf(sb, off)
   if ((flags & ~FLAG_BITS) != 0 || queueOf(flags) >= L.NUM_QUEUES) return 0
   if (keyLenOf(sb, off) > L.MAX_KEY_BYTES) return 0
-  const size = <u64>headerBytes(flags) + <u64>keyLenOf(sb, off) + <u64>valueLenOf(sb, off)
+  const inline = isLarge(flags) ? L.LARGE_REF_BYTES : valueLenOf(sb, off)
+  const size = <u64>headerBytes(flags) + <u64>keyLenOf(sb, off) + <u64>inline
   if (<u64>off + size > <u64>limit) return 0
   return <u32>size
 }
@@ -67,7 +69,10 @@ export function rebuildShard(sb: u32, shard: u32, now: f64): void {
   for (let s: u32 = 1; s <= segCount; s++) {
     const h = segHeader(sb, s)
     const state = load<u32>(h + L.SEG_STATE)
-    if (state == L.SEG_FREE || state > L.NUM_QUEUES) releaseSegment(sb, s)
+    if (state == L.SEG_LARGE) {
+      // A value's chain: kept (unclaimed) until the LIVE entries say which chains are still owned.
+      store<u32>(h + L.SEG_LIVE_COUNT, 0)
+    } else if (state == L.SEG_FREE || state > L.NUM_QUEUES) releaseSegment(sb, s)
     else {
       store<u32>(h + L.SEG_LIVE_BYTES, 0)
       store<u32>(h + L.SEG_LIVE_COUNT, 0)
@@ -102,10 +107,44 @@ export function rebuildShard(sb: u32, shard: u32, now: f64): void {
       seg = load<u32>(h + L.SEG_NEXT)
     }
   }
+  claimChains(sb)
   setHoldEmptySegments(false)
   releaseEmptyInteriors(sb)
   store<u32>(sb + L.SHARD_TTL_CURSOR, 0)
   countGlobally(<i32>load<u32>(sb + L.SHARD_LIVE_COUNT) - <i32>before)
+}
+
+/**
+ * After the rebuild indexed the LIVE entries: each LARGE one claims its chain, and one whose chain is
+ * broken or already claimed is dropped. Chains nobody claimed (a set that died before its entry became
+ * LIVE, the older copy of a replaced value) go back to the free list.
+ */
+function claimChains(sb: u32): void {
+  for (let b: u32 = 0; b < indexBuckets; b++) {
+    const base = bucketAddr(sb, b)
+    for (let i: u32 = 0; i < L.BUCKET_SLOTS; i++) {
+      const slot = base + i * L.SLOT_BYTES
+      const off = load<u32>(slot, 4)
+      if (off == 0) continue
+      const flags = flagsOf(sb, off)
+      if (!isLarge(flags)) continue
+      const ref = refPtr(sb, off)
+      const first = load<u32>(ref)
+      const n = load<u32>(ref, 4)
+      const claimed = n == chainLength(valueLenOf(sb, off)) ? claimChain(sb, first, n, 1) : 0
+      if (claimed == n) continue
+      claimChain(sb, first, claimed, 0)
+      clearSlot(slot)
+      killEntry(sb, off)
+      removeLive(sb, off, queueOf(flags), entryBytes(sb, off))
+    }
+  }
+  for (let s: u32 = 1; s <= segCount; s++) {
+    const h = segHeader(sb, s)
+    if (load<u32>(h + L.SEG_STATE) != L.SEG_LARGE) continue
+    if (load<u32>(h + L.SEG_LIVE_COUNT) == 0) releaseSegment(sb, s)
+    else store<u32>(h + L.SEG_LIVE_COUNT, 0)
+  }
 }
 
 /** Re-indexes one LIVE entry found by the rebuild, resolving duplicates in favour of the newer copy. */
@@ -153,6 +192,7 @@ function newer(sb: u32, a: u32, b: u32): bool {
  */
 export function verifyShard(sb: u32, shard: u32): u32 {
   let segsInQueues: u32 = 0
+  let chainSegs: u32 = 0
   let liveCount: u32 = 0
   let liveBytes: u64 = 0
   for (let q: u32 = 0; q < L.NUM_QUEUES; q++) {
@@ -187,6 +227,12 @@ export function verifyShard(sb: u32, shard: u32): u32 {
           if (slot == 0 || slotOffset(slot) != off) return 7 // a LIVE entry the index does not point at
           sCount++
           sBytes += size
+          qBytes += <u64>chainedBytes(sb, off)
+          if (isLarge(flags)) {
+            const n = load<u32>(refPtr(sb, off), 4)
+            if (n != chainLength(valueLenOf(sb, off)) || !chainIntact(sb, load<u32>(refPtr(sb, off)), n)) return 17 // a broken chain
+            chainSegs += n
+          }
         }
         off += size
       }
@@ -203,7 +249,10 @@ export function verifyShard(sb: u32, shard: u32): u32 {
     liveBytes += qBytes
   }
   if (liveCount != load<u32>(sb + L.SHARD_LIVE_COUNT) || liveBytes != load<u64>(sb + L.SHARD_LIVE_BYTES)) return 11
-  if (segsInQueues + freeCount(sb) != segCount) return 12 // a leaked (or doubly owned) segment
+  let largeSegs: u32 = 0
+  for (let s: u32 = 1; s <= segCount; s++) if (load<u32>(segHeader(sb, s) + L.SEG_STATE) == L.SEG_LARGE) largeSegs++
+  if (chainSegs != largeSegs) return 18 // a chain no entry owns, or one owned twice
+  if (segsInQueues + largeSegs + freeCount(sb) != segCount) return 12 // a leaked (or doubly owned) segment
   // Every occupied slot points at a LIVE entry; there are exactly as many as LIVE entries.
   let slots: u32 = 0
   for (let b: u32 = 0; b < indexBuckets; b++) {

@@ -9,25 +9,36 @@ import { policyEvictOne } from './policy/index'
 const MOVE_RESERVE: u32 = 1
 
 /**
- * Evicts until queue q can append `size` bytes and, when `adding` a key, until the shard and the whole
- * cache may hold one more entry. With a global bound (maxEntries) the new entry's place in the global
+ * Free segments missing for an append of `size` bytes to queue q plus `chain` whole segments (a LARGE
+ * entry's value), keeping `reserve` segments spare.
+ */
+// @ts-ignore: decorator
+@inline function short(sb: u32, q: u32, size: u32, chain: u32, reserve: u32): bool {
+  const need = chain + (headFits(sb, q, size) ? 0 : 1)
+  return need != 0 && freeCount(sb) < need + reserve
+}
+
+/**
+ * Evicts until queue q can append `size` bytes and `chain` free segments remain for a LARGE entry's
+ * value and, when `adding` a key, until the shard and the whole cache may hold one more entry (whose
+ * cost to the policy is `cost`). With a global bound (maxEntries) the new entry's place in the global
  * count is reserved here by CAS, so concurrent writers in other shards can't overshoot it together.
  * False when there is no way to make room (then nothing was reserved).
  */
-export function ensureRoom(sb: u32, q: u32, size: u32, adding: bool, now: f64): bool {
+export function ensureRoom(sb: u32, q: u32, size: u32, adding: bool, now: f64, chain: u32, cost: u32): bool {
   // Only a new key enters the window; a rewritten one keeps its queue.
-  const incoming = adding ? size : 0
+  const incoming = adding ? cost : 0
   if (adding) {
     while (load<u32>(sb + L.SHARD_LIVE_COUNT) >= maxEntriesPerShard) {
       if (!policyEvictOne(sb, incoming, now)) return false
     }
   }
   // Dead tail segments come back for free before anything live is evicted for bytes.
-  if (!headFits(sb, q, size) && freeCount(sb) <= MOVE_RESERVE) reclaimDeadTails(sb)
-  while (!headFits(sb, q, size) && freeCount(sb) <= MOVE_RESERVE) {
+  if (short(sb, q, size, chain, MOVE_RESERVE)) reclaimDeadTails(sb)
+  while (short(sb, q, size, chain, MOVE_RESERVE)) {
     if (!policyEvictOne(sb, incoming, now)) break
   }
-  if (!headFits(sb, q, size) && freeCount(sb) == 0) return false
+  if (short(sb, q, size, chain, 0)) return false
   if (adding && maxEntriesTotal != 0) {
     while (true) {
       const n = atomic.load<i32>(L.ARENA_LIVE_TOTAL)

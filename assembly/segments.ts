@@ -7,7 +7,7 @@
 // together with the entries' LIVE flags that is enough to rebuild everything else (see recovery.ts).
 import * as L from './layout.generated'
 import { segBytes, segCount, segHeadersOffset, dataOffset } from './arena'
-import { flagsOf, setFlags } from './entry'
+import { chainedBytes, flagsOf, setFlags } from './entry'
 
 // @ts-ignore: decorator
 @inline export function segHeader(sb: u32, seg: u32): u32 { return sb + segHeadersOffset + (seg - 1) * L.SEG_SIZE }
@@ -53,7 +53,7 @@ export function initSegments(sb: u32): void {
 // @ts-ignore: decorator
 @inline export function freeCount(sb: u32): u32 { return load<u32>(sb + L.SHARD_FREE_COUNT) }
 
-function popFree(sb: u32): u32 {
+export function popFree(sb: u32): u32 {
   const seg = load<u32>(sb + L.SHARD_FREE_HEAD)
   if (seg == 0) return 0
   store<u32>(sb + L.SHARD_FREE_HEAD, segNext(sb, seg))
@@ -122,11 +122,16 @@ export function commitAppend(sb: u32, off: u32, size: u32): void {
   store<u32>(h + L.SEG_USED, load<u32>(h + L.SEG_USED) + size)
 }
 
-/** Accounts a newly LIVE entry in its segment, queue and shard. */
-export function addLive(sb: u32, off: u32, q: u32, size: u32): void {
+/**
+ * Accounts a newly LIVE entry of `size` bytes in its segment, queue and shard. The segment counts the
+ * bytes it holds; queue and shard count the entry's whole cost (a LARGE entry's chained value too).
+ */
+// @ts-ignore: decorator
+@inline export function addLive(sb: u32, off: u32, q: u32, size: u32): void {
   const h = segHeader(sb, segOf(off))
   store<u32>(h + L.SEG_LIVE_BYTES, load<u32>(h + L.SEG_LIVE_BYTES) + size)
   store<u32>(h + L.SEG_LIVE_COUNT, load<u32>(h + L.SEG_LIVE_COUNT) + 1)
+  size += chainedBytes(sb, off)
   const qa = queueAddr(sb, q)
   store<u32>(qa + L.QUEUE_COUNT, load<u32>(qa + L.QUEUE_COUNT) + 1)
   store<u64>(qa + L.QUEUE_BYTES, load<u64>(qa + L.QUEUE_BYTES) + size)
@@ -135,13 +140,15 @@ export function addLive(sb: u32, off: u32, q: u32, size: u32): void {
 }
 
 /** Reverses addLive when an entry stops being LIVE (evicted, deleted, replaced or moved away). */
-export function removeLive(sb: u32, off: u32, q: u32, size: u32): void {
+// @ts-ignore: decorator
+@inline export function removeLive(sb: u32, off: u32, q: u32, size: u32): void {
   const seg = segOf(off)
   const h = segHeader(sb, seg)
   store<u32>(h + L.SEG_LIVE_BYTES, load<u32>(h + L.SEG_LIVE_BYTES) - size)
   const left = load<u32>(h + L.SEG_LIVE_COUNT) - 1
   store<u32>(h + L.SEG_LIVE_COUNT, left)
   if (left == 0) releaseIfInterior(sb, seg, q)
+  size += chainedBytes(sb, off)
   const qa = queueAddr(sb, q)
   store<u32>(qa + L.QUEUE_COUNT, load<u32>(qa + L.QUEUE_COUNT) - 1)
   store<u64>(qa + L.QUEUE_BYTES, load<u64>(qa + L.QUEUE_BYTES) - size)

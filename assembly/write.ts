@@ -2,14 +2,16 @@
 // recoverable at every step: an entry is complete before it becomes LIVE, and the index moves to a new
 // copy before the old copy stops being LIVE.
 import * as L from './layout.generated'
-import { segBytes, scratchBase, countGlobally } from './arena'
+import { segBytes, maxEntryBytes, scratchBase, countGlobally } from './arena'
 import { locate, findSlot, emptySlot, publish, slotOffset, slotFreq, touch, bucketAddr, bucket1, clearIndex, saveLocation, restoreLocation, slotStillHolds } from './hashindex'
-import { flagsOf, setFlags, entryBytes, hasTtl, queueOf, sizeFor, writeEntry, keyPtr } from './entry'
+import { flagsOf, setFlags, entryBytes, hasTtl, isLarge, queueOf, sizeFor, writeEntry, keyPtr, valueLenOf, refPtr } from './entry'
 import { reserveAppend, commitAppend, addLive, removeLive, initSegments, killEntry } from './segments'
 import { ensureRoom } from './room'
 import { removeEntry, bump } from './queues'
 import { policyInsert, policyAfterInsert, policyOnAccess, policyInit, REJECT } from './policy/index'
 import { reclaimSome } from './ttl'
+import { chainLength, allocChain, freeChainOf, writeChain } from './large'
+import { segData } from './segments'
 
 // The set in progress on this thread (module globals are per instance, hence per thread).
 let curSb: u32 = 0
@@ -21,18 +23,26 @@ let curWithTtl: bool = false
 let curNow: f64 = 0
 let curAdding: bool = false
 let curSlot: u32 = 0
+/** First segment of the value's chain when the set in progress is LARGE, else 0. */
+let curChain: u32 = 0
 
 /**
  * First half of a set, under the lock: decides where the entry goes, evicts for room and writes header
- * and key. Returns STORED with RESULT.valueOffset = where the value's bytes go, or REJECTED/OVERSIZED.
+ * and key. Returns STORED with RESULT.valueOffset = where the value's bytes go (RESULT.kind is
+ * KIND_CHAINED when they go into a LARGE entry's chain of segments, starting there; setReserve clears
+ * it first), or REJECTED.
  */
 export function beginSet(sb: u32, h: u64, key: u32, keyLen: u32, valueLen: u32, kind: u32, ttl: f64, now: f64): u32 {
   const withTtl = ttl > 0
+  // What the entry costs (the policy's size), and what it takes in its queue's segment: all of it, or
+  // for an entry larger than a segment a record, its value going into a chain of whole segments.
   const size = sizeFor(withTtl, keyLen, valueLen)
+  const large = size > segBytes
+  const record = large ? sizeFor(withTtl, keyLen, L.LARGE_REF_BYTES) : size
   const slot = findSlot(sb, key, keyLen)
   // The policy's work below locates other keys: keep this key's location to come back to.
   saveLocation()
-  if (size > segBytes) {
+  if (size > maxEntryBytes || record > segBytes) {
     bump(sb, L.SHARD_OVERSIZED)
     return refuse(sb, slot)
   }
@@ -42,7 +52,8 @@ export function beginSet(sb: u32, h: u64, key: u32, keyLen: u32, valueLen: u32, 
   curSb = sb
   curWithTtl = withTtl
   curNow = now
-  curSize = size
+  curSize = record
+  curChain = 0
   let q: i32
   if (slot != 0) {
     const old = slotOffset(slot)
@@ -50,7 +61,7 @@ export function beginSet(sb: u32, h: u64, key: u32, keyLen: u32, valueLen: u32, 
     // Same footprint: rewrite in place. Lock-free readers racing with it see the sequence move. The
     // entry stops being LIVE until the new bytes are complete: a writer dying halfway leaves a dead
     // entry (the key is lost, which a cache may do), never a torn value recovery would keep.
-    if (entryBytes(sb, old) == size && hasTtl(oldFlags) == withTtl) {
+    if (entryBytes(sb, old) == size && hasTtl(oldFlags) == withTtl && !large && !isLarge(oldFlags)) {
       killEntry(sb, old)
       store<u8>(sb + old, kind, L.ENTRY_KIND)
       if (withTtl) store<f64>(sb + old + L.ENTRY_HEADER_BYTES, expiry)
@@ -60,27 +71,56 @@ export function beginSet(sb: u32, h: u64, key: u32, keyLen: u32, valueLen: u32, 
       store<u32>(scratchBase + L.RESULT_VALUE_OFFSET, keyPtr(sb, old) + keyLen)
       return L.STATUS_STORED
     }
+    // A LARGE value of the same length is rewritten in place too, over its own chain (same cost, same
+    // segments); a writer dying halfway leaves the record dead and recovery frees the chain.
+    if (large && isLarge(oldFlags) && valueLenOf(sb, old) == valueLen && hasTtl(oldFlags) == withTtl) {
+      killEntry(sb, old)
+      store<u8>(sb + old, kind, L.ENTRY_KIND)
+      if (withTtl) store<f64>(sb + old + L.ENTRY_HEADER_BYTES, expiry)
+      touch(slot)
+      curInPlace = true
+      curOff = old
+      curChain = load<u32>(refPtr(sb, old))
+      store<u32>(scratchBase + L.RESULT_VALUE_OFFSET, sb + segData(curChain))
+      store<u32>(scratchBase + L.RESULT_KIND, L.KIND_CHAINED)
+      return L.STATUS_STORED
+    }
     q = <i32>queueOf(oldFlags)
     // Evictions below may move the old copy to another queue; the new one goes where it was.
   } else {
-    q = policyInsert(sb, h, size, now)
+    q = policyInsert(sb, h, size, now, large ? chainLength(valueLen) + 1 : 0)
     if (q == REJECT) return refuse(sb, 0)
   }
   curInPlace = false
   curQueue = <u32>q
   curAdding = slot == 0
-  const ok = ensureRoom(sb, <u32>q, size, slot == 0, now)
+  const chain = large ? chainLength(valueLen) : 0
+  const ok = ensureRoom(sb, <u32>q, record, slot == 0, now, chain, size)
   // Eviction located other keys, and may have moved our old copy (same slot, new offset) or evicted
   // it (slot cleared; nothing is inserted during eviction, so a cleared slot stays empty).
   restoreLocation()
   curSlot = slot != 0 && slotStillHolds(slot) ? slot : 0
   if (!ok) return refuse(sb, curSlot)
   // ensureRoom guaranteed the room (and reserved a place in the global count for a new key).
-  const off = reserveAppend(sb, <u32>q, size, true)
+  const off = reserveAppend(sb, <u32>q, record, true)
   curOff = off
-  const valuePtr = writeEntry(sb, off, kind, withTtl, expiry, key, keyLen, valueLen, <u32>q)
-  store<u32>(scratchBase + L.RESULT_VALUE_OFFSET, valuePtr)
+  const valuePtr = writeEntry(sb, off, kind, withTtl, expiry, key, keyLen, valueLen, <u32>q, large)
+  if (large) {
+    curChain = allocChain(sb, chain)
+    store<u32>(valuePtr, curChain)
+    store<u32>(valuePtr, chain, 4)
+    store<u32>(scratchBase + L.RESULT_VALUE_OFFSET, sb + segData(curChain))
+    store<u32>(scratchBase + L.RESULT_KIND, L.KIND_CHAINED)
+  } else {
+    store<u32>(scratchBase + L.RESULT_VALUE_OFFSET, valuePtr)
+  }
   return L.STATUS_STORED
+}
+
+/** Copies the value of the set in progress from `src` (after beginSet returned STORED). */
+export function copyValueIn(src: u32, len: u32): void {
+  if (curChain != 0) writeChain(curSb, curChain, src, len)
+  else memory.copy(load<u32>(scratchBase + L.RESULT_VALUE_OFFSET), src, len)
 }
 
 /**
@@ -122,6 +162,7 @@ function publishNew(sb: u32): void {
     publish(slot, curOff, slotFreq(slot))
     killEntry(sb, old)
     removeLive(sb, old, queueOf(oldFlags), entryBytes(sb, old))
+    freeChainOf(sb, old)
   } else {
     slot = emptySlot(sb)
     if (slot == 0) slot = evictFromBucket(sb)

@@ -13,11 +13,11 @@ import * as L from '../layout.generated'
 import { maxEntriesTotal, shardCount, segCount, segBytes, ghostSlots } from '../arena'
 import { increment, estimate, clearSketch } from '../sketch'
 import { ghostAdd, ghostAge, clearGhost } from '../ghost'
-import { liveTail, moveTail, evictTail, tailCounter, tailHash, tailSize, saveTail, restoreTail } from '../queues'
-import { queueCount } from '../segments'
+import { liveTail, moveTail, evictTail, tailCounter, tailHash, tailCost, saveTail, restoreTail } from '../queues'
+import { queueCount, freeCount, reclaimDeadTails } from '../segments'
 import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainUnits, isFull } from './units'
 import { applyGhostEvidence, noteGhost, windowTarget, setWindowTarget } from './window'
-import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS } from './tuning.generated'
+import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY } from './tuning.generated'
 import { nextRandom, seedRng } from './rng'
 import { seed } from '../arena'
 import { REJECT } from './decision'
@@ -60,11 +60,14 @@ export function adaptiveOnMiss(sb: u32, h: u64): void {
 
 /**
  * Where a newcomer of `size` bytes goes: WINDOW, PROTECTED (a recent ghost that beat the victims),
- * or REJECT (a large newcomer that could not earn its room). Called under the shard lock.
+ * or REJECT (a large newcomer that could not earn its room). A LARGE newcomer (its value in a chain of
+ * whole segments) needs `segments` free segments first, and must beat main's victims for them.
+ * Called under the shard lock.
  */
-export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64): i32 {
+export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64, segments: u32): i32 {
   const units = unitsOf(size)
   applyGhostEvidence(sb)
+  if (segments != 0 && !contestSegments(sb, h, segments, now)) return REJECT
   if (ghostAge(sb, h) >= 0) {
     // Evicted recently and back already: if it beats main's victims, it skips the window.
     if (mainUnits(sb) > 0 && isFull(sb, units)) {
@@ -133,7 +136,7 @@ export function adaptiveEvictOne(sb: u32, incoming: u32, now: f64): bool {
 function leaveWindow(sb: u32, now: f64, contested: bool): bool {
   if (!liveTail(sb, WINDOW, now)) return false
   const h = tailHash
-  const units = unitsOf(tailSize)
+  const units = unitsOf(tailCost)
   if (contested && mainUnits(sb) > 0) {
     saveTail()
     const admitted = contest(sb, h, max<f64>(units, usedUnits(sb) - capacity(sb)), now)
@@ -164,11 +167,33 @@ function contest(sb: u32, candidate: u64, need: f64, now: f64): bool {
     if (!victim(sb, now)) break
     const fv = estimate(sb, tailHash)
     if (fc <= fv && !(fc >= WARM_FREQUENCY && nextRandom(sb) % WARM_ODDS == 0)) return false
-    need -= unitsOf(tailSize)
+    need -= unitsOf(tailCost)
     ghostAdd(sb, tailHash, FROM_MAIN)
     evictTail(sb, victimQueue)
   }
   return need <= 0
+}
+
+/**
+ * TinyLFU admission for a LARGE newcomer, in segments: evicts main's victims until `segments` are free
+ * (plus one spare for moves), as long as the candidate is more frequent than each (or wins the warm
+ * draw; or ties with a one-hit wonder: LARGE_TIE_FREQUENCY, so new large values can replace old ones
+ * nobody read, as the window lets any newcomer in). Whatever the policy's unit (bytes, or entries with maxEntries, where a 1 MiB entry is one
+ * unit), the newcomer's value takes whole segments, and every entry evicted for them has lost to it
+ * in the sketch. True when the room is there, or when main holds nothing to contest (the window's
+ * newcomers then make room as they do for any newcomer); false when a victim wins.
+ */
+function contestSegments(sb: u32, candidate: u64, segments: u32, now: f64): bool {
+  const fc = estimate(sb, candidate)
+  while (freeCount(sb) < segments + 1) {
+    if (reclaimDeadTails(sb)) continue
+    if (mainUnits(sb) <= 0 || !victim(sb, now)) return true
+    const fv = estimate(sb, tailHash)
+    if ((fc < fv || (fc == fv && fv > LARGE_TIE_FREQUENCY)) && !(fc >= WARM_FREQUENCY && nextRandom(sb) % WARM_ODDS == 0)) return false
+    ghostAdd(sb, tailHash, FROM_MAIN)
+    evictTail(sb, victimQueue)
+  }
+  return true
 }
 
 /**

@@ -13,9 +13,12 @@ export function policyInit(sb: u32, shard: u32): void {
   if (policyId == L.POLICY_ADAPTIVE) adaptiveInit(sb, shard)
 }
 
-/** Queue for a new key of `size` bytes with hash `h`, or REJECT. Under the shard lock. */
-export function policyInsert(sb: u32, h: u64, size: u32, now: f64): i32 {
-  return policyId == L.POLICY_ADAPTIVE ? adaptiveInsert(sb, h, size, now) : <i32>CLOCK_QUEUE
+/**
+ * Queue for a new key of `size` bytes with hash `h`, or REJECT; `segments` is what a LARGE entry needs
+ * free (its value's chain and a segment for its record), 0 for any other. Under the shard lock.
+ */
+export function policyInsert(sb: u32, h: u64, size: u32, now: f64, segments: u32): i32 {
+  return policyId == L.POLICY_ADAPTIVE ? adaptiveInsert(sb, h, size, now, segments) : <i32>CLOCK_QUEUE
 }
 
 /** After a new entry went into queue q. Under the shard lock. */

@@ -20,6 +20,8 @@ pub struct CurrentSet {
     /// Where the value's bytes go in the arena (window mode stages them elsewhere first).
     pub value_ptr: usize,
     pub value_len: u32,
+    /// First segment of the value's chain when the set is LARGE, else 0.
+    pub chain: u32,
 }
 
 pub struct Engine {
@@ -32,6 +34,8 @@ pub struct Engine {
     pub shards_offset: u64,
     pub seg_bytes: u32,
     pub seg_count: u32,
+    /// The largest entry a set may store; above a segment it is LARGE (large.rs).
+    pub max_entry_bytes: u32,
     pub index_buckets: u32,
     pub sketch_blocks: u32,
     pub ghost_slots: u32,
@@ -71,6 +75,8 @@ pub struct Engine {
     // queues.ts: the entry liveTail() found at a queue's tail.
     pub tail_off: u32,
     pub tail_size: u32,
+    /// The tail entry's cost for the policy (tail_size plus a LARGE entry's chained value).
+    pub tail_cost: u32,
     pub tail_slot: usize,
     pub tail_hash: u64,
     pub saved_tail: crate::queues::SavedTail,
@@ -102,6 +108,7 @@ impl Engine {
             shards_offset: 0,
             seg_bytes: 0,
             seg_count: 0,
+            max_entry_bytes: 0,
             index_buckets: 0,
             sketch_blocks: 0,
             ghost_slots: 0,
@@ -132,6 +139,7 @@ impl Engine {
             locked_shard: 0,
             tail_off: 0,
             tail_size: 0,
+            tail_cost: 0,
             tail_slot: 0,
             tail_hash: 0,
             saved_tail: Default::default(),
@@ -163,6 +171,7 @@ impl Engine {
         self.shards_offset = u64f(L::ARENA_SHARDS_OFFSET);
         self.seg_bytes = u32f(L::ARENA_SEG_BYTES);
         self.seg_count = u32f(L::ARENA_SEG_COUNT);
+        self.max_entry_bytes = u32f(L::ARENA_MAX_ENTRY_BYTES);
         self.index_buckets = u32f(L::ARENA_INDEX_BUCKETS);
         self.sketch_blocks = u32f(L::ARENA_SKETCH_BLOCKS);
         self.ghost_slots = u32f(L::ARENA_GHOST_SLOTS);

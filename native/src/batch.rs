@@ -125,7 +125,7 @@ impl Engine {
                 let ttl = ldf64(rec.add(L::BATCH_SET_IN_TTL as usize));
                 let status = self.begin_set(sb, h, key, key_len, value_len, kind, ttl, now);
                 if status == L::STATUS_STORED {
-                    copy(self.cur.value_ptr as *mut u8, key.add(key_len as usize), value_len);
+                    self.copy_value_in(key.add(key_len as usize), value_len);
                     self.finish_set();
                 }
                 self.release(sb);

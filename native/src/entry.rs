@@ -1,6 +1,8 @@
 //! Port of assembly/entry.ts. One entry in a segment:
 //! the ENTRY header of src/layout/spec.json, [expiry f64 if HAS_TTL], [key], [value], at a shard-relative
-//! offset. Readers may look at an entry while a writer reuses its bytes, so every length read here is
+//! offset. A LARGE entry (larger than a segment) keeps only a record, [..][key][first segment u32]
+//! [segments u32] in place of the value, whose bytes fill a chain of whole segments (large.rs).
+//! Readers may look at an entry while a writer reuses its bytes, so every length read here is
 //! bounds-checked before it is trusted.
 use crate::arena::Engine;
 use crate::layout_generated as L;
@@ -31,6 +33,10 @@ pub fn has_ttl(flags: u32) -> bool {
     flags & L::ENTRY_HAS_TTL != 0
 }
 #[inline(always)]
+pub fn is_large(flags: u32) -> bool {
+    flags & L::ENTRY_LARGE != 0
+}
+#[inline(always)]
 pub fn queue_of(flags: u32) -> u32 {
     (flags & L::ENTRY_QUEUE_MASK) >> L::ENTRY_QUEUE_SHIFT
 }
@@ -42,11 +48,28 @@ pub fn header_bytes(flags: u32) -> u32 {
 pub unsafe fn expiry_of(sb: *mut u8, off: u32) -> f64 {
     ldf64(sb.add((off + L::ENTRY_HEADER_BYTES) as usize))
 }
-/// The entry's size in bytes. Only called under the lock on entries known to be well formed, where
-/// the sum fits the shard; wrapping keeps a racing reader from ever trapping.
+/// Bytes the entry takes in its segment (a LARGE entry's record: its value lives elsewhere). Only
+/// called under the lock on entries known to be well formed, where the sum fits the shard; wrapping
+/// keeps a racing reader from ever trapping.
 #[inline(always)]
 pub unsafe fn entry_bytes(sb: *mut u8, off: u32) -> u32 {
-    header_bytes(flags_of(sb, off)).wrapping_add(key_len_of(sb, off)).wrapping_add(value_len_of(sb, off))
+    let flags = flags_of(sb, off);
+    let inline = if is_large(flags) { L::LARGE_REF_BYTES } else { value_len_of(sb, off) };
+    header_bytes(flags).wrapping_add(key_len_of(sb, off)).wrapping_add(inline)
+}
+/// Bytes of a LARGE entry's value outside its record (0 for any other entry).
+#[inline(always)]
+pub unsafe fn chained_bytes(sb: *mut u8, off: u32) -> u32 {
+    if is_large(flags_of(sb, off)) {
+        value_len_of(sb, off).wrapping_sub(L::LARGE_REF_BYTES)
+    } else {
+        0
+    }
+}
+/// A LARGE entry's reference: [first segment u32][segment count u32].
+#[inline(always)]
+pub unsafe fn ref_ptr(sb: *mut u8, off: u32) -> *mut u8 {
+    key_ptr(sb, off).add(key_len_of(sb, off) as usize)
 }
 #[inline(always)]
 pub unsafe fn key_ptr(sb: *mut u8, off: u32) -> *mut u8 {
@@ -76,7 +99,9 @@ impl Engine {
 
     #[inline(always)]
     pub unsafe fn span_in_bounds(&self, sb: *mut u8, off: u32) -> bool {
-        let total = off as u64 + header_bytes(flags_of(sb, off)) as u64 + key_len_of(sb, off) as u64 + value_len_of(sb, off) as u64;
+        let flags = flags_of(sb, off);
+        let inline = if is_large(flags) { L::LARGE_REF_BYTES } else { value_len_of(sb, off) };
+        let total = off as u64 + header_bytes(flags) as u64 + key_len_of(sb, off) as u64 + inline as u64;
         total <= self.shard_bytes as u64
     }
 
@@ -105,11 +130,12 @@ impl Engine {
         true
     }
 
-    /// Writes a complete entry (not yet LIVE) at `off`; returns the address of its value.
+    /// Writes a complete entry (not yet LIVE) at `off`; returns the address of its value (of a LARGE
+    /// entry's reference, which the caller fills).
     #[allow(clippy::too_many_arguments)]
-    pub unsafe fn write_entry(&self, sb: *mut u8, off: u32, kind: u32, with_ttl: bool, expiry: f64, key: *const u8, key_len: u32, value_len: u32, queue: u32) -> *mut u8 {
+    pub unsafe fn write_entry(&self, sb: *mut u8, off: u32, kind: u32, with_ttl: bool, expiry: f64, key: *const u8, key_len: u32, value_len: u32, queue: u32, large: bool) -> *mut u8 {
         let p = sb.add(off as usize);
-        st8(p.add(L::ENTRY_FLAGS as usize), (if with_ttl { L::ENTRY_HAS_TTL } else { 0 }) | (queue << L::ENTRY_QUEUE_SHIFT));
+        st8(p.add(L::ENTRY_FLAGS as usize), (if with_ttl { L::ENTRY_HAS_TTL } else { 0 }) | (if large { L::ENTRY_LARGE } else { 0 }) | (queue << L::ENTRY_QUEUE_SHIFT));
         st8(p.add(L::ENTRY_KIND as usize), kind);
         st16(p.add(L::ENTRY_KEY_LEN as usize), key_len);
         st32(p.add(L::ENTRY_VALUE_LEN as usize), value_len);

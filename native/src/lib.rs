@@ -15,6 +15,7 @@ mod error;
 mod ghost;
 mod hash;
 mod hashindex;
+mod large;
 mod lock;
 mod mapping;
 mod mem;

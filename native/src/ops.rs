@@ -57,7 +57,7 @@ impl Engine {
         if status != L::STATUS_STORED {
             return status;
         }
-        copy(self.cur.value_ptr as *mut u8, self.key_addr().add(key_len as usize), value_len);
+        self.copy_value_in(self.key_addr().add(key_len as usize), value_len);
         self.finish_set();
         self.release(self.shard_base(self.locked_shard));
         status
@@ -66,6 +66,8 @@ impl Engine {
     /// Set for values too large for scratch: on STORED the lock stays held and RESULT.valueOffset says
     /// where JS must write the value; then set_commit() publishes the entry and unlocks.
     pub unsafe fn op_set_reserve(&mut self, key_len: u32, value_len: u32, kind: u32, ttl: f64, now: f64) -> u32 {
+        // RESULT.kind says whether the value goes into a chain of segments (begin_set sets KIND_CHAINED).
+        st32(self.result(L::RESULT_KIND), 0);
         let status = self.begin(key_len, value_len, kind, ttl, now);
         if status != L::STATUS_STORED {
             return status;

@@ -20,6 +20,7 @@ const MEMO_HASH: u32 = L::SHARD_Q0_MEMO_HASH - L::SHARD_Q0_MEMO_OFF;
 pub struct SavedTail {
     off: u32,
     size: u32,
+    cost: u32,
     slot: usize,
     hash: u64,
 }
@@ -30,13 +31,18 @@ pub unsafe fn bump(sb: *mut u8, field: u32) {
 }
 
 impl Engine {
-    /// Drops the LIVE entry at `off` (queue q, `size` bytes) and its index slot: it leaves the cache.
+    /// Drops the LIVE entry at `off` (queue q, `size` bytes in its segment) and its index slot: it
+    /// leaves the cache, and a LARGE entry's chained segments go back to the free list.
     pub unsafe fn remove_entry(&self, sb: *mut u8, off: u32, q: u32, size: u32, slot: Slot) {
         if !slot.is_null() {
             clear_slot(slot);
         }
+        let flags = flags_of(sb, off);
         self.kill_entry(sb, off);
         self.remove_live(sb, off, q, size);
+        if is_large(flags) {
+            self.free_chain_of(sb, off);
+        }
         self.count_globally(-1);
     }
 
@@ -79,6 +85,7 @@ impl Engine {
             }
             self.tail_off = off;
             self.tail_size = size;
+            self.tail_cost = if is_large(flags) { size.wrapping_add(value_len_of(sb, off)).wrapping_sub(L::LARGE_REF_BYTES) } else { size };
             self.tail_slot = slot as usize;
             self.tail_hash = h;
             return true;
@@ -86,7 +93,7 @@ impl Engine {
     }
 
     pub fn save_tail(&mut self) {
-        self.saved_tail = SavedTail { off: self.tail_off, size: self.tail_size, slot: self.tail_slot, hash: self.tail_hash };
+        self.saved_tail = SavedTail { off: self.tail_off, size: self.tail_size, cost: self.tail_cost, slot: self.tail_slot, hash: self.tail_hash };
     }
 
     /// Back to the saved tail entry; valid while nothing was appended to or evicted from its queue.
@@ -94,6 +101,7 @@ impl Engine {
         let t = self.saved_tail;
         self.tail_off = t.off;
         self.tail_size = t.size;
+        self.tail_cost = t.cost;
         self.tail_slot = t.slot;
         self.tail_hash = t.hash;
     }

@@ -80,7 +80,10 @@ impl Engine {
             let vlen = value_len_of(sb, off);
             let klen = key_len_of(sb, off);
             let vstart = off as u64 + header_bytes(fl) as u64 + klen as u64;
-            if !is_live(fl) || !self.in_bounds(off) || vstart + vlen as u64 > self.shard_bytes as u64 {
+            // A LARGE entry's record holds a reference where the value would be: its chain's first segment.
+            let large = fl & L::ENTRY_LARGE != 0;
+            let inline = if large { L::LARGE_REF_BYTES } else { vlen };
+            if !is_live(fl) || !self.in_bounds(off) || vstart + inline as u64 > self.shard_bytes as u64 {
                 if !locked && moved(s1) {
                     continue;
                 }
@@ -99,12 +102,25 @@ impl Engine {
                     return L::STATUS_EXPIRED;
                 }
             }
-            let Some(at) = self.expose(sb.add(vstart as usize), vlen, batch) else {
+            let mut value_at = sb.add(vstart as usize);
+            let mut kind = kind_of(sb, off);
+            if large {
+                let first = ld32(value_at);
+                if first == 0 || first > self.seg_count || !self.view.direct {
+                    if !locked && moved(s1) {
+                        continue;
+                    }
+                    return L::STATUS_MISS;
+                }
+                value_at = sb.add(self.seg_data(first) as usize);
+                kind |= L::KIND_CHAINED;
+            }
+            let Some(at) = self.expose(value_at, vlen, batch) else {
                 return L::STATUS_BUSY;
             };
             st32(self.result(L::RESULT_VALUE_OFFSET), at);
             st32(self.result(L::RESULT_VALUE_LEN), vlen);
-            st32(self.result(L::RESULT_KIND), kind_of(sb, off));
+            st32(self.result(L::RESULT_KIND), kind);
             st32(self.result(L::RESULT_SEQ), s1);
             st32(self.result(L::RESULT_ENTRY_OFFSET), self.entry_offset(sb, off));
             stf64(self.result(L::RESULT_EXPIRY), expiry);

@@ -7,11 +7,11 @@ use crate::arena::Engine;
 use crate::entry::*;
 use crate::queues::bump;
 use crate::hash::hash_bytes;
-use crate::hashindex::slot_offset;
+use crate::hashindex::{clear_slot, slot_offset};
 use crate::layout_generated as L;
 use crate::mem::*;
 
-const FLAG_BITS: u32 = L::ENTRY_LIVE | L::ENTRY_HAS_TTL | L::ENTRY_QUEUE_MASK;
+const FLAG_BITS: u32 = L::ENTRY_LIVE | L::ENTRY_HAS_TTL | L::ENTRY_QUEUE_MASK | L::ENTRY_LARGE;
 
 impl Engine {
     /// Size of a well-formed entry at `off` whose segment is written up to `limit`, or 0 if malformed.
@@ -26,7 +26,8 @@ impl Engine {
         if key_len_of(sb, off) > L::MAX_KEY_BYTES {
             return 0;
         }
-        let size = header_bytes(flags) as u64 + key_len_of(sb, off) as u64 + value_len_of(sb, off) as u64;
+        let inline = if is_large(flags) { L::LARGE_REF_BYTES } else { value_len_of(sb, off) };
+        let size = header_bytes(flags) as u64 + key_len_of(sb, off) as u64 + inline as u64;
         if off as u64 + size > limit as u64 {
             return 0;
         }
@@ -89,7 +90,10 @@ impl Engine {
         for s in 1..=self.seg_count {
             let h = self.seg_header(sb, s);
             let state = ld32(h.add(L::SEG_STATE as usize));
-            if state == L::SEG_FREE || state > L::NUM_QUEUES {
+            if state == L::SEG_LARGE {
+                // A value's chain: kept (unclaimed) until the LIVE entries say which chains are owned.
+                st32(h.add(L::SEG_LIVE_COUNT as usize), 0);
+            } else if state == L::SEG_FREE || state > L::NUM_QUEUES {
                 self.release_segment(sb, s);
             } else {
                 st32(h.add(L::SEG_LIVE_BYTES as usize), 0);
@@ -131,10 +135,53 @@ impl Engine {
                 seg = ld32(h.add(L::SEG_NEXT as usize));
             }
         }
+        self.claim_chains(sb);
         self.hold_empty_segments = false;
         self.release_empty_interiors(sb);
         st32(sb.add(L::SHARD_TTL_CURSOR as usize), 0);
         self.count_globally((ld32(sb.add(L::SHARD_LIVE_COUNT as usize)) as i32).wrapping_sub(before as i32));
+    }
+
+    /// After the rebuild indexed the LIVE entries: each LARGE one claims its chain, and one whose chain
+    /// is broken or already claimed is dropped. Chains nobody claimed (a set that died before its entry
+    /// became LIVE, the older copy of a replaced value) go back to the free list.
+    unsafe fn claim_chains(&mut self, sb: *mut u8) {
+        for b in 0..self.index_buckets {
+            let base = self.bucket_addr(sb, b);
+            for i in 0..L::BUCKET_SLOTS {
+                let slot = base.add((i * L::SLOT_BYTES) as usize);
+                let off = slot_offset(slot);
+                if off == 0 {
+                    continue;
+                }
+                let flags = flags_of(sb, off);
+                if !is_large(flags) {
+                    continue;
+                }
+                let r = ref_ptr(sb, off);
+                let first = ld32(r);
+                let n = ld32(r.add(4));
+                let claimed = if n == self.chain_length(value_len_of(sb, off)) { self.claim_chain(sb, first, n, 1) } else { 0 };
+                if claimed == n {
+                    continue;
+                }
+                self.claim_chain(sb, first, claimed, 0);
+                clear_slot(slot);
+                self.kill_entry(sb, off);
+                self.remove_live(sb, off, queue_of(flags), entry_bytes(sb, off));
+            }
+        }
+        for s in 1..=self.seg_count {
+            let h = self.seg_header(sb, s);
+            if ld32(h.add(L::SEG_STATE as usize)) != L::SEG_LARGE {
+                continue;
+            }
+            if ld32(h.add(L::SEG_LIVE_COUNT as usize)) == 0 {
+                self.release_segment(sb, s);
+            } else {
+                st32(h.add(L::SEG_LIVE_COUNT as usize), 0);
+            }
+        }
     }
 
     /// Re-indexes one LIVE entry found by the rebuild, resolving duplicates in favour of the newer copy.
@@ -187,6 +234,7 @@ impl Engine {
     /// code naming the first broken invariant (the same codes as the WebAssembly engine).
     pub unsafe fn verify_shard(&mut self, sb: *mut u8, _shard: u32) -> u32 {
         let mut segs_in_queues: u32 = 0;
+        let mut chain_segs: u32 = 0;
         let mut live_count: u32 = 0;
         let mut live_bytes: u64 = 0;
         for q in 0..L::NUM_QUEUES {
@@ -238,6 +286,15 @@ impl Engine {
                         }
                         s_count += 1;
                         s_bytes = s_bytes.wrapping_add(size);
+                        q_bytes += chained_bytes(sb, off) as u64;
+                        if is_large(flags) {
+                            let r = ref_ptr(sb, off);
+                            let n = ld32(r.add(4));
+                            if n != self.chain_length(value_len_of(sb, off)) || !self.chain_intact(sb, ld32(r), n) {
+                                return 17; // a broken chain
+                            }
+                            chain_segs += n;
+                        }
                     }
                     off += size;
                 }
@@ -262,7 +319,16 @@ impl Engine {
         if live_count != ld32(sb.add(L::SHARD_LIVE_COUNT as usize)) || live_bytes != ld64(sb.add(L::SHARD_LIVE_BYTES as usize)) {
             return 11;
         }
-        if segs_in_queues + self.free_count(sb) != self.seg_count {
+        let mut large_segs: u32 = 0;
+        for s in 1..=self.seg_count {
+            if self.seg_u32(sb, s, L::SEG_STATE) == L::SEG_LARGE {
+                large_segs += 1;
+            }
+        }
+        if chain_segs != large_segs {
+            return 18; // a chain no entry owns, or one owned twice
+        }
+        if segs_in_queues + large_segs + self.free_count(sb) != self.seg_count {
             return 12; // a leaked (or doubly owned) segment
         }
         // Every occupied slot points at a LIVE entry; there are exactly as many as LIVE entries.

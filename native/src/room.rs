@@ -9,12 +9,22 @@ use std::sync::atomic::Ordering::*;
 const MOVE_RESERVE: u32 = 1;
 
 impl Engine {
-    /// Evicts until queue q can append `size` bytes and, when `adding` a key, until the shard and the
-    /// whole cache may hold one more entry (reserving the new entry's place in the global count by
-    /// CAS). False when there is no way to make room (then nothing was reserved).
-    pub unsafe fn ensure_room(&mut self, sb: *mut u8, q: u32, size: u32, adding: bool, now: f64) -> bool {
+    /// Free segments missing for an append of `size` bytes to queue q plus `chain` whole segments (a
+    /// LARGE entry's value), keeping `reserve` segments spare.
+    #[inline(always)]
+    unsafe fn short(&self, sb: *mut u8, q: u32, size: u32, chain: u32, reserve: u32) -> bool {
+        let need = chain + if self.head_fits(sb, q, size) { 0 } else { 1 };
+        need != 0 && self.free_count(sb) < need + reserve
+    }
+
+    /// Evicts until queue q can append `size` bytes and `chain` free segments remain for a LARGE
+    /// entry's value and, when `adding` a key, until the shard and the whole cache may hold one more
+    /// entry (whose cost to the policy is `cost`; reserving its place in the global count by CAS).
+    /// False when there is no way to make room (then nothing was reserved).
+    #[allow(clippy::too_many_arguments)]
+    pub unsafe fn ensure_room(&mut self, sb: *mut u8, q: u32, size: u32, adding: bool, now: f64, chain: u32, cost: u32) -> bool {
         // Only a new key enters the window; a rewritten one keeps its queue.
-        let incoming = if adding { size } else { 0 };
+        let incoming = if adding { cost } else { 0 };
         if adding {
             while ld32(sb.add(L::SHARD_LIVE_COUNT as usize)) >= self.max_entries_per_shard {
                 if !self.policy_evict_one(sb, incoming, now) {
@@ -23,15 +33,15 @@ impl Engine {
             }
         }
         // Dead tail segments come back for free before anything live is evicted for bytes.
-        if !self.head_fits(sb, q, size) && self.free_count(sb) <= MOVE_RESERVE {
+        if self.short(sb, q, size, chain, MOVE_RESERVE) {
             self.reclaim_dead_tails(sb);
         }
-        while !self.head_fits(sb, q, size) && self.free_count(sb) <= MOVE_RESERVE {
+        while self.short(sb, q, size, chain, MOVE_RESERVE) {
             if !self.policy_evict_one(sb, incoming, now) {
                 break;
             }
         }
-        if !self.head_fits(sb, q, size) && self.free_count(sb) == 0 {
+        if self.short(sb, q, size, chain, 0) {
             return false;
         }
         if adding && self.max_entries_total != 0 {

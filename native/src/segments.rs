@@ -62,7 +62,7 @@ impl Engine {
         ld32(sb.add(L::SHARD_FREE_COUNT as usize))
     }
 
-    unsafe fn pop_free(&self, sb: *mut u8) -> u32 {
+    pub unsafe fn pop_free(&self, sb: *mut u8) -> u32 {
         let seg = ld32(sb.add(L::SHARD_FREE_HEAD as usize));
         if seg == 0 {
             return 0;
@@ -132,11 +132,14 @@ impl Engine {
         st32(h.add(L::SEG_USED as usize), ld32(h.add(L::SEG_USED as usize)).wrapping_add(size));
     }
 
-    /// Accounts a newly LIVE entry in its segment, queue and shard.
+    /// Accounts a newly LIVE entry of `size` bytes in its segment, queue and shard. The segment counts
+    /// the bytes it holds; queue and shard the entry's whole cost (a LARGE entry's chained value too).
+    #[inline(always)]
     pub unsafe fn add_live(&self, sb: *mut u8, off: u32, q: u32, size: u32) {
         let h = self.seg_header(sb, self.seg_of(off));
         st32(h.add(L::SEG_LIVE_BYTES as usize), ld32(h.add(L::SEG_LIVE_BYTES as usize)).wrapping_add(size));
         st32(h.add(L::SEG_LIVE_COUNT as usize), ld32(h.add(L::SEG_LIVE_COUNT as usize)).wrapping_add(1));
+        let size = size.wrapping_add(crate::entry::chained_bytes(sb, off));
         let qa = self.queue_addr(sb, q);
         st32(qa.add(L::QUEUE_COUNT as usize), ld32(qa.add(L::QUEUE_COUNT as usize)).wrapping_add(1));
         st64(qa.add(L::QUEUE_BYTES as usize), ld64(qa.add(L::QUEUE_BYTES as usize)).wrapping_add(size as u64));
@@ -145,6 +148,7 @@ impl Engine {
     }
 
     /// Reverses add_live when an entry stops being LIVE (evicted, deleted, replaced or moved away).
+    #[inline(always)]
     pub unsafe fn remove_live(&self, sb: *mut u8, off: u32, q: u32, size: u32) {
         let seg = self.seg_of(off);
         let h = self.seg_header(sb, seg);
@@ -154,6 +158,7 @@ impl Engine {
         if left == 0 {
             self.release_if_interior(sb, seg, q);
         }
+        let size = size.wrapping_add(crate::entry::chained_bytes(sb, off));
         let qa = self.queue_addr(sb, q);
         st32(qa.add(L::QUEUE_COUNT as usize), ld32(qa.add(L::QUEUE_COUNT as usize)).wrapping_sub(1));
         st64(qa.add(L::QUEUE_BYTES as usize), ld64(qa.add(L::QUEUE_BYTES as usize)).wrapping_sub(size as u64));

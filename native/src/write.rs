@@ -12,16 +12,23 @@ use crate::policy::REJECT;
 
 impl Engine {
     /// First half of a set, under the lock: decides where the entry goes, evicts for room and writes
-    /// header and key. Returns STORED with the value's address in `cur.value_ptr`, or REJECTED.
+    /// header and key. Returns STORED with the value's address in `cur.value_ptr` (RESULT.kind is
+    /// KIND_CHAINED when the value goes into a LARGE entry's chain of segments, starting there), or
+    /// REJECTED.
     #[allow(clippy::too_many_arguments)]
     pub unsafe fn begin_set(&mut self, sb: *mut u8, h: u64, key: *const u8, key_len: u32, value_len: u32, kind: u32, ttl: f64, now: f64) -> u32 {
         let with_ttl = ttl > 0.0;
+        // What the entry costs (the policy's size), and what it takes in its queue's segment: all of it,
+        // or for an entry larger than a segment a record, its value going into a chain of segments.
         let size = size_for(with_ttl, key_len, value_len);
+        let large = size > self.seg_bytes;
+        let record = if large { size_for(with_ttl, key_len, L::LARGE_REF_BYTES) } else { size };
         let slot = self.find_slot(sb, key, key_len);
         // The policy's work below locates other keys: keep this key's location to come back to.
         self.save_location();
-        // (value_len > seg_bytes also catches a length so large that the u32 size wrapped.)
-        if size > self.seg_bytes || value_len > self.seg_bytes {
+        // (value_len > max_entry_bytes also catches a length so large that the u32 size wrapped; JS sees
+        // chains only through the direct view, so windowed arenas keep entries within a segment.)
+        if size > self.max_entry_bytes || value_len > self.max_entry_bytes || record > self.seg_bytes || (large && !self.view.direct) {
             bump(sb, L::SHARD_OVERSIZED);
             return self.refuse(sb, slot);
         }
@@ -31,7 +38,8 @@ impl Engine {
         self.cur.sb = sb as usize;
         self.cur.with_ttl = with_ttl;
         self.cur.now = now;
-        self.cur.size = size;
+        self.cur.size = record;
+        self.cur.chain = 0;
         let q: i32;
         if !slot.is_null() {
             let old = slot_offset(slot);
@@ -39,7 +47,7 @@ impl Engine {
             // Same footprint: rewrite in place. Lock-free readers racing with it see the sequence move.
             // The entry stops being LIVE until the new bytes are complete: a writer dying halfway
             // leaves a dead entry (the key is lost), never a torn value recovery would keep.
-            if entry_bytes(sb, old) == size && has_ttl(old_flags) == with_ttl {
+            if entry_bytes(sb, old) == size && has_ttl(old_flags) == with_ttl && !large && !is_large(old_flags) {
                 self.kill_entry(sb, old);
                 st8(sb.add((old + L::ENTRY_KIND) as usize), kind);
                 if with_ttl {
@@ -51,10 +59,27 @@ impl Engine {
                 self.cur.value_ptr = key_ptr(sb, old).add(key_len as usize) as usize;
                 return L::STATUS_STORED;
             }
+            // A LARGE value of the same length is rewritten in place too, over its own chain (same
+            // cost, same segments); a writer dying halfway leaves the record dead and recovery frees it.
+            if large && is_large(old_flags) && value_len_of(sb, old) == value_len && has_ttl(old_flags) == with_ttl {
+                self.kill_entry(sb, old);
+                st8(sb.add((old + L::ENTRY_KIND) as usize), kind);
+                if with_ttl {
+                    stf64(sb.add((old + L::ENTRY_HEADER_BYTES) as usize), expiry);
+                }
+                touch(slot);
+                self.cur.in_place = true;
+                self.cur.off = old;
+                self.cur.chain = ld32(ref_ptr(sb, old));
+                self.cur.value_ptr = sb.add(self.seg_data(self.cur.chain) as usize) as usize;
+                st32(self.result(L::RESULT_KIND), L::KIND_CHAINED);
+                return L::STATUS_STORED;
+            }
             // Evictions below may move the old copy to another queue; the new one goes where it was.
             q = queue_of(old_flags) as i32;
         } else {
-            q = self.policy_insert(sb, h, size, now);
+            let segments = if large { self.chain_length(value_len) + 1 } else { 0 };
+            q = self.policy_insert(sb, h, size, now, segments);
             if q == REJECT {
                 return self.refuse(sb, std::ptr::null_mut());
             }
@@ -62,7 +87,8 @@ impl Engine {
         self.cur.in_place = false;
         self.cur.queue = q as u32;
         self.cur.adding = slot.is_null();
-        let ok = self.ensure_room(sb, q as u32, size, slot.is_null(), now);
+        let chain = if large { self.chain_length(value_len) } else { 0 };
+        let ok = self.ensure_room(sb, q as u32, record, slot.is_null(), now, chain, size);
         // Eviction located other keys, and may have moved our old copy (same slot, new offset) or
         // evicted it (slot cleared; nothing is inserted during eviction, so a cleared slot stays empty).
         self.restore_location();
@@ -72,10 +98,29 @@ impl Engine {
             return self.refuse(sb, cur_slot);
         }
         // ensure_room guaranteed the room (and reserved a place in the global count for a new key).
-        let off = self.reserve_append(sb, q as u32, size, true);
+        let off = self.reserve_append(sb, q as u32, record, true);
         self.cur.off = off;
-        self.cur.value_ptr = self.write_entry(sb, off, kind, with_ttl, expiry, key, key_len, value_len, q as u32) as usize;
+        let value_ptr = self.write_entry(sb, off, kind, with_ttl, expiry, key, key_len, value_len, q as u32, large);
+        if large {
+            let first = self.alloc_chain(sb, chain);
+            self.cur.chain = first;
+            st32(value_ptr, first);
+            st32(value_ptr.add(4), chain);
+            self.cur.value_ptr = sb.add(self.seg_data(first) as usize) as usize;
+            st32(self.result(L::RESULT_KIND), L::KIND_CHAINED);
+        } else {
+            self.cur.value_ptr = value_ptr as usize;
+        }
         L::STATUS_STORED
+    }
+
+    /// Copies the value of the set in progress from `src` (after begin_set returned STORED).
+    pub unsafe fn copy_value_in(&self, src: *const u8, len: u32) {
+        if self.cur.chain != 0 {
+            self.write_chain(self.cur.sb as *mut u8, self.cur.chain, src, len);
+        } else {
+            copy(self.cur.value_ptr as *mut u8, src, len);
+        }
     }
 
     /// A set that could not be honoured. The key's previous value (if any) goes too: after a write, the
@@ -120,6 +165,7 @@ impl Engine {
             self.publish(slot, c.off, slot_freq(slot));
             self.kill_entry(sb, old);
             self.remove_live(sb, old, queue_of(old_flags), entry_bytes(sb, old));
+            self.free_chain_of(sb, old);
         } else {
             slot = self.empty_slot(sb);
             if slot.is_null() {

@@ -12,7 +12,8 @@ import type { CacheHandle, CacheStats } from '../types.js'
 import * as L from '../layout/constants.generated.js'
 import type { Geometry } from '../layout/geometry.js'
 import { checkTtl } from '../options.js'
-import { decodeKind, takeKind, finishKind, type ValueCodec, type ResolvedCodec } from '../codecs/index.js'
+import { decodeKind, decodeOwned, takeKind, finishKind, type ValueCodec, type ResolvedCodec } from '../codecs/index.js'
+import { takeChained, writeChained, shardOfSeq } from './large.js'
 import type { EnvelopeMeta } from '../codecs/envelope.js'
 import { writeUtf8, NOT_WELL_FORMED } from '../text.js'
 import { invalidKeyType, keyTooLong, notWellFormed } from '../keys.js'
@@ -265,7 +266,10 @@ export class EngineCore<V> implements CacheCore<V> {
       const s = this.ex.get(keyLen, now < 0 ? this.clock() : now, flags | L.GET_LOCKED)
       if (s === L.STATUS_HIT) {
         const start = u32[r + R_VALUE_OFFSET]
-        value = decodeKind(this.v, u32[r + R_KIND], start, start + u32[r + R_VALUE_LEN], this.userDecode, meta) as V
+        const kind = u32[r + R_KIND]
+        // A value larger than a segment comes out of its chain of segments (large.ts).
+        value = (kind < L.KIND_CHAINED ? decodeKind(this.v, kind, start, start + u32[r + R_VALUE_LEN], this.userDecode, meta)
+          : decodeOwned(kind & 0xff, takeChained(this.v, this.geometry, shardOfSeq(u32[r + R_SEQ_INDEX]), start, u32[r + R_VALUE_LEN])!, this.userDecode, meta)) as V
       }
       return s
     })
@@ -286,12 +290,15 @@ export class EngineCore<V> implements CacheCore<V> {
    * a torn copy is never decoded. RETRY when the sequence moved.
    */
   take(kind: number, start: number, end: number, seqIndex: number, seq: number, meta?: EnvelopeMeta): V | typeof RETRY {
-    const taken = takeKind(this.v, kind, start, end)
-    if (Atomics.load(this.v.u32, seqIndex) !== seq) {
+    // A value larger than a segment comes out of its chain of segments (large.ts).
+    const taken = kind < L.KIND_CHAINED ? takeKind(this.v, kind, start, end)
+      : takeChained(this.v, this.geometry, shardOfSeq(seqIndex), start, end - start)
+    if (taken === undefined || Atomics.load(this.v.u32, seqIndex) !== seq) {
       this.v.f64[this.readRetriesIdx]++
       return RETRY
     }
-    return finishKind(kind, taken, this.userDecode, meta) as V
+    return (kind < L.KIND_CHAINED ? finishKind(kind, taken, this.userDecode, meta)
+      : decodeOwned(kind & 0xff, taken as Uint8Array, this.userDecode, meta)) as V
   }
 
   /** Counts a get's hit or miss (peeks count nothing) and passes its result through. */
@@ -358,8 +365,10 @@ export class EngineCore<V> implements CacheCore<V> {
     const status = this.gate.write(() => ex.setReserve(keyLen, bytes.length, kind, ttl, now))
     if (status === L.STATUS_STORED) {
       // The engine holds the shard lock until setCommit; nothing between can throw.
-      this.v.u8.set(bytes, this.v.u32[this.r32 + R_VALUE_OFFSET])
       const shard = this.gate.lastShard
+      const at = this.v.u32[this.r32 + R_VALUE_OFFSET]
+      if (this.v.u32[this.r32 + R_KIND] < L.KIND_CHAINED) this.v.u8.set(bytes, at)
+      else writeChained(this.v, this.geometry, this.shardsOffset + shard * this.shardBytes, at, bytes)
       if ((ex.setCommit(shard) & L.STATUS_WAITERS_BIT) !== 0) this.gate.notify(shard)
       return true
     }

@@ -85,8 +85,24 @@ export interface Geometry {
   shardDataOffset: number
   /** Bytes available to entries in the whole arena. */
   bytesTotal: number
-  /** The largest single entry (header + key + value) the arena can hold. */
+  /**
+   * The largest single entry (header + key + value) the arena stores. Entries up to a segment live in
+   * one segment; larger ones keep a small record there and their value in whole segments of their own
+   * (assembly/large.ts), up to a third of a shard's segments.
+   */
   maxEntryBytes: number
+}
+
+/** A value stored in chained segments may take up to 1 / LARGE_SHARE of its shard's segments. */
+const LARGE_SHARE = 3
+
+/**
+ * The largest entry an arena stores: a third of a shard's segments for the value (plus 4 KiB for
+ * header and key), or one segment when that is more. Exported for the native engine, which lowers it
+ * to one segment for arenas JS can only see through windows.
+ */
+export function largestEntry(segBytes: number, segCount: number): number {
+  return Math.max(segBytes, Math.floor(segCount / LARGE_SHARE) * segBytes + MIN_SEG_BYTES)
 }
 
 const alignUp = (n: number, a: number) => Math.ceil(n / a) * a
@@ -189,7 +205,7 @@ export function computeGeometry(input: GeometryInput): Geometry {
     maxEntriesPerShard, maxEntriesTotal: input.maxEntries ?? 0,
     shardSketchOffset, shardGhostOffset, shardIndexOffset, shardSegHeadersOffset, shardDataOffset,
     bytesTotal: shardCount * segCount * segBytes,
-    maxEntryBytes: segBytes,
+    maxEntryBytes: largestEntry(segBytes, segCount),
   }
 }
 
@@ -206,8 +222,12 @@ export function maxBytesFor(entries: number, entryBytes: number, input: Omit<Geo
   const fits = (maxBytes: number): boolean => {
     try {
       const g = computeGeometry({ ...input, maxBytes, maxEntries: entries })
-      // Each shard's share of the bytes, with its imbalance and ~3 partly filled segments per queue.
-      const perShard = (entries / g.shardCount) * SHARE_SLACK * entryBytes + (L.NUM_QUEUES * 2 + 2) * g.segBytes
+      // Each shard's share of the bytes, with its imbalance and ~3 partly filled segments per queue. An
+      // entry never spans segments (a segment holds floor(segBytes / entryBytes) of them), and one
+      // larger than a segment takes whole segments for its value (and a small record).
+      const physical = entryBytes <= g.segBytes ? g.segBytes / Math.floor(g.segBytes / entryBytes)
+        : Math.ceil(entryBytes / g.segBytes) * g.segBytes + 64
+      const perShard = (entries / g.shardCount) * SHARE_SLACK * physical + (L.NUM_QUEUES * 2 + 2) * g.segBytes
       return g.segCount * g.segBytes >= perShard && g.maxEntryBytes >= entryBytes
     } catch {
       return false

@@ -1,8 +1,10 @@
 /**
- * Large values (40 KiB, 256 KiB, 1 MiB) in caches of 64 and 256 MiB with maxEntrySize: stored, read
- * back byte for byte, evicted under churn and reclaimed without leaking a byte (bytesUsed is exactly the
- * live entries' total, and zero once they are deleted), on both engines; and a cold 1 MiB entry does
- * not displace hot small entries until the admission sketch has seen it often enough.
+ * Large values (40 KiB, 256 KiB, 1 MiB) in caches of 64 and 256 MiB, with default options (values
+ * larger than a segment go into chained segments) and with maxEntrySize (segments as large as the
+ * largest entry): stored, read back byte for byte, evicted under churn and reclaimed without leaking a
+ * byte (bytesUsed is exactly the live entries' total, and zero once they are deleted), on both engines;
+ * and a cold 1 MiB entry does not displace hot small entries until the admission sketch has seen it
+ * often enough.
  */
 import { it, expect } from 'vitest'
 import { Cache } from '../../src/index.js'
@@ -25,12 +27,24 @@ function valueOf(i: number, version: number, size: number): Buffer {
   return b
 }
 
+/** Default options, and segments sized for the largest entry. */
+const CONFIGS = [
+  { label: 'default options', options: {} },
+  { label: 'maxEntrySize', options: { maxEntrySize: MAX_ENTRY } },
+]
+
 forEachEngine('large values', (engine) => {
-  for (const maxBytes of [64 * MiB, 256 * MiB]) {
-    it(`${maxBytes / MiB} MiB cache: 40 KiB, 256 KiB and 1 MiB values are stored, read back, evicted and reclaimed without leaking bytes`, () => {
+  for (const { label, options } of CONFIGS) for (const maxBytes of [64 * MiB, 256 * MiB]) {
+    it(`${maxBytes / MiB} MiB cache, ${label}: 40 KiB, 256 KiB and 1 MiB values are stored, read back, evicted and reclaimed without leaking bytes`, () => {
       const rng = new Prng(testSeed(22))
-      const cache = new Cache<Buffer>({ engine, maxBytes, codec: 'buffer', maxEntrySize: MAX_ENTRY, seed: 7 })
+      const cache = new Cache<Buffer>({ engine, maxBytes, codec: 'buffer', ...options, seed: 7 })
       expect(cache.geometry.maxEntryBytes).toBeGreaterThanOrEqual(MAX_ENTRY)
+      // By default the segments stay small (16 shards of 32 KiB or 128 KiB segments): the larger values
+      // (all three at 64 MiB, 256 KiB and 1 MiB at 256 MiB) span chains of segments.
+      if (label === 'default options') {
+        expect(cache.geometry.shardCount).toBe(16)
+        expect(cache.geometry.segBytes).toBeLessThan(maxBytes === 64 * MiB ? 40 * KiB : 256 * KiB)
+      }
       // Every size is stored and read back whole in an empty cache.
       SIZES.forEach((size, k) => {
         expect(cache.set(`first:${k}`, valueOf(k, 0, size))).toBe(true)
@@ -80,8 +94,8 @@ forEachEngine('large values', (engine) => {
     }, 120_000)
   }
 
-  it('a cold 1 MiB entry does not evict hot small entries; one read often enough is admitted', () => {
-    const cache = new Cache<string>({ engine, maxBytes: 64 * MiB, codec: 'string', maxEntrySize: MAX_ENTRY, seed: 3 })
+  for (const { label, options } of CONFIGS) it(`${label}: a cold 1 MiB entry does not evict hot small entries; one read often enough is admitted`, () => {
+    const cache = new Cache<string>({ engine, maxBytes: 64 * MiB, codec: 'string', ...options, seed: 3 })
     const small = 's'.repeat(1000)
     const n = Math.ceil(cache.stats().bytesTotal / 1000)
     // Every small key is read (and, on a miss, written) three times: all of them are hot.
@@ -102,7 +116,7 @@ forEachEngine('large values', (engine) => {
       cache.set('hot', big)
     }
     expect(cache.get('hot')).toBe(big)
-    console.log(`[large/${engine}] a 1 MiB value needed ${tries} sets (each after a missed read) to displace hot 1 KB entries`)
+    console.log(`[large/${engine}, ${label}] a 1 MiB value needed ${tries} sets (each after a missed read) to displace hot 1 KB entries`)
     expect(cache.verify()).toEqual([])
     cache.close()
   }, 120_000)

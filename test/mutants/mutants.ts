@@ -24,13 +24,13 @@ export const MUTANTS: Mutant[] = [
   // ---- the four found by the first read of the suite -------------------------------------------------
   {
     id: 'read-no-seq-check', area: 'lock-free reads', file: 'src/engine/core.ts',
-    find: 'if (Atomics.load(this.v.u32, seqIndex) !== seq) {', replace: 'if (false) {',
+    find: 'if (taken === undefined || Atomics.load(this.v.u32, seqIndex) !== seq) {', replace: 'if (taken === undefined) {',
     tests: ['test/workers/stress.test.ts'],
     why: 'a lock-free read returns its copy without checking that no writer moved under it (torn values)',
   },
   {
     id: 'remove-keeps-global-count', area: 'counts', file: 'assembly/queues.ts',
-    find: '  removeLive(sb, off, q, size)\n  countGlobally(-1)', replace: '  removeLive(sb, off, q, size)',
+    find: '  if (isLarge(flags)) freeChainOf(sb, off)\n  countGlobally(-1)', replace: '  if (isLarge(flags)) freeChainOf(sb, off)',
     tests: ['test/core/model.test.ts'],
     why: 'removing an entry leaves the cache-wide live count (the maxEntries bound) too high',
   },
@@ -96,7 +96,7 @@ export const MUTANTS: Mutant[] = [
   // ---- writes -----------------------------------------------------------------------------------------
   {
     id: 'in-place-ignores-ttl-header', area: 'writes', file: 'assembly/write.ts',
-    find: 'if (entryBytes(sb, old) == size && hasTtl(oldFlags) == withTtl) {', replace: 'if (entryBytes(sb, old) == size) {',
+    find: 'if (entryBytes(sb, old) == size && hasTtl(oldFlags) == withTtl && !large', replace: 'if (entryBytes(sb, old) == size && !large',
     tests: ['test/core/model.test.ts', 'test/core/ttl.test.ts'],
     why: 'an overwrite of the same size rewrites in place although one copy has a TTL header and the other not',
   },
@@ -108,8 +108,8 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'batch-set-short-copy', area: 'batches', file: 'assembly/batch.ts',
-    find: 'memory.copy(load<u32>(scratchBase + L.RESULT_VALUE_OFFSET), key + keyLen, valueLen)',
-    replace: 'memory.copy(load<u32>(scratchBase + L.RESULT_VALUE_OFFSET), key + keyLen, valueLen > 0 ? valueLen - 1 : 0)',
+    find: '      copyValueIn(key + keyLen, valueLen)',
+    replace: '      copyValueIn(key + keyLen, valueLen > 0 ? valueLen - 1 : 0)',
     tests: ['test/conformance/batches.test.ts', 'test/core/model.test.ts'],
     why: "setMany copies one byte less of each value than it stores",
   },
@@ -132,6 +132,32 @@ export const MUTANTS: Mutant[] = [
     find: '      atomic.add<u32>(sb + L.SHARD_SEQ, 1)\n      return true', replace: '      return true',
     tests: ['test/core/recovery.test.ts', 'test/workers/stress.test.ts'],
     why: 'taking the shard lock does not make the sequence odd: lock-free readers never see writers',
+  },
+  // ---- values larger than a segment (chained segments) --------------------------------------------------
+  {
+    id: 'chained-read-no-seq-check', area: 'large values', file: 'src/engine/core.ts',
+    find: 'if (taken === undefined || Atomics.load(this.v.u32, seqIndex) !== seq) {',
+    replace: 'if (taken === undefined || (kind < L.KIND_CHAINED && Atomics.load(this.v.u32, seqIndex) !== seq)) {',
+    tests: ['test/workers/large-values.test.ts'],
+    why: 'a lock-free read of a value in chained segments skips the sequence check (bytes of a reused segment returned)',
+  },
+  {
+    id: 'large-chain-leaks', area: 'large values', file: 'assembly/queues.ts',
+    find: '  if (isLarge(flags)) freeChainOf(sb, off)\n  countGlobally(-1)', replace: '  countGlobally(-1)',
+    tests: ['test/core/large-default.test.ts', 'test/core/large-values.test.ts'],
+    why: 'an evicted, deleted or expired large entry never gives its chained segments back',
+  },
+  {
+    id: 'large-overwrite-keeps-chain', area: 'large values', file: 'assembly/write.ts',
+    find: '    freeChainOf(sb, old)\n', replace: '',
+    tests: ['test/core/large-default.test.ts'],
+    why: "overwriting a large entry leaks the old value's chain",
+  },
+  {
+    id: 'large-no-segment-contest', area: 'large values', file: 'assembly/policy/adaptive.ts',
+    find: '  if (segments != 0 && !contestSegments(sb, h, segments, now)) return REJECT\n', replace: '',
+    tests: ['test/core/large-default.test.ts'],
+    why: 'a large newcomer takes its segments without the sketch (with maxEntries it evicts thousands of hot entries)',
   },
   {
     id: 'recovery-keeps-torn-tail', area: 'recovery', file: 'assembly/recovery.ts',

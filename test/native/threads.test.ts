@@ -46,6 +46,18 @@ describe.runIf(nativeBuilt)('native engine across threads, and beyond 4 GiB', ()
     })
   }
 
+  it('an 8 GiB cache (seen through windows) keeps entries within a segment: larger ones are refused, not chained', () => {
+    const cache = new Cache<Buffer>({ engine: 'native', maxBytes: 8 * 1024 * MiB, codec: 'buffer' })
+    const g = cache.geometry
+    expect(g.maxEntryBytes).toBe(g.segBytes)
+    expect(cache.set('fits', Buffer.alloc(g.segBytes - 64, 1))).toBe(true)
+    expect(cache.get('fits')!.length).toBe(g.segBytes - 64)
+    expect(cache.set('large', Buffer.alloc(g.segBytes + 1, 2))).toBe(false)
+    expect(cache.stats().oversized).toBe(1)
+    expect(cache.verify()).toEqual([])
+    cache.close()
+  })
+
   it('an 8 GiB anonymous cache: sets and gets work, and resident memory follows the bytes used', () => {
     const start = shmMiB()
     const cache = new Cache<Buffer>({ engine: 'native', maxBytes: 8 * 1024 * MiB, codec: 'buffer' })

@@ -29,6 +29,8 @@ export interface Tuning {
   warmOdds: number
   /** Most queue-tail operations one victim search may do before it takes the tail as it is. */
   maxTailOps: number
+  /** Engines only (the model has no segments): see LARGE_TIE_FREQUENCY in src/layout/policy.json. */
+  largeTieFrequency: number
   /** A ghost hit counts only if younger than this × the capacity in entries (Infinity: no bound). */
   horizon: number
 }

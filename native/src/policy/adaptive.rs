@@ -11,7 +11,7 @@
 //! winning, goes straight to protected; the window target moves like ARC's p on recent ghost hits.
 use super::decision::REJECT;
 use super::rng::{next_random, seed_rng};
-use super::tuning_generated::{INITIAL_WINDOW, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS};
+use super::tuning_generated::{INITIAL_WINDOW, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY};
 use crate::arena::Engine;
 use crate::layout_generated as L;
 use crate::mem::*;
@@ -56,9 +56,12 @@ impl Engine {
 
     /// Where a newcomer of `size` bytes goes: WINDOW, PROTECTED (a recent ghost that beat the victims),
     /// or REJECT (a large newcomer that could not earn its room). Called under the shard lock.
-    pub unsafe fn adaptive_insert(&mut self, sb: *mut u8, h: u64, size: u32, now: f64) -> i32 {
+    pub unsafe fn adaptive_insert(&mut self, sb: *mut u8, h: u64, size: u32, now: f64, segments: u32) -> i32 {
         let units = self.units_of(size);
         self.apply_ghost_evidence(sb);
+        if segments != 0 && !self.contest_segments(sb, h, segments, now) {
+            return REJECT;
+        }
         if self.ghost_age(sb, h) >= 0 {
             // Evicted recently and back already: if it beats main's victims, it skips the window.
             if self.main_units(sb) > 0.0 && self.is_full(sb, units) {
@@ -141,7 +144,7 @@ impl Engine {
             return false;
         }
         let h = self.tail_hash;
-        let units = self.units_of(self.tail_size);
+        let units = self.units_of(self.tail_cost);
         if contested && self.main_units(sb) > 0.0 {
             self.save_tail();
             let need = f64::max(units, self.used_units(sb) - self.capacity(sb));
@@ -175,11 +178,33 @@ impl Engine {
             if fc <= fv && !(fc >= WARM_FREQUENCY && next_random(sb) % WARM_ODDS == 0) {
                 return false;
             }
-            need -= self.units_of(self.tail_size);
+            need -= self.units_of(self.tail_cost);
             self.ghost_add(sb, self.tail_hash, FROM_MAIN);
             self.evict_tail(sb, self.victim_queue);
         }
         need <= 0.0
+    }
+
+    /// TinyLFU admission for a LARGE newcomer, in segments (see assembly/policy/adaptive.ts
+    /// contestSegments): evicts main's victims until `segments` are free (plus one spare), as long as
+    /// the candidate is more frequent than each; false when a victim wins.
+    unsafe fn contest_segments(&mut self, sb: *mut u8, candidate: u64, segments: u32, now: f64) -> bool {
+        let fc = self.estimate(sb, candidate);
+        while self.free_count(sb) < segments + 1 {
+            if self.reclaim_dead_tails(sb) {
+                continue;
+            }
+            if self.main_units(sb) <= 0.0 || !self.victim(sb, now) {
+                return true;
+            }
+            let fv = self.estimate(sb, self.tail_hash);
+            if (fc < fv || (fc == fv && fv > LARGE_TIE_FREQUENCY)) && !(fc >= WARM_FREQUENCY && next_random(sb) % WARM_ODDS == 0) {
+                return false;
+            }
+            self.ghost_add(sb, self.tail_hash, FROM_MAIN);
+            self.evict_tail(sb, self.victim_queue);
+        }
+        true
     }
 
     /// Leaves main's next victim at a queue tail (victim_queue says which): probation's tail once the

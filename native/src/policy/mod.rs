@@ -23,10 +23,11 @@ impl Engine {
         }
     }
 
-    /// Queue for a new key of `size` bytes with hash `h`, or REJECT. Under the shard lock.
-    pub unsafe fn policy_insert(&mut self, sb: *mut u8, h: u64, size: u32, now: f64) -> i32 {
+    /// Queue for a new key of `size` bytes with hash `h`, or REJECT; `segments` is what a LARGE entry
+    /// needs free (its value's chain and a segment for its record), 0 for any other. Under the lock.
+    pub unsafe fn policy_insert(&mut self, sb: *mut u8, h: u64, size: u32, now: f64, segments: u32) -> i32 {
         if self.policy_id == L::POLICY_ADAPTIVE {
-            self.adaptive_insert(sb, h, size, now)
+            self.adaptive_insert(sb, h, size, now, segments)
         } else {
             CLOCK_QUEUE as i32
         }

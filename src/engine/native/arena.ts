@@ -22,6 +22,8 @@ import type { CacheHandle, CodecName } from '../../types.js'
 export const NATIVE_MAX_BYTES = 2 ** 40
 /** Shard-relative offsets are u32: a shard stays below 4 GiB. */
 const SHARD_LIMIT = 2 ** 32 - 2 ** 20
+/** The largest arena JS views whole (native/src/mapping.rs VIEW_LIMIT); larger ones are seen through windows. */
+const VIEW_LIMIT = 2 ** 32
 
 export interface NativeArenaInfo {
   id: number
@@ -48,6 +50,9 @@ export function nativeGeometry(input: GeometryInput): Geometry {
         `shards: ${input.shards} shards of ${input.maxBytes} bytes are ${g.shardBytes} bytes each; a shard must stay below 4 GiB`)
     g = computeGeometry({ ...limited, shards: 2 ** Math.ceil(Math.log2(g.memBytes / SHARD_LIMIT)) })
   }
+  // Beyond what one ArrayBuffer can view, JS reads values through staging windows one segment large:
+  // values stored across chained segments need the direct view, so entries stay within a segment.
+  if (g.memBytes > VIEW_LIMIT) g = { ...g, maxEntryBytes: g.segBytes }
   return g
 }
 

@@ -43,6 +43,7 @@ export function writeHeader(v: ArenaViews, info: ArenaCreateInfo): void {
   u32(L.ARENA_GHOST_SLOTS, g.ghostSlots)
   u32(L.ARENA_MAX_ENTRIES_PER_SHARD, g.maxEntriesPerShard)
   u32(L.ARENA_MAX_ENTRIES_TOTAL, g.maxEntriesTotal)
+  u32(L.ARENA_MAX_ENTRY_BYTES, g.maxEntryBytes)
   u32(L.ARENA_INSTANCE_ID, randomInt(1, 0x7fffffff))
   // A 53-bit seed split in two words; the engine folds it into its 64-bit hash seed.
   u32(L.ARENA_SEED_LO, info.seed % 0x100000000)
@@ -82,7 +83,7 @@ export function readGeometry(v: ArenaViews): Geometry {
     shardSketchOffset: u32(L.ARENA_SHARD_SKETCH_OFFSET), shardGhostOffset: u32(L.ARENA_SHARD_GHOST_OFFSET),
     shardIndexOffset: u32(L.ARENA_SHARD_INDEX_OFFSET), shardSegHeadersOffset: u32(L.ARENA_SHARD_SEG_HEADERS_OFFSET),
     shardDataOffset: u32(L.ARENA_SHARD_DATA_OFFSET),
-    bytesTotal: shardCount * segCount * segBytes, maxEntryBytes: segBytes,
+    bytesTotal: shardCount * segCount * segBytes, maxEntryBytes: u32(L.ARENA_MAX_ENTRY_BYTES),
   }
 }
 

@@ -1,0 +1,63 @@
+/**
+ * Values larger than a segment shared between threads, on both engines: a worker reads what the main
+ * thread stored and the other way round; and overwrites of large values racing with lock-free reads
+ * never return a torn value, though the chains readers copy are freed and reused under them.
+ */
+import { it, expect } from 'vitest'
+import { Cache } from '../../src/index.js'
+import { forEachEngine } from '../conformance/engines.js'
+import { start, withDeadline } from './fixtures/run.js'
+import { testSeed } from '../helpers/seed.js'
+
+const KiB = 1024
+const fill = (seed: number, size: number) => {
+  const b = Buffer.allocUnsafe(size)
+  for (let i = 0; i < size; i++) b[i] = (seed * 131 + i * 7 + (i >> 9)) & 0xff
+  return b
+}
+
+forEachEngine('large values across worker threads', (engine) => {
+  it('a worker reads the large values the main thread stored, and the main thread reads the worker\'s', async () => {
+    const cache = new Cache<Buffer>({ engine, maxBytes: 64 << 20, codec: 'buffer' })
+    const sizes = [40 * KiB, 256 * KiB, 1024 * KiB]
+    expect(cache.geometry.segBytes).toBeLessThan(sizes[0]!)
+    for (const size of sizes) expect(cache.set(`main:${size}`, fill(1, size))).toBe(true)
+    const running = start<{ intact: number; stored: number }>('large-worker.mjs', { handle: cache.handle, sizes })
+    try {
+      const r = await withDeadline('large-values worker', 60_000, running.done, () => void running.worker.terminate())
+      expect(r).toEqual({ intact: sizes.length, stored: sizes.length })
+      for (const size of sizes) expect(cache.get(`worker:${size}`)!.equals(fill(2, size))).toBe(true)
+      expect(cache.verify()).toEqual([])
+    } finally {
+      cache.close()
+    }
+  })
+
+  it('overwrites of large values racing with lock-free reads: reads retry, none is torn', async () => {
+    // One shard, 6 keys, values of 40-150 KiB (chains of 2 to 5 segments of 32 KiB): every overwrite
+    // frees the old chain, and the next one reuses its segments while readers may be copying them.
+    const seed = testSeed(2202)
+    const cache = new Cache<string>({ engine, maxBytes: 4 << 20, shards: 1, codec: 'string', seed })
+    expect(cache.geometry.segBytes).toBeLessThan(40 * KiB)
+    interface Outcome { role: string; reads: number; hits: number; torn: number; mismatched: number; writes: number }
+    const roles = ['writer', 'reader', 'reader']
+    const sync = new SharedArrayBuffer(8)
+    const running = roles.map((role, i) => start<Outcome>('overwrite-worker.mjs', {
+      handle: cache.handle, role, seed: seed * 7 + i, ops: 3000, keys: 6, sync, workers: roles.length,
+      lengths: [40 * KiB, 90 * KiB, 150 * KiB],
+    }))
+    try {
+      const results = await withDeadline('large overwrite workers', 120_000, Promise.all(running.map((r) => r.done)),
+        () => { for (const r of running) void r.worker.terminate() })
+      const readers = results.filter((r) => r.role === 'reader')
+      expect(readers.reduce((n, r) => n + r.torn, 0), 'torn values returned').toBe(0)
+      expect(readers.reduce((n, r) => n + r.mismatched, 0), "another key's value returned").toBe(0)
+      expect(readers.reduce((n, r) => n + r.hits, 0)).toBeGreaterThan(0)
+      expect(cache.stats().readRetries).toBeGreaterThan(0)
+      expect(cache.verify()).toEqual([])
+      console.log(`[large/${engine}] readers: ${readers.reduce((n, r) => n + r.hits, 0)} hits, ${cache.stats().readRetries} retried reads, 0 torn`)
+    } finally {
+      cache.close()
+    }
+  })
+})
