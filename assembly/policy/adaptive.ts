@@ -11,7 +11,7 @@
 // winning, goes straight to protected; the window target moves like ARC's p on recent ghost hits.
 import * as L from '../layout.generated'
 import { maxEntriesTotal, shardCount, segCount, segBytes, ghostSlots } from '../arena'
-import { increment, estimate, clearSketch } from '../sketch'
+import { increment, estimate, clearSketch, filterInserted } from '../sketch'
 import { ghostAdd, ghostAge, clearGhost } from '../ghost'
 import { liveTail, moveTail, evictTail, tailCounter, tailHash, tailSize, saveTail, restoreTail } from '../queues'
 import { queueCount } from '../segments'
@@ -65,6 +65,8 @@ export function adaptiveOnMiss(sb: u32, h: u64): void {
 export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64): i32 {
   const units = unitsOf(size)
   applyGhostEvidence(sb)
+  // Set after a get missed it: a key asked for and loaded, not one written unasked (window.ts).
+  filterInserted(sb, h)
   if (ghostAge(sb, h) >= 0) {
     // Evicted recently and back already: if it beats main's victims, it skips the window.
     if (mainUnits(sb) > 0 && isFull(sb, units)) {

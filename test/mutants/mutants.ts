@@ -54,6 +54,12 @@ export const MUTANTS: Mutant[] = [
     why: 'no candidate ever wins a contest: a key that keeps coming back never gets into main',
   },
   {
+    id: 'miss-filter-ignored', area: 'policy', file: 'assembly/policy/window.ts',
+    find: '(filterSetAfterMiss(sb, h) || estimate(sb, h) > YOUNG_FREQUENCY)', replace: '(estimate(sb, h) > YOUNG_FREQUENCY)',
+    tests: ['test/policy/recency.test.ts'],
+    why: 'a rejected key that a get missed and a set then loaded still counts as young: a loop a little larger than the cache talks the window into thrashing',
+  },
+  {
     id: 'sketch-never-ages', area: 'sketch', file: 'assembly/sketch.ts',
     find: 'atomic.cmpxchg<u32>(sb + L.SHARD_SKETCH_ADDITIONS, n, n >> 1) == n) halve(sb)',
     replace: 'atomic.cmpxchg<u32>(sb + L.SHARD_SKETCH_ADDITIONS, n, n >> 1) == n) {}',

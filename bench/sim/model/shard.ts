@@ -1,7 +1,7 @@
 import { Prng } from '../../workloads/prng.js'
 import { KeyFifo } from '../fifo.js'
-import { hashKey } from '../hash.js'
-import { CountMinSketch } from '../sketch.js'
+import { hashKey, mix32 } from '../hash.js'
+import { CountMinSketch, nextPow2 } from '../sketch.js'
 import { GhostTable } from './ghost.js'
 import type { Tuning } from './tuning.js'
 
@@ -68,6 +68,15 @@ export class Shard {
   /** Ghost evidence from gets since the last insert (see noteGhost). */
   private pendingGrow = 0
   private pendingShrink = 0
+  /**
+   * The miss filter: one bit per slot, set by a get that misses, cleared when the sketch halves. A
+   * key whose bit was clear had not missed before (in this sketch period): if it is back from the
+   * ghost, it was written without being asked for first (write-then-read), not a key a loop asks for
+   * again. Empty when missFilterBits is 0.
+   */
+  private readonly missBits: Uint32Array
+  private readonly missMask: number
+  private missHalvings = 0
   hits = 0
   misses = 0
   rejections = 0
@@ -91,19 +100,50 @@ export class Shard {
     })
     this.ghost = new GhostTable(Math.max(1, Math.floor(entryCapacity * this.t.ghostFactor)), 1)
     this.windowTarget = Math.max(1, capacity * this.t.initialWindow)
+    // A pair of bits per slot: bit 2i is 'missed', bit 2i+1 'set after a miss'. The engine's sketch
+    // area holds 32 bits per expected entry, one share of it the filter.
+    const pairs = this.t.missFilterShare <= 1 ? 0 : Math.max(16, nextPow2(entryCapacity * 16 / (this.t.missFilterShare - 1)))
+    this.missBits = new Uint32Array(pairs >>> 4)
+    this.missMask = pairs - 1
+  }
+
+  /** The miss filter's bit of h: `half` 0 is 'missed', 1 'set after a miss'; cleared when the sketch halves. */
+  private filterBit(h: number, half: number): number {
+    if (this.sketch.halvings !== this.missHalvings) {
+      this.missHalvings = this.sketch.halvings
+      this.missBits.fill(0)
+    }
+    return ((mix32(h ^ 0x6d2b79f5) & this.missMask) << 1) | half
+  }
+
+  private testAndSet(h: number, half: number): boolean {
+    if (this.missBits.length === 0) return false
+    const i = this.filterBit(h, half)
+    const w = this.missBits[i >>> 5]!
+    const bit = 1 << (i & 31)
+    this.missBits[i >>> 5] = w | bit
+    return (w & bit) !== 0
+  }
+
+  private test(h: number, half: number): boolean {
+    if (this.missBits.length === 0) return false
+    const i = this.filterBit(h, half)
+    return (this.missBits[i >>> 5]! & (1 << (i & 31))) !== 0
   }
 
   access(key: number, h: number): boolean {
     const st = this.keyState[key]!
-    this.sketch.increment(h)
     if ((st & QMASK) !== NONE) {
+      this.sketch.increment(h)
       if ((st & CMASK) !== CMASK) this.keyState[key] = st + ONE
       this.hits++
       return true
     }
+    // A cache-aside miss is a get that misses (it looks at the ghost before anything counts it),
+    // then a set (counted in the sketch, then inserted), in the engine's order.
     this.misses++
-    // A cache-aside miss is a get that misses, then a set.
     this.noteGhost(h)
+    this.sketch.increment(h)
     this.insert(key, h)
     return false
   }
@@ -153,6 +193,8 @@ export class Shard {
       return
     }
     this.applyGhostEvidence()
+    // Set after a get missed it: a key asked for and loaded (cache-aside), not one written unasked.
+    if (this.test(h, 0)) this.testAndSet(h, 1)
     const age = this.ghost.lookup(h)
     if (age >= 0) {
       // A key evicted recently and back already: if it beats the victim, it skips the window.
@@ -189,13 +231,14 @@ export class Shard {
    * or if the sketch has seen it at most youngFrequency times (a new key, not a loop's).
    */
   private noteGhost(h: number): void {
+    this.testAndSet(h, 0)
     const age = this.ghost.lookup(h)
     if (age < 0) return
     if (age >= this.t.horizon * (this.capacity / this.meanSize())) return
     if (this.ghost.lastTag === FROM_WINDOW) {
       // Beyond the horizon only a key the sketch barely knows counts: new keys coming back are
       // recency (write-then-read), while a loop's keys come back known.
-      if (age >= this.t.windowHorizon * Math.max(1, this.countW) && this.sketch.estimate(h) > this.t.youngFrequency) return
+      if (age >= this.t.windowHorizon * Math.max(1, this.countW) && (this.test(h, 1) || this.sketch.estimate(h) > this.t.youngFrequency)) return
       this.pendingGrow++
     } else {
       this.pendingShrink++
