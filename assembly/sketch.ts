@@ -76,9 +76,10 @@ export function locateCounters(h: u64): u32 {
   return blockOf(h)
 }
 
-// The miss filter: a pair of bits per slot, 'missed' (bit 2i: a get missed the key) and 'set after a
-// miss' (bit 2i+1: a set then inserted it, as a cache-aside load does), cleared when the sketch halves.
-// Gets set bits lock-free (an atomic or); a race or a collision only misjudges one ghost hit.
+// The miss filter: a pair of bits per slot, 'missed' (bit 2i: a get missed the key) and 'written
+// unasked' (bit 2i+1: a set inserted it while 'missed' was clear: stored before anyone asked for it),
+// cleared when the sketch halves. Gets set bits lock-free (an atomic or); a race or a collision only
+// misjudges one ghost hit.
 // @ts-ignore: decorator
 @inline function filterPair(h: u64): u32 {
   return fastRange(<u32>((h * 0xC2B2AE3D27D4EB4F) >> 32), filterBlocks() * (L.SKETCH_BLOCK_BYTES * 4))
@@ -89,27 +90,27 @@ export function locateCounters(h: u64): u32 {
   return sb + sketchOffset + counterBlocks() * L.SKETCH_BLOCK_BYTES + (pair >> 4) * 4
 }
 
-/** A get missed hash h: sets its 'missed' bit. */
-export function filterMissed(sb: u32, h: u64): void {
-  if (filterBlocks() == 0) return
+/** A get missed hash h: sets its 'missed' bit; true if it was set already (h missed before). */
+export function filterMissed(sb: u32, h: u64): bool {
+  if (filterBlocks() == 0) return false
   const pair = filterPair(h)
   const word = filterWord(sb, pair)
   const bit: u32 = 1 << ((pair & 15) << 1)
-  if ((load<u32>(word) & bit) == 0) atomic.or<u32>(word, bit)
+  if ((load<u32>(word) & bit) != 0) return true
+  return (atomic.or<u32>(word, bit) & bit) != 0
 }
 
-/** A set inserts hash h: if a get missed it before, sets its 'set after a miss' bit. */
+/** A set inserts hash h: if no get missed it before, sets its 'written unasked' bit. */
 export function filterInserted(sb: u32, h: u64): void {
   if (filterBlocks() == 0) return
   const pair = filterPair(h)
   const word = filterWord(sb, pair)
   const shift = (pair & 15) << 1
-  const w = load<u32>(word)
-  if (((w >> shift) & 3) == 1) atomic.or<u32>(word, 2 << shift)
+  if (((load<u32>(word) >> shift) & 3) == 0) atomic.or<u32>(word, 2 << shift)
 }
 
-/** Whether hash h was set after a miss (in this sketch period, or a collision says so). */
-export function filterSetAfterMiss(sb: u32, h: u64): bool {
+/** Whether hash h was written unasked (in this sketch period, or a collision says so). */
+export function filterWrittenUnasked(sb: u32, h: u64): bool {
   if (filterBlocks() == 0) return false
   const pair = filterPair(h)
   return ((load<u32>(filterWord(sb, pair)) >> (((pair & 15) << 1) + 1)) & 1) != 0

@@ -65,7 +65,7 @@ export function adaptiveOnMiss(sb: u32, h: u64): void {
 export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64): i32 {
   const units = unitsOf(size)
   applyGhostEvidence(sb)
-  // Set after a get missed it: a key asked for and loaded, not one written unasked (window.ts).
+  // Inserted before any get missed it: written unasked (window.ts counts its return as recency).
   filterInserted(sb, h)
   if (ghostAge(sb, h) >= 0) {
     // Evicted recently and back already: if it beats main's victims, it skips the window.

@@ -10,7 +10,7 @@ import { queueCount } from '../segments'
 import { ghostAge, ghostTag, ghostTagCount } from '../ghost'
 import { capacity, meanSize } from './units'
 import { MAX_WINDOW, MIN_WINDOW, WINDOW_HORIZON, YOUNG_FREQUENCY } from './tuning.generated'
-import { estimate, filterMissed, filterSetAfterMiss } from '../sketch'
+import { estimate, filterMissed, filterWrittenUnasked } from '../sketch'
 
 const P = L.POLICY_STATE_OFFSET
 
@@ -24,14 +24,14 @@ export function setWindowTarget(sb: u32, target: f64): void {
 
 /** A get missed key h: if it is a young ghost, count the evidence. Lock-free (racy reads only misjudge). */
 export function noteGhost(sb: u32, h: u64): void {
-  filterMissed(sb, h)
+  const missedBefore = filterMissed(sb, h)
   const age = ghostAge(sb, h)
   if (age < 0) return
   if (ghostTag == 0) {
-    // Beyond the horizon only a key the sketch barely knows and no get loaded counts: new keys
-    // written and read back are recency (write-then-read), while a loop's keys come back known or
-    // were set after a miss (cache-aside) the last time round.
-    if (<f64>age >= WINDOW_HORIZON * <f64>max<u32>(1, queueCount(sb, L.QUEUE_WINDOW)) && (filterSetAfterMiss(sb, h) || estimate(sb, h) > YOUNG_FREQUENCY)) return
+    // Beyond the horizon only a key written unasked, or a first miss of a key the sketch barely
+    // knows, counts: write-then-read is recency, a loop's keys come back loaded and known.
+    if (<f64>age >= WINDOW_HORIZON * <f64>max<u32>(1, queueCount(sb, L.QUEUE_WINDOW))
+      && !filterWrittenUnasked(sb, h) && (missedBefore || estimate(sb, h) > YOUNG_FREQUENCY)) return
     atomic.add<u32>(sb + P + L.POLICY_PENDING_GROW, 1)
   } else {
     atomic.add<u32>(sb + P + L.POLICY_PENDING_SHRINK, 1)

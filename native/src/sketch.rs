@@ -37,9 +37,10 @@ impl Engine {
         fast_range((h.wrapping_mul(0x9E3779B97F4A7C15) >> 32) as u32, self.counter_blocks())
     }
 
-    // The miss filter: a pair of bits per slot, 'missed' (bit 2i: a get missed the key) and 'set after
-    // a miss' (bit 2i+1: a set then inserted it, as a cache-aside load does), cleared when the sketch
-    // halves. Gets set bits lock-free (an atomic or); a race or a collision only misjudges one ghost hit.
+    // The miss filter: a pair of bits per slot, 'missed' (bit 2i: a get missed the key) and 'written
+    // unasked' (bit 2i+1: a set inserted it while 'missed' was clear: stored before anyone asked for
+    // it), cleared when the sketch halves. Gets set bits lock-free (an atomic or); a race or a
+    // collision only misjudges one ghost hit.
     #[inline(always)]
     fn filter_pair(&self, h: u64) -> u32 {
         fast_range((h.wrapping_mul(0xC2B2AE3D27D4EB4F) >> 32) as u32, self.filter_blocks() * (L::SKETCH_BLOCK_BYTES * 4))
@@ -50,20 +51,21 @@ impl Engine {
         au32(sb.add(self.sketch_offset as usize + self.counter_blocks() as usize * L::SKETCH_BLOCK_BYTES as usize + (pair >> 4) as usize * 4))
     }
 
-    /// A get missed hash h: sets its 'missed' bit.
-    pub unsafe fn filter_missed(&self, sb: *mut u8, h: u64) {
+    /// A get missed hash h: sets its 'missed' bit; true if it was set already (h missed before).
+    pub unsafe fn filter_missed(&self, sb: *mut u8, h: u64) -> bool {
         if self.filter_blocks() == 0 {
-            return;
+            return false;
         }
         let pair = self.filter_pair(h);
         let word = self.filter_word(sb, pair);
         let bit: u32 = 1 << ((pair & 15) << 1);
-        if word.load(Relaxed) & bit == 0 {
-            word.fetch_or(bit, Relaxed);
+        if word.load(Relaxed) & bit != 0 {
+            return true;
         }
+        word.fetch_or(bit, Relaxed) & bit != 0
     }
 
-    /// A set inserts hash h: if a get missed it before, sets its 'set after a miss' bit.
+    /// A set inserts hash h: if no get missed it before, sets its 'written unasked' bit.
     pub unsafe fn filter_inserted(&self, sb: *mut u8, h: u64) {
         if self.filter_blocks() == 0 {
             return;
@@ -71,13 +73,13 @@ impl Engine {
         let pair = self.filter_pair(h);
         let word = self.filter_word(sb, pair);
         let shift = (pair & 15) << 1;
-        if (word.load(Relaxed) >> shift) & 3 == 1 {
+        if (word.load(Relaxed) >> shift) & 3 == 0 {
             word.fetch_or(2 << shift, Relaxed);
         }
     }
 
-    /// Whether hash h was set after a miss (in this sketch period, or a collision says so).
-    pub unsafe fn filter_set_after_miss(&self, sb: *mut u8, h: u64) -> bool {
+    /// Whether hash h was written unasked (in this sketch period, or a collision says so).
+    pub unsafe fn filter_written_unasked(&self, sb: *mut u8, h: u64) -> bool {
         if self.filter_blocks() == 0 {
             return false;
         }

@@ -69,10 +69,12 @@ export class Shard {
   private pendingGrow = 0
   private pendingShrink = 0
   /**
-   * The miss filter: one bit per slot, set by a get that misses, cleared when the sketch halves. A
-   * key whose bit was clear had not missed before (in this sketch period): if it is back from the
-   * ghost, it was written without being asked for first (write-then-read), not a key a loop asks for
-   * again. Empty when missFilterBits is 0.
+   * The miss filter: a pair of bits per slot, cleared when the sketch halves. 'Missed' is set by a
+   * get that misses; 'written unasked' by an insert while 'missed' is clear (a value stored before
+   * anyone asked for it: a session, a record just saved). A rejected candidate back from the ghost
+   * beyond the window horizon is recency evidence if it was written unasked, or if it never missed
+   * before and the sketch barely knows it; a key a loop asks for again (get, set on a miss) is
+   * neither. Empty when missFilterShare is 0.
    */
   private readonly missBits: Uint32Array
   private readonly missMask: number
@@ -100,14 +102,14 @@ export class Shard {
     })
     this.ghost = new GhostTable(Math.max(1, Math.floor(entryCapacity * this.t.ghostFactor)), 1)
     this.windowTarget = Math.max(1, capacity * this.t.initialWindow)
-    // A pair of bits per slot: bit 2i is 'missed', bit 2i+1 'set after a miss'. The engine's sketch
-    // area holds 32 bits per expected entry, one share of it the filter.
+    // A pair of bits per slot: bit 2i is 'missed', bit 2i+1 'written unasked'. The engine's sketch
+    // area holds 32 bits per expected entry for the counters, and a share more for the filter.
     const pairs = this.t.missFilterShare <= 1 ? 0 : Math.max(16, nextPow2(entryCapacity * 16 / (this.t.missFilterShare - 1)))
     this.missBits = new Uint32Array(pairs >>> 4)
     this.missMask = pairs - 1
   }
 
-  /** The miss filter's bit of h: `half` 0 is 'missed', 1 'set after a miss'; cleared when the sketch halves. */
+  /** The miss filter's bit of h: `half` 0 is 'missed', 1 'written unasked'; cleared when the sketch halves. */
   private filterBit(h: number, half: number): number {
     if (this.sketch.halvings !== this.missHalvings) {
       this.missHalvings = this.sketch.halvings
@@ -194,7 +196,8 @@ export class Shard {
     }
     this.applyGhostEvidence()
     // Set after a get missed it: a key asked for and loaded (cache-aside), not one written unasked.
-    if (this.test(h, 0)) this.testAndSet(h, 1)
+    // Inserted before any get missed it: written unasked (a session stored, a record just saved).
+    if (!this.test(h, 0)) this.testAndSet(h, 1)
     const age = this.ghost.lookup(h)
     if (age >= 0) {
       // A key evicted recently and back already: if it beats the victim, it skips the window.
@@ -227,18 +230,19 @@ export class Shard {
    * next insert applies it (the engine's gets run without the shard lock, so they only count). A
    * returning candidate argues for a bigger window, a returning main entry for a bigger main. A ghost
    * hit counts only if younger than `horizon` × capacity (a research knob; none by default, as in the
-   * engines), and a candidate only if the window could have caught it by growing windowHorizon-fold
-   * or if the sketch has seen it at most youngFrequency times (a new key, not a loop's).
+   * engines), and a candidate only if the window could have caught it by growing windowHorizon-fold,
+   * or if it was written unasked, or if it never missed before and the sketch has seen it at most
+   * youngFrequency times (a new key, not a loop's: see the miss filter).
    */
   private noteGhost(h: number): void {
-    this.testAndSet(h, 0)
+    const missedBefore = this.testAndSet(h, 0)
     const age = this.ghost.lookup(h)
     if (age < 0) return
     if (age >= this.t.horizon * (this.capacity / this.meanSize())) return
     if (this.ghost.lastTag === FROM_WINDOW) {
-      // Beyond the horizon only a key the sketch barely knows counts: new keys coming back are
-      // recency (write-then-read), while a loop's keys come back known.
-      if (age >= this.t.windowHorizon * Math.max(1, this.countW) && (this.test(h, 1) || this.sketch.estimate(h) > this.t.youngFrequency)) return
+      // Beyond the horizon only a key written unasked, or a first miss of a key the sketch barely
+      // knows, counts: write-then-read is recency, a loop's keys come back loaded and known.
+      if (age >= this.t.windowHorizon * Math.max(1, this.countW) && !this.test(h, 1) && (missedBefore || this.sketch.estimate(h) > this.t.youngFrequency)) return
       this.pendingGrow++
     } else {
       this.pendingShrink++

@@ -59,7 +59,7 @@ impl Engine {
     pub unsafe fn adaptive_insert(&mut self, sb: *mut u8, h: u64, size: u32, now: f64) -> i32 {
         let units = self.units_of(size);
         self.apply_ghost_evidence(sb);
-        // Set after a get missed it: a key asked for and loaded, not one written unasked (window.rs).
+        // Inserted before any get missed it: written unasked (window.rs counts its return as recency).
         self.filter_inserted(sb, h);
         if self.ghost_age(sb, h) >= 0 {
             // Evicted recently and back already: if it beats main's victims, it skips the window.

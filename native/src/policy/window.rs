@@ -24,17 +24,17 @@ impl Engine {
 
     /// A get missed key h: if it is a young ghost, count the evidence. Lock-free (racy reads only misjudge).
     pub unsafe fn note_ghost(&mut self, sb: *mut u8, h: u64) {
-        self.filter_missed(sb, h);
+        let missed_before = self.filter_missed(sb, h);
         let age = self.ghost_age(sb, h);
         if age < 0 {
             return;
         }
         if self.ghost_tag == 0 {
-            // Beyond the horizon only a key the sketch barely knows and no get loaded counts: new keys
-            // written and read back are recency (write-then-read), while a loop's keys come back known
-            // or were set after a miss (cache-aside) the last time round.
+            // Beyond the horizon only a key written unasked, or a first miss of a key the sketch barely
+            // knows, counts: write-then-read is recency, a loop's keys come back loaded and known.
             if age as f64 >= WINDOW_HORIZON * std::cmp::max(1, self.queue_count(sb, L::QUEUE_WINDOW)) as f64
-                && (self.filter_set_after_miss(sb, h) || self.estimate(sb, h) > YOUNG_FREQUENCY)
+                && !self.filter_written_unasked(sb, h)
+                && (missed_before || self.estimate(sb, h) > YOUNG_FREQUENCY)
             {
                 return;
             }
