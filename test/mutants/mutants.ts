@@ -55,9 +55,10 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'miss-filter-ignored', area: 'policy', file: 'assembly/policy/window.ts',
-    find: '(filterSetAfterMiss(sb, h) || estimate(sb, h) > YOUNG_FREQUENCY)', replace: '(estimate(sb, h) > YOUNG_FREQUENCY)',
+    find: '&& !filterWrittenUnasked(sb, h) && (missedBefore || estimate(sb, h) > YOUNG_FREQUENCY)) return',
+    replace: '&& estimate(sb, h) > YOUNG_FREQUENCY) return',
     tests: ['test/policy/recency.test.ts'],
-    why: 'a rejected key that a get missed and a set then loaded still counts as young: a loop a little larger than the cache talks the window into thrashing',
+    why: 'the miss filter is ignored: a loop a little larger than the cache (get, set on a miss) talks the window into thrashing, and write-then-read keys written back stop counting',
   },
   {
     id: 'sketch-never-ages', area: 'sketch', file: 'assembly/sketch.ts',

@@ -67,6 +67,20 @@ forEachEngine('write-then-read-soon', (engine) => {
     expect(got, `LRU ${want.toFixed(2)}%`).toBeGreaterThanOrEqual(want - 1.5)
   })
 
+  it('over the whole run, with write-back on a miss, within 4 points of LRU at 1.5 × capacity', () => {
+    // Keys written unasked stay marked in the miss filter after they are written back, so their
+    // returns still count for a bigger window. Measured (4000 entries, one shard, seeds 19/24/25):
+    // −3.04/−3.56/−2.72 vs LRU; −5.90/−4.74/−4.56 without the filter. The issue's goal is LRU − 1
+    // (docs/policy-recency.md says where it stands).
+    const seed = testSeed(19)
+    const trace = writeThenReadTrace({ capacity: CAPACITY, distance: 1.5, length: 20 * CAPACITY, writeBack: true, seed })
+    const want = simulate(trace, 'lru', CAPACITY, new LruPolicy(CAPACITY, trace)).hitRatio * 100
+    const cache = new RealCachePolicy(Cache as never, CAPACITY, trace, seed, { engine, shards: 1 })
+    const got = simulate(trace, 'cortado', CAPACITY, cache).hitRatio * 100
+    cache.close()
+    expect(got, `LRU ${want.toFixed(2)}%`).toBeGreaterThanOrEqual(want - 4)
+  })
+
   it('over the whole run, with write-back on a miss, within 1 point of LRU at 0.5 × capacity', () => {
     const seed = testSeed(19)
     const trace = writeThenReadTrace({ capacity: CAPACITY, distance: 0.5, length: 20 * CAPACITY, writeBack: true, seed })
@@ -81,7 +95,7 @@ forEachEngine('write-then-read-soon', (engine) => {
 /**
  * The other side of the young-key rule: a loop a little larger than the cache, asked for cache-aside
  * (get, set on a miss). Its keys come back from the ghost seen once, like a write-then-read key, but
- * each was set after a miss the first time round, so the miss filter says "loaded again", not
+ * each had missed before and was never written unasked, so the miss filter says "loaded again", not
  * "written and read back", and the window stays small (W-TinyLFU keeps a fixed share of the loop).
  * Measured (4000 entries, one shard, 3 passes over 5000 keys, seeds 21/22/23): 52.4/52.8/52.4% on
  * both engines with the filter, 44.8/47.0/42.4% with MISS_FILTER_SHARE = 0, which is what the engines
