@@ -140,6 +140,16 @@ export function increment(sb: u32, h: u64): void {
   if (n >= load<u32>(sb + L.SHARD_SKETCH_RESET_AT) && atomic.cmpxchg<u32>(sb + L.SHARD_SKETCH_ADDITIONS, n, n >> 1) == n) halve(sb)
 }
 
+/**
+ * Ages the sketch now (the policy saw recency beat frequency: window.ts): halves the counters, clears
+ * the miss filter and halves the count towards the next regular ageing. Under the shard lock.
+ */
+export function ageSketch(sb: u32): void {
+  if (sketchBlocks == 0) return
+  store<u32>(sb + L.SHARD_SKETCH_ADDITIONS, load<u32>(sb + L.SHARD_SKETCH_ADDITIONS) >> 1)
+  halve(sb)
+}
+
 function halve(sb: u32): void {
   const base = sb + sketchOffset
   const words = counterBlocks() * WORDS_PER_BLOCK

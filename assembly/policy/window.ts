@@ -9,8 +9,8 @@ import * as L from '../layout.generated'
 import { queueCount } from '../segments'
 import { ghostAge, ghostTag, ghostTagCount } from '../ghost'
 import { capacity, meanSize } from './units'
-import { MAX_WINDOW, MIN_WINDOW, WINDOW_HORIZON, YOUNG_FREQUENCY } from './tuning.generated'
-import { estimate, filterMissed, filterWrittenUnasked } from '../sketch'
+import { AGE_ON_GROWTH, MAX_WINDOW, MIN_WINDOW, WINDOW_HORIZON, YOUNG_FREQUENCY } from './tuning.generated'
+import { ageSketch, estimate, filterMissed, filterWrittenUnasked } from '../sketch'
 
 const P = L.POLICY_STATE_OFFSET
 
@@ -59,6 +59,16 @@ export function applyGhostEvidence(sb: u32): void {
   if (shrink > 0) {
     const step = max<f64>(1, fromWindow / max<f64>(1, fromMain)) * unit
     target = max<f64>(max<f64>(unit, MIN_WINDOW * c), target - <f64>shrink * step)
+  }
+  if (AGE_ON_GROWTH > 0) {
+    // The window grew by AGE_ON_GROWTH × capacity above its lowest point since the last such step:
+    // recency has been beating frequency, so the frequencies are aged now (POLICY.md).
+    const base = load<f64>(sb + P + L.POLICY_GROWTH_BASE)
+    if (target < base) store<f64>(sb + P + L.POLICY_GROWTH_BASE, target)
+    else if (target - base >= AGE_ON_GROWTH * c) {
+      ageSketch(sb)
+      store<f64>(sb + P + L.POLICY_GROWTH_BASE, target)
+    }
   }
   setWindowTarget(sb, target)
 }

@@ -157,6 +157,18 @@ impl Engine {
         }
     }
 
+    /// Ages the sketch now (the policy saw recency beat frequency: policy/window.rs): halves the
+    /// counters, clears the miss filter and halves the count towards the next regular ageing. Under
+    /// the shard lock.
+    pub unsafe fn age_sketch(&self, sb: *mut u8) {
+        if self.sketch_blocks == 0 {
+            return;
+        }
+        let additions = au32(sb.add(L::SHARD_SKETCH_ADDITIONS as usize));
+        additions.store(additions.load(Relaxed) >> 1, Relaxed);
+        self.halve(sb);
+    }
+
     unsafe fn halve(&self, sb: *mut u8) {
         let base = sb.add(self.sketch_offset as usize);
         let words = self.counter_blocks() * WORDS_PER_BLOCK;

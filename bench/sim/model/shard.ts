@@ -79,6 +79,8 @@ export class Shard {
   private readonly missBits: Uint32Array
   private readonly missMask: number
   private missHalvings = 0
+  /** The window target's lowest point since the sketch was last aged for the window's growth. */
+  private growthBase = 0
   hits = 0
   misses = 0
   rejections = 0
@@ -102,6 +104,7 @@ export class Shard {
     })
     this.ghost = new GhostTable(Math.max(1, Math.floor(entryCapacity * this.t.ghostFactor)), 1)
     this.windowTarget = Math.max(1, capacity * this.t.initialWindow)
+    this.growthBase = this.windowTarget
     // A pair of bits per slot: bit 2i is 'missed', bit 2i+1 'written unasked'. The engine's sketch
     // area holds 32 bits per expected entry for the counters, and a share more for the filter.
     const pairs = this.t.missFilterShare <= 1 ? 0 : Math.max(16, nextPow2(entryCapacity * 16 / (this.t.missFilterShare - 1)))
@@ -267,6 +270,15 @@ export class Shard {
     if (this.pendingShrink > 0) {
       const step = Math.max(1, fromWindow / Math.max(1, fromMain)) * unit
       target = Math.max(Math.max(unit, this.t.minWindow * this.capacity), target - this.pendingShrink * step)
+    }
+    if (this.t.ageOnGrowth > 0) {
+      // The window grew by ageOnGrowth × capacity above its lowest point since the last such step:
+      // recency has been beating frequency, so the frequencies are aged now (see POLICY.md).
+      if (target < this.growthBase) this.growthBase = target
+      else if (target - this.growthBase >= this.t.ageOnGrowth * this.capacity) {
+        this.sketch.halve()
+        this.growthBase = target
+      }
     }
     this.windowTarget = target
     this.pendingGrow = 0

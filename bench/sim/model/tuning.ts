@@ -23,6 +23,8 @@ export interface Tuning {
    * each key a pair of bits at the same density (32 / (share − 1) bits per expected entry).
    */
   missFilterShare: number
+  /** The sketch also halves when the window grew by this × capacity above its lowest point since the last such halving (0: never). */
+  ageOnGrowth: number
   /** Sketch counters per row = nextPow2(capacity) × sketchWidth. */
   sketchWidth: number
   /** Sketch halves after sketchSample × capacity increments. */
