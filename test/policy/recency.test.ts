@@ -67,19 +67,23 @@ forEachEngine('write-then-read-soon', (engine) => {
     expect(got, `LRU ${want.toFixed(2)}%`).toBeGreaterThanOrEqual(want - 1.5)
   })
 
-  it('over the whole run, with write-back on a miss, within 4 points of LRU at 1.5 × capacity', () => {
-    // Keys written unasked stay marked in the miss filter after they are written back, so their
-    // returns still count for a bigger window. Measured (4000 entries, one shard, seeds 19/24/25):
-    // −3.04/−3.56/−2.72 vs LRU; −5.90/−4.74/−4.56 without the filter. The issue's goal is LRU − 1
-    // (docs/policy-recency.md says where it stands).
-    const seed = testSeed(19)
-    const trace = writeThenReadTrace({ capacity: CAPACITY, distance: 1.5, length: 20 * CAPACITY, writeBack: true, seed })
-    const want = simulate(trace, 'lru', CAPACITY, new LruPolicy(CAPACITY, trace)).hitRatio * 100
-    const cache = new RealCachePolicy(Cache as never, CAPACITY, trace, seed, { engine, shards: 1 })
-    const got = simulate(trace, 'cortado', CAPACITY, cache).hitRatio * 100
-    cache.close()
-    expect(got, `LRU ${want.toFixed(2)}%`).toBeGreaterThanOrEqual(want - 4)
-  })
+  // Keys written unasked stay marked in the miss filter after they are written back, so their returns
+  // still count for a bigger window, and the window's growth ages the sketch early (POLICY.md).
+  // Measured (4000 entries, one shard, seeds 19/24/25), vs LRU: at 0.9 × capacity −0.95/−0.92/−1.01
+  // (−3.86/−3.92/−3.97 without the early ageing); at 1.5 × capacity −1.94/−2.36/−1.67 (−3.04/−3.56/
+  // −2.72 without the early ageing, −5.90/−4.74/−4.56 without the filter either). The issue's goal
+  // is LRU − 1 (docs/policy-recency.md says where it stands).
+  for (const [distance, slack] of [[0.9, 2], [1.5, 3]] as const) {
+    it(`over the whole run, with write-back on a miss, within ${slack} points of LRU at ${distance} × capacity`, () => {
+      const seed = testSeed(19)
+      const trace = writeThenReadTrace({ capacity: CAPACITY, distance, length: 20 * CAPACITY, writeBack: true, seed })
+      const want = simulate(trace, 'lru', CAPACITY, new LruPolicy(CAPACITY, trace)).hitRatio * 100
+      const cache = new RealCachePolicy(Cache as never, CAPACITY, trace, seed, { engine, shards: 1 })
+      const got = simulate(trace, 'cortado', CAPACITY, cache).hitRatio * 100
+      cache.close()
+      expect(got, `LRU ${want.toFixed(2)}%`).toBeGreaterThanOrEqual(want - slack)
+    })
+  }
 
   it('over the whole run, with write-back on a miss, within 1 point of LRU at 0.5 × capacity', () => {
     const seed = testSeed(19)
