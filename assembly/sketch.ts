@@ -5,18 +5,30 @@
 // Updates are lock-free and lossy: two threads incrementing the same word may lose one increment, which
 // only makes an estimate slightly low. Nothing else lives in these bytes, so a race can't corrupt state.
 import * as L from './layout.generated'
-import { SKETCH_SAMPLE } from './policy/tuning.generated'
+import { MISS_FILTER_SHARE, SKETCH_SAMPLE } from './policy/tuning.generated'
 import { sketchBlocks, sketchOffset } from './arena'
 import { fastRange } from './hash'
 
 const WORDS_PER_BLOCK: u32 = 8
 const HALF_MASK: u64 = 0x7777777777777777
 
+// The area's last blocks (one in MISS_FILTER_SHARE, rounded up) are the miss filter, the rest the
+// counters: src/layout/geometry.ts adds ceil(counters / (share − 1)) filter blocks to the counters.
+// @ts-ignore: decorator
+@inline function counterBlocks(): u32 {
+  return MISS_FILTER_SHARE == 0 ? sketchBlocks : <u32>(<u64>sketchBlocks * <u64>(MISS_FILTER_SHARE - 1) / <u64>MISS_FILTER_SHARE)
+}
+
+// @ts-ignore: decorator
+@inline function filterBlocks(): u32 {
+  return sketchBlocks - counterBlocks()
+}
+
 // The block comes from a remix of the hash, not from its high bits: those also pick the shard, so
 // within one shard they span only 1/shards of their range and would leave most blocks unused.
 // @ts-ignore: decorator
 @inline function blockOf(h: u64): u32 {
-  return fastRange(<u32>((h * 0x9E3779B97F4A7C15) >> 32), sketchBlocks)
+  return fastRange(<u32>((h * 0x9E3779B97F4A7C15) >> 32), counterBlocks())
 }
 
 // @ts-ignore: decorator
@@ -64,6 +76,46 @@ export function locateCounters(h: u64): u32 {
   return blockOf(h)
 }
 
+// The miss filter: a pair of bits per slot, 'missed' (bit 2i: a get missed the key) and 'written
+// unasked' (bit 2i+1: a set inserted it while 'missed' was clear: stored before anyone asked for it),
+// cleared when the sketch halves. Gets set bits lock-free (an atomic or); a race or a collision only
+// misjudges one ghost hit.
+// @ts-ignore: decorator
+@inline function filterPair(h: u64): u32 {
+  return fastRange(<u32>((h * 0xC2B2AE3D27D4EB4F) >> 32), filterBlocks() * (L.SKETCH_BLOCK_BYTES * 4))
+}
+
+// @ts-ignore: decorator
+@inline function filterWord(sb: u32, pair: u32): u32 {
+  return sb + sketchOffset + counterBlocks() * L.SKETCH_BLOCK_BYTES + (pair >> 4) * 4
+}
+
+/** A get missed hash h: sets its 'missed' bit; true if it was set already (h missed before). */
+export function filterMissed(sb: u32, h: u64): bool {
+  if (filterBlocks() == 0) return false
+  const pair = filterPair(h)
+  const word = filterWord(sb, pair)
+  const bit: u32 = 1 << ((pair & 15) << 1)
+  if ((load<u32>(word) & bit) != 0) return true
+  return (atomic.or<u32>(word, bit) & bit) != 0
+}
+
+/** A set inserts hash h: if no get missed it before, sets its 'written unasked' bit. */
+export function filterInserted(sb: u32, h: u64): void {
+  if (filterBlocks() == 0) return
+  const pair = filterPair(h)
+  const word = filterWord(sb, pair)
+  const shift = (pair & 15) << 1
+  if (((load<u32>(word) >> shift) & 3) == 0) atomic.or<u32>(word, 2 << shift)
+}
+
+/** Whether hash h was written unasked (in this sketch period, or a collision says so). */
+export function filterWrittenUnasked(sb: u32, h: u64): bool {
+  if (filterBlocks() == 0) return false
+  const pair = filterPair(h)
+  return ((load<u32>(filterWord(sb, pair)) >> (((pair & 15) << 1) + 1)) & 1) != 0
+}
+
 /** Counts one access of hash h, ageing the whole sketch when its sample is full. */
 export function increment(sb: u32, h: u64): void {
   if (sketchBlocks == 0) return
@@ -88,13 +140,24 @@ export function increment(sb: u32, h: u64): void {
   if (n >= load<u32>(sb + L.SHARD_SKETCH_RESET_AT) && atomic.cmpxchg<u32>(sb + L.SHARD_SKETCH_ADDITIONS, n, n >> 1) == n) halve(sb)
 }
 
+/**
+ * Ages the sketch now (the policy saw recency beat frequency: window.ts): halves the counters, clears
+ * the miss filter and halves the count towards the next regular ageing. Under the shard lock.
+ */
+export function ageSketch(sb: u32): void {
+  if (sketchBlocks == 0) return
+  store<u32>(sb + L.SHARD_SKETCH_ADDITIONS, load<u32>(sb + L.SHARD_SKETCH_ADDITIONS) >> 1)
+  halve(sb)
+}
+
 function halve(sb: u32): void {
   const base = sb + sketchOffset
-  const words = sketchBlocks * WORDS_PER_BLOCK
+  const words = counterBlocks() * WORDS_PER_BLOCK
   for (let i: u32 = 0; i < words; i++) {
     const p = base + i * 8
     store<u64>(p, (load<u64>(p) >> 1) & HALF_MASK)
   }
+  memory.fill(base + words * 8, 0, filterBlocks() * L.SKETCH_BLOCK_BYTES)
 }
 
 export function clearSketch(sb: u32, capacity: u32): void {

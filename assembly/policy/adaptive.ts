@@ -11,7 +11,7 @@
 // winning, goes straight to protected; the window target moves like ARC's p on recent ghost hits.
 import * as L from '../layout.generated'
 import { maxEntriesTotal, shardCount, segCount, segBytes, ghostSlots } from '../arena'
-import { increment, estimate, clearSketch } from '../sketch'
+import { increment, estimate, clearSketch, filterInserted } from '../sketch'
 import { ghostAdd, ghostAge, clearGhost } from '../ghost'
 import { liveTail, moveTail, evictTail, tailCounter, tailHash, tailCost, saveTail, restoreTail } from '../queues'
 import { queueCount, freeCount, reclaimDeadTails } from '../segments'
@@ -41,6 +41,7 @@ export function adaptiveInit(sb: u32, shard: u32): void {
     : <f64>(segCount > SPARE_SEGMENTS ? segCount - SPARE_SEGMENTS : 1) * <f64>segBytes
   store<f64>(sb + P + L.POLICY_CAPACITY, c)
   setWindowTarget(sb, max<f64>(1, c * INITIAL_WINDOW))
+  store<f64>(sb + P + L.POLICY_GROWTH_BASE, max<f64>(1, c * INITIAL_WINDOW))
   store<u32>(sb + P + L.POLICY_PENDING_GROW, 0)
   store<u32>(sb + P + L.POLICY_PENDING_SHRINK, 0)
   seedRng(sb, seed, shard)
@@ -68,6 +69,8 @@ export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64, segments: u
   const units = unitsOf(size)
   applyGhostEvidence(sb)
   if (segments != 0 && !contestSegments(sb, h, segments, now)) return REJECT
+  // Inserted before any get missed it: written unasked (window.ts counts its return as recency).
+  filterInserted(sb, h)
   if (ghostAge(sb, h) >= 0) {
     // Evicted recently and back already: if it beats main's victims, it skips the window.
     if (mainUnits(sb) > 0 && isFull(sb, units)) {

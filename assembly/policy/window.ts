@@ -9,8 +9,8 @@ import * as L from '../layout.generated'
 import { queueCount } from '../segments'
 import { ghostAge, ghostTag, ghostTagCount } from '../ghost'
 import { capacity, meanSize } from './units'
-import { MAX_WINDOW, MIN_WINDOW, WINDOW_HORIZON, YOUNG_FREQUENCY } from './tuning.generated'
-import { estimate } from '../sketch'
+import { AGE_ON_GROWTH, MAX_WINDOW, MIN_WINDOW, WINDOW_HORIZON, YOUNG_FREQUENCY } from './tuning.generated'
+import { ageSketch, estimate, filterMissed, filterWrittenUnasked } from '../sketch'
 
 const P = L.POLICY_STATE_OFFSET
 
@@ -24,12 +24,14 @@ export function setWindowTarget(sb: u32, target: f64): void {
 
 /** A get missed key h: if it is a young ghost, count the evidence. Lock-free (racy reads only misjudge). */
 export function noteGhost(sb: u32, h: u64): void {
+  const missedBefore = filterMissed(sb, h)
   const age = ghostAge(sb, h)
   if (age < 0) return
   if (ghostTag == 0) {
-    // Beyond the horizon only a key the sketch barely knows counts: new keys coming back are
-    // recency (write-then-read), while a loop's keys come back known.
-    if (<f64>age >= WINDOW_HORIZON * <f64>max<u32>(1, queueCount(sb, L.QUEUE_WINDOW)) && estimate(sb, h) > YOUNG_FREQUENCY) return
+    // Beyond the horizon only a key written unasked, or a first miss of a key the sketch barely
+    // knows, counts: write-then-read is recency, a loop's keys come back loaded and known.
+    if (<f64>age >= WINDOW_HORIZON * <f64>max<u32>(1, queueCount(sb, L.QUEUE_WINDOW))
+      && !filterWrittenUnasked(sb, h) && (missedBefore || estimate(sb, h) > YOUNG_FREQUENCY)) return
     atomic.add<u32>(sb + P + L.POLICY_PENDING_GROW, 1)
   } else {
     atomic.add<u32>(sb + P + L.POLICY_PENDING_SHRINK, 1)
@@ -57,6 +59,16 @@ export function applyGhostEvidence(sb: u32): void {
   if (shrink > 0) {
     const step = max<f64>(1, fromWindow / max<f64>(1, fromMain)) * unit
     target = max<f64>(max<f64>(unit, MIN_WINDOW * c), target - <f64>shrink * step)
+  }
+  if (AGE_ON_GROWTH > 0) {
+    // The window grew by AGE_ON_GROWTH × capacity above its lowest point since the last such step:
+    // recency has been beating frequency, so the frequencies are aged now (POLICY.md).
+    const base = load<f64>(sb + P + L.POLICY_GROWTH_BASE)
+    if (target < base) store<f64>(sb + P + L.POLICY_GROWTH_BASE, target)
+    else if (target - base >= AGE_ON_GROWTH * c) {
+      ageSketch(sb)
+      store<f64>(sb + P + L.POLICY_GROWTH_BASE, target)
+    }
   }
   setWindowTarget(sb, target)
 }

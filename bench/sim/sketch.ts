@@ -88,7 +88,7 @@ export class CountMinSketch {
     if (++this.additions >= this.sampleSize) this.halve()
   }
 
-  private halve(): void {
+  halve(): void {
     const t = this.table
     for (let i = 0; i < t.length; i++) t[i] = (t[i]! >>> 1) & 0x77777777
     this.additions >>>= 1

@@ -6,17 +6,85 @@ use crate::arena::Engine;
 use crate::hash::fast_range;
 use crate::layout_generated as L;
 use crate::mem::*;
+use crate::policy::tuning_generated::MISS_FILTER_SHARE;
+use std::sync::atomic::AtomicU32;
 use std::sync::atomic::Ordering::*;
 
 const WORDS_PER_BLOCK: u32 = 8;
 const HALF_MASK: u64 = 0x7777777777777777;
 
 impl Engine {
+    /// The area's last blocks (one in MISS_FILTER_SHARE, rounded up) are the miss filter, the rest the
+    /// counters: src/layout/geometry.ts adds ceil(counters / (share − 1)) filter blocks to the counters.
+    #[inline(always)]
+    fn counter_blocks(&self) -> u32 {
+        if MISS_FILTER_SHARE == 0 {
+            self.sketch_blocks
+        } else {
+            (self.sketch_blocks as u64 * (MISS_FILTER_SHARE - 1) as u64 / MISS_FILTER_SHARE as u64) as u32
+        }
+    }
+
+    #[inline(always)]
+    fn filter_blocks(&self) -> u32 {
+        self.sketch_blocks - self.counter_blocks()
+    }
+
     /// The block comes from a remix of the hash, not from its high bits: those also pick the shard,
     /// so within one shard they span only 1/shards of their range and would leave most blocks unused.
     #[inline(always)]
     fn block_of(&self, h: u64) -> u32 {
-        fast_range((h.wrapping_mul(0x9E3779B97F4A7C15) >> 32) as u32, self.sketch_blocks)
+        fast_range((h.wrapping_mul(0x9E3779B97F4A7C15) >> 32) as u32, self.counter_blocks())
+    }
+
+    // The miss filter: a pair of bits per slot, 'missed' (bit 2i: a get missed the key) and 'written
+    // unasked' (bit 2i+1: a set inserted it while 'missed' was clear: stored before anyone asked for
+    // it), cleared when the sketch halves. Gets set bits lock-free (an atomic or); a race or a
+    // collision only misjudges one ghost hit.
+    #[inline(always)]
+    fn filter_pair(&self, h: u64) -> u32 {
+        fast_range((h.wrapping_mul(0xC2B2AE3D27D4EB4F) >> 32) as u32, self.filter_blocks() * (L::SKETCH_BLOCK_BYTES * 4))
+    }
+
+    #[inline(always)]
+    unsafe fn filter_word(&self, sb: *mut u8, pair: u32) -> &AtomicU32 {
+        au32(sb.add(self.sketch_offset as usize + self.counter_blocks() as usize * L::SKETCH_BLOCK_BYTES as usize + (pair >> 4) as usize * 4))
+    }
+
+    /// A get missed hash h: sets its 'missed' bit; true if it was set already (h missed before).
+    pub unsafe fn filter_missed(&self, sb: *mut u8, h: u64) -> bool {
+        if self.filter_blocks() == 0 {
+            return false;
+        }
+        let pair = self.filter_pair(h);
+        let word = self.filter_word(sb, pair);
+        let bit: u32 = 1 << ((pair & 15) << 1);
+        if word.load(Relaxed) & bit != 0 {
+            return true;
+        }
+        word.fetch_or(bit, Relaxed) & bit != 0
+    }
+
+    /// A set inserts hash h: if no get missed it before, sets its 'written unasked' bit.
+    pub unsafe fn filter_inserted(&self, sb: *mut u8, h: u64) {
+        if self.filter_blocks() == 0 {
+            return;
+        }
+        let pair = self.filter_pair(h);
+        let word = self.filter_word(sb, pair);
+        let shift = (pair & 15) << 1;
+        if (word.load(Relaxed) >> shift) & 3 == 0 {
+            word.fetch_or(2 << shift, Relaxed);
+        }
+    }
+
+    /// Whether hash h was written unasked (in this sketch period, or a collision says so).
+    pub unsafe fn filter_written_unasked(&self, sb: *mut u8, h: u64) -> bool {
+        if self.filter_blocks() == 0 {
+            return false;
+        }
+        let pair = self.filter_pair(h);
+        (self.filter_word(sb, pair).load(Relaxed) >> (((pair & 15) << 1) + 1)) & 1 != 0
     }
 
     #[inline(always)]
@@ -89,12 +157,28 @@ impl Engine {
         }
     }
 
+    /// Ages the sketch now (the policy saw recency beat frequency: policy/window.rs): halves the
+    /// counters, clears the miss filter and halves the count towards the next regular ageing. Under
+    /// the shard lock.
+    pub unsafe fn age_sketch(&self, sb: *mut u8) {
+        if self.sketch_blocks == 0 {
+            return;
+        }
+        let additions = au32(sb.add(L::SHARD_SKETCH_ADDITIONS as usize));
+        additions.store(additions.load(Relaxed) >> 1, Relaxed);
+        self.halve(sb);
+    }
+
     unsafe fn halve(&self, sb: *mut u8) {
         let base = sb.add(self.sketch_offset as usize);
-        let words = self.sketch_blocks * WORDS_PER_BLOCK;
+        let words = self.counter_blocks() * WORDS_PER_BLOCK;
         for i in 0..words {
             let w = au64(base.add(i as usize * 8));
             w.store((w.load(Relaxed) >> 1) & HALF_MASK, Relaxed);
+        }
+        let filter_words = self.filter_blocks() * WORDS_PER_BLOCK;
+        for i in words..words + filter_words {
+            au64(base.add(i as usize * 8)).store(0, Relaxed);
         }
     }
 

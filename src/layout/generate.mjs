@@ -81,6 +81,7 @@ for (const [name, c] of policyEntries) {
   if (c.type !== 'f64' && c.type !== 'u32') throw new Error(`policy constant ${name}: type must be f64 or u32`)
   if (typeof c.value !== 'number' || !Number.isFinite(c.value) || (c.type === 'u32' && !Number.isInteger(c.value))) throw new Error(`policy constant ${name}: bad value`)
 }
+if (policy.MISS_FILTER_SHARE !== undefined && policy.MISS_FILTER_SHARE.value === 1) throw new Error('policy constant MISS_FILTER_SHARE: 0 (no filter) or at least 2')
 const doc = (prefix, c) => `${prefix} ${c.doc}\n`
 const rustValue = (c) => (c.type === 'f64' && Number.isInteger(c.value) ? `${c.value}.0` : String(c.value))
 function writePolicy(path, text) {
@@ -89,6 +90,7 @@ function writePolicy(path, text) {
 }
 writePolicy('assembly/policy/tuning.generated.ts', policyEntries.map(([k, c]) => `${doc('///', c)}export const ${k}: ${c.type} = ${c.value}\n`).join(''))
 writePolicy('native/src/policy/tuning_generated.rs', '#![allow(dead_code)]\n' + policyEntries.map(([k, c]) => `${doc('///', c)}pub const ${k}: ${c.type} = ${rustValue(c)};\n`).join(''))
+writePolicy('src/layout/policy.generated.ts', policyEntries.map(([k, c]) => `/** ${c.doc} */\nexport const ${k}: number = ${c.value}\n`).join(''))
 writePolicy(
   'bench/sim/model/tuning.generated.ts',
   `export const ENGINE_TUNING = {\n${policyEntries.map(([, c]) => `  /** ${c.doc} */\n  ${c.model}: ${c.value},\n`).join('')}}\n`,

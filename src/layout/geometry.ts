@@ -7,6 +7,7 @@
  * Shard:  [header 512 B][sketch][ghost][hash index][segment headers][segment data]
  */
 import * as L from './constants.generated.js'
+import { MISS_FILTER_SHARE } from './policy.generated.js'
 import { CortadoError } from '../errors.js'
 import { positiveInteger } from '../options.js'
 
@@ -169,8 +170,12 @@ export function computeGeometry(input: GeometryInput): Geometry {
     : Math.floor(shardBytes / expectedEntrySize))
   const indexBuckets = Math.max(2, Math.ceil(shardCapacity / (L.BUCKET_SLOTS * INDEX_LOAD)))
   const adaptive = input.policy === L.POLICY_ADAPTIVE
-  // Sketch: 64-byte blocks of 128 four-bit counters, 8 counters (4 bytes) per entry of capacity.
-  const sketchBlocks = adaptive ? Math.max(1, Math.ceil(shardCapacity / 16)) : 0
+  // Sketch: 64-byte blocks of 128 four-bit counters, 8 counters (4 bytes) per entry of capacity, and
+  // one block in MISS_FILTER_SHARE more for the miss filter (bench/sim/model/POLICY.md).
+  // (The engines split the area back as counters = floor(blocks × (share − 1) / share).)
+  const counterBlocks = Math.max(1, Math.ceil(shardCapacity / 16))
+  const sketchBlocks = !adaptive ? 0
+    : counterBlocks + (MISS_FILTER_SHARE === 0 ? 0 : Math.ceil(counterBlocks / (MISS_FILTER_SHARE - 1)))
   // Ghost: remembers as many evicted keys as the shard holds (8-slot buckets of 8-byte slots).
   const ghostSlots = adaptive ? alignUp(Math.max(L.BUCKET_SLOTS, shardCapacity), L.BUCKET_SLOTS) : 0
 

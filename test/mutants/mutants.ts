@@ -54,6 +54,19 @@ export const MUTANTS: Mutant[] = [
     why: 'no candidate ever wins a contest: a key that keeps coming back never gets into main',
   },
   {
+    id: 'miss-filter-ignored', area: 'policy', file: 'assembly/policy/window.ts',
+    find: '&& !filterWrittenUnasked(sb, h) && (missedBefore || estimate(sb, h) > YOUNG_FREQUENCY)) return',
+    replace: '&& estimate(sb, h) > YOUNG_FREQUENCY) return',
+    tests: ['test/policy/recency.test.ts'],
+    why: 'the miss filter is ignored: a loop a little larger than the cache (get, set on a miss) talks the window into thrashing, and write-then-read keys written back stop counting',
+  },
+  {
+    id: 'no-early-ageing', area: 'policy', file: 'assembly/policy/window.ts',
+    find: 'else if (target - base >= AGE_ON_GROWTH * c) {', replace: 'else if (false) {',
+    tests: ['test/policy/recency.test.ts'],
+    why: 'the window\'s growth no longer ages the sketch: stale frequencies keep rejecting newcomers, write-back at 0.9 × capacity falls 4 points under LRU',
+  },
+  {
     id: 'sketch-never-ages', area: 'sketch', file: 'assembly/sketch.ts',
     find: 'atomic.cmpxchg<u32>(sb + L.SHARD_SKETCH_ADDITIONS, n, n >> 1) == n) halve(sb)',
     replace: 'atomic.cmpxchg<u32>(sb + L.SHARD_SKETCH_ADDITIONS, n, n >> 1) == n) {}',

@@ -1,7 +1,7 @@
 import { Prng } from '../../workloads/prng.js'
 import { KeyFifo } from '../fifo.js'
-import { hashKey } from '../hash.js'
-import { CountMinSketch } from '../sketch.js'
+import { hashKey, mix32 } from '../hash.js'
+import { CountMinSketch, nextPow2 } from '../sketch.js'
 import { GhostTable } from './ghost.js'
 import type { Tuning } from './tuning.js'
 
@@ -68,6 +68,19 @@ export class Shard {
   /** Ghost evidence from gets since the last insert (see noteGhost). */
   private pendingGrow = 0
   private pendingShrink = 0
+  /**
+   * The miss filter: a pair of bits per slot, cleared when the sketch halves. 'Missed' is set by a
+   * get that misses; 'written unasked' by an insert while 'missed' is clear (a value stored before
+   * anyone asked for it: a session, a record just saved). A rejected candidate back from the ghost
+   * beyond the window horizon is recency evidence if it was written unasked, or if it never missed
+   * before and the sketch barely knows it; a key a loop asks for again (get, set on a miss) is
+   * neither. Empty when missFilterShare is 0.
+   */
+  private readonly missBits: Uint32Array
+  private readonly missMask: number
+  private missHalvings = 0
+  /** The window target's lowest point since the sketch was last aged for the window's growth. */
+  private growthBase = 0
   hits = 0
   misses = 0
   rejections = 0
@@ -91,19 +104,51 @@ export class Shard {
     })
     this.ghost = new GhostTable(Math.max(1, Math.floor(entryCapacity * this.t.ghostFactor)), 1)
     this.windowTarget = Math.max(1, capacity * this.t.initialWindow)
+    this.growthBase = this.windowTarget
+    // A pair of bits per slot: bit 2i is 'missed', bit 2i+1 'written unasked'. The engine's sketch
+    // area holds 32 bits per expected entry for the counters, and a share more for the filter.
+    const pairs = this.t.missFilterShare <= 1 ? 0 : Math.max(16, nextPow2(entryCapacity * 16 / (this.t.missFilterShare - 1)))
+    this.missBits = new Uint32Array(pairs >>> 4)
+    this.missMask = pairs - 1
+  }
+
+  /** The miss filter's bit of h: `half` 0 is 'missed', 1 'written unasked'; cleared when the sketch halves. */
+  private filterBit(h: number, half: number): number {
+    if (this.sketch.halvings !== this.missHalvings) {
+      this.missHalvings = this.sketch.halvings
+      this.missBits.fill(0)
+    }
+    return ((mix32(h ^ 0x6d2b79f5) & this.missMask) << 1) | half
+  }
+
+  private testAndSet(h: number, half: number): boolean {
+    if (this.missBits.length === 0) return false
+    const i = this.filterBit(h, half)
+    const w = this.missBits[i >>> 5]!
+    const bit = 1 << (i & 31)
+    this.missBits[i >>> 5] = w | bit
+    return (w & bit) !== 0
+  }
+
+  private test(h: number, half: number): boolean {
+    if (this.missBits.length === 0) return false
+    const i = this.filterBit(h, half)
+    return (this.missBits[i >>> 5]! & (1 << (i & 31))) !== 0
   }
 
   access(key: number, h: number): boolean {
     const st = this.keyState[key]!
-    this.sketch.increment(h)
     if ((st & QMASK) !== NONE) {
+      this.sketch.increment(h)
       if ((st & CMASK) !== CMASK) this.keyState[key] = st + ONE
       this.hits++
       return true
     }
+    // A cache-aside miss is a get that misses (it looks at the ghost before anything counts it),
+    // then a set (counted in the sketch, then inserted), in the engine's order.
     this.misses++
-    // A cache-aside miss is a get that misses, then a set.
     this.noteGhost(h)
+    this.sketch.increment(h)
     this.insert(key, h)
     return false
   }
@@ -153,6 +198,9 @@ export class Shard {
       return
     }
     this.applyGhostEvidence()
+    // Set after a get missed it: a key asked for and loaded (cache-aside), not one written unasked.
+    // Inserted before any get missed it: written unasked (a session stored, a record just saved).
+    if (!this.test(h, 0)) this.testAndSet(h, 1)
     const age = this.ghost.lookup(h)
     if (age >= 0) {
       // A key evicted recently and back already: if it beats the victim, it skips the window.
@@ -185,17 +233,19 @@ export class Shard {
    * next insert applies it (the engine's gets run without the shard lock, so they only count). A
    * returning candidate argues for a bigger window, a returning main entry for a bigger main. A ghost
    * hit counts only if younger than `horizon` × capacity (a research knob; none by default, as in the
-   * engines), and a candidate only if the window could have caught it by growing windowHorizon-fold
-   * or if the sketch has seen it at most youngFrequency times (a new key, not a loop's).
+   * engines), and a candidate only if the window could have caught it by growing windowHorizon-fold,
+   * or if it was written unasked, or if it never missed before and the sketch has seen it at most
+   * youngFrequency times (a new key, not a loop's: see the miss filter).
    */
   private noteGhost(h: number): void {
+    const missedBefore = this.testAndSet(h, 0)
     const age = this.ghost.lookup(h)
     if (age < 0) return
     if (age >= this.t.horizon * (this.capacity / this.meanSize())) return
     if (this.ghost.lastTag === FROM_WINDOW) {
-      // Beyond the horizon only a key the sketch barely knows counts: new keys coming back are
-      // recency (write-then-read), while a loop's keys come back known.
-      if (age >= this.t.windowHorizon * Math.max(1, this.countW) && this.sketch.estimate(h) > this.t.youngFrequency) return
+      // Beyond the horizon only a key written unasked, or a first miss of a key the sketch barely
+      // knows, counts: write-then-read is recency, a loop's keys come back loaded and known.
+      if (age >= this.t.windowHorizon * Math.max(1, this.countW) && !this.test(h, 1) && (missedBefore || this.sketch.estimate(h) > this.t.youngFrequency)) return
       this.pendingGrow++
     } else {
       this.pendingShrink++
@@ -220,6 +270,15 @@ export class Shard {
     if (this.pendingShrink > 0) {
       const step = Math.max(1, fromWindow / Math.max(1, fromMain)) * unit
       target = Math.max(Math.max(unit, this.t.minWindow * this.capacity), target - this.pendingShrink * step)
+    }
+    if (this.t.ageOnGrowth > 0) {
+      // The window grew by ageOnGrowth × capacity above its lowest point since the last such step:
+      // recency has been beating frequency, so the frequencies are aged now (see POLICY.md).
+      if (target < this.growthBase) this.growthBase = target
+      else if (target - this.growthBase >= this.t.ageOnGrowth * this.capacity) {
+        this.sketch.halve()
+        this.growthBase = target
+      }
     }
     this.windowTarget = target
     this.pendingGrow = 0

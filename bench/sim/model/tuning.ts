@@ -18,6 +18,13 @@ export interface Tuning {
   windowHorizon: number
   /** ...or if the sketch has seen the key at most this often (a new key coming back, not a loop's). */
   youngFrequency: number
+  /**
+   * One block in this many of the engine's sketch area is the miss filter (0: none); the model gives
+   * each key a pair of bits at the same density (32 / (share − 1) bits per expected entry).
+   */
+  missFilterShare: number
+  /** The sketch also halves when the window grew by this × capacity above its lowest point since the last such halving (0: never). */
+  ageOnGrowth: number
   /** Sketch counters per row = nextPow2(capacity) × sketchWidth. */
   sketchWidth: number
   /** Sketch halves after sketchSample × capacity increments. */

@@ -36,6 +36,7 @@ impl Engine {
         };
         stf64(sb.add((P + L::POLICY_CAPACITY) as usize), c);
         self.set_window_target(sb, f64::max(1.0, c * INITIAL_WINDOW));
+        stf64(sb.add((P + L::POLICY_GROWTH_BASE) as usize), f64::max(1.0, c * INITIAL_WINDOW));
         st32(sb.add((P + L::POLICY_PENDING_GROW) as usize), 0);
         st32(sb.add((P + L::POLICY_PENDING_SHRINK) as usize), 0);
         seed_rng(sb, self.seed, shard);
@@ -62,6 +63,8 @@ impl Engine {
         if segments != 0 && !self.contest_segments(sb, h, segments, now) {
             return REJECT;
         }
+        // Inserted before any get missed it: written unasked (window.rs counts its return as recency).
+        self.filter_inserted(sb, h);
         if self.ghost_age(sb, h) >= 0 {
             // Evicted recently and back already: if it beats main's victims, it skips the window.
             if self.main_units(sb) > 0.0 && self.is_full(sb, units) {

@@ -5,7 +5,7 @@
 //! target by it. A candidate counts when younger than WINDOW_HORIZON × the window's entries, or when
 //! the sketch has seen it at most YOUNG_FREQUENCY times, so a loop larger than the cache can't talk the
 //! window into thrashing.
-use super::tuning_generated::{MAX_WINDOW, MIN_WINDOW, WINDOW_HORIZON, YOUNG_FREQUENCY};
+use super::tuning_generated::{AGE_ON_GROWTH, MAX_WINDOW, MIN_WINDOW, WINDOW_HORIZON, YOUNG_FREQUENCY};
 use crate::arena::Engine;
 use crate::layout_generated as L;
 use crate::mem::*;
@@ -24,15 +24,17 @@ impl Engine {
 
     /// A get missed key h: if it is a young ghost, count the evidence. Lock-free (racy reads only misjudge).
     pub unsafe fn note_ghost(&mut self, sb: *mut u8, h: u64) {
+        let missed_before = self.filter_missed(sb, h);
         let age = self.ghost_age(sb, h);
         if age < 0 {
             return;
         }
         if self.ghost_tag == 0 {
-            // Beyond the horizon only a key the sketch barely knows counts: new keys coming back are
-            // recency (write-then-read), while a loop's keys come back known.
+            // Beyond the horizon only a key written unasked, or a first miss of a key the sketch barely
+            // knows, counts: write-then-read is recency, a loop's keys come back loaded and known.
             if age as f64 >= WINDOW_HORIZON * std::cmp::max(1, self.queue_count(sb, L::QUEUE_WINDOW)) as f64
-                && self.estimate(sb, h) > YOUNG_FREQUENCY
+                && !self.filter_written_unasked(sb, h)
+                && (missed_before || self.estimate(sb, h) > YOUNG_FREQUENCY)
             {
                 return;
             }
@@ -65,6 +67,18 @@ impl Engine {
         if shrink > 0 {
             let step = f64::max(1.0, from_window / f64::max(1.0, from_main)) * unit;
             target = f64::max(f64::max(unit, MIN_WINDOW * c), target - shrink as f64 * step);
+        }
+        if AGE_ON_GROWTH > 0.0 {
+            // The window grew by AGE_ON_GROWTH × capacity above its lowest point since the last such
+            // step: recency has been beating frequency, so the frequencies are aged now (POLICY.md).
+            let base_at = sb.add((P + L::POLICY_GROWTH_BASE) as usize);
+            let base = ldf64(base_at);
+            if target < base {
+                stf64(base_at, target);
+            } else if target - base >= AGE_ON_GROWTH * c {
+                self.age_sketch(sb);
+                stf64(base_at, target);
+            }
         }
         self.set_window_target(sb, target);
     }
