@@ -132,13 +132,13 @@ export class KeyIndex {
   private stageRemoves = new Uint8Array(0)
 
   /**
-   * Stages every entry of a checked hint file (`bytes[0, ...)`, `count` entries in the layout of
-   * hint-file.ts) as records of segment `file`, in order. Records expired at `now` and tombstones stage
+   * Stages every entry of a checked hint file (`count` entries filling `bytes[0, body)`, in the layout
+   * of hint-file.ts) as records of segment `file`, in order. Records expired at `now` and tombstones stage
    * as removals. Returns how many live (non-tombstone) records were found expired; `stagedLiveBytes`
    * says how many bytes of records that are not removals were staged. One loop over the bytes with the
    * columns in locals: this runs once per key on an open.
    */
-  stageHints(bytes: Buffer, count: number, file: number, now: number): number {
+  stageHints(bytes: Buffer, count: number, body: number, file: number, now: number): number {
     if (this.stageStart < 0) this.stageStart = this.highWater
     const first = this.highWater
     if (first + count > this.sizes.length) this.growEntries(Math.max(first + count, this.sizes.length * 2))
@@ -148,12 +148,8 @@ export class KeyIndex {
       bigger.set(this.stageRemoves)
       this.stageRemoves = bigger
     }
-    let keyBytes = 0
-    for (let i = 0, at = 0; i < count; i++) {
-      const n = bytes[at + 2]! | (bytes[at + 3]! << 8)
-      keyBytes += 2 + n
-      at += HINT_ENTRY + n
-    }
+    // A checked hint's entries fill its body exactly: what is not entry headers is key bytes.
+    const keyBytes = body - count * HINT_ENTRY + 2 * count
     if (this.arenaUsed + keyBytes > this.arena.length) this.growArena(Math.max(this.arena.length * 2, this.arenaUsed + keyBytes))
     const removes = this.stageRemoves
     const hashes = this.hashes
@@ -489,17 +485,20 @@ export class KeyIndex {
   }
 
   private resizeSlots(n: number): void {
+    const old = this.slots
     const slots = new Uint32Array(n * 2)
     const mask = n - 1
-    // Staged entries have no slot yet (link gives them one).
-    const end = this.stageStart < 0 ? this.highWater : this.stageStart
-    for (let e = 0; e < end; e++) {
-      if (this.sizes[e] === 0) continue
-      const hash = this.hashes[e]!
+    // Walks the old table in slot order rather than the entries in entry order: a key's new home is a
+    // function of its old one, so the new table is written in a few runs front to back instead of at
+    // one random place per key. (Staged entries have no slot yet: link gives them one.)
+    for (let j = 1; j < old.length; j += 2) {
+      const x = old[j]!
+      if (x === EMPTY) continue
+      const hash = old[j - 1]!
       let i = hash & mask
       while (slots[2 * i + 1] !== EMPTY) i = (i + 1) & mask
       slots[2 * i] = hash
-      slots[2 * i + 1] = e + 1
+      slots[2 * i + 1] = x
     }
     this.slots = slots
     this.mask = mask

@@ -171,14 +171,15 @@ export class LogStore<V = unknown> {
       const offset = this.appendedAt
       const size = this.appendedSize
       const index = this.index
-      const e = index.find(this.keyView.u8, 0, keyLength, hash)
+      // One probe: the key's entry, or the empty slot it goes to.
+      const e = index.locate(this.keyView.u8, 0, keyLength, hash)
       if (e >= 0) {
         const file = index.fileOf(e)
         // Overwrites within the active segment (the common case) skip the segment map.
         if (file === segment.id) segment.live -= index.sizeOf(e)
         else this.segments.get(file)!.live -= index.sizeOf(e)
         index.set(e, segment.id, offset, size, expiresAt)
-      } else index.add(this.keyView.u8, 0, keyLength, hash, segment.id, offset, size, expiresAt)
+      } else index.addAt(e, this.keyView.u8, 0, keyLength, hash, segment.id, offset, size, expiresAt)
       segment.live += size
       this.counters.puts++
       return this.commit.batch()

@@ -76,7 +76,7 @@ export class Replay {
    * `link` applies what was staged (call it before any `apply`, and at the end).
    */
   stageHints(segment: Segment, hints: LoadedHints): void {
-    this.report.expired += this.index.stageHints(hints.bytes, hints.count, segment.id, this.now)
+    this.report.expired += this.index.stageHints(hints.bytes, hints.count, hints.body, segment.id, this.now)
     // Counted live now; `link` takes off what later records replace or remove.
     segment.live += this.index.stagedLiveBytes
     this.staged = true
