@@ -168,16 +168,16 @@ export class KeyIndex {
     for (let i = 0; i < count; i++) {
       const e = first + i
       const b = bytes
-      const n = b[at + 2]! | (b[at + 3]! << 8)
-      hashes[e] = b[at + 4]! | (b[at + 5]! << 8) | (b[at + 6]! << 16) | (b[at + 7]! << 24)
-      offsets[e] = b[at + 8]! | (b[at + 9]! << 8) | (b[at + 10]! << 16) | (b[at + 11]! << 24)
-      const size = b[at + 12]! | (b[at + 13]! << 8) | (b[at + 14]! << 16) | (b[at + 15]! << 24)
+      const n = words.getUint16(at + 2, true)
+      hashes[e] = words.getUint32(at + 4, true)
+      offsets[e] = words.getUint32(at + 8, true)
+      const size = words.getUint32(at + 12, true)
       // A record is never empty, but a staged entry must not look free before it is linked.
       sizes[e] = size === 0 ? 1 : size
       files[e] = file
       // Most records never expire: eight zero bytes are 0 without a float read.
       let expiresAt = 0
-      if ((b[at + 16]! | b[at + 17]! | b[at + 18]! | b[at + 19]! | b[at + 20]! | b[at + 21]! | b[at + 22]! | b[at + 23]!) !== 0) {
+      if ((words.getUint32(at + 16, true) | words.getUint32(at + 20, true)) !== 0) {
         expiresAt = b.readDoubleLE(at + 16)
       }
       expiries[e] = expiresAt
