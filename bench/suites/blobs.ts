@@ -58,11 +58,18 @@ async function alternate(ctx: SuiteContext, label: string, contenders: Contender
   return perRound
 }
 
-function figures(perRound: Map<string, number[]>, baseline: string): Figure[] {
+/**
+ * Figures with each contender's ratio to `baseline`; `peers` names a second baseline for some contenders
+ * (the durable DiskCache is also compared with the durable plain write, open+write+fsync+close).
+ */
+function figures(perRound: Map<string, number[]>, baseline: string, peers: Record<string, string> = {}): Figure[] {
   const base = median(perRound.get(baseline)!)
   return [...perRound].map(([peer, samples]) => {
     const value = median(samples)
-    return { peer, value, samples, spread: relativeSpread(samples), ...(peer === baseline ? {} : { note: `${(value / base).toFixed(2)}× ${baseline}` }) }
+    const other = peers[peer]
+    const notes = peer === baseline ? [] : [`${(value / base).toFixed(2)}× ${baseline}`]
+    if (other !== undefined && perRound.has(other)) notes.push(`${(value / median(perRound.get(other)!)).toFixed(2)}× ${other}`)
+    return { peer, value, samples, spread: relativeSpread(samples), ...(notes.length > 0 ? { note: notes.join(', ') } : {}) }
   })
 }
 
@@ -77,7 +84,7 @@ async function diskRows(ctx: SuiteContext, root: string): Promise<void> {
       const kase = (op: string) => `${op} ${size >= MiB ? `${size / MiB} MiB` : `${size / KiB} KiB`}`
       const method = (what: string) =>
         `${what}, one at a time over ${KEYS} keys (overwrites), median of ${ctx.rounds} alternating rounds of ${roundMs(ctx.quick)} ms; ` +
-        'fs = fs.promises into one folder; diskcache = DiskCache (atomic temp+rename, header, fsync of file and folder); ' +
+        'fs = fs.promises into one folder; diskcache = DiskCache (atomic temp+rename, header, fsync of file and folder: two flushes); ' +
         'diskcache-nofsync = the same with fsync: false; fs-fsync = open, write, fsync, close'
       const puts = await alternate(ctx, `blobs · ${kase('put')}`, [
         { id: 'fs', op: (i) => writeFile(join(plainDir, `k${i}`), value) },
@@ -85,7 +92,7 @@ async function diskRows(ctx: SuiteContext, root: string): Promise<void> {
         { id: 'diskcache', op: (i) => durable.put(`k${i}`, value) },
         { id: 'fs-fsync', op: (i) => writeSynced(join(plainDir, `s${i}`), value) },
       ])
-      ctx.emit(row(kase('put'), { op: 'put', bytes: size }, 'ops/s', 'higher', method('put'), figures(puts, 'fs')))
+      ctx.emit(row(kase('put'), { op: 'put', bytes: size }, 'ops/s', 'higher', method('put'), figures(puts, 'fs', { diskcache: 'fs-fsync' })))
       for (let i = 0; i < KEYS; i++) await Promise.all([writeFile(join(plainDir, `k${i}`), value), fast.put(`k${i}`, value)])
       const gets = await alternate(ctx, `blobs · ${kase('get')}`, [
         { id: 'fs', op: (i) => readFile(join(plainDir, `k${i}`)) },

@@ -50,8 +50,11 @@ describe('DiskCache atomic writes', () => {
     const reader = new DiskCache({ dir, fsync: false, gcIntervalMs: 0, touchAfterMs: 0 })
     await reader.put(key, versionBytes(0, 1))
     const COUNT = 25
-    const threads = [1, 2].map((writer) => new Worker(fixture, { workerData: { mode: 'versions', dir, key, writer, count: COUNT } }))
-    const processes = [3, 4].map((writer) => child({ mode: 'versions', dir, key, writer, count: COUNT }))
+    // Writers 1 and 3 write every Buffer version by the inline path (calling-thread open/writev/close),
+    // 2 and 4 with the default limit (most versions are larger than it: thread pool).
+    const inline = (writer: number) => (writer % 2 === 1 ? { inline: 1 << 20 } : {})
+    const threads = [1, 2].map((writer) => new Worker(fixture, { workerData: { mode: 'versions', dir, key, writer, count: COUNT, ...inline(writer) } }))
+    const processes = [3, 4].map((writer) => child({ mode: 'versions', dir, key, writer, count: COUNT, ...inline(writer) }))
     const done = Promise.all([...threads, ...processes].map((w) => message(w, (m) => m.done === true)))
     let finished = false
     void done.then(() => { finished = true }, () => { finished = true })

@@ -162,6 +162,32 @@ describe('DiskCache', () => {
     expect(await code(c.get('keep'))).toBe('ERR_CLOSED')
   })
 
+  it('durable puts racing into one folder (sharing its flushes) all land, by both write paths', async () => {
+    // Keys whose files share a folder: the first four hex digits of their hashes agree.
+    const byFolder = new Map<string, string[]>()
+    let same: string[] | undefined
+    for (let i = 0; same === undefined; i++) {
+      const key = `k${i}`
+      const folder = blobPaths('/', key).folder
+      const list = byFolder.get(folder) ?? []
+      list.push(key)
+      byFolder.set(folder, list)
+      if (list.length === 3) same = list
+    }
+    for (const inlineWriteBytes of [0, 64 * 1024]) {
+      const c = cache({ fsync: true, inlineWriteBytes })
+      const puts = []
+      for (let round = 0; round < 4; round++) for (const key of same) puts.push(c.put(key, `${key}-${round}`))
+      await Promise.all(puts)
+      // Racing puts of one key: one whole version wins (which one is not ordered).
+      for (const key of same) expect((await c.get(key))?.toString()).toMatch(new RegExp(`^${key}-[0-3]$`))
+      await Promise.all(same.map((key) => c.put(key, `${key}-last`)))
+      for (const key of same) expect((await c.get(key))?.toString()).toBe(`${key}-last`)
+      expect(tempsIn(c.dir)).toEqual([])
+      c.close()
+    }
+  })
+
   it('refuses a dir that is a file, or lies under one', async () => {
     const file = join(tempDir(), 'plain-file')
     writeFileSync(file, 'x')

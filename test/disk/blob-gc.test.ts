@@ -151,6 +151,11 @@ describe('DiskCache GC', () => {
     const c = new DiskCache({ dir, gcIntervalMs: 0, highWatermark: 1, lowWatermark: 1 })
     await c.put('k', 'old value')
     expect(await errorCode(c.put('k', Buffer.alloc(3 * 1024 * KiB)))).toBe('ERR_NO_SPACE')
+    // The same by the inline path (calling-thread writev): undone the same way.
+    const inline = new DiskCache({ dir, gcIntervalMs: 0, highWatermark: 1, lowWatermark: 1, inlineWriteBytes: 4 * 1024 * KiB })
+    expect(await errorCode(inline.put('k', Buffer.alloc(3 * 1024 * KiB)))).toBe('ERR_NO_SPACE')
+    expect(tempsIn(dir)).toEqual([])
+    inline.close()
     const chunks = (async function* () { for (let i = 0; i < 48; i++) yield Buffer.alloc(64 * KiB, i) })()
     expect(await errorCode(c.put('other', chunks))).toBe('ERR_NO_SPACE')
     expect((await c.get('k'))?.toString()).toBe('old value')

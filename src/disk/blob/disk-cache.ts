@@ -50,6 +50,13 @@ export interface DiskCacheOptions {
   usageCheckMs?: number
   /** Milliseconds since the epoch, for TTLs. Default Date.now. */
   clock?: () => number
+  /**
+   * Whole bodies (Buffer, Uint8Array, string) up to this many bytes are written with the calling
+   * thread's own file-system calls (open, writev, close: page cache only, a few microseconds each)
+   * instead of a thread-pool round trip per call; fsyncs and the rename stay asynchronous. Same steps,
+   * same promises. 0 = every put through the thread pool. Default 65 536.
+   */
+  inlineWriteBytes?: number
 }
 
 /** Options of `DiskCache.put` (exported as DiskCachePutOptions). */
@@ -118,6 +125,7 @@ export class DiskCache implements BlobSource {
   private readonly lowWatermark: number
   private readonly ttl: number
   private readonly fsync: boolean
+  private readonly inlineWriteBytes: number
   private readonly touchAfterMs: number
   private readonly tempGraceMs: number
   private readonly usageCheckMs: number
@@ -149,6 +157,7 @@ export class DiskCache implements BlobSource {
     this.ttl = options.ttl === undefined ? 0 : checkTtl(options.ttl, 'ttl', 'ERR_INVALID_OPTION')
     if (options.fsync !== undefined && typeof options.fsync !== 'boolean') throw new CortadoError('ERR_INVALID_OPTION', `fsync must be a boolean, got ${shown(options.fsync)}`)
     this.fsync = options.fsync ?? true
+    this.inlineWriteBytes = nonNegative(options.inlineWriteBytes, 'inlineWriteBytes', 64 * 1024)
     this.touchAfterMs = nonNegative(options.touchAfterMs, 'touchAfterMs', 60_000)
     this.tempGraceMs = nonNegative(options.tempGraceMs, 'tempGraceMs', 15 * 60_000)
     this.usageCheckMs = nonNegative(options.usageCheckMs, 'usageCheckMs', 1000)
@@ -174,7 +183,7 @@ export class DiskCache implements BlobSource {
     const now = this.clock()
     let length: number
     try {
-      length = await writeAtomic(blobPaths(this.dir, key), { key, etag, contentType, expiry: ttl > 0 ? now + ttl : undefined, created: now }, body, { fsync: this.fsync })
+      length = await writeAtomic(blobPaths(this.dir, key), { key, etag, contentType, expiry: ttl > 0 ? now + ttl : undefined, created: now }, body, { fsync: this.fsync, inlineBytes: this.inlineWriteBytes })
     } catch (err) {
       this.counters.putErrors++
       throw err

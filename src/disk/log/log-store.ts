@@ -79,6 +79,15 @@ export interface LogStoreStats {
 
 const MAX_SCRATCH_KEEP = 1024 * 1024
 
+/** Copies `n` bytes; a loop for key-sized runs, where Buffer.copy's native call costs more than the copy. */
+function copyBytes(from: Uint8Array, start: number, to: Uint8Array, at: number, n: number): void {
+  if (n > 64) {
+    to.set(from.subarray(start, start + n), at)
+    return
+  }
+  for (let i = 0; i < n; i++) to[at + i] = from[start + i]!
+}
+
 export class LogStore<V = unknown> {
   /** The directory the store lives in. */
   readonly dir: string
@@ -158,13 +167,19 @@ export class LogStore<V = unknown> {
       if (value === undefined) throw new CortadoError('ERR_INVALID_VALUE', 'undefined cannot be stored (a miss reads as undefined); use delete()')
       const expiresAt = ttl > 0 ? this.options.clock() + ttl : 0
       const hash = hashKey(this.keyView.u8, 0, keyLength)
-      const { segment, offset, size } = this.append(0, keyLength, hash, value, expiresAt)
+      const segment = this.append(0, keyLength, hash, value, expiresAt)
+      const offset = this.appendedAt
+      const size = this.appendedSize
       const index = this.index
-      const e = index.find(this.keyView.u8, 0, keyLength, hash)
+      // One probe: the key's entry, or the empty slot it goes to.
+      const e = index.locate(this.keyView.u8, 0, keyLength, hash)
       if (e >= 0) {
-        this.segments.get(index.fileOf(e))!.live -= index.sizeOf(e)
+        const file = index.fileOf(e)
+        // Overwrites within the active segment (the common case) skip the segment map.
+        if (file === segment.id) segment.live -= index.sizeOf(e)
+        else this.segments.get(file)!.live -= index.sizeOf(e)
         index.set(e, segment.id, offset, size, expiresAt)
-      } else index.add(this.keyView.u8, 0, keyLength, hash, segment.id, offset, size, expiresAt)
+      } else index.addAt(e, this.keyView.u8, 0, keyLength, hash, segment.id, offset, size, expiresAt)
       segment.live += size
       this.counters.puts++
       return this.commit.batch()
@@ -405,8 +420,12 @@ export class LogStore<V = unknown> {
     this.compact().catch((e: CortadoError) => o.onError(e))
   }
 
-  /** Appends one record (a tombstone when `value` is undefined); returns where it went. */
-  private append(flags: number, keyLength: number, hash: number, value: V | undefined, expiresAt: number): { segment: Segment; offset: number; size: number } {
+  /** File offset and size of the record the last `append` wrote (fields, not a returned object: no allocation per put). */
+  private appendedAt = 0
+  private appendedSize = 0
+
+  /** Appends one record (a tombstone when `value` is undefined); returns its segment (offset and size in appendedAt/appendedSize). */
+  private append(flags: number, keyLength: number, hash: number, value: V | undefined, expiresAt: number): Segment {
     let w = this.active
     const head = HEADER_BYTES + keyLength
     if (w.room < head + 16) w.flush()
@@ -418,14 +437,19 @@ export class LogStore<V = unknown> {
     const kind = value === undefined ? 0 : this.codec.kind
     if (n >= 0) {
       const at = w.pending
-      this.keyView.buf.copy(w.view.buf, at + HEADER_BYTES, 0, keyLength)
+      copyBytes(this.keyView.u8, 0, w.view.u8, at + HEADER_BYTES, keyLength)
       const size = sealRecord(w.view.buf, at, flags, kind, keyLength, n, expiresAt)
-      if (w.end + size <= this.options.maxFileBytes || w.end === 0) return { segment: w.segment, offset: w.claim(size, hash), size }
+      this.appendedSize = size
+      if (w.end + size <= this.options.maxFileBytes || w.end === 0) {
+        this.appendedAt = w.claimBuilt(size, hash, flags, keyLength, expiresAt)
+        return w.segment
+      }
       // The record does not fit in this segment: move it to a new one.
       const record = Buffer.from(w.view.buf.subarray(at, at + size))
       w = this.rotate()
       record.copy(w.view.buf, 0)
-      return { segment: w.segment, offset: w.claim(size, hash), size }
+      this.appendedAt = w.claimBuilt(size, hash, flags, keyLength, expiresAt)
+      return w.segment
     }
     const bytes = this.codec.encodeBytes(value as V)
     if (bytes.length > MAX_VALUE_BYTES) throw new CortadoError('ERR_INVALID_VALUE', `a value of ${bytes.length} bytes is over the maximum of ${MAX_VALUE_BYTES}`)
@@ -434,7 +458,9 @@ export class LogStore<V = unknown> {
     record.set(bytes, head)
     const size = sealRecord(record, 0, flags, this.codec.kind, keyLength, bytes.length, expiresAt)
     if (w.end + size > this.options.maxFileBytes && w.end > 0) w = this.rotate()
-    return { segment: w.segment, offset: w.appendWhole(record, hash), size }
+    this.appendedSize = size
+    this.appendedAt = w.appendWhole(record, hash)
+    return w.segment
   }
 
   /** Seals the active segment and starts the next one. */

@@ -28,17 +28,29 @@ export function recordBytes(keyLength: number, valueLength: number): number {
 
 /** Writes the header of a record whose key and value are already at `at + HEADER_BYTES`, then its checksum. */
 export function sealRecord(buf: Buffer, at: number, flags: number, kind: number, keyLength: number, valueLength: number, expiresAt: number): number {
+  // Byte stores rather than Buffer's write* helpers: this runs once per put.
   buf[at + 4] = MAGIC
   buf[at + 5] = flags
   buf[at + 6] = kind
   buf[at + 7] = 0
-  buf.writeUInt16LE(keyLength, at + 8)
-  buf.writeUInt16LE(0, at + 10)
-  buf.writeUInt32LE(valueLength, at + 12)
-  buf.writeDoubleLE(expiresAt, at + 16)
+  buf[at + 8] = keyLength
+  buf[at + 9] = keyLength >>> 8
+  buf[at + 10] = 0
+  buf[at + 11] = 0
+  putU32(buf, at + 12, valueLength)
+  if (expiresAt === 0) putU32(buf, at + 16, 0), putU32(buf, at + 20, 0)
+  else buf.writeDoubleLE(expiresAt, at + 16)
   const size = HEADER_BYTES + keyLength + valueLength
-  buf.writeUInt32LE(crc32c(buf, at + 4, at + size), at)
+  putU32(buf, at, crc32c(buf, at + 4, at + size))
   return size
+}
+
+/** Little-endian u32 store. */
+export function putU32(buf: Uint8Array, at: number, v: number): void {
+  buf[at] = v
+  buf[at + 1] = v >>> 8
+  buf[at + 2] = v >>> 16
+  buf[at + 3] = v >>> 24
 }
 
 /** What a scan learns about the record at some offset. */

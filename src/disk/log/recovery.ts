@@ -14,7 +14,7 @@
 import * as fs from 'node:fs'
 import { FLAG_TOMBSTONE, HEADER_BYTES, MAGIC, checkRecord, newHeader } from './record.js'
 import { HINT_EXT, LOG_EXT, TMP_EXT, fileId, hintName, ioError, logName, pathOf, readFully } from './files.js'
-import { HintWriter, readHints } from './hint-file.js'
+import { HintWriter, loadHints, peekHints, type LoadedHints } from './hint-file.js'
 import { SNAPSHOT_NAME, readSnapshot } from './index-snapshot.js'
 import { hashKey, type KeyIndex } from './key-index.js'
 import type { Segment } from './segment.js'
@@ -53,8 +53,13 @@ export class Replay {
 
   apply(segment: Segment, key: Uint8Array, keyStart: number, keyLength: number, hash: number, flags: number, offset: number, size: number, expiresAt: number): void {
     const index = this.index
-    const e = index.find(key, keyStart, keyLength, hash)
-    if (e >= 0) this.segments.get(index.fileOf(e))!.live -= index.sizeOf(e)
+    // One probe: the entry of the key, or where it goes.
+    const e = index.locate(key, keyStart, keyLength, hash)
+    if (e >= 0) {
+      const file = index.fileOf(e)
+      if (file === segment.id) segment.live -= index.sizeOf(e)
+      else this.segments.get(file)!.live -= index.sizeOf(e)
+    }
     const expired = expiresAt !== 0 && expiresAt <= this.now
     if ((flags & FLAG_TOMBSTONE) !== 0 || expired) {
       if (expired && (flags & FLAG_TOMBSTONE) === 0) this.report.expired++
@@ -62,8 +67,30 @@ export class Replay {
       return
     }
     if (e >= 0) index.set(e, segment.id, offset, size, expiresAt)
-    else index.add(key, keyStart, keyLength, hash, segment.id, offset, size, expiresAt)
+    else index.addAt(e, key, keyStart, keyLength, hash, segment.id, offset, size, expiresAt)
     segment.live += size
+  }
+
+  /**
+   * Stages every entry of a checked hint file (loadHints) in the index, reading the fields in place;
+   * `link` applies what was staged (call it before any `apply`, and at the end).
+   */
+  stageHints(segment: Segment, hints: LoadedHints): void {
+    this.report.expired += this.index.stageHints(hints.bytes, hints.count, hints.body, segment.id, this.now)
+    // Counted live now; `link` takes off what later records replace or remove.
+    segment.live += this.index.stagedLiveBytes
+    this.staged = true
+  }
+
+  private staged = false
+
+  /** Links what `stageHints` staged into the index, taking replaced and removed records off their segments' live bytes. */
+  link(): void {
+    if (!this.staged) return
+    this.staged = false
+    const index = this.index
+    const segments = this.segments
+    index.link((e) => { segments.get(index.fileOf(e))!.live -= index.sizeOf(e) })
   }
 }
 
@@ -99,6 +126,17 @@ export function recover(dir: string, index: KeyIndex, report: RecoveryReport, no
     return { segments, nextId }
   }
   const replay = new Replay(index, segments, report, now)
+  // Size the index once for every key the hint files hold (their trailers say how many): the load then
+  // grows and rehashes nothing. What overwrites and deletes leave unused is given back at the end.
+  let hintEntries = 0
+  let hintKeyBytes = 0
+  for (const id of ids) {
+    const peek = peekHints(pathOf(dir, hintName(id)))
+    if (peek === undefined) continue
+    hintEntries += peek.count
+    hintKeyBytes += peek.keyBytes
+  }
+  if (hintEntries > 0) index.reserve(hintEntries, hintKeyBytes)
   for (const id of ids) {
     const path = pathOf(dir, logName(id))
     const fd = fs.openSync(path, 'r')
@@ -109,18 +147,25 @@ export function recover(dir: string, index: KeyIndex, report: RecoveryReport, no
       continue
     }
     segments.set(id, segment)
-    const fromHints = readHints(hintPath, segment.bytes, (bytes, h) =>
-      replay.apply(segment, bytes, h.keyStart, h.keyLength, h.hash, h.flags, h.offset, h.size, h.expiresAt))
-    if (fromHints) {
+    const hints = loadHints(hintPath, segment.bytes)
+    if (hints !== undefined) {
+      replay.stageHints(segment, hints)
       report.segmentsFromHints++
       continue
     }
+    // Records are applied in segment order: what hints staged goes in before this segment's scan.
+    replay.link()
     if (fs.existsSync(hintPath)) report.hintsRejected++
     scanSegment(dir, segment, replay, report)
     if (segment.bytes === 0) {
       segments.delete(id)
       removeSegment(fd, path, hintPath)
     }
+  }
+  replay.link()
+  if (hintEntries > 0) {
+    index.compactEntries()
+    index.shrinkToFit()
   }
   report.openMs = performance.now() - started
   return { segments, nextId }

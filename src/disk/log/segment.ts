@@ -58,6 +58,15 @@ export class ActiveSegment {
     return offset
   }
 
+  /** `claim` for a record the caller just built, whose header fields it still has (the put path). */
+  claimBuilt(size: number, hash: number, flags: number, keyLength: number, expiresAt: number): number {
+    const offset = this.end
+    this.hints?.add(flags, this.view.u8, this.pending + HEADER_BYTES, keyLength, hash, offset, size, expiresAt)
+    this.pending += size
+    this.segment.bytes += size
+    return offset
+  }
+
   /** Appends a record built outside the buffer (larger than it); returns its file offset. */
   appendWhole(record: Buffer, hash: number): number {
     this.flush()

@@ -62,6 +62,7 @@ describe('LogStore API', () => {
     await store.put('short', 'a', { ttl: 100 })
     await store.put('long', 'b', { ttl: 10_000 })
     await store.put('forever', 'c')
+    await store.put('later', 'd', { ttl: 1_000_000 })
     expect(store.getEntry('short')).toEqual({ value: 'a', expiresAt: 1_000_100 })
     now += 101
     expect(store.getSync('short')).toBeUndefined()
@@ -74,8 +75,11 @@ describe('LogStore API', () => {
     const again = await LogStore.open<string>(dir, { clock })
     expect(again.getSync('long')).toBeUndefined()
     expect(again.getSync('forever')).toBe('c')
-    expect(again.size).toBe(1)
-    // Both TTL records are past their expiry now: dropped while opening.
+    // A live TTL comes back from the hint with its expiry.
+    expect(again.stats().recovery.segmentsFromHints).toBeGreaterThan(0)
+    expect(again.getEntry('later')).toEqual({ value: 'd', expiresAt: 2_000_000 })
+    expect(again.size).toBe(2)
+    // Both short TTL records are past their expiry now: dropped while opening.
     expect(again.stats().recovery.expired).toBe(2)
     await again.close()
   })

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { appendFileSync, copyFileSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { LogStore } from '../../../src/disk/index.js'
+import { crc32c } from '../../../src/disk/log/crc32c.js'
 import { removeTempDirs, tempDir } from './helpers.js'
 
 afterAll(removeTempDirs)
@@ -88,6 +89,27 @@ describe('LogStore on damaged files', () => {
     expect(again.stats().recovery.truncatedBytes).toBe(0)
     expect(await checkNoWrongValue(again)).toBe(N - 1)
     await again.close()
+  })
+
+  it('hint files of the first format (HNT1, CRC-32C trailer) are still applied; one whose checksum fails is not', async () => {
+    const { dir, logs } = await filledStore()
+    // Rewrite every trailer as the first format wrote it: CRC-32C of the entries, magic 'HNT1'.
+    for (const log of logs) {
+      const path = join(dir, log.replace('.log', '.hint'))
+      const bytes = readFileSync(path)
+      const body = bytes.length - 24
+      expect(bytes.readUInt32LE(body + 16)).toBe(0x32544e48) // 'HNT2': what this version writes
+      bytes.writeUInt32LE(crc32c(bytes, 0, body), body + 12)
+      bytes.writeUInt32LE(0x31544e48, body + 16)
+      writeFileSync(path, bytes)
+    }
+    flip(join(dir, logs[1]!.replace('.log', '.hint')), 30)
+    const store = await LogStore.open<string>(dir)
+    const r = store.stats().recovery
+    expect(r.segmentsFromHints).toBe(logs.length - 1)
+    expect(r.hintsRejected).toBe(1)
+    expect(await checkNoWrongValue(store)).toBe(N)
+    await store.close()
   })
 
   it('a deleted or damaged hint file: the segment is scanned instead, nothing is lost, the hint is rewritten', async () => {

@@ -88,3 +88,27 @@ describe('LogStore index snapshot', () => {
     }
   })
 })
+
+describe('LogStore open from hint files (bulk load)', () => {
+  it('after every key was overwritten 5 times, the index it builds is no larger than the one the writes built', async () => {
+    const dir = tempDir()
+    const store = await LogStore.open<string>(dir, { sync: 'none', maxFileBytes: 64 * 1024, autoCompact: false })
+    const keys = 5000
+    for (let round = 0; round < 6; round++) {
+      await Promise.all(Array.from({ length: keys }, (_, i) => store.put(`key-${i}`, `v${round}-${i}`)))
+    }
+    for (let i = 0; i < keys; i += 3) await store.delete(`key-${i}`)
+    const before = store.stats()
+    await store.close()
+    rmSync(join(dir, 'INDEX'))
+    const again = await LogStore.open<string>(dir)
+    const after = again.stats()
+    expect(after.recovery.segmentsFromHints).toBe(after.files - 1) // the new active segment has no hint yet
+    expect(after.keys).toBe(before.keys)
+    expect(after.liveBytes).toBe(before.liveBytes)
+    // Reserved for every hint entry (6 per key and the tombstones), then given back to the live keys.
+    expect(after.indexBytes).toBeLessThanOrEqual(before.indexBytes)
+    for (let i = 0; i < keys; i++) expect(again.getSync(`key-${i}`)).toBe(i % 3 === 0 ? undefined : `v5-${i}`)
+    await again.close()
+  })
+})
