@@ -190,10 +190,15 @@ function contestSegments(sb: u32, candidate: u64, segments: u32, now: f64): bool
   const fc = estimate(sb, candidate)
   while (freeCount(sb) < segments + 1) {
     if (reclaimDeadTails(sb)) continue
-    if (mainUnits(sb) <= 0 || !victim(sb, now)) return true
+    if (mainUnits(sb) <= 0 || !victim(sb, now)) {
+      // No victim in main (a window grown over the whole cache, as a loop grows it): the window's
+      // oldest entry is the one to beat.
+      if (!liveTail(sb, WINDOW, now)) return true
+      victimQueue = WINDOW
+    }
     const fv = estimate(sb, tailHash)
     if ((fc < fv || (fc == fv && fv > LARGE_TIE_FREQUENCY)) && !(fc >= WARM_FREQUENCY && nextRandom(sb) % WARM_ODDS == 0)) return false
-    ghostAdd(sb, tailHash, FROM_MAIN)
+    ghostAdd(sb, tailHash, victimQueue == WINDOW ? FROM_WINDOW : FROM_MAIN)
     evictTail(sb, victimQueue)
   }
   return true

@@ -35,8 +35,8 @@ impl Engine {
     #[inline(always)]
     pub fn prefetch_sketch(&self, sb: *mut u8, h: u64) {
         if self.sketch_blocks != 0 {
-            let block = self.sketch_offset as usize + fast_range((h >> 32) as u32, self.sketch_blocks) as usize * L::SKETCH_BLOCK_BYTES as usize;
-            prefetch(unsafe { sb.add(block) });
+            // The block sketch.rs counts h in (block_of: a remix of the hash over the counter blocks).
+            prefetch(self.block_addr(sb, h));
         }
     }
 

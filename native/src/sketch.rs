@@ -88,7 +88,7 @@ impl Engine {
     }
 
     #[inline(always)]
-    fn block_addr(&self, sb: *mut u8, h: u64) -> *mut u8 {
+    pub(crate) fn block_addr(&self, sb: *mut u8, h: u64) -> *mut u8 {
         unsafe { sb.add(self.sketch_offset as usize + self.block_of(h) as usize * L::SKETCH_BLOCK_BYTES as usize) }
     }
 

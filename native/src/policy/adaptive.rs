@@ -198,13 +198,18 @@ impl Engine {
                 continue;
             }
             if self.main_units(sb) <= 0.0 || !self.victim(sb, now) {
-                return true;
+                // No victim in main (a window grown over the whole cache, as a loop grows it): the
+                // window's oldest entry is the one to beat.
+                if !self.live_tail(sb, WINDOW, now) {
+                    return true;
+                }
+                self.victim_queue = WINDOW;
             }
             let fv = self.estimate(sb, self.tail_hash);
             if (fc < fv || (fc == fv && fv > LARGE_TIE_FREQUENCY)) && !(fc >= WARM_FREQUENCY && next_random(sb) % WARM_ODDS == 0) {
                 return false;
             }
-            self.ghost_add(sb, self.tail_hash, FROM_MAIN);
+            self.ghost_add(sb, self.tail_hash, if self.victim_queue == WINDOW { FROM_WINDOW } else { FROM_MAIN });
             self.evict_tail(sb, self.victim_queue);
         }
         true
