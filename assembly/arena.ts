@@ -1,6 +1,7 @@
 // The arena's geometry, read from its header once per instance. Every thread instantiates this module
 // over the same memory and module globals are per instance (BRIEF, fact 4): the globals here are only
 // read-only copies of header fields plus this thread's own slot, never shared mutable state.
+import { MISS_FILTER_SHARE } from './policy/tuning.generated'
 import * as L from './layout.generated'
 
 export let shardCount: u32 = 0
@@ -12,6 +13,8 @@ export let segCount: u32 = 0
 export let maxEntryBytes: u32 = 0
 export let indexBuckets: u32 = 0
 export let sketchBlocks: u32 = 0
+/** Of those, the blocks that hold counters (the rest are the miss filter: sketch.ts); computed once. */
+export let sketchCounterBlocks: u32 = 0
 export let ghostSlots: u32 = 0
 export let maxEntriesPerShard: u32 = 0
 export let maxEntriesTotal: u32 = 0
@@ -42,6 +45,7 @@ export function loadGeometry(): void {
   maxEntryBytes = load<u32>(L.ARENA_MAX_ENTRY_BYTES)
   indexBuckets = load<u32>(L.ARENA_INDEX_BUCKETS)
   sketchBlocks = load<u32>(L.ARENA_SKETCH_BLOCKS)
+  sketchCounterBlocks = MISS_FILTER_SHARE == 0 ? sketchBlocks : <u32>(<u64>sketchBlocks * <u64>(MISS_FILTER_SHARE - 1) / <u64>MISS_FILTER_SHARE)
   ghostSlots = load<u32>(L.ARENA_GHOST_SLOTS)
   maxEntriesPerShard = load<u32>(L.ARENA_MAX_ENTRIES_PER_SHARD)
   maxEntriesTotal = load<u32>(L.ARENA_MAX_ENTRIES_TOTAL)

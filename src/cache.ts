@@ -129,8 +129,9 @@ export class Cache<V = unknown> {
    */
   set(key: string, value: V, options?: SetOptions): boolean {
     const core = this.#core
-    core.check()
+    // core.set checks the lease itself; with options, the closed/lost-slot check must come first.
     if (options === undefined) return core.set(key, value, core.defaultTtl)
+    core.check()
     checkKey(key)
     return core.set(key, value, this.#ttlOption(options, 'set'))
   }

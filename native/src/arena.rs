@@ -38,6 +38,8 @@ pub struct Engine {
     pub max_entry_bytes: u32,
     pub index_buckets: u32,
     pub sketch_blocks: u32,
+    /// Of those, the blocks that hold counters (the rest are the miss filter: sketch.rs); computed once.
+    pub sketch_counter_blocks: u32,
     pub ghost_slots: u32,
     pub max_entries_per_shard: u32,
     pub max_entries_total: u32,
@@ -111,6 +113,7 @@ impl Engine {
             max_entry_bytes: 0,
             index_buckets: 0,
             sketch_blocks: 0,
+            sketch_counter_blocks: 0,
             ghost_slots: 0,
             max_entries_per_shard: 0,
             max_entries_total: 0,
@@ -174,6 +177,12 @@ impl Engine {
         self.max_entry_bytes = u32f(L::ARENA_MAX_ENTRY_BYTES);
         self.index_buckets = u32f(L::ARENA_INDEX_BUCKETS);
         self.sketch_blocks = u32f(L::ARENA_SKETCH_BLOCKS);
+        self.sketch_counter_blocks = if crate::policy::tuning_generated::MISS_FILTER_SHARE == 0 {
+            self.sketch_blocks
+        } else {
+            (self.sketch_blocks as u64 * (crate::policy::tuning_generated::MISS_FILTER_SHARE - 1) as u64
+                / crate::policy::tuning_generated::MISS_FILTER_SHARE as u64) as u32
+        };
         self.ghost_slots = u32f(L::ARENA_GHOST_SLOTS);
         self.max_entries_per_shard = u32f(L::ARENA_MAX_ENTRIES_PER_SHARD);
         self.max_entries_total = u32f(L::ARENA_MAX_ENTRIES_TOTAL);

@@ -7,7 +7,6 @@ use crate::queues::bump;
 use crate::hashindex::{slot_freq, slot_offset, touch, Slot};
 use crate::layout_generated as L;
 use crate::mem::*;
-use std::sync::atomic::Ordering;
 use crate::policy::REJECT;
 
 impl Engine {

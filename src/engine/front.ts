@@ -96,6 +96,12 @@ export class Front {
   #shardsOffset: number
   #shardBytes: number
   #bytes = 0
+  /**
+   * The front has had to evict to admit (and is still over 7/8 of its budget): then only one arena hit
+   * in FILL_EVERY enters. (Testing bytes against the budget alone would be true after every eviction's
+   * room was filled, and every arena hit would evict one entry.)
+   */
+  #full = false
   /** Entries with unrecorded hits, each once, and how many hits they hold in all. */
   readonly #ring: FrontEntry[] = []
   #pendingHits = 0
@@ -174,7 +180,7 @@ export class Front {
    */
   prepareFill(u32: Uint32Array, r32: number, r64: number, f64: Float64Array): boolean {
     if (this.#bypass > 0) return false
-    if (this.#bytes >= this.#maxBytes && --this.#fillCountdown > 0) return false
+    if (this.#full && --this.#fillCountdown > 0) return false
     this.#fillCountdown = FILL_EVERY
     const addr = u32[r32 + (L.RESULT_ENTRY_OFFSET >> 2)]!
     // 0: the engine can't show this entry in place (the native engine's window over a large arena).
@@ -224,6 +230,7 @@ export class Front {
 
   clear(): void {
     for (const e of this.#index.values()) this.#release(e)
+    this.#full = false
   }
 
   /**
@@ -250,10 +257,12 @@ export class Front {
     this.#slots[e.slot] = undefined
     this.#free.push(e.slot)
     this.#bytes -= e.bytes
+    if (this.#full && this.#bytes < this.#maxBytes - (this.#maxBytes >> 3)) this.#full = false
   }
 
   /** CLOCK: the hand passes referenced entries once (clearing the bit) and evicts the first that isn't. */
   #evictOne(): void {
+    this.#full = true
     const slots = this.#slots
     const n = slots.length
     for (;;) {
