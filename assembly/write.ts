@@ -61,28 +61,24 @@ export function beginSet(sb: u32, h: u64, key: u32, keyLen: u32, valueLen: u32, 
     // Same footprint: rewrite in place. Lock-free readers racing with it see the sequence move. The
     // entry stops being LIVE until the new bytes are complete: a writer dying halfway leaves a dead
     // entry (the key is lost, which a cache may do), never a torn value recovery would keep.
-    if (entryBytes(sb, old) == size && hasTtl(oldFlags) == withTtl && !large && !isLarge(oldFlags)) {
-      killEntry(sb, old)
-      store<u8>(sb + old, kind, L.ENTRY_KIND)
-      if (withTtl) store<f64>(sb + old + L.ENTRY_HEADER_BYTES, expiry)
-      touch(slot)
-      curInPlace = true
-      curOff = old
-      store<u32>(scratchBase + L.RESULT_VALUE_OFFSET, keyPtr(sb, old) + keyLen)
-      return L.STATUS_STORED
-    }
     // A LARGE value of the same length is rewritten in place too, over its own chain (same cost, same
     // segments); a writer dying halfway leaves the record dead and recovery frees the chain.
-    if (large && isLarge(oldFlags) && valueLenOf(sb, old) == valueLen && hasTtl(oldFlags) == withTtl) {
+    const sameSmall = entryBytes(sb, old) == size && !large && !isLarge(oldFlags)
+    const sameLarge = !sameSmall && large && isLarge(oldFlags) && valueLenOf(sb, old) == valueLen
+    if ((sameSmall || sameLarge) && hasTtl(oldFlags) == withTtl) {
       killEntry(sb, old)
       store<u8>(sb + old, kind, L.ENTRY_KIND)
       if (withTtl) store<f64>(sb + old + L.ENTRY_HEADER_BYTES, expiry)
       touch(slot)
       curInPlace = true
       curOff = old
-      curChain = load<u32>(refPtr(sb, old))
-      store<u32>(scratchBase + L.RESULT_VALUE_OFFSET, sb + segData(curChain))
-      store<u32>(scratchBase + L.RESULT_KIND, L.KIND_CHAINED)
+      if (sameLarge) {
+        curChain = load<u32>(refPtr(sb, old))
+        store<u32>(scratchBase + L.RESULT_VALUE_OFFSET, sb + segData(curChain))
+        store<u32>(scratchBase + L.RESULT_KIND, L.KIND_CHAINED)
+      } else {
+        store<u32>(scratchBase + L.RESULT_VALUE_OFFSET, keyPtr(sb, old) + keyLen)
+      }
       return L.STATUS_STORED
     }
     q = <i32>queueOf(oldFlags)

@@ -46,21 +46,11 @@ impl Engine {
             // Same footprint: rewrite in place. Lock-free readers racing with it see the sequence move.
             // The entry stops being LIVE until the new bytes are complete: a writer dying halfway
             // leaves a dead entry (the key is lost), never a torn value recovery would keep.
-            if entry_bytes(sb, old) == size && has_ttl(old_flags) == with_ttl && !large && !is_large(old_flags) {
-                self.kill_entry(sb, old);
-                st8(sb.add((old + L::ENTRY_KIND) as usize), kind);
-                if with_ttl {
-                    stf64(sb.add((old + L::ENTRY_HEADER_BYTES) as usize), expiry);
-                }
-                touch(slot);
-                self.cur.in_place = true;
-                self.cur.off = old;
-                self.cur.value_ptr = key_ptr(sb, old).add(key_len as usize) as usize;
-                return L::STATUS_STORED;
-            }
             // A LARGE value of the same length is rewritten in place too, over its own chain (same
             // cost, same segments); a writer dying halfway leaves the record dead and recovery frees it.
-            if large && is_large(old_flags) && value_len_of(sb, old) == value_len && has_ttl(old_flags) == with_ttl {
+            let same_small = entry_bytes(sb, old) == size && !large && !is_large(old_flags);
+            let same_large = !same_small && large && is_large(old_flags) && value_len_of(sb, old) == value_len;
+            if (same_small || same_large) && has_ttl(old_flags) == with_ttl {
                 self.kill_entry(sb, old);
                 st8(sb.add((old + L::ENTRY_KIND) as usize), kind);
                 if with_ttl {
@@ -69,9 +59,13 @@ impl Engine {
                 touch(slot);
                 self.cur.in_place = true;
                 self.cur.off = old;
-                self.cur.chain = ld32(ref_ptr(sb, old));
-                self.cur.value_ptr = sb.add(self.seg_data(self.cur.chain) as usize) as usize;
-                st32(self.result(L::RESULT_KIND), L::KIND_CHAINED);
+                if same_large {
+                    self.cur.chain = ld32(ref_ptr(sb, old));
+                    self.cur.value_ptr = sb.add(self.seg_data(self.cur.chain) as usize) as usize;
+                    st32(self.result(L::RESULT_KIND), L::KIND_CHAINED);
+                } else {
+                    self.cur.value_ptr = key_ptr(sb, old).add(key_len as usize) as usize;
+                }
                 return L::STATUS_STORED;
             }
             // Evictions below may move the old copy to another queue; the new one goes where it was.

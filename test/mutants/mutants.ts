@@ -109,7 +109,7 @@ export const MUTANTS: Mutant[] = [
   // ---- writes -----------------------------------------------------------------------------------------
   {
     id: 'in-place-ignores-ttl-header', area: 'writes', file: 'assembly/write.ts',
-    find: 'if (entryBytes(sb, old) == size && hasTtl(oldFlags) == withTtl && !large', replace: 'if (entryBytes(sb, old) == size && !large',
+    find: 'if ((sameSmall || sameLarge) && hasTtl(oldFlags) == withTtl) {', replace: 'if (sameSmall || sameLarge) {',
     tests: ['test/core/model.test.ts', 'test/core/ttl.test.ts'],
     why: 'an overwrite of the same size rewrites in place although one copy has a TTL header and the other not',
   },
