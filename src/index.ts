@@ -9,7 +9,7 @@ export type { AttachOptions } from './cache.js'
 export { CortadoError, isCortadoError } from './errors.js'
 export type { CortadoErrorCode } from './errors.js'
 export type {
-  CacheOptions, SetOptions, CacheStats, CacheHandle, CacheLike, Codec, CodecName, PolicyName, EngineName,
+  CacheOptions, SetOptions, FrontOptions, CacheStats, CacheHandle, CacheLike, Codec, CodecName, PolicyName, EngineName,
 } from './types.js'
 // Deprecated at the root since 0.2, removed in 0.3: import these from 'cortado/bloom' and 'cortado/tier'
 // (the root keeps the cache itself, its loading patterns and peers; each other concern has its subpath).

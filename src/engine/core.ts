@@ -96,7 +96,7 @@ export class EngineCore<V> implements CacheCore<V> {
     this.geometry = Object.freeze(readGeometry(arena.views))
     this.clockNeeded = this.defaultTtl > 0 || arena.views.i32[this.ttlInUseIdx] !== 0
     this.front = opened.front === undefined ? undefined
-      : new Front(opened.front, this.geometry, arena.views, arena.viewGeometry.shardsOffset, arena.viewGeometry.shardBytes)
+      : new Front(opened.front, this.geometry, arena.views, arena.viewGeometry.shardsOffset, arena.viewGeometry.shardBytes, this.clock, this.#drainFront)
     this.#bind(arena)
   }
 
@@ -177,7 +177,7 @@ export class EngineCore<V> implements CacheCore<V> {
     if (this.v.u32[this.leaseIdx] !== this.lease) this.lostSlot()
     const front = meta === undefined ? this.front : undefined
     if (front !== undefined) {
-      const fronted = front.get(key, this.clock, this.#drainFront)
+      const fronted = front.get(key)
       if (fronted !== NOT_IN_FRONT) {
         const f64 = this.v.f64
         f64[this.hitsIdx]++
@@ -485,7 +485,7 @@ export class EngineCore<V> implements CacheCore<V> {
   close(): void {
     if (this.closed) return
     // Front hits not yet recorded are recorded now (if the slot is still ours to call with).
-    if (this.front !== undefined && this.v.u32[this.leaseIdx] === this.lease) this.front.flush(this.#drainFront)
+    if (this.front !== undefined && this.v.u32[this.leaseIdx] === this.lease) this.front.flush()
     this.closed = true
     // No u32 equals -1: every later call takes the slow path of check() and throws ERR_CLOSED.
     this.lease = -1

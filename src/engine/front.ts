@@ -119,7 +119,15 @@ export class Front {
   #pendingExpiry = Infinity
   #pendingBytes = 0
 
-  constructor(options: FrontOptions, geometry: Readonly<Geometry>, views: ArenaViews, shardsOffset: number, shardBytes: number) {
+  /** The cache's clock (read only for entries with an expiry). */
+  readonly #clock: () => number
+  /** Hands [entry offset, uses] records to the engine (recordAccesses). */
+  readonly #drain: (records: Uint32Array, count: number) => void
+
+  constructor(options: FrontOptions, geometry: Readonly<Geometry>, views: ArenaViews, shardsOffset: number, shardBytes: number,
+    clock: () => number, drain: (records: Uint32Array, count: number) => void) {
+    this.#clock = clock
+    this.#drain = drain
     this.#maxBytes = options.maxBytes ?? DEFAULT_FRONT_BYTES
     this.#shareObjects = options.shareObjects === true
     // Slots for the most entries the budget can hold (each costs at least ENTRY_OVERHEAD + a few bytes).
@@ -139,16 +147,13 @@ export class Front {
     this.#shardBytes = shardBytes
   }
 
-  get size(): number {
-    return this.#index.size
-  }
 
   /**
    * The current value of `key` if the front holds one, else NOT_IN_FRONT. The clock is read only for
    * entries with an expiry. A hit is counted on its entry, which joins the access ring on its first
-   * unrecorded hit; `drain` records the ring when it holds RING entries or PENDING_HITS hits.
+   * unrecorded hit; the ring is handed to the engine when it holds RING entries or PENDING_HITS hits.
    */
-  get(key: string, clock: () => number, drain: (records: Uint32Array, count: number) => void): unknown {
+  get(key: string): unknown {
     if (this.#bypass > 0) {
       this.#bypass--
       return NOT_IN_FRONT
@@ -158,7 +163,7 @@ export class Front {
     if (e === undefined) return NOT_IN_FRONT
     // One load from shared memory: the segment's version moves whenever an entry in it is killed
     // (deleted, evicted, rewritten, repaired) or the segment is reused (killEntry in the engines).
-    if (Atomics.load(this.#views.u32, e.versionIdx) !== e.version || (e.expiry !== Infinity && clock() >= e.expiry)) {
+    if (Atomics.load(this.#views.u32, e.versionIdx) !== e.version || (e.expiry !== Infinity && this.#clock() >= e.expiry)) {
       this.#release(e)
       return NOT_IN_FRONT
     }
@@ -168,7 +173,7 @@ export class Front {
       this.#sampleCountdown = SAMPLE
       if (e.pending === 0) this.#ring.push(e)
       e.pending += SAMPLE
-      if ((this.#pendingHits += SAMPLE) >= PENDING_HITS || this.#ring.length === RING) this.flush(drain)
+      if ((this.#pendingHits += SAMPLE) >= PENDING_HITS || this.#ring.length === RING) this.flush()
     }
     return e.value
   }
@@ -234,10 +239,10 @@ export class Front {
   }
 
   /**
-   * Hands the unrecorded hits to `drain` as [entry offset, uses] records (also on close). An entry that
+   * Hands the unrecorded hits to the engine as [entry offset, uses] records (also on close). An entry that
    * left the front meanwhile still has its hits recorded: they were served while it was current.
    */
-  flush(drain: (records: Uint32Array, count: number) => void): void {
+  flush(): void {
     const ring = this.#ring
     if (ring.length === 0) return
     const records = this.#records
@@ -247,7 +252,7 @@ export class Front {
       records[2 * i + 1] = e.pending
       e.pending = 0
     }
-    drain(records, ring.length)
+    this.#drain(records, ring.length)
     ring.length = 0
     this.#pendingHits = 0
   }
