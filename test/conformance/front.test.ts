@@ -133,7 +133,7 @@ forEachEngine('front', (engine) => {
       const cache = makeCache<string>(engine, { maxBytes: 16 << 20, codec: 'string', seed: 7, front })
       cache.set('hot', 'value')
       cache.set('cold', 'value')
-      // More hits than a batch holds (PENDING_HITS in front.ts), so they are recorded before the probe.
+      // More gets than pass between two hand-overs (FLUSH_GETS in front.ts), so the hits are recorded before the probe.
       for (let i = 0; i < 2100; i++) cache.get('hot')
       const e = [probeSketch(cache as Cache<unknown>, 'hot').estimate, probeSketch(cache as Cache<unknown>, 'cold').estimate]
       if (front) expect(cache.stats().frontHits).toBe(2099)
