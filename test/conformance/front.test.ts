@@ -144,6 +144,27 @@ forEachEngine('front', (engine) => {
     expect(estimates[0]![0]).toBeGreaterThan(estimates[0]![1]! + 5)
   })
 
+  it('hits of an entry that leaves the front before it has a batch of them are still recorded', () => {
+    const estimates = [false, true].map((front) => {
+      // A front of two entries: the keys read after 'warm' push it out.
+      const cache = makeCache<string>(engine, { maxBytes: 16 << 20, codec: 'string', seed: 7, front: front && { maxBytes: 200 } })
+      cache.set('warm', 'value')
+      for (let i = 0; i < 9; i++) cache.get('warm') // 1 arena hit, then 8 front hits (fewer than a batch)
+      for (let i = 0; i < 40; i++) {
+        cache.set(`other${i}`, 'value')
+        cache.get(`other${i}`)
+      }
+      if (front) expect(cache.stats().frontHits).toBe(8)
+      // Enough gets for the front to hand its hits over (FLUSH_GETS in front.ts).
+      for (let i = 0; i < 2100; i++) cache.get('other39')
+      const e = probeSketch(cache as Cache<unknown>, 'warm').estimate
+      cache.close()
+      return e
+    })
+    expect(estimates[1], "with a front: 'warm' as frequent as without one").toBe(estimates[0])
+    expect(estimates[0]).toBeGreaterThanOrEqual(9)
+  })
+
   it('bad front options are refused with a typed error', () => {
     for (const front of [1, 'yes', { maxBytes: -1 }, { maxBytes: 1.5 }, { shareObjects: 'no' }, { size: 10 }])
       expect(() => makeCache(engine, { maxBytes: 4 << 20, front: front as never }), JSON.stringify(front))

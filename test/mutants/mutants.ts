@@ -267,4 +267,10 @@ export const MUTANTS: Mutant[] = [
     tests: ['test/conformance/front.test.ts'],
     why: "front hits never reach the policy: the hot set's frequency decays and it is evicted",
   },
+  {
+    id: 'front-release-drops-hits', area: 'front', file: 'src/engine/front.ts',
+    find: '    if (e.pending > 0 && e.pending < RECORD_USES) this.#ring.push(e)\n', replace: '',
+    tests: ['test/conformance/front.test.ts'],
+    why: 'an entry that leaves the front before it has a batch of hits takes them along: lukewarm entries served by the front look cold to the policy',
+  },
 ]
