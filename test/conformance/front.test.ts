@@ -165,6 +165,22 @@ forEachEngine('front', (engine) => {
     expect(estimates[0]).toBeGreaterThanOrEqual(9)
   })
 
+  it('a front that serves too few gets steps aside for a while, then comes back', () => {
+    const cache = makeCache<string>(engine, { maxBytes: 16 << 20, codec: 'string', front: { maxBytes: 4096 } })
+    const keys = Array.from({ length: 5000 }, (_, i) => `key${i}`)
+    for (const k of keys) cache.set(k, 'value')
+    // Spread gets: the front (about 40 entries) serves almost none of them.
+    for (let i = 0; i < 8192; i++) cache.get(keys[(i * 7919) % keys.length]!)
+    const before = cache.stats().frontHits
+    // Stepped aside (WINDOW and BYPASS in front.ts): a hot key is read from the arena meanwhile.
+    for (let i = 0; i < 60_000; i++) expect(cache.get('key1')).toBe('value')
+    expect(cache.stats().frontHits - before).toBe(0)
+    // Back after the pause: the hot key is served by the front again.
+    for (let i = 0; i < 20_000; i++) cache.get('key1')
+    expect(cache.stats().frontHits - before).toBeGreaterThan(5000)
+    cache.close()
+  })
+
   it('bad front options are refused with a typed error', () => {
     for (const front of [1, 'yes', { maxBytes: -1 }, { maxBytes: 1.5 }, { shareObjects: 'no' }, { size: 10 }])
       expect(() => makeCache(engine, { maxBytes: 4 << 20, front: front as never }), JSON.stringify(front))
