@@ -26,7 +26,7 @@ function peersFor(ctx: Pick<SuiteContext, 'quick' | 'peers'>): Peer[] {
 
 const METHOD_COMMON =
   `each peer alone in a fresh child process (node --expose-gc); filled with N distinct 16-byte keys ` +
-  `and distinct ${VALUE_BYTES}-byte string values made on the fly`
+  `and distinct ${VALUE_BYTES}-byte string values made on the fly, then the first 200k keys read twice (what fills a front)`
 
 export const memory: Suite = {
   kind: 'suite',
