@@ -2,7 +2,7 @@
  * Trace-driven hit-ratio simulator.
  *
  *   npm run sim -- [--trace FILE[,FILE…]] [--format arc|lirs] [--sizes N,N…]
- *                  [--policy cortado|model|lru|opt|arc|s3fifo|wtinylfu|adaptive|all[,…]]
+ *                  [--policy cortado|cortado-front|clock|model|lru|opt|arc|s3fifo|wtinylfu|adaptive|all[,…]]
  *                  [--workloads] [--recency] [--quick] [--shards N] [--seed N] [--json]
  *
  * Prints one JSON line per (trace, policy, size) — {"trace","policy","size","requests","hitRatio"} —
@@ -21,7 +21,7 @@ import { recencyWorkloads } from '../workloads/recency-suite.js'
 import { generatedWorkloads } from '../workloads/suite.js'
 import type { Trace } from '../workloads/trace.js'
 import { bestAnchor, readAnchors } from './anchors.js'
-import { loadRealCache, RealCachePolicy } from './policies/cortado.js'
+import { loadRealCache, RealCachePolicy, REAL_VARIANTS } from './policies/cortado.js'
 import { handlesOps, type Policy } from './policy.js'
 import { ALL, SIMULATED, type SimOptions } from './registry.js'
 import { anchorOptDistances, gridOf, recencyTable, targetSummary, traceTable, type RecencyRow, type TargetRow } from './report.js'
@@ -169,18 +169,17 @@ async function main(): Promise<void> {
     if (args.policies !== undefined && !args.policies.includes('all')) usage('--policy cortado: the real Cache (src/index.ts) could not be loaded; build it or use --policy model')
     policies = policies.filter((p) => p !== 'cortado')
   }
-  for (const p of policies) if (p !== 'cortado' && p !== 'clock' && !(p in SIMULATED)) usage(`unknown policy ${p}`)
-  if (Cache === undefined && policies.includes('clock')) usage('--policy clock: the real Cache (src/index.ts) could not be loaded')
+  for (const p of policies) if (!(p in REAL_VARIANTS) && !(p in SIMULATED)) usage(`unknown policy ${p}`)
+  for (const p of ['clock', 'cortado-front'])
+    if (Cache === undefined && policies.includes(p)) usage(`--policy ${p}: the real Cache (src/index.ts) could not be loaded`)
   policies = policies.filter((p) => p !== 'lru' && p !== 'opt')
   if (policies.length === 0) policies = ['lru']
 
   const opts: SimOptions = { shards: args.shards, seed: args.seed, tuning: args.tuning }
   const make = (name: string, size: number, trace: Trace): Policy =>
-    name === 'cortado'
-      ? new RealCachePolicy(Cache!, size, trace, args.seed)
-      : name === 'clock'
-        ? new RealCachePolicy(Cache!, size, trace, args.seed, { policy: 'clock' })
-        : SIMULATED[name]!(size, trace, opts)
+    name in REAL_VARIANTS
+      ? new RealCachePolicy(Cache!, size, trace, args.seed, REAL_VARIANTS[name])
+      : SIMULATED[name]!(size, trace, opts)
   const results: SimResult[] = []
   const tables: string[] = []
   const targetRows: TargetRow[] = []

@@ -15,7 +15,26 @@ type RealCacheCtor = new (options: {
   policy?: 'adaptive' | 'clock'
   engine?: 'wasm' | 'native'
   shards?: number
+  front?: boolean
 }) => RealCache
+
+/** Options of the real cache beyond the defaults. */
+export interface RealCacheVariant {
+  policy?: 'adaptive' | 'clock'
+  engine?: 'wasm' | 'native'
+  shards?: number
+  front?: boolean
+}
+
+/**
+ * The real cache's variants the simulator knows by name: the default, `clock` (the baseline policy) and
+ * `cortado-front` (with this thread's front of hot values: its hit ratio must be the default's).
+ */
+export const REAL_VARIANTS: Record<string, RealCacheVariant> = {
+  cortado: {},
+  clock: { policy: 'clock' },
+  'cortado-front': { front: true },
+}
 
 /**
  * The real `Cache` from src/index.ts. An import that fails, or a module without a `Cache` class, is a
@@ -55,7 +74,7 @@ export class RealCachePolicy implements Policy {
     capacity: number,
     trace: Trace,
     seed = 0x2545f491,
-    more: { policy?: 'adaptive' | 'clock'; engine?: 'wasm' | 'native'; shards?: number } = {},
+    more: RealCacheVariant = {},
   ) {
     this.keys = keyStrings(trace)
     this.cache = new Cache({ maxBytes: capacity * 512 + (16 << 20), maxEntries: capacity, codec: 'string', seed, ...more })
