@@ -81,9 +81,14 @@ export class Shard {
   private missHalvings = 0
   /** The window target's lowest point since the sketch was last aged for the window's growth. */
   private growthBase = 0
+  /** The window target at the last early ageing, and the sketch's count of increments right after it (see ageAllowed). */
+  private ageLevel = 0
+  private ageMark = 0
   hits = 0
   misses = 0
   rejections = 0
+  /** Early ageings so far (the sketch halved for the window's growth). */
+  earlyAgeings = 0
 
   constructor(
     readonly capacity: number,
@@ -105,6 +110,7 @@ export class Shard {
     this.ghost = new GhostTable(Math.max(1, Math.floor(entryCapacity * this.t.ghostFactor)), 1)
     this.windowTarget = Math.max(1, capacity * this.t.initialWindow)
     this.growthBase = this.windowTarget
+    this.ageLevel = this.windowTarget
     // A pair of bits per slot: bit 2i is 'missed', bit 2i+1 'written unasked'. The engine's sketch
     // area holds 32 bits per expected entry for the counters, and a share more for the filter.
     const pairs = this.t.missFilterShare <= 1 ? 0 : Math.max(16, nextPow2(entryCapacity * 16 / (this.t.missFilterShare - 1)))
@@ -274,15 +280,36 @@ export class Shard {
     if (this.t.ageOnGrowth > 0) {
       // The window grew by ageOnGrowth × capacity above its lowest point since the last such step:
       // recency has been beating frequency, so the frequencies are aged now (see POLICY.md).
+      // Not again and again: see ageAllowed.
       if (target < this.growthBase) this.growthBase = target
-      else if (target - this.growthBase >= this.t.ageOnGrowth * this.capacity) {
+      else if (target - this.growthBase >= this.t.ageOnGrowth * this.capacity && this.ageAllowed()) {
         this.sketch.halve()
+        this.earlyAgeings++
+        this.ageMark = this.sketch.added
+        this.ageLevel = target
         this.growthBase = target
       }
     }
     this.windowTarget = target
     this.pendingGrow = 0
     this.pendingShrink = 0
+  }
+
+  /**
+   * Whether the window's growth may age the sketch now: at least ageSpacing × capacity increments
+   * after the last early ageing (increments as the sketch counts them towards its regular halving; a
+   * count below the mark means a regular halving came in between). While the window only grows (each
+   * early ageing followed by more growth: the ageing let recency win), that is all; once it has
+   * fallen a step below its level at the last early ageing and rises again (a swing: a loop a little
+   * larger than the cache), only after ageGuard × capacity increments. Without these bounds a loop
+   * of ~1.07 × capacity halved the sketch 20-30 times per capacity of requests, every estimate to 0.
+   */
+  private ageAllowed(): boolean {
+    const added = this.sketch.added
+    const since = added < this.ageMark ? Infinity : (added - this.ageMark) / (this.sketch.sampleSize / this.t.sketchSample)
+    if (since < this.t.ageSpacing) return false
+    if (this.t.ageGuard <= 0 || this.growthBase > this.ageLevel - this.t.ageOnGrowth * this.capacity) return true
+    return since >= this.t.ageGuard
   }
 
   private place(q: KeyFifo, key: number, where: number, size: number): void {
