@@ -86,6 +86,10 @@ export class Shard {
   private ageMark = 0
   hits = 0
   misses = 0
+  private climbN = 0
+  private climbHits = 0
+  private climbPrev = -1
+  private climbStepNow = 0
   rejections = 0
   /** Early ageings so far (the sketch halved for the window's growth). */
   earlyAgeings = 0
@@ -148,8 +152,10 @@ export class Shard {
       this.sketch.increment(h)
       if ((st & CMASK) !== CMASK) this.keyState[key] = st + ONE
       this.hits++
+      this.climb(true)
       return true
     }
+    this.climb(false)
     // A cache-aside miss is a get that misses (it looks at the ghost before anything counts it),
     // then a set (counted in the sketch, then inserted), in the engine's order.
     this.misses++
@@ -164,12 +170,14 @@ export class Shard {
     const st = this.keyState[key]!
     if ((st & QMASK) === NONE) {
       this.misses++
+      this.climb(false)
       this.noteGhost(h)
       return false
     }
     this.sketch.increment(h)
     if ((st & CMASK) !== CMASK) this.keyState[key] = st + ONE
     this.hits++
+    this.climb(true)
     return true
   }
 
@@ -304,6 +312,37 @@ export class Shard {
    * larger than the cache), only after ageGuard × capacity increments. Without these bounds a loop
    * of ~1.07 × capacity halved the sketch 20-30 times per capacity of requests, every estimate to 0.
    */
+  /**
+   * RESEARCH (off: climbSample 0; not in the engines): a hill climber on the sampled hit ratio, as
+   * in "Adaptive Software Cache Management" (Middleware 2018): every climbSample × capacity requests
+   * the window moves by a step that keeps its direction while the hit ratio does not fall, reverses
+   * when it does, shrinks by climbDecay each sample and restarts at climbStep after a change of
+   * climbRestart. Tried beside the ghost evidence at stop 28 and not adopted (POLICY.md).
+   */
+  private climb(hit: boolean): void {
+    if (this.t.climbSample <= 0) return
+    this.climbN++
+    if (hit) this.climbHits++
+    if (this.climbN < this.t.climbSample * this.capacity) return
+    const hr = this.climbHits / this.climbN
+    this.climbN = 0
+    this.climbHits = 0
+    if (this.climbPrev < 0) {
+      this.climbPrev = hr
+      this.climbStepNow = this.t.climbStep * this.capacity
+      return
+    }
+    const change = hr - this.climbPrev
+    this.climbPrev = hr
+    const amount = change >= 0 ? this.climbStepNow : -this.climbStepNow
+    const next = Math.abs(change) >= this.t.climbRestart ? Math.sign(amount || 1) * this.t.climbStep * this.capacity : amount * this.t.climbDecay
+    const lo = Math.max(1, this.t.minWindow * this.capacity)
+    const hi = this.t.maxWindow * this.capacity
+    this.windowTarget = Math.min(hi, Math.max(lo, this.windowTarget + amount))
+    if (this.windowTarget < this.growthBase) this.growthBase = this.windowTarget
+    this.climbStepNow = next
+  }
+
   private ageAllowed(): boolean {
     const added = this.sketch.added
     const since = added < this.ageMark ? Infinity : (added - this.ageMark) / (this.sketch.sampleSize / this.t.sketchSample)

@@ -12,6 +12,11 @@ export interface Tuning {
   maxWindow: number
   /** Protected (M) target as a fraction of the main space (capacity - window). */
   protectedFraction: number
+  /** RESEARCH: a hill climber on the sampled hit ratio beside the ghost evidence: sample (× capacity requests, 0: off), first step (× capacity), decay per sample, restart at this change of hit ratio. */
+  climbSample: number
+  climbStep: number
+  climbDecay: number
+  climbRestart: number
   /** Ghost capacity in entries, as a multiple of the shard's entry capacity. */
   ghostFactor: number
   /** A window-tagged ghost hit counts only if younger than this × the window's entry count... */
@@ -54,6 +59,10 @@ export interface Tuning {
 export const TUNING: Tuning = {
   ...ENGINE_TUNING,
   ghostFactor: 1,
+  climbSample: 0,
+  climbStep: 0.0625,
+  climbDecay: 0.98,
+  climbRestart: 0.05,
 
   horizon: Infinity,
   sketchWidth: 4,
