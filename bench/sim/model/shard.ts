@@ -371,6 +371,18 @@ export class Shard {
    * main's victims for the space it needs (TinyLFU); a loser is evicted.
    */
   private leaveWindow(): void {
+    if (this.t.windowClock) {
+      // RESEARCH: CLOCK in the window (an entry hit there goes round once more, as protected's do).
+      let ops = 0
+      for (;;) {
+        const k = this.window.peek()
+        const st = this.keyState[k]!
+        if ((st & CMASK) === 0 || ops++ >= this.t.maxTailOps) break
+        this.window.pop()
+        this.keyState[k] = WINDOW
+        this.window.push(k)
+      }
+    }
     const key = this.window.pop()
     const size = this.sizeOf(key)
     this.sizeW -= size

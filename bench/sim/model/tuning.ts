@@ -14,6 +14,8 @@ export interface Tuning {
   protectedFraction: number
   /** RESEARCH: a hill climber on the sampled hit ratio beside the ghost evidence: sample (× capacity requests, 0: off), first step (× capacity), decay per sample, restart at this change of hit ratio. */
   climbSample: number
+  /** RESEARCH (off; POLICY.md): CLOCK in the window, a window entry hit since it entered goes round once more, counter cleared. */
+  windowClock: boolean
   climbStep: number
   climbDecay: number
   climbRestart: number
@@ -60,6 +62,7 @@ export const TUNING: Tuning = {
   ...ENGINE_TUNING,
   ghostFactor: 1,
   climbSample: 0,
+  windowClock: false,
   climbStep: 0.0625,
   climbDecay: 0.98,
   climbRestart: 0.05,
