@@ -9,7 +9,7 @@ import * as L from '../layout.generated'
 import { queueCount } from '../segments'
 import { ghostAge, ghostTag, ghostTagCount } from '../ghost'
 import { capacity, meanSize } from './units'
-import { AGE_ON_GROWTH, MAX_WINDOW, MIN_WINDOW, WINDOW_HORIZON, YOUNG_FREQUENCY } from './tuning.generated'
+import { AGE_GUARD, AGE_ON_GROWTH, AGE_SPACING, MAX_WINDOW, MIN_WINDOW, SKETCH_SAMPLE, WINDOW_HORIZON, YOUNG_FREQUENCY } from './tuning.generated'
 import { ageSketch, estimate, filterMissed, filterWrittenUnasked } from '../sketch'
 
 const P = L.POLICY_STATE_OFFSET
@@ -63,12 +63,33 @@ export function applyGhostEvidence(sb: u32): void {
   if (AGE_ON_GROWTH > 0) {
     // The window grew by AGE_ON_GROWTH × capacity above its lowest point since the last such step:
     // recency has been beating frequency, so the frequencies are aged now (POLICY.md).
+    // Not again and again: see ageAllowed.
     const base = load<f64>(sb + P + L.POLICY_GROWTH_BASE)
     if (target < base) store<f64>(sb + P + L.POLICY_GROWTH_BASE, target)
-    else if (target - base >= AGE_ON_GROWTH * c) {
+    else if (target - base >= AGE_ON_GROWTH * c && ageAllowed(sb, base, c)) {
       ageSketch(sb)
+      store<u32>(sb + P + L.POLICY_AGE_MARK, load<u32>(sb + L.SHARD_SKETCH_ADDITIONS))
+      store<f64>(sb + P + L.POLICY_AGE_LEVEL, target)
       store<f64>(sb + P + L.POLICY_GROWTH_BASE, target)
     }
   }
   setWindowTarget(sb, target)
+}
+
+/**
+ * Whether the window's growth may age the sketch now: at least AGE_SPACING × capacity increments
+ * after the last early ageing (increments as the sketch counts them towards its regular ageing; a
+ * count below the mark means a regular ageing came in between). While the window only grows, that is
+ * all; once it has fallen a step below its level at the last early ageing and rises again (a swing: a
+ * loop a little larger than the cache), only after AGE_GUARD × capacity increments. Without these
+ * bounds a loop of ~1.07 × capacity halved the sketch 20-30 times per capacity of requests.
+ */
+function ageAllowed(sb: u32, base: f64, c: f64): bool {
+  const added = load<u32>(sb + L.SHARD_SKETCH_ADDITIONS)
+  const mark = load<u32>(sb + P + L.POLICY_AGE_MARK)
+  if (added < mark) return true
+  const since = <f64>(added - mark) / (<f64>load<u32>(sb + L.SHARD_SKETCH_RESET_AT) / <f64>SKETCH_SAMPLE)
+  if (since < AGE_SPACING) return false
+  if (AGE_GUARD <= 0 || base > load<f64>(sb + P + L.POLICY_AGE_LEVEL) - AGE_ON_GROWTH * c) return true
+  return since >= AGE_GUARD
 }

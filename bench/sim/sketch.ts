@@ -84,6 +84,11 @@ export class CountMinSketch {
     return mix32(hash ^ this.seeds[row]!) & this.rowMask
   }
 
+  /** Increments counted towards the next regular halving (halved, like the counters, at every halving). */
+  get added(): number {
+    return this.additions
+  }
+
   private tick(): void {
     if (++this.additions >= this.sampleSize) this.halve()
   }

@@ -62,9 +62,15 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'no-early-ageing', area: 'policy', file: 'assembly/policy/window.ts',
-    find: 'else if (target - base >= AGE_ON_GROWTH * c) {', replace: 'else if (false) {',
+    find: 'else if (target - base >= AGE_ON_GROWTH * c && ageAllowed(sb, base, c)) {', replace: 'else if (false) {',
     tests: ['test/policy/recency.test.ts'],
     why: 'the window\'s growth no longer ages the sketch: stale frequencies keep rejecting newcomers, write-back at 0.9 × capacity falls 4 points under LRU',
+  },
+  {
+    id: 'early-ageing-unbounded', area: 'policy', file: 'assembly/policy/window.ts',
+    find: 'if (added < mark) return true', replace: 'return true',
+    tests: ['test/policy/recency.test.ts'],
+    why: 'the early ageing fires at every swing of the window again (issue 18, stop 28): a loop of 1.07 × capacity halves the sketch until most estimates are 0 and loses a fifth of its hits',
   },
   {
     id: 'sketch-never-ages', area: 'sketch', file: 'assembly/sketch.ts',

@@ -81,9 +81,18 @@ export class Shard {
   private missHalvings = 0
   /** The window target's lowest point since the sketch was last aged for the window's growth. */
   private growthBase = 0
+  /** The window target at the last early ageing, and the sketch's count of increments right after it (see ageAllowed). */
+  private ageLevel = 0
+  private ageMark = 0
   hits = 0
   misses = 0
+  private climbN = 0
+  private climbHits = 0
+  private climbPrev = -1
+  private climbStepNow = 0
   rejections = 0
+  /** Early ageings so far (the sketch halved for the window's growth). */
+  earlyAgeings = 0
 
   constructor(
     readonly capacity: number,
@@ -105,6 +114,7 @@ export class Shard {
     this.ghost = new GhostTable(Math.max(1, Math.floor(entryCapacity * this.t.ghostFactor)), 1)
     this.windowTarget = Math.max(1, capacity * this.t.initialWindow)
     this.growthBase = this.windowTarget
+    this.ageLevel = this.windowTarget
     // A pair of bits per slot: bit 2i is 'missed', bit 2i+1 'written unasked'. The engine's sketch
     // area holds 32 bits per expected entry for the counters, and a share more for the filter.
     const pairs = this.t.missFilterShare <= 1 ? 0 : Math.max(16, nextPow2(entryCapacity * 16 / (this.t.missFilterShare - 1)))
@@ -142,8 +152,10 @@ export class Shard {
       this.sketch.increment(h)
       if ((st & CMASK) !== CMASK) this.keyState[key] = st + ONE
       this.hits++
+      this.climb(true)
       return true
     }
+    this.climb(false)
     // A cache-aside miss is a get that misses (it looks at the ghost before anything counts it),
     // then a set (counted in the sketch, then inserted), in the engine's order.
     this.misses++
@@ -158,12 +170,14 @@ export class Shard {
     const st = this.keyState[key]!
     if ((st & QMASK) === NONE) {
       this.misses++
+      this.climb(false)
       this.noteGhost(h)
       return false
     }
     this.sketch.increment(h)
     if ((st & CMASK) !== CMASK) this.keyState[key] = st + ONE
     this.hits++
+    this.climb(true)
     return true
   }
 
@@ -274,15 +288,67 @@ export class Shard {
     if (this.t.ageOnGrowth > 0) {
       // The window grew by ageOnGrowth × capacity above its lowest point since the last such step:
       // recency has been beating frequency, so the frequencies are aged now (see POLICY.md).
+      // Not again and again: see ageAllowed.
       if (target < this.growthBase) this.growthBase = target
-      else if (target - this.growthBase >= this.t.ageOnGrowth * this.capacity) {
+      else if (target - this.growthBase >= this.t.ageOnGrowth * this.capacity && this.ageAllowed()) {
         this.sketch.halve()
+        this.earlyAgeings++
+        this.ageMark = this.sketch.added
+        this.ageLevel = target
         this.growthBase = target
       }
     }
     this.windowTarget = target
     this.pendingGrow = 0
     this.pendingShrink = 0
+  }
+
+  /**
+   * Whether the window's growth may age the sketch now: at least ageSpacing × capacity increments
+   * after the last early ageing (increments as the sketch counts them towards its regular halving; a
+   * count below the mark means a regular halving came in between). While the window only grows (each
+   * early ageing followed by more growth: the ageing let recency win), that is all; once it has
+   * fallen a step below its level at the last early ageing and rises again (a swing: a loop a little
+   * larger than the cache), only after ageGuard × capacity increments. Without these bounds a loop
+   * of ~1.07 × capacity halved the sketch 20-30 times per capacity of requests, every estimate to 0.
+   */
+  /**
+   * RESEARCH (off: climbSample 0; not in the engines): a hill climber on the sampled hit ratio, as
+   * in "Adaptive Software Cache Management" (Middleware 2018): every climbSample × capacity requests
+   * the window moves by a step that keeps its direction while the hit ratio does not fall, reverses
+   * when it does, shrinks by climbDecay each sample and restarts at climbStep after a change of
+   * climbRestart. Tried beside the ghost evidence at stop 28 and not adopted (POLICY.md).
+   */
+  private climb(hit: boolean): void {
+    if (this.t.climbSample <= 0) return
+    this.climbN++
+    if (hit) this.climbHits++
+    if (this.climbN < this.t.climbSample * this.capacity) return
+    const hr = this.climbHits / this.climbN
+    this.climbN = 0
+    this.climbHits = 0
+    if (this.climbPrev < 0) {
+      this.climbPrev = hr
+      this.climbStepNow = this.t.climbStep * this.capacity
+      return
+    }
+    const change = hr - this.climbPrev
+    this.climbPrev = hr
+    const amount = change >= 0 ? this.climbStepNow : -this.climbStepNow
+    const next = Math.abs(change) >= this.t.climbRestart ? Math.sign(amount || 1) * this.t.climbStep * this.capacity : amount * this.t.climbDecay
+    const lo = Math.max(1, this.t.minWindow * this.capacity)
+    const hi = this.t.maxWindow * this.capacity
+    this.windowTarget = Math.min(hi, Math.max(lo, this.windowTarget + amount))
+    if (this.windowTarget < this.growthBase) this.growthBase = this.windowTarget
+    this.climbStepNow = next
+  }
+
+  private ageAllowed(): boolean {
+    const added = this.sketch.added
+    const since = added < this.ageMark ? Infinity : (added - this.ageMark) / (this.sketch.sampleSize / this.t.sketchSample)
+    if (since < this.t.ageSpacing) return false
+    if (this.t.ageGuard <= 0 || this.growthBase > this.ageLevel - this.t.ageOnGrowth * this.capacity) return true
+    return since >= this.t.ageGuard
   }
 
   private place(q: KeyFifo, key: number, where: number, size: number): void {
@@ -305,6 +371,18 @@ export class Shard {
    * main's victims for the space it needs (TinyLFU); a loser is evicted.
    */
   private leaveWindow(): void {
+    if (this.t.windowClock) {
+      // RESEARCH: CLOCK in the window (an entry hit there goes round once more, as protected's do).
+      let ops = 0
+      for (;;) {
+        const k = this.window.peek()
+        const st = this.keyState[k]!
+        if ((st & CMASK) === 0 || ops++ >= this.t.maxTailOps) break
+        this.window.pop()
+        this.keyState[k] = WINDOW
+        this.window.push(k)
+      }
+    }
     const key = this.window.pop()
     const size = this.sizeOf(key)
     this.sizeW -= size

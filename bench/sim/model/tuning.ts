@@ -12,6 +12,13 @@ export interface Tuning {
   maxWindow: number
   /** Protected (M) target as a fraction of the main space (capacity - window). */
   protectedFraction: number
+  /** RESEARCH: a hill climber on the sampled hit ratio beside the ghost evidence: sample (× capacity requests, 0: off), first step (× capacity), decay per sample, restart at this change of hit ratio. */
+  climbSample: number
+  /** RESEARCH (off; POLICY.md): CLOCK in the window, a window entry hit since it entered goes round once more, counter cleared. */
+  windowClock: boolean
+  climbStep: number
+  climbDecay: number
+  climbRestart: number
   /** Ghost capacity in entries, as a multiple of the shard's entry capacity. */
   ghostFactor: number
   /** A window-tagged ghost hit counts only if younger than this × the window's entry count... */
@@ -25,6 +32,10 @@ export interface Tuning {
   missFilterShare: number
   /** The sketch also halves when the window grew by this × capacity above its lowest point since the last such halving (0: never). */
   ageOnGrowth: number
+  /** Early halvings at least ageSpacing × capacity sketch increments apart (0: no bound)... */
+  ageSpacing: number
+  /** ...and ageGuard × capacity apart once the window fell a step below its level at the last one (0: no guard). */
+  ageGuard: number
   /** Sketch counters per row = nextPow2(capacity) × sketchWidth. */
   sketchWidth: number
   /** Sketch halves after sketchSample × capacity increments. */
@@ -50,6 +61,12 @@ export interface Tuning {
 export const TUNING: Tuning = {
   ...ENGINE_TUNING,
   ghostFactor: 1,
+  climbSample: 0,
+  windowClock: false,
+  climbStep: 0.0625,
+  climbDecay: 0.98,
+  climbRestart: 0.05,
+
   horizon: Infinity,
   sketchWidth: 4,
   doorkeeper: false,
