@@ -187,7 +187,14 @@ function contest(sb: u32, candidate: u64, need: f64, now: f64): bool {
  * newcomers then make room as they do for any newcomer); false when a victim wins.
  */
 function contestSegments(sb: u32, candidate: u64, segments: u32, now: f64): bool {
-  const fc = estimate(sb, candidate)
+  return contestFree(sb, estimate(sb, candidate), segments, now)
+}
+
+/**
+ * contestSegments for a candidate of frequency `fc` (estimated by its own shard's sketch): also how a
+ * shard lends segments to another shard's LARGE newcomer, its victims contesting that newcomer.
+ */
+export function contestFree(sb: u32, fc: u32, segments: u32, now: f64): bool {
   while (freeCount(sb) < segments + 1) {
     if (reclaimDeadTails(sb)) continue
     if (mainUnits(sb) <= 0 || !victim(sb, now)) {

@@ -193,6 +193,12 @@ impl Engine {
     /// the candidate is more frequent than each; false when a victim wins.
     unsafe fn contest_segments(&mut self, sb: *mut u8, candidate: u64, segments: u32, now: f64) -> bool {
         let fc = self.estimate(sb, candidate);
+        self.contest_free(sb, fc, segments, now)
+    }
+
+    /// contest_segments for a candidate of frequency `fc` (estimated by its own shard's sketch): also
+    /// how a shard lends segments to another shard's LARGE newcomer, its victims contesting it.
+    pub unsafe fn contest_free(&mut self, sb: *mut u8, fc: u32, segments: u32, now: f64) -> bool {
         while self.free_count(sb) < segments + 1 {
             if self.reclaim_dead_tails(sb) {
                 continue;
