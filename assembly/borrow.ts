@@ -8,9 +8,9 @@ import { gidOf, gidHeader, makeChainSegment, collectReturned, lentBy, freeChain 
 import { policyLend } from './policy/index'
 
 /**
- * Borrows `n` segments for a chain of shard `owner` from the other shards, each lending at most a third
+ * Borrows `n` segments for a chain of shard `owner` from the other shards, each lending at most half
  * of its segments: first what lenders have free, then what their policies give up to a newcomer of
- * frequency `fc` (`lend`: TinyLFU against the lender's own victims). A lender whose lock is busy (or
+ * frequency `fc` (policyLend: TinyLFU against the lender's own victims). A lender whose lock is busy (or
  * awaited) is skipped. Returns the first global id of the `n` linked segments, or 0 when they could
  * not all be had (then nothing stays borrowed). Under the owner's lock.
  */
@@ -18,7 +18,7 @@ export function borrowChain(owner: u32, n: u32, fc: u32, now: f64): u32 {
   let first: u32 = 0
   let last: u32 = 0
   let got: u32 = 0
-  const share = segCount / L.LARGE_SHARE
+  const share = segCount / L.LARGE_LEND_SHARE
   for (let pass = 0; pass < 2 && got < n; pass++) {
     for (let i: u32 = 1; i < shardCount && got < n; i++) {
       const lender = (owner + i) % shardCount

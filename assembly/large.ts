@@ -7,7 +7,7 @@
 //
 // Chains cross shards. Segments are named by global ids (shard × segCount + segment, 1-based) in the
 // record and in SEG_NEXT. A chain takes up to a third of its own shard's segments (and one more: the
-// `local` part, first) and borrows the rest from other shards, at most a third of each lender's
+// `local` part, first) and borrows the rest from other shards, at most half of each lender's
 // segments, under the lender's lock taken by try-lock only (a writer holding its own lock never waits
 // for another, so two writers borrowing from each other can't deadlock; a busy lender is skipped).
 // The count word holds the chain's length and, above CHAIN_LOCAL_SHIFT, how many of its segments are

@@ -3,7 +3,7 @@
 //! value in a chain of whole segments: state SEG_LARGE with the owner shard in the same word, linked
 //! through SEG_NEXT by global ids (shard × seg_count + segment, 1-based), each full but the last.
 //! A chain takes up to a third of its own shard's segments (and one more: the `local` part, first) and
-//! borrows the rest from other shards, at most a third of each lender's, under the lender's lock taken
+//! borrows the rest from other shards, at most half of each lender's (LARGE_LEND_SHARE), under the lender's lock taken
 //! by try-lock only (a writer holding its own lock never waits for another: no deadlock; a busy lender
 //! is skipped). The count word holds the chain's length and, above CHAIN_LOCAL_SHIFT, its local part.
 //! A borrowed segment goes back without the lender's lock: an atomic store of SEG_RETURNED and an
@@ -272,7 +272,7 @@ impl Engine {
         let mut first = 0;
         let mut last = 0;
         let mut got = 0;
-        let share = self.seg_count / L::LARGE_SHARE;
+        let share = self.seg_count / L::LARGE_LEND_SHARE;
         for pass in 0..2 {
             if got >= n {
                 break;

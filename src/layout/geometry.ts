@@ -90,7 +90,7 @@ export interface Geometry {
    * The largest single entry (header + key + value) the arena stores. Entries up to a segment live in
    * one segment; larger ones keep a small record there and their value in a chain of whole segments
    * (assembly/large.ts): up to a third of their own shard's segments, and beyond that segments borrowed
-   * from other shards (each lending at most a third of its own), so that any entry of up to
+   * from other shards (each lending at most half of its own: LARGE_LEND_SHARE), so that any entry of up to
    * maxBytes / 16 fits whatever the number of shards (`largestEntry`).
    */
   maxEntryBytes: number
@@ -100,7 +100,7 @@ export interface Geometry {
  * The largest entry an arena stores: enough whole segments for a value of maxBytes / 16
  * (LARGE_CACHE_FRACTION), and at least a third of a shard's segments (LARGE_SHARE), plus 4 KiB for
  * header and key; one segment when that is more. A chain takes up to a third of its own shard's
- * segments (and one more) and borrows the rest, at most a third of each other shard's segments, so
+ * segments (and one more) and borrows the rest, at most half of each other shard's segments, so
  * the value never needs more than the shards together may lend. With the default 16 shards a shard is
  * maxBytes / 16 (less its index), so such a value always spans shards.
  * `memBytes` 0 (or one shard) gives the per-shard limit alone. The native engine lowers it to one

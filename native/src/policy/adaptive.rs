@@ -148,7 +148,9 @@ impl Engine {
         }
         let h = self.tail_hash;
         let units = self.units_of(self.tail_cost);
-        if contested && self.main_units(sb) > 0.0 {
+        // A LARGE entry won its admission already (contest_segments, contest_free); it may be larger
+        // than the whole window, so it moves on uncontested (engine-only rule, see assembly/policy).
+        if contested && self.main_units(sb) > 0.0 && !crate::entry::is_large(crate::entry::flags_of(sb, self.tail_off)) {
             self.save_tail();
             let need = f64::max(units, self.used_units(sb) - self.capacity(sb));
             let admitted = self.contest(sb, h, need, now);
