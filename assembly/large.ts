@@ -51,6 +51,14 @@ import { refPtr, isLarge, flagsOf, valueLenOf } from './entry'
 // @ts-ignore: decorator
 @inline export function gidData(gid: u32): u32 { return shardBase(gidShard(gid)) + segData(gidSeg(gid)) }
 
+/**
+ * Address of the data of chain segment `gid` as a lock-free reader found it in a record, 0 when it
+ * names no segment (a writer was reusing the record). Out of line, to keep the read path small.
+ */
+export function chainData(gid: u32): u32 {
+  return gidValid(gid) ? gidData(gid) : 0
+}
+
 /** The state word of a segment in a chain owned by `owner`. */
 // @ts-ignore: decorator
 @inline export function largeState(owner: u32): u32 { return L.SEG_LARGE | (owner << L.SEG_OWNER_SHIFT) }

@@ -7,7 +7,7 @@
 // together with the entries' LIVE flags that is enough to rebuild everything else (see recovery.ts).
 import * as L from './layout.generated'
 import { segBytes, segCount, segHeadersOffset, dataOffset } from './arena'
-import { chainedBytes, flagsOf, setFlags } from './entry'
+import { chainedBytes, flagsOf, setFlags, isLarge } from './entry'
 import { shardIndexOf, isLargeState, largeState, borrowedBytes, collectReturned } from './large'
 
 // @ts-ignore: decorator
@@ -135,6 +135,18 @@ export function commitAppend(sb: u32, off: u32, size: u32): void {
   store<u32>(h + L.SEG_USED, load<u32>(h + L.SEG_USED) + size)
 }
 
+/** The borrowed part of the value largeOutside() measured last. */
+let largeBorrowed: u32 = 0
+
+/**
+ * Bytes of a LARGE entry's value outside its record (its whole value less the reference); sets
+ * largeBorrowed to the part of them in borrowed segments. Kept out of line: small entries never call it.
+ */
+function largeOutside(sb: u32, off: u32): u32 {
+  largeBorrowed = borrowedBytes(sb, off)
+  return chainedBytes(sb, off)
+}
+
 /**
  * Accounts a newly LIVE entry of `size` bytes in its segment, queue and shard. The segment counts the
  * bytes it holds; the shard counts the entry's whole cost (a LARGE entry's chained value too: that is
@@ -146,10 +158,15 @@ export function commitAppend(sb: u32, off: u32, size: u32): void {
   const h = segHeader(sb, segOf(off))
   store<u32>(h + L.SEG_LIVE_BYTES, load<u32>(h + L.SEG_LIVE_BYTES) + size)
   store<u32>(h + L.SEG_LIVE_COUNT, load<u32>(h + L.SEG_LIVE_COUNT) + 1)
-  size += chainedBytes(sb, off)
+  // A LARGE entry's value outside its record (the flag test is all a small entry pays).
+  let queued = size
+  if (isLarge(flagsOf(sb, off))) {
+    size += largeOutside(sb, off)
+    queued = size - largeBorrowed
+  }
   const qa = queueAddr(sb, q)
   store<u32>(qa + L.QUEUE_COUNT, load<u32>(qa + L.QUEUE_COUNT) + 1)
-  store<u64>(qa + L.QUEUE_BYTES, load<u64>(qa + L.QUEUE_BYTES) + size - borrowedBytes(sb, off))
+  store<u64>(qa + L.QUEUE_BYTES, load<u64>(qa + L.QUEUE_BYTES) + queued)
   store<u32>(sb + L.SHARD_LIVE_COUNT, load<u32>(sb + L.SHARD_LIVE_COUNT) + 1)
   store<u64>(sb + L.SHARD_LIVE_BYTES, load<u64>(sb + L.SHARD_LIVE_BYTES) + size)
 }
@@ -163,10 +180,14 @@ export function commitAppend(sb: u32, off: u32, size: u32): void {
   const left = load<u32>(h + L.SEG_LIVE_COUNT) - 1
   store<u32>(h + L.SEG_LIVE_COUNT, left)
   if (left == 0) releaseIfInterior(sb, seg, q)
-  size += chainedBytes(sb, off)
+  let queued = size
+  if (isLarge(flagsOf(sb, off))) {
+    size += largeOutside(sb, off)
+    queued = size - largeBorrowed
+  }
   const qa = queueAddr(sb, q)
   store<u32>(qa + L.QUEUE_COUNT, load<u32>(qa + L.QUEUE_COUNT) - 1)
-  store<u64>(qa + L.QUEUE_BYTES, load<u64>(qa + L.QUEUE_BYTES) - size + borrowedBytes(sb, off))
+  store<u64>(qa + L.QUEUE_BYTES, load<u64>(qa + L.QUEUE_BYTES) - queued)
   store<u32>(sb + L.SHARD_LIVE_COUNT, load<u32>(sb + L.SHARD_LIVE_COUNT) - 1)
   store<u64>(sb + L.SHARD_LIVE_BYTES, load<u64>(sb + L.SHARD_LIVE_BYTES) - size)
 }
