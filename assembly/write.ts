@@ -97,7 +97,7 @@ export function beginSet(sb: u32, h: u64, key: u32, keyLen: u32, valueLen: u32, 
   curInPlace = false
   curQueue = <u32>q
   curAdding = slot == 0
-  const shard = shardIndexOf(sb)
+  const shard = large ? shardIndexOf(sb) : 0
   let tail: u32 = 0
   let ok = true
   if (borrowed != 0) {

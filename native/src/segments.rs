@@ -154,7 +154,7 @@ impl Engine {
         let size = size.wrapping_add(crate::entry::chained_bytes(sb, off));
         let qa = self.queue_addr(sb, q);
         st32(qa.add(L::QUEUE_COUNT as usize), ld32(qa.add(L::QUEUE_COUNT as usize)).wrapping_add(1));
-        let queued = size.wrapping_sub(self.borrowed_bytes(sb, off));
+        let queued = if crate::entry::is_large(crate::entry::flags_of(sb, off)) { size.wrapping_sub(self.borrowed_bytes(sb, off)) } else { size };
         st64(qa.add(L::QUEUE_BYTES as usize), ld64(qa.add(L::QUEUE_BYTES as usize)).wrapping_add(queued as u64));
         st32(sb.add(L::SHARD_LIVE_COUNT as usize), ld32(sb.add(L::SHARD_LIVE_COUNT as usize)).wrapping_add(1));
         st64(sb.add(L::SHARD_LIVE_BYTES as usize), ld64(sb.add(L::SHARD_LIVE_BYTES as usize)).wrapping_add(size as u64));
@@ -174,7 +174,7 @@ impl Engine {
         let size = size.wrapping_add(crate::entry::chained_bytes(sb, off));
         let qa = self.queue_addr(sb, q);
         st32(qa.add(L::QUEUE_COUNT as usize), ld32(qa.add(L::QUEUE_COUNT as usize)).wrapping_sub(1));
-        let queued = size.wrapping_sub(self.borrowed_bytes(sb, off));
+        let queued = if crate::entry::is_large(crate::entry::flags_of(sb, off)) { size.wrapping_sub(self.borrowed_bytes(sb, off)) } else { size };
         st64(qa.add(L::QUEUE_BYTES as usize), ld64(qa.add(L::QUEUE_BYTES as usize)).wrapping_sub(queued as u64));
         st32(sb.add(L::SHARD_LIVE_COUNT as usize), ld32(sb.add(L::SHARD_LIVE_COUNT as usize)).wrapping_sub(1));
         st64(sb.add(L::SHARD_LIVE_BYTES as usize), ld64(sb.add(L::SHARD_LIVE_BYTES as usize)).wrapping_sub(size as u64));

@@ -86,7 +86,7 @@ impl Engine {
         self.cur.in_place = false;
         self.cur.queue = q as u32;
         self.cur.adding = slot.is_null();
-        let shard = self.shard_index_of(sb);
+        let shard = if large { self.shard_index_of(sb) } else { 0 };
         let mut tail = 0;
         let mut ok = true;
         if borrowed != 0 {
