@@ -128,7 +128,8 @@ export function beginSet(sb: u32, h: u64, key: u32, keyLen: u32, valueLen: u32, 
 }
 
 /** Copies the value of the set in progress from `src` (after beginSet returned STORED). */
-export function copyValueIn(src: u32, len: u32): void {
+// @ts-ignore: decorator
+@inline export function copyValueIn(src: u32, len: u32): void {
   if (curChain != 0) writeChain(curChain, src, len)
   else memory.copy(load<u32>(scratchBase + L.RESULT_VALUE_OFFSET), src, len)
 }
