@@ -67,13 +67,15 @@ function collectWarnings(): { warnings: Error[]; stop: () => void } {
 const settle = () => new Promise((resolve) => setImmediate(resolve))
 
 /**
- * Sets a value the way a cache-aside caller does, read then set on a miss, until the policy admits it:
- * a cold large value must earn its room against the small entries it displaces (TinyLFU), so the
- * first set into a full cache may be refused. Returns how many sets it took (0: never admitted).
+ * Sets a value until the policy admits it, reading it (a miss) after each refusal, as a caller asking
+ * for it again would: a cold large value must earn its room against the entries it displaces
+ * (TinyLFU), so its first set into a full cache may be refused. Returns how many sets it took (0:
+ * never admitted).
  */
 function admit(cache: Cache<Buffer>, key: string, value: Buffer): number {
   for (let n = 1; n <= 10; n++) {
-    if (cache.get(key) === undefined && cache.set(key, value)) return n
+    if (cache.set(key, value)) return n
+    cache.get(key)
   }
   return 0
 }
@@ -129,9 +131,8 @@ forEachEngine('values of maxBytes / 16 (chains across shards)', (engine) => {
         if (i % 7 === 6) { cache.delete(key); live.delete(key) }
         if (i % 10 === 9) expect(cache.verify(), `step ${i}`).toEqual([])
       }
-      // (Large values contest each other too: one that lost to the values already there stays out.)
       console.log(`[cross/${engine}] ${maxBytes / MiB} MiB: ${stored} of 40 large sets admitted (each retried up to 10 times after a miss), ${cache.stats().evictions} evictions`)
-      expect(stored).toBeGreaterThan(10)
+      expect(stored).toBeGreaterThanOrEqual(36)
       for (const [key, i] of live) {
         const got = cache.get(key)
         if (got !== undefined) expect(got.equals(pattern(100 + i, got.length)) && got.length > 0, key).toBe(true)
