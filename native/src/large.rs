@@ -11,6 +11,14 @@
 //! walk the chain from JS (src/engine/large.ts) and validate the owner's sequence afterwards.
 use crate::arena::Engine;
 use crate::entry::{flags_of, is_large, ref_ptr, value_len_of};
+
+/// The chain being borrowed (borrow_chain).
+#[derive(Default, Clone, Copy)]
+pub struct Borrowing {
+    pub first: u32,
+    pub last: u32,
+    pub got: u32,
+}
 use crate::layout_generated as L;
 use crate::mem::*;
 use std::sync::atomic::Ordering::*;
@@ -64,7 +72,7 @@ impl Engine {
         gid != 0 && gid as u64 <= self.shard_count as u64 * self.seg_count as u64
     }
     #[inline(always)]
-    fn gid_shard(&self, gid: u32) -> u32 {
+    pub fn gid_shard(&self, gid: u32) -> u32 {
         (gid - 1) / self.seg_count
     }
     #[inline(always)]
@@ -265,20 +273,86 @@ impl Engine {
         }
     }
 
+    /// Takes up to `want` free segments of shard `lender` (base lb) into the chain being borrowed,
+    /// keeping one spare.
+    unsafe fn take_lent(&mut self, lb: *mut u8, lender: u32, owner: u32, want: u32) {
+        let k = want.min(self.free_count(lb).saturating_sub(1));
+        for _ in 0..k {
+            let seg = self.pop_free(lb);
+            let gid = self.gid_of(lender, seg);
+            self.make_chain_segment(self.seg_header(lb, seg), owner);
+            if self.borrow.last != 0 {
+                st32(self.gid_header(self.borrow.last).add(L::SEG_NEXT as usize), gid);
+            } else {
+                self.borrow.first = gid;
+            }
+            self.borrow.last = gid;
+        }
+        self.borrow.got += k;
+    }
+
+    /// Room `lender` may still lend: half its segments, less what it lent already.
+    unsafe fn lendable(&self, lb: *mut u8, lender: u32) -> u32 {
+        (self.seg_count / L::LARGE_LEND_SHARE).saturating_sub(self.lent_by(lb, lender))
+    }
+
+    /// True when the chain of `n` segments from `gid` holds a segment of shard `lender`.
+    unsafe fn holds_segments_of(&self, mut gid: u32, n: u32, lender: u32) -> bool {
+        let mut i = 0;
+        while i < n && self.gid_valid(gid) {
+            if self.gid_shard(gid) == lender {
+                return true;
+            }
+            gid = ld32(self.gid_header(gid).add(L::SEG_NEXT as usize));
+            i += 1;
+        }
+        false
+    }
+
+    /// Evicts one LARGE entry of shard `xb` whose chain holds segments of `lender`, if it loses to a
+    /// newcomer of frequency `fc` (see assembly/borrow.ts evictBorrower). Under `xb`'s lock.
+    unsafe fn evict_borrower(&mut self, xb: *mut u8, lender: u32, fc: u32) -> bool {
+        for b in 0..self.index_buckets {
+            let base = self.bucket_addr(xb, b);
+            for i in 0..L::BUCKET_SLOTS {
+                let slot = base.add((i * L::SLOT_BYTES) as usize);
+                let off = crate::hashindex::slot_offset(slot);
+                if off == 0 {
+                    continue;
+                }
+                let flags = flags_of(xb, off);
+                if !is_large(flags) {
+                    continue;
+                }
+                let r = ref_ptr(xb, off);
+                if !self.holds_segments_of(ld32(r), chain_count(ld32(r.add(4))), lender) {
+                    continue;
+                }
+                let h = crate::hash::hash_bytes(self.seed, crate::entry::key_ptr(xb, off), crate::entry::key_len_of(xb, off));
+                let fv = self.policy_estimate(xb, h);
+                if fc < fv || (fc == fv && fv > crate::policy::tuning_generated::LARGE_TIE_FREQUENCY) {
+                    continue;
+                }
+                self.remove_entry(xb, off, crate::entry::queue_of(flags), crate::entry::entry_bytes(xb, off), slot);
+                crate::queues::bump(xb, L::SHARD_EVICTIONS);
+                return true;
+            }
+        }
+        false
+    }
+
     /// Borrows `n` segments for a chain of shard `owner` from the other shards (see
-    /// assembly/borrow.ts): first what lenders have free, then what their policies give up to a
-    /// newcomer of frequency `fc`. Returns the first global id, or 0 (nothing stays borrowed).
+    /// assembly/borrow.ts): what lenders have free, then what their policies give up to a newcomer
+    /// of frequency `fc`, then what other large values borrowed from them when those lose to it.
+    /// Returns the first global id, or 0 (nothing stays borrowed).
     pub unsafe fn borrow_chain(&mut self, owner: u32, n: u32, fc: u32, now: f64) -> u32 {
-        let mut first = 0;
-        let mut last = 0;
-        let mut got = 0;
-        let share = self.seg_count / L::LARGE_LEND_SHARE;
-        for pass in 0..2 {
-            if got >= n {
+        self.borrow = Default::default();
+        for pass in 0..3 {
+            if self.borrow.got >= n {
                 break;
             }
             for i in 1..self.shard_count {
-                if got >= n {
+                if self.borrow.got >= n {
                     break;
                 }
                 let lender = (owner + i) % self.shard_count;
@@ -287,33 +361,48 @@ impl Engine {
                     continue;
                 }
                 self.collect_returned(lb);
-                let lent = self.lent_by(lb, lender);
-                let mut take = (n - got).min(share.saturating_sub(lent));
-                if take > 0 {
-                    if self.free_count(lb) < take + 1 {
+                let want = (n - self.borrow.got).min(self.lendable(lb, lender));
+                if pass < 2 && want > 0 {
+                    if self.free_count(lb) < want + 1 {
                         self.reclaim_dead_tails(lb);
                     }
-                    if pass == 1 && self.free_count(lb) < take + 1 {
-                        self.policy_lend(lb, fc, take, now);
+                    if pass == 1 && self.free_count(lb) < want + 1 {
+                        self.policy_lend(lb, fc, want, now);
                     }
-                    let free = self.free_count(lb);
-                    take = take.min(free.saturating_sub(1));
-                    for _ in 0..take {
-                        let seg = self.pop_free(lb);
-                        let gid = self.gid_of(lender, seg);
-                        self.make_chain_segment(self.seg_header(lb, seg), owner);
-                        if last != 0 {
-                            st32(self.gid_header(last).add(L::SEG_NEXT as usize), gid);
-                        } else {
-                            first = gid;
+                    self.take_lent(lb, lender, owner, want);
+                } else if pass == 2 {
+                    // The lender's segments in other shards' chains: their entries contest the newcomer.
+                    let mut s = 1;
+                    while s <= self.seg_count && self.borrow.got < n {
+                        let state = state_of(self.seg_header(lb, s));
+                        s += 1;
+                        if !is_large_state(state) {
+                            continue;
                         }
-                        last = gid;
+                        let x = state >> L::SEG_OWNER_SHIFT;
+                        if x == lender || x >= self.shard_count {
+                            continue;
+                        }
+                        let xb = self.shard_base(x);
+                        if x != owner && (ai32(xb.add(L::SHARD_WAITERS as usize)).load(Acquire) > 0 || !self.try_lock(xb)) {
+                            continue;
+                        }
+                        let evicted = self.evict_borrower(xb, lender, fc);
+                        if x != owner {
+                            self.release(xb);
+                        }
+                        if !evicted {
+                            continue;
+                        }
+                        self.collect_returned(lb);
+                        let want = (n - self.borrow.got).min(self.lendable(lb, lender));
+                        self.take_lent(lb, lender, owner, want);
                     }
-                    got += take;
                 }
                 self.release(lb);
             }
         }
+        let (first, got) = (self.borrow.first, self.borrow.got);
         if got < n {
             self.free_chain(first, got, owner);
             return 0;

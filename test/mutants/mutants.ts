@@ -180,6 +180,13 @@ export const MUTANTS: Mutant[] = [
     why: 'a chain that borrowed segments of other shards never gives them back to their lenders when its entry leaves',
   },
   {
+    id: 'lent-chains-never-contested', area: 'large values', file: 'assembly/borrow.ts',
+    find: '      if (fc < fv || (fc == fv && fv > LARGE_TIE_FREQUENCY)) continue\n',
+    replace: '      continue\n',
+    tests: ['test/core/large-cross-shard.test.ts'],
+    why: "segments lent to other shards' large values are never contested: with large values only, new ones are refused once lenders lent their half",
+  },
+  {
     id: 'rebuild-frees-lent-segments', area: 'large values', file: 'assembly/recovery.ts',
     find: 'if (isLargeState(state) && (state >> L.SEG_OWNER_SHIFT) < shardCount) {',
     replace: 'if (state == largeState(shard)) {',
