@@ -20,7 +20,7 @@ export function init(): void {
   for (let s: u32 = 0; s < shardCount; s++) {
     const sb = shardBase(s)
     memory.fill(sb, 0, L.SHARD_SIZE)
-    initSegments(sb)
+    initSegments(sb, false)
     store<u32>(sb + L.SHARD_RNG_LO, 0x9E3779B9 ^ s)
     store<u32>(sb + L.SHARD_RNG_HI, 0x85EBCA6B + s)
     policyInit(sb, s)

@@ -9,7 +9,7 @@ import { countGlobally } from './arena'
 import { hashBytes } from './hash'
 import { locate, slotOf, clearSlot, republish, slotFreq, slotIsFor } from './hashindex'
 import { flagsOf, isLive, isLarge, hasTtl, expiryOf, entryBytes, keyPtr, keyLenOf, valueLenOf, setFlags, setQueue } from './entry'
-import { freeChainOf } from './large'
+import { freeChainOf, borrowedBytes } from './large'
 import { tailEntry, advanceTail, reserveAppend, commitAppend, addLive, removeLive, killEntry } from './segments'
 
 const MEMO_STRIDE: u32 = L.SHARD_Q1_MEMO_OFF - L.SHARD_Q0_MEMO_OFF
@@ -18,7 +18,7 @@ const MEMO_HASH: u32 = L.SHARD_Q0_MEMO_HASH - L.SHARD_Q0_MEMO_OFF
 
 export let tailOff: u32 = 0
 export let tailSize: u32 = 0
-/** The tail entry's cost for the policy (tailSize plus a LARGE entry's chained value). */
+/** The tail entry's cost for the policy (tailSize plus the part of a LARGE entry's chained value its shard holds). */
 export let tailCost: u32 = 0
 export let tailSlot: u32 = 0
 export let tailHash: u64 = 0
@@ -79,7 +79,7 @@ export function liveTail(sb: u32, q: u32, now: f64): bool {
     }
     tailOff = off
     tailSize = size
-    tailCost = isLarge(flags) ? size + valueLenOf(sb, off) - L.LARGE_REF_BYTES : size
+    tailCost = isLarge(flags) ? size + valueLenOf(sb, off) - L.LARGE_REF_BYTES - borrowedBytes(sb, off) : size
     tailSlot = slot
     tailHash = h
     return true

@@ -8,8 +8,8 @@ import { locate, findSlot, slotOffset, touch, bucketAddr } from './hashindex'
 import { flagsOf, kindOf, keyLenOf, valueLenOf, isLive, hasTtl, expiryOf, headerBytes, inBounds, spanInBounds } from './entry'
 import { policyOnAccess, policyOnMiss } from './policy/index'
 import { sketchWord } from './sketch'
-import { indexBuckets, shardBytes, threadId, segCount } from './arena'
-import { segData } from './segments'
+import { indexBuckets, shardBytes, threadId } from './arena'
+import { chainData } from './large'
 
 const ATTEMPTS: i32 = 32
 /** Where early loads leave their value, so they aren't optimised away. */
@@ -79,12 +79,12 @@ export function lookup(key: u32, keyLen: u32, now: f64, flags: u32): u32 {
     let valueAt = sb + <u32>vstart
     let kind = kindOf(sb, off)
     if (large) {
-      const first = load<u32>(valueAt)
-      if (first == 0 || first > segCount) {
+      const at = chainData(load<u32>(valueAt))
+      if (at == 0) {
         if (!locked && atomic.load<u32>(sb + L.SHARD_SEQ) != s1) continue
         return L.STATUS_MISS
       }
-      valueAt = sb + segData(first)
+      valueAt = at
       kind |= L.KIND_CHAINED
     }
     store<u32>(result(L.RESULT_VALUE_OFFSET), valueAt)

@@ -3,11 +3,11 @@
 // the LIVE entries. It repairs a shard whose writer died mid-operation (losing at most that operation)
 // and `verifyShard` uses the same walk to check every invariant without changing anything.
 import * as L from './layout.generated'
-import { segCount, segBytes, maxEntriesPerShard, indexBuckets, countGlobally } from './arena'
+import { segCount, segBytes, shardCount, maxEntriesPerShard, indexBuckets, countGlobally } from './arena'
 import { hashBytes } from './hash'
 import { locate, findSlot, emptySlot, publish, clearIndex, slotOffset, slotOf, bucketAddr, clearSlot } from './hashindex'
 import { flagsOf, isLive, hasTtl, isLarge, expiryOf, entryBytes, keyPtr, keyLenOf, setFlags, queueOf, headerBytes, valueLenOf, refPtr, chainedBytes } from './entry'
-import { chainLength, claimChain, chainIntact } from './large'
+import { chainLength, claimChain, chainIntact, chainCount, chainLocal, borrowedBytes, isLargeState, largeState, stateOf, ownedSegments, releaseUnclaimed } from './large'
 import { segHeader, segData, segOf, queueAddr, releaseSegment, addLive, removeLive, freeCount, setHoldEmptySegments, releaseEmptyInteriors, killEntry } from './segments'
 import { bump } from './queues'
 
@@ -68,10 +68,10 @@ export function rebuildShard(sb: u32, shard: u32, now: f64): void {
   let maxSeq: u32 = 0
   for (let s: u32 = 1; s <= segCount; s++) {
     const h = segHeader(sb, s)
-    const state = load<u32>(h + L.SEG_STATE)
-    if (state == L.SEG_LARGE) {
-      // A value's chain: kept (unclaimed) until the LIVE entries say which chains are still owned.
-      store<u32>(h + L.SEG_LIVE_COUNT, 0)
+    const state = stateOf(h)
+    if (isLargeState(state) && (state >> L.SEG_OWNER_SHIFT) < shardCount) {
+      // A value's chain: this shard's own are kept until the LIVE entries say which are still owned
+      // (claimChains); those lent to another shard's chains are that shard's.
     } else if (state == L.SEG_FREE || state > L.NUM_QUEUES) releaseSegment(sb, s)
     else {
       store<u32>(h + L.SEG_LIVE_BYTES, 0)
@@ -107,7 +107,7 @@ export function rebuildShard(sb: u32, shard: u32, now: f64): void {
       seg = load<u32>(h + L.SEG_NEXT)
     }
   }
-  claimChains(sb)
+  claimChains(sb, shard)
   setHoldEmptySegments(false)
   releaseEmptyInteriors(sb)
   store<u32>(sb + L.SHARD_TTL_CURSOR, 0)
@@ -116,10 +116,12 @@ export function rebuildShard(sb: u32, shard: u32, now: f64): void {
 
 /**
  * After the rebuild indexed the LIVE entries: each LARGE one claims its chain, and one whose chain is
- * broken or already claimed is dropped. Chains nobody claimed (a set that died before its entry became
- * LIVE, the older copy of a replaced value) go back to the free list.
+ * broken or already claimed is dropped. Segments this shard's chains hold that nobody claimed (a set
+ * that died before its entry became LIVE, the older copy of a replaced value), here or borrowed from
+ * other shards, are given back.
  */
-function claimChains(sb: u32): void {
+function claimChains(sb: u32, shard: u32): void {
+  ownedSegments(shard, true)
   for (let b: u32 = 0; b < indexBuckets; b++) {
     const base = bucketAddr(sb, b)
     for (let i: u32 = 0; i < L.BUCKET_SLOTS; i++) {
@@ -130,21 +132,18 @@ function claimChains(sb: u32): void {
       if (!isLarge(flags)) continue
       const ref = refPtr(sb, off)
       const first = load<u32>(ref)
-      const n = load<u32>(ref, 4)
-      const claimed = n == chainLength(valueLenOf(sb, off)) ? claimChain(sb, first, n, 1) : 0
+      const word = load<u32>(ref, 4)
+      const n = chainCount(word)
+      const sane = n == chainLength(valueLenOf(sb, off)) && chainLocal(word) <= n
+      const claimed = sane ? claimChain(first, n, 1, shard) : 0
       if (claimed == n) continue
-      claimChain(sb, first, claimed, 0)
+      claimChain(first, claimed, 0, shard)
       clearSlot(slot)
       killEntry(sb, off)
       removeLive(sb, off, queueOf(flags), entryBytes(sb, off))
     }
   }
-  for (let s: u32 = 1; s <= segCount; s++) {
-    const h = segHeader(sb, s)
-    if (load<u32>(h + L.SEG_STATE) != L.SEG_LARGE) continue
-    if (load<u32>(h + L.SEG_LIVE_COUNT) == 0) releaseSegment(sb, s)
-    else store<u32>(h + L.SEG_LIVE_COUNT, 0)
-  }
+  releaseUnclaimed(shard)
 }
 
 /** Re-indexes one LIVE entry found by the rebuild, resolving duplicates in favour of the newer copy. */
@@ -195,6 +194,7 @@ export function verifyShard(sb: u32, shard: u32): u32 {
   let chainSegs: u32 = 0
   let liveCount: u32 = 0
   let liveBytes: u64 = 0
+  let borrowedTotal: u64 = 0
   for (let q: u32 = 0; q < L.NUM_QUEUES; q++) {
     const qa = queueAddr(sb, q)
     let seg = load<u32>(qa + L.QUEUE_TAIL)
@@ -227,10 +227,13 @@ export function verifyShard(sb: u32, shard: u32): u32 {
           if (slot == 0 || slotOffset(slot) != off) return 7 // a LIVE entry the index does not point at
           sCount++
           sBytes += size
-          qBytes += <u64>chainedBytes(sb, off)
+          const lent = borrowedBytes(sb, off)
+          qBytes += <u64>(chainedBytes(sb, off) - lent)
+          borrowedTotal += <u64>lent
           if (isLarge(flags)) {
-            const n = load<u32>(refPtr(sb, off), 4)
-            if (n != chainLength(valueLenOf(sb, off)) || !chainIntact(sb, load<u32>(refPtr(sb, off)), n)) return 17 // a broken chain
+            const word = load<u32>(refPtr(sb, off), 4)
+            const n = chainCount(word)
+            if (n != chainLength(valueLenOf(sb, off)) || chainLocal(word) > n || !chainIntact(load<u32>(refPtr(sb, off)), n, shard)) return 17 // a broken chain
             chainSegs += n
           }
         }
@@ -248,11 +251,17 @@ export function verifyShard(sb: u32, shard: u32): u32 {
     liveCount += qCount
     liveBytes += qBytes
   }
-  if (liveCount != load<u32>(sb + L.SHARD_LIVE_COUNT) || liveBytes != load<u64>(sb + L.SHARD_LIVE_BYTES)) return 11
-  let largeSegs: u32 = 0
-  for (let s: u32 = 1; s <= segCount; s++) if (load<u32>(segHeader(sb, s) + L.SEG_STATE) == L.SEG_LARGE) largeSegs++
-  if (chainSegs != largeSegs) return 18 // a chain no entry owns, or one owned twice
-  if (segsInQueues + largeSegs + freeCount(sb) != segCount) return 12 // a leaked (or doubly owned) segment
+  // The shard counts each entry whole (bytesUsed); its queues only what it holds itself.
+  if (liveCount != load<u32>(sb + L.SHARD_LIVE_COUNT) || liveBytes + borrowedTotal != load<u64>(sb + L.SHARD_LIVE_BYTES)) return 11
+  // Chain segments this shard owns, wherever they are (borrowed ones only change under its lock).
+  if (chainSegs != ownedSegments(shard, false)) return 18 // a chain no entry owns, or one owned twice
+  // Segments here in chains (this shard's or lent to another's) or given back and not yet collected.
+  let chained: u32 = 0
+  for (let s: u32 = 1; s <= segCount; s++) {
+    const state = stateOf(segHeader(sb, s))
+    if (isLargeState(state) || state == L.SEG_RETURNED) chained++
+  }
+  if (segsInQueues + chained + freeCount(sb) != segCount) return 12 // a leaked (or doubly owned) segment
   // Every occupied slot points at a LIVE entry; there are exactly as many as LIVE entries.
   let slots: u32 = 0
   for (let b: u32 = 0; b < indexBuckets; b++) {

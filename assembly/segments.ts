@@ -7,7 +7,8 @@
 // together with the entries' LIVE flags that is enough to rebuild everything else (see recovery.ts).
 import * as L from './layout.generated'
 import { segBytes, segCount, segHeadersOffset, dataOffset } from './arena'
-import { chainedBytes, flagsOf, setFlags } from './entry'
+import { chainedBytes, flagsOf, setFlags, isLarge } from './entry'
+import { shardIndexOf, isLargeState, largeState, borrowedBytes, collectReturned } from './large'
 
 // @ts-ignore: decorator
 @inline export function segHeader(sb: u32, seg: u32): u32 { return sb + segHeadersOffset + (seg - 1) * L.SEG_SIZE }
@@ -25,11 +26,21 @@ import { chainedBytes, flagsOf, setFlags } from './entry'
 // @ts-ignore: decorator
 @inline export function segNext(sb: u32, seg: u32): u32 { return load<u32>(segHeader(sb, seg) + L.SEG_NEXT) }
 
-export function initSegments(sb: u32): void {
-  for (let s: u32 = 1; s <= segCount; s++) {
+/**
+ * Makes every segment of the shard free. With `keepLent` (clearing a live cache), segments lent to
+ * other shards' chains stay theirs; the shard's own chains must have been given back first.
+ */
+export function initSegments(sb: u32, keepLent: bool): void {
+  const shard = shardIndexOf(sb)
+  let head: u32 = 0
+  let n: u32 = 0
+  // Backwards, so the free list comes out in ascending order.
+  for (let s: u32 = segCount; s >= 1; s--) {
     const h = segHeader(sb, s)
+    const state = atomic.load<u32>(h + L.SEG_STATE)
+    if (keepLent && isLargeState(state) && state != largeState(shard)) continue
     store<u32>(h + L.SEG_STATE, L.SEG_FREE)
-    store<u32>(h + L.SEG_NEXT, s < segCount ? s + 1 : 0)
+    store<u32>(h + L.SEG_NEXT, head)
     store<u32>(h + L.SEG_PREV, 0)
     store<u32>(h + L.SEG_USED, 0)
     store<u32>(h + L.SEG_LIVE_BYTES, 0)
@@ -37,9 +48,11 @@ export function initSegments(sb: u32): void {
     store<u32>(h + L.SEG_SEQ, 0)
     // Entries of a cleared shard may still read LIVE in memory: a new version retires copies of them.
     atomic.add<u32>(h + L.SEG_VERSION, 1)
+    head = s
+    n++
   }
-  store<u32>(sb + L.SHARD_FREE_HEAD, 1)
-  store<u32>(sb + L.SHARD_FREE_COUNT, segCount)
+  store<u32>(sb + L.SHARD_FREE_HEAD, head)
+  store<u32>(sb + L.SHARD_FREE_COUNT, n)
   for (let q: u32 = 0; q < L.NUM_QUEUES; q++) {
     const qa = queueAddr(sb, q)
     store<u32>(qa + L.QUEUE_HEAD, 0)
@@ -122,19 +135,38 @@ export function commitAppend(sb: u32, off: u32, size: u32): void {
   store<u32>(h + L.SEG_USED, load<u32>(h + L.SEG_USED) + size)
 }
 
+/** The borrowed part of the value largeOutside() measured last. */
+let largeBorrowed: u32 = 0
+
+/**
+ * Bytes of a LARGE entry's value outside its record (its whole value less the reference); sets
+ * largeBorrowed to the part of them in borrowed segments. Kept out of line: small entries never call it.
+ */
+function largeOutside(sb: u32, off: u32): u32 {
+  largeBorrowed = borrowedBytes(sb, off)
+  return chainedBytes(sb, off)
+}
+
 /**
  * Accounts a newly LIVE entry of `size` bytes in its segment, queue and shard. The segment counts the
- * bytes it holds; queue and shard count the entry's whole cost (a LARGE entry's chained value too).
+ * bytes it holds; the shard counts the entry's whole cost (a LARGE entry's chained value too: that is
+ * bytesUsed), the queue (the policy's units) what the shard itself holds of it: not the part of a
+ * chain borrowed from other shards.
  */
 // @ts-ignore: decorator
 @inline export function addLive(sb: u32, off: u32, q: u32, size: u32): void {
   const h = segHeader(sb, segOf(off))
   store<u32>(h + L.SEG_LIVE_BYTES, load<u32>(h + L.SEG_LIVE_BYTES) + size)
   store<u32>(h + L.SEG_LIVE_COUNT, load<u32>(h + L.SEG_LIVE_COUNT) + 1)
-  size += chainedBytes(sb, off)
+  // A LARGE entry's value outside its record (the flag test is all a small entry pays).
+  let queued = size
+  if (isLarge(flagsOf(sb, off))) {
+    size += largeOutside(sb, off)
+    queued = size - largeBorrowed
+  }
   const qa = queueAddr(sb, q)
   store<u32>(qa + L.QUEUE_COUNT, load<u32>(qa + L.QUEUE_COUNT) + 1)
-  store<u64>(qa + L.QUEUE_BYTES, load<u64>(qa + L.QUEUE_BYTES) + size)
+  store<u64>(qa + L.QUEUE_BYTES, load<u64>(qa + L.QUEUE_BYTES) + queued)
   store<u32>(sb + L.SHARD_LIVE_COUNT, load<u32>(sb + L.SHARD_LIVE_COUNT) + 1)
   store<u64>(sb + L.SHARD_LIVE_BYTES, load<u64>(sb + L.SHARD_LIVE_BYTES) + size)
 }
@@ -148,10 +180,14 @@ export function commitAppend(sb: u32, off: u32, size: u32): void {
   const left = load<u32>(h + L.SEG_LIVE_COUNT) - 1
   store<u32>(h + L.SEG_LIVE_COUNT, left)
   if (left == 0) releaseIfInterior(sb, seg, q)
-  size += chainedBytes(sb, off)
+  let queued = size
+  if (isLarge(flagsOf(sb, off))) {
+    size += largeOutside(sb, off)
+    queued = size - largeBorrowed
+  }
   const qa = queueAddr(sb, q)
   store<u32>(qa + L.QUEUE_COUNT, load<u32>(qa + L.QUEUE_COUNT) - 1)
-  store<u64>(qa + L.QUEUE_BYTES, load<u64>(qa + L.QUEUE_BYTES) - size)
+  store<u64>(qa + L.QUEUE_BYTES, load<u64>(qa + L.QUEUE_BYTES) - queued)
   store<u32>(sb + L.SHARD_LIVE_COUNT, load<u32>(sb + L.SHARD_LIVE_COUNT) - 1)
   store<u64>(sb + L.SHARD_LIVE_BYTES, load<u64>(sb + L.SHARD_LIVE_BYTES) - size)
 }
@@ -193,9 +229,11 @@ export function releaseEmptyInteriors(sb: u32): void {
   }
 }
 
-/** Frees the fully dead tail segments of every queue; true when that freed anything. */
+/** Frees the fully dead tail segments of every queue (and collects returned ones); true when that freed anything. */
 export function reclaimDeadTails(sb: u32): bool {
   const before = freeCount(sb)
+  // Segments other shards' chains gave back come first: they cost no eviction.
+  collectReturned(sb)
   for (let q: u32 = 0; q < L.NUM_QUEUES; q++) tailEntry(sb, q)
   return freeCount(sb) > before
 }

@@ -8,10 +8,10 @@ import { flagsOf, setFlags, entryBytes, hasTtl, isLarge, queueOf, sizeFor, write
 import { reserveAppend, commitAppend, addLive, removeLive, initSegments, killEntry } from './segments'
 import { ensureRoom } from './room'
 import { removeEntry, bump } from './queues'
-import { policyInsert, policyAfterInsert, policyOnAccess, policyInit, REJECT } from './policy/index'
+import { policyInsert, policyAfterInsert, policyOnAccess, policyInit, policyEstimate, REJECT } from './policy/index'
 import { reclaimSome } from './ttl'
-import { chainLength, allocChain, freeChainOf, writeChain } from './large'
-import { segData } from './segments'
+import { chainLength, localShare, allocChain, freeChainOf, freeChain, writeChain, gidData, shardIndexOf, ownedSegments, releaseUnclaimed } from './large'
+import { borrowChain } from './borrow'
 
 // The set in progress on this thread (module globals are per instance, hence per thread).
 let curSb: u32 = 0
@@ -54,7 +54,7 @@ export function beginSet(sb: u32, h: u64, key: u32, keyLen: u32, valueLen: u32, 
   curNow = now
   curSize = record
   curChain = 0
-  let q: i32
+  let q: i32 = 0
   if (slot != 0) {
     const old = slotOffset(slot)
     const oldFlags = flagsOf(sb, old)
@@ -74,7 +74,7 @@ export function beginSet(sb: u32, h: u64, key: u32, keyLen: u32, valueLen: u32, 
       curOff = old
       if (sameLarge) {
         curChain = load<u32>(refPtr(sb, old))
-        store<u32>(scratchBase + L.RESULT_VALUE_OFFSET, sb + segData(curChain))
+        store<u32>(scratchBase + L.RESULT_VALUE_OFFSET, gidData(curChain))
         store<u32>(scratchBase + L.RESULT_KIND, L.KIND_CHAINED)
       } else {
         store<u32>(scratchBase + L.RESULT_VALUE_OFFSET, keyPtr(sb, old) + keyLen)
@@ -83,15 +83,29 @@ export function beginSet(sb: u32, h: u64, key: u32, keyLen: u32, valueLen: u32, 
     }
     q = <i32>queueOf(oldFlags)
     // Evictions below may move the old copy to another queue; the new one goes where it was.
-  } else {
-    q = policyInsert(sb, h, size, now, large ? chainLength(valueLen) + 1 : 0)
+  }
+  // A LARGE value's chain: up to localShare() segments of this shard, the rest borrowed from others.
+  // The policy of this shard counts (and contests for) only what this shard holds of it.
+  const chain = large ? chainLength(valueLen) : 0
+  const local = min<u32>(chain, localShare())
+  const borrowed = chain - local
+  const cost = borrowed != 0 ? size - (valueLen - local * segBytes) : size
+  if (slot == 0) {
+    q = policyInsert(sb, h, cost, now, large ? local + 1 : 0)
     if (q == REJECT) return refuse(sb, 0)
   }
   curInPlace = false
   curQueue = <u32>q
   curAdding = slot == 0
-  const chain = large ? chainLength(valueLen) : 0
-  const ok = ensureRoom(sb, <u32>q, record, slot == 0, now, chain, size)
+  const shard = large ? shardIndexOf(sb) : 0
+  let tail: u32 = 0
+  let ok = true
+  if (borrowed != 0) {
+    tail = borrowChain(shard, borrowed, policyEstimate(sb, h), now)
+    ok = tail != 0
+  }
+  if (ok) ok = ensureRoom(sb, <u32>q, record, slot == 0, now, local, cost)
+  if (!ok && tail != 0) freeChain(tail, borrowed, shard)
   // Eviction located other keys, and may have moved our old copy (same slot, new offset) or evicted
   // it (slot cleared; nothing is inserted during eviction, so a cleared slot stays empty).
   restoreLocation()
@@ -102,10 +116,10 @@ export function beginSet(sb: u32, h: u64, key: u32, keyLen: u32, valueLen: u32, 
   curOff = off
   const valuePtr = writeEntry(sb, off, kind, withTtl, expiry, key, keyLen, valueLen, <u32>q, large)
   if (large) {
-    curChain = allocChain(sb, chain)
+    curChain = allocChain(sb, shard, local, tail)
     store<u32>(valuePtr, curChain)
-    store<u32>(valuePtr, chain, 4)
-    store<u32>(scratchBase + L.RESULT_VALUE_OFFSET, sb + segData(curChain))
+    store<u32>(valuePtr, chain | (local << L.CHAIN_LOCAL_SHIFT), 4)
+    store<u32>(scratchBase + L.RESULT_VALUE_OFFSET, gidData(curChain))
     store<u32>(scratchBase + L.RESULT_KIND, L.KIND_CHAINED)
   } else {
     store<u32>(scratchBase + L.RESULT_VALUE_OFFSET, valuePtr)
@@ -114,8 +128,9 @@ export function beginSet(sb: u32, h: u64, key: u32, keyLen: u32, valueLen: u32, 
 }
 
 /** Copies the value of the set in progress from `src` (after beginSet returned STORED). */
-export function copyValueIn(src: u32, len: u32): void {
-  if (curChain != 0) writeChain(curSb, curChain, src, len)
+// @ts-ignore: decorator
+@inline export function copyValueIn(src: u32, len: u32): void {
+  if (curChain != 0) writeChain(curChain, src, len)
   else memory.copy(load<u32>(scratchBase + L.RESULT_VALUE_OFFSET), src, len)
 }
 
@@ -216,7 +231,11 @@ export function removeKey(sb: u32, key: u32, keyLen: u32, now: f64, mode: u32): 
 export function clearShard(sb: u32, shard: u32): void {
   countGlobally(-<i32>load<u32>(sb + L.SHARD_LIVE_COUNT))
   clearIndex(sb)
-  initSegments(sb)
+  // The shard's chains go back (segments borrowed from other shards too), then every segment but
+  // those lent to other shards' chains is free.
+  ownedSegments(shard, true)
+  releaseUnclaimed(shard)
+  initSegments(sb, true)
   store<u32>(sb + L.SHARD_LIVE_COUNT, 0)
   store<u64>(sb + L.SHARD_LIVE_BYTES, 0)
   store<u32>(sb + L.SHARD_TTL_CURSOR, 0)

@@ -13,7 +13,8 @@ import * as L from '../layout.generated'
 import { maxEntriesTotal, shardCount, segCount, segBytes, ghostSlots } from '../arena'
 import { increment, estimate, clearSketch, filterInserted } from '../sketch'
 import { ghostAdd, ghostAge, clearGhost } from '../ghost'
-import { liveTail, moveTail, evictTail, tailCounter, tailHash, tailCost, saveTail, restoreTail } from '../queues'
+import { liveTail, moveTail, evictTail, tailCounter, tailHash, tailCost, tailOff, saveTail, restoreTail } from '../queues'
+import { flagsOf, isLarge } from '../entry'
 import { queueCount, freeCount, reclaimDeadTails } from '../segments'
 import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainUnits, isFull } from './units'
 import { applyGhostEvidence, noteGhost, windowTarget, setWindowTarget } from './window'
@@ -142,7 +143,11 @@ function leaveWindow(sb: u32, now: f64, contested: bool): bool {
   if (!liveTail(sb, WINDOW, now)) return false
   const h = tailHash
   const units = unitsOf(tailCost)
-  if (contested && mainUnits(sb) > 0) {
+  // A LARGE entry won its admission already, against the victims of every shard it took segments
+  // from (contestSegments, contestFree); it may be larger than the whole window, so it would meet this
+  // contest at once, with no time in the window to be read: it moves on uncontested (engine-only rule,
+  // bench/sim/model/POLICY.md).
+  if (contested && mainUnits(sb) > 0 && !isLarge(flagsOf(sb, tailOff))) {
     saveTail()
     const admitted = contest(sb, h, max<f64>(units, usedUnits(sb) - capacity(sb)), now)
     // The contest only touched main's queues: the window's tail is where it was.
@@ -189,7 +194,14 @@ function contest(sb: u32, candidate: u64, need: f64, now: f64): bool {
  * newcomers then make room as they do for any newcomer); false when a victim wins.
  */
 function contestSegments(sb: u32, candidate: u64, segments: u32, now: f64): bool {
-  const fc = estimate(sb, candidate)
+  return contestFree(sb, estimate(sb, candidate), segments, now)
+}
+
+/**
+ * contestSegments for a candidate of frequency `fc` (estimated by its own shard's sketch): also how a
+ * shard lends segments to another shard's LARGE newcomer, its victims contesting that newcomer.
+ */
+export function contestFree(sb: u32, fc: u32, segments: u32, now: f64): bool {
   while (freeCount(sb) < segments + 1) {
     if (reclaimDeadTails(sb)) continue
     if (mainUnits(sb) <= 0 || !victim(sb, now)) {

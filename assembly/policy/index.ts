@@ -5,7 +5,9 @@
 import * as L from '../layout.generated'
 import { policyId } from '../arena'
 import { clockEvictOne, CLOCK_QUEUE } from './clock'
-import { adaptiveInit, adaptiveInsert, adaptiveAfterInsert, adaptiveEvictOne, adaptiveOnAccess, adaptiveOnMiss } from './adaptive'
+import { adaptiveInit, adaptiveInsert, adaptiveAfterInsert, adaptiveEvictOne, adaptiveOnAccess, adaptiveOnMiss, contestFree } from './adaptive'
+import { estimate } from '../sketch'
+import { freeCount } from '../segments'
 
 export { REJECT } from './decision'
 
@@ -42,4 +44,24 @@ export function policyOnAccess(sb: u32, h: u64): void {
 /** A get that missed (lock-free; not a peek). */
 export function policyOnMiss(sb: u32, h: u64): void {
   if (policyId == L.POLICY_ADAPTIVE) adaptiveOnMiss(sb, h)
+}
+
+/** The frequency a newcomer with hash `h` brings to a contest in another shard (0 without a sketch). */
+export function policyEstimate(sb: u32, h: u64): u32 {
+  return policyId == L.POLICY_ADAPTIVE ? estimate(sb, h) : 0
+}
+
+/**
+ * Makes `segments` segments free (and one spare) in shard `sb` for another shard's LARGE newcomer of
+ * frequency `fc`, as far as its victims lose to it (adaptive) or by plain eviction (clock). Under
+ * `sb`'s lock; the caller takes what is free afterwards.
+ */
+export function policyLend(sb: u32, fc: u32, segments: u32, now: f64): void {
+  if (policyId == L.POLICY_ADAPTIVE) {
+    contestFree(sb, fc, segments, now)
+    return
+  }
+  while (freeCount(sb) < segments + 1) {
+    if (!clockEvictOne(sb, now)) break
+  }
 }

@@ -92,6 +92,8 @@ pub struct Engine {
     pub hold_empty_segments: bool,
     // write.ts
     pub cur: CurrentSet,
+    /// The chain a LARGE set is borrowing from other shards (large.rs).
+    pub borrow: crate::large::Borrowing,
 
     /// How JS sees the arena (see view.rs).
     pub view: crate::view::View,
@@ -151,6 +153,7 @@ impl Engine {
             victim_queue: crate::layout_generated::QUEUE_PROBATION,
             hold_empty_segments: false,
             cur: CurrentSet::default(),
+            borrow: Default::default(),
             view,
             fresh: false,
         };

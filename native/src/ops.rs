@@ -17,7 +17,7 @@ impl Engine {
         for s in 0..self.shard_count {
             let sb = self.shard_base(s);
             self.zero(sb, L::SHARD_SIZE as u64);
-            self.init_segments(sb);
+            self.init_segments(sb, false);
             st32(sb.add(L::SHARD_RNG_LO as usize), 0x9E3779B9 ^ s);
             st32(sb.add(L::SHARD_RNG_HI as usize), 0x85EBCA6Bu32.wrapping_add(s));
             self.policy_init(sb, s);

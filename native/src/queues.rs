@@ -85,7 +85,7 @@ impl Engine {
             }
             self.tail_off = off;
             self.tail_size = size;
-            self.tail_cost = if is_large(flags) { size.wrapping_add(value_len_of(sb, off)).wrapping_sub(L::LARGE_REF_BYTES) } else { size };
+            self.tail_cost = if is_large(flags) { size.wrapping_add(value_len_of(sb, off)).wrapping_sub(L::LARGE_REF_BYTES).wrapping_sub(self.borrowed_bytes(sb, off)) } else { size };
             self.tail_slot = slot as usize;
             self.tail_hash = h;
             return true;

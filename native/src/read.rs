@@ -106,13 +106,13 @@ impl Engine {
             let mut kind = kind_of(sb, off);
             if large {
                 let first = ld32(value_at);
-                if first == 0 || first > self.seg_count || !self.view.direct {
+                if !self.gid_valid(first) || !self.view.direct {
                     if !locked && moved(s1) {
                         continue;
                     }
                     return L::STATUS_MISS;
                 }
-                value_at = sb.add(self.seg_data(first) as usize);
+                value_at = self.gid_data(first);
                 kind |= L::KIND_CHAINED;
             }
             let Some(at) = self.expose(value_at, vlen, batch) else {

@@ -81,7 +81,7 @@ impl Engine {
     }
 
     /// Rebuilds everything derived in a shard from its log. Call with the shard lock held.
-    pub unsafe fn rebuild_shard(&mut self, sb: *mut u8, _shard: u32, now: f64) {
+    pub unsafe fn rebuild_shard(&mut self, sb: *mut u8, shard: u32, now: f64) {
         self.clear_index(sb);
         // Free list from scratch: segments that belong to no queue.
         st32(sb.add(L::SHARD_FREE_HEAD as usize), 0);
@@ -89,10 +89,10 @@ impl Engine {
         let mut max_seq: u32 = 0;
         for s in 1..=self.seg_count {
             let h = self.seg_header(sb, s);
-            let state = ld32(h.add(L::SEG_STATE as usize));
-            if state == L::SEG_LARGE {
-                // A value's chain: kept (unclaimed) until the LIVE entries say which chains are owned.
-                st32(h.add(L::SEG_LIVE_COUNT as usize), 0);
+            let state = crate::large::state_of(h);
+            if crate::large::is_large_state(state) && (state >> L::SEG_OWNER_SHIFT) < self.shard_count {
+                // A value's chain: this shard's own are kept until the LIVE entries say which are
+                // still owned (claim_chains); those lent to another shard's chains are that shard's.
             } else if state == L::SEG_FREE || state > L::NUM_QUEUES {
                 self.release_segment(sb, s);
             } else {
@@ -135,7 +135,7 @@ impl Engine {
                 seg = ld32(h.add(L::SEG_NEXT as usize));
             }
         }
-        self.claim_chains(sb);
+        self.claim_chains(sb, shard);
         self.hold_empty_segments = false;
         self.release_empty_interiors(sb);
         st32(sb.add(L::SHARD_TTL_CURSOR as usize), 0);
@@ -144,8 +144,9 @@ impl Engine {
 
     /// After the rebuild indexed the LIVE entries: each LARGE one claims its chain, and one whose chain
     /// is broken or already claimed is dropped. Chains nobody claimed (a set that died before its entry
-    /// became LIVE, the older copy of a replaced value) go back to the free list.
-    unsafe fn claim_chains(&mut self, sb: *mut u8) {
+    /// became LIVE, the older copy of a replaced value), here or borrowed from other shards, go back.
+    unsafe fn claim_chains(&mut self, sb: *mut u8, shard: u32) {
+        self.owned_segments(shard, true);
         for b in 0..self.index_buckets {
             let base = self.bucket_addr(sb, b);
             for i in 0..L::BUCKET_SLOTS {
@@ -160,28 +161,20 @@ impl Engine {
                 }
                 let r = ref_ptr(sb, off);
                 let first = ld32(r);
-                let n = ld32(r.add(4));
-                let claimed = if n == self.chain_length(value_len_of(sb, off)) { self.claim_chain(sb, first, n, 1) } else { 0 };
+                let word = ld32(r.add(4));
+                let n = crate::large::chain_count(word);
+                let sane = n == self.chain_length(value_len_of(sb, off)) && crate::large::chain_local(word) <= n;
+                let claimed = if sane { self.claim_chain(first, n, 1, shard) } else { 0 };
                 if claimed == n {
                     continue;
                 }
-                self.claim_chain(sb, first, claimed, 0);
+                self.claim_chain(first, claimed, 0, shard);
                 clear_slot(slot);
                 self.kill_entry(sb, off);
                 self.remove_live(sb, off, queue_of(flags), entry_bytes(sb, off));
             }
         }
-        for s in 1..=self.seg_count {
-            let h = self.seg_header(sb, s);
-            if ld32(h.add(L::SEG_STATE as usize)) != L::SEG_LARGE {
-                continue;
-            }
-            if ld32(h.add(L::SEG_LIVE_COUNT as usize)) == 0 {
-                self.release_segment(sb, s);
-            } else {
-                st32(h.add(L::SEG_LIVE_COUNT as usize), 0);
-            }
-        }
+        self.release_unclaimed(shard);
     }
 
     /// Re-indexes one LIVE entry found by the rebuild, resolving duplicates in favour of the newer copy.
@@ -232,11 +225,12 @@ impl Engine {
 
     /// Checks every invariant of a shard without changing it. Returns 0 when consistent, otherwise a
     /// code naming the first broken invariant (the same codes as the WebAssembly engine).
-    pub unsafe fn verify_shard(&mut self, sb: *mut u8, _shard: u32) -> u32 {
+    pub unsafe fn verify_shard(&mut self, sb: *mut u8, shard: u32) -> u32 {
         let mut segs_in_queues: u32 = 0;
         let mut chain_segs: u32 = 0;
         let mut live_count: u32 = 0;
         let mut live_bytes: u64 = 0;
+        let mut borrowed_total: u64 = 0;
         for q in 0..L::NUM_QUEUES {
             let qa = self.queue_addr(sb, q);
             let mut seg = ld32(qa.add(L::QUEUE_TAIL as usize));
@@ -286,11 +280,14 @@ impl Engine {
                         }
                         s_count += 1;
                         s_bytes = s_bytes.wrapping_add(size);
-                        q_bytes += chained_bytes(sb, off) as u64;
+                        let lent = self.borrowed_bytes(sb, off);
+                        q_bytes += chained_bytes(sb, off).wrapping_sub(lent) as u64;
+                        borrowed_total += lent as u64;
                         if is_large(flags) {
                             let r = ref_ptr(sb, off);
-                            let n = ld32(r.add(4));
-                            if n != self.chain_length(value_len_of(sb, off)) || !self.chain_intact(sb, ld32(r), n) {
+                            let word = ld32(r.add(4));
+                            let n = crate::large::chain_count(word);
+                            if n != self.chain_length(value_len_of(sb, off)) || crate::large::chain_local(word) > n || !self.chain_intact(ld32(r), n, shard) {
                                 return 17; // a broken chain
                             }
                             chain_segs += n;
@@ -316,19 +313,23 @@ impl Engine {
             live_count += q_count;
             live_bytes += q_bytes;
         }
-        if live_count != ld32(sb.add(L::SHARD_LIVE_COUNT as usize)) || live_bytes != ld64(sb.add(L::SHARD_LIVE_BYTES as usize)) {
+        // The shard counts each entry whole (bytesUsed); its queues only what it holds itself.
+        if live_count != ld32(sb.add(L::SHARD_LIVE_COUNT as usize)) || live_bytes + borrowed_total != ld64(sb.add(L::SHARD_LIVE_BYTES as usize)) {
             return 11;
         }
-        let mut large_segs: u32 = 0;
-        for s in 1..=self.seg_count {
-            if self.seg_u32(sb, s, L::SEG_STATE) == L::SEG_LARGE {
-                large_segs += 1;
-            }
-        }
-        if chain_segs != large_segs {
+        // Chain segments this shard owns, wherever they are (borrowed ones only change under its lock).
+        if chain_segs != self.owned_segments(shard, false) {
             return 18; // a chain no entry owns, or one owned twice
         }
-        if segs_in_queues + large_segs + self.free_count(sb) != self.seg_count {
+        // Segments here in chains (this shard's or lent to another's) or given back, not yet collected.
+        let mut chained: u32 = 0;
+        for s in 1..=self.seg_count {
+            let state = crate::large::state_of(self.seg_header(sb, s));
+            if crate::large::is_large_state(state) || state == L::SEG_RETURNED {
+                chained += 1;
+            }
+        }
+        if segs_in_queues + chained + self.free_count(sb) != self.seg_count {
             return 12; // a leaked (or doubly owned) segment
         }
         // Every occupied slot points at a LIVE entry; there are exactly as many as LIVE entries.

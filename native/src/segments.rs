@@ -32,11 +32,21 @@ impl Engine {
         ld32(self.seg_header(sb, seg).add(field as usize))
     }
 
-    pub unsafe fn init_segments(&self, sb: *mut u8) {
-        for s in 1..=self.seg_count {
+    /// Makes every segment of the shard free. With `keep_lent` (clearing a live cache), segments lent
+    /// to other shards' chains stay theirs; the shard's own chains must have been given back first.
+    pub unsafe fn init_segments(&self, sb: *mut u8, keep_lent: bool) {
+        let shard = self.shard_index_of(sb);
+        let mut head = 0;
+        let mut n = 0;
+        // Backwards, so the free list comes out in ascending order.
+        for s in (1..=self.seg_count).rev() {
             let h = self.seg_header(sb, s);
+            let state = crate::large::state_of(h);
+            if keep_lent && crate::large::is_large_state(state) && state != crate::large::large_state(shard) {
+                continue;
+            }
             st32(h.add(L::SEG_STATE as usize), L::SEG_FREE);
-            st32(h.add(L::SEG_NEXT as usize), if s < self.seg_count { s + 1 } else { 0 });
+            st32(h.add(L::SEG_NEXT as usize), head);
             st32(h.add(L::SEG_PREV as usize), 0);
             st32(h.add(L::SEG_USED as usize), 0);
             st32(h.add(L::SEG_LIVE_BYTES as usize), 0);
@@ -44,9 +54,11 @@ impl Engine {
             st32(h.add(L::SEG_SEQ as usize), 0);
             // Entries of a cleared shard may still read LIVE in memory: a new version retires copies of them.
             au32(h.add(L::SEG_VERSION as usize)).fetch_add(1, Ordering::SeqCst);
+            head = s;
+            n += 1;
         }
-        st32(sb.add(L::SHARD_FREE_HEAD as usize), 1);
-        st32(sb.add(L::SHARD_FREE_COUNT as usize), self.seg_count);
+        st32(sb.add(L::SHARD_FREE_HEAD as usize), head);
+        st32(sb.add(L::SHARD_FREE_COUNT as usize), n);
         for q in 0..L::NUM_QUEUES {
             let qa = self.queue_addr(sb, q);
             st32(qa.add(L::QUEUE_HEAD as usize), 0);
@@ -142,7 +154,8 @@ impl Engine {
         let size = size.wrapping_add(crate::entry::chained_bytes(sb, off));
         let qa = self.queue_addr(sb, q);
         st32(qa.add(L::QUEUE_COUNT as usize), ld32(qa.add(L::QUEUE_COUNT as usize)).wrapping_add(1));
-        st64(qa.add(L::QUEUE_BYTES as usize), ld64(qa.add(L::QUEUE_BYTES as usize)).wrapping_add(size as u64));
+        let queued = if crate::entry::is_large(crate::entry::flags_of(sb, off)) { size.wrapping_sub(self.borrowed_bytes(sb, off)) } else { size };
+        st64(qa.add(L::QUEUE_BYTES as usize), ld64(qa.add(L::QUEUE_BYTES as usize)).wrapping_add(queued as u64));
         st32(sb.add(L::SHARD_LIVE_COUNT as usize), ld32(sb.add(L::SHARD_LIVE_COUNT as usize)).wrapping_add(1));
         st64(sb.add(L::SHARD_LIVE_BYTES as usize), ld64(sb.add(L::SHARD_LIVE_BYTES as usize)).wrapping_add(size as u64));
     }
@@ -161,7 +174,8 @@ impl Engine {
         let size = size.wrapping_add(crate::entry::chained_bytes(sb, off));
         let qa = self.queue_addr(sb, q);
         st32(qa.add(L::QUEUE_COUNT as usize), ld32(qa.add(L::QUEUE_COUNT as usize)).wrapping_sub(1));
-        st64(qa.add(L::QUEUE_BYTES as usize), ld64(qa.add(L::QUEUE_BYTES as usize)).wrapping_sub(size as u64));
+        let queued = if crate::entry::is_large(crate::entry::flags_of(sb, off)) { size.wrapping_sub(self.borrowed_bytes(sb, off)) } else { size };
+        st64(qa.add(L::QUEUE_BYTES as usize), ld64(qa.add(L::QUEUE_BYTES as usize)).wrapping_sub(queued as u64));
         st32(sb.add(L::SHARD_LIVE_COUNT as usize), ld32(sb.add(L::SHARD_LIVE_COUNT as usize)).wrapping_sub(1));
         st64(sb.add(L::SHARD_LIVE_BYTES as usize), ld64(sb.add(L::SHARD_LIVE_BYTES as usize)).wrapping_sub(size as u64));
     }
@@ -202,6 +216,8 @@ impl Engine {
     /// Frees the fully dead tail segments of every queue; true when that freed anything.
     pub unsafe fn reclaim_dead_tails(&self, sb: *mut u8) -> bool {
         let before = self.free_count(sb);
+        // Segments other shards' chains gave back come first: they cost no eviction.
+        self.collect_returned(sb);
         for q in 0..L::NUM_QUEUES {
             self.tail_entry(sb, q);
         }

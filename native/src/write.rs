@@ -39,7 +39,7 @@ impl Engine {
         self.cur.now = now;
         self.cur.size = record;
         self.cur.chain = 0;
-        let q: i32;
+        let mut q: i32 = 0;
         if !slot.is_null() {
             let old = slot_offset(slot);
             let old_flags = flags_of(sb, old);
@@ -61,7 +61,7 @@ impl Engine {
                 self.cur.off = old;
                 if same_large {
                     self.cur.chain = ld32(ref_ptr(sb, old));
-                    self.cur.value_ptr = sb.add(self.seg_data(self.cur.chain) as usize) as usize;
+                    self.cur.value_ptr = self.gid_data(self.cur.chain) as usize;
                     st32(self.result(L::RESULT_KIND), L::KIND_CHAINED);
                 } else {
                     self.cur.value_ptr = key_ptr(sb, old).add(key_len as usize) as usize;
@@ -70,9 +70,15 @@ impl Engine {
             }
             // Evictions below may move the old copy to another queue; the new one goes where it was.
             q = queue_of(old_flags) as i32;
-        } else {
-            let segments = if large { self.chain_length(value_len) + 1 } else { 0 };
-            q = self.policy_insert(sb, h, size, now, segments);
+        }
+        // A LARGE value's chain: up to local_share() segments of this shard, the rest borrowed from
+        // others. The policy of this shard counts (and contests for) only what this shard holds of it.
+        let chain = if large { self.chain_length(value_len) } else { 0 };
+        let local = chain.min(self.local_share());
+        let borrowed = chain - local;
+        let cost = if borrowed != 0 { size - (value_len - local * self.seg_bytes) } else { size };
+        if slot.is_null() {
+            q = self.policy_insert(sb, h, cost, now, if large { local + 1 } else { 0 });
             if q == REJECT {
                 return self.refuse(sb, std::ptr::null_mut());
             }
@@ -80,8 +86,20 @@ impl Engine {
         self.cur.in_place = false;
         self.cur.queue = q as u32;
         self.cur.adding = slot.is_null();
-        let chain = if large { self.chain_length(value_len) } else { 0 };
-        let ok = self.ensure_room(sb, q as u32, record, slot.is_null(), now, chain, size);
+        let shard = if large { self.shard_index_of(sb) } else { 0 };
+        let mut tail = 0;
+        let mut ok = true;
+        if borrowed != 0 {
+            let fc = self.policy_estimate(sb, h);
+            tail = self.borrow_chain(shard, borrowed, fc, now);
+            ok = tail != 0;
+        }
+        if ok {
+            ok = self.ensure_room(sb, q as u32, record, slot.is_null(), now, local, cost);
+        }
+        if !ok && tail != 0 {
+            self.free_chain(tail, borrowed, shard);
+        }
         // Eviction located other keys, and may have moved our old copy (same slot, new offset) or
         // evicted it (slot cleared; nothing is inserted during eviction, so a cleared slot stays empty).
         self.restore_location();
@@ -95,11 +113,11 @@ impl Engine {
         self.cur.off = off;
         let value_ptr = self.write_entry(sb, off, kind, with_ttl, expiry, key, key_len, value_len, q as u32, large);
         if large {
-            let first = self.alloc_chain(sb, chain);
+            let first = self.alloc_chain(sb, shard, local, tail);
             self.cur.chain = first;
             st32(value_ptr, first);
-            st32(value_ptr.add(4), chain);
-            self.cur.value_ptr = sb.add(self.seg_data(first) as usize) as usize;
+            st32(value_ptr.add(4), chain | (local << L::CHAIN_LOCAL_SHIFT));
+            self.cur.value_ptr = self.gid_data(first) as usize;
             st32(self.result(L::RESULT_KIND), L::KIND_CHAINED);
         } else {
             self.cur.value_ptr = value_ptr as usize;
@@ -110,7 +128,7 @@ impl Engine {
     /// Copies the value of the set in progress from `src` (after begin_set returned STORED).
     pub unsafe fn copy_value_in(&self, src: *const u8, len: u32) {
         if self.cur.chain != 0 {
-            self.write_chain(self.cur.sb as *mut u8, self.cur.chain, src, len);
+            self.write_chain(self.cur.chain, src, len);
         } else {
             copy(self.cur.value_ptr as *mut u8, src, len);
         }
@@ -222,7 +240,11 @@ impl Engine {
     pub unsafe fn clear_shard(&mut self, sb: *mut u8, shard: u32) {
         self.count_globally(-(ld32(sb.add(L::SHARD_LIVE_COUNT as usize)) as i32));
         self.clear_index(sb);
-        self.init_segments(sb);
+        // The shard's chains go back (segments borrowed from other shards too), then every segment
+        // but those lent to other shards' chains is free.
+        self.owned_segments(shard, true);
+        self.release_unclaimed(shard);
+        self.init_segments(sb, true);
         st32(sb.add(L::SHARD_LIVE_COUNT as usize), 0);
         st64(sb.add(L::SHARD_LIVE_BYTES as usize), 0);
         st32(sb.add(L::SHARD_TTL_CURSOR as usize), 0);

@@ -88,22 +88,29 @@ export interface Geometry {
   bytesTotal: number
   /**
    * The largest single entry (header + key + value) the arena stores. Entries up to a segment live in
-   * one segment; larger ones keep a small record there and their value in whole segments of their own
-   * (assembly/large.ts), up to a third of a shard's segments.
+   * one segment; larger ones keep a small record there and their value in a chain of whole segments
+   * (assembly/large.ts): up to a third of their own shard's segments, and beyond that segments borrowed
+   * from other shards (each lending at most half of its own: LARGE_LEND_SHARE), so that any entry of up to
+   * maxBytes / 16 fits whatever the number of shards (`largestEntry`).
    */
   maxEntryBytes: number
 }
 
-/** A value stored in chained segments may take up to 1 / LARGE_SHARE of its shard's segments. */
-const LARGE_SHARE = 3
-
 /**
- * The largest entry an arena stores: a third of a shard's segments for the value (plus 4 KiB for
- * header and key), or one segment when that is more. Exported for the native engine, which lowers it
- * to one segment for arenas JS can only see through windows.
+ * The largest entry an arena stores: enough whole segments for a value of maxBytes / 16
+ * (LARGE_CACHE_FRACTION), and at least a third of a shard's segments (LARGE_SHARE), plus 4 KiB for
+ * header and key; one segment when that is more. A chain takes up to a third of its own shard's
+ * segments (and one more) and borrows the rest, at most half of each other shard's segments, so
+ * the value never needs more than the shards together may lend. With the default 16 shards a shard is
+ * maxBytes / 16 (less its index), so such a value always spans shards.
+ * `memBytes` 0 (or one shard) gives the per-shard limit alone. The native engine lowers it to one
+ * segment for arenas JS can only see through windows.
  */
-export function largestEntry(segBytes: number, segCount: number): number {
-  return Math.max(segBytes, Math.floor(segCount / LARGE_SHARE) * segBytes + MIN_SEG_BYTES)
+export function largestEntry(segBytes: number, segCount: number, shardCount = 1, memBytes = 0): number {
+  const share = Math.floor(segCount / L.LARGE_SHARE)
+  const wanted = Math.ceil(memBytes / L.LARGE_CACHE_FRACTION / segBytes)
+  const segments = Math.min(share * shardCount, Math.max(share, wanted), L.CHAIN_COUNT_MASK - 1)
+  return Math.min(0xFFFFFFFF, Math.max(segBytes, segments * segBytes + MIN_SEG_BYTES))
 }
 
 const alignUp = (n: number, a: number) => Math.ceil(n / a) * a
@@ -210,7 +217,7 @@ export function computeGeometry(input: GeometryInput): Geometry {
     maxEntriesPerShard, maxEntriesTotal: input.maxEntries ?? 0,
     shardSketchOffset, shardGhostOffset, shardIndexOffset, shardSegHeadersOffset, shardDataOffset,
     bytesTotal: shardCount * segCount * segBytes,
-    maxEntryBytes: largestEntry(segBytes, segCount),
+    maxEntryBytes: largestEntry(segBytes, segCount, shardCount, memBytes),
   }
 }
 

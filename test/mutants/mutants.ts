@@ -179,6 +179,27 @@ export const MUTANTS: Mutant[] = [
     why: 'a large newcomer takes its segments without the sketch (with maxEntries it evicts thousands of hot entries)',
   },
   {
+    id: 'borrowed-segment-never-returned', area: 'large values', file: 'assembly/large.ts',
+    find: '  atomic.store<u32>(segHeader(lb, gidSeg(gid)) + L.SEG_STATE, L.SEG_RETURNED)\n  atomic.add<u32>(lb + L.SHARD_RETURNED, 1)\n',
+    replace: '',
+    tests: ['test/core/large-cross-shard.test.ts'],
+    why: 'a chain that borrowed segments of other shards never gives them back to their lenders when its entry leaves',
+  },
+  {
+    id: 'lent-chains-never-contested', area: 'large values', file: 'assembly/borrow.ts',
+    find: '      if (fc < fv || (fc == fv && fv > LARGE_TIE_FREQUENCY)) continue\n',
+    replace: '      continue\n',
+    tests: ['test/core/large-cross-shard.test.ts'],
+    why: "segments lent to other shards' large values are never contested: with large values only, new ones are refused once lenders lent their half",
+  },
+  {
+    id: 'rebuild-frees-lent-segments', area: 'large values', file: 'assembly/recovery.ts',
+    find: 'if (isLargeState(state) && (state >> L.SEG_OWNER_SHIFT) < shardCount) {',
+    replace: 'if (state == largeState(shard)) {',
+    tests: ['test/core/large-cross-shard.test.ts'],
+    why: "a rebuild takes the segments its shard lent to other shards' chains back into its free list (two owners)",
+  },
+  {
     id: 'recovery-keeps-torn-tail', area: 'recovery', file: 'assembly/recovery.ts',
     find: '          store<u32>(h + L.SEG_USED, off - start)\n          break', replace: '          break',
     tests: ['test/core/recovery.test.ts'],

@@ -150,7 +150,9 @@ impl Engine {
         }
         let h = self.tail_hash;
         let units = self.units_of(self.tail_cost);
-        if contested && self.main_units(sb) > 0.0 {
+        // A LARGE entry won its admission already (contest_segments, contest_free); it may be larger
+        // than the whole window, so it moves on uncontested (engine-only rule, see assembly/policy).
+        if contested && self.main_units(sb) > 0.0 && !crate::entry::is_large(crate::entry::flags_of(sb, self.tail_off)) {
             self.save_tail();
             let need = f64::max(units, self.used_units(sb) - self.capacity(sb));
             let admitted = self.contest(sb, h, need, now);
@@ -195,6 +197,12 @@ impl Engine {
     /// the candidate is more frequent than each; false when a victim wins.
     unsafe fn contest_segments(&mut self, sb: *mut u8, candidate: u64, segments: u32, now: f64) -> bool {
         let fc = self.estimate(sb, candidate);
+        self.contest_free(sb, fc, segments, now)
+    }
+
+    /// contest_segments for a candidate of frequency `fc` (estimated by its own shard's sketch): also
+    /// how a shard lends segments to another shard's LARGE newcomer, its victims contesting it.
+    pub unsafe fn contest_free(&mut self, sb: *mut u8, fc: u32, segments: u32, now: f64) -> bool {
         while self.free_count(sb) < segments + 1 {
             if self.reclaim_dead_tails(sb) {
                 continue;

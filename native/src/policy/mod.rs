@@ -64,4 +64,27 @@ impl Engine {
             self.adaptive_on_access(sb, h);
         }
     }
+
+    /// The frequency a newcomer with hash `h` brings to a contest in another shard (0 without a sketch).
+    pub unsafe fn policy_estimate(&self, sb: *mut u8, h: u64) -> u32 {
+        if self.policy_id == L::POLICY_ADAPTIVE {
+            self.estimate(sb, h)
+        } else {
+            0
+        }
+    }
+
+    /// Makes `segments` segments free (and one spare) in shard `sb` for another shard's LARGE newcomer
+    /// of frequency `fc`, as far as its victims lose to it (adaptive) or by plain eviction (clock).
+    pub unsafe fn policy_lend(&mut self, sb: *mut u8, fc: u32, segments: u32, now: f64) {
+        if self.policy_id == L::POLICY_ADAPTIVE {
+            self.contest_free(sb, fc, segments, now);
+            return;
+        }
+        while self.free_count(sb) < segments + 1 {
+            if !self.clock_evict_one(sb, now) {
+                break;
+            }
+        }
+    }
 }
