@@ -1,8 +1,10 @@
 /**
  * Where an off-heap cache pays: a node:http service in a child process, its handler reading ~110-byte
  * JSON records from a cache of 1M or 5M entries (cache-aside on a miss, parse and re-serialize), loaded
- * by autocannon from this process. One server per peer at a time, alternating rounds, each in a fresh
- * process filled before it listens. Server and load generator share the machine's cores.
+ * by autocannon in a process of its own (load-child.ts) that replays one prebuilt request stream, the
+ * same for every peer. One server per peer at a time, alternating rounds, each in a fresh process
+ * filled before it listens. Server and load generator share the machine's cores: each reports its CPU
+ * per request, so the report shows which of them bound the run.
  */
 import { formatCount } from '../harness/format.js'
 import { STREAM_LENGTH, keySpaceFor } from '../service/keys.js'
