@@ -23,8 +23,10 @@ function cpuOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * (1e6 / 100)
 }
 
+/** Where the old load generator's stream goes on from: every run asks for requests not asked before. */
+let cursor = 0
+
 async function oldLoad(port: number, paths: readonly string[], seconds: number): Promise<{ requests: number; cpuUs: number }> {
-  let cursor = 0
   const cpu0 = process.cpuUsage()
   const result = await autocannon({
     url: `http://127.0.0.1:${port}`,
@@ -49,7 +51,9 @@ const entries = Number(process.argv[3] ?? 1_000_000)
 const seconds = Number(process.argv[4] ?? 5)
 const rounds = Number(process.argv[5] ?? 3)
 const keySpace = keySpaceFor(entries)
-const paths = requestPaths(keySpace, SEED, STREAM_LENGTH)
+// Another seed than the load process's stream: neither load generator replays requests the other made
+// (a replayed miss would be a hit, and a cheaper request); both go on through their streams.
+const paths = requestPaths(keySpace, SEED + 1, STREAM_LENGTH)
 const server = ServerProcess.spawn(new URL('./server-child.ts', import.meta.url), ['--expose-gc'])
 const load = await LoadGenerator.start({ keySpace, seed: SEED, length: STREAM_LENGTH, connections: CONNECTIONS })
 try {
@@ -58,6 +62,7 @@ try {
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? ['setupRequest', 'prebuilt'] : ['prebuilt', 'setupRequest']
     for (const kind of order) {
+      await server.call('window', undefined, 10_000)
       const s0 = cpuOf(pid)
       let requests: number
       let clientUs: number
@@ -67,9 +72,11 @@ try {
         clientUs = r.cpuUsPerRequest * r.requests
       } else ({ requests, cpuUs: clientUs } = await oldLoad(port, paths, seconds))
       const serverUs = cpuOf(pid) - s0
+      const { hits, misses } = await server.call<{ hits: number; misses: number }>('report', undefined, 30_000)
       console.log(
         `${peer} ${entries} round ${round + 1} ${kind.padEnd(12)} ${(requests / seconds / 1000).toFixed(1)}k req/s; ` +
-          `CPU per request: load generator ${(clientUs / requests).toFixed(1)} µs, server ${(serverUs / requests).toFixed(1)} µs`,
+          `CPU per request: load generator ${(clientUs / requests).toFixed(1)} µs, server ${(serverUs / requests).toFixed(1)} µs; ` +
+          `hit ratio ${((hits / (hits + misses)) * 100).toFixed(1)}%`,
       )
     }
   }
