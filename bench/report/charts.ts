@@ -176,6 +176,7 @@ function hitRatioCharts(results: RunResults, colors: Map<string, string>, nameOf
 /** The measures a service chart shows, each as a ratio to lru-cache's figure (units differ between them). */
 const SERVICE_MEASURES: readonly { measure: string; percentile?: number; label: string }[] = [
   { measure: 'throughput', label: 'requests/s' },
+  { measure: 'cpu', label: 'server CPU per request' },
   { measure: 'latency', percentile: 99, label: 'p99 (client)' },
   { measure: 'handler', percentile: 99, label: 'p99 (handler)' },
   { measure: 'rss', label: 'RSS' },

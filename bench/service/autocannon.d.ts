@@ -15,6 +15,8 @@ declare module 'autocannon' {
     duration?: number
     timeout?: number
     requests?: RequestSpec[]
+    /** Called with each client (connection) as it is made; the load generator reaches its request iterator. */
+    setupClient?: (client: never) => void
   }
 
   interface Percentiles {

@@ -13,7 +13,7 @@ export const ZIPF_S = 0.9
 /** Ids in the key space per cache entry. */
 export const KEY_SPACE_FACTOR = 2
 /** Requests in the precomputed stream the load generator cycles through. */
-export const STREAM_LENGTH = 1 << 20
+export const STREAM_LENGTH = 1 << 21
 
 /** A prime: rank × SCATTER mod keySpace is a bijection whenever keySpace is not a multiple of it. */
 const SCATTER = 1_000_003

@@ -99,6 +99,8 @@ function mergeReports(reports: readonly WindowReport[], pssBytes: number): PoolR
     rssBytes: sum((r) => r.rssBytes),
     heapUsedBytes: sum((r) => r.heapUsedBytes),
     heapTotalBytes: sum((r) => r.heapTotalBytes),
+    cpuUs: sum((r) => r.cpuUs),
+    windowMs: Math.max(...reports.map((r) => r.windowMs)),
     pssBytes,
   }
 }

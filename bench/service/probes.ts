@@ -27,6 +27,10 @@ export interface WindowReport {
   rssBytes: number
   heapUsedBytes: number
   heapTotalBytes: number
+  /** CPU time of the process (user + system, every thread: the collector's helpers too) over the window, µs. */
+  cpuUs: number
+  /** The window's wall time, ms. */
+  windowMs: number
 }
 
 export class WindowProbe {
@@ -37,6 +41,8 @@ export class WindowProbe {
   private gcCount = 0
   private gcMaxMs = 0
   private gcMajorMs = 0
+  private cpu0 = process.cpuUsage()
+  private t0 = performance.now()
   private readonly observer = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
       this.gcPauseMs += e.duration
@@ -59,11 +65,14 @@ export class WindowProbe {
     this.hits = this.misses = 0
     this.hist.reset()
     this.gcPauseMs = this.gcCount = this.gcMaxMs = this.gcMajorMs = 0
+    this.cpu0 = process.cpuUsage()
+    this.t0 = performance.now()
   }
 
   /** The window so far. GC entries are delivered asynchronously: call after a turn of the event loop. */
   report(): WindowReport {
     const mem = process.memoryUsage()
+    const cpu = process.cpuUsage(this.cpu0)
     return {
       requests: this.hist.totalCount,
       hits: this.hits,
@@ -76,6 +85,8 @@ export class WindowProbe {
       rssBytes: mem.rss,
       heapUsedBytes: mem.heapUsed,
       heapTotalBytes: mem.heapTotal,
+      cpuUs: cpu.user + cpu.system,
+      windowMs: performance.now() - this.t0,
     }
   }
 

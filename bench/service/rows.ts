@@ -27,6 +27,16 @@ export function figureOf<R extends WindowReport>(peer: string, sessions: readonl
   return { peer, value: median(samples), samples, spread: relativeSpread(samples), ...extra }
 }
 
+/** Records set per second of the window: every miss is loaded from the origin and set (cache-aside). */
+export function setsPerSecond(s: Session): number {
+  return s.server.windowMs > 0 ? s.server.misses / (s.server.windowMs / 1000) : 0
+}
+
+/** The server's CPU time (all its threads, the collector's too) per request it handled, µs. */
+export function serverCpuPerRequest(s: Session): number {
+  return s.server.requests > 0 ? s.server.cpuUs / s.server.requests : 0
+}
+
 export function hitRatio(s: Session): number {
   const gets = s.server.hits + s.server.misses
   return gets > 0 ? s.server.hits / gets : 0
@@ -44,7 +54,10 @@ export function serviceRows<R extends WindowReport>(ctx: RowContext, sessions: M
   const rows: Row[] = [
     row(ctx, 'throughput', ctx.kase, 'req/s', 'higher', "responses 200 per second over the measured window, autocannon's count", figures((s) => s.load.requestsPerSecond, (_p, s) => ({
       hitRatio: median(s.map(hitRatio)),
-      note: `rounds ${s.map((x) => formatSi(x.load.requestsPerSecond)).join(', ')}`,
+      note: `rounds ${s.map((x) => formatSi(x.load.requestsPerSecond)).join(', ')}; sets (misses loaded and set) ${s.map((x) => `${formatSi(setsPerSecond(x))}/s`).join(', ')}`,
+    }))),
+    row(ctx, 'cpu', ctx.kase, 'µs', 'lower', "the server's CPU time (user + system, all threads, GC helpers included) per request handled, from process.cpuUsage over the window: its cost per request whatever the load generator does", figures(serverCpuPerRequest, (_p, s) => ({
+      note: `per round: server ${s.map((x) => pct(x.server.cpuUs / 1000 / x.server.windowMs)).join(', ')} of a core; load generator ${s.map((x) => `${pct(x.load.cpuBusy)} (${x.load.cpuUsPerRequest.toFixed(0)} µs/req)`).join(', ')}`,
     }))),
   ]
   for (const p of PERCENTILES) {
@@ -60,6 +73,10 @@ export function serviceRows<R extends WindowReport>(ctx: RowContext, sessions: M
     row(ctx, 'heap', ctx.kase, 'bytes', 'lower', "V8's used heap at the end of the window", figures((s) => s.server.heapUsedBytes)),
   )
   return rows
+}
+
+function pct(x: number): string {
+  return `${(x * 100).toFixed(0)}%`
 }
 
 function pickPercentile(load: Session['load'], p: (typeof PERCENTILES)[number]): number {

@@ -6,15 +6,15 @@
  */
 import type { Progress } from '../harness/progress.js'
 import { ServerProcess } from './ipc.js'
-import { runLoad, type LoadResult } from './load.js'
+import type { LoadGenerator, LoadResult } from './load.js'
 import type { WindowReport } from './probes.js'
 
 export interface SessionPlan {
   /** The server's module (server-child.ts or pool-child.ts) and its start command's input. */
   module: URL
   start: unknown
-  paths: readonly string[]
-  connections: number
+  /** The load generator (its own process), its stream prepared; each session starts the stream over. */
+  load: LoadGenerator
   warmupSeconds: number
   measureSeconds: number
   /** Deadline for the start command (a 5M fill takes a while on a loaded host). */
@@ -31,10 +31,10 @@ export async function runSession<R extends WindowReport>(plan: SessionPlan): Pro
   const server = ServerProcess.spawn(plan.module, ['--expose-gc'])
   try {
     const started = await server.call<{ port: number; fillMs: number }>('start', plan.start, plan.startTimeoutMs)
-    const common = { port: started.port, paths: plan.paths, connections: plan.connections }
-    const warm = plan.warmupSeconds > 0 ? await runLoad({ ...common, offset: 0, seconds: plan.warmupSeconds }) : undefined
+    const port = started.port
+    if (plan.warmupSeconds > 0) await plan.load.run({ port, seconds: plan.warmupSeconds, fromStart: true })
     await server.call('window', undefined, 10_000)
-    const load = await runLoad({ ...common, offset: warm?.next ?? 0, seconds: plan.measureSeconds })
+    const load = await plan.load.run({ port, seconds: plan.measureSeconds, fromStart: plan.warmupSeconds <= 0 })
     const report = await server.call<R>('report', undefined, 30_000)
     return { load, server: report, fillMs: started.fillMs }
   } finally {

@@ -1,11 +1,14 @@
 /**
  * Where an off-heap cache pays: a node:http service in a child process, its handler reading ~110-byte
  * JSON records from a cache of 1M or 5M entries (cache-aside on a miss, parse and re-serialize), loaded
- * by autocannon from this process. One server per peer at a time, alternating rounds, each in a fresh
- * process filled before it listens. Server and load generator share the machine's cores.
+ * by autocannon in a process of its own (load-child.ts) that replays one prebuilt request stream, the
+ * same for every peer. One server per peer at a time, alternating rounds, each in a fresh process
+ * filled before it listens. Server and load generator share the machine's cores: each reports its CPU
+ * per request, so the report shows which of them bound the run.
  */
 import { formatCount } from '../harness/format.js'
-import { requestPaths, keySpaceFor } from '../service/keys.js'
+import { STREAM_LENGTH, keySpaceFor } from '../service/keys.js'
+import { LoadGenerator } from '../service/load.js'
 import type { WindowReport } from '../service/probes.js'
 import { serviceRows, figureOf, type RowContext } from '../service/rows.js'
 import { alternate, runSession, type Session } from '../service/session.js'
@@ -34,8 +37,8 @@ export function servicePeers(ctx: Pick<SuiteContext, 'peers'>): string[] {
 export function serviceMethod(quick: boolean, rounds: number, extra: string): string {
   const t = serviceTiming(quick)
   return (
-    `autocannon in the bench process, ${CONNECTIONS} keep-alive connections, against the server in a child process ` +
-    `(the 2 cores are shared by server and load generator); Zipf(0.9) keys over 2× the cache's entries (~10% misses, ` +
+    `autocannon in a process of its own, ${CONNECTIONS} keep-alive connections, each reading its own slice of one prebuilt request stream ` +
+    `(the same for every peer), against the server in another process (the 2 cores are shared by server and load generator); Zipf(0.9) keys over 2× the cache's entries (~10% misses, ` +
     `loaded from the origin and set); ${t.warmupSeconds} s warm-up then ${t.measureSeconds} s measured; ` +
     `median of ${rounds} alternating rounds, a fresh process each; ${extra}`
   )
@@ -50,18 +53,21 @@ export async function measureServers<R extends WindowReport>(
   o: { module: URL; entries: number; rounds: number; seed: number; start: (peer: string, keySpace: number) => unknown },
 ): Promise<{ sessions: Map<string, Session<R>[]>; skipped: Skip[] }> {
   const keySpace = keySpaceFor(o.entries)
-  const paths = requestPaths(keySpace, o.seed)
-  const { sessions, failed } = await alternate<R>(servicePeers(ctx), o.rounds, ctx.progress, (peer) =>
-    runSession<R>({
-      module: o.module,
-      start: o.start(peer, keySpace),
-      paths,
-      connections: CONNECTIONS,
-      ...serviceTiming(ctx.quick),
-      startTimeoutMs: 10 * 60_000,
-    }),
-  )
-  return { sessions, skipped: [...failed].map(([peer, reason]) => ({ peer, reason })) }
+  const load = await LoadGenerator.start({ keySpace, seed: o.seed, length: STREAM_LENGTH, connections: CONNECTIONS })
+  try {
+    const { sessions, failed } = await alternate<R>(servicePeers(ctx), o.rounds, ctx.progress, (peer) =>
+      runSession<R>({
+        module: o.module,
+        start: o.start(peer, keySpace),
+        load,
+        ...serviceTiming(ctx.quick),
+        startTimeoutMs: 10 * 60_000,
+      }),
+    )
+    return { sessions, skipped: [...failed].map(([peer, reason]) => ({ peer, reason })) }
+  } finally {
+    await load.stop()
+  }
 }
 
 export const service: Suite = {

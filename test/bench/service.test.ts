@@ -2,10 +2,14 @@
  * The service suite's moving parts on a small cache: a real server child per peer on loopback, real
  * autocannon load, and the rows and targets made from them. Nothing here asserts a speed.
  */
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { idOfRank, keySpaceFor, requestPaths } from '../../bench/service/keys.js'
 import { recordBytes, recordJson } from '../../bench/service/record.js'
-import { runSession } from '../../bench/service/session.js'
+import { runSession, type Session } from '../../bench/service/session.js'
+import { LoadGenerator } from '../../bench/service/load.js'
+import type { WindowReport } from '../../bench/service/probes.js'
 import type { ServerReport } from '../../bench/service/server-child.js'
 import type { PoolReport } from '../../bench/service/pool-child.js'
 import { handlerPercentiles } from '../../bench/service/probes.js'
@@ -48,15 +52,62 @@ describe('service workload', () => {
   })
 })
 
+describe('load generator', () => {
+  it('each connection reads its own slice of the stream in order, and a session from the start replays it', async () => {
+    const keySpace = keySpaceFor(1000)
+    const connections = 3
+    const length = 3 * 50
+    const stream = requestPaths(keySpace, 5, length)
+    const seen = new Map<number, string[]>()
+    let sockets = 0
+    const server = createServer((req, res) => {
+      const id = (req.socket as { benchId?: number }).benchId ??= sockets++
+      seen.set(id, [...(seen.get(id) ?? []), req.url ?? ''])
+      res.end('{}')
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const port = (server.address() as AddressInfo).port
+    const load = await LoadGenerator.start({ keySpace, seed: 5, length, connections })
+    try {
+      const slices = () => {
+        const starts = [...seen.values()].map((paths) => {
+          const start = [0, 50, 100].find((s) => stream[s] === paths[0])
+          expect(start, `a connection began at ${paths[0]}, not at a slice's start`).toBeDefined()
+          // In order through its slice, wrapping around at its end.
+          paths.forEach((p, i) => expect(p).toBe(stream[start! + (i % 50)]))
+          return start
+        })
+        expect(new Set(starts).size).toBe(starts.length)
+      }
+      const first = await load.run({ port, seconds: 1, fromStart: true })
+      expect(first.requests).toBeGreaterThan(0)
+      expect(seen.size).toBe(connections)
+      slices()
+      seen.clear()
+      await load.run({ port, seconds: 1, fromStart: true })
+      slices()
+    } finally {
+      await load.stop()
+      server.closeAllConnections()
+      server.close()
+    }
+  }, 60_000)
+})
+
 describe.concurrent('service server under autocannon', () => {
-  const plan = (module: URL, start: unknown) => {
-    const keySpace = keySpaceFor(2000)
-    return { module, start, paths: requestPaths(keySpace, 3, 4096), connections: 4, warmupSeconds: 0, measureSeconds: 1, startTimeoutMs: 100_000 }
+  /** One session on its own load generator (4 connections, a stream of 4096 requests), warm-up included. */
+  const session = async <R extends WindowReport>(module: URL, start: unknown): Promise<Session<R>> => {
+    const load = await LoadGenerator.start({ keySpace: keySpaceFor(2000), seed: 3, length: 4096, connections: 4 })
+    try {
+      return await runSession<R>({ module, start, load, warmupSeconds: 1, measureSeconds: 1, startTimeoutMs: 100_000 })
+    } finally {
+      await load.stop()
+    }
   }
 
   for (const peer of ['lru-cache', 'cortado']) {
     it(`${peer}: serves records, counts hits and misses, reports handler time, GC and memory`, async () => {
-      const s = await runSession<ServerReport>(plan(SERVER, { peer, entries: 2000, keySpace: keySpaceFor(2000) }))
+      const s = await session<ServerReport>(SERVER, { peer, entries: 2000, keySpace: keySpaceFor(2000) })
       expect(s.load.errors).toBe(0)
       expect(s.load.non2xx).toBe(0)
       expect(s.load.requests).toBeGreaterThan(0)
@@ -71,13 +122,16 @@ describe.concurrent('service server under autocannon', () => {
       expect(p50).toBeGreaterThan(0)
       expect(p99).toBeGreaterThanOrEqual(p50!)
       const rows = serviceRows({ suite: 'service', kase: '2k entries', params: { entries: 2000 }, method: 'test', skipped: [] }, new Map([[peer, [s]]]))
-      expect(rows.map((r) => r.params.measure)).toEqual(['throughput', 'latency', 'latency', 'latency', 'handler', 'handler', 'handler', 'gc', 'heap'])
+      // The load generator and the server both report their CPU, so a reader can see which one bound the run.
+      expect(s.server.cpuUs).toBeGreaterThan(0)
+      expect(s.load.cpuUsPerRequest).toBeGreaterThan(0)
+      expect(rows.map((r) => r.params.measure)).toEqual(['throughput', 'cpu', 'latency', 'latency', 'latency', 'handler', 'handler', 'handler', 'gc', 'heap'])
       expect(rows[0]!.figures[0]!.hitRatio).toBeGreaterThan(0.5)
     }, 150_000)
   }
 
   it.runIf(nativeBuilt)('a cluster pool shares one Cortado between its workers: both serve, one fill', async () => {
-    const s = await runSession<PoolReport>(plan(POOL, { peer: 'cortado', entries: 2000, keySpace: keySpaceFor(2000), workers: 2 }))
+    const s = await session<PoolReport>(POOL, { peer: 'cortado', entries: 2000, keySpace: keySpaceFor(2000), workers: 2 })
     expect(s.load.errors).toBe(0)
     expect(s.server.requests).toBeGreaterThanOrEqual(s.load.requests)
     expect(s.server.hits).toBeGreaterThan(0)
