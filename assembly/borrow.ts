@@ -3,9 +3,9 @@
 // what other large values borrowed from them, when those lose to the newcomer.
 import * as L from './layout.generated'
 import { segCount, shardCount, shardBase, indexBuckets } from './arena'
-import { segHeader, popFree, freeCount, reclaimDeadTails } from './segments'
+import { segHeader, freeCount, reclaimDeadTails } from './segments'
 import { tryLock, unlock } from './lock'
-import { gidOf, gidHeader, gidValid, makeChainSegment, collectReturned, lentBy, freeChain, stateOf, isLargeState, chainCount } from './large'
+import { gidHeader, gidValid, popChain, poppedLast, collectReturned, lentBy, freeChain, stateOf, isLargeState, chainCount } from './large'
 import { policyLend, policyEstimate } from './policy/index'
 import { bucketAddr } from './hashindex'
 import { hashBytes } from './hash'
@@ -22,14 +22,11 @@ let got: u32 = 0
 function take(lb: u32, lender: u32, owner: u32, want: u32): void {
   const free = freeCount(lb)
   const k = min<u32>(want, free > 1 ? free - 1 : 0)
-  for (let i: u32 = 0; i < k; i++) {
-    const seg = popFree(lb)
-    const gid = gidOf(lender, seg)
-    makeChainSegment(segHeader(lb, seg), owner)
-    if (last != 0) store<u32>(gidHeader(last) + L.SEG_NEXT, gid)
-    else first = gid
-    last = gid
-  }
+  const run = popChain(lb, lender, owner, k)
+  if (run == 0) return
+  if (last != 0) store<u32>(gidHeader(last) + L.SEG_NEXT, run)
+  else first = run
+  last = poppedLast
   got += k
 }
 

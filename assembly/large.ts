@@ -94,22 +94,36 @@ export function makeChainSegment(h: u32, owner: u32): void {
   atomic.store<u32>(h + L.SEG_STATE, largeState(owner))
 }
 
+/** The last segment of the run popChain linked (0 when it took none). */
+export let poppedLast: u32 = 0
+
+/**
+ * Takes `n` free segments of shard `shard` (base `base`; the caller made sure they are there) as chain
+ * segments of `owner`, linked in order; returns the first global id (0 for none), the last in poppedLast.
+ */
+export function popChain(base: u32, shard: u32, owner: u32, n: u32): u32 {
+  let first: u32 = 0
+  let last: u32 = 0
+  for (let i: u32 = 0; i < n; i++) {
+    const seg = popFree(base)
+    const gid = gidOf(shard, seg)
+    makeChainSegment(segHeader(base, seg), owner)
+    if (last != 0) store<u32>(gidHeader(last) + L.SEG_NEXT, gid)
+    else first = gid
+    last = gid
+  }
+  poppedLast = last
+  return first
+}
+
 /**
  * Takes `n` free segments of shard `shard` (the caller made sure they are there) and chains them,
  * the last linked to `tail` (the borrowed part, 0 for none); returns the first global id.
  */
 export function allocChain(sb: u32, shard: u32, n: u32, tail: u32): u32 {
-  let first = tail
-  let last: u32 = 0
-  for (let i: u32 = 0; i < n; i++) {
-    const seg = popFree(sb)
-    const gid = gidOf(shard, seg)
-    makeChainSegment(segHeader(sb, seg), shard)
-    if (last != 0) store<u32>(gidHeader(last) + L.SEG_NEXT, gid)
-    else first = gid
-    last = gid
-  }
-  if (last != 0) store<u32>(gidHeader(last) + L.SEG_NEXT, tail)
+  const first = popChain(sb, shard, shard, n)
+  if (first == 0) return tail
+  store<u32>(gidHeader(poppedLast) + L.SEG_NEXT, tail)
   return first
 }
 

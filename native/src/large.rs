@@ -234,43 +234,41 @@ impl Engine {
         true
     }
 
-    /// Segments anywhere in the arena owned by `owner`'s chains; with `reset`, their claim marks go to 0.
-    pub unsafe fn owned_segments(&self, owner: u32, reset: bool) -> u32 {
+    /// Calls `f(gid, header)` for every segment anywhere in the arena owned by `owner`'s chains.
+    unsafe fn for_each_owned(&self, owner: u32, mut f: impl FnMut(u32, *mut u8)) {
         let want = large_state(owner);
-        let mut n = 0;
         for t in 0..self.shard_count {
             let tb = self.shard_base(t);
             for s in 1..=self.seg_count {
                 let h = self.seg_header(tb, s);
-                if state_of(h) != want {
-                    continue;
-                }
-                n += 1;
-                if reset {
-                    st32(h.add(L::SEG_LIVE_COUNT as usize), 0);
+                if state_of(h) == want {
+                    f(self.gid_of(t, s), h);
                 }
             }
         }
+    }
+
+    /// Segments anywhere in the arena owned by `owner`'s chains; with `reset`, their claim marks go to 0.
+    pub unsafe fn owned_segments(&self, owner: u32, reset: bool) -> u32 {
+        let mut n = 0;
+        self.for_each_owned(owner, |_, h| {
+            n += 1;
+            if reset {
+                st32(h.add(L::SEG_LIVE_COUNT as usize), 0);
+            }
+        });
         n
     }
 
     /// After recovery claimed the live chains: gives back every segment `owner` holds that none claimed.
     pub unsafe fn release_unclaimed(&self, owner: u32) {
-        let want = large_state(owner);
-        for t in 0..self.shard_count {
-            let tb = self.shard_base(t);
-            for s in 1..=self.seg_count {
-                let h = self.seg_header(tb, s);
-                if state_of(h) != want {
-                    continue;
-                }
-                if ld32(h.add(L::SEG_LIVE_COUNT as usize)) == 0 {
-                    self.give_back(self.gid_of(t, s), owner);
-                } else {
-                    st32(h.add(L::SEG_LIVE_COUNT as usize), 0);
-                }
+        self.for_each_owned(owner, |gid, h| {
+            if ld32(h.add(L::SEG_LIVE_COUNT as usize)) == 0 {
+                self.give_back(gid, owner);
+            } else {
+                st32(h.add(L::SEG_LIVE_COUNT as usize), 0);
             }
-        }
+        });
     }
 
     /// Takes up to `want` free segments of shard `lender` (base lb) into the chain being borrowed,
