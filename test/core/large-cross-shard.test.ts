@@ -17,6 +17,7 @@ import { forEachEngine } from '../conformance/engines.js'
 import { engineInternals } from '../../src/engine/access.js'
 import { testSeed } from '../helpers/seed.js'
 import { Prng } from '../../bench/workloads/prng.js'
+import { collectWarnings, settle } from '../helpers/warnings.js'
 
 const KiB = 1024
 const MiB = 1024 * KiB
@@ -57,14 +58,6 @@ function lentSegments(cache: Cache<Buffer>): number {
   return n
 }
 
-function collectWarnings(): { warnings: Error[]; stop: () => void } {
-  const warnings: Error[] = []
-  const listener = (w: Error) => { if ((w as { code?: string }).code === 'CORTADO_OVERSIZED') warnings.push(w) }
-  process.on('warning', listener)
-  return { warnings, stop: () => process.off('warning', listener) }
-}
-
-const settle = () => new Promise((resolve) => setImmediate(resolve))
 
 /**
  * Sets a value until the policy admits it, reading it (a miss) after each refusal, as a caller asking

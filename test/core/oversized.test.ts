@@ -6,15 +6,8 @@
 import { describe, it, expect, afterEach } from 'vitest'
 import { Cache } from '../../src/index.js'
 import { forEachEngine } from '../conformance/engines.js'
+import { collectWarnings, settle } from '../helpers/warnings.js'
 
-function collectWarnings(): { warnings: Error[]; stop: () => void } {
-  const warnings: Error[] = []
-  const listener = (w: Error) => { if ((w as { code?: string }).code === 'CORTADO_OVERSIZED') warnings.push(w) }
-  process.on('warning', listener)
-  return { warnings, stop: () => process.off('warning', listener) }
-}
-
-const settle = () => new Promise((resolve) => setImmediate(resolve))
 
 forEachEngine('oversized entries', (engine) => {
   let stop: (() => void) | undefined
