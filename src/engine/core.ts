@@ -13,7 +13,7 @@ import * as L from '../layout/constants.generated.js'
 import type { Geometry } from '../layout/geometry.js'
 import { checkTtl } from '../options.js'
 import { decodeKind, decodeOwned, takeKind, finishKind, type ValueCodec, type ResolvedCodec } from '../codecs/index.js'
-import { takeChained, writeChained, shardOfSeq } from './large.js'
+import { takeChained, writeChained } from './large.js'
 import type { EnvelopeMeta } from '../codecs/envelope.js'
 import { writeUtf8, NOT_WELL_FORMED } from '../text.js'
 import { invalidKeyType, keyTooLong, notWellFormed } from '../keys.js'
@@ -269,7 +269,7 @@ export class EngineCore<V> implements CacheCore<V> {
         const kind = u32[r + R_KIND]
         // A value larger than a segment comes out of its chain of segments (large.ts).
         value = (kind < L.KIND_CHAINED ? decodeKind(this.v, kind, start, start + u32[r + R_VALUE_LEN], this.userDecode, meta)
-          : decodeOwned(kind & 0xff, takeChained(this.v, this.geometry, shardOfSeq(u32[r + R_SEQ_INDEX]), start, u32[r + R_VALUE_LEN])!, this.userDecode, meta)) as V
+          : decodeOwned(kind & 0xff, takeChained(this.v, this.geometry, start, u32[r + R_VALUE_LEN])!, this.userDecode, meta)) as V
       }
       return s
     })
@@ -292,7 +292,7 @@ export class EngineCore<V> implements CacheCore<V> {
   take(kind: number, start: number, end: number, seqIndex: number, seq: number, meta?: EnvelopeMeta): V | typeof RETRY {
     // A value larger than a segment comes out of its chain of segments (large.ts).
     const taken = kind < L.KIND_CHAINED ? takeKind(this.v, kind, start, end)
-      : takeChained(this.v, this.geometry, shardOfSeq(seqIndex), start, end - start)
+      : takeChained(this.v, this.geometry, start, end - start)
     if (taken === undefined || Atomics.load(this.v.u32, seqIndex) !== seq) {
       this.v.f64[this.readRetriesIdx]++
       return RETRY
@@ -368,7 +368,7 @@ export class EngineCore<V> implements CacheCore<V> {
       const shard = this.gate.lastShard
       const at = this.v.u32[this.r32 + R_VALUE_OFFSET]
       if (this.v.u32[this.r32 + R_KIND] < L.KIND_CHAINED) this.v.u8.set(bytes, at)
-      else writeChained(this.v, this.geometry, this.shardsOffset + shard * this.shardBytes, at, bytes)
+      else writeChained(this.v, this.geometry, at, bytes)
       if ((ex.setCommit(shard) & L.STATUS_WAITERS_BIT) !== 0) this.gate.notify(shard)
       return true
     }

@@ -33,21 +33,21 @@ function readChunk(core: EngineCore<unknown>, shard: number, from: number, withV
   for (let attempt = 0; attempt < LOCK_FREE_ATTEMPTS; attempt++) {
     const n = core.ex.entries(shard, from, ITER_BUCKETS, ITER_BUCKETS * L.BUCKET_SLOTS, core.now())
     if (n === L.COUNT_BUSY) continue
-    const out = parseChunk(core, shard, n, withValues)
+    const out = parseChunk(core, n, withValues)
     const v = core.v
     const r32 = core.r32
     if (out !== undefined && Atomics.load(v.u32, v.u32[r32 + (L.RESULT_SEQ_INDEX >> 2)]) === v.u32[r32 + (L.RESULT_SEQ >> 2)]) return out
   }
   // Under the lock the engine never reports the shard busy (it is busy only for other threads).
   return core.gate.locked(shard, () =>
-    parseChunk(core, shard, core.ex.entries(shard, from, ITER_BUCKETS, ITER_BUCKETS * L.BUCKET_SLOTS, core.now()), withValues)!)
+    parseChunk(core, core.ex.entries(shard, from, ITER_BUCKETS, ITER_BUCKETS * L.BUCKET_SLOTS, core.now()), withValues)!)
 }
 
 /**
  * The `n` entries whose offsets the engine left at the start of the key area of scratch; undefined when
  * a large value's chain was torn by a writer (read again). Under the lock nothing is torn.
  */
-function parseChunk(core: EngineCore<unknown>, shard: number, n: number, withValues: boolean): RawEntry[] | undefined {
+function parseChunk(core: EngineCore<unknown>, n: number, withValues: boolean): RawEntry[] | undefined {
   const v = core.v
   const out: RawEntry[] = []
   for (let i = 0; i < n; i++) {
@@ -62,7 +62,7 @@ function parseChunk(core: EngineCore<unknown>, shard: number, n: number, withVal
     if (valueStart + (large ? L.LARGE_REF_BYTES : valueLen) > v.u8.length) break
     // A value larger than a segment is read from its chain of segments (large.ts).
     const bytes = !withValues ? undefined : !large ? copyOut(v.u8, valueStart, valueStart + valueLen)
-      : takeListedChained(v, core.geometry, core.shardsOffset + shard * core.shardBytes, valueStart, valueLen)
+      : takeListedChained(v, core.geometry, valueStart, valueLen)
     if (withValues && bytes === undefined) return undefined
     out.push({
       key: readUtf8(v, keyStart, valueStart),

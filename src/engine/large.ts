@@ -15,16 +15,6 @@ import type { ArenaViews } from './views.js'
 
 type ChainGeometry = Pick<Geometry, 'segBytes' | 'segCount' | 'shardDataOffset' | 'shardSegHeadersOffset' | 'shardCount' | 'shardsOffset' | 'shardBytes'>
 
-/** True for a kind the engine reported as chained (the stored kind is `kind & 0xff`). */
-export function isChained(kind: number): boolean {
-  return kind >= L.KIND_CHAINED
-}
-
-/** The shard base (in the views) whose sequence word is at u32 index `seqIndex`. */
-export function shardOfSeq(seqIndex: number): number {
-  return seqIndex * 4 - L.SHARD_SEQ
-}
-
 /** Global id of the segment whose data starts at absolute address `at`, or 0 when there is none. */
 function gidAt(g: ChainGeometry, at: number): number {
   const shard = Math.floor((at - g.shardsOffset) / g.shardBytes)
@@ -51,11 +41,11 @@ function dataOf(g: ChainGeometry, gid: number): number {
 
 /**
  * Copies a chained value of `len` bytes starting at `start` (the first segment's data) out of the
- * arena; `_sb` is the owner shard (whose sequence the caller validates). Returns undefined when the
+ * arena (the caller validates the owner shard's sequence). Returns undefined when the
  * chain is broken, which only a concurrent writer can cause: the caller's sequence check then fails
  * too, and it retries.
  */
-export function takeChained(v: ArenaViews, g: ChainGeometry, _sb: number, start: number, len: number): Uint8Array | undefined {
+export function takeChained(v: ArenaViews, g: ChainGeometry, start: number, len: number): Uint8Array | undefined {
   const out = new Uint8Array(len)
   const segBytes = g.segBytes
   let gid = gidAt(g, start)
@@ -74,7 +64,7 @@ export function takeChained(v: ArenaViews, g: ChainGeometry, _sb: number, start:
 }
 
 /** Writes `bytes` into the chain starting at `start` (a set holding the owner's lock: nothing moves). */
-export function writeChained(v: ArenaViews, g: ChainGeometry, _sb: number, start: number, bytes: Uint8Array): void {
+export function writeChained(v: ArenaViews, g: ChainGeometry, start: number, bytes: Uint8Array): void {
   const segBytes = g.segBytes
   let gid = gidAt(g, start)
   let at = start
@@ -94,9 +84,9 @@ export function writeChained(v: ArenaViews, g: ChainGeometry, _sb: number, start
  * segment (a global id). Undefined when torn (the chunk's sequence check then fails and the chunk is
  * read again).
  */
-export function takeListedChained(v: ArenaViews, g: ChainGeometry, sb: number, refAt: number, len: number): Uint8Array | undefined {
+export function takeListedChained(v: ArenaViews, g: ChainGeometry, refAt: number, len: number): Uint8Array | undefined {
   if (refAt + 4 > v.u8.length) return undefined
   const start = dataOf(g, v.dv.getUint32(refAt, true))
   if (start < 0) return undefined
-  return takeChained(v, g, sb, start, len)
+  return takeChained(v, g, start, len)
 }
