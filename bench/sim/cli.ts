@@ -170,8 +170,8 @@ async function main(): Promise<void> {
     policies = policies.filter((p) => p !== 'cortado')
   }
   for (const p of policies) if (!(p in REAL_VARIANTS) && !(p in SIMULATED)) usage(`unknown policy ${p}`)
-  for (const p of ['clock', 'cortado-front'])
-    if (Cache === undefined && policies.includes(p)) usage(`--policy ${p}: the real Cache (src/index.ts) could not be loaded`)
+  for (const p of Object.keys(REAL_VARIANTS))
+    if (p !== 'cortado' && Cache === undefined && policies.includes(p)) usage(`--policy ${p}: the real Cache (src/index.ts) could not be loaded`)
   policies = policies.filter((p) => p !== 'lru' && p !== 'opt')
   if (policies.length === 0) policies = ['lru']
 

@@ -179,7 +179,7 @@ export class Front {
     }
     e.referenced = true
     this.#windowHits++
-    if (++e.pending === RECORD_USES && this.#ring.push(e) === RING) this.flush()
+    if (++e.pending === RECORD_USES && this.#ring.push(e) >= RING) this.flush()
     return e.value
   }
 
