@@ -39,16 +39,16 @@ export function readStats({ views, geometry: g }: StatsSource): CacheStats {
   let bytesUsed = 0
   for (let s = 0; s < g.shardCount; s++) {
     const base = g.shardsOffset + s * g.shardBytes
-    for (const [name, off] of Object.entries(SHARD_COUNTERS)) shard[name as keyof typeof shard] += Number(u64[(base + off) >> 3])
-    entries += u32[(base + L.SHARD_LIVE_COUNT) >> 2]
-    bytesUsed += Number(u64[(base + L.SHARD_LIVE_BYTES) >> 3])
+    for (const [name, off] of Object.entries(SHARD_COUNTERS)) shard[name as keyof typeof shard] += Number(u64[(base + off) >>> 3])
+    entries += u32[(base + L.SHARD_LIVE_COUNT) >>> 2]
+    bytesUsed += Number(u64[(base + L.SHARD_LIVE_BYTES) >>> 3])
   }
   const threads = { hits: 0, misses: 0, loadSuccesses: 0, loadFailures: 0, loadTimeMs: 0, staleHits: 0, refreshes: 0, loadsNotStored: 0, readRetries: 0, frontHits: 0 }
   for (const [name, [threadOff, retiredOff]] of Object.entries(THREAD_COUNTERS)) {
-    let total = f64[retiredOff >> 3]
+    let total = f64[retiredOff >>> 3]
     for (let t = 0; t < g.maxThreads; t++) {
       const base = g.threadsOffset + t * L.THREAD_SIZE
-      if (u32[(base + L.THREAD_STATE) >> 2] !== L.THREAD_FREE) total += f64[(base + threadOff) >> 3]
+      if (u32[(base + L.THREAD_STATE) >>> 2] !== L.THREAD_FREE) total += f64[(base + threadOff) >>> 3]
     }
     threads[name as keyof typeof threads] = total
   }

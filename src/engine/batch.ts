@@ -13,11 +13,11 @@ import { RETRY, type EngineCore } from './core.js'
 /** Most keys per engine call (their records must fit in scratch beside the keys). */
 const BATCH_CHUNK = 256
 
-const O_VALUE_OFFSET = L.BATCH_OUT_VALUE_OFFSET >> 2
-const O_VALUE_LEN = L.BATCH_OUT_VALUE_LEN >> 2
-const O_KIND = L.BATCH_OUT_KIND >> 2
-const O_SEQ_INDEX = L.BATCH_OUT_SEQ_INDEX >> 2
-const O_SEQ = L.BATCH_OUT_SEQ >> 2
+const O_VALUE_OFFSET = L.BATCH_OUT_VALUE_OFFSET >>> 2
+const O_VALUE_LEN = L.BATCH_OUT_VALUE_LEN >>> 2
+const O_KIND = L.BATCH_OUT_KIND >>> 2
+const O_SEQ_INDEX = L.BATCH_OUT_SEQ_INDEX >>> 2
+const O_SEQ = L.BATCH_OUT_SEQ >>> 2
 
 export function getMany<V>(core: EngineCore<V>, keys: readonly string[]): (V | undefined)[] {
   core.check()
@@ -45,13 +45,13 @@ export function getMany<V>(core: EngineCore<V>, keys: readonly string[]): (V | u
         if (n > 0) break
         throw keyTooLong(key)
       }
-      u32[p >> 2] = len
+      u32[p >>> 2] = len
       p += (L.BATCH_IN_HEADER_BYTES + len + 3) & ~3
       n++
     }
     core.ex.getMany(n, inAt, outAt, core.now(), 0)
     for (let k = 0; k < n; k++) {
-      const o = (outAt + k * L.BATCH_OUT_SIZE) >> 2
+      const o = (outAt + k * L.BATCH_OUT_SIZE) >>> 2
       const status = u32[o]
       if (status === L.STATUS_HIT) {
         const start = u32[o + O_VALUE_OFFSET]
@@ -131,10 +131,10 @@ export function setMany<V>(core: EngineCore<V>, list: ReadonlyArray<readonly [st
         i++
         break
       }
-      u32[(p + L.BATCH_SET_IN_KEY_LEN) >> 2] = keyLen
-      u32[(p + L.BATCH_SET_IN_VALUE_LEN) >> 2] = valueLen
-      u32[(p + L.BATCH_SET_IN_KIND) >> 2] = kind
-      v.f64[(p + L.BATCH_SET_IN_TTL) >> 3] = ttl
+      u32[(p + L.BATCH_SET_IN_KEY_LEN) >>> 2] = keyLen
+      u32[(p + L.BATCH_SET_IN_VALUE_LEN) >>> 2] = valueLen
+      u32[(p + L.BATCH_SET_IN_KIND) >>> 2] = kind
+      v.f64[(p + L.BATCH_SET_IN_TTL) >>> 3] = ttl
       p += (L.BATCH_SET_IN_SIZE + keyLen + valueLen + 7) & ~7
       n++
     }
@@ -143,9 +143,9 @@ export function setMany<V>(core: EngineCore<V>, list: ReadonlyArray<readonly [st
     // setMany returns how far it got: it stops at a contended shard and is called again from there.
     let from = 0
     core.gate.retry(() => (from = core.ex.setMany(from, n, inAt, outAt, now)) < n ? -1 : 0, -1)
-    if (u32[(core.scratch + L.RESULT_RESERVED) >> 2] !== 0)
+    if (u32[(core.scratch + L.RESULT_RESERVED) >>> 2] !== 0)
       for (let s = 0; s < core.geometry.shardCount; s++) core.gate.notify(s)
-    for (let k = 0; k < n; k++) results[i + k] = u32[(outAt >> 2) + k] === L.STATUS_STORED
+    for (let k = 0; k < n; k++) results[i + k] = u32[(outAt >>> 2) + k] === L.STATUS_STORED
     i += n
   }
   return results

@@ -21,7 +21,7 @@ export class ShardGate {
     this.#locator = locator
     this.#engineWait = engineWait
     this.#u32 = u32
-    this.#shardIdx = (scratchBase + L.RESULT_SHARD) >> 2
+    this.#shardIdx = (scratchBase + L.RESULT_SHARD) >>> 2
   }
 
   /** The shard this thread's last engine call named (RESULT.shard). */

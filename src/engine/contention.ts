@@ -34,11 +34,11 @@ export interface ShardLocator {
 /** Blocks until the shard's lock looks free (or was recovered from a dead owner); then retry. */
 export function waitForShard(ctx: ShardLocator, shard: number, state: WaitState): void {
   const base = ctx.shardsOffset + shard * ctx.shardBytes
-  const lockIdx = (base + L.SHARD_LOCK) >> 2
+  const lockIdx = (base + L.SHARD_LOCK) >>> 2
   const i32 = ctx.i32
   const owner = Atomics.load(i32, lockIdx)
   if (owner === 0) return
-  const seq = Atomics.load(i32, (base + L.SHARD_SEQ) >> 2)
+  const seq = Atomics.load(i32, (base + L.SHARD_SEQ) >>> 2)
   const t = performance.now()
   if (owner !== state.owner || seq !== state.seq) {
     state.owner = owner
@@ -49,12 +49,12 @@ export function waitForShard(ctx: ShardLocator, shard: number, state: WaitState)
     state.owner = -1
     return
   }
-  const waitersIdx = (base + L.SHARD_WAITERS) >> 2
+  const waitersIdx = (base + L.SHARD_WAITERS) >>> 2
   Atomics.add(i32, waitersIdx, 1)
   Atomics.wait(i32, lockIdx, owner, WAIT_SLICE_MS)
   Atomics.sub(i32, waitersIdx, 1)
 }
 
 export function notifyShard(ctx: ShardLocator, shard: number): void {
-  Atomics.notify(ctx.i32, (ctx.shardsOffset + shard * ctx.shardBytes + L.SHARD_LOCK) >> 2)
+  Atomics.notify(ctx.i32, (ctx.shardsOffset + shard * ctx.shardBytes + L.SHARD_LOCK) >>> 2)
 }

@@ -36,12 +36,12 @@ const THREAD_COUNTER_OFFSETS: Record<ThreadCounter, number> = {
   staleHits: L.THREAD_STALE_HITS, refreshes: L.THREAD_REFRESHES, loadsNotStored: L.THREAD_LOADS_NOT_STORED,
 }
 
-const R_VALUE_OFFSET = L.RESULT_VALUE_OFFSET >> 2
-const R_VALUE_LEN = L.RESULT_VALUE_LEN >> 2
-const R_KIND = L.RESULT_KIND >> 2
-const R_SEQ = L.RESULT_SEQ >> 2
-const R_SEQ_INDEX = L.RESULT_SEQ_INDEX >> 2
-const R_EXPIRY = L.RESULT_EXPIRY >> 3
+const R_VALUE_OFFSET = L.RESULT_VALUE_OFFSET >>> 2
+const R_VALUE_LEN = L.RESULT_VALUE_LEN >>> 2
+const R_KIND = L.RESULT_KIND >>> 2
+const R_SEQ = L.RESULT_SEQ >>> 2
+const R_SEQ_INDEX = L.RESULT_SEQ_INDEX >>> 2
+const R_EXPIRY = L.RESULT_EXPIRY >>> 3
 /** What a lock-free read returns when a writer moved under it (the value is then read again). */
 export const RETRY: unique symbol = Symbol('retry')
 /** Lock-free read attempts before a get takes the shard lock instead. */
@@ -78,7 +78,7 @@ export class EngineCore<V> implements CacheCore<V> {
   frontHitsIdx = 0
   /** This thread's front of hot decoded values (front.ts), when the `front` option asked for one. */
   readonly front: Front | undefined
-  readonly ttlInUseIdx = L.ARENA_TTL_IN_USE >> 2
+  readonly ttlInUseIdx = L.ARENA_TTL_IN_USE >>> 2
   shardsOffset = 0
   shardBytes = 0
   #stats!: StatsSource
@@ -102,7 +102,7 @@ export class EngineCore<V> implements CacheCore<V> {
 
   /** Records front hits with the engine (through scratch: no call is in progress then). */
   readonly #drainFront = (records: Uint32Array, count: number): void => {
-    this.v.u32.set(records.subarray(0, 2 * count), this.keyAt >> 2)
+    this.v.u32.set(records.subarray(0, 2 * count), this.keyAt >>> 2)
     this.ex.recordAccesses(count, this.keyAt)
   }
 
@@ -114,13 +114,13 @@ export class EngineCore<V> implements CacheCore<V> {
     this.scratch = arena.scratchBase
     this.keyAt = this.scratch + L.RESULT_SIZE
     this.keyRoom = this.geometry.scratchBytes - L.RESULT_SIZE
-    this.r32 = this.scratch >> 2
-    this.r64 = this.scratch >> 3
+    this.r32 = this.scratch >>> 2
+    this.r64 = this.scratch >>> 3
     const threadBase = this.geometry.threadsOffset + arena.slot * L.THREAD_SIZE
-    this.hitsIdx = (threadBase + L.THREAD_HITS) >> 3
-    this.readRetriesIdx = (threadBase + L.THREAD_READ_RETRIES) >> 3
-    this.missesIdx = (threadBase + L.THREAD_MISSES) >> 3
-    this.frontHitsIdx = (threadBase + L.THREAD_FRONT_HITS) >> 3
+    this.hitsIdx = (threadBase + L.THREAD_HITS) >>> 3
+    this.readRetriesIdx = (threadBase + L.THREAD_READ_RETRIES) >>> 3
+    this.missesIdx = (threadBase + L.THREAD_MISSES) >>> 3
+    this.frontHitsIdx = (threadBase + L.THREAD_FRONT_HITS) >>> 3
     this.front?.rebind(arena.views, arena.viewGeometry.shardsOffset, arena.viewGeometry.shardBytes)
     this.lease = arena.lease.lease
     this.leaseIdx = arena.lease.leaseIndex
@@ -398,7 +398,7 @@ export class EngineCore<V> implements CacheCore<V> {
     this.check()
     this.front?.clear()
     for (let shard = 0; shard < this.geometry.shardCount; shard++) {
-      this.v.u32[this.r32 + (L.RESULT_SHARD >> 2)] = shard
+      this.v.u32[this.r32 + (L.RESULT_SHARD >>> 2)] = shard
       this.gate.write(() => this.ex.clear(shard))
     }
   }
@@ -419,7 +419,7 @@ export class EngineCore<V> implements CacheCore<V> {
     let n = 0
     const u32 = this.v.u32
     for (let s = 0; s < this.geometry.shardCount; s++)
-      n += u32[(this.shardsOffset + s * this.shardBytes + L.SHARD_LIVE_COUNT) >> 2]
+      n += u32[(this.shardsOffset + s * this.shardBytes + L.SHARD_LIVE_COUNT) >>> 2]
     return n
   }
 
@@ -447,7 +447,7 @@ export class EngineCore<V> implements CacheCore<V> {
   // ---- what the layers above use (CacheCore) ---------------------------------------------------------
 
   get instanceId(): number {
-    return this.v.u32[L.ARENA_INSTANCE_ID >> 2]
+    return this.v.u32[L.ARENA_INSTANCE_ID >>> 2]
   }
 
   getWithMeta(key: string, meta: EnvelopeMeta): V | undefined {
@@ -463,7 +463,7 @@ export class EngineCore<V> implements CacheCore<V> {
 
   count(counter: ThreadCounter, delta = 1): void {
     this.check()
-    this.v.f64[(this.geometry.threadsOffset + this.arena.slot * L.THREAD_SIZE + THREAD_COUNTER_OFFSETS[counter]) >> 3] += delta
+    this.v.f64[(this.geometry.threadsOffset + this.arena.slot * L.THREAD_SIZE + THREAD_COUNTER_OFFSETS[counter]) >>> 3] += delta
   }
 
   /** Answers after close() too: a load that finishes then still releases its claim in the table. */

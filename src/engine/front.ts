@@ -192,19 +192,19 @@ export class Front {
     if (this.#bypass > 0) return false
     if (this.#full && --this.#fillCountdown > 0) return false
     this.#fillCountdown = FILL_EVERY
-    const addr = u32[r32 + (L.RESULT_ENTRY_OFFSET >> 2)]!
+    const addr = u32[r32 + (L.RESULT_ENTRY_OFFSET >>> 2)]!
     // 0: the engine can't show this entry in place (the native engine's window over a large arena).
     if (addr === 0) return false
     const g = this.#g
-    const shard = u32[r32 + (L.RESULT_SHARD >> 2)]!
+    const shard = u32[r32 + (L.RESULT_SHARD >>> 2)]!
     const shardBase = this.#shardsOffset + shard * this.#shardBytes
     const segment = Math.floor((addr - shardBase - g.shardDataOffset) / g.segBytes)
     if (segment < 0 || segment >= g.segCount) return false
     this.#pendingAddr = addr
-    this.#pendingVersionIdx = (shardBase + g.shardSegHeadersOffset + segment * L.SEG_SIZE + L.SEG_VERSION) >> 2
+    this.#pendingVersionIdx = (shardBase + g.shardSegHeadersOffset + segment * L.SEG_SIZE + L.SEG_VERSION) >>> 2
     this.#pendingVersion = Atomics.load(u32, this.#pendingVersionIdx)
-    this.#pendingExpiry = f64[r64 + (L.RESULT_EXPIRY >> 3)]!
-    this.#pendingBytes = u32[r32 + (L.RESULT_VALUE_LEN >> 2)]!
+    this.#pendingExpiry = f64[r64 + (L.RESULT_EXPIRY >>> 3)]!
+    this.#pendingBytes = u32[r32 + (L.RESULT_VALUE_LEN >>> 2)]!
     return true
   }
 

@@ -36,7 +36,7 @@ function readChunk(core: EngineCore<unknown>, shard: number, from: number, withV
     const out = parseChunk(core, n, withValues)
     const v = core.v
     const r32 = core.r32
-    if (out !== undefined && Atomics.load(v.u32, v.u32[r32 + (L.RESULT_SEQ_INDEX >> 2)]) === v.u32[r32 + (L.RESULT_SEQ >> 2)]) return out
+    if (out !== undefined && Atomics.load(v.u32, v.u32[r32 + (L.RESULT_SEQ_INDEX >>> 2)]) === v.u32[r32 + (L.RESULT_SEQ >>> 2)]) return out
   }
   // Under the lock the engine never reports the shard busy (it is busy only for other threads).
   return core.gate.locked(shard, () =>
@@ -51,7 +51,7 @@ function parseChunk(core: EngineCore<unknown>, n: number, withValues: boolean): 
   const v = core.v
   const out: RawEntry[] = []
   for (let i = 0; i < n; i++) {
-    const at = v.u32[(core.keyAt >> 2) + i]
+    const at = v.u32[(core.keyAt >>> 2) + i]
     const flags = v.u8[at + L.ENTRY_FLAGS]
     const keyLen = v.dv.getUint16(at + L.ENTRY_KEY_LEN, true)
     const valueLen = v.dv.getUint32(at + L.ENTRY_VALUE_LEN, true)

@@ -28,7 +28,7 @@ function gidAt(g: ChainGeometry, at: number): number {
 function nextGid(v: ArenaViews, g: ChainGeometry, gid: number): number {
   const shard = Math.floor((gid - 1) / g.segCount)
   const index = (gid - 1) % g.segCount
-  return v.u32[(g.shardsOffset + shard * g.shardBytes + g.shardSegHeadersOffset + index * L.SEG_SIZE + L.SEG_NEXT) >> 2]
+  return v.u32[(g.shardsOffset + shard * g.shardBytes + g.shardSegHeadersOffset + index * L.SEG_SIZE + L.SEG_NEXT) >>> 2]
 }
 
 /** Absolute address of the data of segment `gid`, or -1 when `gid` names no segment. */

@@ -7,7 +7,7 @@ import * as L from '../layout/constants.generated.js'
 import type { ArenaViews } from './views.js'
 
 export function warnOversized(v: ArenaViews, name: string | undefined, size: number, limit: number): void {
-  if (Atomics.compareExchange(v.i32, L.ARENA_OVERSIZE_WARNED >> 2, 0, 1) !== 0) return
+  if (Atomics.compareExchange(v.i32, L.ARENA_OVERSIZE_WARNED >>> 2, 0, 1) !== 0) return
   process.emitWarning(
     `cortado: cache${name ? ` '${name}'` : ''} refused an entry of ${size} bytes (header + key + value): ` +
     `its largest entry is ${limit} bytes (cache.geometry.maxEntryBytes). Pass maxEntrySize: ${size} (or more) to new Cache() ` +

@@ -111,14 +111,14 @@ export class SlotLease {
     const base = threadsOffset + slot * L.THREAD_SIZE
     this.slot = slot
     this.lease = lease
-    this.leaseIndex = (base + L.THREAD_LEASE) >> 2
+    this.leaseIndex = (base + L.THREAD_LEASE) >>> 2
     this.#views = views
-    this.#beatIndex = (base + L.THREAD_BEAT) >> 3
+    this.#beatIndex = (base + L.THREAD_BEAT) >>> 3
     const id = tuning.useThreadIds ? currentThread() : null
     // The start time first, then the id (atomically, so it is seen after): a reclaimer that finds an id
     // must find its start time too, or it would take a live thread for one that reused its id.
-    views.f64[(base + L.THREAD_TID_START) >> 3] = id?.start ?? 0
-    Atomics.store(views.u32, (base + L.THREAD_TID) >> 2, id?.tid ?? 0)
+    views.f64[(base + L.THREAD_TID_START) >>> 3] = id?.start ?? 0
+    Atomics.store(views.u32, (base + L.THREAD_TID) >>> 2, id?.tid ?? 0)
     this.beat()
     this.#ref = new WeakRef(this)
     // With the OS thread identified, liveness is read from /proc and no timer is needed (nor started:
@@ -199,8 +199,8 @@ export function reclaimDeadSlots(c: SlotClaimer): number {
   let reclaimed = 0
   for (let slot = 0; slot < c.maxThreads; slot++) {
     const base = c.threadsOffset + slot * L.THREAD_SIZE
-    if (Atomics.load(u32, (base + L.THREAD_STATE) >> 2) !== L.THREAD_LIVE) continue
-    const lease = Atomics.load(u32, (base + L.THREAD_LEASE) >> 2)
+    if (Atomics.load(u32, (base + L.THREAD_STATE) >>> 2) !== L.THREAD_LIVE) continue
+    const lease = Atomics.load(u32, (base + L.THREAD_LEASE) >>> 2)
     if (lease === 0 || !ownerDead(c, base, now)) continue
     if (holdsAShardLock(i32, c, slot + 1)) continue
     if (c.reclaim(slot, lease)) reclaimed++
@@ -210,21 +210,21 @@ export function reclaimDeadSlots(c: SlotClaimer): number {
 
 function ownerDead(c: SlotClaimer, base: number, now: number): boolean {
   const { u32, f64 } = c.views
-  const tid = Atomics.load(u32, (base + L.THREAD_TID) >> 2)
+  const tid = Atomics.load(u32, (base + L.THREAD_TID) >>> 2)
   if (tid !== 0 && tuning.useThreadIds) {
     // An owner identified by its OS thread runs no heartbeat: if /proc can't tell (another user's
     // process), it is not presumed dead (a dead process is still found by its pid, in the engine).
-    const pid = c.pidOf(u32[(base + L.THREAD_TOKEN) >> 2]) ?? process.pid
+    const pid = c.pidOf(u32[(base + L.THREAD_TOKEN) >>> 2]) ?? process.pid
     const start = startTime(pid, tid)
-    return start === null || (start !== undefined && start !== f64[(base + L.THREAD_TID_START) >> 3])
+    return start === null || (start !== undefined && start !== f64[(base + L.THREAD_TID_START) >>> 3])
   }
-  const beat = f64[(base + L.THREAD_BEAT) >> 3]
+  const beat = f64[(base + L.THREAD_BEAT) >>> 3]
   return beat !== 0 && now - beat > tuning.leaseMs
 }
 
 function holdsAShardLock(i32: Int32Array, c: SlotClaimer, owner: number): boolean {
   for (let s = 0; s < c.shardCount; s++)
-    if (Atomics.load(i32, (c.shardsOffset + s * c.shardBytes + L.SHARD_LOCK) >> 2) === owner) return true
+    if (Atomics.load(i32, (c.shardsOffset + s * c.shardBytes + L.SHARD_LOCK) >>> 2) === owner) return true
   return false
 }
 

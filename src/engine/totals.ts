@@ -17,21 +17,21 @@ const STABLE_ATTEMPTS = 64
  */
 export function checkLiveTotal(views: ArenaViews, g: Geometry): string | undefined {
   const { u32, i32 } = views
-  if (u32[L.ARENA_MAX_ENTRIES_TOTAL >> 2] === 0) return undefined
+  if (u32[L.ARENA_MAX_ENTRIES_TOTAL >>> 2] === 0) return undefined
   const seqs = new Uint32Array(g.shardCount)
   for (let attempt = 0; attempt < STABLE_ATTEMPTS; attempt++) {
     let quiet = true
     let sum = 0
     for (let s = 0; s < g.shardCount && quiet; s++) {
       const base = g.shardsOffset + s * g.shardBytes
-      seqs[s] = Atomics.load(u32, (base + L.SHARD_SEQ) >> 2)
-      quiet = Atomics.load(i32, (base + L.SHARD_LOCK) >> 2) === 0 && (seqs[s]! & 1) === 0
-      sum += u32[(base + L.SHARD_LIVE_COUNT) >> 2]!
+      seqs[s] = Atomics.load(u32, (base + L.SHARD_SEQ) >>> 2)
+      quiet = Atomics.load(i32, (base + L.SHARD_LOCK) >>> 2) === 0 && (seqs[s]! & 1) === 0
+      sum += u32[(base + L.SHARD_LIVE_COUNT) >>> 2]!
     }
-    const total = Atomics.load(i32, L.ARENA_LIVE_TOTAL >> 2)
+    const total = Atomics.load(i32, L.ARENA_LIVE_TOTAL >>> 2)
     for (let s = 0; s < g.shardCount && quiet; s++) {
       const base = g.shardsOffset + s * g.shardBytes
-      quiet = Atomics.load(i32, (base + L.SHARD_LOCK) >> 2) === 0 && Atomics.load(u32, (base + L.SHARD_SEQ) >> 2) === seqs[s]
+      quiet = Atomics.load(i32, (base + L.SHARD_LOCK) >>> 2) === 0 && Atomics.load(u32, (base + L.SHARD_SEQ) >>> 2) === seqs[s]
     }
     if (quiet) return total === sum ? undefined : `arena: live total ${total} != ${sum}, the sum of the shards' live counts`
   }

@@ -22,20 +22,20 @@
 import * as L from '../layout/constants.generated.js'
 
 const SLOTS = L.FLIGHT_SLOTS
-const WORDS = L.FLIGHT_SIZE >> 2
+const WORDS = L.FLIGHT_SIZE >>> 2
 const PROBES = 4
 const CLAIMING = -1
 const RELEASING = -1
 const OUTCOME_BITS = 4
 const DONE_MASK = 0x7ffffff
-const TAG = L.FLIGHT_TAG >> 2
-const HASH2 = L.FLIGHT_HASH2 >> 2
-const ID = L.FLIGHT_ID >> 2
-const OWNER = L.FLIGHT_OWNER >> 2
-const BEAT = L.FLIGHT_BEAT >> 2
-const DONE = L.FLIGHT_DONE >> 2
-const WAITERS = L.FLIGHT_WAITERS >> 2
-const OUTCOME = L.FLIGHT_OUTCOME >> 2
+const TAG = L.FLIGHT_TAG >>> 2
+const HASH2 = L.FLIGHT_HASH2 >>> 2
+const ID = L.FLIGHT_ID >>> 2
+const OWNER = L.FLIGHT_OWNER >>> 2
+const BEAT = L.FLIGHT_BEAT >>> 2
+const DONE = L.FLIGHT_DONE >>> 2
+const WAITERS = L.FLIGHT_WAITERS >>> 2
+const OUTCOME = L.FLIGHT_OUTCOME >>> 2
 
 /** How often an owner shows it is alive; leases are at least 4 beats. */
 export const HEARTBEAT_MS = 50
@@ -103,7 +103,7 @@ export class FlightTable {
 
   constructor(i32: Int32Array, flightsOffset: number, threadSlot: number) {
     this.#i32 = i32
-    this.#base = flightsOffset >> 2
+    this.#base = flightsOffset >>> 2
     this.me = threadSlot + 1
   }
 

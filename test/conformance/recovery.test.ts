@@ -9,12 +9,8 @@ import * as L from '../../src/layout/constants.generated.js'
 import { LEASE_MS } from '../../src/engine/contention.js'
 import { forEachEngine, makeCache } from './engines.js'
 import { engineInternals } from '../../src/engine/access.js'
+import { shardOf } from '../helpers/shards.js'
 
-function shardOf(cache: Cache<unknown>, key: string): number {
-  cache.has(key)
-  const { views, scratch } = engineInternals(cache)
-  return views.u32[(scratch + L.RESULT_SHARD) >> 2]
-}
 
 forEachEngine('recovery', (engine) => {
   it('rebuilding every shard from its log changes nothing observable, except dropping what expired', () => {

@@ -8,12 +8,8 @@ import { Cache } from '../../src/index.js'
 import * as L from '../../src/layout/constants.generated.js'
 import { LEASE_MS } from '../../src/engine/contention.js'
 import { engineInternals } from '../../src/engine/access.js'
+import { shardOf } from '../helpers/shards.js'
 
-function shardOf(cache: Cache<unknown>, key: string): number {
-  cache.has(key)
-  const { views, scratch } = engineInternals(cache)
-  return views.u32[(scratch + L.RESULT_SHARD) >> 2]
-}
 
 describe('recovery', () => {
   it('rebuilding every shard from its log changes nothing observable', () => {

@@ -113,7 +113,7 @@ export function attachArena(memory: WebAssembly.Memory, buildId: number): Attach
       'this arena was created by another version of Cortado; every thread must load the same build')
   // attachCount is -1 once the last thread detached: the arena is closed for good. Counting in with a
   // CAS makes "check closed, then count in" one step, so an attach can't race the last detach.
-  const countIdx = L.ARENA_ATTACH_COUNT >> 2
+  const countIdx = L.ARENA_ATTACH_COUNT >>> 2
   for (;;) {
     const n = Atomics.load(views.i32, countIdx)
     if (n < 0) throw new CortadoError('ERR_CLOSED', 'this cache has been closed by every thread that had it')
@@ -160,7 +160,7 @@ export function tooManyThreads(maxThreads: number): CortadoError {
 
 /** Counts this thread out; the last one out turns the count to -1: closed for good. */
 function leave(views: ArenaViews): void {
-  const countIdx = L.ARENA_ATTACH_COUNT >> 2
+  const countIdx = L.ARENA_ATTACH_COUNT >>> 2
   if (Atomics.sub(views.i32, countIdx, 1) === 1) Atomics.compareExchange(views.i32, countIdx, 0, -1)
 }
 
