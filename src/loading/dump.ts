@@ -17,6 +17,7 @@ import { randomBytes } from 'node:crypto'
 import { threadId } from 'node:worker_threads'
 import type { Cache } from '../cache.js'
 import { CortadoError } from '../errors.js'
+import { ioError } from '../io-errors.js'
 import * as L from '../layout/constants.generated.js'
 import type { DumpResult, RestoreOptions, RestoreResult } from './types.js'
 import { BLOCK_TARGET_BYTES, BlockWriter, FILE_HEADER_BYTES, badFile, encodeFileHeader, readDump } from './dump-format.js'
@@ -39,8 +40,9 @@ export async function dump<V>(cache: Cache<V>, path: string): Promise<DumpResult
   const core = coreOf<V>(cache)
   const clock = core.clock
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}-${threadId}-${randomBytes(4).toString('hex')}.tmp`)
-  let fh: FileHandle | undefined = await open(tmp, 'wx', 0o600)
+  let fh: FileHandle | undefined
   try {
+    fh = await open(tmp, 'wx', 0o600)
     const now = clock()
     let position = 0
     const write = async (b: Uint8Array) => {
@@ -69,7 +71,8 @@ export async function dump<V>(cache: Cache<V>, path: string): Promise<DumpResult
   } catch (e) {
     await fh?.close().catch(() => {})
     await unlink(tmp).catch(() => {})
-    throw e
+    // A full disk is ERR_NO_SPACE, any other file-system failure ERR_IO (the system error in `cause`).
+    throw ioError(e, `dump(${path})`)
   }
 }
 
@@ -130,6 +133,8 @@ export async function restore<V>(cache: Cache<V>, path: string, options?: Restor
       }
     })
     return result
+  } catch (e) {
+    throw ioError(e, `restore(${path})`)
   } finally {
     await fh.close().catch(() => {})
   }

@@ -3,7 +3,7 @@
  * bit-flipped or foreign file is rejected with ERR_BAD_FILE and leaves the cache exactly as it was.
  */
 import { describe, it, expect, beforeAll, afterAll, afterEach } from 'vitest'
-import { mkdtempSync, rmSync, readFileSync, writeFileSync, readdirSync } from 'node:fs'
+import { mkdtempSync, mkdirSync, rmSync, readFileSync, writeFileSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Cache, isCortadoError } from '../../src/index.js'
@@ -166,8 +166,15 @@ describe('dump and load', () => {
     expect(await cache.load(join(dir, 'nope.cdump'), { ignoreMissing: true })).toMatchObject({ missing: true, loaded: 0 })
     await expect(cache.dump('')).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' })
     await expect(cache.load(path, { bogus: true } as never)).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' })
-    // A dump into a missing directory fails with the file system's error and leaves nothing behind.
-    await expect(cache.dump(join(dir, 'no-such-dir', 'x.cdump'))).rejects.toMatchObject({ code: 'ENOENT' })
+    // File-system failures are ERR_IO with the system's error as the cause, and leave nothing behind:
+    // a dump into a missing directory, a dump over a directory, a restore of a directory.
+    await expect(cache.dump(join(dir, 'no-such-dir', 'x.cdump'))).rejects.toMatchObject({ code: 'ERR_IO', cause: { code: 'ENOENT' } })
+    const folder = join(dir, 'a-folder')
+    mkdirSync(folder)
+    const before = readdirSync(dir).sort()
+    await expect(cache.dump(folder)).rejects.toMatchObject({ code: 'ERR_IO', cause: { code: 'EISDIR' } })
+    expect(readdirSync(dir).sort()).toEqual(before)
+    await expect(cache.restore(folder)).rejects.toMatchObject({ code: 'ERR_IO', cause: { code: 'EISDIR' } })
   })
 
   it('cached failures are not dumped', async () => {

@@ -16,7 +16,7 @@ import { closeSync, fdatasync, fsync, mkdirSync, openSync, unlinkSync, writeSync
 import { mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises'
 import type { Readable } from 'node:stream'
 import { encodeHeader, headerLength, type HeaderFields } from './header.js'
-import { ioError, isMissing } from './io-errors.js'
+import { ioError, isMissing } from '../../io-errors.js'
 import { tempPath, type BlobPaths } from './layout.js'
 
 /** What a blob can be written from: bytes, a string (written as UTF-8), a stream or an async iterable of chunks. */

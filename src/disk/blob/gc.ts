@@ -10,7 +10,7 @@ import { lstat, unlink } from 'node:fs/promises'
 import { threadId } from 'node:worker_threads'
 import { writingHere } from './atomic-write.js'
 import { fsUsage } from './fs-usage.js'
-import { isMissing } from './io-errors.js'
+import { isMissing } from '../../io-errors.js'
 import { sameVersion, scan, versionOf, type FileVersion, type ScannedBlob, type ScannedTemp } from './scan.js'
 
 export interface GcLimits {

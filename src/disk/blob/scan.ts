@@ -8,7 +8,7 @@ import { constants, type BigIntStats } from 'node:fs'
 import { open, readdir, lstat, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import { decodeHeader, HEADER_READ_AHEAD } from './header.js'
-import { isMissing } from './io-errors.js'
+import { isMissing } from '../../io-errors.js'
 import { isBlobName, isShardName, tempOwner } from './layout.js'
 
 export interface ScannedBlob {

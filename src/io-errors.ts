@@ -1,5 +1,5 @@
 /** File-system failures as typed errors: a full disk is its own code, anything else is ERR_IO. */
-import { CortadoError } from '../../errors.js'
+import { CortadoError } from './errors.js'
 
 export function errnoOf(err: unknown): string | undefined {
   return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : undefined
