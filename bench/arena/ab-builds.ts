@@ -26,26 +26,37 @@ function filled(mod: Module): CacheLike {
   for (const k of keys) c.set(k, value)
   return c
 }
-const caches = [filled(a), filled(b)]
 /** A cache holding about a quarter of the keys: every set of the cycle evicts. */
-const small = [a, b].map((mod) => new mod.Cache({ maxBytes: 4 << 20, codec: 'string', seed: 1, engine }))
+const small = (mod: Module): CacheLike => new mod.Cache({ maxBytes: 4 << 20, codec: 'string', seed: 1, engine })
 const loops = {
   get: (c: CacheLike) => { let n = 0; for (let r = 0; r < 5; r++) for (let i = 0; i < N; i++) if (c.get(keys[i]) !== undefined) n++; return n },
   set: (c: CacheLike) => { let n = 0; for (let r = 0; r < 2; r++) for (let i = 0; i < N; i++) if (c.set(keys[i], value)) n++; return n },
-  setEvict: (_c: CacheLike, who: number) => { let n = 0; for (let i = 0; i < N; i++) if (small[who]!.set(keys[i], value)) n++; return n },
+  setEvict: (c: CacheLike) => { let n = 0; for (let i = 0; i < N; i++) if (c.set(keys[i], value)) n++; return n },
 }
 const ratios: Record<keyof typeof loops, number[]> = { get: [], set: [], setEvict: [] }
+const mods = [a, b]
 for (let round = 0; round < rounds; round++) {
+  // A first in even rounds, B first in odd ones. Each round measures caches made for it (created in
+  // the same order): an arena's placement in memory moves its speed by a few percent, and one pair of
+  // caches kept for every round made identical builds differ by 3-5% (A/A runs).
+  const order = round % 2 === 0 ? [0, 1] : [1, 0]
+  const made: CacheLike[][] = [[], []]
+  for (const who of order) {
+    const evicting = small(mods[who]!)
+    loops.setEvict(evicting) // full before it is measured
+    made[who] = [filled(mods[who]!), evicting]
+  }
   for (const name of ['get', 'set', 'setEvict'] as const) {
     const ms = [0, 0]
-    // A first in even rounds, B first in odd ones.
-    for (const who of round % 2 === 0 ? [0, 1] : [1, 0]) {
+    for (const who of order) {
+      const c = made[who]![name === 'setEvict' ? 1 : 0]!
       const t0 = performance.now()
-      loops[name](caches[who]!, who)
+      loops[name](c)
       ms[who] = performance.now() - t0
     }
     ratios[name].push(ms[0] / ms[1])
   }
+  for (const pair of made) for (const c of pair) (c as { close?: () => void }).close?.()
 }
 const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1]
 for (const name of ['get', 'set', 'setEvict'] as const)
