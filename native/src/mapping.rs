@@ -240,6 +240,7 @@ impl Mapping {
                 batch_len: batch as u32,
                 batch_used: 0,
                 single_used: 0,
+                single_small: 0,
             };
             Ok((w, view))
         }

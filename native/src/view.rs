@@ -11,14 +11,15 @@
 //!   A LARGE entry's value (a chain of segments, large.rs) is copied out segment by segment into the
 //!   same staging, contiguous, and reported as a plain value (no KIND_CHAINED); a set of one is written
 //!   by JS into the single staging region and copied into the chain by set_commit. The single region is
-//!   as large as the largest entry (up to WINDOW_ENTRY_LIMIT): what a large value touched there beyond
-//!   SINGLE_KEEP is given back to the kernel by the next use of the region that needs less.
+//!   as large as the largest entry (2 GiB at most, src/engine/native/arena.ts): what large values touched
+//!   there beyond SINGLE_KEEP is given back to the kernel after SINGLE_TRIM_AFTER smaller uses in a row.
 use crate::arena::Engine;
 use crate::layout_generated as L;
 use crate::mem::{copy, ld32};
 
-/// Single staging above this is given back to the kernel when a later use needs less.
+/// Single staging above this is given back to the kernel once SINGLE_TRIM_AFTER uses in a row needed less.
 const SINGLE_KEEP: u32 = 8 << 20;
+const SINGLE_TRIM_AFTER: u32 = 64;
 
 /// What stage_chain did.
 pub enum Staged {
@@ -43,15 +44,17 @@ pub struct View {
     pub batch: u32,
     pub batch_len: u32,
     pub batch_used: u32,
-    /// The most bytes of the single region the last use touched (trimmed back to SINGLE_KEEP later).
+    /// The most bytes of the single region uses touched beyond SINGLE_KEEP (0 when none), and how many
+    /// uses in a row needed no more than SINGLE_KEEP since.
     pub single_used: u32,
+    pub single_small: u32,
 }
 
 pub const PAGE: u32 = 4096;
 
 impl View {
     pub fn direct(base: *mut u8) -> View {
-        View { direct: true, js_base: base, shard_pages: 0, single: 0, single_len: 0, batch: 0, batch_len: 0, batch_used: 0, single_used: 0 }
+        View { direct: true, js_base: base, shard_pages: 0, single: 0, single_len: 0, batch: 0, batch_len: 0, batch_used: 0, single_used: 0, single_small: 0 }
     }
 }
 
@@ -93,15 +96,20 @@ impl Engine {
         if len > v.single_len {
             return None;
         }
-        let keep = len.max(SINGLE_KEEP);
-        if v.single_used > keep {
-            // The region starts on a page; the first page given back is the one after `keep` bytes.
-            let from = (keep + PAGE - 1) & !(PAGE - 1);
-            if from < v.single_used {
-                crate::sys::madvise(v.js_base.add((v.single + from) as usize) as *mut std::ffi::c_void, (v.single_used - from) as usize, crate::sys::MADV_DONTNEED);
+        if len > SINGLE_KEEP {
+            v.single_used = v.single_used.max(len);
+            v.single_small = 0;
+        } else if v.single_used > SINGLE_KEEP {
+            // Pages a large value touched go back only after SINGLE_TRIM_AFTER smaller uses in a row:
+            // a thread alternating large and small values doesn't fault the large one's pages in again
+            // each time.
+            v.single_small += 1;
+            if v.single_small >= SINGLE_TRIM_AFTER {
+                crate::sys::madvise(v.js_base.add((v.single + SINGLE_KEEP) as usize) as *mut std::ffi::c_void, (v.single_used - SINGLE_KEEP) as usize, crate::sys::MADV_DONTNEED);
+                v.single_used = 0;
+                v.single_small = 0;
             }
         }
-        v.single_used = len;
         Some(v.single)
     }
 
