@@ -387,7 +387,7 @@ unsafe extern "C" fn context(env: napi_env, info: napi_callback_info) -> napi_va
             let (window, view) = if direct {
                 (None, View::direct(m.base))
             } else {
-                let (w, v) = m.window(probe.shards_offset, probe.shard_bytes as u64, probe.shard_count, probe.seg_bytes)?;
+                let (w, v) = m.window(probe.shards_offset, probe.shard_bytes as u64, probe.shard_count, probe.max_entry_bytes.max(probe.seg_bytes))?;
                 (Some(Arc::new(w)), v)
             };
             let (view_shards_offset, view_shard_bytes) = if direct { (probe.shards_offset as f64, probe.shard_bytes as f64) } else { (view.shard_pages as f64, PAGE as f64) };
@@ -598,6 +598,14 @@ ctx_fn!(f_set_many, |c| {
     Ok(())
 });
 
+// stageChain(first, len): window mode, a LARGE entry's value copied into staging (ops.rs op_stage_chain).
+ctx_fn!(f_stage_chain, |c| {
+    c.need_slot()?;
+    let s = c.engine.op_stage_chain(c.p32(P_A), c.p32(P_B));
+    c.status(s);
+    Ok(())
+});
+
 key_fn!(f_sketch_probe, |c, k| c.engine.op_sketch_probe(k));
 
 ctx_fn!(f_attach, |c| {
@@ -712,6 +720,7 @@ static CTX_FUNCTIONS: &[Entry] = &[
     ("useSlot", f_use_slot),
     ("wait", f_wait),
     ("sketchProbe", f_sketch_probe),
+    ("stageChain", f_stage_chain),
 ];
 
 pub unsafe fn register(env: napi_env, exports: napi_value) {

@@ -239,6 +239,8 @@ impl Mapping {
                 batch: (prefix + pages + single) as u32,
                 batch_len: batch as u32,
                 batch_used: 0,
+                single_used: 0,
+                single_small: 0,
             };
             Ok((w, view))
         }

@@ -75,6 +75,10 @@ impl Engine {
         match self.value_target(self.cur.value_ptr as *mut u8, value_len) {
             Some(at) => {
                 self.cur.value_len = value_len;
+                if !self.view.direct {
+                    // JS writes into staging, contiguous; set_commit copies it into the chain.
+                    st32(self.result(L::RESULT_KIND), 0);
+                }
                 st32(self.result(L::RESULT_VALUE_OFFSET), at);
                 status
             }
@@ -89,11 +93,24 @@ impl Engine {
     pub unsafe fn op_set_commit(&mut self, shard: u32) -> u32 {
         if !self.view.direct {
             let staged = self.view.js_base.add(self.view.single as usize);
-            copy(self.cur.value_ptr as *mut u8, staged, self.cur.value_len);
+            self.copy_value_in(staged, self.cur.value_len);
         }
         self.finish_set();
         self.release(self.shard_base(shard));
         L::STATUS_STORED
+    }
+
+    /// Window mode: stages the value of `len` bytes held in the chain starting at global id `first`
+    /// (iteration reads a LARGE entry's record, then its value through this). Returns its offset in
+    /// JS's view, or 0 when the chain is not whole (the caller's sequence check then fails too).
+    pub unsafe fn op_stage_chain(&mut self, first: u32, len: u32) -> u32 {
+        if self.view.direct {
+            return 0;
+        }
+        match self.stage_chain(first, len, false) {
+            crate::view::Staged::At(at) => at,
+            _ => 0,
+        }
     }
 
     /// Removes the key in scratch; `mode` is REMOVE_DELETE, REMOVE_EXPIRED or REMOVE_INVALIDATE.

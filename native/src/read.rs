@@ -8,6 +8,7 @@ use crate::hash::{fast_range, hash_bytes};
 use crate::hashindex::{slot_offset, touch};
 use crate::layout_generated as L;
 use crate::mem::*;
+use crate::view::Staged;
 use std::sync::atomic::{fence, Ordering::*};
 
 const ATTEMPTS: i32 = 32;
@@ -104,20 +105,39 @@ impl Engine {
             }
             let mut value_at = sb.add(vstart as usize);
             let mut kind = kind_of(sb, off);
-            if large {
+            let at;
+            if !large {
+                let Some(a) = self.expose(value_at, vlen, batch) else {
+                    return L::STATUS_BUSY;
+                };
+                at = a;
+            } else {
                 let first = ld32(value_at);
-                if !self.gid_valid(first) || !self.view.direct {
+                if !self.gid_valid(first) {
                     if !locked && moved(s1) {
                         continue;
                     }
                     return L::STATUS_MISS;
                 }
-                value_at = self.gid_data(first);
-                kind |= L::KIND_CHAINED;
+                if self.view.direct {
+                    // JS walks the chain itself (src/engine/large.ts).
+                    value_at = self.gid_data(first);
+                    kind |= L::KIND_CHAINED;
+                    at = value_at.offset_from(self.base) as u32;
+                } else {
+                    // Through a window: the chain is copied into staging here, contiguous.
+                    match self.stage_chain(first, vlen, batch) {
+                        Staged::At(a) => at = a,
+                        Staged::NoRoom => return L::STATUS_BUSY,
+                        Staged::Broken => {
+                            if !locked && moved(s1) {
+                                continue;
+                            }
+                            return L::STATUS_MISS;
+                        }
+                    }
+                }
             }
-            let Some(at) = self.expose(value_at, vlen, batch) else {
-                return L::STATUS_BUSY;
-            };
             st32(self.result(L::RESULT_VALUE_OFFSET), at);
             st32(self.result(L::RESULT_VALUE_LEN), vlen);
             st32(self.result(L::RESULT_KIND), kind);
@@ -164,8 +184,10 @@ impl Engine {
                     continue;
                 }
                 if n < max {
-                    // The whole entry (header, key, value) must be visible to JS.
-                    let size = header_bytes(fl) as u64 + key_len_of(sb, off) as u64 + value_len_of(sb, off) as u64;
+                    // The whole entry (header, key, value) must be visible to JS; of a LARGE entry its
+                    // record (in window mode JS has its chain staged by op_stage_chain).
+                    let inline = if fl & L::ENTRY_LARGE != 0 { L::LARGE_REF_BYTES } else { value_len_of(sb, off) };
+                    let size = header_bytes(fl) as u64 + key_len_of(sb, off) as u64 + inline as u64;
                     match self.expose(sb.add(off as usize), size as u32, true) {
                         Some(at) => st32(out.add(n as usize * 4), at),
                         None => continue,

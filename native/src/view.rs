@@ -8,9 +8,28 @@
 //!   numbers and counters are readable), then private staging regions. Values and entries are copied
 //!   into staging and reported there; the sequence index still points at the shard's real sequence
 //!   word (through its header page), so JS validates the copy exactly as it validates a direct read.
+//!   A LARGE entry's value (a chain of segments, large.rs) is copied out segment by segment into the
+//!   same staging, contiguous, and reported as a plain value (no KIND_CHAINED); a set of one is written
+//!   by JS into the single staging region and copied into the chain by set_commit. The single region is
+//!   as large as the largest entry (2 GiB at most, src/engine/native/arena.ts): what large values touched
+//!   there beyond SINGLE_KEEP is given back to the kernel after SINGLE_TRIM_AFTER smaller uses in a row.
 use crate::arena::Engine;
 use crate::layout_generated as L;
-use crate::mem::copy;
+use crate::mem::{copy, ld32};
+
+/// Single staging above this is given back to the kernel once SINGLE_TRIM_AFTER uses in a row needed less.
+const SINGLE_KEEP: u32 = 8 << 20;
+const SINGLE_TRIM_AFTER: u32 = 64;
+
+/// What stage_chain did.
+pub enum Staged {
+    /// Copied, contiguous, at this offset in JS's view.
+    At(u32),
+    /// The chain is not whole (a writer is reusing it, or it names no segment): retry or miss.
+    Broken,
+    /// The staging region has no room for it.
+    NoRoom,
+}
 
 pub struct View {
     pub direct: bool,
@@ -25,13 +44,17 @@ pub struct View {
     pub batch: u32,
     pub batch_len: u32,
     pub batch_used: u32,
+    /// The most bytes of the single region uses touched beyond SINGLE_KEEP (0 when none), and how many
+    /// uses in a row needed no more than SINGLE_KEEP since.
+    pub single_used: u32,
+    pub single_small: u32,
 }
 
 pub const PAGE: u32 = 4096;
 
 impl View {
     pub fn direct(base: *mut u8) -> View {
-        View { direct: true, js_base: base, shard_pages: 0, single: 0, single_len: 0, batch: 0, batch_len: 0, batch_used: 0 }
+        View { direct: true, js_base: base, shard_pages: 0, single: 0, single_len: 0, batch: 0, batch_len: 0, batch_used: 0, single_used: 0, single_small: 0 }
     }
 }
 
@@ -53,22 +76,65 @@ impl Engine {
         if self.view.direct {
             return Some(p.offset_from(self.base) as u32);
         }
+        let at = self.stage_room(len, batch)?;
+        copy(self.view.js_base.add(at as usize), p, len);
+        Some(at)
+    }
+
+    /// Room for `len` bytes in a staging region (window mode): the batch region's next free bytes, or
+    /// the single region (whose pages a larger earlier use touched beyond SINGLE_KEEP go back first).
+    unsafe fn stage_room(&mut self, len: u32, batch: bool) -> Option<u32> {
         let v = &mut self.view;
-        let at = if batch {
+        if batch {
             let start = (v.batch_used + 7) & !7;
             if start as u64 + len as u64 > v.batch_len as u64 {
                 return None;
             }
             v.batch_used = start + len;
-            v.batch + start
-        } else {
-            if len > v.single_len {
-                return None;
+            return Some(v.batch + start);
+        }
+        if len > v.single_len {
+            return None;
+        }
+        if len > SINGLE_KEEP {
+            v.single_used = v.single_used.max(len);
+            v.single_small = 0;
+        } else if v.single_used > SINGLE_KEEP {
+            // Pages a large value touched go back only after SINGLE_TRIM_AFTER smaller uses in a row:
+            // a thread alternating large and small values doesn't fault the large one's pages in again
+            // each time.
+            v.single_small += 1;
+            if v.single_small >= SINGLE_TRIM_AFTER {
+                crate::sys::madvise(v.js_base.add((v.single + SINGLE_KEEP) as usize) as *mut std::ffi::c_void, (v.single_used - SINGLE_KEEP) as usize, crate::sys::MADV_DONTNEED);
+                v.single_used = 0;
+                v.single_small = 0;
             }
-            v.single
-        };
-        copy(v.js_base.add(at as usize), p, len);
-        Some(at)
+        }
+        Some(v.single)
+    }
+
+    /// Window mode: copies a LARGE entry's value of `len` bytes, held in the chain starting at global
+    /// id `first`, into staging, contiguous. Lock-free callers validate the owner's sequence after JS
+    /// took the copy, as for any staged value; every id is checked before it is followed, and the walk
+    /// stops after the segments `len` fills, so a chain a writer is reusing can't lead it astray.
+    pub unsafe fn stage_chain(&mut self, first: u32, len: u32, batch: bool) -> Staged {
+        if len > self.max_entry_bytes {
+            return Staged::Broken;
+        }
+        let Some(at) = self.stage_room(len, batch) else { return Staged::NoRoom };
+        let dst = self.view.js_base.add(at as usize);
+        let mut gid = first;
+        let mut pos: u32 = 0;
+        while pos < len {
+            if !self.gid_valid(gid) {
+                return Staged::Broken;
+            }
+            let n = self.seg_bytes.min(len - pos);
+            copy(dst.add(pos as usize), self.gid_data(gid), n);
+            pos += n;
+            gid = ld32(self.gid_header(gid).add(L::SEG_NEXT as usize));
+        }
+        Staged::At(at)
     }
 
     /// Starts filling the batch staging region again (window mode).
@@ -91,14 +157,12 @@ impl Engine {
     }
 
     /// Where JS writes the value of a set whose bytes don't fit in scratch (setReserve): the entry
-    /// itself in direct mode, the single staging region in window mode (set_commit copies it over).
-    pub fn value_target(&self, value_ptr: *mut u8, len: u32) -> Option<u32> {
+    /// itself in direct mode, the single staging region in window mode (set_commit copies it over, into
+    /// the entry or its chain of segments).
+    pub fn value_target(&mut self, value_ptr: *mut u8, len: u32) -> Option<u32> {
         if self.view.direct {
             return Some(unsafe { value_ptr.offset_from(self.base) } as u32);
         }
-        if len > self.view.single_len {
-            return None;
-        }
-        Some(self.view.single)
+        unsafe { self.stage_room(len, false) }
     }
 }

@@ -25,9 +25,8 @@ impl Engine {
         let slot = self.find_slot(sb, key, key_len);
         // The policy's work below locates other keys: keep this key's location to come back to.
         self.save_location();
-        // (value_len > max_entry_bytes also catches a length so large that the u32 size wrapped; JS sees
-        // chains only through the direct view, so windowed arenas keep entries within a segment.)
-        if size > self.max_entry_bytes || value_len > self.max_entry_bytes || record > self.seg_bytes || (large && !self.view.direct) {
+        // (value_len > max_entry_bytes also catches a length so large that the u32 size wrapped.)
+        if size > self.max_entry_bytes || value_len > self.max_entry_bytes || record > self.seg_bytes {
             bump(sb, L::SHARD_OVERSIZED);
             return self.refuse(sb, slot);
         }

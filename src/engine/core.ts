@@ -439,7 +439,8 @@ export class EngineCore<V> implements CacheCore<V> {
       const code = this.gate.retry(() => this.ex.verify(shard), L.COUNT_BUSY, shard)
       if (code !== 0) problems.push(`shard ${shard}: invariant ${code} broken`)
     }
-    const totals = checkLiveTotal(this.v, this.geometry)
+    // Shard headers where this thread's view shows them (a native window shows only their first page).
+    const totals = checkLiveTotal(this.v, { ...this.geometry, shardsOffset: this.shardsOffset, shardBytes: this.shardBytes })
     if (totals !== undefined) problems.push(totals)
     return problems
   }

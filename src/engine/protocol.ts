@@ -39,6 +39,12 @@ export interface EngineProtocol {
    * a hit for the policy. Returns the uses recorded.
    */
   recordAccesses(count: number, input: number): number
+  /**
+   * Only for a native arena JS sees through a window (undefined otherwise): copies the value of `len`
+   * bytes held in the chain of segments starting at global id `first` into this thread's staging and
+   * returns its offset in the view, 0 when the chain is not whole (a writer is reusing it).
+   */
+  readonly stageChain?: (first: number, len: number) => number
   /** Tests of the policy (WebAssembly engine only): the key's sketch estimate, and where its counters are. */
   sketchProbe?(keyLen: number): number
 }

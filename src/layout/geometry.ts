@@ -103,8 +103,8 @@ export interface Geometry {
  * segments (and one more) and borrows the rest, at most half of each other shard's segments, so
  * the value never needs more than the shards together may lend. With the default 16 shards a shard is
  * maxBytes / 16 (less its index), so such a value always spans shards.
- * `memBytes` 0 (or one shard) gives the per-shard limit alone. The native engine lowers it to one
- * segment for arenas JS can only see through windows.
+ * `memBytes` 0 (or one shard) gives the per-shard limit alone. The native engine caps it at 2 GiB
+ * for arenas JS can only see through windows (their staging holds one whole entry).
  */
 export function largestEntry(segBytes: number, segCount: number, shardCount = 1, memBytes = 0): number {
   const share = Math.floor(segCount / L.LARGE_SHARE)

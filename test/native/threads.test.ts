@@ -2,15 +2,23 @@
  * The native engine in worker threads and in an 8 GiB arena. Workers attach by handle to the same
  * mapping (anonymous or a file) and hammer overlapping keys with self-checking values (the stress
  * worker of test/workers, run from dist/ like every worker fixture). The 8 GiB cache is viewed through
- * a window (src/engine/native), sets and gets work, and resident memory follows the bytes used.
+ * a window (src/engine/native), sets and gets work, and resident memory follows the bytes used; values
+ * larger than a segment (up to maxBytes / 16) are chained as in direct arenas and staged through the
+ * window segment by segment (native/src/view.rs).
  */
 import { describe, it, expect } from 'vitest'
-import { readFileSync } from 'node:fs'
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Cache } from '../../src/index.js'
 import { start, withDeadline } from '../workers/fixtures/run.js'
 import { testSeed } from '../helpers/seed.js'
 import { nativeBuilt } from '../conformance/engines.js'
 import { shmPath } from './helpers.js'
+import * as L from '../../src/layout/constants.generated.js'
+import { engineInternals } from '../../src/engine/access.js'
+import { Prng } from '../../bench/workloads/prng.js'
+import { collectWarnings, settle } from '../helpers/warnings.js'
 
 interface Result { id: number; gets: number; hits: number; torn: number; mismatched: number; sets: number; stored: number }
 
@@ -46,16 +54,215 @@ describe.runIf(nativeBuilt)('native engine across threads, and beyond 4 GiB', ()
     })
   }
 
-  it('an 8 GiB cache (seen through windows) keeps entries within a segment: larger ones are refused, not chained', () => {
-    const cache = new Cache<Buffer>({ engine: 'native', maxBytes: 8 * 1024 * MiB, codec: 'buffer' })
-    const g = cache.geometry
-    expect(g.maxEntryBytes).toBe(g.segBytes)
-    expect(cache.set('fits', Buffer.alloc(g.segBytes - 64, 1))).toBe(true)
-    expect(cache.get('fits')!.length).toBe(g.segBytes - 64)
-    expect(cache.set('large', Buffer.alloc(g.segBytes + 1, 2))).toBe(false)
-    expect(cache.stats().oversized).toBe(1)
-    expect(cache.verify()).toEqual([])
-    cache.close()
+  describe('values larger than a segment in an 8 GiB cache (seen through windows): chained, staged through the window', () => {
+    const KiB = 1024
+    /** Header + key + value, as bytesUsed counts an entry without TTL. */
+    const cost = (key: string, valueLen: number) => L.ENTRY_HEADER_BYTES + Buffer.byteLength(key) + valueLen
+    /**
+     * A value whose every 4 KiB block starts with (tag, block index): a chunk staged from the wrong
+     * segment, or in the wrong order, can't compare equal. Built by repeating one block (fast at 512 MiB).
+     */
+    function value(tag: number, size: number): Buffer {
+      const block = Buffer.alloc(4 * KiB)
+      for (let i = 0; i < block.length; i++) block[i] = (i * 31 + tag * 7) & 0xff
+      const b = Buffer.allocUnsafe(size)
+      b.fill(block)
+      for (let at = 0; at + 8 <= size; at += 4 * KiB) {
+        b.writeUInt32LE(tag, at)
+        b.writeUInt32LE(at / (4 * KiB), at + 4)
+      }
+      return b
+    }
+    const same = (a: Buffer | undefined, b: Buffer) => a !== undefined && a.length === b.length && a.equals(b)
+
+    it('40 KiB, 1 MiB, 6 MiB, 40 MiB and maxBytes / 16 values: stored, read back, overwritten, deleted; one byte over the limit refused', async () => {
+      const warnings = collectWarnings()
+      const cache = new Cache<Buffer>({ engine: 'native', maxBytes: 8 * 1024 * MiB, codec: 'buffer' })
+      try {
+        const g = cache.geometry
+        expect(engineInternals(cache).views.u8.byteLength).toBeLessThan(2 ** 32) // a window, not the arena
+        // maxBytes / 16 fits (512 MiB and its key), as in direct arenas.
+        expect(g.maxEntryBytes).toBeGreaterThanOrEqual(g.memBytes / 16 + 4 * KiB)
+        const base = cache.stats().bytesUsed
+        // 40 KiB and 1 MiB fit in one 4 MiB segment here; 6 MiB, 40 MiB and 512 MiB are chained.
+        for (const size of [40 * KiB, MiB, 6 * MiB, 40 * MiB, g.memBytes / 16]) {
+          const key = `v${size}`
+          const a = value(1, size)
+          expect(cache.set(key, a), key).toBe(true)
+          expect(same(cache.get(key), a), key).toBe(true)
+          expect(cache.stats().bytesUsed - base).toBe(cost(key, size))
+          // The same length is rewritten in place (over its chain); another length takes a new one.
+          const b = value(2, size)
+          expect(cache.set(key, b)).toBe(true)
+          expect(same(cache.get(key), b), key).toBe(true)
+          const c = value(3, size - 5000)
+          expect(cache.set(key, c)).toBe(true)
+          expect(same(cache.get(key), c), key).toBe(true)
+          expect(same(cache.getMany(['absent', key])[1], c), key).toBe(true)
+          expect(cache.stats().bytesUsed - base).toBe(cost(key, size - 5000))
+          expect(cache.verify()).toEqual([])
+          expect(cache.delete(key)).toBe(true)
+          expect(cache.get(key)).toBeUndefined()
+          expect(cache.stats().bytesUsed).toBe(base)
+        }
+        // Exactly the limit is stored; one byte more is refused, counted, and warned about once.
+        const limit = g.maxEntryBytes - cost('limit', 0)
+        const top = value(4, limit)
+        expect(cache.set('limit', top)).toBe(true)
+        expect(same(cache.get('limit'), top)).toBe(true)
+        expect(cache.delete('limit')).toBe(true)
+        expect(cache.set('over', value(5, g.maxEntryBytes - cost('over', 0) + 1))).toBe(false)
+        expect(cache.stats().oversized).toBe(1)
+        expect(cache.get('over')).toBeUndefined()
+        expect(cache.stats().bytesUsed).toBe(base)
+        expect(cache.verify()).toEqual([])
+        await settle()
+        expect(warnings.warnings.length).toBe(1)
+        expect(warnings.warnings[0]!.message).toContain(String(g.maxEntryBytes))
+      } finally {
+        cache.close()
+        warnings.stop()
+      }
+    }, 120_000)
+
+    it('churn of 40 KiB … 24 MiB values: evicted and reclaimed (bytesUsed exact), setMany/getMany, iteration, dump and restore', async () => {
+      const seed = testSeed(2208)
+      const rng = new Prng(seed)
+      const opts = { engine: 'native' as const, maxBytes: 8 * 1024 * MiB, codec: 'buffer' as const, maxEntries: 24, seed }
+      const cache = new Cache<Buffer>(opts)
+      const dir = mkdtempSync(join(tmpdir(), 'cortado-windowed-'))
+      let restored: Cache<Buffer> | undefined
+      try {
+        const sizes = [40 * KiB, MiB, 5 * MiB, 9 * MiB, 24 * MiB]
+        const latest = new Map<string, Buffer>()
+        for (let i = 0; i < 200; i++) {
+          const key = `k${rng.nextInt(60)}`
+          const v = value(i + 1, sizes[rng.nextInt(sizes.length)]! - rng.nextInt(3000))
+          // The policy may refuse a newcomer (a set returns false): then the key has no value.
+          if (cache.set(key, v)) latest.set(key, v)
+          else latest.delete(key)
+        }
+        const stats = cache.stats()
+        console.log(`[native] 8 GiB windowed churn: ${stats.sets} of 200 sets stored, ${stats.evictions} evictions, ${cache.size} entries left`)
+        expect(stats.evictions, `seed ${seed}`).toBeGreaterThan(0)
+        expect(cache.size).toBeLessThanOrEqual(24)
+        // What is there is whole, and bytesUsed is exactly its entries.
+        let bytes = 0
+        let present = 0
+        for (const [k, v] of latest) {
+          const got = cache.get(k)
+          if (got === undefined) continue
+          present++
+          bytes += cost(k, v.length)
+          expect(same(got, v), `${k} seed ${seed}`).toBe(true)
+        }
+        expect(present).toBe(cache.size)
+        expect(cache.stats().bytesUsed).toBe(bytes)
+        expect(cache.verify()).toEqual([])
+        // getMany stages many chained values at once; iteration stages each entry's chain in turn.
+        const keys = [...latest.keys()]
+        const viaMany = cache.getMany(keys)
+        for (let i = 0; i < keys.length; i++) if (viaMany[i] !== undefined) expect(same(viaMany[i], latest.get(keys[i]!)!), keys[i]).toBe(true)
+        expect(viaMany.filter((b) => b !== undefined).length).toBe(present)
+        let listed = 0
+        for (const [k, v] of cache.entries()) {
+          listed++
+          expect(same(v, latest.get(k)!), k).toBe(true)
+        }
+        expect(listed).toBe(present)
+        // Everything deleted: no byte left behind.
+        for (const k of latest.keys()) cache.delete(k)
+        expect(cache.size).toBe(0)
+        expect(cache.stats().bytesUsed).toBe(0)
+        expect(cache.verify()).toEqual([])
+        // setMany of chained values (and a few small ones), getMany of them.
+        for (let i = 0; i < 4; i++) latest.set(`small${i}`, value(900 + i, 100 + i))
+        for (const [k, v] of latest) if (k.startsWith('small')) expect(cache.set(k, v)).toBe(true)
+        const many: [string, Buffer][] = [1, 2, 3].map((i) => [`many${i}`, value(500 + i, 5 * MiB + i)])
+        expect(cache.setMany(many)).toEqual([true, true, true])
+        const got = cache.getMany(many.map(([k]) => k))
+        for (let i = 0; i < many.length; i++) expect(same(got[i], many[i]![1]), many[i]![0]).toBe(true)
+        // Iteration reads each chained value through the window.
+        const seen = new Map<string, Buffer>()
+        for (const [k, v] of cache.entries()) seen.set(k, v)
+        expect(seen.size).toBe(7)
+        for (const [k, v] of seen) expect(same(v, many.find(([m]) => m === k)?.[1] ?? latest.get(k)!), k).toBe(true)
+        // Dump and restore carry them byte for byte.
+        const path = join(dir, 'windowed.dump')
+        expect((await cache.dump(path)).entries).toBe(seen.size)
+        restored = new Cache<Buffer>(opts)
+        expect((await restored.restore(path)).loaded).toBe(seen.size)
+        for (const [k, v] of seen) expect(same(restored.get(k), v), k).toBe(true)
+        expect(restored.verify()).toEqual([])
+        for (const k of seen.keys()) expect(cache.delete(k)).toBe(true)
+        expect(cache.stats().bytesUsed).toBe(0)
+        expect(cache.verify()).toEqual([])
+      } finally {
+        cache.close()
+        restored?.close()
+        rmSync(dir, { recursive: true, force: true })
+      }
+    }, 180_000)
+
+    it('overwrites of chained values racing with lock-free reads through the windows: reads retry, none is torn', async () => {
+      // 5-13 MiB values (chains of 2 to 4 segments of 4 MiB) rewritten over 6 keys, often in place
+      // (same length) under readers whose engine copies the chain into their own window's staging.
+      const seed = testSeed(2209)
+      const cache = new Cache<string>({ engine: 'native', maxBytes: 8 * 1024 * MiB, codec: 'string', seed })
+      expect(cache.geometry.segBytes).toBeLessThan(5 * MiB)
+      interface Outcome { role: string; reads: number; hits: number; torn: number; mismatched: number; writes: number }
+      const roles = ['writer', 'reader', 'reader']
+      const sync = new SharedArrayBuffer(8)
+      const running = roles.map((role, i) => start<Outcome>('overwrite-worker.mjs', {
+        handle: cache.handle, role, seed: seed * 7 + i, ops: 150, keys: 6, sync, workers: roles.length,
+        lengths: [5 * MiB, 9 * MiB, 13 * MiB],
+      }))
+      try {
+        const results = await withDeadline('windowed overwrite workers', 180_000, Promise.all(running.map((r) => r.done)),
+          () => { for (const r of running) void r.worker.terminate() })
+        const readers = results.filter((r) => r.role === 'reader')
+        expect(readers.reduce((n, r) => n + r.torn, 0), 'torn values returned').toBe(0)
+        expect(readers.reduce((n, r) => n + r.mismatched, 0), "another key's value returned").toBe(0)
+        expect(readers.reduce((n, r) => n + r.hits, 0)).toBeGreaterThan(0)
+        expect(cache.verify()).toEqual([])
+        console.log(`[native, 8 GiB windowed] readers: ${readers.reduce((n, r) => n + r.hits, 0)} hits, ${cache.stats().readRetries} retried reads, 0 torn`)
+      } finally {
+        cache.close()
+      }
+    }, 200_000)
+
+    it('a writer that dies holding a reserved chain loses only that write', () => {
+      const cache = new Cache<Buffer>({ engine: 'native', maxBytes: 8 * 1024 * MiB, codec: 'buffer' })
+      try {
+        const old = value(7, 12 * MiB)
+        expect(cache.set('k', old)).toBe(true)
+        const used = cache.stats().bytesUsed
+        const dead = Cache.attach<Buffer>(cache.handle)
+        const { exports, views, scratch } = engineInternals(dead)
+        const key = Buffer.from('k')
+        views.u8.set(key, scratch + L.RESULT_SIZE)
+        // Reserve a 300 MiB value (its chain borrows from other shards), write part of it, and "die".
+        expect(exports.setReserve(key.length, 300 * MiB, L.KIND_BUFFER, 0, -1)).toBe(L.STATUS_STORED)
+        // Through a window JS writes into staging, contiguous: the engine copies it into the chain.
+        expect(views.u32[(scratch + L.RESULT_KIND) >> 2]).toBe(0)
+        const at = views.u32[(scratch + L.RESULT_VALUE_OFFSET) >> 2]!
+        views.u8.fill(0x41, at, at + 1000)
+        // The next writer takes the lock over after the lease and rebuilds the shard: the old value
+        // stays, and the half-made chain goes back.
+        expect(same(cache.get('k'), old)).toBe(true)
+        expect(cache.stats().lockRecoveries).toBe(1)
+        expect(cache.stats().bytesUsed).toBe(used)
+        expect(cache.verify()).toEqual([])
+        expect(cache.delete('k')).toBe(true)
+        expect(cache.stats().bytesUsed).toBe(0)
+        const again = value(8, 300 * MiB)
+        expect(cache.set('again', again)).toBe(true)
+        expect(same(cache.get('again'), again)).toBe(true)
+        expect(cache.verify()).toEqual([])
+      } finally {
+        cache.close()
+      }
+    }, 60_000)
   })
 
   it('an 8 GiB anonymous cache: sets and gets work, and resident memory follows the bytes used', () => {

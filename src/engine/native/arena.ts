@@ -24,6 +24,11 @@ export const NATIVE_MAX_BYTES = 2 ** 40
 const SHARD_LIMIT = 2 ** 32 - 2 ** 20
 /** The largest arena JS views whole (native/src/mapping.rs VIEW_LIMIT); larger ones are seen through windows. */
 const VIEW_LIMIT = 2 ** 32
+/**
+ * The largest entry of an arena seen through windows: its window stages one whole value (2 GiB of
+ * address space, touched only as far as values need). maxBytes / 16 stays below it up to 16 GiB.
+ */
+export const WINDOW_ENTRY_LIMIT = 2 ** 31
 
 export interface NativeArenaInfo {
   id: number
@@ -50,9 +55,10 @@ export function nativeGeometry(input: GeometryInput): Geometry {
         `shards: ${input.shards} shards of ${input.maxBytes} bytes are ${g.shardBytes} bytes each; a shard must stay below 4 GiB`)
     g = computeGeometry({ ...limited, shards: 2 ** Math.ceil(Math.log2(g.memBytes / SHARD_LIMIT)) })
   }
-  // Beyond what one ArrayBuffer can view, JS reads values through staging windows one segment large:
-  // values stored across chained segments need the direct view, so entries stay within a segment.
-  if (g.memBytes > VIEW_LIMIT) g = { ...g, maxEntryBytes: g.segBytes }
+  // Beyond what one ArrayBuffer can view, JS reads values through a window (native/src/view.rs) whose
+  // staging holds the largest entry whole: a chained value is copied there segment by segment. The
+  // window must fit in 4 GiB with the arena's prefix and shard pages, so the largest entry is capped.
+  if (g.memBytes > VIEW_LIMIT) g = { ...g, maxEntryBytes: Math.max(g.segBytes, Math.min(g.maxEntryBytes, WINDOW_ENTRY_LIMIT)) }
   return g
 }
 

@@ -65,4 +65,6 @@ export interface NativeContext {
   useSlot(): void
   wait(): void
   sketchProbe(): void
+  /** Window mode: stages the chained value (first segment id A, B bytes); status = its offset, 0 when torn. */
+  stageChain(): void
 }

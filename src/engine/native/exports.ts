@@ -16,12 +16,15 @@ export class NativeExports implements EngineProtocol {
   readonly #p: Uint32Array
   readonly #f: Float64Array
   readonly #clock: () => number
+  /** Windowed arenas only (EngineProtocol.stageChain). */
+  readonly stageChain?: (first: number, len: number) => number
 
   constructor(ctx: NativeContext, clock: () => number) {
     this.#ctx = ctx
     this.#p = new Uint32Array(ctx.params)
     this.#f = new Float64Array(ctx.params)
     this.#clock = clock
+    if (!ctx.direct) this.stageChain = (first, len) => this.#call(ctx.stageChain, first, len, 0, 0, -1)
   }
 
   /** Formatting is done by the arena's creator through the addon (arena.ts), never per thread. */
