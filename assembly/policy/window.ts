@@ -9,7 +9,7 @@ import * as L from '../layout.generated'
 import { queueCount } from '../segments'
 import { ghostAge, ghostTag, ghostTagCount } from '../ghost'
 import { capacity, meanSize } from './units'
-import { AGE_GUARD, AGE_ON_GROWTH, AGE_SPACING, MAX_WINDOW, MIN_WINDOW, SKETCH_SAMPLE, WINDOW_HORIZON, YOUNG_FREQUENCY } from './tuning.generated'
+import { AGE_GUARD, AGE_ON_GROWTH, AGE_SPACING, MAX_WINDOW, MIN_WINDOW, SKETCH_SAMPLE, UNASKED_GAIN, WINDOW_HORIZON, YOUNG_FREQUENCY } from './tuning.generated'
 import { ageSketch, estimate, filterMissed, filterWrittenUnasked } from '../sketch'
 
 const P = L.POLICY_STATE_OFFSET
@@ -30,9 +30,11 @@ export function noteGhost(sb: u32, h: u64): void {
   if (ghostTag == 0) {
     // Beyond the horizon only a key written unasked, or a first miss of a key the sketch barely
     // knows, counts: write-then-read is recency, a loop's keys come back loaded and known.
+    // A key written unasked counts UNASKED_GAIN times: recency evidence the frequencies can't give.
+    const unasked = filterWrittenUnasked(sb, h)
     if (<f64>age >= WINDOW_HORIZON * <f64>max<u32>(1, queueCount(sb, L.QUEUE_WINDOW))
-      && !filterWrittenUnasked(sb, h) && (missedBefore || estimate(sb, h) > YOUNG_FREQUENCY)) return
-    atomic.add<u32>(sb + P + L.POLICY_PENDING_GROW, 1)
+      && !unasked && (missedBefore || estimate(sb, h) > YOUNG_FREQUENCY)) return
+    atomic.add<u32>(sb + P + L.POLICY_PENDING_GROW, unasked ? UNASKED_GAIN : 1)
   } else {
     atomic.add<u32>(sb + P + L.POLICY_PENDING_SHRINK, 1)
   }

@@ -93,6 +93,9 @@ export class Shard {
   rejections = 0
   /** Early ageings so far (the sketch halved for the window's growth). */
   earlyAgeings = 0
+  /** RESEARCH: protected's sweep (see sweep()). */
+  private sweepCredit = 0
+  private sweepDebt = 0
 
   constructor(
     readonly capacity: number,
@@ -240,6 +243,43 @@ export class Shard {
     this.sizeW += size
     this.countW++
     this.makeRoom()
+    this.sweep()
+  }
+
+  /**
+   * RESEARCH (off: protSweep 0, ageSweep 0; not in the engines; stop 29, POLICY.md): protected's CLOCK
+   * hand also advances without a promotion, protSweep steps per insert, and after an early ageing
+   * ageSweep × protected's length more, at most sweepRate per insert (an entry hit since the last pass
+   * loses a count and goes round, an unhit one is demoted to probation). Without it protected only
+   * turns over when probation entries are promoted, and on Zipf whose hot set moves it stays full of
+   * keys of earlier phases.
+   */
+  private sweep(): void {
+    let n = 0
+    if (this.sweepDebt > 0) {
+      n = Math.min(this.sweepDebt, this.t.sweepRate)
+      this.sweepDebt -= n
+    }
+    if (this.t.protSweep > 0) {
+      this.sweepCredit += this.t.protSweep
+      const k = Math.floor(this.sweepCredit)
+      this.sweepCredit -= k
+      n += k
+    }
+    for (let i = 0; i < n && this.sizeM > 0; i++) {
+      const key = this.prot.pop()
+      const st = this.keyState[key]!
+      if ((st & CMASK) !== 0) {
+        this.keyState[key] = st - ONE
+        this.prot.push(key)
+        continue
+      }
+      const size = this.sizeOf(key)
+      this.sizeM -= size
+      this.keyState[key] = PROBATION
+      this.probation.push(key)
+      this.sizeP += size
+    }
   }
 
   /**
@@ -249,7 +289,9 @@ export class Shard {
    * hit counts only if younger than `horizon` × capacity (a research knob; none by default, as in the
    * engines), and a candidate only if the window could have caught it by growing windowHorizon-fold,
    * or if it was written unasked, or if it never missed before and the sketch has seen it at most
-   * youngFrequency times (a new key, not a loop's: see the miss filter).
+   * youngFrequency times (a new key, not a loop's: see the miss filter). A candidate written unasked
+   * counts unaskedGain times (write-then-read: its return is recency evidence, and a key written back
+   * after a miss keeps the mark).
    */
   private noteGhost(h: number): void {
     const missedBefore = this.testAndSet(h, 0)
@@ -259,8 +301,10 @@ export class Shard {
     if (this.ghost.lastTag === FROM_WINDOW) {
       // Beyond the horizon only a key written unasked, or a first miss of a key the sketch barely
       // knows, counts: write-then-read is recency, a loop's keys come back loaded and known.
-      if (age >= this.t.windowHorizon * Math.max(1, this.countW) && !this.test(h, 1) && (missedBefore || this.sketch.estimate(h) > this.t.youngFrequency)) return
-      this.pendingGrow++
+      // A key written unasked counts unaskedGain times: recency evidence the frequencies can't give.
+      const unasked = this.test(h, 1)
+      if (age >= this.t.windowHorizon * Math.max(1, this.countW) && !unasked && (missedBefore || this.sketch.estimate(h) > this.t.youngFrequency)) return
+      this.pendingGrow += unasked ? this.t.unaskedGain : 1
     } else {
       this.pendingShrink++
     }
@@ -293,6 +337,7 @@ export class Shard {
       else if (target - this.growthBase >= this.t.ageOnGrowth * this.capacity && this.ageAllowed()) {
         this.sketch.halve()
         this.earlyAgeings++
+        if (this.t.ageSweep > 0) this.sweepDebt = Math.ceil(this.t.ageSweep * this.prot.length)
         this.ageMark = this.sketch.added
         this.ageLevel = target
         this.growthBase = target

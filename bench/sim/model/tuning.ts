@@ -17,6 +17,11 @@ export interface Tuning {
   /** RESEARCH (off; POLICY.md): CLOCK in the window, a window entry hit since it entered goes round once more, counter cleared. */
   windowClock: boolean
   climbStep: number
+  /** RESEARCH (off; POLICY.md, stop 29): protected's CLOCK hand steps per insert beyond the promotions' (0: off)... */
+  protSweep: number
+  /** ...and × protected's length after each early ageing (0: off), at most sweepRate steps per insert. */
+  ageSweep: number
+  sweepRate: number
   climbDecay: number
   climbRestart: number
   /** Ghost capacity in entries, as a multiple of the shard's entry capacity. */
@@ -25,6 +30,8 @@ export interface Tuning {
   windowHorizon: number
   /** ...or if the sketch has seen the key at most this often (a new key coming back, not a loop's). */
   youngFrequency: number
+  /** A returning candidate written unasked counts this many times towards a bigger window (others once). */
+  unaskedGain: number
   /**
    * One block in this many of the engine's sketch area is the miss filter (0: none); the model gives
    * each key a pair of bits at the same density (32 / (share − 1) bits per expected entry).
@@ -62,6 +69,9 @@ export const TUNING: Tuning = {
   ...ENGINE_TUNING,
   ghostFactor: 1,
   climbSample: 0,
+  protSweep: 0,
+  ageSweep: 0,
+  sweepRate: 4,
   windowClock: false,
   climbStep: 0.0625,
   climbDecay: 0.98,

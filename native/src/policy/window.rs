@@ -5,7 +5,7 @@
 //! target by it. A candidate counts when younger than WINDOW_HORIZON × the window's entries, or when
 //! the sketch has seen it at most YOUNG_FREQUENCY times, so a loop larger than the cache can't talk the
 //! window into thrashing.
-use super::tuning_generated::{AGE_GUARD, AGE_ON_GROWTH, AGE_SPACING, MAX_WINDOW, MIN_WINDOW, SKETCH_SAMPLE, WINDOW_HORIZON, YOUNG_FREQUENCY};
+use super::tuning_generated::{AGE_GUARD, AGE_ON_GROWTH, AGE_SPACING, MAX_WINDOW, MIN_WINDOW, SKETCH_SAMPLE, UNASKED_GAIN, WINDOW_HORIZON, YOUNG_FREQUENCY};
 use crate::arena::Engine;
 use crate::layout_generated as L;
 use crate::mem::*;
@@ -32,13 +32,15 @@ impl Engine {
         if self.ghost_tag == 0 {
             // Beyond the horizon only a key written unasked, or a first miss of a key the sketch barely
             // knows, counts: write-then-read is recency, a loop's keys come back loaded and known.
+            // A key written unasked counts UNASKED_GAIN times: recency evidence the frequencies can't give.
+            let unasked = self.filter_written_unasked(sb, h);
             if age as f64 >= WINDOW_HORIZON * std::cmp::max(1, self.queue_count(sb, L::QUEUE_WINDOW)) as f64
-                && !self.filter_written_unasked(sb, h)
+                && !unasked
                 && (missed_before || self.estimate(sb, h) > YOUNG_FREQUENCY)
             {
                 return;
             }
-            au32(sb.add((P + L::POLICY_PENDING_GROW) as usize)).fetch_add(1, Relaxed);
+            au32(sb.add((P + L::POLICY_PENDING_GROW) as usize)).fetch_add(if unasked { UNASKED_GAIN } else { 1 }, Relaxed);
         } else {
             au32(sb.add((P + L::POLICY_PENDING_SHRINK) as usize)).fetch_add(1, Relaxed);
         }
