@@ -266,20 +266,26 @@ export class Shard {
       this.sweepCredit -= k
       n += k
     }
-    for (let i = 0; i < n && this.sizeM > 0; i++) {
-      const key = this.prot.pop()
-      const st = this.keyState[key]!
-      if ((st & CMASK) !== 0) {
-        this.keyState[key] = st - ONE
-        this.prot.push(key)
-        continue
-      }
-      const size = this.sizeOf(key)
-      this.sizeM -= size
-      this.keyState[key] = PROBATION
-      this.probation.push(key)
-      this.sizeP += size
+    for (let i = 0; i < n && this.sizeM > 0; i++) this.demoteTail(true)
+  }
+
+  /**
+   * Takes protected's tail: while `recycle`, a hit entry goes round once more (CLOCK, one reference
+   * fewer); any other moves to probation.
+   */
+  private demoteTail(recycle: boolean): void {
+    const key = this.prot.pop()
+    const st = this.keyState[key]!
+    if (recycle && (st & CMASK) !== 0) {
+      this.keyState[key] = st - ONE
+      this.prot.push(key)
+      return
     }
+    const size = this.sizeOf(key)
+    this.sizeM -= size
+    this.keyState[key] = PROBATION
+    this.probation.push(key)
+    this.sizeP += size
   }
 
   /**
@@ -500,19 +506,8 @@ export class Shard {
     const max = (this.capacity - this.windowTarget) * this.t.protectedFraction
     let ops = 0
     while (this.sizeM > max && this.sizeM > 0) {
-      const key = this.prot.pop()
-      const st = this.keyState[key]!
       ops++
-      if ((st & CMASK) !== 0 && ops < this.t.maxTailOps) {
-        this.keyState[key] = st - ONE
-        this.prot.push(key)
-        continue
-      }
-      const size = this.sizeOf(key)
-      this.sizeM -= size
-      this.keyState[key] = PROBATION
-      this.probation.push(key)
-      this.sizeP += size
+      this.demoteTail(ops < this.t.maxTailOps)
     }
     return ops
   }
