@@ -60,7 +60,10 @@ export class SpareTemps {
           if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
             try {
               mkdirSync(dirname(path), { recursive: true })
-            } catch { /* the next take tries again */ }
+            } catch {
+              return // the next take tries again
+            }
+            this.refill()
           }
           return
         }
