@@ -8,16 +8,14 @@
  * normally, by every path, also when written from a stream or in several CRC slices.
  */
 import { randomBytes } from 'node:crypto'
-import { spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import type { Readable } from 'node:stream'
 import { zlibCrc } from './blob-torn.js'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DiskCache, type DiskCacheOptions } from '../../src/disk/index.js'
 import { blobPaths } from '../../src/disk/blob/layout.js'
 import { decodeHeader } from '../../src/disk/blob/header.js'
-import { blobServer, errorCode, patterned, tempFolders, tempsIn } from './blob-helpers.js'
+import { blobServer, errorCode, patterned, tempFolders } from './blob-helpers.js'
 
 const folders = tempFolders('cortado-durability-')
 afterEach(() => folders.cleanup())
@@ -155,34 +153,7 @@ describe('DiskCache durability and torn files', () => {
     c.close()
   })
 
-  it('spares: created ahead in dir/tmp, a swept spare costs nothing, close() and the GC remove them', async () => {
-    const c = cache({ durability: 'process' })
-    const spareFolder = join(c.dir, 'tmp')
-    await c.put('a', 'one')
-    await new Promise((r) => setTimeout(r, 50))
-    expect(readdirSync(spareFolder).length).toBe(2)
-    // Another process's sweep removed them: the next puts still land.
-    for (const f of readdirSync(spareFolder)) rmSync(join(spareFolder, f))
-    await c.put('b', 'two')
-    await c.put('c', Buffer.alloc(200 * KiB, 3))
-    expect((await c.get('b'))?.toString()).toBe('two')
-    expect((await c.get('c'))!.length).toBe(200 * KiB)
-    expect(tempsIn(c.dir)).toEqual([])
-    await new Promise((r) => setTimeout(r, 50))
-    c.close()
-    expect(readdirSync(spareFolder)).toEqual([])
-    // A dead process's spares go at the next GC.
-    const dead = spawnSync(process.execPath, ['-e', '']).pid!
-    writeFileSync(join(spareFolder, `${dead}-0-abcdef.tmp`), '')
-    const next = new DiskCache({ dir: c.dir, gcIntervalMs: 0, spareTemps: 0 })
-    await next.gc() // the constructor's run, or this one, sweeps it
-    expect(next.stats().tempsRemoved).toBe(1)
-    expect(readdirSync(spareFolder)).toEqual([])
-    expect((await next.get('a'))?.toString()).toBe('one')
-    next.close()
-  })
-
-  it('refuses bad durability, fsync and spareTemps values with ERR_INVALID_OPTION', async () => {
+  it('refuses bad durability and fsync values with ERR_INVALID_OPTION', async () => {
     const dir = folders.make()
     const make = (o: object) => () => new DiskCache({ dir, gcIntervalMs: 0, ...o } as DiskCacheOptions)
     expect(await errorCode(make({ durability: 'fsync' }))).toBe('ERR_INVALID_OPTION')
@@ -191,8 +162,7 @@ describe('DiskCache durability and torn files', () => {
     expect(await errorCode(make({ durability: 'os-or-miss', fsync: true }))).toBe('ERR_INVALID_OPTION')
     expect(await errorCode(make({ durability: 'os-or-miss', fsync: false }))).toBe('ERR_INVALID_OPTION')
     expect(await errorCode(make({ fsync: 'yes' }))).toBe('ERR_INVALID_OPTION')
-    for (const spareTemps of [-1, 1.5, 65, Number.NaN, '2']) expect(await errorCode(make({ spareTemps }))).toBe('ERR_INVALID_OPTION')
-    for (const ok of [{ durability: 'process', fsync: false }, { durability: 'os', fsync: true }, { spareTemps: 0 }]) {
+    for (const ok of [{ durability: 'process', fsync: false }, { durability: 'os', fsync: true }]) {
       const c = make(ok)()
       c.close()
     }

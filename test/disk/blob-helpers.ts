@@ -1,7 +1,7 @@
 /** Shared by the blob tests: temporary folders removed after each test, and typed-error codes. */
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, sep } from 'node:path'
+import { join } from 'node:path'
 import { spawnSync } from 'node:child_process'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -10,14 +10,9 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { serveBlob, type BlobSource } from '../../src/disk/index.js'
 import { isCortadoError } from '../../src/errors.js'
 
-/**
- * Every temporary file under a cache folder that holds data: empty spares waiting in `tmp/` for the
- * next puts (DiskCache's spareTemps) are not leftovers.
- */
+/** Every temporary file under a cache folder. */
 export function tempsIn(dir: string): string[] {
-  return (readdirSync(dir, { recursive: true }) as string[])
-    .filter((f) => f.endsWith('.tmp'))
-    .filter((f) => !(f.startsWith(`tmp${sep}`) && statSync(join(dir, f)).size === 0))
+  return (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.tmp'))
 }
 
 /** Fresh folders under the system's temp dir; `cleanup()` (in afterEach) removes them all. */

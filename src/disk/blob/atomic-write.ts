@@ -12,22 +12,22 @@
  *   - 'process':    rename, no flush: survives the process, not the OS; torn files caught the same way.
  * Every level stores the data's CRC-32 (computed here while the thread pool writes the data).
  *
- * The temporary file is created and closed, and the header written, with the calling thread's own calls
- * (page cache only, a few microseconds each). Small whole bodies (up to `inlineBytes`, 64 KiB by
+ * The temporary file of a whole body is created and closed, and the header written, with the calling
+ * thread's own calls (page cache only, a few microseconds each). Small whole bodies (up to `inlineBytes`, 64 KiB by
  * default) are written that way too; larger ones go to the thread pool, which copies them into the page
  * cache while this thread computes their CRC. The flushes and the rename (which on ext4 starts writing
- * the new file's data out when it replaces one) stay asynchronous. Folder flushes are shared: puts that
+ * the new file's data out when it replaces one) stay asynchronous; for large bodies the replaced version
+ * is held open across the rename, so its blocks are freed after it. Folder flushes are shared: puts that
  * renamed into a folder while its flush was running share the next one (each still waits for a flush
  * that began after its rename).
  */
-import { close, closeSync, fdatasync, fsync, futimesSync, mkdirSync, openSync, unlinkSync, write, writeSync, writevSync } from 'node:fs'
+import { close, closeSync, fdatasync, fsync, mkdirSync, openSync, unlinkSync, write, writeSync, writevSync } from 'node:fs'
 import { mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises'
 import type { Readable } from 'node:stream'
 import { BOOT_ID, dataCrc32 } from './checksum.js'
 import { encodeHeader, headerLength, type HeaderFields, type Seal } from './header.js'
 import { ioError, isMissing } from './io-errors.js'
 import { tempPath, type BlobPaths } from './layout.js'
-import type { SpareTemp, SpareTemps } from './spare-temps.js'
 
 /** What a blob can be written from: bytes, a string (written as UTF-8), a stream or an async iterable of chunks. */
 export type BlobBody = Uint8Array | string | Readable | AsyncIterable<Uint8Array | string>
@@ -44,12 +44,7 @@ export interface WriteOptions {
   durability: BlobDurability
   /** Whole bodies up to this many bytes are written by the calling thread (see above); 0 = never. */
   inlineBytes: number
-  /** Temporary files created ahead (spare-temps.ts), for whole bodies. */
-  spares?: SpareTemps
 }
-
-/** A spare temporary file was swept away before its rename: the put is written again without one. */
-class SpareGone extends Error {}
 
 /** The CRC of a large body is computed this many bytes at a time, letting the event loop run in between. */
 const CRC_SLICE = 1 << 20
@@ -57,16 +52,7 @@ const CRC_SLICE = 1 << 20
 /** Writes the blob and returns its file's length (header + data). */
 export async function writeAtomic(paths: BlobPaths, fields: HeaderFields, body: BlobBody, options: WriteOptions): Promise<number> {
   if (typeof body === 'string' || body instanceof Uint8Array) {
-    const data = typeof body === 'string' ? Buffer.from(body) : body
-    const spare = options.spares?.take()
-    if (spare) {
-      try {
-        return await writeWhole(paths, fields, data, options, spare)
-      } catch (err) {
-        if (!(err instanceof SpareGone)) throw err
-      }
-    }
-    return writeWhole(paths, fields, data, options, undefined)
+    return writeWhole(paths, fields, typeof body === 'string' ? Buffer.from(body) : body, options)
   }
   const temp = tempPath(paths)
   writingHere.add(temp)
@@ -137,18 +123,15 @@ async function writeStreamed(fh: FileHandle, fields: HeaderFields, body: Readabl
   return position
 }
 
-/**
- * A whole body: the temporary file (a spare, or one created here beside the target) written (small
- * bodies) and closed on the calling thread.
- */
-async function writeWhole(paths: BlobPaths, fields: HeaderFields, data: Uint8Array, options: WriteOptions, spare: SpareTemp | undefined): Promise<number> {
+/** A whole body: the temporary file created, written (small bodies) and closed on the calling thread. */
+async function writeWhole(paths: BlobPaths, fields: HeaderFields, data: Uint8Array, options: WriteOptions): Promise<number> {
   const unflushed = options.durability !== 'os'
-  const temp = spare?.path ?? tempPath(paths)
+  const temp = tempPath(paths)
   writingHere.add(temp)
-  let fd = spare?.fd ?? -1
+  let fd = -1
   let pending: Promise<void> | undefined
   try {
-    if (fd < 0) fd = createTempSync(paths.folder, temp)
+    fd = createTempSync(paths.folder, temp)
     let length: number
     if (data.length <= options.inlineBytes) {
       const header = encodeHeader(fields, data.length, seal(dataCrc32(data), unflushed))
@@ -168,20 +151,15 @@ async function writeWhole(paths: BlobPaths, fields: HeaderFields, data: Uint8Arr
       writeAllSync(fd, header, 0)
       length = at + data.length
     }
-    // A spare's atime is its creation, before this put: the GC orders by atime (access-record.ts).
-    if (spare) {
-      const now = Date.now() / 1000
-      futimesSync(fd, now, now)
-    }
     if (options.durability === 'os') await new Promise<void>((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())))
     closeSync(fd)
     fd = -1
     // Asynchronous: replacing a file makes ext4 (auto_da_alloc) start writing the new one's data out
     // first, which can take a millisecond the event loop should not wait for.
-    const old = openOld(paths.file)
+    // Large bodies only: a small file's blocks are freed quickly, and the extra open and close cost more.
+    const old = data.length > options.inlineBytes ? openOld(paths.file) : -1
     try {
-      if (spare) await renameSpare(temp, paths)
-      else await rename(temp, paths.file)
+      await rename(temp, paths.file)
     } finally {
       if (old >= 0) close(old, noop)
     }
@@ -198,7 +176,6 @@ async function writeWhole(paths: BlobPaths, fields: HeaderFields, data: Uint8Arr
     try {
       unlinkSync(temp)
     } catch { /* never created, or already renamed */ }
-    if (err instanceof SpareGone) throw err
     throw ioError(err, `writing ${paths.file}`)
   } finally {
     writingHere.delete(temp)
@@ -215,23 +192,6 @@ function openOld(file: string): number {
     return openSync(file, 'r')
   } catch {
     return -1
-  }
-}
-
-/** A spare's rename into the key's folder, made first if missing; SpareGone if the spare was swept. */
-async function renameSpare(temp: string, paths: BlobPaths): Promise<void> {
-  try {
-    await rename(temp, paths.file)
-    return
-  } catch (err) {
-    if (!isMissing(err)) throw err
-  }
-  await mkdir(paths.folder, { recursive: true })
-  try {
-    await rename(temp, paths.file)
-  } catch (err) {
-    if (isMissing(err)) throw new SpareGone()
-    throw err
   }
 }
 

@@ -27,7 +27,6 @@ import { openQuietly, versionOf } from './scan.js'
 import { readWhole } from './read-whole.js'
 import { resolveRange } from './range.js'
 import { crcOfData, crcOfDataSync, TornCheck } from './verify.js'
-import { SpareTemps } from './spare-temps.js'
 
 /** Options of `new DiskCache(options)`. Only `dir` is required. */
 export interface DiskCacheOptions {
@@ -79,14 +78,6 @@ export interface DiskCacheOptions {
    * pool. Default 65 536.
    */
   inlineWriteBytes?: number
-  /**
-   * Temporary files kept created ahead of puts of whole bodies, in `dir/tmp/` (the thread pool creates the
-   * next while a put waits for its rename): creating a file is the dearest of a put's writes. A put
-   * renames its spare into the key's folder (atomic: one file system). 0 = each put creates its own
-   * beside the target. Unused spares are removed by close(), and a dead process's by the next GC. Default 2
-   * (none when tempGraceMs is under 2 s: a spare is dropped after tempGraceMs / 2, at most a minute).
-   */
-  spareTemps?: number
 }
 
 /** Options of `DiskCache.put` (exported as DiskCachePutOptions). */
@@ -172,7 +163,6 @@ export class DiskCache implements BlobSource {
   }
   private readonly memo: ExpiryMemo = new Map()
   private readonly tornCheck = new TornCheck()
-  private readonly spares: SpareTemps
   /** When get() last recorded an access to each file (bounded: cleared at MAX_TOUCH_RECORDS). */
   private readonly touchedAt = new Map<string, number>()
   private running: Promise<GcReport> | undefined
@@ -200,10 +190,8 @@ export class DiskCache implements BlobSource {
     this.usageCheckMs = nonNegative(options.usageCheckMs, 'usageCheckMs', 1000)
     this.clock = checkClock(options.clock)
     const gcIntervalMs = nonNegative(options.gcIntervalMs, 'gcIntervalMs', 60_000)
-    const spareTemps = nonNegative(options.spareTemps, 'spareTemps', 2)
-    if (!Number.isSafeInteger(spareTemps) || spareTemps > 64) throw new CortadoError('ERR_INVALID_OPTION', `spareTemps must be an integer from 0 to 64, got ${shown(options.spareTemps)}`)
     prepareFolder(this.dir)
-    this.spares = new SpareTemps(this.dir, this.tempGraceMs >= 2000 ? spareTemps : 0, Math.min(this.tempGraceMs / 2, 60_000))
+
     // The first run sweeps what a killed writer left and learns the cache's size.
     this.scheduleGc()
     if (gcIntervalMs > 0) {
@@ -223,7 +211,7 @@ export class DiskCache implements BlobSource {
     const now = this.clock()
     let length: number
     try {
-      length = await writeAtomic(blobPaths(this.dir, key), { key, etag, contentType, expiry: ttl > 0 ? now + ttl : undefined, created: now }, body, { durability: this.durability, inlineBytes: this.inlineWriteBytes, spares: this.spares })
+      length = await writeAtomic(blobPaths(this.dir, key), { key, etag, contentType, expiry: ttl > 0 ? now + ttl : undefined, created: now }, body, { durability: this.durability, inlineBytes: this.inlineWriteBytes })
     } catch (err) {
       this.counters.putErrors++
       throw err
@@ -406,7 +394,6 @@ export class DiskCache implements BlobSource {
   close(): void {
     this.closed = true
     if (this.timer) clearInterval(this.timer)
-    this.spares.close()
   }
 
   /** A GC run in the background; its failures are counted (gcErrors), never thrown at a caller. */

@@ -3,10 +3,8 @@
  * folders keep every folder small at millions of files; the hash makes any key a safe file name, and
  * the file's header keeps the original key so that a read checks it (two keys never share a file).
  *
- * Temporary files sit beside their target and are named `<hash>.<pid>-<threadId>-<random>.tmp`, so a
- * sweep can tell a dead writer's leftover from a live one. Spare temporary files, created ahead of the
- * puts that will use them (spare-temps.ts), wait in `dir/tmp/` as `<pid>-<threadId>-<random>.tmp`: a
- * rename from there into the target's folder is just as atomic (one file system).
+ * Temporary files sit beside their target (a rename within one folder is atomic) and are named
+ * `<hash>.<pid>-<threadId>-<random>.tmp`, so a sweep can tell a dead writer's leftover from a live one.
  */
 import { createHash, randomBytes } from 'node:crypto'
 import { join } from 'node:path'
@@ -28,15 +26,8 @@ export function tempPath(paths: BlobPaths): string {
   return `${paths.file}.${process.pid}-${threadId}-${randomBytes(6).toString('hex')}.tmp`
 }
 
-/** The folder of spare temporary files, beside the shard folders (never a shard name: not 2 hex digits). */
-export const SPARE_FOLDER = 'tmp'
-
-export function spareTempPath(dir: string): string {
-  return join(dir, SPARE_FOLDER, `${process.pid}-${threadId}-${randomBytes(6).toString('hex')}.tmp`)
-}
-
 const BLOB_NAME = /^[0-9a-f]{64}$/
-const TEMP_NAME = /^(?:[0-9a-f]{64}\.)?(\d+)-(\d+)-[0-9a-f]+\.tmp$/
+const TEMP_NAME = /^[0-9a-f]{64}\.(\d+)-(\d+)-[0-9a-f]+\.tmp$/
 const SHARD_NAME = /^[0-9a-f]{2}$/
 
 export const isBlobName = (name: string): boolean => BLOB_NAME.test(name)

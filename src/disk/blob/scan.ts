@@ -2,14 +2,14 @@
  * Walks a cache folder (`ab/cd/<hash>`) and reports each blob with what the GC orders by: size, space
  * taken on disk, last access (the atime the cache sets itself, see access-record.ts) and expiry. The
  * expiry is in the file's header; a memo keyed by path + inode + mtime reads each header once, not on
- * every run. Temporary files (beside their targets, and spares in `tmp/`) are reported separately for the sweep.
+ * every run. Temporary files are reported separately for the sweep.
  */
 import { constants, type BigIntStats } from 'node:fs'
 import { open, readdir, lstat, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import { decodeHeader, HEADER_READ_AHEAD } from './header.js'
 import { isMissing } from './io-errors.js'
-import { isBlobName, isShardName, SPARE_FOLDER, tempOwner } from './layout.js'
+import { isBlobName, isShardName, tempOwner } from './layout.js'
 
 export interface ScannedBlob {
   file: string
@@ -85,14 +85,6 @@ export async function scan(dir: string, memo: Memo): Promise<ScanResult> {
         blobs.push({ file, version, size: version.size, allocated: Number(st.blocks) * 512, accessedMs: Number(st.atimeMs), expiry: known.expiry })
       }
     }
-  }
-  const spares = join(dir, SPARE_FOLDER)
-  for (const name of await names(spares)) {
-    const owner = tempOwner(name)
-    if (!owner) continue
-    const file = join(spares, name)
-    const st = await lstat(file, { bigint: true }).catch((err: unknown) => (isMissing(err) ? undefined : Promise.reject(err)))
-    if (st?.isFile()) temps.push({ file, ...owner, mtimeMs: Number(st.mtimeMs) })
   }
   for (const file of memo.keys()) if (!seen.has(file)) memo.delete(file)
   return { blobs, temps }
