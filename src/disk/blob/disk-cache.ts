@@ -48,8 +48,9 @@ export interface DiskCacheOptions {
    *     flushes). Such files are never torn, so their data is never checked on read.
    *   - `'os-or-miss'`: temporary file, rename, fsync of the folder (one flush). After an OS crash or
    *     power loss the key reads as the new version or, if its data had not reached the device, as a
-   *     miss: never as the old version and never as wrong bytes. (On ext4 with `data=ordered`, the
-   *     default, replacing an existing file writes the data out before the folder's flush completes.)
+   *     miss: never as the old version and never as wrong bytes. (On ext4 with `data=ordered` and
+   *     `auto_da_alloc`, the defaults, replacing an existing file also puts its data on the device
+   *     before the folder's flush completes; the level does not rely on it.)
    *   - `'process'`: temporary file, rename, no flush. Survives a crash of the process; after an OS crash
    *     the key reads as the new version, an older one, or a miss, never as wrong bytes.
    * A file written with `'os-or-miss'` or `'process'` carries the id of the boot that wrote it; read in a
