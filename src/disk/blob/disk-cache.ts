@@ -54,7 +54,7 @@ export interface DiskCacheOptions {
    *   - `'process'`: temporary file, rename, no flush. Survives a crash of the process; after an OS crash
    *     the key reads as the new version, an older one, or a miss, never as wrong bytes.
    * A file written with `'os-or-miss'` or `'process'` carries the id of the boot that wrote it; read in a
-   * later boot (after a restart of the machine), its data is checked against its CRC once per process
+   * later boot (after a restart of the machine), its data is checked against its CRC once per instance
    * before any byte of it is returned (a get, a stat, a stream or a served range), and a torn file is a
    * miss, counted in `stats().torn` and `corrupt`, and removed. Files of the current boot are not checked.
    */

@@ -1,8 +1,8 @@
 /**
  * The read side of torn-file detection (see checksum.ts): a file whose data was not flushed before its
  * rename, written during an earlier boot, has its data checked against the CRC in its header before its
- * first use in this process. Files from the current boot, and files flushed before their rename, need
- * no check. A passed check is remembered per file and version, so each is read whole once per process.
+ * first use by this DiskCache. Files from the current boot, and files flushed before their rename, need
+ * no check. A passed check is remembered per file and version, so each is read whole once per DiskCache.
  */
 import { readSync } from 'node:fs'
 import type { FileHandle } from 'node:fs/promises'
