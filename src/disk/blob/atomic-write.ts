@@ -1,53 +1,75 @@
 /**
  * Writes a blob so that no reader, in any thread or process, ever sees part of it: the header and data
- * go to a temporary file in the target's folder, which is flushed (fsync), renamed over the target
- * (atomic within one file system) and the folder flushed too, so the rename itself survives a crash.
- * On any failure the temporary file is removed and the old blob, if any, is untouched. A process killed
- * mid-write leaves only the temporary file, which the next sweep removes (see gc.ts).
+ * go to a temporary file in the target's folder, which is renamed over the target (atomic within one
+ * file system). On any failure the temporary file is removed and the old blob, if any, is untouched. A
+ * process killed mid-write leaves only the temporary file, which the next sweep removes (see gc.ts).
  *
- * Small whole bodies (up to `inlineBytes`, 64 KiB by default) take the short path: the calls that only
- * touch the page cache (open, one writev of header + data, close) run on the calling thread, a few
- * microseconds each, instead of one thread-pool round trip each; the flushes and the rename (which on
- * ext4 starts writing the new file's data out when it replaces one) stay asynchronous. The steps and
- * their order are the same on both paths, so are the promises. Folder flushes are shared: puts that renamed into a folder while its flush was
- * running share the next one (each still waits for a flush that began after its rename).
+ * How much of that reaches the device before the put resolves is the durability level:
+ *   - 'os':         fdatasync the file, rename, fsync the folder (two flushes). The new version survives
+ *                   an OS crash or power loss.
+ *   - 'os-or-miss': rename, fsync the folder (one flush): the rename survives, the data may not; the
+ *                   data's CRC and the boot id in the header let the first reader after a crash tell.
+ *   - 'process':    rename, no flush: survives the process, not the OS; torn files caught the same way.
+ * Every level stores the data's CRC-32 (computed here while the thread pool writes the data).
+ *
+ * The temporary file of a whole body is created and closed, and the header written, with the calling
+ * thread's own calls (page cache only, a few microseconds each). Small whole bodies (up to `inlineBytes`, 64 KiB by
+ * default) are written that way too; larger ones go to the thread pool, which copies them into the page
+ * cache while this thread computes their CRC. The flushes and the rename (which on ext4 starts writing
+ * the new file's data out when it replaces one) stay asynchronous; for large bodies the replaced version
+ * is held open across the rename, so its blocks are freed after it. Folder flushes are shared: puts that
+ * renamed into a folder while its flush was running share the next one (each still waits for a flush
+ * that began after its rename).
  */
-import { closeSync, fdatasync, fsync, mkdirSync, openSync, unlinkSync, writeSync, writevSync } from 'node:fs'
+import { close, closeSync, fdatasync, fsync, mkdirSync, openSync, unlinkSync, write, writeSync, writevSync } from 'node:fs'
 import { mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises'
 import type { Readable } from 'node:stream'
-import { encodeHeader, headerLength, type HeaderFields } from './header.js'
+import { BOOT_ID, dataCrc32 } from './checksum.js'
+import { encodeHeader, headerLength, type HeaderFields, type Seal } from './header.js'
 import { ioError, isMissing } from '../../io-errors.js'
 import { tempPath, type BlobPaths } from './layout.js'
 
 /** What a blob can be written from: bytes, a string (written as UTF-8), a stream or an async iterable of chunks. */
 export type BlobBody = Uint8Array | string | Readable | AsyncIterable<Uint8Array | string>
 
+/** How much of a put reaches the device before it resolves (see the file comment and DiskCacheOptions.durability). */
+export type BlobDurability = 'os' | 'os-or-miss' | 'process'
+
+export const DURABILITY_LEVELS: readonly BlobDurability[] = ['os', 'os-or-miss', 'process']
+
 /** Temporary files being written by this thread: a sweep must leave them alone. */
 export const writingHere = new Set<string>()
 
 export interface WriteOptions {
-  fsync: boolean
-  /** Whole bodies up to this many bytes take the short path (see above); 0 = never. */
+  durability: BlobDurability
+  /** Whole bodies up to this many bytes are written by the calling thread (see above); 0 = never. */
   inlineBytes: number
 }
 
+/** The CRC of a large body is computed this many bytes at a time, letting the event loop run in between. */
+const CRC_SLICE = 1 << 20
+
 /** Writes the blob and returns its file's length (header + data). */
 export async function writeAtomic(paths: BlobPaths, fields: HeaderFields, body: BlobBody, options: WriteOptions): Promise<number> {
-  if (typeof body === 'string' && body.length * 3 <= options.inlineBytes) return writeInline(paths, fields, Buffer.from(body), options.fsync)
-  if (body instanceof Uint8Array && body.length <= options.inlineBytes) return writeInline(paths, fields, body, options.fsync)
+  if (typeof body === 'string' || body instanceof Uint8Array) {
+    return writeWhole(paths, fields, typeof body === 'string' ? Buffer.from(body) : body, options)
+  }
   const temp = tempPath(paths)
   writingHere.add(temp)
   let fh: FileHandle | undefined
   try {
     fh = await createTemp(paths.folder, temp)
-    const length = typeof body === 'string' || body instanceof Uint8Array
-      ? await writeWhole(fh, fields, typeof body === 'string' ? Buffer.from(body) : body)
-      : await writeStreamed(fh, fields, body)
-    if (options.fsync) await fh.datasync()
+    const length = await writeStreamed(fh, fields, body, options.durability !== 'os')
+    if (options.durability === 'os') await fh.datasync()
     await fh.close()
     fh = undefined
-    await rename(temp, paths.file)
-    if (options.fsync) await folderFlushes.flush(paths.folder)
+    const old = openOld(paths.file)
+    try {
+      await rename(temp, paths.file)
+    } finally {
+      if (old >= 0) close(old, noop)
+    }
+    if (options.durability !== 'process') await folderFlushes.flush(paths.folder)
     return length
   } catch (err) {
     await fh?.close().catch(() => {})
@@ -56,6 +78,10 @@ export async function writeAtomic(paths: BlobPaths, fields: HeaderFields, body: 
   } finally {
     writingHere.delete(temp)
   }
+}
+
+function seal(dataCrc: number, unflushed: boolean): Seal {
+  return { dataCrc, unflushedBoot: unflushed ? BOOT_ID : undefined }
 }
 
 async function createTemp(folder: string, temp: string): Promise<FileHandle> {
@@ -68,15 +94,6 @@ async function createTemp(folder: string, temp: string): Promise<FileHandle> {
   }
 }
 
-async function writeWhole(fh: FileHandle, fields: HeaderFields, data: Uint8Array): Promise<number> {
-  const header = encodeHeader(fields, data.length)
-  const { bytesWritten } = await fh.writev([header, data], 0)
-  const length = header.length + data.length
-  // writev may write less than asked (a signal, a nearly full disk): finish the rest by position.
-  if (bytesWritten < length) await writeFrom(fh, Buffer.concat([header, data]), bytesWritten)
-  return length
-}
-
 async function writeFrom(fh: FileHandle, bytes: Uint8Array, from: number): Promise<void> {
   let at = from
   while (at < bytes.length) {
@@ -85,47 +102,72 @@ async function writeFrom(fh: FileHandle, bytes: Uint8Array, from: number): Promi
   }
 }
 
-/** Data after a reserved header, then the header with the size now known. */
-async function writeStreamed(fh: FileHandle, fields: HeaderFields, body: Readable | AsyncIterable<Uint8Array | string>): Promise<number> {
-  const start = headerLength(fields)
+/** Data after a reserved header, then the header with the size and CRC now known. */
+async function writeStreamed(fh: FileHandle, fields: HeaderFields, body: Readable | AsyncIterable<Uint8Array | string>, unflushed: boolean): Promise<number> {
+  const start = headerLength(fields, unflushed)
   let position = start
+  let crc = 0
   for await (const chunk of body) {
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
     let done = 0
     while (done < bytes.length) {
-      const { bytesWritten } = await fh.write(bytes, done, bytes.length - done, position)
+      const writing = fh.write(bytes, done, bytes.length - done, position)
+      // The CRC of the chunk while the thread pool writes it (once, on the first attempt).
+      if (done === 0) crc = dataCrc32(bytes, crc)
+      const { bytesWritten } = await writing
       done += bytesWritten
       position += bytesWritten
     }
   }
-  await writeFrom(fh, encodeHeader(fields, position - start), 0)
+  await writeFrom(fh, encodeHeader(fields, position - start, seal(crc, unflushed)), 0)
   return position
 }
 
-/** The short path for small whole bodies: the same steps, only the flushes leave the calling thread. */
-async function writeInline(paths: BlobPaths, fields: HeaderFields, data: Uint8Array, flush: boolean): Promise<number> {
+/** A whole body: the temporary file created, written (small bodies) and closed on the calling thread. */
+async function writeWhole(paths: BlobPaths, fields: HeaderFields, data: Uint8Array, options: WriteOptions): Promise<number> {
+  const unflushed = options.durability !== 'os'
   const temp = tempPath(paths)
   writingHere.add(temp)
   let fd = -1
+  let pending: Promise<void> | undefined
   try {
     fd = createTempSync(paths.folder, temp)
-    const header = encodeHeader(fields, data.length)
-    const length = header.length + data.length
-    const written = writevSync(fd, [header, data], 0)
-    // writev may write less than asked (a signal, a nearly full disk): finish the rest by position.
-    if (written < length) {
-      const whole = Buffer.concat([header, data])
-      for (let at = written; at < length;) at += writeSync(fd, whole, at, length - at, at)
+    let length: number
+    if (data.length <= options.inlineBytes) {
+      const header = encodeHeader(fields, data.length, seal(dataCrc32(data), unflushed))
+      length = header.length + data.length
+      const written = writevSync(fd, [header, data], 0)
+      // writev may write less than asked (a signal, a nearly full disk): finish the rest by position.
+      if (written < length) writeAllSync(fd, Buffer.concat([header, data]), written)
+    } else {
+      const at = headerLength(fields, unflushed)
+      pending = writeAllAt(fd, data, at)
+      // Handled now (awaited below): a failure while the CRC is computed must not count as unhandled.
+      pending.catch(noop)
+      const crc = await crcOf(data)
+      const header = encodeHeader(fields, data.length, seal(crc, unflushed))
+      await pending
+      pending = undefined
+      writeAllSync(fd, header, 0)
+      length = at + data.length
     }
-    if (flush) await new Promise<void>((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())))
+    if (options.durability === 'os') await new Promise<void>((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())))
     closeSync(fd)
     fd = -1
     // Asynchronous: replacing a file makes ext4 (auto_da_alloc) start writing the new one's data out
     // first, which can take a millisecond the event loop should not wait for.
-    await rename(temp, paths.file)
-    if (flush) await folderFlushes.flush(paths.folder)
+    // Large bodies only: a small file's blocks are freed quickly, and the extra open and close cost more.
+    const old = data.length > options.inlineBytes ? openOld(paths.file) : -1
+    try {
+      await rename(temp, paths.file)
+    } finally {
+      if (old >= 0) close(old, noop)
+    }
+    if (options.durability !== 'process') await folderFlushes.flush(paths.folder)
     return length
   } catch (err) {
+    // A data write still in the thread pool must finish before its file descriptor is closed.
+    await pending?.catch(() => {})
     if (fd >= 0) {
       try {
         closeSync(fd)
@@ -138,6 +180,50 @@ async function writeInline(paths: BlobPaths, fields: HeaderFields, data: Uint8Ar
   } finally {
     writingHere.delete(temp)
   }
+}
+
+/**
+ * The version a rename will replace, held open across the rename: the replaced file's blocks are then
+ * freed when that descriptor is closed, by the thread pool after the rename, instead of inside the
+ * rename the put waits for. -1 when there is none (or it cannot be opened: then the rename frees it).
+ */
+function openOld(file: string): number {
+  try {
+    return openSync(file, 'r')
+  } catch {
+    return -1
+  }
+}
+
+/** CRC-32 of a large body, a slice at a time with the event loop let through between slices. */
+async function crcOf(data: Uint8Array): Promise<number> {
+  let crc = dataCrc32(data.subarray(0, CRC_SLICE))
+  for (let at = CRC_SLICE; at < data.length; at += CRC_SLICE) {
+    await new Promise<void>((resolve) => setImmediate(resolve))
+    crc = dataCrc32(data.subarray(at, at + CRC_SLICE), crc)
+  }
+  return crc
+}
+
+/** All of `bytes` at file position `at`, through the thread pool (short writes continued). */
+function writeAllAt(fd: number, bytes: Uint8Array, at: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let done = 0
+    const step = (): void => {
+      write(fd, bytes, done, bytes.length - done, at + done, (err, n) => {
+        if (err) return reject(err)
+        done += n
+        if (done < bytes.length) step()
+        else resolve()
+      })
+    }
+    if (bytes.length === 0) resolve()
+    else step()
+  })
+}
+
+function writeAllSync(fd: number, bytes: Uint8Array, from: number): void {
+  for (let at = from; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at, at)
 }
 
 function createTempSync(folder: string, temp: string): number {

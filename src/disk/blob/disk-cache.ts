@@ -14,17 +14,19 @@ import { Readable } from 'node:stream'
 import { CortadoError, shown } from '../../errors.js'
 import { checkClock, checkTtl, nonNegative } from '../../options.js'
 import { needsTouch, touch, touchSync } from './access-record.js'
-import { writeAtomic, type BlobBody } from './atomic-write.js'
+import { DURABILITY_LEVELS, writeAtomic, type BlobBody, type BlobDurability } from './atomic-write.js'
 import type { BlobHandle, BlobSource, ByteRange } from './blob-handle.js'
 import { removeVersion, runGc, type ExpiryMemo, type GcReport } from './gc.js'
 import { fsUsage } from './fs-usage.js'
 import { decodeHeader, HEADER_READ_AHEAD, MAX_CONTENT_TYPE_BYTES, MAX_ETAG_BYTES, type BlobMeta } from './header.js'
+import { dataCrc32 } from './checksum.js'
 import { ioError, isMissing } from '../../io-errors.js'
 import { checkBlobKey } from './keys.js'
 import { blobPaths } from './layout.js'
 import { openQuietly, versionOf } from './scan.js'
 import { readWhole } from './read-whole.js'
 import { resolveRange } from './range.js'
+import { crcOfData, crcOfDataSync, TornCheck } from './verify.js'
 
 /** Options of `new DiskCache(options)`. Only `dir` is required. */
 export interface DiskCacheOptions {
@@ -38,7 +40,26 @@ export interface DiskCacheOptions {
   lowWatermark?: number
   /** Default time to live in ms for puts without one; 0 or undefined = no expiry. */
   ttl?: number
-  /** Flush data and folder to the device before a put resolves (crash-durable). Default true. */
+  /**
+   * What a put has made safe when it resolves. Every level is atomic for readers (a whole old or a whole
+   * new version, in any thread or process) and stores a CRC-32 of the data in the file's header.
+   *   - `'os'` (default): temporary file, fdatasync, rename, fsync of the folder (two flushes). The new
+   *     version survives a crash of the process, of the OS, or a power loss (on a device that honours
+   *     flushes). Such files are never torn, so their data is never checked on read.
+   *   - `'os-or-miss'`: temporary file, rename, fsync of the folder (one flush). After an OS crash or
+   *     power loss the key reads as the new version or, if its data had not reached the device, as a
+   *     miss: never as the old version and never as wrong bytes. (On ext4 with `data=ordered` and
+   *     `auto_da_alloc`, the defaults, replacing an existing file also puts its data on the device
+   *     before the folder's flush completes; the level does not rely on it.)
+   *   - `'process'`: temporary file, rename, no flush. Survives a crash of the process; after an OS crash
+   *     the key reads as the new version, an older one, or a miss, never as wrong bytes.
+   * A file written with `'os-or-miss'` or `'process'` carries the id of the boot that wrote it; read in a
+   * later boot (after a restart of the machine), its data is checked against its CRC once per instance
+   * before any byte of it is returned (a get, a stat, a stream or a served range), and a torn file is a
+   * miss, counted in `stats().torn` and `corrupt`, and removed. Files of the current boot are not checked.
+   */
+  durability?: BlobDurability
+  /** The older switch: true = durability `'os'`, false = `'process'`. Give one of the two, or agreeing values. */
   fsync?: boolean
   /** A GC run every this many ms (0 = only when a put passes a limit, or gc() is called). Default 60 000. */
   gcIntervalMs?: number
@@ -52,9 +73,10 @@ export interface DiskCacheOptions {
   clock?: () => number
   /**
    * Whole bodies (Buffer, Uint8Array, string) up to this many bytes are written with the calling
-   * thread's own file-system calls (open, writev, close: page cache only, a few microseconds each)
-   * instead of a thread-pool round trip per call; fsyncs and the rename stay asynchronous. Same steps,
-   * same promises. 0 = every put through the thread pool. Default 65 536.
+   * thread's own write call (page cache only, a few microseconds); larger ones go to the thread pool while
+   * the calling thread computes their CRC. The temporary file of every whole body is created and closed
+   * on the calling thread; flushes and the rename stay asynchronous. 0 = all data through the thread
+   * pool. Default 65 536.
    */
   inlineWriteBytes?: number
 }
@@ -91,8 +113,13 @@ export interface DiskCacheStats {
   misses: number
   /** Reads that found an expired blob (counted in misses too; the file is removed). */
   expired: number
-  /** Files with a bad header or length (counted in misses; removed). */
+  /** Files with a bad header, length or data checksum (counted in misses; removed). */
   corrupt: number
+  /**
+   * Files from an earlier boot whose data did not match its CRC: torn by an OS crash or power loss
+   * (durability 'os-or-miss' or 'process'; counted in corrupt and misses too; removed).
+   */
+  torn: number
   /** Puts written. */
   puts: number
   /** Puts that failed (the old version, if any, is untouched). */
@@ -124,17 +151,19 @@ export class DiskCache implements BlobSource {
   private readonly highWatermark: number
   private readonly lowWatermark: number
   private readonly ttl: number
-  private readonly fsync: boolean
+  /** What a put makes safe before it resolves (see DiskCacheOptions.durability). */
+  readonly durability: BlobDurability
   private readonly inlineWriteBytes: number
   private readonly touchAfterMs: number
   private readonly tempGraceMs: number
   private readonly usageCheckMs: number
   private readonly clock: () => number
   private readonly counters: DiskCacheStats = {
-    hits: 0, misses: 0, expired: 0, corrupt: 0, puts: 0, putErrors: 0, gcRuns: 0, gcErrors: 0,
+    hits: 0, misses: 0, expired: 0, corrupt: 0, torn: 0, puts: 0, putErrors: 0, gcRuns: 0, gcErrors: 0,
     evicted: 0, expiredRemoved: 0, tempsRemoved: 0, touchErrors: 0, bytes: 0,
   }
   private readonly memo: ExpiryMemo = new Map()
+  private readonly tornCheck = new TornCheck()
   /** When get() last recorded an access to each file (bounded: cleared at MAX_TOUCH_RECORDS). */
   private readonly touchedAt = new Map<string, number>()
   private running: Promise<GcReport> | undefined
@@ -155,8 +184,7 @@ export class DiskCache implements BlobSource {
     if (this.lowWatermark > this.highWatermark)
       throw new CortadoError('ERR_INVALID_OPTION', `lowWatermark (${this.lowWatermark}) must not exceed highWatermark (${this.highWatermark})`)
     this.ttl = options.ttl === undefined ? 0 : checkTtl(options.ttl, 'ttl', 'ERR_INVALID_OPTION')
-    if (options.fsync !== undefined && typeof options.fsync !== 'boolean') throw new CortadoError('ERR_INVALID_OPTION', `fsync must be a boolean, got ${shown(options.fsync)}`)
-    this.fsync = options.fsync ?? true
+    this.durability = durabilityOf(options.durability, options.fsync)
     this.inlineWriteBytes = nonNegative(options.inlineWriteBytes, 'inlineWriteBytes', 64 * 1024)
     this.touchAfterMs = nonNegative(options.touchAfterMs, 'touchAfterMs', 60_000)
     this.tempGraceMs = nonNegative(options.tempGraceMs, 'tempGraceMs', 15 * 60_000)
@@ -164,6 +192,7 @@ export class DiskCache implements BlobSource {
     this.clock = checkClock(options.clock)
     const gcIntervalMs = nonNegative(options.gcIntervalMs, 'gcIntervalMs', 60_000)
     prepareFolder(this.dir)
+
     // The first run sweeps what a killed writer left and learns the cache's size.
     this.scheduleGc()
     if (gcIntervalMs > 0) {
@@ -183,7 +212,7 @@ export class DiskCache implements BlobSource {
     const now = this.clock()
     let length: number
     try {
-      length = await writeAtomic(blobPaths(this.dir, key), { key, etag, contentType, expiry: ttl > 0 ? now + ttl : undefined, created: now }, body, { fsync: this.fsync, inlineBytes: this.inlineWriteBytes })
+      length = await writeAtomic(blobPaths(this.dir, key), { key, etag, contentType, expiry: ttl > 0 ? now + ttl : undefined, created: now }, body, { durability: this.durability, inlineBytes: this.inlineWriteBytes })
     } catch (err) {
       this.counters.putErrors++
       throw err
@@ -202,7 +231,9 @@ export class DiskCache implements BlobSource {
     if (!fh) return this.miss()
     try {
       const read = await readWhole(fh)
-      const meta = await this.check(file, key, read?.meta, () => fh.stat({ bigint: true }))
+      let found = read?.meta
+      if (found && found.key === key && this.tornCheck.needed(file, found) && !this.passes(file, found, dataCrc32(read!.data))) found = undefined
+      const meta = await this.check(file, key, found, () => fh.stat({ bigint: true }))
       if (!meta) return undefined
       await this.recordByPath(fh, file, meta)
       return read!.data
@@ -234,7 +265,9 @@ export class DiskCache implements BlobSource {
       const st = fstatSync(fd, { bigint: true })
       const head = Buffer.alloc(Math.min(HEADER_READ_AHEAD, Number(st.size)))
       readSync(fd, head, 0, head.length, 0)
-      const meta = this.checkSync(file, key, decodeHeader(head, Number(st.size)), st)
+      let found = decodeHeader(head, Number(st.size))
+      if (found && found.key === key && this.tornCheck.needed(file, found) && !this.passes(file, found, crcOfDataSync(fd, found))) found = undefined
+      const meta = this.checkSync(file, key, found, st)
       if (!meta) return undefined
       const { start, end } = resolveRange(range, meta.size)
       const now = Date.now()
@@ -402,7 +435,9 @@ export class DiskCache implements BlobSource {
       const st = await fh.stat({ bigint: true })
       const head = Buffer.alloc(Math.min(HEADER_READ_AHEAD, Number(st.size)))
       await fh.read(head, 0, head.length, 0)
-      const meta = await this.check(file, key, decodeHeader(head, Number(st.size)), async () => st)
+      let found = decodeHeader(head, Number(st.size))
+      if (found && found.key === key && this.tornCheck.needed(file, found) && !this.passes(file, found, await crcOfData(fh, found))) found = undefined
+      const meta = await this.check(file, key, found, async () => st)
       if (meta) {
         if (access) await this.record(fh, st)
         return { fh, meta }
@@ -413,6 +448,13 @@ export class DiskCache implements BlobSource {
     }
     await fh.close()
     return undefined
+  }
+
+  /** Whether a file from an earlier boot holds the data its header's CRC names; a torn one is counted. */
+  private passes(file: string, meta: BlobMeta, crc: number | undefined): boolean {
+    if (this.tornCheck.passes(file, meta, crc)) return true
+    this.counters.torn++
+    return false
   }
 
   /** The header if it belongs to `key` and is live; otherwise counts the miss and removes bad files. */
@@ -502,6 +544,16 @@ function prepareFolder(dir: string): void {
       throw ioError(err, `creating dir ${dir}`)
     }
   }
+}
+
+function durabilityOf(durability: unknown, fsync: unknown): BlobDurability {
+  if (fsync !== undefined && typeof fsync !== 'boolean') throw new CortadoError('ERR_INVALID_OPTION', `fsync must be a boolean, got ${shown(fsync)}`)
+  if (durability === undefined) return fsync === false ? 'process' : 'os'
+  if (!DURABILITY_LEVELS.includes(durability as BlobDurability))
+    throw new CortadoError('ERR_INVALID_OPTION', `durability must be one of ${DURABILITY_LEVELS.map((l) => `'${l}'`).join(', ')}, got ${shown(durability)}`)
+  if (fsync !== undefined && durability !== (fsync ? 'os' : 'process'))
+    throw new CortadoError('ERR_INVALID_OPTION', `fsync: ${fsync} contradicts durability: '${durability}' (fsync: true is 'os', false is 'process'); give one of the two`)
+  return durability as BlobDurability
 }
 
 function fraction(value: unknown, name: string, fallback: number): number {
