@@ -4,7 +4,7 @@
  * half the entries each (the same total). Requests are spread round-robin over the workers, so each
  * lru-cache sees the whole key stream with half the room: the hit ratio is the question, then memory.
  */
-import { formatBytes, formatCount } from '../harness/format.js'
+import { formatMemory, formatCount } from '../harness/format.js'
 import type { Row } from '../harness/results.js'
 import type { PoolInput, PoolReport } from '../service/pool-child.js'
 import { figureOf, hitRatio, serviceRows, type RowContext } from '../service/rows.js'
@@ -74,7 +74,7 @@ function poolRows(rc: RowContext, sessions: Map<string, Session<PoolReport>[]>):
     own('hit-ratio', '%', 'higher', 'gets that found the record, over the measured window, all workers together', (s) => hitRatio(s) * 100),
     ...serviceRows(rc, sessions),
     own('pss', 'bytes', 'lower', "proportional set size (/proc/<pid>/smaps_rollup Pss) of the primary and the workers, summed: the shared cache's pages count once", (s) => s.server.pssBytes, (s) =>
-      `per round, primary then workers: ${s.map((x) => x.server.processes.map((p) => `${memoryNote(p)}, heap ${formatBytes(p.heapUsedBytes)}`).join(' | ')).join('; ')}`,
+      `per round, primary then workers: ${s.map((x) => x.server.processes.map((p) => `${p.role} ${memoryNote(p)}, heap ${formatMemory(p.heapUsedBytes)} of ${formatMemory(p.heapTotalBytes)}`).join(' | ')).join('; ')}`,
     ),
   ]
 }

@@ -6,7 +6,7 @@
  * filled before it listens. Server and load generator share the machine's cores: each reports its CPU
  * per request, so the report shows which of them bound the run.
  */
-import { formatBytes, formatCount } from '../harness/format.js'
+import { formatMemory, formatCount } from '../harness/format.js'
 import { STREAM_LENGTH, keySpaceFor } from '../service/keys.js'
 import { LoadGenerator } from '../service/load.js'
 import type { ProcessMemory, WindowReport } from '../service/probes.js'
@@ -130,7 +130,7 @@ function rssRow(rc: RowContext, sessions: Map<string, Session<ServerReport>[]>):
 
 /** PSS and what it is made of (smaps_rollup): anonymous (heap, arena), file (node, libraries), shmem. */
 export function memoryNote(m: ProcessMemory): string {
-  return `PSS ${formatBytes(m.pss)} = anon ${formatBytes(m.pssAnon)} + file ${formatBytes(m.pssFile)} + shmem ${formatBytes(m.pssShmem)}`
+  return `PSS ${formatMemory(m.pss)} = anon ${formatMemory(m.pssAnon)} + file ${formatMemory(m.pssFile)} + shmem ${formatMemory(m.pssShmem)}`
 }
 
 /** GC pauses over the longer window (full run, 5M): the measured 15 s plus the rest of a minute. */
@@ -148,7 +148,7 @@ function longGcRow(rc: RowContext, sessions: Map<string, Session<ServerReport>[]
       `going on against the same server for the rest of the minute`,
     figures: all.map(([peer, s]) =>
       figureOf(peer, s, (x) => x.extended!.gcPauseMs, {
-        note: `per round: ${s.map((x) => `${x.extended!.gcCount} pauses over ${(x.extended!.windowMs / 1000).toFixed(0)} s, longest ${x.extended!.gcMaxMs.toFixed(1)} ms, full GCs ${x.extended!.gcMajorMs.toFixed(0)} ms, heap ${formatBytes(x.extended!.heapUsedBytes)}`).join('; ')}`,
+        note: `per round: ${s.map((x) => `${x.extended!.gcCount} pauses over ${(x.extended!.windowMs / 1000).toFixed(0)} s, longest ${x.extended!.gcMaxMs.toFixed(1)} ms, full GCs ${x.extended!.gcMajorMs.toFixed(0)} ms, heap ${formatMemory(x.extended!.heapUsedBytes)} (${formatMemory(x.server.heapUsedBytes)} at 15 s)`).join('; ')}`,
       }),
     ),
     skipped: rc.skipped,
