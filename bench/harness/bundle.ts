@@ -12,10 +12,11 @@
  * computed from it (the project root, dist/wasm, the native addon, sibling child modules) resolve as
  * they do under tsx. The bundle is written under node_modules/.cache (never committed), named by a
  * hash of its contents and moved into place atomically, so bench processes running at the same time
- * share it safely. CORTADO_BENCH_TSX=1 runs the children under tsx instead (for comparison).
+ * share it safely; bundles of the same entry made from older sources are removed after a day.
+ * CORTADO_BENCH_TSX=1 runs the children under tsx instead (for comparison).
  */
 import { createHash } from 'node:crypto'
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { basename, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -96,5 +97,21 @@ async function buildBundle(entry: URL): Promise<URL> {
   const tmp = `${file}.${process.pid}.tmp`
   writeFileSync(tmp, text)
   renameSync(tmp, file)
+  pruneOldBundles(name)
   return pathToFileURL(file)
+}
+
+/** Bundles of the same entry made from older sources, a day old (never one another run may still fork). */
+function pruneOldBundles(current: string): void {
+  const prefix = current.slice(0, current.lastIndexOf('-') + 1)
+  const dayAgo = Date.now() - 24 * 3600_000
+  for (const other of readdirSync(BUNDLE_DIR)) {
+    if (other === current || !other.startsWith(prefix) || !/^[0-9a-f]{16}\.mjs$/.test(other.slice(prefix.length))) continue
+    const path = join(BUNDLE_DIR, other)
+    try {
+      if (statSync(path).mtimeMs < dayAgo) rmSync(path, { force: true })
+    } catch {
+      // Another bench process pruned it first.
+    }
+  }
 }
