@@ -25,6 +25,15 @@ export function forkTsChild(moduleUrl: URL, nodeFlags: readonly string[] = []): 
   })
 }
 
+/** Forks a plain JavaScript module (e.g. a bundle from bundle.ts) with plain node: no loader in the child. */
+export function forkJsChild(moduleUrl: URL, nodeFlags: readonly string[] = []): ChildProcess {
+  return fork(moduleUrl, [], {
+    execArgv: [...nodeFlags],
+    serialization: 'advanced',
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
+}
+
 export function runChild<I, O>(moduleUrl: URL, input: I, options: ChildOptions): Promise<O> {
   return new Promise<O>((resolvePromise, reject) => {
     const child = forkTsChild(moduleUrl, options.nodeFlags)

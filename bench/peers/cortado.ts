@@ -5,7 +5,6 @@
  */
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { PROJECT_ROOT, projectVersion } from '../harness/project.js'
 import type { BenchCache, CacheSpec, Entry, Peer, Value } from './types.js'
 
@@ -47,7 +46,9 @@ export async function loadCortado(): Promise<CortadoModule | string> {
   if (!existsSync(SOURCE)) return 'src/index.ts does not exist yet'
   let mod: Partial<CortadoModule>
   try {
-    mod = (await import(pathToFileURL(SOURCE).href)) as Partial<CortadoModule>
+    // A literal specifier (tsx and vitest map it to src/index.ts), so that a bundled child
+    // (bench/harness/bundle.ts) carries Cortado's sources instead of importing a .ts file at run time.
+    mod = (await import('../../src/index.js')) as unknown as Partial<CortadoModule>
   } catch (err) {
     return `src/index.ts failed to load: ${(err as Error).message.split('\n')[0]}`
   }

@@ -54,7 +54,7 @@ const keySpace = keySpaceFor(entries)
 // Another seed than the load process's stream: neither load generator replays requests the other made
 // (a replayed miss would be a hit, and a cheaper request); both go on through their streams.
 const paths = requestPaths(keySpace, SEED + 1, STREAM_LENGTH)
-const server = ServerProcess.spawn(new URL('./server-child.ts', import.meta.url), ['--expose-gc'])
+const server = await ServerProcess.spawn(new URL('./server-child.ts', import.meta.url), ['--expose-gc'])
 const load = await LoadGenerator.start({ keySpace, seed: SEED, length: STREAM_LENGTH, connections: CONNECTIONS })
 try {
   const { port } = await server.call<{ port: number }>('start', { peer, entries, keySpace } satisfies StartInput, 10 * 60_000)

@@ -5,7 +5,8 @@
  * message each way, this is a conversation: each command gets its reply, or the error it threw.
  */
 import type { ChildProcess } from 'node:child_process'
-import { forkTsChild } from '../harness/child.js'
+import { bundledEntry, childrenUnderTsx } from '../harness/bundle.js'
+import { forkJsChild, forkTsChild } from '../harness/child.js'
 
 interface Request {
   seq: number
@@ -58,9 +59,14 @@ export class ServerProcess {
     })
   }
 
-  /** Forks `moduleUrl` (TypeScript, through tsx) with extra node flags. */
-  static spawn(moduleUrl: URL, nodeFlags: readonly string[] = []): ServerProcess {
-    return new ServerProcess(forkTsChild(moduleUrl, nodeFlags))
+  /**
+   * Forks `moduleUrl` (a TypeScript module) with extra node flags, as plain JavaScript: its bundle
+   * (bench/harness/bundle.ts, built once per bench process) under plain node, so the process holds what
+   * a deployed service holds and no TypeScript loader. CORTADO_BENCH_TSX=1 forks it through tsx instead.
+   */
+  static async spawn(moduleUrl: URL, nodeFlags: readonly string[] = []): Promise<ServerProcess> {
+    if (childrenUnderTsx()) return new ServerProcess(forkTsChild(moduleUrl, nodeFlags))
+    return new ServerProcess(forkJsChild(await bundledEntry(moduleUrl), nodeFlags))
   }
 
   get pid(): number | undefined {

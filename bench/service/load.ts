@@ -13,7 +13,7 @@ export class LoadGenerator {
   private constructor(private readonly child: ServerProcess) {}
 
   static async start(input: PrepareInput): Promise<LoadGenerator> {
-    const child = ServerProcess.spawn(new URL('./load-child.ts', import.meta.url))
+    const child = await ServerProcess.spawn(new URL('./load-child.ts', import.meta.url))
     try {
       await child.call('prepare', input, 120_000)
     } catch (err) {

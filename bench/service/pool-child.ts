@@ -5,17 +5,18 @@
  * answers ipc.ts's commands and relays window/report to the workers; it serves no requests itself.
  */
 import cluster, { type Worker } from 'node:cluster'
-import { readFileSync, rmSync } from 'node:fs'
+import { rmSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import hdr from 'hdr-histogram-js'
+import { fullGc } from '../harness/gc.js'
 import { createCortadoFile, loadCortado } from '../peers/cortado.js'
 import type { BenchCache } from '../peers/types.js'
 import { createPeerCache, fillHottest } from './caches.js'
 import { makeHandler, type ServiceCache } from './handler.js'
 import { serveCommands } from './ipc.js'
-import { WindowProbe, handlerHistogram, type WindowReport } from './probes.js'
+import { WindowProbe, handlerHistogram, processMemory, runtime, type ProcessMemory, type Runtime, type WindowReport } from './probes.js'
 import { recordBytes } from './record.js'
 
 export interface PoolInput {
@@ -29,6 +30,21 @@ export interface PoolInput {
 export interface PoolReport extends WindowReport {
   /** Proportional set size summed over the primary and the workers: shared pages counted once. */
   pssBytes: number
+  /** Each process's memory (the primary first, then the workers), with its V8 heap. */
+  processes: PoolProcess[]
+}
+
+export interface PoolProcess extends ProcessMemory {
+  role: 'primary' | 'worker'
+  heapUsedBytes: number
+  heapTotalBytes: number
+}
+
+export interface PoolStarted {
+  port: number
+  fillMs: number
+  /** How the primary and each worker run (plain node on a bundle, or tsx): the tests check it. */
+  runtimes: Runtime[]
 }
 
 const ENV = 'CORTADO_BENCH_POOL'
@@ -52,7 +68,19 @@ async function workerCache(config: WorkerConfig): Promise<ServiceCache> {
   const share = Math.floor(config.entries / config.workers)
   const cache = await createPeerCache(config.peer, share, config.keySpace)
   fillHottest(cache, share, config.keySpace)
+  collectFillGarbage()
   return cache
+}
+
+/**
+ * The fill's garbage is not the service's: collect it before serving, in whichever process filled (the
+ * primary for the shared Cortado, each worker for its lru-cache), as server-child.ts does. Without it
+ * the primary kept the heap the fill grew to (43 MiB of V8 heap for 7.6 MiB in use) in the pool's PSS.
+ */
+function collectFillGarbage(): void {
+  const gc = fullGc()
+  gc()
+  gc()
 }
 
 async function runWorker(config: WorkerConfig): Promise<void> {
@@ -68,22 +96,16 @@ async function runWorker(config: WorkerConfig): Promise<void> {
         process.send!({ command: 'window' })
       } else if (msg.command === 'report') {
         await sleep(50) // GC entries reach the observer asynchronously
-        process.send!({ command: 'report', report: probe.report() })
+        process.send!({ command: 'report', report: probe.report(), memory: processMemory() })
       }
     })()
   })
   process.on('disconnect', () => process.exit(0))
-  process.send!({ command: 'ready', port: (server.address() as AddressInfo).port })
+  process.send!({ command: 'ready', port: (server.address() as AddressInfo).port, runtime: runtime() })
 }
 
-function pssOf(pid: number): number {
-  const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))
-  if (!m) throw new Error(`no Pss in /proc/${pid}/smaps_rollup`)
-  return Number(m[1]) * 1024
-}
-
-/** The workers' reports as one: counts and pauses summed, handler histograms merged. */
-function mergeReports(reports: readonly WindowReport[], pssBytes: number): PoolReport {
+/** The workers' reports as one: counts and pauses summed, handler histograms merged, PSS summed. */
+function mergeReports(reports: readonly WindowReport[], processes: PoolProcess[]): PoolReport {
   const hist = handlerHistogram()
   for (const r of reports) hist.add(hdr.decodeFromCompressedBase64(r.handlerHistogram))
   const sum = (pick: (r: WindowReport) => number) => reports.reduce((a, r) => a + pick(r), 0)
@@ -101,7 +123,8 @@ function mergeReports(reports: readonly WindowReport[], pssBytes: number): PoolR
     heapTotalBytes: sum((r) => r.heapTotalBytes),
     cpuUs: sum((r) => r.cpuUs),
     windowMs: Math.max(...reports.map((r) => r.windowMs)),
-    pssBytes,
+    pssBytes: processes.reduce((a, p) => a + p.pss, 0),
+    processes,
   }
 }
 
@@ -129,7 +152,7 @@ function runPrimary(): void {
   }
   serveCommands(
     {
-      async start(input: PoolInput): Promise<{ port: number; fillMs: number }> {
+      async start(input: PoolInput): Promise<PoolStarted> {
         let fillMs = 0
         if (input.peer === 'cortado') {
           const mod = await loadCortado()
@@ -141,19 +164,24 @@ function runPrimary(): void {
           const t0 = performance.now()
           fillHottest(shared as ServiceCache, input.entries, input.keySpace)
           fillMs = performance.now() - t0
+          collectFillGarbage()
         }
         const config: WorkerConfig = { ...input, path }
         workers = Array.from({ length: input.workers }, () => cluster.fork({ [ENV]: JSON.stringify(config) }))
-        const ready = await Promise.all(workers.map((w) => ask<{ port: number }>(w, 'ready')))
-        return { port: ready[0]!.port, fillMs }
+        const ready = await Promise.all(workers.map((w) => ask<{ port: number; runtime: Runtime }>(w, 'ready')))
+        return { port: ready[0]!.port, fillMs, runtimes: [runtime(), ...ready.map((r) => r.runtime)] }
       },
       async window(): Promise<void> {
         await Promise.all(workers.map((w) => ask(w, 'window')))
       },
       async report(): Promise<PoolReport> {
-        const reports = await Promise.all(workers.map((w) => ask<{ report: WindowReport }>(w, 'report')))
-        const pss = [process.pid, ...workers.map((w) => w.process.pid!)].reduce((a, pid) => a + pssOf(pid), 0)
-        return mergeReports(reports.map((r) => r.report), pss)
+        const reports = await Promise.all(workers.map((w) => ask<{ report: WindowReport; memory: ProcessMemory }>(w, 'report')))
+        const mem = process.memoryUsage()
+        const processes: PoolProcess[] = [
+          { role: 'primary', ...processMemory(), heapUsedBytes: mem.heapUsed, heapTotalBytes: mem.heapTotal },
+          ...reports.map((r): PoolProcess => ({ role: 'worker', ...r.memory, heapUsedBytes: r.report.heapUsedBytes, heapTotalBytes: r.report.heapTotalBytes })),
+        ]
+        return mergeReports(reports.map((r) => r.report), processes)
       },
     },
     cleanUp,

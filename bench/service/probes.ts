@@ -3,6 +3,7 @@
  * (an HDR histogram in nanoseconds: microsecond resolution where the load generator has milliseconds),
  * hits and misses, every GC pause V8 reports through perf_hooks, and the memory at the window's end.
  */
+import { readFileSync } from 'node:fs'
 import { PerformanceObserver, constants } from 'node:perf_hooks'
 import hdr from 'hdr-histogram-js'
 
@@ -100,4 +101,39 @@ export function handlerPercentiles(reports: readonly WindowReport[], percentiles
   const merged = handlerHistogram()
   for (const r of reports) merged.add(hdr.decodeFromCompressedBase64(r.handlerHistogram))
   return percentiles.map((p) => merged.getValueAtPercentile(p) / 1000)
+}
+
+/**
+ * A process's memory as the kernel accounts it (/proc/<pid>/smaps_rollup), in bytes. PSS divides each
+ * shared page by the number of processes mapping it, so summing PSS over a pool counts a shared arena
+ * once; the split says what the pages are: anonymous (V8's heap, malloc, a WebAssembly arena), files
+ * (node's binary, libraries, the addon: shared with every other node process on the host) and shmem
+ * (a /dev/shm file mapped shared: the native engine's arena).
+ */
+export interface ProcessMemory {
+  rss: number
+  pss: number
+  pssAnon: number
+  pssFile: number
+  pssShmem: number
+}
+
+export function processMemory(pid: number | 'self' = 'self'): ProcessMemory {
+  const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8')
+  const field = (name: string): number => {
+    const m = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text)
+    if (!m) throw new Error(`no ${name} in /proc/${pid}/smaps_rollup`)
+    return Number(m[1]) * 1024
+  }
+  return { rss: field('Rss'), pss: field('Pss'), pssAnon: field('Pss_Anon'), pssFile: field('Pss_File'), pssShmem: field('Pss_Shmem') }
+}
+
+/** How a process runs: its node flags and entry file (a bundle under plain node, or a .ts under tsx). */
+export interface Runtime {
+  execArgv: string[]
+  entry: string
+}
+
+export function runtime(): Runtime {
+  return { execArgv: [...process.execArgv], entry: process.argv[1] ?? '' }
 }

@@ -10,7 +10,7 @@ import type { BenchCache } from '../peers/types.js'
 import { createPeerCache, fillHottest } from './caches.js'
 import { makeHandler, type ServiceCache } from './handler.js'
 import { serveCommands } from './ipc.js'
-import { WindowProbe, type WindowReport } from './probes.js'
+import { WindowProbe, processMemory, runtime, type ProcessMemory, type Runtime, type WindowReport } from './probes.js'
 
 export interface StartInput {
   peer: string
@@ -24,10 +24,14 @@ export interface Started {
   port: number
   fillMs: number
   size: number
+  /** How this process runs (plain node on a bundle, or tsx): the tests check it. */
+  runtime: Runtime
 }
 
 export interface ServerReport extends WindowReport {
   size: number
+  /** The process's RSS and PSS with PSS's split (anonymous, file, shmem) at the window's end. */
+  memory: ProcessMemory
 }
 
 let cache: (BenchCache & ServiceCache) | undefined
@@ -46,7 +50,7 @@ serveCommands({
     gc()
     server = createServer({ keepAliveTimeout: 120_000 }, makeHandler(cache, probe))
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve))
-    return { port: (server.address() as AddressInfo).port, fillMs, size: cache.size }
+    return { port: (server.address() as AddressInfo).port, fillMs, size: cache.size, runtime: runtime() }
   },
   window(): void {
     probe.reset()
@@ -54,6 +58,6 @@ serveCommands({
   async report(): Promise<ServerReport> {
     // GC entries reach the observer asynchronously.
     await sleep(50)
-    return { ...probe.report(), size: cache?.size ?? 0 }
+    return { ...probe.report(), size: cache?.size ?? 0, memory: processMemory() }
   },
 })

@@ -7,7 +7,7 @@
 import type { Progress } from '../harness/progress.js'
 import { ServerProcess } from './ipc.js'
 import type { LoadGenerator, LoadResult } from './load.js'
-import type { WindowReport } from './probes.js'
+import type { Runtime, WindowReport } from './probes.js'
 
 export interface SessionPlan {
   /** The server's module (server-child.ts or pool-child.ts) and its start command's input. */
@@ -19,24 +19,40 @@ export interface SessionPlan {
   measureSeconds: number
   /** Deadline for the start command (a 5M fill takes a while on a loaded host). */
   startTimeoutMs: number
+  /**
+   * Seconds of the same load after the measured window, for a second report over the whole (longer)
+   * window: GC pauses over a minute instead of 15 s. 0 or absent: none.
+   */
+  extendSeconds?: number
 }
 
 export interface Session<R extends WindowReport = WindowReport> {
   load: LoadResult
   server: R
   fillMs: number
+  /** The server's report over the measured window plus `extendSeconds` (when asked for). */
+  extended?: R
+  /** How the server's processes ran (plain node on a bundle, or tsx): the primary first in a pool. */
+  runtimes: Runtime[]
 }
 
 export async function runSession<R extends WindowReport>(plan: SessionPlan): Promise<Session<R>> {
-  const server = ServerProcess.spawn(plan.module, ['--expose-gc'])
+  const server = await ServerProcess.spawn(plan.module, ['--expose-gc'])
   try {
-    const started = await server.call<{ port: number; fillMs: number }>('start', plan.start, plan.startTimeoutMs)
+    const started = await server.call<{ port: number; fillMs: number; runtime?: Runtime; runtimes?: Runtime[] }>('start', plan.start, plan.startTimeoutMs)
     const port = started.port
     if (plan.warmupSeconds > 0) await plan.load.run({ port, seconds: plan.warmupSeconds, fromStart: true })
     await server.call('window', undefined, 10_000)
     const load = await plan.load.run({ port, seconds: plan.measureSeconds, fromStart: plan.warmupSeconds <= 0 })
     const report = await server.call<R>('report', undefined, 30_000)
-    return { load, server: report, fillMs: started.fillMs }
+    let extended: R | undefined
+    if (plan.extendSeconds && plan.extendSeconds > 0) {
+      // The server's probe keeps counting from the window's start: this report covers both runs.
+      await plan.load.run({ port, seconds: plan.extendSeconds, fromStart: false })
+      extended = await server.call<R>('report', undefined, 30_000)
+    }
+    const runtimes = started.runtimes ?? (started.runtime ? [started.runtime] : [])
+    return { load, server: report, fillMs: started.fillMs, extended, runtimes }
   } finally {
     await server.stop()
   }

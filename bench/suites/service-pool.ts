@@ -4,12 +4,12 @@
  * half the entries each (the same total). Requests are spread round-robin over the workers, so each
  * lru-cache sees the whole key stream with half the room: the hit ratio is the question, then memory.
  */
-import { formatCount } from '../harness/format.js'
+import { formatMemory, formatCount } from '../harness/format.js'
 import type { Row } from '../harness/results.js'
 import type { PoolInput, PoolReport } from '../service/pool-child.js'
 import { figureOf, hitRatio, serviceRows, type RowContext } from '../service/rows.js'
 import type { Session } from '../service/session.js'
-import { SERVICE_ROUNDS, measureServers, serviceMethod, servicePeers } from './service.js'
+import { SERVICE_ROUNDS, measureServers, memoryNote, serviceMethod, servicePeers } from './service.js'
 import type { Suite } from './types.js'
 
 export const POOL_WORKERS = 2
@@ -57,20 +57,24 @@ export const servicePool: Suite = {
 }
 
 function poolRows(rc: RowContext, sessions: Map<string, Session<PoolReport>[]>): Row[] {
-  const figures = (pick: (s: Session<PoolReport>) => number) => [...sessions].map(([peer, s]) => figureOf(peer, s, pick))
-  const own = (measure: string, metric: string, better: Row['better'], method: string, pick: (s: Session<PoolReport>) => number): Row => ({
+  type Note = (s: readonly Session<PoolReport>[]) => string
+  const figures = (pick: (s: Session<PoolReport>) => number, note?: Note) =>
+    [...sessions].map(([peer, s]) => figureOf(peer, s, pick, note ? { note: note(s) } : {}))
+  const own = (measure: string, metric: string, better: Row['better'], method: string, pick: (s: Session<PoolReport>) => number, note?: Note): Row => ({
     suite: rc.suite,
     case: rc.kase,
     params: { ...rc.params, measure },
     metric,
     better,
     method: `${rc.method}; ${method}`,
-    figures: figures(pick),
+    figures: figures(pick, note),
     skipped: rc.skipped,
   })
   return [
     own('hit-ratio', '%', 'higher', 'gets that found the record, over the measured window, all workers together', (s) => hitRatio(s) * 100),
     ...serviceRows(rc, sessions),
-    own('pss', 'bytes', 'lower', "proportional set size (/proc/<pid>/smaps_rollup Pss) of the primary and the workers, summed: the shared cache's pages count once", (s) => s.server.pssBytes),
+    own('pss', 'bytes', 'lower', "proportional set size (/proc/<pid>/smaps_rollup Pss) of the primary and the workers, summed: the shared cache's pages count once", (s) => s.server.pssBytes, (s) =>
+      `per round, primary then workers: ${s.map((x) => x.server.processes.map((p) => `${p.role} ${memoryNote(p)}, heap ${formatMemory(p.heapUsedBytes)} of ${formatMemory(p.heapTotalBytes)}`).join(' | ')).join('; ')}`,
+    ),
   ]
 }

@@ -2,6 +2,7 @@
  * The service suite's moving parts on a small cache: a real server child per peer on loopback, real
  * autocannon load, and the rows and targets made from them. Nothing here asserts a speed.
  */
+import { readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
@@ -16,6 +17,8 @@ import { handlerPercentiles } from '../../bench/service/probes.js'
 import { serviceRows } from '../../bench/service/rows.js'
 import { roundOrder } from '../../bench/service/session.js'
 import { nativeBuilt } from '../conformance/engines.js'
+import { BUNDLE_DIR, bundledEntry } from '../../bench/harness/bundle.js'
+import type { Runtime } from '../../bench/service/probes.js'
 
 const SERVER = new URL('../../bench/service/server-child.ts', import.meta.url)
 const POOL = new URL('../../bench/service/pool-child.ts', import.meta.url)
@@ -94,6 +97,30 @@ describe('load generator', () => {
   }, 60_000)
 })
 
+/** A child ran as a deployed service does: plain node on the bundle, no TypeScript loader. */
+function expectPlainNode(runtimes: readonly Runtime[], count: number): void {
+  expect(runtimes).toHaveLength(count)
+  for (const r of runtimes) {
+    expect(r.execArgv.join(' ')).not.toMatch(/tsx|--import|--loader/)
+    expect(r.entry.startsWith(BUNDLE_DIR)).toBe(true)
+    expect(r.entry).toMatch(/\.mjs$/)
+  }
+}
+
+describe('children as plain JavaScript', () => {
+  it('each child entry is bundled once per process, into one .mjs that imports no TypeScript', async () => {
+    const [a, b] = await Promise.all([bundledEntry(SERVER), bundledEntry(SERVER)])
+    expect(a.href).toBe(b.href)
+    expect((await bundledEntry(SERVER)).href).toBe(a.href)
+    const text = readFileSync(a, 'utf8')
+    // Cortado's sources are inside (its Cache), not imported from src/*.ts at run time.
+    expect(/\bCache = class\b|\bclass Cache\b/.test(text)).toBe(true)
+    expect(/from\s+["'][^"']*\.ts["']|import\(["'][^"']*\.ts["']\)/.exec(text)?.[0]).toBeUndefined()
+    // import.meta.url is each module's own source URL, so paths computed from it resolve as under tsx.
+    expect(text.includes(new URL('../../bench/harness/project.ts', import.meta.url).href)).toBe(true)
+  }, 60_000)
+})
+
 describe.concurrent('service server under autocannon', () => {
   /** One session on its own load generator (4 connections, a stream of 4096 requests), warm-up included. */
   const session = async <R extends WindowReport>(module: URL, start: unknown): Promise<Session<R>> => {
@@ -127,6 +154,9 @@ describe.concurrent('service server under autocannon', () => {
       expect(s.load.cpuUsPerRequest).toBeGreaterThan(0)
       expect(rows.map((r) => r.params.measure)).toEqual(['throughput', 'cpu', 'latency', 'latency', 'latency', 'handler', 'handler', 'handler', 'gc', 'heap'])
       expect(rows[0]!.figures[0]!.hitRatio).toBeGreaterThan(0.5)
+      expectPlainNode(s.runtimes, 1)
+      expect(s.server.memory.pss).toBeGreaterThan(0)
+      expect(s.server.memory.pssAnon + s.server.memory.pssFile + s.server.memory.pssShmem).toBeLessThanOrEqual(s.server.memory.pss + 4096)
     }, 150_000)
   }
 
@@ -137,5 +167,11 @@ describe.concurrent('service server under autocannon', () => {
     expect(s.server.hits).toBeGreaterThan(0)
     expect(s.server.pssBytes).toBeGreaterThan(0)
     expect(s.fillMs).toBeGreaterThan(0)
+    // The primary and both cluster workers run the bundle under plain node.
+    expectPlainNode(s.runtimes, 3)
+    expect(s.server.processes.map((p) => p.role)).toEqual(['primary', 'worker', 'worker'])
+    expect(s.server.pssBytes).toBe(s.server.processes.reduce((a, p) => a + p.pss, 0))
+    // The shared arena is a /dev/shm file: every process maps it (shmem pages).
+    for (const p of s.server.processes) expect(p.pssShmem).toBeGreaterThan(0)
   }, 150_000)
 })
