@@ -17,7 +17,7 @@ const keys = Array.from({ length: N }, (_, i) => `key:${String(i).padStart(12, '
 const fresh = Array.from({ length: OPS }, (_, i) => `new:${String(i).padStart(12, '0')}`)
 const value = 'v'.repeat(100)
 const rng = new Prng(7)
-const order = Uint32Array.from({ length: OPS }, () => rng.nextInt(N))
+const order_ = Uint32Array.from({ length: OPS }, () => rng.nextInt(N))
 
 function make(policy: PolicyName): Cache<string> {
   const cache = new Cache<string>({ maxBytes: 64 << 20, maxEntries: N, codec: 'string', policy, seed: 3 })
@@ -25,15 +25,6 @@ function make(policy: PolicyName): Cache<string> {
   return cache
 }
 
-// Separate caches for reads and writes: the set rounds change what a cache holds (each policy keeps
-// different keys), and gets must measure hits on the same contents for both.
-const readers = { clock: make('clock'), adaptive: make('adaptive') }
-// The mixed caches start empty and warm up on the workload itself (prefilled with keys 0..N-1 they
-// would hold the optimal hot set from the start, which says nothing about either policy).
-const mixers = {
-  clock: new Cache<string>({ maxBytes: 64 << 20, maxEntries: N, codec: 'string', policy: 'clock', seed: 3 }),
-  adaptive: new Cache<string>({ maxBytes: 64 << 20, maxEntries: N, codec: 'string', policy: 'adaptive', seed: 3 }),
-}
 // Mixed: Zipf(0.99) over 10x the capacity, 90% get / 10% set (cache-aside: a missed get is followed
 // by a set), the workload a policy is for.
 const zipf = new ZipfSampler(10 * N, 0.99)
@@ -49,32 +40,52 @@ function runMixed(cache: Cache<string>, from: number, count: number): void {
     else if (cache.get(key) === undefined) cache.set(key, value)
   }
 }
-runMixed(mixers.clock, 0, WARMUP)
-runMixed(mixers.adaptive, 0, WARMUP)
-const writers = { clock: make('clock'), adaptive: make('adaptive') }
+
+/**
+ * One policy's caches for a round. Made afresh every round (in the round's order): an arena's place in
+ * memory moves its speed by a few percent, and caches kept for every round favoured one policy by as
+ * much as the bound being measured (bench/arena/ab-builds.ts found the same with identical builds).
+ * Separate caches for reads and writes: the set rounds change what a cache holds (each policy keeps
+ * different keys), and gets must measure hits on the same contents for both. The mixed cache starts
+ * empty and warms up on the workload itself over the stretch before this round's (prefilled with keys
+ * 0..N-1 it would hold the optimal hot set from the start, which says nothing about either policy).
+ */
+function caches(policy: PolicyName, r: number) {
+  const mixer = new Cache<string>({ maxBytes: 64 << 20, maxEntries: N, codec: 'string', policy, seed: 3 })
+  runMixed(mixer, r * OPS, WARMUP)
+  // The writer has already taken a stretch of new keys at capacity: its policy has adapted to them
+  // (a cache that only ever sees new keys grows its window), as a long-running one has.
+  const writer = make(policy)
+  for (let i = 0; i < OPS; i++) writer.set(`${fresh[i]}w${r}`, value)
+  return { reader: make(policy), writer, mixer }
+}
+
 const samples: Record<string, number[]> = {}
 const record = (name: string, opsPerSec: number) => (samples[name] ??= []).push(opsPerSec)
+const hitRatios: Record<string, number[]> = {}
 
-let round = 0
 for (let r = 0; r < ROUNDS; r++) {
-  for (const policy of (r % 2 === 0 ? ['clock', 'adaptive'] : ['adaptive', 'clock']) as PolicyName[]) {
-    const cache = writers[policy]
-    const reader = readers[policy]
+  const order = (r % 2 === 0 ? ['clock', 'adaptive'] : ['adaptive', 'clock']) as PolicyName[]
+  const made = new Map(order.map((policy) => [policy, caches(policy, r)]))
+  for (const policy of order) {
+    const { reader, writer, mixer } = made.get(policy)!
     let t = process.hrtime.bigint()
     let sink = 0
-    for (let i = 0; i < OPS; i++) sink += reader.get(keys[order[i]])?.length ?? 0
+    for (let i = 0; i < OPS; i++) sink += reader.get(keys[order_[i]])?.length ?? 0
     record(`get ${policy}`, OPS / (Number(process.hrtime.bigint() - t) / 1e9))
     t = process.hrtime.bigint()
     // New keys at capacity: every set evicts. Suffix by round so keys stay new.
-    for (let i = 0; i < OPS; i++) cache.set(fresh[i] + round, value)
+    for (let i = 0; i < OPS; i++) writer.set(fresh[i] + r, value)
     record(`set-evict ${policy}`, OPS / (Number(process.hrtime.bigint() - t) / 1e9))
-    const mixer = mixers[policy]
+    const before = mixer.stats()
     t = process.hrtime.bigint()
     runMixed(mixer, WARMUP + r * OPS, OPS)
     record(`mixed ${policy}`, OPS / (Number(process.hrtime.bigint() - t) / 1e9))
+    const after = mixer.stats()
+    ;(hitRatios[policy] ??= []).push((after.hits - before.hits) / (after.hits + after.misses - before.hits - before.misses))
     if (sink < 0) console.log(sink)
   }
-  round++
+  for (const { reader, writer, mixer } of made.values()) { reader.close(); writer.close(); mixer.close() }
 }
 console.log(`| operation | clock ops/s | adaptive ops/s | adaptive ÷ clock |`)
 console.log(`|---|---:|---:|---:|`)
@@ -83,7 +94,4 @@ for (const op of ['get', 'set-evict', 'mixed']) {
   console.log(`| ${op} | ${(c / 1e3).toFixed(0)}k | ${(a / 1e3).toFixed(0)}k | ${(a / c).toFixed(2)}× |`)
 }
 console.log(`(${ROUNDS} alternating rounds of ${OPS} operations each, medians; 100k entries, 16 B keys, 100 B strings; get and set-evict: uniform keys, every set a new key; mixed: Zipf(0.99) over 1M keys, 90% get (set on miss) / 10% set)`)
-for (const policy of ['clock', 'adaptive'] as const) {
-  const s = mixers[policy].stats()
-  console.log(`mixed hit ratio ${policy}: ${(s.hitRatio * 100).toFixed(1)}%`)
-}
+for (const policy of ['clock', 'adaptive'] as const) console.log(`mixed hit ratio ${policy}: ${(median(hitRatios[policy]!) * 100).toFixed(1)}% (median of the measured stretches)`)
