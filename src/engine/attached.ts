@@ -26,7 +26,7 @@ export interface EngineArena {
   /** Where shard headers appear in `views` (a native arena larger than JS can view shows them in a window). */
   viewGeometry: Pick<Geometry, 'shardsOffset' | 'shardBytes'>
   /** The engine's own wait for a busy shard (the native engine waits in the addon); JS waits otherwise. */
-  wait?: (shard: number) => void
+  wait?: (shard: number, leaseMs: number) => void
   handle(meta: HandleMeta): CacheHandle
   detach(): void
 }

@@ -5,18 +5,18 @@
  * the WebAssembly engine in JS with Atomics.wait: contention.ts) and retries.
  */
 import * as L from '../layout/constants.generated.js'
-import { waitForShard as waitInJs, notifyShard, newWaitState, type ShardLocator, type WaitState } from './contention.js'
+import { waitForShard as waitInJs, notifyShard, newWaitState, leaseFor, type ShardLocator, type WaitState } from './contention.js'
 import type { EngineProtocol } from './protocol.js'
 
 export class ShardGate {
   readonly #ex: EngineProtocol
   readonly #locator: ShardLocator
-  readonly #engineWait: ((shard: number) => void) | undefined
+  readonly #engineWait: ((shard: number, leaseMs: number) => void) | undefined
   readonly #u32: Uint32Array
   /** Where RESULT.shard of this thread's scratch is in #u32: the shard the last call worked on. */
   readonly #shardIdx: number
 
-  constructor(ex: EngineProtocol, locator: ShardLocator, engineWait: ((shard: number) => void) | undefined, u32: Uint32Array, scratchBase: number) {
+  constructor(ex: EngineProtocol, locator: ShardLocator, engineWait: ((shard: number, leaseMs: number) => void) | undefined, u32: Uint32Array, scratchBase: number) {
     this.#ex = ex
     this.#locator = locator
     this.#engineWait = engineWait
@@ -31,7 +31,7 @@ export class ShardGate {
 
   /** Blocks until `shard` looks free (or was recovered from a dead owner). */
   wait(shard: number, state: WaitState): void {
-    if (this.#engineWait) this.#engineWait(shard)
+    if (this.#engineWait) this.#engineWait(shard, leaseFor(this.#locator, shard, state))
     else waitInJs(this.#locator, shard, state)
   }
 

@@ -5,8 +5,11 @@
  *
  * Dead owners: a thread terminated inside a critical section never releases its lock. A waiter that
  * sees the same owner and the same sequence number for longer than LEASE_MS presumes the owner dead,
- * takes the lock over with a CAS on that exact owner id, and rebuilds the shard from its log. Critical
- * sections are microseconds long, so a live owner is never anywhere near the lease.
+ * takes the lock over with a CAS on that exact owner id, and rebuilds the shard from its log, unless
+ * the owner is a thread of this process known to be alive (slots.ts: its OS thread id and start time).
+ * Most critical sections are microseconds long, but a set or a locked read of a value of hundreds of
+ * MiB copies it under the lock, which takes seconds on a busy host: taking such a live writer's lock
+ * over would rebuild the shard under its feet.
  */
 import * as L from '../layout/constants.generated.js'
 
@@ -29,6 +32,8 @@ export interface ShardLocator {
   shardsOffset: number
   shardBytes: number
   recover(shard: number, deadOwner: number): void
+  /** Whether lock owner `owner` is a thread of this process known to be alive (SlotLease.holderAlive). */
+  holderAlive(owner: number): boolean
 }
 
 /** Blocks until the shard's lock looks free (or was recovered from a dead owner); then retry. */
@@ -45,9 +50,14 @@ export function waitForShard(ctx: ShardLocator, shard: number, state: WaitState)
     state.seq = seq
     state.since = t
   } else if (t - state.since > LEASE_MS) {
-    ctx.recover(shard, owner)
-    state.owner = -1
-    return
+    if (ctx.holderAlive(owner)) {
+      // Alive, and busy (a large copy): wait on, and look again after another lease.
+      state.since = t
+    } else {
+      ctx.recover(shard, owner)
+      state.owner = -1
+      return
+    }
   }
   const waitersIdx = (base + L.SHARD_WAITERS) >>> 2
   Atomics.add(i32, waitersIdx, 1)
@@ -57,4 +67,23 @@ export function waitForShard(ctx: ShardLocator, shard: number, state: WaitState)
 
 export function notifyShard(ctx: ShardLocator, shard: number): void {
   Atomics.notify(ctx.i32, (ctx.shardsOffset + shard * ctx.shardBytes + L.SHARD_LOCK) >>> 2)
+}
+
+/**
+ * The lease the native engine's wait may apply to a shard's current owner (it waits and takes over in
+ * the addon, at once for an owner whose process is gone): none for a live thread of this process, once
+ * the owner has held the lock for half a lease (the /proc read is not paid on short waits).
+ */
+export function leaseFor(ctx: ShardLocator, shard: number, state: WaitState): number {
+  const base = ctx.shardsOffset + shard * ctx.shardBytes
+  const owner = Atomics.load(ctx.i32, (base + L.SHARD_LOCK) >>> 2)
+  const seq = Atomics.load(ctx.i32, (base + L.SHARD_SEQ) >>> 2)
+  const t = performance.now()
+  if (owner !== state.owner || seq !== state.seq) {
+    state.owner = owner
+    state.seq = seq
+    state.since = t
+    return LEASE_MS
+  }
+  return t - state.since > LEASE_MS / 2 && ctx.holderAlive(owner) ? Infinity : LEASE_MS
 }

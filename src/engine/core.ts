@@ -131,6 +131,7 @@ export class EngineCore<V> implements CacheCore<V> {
     const locator = {
       i32: this.v.i32, shardsOffset: this.shardsOffset, shardBytes: this.shardBytes,
       recover: (shard: number, owner: number) => { ex.recover(shard, owner, clock()) },
+      holderAlive: (owner: number) => arena.lease.holderAlive(owner),
     }
     this.gate = new ShardGate(ex, locator, arena.wait, this.v.u32, this.scratch)
     this.#stats = { views: this.v, geometry: { ...this.geometry, ...arena.viewGeometry } }

@@ -106,9 +106,15 @@ export class SlotLease {
   readonly #views: ArenaViews
   readonly #beatIndex: number
   readonly #ref: WeakRef<SlotLease>
+  readonly #threadsOffset: number
+  readonly #maxThreads: number
+  readonly #pidOf: (token: number) => number | undefined
 
-  constructor(views: ArenaViews, threadsOffset: number, slot: number, lease: number) {
+  constructor(views: ArenaViews, threadsOffset: number, slot: number, lease: number, maxThreads: number, pidOf: (token: number) => number | undefined) {
     const base = threadsOffset + slot * L.THREAD_SIZE
+    this.#threadsOffset = threadsOffset
+    this.#maxThreads = maxThreads
+    this.#pidOf = pidOf
     this.slot = slot
     this.lease = lease
     this.leaseIndex = (base + L.THREAD_LEASE) >>> 2
@@ -136,6 +142,26 @@ export class SlotLease {
 
   end(): void {
     heartbeat.delete(this.#ref)
+  }
+
+  /**
+   * Whether the holder of a shard lock (`owner`: its slot + 1) is certainly alive: an OS thread of this
+   * process other than this one, still the thread that attached. Such a holder releases the lock
+   * however long it keeps it (copying a value of hundreds of MiB in or out takes seconds), so it must
+   * never be taken over. False when that can't be told (no thread ids, a slot of another process: the
+   * engine checks its pid), and for this very thread (another attachment of it, which can't release
+   * while this one waits: it is taken over after the lease, as a dead thread's lock is).
+   */
+  holderAlive(owner: number): boolean {
+    if (!tuning.useThreadIds || !Number.isInteger(owner) || owner < 1 || owner > this.#maxThreads) return false
+    const { u32, f64 } = this.#views
+    const base = this.#threadsOffset + (owner - 1) * L.THREAD_SIZE
+    const tid = Atomics.load(u32, (base + L.THREAD_TID) >>> 2)
+    const self = currentThread()
+    if (tid === 0 || self === null || tid === self.tid) return false
+    if (this.#pidOf(u32[(base + L.THREAD_TOKEN) >>> 2]!) !== undefined) return false
+    const start = startTime(process.pid, tid)
+    return typeof start === 'number' && start === f64[(base + L.THREAD_TID_START) >>> 3]
   }
 }
 
@@ -185,7 +211,7 @@ export function claimSlot(c: SlotClaimer): SlotLease | undefined {
   const deadline = Date.now() + ATTACH_PATIENCE_MS
   for (;;) {
     const slot = c.claim(lease)
-    if (slot >= 0) return new SlotLease(c.views, c.threadsOffset, slot, lease)
+    if (slot >= 0) return new SlotLease(c.views, c.threadsOffset, slot, lease, c.maxThreads, c.pidOf)
     if (reclaimDeadSlots(c) > 0) continue
     if (Date.now() > deadline) return undefined
     sleep(10)

@@ -307,4 +307,10 @@ export const MUTANTS: Mutant[] = [
     tests: ['test/conformance/front.test.ts'],
     why: 'an entry that leaves the front before it has a batch of hits takes them along: lukewarm entries served by the front look cold to the policy',
   },
+  {
+    id: 'live-lock-holder-taken-over', area: 'locks', file: 'src/engine/contention.ts',
+    find: '    if (ctx.holderAlive(owner)) {\n', replace: '    if (false) {\n',
+    tests: ['test/workers/locks.test.ts'],
+    why: 'a live thread holding a shard lock past the lease (a large value copied under the lock) is presumed dead: its shard is rebuilt while it still writes',
+  },
 ]

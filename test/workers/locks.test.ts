@@ -6,6 +6,9 @@
 import { describe, it, expect } from 'vitest'
 import { Cache } from '../../src/index.js'
 import { start, withDeadline, type Running } from './fixtures/run.js'
+import { forEachEngine } from '../conformance/engines.js'
+import { shardOf } from '../helpers/shards.js'
+import { LEASE_MS } from '../../src/engine/contention.js'
 
 describe('shard locks across threads', () => {
   it('a counter guarded by one shard lock ends exact under contention (2 workers × 200k)', async () => {
@@ -68,4 +71,30 @@ describe('shard locks across threads', () => {
     expect(Number.isInteger(stats.lockRecoveries)).toBe(true)
     expect(stats.lockRecoveries).toBeLessThanOrEqual(6)
   })
+})
+
+// A live thread may hold a shard lock for longer than the lease: a set or a locked read of a value of
+// hundreds of MiB copies it under the lock, for seconds on a busy host. Taking that lock over would
+// rebuild the shard while its owner still writes (a stop-29 test run saw "invariant 8 broken" this way).
+forEachEngine('a live lock holder is waited for, not taken over', (engine) => {
+  it(`a thread holding a shard lock for 3 leases (alive and busy) is waited for: no recovery, the write lands after it lets go`, async () => {
+    const cache = new Cache<string>({ engine, maxBytes: 8 << 20, shards: 2, codec: 'string' })
+    const key = Array.from({ length: 64 }, (_, i) => `k${i}`).find((k) => shardOf(cache as Cache<unknown>, k) === 1)!
+    const flags = new Int32Array(new SharedArrayBuffer(8))
+    const holder = start<string>('hold-lock-worker.mjs', { handle: cache.handle, shard: 1, holdMs: 3 * LEASE_MS, sync: flags.buffer })
+    try {
+      const t0 = Date.now()
+      while (Atomics.load(flags, 0) === 0 && Date.now() - t0 < 30_000) Atomics.wait(flags, 0, 0, 50)
+      expect(Atomics.load(flags, 0), 'the worker took the lock').toBe(1)
+      expect(cache.set(key, 'after')).toBe(true)
+      // The set went through only once the holder had let go, and nobody was presumed dead.
+      expect(Atomics.load(flags, 1)).toBe(1)
+      expect(cache.stats().lockRecoveries).toBe(0)
+      await withDeadline('lock holder', 60_000, holder.done, () => void holder.worker.terminate())
+      expect(cache.get(key)).toBe('after')
+      expect(cache.verify()).toEqual([])
+    } finally {
+      cache.close()
+    }
+  }, 90_000)
 })

@@ -157,7 +157,7 @@ export function attachNativeArena(info: NativeArenaInfo, clock: () => number): A
   const viewGeometry = { ...geometry, shardsOffset: ctx.viewShardsOffset, shardBytes: ctx.viewShardBytes }
   const arena: AttachedNativeArena = {
     ...info, ctx, exports, views, slot, lease, scratchBase, geometry, viewGeometry,
-    wait: (shard) => exports.wait(shard),
+    wait: (shard, leaseMs) => exports.wait(shard, leaseMs),
     handle: (meta) => makeNativeHandle(arena, meta),
     // An anonymous arena's memory is given back when its last thread leaves.
     detach: () => {

@@ -112,8 +112,8 @@ export class NativeExports implements EngineProtocol {
    * lock whose owner's process is gone is taken over and its shard repaired at once; one that stopped
    * moving for longer than the lease is taken over as in the WebAssembly engine.
    */
-  wait(shard: number): void {
-    this.#f[TTL] = LEASE_MS
+  wait(shard: number, leaseMs = LEASE_MS): void {
+    this.#f[TTL] = leaseMs
     this.#shardCall(shard, this.#ctx.wait, this.#clock())
   }
 
