@@ -64,6 +64,28 @@ export function slotStillHolds(slot: u32): bool {
   return sb + indexOffset + b * L.BUCKET_BYTES
 }
 
+// Walking every indexed entry of a shard (the TTL sweep, listing, recovery, borrowing): a cursor that
+// the caller's loop advances, not a callback per slot, because AssemblyScript calls a function
+// reference with call_indirect and the TTL sweep walks two buckets after every write while TTLs are in
+// use. The walk reads the slots as they are when it reaches them, so a caller may clear the slot it is
+// on (removal) and go on. Usage, for buckets [from, to):
+//   const end = bucketAddr(sb, to)
+//   for (let slot = nextOccupied(bucketAddr(sb, from), end); slot != 0; slot = nextOccupied(slot + L.SLOT_BYTES, end))
+
+/**
+ * The first occupied slot (a nonzero offset) at `slot` or after it and before `end`, in index order;
+ * 0 when there is none (no slot lives at address 0). A lock-free caller must still check the offset it
+ * loads: a writer may have emptied the slot since.
+ */
+// @ts-ignore: decorator
+@inline export function nextOccupied(slot: u32, end: u32): u32 {
+  while (slot < end) {
+    if (load<u32>(slot, 4) != 0) return slot
+    slot += L.SLOT_BYTES
+  }
+  return 0
+}
+
 function findIn(sb: u32, bucket: u32, key: u32, keyLen: u32): u32 {
   const base = bucketAddr(sb, bucket)
   for (let i: u32 = 0; i < L.BUCKET_SLOTS; i++) {
