@@ -7,7 +7,7 @@ import { segHeader, freeCount, reclaimDeadTails } from './segments'
 import { tryLock, unlock } from './lock'
 import { gidHeader, gidValid, popChain, poppedLast, collectReturned, lentBy, freeChain, stateOf, isLargeState, chainCount } from './large'
 import { policyLend, policyEstimate } from './policy/index'
-import { bucketAddr, nextOccupied, slotOffset } from './hashindex'
+import { firstOccupied, nextOccupied, slotOffset } from './hashindex'
 import { hashBytes } from './hash'
 import { flagsOf, isLarge, refPtr, keyPtr, keyLenOf, queueOf, entryBytes } from './entry'
 import { removeEntry, bump } from './queues'
@@ -52,8 +52,7 @@ function holdsSegmentsOf(gid: u32, n: u32, lender: u32): bool {
  * contestSegments). Under `xb`'s lock. True when one left (its segments went back to their lenders).
  */
 function evictBorrower(xb: u32, lender: u32, fc: u32): bool {
-  const end = bucketAddr(xb, indexBuckets)
-  for (let slot = nextOccupied(bucketAddr(xb, 0), end); slot != 0; slot = nextOccupied(slot + L.SLOT_BYTES, end)) {
+  for (let slot = firstOccupied(xb, 0, indexBuckets); slot != 0; slot = nextOccupied(xb, slot, indexBuckets)) {
     const off = slotOffset(slot)
     const flags = flagsOf(xb, off)
     if (!isLarge(flags)) continue

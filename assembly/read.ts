@@ -4,7 +4,7 @@
 import * as L from './layout.generated'
 import { shardCount, scratchBase, shardBase, shardsOffset } from './arena'
 import { hashBytes, fastRange } from './hash'
-import { locate, findSlot, slotOffset, touch, bucketAddr, nextOccupied } from './hashindex'
+import { locate, findSlot, slotOffset, touch, firstOccupied, nextOccupied } from './hashindex'
 import { flagsOf, kindOf, keyLenOf, valueLenOf, isLive, hasTtl, expiryOf, headerBytes, inBounds, spanInBounds } from './entry'
 import { policyOnAccess, policyOnMiss } from './policy/index'
 import { sketchWord } from './sketch'
@@ -116,9 +116,7 @@ export function collect(shard: u32, from: u32, count: u32, out: u32, max: u32, n
   store<u32>(result(L.RESULT_SEQ_INDEX), (sb + L.SHARD_SEQ) >> 2)
   let n: u32 = 0
   const to = min<u32>(from + count, indexBuckets)
-  // min: a `from` past the index walks nothing (bucketAddr of a huge `from` would wrap around).
-  const end = bucketAddr(sb, to)
-  for (let slot = nextOccupied(bucketAddr(sb, min<u32>(from, to)), end); slot != 0; slot = nextOccupied(slot + L.SLOT_BYTES, end)) {
+  for (let slot = firstOccupied(sb, from, to); slot != 0; slot = nextOccupied(sb, slot, to)) {
     // Loaded again, not trusted from the walk: a writer may have emptied or reused the slot since.
     const off = slotOffset(slot)
     if (off == 0 || !inBounds(off) || !spanInBounds(sb, off)) continue

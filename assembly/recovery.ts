@@ -5,7 +5,7 @@
 import * as L from './layout.generated'
 import { segCount, segBytes, shardCount, maxEntriesPerShard, indexBuckets, countGlobally } from './arena'
 import { hashBytes } from './hash'
-import { locate, findSlot, emptySlot, publish, clearIndex, slotOffset, slotOf, bucketAddr, clearSlot, nextOccupied } from './hashindex'
+import { locate, findSlot, emptySlot, publish, clearIndex, slotOffset, slotOf, clearSlot, firstOccupied, nextOccupied } from './hashindex'
 import { flagsOf, isLive, hasTtl, isLarge, expiryOf, entryBytes, keyPtr, keyLenOf, setFlags, queueOf, headerBytes, valueLenOf, refPtr, chainedBytes } from './entry'
 import { chainLength, claimChain, chainIntact, chainCount, chainLocal, borrowedBytes, isLargeState, largeState, stateOf, ownedSegments, releaseUnclaimed } from './large'
 import { segHeader, segData, segOf, queueAddr, releaseSegment, addLive, removeLive, freeCount, setHoldEmptySegments, releaseEmptyInteriors, killEntry } from './segments'
@@ -122,8 +122,7 @@ export function rebuildShard(sb: u32, shard: u32, now: f64): void {
  */
 function claimChains(sb: u32, shard: u32): void {
   ownedSegments(shard, true)
-  const end = bucketAddr(sb, indexBuckets)
-  for (let slot = nextOccupied(bucketAddr(sb, 0), end); slot != 0; slot = nextOccupied(slot + L.SLOT_BYTES, end)) {
+  for (let slot = firstOccupied(sb, 0, indexBuckets); slot != 0; slot = nextOccupied(sb, slot, indexBuckets)) {
     const off = slotOffset(slot)
     const flags = flagsOf(sb, off)
     if (!isLarge(flags)) continue
@@ -260,8 +259,7 @@ export function verifyShard(sb: u32, shard: u32): u32 {
   if (segsInQueues + chained + freeCount(sb) != segCount) return 12 // a leaked (or doubly owned) segment
   // Every occupied slot points at a LIVE entry; there are exactly as many as LIVE entries.
   let slots: u32 = 0
-  const end = bucketAddr(sb, indexBuckets)
-  for (let slot = nextOccupied(bucketAddr(sb, 0), end); slot != 0; slot = nextOccupied(slot + L.SLOT_BYTES, end)) {
+  for (let slot = firstOccupied(sb, 0, indexBuckets); slot != 0; slot = nextOccupied(sb, slot, indexBuckets)) {
     if (!isLive(flagsOf(sb, slotOffset(slot)))) return 13
     slots++
   }

@@ -3,7 +3,7 @@
 // few index buckets at a time after each write (a cursor sweeping the index), and on demand per shard.
 import * as L from './layout.generated'
 import { indexBuckets } from './arena'
-import { bucketAddr, nextOccupied, slotOffset } from './hashindex'
+import { firstOccupied, nextOccupied, slotOffset } from './hashindex'
 import { flagsOf, isLive, hasTtl, expiryOf, queueOf, entryBytes } from './entry'
 import { removeEntry, bump } from './queues'
 
@@ -12,9 +12,8 @@ const BUCKETS_PER_WRITE: u32 = 2
 
 /** Removes the expired entries indexed in buckets [from, to) of a shard. Returns how many. */
 function reclaimBuckets(sb: u32, from: u32, to: u32, now: f64): u32 {
-  const end = bucketAddr(sb, to)
   let n: u32 = 0
-  for (let slot = nextOccupied(bucketAddr(sb, from), end); slot != 0; slot = nextOccupied(slot + L.SLOT_BYTES, end)) {
+  for (let slot = firstOccupied(sb, from, to); slot != 0; slot = nextOccupied(sb, slot, to)) {
     const off = slotOffset(slot)
     const flags = flagsOf(sb, off)
     if (isLive(flags) && hasTtl(flags) && expiryOf(sb, off) <= now) {

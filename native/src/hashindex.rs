@@ -61,12 +61,12 @@ pub unsafe fn clear_slot(slot: Slot) {
     au32(slot).store(0, SeqCst);
 }
 
-/// The first occupied slot (a nonzero offset) at `slot` or after it and before `end`, in index order;
-/// null when there is none. As assembly/hashindex.ts nextOccupied, a cursor rather than a callback: the
-/// WebAssembly engine would pay an indirect call per slot, and the two engines walk alike. A lock-free
-/// caller must still check the offset it loads: a writer may have emptied the slot since.
+/// The first occupied slot (a nonzero offset) at `slot` or after it and before `end`, or null. The one
+/// walk over a shard's index, as assembly/hashindex.ts occupiedFrom: a cursor rather than a callback,
+/// because the WebAssembly engine would pay an indirect call per slot (the TTL sweep walks two buckets
+/// after every write while TTLs are in use), and the engines walk alike.
 #[inline(always)]
-pub unsafe fn next_occupied(mut slot: Slot, end: Slot) -> Slot {
+unsafe fn occupied_from(mut slot: Slot, end: Slot) -> Slot {
     while slot < end {
         if slot_offset(slot) != 0 {
             return slot;
@@ -78,7 +78,8 @@ pub unsafe fn next_occupied(mut slot: Slot, end: Slot) -> Slot {
 
 /// The occupied slots of a run of buckets, in index order (Engine::occupied_slots). It reads each slot
 /// when it reaches it, so the caller may clear the slot it is on (removal) and go on; it borrows
-/// nothing from the Engine, so the loop's body may change it.
+/// nothing from the Engine, so the loop's body may change it. A lock-free caller must still check the
+/// offset it loads: a writer may have emptied the slot since.
 pub struct OccupiedSlots {
     next: Slot,
     end: Slot,
@@ -89,7 +90,7 @@ impl Iterator for OccupiedSlots {
     #[inline(always)]
     fn next(&mut self) -> Option<Slot> {
         // Safety: occupied_slots() bounded the walk to one shard's index.
-        let slot = unsafe { next_occupied(self.next, self.end) };
+        let slot = unsafe { occupied_from(self.next, self.end) };
         if slot.is_null() {
             self.next = self.end;
             return None;
@@ -100,8 +101,8 @@ impl Iterator for OccupiedSlots {
 }
 
 impl Engine {
-    /// The occupied slots of buckets [from, to) of the shard at `sb` (the TTL sweep, listing, recovery,
-    /// borrowing all walk the index this way). A `from` past `to` walks nothing.
+    /// The occupied slots of buckets [from, to) of the shard at `sb` (assembly/hashindex.ts
+    /// firstOccupied / nextOccupied). A `from` past `to` walks nothing.
     ///
     /// # Safety
     /// `sb` is a shard's base and `to` <= index_buckets; the index must stay mapped during the walk.
