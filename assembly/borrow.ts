@@ -7,7 +7,7 @@ import { segHeader, freeCount, reclaimDeadTails } from './segments'
 import { tryLock, unlock } from './lock'
 import { gidHeader, gidValid, popChain, poppedLast, collectReturned, lentBy, freeChain, stateOf, isLargeState, chainCount } from './large'
 import { policyLend, policyEstimate } from './policy/index'
-import { bucketAddr } from './hashindex'
+import { firstOccupied, nextOccupied, slotOffset } from './hashindex'
 import { hashBytes } from './hash'
 import { flagsOf, isLarge, refPtr, keyPtr, keyLenOf, queueOf, entryBytes } from './entry'
 import { removeEntry, bump } from './queues'
@@ -52,22 +52,17 @@ function holdsSegmentsOf(gid: u32, n: u32, lender: u32): bool {
  * contestSegments). Under `xb`'s lock. True when one left (its segments went back to their lenders).
  */
 function evictBorrower(xb: u32, lender: u32, fc: u32): bool {
-  for (let b: u32 = 0; b < indexBuckets; b++) {
-    const base = bucketAddr(xb, b)
-    for (let i: u32 = 0; i < L.BUCKET_SLOTS; i++) {
-      const slot = base + i * L.SLOT_BYTES
-      const off = load<u32>(slot, 4)
-      if (off == 0) continue
-      const flags = flagsOf(xb, off)
-      if (!isLarge(flags)) continue
-      const ref = refPtr(xb, off)
-      if (!holdsSegmentsOf(load<u32>(ref), chainCount(load<u32>(ref, 4)), lender)) continue
-      const fv = policyEstimate(xb, hashBytes(keyPtr(xb, off), keyLenOf(xb, off)))
-      if (fc < fv || (fc == fv && fv > LARGE_TIE_FREQUENCY)) continue
-      removeEntry(xb, off, queueOf(flags), entryBytes(xb, off), slot)
-      bump(xb, L.SHARD_EVICTIONS)
-      return true
-    }
+  for (let slot = firstOccupied(xb, 0, indexBuckets); slot != 0; slot = nextOccupied(xb, slot, indexBuckets)) {
+    const off = slotOffset(slot)
+    const flags = flagsOf(xb, off)
+    if (!isLarge(flags)) continue
+    const ref = refPtr(xb, off)
+    if (!holdsSegmentsOf(load<u32>(ref), chainCount(load<u32>(ref, 4)), lender)) continue
+    const fv = policyEstimate(xb, hashBytes(keyPtr(xb, off), keyLenOf(xb, off)))
+    if (fc < fv || (fc == fv && fv > LARGE_TIE_FREQUENCY)) continue
+    removeEntry(xb, off, queueOf(flags), entryBytes(xb, off), slot)
+    bump(xb, L.SHARD_EVICTIONS)
+    return true
   }
   return false
 }

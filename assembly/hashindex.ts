@@ -64,6 +64,37 @@ export function slotStillHolds(slot: u32): bool {
   return sb + indexOffset + b * L.BUCKET_BYTES
 }
 
+// Walking every indexed entry of a shard (the TTL sweep, listing, recovery, borrowing): a cursor that
+// the caller's loop advances, not a callback per slot, because AssemblyScript calls a function
+// reference with call_indirect and the TTL sweep walks two buckets after every write while TTLs are in
+// use. The walk reads each slot when it reaches it, so a caller may clear the slot it is on (removal)
+// and go on. For buckets [from, to) of a shard:
+//   for (let slot = firstOccupied(sb, from, to); slot != 0; slot = nextOccupied(sb, slot, to))
+// A lock-free caller must still check the offset it loads: a writer may have emptied the slot since.
+
+/** The first occupied slot (a nonzero offset) at `slot` or after it and before `end`, or 0. */
+// @ts-ignore: decorator
+@inline function occupiedFrom(slot: u32, end: u32): u32 {
+  while (slot < end) {
+    if (load<u32>(slot, 4) != 0) return slot
+    slot += L.SLOT_BYTES
+  }
+  return 0 // no slot lives at address 0
+}
+
+/** The first occupied slot of buckets [from, to) of a shard, or 0. A `from` past `to` walks nothing. */
+// @ts-ignore: decorator
+@inline export function firstOccupied(sb: u32, from: u32, to: u32): u32 {
+  // min: bucketAddr of a `from` far past the index would wrap around to its start.
+  return occupiedFrom(bucketAddr(sb, min<u32>(from, to)), bucketAddr(sb, to))
+}
+
+/** The next occupied slot after `slot` in buckets up to `to`, or 0. */
+// @ts-ignore: decorator
+@inline export function nextOccupied(sb: u32, slot: u32, to: u32): u32 {
+  return occupiedFrom(slot + L.SLOT_BYTES, bucketAddr(sb, to))
+}
+
 function findIn(sb: u32, bucket: u32, key: u32, keyLen: u32): u32 {
   const base = bucketAddr(sb, bucket)
   for (let i: u32 = 0; i < L.BUCKET_SLOTS; i++) {

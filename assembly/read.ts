@@ -4,7 +4,7 @@
 import * as L from './layout.generated'
 import { shardCount, scratchBase, shardBase, shardsOffset } from './arena'
 import { hashBytes, fastRange } from './hash'
-import { locate, findSlot, slotOffset, touch, bucketAddr } from './hashindex'
+import { locate, findSlot, slotOffset, touch, firstOccupied, nextOccupied } from './hashindex'
 import { flagsOf, kindOf, keyLenOf, valueLenOf, isLive, hasTtl, expiryOf, headerBytes, inBounds, spanInBounds } from './entry'
 import { policyOnAccess, policyOnMiss } from './policy/index'
 import { sketchWord } from './sketch'
@@ -115,18 +115,16 @@ export function collect(shard: u32, from: u32, count: u32, out: u32, max: u32, n
   store<u32>(result(L.RESULT_SEQ), s1)
   store<u32>(result(L.RESULT_SEQ_INDEX), (sb + L.SHARD_SEQ) >> 2)
   let n: u32 = 0
-  const end = min<u32>(from + count, indexBuckets)
-  for (let b = from; b < end; b++) {
-    const base = bucketAddr(sb, b)
-    for (let i: u32 = 0; i < L.BUCKET_SLOTS; i++) {
-      const off = load<u32>(base + i * L.SLOT_BYTES, 4)
-      if (off == 0 || !inBounds(off) || !spanInBounds(sb, off)) continue
-      const fl = flagsOf(sb, off)
-      if (!isLive(fl)) continue
-      if (hasTtl(fl) && now >= 0 && expiryOf(sb, off) <= now) continue
-      if (n < max) store<u32>(out + n * 4, sb + off)
-      n++
-    }
+  const to = min<u32>(from + count, indexBuckets)
+  for (let slot = firstOccupied(sb, from, to); slot != 0; slot = nextOccupied(sb, slot, to)) {
+    // Loaded again, not trusted from the walk: a writer may have emptied or reused the slot since.
+    const off = slotOffset(slot)
+    if (off == 0 || !inBounds(off) || !spanInBounds(sb, off)) continue
+    const fl = flagsOf(sb, off)
+    if (!isLive(fl)) continue
+    if (hasTtl(fl) && now >= 0 && expiryOf(sb, off) <= now) continue
+    if (n < max) store<u32>(out + n * 4, sb + off)
+    n++
   }
   return n
 }

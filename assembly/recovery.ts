@@ -5,7 +5,7 @@
 import * as L from './layout.generated'
 import { segCount, segBytes, shardCount, maxEntriesPerShard, indexBuckets, countGlobally } from './arena'
 import { hashBytes } from './hash'
-import { locate, findSlot, emptySlot, publish, clearIndex, slotOffset, slotOf, bucketAddr, clearSlot } from './hashindex'
+import { locate, findSlot, emptySlot, publish, clearIndex, slotOffset, slotOf, clearSlot, firstOccupied, nextOccupied } from './hashindex'
 import { flagsOf, isLive, hasTtl, isLarge, expiryOf, entryBytes, keyPtr, keyLenOf, setFlags, queueOf, headerBytes, valueLenOf, refPtr, chainedBytes } from './entry'
 import { chainLength, claimChain, chainIntact, chainCount, chainLocal, borrowedBytes, isLargeState, largeState, stateOf, ownedSegments, releaseUnclaimed } from './large'
 import { segHeader, segData, segOf, queueAddr, releaseSegment, addLive, removeLive, freeCount, setHoldEmptySegments, releaseEmptyInteriors, killEntry } from './segments'
@@ -122,26 +122,21 @@ export function rebuildShard(sb: u32, shard: u32, now: f64): void {
  */
 function claimChains(sb: u32, shard: u32): void {
   ownedSegments(shard, true)
-  for (let b: u32 = 0; b < indexBuckets; b++) {
-    const base = bucketAddr(sb, b)
-    for (let i: u32 = 0; i < L.BUCKET_SLOTS; i++) {
-      const slot = base + i * L.SLOT_BYTES
-      const off = load<u32>(slot, 4)
-      if (off == 0) continue
-      const flags = flagsOf(sb, off)
-      if (!isLarge(flags)) continue
-      const ref = refPtr(sb, off)
-      const first = load<u32>(ref)
-      const word = load<u32>(ref, 4)
-      const n = chainCount(word)
-      const sane = n == chainLength(valueLenOf(sb, off)) && chainLocal(word) <= n
-      const claimed = sane ? claimChain(first, n, 1, shard) : 0
-      if (claimed == n) continue
-      claimChain(first, claimed, 0, shard)
-      clearSlot(slot)
-      killEntry(sb, off)
-      removeLive(sb, off, queueOf(flags), entryBytes(sb, off))
-    }
+  for (let slot = firstOccupied(sb, 0, indexBuckets); slot != 0; slot = nextOccupied(sb, slot, indexBuckets)) {
+    const off = slotOffset(slot)
+    const flags = flagsOf(sb, off)
+    if (!isLarge(flags)) continue
+    const ref = refPtr(sb, off)
+    const first = load<u32>(ref)
+    const word = load<u32>(ref, 4)
+    const n = chainCount(word)
+    const sane = n == chainLength(valueLenOf(sb, off)) && chainLocal(word) <= n
+    const claimed = sane ? claimChain(first, n, 1, shard) : 0
+    if (claimed == n) continue
+    claimChain(first, claimed, 0, shard)
+    clearSlot(slot)
+    killEntry(sb, off)
+    removeLive(sb, off, queueOf(flags), entryBytes(sb, off))
   }
   releaseUnclaimed(shard)
 }
@@ -264,14 +259,9 @@ export function verifyShard(sb: u32, shard: u32): u32 {
   if (segsInQueues + chained + freeCount(sb) != segCount) return 12 // a leaked (or doubly owned) segment
   // Every occupied slot points at a LIVE entry; there are exactly as many as LIVE entries.
   let slots: u32 = 0
-  for (let b: u32 = 0; b < indexBuckets; b++) {
-    const base = bucketAddr(sb, b)
-    for (let i: u32 = 0; i < L.BUCKET_SLOTS; i++) {
-      const off = load<u32>(base + i * L.SLOT_BYTES, 4)
-      if (off == 0) continue
-      if (!isLive(flagsOf(sb, off))) return 13
-      slots++
-    }
+  for (let slot = firstOccupied(sb, 0, indexBuckets); slot != 0; slot = nextOccupied(sb, slot, indexBuckets)) {
+    if (!isLive(flagsOf(sb, slotOffset(slot)))) return 13
+    slots++
   }
   if (slots != liveCount) return 14
   if (liveCount > maxEntriesPerShard) return 15 // the shard's count bound is exceeded

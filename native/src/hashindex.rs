@@ -61,7 +61,56 @@ pub unsafe fn clear_slot(slot: Slot) {
     au32(slot).store(0, SeqCst);
 }
 
+/// The first occupied slot (a nonzero offset) at `slot` or after it and before `end`, or null. The one
+/// walk over a shard's index, as assembly/hashindex.ts occupiedFrom: a cursor rather than a callback,
+/// because the WebAssembly engine would pay an indirect call per slot (the TTL sweep walks two buckets
+/// after every write while TTLs are in use), and the engines walk alike.
+#[inline(always)]
+unsafe fn occupied_from(mut slot: Slot, end: Slot) -> Slot {
+    while slot < end {
+        if slot_offset(slot) != 0 {
+            return slot;
+        }
+        slot = slot.add(L::SLOT_BYTES as usize);
+    }
+    std::ptr::null_mut()
+}
+
+/// The occupied slots of a run of buckets, in index order (Engine::occupied_slots). It reads each slot
+/// when it reaches it, so the caller may clear the slot it is on (removal) and go on; it borrows
+/// nothing from the Engine, so the loop's body may change it. A lock-free caller must still check the
+/// offset it loads: a writer may have emptied the slot since.
+pub struct OccupiedSlots {
+    next: Slot,
+    end: Slot,
+}
+
+impl Iterator for OccupiedSlots {
+    type Item = Slot;
+    #[inline(always)]
+    fn next(&mut self) -> Option<Slot> {
+        // Safety: occupied_slots() bounded the walk to one shard's index.
+        let slot = unsafe { occupied_from(self.next, self.end) };
+        if slot.is_null() {
+            self.next = self.end;
+            return None;
+        }
+        self.next = unsafe { slot.add(L::SLOT_BYTES as usize) };
+        Some(slot)
+    }
+}
+
 impl Engine {
+    /// The occupied slots of buckets [from, to) of the shard at `sb` (assembly/hashindex.ts
+    /// firstOccupied / nextOccupied). A `from` past `to` walks nothing.
+    ///
+    /// # Safety
+    /// `sb` is a shard's base and `to` <= index_buckets; the index must stay mapped during the walk.
+    #[inline(always)]
+    pub unsafe fn occupied_slots(&self, sb: *mut u8, from: u32, to: u32) -> OccupiedSlots {
+        OccupiedSlots { next: self.bucket_addr(sb, from.min(to)), end: self.bucket_addr(sb, to) }
+    }
+
     #[inline(always)]
     pub fn locate(&mut self, h: u64) {
         self.bucket1 = fast_range(h as u32, self.index_buckets);

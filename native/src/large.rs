@@ -310,31 +310,24 @@ impl Engine {
     /// Evicts one LARGE entry of shard `xb` whose chain holds segments of `lender`, if it loses to a
     /// newcomer of frequency `fc` (see assembly/borrow.ts evictBorrower). Under `xb`'s lock.
     unsafe fn evict_borrower(&mut self, xb: *mut u8, lender: u32, fc: u32) -> bool {
-        for b in 0..self.index_buckets {
-            let base = self.bucket_addr(xb, b);
-            for i in 0..L::BUCKET_SLOTS {
-                let slot = base.add((i * L::SLOT_BYTES) as usize);
-                let off = crate::hashindex::slot_offset(slot);
-                if off == 0 {
-                    continue;
-                }
-                let flags = flags_of(xb, off);
-                if !is_large(flags) {
-                    continue;
-                }
-                let r = ref_ptr(xb, off);
-                if !self.holds_segments_of(ld32(r), chain_count(ld32(r.add(4))), lender) {
-                    continue;
-                }
-                let h = crate::hash::hash_bytes(self.seed, crate::entry::key_ptr(xb, off), crate::entry::key_len_of(xb, off));
-                let fv = self.policy_estimate(xb, h);
-                if fc < fv || (fc == fv && fv > crate::policy::tuning_generated::LARGE_TIE_FREQUENCY) {
-                    continue;
-                }
-                self.remove_entry(xb, off, crate::entry::queue_of(flags), crate::entry::entry_bytes(xb, off), slot);
-                crate::queues::bump(xb, L::SHARD_EVICTIONS);
-                return true;
+        for slot in self.occupied_slots(xb, 0, self.index_buckets) {
+            let off = crate::hashindex::slot_offset(slot);
+            let flags = flags_of(xb, off);
+            if !is_large(flags) {
+                continue;
             }
+            let r = ref_ptr(xb, off);
+            if !self.holds_segments_of(ld32(r), chain_count(ld32(r.add(4))), lender) {
+                continue;
+            }
+            let h = crate::hash::hash_bytes(self.seed, crate::entry::key_ptr(xb, off), crate::entry::key_len_of(xb, off));
+            let fv = self.policy_estimate(xb, h);
+            if fc < fv || (fc == fv && fv > crate::policy::tuning_generated::LARGE_TIE_FREQUENCY) {
+                continue;
+            }
+            self.remove_entry(xb, off, crate::entry::queue_of(flags), crate::entry::entry_bytes(xb, off), slot);
+            crate::queues::bump(xb, L::SHARD_EVICTIONS);
+            return true;
         }
         false
     }

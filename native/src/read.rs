@@ -169,32 +169,30 @@ impl Engine {
         self.begin_batch();
         let mut n: u32 = 0;
         let end = std::cmp::min(from.saturating_add(count), self.index_buckets);
-        for b in from..end {
-            let base = self.bucket_addr(sb, b);
-            for i in 0..L::BUCKET_SLOTS {
-                let off = slot_offset(base.add((i * L::SLOT_BYTES) as usize));
-                if off == 0 || !self.in_bounds(off) || !self.span_in_bounds(sb, off) {
-                    continue;
-                }
-                let fl = flags_of(sb, off);
-                if !is_live(fl) {
-                    continue;
-                }
-                if has_ttl(fl) && now >= 0.0 && expiry_of(sb, off) <= now {
-                    continue;
-                }
-                if n < max {
-                    // The whole entry (header, key, value) must be visible to JS; of a LARGE entry its
-                    // record (in window mode JS has its chain staged by op_stage_chain).
-                    let inline = if fl & L::ENTRY_LARGE != 0 { L::LARGE_REF_BYTES } else { value_len_of(sb, off) };
-                    let size = header_bytes(fl) as u64 + key_len_of(sb, off) as u64 + inline as u64;
-                    match self.expose(sb.add(off as usize), size as u32, true) {
-                        Some(at) => st32(out.add(n as usize * 4), at),
-                        None => continue,
-                    }
-                }
-                n += 1;
+        for slot in self.occupied_slots(sb, from, end) {
+            // Loaded again, not trusted from the walk: a writer may have emptied or reused the slot since.
+            let off = slot_offset(slot);
+            if off == 0 || !self.in_bounds(off) || !self.span_in_bounds(sb, off) {
+                continue;
             }
+            let fl = flags_of(sb, off);
+            if !is_live(fl) {
+                continue;
+            }
+            if has_ttl(fl) && now >= 0.0 && expiry_of(sb, off) <= now {
+                continue;
+            }
+            if n < max {
+                // The whole entry (header, key, value) must be visible to JS; of a LARGE entry its
+                // record (in window mode JS has its chain staged by op_stage_chain).
+                let inline = if fl & L::ENTRY_LARGE != 0 { L::LARGE_REF_BYTES } else { value_len_of(sb, off) };
+                let size = header_bytes(fl) as u64 + key_len_of(sb, off) as u64 + inline as u64;
+                match self.expose(sb.add(off as usize), size as u32, true) {
+                    Some(at) => st32(out.add(n as usize * 4), at),
+                    None => continue,
+                }
+            }
+            n += 1;
         }
         n
     }

@@ -147,32 +147,25 @@ impl Engine {
     /// became LIVE, the older copy of a replaced value), here or borrowed from other shards, go back.
     unsafe fn claim_chains(&mut self, sb: *mut u8, shard: u32) {
         self.owned_segments(shard, true);
-        for b in 0..self.index_buckets {
-            let base = self.bucket_addr(sb, b);
-            for i in 0..L::BUCKET_SLOTS {
-                let slot = base.add((i * L::SLOT_BYTES) as usize);
-                let off = slot_offset(slot);
-                if off == 0 {
-                    continue;
-                }
-                let flags = flags_of(sb, off);
-                if !is_large(flags) {
-                    continue;
-                }
-                let r = ref_ptr(sb, off);
-                let first = ld32(r);
-                let word = ld32(r.add(4));
-                let n = crate::large::chain_count(word);
-                let sane = n == self.chain_length(value_len_of(sb, off)) && crate::large::chain_local(word) <= n;
-                let claimed = if sane { self.claim_chain(first, n, 1, shard) } else { 0 };
-                if claimed == n {
-                    continue;
-                }
-                self.claim_chain(first, claimed, 0, shard);
-                clear_slot(slot);
-                self.kill_entry(sb, off);
-                self.remove_live(sb, off, queue_of(flags), entry_bytes(sb, off));
+        for slot in self.occupied_slots(sb, 0, self.index_buckets) {
+            let off = slot_offset(slot);
+            let flags = flags_of(sb, off);
+            if !is_large(flags) {
+                continue;
             }
+            let r = ref_ptr(sb, off);
+            let first = ld32(r);
+            let word = ld32(r.add(4));
+            let n = crate::large::chain_count(word);
+            let sane = n == self.chain_length(value_len_of(sb, off)) && crate::large::chain_local(word) <= n;
+            let claimed = if sane { self.claim_chain(first, n, 1, shard) } else { 0 };
+            if claimed == n {
+                continue;
+            }
+            self.claim_chain(first, claimed, 0, shard);
+            clear_slot(slot);
+            self.kill_entry(sb, off);
+            self.remove_live(sb, off, queue_of(flags), entry_bytes(sb, off));
         }
         self.release_unclaimed(shard);
     }
@@ -334,18 +327,12 @@ impl Engine {
         }
         // Every occupied slot points at a LIVE entry; there are exactly as many as LIVE entries.
         let mut slots: u32 = 0;
-        for b in 0..self.index_buckets {
-            let base = self.bucket_addr(sb, b);
-            for i in 0..L::BUCKET_SLOTS {
-                let off = slot_offset(base.add((i * L::SLOT_BYTES) as usize));
-                if off == 0 {
-                    continue;
-                }
-                if !self.in_bounds(off) || !is_live(flags_of(sb, off)) {
-                    return 13;
-                }
-                slots += 1;
+        for slot in self.occupied_slots(sb, 0, self.index_buckets) {
+            let off = slot_offset(slot);
+            if !self.in_bounds(off) || !is_live(flags_of(sb, off)) {
+                return 13;
             }
+            slots += 1;
         }
         if slots != live_count {
             return 14;

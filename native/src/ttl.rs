@@ -12,15 +12,11 @@ use crate::mem::*;
 const BUCKETS_PER_WRITE: u32 = 2;
 
 impl Engine {
-    unsafe fn reclaim_bucket(&self, sb: *mut u8, b: u32, now: f64) -> u32 {
-        let base = self.bucket_addr(sb, b);
-        let mut n = 0;
-        for i in 0..L::BUCKET_SLOTS {
-            let slot = base.add((i * L::SLOT_BYTES) as usize);
+    /// Removes the expired entries indexed in buckets [from, to) of a shard. Returns how many.
+    unsafe fn reclaim_buckets(&self, sb: *mut u8, from: u32, to: u32, now: f64) -> u32 {
+        let mut n: u32 = 0;
+        for slot in self.occupied_slots(sb, from, to) {
             let off = slot_offset(slot);
-            if off == 0 {
-                continue;
-            }
             let flags = flags_of(sb, off);
             if is_live(flags) && has_ttl(flags) && expiry_of(sb, off) <= now {
                 self.remove_entry(sb, off, queue_of(flags), entry_bytes(sb, off), slot);
@@ -38,7 +34,7 @@ impl Engine {
             if cursor >= self.index_buckets {
                 cursor = 0;
             }
-            self.reclaim_bucket(sb, cursor, now);
+            self.reclaim_buckets(sb, cursor, cursor + 1, now);
             cursor += 1;
         }
         st32(sb.add(L::SHARD_TTL_CURSOR as usize), cursor);
@@ -46,10 +42,6 @@ impl Engine {
 
     /// Removes every expired entry of a shard (an explicit purgeStale() call). Returns how many.
     pub unsafe fn reclaim_all(&self, sb: *mut u8, now: f64) -> u32 {
-        let mut n: u32 = 0;
-        for b in 0..self.index_buckets {
-            n = n.wrapping_add(self.reclaim_bucket(sb, b, now));
-        }
-        n
+        self.reclaim_buckets(sb, 0, self.index_buckets, now)
     }
 }
