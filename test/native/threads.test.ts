@@ -13,6 +13,7 @@ import { join } from 'node:path'
 import { Cache } from '../../src/index.js'
 import { start, withDeadline } from '../workers/fixtures/run.js'
 import { testSeed } from '../helpers/seed.js'
+import { raceOverwrites } from '../workers/fixtures/overwrite-race.js'
 import { nativeBuilt } from '../conformance/engines.js'
 import { shmPath } from './helpers.js'
 import * as L from '../../src/layout/constants.generated.js'
@@ -210,22 +211,9 @@ describe.runIf(nativeBuilt)('native engine across threads, and beyond 4 GiB', ()
       const seed = testSeed(2209)
       const cache = new Cache<string>({ engine: 'native', maxBytes: 8 * 1024 * MiB, codec: 'string', seed })
       expect(cache.geometry.segBytes).toBeLessThan(5 * MiB)
-      interface Outcome { role: string; reads: number; hits: number; torn: number; mismatched: number; writes: number }
-      const roles = ['writer', 'reader', 'reader']
-      const sync = new SharedArrayBuffer(8)
-      const running = roles.map((role, i) => start<Outcome>('overwrite-worker.mjs', {
-        handle: cache.handle, role, seed: seed * 7 + i, ops: 150, keys: 6, sync, workers: roles.length,
-        lengths: [5 * MiB, 9 * MiB, 13 * MiB],
-      }))
       try {
-        const results = await withDeadline('windowed overwrite workers', 180_000, Promise.all(running.map((r) => r.done)),
-          () => { for (const r of running) void r.worker.terminate() })
-        const readers = results.filter((r) => r.role === 'reader')
-        expect(readers.reduce((n, r) => n + r.torn, 0), 'torn values returned').toBe(0)
-        expect(readers.reduce((n, r) => n + r.mismatched, 0), "another key's value returned").toBe(0)
-        expect(readers.reduce((n, r) => n + r.hits, 0)).toBeGreaterThan(0)
-        expect(cache.verify()).toEqual([])
-        console.log(`[native, 8 GiB windowed] readers: ${readers.reduce((n, r) => n + r.hits, 0)} hits, ${cache.stats().readRetries} retried reads, 0 torn`)
+        const { hits, retries } = await raceOverwrites(cache, { seed, ops: 150, keys: 6, lengths: [5 * MiB, 9 * MiB, 13 * MiB], what: 'windowed overwrite workers', deadlineMs: 180_000 })
+        console.log(`[native, 8 GiB windowed] readers: ${hits} hits, ${retries} retried reads, 0 torn`)
       } finally {
         cache.close()
       }

@@ -8,6 +8,7 @@ import { Cache } from '../../src/index.js'
 import { forEachEngine } from '../conformance/engines.js'
 import { start, withDeadline } from './fixtures/run.js'
 import { testSeed } from '../helpers/seed.js'
+import { raceOverwrites } from './fixtures/overwrite-race.js'
 
 const KiB = 1024
 const fill = (seed: number, size: number) => {
@@ -39,23 +40,10 @@ forEachEngine('large values across worker threads', (engine) => {
     const seed = testSeed(2202)
     const cache = new Cache<string>({ engine, maxBytes: 4 << 20, shards: 1, codec: 'string', seed })
     expect(cache.geometry.segBytes).toBeLessThan(40 * KiB)
-    interface Outcome { role: string; reads: number; hits: number; torn: number; mismatched: number; writes: number }
-    const roles = ['writer', 'reader', 'reader']
-    const sync = new SharedArrayBuffer(8)
-    const running = roles.map((role, i) => start<Outcome>('overwrite-worker.mjs', {
-      handle: cache.handle, role, seed: seed * 7 + i, ops: 3000, keys: 6, sync, workers: roles.length,
-      lengths: [40 * KiB, 90 * KiB, 150 * KiB],
-    }))
     try {
-      const results = await withDeadline('large overwrite workers', 120_000, Promise.all(running.map((r) => r.done)),
-        () => { for (const r of running) void r.worker.terminate() })
-      const readers = results.filter((r) => r.role === 'reader')
-      expect(readers.reduce((n, r) => n + r.torn, 0), 'torn values returned').toBe(0)
-      expect(readers.reduce((n, r) => n + r.mismatched, 0), "another key's value returned").toBe(0)
-      expect(readers.reduce((n, r) => n + r.hits, 0)).toBeGreaterThan(0)
-      expect(cache.stats().readRetries).toBeGreaterThan(0)
-      expect(cache.verify()).toEqual([])
-      console.log(`[large/${engine}] readers: ${readers.reduce((n, r) => n + r.hits, 0)} hits, ${cache.stats().readRetries} retried reads, 0 torn`)
+      const { hits, retries } = await raceOverwrites(cache, { seed, ops: 3000, keys: 6, lengths: [40 * KiB, 90 * KiB, 150 * KiB], what: 'large overwrite workers', deadlineMs: 120_000 })
+      expect(retries).toBeGreaterThan(0)
+      console.log(`[large/${engine}] readers: ${hits} hits, ${retries} retried reads, 0 torn`)
     } finally {
       cache.close()
     }
@@ -69,21 +57,9 @@ forEachEngine('large values across worker threads', (engine) => {
     const cache = new Cache<string>({ engine, maxBytes: 32 << 20, codec: 'string', seed })
     expect(cache.geometry.shardCount).toBeGreaterThan(1)
     const lengths = [700 * KiB, 1200 * KiB, cache.geometry.maxEntryBytes - 256]
-    interface Outcome { role: string; reads: number; hits: number; torn: number; mismatched: number; writes: number }
-    const roles = ['writer', 'reader', 'reader']
-    const sync = new SharedArrayBuffer(8)
-    const running = roles.map((role, i) => start<Outcome>('overwrite-worker.mjs', {
-      handle: cache.handle, role, seed: seed * 7 + i, ops: 240, keys: 6, sync, workers: roles.length, lengths,
-    }))
     try {
-      const results = await withDeadline('cross-shard overwrite workers', 180_000, Promise.all(running.map((r) => r.done)),
-        () => { for (const r of running) void r.worker.terminate() })
-      const readers = results.filter((r) => r.role === 'reader')
-      expect(readers.reduce((n, r) => n + r.torn, 0), 'torn values returned').toBe(0)
-      expect(readers.reduce((n, r) => n + r.mismatched, 0), "another key's value returned").toBe(0)
-      expect(readers.reduce((n, r) => n + r.hits, 0)).toBeGreaterThan(0)
-      expect(cache.verify()).toEqual([])
-      console.log(`[large/${engine}, across shards] readers: ${readers.reduce((n, r) => n + r.hits, 0)} hits, ${cache.stats().readRetries} retried reads, 0 torn`)
+      const { hits, retries } = await raceOverwrites(cache, { seed, ops: 240, keys: 6, lengths, what: 'cross-shard overwrite workers', deadlineMs: 180_000 })
+      console.log(`[large/${engine}, across shards] readers: ${hits} hits, ${retries} retried reads, 0 torn`)
     } finally {
       cache.close()
     }
