@@ -14,7 +14,7 @@
  * silently answers wrong.
  */
 import { CortadoError } from '../errors.js'
-import { crc32 } from './crc32.js'
+import { crc32 } from '../crc32.js'
 import { HEADER_WORDS, H_COUNT, H_SATURATED, isValidBitCount, type FilterMemory, type FilterShape } from './layout.js'
 import { MAX_HASHES } from './sizing.js'
 

@@ -13,7 +13,7 @@
  * round-trips (a custom codec still needs the same codec to decode). The reader accepts a file only if
  * every checksum, length, count and sequence number agrees and the end block is the last thing in it.
  */
-import { crc32 } from '../bloom/crc32.js'
+import { crc32 } from '../crc32.js'
 import { CortadoError } from '../errors.js'
 import * as L from '../layout/constants.generated.js'
 

@@ -13,7 +13,7 @@
  * a bug) an error instead of a wrong value.
  */
 import * as zlib from 'node:zlib'
-import { crc32 as crc32Js } from '../bloom/crc32.js'
+import { crc32 as crc32Js } from '../crc32.js'
 import { CortadoError } from '../errors.js'
 import { keyError } from '../keys.js'
 import * as L from '../layout/constants.generated.js'

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { BloomFilter } from '../../src/bloom/filter.js'
 import { ScalableBloomFilter } from '../../src/bloom/scalable.js'
-import { crc32 } from '../../src/bloom/crc32.js'
+import { crc32 } from '../../src/crc32.js'
 import { TEST_SEED, generator } from './fixtures/random.js'
 
 const seedInfo = `CORTADO_SEED=${TEST_SEED}`

@@ -12,7 +12,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import type { Readable } from 'node:stream'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DiskCache, type DiskCacheOptions } from '../../src/disk/index.js'
-import { crc32 as zlibCrc } from '../../src/bloom/crc32.js' // IEEE CRC-32 in JS, independent of the code under test
+import { crc32 as zlibCrc } from '../../src/crc32.js' // IEEE CRC-32 in JS, independent of the code under test
 import { blobPaths } from '../../src/disk/blob/layout.js'
 import { decodeHeader } from '../../src/disk/blob/header.js'
 import { blobServer, errorCode, patterned, tempFolders } from './blob-helpers.js'

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Cache, isCortadoError } from '../../src/index.js'
 import { testSeed } from '../helpers/seed.js'
-import { crc32 } from '../../src/bloom/crc32.js'
+import { crc32 } from '../../src/crc32.js'
 
 let dir: string
 beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'cortado-dump-')) })

@@ -15,6 +15,7 @@
 import { readFileSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import * as zlib from 'node:zlib'
+import { crc32 } from '../../crc32.js'
 
 /** IEEE CRC-32 (zlib's), continuing from `value` (0 to start). */
 export type Crc32 = (data: Uint8Array, value?: number) => number
@@ -24,20 +25,8 @@ const native = (zlib as { crc32?: Crc32 }).crc32
 /** zlib.crc32 (native, Node ≥ 20.15), else the same function in JS (same values). */
 export const dataCrc32: Crc32 = native ?? crc32Js
 
-const TABLE = (() => {
-  const table = new Int32Array(256)
-  for (let n = 0; n < 256; n++) {
-    let c = n
-    for (let bit = 0; bit < 8; bit++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
-    table[n] = c
-  }
-  return table
-})()
-
 function crc32Js(data: Uint8Array, value = 0): number {
-  let crc = ~value
-  for (let i = 0; i < data.length; i++) crc = TABLE[(crc ^ data[i]!) & 0xff]! ^ (crc >>> 8)
-  return ~crc >>> 0
+  return crc32(data, 0, data.length, value)
 }
 
 /** 16 bytes naming this boot of the machine (or, where the OS gives none, this process). */
