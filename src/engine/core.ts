@@ -179,9 +179,8 @@ export class EngineCore<V> implements CacheCore<V> {
     if (front !== undefined) {
       const fronted = front.get(key)
       if (fronted !== NOT_IN_FRONT) {
-        const f64 = this.v.f64
-        f64[this.hitsIdx]++
-        f64[this.frontHitsIdx]++
+        // One counter per front hit: stats() counts front hits into hits (THREAD_HITS are arena hits).
+        this.v.f64[this.frontHitsIdx]++
         return fronted as V
       }
     }
