@@ -11,7 +11,6 @@ import { LRUCache } from 'lru-cache'
 import { Cache } from '../../src/index.js'
 import { coreOf } from '../../src/engine/access.js'
 import type { EngineCore } from '../../src/engine/core.js'
-import { NOT_IN_FRONT } from '../../src/engine/front.js'
 import { makeKeys, makeValues } from '../harness/data.js'
 import { Prng } from '../workloads/prng.js'
 import { runRounds, type Contender } from '../harness/rounds.js'
@@ -63,44 +62,17 @@ const step = (id: string, body: string, env: Record<string, unknown>): Contender
 const closureGet = (key: string): unknown => {
   if (core.v.u32[core.leaseIdx] !== core.lease) core.lostSlot()
   const got = front.get(key)
-  if (got !== NOT_IN_FRONT) {
-    const f64 = core.v.f64
-    f64[core.hitsIdx]++
-    f64[core.frontHitsIdx]++
+  if (got !== undefined) {
+    core.v.f64[core.frontHitsIdx]++
     return got
   }
   return core.get(key)
 }
 
-const v = core.v
-const lease = (key: string): unknown => {
-  if (core.v.u32[core.leaseIdx] !== core.lease) core.lostSlot()
-  return front.get(key)
-}
-const count1 = (key: string): unknown => {
-  const got = front.get(key)
-  if (got !== NOT_IN_FRONT) core.v.f64[core.hitsIdx]++
-  return got
-}
-const count2local = (key: string): unknown => {
-  const got = front.get(key)
-  if (got !== NOT_IN_FRONT) { v.f64[core.hitsIdx]++; v.f64[core.frontHitsIdx]++ }
-  return got
-}
-const heapCount = new Float64Array(16)
-const count2heap = (key: string): unknown => {
-  const got = front.get(key)
-  if (got !== NOT_IN_FRONT) { heapCount[core.hitsIdx & 15]++; heapCount[core.frontHitsIdx & 15]++ }
-  return got
-}
 const contenders: Contender[] = [
-  step('closure: lease + Front.get', 'if (g(k) !== N) s++', { g: lease, N: NOT_IN_FRONT }),
-  step('closure: Front.get + 1 count', 'if (g(k) !== N) s++', { g: count1, N: NOT_IN_FRONT }),
-  step('closure: Front.get + 2 counts (views hoisted)', 'if (g(k) !== N) s++', { g: count2local, N: NOT_IN_FRONT }),
-  step('closure: Front.get + 2 counts (heap array)', 'if (g(k) !== N) s++', { g: count2heap, N: NOT_IN_FRONT }),
   step('lru-cache get', 'if (c.get(k) !== undefined) s++', { c: lru }),
   step('Map get + field', 'const e = c.get(k); if (e !== undefined && e.value !== undefined) s++', { c: map }),
-  step('Front.get', 'if (f.get(k) !== N) s++', { f: front, N: NOT_IN_FRONT }),
+  step('Front.get', 'if (f.get(k) !== undefined) s++', { f: front }),
   step('closure: front branch of EngineCore.get', 'if (g(k) !== undefined) s++', { g: closureGet }),
   step('EngineCore.get', 'if (c.get(k) !== undefined) s++', { c: core }),
   step('Cache.get (front)', 'if (c.get(k) !== undefined) s++', { c: fronted }),
