@@ -70,9 +70,10 @@ const FILL_EVERY = 8
 const WINDOW = 2 * FLUSH_GETS
 const PAYING = 0.3
 /**
- * Gets that skip the front after a window in which it did not pay; doubled after each further window
- * that did not pay, up to MAX_BYPASS (a workload the front can't hold then pays for a probing window
- * once per MAX_BYPASS gets, not once per BYPASS), and back to BYPASS after a window that paid.
+ * Gets that skip the front after a window in which it did not pay; for a full front doubled after each
+ * further window that did not pay, up to MAX_BYPASS (a workload the front can't hold then pays for a
+ * probing window once per MAX_BYPASS gets, not once per BYPASS), and back to BYPASS after a window that
+ * paid.
  */
 const BYPASS = 16 * WINDOW
 const MAX_BYPASS = 256 * WINDOW
@@ -340,11 +341,13 @@ export class Front {
   }
 
   /**
-   * A window that did not pay makes the front step aside (for twice as long as the last time, if that
-   * window did not pay either). Windows in which gets skipped the front are not judged. (A front that is
-   * still filling is judged too: exempting it made a front of 16 MiB over 100k uniformly read keys fill
-   * to about 56% of them and stay, and the churn of its fills and evictions made gets 0.6x as fast as
-   * without a front in the bench, where stepping aside costs almost nothing.)
+   * A window that did not pay makes the front step aside; a full front (one that had to evict to admit)
+   * for twice as long as the last time, if that window did not pay either. A front with room keeps the
+   * short step-aside: each probing window fills it by up to a window of entries, and a longer pause
+   * would slow down the filling of a front that will pay once filled. Windows in which gets skipped the
+   * front are not judged. (A front that is still filling is judged too: exempting it made a front of
+   * 16 MiB over 100k uniformly read keys fill to about 56% of them and stay, and the churn of its fills
+   * and evictions made gets slower than without a front in the bench.)
    */
   #endWindow(): void {
     const judged = this.#windowValid
@@ -354,7 +357,7 @@ export class Front {
       else {
         this.#bypass = this.#bypassLength
         this.#windowValid = false
-        this.#bypassLength = Math.min(2 * this.#bypassLength, MAX_BYPASS)
+        if (this.#full) this.#bypassLength = Math.min(2 * this.#bypassLength, MAX_BYPASS)
       }
     }
     this.#windowMisses = 0
