@@ -9,7 +9,8 @@
  *   npx tsx bench/arena/front-ab.ts <A>/dist/src/index.js <B>/dist/src/index.js [rounds=7] [cases=all]
  *
  * cases: comma-separated of uniform-100k-front, zipf-100k-front, uniform-1m-front, uniform-100k-plain,
- * uniform-1m-plain (plain = no front).
+ * uniform-1m-plain (plain = no front), and uniform-1m-front-vs-plain, zipf-100k-front-vs-plain (A without
+ * a front, B with one: pass the same build twice for what the front costs or saves).
  */
 import { Prng } from '../workloads/prng.js'
 import { makeKeys, makeValues } from '../harness/data.js'
@@ -24,13 +25,15 @@ interface CacheLike { get(k: string): unknown; set(k: string, v: string): boolea
 type Module = { Cache: (new (o: object) => CacheLike) & { maxBytesFor(entries: number, bytes: number): number } }
 const mods = await Promise.all([import(pathA) as Promise<Module>, import(pathB) as Promise<Module>])
 
-interface Case { id: string; entries: number; zipf: boolean; front: boolean }
+interface Case { id: string; entries: number; zipf: boolean; front: boolean | [boolean, boolean] }
 const ALL: Case[] = [
   { id: 'uniform-100k-front', entries: 100_000, zipf: false, front: true },
   { id: 'zipf-100k-front', entries: 100_000, zipf: true, front: true },
   { id: 'uniform-100k-plain', entries: 100_000, zipf: false, front: false },
   { id: 'uniform-1m-front', entries: 1_000_000, zipf: false, front: true },
   { id: 'uniform-1m-plain', entries: 1_000_000, zipf: false, front: false },
+  { id: 'uniform-1m-front-vs-plain', entries: 1_000_000, zipf: false, front: [false, true] },
+  { id: 'zipf-100k-front-vs-plain', entries: 100_000, zipf: true, front: [false, true] },
 ]
 const wanted = casesArg ? new Set(casesArg.split(',')) : undefined
 const cases = ALL.filter((c) => wanted === undefined || wanted.has(c.id))
@@ -78,7 +81,7 @@ for (const c of cases) {
     const made: CacheLike[] = []
     for (const who of order) {
       const mod = mods[who]!
-      const cache = new mod.Cache({ maxBytes: mod.Cache.maxBytesFor(c.entries, 8 + 16 + 100), maxEntries: c.entries, codec: 'string', seed: 1, engine: 'wasm', ...(c.front ? { front: true } : {}) })
+      const cache = new mod.Cache({ maxBytes: mod.Cache.maxBytesFor(c.entries, 8 + 16 + 100), maxEntries: c.entries, codec: 'string', seed: 1, engine: 'wasm', ...((Array.isArray(c.front) ? c.front[who] : c.front) ? { front: true } : {}) })
       for (let i = 0; i < c.entries; i++) cache.set(keys[i]!, values[i]!)
       made[who] = cache
     }
