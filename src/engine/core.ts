@@ -191,9 +191,7 @@ export class EngineCore<V> implements CacheCore<V> {
     if (status === L.STATUS_HIT) {
       const filling = front !== undefined && front.prepareFill(this.v.u32, this.r32, this.r64, this.v.f64)
       const value = this.takeHit(meta)
-      // typeof first: `value !== RETRY` alone compares a string/number/object with a symbol, its type
-      // feedback is "any" and V8 calls the generic StrictEqual builtin on every arena hit.
-      if (typeof value !== 'symbol' || value !== RETRY) {
+      if (value !== RETRY) {
         this.v.f64[this.hitsIdx]++
         if (filling) front!.fill(key, value)
         return value
