@@ -52,6 +52,8 @@ export function readStats({ views, geometry: g }: StatsSource): CacheStats {
     }
     threads[name as keyof typeof threads] = total
   }
+  // A front hit is counted once, in frontHits (the hot path's one store); hits are arena hits + front hits.
+  threads.hits += threads.frontHits
   const lookups = threads.hits + threads.misses
   return {
     ...threads,

@@ -24,7 +24,7 @@ import { readGeometry } from './wasm/arena.js'
 import { ShardGate } from './busy.js'
 import { warnOversized } from './oversize.js'
 import { iterateChunks } from './iterate.js'
-import { Front, NOT_IN_FRONT } from './front.js'
+import { Front } from './front.js'
 import type { EngineArena } from './attached.js'
 import type { EngineProtocol } from './protocol.js'
 import type { ArenaViews } from './views.js'
@@ -179,10 +179,10 @@ export class EngineCore<V> implements CacheCore<V> {
     const front = meta === undefined ? this.front : undefined
     if (front !== undefined) {
       const fronted = front.get(key)
-      if (fronted !== NOT_IN_FRONT) {
-        const f64 = this.v.f64
-        f64[this.hitsIdx]++
-        f64[this.frontHitsIdx]++
+      // NOT_IN_FRONT is undefined: a pointer compare (front.ts says why it is not a symbol).
+      if (fronted !== undefined) {
+        // One counter per front hit: stats() counts front hits into hits (THREAD_HITS are arena hits).
+        this.v.f64[this.frontHitsIdx]++
         return fronted as V
       }
     }

@@ -181,6 +181,45 @@ forEachEngine('front', (engine) => {
     cache.close()
   })
 
+  it('a front that keeps not paying steps aside for longer each time', () => {
+    const cache = makeCache<string>(engine, { maxBytes: 16 << 20, codec: 'string', front: { maxBytes: 4096 } })
+    const keys = Array.from({ length: 5000 }, (_, i) => `key${i}`)
+    for (const k of keys) cache.set(k, 'value')
+    cache.set('hot', 'value')
+    // One hot get in 16 (under the front's break-even): the hot key is a front hit whenever the front
+    // is consulted, so the runs of 4096 gets without a front hit are its step-asides.
+    const runs: number[] = []
+    let run = 0
+    let last = cache.stats().frontHits
+    let n = 0
+    for (let chunk = 0; chunk < 100; chunk++) {
+      for (let i = 0; i < 4096; i++, n++) cache.get(n % 16 === 0 ? 'hot' : keys[(n * 7919) % keys.length]!)
+      const now = cache.stats().frontHits
+      if (now === last) run++
+      else if (run > 0) {
+        runs.push(run)
+        run = 0
+      }
+      last = now
+    }
+    expect(runs.length, `runs of chunks without a front hit: ${runs.join(', ')}`).toBeGreaterThanOrEqual(2)
+    expect(runs[1]!, `runs: ${runs.join(', ')}`).toBeGreaterThan(1.5 * runs[0]!)
+    cache.close()
+  })
+
+  it('front hits count as hits in stats(), also after the thread that served them detached', () => {
+    const cache = makeCache<string>(engine, { maxBytes: 16 << 20, codec: 'string' })
+    cache.set('a', 'value')
+    const other = Cache.attach<string>(cache.handle, { front: true })
+    for (let i = 0; i < 10; i++) expect(other.get('a')).toBe('value')
+    expect(cache.stats()).toMatchObject({ hits: 10, frontHits: 9, misses: 0 })
+    other.close()
+    expect(cache.stats()).toMatchObject({ hits: 10, frontHits: 9, misses: 0 })
+    expect(cache.get('a')).toBe('value')
+    expect(cache.stats()).toMatchObject({ hits: 11, frontHits: 9, misses: 0 })
+    cache.close()
+  })
+
   it('bad front options are refused with a typed error', () => {
     for (const front of [1, 'yes', { maxBytes: -1 }, { maxBytes: 1.5 }, { shareObjects: 'no' }, { size: 10 }])
       expect(() => makeCache(engine, { maxBytes: 4 << 20, front: front as never }), JSON.stringify(front))
