@@ -63,13 +63,7 @@ export async function writeAtomic(paths: BlobPaths, fields: HeaderFields, body: 
     if (options.durability === 'os') await fh.datasync()
     await fh.close()
     fh = undefined
-    const old = openOld(paths.file)
-    try {
-      await rename(temp, paths.file)
-    } finally {
-      if (old >= 0) close(old, noop)
-    }
-    if (options.durability !== 'process') await folderFlushes.flush(paths.folder)
+    await publish(temp, paths, options.durability, true)
     return length
   } catch (err) {
     await fh?.close().catch(() => {})
@@ -154,16 +148,9 @@ async function writeWhole(paths: BlobPaths, fields: HeaderFields, data: Uint8Arr
     if (options.durability === 'os') await new Promise<void>((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())))
     closeSync(fd)
     fd = -1
-    // Asynchronous: replacing a file makes ext4 (auto_da_alloc) start writing the new one's data out
-    // first, which can take a millisecond the event loop should not wait for.
-    // Large bodies only: a small file's blocks are freed quickly, and the extra open and close cost more.
-    const old = data.length > options.inlineBytes ? openOld(paths.file) : -1
-    try {
-      await rename(temp, paths.file)
-    } finally {
-      if (old >= 0) close(old, noop)
-    }
-    if (options.durability !== 'process') await folderFlushes.flush(paths.folder)
+    // Large bodies only hold the old version open: a small file's blocks are freed quickly, and the
+    // extra open and close cost more.
+    await publish(temp, paths, options.durability, data.length > options.inlineBytes)
     return length
   } catch (err) {
     // A data write still in the thread pool must finish before its file descriptor is closed.
@@ -180,6 +167,22 @@ async function writeWhole(paths: BlobPaths, fields: HeaderFields, data: Uint8Arr
   } finally {
     writingHere.delete(temp)
   }
+}
+
+/**
+ * Renames the finished temporary file over the blob, asynchronously (replacing a file makes ext4
+ * (auto_da_alloc) start writing the new one's data out first, which can take a millisecond the event
+ * loop should not wait for), holding the replaced version open across it when `holdOld` (openOld), then
+ * flushes the folder unless the durability is 'process'.
+ */
+async function publish(temp: string, paths: BlobPaths, durability: BlobDurability, holdOld: boolean): Promise<void> {
+  const old = holdOld ? openOld(paths.file) : -1
+  try {
+    await rename(temp, paths.file)
+  } finally {
+    if (old >= 0) close(old, noop)
+  }
+  if (durability !== 'process') await folderFlushes.flush(paths.folder)
 }
 
 /**
