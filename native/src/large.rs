@@ -195,14 +195,26 @@ impl Engine {
 
     /// Copies `len` bytes from `src` into the chain starting at `first` (under the owner's lock).
     pub unsafe fn write_chain(&self, first: u32, src: *const u8, len: u32) {
+        self.for_each_chain_piece(first, len, |data, pos, n| copy(data, src.add(pos as usize), n));
+    }
+
+    /// Walks `len` bytes of the chain starting at `first`, one segment's share at a time:
+    /// `f(the segment's data, position in the value, bytes)`. False when the chain ends (an id that
+    /// names no segment) before `len` bytes: a chain being reused under a lock-free reader.
+    #[inline(always)]
+    pub unsafe fn for_each_chain_piece(&self, first: u32, len: u32, mut f: impl FnMut(*mut u8, u32, u32)) -> bool {
         let mut gid = first;
         let mut pos: u32 = 0;
-        while pos < len && self.gid_valid(gid) {
+        while pos < len {
+            if !self.gid_valid(gid) {
+                return false;
+            }
             let n = self.seg_bytes.min(len - pos);
-            copy(self.gid_data(gid), src.add(pos as usize), n);
+            f(self.gid_data(gid), pos, n);
             pos += n;
             gid = ld32(self.gid_header(gid).add(L::SEG_NEXT as usize));
         }
+        true
     }
 
     /// Recovery's claim on a LARGE entry's chain (see assembly/large.ts claimChain).

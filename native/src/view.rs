@@ -15,7 +15,7 @@
 //!   there beyond SINGLE_KEEP is given back to the kernel after SINGLE_TRIM_AFTER smaller uses in a row.
 use crate::arena::Engine;
 use crate::layout_generated as L;
-use crate::mem::{copy, ld32};
+use crate::mem::copy;
 
 /// Single staging above this is given back to the kernel once SINGLE_TRIM_AFTER uses in a row needed less.
 const SINGLE_KEEP: u32 = 8 << 20;
@@ -123,16 +123,8 @@ impl Engine {
         }
         let Some(at) = self.stage_room(len, batch) else { return Staged::NoRoom };
         let dst = self.view.js_base.add(at as usize);
-        let mut gid = first;
-        let mut pos: u32 = 0;
-        while pos < len {
-            if !self.gid_valid(gid) {
-                return Staged::Broken;
-            }
-            let n = self.seg_bytes.min(len - pos);
-            copy(dst.add(pos as usize), self.gid_data(gid), n);
-            pos += n;
-            gid = ld32(self.gid_header(gid).add(L::SEG_NEXT as usize));
+        if !self.for_each_chain_piece(first, len, |data, pos, n| copy(dst.add(pos as usize), data, n)) {
+            return Staged::Broken;
         }
         Staged::At(at)
     }
