@@ -36,33 +36,45 @@ export interface ShardLocator {
   holderAlive(owner: number): boolean
 }
 
-/** Blocks until the shard's lock looks free (or was recovered from a dead owner); then retry. */
-export function waitForShard(ctx: ShardLocator, shard: number, state: WaitState): void {
+/**
+ * How long the shard's current owner has held its lock unmoved (same owner, same sequence number), as
+ * far as `state` has watched it: 0 when it just changed, -1 when the lock is free. The owner goes to
+ * `state.owner`.
+ */
+function heldFor(ctx: ShardLocator, shard: number, state: WaitState): number {
   const base = ctx.shardsOffset + shard * ctx.shardBytes
-  const lockIdx = (base + L.SHARD_LOCK) >>> 2
-  const i32 = ctx.i32
-  const owner = Atomics.load(i32, lockIdx)
-  if (owner === 0) return
-  const seq = Atomics.load(i32, (base + L.SHARD_SEQ) >>> 2)
+  const owner = Atomics.load(ctx.i32, (base + L.SHARD_LOCK) >>> 2)
+  if (owner === 0) return -1
+  const seq = Atomics.load(ctx.i32, (base + L.SHARD_SEQ) >>> 2)
   const t = performance.now()
   if (owner !== state.owner || seq !== state.seq) {
     state.owner = owner
     state.seq = seq
     state.since = t
-  } else if (t - state.since > LEASE_MS) {
+  }
+  return t - state.since
+}
+
+/** Blocks until the shard's lock looks free (or was recovered from a dead owner); then retry. */
+export function waitForShard(ctx: ShardLocator, shard: number, state: WaitState): void {
+  const held = heldFor(ctx, shard, state)
+  if (held < 0) return
+  const owner = state.owner
+  if (held > LEASE_MS) {
     if (ctx.holderAlive(owner)) {
       // Alive, and busy (a large copy): wait on, and look again after another lease.
-      state.since = t
+      state.since = performance.now()
     } else {
       ctx.recover(shard, owner)
       state.owner = -1
       return
     }
   }
+  const base = ctx.shardsOffset + shard * ctx.shardBytes
   const waitersIdx = (base + L.SHARD_WAITERS) >>> 2
-  Atomics.add(i32, waitersIdx, 1)
-  Atomics.wait(i32, lockIdx, owner, WAIT_SLICE_MS)
-  Atomics.sub(i32, waitersIdx, 1)
+  Atomics.add(ctx.i32, waitersIdx, 1)
+  Atomics.wait(ctx.i32, (base + L.SHARD_LOCK) >>> 2, owner, WAIT_SLICE_MS)
+  Atomics.sub(ctx.i32, waitersIdx, 1)
 }
 
 export function notifyShard(ctx: ShardLocator, shard: number): void {
@@ -75,15 +87,5 @@ export function notifyShard(ctx: ShardLocator, shard: number): void {
  * the owner has held the lock for half a lease (the /proc read is not paid on short waits).
  */
 export function leaseFor(ctx: ShardLocator, shard: number, state: WaitState): number {
-  const base = ctx.shardsOffset + shard * ctx.shardBytes
-  const owner = Atomics.load(ctx.i32, (base + L.SHARD_LOCK) >>> 2)
-  const seq = Atomics.load(ctx.i32, (base + L.SHARD_SEQ) >>> 2)
-  const t = performance.now()
-  if (owner !== state.owner || seq !== state.seq) {
-    state.owner = owner
-    state.seq = seq
-    state.since = t
-    return LEASE_MS
-  }
-  return t - state.since > LEASE_MS / 2 && ctx.holderAlive(owner) ? Infinity : LEASE_MS
+  return heldFor(ctx, shard, state) > LEASE_MS / 2 && ctx.holderAlive(state.owner) ? Infinity : LEASE_MS
 }

@@ -154,14 +154,13 @@ export class SlotLease {
    */
   holderAlive(owner: number): boolean {
     if (!tuning.useThreadIds || !Number.isInteger(owner) || owner < 1 || owner > this.#maxThreads) return false
-    const { u32, f64 } = this.#views
+    const u32 = this.#views.u32
     const base = this.#threadsOffset + (owner - 1) * L.THREAD_SIZE
     const tid = Atomics.load(u32, (base + L.THREAD_TID) >>> 2)
     const self = currentThread()
     if (tid === 0 || self === null || tid === self.tid) return false
     if (this.#pidOf(u32[(base + L.THREAD_TOKEN) >>> 2]!) !== undefined) return false
-    const start = startTime(process.pid, tid)
-    return typeof start === 'number' && start === f64[(base + L.THREAD_TID_START) >>> 3]
+    return slotThreadAlive(this.#views, base, process.pid, tid) === true
   }
 }
 
@@ -241,11 +240,21 @@ function ownerDead(c: SlotClaimer, base: number, now: number): boolean {
     // An owner identified by its OS thread runs no heartbeat: if /proc can't tell (another user's
     // process), it is not presumed dead (a dead process is still found by its pid, in the engine).
     const pid = c.pidOf(u32[(base + L.THREAD_TOKEN) >>> 2]) ?? process.pid
-    const start = startTime(pid, tid)
-    return start === null || (start !== undefined && start !== f64[(base + L.THREAD_TID_START) >>> 3])
+    return slotThreadAlive(c.views, base, pid, tid) === false
   }
   const beat = f64[(base + L.THREAD_BEAT) >>> 3]
   return beat !== 0 && now - beat > tuning.leaseMs
+}
+
+/**
+ * Whether the OS thread `tid` of process `pid`, recorded in the slot at `base`, is still the one that
+ * attached (its start time unchanged): false when it is gone or its id now names a thread started at
+ * another time, undefined when /proc can't tell.
+ */
+function slotThreadAlive(views: ArenaViews, base: number, pid: number, tid: number): boolean | undefined {
+  const start = startTime(pid, tid)
+  if (start === undefined) return undefined
+  return start !== null && start === views.f64[(base + L.THREAD_TID_START) >>> 3]
 }
 
 function holdsAShardLock(i32: Int32Array, c: SlotClaimer, owner: number): boolean {
