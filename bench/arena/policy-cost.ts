@@ -17,7 +17,7 @@ const keys = Array.from({ length: N }, (_, i) => `key:${String(i).padStart(12, '
 const fresh = Array.from({ length: OPS }, (_, i) => `new:${String(i).padStart(12, '0')}`)
 const value = 'v'.repeat(100)
 const rng = new Prng(7)
-const order_ = Uint32Array.from({ length: OPS }, () => rng.nextInt(N))
+const getOrder = Uint32Array.from({ length: OPS }, () => rng.nextInt(N))
 
 function make(policy: PolicyName): Cache<string> {
   const cache = new Cache<string>({ maxBytes: 64 << 20, maxEntries: N, codec: 'string', policy, seed: 3 })
@@ -71,7 +71,7 @@ for (let r = 0; r < ROUNDS; r++) {
     const { reader, writer, mixer } = made.get(policy)!
     let t = process.hrtime.bigint()
     let sink = 0
-    for (let i = 0; i < OPS; i++) sink += reader.get(keys[order_[i]])?.length ?? 0
+    for (let i = 0; i < OPS; i++) sink += reader.get(keys[getOrder[i]])?.length ?? 0
     record(`get ${policy}`, OPS / (Number(process.hrtime.bigint() - t) / 1e9))
     t = process.hrtime.bigint()
     // New keys at capacity: every set evicts. Suffix by round so keys stay new.
