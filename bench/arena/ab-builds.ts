@@ -8,6 +8,8 @@
  *
  * engine: wasm, native or auto (the Cache's default: native when each build finds its addon).
  */
+import { median } from '../harness/stats.js'
+
 const [pathA, pathB, roundsArg, engineArg] = process.argv.slice(2)
 if (!pathA || !pathB) {
   console.error('usage: npx tsx bench/arena/ab-builds.ts <A>/dist/src/index.js <B>/dist/src/index.js [rounds]')
@@ -58,6 +60,5 @@ for (let round = 0; round < rounds; round++) {
   }
   for (const pair of made) for (const c of pair) (c as { close?: () => void }).close?.()
 }
-const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1]
 for (const name of ['get', 'set', 'setEvict'] as const)
   console.log(`${name}: B ops/s ÷ A ops/s, median of ${rounds} alternating rounds: ${median(ratios[name]).toFixed(3)} (rounds ${ratios[name].map((r) => r.toFixed(2)).join(' ')})`)

@@ -14,6 +14,8 @@
  */
 import { Prng } from '../workloads/prng.js'
 import { makeKeys, makeValues } from '../harness/data.js'
+import { median } from '../harness/stats.js'
+import { ZipfSampler } from '../workloads/zipf.js'
 
 const [pathA, pathB, roundsArg, casesArg] = process.argv.slice(2)
 if (!pathA || !pathB) {
@@ -39,7 +41,7 @@ const wanted = casesArg ? new Set(casesArg.split(',')) : undefined
 const cases = ALL.filter((c) => wanted === undefined || wanted.has(c.id))
 
 const SEQ = 1 << 19
-/** Zipf(0.99) ranks by inverse CDF over a table (the same skew as the bench's get-zipf). */
+/** Uniform keys, or Zipf(0.99) ranks (the bench's sampler and skew, as get-zipf) scattered over the keys. */
 function sequence(entries: number, zipf: boolean): Uint32Array {
   const rng = new Prng(11)
   const out = new Uint32Array(SEQ)
@@ -47,26 +49,18 @@ function sequence(entries: number, zipf: boolean): Uint32Array {
     for (let i = 0; i < SEQ; i++) out[i] = rng.nextInt(entries)
     return out
   }
-  const cdf = new Float64Array(entries)
-  let sum = 0
-  for (let r = 0; r < entries; r++) cdf[r] = sum += 1 / Math.pow(r + 1, 0.99)
   // Ranks scattered over the key space, so the hot keys are not the first ones filled.
   const perm = Uint32Array.from({ length: entries }, (_, i) => i)
   for (let i = entries - 1; i > 0; i--) {
     const j = rng.nextInt(i + 1)
     const t = perm[i]!; perm[i] = perm[j]!; perm[j] = t
   }
-  for (let i = 0; i < SEQ; i++) {
-    const u = rng.nextFloat() * sum
-    let lo = 0, hi = entries - 1
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (cdf[mid]! < u) lo = mid + 1; else hi = mid }
-    out[i] = perm[lo]!
-  }
+  const sampler = new ZipfSampler(entries, 0.99)
+  for (let i = 0; i < SEQ; i++) out[i] = perm[sampler.sample(rng) - 1]!
   return out
 }
 
 const cpu = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1000 }
-const median = (xs: number[]): number => [...xs].sort((x, y) => x - y)[xs.length >> 1]!
 
 for (const c of cases) {
   const keys = makeKeys(c.entries)
