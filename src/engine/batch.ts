@@ -8,7 +8,7 @@ import * as L from '../layout/constants.generated.js'
 import { CortadoError } from '../errors.js'
 import { writeUtf8, NOT_WELL_FORMED } from '../text.js'
 import { checkKey, invalidKeyType, keyTooLong, notWellFormed } from '../keys.js'
-import { RETRY, type EngineCore } from './core.js'
+import { isRetry, type EngineCore } from './core.js'
 
 /** Most keys per engine call (their records must fit in scratch beside the keys). */
 const BATCH_CHUNK = 256
@@ -56,7 +56,7 @@ export function getMany<V>(core: EngineCore<V>, keys: readonly string[]): (V | u
       if (status === L.STATUS_HIT) {
         const start = u32[o + O_VALUE_OFFSET]
         const value = core.take(u32[o + O_KIND], start, start + u32[o + O_VALUE_LEN], u32[o + O_SEQ_INDEX], u32[o + O_SEQ])
-        if (value !== RETRY) {
+        if (!isRetry(value)) {
           out[i + k] = value
           core.countHit()
         } else {

@@ -34,6 +34,7 @@
 import * as L from '../layout/constants.generated.js'
 import type { Geometry } from '../layout/geometry.js'
 import type { ArenaViews } from './views.js'
+import { loadAcquire } from './acquire.js'
 
 /** Options of the front (`front` in Cache options and in Cache.attach options: per thread). */
 export interface FrontOptions {
@@ -204,9 +205,9 @@ export class Front {
       this.#windowMisses++
       return NOT_IN_FRONT
     }
-    // One load from shared memory: the segment's version moves whenever an entry in it is killed
+    // One load from shared memory (acquire order: acquire.ts): the segment's version moves whenever an entry in it is killed
     // (deleted, evicted, rewritten, repaired) or the segment is reused (killEntry in the engines).
-    if (Atomics.load(this.#u32, e.versionIdx) !== e.version || (e.expiry !== undefined && this.#clock() >= e.expiry)) {
+    if (loadAcquire(this.#u32, e.versionIdx) !== e.version || (e.expiry !== undefined && this.#clock() >= e.expiry)) {
       this.#release(e)
       this.#windowMisses++
       return NOT_IN_FRONT

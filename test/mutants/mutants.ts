@@ -24,7 +24,7 @@ export const MUTANTS: Mutant[] = [
   // ---- the four found by the first read of the suite -------------------------------------------------
   {
     id: 'read-no-seq-check', area: 'lock-free reads', file: 'src/engine/core.ts',
-    find: 'if (taken === undefined || Atomics.load(this.v.u32, seqIndex) !== seq) {', replace: 'if (taken === undefined) {',
+    find: 'if (taken === undefined || loadAcquire(this.v.u32, seqIndex) !== seq) {', replace: 'if (taken === undefined) {',
     tests: ['test/workers/stress.test.ts'],
     why: 'a lock-free read returns its copy without checking that no writer moved under it (torn values)',
   },
@@ -162,8 +162,8 @@ export const MUTANTS: Mutant[] = [
   // ---- values larger than a segment (chained segments) --------------------------------------------------
   {
     id: 'chained-read-no-seq-check', area: 'large values', file: 'src/engine/core.ts',
-    find: 'if (taken === undefined || Atomics.load(this.v.u32, seqIndex) !== seq) {',
-    replace: 'if (taken === undefined || (kind < L.KIND_CHAINED && Atomics.load(this.v.u32, seqIndex) !== seq)) {',
+    find: 'if (taken === undefined || loadAcquire(this.v.u32, seqIndex) !== seq) {',
+    replace: 'if (taken === undefined || (kind < L.KIND_CHAINED && loadAcquire(this.v.u32, seqIndex) !== seq)) {',
     tests: ['test/workers/large-values.test.ts'],
     why: 'a lock-free read of a value in chained segments skips the sequence check (bytes of a reused segment returned)',
   },
@@ -285,7 +285,7 @@ export const MUTANTS: Mutant[] = [
   // ---- the front (src/engine/front.ts) -------------------------------------------------------------------
   {
     id: 'front-no-version-check', area: 'front', file: 'src/engine/front.ts',
-    find: 'if (Atomics.load(this.#u32, e.versionIdx) !== e.version || (', replace: 'if (false || (',
+    find: 'if (loadAcquire(this.#u32, e.versionIdx) !== e.version || (', replace: 'if (false || (',
     tests: ['test/workers/front.test.ts', 'test/conformance/model.test.ts'],
     why: "a front hit is served without checking its segment's version: in-place rewrites and reused segments read stale",
   },
