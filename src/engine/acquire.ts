@@ -7,6 +7,11 @@
  * (loads are not reordered with older loads), and V8 never moves a typed-array load above a call
  * that may write memory (the copy is one), so a plain load orders the same there at a pointer load's
  * cost. Other architectures (arm64 reorders loads) keep Atomics.load.
+ *
+ * Used where an engine call (the lookup that sampled the sequence, opaque to the JIT) precedes the
+ * copy, so no earlier reading of the word can stand in for this one (and TurboFan does not eliminate
+ * typed-array loads). The front's version check, made by consecutive hits with no engine call
+ * between them, keeps Atomics.load.
  */
 const PLAIN_LOADS_ACQUIRE = process.arch === 'x64' || process.arch === 'ia32'
 
