@@ -11,7 +11,7 @@
 //!   A LARGE entry's value (a chain of segments, large.rs) is copied out segment by segment into the
 //!   same staging, contiguous, and reported as a plain value (no KIND_CHAINED); a set of one is written
 //!   by JS into the single staging region and copied into the chain by set_commit. The single region is
-//!   as large as the largest entry (2 GiB at most, src/engine/native/arena.ts): what large values touched
+//!   as large as the largest entry (~3.7 GiB at most: windowEntryLimit in src/engine/native/arena.ts): what large values touched
 //!   there beyond SINGLE_KEEP is given back to the kernel after SINGLE_TRIM_AFTER smaller uses in a row.
 use crate::arena::Engine;
 use crate::layout_generated as L;
