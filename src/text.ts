@@ -32,7 +32,16 @@ export function writeUtf8(view: ByteView, s: string, offset: number, room: numbe
     }
     if (i === n) return n
   }
-  // Non-ASCII (or possibly too long): a UTF-16 unit is at most 3 UTF-8 bytes.
+  return writeNonAscii(view, s, offset, room)
+}
+
+/**
+ * writeUtf8 beyond ASCII (or possibly too long), out of line: writeUtf8 is inlined into every get and
+ * set, and V8 inlines a caller's callees only up to a total bytecode size.
+ */
+function writeNonAscii(view: ByteView, s: string, offset: number, room: number): number {
+  const n = s.length
+  // A UTF-16 unit is at most 3 UTF-8 bytes.
   if (!s.isWellFormed()) return NOT_WELL_FORMED
   if (n * 3 > room && Buffer.byteLength(s, 'utf8') > room) return -1
   return view.buf.utf8Write(s, offset, room)

@@ -24,7 +24,7 @@ export const MUTANTS: Mutant[] = [
   // ---- the four found by the first read of the suite -------------------------------------------------
   {
     id: 'read-no-seq-check', area: 'lock-free reads', file: 'src/engine/core.ts',
-    find: 'if (taken === undefined || loadAcquire(this.v.u32, seqIndex) !== seq) {', replace: 'if (taken === undefined) {',
+    find: 'if (taken !== undefined && loadAcquire(this.v.u32, seqIndex) === seq) return true', replace: 'if (taken !== undefined) return true',
     tests: ['test/workers/stress.test.ts'],
     why: 'a lock-free read returns its copy without checking that no writer moved under it (torn values)',
   },
@@ -162,8 +162,8 @@ export const MUTANTS: Mutant[] = [
   // ---- values larger than a segment (chained segments) --------------------------------------------------
   {
     id: 'chained-read-no-seq-check', area: 'large values', file: 'src/engine/core.ts',
-    find: 'if (taken === undefined || loadAcquire(this.v.u32, seqIndex) !== seq) {',
-    replace: 'if (taken === undefined || (kind < L.KIND_CHAINED && loadAcquire(this.v.u32, seqIndex) !== seq)) {',
+    find: 'return this.#valid(taken, seqIndex, seq) ? decodeOwned(',
+    replace: 'return taken !== undefined ? decodeOwned(',
     tests: ['test/workers/large-values.test.ts'],
     why: 'a lock-free read of a value in chained segments skips the sequence check (bytes of a reused segment returned)',
   },
