@@ -25,6 +25,11 @@ export let ghostTag: u32 = 0
   return sb + ghostOffset + fastRange(fp * 0x9E3779B1, ghostSlots / L.BUCKET_SLOTS) * L.BUCKET_BYTES
 }
 
+/** The first word of hash h's ghost bucket (to bring it into cache ahead of use; 0 without a ghost). */
+export function ghostWord(sb: u32, h: u64): u32 {
+  return ghostSlots == 0 ? 0 : load<u32>(bucketOf(sb, fingerprint(h)))
+}
+
 /** Records hash h as evicted from the window (tag 0) or from main (tag 1). */
 export function ghostAdd(sb: u32, h: u64, tag: u32): void {
   if (ghostSlots == 0) return

@@ -91,6 +91,11 @@ export function locateCounters(h: u64): u32 {
   return sb + sketchOffset + counterBlocks() * L.SKETCH_BLOCK_BYTES + (pair >> 4) * 4
 }
 
+/** The miss filter's word of hash h (to bring it into cache ahead of use; 0 without a filter). */
+export function filterWordOf(sb: u32, h: u64): u32 {
+  return filterBlocks() == 0 ? 0 : load<u32>(filterWord(sb, filterPair(h)))
+}
+
 /** A get missed hash h: sets its 'missed' bit; true if it was set already (h missed before). */
 export function filterMissed(sb: u32, h: u64): bool {
   if (filterBlocks() == 0) return false
