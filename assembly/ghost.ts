@@ -25,6 +25,11 @@ export let ghostTag: u32 = 0
   return sb + ghostOffset + fastRange(fp * 0x9E3779B1, ghostSlots / L.BUCKET_SLOTS) * L.BUCKET_BYTES
 }
 
+/** The first word of hash h's ghost bucket (to bring it into cache ahead of use; 0 without a ghost). */
+export function ghostWord(sb: u32, h: u64): u32 {
+  return ghostSlots == 0 ? 0 : load<u32>(bucketOf(sb, fingerprint(h)))
+}
+
 /** Records hash h as evicted from the window (tag 0) or from main (tag 1). */
 export function ghostAdd(sb: u32, h: u64, tag: u32): void {
   if (ghostSlots == 0) return
@@ -34,13 +39,42 @@ export function ghostAdd(sb: u32, h: u64, tag: u32): void {
   const base = bucketOf(sb, fp)
   let victim = base
   let oldest: u32 = 0
-  for (let i: u32 = 0; i < L.BUCKET_SLOTS; i++) {
-    const slot = base + i * 8
-    const f = load<u32>(slot)
-    if (f == 0 || (f & ~1) == fp) { victim = slot; break }
-    const age = now - load<u32>(slot, 4)
-    if (age > oldest) { oldest = age; victim = slot }
-  }
+  // The first empty slot or the one holding fp, else the oldest (the first of equals): the eight
+  // slots written out rather than looped over (no loop overhead, constant offsets).
+  if (L.BUCKET_SLOTS != 8) unreachable()
+  do {
+    let f = load<u32>(base, 0)
+    if (f == 0 || (f & ~1) == fp) { victim = base + 0; break }
+    let age = now - load<u32>(base, 4)
+    if (age > oldest) { oldest = age; victim = base + 0 }
+    f = load<u32>(base, 8)
+    if (f == 0 || (f & ~1) == fp) { victim = base + 8; break }
+    age = now - load<u32>(base, 12)
+    if (age > oldest) { oldest = age; victim = base + 8 }
+    f = load<u32>(base, 16)
+    if (f == 0 || (f & ~1) == fp) { victim = base + 16; break }
+    age = now - load<u32>(base, 20)
+    if (age > oldest) { oldest = age; victim = base + 16 }
+    f = load<u32>(base, 24)
+    if (f == 0 || (f & ~1) == fp) { victim = base + 24; break }
+    age = now - load<u32>(base, 28)
+    if (age > oldest) { oldest = age; victim = base + 24 }
+    f = load<u32>(base, 32)
+    if (f == 0 || (f & ~1) == fp) { victim = base + 32; break }
+    age = now - load<u32>(base, 36)
+    if (age > oldest) { oldest = age; victim = base + 32 }
+    f = load<u32>(base, 40)
+    if (f == 0 || (f & ~1) == fp) { victim = base + 40; break }
+    age = now - load<u32>(base, 44)
+    if (age > oldest) { oldest = age; victim = base + 40 }
+    f = load<u32>(base, 48)
+    if (f == 0 || (f & ~1) == fp) { victim = base + 48; break }
+    age = now - load<u32>(base, 52)
+    if (age > oldest) { oldest = age; victim = base + 48 }
+    f = load<u32>(base, 56)
+    if (f == 0 || (f & ~1) == fp) { victim = base + 56; break }
+    if (now - load<u32>(base, 60) > oldest) victim = base + 56
+  } while (false)
   store<u32>(victim, fp | (tag & 1))
   store<u32>(victim, now, 4)
   countTag(sb, tag, now)
@@ -76,17 +110,36 @@ export function ghostAge(sb: u32, h: u64): i32 {
   const fp = fingerprint(h)
   const now = load<u32>(sb + L.SHARD_GHOST_CLOCK)
   const base = bucketOf(sb, fp)
-  for (let i: u32 = 0; i < L.BUCKET_SLOTS; i++) {
-    const slot = base + i * 8
-    const f = load<u32>(slot)
-    if ((f & ~1) == fp) {
-      const age = now - load<u32>(slot, 4)
-      if (age >= ghostSlots) return -1
-      ghostTag = f & 1
-      return <i32>age
+  // The first slot holding fp (the eight written out rather than looped over).
+  if (L.BUCKET_SLOTS != 8) unreachable()
+  let slot: u32 = base
+  if ((load<u32>(base) & ~1) != fp) {
+    slot = base + 8
+    if ((load<u32>(base, 8) & ~1) != fp) {
+      slot = base + 16
+      if ((load<u32>(base, 16) & ~1) != fp) {
+        slot = base + 24
+        if ((load<u32>(base, 24) & ~1) != fp) {
+          slot = base + 32
+          if ((load<u32>(base, 32) & ~1) != fp) {
+            slot = base + 40
+            if ((load<u32>(base, 40) & ~1) != fp) {
+              slot = base + 48
+              if ((load<u32>(base, 48) & ~1) != fp) {
+                slot = base + 56
+                if ((load<u32>(base, 56) & ~1) != fp) return -1
+              }
+            }
+          }
+        }
+      }
     }
   }
-  return -1
+  const f = load<u32>(slot)
+  const age = now - load<u32>(slot, 4)
+  if (age >= ghostSlots) return -1
+  ghostTag = f & 1
+  return <i32>age
 }
 
 export function clearGhost(sb: u32): void {

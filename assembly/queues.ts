@@ -5,7 +5,9 @@
 // liveTail() leaves the tail entry's description in the `tail*` globals (per instance, so per thread)
 // for the policy to read; moveTail/evictTail act on that entry.
 import * as L from './layout.generated'
-import { countGlobally } from './arena'
+import { countGlobally, sketchBlocks } from './arena'
+import { sketchWord } from './sketch'
+import { ghostWord } from './ghost'
 import { hashBytes } from './hash'
 import { locate, slotOf, clearSlot, republish, slotFreq, slotIsFor } from './hashindex'
 import { flagsOf, isLive, isLarge, hasTtl, expiryOf, entryBytes, keyPtr, keyLenOf, valueLenOf, setFlags, setQueue } from './entry'
@@ -22,6 +24,8 @@ export let tailSize: u32 = 0
 export let tailCost: u32 = 0
 export let tailSlot: u32 = 0
 export let tailHash: u64 = 0
+/** Where early loads leave their values, so they aren't optimised away. */
+let touchSink: u32 = 0
 
 export function bump(sb: u32, field: u32): void {
   store<u64>(sb + field, load<u64>(sb + field) + 1)
@@ -65,6 +69,9 @@ export function liveTail(sb: u32, q: u32, now: f64): bool {
       slot = memoSlot
     } else {
       h = hashBytes(keyPtr(sb, off), keyLenOf(sb, off))
+      // With a sketch (the adaptive policy), the tail's sketch block and ghost bucket are what the
+      // policy reads next: start loading them now, alongside the index bucket slotOf reads.
+      if (sketchBlocks != 0) touchSink += sketchWord(sb, h) + ghostWord(sb, h)
       locate(h)
       slot = slotOf(sb, off)
       store<u32>(memo, off)

@@ -42,21 +42,31 @@ export function sketchWord(sb: u32, h: u64): u32 {
   return sketchBlocks == 0 ? 0 : load<u32>(blockAddr(sb, h))
 }
 
+// Counter i (0..3) of hash h lives in word 2i or 2i+1 of its block (bit 5i of h) at one of 16 nibbles
+// (bits 5i+1..5i+4): `bits` is h >> 5i. The four are written out rather than looped over (no loop
+// overhead, constant shifts); they are in four different words, so their order doesn't matter.
+// @ts-ignore: decorator
+@inline function counterWord(block: u32, i: u32, bits: u32): u32 {
+  return block + ((i << 1) | (bits & 1)) * 8
+}
+
+// @ts-ignore: decorator
+@inline function counterShift(bits: u32): u64 {
+  return <u64>(((bits >> 1) & 15) << 2)
+}
+
+// @ts-ignore: decorator
+@inline function counterAt(block: u32, i: u32, bits: u32): u32 {
+  return <u32>((load<u64>(counterWord(block, i, bits)) >> counterShift(bits)) & 15)
+}
+
 /** The frequency estimate of hash h: the smallest of its four counters (0..15). */
 export function estimate(sb: u32, h: u64): u32 {
   if (sketchBlocks == 0) return 0
   const block = blockAddr(sb, h)
-  let min: u32 = 15
-  let bits = <u32>h
-  for (let i: u32 = 0; i < 4; i++) {
-    // Counter i lives in word (2i or 2i+1) at one of 16 nibbles: 5 bits of h per counter.
-    const word = block + ((i << 1) | (bits & 1)) * 8
-    const shift = <u64>(((bits >> 1) & 15) << 2)
-    const c = <u32>((load<u64>(word) >> shift) & 15)
-    if (c < min) min = c
-    bits >>= 5
-  }
-  return min
+  const bits = <u32>h
+  return min<u32>(min<u32>(counterAt(block, 0, bits), counterAt(block, 1, bits >> 5)),
+    min<u32>(counterAt(block, 2, bits >> 10), counterAt(block, 3, bits >> 15)))
 }
 
 /**
@@ -91,6 +101,11 @@ export function locateCounters(h: u64): u32 {
   return sb + sketchOffset + counterBlocks() * L.SKETCH_BLOCK_BYTES + (pair >> 4) * 4
 }
 
+/** The miss filter's word of hash h (to bring it into cache ahead of use; 0 without a filter). */
+export function filterWordOf(sb: u32, h: u64): u32 {
+  return filterBlocks() == 0 ? 0 : load<u32>(filterWord(sb, filterPair(h)))
+}
+
 /** A get missed hash h: sets its 'missed' bit; true if it was set already (h missed before). */
 export function filterMissed(sb: u32, h: u64): bool {
   if (filterBlocks() == 0) return false
@@ -117,22 +132,27 @@ export function filterWrittenUnasked(sb: u32, h: u64): bool {
   return ((load<u32>(filterWord(sb, pair)) >> (((pair & 15) << 1) + 1)) & 1) != 0
 }
 
+/** Adds one to counter i of hash h (`bits` = h >> 5i) unless it is saturated; true if it did. */
+// @ts-ignore: decorator
+@inline function bumpCounter(block: u32, i: u32, bits: u32): bool {
+  const word = counterWord(block, i, bits)
+  const shift = counterShift(bits)
+  const w = load<u64>(word)
+  if (((w >> shift) & 15) == 15) return false
+  store<u64>(word, w + (<u64>1 << shift))
+  return true
+}
+
 /** Counts one access of hash h, ageing the whole sketch when its sample is full. */
 export function increment(sb: u32, h: u64): void {
   if (sketchBlocks == 0) return
   const block = blockAddr(sb, h)
-  let bits = <u32>h
-  let added = false
-  for (let i: u32 = 0; i < 4; i++) {
-    const word = block + ((i << 1) | (bits & 1)) * 8
-    const shift = <u64>(((bits >> 1) & 15) << 2)
-    const w = load<u64>(word)
-    if (((w >> shift) & 15) < 15) {
-      store<u64>(word, w + (<u64>1 << shift))
-      added = true
-    }
-    bits >>= 5
-  }
+  const bits = <u32>h
+  const a0 = bumpCounter(block, 0, bits)
+  const a1 = bumpCounter(block, 1, bits >> 5)
+  const a2 = bumpCounter(block, 2, bits >> 10)
+  const a3 = bumpCounter(block, 3, bits >> 15)
+  const added = a0 | a1 | a2 | a3
   if (!added) return
   // A plain (lossy) count: a lost increment only delays the next ageing a little. Only the thread
   // whose CAS moves the count back wins the right to age the sketch, so it is never halved twice.

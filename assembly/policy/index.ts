@@ -6,7 +6,8 @@ import * as L from '../layout.generated'
 import { policyId } from '../arena'
 import { clockEvictOne, CLOCK_QUEUE } from './clock'
 import { adaptiveInit, adaptiveInsert, adaptiveAfterInsert, adaptiveEvictOne, adaptiveOnAccess, adaptiveOnMiss, contestFree } from './adaptive'
-import { estimate } from '../sketch'
+import { estimate, sketchWord, filterWordOf } from '../sketch'
+import { ghostWord } from '../ghost'
 import { freeCount } from '../segments'
 
 export { REJECT } from './decision'
@@ -21,6 +22,19 @@ export function policyInit(sb: u32, shard: u32): void {
  */
 export function policyInsert(sb: u32, h: u64, size: u32, now: f64, segments: u32): i32 {
   return policyId == L.POLICY_ADAPTIVE ? adaptiveInsert(sb, h, size, now, segments) : <i32>CLOCK_QUEUE
+}
+
+/** Where the early loads below leave their values, so they aren't optimised away. */
+let touchSink: u32 = 0
+
+/**
+ * Starts loading the policy state a set of hash h will use (its sketch block; for a new key also its
+ * miss-filter word and ghost bucket), so those cache misses overlap each other and the index's instead
+ * of following one another. Loads only: no decision depends on it. Under the shard lock.
+ */
+export function policyTouch(sb: u32, h: u64, adding: bool): void {
+  if (policyId != L.POLICY_ADAPTIVE) return
+  touchSink += adding ? sketchWord(sb, h) + filterWordOf(sb, h) + ghostWord(sb, h) : sketchWord(sb, h)
 }
 
 /** After a new entry went into queue q. Under the shard lock. */

@@ -1,0 +1,37 @@
+/**
+ * Deterministic per-operation cost of a policy, for cachegrind (the host's timings are ±3% noisy; this
+ * counts instructions). Builds a cache of N entries (100 B strings, 16 B keys, maxEntries N), fills it,
+ * then runs `passes` × 50k sets of new keys (every one evicts; after one stretch of new keys so the
+ * policy is in its steady state) or gets of stored keys. Run it with two pass counts and take the
+ * difference of cachegrind's `I refs` per operation (150k operations between 1 and 4 passes):
+ *
+ *   N=30000 valgrind --tool=cachegrind --cache-sim=no --smc-check=all-non-file --cachegrind-out-file=/tmp/x \
+ *     node --predictable --no-liftoff --no-wasm-dynamic-tiering bench/arena/policy-instructions.mjs \
+ *     "$PWD/dist/src/index.js" adaptive set 1      (then 4; policy clock|adaptive, op set|get)
+ *
+ * --no-liftoff --no-wasm-dynamic-tiering matter: with wasm tiering the background TurboFan compile
+ * lands at a different point each run and the count moved by ±10%; without it two runs agree within
+ * ~5 instructions per operation. The library is loaded from the given path; it finds its wasm core in
+ * the nearest ancestor's dist/wasm (so a copy of a build must keep the dist/ folder name).
+ */
+const [, , lib, policy, op, passesArg] = process.argv
+const { Cache } = await import(lib)
+const N = Number(process.env.N ?? 100_000), OPS = 50_000, MAXP = 5
+const passes = Number(passesArg)
+const keys = Array.from({ length: N }, (_, i) => `key:${String(i).padStart(12, '0')}`)
+const fresh = Array.from({ length: OPS * (MAXP + 1) }, (_, i) => `new:${String(i).padStart(12, '0')}`)
+const value = 'v'.repeat(100)
+let s = 7
+const order = Uint32Array.from({ length: OPS }, () => { s = (s * 1103515245 + 12345) >>> 0; return s % N })
+const cache = new Cache({ maxBytes: 64 << 20, maxEntries: N, codec: 'string', policy, seed: 3 })
+for (const k of keys) cache.set(k, value)
+let sink = 0
+if (op === 'set') {
+  for (let i = 0; i < OPS; i++) cache.set(fresh[i], value) // steady state
+  for (let p = 0; p < passes; p++) for (let i = 0; i < OPS; i++) cache.set(fresh[OPS * (p + 1) + i], value)
+} else {
+  for (let i = 0; i < OPS; i++) sink += cache.get(keys[order[i]])?.length ?? 0
+  for (let p = 0; p < passes; p++) for (let i = 0; i < OPS; i++) sink += cache.get(keys[order[i]])?.length ?? 0
+}
+const st = cache.stats()
+console.log(JSON.stringify({ policy, op, passes, hits: st.hits, misses: st.misses, evictions: st.evictions, sink }))
