@@ -1,0 +1,55 @@
+/**
+ * Deterministic per-get cost of the get path, for cachegrind (stop 30's figures): N stored 100-byte
+ * strings under 12-byte keys, then `passes` × 2^20 uniform gets of stored keys from inside a function
+ * (as a caller's loop would be compiled). `engine` mode calls the engine's lookup alone (the key's
+ * bytes copied into scratch, then `ex.get`), which splits a get's cost between JS and the engine.
+ * Run it with two pass counts and take the difference of cachegrind's `I refs` per get:
+ *
+ *   valgrind --tool=cachegrind --cache-sim=no --smc-check=all-non-file --cachegrind-out-file=/tmp/x \
+ *     node --predictable --no-liftoff --no-wasm-dynamic-tiering bench/arena/get-instructions.mjs \
+ *     "$PWD/dist/src/index.js" get 1        (then 5; mode get|engine; N=100000 by default)
+ *
+ * (5 − 1) × 2^20 gets lie between the two runs. `cg_annotate` on the output splits C++ and V8
+ * builtins by name (JIT code, JS and wasm alike, is one `???` line).
+ */
+import { pathToFileURL } from 'node:url'
+
+const [, , lib, mode = 'get', passesArg = '1'] = process.argv
+const { Cache } = await import(lib)
+const N = Number(process.env.N ?? 100_000)
+const passes = Number(passesArg)
+const cache = new Cache({ maxBytes: Cache.maxBytesFor(N, 124), maxEntries: N, codec: 'string' })
+const keys = Array.from({ length: N }, (_, i) => `key:${String(i).padStart(8, '0')}`)
+for (let i = 0; i < N; i++) cache.set(keys[i], `value-${i}-`.padEnd(100, 'x'))
+const order = new Uint32Array(1 << 20)
+let s = 12345
+for (let i = 0; i < order.length; i++) { s = (s * 1103515245 + 12345) >>> 0; order[i] = s % N }
+
+function gets(reps) {
+  let sum = 0
+  for (let r = 0; r < reps; r++) for (let i = 0; i < order.length; i++) sum += cache.get(keys[order[i]])?.length ?? 0
+  return sum
+}
+
+async function engineGets(reps) {
+  const { coreOf } = await import(new URL('engine/access.js', pathToFileURL(lib)).href)
+  const core = coreOf(cache)
+  const keyBytes = keys.map((k) => Buffer.from(k))
+  const run = (n) => {
+    let hits = 0
+    for (let r = 0; r < n; r++) for (let i = 0; i < order.length; i++) {
+      const b = keyBytes[order[i]]
+      core.v.u8.set(b, core.keyAt)
+      hits += core.ex.get(b.length, -1, 0)
+    }
+    return hits
+  }
+  run(1)
+  return run(reps)
+}
+
+if (mode === 'engine') console.log(JSON.stringify({ mode, passes, statusSum: await engineGets(passes) }))
+else {
+  gets(1)
+  console.log(JSON.stringify({ mode, passes, sum: gets(passes), hits: cache.stats().hits }))
+}
