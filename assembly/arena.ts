@@ -78,3 +78,15 @@ export function setThread(slot: u32): void {
 @inline export function countGlobally(delta: i32): void {
   if (maxEntriesTotal != 0) atomic.add<i32>(L.ARENA_LIVE_TOTAL, delta)
 }
+
+/** Where preload() leaves the words it loads (a load whose value goes nowhere would be optimised away). */
+let preloadSink: u32 = 0
+
+/**
+ * Keeps an early load: a caller loads a word it will need soon (a sketch block, a ghost bucket), so that
+ * its cache miss overlaps others instead of following them. No decision depends on the value.
+ */
+// @ts-ignore: decorator
+@inline export function preload(word: u32): void {
+  preloadSink += word
+}

@@ -5,7 +5,7 @@
 // liveTail() leaves the tail entry's description in the `tail*` globals (per instance, so per thread)
 // for the policy to read; moveTail/evictTail act on that entry.
 import * as L from './layout.generated'
-import { countGlobally, sketchBlocks } from './arena'
+import { countGlobally, sketchBlocks, preload } from './arena'
 import { sketchWord } from './sketch'
 import { ghostWord } from './ghost'
 import { hashBytes } from './hash'
@@ -24,8 +24,6 @@ export let tailSize: u32 = 0
 export let tailCost: u32 = 0
 export let tailSlot: u32 = 0
 export let tailHash: u64 = 0
-/** Where early loads leave their values, so they aren't optimised away. */
-let touchSink: u32 = 0
 
 export function bump(sb: u32, field: u32): void {
   store<u64>(sb + field, load<u64>(sb + field) + 1)
@@ -71,7 +69,7 @@ export function liveTail(sb: u32, q: u32, now: f64): bool {
       h = hashBytes(keyPtr(sb, off), keyLenOf(sb, off))
       // With a sketch (the adaptive policy), the tail's sketch block and ghost bucket are what the
       // policy reads next: start loading them now, alongside the index bucket slotOf reads.
-      if (sketchBlocks != 0) touchSink += sketchWord(sb, h) + ghostWord(sb, h)
+      if (sketchBlocks != 0) preload(sketchWord(sb, h) + ghostWord(sb, h))
       locate(h)
       slot = slotOf(sb, off)
       store<u32>(memo, off)

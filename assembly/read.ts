@@ -8,12 +8,10 @@ import { locate, findSlot, slotOffset, touch, firstOccupied, nextOccupied } from
 import { flagsOf, kindOf, keyLenOf, valueLenOf, isLive, hasTtl, expiryOf, headerBytes, inBounds, spanInBounds } from './entry'
 import { policyOnAccess, policyOnMiss } from './policy/index'
 import { sketchWord } from './sketch'
-import { indexBuckets, shardBytes, threadId } from './arena'
+import { indexBuckets, shardBytes, threadId, preload } from './arena'
 import { chainData } from './large'
 
 const ATTEMPTS: i32 = 32
-/** Where early loads leave their value, so they aren't optimised away. */
-let touchSink: u32 = 0
 
 // @ts-ignore: decorator
 @inline export function keyAddr(): u32 { return scratchBase + L.RESULT_SIZE }
@@ -40,7 +38,7 @@ export function lookup(key: u32, keyLen: u32, now: f64, flags: u32): u32 {
   const sb = shardBase(lastShard)
   // Start loading the key's sketch block now: it doesn't depend on the index, so its cache miss
   // overlaps the bucket's instead of following the entry's.
-  if ((flags & L.GET_PEEK) == 0) touchSink += sketchWord(sb, h)
+  if ((flags & L.GET_PEEK) == 0) preload(sketchWord(sb, h))
   store<u32>(result(L.RESULT_SEQ_INDEX), (sb + L.SHARD_SEQ) >> 2)
   // Under the shard lock (GET_LOCKED) nothing can move: one pass, no sequence checks.
   const locked = (flags & L.GET_LOCKED) != 0

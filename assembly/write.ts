@@ -8,7 +8,7 @@ import { flagsOf, setFlags, entryBytes, hasTtl, isLarge, queueOf, sizeFor, write
 import { reserveAppend, commitAppend, addLive, removeLive, initSegments, killEntry } from './segments'
 import { ensureRoom } from './room'
 import { removeEntry, bump } from './queues'
-import { policyInsert, policyAfterInsert, policyOnAccess, policyInit, policyEstimate, policyTouch, REJECT } from './policy/index'
+import { policyInsert, policyAfterInsert, policyOnAccess, policyInit, policyEstimate, policyTouchNew, REJECT } from './policy/index'
 import { reclaimSome } from './ttl'
 import { chainLength, localShare, allocChain, freeChainOf, freeChain, writeChain, gidData, shardIndexOf, ownedSegments, releaseUnclaimed } from './large'
 import { borrowChain } from './borrow'
@@ -40,7 +40,7 @@ export function beginSet(sb: u32, h: u64, key: u32, keyLen: u32, valueLen: u32, 
   const large = size > segBytes
   const record = large ? sizeFor(withTtl, keyLen, L.LARGE_REF_BYTES) : size
   const slot = findSlot(sb, key, keyLen)
-  policyTouch(sb, h, slot == 0)
+  if (slot == 0) policyTouchNew(sb, h)
   // The policy's work below locates other keys: keep this key's location to come back to.
   saveLocation()
   if (size > maxEntryBytes || record > segBytes) {

@@ -3,10 +3,10 @@
 // on the queues only through queues.ts (tail, move, evict), and see hits through the lock-free
 // onAccess. `clock` is the simple baseline; `adaptive` the default (see adaptive.ts).
 import * as L from '../layout.generated'
-import { policyId } from '../arena'
+import { policyId, preload } from '../arena'
 import { clockEvictOne, CLOCK_QUEUE } from './clock'
 import { adaptiveInit, adaptiveInsert, adaptiveAfterInsert, adaptiveEvictOne, adaptiveOnAccess, adaptiveOnMiss, contestFree } from './adaptive'
-import { estimate, sketchWord, filterWordOf } from '../sketch'
+import { estimate, filterWordOf } from '../sketch'
 import { ghostWord } from '../ghost'
 import { freeCount } from '../segments'
 
@@ -24,17 +24,14 @@ export function policyInsert(sb: u32, h: u64, size: u32, now: f64, segments: u32
   return policyId == L.POLICY_ADAPTIVE ? adaptiveInsert(sb, h, size, now, segments) : <i32>CLOCK_QUEUE
 }
 
-/** Where the early loads below leave their values, so they aren't optimised away. */
-let touchSink: u32 = 0
-
 /**
- * Starts loading the policy state a set of hash h will use (its sketch block; for a new key also its
+ * Starts loading the policy state the set of a new key with hash h will use after its evictions (its
  * miss-filter word and ghost bucket), so those cache misses overlap each other and the index's instead
- * of following one another. Loads only: no decision depends on it. Under the shard lock.
+ * of following one another. (Its sketch block needs no such load: the set counts the access in it at
+ * once.) Loads only: no decision depends on it. Under the shard lock.
  */
-export function policyTouch(sb: u32, h: u64, adding: bool): void {
-  if (policyId != L.POLICY_ADAPTIVE) return
-  touchSink += adding ? sketchWord(sb, h) + filterWordOf(sb, h) + ghostWord(sb, h) : sketchWord(sb, h)
+export function policyTouchNew(sb: u32, h: u64): void {
+  if (policyId == L.POLICY_ADAPTIVE) preload(filterWordOf(sb, h) + ghostWord(sb, h))
 }
 
 /** After a new entry went into queue q. Under the shard lock. */
