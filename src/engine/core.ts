@@ -15,7 +15,7 @@ import { checkTtl } from '../options.js'
 import { decodeKind, decodeOwned, takeKind, finishKind, type ValueCodec, type ResolvedCodec } from '../codecs/index.js'
 import { takeChained, writeChained } from './large.js'
 import type { EnvelopeMeta } from '../codecs/envelope.js'
-import { writeUtf8, NOT_WELL_FORMED } from '../text.js'
+import { writeUtf8, readLatin1, NOT_WELL_FORMED } from '../text.js'
 import { invalidKeyType, keyTooLong, notWellFormed } from '../keys.js'
 import { CortadoError } from '../errors.js'
 import { readStats, type StatsSource } from '../stats.js'
@@ -306,7 +306,7 @@ export class EngineCore<V> implements CacheCore<V> {
     // every get, and V8 inlines a caller's callees only up to a total bytecode size (920 bytes), which
     // the whole hit path of a Latin-1 value then fits in (Cache.get included).
     if (kind === L.KIND_LATIN1) {
-      const s = this.v.buf.latin1Slice(start, end)
+      const s = readLatin1(this.v, start, end)
       return this.#valid(s, seqIndex, seq) ? s as V : RETRY
     }
     return kind < L.KIND_CHAINED ? this.#takeOther(kind, start, end, seqIndex, seq, meta)
