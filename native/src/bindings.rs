@@ -58,6 +58,10 @@ struct Ctx {
     closed: bool,
     /// The shard of a setReserve waiting for its setCommit.
     reserving: Option<u32>,
+    /// What this thread's last wait found (shard, owner, sequence) and since when: a lock counts as
+    /// stuck only while all three stay the same. Sequence numbers are per shard, so the same owner at
+    /// the same number on another shard is another critical section.
+    wait_shard: u32,
     wait_owner: i32,
     wait_seq: u32,
     wait_since: Instant,
@@ -409,6 +413,7 @@ unsafe extern "C" fn context(env: napi_env, info: napi_callback_info) -> napi_va
                 counted: true,
                 closed: false,
                 reserving: None,
+                wait_shard: 0,
                 wait_owner: 0,
                 wait_seq: 0,
                 wait_since: Instant::now(),
@@ -671,7 +676,8 @@ ctx_fn!(f_wait, |c| {
         return Ok(());
     }
     let t = Instant::now();
-    if owner != c.wait_owner || seq != c.wait_seq {
+    if shard != c.wait_shard || owner != c.wait_owner || seq != c.wait_seq {
+        c.wait_shard = shard;
         c.wait_owner = owner;
         c.wait_seq = seq;
         c.wait_since = t;

@@ -9,6 +9,8 @@ import { start, withDeadline, type Running } from './fixtures/run.js'
 import { forEachEngine } from '../conformance/engines.js'
 import { shardOf } from '../helpers/shards.js'
 import { LEASE_MS } from '../../src/engine/contention.js'
+import { engineInternals } from '../../src/engine/access.js'
+import * as L from '../../src/layout/constants.generated.js'
 
 describe('shard locks across threads', () => {
   it('a counter guarded by one shard lock ends exact under contention (2 workers × 200k)', async () => {
@@ -81,7 +83,7 @@ forEachEngine('a live lock holder is waited for, not taken over', (engine) => {
     const cache = new Cache<string>({ engine, maxBytes: 8 << 20, shards: 2, codec: 'string' })
     const key = Array.from({ length: 64 }, (_, i) => `k${i}`).find((k) => shardOf(cache as Cache<unknown>, k) === 1)!
     const flags = new Int32Array(new SharedArrayBuffer(8))
-    const holder = start<string>('hold-lock-worker.mjs', { handle: cache.handle, shard: 1, holdMs: 3 * LEASE_MS, sync: flags.buffer })
+    const holder = start<string>('hold-lock-worker.mjs', { handle: cache.handle, holds: [{ shard: 1, holdMs: 3 * LEASE_MS }], sync: flags.buffer })
     try {
       const t0 = Date.now()
       while (Atomics.load(flags, 0) === 0 && Date.now() - t0 < 30_000) Atomics.wait(flags, 0, 0, 50)
@@ -92,6 +94,42 @@ forEachEngine('a live lock holder is waited for, not taken over', (engine) => {
       expect(cache.stats().lockRecoveries).toBe(0)
       await withDeadline('lock holder', 60_000, holder.done, () => void holder.worker.terminate())
       expect(cache.get(key)).toBe('after')
+      expect(cache.verify()).toEqual([])
+    } finally {
+      cache.close()
+    }
+  }, 90_000)
+
+  it('a wait for one shard does not inherit the time spent waiting for another the same owner held at the same sequence number', async () => {
+    // The engine's wait remembered (owner, sequence) without the shard: a thread that once waited on
+    // shard 0 held by a worker at sequence s, and later found shard 1 held by the same worker at the
+    // same s (every shard counts its own), took that live worker's lock over at once.
+    const cache = new Cache<string>({ engine, maxBytes: 8 << 20, shards: 2, codec: 'string' })
+    const keys = [0, 1].map((shard) => Array.from({ length: 64 }, (_, i) => `k${i}`).find((k) => shardOf(cache as Cache<unknown>, k) === shard)!)
+    const { views, geometry } = engineInternals(cache)
+    const seqOf = (shard: number) => Atomics.load(views.u32, (geometry.shardsOffset + shard * geometry.shardBytes + L.SHARD_SEQ) >>> 2)
+    expect(seqOf(0), 'both shards start at the same sequence number').toBe(seqOf(1))
+    const flags = new Int32Array(new SharedArrayBuffer(16))
+    const holder = start<string>('hold-lock-worker.mjs', {
+      handle: cache.handle, sync: flags.buffer,
+      holds: [{ shard: 0, holdMs: LEASE_MS / 2 }, { shard: 1, holdMs: 3 * LEASE_MS }],
+    })
+    const awaitFlag = (i: number) => {
+      const t0 = Date.now()
+      while (Atomics.load(flags, i) === 0 && Date.now() - t0 < 30_000) Atomics.wait(flags, i, 0, 50)
+      expect(Atomics.load(flags, i), `hold step ${i}`).toBe(1)
+    }
+    try {
+      awaitFlag(0)
+      expect(cache.set(keys[0]!, 'first')).toBe(true)
+      awaitFlag(2)
+      // Longer than a lease since the first wait began: only the wait on shard 1 itself may count.
+      Atomics.wait(flags, 3, 0, LEASE_MS + 100)
+      expect(cache.set(keys[1]!, 'second')).toBe(true)
+      expect(Atomics.load(flags, 3), 'the second set waited for the holder').toBe(1)
+      expect(cache.stats().lockRecoveries).toBe(0)
+      await withDeadline('lock holder', 60_000, holder.done, () => void holder.worker.terminate())
+      expect(cache.get(keys[1]!)).toBe('second')
       expect(cache.verify()).toEqual([])
     } finally {
       cache.close()
