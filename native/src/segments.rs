@@ -53,7 +53,7 @@ impl Engine {
             st32(h.add(L::SEG_LIVE_COUNT as usize), 0);
             st32(h.add(L::SEG_SEQ as usize), 0);
             // Entries of a cleared shard may still read LIVE in memory: a new version retires copies of them.
-            au32(h.add(L::SEG_VERSION as usize)).fetch_add(1, Ordering::SeqCst);
+            bump_version(h);
             head = s;
             n += 1;
         }
@@ -103,7 +103,7 @@ impl Engine {
         }
         let h = self.seg_header(sb, seg);
         // Reused: entries written here from now on are not the ones a reader may hold copies of.
-        au32(h.add(L::SEG_VERSION as usize)).fetch_add(1, Ordering::SeqCst);
+        bump_version(h);
         let seq = ld32(sb.add(L::SHARD_SEG_SEQ as usize)).wrapping_add(1);
         st32(sb.add(L::SHARD_SEG_SEQ as usize), seq);
         st32(h.add(L::SEG_SEQ as usize), seq);
@@ -276,8 +276,19 @@ impl Engine {
 
     /// Port of killEntry (assembly/segments.ts): clears an entry's LIVE flag and moves its segment's
     /// version, so a copy of it a reader holds (a thread's front) is known stale from the version alone.
+    /// As there, the version moves only once a thread has opened a front (ARENA.frontInUse).
     pub unsafe fn kill_entry(&self, sb: *mut u8, off: u32) {
         crate::entry::set_flags(sb, off, crate::entry::flags_of(sb, off) & !L::ENTRY_LIVE);
-        au32(self.seg_header(sb, self.seg_of(off)).add(L::SEG_VERSION as usize)).fetch_add(1, Ordering::SeqCst);
+        if au32(self.at(L::ARENA_FRONT_IN_USE)).load(Ordering::SeqCst) != 0 {
+            bump_version(self.seg_header(sb, self.seg_of(off)));
+        }
     }
+}
+
+/// Moves a segment's version (see bumpVersion in assembly/segments.ts): every writer of it holds the
+/// shard's lock, so a load and a release store lose no increment and cost no locked instruction.
+#[inline(always)]
+unsafe fn bump_version(h: *mut u8) {
+    let v = au32(h.add(L::SEG_VERSION as usize));
+    v.store(v.load(Ordering::Relaxed).wrapping_add(1), Ordering::Release);
 }

@@ -6,7 +6,8 @@
  * - Never stale. A front entry remembers the arena entry its value was copied from and that entry's
  *   segment version (SEG.version in spec.json: bumped whenever an entry in the segment is killed, i.e.
  *   deleted, evicted, moved, rewritten in place or dropped by a repair, and whenever the segment is
- *   reused or cleared). A hit is served only while the version is unchanged (one load from shared
+ *   reused or cleared; kills move it only once a thread of the arena has opened a front:
+ *   ARENA.frontInUse, so caches without fronts don't pay for it). A hit is served only while the version is unchanged (one load from shared
  *   memory, from a segment header that hot entries share) and before its expiry: a write from any
  *   thread, a delete, an eviction, clear(), expiry and a restore all take effect at once. The price is
  *   false invalidations: a kill in a segment drops the front's copies of its neighbours too (they
@@ -178,6 +179,10 @@ export class Front {
     this.#u32 = views.u32
     this.#shardsOffset = shardsOffset
     this.#shardBytes = shardBytes
+    // Writers move segment versions only once some thread has a front (killEntry in
+    // assembly/segments.ts): say so before the first lookup of this one (a sequentially consistent
+    // store, ordered before the fills' reads of the shard sequences).
+    Atomics.store(views.u32, L.ARENA_FRONT_IN_USE >>> 2, 1)
   }
 
   /** After a re-attach: the same arena through new views. Entries stay valid (they name arena places). */

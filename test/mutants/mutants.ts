@@ -291,9 +291,15 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'kill-keeps-version', area: 'front', file: 'assembly/segments.ts',
-    find: '  atomic.add<u32>(segHeader(sb, segOf(off)) + L.SEG_VERSION, 1)\n}', replace: '}',
+    find: '  if (atomic.load<u32>(L.ARENA_FRONT_IN_USE) != 0) bumpVersion(segHeader(sb, segOf(off)))\n}', replace: '}',
     tests: ['test/conformance/model.test.ts', 'test/conformance/front.test.ts'],
     why: "killing an entry (delete, eviction, rewrite) leaves its segment's version: fronts keep serving it",
+  },
+  {
+    id: 'front-in-use-not-said', area: 'front', file: 'src/engine/front.ts',
+    find: '    Atomics.store(views.u32, L.ARENA_FRONT_IN_USE >>> 2, 1)\n', replace: '',
+    tests: ['test/conformance/front.test.ts'],
+    why: 'a thread opens a front without telling writers: kills stop moving segment versions and its copies go stale',
   },
   {
     id: 'front-hits-not-recorded', area: 'front', file: 'src/engine/core.ts',
