@@ -19,6 +19,8 @@ const ONE = 1 << CSHIFT
 // The ghost remembers where an evicted key left from: the window (a rejected candidate) or main.
 const FROM_WINDOW = 0
 const FROM_MAIN = 1
+/** RESEARCH (tieUnasked 3, 4): evicted without a ghost entry. */
+const NO_GHOST = 2
 
 export interface ShardInit {
   tuning: Tuning
@@ -84,6 +86,8 @@ export class Shard {
   /** The window target at the last early ageing, and the sketch's count of increments right after it (see ageAllowed). */
   private ageLevel = 0
   private ageMark = 0
+  /** RESEARCH (ageAtMax): growth evidence cut off by the window's maximum since the last early ageing. */
+  private cutGrowth = 0
   hits = 0
   misses = 0
   private climbN = 0
@@ -329,18 +333,25 @@ export class Shard {
     let target = this.windowTarget
     if (this.pendingGrow > 0) {
       const step = Math.max(1, fromMain / Math.max(1, fromWindow)) * unit
-      target = Math.min(this.t.maxWindow * this.capacity, target + this.pendingGrow * step)
+      const want = target + this.pendingGrow * step
+      target = Math.min(this.t.maxWindow * this.capacity, want)
+      if (this.t.ageAtMax > 0) this.cutGrowth += want - target
     }
     if (this.pendingShrink > 0) {
       const step = Math.max(1, fromWindow / Math.max(1, fromMain)) * unit
-      target = Math.max(Math.max(unit, this.t.minWindow * this.capacity), target - this.pendingShrink * step)
+      const down = this.pendingShrink * step
+      // RESEARCH (ageAtMax): a shrink first uses up the growth the maximum cut off.
+      const fromCut = Math.min(this.cutGrowth, down)
+      this.cutGrowth -= fromCut
+      target = Math.max(Math.max(unit, this.t.minWindow * this.capacity), target - (down - fromCut))
     }
     if (this.t.ageOnGrowth > 0) {
       // The window grew by ageOnGrowth × capacity above its lowest point since the last such step:
       // recency has been beating frequency, so the frequencies are aged now (see POLICY.md).
       // Not again and again: see ageAllowed.
       if (target < this.growthBase) this.growthBase = target
-      else if (target - this.growthBase >= this.t.ageOnGrowth * this.capacity && this.ageAllowed()) {
+      else if (target + this.cutGrowth - this.growthBase >= this.t.ageOnGrowth * this.capacity && this.ageAllowed()) {
+        this.cutGrowth = 0
         this.sketch.halve()
         this.earlyAgeings++
         if (this.t.ageSweep > 0) this.sweepDebt = Math.ceil(this.t.ageSweep * this.prot.length)
@@ -462,9 +473,21 @@ export class Shard {
    */
   private contest(candidateHash: number, need: number): boolean {
     const fc = this.sketch.estimate(candidateHash)
+    // RESEARCH (tieUnasked, off; stop 31, docs/policy-recency.md "Stop 31"): a tie between a newcomer
+    // written unasked and main's victim, both seen at most once, goes to the newcomer (a cache filled by
+    // sets otherwise keeps its never-read keys against the first new ones until the window has grown).
+    // Variant 5: as 4, only while the window is above its floor (ghost evidence has grown it: recency
+    // has been winning), which keeps a fill that is still being read (write-once at 1.5 × capacity).
+    const mode = this.t.tieUnasked
+    const tie = mode > 0 && fc <= 1 && (mode < 5 || this.windowTarget > Math.max(this.meanSize(), this.t.minWindow * this.capacity)) && this.test(candidateHash, 1)
     while (need > 0 && this.sizeP + this.sizeM > 0) {
       const v = this.victim()
       const fv = this.sketch.estimate(this.hashOf(v))
+      if (tie && fc === fv && (mode < 4 || (!this.test(this.hashOf(v), 0) && this.test(this.hashOf(v), 1)))) {
+        need -= this.sizeOf(v)
+        this.evict(v, mode === 1 ? FROM_MAIN : NO_GHOST)
+        continue
+      }
       if (fc <= fv && !(fc >= this.t.warmFrequency && this.rng.nextU32() % this.t.warmOdds === 0)) return false
       need -= this.sizeOf(v)
       this.evict(v, FROM_MAIN)
@@ -529,6 +552,6 @@ export class Shard {
     this.keyState[key] = NONE
     this.used -= this.sizeOf(key)
     this.entries--
-    this.ghost.add(this.hashOf(key), from)
+    if (from !== NO_GHOST) this.ghost.add(this.hashOf(key), from)
   }
 }
