@@ -91,13 +91,13 @@ export class Cache<V = unknown> {
       this.#core.check()
       throw noOptions('get', options)
     }
+    // core.get written out: the arena path (getArena, with what it inlines) is over V8's inlining budget
+    // (920 bytes of bytecode per compiled function), so it is a call; this much inlines into the
+    // caller's loop with Front.get, and a front hit makes no call.
     const core = this.#core
-    const front = core.front
-    if (front === undefined) return core.get(key)
-    // A front hit written out here rather than reached through core.get: core.get's optimized code holds
-    // the whole arena path, over V8's inlining budget (920 bytes of bytecode per compiled function), so
-    // it is a call; this much inlines into the caller's loop with Front.get, and a front hit makes no call.
     core.check()
+    const front = core.front
+    if (front === undefined) return core.getArena(key, undefined, undefined)
     const fronted = front.get(key)
     if (fronted === undefined) return core.getArena(key, undefined, front)
     core.countFrontHit()

@@ -200,7 +200,11 @@ export class EngineCore<V> implements CacheCore<V> {
     return this.getArena(key, meta, undefined)
   }
 
-  /** One counter per front hit: stats() counts front hits into hits (THREAD_HITS are arena hits). */
+  /**
+   * One counter per front hit: stats() counts front hits into hits (THREAD_HITS are arena hits). Made
+   * after every front hit, it is also what makes the next hit's plain version load a fresh one
+   * (acquire.ts).
+   */
   countFrontHit(): void {
     this.v.f64[this.frontHitsIdx]++
   }
