@@ -212,6 +212,16 @@ export function touch(slot: u32): void {
   if ((m & L.SLOT_FREQ_MASK) < L.SLOT_FREQ_MASK) atomic.cmpxchg<u32>(slot, m, m + 1)
 }
 
+/**
+ * `times` hits at once (a front's batched hits): the frequency `times` calls of touch would leave,
+ * min(max, freq + times), in one CAS (lossy under contention, as touch is, and never clobbering).
+ */
+export function touchTimes(slot: u32, times: u32): void {
+  const m = atomic.load<u32>(slot)
+  const room = L.SLOT_FREQ_MASK - (m & L.SLOT_FREQ_MASK)
+  if (room != 0) atomic.cmpxchg<u32>(slot, m, m + min<u32>(times, room))
+}
+
 /** Clears the whole index of a shard (clear(), recovery). */
 export function clearIndex(sb: u32): void {
   memory.fill(sb + indexOffset, 0, indexBuckets * L.BUCKET_BYTES)

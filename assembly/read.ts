@@ -4,9 +4,9 @@
 import * as L from './layout.generated'
 import { shardCount, scratchBase, shardBase, shardsOffset } from './arena'
 import { hashBytes, fastRange } from './hash'
-import { locate, findSlot, slotOffset, touch, firstOccupied, nextOccupied } from './hashindex'
+import { locate, findSlot, slotOffset, touch, touchTimes, firstOccupied, nextOccupied } from './hashindex'
 import { flagsOf, kindOf, keyLenOf, valueLenOf, isLive, hasTtl, expiryOf, headerBytes, inBounds, spanInBounds } from './entry'
-import { policyOnAccess, policyOnMiss } from './policy/index'
+import { policyOnAccess, policyOnAccesses, policyOnMiss } from './policy/index'
 import { sketchWord } from './sketch'
 import { indexBuckets, shardBytes, threadId, preload } from './arena'
 import { chainData } from './large'
@@ -152,9 +152,10 @@ export function recordAccesses(count: u32, input: u32): u32 {
     locate(h)
     const slot = findSlot(sb, key, keyLen)
     if (slot == 0 || slotOffset(slot) != off) continue
-    for (let u: u32 = 0; u < uses; u++) {
-      if (u < L.SLOT_FREQ_MASK) touch(slot)
-      policyOnAccess(sb, h)
+    // What `uses` hits would record, at once: touch() and policyOnAccess() `uses` times each.
+    if (uses != 0) {
+      touchTimes(slot, uses)
+      policyOnAccesses(sb, h, uses)
     }
     recorded += uses
   }

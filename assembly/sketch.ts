@@ -162,6 +162,43 @@ export function increment(sb: u32, h: u64): void {
 }
 
 /**
+ * Counts `times` accesses of hash h (the front's batched hits): leaves the counters, the count towards
+ * ageing and the ageing exactly as `times` calls of increment would, in one pass over the block when
+ * no ageing falls among them (as increment, lossy under contention). A call of increment adds to the
+ * count only while some counter is below 15, i.e. for the first 15 − (smallest counter) calls.
+ */
+export function incrementTimes(sb: u32, h: u64, times: u32): void {
+  if (sketchBlocks == 0) return
+  const block = blockAddr(sb, h)
+  const bits = <u32>h
+  const lowest = min<u32>(min<u32>(counterAt(block, 0, bits), counterAt(block, 1, bits >> 5)),
+    min<u32>(counterAt(block, 2, bits >> 10), counterAt(block, 3, bits >> 15)))
+  const added = min<u32>(times, 15 - lowest)
+  if (added == 0) return
+  const n = load<u32>(sb + L.SHARD_SKETCH_ADDITIONS) + added
+  if (n >= load<u32>(sb + L.SHARD_SKETCH_RESET_AT)) {
+    // An ageing falls among them: one at a time, so it halves what it would have halved.
+    for (let i: u32 = 0; i < times; i++) increment(sb, h)
+    return
+  }
+  addToCounter(block, 0, bits, times)
+  addToCounter(block, 1, bits >> 5, times)
+  addToCounter(block, 2, bits >> 10, times)
+  addToCounter(block, 3, bits >> 15, times)
+  store<u32>(sb + L.SHARD_SKETCH_ADDITIONS, n)
+}
+
+/** Adds `times` to counter i of hash h (`bits` = h >> 5i), stopping at 15. */
+// @ts-ignore: decorator
+@inline function addToCounter(block: u32, i: u32, bits: u32, times: u32): void {
+  const word = counterWord(block, i, bits)
+  const shift = counterShift(bits)
+  const w = load<u64>(word)
+  const room = 15 - <u32>((w >> shift) & 15)
+  if (room != 0) store<u64>(word, w + (<u64>min<u32>(times, room) << shift))
+}
+
+/**
  * Ages the sketch now (the policy saw recency beat frequency: window.ts): halves the counters, clears
  * the miss filter and halves the count towards the next regular ageing. Under the shard lock.
  */

@@ -11,7 +11,7 @@
 // winning, goes straight to protected; the window target moves like ARC's p on recent ghost hits.
 import * as L from '../layout.generated'
 import { maxEntriesTotal, shardCount, segCount, segBytes, ghostSlots } from '../arena'
-import { increment, estimate, clearSketch, filterInserted } from '../sketch'
+import { increment, incrementTimes, estimate, clearSketch, filterInserted } from '../sketch'
 import { ghostAdd, ghostAge, clearGhost } from '../ghost'
 import { liveTail, moveTail, evictTail, tailCounter, tailHash, tailCost, tailOff, saveTail, restoreTail } from '../queues'
 import { flagsOf, isLarge } from '../entry'
@@ -55,6 +55,11 @@ export function adaptiveInit(sb: u32, shard: u32): void {
 /** Every access that counts for frequency: a hit (lock-free, lossy) or a set (under the lock). */
 export function adaptiveOnAccess(sb: u32, h: u64): void {
   increment(sb, h)
+}
+
+/** `times` accesses at once (a front's batched hits): the sketch counts them as `times` accesses. */
+export function adaptiveOnAccesses(sb: u32, h: u64, times: u32): void {
+  incrementTimes(sb, h, times)
 }
 
 /** A get that missed (lock-free): a young ghost is evidence for the window's size. */

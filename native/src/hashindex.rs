@@ -39,6 +39,17 @@ pub unsafe fn touch(slot: Slot) {
     }
 }
 
+/// `times` hits at once (a front's batched hits): the frequency `times` calls of touch would leave,
+/// min(max, freq + times), in one CAS (lossy under contention, as touch, never clobbering).
+#[inline(always)]
+pub unsafe fn touch_times(slot: Slot, times: u32) {
+    let m = au32(slot).load(SeqCst);
+    let room = L::SLOT_FREQ_MASK - (m & L::SLOT_FREQ_MASK);
+    if room != 0 {
+        let _ = au32(slot).compare_exchange(m, m + times.min(room), SeqCst, Relaxed);
+    }
+}
+
 /// Points a slot at an entry's new copy, keeping the slot's tag (whatever key is located now).
 pub unsafe fn republish(slot: Slot, off: u32, freq: u32) {
     au32(slot.add(4)).store(off, SeqCst);

@@ -5,7 +5,7 @@
 use crate::arena::Engine;
 use crate::entry::*;
 use crate::hash::{fast_range, hash_bytes};
-use crate::hashindex::{slot_offset, touch};
+use crate::hashindex::{slot_offset, touch, touch_times};
 use crate::layout_generated as L;
 use crate::mem::*;
 use crate::view::Staged;
@@ -232,11 +232,10 @@ impl Engine {
             if slot.is_null() || slot_offset(slot) != off {
                 continue;
             }
-            for u in 0..uses {
-                if u < L::SLOT_FREQ_MASK {
-                    touch(slot);
-                }
-                self.policy_on_access(sb, h);
+            // What `uses` hits would record, at once: touch and policy_on_access `uses` times each.
+            if uses != 0 {
+                touch_times(slot, uses);
+                self.policy_on_accesses(sb, h, uses);
             }
             recorded += uses;
         }

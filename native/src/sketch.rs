@@ -153,6 +153,43 @@ impl Engine {
         }
     }
 
+    /// Counts `times` accesses of hash h (a front's batched hits): leaves the counters, the count
+    /// towards ageing and the ageing exactly as `times` calls of increment would, in one pass over the
+    /// block when no ageing falls among them (lossy under contention, as increment). A call of
+    /// increment adds to the count only while some counter is below 15: for the first
+    /// 15 - (smallest counter) calls. Mirrors assembly/sketch.ts's incrementTimes.
+    pub unsafe fn increment_times(&self, sb: *mut u8, h: u64, times: u32) {
+        if self.sketch_blocks == 0 {
+            return;
+        }
+        let added = times.min(15 - self.estimate(sb, h));
+        if added == 0 {
+            return;
+        }
+        let additions = au32(sb.add(L::SHARD_SKETCH_ADDITIONS as usize));
+        let n = additions.load(Relaxed).wrapping_add(added);
+        if n >= ld32(sb.add(L::SHARD_SKETCH_RESET_AT as usize)) {
+            // An ageing falls among them: one at a time, so it halves what it would have halved.
+            for _ in 0..times {
+                self.increment(sb, h);
+            }
+            return;
+        }
+        let block = self.block_addr(sb, h);
+        let mut bits = h as u32;
+        for i in 0..4u32 {
+            let word = au64(block.add((((i << 1) | (bits & 1)) * 8) as usize));
+            let shift = ((bits >> 1) & 15) << 2;
+            let w = word.load(Relaxed);
+            let room = 15 - ((w >> shift) & 15) as u32;
+            if room != 0 {
+                word.store(w.wrapping_add((times.min(room) as u64) << shift), Relaxed);
+            }
+            bits >>= 5;
+        }
+        additions.store(n, Relaxed);
+    }
+
     /// Ages the sketch now (the policy saw recency beat frequency: policy/window.rs): halves the
     /// counters, clears the miss filter and halves the count towards the next regular ageing. Under
     /// the shard lock.

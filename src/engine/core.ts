@@ -187,16 +187,33 @@ export class EngineCore<V> implements CacheCore<V> {
    */
   get(key: string, meta?: EnvelopeMeta): V | undefined {
     if (this.v.u32[this.leaseIdx] !== this.lease) this.lostSlot()
-    const front = meta === undefined ? this.front : undefined
-    if (front !== undefined) {
+    const front = this.front
+    if (front !== undefined && meta === undefined) {
       const fronted = front.get(key)
       // NOT_IN_FRONT is undefined: a pointer compare (front.ts says why it is not a symbol).
       if (fronted !== undefined) {
-        // One counter per front hit: stats() counts front hits into hits (THREAD_HITS are arena hits).
-        this.v.f64[this.frontHitsIdx]++
+        this.countFrontHit()
         return fronted as V
       }
+      return this.getArena(key, undefined, front)
     }
+    return this.getArena(key, meta, undefined)
+  }
+
+  /**
+   * One counter per front hit: stats() counts front hits into hits (THREAD_HITS are arena hits). Made
+   * after every front hit, it is also what makes the next hit's plain version load a fresh one
+   * (acquire.ts).
+   */
+  countFrontHit(): void {
+    this.v.f64[this.frontHitsIdx]++
+  }
+
+  /**
+   * get's arena path, after the lease check and the front (Cache.get calls it directly after its own
+   * front lookup). `front` is the front to fill, undefined without one (or when `meta` is asked for).
+   */
+  getArena(key: string, meta: EnvelopeMeta | undefined, front: Front | undefined): V | undefined {
     const keyLen = this.writeKey(key)
     // The common case inline: one optimistic lookup, decoded and validated here.
     const status = this.ex.get(keyLen, this.clockNeeded ? this.clock() : -1, 0)

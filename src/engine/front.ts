@@ -35,6 +35,7 @@
 import * as L from '../layout/constants.generated.js'
 import type { Geometry } from '../layout/geometry.js'
 import type { ArenaViews } from './views.js'
+import { loadAcquire } from './acquire.js'
 
 /** Options of the front (`front` in Cache options and in Cache.attach options: per thread). */
 export interface FrontOptions {
@@ -209,10 +210,12 @@ export class Front {
       this.#windowMisses++
       return NOT_IN_FRONT
     }
-    // One load from shared memory (Atomics.load, not acquire.ts's plain load: consecutive front hits
-    // make no engine call between them, so the JIT could reuse a plain load of an earlier hit): the segment's version moves whenever an entry in it is killed
+    // One load from shared memory: the segment's version moves whenever an entry in it is killed
     // (deleted, evicted, rewritten, repaired) or the segment is reused (killEntry in the engines).
-    if (Atomics.load(this.#u32, e.versionIdx) !== e.version || (e.expiry !== undefined && this.#clock() >= e.expiry)) {
+    // loadAcquire: a plain load on x86, Atomics.load elsewhere; acquire.ts says why a plain load is
+    // read afresh by every hit (the caller's countFrontHit store to the same memory comes between hits:
+    // keep it on every front hit).
+    if (loadAcquire(this.#u32, e.versionIdx) !== e.version || (e.expiry !== undefined && this.#clock() >= e.expiry)) {
       this.#release(e)
       this.#windowMisses++
       return NOT_IN_FRONT

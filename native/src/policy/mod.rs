@@ -65,6 +65,15 @@ impl Engine {
         }
     }
 
+    /// `times` accesses at once (a front's batched hits, lock-free): what `times` calls of
+    /// policy_on_access do (the adaptive policy's access is the sketch's increment).
+    #[inline(always)]
+    pub unsafe fn policy_on_accesses(&self, sb: *mut u8, h: u64, times: u32) {
+        if self.policy_id == L::POLICY_ADAPTIVE {
+            self.increment_times(sb, h, times);
+        }
+    }
+
     /// The frequency a newcomer with hash `h` brings to a contest in another shard (0 without a sketch).
     pub unsafe fn policy_estimate(&self, sb: *mut u8, h: u64) -> u32 {
         if self.policy_id == L::POLICY_ADAPTIVE {

@@ -1,0 +1,79 @@
+/**
+ * Deterministic per-hit cost of a front hit (issue 19), for cachegrind, beside the two references a
+ * front hit is compared with: N stored 100-byte strings under 12-byte keys, a front that holds them
+ * all, then `passes` × 2^20 uniform gets of stored keys from inside a function (as a caller's loop
+ * would be compiled). Modes:
+ *   front     Cache.get with the front (every get a front hit)
+ *   frontget  the front's own lookup (Front.get) alone, without Cache.get around it
+ *   plain     Cache.get without a front (the arena path)
+ *   lru       lru-cache's get (max N)
+ *   map       Map.get of an object and one of its fields (the floor of a Map-based front)
+ * Run it with two pass counts and take the difference of cachegrind's `I refs` per get:
+ *
+ *   valgrind --tool=cachegrind --cache-sim=no --smc-check=all-non-file --cachegrind-out-file=/tmp/x \
+ *     node --predictable --no-liftoff --no-wasm-dynamic-tiering bench/arena/front-instructions.mjs \
+ *     "$PWD/dist/src/index.js" front 1        (then 5; N=100000 by default)
+ *
+ * (5 − 1) × 2^20 gets lie between the two runs; the script checks that every one of them was a front
+ * hit in the front modes.
+ */
+import { pathToFileURL } from 'node:url'
+
+const [, , lib, mode = 'front', passesArg = '1'] = process.argv
+const N = Number(process.env.N ?? 100_000)
+const passes = Number(passesArg)
+const keys = Array.from({ length: N }, (_, i) => `key:${String(i).padStart(8, '0')}`)
+const values = Array.from({ length: N }, (_, i) => `value-${i}-`.padEnd(100, 'x'))
+const order = new Uint32Array(1 << 20)
+let s = 12345
+for (let i = 0; i < order.length; i++) { s = (s * 1103515245 + 12345) >>> 0; order[i] = s % N }
+
+let target
+let stats = () => ({})
+if (mode === 'lru') {
+  const { LRUCache } = await import('lru-cache')
+  target = new LRUCache({ max: N })
+  for (let i = 0; i < N; i++) target.set(keys[i], values[i])
+} else if (mode === 'map') {
+  target = new Map()
+  for (let i = 0; i < N; i++) target.set(keys[i], { value: values[i], version: i })
+} else {
+  const { Cache } = await import(lib)
+  const cache = new Cache({
+    maxBytes: Cache.maxBytesFor(N, 124), maxEntries: N, codec: 'string',
+    front: mode === 'plain' ? undefined : { maxBytes: 512 << 20 },
+  })
+  for (let i = 0; i < N; i++) cache.set(keys[i], values[i])
+  if (mode !== 'plain') {
+    // Passes until the front holds every key (it steps aside while it serves few gets, so it fills in steps).
+    for (let r = 0; r < 40 && cache.stats().frontHits < N; r++) for (let i = 0; i < N; i++) cache.get(keys[i])
+  }
+  stats = () => { const t = cache.stats(); return { hits: t.hits, frontHits: t.frontHits } }
+  if (mode === 'frontget') {
+    const { coreOf } = await import(new URL('engine/access.js', pathToFileURL(lib)).href)
+    target = coreOf(cache).front
+  } else target = cache
+}
+
+function gets(reps) {
+  let sum = 0
+  for (let r = 0; r < reps; r++) for (let i = 0; i < order.length; i++) sum += target.get(keys[order[i]])?.length ?? 0
+  return sum
+}
+function mapGets(reps) {
+  let sum = 0
+  for (let r = 0; r < reps; r++) for (let i = 0; i < order.length; i++) {
+    const e = target.get(keys[order[i]])
+    if (e !== undefined) sum += e.value.length
+  }
+  return sum
+}
+
+const run = mode === 'map' ? mapGets : gets
+run(1)
+const before = stats()
+const sum = run(passes)
+const after = stats()
+if (mode === 'front' && after.frontHits - before.frontHits !== passes * order.length)
+  throw new Error(`not every get was a front hit: ${after.frontHits - before.frontHits} of ${passes * order.length}`)
+console.log(JSON.stringify({ mode, passes, sum, ...after }))
