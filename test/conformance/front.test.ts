@@ -13,6 +13,8 @@ import { zipfTrace } from '../../bench/workloads/zipf-trace.js'
 import { testSeed } from '../helpers/seed.js'
 import { forEachEngine, makeCache } from './engines.js'
 import { probeSketch } from '../policy/probe.js'
+import { engineInternals } from '../../src/engine/access.js'
+import * as L from '../../src/layout/constants.generated.js'
 
 forEachEngine('front', (engine) => {
   it('serves repeated gets from the front and counts them as hits and front hits', () => {
@@ -142,6 +144,44 @@ forEachEngine('front', (engine) => {
     })
     expect(estimates[1], 'with a front: hot and cold as without one').toEqual(estimates[0])
     expect(estimates[0]![0]).toBeGreaterThan(estimates[0]![1]! + 5)
+  })
+
+  it("a batch of front hits that an ageing of the sketch falls among leaves the sketch as single hits would", () => {
+    // The engine records n front hits of an entry in one pass (incrementTimes), or one at a time when
+    // the sketch's ageing (a halving of every counter) comes due among them: bring the count towards
+    // the ageing within a few additions of it, then read one key often.
+    const states = [false, true].map((front) => {
+      const cache = makeCache<string>(engine, { maxBytes: 1 << 20, shards: 1, codec: 'string', seed: 11, front })
+      // A second attachment without a front brings the count near the ageing the same way in both runs.
+      const plain = Cache.attach<string>(cache.handle)
+      const { views, geometry } = engineInternals(cache)
+      const shard = geometry.shardsOffset
+      const additions = () => views.u32[(shard + L.SHARD_SKETCH_ADDITIONS) >>> 2]!
+      const resetAt = views.u32[(shard + L.SHARD_SKETCH_RESET_AT) >>> 2]!
+      // Counters stop at 15: enough keys that their accesses can reach the ageing (10 × capacity).
+      const keys = Array.from({ length: 6000 }, (_, i) => `filler${i}`)
+      for (const k of keys) plain.set(k, 'value')
+      plain.set('hot', 'value')
+      for (let i = 0; additions() < resetAt - 8; i++) {
+        expect(i, 'the count towards the ageing grows').toBeLessThan(1_000_000)
+        plain.get(keys[i % keys.length]!)
+      }
+      const before = additions()
+      // More gets than pass between two hand-overs (FLUSH_GETS in front.ts).
+      for (let i = 0; i < 2100; i++) cache.get('hot')
+      if (front) expect(cache.stats().frontHits).toBe(2099)
+      // close() hands the front's last hits over.
+      cache.close()
+      const state = {
+        aged: additions() < before,
+        additions: additions(),
+        estimates: ['hot', ...keys.slice(0, 500)].map((k) => probeSketch(plain as Cache<unknown>, k).estimate),
+      }
+      plain.close()
+      return state
+    })
+    expect(states[0]!.aged, 'an ageing fell among the hot gets').toBe(true)
+    expect(states[1], 'with a front: the same counters and count as without one').toEqual(states[0])
   })
 
   it('hits of an entry that leaves the front before it has a batch of them are still recorded', () => {
