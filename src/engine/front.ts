@@ -7,11 +7,12 @@
  *   segment version (SEG.version in spec.json: bumped whenever an entry in the segment is killed, i.e.
  *   deleted, evicted, moved, rewritten in place or dropped by a repair, and whenever the segment is
  *   reused or cleared; kills move it only once a thread of the arena has opened a front:
- *   ARENA.frontInUse, so caches without fronts don't pay for it). A hit is served only while the version is unchanged (one load from shared
- *   memory, from a segment header that hot entries share) and before its expiry: a write from any
- *   thread, a delete, an eviction, clear(), expiry and a restore all take effect at once. The price is
- *   false invalidations: a kill in a segment drops the front's copies of its neighbours too (they
- *   are fetched again on their next get). Writes through this thread drop their key from the front.
+ *   ARENA.frontInUse, so caches without fronts don't pay for it). A hit is served only while the
+ *   version is unchanged (one load from shared memory, from a segment header that hot entries share)
+ *   and before its expiry: a write from any thread, a delete, an eviction, clear(), expiry and a
+ *   restore all take effect at once. The price is false invalidations: a kill in a segment drops the
+ *   front's copies of its neighbours too (they are fetched again on their next get). Writes through
+ *   this thread drop their key from the front.
  * - Access still counts. Every front hit is counted on its entry; an entry joins the access ring when
  *   it has RECORD_USES unrecorded hits, or when it leaves the front with fewer, and one engine call
  *   (recordAccesses) hands the ring over when it holds RING entries or FLUSH_GETS gets have passed
