@@ -169,11 +169,7 @@ export function increment(sb: u32, h: u64): void {
  */
 export function incrementTimes(sb: u32, h: u64, times: u32): void {
   if (sketchBlocks == 0) return
-  const block = blockAddr(sb, h)
-  const bits = <u32>h
-  const lowest = min<u32>(min<u32>(counterAt(block, 0, bits), counterAt(block, 1, bits >> 5)),
-    min<u32>(counterAt(block, 2, bits >> 10), counterAt(block, 3, bits >> 15)))
-  const added = min<u32>(times, 15 - lowest)
+  const added = min<u32>(times, 15 - estimate(sb, h))
   if (added == 0) return
   const n = load<u32>(sb + L.SHARD_SKETCH_ADDITIONS) + added
   if (n >= load<u32>(sb + L.SHARD_SKETCH_RESET_AT)) {
@@ -181,6 +177,8 @@ export function incrementTimes(sb: u32, h: u64, times: u32): void {
     for (let i: u32 = 0; i < times; i++) increment(sb, h)
     return
   }
+  const block = blockAddr(sb, h)
+  const bits = <u32>h
   addToCounter(block, 0, bits, times)
   addToCounter(block, 1, bits >> 5, times)
   addToCounter(block, 2, bits >> 10, times)

@@ -6,7 +6,7 @@ use crate::arena::Engine;
 use crate::hash::fast_range;
 use crate::layout_generated as L;
 use crate::mem::*;
-use std::sync::atomic::AtomicU32;
+use std::sync::atomic::{AtomicU32, AtomicU64};
 use std::sync::atomic::Ordering::*;
 
 const WORDS_PER_BLOCK: u32 = 8;
@@ -89,6 +89,13 @@ impl Engine {
     }
 
     /// The frequency estimate of hash h: the smallest of its four counters (0..15).
+    /// Counter i of the hash whose bits (h >> 5i) are `bits`, in `block`: its 64-bit word and the
+    /// counter's shift in it (as counterWord and counterShift in assembly/sketch.ts).
+    #[inline(always)]
+    unsafe fn counter_place(block: *mut u8, i: u32, bits: u32) -> (&'static AtomicU64, u32) {
+        (au64(block.add((((i << 1) | (bits & 1)) * 8) as usize)), ((bits >> 1) & 15) << 2)
+    }
+
     pub unsafe fn estimate(&self, sb: *mut u8, h: u64) -> u32 {
         if self.sketch_blocks == 0 {
             return 0;
@@ -97,9 +104,8 @@ impl Engine {
         let mut min: u32 = 15;
         let mut bits = h as u32;
         for i in 0..4u32 {
-            let word = block.add((((i << 1) | (bits & 1)) * 8) as usize);
-            let shift = ((bits >> 1) & 15) << 2;
-            let c = ((au64(word).load(Relaxed) >> shift) & 15) as u32;
+            let (word, shift) = Self::counter_place(block, i, bits);
+            let c = ((word.load(Relaxed) >> shift) & 15) as u32;
             if c < min {
                 min = c;
             }
@@ -132,8 +138,7 @@ impl Engine {
         let mut bits = h as u32;
         let mut added = false;
         for i in 0..4u32 {
-            let word = au64(block.add((((i << 1) | (bits & 1)) * 8) as usize));
-            let shift = ((bits >> 1) & 15) << 2;
+            let (word, shift) = Self::counter_place(block, i, bits);
             let w = word.load(Relaxed);
             if (w >> shift) & 15 < 15 {
                 word.store(w.wrapping_add(1u64 << shift), Relaxed);
@@ -178,8 +183,7 @@ impl Engine {
         let block = self.block_addr(sb, h);
         let mut bits = h as u32;
         for i in 0..4u32 {
-            let word = au64(block.add((((i << 1) | (bits & 1)) * 8) as usize));
-            let shift = ((bits >> 1) & 15) << 2;
+            let (word, shift) = Self::counter_place(block, i, bits);
             let w = word.load(Relaxed);
             let room = 15 - ((w >> shift) & 15) as u32;
             if room != 0 {
