@@ -186,7 +186,7 @@ export class EngineCore<V> implements CacheCore<V> {
    * (codecs/envelope.ts); it is written only by this read, never by another decode.
    */
   get(key: string, meta?: EnvelopeMeta): V | undefined {
-    if (this.v.u32[this.leaseIdx] !== this.lease) this.lostSlot()
+    this.check()
     const front = this.front
     if (front !== undefined && meta === undefined) {
       const fronted = front.get(key)
