@@ -43,7 +43,8 @@ export function beginSet(sb: u32, h: u64, key: u32, keyLen: u32, valueLen: u32, 
   if (slot == 0) policyTouchNew(sb, h)
   // The policy's work below locates other keys: keep this key's location to come back to.
   saveLocation()
-  if (size > maxEntryBytes || record > segBytes) {
+  // (size < valueLen: a length so large that the u32 size wrapped.)
+  if (size < valueLen || size > maxEntryBytes || record > segBytes) {
     bump(sb, L.SHARD_OVERSIZED)
     return refuse(sb, slot)
   }

@@ -17,7 +17,7 @@ pub struct CurrentSet {
     pub now: f64,
     pub adding: bool,
     pub slot: usize,
-    /// Where the value's bytes go in the arena (window mode stages them elsewhere first).
+    /// Where the value's bytes go in the arena (window mode: JS hands them over with fillReserved).
     pub value_ptr: usize,
     pub value_len: u32,
     /// First segment of the value's chain when the set is LARGE, else 0.

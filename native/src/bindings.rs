@@ -391,7 +391,7 @@ unsafe extern "C" fn context(env: napi_env, info: napi_callback_info) -> napi_va
             let (window, view) = if direct {
                 (None, View::direct(m.base))
             } else {
-                let (w, v) = m.window(probe.shards_offset, probe.shard_bytes as u64, probe.shard_count, probe.max_entry_bytes.max(probe.seg_bytes))?;
+                let (w, v) = m.window(probe.shards_offset, probe.shard_bytes as u64, probe.shard_count, probe.seg_bytes)?;
                 (Some(Arc::new(w)), v)
             };
             let (view_shards_offset, view_shard_bytes) = if direct { (probe.shards_offset as f64, probe.shard_bytes as f64) } else { (view.shard_pages as f64, PAGE as f64) };
@@ -603,13 +603,73 @@ ctx_fn!(f_set_many, |c| {
     Ok(())
 });
 
-// stageChain(first, len): window mode, a LARGE entry's value copied into staging (ops.rs op_stage_chain).
-ctx_fn!(f_stage_chain, |c| {
-    c.need_slot()?;
-    let s = c.engine.op_stage_chain(c.p32(P_A), c.p32(P_B));
-    c.status(s);
-    Ok(())
-});
+/// The bytes of a Uint8Array argument (a Buffer too): where they start and how many there are.
+unsafe fn arg_bytes(env: napi_env, v: napi_value, what: &str) -> Result<(*mut u8, usize), Error> {
+    let mut is = false;
+    let (mut kind, mut len, mut data) = (0i32, 0usize, null_mut::<c_void>());
+    if napi_is_typedarray(env, v, &mut is) != NAPI_OK
+        || !is
+        || napi_get_typedarray_info(env, v, &mut kind, &mut len, &mut data, null_mut(), null_mut()) != NAPI_OK
+        || kind != NAPI_UINT8_ARRAY
+    {
+        return Err(Error::invalid(format!("{} must be a Uint8Array", what)));
+    }
+    Ok((data as *mut u8, len))
+}
+
+/// with_ctx for the calls that also take one Uint8Array argument (window mode's value copies).
+#[inline(always)]
+unsafe fn with_ctx_bytes(env: napi_env, info: napi_callback_info, f: impl FnOnce(&mut Ctx, *mut u8, usize) -> Result<(), Error>) -> napi_value {
+    let mut argc = 1usize;
+    let mut argv = [null_mut(); 1];
+    let mut data: *mut c_void = null_mut();
+    napi_get_cb_info(env, info, &mut argc, argv.as_mut_ptr(), null_mut(), &mut data);
+    let ctx = &mut *(data as *mut Ctx);
+    match catch_unwind(AssertUnwindSafe(|| {
+        if ctx.closed {
+            return Err(Error::closed("this cache is closed".into()));
+        }
+        let (p, len) = arg_bytes(env, argv[0], "the buffer")?;
+        f(ctx, p, len)
+    })) {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => throw(env, e),
+        Err(_) => throw(env, Error::corrupt("internal error in the native engine".into())),
+    }
+    null_mut()
+}
+
+// copyChain(first, len; into): window mode, a LARGE entry's value copied from its chain of segments
+// straight into JS's buffer `into`; status 1, or 0 when the chain is not whole (a writer moved it).
+unsafe extern "C" fn f_copy_chain(env: napi_env, info: napi_callback_info) -> napi_value {
+    with_ctx_bytes(env, info, |c, dst, room| {
+        c.need_slot()?;
+        let (first, len) = (c.p32(P_A), c.p32(P_B));
+        if len as usize > room {
+            return Err(Error::invalid(format!("copyChain: {} bytes don't fit in a buffer of {}", len, room)));
+        }
+        let whole = c.engine.copy_chain_out(first, len, dst);
+        c.status(whole as u32);
+        Ok(())
+    })
+}
+
+// fillReserved(bytes): window mode, between setReserve and setCommit: the value's bytes into the
+// reserved entry (or its chain), from JS's buffer.
+unsafe extern "C" fn f_fill_reserved(env: napi_env, info: napi_callback_info) -> napi_value {
+    with_ctx_bytes(env, info, |c, src, len| {
+        c.need_slot()?;
+        if c.reserving.is_none() {
+            return Err(Error::invalid("fillReserved without a setReserve".into()));
+        }
+        if len != c.engine.cur.value_len as usize {
+            return Err(Error::invalid(format!("fillReserved: {} bytes for a value of {}", len, c.engine.cur.value_len)));
+        }
+        c.engine.op_fill_reserved(src);
+        c.status(0);
+        Ok(())
+    })
+}
 
 key_fn!(f_sketch_probe, |c, k| c.engine.op_sketch_probe(k));
 
@@ -726,7 +786,8 @@ static CTX_FUNCTIONS: &[Entry] = &[
     ("useSlot", f_use_slot),
     ("wait", f_wait),
     ("sketchProbe", f_sketch_probe),
-    ("stageChain", f_stage_chain),
+    ("copyChain", f_copy_chain),
+    ("fillReserved", f_fill_reserved),
 ];
 
 pub unsafe fn register(env: napi_env, exports: napi_value) {

@@ -192,14 +192,14 @@ impl Mapping {
     }
 
     /// A window onto a large arena for one thread's JS (see view.rs).
-    pub fn window(&self, shards_offset: u64, shard_bytes: u64, shard_count: u32, max_entry: u32) -> Result<(Window, View), Error> {
+    pub fn window(&self, shards_offset: u64, shard_bytes: u64, shard_count: u32, seg_bytes: u32) -> Result<(Window, View), Error> {
         let file = self.file.as_ref().ok_or_else(|| Error::capacity("this arena can't be windowed".into()))?;
         if shards_offset % PAGE as u64 != 0 || shard_bytes % PAGE as u64 != 0 {
             return Err(Error::corrupt("shards are not page aligned".into()));
         }
         let prefix = shards_offset;
         let pages = shard_count as u64 * PAGE as u64;
-        let single = (max_entry as u64).div_ceil(PAGE as u64) * PAGE as u64;
+        let single = (seg_bytes as u64).div_ceil(PAGE as u64) * PAGE as u64;
         let fixed = prefix + pages + single;
         if fixed + (1 << 20) > VIEW_LIMIT {
             return Err(Error::capacity("the arena's thread areas and shard headers don't fit in a 4 GiB view".into()));

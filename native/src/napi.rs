@@ -37,6 +37,9 @@ pub const NAPI_OK: napi_status = 0;
 pub const NAPI_NUMBER: i32 = 3;
 pub const NAPI_STRING: i32 = 4;
 
+// napi_typedarray_type
+pub const NAPI_UINT8_ARRAY: i32 = 1;
+
 extern "C" {
     pub fn napi_create_function(
         env: napi_env,
@@ -86,4 +89,14 @@ extern "C" {
     pub fn napi_get_instance_data(env: napi_env, data: *mut *mut c_void) -> napi_status;
     pub fn napi_throw_error(env: napi_env, code: *const c_char, msg: *const c_char) -> napi_status;
     pub fn napi_is_exception_pending(env: napi_env, result: *mut bool) -> napi_status;
+    pub fn napi_is_typedarray(env: napi_env, value: napi_value, result: *mut bool) -> napi_status;
+    pub fn napi_get_typedarray_info(
+        env: napi_env,
+        typedarray: napi_value,
+        kind: *mut i32,
+        length: *mut usize,
+        data: *mut *mut c_void,
+        arraybuffer: *mut napi_value,
+        byte_offset: *mut usize,
+    ) -> napi_status;
 }

@@ -5,7 +5,7 @@
 //!
 //! Differences from the WebAssembly engine, all at this boundary: waiters are woken here (a futex wake,
 //! which reaches other processes), so no status ever carries STATUS_WAITERS_BIT; and values JS can't
-//! see in place are staged (view.rs).
+//! see in place are staged, or copied straight between the chain and JS's own buffer (view.rs).
 use crate::arena::Engine;
 use crate::queues::bump;
 use crate::layout_generated as L;
@@ -64,53 +64,30 @@ impl Engine {
     }
 
     /// Set for values too large for scratch: on STORED the lock stays held and RESULT.valueOffset says
-    /// where JS must write the value; then set_commit() publishes the entry and unlocks.
+    /// where JS must write the value (direct mode; RESULT.kind has KIND_CHAINED when that is a chain of
+    /// segments). Through a window JS hands the bytes to op_fill_reserved instead. Then set_commit()
+    /// publishes the entry and unlocks.
     pub unsafe fn op_set_reserve(&mut self, key_len: u32, value_len: u32, kind: u32, ttl: f64, now: f64) -> u32 {
-        // RESULT.kind says whether the value goes into a chain of segments (begin_set sets KIND_CHAINED).
         st32(self.result(L::RESULT_KIND), 0);
         let status = self.begin(key_len, value_len, kind, ttl, now);
         if status != L::STATUS_STORED {
             return status;
         }
-        match self.value_target(self.cur.value_ptr as *mut u8, value_len) {
-            Some(at) => {
-                self.cur.value_len = value_len;
-                if !self.view.direct {
-                    // JS writes into staging, contiguous; set_commit copies it into the chain.
-                    st32(self.result(L::RESULT_KIND), 0);
-                }
-                st32(self.result(L::RESULT_VALUE_OFFSET), at);
-                status
-            }
-            // Larger than any entry may be: begin_set refuses those, so this is unreachable.
-            None => {
-                self.release(self.shard_base(self.locked_shard));
-                L::STATUS_REJECTED
-            }
-        }
+        self.cur.value_len = value_len;
+        st32(self.result(L::RESULT_VALUE_OFFSET), self.value_target(self.cur.value_ptr as *mut u8));
+        status
+    }
+
+    /// Window mode, between set_reserve and set_commit: the value's bytes, from JS's own buffer, into
+    /// the reserved entry or its chain of segments (one copy, however large the value).
+    pub unsafe fn op_fill_reserved(&self, src: *const u8) {
+        self.copy_value_in(src, self.cur.value_len);
     }
 
     pub unsafe fn op_set_commit(&mut self, shard: u32) -> u32 {
-        if !self.view.direct {
-            let staged = self.view.js_base.add(self.view.single as usize);
-            self.copy_value_in(staged, self.cur.value_len);
-        }
         self.finish_set();
         self.release(self.shard_base(shard));
         L::STATUS_STORED
-    }
-
-    /// Window mode: stages the value of `len` bytes held in the chain starting at global id `first`
-    /// (iteration reads a LARGE entry's record, then its value through this). Returns its offset in
-    /// JS's view, or 0 when the chain is not whole (the caller's sequence check then fails too).
-    pub unsafe fn op_stage_chain(&mut self, first: u32, len: u32) -> u32 {
-        if self.view.direct {
-            return 0;
-        }
-        match self.stage_chain(first, len, false) {
-            crate::view::Staged::At(at) => at,
-            _ => 0,
-        }
     }
 
     /// Removes the key in scratch; `mode` is REMOVE_DELETE, REMOVE_EXPIRED or REMOVE_INVALIDATE.

@@ -8,7 +8,6 @@ use crate::hash::{fast_range, hash_bytes};
 use crate::hashindex::{slot_offset, touch, touch_times};
 use crate::layout_generated as L;
 use crate::mem::*;
-use crate::view::Staged;
 use std::sync::atomic::{fence, Ordering::*};
 
 const ATTEMPTS: i32 = 32;
@@ -119,23 +118,15 @@ impl Engine {
                     }
                     return L::STATUS_MISS;
                 }
+                kind |= L::KIND_CHAINED;
                 if self.view.direct {
                     // JS walks the chain itself (src/engine/large.ts).
                     value_at = self.gid_data(first);
-                    kind |= L::KIND_CHAINED;
                     at = value_at.offset_from(self.base) as u32;
                 } else {
-                    // Through a window: the chain is copied into staging here, contiguous.
-                    match self.stage_chain(first, vlen, batch) {
-                        Staged::At(a) => at = a,
-                        Staged::NoRoom => return L::STATUS_BUSY,
-                        Staged::Broken => {
-                            if !locked && moved(s1) {
-                                continue;
-                            }
-                            return L::STATUS_MISS;
-                        }
-                    }
+                    // Through a window JS can't see segments: it has the chain copied straight into a
+                    // buffer of its own by copyChain (view.rs), named by its first segment's global id.
+                    at = first;
                 }
             }
             st32(self.result(L::RESULT_VALUE_OFFSET), at);
@@ -184,7 +175,7 @@ impl Engine {
             }
             if n < max {
                 // The whole entry (header, key, value) must be visible to JS; of a LARGE entry its
-                // record (in window mode JS has its chain staged by op_stage_chain).
+                // record (in window mode JS has its chain copied out by copyChain).
                 let inline = if fl & L::ENTRY_LARGE != 0 { L::LARGE_REF_BYTES } else { value_len_of(sb, off) };
                 let size = header_bytes(fl) as u64 + key_len_of(sb, off) as u64 + inline as u64;
                 match self.expose(sb.add(off as usize), size as u32, true) {

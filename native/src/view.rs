@@ -8,10 +8,12 @@
 //!   numbers and counters are readable), then private staging regions. Values and entries are copied
 //!   into staging and reported there; the sequence index still points at the shard's real sequence
 //!   word (through its header page), so JS validates the copy exactly as it validates a direct read.
-//!   A LARGE entry's value (a chain of segments, large.rs) is copied out segment by segment into the
-//!   same staging, contiguous, and reported as a plain value (no KIND_CHAINED); a set of one is written
-//!   by JS into the single staging region and copied into the chain by set_commit. The single region is
-//!   as large as the largest entry (~3.7 GiB at most: windowEntryLimit in src/engine/native/arena.ts): what large values touched
+//!   A LARGE entry's value (a chain of segments, large.rs) is never staged: a get reports it with
+//!   KIND_CHAINED and its first segment's global id, and JS has the addon copy the chain straight into
+//!   a buffer of its own (copy_chain_out; then it validates the sequence as for any read). A set whose
+//!   value doesn't fit in scratch hands its bytes over the same way (fill_reserved in bindings.rs). So a
+//!   value costs one copy each way, and its size is bounded by the entry limit alone, not by the 4 GiB
+//!   view: the single staging region only ever holds an entry that fits a segment. What values touched
 //!   there beyond SINGLE_KEEP is given back to the kernel after SINGLE_TRIM_AFTER smaller uses in a row.
 use crate::arena::Engine;
 use crate::layout_generated as L;
@@ -21,23 +23,13 @@ use crate::mem::copy;
 const SINGLE_KEEP: u32 = 8 << 20;
 const SINGLE_TRIM_AFTER: u32 = 64;
 
-/// What stage_chain did.
-pub enum Staged {
-    /// Copied, contiguous, at this offset in JS's view.
-    At(u32),
-    /// The chain is not whole (a writer is reusing it, or it names no segment): retry or miss.
-    Broken,
-    /// The staging region has no room for it.
-    NoRoom,
-}
-
 pub struct View {
     pub direct: bool,
     /// Where the JS view starts (the arena itself in direct mode, the window otherwise).
     pub js_base: *mut u8,
     /// Window offset of shard 0's header page (window mode); shards follow PAGE apart.
     pub shard_pages: u32,
-    /// Staging for single values (get, setReserve): as large as the largest entry.
+    /// Staging for single values (get): one segment, the largest entry that isn't chained.
     pub single: u32,
     pub single_len: u32,
     /// Staging for many values at once (getMany, iteration), filled from the start by each call.
@@ -114,19 +106,12 @@ impl Engine {
     }
 
     /// Window mode: copies a LARGE entry's value of `len` bytes, held in the chain starting at global
-    /// id `first`, into staging, contiguous. Lock-free callers validate the owner's sequence after JS
-    /// took the copy, as for any staged value; every id is checked before it is followed, and the walk
-    /// stops after the segments `len` fills, so a chain a writer is reusing can't lead it astray.
-    pub unsafe fn stage_chain(&mut self, first: u32, len: u32, batch: bool) -> Staged {
-        if len > self.max_entry_bytes {
-            return Staged::Broken;
-        }
-        let Some(at) = self.stage_room(len, batch) else { return Staged::NoRoom };
-        let dst = self.view.js_base.add(at as usize);
-        if !self.for_each_chain_piece(first, len, |data, pos, n| copy(dst.add(pos as usize), data, n)) {
-            return Staged::Broken;
-        }
-        Staged::At(at)
+    /// id `first`, to `dst` (JS's own buffer of at least `len` bytes). Lock-free callers validate the
+    /// owner's sequence afterwards, as for any read; every id is checked before it is followed and the
+    /// walk stops after the segments `len` fills, so a chain a writer is reusing can't lead it astray.
+    /// False when the chain is not whole (only a concurrent writer makes it so).
+    pub unsafe fn copy_chain_out(&self, first: u32, len: u32, dst: *mut u8) -> bool {
+        len <= self.max_entry_bytes && self.for_each_chain_piece(first, len, |data, pos, n| copy(dst.add(pos as usize), data, n))
     }
 
     /// Starts filling the batch staging region again (window mode).
@@ -149,12 +134,13 @@ impl Engine {
     }
 
     /// Where JS writes the value of a set whose bytes don't fit in scratch (setReserve): the entry
-    /// itself in direct mode, the single staging region in window mode (set_commit copies it over, into
-    /// the entry or its chain of segments).
-    pub fn value_target(&mut self, value_ptr: *mut u8, len: u32) -> Option<u32> {
+    /// itself in direct mode (or its chain, which JS walks); in window mode nowhere JS can see, so JS
+    /// hands the bytes to fill_reserved (bindings.rs), which copies them into the entry or its chain.
+    pub fn value_target(&self, value_ptr: *mut u8) -> u32 {
         if self.view.direct {
-            return Some(unsafe { value_ptr.offset_from(self.base) } as u32);
+            unsafe { value_ptr.offset_from(self.base) as u32 }
+        } else {
+            0
         }
-        unsafe { self.stage_room(len, false) }
     }
 }

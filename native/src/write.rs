@@ -25,8 +25,8 @@ impl Engine {
         let slot = self.find_slot(sb, key, key_len);
         // The policy's work below locates other keys: keep this key's location to come back to.
         self.save_location();
-        // (value_len > max_entry_bytes also catches a length so large that the u32 size wrapped.)
-        if size > self.max_entry_bytes || value_len > self.max_entry_bytes || record > self.seg_bytes {
+        // (size < value_len: a length so large that the u32 size wrapped; the limit may be 4 GiB - 1.)
+        if size < value_len || size > self.max_entry_bytes || record > self.seg_bytes {
             bump(sb, L::SHARD_OVERSIZED);
             return self.refuse(sb, slot);
         }

@@ -298,7 +298,7 @@ export class EngineCore<V> implements CacheCore<V> {
         const kind = u32[r + R_KIND]
         // A value larger than a segment comes out of its chain of segments (large.ts).
         value = (kind < L.KIND_CHAINED ? decodeKind(this.v, kind, start, start + u32[r + R_VALUE_LEN], this.userDecode, meta)
-          : decodeOwned(kind & 0xff, takeChained(this.v, this.geometry, start, u32[r + R_VALUE_LEN])!, this.userDecode, meta)) as V
+          : decodeOwned(kind & 0xff, this.chainBytes(start, u32[r + R_VALUE_LEN])!, this.userDecode, meta)) as V
       }
       return s
     })
@@ -337,8 +337,20 @@ export class EngineCore<V> implements CacheCore<V> {
 
   /** A value larger than a segment, out of its chain of segments (large.ts). */
   #takeChained(kind: number, start: number, end: number, seqIndex: number, seq: number, meta?: EnvelopeMeta): V | typeof RETRY {
-    const taken = takeChained(this.v, this.geometry, start, end - start)
+    const taken = this.chainBytes(start, end - start)
     return this.#valid(taken, seqIndex, seq) ? decodeOwned(kind & 0xff, taken!, this.userDecode, meta) as V : RETRY
+  }
+
+  /**
+   * The `len` bytes of a chained value, undefined when the chain is not whole (a writer moved it). `at`
+   * is where the engine reported it: the first segment's data (JS walks the chain), or through a native
+   * window, which shows no segments, the first segment's global id (the engine copies the chain).
+   */
+  chainBytes(at: number, len: number): Uint8Array | undefined {
+    const copyChain = this.ex.copyChain
+    if (copyChain === undefined) return takeChained(this.v, this.geometry, at, len)
+    const out = new Uint8Array(len)
+    return copyChain(at, len, out) ? out : undefined
   }
 
   /** Whether bytes taken without the lock are whole (the sequence did not move); counts a retry if not. */
@@ -409,12 +421,15 @@ export class EngineCore<V> implements CacheCore<V> {
       this.v.u8.set(bytes, this.keyAt + keyLen)
       return this.#setFromScratch(keyLen, bytes.length, kind, ttl, now)
     }
-    const status = this.gate.write(() => ex.setReserve(keyLen, bytes.length, kind, ttl, now))
+    // A length past u32 goes to the engine as 2^32 - 1, which it refuses (and counts) as oversized.
+    const valueLen = Math.min(bytes.length, 0xFFFFFFFF)
+    const status = this.gate.write(() => ex.setReserve(keyLen, valueLen, kind, ttl, now))
     if (status === L.STATUS_STORED) {
       // The engine holds the shard lock until setCommit; nothing between can throw.
       const shard = this.gate.lastShard
       const at = this.v.u32[this.r32 + R_VALUE_OFFSET]
-      if (this.v.u32[this.r32 + R_KIND] < L.KIND_CHAINED) this.v.u8.set(bytes, at)
+      if (ex.fillReserved !== undefined) ex.fillReserved(bytes)
+      else if (this.v.u32[this.r32 + R_KIND] < L.KIND_CHAINED) this.v.u8.set(bytes, at)
       else writeChained(this.v, this.geometry, at, bytes)
       if ((ex.setCommit(shard) & L.STATUS_WAITERS_BIT) !== 0) this.gate.notify(shard)
       return true

@@ -60,11 +60,10 @@ function parseChunk(core: EngineCore<unknown>, n: number, withValues: boolean): 
     const valueStart = keyStart + keyLen
     const large = (flags & L.ENTRY_LARGE) !== 0
     if (valueStart + (large ? L.LARGE_REF_BYTES : valueLen) > v.u8.length) break
-    // A value larger than a segment is read from its chain of segments (large.ts), or, through a
-    // native window, from the copy the engine stages of it.
+    // A value larger than a segment is read from its chain of segments, whose first segment's global
+    // id the record holds (large.ts; through a native window the engine copies the chain).
     const bytes = !withValues ? undefined : !large ? copyOut(v.u8, valueStart, valueStart + valueLen)
-      : core.ex.stageChain === undefined ? takeListedChained(v, core.geometry, valueStart, valueLen)
-      : takeStagedChain(core, valueStart, valueLen)
+      : takeListedChain(core, valueStart, valueLen)
     if (withValues && bytes === undefined) return undefined
     out.push({
       key: readUtf8(v, keyStart, valueStart),
@@ -76,10 +75,10 @@ function parseChunk(core: EngineCore<unknown>, n: number, withValues: boolean): 
   return out
 }
 
-/** takeListedChained through a native window: the engine stages the chain whose first id is at `refAt`. */
-function takeStagedChain(core: EngineCore<unknown>, refAt: number, len: number): Uint8Array | undefined {
+/** The value of a LARGE entry listed by iteration: `refAt` is where its record holds the chain's first id. */
+function takeListedChain(core: EngineCore<unknown>, refAt: number, len: number): Uint8Array | undefined {
   const v = core.v
+  if (core.ex.copyChain === undefined) return takeListedChained(v, core.geometry, refAt, len)
   if (refAt + 4 > v.u8.length) return undefined
-  const at = core.ex.stageChain!(v.dv.getUint32(refAt, true), len)
-  return at === 0 ? undefined : copyOut(v.u8, at, at + len)
+  return core.chainBytes(v.dv.getUint32(refAt, true), len)
 }

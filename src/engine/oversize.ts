@@ -5,12 +5,25 @@
  */
 import * as L from '../layout/constants.generated.js'
 import type { ArenaViews } from './views.js'
+import { MAX_SEG_BYTES } from '../layout/geometry.js'
 
 export function warnOversized(v: ArenaViews, name: string | undefined, size: number, limit: number): void {
   if (Atomics.compareExchange(v.i32, L.ARENA_OVERSIZE_WARNED >>> 2, 0, 1) !== 0) return
   process.emitWarning(
     `cortado: cache${name ? ` '${name}'` : ''} refused an entry of ${size} bytes (header + key + value): ` +
-    `its largest entry is ${limit} bytes (cache.geometry.maxEntryBytes). Pass maxEntrySize: ${size} (or more) to new Cache() ` +
-    'to store entries this large. set() returns false and stats().oversized counts every such refusal; this warning is shown once per cache.',
+    `its largest entry is ${limit} bytes (cache.geometry.maxEntryBytes). ${remedy(size)} ` +
+    'set() returns false and stats().oversized counts every such refusal; this warning is shown once per cache.',
     { code: 'CORTADO_OVERSIZED' })
 }
+
+/** What would let an entry of `size` bytes in: maxEntrySize up to a segment, more maxBytes beyond. */
+function remedy(size: number): string {
+  if (size > MAX_ENTRY_BYTES)
+    return `No cache stores an entry above ${MAX_ENTRY_BYTES} bytes (an entry's length is a u32): keep values this large on disk (cortado/disk's DiskCache).`
+  if (size <= MAX_SEG_BYTES) return `Pass maxEntrySize: ${size} (or more) to new Cache() to store entries this large.`
+  const bytes = size * L.LARGE_CACHE_FRACTION
+  return `Entries up to maxBytes / ${L.LARGE_CACHE_FRACTION} are stored: a cache of maxBytes ${bytes} (or more) stores this one` +
+    (bytes > 2 ** 32 ? " (engine: 'native': the WebAssembly engine stops at 4 GiB)." : '.')
+}
+
+const MAX_ENTRY_BYTES = 2 ** 32 - 1

@@ -40,11 +40,17 @@ export interface EngineProtocol {
    */
   recordAccesses(count: number, input: number): number
   /**
-   * Only for a native arena JS sees through a window (undefined otherwise): copies the value of `len`
-   * bytes held in the chain of segments starting at global id `first` into this thread's staging and
-   * returns its offset in the view, 0 when the chain is not whole (a writer is reusing it).
+   * Only for a native arena JS sees through a window (undefined otherwise), where JS can't see segments:
+   * a get reports a chained value (KIND_CHAINED) with the global id of its first segment in
+   * RESULT.valueOffset, and this copies the `len` bytes of that chain into `into` (one copy, whatever
+   * the size). False when the chain is not whole (a writer is reusing it: the sequence check fails too).
    */
-  readonly stageChain?: (first: number, len: number) => number
+  readonly copyChain?: (first: number, len: number, into: Uint8Array) => boolean
+  /**
+   * The same windowed arenas: between setReserve and setCommit, copies the value into the reserved
+   * entry or its chain (RESULT.valueOffset is then 0: the entry is out of JS's sight).
+   */
+  readonly fillReserved?: (bytes: Uint8Array) => void
   /** Tests of the policy (WebAssembly engine only): the key's sketch estimate, and where its counters are. */
   sketchProbe?(keyLen: number): number
 }

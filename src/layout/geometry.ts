@@ -33,7 +33,8 @@ const SHARE_SLACK = 1.15
 const TARGET_SEGMENTS = 64
 const MIN_SEGMENTS = 16
 const MIN_SEG_BYTES = 4096
-const MAX_SEG_BYTES = 64 << 20
+/** The largest segment, so also the largest maxEntrySize (larger entries are chained, up to maxBytes / 16). */
+export const MAX_SEG_BYTES = 64 << 20
 const MAX_SHARDS = 256
 const DEFAULT_MAX_SHARDS = 16
 /**
@@ -103,8 +104,8 @@ export interface Geometry {
  * segments (and one more) and borrows the rest, at most half of each other shard's segments, so
  * the value never needs more than the shards together may lend. With the default 16 shards a shard is
  * maxBytes / 16 (less its index), so such a value always spans shards.
- * `memBytes` 0 (or one shard) gives the per-shard limit alone. The native engine caps it at 2 GiB
- * for arenas JS can only see through windows (their staging holds one whole entry).
+ * `memBytes` 0 (or one shard) gives the per-shard limit alone. An entry's length is a u32, so the
+ * limit stops at 4 GiB - 1 (a 64 GiB cache's maxBytes / 16 less a byte; no JS value is larger anyway).
  */
 export function largestEntry(segBytes: number, segCount: number, shardCount = 1, memBytes = 0): number {
   const share = Math.floor(segCount / L.LARGE_SHARE)

@@ -6,6 +6,8 @@
 import { describe, it, expect, afterEach } from 'vitest'
 import { Cache } from '../../src/index.js'
 import { forEachEngine } from '../conformance/engines.js'
+import { engineInternals } from '../../src/engine/access.js'
+import * as L from '../../src/layout/constants.generated.js'
 import { collectWarnings, settle } from '../helpers/warnings.js'
 
 
@@ -46,6 +48,46 @@ forEachEngine('oversized entries', (engine) => {
     await settle()
     expect(w.warnings).toHaveLength(2)
     other.close()
+  })
+
+  it('the warning for an entry above any maxEntrySize points to maxBytes instead', async () => {
+    const w = collectWarnings()
+    stop = w.stop
+    const cache = new Cache<Buffer>({ engine, maxBytes: 64 << 20, codec: 'buffer' })
+    try {
+      expect(cache.set('video', Buffer.alloc(70 << 20))).toBe(false)
+      await settle()
+      expect(w.warnings).toHaveLength(1)
+      const size = L.ENTRY_HEADER_BYTES + 'video'.length + (70 << 20)
+      expect(w.warnings[0].message).toContain(`a cache of maxBytes ${size * 16} (or more) stores this one.`)
+      expect(w.warnings[0].message).not.toContain('Pass maxEntrySize')
+    } finally {
+      cache.close()
+    }
+  })
+
+  it('a value length whose entry size wraps past 2^32 is refused and counted, and changes nothing', () => {
+    // No cache is 64 GiB here, so ask the engine directly: lengths near 2^32 made the u32 entry size
+    // wrap to a few bytes, which a limit of 4 GiB - 1 (a 64 GiB native cache) would have let through.
+    const cache = new Cache<string>({ engine, maxBytes: 4 << 20, codec: 'string' })
+    try {
+      expect(cache.set('k', 'v')).toBe(true)
+      const { exports, views, scratch } = engineInternals(cache)
+      const key = Buffer.from('k')
+      for (const valueLen of [2 ** 32 - 1, 2 ** 32 - 8, 2 ** 32 - L.ENTRY_HEADER_BYTES - key.length]) {
+        views.u8.set(key, scratch + L.RESULT_SIZE)
+        expect(exports.setReserve(key.length, valueLen, L.KIND_BUFFER, 0, -1), `value length ${valueLen}`).toBe(L.STATUS_REJECTED)
+      }
+      expect(cache.stats().oversized).toBe(3)
+      // A refused set drops the key's old value (the caller replaced it), as any refusal does.
+      expect(cache.get('k')).toBeUndefined()
+      expect(cache.stats().bytesUsed).toBe(0)
+      expect(cache.verify()).toEqual([])
+      expect(cache.set('k', 'again')).toBe(true)
+      expect(cache.get('k')).toBe('again')
+    } finally {
+      cache.close()
+    }
   })
 
   it('maxEntrySize lifts the limit: the same value is stored', () => {

@@ -290,6 +290,12 @@ export const MUTANTS: Mutant[] = [
     why: "a front hit is served without checking its segment's version: in-place rewrites and reused segments read stale",
   },
   {
+    id: 'entry-size-wraps', area: 'capacity', file: 'assembly/write.ts',
+    find: 'if (size < valueLen || size > maxEntryBytes || record > segBytes) {', replace: 'if (size > maxEntryBytes || record > segBytes) {',
+    tests: ['test/core/oversized.test.ts'],
+    why: 'a value length near 2^32 wraps the u32 entry size to a few bytes: the set is let through as a small entry',
+  },
+  {
     id: 'kill-keeps-version', area: 'front', file: 'assembly/segments.ts',
     find: '  if (atomic.load<u32>(L.ARENA_FRONT_IN_USE) != 0) bumpVersion(segHeader(sb, segOf(off)))\n}', replace: '}',
     tests: ['test/conformance/model.test.ts', 'test/conformance/front.test.ts'],

@@ -229,12 +229,14 @@ describe.runIf(nativeBuilt)('native engine across threads, and beyond 4 GiB', ()
         const { exports, views, scratch } = engineInternals(dead)
         const key = Buffer.from('k')
         views.u8.set(key, scratch + L.RESULT_SIZE)
-        // Reserve a 300 MiB value (its chain borrows from other shards), write part of it, and "die".
+        // Reserve a 300 MiB value (its chain borrows from other shards), write it, and "die" before
+        // setCommit. Through a window the entry is out of JS's sight (valueOffset 0): JS hands the
+        // bytes over with fillReserved, which copies them straight into the chain.
         expect(exports.setReserve(key.length, 300 * MiB, L.KIND_BUFFER, 0, -1)).toBe(L.STATUS_STORED)
-        // Through a window JS writes into staging, contiguous: the engine copies it into the chain.
-        expect(views.u32[(scratch + L.RESULT_KIND) >> 2]).toBe(0)
-        const at = views.u32[(scratch + L.RESULT_VALUE_OFFSET) >> 2]!
-        views.u8.fill(0x41, at, at + 1000)
+        expect(views.u32[(scratch + L.RESULT_KIND) >> 2]! & L.KIND_CHAINED).toBe(L.KIND_CHAINED)
+        expect(views.u32[(scratch + L.RESULT_VALUE_OFFSET) >> 2]).toBe(0)
+        expect(() => exports.fillReserved!(Buffer.alloc(1000))).toThrow(/fillReserved: 1000 bytes for a value of/)
+        exports.fillReserved!(Buffer.alloc(300 * MiB, 0x41))
         // The next writer takes the lock over after the lease and rebuilds the shard: the old value
         // stays, and the half-made chain goes back.
         expect(same(cache.get('k'), old)).toBe(true)

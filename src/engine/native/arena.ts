@@ -22,20 +22,6 @@ import type { CacheHandle, CodecName } from '../../types.js'
 export const NATIVE_MAX_BYTES = 2 ** 40
 /** Shard-relative offsets are u32: a shard stays below 4 GiB. */
 const SHARD_LIMIT = 2 ** 32 - 2 ** 20
-/** The largest arena JS views whole (native/src/mapping.rs VIEW_LIMIT); larger ones are seen through windows. */
-const VIEW_LIMIT = 2 ** 32
-/** Room a window keeps for staging batches (getMany/setMany) beside the one staged value. */
-const WINDOW_BATCH_MIN = 2 ** 28
-/**
- * The largest entry of an arena seen through windows: its window stages one whole value (address
- * space, touched only as far as values need) beside the arena's prefix, one page per shard and at
- * least WINDOW_BATCH_MIN of batch staging, all in 4 GiB: about 3.7 GiB, so maxBytes / 16 fits up to
- * ~59 GiB. (No JS value can be larger than 4 GiB anyway: buffer.constants.MAX_LENGTH on Node 20.)
- */
-export function windowEntryLimit(g: Readonly<Geometry>): number {
-  return Math.floor((VIEW_LIMIT - g.shardsOffset - g.shardCount * 4096 - WINDOW_BATCH_MIN) / 4096) * 4096
-}
-
 export interface NativeArenaInfo {
   id: number
   path: string | undefined
@@ -61,10 +47,10 @@ export function nativeGeometry(input: GeometryInput): Geometry {
         `shards: ${input.shards} shards of ${input.maxBytes} bytes are ${g.shardBytes} bytes each; a shard must stay below 4 GiB`)
     g = computeGeometry({ ...limited, shards: 2 ** Math.ceil(Math.log2(g.memBytes / SHARD_LIMIT)) })
   }
-  // Beyond what one ArrayBuffer can view, JS reads values through a window (native/src/view.rs) whose
-  // staging holds the largest entry whole: a chained value is copied there segment by segment. The
-  // window must fit in 4 GiB with the arena's prefix and shard pages, so the largest entry is capped.
-  if (g.memBytes > VIEW_LIMIT) g = { ...g, maxEntryBytes: Math.max(g.segBytes, Math.min(g.maxEntryBytes, windowEntryLimit(g))) }
+  // Beyond what one ArrayBuffer can view, JS sees the arena through a window (native/src/view.rs), and
+  // values larger than a segment are copied straight between their chain and JS's own buffers: the
+  // window sets no limit on entries. (No JS value is larger than 4 GiB, buffer.constants.MAX_LENGTH on
+  // Node 20, and an entry's length is a u32: largestEntry stops at 4 GiB - 1.)
   return g
 }
 

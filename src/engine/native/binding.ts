@@ -65,6 +65,8 @@ export interface NativeContext {
   useSlot(): void
   wait(): void
   sketchProbe(): void
-  /** Window mode: stages the chained value (first segment id A, B bytes); status = its offset, 0 when torn. */
-  stageChain(): void
+  /** Window mode: copies the chained value (first segment id A, B bytes) into `into`; status 1, 0 when torn. */
+  copyChain(into: Uint8Array): void
+  /** Window mode, between setReserve and setCommit: the reserved value's bytes. */
+  fillReserved(bytes: Uint8Array): void
 }

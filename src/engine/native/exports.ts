@@ -16,15 +16,25 @@ export class NativeExports implements EngineProtocol {
   readonly #p: Uint32Array
   readonly #f: Float64Array
   readonly #clock: () => number
-  /** Windowed arenas only (EngineProtocol.stageChain). */
-  readonly stageChain?: (first: number, len: number) => number
+  /** Windowed arenas only (EngineProtocol.copyChain, fillReserved). */
+  readonly copyChain?: (first: number, len: number, into: Uint8Array) => boolean
+  readonly fillReserved?: (bytes: Uint8Array) => void
 
   constructor(ctx: NativeContext, clock: () => number) {
     this.#ctx = ctx
     this.#p = new Uint32Array(ctx.params)
     this.#f = new Float64Array(ctx.params)
     this.#clock = clock
-    if (!ctx.direct) this.stageChain = (first, len) => this.#call(ctx.stageChain, first, len, 0, 0, -1)
+    if (!ctx.direct) {
+      this.copyChain = (first, len, into) => {
+        const p = this.#p
+        p[A] = first
+        p[B] = len
+        ctx.copyChain(into)
+        return p[STATUS] === 1
+      }
+      this.fillReserved = (bytes) => ctx.fillReserved(bytes)
+    }
   }
 
   /** Formatting is done by the arena's creator through the addon (arena.ts), never per thread. */
