@@ -68,6 +68,18 @@ export interface Tuning {
   tieUnasked: number
   /** RESEARCH (stop 31, off): growth evidence the window's maximum cuts off still counts towards the early ageing (0: off). */
   ageAtMax: number
+  /**
+   * RESEARCH (stop 32, off; docs/policy-recency.md "Stop 32"): once the window target is at least
+   * returnLevel × capacity, a key written back enters probation instead of the window. 1: a key back from
+   * the ghost that lost its contest; 2: also any key the miss filter marks missed; 3: as 2, only while
+   * the share of inserts written unasked (averaged over returnSpan × capacity inserts) is within
+   * [returnShare, returnMax] (0: off).
+   */
+  returnTo: number
+  returnLevel: number
+  returnShare: number
+  returnMax: number
+  returnSpan: number
 }
 
 /**
@@ -90,6 +102,11 @@ export const TUNING: Tuning = {
   horizon: Infinity,
   tieUnasked: 0,
   ageAtMax: 0,
+  returnTo: 0,
+  returnLevel: 0.5,
+  returnShare: 0.15,
+  returnMax: 0.8,
+  returnSpan: 1,
   sketchWidth: 4,
   doorkeeper: false,
 }
