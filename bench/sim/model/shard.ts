@@ -88,8 +88,10 @@ export class Shard {
   private ageMark = 0
   /** RESEARCH (ageAtMax): growth evidence cut off by the window's maximum since the last early ageing. */
   private cutGrowth = 0
-  /** RESEARCH (returnTo 3): the share of inserts written unasked, averaged over about returnSpan × capacity inserts. */
+  /** RESEARCH (returnTo 3, 4): the share of inserts written unasked, averaged over about returnSpan × capacity inserts. */
   private unaskedShare = 0
+  /** RESEARCH (returnTo 4): whether write-backs are being sent to probation (hysteresis, see returnToProbation). */
+  private returnOn = false
   hits = 0
   misses = 0
   private climbN = 0
@@ -225,7 +227,7 @@ export class Shard {
     // Inserted before any get missed it: written unasked (a session stored, a record just saved).
     const askedFor = this.test(h, 0)
     if (!askedFor) this.testAndSet(h, 1)
-    if (this.t.returnTo === 3) this.unaskedShare += ((askedFor ? 0 : 1) - this.unaskedShare) / Math.max(1, this.t.returnSpan * this.capacity / this.meanSize())
+    if (this.t.returnTo >= 3) this.unaskedShare += ((askedFor ? 0 : 1) - this.unaskedShare) / Math.max(1, this.t.returnSpan * this.capacity / this.meanSize())
     const age = this.ghost.lookup(h)
     if (age >= 0) {
       // A key evicted recently and back already: if it beats the victim, it skips the window.
@@ -270,12 +272,21 @@ export class Shard {
    * the miss filter marks it missed; 3: as 2, only while the share of recent inserts written unasked is
    * within [returnShare, returnMax] (new writes and write-backs both arrive: write-then-read with
    * write-back; not cache-aside alone, not write-once alone, where the filter's false marks would send
-   * new keys to probation).
+   * new keys to probation); 4: as 3, but once on it stays on until the share falls under returnShare.
    */
   private returnToProbation(): boolean {
-    if (this.sizeP + this.sizeM === 0 || this.windowTarget < this.t.returnLevel * this.capacity) return false
-    if (this.t.returnTo !== 3) return true
-    return this.unaskedShare >= this.t.returnShare && this.unaskedShare <= this.t.returnMax
+    if (this.sizeP + this.sizeM === 0 || this.windowTarget < this.t.returnLevel * this.capacity) {
+      this.returnOn = false
+      return false
+    }
+    if (this.t.returnTo < 3) return true
+    if (this.t.returnTo === 3) return this.unaskedShare >= this.t.returnShare && this.unaskedShare <= this.t.returnMax
+    // 4: switched on inside [returnShare, returnMax], off below returnShare: once write-backs have been
+    // sent to probation and the misses have stopped, the share of inserts written unasked rises towards 1
+    // and must not switch the rule off (3 swings: 100% → 84% → 100% at 100k entries).
+    if (this.unaskedShare < this.t.returnShare) this.returnOn = false
+    else if (this.unaskedShare <= this.t.returnMax) this.returnOn = true
+    return this.returnOn
   }
 
   /**
