@@ -242,7 +242,7 @@ export class Shard {
       }
     }
     // RESEARCH (returnTo, off; stop 32): in the recency regime a key written back enters probation.
-    if (this.t.returnTo > 0 && (age >= 0 || (this.t.returnTo >= 2 && askedFor)) && this.returnToProbation()) {
+    if (this.t.returnTo > 0 && (age >= 0 || (this.t.returnTo >= 2 && askedFor)) && this.returnToProbation(age >= 0)) {
       this.place(this.probation, key, PROBATION, size)
       this.sizeP += size
       this.makeRoom()
@@ -272,20 +272,23 @@ export class Shard {
    * the miss filter marks it missed; 3: as 2, only while the share of recent inserts written unasked is
    * within [returnShare, returnMax] (new writes and write-backs both arrive: write-then-read with
    * write-back; not cache-aside alone, not write-once alone, where the filter's false marks would send
-   * new keys to probation); 4: as 3, but once on it stays on until the share falls under returnShare.
+   * new keys to probation); 4: as 3, but once on it stays on until the share falls under returnShare;
+   * 5: as 4, switched on only by a key back from the ghost (write-once traffic inserts none: its reads
+   * that miss store nothing, so the filter's false marks on new keys can't switch it on).
    */
-  private returnToProbation(): boolean {
+  private returnToProbation(fromGhost: boolean): boolean {
     if (this.sizeP + this.sizeM === 0 || this.windowTarget < this.t.returnLevel * this.capacity) {
       this.returnOn = false
       return false
     }
     if (this.t.returnTo < 3) return true
     if (this.t.returnTo === 3) return this.unaskedShare >= this.t.returnShare && this.unaskedShare <= this.t.returnMax
-    // 4: switched on inside [returnShare, returnMax], off below returnShare: once write-backs have been
-    // sent to probation and the misses have stopped, the share of inserts written unasked rises towards 1
-    // and must not switch the rule off (3 swings: 100% → 84% → 100% at 100k entries).
+    // 4, 5: switched on inside [returnShare, returnMax], off below returnShare: once write-backs have
+    // been sent to probation and the misses have stopped, the share of inserts written unasked rises
+    // towards 1 and must not switch the rule off (3 swings: 100% → 84% → 100% at 100k entries).
+    // 5: switched on only by a key back from the ghost.
     if (this.unaskedShare < this.t.returnShare) this.returnOn = false
-    else if (this.unaskedShare <= this.t.returnMax) this.returnOn = true
+    else if (this.unaskedShare <= this.t.returnMax && (this.t.returnTo === 4 || fromGhost)) this.returnOn = true
     return this.returnOn
   }
 

@@ -73,7 +73,8 @@ export interface Tuning {
    * returnLevel × capacity, a key written back enters probation instead of the window. 1: a key back from
    * the ghost that lost its contest; 2: also any key the miss filter marks missed; 3: as 2, only while
    * the share of inserts written unasked (averaged over returnSpan × capacity inserts) is within
-   * [returnShare, returnMax]; 4: as 3, switched off only when the share falls under returnShare (0: off).
+   * [returnShare, returnMax]; 4: as 3, switched off only when the share falls under returnShare; 5: as 4,
+   * switched on only by a key back from the ghost (0: off).
    */
   returnTo: number
   returnLevel: number
