@@ -104,7 +104,7 @@ export const TUNING: Tuning = {
   tieUnasked: 0,
   ageAtMax: 0,
   returnTo: 0,
-  returnLevel: 0.5,
+  returnLevel: 0.3,
   returnShare: 0.15,
   returnMax: 0.8,
   returnSpan: 1,
