@@ -241,7 +241,7 @@ export class Shard {
         }
       }
     }
-    // RESEARCH (returnTo, off; stop 32): in the recency regime a key written back enters probation.
+    // Stop 32 (RETURN_TO): once recency has won, a key written back enters probation, not the window.
     if (this.t.returnTo > 0 && (age >= 0 || (this.t.returnTo >= 2 && askedFor)) && this.returnToProbation(age >= 0)) {
       this.place(this.probation, key, PROBATION, size)
       this.sizeP += size
@@ -264,7 +264,7 @@ export class Shard {
   }
 
   /**
-   * RESEARCH (returnTo, off; stop 32, docs/policy-recency.md "Stop 32"; not in the engines). Once the
+   * Stop 32 (RETURN_TO in src/layout/policy.json, 5 in the engines; docs/policy-recency.md "Stop 32"). Once the
    * window has grown to returnLevel × capacity (recency has been winning), a key written back after a
    * miss is an old key coming back, not a new one: it enters probation (main's FIFO, whose tail is the
    * victim; a hit there promotes it to protected) instead of the window, so the window's FIFO keeps the

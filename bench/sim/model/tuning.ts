@@ -69,12 +69,14 @@ export interface Tuning {
   /** RESEARCH (stop 31, off): growth evidence the window's maximum cuts off still counts towards the early ageing (0: off). */
   ageAtMax: number
   /**
-   * RESEARCH (stop 32, off; docs/policy-recency.md "Stop 32"): once the window target is at least
-   * returnLevel × capacity, a key written back enters probation instead of the window. 1: a key back from
-   * the ghost that lost its contest; 2: also any key the miss filter marks missed; 3: as 2, only while
-   * the share of inserts written unasked (averaged over returnSpan × capacity inserts) is within
-   * [returnShare, returnMax]; 4: as 3, switched off only when the share falls under returnShare; 5: as 4,
-   * switched on only by a key back from the ghost (0: off).
+   * Stop 32 (RETURN_TO … RETURN_SPAN in src/layout/policy.json; docs/policy-recency.md "Stop 32"): once
+   * the window target is at least returnLevel × capacity, a key written back enters probation instead of
+   * the window. 5 (the engines'): a key back from the ghost that lost its contest, or any key the miss
+   * filter marks missed, while the rule is on: switched on by a key back from the ghost while the share
+   * of inserts written unasked (averaged over returnSpan × capacity inserts) is within [returnShare,
+   * returnMax], off when it falls under returnShare. RESEARCH modes, model only: 1: only keys back from
+   * the ghost; 2: also any key marked missed, always; 3: as 2 while the share is in the band; 4: as 3
+   * with 5's hysteresis, switched on by any such key (0: off).
    */
   returnTo: number
   returnLevel: number
@@ -103,11 +105,6 @@ export const TUNING: Tuning = {
   horizon: Infinity,
   tieUnasked: 0,
   ageAtMax: 0,
-  returnTo: 0,
-  returnLevel: 0.3,
-  returnShare: 0.15,
-  returnMax: 0.8,
-  returnSpan: 1,
   sketchWidth: 4,
   doorkeeper: false,
 }
