@@ -9,7 +9,7 @@
  *
  *   npx tsx bench/sim/recency-classes.ts [--capacity 10000] [--capacities 40] [--sweep]
  *     [--dists 0.9,1,1.5] [--shares 0.05,0.1,0.2] [--modes once,back] [--only 'back|phases']
- *     [--variants 'name:k=v,k=v;name2:k=v']
+ *     [--variants 'name:k=v,k=v;name2:k=v'] [--shards 1]
  */
 import { writeThenReadTrace } from '../workloads/recency-trace.js'
 import { recencyWorkloads } from '../workloads/recency-suite.js'
@@ -28,6 +28,7 @@ const capacity = Number(opt('--capacity', '10000'))
 const capacities = Number(opt('--capacities', '40'))
 const only = opt('--only', '')
 const sweep = argv.includes('--sweep')
+const shards = Number(opt('--shards', '1'))
 
 function parseTune(s: string): Partial<Tuning> {
   const t: Record<string, number | boolean> = {}
@@ -102,7 +103,7 @@ for (const f of families) {
   if (only !== '' && !only.split('|').some((o) => f.name.includes(o))) continue
   const [lw, lh] = run(new LruPolicy(capacity, f.trace), f.trace, f.fill)
   const cells = variants.map(([, tuning]) => {
-    const [w, h] = run(new CortadoModel(capacity, f.trace, { tuning }), f.trace, f.fill)
+    const [w, h] = run(new CortadoModel(capacity, f.trace, { tuning, shards }), f.trace, f.fill)
     return `${signed(w - lw)} / ${signed(h - lh)}${h - lh < -0.5 ? ' ✗' : ''}`
   })
   console.log(`| ${f.name} | ${lw.toFixed(2)} / ${lh.toFixed(2)} | ${cells.join(' | ')} |`)

@@ -242,7 +242,7 @@ export class Shard {
       }
     }
     // Stop 32 (RETURN_TO): once recency has won, a key written back enters probation, not the window.
-    if (this.t.returnTo > 0 && (age >= 0 || (this.t.returnTo >= 2 && askedFor)) && this.returnToProbation(age >= 0)) {
+    if (this.t.returnTo > 0 && (age >= 0 || (this.t.returnTo >= 2 && askedFor)) && this.returnToProbation(h, age >= 0)) {
       this.place(this.probation, key, PROBATION, size)
       this.sizeP += size
       this.makeRoom()
@@ -276,7 +276,7 @@ export class Shard {
    * 5: as 4, switched on only by a key back from the ghost (write-once traffic inserts none: its reads
    * that miss store nothing, so the filter's false marks on new keys can't switch it on).
    */
-  private returnToProbation(fromGhost: boolean): boolean {
+  private returnToProbation(h: number, fromGhost: boolean): boolean {
     if (this.sizeP + this.sizeM === 0 || this.windowTarget < this.t.returnLevel * this.capacity) {
       this.returnOn = false
       return false
@@ -288,7 +288,7 @@ export class Shard {
     // towards 1 and must not switch the rule off (3 swings: 100% → 84% → 100% at 100k entries).
     // 5: switched on only by a key back from the ghost.
     if (this.unaskedShare < this.t.returnShare) this.returnOn = false
-    else if (this.unaskedShare <= this.t.returnMax && (this.t.returnTo === 4 || fromGhost)) this.returnOn = true
+    else if (this.unaskedShare <= this.t.returnMax && (this.t.returnTo === 4 || fromGhost && (this.t.returnTo === 5 || this.test(h, 1)))) this.returnOn = true
     return this.returnOn
   }
 
