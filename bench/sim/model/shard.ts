@@ -264,7 +264,7 @@ export class Shard {
   }
 
   /**
-   * Stop 32 (RETURN_TO in src/layout/policy.json, 5 in the engines; docs/policy-recency.md "Stop 32"). Once the
+   * Stop 32 (RETURN_TO in src/layout/policy.json: 5 on, 0 off as built; docs/policy-recency.md "Stop 32"). Once the
    * window has grown to returnLevel × capacity (recency has been winning), a key written back after a
    * miss is an old key coming back, not a new one: it enters probation (main's FIFO, whose tail is the
    * victim; a hit there promotes it to protected) instead of the window, so the window's FIFO keeps the
@@ -273,8 +273,9 @@ export class Shard {
    * within [returnShare, returnMax] (new writes and write-backs both arrive: write-then-read with
    * write-back; not cache-aside alone, not write-once alone, where the filter's false marks would send
    * new keys to probation); 4: as 3, but once on it stays on until the share falls under returnShare;
-   * 5: as 4, switched on only by a key back from the ghost (write-once traffic inserts none: its reads
-   * that miss store nothing, so the filter's false marks on new keys can't switch it on).
+   * 5 (the engines'): as 4, switched on only by a key back from the ghost (write-once traffic inserts
+   * none: its reads that miss store nothing, so the filter's false marks on new keys can't switch it
+   * on); 6: as 5, switched on only by such a key the filter marks written unasked.
    */
   private returnToProbation(h: number, fromGhost: boolean): boolean {
     if (this.sizeP + this.sizeM === 0 || this.windowTarget < this.t.returnLevel * this.capacity) {
