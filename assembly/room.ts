@@ -26,8 +26,9 @@ const MOVE_RESERVE: u32 = 1
  * False when there is no way to make room (then nothing was reserved).
  */
 export function ensureRoom(sb: u32, q: u32, size: u32, adding: bool, now: f64, chain: u32, cost: u32): bool {
-  // Only a new key enters the window; a rewritten one keeps its queue.
-  const incoming = adding ? cost : 0
+  // Only a new key enters the window; a rewritten one keeps its queue, and a write-back the policy
+  // sends to probation takes its room from main's victims, not from the window's tail.
+  const incoming = adding && q != L.QUEUE_PROBATION ? cost : 0
   if (adding) {
     while (load<u32>(sb + L.SHARD_LIVE_COUNT) >= maxEntriesPerShard) {
       if (!policyEvictOne(sb, incoming, now)) return false

@@ -117,12 +117,15 @@ export function filterMissed(sb: u32, h: u64): bool {
 }
 
 /** A set inserts hash h: if no get missed it before, sets its 'written unasked' bit. */
-export function filterInserted(sb: u32, h: u64): void {
-  if (filterBlocks() == 0) return
+export function filterInserted(sb: u32, h: u64): bool {
+  if (filterBlocks() == 0) return false
   const pair = filterPair(h)
   const word = filterWord(sb, pair)
   const shift = (pair & 15) << 1
-  if (((load<u32>(word) >> shift) & 3) == 0) atomic.or<u32>(word, 2 << shift)
+  const bits = (load<u32>(word) >> shift) & 3
+  if (bits == 0) atomic.or<u32>(word, 2 << shift)
+  // Whether a get missed h before this set (this sketch period, or a collision says so): asked for.
+  return (bits & 1) != 0
 }
 
 /** Whether hash h was written unasked (in this sketch period, or a collision says so). */

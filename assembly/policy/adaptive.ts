@@ -18,7 +18,7 @@ import { flagsOf, isLarge } from '../entry'
 import { queueCount, freeCount, reclaimDeadTails } from '../segments'
 import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainUnits, isFull } from './units'
 import { applyGhostEvidence, noteGhost, windowTarget, setWindowTarget } from './window'
-import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY } from './tuning.generated'
+import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN } from './tuning.generated'
 import { nextRandom, seedRng } from './rng'
 import { seed } from '../arena'
 import { REJECT } from './decision'
@@ -47,6 +47,8 @@ export function adaptiveInit(sb: u32, shard: u32): void {
   store<u32>(sb + P + L.POLICY_AGE_MARK, 0)
   store<u32>(sb + P + L.POLICY_PENDING_GROW, 0)
   store<u32>(sb + P + L.POLICY_PENDING_SHRINK, 0)
+  store<u32>(sb + P + L.POLICY_RETURN_ON, 0)
+  store<f64>(sb + P + L.POLICY_UNASKED_SHARE, 0)
   seedRng(sb, seed, shard)
   clearSketch(sb, ghostSlots)
   clearGhost(sb)
@@ -78,14 +80,19 @@ export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64, segments: u
   applyGhostEvidence(sb)
   if (segments != 0 && !contestSegments(sb, h, segments, now)) return REJECT
   // Inserted before any get missed it: written unasked (window.ts counts its return as recency).
-  filterInserted(sb, h)
-  if (ghostAge(sb, h) >= 0) {
+  const askedFor = filterInserted(sb, h)
+  if (RETURN_TO != 0) noteInsert(sb, askedFor)
+  const fromGhost = ghostAge(sb, h) >= 0
+  if (fromGhost) {
     // Evicted recently and back already: if it beats main's victims, it skips the window.
     if (mainUnits(sb) > 0 && isFull(sb, units)) {
       const need = max<f64>(units, usedUnits(sb) + units - capacity(sb))
       if (contest(sb, h, need, now)) return PROTECTED
     }
   }
+  // Once recency has won, a key written back (set after a miss) is an old key coming back: it goes to
+  // probation, so that the window's FIFO keeps the newest writes (RETURN_TO in src/layout/policy.json).
+  if (RETURN_TO != 0 && (fromGhost || askedFor) && returnToProbation(sb, fromGhost)) return PROBATION
   // A newcomer larger than a typical entry must earn the room it takes from main.
   const mean = meanSize(sb)
   if (units > mean && mainUnits(sb) > 0) {
@@ -93,6 +100,33 @@ export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64, segments: u
     if (excess > mean && !contest(sb, h, excess, now)) return REJECT
   }
   return WINDOW
+}
+
+/** The share of inserts written unasked (not set after a miss), averaged over about RETURN_SPAN × capacity inserts. */
+function noteInsert(sb: u32, askedFor: bool): void {
+  const at = sb + P + L.POLICY_UNASKED_SHARE
+  const share = load<f64>(at)
+  store<f64>(at, share + ((askedFor ? 0 : 1) - share) / max<f64>(1, RETURN_SPAN * capacity(sb) / meanSize(sb)))
+}
+
+/**
+ * Whether write-backs go to probation now: only while the window target is at least RETURN_LEVEL ×
+ * capacity. Switched on by a key back from the ghost while the share of inserts written unasked is
+ * within [RETURN_SHARE, RETURN_MAX] (write-backs and new writes both arrive; write-once traffic inserts
+ * no key back from the ghost, so the filter's false marks can't switch it on), off when the share falls
+ * under RETURN_SHARE (cache-aside: every insert follows a miss). Once on, a share rising towards 1 (the
+ * write-backs stopped because the window now holds what is read) does not switch it off.
+ */
+function returnToProbation(sb: u32, fromGhost: bool): bool {
+  const on = sb + P + L.POLICY_RETURN_ON
+  if (mainUnits(sb) <= 0 || windowTarget(sb) < RETURN_LEVEL * capacity(sb)) {
+    store<u32>(on, 0)
+    return false
+  }
+  const share = load<f64>(sb + P + L.POLICY_UNASKED_SHARE)
+  if (share < RETURN_SHARE) store<u32>(on, 0)
+  else if (share <= RETURN_MAX && fromGhost) store<u32>(on, 1)
+  return load<u32>(on) != 0
 }
 
 /**

@@ -23,8 +23,9 @@ impl Engine {
     /// False when there is no way to make room (then nothing was reserved).
     #[allow(clippy::too_many_arguments)]
     pub unsafe fn ensure_room(&mut self, sb: *mut u8, q: u32, size: u32, adding: bool, now: f64, chain: u32, cost: u32) -> bool {
-        // Only a new key enters the window; a rewritten one keeps its queue.
-        let incoming = if adding { cost } else { 0 };
+        // Only a new key enters the window; a rewritten one keeps its queue, and a write-back the policy
+        // sends to probation takes its room from main's victims, not from the window's tail.
+        let incoming = if adding && q != L::QUEUE_PROBATION { cost } else { 0 };
         if adding {
             while ld32(sb.add(L::SHARD_LIVE_COUNT as usize)) >= self.max_entries_per_shard {
                 if !self.policy_evict_one(sb, incoming, now) {

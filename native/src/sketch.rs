@@ -62,16 +62,19 @@ impl Engine {
     }
 
     /// A set inserts hash h: if no get missed it before, sets its 'written unasked' bit.
-    pub unsafe fn filter_inserted(&self, sb: *mut u8, h: u64) {
+    pub unsafe fn filter_inserted(&self, sb: *mut u8, h: u64) -> bool {
         if self.filter_blocks() == 0 {
-            return;
+            return false;
         }
         let pair = self.filter_pair(h);
         let word = self.filter_word(sb, pair);
         let shift = (pair & 15) << 1;
-        if (word.load(Relaxed) >> shift) & 3 == 0 {
+        let bits = (word.load(Relaxed) >> shift) & 3;
+        if bits == 0 {
             word.fetch_or(2 << shift, Relaxed);
         }
+        // Whether a get missed h before this set (this sketch period, or a collision says so): asked for.
+        bits & 1 != 0
     }
 
     /// Whether hash h was written unasked (in this sketch period, or a collision says so).

@@ -88,6 +88,10 @@ export class Shard {
   private ageMark = 0
   /** RESEARCH (ageAtMax): growth evidence cut off by the window's maximum since the last early ageing. */
   private cutGrowth = 0
+  /** RESEARCH (returnTo 3, 4): the share of inserts written unasked, averaged over about returnSpan × capacity inserts. */
+  private unaskedShare = 0
+  /** RESEARCH (returnTo 4): whether write-backs are being sent to probation (hysteresis, see returnToProbation). */
+  private returnOn = false
   hits = 0
   misses = 0
   private climbN = 0
@@ -221,7 +225,9 @@ export class Shard {
     this.applyGhostEvidence()
     // Set after a get missed it: a key asked for and loaded (cache-aside), not one written unasked.
     // Inserted before any get missed it: written unasked (a session stored, a record just saved).
-    if (!this.test(h, 0)) this.testAndSet(h, 1)
+    const askedFor = this.test(h, 0)
+    if (!askedFor) this.testAndSet(h, 1)
+    if (this.t.returnTo >= 3) this.unaskedShare += ((askedFor ? 0 : 1) - this.unaskedShare) / Math.max(1, this.t.returnSpan * this.capacity / this.meanSize())
     const age = this.ghost.lookup(h)
     if (age >= 0) {
       // A key evicted recently and back already: if it beats the victim, it skips the window.
@@ -234,6 +240,13 @@ export class Shard {
           return
         }
       }
+    }
+    // Stop 32 (RETURN_TO): once recency has won, a key written back enters probation, not the window.
+    if (this.t.returnTo > 0 && (age >= 0 || (this.t.returnTo >= 2 && askedFor)) && this.returnToProbation(h, age >= 0)) {
+      this.place(this.probation, key, PROBATION, size)
+      this.sizeP += size
+      this.makeRoom()
+      return
     }
     // A newcomer larger than a typical entry must earn the room it takes from main.
     if (size > this.meanSize() && this.sizeP + this.sizeM > 0) {
@@ -248,6 +261,36 @@ export class Shard {
     this.countW++
     this.makeRoom()
     this.sweep()
+  }
+
+  /**
+   * Stop 32 (RETURN_TO in src/layout/policy.json: 5 on, 0 off as built; docs/policy-recency.md "Stop 32"). Once the
+   * window has grown to returnLevel × capacity (recency has been winning), a key written back after a
+   * miss is an old key coming back, not a new one: it enters probation (main's FIFO, whose tail is the
+   * victim; a hit there promotes it to protected) instead of the window, so the window's FIFO keeps the
+   * newest writes. 1: only a key back from the ghost that lost its contest; 2: also any key set while
+   * the miss filter marks it missed; 3: as 2, only while the share of recent inserts written unasked is
+   * within [returnShare, returnMax] (new writes and write-backs both arrive: write-then-read with
+   * write-back; not cache-aside alone, not write-once alone, where the filter's false marks would send
+   * new keys to probation); 4: as 3, but once on it stays on until the share falls under returnShare;
+   * 5 (the engines'): as 4, switched on only by a key back from the ghost (write-once traffic inserts
+   * none: its reads that miss store nothing, so the filter's false marks on new keys can't switch it
+   * on); 6: as 5, switched on only by such a key the filter marks written unasked.
+   */
+  private returnToProbation(h: number, fromGhost: boolean): boolean {
+    if (this.sizeP + this.sizeM === 0 || this.windowTarget < this.t.returnLevel * this.capacity) {
+      this.returnOn = false
+      return false
+    }
+    if (this.t.returnTo < 3) return true
+    if (this.t.returnTo === 3) return this.unaskedShare >= this.t.returnShare && this.unaskedShare <= this.t.returnMax
+    // 4, 5: switched on inside [returnShare, returnMax], off below returnShare: once write-backs have
+    // been sent to probation and the misses have stopped, the share of inserts written unasked rises
+    // towards 1 and must not switch the rule off (3 swings: 100% → 84% → 100% at 100k entries).
+    // 5: switched on only by a key back from the ghost.
+    if (this.unaskedShare < this.t.returnShare) this.returnOn = false
+    else if (this.unaskedShare <= this.t.returnMax && (this.t.returnTo === 4 || fromGhost && (this.t.returnTo === 5 || this.test(h, 1)))) this.returnOn = true
+    return this.returnOn
   }
 
   /**

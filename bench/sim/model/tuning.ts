@@ -68,6 +68,22 @@ export interface Tuning {
   tieUnasked: number
   /** RESEARCH (stop 31, off): growth evidence the window's maximum cuts off still counts towards the early ageing (0: off). */
   ageAtMax: number
+  /**
+   * Stop 32 (RETURN_TO … RETURN_SPAN in src/layout/policy.json, 0 there: ported to both engines, off;
+   * docs/policy-recency.md "Stop 32"): once the window target is at least returnLevel × capacity, a key
+   * written back enters probation instead of the window. 5 (the engines' when on): a key back from the
+   * ghost that lost its contest, or any key the miss filter marks missed, while the rule is on: switched
+   * on by a key back from the ghost while the share of inserts written unasked (averaged over
+   * returnSpan × capacity inserts) is within [returnShare, returnMax], off when it falls under
+   * returnShare. RESEARCH modes, model only: 1: only keys back from the ghost; 2: also any key marked
+   * missed, always; 3: as 2 while the share is in the band; 4: as 3 with 5's hysteresis, switched on by
+   * any such key; 6: as 5, switched on only by a key back from the ghost marked written unasked (0: off).
+   */
+  returnTo: number
+  returnLevel: number
+  returnShare: number
+  returnMax: number
+  returnSpan: number
 }
 
 /**

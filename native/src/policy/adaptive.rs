@@ -11,7 +11,9 @@
 //! winning, goes straight to protected; the window target moves like ARC's p on recent ghost hits.
 use super::decision::REJECT;
 use super::rng::{next_random, seed_rng};
-use super::tuning_generated::{INITIAL_WINDOW, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY};
+use super::tuning_generated::{
+    INITIAL_WINDOW, LARGE_TIE_FREQUENCY, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SHARE, RETURN_SPAN, RETURN_TO, WARM_FREQUENCY, WARM_ODDS,
+};
 use crate::arena::Engine;
 use crate::layout_generated as L;
 use crate::mem::*;
@@ -41,6 +43,8 @@ impl Engine {
         st32(sb.add((P + L::POLICY_AGE_MARK) as usize), 0);
         st32(sb.add((P + L::POLICY_PENDING_GROW) as usize), 0);
         st32(sb.add((P + L::POLICY_PENDING_SHRINK) as usize), 0);
+        st32(sb.add((P + L::POLICY_RETURN_ON) as usize), 0);
+        stf64(sb.add((P + L::POLICY_UNASKED_SHARE) as usize), 0.0);
         seed_rng(sb, self.seed, shard);
         self.clear_sketch(sb, self.ghost_slots);
         self.clear_ghost(sb);
@@ -66,8 +70,12 @@ impl Engine {
             return REJECT;
         }
         // Inserted before any get missed it: written unasked (window.rs counts its return as recency).
-        self.filter_inserted(sb, h);
-        if self.ghost_age(sb, h) >= 0 {
+        let asked_for = self.filter_inserted(sb, h);
+        if RETURN_TO != 0 {
+            self.note_insert(sb, asked_for);
+        }
+        let from_ghost = self.ghost_age(sb, h) >= 0;
+        if from_ghost {
             // Evicted recently and back already: if it beats main's victims, it skips the window.
             if self.main_units(sb) > 0.0 && self.is_full(sb, units) {
                 let need = f64::max(units, self.used_units(sb) + units - self.capacity(sb));
@@ -75,6 +83,11 @@ impl Engine {
                     return PROTECTED as i32;
                 }
             }
+        }
+        // Once recency has won, a key written back (set after a miss) is an old key coming back: it goes
+        // to probation, so that the window's FIFO keeps the newest writes (RETURN_TO in src/layout/policy.json).
+        if RETURN_TO != 0 && (from_ghost || asked_for) && self.return_to_probation(sb, from_ghost) {
+            return PROBATION as i32;
         }
         // A newcomer larger than a typical entry must earn the room it takes from main.
         let mean = self.mean_size(sb);
@@ -85,6 +98,31 @@ impl Engine {
             }
         }
         WINDOW as i32
+    }
+
+    /// The share of inserts written unasked (not set after a miss), averaged over about RETURN_SPAN ×
+    /// capacity inserts.
+    unsafe fn note_insert(&self, sb: *mut u8, asked_for: bool) {
+        let at = sb.add((P + L::POLICY_UNASKED_SHARE) as usize);
+        let share = ldf64(at);
+        let x = if asked_for { 0.0 } else { 1.0 };
+        stf64(at, share + (x - share) / f64::max(1.0, RETURN_SPAN * self.capacity(sb) / self.mean_size(sb)));
+    }
+
+    /// Whether write-backs go to probation now (see assembly/policy/adaptive.ts returnToProbation).
+    unsafe fn return_to_probation(&self, sb: *mut u8, from_ghost: bool) -> bool {
+        let on = sb.add((P + L::POLICY_RETURN_ON) as usize);
+        if self.main_units(sb) <= 0.0 || self.window_target(sb) < RETURN_LEVEL * self.capacity(sb) {
+            st32(on, 0);
+            return false;
+        }
+        let share = ldf64(sb.add((P + L::POLICY_UNASKED_SHARE) as usize));
+        if share < RETURN_SHARE {
+            st32(on, 0);
+        } else if share <= RETURN_MAX && from_ghost {
+            st32(on, 1);
+        }
+        ld32(on) != 0
     }
 
     /// After an insert: protected's overflow goes down, and the window's overflow leaves the window
