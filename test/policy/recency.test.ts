@@ -14,7 +14,6 @@ import { Cache } from '../../src/index.js'
 import { testSeed } from '../helpers/seed.js'
 import { forEachEngine, type Engine } from '../conformance/engines.js'
 import { probeSketch } from './probe.js'
-import { ENGINE_TUNING } from '../../bench/sim/model/tuning.generated.js'
 
 const CAPACITY = 4000
 
@@ -109,12 +108,11 @@ forEachEngine('write-then-read-soon', (engine) => {
  * half of 40 capacities: 87.8% vs 93.9%; docs/policy-recency.md "Stop 32"). One shard, 40 capacities of
  * requests after the fill, the second half measured.
  */
-// RETURN_TO is 0 (off) on this branch: the rule is not adopted (docs/policy-recency.md "Stop 32"), so
-// these are skipped. Built with RETURN_TO 5, both engines pass all four; built with 0 (main's policy),
-// all four fail (1.0 × cap, seed 32: 85.45% vs LRU 88.22%).
+// Built with RETURN_TO 0 (the policy before stop 32), all four fail (1.0 × cap, seed 32: 85.45% vs LRU
+// 88.22%).
 forEachEngine('write-back once adapted', (engine) => {
   for (const distance of [0.9, 1.0]) {
-    it.skipIf(ENGINE_TUNING.returnTo === 0)(`reads over the last ${distance} × capacity writes, written back on a miss: within 0.5 of LRU once adapted`, () => {
+    it(`reads over the last ${distance} × capacity writes, written back on a miss: within 0.5 of LRU once adapted`, () => {
       const seed = testSeed(32)
       const trace = writeThenReadTrace({ capacity: CAPACITY, distance, length: 40 * CAPACITY, writeBack: true, seed })
       const warm = CAPACITY + 20 * CAPACITY

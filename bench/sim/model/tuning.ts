@@ -69,7 +69,7 @@ export interface Tuning {
   /** RESEARCH (stop 31, off): growth evidence the window's maximum cuts off still counts towards the early ageing (0: off). */
   ageAtMax: number
   /**
-   * Stop 32 (RETURN_TO … RETURN_SPAN in src/layout/policy.json, 0 there: ported to both engines, off;
+   * Stop 32 (RETURN_TO … RETURN_SPAN in src/layout/policy.json, 5 there: in both engines, on;
    * docs/policy-recency.md "Stop 32"): once the window target is at least returnLevel × capacity, a key
    * written back enters probation instead of the window. 5 (the engines' when on): a key back from the
    * ghost that lost its contest, or any key the miss filter marks missed, while the rule is on: switched
