@@ -88,7 +88,8 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'sketch-estimate-max', area: 'sketch', file: 'assembly/sketch.ts',
-    find: '    if (c < min) min = c', replace: '    if (c > min) min = c',
+    find: '  return min<u32>(min<u32>(counterAt(block, 0, bits), counterAt(block, 1, bits >> 5)),\n    min<u32>(counterAt(block, 2, bits >> 10), counterAt(block, 3, bits >> 15)))',
+    replace: '  return max<u32>(max<u32>(counterAt(block, 0, bits), counterAt(block, 1, bits >> 5)),\n    max<u32>(counterAt(block, 2, bits >> 10), counterAt(block, 3, bits >> 15)))',
     tests: ['test/policy/sketch.test.ts', 'test/policy/admission.test.ts'],
     why: 'the estimate takes the largest counter instead of the smallest (count-min becomes count-max)',
   },
@@ -148,7 +149,7 @@ export const MUTANTS: Mutant[] = [
   // ---- TTL ----------------------------------------------------------------------------------------------
   {
     id: 'ttl-sweep-stuck', area: 'TTL', file: 'assembly/ttl.ts',
-    find: '    reclaimBucket(sb, cursor, now)\n    cursor++', replace: '    reclaimBucket(sb, cursor, now)',
+    find: '    reclaimBuckets(sb, cursor, cursor + 1, now)\n    cursor++', replace: '    reclaimBuckets(sb, cursor, cursor + 1, now)',
     tests: ['test/core/ttl.test.ts'],
     why: 'the incremental expiry sweep never advances: expired entries are reclaimed only when read',
   },
@@ -194,8 +195,8 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'lent-chains-never-contested', area: 'large values', file: 'assembly/borrow.ts',
-    find: '      if (fc < fv || (fc == fv && fv > LARGE_TIE_FREQUENCY)) continue\n',
-    replace: '      continue\n',
+    find: '    if (fc < fv || (fc == fv && fv > LARGE_TIE_FREQUENCY)) continue\n',
+    replace: '    continue\n',
     tests: ['test/core/large-cross-shard.test.ts'],
     why: "segments lent to other shards' large values are never contested: with large values only, new ones are refused once lenders lent their half",
   },
@@ -294,6 +295,18 @@ export const MUTANTS: Mutant[] = [
     find: 'if (size < valueLen || size > maxEntryBytes || record > segBytes) {', replace: 'if (size > maxEntryBytes || record > segBytes) {',
     tests: ['test/core/oversized.test.ts'],
     why: 'a value length near 2^32 wraps the u32 entry size to a few bytes: the set is let through as a small entry',
+  },
+  {
+    id: 'write-backs-stay-in-window', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '  if (RETURN_TO != 0 && (fromGhost || askedFor) && returnToProbation(sb, fromGhost)) return PROBATION\n', replace: '',
+    tests: ['test/policy/recency.test.ts'],
+    why: 'write-backs keep entering the window once recency has won: its FIFO fills with old keys coming back and write-back at 0.9 × capacity settles 6 points under LRU',
+  },
+  {
+    id: 'return-rule-never-off', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '  if (share < RETURN_SHARE) store<u32>(on, 0)\n  else if', replace: '  if',
+    tests: ['test/policy/recency.test.ts'],
+    why: 'the write-back rule never switches off when the traffic turns cache-aside: every miss-then-set key goes to probation while the window is large',
   },
   {
     id: 'kill-keeps-version', area: 'front', file: 'assembly/segments.ts',

@@ -9,6 +9,9 @@ import { LruPolicy } from '../../bench/sim/policies/lru.js'
 import { RealCachePolicy } from '../../bench/sim/policies/cortado.js'
 import { simulate } from '../../bench/sim/simulate.js'
 import { writeThenReadTrace } from '../../bench/workloads/recency-trace.js'
+import { zipfTrace } from '../../bench/workloads/zipf-trace.js'
+import { engineInternals } from '../../src/engine/access.js'
+import * as L from '../../src/layout/constants.generated.js'
 import { OP_WRITE, type Trace } from '../../bench/workloads/trace.js'
 import { Cache } from '../../src/index.js'
 import { testSeed } from '../helpers/seed.js'
@@ -124,6 +127,39 @@ forEachEngine('write-back once adapted', (engine) => {
       expect(got, `LRU ${want.toFixed(2)}%`).toBeGreaterThanOrEqual(want - 0.5)
     })
   }
+})
+
+/**
+ * The write-back rule's switch, read from the shard's policy state: on once write-backs of keys back
+ * from the ghost arrive while recency has won, off again as soon as the traffic turns cache-aside
+ * (every insert follows a miss: the share of inserts written unasked falls under RETURN_SHARE), so a
+ * Zipf phase's misses go to the window and its contest as before, not to probation.
+ */
+forEachEngine('the write-back rule switches itself off', (engine) => {
+  it('is on under write-back traffic once recency has won, and off once the traffic turns cache-aside', () => {
+    const seed = testSeed(33)
+    const cache = new Cache<string>({ engine, shards: 1, maxBytes: CAPACITY * 512 + (16 << 20), maxEntries: CAPACITY, codec: 'string', seed })
+    try {
+      const { views } = engineInternals(cache)
+      const ruleOn = () => views.u32[(cache.geometry.shardsOffset + L.POLICY_STATE_OFFSET + L.POLICY_RETURN_ON) >>> 2]
+      const trace = writeThenReadTrace({ capacity: CAPACITY, distance: 0.9, length: 30 * CAPACITY, writeBack: true, seed })
+      for (let i = 0; i < trace.keys.length; i++) {
+        const k = `w${trace.keys[i]}`
+        if (trace.ops![i] === OP_WRITE || cache.get(k) === undefined) cache.set(k, '1')
+      }
+      expect(ruleOn(), `seed ${seed}`).toBe(1)
+      // Off within 4 capacities (seed 33: off at ~3, with the window still at 0.58 × capacity; without
+      // the share's switch the rule stays on until the window falls under RETURN_LEVEL, after ~8).
+      const zipf = zipfTrace({ keys: 20 * CAPACITY, s: 0.9, length: 4 * CAPACITY, seed })
+      for (const key of zipf.keys) {
+        const k = `z${key}`
+        if (cache.get(k) === undefined) cache.set(k, '1')
+      }
+      expect(ruleOn(), `seed ${seed}`).toBe(0)
+    } finally {
+      cache.close()
+    }
+  })
 })
 
 /**
