@@ -71,7 +71,7 @@ export const MUTANTS: Mutant[] = [
     id: 'no-early-ageing', area: 'policy', file: 'assembly/policy/window.ts',
     find: 'else if (target - base >= AGE_ON_GROWTH * c && ageAllowed(sb, base, c)) {', replace: 'else if (false) {',
     tests: ['test/policy/recency.test.ts'],
-    why: 'the window\'s growth no longer ages the sketch: stale frequencies keep rejecting newcomers, write-back at 0.9 × capacity falls 4 points under LRU',
+    why: 'the window\'s growth no longer ages the sketch: stale frequencies keep rejecting newcomers, write-once at 1.0 × capacity falls from 6 points over LRU to its level (write-back at 0.9 × capacity, which pinned it until the write-back rule of stop 32, no longer depends on it)',
   },
   {
     id: 'early-ageing-unbounded', area: 'policy', file: 'assembly/policy/window.ts',
