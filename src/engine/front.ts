@@ -152,6 +152,8 @@ export class Front {
   #windowMisses = 0
   /** No get of this window skipped the front (only such a window is judged). */
   #windowValid = true
+  /** Entries in the front when this window began (a filling front is judged by what it would serve full). */
+  #windowStartEntries = 0
   #bypass = 0
   /** The current step-aside length (BYPASS, doubled per window that did not pay, up to MAX_BYPASS). */
   #bypassLength = BYPASS
@@ -185,6 +187,11 @@ export class Front {
     // assembly/segments.ts): say so before the first lookup of this one (a sequentially consistent
     // store, ordered before the fills' reads of the shard sequences).
     Atomics.store(views.u32, L.ARENA_FRONT_IN_USE >>> 2, 1)
+  }
+
+  /** Entries held (tests and tools). */
+  get size(): number {
+    return this.#index.size
   }
 
   /** After a re-attach: the same arena through new views. Entries stay valid (they name arena places). */
@@ -363,14 +370,32 @@ export class Front {
     const judged = this.#windowValid
     this.#windowValid = this.#bypass === 0
     if (judged) {
-      if (WINDOW - this.#windowMisses >= PAYING * WINDOW) this.#bypassLength = BYPASS
+      const served = WINDOW - this.#windowMisses
+      if (served >= PAYING * WINDOW) this.#bypassLength = BYPASS
       else {
         this.#bypass = this.#bypassLength
         this.#windowValid = false
-        if (this.#full) this.#bypassLength = Math.min(2 * this.#bypassLength, MAX_BYPASS)
+        if (this.#full || !this.#wouldPayFull(served)) this.#bypassLength = Math.min(2 * this.#bypassLength, MAX_BYPASS)
       }
     }
     this.#windowMisses = 0
+    this.#windowStartEntries = this.#index.size
+  }
+
+  /**
+   * Whether a front that is still filling would pay once full: the gets it served this window, scaled
+   * from the entries it held (on average over the window) to the entries its budget holds. Exact for
+   * uniform gets (each entry serves its share), an underestimate where hot keys came in first (they
+   * serve more than their share, and such a front pays already). A front that would not pay full
+   * steps aside as a full one does (twice as long each time), so gets over far more keys than it can
+   * hold don't pay for its filling: a probing window fills it by up to a window of entries.
+   */
+  #wouldPayFull(served: number): boolean {
+    const size = this.#index.size
+    const held = (this.#windowStartEntries + size) / 2
+    if (held === 0 || this.#bytes === 0) return true
+    const capacity = this.#maxBytes * size / this.#bytes
+    return served * capacity >= PAYING * WINDOW * held
   }
 }
 
