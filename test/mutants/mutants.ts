@@ -308,6 +308,12 @@ export const MUTANTS: Mutant[] = [
     why: "a batch of front hits that an ageing of the sketch comes due among is added in one pass: the ageing comes late and halves other counts than single hits would",
   },
   {
+    id: 'filling-front-judged-as-is', area: 'front', file: 'src/engine/front.ts',
+    find: 'if (this.#full || !this.#wouldPayFull(served)) this.#bypassLength', replace: 'if (this.#full) this.#bypassLength',
+    tests: ['test/conformance/front.test.ts'],
+    why: 'a front that is still filling is judged by what it serves now, not by what it would serve full: gets over far more keys than it can hold keep paying for its filling',
+  },
+  {
     id: 'front-hits-not-recorded', area: 'front', file: 'src/engine/core.ts',
     find: '    this.ex.recordAccesses(count, this.keyAt)', replace: '    void count',
     tests: ['test/conformance/front.test.ts'],
