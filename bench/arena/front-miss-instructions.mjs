@@ -59,9 +59,13 @@ function builtGets(reps) {
   return sum
 }
 const run = built ? builtGets : storedGets
+// With `node --trace-gc`, the collections of the gets are those printed after this line.
+if (process.env.MARK) console.log('-- gets --')
 run(warm)
 const before = cache.stats()
+const t0 = process.cpuUsage()
 const sum = run(passes)
+const t = process.cpuUsage(t0)
 const after = cache.stats()
-console.log(JSON.stringify({ mode, N, built, zipf, passes, sum, hits: after.hits - before.hits, frontHits: after.frontHits - before.frontHits }))
+console.log(JSON.stringify({ mode, N, built, zipf, passes, sum, hits: after.hits - before.hits, frontHits: after.frontHits - before.frontHits, cpuMs: Math.round((t.user + t.system) / 1000) }))
 cache.close()

@@ -278,6 +278,17 @@ forEachEngine('front', (engine) => {
     cache.close()
   })
 
+  it('a key built per get (a cons string) is served by the front as a stored one; keys of other types are refused', () => {
+    const cache = makeCache<string>(engine, { maxBytes: 16 << 20, codec: 'string', front: true })
+    const id = (i: number) => i.toString(36).padStart(15, '0')
+    for (let i = 0; i < 100; i++) cache.set('k' + id(i), `v${i}`)
+    for (let r = 0; r < 10; r++) for (let i = 0; i < 100; i++) expect(cache.get('k' + id(i))).toBe(`v${i}`)
+    expect(cache.stats()).toMatchObject({ hits: 1000, frontHits: 900 })
+    for (const key of [5, null, undefined, {}, Symbol('k')])
+      expect(() => cache.get(key as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_KEY' }))
+    cache.close()
+  })
+
   it('front hits count as hits in stats(), also after the thread that served them detached', () => {
     const cache = makeCache<string>(engine, { maxBytes: 16 << 20, codec: 'string' })
     cache.set('a', 'value')
