@@ -30,8 +30,9 @@
  * entries a second pass), bounded by an estimate of heap bytes. Which entries enter: any arena hit while
  * the front has room, then one arena hit in FILL_EVERY (hot keys are hit often, so they get in soon; a
  * uniform workload churns the front 8× less). When the front stops paying (under PAYING of gets in a
- * window hit it), lookups are skipped for BYPASS gets (for a full front that keeps not paying, twice as
- * many each time, up to MAX_BYPASS), so a workload the front can't hold costs a counter decrement per get.
+ * window hit it), lookups are skipped for BYPASS gets (for a full front that keeps not paying, and for a
+ * filling one that would not pay even full, twice as many each time, up to MAX_BYPASS), so a workload
+ * the front can't hold costs a counter decrement per get.
  */
 import * as L from '../layout/constants.generated.js'
 import type { Geometry } from '../layout/geometry.js'
