@@ -278,6 +278,30 @@ forEachEngine('front', (engine) => {
     cache.close()
   })
 
+  it('a full front that serves about half of the gets steps aside; one that serves most of them stays', () => {
+    const seed = testSeed(33)
+    // Room for ~2000 entries of 4000 keys (2 bytes a character, 64 per entry: see FrontOptions.maxBytes).
+    const served = (hotShare: number) => {
+      const cache = makeCache<string>(engine, { maxBytes: 16 << 20, codec: 'string', front: { maxBytes: 2000 * (2 * 5 + 2 + 64) } })
+      const keyOf = (i: number) => `k${1000 + i}`
+      for (let i = 0; i < 4000; i++) cache.set(keyOf(i), 'v')
+      let s = seed >>> 0
+      const next = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0)
+      // hotShare of the gets go to 500 keys, the rest to all 4000.
+      const get = () => { const r = next(); if (cache.get(keyOf((r >>> 8) % 10 < hotShare * 10 ? r % 500 : r % 4000)) !== 'v') throw new Error('wrong value') }
+      for (let i = 0; i < 40_000; i++) get()
+      const before = cache.stats().frontHits
+      for (let i = 0; i < 200_000; i++) get()
+      const share = (cache.stats().frontHits - before) / 200_000
+      cache.close()
+      return share
+    }
+    // Uniform: full, the front would serve ~50% (under FULL_PAYING): it steps aside, twice as long each time.
+    expect(served(0), `seed ${seed}`).toBeLessThan(0.1)
+    // 90% of the gets on 500 keys: it serves most of them and stays.
+    expect(served(0.9), `seed ${seed}`).toBeGreaterThan(0.8)
+  })
+
   it('a key built per get (a cons string) is served by the front as a stored one; keys of other types are refused', () => {
     const cache = makeCache<string>(engine, { maxBytes: 16 << 20, codec: 'string', front: true })
     const id = (i: number) => i.toString(36).padStart(15, '0')
