@@ -223,13 +223,6 @@ export class Front {
       this.#bypass--
       return NOT_IN_FRONT
     }
-    // A key built per call ('user:' + id) is a cons string of two parts: the Map would copy it into a
-    // flat buffer to hash it and compare it part by part with the key it finds (V8's
-    // ComputeAndSetRawHash, WriteToFlat and String::SlowEquals: ~570 instructions a get over 100k
-    // keys). Reading a character flattens it in place once (as the arena path's key copy would anyway),
-    // and the Map then hashes and compares a flat string. A stored key is flat already: a few
-    // instructions. (Not for other key types: Cache.get refuses them on the arena path.)
-    if (typeof key === 'string') key.charCodeAt(0)
     const e = this.#index.get(key)
     if (e === undefined) {
       this.#windowMisses++
