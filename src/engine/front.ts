@@ -396,8 +396,8 @@ export class Front {
    * Whether a front that is still filling would pay once full: the gets it served this window, scaled
    * from the entries it held (on average over the window) to the entries its budget holds. Exact for
    * uniform gets (each entry serves its share), an underestimate where hot keys came in first (they
-   * serve more than their share, and such a front pays already). A front that would not pay full
-   * steps aside as a full one does (twice as long each time), so gets over far more keys than it can
+   * serve more than their share, and such a front pays already). Paying full means FULL_PAYING, the
+   * bar it will be judged by once full. A front that would not pay full steps aside as a full one does (twice as long each time), so gets over far more keys than it can
    * hold don't pay for its filling: a probing window fills it by up to a window of entries.
    */
   #wouldPayFull(served: number): boolean {
@@ -405,7 +405,7 @@ export class Front {
     const held = (this.#windowStartEntries + size) / 2
     if (held === 0 || this.#bytes === 0) return true
     const capacity = this.#maxBytes * size / this.#bytes
-    return served * capacity >= PAYING * WINDOW * held
+    return served * capacity >= FULL_PAYING * WINDOW * held
   }
 }
 
