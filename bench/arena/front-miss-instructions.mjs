@@ -67,5 +67,8 @@ const t0 = process.cpuUsage()
 const sum = run(passes)
 const t = process.cpuUsage(t0)
 const after = cache.stats()
-console.log(JSON.stringify({ mode, N, built, zipf, passes, sum, hits: after.hits - before.hits, frontHits: after.frontHits - before.frontHits, cpuMs: Math.round((t.user + t.system) / 1000) }))
+// Entries the front holds at the end (a deterministic trace of how much it filled).
+const { coreOf } = await import(new URL('engine/access.js', new URL(lib, 'file:///')).href)
+const frontEntries = coreOf(cache).front?.size ?? 0
+console.log(JSON.stringify({ mode, N, built, zipf, passes, sum, hits: after.hits - before.hits, frontHits: after.frontHits - before.frontHits, frontEntries, cpuMs: Math.round((t.user + t.system) / 1000) }))
 cache.close()
