@@ -256,7 +256,7 @@ forEachEngine('front', (engine) => {
     const keyOf = (i: number) => `k${i}`
     for (let i = 0; i < n; i++) cache.set(keyOf(i), 'v')
     // The front holds about 2.5 MiB / (2 × 7 + 2 + 64) bytes ≈ 33k of the 200k keys: full, it would
-    // serve ~16% of uniform gets, under its break-even (PAYING in front.ts). Each probing window (4096
+    // serve ~16% of uniform gets, under the bar of a full front (FULL_PAYING in front.ts). Each probing window (4096
     // gets) fills it by up to 4096 entries; judged by what it would serve full, it steps aside for
     // twice as long after each window (65 536, 131 072, 262 144 gets), so 400k gets make 3 probing
     // windows (12k entries at most) where step-asides of 65 536 each made 6 (24k).
