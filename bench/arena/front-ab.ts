@@ -9,11 +9,13 @@
  *   npx tsx bench/arena/front-ab.ts <A>/dist/src/index.js <B>/dist/src/index.js [rounds=7] [cases=all]
  *
  * cases: comma-separated of uniform-100k-front, zipf-100k-front, uniform-1m-front, uniform-100k-plain,
- * uniform-1m-plain (plain = no front), and uniform-1m-front-vs-plain, zipf-100k-front-vs-plain (A without
- * a front, B with one: pass the same build twice for what the front costs or saves).
+ * uniform-1m-plain (plain = no front), built-100k-front (the key built per get), and the *-front-vs-plain
+ * cases (A without a front, B with one: pass the same build twice for what the front costs or saves):
+ * uniform-100k, uniform-1m, zipf-100k, zipf-1m, built-100k, built-1m, built-zipf-100k (built = the key
+ * built per get as get-built-key builds it).
  */
 import { Prng } from '../workloads/prng.js'
-import { makeKeys, makeValues } from '../harness/data.js'
+import { keyOf, makeKeys, makeValues } from '../harness/data.js'
 import { median } from '../harness/stats.js'
 import { ZipfSampler } from '../workloads/zipf.js'
 
@@ -27,7 +29,7 @@ interface CacheLike { get(k: string): unknown; set(k: string, v: string): boolea
 type Module = { Cache: (new (o: object) => CacheLike) & { maxBytesFor(entries: number, bytes: number): number } }
 const mods = await Promise.all([import(pathA) as Promise<Module>, import(pathB) as Promise<Module>])
 
-interface Case { id: string; entries: number; zipf: boolean; front: boolean | [boolean, boolean] }
+interface Case { id: string; entries: number; zipf: boolean; front: boolean | [boolean, boolean]; built?: boolean }
 const ALL: Case[] = [
   { id: 'uniform-100k-front', entries: 100_000, zipf: false, front: true },
   { id: 'zipf-100k-front', entries: 100_000, zipf: true, front: true },
@@ -36,6 +38,13 @@ const ALL: Case[] = [
   { id: 'uniform-1m-plain', entries: 1_000_000, zipf: false, front: false },
   { id: 'uniform-1m-front-vs-plain', entries: 1_000_000, zipf: false, front: [false, true] },
   { id: 'zipf-100k-front-vs-plain', entries: 100_000, zipf: true, front: [false, true] },
+  { id: 'zipf-1m-front-vs-plain', entries: 1_000_000, zipf: true, front: [false, true] },
+  { id: 'uniform-100k-front-vs-plain', entries: 100_000, zipf: false, front: [false, true] },
+  // The key built per get, as get-built-key builds it (keyOf: a fresh string whose hash nobody computed).
+  { id: 'built-100k-front-vs-plain', entries: 100_000, zipf: false, front: [false, true], built: true },
+  { id: 'built-1m-front-vs-plain', entries: 1_000_000, zipf: false, front: [false, true], built: true },
+  { id: 'built-100k-front', entries: 100_000, zipf: false, front: true, built: true },
+  { id: 'built-zipf-100k-front-vs-plain', entries: 100_000, zipf: true, front: [false, true], built: true },
 ]
 const wanted = casesArg ? new Set(casesArg.split(',')) : undefined
 const cases = ALL.filter((c) => wanted === undefined || wanted.has(c.id))
@@ -67,8 +76,9 @@ for (const c of cases) {
   const values = makeValues(c.entries, 'string', 100) as string[]
   const idx = sequence(c.entries, c.zipf)
   // One compiled loop per build, so each call site sees one Cache class.
-  const loops = [0, 1].map(() => new Function('keys', 'idx',
-    `return (cache) => { let n = 0; for (let i = 0; i < ${SEQ}; i++) if (cache.get(keys[idx[i]]) !== undefined) n++; return n }`)(keys, idx) as (c: CacheLike) => number)
+  const key = c.built ? 'keyOf(idx[i])' : 'keys[idx[i]]'
+  const loops = [0, 1].map(() => new Function('keys', 'idx', 'keyOf',
+    `return (cache) => { let n = 0; for (let i = 0; i < ${SEQ}; i++) if (cache.get(${key}) !== undefined) n++; return n }`)(keys, idx, keyOf) as (c: CacheLike) => number)
   const ratios: number[] = []
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? [0, 1] : [1, 0]

@@ -30,8 +30,9 @@
  * entries a second pass), bounded by an estimate of heap bytes. Which entries enter: any arena hit while
  * the front has room, then one arena hit in FILL_EVERY (hot keys are hit often, so they get in soon; a
  * uniform workload churns the front 8× less). When the front stops paying (under PAYING of gets in a
- * window hit it), lookups are skipped for BYPASS gets (for a full front that keeps not paying, twice as
- * many each time, up to MAX_BYPASS), so a workload the front can't hold costs a counter decrement per get.
+ * window hit it; under FULL_PAYING for a full front), lookups are skipped for BYPASS gets (for a full front that keeps not paying, and for a
+ * filling one that would not pay even full, twice as many each time, up to MAX_BYPASS), so a workload
+ * the front can't hold costs a counter decrement per get.
  */
 import * as L from '../layout/constants.generated.js'
 import type { Geometry } from '../layout/geometry.js'
@@ -72,6 +73,15 @@ const FILL_EVERY = 8
  */
 const WINDOW = 2 * FLUSH_GETS
 const PAYING = 0.3
+/**
+ * The share a full front must serve to stay consulted. A full front that still misses often is over
+ * more keys than it holds: its hits are spread over all of it (each a few cache misses, like the arena
+ * get it saves), every miss pays a Map miss and its share of fills and evictions, and the collector
+ * copies and promotes what enters. Measured (docs/front.md, Stop 32): uniform gets over 100k keys with
+ * the default front full at 56% served ran at 0.9× of no front with stored keys and ~0.6× with keys
+ * built per call; Zipf(0.99) over 1M keys at 77% served pays (1.1-1.3×).
+ */
+const FULL_PAYING = 0.65
 /**
  * Gets that skip the front after a window in which it did not pay; for a full front doubled after each
  * further window that did not pay, up to MAX_BYPASS (a workload the front can't hold then pays for a
@@ -152,6 +162,8 @@ export class Front {
   #windowMisses = 0
   /** No get of this window skipped the front (only such a window is judged). */
   #windowValid = true
+  /** Entries in the front when this window began (a filling front is judged by what it would serve full). */
+  #windowStartEntries = 0
   #bypass = 0
   /** The current step-aside length (BYPASS, doubled per window that did not pay, up to MAX_BYPASS). */
   #bypassLength = BYPASS
@@ -185,6 +197,11 @@ export class Front {
     // assembly/segments.ts): say so before the first lookup of this one (a sequentially consistent
     // store, ordered before the fills' reads of the shard sequences).
     Atomics.store(views.u32, L.ARENA_FRONT_IN_USE >>> 2, 1)
+  }
+
+  /** Entries held (tests and tools). */
+  get size(): number {
+    return this.#index.size
   }
 
   /** After a re-attach: the same arena through new views. Entries stay valid (they name arena places). */
@@ -363,14 +380,32 @@ export class Front {
     const judged = this.#windowValid
     this.#windowValid = this.#bypass === 0
     if (judged) {
-      if (WINDOW - this.#windowMisses >= PAYING * WINDOW) this.#bypassLength = BYPASS
+      const served = WINDOW - this.#windowMisses
+      if (served >= (this.#full ? FULL_PAYING : PAYING) * WINDOW) this.#bypassLength = BYPASS
       else {
         this.#bypass = this.#bypassLength
         this.#windowValid = false
-        if (this.#full) this.#bypassLength = Math.min(2 * this.#bypassLength, MAX_BYPASS)
+        if (this.#full || !this.#wouldPayFull(served)) this.#bypassLength = Math.min(2 * this.#bypassLength, MAX_BYPASS)
       }
     }
     this.#windowMisses = 0
+    this.#windowStartEntries = this.#index.size
+  }
+
+  /**
+   * Whether a front that is still filling would pay once full: the gets it served this window, scaled
+   * from the entries it held (on average over the window) to the entries its budget holds. Exact for
+   * uniform gets (each entry serves its share), an underestimate where hot keys came in first (they
+   * serve more than their share, and such a front pays already). Paying full means FULL_PAYING, the
+   * bar it will be judged by once full. A front that would not pay full steps aside as a full one does (twice as long each time), so gets over far more keys than it can
+   * hold don't pay for its filling: a probing window fills it by up to a window of entries.
+   */
+  #wouldPayFull(served: number): boolean {
+    const size = this.#index.size
+    const held = (this.#windowStartEntries + size) / 2
+    if (held === 0 || this.#bytes === 0) return true
+    const capacity = this.#maxBytes * size / this.#bytes
+    return served * capacity >= FULL_PAYING * WINDOW * held
   }
 }
 

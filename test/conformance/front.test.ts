@@ -13,7 +13,8 @@ import { zipfTrace } from '../../bench/workloads/zipf-trace.js'
 import { testSeed } from '../helpers/seed.js'
 import { forEachEngine, makeCache } from './engines.js'
 import { probeSketch } from '../policy/probe.js'
-import { engineInternals } from '../../src/engine/access.js'
+import { coreOf, engineInternals } from '../../src/engine/access.js'
+import type { Front } from '../../src/engine/front.js'
 import * as L from '../../src/layout/constants.generated.js'
 
 forEachEngine('front', (engine) => {
@@ -244,6 +245,71 @@ forEachEngine('front', (engine) => {
     }
     expect(runs.length, `runs of chunks without a front hit: ${runs.join(', ')}`).toBeGreaterThanOrEqual(2)
     expect(runs[1]!, `runs: ${runs.join(', ')}`).toBeGreaterThan(1.5 * runs[0]!)
+    cache.close()
+  })
+
+  it('gets of far more keys than a filling front could hold stop filling it; a hot set brings it back', () => {
+    const seed = testSeed(32)
+    const cache = makeCache<string>(engine, { maxBytes: 32 << 20, codec: 'string', front: { maxBytes: 5 << 19 } })
+    const front = (coreOf(cache) as unknown as { front: Front }).front
+    const n = 200_000
+    const keyOf = (i: number) => `k${i}`
+    for (let i = 0; i < n; i++) cache.set(keyOf(i), 'v')
+    // The front holds about 2.5 MiB / (2 × 7 + 2 + 64) bytes ≈ 33k of the 200k keys: full, it would
+    // serve ~16% of uniform gets, under the bar of a full front (FULL_PAYING in front.ts). Each probing window (4096
+    // gets) fills it by up to 4096 entries; judged by what it would serve full, it steps aside for
+    // twice as long after each window (65 536, 131 072, 262 144 gets), so 400k gets make 3 probing
+    // windows (12k entries at most) where step-asides of 65 536 each made 6 (24k).
+    let s = seed >>> 0
+    let wrong = 0
+    for (let i = 0; i < 400_000; i++) {
+      s = (Math.imul(s, 1103515245) + 12345) >>> 0
+      if (cache.get(keyOf(s % n)) !== 'v') wrong++
+    }
+    expect(wrong).toBe(0)
+    expect(front.size, `seed ${seed}`).toBeLessThanOrEqual(3 * 4096)
+    expect(front.size).toBeGreaterThan(0)
+    // A hot set appears: the front is consulted again at its next probing window (at 471 040 gets)
+    // and, serving the hot set, stays.
+    const before = cache.stats().frontHits
+    for (let i = 0; i < 150_000; i++) if (cache.get(keyOf(i % 100)) !== 'v') wrong++
+    expect(wrong).toBe(0)
+    expect(cache.stats().frontHits - before, `seed ${seed}`).toBeGreaterThan(50_000)
+    cache.close()
+  })
+
+  it('a full front that serves about half of the gets steps aside; one that serves most of them stays', () => {
+    const seed = testSeed(33)
+    // Room for ~2000 entries of 4000 keys (2 bytes a character, 64 per entry: see FrontOptions.maxBytes).
+    const served = (hotShare: number) => {
+      const cache = makeCache<string>(engine, { maxBytes: 16 << 20, codec: 'string', front: { maxBytes: 2000 * (2 * 5 + 2 + 64) } })
+      const keyOf = (i: number) => `k${1000 + i}`
+      for (let i = 0; i < 4000; i++) cache.set(keyOf(i), 'v')
+      let s = seed >>> 0
+      const next = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0)
+      // hotShare of the gets go to 500 keys, the rest to all 4000.
+      const get = () => { const r = next(); if (cache.get(keyOf((r >>> 8) % 10 < hotShare * 10 ? r % 500 : r % 4000)) !== 'v') throw new Error('wrong value') }
+      for (let i = 0; i < 40_000; i++) get()
+      const before = cache.stats().frontHits
+      for (let i = 0; i < 200_000; i++) get()
+      const share = (cache.stats().frontHits - before) / 200_000
+      cache.close()
+      return share
+    }
+    // Uniform: full, the front would serve ~50% (under FULL_PAYING): it steps aside, twice as long each time.
+    expect(served(0), `seed ${seed}`).toBeLessThan(0.1)
+    // 90% of the gets on 500 keys: it serves most of them and stays.
+    expect(served(0.9), `seed ${seed}`).toBeGreaterThan(0.8)
+  })
+
+  it('a key built per get (a cons string) is served by the front as a stored one; keys of other types are refused', () => {
+    const cache = makeCache<string>(engine, { maxBytes: 16 << 20, codec: 'string', front: true })
+    const id = (i: number) => i.toString(36).padStart(15, '0')
+    for (let i = 0; i < 100; i++) cache.set('k' + id(i), `v${i}`)
+    for (let r = 0; r < 10; r++) for (let i = 0; i < 100; i++) expect(cache.get('k' + id(i))).toBe(`v${i}`)
+    expect(cache.stats()).toMatchObject({ hits: 1000, frontHits: 900 })
+    for (const key of [5, null, undefined, {}, Symbol('k')])
+      expect(() => cache.get(key as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_KEY' }))
     cache.close()
   })
 

@@ -327,6 +327,18 @@ export const MUTANTS: Mutant[] = [
     why: "a batch of front hits that an ageing of the sketch comes due among is added in one pass: the ageing comes late and halves other counts than single hits would",
   },
   {
+    id: 'filling-front-judged-as-is', area: 'front', file: 'src/engine/front.ts',
+    find: 'if (this.#full || !this.#wouldPayFull(served)) this.#bypassLength', replace: 'if (this.#full) this.#bypassLength',
+    tests: ['test/conformance/front.test.ts'],
+    why: 'a front that is still filling is judged by what it serves now, not by what it would serve full: gets over far more keys than it can hold keep paying for its filling',
+  },
+  {
+    id: 'full-front-low-bar', area: 'front', file: 'src/engine/front.ts',
+    find: 'if (served >= (this.#full ? FULL_PAYING : PAYING) * WINDOW)', replace: 'if (served >= PAYING * WINDOW)',
+    tests: ['test/conformance/front.test.ts'],
+    why: 'a full front is judged by the filling bar: over twice the keys it holds it stays consulted, and its misses, fills and evictions cost more than its hits save',
+  },
+  {
     id: 'front-hits-not-recorded', area: 'front', file: 'src/engine/core.ts',
     find: '    this.ex.recordAccesses(count, this.keyAt)', replace: '    void count',
     tests: ['test/conformance/front.test.ts'],

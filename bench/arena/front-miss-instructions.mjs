@@ -1,0 +1,74 @@
+/**
+ * Deterministic per-get cost of the front where it cannot hold the working set (issue 19, "the front's
+ * miss path costs almost nothing"), for cachegrind: N stored 100-byte strings, a cache with the
+ * default front (`front: true`, 16 MiB) or none, then `passes` × 2^20 gets from inside a function.
+ * Modes: `plain` (no front) and `front` (the default front). Environment:
+ *   N=1000000      keys (default 100000)
+ *   KEYS=built     each key built in the loop as the bench's get-built-key does ('k' + base 36, padded to
+ *                  16 characters: a fresh cons string per get); default the stored key strings
+ *   ORDER=zipf     Zipf(0.99) ranks scattered over the keys; default uniform
+ *   WARM=k         warm-up passes of 2^20 gets before the measured ones (default 1)
+ *   FRONT_BYTES=b  the front's maxBytes (default: the default budget, 16 MiB)
+ * Run it with two pass counts and take the difference of cachegrind's `I refs` per get:
+ *
+ *   valgrind --tool=cachegrind --cache-sim=no --smc-check=all-non-file --cachegrind-out-file=/tmp/x \
+ *     node --predictable --no-liftoff --no-wasm-dynamic-tiering bench/arena/front-miss-instructions.mjs \
+ *     "$PWD/dist/src/index.js" front 1        (then 3)
+ *
+ * It prints the front hits and hits of the measured passes, so a count says what the front served.
+ */
+const [, , lib, mode = 'front', passesArg = '1'] = process.argv
+const { Cache } = await import(lib)
+const N = Number(process.env.N ?? 100_000)
+const built = process.env.KEYS === 'built'
+const zipf = process.env.ORDER === 'zipf'
+const warm = Number(process.env.WARM ?? 1)
+const passes = Number(passesArg)
+const keyOf = (i) => 'k' + i.toString(36).padStart(15, '0')
+const keys = Array.from({ length: N }, (_, i) => `${keyOf(i)}`.split('').join(''))
+const values = Array.from({ length: N }, (_, i) => `value-${i}-`.padEnd(100, 'x'))
+const order = new Uint32Array(1 << 20)
+let s = 12345
+const next = () => { s = (Math.imul(s, 1103515245) + 12345) >>> 0; return s }
+if (!zipf) for (let i = 0; i < order.length; i++) order[i] = next() % N
+else {
+  // Zipf(0.99) by the inverse of its cumulative distribution, ranks scattered by a permutation.
+  const cdf = new Float64Array(N)
+  let sum = 0
+  for (let r = 0; r < N; r++) { sum += 1 / Math.pow(r + 1, 0.99); cdf[r] = sum }
+  const perm = Uint32Array.from({ length: N }, (_, i) => i)
+  for (let i = N - 1; i > 0; i--) { const j = next() % (i + 1); const t = perm[i]; perm[i] = perm[j]; perm[j] = t }
+  for (let i = 0; i < order.length; i++) {
+    const u = (next() / 4294967296) * sum
+    let lo = 0, hi = N - 1
+    while (lo < hi) { const mid = (lo + hi) >>> 1; if (cdf[mid] < u) lo = mid + 1; else hi = mid }
+    order[i] = perm[lo]
+  }
+}
+const cache = new Cache({ maxBytes: Cache.maxBytesFor(N, 124), maxEntries: N, codec: 'string', ...(mode === 'front' ? { front: process.env.FRONT_BYTES ? { maxBytes: Number(process.env.FRONT_BYTES) } : true } : {}) })
+for (let i = 0; i < N; i++) cache.set(keys[i], values[i])
+
+function storedGets(reps) {
+  let sum = 0
+  for (let r = 0; r < reps; r++) for (let i = 0; i < order.length; i++) sum += cache.get(keys[order[i]])?.length ?? 0
+  return sum
+}
+function builtGets(reps) {
+  let sum = 0
+  for (let r = 0; r < reps; r++) for (let i = 0; i < order.length; i++) sum += cache.get(keyOf(order[i]))?.length ?? 0
+  return sum
+}
+const run = built ? builtGets : storedGets
+// With `node --trace-gc`, the collections of the gets are those printed after this line.
+if (process.env.MARK) console.log('-- gets --')
+run(warm)
+const before = cache.stats()
+const t0 = process.cpuUsage()
+const sum = run(passes)
+const t = process.cpuUsage(t0)
+const after = cache.stats()
+// Entries the front holds at the end (a deterministic trace of how much it filled).
+const { coreOf } = await import(new URL('engine/access.js', new URL(lib, 'file:///')).href)
+const frontEntries = coreOf(cache).front?.size ?? 0
+console.log(JSON.stringify({ mode, N, built, zipf, passes, sum, hits: after.hits - before.hits, frontHits: after.frontHits - before.frontHits, frontEntries, cpuMs: Math.round((t.user + t.system) / 1000) }))
+cache.close()
