@@ -30,9 +30,9 @@
  * entries a second pass), bounded by an estimate of heap bytes. Which entries enter: any arena hit while
  * the front has room, then one arena hit in FILL_EVERY (hot keys are hit often, so they get in soon; a
  * uniform workload churns the front 8× less). When the front stops paying (under PAYING of gets in a
- * window hit it; under FULL_PAYING for a full front), lookups are skipped for BYPASS gets (for a full front that keeps not paying, and for a
- * filling one that would not pay even full, twice as many each time, up to MAX_BYPASS), so a workload
- * the front can't hold costs a counter decrement per get.
+ * window hit it; under FULL_PAYING for a full front), lookups are skipped for BYPASS gets (for a full
+ * front that keeps not paying, and for a filling one that would not pay even full, twice as many each
+ * time, up to MAX_BYPASS), so a workload the front can't hold costs a counter decrement per get.
  */
 import * as L from '../layout/constants.generated.js'
 import type { Geometry } from '../layout/geometry.js'
@@ -397,8 +397,9 @@ export class Front {
    * from the entries it held (on average over the window) to the entries its budget holds. Exact for
    * uniform gets (each entry serves its share), an underestimate where hot keys came in first (they
    * serve more than their share, and such a front pays already). Paying full means FULL_PAYING, the
-   * bar it will be judged by once full. A front that would not pay full steps aside as a full one does (twice as long each time), so gets over far more keys than it can
-   * hold don't pay for its filling: a probing window fills it by up to a window of entries.
+   * bar it will be judged by once full. A front that would not pay full steps aside as a full one does
+   * (twice as long each time), so gets over far more keys than it can hold don't pay for its filling:
+   * a probing window fills it by up to a window of entries.
    */
   #wouldPayFull(served: number): boolean {
     const size = this.#index.size
