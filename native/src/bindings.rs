@@ -449,7 +449,12 @@ unsafe extern "C" fn context(env: napi_env, info: napi_callback_info) -> napi_va
 unsafe fn with_ctx(env: napi_env, info: napi_callback_info, f: impl FnOnce(&mut Ctx) -> Result<(), Error>) -> napi_value {
     let mut data: *mut c_void = null_mut();
     napi_get_cb_info(env, info, null_mut(), null_mut(), null_mut(), &mut data);
-    let ctx = &mut *(data as *mut Ctx);
+    run_ctx(env, &mut *(data as *mut Ctx), f)
+}
+
+/// Runs an engine call on an open context, turning an Err or a panic into a thrown CortadoError.
+#[inline(always)]
+unsafe fn run_ctx(env: napi_env, ctx: &mut Ctx, f: impl FnOnce(&mut Ctx) -> Result<(), Error>) -> napi_value {
     match catch_unwind(AssertUnwindSafe(|| {
         if ctx.closed {
             return Err(Error::closed("this cache is closed".into()));
@@ -618,25 +623,15 @@ unsafe fn arg_bytes(env: napi_env, v: napi_value, what: &str) -> Result<(*mut u8
 }
 
 /// with_ctx for the calls that also take one Uint8Array argument (window mode's value copies).
-#[inline(always)]
 unsafe fn with_ctx_bytes(env: napi_env, info: napi_callback_info, f: impl FnOnce(&mut Ctx, *mut u8, usize) -> Result<(), Error>) -> napi_value {
     let mut argc = 1usize;
     let mut argv = [null_mut(); 1];
     let mut data: *mut c_void = null_mut();
     napi_get_cb_info(env, info, &mut argc, argv.as_mut_ptr(), null_mut(), &mut data);
-    let ctx = &mut *(data as *mut Ctx);
-    match catch_unwind(AssertUnwindSafe(|| {
-        if ctx.closed {
-            return Err(Error::closed("this cache is closed".into()));
-        }
+    run_ctx(env, &mut *(data as *mut Ctx), |c| {
         let (p, len) = arg_bytes(env, argv[0], "the buffer")?;
-        f(ctx, p, len)
-    })) {
-        Ok(Ok(())) => {}
-        Ok(Err(e)) => throw(env, e),
-        Err(_) => throw(env, Error::corrupt("internal error in the native engine".into())),
-    }
-    null_mut()
+        f(c, p, len)
+    })
 }
 
 // copyChain(first, len; into): window mode, a LARGE entry's value copied from its chain of segments

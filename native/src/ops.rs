@@ -74,7 +74,7 @@ impl Engine {
             return status;
         }
         self.cur.value_len = value_len;
-        st32(self.result(L::RESULT_VALUE_OFFSET), self.value_target(self.cur.value_ptr as *mut u8));
+        st32(self.result(L::RESULT_VALUE_OFFSET), self.offset_in_view(self.cur.value_ptr as *const u8));
         status
     }
 

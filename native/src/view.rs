@@ -126,19 +126,16 @@ impl Engine {
     /// RESULT.entryOffset: the entry's arena offset when JS can see it, else 0.
     #[inline(always)]
     pub fn entry_offset(&self, sb: *mut u8, off: u32) -> u32 {
-        if self.view.direct {
-            unsafe { sb.add(off as usize).offset_from(self.base) as u32 }
-        } else {
-            0
-        }
+        self.offset_in_view(unsafe { sb.add(off as usize) })
     }
 
-    /// Where JS writes the value of a set whose bytes don't fit in scratch (setReserve): the entry
-    /// itself in direct mode (or its chain, which JS walks); in window mode nowhere JS can see, so JS
-    /// hands the bytes to fill_reserved (bindings.rs), which copies them into the entry or its chain.
-    pub fn value_target(&self, value_ptr: *mut u8) -> u32 {
+    /// The offset in JS's view of arena address `p` in direct mode; 0 in window mode, where JS sees no
+    /// entry in place: RESULT.entryOffset, and RESULT.valueOffset of a setReserve (through a window JS
+    /// hands the bytes to fill_reserved in bindings.rs, which copies them into the entry or its chain).
+    #[inline(always)]
+    pub fn offset_in_view(&self, p: *const u8) -> u32 {
         if self.view.direct {
-            unsafe { value_ptr.offset_from(self.base) as u32 }
+            unsafe { p.offset_from(self.base) as u32 }
         } else {
             0
         }

@@ -8,7 +8,7 @@ import * as L from '../layout/constants.generated.js'
 import { SCRATCH_BYTES } from '../layout/geometry.js'
 import { readUtf8 } from '../text.js'
 import { copyOut } from '../codecs/copy-out.js'
-import { takeListedChained } from './large.js'
+import { takeChainedById } from './large.js'
 import type { EngineCore } from './core.js'
 import type { RawEntry } from './access.js'
 
@@ -78,7 +78,7 @@ function parseChunk(core: EngineCore<unknown>, n: number, withValues: boolean): 
 /** The value of a LARGE entry listed by iteration: `refAt` is where its record holds the chain's first id. */
 function takeListedChain(core: EngineCore<unknown>, refAt: number, len: number): Uint8Array | undefined {
   const v = core.v
-  if (core.ex.copyChain === undefined) return takeListedChained(v, core.geometry, refAt, len)
   if (refAt + 4 > v.u8.length) return undefined
-  return core.chainBytes(v.dv.getUint32(refAt, true), len)
+  const first = v.dv.getUint32(refAt, true)
+  return core.ex.copyChain === undefined ? takeChainedById(v, core.geometry, first, len) : core.chainBytes(first, len)
 }

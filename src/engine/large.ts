@@ -80,13 +80,11 @@ export function writeChained(v: ArenaViews, g: ChainGeometry, start: number, byt
 }
 
 /**
- * The value of a LARGE entry listed by iteration: `refAt` is where its record holds the chain's first
- * segment (a global id). Undefined when torn (the chunk's sequence check then fails and the chunk is
- * read again).
+ * The value of the chain whose first segment has global id `first` (a LARGE entry's record holds it:
+ * iteration). Undefined when torn (the chunk's sequence check then fails and the chunk is read again).
  */
-export function takeListedChained(v: ArenaViews, g: ChainGeometry, refAt: number, len: number): Uint8Array | undefined {
-  if (refAt + 4 > v.u8.length) return undefined
-  const start = dataOf(g, v.dv.getUint32(refAt, true))
+export function takeChainedById(v: ArenaViews, g: ChainGeometry, first: number, len: number): Uint8Array | undefined {
+  const start = dataOf(g, first)
   if (start < 0) return undefined
   return takeChained(v, g, start, len)
 }
