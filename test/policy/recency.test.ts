@@ -40,17 +40,18 @@ function steadyHitRatio(trace: Trace, warm: number, read: (key: number) => boole
 }
 
 /**
- * LRU's and the engine's hit ratios over the reads after the fill plus 10 capacities of requests
- * (the adaptation: measured on the model at 10k entries, 2 capacities after the fill at 0.2, 6 at
- * 0.5; docs/policy-recency.md), write-once, 30 capacities of requests.
+ * LRU's and the engine's hit ratios over the reads after `warm` capacities of requests (by default the
+ * fill plus 10 capacities, the adaptation: measured on the model at 10k entries, 2 capacities after the
+ * fill at 0.2, 6 at 0.5; docs/policy-recency.md), over `capacities` capacities of requests (30 by
+ * default), written once or written back on a miss.
  */
-function adapted(engine: Engine, capacity: number, distance: number, seed: number): { want: number; got: number } {
-  const trace = writeThenReadTrace({ capacity, distance, length: 30 * capacity, writeBack: false, seed })
-  const warm = 11 * capacity
+function adapted(engine: Engine, capacity: number, distance: number, seed: number,
+  { capacities = 30, warm = 11, writeBack = false } = {}): { want: number; got: number } {
+  const trace = writeThenReadTrace({ capacity, distance, length: capacities * capacity, writeBack, seed })
   const lru = new LruPolicy(capacity, trace)
-  const want = steadyHitRatio(trace, warm, (k) => lru.read(k), (k) => lru.write(k))
+  const want = steadyHitRatio(trace, warm * capacity, (k) => (writeBack ? lru.access(k) : lru.read(k)), (k) => lru.write(k))
   const cache = new RealCachePolicy(Cache as never, capacity, trace, seed, { engine, shards: 1 })
-  const got = steadyHitRatio(trace, warm, (k) => cache.read(k), (k) => cache.write(k))
+  const got = steadyHitRatio(trace, warm * capacity, (k) => (writeBack ? cache.access(k) : cache.read(k)), (k) => cache.write(k))
   cache.close()
   return { want, got }
 }
@@ -117,13 +118,7 @@ forEachEngine('write-back once adapted', (engine) => {
   for (const distance of [0.9, 1.0]) {
     it(`reads over the last ${distance} × capacity writes, written back on a miss: within 0.5 of LRU once adapted`, () => {
       const seed = testSeed(32)
-      const trace = writeThenReadTrace({ capacity: CAPACITY, distance, length: 40 * CAPACITY, writeBack: true, seed })
-      const warm = CAPACITY + 20 * CAPACITY
-      const lru = new LruPolicy(CAPACITY, trace)
-      const want = steadyHitRatio(trace, warm, (k) => lru.access(k), (k) => lru.write(k))
-      const cache = new RealCachePolicy(Cache as never, CAPACITY, trace, seed, { engine, shards: 1 })
-      const got = steadyHitRatio(trace, warm, (k) => cache.access(k), (k) => cache.write(k))
-      cache.close()
+      const { want, got } = adapted(engine, CAPACITY, distance, seed, { capacities: 40, warm: 21, writeBack: true })
       expect(got, `LRU ${want.toFixed(2)}%`).toBeGreaterThanOrEqual(want - 0.5)
     })
   }
@@ -140,13 +135,7 @@ forEachEngine('write-back once adapted', (engine) => {
 forEachEngine('write-once at 1.0 × capacity once adapted', (engine) => {
   it('reads over the last 1.0 × capacity writes, never written back: at least 3 points over LRU once adapted', () => {
     const seed = testSeed(34)
-    const trace = writeThenReadTrace({ capacity: CAPACITY, distance: 1.0, length: 40 * CAPACITY, writeBack: false, seed })
-    const warm = CAPACITY + 20 * CAPACITY
-    const lru = new LruPolicy(CAPACITY, trace)
-    const want = steadyHitRatio(trace, warm, (k) => lru.read(k), (k) => lru.write(k))
-    const cache = new RealCachePolicy(Cache as never, CAPACITY, trace, seed, { engine, shards: 1 })
-    const got = steadyHitRatio(trace, warm, (k) => cache.read(k), (k) => cache.write(k))
-    cache.close()
+    const { want, got } = adapted(engine, CAPACITY, 1.0, seed, { capacities: 40, warm: 21 })
     console.log(`[write-once 1.0 × cap, ${engine}] LRU ${want.toFixed(2)}%, Cortado ${got.toFixed(2)}%`)
     expect(got, `LRU ${want.toFixed(2)}% (seed ${seed})`).toBeGreaterThanOrEqual(want + 3)
   })
