@@ -27,7 +27,8 @@ import { ALL, SIMULATED, type SimOptions } from './registry.js'
 import { anchorOptDistances, gridOf, recencyTable, targetSummary, traceTable, type RecencyRow, type TargetRow } from './report.js'
 import { simulate, type SimResult } from './simulate.js'
 import { formatOf, readTrace, traceName, type TraceFormat } from './traces/read.js'
-import { TUNING, type Tuning } from './model/tuning.js'
+import type { Tuning } from './model/tuning.js'
+import { parseTuningList } from './tuning-args.js'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const TRACE_DIR = join(ROOT, '..', 'shared', 'traces')
@@ -103,29 +104,17 @@ function parseArgs(argv: string[]): Args {
         a.json = true
         break
       case '--tune':
-        for (const pair of value().split(',')) Object.assign(a.tuning, parseTuning(pair))
+        try {
+          Object.assign(a.tuning, parseTuningList(value()))
+        } catch (err) {
+          usage((err as Error).message)
+        }
         break
       default:
         usage(`unknown argument ${flag}`)
     }
   }
   return a
-}
-
-/** One `NAME=VALUE` override of the model's tuning: a known constant, a value of its type. */
-function parseTuning(pair: string): Partial<Tuning> {
-  const eq = pair.indexOf('=')
-  const name = pair.slice(0, eq)
-  const raw = pair.slice(eq + 1)
-  if (eq <= 0 || !(name in TUNING)) usage(`--tune ${pair}: expected NAME=VALUE with NAME one of ${Object.keys(TUNING).join(', ')}`)
-  const current = TUNING[name as keyof Tuning]
-  if (typeof current === 'boolean') {
-    if (raw !== 'true' && raw !== 'false') usage(`--tune ${pair}: ${name} is true or false`)
-    return { [name]: raw === 'true' }
-  }
-  const n = Number(raw)
-  if (raw === '' || !Number.isFinite(n) || n < 0) usage(`--tune ${pair}: ${name} is a non-negative number`)
-  return { [name]: n }
 }
 
 interface Job {

@@ -17,8 +17,7 @@
 import { recencyWorkloads } from '../workloads/recency-suite.js'
 import { OP_READ, OP_WRITE, type Trace } from '../workloads/trace.js'
 import { CortadoModel } from './model/cortado.js'
-import type { Tuning } from './model/tuning.js'
-import { TUNING } from './model/tuning.js'
+import { parseTuningList } from './tuning-args.js'
 import { LruPolicy } from './policies/lru.js'
 import { loadRealCache, RealCachePolicy } from './policies/cortado.js'
 import type { Policy } from './policy.js'
@@ -34,12 +33,7 @@ const familyName = opt('--family') ?? 'write-then-read 0.5×cap write-once'
 const capacities = opt('--capacities')
 const every = Number(opt('--every') ?? 1)
 const real = opt('--real') as 'wasm' | 'native' | undefined
-const tuning: Partial<Tuning> = {}
-for (const pair of (opt('--tune') ?? '').split(',').filter((s) => s !== '')) {
-  const [name, raw] = pair.split('=') as [keyof Tuning, string]
-  if (!(name in TUNING)) throw new Error(`--tune ${pair}: no such constant`)
-  ;(tuning as Record<string, number | boolean>)[name] = raw === 'true' ? true : raw === 'false' ? false : Number(raw)
-}
+const tuning = parseTuningList(opt('--tune') ?? '')
 
 /** The family's trace; a write-then-read family can be made longer than the suite's 20 capacities. */
 function makeTrace(): { trace: Trace; fill: number } {

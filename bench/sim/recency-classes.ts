@@ -15,7 +15,8 @@ import { writeThenReadTrace } from '../workloads/recency-trace.js'
 import { recencyWorkloads } from '../workloads/recency-suite.js'
 import { OP_READ, OP_WRITE, type Trace } from '../workloads/trace.js'
 import { CortadoModel } from './model/cortado.js'
-import { TUNING, type Tuning } from './model/tuning.js'
+import type { Tuning } from './model/tuning.js'
+import { parseTuningList } from './tuning-args.js'
 import { LruPolicy } from './policies/lru.js'
 import type { Policy } from './policy.js'
 
@@ -30,19 +31,10 @@ const only = opt('--only', '')
 const sweep = argv.includes('--sweep')
 const shards = Number(opt('--shards', '1'))
 
-function parseTune(s: string): Partial<Tuning> {
-  const t: Record<string, number | boolean> = {}
-  for (const pair of s.split(',').filter((x) => x !== '')) {
-    const [k, v] = pair.split('=') as [string, string]
-    if (!(k in TUNING)) throw new Error(`--variants ${pair}: no such constant`)
-    t[k] = v === 'true' ? true : v === 'false' ? false : Number(v)
-  }
-  return t as Partial<Tuning>
-}
 const variants: Array<[string, Partial<Tuning>]> = [['model', {}]]
 for (const v of opt('--variants', '').split(';').filter((s) => s !== '')) {
   const [name, tune] = v.split(':') as [string, string | undefined]
-  variants.push([name, parseTune(tune ?? '')])
+  variants.push([name, parseTuningList(tune ?? '', '--variants')])
 }
 
 interface Family { name: string; trace: Trace; fill: number }

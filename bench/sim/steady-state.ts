@@ -14,7 +14,7 @@
 import { writeThenReadTrace } from '../workloads/recency-trace.js'
 import { OP_READ, OP_WRITE } from '../workloads/trace.js'
 import { CortadoModel } from './model/cortado.js'
-import { TUNING, type Tuning } from './model/tuning.js'
+import { parseTuningList } from './tuning-args.js'
 import { hashKey } from './hash.js'
 
 const argv = process.argv.slice(2)
@@ -28,15 +28,10 @@ const writeBack = opt('--mode', 'write-back') === 'write-back'
 const writeShare = Number(opt('--share', '0.1'))
 const capacities = Number(opt('--capacities', '40'))
 const every = Number(opt('--every', '1'))
-const tuning: Record<string, number | boolean> = {}
-for (const pair of opt('--tune', '').split(',').filter((s) => s !== '')) {
-  const [k, v] = pair.split('=') as [string, string]
-  if (!(k in TUNING)) throw new Error(`--tune ${pair}: no such constant`)
-  tuning[k] = v === 'true' ? true : v === 'false' ? false : Number(v)
-}
+const tuning = parseTuningList(opt('--tune', ''))
 const seed = 42 + Math.round(distance * 10) + Math.round(writeShare * 100) - 10
 const trace = writeThenReadTrace({ capacity, distance, length: capacity * capacities, writeBack, writeShare, seed })
-const model = new CortadoModel(capacity, trace, { tuning: tuning as Partial<Tuning> })
+const model = new CortadoModel(capacity, trace, { tuning })
 // The shard's internals, read for the diagnosis only.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const s: any = model.shards[0]
