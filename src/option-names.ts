@@ -15,7 +15,7 @@ const TTL_MS = 'use ttl (milliseconds)'
 /** Other caches' option names, and what to do here instead. */
 const FOREIGN: Readonly<Record<string, string>> = {
   // lru-cache
-  max: 'use maxEntries (lru-cache\'s max)',
+  max: 'use maxEntries (lru-cache\'s max), beside the required maxBytes (the arena\'s size: Cache.maxBytesFor(entries, entryBytes) gives it)',
   maxSize: 'use maxBytes (the arena\'s size in bytes; lru-cache\'s maxSize counts sizeCalculation units)',
   maxAge: TTL_MS,
   fetchMethod: LOADER,

@@ -128,6 +128,10 @@ function checkPositiveInteger(name: string, value: unknown, optional: boolean): 
 
 export function computeGeometry(input: GeometryInput): Geometry {
   const limit = input.limitBytes ?? WASM_MAX_BYTES
+  // The first thing a user coming from lru-cache meets (`{ maxEntries }` alone): say what maxBytes is.
+  if (input.maxBytes === undefined)
+    invalid('maxBytes is required: the arena\'s size in bytes, allocated once (it bounds the cache\'s memory); ' +
+      'Cache.maxBytesFor(entries, entryBytes) gives the maxBytes that holds a number of entries of a given size')
   checkPositiveInteger('maxBytes', input.maxBytes, false)
   checkPositiveInteger('maxEntries', input.maxEntries, true)
   checkPositiveInteger('shards', input.shards, true)

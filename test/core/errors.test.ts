@@ -52,6 +52,12 @@ describe('invalid options', () => {
   it('rejects a non-object', () => {
     expectCode(() => new Cache(undefined as never), 'ERR_INVALID_OPTION')
   })
+  // A user coming from lru-cache writes { maxEntries } (or { max }) alone: the error says what maxBytes is and how to get it.
+  it('a missing maxBytes is named as required, with the way to size it', () => {
+    expect(() => new Cache({ maxEntries: 1000 } as never)).toThrow(/maxBytes is required: the arena's size in bytes.*Cache\.maxBytesFor\(entries, entryBytes\)/)
+    expectCode(() => new Cache({ maxEntries: 1000 } as never), 'ERR_INVALID_OPTION')
+    expect(() => new Cache({ max: 1000 } as never)).toThrow(/use maxEntries \(lru-cache's max\), beside the required maxBytes/)
+  })
   it('says what it got: a string that looks like a number is named as a string', () => {
     expect(() => new Cache({ maxBytes: '4000000' as never })).toThrow("maxBytes must be a positive integer, got '4000000' (a string)")
     expect(() => new Cache({ ...base, ttl: '5' as never })).toThrow("got '5' (a string)")
