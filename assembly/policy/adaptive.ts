@@ -13,7 +13,7 @@ import * as L from '../layout.generated'
 import { maxEntriesTotal, maxEntriesPerShard, shardCount, segCount, segBytes, ghostSlots } from '../arena'
 import { increment, incrementTimes, estimate, clearSketch, filterInserted } from '../sketch'
 import { ghostAdd, ghostAge, clearGhost } from '../ghost'
-import { liveTail, moveTail, evictTail, tailCounter, tailHash, tailCost, tailOff, saveTail, restoreTail } from '../queues'
+import { liveTail, moveTail, evictTail, evictTailAt, tailCounter, tailHash, tailCost, tailOff, tailSize, tailSlot, restoreTail } from '../queues'
 import { flagsOf, isLarge } from '../entry'
 import { queueCount, freeCount, reclaimDeadTails } from '../segments'
 import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainUnits, isFull, countMode } from './units'
@@ -218,15 +218,19 @@ function leaveWindow(sb: u32, now: f64, contested: bool): bool {
   // contest at once, with no time in the window to be read: it moves on uncontested (engine-only rule,
   // bench/sim/model/POLICY.md).
   if (contested && mainUnits(sb) > 0 && !isLarge(flagsOf(sb, tailOff))) {
-    saveTail()
+    // The contest describes main's victims in the tail* globals: the window's tail stays in locals.
+    const off = tailOff
+    const size = tailSize
+    const slot = tailSlot
+    const cost = tailCost
     const admitted = contest(sb, h, max<f64>(units, usedUnits(sb) - capacity(sb)), now)
     // The contest only touched main's queues: the window's tail is where it was.
-    restoreTail()
     if (!admitted) {
       ghostAdd(sb, h, FROM_WINDOW)
-      evictTail(sb, WINDOW)
+      evictTailAt(sb, WINDOW, off, size, slot)
       return true
     }
+    restoreTail(off, size, cost, slot, h)
   }
   if (!moveTail(sb, WINDOW, PROBATION, 0)) {
     ghostAdd(sb, h, FROM_WINDOW)
