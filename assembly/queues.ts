@@ -137,7 +137,8 @@ export function evictTail(sb: u32, q: u32): void {
 }
 
 /** Evicts queue q's tail entry described by its offset, size and index slot (as liveTail left them). */
-export function evictTailAt(sb: u32, q: u32, off: u32, size: u32, slot: u32): void {
+// @ts-ignore: decorator
+@inline export function evictTailAt(sb: u32, q: u32, off: u32, size: u32, slot: u32): void {
   removeEntry(sb, off, q, size, slot)
   advanceTail(sb, q, size)
   bump(sb, L.SHARD_EVICTIONS)
