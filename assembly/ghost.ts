@@ -31,7 +31,8 @@ export function ghostWord(sb: u32, h: u64): u32 {
 }
 
 /** Records hash h as evicted from the window (tag 0) or from main (tag 1). */
-export function ghostAdd(sb: u32, h: u64, tag: u32): void {
+// @ts-ignore: decorator
+@inline export function ghostAdd(sb: u32, h: u64, tag: u32): void {
   if (ghostSlots == 0) return
   const fp = fingerprint(h)
   const now = load<u32>(sb + L.SHARD_GHOST_CLOCK) + 1

@@ -92,29 +92,16 @@ export function liveTail(sb: u32, q: u32, now: f64): bool {
   return false
 }
 
-// One saved tail description, so a policy can look at other queues and come back (plain globals: the
-// engine never allocates).
-let savedOff: u32 = 0
-let savedSize: u32 = 0
-let savedCost: u32 = 0
-let savedSlot: u32 = 0
-let savedHash: u64 = 0
-
-export function saveTail(): void {
-  savedOff = tailOff
-  savedSize = tailSize
-  savedCost = tailCost
-  savedSlot = tailSlot
-  savedHash = tailHash
-}
-
-/** Back to the saved tail entry; valid while nothing was appended to or evicted from its queue. */
-export function restoreTail(): void {
-  tailOff = savedOff
-  tailSize = savedSize
-  tailCost = savedCost
-  tailSlot = savedSlot
-  tailHash = savedHash
+/**
+ * Back to a tail entry described earlier (a policy that looked at other queues in between keeps the
+ * description in locals): valid while nothing was appended to or evicted from its queue.
+ */
+export function restoreTail(off: u32, size: u32, cost: u32, slot: u32, h: u64): void {
+  tailOff = off
+  tailSize = size
+  tailCost = cost
+  tailSlot = slot
+  tailHash = h
 }
 
 /** The tail entry's 2-bit hit counter (0..3). */
@@ -146,7 +133,13 @@ export function moveTail(sb: u32, q: u32, to: u32, counter: u32): bool {
 
 /** Evicts the tail entry of queue q (counted as an eviction). */
 export function evictTail(sb: u32, q: u32): void {
-  removeEntry(sb, tailOff, q, tailSize, tailSlot)
-  advanceTail(sb, q, tailSize)
+  evictTailAt(sb, q, tailOff, tailSize, tailSlot)
+}
+
+/** Evicts queue q's tail entry described by its offset, size and index slot (as liveTail left them). */
+// @ts-ignore: decorator
+@inline export function evictTailAt(sb: u32, q: u32, off: u32, size: u32, slot: u32): void {
+  removeEntry(sb, off, q, size, slot)
+  advanceTail(sb, q, size)
   bump(sb, L.SHARD_EVICTIONS)
 }

@@ -61,7 +61,8 @@ export function sketchWord(sb: u32, h: u64): u32 {
 }
 
 /** The frequency estimate of hash h: the smallest of its four counters (0..15). */
-export function estimate(sb: u32, h: u64): u32 {
+// @ts-ignore: decorator
+@inline export function estimate(sb: u32, h: u64): u32 {
   if (sketchBlocks == 0) return 0
   const block = blockAddr(sb, h)
   const bits = <u32>h

@@ -10,13 +10,13 @@
 // the victim it displaces (TinyLFU); a key found in the ghost contests the victims at once and,
 // winning, goes straight to protected; the window target moves like ARC's p on recent ghost hits.
 import * as L from '../layout.generated'
-import { maxEntriesTotal, shardCount, segCount, segBytes, ghostSlots } from '../arena'
+import { maxEntriesTotal, maxEntriesPerShard, shardCount, segCount, segBytes, ghostSlots } from '../arena'
 import { increment, incrementTimes, estimate, clearSketch, filterInserted } from '../sketch'
 import { ghostAdd, ghostAge, clearGhost } from '../ghost'
-import { liveTail, moveTail, evictTail, tailCounter, tailHash, tailCost, tailOff, saveTail, restoreTail } from '../queues'
+import { liveTail, moveTail, evictTail, evictTailAt, tailCounter, tailHash, tailCost, tailOff, tailSize, tailSlot, restoreTail } from '../queues'
 import { flagsOf, isLarge } from '../entry'
 import { queueCount, freeCount, reclaimDeadTails } from '../segments'
-import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainUnits, isFull } from './units'
+import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainUnits, isFull, countMode } from './units'
 import { applyGhostEvidence, noteGhost, windowTarget, setWindowTarget } from './window'
 import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN } from './tuning.generated'
 import { nextRandom, seedRng } from './rng'
@@ -32,6 +32,11 @@ const P = L.POLICY_STATE_OFFSET
 
 /** Segments left to allocation when the whole queue area is counted as capacity. */
 const SPARE_SEGMENTS: u32 = L.NUM_QUEUES + 2
+
+// The eviction path's helpers are @inline (leaveWindow, contest, victim here; estimate, ghostAdd and
+// evictTailAt in sketch.ts, ghost.ts and queues.ts): V8 keeps no register across a wasm call, so each
+// call spilled and reloaded what its caller held. Inlined, a set with eviction runs 4241 instead of 4359
+// instructions of generated code (bench/arena/policy-count.sh, stop 33); the module grows 27 → 38 KB.
 
 /** The queue main's victim was left at the tail of, by victim(). */
 let victimQueue: u32 = PROBATION
@@ -81,20 +86,23 @@ export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64, segments: u
   if (segments != 0 && !contestSegments(sb, h, segments, now)) return REJECT
   // Inserted before any get missed it: written unasked (window.ts counts its return as recency).
   const askedFor = filterInserted(sb, h)
-  if (RETURN_TO != 0) noteInsert(sb, askedFor)
+  // The mean entry size (a division in byte mode) serves both noteInsert and the size check below,
+  // unless a contest evicted entries in between.
+  let mean = meanSize(sb)
+  if (RETURN_TO != 0) noteInsert(sb, askedFor, mean)
   const fromGhost = ghostAge(sb, h) >= 0
   if (fromGhost) {
     // Evicted recently and back already: if it beats main's victims, it skips the window.
     if (mainUnits(sb) > 0 && isFull(sb, units)) {
       const need = max<f64>(units, usedUnits(sb) + units - capacity(sb))
       if (contest(sb, h, need, now)) return PROTECTED
+      mean = meanSize(sb)
     }
   }
   // Once recency has won, a key written back (set after a miss) is an old key coming back: it goes to
   // probation, so that the window's FIFO keeps the newest writes (RETURN_TO in src/layout/policy.json).
   if (RETURN_TO != 0 && (fromGhost || askedFor) && returnToProbation(sb, fromGhost)) return PROBATION
   // A newcomer larger than a typical entry must earn the room it takes from main.
-  const mean = meanSize(sb)
   if (units > mean && mainUnits(sb) > 0) {
     const excess = usedUnits(sb) + units - capacity(sb)
     if (excess > mean && !contest(sb, h, excess, now)) return REJECT
@@ -102,11 +110,39 @@ export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64, segments: u
   return WINDOW
 }
 
-/** The share of inserts written unasked (not set after a miss), averaged over about RETURN_SPAN × capacity inserts. */
-function noteInsert(sb: u32, askedFor: bool): void {
+/**
+ * The share of inserts written unasked (not set after a miss), averaged over about RETURN_SPAN ×
+ * capacity inserts (in mean entries of `mean` units): each insert moves it by returnWeight of the way.
+ */
+function noteInsert(sb: u32, askedFor: bool, mean: f64): void {
   const at = sb + P + L.POLICY_UNASKED_SHARE
   const share = load<f64>(at)
-  store<f64>(at, share + ((askedFor ? 0 : 1) - share) / max<f64>(1, RETURN_SPAN * capacity(sb) / meanSize(sb)))
+  store<f64>(at, share + ((askedFor ? 0 : 1) - share) * returnWeight(sb, mean))
+}
+
+// 1 / (RETURN_SPAN × the stored capacity) and 1 / (RETURN_SPAN × maxEntriesPerShard), for the arena
+// they were computed for (the same in every shard): the divisions leave the insert path.
+let weightCapacity: f64 = 0
+let weightEntries: u32 = 0
+let weightPerUnit: f64 = 0
+let weightPerEntry: f64 = 0
+
+/**
+ * min(1, mean / (RETURN_SPAN × capacity(sb))), with the divisions done once: capacity(sb) is the stored
+ * capacity c, or in byte mode min(c, maxEntriesPerShard × mean), which makes the quotient
+ * max(mean / (RETURN_SPAN × c), 1 / (RETURN_SPAN × maxEntriesPerShard)). The model
+ * (bench/sim/model/shard.ts) and the native engine compute the same products.
+ */
+function returnWeight(sb: u32, mean: f64): f64 {
+  const c = load<f64>(sb + P + L.POLICY_CAPACITY)
+  if (c != weightCapacity || maxEntriesPerShard != weightEntries) {
+    weightCapacity = c
+    weightEntries = maxEntriesPerShard
+    weightPerUnit = 1 / (RETURN_SPAN * c)
+    weightPerEntry = 1 / (RETURN_SPAN * <f64>maxEntriesPerShard)
+  }
+  if (countMode()) return min<f64>(1, weightPerUnit)
+  return min<f64>(1, max<f64>(mean * weightPerUnit, weightPerEntry))
 }
 
 /**
@@ -178,7 +214,8 @@ export function adaptiveEvictOne(sb: u32, incoming: u32, now: f64): bool {
  * The window's tail leaves it: into probation while the cache has room, else only if it beats main's
  * victims for the room it needs; a loser is evicted (and remembered as a rejected candidate).
  */
-function leaveWindow(sb: u32, now: f64, contested: bool): bool {
+// @ts-ignore: decorator
+@inline function leaveWindow(sb: u32, now: f64, contested: bool): bool {
   if (!liveTail(sb, WINDOW, now)) return false
   const h = tailHash
   const units = unitsOf(tailCost)
@@ -187,15 +224,19 @@ function leaveWindow(sb: u32, now: f64, contested: bool): bool {
   // contest at once, with no time in the window to be read: it moves on uncontested (engine-only rule,
   // bench/sim/model/POLICY.md).
   if (contested && mainUnits(sb) > 0 && !isLarge(flagsOf(sb, tailOff))) {
-    saveTail()
+    // The contest describes main's victims in the tail* globals: the window's tail stays in locals.
+    const off = tailOff
+    const size = tailSize
+    const slot = tailSlot
+    const cost = tailCost
     const admitted = contest(sb, h, max<f64>(units, usedUnits(sb) - capacity(sb)), now)
     // The contest only touched main's queues: the window's tail is where it was.
-    restoreTail()
     if (!admitted) {
       ghostAdd(sb, h, FROM_WINDOW)
-      evictTail(sb, WINDOW)
+      evictTailAt(sb, WINDOW, off, size, slot)
       return true
     }
+    restoreTail(off, size, cost, slot, h)
   }
   if (!moveTail(sb, WINDOW, PROBATION, 0)) {
     ghostAdd(sb, h, FROM_WINDOW)
@@ -210,7 +251,8 @@ function leaveWindow(sb: u32, now: f64, contested: bool): bool {
  * sketch collisions from freezing the cache). False when a victim wins; victims already evicted stay
  * evicted.
  */
-function contest(sb: u32, candidate: u64, need: f64, now: f64): bool {
+// @ts-ignore: decorator
+@inline function contest(sb: u32, candidate: u64, need: f64, now: f64): bool {
   const fc = estimate(sb, candidate)
   while (need > 0 && mainUnits(sb) > 0) {
     if (!victim(sb, now)) break
@@ -262,7 +304,8 @@ export function contestFree(sb: u32, fc: u32, segments: u32, now: f64): bool {
  * entries hit there have moved up to protected, or protected's CLOCK victim when probation is empty.
  * Bounded: after MAX_TAIL_OPS moves the tail is taken as it is.
  */
-function victim(sb: u32, now: f64): bool {
+// @ts-ignore: decorator
+@inline function victim(sb: u32, now: f64): bool {
   let ops: i32 = 0
   while (liveTail(sb, PROBATION, now)) {
     if (tailCounter() == 0 || ops++ >= <i32>MAX_TAIL_OPS) {

@@ -90,6 +90,8 @@ export class Shard {
   private cutGrowth = 0
   /** RESEARCH (returnTo 3, 4): the share of inserts written unasked, averaged over about returnSpan × capacity inserts. */
   private unaskedShare = 0
+  /** 1 / (returnSpan × capacity): the share's step per mean entry (see insert). */
+  private readonly returnWeight: number
   /** RESEARCH (returnTo 4): whether write-backs are being sent to probation (hysteresis, see returnToProbation). */
   private returnOn = false
   hits = 0
@@ -123,6 +125,7 @@ export class Shard {
       seed: init.seed,
     })
     this.ghost = new GhostTable(Math.max(1, Math.floor(entryCapacity * this.t.ghostFactor)), 1)
+    this.returnWeight = 1 / (this.t.returnSpan * capacity)
     this.windowTarget = Math.max(1, capacity * this.t.initialWindow)
     this.growthBase = this.windowTarget
     this.ageLevel = this.windowTarget
@@ -227,7 +230,9 @@ export class Shard {
     // Inserted before any get missed it: written unasked (a session stored, a record just saved).
     const askedFor = this.test(h, 0)
     if (!askedFor) this.testAndSet(h, 1)
-    if (this.t.returnTo >= 3) this.unaskedShare += ((askedFor ? 0 : 1) - this.unaskedShare) / Math.max(1, this.t.returnSpan * this.capacity / this.meanSize())
+    // Each insert moves the share min(1, mean / (returnSpan × capacity)) of the way, as a product with a
+    // reciprocal computed once (the engines' returnWeight: no division on the insert path).
+    if (this.t.returnTo >= 3) this.unaskedShare += ((askedFor ? 0 : 1) - this.unaskedShare) * Math.min(1, this.meanSize() * this.returnWeight)
     const age = this.ghost.lookup(h)
     if (age >= 0) {
       // A key evicted recently and back already: if it beats the victim, it skips the window.

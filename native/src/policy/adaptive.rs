@@ -71,8 +71,11 @@ impl Engine {
         }
         // Inserted before any get missed it: written unasked (window.rs counts its return as recency).
         let asked_for = self.filter_inserted(sb, h);
+        // The mean entry size serves both note_insert and the size check below, unless a contest
+        // evicted entries in between.
+        let mut mean = self.mean_size(sb);
         if RETURN_TO != 0 {
-            self.note_insert(sb, asked_for);
+            self.note_insert(sb, asked_for, mean);
         }
         let from_ghost = self.ghost_age(sb, h) >= 0;
         if from_ghost {
@@ -82,6 +85,7 @@ impl Engine {
                 if self.contest(sb, h, need, now) {
                     return PROTECTED as i32;
                 }
+                mean = self.mean_size(sb);
             }
         }
         // Once recency has won, a key written back (set after a miss) is an old key coming back: it goes
@@ -90,7 +94,6 @@ impl Engine {
             return PROBATION as i32;
         }
         // A newcomer larger than a typical entry must earn the room it takes from main.
-        let mean = self.mean_size(sb);
         if units > mean && self.main_units(sb) > 0.0 {
             let excess = self.used_units(sb) + units - self.capacity(sb);
             if excess > mean && !self.contest(sb, h, excess, now) {
@@ -101,12 +104,24 @@ impl Engine {
     }
 
     /// The share of inserts written unasked (not set after a miss), averaged over about RETURN_SPAN ×
-    /// capacity inserts.
-    unsafe fn note_insert(&self, sb: *mut u8, asked_for: bool) {
+    /// capacity inserts (in mean entries of `mean` units): each insert moves it by return_weight of the way.
+    unsafe fn note_insert(&self, sb: *mut u8, asked_for: bool, mean: f64) {
         let at = sb.add((P + L::POLICY_UNASKED_SHARE) as usize);
         let share = ldf64(at);
         let x = if asked_for { 0.0 } else { 1.0 };
-        stf64(at, share + (x - share) / f64::max(1.0, RETURN_SPAN * self.capacity(sb) / self.mean_size(sb)));
+        stf64(at, share + (x - share) * self.return_weight(sb, mean));
+    }
+
+    /// min(1, mean / (RETURN_SPAN × capacity(sb))) as assembly/policy/adaptive.ts returnWeight computes
+    /// it (that one caches the two quotients): capacity(sb) is the stored capacity c, or in byte mode
+    /// min(c, max_entries_per_shard × mean), which makes it max(mean / (RETURN_SPAN × c),
+    /// 1 / (RETURN_SPAN × max_entries_per_shard)).
+    unsafe fn return_weight(&self, sb: *mut u8, mean: f64) -> f64 {
+        let per_unit = 1.0 / (RETURN_SPAN * ldf64(sb.add((P + L::POLICY_CAPACITY) as usize)));
+        if self.count_mode() {
+            return f64::min(1.0, per_unit);
+        }
+        f64::min(1.0, f64::max(mean * per_unit, 1.0 / (RETURN_SPAN * self.max_entries_per_shard as f64)))
     }
 
     /// Whether write-backs go to probation now (see assembly/policy/adaptive.ts returnToProbation).
