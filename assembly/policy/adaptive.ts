@@ -11,14 +11,14 @@
 // winning, goes straight to protected; the window target moves like ARC's p on recent ghost hits.
 import * as L from '../layout.generated'
 import { maxEntriesTotal, maxEntriesPerShard, shardCount, segCount, segBytes, ghostSlots } from '../arena'
-import { increment, incrementTimes, estimate, clearSketch, filterInserted } from '../sketch'
+import { increment, incrementTimes, estimate, clearSketch, filterInserted, filterWrittenUnasked } from '../sketch'
 import { ghostAdd, ghostAge, clearGhost } from '../ghost'
 import { liveTail, moveTail, evictTail, evictTailAt, tailCounter, tailHash, tailCost, tailOff, tailSize, tailSlot, restoreTail } from '../queues'
 import { flagsOf, isLarge } from '../entry'
 import { queueCount, freeCount, reclaimDeadTails } from '../segments'
 import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainUnits, isFull, countMode } from './units'
 import { applyGhostEvidence, noteGhost, windowTarget, setWindowTarget } from './window'
-import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN } from './tuning.generated'
+import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN } from './tuning.generated'
 import { nextRandom, seedRng } from './rng'
 import { seed } from '../arena'
 import { REJECT } from './decision'
@@ -254,10 +254,13 @@ export function adaptiveEvictOne(sb: u32, incoming: u32, now: f64): bool {
 // @ts-ignore: decorator
 @inline function contest(sb: u32, candidate: u64, need: f64, now: f64): bool {
   const fc = estimate(sb, candidate)
+  // UNASKED_TIE: a newcomer written unasked and seen at most once wins a tie (a cache filled by sets
+  // otherwise keeps its never-read keys against the first new ones until the window has grown).
+  const tie = UNASKED_TIE != 0 && fc <= 1 && filterWrittenUnasked(sb, candidate)
   while (need > 0 && mainUnits(sb) > 0) {
     if (!victim(sb, now)) break
     const fv = estimate(sb, tailHash)
-    if (fc <= fv && !(fc >= WARM_FREQUENCY && nextRandom(sb) % WARM_ODDS == 0)) return false
+    if ((fc < fv || (fc == fv && !tie)) && !(fc >= WARM_FREQUENCY && nextRandom(sb) % WARM_ODDS == 0)) return false
     need -= unitsOf(tailCost)
     ghostAdd(sb, tailHash, FROM_MAIN)
     evictTail(sb, victimQueue)

@@ -38,13 +38,28 @@ function pattern(seed: number, size: number): Buffer {
 const cost = (key: string, value: Uint8Array) => L.ENTRY_HEADER_BYTES + Buffer.byteLength(key) + value.length
 
 forEachEngine('large values by default', (engine) => {
-  it('the default limit: maxBytes / 16 (and any 1 MiB value from 4 MiB caches up); at most a third of every shard together', () => {
-    for (const [maxBytes, atLeast] of [[1 * MiB, 64 * KiB], [4 * MiB, 1 * MiB], [16 * MiB, 1 * MiB], [64 * MiB, 4 * MiB], [256 * MiB, 16 * MiB]]) {
+  // Every size, not a few round ones: main at stop 32 took 1 MiB values at 4, 8 and 16 MiB but refused
+  // them at 4.5-7.5 and 8.5-15 MiB (segments halved by the power-of-two choice, maxBytes / 16 under 1 MiB).
+  const sizes: Array<[number, number]> = [[1 * MiB, 64 * KiB], [64 * MiB, 4 * MiB], [256 * MiB, 16 * MiB]]
+  for (let kib = 4.25 * 1024; kib <= 32 * 1024; kib += 256) sizes.push([kib * KiB, 1 * MiB])
+  it('the default limit: maxBytes / 16 (and any 1 MiB value from 4.25 MiB caches up, at every size); at most a third of every shard together', () => {
+    for (const [maxBytes, atLeast] of sizes) {
       const cache = new Cache({ engine, maxBytes })
       const g = cache.geometry
       expect(g.maxEntryBytes, `${maxBytes} bytes`).toBeGreaterThanOrEqual(atLeast + 4 * KiB)
-      expect(g.maxEntryBytes).toBeLessThanOrEqual(Math.max(Math.floor(g.segCount / 3), Math.ceil(maxBytes / 16 / g.segBytes)) * g.segBytes + 4 * KiB)
+      expect(g.maxEntryBytes).toBeLessThanOrEqual(Math.max(Math.floor(g.segCount / 3), Math.ceil(Math.max(maxBytes / 16, MiB) / g.segBytes)) * g.segBytes + 4 * KiB)
       expect(g.maxEntryBytes).toBeLessThanOrEqual(Math.floor(g.segCount / 3) * g.shardCount * g.segBytes + 4 * KiB)
+      cache.close()
+    }
+  })
+
+  it('a 1 MiB value is stored and read back by default in caches of 4.25 to 16 MiB', () => {
+    const value = Buffer.alloc(MiB, 7)
+    for (let kib = 4.25 * 1024; kib <= 16 * 1024; kib += 768) {
+      const cache = new Cache<Buffer>({ engine, maxBytes: kib * KiB, codec: 'buffer' })
+      expect(cache.set('one-mebibyte', value), `${kib} KiB`).toBe(true)
+      expect(cache.get('one-mebibyte')?.equals(value), `${kib} KiB`).toBe(true)
+      expect(cache.stats().oversized).toBe(0)
       cache.close()
     }
   })

@@ -28,6 +28,13 @@ function valueOf(i: number, version: number, size: number): Buffer {
 }
 
 /** Default options, and segments sized for the largest entry. */
+/** How many of the small keys s:0 … s:n-1 are in the cache (has(): no access recorded). */
+function countPresent(cache: Cache<string>, n: number): number {
+  let present = 0
+  for (let i = 0; i < n; i++) if (cache.has(`s:${i}`)) present++
+  return present
+}
+
 const CONFIGS = [
   { label: 'default options', options: {} },
   { label: 'maxEntrySize', options: { maxEntrySize: MAX_ENTRY } },
@@ -106,14 +113,19 @@ forEachEngine('large values', (engine) => {
     // Every small key is read (and, on a miss, written) three times: all of them are hot.
     for (let round = 0; round < 3; round++)
       for (let i = 0; i < n; i++) if (cache.get(`s:${i}`) === undefined) cache.set(`s:${i}`, small)
+    const hotBefore = countPresent(cache, n)
     const before = cache.stats()
     const big = 'B'.repeat(MiB)
     let coldStored = 0
     for (let j = 0; j < 10; j++) if (cache.set(`cold:${j}`, big)) coldStored++
     const after = cache.stats()
     expect(coldStored).toBe(0)
-    expect(after.evictions).toBe(before.evictions)
-    expect(after.entries).toBe(before.entries)
+    // Not one hot entry is evicted for the cold values. (The fill's last 3%, never read, seen once as
+    // the cold values are, may go: a tie with a one-hit wonder goes to a LARGE newcomer,
+    // LARGE_TIE_FREQUENCY; those are the only evictions.)
+    expect(countPresent(cache, n)).toBe(hotBefore)
+    expect(after.evictions - before.evictions).toBeLessThanOrEqual(fit - n)
+    console.log(`[large/${engine}, ${label}] cold values: ${after.evictions - before.evictions} of the ${fit - n} never-read entries evicted, ${hotBefore} of ${n} hot entries kept`)
     // A large value that keeps being asked for wins its place once the sketch counts it above them.
     let tries = 0
     while (cache.get('hot') === undefined && tries < 50) {

@@ -309,6 +309,18 @@ export const MUTANTS: Mutant[] = [
     why: 'the write-back rule never switches off when the traffic turns cache-aside: every miss-then-set key goes to probation while the window is large',
   },
   {
+    id: 'unasked-tie-off', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: 'const tie = UNASKED_TIE != 0 && fc <= 1 && filterWrittenUnasked(sb, candidate)', replace: 'const tie = false',
+    tests: ['test/policy/recency.test.ts'],
+    why: 'a tie in the admission contest always goes to the victim: a cache filled by sets keeps its never-read keys against the first keys written after it (the latency suite\'s first capacities)',
+  },
+  {
+    id: 'sketch-8-counters', area: 'policy', file: 'src/layout/geometry.ts',
+    find: 'const counterBlocks = Math.max(1, Math.ceil(shardCapacity / 8))', replace: 'const counterBlocks = Math.max(1, Math.ceil(shardCapacity / 16))',
+    tests: ['test/policy/recency.test.ts'],
+    why: 'the sketch has 8 counters per entry: a fill\'s keys read 2 where they were seen once (all four counters shared), and still win the ties UNASKED_TIE gives newcomers',
+  },
+  {
     id: 'kill-keeps-version', area: 'front', file: 'assembly/segments.ts',
     find: '  if (atomic.load<u32>(L.ARENA_FRONT_IN_USE) != 0) bumpVersion(segHeader(sb, segOf(off)))\n}', replace: '}',
     tests: ['test/conformance/model.test.ts', 'test/conformance/front.test.ts'],

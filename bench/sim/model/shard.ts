@@ -521,11 +521,11 @@ export class Shard {
    */
   private contest(candidateHash: number, need: number): boolean {
     const fc = this.sketch.estimate(candidateHash)
-    // RESEARCH (tieUnasked, off; stop 31, docs/policy-recency.md "Stop 31"): a tie between a newcomer
-    // written unasked and main's victim, both seen at most once, goes to the newcomer (a cache filled by
-    // sets otherwise keeps its never-read keys against the first new ones until the window has grown).
-    // Variant 5: as 4, only while the window is above its floor (ghost evidence has grown it: recency
-    // has been winning), which keeps a fill that is still being read (write-once at 1.5 × capacity).
+    // UNASKED_TIE (tieUnasked 1, the engines'; stop 33): a tie between a newcomer written unasked and
+    // main's victim, both seen at most once, goes to the newcomer (a cache filled by sets otherwise
+    // keeps its never-read keys against the first new ones until the window has grown). RESEARCH
+    // variants 3-5 (stop 31): 5 holds only while the window is above its floor (ghost evidence has
+    // grown it), which keeps a fill that is still being read (write-once at 1.5 × capacity).
     const mode = this.t.tieUnasked
     const tie = mode > 0 && fc <= 1 && (mode < 5 || this.windowTarget > Math.max(this.meanSize(), this.t.minWindow * this.capacity)) && this.test(candidateHash, 1)
     while (need > 0 && this.sizeP + this.sizeM > 0) {

@@ -59,11 +59,11 @@ export interface Tuning {
   /** A ghost hit counts only if younger than this × the capacity in entries (Infinity: no bound). */
   horizon: number
   /**
-   * RESEARCH (stop 31, off; docs/policy-recency.md "Stop 31"): a tie between a newcomer written unasked
-   * and main's victim, both seen at most once, goes to the newcomer. 1: the victim's ghost entry tagged
-   * as main's (stop 29's try); 3: the victim leaves no ghost entry; 4: as 3, and only against a victim
-   * itself written unasked and never missed; 5: as 4, only while the window target is above its floor
-   * (0: off).
+   * UNASKED_TIE in src/layout/policy.json (1 there: in both engines, on; stop 33): a tie between a
+   * newcomer written unasked and main's victim, both seen at most once, goes to the newcomer; the
+   * victim's ghost entry tagged as main's. RESEARCH modes, model only (stop 31, docs/policy-recency.md
+   * "Stop 31"): 3: the victim leaves no ghost entry; 4: as 3, and only against a victim itself written
+   * unasked and never missed; 5: as 4, only while the window target is above its floor (0: off).
    */
   tieUnasked: number
   /** RESEARCH (stop 31, off): growth evidence the window's maximum cuts off still counts towards the early ageing (0: off). */
@@ -104,7 +104,6 @@ export const TUNING: Tuning = {
   climbRestart: 0.05,
 
   horizon: Infinity,
-  tieUnasked: 0,
   ageAtMax: 0,
   sketchWidth: 4,
   doorkeeper: false,

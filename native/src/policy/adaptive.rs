@@ -12,7 +12,7 @@
 use super::decision::REJECT;
 use super::rng::{next_random, seed_rng};
 use super::tuning_generated::{
-    INITIAL_WINDOW, LARGE_TIE_FREQUENCY, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SHARE, RETURN_SPAN, RETURN_TO, WARM_FREQUENCY, WARM_ODDS,
+    INITIAL_WINDOW, LARGE_TIE_FREQUENCY, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SHARE, RETURN_SPAN, RETURN_TO, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS,
 };
 use crate::arena::Engine;
 use crate::layout_generated as L;
@@ -230,12 +230,15 @@ impl Engine {
     /// evicted stay evicted.
     unsafe fn contest(&mut self, sb: *mut u8, candidate: u64, mut need: f64, now: f64) -> bool {
         let fc = self.estimate(sb, candidate);
+        // UNASKED_TIE: a newcomer written unasked and seen at most once wins a tie (a cache filled by
+        // sets otherwise keeps its never-read keys against the first new ones until the window has grown).
+        let tie = UNASKED_TIE != 0 && fc <= 1 && self.filter_written_unasked(sb, candidate);
         while need > 0.0 && self.main_units(sb) > 0.0 {
             if !self.victim(sb, now) {
                 break;
             }
             let fv = self.estimate(sb, self.tail_hash);
-            if fc <= fv && !(fc >= WARM_FREQUENCY && next_random(sb) % WARM_ODDS == 0) {
+            if (fc < fv || (fc == fv && !tie)) && !(fc >= WARM_FREQUENCY && next_random(sb) % WARM_ODDS == 0) {
                 return false;
             }
             need -= self.units_of(self.tail_cost);
