@@ -106,7 +106,9 @@ export class EngineCore<V> implements CacheCore<V> {
     const arena = this.#attach()
     this.geometry = Object.freeze(readGeometry(arena.views))
     this.clockNeeded = this.defaultTtl > 0 || arena.views.i32[this.ttlInUseIdx] !== 0
-    this.front = opened.front === undefined ? undefined
+    // The buffer codec's values are Buffers, which a front never holds: no front at all, so such a
+    // cache's gets cost what they cost without the option (no step-aside countdown, no probing window).
+    this.front = opened.front === undefined || this.codecName === 'buffer' ? undefined
       : new Front(opened.front, this.geometry, arena.views, arena.viewGeometry.shardsOffset, arena.viewGeometry.shardBytes, this.clock, this.#drainFront)
     this.#bind(arena)
   }

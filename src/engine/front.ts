@@ -43,8 +43,10 @@ import { loadAcquire } from './acquire.js'
 export interface FrontOptions {
   /**
    * Heap budget in bytes (an estimate: 2 bytes per key and string character, 16 per other primitive, 2
-   * per encoded byte of a shared object, 64 of overhead per entry). Default 16 MiB (≈ 60k entries of a
-   * 100-character value).
+   * per encoded byte of a shared object, 64 of overhead per entry). Default: enough to hold the whole
+   * cache when that is at most 40 MiB by this estimate (2 bytes per byte of the arena's data plus the
+   * overhead per entry it can hold: a cache of 100k entries of 100 bytes is fronted whole), else 16 MiB
+   * (≈ 60k entries of a 100-character value) for its hot part.
    */
   maxBytes?: number
   /**
@@ -55,6 +57,19 @@ export interface FrontOptions {
 }
 
 export const DEFAULT_FRONT_BYTES = 16 << 20
+/**
+ * The largest default budget: a cache whose whole content the front would count at most this is fronted
+ * whole by default (uniform gets over all of it then hit the front; a front holding part of them is a
+ * loss: see FULL_PAYING). Measured: 100k entries of 100 bytes under 16-byte keys take 251 bytes of V8 heap
+ * each in the front (24 MiB), which the estimate counts as 296; their arena counts 35 MiB.
+ */
+export const WHOLE_FRONT_BYTES = 40 << 20
+
+/** The default budget for a cache of this geometry (see FrontOptions.maxBytes). */
+export function defaultFrontBytes(g: Readonly<Geometry>): number {
+  const whole = 2 * g.bytesTotal + ENTRY_OVERHEAD * g.maxEntriesTotal
+  return whole <= WHOLE_FRONT_BYTES ? Math.max(whole, DEFAULT_FRONT_BYTES) : DEFAULT_FRONT_BYTES
+}
 /** Entries in the access ring, or gets since the last hand-over, that make the front hand it to the engine. */
 const RING = 256
 const FLUSH_GETS = 2048
@@ -160,6 +175,8 @@ export class Front {
   #fillCountdown = FILL_EVERY
   /** Gets of this window the front did not serve (counted where a get goes on to the arena). */
   #windowMisses = 0
+  /** Arena hits of this window whose values the front could not hold (Buffers; objects without shareObjects). */
+  #windowRefused = 0
   /** No get of this window skipped the front (only such a window is judged). */
   #windowValid = true
   /** Entries in the front when this window began (a filling front is judged by what it would serve full). */
@@ -183,7 +200,7 @@ export class Front {
     clock: () => number, drain: (records: Uint32Array, count: number) => void) {
     this.#clock = clock
     this.#drain = drain
-    this.#maxBytes = options.maxBytes ?? DEFAULT_FRONT_BYTES
+    this.#maxBytes = options.maxBytes ?? defaultFrontBytes(geometry)
     this.#shareObjects = options.shareObjects === true
     // Slots for the most entries the budget can hold (each costs at least ENTRY_OVERHEAD + a few bytes).
     const slots = Math.max(1, Math.floor(this.#maxBytes / (ENTRY_OVERHEAD + 16)))
@@ -289,7 +306,10 @@ export class Front {
     else if (this.#shareObjects && value !== null && !ArrayBuffer.isView(value)) {
       deepFreeze(value)
       bytes = this.#pendingBytes * 2
-    } else return
+    } else {
+      this.#windowRefused++
+      return
+    }
     bytes += key.length * 2 + ENTRY_OVERHEAD
     if (bytes > this.#maxBytes) return
     const old = this.#index.get(key)
@@ -369,12 +389,16 @@ export class Front {
 
   /**
    * A window that did not pay makes the front step aside; a full front (one that had to evict to admit)
-   * for twice as long as the last time, if that window did not pay either. A front with room keeps the
-   * short step-aside: each probing window fills it by up to a window of entries, and a longer pause
-   * would slow down the filling of a front that will pay once filled. Windows in which gets skipped the
-   * front are not judged. (A front that is still filling is judged too: exempting it made a front of
-   * 16 MiB over 100k uniformly read keys fill to about 56% of them and stay, and the churn of its fills
-   * and evictions made gets slower than without a front in the bench.)
+   * for twice as long as the last time, if that window did not pay either. A front with room is judged
+   * by what it would serve full (#wouldPayFull): if that pays, it is not stepped aside at all and keeps
+   * filling at every arena hit (stop 33: with a step-aside of 65 536 gets per window of 4096 fills, a
+   * front that can hold 100k uniformly read keys took ~3.4M gets to fill, longer than a bench round);
+   * if not, it steps aside as a full one does. A front that is empty steps aside for the short length
+   * (a cache warming up: its gets miss the arena), or for the longest at once when arena hits came and
+   * none of their values could be fronted. Windows in which gets skipped the front are not judged. (A
+   * filling front exempted from judging, as tried in stop 29, filled a 16 MiB front over 100k uniformly
+   * read keys to about 56% of them, where it stayed and its churn made gets slower than without it; the
+   * projection to FULL_PAYING now steps such a front aside.)
    */
   #endWindow(): void {
     const judged = this.#windowValid
@@ -382,14 +406,27 @@ export class Front {
     if (judged) {
       const served = WINDOW - this.#windowMisses
       if (served >= (this.#full ? FULL_PAYING : PAYING) * WINDOW) this.#bypassLength = BYPASS
-      else {
-        this.#bypass = this.#bypassLength
-        this.#windowValid = false
-        if (this.#full || !this.#wouldPayFull(served)) this.#bypassLength = Math.min(2 * this.#bypassLength, MAX_BYPASS)
-      }
+      else if (this.#full) this.#stepAside(true)
+      else if (this.#index.size === 0 && this.#windowRefused > 0) {
+        // Arena hits came, and none of their values could be fronted (Buffers, objects without
+        // shareObjects): the longest step-aside at once, so such a front costs a decrement per get.
+        this.#bypassLength = MAX_BYPASS
+        this.#stepAside(false)
+      } else if (this.#index.size === 0) this.#stepAside(false)
+      else if (!this.#wouldPayFull(served)) this.#stepAside(true)
+      // else: a filling front that will pay once full keeps filling (every arena hit enters while it
+      // has room), so a cache it can hold whole is fronted whole within a few passes over its keys.
     }
     this.#windowMisses = 0
+    this.#windowRefused = 0
     this.#windowStartEntries = this.#index.size
+  }
+
+  /** Skips the front for the current step-aside length; with `longer`, the next one is twice as long. */
+  #stepAside(longer: boolean): void {
+    this.#bypass = this.#bypassLength
+    this.#windowValid = false
+    if (longer) this.#bypassLength = Math.min(2 * this.#bypassLength, MAX_BYPASS)
   }
 
   /**
@@ -404,7 +441,7 @@ export class Front {
   #wouldPayFull(served: number): boolean {
     const size = this.#index.size
     const held = (this.#windowStartEntries + size) / 2
-    if (held === 0 || this.#bytes === 0) return true
+    if (size === 0 || this.#bytes === 0) return false
     const capacity = this.#maxBytes * size / this.#bytes
     return served * capacity >= FULL_PAYING * WINDOW * held
   }
