@@ -37,7 +37,7 @@
 import * as L from '../layout/constants.generated.js'
 import type { Geometry } from '../layout/geometry.js'
 import type { ArenaViews } from './views.js'
-import { loadAcquire } from './acquire.js'
+import { PLAIN_LOADS_ACQUIRE } from './acquire.js'
 
 /** Options of the front (`front` in Cache options and in Cache.attach options: per thread). */
 export interface FrontOptions {
@@ -107,14 +107,14 @@ const BYPASS = 16 * WINDOW
 const MAX_BYPASS = 256 * WINDOW
 const ENTRY_OVERHEAD = 64
 
-/**
- * What a front lookup returns when it has nothing current for the key: undefined, which the front never
+/*
+ * NOT_IN_FRONT, what a front lookup returns when it has nothing current for the key: undefined, which the front never
  * holds (fill() refuses it). A sentinel of its own (a symbol) cost a generic strict-equality call per
  * get: the value compared with it is a string, a number or the symbol, so the comparison's type feedback
  * is "any" and V8 compiles `!==` to the StrictEqual builtin (13% of a front hit's time in a profile),
- * where `!== undefined` is one pointer compare.
+ * where `!== undefined` is one pointer compare. The literal `undefined` is returned, not a module
+ * constant: a module-level const is read from the module's context with a hole check on every return.
  */
-const NOT_IN_FRONT = undefined
 
 /**
  * One fronted value, in one object of one shape (every entry made by this constructor, fields in one
@@ -153,6 +153,14 @@ export class Front {
   readonly #g: Readonly<Geometry>
   /** The arena as u32s (segment versions are read through it). */
   #u32: Uint32Array
+  /** The arena as f64s (this thread's frontHits counter is counted through it). */
+  #f64: Float64Array
+  /** This thread's lease id and where its slot holds it (u32 index): see get(). -1 matches no slot. */
+  #leaseIdx = 0
+  #lease = -1
+  #frontHitsIdx = 0
+  /** loadAcquire's choice (acquire.ts), in a field: an imported function is checked on every call. */
+  readonly #plainLoads = PLAIN_LOADS_ACQUIRE
   #shardsOffset: number
   #shardBytes: number
   #bytes = 0
@@ -208,6 +216,8 @@ export class Front {
     for (let i = slots - 1; i >= 0; i--) this.#free.push(i)
     this.#g = geometry
     this.#u32 = views.u32
+    this.#f64 = views.f64
+    // #leaseIdx, #lease, #frontHitsIdx: set by rebind(), which the core calls before any get.
     this.#shardsOffset = shardsOffset
     this.#shardBytes = shardBytes
     // Writers move segment versions only once some thread has a front (killEntry in
@@ -216,47 +226,70 @@ export class Front {
     Atomics.store(views.u32, L.ARENA_FRONT_IN_USE >>> 2, 1)
   }
 
+  /** The cache was closed (after the last flush): no get matches a lease again. */
+  detach(): void {
+    this.#lease = -1
+  }
+
   /** Entries held (tests and tools). */
   get size(): number {
     return this.#index.size
   }
 
-  /** After a re-attach: the same arena through new views. Entries stay valid (they name arena places). */
-  rebind(views: ArenaViews, shardsOffset: number, shardBytes: number): void {
+  /**
+   * Binds the front to its thread's slot (at the start, and after a re-attach: the same arena through new
+   * views; entries stay valid, they name arena places): the lease every get checks and the frontHits
+   * counter every hit counts in (u32 and f64 indexes in `views`).
+   */
+  rebind(views: ArenaViews, shardsOffset: number, shardBytes: number, leaseIdx: number, lease: number, frontHitsIdx: number): void {
     this.#u32 = views.u32
+    this.#f64 = views.f64
     this.#shardsOffset = shardsOffset
     this.#shardBytes = shardBytes
+    this.#leaseIdx = leaseIdx
+    this.#lease = lease
+    this.#frontHitsIdx = frontHitsIdx
   }
 
 
   /**
-   * The current value of `key` if the front holds one, else NOT_IN_FRONT (undefined). The clock is read only for
-   * entries with an expiry. A hit is counted on its entry (see RECORD_USES). The access ring is handed
-   * to the engine from here only: before the caller has put anything in scratch.
+   * The current value of `key` if the front holds one, else NOT_IN_FRONT (undefined). The clock is read
+   * only for entries with an expiry. A hit is counted on its entry (see RECORD_USES) and in this
+   * thread's frontHits counter. The access ring is handed to the engine from here only: before the
+   * caller has put anything in scratch.
+   *
+   * The lease check of every call (EngineCore.check) is made here first, on the view the version is
+   * read through, so a front hit needs nothing of the core: when this thread no longer holds its slot
+   * (closed, or thought dead and reclaimed) the answer is NOT_IN_FRONT with nothing touched, and the
+   * caller's check() then throws or re-attaches before the arena path.
    */
   get(key: string): unknown {
+    const u32 = this.#u32
+    if (u32[this.#leaseIdx] !== this.#lease) return undefined
     if (--this.#tick === 0) this.#everyFlushGets()
     if (this.#bypass > 0) {
       this.#bypass--
-      return NOT_IN_FRONT
+      return undefined
     }
     const e = this.#index.get(key)
     if (e === undefined) {
       this.#windowMisses++
-      return NOT_IN_FRONT
+      return undefined
     }
     // One load from shared memory: the segment's version moves whenever an entry in it is killed
     // (deleted, evicted, rewritten, repaired) or the segment is reused (killEntry in the engines).
-    // loadAcquire: a plain load on x86, Atomics.load elsewhere; acquire.ts says why a plain load is
-    // read afresh by every hit (the caller's countFrontHit store to the same memory comes between hits:
-    // keep it on every front hit).
-    if (loadAcquire(this.#u32, e.versionIdx) !== e.version || (e.expiry !== undefined && this.#clock() >= e.expiry)) {
+    // A plain load on x86, Atomics.load elsewhere (acquire.ts, loadAcquire): acquire.ts says why a
+    // plain load is read afresh by every hit (the frontHits store below, to the same memory, comes
+    // between hits: keep it on every front hit).
+    if ((this.#plainLoads ? u32[e.versionIdx]! : Atomics.load(u32, e.versionIdx)) !== e.version || (e.expiry !== undefined && this.#clock() >= e.expiry)) {
       this.#release(e)
       this.#windowMisses++
-      return NOT_IN_FRONT
+      return undefined
     }
     e.referenced = true
     if (++e.pending === RECORD_USES && this.#ring.push(e) >= RING) this.flush()
+    // stats() counts front hits into hits (THREAD_HITS are arena hits).
+    this.#f64[this.#frontHitsIdx]++
     return e.value
   }
 

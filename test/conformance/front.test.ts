@@ -351,6 +351,34 @@ forEachEngine('front', (engine) => {
     buffers.close()
   })
 
+  it('a fronted key is not served once the slot is lost or the cache closed: the front checks the lease itself', () => {
+    const cache = makeCache<string>(engine, { maxBytes: 16 << 20, codec: 'string', front: true })
+    // A second attachment keeps the arena open while this one gives up its slot (the native engine
+    // frees an arena its last attachment leaves).
+    const keep = Cache.attach<string>(cache.handle)
+    cache.set('k', 'v')
+    for (let i = 0; i < 10; i++) cache.get('k')
+    const core = coreOf(cache) as unknown as { v: { u32: Uint32Array; f64: Float64Array }; leaseIdx: number; frontHitsIdx: number }
+    const { u32, f64 } = core.v
+    const oldLeaseIdx = core.leaseIdx
+    const oldHitsIdx = core.frontHitsIdx
+    // As if this thread had stalled and another had taken its slot (a new lease id in it).
+    const other = u32[oldLeaseIdx] === 7 ? 8 : 7
+    u32[oldLeaseIdx] = other
+    const counted = f64[oldHitsIdx]
+    expect(cache.get('k')).toBe('v')
+    // It re-attached through a new slot before serving; the taken slot is left as its new holder has it.
+    expect(core.leaseIdx).not.toBe(oldLeaseIdx)
+    expect(u32[oldLeaseIdx]).toBe(other)
+    expect(f64[oldHitsIdx]).toBe(counted)
+    const before = f64[core.frontHitsIdx]!
+    for (let i = 0; i < 10; i++) expect(cache.get('k')).toBe('v')
+    expect(f64[core.frontHitsIdx]! - before).toBeGreaterThan(0)
+    cache.close()
+    expect(() => cache.get('k')).toThrow(expect.objectContaining({ code: 'ERR_CLOSED' }))
+    keep.close()
+  })
+
   it('a key built per get (a cons string) is served by the front as a stored one; keys of other types are refused', () => {
     const cache = makeCache<string>(engine, { maxBytes: 16 << 20, codec: 'string', front: true })
     const id = (i: number) => i.toString(36).padStart(15, '0')
