@@ -155,11 +155,17 @@ export class Front {
   #u32: Uint32Array
   /** The arena as f64s (this thread's frontHits counter is counted through it). */
   #f64: Float64Array
-  /** This thread's lease id and where its slot holds it (u32 index): see get(). -1 matches no slot. */
+  /**
+   * This thread's lease id, as an int32 (a small integer field: a lease id over 2^31 kept as a number
+   * would be a boxed double, compared in floating point), and where its slot holds it (u32 index).
+   */
   #leaseIdx = 0
-  #lease = -1
+  #lease = 0
   #frontHitsIdx = 0
-  /** loadAcquire's choice (acquire.ts), in a field: an imported function is checked on every call. */
+  /**
+   * loadAcquire's choice (acquire.ts), in a field: an imported function is checked on every call. Tested
+   * with `=== true` (a pointer compare; a bare truthiness test of a field compiles to a generic ToBoolean).
+   */
   readonly #plainLoads = PLAIN_LOADS_ACQUIRE
   #shardsOffset: number
   #shardBytes: number
@@ -228,7 +234,9 @@ export class Front {
 
   /** The cache was closed (after the last flush): no get matches a lease again. */
   detach(): void {
-    this.#lease = -1
+    // A word that never changes while the arena exists (its layout version) and a value it doesn't hold.
+    this.#leaseIdx = L.ARENA_LAYOUT_VERSION >>> 2
+    this.#lease = (this.#u32[this.#leaseIdx]! + 1) | 0
   }
 
   /** Entries held (tests and tools). */
@@ -247,7 +255,7 @@ export class Front {
     this.#shardsOffset = shardsOffset
     this.#shardBytes = shardBytes
     this.#leaseIdx = leaseIdx
-    this.#lease = lease
+    this.#lease = lease | 0
     this.#frontHitsIdx = frontHitsIdx
   }
 
@@ -265,7 +273,7 @@ export class Front {
    */
   get(key: string): unknown {
     const u32 = this.#u32
-    if (u32[this.#leaseIdx] !== this.#lease) return undefined
+    if ((u32[this.#leaseIdx]! | 0) !== this.#lease) return undefined
     if (--this.#tick === 0) this.#everyFlushGets()
     if (this.#bypass > 0) {
       this.#bypass--
@@ -281,7 +289,7 @@ export class Front {
     // A plain load on x86, Atomics.load elsewhere (acquire.ts, loadAcquire): acquire.ts says why a
     // plain load is read afresh by every hit (the frontHits store below, to the same memory, comes
     // between hits: keep it on every front hit).
-    if ((this.#plainLoads ? u32[e.versionIdx]! : Atomics.load(u32, e.versionIdx)) !== e.version || (e.expiry !== undefined && this.#clock() >= e.expiry)) {
+    if ((this.#plainLoads === true ? u32[e.versionIdx]! : Atomics.load(u32, e.versionIdx)) !== e.version || (e.expiry !== undefined && this.#clock() >= e.expiry)) {
       this.#release(e)
       this.#windowMisses++
       return undefined
