@@ -94,14 +94,16 @@ export class Cache<V = unknown> {
     // core.get written out: the arena path (getArena, with what it inlines) is over V8's inlining budget
     // (920 bytes of bytecode per compiled function), so it is a call; this much inlines into the
     // caller's loop with Front.get, and a front hit makes no call.
+    // A front checks the lease and counts its hits itself (Front.get), so a front hit touches nothing
+    // of the core but its front field; check() comes before every arena path.
     const core = this.#core
-    core.check()
     const front = core.front
-    if (front === undefined) return core.getArena(key, undefined, undefined)
-    const fronted = front.get(key)
-    if (fronted === undefined) return core.getArena(key, undefined, front)
-    core.countFrontHit()
-    return fronted as V
+    if (front !== undefined) {
+      const fronted = front.get(key)
+      if (fronted !== undefined) return fronted as V
+    }
+    core.check()
+    return core.getArena(key, undefined, front)
   }
 
   /** Like get, but leaves the entry's recency/frequency and the hit/miss counters untouched. */

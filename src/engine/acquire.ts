@@ -22,7 +22,7 @@
  * plain load is the same instruction an x86 Atomics.load compiles to (a `mov`), in the same place.
  * (2026-12-03: 99 of 495 instructions of a front hit were the Atomics.load builtin.)
  */
-const PLAIN_LOADS_ACQUIRE = process.arch === 'x64' || process.arch === 'ia32'
+export const PLAIN_LOADS_ACQUIRE = process.arch === 'x64' || process.arch === 'ia32'
 
 /** `u32[index]`, read with acquire order after the loads that precede it. */
 export function loadAcquire(u32: Uint32Array, index: number): number {

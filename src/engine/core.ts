@@ -106,7 +106,9 @@ export class EngineCore<V> implements CacheCore<V> {
     const arena = this.#attach()
     this.geometry = Object.freeze(readGeometry(arena.views))
     this.clockNeeded = this.defaultTtl > 0 || arena.views.i32[this.ttlInUseIdx] !== 0
-    this.front = opened.front === undefined ? undefined
+    // The buffer codec's values are Buffers, which a front never holds: no front at all, so such a
+    // cache's gets cost what they cost without the option (no step-aside countdown, no probing window).
+    this.front = opened.front === undefined || this.codecName === 'buffer' ? undefined
       : new Front(opened.front, this.geometry, arena.views, arena.viewGeometry.shardsOffset, arena.viewGeometry.shardBytes, this.clock, this.#drainFront)
     this.#bind(arena)
   }
@@ -132,9 +134,9 @@ export class EngineCore<V> implements CacheCore<V> {
     this.readRetriesIdx = (threadBase + L.THREAD_READ_RETRIES) >>> 3
     this.missesIdx = (threadBase + L.THREAD_MISSES) >>> 3
     this.frontHitsIdx = (threadBase + L.THREAD_FRONT_HITS) >>> 3
-    this.front?.rebind(arena.views, arena.viewGeometry.shardsOffset, arena.viewGeometry.shardBytes)
     this.lease = arena.lease.lease
     this.leaseIdx = arena.lease.leaseIndex
+    this.front?.rebind(arena.views, arena.viewGeometry.shardsOffset, arena.viewGeometry.shardBytes, this.leaseIdx, this.lease, this.frontHitsIdx)
     this.shardsOffset = arena.viewGeometry.shardsOffset
     this.shardBytes = arena.viewGeometry.shardBytes
     const ex = this.ex
@@ -186,27 +188,16 @@ export class EngineCore<V> implements CacheCore<V> {
    * (codecs/envelope.ts); it is written only by this read, never by another decode.
    */
   get(key: string, meta?: EnvelopeMeta): V | undefined {
-    this.check()
     const front = this.front
     if (front !== undefined && meta === undefined) {
+      // The front checks the lease itself and counts its hits (front.ts); NOT_IN_FRONT is undefined.
       const fronted = front.get(key)
-      // NOT_IN_FRONT is undefined: a pointer compare (front.ts says why it is not a symbol).
-      if (fronted !== undefined) {
-        this.countFrontHit()
-        return fronted as V
-      }
+      if (fronted !== undefined) return fronted as V
+      this.check()
       return this.getArena(key, undefined, front)
     }
+    this.check()
     return this.getArena(key, meta, undefined)
-  }
-
-  /**
-   * One counter per front hit: stats() counts front hits into hits (THREAD_HITS are arena hits). Made
-   * after every front hit, it is also what makes the next hit's plain version load a fresh one
-   * (acquire.ts).
-   */
-  countFrontHit(): void {
-    this.v.f64[this.frontHitsIdx]++
   }
 
   /**

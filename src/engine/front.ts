@@ -37,14 +37,16 @@
 import * as L from '../layout/constants.generated.js'
 import type { Geometry } from '../layout/geometry.js'
 import type { ArenaViews } from './views.js'
-import { loadAcquire } from './acquire.js'
+import { PLAIN_LOADS_ACQUIRE } from './acquire.js'
 
 /** Options of the front (`front` in Cache options and in Cache.attach options: per thread). */
 export interface FrontOptions {
   /**
    * Heap budget in bytes (an estimate: 2 bytes per key and string character, 16 per other primitive, 2
-   * per encoded byte of a shared object, 64 of overhead per entry). Default 16 MiB (≈ 60k entries of a
-   * 100-character value).
+   * per encoded byte of a shared object, 64 of overhead per entry). Default: enough to hold the whole
+   * cache when that is at most 40 MiB by this estimate (2 bytes per byte of the arena's data plus the
+   * overhead per entry it can hold: a cache of 100k entries of 100 bytes is fronted whole), else 16 MiB
+   * (≈ 60k entries of a 100-character value) for its hot part.
    */
   maxBytes?: number
   /**
@@ -55,6 +57,19 @@ export interface FrontOptions {
 }
 
 export const DEFAULT_FRONT_BYTES = 16 << 20
+/**
+ * The largest default budget: a cache whose whole content the front would count at most this is fronted
+ * whole by default (uniform gets over all of it then hit the front; a front holding part of them is a
+ * loss: see FULL_PAYING). Measured: 100k entries of 100 bytes under 16-byte keys take 251 bytes of V8 heap
+ * each in the front (24 MiB), which the estimate counts as 296; their arena counts 35 MiB.
+ */
+export const WHOLE_FRONT_BYTES = 40 << 20
+
+/** The default budget for a cache of this geometry (see FrontOptions.maxBytes). */
+export function defaultFrontBytes(g: Readonly<Geometry>): number {
+  const whole = 2 * g.bytesTotal + ENTRY_OVERHEAD * g.maxEntriesTotal
+  return whole <= WHOLE_FRONT_BYTES ? Math.max(whole, DEFAULT_FRONT_BYTES) : DEFAULT_FRONT_BYTES
+}
 /** Entries in the access ring, or gets since the last hand-over, that make the front hand it to the engine. */
 const RING = 256
 const FLUSH_GETS = 2048
@@ -92,14 +107,14 @@ const BYPASS = 16 * WINDOW
 const MAX_BYPASS = 256 * WINDOW
 const ENTRY_OVERHEAD = 64
 
-/**
- * What a front lookup returns when it has nothing current for the key: undefined, which the front never
+/*
+ * NOT_IN_FRONT, what a front lookup returns when it has nothing current for the key: undefined, which the front never
  * holds (fill() refuses it). A sentinel of its own (a symbol) cost a generic strict-equality call per
  * get: the value compared with it is a string, a number or the symbol, so the comparison's type feedback
  * is "any" and V8 compiles `!==` to the StrictEqual builtin (13% of a front hit's time in a profile),
- * where `!== undefined` is one pointer compare.
+ * where `!== undefined` is one pointer compare. The literal `undefined` is returned, not a module
+ * constant: a module-level const is read from the module's context with a hole check on every return.
  */
-const NOT_IN_FRONT = undefined
 
 /**
  * One fronted value, in one object of one shape (every entry made by this constructor, fields in one
@@ -138,6 +153,20 @@ export class Front {
   readonly #g: Readonly<Geometry>
   /** The arena as u32s (segment versions are read through it). */
   #u32: Uint32Array
+  /** The arena as f64s (this thread's frontHits counter is counted through it). */
+  #f64: Float64Array
+  /**
+   * This thread's lease id, as an int32 (a small integer field: a lease id over 2^31 kept as a number
+   * would be a boxed double, compared in floating point), and where its slot holds it (u32 index).
+   */
+  #leaseIdx = 0
+  #lease = 0
+  #frontHitsIdx = 0
+  /**
+   * loadAcquire's choice (acquire.ts), in a field: an imported function is checked on every call. Tested
+   * with `=== true` (a pointer compare; a bare truthiness test of a field compiles to a generic ToBoolean).
+   */
+  readonly #plainLoads = PLAIN_LOADS_ACQUIRE
   #shardsOffset: number
   #shardBytes: number
   #bytes = 0
@@ -160,6 +189,8 @@ export class Front {
   #fillCountdown = FILL_EVERY
   /** Gets of this window the front did not serve (counted where a get goes on to the arena). */
   #windowMisses = 0
+  /** Arena hits of this window whose values the front could not hold (Buffers; objects without shareObjects). */
+  #windowRefused = 0
   /** No get of this window skipped the front (only such a window is judged). */
   #windowValid = true
   /** Entries in the front when this window began (a filling front is judged by what it would serve full). */
@@ -183,7 +214,7 @@ export class Front {
     clock: () => number, drain: (records: Uint32Array, count: number) => void) {
     this.#clock = clock
     this.#drain = drain
-    this.#maxBytes = options.maxBytes ?? DEFAULT_FRONT_BYTES
+    this.#maxBytes = options.maxBytes ?? defaultFrontBytes(geometry)
     this.#shareObjects = options.shareObjects === true
     // Slots for the most entries the budget can hold (each costs at least ENTRY_OVERHEAD + a few bytes).
     const slots = Math.max(1, Math.floor(this.#maxBytes / (ENTRY_OVERHEAD + 16)))
@@ -191,6 +222,8 @@ export class Front {
     for (let i = slots - 1; i >= 0; i--) this.#free.push(i)
     this.#g = geometry
     this.#u32 = views.u32
+    this.#f64 = views.f64
+    // #leaseIdx, #lease, #frontHitsIdx: set by rebind(), which the core calls before any get.
     this.#shardsOffset = shardsOffset
     this.#shardBytes = shardBytes
     // Writers move segment versions only once some thread has a front (killEntry in
@@ -199,47 +232,72 @@ export class Front {
     Atomics.store(views.u32, L.ARENA_FRONT_IN_USE >>> 2, 1)
   }
 
+  /** The cache was closed (after the last flush): no get matches a lease again. */
+  detach(): void {
+    // A word that never changes while the arena exists (its layout version) and a value it doesn't hold.
+    this.#leaseIdx = L.ARENA_LAYOUT_VERSION >>> 2
+    this.#lease = (this.#u32[this.#leaseIdx]! + 1) | 0
+  }
+
   /** Entries held (tests and tools). */
   get size(): number {
     return this.#index.size
   }
 
-  /** After a re-attach: the same arena through new views. Entries stay valid (they name arena places). */
-  rebind(views: ArenaViews, shardsOffset: number, shardBytes: number): void {
+  /**
+   * Binds the front to its thread's slot (at the start, and after a re-attach: the same arena through new
+   * views; entries stay valid, they name arena places): the lease every get checks and the frontHits
+   * counter every hit counts in (u32 and f64 indexes in `views`).
+   */
+  rebind(views: ArenaViews, shardsOffset: number, shardBytes: number, leaseIdx: number, lease: number, frontHitsIdx: number): void {
     this.#u32 = views.u32
+    this.#f64 = views.f64
     this.#shardsOffset = shardsOffset
     this.#shardBytes = shardBytes
+    this.#leaseIdx = leaseIdx
+    this.#lease = lease | 0
+    this.#frontHitsIdx = frontHitsIdx
   }
 
 
   /**
-   * The current value of `key` if the front holds one, else NOT_IN_FRONT (undefined). The clock is read only for
-   * entries with an expiry. A hit is counted on its entry (see RECORD_USES). The access ring is handed
-   * to the engine from here only: before the caller has put anything in scratch.
+   * The current value of `key` if the front holds one, else NOT_IN_FRONT (undefined). The clock is read
+   * only for entries with an expiry. A hit is counted on its entry (see RECORD_USES) and in this
+   * thread's frontHits counter. The access ring is handed to the engine from here only: before the
+   * caller has put anything in scratch.
+   *
+   * The lease check of every call (EngineCore.check) is made here first, on the view the version is
+   * read through, so a front hit needs nothing of the core: when this thread no longer holds its slot
+   * (closed, or thought dead and reclaimed) the answer is NOT_IN_FRONT with nothing touched, and the
+   * caller's check() then throws or re-attaches before the arena path.
    */
   get(key: string): unknown {
+    const u32 = this.#u32
+    if ((u32[this.#leaseIdx]! | 0) !== this.#lease) return undefined
     if (--this.#tick === 0) this.#everyFlushGets()
     if (this.#bypass > 0) {
       this.#bypass--
-      return NOT_IN_FRONT
+      return undefined
     }
     const e = this.#index.get(key)
     if (e === undefined) {
       this.#windowMisses++
-      return NOT_IN_FRONT
+      return undefined
     }
     // One load from shared memory: the segment's version moves whenever an entry in it is killed
     // (deleted, evicted, rewritten, repaired) or the segment is reused (killEntry in the engines).
-    // loadAcquire: a plain load on x86, Atomics.load elsewhere; acquire.ts says why a plain load is
-    // read afresh by every hit (the caller's countFrontHit store to the same memory comes between hits:
-    // keep it on every front hit).
-    if (loadAcquire(this.#u32, e.versionIdx) !== e.version || (e.expiry !== undefined && this.#clock() >= e.expiry)) {
+    // A plain load on x86, Atomics.load elsewhere (acquire.ts, loadAcquire): acquire.ts says why a
+    // plain load is read afresh by every hit (the frontHits store below, to the same memory, comes
+    // between hits: keep it on every front hit).
+    if ((this.#plainLoads === true ? u32[e.versionIdx]! : Atomics.load(u32, e.versionIdx)) !== e.version || (e.expiry !== undefined && this.#clock() >= e.expiry)) {
       this.#release(e)
       this.#windowMisses++
-      return NOT_IN_FRONT
+      return undefined
     }
     e.referenced = true
     if (++e.pending === RECORD_USES && this.#ring.push(e) >= RING) this.flush()
+    // stats() counts front hits into hits (THREAD_HITS are arena hits).
+    this.#f64[this.#frontHitsIdx]++
     return e.value
   }
 
@@ -289,7 +347,10 @@ export class Front {
     else if (this.#shareObjects && value !== null && !ArrayBuffer.isView(value)) {
       deepFreeze(value)
       bytes = this.#pendingBytes * 2
-    } else return
+    } else {
+      this.#windowRefused++
+      return
+    }
     bytes += key.length * 2 + ENTRY_OVERHEAD
     if (bytes > this.#maxBytes) return
     const old = this.#index.get(key)
@@ -369,12 +430,16 @@ export class Front {
 
   /**
    * A window that did not pay makes the front step aside; a full front (one that had to evict to admit)
-   * for twice as long as the last time, if that window did not pay either. A front with room keeps the
-   * short step-aside: each probing window fills it by up to a window of entries, and a longer pause
-   * would slow down the filling of a front that will pay once filled. Windows in which gets skipped the
-   * front are not judged. (A front that is still filling is judged too: exempting it made a front of
-   * 16 MiB over 100k uniformly read keys fill to about 56% of them and stay, and the churn of its fills
-   * and evictions made gets slower than without a front in the bench.)
+   * for twice as long as the last time, if that window did not pay either. A front with room is judged
+   * by what it would serve full (#wouldPayFull): if that pays, it is not stepped aside at all and keeps
+   * filling at every arena hit (stop 33: with a step-aside of 65 536 gets per window of 4096 fills, a
+   * front that can hold 100k uniformly read keys took ~3.4M gets to fill, longer than a bench round);
+   * if not, it steps aside as a full one does. A front that is empty steps aside for the short length
+   * (a cache warming up: its gets miss the arena), or for the longest at once when arena hits came and
+   * none of their values could be fronted. Windows in which gets skipped the front are not judged. (A
+   * filling front exempted from judging, as tried in stop 29, filled a 16 MiB front over 100k uniformly
+   * read keys to about 56% of them, where it stayed and its churn made gets slower than without it; the
+   * projection to FULL_PAYING now steps such a front aside.)
    */
   #endWindow(): void {
     const judged = this.#windowValid
@@ -382,14 +447,27 @@ export class Front {
     if (judged) {
       const served = WINDOW - this.#windowMisses
       if (served >= (this.#full ? FULL_PAYING : PAYING) * WINDOW) this.#bypassLength = BYPASS
-      else {
-        this.#bypass = this.#bypassLength
-        this.#windowValid = false
-        if (this.#full || !this.#wouldPayFull(served)) this.#bypassLength = Math.min(2 * this.#bypassLength, MAX_BYPASS)
-      }
+      else if (this.#full) this.#stepAside(true)
+      else if (this.#index.size === 0 && this.#windowRefused > 0) {
+        // Arena hits came, and none of their values could be fronted (Buffers, objects without
+        // shareObjects): the longest step-aside at once, so such a front costs a decrement per get.
+        this.#bypassLength = MAX_BYPASS
+        this.#stepAside(false)
+      } else if (this.#index.size === 0) this.#stepAside(false)
+      else if (!this.#wouldPayFull(served)) this.#stepAside(true)
+      // else: a filling front that will pay once full keeps filling (every arena hit enters while it
+      // has room), so a cache it can hold whole is fronted whole within a few passes over its keys.
     }
     this.#windowMisses = 0
+    this.#windowRefused = 0
     this.#windowStartEntries = this.#index.size
+  }
+
+  /** Skips the front for the current step-aside length; with `longer`, the next one is twice as long. */
+  #stepAside(longer: boolean): void {
+    this.#bypass = this.#bypassLength
+    this.#windowValid = false
+    if (longer) this.#bypassLength = Math.min(2 * this.#bypassLength, MAX_BYPASS)
   }
 
   /**
@@ -404,7 +482,7 @@ export class Front {
   #wouldPayFull(served: number): boolean {
     const size = this.#index.size
     const held = (this.#windowStartEntries + size) / 2
-    if (held === 0 || this.#bytes === 0) return true
+    if (size === 0 || this.#bytes === 0) return false
     const capacity = this.#maxBytes * size / this.#bytes
     return served * capacity >= FULL_PAYING * WINDOW * held
   }

@@ -302,6 +302,83 @@ forEachEngine('front', (engine) => {
     expect(served(0.9), `seed ${seed}`).toBeGreaterThan(0.8)
   })
 
+  it('the default front holds a small cache whole: uniform gets over all its keys are front hits within a few passes', () => {
+    const seed = testSeed(34)
+    // 100k entries of 100 bytes: fronted whole by default (defaultFrontBytes in front.ts: ~35 MiB by
+    // the front's estimate, under WHOLE_FRONT_BYTES); a 16 MiB front held ~56% and stepped aside.
+    const n = 100_000
+    const cache = makeCache<string>(engine, { maxBytes: Cache.maxBytesFor(n, 124), maxEntries: n, codec: 'string', front: true })
+    const front = (coreOf(cache) as unknown as { front: Front }).front
+    const keyOf = (i: number) => `k${String(i).padStart(15, '0')}`
+    const valueOf = (i: number) => `${i}`.padEnd(100, 'v')
+    for (let i = 0; i < n; i++) cache.set(keyOf(i), valueOf(i))
+    let s = seed >>> 0
+    let wrong = 0
+    for (let i = 0; i < 600_000; i++) {
+      s = (Math.imul(s, 1103515245) + 12345) >>> 0
+      const k = s % n
+      if (cache.get(keyOf(k)) !== valueOf(k)) wrong++
+    }
+    expect(wrong).toBe(0)
+    expect(front.size, `seed ${seed}`).toBeGreaterThan(0.95 * n)
+    const before = cache.stats().frontHits
+    for (let i = 0; i < 100_000; i++) {
+      s = (Math.imul(s, 1103515245) + 12345) >>> 0
+      cache.get(keyOf(s % n))
+    }
+    expect(cache.stats().frontHits - before, `seed ${seed}`).toBeGreaterThan(95_000)
+    cache.close()
+  })
+
+  it('a front whose arena hits are all values it cannot hold steps aside for the longest at once; the buffer codec has none', () => {
+    const cache = makeCache<unknown>(engine, { maxBytes: 16 << 20, front: true })
+    const front = (coreOf(cache) as unknown as { front: Front }).front
+    for (let i = 0; i < 100; i++) cache.set(`b${i}`, Buffer.from([i]))
+    cache.set('s', 'string')
+    // A window (4096 gets) of Buffers only: nothing entered, so it steps aside for MAX_BYPASS gets
+    // (2^20), not the 65 536 of a front that is merely empty.
+    for (let i = 0; i < 4096; i++) cache.get(`b${i % 100}`)
+    let wrong = 0
+    for (let i = 0; i < 500_000; i++) if (cache.get('s') !== 'string') wrong++
+    expect(wrong).toBe(0)
+    expect(cache.stats().frontHits).toBe(0)
+    expect(front.size).toBe(0)
+    cache.close()
+    const buffers = makeCache<Buffer>(engine, { maxBytes: 16 << 20, codec: 'buffer', front: true })
+    expect((coreOf(buffers) as unknown as { front: Front | undefined }).front).toBeUndefined()
+    buffers.set('b', Buffer.from([1]))
+    expect(buffers.get('b')).toEqual(Buffer.from([1]))
+    buffers.close()
+  })
+
+  it('a fronted key is not served once the slot is lost or the cache closed: the front checks the lease itself', () => {
+    const cache = makeCache<string>(engine, { maxBytes: 16 << 20, codec: 'string', front: true })
+    // A second attachment keeps the arena open while this one gives up its slot (the native engine
+    // frees an arena its last attachment leaves).
+    const keep = Cache.attach<string>(cache.handle)
+    cache.set('k', 'v')
+    for (let i = 0; i < 10; i++) cache.get('k')
+    const core = coreOf(cache) as unknown as { v: { u32: Uint32Array; f64: Float64Array }; leaseIdx: number; frontHitsIdx: number }
+    const { u32, f64 } = core.v
+    const oldLeaseIdx = core.leaseIdx
+    const oldHitsIdx = core.frontHitsIdx
+    // As if this thread had stalled and another had taken its slot (a new lease id in it).
+    const other = u32[oldLeaseIdx] === 7 ? 8 : 7
+    u32[oldLeaseIdx] = other
+    const counted = f64[oldHitsIdx]
+    expect(cache.get('k')).toBe('v')
+    // It re-attached through a new slot before serving; the taken slot is left as its new holder has it.
+    expect(core.leaseIdx).not.toBe(oldLeaseIdx)
+    expect(u32[oldLeaseIdx]).toBe(other)
+    expect(f64[oldHitsIdx]).toBe(counted)
+    const before = f64[core.frontHitsIdx]!
+    for (let i = 0; i < 10; i++) expect(cache.get('k')).toBe('v')
+    expect(f64[core.frontHitsIdx]! - before).toBeGreaterThan(0)
+    cache.close()
+    expect(() => cache.get('k')).toThrow(expect.objectContaining({ code: 'ERR_CLOSED' }))
+    keep.close()
+  })
+
   it('a key built per get (a cons string) is served by the front as a stored one; keys of other types are refused', () => {
     const cache = makeCache<string>(engine, { maxBytes: 16 << 20, codec: 'string', front: true })
     const id = (i: number) => i.toString(36).padStart(15, '0')

@@ -286,7 +286,7 @@ export const MUTANTS: Mutant[] = [
   // ---- the front (src/engine/front.ts) -------------------------------------------------------------------
   {
     id: 'front-no-version-check', area: 'front', file: 'src/engine/front.ts',
-    find: 'if (loadAcquire(this.#u32, e.versionIdx) !== e.version || (', replace: 'if (false || (',
+    find: 'if ((this.#plainLoads === true ? u32[e.versionIdx]! : Atomics.load(u32, e.versionIdx)) !== e.version || (', replace: 'if (false || (',
     tests: ['test/workers/front.test.ts', 'test/conformance/model.test.ts'],
     why: "a front hit is served without checking its segment's version: in-place rewrites and reused segments read stale",
   },
@@ -340,9 +340,21 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'filling-front-judged-as-is', area: 'front', file: 'src/engine/front.ts',
-    find: 'if (this.#full || !this.#wouldPayFull(served)) this.#bypassLength', replace: 'if (this.#full) this.#bypassLength',
+    find: '      else if (!this.#wouldPayFull(served)) this.#stepAside(true)\n', replace: '',
     tests: ['test/conformance/front.test.ts'],
-    why: 'a front that is still filling is judged by what it serves now, not by what it would serve full: gets over far more keys than it can hold keep paying for its filling',
+    why: 'a front that is still filling is not judged by what it would serve full: gets over far more keys than it can hold keep paying for its filling',
+  },
+  {
+    id: 'filling-front-steps-aside', area: 'front', file: 'src/engine/front.ts',
+    find: '      else if (!this.#wouldPayFull(served)) this.#stepAside(true)\n', replace: '      else this.#stepAside(true)\n',
+    tests: ['test/conformance/front.test.ts'],
+    why: 'a filling front that will pay once full steps aside while it fills: a front that can hold a small cache whole takes millions of gets to fill',
+  },
+  {
+    id: 'front-no-lease-check', area: 'front', file: 'src/engine/front.ts',
+    find: '    if ((u32[this.#leaseIdx]! | 0) !== this.#lease) return undefined\n', replace: '',
+    tests: ['test/conformance/front.test.ts'],
+    why: "a front hit is served without the lease check: a thread whose slot was taken counts hits in its successor's slot, a closed cache still serves",
   },
   {
     id: 'full-front-low-bar', area: 'front', file: 'src/engine/front.ts',
