@@ -209,7 +209,9 @@ impl Engine {
             let shard = shard as u32;
             let sb = self.shard_base(shard);
             let off = (addr - self.shards_offset - shard as u64 * self.shard_bytes as u64) as u32;
-            if !self.in_bounds(off) || !self.span_in_bounds(sb, off) || !is_live(flags_of(sb, off)) {
+            // The key of the recorded copy, even if dead since (moved between queues, or rewritten):
+            // the hits go to the entry the index holds for the key now (assembly/read.ts says why).
+            if !self.in_bounds(off) || !self.span_in_bounds(sb, off) {
                 continue;
             }
             let key = sb.add((off + header_bytes(flags_of(sb, off))) as usize);
@@ -220,7 +222,7 @@ impl Engine {
             }
             self.locate(h);
             let slot = self.find_slot(sb, key, key_len);
-            if slot.is_null() || slot_offset(slot) != off {
+            if slot.is_null() {
                 continue;
             }
             // What `uses` hits would record, at once: touch and policy_on_access `uses` times each.

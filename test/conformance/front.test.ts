@@ -206,6 +206,32 @@ forEachEngine('front', (engine) => {
     expect(estimates[0]).toBeGreaterThanOrEqual(9)
   })
 
+  it('hits served from a copy that was rewritten before they were handed over count on the key', () => {
+    // The policy moves entries between its queues (a copy at a new offset) and sets rewrite them: the
+    // front's unrecorded hits name the old copy. Dropped, they made the front change decisions
+    // (write-then-read written once at 1.5 × capacity, 10k entries: 0.45 points); stop 33.
+    const estimates = [false, true].map((front) => {
+      const cache = makeCache<string>(engine, { maxBytes: 16 << 20, codec: 'string', seed: 7, front })
+      const other = Cache.attach<string>(cache.handle)
+      cache.set('hot', 'value')
+      for (let i = 0; i < 9; i++) cache.get('hot') // 1 arena hit, then 8 front hits (fewer than a batch)
+      other.set('hot', 'value, rewritten') // a new copy at a new offset, through another attachment
+      // The next get finds the front's copy stale (its segment's version moved) and takes it out: its 8
+      // unrecorded hits go to the engine at the next hand-over, naming the old copy.
+      expect(cache.get('hot')).toBe('value, rewritten')
+      if (front) expect(cache.stats().frontHits).toBe(8)
+      // Enough gets for the front to hand its hits over (FLUSH_GETS in front.ts).
+      cache.set('filler', 'value')
+      for (let i = 0; i < 2100; i++) cache.get('filler')
+      const e = probeSketch(cache as Cache<unknown>, 'hot').estimate
+      other.close()
+      cache.close()
+      return e
+    })
+    expect(estimates[1], "with a front: 'hot' as frequent as without one").toBe(estimates[0])
+    expect(estimates[0]).toBeGreaterThanOrEqual(12)
+  })
+
   it('a front that serves too few gets steps aside for a while, then comes back', () => {
     const cache = makeCache<string>(engine, { maxBytes: 16 << 20, codec: 'string', front: { maxBytes: 4096 } })
     const keys = Array.from({ length: 5000 }, (_, i) => `key${i}`)

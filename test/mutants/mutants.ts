@@ -321,6 +321,12 @@ export const MUTANTS: Mutant[] = [
     why: 'the sketch has 8 counters per entry: a fill\'s keys read 2 where they were seen once (all four counters shared), and still win the ties UNASKED_TIE gives newcomers',
   },
   {
+    id: 'front-hits-on-old-copy-dropped', area: 'front', file: 'assembly/read.ts',
+    find: '    const slot = findSlot(sb, key, keyLen)\n    if (slot == 0) continue', replace: '    const slot = findSlot(sb, key, keyLen)\n    if (slot == 0 || slotOffset(slot) != off) continue',
+    tests: ['test/conformance/front.test.ts'],
+    why: 'front hits served from a copy the policy moved or a set rewrote before the hand-over are dropped: the front changes the policy\'s decisions',
+  },
+  {
     id: 'kill-keeps-version', area: 'front', file: 'assembly/segments.ts',
     find: '  if (atomic.load<u32>(L.ARENA_FRONT_IN_USE) != 0) bumpVersion(segHeader(sb, segOf(off)))\n}', replace: '}',
     tests: ['test/conformance/model.test.ts', 'test/conformance/front.test.ts'],
