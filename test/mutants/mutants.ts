@@ -36,7 +36,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'admission-always-admits', area: 'policy', file: 'assembly/policy/adaptive.ts',
-    find: 'if (fc <= fv && !(fc >= WARM_FREQUENCY', replace: 'if (false && fc <= fv && !(fc >= WARM_FREQUENCY',
+    find: 'if ((fc < fv || (fc == fv && !tie)) && !(fc >= WARM_FREQUENCY', replace: 'if (false && (fc < fv || (fc == fv && !tie)) && !(fc >= WARM_FREQUENCY',
     tests: ['test/policy/admission.test.ts'],
     why: 'the frequency contest of TinyLFU admission is switched off: every candidate wins',
   },
@@ -49,7 +49,7 @@ export const MUTANTS: Mutant[] = [
   // ---- policy and sketch ------------------------------------------------------------------------------
   {
     id: 'admission-always-rejects', area: 'policy', file: 'assembly/policy/adaptive.ts',
-    find: 'if (fc <= fv && !(fc >= WARM_FREQUENCY', replace: 'if (true || fc <= fv && !(fc >= WARM_FREQUENCY',
+    find: 'if ((fc < fv || (fc == fv && !tie)) && !(fc >= WARM_FREQUENCY', replace: 'if (true || (fc < fv || (fc == fv && !tie)) && !(fc >= WARM_FREQUENCY',
     tests: ['test/policy/admission.test.ts'],
     why: 'no candidate ever wins a contest: a key that keeps coming back never gets into main',
   },

@@ -79,15 +79,23 @@ forEachEngine('write-then-read-soon', (engine) => {
   // early ageing either); at 1.5 × capacity −0.83/−1.04/−0.94, seeds 1/2/3 −0.77/−0.85/−0.84
   // (−1.94/−2.36/−1.67 with UNASKED_GAIN 1, −3.04/−3.56/−2.72 without the early ageing, −5.90/−4.74/
   // −4.56 without the filter either). The issue's goal is LRU − 1 (10k and 100k entries: −0.75/−0.74).
-  for (const [distance, slack] of [[0.9, 1], [1.5, 1.25]] as const) {
+  // Stop 33 (UNASKED_TIE, 16 sketch counters per entry), seeds 19/24/25/1/2/3: 0.9 × capacity +2.16 /
+  // +2.99 / +2.15 / +3.22 / +3.31 / +3.45; 1.5 × capacity −0.83 / +0.33 / +0.02 / −0.12 / −0.27 / +1.09
+  // (with UNASKED_GAIN 1: −1.15 / −1.63 / −1.18 / −0.66 / −0.34 / −0.99), so the 1.5 row is held to
+  // the mean of three seeds within 0.75 (−0.16 now, −1.32 without the gain).
+  for (const [distance, slack, seeds] of [[0.9, 1, [19]], [1.5, 0.75, [19, 24, 25]]] as const) {
     it(`over the whole run, with write-back on a miss, within ${slack} point${slack === 1 ? '' : 's'} of LRU at ${distance} × capacity`, () => {
-      const seed = testSeed(19)
-      const trace = writeThenReadTrace({ capacity: CAPACITY, distance, length: 20 * CAPACITY, writeBack: true, seed })
-      const want = simulate(trace, 'lru', CAPACITY, new LruPolicy(CAPACITY, trace)).hitRatio * 100
-      const cache = new RealCachePolicy(Cache as never, CAPACITY, trace, seed, { engine, shards: 1 })
-      const got = simulate(trace, 'cortado', CAPACITY, cache).hitRatio * 100
-      cache.close()
-      expect(got, `LRU ${want.toFixed(2)}%`).toBeGreaterThanOrEqual(want - slack)
+      let want = 0
+      let got = 0
+      for (const s of seeds) {
+        const seed = testSeed(s)
+        const trace = writeThenReadTrace({ capacity: CAPACITY, distance, length: 20 * CAPACITY, writeBack: true, seed })
+        want += simulate(trace, 'lru', CAPACITY, new LruPolicy(CAPACITY, trace)).hitRatio * 100 / seeds.length
+        const cache = new RealCachePolicy(Cache as never, CAPACITY, trace, seed, { engine, shards: 1 })
+        got += simulate(trace, 'cortado', CAPACITY, cache).hitRatio * 100 / seeds.length
+        cache.close()
+      }
+      expect(got, `LRU ${want.toFixed(2)}%, seeds ${seeds.map((s) => testSeed(s)).join(', ')}`).toBeGreaterThanOrEqual(want - slack)
     })
   }
 
