@@ -255,12 +255,14 @@ export function adaptiveEvictOne(sb: u32, incoming: u32, now: f64): bool {
 @inline function contest(sb: u32, candidate: u64, need: f64, now: f64): bool {
   const fc = estimate(sb, candidate)
   // UNASKED_TIE: a newcomer written unasked and seen at most once wins a tie (a cache filled by sets
-  // otherwise keeps its never-read keys against the first new ones until the window has grown).
-  const tie = UNASKED_TIE != 0 && fc <= 1 && filterWrittenUnasked(sb, candidate)
+  // otherwise keeps its never-read keys against the first new ones until the window has grown). The
+  // miss filter's word (one more cache line) is read at the first tie only: -1 until then.
+  let tie: i32 = UNASKED_TIE != 0 && fc <= 1 ? -1 : 0
   while (need > 0 && mainUnits(sb) > 0) {
     if (!victim(sb, now)) break
     const fv = estimate(sb, tailHash)
-    if ((fc < fv || (fc == fv && !tie)) && !(fc >= WARM_FREQUENCY && nextRandom(sb) % WARM_ODDS == 0)) return false
+    if (fc == fv && tie < 0) tie = filterWrittenUnasked(sb, candidate) ? 1 : 0
+    if ((fc < fv || (fc == fv && tie == 0)) && !(fc >= WARM_FREQUENCY && nextRandom(sb) % WARM_ODDS == 0)) return false
     need -= unitsOf(tailCost)
     ghostAdd(sb, tailHash, FROM_MAIN)
     evictTail(sb, victimQueue)

@@ -36,7 +36,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'admission-always-admits', area: 'policy', file: 'assembly/policy/adaptive.ts',
-    find: 'if ((fc < fv || (fc == fv && !tie)) && !(fc >= WARM_FREQUENCY', replace: 'if (false && (fc < fv || (fc == fv && !tie)) && !(fc >= WARM_FREQUENCY',
+    find: 'if ((fc < fv || (fc == fv && tie == 0)) && !(fc >= WARM_FREQUENCY', replace: 'if (false && (fc < fv || (fc == fv && tie == 0)) && !(fc >= WARM_FREQUENCY',
     tests: ['test/policy/admission.test.ts'],
     why: 'the frequency contest of TinyLFU admission is switched off: every candidate wins',
   },
@@ -49,7 +49,7 @@ export const MUTANTS: Mutant[] = [
   // ---- policy and sketch ------------------------------------------------------------------------------
   {
     id: 'admission-always-rejects', area: 'policy', file: 'assembly/policy/adaptive.ts',
-    find: 'if ((fc < fv || (fc == fv && !tie)) && !(fc >= WARM_FREQUENCY', replace: 'if (true || (fc < fv || (fc == fv && !tie)) && !(fc >= WARM_FREQUENCY',
+    find: 'if ((fc < fv || (fc == fv && tie == 0)) && !(fc >= WARM_FREQUENCY', replace: 'if (true || (fc < fv || (fc == fv && tie == 0)) && !(fc >= WARM_FREQUENCY',
     tests: ['test/policy/admission.test.ts'],
     why: 'no candidate ever wins a contest: a key that keeps coming back never gets into main',
   },
@@ -310,7 +310,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'unasked-tie-off', area: 'policy', file: 'assembly/policy/adaptive.ts',
-    find: 'const tie = UNASKED_TIE != 0 && fc <= 1 && filterWrittenUnasked(sb, candidate)', replace: 'const tie = false',
+    find: 'let tie: i32 = UNASKED_TIE != 0 && fc <= 1 ? -1 : 0', replace: 'let tie: i32 = 0',
     tests: ['test/policy/recency.test.ts'],
     why: 'a tie in the admission contest always goes to the victim: a cache filled by sets keeps its never-read keys against the first keys written after it (the latency suite\'s first capacities)',
   },

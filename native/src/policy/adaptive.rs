@@ -232,13 +232,17 @@ impl Engine {
         let fc = self.estimate(sb, candidate);
         // UNASKED_TIE: a newcomer written unasked and seen at most once wins a tie (a cache filled by
         // sets otherwise keeps its never-read keys against the first new ones until the window has grown).
-        let tie = UNASKED_TIE != 0 && fc <= 1 && self.filter_written_unasked(sb, candidate);
+        // The miss filter's word (one more cache line) is read at the first tie only: -1 until then.
+        let mut tie: i32 = if UNASKED_TIE != 0 && fc <= 1 { -1 } else { 0 };
         while need > 0.0 && self.main_units(sb) > 0.0 {
             if !self.victim(sb, now) {
                 break;
             }
             let fv = self.estimate(sb, self.tail_hash);
-            if (fc < fv || (fc == fv && !tie)) && !(fc >= WARM_FREQUENCY && next_random(sb) % WARM_ODDS == 0) {
+            if fc == fv && tie < 0 {
+                tie = if self.filter_written_unasked(sb, candidate) { 1 } else { 0 };
+            }
+            if (fc < fv || (fc == fv && tie == 0)) && !(fc >= WARM_FREQUENCY && next_random(sb) % WARM_ODDS == 0) {
                 return false;
             }
             need -= self.units_of(self.tail_cost);
