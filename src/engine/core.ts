@@ -540,6 +540,8 @@ export class EngineCore<V> implements CacheCore<V> {
     if (this.closed) return
     // Front hits not yet recorded are recorded now (if the slot is still ours to call with).
     if (this.front !== undefined && this.v.u32[this.leaseIdx] === this.lease) this.front.flush()
+    // The front checks the lease itself: it must not match again, whoever takes the slot next.
+    this.front?.detach()
     this.closed = true
     // No u32 equals -1: every later call takes the slow path of check() and throws ERR_CLOSED.
     this.lease = -1

@@ -448,13 +448,12 @@ export class Front {
       const served = WINDOW - this.#windowMisses
       if (served >= (this.#full ? FULL_PAYING : PAYING) * WINDOW) this.#bypassLength = BYPASS
       else if (this.#full) this.#stepAside(true)
-      else if (this.#index.size === 0 && this.#windowRefused > 0) {
+      else if (this.#index.size === 0) {
         // Arena hits came, and none of their values could be fronted (Buffers, objects without
         // shareObjects): the longest step-aside at once, so such a front costs a decrement per get.
-        this.#bypassLength = MAX_BYPASS
+        if (this.#windowRefused > 0) this.#bypassLength = MAX_BYPASS
         this.#stepAside(false)
-      } else if (this.#index.size === 0) this.#stepAside(false)
-      else if (!this.#wouldPayFull(served)) this.#stepAside(true)
+      } else if (!this.#wouldPayFull(served)) this.#stepAside(true)
       // else: a filling front that will pay once full keeps filling (every arena hit enters while it
       // has room), so a cache it can hold whole is fronted whole within a few passes over its keys.
     }

@@ -346,13 +346,13 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'filling-front-judged-as-is', area: 'front', file: 'src/engine/front.ts',
-    find: '      else if (!this.#wouldPayFull(served)) this.#stepAside(true)\n', replace: '',
+    find: '      } else if (!this.#wouldPayFull(served)) this.#stepAside(true)\n', replace: '      }\n',
     tests: ['test/conformance/front.test.ts'],
     why: 'a front that is still filling is not judged by what it would serve full: gets over far more keys than it can hold keep paying for its filling',
   },
   {
     id: 'filling-front-steps-aside', area: 'front', file: 'src/engine/front.ts',
-    find: '      else if (!this.#wouldPayFull(served)) this.#stepAside(true)\n', replace: '      else this.#stepAside(true)\n',
+    find: '      } else if (!this.#wouldPayFull(served)) this.#stepAside(true)\n', replace: '      } else this.#stepAside(true)\n',
     tests: ['test/conformance/front.test.ts'],
     why: 'a filling front that will pay once full steps aside while it fills: a front that can hold a small cache whole takes millions of gets to fill',
   },
