@@ -16,7 +16,7 @@
  * memcached is retried after `retryDelay`); while a store reports itself unavailable, the tier skips
  * it without a request.
  */
-import { pack, unpack } from 'msgpackr'
+import { pack, unpack } from '../codecs/msgpack.js'
 import { CortadoError, isCortadoError } from '../errors.js'
 import { checkKey } from '../keys.js'
 import { nonNegative } from '../options.js'
@@ -103,7 +103,7 @@ interface PendingFetch<V> {
   stale: boolean
 }
 
-const msgpack: Codec<unknown> = { encode: pack, decode: (bytes) => unpack(bytes) as unknown }
+const msgpack: Codec<unknown> = { encode: pack, decode: unpack }
 
 /** Two levels: a Cortado cache in the process (L1) in front of a shared remote store (L2), with single-flight loading and cross-instance invalidation. */
 export class TieredCache<V> {

@@ -101,6 +101,29 @@ describe('codecs', () => {
     expect(got.n).toBe(10n)
   })
 
+  it('msgpack and auto read back a Map with object or array keys as a Map (no object can hold those keys), the rest as before', () => {
+    const value = {
+      byObject: new Map<unknown, unknown>([[{ id: 1 }, 'one'], [[2, 3], new Map([[7, 'seven']])]]),
+      list: [new Map([[true, 1]]), new Set([new Map([[{ x: 1 }, 'x']])])],
+      when: new Date(1_700_000_000_000),
+      proto: new Map<unknown, unknown>([['__proto__', 'p'], [{}, 'q']]),
+    }
+    for (const name of ['msgpack', 'auto'] as CodecName[]) {
+      const cache = new Cache<unknown>({ maxBytes: 4 << 20, codec: name })
+      cache.set('v', value)
+      const got = cache.get('v') as typeof value
+      expect(got.byObject).toBeInstanceOf(Map)
+      expect([...got.byObject]).toEqual([[{ id: 1 }, 'one'], [[2, 3], { 7: 'seven' }]])
+      expect(got.list[0]).toEqual({ true: 1 })
+      const [inSet] = [...(got.list[1] as Set<Map<unknown, unknown>>)]
+      expect([...inSet]).toEqual([[{ x: 1 }, 'x']])
+      expect(got.when.getTime()).toBe(value.when.getTime())
+      expect(got.proto.get('__proto__')).toBe('p')
+      expect(Object.getPrototypeOf(cache.get('v'))).toBe(Object.prototype)
+      expect(cache.stats().hits).toBe(2)
+    }
+  })
+
   it('auto stores strings, numbers and bytes raw and everything else as MessagePack', () => {
     const cache = new Cache<unknown>({ maxBytes: 4 << 20 })
     const values = ['s', 'é', 1.5, Buffer.from('b'), new Uint8Array([1]), { o: 1 }, [1], true, null, Number.NaN]
