@@ -3,7 +3,7 @@
  * carries: under `--import tsx` every child also holds tsx's loader (a module-hooks thread with its own
  * V8 isolate, esbuild's transformer, source maps), which no deployed Node service has and which
  * dilutes the memory ratios. So the service suites' children run from one bundle per entry module,
- * made with esbuild (tsx's own, so nothing is added to the dependencies) once per bench process: the
+ * made with esbuild (a dev dependency; src/bundle.mjs bundles the package with it) once per bench process: the
  * bench's modules and Cortado's TypeScript sources the entry imports go into one .mjs, npm packages
  * (lru-cache, autocannon, hdr-histogram-js, ...) stay imports resolved from node_modules, and the
  * native addon and the WebAssembly core are found on disk as they always are.
@@ -17,40 +17,22 @@
  */
 import { createHash } from 'node:crypto'
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { basename, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { build as esbuild, type Loader, type Plugin } from 'esbuild'
 import { PROJECT_ROOT } from './project.js'
 
 export const BUNDLE_DIR = join(PROJECT_ROOT, 'node_modules', '.cache', 'cortado-bench')
 
-/** The slice of esbuild's API used here (esbuild is tsx's dependency, not the project's). */
-interface Esbuild {
-  version: string
-  build(options: Record<string, unknown>): Promise<{ outputFiles?: { text: string }[]; warnings: { text: string }[] }>
-}
-
-interface OnLoadArgs {
-  path: string
-}
-interface PluginBuild {
-  onLoad(options: { filter: RegExp }, callback: (args: OnLoadArgs) => { contents: string; loader: string }): void
-}
-
-function esbuild(): Esbuild {
-  // Resolved from tsx's own folder: the copy tsx runs, wherever npm placed it.
-  const fromTsx = createRequire(import.meta.resolve('tsx'))
-  return fromTsx('esbuild') as Esbuild
-}
-
 /** `import.meta.url` in each project module becomes that module's own source URL (a string literal). */
-const sourceUrls = {
+const sourceUrls: Plugin = {
   name: 'source-import-meta-url',
-  setup(build: PluginBuild) {
+  setup(build) {
     build.onLoad({ filter: /\.[cm]?[jt]s$/ }, (args) => {
       const url = JSON.stringify(pathToFileURL(args.path).href)
       const contents = readFileSync(args.path, 'utf8').replace(/\bimport\.meta\.url\b/g, url)
-      return { contents, loader: /ts$/.test(args.path) ? 'ts' : 'js' }
+      const loader: Loader = /ts$/.test(args.path) ? 'ts' : 'js'
+      return { contents, loader }
     })
   },
 }
@@ -75,7 +57,7 @@ export function bundledEntry(entry: URL): Promise<URL> {
 }
 
 async function buildBundle(entry: URL): Promise<URL> {
-  const result = await esbuild().build({
+  const result = await esbuild({
     entryPoints: [fileURLToPath(entry)],
     bundle: true,
     write: false,
