@@ -14,7 +14,8 @@ import { promisify } from 'node:util'
 
 const run = promisify(execFile)
 const root = fileURLToPath(new URL('../..', import.meta.url))
-const exportsMap: Record<string, { default: string }> = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).exports
+const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+const exportsMap: Record<string, { default: string }> = manifest.exports
 const built = existsSync(join(root, 'dist', 'bundle', 'index.js'))
 if (!built) console.log('[packaging] bundle test skipped: the package is not built (npm run build)')
 
@@ -26,6 +27,7 @@ async function runModule(code: string): Promise<string> {
 
 describe.skipIf(!built)('the bundled entry points', () => {
   it('every export of package.json is bundled and exports what tsc compiled', async () => {
+    expect(manifest.main).toBe(exportsMap['.'].default)
     for (const [subpath, target] of Object.entries(exportsMap)) {
       expect(target.default, subpath).toMatch(/^\.\/dist\/bundle\//)
       const bundled = await import(pathToFileURL(join(root, target.default)).href)
