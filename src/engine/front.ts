@@ -106,6 +106,25 @@ const FULL_PAYING = 0.65
 const BYPASS = 16 * WINDOW
 const MAX_BYPASS = 256 * WINDOW
 const ENTRY_OVERHEAD = 64
+/**
+ * Self-timing: a front that serves its share can still be slower than the arena for this caller's keys.
+ * A key built per call (`'user:' + id`, a fresh cons string whose hash no one has computed) costs V8's
+ * Map a hash over a copy of its characters and a character-by-character compare in the runtime, more
+ * than the arena's own lookup (which hashes the bytes in WebAssembly): at 100k keys, all fronted, gets
+ * of built keys ran at 0.66-0.79x of the same cache without the front. No cheap test tells a built key
+ * from a stored one in JavaScript (strings have no identity), so the front times itself: every
+ * TIMED_EVERY paying windows (doubled after each verdict for the front, up to TIMED_MAX_EVERY) one
+ * window skips it, and the time per get of that window is compared with that of the paying
+ * windows (the least of the last TIMED_SAMPLES of each kind, so a collection or a preemption falling in
+ * one window doesn't decide). The arena faster by more than TIMED_MARGIN in TIMED_VERDICTS timings in a
+ * row steps the front aside (twice as long each time, as a front that doesn't serve enough); at the end
+ * of each step-aside a window consults it again, and is compared with the windows that skipped it.
+ */
+const TIMED_EVERY = 8
+const TIMED_MAX_EVERY = 256
+const TIMED_SAMPLES = 3
+const TIMED_MARGIN = 0.1
+const TIMED_VERDICTS = 2
 
 /*
  * NOT_IN_FRONT, what a front lookup returns when it has nothing current for the key: undefined, which the front never
@@ -198,6 +217,23 @@ export class Front {
   #bypass = 0
   /** The current step-aside length (BYPASS, doubled per window that did not pay, up to MAX_BYPASS). */
   #bypassLength = BYPASS
+  /** Every get of the window now running skips the front (a step-aside covers whole windows). */
+  #windowSkipped = false
+  // Self-timing (TIMED_EVERY): the clock, read once per window; the time at the last window's end;
+  // the last TIMED_SAMPLES times per get of paying windows that consulted the front and of windows
+  // that skipped it (rings); paying windows until the next timed window; the timings in a row that
+  // found the arena faster; whether the front stands aside because it was slower.
+  #now: (skipped: boolean) => number = wallNow
+  #windowTime = NaN
+  readonly #frontTimes = new Float64Array(TIMED_SAMPLES).fill(Infinity)
+  readonly #arenaTimes = new Float64Array(TIMED_SAMPLES).fill(Infinity)
+  #frontTimesAt = 0
+  #arenaTimesAt = 0
+  #timedEvery = TIMED_EVERY
+  #timedCountdown = TIMED_EVERY
+  #timedWindow = false
+  #slowVerdicts = 0
+  #slowAside = false
   // The fill prepared by the last arena hit (prepareFill), completed by fill() once the value is taken.
   #pendingAddr = 0
   #pendingVersionIdx = 0
@@ -242,6 +278,21 @@ export class Front {
   /** Entries held (tests and tools). */
   get size(): number {
     return this.#index.size
+  }
+
+  /** Whether the front stands aside because the arena was faster for this caller's gets (tests and tools). */
+  get slowerThanArena(): boolean {
+    return this.#slowAside
+  }
+
+  /**
+   * Replaces the clock the front times its windows with (tests and tools; default: performance.now(),
+   * wall time in ms). It is called at the end of every window of WINDOW gets with whether that window's gets
+   * all skipped the front. A clock that never moves turns self-timing off.
+   */
+  useTimer(now: (skipped: boolean) => number): void {
+    this.#now = now
+    this.#windowTime = NaN
   }
 
   /**
@@ -443,11 +494,19 @@ export class Front {
    */
   #endWindow(): void {
     const judged = this.#windowValid
+    const skipped = this.#windowSkipped
     this.#windowValid = this.#bypass === 0
+    const now = this.#now(skipped)
+    const perGet = (now - this.#windowTime) / WINDOW
+    this.#windowTime = now
+    if (skipped) this.#timedSkipped(perGet)
     if (judged) {
       const served = WINDOW - this.#windowMisses
-      if (served >= (this.#full ? FULL_PAYING : PAYING) * WINDOW) this.#bypassLength = BYPASS
-      else if (this.#full) this.#stepAside(true)
+      if (served >= (this.#full ? FULL_PAYING : PAYING) * WINDOW) {
+        // Paying by its share; timed when it serves as a full front must (a filling front's windows
+        // are slowed by their fills).
+        if (served < FULL_PAYING * WINDOW || !this.#timedPaying(perGet)) this.#bypassLength = BYPASS
+      } else if (this.#full) this.#stepAside(true)
       else if (this.#index.size === 0) {
         // Arena hits came, and none of their values could be fronted (Buffers, objects without
         // shareObjects): the longest step-aside at once, so such a front costs a decrement per get.
@@ -460,7 +519,66 @@ export class Front {
     this.#windowMisses = 0
     this.#windowRefused = 0
     this.#windowStartEntries = this.#index.size
+    this.#windowSkipped = this.#bypass >= WINDOW
   }
+
+  /**
+   * A window that consulted the front and paid by its share, timed `perGet` (ms): a sample of the front's
+   * time. Returns true when it stepped the front aside for being slower than the arena. A front standing
+   * aside for that is judged on this first window back; a consulted one every #timedEvery windows
+   * skips the front for the next window (#timedSkipped judges it).
+   */
+  #timedPaying(perGet: number): boolean {
+    if (!(perGet >= 0)) return false
+    this.#frontTimes[this.#frontTimesAt] = perGet
+    this.#frontTimesAt = (this.#frontTimesAt + 1) % TIMED_SAMPLES
+    if (this.#slowAside) {
+      // Every window of the step-aside skipped the front: the arena's samples are of this workload.
+      if (arenaFaster(Math.min(...this.#arenaTimes), perGet)) {
+        this.#stepAside(true)
+        this.#frontTimes.fill(Infinity)
+        return true
+      }
+      // As fast as the arena again: consulted, and timed as a front that never stood aside.
+      this.#slowAside = false
+      this.#slowVerdicts = 0
+      this.#timedEvery = TIMED_EVERY
+      this.#timedCountdown = TIMED_EVERY
+      return false
+    }
+    if (--this.#timedCountdown === 0) {
+      // The next window skips the front, timed: one window (#windowValid false: it is not judged by share).
+      this.#bypass = WINDOW
+      this.#windowValid = false
+      this.#timedWindow = true
+    }
+    return false
+  }
+
+  /** A window whose gets all skipped the front, timed `perGet` (ms): a sample of the arena's time. */
+  #timedSkipped(perGet: number): void {
+    if (!(perGet >= 0)) return
+    this.#arenaTimes[this.#arenaTimesAt] = perGet
+    this.#arenaTimesAt = (this.#arenaTimesAt + 1) % TIMED_SAMPLES
+    if (!this.#timedWindow) return
+    this.#timedWindow = false
+    // This window against the front's last paying windows (the arena's older samples may be of
+    // another workload; a window's noise only adds time, so one sample errs toward keeping the front).
+    if (!arenaFaster(perGet, Math.min(...this.#frontTimes))) {
+      this.#slowVerdicts = 0
+      this.#timedEvery = Math.min(2 * this.#timedEvery, TIMED_MAX_EVERY)
+      this.#timedCountdown = this.#timedEvery
+      return
+    }
+    this.#timedCountdown = TIMED_EVERY
+    if (++this.#slowVerdicts < TIMED_VERDICTS) return
+    // Slower than the arena for this caller's gets: aside, twice as long each time it is found so again.
+    this.#slowVerdicts = 0
+    this.#slowAside = true
+    this.#stepAside(true)
+    this.#frontTimes.fill(Infinity)
+  }
+
 
   /** Skips the front for the current step-aside length; with `longer`, the next one is twice as long. */
   #stepAside(longer: boolean): void {
@@ -485,6 +603,20 @@ export class Front {
     const capacity = this.#maxBytes * size / this.#bytes
     return served * capacity >= FULL_PAYING * WINDOW * held
   }
+}
+
+/** The arena's time per get beats the front's by more than TIMED_MARGIN (both known). */
+function arenaFaster(arena: number, front: number): boolean {
+  return arena !== Infinity && front !== Infinity && arena * (1 + TIMED_MARGIN) < front
+}
+
+/**
+ * The clock windows are timed with: wall time in ms (process.cpuUsage() would count every thread of the
+ * process, and Node 20 has no per-thread CPU clock); a window a preemption or a collection fell in is
+ * slower, which the least of TIMED_SAMPLES windows leaves out.
+ */
+function wallNow(): number {
+  return performance.now()
 }
 
 function deepFreeze(value: object): void {
