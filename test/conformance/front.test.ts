@@ -335,6 +335,9 @@ forEachEngine('front', (engine) => {
     const n = 100_000
     const cache = makeCache<string>(engine, { maxBytes: Cache.maxBytesFor(n, 124), maxEntries: n, codec: 'string', front: true })
     const front = (coreOf(cache) as unknown as { front: Front }).front
+    // The keys are built per get, for which the arena can be faster than the front: its self-timing
+    // (TIMED_EVERY in front.ts) would step it aside; a clock that doesn't move turns it off here.
+    front.useTimer(() => 0)
     const keyOf = (i: number) => `k${String(i).padStart(15, '0')}`
     const valueOf = (i: number) => `${i}`.padEnd(100, 'v')
     for (let i = 0; i < n; i++) cache.set(keyOf(i), valueOf(i))
@@ -403,6 +406,63 @@ forEachEngine('front', (engine) => {
     cache.close()
     expect(() => cache.get('k')).toThrow(expect.objectContaining({ code: 'ERR_CLOSED' }))
     keep.close()
+  })
+
+  it('a front slower than the arena for the caller\'s gets steps aside by its own timing, and comes back once faster', () => {
+    const n = 2000
+    const cache = makeCache<string>(engine, { maxBytes: 16 << 20, codec: 'string', front: true })
+    const front = (coreOf(cache) as unknown as { front: Front }).front
+    const keys = Array.from({ length: n }, (_, i) => `key:${i}`)
+    for (const k of keys) cache.set(k, `v:${k}`)
+    // An injected clock: a window whose gets skipped the front takes `arena` per window, one that
+    // consulted it `fronted` (the clock is read once per window, told which kind ended).
+    let t = 0
+    let arena = 1
+    let fronted = 2
+    front.useTimer((skipped) => (t += skipped ? arena : fronted))
+    let wrong = 0
+    const gets = (count: number): number => {
+      const before = cache.stats().frontHits
+      for (let i = 0; i < count; i++) if (cache.get(keys[(i * 7919) % n]!) !== `v:${keys[(i * 7919) % n]}`) wrong++
+      return cache.stats().frontHits - before
+    }
+    // It serves nearly every get (it holds all 2000 keys), but the arena is timed twice as fast:
+    // after two timed windows that say so, it steps aside.
+    gets(150_000)
+    expect(front.slowerThanArena).toBe(true)
+    // Aside, it is consulted for one window at the end of each step-aside (twice as long each time),
+    // timed against the windows that skipped it, and stays aside.
+    expect(gets(400_000)).toBeLessThanOrEqual(3 * 4096)
+    expect(front.slowerThanArena).toBe(true)
+    // Now the front is the faster: the next window that consults it brings it back.
+    arena = 2
+    fronted = 1
+    gets(1_200_000)
+    expect(front.slowerThanArena).toBe(false)
+    expect(gets(100_000)).toBeGreaterThan(95_000)
+    expect(wrong).toBe(0)
+    cache.close()
+  })
+
+  it('a front as fast as the arena or faster keeps serving: a timed window in up to 257 costs its gets the front', () => {
+    const n = 2000
+    const cache = makeCache<string>(engine, { maxBytes: 16 << 20, codec: 'string', front: true })
+    const front = (coreOf(cache) as unknown as { front: Front }).front
+    const keys = Array.from({ length: n }, (_, i) => `key:${i}`)
+    for (const k of keys) cache.set(k, 'v')
+    let t = 0
+    // Within the margin (TIMED_MARGIN, 10%): the arena 5% faster does not step the front aside.
+    front.useTimer((skipped) => (t += skipped ? 0.95 : 1))
+    const gets = (count: number): number => {
+      const before = cache.stats().frontHits
+      for (let i = 0; i < count; i++) cache.get(keys[(i * 7919) % n]!)
+      return cache.stats().frontHits - before
+    }
+    gets(2_000_000)
+    expect(front.slowerThanArena).toBe(false)
+    // Timed windows every 256 paying windows by now: 1 window in 257 skips the front.
+    expect(gets(4096 * 257)).toBeGreaterThanOrEqual(4096 * 255)
+    cache.close()
   })
 
   it('a key built per get (a cons string) is served by the front as a stored one; keys of other types are refused', () => {

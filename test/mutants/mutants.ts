@@ -363,6 +363,24 @@ export const MUTANTS: Mutant[] = [
     why: "a front hit is served without the lease check: a thread whose slot was taken counts hits in its successor's slot, a closed cache still serves",
   },
   {
+    id: 'front-never-timed-aside', area: 'front', file: 'src/engine/front.ts',
+    find: '    if (++this.#slowVerdicts < TIMED_VERDICTS) return\n', replace: '    return\n',
+    tests: ['test/conformance/front.test.ts'],
+    why: "a front slower than the arena for the caller's keys (keys built per call) keeps serving them: gets run at ~0.7x of no front",
+  },
+  {
+    id: 'slow-front-never-back', area: 'front', file: 'src/engine/front.ts',
+    find: '      if (arenaFaster(Math.min(...this.#arenaTimes), perGet)) {\n', replace: '      if (true) {\n',
+    tests: ['test/conformance/front.test.ts'],
+    why: 'a front that stepped aside for being slower never comes back once the caller\'s gets make it faster',
+  },
+  {
+    id: 'front-timed-without-margin', area: 'front', file: 'src/engine/front.ts',
+    find: 'arena * (1 + TIMED_MARGIN) < front', replace: 'arena < front',
+    tests: ['test/conformance/front.test.ts'],
+    why: 'the self-timing steps a front aside when the arena is faster by any amount: noise between windows steps aside fronts that pay',
+  },
+  {
     id: 'full-front-low-bar', area: 'front', file: 'src/engine/front.ts',
     find: 'if (served >= (this.#full ? FULL_PAYING : PAYING) * WINDOW)', replace: 'if (served >= PAYING * WINDOW)',
     tests: ['test/conformance/front.test.ts'],
