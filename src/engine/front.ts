@@ -33,6 +33,8 @@
  * window hit it; under FULL_PAYING for a full front), lookups are skipped for BYPASS gets (for a full
  * front that keeps not paying, and for a filling one that would not pay even full, twice as many each
  * time, up to MAX_BYPASS), so a workload the front can't hold costs a counter decrement per get.
+ * A front that serves enough can still be slower than the arena for its caller's keys (keys built per
+ * call): it times itself against windows that skip it, and steps aside when slower (TIMED_EVERY).
  */
 import * as L from '../layout/constants.generated.js'
 import type { Geometry } from '../layout/geometry.js'
@@ -113,14 +115,22 @@ const ENTRY_OVERHEAD = 64
  * than the arena's own lookup (which hashes the bytes in WebAssembly): at 100k keys, all fronted, gets
  * of built keys ran at 0.66-0.79x of the same cache without the front. No cheap test tells a built key
  * from a stored one in JavaScript (strings have no identity), so the front times itself: every
- * TIMED_EVERY paying windows (doubled after each verdict for the front, up to TIMED_MAX_EVERY) one
- * window skips it, and the time per get of that window is compared with that of the paying
+ * TIMED_EVERY paying windows (doubled after each timing that finds the front faster by the margin, up
+ * to TIMED_MAX_EVERY)
+ * TIMED_SKIP windows skip it, and the time per get of the last is compared with that of the paying
  * windows (the least of the last TIMED_SAMPLES of each kind, so a collection or a preemption falling in
  * one window doesn't decide). The arena faster by more than TIMED_MARGIN in TIMED_VERDICTS timings in a
  * row steps the front aside (twice as long each time, as a front that doesn't serve enough); at the end
  * of each step-aside a window consults it again, and is compared with the windows that skipped it.
  */
 const TIMED_EVERY = 8
+/**
+ * Windows of a timed skip: the first brings the arena's data back into the CPU caches (after paying
+ * windows it is cold, which made a lone skipped window slower than the arena is in steady state:
+ * Zipf(0.99) gets of built keys over 100k keys, 14% slower with the front, were not found so), the
+ * last is timed. For the same reason a front back after a step-aside is timed on its second window.
+ */
+const TIMED_SKIP = 2
 const TIMED_MAX_EVERY = 256
 const TIMED_SAMPLES = 3
 const TIMED_MARGIN = 0.1
@@ -223,7 +233,7 @@ export class Front {
   // the last TIMED_SAMPLES times per get of paying windows that consulted the front and of windows
   // that skipped it (rings); paying windows until the next timed window; the timings in a row that
   // found the arena faster; whether the front stands aside because it was slower.
-  #now: (skipped: boolean) => number = wallNow
+  #now: ((skipped: boolean) => number) | undefined = wallNow
   #windowTime = NaN
   readonly #frontTimes = new Float64Array(TIMED_SAMPLES).fill(Infinity)
   readonly #arenaTimes = new Float64Array(TIMED_SAMPLES).fill(Infinity)
@@ -231,9 +241,12 @@ export class Front {
   #arenaTimesAt = 0
   #timedEvery = TIMED_EVERY
   #timedCountdown = TIMED_EVERY
-  #timedWindow = false
+  /** Windows left of a timed skip (TIMED_SKIP): the last one is timed. */
+  #timedWindows = 0
   #slowVerdicts = 0
   #slowAside = false
+  /** The next paying window after a step-aside for being slower only warms the front up (not timed). */
+  #slowWarm = false
   // The fill prepared by the last arena hit (prepareFill), completed by fill() once the value is taken.
   #pendingAddr = 0
   #pendingVersionIdx = 0
@@ -288,9 +301,9 @@ export class Front {
   /**
    * Replaces the clock the front times its windows with (tests and tools; default: performance.now(),
    * wall time in ms). It is called at the end of every window of WINDOW gets with whether that window's gets
-   * all skipped the front. A clock that never moves turns self-timing off.
+   * all skipped the front. undefined turns self-timing off.
    */
-  useTimer(now: (skipped: boolean) => number): void {
+  useTimer(now: ((skipped: boolean) => number) | undefined): void {
     this.#now = now
     this.#windowTime = NaN
   }
@@ -496,7 +509,7 @@ export class Front {
     const judged = this.#windowValid
     const skipped = this.#windowSkipped
     this.#windowValid = this.#bypass === 0
-    const now = this.#now(skipped)
+    const now = this.#now === undefined ? NaN : this.#now(skipped)
     const perGet = (now - this.#windowTime) / WINDOW
     this.#windowTime = now
     if (skipped) this.#timedSkipped(perGet)
@@ -524,18 +537,26 @@ export class Front {
 
   /**
    * A window that consulted the front and paid by its share, timed `perGet` (ms): a sample of the front's
-   * time. Returns true when it stepped the front aside for being slower than the arena. A front standing
-   * aside for that is judged on this first window back; a consulted one every #timedEvery windows
-   * skips the front for the next window (#timedSkipped judges it).
+   * time. Returns true when the step-aside length is to be kept (stepped aside again for being slower
+   * than the arena, or a window that warmed the front up after such a step-aside). A front standing
+   * aside for that is judged on its second window back; a consulted one every #timedEvery windows
+   * skips the front for the next TIMED_SKIP windows (#timedSkipped judges the last).
    */
   #timedPaying(perGet: number): boolean {
     if (!(perGet >= 0)) return false
+    if (this.#slowWarm) {
+      // Back after a step-aside: this window brought the front's entries into the CPU caches; the
+      // next one is timed. The step-aside length is kept until then.
+      this.#slowWarm = false
+      return true
+    }
     this.#frontTimes[this.#frontTimesAt] = perGet
     this.#frontTimesAt = (this.#frontTimesAt + 1) % TIMED_SAMPLES
     if (this.#slowAside) {
       // Every window of the step-aside skipped the front: the arena's samples are of this workload.
       if (arenaFaster(Math.min(...this.#arenaTimes), perGet)) {
         this.#stepAside(true)
+        this.#slowWarm = true
         this.#frontTimes.fill(Infinity)
         return true
       }
@@ -547,10 +568,11 @@ export class Front {
       return false
     }
     if (--this.#timedCountdown === 0) {
-      // The next window skips the front, timed: one window (#windowValid false: it is not judged by share).
-      this.#bypass = WINDOW
+      // The next TIMED_SKIP windows skip the front (#windowValid false: not judged by share); the
+      // last one is timed.
+      this.#bypass = TIMED_SKIP * WINDOW
       this.#windowValid = false
-      this.#timedWindow = true
+      this.#timedWindows = TIMED_SKIP
     }
     return false
   }
@@ -558,15 +580,24 @@ export class Front {
   /** A window whose gets all skipped the front, timed `perGet` (ms): a sample of the arena's time. */
   #timedSkipped(perGet: number): void {
     if (!(perGet >= 0)) return
+    // The first windows of a timed skip bring the arena's data back into the CPU caches: not samples.
+    if (this.#timedWindows > 1) {
+      this.#timedWindows--
+      return
+    }
     this.#arenaTimes[this.#arenaTimesAt] = perGet
     this.#arenaTimesAt = (this.#arenaTimesAt + 1) % TIMED_SAMPLES
-    if (!this.#timedWindow) return
-    this.#timedWindow = false
+    if (this.#timedWindows === 0) return
+    this.#timedWindows = 0
     // This window against the front's last paying windows (the arena's older samples may be of
     // another workload; a window's noise only adds time, so one sample errs toward keeping the front).
-    if (!arenaFaster(perGet, Math.min(...this.#frontTimes))) {
+    const front = Math.min(...this.#frontTimes)
+    if (!arenaFaster(perGet, front)) {
       this.#slowVerdicts = 0
-      this.#timedEvery = Math.min(2 * this.#timedEvery, TIMED_MAX_EVERY)
+      // Clearly faster than the arena: timed half as often as before; within the margin (near break-even,
+      // where skipping the front costs little), as often as at first, so a noisy timing doesn't put
+      // the next one a million gets away.
+      this.#timedEvery = arenaFaster(front, perGet) ? Math.min(2 * this.#timedEvery, TIMED_MAX_EVERY) : TIMED_EVERY
       this.#timedCountdown = this.#timedEvery
       return
     }
@@ -575,6 +606,7 @@ export class Front {
     // Slower than the arena for this caller's gets: aside, twice as long each time it is found so again.
     this.#slowVerdicts = 0
     this.#slowAside = true
+    this.#slowWarm = true
     this.#stepAside(true)
     this.#frontTimes.fill(Infinity)
   }
