@@ -121,7 +121,8 @@ const ENTRY_OVERHEAD = 64
  * windows (the least of the last TIMED_SAMPLES of each kind, so a collection or a preemption falling in
  * one window doesn't decide). The arena faster by more than TIMED_MARGIN in TIMED_VERDICTS timings in a
  * row steps the front aside (twice as long each time, as a front that doesn't serve enough); at the end
- * of each step-aside a window consults it again, and is compared with the windows that skipped it.
+ * of each step-aside two windows consult it again, the second compared with the windows that skipped
+ * it: faster than them by the margin brings it back.
  */
 const TIMED_EVERY = 8
 /**
@@ -554,13 +555,15 @@ export class Front {
     this.#frontTimesAt = (this.#frontTimesAt + 1) % TIMED_SAMPLES
     if (this.#slowAside) {
       // Every window of the step-aside skipped the front: the arena's samples are of this workload.
-      if (arenaFaster(Math.min(...this.#arenaTimes), perGet)) {
+      // Back only when faster by the margin (a front slower by less came back on a lucky window and
+      // cost ~100k gets at its speed before two timings stepped it aside again: keys built per call).
+      if (!fasterBy(perGet, Math.min(...this.#arenaTimes))) {
         this.#stepAside(true)
         this.#slowWarm = true
         this.#frontTimes.fill(Infinity)
         return true
       }
-      // As fast as the arena again: consulted, and timed as a front that never stood aside.
+      // Faster than the arena again: consulted, and timed as a front that never stood aside.
       this.#slowAside = false
       this.#slowVerdicts = 0
       this.#timedEvery = TIMED_EVERY
@@ -592,12 +595,12 @@ export class Front {
     // This window against the front's last paying windows (the arena's older samples may be of
     // another workload; a window's noise only adds time, so one sample errs toward keeping the front).
     const front = Math.min(...this.#frontTimes)
-    if (!arenaFaster(perGet, front)) {
+    if (!fasterBy(perGet, front)) {
       this.#slowVerdicts = 0
       // Clearly faster than the arena: timed half as often as before; within the margin (near break-even,
       // where skipping the front costs little), as often as at first, so a noisy timing doesn't put
       // the next one a million gets away.
-      this.#timedEvery = arenaFaster(front, perGet) ? Math.min(2 * this.#timedEvery, TIMED_MAX_EVERY) : TIMED_EVERY
+      this.#timedEvery = fasterBy(front, perGet) ? Math.min(2 * this.#timedEvery, TIMED_MAX_EVERY) : TIMED_EVERY
       this.#timedCountdown = this.#timedEvery
       return
     }
@@ -637,9 +640,9 @@ export class Front {
   }
 }
 
-/** The arena's time per get beats the front's by more than TIMED_MARGIN (both known). */
-function arenaFaster(arena: number, front: number): boolean {
-  return arena !== Infinity && front !== Infinity && arena * (1 + TIMED_MARGIN) < front
+/** Time per get `a` beats `b` by more than TIMED_MARGIN (both known). */
+function fasterBy(a: number, b: number): boolean {
+  return a !== Infinity && b !== Infinity && a * (1 + TIMED_MARGIN) < b
 }
 
 /**

@@ -370,13 +370,13 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'slow-front-never-back', area: 'front', file: 'src/engine/front.ts',
-    find: '      if (arenaFaster(Math.min(...this.#arenaTimes), perGet)) {\n', replace: '      if (true) {\n',
+    find: '      if (!fasterBy(perGet, Math.min(...this.#arenaTimes))) {\n', replace: '      if (true) {\n',
     tests: ['test/conformance/front.test.ts'],
     why: 'a front that stepped aside for being slower never comes back once the caller\'s gets make it faster',
   },
   {
     id: 'front-timed-without-margin', area: 'front', file: 'src/engine/front.ts',
-    find: 'arena * (1 + TIMED_MARGIN) < front', replace: 'arena < front',
+    find: 'a * (1 + TIMED_MARGIN) < b', replace: 'a < b',
     tests: ['test/conformance/front.test.ts'],
     why: 'the self-timing steps a front aside when the arena is faster by any amount: noise between windows steps aside fronts that pay',
   },
