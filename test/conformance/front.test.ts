@@ -444,7 +444,7 @@ forEachEngine('front', (engine) => {
     cache.close()
   })
 
-  it('a front faster than the arena, or as fast within the margin, keeps serving; timed less often when clearly faster', () => {
+  it('a front faster than the arena, or as fast within the margin, keeps serving; timed less often while clearly faster', () => {
     const n = 2000
     const cache = makeCache<string>(engine, { maxBytes: 16 << 20, codec: 'string', front: true })
     const front = (coreOf(cache) as unknown as { front: Front }).front
@@ -462,13 +462,11 @@ forEachEngine('front', (engine) => {
     gets(2_500_000)
     expect(front.slowerThanArena).toBe(false)
     expect(gets(4096 * 258)).toBeGreaterThanOrEqual(4096 * 255)
-    // The arena 5% faster, within the margin (TIMED_MARGIN, 10%): it stays, timed every 8 windows again.
+    // The arena 5% faster, within the margin (TIMED_MARGIN, 10%): it stays, timed as often as before.
     arena = 0.95
     gets(2_000_000)
     expect(front.slowerThanArena).toBe(false)
-    const served = gets(4096 * 100)
-    expect(served).toBeGreaterThanOrEqual(4096 * 75)
-    expect(served).toBeLessThan(4096 * 95)
+    expect(gets(4096 * 258)).toBeGreaterThanOrEqual(4096 * 255)
     cache.close()
   })
 
