@@ -116,8 +116,7 @@ const ENTRY_OVERHEAD = 64
  * of built keys ran at 0.66-0.79x of the same cache without the front. No cheap test tells a built key
  * from a stored one in JavaScript (strings have no identity), so the front times itself: every
  * TIMED_EVERY paying windows (doubled after each timing that finds the front faster by the margin, up
- * to TIMED_MAX_EVERY)
- * TIMED_SKIP windows skip it, and the time per get of the last is compared with that of the paying
+ * to TIMED_MAX_EVERY) TIMED_SKIP windows skip it, and the time per get of the last is compared with that of the paying
  * windows (the least of the last TIMED_SAMPLES of each kind, so a collection or a preemption falling in
  * one window doesn't decide). The arena faster by more than TIMED_MARGIN in TIMED_VERDICTS timings in a
  * row steps the front aside (twice as long each time, as a front that doesn't serve enough); at the end
