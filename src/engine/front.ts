@@ -134,6 +134,13 @@ const TIMED_SKIP = 2
 const TIMED_MAX_EVERY = 256
 const TIMED_SAMPLES = 3
 const TIMED_MARGIN = 0.1
+/**
+ * A rise of the front's own time per get (the least of its last TIMED_SAMPLES paying windows) by this
+ * much over what it was at the last timing makes it time itself again at once, at the first interval:
+ * the caller's keys may have changed (keys built per call after stored ones: with the interval grown to
+ * TIMED_MAX_EVERY, the bench's get-built-key after get-hit on the same cache never reached the next timing).
+ */
+const TIMED_DRIFT = 0.25
 const TIMED_VERDICTS = 2
 
 /*
@@ -245,6 +252,8 @@ export class Front {
   #timedWindows = 0
   #slowVerdicts = 0
   #slowAside = false
+  /** The front's least time per get at the last timing (TIMED_DRIFT); Infinity before the first. */
+  #frontBase = Infinity
   /** The next paying window after a step-aside for being slower only warms the front up (not timed). */
   #slowWarm = false
   // The fill prepared by the last arena hit (prepareFill), completed by fill() once the value is taken.
@@ -569,6 +578,13 @@ export class Front {
       this.#timedCountdown = TIMED_EVERY
       return false
     }
+    // All of the last TIMED_SAMPLES paying windows slower than at the last timing by TIMED_DRIFT: the
+    // ring holds only windows of the new regime, so time it now.
+    if (Math.min(...this.#frontTimes) > this.#frontBase * (1 + TIMED_DRIFT)) {
+      this.#frontBase = Infinity
+      this.#timedEvery = TIMED_EVERY
+      this.#timedCountdown = 1
+    }
     if (--this.#timedCountdown === 0) {
       // The next TIMED_SKIP windows skip the front (#windowValid false: not judged by share); the
       // last one is timed.
@@ -594,6 +610,7 @@ export class Front {
     // This window against the front's last paying windows (the arena's older samples may be of
     // another workload; a window's noise only adds time, so one sample errs toward keeping the front).
     const front = Math.min(...this.#frontTimes)
+    this.#frontBase = front
     if (!fasterBy(perGet, front)) {
       this.#slowVerdicts = 0
       // Clearly faster than the arena: timed half as often as before; within the margin (near

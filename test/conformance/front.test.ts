@@ -470,6 +470,28 @@ forEachEngine('front', (engine) => {
     cache.close()
   })
 
+  it('a front timed as clearly faster times itself again at once when its own time per get rises', () => {
+    const n = 2000
+    const cache = makeCache<string>(engine, { maxBytes: 16 << 20, codec: 'string', front: true })
+    const front = (coreOf(cache) as unknown as { front: Front }).front
+    const keys = Array.from({ length: n }, (_, i) => `key:${i}`)
+    for (const k of keys) cache.set(k, 'v')
+    let t = 0
+    let arena = 2
+    let fronted = 1
+    front.useTimer((skipped) => (t += skipped ? arena : fronted))
+    const gets = (count: number) => { for (let i = 0; i < count; i++) cache.get(keys[(i * 7919) % n]!) }
+    // Clearly faster: timed every 8, 16, ... 256 windows (the next timing ~1M gets away).
+    gets(2_500_000)
+    expect(front.slowerThanArena).toBe(false)
+    // The caller's gets now cost the front 3 per window and the arena 2 (as keys built per call do):
+    // the rise re-times it within a few windows, and two timings step it aside.
+    fronted = 3
+    gets(200_000)
+    expect(front.slowerThanArena).toBe(true)
+    cache.close()
+  })
+
   it('a key built per get (a cons string) is served by the front as a stored one; keys of other types are refused', () => {
     const cache = makeCache<string>(engine, { maxBytes: 16 << 20, codec: 'string', front: true })
     const id = (i: number) => i.toString(36).padStart(15, '0')

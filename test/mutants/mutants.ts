@@ -381,6 +381,12 @@ export const MUTANTS: Mutant[] = [
     why: 'the self-timing steps a front aside when the arena is faster by any amount: noise between windows steps aside fronts that pay',
   },
   {
+    id: 'front-no-drift-retime', area: 'front', file: 'src/engine/front.ts',
+    find: '    if (Math.min(...this.#frontTimes) > this.#frontBase * (1 + TIMED_DRIFT)) {\n', replace: '    if (false) {\n',
+    tests: ['test/conformance/front.test.ts'],
+    why: 'a front timed as clearly faster keeps its long interval when the caller switches to keys built per call: it serves them slower than the arena for up to a million gets',
+  },
+  {
     id: 'full-front-low-bar', area: 'front', file: 'src/engine/front.ts',
     find: 'if (served >= (this.#full ? FULL_PAYING : PAYING) * WINDOW)', replace: 'if (served >= PAYING * WINDOW)',
     tests: ['test/conformance/front.test.ts'],
