@@ -141,6 +141,12 @@ const TIMED_MARGIN = 0.1
  * TIMED_MAX_EVERY, the bench's get-built-key after get-hit on the same cache never reached the next timing).
  */
 const TIMED_DRIFT = 0.25
+/**
+ * A timed skipped window more than this many times the front's time per get is not a timing: the thread
+ * did something else in it (a benchmark's other contenders ran in the middle of it, a long pause); it is
+ * timed again after TIMED_EVERY paying windows, and the count of timings in a row is kept.
+ */
+const TIMED_OUTLIER = 4
 const TIMED_VERDICTS = 2
 
 /*
@@ -610,6 +616,10 @@ export class Front {
     // This window against the front's last paying windows (the arena's older samples may be of
     // another workload; a window's noise only adds time, so one sample errs toward keeping the front).
     const front = Math.min(...this.#frontTimes)
+    if (perGet > TIMED_OUTLIER * front) {
+      this.#timedCountdown = TIMED_EVERY
+      return
+    }
     this.#frontBase = front
     if (!fasterBy(perGet, front)) {
       this.#slowVerdicts = 0
