@@ -33,6 +33,8 @@
  * window hit it; under FULL_PAYING for a full front), lookups are skipped for BYPASS gets (for a full
  * front that keeps not paying, and for a filling one that would not pay even full, twice as many each
  * time, up to MAX_BYPASS), so a workload the front can't hold costs a counter decrement per get.
+ * A front that serves enough can still be slower than the arena for its caller's keys (keys built per
+ * call): it times itself against windows that skip it, and steps aside when slower (TIMED_EVERY).
  */
 import * as L from '../layout/constants.generated.js'
 import type { Geometry } from '../layout/geometry.js'
@@ -106,6 +108,48 @@ const FULL_PAYING = 0.65
 const BYPASS = 16 * WINDOW
 const MAX_BYPASS = 256 * WINDOW
 const ENTRY_OVERHEAD = 64
+/**
+ * Self-timing: a front that serves its share can still be slower than the arena for this caller's keys.
+ * A key built per call (`'user:' + id`, a fresh cons string whose hash no one has computed) costs V8's
+ * Map a hash over a copy of its characters and a character-by-character compare in the runtime, more
+ * than the arena's own lookup (which hashes the bytes in WebAssembly): at 100k keys, all fronted, gets
+ * of built keys ran at 0.66-0.79x of the same cache without the front. No cheap test tells a built key
+ * from a stored one in JavaScript (strings have no identity), so the front times itself: every
+ * TIMED_EVERY paying windows (doubled after each timing that finds the front faster by the margin, up
+ * to TIMED_MAX_EVERY) TIMED_SKIP windows skip it, and the time per get of the last is compared with that of the paying
+ * windows (the least of the last TIMED_SAMPLES of each kind, so a collection or a preemption falling in
+ * one window doesn't decide). The arena faster by more than TIMED_MARGIN in TIMED_VERDICTS timings in a
+ * row steps the front aside (twice as long each time, as a front that doesn't serve enough); at the end
+ * of each step-aside two windows consult it again, the second compared with the windows that skipped
+ * it: faster than them by the margin brings it back.
+ */
+const TIMED_EVERY = 8
+/**
+ * Windows of a timed skip: the first brings the arena's data back into the CPU caches (after paying
+ * windows it is cold, which made a lone skipped window slower than the arena is in steady state:
+ * Zipf(0.99) gets of built keys over 100k keys, 14% slower with the front, were not found so), the
+ * last is timed. For the same reason a front back after a step-aside is timed on its second window.
+ */
+const TIMED_SKIP = 2
+const TIMED_MAX_EVERY = 256
+const TIMED_SAMPLES = 3
+const TIMED_MARGIN = 0.1
+/**
+ * A rise of the front's own time per get (the least of its last TIMED_SAMPLES paying windows) by this
+ * much over what it was at the last timing makes it time itself again at once, at the first interval:
+ * the caller's keys may have changed (keys built per call after stored ones: with the interval grown to
+ * TIMED_MAX_EVERY, the bench's get-built-key after get-hit on the same cache never reached the next timing).
+ */
+const TIMED_DRIFT = 0.25
+/**
+ * A timed skipped window more than this many times the front's time per get is not a timing: the thread
+ * did something else in it (a benchmark's other contenders ran in the middle of it, a long pause: ~500x).
+ * Not lower: a front of Zipf gets over 100k stored keys is ~4x faster than the arena, and 4 here made
+ * every one of its timings an outlier, timed again every 8 windows (it served 0.84 of its gets); it is
+ * timed again after TIMED_EVERY paying windows, and the count of timings in a row is kept.
+ */
+const TIMED_OUTLIER = 20
+const TIMED_VERDICTS = 2
 
 /*
  * NOT_IN_FRONT, what a front lookup returns when it has nothing current for the key: undefined, which the front never
@@ -198,6 +242,28 @@ export class Front {
   #bypass = 0
   /** The current step-aside length (BYPASS, doubled per window that did not pay, up to MAX_BYPASS). */
   #bypassLength = BYPASS
+  /** Every get of the window now running skips the front (a step-aside covers whole windows). */
+  #windowSkipped = false
+  // Self-timing (TIMED_EVERY): the clock, read once per window; the time at the last window's end;
+  // the last TIMED_SAMPLES times per get of paying windows that consulted the front and of windows
+  // that skipped it (rings); paying windows until the next timed window; the timings in a row that
+  // found the arena faster; whether the front stands aside because it was slower.
+  #now: ((skipped: boolean) => number) | undefined = wallNow
+  #windowTime = NaN
+  readonly #frontTimes = new Float64Array(TIMED_SAMPLES).fill(Infinity)
+  readonly #arenaTimes = new Float64Array(TIMED_SAMPLES).fill(Infinity)
+  #frontTimesAt = 0
+  #arenaTimesAt = 0
+  #timedEvery = TIMED_EVERY
+  #timedCountdown = TIMED_EVERY
+  /** Windows left of a timed skip (TIMED_SKIP): the last one is timed. */
+  #timedWindows = 0
+  #slowVerdicts = 0
+  #slowAside = false
+  /** The front's least time per get at the last timing (TIMED_DRIFT); Infinity before the first. */
+  #frontBase = Infinity
+  /** The next paying window after a step-aside for being slower only warms the front up (not timed). */
+  #slowWarm = false
   // The fill prepared by the last arena hit (prepareFill), completed by fill() once the value is taken.
   #pendingAddr = 0
   #pendingVersionIdx = 0
@@ -242,6 +308,21 @@ export class Front {
   /** Entries held (tests and tools). */
   get size(): number {
     return this.#index.size
+  }
+
+  /** Whether the front stands aside because the arena was faster for this caller's gets (tests and tools). */
+  get slowerThanArena(): boolean {
+    return this.#slowAside
+  }
+
+  /**
+   * Replaces the clock the front times its windows with (tests and tools; default: performance.now(),
+   * wall time in ms). It is called at the end of every window of WINDOW gets with whether that window's gets
+   * all skipped the front. undefined turns self-timing off.
+   */
+  useTimer(now: ((skipped: boolean) => number) | undefined): void {
+    this.#now = now
+    this.#windowTime = NaN
   }
 
   /**
@@ -443,11 +524,19 @@ export class Front {
    */
   #endWindow(): void {
     const judged = this.#windowValid
+    const skipped = this.#windowSkipped
     this.#windowValid = this.#bypass === 0
+    const now = this.#now === undefined ? NaN : this.#now(skipped)
+    const perGet = (now - this.#windowTime) / WINDOW
+    this.#windowTime = now
+    if (skipped) this.#timedSkipped(perGet)
     if (judged) {
       const served = WINDOW - this.#windowMisses
-      if (served >= (this.#full ? FULL_PAYING : PAYING) * WINDOW) this.#bypassLength = BYPASS
-      else if (this.#full) this.#stepAside(true)
+      if (served >= (this.#full ? FULL_PAYING : PAYING) * WINDOW) {
+        // Paying by its share; timed when it serves as a full front must (a filling front's windows
+        // are slowed by their fills).
+        if (served < FULL_PAYING * WINDOW || !this.#timedPaying(perGet)) this.#bypassLength = BYPASS
+      } else if (this.#full) this.#stepAside(true)
       else if (this.#index.size === 0) {
         // Arena hits came, and none of their values could be fronted (Buffers, objects without
         // shareObjects): the longest step-aside at once, so such a front costs a decrement per get.
@@ -460,7 +549,100 @@ export class Front {
     this.#windowMisses = 0
     this.#windowRefused = 0
     this.#windowStartEntries = this.#index.size
+    this.#windowSkipped = this.#bypass >= WINDOW
   }
+
+  /**
+   * A window that consulted the front and paid by its share, timed `perGet` (ms): a sample of the front's
+   * time. Returns true when the step-aside length is to be kept (stepped aside again for being slower
+   * than the arena, or a window that warmed the front up after such a step-aside). A front standing
+   * aside for that is judged on its second window back; a consulted one every #timedEvery windows
+   * skips the front for the next TIMED_SKIP windows (#timedSkipped judges the last).
+   */
+  #timedPaying(perGet: number): boolean {
+    if (!(perGet >= 0)) return false
+    if (this.#slowWarm) {
+      // Back after a step-aside: this window brought the front's entries into the CPU caches; the
+      // next one is timed. The step-aside length is kept until then.
+      this.#slowWarm = false
+      return true
+    }
+    this.#frontTimes[this.#frontTimesAt] = perGet
+    this.#frontTimesAt = (this.#frontTimesAt + 1) % TIMED_SAMPLES
+    if (this.#slowAside) {
+      // Every window of the step-aside skipped the front: the arena's samples are of this workload.
+      // Back only when faster by the margin (a front slower by less came back on a lucky window and
+      // cost ~100k gets at its speed before two timings stepped it aside again: keys built per call).
+      if (!fasterBy(perGet, Math.min(...this.#arenaTimes))) {
+        this.#stepAside(true)
+        this.#slowWarm = true
+        this.#frontTimes.fill(Infinity)
+        return true
+      }
+      // Faster than the arena again: consulted, and timed as a front that never stood aside.
+      this.#slowAside = false
+      this.#slowVerdicts = 0
+      this.#timedEvery = TIMED_EVERY
+      this.#timedCountdown = TIMED_EVERY
+      return false
+    }
+    // All of the last TIMED_SAMPLES paying windows slower than at the last timing by TIMED_DRIFT: the
+    // ring holds only windows of the new regime, so time it now.
+    if (Math.min(...this.#frontTimes) > this.#frontBase * (1 + TIMED_DRIFT)) {
+      this.#frontBase = Infinity
+      this.#timedEvery = TIMED_EVERY
+      this.#timedCountdown = 1
+    }
+    if (--this.#timedCountdown === 0) {
+      // The next TIMED_SKIP windows skip the front (#windowValid false: not judged by share); the
+      // last one is timed.
+      this.#bypass = TIMED_SKIP * WINDOW
+      this.#windowValid = false
+      this.#timedWindows = TIMED_SKIP
+    }
+    return false
+  }
+
+  /** A window whose gets all skipped the front, timed `perGet` (ms): a sample of the arena's time. */
+  #timedSkipped(perGet: number): void {
+    if (!(perGet >= 0)) return
+    // The first windows of a timed skip bring the arena's data back into the CPU caches: not samples.
+    if (this.#timedWindows > 1) {
+      this.#timedWindows--
+      return
+    }
+    this.#arenaTimes[this.#arenaTimesAt] = perGet
+    this.#arenaTimesAt = (this.#arenaTimesAt + 1) % TIMED_SAMPLES
+    if (this.#timedWindows === 0) return
+    this.#timedWindows = 0
+    // This window against the front's last paying windows (the arena's older samples may be of
+    // another workload; a window's noise only adds time, so one sample errs toward keeping the front).
+    const front = Math.min(...this.#frontTimes)
+    if (perGet > TIMED_OUTLIER * front) {
+      this.#timedCountdown = TIMED_EVERY
+      return
+    }
+    this.#frontBase = front
+    if (!fasterBy(perGet, front)) {
+      this.#slowVerdicts = 0
+      // Clearly faster than the arena: timed half as often as before; within the margin (near
+      // break-even), as often as before, so a noisy timing neither puts the next one a million gets
+      // away nor makes a front that pays skip 2 windows in 10 (a reset to TIMED_EVERY did: Zipf(0.99)
+      // over 100k stored keys served 0.96 of a pass instead of 1.00).
+      if (fasterBy(front, perGet)) this.#timedEvery = Math.min(2 * this.#timedEvery, TIMED_MAX_EVERY)
+      this.#timedCountdown = this.#timedEvery
+      return
+    }
+    this.#timedCountdown = TIMED_EVERY
+    if (++this.#slowVerdicts < TIMED_VERDICTS) return
+    // Slower than the arena for this caller's gets: aside, twice as long each time it is found so again.
+    this.#slowVerdicts = 0
+    this.#slowAside = true
+    this.#slowWarm = true
+    this.#stepAside(true)
+    this.#frontTimes.fill(Infinity)
+  }
+
 
   /** Skips the front for the current step-aside length; with `longer`, the next one is twice as long. */
   #stepAside(longer: boolean): void {
@@ -485,6 +667,20 @@ export class Front {
     const capacity = this.#maxBytes * size / this.#bytes
     return served * capacity >= FULL_PAYING * WINDOW * held
   }
+}
+
+/** Time per get `a` beats `b` by more than TIMED_MARGIN (both known). */
+function fasterBy(a: number, b: number): boolean {
+  return a !== Infinity && b !== Infinity && a * (1 + TIMED_MARGIN) < b
+}
+
+/**
+ * The clock windows are timed with: wall time in ms (process.cpuUsage() would count every thread of the
+ * process, and Node 20 has no per-thread CPU clock); a window a preemption or a collection fell in is
+ * slower, which the least of TIMED_SAMPLES windows leaves out.
+ */
+function wallNow(): number {
+  return performance.now()
 }
 
 function deepFreeze(value: object): void {

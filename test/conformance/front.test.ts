@@ -335,6 +335,9 @@ forEachEngine('front', (engine) => {
     const n = 100_000
     const cache = makeCache<string>(engine, { maxBytes: Cache.maxBytesFor(n, 124), maxEntries: n, codec: 'string', front: true })
     const front = (coreOf(cache) as unknown as { front: Front }).front
+    // The keys are built per get, for which the arena can be faster than the front: its self-timing
+    // (TIMED_EVERY in front.ts) would step it aside: turned off here.
+    front.useTimer(undefined)
     const keyOf = (i: number) => `k${String(i).padStart(15, '0')}`
     const valueOf = (i: number) => `${i}`.padEnd(100, 'v')
     for (let i = 0; i < n; i++) cache.set(keyOf(i), valueOf(i))
@@ -403,6 +406,90 @@ forEachEngine('front', (engine) => {
     cache.close()
     expect(() => cache.get('k')).toThrow(expect.objectContaining({ code: 'ERR_CLOSED' }))
     keep.close()
+  })
+
+  it('a front slower than the arena for the caller\'s gets steps aside by its own timing, and comes back once faster', () => {
+    const n = 2000
+    const cache = makeCache<string>(engine, { maxBytes: 16 << 20, codec: 'string', front: true })
+    const front = (coreOf(cache) as unknown as { front: Front }).front
+    const keys = Array.from({ length: n }, (_, i) => `key:${i}`)
+    for (const k of keys) cache.set(k, `v:${k}`)
+    // An injected clock: a window whose gets skipped the front takes `arena` per window, one that
+    // consulted it `fronted` (the clock is read once per window, told which kind ended).
+    let t = 0
+    let arena = 1
+    let fronted = 2
+    front.useTimer((skipped) => (t += skipped ? arena : fronted))
+    let wrong = 0
+    const gets = (count: number): number => {
+      const before = cache.stats().frontHits
+      for (let i = 0; i < count; i++) if (cache.get(keys[(i * 7919) % n]!) !== `v:${keys[(i * 7919) % n]}`) wrong++
+      return cache.stats().frontHits - before
+    }
+    // It serves nearly every get (it holds all 2000 keys), but the arena is timed twice as fast:
+    // after two timed windows that say so, it steps aside.
+    gets(150_000)
+    expect(front.slowerThanArena).toBe(true)
+    // Aside, it is consulted for two windows at the end of each step-aside (twice as long each time),
+    // the second timed against the windows that skipped it, and stays aside.
+    expect(gets(400_000)).toBeLessThanOrEqual(6 * 4096)
+    expect(front.slowerThanArena).toBe(true)
+    // Now the front is the faster: the next window that consults it brings it back.
+    arena = 2
+    fronted = 1
+    gets(1_200_000)
+    expect(front.slowerThanArena).toBe(false)
+    expect(gets(100_000)).toBeGreaterThan(95_000)
+    expect(wrong).toBe(0)
+    cache.close()
+  })
+
+  it('a front faster than the arena, or as fast within the margin, keeps serving; timed less often while clearly faster', () => {
+    const n = 2000
+    const cache = makeCache<string>(engine, { maxBytes: 16 << 20, codec: 'string', front: true })
+    const front = (coreOf(cache) as unknown as { front: Front }).front
+    const keys = Array.from({ length: n }, (_, i) => `key:${i}`)
+    for (const k of keys) cache.set(k, 'v')
+    let t = 0
+    let arena = 1.2
+    front.useTimer((skipped) => (t += skipped ? arena : 1))
+    const gets = (count: number): number => {
+      const before = cache.stats().frontHits
+      for (let i = 0; i < count; i++) cache.get(keys[(i * 7919) % n]!)
+      return cache.stats().frontHits - before
+    }
+    // The arena 20% slower: timed every 8, 16, ... 256 paying windows, 2 windows skipping the front each time.
+    gets(2_500_000)
+    expect(front.slowerThanArena).toBe(false)
+    expect(gets(4096 * 258)).toBeGreaterThanOrEqual(4096 * 255)
+    // The arena 5% faster, within the margin (TIMED_MARGIN, 10%): it stays, timed as often as before.
+    arena = 0.95
+    gets(2_000_000)
+    expect(front.slowerThanArena).toBe(false)
+    expect(gets(4096 * 258)).toBeGreaterThanOrEqual(4096 * 255)
+    cache.close()
+  })
+
+  it('a front timed as clearly faster times itself again at once when its own time per get rises', () => {
+    const n = 2000
+    const cache = makeCache<string>(engine, { maxBytes: 16 << 20, codec: 'string', front: true })
+    const front = (coreOf(cache) as unknown as { front: Front }).front
+    const keys = Array.from({ length: n }, (_, i) => `key:${i}`)
+    for (const k of keys) cache.set(k, 'v')
+    let t = 0
+    let arena = 2
+    let fronted = 1
+    front.useTimer((skipped) => (t += skipped ? arena : fronted))
+    const gets = (count: number) => { for (let i = 0; i < count; i++) cache.get(keys[(i * 7919) % n]!) }
+    // Clearly faster: timed every 8, 16, ... 256 windows (the next timing ~1M gets away).
+    gets(2_500_000)
+    expect(front.slowerThanArena).toBe(false)
+    // The caller's gets now cost the front 3 per window and the arena 2 (as keys built per call do):
+    // the rise re-times it within a few windows, and two timings step it aside.
+    fronted = 3
+    gets(200_000)
+    expect(front.slowerThanArena).toBe(true)
+    cache.close()
   })
 
   it('a key built per get (a cons string) is served by the front as a stored one; keys of other types are refused', () => {

@@ -363,6 +363,30 @@ export const MUTANTS: Mutant[] = [
     why: "a front hit is served without the lease check: a thread whose slot was taken counts hits in its successor's slot, a closed cache still serves",
   },
   {
+    id: 'front-never-timed-aside', area: 'front', file: 'src/engine/front.ts',
+    find: '    if (++this.#slowVerdicts < TIMED_VERDICTS) return\n', replace: '    return\n',
+    tests: ['test/conformance/front.test.ts'],
+    why: "a front slower than the arena for the caller's keys (keys built per call) keeps serving them: gets run at ~0.7x of no front",
+  },
+  {
+    id: 'slow-front-never-back', area: 'front', file: 'src/engine/front.ts',
+    find: '      if (!fasterBy(perGet, Math.min(...this.#arenaTimes))) {\n', replace: '      if (true) {\n',
+    tests: ['test/conformance/front.test.ts'],
+    why: 'a front that stepped aside for being slower never comes back once the caller\'s gets make it faster',
+  },
+  {
+    id: 'front-timed-without-margin', area: 'front', file: 'src/engine/front.ts',
+    find: 'a * (1 + TIMED_MARGIN) < b', replace: 'a < b',
+    tests: ['test/conformance/front.test.ts'],
+    why: 'the self-timing steps a front aside when the arena is faster by any amount: noise between windows steps aside fronts that pay',
+  },
+  {
+    id: 'front-no-drift-retime', area: 'front', file: 'src/engine/front.ts',
+    find: '    if (Math.min(...this.#frontTimes) > this.#frontBase * (1 + TIMED_DRIFT)) {\n', replace: '    if (false) {\n',
+    tests: ['test/conformance/front.test.ts'],
+    why: 'a front timed as clearly faster keeps its long interval when the caller switches to keys built per call: it serves them slower than the arena for up to a million gets',
+  },
+  {
     id: 'full-front-low-bar', area: 'front', file: 'src/engine/front.ts',
     find: 'if (served >= (this.#full ? FULL_PAYING : PAYING) * WINDOW)', replace: 'if (served >= PAYING * WINDOW)',
     tests: ['test/conformance/front.test.ts'],
