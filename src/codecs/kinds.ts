@@ -28,13 +28,13 @@ export function decodeDirect(view: ByteView, kind: number, start: number, end: n
   }
 }
 
-/** MessagePack that can't be read back as plain data (a Map with non-string keys) says what to use. */
+/** MessagePack bytes msgpackr can't read (damaged, or written by an encoder it doesn't follow) are a typed error. */
 function unpackOrExplain(bytes: Uint8Array): unknown {
   try {
     return unpack(bytes)
   } catch (err) {
     throw new CortadoError('ERR_DECODE',
-      `a value stored with MessagePack (the default codec for objects) cannot be read back: ${(err as Error).message}; store values like this (e.g. Maps with non-string keys) with codec: 'v8'`, { cause: err })
+      `a value stored with MessagePack (the default codec for objects) cannot be read back: ${(err as Error).message}; if values like this keep failing, store them with codec: 'v8'`, { cause: err })
   }
 }
 

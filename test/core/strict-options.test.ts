@@ -112,14 +112,14 @@ describe('strict options', () => {
     cache.close()
   })
 
-  it('the default codec suggests codec: \'v8\' for a cycle, and for a Map MessagePack can\'t read back', () => {
+  it('the default codec suggests codec: \'v8\' for a cycle; a Map with object keys reads back as a Map', () => {
     const cache = new Cache<unknown>({ maxBytes: 1 << 20 })
     const cyclic: Record<string, unknown> = { name: 'loop' }
     cyclic.self = cyclic
     refuses(() => cache.set('cycle', cyclic), 'ERR_INVALID_VALUE', "the 'auto' codec", "codec: 'v8'")
     expect(cache.has('cycle')).toBe(false)
     cache.set('objectKeys', new Map([[{ id: 1 }, 'one']]))
-    refuses(() => cache.get('objectKeys'), 'ERR_DECODE', "codec: 'v8'")
+    expect([...(cache.get('objectKeys') as Map<unknown, unknown>)]).toEqual([[{ id: 1 }, 'one']])
     cache.close()
     const v8 = new Cache<unknown>({ maxBytes: 1 << 20, codec: 'v8' })
     v8.set('cycle', cyclic)

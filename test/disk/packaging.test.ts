@@ -10,7 +10,7 @@ const srcDisk = new URL('../../src/disk/', import.meta.url)
 
 describe('cortado/disk packaging', () => {
   it('is exported as ./disk with its types, and lmdb / classic-level are optional peers', () => {
-    expect(pkg.exports['./disk']).toEqual({ types: './dist/src/disk/index.d.ts', default: './dist/src/disk/index.js' })
+    expect(pkg.exports['./disk']).toEqual({ types: './dist/src/disk/index.d.ts', default: './dist/bundle/disk/index.js' })
     for (const peer of ['lmdb', 'classic-level']) {
       expect(pkg.peerDependencies[peer]).toBeDefined()
       expect(pkg.peerDependenciesMeta[peer].optional).toBe(true)

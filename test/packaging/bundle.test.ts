@@ -8,7 +8,7 @@
 import { describe, it, expect } from 'vitest'
 import { execFile } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
 
@@ -34,6 +34,21 @@ describe.skipIf(!built)('the bundled entry points', () => {
       const compiled = await import(pathToFileURL(join(root, target.default.replace('./dist/bundle/', 'dist/src/'))).href)
       expect(Object.keys(bundled).sort(), subpath).toEqual(Object.keys(compiled).sort())
     }
+  })
+
+  it('the root\'s static imports, chunks included, name no npm package (msgpackr loads lazily; optional peers only from their subpaths)', () => {
+    const packagesImported = (file: string, seen = new Set<string>(), found = new Set<string>()): Set<string> => {
+      if (seen.has(file)) return found
+      seen.add(file)
+      for (const match of readFileSync(file, 'utf8').matchAll(/^(?:import|export)\b[^'"]*?['"]([^'"]+)['"]/gm)) {
+        const specifier = match[1]
+        if (specifier.startsWith('.')) packagesImported(join(dirname(file), specifier), seen, found)
+        else if (!specifier.startsWith('node:')) found.add(specifier)
+      }
+      return found
+    }
+    expect([...packagesImported(join(root, exportsMap['.'].default))]).toEqual([])
+    expect([...packagesImported(join(root, exportsMap['./cdc'].default))].sort()).toEqual(['pg', 'pg-logical-replication'])
   })
 
   it('a class is one class across entry points', async () => {
