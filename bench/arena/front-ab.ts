@@ -14,10 +14,9 @@
  * uniform-100k, uniform-1m, zipf-100k, zipf-1m, built-100k, built-1m, built-zipf-100k (built = the key
  * built per get as get-built-key builds it).
  */
-import { Prng } from '../workloads/prng.js'
 import { keyOf, makeKeys, makeValues } from '../harness/data.js'
 import { median } from '../harness/stats.js'
-import { ZipfSampler } from '../workloads/zipf.js'
+import { getSequence, SEQUENCE_LENGTH as SEQ } from './get-sequence.js'
 
 const [pathA, pathB, roundsArg, casesArg] = process.argv.slice(2)
 if (!pathA || !pathB) {
@@ -49,32 +48,13 @@ const ALL: Case[] = [
 const wanted = casesArg ? new Set(casesArg.split(',')) : undefined
 const cases = ALL.filter((c) => wanted === undefined || wanted.has(c.id))
 
-const SEQ = 1 << 19
-/** Uniform keys, or Zipf(0.99) ranks (the bench's sampler and skew, as get-zipf) scattered over the keys. */
-function sequence(entries: number, zipf: boolean): Uint32Array {
-  const rng = new Prng(11)
-  const out = new Uint32Array(SEQ)
-  if (!zipf) {
-    for (let i = 0; i < SEQ; i++) out[i] = rng.nextInt(entries)
-    return out
-  }
-  // Ranks scattered over the key space, so the hot keys are not the first ones filled.
-  const perm = Uint32Array.from({ length: entries }, (_, i) => i)
-  for (let i = entries - 1; i > 0; i--) {
-    const j = rng.nextInt(i + 1)
-    const t = perm[i]!; perm[i] = perm[j]!; perm[j] = t
-  }
-  const sampler = new ZipfSampler(entries, 0.99)
-  for (let i = 0; i < SEQ; i++) out[i] = perm[sampler.sample(rng) - 1]!
-  return out
-}
 
 const cpu = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1000 }
 
 for (const c of cases) {
   const keys = makeKeys(c.entries)
   const values = makeValues(c.entries, 'string', 100) as string[]
-  const idx = sequence(c.entries, c.zipf)
+  const idx = getSequence(c.entries, c.zipf, 11)
   // One compiled loop per build, so each call site sees one Cache class.
   const key = c.built ? 'keyOf(idx[i])' : 'keys[idx[i]]'
   const loops = [0, 1].map(() => new Function('keys', 'idx', 'keyOf',

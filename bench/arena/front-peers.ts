@@ -13,10 +13,9 @@
  * is always there.
  */
 import { LRUCache } from 'lru-cache'
-import { Prng } from '../workloads/prng.js'
 import { keyOf, makeKeys, makeValues } from '../harness/data.js'
 import { median } from '../harness/stats.js'
-import { ZipfSampler } from '../workloads/zipf.js'
+import { getSequence, SEQUENCE_LENGTH as SEQ } from './get-sequence.js'
 
 const [lib, roundsArg, caseArg = 'zipf-1m', budgetsArg = 'default'] = process.argv.slice(2)
 if (!lib) {
@@ -35,28 +34,11 @@ const zipf = m[1] === 'zipf' || m[1] === 'builtzipf'
 const built = m[1]!.startsWith('built')
 const afterUniform = m[3] !== undefined
 
-const SEQ = 1 << 19
-function sequence(zipfOrder: boolean, seed: number): Uint32Array {
-  const rng = new Prng(seed)
-  const out = new Uint32Array(SEQ)
-  if (!zipfOrder) {
-    for (let i = 0; i < SEQ; i++) out[i] = rng.nextInt(entries)
-    return out
-  }
-  const perm = Uint32Array.from({ length: entries }, (_, i) => i)
-  for (let i = entries - 1; i > 0; i--) {
-    const j = rng.nextInt(i + 1)
-    const t = perm[i]!; perm[i] = perm[j]!; perm[j] = t
-  }
-  const sampler = new ZipfSampler(entries, 0.99)
-  for (let i = 0; i < SEQ; i++) out[i] = perm[sampler.sample(rng) - 1]!
-  return out
-}
 
 const keys = makeKeys(entries)
 const values = makeValues(entries, 'string', 100) as string[]
-const idx = sequence(zipf, 11)
-const uniformIdx = sequence(false, 12)
+const idx = getSequence(entries, zipf, 11)
+const uniformIdx = getSequence(entries, false, 12)
 const cpu = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1000 }
 const loopOf = (keyExpr: string, seq: Uint32Array) => new Function('keys', 'idx', 'keyOf',
   `return (cache) => { let n = 0; for (let i = 0; i < ${SEQ}; i++) if (cache.get(${keyExpr}) !== undefined) n++; return n }`)(keys, seq, keyOf) as (c: CacheLike) => number
