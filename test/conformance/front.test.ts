@@ -11,11 +11,37 @@ import { join } from 'node:path'
 import { Cache } from '../../src/index.js'
 import { zipfTrace } from '../../bench/workloads/zipf-trace.js'
 import { testSeed } from '../helpers/seed.js'
-import { forEachEngine, makeCache } from './engines.js'
+import { forEachEngine, makeCache, type Engine } from './engines.js'
 import { probeSketch } from '../policy/probe.js'
 import { coreOf, engineInternals } from '../../src/engine/access.js'
 import type { Front } from '../../src/engine/front.js'
 import * as L from '../../src/layout/constants.generated.js'
+
+/**
+ * A front over 2000 stored keys (all fronted) whose windows are timed by an injected clock: a window whose
+ * gets skipped the front takes `clock.arena`, one that consulted it `clock.fronted` (the clock is read
+ * once per window, told which kind ended). `gets(count)` returns the front hits among them; `wrong()` the
+ * gets so far that returned another value than the key's.
+ */
+function timedFront(engine: Engine, clock: { arena: number; fronted: number }) {
+  const n = 2000
+  const cache = makeCache<string>(engine, { maxBytes: 16 << 20, codec: 'string', front: true })
+  const front = (coreOf(cache) as unknown as { front: Front }).front
+  const keys = Array.from({ length: n }, (_, i) => `key:${i}`)
+  for (const k of keys) cache.set(k, `v:${k}`)
+  let t = 0
+  front.useTimer((skipped) => (t += skipped ? clock.arena : clock.fronted))
+  let wrong = 0
+  const gets = (count: number): number => {
+    const before = cache.stats().frontHits
+    for (let i = 0; i < count; i++) {
+      const key = keys[(i * 7919) % n]!
+      if (cache.get(key) !== `v:${key}`) wrong++
+    }
+    return cache.stats().frontHits - before
+  }
+  return { cache, front, clock, gets, wrong: () => wrong }
+}
 
 forEachEngine('front', (engine) => {
   it('serves repeated gets from the front and counts them as hits and front hits', () => {
@@ -409,23 +435,7 @@ forEachEngine('front', (engine) => {
   })
 
   it('a front slower than the arena for the caller\'s gets steps aside by its own timing, and comes back once faster', () => {
-    const n = 2000
-    const cache = makeCache<string>(engine, { maxBytes: 16 << 20, codec: 'string', front: true })
-    const front = (coreOf(cache) as unknown as { front: Front }).front
-    const keys = Array.from({ length: n }, (_, i) => `key:${i}`)
-    for (const k of keys) cache.set(k, `v:${k}`)
-    // An injected clock: a window whose gets skipped the front takes `arena` per window, one that
-    // consulted it `fronted` (the clock is read once per window, told which kind ended).
-    let t = 0
-    let arena = 1
-    let fronted = 2
-    front.useTimer((skipped) => (t += skipped ? arena : fronted))
-    let wrong = 0
-    const gets = (count: number): number => {
-      const before = cache.stats().frontHits
-      for (let i = 0; i < count; i++) if (cache.get(keys[(i * 7919) % n]!) !== `v:${keys[(i * 7919) % n]}`) wrong++
-      return cache.stats().frontHits - before
-    }
+    const { cache, front, clock, gets, wrong } = timedFront(engine, { arena: 1, fronted: 2 })
     // It serves nearly every get (it holds all 2000 keys), but the arena is timed twice as fast:
     // after two timed windows that say so, it steps aside.
     gets(150_000)
@@ -435,35 +445,23 @@ forEachEngine('front', (engine) => {
     expect(gets(400_000)).toBeLessThanOrEqual(6 * 4096)
     expect(front.slowerThanArena).toBe(true)
     // Now the front is the faster: the next window that consults it brings it back.
-    arena = 2
-    fronted = 1
+    clock.arena = 2
+    clock.fronted = 1
     gets(1_200_000)
     expect(front.slowerThanArena).toBe(false)
     expect(gets(100_000)).toBeGreaterThan(95_000)
-    expect(wrong).toBe(0)
+    expect(wrong()).toBe(0)
     cache.close()
   })
 
   it('a front faster than the arena, or as fast within the margin, keeps serving; timed less often while clearly faster', () => {
-    const n = 2000
-    const cache = makeCache<string>(engine, { maxBytes: 16 << 20, codec: 'string', front: true })
-    const front = (coreOf(cache) as unknown as { front: Front }).front
-    const keys = Array.from({ length: n }, (_, i) => `key:${i}`)
-    for (const k of keys) cache.set(k, 'v')
-    let t = 0
-    let arena = 1.2
-    front.useTimer((skipped) => (t += skipped ? arena : 1))
-    const gets = (count: number): number => {
-      const before = cache.stats().frontHits
-      for (let i = 0; i < count; i++) cache.get(keys[(i * 7919) % n]!)
-      return cache.stats().frontHits - before
-    }
+    const { cache, front, clock, gets } = timedFront(engine, { arena: 1.2, fronted: 1 })
     // The arena 20% slower: timed every 8, 16, ... 256 paying windows, 2 windows skipping the front each time.
     gets(2_500_000)
     expect(front.slowerThanArena).toBe(false)
     expect(gets(4096 * 258)).toBeGreaterThanOrEqual(4096 * 255)
     // The arena 5% faster, within the margin (TIMED_MARGIN, 10%): it stays, timed as often as before.
-    arena = 0.95
+    clock.arena = 0.95
     gets(2_000_000)
     expect(front.slowerThanArena).toBe(false)
     expect(gets(4096 * 258)).toBeGreaterThanOrEqual(4096 * 255)
@@ -471,22 +469,13 @@ forEachEngine('front', (engine) => {
   })
 
   it('a front timed as clearly faster times itself again at once when its own time per get rises', () => {
-    const n = 2000
-    const cache = makeCache<string>(engine, { maxBytes: 16 << 20, codec: 'string', front: true })
-    const front = (coreOf(cache) as unknown as { front: Front }).front
-    const keys = Array.from({ length: n }, (_, i) => `key:${i}`)
-    for (const k of keys) cache.set(k, 'v')
-    let t = 0
-    let arena = 2
-    let fronted = 1
-    front.useTimer((skipped) => (t += skipped ? arena : fronted))
-    const gets = (count: number) => { for (let i = 0; i < count; i++) cache.get(keys[(i * 7919) % n]!) }
+    const { cache, front, clock, gets } = timedFront(engine, { arena: 2, fronted: 1 })
     // Clearly faster: timed every 8, 16, ... 256 windows (the next timing ~1M gets away).
     gets(2_500_000)
     expect(front.slowerThanArena).toBe(false)
     // The caller's gets now cost the front 3 per window and the arena 2 (as keys built per call do):
     // the rise re-times it within a few windows, and two timings step it aside.
-    fronted = 3
+    clock.fronted = 3
     gets(200_000)
     expect(front.slowerThanArena).toBe(true)
     cache.close()
