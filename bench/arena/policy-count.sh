@@ -10,22 +10,42 @@
 # the same figure every time (clock set 3097 three times, adaptive set 4359 twice). Compare builds on
 # `jit`.
 #
-#   bash bench/arena/policy-count.sh <dist of a build> clock|adaptive set|get
+# With `misses` (4th argument), cachegrind also simulates a fixed cache hierarchy (D1 32 KiB 8-way, LL
+# 8 MiB 16-way or LL=<bytes>, 64-byte lines) over N=100000 entries (N=<entries> to change; the sketch,
+# ghost, index and entries together well beyond the LL), and the generated code's D1 and LL misses per
+# operation are printed too: the cache lines an operation brings in. A layout change that moves state
+# into a line the operation touches anyway shows there, where the instruction count does not. The D1
+# figure of one build moves by ~1 between runs (heap addresses).
+#
+#   bash bench/arena/policy-count.sh <dist of a build> clock|adaptive set|get [misses]
 #
 # The library is loaded from <dist>/src/index.js; it finds its wasm core in <dist>/wasm (a copy of a
 # build must keep the dist/ folder name and sit under a folder whose node_modules resolve).
 set -euo pipefail
-D=$1; P=$2; O=$3
+D=$1; P=$2; O=$3; MODE=${4:-}
 HERE=$(cd "$(dirname "$0")" && pwd)
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
+if [ "$MODE" = misses ]; then
+  SIM=(--cache-sim=yes --D1=32768,8,64 --I1=32768,8,64 --LL=${LL:-8388608},16,64); ENTRIES=${N:-100000}
+else
+  SIM=(--cache-sim=no); ENTRIES=${N:-30000}
+fi
 run() {
-  N=30000 nice -n 19 valgrind --tool=cachegrind --cache-sim=no --smc-check=all-non-file \
+  N=$ENTRIES nice -n 19 valgrind --tool=cachegrind "${SIM[@]}" --smc-check=all-non-file \
     --cachegrind-out-file="$OUT/cg.$1" node --predictable --no-liftoff --no-wasm-dynamic-tiering \
     "$HERE/policy-instructions.mjs" "$D/src/index.js" "$P" "$O" "$1" > /dev/null 2>&1
 }
 total() { grep '^summary:' "$OUT/cg.$1" | awk '{print $2}'; }
-jit() { cg_annotate "$OUT/cg.$1" 2>/dev/null | grep -m1 '???:???$' | awk '{print $1}' | tr -d ,; }
+# The ???:??? line's columns: Ir, then with the simulation I1mr ILmr Dr D1mr DLmr Dw D1mw DLmw.
+jit() { cg_annotate "$OUT/cg.$1" 2>/dev/null | grep -m1 '???:???$' | sed 's/([^)]*)//g; s/,//g'; }
 run 1
 run 4
-echo "$D $P $O: total $(( ($(total 4) - $(total 1)) / 150000 )), jit $(( ($(jit 4) - $(jit 1)) / 150000 )) instr/op"
+if [ "$MODE" = misses ]; then
+  read -r i1 _ _ _ d1r l1r _ d1w l1w _ <<< "$(jit 1)"
+  read -r i4 _ _ _ d4r l4r _ d4w l4w _ <<< "$(jit 4)"
+  awk -v d="$D" -v p="$P" -v o="$O" -v i="$((i4 - i1))" -v dm="$((d4r + d4w - d1r - d1w))" -v lm="$((l4r + l4w - l1r - l1w))" \
+    'BEGIN { printf "%s %s %s (jit): %d instr, %.2f D1 misses, %.2f LL misses per op\n", d, p, o, i / 150000, dm / 150000, lm / 150000 }'
+else
+  echo "$D $P $O: total $(( ($(total 4) - $(total 1)) / 150000 )), jit $(( ($(jit 4 | awk '{print $1}') - $(jit 1 | awk '{print $1}')) / 150000 )) instr/op"
+fi
