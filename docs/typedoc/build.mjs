@@ -9,11 +9,11 @@ import { fileURLToPath } from 'node:url'
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
 
-/** `./dist/src/keyv/index.js` → `src/keyv/index.ts`, for each export of the package. */
-const entryPoints = Object.values(pkg.exports).map((target) => {
-  const js = typeof target === 'string' ? target : target.default
-  return join(root, js.replace(/^\.\/dist\//, '').replace(/\.js$/, '.ts'))
-})
+/**
+ * Each export's declarations, `./dist/src/keyv/index.d.ts` → its source `src/keyv/index.ts` (the code
+ * itself is bundled into dist/bundle; the types stay where tsc wrote them, beside their sources' paths).
+ */
+const entryPoints = Object.values(pkg.exports).map((target) => join(root, target.types.replace(/^\.\/dist\//, '').replace(/\.d\.ts$/, '.ts')))
 
 const app = await Application.bootstrapWithPlugins({
   name: `${pkg.name} ${pkg.version}`,
