@@ -370,7 +370,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'slow-front-never-back', area: 'front', file: 'src/engine/front.ts',
-    find: '      if (!fasterBy(perGet, Math.min(...this.#arenaTimes))) {\n', replace: '      if (true) {\n',
+    find: '      if (!fasterBy(perGet, least(this.#arenaTimes))) {\n', replace: '      if (true) {\n',
     tests: ['test/conformance/front.test.ts'],
     why: 'a front that stepped aside for being slower never comes back once the caller\'s gets make it faster',
   },
@@ -382,7 +382,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'front-no-drift-retime', area: 'front', file: 'src/engine/front.ts',
-    find: '    if (Math.min(...this.#frontTimes) > this.#frontBase * (1 + TIMED_DRIFT)) {\n', replace: '    if (false) {\n',
+    find: '    if (least(this.#frontTimes) > this.#frontBase * (1 + TIMED_DRIFT)) {\n', replace: '    if (false) {\n',
     tests: ['test/conformance/front.test.ts'],
     why: 'a front timed as clearly faster keeps its long interval when the caller switches to keys built per call: it serves them slower than the arena for up to a million gets',
   },
