@@ -58,9 +58,13 @@ const FOREIGN: Readonly<Record<string, string>> = {
   timeToLive: TTL_MS,
 }
 
-/** `unknown option 'key'`, with what to use instead when we know the name from elsewhere. */
-export function unknownOption(where: string, key: string, known: Iterable<string>): CortadoError {
-  const hint = Object.hasOwn(FOREIGN, key) ? FOREIGN[key] : closeMatch(key, known)
+/**
+ * `unknown option 'key'`, with what to use instead when we know the name from elsewhere. Other caches'
+ * names (`foreign`) are hinted only where the options are a cache's own (new Cache, set, getOrLoad):
+ * `front: { max }` or `writeBehind: { size }` mean something else, and lru-cache's advice would mislead.
+ */
+export function unknownOption(where: string, key: string, known: Iterable<string>, foreign = true): CortadoError {
+  const hint = foreign && Object.hasOwn(FOREIGN, key) ? FOREIGN[key] : closeMatch(key, known)
   return new CortadoError('ERR_INVALID_OPTION', `${where}: unknown option '${key}'${hint ? `: ${hint}` : ''}`)
 }
 
@@ -95,9 +99,10 @@ export function checkOptions(value: unknown, where: string, known: ReadonlySet<s
 /**
  * Throws for the first own key of `value` that `known` lacks, with the name to use instead. `for...in`
  * rather than `Object.keys`: `set(k, v, { ttl })` runs this on every call, and it should not allocate.
+ * `foreign: false` for options that are not a cache's own (see unknownOption).
  */
-export function checkKnownKeys(value: object, known: ReadonlySet<string>, where: string): void {
-  for (const key in value) if (Object.hasOwn(value, key) && !known.has(key)) throw unknownOption(where, key, known)
+export function checkKnownKeys(value: object, known: ReadonlySet<string>, where: string, foreign = true): void {
+  for (const key in value) if (Object.hasOwn(value, key) && !known.has(key)) throw unknownOption(where, key, known, foreign)
 }
 
 /** For methods that take no options: a second argument is someone else's API (e.g. get(k, { allowStale })). */

@@ -13,7 +13,7 @@ export function checkFrontOption(option: unknown): FrontOptions | undefined {
   if (option === true) return {}
   if (typeof option !== 'object' || option === null || Array.isArray(option))
     throw new CortadoError('ERR_INVALID_OPTION', `front must be true, false or { maxBytes, shareObjects }, got ${shown(option)}`)
-  checkKnownKeys(option, FRONT_OPTIONS, 'front')
+  checkKnownKeys(option, FRONT_OPTIONS, 'front', false)
   const o = option as FrontOptions
   if (o.maxBytes !== undefined && (typeof o.maxBytes !== 'number' || !Number.isSafeInteger(o.maxBytes) || o.maxBytes < 0))
     throw new CortadoError('ERR_INVALID_OPTION', `front.maxBytes must be a non-negative integer, got ${shown(o.maxBytes)}`)

@@ -92,7 +92,7 @@ async function syncDirectory(dir: string): Promise<void> {
 export async function restore<V>(cache: Cache<V>, path: string, options?: RestoreOptions): Promise<RestoreResult> {
   checkPath(path, 'restore')
   const o = checkObject(options, 'restore options')
-  checkKnownKeys(o, RESTORE_OPTIONS, 'restore')
+  checkKnownKeys(o, RESTORE_OPTIONS, 'restore', false)
   if (o.ignoreMissing !== undefined && typeof o.ignoreMissing !== 'boolean') throw invalid('ignoreMissing must be a boolean')
   const result: RestoreResult = { loaded: 0, expired: 0, rejected: 0, missing: false }
   let fh: FileHandle

@@ -131,7 +131,7 @@ export function checkStore(store: unknown, what: string): void {
 
 export function resolveWriteThroughOptions(options: WriteThroughOptions | undefined): Required<Pick<WriteThroughOptions, 'onError'>> & WriteThroughOptions {
   const o = checkObject(options, 'writeThrough options')
-  checkKnownKeys(o, new Set(['load', 'onError']), 'writeThrough')
+  checkKnownKeys(o, new Set(['load', 'onError']), 'writeThrough', false)
   checkObject(o.load, 'load')
   return { load: o.load as LoadOptions | undefined, onError: optionalFunction(o.onError, 'onError') ?? warnStoreError }
 }
@@ -149,7 +149,7 @@ export interface ResolvedWriteBehind {
 
 export function resolveWriteBehindOptions(options: WriteBehindOptions | undefined): ResolvedWriteBehind {
   const o = checkObject(options, 'writeBehind options')
-  checkKnownKeys(o, new Set(['load', 'maxQueue', 'concurrency', 'delayMs', 'onFull', 'retries', 'retryDelayMs', 'onError']), 'writeBehind')
+  checkKnownKeys(o, new Set(['load', 'maxQueue', 'concurrency', 'delayMs', 'onFull', 'retries', 'retryDelayMs', 'onError']), 'writeBehind', false)
   checkObject(o.load, 'load')
   const onFull = o.onFull ?? 'wait'
   if (onFull !== 'wait' && onFull !== 'throw') throw invalid(`onFull must be 'wait' or 'throw', got ${shown(onFull)}`)

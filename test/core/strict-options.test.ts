@@ -108,6 +108,13 @@ describe('strict options', () => {
     const store = { load: async () => undefined, save: async () => {}, delete: async () => {} }
     refuses(() => cache.writeThrough(store as never, { ttl: 5 } as never), 'ERR_INVALID_OPTION', 'writeThrough', "'ttl'")
     refuses(() => cache.writeBehind(store as never, { maxQueueSize: 5 } as never), 'ERR_INVALID_OPTION', 'writeBehind', "'maxQueueSize'")
+    // Another cache's name gets that cache's advice only where the options are a cache's own: a
+    // write-behind queue's or a front's 'max' is not lru-cache's max.
+    refuses(() => cache.writeBehind(store as never, { max: 5 } as never), 'ERR_INVALID_OPTION', 'writeBehind', "'max'")
+    expect(() => cache.writeBehind(store as never, { max: 5 } as never)).not.toThrow(/maxEntries/)
+    refuses(() => new Cache({ maxBytes: 1 << 20, front: { max: 5 } } as never), 'ERR_INVALID_OPTION', 'front', "'max'")
+    expect(() => new Cache({ maxBytes: 1 << 20, front: { max: 5 } } as never)).not.toThrow(/maxEntries/)
+    refuses(() => new Cache({ maxBytes: 1 << 20, front: { maxbytes: 5 } } as never), 'ERR_INVALID_OPTION', "did you mean 'maxBytes'")
     expect(cache.size).toBe(0)
     cache.close()
   })
