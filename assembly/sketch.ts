@@ -220,6 +220,21 @@ function halve(sb: u32): void {
   memory.fill(base + words * 8, 0, filterBlocks() * L.SKETCH_BLOCK_BYTES)
 }
 
+/**
+ * Sets the ageing period to SKETCH_SAMPLE × `entries` (at most × `capacity`, clearSketch's), when it is
+ * off by more than a quarter: the shard's index was sized for `capacity` entries of the expected size,
+ * and a cache of 40 KiB values holds a hundredth of that; aged by its index, its sketch would keep the
+ * first values' counts for ever and refuse every new one. A quarter of slack keeps the small-entry
+ * caches, which hold about their index's count, on the period they always had.
+ */
+export function fitSample(sb: u32, entries: u32, capacity: u32): void {
+  if (sketchBlocks == 0) return
+  const target = max<u32>(64, min<u32>(entries, capacity) * SKETCH_SAMPLE)
+  const at = sb + L.SHARD_SKETCH_RESET_AT
+  const current = load<u32>(at)
+  if (target < current - (current >> 2) || target > current + (current >> 2)) store<u32>(at, target)
+}
+
 export function clearSketch(sb: u32, capacity: u32): void {
   if (sketchBlocks == 0) return
   memory.fill(sb + sketchOffset, 0, sketchBlocks * L.SKETCH_BLOCK_BYTES)

@@ -8,7 +8,7 @@ import { flagsOf, setFlags, entryBytes, hasTtl, isLarge, queueOf, sizeFor, write
 import { reserveAppend, commitAppend, addLive, removeLive, initSegments, killEntry } from './segments'
 import { ensureRoom } from './room'
 import { removeEntry, bump } from './queues'
-import { policyInsert, policyAfterInsert, policyOnAccess, policyInit, policyEstimate, policyTouchNew, REJECT } from './policy/index'
+import { policyInsert, policyAfterInsert, policyOnAccess, policyInit, policyLendFrequency, policyTouchNew, REJECT } from './policy/index'
 import { reclaimSome } from './ttl'
 import { chainLength, localShare, allocChain, freeChainOf, freeChain, writeChain, gidData, shardIndexOf, ownedSegments, releaseUnclaimed } from './large'
 import { borrowChain } from './borrow'
@@ -103,7 +103,7 @@ export function beginSet(sb: u32, h: u64, key: u32, keyLen: u32, valueLen: u32, 
   let tail: u32 = 0
   let ok = true
   if (borrowed != 0) {
-    tail = borrowChain(shard, borrowed, policyEstimate(sb, h), now)
+    tail = borrowChain(shard, borrowed, policyLendFrequency(sb, h, cost), now)
     ok = tail != 0
   }
   if (ok) ok = ensureRoom(sb, <u32>q, record, slot == 0, now, local, cost)

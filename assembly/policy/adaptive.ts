@@ -11,12 +11,12 @@
 // winning, goes straight to protected; the window target moves like ARC's p on recent ghost hits.
 import * as L from '../layout.generated'
 import { maxEntriesTotal, maxEntriesPerShard, shardCount, segCount, segBytes, ghostSlots } from '../arena'
-import { increment, incrementTimes, estimate, clearSketch, filterInserted, filterWrittenUnasked } from '../sketch'
+import { increment, incrementTimes, estimate, clearSketch, fitSample, filterInserted, filterWrittenUnasked } from '../sketch'
 import { ghostAdd, ghostAge, clearGhost } from '../ghost'
 import { liveTail, moveTail, evictTail, evictTailAt, tailCounter, tailHash, tailCost, tailOff, tailSize, tailSlot, restoreTail } from '../queues'
-import { flagsOf, isLarge } from '../entry'
+import { flagsOf, isLarge, chainedBytes } from '../entry'
 import { queueCount, freeCount, reclaimDeadTails } from '../segments'
-import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainUnits, isFull, countMode } from './units'
+import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainUnits, isFull, countMode, isBig } from './units'
 import { applyGhostEvidence, noteGhost, windowTarget, setWindowTarget } from './window'
 import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN } from './tuning.generated'
 import { nextRandom, seedRng } from './rng'
@@ -83,7 +83,10 @@ export function adaptiveOnMiss(sb: u32, h: u64): void {
 export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64, segments: u32): i32 {
   const units = unitsOf(size)
   applyGhostEvidence(sb)
-  if (segments != 0 && !contestSegments(sb, h, segments, now)) return REJECT
+  // Only a big newcomer earns its room up front (BIG_NEWCOMER); a LARGE one among large values enters
+  // the window like any newcomer, and ensureRoom evicts for its segments.
+  const big = isBig(sb, size)
+  if (segments != 0 && big && !contestSegments(sb, h, segments, now)) return REJECT
   // Inserted before any get missed it: written unasked (window.ts counts its return as recency).
   const askedFor = filterInserted(sb, h)
   // The mean entry size (a division in byte mode) serves both noteInsert and the size check below,
@@ -102,8 +105,8 @@ export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64, segments: u
   // Once recency has won, a key written back (set after a miss) is an old key coming back: it goes to
   // probation, so that the window's FIFO keeps the newest writes (RETURN_TO in src/layout/policy.json).
   if (RETURN_TO != 0 && (fromGhost || askedFor) && returnToProbation(sb, fromGhost)) return PROBATION
-  // A newcomer larger than a typical entry must earn the room it takes from main.
-  if (units > mean && mainUnits(sb) > 0) {
+  // A newcomer several typical entries large must earn the room it takes from main.
+  if (big && units > mean && mainUnits(sb) > 0) {
     const excess = usedUnits(sb) + units - capacity(sb)
     if (excess > mean && !contest(sb, h, excess, now)) return REJECT
   }
@@ -172,7 +175,10 @@ function returnToProbation(sb: u32, fromGhost: bool): bool {
 export function adaptiveAfterInsert(sb: u32, q: u32, now: f64): void {
   if (q == PROTECTED) rebalanceProtected(sb, now)
   let guard = 0
-  while (queueUnits(sb, WINDOW) > windowTarget(sb) && queueCount(sb, WINDOW) > 0 && guard++ < 64) {
+  // The newest entry stays, even alone over the target: an entry larger than the whole window (a
+  // LARGE one of typical size, BIG_NEWCOMER) gets its time there, until the next newcomer pushes it
+  // out. Entries smaller than the window never meet this (the model's never do: it counts entries).
+  while (queueUnits(sb, WINDOW) > windowTarget(sb) && queueCount(sb, WINDOW) > 1 && guard++ < 64) {
     if (!leaveWindow(sb, now, isFull(sb, 0))) break
   }
 }
@@ -183,6 +189,9 @@ export function adaptiveAfterInsert(sb: u32, q: u32, now: f64): void {
  * Otherwise main's victim leaves (or the window's tail when main is empty).
  */
 export function adaptiveEvictOne(sb: u32, incoming: u32, now: f64): bool {
+  // Bytes bind before the index when entries are larger than expected: the sketch ages after
+  // SKETCH_SAMPLE × the entries the shard really holds, not × what its index could hold.
+  if (!countMode()) fitSample(sb, load<u32>(sb + L.SHARD_LIVE_COUNT), ghostSlots)
   // The newcomer will enter the window: if that takes the window past its target, its tail must leave.
   if (mainUnits(sb) > 0 && queueCount(sb, WINDOW) > 0 && queueUnits(sb, WINDOW) + unitsOf(incoming) > windowTarget(sb)) {
     const before = load<u32>(sb + L.SHARD_LIVE_COUNT)
@@ -219,11 +228,11 @@ export function adaptiveEvictOne(sb: u32, incoming: u32, now: f64): bool {
   if (!liveTail(sb, WINDOW, now)) return false
   const h = tailHash
   const units = unitsOf(tailCost)
-  // A LARGE entry won its admission already, against the victims of every shard it took segments
+  // A big LARGE entry won its admission already, against the victims of every shard it took segments
   // from (contestSegments, contestFree); it may be larger than the whole window, so it would meet this
   // contest at once, with no time in the window to be read: it moves on uncontested (engine-only rule,
-  // bench/sim/model/POLICY.md).
-  if (contested && mainUnits(sb) > 0 && !isLarge(flagsOf(sb, tailOff))) {
+  // bench/sim/model/POLICY.md). A LARGE entry of typical size entered uncontested: it contests here.
+  if (contested && mainUnits(sb) > 0 && !(isLarge(flagsOf(sb, tailOff)) && isBig(sb, tailCost, <u64>tailSize + chainedBytes(sb, tailOff)))) {
     // The contest describes main's victims in the tail* globals: the window's tail stays in locals.
     const off = tailOff
     const size = tailSize

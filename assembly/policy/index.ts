@@ -11,6 +11,8 @@ import { ghostWord } from '../ghost'
 import { freeCount } from '../segments'
 
 export { REJECT } from './decision'
+import { UNCONTESTED } from './decision'
+import { isBig } from './units'
 
 export function policyInit(sb: u32, shard: u32): void {
   if (policyId == L.POLICY_ADAPTIVE) adaptiveInit(sb, shard)
@@ -65,6 +67,16 @@ export function policyOnMiss(sb: u32, h: u64): void {
 /** The frequency a newcomer with hash `h` brings to a contest in another shard (0 without a sketch). */
 export function policyEstimate(sb: u32, h: u64): u32 {
   return policyId == L.POLICY_ADAPTIVE ? estimate(sb, h) : 0
+}
+
+/**
+ * What a LARGE newcomer of policy cost `size` brings to the lenders' contests: its frequency when it is
+ * big (BIG_NEWCOMER: it must earn its room there too), else UNCONTESTED, so that lenders give up their
+ * victims in eviction order, as its own shard makes its room (0 without a sketch).
+ */
+export function policyLendFrequency(sb: u32, h: u64, size: u32): u32 {
+  if (policyId != L.POLICY_ADAPTIVE) return 0
+  return isBig(sb, size) ? estimate(sb, h) : UNCONTESTED
 }
 
 /**

@@ -4,6 +4,7 @@
 import * as L from '../layout.generated'
 import { maxEntriesTotal, maxEntriesPerShard } from '../arena'
 import { queueBytes, queueCount, freeCount } from '../segments'
+import { BIG_NEWCOMER } from './tuning.generated'
 
 const P = L.POLICY_STATE_OFFSET
 
@@ -51,4 +52,16 @@ export function isFull(sb: u32, extra: f64): bool {
   // above its share must not evict while the cache as a whole has room.
   if (countMode()) return <f64>atomic.load<i32>(L.ARENA_LIVE_TOTAL) + extra > <f64>maxEntriesTotal
   return usedUnits(sb) + extra > capacity(sb) || freeCount(sb) <= 2
+}
+
+/**
+ * A newcomer of `size` bytes bigger than BIG_NEWCOMER × the shard's mean entry, counted in bytes
+ * whatever the unit (with maxEntries a 1 MiB entry is one unit, yet takes the segments of thousands of
+ * small ones): it would displace several typical entries, so it must earn its room before it enters.
+ * For an entry already in the shard, `own` is what it adds to the shard's live bytes: the mean is the
+ * other entries'. False when there are no others (nothing to displace).
+ */
+export function isBig(sb: u32, size: u32, own: u64 = 0): bool {
+  const n = load<u32>(sb + L.SHARD_LIVE_COUNT) - (own != 0 ? 1 : 0)
+  return n != 0 && <f64>size * <f64>n > BIG_NEWCOMER * <f64>(load<u64>(sb + L.SHARD_LIVE_BYTES) - own)
 }

@@ -222,6 +222,23 @@ impl Engine {
         }
     }
 
+    /// Sets the ageing period to SKETCH_SAMPLE × `entries` (at most × `capacity`, clear_sketch's), when
+    /// it is off by more than a quarter: the shard's index was sized for `capacity` entries of the
+    /// expected size, and a cache of 40 KiB values holds a hundredth of that; aged by its index, its
+    /// sketch would keep the first values' counts for ever and refuse every new one. A quarter of slack
+    /// keeps the small-entry caches, which hold about their index's count, on the period they had.
+    pub unsafe fn fit_sample(&self, sb: *mut u8, entries: u32, capacity: u32) {
+        if self.sketch_blocks == 0 {
+            return;
+        }
+        let target = std::cmp::max(64, std::cmp::min(entries, capacity).wrapping_mul(crate::policy::tuning_generated::SKETCH_SAMPLE));
+        let at = sb.add(L::SHARD_SKETCH_RESET_AT as usize);
+        let current = ld32(at);
+        if target < current - (current >> 2) || target > current + (current >> 2) {
+            st32(at, target);
+        }
+    }
+
     pub unsafe fn clear_sketch(&self, sb: *mut u8, capacity: u32) {
         if self.sketch_blocks == 0 {
             return;

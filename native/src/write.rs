@@ -89,7 +89,7 @@ impl Engine {
         let mut tail = 0;
         let mut ok = true;
         if borrowed != 0 {
-            let fc = self.policy_estimate(sb, h);
+            let fc = self.policy_lend_frequency(sb, h, cost);
             tail = self.borrow_chain(shard, borrowed, fc, now);
             ok = tail != 0;
         }

@@ -182,9 +182,27 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'large-no-segment-contest', area: 'large values', file: 'assembly/policy/adaptive.ts',
-    find: '  if (segments != 0 && !contestSegments(sb, h, segments, now)) return REJECT\n', replace: '',
+    find: '  if (segments != 0 && big && !contestSegments(sb, h, segments, now)) return REJECT\n', replace: '',
     tests: ['test/core/large-default.test.ts'],
     why: 'a large newcomer takes its segments without the sketch (with maxEntries it evicts thousands of hot entries)',
+  },
+  {
+    id: 'every-larger-newcomer-contests', area: 'large values', file: 'assembly/policy/units.ts',
+    find: '  return n != 0 && <f64>size * <f64>n > BIG_NEWCOMER', replace: '  return n != 0 && <f64>size * <f64>n > 1',
+    tests: ['test/policy/large-values.test.ts'],
+    why: 'every newcomer larger than the mean entry must beat main\'s victims first (before stop 35): a cache of 40 KiB-1 MiB values refuses what was just written',
+  },
+  {
+    id: 'sketch-aged-by-index', area: 'large values', file: 'assembly/policy/adaptive.ts',
+    find: '  if (!countMode()) fitSample(sb, load<u32>(sb + L.SHARD_LIVE_COUNT), ghostSlots)\n', replace: '',
+    tests: ['test/policy/large-values.test.ts'],
+    why: 'the sketch ages after 12 x the entries the index was sized for: a cache of large values keeps old phases\' counts',
+  },
+  {
+    id: 'large-newcomer-leaves-window-at-once', area: 'large values', file: 'assembly/policy/adaptive.ts',
+    find: 'queueCount(sb, WINDOW) > 1 && guard++ < 64', replace: 'queueCount(sb, WINDOW) > 0 && guard++ < 64',
+    tests: ['test/policy/large-values.test.ts'],
+    why: 'an entry larger than the whole window meets the window\'s contest in its own set, so set() returns true for a value that is already gone',
   },
   {
     id: 'borrowed-segment-never-returned', area: 'large values', file: 'assembly/large.ts',

@@ -253,8 +253,8 @@ export class Shard {
       this.makeRoom()
       return
     }
-    // A newcomer larger than a typical entry must earn the room it takes from main.
-    if (size > this.meanSize() && this.sizeP + this.sizeM > 0) {
+    // A newcomer several typical entries large must earn the room it takes from main (BIG_NEWCOMER).
+    if (size > this.t.bigNewcomer * this.meanSize() && this.sizeP + this.sizeM > 0) {
       const excess = this.used + size - this.capacity
       if (excess > this.meanSize() && !this.contest(h, excess)) {
         this.rejections++
@@ -469,7 +469,9 @@ export class Shard {
   }
 
   private makeRoom(): void {
-    while (this.sizeW > this.windowTarget && this.countW > 0) this.leaveWindow()
+    // The newest entry stays, even alone over the target (byte mode: an entry larger than the whole
+    // window gets its time there, as in the engines); in entry mode the target is at least one entry.
+    while (this.sizeW > this.windowTarget && this.countW > 1) this.leaveWindow()
     while (this.used > this.capacity) {
       if (this.sizeP + this.sizeM > 0) this.evict(this.victim(), FROM_MAIN)
       else this.evictWindowTail()

@@ -56,6 +56,8 @@ export interface Tuning {
   maxTailOps: number
   /** Engines only (the model has no segments): see LARGE_TIE_FREQUENCY in src/layout/policy.json. */
   largeTieFrequency: number
+  /** Byte mode: only a newcomer above this × the mean entry contests up front (BIG_NEWCOMER in src/layout/policy.json). */
+  bigNewcomer: number
   /** A ghost hit counts only if younger than this × the capacity in entries (Infinity: no bound). */
   horizon: number
   /**

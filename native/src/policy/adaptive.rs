@@ -66,7 +66,10 @@ impl Engine {
     pub unsafe fn adaptive_insert(&mut self, sb: *mut u8, h: u64, size: u32, now: f64, segments: u32) -> i32 {
         let units = self.units_of(size);
         self.apply_ghost_evidence(sb);
-        if segments != 0 && !self.contest_segments(sb, h, segments, now) {
+        // Only a big newcomer earns its room up front (BIG_NEWCOMER); a LARGE one among large values
+        // enters the window like any newcomer, and ensure_room evicts for its segments.
+        let big = self.is_big(sb, size, 0);
+        if segments != 0 && big && !self.contest_segments(sb, h, segments, now) {
             return REJECT;
         }
         // Inserted before any get missed it: written unasked (window.rs counts its return as recency).
@@ -93,8 +96,8 @@ impl Engine {
         if RETURN_TO != 0 && (from_ghost || asked_for) && self.return_to_probation(sb, from_ghost) {
             return PROBATION as i32;
         }
-        // A newcomer larger than a typical entry must earn the room it takes from main.
-        if units > mean && self.main_units(sb) > 0.0 {
+        // A newcomer several typical entries large must earn the room it takes from main.
+        if big && units > mean && self.main_units(sb) > 0.0 {
             let excess = self.used_units(sb) + units - self.capacity(sb);
             if excess > mean && !self.contest(sb, h, excess, now) {
                 return REJECT;
@@ -147,7 +150,10 @@ impl Engine {
             self.rebalance_protected(sb, now);
         }
         let mut guard = 0;
-        while self.queue_units(sb, WINDOW) > self.window_target(sb) && self.queue_count(sb, WINDOW) > 0 && {
+        // The newest entry stays, even alone over the target: an entry larger than the whole window (a
+        // LARGE one of typical size, BIG_NEWCOMER) gets its time there, until the next newcomer pushes
+        // it out. Entries smaller than the window never meet this (the model's never do).
+        while self.queue_units(sb, WINDOW) > self.window_target(sb) && self.queue_count(sb, WINDOW) > 1 && {
             let go = guard < 64;
             guard += 1;
             go
@@ -163,6 +169,11 @@ impl Engine {
     /// is made as W-TinyLFU makes it: the window's tail contests main's victim and the loser leaves.
     /// Otherwise main's victim leaves (or the window's tail when main is empty).
     pub unsafe fn adaptive_evict_one(&mut self, sb: *mut u8, incoming: u32, now: f64) -> bool {
+        // Bytes bind before the index when entries are larger than expected: the sketch ages after
+        // SKETCH_SAMPLE × the entries the shard really holds, not × what its index could hold.
+        if !self.count_mode() {
+            self.fit_sample(sb, ld32(sb.add(L::SHARD_LIVE_COUNT as usize)), self.ghost_slots);
+        }
         // The newcomer will enter the window: if that takes the window past its target, its tail must leave.
         if self.main_units(sb) > 0.0
             && self.queue_count(sb, WINDOW) > 0
@@ -203,9 +214,14 @@ impl Engine {
         }
         let h = self.tail_hash;
         let units = self.units_of(self.tail_cost);
-        // A LARGE entry won its admission already (contest_segments, contest_free); it may be larger
-        // than the whole window, so it moves on uncontested (engine-only rule, see assembly/policy).
-        if contested && self.main_units(sb) > 0.0 && !crate::entry::is_large(crate::entry::flags_of(sb, self.tail_off)) {
+        // A big LARGE entry won its admission already (contest_segments, contest_free); it may be
+        // larger than the whole window, so it moves on uncontested (engine-only rule, see
+        // assembly/policy). A LARGE entry of typical size entered uncontested: it contests here.
+        let large = crate::entry::is_large(crate::entry::flags_of(sb, self.tail_off));
+        if contested
+            && self.main_units(sb) > 0.0
+            && !(large && self.is_big(sb, self.tail_cost, self.tail_size as u64 + crate::entry::chained_bytes(sb, self.tail_off) as u64))
+        {
             self.save_tail();
             let need = f64::max(units, self.used_units(sb) - self.capacity(sb));
             let admitted = self.contest(sb, h, need, now);

@@ -83,6 +83,20 @@ impl Engine {
         }
     }
 
+    /// What a LARGE newcomer of policy cost `size` brings to the lenders' contests: its frequency when
+    /// it is big (BIG_NEWCOMER: it must earn its room there too), else UNCONTESTED, so that lenders
+    /// give up their victims in eviction order, as its own shard makes its room (0 without a sketch).
+    pub unsafe fn policy_lend_frequency(&self, sb: *mut u8, h: u64, size: u32) -> u32 {
+        if self.policy_id != L::POLICY_ADAPTIVE {
+            return 0;
+        }
+        if self.is_big(sb, size, 0) {
+            self.estimate(sb, h)
+        } else {
+            decision::UNCONTESTED
+        }
+    }
+
     /// Makes `segments` segments free (and one spare) in shard `sb` for another shard's LARGE newcomer
     /// of frequency `fc`, as far as its victims lose to it (adaptive) or by plain eviction (clock).
     pub unsafe fn policy_lend(&mut self, sb: *mut u8, fc: u32, segments: u32, now: f64) {

@@ -5,6 +5,7 @@ use crate::arena::Engine;
 use crate::layout_generated as L;
 use crate::mem::*;
 use std::sync::atomic::Ordering::*;
+use super::tuning_generated::BIG_NEWCOMER;
 
 const P: u32 = L::POLICY_STATE_OFFSET;
 
@@ -72,5 +73,15 @@ impl Engine {
             return ai32(self.at(L::ARENA_LIVE_TOTAL)).load(SeqCst) as f64 + extra > self.max_entries_total as f64;
         }
         self.used_units(sb) + extra > self.capacity(sb) || self.free_count(sb) <= 2
+    }
+
+    /// A newcomer of `size` bytes bigger than BIG_NEWCOMER × the shard's mean entry, counted in bytes
+    /// whatever the unit (with maxEntries a 1 MiB entry is one unit, yet takes the segments of
+    /// thousands of small ones): it would displace several typical entries, so it must earn its room
+    /// before it enters. For an entry already in the shard, `own` is what it adds to the shard's live
+    /// bytes: the mean is the other entries'. False when there are no others (nothing to displace).
+    pub unsafe fn is_big(&self, sb: *mut u8, size: u32, own: u64) -> bool {
+        let n = ld32(sb.add(L::SHARD_LIVE_COUNT as usize)).wrapping_sub(if own != 0 { 1 } else { 0 });
+        n != 0 && size as f64 * n as f64 > BIG_NEWCOMER * ld64(sb.add(L::SHARD_LIVE_BYTES as usize)).wrapping_sub(own) as f64
     }
 }
