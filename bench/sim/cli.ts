@@ -5,7 +5,7 @@
  *                  [--policy cortado|cortado-front|clock|model|lru|opt|arc|s3fifo|wtinylfu|adaptive|all[,…]]
  *                  [--workloads] [--recency] [--quick] [--shards N] [--seed N] [--json]
  *
- * Prints one JSON line per (trace, policy, size) — {"trace","policy","size","requests","hitRatio"} —
+ * Prints one JSON line per (trace, policy, size) — {"trace","policy","size","requests","hits","hitRatio"} —
  * then a markdown table per trace with LRU and OPT always beside the chosen policies, and, for traces
  * of the anchors file (../shared/design/hit-ratio-anchors.md), its columns and the issue's targets.
  * Without --trace it runs every trace in ../shared/traces (when that folder exists) at the anchors'
@@ -184,7 +184,7 @@ async function main(): Promise<void> {
         const out = { ...r, trace: job.name }
         results.push(out)
         process.stdout.write(
-          `${JSON.stringify({ trace: out.trace, policy: name, size, requests: r.requests, hitRatio: Number(r.hitRatio.toFixed(6)) })}\n`,
+          `${JSON.stringify({ trace: out.trace, policy: name, size, requests: r.requests, hits: r.hits, hitRatio: Number(r.hitRatio.toFixed(6)) })}\n`,
         )
       }
     }
@@ -213,7 +213,7 @@ async function main(): Promise<void> {
           const r = simulate(trace, name, size, policy)
           ;(policy as { close?: () => void }).close?.()
           row.byPolicy.set(name, r.hitRatio * 100)
-          process.stdout.write(`${JSON.stringify({ trace: w.name, policy: name, size, requests: r.requests, hitRatio: Number(r.hitRatio.toFixed(6)) })}\n`)
+          process.stdout.write(`${JSON.stringify({ trace: w.name, policy: name, size, requests: r.requests, hits: r.hits, hitRatio: Number(r.hitRatio.toFixed(6)) })}\n`)
         }
         recencyRows.push(row)
       }
