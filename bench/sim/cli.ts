@@ -13,7 +13,7 @@
  * `clock` the real Cache with `policy: 'clock'`. `--recency` runs the recency families (issue 18:
  * write-then-read-soon, phases, moving Zipf; bench/workloads/recency-suite.ts) at 10k and 100k entries
  * (or --sizes), each trace built for its capacity, with the policies that can replay writes; `--family`
- * keeps the families whose name contains one of the given texts (e.g. `--family zipf` for the moving Zipf).
+ * keeps the families whose name contains one of the given texts (`--family "20 keys/entry"`: the moving Zipf rows).
  */
 import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
