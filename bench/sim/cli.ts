@@ -3,16 +3,17 @@
  *
  *   npm run sim -- [--trace FILE[,FILE…]] [--format arc|lirs] [--sizes N,N…]
  *                  [--policy cortado|cortado-front|clock|model|lru|opt|arc|s3fifo|wtinylfu|adaptive|all[,…]]
- *                  [--workloads] [--recency] [--quick] [--shards N] [--seed N] [--json]
+ *                  [--workloads] [--recency] [--family TEXT[,TEXT…]] [--quick] [--shards N] [--seed N] [--json]
  *
- * Prints one JSON line per (trace, policy, size) — {"trace","policy","size","requests","hitRatio"} —
+ * Prints one JSON line per (trace, policy, size) — {"trace","policy","size","requests","hits","hitRatio"} —
  * then a markdown table per trace with LRU and OPT always beside the chosen policies, and, for traces
  * of the anchors file (../shared/design/hit-ratio-anchors.md), its columns and the issue's targets.
  * Without --trace it runs every trace in ../shared/traces (when that folder exists) at the anchors'
  * sizes. `cortado` drives the real Cache from src/index.ts; `model` is the pure-TS model of its policy;
  * `clock` the real Cache with `policy: 'clock'`. `--recency` runs the recency families (issue 18:
  * write-then-read-soon, phases, moving Zipf; bench/workloads/recency-suite.ts) at 10k and 100k entries
- * (or --sizes), each trace built for its capacity, with the policies that can replay writes.
+ * (or --sizes), each trace built for its capacity, with the policies that can replay writes; `--family`
+ * keeps the families whose name contains one of the given texts (`--family "20 keys/entry"`: the moving Zipf rows).
  */
 import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
@@ -41,6 +42,8 @@ interface Args {
   policies?: string[]
   workloads: boolean
   recency: boolean
+  /** Recency families to run, by part of their name (all when empty). */
+  families: string[]
   quick: boolean
   shards: number
   seed: number
@@ -50,12 +53,12 @@ interface Args {
 }
 
 function usage(msg: string): never {
-  process.stderr.write(`${msg}\nusage: npm run sim -- [--trace FILE[,FILE…]] [--format arc|lirs] [--sizes N,N…] [--policy P[,P…]|all] [--workloads] [--recency] [--quick] [--shards N] [--seed N] [--tune NAME=VALUE[,…]] [--json]\n`)
+  process.stderr.write(`${msg}\nusage: npm run sim -- [--trace FILE[,FILE…]] [--format arc|lirs] [--sizes N,N…] [--policy P[,P…]|all] [--workloads] [--recency] [--family TEXT[,TEXT…]] [--quick] [--shards N] [--seed N] [--tune NAME=VALUE[,…]] [--json]\n`)
   process.exit(2)
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { traces: [], workloads: false, recency: false, quick: false, shards: 1, seed: 0x2545f491, json: false, tuning: {} }
+  const a: Args = { traces: [], workloads: false, recency: false, families: [], quick: false, shards: 1, seed: 0x2545f491, json: false, tuning: {} }
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!
     const value = (): string => {
@@ -90,6 +93,9 @@ function parseArgs(argv: string[]): Args {
         break
       case '--recency':
         a.recency = true
+        break
+      case '--family':
+        a.families.push(...value().split(','))
         break
       case '--quick':
         a.quick = true
@@ -184,7 +190,7 @@ async function main(): Promise<void> {
         const out = { ...r, trace: job.name }
         results.push(out)
         process.stdout.write(
-          `${JSON.stringify({ trace: out.trace, policy: name, size, requests: r.requests, hitRatio: Number(r.hitRatio.toFixed(6)) })}\n`,
+          `${JSON.stringify({ trace: out.trace, policy: name, size, requests: r.requests, hits: r.hits, hitRatio: Number(r.hitRatio.toFixed(6)) })}\n`,
         )
       }
     }
@@ -204,6 +210,7 @@ async function main(): Promise<void> {
   const recencyRows: RecencyRow[] = []
   if (args.recency) {
     for (const w of recencyWorkloads(42, args.quick ? 0.1 : 1)) {
+      if (args.families.length > 0 && !args.families.some((f) => w.name.includes(f))) continue
       for (const size of args.sizes ?? [10_000, 100_000]) {
         const trace = w.make(size)
         const row: RecencyRow = { family: w.name, size, byPolicy: new Map() }
@@ -213,7 +220,7 @@ async function main(): Promise<void> {
           const r = simulate(trace, name, size, policy)
           ;(policy as { close?: () => void }).close?.()
           row.byPolicy.set(name, r.hitRatio * 100)
-          process.stdout.write(`${JSON.stringify({ trace: w.name, policy: name, size, requests: r.requests, hitRatio: Number(r.hitRatio.toFixed(6)) })}\n`)
+          process.stdout.write(`${JSON.stringify({ trace: w.name, policy: name, size, requests: r.requests, hits: r.hits, hitRatio: Number(r.hitRatio.toFixed(6)) })}\n`)
         }
         recencyRows.push(row)
       }

@@ -27,10 +27,11 @@ describe('npm run sim', () => {
     writeFileSync(file, gzipSync(Array.from(t.keys, (k, i) => `${k + 1000} 1 0 ${i}`).join('\n')))
     const out = sim(['--trace', file, '--sizes', '50,200', '--policy', 'model'])
     const lines = out.split('\n').filter((l) => l.startsWith('{'))
-    const rows = lines.map((l) => JSON.parse(l) as { trace: string; policy: string; size: number; requests: number; hitRatio: number })
+    const rows = lines.map((l) => JSON.parse(l) as { trace: string; policy: string; size: number; requests: number; hits: number; hitRatio: number })
     expect(rows.map((r) => `${r.policy}@${r.size}`)).toEqual(['lru@50', 'model@50', 'opt@50', 'lru@200', 'model@200', 'opt@200'])
     for (const r of rows) {
-      expect(Object.keys(r)).toEqual(['trace', 'policy', 'size', 'requests', 'hitRatio'])
+      expect(Object.keys(r)).toEqual(['trace', 'policy', 'size', 'requests', 'hits', 'hitRatio'])
+      expect(Number((r.hits / r.requests).toFixed(6))).toBe(r.hitRatio)
       expect(r.trace).toBe('zipf')
       expect(r.requests).toBe(20_000)
       expect(r.hitRatio).toBeGreaterThan(0)
@@ -39,6 +40,13 @@ describe('npm run sim', () => {
     const at = (p: string, s: number): number => rows.find((r) => r.policy === p && r.size === s)!.hitRatio
     expect(at('opt', 200)).toBeGreaterThanOrEqual(at('model', 200))
     expect(out).toContain('| size | lru | model | opt |')
+  })
+
+  it('--family runs only the recency families whose name contains one of its texts', () => {
+    const out = sim(['--recency', '--quick', '--family', 'standing,every 20×', '--sizes', '1000', '--policy', 'model', '--json'])
+    const families = out.split('\n').filter((l) => l.startsWith('{')).map((l) => (JSON.parse(l) as { trace: string; policy: string }).trace)
+    expect([...new Set(families)]).toEqual(['zipf(0.9) 20 keys/entry, moving every 20×cap', 'zipf(0.9) 20 keys/entry, standing'])
+    expect(families).toHaveLength(4) // lru and model each
   })
 
   it('--tune overrides constants of the model (the same values change nothing, others do) and refuses unknown names and bad values', () => {

@@ -60,3 +60,47 @@ describe('reference policies', () => {
     expect(hits((c, t) => new WTinyLfuPolicy(c, t), loop, 1000) / loop.keys.length).toBeGreaterThan(0.6)
   })
 })
+
+describe('LRU sized by capacity', () => {
+  /** LRU by the book: a Map in recency order (re-inserting moves a key to the end). */
+  class MapLru {
+    private readonly m = new Map<number, true>()
+    constructor(private readonly capacity: number) {}
+    read(k: number): boolean {
+      if (!this.m.has(k)) return false
+      this.m.delete(k)
+      this.m.set(k, true)
+      return true
+    }
+    access(k: number): boolean {
+      if (this.read(k)) return true
+      this.m.set(k, true)
+      if (this.m.size > this.capacity) this.m.delete(this.m.keys().next().value!)
+      return false
+    }
+  }
+
+  it('answers every request as a Map-ordered LRU, over key ids far beyond its table, with reads that do not insert', () => {
+    // Wide ids collide in the table's top bits and wrap its probe runs, which is what deletion must survive.
+    let x = SEED
+    const rnd = (): number => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32)
+    for (const capacity of [1, 7, 64, 1000]) {
+      const universe = capacity * 3
+      const lru = new LruPolicy(capacity, { name: 'wide', keys: new Int32Array(0), universe: 2 ** 31 - 1 })
+      const ref = new MapLru(capacity)
+      let firstDiff = ''
+      for (let i = 0; i < 100_000 && firstDiff === ''; i++) {
+        const k = Math.floor(rnd() * universe) * 65_537 + (i & 1 ? 0 : 2 ** 30)
+        const op = rnd()
+        if (op < 0.1) {
+          lru.write(k)
+          ref.access(k)
+          continue
+        }
+        const [got, want] = op < 0.3 ? [lru.read(k), ref.read(k)] : [lru.access(k), ref.access(k)]
+        if (got !== want) firstDiff = `${op < 0.3 ? 'read' : 'access'} of ${k} at request ${i}: ${got}, LRU says ${want}`
+      }
+      expect(firstDiff, `capacity ${capacity}`).toBe('')
+    }
+  })
+})

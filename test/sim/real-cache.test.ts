@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { loadRealCache, RealCachePolicy } from '../../bench/sim/policies/cortado.js'
+import { KEY_STRINGS_MAX, loadRealCache, RealCachePolicy } from '../../bench/sim/policies/cortado.js'
 import { simulate } from '../../bench/sim/simulate.js'
 import { zipfTrace } from '../../bench/workloads/zipf-trace.js'
 
@@ -22,5 +22,21 @@ describe('the simulator drives the real Cache', () => {
     p.close()
     expect(r.hitRatio).toBeGreaterThan(0.1)
     expect(r.hitRatio).toBeLessThan(0.9)
+  })
+
+  it('over a universe too large for a table of key strings, the same hits as with the table', () => {
+    // Same requests, only the declared universe differs: past KEY_STRINGS_MAX the runner formats each
+    // key per request (the moving Zipf at 1M entries names 210M ids), and must send the same strings.
+    const small = zipfTrace({ keys: 20_000, s: 0.9, length: 50_000, seed: 5 })
+    const wide = { ...small, universe: KEY_STRINGS_MAX + 1 }
+    const run = (t: typeof small): number => {
+      const p = new RealCachePolicy(Cache, 1000, t, 2)
+      const r = simulate(t, 'cortado', 1000, p)
+      p.close()
+      return r.hits
+    }
+    const hits = run(small)
+    expect(hits).toBeGreaterThan(0)
+    expect(run(wide)).toBe(hits)
   })
 })

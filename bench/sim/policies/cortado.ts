@@ -49,8 +49,18 @@ export async function loadRealCache(): Promise<RealCacheCtor> {
 
 const stringKeys = new WeakMap<Trace, string[]>()
 
+/**
+ * Above this many key ids the strings are formatted per request instead. The moving Zipf at 1M entries
+ * spans ~200M ids: V8 keeps a `new Array(n)` of more than 2^25 slots as a hash table (dictionary
+ * elements), and filling that one killed the process ("FATAL ERROR: invalid table size", from
+ * NumberDictionary::EnsureCapacity); even a fast array of that many strings would take GBs. Same
+ * strings either way, so the same results.
+ */
+export const KEY_STRINGS_MAX = 1 << 22
+
 /** Decimal strings of the key ids, built once per trace so the replay loop doesn't format numbers. */
-function keyStrings(trace: Trace): string[] {
+function keyStrings(trace: Trace): string[] | undefined {
+  if (trace.universe > KEY_STRINGS_MAX) return undefined
   let s = stringKeys.get(trace)
   if (s === undefined) {
     s = new Array<string>(trace.universe)
@@ -67,7 +77,7 @@ function keyStrings(trace: Trace): string[] {
  */
 export class RealCachePolicy implements Policy {
   private readonly cache: RealCache
-  private readonly keys: string[]
+  private readonly keys: string[] | undefined
 
   constructor(
     Cache: RealCacheCtor,
@@ -80,16 +90,20 @@ export class RealCachePolicy implements Policy {
     this.cache = new Cache({ maxBytes: capacity * 512 + (16 << 20), maxEntries: capacity, codec: 'string', seed, ...more })
   }
 
+  private str(key: number): string {
+    return this.keys !== undefined ? this.keys[key]! : String(key)
+  }
+
   read(key: number): boolean {
-    return this.cache.get(this.keys[key]!) !== undefined
+    return this.cache.get(this.str(key)) !== undefined
   }
 
   write(key: number): void {
-    this.cache.set(this.keys[key]!, '1')
+    this.cache.set(this.str(key), '1')
   }
 
   access(key: number): boolean {
-    const k = this.keys[key]!
+    const k = this.str(key)
     if (this.cache.get(k) !== undefined) return true
     this.cache.set(k, '1')
     return false
