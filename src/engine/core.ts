@@ -23,6 +23,7 @@ import { checkLiveTotal } from './totals.js'
 import { readGeometry } from './wasm/arena.js'
 import { ShardGate } from './busy.js'
 import { warnOversized } from './oversize.js'
+import { adviseShards, LARGE_SETS_BEFORE_ADVICE } from './shard-advice.js'
 import { iterateChunks } from './iterate.js'
 import { Front } from './front.js'
 import type { EngineArena } from './attached.js'
@@ -93,6 +94,8 @@ export class EngineCore<V> implements CacheCore<V> {
   shardsOffset = 0
   shardBytes = 0
   #stats!: StatsSource
+  /** Values too large for scratch this thread stored (shard-advice.ts looks once, at LARGE_SETS_BEFORE_ADVICE). */
+  #largeSets = 0
   readonly #attach: () => EngineArena
 
   constructor(opened: OpenedEngine<V>) {
@@ -423,10 +426,17 @@ export class EngineCore<V> implements CacheCore<V> {
       else if (this.v.u32[this.r32 + R_KIND] < L.KIND_CHAINED) this.v.u8.set(bytes, at)
       else writeChained(this.v, this.geometry, at, bytes)
       if ((ex.setCommit(shard) & L.STATUS_WAITERS_BIT) !== 0) this.gate.notify(shard)
+      if (++this.#largeSets === LARGE_SETS_BEFORE_ADVICE) this.#adviseShards()
       return true
     }
     this.#refused(keyLen, bytes.length, ttl)
     return false
+  }
+
+  /** Once this thread has stored many large values: are the shards too small for them? (shard-advice.ts) */
+  #adviseShards(): void {
+    const { bytesUsed, entries } = this.stats()
+    adviseShards(this.v, this.name, this.geometry, bytesUsed, entries)
   }
 
   /** A set that was not stored: the first too-large one of this cache warns once (oversize.ts). */

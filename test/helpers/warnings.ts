@@ -1,7 +1,10 @@
-/** The process warnings Cortado emits once per cache for a value too large to store (CORTADO_OVERSIZED). */
-export function collectWarnings(): { warnings: Error[]; stop: () => void } {
+/**
+ * The process warnings Cortado emits once per cache with `code`: CORTADO_OVERSIZED for a value too
+ * large to store, CORTADO_SHARDS for shards too small for the cache's values.
+ */
+export function collectWarnings(code = 'CORTADO_OVERSIZED'): { warnings: Error[]; stop: () => void } {
   const warnings: Error[] = []
-  const listener = (w: Error) => { if ((w as { code?: string }).code === 'CORTADO_OVERSIZED') warnings.push(w) }
+  const listener = (w: Error) => { if ((w as { code?: string }).code === code) warnings.push(w) }
   process.on('warning', listener)
   return { warnings, stop: () => process.off('warning', listener) }
 }
