@@ -72,7 +72,8 @@ export function ghostWord(sb: u32, h: u64): u32 {
   countTag(sb, tag, now)
 }
 
-function countTag(sb: u32, tag: u32, now: u32): void {
+// @ts-ignore: decorator
+@inline function countTag(sb: u32, tag: u32, now: u32): void {
   if (now - load<u32>(sb + P + L.POLICY_GHOST_EPOCH_START) >= ghostSlots) {
     store<u32>(sb + P + L.POLICY_GHOST_WINDOW_PREV, load<u32>(sb + P + L.POLICY_GHOST_WINDOW_NOW))
     store<u32>(sb + P + L.POLICY_GHOST_MAIN_PREV, load<u32>(sb + P + L.POLICY_GHOST_MAIN_NOW))
@@ -97,7 +98,8 @@ export function ghostTagCount(sb: u32, tag: u32): f64 {
  * How many evictions ago hash h was recorded (0 = the latest), or -1 when it is not in the ghost.
  * A hit does not remove the fingerprint: it ages out like the others. The tag goes to ghostTag.
  */
-export function ghostAge(sb: u32, h: u64): i32 {
+// @ts-ignore: decorator
+@inline export function ghostAge(sb: u32, h: u64): i32 {
   if (ghostSlots == 0) return -1
   const fp = fingerprint(h)
   const now = load<u32>(sb + L.SHARD_GHOST_CLOCK)
