@@ -18,7 +18,7 @@ execFileSync(process.execPath, [asc, 'assembly/index.ts',
   '--outFile', 'dist/wasm/cortado.wasm',
   '--textFile', 'dist/wasm/cortado.wat',
   '--importMemory', '--sharedMemory', '--initialMemory', '1', '--maximumMemory', '65536',
-  '--runtime', 'stub', '--noExportMemory', '--enable', 'threads', '--use', 'abort=',
+  '--runtime', 'stub', '--noExportMemory', '--enable', 'threads,simd', '--use', 'abort=',
   ...(debug ? ['--debug'] : ['-O3', '--noAssert', '--converge']),
 ], { cwd: root, stdio: 'inherit' })
 const wat = readFileSync(join(root, 'dist/wasm/cortado.wat'), 'utf8')

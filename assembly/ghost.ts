@@ -38,50 +38,42 @@ export function ghostWord(sb: u32, h: u64): u32 {
   const now = load<u32>(sb + L.SHARD_GHOST_CLOCK) + 1
   store<u32>(sb + L.SHARD_GHOST_CLOCK, now)
   const base = bucketOf(sb, fp)
-  let victim = base
-  let oldest: u32 = 0
-  // The first empty slot or the one holding fp, else the oldest (the first of equals): the eight
-  // slots written out rather than looped over (no loop overhead, constant offsets).
+  // The first empty slot or the one holding fp, else the oldest (the first of equals), the eight
+  // slots compared four at a time (wasm SIMD: a scalar scan of eight slots was ~150 instructions of
+  // generated code per eviction, bench/arena/policy-count.sh). Same choice as native/src/ghost.rs.
   if (L.BUCKET_SLOTS != 8) unreachable()
-  do {
-    let f = load<u32>(base, 0)
-    if (f == 0 || (f & ~1) == fp) { victim = base + 0; break }
-    let age = now - load<u32>(base, 4)
-    if (age > oldest) { oldest = age; victim = base + 0 }
-    f = load<u32>(base, 8)
-    if (f == 0 || (f & ~1) == fp) { victim = base + 8; break }
-    age = now - load<u32>(base, 12)
-    if (age > oldest) { oldest = age; victim = base + 8 }
-    f = load<u32>(base, 16)
-    if (f == 0 || (f & ~1) == fp) { victim = base + 16; break }
-    age = now - load<u32>(base, 20)
-    if (age > oldest) { oldest = age; victim = base + 16 }
-    f = load<u32>(base, 24)
-    if (f == 0 || (f & ~1) == fp) { victim = base + 24; break }
-    age = now - load<u32>(base, 28)
-    if (age > oldest) { oldest = age; victim = base + 24 }
-    f = load<u32>(base, 32)
-    if (f == 0 || (f & ~1) == fp) { victim = base + 32; break }
-    age = now - load<u32>(base, 36)
-    if (age > oldest) { oldest = age; victim = base + 32 }
-    f = load<u32>(base, 40)
-    if (f == 0 || (f & ~1) == fp) { victim = base + 40; break }
-    age = now - load<u32>(base, 44)
-    if (age > oldest) { oldest = age; victim = base + 40 }
-    f = load<u32>(base, 48)
-    if (f == 0 || (f & ~1) == fp) { victim = base + 48; break }
-    age = now - load<u32>(base, 52)
-    if (age > oldest) { oldest = age; victim = base + 48 }
-    f = load<u32>(base, 56)
-    if (f == 0 || (f & ~1) == fp) { victim = base + 56; break }
-    if (now - load<u32>(base, 60) > oldest) victim = base + 56
-  } while (false)
+  const lo = v128.load(base)
+  const mid = v128.load(base, 16)
+  const hi = v128.load(base, 32)
+  const top = v128.load(base, 48)
+  // Lanes 0..3: fingerprints (or clocks) of slots 0..3 and of slots 4..7.
+  const f0 = i32x4.shuffle(lo, mid, 0, 2, 4, 6)
+  const f1 = i32x4.shuffle(hi, top, 0, 2, 4, 6)
+  const mine = i32x4.splat(fp)
+  const untagged = i32x4.splat(~1)
+  const none = i32x4.splat(0)
+  const free = i32x4.bitmask(v128.or(i32x4.eq(v128.and(f0, untagged), mine), i32x4.eq(f0, none)))
+    | (i32x4.bitmask(v128.or(i32x4.eq(v128.and(f1, untagged), mine), i32x4.eq(f1, none))) << 4)
+  let index: u32
+  if (free != 0) {
+    index = ctz<u32>(free)
+  } else {
+    const clock = i32x4.splat(now)
+    const a0 = i32x4.sub(clock, i32x4.shuffle(lo, mid, 1, 3, 5, 7))
+    const a1 = i32x4.sub(clock, i32x4.shuffle(hi, top, 1, 3, 5, 7))
+    let oldest = i32x4.max_u(a0, a1)
+    oldest = i32x4.max_u(oldest, i32x4.shuffle(oldest, oldest, 2, 3, 0, 1))
+    oldest = i32x4.max_u(oldest, i32x4.shuffle(oldest, oldest, 1, 0, 3, 2))
+    index = ctz<u32>(i32x4.bitmask(i32x4.eq(a0, oldest)) | (i32x4.bitmask(i32x4.eq(a1, oldest)) << 4))
+  }
+  const victim = base + index * 8
   store<u32>(victim, fp | (tag & 1))
   store<u32>(victim, now, 4)
   countTag(sb, tag, now)
 }
 
-function countTag(sb: u32, tag: u32, now: u32): void {
+// @ts-ignore: decorator
+@inline function countTag(sb: u32, tag: u32, now: u32): void {
   if (now - load<u32>(sb + P + L.POLICY_GHOST_EPOCH_START) >= ghostSlots) {
     store<u32>(sb + P + L.POLICY_GHOST_WINDOW_PREV, load<u32>(sb + P + L.POLICY_GHOST_WINDOW_NOW))
     store<u32>(sb + P + L.POLICY_GHOST_MAIN_PREV, load<u32>(sb + P + L.POLICY_GHOST_MAIN_NOW))
@@ -106,36 +98,21 @@ export function ghostTagCount(sb: u32, tag: u32): f64 {
  * How many evictions ago hash h was recorded (0 = the latest), or -1 when it is not in the ghost.
  * A hit does not remove the fingerprint: it ages out like the others. The tag goes to ghostTag.
  */
-export function ghostAge(sb: u32, h: u64): i32 {
+// @ts-ignore: decorator
+@inline export function ghostAge(sb: u32, h: u64): i32 {
   if (ghostSlots == 0) return -1
   const fp = fingerprint(h)
   const now = load<u32>(sb + L.SHARD_GHOST_CLOCK)
   const base = bucketOf(sb, fp)
-  // The first slot holding fp (the eight written out rather than looped over).
+  // The first slot holding fp, the eight compared four at a time (as in ghostAdd).
   if (L.BUCKET_SLOTS != 8) unreachable()
-  let slot: u32 = base
-  if ((load<u32>(base) & ~1) != fp) {
-    slot = base + 8
-    if ((load<u32>(base, 8) & ~1) != fp) {
-      slot = base + 16
-      if ((load<u32>(base, 16) & ~1) != fp) {
-        slot = base + 24
-        if ((load<u32>(base, 24) & ~1) != fp) {
-          slot = base + 32
-          if ((load<u32>(base, 32) & ~1) != fp) {
-            slot = base + 40
-            if ((load<u32>(base, 40) & ~1) != fp) {
-              slot = base + 48
-              if ((load<u32>(base, 48) & ~1) != fp) {
-                slot = base + 56
-                if ((load<u32>(base, 56) & ~1) != fp) return -1
-              }
-            }
-          }
-        }
-      }
-    }
-  }
+  const mine = i32x4.splat(fp)
+  const untagged = i32x4.splat(~1)
+  const f0 = i32x4.shuffle(v128.load(base), v128.load(base, 16), 0, 2, 4, 6)
+  const f1 = i32x4.shuffle(v128.load(base, 32), v128.load(base, 48), 0, 2, 4, 6)
+  const found = i32x4.bitmask(i32x4.eq(v128.and(f0, untagged), mine)) | (i32x4.bitmask(i32x4.eq(v128.and(f1, untagged), mine)) << 4)
+  if (found == 0) return -1
+  const slot = base + ctz<u32>(found) * 8
   const f = load<u32>(slot)
   const age = now - load<u32>(slot, 4)
   if (age >= ghostSlots) return -1

@@ -240,9 +240,24 @@ export function reclaimDeadTails(sb: u32): bool {
 
 /**
  * The next unprocessed entry at the tail of queue q (shard-relative offset), releasing tail segments
- * the cursor has fully passed; 0 when the queue holds nothing unprocessed.
+ * the cursor has fully passed; 0 when the queue holds nothing unprocessed. The usual case, a tail
+ * segment with live entries past the cursor, is answered inline (every eviction looks at one or two
+ * tails; the call was ~15 of the ~35 instructions of generated code it took); the rest is a call.
  */
-export function tailEntry(sb: u32, q: u32): u32 {
+// @ts-ignore: decorator
+@inline export function tailEntry(sb: u32, q: u32): u32 {
+  const qa = queueAddr(sb, q)
+  const tail = load<u32>(qa + L.QUEUE_TAIL)
+  if (tail != 0) {
+    const cursor = load<u32>(qa + L.QUEUE_CURSOR)
+    const h = segHeader(sb, tail)
+    if (cursor < load<u32>(h + L.SEG_USED) && load<u32>(h + L.SEG_LIVE_COUNT) != 0) return segData(tail) + cursor
+  }
+  return passTail(sb, q)
+}
+
+/** tailEntry past exhausted tail segments: each is released (or the queue emptied) on the way. */
+function passTail(sb: u32, q: u32): u32 {
   const qa = queueAddr(sb, q)
   while (true) {
     const tail = load<u32>(qa + L.QUEUE_TAIL)

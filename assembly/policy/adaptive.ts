@@ -16,7 +16,7 @@ import { ghostAdd, ghostAge, clearGhost } from '../ghost'
 import { liveTail, moveTail, evictTail, evictTailAt, tailCounter, tailHash, tailCost, tailOff, tailSize, tailSlot, restoreTail } from '../queues'
 import { flagsOf, isLarge, chainedBytes } from '../entry'
 import { queueCount, freeCount, reclaimDeadTails } from '../segments'
-import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainUnits, isFull, countMode, isBig } from './units'
+import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainHolds, isFull, countMode, isBig } from './units'
 import { applyGhostEvidence, noteGhost, windowTarget, setWindowTarget } from './window'
 import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN } from './tuning.generated'
 import { nextRandom, seedRng } from './rng'
@@ -96,7 +96,7 @@ export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64, segments: u
   const fromGhost = ghostAge(sb, h) >= 0
   if (fromGhost) {
     // Evicted recently and back already: if it beats main's victims, it skips the window.
-    if (mainUnits(sb) > 0 && isFull(sb, units)) {
+    if (mainHolds(sb) && isFull(sb, units)) {
       const need = max<f64>(units, usedUnits(sb) + units - capacity(sb))
       if (contest(sb, h, need, now)) return PROTECTED
       mean = meanSize(sb)
@@ -106,7 +106,7 @@ export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64, segments: u
   // probation, so that the window's FIFO keeps the newest writes (RETURN_TO in src/layout/policy.json).
   if (RETURN_TO != 0 && (fromGhost || askedFor) && returnToProbation(sb, fromGhost)) return PROBATION
   // A newcomer several typical entries large must earn the room it takes from main.
-  if (big && units > mean && mainUnits(sb) > 0) {
+  if (big && units > mean && mainHolds(sb)) {
     const excess = usedUnits(sb) + units - capacity(sb)
     if (excess > mean && !contest(sb, h, excess, now)) return REJECT
   }
@@ -158,7 +158,7 @@ function returnWeight(sb: u32, mean: f64): f64 {
  */
 function returnToProbation(sb: u32, fromGhost: bool): bool {
   const on = sb + P + L.POLICY_RETURN_ON
-  if (mainUnits(sb) <= 0 || windowTarget(sb) < RETURN_LEVEL * capacity(sb)) {
+  if (!mainHolds(sb) || windowTarget(sb) < RETURN_LEVEL * capacity(sb)) {
     store<u32>(on, 0)
     return false
   }
@@ -172,7 +172,13 @@ function returnToProbation(sb: u32, fromGhost: bool): bool {
  * After an insert: protected's overflow goes down, and the window's overflow leaves the window (into
  * probation for free while the cache is not over capacity; through a contest when it is).
  */
-export function adaptiveAfterInsert(sb: u32, q: u32, now: f64): void {
+// @ts-ignore: decorator
+@inline export function adaptiveAfterInsert(sb: u32, q: u32, now: f64): void {
+  // Most inserts leave the window within its target: tested here, inlined into finishSet.
+  if (q == PROTECTED || queueUnits(sb, WINDOW) > windowTarget(sb)) settleAfterInsert(sb, q, now)
+}
+
+function settleAfterInsert(sb: u32, q: u32, now: f64): void {
   if (q == PROTECTED) rebalanceProtected(sb, now)
   let guard = 0
   // The newest entry stays, even alone over the target: an entry larger than the whole window (a
@@ -193,12 +199,12 @@ export function adaptiveEvictOne(sb: u32, incoming: u32, now: f64): bool {
   // SKETCH_SAMPLE × the entries the shard really holds, not × what its index could hold.
   if (!countMode()) fitSample(sb, load<u32>(sb + L.SHARD_LIVE_COUNT), ghostSlots)
   // The newcomer will enter the window: if that takes the window past its target, its tail must leave.
-  if (mainUnits(sb) > 0 && queueCount(sb, WINDOW) > 0 && queueUnits(sb, WINDOW) + unitsOf(incoming) > windowTarget(sb)) {
+  if (mainHolds(sb) && queueCount(sb, WINDOW) > 0 && queueUnits(sb, WINDOW) + unitsOf(incoming) > windowTarget(sb)) {
     const before = load<u32>(sb + L.SHARD_LIVE_COUNT)
     leaveWindow(sb, now, true)
     if (load<u32>(sb + L.SHARD_LIVE_COUNT) < before) return true
   }
-  if (mainUnits(sb) > 0 && victim(sb, now)) {
+  if (mainHolds(sb) && victim(sb, now)) {
     ghostAdd(sb, tailHash, FROM_MAIN)
     evictTail(sb, victimQueue)
     return true
@@ -232,7 +238,7 @@ export function adaptiveEvictOne(sb: u32, incoming: u32, now: f64): bool {
   // from (contestSegments, contestFree); it may be larger than the whole window, so it would meet this
   // contest at once, with no time in the window to be read: it moves on uncontested (engine-only rule,
   // bench/sim/model/POLICY.md). A LARGE entry of typical size entered uncontested: it contests here.
-  if (contested && mainUnits(sb) > 0 && !(isLarge(flagsOf(sb, tailOff)) && isBig(sb, tailCost, <u64>tailSize + chainedBytes(sb, tailOff)))) {
+  if (contested && mainHolds(sb) && !(isLarge(flagsOf(sb, tailOff)) && isBig(sb, tailCost, <u64>tailSize + chainedBytes(sb, tailOff)))) {
     // The contest describes main's victims in the tail* globals: the window's tail stays in locals.
     const off = tailOff
     const size = tailSize
@@ -267,7 +273,7 @@ export function adaptiveEvictOne(sb: u32, incoming: u32, now: f64): bool {
   // otherwise keeps its never-read keys against the first new ones until the window has grown). The
   // miss filter's word (one more cache line) is read at the first tie only: -1 until then.
   let tie: i32 = UNASKED_TIE != 0 && fc <= 1 ? -1 : 0
-  while (need > 0 && mainUnits(sb) > 0) {
+  while (need > 0 && mainHolds(sb)) {
     if (!victim(sb, now)) break
     const fv = estimate(sb, tailHash)
     if (fc == fv && tie < 0) tie = filterWrittenUnasked(sb, candidate) ? 1 : 0
@@ -299,7 +305,7 @@ function contestSegments(sb: u32, candidate: u64, segments: u32, now: f64): bool
 export function contestFree(sb: u32, fc: u32, segments: u32, now: f64): bool {
   while (freeCount(sb) < segments + 1) {
     if (reclaimDeadTails(sb)) continue
-    if (mainUnits(sb) <= 0 || !victim(sb, now)) {
+    if (!mainHolds(sb) || !victim(sb, now)) {
       // No victim in main (a window grown over the whole cache, as a loop grows it): the window's
       // oldest entry is the one to beat.
       if (!liveTail(sb, WINDOW, now)) return true

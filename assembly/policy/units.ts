@@ -38,9 +38,14 @@ export function capacity(sb: u32): f64 {
   return min<f64>(c, <f64>maxEntriesPerShard * meanSize(sb))
 }
 
-/** Main (probation + protected) in units. */
-export function mainUnits(sb: u32): f64 {
-  return queueUnits(sb, L.QUEUE_PROBATION) + queueUnits(sb, L.QUEUE_PROTECTED)
+/**
+ * Whether main (probation + protected) holds any entry: its size in units is above 0 exactly then (an
+ * entry costs at least its header's bytes), and the counts answer without the unit conversions the
+ * policy otherwise paid several times per eviction.
+ */
+// @ts-ignore: decorator
+@inline export function mainHolds(sb: u32): bool {
+  return (queueCount(sb, L.QUEUE_PROBATION) | queueCount(sb, L.QUEUE_PROTECTED)) != 0
 }
 
 /**

@@ -40,13 +40,18 @@ export function noteGhost(sb: u32, h: u64): void {
   }
 }
 
+/** Applies the evidence counted since the last insert, if any (the test is inlined into every insert). */
+// @ts-ignore: decorator
+@inline export function applyGhostEvidence(sb: u32): void {
+  if (load<u32>(sb + P + L.POLICY_PENDING_GROW) != 0 || load<u32>(sb + P + L.POLICY_PENDING_SHRINK) != 0) moveWindowTarget(sb)
+}
+
 /**
  * Moves the target by the evidence counted since the last insert, each returning candidate growing it
  * and each returning main entry shrinking it by one mean entry, weighted by how many of the other
  * kind the ghost holds (ARC's δ1/δ2). Under the shard lock.
  */
-export function applyGhostEvidence(sb: u32): void {
-  if (load<u32>(sb + P + L.POLICY_PENDING_GROW) == 0 && load<u32>(sb + P + L.POLICY_PENDING_SHRINK) == 0) return
+function moveWindowTarget(sb: u32): void {
   const grow = atomic.xchg<u32>(sb + P + L.POLICY_PENDING_GROW, 0)
   const shrink = atomic.xchg<u32>(sb + P + L.POLICY_PENDING_SHRINK, 0)
   const unit = meanSize(sb)

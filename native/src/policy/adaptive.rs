@@ -83,7 +83,7 @@ impl Engine {
         let from_ghost = self.ghost_age(sb, h) >= 0;
         if from_ghost {
             // Evicted recently and back already: if it beats main's victims, it skips the window.
-            if self.main_units(sb) > 0.0 && self.is_full(sb, units) {
+            if self.main_holds(sb) && self.is_full(sb, units) {
                 let need = f64::max(units, self.used_units(sb) + units - self.capacity(sb));
                 if self.contest(sb, h, need, now) {
                     return PROTECTED as i32;
@@ -97,7 +97,7 @@ impl Engine {
             return PROBATION as i32;
         }
         // A newcomer several typical entries large must earn the room it takes from main.
-        if big && units > mean && self.main_units(sb) > 0.0 {
+        if big && units > mean && self.main_holds(sb) {
             let excess = self.used_units(sb) + units - self.capacity(sb);
             if excess > mean && !self.contest(sb, h, excess, now) {
                 return REJECT;
@@ -130,7 +130,7 @@ impl Engine {
     /// Whether write-backs go to probation now (see assembly/policy/adaptive.ts returnToProbation).
     unsafe fn return_to_probation(&self, sb: *mut u8, from_ghost: bool) -> bool {
         let on = sb.add((P + L::POLICY_RETURN_ON) as usize);
-        if self.main_units(sb) <= 0.0 || self.window_target(sb) < RETURN_LEVEL * self.capacity(sb) {
+        if !self.main_holds(sb) || self.window_target(sb) < RETURN_LEVEL * self.capacity(sb) {
             st32(on, 0);
             return false;
         }
@@ -175,7 +175,7 @@ impl Engine {
             self.fit_sample(sb, ld32(sb.add(L::SHARD_LIVE_COUNT as usize)), self.ghost_slots);
         }
         // The newcomer will enter the window: if that takes the window past its target, its tail must leave.
-        if self.main_units(sb) > 0.0
+        if self.main_holds(sb)
             && self.queue_count(sb, WINDOW) > 0
             && self.queue_units(sb, WINDOW) + self.units_of(incoming) > self.window_target(sb)
         {
@@ -185,7 +185,7 @@ impl Engine {
                 return true;
             }
         }
-        if self.main_units(sb) > 0.0 && self.victim(sb, now) {
+        if self.main_holds(sb) && self.victim(sb, now) {
             self.ghost_add(sb, self.tail_hash, FROM_MAIN);
             self.evict_tail(sb, self.victim_queue);
             return true;
@@ -219,7 +219,7 @@ impl Engine {
         // assembly/policy). A LARGE entry of typical size entered uncontested: it contests here.
         let large = crate::entry::is_large(crate::entry::flags_of(sb, self.tail_off));
         if contested
-            && self.main_units(sb) > 0.0
+            && self.main_holds(sb)
             && !(large && self.is_big(sb, self.tail_cost, self.tail_size as u64 + crate::entry::chained_bytes(sb, self.tail_off) as u64))
         {
             self.save_tail();
@@ -250,7 +250,7 @@ impl Engine {
         // sets otherwise keeps its never-read keys against the first new ones until the window has grown).
         // The miss filter's word (one more cache line) is read at the first tie only: -1 until then.
         let mut tie: i32 = if UNASKED_TIE != 0 && fc <= 1 { -1 } else { 0 };
-        while need > 0.0 && self.main_units(sb) > 0.0 {
+        while need > 0.0 && self.main_holds(sb) {
             if !self.victim(sb, now) {
                 break;
             }
@@ -283,7 +283,7 @@ impl Engine {
             if self.reclaim_dead_tails(sb) {
                 continue;
             }
-            if self.main_units(sb) <= 0.0 || !self.victim(sb, now) {
+            if !self.main_holds(sb) || !self.victim(sb, now) {
                 // No victim in main (a window grown over the whole cache, as a loop grows it): the
                 // window's oldest entry is the one to beat.
                 if !self.live_tail(sb, WINDOW, now) {

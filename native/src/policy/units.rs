@@ -58,9 +58,12 @@ impl Engine {
         f64::min(c, self.max_entries_per_shard as f64 * self.mean_size(sb))
     }
 
-    /// Main (probation + protected) in units.
-    pub unsafe fn main_units(&self, sb: *mut u8) -> f64 {
-        self.queue_units(sb, L::QUEUE_PROBATION) + self.queue_units(sb, L::QUEUE_PROTECTED)
+    /// Whether main (probation + protected) holds any entry: its size in units is above 0 exactly
+    /// then (an entry costs at least its header's bytes), and the counts answer without unit
+    /// conversions (assembly/policy/units.ts mainHolds).
+    #[inline(always)]
+    pub unsafe fn main_holds(&self, sb: *mut u8) -> bool {
+        (self.queue_count(sb, L::QUEUE_PROBATION) | self.queue_count(sb, L::QUEUE_PROTECTED)) != 0
     }
 
     /// True when adding `extra` units would take the shard past its capacity, or when the storage
