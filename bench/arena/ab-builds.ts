@@ -6,7 +6,7 @@
  *
  *   npx tsx bench/arena/ab-builds.ts <A>/dist/src/index.js <B>/dist/src/index.js [rounds=11] [engine=auto]
  *
- * engine: wasm, native or auto (the Cache's default: native when each build finds its addon).
+ * engine: wasm, native or auto (native when each build finds its addon; the Cache's own default is wasm).
  */
 import { median } from '../harness/stats.js'
 
