@@ -5,21 +5,25 @@
  * Hit ratios are exact (seeded), so one run per build is enough; give another build's
  * dist/src/index.js to compare (e.g. a worktree of the commit before).
  *
- *   npx tsx bench/arena/large-values-policy.ts [<dist>/src/index.js] [engine=wasm] [sized]
+ *   npx tsx bench/arena/large-values-policy.ts [<dist>/src/index.js] [engine=wasm] [sized|counted]
  *
  * sized: each cache gets expectedEntrySize = the values' size (fewer, larger shards: what the
- * CORTADO_SHARDS warning advises), instead of the default 128 B.
+ * CORTADO_SHARDS warning advises), instead of the default 128 B. counted: maxEntries = the values
+ * that fit (capacityFor), a count bound instead of bytes.
  */
 import { capacityFor, movingZipf, writeThenRead, type BufferCache } from '../workloads/large-values.js'
 
-const [path = '../../src/index.js', engine = 'wasm', sized] = process.argv.slice(2)
+const [path = '../../src/index.js', engine = 'wasm', mode] = process.argv.slice(2)
 type Module = { Cache: new (o: object) => BufferCache }
 const { Cache } = (await import(path.startsWith('/') || path.startsWith('.') ? path : `./${path}`)) as Module
 const KiB = 1024
 const MiB = 1024 * KiB
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`.padStart(6)
 const make = (policy: string, maxBytes: number, size: number) =>
-  new Cache({ maxBytes, codec: 'buffer', policy, seed: 1, engine, ...(sized === 'sized' ? { expectedEntrySize: size } : {}) })
+  new Cache({
+    maxBytes, codec: 'buffer', policy, seed: 1, engine,
+    ...(mode === 'sized' ? { expectedEntrySize: size } : mode === 'counted' ? { maxEntries: capacityFor(maxBytes, size) } : {}),
+  })
 
 console.log('workload                                       values   cache  adaptive   clock    diff')
 for (const size of [40 * KiB, 100 * KiB, 256 * KiB, MiB]) {
