@@ -5,13 +5,11 @@
  */
 import * as L from '../layout/constants.generated.js'
 import type { ArenaViews } from './views.js'
+import { firstToWarn, WARNED_OVERSIZE } from './warn-once.js'
 import { MAX_SEG_BYTES } from '../layout/geometry.js'
 
-/** Bit of ARENA_OVERSIZE_WARNED (the arena's warnings word: shard-advice.ts has another) for this warning. */
-const OVERSIZE_WARNED = 1
-
 export function warnOversized(v: ArenaViews, name: string | undefined, size: number, limit: number): void {
-  if ((Atomics.or(v.i32, L.ARENA_OVERSIZE_WARNED >>> 2, OVERSIZE_WARNED) & OVERSIZE_WARNED) !== 0) return
+  if (!firstToWarn(v, WARNED_OVERSIZE)) return
   process.emitWarning(
     `cortado: cache${name ? ` '${name}'` : ''} refused an entry of ${size} bytes (header + key + value): ` +
     `its largest entry is ${limit} bytes (cache.geometry.maxEntryBytes). ${remedy(size)} ` +

@@ -7,9 +7,9 @@
  * 99% with `expectedEntrySize: 40960` (one shard). Nothing can re-shard a live arena, so the cache
  * says it once, after enough large sets that they are its typical values, not an exception.
  */
-import * as L from '../layout/constants.generated.js'
 import type { Geometry } from '../layout/geometry.js'
 import type { ArenaViews } from './views.js'
+import { firstToWarn, WARNED_SHARDS } from './warn-once.js'
 
 /** Sets of values too large for scratch (> ~16 KiB) a thread makes before it looks at the mean entry. */
 export const LARGE_SETS_BEFORE_ADVICE = 1024
@@ -17,15 +17,12 @@ export const LARGE_SETS_BEFORE_ADVICE = 1024
 /** Fewer entries of the mean size than this per shard: the shards are too small for these values. */
 const FEW_PER_SHARD = 512
 
-/** Bit of ARENA_OVERSIZE_WARNED (the arena's warnings word) for this warning. */
-export const SHARDS_WARNED = 2
-
 export function adviseShards(v: ArenaViews, name: string | undefined, g: Readonly<Geometry>, bytesUsed: number, entries: number): void {
   if (g.shardCount === 1 || entries === 0) return
   const mean = bytesUsed / entries
   const perShard = (g.segCount * g.segBytes) / mean
   if (perShard >= FEW_PER_SHARD) return
-  if ((Atomics.or(v.i32, L.ARENA_OVERSIZE_WARNED >>> 2, SHARDS_WARNED) & SHARDS_WARNED) !== 0) return
+  if (!firstToWarn(v, WARNED_SHARDS)) return
   const size = 1024 * Math.ceil(mean / 1024)
   process.emitWarning(
     `cortado: cache${name ? ` '${name}'` : ''} holds entries of ~${Math.round(mean / 1024)} KiB on average: each of its ` +
