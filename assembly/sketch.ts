@@ -229,7 +229,7 @@ function halve(sb: u32): void {
  */
 export function fitSample(sb: u32, entries: u32, capacity: u32): void {
   if (sketchBlocks == 0) return
-  const target = max<u32>(64, min<u32>(entries, capacity) * SKETCH_SAMPLE)
+  const target = samplePeriod(min<u32>(entries, capacity))
   const at = sb + L.SHARD_SKETCH_RESET_AT
   const current = load<u32>(at)
   if (target < current - (current >> 2) || target > current + (current >> 2)) store<u32>(at, target)
@@ -239,6 +239,11 @@ export function clearSketch(sb: u32, capacity: u32): void {
   if (sketchBlocks == 0) return
   memory.fill(sb + sketchOffset, 0, sketchBlocks * L.SKETCH_BLOCK_BYTES)
   store<u32>(sb + L.SHARD_SKETCH_ADDITIONS, 0)
-  // Age after ten accesses per entry of capacity, as TinyLFU's sample size W = 10 C.
-  store<u32>(sb + L.SHARD_SKETCH_RESET_AT, max<u32>(64, capacity * SKETCH_SAMPLE))
+  store<u32>(sb + L.SHARD_SKETCH_RESET_AT, samplePeriod(capacity))
+}
+
+/** Increments between ageings for a shard of `entries` entries: TinyLFU's sample size W = 12 C. */
+// @ts-ignore: decorator
+@inline function samplePeriod(entries: u32): u32 {
+  return max<u32>(64, entries * SKETCH_SAMPLE)
 }

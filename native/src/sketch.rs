@@ -231,7 +231,7 @@ impl Engine {
         if self.sketch_blocks == 0 {
             return;
         }
-        let target = std::cmp::max(64, std::cmp::min(entries, capacity).wrapping_mul(crate::policy::tuning_generated::SKETCH_SAMPLE));
+        let target = sample_period(std::cmp::min(entries, capacity));
         let at = sb.add(L::SHARD_SKETCH_RESET_AT as usize);
         let current = ld32(at);
         if target < current - (current >> 2) || target > current + (current >> 2) {
@@ -245,7 +245,12 @@ impl Engine {
         }
         self.zero(sb.add(self.sketch_offset as usize), self.sketch_blocks as u64 * L::SKETCH_BLOCK_BYTES as u64);
         st32(sb.add(L::SHARD_SKETCH_ADDITIONS as usize), 0);
-        // Age after ten accesses per entry of capacity, as TinyLFU's sample size W = 10 C.
-        st32(sb.add(L::SHARD_SKETCH_RESET_AT as usize), std::cmp::max(64, capacity.wrapping_mul(crate::policy::tuning_generated::SKETCH_SAMPLE)));
+        st32(sb.add(L::SHARD_SKETCH_RESET_AT as usize), sample_period(capacity));
     }
+}
+
+/// Increments between ageings for a shard of `entries` entries: TinyLFU's sample size W = 12 C.
+#[inline(always)]
+fn sample_period(entries: u32) -> u32 {
+    std::cmp::max(64, entries.wrapping_mul(crate::policy::tuning_generated::SKETCH_SAMPLE))
 }
