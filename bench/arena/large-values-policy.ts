@@ -15,11 +15,15 @@ import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { capacityFor, movingZipf, writeThenRead, type BufferCache } from '../workloads/large-values.js'
 
-// A closed cache's arena (a SharedArrayBuffer, up to 256 MiB, all of it touched) is freed only when V8
-// collects it, and this script's small JS heap gives V8 no reason to: without a collection per row, a
-// run grew past 14 GB and was killed by the OOM killer (stop 35).
+// A closed cache's arena (a SharedArrayBuffer, up to 256 MiB, all of it touched) stays reachable until
+// the event loop turns, and is freed only when V8 collects it; a run that never yielded grew past 14 GB
+// and was killed by the OOM killer (stop 35). Each row yields, then collects.
 setFlagsFromString('--expose-gc')
-const collect = runInNewContext('gc') as () => void
+const gc = runInNewContext('gc') as () => void
+const collect = async (): Promise<void> => {
+  await new Promise((resolve) => setImmediate(resolve))
+  gc()
+}
 
 const [path = '../../src/index.js', engine = 'wasm', mode] = process.argv.slice(2)
 type Module = { Cache: new (o: object) => BufferCache }
@@ -37,7 +41,7 @@ console.log('workload                                       values   cache  adap
 for (const size of [40 * KiB, 100 * KiB, 256 * KiB, MiB]) {
   for (const maxBytes of [16 * MiB, 64 * MiB, 256 * MiB]) {
     if (capacityFor(maxBytes, size) < 8) continue
-    const row = (name: string, run: (c: BufferCache) => number) => {
+    const row = async (name: string, run: (c: BufferCache) => number): Promise<void> => {
       const [a, c] = ['adaptive', 'clock'].map((policy) => {
         const cache = make(policy, maxBytes, size)
         try {
@@ -46,16 +50,16 @@ for (const size of [40 * KiB, 100 * KiB, 256 * KiB, MiB]) {
           cache.close()
         }
       }) as [number, number]
-      collect()
+      await collect()
       console.log(`${name.padEnd(45)} ${`${size / KiB} KiB`.padStart(8)} ${`${maxBytes / MiB} MiB`.padStart(7)}  ${pct(a)}  ${pct(c)}  ${((a - c) * 100).toFixed(1).padStart(6)}`)
     }
     for (const distance of [0.2, 0.5, 0.9]) {
       for (const writeBack of [false, true]) {
-        row(`write-then-read ${distance}×cap ${writeBack ? 'write-back' : 'write-once'}`, (c) => writeThenRead(c, { maxBytes, size, distance, writeBack, seed: 1 }))
+        await row(`write-then-read ${distance}×cap ${writeBack ? 'write-back' : 'write-once'}`, (c) => writeThenRead(c, { maxBytes, size, distance, writeBack, seed: 1 }))
       }
     }
     for (const every of [2, 10, 0]) {
-      row(every === 0 ? 'zipf(0.9) 20 keys/entry, standing' : `zipf(0.9) 20 keys/entry, moving every ${every}×cap`, (c) => movingZipf(c, { maxBytes, size, every, seed: 1 }))
+      await row(every === 0 ? 'zipf(0.9) 20 keys/entry, standing' : `zipf(0.9) 20 keys/entry, moving every ${every}×cap`, (c) => movingZipf(c, { maxBytes, size, every, seed: 1 }))
     }
   }
 }
