@@ -19,8 +19,15 @@ export function queueUnits(sb: u32, q: u32): f64 {
   return countMode() ? <f64>queueCount(sb, q) : <f64>queueBytes(sb, q)
 }
 
+/**
+ * The units the shard holds against its capacity. In bytes that is what its own segments hold (the
+ * queues' bytes), not SHARD_LIVE_BYTES: a LARGE entry's chain borrowed from other shards counts there
+ * (it is bytesUsed) but takes none of this shard's segments, and counting it made every contest here
+ * evict for bytes the shard never held (a 16 MiB value emptied its owner of small entries).
+ */
 export function usedUnits(sb: u32): f64 {
-  return countMode() ? <f64>load<u32>(sb + L.SHARD_LIVE_COUNT) : <f64>load<u64>(sb + L.SHARD_LIVE_BYTES)
+  if (countMode()) return <f64>load<u32>(sb + L.SHARD_LIVE_COUNT)
+  return <f64>(queueBytes(sb, L.QUEUE_WINDOW) + queueBytes(sb, L.QUEUE_PROBATION) + queueBytes(sb, L.QUEUE_PROTECTED))
 }
 
 /** Mean entry size in units (1 with a count bound, and while the shard is empty). */

@@ -31,11 +31,14 @@ impl Engine {
         }
     }
 
+    /// The units the shard holds against its capacity: in bytes, what its own segments hold (the
+    /// queues' bytes), not SHARD_LIVE_BYTES, which counts a LARGE entry's chain borrowed from other
+    /// shards too (see usedUnits in assembly/policy/units.ts).
     pub unsafe fn used_units(&self, sb: *mut u8) -> f64 {
         if self.count_mode() {
             ld32(sb.add(L::SHARD_LIVE_COUNT as usize)) as f64
         } else {
-            ld64(sb.add(L::SHARD_LIVE_BYTES as usize)) as f64
+            (self.queue_bytes(sb, L::QUEUE_WINDOW) + self.queue_bytes(sb, L::QUEUE_PROBATION) + self.queue_bytes(sb, L::QUEUE_PROTECTED)) as f64
         }
     }
 
