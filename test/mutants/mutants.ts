@@ -205,6 +205,13 @@ export const MUTANTS: Mutant[] = [
     why: 'an entry larger than the whole window meets the window\'s contest in its own set, so set() returns true for a value that is already gone',
   },
   {
+    id: 'borrowed-bytes-count-against-owner', area: 'large values', file: 'assembly/policy/units.ts',
+    find: 'return <f64>(queueBytes(sb, L.QUEUE_WINDOW) + queueBytes(sb, L.QUEUE_PROBATION) + queueBytes(sb, L.QUEUE_PROTECTED))',
+    replace: 'return <f64>load<u64>(sb + L.SHARD_LIVE_BYTES)',
+    tests: ['test/core/large-cross-shard.test.ts'],
+    why: 'the owner shard of a LARGE value counts the bytes it borrowed from other shards against its own capacity, so its contests evict for bytes it never held',
+  },
+  {
     id: 'borrowed-segment-never-returned', area: 'large values', file: 'assembly/large.ts',
     find: '  atomic.store<u32>(segHeader(lb, gidSeg(gid)) + L.SEG_STATE, L.SEG_RETURNED)\n  atomic.add<u32>(lb + L.SHARD_RETURNED, 1)\n',
     replace: '',
