@@ -15,9 +15,10 @@ import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { capacityFor, movingZipf, writeThenRead, type BufferCache } from '../workloads/large-values.js'
 
-// A closed cache's arena (a SharedArrayBuffer, up to 256 MiB, all of it touched) stays reachable until
-// the event loop turns, and is freed only when V8 collects it; a run that never yielded grew past 14 GB
-// and was killed by the OOM killer (stop 35). Each row yields, then collects.
+// A closed cache's arena (a SharedArrayBuffer, up to 256 MiB, all of it touched) is freed only when V8
+// collects it; a run that never collected grew past 14 GB and was killed by the OOM killer (stop 35).
+// Until stop 36 a closed arena also stayed reachable until the job ended (test/core/closed-arena-freed).
+// Each row yields, then collects.
 setFlagsFromString('--expose-gc')
 const gc = runInNewContext('gc') as () => void
 const collect = async (): Promise<void> => {

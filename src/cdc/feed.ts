@@ -21,6 +21,7 @@ import { checkTables, checkWalLevel, connectControl, ensurePublication, ensureSl
 import { FeedCounters, type ChangeFeedStats } from './stats.js'
 import { ReplicationStream, type StreamItem } from './stream.js'
 import { applierFor, type Apply, type Invalidation } from './target.js'
+import { emitProcessWarning } from '../process-warning.js'
 
 /** What `onReset` is told when the feed cleared what it guards because changes were missed. */
 export interface FeedReset {
@@ -140,7 +141,7 @@ export class PostgresChangeFeed {
     this.#counters.resets++
     this.#counters.lastResetReason = reason
     if (this.#hooks.onReset) this.#hooks.onReset({ reason, invalidation })
-    else process.emitWarning(`cortado/cdc: cleared the cache: ${reason}`, { type: 'CortadoWarning', code: 'ERR_REPLICATION' })
+    else emitProcessWarning(`cortado/cdc: cleared the cache: ${reason}`, 'ERR_REPLICATION', 'CortadoWarning')
   }
 
   /** Opens the replication stream; at start, a slot still held by a just-killed process is waited for. */
@@ -235,7 +236,7 @@ export class PostgresChangeFeed {
   #warn(message: string): void {
     const warning = new CortadoError('ERR_REPLICATION', `PostgresChangeFeed: ${message}`)
     if (this.#hooks.onWarning) this.#hooks.onWarning(warning)
-    else process.emitWarning(warning.message, { type: 'CortadoWarning', code: warning.code })
+    else emitProcessWarning(warning.message, warning.code, 'CortadoWarning')
   }
 
   // ---- the stream -------------------------------------------------------------------------------

@@ -7,14 +7,15 @@ import * as L from '../layout/constants.generated.js'
 import type { ArenaViews } from './views.js'
 import { firstToWarn, WARNED_OVERSIZE } from './warn-once.js'
 import { MAX_SEG_BYTES } from '../layout/geometry.js'
+import { emitProcessWarning } from '../process-warning.js'
 
 export function warnOversized(v: ArenaViews, name: string | undefined, size: number, limit: number): void {
   if (!firstToWarn(v, WARNED_OVERSIZE)) return
-  process.emitWarning(
+  emitProcessWarning(
     `cortado: cache${name ? ` '${name}'` : ''} refused an entry of ${size} bytes (header + key + value): ` +
     `its largest entry is ${limit} bytes (cache.geometry.maxEntryBytes). ${remedy(size)} ` +
     'set() returns false and stats().oversized counts every such refusal; this warning is shown once per cache.',
-    { code: 'CORTADO_OVERSIZED' })
+    'CORTADO_OVERSIZED')
 }
 
 /** What would let an entry of `size` bytes in: maxEntrySize up to a segment, more maxBytes beyond. */

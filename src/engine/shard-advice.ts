@@ -10,6 +10,7 @@
 import type { Geometry } from '../layout/geometry.js'
 import type { ArenaViews } from './views.js'
 import { firstToWarn, WARNED_SHARDS } from './warn-once.js'
+import { emitProcessWarning } from '../process-warning.js'
 
 /** Sets of values too large for scratch (> ~16 KiB) a thread makes before it looks at the mean entry. */
 export const LARGE_SETS_BEFORE_ADVICE = 1024
@@ -24,11 +25,11 @@ export function adviseShards(v: ArenaViews, name: string | undefined, g: Readonl
   if (perShard >= FEW_PER_SHARD) return
   if (!firstToWarn(v, WARNED_SHARDS)) return
   const size = 1024 * Math.ceil(mean / 1024)
-  process.emitWarning(
+  emitProcessWarning(
     `cortado: cache${name ? ` '${name}'` : ''} holds entries of ~${Math.round(mean / 1024)} KiB on average: each of its ` +
     `${g.shardCount} shards has room for ~${Math.floor(perShard)} of them, too few for the policy to keep the right ones ` +
     `(and for the hash to spread them evenly). Pass expectedEntrySize: ${size} (or shards: 1) to new Cache() for fewer, ` +
     'larger shards: measured with 40 KiB values in 16 MiB, 63% of reads hit with 4 shards, 99% with one. ' +
     'This warning is shown once per cache.',
-    { code: 'CORTADO_SHARDS' })
+    'CORTADO_SHARDS')
 }

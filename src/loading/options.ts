@@ -3,6 +3,7 @@ import { CortadoError, shown } from '../errors.js'
 import { checkTtl, positiveInteger, nonNegative } from '../options.js'
 import { checkKnownKeys } from '../option-names.js'
 import type { LoadOptions, WarmOptions, WriteBehindOptions, WriteThroughOptions } from './types.js'
+import { emitProcessWarning } from '../process-warning.js'
 
 export const DEFAULT_LEASE_MS = 3000
 export const MIN_LEASE_MS = 200
@@ -171,5 +172,5 @@ export function resolveWriteBehindOptions(options: WriteBehindOptions | undefine
 /** The default failure report: a process warning (visible, never thrown at the caller). */
 export function warnStoreError(error: unknown, key: string, operation: string): void {
   const message = error instanceof Error ? error.message : String(error)
-  process.emitWarning(`cortado: ${operation} of key ${JSON.stringify(key)} failed: ${message}`, { code: 'CORTADO_STORE' })
+  emitProcessWarning(`cortado: ${operation} of key ${JSON.stringify(key)} failed: ${message}`, 'CORTADO_STORE')
 }

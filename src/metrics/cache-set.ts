@@ -5,6 +5,7 @@
  */
 import { isCortadoError, CortadoError, shown } from '../errors.js'
 import type { CacheStats } from '../types.js'
+import { emitProcessWarning } from '../process-warning.js'
 
 /** All an exporter needs from a cache: any engine (or a test double) with `stats()` works. */
 export interface StatsSource {
@@ -166,7 +167,5 @@ export class ExporterSlots<Target extends object> {
 
 function warnOnce(error: unknown, cacheName: string): void {
   const reason = error instanceof Error ? error.message : String(error)
-  process.emitWarning(`stats() of cache "${cacheName}" failed, its metrics are left out: ${reason}`, {
-    code: 'CORTADO_METRICS',
-  })
+  emitProcessWarning(`stats() of cache "${cacheName}" failed, its metrics are left out: ${reason}`, 'CORTADO_METRICS')
 }
