@@ -6,38 +6,17 @@
  */
 import { writeThenReadTrace } from './recency-trace.js'
 import { shiftingTrace } from './shifting-trace.js'
-import { OP_READ, OP_READ_THROUGH, OP_WRITE, type Trace } from './trace.js'
+import { replayValues, hitRatioOf, type BufferCache } from './value-replay.js'
+import type { Trace } from './trace.js'
 
-/** What these workloads need of a cache: any Cortado build's Cache of Buffers. */
-export interface BufferCache {
-  get(key: string): Buffer | undefined
-  set(key: string, value: Buffer): boolean
-  close(): void
-}
+export type { BufferCache }
 
 /** About how many values of `size` bytes an arena of `maxBytes` holds (its data area is ~3/4 of it). */
 export const capacityFor = (maxBytes: number, size: number): number => Math.floor((maxBytes * 0.75) / (size + 24))
 
-/**
- * Writes set a value of `size` bytes; reads get, and on a miss set it back when they read through (a
- * trace without ops reads through everywhere). Hit ratio of the reads.
- */
+/** Hit ratio of the reads, every value `size` bytes. */
 function replay(cache: BufferCache, trace: Trace, size: number): number {
-  const value = Buffer.alloc(size, 7)
-  let hits = 0
-  let reads = 0
-  for (let i = 0; i < trace.keys.length; i++) {
-    const key = `k${trace.keys[i]!}`
-    const op = trace.ops === undefined ? OP_READ_THROUGH : trace.ops[i]!
-    if (op === OP_WRITE) {
-      cache.set(key, value)
-      continue
-    }
-    reads++
-    if (cache.get(key) !== undefined) hits++
-    else if (op !== OP_READ) cache.set(key, value)
-  }
-  return hits / reads
+  return hitRatioOf(replayValues(cache, trace, () => size))
 }
 
 /**
