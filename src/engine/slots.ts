@@ -96,7 +96,7 @@ function startTime(pid: number, tid: number): number | null | undefined {
 /**
  * The slot this thread holds: its lease id, where the Cache checks it, and its heartbeat. Beats come
  * from one unref'd timer per thread that holds these only weakly, so a cache dropped without close()
- * is still garbage-collected.
+ * is still garbage-collected. A lease refers to its arena, so nothing may keep a closed one reachable.
  */
 export class SlotLease {
   readonly slot: number
@@ -105,7 +105,6 @@ export class SlotLease {
   readonly leaseIndex: number
   readonly #views: ArenaViews
   readonly #beatIndex: number
-  readonly #ref: WeakRef<SlotLease>
   readonly #threadsOffset: number
   readonly #maxThreads: number
   readonly #pidOf: (token: number) => number | undefined
@@ -126,10 +125,9 @@ export class SlotLease {
     views.f64[(base + L.THREAD_TID_START) >>> 3] = id?.start ?? 0
     Atomics.store(views.u32, (base + L.THREAD_TID) >>> 2, id?.tid ?? 0)
     this.beat()
-    this.#ref = new WeakRef(this)
     // With the OS thread identified, liveness is read from /proc and no timer is needed (nor started:
-    // a timer would also show up in users' fake-timer tests).
-    if (id === null) heartbeat.add(this.#ref)
+    // a timer would also show up in users' fake-timer tests), and no WeakRef is made (see heartbeat).
+    if (id === null) heartbeat.add(this)
   }
 
   get held(): boolean {
@@ -141,7 +139,7 @@ export class SlotLease {
   }
 
   end(): void {
-    heartbeat.delete(this.#ref)
+    heartbeat.delete(this)
   }
 
   /**
@@ -164,12 +162,27 @@ export class SlotLease {
   }
 }
 
+/**
+ * Beats for the leases of threads /proc can't identify, held weakly. A WeakRef keeps its target alive
+ * until the job that created it ends (ECMAScript's KeepDuringJob), and a lease refers to its arena: a
+ * WeakRef made at attach kept every arena created and closed in one synchronous loop reachable, and
+ * as each WebAssembly memory reserves ~10 GiB of address space, the 4th 256 MiB cache of such a loop
+ * failed with ERR_CAPACITY (test/core/closed-arenas.test.ts). So a new lease is held strongly until
+ * the end of its job (a closed one is dropped at close()), then weakly, its WeakRef made in a microtask.
+ */
 const heartbeat = new (class {
   #leases = new Set<WeakRef<SlotLease>>()
+  #refs = new WeakMap<SlotLease, WeakRef<SlotLease>>()
+  #fresh = new Set<SlotLease>()
+  #weakening = false
   #timer: NodeJS.Timeout | undefined
 
-  add(ref: WeakRef<SlotLease>): void {
-    this.#leases.add(ref)
+  add(lease: SlotLease): void {
+    this.#fresh.add(lease)
+    if (!this.#weakening) {
+      this.#weakening = true
+      queueMicrotask(() => this.#weaken())
+    }
     this.#timer ??= setInterval(() => this.#tick(), tuning.beatMs).unref()
   }
 
@@ -179,18 +192,33 @@ const heartbeat = new (class {
     this.#timer = setInterval(() => this.#tick(), tuning.beatMs).unref()
   }
 
-  delete(ref: WeakRef<SlotLease>): void {
-    this.#leases.delete(ref)
-    if (this.#leases.size === 0) this.#stop()
+  delete(lease: SlotLease): void {
+    if (!this.#fresh.delete(lease)) {
+      const ref = this.#refs.get(lease)
+      if (ref !== undefined) this.#leases.delete(ref)
+      this.#refs.delete(lease)
+    }
+    if (this.#leases.size === 0 && this.#fresh.size === 0) this.#stop()
+  }
+
+  #weaken(): void {
+    this.#weakening = false
+    for (const lease of this.#fresh) {
+      const ref = new WeakRef(lease)
+      this.#refs.set(lease, ref)
+      this.#leases.add(ref)
+    }
+    this.#fresh.clear()
   }
 
   #tick(): void {
+    for (const lease of this.#fresh) lease.beat()
     for (const ref of this.#leases) {
       const lease = ref.deref()
       if (lease === undefined) this.#leases.delete(ref)
       else lease.beat()
     }
-    if (this.#leases.size === 0) this.#stop()
+    if (this.#leases.size === 0 && this.#fresh.size === 0) this.#stop()
   }
 
   #stop(): void {
