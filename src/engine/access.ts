@@ -16,6 +16,8 @@ export interface RawEntry {
   kind: number
   bytes: Uint8Array | undefined
   expiry: number
+  /** A failure getOrLoad cached (negativeTtl): no value, so plain reads and iteration skip it. */
+  failure: boolean
 }
 
 /** Per-thread counters the loading layer adds to (summed over threads by stats()). */
@@ -43,6 +45,8 @@ export interface CacheCore<V> {
   encode(value: V): { kind: number; bytes: Uint8Array }
   /** Live entries as stored (no decoding: values round-trip exactly whatever codec wrote them). */
   rawEntries(): Generator<RawEntry>
+  /** Every live key, cached failures included (Cache.keys() leaves those out). */
+  rawKeys(): Generator<string>
   /** Adds to one of this thread's counters. */
   count(counter: ThreadCounter, delta?: number): void
   /** Where the cross-thread flight table is (the slot may change if this thread re-attaches). */

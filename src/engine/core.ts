@@ -14,7 +14,7 @@ import type { Geometry } from '../layout/geometry.js'
 import { checkTtl } from '../options.js'
 import { decodeKind, decodeOwned, takeKind, finishKind, type ValueCodec, type ResolvedCodec } from '../codecs/index.js'
 import { takeChained, writeChained } from './large.js'
-import type { EnvelopeMeta } from '../codecs/envelope.js'
+import { isErrorEnvelope, type EnvelopeMeta } from '../codecs/envelope.js'
 import { writeUtf8, readLatin1, NOT_WELL_FORMED } from '../text.js'
 import { invalidKeyType, keyTooLong, notWellFormed } from '../keys.js'
 import { CortadoError } from '../errors.js'
@@ -235,14 +235,28 @@ export class EngineCore<V> implements CacheCore<V> {
 
   has(key: string): boolean {
     this.check()
-    return this.#lookup(this.writeKey(key), L.GET_PEEK, true) === L.STATUS_HIT
+    return this.#lookup(this.writeKey(key), L.GET_PEEK, true) === L.STATUS_HIT && !this.#hitIsFailure()
   }
 
   /** The absolute expiry of a live entry (Infinity without a TTL), or undefined when absent or expired. */
   expiryOf(key: string): number | undefined {
     this.check()
-    if (this.#lookup(this.writeKey(key), L.GET_PEEK, true) !== L.STATUS_HIT) return undefined
+    if (this.#lookup(this.writeKey(key), L.GET_PEEK, true) !== L.STATUS_HIT || this.#hitIsFailure()) return undefined
     return this.v.f64[this.r64 + R_EXPIRY]
+  }
+
+  /**
+   * Whether the hit in RESULT is a failure getOrLoad cached (negativeTtl): it holds no value, so every
+   * plain read takes it for a miss, as get does (its decode reads undefined).
+   */
+  #hitIsFailure(): boolean {
+    const u32 = this.v.u32
+    const r = this.r32
+    const kind = u32[r + R_KIND]
+    if ((kind & 0xff) !== L.KIND_LOADED) return false
+    const start = u32[r + R_VALUE_OFFSET]
+    const head = kind < L.KIND_CHAINED ? this.v.u8.subarray(start, start + 2) : this.chainBytes(start, u32[r + R_VALUE_LEN])
+    return head !== undefined && isErrorEnvelope(head)
   }
 
   /**
@@ -488,6 +502,10 @@ export class EngineCore<V> implements CacheCore<V> {
 
   rawEntries(): Generator<RawEntry> {
     return iterateChunks(this, true)
+  }
+
+  *rawKeys(): Generator<string> {
+    for (const e of iterateChunks(this, false)) yield e.key
   }
 
   stats(): CacheStats {

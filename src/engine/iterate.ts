@@ -9,6 +9,7 @@ import { SCRATCH_BYTES } from '../layout/geometry.js'
 import { readUtf8 } from '../text.js'
 import { copyOut } from '../codecs/copy-out.js'
 import { takeChainedById } from './large.js'
+import { isErrorEnvelope } from '../codecs/envelope.js'
 import type { EngineCore } from './core.js'
 import type { RawEntry } from './access.js'
 
@@ -62,12 +63,21 @@ function parseChunk(core: EngineCore<unknown>, n: number, withValues: boolean): 
     if (valueStart + (large ? L.LARGE_REF_BYTES : valueLen) > v.u8.length) break
     // A value larger than a segment is read from its chain of segments, whose first segment's global
     // id the record holds (large.ts; through a native window the engine copies the chain).
+    const kind = v.u8[at + L.ENTRY_KIND]
     const bytes = !withValues ? undefined : !large ? copyOut(v.u8, valueStart, valueStart + valueLen)
       : takeListedChain(core, valueStart, valueLen)
     if (withValues && bytes === undefined) return undefined
+    // A failure getOrLoad cached (negativeTtl) holds no value; read under the chunk's validation.
+    let failure = false
+    if (kind === L.KIND_LOADED) {
+      const head = bytes ?? (!large ? v.u8.subarray(valueStart, valueStart + 2) : takeListedChain(core, valueStart, valueLen))
+      if (head === undefined) return undefined
+      failure = isErrorEnvelope(head)
+    }
     out.push({
       key: readUtf8(v, keyStart, valueStart),
-      kind: v.u8[at + L.ENTRY_KIND],
+      kind,
+      failure,
       bytes,
       expiry: hasTtl ? v.dv.getFloat64(at + L.ENTRY_HEADER_BYTES, true) : Infinity,
     })

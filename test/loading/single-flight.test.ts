@@ -209,6 +209,38 @@ describe('single-flight in one thread', () => {
     expect(await cache.getOrLoad('k', async () => 'back', { negativeTtl: 500 })).toBe('back')
   })
 
+  it('a cached failure is a miss for every plain read: has, peek, getMany, getRemainingTTL and iteration', async () => {
+    // Before: get said undefined, but has() said true, getRemainingTTL() gave the negativeTtl left,
+    // and iteration listed the key, entries()/values()/forEach() with the value undefined.
+    let now = 1_000
+    const cache = newCache<string>({ clock: () => now })
+    cache.set('plain', 'v')
+    await cache.getOrLoad('failed', async () => { throw new Error('down') }, { negativeTtl: 500 }).catch(() => undefined)
+    await cache.getOrLoad('loaded', async () => 'w', { ttl: 1_000, softTtl: 100, staleIfError: 1_000 })
+    expect(cache.get('failed')).toBeUndefined()
+    expect(cache.peek('failed')).toBeUndefined()
+    expect(cache.has('failed')).toBe(false)
+    expect(cache.getMany(['failed', 'plain'])).toEqual([undefined, 'v'])
+    expect(cache.getRemainingTTL('failed')).toBe(0)
+    expect([...cache.keys()].sort()).toEqual(['loaded', 'plain'])
+    expect(new Map(cache.entries())).toEqual(new Map([['loaded', 'w'], ['plain', 'v']]))
+    expect([...cache.values()].sort()).toEqual(['v', 'w'])
+    const seen: string[] = []
+    cache.forEach((_, key) => seen.push(key))
+    expect(seen.sort()).toEqual(['loaded', 'plain'])
+    // A loaded value is still a value for them.
+    expect(cache.has('loaded')).toBe(true)
+    // The failure still answers getOrLoad until negativeTtl ends, then the key loads again.
+    await expect(cache.getOrLoad('failed', async () => 'never')).rejects.toMatchObject({ code: 'ERR_LOADER' })
+    now += 501
+    expect(await cache.getOrLoad('failed', async () => 'back')).toBe('back')
+    expect(cache.has('failed')).toBe(true)
+    // An invalidation by predicate still ends a cached failure (the row exists now): it loads again at once.
+    await cache.getOrLoad('gone', async () => { throw new Error('no row') }, { negativeTtl: 60_000 }).catch(() => undefined)
+    expect(cache.invalidate((key) => key === 'gone')).toBe(1)
+    expect(await cache.getOrLoad('gone', async () => 'row')).toBe('row')
+  })
+
   it('serve-stale-on-error: past the hard TTL a failed reload returns the kept value (staleHits)', async () => {
     let now = 1_000
     const cache = newCache<string>({ clock: () => now })
