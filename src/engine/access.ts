@@ -16,8 +16,11 @@ export interface RawEntry {
   kind: number
   bytes: Uint8Array | undefined
   expiry: number
-  /** A failure getOrLoad cached (negativeTtl): no value, so plain reads and iteration skip it. */
-  failure: boolean
+  /**
+   * What getOrLoad stored that is no value for plain reads now (a cached failure, a value past its
+   * hard TTL kept for staleIfError): Cache iteration skips it; dumps and invalidation see it.
+   */
+  hidden: boolean
 }
 
 /** Per-thread counters the loading layer adds to (summed over threads by stats()). */
@@ -45,7 +48,7 @@ export interface CacheCore<V> {
   encode(value: V): { kind: number; bytes: Uint8Array }
   /** Live entries as stored (no decoding: values round-trip exactly whatever codec wrote them). */
   rawEntries(): Generator<RawEntry>
-  /** Every live key, cached failures included (Cache.keys() leaves those out). */
+  /** Every live key, hidden ones included (Cache.keys() leaves those out: RawEntry.hidden). */
   rawKeys(): Generator<string>
   /** Adds to one of this thread's counters. */
   count(counter: ThreadCounter, delta?: number): void

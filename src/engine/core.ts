@@ -14,7 +14,8 @@ import type { Geometry } from '../layout/geometry.js'
 import { checkTtl } from '../options.js'
 import { decodeKind, decodeOwned, takeKind, finishKind, type ValueCodec, type ResolvedCodec } from '../codecs/index.js'
 import { takeChained, writeChained } from './large.js'
-import { isErrorEnvelope, type EnvelopeMeta } from '../codecs/envelope.js'
+import { copyOut } from '../codecs/copy-out.js'
+import { ENVELOPE_HEADER_BYTES, envelopeHardExpiry, envelopeHidden, type EnvelopeMeta } from '../codecs/envelope.js'
 import { writeUtf8, readLatin1, NOT_WELL_FORMED } from '../text.js'
 import { invalidKeyType, keyTooLong, notWellFormed } from '../keys.js'
 import { CortadoError } from '../errors.js'
@@ -235,28 +236,40 @@ export class EngineCore<V> implements CacheCore<V> {
 
   has(key: string): boolean {
     this.check()
-    return this.#lookup(this.writeKey(key), L.GET_PEEK, true) === L.STATUS_HIT && !this.#hitIsFailure()
+    if (this.#lookup(this.writeKey(key), L.GET_PEEK, true) !== L.STATUS_HIT) return false
+    const head = this.#loadedHead()
+    return head === undefined || !envelopeHidden(head, this.clock())
   }
 
   /** The absolute expiry of a live entry (Infinity without a TTL), or undefined when absent or expired. */
   expiryOf(key: string): number | undefined {
     this.check()
-    if (this.#lookup(this.writeKey(key), L.GET_PEEK, true) !== L.STATUS_HIT || this.#hitIsFailure()) return undefined
-    return this.v.f64[this.r64 + R_EXPIRY]
+    if (this.#lookup(this.writeKey(key), L.GET_PEEK, true) !== L.STATUS_HIT) return undefined
+    const expiry = this.v.f64[this.r64 + R_EXPIRY]
+    const head = this.#loadedHead()
+    if (head === undefined) return expiry
+    // A loaded value's entry outlives its hard expiry by staleIfError, for getOrLoad alone.
+    return envelopeHidden(head, this.clock()) ? undefined : Math.min(expiry, envelopeHardExpiry(head))
   }
 
   /**
-   * Whether the hit in RESULT is a failure getOrLoad cached (negativeTtl): it holds no value, so every
-   * plain read takes it for a miss, as get does (its decode reads undefined).
+   * The envelope header of the hit in RESULT when getOrLoad stored it (KIND_LOADED: a cached failure,
+   * or a value with its soft and hard expiry), else undefined. Such an entry may be no value for plain
+   * reads (envelopeHidden): they take it for a miss.
    */
-  #hitIsFailure(): boolean {
+  #loadedHead(): Uint8Array | undefined {
     const u32 = this.v.u32
     const r = this.r32
     const kind = u32[r + R_KIND]
-    if ((kind & 0xff) !== L.KIND_LOADED) return false
+    if ((kind & 0xff) !== L.KIND_LOADED) return undefined
     const start = u32[r + R_VALUE_OFFSET]
-    const head = kind < L.KIND_CHAINED ? this.v.u8.subarray(start, start + 2) : this.chainBytes(start, u32[r + R_VALUE_LEN])
-    return head !== undefined && isErrorEnvelope(head)
+    const len = u32[r + R_VALUE_LEN]
+    return kind < L.KIND_CHAINED ? this.v.u8.subarray(start, start + Math.min(len, ENVELOPE_HEADER_BYTES)) : this.chainBytes(start, len)
+  }
+
+  /** A plain read's value of a KIND_LOADED entry's bytes: undefined when it is no value now (envelopeHidden). */
+  #plainLoaded(bytes: Uint8Array): V | undefined {
+    return envelopeHidden(bytes, this.clock()) ? undefined : decodeOwned(L.KIND_LOADED, bytes, this.userDecode) as V
   }
 
   /**
@@ -304,9 +317,14 @@ export class EngineCore<V> implements CacheCore<V> {
       if (s === L.STATUS_HIT) {
         const start = u32[r + R_VALUE_OFFSET]
         const kind = u32[r + R_KIND]
-        // A value larger than a segment comes out of its chain of segments (large.ts).
-        value = (kind < L.KIND_CHAINED ? decodeKind(this.v, kind, start, start + u32[r + R_VALUE_LEN], this.userDecode, meta)
-          : decodeOwned(kind & 0xff, this.chainBytes(start, u32[r + R_VALUE_LEN])!, this.userDecode, meta)) as V
+        if ((kind & 0xff) === L.KIND_LOADED && meta === undefined) {
+          const bytes = kind < L.KIND_CHAINED ? copyOut(this.v.u8, start, start + u32[r + R_VALUE_LEN]) : this.chainBytes(start, u32[r + R_VALUE_LEN])!
+          value = this.#plainLoaded(bytes)
+        } else {
+          // A value larger than a segment comes out of its chain of segments (large.ts).
+          value = (kind < L.KIND_CHAINED ? decodeKind(this.v, kind, start, start + u32[r + R_VALUE_LEN], this.userDecode, meta)
+            : decodeOwned(kind & 0xff, this.chainBytes(start, u32[r + R_VALUE_LEN])!, this.userDecode, meta)) as V
+        }
       }
       return s
     })
@@ -340,13 +358,18 @@ export class EngineCore<V> implements CacheCore<V> {
 
   #takeOther(kind: number, start: number, end: number, seqIndex: number, seq: number, meta?: EnvelopeMeta): V | typeof RETRY {
     const taken = takeKind(this.v, kind, start, end)
-    return this.#valid(taken, seqIndex, seq) ? finishKind(kind, taken, this.userDecode, meta) as V : RETRY
+    if (!this.#valid(taken, seqIndex, seq)) return RETRY
+    // Plain reads of what getOrLoad stored: a cached failure, or a value past its hard TTL, is a miss.
+    if (kind === L.KIND_LOADED && meta === undefined) return this.#plainLoaded(taken as Uint8Array) as V
+    return finishKind(kind, taken, this.userDecode, meta) as V
   }
 
   /** A value larger than a segment, out of its chain of segments (large.ts). */
   #takeChained(kind: number, start: number, end: number, seqIndex: number, seq: number, meta?: EnvelopeMeta): V | typeof RETRY {
     const taken = this.chainBytes(start, end - start)
-    return this.#valid(taken, seqIndex, seq) ? decodeOwned(kind & 0xff, taken!, this.userDecode, meta) as V : RETRY
+    if (!this.#valid(taken, seqIndex, seq)) return RETRY
+    if ((kind & 0xff) === L.KIND_LOADED && meta === undefined) return this.#plainLoaded(taken!) as V
+    return decodeOwned(kind & 0xff, taken!, this.userDecode, meta) as V
   }
 
   /**

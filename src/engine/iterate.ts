@@ -9,7 +9,7 @@ import { SCRATCH_BYTES } from '../layout/geometry.js'
 import { readUtf8 } from '../text.js'
 import { copyOut } from '../codecs/copy-out.js'
 import { takeChainedById } from './large.js'
-import { isErrorEnvelope } from '../codecs/envelope.js'
+import { ENVELOPE_HEADER_BYTES, envelopeHidden } from '../codecs/envelope.js'
 import type { EngineCore } from './core.js'
 import type { RawEntry } from './access.js'
 
@@ -51,6 +51,7 @@ function readChunk(core: EngineCore<unknown>, shard: number, from: number, withV
 function parseChunk(core: EngineCore<unknown>, n: number, withValues: boolean): RawEntry[] | undefined {
   const v = core.v
   const out: RawEntry[] = []
+  let now: number | undefined
   for (let i = 0; i < n; i++) {
     const at = v.u32[(core.keyAt >>> 2) + i]
     const flags = v.u8[at + L.ENTRY_FLAGS]
@@ -67,17 +68,19 @@ function parseChunk(core: EngineCore<unknown>, n: number, withValues: boolean): 
     const bytes = !withValues ? undefined : !large ? copyOut(v.u8, valueStart, valueStart + valueLen)
       : takeListedChain(core, valueStart, valueLen)
     if (withValues && bytes === undefined) return undefined
-    // A failure getOrLoad cached (negativeTtl) holds no value; read under the chunk's validation.
-    let failure = false
+    // What getOrLoad stored may be no value for plain reads (a cached failure, a value past its hard
+    // TTL kept for staleIfError); read under the chunk's validation.
+    let hidden = false
     if (kind === L.KIND_LOADED) {
-      const head = bytes ?? (!large ? v.u8.subarray(valueStart, valueStart + 2) : takeListedChain(core, valueStart, valueLen))
+      const head = bytes ?? (!large ? v.u8.subarray(valueStart, valueStart + Math.min(valueLen, ENVELOPE_HEADER_BYTES)) : takeListedChain(core, valueStart, valueLen))
       if (head === undefined) return undefined
-      failure = isErrorEnvelope(head)
+      now ??= core.clock()
+      hidden = envelopeHidden(head, now)
     }
     out.push({
       key: readUtf8(v, keyStart, valueStart),
       kind,
-      failure,
+      hidden,
       bytes,
       expiry: hasTtl ? v.dv.getFloat64(at + L.ENTRY_HEADER_BYTES, true) : Infinity,
     })

@@ -259,6 +259,37 @@ describe('single-flight in one thread', () => {
     await expect(cache.getOrLoad('k', async () => { throw new Error('down') }, o)).rejects.toMatchObject({ code: 'ERR_LOADER' })
   })
 
+  for (const front of [false, true]) {
+    it(`a value kept past its ttl for staleIfError is a miss for every plain read${front ? ' (with a front)' : ''}`, async () => {
+      // The entry outlives the hard TTL only for getOrLoad's stale-on-error. Before, get/peek/getMany,
+      // has, iteration (and a front) served it up to ttl + staleIfError, and getRemainingTTL counted
+      // the extra time: "expired entries are never returned" did not hold for loaded values.
+      let now = 1_000
+      const cache = new Cache<string>({ maxBytes: 4 << 20, clock: () => now, front })
+      caches.push(cache as Cache<unknown>)
+      const o = { ttl: 100, softTtl: 50, staleIfError: 1_000 }
+      expect(await cache.getOrLoad('k', async () => 'v1', o)).toBe('v1')
+      cache.set('plain', 'p')
+      for (let i = 0; i < 20; i++) expect(cache.get('k')).toBe('v1')
+      expect(cache.getRemainingTTL('k')).toBe(100)
+      now += 60 // stale (past softTtl) but within ttl: still a value for plain reads
+      expect(cache.get('k')).toBe('v1')
+      expect(cache.has('k')).toBe(true)
+      expect(cache.getRemainingTTL('k')).toBe(40)
+      now += 90 // past ttl, within staleIfError
+      expect(cache.get('k')).toBeUndefined()
+      expect(cache.peek('k')).toBeUndefined()
+      expect(cache.has('k')).toBe(false)
+      expect(cache.getMany(['k', 'plain'])).toEqual([undefined, 'p'])
+      expect(cache.getRemainingTTL('k')).toBe(0)
+      expect([...cache.keys()]).toEqual(['plain'])
+      expect([...cache.entries()]).toEqual([['plain', 'p']])
+      // getOrLoad still has it to serve when the reload fails.
+      expect(await cache.getOrLoad('k', async () => { throw new Error('down') }, o)).toBe('v1')
+      expect(cache.stats().staleHits).toBe(1)
+    })
+  }
+
   it('a value the codec cannot store fails the callers with ERR_INVALID_VALUE', async () => {
     const cache = new Cache<string>({ maxBytes: 4 << 20, codec: 'string' })
     caches.push(cache as Cache<unknown>)
