@@ -216,7 +216,8 @@ export class EngineCore<V> implements CacheCore<V> {
       const filling = front !== undefined && front.prepareFill(this.v.u32, this.r32, this.r64, this.v.f64)
       const value = this.takeHit(meta)
       if (!isRetry(value)) {
-        this.v.f64[this.hitsIdx]++
+        // undefined from a hit: what getOrLoad stored that is no value now (envelopeHidden), a miss.
+        this.v.f64[value !== undefined ? this.hitsIdx : this.missesIdx]++
         if (filling) front!.fill(key, value)
         return value
       }

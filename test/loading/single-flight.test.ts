@@ -277,7 +277,11 @@ describe('single-flight in one thread', () => {
       expect(cache.has('k')).toBe(true)
       expect(cache.getRemainingTTL('k')).toBe(40)
       now += 90 // past ttl, within staleIfError
+      const counted = cache.stats()
       expect(cache.get('k')).toBeUndefined()
+      expect(cache.getMany(['k'])).toEqual([undefined])
+      expect(cache.stats().misses - counted.misses).toBe(2)
+      expect(cache.stats().hits - counted.hits).toBe(0)
       expect(cache.peek('k')).toBeUndefined()
       expect(cache.has('k')).toBe(false)
       expect(cache.getMany(['k', 'plain'])).toEqual([undefined, 'p'])
