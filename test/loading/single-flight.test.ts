@@ -5,6 +5,7 @@
 import { describe, it, expect, afterEach } from 'vitest'
 import { Cache, isCortadoError } from '../../src/index.js'
 import type { LoaderContext } from '../../src/loading/index.js'
+import { nativeAddon } from '../../src/engine/native/load.js'
 
 const caches: Cache<unknown>[] = []
 function newCache<V>(options: { ttl?: number; clock?: () => number } = {}): Cache<V> {
@@ -259,13 +260,13 @@ describe('single-flight in one thread', () => {
     await expect(cache.getOrLoad('k', async () => { throw new Error('down') }, o)).rejects.toMatchObject({ code: 'ERR_LOADER' })
   })
 
-  for (const front of [false, true]) {
-    it(`a value kept past its ttl for staleIfError is a miss for every plain read${front ? ' (with a front)' : ''}`, async () => {
+  for (const [engine, front] of [['wasm', false], ['wasm', true], ...(nativeAddon() ? [['native', false]] as const : [])] as const) {
+    it(`a value kept past its ttl for staleIfError is a miss for every plain read (${engine}${front ? ', with a front' : ''})`, async () => {
       // The entry outlives the hard TTL only for getOrLoad's stale-on-error. Before, get/peek/getMany,
       // has, iteration (and a front) served it up to ttl + staleIfError, and getRemainingTTL counted
       // the extra time: "expired entries are never returned" did not hold for loaded values.
       let now = 1_000
-      const cache = new Cache<string>({ maxBytes: 4 << 20, clock: () => now, front })
+      const cache = new Cache<string>({ maxBytes: 4 << 20, clock: () => now, front, engine })
       caches.push(cache as Cache<unknown>)
       const o = { ttl: 100, softTtl: 50, staleIfError: 1_000 }
       expect(await cache.getOrLoad('k', async () => 'v1', o)).toBe('v1')
