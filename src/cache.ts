@@ -192,13 +192,14 @@ export class Cache<V = unknown> {
 
   /** Every live entry as [key, value]. */
   *entries(): Generator<[string, V]> {
+    // What getOrLoad stored may be no value now (RawEntry.hidden): a miss for get, has and iteration alike.
     for (const e of iterateChunks(this.#core as EngineCore<unknown>, true))
-      yield [e.key, decodeOwned(e.kind, e.bytes!, this.#core.userDecode) as V]
+      if (!e.hidden) yield [e.key, decodeOwned(e.kind, e.bytes!, this.#core.userDecode) as V]
   }
 
   /** Every live key. */
   *keys(): Generator<string> {
-    for (const e of iterateChunks(this.#core as EngineCore<unknown>, false)) yield e.key
+    for (const e of iterateChunks(this.#core as EngineCore<unknown>, false)) if (!e.hidden) yield e.key
   }
 
   /** Every live value. */

@@ -13,7 +13,8 @@
  *   24      value bytes | error JSON
  *
  * Plain reads (`cache.get`, iteration) see through the envelope: they decode the inner value, and a
- * cached failure reads as `undefined`. What `getOrLoad` needs beyond the value is written by the decode
+ * cached failure, or a value past its hard expiry (kept for staleIfError), reads as a miss
+ * (envelopeHidden; the engine core checks it, as only it knows the clock). What `getOrLoad` needs beyond the value is written by the decode
  * into the EnvelopeMeta its read passed down (one lookup gives value and metadata); a read that passes
  * none (every plain get, a custom decode reading another entry) writes nothing.
  *
@@ -117,4 +118,21 @@ export function encodeErrorEnvelope(error: SerializedError, loadMs: number): Uin
 /** Whether stored bytes of kind KIND_LOADED hold a cached failure (dumps skip those). */
 export function isErrorEnvelope(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && (bytes[1] & HAS_ERROR) !== 0
+}
+
+/**
+ * Whether an entry of kind KIND_LOADED (`head`: at least its first 2 bytes, 24 to see its expiry) is
+ * no value for plain reads at `now`: a cached failure, or a value past its hard expiry that the entry
+ * keeps only for getOrLoad's staleIfError. Plain reads take such an entry for a miss.
+ */
+export function envelopeHidden(head: Uint8Array, now: number): boolean {
+  if (head.length < 2) return false
+  if ((head[1] & HAS_ERROR) !== 0) return true
+  return now >= 0 && envelopeHardExpiry(head) <= now
+}
+
+/** The hard expiry an envelope's header holds (Infinity when none, or too short to tell). */
+export function envelopeHardExpiry(head: Uint8Array): number {
+  if (head.length < ENVELOPE_HEADER_BYTES) return Infinity
+  return new DataView(head.buffer, head.byteOffset, ENVELOPE_HEADER_BYTES).getFloat64(16, true)
 }

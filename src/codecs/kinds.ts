@@ -38,6 +38,16 @@ function unpackOrExplain(bytes: Uint8Array): unknown {
   }
 }
 
+/** A custom codec's decode; its failure is typed, as its encode's is (ERR_INVALID_VALUE, serialized.ts). */
+function decodeUser(userDecode: NonNullable<UserDecode>, bytes: Uint8Array): unknown {
+  try {
+    return userDecode(bytes)
+  } catch (err) {
+    if (err instanceof CortadoError) throw err
+    throw new CortadoError('ERR_DECODE', `the custom codec's decode failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
+  }
+}
+
 /** Decodes bytes that were already copied out of the arena (they may be kept as they are). */
 export function decodeOwned(kind: number, bytes: Uint8Array, userDecode: UserDecode, meta?: EnvelopeMeta): unknown {
   switch (kind) {
@@ -49,7 +59,7 @@ export function decodeOwned(kind: number, bytes: Uint8Array, userDecode: UserDec
     case L.KIND_USER:
       if (!userDecode)
         throw new CortadoError('ERR_DECODE', 'this entry was stored with a custom codec; attach the cache with the same codec')
-      return userDecode(bytes)
+      return decodeUser(userDecode, bytes)
     // A value stored by getOrLoad with its loading metadata (envelope.ts), which goes to `meta`.
     case L.KIND_LOADED: return decodeEnvelope(bytes, userDecode, decodeOwned, meta)
     default:

@@ -16,6 +16,11 @@ export interface RawEntry {
   kind: number
   bytes: Uint8Array | undefined
   expiry: number
+  /**
+   * What getOrLoad stored that is no value for plain reads now (a cached failure, a value past its
+   * hard TTL kept for staleIfError): Cache iteration skips it; dumps and invalidation see it.
+   */
+  hidden: boolean
 }
 
 /** Per-thread counters the loading layer adds to (summed over threads by stats()). */
@@ -43,6 +48,8 @@ export interface CacheCore<V> {
   encode(value: V): { kind: number; bytes: Uint8Array }
   /** Live entries as stored (no decoding: values round-trip exactly whatever codec wrote them). */
   rawEntries(): Generator<RawEntry>
+  /** Every live key, hidden ones included (Cache.keys() leaves those out: RawEntry.hidden). */
+  rawKeys(): Generator<string>
   /** Adds to one of this thread's counters. */
   count(counter: ThreadCounter, delta?: number): void
   /** Where the cross-thread flight table is (the slot may change if this thread re-attaches). */

@@ -58,7 +58,9 @@ export function getMany<V>(core: EngineCore<V>, keys: readonly string[]): (V | u
         const value = core.take(u32[o + O_KIND], start, start + u32[o + O_VALUE_LEN], u32[o + O_SEQ_INDEX], u32[o + O_SEQ])
         if (!isRetry(value)) {
           out[i + k] = value
-          core.countHit()
+          // undefined from a hit: what getOrLoad stored that is no value now (envelopeHidden), a miss.
+          if (value !== undefined) core.countHit()
+          else core.countMiss()
         } else {
           out[i + k] = core.get(keys[i + k])
         }

@@ -14,7 +14,8 @@ import type { Geometry } from '../layout/geometry.js'
 import { checkTtl } from '../options.js'
 import { decodeKind, decodeOwned, takeKind, finishKind, type ValueCodec, type ResolvedCodec } from '../codecs/index.js'
 import { takeChained, writeChained } from './large.js'
-import type { EnvelopeMeta } from '../codecs/envelope.js'
+import { copyOut } from '../codecs/copy-out.js'
+import { ENVELOPE_HEADER_BYTES, envelopeHardExpiry, envelopeHidden, type EnvelopeMeta } from '../codecs/envelope.js'
 import { writeUtf8, readLatin1, NOT_WELL_FORMED } from '../text.js'
 import { invalidKeyType, keyTooLong, notWellFormed } from '../keys.js'
 import { CortadoError } from '../errors.js'
@@ -215,7 +216,8 @@ export class EngineCore<V> implements CacheCore<V> {
       const filling = front !== undefined && front.prepareFill(this.v.u32, this.r32, this.r64, this.v.f64)
       const value = this.takeHit(meta)
       if (!isRetry(value)) {
-        this.v.f64[this.hitsIdx]++
+        // undefined from a hit: what getOrLoad stored that is no value now (envelopeHidden), a miss.
+        this.v.f64[value !== undefined ? this.hitsIdx : this.missesIdx]++
         if (filling) front!.fill(key, value)
         return value
       }
@@ -235,14 +237,40 @@ export class EngineCore<V> implements CacheCore<V> {
 
   has(key: string): boolean {
     this.check()
-    return this.#lookup(this.writeKey(key), L.GET_PEEK, true) === L.STATUS_HIT
+    if (this.#lookup(this.writeKey(key), L.GET_PEEK, true) !== L.STATUS_HIT) return false
+    const head = this.#loadedHead()
+    return head === undefined || !envelopeHidden(head, this.clock())
   }
 
   /** The absolute expiry of a live entry (Infinity without a TTL), or undefined when absent or expired. */
   expiryOf(key: string): number | undefined {
     this.check()
     if (this.#lookup(this.writeKey(key), L.GET_PEEK, true) !== L.STATUS_HIT) return undefined
-    return this.v.f64[this.r64 + R_EXPIRY]
+    const expiry = this.v.f64[this.r64 + R_EXPIRY]
+    const head = this.#loadedHead()
+    if (head === undefined) return expiry
+    // A loaded value's entry outlives its hard expiry by staleIfError, for getOrLoad alone.
+    return envelopeHidden(head, this.clock()) ? undefined : Math.min(expiry, envelopeHardExpiry(head))
+  }
+
+  /**
+   * The envelope header of the hit in RESULT when getOrLoad stored it (KIND_LOADED: a cached failure,
+   * or a value with its soft and hard expiry), else undefined. Such an entry may be no value for plain
+   * reads (envelopeHidden): they take it for a miss.
+   */
+  #loadedHead(): Uint8Array | undefined {
+    const u32 = this.v.u32
+    const r = this.r32
+    const kind = u32[r + R_KIND]
+    if ((kind & 0xff) !== L.KIND_LOADED) return undefined
+    const start = u32[r + R_VALUE_OFFSET]
+    const len = u32[r + R_VALUE_LEN]
+    return kind < L.KIND_CHAINED ? this.v.u8.subarray(start, start + Math.min(len, ENVELOPE_HEADER_BYTES)) : this.chainBytes(start, len)
+  }
+
+  /** A plain read's value of a KIND_LOADED entry's bytes: undefined when it is no value now (envelopeHidden). */
+  #plainLoaded(bytes: Uint8Array): V | undefined {
+    return envelopeHidden(bytes, this.clock()) ? undefined : decodeOwned(L.KIND_LOADED, bytes, this.userDecode) as V
   }
 
   /**
@@ -290,9 +318,14 @@ export class EngineCore<V> implements CacheCore<V> {
       if (s === L.STATUS_HIT) {
         const start = u32[r + R_VALUE_OFFSET]
         const kind = u32[r + R_KIND]
-        // A value larger than a segment comes out of its chain of segments (large.ts).
-        value = (kind < L.KIND_CHAINED ? decodeKind(this.v, kind, start, start + u32[r + R_VALUE_LEN], this.userDecode, meta)
-          : decodeOwned(kind & 0xff, this.chainBytes(start, u32[r + R_VALUE_LEN])!, this.userDecode, meta)) as V
+        if ((kind & 0xff) === L.KIND_LOADED && meta === undefined) {
+          const bytes = kind < L.KIND_CHAINED ? copyOut(this.v.u8, start, start + u32[r + R_VALUE_LEN]) : this.chainBytes(start, u32[r + R_VALUE_LEN])!
+          value = this.#plainLoaded(bytes)
+        } else {
+          // A value larger than a segment comes out of its chain of segments (large.ts).
+          value = (kind < L.KIND_CHAINED ? decodeKind(this.v, kind, start, start + u32[r + R_VALUE_LEN], this.userDecode, meta)
+            : decodeOwned(kind & 0xff, this.chainBytes(start, u32[r + R_VALUE_LEN])!, this.userDecode, meta)) as V
+        }
       }
       return s
     })
@@ -326,13 +359,18 @@ export class EngineCore<V> implements CacheCore<V> {
 
   #takeOther(kind: number, start: number, end: number, seqIndex: number, seq: number, meta?: EnvelopeMeta): V | typeof RETRY {
     const taken = takeKind(this.v, kind, start, end)
-    return this.#valid(taken, seqIndex, seq) ? finishKind(kind, taken, this.userDecode, meta) as V : RETRY
+    if (!this.#valid(taken, seqIndex, seq)) return RETRY
+    // Plain reads of what getOrLoad stored: a cached failure, or a value past its hard TTL, is a miss.
+    if (kind === L.KIND_LOADED && meta === undefined) return this.#plainLoaded(taken as Uint8Array) as V
+    return finishKind(kind, taken, this.userDecode, meta) as V
   }
 
   /** A value larger than a segment, out of its chain of segments (large.ts). */
   #takeChained(kind: number, start: number, end: number, seqIndex: number, seq: number, meta?: EnvelopeMeta): V | typeof RETRY {
     const taken = this.chainBytes(start, end - start)
-    return this.#valid(taken, seqIndex, seq) ? decodeOwned(kind & 0xff, taken!, this.userDecode, meta) as V : RETRY
+    if (!this.#valid(taken, seqIndex, seq)) return RETRY
+    if ((kind & 0xff) === L.KIND_LOADED && meta === undefined) return this.#plainLoaded(taken!) as V
+    return decodeOwned(kind & 0xff, taken!, this.userDecode, meta) as V
   }
 
   /**
@@ -488,6 +526,10 @@ export class EngineCore<V> implements CacheCore<V> {
 
   rawEntries(): Generator<RawEntry> {
     return iterateChunks(this, true)
+  }
+
+  *rawKeys(): Generator<string> {
+    for (const e of iterateChunks(this, false)) yield e.key
   }
 
   stats(): CacheStats {

@@ -407,6 +407,9 @@ export class Front {
     const addr = u32[r32 + (L.RESULT_ENTRY_OFFSET >>> 2)]!
     // 0: the engine can't show this entry in place (the native engine's window over a large arena).
     if (addr === 0) return false
+    // What getOrLoad stored carries its own hard expiry, before the entry's (which staleIfError extends):
+    // the front, which knows only the entry's, leaves such values to the arena.
+    if ((u32[r32 + (L.RESULT_KIND >>> 2)]! & 0xff) === L.KIND_LOADED) return false
     const g = this.#g
     const shard = u32[r32 + (L.RESULT_SHARD >>> 2)]!
     const shardBase = this.#shardsOffset + shard * this.#shardBytes

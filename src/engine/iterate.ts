@@ -9,6 +9,7 @@ import { SCRATCH_BYTES } from '../layout/geometry.js'
 import { readUtf8 } from '../text.js'
 import { copyOut } from '../codecs/copy-out.js'
 import { takeChainedById } from './large.js'
+import { ENVELOPE_HEADER_BYTES, envelopeHidden } from '../codecs/envelope.js'
 import type { EngineCore } from './core.js'
 import type { RawEntry } from './access.js'
 
@@ -50,6 +51,7 @@ function readChunk(core: EngineCore<unknown>, shard: number, from: number, withV
 function parseChunk(core: EngineCore<unknown>, n: number, withValues: boolean): RawEntry[] | undefined {
   const v = core.v
   const out: RawEntry[] = []
+  let now: number | undefined
   for (let i = 0; i < n; i++) {
     const at = v.u32[(core.keyAt >>> 2) + i]
     const flags = v.u8[at + L.ENTRY_FLAGS]
@@ -62,12 +64,23 @@ function parseChunk(core: EngineCore<unknown>, n: number, withValues: boolean): 
     if (valueStart + (large ? L.LARGE_REF_BYTES : valueLen) > v.u8.length) break
     // A value larger than a segment is read from its chain of segments, whose first segment's global
     // id the record holds (large.ts; through a native window the engine copies the chain).
+    const kind = v.u8[at + L.ENTRY_KIND]
     const bytes = !withValues ? undefined : !large ? copyOut(v.u8, valueStart, valueStart + valueLen)
       : takeListedChain(core, valueStart, valueLen)
     if (withValues && bytes === undefined) return undefined
+    // What getOrLoad stored may be no value for plain reads (a cached failure, a value past its hard
+    // TTL kept for staleIfError); read under the chunk's validation.
+    let hidden = false
+    if (kind === L.KIND_LOADED) {
+      const head = bytes ?? (!large ? v.u8.subarray(valueStart, valueStart + Math.min(valueLen, ENVELOPE_HEADER_BYTES)) : takeListedChain(core, valueStart, valueLen))
+      if (head === undefined) return undefined
+      now ??= core.clock()
+      hidden = envelopeHidden(head, now)
+    }
     out.push({
       key: readUtf8(v, keyStart, valueStart),
-      kind: v.u8[at + L.ENTRY_KIND],
+      kind,
+      hidden,
       bytes,
       expiry: hasTtl ? v.dv.getFloat64(at + L.ENTRY_HEADER_BYTES, true) : Infinity,
     })

@@ -35,8 +35,14 @@ function checkPath(path: unknown, what: string): string {
   return path
 }
 
+/** A closed cache is refused before any file is opened (a missing file would otherwise answer first). */
+function checkOpen(cache: Cache<unknown>): void {
+  if (cache.closed) throw new CortadoError('ERR_CLOSED', `cache${cache.name ? ` '${cache.name}'` : ''} is closed`)
+}
+
 export async function dump<V>(cache: Cache<V>, path: string): Promise<DumpResult> {
   checkPath(path, 'dump')
+  checkOpen(cache)
   const core = coreOf<V>(cache)
   const clock = core.clock
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}-${threadId}-${randomBytes(4).toString('hex')}.tmp`)
@@ -94,6 +100,7 @@ export async function restore<V>(cache: Cache<V>, path: string, options?: Restor
   const o = checkObject(options, 'restore options')
   checkKnownKeys(o, RESTORE_OPTIONS, 'restore', false)
   if (o.ignoreMissing !== undefined && typeof o.ignoreMissing !== 'boolean') throw invalid('ignoreMissing must be a boolean')
+  checkOpen(cache)
   const result: RestoreResult = { loaded: 0, expired: 0, rejected: 0, missing: false }
   let fh: FileHandle
   try {

@@ -26,7 +26,8 @@ export function invalidate<V>(cache: Cache<V>, target: InvalidateTarget): number
     let removed = 0
     // Decide on a snapshot of the keys: removing while a chunk is being read could skip or repeat keys.
     const matching: string[] = []
-    for (const key of cache.keys()) if (target(key)) matching.push(key)
+    // Cached failures too (keys() leaves them out): a change upstream must end a negative entry as well.
+    for (const key of state.core.rawKeys()) if (target(key)) matching.push(key)
     for (const key of state.flights.keys()) if (target(key)) supersede(state, key)
     for (const key of matching) removed += one(key)
     return removed

@@ -1,6 +1,6 @@
 /** Values round-trip through every codec, including across threads' codec choices (kind byte). */
 import { describe, it, expect } from 'vitest'
-import { Cache, type CodecName } from '../../src/index.js'
+import { Cache, isCortadoError, type CodecName } from '../../src/index.js'
 
 const strings = ['', 'ascii', 'latin1 éàü ÿ', 'кириллица', '鍵値', 'emoji 😀🚀', 'x'.repeat(20_000), 'é'.repeat(12_000)]
 /** Not well-formed UTF-16 (a lone surrogate, e.g. an emoji cut in half by `slice`): UTF-8 would make it U+FFFD. */
@@ -140,6 +140,28 @@ describe('codecs', () => {
     const other = Cache.attach<string>(cache.handle, { codec: upper })
     expect(other.get('k')).toBe('SHOUT')
     other.close()
+  })
+
+  it("a custom codec's failing decode is ERR_DECODE (its error in cause), as a failing encode is ERR_INVALID_VALUE", () => {
+    const failure = new Error('corrupt record')
+    const codec = { encode: (v: string) => Buffer.from(v), decode: (): string => { throw failure } }
+    const cache = new Cache<string>({ maxBytes: 4 << 20, codec })
+    cache.set('k', 'v')
+    for (const read of [() => cache.get('k'), () => cache.peek('k'), () => cache.getMany(['k']), () => [...cache.entries()]]) {
+      let caught: unknown
+      try {
+        read()
+      } catch (err) {
+        caught = err
+      }
+      expect(isCortadoError(caught, 'ERR_DECODE')).toBe(true)
+      expect((caught as Error).cause).toBe(failure)
+    }
+    // The entry is untouched: a codec that decodes again reads it.
+    const other = Cache.attach<string>(cache.handle, { codec: { encode: codec.encode, decode: (b: Uint8Array) => Buffer.from(b).toString() } })
+    expect(other.get('k')).toBe('v')
+    other.close()
+    cache.close()
   })
 
   it('decoding follows the stored kind, whatever codec the reader was given', () => {

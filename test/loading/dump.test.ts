@@ -185,4 +185,20 @@ describe('dump and load', () => {
     const path = join(dir, 'negative.cdump')
     expect(await cache.dump(path)).toMatchObject({ entries: 1 })
   })
+
+  it('a closed cache refuses dump and restore with ERR_CLOSED, before touching any file', async () => {
+    // restore() on a closed cache used to open the file first: a missing one with ignoreMissing
+    // resolved { missing: true } as if the cache could have been restored.
+    const clock = { now: 1000 }
+    const source = await filled(clock)
+    const path = join(dir, 'closed.cdump')
+    await source.dump(path)
+    const closed = new Cache<unknown>({ maxBytes: 4 << 20 })
+    closed.close()
+    const before = readdirSync(dir).sort()
+    await expect(closed.dump(join(dir, 'never.cdump'))).rejects.toSatisfy((err) => isCortadoError(err, 'ERR_CLOSED'))
+    await expect(closed.restore(path)).rejects.toSatisfy((err) => isCortadoError(err, 'ERR_CLOSED'))
+    await expect(closed.restore(join(dir, 'missing.cdump'), { ignoreMissing: true })).rejects.toSatisfy((err) => isCortadoError(err, 'ERR_CLOSED'))
+    expect(readdirSync(dir).sort()).toEqual(before)
+  })
 })

@@ -5,6 +5,7 @@
 import { describe, it, expect, afterEach } from 'vitest'
 import { Cache, isCortadoError } from '../../src/index.js'
 import type { LoaderContext } from '../../src/loading/index.js'
+import { nativeAddon } from '../../src/engine/native/load.js'
 
 const caches: Cache<unknown>[] = []
 function newCache<V>(options: { ttl?: number; clock?: () => number } = {}): Cache<V> {
@@ -209,6 +210,38 @@ describe('single-flight in one thread', () => {
     expect(await cache.getOrLoad('k', async () => 'back', { negativeTtl: 500 })).toBe('back')
   })
 
+  it('a cached failure is a miss for every plain read: has, peek, getMany, getRemainingTTL and iteration', async () => {
+    // Before: get said undefined, but has() said true, getRemainingTTL() gave the negativeTtl left,
+    // and iteration listed the key, entries()/values()/forEach() with the value undefined.
+    let now = 1_000
+    const cache = newCache<string>({ clock: () => now })
+    cache.set('plain', 'v')
+    await cache.getOrLoad('failed', async () => { throw new Error('down') }, { negativeTtl: 500 }).catch(() => undefined)
+    await cache.getOrLoad('loaded', async () => 'w', { ttl: 1_000, softTtl: 100, staleIfError: 1_000 })
+    expect(cache.get('failed')).toBeUndefined()
+    expect(cache.peek('failed')).toBeUndefined()
+    expect(cache.has('failed')).toBe(false)
+    expect(cache.getMany(['failed', 'plain'])).toEqual([undefined, 'v'])
+    expect(cache.getRemainingTTL('failed')).toBe(0)
+    expect([...cache.keys()].sort()).toEqual(['loaded', 'plain'])
+    expect(new Map(cache.entries())).toEqual(new Map([['loaded', 'w'], ['plain', 'v']]))
+    expect([...cache.values()].sort()).toEqual(['v', 'w'])
+    const seen: string[] = []
+    cache.forEach((_, key) => seen.push(key))
+    expect(seen.sort()).toEqual(['loaded', 'plain'])
+    // A loaded value is still a value for them.
+    expect(cache.has('loaded')).toBe(true)
+    // The failure still answers getOrLoad until negativeTtl ends, then the key loads again.
+    await expect(cache.getOrLoad('failed', async () => 'never')).rejects.toMatchObject({ code: 'ERR_LOADER' })
+    now += 501
+    expect(await cache.getOrLoad('failed', async () => 'back')).toBe('back')
+    expect(cache.has('failed')).toBe(true)
+    // An invalidation by predicate still ends a cached failure (the row exists now): it loads again at once.
+    await cache.getOrLoad('gone', async () => { throw new Error('no row') }, { negativeTtl: 60_000 }).catch(() => undefined)
+    expect(cache.invalidate((key) => key === 'gone')).toBe(1)
+    expect(await cache.getOrLoad('gone', async () => 'row')).toBe('row')
+  })
+
   it('serve-stale-on-error: past the hard TTL a failed reload returns the kept value (staleHits)', async () => {
     let now = 1_000
     const cache = newCache<string>({ clock: () => now })
@@ -226,6 +259,41 @@ describe('single-flight in one thread', () => {
     now += 1_000
     await expect(cache.getOrLoad('k', async () => { throw new Error('down') }, o)).rejects.toMatchObject({ code: 'ERR_LOADER' })
   })
+
+  for (const [engine, front] of [['wasm', false], ['wasm', true], ...(nativeAddon() ? [['native', false]] as const : [])] as const) {
+    it(`a value kept past its ttl for staleIfError is a miss for every plain read (${engine}${front ? ', with a front' : ''})`, async () => {
+      // The entry outlives the hard TTL only for getOrLoad's stale-on-error. Before, get/peek/getMany,
+      // has, iteration (and a front) served it up to ttl + staleIfError, and getRemainingTTL counted
+      // the extra time: "expired entries are never returned" did not hold for loaded values.
+      let now = 1_000
+      const cache = new Cache<string>({ maxBytes: 4 << 20, clock: () => now, front, engine })
+      caches.push(cache as Cache<unknown>)
+      const o = { ttl: 100, softTtl: 50, staleIfError: 1_000 }
+      expect(await cache.getOrLoad('k', async () => 'v1', o)).toBe('v1')
+      cache.set('plain', 'p')
+      for (let i = 0; i < 20; i++) expect(cache.get('k')).toBe('v1')
+      expect(cache.getRemainingTTL('k')).toBe(100)
+      now += 60 // stale (past softTtl) but within ttl: still a value for plain reads
+      expect(cache.get('k')).toBe('v1')
+      expect(cache.has('k')).toBe(true)
+      expect(cache.getRemainingTTL('k')).toBe(40)
+      now += 90 // past ttl, within staleIfError
+      const counted = cache.stats()
+      expect(cache.get('k')).toBeUndefined()
+      expect(cache.getMany(['k'])).toEqual([undefined])
+      expect(cache.stats().misses - counted.misses).toBe(2)
+      expect(cache.stats().hits - counted.hits).toBe(0)
+      expect(cache.peek('k')).toBeUndefined()
+      expect(cache.has('k')).toBe(false)
+      expect(cache.getMany(['k', 'plain'])).toEqual([undefined, 'p'])
+      expect(cache.getRemainingTTL('k')).toBe(0)
+      expect([...cache.keys()]).toEqual(['plain'])
+      expect([...cache.entries()]).toEqual([['plain', 'p']])
+      // getOrLoad still has it to serve when the reload fails.
+      expect(await cache.getOrLoad('k', async () => { throw new Error('down') }, o)).toBe('v1')
+      expect(cache.stats().staleHits).toBe(1)
+    })
+  }
 
   it('a value the codec cannot store fails the callers with ERR_INVALID_VALUE', async () => {
     const cache = new Cache<string>({ maxBytes: 4 << 20, codec: 'string' })

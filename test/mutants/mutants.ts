@@ -163,8 +163,8 @@ export const MUTANTS: Mutant[] = [
   // ---- values larger than a segment (chained segments) --------------------------------------------------
   {
     id: 'chained-read-no-seq-check', area: 'large values', file: 'src/engine/core.ts',
-    find: 'return this.#valid(taken, seqIndex, seq) ? decodeOwned(',
-    replace: 'return taken !== undefined ? decodeOwned(',
+    find: 'const taken = this.chainBytes(start, end - start)\n    if (!this.#valid(taken, seqIndex, seq)) return RETRY',
+    replace: 'const taken = this.chainBytes(start, end - start)\n    if (taken === undefined) return RETRY',
     tests: ['test/workers/large-values.test.ts'],
     why: 'a lock-free read of a value in chained segments skips the sequence check (bytes of a reused segment returned)',
   },

@@ -48,5 +48,14 @@ function fnv1a(bytes: Uint8Array): number {
 
 export function instantiate(memory: WebAssembly.Memory): EngineProtocol {
   const instance = new WebAssembly.Instance(wasmModule(), { env: { memory } })
-  return instance.exports as unknown as EngineProtocol
+  const ex = instance.exports as unknown as EngineProtocol
+  // A u32 result reaches JS as a signed i32: COUNT_BUSY (0xffffffff) would arrive as -1, which the
+  // callers (src/engine/busy.ts, iterate.ts) can't tell from a count, and would take for one
+  // (test/core/busy-shard.test.ts). The counting calls are the only ones whose results reach 2^31.
+  const { purge, verify, entries } = ex
+  return Object.assign(Object.create(null) as EngineProtocol, ex, {
+    purge: (shard: number, now: number) => purge(shard, now) >>> 0,
+    verify: (shard: number) => verify(shard) >>> 0,
+    entries: (shard: number, from: number, count: number, max: number, now: number) => entries(shard, from, count, max, now) >>> 0,
+  })
 }
