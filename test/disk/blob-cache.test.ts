@@ -132,6 +132,8 @@ describe('BlobCache', () => {
     expect(await disk.stat('k')).toBeUndefined()
     expect(await errorCode(() => new BlobCache({ disk, store: dead, missReads: 'sometimes' as 'wait' }))).toBe('ERR_INVALID_OPTION')
     expect(await errorCode(() => new BlobCache({ disk } as never))).toBe('ERR_INVALID_OPTION')
+    expect(await errorCode(() => new BlobCache({ disk, store: dead, missRead: 'pass-through' } as never))).toBe('ERR_INVALID_OPTION')
+    expect(await errorCode(new BlobCache({ disk, store: dead }).put('k', 'v', { tll: 1000 } as never))).toBe('ERR_INVALID_OPTION')
     await dead.close()
     disk.close()
   })

@@ -162,6 +162,50 @@ describe('DiskCache', () => {
     expect(await code(c.get('keep'))).toBe('ERR_CLOSED')
   })
 
+  it('refuses misspelled or malformed options with ERR_INVALID_OPTION, naming the close match', async () => {
+    const dir = tempDir()
+    const thrown = (f: () => unknown) => {
+      try {
+        f()
+      } catch (err) {
+        return err as Error & { code?: string }
+      }
+      return undefined
+    }
+    // Each of these used to be accepted and ignored: a GC at its default marks, a blob that never expires.
+    const ctor = thrown(() => new DiskCache({ dir, highWaterMark: 0.5 } as never))
+    expect(ctor?.code).toBe('ERR_INVALID_OPTION')
+    expect(ctor?.message).toContain("did you mean 'highWatermark'")
+    expect(thrown(() => new DiskCache({ dir, maxbytes: 10 } as never))?.code).toBe('ERR_INVALID_OPTION')
+    const c = cache()
+    const put = await c.put('k', 'v', { tll: 5000 } as never).catch((err: Error & { code?: string }) => err)
+    expect((put as { code?: string }).code).toBe('ERR_INVALID_OPTION')
+    expect((put as Error).message).toContain("did you mean 'ttl'")
+    // null and a number (node-cache's ttl in seconds) used to throw a TypeError and be ignored.
+    expect(await code(c.put('k', 'v', null as never))).toBe('ERR_INVALID_OPTION')
+    expect(await code(c.put('k', 'v', 60 as never))).toBe('ERR_INVALID_OPTION')
+    await c.put('k', 'v')
+    expect(await code(() => c.createReadStream('k', { start: 0, stop: 0 } as never))).toBe('ERR_INVALID_OPTION')
+    expect(await c.stat('k')).toMatchObject({ size: 1, expiry: undefined })
+    expect(c.stats().putErrors).toBe(0) // refused before anything was written
+    c.close()
+  })
+
+  it('refuses a streamed body whose chunks are not bytes, keeping the old version (was stored empty)', async () => {
+    const c = cache()
+    await c.put('k', 'old')
+    const bodies = [
+      Readable.from([{ a: 1 }]),
+      Readable.from([1, 2, 3]),
+      (async function* () { yield Buffer.from('ok so far'); yield 5 })(),
+    ]
+    for (const body of bodies) expect(await code(c.put('k', body as never))).toBe('ERR_INVALID_VALUE')
+    expect((await c.get('k'))?.toString()).toBe('old')
+    expect(tempsIn(c.dir)).toEqual([])
+    expect(c.stats().putErrors).toBe(3)
+    c.close()
+  })
+
   it('durable puts racing into one folder (sharing its flushes) all land, by both write paths', async () => {
     // Keys whose files share a folder: the first four hex digits of their hashes agree.
     const byFolder = new Map<string, string[]>()

@@ -144,6 +144,16 @@ describe('S3Store', () => {
     expect(await errorCode(store.put('k', 42 as unknown as string))).toBe('ERR_INVALID_VALUE')
     expect(await errorCode(store.get('small/a.txt', { range: { start: 5, end: 2 } }))).toBe('ERR_INVALID_RANGE')
     expect(await errorCode(store.presignGet('k', { expiresIn: 0 }))).toBe('ERR_INVALID_OPTION')
+    // Misspelled options are refused, not ignored (forcePathStyle misspelled would address the wrong host).
+    expect(await errorCode(() => new S3Store({ bucket: 'okay', forcepathstyle: true } as never))).toBe('ERR_INVALID_OPTION')
+    expect(await errorCode(() => new S3Store({ bucket: 'okay', partsize: 16 * MiB } as never))).toBe('ERR_INVALID_OPTION')
+    expect(await errorCode(store.put('k', 'x', { contentTyp: 'text/plain' } as never))).toBe('ERR_INVALID_OPTION')
+    expect(await errorCode(store.get('k', { rang: { start: 0, end: 1 } } as never))).toBe('ERR_INVALID_OPTION')
+    expect(await errorCode(store.presignPut('k', { expires: 60 } as never))).toBe('ERR_INVALID_OPTION')
+    expect(await errorCode(store.presignGet('k', null as never))).toBe('ERR_INVALID_OPTION')
+    // A streamed body must yield bytes (an object-mode stream's objects were uploaded as nothing).
+    expect(await errorCode(store.put('k', Readable.from([{ a: 1 }]) as never))).toBe('ERR_INVALID_VALUE')
+    expect(await store.head('k')).toBeUndefined()
     expect(await store.get('no/such/key')).toBeUndefined()
     const dead = new S3Store({ ...s3Options(s3), endpoint: 'http://127.0.0.1:9' })
     expect(await errorCode(dead.head('k'))).toBe('ERR_REMOTE')

@@ -24,6 +24,7 @@
 import { close, closeSync, fdatasync, fsync, mkdirSync, openSync, unlinkSync, write, writeSync, writevSync } from 'node:fs'
 import { mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises'
 import type { Readable } from 'node:stream'
+import { CortadoError, shown } from '../../errors.js'
 import { BOOT_ID, dataCrc32 } from './checksum.js'
 import { encodeHeader, headerLength, type HeaderFields, type Seal } from './header.js'
 import { ioError, isMissing } from '../../io-errors.js'
@@ -44,6 +45,17 @@ export interface WriteOptions {
   durability: BlobDurability
   /** Whole bodies up to this many bytes are written by the calling thread (see above); 0 = never. */
   inlineBytes: number
+}
+
+/**
+ * A chunk of a streamed body as bytes. Anything else (numbers, objects of an object-mode stream) is
+ * refused: written as it came, such a chunk was skipped without a word and the put stored a short or
+ * empty blob.
+ */
+export function chunkBytes(chunk: unknown): Uint8Array {
+  if (chunk instanceof Uint8Array) return chunk
+  if (typeof chunk === 'string') return Buffer.from(chunk)
+  throw new CortadoError('ERR_INVALID_VALUE', `a streamed blob must yield Uint8Array (or string) chunks, got ${shown(chunk)}`)
 }
 
 /** The CRC of a large body is computed this many bytes at a time, letting the event loop run in between. */
@@ -102,7 +114,7 @@ async function writeStreamed(fh: FileHandle, fields: HeaderFields, body: Readabl
   let position = start
   let crc = 0
   for await (const chunk of body) {
-    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
+    const bytes = chunkBytes(chunk)
     let done = 0
     while (done < bytes.length) {
       const writing = fh.write(bytes, done, bytes.length - done, position)

@@ -12,6 +12,8 @@ import type { BlobStat, DiskCache } from './disk-cache.js'
 import type { UploadResult } from './multipart.js'
 import type { S3Store } from './s3-store.js'
 import { SingleFlight } from './single-flight.js'
+import { checkKnownKeys } from '../../option-names.js'
+import { BLOB_CACHE_OPTIONS, BLOB_CACHE_PUT_OPTIONS, blobOptions } from './options.js'
 
 /** Options of `new BlobCache(options)`. */
 export interface BlobCacheOptions {
@@ -63,6 +65,7 @@ export class BlobCache implements BlobSource {
   constructor(options: BlobCacheOptions) {
     if (typeof options !== 'object' || options === null || typeof options.disk?.openBlob !== 'function' || typeof options.store?.openBlob !== 'function')
       throw new CortadoError('ERR_INVALID_OPTION', 'new BlobCache(options): options must have a disk (DiskCache) and a store (S3Store)')
+    checkKnownKeys(options, BLOB_CACHE_OPTIONS, 'new BlobCache', false)
     const missReads = options.missReads ?? 'wait'
     if (missReads !== 'wait' && missReads !== 'pass-through') throw new CortadoError('ERR_INVALID_OPTION', `missReads must be 'wait' or 'pass-through', got ${shown(missReads)}`)
     this.disk = options.disk
@@ -96,7 +99,8 @@ export class BlobCache implements BlobSource {
   }
 
   /** Writes the disk, then S3 from the disk copy; if S3 fails the disk copy is removed and the error thrown. */
-  async put(key: string, body: BlobBody, options: BlobCachePutOptions = {}): Promise<UploadResult> {
+  async put(key: string, body: BlobBody, putOptions?: BlobCachePutOptions): Promise<UploadResult> {
+    const options = blobOptions(putOptions, 'BlobCache.put', BLOB_CACHE_PUT_OPTIONS, "{ contentType: 'video/mp4', signal }")
     await this.disk.put(key, body, { contentType: options.contentType, ttl: options.ttl })
     let copy: Readable | undefined
     try {

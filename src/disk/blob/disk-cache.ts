@@ -27,6 +27,8 @@ import { openQuietly, versionOf } from './scan.js'
 import { readWhole } from './read-whole.js'
 import { resolveRange } from './range.js'
 import { crcOfData, crcOfDataSync, TornCheck } from './verify.js'
+import { blobOptions, DISK_CACHE_OPTIONS, DISK_PUT_OPTIONS, READ_RANGE_OPTIONS } from './options.js'
+import { checkKnownKeys } from '../../option-names.js'
 
 /** Options of `new DiskCache(options)`. Only `dir` is required. */
 export interface DiskCacheOptions {
@@ -174,6 +176,7 @@ export class DiskCache implements BlobSource {
 
   constructor(options: DiskCacheOptions) {
     if (typeof options !== 'object' || options === null) throw new CortadoError('ERR_INVALID_OPTION', 'new DiskCache(options): options must be an object with a dir')
+    checkKnownKeys(options, DISK_CACHE_OPTIONS, 'new DiskCache', false)
     if (typeof options.dir !== 'string' || options.dir === '') throw new CortadoError('ERR_INVALID_OPTION', `dir must be a folder path, got ${shown(options.dir)}`)
     this.dir = resolve(options.dir)
     if (options.maxBytes !== undefined && (typeof options.maxBytes !== 'number' || !Number.isSafeInteger(options.maxBytes) || options.maxBytes <= 0))
@@ -202,10 +205,11 @@ export class DiskCache implements BlobSource {
   }
 
   /** Stores `body` under `key`, replacing any previous version atomically. */
-  async put(key: string, body: BlobBody, options: PutOptions = {}): Promise<void> {
+  async put(key: string, body: BlobBody, putOptions?: PutOptions): Promise<void> {
     checkBlobKey(key, 'DiskCache.put')
     this.checkOpen()
     checkBody(body)
+    const options = blobOptions(putOptions, 'DiskCache.put', DISK_PUT_OPTIONS, "{ ttl: 60_000, contentType: 'video/mp4' }")
     const ttl = options.ttl === undefined ? this.ttl : checkTtl(options.ttl, 'ttl')
     const contentType = optionalLatin1(options.contentType, 'contentType', MAX_CONTENT_TYPE_BYTES)
     const etag = optionalLatin1(options.etag, 'etag', MAX_ETAG_BYTES) ?? randomBytes(RANDOM_ETAG_BYTES).toString('hex')
@@ -252,6 +256,7 @@ export class DiskCache implements BlobSource {
   createReadStream(key: string, range: { start?: number; end?: number } = {}): Readable | undefined {
     checkBlobKey(key, 'DiskCache.createReadStream')
     this.checkOpen()
+    if (typeof range === 'object' && range !== null) checkKnownKeys(range, READ_RANGE_OPTIONS, 'DiskCache.createReadStream', false)
     const file = blobPaths(this.dir, key).file
     let fd: number
     try {
