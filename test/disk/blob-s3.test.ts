@@ -75,6 +75,36 @@ describe('S3Store', () => {
     expect(await errorCode(store.put('aborted/early', Buffer.alloc(10), { signal: AbortSignal.abort() }))).toBe('ERR_ABORTED')
   })
 
+  it('an abort while the body stalls still settles at once, with no part left (it used to wait for the body for ever)', async () => {
+    const within = <T>(p: Promise<T>) =>
+      Promise.race([p, sleep(15_000).then(() => { throw new Error('put did not settle within 15 s of the abort') })])
+    // Stalled after one part's worth (5 MiB) and a bit: part 1 is sent, the uploaders wait for more body.
+    const controller = new AbortController()
+    const put = store.put('aborted/stalled', (async function* () {
+      yield Buffer.alloc(6 * MiB, 1)
+      await new Promise(() => {})
+    })(), { signal: controller.signal })
+    const deadline = Date.now() + 30_000
+    while (!s3.partsLeft().some((f) => /\/\d+$/.test(f))) {
+      if (Date.now() > deadline) throw new Error('no part stored within 30 s')
+      await sleep(20)
+    }
+    controller.abort()
+    expect(await within(errorCode(put))).toBe('ERR_ABORTED')
+    expect(s3.partsLeft()).toEqual([])
+    expect(await store.head('aborted/stalled')).toBeUndefined()
+    // Stalled before the multipart threshold: nothing was sent; the body stream is released.
+    const early = new AbortController()
+    const body = new Readable({ read() {} })
+    body.push(Buffer.alloc(1024))
+    const small = store.put('aborted/stalled-small', body, { signal: early.signal })
+    await sleep(50)
+    early.abort()
+    expect(await within(errorCode(small))).toBe('ERR_ABORTED')
+    expect(body.destroyed).toBe(true)
+    expect(await store.head('aborted/stalled-small')).toBeUndefined()
+  })
+
   it('presigned PUT and GET URLs work with plain fetch (ranges too)', async () => {
     const url = await store.presignPut('presigned/upload.txt', { contentType: 'text/plain', expiresIn: 60 })
     const put = await fetch(url, { method: 'PUT', body: 'uploaded directly', headers: { 'Content-Type': 'text/plain' } })

@@ -13,7 +13,7 @@ import { checkKnownKeys } from '../../option-names.js'
 import { blobOptions, PRESIGN_GET_OPTIONS, PRESIGN_PUT_OPTIONS, S3_GET_OPTIONS, S3_PUT_OPTIONS, S3_SIGNAL_OPTIONS, S3_STORE_OPTIONS } from './options.js'
 import { presign, type PresignOptions } from './presign.js'
 import { unquote, uploadMultipart, type UploadResult } from './multipart.js'
-import { aborted, createClient, isAbort, isNotFound, loadSdk, remoteError, type S3Connection } from './s3-client.js'
+import { ABORTED, aborted, createClient, isAbort, isNotFound, loadSdk, remoteError, unlessAborted, type S3Connection } from './s3-client.js'
 
 const MiB = 1024 * 1024
 /** S3's smallest part (all but the last). */
@@ -119,7 +119,8 @@ export class S3Store implements BlobSource {
       let headBytes = 0
       let ended = false
       while (headBytes <= this.multipartThreshold) {
-        const r = await chunks.next()
+        const r = await unlessAborted(chunks.next(), options.signal)
+        if (r === ABORTED) throw aborted(what)
         if (r.done) {
           ended = true
           break
