@@ -105,6 +105,43 @@ describe('S3Store', () => {
     expect(await store.head('aborted/stalled-small')).toBeUndefined()
   })
 
+  it('multipart: the threshold is exact, and at most `concurrency` parts are in flight (and that many are)', async () => {
+    const inFlight = { now: 0, max: 0 }
+    const client = await store.client()
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const req = args.request as { method?: string; query?: Record<string, unknown> }
+        const isPart = req.method === 'PUT' && req.query?.partNumber !== undefined
+        if (!isPart) return next(args)
+        inFlight.max = Math.max(inFlight.max, ++inFlight.now)
+        try {
+          return await next(args)
+        } finally {
+          inFlight.now--
+        }
+      },
+      { step: 'finalizeRequest', name: 'countParts' },
+    )
+    try {
+      // The test store's threshold and part size are 5 MiB: exactly 5 MiB is one PutObject, one byte more two parts.
+      expect((await store.put('threshold/at', Buffer.alloc(5 * MiB, 1))).parts).toBe(1)
+      expect(inFlight.max).toBe(0)
+      expect((await store.put('threshold/over', Buffer.alloc(5 * MiB + 1, 1))).parts).toBe(2)
+      for (const concurrency of [1, 3]) {
+        const s = new S3Store({ ...s3Options(s3), client, partSize: 5 * MiB, multipartThreshold: 5 * MiB, concurrency })
+        inFlight.max = 0
+        const r = await s.put(`parallel/${concurrency}`, Buffer.alloc(24 * MiB, concurrency))
+        expect(r.parts).toBe(5)
+        // A whole Buffer has every part ready at once: the uploaders all send before any answer comes.
+        expect(inFlight.max, `concurrency ${concurrency}`).toBe(concurrency)
+        await s.delete(`parallel/${concurrency}`)
+      }
+    } finally {
+      client.middlewareStack.remove('countParts')
+    }
+    expect(s3.partsLeft()).toEqual([])
+  })
+
   it('presigned PUT and GET URLs work with plain fetch (ranges too)', async () => {
     const url = await store.presignPut('presigned/upload.txt', { contentType: 'text/plain', expiresIn: 60 })
     const put = await fetch(url, { method: 'PUT', body: 'uploaded directly', headers: { 'Content-Type': 'text/plain' } })
