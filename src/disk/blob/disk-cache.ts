@@ -173,6 +173,7 @@ export class DiskCache implements BlobSource {
   private lastUsageCheck = 0
   private timer: NodeJS.Timeout | undefined
   private closed = false
+  private warnedUnreachable = false
 
   constructor(options: DiskCacheOptions) {
     if (typeof options !== 'object' || options === null) throw new CortadoError('ERR_INVALID_OPTION', 'new DiskCache(options): options must be an object with a dir')
@@ -378,6 +379,7 @@ export class DiskCache implements BlobSource {
       this.counters.tempsRemoved += report.tempsRemoved
       this.counters.corrupt += report.corruptRemoved
       this.counters.bytes = report.bytesAfter
+      if (report.usageUnreachable) this.warnUnreachable(report)
       return report
     } catch (err) {
       this.counters.gcErrors++
@@ -400,6 +402,22 @@ export class DiskCache implements BlobSource {
   close(): void {
     this.closed = true
     if (this.timer) clearInterval(this.timer)
+  }
+
+  /**
+   * Without this, a cache on a disk that other files keep above its marks removes every blob it writes
+   * at each run and no read ever hits, without a word (found on a tmpfs 87% full of another file).
+   */
+  private warnUnreachable(report: GcReport): void {
+    if (this.warnedUnreachable) return
+    this.warnedUnreachable = true
+    const pct = (x: number) => `${(x * 100).toFixed(1)}%`
+    process.emitWarning(
+      `cortado DiskCache on ${this.dir}: file-system usage is ${pct(report.usageAfter)} with every blob of the cache removed, above ` +
+        `lowWatermark ${pct(this.lowWatermark)}: other files fill the disk, so the GC removes each blob soon after it is written. ` +
+        'Free space, raise highWatermark and lowWatermark, or bound the cache with maxBytes and highWatermark: 1.',
+      { type: 'CortadoWarning', code: 'CORTADO_DISK_USAGE' },
+    )
   }
 
   /** A GC run in the background; its failures are counted (gcErrors), never thrown at a caller. */
