@@ -1,6 +1,9 @@
 /** DiskCache: the API against a model, ranges, TTLs, the on-disk layout, and bad input. */
 import { writeFileSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import { execFile } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import { Readable } from 'node:stream'
 import { text } from 'node:stream/consumers'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -17,6 +20,7 @@ function cache(extra: Partial<ConstructorParameters<typeof DiskCache>[0]> = {}):
   return new DiskCache({ dir: tempDir(), fsync: false, gcIntervalMs: 0, ...extra })
 }
 const code = errorCode
+const run = promisify(execFile)
 
 describe('DiskCache', () => {
   it('puts and gets Buffers, strings, Readables and async iterables', async () => {
@@ -230,6 +234,14 @@ describe('DiskCache', () => {
       expect(tempsIn(c.dir)).toEqual([])
       c.close()
     }
+  })
+
+  it('a burst of 2000 concurrent puts, gets and stats under a 512-descriptor limit all succeed (most failed with EMFILE)', async () => {
+    const dir = tempDir()
+    const fixture = fileURLToPath(new URL('./fixtures/burst.mjs', import.meta.url))
+    const { stdout } = await run('bash', ['-c', `ulimit -n 512 && exec "${process.execPath}" "${fixture}" "${dir}" 2000`], { timeout: 120_000 })
+    expect(JSON.parse(stdout.trim().split('\n').pop()!)).toEqual({ found: 2000, stats: 2000, errors: {} })
+    expect(tempsIn(dir)).toEqual([])
   })
 
   it('refuses a dir that is a file, or lies under one', async () => {

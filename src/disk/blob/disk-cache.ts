@@ -29,6 +29,7 @@ import { resolveRange } from './range.js'
 import { crcOfData, crcOfDataSync, TornCheck } from './verify.js'
 import { blobOptions, DISK_CACHE_OPTIONS, DISK_PUT_OPTIONS, READ_RANGE_OPTIONS } from './options.js'
 import { checkKnownKeys } from '../../option-names.js'
+import { giveFileSlot, takeFileSlot } from './file-slots.js'
 
 /** Options of `new DiskCache(options)`. Only `dir` is required. */
 export interface DiskCacheOptions {
@@ -216,11 +217,16 @@ export class DiskCache implements BlobSource {
     const etag = optionalLatin1(options.etag, 'etag', MAX_ETAG_BYTES) ?? randomBytes(RANDOM_ETAG_BYTES).toString('hex')
     const now = this.clock()
     let length: number
+    // Whole bodies are short operations: bounded (file-slots.ts); a stream's put lasts as long as its source.
+    const slotted = typeof body === 'string' || body instanceof Uint8Array
+    if (slotted) await takeFileSlot()
     try {
       length = await writeAtomic(blobPaths(this.dir, key), { key, etag, contentType, expiry: ttl > 0 ? now + ttl : undefined, created: now }, body, { durability: this.durability, inlineBytes: this.inlineWriteBytes })
     } catch (err) {
       this.counters.putErrors++
       throw err
+    } finally {
+      if (slotted) giveFileSlot()
     }
     this.counters.puts++
     this.counters.bytes += length
@@ -232,6 +238,15 @@ export class DiskCache implements BlobSource {
     checkBlobKey(key, 'DiskCache.get')
     this.checkOpen()
     const file = blobPaths(this.dir, key).file
+    await takeFileSlot()
+    try {
+      return await this.getFile(file, key)
+    } finally {
+      giveFileSlot()
+    }
+  }
+
+  private async getFile(file: string, key: string): Promise<Buffer | undefined> {
     const fh = await this.openFile(file, 'r')
     if (!fh) return this.miss()
     try {
@@ -302,9 +317,15 @@ export class DiskCache implements BlobSource {
     checkBlobKey(key, 'DiskCache.stat')
     this.checkOpen()
     const file = blobPaths(this.dir, key).file
-    const opened = await this.openMeta(file, key, false)
-    if (!opened) return undefined
-    await opened.fh.close()
+    await takeFileSlot()
+    let opened
+    try {
+      opened = await this.openMeta(file, key, false)
+      if (!opened) return undefined
+      await opened.fh.close()
+    } finally {
+      giveFileSlot()
+    }
     const { meta } = opened
     return { size: meta.size, mtime: new Date(meta.created), expiry: meta.expiry === undefined ? undefined : new Date(meta.expiry), etag: meta.etag, contentType: meta.contentType }
   }
