@@ -236,6 +236,21 @@ describe('DiskCache', () => {
     }
   })
 
+  it('a blob larger than maxBytes is refused with ERR_CAPACITY (it was stored, then evicted by the run its put started)', async () => {
+    const c = cache({ maxBytes: 10_000 })
+    await c.put('k', Buffer.alloc(5000, 1))
+    expect(await code(c.put('k', Buffer.alloc(20_000, 2)))).toBe('ERR_CAPACITY')
+    const streamed = Readable.from(Array.from({ length: 20 }, () => Buffer.alloc(1000, 3)))
+    expect(await code(c.put('k', streamed))).toBe('ERR_CAPACITY')
+    expect(streamed.destroyed).toBe(true) // stopped at the chunk that passed the limit
+    expect((await c.get('k'))?.equals(Buffer.alloc(5000, 1))).toBe(true)
+    expect(tempsIn(c.dir)).toEqual([])
+    expect(c.stats().putErrors).toBe(2)
+    await c.gc()
+    expect(c.stats().evicted).toBe(0)
+    c.close()
+  })
+
   it('a burst of 2000 concurrent puts, gets and stats under a 512-descriptor limit all succeed (most failed with EMFILE)', async () => {
     const dir = tempDir()
     const fixture = fileURLToPath(new URL('./fixtures/burst.mjs', import.meta.url))

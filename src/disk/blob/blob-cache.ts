@@ -5,7 +5,7 @@
  * holds whichever side answered.
  */
 import type { Readable } from 'node:stream'
-import { CortadoError, shown } from '../../errors.js'
+import { CortadoError, isCortadoError, shown } from '../../errors.js'
 import type { BlobBody } from './atomic-write.js'
 import type { BlobHandle, BlobSource } from './blob-handle.js'
 import type { BlobStat, DiskCache } from './disk-cache.js'
@@ -78,9 +78,10 @@ export class BlobCache implements BlobSource {
     const local = await this.disk.get(key)
     if (local) return this.hit(local)
     this.counters.misses++
-    if (!(await this.fill(key))) return undefined
-    // Evicted again between the fill and this read (a tiny disk): S3 still has it.
-    return (await this.disk.get(key)) ?? this.store.getBuffer(key)
+    const filled = await this.filled(key)
+    if (!filled) return undefined
+    // Too large for the disk, or evicted again between the fill and this read: S3 still has it.
+    return (filled === true ? await this.disk.get(key) : undefined) ?? this.store.getBuffer(key)
   }
 
   /** For serveBlob: disk when cached; on a miss see `missReads`. */
@@ -94,8 +95,9 @@ export class BlobCache implements BlobSource {
       this.counters.passThrough++
       return this.store.openBlob(key)
     }
-    if (!(await this.fill(key))) return undefined
-    return (await this.disk.openBlob(key)) ?? this.store.openBlob(key)
+    const filled = await this.filled(key)
+    if (!filled) return undefined
+    return (filled === true ? await this.disk.openBlob(key) : undefined) ?? this.store.openBlob(key)
   }
 
   /** Writes the disk, then S3 from the disk copy; if S3 fails the disk copy is removed and the error thrown. */
@@ -129,6 +131,16 @@ export class BlobCache implements BlobSource {
         throw err
       }
     })
+  }
+
+  /** fill(), except that an object larger than the disk cache's maxBytes is 'too-large' (served from S3). */
+  private async filled(key: string): Promise<boolean | 'too-large'> {
+    try {
+      return await this.fill(key)
+    } catch (err) {
+      if (isCortadoError(err, 'ERR_CAPACITY')) return 'too-large'
+      throw err
+    }
   }
 
   /** From disk when cached, else S3's HEAD. */

@@ -221,7 +221,7 @@ export class DiskCache implements BlobSource {
     const slotted = typeof body === 'string' || body instanceof Uint8Array
     if (slotted) await takeFileSlot()
     try {
-      length = await writeAtomic(blobPaths(this.dir, key), { key, etag, contentType, expiry: ttl > 0 ? now + ttl : undefined, created: now }, body, { durability: this.durability, inlineBytes: this.inlineWriteBytes })
+      length = await writeAtomic(blobPaths(this.dir, key), { key, etag, contentType, expiry: ttl > 0 ? now + ttl : undefined, created: now }, body, { durability: this.durability, inlineBytes: this.inlineWriteBytes, maxLength: this.maxBytes })
     } catch (err) {
       this.counters.putErrors++
       throw err
