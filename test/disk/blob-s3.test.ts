@@ -142,6 +142,39 @@ describe('S3Store', () => {
     expect(s3.partsLeft()).toEqual([])
   })
 
+  it('endpoint, region, credentials and path-style reach the wire (seen in the signed requests)', async () => {
+    // s3rver accepts any secret and serves path-style for an IP endpoint whatever the option says, so the
+    // requests themselves are looked at: a host name endpoint makes the addressing style visible.
+    const port = new URL(s3.endpoint).port
+    const sent = async (options: Record<string, unknown>) => {
+      const st = new S3Store({ ...s3Options(s3), region: 'eu-west-2', ...options })
+      const client = await st.client()
+      const seen: { host: string; path: string; auth: string }[] = []
+      client.middlewareStack.add(
+        (next) => async (args) => {
+          const r = args.request as { hostname: string; path: string; headers: Record<string, string> }
+          seen.push({ host: r.hostname, path: r.path, auth: r.headers.authorization ?? '' })
+          return next(args)
+        },
+        // After the signer (same step, lower priority), so the Authorization header is there.
+        { step: 'finalizeRequest', name: 'seen', priority: 'low' },
+      )
+      const code = await errorCode(st.put('wire/k', 'v'))
+      await st.close()
+      return { code, first: seen[0]! }
+    }
+    const path = await sent({ endpoint: `http://localhost:${port}`, forcePathStyle: true })
+    expect(path.code).toBeUndefined()
+    expect(path.first).toMatchObject({ host: 'localhost', path: `/${s3.bucket}/wire/k` })
+    expect(path.first.auth).toMatch(/Credential=S3RVER\/\d{8}\/eu-west-2\/s3\/aws4_request/)
+    const virtualHost = await sent({ endpoint: `http://localhost:${port}`, forcePathStyle: false })
+    expect(virtualHost.first).toMatchObject({ host: `${s3.bucket}.localhost`, path: '/wire/k' })
+    expect(virtualHost.code).toBe('ERR_REMOTE') // no such host here: the option was honoured
+    const otherKey = await sent({ credentials: { accessKeyId: 'NOT-S3RVER', secretAccessKey: 'x' } })
+    expect(otherKey.first.auth).toContain('Credential=NOT-S3RVER/')
+    expect(otherKey.code).toBe('ERR_REMOTE') // s3rver: InvalidAccessKeyId (HTTP 403)
+  })
+
   it('presigned PUT and GET URLs work with plain fetch (ranges too)', async () => {
     const url = await store.presignPut('presigned/upload.txt', { contentType: 'text/plain', expiresIn: 60 })
     const put = await fetch(url, { method: 'PUT', body: 'uploaded directly', headers: { 'Content-Type': 'text/plain' } })
