@@ -251,6 +251,13 @@ describe('S3Store', () => {
     expect(await errorCode(store.get('k', { rang: { start: 0, end: 1 } } as never))).toBe('ERR_INVALID_OPTION')
     expect(await errorCode(store.presignPut('k', { expires: 60 } as never))).toBe('ERR_INVALID_OPTION')
     expect(await errorCode(store.presignGet('k', null as never))).toBe('ERR_INVALID_OPTION')
+    // Header values and the signal are checked before anything is sent (they were ERR_REMOTE, a raw TypeError, or accepted).
+    expect(await errorCode(store.put('k', 'x', { contentType: 'text/plain\r\nX-Evil: 1' }))).toBe('ERR_INVALID_OPTION')
+    expect(await errorCode(store.put('k', 'x', { contentType: 5 as never }))).toBe('ERR_INVALID_OPTION')
+    expect(await errorCode(store.put('k', 'x', { etag: 'é' }))).toBe('ERR_INVALID_OPTION')
+    expect(await errorCode(store.put('k', 'x', { signal: {} as never }))).toBe('ERR_INVALID_OPTION')
+    expect(await errorCode(store.get('k', { signal: 'soon' as never }))).toBe('ERR_INVALID_OPTION')
+    expect(await errorCode(store.presignPut('k', { contentType: 'a\nb' }))).toBe('ERR_INVALID_OPTION')
     // A streamed body must yield bytes (an object-mode stream's objects were uploaded as nothing).
     expect(await errorCode(store.put('k', Readable.from([{ a: 1 }]) as never))).toBe('ERR_INVALID_VALUE')
     expect(await store.head('k')).toBeUndefined()

@@ -13,7 +13,7 @@ import type { UploadResult } from './multipart.js'
 import type { S3Store } from './s3-store.js'
 import { SingleFlight } from './single-flight.js'
 import { checkKnownKeys } from '../../option-names.js'
-import { BLOB_CACHE_OPTIONS, BLOB_CACHE_PUT_OPTIONS, blobOptions } from './options.js'
+import { BLOB_CACHE_OPTIONS, BLOB_CACHE_PUT_OPTIONS, blobOptions, checkSignal } from './options.js'
 
 /** Options of `new BlobCache(options)`. */
 export interface BlobCacheOptions {
@@ -103,6 +103,7 @@ export class BlobCache implements BlobSource {
   /** Writes the disk, then S3 from the disk copy; if S3 fails the disk copy is removed and the error thrown. */
   async put(key: string, body: BlobBody, putOptions?: BlobCachePutOptions): Promise<UploadResult> {
     const options = blobOptions(putOptions, 'BlobCache.put', BLOB_CACHE_PUT_OPTIONS, "{ contentType: 'video/mp4', signal }")
+    checkSignal(options.signal, 'BlobCache.put')
     await this.disk.put(key, body, { contentType: options.contentType, ttl: options.ttl })
     let copy: Readable | undefined
     try {

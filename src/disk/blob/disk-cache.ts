@@ -27,7 +27,7 @@ import { openQuietly, versionOf } from './scan.js'
 import { readWhole } from './read-whole.js'
 import { resolveRange } from './range.js'
 import { crcOfData, crcOfDataSync, TornCheck } from './verify.js'
-import { blobOptions, DISK_CACHE_OPTIONS, DISK_PUT_OPTIONS, READ_RANGE_OPTIONS } from './options.js'
+import { blobOptions, DISK_CACHE_OPTIONS, DISK_PUT_OPTIONS, headerText, READ_RANGE_OPTIONS } from './options.js'
 import { checkKnownKeys } from '../../option-names.js'
 import { giveFileSlot, takeFileSlot } from './file-slots.js'
 
@@ -213,8 +213,8 @@ export class DiskCache implements BlobSource {
     checkBody(body)
     const options = blobOptions(putOptions, 'DiskCache.put', DISK_PUT_OPTIONS, "{ ttl: 60_000, contentType: 'video/mp4' }")
     const ttl = options.ttl === undefined ? this.ttl : checkTtl(options.ttl, 'ttl')
-    const contentType = optionalLatin1(options.contentType, 'contentType', MAX_CONTENT_TYPE_BYTES)
-    const etag = optionalLatin1(options.etag, 'etag', MAX_ETAG_BYTES) ?? randomBytes(RANDOM_ETAG_BYTES).toString('hex')
+    const contentType = headerText(options.contentType, 'contentType', MAX_CONTENT_TYPE_BYTES)
+    const etag = headerText(options.etag, 'etag', MAX_ETAG_BYTES) ?? randomBytes(RANDOM_ETAG_BYTES).toString('hex')
     const now = this.clock()
     let length: number
     // Whole bodies are short operations: bounded (file-slots.ts); a stream's put lasts as long as its source.
@@ -606,13 +606,6 @@ function fraction(value: unknown, name: string, fallback: number): number {
   return value
 }
 
-function optionalLatin1(value: unknown, name: string, maxBytes: number): string | undefined {
-  if (value === undefined) return undefined
-  // Header fields sent as HTTP headers: visible ASCII and spaces only, so none can split a response.
-  if (typeof value !== 'string' || value.length === 0 || value.length > maxBytes || !/^[\x20-\x7e]+$/.test(value))
-    throw new CortadoError('ERR_INVALID_OPTION', `${name} must be 1 to ${maxBytes} printable ASCII characters, got ${shown(value)}`)
-  return value
-}
 
 function checkBody(body: unknown): void {
   if (typeof body === 'string' || body instanceof Uint8Array) return

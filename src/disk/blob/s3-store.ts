@@ -10,7 +10,8 @@ import { chunkBytes, type BlobBody } from './atomic-write.js'
 import type { BlobHandle, BlobSource, ByteRange } from './blob-handle.js'
 import { checkBlobKey } from './keys.js'
 import { checkKnownKeys } from '../../option-names.js'
-import { blobOptions, PRESIGN_GET_OPTIONS, PRESIGN_PUT_OPTIONS, S3_GET_OPTIONS, S3_PUT_OPTIONS, S3_SIGNAL_OPTIONS, S3_STORE_OPTIONS } from './options.js'
+import { MAX_CONTENT_TYPE_BYTES, MAX_ETAG_BYTES } from './header.js'
+import { blobOptions, checkSignal, headerText, PRESIGN_GET_OPTIONS, PRESIGN_PUT_OPTIONS, S3_GET_OPTIONS, S3_PUT_OPTIONS, S3_SIGNAL_OPTIONS, S3_STORE_OPTIONS } from './options.js'
 import { presign, type PresignOptions } from './presign.js'
 import { unquote, uploadMultipart, type UploadResult } from './multipart.js'
 import { ABORTED, aborted, createClient, isAbort, isNotFound, loadSdk, remoteError, unlessAborted, type S3Connection } from './s3-client.js'
@@ -108,6 +109,10 @@ export class S3Store implements BlobSource {
   async put(key: string, body: BlobBody, putOptions?: S3PutOptions): Promise<UploadResult> {
     checkBlobKey(key, 'S3Store.put')
     const options = blobOptions(putOptions, 'S3Store.put', S3_PUT_OPTIONS, "{ contentType: 'video/mp4', signal }")
+    // Checked here: a bad header value would otherwise surface as the HTTP client's error (ERR_REMOTE).
+    headerText(options.contentType, 'contentType', MAX_CONTENT_TYPE_BYTES)
+    headerText(options.etag, 'etag', MAX_ETAG_BYTES)
+    checkSignal(options.signal, 'S3Store.put')
     const what = `S3 put of ${key}`
     if (options.signal?.aborted) throw aborted(what)
     const [client, sdk] = await Promise.all([this.clientPromise, loadSdk()])
@@ -155,6 +160,7 @@ export class S3Store implements BlobSource {
   async get(key: string, getOptions?: { range?: ByteRange; signal?: AbortSignal; ifMatch?: string }): Promise<S3Object | undefined> {
     checkBlobKey(key, 'S3Store.get')
     const options = blobOptions(getOptions, 'S3Store.get', S3_GET_OPTIONS, '{ range: { start: 0, end: 99 } }')
+    checkSignal(options.signal, 'S3Store.get')
     const [client, sdk] = await Promise.all([this.clientPromise, loadSdk()])
     const range = options.range
     if (range && !(Number.isSafeInteger(range.start) && Number.isSafeInteger(range.end) && range.start >= 0 && range.end >= range.start))
@@ -253,6 +259,7 @@ export class S3Store implements BlobSource {
   async presignPut(key: string, options?: PresignOptions & { contentType?: string }): Promise<string> {
     checkBlobKey(key, 'S3Store.presignPut')
     const o = blobOptions(options, 'S3Store.presignPut', PRESIGN_PUT_OPTIONS, "{ expiresIn: 900, contentType: 'video/mp4' }")
+    headerText(o.contentType, 'contentType', MAX_CONTENT_TYPE_BYTES)
     return presign(await this.clientPromise, 'put', this.bucket, key, o)
   }
 
