@@ -606,7 +606,6 @@ function fraction(value: unknown, name: string, fallback: number): number {
   return value
 }
 
-
 function checkBody(body: unknown): void {
   if (typeof body === 'string' || body instanceof Uint8Array) return
   if (typeof body === 'object' && body !== null && Symbol.asyncIterator in body) return

@@ -1,9 +1,9 @@
 /**
  * A bound on the files this thread's DiskCaches hold open at once for short operations (whole-body puts,
  * get, stat). Each such operation holds one or two descriptors at a time (the temporary file; then the
- * version it replaces and the folder for its flush), and a burst of them, say `Promise.all` over 3000 puts, opened
- * them all before any closed: with the common limit of 1024 descriptors two thirds failed with EMFILE
- * (plain fs.promises.writeFile fails the same way). Operations past the bound wait their turn instead.
+ * version it replaces and the folder for its flush). A burst of them, say `Promise.all` over 3000 puts,
+ * opened them all before any closed: under the common limit of 1024 descriptors two thirds failed with
+ * EMFILE (plain fs.promises.writeFile fails the same way). Operations past the bound now wait their turn.
  *
  * Streams (createReadStream, openBlob, streamed puts) are not counted: they hold their descriptor for as
  * long as the consumer takes, and counting them would let slow clients stall every other put.
@@ -16,7 +16,7 @@
  */
 import { readFileSync } from 'node:fs'
 
-export function slotsForLimit(softLimit: number | undefined): number {
+function slotsForLimit(softLimit: number | undefined): number {
   return softLimit === undefined || !(softLimit > 0) ? 256 : Math.max(16, Math.floor(softLimit / 4))
 }
 
