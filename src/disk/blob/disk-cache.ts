@@ -35,7 +35,7 @@ import { giveFileSlot, takeFileSlot } from './file-slots.js'
 export interface DiskCacheOptions {
   /** The folder (created when missing). Several caches, in threads or processes, may share it. */
   dir: string
-  /** A cap on the cache's own bytes (files with their headers); over it the GC evicts. */
+  /** A cap on the cache's own bytes (files with their headers); over it the GC evicts. A blob larger than it is refused (ERR_CAPACITY). */
   maxBytes?: number
   /** File-system usage (0..1) above which the GC evicts. Default 0.8. */
   highWatermark?: number
