@@ -11,7 +11,10 @@ export type CortadoErrorCode =
   | 'ERR_INVALID_VALUE'
   /** A TTL that is negative, NaN, infinite or not a number. */
   | 'ERR_INVALID_TTL'
-  /** `maxBytes` above what the engine can map (4 GiB for WebAssembly) or too small to hold a shard. */
+  /**
+   * `maxBytes` above what the engine can map (4 GiB for WebAssembly) or too small to hold a shard; a
+   * DiskCache blob larger than the cache's `maxBytes`.
+   */
   | 'ERR_CAPACITY'
   /** Any call on a cache (or filter) after `close()`. */
   | 'ERR_CLOSED'

@@ -85,14 +85,15 @@ function editDistanceIsOne(a: string, b: string): boolean {
 /**
  * The options argument of `where`: undefined, or a plain object whose keys are all in `known`. A number
  * (node-cache's `set(key, value, ttlSeconds)`) or anything else gets an error that shows the right form.
+ * `foreign: false` as in checkKnownKeys.
  */
-export function checkOptions(value: unknown, where: string, known: ReadonlySet<string>, example: string): Record<string, unknown> {
+export function checkOptions(value: unknown, where: string, known: ReadonlySet<string>, example: string, foreign = true): Record<string, unknown> {
   if (value === undefined) return {}
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     const number = typeof value === 'number' ? ` (node-cache's ttl-in-seconds argument is { ttl: milliseconds } here)` : ''
     throw new CortadoError('ERR_INVALID_OPTION', `${where}: options must be an object such as ${example}, got ${shown(value)}${number}`)
   }
-  checkKnownKeys(value, known, where)
+  checkKnownKeys(value, known, where, foreign)
   return value as Record<string, unknown>
 }
 

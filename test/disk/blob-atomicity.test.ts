@@ -9,6 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { DiskCache } from '../../src/disk/index.js'
 import { checkVersion, versionBytes } from './fixtures/versions.js'
 import { tempFolders, tempsIn } from './blob-helpers.js'
+import { mulberry32 } from '../helpers/mulberry32.mjs'
+import { testSeed } from '../helpers/seed.js'
 
 const fixture = new URL('./fixtures/blob-writer.mjs', import.meta.url)
 const folders = tempFolders('cortado-atomic-')
@@ -105,6 +107,39 @@ describe('DiskCache atomic writes', () => {
     expect(tempsIn(dir)).toEqual([])
     expect(report.blobs).toBe(1)
     expect(after.stats().tempsRemoved).toBe(1)
+    after.close()
+  })
+
+  it('writers SIGKILLed at arbitrary moments while a reader reads: every read is whole, the next start sweeps what they left', async () => {
+    const dir = tempDir()
+    const key = 'killed-often'
+    const reader = new DiskCache({ dir, fsync: false, gcIntervalMs: 0, touchAfterMs: 0 })
+    await reader.put(key, versionBytes(0, 1))
+    const rand = mulberry32(testSeed(61))
+    const problems: string[] = []
+    let reads = 0
+    for (let round = 0; round < 4; round++) {
+      // Durable and not, by the inline and the thread-pool paths: a kill can land in any step.
+      const c = child({ mode: 'versions', dir, key, writer: 10 + round, count: 1_000_000, fsync: round % 2 === 0, ...(round < 2 ? { inline: 1 << 20 } : {}) })
+      await message(c, (m) => m.started === true)
+      const killAt = Date.now() + 100 + Math.floor(rand() * 400)
+      while (Date.now() < killAt) {
+        const whole = await reader.get(key)
+        if (!whole) throw new Error(`get miss: ${JSON.stringify(reader.stats())}`)
+        reads++
+        const v = checkVersion(whole)
+        if (typeof v === 'string') problems.push(v)
+      }
+      c.kill('SIGKILL')
+      await new Promise((r) => c.once('exit', r))
+    }
+    expect(problems).toEqual([])
+    expect(reads).toBeGreaterThan(4)
+    reader.close()
+    const after = new DiskCache({ dir, gcIntervalMs: 0 })
+    await after.gc()
+    expect(tempsIn(dir)).toEqual([])
+    expect(typeof checkVersion((await after.get(key))!)).toBe('object')
     after.close()
   })
 

@@ -124,6 +124,25 @@ describe('BlobCache', () => {
     }
   })
 
+  it('an object larger than the disk cache is served from S3 (the fill is refused, not stored and evicted)', async () => {
+    const expected = Buffer.concat(await patterned(3 * MiB).toArray())
+    await store.put('big/for-a-small-disk', expected)
+    const disk = new DiskCache({ dir: folders.make(), fsync: false, gcIntervalMs: 0, maxBytes: MiB })
+    const c = new BlobCache({ disk, store })
+    expect((await c.get('big/for-a-small-disk'))!.equals(expected)).toBe(true)
+    const { server, base } = await blobServer(c)
+    try {
+      const r = await fetch(`${base}/big/for-a-small-disk`, { headers: { Range: 'bytes=10-19' } })
+      expect(r.status).toBe(206)
+      expect(Buffer.from(await r.arrayBuffer())).toEqual(expected.subarray(10, 20))
+    } finally {
+      await new Promise((r) => server.close(r))
+    }
+    expect(c.stats()).toMatchObject({ fills: 0, fillErrors: 2 })
+    expect(await errorCode(c.put('big/too-large-to-cache', Buffer.alloc(2 * MiB)))).toBe('ERR_CAPACITY')
+    disk.close()
+  })
+
   it('an S3 failure on put leaves no disk copy and is ERR_REMOTE; bad options are refused', async () => {
     const dead = new S3Store({ ...s3Options(s3), endpoint: 'http://127.0.0.1:9' })
     const disk = new DiskCache({ dir: folders.make(), fsync: false, gcIntervalMs: 0 })
@@ -132,6 +151,8 @@ describe('BlobCache', () => {
     expect(await disk.stat('k')).toBeUndefined()
     expect(await errorCode(() => new BlobCache({ disk, store: dead, missReads: 'sometimes' as 'wait' }))).toBe('ERR_INVALID_OPTION')
     expect(await errorCode(() => new BlobCache({ disk } as never))).toBe('ERR_INVALID_OPTION')
+    expect(await errorCode(() => new BlobCache({ disk, store: dead, missRead: 'pass-through' } as never))).toBe('ERR_INVALID_OPTION')
+    expect(await errorCode(new BlobCache({ disk, store: dead }).put('k', 'v', { tll: 1000 } as never))).toBe('ERR_INVALID_OPTION')
     await dead.close()
     disk.close()
   })

@@ -1,6 +1,9 @@
 /** DiskCache: the API against a model, ranges, TTLs, the on-disk layout, and bad input. */
 import { writeFileSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import { execFile } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import { Readable } from 'node:stream'
 import { text } from 'node:stream/consumers'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -17,6 +20,7 @@ function cache(extra: Partial<ConstructorParameters<typeof DiskCache>[0]> = {}):
   return new DiskCache({ dir: tempDir(), fsync: false, gcIntervalMs: 0, ...extra })
 }
 const code = errorCode
+const run = promisify(execFile)
 
 describe('DiskCache', () => {
   it('puts and gets Buffers, strings, Readables and async iterables', async () => {
@@ -162,6 +166,50 @@ describe('DiskCache', () => {
     expect(await code(c.get('keep'))).toBe('ERR_CLOSED')
   })
 
+  it('refuses misspelled or malformed options with ERR_INVALID_OPTION, naming the close match', async () => {
+    const dir = tempDir()
+    const thrown = (f: () => unknown) => {
+      try {
+        f()
+      } catch (err) {
+        return err as Error & { code?: string }
+      }
+      return undefined
+    }
+    // Each of these used to be accepted and ignored: a GC at its default marks, a blob that never expires.
+    const ctor = thrown(() => new DiskCache({ dir, highWaterMark: 0.5 } as never))
+    expect(ctor?.code).toBe('ERR_INVALID_OPTION')
+    expect(ctor?.message).toContain("did you mean 'highWatermark'")
+    expect(thrown(() => new DiskCache({ dir, maxbytes: 10 } as never))?.code).toBe('ERR_INVALID_OPTION')
+    const c = cache()
+    const put = await c.put('k', 'v', { tll: 5000 } as never).catch((err: Error & { code?: string }) => err)
+    expect((put as { code?: string }).code).toBe('ERR_INVALID_OPTION')
+    expect((put as Error).message).toContain("did you mean 'ttl'")
+    // null and a number (node-cache's ttl in seconds) used to throw a TypeError and be ignored.
+    expect(await code(c.put('k', 'v', null as never))).toBe('ERR_INVALID_OPTION')
+    expect(await code(c.put('k', 'v', 60 as never))).toBe('ERR_INVALID_OPTION')
+    await c.put('k', 'v')
+    expect(await code(() => c.createReadStream('k', { start: 0, stop: 0 } as never))).toBe('ERR_INVALID_OPTION')
+    expect(await c.stat('k')).toMatchObject({ size: 1, expiry: undefined })
+    expect(c.stats().putErrors).toBe(0) // refused before anything was written
+    c.close()
+  })
+
+  it('refuses a streamed body whose chunks are not bytes, keeping the old version (was stored empty)', async () => {
+    const c = cache()
+    await c.put('k', 'old')
+    const bodies = [
+      Readable.from([{ a: 1 }]),
+      Readable.from([1, 2, 3]),
+      (async function* () { yield Buffer.from('ok so far'); yield 5 })(),
+    ]
+    for (const body of bodies) expect(await code(c.put('k', body as never))).toBe('ERR_INVALID_VALUE')
+    expect((await c.get('k'))?.toString()).toBe('old')
+    expect(tempsIn(c.dir)).toEqual([])
+    expect(c.stats().putErrors).toBe(3)
+    c.close()
+  })
+
   it('durable puts racing into one folder (sharing its flushes) all land, by both write paths', async () => {
     // Keys whose files share a folder: the first four hex digits of their hashes agree.
     const byFolder = new Map<string, string[]>()
@@ -186,6 +234,29 @@ describe('DiskCache', () => {
       expect(tempsIn(c.dir)).toEqual([])
       c.close()
     }
+  })
+
+  it('a blob larger than maxBytes is refused with ERR_CAPACITY (it was stored, then evicted by the run its put started)', async () => {
+    const c = cache({ maxBytes: 10_000 })
+    await c.put('k', Buffer.alloc(5000, 1))
+    expect(await code(c.put('k', Buffer.alloc(20_000, 2)))).toBe('ERR_CAPACITY')
+    const streamed = Readable.from(Array.from({ length: 20 }, () => Buffer.alloc(1000, 3)))
+    expect(await code(c.put('k', streamed))).toBe('ERR_CAPACITY')
+    expect(streamed.destroyed).toBe(true) // stopped at the chunk that passed the limit
+    expect((await c.get('k'))?.equals(Buffer.alloc(5000, 1))).toBe(true)
+    expect(tempsIn(c.dir)).toEqual([])
+    expect(c.stats().putErrors).toBe(2)
+    await c.gc()
+    expect(c.stats().evicted).toBe(0)
+    c.close()
+  })
+
+  it('a burst of 2000 concurrent puts, gets and stats under a 512-descriptor limit all succeed (most failed with EMFILE)', async () => {
+    const dir = tempDir()
+    const fixture = fileURLToPath(new URL('./fixtures/burst.mjs', import.meta.url))
+    const { stdout } = await run('bash', ['-c', `ulimit -n 512 && exec "${process.execPath}" "${fixture}" "${dir}" 2000`], { timeout: 120_000 })
+    expect(JSON.parse(stdout.trim().split('\n').pop()!)).toEqual({ found: 2000, stats: 2000, errors: {} })
+    expect(tempsIn(dir)).toEqual([])
   })
 
   it('refuses a dir that is a file, or lies under one', async () => {

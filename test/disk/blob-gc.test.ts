@@ -5,7 +5,8 @@
  * leaves no partial file. The small file systems are tmpfs mounts (root only; skipped, saying so,
  * elsewhere); the maxBytes tests run everywhere.
  */
-import { readFile, stat } from 'node:fs/promises'
+import { readFile, stat, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DiskCache } from '../../src/disk/index.js'
@@ -104,6 +105,25 @@ describe('DiskCache GC', () => {
     c.close()
   })
 
+  it('reads never wait for a GC run: gets, stats and streams finish while a run over 600 blobs is still going', async () => {
+    const c = new DiskCache({ dir: folders.make(), fsync: false, gcIntervalMs: 0, maxBytes: 10 * 1024 * KiB })
+    await c.gc()
+    for (let i = 0; i < 600; i += 100) await Promise.all(Array.from({ length: 100 }, (_, j) => c.put(`k${i + j}`, `value ${i + j}`)))
+    let gcDone = false
+    const run = c.gc().then((r) => { gcDone = true; return r })
+    const reads: boolean[] = []
+    for (let i = 0; i < 5; i++) {
+      expect((await c.get(`k${i * 97}`))?.toString()).toBe(`value ${i * 97}`)
+      expect((await c.stat(`k${i * 89}`))?.size).toBeGreaterThan(0)
+      expect(Buffer.concat(await c.createReadStream(`k${i}`)!.toArray()).toString()).toBe(`value ${i}`)
+      reads.push(gcDone)
+    }
+    // The run walks 600 files one lstat and one header read at a time; fifteen reads, each a few calls, end long before it.
+    expect(reads).toEqual([false, false, false, false, false])
+    expect((await run).blobs).toBe(600)
+    c.close()
+  })
+
   it.skipIf(!canMount)('noatime mount: reads through the cache still order the GC (plain reads do not)', async () => {
     const dir = tmpfs(4 * 1024 * KiB)
     const value = Buffer.alloc(100 * KiB, 2)
@@ -144,6 +164,36 @@ describe('DiskCache GC', () => {
     expect(usage).toBeGreaterThan(0.2) // it stopped at the low watermark, not at empty
     for (let i = 0; i < 19; i++) expect(await has(c, `k${i}`)).toBe(i >= 10)
     c.close()
+  })
+
+  it.skipIf(!canMount)('a disk that other files keep above the marks: the GC empties the cache and warns once (it used to say nothing)', async () => {
+    const root = tmpfs(8 * 1024 * KiB)
+    await writeFile(join(root, 'someone-elses-file'), Buffer.alloc(7 * 1024 * KiB)) // 87.5% of the mount
+    const warnings: Error[] = []
+    const onWarning = (w: Error) => warnings.push(w)
+    process.on('warning', onWarning)
+    try {
+      const c = new DiskCache({ dir: join(root, 'cache'), fsync: false, gcIntervalMs: 0 })
+      for (const k of ['a', 'b']) await c.put(k, Buffer.alloc(10 * KiB))
+      // The put's own usage check may have started the run that evicts them: gc() joins or follows it.
+      expect((await c.gc()).usageUnreachable).toBe(true)
+      expect(c.stats().evicted).toBe(2)
+      expect(await has(c, 'a')).toBe(false)
+      await c.put('c', Buffer.alloc(10 * KiB))
+      expect((await c.gc()).usageUnreachable).toBe(true)
+      await until('the warning', () => warnings.length > 0, 2000)
+      const ours = warnings.filter((w) => (w as { code?: string }).code === 'CORTADO_DISK_USAGE')
+      expect(ours.length).toBe(1)
+      expect(ours[0]!.message).toContain('other files fill the disk')
+      c.close()
+      // Within its marks nothing is said: a cache on a roomy mount.
+      const roomy = new DiskCache({ dir: tmpfs(8 * 1024 * KiB), fsync: false, gcIntervalMs: 0 })
+      await roomy.put('a', Buffer.alloc(10 * KiB))
+      expect((await roomy.gc()).usageUnreachable).toBe(false)
+      roomy.close()
+    } finally {
+      process.off('warning', onWarning)
+    }
   })
 
   it.skipIf(!canMount)('a full disk: ERR_NO_SPACE, no partial or temporary file, the old value intact', async () => {

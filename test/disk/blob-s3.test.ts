@@ -75,6 +75,106 @@ describe('S3Store', () => {
     expect(await errorCode(store.put('aborted/early', Buffer.alloc(10), { signal: AbortSignal.abort() }))).toBe('ERR_ABORTED')
   })
 
+  it('an abort while the body stalls still settles at once, with no part left (it used to wait for the body for ever)', async () => {
+    const within = <T>(p: Promise<T>) =>
+      Promise.race([p, sleep(15_000).then(() => { throw new Error('put did not settle within 15 s of the abort') })])
+    // Stalled after one part's worth (5 MiB) and a bit: part 1 is sent, the uploaders wait for more body.
+    const controller = new AbortController()
+    const put = store.put('aborted/stalled', (async function* () {
+      yield Buffer.alloc(6 * MiB, 1)
+      await new Promise(() => {})
+    })(), { signal: controller.signal })
+    const deadline = Date.now() + 30_000
+    while (!s3.partsLeft().some((f) => /\/\d+$/.test(f))) {
+      if (Date.now() > deadline) throw new Error('no part stored within 30 s')
+      await sleep(20)
+    }
+    controller.abort()
+    expect(await within(errorCode(put))).toBe('ERR_ABORTED')
+    expect(s3.partsLeft()).toEqual([])
+    expect(await store.head('aborted/stalled')).toBeUndefined()
+    // Stalled before the multipart threshold: nothing was sent; the body stream is released.
+    const early = new AbortController()
+    const body = new Readable({ read() {} })
+    body.push(Buffer.alloc(1024))
+    const small = store.put('aborted/stalled-small', body, { signal: early.signal })
+    await sleep(50)
+    early.abort()
+    expect(await within(errorCode(small))).toBe('ERR_ABORTED')
+    expect(body.destroyed).toBe(true)
+    expect(await store.head('aborted/stalled-small')).toBeUndefined()
+  })
+
+  it('multipart: the threshold is exact, and at most `concurrency` parts are in flight (and that many are)', async () => {
+    const inFlight = { now: 0, max: 0 }
+    const client = await store.client()
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const req = args.request as { method?: string; query?: Record<string, unknown> }
+        const isPart = req.method === 'PUT' && req.query?.partNumber !== undefined
+        if (!isPart) return next(args)
+        inFlight.max = Math.max(inFlight.max, ++inFlight.now)
+        try {
+          return await next(args)
+        } finally {
+          inFlight.now--
+        }
+      },
+      { step: 'finalizeRequest', name: 'countParts' },
+    )
+    try {
+      // The test store's threshold and part size are 5 MiB: exactly 5 MiB is one PutObject, one byte more two parts.
+      expect((await store.put('threshold/at', Buffer.alloc(5 * MiB, 1))).parts).toBe(1)
+      expect(inFlight.max).toBe(0)
+      expect((await store.put('threshold/over', Buffer.alloc(5 * MiB + 1, 1))).parts).toBe(2)
+      for (const concurrency of [1, 3]) {
+        const s = new S3Store({ ...s3Options(s3), client, partSize: 5 * MiB, multipartThreshold: 5 * MiB, concurrency })
+        inFlight.max = 0
+        const r = await s.put(`parallel/${concurrency}`, Buffer.alloc(24 * MiB, concurrency))
+        expect(r.parts).toBe(5)
+        // A whole Buffer has every part ready at once: the uploaders all send before any answer comes.
+        expect(inFlight.max, `concurrency ${concurrency}`).toBe(concurrency)
+        await s.delete(`parallel/${concurrency}`)
+      }
+    } finally {
+      client.middlewareStack.remove('countParts')
+    }
+    expect(s3.partsLeft()).toEqual([])
+  })
+
+  it('endpoint, region, credentials and path-style reach the wire (seen in the signed requests)', async () => {
+    // s3rver accepts any secret and serves path-style for an IP endpoint whatever the option says, so the
+    // requests themselves are looked at: a host name endpoint makes the addressing style visible.
+    const port = new URL(s3.endpoint).port
+    const sent = async (options: Record<string, unknown>) => {
+      const st = new S3Store({ ...s3Options(s3), region: 'eu-west-2', ...options })
+      const client = await st.client()
+      const seen: { host: string; path: string; auth: string }[] = []
+      client.middlewareStack.add(
+        (next) => async (args) => {
+          const r = args.request as { hostname: string; path: string; headers: Record<string, string> }
+          seen.push({ host: r.hostname, path: r.path, auth: r.headers.authorization ?? '' })
+          return next(args)
+        },
+        // After the signer (same step, lower priority), so the Authorization header is there.
+        { step: 'finalizeRequest', name: 'seen', priority: 'low' },
+      )
+      const code = await errorCode(st.put('wire/k', 'v'))
+      await st.close()
+      return { code, first: seen[0]! }
+    }
+    const path = await sent({ endpoint: `http://localhost:${port}`, forcePathStyle: true })
+    expect(path.code).toBeUndefined()
+    expect(path.first).toMatchObject({ host: 'localhost', path: `/${s3.bucket}/wire/k` })
+    expect(path.first.auth).toMatch(/Credential=S3RVER\/\d{8}\/eu-west-2\/s3\/aws4_request/)
+    const virtualHost = await sent({ endpoint: `http://localhost:${port}`, forcePathStyle: false })
+    expect(virtualHost.first).toMatchObject({ host: `${s3.bucket}.localhost`, path: '/wire/k' })
+    expect(virtualHost.code).toBe('ERR_REMOTE') // no such host here: the option was honoured
+    const otherKey = await sent({ credentials: { accessKeyId: 'NOT-S3RVER', secretAccessKey: 'x' } })
+    expect(otherKey.first.auth).toContain('Credential=NOT-S3RVER/')
+    expect(otherKey.code).toBe('ERR_REMOTE') // s3rver: InvalidAccessKeyId (HTTP 403)
+  })
+
   it('presigned PUT and GET URLs work with plain fetch (ranges too)', async () => {
     const url = await store.presignPut('presigned/upload.txt', { contentType: 'text/plain', expiresIn: 60 })
     const put = await fetch(url, { method: 'PUT', body: 'uploaded directly', headers: { 'Content-Type': 'text/plain' } })
@@ -144,6 +244,23 @@ describe('S3Store', () => {
     expect(await errorCode(store.put('k', 42 as unknown as string))).toBe('ERR_INVALID_VALUE')
     expect(await errorCode(store.get('small/a.txt', { range: { start: 5, end: 2 } }))).toBe('ERR_INVALID_RANGE')
     expect(await errorCode(store.presignGet('k', { expiresIn: 0 }))).toBe('ERR_INVALID_OPTION')
+    // Misspelled options are refused, not ignored (forcePathStyle misspelled would address the wrong host).
+    expect(await errorCode(() => new S3Store({ bucket: 'okay', forcepathstyle: true } as never))).toBe('ERR_INVALID_OPTION')
+    expect(await errorCode(() => new S3Store({ bucket: 'okay', partsize: 16 * MiB } as never))).toBe('ERR_INVALID_OPTION')
+    expect(await errorCode(store.put('k', 'x', { contentTyp: 'text/plain' } as never))).toBe('ERR_INVALID_OPTION')
+    expect(await errorCode(store.get('k', { rang: { start: 0, end: 1 } } as never))).toBe('ERR_INVALID_OPTION')
+    expect(await errorCode(store.presignPut('k', { expires: 60 } as never))).toBe('ERR_INVALID_OPTION')
+    expect(await errorCode(store.presignGet('k', null as never))).toBe('ERR_INVALID_OPTION')
+    // Header values and the signal are checked before anything is sent (they were ERR_REMOTE, a raw TypeError, or accepted).
+    expect(await errorCode(store.put('k', 'x', { contentType: 'text/plain\r\nX-Evil: 1' }))).toBe('ERR_INVALID_OPTION')
+    expect(await errorCode(store.put('k', 'x', { contentType: 5 as never }))).toBe('ERR_INVALID_OPTION')
+    expect(await errorCode(store.put('k', 'x', { etag: 'é' }))).toBe('ERR_INVALID_OPTION')
+    expect(await errorCode(store.put('k', 'x', { signal: {} as never }))).toBe('ERR_INVALID_OPTION')
+    expect(await errorCode(store.get('k', { signal: 'soon' as never }))).toBe('ERR_INVALID_OPTION')
+    expect(await errorCode(store.presignPut('k', { contentType: 'a\nb' }))).toBe('ERR_INVALID_OPTION')
+    // A streamed body must yield bytes (an object-mode stream's objects were uploaded as nothing).
+    expect(await errorCode(store.put('k', Readable.from([{ a: 1 }]) as never))).toBe('ERR_INVALID_VALUE')
+    expect(await store.head('k')).toBeUndefined()
     expect(await store.get('no/such/key')).toBeUndefined()
     const dead = new S3Store({ ...s3Options(s3), endpoint: 'http://127.0.0.1:9' })
     expect(await errorCode(dead.head('k'))).toBe('ERR_REMOTE')

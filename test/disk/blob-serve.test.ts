@@ -3,9 +3,10 @@
  * ranges (suffix, bytes=0-0, past the end, several), conditional requests (ETag, If-None-Match,
  * If-Range), HEAD, and bad requests.
  */
-import type { Server } from 'node:http'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DiskCache } from '../../src/disk/index.js'
+import { DiskCache, serveBlob } from '../../src/disk/index.js'
 import { blobServer, tempFolders } from './blob-helpers.js'
 
 const folders = tempFolders('cortado-serve-')
@@ -112,6 +113,21 @@ describe('serveBlob', () => {
     const stale = await get('clip.mp4', { Range: 'bytes=0-1', 'If-Range': '"stale"' })
     expect(stale.status).toBe(200)
     expect(stale.body).toEqual(BODY)
+  })
+
+  it('misspelled serveBlob options: 500 to the client, and the call rejects with ERR_INVALID_OPTION', async () => {
+    const failures: unknown[] = []
+    const s = createServer((req, res) => {
+      serveBlob(req, res, disk, 'clip.mp4', { cachecontrol: 'no-store' } as never).catch((err: unknown) => failures.push(err))
+    })
+    await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve))
+    try {
+      const r = await fetch(`http://127.0.0.1:${(s.address() as AddressInfo).port}/clip.mp4`)
+      expect(r.status).toBe(500)
+      expect(failures.map((e) => (e as { code?: string }).code)).toEqual(['ERR_INVALID_OPTION'])
+    } finally {
+      await new Promise((r) => s.close(r))
+    }
   })
 
   it('404 for a missing key, 405 for other methods, 400 for a bad key', async () => {

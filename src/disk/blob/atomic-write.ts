@@ -24,6 +24,7 @@
 import { close, closeSync, fdatasync, fsync, mkdirSync, openSync, unlinkSync, write, writeSync, writevSync } from 'node:fs'
 import { mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises'
 import type { Readable } from 'node:stream'
+import { CortadoError, shown } from '../../errors.js'
 import { BOOT_ID, dataCrc32 } from './checksum.js'
 import { encodeHeader, headerLength, type HeaderFields, type Seal } from './header.js'
 import { ioError, isMissing } from '../../io-errors.js'
@@ -44,6 +45,24 @@ export interface WriteOptions {
   durability: BlobDurability
   /** Whole bodies up to this many bytes are written by the calling thread (see above); 0 = never. */
   inlineBytes: number
+  /** A file (header + data) longer than this is refused with ERR_CAPACITY before it is published. */
+  maxLength?: number
+}
+
+/**
+ * A chunk of a streamed body as bytes. Anything else (numbers, objects of an object-mode stream) is
+ * refused: written as it came, such a chunk was skipped without a word and the put stored a short or
+ * empty blob.
+ */
+export function chunkBytes(chunk: unknown): Uint8Array {
+  if (chunk instanceof Uint8Array) return chunk
+  if (typeof chunk === 'string') return Buffer.from(chunk)
+  throw new CortadoError('ERR_INVALID_VALUE', `a streamed blob must yield Uint8Array (or string) chunks, got ${shown(chunk)}`)
+}
+
+/** Such a blob would be the first thing the next GC run (which its put starts) removes: refused instead. */
+function tooLarge(length: number, maxLength: number, atLeast: string): CortadoError {
+  return new CortadoError('ERR_CAPACITY', `a blob file of ${atLeast}${length} bytes (header included) exceeds the cache's maxBytes of ${maxLength}: the GC would remove it at once`)
 }
 
 /** The CRC of a large body is computed this many bytes at a time, letting the event loop run in between. */
@@ -59,7 +78,7 @@ export async function writeAtomic(paths: BlobPaths, fields: HeaderFields, body: 
   let fh: FileHandle | undefined
   try {
     fh = await createTemp(paths.folder, temp)
-    const length = await writeStreamed(fh, fields, body, options.durability !== 'os')
+    const length = await writeStreamed(fh, fields, body, options.durability !== 'os', options.maxLength)
     if (options.durability === 'os') await fh.datasync()
     await fh.close()
     fh = undefined
@@ -97,12 +116,13 @@ async function writeFrom(fh: FileHandle, bytes: Uint8Array, from: number): Promi
 }
 
 /** Data after a reserved header, then the header with the size and CRC now known. */
-async function writeStreamed(fh: FileHandle, fields: HeaderFields, body: Readable | AsyncIterable<Uint8Array | string>, unflushed: boolean): Promise<number> {
+async function writeStreamed(fh: FileHandle, fields: HeaderFields, body: Readable | AsyncIterable<Uint8Array | string>, unflushed: boolean, maxLength: number | undefined): Promise<number> {
   const start = headerLength(fields, unflushed)
   let position = start
   let crc = 0
   for await (const chunk of body) {
-    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
+    const bytes = chunkBytes(chunk)
+    if (maxLength !== undefined && position + bytes.length > maxLength) throw tooLarge(position + bytes.length, maxLength, 'at least ')
     let done = 0
     while (done < bytes.length) {
       const writing = fh.write(bytes, done, bytes.length - done, position)
@@ -120,6 +140,8 @@ async function writeStreamed(fh: FileHandle, fields: HeaderFields, body: Readabl
 /** A whole body: the temporary file created, written (small bodies) and closed on the calling thread. */
 async function writeWhole(paths: BlobPaths, fields: HeaderFields, data: Uint8Array, options: WriteOptions): Promise<number> {
   const unflushed = options.durability !== 'os'
+  const total = headerLength(fields, unflushed) + data.length
+  if (options.maxLength !== undefined && total > options.maxLength) throw tooLarge(total, options.maxLength, '')
   const temp = tempPath(paths)
   writingHere.add(temp)
   let fd = -1

@@ -5,13 +5,15 @@
  * holds whichever side answered.
  */
 import type { Readable } from 'node:stream'
-import { CortadoError, shown } from '../../errors.js'
+import { CortadoError, isCortadoError, shown } from '../../errors.js'
 import type { BlobBody } from './atomic-write.js'
 import type { BlobHandle, BlobSource } from './blob-handle.js'
 import type { BlobStat, DiskCache } from './disk-cache.js'
 import type { UploadResult } from './multipart.js'
 import type { S3Store } from './s3-store.js'
 import { SingleFlight } from './single-flight.js'
+import { checkKnownKeys } from '../../option-names.js'
+import { BLOB_CACHE_OPTIONS, BLOB_CACHE_PUT_OPTIONS, blobOptions, checkSignal } from './options.js'
 
 /** Options of `new BlobCache(options)`. */
 export interface BlobCacheOptions {
@@ -63,6 +65,7 @@ export class BlobCache implements BlobSource {
   constructor(options: BlobCacheOptions) {
     if (typeof options !== 'object' || options === null || typeof options.disk?.openBlob !== 'function' || typeof options.store?.openBlob !== 'function')
       throw new CortadoError('ERR_INVALID_OPTION', 'new BlobCache(options): options must have a disk (DiskCache) and a store (S3Store)')
+    checkKnownKeys(options, BLOB_CACHE_OPTIONS, 'new BlobCache', false)
     const missReads = options.missReads ?? 'wait'
     if (missReads !== 'wait' && missReads !== 'pass-through') throw new CortadoError('ERR_INVALID_OPTION', `missReads must be 'wait' or 'pass-through', got ${shown(missReads)}`)
     this.disk = options.disk
@@ -75,9 +78,10 @@ export class BlobCache implements BlobSource {
     const local = await this.disk.get(key)
     if (local) return this.hit(local)
     this.counters.misses++
-    if (!(await this.fill(key))) return undefined
-    // Evicted again between the fill and this read (a tiny disk): S3 still has it.
-    return (await this.disk.get(key)) ?? this.store.getBuffer(key)
+    const filled = await this.filled(key)
+    if (!filled) return undefined
+    // Too large for the disk, or evicted again between the fill and this read: S3 still has it.
+    return (filled === true ? await this.disk.get(key) : undefined) ?? this.store.getBuffer(key)
   }
 
   /** For serveBlob: disk when cached; on a miss see `missReads`. */
@@ -91,12 +95,15 @@ export class BlobCache implements BlobSource {
       this.counters.passThrough++
       return this.store.openBlob(key)
     }
-    if (!(await this.fill(key))) return undefined
-    return (await this.disk.openBlob(key)) ?? this.store.openBlob(key)
+    const filled = await this.filled(key)
+    if (!filled) return undefined
+    return (filled === true ? await this.disk.openBlob(key) : undefined) ?? this.store.openBlob(key)
   }
 
   /** Writes the disk, then S3 from the disk copy; if S3 fails the disk copy is removed and the error thrown. */
-  async put(key: string, body: BlobBody, options: BlobCachePutOptions = {}): Promise<UploadResult> {
+  async put(key: string, body: BlobBody, putOptions?: BlobCachePutOptions): Promise<UploadResult> {
+    const options = blobOptions(putOptions, 'BlobCache.put', BLOB_CACHE_PUT_OPTIONS, "{ contentType: 'video/mp4', signal }")
+    checkSignal(options.signal, 'BlobCache.put')
     await this.disk.put(key, body, { contentType: options.contentType, ttl: options.ttl })
     let copy: Readable | undefined
     try {
@@ -125,6 +132,16 @@ export class BlobCache implements BlobSource {
         throw err
       }
     })
+  }
+
+  /** fill(), except that an object larger than the disk cache's maxBytes is 'too-large' (served from S3). */
+  private async filled(key: string): Promise<boolean | 'too-large'> {
+    try {
+      return await this.fill(key)
+    } catch (err) {
+      if (isCortadoError(err, 'ERR_CAPACITY')) return 'too-large'
+      throw err
+    }
   }
 
   /** From disk when cached, else S3's HEAD. */

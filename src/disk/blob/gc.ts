@@ -44,6 +44,11 @@ export interface GcReport {
   usageBefore: number
   /** File-system usage (0..1) after the run. */
   usageAfter: number
+  /**
+   * Usage was above highWatermark and stayed above lowWatermark with every blob of the cache removed:
+   * other files fill the file system, so the cache cannot keep anything there (DiskCache warns once).
+   */
+  usageUnreachable: boolean
 }
 
 export type ExpiryMemo = Parameters<typeof scan>[1]
@@ -62,6 +67,7 @@ export async function runGc(limits: GcLimits, memo: ExpiryMemo, now: number): Pr
     freedBytes: 0,
     usageBefore: usage.fraction,
     usageAfter: usage.fraction,
+    usageUnreachable: false,
   }
   for (const t of temps) if (isAbandoned(t, limits.tempGraceMs, now) && (await removeFile(t.file))) report.tempsRemoved++
 
@@ -95,6 +101,8 @@ export async function runGc(limits: GcLimits, memo: ExpiryMemo, now: number): Pr
   }
   report.bytesAfter = ownBytes
   report.usageAfter = report.freedBytes > 0 ? (await fsUsage(limits.dir)).fraction : usage.fraction
+  // The loop above only ends with bytes still to free once it has run out of blobs.
+  report.usageUnreachable = fsBytesToFree > 0 && report.usageAfter > limits.lowWatermark
   return report
 }
 

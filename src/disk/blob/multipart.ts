@@ -9,7 +9,7 @@
  * settled, then sends AbortMultipartUpload, and only then rejects.
  */
 import type { S3Client } from '@aws-sdk/client-s3'
-import { aborted, remoteError, type S3Sdk } from './s3-client.js'
+import { ABORTED, aborted, remoteError, unlessAborted, type S3Sdk } from './s3-client.js'
 
 export interface MultipartJob {
   client: S3Client
@@ -54,8 +54,9 @@ export async function uploadMultipart(job: MultipartJob): Promise<UploadResult> 
   let failure: unknown
   const uploader = async () => {
     while (!stop.signal.aborted) {
-      const part = await nextPart()
-      if (!part) return
+      // A body that stalls must not hold an aborted upload open.
+      const part = await unlessAborted(nextPart(), stop.signal)
+      if (part === ABORTED || !part) return
       size += part.bytes.length
       const r = await client.send(
         new sdk.UploadPartCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumber: part.number, Body: part.bytes, ContentLength: part.bytes.length }),

@@ -85,6 +85,28 @@ export function aborted(what: string, cause?: unknown): CortadoError {
   return new CortadoError('ERR_ABORTED', `${what}: aborted`, { cause })
 }
 
+/**
+ * `work`, or ABORTED as soon as `signal` aborts, whichever comes first. For waits on the caller's body:
+ * a stream that stalls must not keep an aborted upload from settling.
+ */
+export function unlessAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T | typeof ABORTED> {
+  if (signal === undefined) return work
+  if (signal.aborted) {
+    work.catch(() => {})
+    return Promise.resolve(ABORTED)
+  }
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(ABORTED)
+    signal.addEventListener('abort', onAbort, { once: true })
+    work.then(
+      (v) => { signal.removeEventListener('abort', onAbort); resolve(v) },
+      (err: unknown) => { signal.removeEventListener('abort', onAbort); reject(err) },
+    )
+  })
+}
+
+export const ABORTED: unique symbol = Symbol('aborted')
+
 export function remoteError(what: string, err: unknown): CortadoError {
   if (err instanceof CortadoError) return err
   const status = statusOf(err)

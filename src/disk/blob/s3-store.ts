@@ -6,12 +6,15 @@
 import type { S3Client } from '@aws-sdk/client-s3'
 import { Readable } from 'node:stream'
 import { CortadoError, shown } from '../../errors.js'
-import type { BlobBody } from './atomic-write.js'
+import { chunkBytes, type BlobBody } from './atomic-write.js'
 import type { BlobHandle, BlobSource, ByteRange } from './blob-handle.js'
 import { checkBlobKey } from './keys.js'
+import { checkKnownKeys } from '../../option-names.js'
+import { MAX_CONTENT_TYPE_BYTES, MAX_ETAG_BYTES } from './header.js'
+import { blobOptions, checkSignal, headerText, PRESIGN_GET_OPTIONS, PRESIGN_PUT_OPTIONS, S3_GET_OPTIONS, S3_PUT_OPTIONS, S3_SIGNAL_OPTIONS, S3_STORE_OPTIONS } from './options.js'
 import { presign, type PresignOptions } from './presign.js'
 import { unquote, uploadMultipart, type UploadResult } from './multipart.js'
-import { aborted, createClient, isAbort, isNotFound, loadSdk, remoteError, type S3Connection } from './s3-client.js'
+import { ABORTED, aborted, createClient, isAbort, isNotFound, loadSdk, remoteError, unlessAborted, type S3Connection } from './s3-client.js'
 
 const MiB = 1024 * 1024
 /** S3's smallest part (all but the last). */
@@ -82,6 +85,7 @@ export class S3Store implements BlobSource {
 
   constructor(options: S3StoreOptions) {
     if (typeof options !== 'object' || options === null) throw new CortadoError('ERR_INVALID_OPTION', 'new S3Store(options): options must be an object with a bucket')
+    checkKnownKeys(options, S3_STORE_OPTIONS, 'new S3Store', false)
     if (typeof options.bucket !== 'string' || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(options.bucket))
       throw new CortadoError('ERR_INVALID_OPTION', `bucket must be an S3 bucket name (3 to 63 of a-z 0-9 . -), got ${shown(options.bucket)}`)
     this.bucket = options.bucket
@@ -102,47 +106,61 @@ export class S3Store implements BlobSource {
   }
 
   /** Uploads `body`: one PutObject up to multipartThreshold, parallel parts above it. */
-  async put(key: string, body: BlobBody, options: S3PutOptions = {}): Promise<UploadResult> {
+  async put(key: string, body: BlobBody, putOptions?: S3PutOptions): Promise<UploadResult> {
     checkBlobKey(key, 'S3Store.put')
+    const options = blobOptions(putOptions, 'S3Store.put', S3_PUT_OPTIONS, "{ contentType: 'video/mp4', signal }")
+    // Checked here: a bad header value would otherwise surface as the HTTP client's error (ERR_REMOTE).
+    headerText(options.contentType, 'contentType', MAX_CONTENT_TYPE_BYTES)
+    headerText(options.etag, 'etag', MAX_ETAG_BYTES)
+    checkSignal(options.signal, 'S3Store.put')
     const what = `S3 put of ${key}`
     if (options.signal?.aborted) throw aborted(what)
     const [client, sdk] = await Promise.all([this.clientPromise, loadSdk()])
     const metadata = options.etag === undefined ? undefined : { [ETAG_METADATA]: options.etag }
-    const chunks = chunksOf(body)
-    // Read up to the threshold: a body that ends before it is one PutObject with a known length.
-    const head: Uint8Array[] = []
-    let headBytes = 0
-    let ended = false
-    while (headBytes <= this.multipartThreshold) {
-      const r = await chunks.next()
-      if (r.done) {
-        ended = true
-        break
+    try {
+      const chunks = chunksOf(body)
+      // Read up to the threshold: a body that ends before it is one PutObject with a known length.
+      const head: Uint8Array[] = []
+      let headBytes = 0
+      let ended = false
+      while (headBytes <= this.multipartThreshold) {
+        const r = await unlessAborted(chunks.next(), options.signal)
+        if (r === ABORTED) throw aborted(what)
+        if (r.done) {
+          ended = true
+          break
+        }
+        head.push(r.value)
+        headBytes += r.value.length
       }
-      head.push(r.value)
-      headBytes += r.value.length
-    }
-    if (ended) {
-      const bytes = Buffer.concat(head, headBytes)
-      try {
-        const r = await client.send(
-          new sdk.PutObjectCommand({ Bucket: this.bucket, Key: key, Body: bytes, ContentLength: bytes.length, ContentType: options.contentType, Metadata: metadata }),
-          { abortSignal: options.signal },
-        )
-        return { etag: unquote(r.ETag), size: bytes.length, parts: 1 }
-      } catch (err) {
-        throw options.signal?.aborted || isAbort(err) ? aborted(what, err) : remoteError(what, err)
+      if (ended) {
+        const bytes = Buffer.concat(head, headBytes)
+        try {
+          const r = await client.send(
+            new sdk.PutObjectCommand({ Bucket: this.bucket, Key: key, Body: bytes, ContentLength: bytes.length, ContentType: options.contentType, Metadata: metadata }),
+            { abortSignal: options.signal },
+          )
+          return { etag: unquote(r.ETag), size: bytes.length, parts: 1 }
+        } catch (err) {
+          throw options.signal?.aborted || isAbort(err) ? aborted(what, err) : remoteError(what, err)
+        }
       }
+      return await uploadMultipart({
+        client, sdk, bucket: this.bucket, key, contentType: options.contentType, metadata,
+        chunks: prepend(head, chunks), partSize: this.partSize, concurrency: this.concurrency, signal: options.signal,
+      })
+    } catch (err) {
+      // The rest of the body will not be read: release it (a file stream's descriptor, a socket).
+      if (typeof body === 'object' && body !== null && typeof (body as Readable).destroy === 'function') (body as Readable).destroy()
+      throw err
     }
-    return uploadMultipart({
-      client, sdk, bucket: this.bucket, key, contentType: options.contentType, metadata,
-      chunks: prepend(head, chunks), partSize: this.partSize, concurrency: this.concurrency, signal: options.signal,
-    })
   }
 
   /** The object (or one inclusive byte range of it) as a stream, or undefined when there is none. */
-  async get(key: string, options: { range?: ByteRange; signal?: AbortSignal; ifMatch?: string } = {}): Promise<S3Object | undefined> {
+  async get(key: string, getOptions?: { range?: ByteRange; signal?: AbortSignal; ifMatch?: string }): Promise<S3Object | undefined> {
     checkBlobKey(key, 'S3Store.get')
+    const options = blobOptions(getOptions, 'S3Store.get', S3_GET_OPTIONS, '{ range: { start: 0, end: 99 } }')
+    checkSignal(options.signal, 'S3Store.get')
     const [client, sdk] = await Promise.all([this.clientPromise, loadSdk()])
     const range = options.range
     if (range && !(Number.isSafeInteger(range.start) && Number.isSafeInteger(range.end) && range.start >= 0 && range.end >= range.start))
@@ -177,8 +195,8 @@ export class S3Store implements BlobSource {
   }
 
   /** The whole object in memory, or undefined. */
-  async getBuffer(key: string, options: { signal?: AbortSignal } = {}): Promise<Buffer | undefined> {
-    const o = await this.get(key, options)
+  async getBuffer(key: string, options?: { signal?: AbortSignal }): Promise<Buffer | undefined> {
+    const o = await this.get(key, blobOptions(options, 'S3Store.getBuffer', S3_SIGNAL_OPTIONS, '{ signal }'))
     if (!o) return undefined
     try {
       return Buffer.concat(await o.body.toArray())
@@ -238,15 +256,18 @@ export class S3Store implements BlobSource {
   }
 
   /** A URL that lets anyone holding it PUT this key with plain HTTP (e.g. fetch) until it expires. */
-  async presignPut(key: string, options: PresignOptions & { contentType?: string } = {}): Promise<string> {
+  async presignPut(key: string, options?: PresignOptions & { contentType?: string }): Promise<string> {
     checkBlobKey(key, 'S3Store.presignPut')
-    return presign(await this.clientPromise, 'put', this.bucket, key, options)
+    const o = blobOptions(options, 'S3Store.presignPut', PRESIGN_PUT_OPTIONS, "{ expiresIn: 900, contentType: 'video/mp4' }")
+    headerText(o.contentType, 'contentType', MAX_CONTENT_TYPE_BYTES)
+    return presign(await this.clientPromise, 'put', this.bucket, key, o)
   }
 
   /** A URL that lets anyone holding it GET this key (ranges too) until it expires. */
-  async presignGet(key: string, options: PresignOptions = {}): Promise<string> {
+  async presignGet(key: string, options?: PresignOptions): Promise<string> {
     checkBlobKey(key, 'S3Store.presignGet')
-    return presign(await this.clientPromise, 'get', this.bucket, key, options)
+    const o = blobOptions(options, 'S3Store.presignGet', PRESIGN_GET_OPTIONS, '{ expiresIn: 900 }')
+    return presign(await this.clientPromise, 'get', this.bucket, key, o)
   }
 
   /** Destroys the client this store created (not one passed in). */
@@ -273,8 +294,9 @@ export function chunksOf(body: BlobBody): AsyncIterator<Uint8Array> {
   const source = body as AsyncIterable<Uint8Array | string>
   return (async function* () {
     try {
-      for await (const chunk of source) yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk
+      for await (const chunk of source) yield chunkBytes(chunk)
     } catch (err) {
+      if (err instanceof CortadoError) throw err
       throw new CortadoError('ERR_IO', `the body stream failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
     }
   })()

@@ -13,6 +13,7 @@ import { isCortadoError } from '../../errors.js'
 import type { BlobHandle, BlobSource, ByteRange } from './blob-handle.js'
 import { checkBlobKey } from './keys.js'
 import { parseRangeHeader } from './range.js'
+import { blobOptions, SERVE_OPTIONS } from './options.js'
 
 /** Options of `serveBlob`. */
 export interface ServeBlobOptions {
@@ -22,8 +23,19 @@ export interface ServeBlobOptions {
   onError?: (err: unknown) => void
 }
 
-/** Answers the request and resolves with the status sent (it never rejects: failures become 4xx/5xx). */
-export async function serveBlob(req: IncomingMessage, res: ServerResponse, source: BlobSource, key: string, options: ServeBlobOptions = {}): Promise<number> {
+/**
+ * Answers the request and resolves with the status sent: failures of the request or the source become
+ * 4xx/5xx. It rejects only for its own bad options (ERR_INVALID_OPTION, a programming error), after
+ * answering 500 so the client is not left waiting.
+ */
+export async function serveBlob(req: IncomingMessage, res: ServerResponse, source: BlobSource, key: string, serveOptions?: ServeBlobOptions): Promise<number> {
+  let options: ServeBlobOptions
+  try {
+    options = blobOptions(serveOptions, 'serveBlob', SERVE_OPTIONS, "{ cacheControl: 'public, max-age=3600' }")
+  } catch (err) {
+    finish(res, 500)
+    throw err
+  }
   const method = req.method ?? 'GET'
   if (method !== 'GET' && method !== 'HEAD') return finish(res, 405, { Allow: 'GET, HEAD' })
   try {
