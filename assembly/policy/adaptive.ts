@@ -84,8 +84,10 @@ export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64, segments: u
   const units = unitsOf(size)
   applyGhostEvidence(sb)
   // Only a big newcomer earns its room up front (BIG_NEWCOMER); a LARGE one among large values enters
-  // the window like any newcomer, and ensureRoom evicts for its segments.
-  const big = isBig(sb, size)
+  // the window like any newcomer, and ensureRoom evicts for its segments. Taken before anything is
+  // evicted below. With a count bound a small newcomer needs no answer: its one unit is never above
+  // the mean (1), so only the segments' contest can ask (the f64 test cost ~25 instructions per set).
+  const big = (segments != 0 || !countMode()) && isBig(sb, size)
   if (segments != 0 && big && !contestSegments(sb, h, segments, now)) return REJECT
   // Inserted before any get missed it: written unasked (window.ts counts its return as recency).
   const askedFor = filterInserted(sb, h)
