@@ -12,7 +12,7 @@ import { hashBytes } from './hash'
 import { locate, slotOf, clearSlot, republish, slotFreq, slotIsFor } from './hashindex'
 import { flagsOf, isLive, isLarge, hasTtl, expiryOf, entryBytes, keyPtr, keyLenOf, valueLenOf, setFlags, setQueue } from './entry'
 import { freeChainOf, borrowedBytes } from './large'
-import { tailEntry, advanceTail, reserveAppend, commitAppend, addLive, removeLive, killEntry } from './segments'
+import { tailEntry, advanceTail, reserveAppend, commitAppend, addLive, removeLive, killEntry, queueAddr, segHeader, segData } from './segments'
 
 const MEMO_STRIDE: u32 = L.SHARD_Q1_MEMO_OFF - L.SHARD_Q0_MEMO_OFF
 const MEMO_SLOT: u32 = L.SHARD_Q0_MEMO_SLOT - L.SHARD_Q0_MEMO_OFF
@@ -90,6 +90,36 @@ export function liveTail(sb: u32, q: u32, now: f64): bool {
     return true
   }
   return false
+}
+
+/**
+ * liveTail's answer, without its call, when queue q's tail is the entry its memo describes (the victim
+ * that keeps winning, set after set), LIVE, with no TTL and not LARGE: then liveTail would describe
+ * it from the memo as this does (it has no expiry to check and costs its size). False, having changed
+ * nothing, in every other case: the caller asks liveTail.
+ */
+// @ts-ignore: decorator
+@inline export function knownTail(sb: u32, q: u32): bool {
+  const qa = queueAddr(sb, q)
+  const tail = load<u32>(qa + L.QUEUE_TAIL)
+  if (tail == 0) return false
+  const cursor = load<u32>(qa + L.QUEUE_CURSOR)
+  const seg = segHeader(sb, tail)
+  if (cursor >= load<u32>(seg + L.SEG_USED) || load<u32>(seg + L.SEG_LIVE_COUNT) == 0) return false
+  const off = segData(tail) + cursor
+  const memo = sb + L.SHARD_Q0_MEMO_OFF + q * MEMO_STRIDE
+  const slot = load<u32>(memo, MEMO_SLOT)
+  if (load<u32>(memo) != off || slot == 0) return false
+  if ((flagsOf(sb, off) & (L.ENTRY_LIVE | L.ENTRY_HAS_TTL | L.ENTRY_LARGE)) != L.ENTRY_LIVE) return false
+  const h = load<u64>(memo, MEMO_HASH)
+  if (!slotIsFor(slot, off, h)) return false
+  const size = L.ENTRY_HEADER_BYTES + keyLenOf(sb, off) + valueLenOf(sb, off)
+  tailOff = off
+  tailSize = size
+  tailCost = size
+  tailSlot = slot
+  tailHash = h
+  return true
 }
 
 /**

@@ -13,7 +13,7 @@ import * as L from '../layout.generated'
 import { maxEntriesTotal, maxEntriesPerShard, shardCount, segCount, segBytes, ghostSlots } from '../arena'
 import { increment, incrementTimes, estimate, clearSketch, fitSample, filterInserted, filterWrittenUnasked } from '../sketch'
 import { ghostAdd, ghostAge, clearGhost } from '../ghost'
-import { liveTail, moveTail, evictTail, evictTailAt, tailCounter, tailHash, tailCost, tailOff, tailSize, tailSlot, restoreTail } from '../queues'
+import { liveTail, knownTail, moveTail, evictTail, evictTailAt, tailCounter, tailHash, tailCost, tailOff, tailSize, tailSlot, restoreTail } from '../queues'
 import { flagsOf, isLarge, chainedBytes } from '../entry'
 import { queueCount, freeCount, reclaimDeadTails } from '../segments'
 import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainHolds, isFull, countMode, isBig } from './units'
@@ -329,7 +329,7 @@ export function contestFree(sb: u32, fc: u32, segments: u32, now: f64): bool {
 // @ts-ignore: decorator
 @inline function victim(sb: u32, now: f64): bool {
   let ops: i32 = 0
-  while (liveTail(sb, PROBATION, now)) {
+  while (knownTail(sb, PROBATION) || liveTail(sb, PROBATION, now)) {
     if (tailCounter() == 0 || ops++ >= <i32>MAX_TAIL_OPS) {
       victimQueue = PROBATION
       return true
