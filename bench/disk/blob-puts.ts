@@ -14,11 +14,12 @@
  *   npx tsx bench/disk/blob-puts.ts [size=4096] [puts=600]
  */
 import { closeSync, fdatasyncSync, fsyncSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs'
-import { open, rename, writeFile } from 'node:fs/promises'
+import { writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DiskCache } from '../../src/disk/index.js'
 import { median } from '../harness/stats.js'
+import { writeAtomicByHand, writeSynced } from './plain-writes.js'
 
 const size = Number(process.argv[2] ?? 4096)
 const puts = Number(process.argv[3] ?? 600)
@@ -27,35 +28,6 @@ const root = mkdtempSync(join(tmpdir(), 'cortado-blob-puts-'))
 const value = Buffer.alloc(size, 7)
 const mean = (x: number[]) => x.reduce((a, b) => a + b, 0) / x.length
 const micros = (t0: number) => (performance.now() - t0) * 1000
-
-/** The issue's atomic, durable write as a user would write it with fs.promises. */
-async function byHand(dir: string, name: string): Promise<void> {
-  const temp = join(dir, `${name}.tmp`)
-  const fh = await open(temp, 'w')
-  try {
-    await fh.write(value)
-    await fh.datasync()
-  } finally {
-    await fh.close()
-  }
-  await rename(temp, join(dir, name))
-  const folder = await open(dir, 'r')
-  try {
-    await folder.sync()
-  } finally {
-    await folder.close()
-  }
-}
-
-async function fsyncWrite(file: string): Promise<void> {
-  const fh = await open(file, 'w')
-  try {
-    await fh.write(value)
-    await fh.sync()
-  } finally {
-    await fh.close()
-  }
-}
 
 async function interleaved(): Promise<void> {
   for (const d of ['plain', 'atomic']) mkdirSync(join(root, d))
@@ -66,8 +38,8 @@ async function interleaved(): Promise<void> {
     ["diskcache 'os'", (i) => os.put(`k${i}`, value)],
     ["diskcache 'os-or-miss'", (i) => oneFlush.put(`k${i}`, value)],
     ["diskcache 'process'", (i) => none.put(`k${i}`, value)],
-    ['fs-atomic', (i) => byHand(join(root, 'atomic'), `k${i}`)],
-    ['fs-fsync', (i) => fsyncWrite(join(root, 'plain', `s${i}`))],
+    ['fs-atomic', (i) => writeAtomicByHand(join(root, 'atomic'), `k${i}`, value)],
+    ['fs-fsync', (i) => writeSynced(join(root, 'plain', `s${i}`), value)],
     ['fs', (i) => writeFile(join(root, 'plain', `k${i}`), value)],
   ]
   const latency = new Map(contenders.map(([id]) => [id, [] as number[]]))

@@ -8,7 +8,7 @@
  * The S3 rows are skipped, saying why, when s3rver or the AWS SDK is not installed.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
-import { open, readFile, rename, writeFile, mkdir } from 'node:fs/promises'
+import { readFile, writeFile, mkdir } from 'node:fs/promises'
 import { request, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -16,6 +16,7 @@ import { DiskCache, S3Store } from '../../src/disk/index.js'
 import type { Figure, Row, Skip } from '../harness/results.js'
 import { median, opsPerSecond, relativeSpread } from '../harness/stats.js'
 import type { Suite, SuiteContext } from './types.js'
+import { writeAtomicByHand, writeSynced } from '../disk/plain-writes.js'
 
 const KiB = 1024
 const MiB = 1024 * KiB
@@ -112,39 +113,6 @@ async function diskRows(ctx: SuiteContext, root: string): Promise<void> {
     durable.close()
     oneFlush.close()
     fast.close()
-  }
-}
-
-async function writeSynced(file: string, value: Buffer): Promise<void> {
-  const fh = await open(file, 'w')
-  try {
-    await fh.write(value)
-    await fh.sync()
-  } finally {
-    await fh.close()
-  }
-}
-
-/**
- * The atomic and durable write the issue asks for, as a user would write it without a library: the
- * like-for-like peer of the default put (same two flushes; no header, CRC, sharded folders or
- * clean-up of a failed write).
- */
-async function writeAtomicByHand(dir: string, name: string, value: Buffer): Promise<void> {
-  const temp = join(dir, `${name}.tmp`)
-  const fh = await open(temp, 'w')
-  try {
-    await fh.write(value)
-    await fh.datasync()
-  } finally {
-    await fh.close()
-  }
-  await rename(temp, join(dir, name))
-  const folder = await open(dir, 'r')
-  try {
-    await folder.sync()
-  } finally {
-    await folder.close()
   }
 }
 
