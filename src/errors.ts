@@ -26,8 +26,13 @@ export type CortadoErrorCode =
   | 'ERR_DECODE'
   /** More threads attached to one cache than `maxThreads` allows. */
   | 'ERR_TOO_MANY_THREADS'
-  /** A loader failed, timed out or was aborted (the original error is in `cause`). */
+  /**
+   * A loader failed, timed out or was aborted, or a warm-up's key source threw (the original error is
+   * in `cause`).
+   */
   | 'ERR_LOADER'
+  /** A write-through store's save or delete failed; the cache was left as it was (the store's error is in `cause`). */
+  | 'ERR_STORE'
   | 'ERR_TIMEOUT'
   | 'ERR_ABORTED'
   /** The requested engine is not available (e.g. the native addon was not built). */

@@ -111,7 +111,13 @@ function serialPuller(keys: KeySource): () => Promise<IteratorResult<unknown>> {
   return () => {
     chain = chain.then(async () => {
       if (finished) return { done: true, value: undefined }
-      const r = await it.next()
+      let r: IteratorResult<unknown>
+      try {
+        r = await it.next()
+      } catch (e) {
+        finished = true
+        throw e instanceof CortadoError ? e : new CortadoError('ERR_LOADER', `warm: the key source failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e })
+      }
       if (r.done) finished = true
       return r
     })

@@ -56,7 +56,7 @@ export class WriteThroughCache<V> {
     return this.#order.run(key, async () => {
       // A load of this key in progress read the old value: it must not be cached over this one.
       supersede(this.#state, key)
-      await this.#store.save(key, value)
+      await storeCall(() => this.#store.save(key, value), 'save', key)
       this.#stats.saves++
       this.#updateCache(key, () => { storeValue(this.#state, key, value, this.#load, 0) })
     })
@@ -68,7 +68,7 @@ export class WriteThroughCache<V> {
     checkOpen(this.cache)
     return this.#order.run(key, async () => {
       supersede(this.#state, key)
-      await this.#store.delete(key)
+      await storeCall(() => this.#store.delete(key), 'delete', key)
       this.#stats.deletes++
       this.#updateCache(key, () => { this.cache.delete(key) })
     })
@@ -88,5 +88,15 @@ export class WriteThroughCache<V> {
   /** Counters since this view was created. */
   stats(): WriteThroughStats {
     return { ...this.#stats }
+  }
+}
+
+/** A store's save or delete, its failure typed (ERR_STORE, the store's error in `cause`), as a loader's is ERR_LOADER. */
+async function storeCall(call: () => unknown, operation: 'save' | 'delete', key: string): Promise<void> {
+  try {
+    await call()
+  } catch (e) {
+    if (e instanceof CortadoError) throw e
+    throw new CortadoError('ERR_STORE', `the store's ${operation} of key ${JSON.stringify(key)} failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e })
   }
 }

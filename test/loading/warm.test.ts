@@ -57,6 +57,20 @@ describe('warm', () => {
     expect(cache.get('a')).toBe('new-a')
   })
 
+  it('a key source that throws rejects the warm-up with ERR_LOADER (its error in cause); the keys before it are loaded', async () => {
+    const cache = newCache<string>()
+    async function* source() {
+      yield 'a'
+      yield 'b'
+      throw new Error('listing failed')
+    }
+    const failure = await cache.warm(source(), async (k) => `v-${k}`, { concurrency: 1 }).then(() => undefined, (e: unknown) => e)
+    expect(failure).toMatchObject({ code: 'ERR_LOADER', message: expect.stringContaining('listing failed') })
+    expect((failure as Error).cause).toMatchObject({ message: 'listing failed' })
+    expect(cache.get('a')).toBe('v-a')
+    expect(cache.get('b')).toBe('v-b')
+  })
+
   it('ready resolves once every warm-up has finished (and at once when none runs)', async () => {
     const cache = newCache<string>()
     await cache.ready

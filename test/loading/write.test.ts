@@ -58,6 +58,10 @@ class MemoryStore<V> implements Store<V> {
 
   async delete(key: string): Promise<void> {
     await this.#gate
+    if (this.failNext > 0) {
+      this.failNext--
+      throw new Error('store unavailable')
+    }
     this.data.delete(key)
   }
 }
@@ -87,7 +91,17 @@ describe('write-through', () => {
     const wt = cache.writeThrough(store)
     await wt.set('k', 'old')
     store.failNext = 1
-    await expect(wt.set('k', 'new')).rejects.toThrow('store unavailable')
+    const failure = await wt.set('k', 'new').then(() => undefined, (e: unknown) => e)
+    // Typed as a loader's failure is (ERR_LOADER): ERR_STORE, the store's own error in cause.
+    expect(failure).toMatchObject({ code: 'ERR_STORE', message: expect.stringContaining('store unavailable') })
+    expect((failure as Error).cause).toBeInstanceOf(Error)
+    expect(cache.get('k')).toBe('old')
+    store.failNext = 1
+    await expect(wt.delete('k')).rejects.toMatchObject({ code: 'ERR_STORE' })
+    expect(cache.get('k')).toBe('old')
+    // A store that throws before it returns a promise is typed too.
+    const throwing = cache.writeThrough({ load: async () => undefined, save: () => { throw new Error('sync failure') }, delete: async () => {} })
+    await expect(throwing.set('k', 'x')).rejects.toMatchObject({ code: 'ERR_STORE', message: expect.stringContaining('sync failure') })
     expect(cache.get('k')).toBe('old')
   })
 
