@@ -121,7 +121,11 @@ export class Cache<V = unknown> {
   }
 
   /** Milliseconds until the entry expires: Infinity without a TTL, 0 when absent or expired. */
-  getRemainingTTL(key: string): number {
+  getRemainingTTL(key: string, options?: undefined): number {
+    if (options !== undefined) {
+      this.#core.check()
+      throw noOptions('getRemainingTTL', options)
+    }
     const expiry = this.#core.expiryOf(key)
     if (expiry === undefined) return 0
     if (expiry === Infinity) return Infinity

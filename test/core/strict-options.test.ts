@@ -64,6 +64,7 @@ describe('strict options', () => {
     refuses(() => cache.get('k', { updateAgeOnGet: true } as never), 'ERR_INVALID_OPTION', "'updateAgeOnGet'", 'no equivalent')
     refuses(() => cache.peek('k', { allowStale: true } as never), 'ERR_INVALID_OPTION', 'peek takes no options')
     refuses(() => cache.has('k', { updateAgeOnHas: true } as never), 'ERR_INVALID_OPTION', 'has takes no options', "'updateAgeOnHas'")
+    refuses(() => cache.getRemainingTTL('k', {} as never), 'ERR_INVALID_OPTION', 'getRemainingTTL takes no options')
     refuses(() => cache.delete('k', 1 as never), 'ERR_INVALID_OPTION', 'delete takes no options', '1')
     expect(cache.get('k')).toBe('v')
     expect(cache.stats().hits).toBe(1)
