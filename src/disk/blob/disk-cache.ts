@@ -30,6 +30,7 @@ import { crcOfData, crcOfDataSync, TornCheck } from './verify.js'
 import { blobOptions, DISK_CACHE_OPTIONS, DISK_PUT_OPTIONS, headerText, READ_RANGE_OPTIONS } from './options.js'
 import { checkKnownKeys } from '../../option-names.js'
 import { giveFileSlot, takeFileSlot } from './file-slots.js'
+import { emitProcessWarning } from '../../process-warning.js'
 
 /** Options of `new DiskCache(options)`. Only `dir` is required. */
 export interface DiskCacheOptions {
@@ -433,12 +434,11 @@ export class DiskCache implements BlobSource {
     if (this.warnedUnreachable) return
     this.warnedUnreachable = true
     const pct = (x: number) => `${(x * 100).toFixed(1)}%`
-    process.emitWarning(
+    emitProcessWarning(
       `cortado DiskCache on ${this.dir}: file-system usage is ${pct(report.usageAfter)} with every blob of the cache removed, above ` +
         `lowWatermark ${pct(this.lowWatermark)}: other files fill the disk, so the GC removes each blob soon after it is written. ` +
         'Free space, raise highWatermark and lowWatermark, or bound the cache with maxBytes and highWatermark: 1.',
-      { type: 'CortadoWarning', code: 'CORTADO_DISK_USAGE' },
-    )
+      'CORTADO_DISK_USAGE', 'CortadoWarning')
   }
 
   /** A GC run in the background; its failures are counted (gcErrors), never thrown at a caller. */
