@@ -17,7 +17,7 @@ import { capacityFor, movingZipf, writeThenRead, type BufferCache } from '../wor
 
 // A closed cache's arena (a SharedArrayBuffer, up to 256 MiB, all of it touched) is freed only when V8
 // collects it; a run that never collected grew past 14 GB and was killed by the OOM killer (stop 35).
-// Until stop 36 a closed arena also stayed reachable until the job ended (test/core/closed-arena-freed).
+// Until stop 36 a closed arena also stayed reachable until the job ended (test/core/closed-arenas).
 // Each row yields, then collects.
 setFlagsFromString('--expose-gc')
 const gc = runInNewContext('gc') as () => void
