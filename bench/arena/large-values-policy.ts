@@ -11,20 +11,8 @@
  * CORTADO_SHARDS warning advises), instead of the default 128 B. counted: maxEntries = the values
  * that fit (capacityFor), a count bound instead of bytes.
  */
-import { setFlagsFromString } from 'node:v8'
-import { runInNewContext } from 'node:vm'
+import { collectBetweenRows } from '../harness/gc.js'
 import { capacityFor, movingZipf, writeThenRead, type BufferCache } from '../workloads/large-values.js'
-
-// A closed cache's arena (a SharedArrayBuffer, up to 256 MiB, all of it touched) is freed only when V8
-// collects it; a run that never collected grew past 14 GB and was killed by the OOM killer (stop 35).
-// Until stop 36 a closed arena also stayed reachable until the job ended (test/core/closed-arenas).
-// Each row yields, then collects.
-setFlagsFromString('--expose-gc')
-const gc = runInNewContext('gc') as () => void
-const collect = async (): Promise<void> => {
-  await new Promise((resolve) => setImmediate(resolve))
-  gc()
-}
 
 const [path = '../../src/index.js', engine = 'wasm', mode] = process.argv.slice(2)
 type Module = { Cache: new (o: object) => BufferCache }
@@ -51,7 +39,7 @@ for (const size of [40 * KiB, 100 * KiB, 256 * KiB, MiB]) {
           cache.close()
         }
       }) as [number, number]
-      await collect()
+      await collectBetweenRows()
       console.log(`${name.padEnd(45)} ${`${size / KiB} KiB`.padStart(8)} ${`${maxBytes / MiB} MiB`.padStart(7)}  ${pct(a)}  ${pct(c)}  ${((a - c) * 100).toFixed(1).padStart(6)}`)
     }
     for (const distance of [0.2, 0.5, 0.9]) {

@@ -6,14 +6,9 @@
  *
  *   npx tsx bench/arena/mixed-sizes-policy.ts [<dist>/src/index.js] [engine=wasm]
  */
-import { setFlagsFromString } from 'node:v8'
-import { runInNewContext } from 'node:vm'
+import { collectBetweenRows } from '../harness/gc.js'
 import type { BufferCache } from '../workloads/value-replay.js'
 import { mixedWriteThenRead, mixedZipf, type MixedResult, type SizeMix } from '../workloads/mixed-sizes.js'
-
-// Each row's closed arenas are collected before the next (bench/arena/large-values-policy.ts).
-setFlagsFromString('--expose-gc')
-const gc = runInNewContext('gc') as () => void
 
 const [path = '../../src/index.js', engine = 'wasm'] = process.argv.slice(2)
 type Module = { Cache: new (o: object) => BufferCache }
@@ -42,8 +37,7 @@ for (const mix of MIXES) {
           cache.close()
         }
       }) as [MixedResult, MixedResult]
-      await new Promise((resolve) => setImmediate(resolve))
-      gc()
+      await collectBetweenRows()
       const label = `${mix.bigShare * 100}% of ${mix.big / KiB} KiB, ${mix.small} B`
       console.log(`${name.padEnd(36)} ${label.padEnd(22)} ${`${maxBytes / MiB} MiB`.padStart(7)} | ${show(a)} | ${show(c)} | ${((a.all - c.all) * 100).toFixed(1).padStart(6)}`)
     }

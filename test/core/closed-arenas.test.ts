@@ -15,11 +15,10 @@ import { describe, it, expect } from 'vitest'
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { setFlagsFromString } from 'node:v8'
-import { runInNewContext } from 'node:vm'
 import { Cache } from '../../src/index.js'
 import { forEachEngine } from '../conformance/engines.js'
 import { collectWarnings, settle } from '../helpers/warnings.js'
+import { fullGc } from '../../bench/harness/gc.js'
 
 const dist = fileURLToPath(new URL('../../dist/src/', import.meta.url))
 const canLimit = process.platform === 'linux' && existsSync('/proc/self/status') && existsSync(`${dist}index.js`)
@@ -78,8 +77,7 @@ describe.runIf(canLimit)('closed arenas are collectable within the job that clos
  * now and then under vitest on the wasm engine): at least all but one must be collected.
  */
 
-setFlagsFromString('--expose-gc')
-const gc = runInNewContext('gc') as () => void
+const gc = fullGc()
 
 forEachEngine('a closed cache is collectable within the job that closed it', (engine) => {
   it('caches that never warned are collected by a gc() in the same job', async () => {
