@@ -12,7 +12,7 @@ import { hashBytes } from './hash'
 import { locate, slotOf, clearSlot, republish, slotFreq, slotIsFor } from './hashindex'
 import { flagsOf, isLive, isLarge, hasTtl, expiryOf, entryBytes, keyPtr, keyLenOf, valueLenOf, setFlags, setQueue } from './entry'
 import { freeChainOf, borrowedBytes } from './large'
-import { tailEntry, advanceTail, reserveAppend, commitAppend, addLive, removeLive, killEntry, queueAddr, segHeader, segData } from './segments'
+import { tailEntry, advanceTail, reserveAppend, commitAppend, addLive, removeLive, killEntry } from './segments'
 
 const MEMO_STRIDE: u32 = L.SHARD_Q1_MEMO_OFF - L.SHARD_Q0_MEMO_OFF
 const MEMO_SLOT: u32 = L.SHARD_Q0_MEMO_SLOT - L.SHARD_Q0_MEMO_OFF
@@ -58,13 +58,11 @@ export function liveTail(sb: u32, q: u32, now: f64): bool {
     }
     // The policy often looks at the same tail entry again (a victim that keeps winning): reuse its
     // hash and slot from the queue's memo when the slot still points at it with its tag.
-    const memo = sb + L.SHARD_Q0_MEMO_OFF + q * MEMO_STRIDE
+    const memo = memoOf(sb, q)
     let h: u64
-    let slot: u32
-    const memoSlot = load<u32>(memo, MEMO_SLOT)
-    if (load<u32>(memo) == off && memoSlot != 0 && slotIsFor(memoSlot, off, load<u64>(memo, MEMO_HASH))) {
+    let slot = load<u32>(memo, MEMO_SLOT)
+    if (memoDescribes(memo, off, slot)) {
       h = load<u64>(memo, MEMO_HASH)
-      slot = memoSlot
     } else {
       h = hashBytes(keyPtr(sb, off), keyLenOf(sb, off))
       // With a sketch (the adaptive policy), the tail's sketch block and ghost bucket are what the
@@ -92,33 +90,35 @@ export function liveTail(sb: u32, q: u32, now: f64): bool {
   return false
 }
 
+/** Queue q's memo: the last tail entry looked at (offset, index slot, hash). */
+// @ts-ignore: decorator
+@inline function memoOf(sb: u32, q: u32): u32 {
+  return sb + L.SHARD_Q0_MEMO_OFF + q * MEMO_STRIDE
+}
+
+/** Whether the memo describes the entry at `off`, its index slot (`slot`, read from the memo) still pointing at it. */
+// @ts-ignore: decorator
+@inline function memoDescribes(memo: u32, off: u32, slot: u32): bool {
+  return load<u32>(memo) == off && slot != 0 && slotIsFor(slot, off, load<u64>(memo, MEMO_HASH))
+}
+
 /**
  * liveTail's answer, without its call, when queue q's tail is the entry its memo describes (the victim
  * that keeps winning, set after set), LIVE, with no TTL and not LARGE: then liveTail would describe
- * it from the memo as this does (it has no expiry to check and costs its size). False, having changed
- * nothing, in every other case: the caller asks liveTail.
+ * it from the memo as this does (it has no expiry to check and costs its size). False in every other
+ * case, having changed nothing liveTail would not: the caller asks liveTail.
  */
 // @ts-ignore: decorator
 @inline export function knownTail(sb: u32, q: u32): bool {
-  const qa = queueAddr(sb, q)
-  const tail = load<u32>(qa + L.QUEUE_TAIL)
-  if (tail == 0) return false
-  const cursor = load<u32>(qa + L.QUEUE_CURSOR)
-  const seg = segHeader(sb, tail)
-  if (cursor >= load<u32>(seg + L.SEG_USED) || load<u32>(seg + L.SEG_LIVE_COUNT) == 0) return false
-  const off = segData(tail) + cursor
-  const memo = sb + L.SHARD_Q0_MEMO_OFF + q * MEMO_STRIDE
+  // tailEntry's own inline case; past it, it releases exhausted tail segments, as liveTail would next.
+  const off = tailEntry(sb, q)
+  if (off == 0) return false
+  const memo = memoOf(sb, q)
   const slot = load<u32>(memo, MEMO_SLOT)
-  if (load<u32>(memo) != off || slot == 0) return false
+  if (!memoDescribes(memo, off, slot)) return false
   if ((flagsOf(sb, off) & (L.ENTRY_LIVE | L.ENTRY_HAS_TTL | L.ENTRY_LARGE)) != L.ENTRY_LIVE) return false
-  const h = load<u64>(memo, MEMO_HASH)
-  if (!slotIsFor(slot, off, h)) return false
   const size = L.ENTRY_HEADER_BYTES + keyLenOf(sb, off) + valueLenOf(sb, off)
-  tailOff = off
-  tailSize = size
-  tailCost = size
-  tailSlot = slot
-  tailHash = h
+  restoreTail(off, size, size, slot, load<u64>(memo, MEMO_HASH))
   return true
 }
 
@@ -126,7 +126,8 @@ export function liveTail(sb: u32, q: u32, now: f64): bool {
  * Back to a tail entry described earlier (a policy that looked at other queues in between keeps the
  * description in locals): valid while nothing was appended to or evicted from its queue.
  */
-export function restoreTail(off: u32, size: u32, cost: u32, slot: u32, h: u64): void {
+// @ts-ignore: decorator
+@inline export function restoreTail(off: u32, size: u32, cost: u32, slot: u32, h: u64): void {
   tailOff = off
   tailSize = size
   tailCost = cost
