@@ -30,14 +30,6 @@ export let threadsOffset: u32 = 0
 export let scratchOffset: u32 = 0
 export let scratchBytes: u32 = 0
 
-/**
- * True while init() formats a memory WebAssembly just made, which is all zeros: the clears it runs
- * (sketch, ghost) skip their fills. Filling zeros touches every page: an empty 256 MiB cache took
- * 37 MiB of RSS before any set (stop 36), and the pages of a closed one stayed until collected.
- */
-export let formattingFresh: bool = false
-export function setFormattingFresh(fresh: bool): void { formattingFresh = fresh }
-
 /** This thread's slot (1-based owner id for lock words; 0 = not attached). */
 export let threadId: u32 = 0
 export let threadBase: u32 = 0

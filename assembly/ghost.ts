@@ -6,7 +6,7 @@
 // `ghostSlots` additions (this epoch's count plus the share of the last one still inside the window).
 // Written only under the shard lock.
 import * as L from './layout.generated'
-import { ghostSlots, ghostOffset, formattingFresh } from './arena'
+import { ghostSlots, ghostOffset } from './arena'
 import { fastRange } from './hash'
 
 const P = L.POLICY_STATE_OFFSET
@@ -120,9 +120,10 @@ export function ghostTagCount(sb: u32, tag: u32): f64 {
   return <i32>age
 }
 
-export function clearGhost(sb: u32): void {
+/** Clears the ghost (`zeroed`: its slots are known to be zeros already: policyInit). */
+export function clearGhost(sb: u32, zeroed: bool): void {
   if (ghostSlots == 0) return
-  if (!formattingFresh) memory.fill(sb + ghostOffset, 0, ghostSlots * 8)
+  if (!zeroed) memory.fill(sb + ghostOffset, 0, ghostSlots * 8)
   store<u32>(sb + L.SHARD_GHOST_CLOCK, 0)
   memory.fill(sb + P + L.POLICY_GHOST_WINDOW_NOW, 0, 20)
 }

@@ -2,7 +2,7 @@
 // release it. Keys (and small values) arrive in this thread's scratch area; results leave in its RESULT
 // block. Status codes, flags and the RESULT layout are defined in src/layout/spec.json.
 import * as L from './layout.generated'
-import { loadGeometry, shardCount, shardBase, scratchBase, setThread, setFormattingFresh } from './arena'
+import { loadGeometry, shardCount, shardBase, scratchBase, setThread } from './arena'
 import { tryLock, unlock, takeOver } from './lock'
 import { lookup, prepareKey, lastShard, keyAddr, collect } from './read'
 import { beginSet, finishSet, copyValueIn, removeKey, clearShard } from './write'
@@ -15,21 +15,19 @@ import { bump } from './queues'
 import { estimate, locateCounters, positions } from './sketch'
 
 /**
- * Called once by the creating thread after it wrote the arena header, on the memory it just made (all
- * zeros: formattingFresh): formats every shard.
+ * Called once by the creating thread after it wrote the arena header, on the memory it just made: all
+ * zeros, so the policy's areas need no clearing (policyInit's `zeroed`).
  */
 export function init(): void {
   loadGeometry()
-  setFormattingFresh(true)
   for (let s: u32 = 0; s < shardCount; s++) {
     const sb = shardBase(s)
     memory.fill(sb, 0, L.SHARD_SIZE)
     initSegments(sb, false)
     store<u32>(sb + L.SHARD_RNG_LO, 0x9E3779B9 ^ s)
     store<u32>(sb + L.SHARD_RNG_HI, 0x85EBCA6B + s)
-    policyInit(sb, s)
+    policyInit(sb, s, true)
   }
-  setFormattingFresh(false)
 }
 
 /** Every thread (the creator included) attaches: reads the geometry and claims a thread slot. */

@@ -6,7 +6,7 @@
 // only makes an estimate slightly low. Nothing else lives in these bytes, so a race can't corrupt state.
 import * as L from './layout.generated'
 import { SKETCH_SAMPLE } from './policy/tuning.generated'
-import { sketchBlocks, sketchCounterBlocks, sketchOffset, formattingFresh } from './arena'
+import { sketchBlocks, sketchCounterBlocks, sketchOffset } from './arena'
 import { fastRange } from './hash'
 
 const WORDS_PER_BLOCK: u32 = 8
@@ -235,9 +235,10 @@ export function fitSample(sb: u32, entries: u32, capacity: u32): void {
   if (target < current - (current >> 2) || target > current + (current >> 2)) store<u32>(at, target)
 }
 
-export function clearSketch(sb: u32, capacity: u32): void {
+/** Clears the sketch (`zeroed`: its area is known to be zeros already: policyInit) and sets its ageing period. */
+export function clearSketch(sb: u32, capacity: u32, zeroed: bool): void {
   if (sketchBlocks == 0) return
-  if (!formattingFresh) memory.fill(sb + sketchOffset, 0, sketchBlocks * L.SKETCH_BLOCK_BYTES)
+  if (!zeroed) memory.fill(sb + sketchOffset, 0, sketchBlocks * L.SKETCH_BLOCK_BYTES)
   store<u32>(sb + L.SHARD_SKETCH_ADDITIONS, 0)
   store<u32>(sb + L.SHARD_SKETCH_RESET_AT, samplePeriod(capacity))
 }

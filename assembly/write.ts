@@ -241,5 +241,5 @@ export function clearShard(sb: u32, shard: u32): void {
   store<u32>(sb + L.SHARD_LIVE_COUNT, 0)
   store<u64>(sb + L.SHARD_LIVE_BYTES, 0)
   store<u32>(sb + L.SHARD_TTL_CURSOR, 0)
-  policyInit(sb, shard)
+  policyInit(sb, shard, false)
 }

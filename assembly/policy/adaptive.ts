@@ -41,7 +41,7 @@ const SPARE_SEGMENTS: u32 = L.NUM_QUEUES + 2
 /** The queue main's victim was left at the tail of, by victim(). */
 let victimQueue: u32 = PROBATION
 
-export function adaptiveInit(sb: u32, shard: u32): void {
+export function adaptiveInit(sb: u32, shard: u32, zeroed: bool): void {
   const c = maxEntriesTotal != 0
     ? <f64>maxEntriesTotal / <f64>shardCount
     : <f64>(segCount > SPARE_SEGMENTS ? segCount - SPARE_SEGMENTS : 1) * <f64>segBytes
@@ -55,8 +55,8 @@ export function adaptiveInit(sb: u32, shard: u32): void {
   store<u32>(sb + P + L.POLICY_RETURN_ON, 0)
   store<f64>(sb + P + L.POLICY_UNASKED_SHARE, 0)
   seedRng(sb, seed, shard)
-  clearSketch(sb, ghostSlots)
-  clearGhost(sb)
+  clearSketch(sb, ghostSlots, zeroed)
+  clearGhost(sb, zeroed)
 }
 
 /** Every access that counts for frequency: a hit (lock-free, lossy) or a set (under the lock). */
