@@ -84,7 +84,9 @@ describe.skipIf(!hasServer('redis'))('invalidation between two instances on one 
     const gaps = b.bus.stats().gaps
     await server.kill()
     await server.restart()
-    await until(() => b.bus.stats().gaps > gaps && b.bus.subscribed && a.bus.subscribed && a.store.available, 10_000)
+    // Both stores back too: b's write below must reach redis (seen once under load: b's store still
+    // reconnecting, the write kept in b's L1 only, and a read undefined from redis).
+    await until(() => b.bus.stats().gaps > gaps && b.bus.subscribed && a.bus.subscribed && a.store.available && b.store.available, 10_000)
     expect(b.tier.l1.has('kept')).toBe(false)
 
     await b.tier.set('after', 'one')
