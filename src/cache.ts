@@ -242,6 +242,7 @@ export class Cache<V = unknown> {
 
   /** A view with the loader and load options bound: `view.get(key)` = getOrLoad(key, loader, defaults). */
   withLoader(loader: Loader<V>, defaults?: LoadOptions): LoadingCache<V> {
+    this.#core.check() // a view of a closed cache fails here, not at its first use
     return new LoadingCache(this, loader, defaults)
   }
 
@@ -293,11 +294,13 @@ export class Cache<V = unknown> {
 
   /** A write-through view over `store` (store first, then cache; reads load from the store). */
   writeThrough(store: Store<V>, options?: WriteThroughOptions): WriteThroughCache<V> {
+    this.#core.check() // a view of a closed cache fails here, not at its first use
     return new WriteThroughCache(this, store, options)
   }
 
   /** A write-behind view over `store` (cache now, store later from a bounded, coalescing queue). */
   writeBehind(store: Store<V>, options?: WriteBehindOptions): WriteBehindCache<V> {
+    this.#core.check() // a view of a closed cache fails here, not at its first use
     return new WriteBehindCache(this, store, options)
   }
 

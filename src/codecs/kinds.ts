@@ -40,12 +40,18 @@ function unpackOrExplain(bytes: Uint8Array): unknown {
 
 /** A custom codec's decode; its failure is typed, as its encode's is (ERR_INVALID_VALUE, serialized.ts). */
 function decodeUser(userDecode: NonNullable<UserDecode>, bytes: Uint8Array): unknown {
+  let value: unknown
   try {
-    return userDecode(bytes)
+    value = userDecode(bytes)
   } catch (err) {
     if (err instanceof CortadoError) throw err
     throw new CortadoError('ERR_DECODE', `the custom codec's decode failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
   }
+  // undefined is how every read says "miss": a stored entry that decodes to it would be present for
+  // has() and absent for get(). set() refuses undefined for the same reason (ERR_INVALID_VALUE).
+  if (value === undefined)
+    throw new CortadoError('ERR_DECODE', "the custom codec's decode returned undefined, which reads as a miss; return null (or another value) for an empty value")
+  return value
 }
 
 /** Decodes bytes that were already copied out of the arena (they may be kept as they are). */

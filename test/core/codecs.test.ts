@@ -164,6 +164,27 @@ describe('codecs', () => {
     cache.close()
   })
 
+  it("a custom codec's decode that returns undefined is ERR_DECODE, not a miss that has() calls present", () => {
+    const codec = { encode: (v: string) => Buffer.from(v), decode: (b: Uint8Array): string => (b.length === 0 ? undefined : Buffer.from(b).toString()) as string }
+    const cache = new Cache<string>({ maxBytes: 4 << 20, codec })
+    cache.set('empty', '')
+    cache.set('full', 'v')
+    for (const read of [() => cache.get('empty'), () => cache.peek('empty'), () => cache.getMany(['empty'])]) {
+      let caught: unknown
+      try {
+        read()
+      } catch (err) {
+        caught = err
+      }
+      expect(isCortadoError(caught, 'ERR_DECODE')).toBe(true)
+      expect((caught as Error).message).toMatch(/returned undefined/)
+    }
+    expect(cache.has('empty')).toBe(true)
+    expect(cache.get('full')).toBe('v')
+    expect(cache.stats().misses).toBe(0)
+    cache.close()
+  })
+
   it('decoding follows the stored kind, whatever codec the reader was given', () => {
     const writer = new Cache<unknown>({ maxBytes: 4 << 20, codec: 'msgpack' })
     writer.set('obj', { a: 1 })

@@ -147,6 +147,16 @@ describe('write-through', () => {
   })
 })
 
+describe('views of a closed cache', () => {
+  it('withLoader, writeThrough and writeBehind throw ERR_CLOSED when made, not at their first use', () => {
+    const cache = new Cache<string>({ maxBytes: 4 << 20 })
+    cache.close()
+    const store = new MemoryStore<string>()
+    for (const make of [() => cache.withLoader(async () => 'v'), () => cache.writeThrough(store), () => cache.writeBehind(store)])
+      expect(make).toThrow(expect.objectContaining({ code: 'ERR_CLOSED' }))
+  })
+})
+
 describe('write-behind', () => {
   it('nothing is lost on flush(): the store ends with the last value of every key', async () => {
     const seed = testSeed(2024)
