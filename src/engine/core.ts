@@ -265,7 +265,9 @@ export class EngineCore<V> implements CacheCore<V> {
     if ((kind & 0xff) !== L.KIND_LOADED) return undefined
     const start = u32[r + R_VALUE_OFFSET]
     const len = u32[r + R_VALUE_LEN]
-    return kind < L.KIND_CHAINED ? this.v.u8.subarray(start, start + Math.min(len, ENVELOPE_HEADER_BYTES)) : this.chainBytes(start, len)
+    // Only the header: a chained value's first bytes, not its whole chain (has() of a 64 MiB value).
+    const head = Math.min(len, ENVELOPE_HEADER_BYTES)
+    return kind < L.KIND_CHAINED ? this.v.u8.subarray(start, start + head) : this.chainBytes(start, head)
   }
 
   /** A plain read's value of a KIND_LOADED entry's bytes: undefined when it is no value now (envelopeHidden). */

@@ -260,21 +260,24 @@ describe('single-flight in one thread', () => {
     await expect(cache.getOrLoad('k', async () => { throw new Error('down') }, o)).rejects.toMatchObject({ code: 'ERR_LOADER' })
   })
 
-  for (const [engine, front] of [['wasm', false], ['wasm', true], ...(nativeAddon() ? [['native', false]] as const : [])] as const) {
-    it(`a value kept past its ttl for staleIfError is a miss for every plain read (${engine}${front ? ', with a front' : ''})`, async () => {
+  // The large value is chained over segments: has() and getRemainingTTL read its envelope's header from
+  // the chain's first bytes.
+  for (const [engine, front, size] of [['wasm', false, 2], ['wasm', true, 2], ['wasm', false, 300_000], ...(nativeAddon() ? [['native', false, 2], ['native', false, 300_000]] as const : [])] as const) {
+    it(`a value kept past its ttl for staleIfError is a miss for every plain read (${engine}${front ? ', with a front' : ''}, ${size} characters)`, async () => {
+      const v1 = 'v1'.padEnd(size, 'x')
       // The entry outlives the hard TTL only for getOrLoad's stale-on-error. Before, get/peek/getMany,
       // has, iteration (and a front) served it up to ttl + staleIfError, and getRemainingTTL counted
       // the extra time: "expired entries are never returned" did not hold for loaded values.
       let now = 1_000
-      const cache = new Cache<string>({ maxBytes: 4 << 20, clock: () => now, front, engine })
+      const cache = new Cache<string>({ maxBytes: 64 << 20, clock: () => now, front, engine })
       caches.push(cache as Cache<unknown>)
       const o = { ttl: 100, softTtl: 50, staleIfError: 1_000 }
-      expect(await cache.getOrLoad('k', async () => 'v1', o)).toBe('v1')
+      expect(await cache.getOrLoad('k', async () => v1, o)).toBe(v1)
       cache.set('plain', 'p')
-      for (let i = 0; i < 20; i++) expect(cache.get('k')).toBe('v1')
+      for (let i = 0; i < 20; i++) expect(cache.get('k')).toBe(v1)
       expect(cache.getRemainingTTL('k')).toBe(100)
       now += 60 // stale (past softTtl) but within ttl: still a value for plain reads
-      expect(cache.get('k')).toBe('v1')
+      expect(cache.get('k')).toBe(v1)
       expect(cache.has('k')).toBe(true)
       expect(cache.getRemainingTTL('k')).toBe(40)
       now += 90 // past ttl, within staleIfError
@@ -290,7 +293,7 @@ describe('single-flight in one thread', () => {
       expect([...cache.keys()]).toEqual(['plain'])
       expect([...cache.entries()]).toEqual([['plain', 'p']])
       // getOrLoad still has it to serve when the reload fails.
-      expect(await cache.getOrLoad('k', async () => { throw new Error('down') }, o)).toBe('v1')
+      expect(await cache.getOrLoad('k', async () => { throw new Error('down') }, o)).toBe(v1)
       expect(cache.stats().staleHits).toBe(1)
     })
   }
