@@ -7,7 +7,10 @@
  * of requests that write a new key; the suite's is 0.1), `--modes once,back`. Prints model − LRU as
  * "whole / second half", ✗ where the second half is under LRU − 0.5. Deterministic (seeded traces).
  *
- *   npx tsx bench/sim/recency-classes.ts [--capacity 10000] [--capacities 40] [--sweep]
+ * With `--cold` write-then-read starts empty, its reads beginning with the first write (no fill of
+ * writes alone), and every read counts.
+ *
+ *   npx tsx bench/sim/recency-classes.ts [--capacity 10000] [--capacities 40] [--sweep] [--cold]
  *     [--dists 0.9,1,1.5] [--shares 0.05,0.1,0.2] [--modes once,back] [--only 'back|phases']
  *     [--variants 'name:k=v,k=v;name2:k=v'] [--shards 1]
  */
@@ -30,6 +33,7 @@ const capacities = Number(opt('--capacities', '40'))
 const only = opt('--only', '')
 const sweep = argv.includes('--sweep')
 const shards = Number(opt('--shards', '1'))
+const cold = argv.includes('--cold')
 
 const variants: Array<[string, Partial<Tuning>]> = [['model', {}]]
 for (const v of opt('--variants', '').split(';').filter((s) => s !== '')) {
@@ -47,8 +51,9 @@ for (const mode of opt('--modes', 'once,back').split(',')) {
       const writeBack = mode === 'back'
       // Seeds as bench/sim/per-capacity.ts for the suite's share (0.1), so the rows agree with it.
       const seed = 42 + Math.round(distance * 10) + Math.round(writeShare * 100) - 10
-      const name = `wtr ${distance} ${writeBack ? 'back' : 'once'}${writeShare !== 0.1 ? ` w${writeShare}` : ''}`
-      families.push({ name, fill: capacity, trace: writeThenReadTrace({ capacity, distance, length: capacity * capacities, writeBack, writeShare, seed }) })
+      const name = `wtr ${distance} ${writeBack ? 'back' : 'once'}${writeShare !== 0.1 ? ` w${writeShare}` : ''}${cold ? ' cold' : ''}`
+      const trace = writeThenReadTrace({ capacity, distance, length: capacity * capacities, writeBack, writeShare, fill: !cold, seed })
+      families.push({ name, fill: cold ? 0 : capacity, trace })
     }
   }
 }
@@ -88,7 +93,7 @@ function run(p: Policy, trace: Trace, fill: number): [number, number] {
 }
 
 const signed = (x: number): string => (x >= 0 ? '+' : '') + x.toFixed(2)
-console.log(`${capacity} entries; write-then-read over ${capacities} capacities after the fill; cells: model − lru, whole run / second half`)
+console.log(`${capacity} entries; write-then-read over ${capacities} capacities ${cold ? 'from empty (every read counted)' : 'after the fill'}; cells: model − lru, whole run / second half`)
 console.log(`| family | lru whole / 2nd half | ${variants.map((v) => v[0]).join(' | ')} |`)
 console.log(`|---|---:|${variants.map(() => '---:').join('|')}|`)
 for (const f of families) {

@@ -13,6 +13,12 @@ export interface WriteThenReadOptions {
   writeShare?: number
   /** Whether a read that misses writes the key back (cache-aside) or not (the value was stored once). */
   writeBack: boolean
+  /**
+   * Whether the trace starts with `capacity` writes and no reads (default). Without it the reads start
+   * with the first write, as in a service that starts empty: the keys read while the cache fills gather
+   * counts that the policy must see through once they go cold.
+   */
+  fill?: boolean
   seed: number
 }
 
@@ -25,11 +31,12 @@ export interface WriteThenReadOptions {
  */
 export function writeThenReadTrace(o: WriteThenReadOptions): Trace {
   const rng = new Prng(o.seed)
-  const total = o.capacity + o.length
+  const fill = o.fill ?? true
+  const total = (fill ? o.capacity : 0) + o.length
   const keys = new Int32Array(total)
   const ops = new Uint8Array(total)
   const written = writeThenRead(rng, keys, ops, 0, total, 0, o)
-  return { name: `write-then-read ${o.distance}×cap ${mode(o.writeBack)}`, keys, universe: written, ops }
+  return { name: `write-then-read ${o.distance}×cap ${mode(o.writeBack)}${fill ? '' : ' from empty'}`, keys, universe: written, ops }
 }
 
 const mode = (writeBack: boolean): string => (writeBack ? 'write-back' : 'write-once')
@@ -47,9 +54,10 @@ function writeThenRead(
   const writeShare = o.writeShare ?? 0.1
   const span = Math.max(1, Math.round(o.distance * o.capacity))
   const read = o.writeBack ? OP_READ_THROUGH : OP_READ
+  const fill = o.fill ?? true ? o.capacity : 0
   let next = firstKey
   for (let i = from; i < to; i++) {
-    if (i - from < o.capacity || rng.nextFloat() < writeShare) {
+    if (i - from < fill || next === firstKey || rng.nextFloat() < writeShare) {
       keys[i] = next++
       ops[i] = OP_WRITE
     } else {

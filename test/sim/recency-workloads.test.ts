@@ -33,6 +33,29 @@ describe('write-then-read-soon', () => {
     expect(again.ops!.every((op, i) => op === (t.ops![i] === OP_WRITE ? OP_WRITE : OP_READ_THROUGH))).toBe(true)
   })
 
+  it('from empty (fill: false): reads begin after the first write and only ever go to written keys', () => {
+    const capacity = 1000
+    const t = writeThenReadTrace({ capacity, distance: 0.5, length: 20_000, writeBack: false, fill: false, seed: testSeed(5) })
+    expect(t.keys.length).toBe(20_000)
+    expect(t.name).toMatch(/from empty$/)
+    expect(t.ops![0]).toBe(OP_WRITE)
+    let written = 0
+    let readsBeforeCapacity = 0
+    const bad: string[] = []
+    for (let i = 0; i < t.keys.length; i++) {
+      const key = t.keys[i]!
+      if (t.ops![i] === OP_WRITE) {
+        if (key !== written++) bad.push(`write ${i} of ${key}`)
+      } else {
+        if (key >= written || key < written - 500) bad.push(`read ${i} of ${key}`)
+        if (written < capacity) readsBeforeCapacity++
+      }
+    }
+    expect(bad.slice(0, 5)).toEqual([])
+    // About nine reads per write while the cache fills: what the default fill leaves out.
+    expect(readsBeforeCapacity).toBeGreaterThan(8 * capacity)
+  })
+
   it('phases: a scan of new keys, Zipf, recency, the same Zipf again', () => {
     const capacity = 500
     const phase = 5000
