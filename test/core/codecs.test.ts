@@ -4,6 +4,16 @@ import { Cache, isCortadoError, type CodecName } from '../../src/index.js'
 
 const strings = ['', 'ascii', 'latin1 éàü ÿ', 'кириллица', '鍵値', 'emoji 😀🚀', 'x'.repeat(20_000), 'é'.repeat(12_000)]
 /** Not well-formed UTF-16 (a lone surrogate, e.g. an emoji cut in half by `slice`): UTF-8 would make it U+FFFD. */
+/** What `read` throws (undefined when it returns). */
+function thrownBy(read: () => unknown): unknown {
+  try {
+    read()
+  } catch (err) {
+    return err
+  }
+  return undefined
+}
+
 const loneSurrogates = ['\uD800', 'low \uDC00 alone', 'é\uD83D', '😀🚀'.slice(0, 3), 'x'.repeat(12_000) + '\uDBFF']
 
 describe('codecs', () => {
@@ -148,12 +158,7 @@ describe('codecs', () => {
     const cache = new Cache<string>({ maxBytes: 4 << 20, codec })
     cache.set('k', 'v')
     for (const read of [() => cache.get('k'), () => cache.peek('k'), () => cache.getMany(['k']), () => [...cache.entries()]]) {
-      let caught: unknown
-      try {
-        read()
-      } catch (err) {
-        caught = err
-      }
+      const caught = thrownBy(read)
       expect(isCortadoError(caught, 'ERR_DECODE')).toBe(true)
       expect((caught as Error).cause).toBe(failure)
     }
@@ -170,12 +175,7 @@ describe('codecs', () => {
     cache.set('empty', '')
     cache.set('full', 'v')
     for (const read of [() => cache.get('empty'), () => cache.peek('empty'), () => cache.getMany(['empty'])]) {
-      let caught: unknown
-      try {
-        read()
-      } catch (err) {
-        caught = err
-      }
+      const caught = thrownBy(read)
       expect(isCortadoError(caught, 'ERR_DECODE')).toBe(true)
       expect((caught as Error).message).toMatch(/returned undefined/)
     }
