@@ -107,10 +107,12 @@ export class Shard {
   private sweepCredit = 0
   private sweepDebt = 0
   /** Research counters (scratch diagnostics read them; no decision depends on them). */
-  readonly stat = { ghostContests: 0, ghostWins: 0, windowContests: 0, windowWins: 0, lossVictimSum: 0, losses: 0, promotions: 0, demotions: 0 }
+  readonly stat = { ghostContests: 0, ghostWins: 0, windowContests: 0, windowWins: 0, lossVictimSum: 0, losses: 0, promotions: 0, demotions: 0, sweepSteps: 0, sweepDemotes: 0 }
   /** RESEARCH (staleAfter): per key, the insert count when a hit was last seen by the queues (insert, promotion, CLOCK pass); exact, where an engine would keep a few bits. */
   private stamps: Int32Array | undefined
   private inserts = 0
+  /** RESEARCH (returnSweepStale): the share of protected's CLOCK steps that found an unhit entry (average over ~1 / staleWeight steps). */
+  private staleShare = 0
   /** RESEARCH (windowHitBoost): added to the candidate's estimate in the running contest. */
   private boost = 0
   /** RESEARCH (regretAge): the contest running is a ghost key's. */
@@ -252,7 +254,9 @@ export class Shard {
       && this.windowTarget >= this.t.returnSweepLevel * this.capacity
       && (this.t.returnSweepProb === 0 || this.sizeP <= this.t.returnSweepProb * (this.capacity - this.windowTarget) * (1 - this.t.protectedFraction))
       && (this.t.returnSweepFull === 0 || this.sizeM >= (this.capacity - this.windowTarget) * this.t.protectedFraction * this.t.returnSweepFull)) {
-      for (let i = 0; i < this.t.returnSweep && this.sizeM > 0; i++) {
+      // RESEARCH (returnSweepStale): below the stale share, only returnSweepProbe steps (they keep the share measured).
+      const steps = this.staleShare >= this.t.returnSweepStale ? this.t.returnSweep : this.t.returnSweepProbe
+      for (let i = 0; i < steps && this.sizeM > 0; i++) {
         // RESEARCH (returnSweepMinFreq): an unhit entry the sketch still rates low goes round untouched
         // (a warm key resting as usual); one it rates high was expected to be hit: its count is stale.
         if (this.t.returnSweepKeep > 0 && (this.keyState[this.prot.peek()]! & CMASK) !== 0) {
@@ -267,6 +271,13 @@ export class Shard {
             this.prot.push(k)
             continue
           }
+        }
+        this.stat.sweepSteps++
+        if ((this.keyState[this.prot.peek()]! & CMASK) === 0) this.stat.sweepDemotes++
+        if (this.t.returnSweepEvict > 0 && (this.keyState[this.prot.peek()]! & CMASK) === 0) {
+          // RESEARCH (returnSweepEvict): an unhit entry leaves the cache instead of going to probation.
+          this.evict(this.prot.peek(), FROM_MAIN)
+          continue
         }
         this.demoteTail(true)
       }
@@ -283,7 +294,7 @@ export class Shard {
         this.stat.ghostContests++
         if (won) this.stat.ghostWins++
         if (won) {
-          this.place(this.prot, key, PROTECTED, size)
+          this.place(this.prot, key, PROTECTED | (Math.min(3, this.t.promoteCredit) << CSHIFT), size)
           this.sizeM += size
           this.rebalanceProtected()
           this.makeRoom()
@@ -377,10 +388,12 @@ export class Shard {
       this.keyState[key] = st - ONE
       this.stampNow(key)
       this.prot.push(key)
+      this.staleShare -= this.staleShare * this.t.staleWeight
       return
     }
     const size = this.sizeOf(key)
     this.stat.demotions++
+    this.staleShare += (1 - this.staleShare) * this.t.staleWeight
     if (this.t.demoteAge > 0) this.sketch.ageKey(this.hashOf(key), this.t.demoteAge)
     this.sizeM -= size
     this.keyState[key] = PROBATION
@@ -544,9 +557,10 @@ export class Shard {
         const st = this.keyState[k]!
         if ((st & CMASK) === 0 || ops++ >= this.t.maxTailOps) break
         // RESEARCH (windowClockAsked): only a key that was asked for (not written unasked) goes round.
-        if (!this.t.windowClock && this.test(this.hashOf(k), 1)) break
+        if (!this.t.windowClock && (this.t.windowClockAsked >= 2 ? !this.test(this.hashOf(k), 0) : this.test(this.hashOf(k), 1))) break
         this.window.pop()
-        this.keyState[k] = WINDOW
+        // windowClockAsked 3: one count fewer instead of none (a key hit often goes round more than once).
+        this.keyState[k] = this.t.windowClockAsked === 3 ? st - ONE : WINDOW
         this.window.push(k)
       }
     }
@@ -599,6 +613,7 @@ export class Shard {
         if (this.t.staleMode === 1) fv >>= 1
         else if (this.t.staleMode === 2) fv = 0
         else if (this.t.staleMode === 3 && fc >= 2) fv = Math.min(fv, fc - 1)
+        else if (this.t.staleMode === 4 && fc >= 2 && this.test(candidateHash, 1)) fv = Math.min(fv, fc - 1)
       }
       if (tie && fc === fv && (mode < 4 || (!this.test(this.hashOf(v), 0) && this.test(this.hashOf(v), 1)))) {
         need -= this.sizeOf(v)
@@ -638,7 +653,8 @@ export class Shard {
       this.stat.promotions++
       const size = this.sizeOf(key)
       this.sizeP -= size
-      this.keyState[key] = PROTECTED
+      // RESEARCH (promoteCredit): a promoted entry starts with this many CLOCK counts (0 as in the engines).
+      this.keyState[key] = PROTECTED | (Math.min(3, this.t.promoteCredit) << CSHIFT)
       this.stampNow(key)
       this.prot.push(key)
       this.sizeM += size

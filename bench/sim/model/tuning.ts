@@ -45,15 +45,25 @@ export interface Tuning {
   returnSweepMinFreq: number
   /** ...1: a hit entry the sweep passes keeps its count (only promotions' rebalancing takes one). */
   returnSweepKeep: number
+  /** ...1: an unhit entry the sweep reaches is evicted (a main ghost) instead of demoted to probation. */
+  returnSweepEvict: number
+  /** ...only while at least this share of protected's recent CLOCK steps found an unhit entry (0: always)... */
+  returnSweepStale: number
+  /** ...averaged with this weight per step. */
+  staleWeight: number
+  /** ...and below it, this many steps per such return (they keep the share measured). */
+  returnSweepProbe: number
+  /** RESEARCH (stop 37): CLOCK counts an entry gets when it enters protected (0: the engines'). */
+  promoteCredit: number
   /** RESEARCH (stop 37, off): 1: a probation victim that beats a candidate goes round to probation's head. */
   rotateWinner: number
-  /** RESEARCH (stop 37, off): 1: CLOCK in the window (as windowClock) for keys not written unasked only. */
+  /** RESEARCH (stop 37, off): CLOCK in the window (as windowClock) for 1: keys the miss filter does not mark written unasked; 2: keys it marks missed (loaded after a get missed them); 3: as 2, one count fewer per round instead of none left. */
   windowClockAsked: number
   /** RESEARCH (stop 37): a returning candidate not written unasked counts this many times towards a bigger window (the engines: 1). */
   askedGain: number
   /** RESEARCH (stop 37, off): a window tail hit while in the window contests with its estimate + this (0: off). */
   windowHitBoost: number
-  /** ...and then 1: its estimate halved; 2: its estimate 0; 3: it loses to a candidate seen at least twice. */
+  /** ...and then 1: its estimate halved; 2: its estimate 0; 3: it loses to a candidate seen at least twice; 4: as 3, only to a candidate written unasked. */
   staleMode: number
   climbRestart: number
   /** Ghost capacity in entries, as a multiple of the shard's entry capacity. */
@@ -146,6 +156,11 @@ export const TUNING: Tuning = {
   returnSweepProb: 0,
   returnSweepMinFreq: 0,
   returnSweepKeep: 0,
+  returnSweepEvict: 0,
+  returnSweepStale: 0,
+  staleWeight: 0.004,
+  returnSweepProbe: 0,
+  promoteCredit: 0,
   rotateWinner: 0,
   windowClockAsked: 0,
   askedGain: 1,
