@@ -115,6 +115,8 @@ export class Shard {
   private staleShare = 0
   /** RESEARCH (windowHitBoost): added to the candidate's estimate in the running contest. */
   private boost = 0
+  /** RESEARCH (staleMode 5, 6): the contest running is a young window-tagged ghost key's. */
+  private youngReturn = false
   /** RESEARCH (regretAge): the contest running is a ghost key's. */
   private regretting = false
 
@@ -289,8 +291,10 @@ export class Shard {
         const tagOk = (this.t.regretMode !== 1 && this.t.regretMode !== 3) || this.ghost.lastTag === FROM_WINDOW
         const youngOk = this.t.regretMode !== 3 || age < this.t.windowHorizon * Math.max(1, this.countW)
         this.regretting = this.t.regretAge > 0 && tagOk && youngOk
+        this.youngReturn = this.ghost.lastTag === FROM_WINDOW && age < this.t.windowHorizon * Math.max(1, this.countW)
         const won = this.contest(h, this.used + size - this.capacity)
         this.regretting = false
+        this.youngReturn = false
         this.stat.ghostContests++
         if (won) this.stat.ghostWins++
         if (won) {
@@ -614,6 +618,8 @@ export class Shard {
         else if (this.t.staleMode === 2) fv = 0
         else if (this.t.staleMode === 3 && fc >= 2) fv = Math.min(fv, fc - 1)
         else if (this.t.staleMode === 4 && fc >= 2 && this.test(candidateHash, 1)) fv = Math.min(fv, fc - 1)
+        else if (this.t.staleMode === 5 && this.youngReturn) fv = 0
+        else if (this.t.staleMode === 6 && (this.youngReturn || (fc >= 2 && this.test(candidateHash, 1)))) fv = this.youngReturn ? 0 : Math.min(fv, fc - 1)
       }
       if (tie && fc === fv && (mode < 4 || (!this.test(this.hashOf(v), 0) && this.test(this.hashOf(v), 1)))) {
         need -= this.sizeOf(v)
