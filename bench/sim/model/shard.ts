@@ -15,6 +15,8 @@ const QMASK = 3
 const CSHIFT = 2
 const CMASK = 3 << CSHIFT
 const ONE = 1 << CSHIFT
+/** RESEARCH (staleHitOnly): hit since it entered protected (cleared by any move but CLOCK's). */
+const HIT_SINCE = 16
 
 // The ghost remembers where an evicted key left from: the window (a rejected candidate) or main.
 const FROM_WINDOW = 0
@@ -179,6 +181,7 @@ export class Shard {
     if ((st & QMASK) !== NONE) {
       this.sketch.increment(h)
       if ((st & CMASK) !== CMASK) this.keyState[key] = st + ONE
+    if (this.t.staleHitOnly > 0 && (st & QMASK) === PROTECTED) this.keyState[key]! |= HIT_SINCE
       this.hits++
       this.climb(true)
       return true
@@ -204,6 +207,7 @@ export class Shard {
     }
     this.sketch.increment(h)
     if ((st & CMASK) !== CMASK) this.keyState[key] = st + ONE
+    if (this.t.staleHitOnly > 0 && (st & QMASK) === PROTECTED) this.keyState[key]! |= HIT_SINCE
     this.hits++
     this.climb(true)
     return true
@@ -215,6 +219,7 @@ export class Shard {
     this.sketch.increment(h)
     if ((st & QMASK) !== NONE) {
       if ((st & CMASK) !== CMASK) this.keyState[key] = st + ONE
+    if (this.t.staleHitOnly > 0 && (st & QMASK) === PROTECTED) this.keyState[key]! |= HIT_SINCE
       return
     }
     this.insert(key, h)
@@ -392,12 +397,12 @@ export class Shard {
       this.keyState[key] = st - ONE
       this.stampNow(key)
       this.prot.push(key)
-      this.staleShare -= this.staleShare * this.t.staleWeight
+      if (this.t.staleHitOnly === 0 || (st & HIT_SINCE) !== 0) this.staleShare -= this.staleShare * this.t.staleWeight
       return
     }
     const size = this.sizeOf(key)
     this.stat.demotions++
-    this.staleShare += (1 - this.staleShare) * this.t.staleWeight
+    if (this.t.staleHitOnly === 0 || (st & HIT_SINCE) !== 0) this.staleShare += (1 - this.staleShare) * this.t.staleWeight
     if (this.t.demoteAge > 0) this.sketch.ageKey(this.hashOf(key), this.t.demoteAge)
     this.sizeM -= size
     this.keyState[key] = PROBATION

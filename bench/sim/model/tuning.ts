@@ -53,6 +53,8 @@ export interface Tuning {
   staleWeight: number
   /** ...and below it, this many steps per such return (they keep the share measured). */
   returnSweepProbe: number
+  /** ...1: counting only entries hit since they entered protected (fresh ones are not stale). */
+  staleHitOnly: number
   /** RESEARCH (stop 37): CLOCK counts an entry gets when it enters protected (0: the engines'). */
   promoteCredit: number
   /** RESEARCH (stop 37, off): 1: a probation victim that beats a candidate goes round to probation's head. */
@@ -160,6 +162,7 @@ export const TUNING: Tuning = {
   returnSweepStale: 0,
   staleWeight: 0.004,
   returnSweepProbe: 0,
+  staleHitOnly: 0,
   promoteCredit: 0,
   rotateWinner: 0,
   windowClockAsked: 0,
