@@ -93,6 +93,18 @@ export class CountMinSketch {
     if (++this.additions >= this.sampleSize) this.halve()
   }
 
+  /** Shifts this key's own counters right by `shift` (research: ageing one stale key, not the whole sketch). */
+  ageKey(hash: number, shift: number): void {
+    for (let i = 0; i < DEPTH; i++) {
+      const idx = (i << this.rowShift) | (mix32(hash ^ this.seeds[i]!) & this.rowMask)
+      const word = idx >>> 3
+      const sh = (idx & 7) << 2
+      const w = this.table[word]!
+      const c = (w >>> sh) & 15
+      this.table[word] = (w & ~(15 << sh)) | ((c >>> shift) << sh)
+    }
+  }
+
   halve(): void {
     const t = this.table
     for (let i = 0; i < t.length; i++) t[i] = (t[i]! >>> 1) & 0x77777777

@@ -15,6 +15,8 @@ const QMASK = 3
 const CSHIFT = 2
 const CMASK = 3 << CSHIFT
 const ONE = 1 << CSHIFT
+/** RESEARCH (staleHitOnly): hit since it entered protected (cleared by any move but CLOCK's). */
+const HIT_SINCE = 16
 
 // The ghost remembers where an evicted key left from: the window (a rejected candidate) or main.
 const FROM_WINDOW = 0
@@ -50,9 +52,9 @@ export interface ShardInit {
  * Hits only bump the entry's 2-bit counter and the sketch.
  */
 export class Shard {
-  private readonly window = new KeyFifo()
-  private readonly probation = new KeyFifo()
-  private readonly prot = new KeyFifo()
+  readonly window = new KeyFifo()
+  readonly probation = new KeyFifo()
+  readonly prot = new KeyFifo()
   readonly sketch: CountMinSketch
   private readonly ghost: GhostTable
   private readonly rng: Prng
@@ -106,6 +108,19 @@ export class Shard {
   /** RESEARCH: protected's sweep (see sweep()). */
   private sweepCredit = 0
   private sweepDebt = 0
+  /** Research counters (scratch diagnostics read them; no decision depends on them). */
+  readonly stat = { ghostContests: 0, ghostWins: 0, windowContests: 0, windowWins: 0, lossVictimSum: 0, losses: 0, promotions: 0, demotions: 0, sweepSteps: 0, sweepDemotes: 0 }
+  /** RESEARCH (staleAfter): per key, the insert count when a hit was last seen by the queues (insert, promotion, CLOCK pass); exact, where an engine would keep a few bits. */
+  private stamps: Int32Array | undefined
+  private inserts = 0
+  /** RESEARCH (returnSweepStale): the share of protected's CLOCK steps that found an unhit entry (average over ~1 / staleWeight steps). */
+  private staleShare = 0
+  /** RESEARCH (windowHitBoost): added to the candidate's estimate in the running contest. */
+  private boost = 0
+  /** RESEARCH (staleMode 5, 6): the contest running is a young window-tagged ghost key's. */
+  private youngReturn = false
+  /** RESEARCH (regretAge): the contest running is a ghost key's. */
+  private regretting = false
 
   constructor(
     readonly capacity: number,
@@ -134,6 +149,7 @@ export class Shard {
     const pairs = this.t.missFilterShare <= 1 ? 0 : Math.max(16, nextPow2(entryCapacity * 16 / (this.t.missFilterShare - 1)))
     this.missBits = new Uint32Array(pairs >>> 4)
     this.missMask = pairs - 1
+    if (this.t.staleAfter > 0) this.stamps = new Int32Array(keyState.length)
   }
 
   /** The miss filter's bit of h: `half` 0 is 'missed', 1 'written unasked'; cleared when the sketch halves. */
@@ -165,6 +181,7 @@ export class Shard {
     if ((st & QMASK) !== NONE) {
       this.sketch.increment(h)
       if ((st & CMASK) !== CMASK) this.keyState[key] = st + ONE
+    if (this.t.staleHitOnly > 0 && (st & QMASK) === PROTECTED) this.keyState[key]! |= HIT_SINCE
       this.hits++
       this.climb(true)
       return true
@@ -190,6 +207,7 @@ export class Shard {
     }
     this.sketch.increment(h)
     if ((st & CMASK) !== CMASK) this.keyState[key] = st + ONE
+    if (this.t.staleHitOnly > 0 && (st & QMASK) === PROTECTED) this.keyState[key]! |= HIT_SINCE
     this.hits++
     this.climb(true)
     return true
@@ -201,6 +219,7 @@ export class Shard {
     this.sketch.increment(h)
     if ((st & QMASK) !== NONE) {
       if ((st & CMASK) !== CMASK) this.keyState[key] = st + ONE
+    if (this.t.staleHitOnly > 0 && (st & QMASK) === PROTECTED) this.keyState[key]! |= HIT_SINCE
       return
     }
     this.insert(key, h)
@@ -220,6 +239,7 @@ export class Shard {
   }
 
   private insert(key: number, h: number): void {
+    this.inserts++
     const size = this.sizeOf(key)
     if (size > this.capacity) {
       this.rejections++
@@ -234,11 +254,56 @@ export class Shard {
     // reciprocal computed once (the engines' returnWeight: no division on the insert path).
     if (this.t.returnTo >= 3) this.unaskedShare += ((askedFor ? 0 : 1) - this.unaskedShare) * Math.min(1, this.meanSize() * this.returnWeight)
     const age = this.ghost.lookup(h)
+    // RESEARCH (returnSweep): a rejected candidate back from the ghost that was asked for (loaded after a
+    // miss, not written unasked) says main holds worse: protected's CLOCK hand advances returnSweep steps.
+    if (age >= 0 && this.t.returnSweep > 0 && !this.test(h, 1) && this.ghost.lastTag === FROM_WINDOW
+      && (this.t.returnSweepYoung === 0 || age < this.t.windowHorizon * Math.max(1, this.countW))
+      && this.windowTarget >= this.t.returnSweepLevel * this.capacity
+      && (this.t.returnSweepProb === 0 || this.sizeP <= this.t.returnSweepProb * (this.capacity - this.windowTarget) * (1 - this.t.protectedFraction))
+      && (this.t.returnSweepFull === 0 || this.sizeM >= (this.capacity - this.windowTarget) * this.t.protectedFraction * this.t.returnSweepFull)) {
+      // RESEARCH (returnSweepStale): below the stale share, only returnSweepProbe steps (they keep the share measured).
+      const steps = this.staleShare >= this.t.returnSweepStale ? this.t.returnSweep : this.t.returnSweepProbe
+      for (let i = 0; i < steps && this.sizeM > 0; i++) {
+        // RESEARCH (returnSweepMinFreq): an unhit entry the sketch still rates low goes round untouched
+        // (a warm key resting as usual); one it rates high was expected to be hit: its count is stale.
+        if (this.t.returnSweepKeep > 0 && (this.keyState[this.prot.peek()]! & CMASK) !== 0) {
+          // RESEARCH (returnSweepKeep): a hit entry goes round keeping its count.
+          this.prot.push(this.prot.pop())
+          continue
+        }
+        if (this.t.returnSweepMinFreq > 0) {
+          const k = this.prot.peek()
+          if ((this.keyState[k]! & CMASK) === 0 && this.sketch.estimate(this.hashOf(k)) < this.t.returnSweepMinFreq) {
+            this.prot.pop()
+            this.prot.push(k)
+            continue
+          }
+        }
+        this.stat.sweepSteps++
+        if ((this.keyState[this.prot.peek()]! & CMASK) === 0) this.stat.sweepDemotes++
+        if (this.t.returnSweepEvict > 0 && (this.keyState[this.prot.peek()]! & CMASK) === 0) {
+          // RESEARCH (returnSweepEvict): an unhit entry leaves the cache instead of going to probation.
+          this.evict(this.prot.peek(), FROM_MAIN)
+          continue
+        }
+        this.demoteTail(true)
+      }
+      this.ghost.lookup(h)
+    }
     if (age >= 0) {
       // A key evicted recently and back already: if it beats the victim, it skips the window.
       if (this.sizeP + this.sizeM > 0 && this.used + size > this.capacity) {
-        if (this.contest(h, this.used + size - this.capacity)) {
-          this.place(this.prot, key, PROTECTED, size)
+        const tagOk = (this.t.regretMode !== 1 && this.t.regretMode !== 3) || this.ghost.lastTag === FROM_WINDOW
+        const youngOk = this.t.regretMode !== 3 || age < this.t.windowHorizon * Math.max(1, this.countW)
+        this.regretting = this.t.regretAge > 0 && tagOk && youngOk
+        this.youngReturn = this.ghost.lastTag === FROM_WINDOW && age < this.t.windowHorizon * Math.max(1, this.countW)
+        const won = this.contest(h, this.used + size - this.capacity)
+        this.regretting = false
+        this.youngReturn = false
+        this.stat.ghostContests++
+        if (won) this.stat.ghostWins++
+        if (won) {
+          this.place(this.prot, key, PROTECTED | (Math.min(3, this.t.promoteCredit) << CSHIFT), size)
           this.sizeM += size
           this.rebalanceProtected()
           this.makeRoom()
@@ -330,10 +395,15 @@ export class Shard {
     const st = this.keyState[key]!
     if (recycle && (st & CMASK) !== 0) {
       this.keyState[key] = st - ONE
+      this.stampNow(key)
       this.prot.push(key)
+      if (this.t.staleHitOnly === 0 || (st & HIT_SINCE) !== 0) this.staleShare -= this.staleShare * this.t.staleWeight
       return
     }
     const size = this.sizeOf(key)
+    this.stat.demotions++
+    if (this.t.staleHitOnly === 0 || (st & HIT_SINCE) !== 0) this.staleShare += (1 - this.staleShare) * this.t.staleWeight
+    if (this.t.demoteAge > 0) this.sketch.ageKey(this.hashOf(key), this.t.demoteAge)
     this.sizeM -= size
     this.keyState[key] = PROBATION
     this.probation.push(key)
@@ -362,7 +432,7 @@ export class Shard {
       // A key written unasked counts unaskedGain times: recency evidence the frequencies can't give.
       const unasked = this.test(h, 1)
       if (age >= this.t.windowHorizon * Math.max(1, this.countW) && !unasked && (missedBefore || this.sketch.estimate(h) > this.t.youngFrequency)) return
-      this.pendingGrow += unasked ? this.t.unaskedGain : 1
+      this.pendingGrow += unasked ? this.t.unaskedGain : this.t.askedGain
     } else {
       this.pendingShrink++
     }
@@ -461,7 +531,12 @@ export class Shard {
     return since >= this.t.ageGuard
   }
 
+  private stampNow(key: number): void {
+    if (this.stamps !== undefined) this.stamps[key] = this.inserts
+  }
+
   private place(q: KeyFifo, key: number, where: number, size: number): void {
+    this.stampNow(key)
     this.keyState[key] = where
     q.push(key)
     this.used += size
@@ -483,24 +558,33 @@ export class Shard {
    * main's victims for the space it needs (TinyLFU); a loser is evicted.
    */
   private leaveWindow(): void {
-    if (this.t.windowClock) {
+    if (this.t.windowClock || this.t.windowClockAsked > 0) {
       // RESEARCH: CLOCK in the window (an entry hit there goes round once more, as protected's do).
       let ops = 0
       for (;;) {
         const k = this.window.peek()
         const st = this.keyState[k]!
         if ((st & CMASK) === 0 || ops++ >= this.t.maxTailOps) break
+        // RESEARCH (windowClockAsked): only a key that was asked for (not written unasked) goes round.
+        if (!this.t.windowClock && (this.t.windowClockAsked >= 2 ? !this.test(this.hashOf(k), 0) : this.test(this.hashOf(k), 1))) break
         this.window.pop()
-        this.keyState[k] = WINDOW
+        // windowClockAsked 3: one count fewer instead of none (a key hit often goes round more than once).
+        this.keyState[k] = this.t.windowClockAsked === 3 ? st - ONE : WINDOW
         this.window.push(k)
       }
     }
     const key = this.window.pop()
+    const hitInWindow = (this.keyState[key]! & CMASK) !== 0
+    if (hitInWindow) this.stampNow(key)
+    this.boost = hitInWindow ? this.t.windowHitBoost : 0
     const size = this.sizeOf(key)
     this.sizeW -= size
     this.countW--
     const excess = this.used - this.capacity
-    if (excess > 0 && this.sizeP + this.sizeM > 0 && !this.contest(this.hashOf(key), excess)) {
+    if (excess > 0 && this.sizeP + this.sizeM > 0) this.stat.windowContests++
+    const admitted = !(excess > 0 && this.sizeP + this.sizeM > 0) || this.contest(this.hashOf(key), excess)
+    this.boost = 0
+    if (!admitted) {
       this.remove(key, FROM_WINDOW)
       return
     }
@@ -522,7 +606,7 @@ export class Shard {
    * the cache). False when a victim wins: the candidate loses; victims already evicted stay evicted.
    */
   private contest(candidateHash: number, need: number): boolean {
-    const fc = this.sketch.estimate(candidateHash)
+    const fc = Math.min(15, this.sketch.estimate(candidateHash) + this.boost)
     // UNASKED_TIE (tieUnasked 1, the engines'; stop 33): a tie between a newcomer written unasked and
     // main's victim, both seen at most once, goes to the newcomer (a cache filled by sets otherwise
     // keeps its never-read keys against the first new ones until the window has grown). RESEARCH
@@ -532,13 +616,33 @@ export class Shard {
     const tie = mode > 0 && fc <= 1 && (mode < 5 || this.windowTarget > Math.max(this.meanSize(), this.t.minWindow * this.capacity)) && this.test(candidateHash, 1)
     while (need > 0 && this.sizeP + this.sizeM > 0) {
       const v = this.victim()
-      const fv = this.sketch.estimate(this.hashOf(v))
+      let fv = this.sketch.estimate(this.hashOf(v))
+      // RESEARCH (staleAfter): a victim no hit was seen for in staleAfter × capacity inserts has a stale count.
+      if (this.stamps !== undefined && this.inserts - this.stamps[v]! >= this.t.staleAfter * this.capacity) {
+        if (this.t.staleMode === 1) fv >>= 1
+        else if (this.t.staleMode === 2) fv = 0
+        else if (this.t.staleMode === 3 && fc >= 2) fv = Math.min(fv, fc - 1)
+        else if (this.t.staleMode === 4 && fc >= 2 && this.test(candidateHash, 1)) fv = Math.min(fv, fc - 1)
+        else if (this.t.staleMode === 5 && this.youngReturn) fv = 0
+        else if (this.t.staleMode === 6 && (this.youngReturn || (fc >= 2 && this.test(candidateHash, 1)))) fv = this.youngReturn ? 0 : Math.min(fv, fc - 1)
+      }
       if (tie && fc === fv && (mode < 4 || (!this.test(this.hashOf(v), 0) && this.test(this.hashOf(v), 1)))) {
         need -= this.sizeOf(v)
         this.evict(v, mode === 1 ? FROM_MAIN : NO_GHOST)
         continue
       }
-      if (fc <= fv && !(fc >= this.t.warmFrequency && this.rng.nextU32() % this.t.warmOdds === 0)) return false
+      if (fc <= fv && !(fc >= this.t.warmFrequency && this.rng.nextU32() % this.t.warmOdds === 0)) {
+        // RESEARCH (regretAge): a victim beating a key back from the ghost is aged, its count being stale evidence.
+        this.stat.losses++
+        this.stat.lossVictimSum += fv
+        if (this.regretting || (this.t.regretMode === 2 && this.t.regretAge > 0)) this.sketch.ageKey(this.hashOf(v), this.t.regretAge)
+        // RESEARCH (rotateWinner): a probation victim that wins goes round to probation's head.
+        if (this.t.rotateWinner > 0 && (this.keyState[v]! & QMASK) === PROBATION && this.probation.length > 1) {
+          this.probation.pop()
+          this.probation.push(v)
+        }
+        return false
+      }
       need -= this.sizeOf(v)
       this.evict(v, FROM_MAIN)
     }
@@ -557,9 +661,12 @@ export class Shard {
       const st = this.keyState[key]!
       if ((st & CMASK) === 0 || ops++ >= this.t.maxTailOps) return key
       this.probation.pop()
+      this.stat.promotions++
       const size = this.sizeOf(key)
       this.sizeP -= size
-      this.keyState[key] = PROTECTED
+      // RESEARCH (promoteCredit): a promoted entry starts with this many CLOCK counts (0 as in the engines).
+      this.keyState[key] = PROTECTED | (Math.min(3, this.t.promoteCredit) << CSHIFT)
+      this.stampNow(key)
       this.prot.push(key)
       this.sizeM += size
       ops += this.rebalanceProtected()
@@ -570,6 +677,7 @@ export class Shard {
       if ((st & CMASK) === 0 || ops++ >= this.t.maxTailOps) return key
       this.prot.pop()
       this.keyState[key] = st - ONE
+      this.stampNow(key)
       this.prot.push(key)
     }
   }

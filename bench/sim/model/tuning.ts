@@ -23,6 +23,50 @@ export interface Tuning {
   ageSweep: number
   sweepRate: number
   climbDecay: number
+  /** RESEARCH (stop 37, off): a key back from the ghost that loses its contest shifts the winning victim's own sketch counters right by this (0: off). */
+  regretAge: number
+  /** RESEARCH (stop 37): 0: regretAge for any ghost key; 1: only window-tagged ones; 2: for every contest a candidate loses (erosion); 3: window-tagged and younger than windowHorizon × the window's entries. */
+  regretMode: number
+  /** RESEARCH (stop 37, off): a key demoted from protected (not hit since its last CLOCK pass) shifts its own sketch counters right by this (0: off). */
+  demoteAge: number
+  /** RESEARCH (stop 37, off): a victim no hit was seen for (insert, promotion, CLOCK pass) in this × capacity inserts is stale (0: off)... */
+  staleAfter: number
+  /** RESEARCH (stop 37, off): protected's CLOCK hand advances this many steps when a rejected candidate that was asked for (not written unasked) comes back from the ghost (0: off)... */
+  returnSweep: number
+  /** ...1: only when it is younger than windowHorizon × the window's entries. */
+  returnSweepYoung: number
+  /** ...only while protected holds at least this share of its target (0: always). */
+  returnSweepFull: number
+  /** ...only while the window target is at least this × capacity. */
+  returnSweepLevel: number
+  /** ...only while probation holds at most this × its share of main (0: always). */
+  returnSweepProb: number
+  /** ...demoting only unhit entries the sketch rates at least this (0: any unhit entry). */
+  returnSweepMinFreq: number
+  /** ...1: a hit entry the sweep passes keeps its count (only promotions' rebalancing takes one). */
+  returnSweepKeep: number
+  /** ...1: an unhit entry the sweep reaches is evicted (a main ghost) instead of demoted to probation. */
+  returnSweepEvict: number
+  /** ...only while at least this share of protected's recent CLOCK steps found an unhit entry (0: always)... */
+  returnSweepStale: number
+  /** ...averaged with this weight per step. */
+  staleWeight: number
+  /** ...and below it, this many steps per such return (they keep the share measured). */
+  returnSweepProbe: number
+  /** ...1: counting only entries hit since they entered protected (fresh ones are not stale). */
+  staleHitOnly: number
+  /** RESEARCH (stop 37): CLOCK counts an entry gets when it enters protected (0: the engines'). */
+  promoteCredit: number
+  /** RESEARCH (stop 37, off): 1: a probation victim that beats a candidate goes round to probation's head. */
+  rotateWinner: number
+  /** RESEARCH (stop 37, off): CLOCK in the window (as windowClock) for 1: keys the miss filter does not mark written unasked; 2: keys it marks missed (loaded after a get missed them); 3: as 2, one count fewer per round instead of none left. */
+  windowClockAsked: number
+  /** RESEARCH (stop 37): a returning candidate not written unasked counts this many times towards a bigger window (the engines: 1). */
+  askedGain: number
+  /** RESEARCH (stop 37, off): a window tail hit while in the window contests with its estimate + this (0: off). */
+  windowHitBoost: number
+  /** ...and then 1: its estimate halved; 2: its estimate 0; 3: it loses to a candidate seen at least twice; 4: as 3, only to a candidate written unasked; 5: it loses to a rejected candidate back from the ghost within the window horizon; 6: 4 and 5. */
+  staleMode: number
   climbRestart: number
   /** Ghost capacity in entries, as a multiple of the shard's entry capacity. */
   ghostFactor: number
@@ -103,6 +147,28 @@ export const TUNING: Tuning = {
   windowClock: false,
   climbStep: 0.0625,
   climbDecay: 0.98,
+  regretAge: 0,
+  regretMode: 0,
+  demoteAge: 0,
+  staleAfter: 0,
+  returnSweep: 0,
+  returnSweepYoung: 0,
+  returnSweepFull: 0,
+  returnSweepLevel: 0,
+  returnSweepProb: 0,
+  returnSweepMinFreq: 0,
+  returnSweepKeep: 0,
+  returnSweepEvict: 0,
+  returnSweepStale: 0,
+  staleWeight: 0.004,
+  returnSweepProbe: 0,
+  staleHitOnly: 0,
+  promoteCredit: 0,
+  rotateWinner: 0,
+  windowClockAsked: 0,
+  askedGain: 1,
+  windowHitBoost: 0,
+  staleMode: 1,
   climbRestart: 0.05,
 
   horizon: Infinity,
