@@ -12,7 +12,9 @@
  *     [--capacity 10000] [--capacities 40] [--tune tieUnasked=3] [--real wasm|native] [--every 1]
  *
  * `--family` takes a family name as `npm run sim -- --recency` prints it; `--capacities` the length
- * after the fill (the families' own length when absent); `--every N` prints every Nth block.
+ * after the fill (the families' own length when absent); `--every N` prints every Nth block. For a
+ * write-then-read family, `--share W` writes a new key in a share W of the requests (the suite's 0.1)
+ * and `--cold` starts it empty, reads beginning with the first write (no fill of writes alone).
  */
 import { recencyWorkloads } from '../workloads/recency-suite.js'
 import { OP_READ, OP_WRITE, type Trace } from '../workloads/trace.js'
@@ -34,17 +36,21 @@ const capacities = opt('--capacities')
 const every = Number(opt('--every') ?? 1)
 const real = opt('--real') as 'wasm' | 'native' | undefined
 const tuning = parseTuningList(opt('--tune') ?? '')
+const cold = argv.includes('--cold')
+const share = opt('--share')
 
 /** The family's trace; a write-then-read family can be made longer than the suite's 20 capacities. */
 function makeTrace(): { trace: Trace; fill: number } {
   const wtr = /^write-then-read ([\d.]+)×cap (write-once|write-back)$/.exec(familyName)
-  if (wtr !== null && capacities !== undefined) {
+  if (wtr !== null && (capacities !== undefined || cold || share !== undefined)) {
     const distance = Number(wtr[1])
     const trace = writeThenReadTrace({
-      capacity, distance, length: capacity * Number(capacities), writeBack: wtr[2] === 'write-back', seed: 42 + Math.round(distance * 10),
+      capacity, distance, length: capacity * Number(capacities ?? 20), writeBack: wtr[2] === 'write-back', seed: 42 + Math.round(distance * 10),
+      writeShare: share === undefined ? undefined : Number(share), fill: !cold,
     })
-    return { trace, fill: capacity }
+    return { trace, fill: cold ? 0 : capacity }
   }
+  if (cold || share !== undefined) throw new Error('--cold, --share: only for write-then-read families')
   const family = recencyWorkloads().find((w) => w.name === familyName)
   if (family === undefined) throw new Error(`--family ${familyName}: not a recency family (${recencyWorkloads().map((w) => w.name).join('; ')})`)
   if (capacities !== undefined) throw new Error('--capacities: only write-then-read families can be lengthened')
@@ -100,7 +106,7 @@ if (real !== undefined) {
 }
 
 const pct = (x: number): string => (Number.isNaN(x) ? '—' : x.toFixed(2))
-console.log(`${familyName} · ${capacity} entries · ${runs[0]!.blocks.length} capacities of requests after the fill`)
+console.log(`${familyName}${share !== undefined ? `, write share ${share}` : ''} · ${capacity} entries · ${runs[0]!.blocks.length} capacities of requests ${cold ? 'from empty' : 'after the fill'}`)
 console.log(`| capacity | ${runs.map((r) => r.name).join(' | ')} |`)
 console.log(`|---:|${runs.map(() => '---:').join('|')}|`)
 for (let b = 0; b < runs[0]!.blocks.length; b++) {
