@@ -13,6 +13,7 @@
  */
 import type { Client, Response, Server } from 'memjs'
 import { CortadoError } from '../errors.js'
+import { checkOptions } from '../option-names.js'
 import { unwrap, wrap } from './envelope.js'
 import {
   checkTtl,
@@ -65,6 +66,9 @@ export class MemcachedStore implements RemoteStore {
   #downUntil = 0
 
   constructor(options: MemcachedStoreOptions) {
+    checkOptions(options, 'new MemcachedStore', new Set(['client', 'name', 'retryDelay', 'clock']), '{ client }', false)
+    if (typeof options?.client !== 'object' || options.client === null || !Array.isArray(options.client.servers))
+      throw new CortadoError('ERR_INVALID_OPTION', 'new MemcachedStore needs { client }: a memjs client (or use MemcachedStore.connect(server))')
     const servers = options.client.servers
     if (servers.length !== 1) {
       throw new CortadoError(
@@ -81,6 +85,7 @@ export class MemcachedStore implements RemoteStore {
 
   /** Creates (and owns: `close()` ends it) a client for `server` (`host:port`). */
   static async connect(server: string, options: MemcachedConnectOptions = {}): Promise<MemcachedStore> {
+    checkOptions(options, 'MemcachedStore.connect', new Set(['name', 'retryDelay', 'clock', 'timeout']), "{ name: 'sessions' }", false)
     const memjs = await import('memjs')
     const client = memjs.Client.create(server, {
       // memjs retries with a delay by default; a cache tier would rather fail fast and fall through.
@@ -90,7 +95,7 @@ export class MemcachedStore implements RemoteStore {
       // Failures reach the caller as rejected promises; memjs's own console logging would duplicate them.
       logger: { log: () => {} },
     }) as MemjsClient
-    const store = new MemcachedStore({ ...options, client })
+    const store = new MemcachedStore({ client, name: options.name, retryDelay: options.retryDelay, clock: options.clock })
     store.#owned = true
     return store
   }
