@@ -6,7 +6,7 @@
  * tll: 1000 })` cached forever. No server is needed: every check runs before any connection.
  */
 import { afterAll, describe, expect, it } from 'vitest'
-import { existsSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Cache } from '../../src/index.js'
 import { LevelStore, LmdbStore, LogStore, diskTier } from '../../src/disk/index.js'
@@ -63,6 +63,10 @@ describe('disk stores refuse options they do not know', () => {
       await expectUnknown(() => Store.open(dir, { codek: 'json' } as never), 'codek', /did you mean 'codec'/)
       // A bad clock used to be found after the database was open, leaving it open (and LevelDB locked).
       expect((await failure(() => Store.open(dir, { clock: 5 } as never))).code).toBe('ERR_INVALID_OPTION')
+      // Errors name the store that was opened.
+      const file = join(tempDir(), 'file')
+      writeFileSync(file, 'x')
+      expect((await failure(() => Store.open(file))).message).toMatch(new RegExp(`^${Store.name}: `))
       const store = await Store.open<string>(dir, { sync: 'none' })
       await expectUnknown(() => store.put('k', 'v', { TTL: 5 } as never), 'TTL')
       expect(await store.get('k')).toBeUndefined()

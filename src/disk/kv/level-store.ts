@@ -41,7 +41,7 @@ export class LevelStore<V = unknown> extends KvStore<V> {
   static async open<V = unknown>(dir: string, options?: KvStoreOptions<V>): Promise<LevelStore<V>> {
     if (typeof dir !== 'string' || dir.length === 0) throw new CortadoError('ERR_INVALID_OPTION', 'LevelStore.open needs a directory path')
     checkKvOptions('LevelStore', options)
-    prepareDirectory(dir)
+    prepareDirectory(dir, 'LevelStore')
     const { ClassicLevel } = await importPeer<{ ClassicLevel: new (dir: string, options: object) => LevelDatabase }>('classic-level', 'LevelStore')
     const db = new ClassicLevel(dir, { keyEncoding: 'utf8', valueEncoding: 'view' })
     try {

@@ -34,7 +34,7 @@ export class LmdbStore<V = unknown> extends KvStore<V> {
   static async open<V = unknown>(dir: string, options?: KvStoreOptions<V>): Promise<LmdbStore<V>> {
     if (typeof dir !== 'string' || dir.length === 0) throw new CortadoError('ERR_INVALID_OPTION', 'LmdbStore.open needs a directory path')
     checkKvOptions('LmdbStore', options)
-    prepareDirectory(dir)
+    prepareDirectory(dir, 'LmdbStore')
     const lmdb = await importPeer<{ open(options: object): LmdbDatabase }>('lmdb', 'LmdbStore')
     const sync = options?.sync ?? 'always'
     const db = lmdb.open({ path: dir, encoding: 'binary', noSync: sync === 'none', compression: false })
