@@ -7,12 +7,20 @@
  * back in this session, and after a reopen every acknowledged value is there, none corrupt.
  */
 import { afterAll, describe, expect, it } from 'vitest'
-import { readdirSync, rmSync } from 'node:fs'
+import { readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { LogStore } from '../../../src/disk/index.js'
 import { CortadoError } from '../../../src/errors.js'
 import { prng, removeTempDirs, tempDir } from './helpers.js'
 import { diskFullAfter, errnoError, patchFs } from './fs-faults.js'
+import { mountTmpfs } from '../blob-helpers.js'
+
+/** Whether this process may mount a tmpfs (root, or CAP_SYS_ADMIN): the real full-disk test needs one. */
+const canMount = (() => {
+  const probe = mountTmpfs(64 * 1024)
+  probe?.unmount()
+  return probe !== undefined
+})()
 
 afterAll(removeTempDirs)
 
@@ -173,5 +181,44 @@ describe('LogStore on a full disk', () => {
     const third = await LogStore.open<string>(dir)
     await expectAcked(third, acked, 'reopened')
     await third.close()
+  })
+
+  it.skipIf(!canMount)('a real full disk (a 1 MiB tmpfs): the put that hits ENOSPC rejects, the store refuses writes, reopens on the full disk with everything acknowledged', async () => {
+    const m = mountTmpfs(1024 * 1024)!
+    try {
+      const dir = join(m.dir, 'store')
+      // Another tenant of the disk: removed once the disk is full, as an operator frees space.
+      const ballast = join(m.dir, 'ballast')
+      writeFileSync(ballast, Buffer.alloc(256 * 1024))
+      const rand = prng(7)
+      const store = await LogStore.open<string>(dir, { sync: 'always', maxFileBytes: 128 * 1024, autoCompact: false })
+      const acked = new Map<string, string>()
+      let failure: string | undefined
+      for (let i = 0; failure === undefined && i < 5000; i++) {
+        const key = `k${Math.floor(rand() * 400)}`
+        const value = `${key}@${i}:`.padEnd(1000, String.fromCharCode(97 + (i % 26)))
+        failure = await code(store.put(key, value))
+        if (failure === undefined) acked.set(key, value)
+      }
+      expect(failure).toBe('ERR_IO')
+      expect(acked.size).toBeGreaterThan(100)
+      expect(await code(store.put('after', 'x'))).toBe('ERR_IO')
+      await expectAcked(store, acked, 'same session')
+      await store.close()
+      // Reopened on the disk still full: everything acknowledged is there, writes still fail, typed.
+      const full = await LogStore.open<string>(dir)
+      await expectAcked(full, acked, 'reopened on the full disk')
+      expect(await code(full.put('after', 'x'.repeat(300_000)))).toBe('ERR_IO')
+      await full.close()
+      // Space freed: the next open writes again.
+      rmSync(ballast)
+      const freed = await LogStore.open<string>(dir)
+      await expectAcked(freed, acked, 'after space was freed')
+      await freed.put('after', 'x')
+      expect(freed.getSync('after')).toBe('x')
+      await freed.close()
+    } finally {
+      m.unmount()
+    }
   })
 })
