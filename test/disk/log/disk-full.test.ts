@@ -116,7 +116,7 @@ describe('LogStore on a full disk', () => {
     // Only the compaction's outputs (*.tmp) are on the full disk: its second write fails half-way.
     const tmpFds = new Set<number>()
     let outputWrites = 0
-    const undo = patchFs(['openSync', 'writeSync'], (name, real) => (...args: any[]) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const undo = patchFs(['openSync', 'writeSync'], (name, real) => (...args: any[]) => {
       if (name === 'openSync') {
         const fd = real(...args) as number
         if (String(args[0]).endsWith('.log.tmp')) tmpFds.add(fd)
@@ -158,7 +158,7 @@ describe('LogStore on a full disk', () => {
     await store.close()
     for (const name of readdirSync(dir)) if (name === 'INDEX' || name.endsWith('.hint')) rmSync(join(dir, name))
     const hintFds = new Set<number>()
-    const undo = patchFs(['openSync', 'writeSync'], (name, real) => (...args: any[]) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const undo = patchFs(['openSync', 'writeSync'], (name, real) => (...args: any[]) => {
       if (name === 'openSync') {
         const fd = real(...args) as number
         if (String(args[0]).endsWith('.hint')) hintFds.add(fd)

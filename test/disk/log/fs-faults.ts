@@ -8,7 +8,7 @@ import fs from 'node:fs'
 import { syncBuiltinESMExports } from 'node:module'
 
 type FsName = keyof typeof fs
-type AnyFn = (...args: any[]) => any // eslint-disable-line @typescript-eslint/no-explicit-any
+type AnyFn = (...args: any[]) => any
 
 /** The functions as they were before any patch: what the hooks call to do the real work. */
 export const realFs = Object.fromEntries(Object.entries(fs).filter(([, v]) => typeof v === 'function')) as unknown as typeof fs
