@@ -154,6 +154,11 @@ describe.concurrent('examples/', () => {
       // Computed once, by one process; served by both: the other one read it from the shared file.
       expect(new Set(answers.map((a) => a.computedBy)).size).toBe(1)
       expect(new Set(answers.map((a) => a.servedBy)).size).toBe(2)
+      // A key over 4096 bytes: a 400, and both workers still serve (it used to end the worker that got it).
+      for (let i = 0; i < 4; i++) expect((await get(`${r.url}/square/${'1'.repeat(5000)}`)).status).toBe(400)
+      const after = []
+      for (let i = 0; i < 8; i++) after.push(JSON.parse((await get(`${r.url}/square/12`)).body) as { servedBy: number })
+      expect(new Set(after.map((a) => a.servedBy))).toEqual(new Set(answers.map((a) => a.servedBy)))
     } finally {
       expect(await stop(r)).toBe(0)
     }
