@@ -38,10 +38,10 @@ export interface PeerListenOptions {
   host?: string
 }
 
-/** Groupcache-style loading across processes: each key has one owner peer that loads it once and serves the others. */
 const GET_OPTIONS: ReadonlySet<string> = new Set(['signal'])
 const LISTEN_OPTIONS: ReadonlySet<string> = new Set(['port', 'host'])
 
+/** Groupcache-style loading across processes: each key has one owner peer that loads it once and serves the others. */
 export class PeerGroup<V = unknown> {
   /** This peer's normalized address ('http://host:port'). */
   readonly self: string

@@ -91,9 +91,9 @@ interface Message {
   all?: true
 }
 
-/** Tells the other instances sharing an L2 which keys this one changed (Redis pub/sub), so they drop their L1 copies. */
 const BUS_KNOWN: ReadonlySet<string> = new Set(['client', 'channel', 'instanceId', 'batchDelay', 'maxBatch', 'maxPending', 'retryDelay', 'onError'])
 
+/** Tells the other instances sharing an L2 which keys this one changed (Redis pub/sub), so they drop their L1 copies. */
 export class InvalidationBus {
   /** This instance's id: its own messages are ignored when they come back. */
   readonly instanceId: string
