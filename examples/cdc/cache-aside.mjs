@@ -34,10 +34,14 @@ const server = http.createServer(async (req, res) => {
   if (req.url === '/ready') {
     const ready = warmed && feed.stats().connected
     res.writeHead(ready ? 200 : 503).end(ready ? 'ready' : 'warming up')
-  } else if (req.url?.startsWith('/products/')) {
-    const found = await product(Number(req.url.slice('/products/'.length)))
-    res.writeHead(found ? 200 : 404, { 'content-type': 'application/json' }).end(JSON.stringify(found ?? null))
-  } else res.writeHead(404).end()
+  } else if (/^\/products\/\d{1,9}$/.test(req.url)) {
+    try {
+      const found = await product(Number(req.url.slice('/products/'.length)))
+      res.writeHead(found ? 200 : 404, { 'content-type': 'application/json' }).end(JSON.stringify(found ?? null))
+    } catch {
+      res.writeHead(502).end() // the database failed (ERR_LOADER); unanswered, the rejection would end the process
+    }
+  } else res.writeHead(404).end() // also /products/abc: the query would fail on a non-integer id
 })
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
 const base = `http://127.0.0.1:${server.address().port}`
@@ -50,8 +54,9 @@ await cache.ready
 warmed = true
 console.log(`warmed ${warm.loaded} products; /ready ${(await fetch(`${base}/ready`)).status}`)
 
+const malformed = await fetch(`${base}/products/abc`)
 const before = await (await fetch(`${base}/products/7`)).json()
-console.log(`product 7 costs ${before.price_cents} cents (cached: ${cache.has('product:7')})`)
+console.log(`product 7 costs ${before.price_cents} cents (cached: ${cache.has('product:7')}); /products/abc ${malformed.status}`)
 
 // Someone changes the price behind the service's back, with plain SQL.
 const psql = new pg.Client({ connectionString: url })

@@ -40,6 +40,8 @@ if (cluster.isPrimary) {
   const server = http.createServer((req, res) => {
     const n = /^\/square\/(\d+)$/.exec(req.url)?.[1]
     if (n === undefined) return res.writeHead(404).end()
+    // A number of 5000 digits is a key over 4096 bytes: get() throws ERR_INVALID_KEY, which would end this worker.
+    if (Buffer.byteLength(n) > 4000) return res.writeHead(400).end()
     let entry = cache.get(`square:${n}`)
     if (entry === undefined) {
       entry = { n: Number(n), square: Number(n) ** 2, computedBy: process.pid } // stands in for slow work

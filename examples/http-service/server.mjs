@@ -34,7 +34,8 @@ const server = http.createServer(async (req, res) => {
     if (product === undefined) return res.writeHead(404).end()
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(product))
   } catch (err) {
-    res.writeHead(err.code === 'ERR_TIMEOUT' ? 504 : 502).end() // ERR_LOADER: the database failed
+    // ERR_LOADER: the database failed; ERR_INVALID_KEY: an id of thousands of digits (a key over 4096 bytes).
+    res.writeHead(err.code === 'ERR_TIMEOUT' ? 504 : err.code === 'ERR_INVALID_KEY' ? 400 : 502).end()
   }
 })
 

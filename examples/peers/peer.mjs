@@ -33,14 +33,16 @@ const group = new PeerGroup({
 await group.listen()
 
 const app = createServer(async (req, res) => {
-  const path = decodeURIComponent(new URL(req.url, 'http://app').pathname.slice(1))
   try {
+    // Inside the try: a malformed escape (GET /%ZZ) makes decodeURIComponent throw, a 400, not a crash.
+    const path = decodeURIComponent(new URL(req.url, 'http://app').pathname.slice(1))
     const body = path === 'stats' ? group.stats() : await group.get(path)
     res.writeHead(body === undefined ? 404 : 200, { 'content-type': 'application/json' })
     res.end(JSON.stringify(body ?? null))
   } catch (error) {
-    res.writeHead(error.code === 'ERR_INVALID_KEY' ? 400 : 502, { 'content-type': 'text/plain' })
-    res.end(`${error.code}: ${error.message}\n`)
+    const bad = error instanceof URIError || error.code === 'ERR_INVALID_KEY'
+    res.writeHead(bad ? 400 : 502, { 'content-type': 'text/plain' })
+    res.end(`${error.code ?? error.name}: ${error.message}\n`)
   }
 })
 app.listen(Number(appPort), '127.0.0.1', () => console.log(`peer ${self} ready, app on http://127.0.0.1:${appPort}`))

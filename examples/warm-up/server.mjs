@@ -35,8 +35,13 @@ const server = http.createServer(async (req, res) => {
   }
   const key = /^\/product\/\d+$/.test(req.url) ? req.url.slice(1).replace('/', ':') : undefined
   if (key === undefined) return res.writeHead(404).end()
-  const product = await cache.getOrLoad(key, (k) => db.findProduct(k), { ttl: 600_000 })
-  res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(product))
+  try {
+    const product = await cache.getOrLoad(key, (k) => db.findProduct(k), { ttl: 600_000 })
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(product))
+  } catch (err) {
+    // An id of 5000 digits is a key over 4096 bytes: ERR_INVALID_KEY. Unanswered, it would end the process.
+    res.writeHead(err.code === 'ERR_INVALID_KEY' ? 400 : 502).end()
+  }
 })
 
 server.listen(Number(process.env.PORT ?? 8080), '127.0.0.1', () => {

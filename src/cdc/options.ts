@@ -4,6 +4,7 @@
  */
 import type { ClientConfig } from 'pg'
 import { CortadoError, shown } from '../errors.js'
+import { checkKnownKeys } from '../option-names.js'
 import type { FeedTarget } from './target.js'
 
 /** A decoded row: column name → value (parsed by pg's type parsers; unchanged TOASTed columns absent). */
@@ -117,14 +118,32 @@ function tableSpec(name: string, value: unknown): TableSpec {
   if (typeof value === 'function') return { name, schema, table, keys: value as RowKeys, prefixes: undefined }
   if (value === null || typeof value !== 'object' || typeof (value as TableOptions).keys !== 'function')
     throw bad(`tables.${name} must be a function (row) => keys or { keys, prefixes? }, got ${shown(value)}`)
+  checkKnownKeys(value, new Set(['keys', 'prefixes']), `PostgresChangeFeed.start tables.${name}`, false)
   const { keys, prefixes } = value as TableOptions
   if (prefixes !== undefined && (!Array.isArray(prefixes) || prefixes.length === 0 || prefixes.some((p) => typeof p !== 'string' || p.length === 0)))
     throw bad(`tables.${name}.prefixes must be a non-empty array of non-empty strings, got ${shown(prefixes)}`)
   return { name, schema, table, keys, prefixes }
 }
 
+/** The option names of PostgresChangeFeed.start: its options and its hooks (feed.ts). */
+const KNOWN: ReadonlySet<string> = new Set([
+  'connection', 'slot', 'publication', 'tables', 'target', 'replicaIdentity', 'onKeysError', 'create', 'maxPending', 'statusIntervalMs',
+  'lagCheckIntervalMs', 'warnLagBytes', 'warnLagSeconds', 'reconnectDelayMs', 'onReset', 'onWarning',
+])
+
 export function resolveOptions(options: PostgresChangeFeedOptions): ResolvedOptions {
   if (options === null || typeof options !== 'object') throw bad(`options must be an object, got ${shown(options)}`)
+  // A misspelled name (warnLagMs, onKeyError...) would leave its default in force without a word.
+  checkKnownKeys(options, KNOWN, 'PostgresChangeFeed.start', false)
+  for (const hook of ['onReset', 'onWarning'] as const) {
+    const f = (options as unknown as Record<string, unknown>)[hook]
+    if (f !== undefined && typeof f !== 'function') throw bad(`${hook} must be a function, got ${shown(f)}`)
+  }
+  const reconnectOption = options.reconnectDelayMs
+  if (reconnectOption !== undefined) {
+    if (typeof reconnectOption !== 'object' || reconnectOption === null) throw bad(`reconnectDelayMs must be { min, max } in ms, got ${shown(reconnectOption)}`)
+    checkKnownKeys(reconnectOption, new Set(['min', 'max']), 'PostgresChangeFeed.start reconnectDelayMs', false)
+  }
   const { connection, slot, publication, tables, target } = options
   if (typeof connection !== 'string' && (connection === null || typeof connection !== 'object'))
     throw bad(`connection must be a connection string or a pg client config, got ${shown(connection)}`)

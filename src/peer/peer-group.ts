@@ -11,6 +11,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { CortadoError, isCortadoError } from '../errors.js'
 import { keyError } from '../keys.js'
+import { checkOptions } from '../option-names.js'
 import { waitAsCaller } from '../loading/caller.js'
 import type { Loader } from '../loading/types.js'
 import { PeerClient, SERVER_KEEP_ALIVE_MS } from './client.js'
@@ -36,6 +37,9 @@ export interface PeerListenOptions {
   /** Default: the host of `self` (use '0.0.0.0' to listen on every interface). */
   host?: string
 }
+
+const GET_OPTIONS: ReadonlySet<string> = new Set(['signal'])
+const LISTEN_OPTIONS: ReadonlySet<string> = new Set(['port', 'host'])
 
 /** Groupcache-style loading across processes: each key has one owner peer that loads it once and serves the others. */
 export class PeerGroup<V = unknown> {
@@ -144,6 +148,7 @@ export class PeerGroup<V = unknown> {
    */
   async listen(options: PeerListenOptions = {}): Promise<AddressInfo> {
     this.#checkOpen()
+    checkOptions(options, 'PeerGroup.listen', LISTEN_OPTIONS, "{ port: 7700, host: '0.0.0.0' }", false)
     if (this.#server) throw new CortadoError('ERR_INVALID_OPTION', `peer group ${this.name} is already listening`)
     const self = new URL(this.self)
     const port = options.port ?? Number(self.port || 80)
@@ -189,6 +194,8 @@ export class PeerGroup<V = unknown> {
     this.#checkOpen()
     const bad = keyError(key, 'PeerGroup.get')
     if (bad) throw bad
+    // { signl } or { timeout } would otherwise be dropped without a word (the wait then has no bound).
+    checkOptions(options, 'PeerGroup.get', GET_OPTIONS, '{ signal }', false)
     const signal = options.signal
     if (this.#firstRefresh) await waitAsCaller(this.#firstRefresh, key, signal, undefined)
     const local = this.#cache.get(key)

@@ -23,6 +23,7 @@ import { CortadoError } from '../errors.js'
 import type { Cluster, Redis } from 'ioredis'
 import type { RedisClient } from './redis-store.js'
 import { nonNegative } from '../options.js'
+import { checkOptions } from '../option-names.js'
 
 /** Options of `new InvalidationBus(options)`. */
 export interface InvalidationBusOptions {
@@ -90,6 +91,8 @@ interface Message {
   all?: true
 }
 
+const BUS_KNOWN: ReadonlySet<string> = new Set(['client', 'channel', 'instanceId', 'batchDelay', 'maxBatch', 'maxPending', 'retryDelay', 'onError'])
+
 /** Tells the other instances sharing an L2 which keys this one changed (Redis pub/sub), so they drop their L1 copies. */
 export class InvalidationBus {
   /** This instance's id: its own messages are ignored when they come back. */
@@ -123,6 +126,9 @@ export class InvalidationBus {
   #resolveReady!: () => void
 
   constructor(options: InvalidationBusOptions) {
+    checkOptions(options, 'new InvalidationBus', BUS_KNOWN, '{ client }', false)
+    if (typeof options?.client !== 'object' || options.client === null || typeof options.client.duplicate !== 'function')
+      throw new CortadoError('ERR_INVALID_OPTION', 'new InvalidationBus needs { client }: an ioredis client (the bus duplicates it to subscribe)')
     this.#client = options.client
     this.channel = options.channel ?? 'cortado:invalidate'
     this.instanceId = options.instanceId ?? randomUUID()

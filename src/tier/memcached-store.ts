@@ -13,6 +13,7 @@
  */
 import type { Client, Response, Server } from 'memjs'
 import { CortadoError } from '../errors.js'
+import { checkOptions } from '../option-names.js'
 import { unwrap, wrap } from './envelope.js'
 import {
   checkTtl,
@@ -63,8 +64,12 @@ export class MemcachedStore implements RemoteStore {
   readonly #clock: () => number
   #owned = false
   #downUntil = 0
+  #closed = false
 
   constructor(options: MemcachedStoreOptions) {
+    checkOptions(options, 'new MemcachedStore', new Set(['client', 'name', 'retryDelay', 'clock']), '{ client }', false)
+    if (typeof options?.client !== 'object' || options.client === null || !Array.isArray(options.client.servers))
+      throw new CortadoError('ERR_INVALID_OPTION', 'new MemcachedStore needs { client }: a memjs client (or use MemcachedStore.connect(server))')
     const servers = options.client.servers
     if (servers.length !== 1) {
       throw new CortadoError(
@@ -81,6 +86,7 @@ export class MemcachedStore implements RemoteStore {
 
   /** Creates (and owns: `close()` ends it) a client for `server` (`host:port`). */
   static async connect(server: string, options: MemcachedConnectOptions = {}): Promise<MemcachedStore> {
+    checkOptions(options, 'MemcachedStore.connect', new Set(['name', 'retryDelay', 'clock', 'timeout']), "{ name: 'sessions' }", false)
     const memjs = await import('memjs')
     const client = memjs.Client.create(server, {
       // memjs retries with a delay by default; a cache tier would rather fail fast and fall through.
@@ -90,13 +96,13 @@ export class MemcachedStore implements RemoteStore {
       // Failures reach the caller as rejected promises; memjs's own console logging would duplicate them.
       logger: { log: () => {} },
     }) as MemjsClient
-    const store = new MemcachedStore({ ...options, client })
+    const store = new MemcachedStore({ client, name: options.name, retryDelay: options.retryDelay, clock: options.clock })
     store.#owned = true
     return store
   }
 
   get available(): boolean {
-    return this.#downUntil === 0 || this.#clock() >= this.#downUntil
+    return !this.#closed && (this.#downUntil === 0 || this.#clock() >= this.#downUntil)
   }
 
   async get(key: string): Promise<RemoteEntry | undefined> {
@@ -163,7 +169,7 @@ export class MemcachedStore implements RemoteStore {
     await this.#quietBatch('set (batch)', parts, opaque, (response) => {
       rejected ??= `${response.key.toString()}: status ${response.header.status} ${response.val.toString()}`
     })
-    if (rejected !== undefined) throw this.#failed('set (batch)', new Error(rejected))
+    if (rejected !== undefined) throw this.#failed('set (batch)', new Error(rejected), true)
   }
 
   async delete(key: string): Promise<boolean> {
@@ -178,7 +184,10 @@ export class MemcachedStore implements RemoteStore {
     }
   }
 
+  /** Closes the client this store created (not one passed in); later calls fail with ERR_CLOSED. */
   async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
     if (this.#owned) this.client.close()
   }
 
@@ -195,16 +204,18 @@ export class MemcachedStore implements RemoteStore {
     parts.push(request(OP_NOOP, '', '', '', opaque))
     return new Promise<void>((resolve, reject) => {
       let failure: string | undefined
+      let answered = false
       const handler = (response: Response) => {
         if (response.header.opcode === OP_NOOP) {
           if (failure === undefined) {
             this.#downUntil = 0
             resolve()
-          } else reject(this.#failed(op, new Error(failure)))
+          } else reject(this.#failed(op, new Error(failure), answered))
         } else if (response.header.status === STATUS_OK || response.header.opcode === OP_SETQ) {
           onAnswer(response)
         } else {
           failure ??= `status ${response.header.status}: ${response.val.toString()}`
+          answered = true
         }
       }
       // memjs keeps a callback marked quiet registered until an answer with an empty body (the NOOP's).
@@ -221,12 +232,18 @@ export class MemcachedStore implements RemoteStore {
    * the first answer (or failure) decides whether the server is back.
    */
   #guard(op: string): void {
+    if (this.#closed) throw new CortadoError('ERR_CLOSED', `${this.name}: ${op} after close()`)
     if (this.available) return
     throw remoteError(this.name, op, new Error(`unavailable, retrying in ${Math.ceil(this.#downUntil - this.#clock())} ms`))
   }
 
-  #failed(op: string, err: unknown): CortadoError {
-    this.#downUntil = this.#clock() + this.#retryDelay
+  /**
+   * A failed request. Only a server that did not answer is backed off: one that answered with an error
+   * status (a value over its item size, say; memjs says 'MemJS SET: Value too large') is up, and
+   * backing it off would fail every other caller's requests for retryDelay because of one value.
+   */
+  #failed(op: string, err: unknown, answered = err instanceof Error && /^MemJS [A-Z]+: /.test(err.message)): CortadoError {
+    if (!answered) this.#downUntil = this.#clock() + this.#retryDelay
     return remoteError(this.name, op, err)
   }
 }
@@ -253,8 +270,9 @@ function request(opcode: number, key: string, extras: Buffer | '', value: Buffer
 }
 
 function checkMemcachedKey(key: string): void {
-  if (typeof key !== 'string' || Buffer.byteLength(key) > MAX_KEY_BYTES) {
-    throw new CortadoError('ERR_INVALID_KEY', `memcached keys are strings of at most ${MAX_KEY_BYTES} bytes`)
+  // The empty key too: memcached refuses it (memjs: 'Invalid arguments'), which is the caller's input, not the server's failure.
+  if (typeof key !== 'string' || key.length === 0 || Buffer.byteLength(key) > MAX_KEY_BYTES) {
+    throw new CortadoError('ERR_INVALID_KEY', `memcached keys are non-empty strings of at most ${MAX_KEY_BYTES} bytes`)
   }
 }
 

@@ -13,6 +13,8 @@
  * when `RedisStore.connect` creates a client, so the package root works without it.
  */
 import type { Cluster, ClusterNode, ClusterOptions, Redis, RedisOptions } from 'ioredis'
+import { CortadoError } from '../errors.js'
+import { checkOptions } from '../option-names.js'
 import { unwrap, wrap } from './envelope.js'
 import {
   checkTtl,
@@ -79,6 +81,9 @@ export class RedisStore implements RemoteStore {
   #owned: boolean
 
   constructor(options: RedisStoreOptions) {
+    checkOptions(options, 'new RedisStore', new Set(['client', 'name', 'clock']), '{ client }', false)
+    if (typeof options?.client !== 'object' || options.client === null)
+      throw new CortadoError('ERR_INVALID_OPTION', 'new RedisStore needs { client }: an ioredis client (or use RedisStore.connect(url))')
     this.client = options.client
     this.name = options.name ?? 'redis'
     this.#clock = options.clock ?? Date.now
@@ -90,6 +95,7 @@ export class RedisStore implements RemoteStore {
    * given in `connection` overrides them. Resolves once the first connection is ready.
    */
   static async connect(connection: RedisConnection, options: RedisConnectOptions = {}): Promise<RedisStore> {
+    checkOptions(options, 'RedisStore.connect', new Set(['name', 'clock', 'onError']), "{ name: 'sessions' }", false)
     const { Redis, Cluster } = await import('ioredis')
     let client: RedisClient
     if (typeof connection === 'string') {

@@ -8,6 +8,7 @@
  * its hits instead of losing the whole batch.
  */
 import { CortadoError } from '../errors.js'
+import { checkOptions } from '../option-names.js'
 import { HashRing, type HashRingOptions } from './hash-ring.js'
 import {
   RemotePartialError,
@@ -36,6 +37,8 @@ export class ShardedStore implements RemoteStore {
   readonly #stores: Map<string, RemoteStore>
 
   constructor(options: ShardedStoreOptions) {
+    checkOptions(options, 'new ShardedStore', new Set(['nodes', 'ring', 'name']), '{ nodes: { a: storeA, b: storeB } }', false)
+    if (typeof options?.nodes !== 'object' || options.nodes === null) throw new CortadoError('ERR_INVALID_OPTION', 'new ShardedStore needs { nodes }: the stores by name')
     this.#stores = new Map(options.nodes instanceof Map ? options.nodes : Object.entries(options.nodes))
     if (this.#stores.size === 0) throw new CortadoError('ERR_INVALID_OPTION', 'ShardedStore needs at least one node')
     this.name = options.name ?? 'sharded'

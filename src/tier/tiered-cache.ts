@@ -17,9 +17,10 @@
  * it without a request.
  */
 import { pack, unpack } from '../codecs/msgpack.js'
-import { CortadoError, isCortadoError } from '../errors.js'
+import { CortadoError, isCortadoError, shown } from '../errors.js'
 import { checkKey } from '../keys.js'
 import { nonNegative } from '../options.js'
+import { checkOptions } from '../option-names.js'
 import type { CacheLike, CacheStats, Codec, SetOptions } from '../types.js'
 import type { InvalidationBus } from './invalidation-bus.js'
 import { RemotePartialError, checkTtl, type RemoteEntry, type RemoteStore } from './remote-store.js'
@@ -105,6 +106,14 @@ interface PendingFetch<V> {
 
 const msgpack: Codec<unknown> = { encode: pack, decode: unpack }
 
+const KNOWN: ReadonlySet<string> = new Set(['l1', 'l2', 'bus', 'codec', 'ttl', 'l1Ttl', 'loader', 'throwOnRemoteError', 'onError', 'name'])
+const SET_KNOWN: ReadonlySet<string> = new Set(['ttl'])
+const ENTRY_KNOWN: ReadonlySet<string> = new Set(['key', 'value', 'ttl'])
+
+function checkType(value: unknown, name: string, type: 'boolean' | 'function' | 'string'): void {
+  if (value !== undefined && typeof value !== type) throw new CortadoError('ERR_INVALID_OPTION', `${name} must be a ${type}, got ${shown(value)}`)
+}
+
 /** Two levels: a Cortado cache in the process (L1) in front of a shared remote store (L2), with single-flight loading and cross-instance invalidation. */
 export class TieredCache<V> {
   /** Name in errors and metrics. */
@@ -140,7 +149,8 @@ export class TieredCache<V> {
   }
 
   constructor(options: TieredCacheOptions<V>) {
-    if (options.l1 === undefined || options.l2 === undefined) {
+    checkOptions(options, 'new TieredCache', KNOWN, '{ l1, l2 }', false)
+    if (options === undefined || options.l1 === undefined || options.l2 === undefined) {
       throw new CortadoError('ERR_INVALID_OPTION', 'TieredCache needs both l1 and l2')
     }
     if (typeof options.l1.clear !== 'function') {
@@ -148,6 +158,15 @@ export class TieredCache<V> {
     }
     this.l1 = options.l1
     this.l2 = options.l2
+    checkType(options.throwOnRemoteError, 'throwOnRemoteError', 'boolean')
+    checkType(options.onError, 'onError', 'function')
+    checkType(options.loader, 'loader', 'function')
+    checkType(options.name, 'name', 'string')
+    if (options.codec !== undefined && (typeof options.codec !== 'object' || options.codec === null ||
+      typeof options.codec.encode !== 'function' || typeof options.codec.decode !== 'function'))
+      throw new CortadoError('ERR_INVALID_OPTION', `codec must be an object with encode and decode functions, got ${shown(options.codec)}`)
+    if (options.bus !== undefined && (typeof options.bus !== 'object' || options.bus === null || typeof options.bus.subscribe !== 'function'))
+      throw new CortadoError('ERR_INVALID_OPTION', `bus must be an InvalidationBus, got ${shown(options.bus)}`)
     this.#bus = options.bus
     this.#codec = options.codec ?? (msgpack as Codec<V>)
     this.#ttl = nonNegative(options.ttl, 'ttl', 0)
@@ -239,6 +258,7 @@ export class TieredCache<V> {
       }
       const load = loader ?? this.#loader
       if (load === undefined) throw new CortadoError('ERR_INVALID_OPTION', `${this.name}: getOrLoad needs a loader`)
+      checkOptions(options, `${this.name}.getOrLoad`, SET_KNOWN, '{ ttl: 60_000 }')
       const ttl = checkTtl(options?.ttl ?? this.#ttl)
       const flight: PendingFetch<V> = { stale: false, promise: undefined as never }
       flight.promise = this.#load(key, load, ttl, flight).finally(() => {
@@ -255,6 +275,7 @@ export class TieredCache<V> {
   async set(key: string, value: V, options?: SetOptions): Promise<void> {
     this.#checkOpen()
     checkKey(key, 'set')
+    checkOptions(options, `${this.name}.set`, SET_KNOWN, '{ ttl: 60_000 }')
     const ttl = checkTtl(options?.ttl ?? this.#ttl)
     const bytes = this.#encode(value)
     this.#markStale(key)
@@ -273,6 +294,7 @@ export class TieredCache<V> {
     this.#checkOpen()
     // Every entry is checked (and encoded) before any is written, so a bad one writes nothing.
     const remote = entries.map((e) => {
+      checkOptions(e, `${this.name}.setMany`, ENTRY_KNOWN, '{ key, value, ttl? }')
       checkKey(e.key, 'setMany')
       const ttl = checkTtl(e.ttl ?? this.#ttl)
       return { key: e.key, value: this.#encode(e.value), ttl }

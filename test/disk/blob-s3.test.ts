@@ -29,6 +29,22 @@ afterAll(async () => {
 })
 
 describe('S3Store', () => {
+  it('once closed, every call is ERR_CLOSED (it used to go on working: the SDK reconnects a destroyed client)', async () => {
+    const st = new S3Store(s3Options(s3))
+    await st.put('closing/k', 'v')
+    expect(st.closed).toBe(false)
+    await st.close()
+    await st.close()
+    expect(st.closed).toBe(true)
+    const calls: (() => Promise<unknown>)[] = [
+      () => st.put('closing/k', 'w'), () => st.get('closing/k'), () => st.getBuffer('closing/k'), () => st.head('closing/k'),
+      () => st.delete('closing/k'), () => st.openBlob('closing/k'), () => st.presignGet('closing/k'), () => st.presignPut('closing/k'),
+    ]
+    for (const call of calls) expect(await errorCode(call())).toBe('ERR_CLOSED')
+    // Nothing was written or deleted by the refused calls.
+    expect((await store.getBuffer('closing/k'))?.toString()).toBe('v')
+  })
+
   it('puts small bodies in one PutObject and reads them back with their metadata', async () => {
     const r = await store.put('small/a.txt', 'hello', { contentType: 'text/plain' })
     expect(r.parts).toBe(1)

@@ -104,6 +104,7 @@ describe.concurrent('examples/', () => {
       expect((await get(`${r.url}/product/7`)).status).toBe(200) // from the cache
       expect((await get(`${r.url}/product/99999`)).status).toBe(404)
       expect((await get(`${r.url}/nothing-here`)).status).toBe(404)
+      expect((await get(`${r.url}/product/${'1'.repeat(5000)}`)).status).toBe(400) // a key over 4096 bytes
       const metrics = await get(`${r.url}/metrics`)
       expect(metrics.status).toBe(200)
       const count = (result: string) => Number(new RegExp(`^cortado_cache_requests_total\\{cache="products",result="${result}"\\} (\\d+)`, 'm').exec(metrics.body)?.[1])
@@ -131,6 +132,9 @@ describe.concurrent('examples/', () => {
       expect(JSON.parse(last.body)).toEqual({ ready: true, done: 10_000, failed: 0 })
       const product = await get(`${r.url}/product/42`)
       expect(JSON.parse(product.body)).toEqual({ id: 42, name: 'Product product:42' })
+      // A key over 4096 bytes used to end the process (an unhandled rejection): now a 400, and it serves on.
+      expect((await get(`${r.url}/product/${'1'.repeat(5000)}`)).status).toBe(400)
+      expect((await get(`${r.url}/product/43`)).status).toBe(200)
     } finally {
       expect(await stop(r)).toBe(0)
     }
@@ -150,6 +154,11 @@ describe.concurrent('examples/', () => {
       // Computed once, by one process; served by both: the other one read it from the shared file.
       expect(new Set(answers.map((a) => a.computedBy)).size).toBe(1)
       expect(new Set(answers.map((a) => a.servedBy)).size).toBe(2)
+      // A key over 4096 bytes: a 400, and both workers still serve (it used to end the worker that got it).
+      for (let i = 0; i < 4; i++) expect((await get(`${r.url}/square/${'1'.repeat(5000)}`)).status).toBe(400)
+      const after = []
+      for (let i = 0; i < 8; i++) after.push(JSON.parse((await get(`${r.url}/square/12`)).body) as { servedBy: number })
+      expect(new Set(after.map((a) => a.servedBy))).toEqual(new Set(answers.map((a) => a.servedBy)))
     } finally {
       expect(await stop(r)).toBe(0)
     }

@@ -364,6 +364,10 @@ describe('options', () => {
     await expectCode(make({ hotCache: { maxBytes: 1 << 20, size: 3 } }), 'ERR_INVALID_OPTION')
     await expectCode(make({ hotCache: { maxBytes: 1000 } }), 'ERR_CAPACITY')
     const group = make({})() as PeerGroup<Value>
+    // Options of get and listen too: a misspelled signal used to be dropped, the wait left unbounded.
+    await expectCode(group.get('k', { signl: AbortSignal.timeout(10) } as never), 'ERR_INVALID_OPTION')
+    await expectCode(group.get('k', { timeout: 10 } as never), 'ERR_INVALID_OPTION')
+    await expectCode(group.listen({ prot: 7001 } as never), 'ERR_INVALID_OPTION')
     await expectCode(() => group.setPeers(['ftp://x']), 'ERR_INVALID_OPTION')
     await group.close()
     await expectCode(() => group.setPeers([]), 'ERR_CLOSED')

@@ -81,6 +81,30 @@ describe.skipIf(!hasServer('memcached'))('MemcachedStore against a real memcache
     l1b.close()
   })
 
+  it('bad input is the caller\'s error, not the server\'s: the store stays available for everyone else', async () => {
+    // The empty key was memjs's 'Invalid arguments' (ERR_REMOTE) and a value over memcached's 1 MiB item
+    // size its 'Value too large': each backed the server off, failing the next callers' requests too.
+    const own = await MemcachedStore.connect(server.address, { retryDelay: 60_000 })
+    try {
+      await expect(own.set('', Buffer.from('x'))).rejects.toMatchObject({ code: 'ERR_INVALID_KEY' })
+      await expect(own.get('')).rejects.toMatchObject({ code: 'ERR_INVALID_KEY' })
+      expect(own.available).toBe(true)
+      await expect(own.set('huge', new Uint8Array(2 << 20))).rejects.toMatchObject({ code: 'ERR_REMOTE' })
+      expect(own.available).toBe(true)
+      await expect(own.setMany([{ key: 'huge2', value: new Uint8Array(2 << 20) }])).rejects.toMatchObject({ code: 'ERR_REMOTE' })
+      expect(own.available).toBe(true)
+      await own.set('after', Buffer.from('ok'))
+      expect(text((await own.get('after'))?.value)).toBe('ok')
+    } finally {
+      await own.close()
+    }
+    // Closed: ERR_CLOSED and unavailable, not "unavailable, retrying in ... ms".
+    expect(own.available).toBe(false)
+    await expect(own.get('after')).rejects.toMatchObject({ code: 'ERR_CLOSED' })
+    await expect(own.set('after', Buffer.from('x'))).rejects.toMatchObject({ code: 'ERR_CLOSED' })
+    await own.close()
+  })
+
   it('needs a client for exactly one server', () => {
     const client = memjs.Client.create(`${server.address},127.0.0.1:1`)
     expect(() => new MemcachedStore({ client: client as never })).toThrow(/exactly one server/)

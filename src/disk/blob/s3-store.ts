@@ -82,6 +82,7 @@ export class S3Store implements BlobSource {
   readonly concurrency: number
   private readonly clientPromise: Promise<S3Client>
   private readonly ownsClient: boolean
+  private closedFlag = false
 
   constructor(options: S3StoreOptions) {
     if (typeof options !== 'object' || options === null) throw new CortadoError('ERR_INVALID_OPTION', 'new S3Store(options): options must be an object with a bucket')
@@ -107,6 +108,7 @@ export class S3Store implements BlobSource {
 
   /** Uploads `body`: one PutObject up to multipartThreshold, parallel parts above it. */
   async put(key: string, body: BlobBody, putOptions?: S3PutOptions): Promise<UploadResult> {
+    this.checkOpen('S3Store.put')
     checkBlobKey(key, 'S3Store.put')
     const options = blobOptions(putOptions, 'S3Store.put', S3_PUT_OPTIONS, "{ contentType: 'video/mp4', signal }")
     // Checked here: a bad header value would otherwise surface as the HTTP client's error (ERR_REMOTE).
@@ -158,6 +160,7 @@ export class S3Store implements BlobSource {
 
   /** The object (or one inclusive byte range of it) as a stream, or undefined when there is none. */
   async get(key: string, getOptions?: { range?: ByteRange; signal?: AbortSignal; ifMatch?: string }): Promise<S3Object | undefined> {
+    this.checkOpen('S3Store.get')
     checkBlobKey(key, 'S3Store.get')
     const options = blobOptions(getOptions, 'S3Store.get', S3_GET_OPTIONS, '{ range: { start: 0, end: 99 } }')
     checkSignal(options.signal, 'S3Store.get')
@@ -196,6 +199,7 @@ export class S3Store implements BlobSource {
 
   /** The whole object in memory, or undefined. */
   async getBuffer(key: string, options?: { signal?: AbortSignal }): Promise<Buffer | undefined> {
+    this.checkOpen('S3Store.getBuffer')
     const o = await this.get(key, blobOptions(options, 'S3Store.getBuffer', S3_SIGNAL_OPTIONS, '{ signal }'))
     if (!o) return undefined
     try {
@@ -207,6 +211,7 @@ export class S3Store implements BlobSource {
 
   /** The object's metadata without its body, or undefined when there is none. */
   async head(key: string): Promise<S3Head | undefined> {
+    this.checkOpen('S3Store.head')
     checkBlobKey(key, 'S3Store.head')
     const [client, sdk] = await Promise.all([this.clientPromise, loadSdk()])
     try {
@@ -221,6 +226,7 @@ export class S3Store implements BlobSource {
 
   /** Removes the object. Resolves too when there was none (S3 does not say). */
   async delete(key: string): Promise<void> {
+    this.checkOpen('S3Store.delete')
     checkBlobKey(key, 'S3Store.delete')
     const [client, sdk] = await Promise.all([this.clientPromise, loadSdk()])
     try {
@@ -235,6 +241,7 @@ export class S3Store implements BlobSource {
    * the HEAD's ETag and its answer's ETag is checked too, so a replaced object is never spliced.
    */
   async openBlob(key: string): Promise<BlobHandle | undefined> {
+    this.checkOpen('S3Store.openBlob')
     const h = await this.head(key)
     if (!h) return undefined
     return {
@@ -257,6 +264,7 @@ export class S3Store implements BlobSource {
 
   /** A URL that lets anyone holding it PUT this key with plain HTTP (e.g. fetch) until it expires. */
   async presignPut(key: string, options?: PresignOptions & { contentType?: string }): Promise<string> {
+    this.checkOpen('S3Store.presignPut')
     checkBlobKey(key, 'S3Store.presignPut')
     const o = blobOptions(options, 'S3Store.presignPut', PRESIGN_PUT_OPTIONS, "{ expiresIn: 900, contentType: 'video/mp4' }")
     headerText(o.contentType, 'contentType', MAX_CONTENT_TYPE_BYTES)
@@ -265,14 +273,27 @@ export class S3Store implements BlobSource {
 
   /** A URL that lets anyone holding it GET this key (ranges too) until it expires. */
   async presignGet(key: string, options?: PresignOptions): Promise<string> {
+    this.checkOpen('S3Store.presignGet')
     checkBlobKey(key, 'S3Store.presignGet')
     const o = blobOptions(options, 'S3Store.presignGet', PRESIGN_GET_OPTIONS, '{ expiresIn: 900 }')
     return presign(await this.clientPromise, 'get', this.bucket, key, o)
   }
 
-  /** Destroys the client this store created (not one passed in). */
+  /** Destroys the client this store created (not one passed in); later calls then fail with ERR_CLOSED. */
   async close(): Promise<void> {
+    if (this.closedFlag) return
+    this.closedFlag = true
     if (this.ownsClient) (await this.clientPromise.catch(() => undefined))?.destroy()
+  }
+
+  /** True once `close()` has been called. */
+  get closed(): boolean {
+    return this.closedFlag
+  }
+
+  // A destroyed SDK client quietly opens new connections: without this a closed store went on working.
+  private checkOpen(where: string): void {
+    if (this.closedFlag) throw new CortadoError('ERR_CLOSED', `${where}: the S3Store of bucket ${this.bucket} is closed`)
   }
 }
 

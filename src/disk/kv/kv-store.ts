@@ -5,6 +5,8 @@
 import { CortadoError } from '../../errors.js'
 import { checkKey } from '../../keys.js'
 import { checkClock, checkTtl } from '../../options.js'
+import { checkOptions } from '../../option-names.js'
+import { checkPutOptions } from '../log/options.js'
 import { resolveCodec, type ValueCodec } from '../../codecs/index.js'
 import type { Codec, CodecName } from '../../types.js'
 import type { StoredEntry, PutOptions } from '../log/log-store.js'
@@ -79,6 +81,7 @@ export abstract class KvStore<V> {
     try {
       this.checkOpen()
       checkKey(key, 'put')
+      checkPutOptions(options, `${this.kind}.put`)
       const ttl = options?.ttl === undefined ? 0 : checkTtl(options.ttl, 'ttl')
       const bytes = wrapValue(this.codec, value, ttl > 0 ? this.clock() + ttl : 0)
       this.counters.puts++
@@ -188,6 +191,16 @@ export abstract class KvStore<V> {
   protected checkOpen(): void {
     if (this.closedFlag) throw new CortadoError('ERR_CLOSED', `${this.kind} ${this.dir} is closed`)
   }
+}
+
+const KNOWN: ReadonlySet<string> = new Set(['sync', 'codec', 'clock'])
+
+/** Checks the options of `LmdbStore.open` / `LevelStore.open` before anything is opened: names, sync, codec, clock. */
+export function checkKvOptions(kind: string, options: unknown): void {
+  const o = checkOptions(options, `${kind}.open`, KNOWN, "{ sync: 'none' }", false)
+  checkSync(kind, o.sync)
+  if (o.codec !== undefined) resolveCodec(o.codec as CodecName)
+  checkClock(o.clock as (() => number) | undefined)
 }
 
 export function checkSync(kind: string, sync: unknown): 'always' | 'none' {

@@ -7,8 +7,7 @@
  */
 import { CortadoError } from '../../errors.js'
 import { prepareDirectory } from '../log/files.js'
-import { resolveCodec } from '../../codecs/index.js'
-import { KvStore, checkSync, importPeer, type KvStoreOptions } from './kv-store.js'
+import { KvStore, checkKvOptions, importPeer, type KvStoreOptions } from './kv-store.js'
 
 /** The part of classic-level's API used here. */
 interface LevelDatabase {
@@ -41,9 +40,8 @@ export class LevelStore<V = unknown> extends KvStore<V> {
    */
   static async open<V = unknown>(dir: string, options?: KvStoreOptions<V>): Promise<LevelStore<V>> {
     if (typeof dir !== 'string' || dir.length === 0) throw new CortadoError('ERR_INVALID_OPTION', 'LevelStore.open needs a directory path')
-    checkSync('LevelStore', options?.sync)
-    if (options?.codec !== undefined) resolveCodec(options.codec)
-    prepareDirectory(dir)
+    checkKvOptions('LevelStore', options)
+    prepareDirectory(dir, 'LevelStore')
     const { ClassicLevel } = await importPeer<{ ClassicLevel: new (dir: string, options: object) => LevelDatabase }>('classic-level', 'LevelStore')
     const db = new ClassicLevel(dir, { keyEncoding: 'utf8', valueEncoding: 'view' })
     try {

@@ -6,8 +6,7 @@
  */
 import { CortadoError } from '../../errors.js'
 import { prepareDirectory } from '../log/files.js'
-import { resolveCodec } from '../../codecs/index.js'
-import { KvStore, checkSync, importPeer, type KvStoreOptions } from './kv-store.js'
+import { KvStore, checkKvOptions, importPeer, type KvStoreOptions } from './kv-store.js'
 
 /** The part of lmdb's database API used here. */
 interface LmdbDatabase {
@@ -34,9 +33,8 @@ export class LmdbStore<V = unknown> extends KvStore<V> {
    */
   static async open<V = unknown>(dir: string, options?: KvStoreOptions<V>): Promise<LmdbStore<V>> {
     if (typeof dir !== 'string' || dir.length === 0) throw new CortadoError('ERR_INVALID_OPTION', 'LmdbStore.open needs a directory path')
-    checkSync('LmdbStore', options?.sync)
-    if (options?.codec !== undefined) resolveCodec(options.codec)
-    prepareDirectory(dir)
+    checkKvOptions('LmdbStore', options)
+    prepareDirectory(dir, 'LmdbStore')
     const lmdb = await importPeer<{ open(options: object): LmdbDatabase }>('lmdb', 'LmdbStore')
     const sync = options?.sync ?? 'always'
     const db = lmdb.open({ path: dir, encoding: 'binary', noSync: sync === 'none', compression: false })

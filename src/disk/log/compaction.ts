@@ -73,36 +73,51 @@ export async function compact(host: CompactionHost): Promise<void> {
     return out
   }
   // On a failure (disk full...) the error propagates with the victims intact: the index may point at
-  // copies in .tmp outputs, readable through their open fds; the next open deletes them and replays
-  // the victims, which still hold every record.
+  // copies in .tmp outputs that reached their files (earlier batches), readable through their open fds;
+  // the next open deletes them and replays the victims, which still hold every record. Copies of the
+  // failing batch may not have reached their file: `moved` points them back at their victim records.
   let out: ActiveSegment | undefined
+  const moved: number[] = []
   for (let e = 0; e < index.highWater;) {
     let bytes = 0
-    for (; e < index.highWater && bytes < host.batchBytes; e++) {
-      if (!index.isLive(e) || !victimIds.has(index.fileOf(e)) || host.expireIfDue(e)) continue
-      const record = host.readRecord(e)
-      if (record === undefined) continue
-      const size = index.sizeOf(e)
-      if (out === undefined || (out.end >= host.maxFileBytes && outputs.length < reserved)) {
-        out?.seal()
-        out = openOutput()
+    moved.length = 0
+    try {
+      for (; e < index.highWater && bytes < host.batchBytes; e++) {
+        if (!index.isLive(e) || !victimIds.has(index.fileOf(e)) || host.expireIfDue(e)) continue
+        const record = host.readRecord(e)
+        if (record === undefined) continue
+        const size = index.sizeOf(e)
+        if (out === undefined || (out.end >= host.maxFileBytes && outputs.length < reserved)) {
+          out?.seal()
+          out = openOutput()
+        }
+        let offset: number
+        if (size <= out.room) {
+          record.view.buf.copy(out.view.buf, out.pending, record.at, record.at + size)
+          offset = out.claim(size, index.hashOf(e))
+        } else {
+          offset = out.appendWhole(Buffer.from(record.view.buf.subarray(record.at, record.at + size)), index.hashOf(e))
+        }
+        moved.push(e, index.fileOf(e), index.offsetOf(e))
+        segments.get(index.fileOf(e))!.live -= size
+        index.move(e, out.segment.id, offset)
+        out.segment.live += size
+        bytes += size
+        progress.copiedRecords++
+        progress.copiedBytes += size
       }
-      let offset: number
-      if (size <= out.room) {
-        record.view.buf.copy(out.view.buf, out.pending, record.at, record.at + size)
-        offset = out.claim(size, index.hashOf(e))
-      } else {
-        offset = out.appendWhole(Buffer.from(record.view.buf.subarray(record.at, record.at + size)), index.hashOf(e))
+      // Readers look for buffered bytes only in the active segment: outputs reach the file before the loop yields.
+      out?.flush()
+    } catch (err) {
+      for (let i = moved.length - 3; i >= 0; i -= 3) {
+        const [m, file, offset] = [moved[i]!, moved[i + 1]!, moved[i + 2]!]
+        const size = index.sizeOf(m)
+        segments.get(index.fileOf(m))!.live -= size
+        segments.get(file)!.live += size
+        index.move(m, file, offset)
       }
-      segments.get(index.fileOf(e))!.live -= size
-      index.move(e, out.segment.id, offset)
-      out.segment.live += size
-      bytes += size
-      progress.copiedRecords++
-      progress.copiedBytes += size
+      throw err
     }
-    // Readers look for buffered bytes only in the active segment: outputs reach the file before the loop yields.
-    out?.flush()
     await new Promise((resolve) => setImmediate(resolve))
   }
   out?.seal()
@@ -117,7 +132,11 @@ export async function compact(host: CompactionHost): Promise<void> {
   // Victims may hold records acknowledged under 'always' whose newer copies are only in segments not yet
   // fsynced; wait for the sync in flight to finish before any victim fd is closed.
   await host.syncAll()
-  for (const s of victims) {
+  // Oldest first. A tombstone was dropped because every older record of its key is in a victim, so the
+  // victim holding it must outlive those: deleted newest first, a crash part-way could leave an old
+  // record of a deleted key without its tombstone, and the key would come back on the next open. The
+  // segment map is not in id order (outputs are entered after the active segment numbered above them).
+  for (const s of victims.sort((a, b) => a.id - b.id)) {
     fs.closeSync(s.fd)
     segments.delete(s.id)
     fs.rmSync(pathOf(dir, logName(s.id)), { force: true })

@@ -38,22 +38,22 @@ export function ioError(cause: unknown, what: string): CortadoError {
   return new CortadoError('ERR_IO', `${what}: ${why}${code ? ` (${code})` : ''}`, { cause })
 }
 
-/** Creates `dir` if needed and checks it is a directory we may write in. */
-export function prepareDirectory(dir: string): void {
+/** Creates `dir` if needed and checks it is a directory we may write in; `kind` names the store in errors. */
+export function prepareDirectory(dir: string, kind = 'LogStore'): void {
   let stat: fs.Stats
   try {
     fs.mkdirSync(dir, { recursive: true })
     stat = fs.statSync(dir)
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
-    if (code === 'EEXIST' || code === 'ENOTDIR') throw new CortadoError('ERR_INVALID_OPTION', `LogStore: ${dir} is not a directory`)
-    throw ioError(e, `LogStore: cannot create ${dir}`)
+    if (code === 'EEXIST' || code === 'ENOTDIR') throw new CortadoError('ERR_INVALID_OPTION', `${kind}: ${dir} is not a directory`)
+    throw ioError(e, `${kind}: cannot create ${dir}`)
   }
-  if (!stat.isDirectory()) throw new CortadoError('ERR_INVALID_OPTION', `LogStore: ${dir} is not a directory`)
+  if (!stat.isDirectory()) throw new CortadoError('ERR_INVALID_OPTION', `${kind}: ${dir} is not a directory`)
   try {
     fs.accessSync(dir, fs.constants.R_OK | fs.constants.W_OK | fs.constants.X_OK)
   } catch (e) {
-    throw ioError(e, `LogStore: cannot use ${dir}`)
+    throw ioError(e, `${kind}: cannot use ${dir}`)
   }
 }
 

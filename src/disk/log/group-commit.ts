@@ -71,6 +71,9 @@ export class GroupCommit {
     const b = this.open
     if (b === undefined) return
     this.open = undefined
+    // After a failure nothing more is written: the file may end in part of a record, and a record
+    // appended after it would land at an offset the index does not expect.
+    if (this.failure !== undefined) return b.reject(this.failure)
     try {
       this.target.flush()
     } catch (e) {
@@ -86,6 +89,7 @@ export class GroupCommit {
   /** Flushes and fsyncs everything written so far (close, compaction, `store.flush()`). */
   async sync(): Promise<void> {
     this.flushBatch()
+    if (this.failure !== undefined) throw this.failure
     while (this.syncing !== undefined) await this.syncing.catch(() => {})
     this.waiting.push(newBatch())
     const mine = this.waiting[this.waiting.length - 1]!
@@ -119,7 +123,8 @@ export class GroupCommit {
     })
   }
 
-  private fail(e: unknown, what: string): CortadoError {
+  /** Records a failed write or fsync (the first one is kept) and returns the error every later write gets. */
+  fail(e: unknown, what: string): CortadoError {
     this.failure ??= ioError(e, `LogStore: ${what} failed; the store refuses writes until reopened`)
     return this.failure
   }

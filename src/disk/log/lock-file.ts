@@ -1,8 +1,9 @@
 /**
- * One writer per directory. `LOCK` holds the owner's pid; it is created by link(2), which fails when the
- * name exists, so of two processes opening at once exactly one wins. A lock whose pid is no longer running (the owner was
- * killed) is taken over. Within one process, a second open of the same directory is refused as well
- * (two stores appending to one log would interleave records).
+ * One writer per directory. `LOCK` holds the owner's pid, boot id and start time; it is created by
+ * link(2), which fails when the name exists, so of two processes opening at once exactly one wins. A
+ * lock whose owner no longer runs (killed, or the machine rebooted; see isLive) is taken over, under a second lock so that two openers taking over at once cannot both win
+ * (breakStaleLock). Within one process, a second open of the same directory is refused as well (two
+ * stores appending to one log would interleave records).
  */
 import * as fs from 'node:fs'
 import { join } from 'node:path'
@@ -20,27 +21,29 @@ export class LockFile {
     const realDir = fs.realpathSync(dir)
     if (heldHere.has(realDir)) throw locked(dir, process.pid)
     const path = join(realDir, LOCK_NAME)
-    for (let attempt = 0; attempt < 3; attempt++) {
-      // Written aside then linked in: the LOCK name never points at a file without its pid.
-      const aside = `${path}.${process.pid}`
-      try {
-        fs.writeFileSync(aside, `${process.pid}\n`)
-        fs.linkSync(aside, path)
-        heldHere.add(realDir)
-        return new LockFile(path, realDir)
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw ioError(e, `LogStore: cannot create ${path}`)
-      } finally {
-        try { fs.unlinkSync(aside) } catch { /* never created */ }
+    // Written aside then linked in: the LOCK name never points at a file without its pid.
+    const aside = `${path}.${process.pid}`
+    try {
+      fs.writeFileSync(aside, lockText(process.pid))
+    } catch (e) {
+      throw ioError(e, `LogStore: cannot create ${aside}`)
+    }
+    try {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        try {
+          fs.linkSync(aside, path)
+          heldHere.add(realDir)
+          return new LockFile(path, realDir)
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw ioError(e, `LogStore: cannot create ${path}`)
+        }
+        const owner = readOwner(path)
+        if (owner !== undefined && isLive(owner)) throw locked(dir, owner.pid)
+        // The owner died (or the file is unreadable garbage from a crash while it was written): take over.
+        breakStaleLock(path, aside)
       }
-      const owner = readOwner(path)
-      if (owner !== undefined && owner !== process.pid && isRunning(owner)) throw locked(dir, owner)
-      // The owner died (or the file is unreadable garbage from a crash while it was written): take over.
-      try {
-        fs.unlinkSync(path)
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw ioError(e, `LogStore: cannot remove the stale ${path}`)
-      }
+    } finally {
+      try { fs.unlinkSync(aside) } catch { /* already gone */ }
     }
     throw new CortadoError('ERR_LOCKED', `LogStore: ${dir} keeps being locked by other processes`)
   }
@@ -57,10 +60,106 @@ export class LockFile {
   }
 }
 
-function readOwner(path: string): number | undefined {
+/**
+ * Removes a stale LOCK, unless someone else's live lock took its place. Two openers that both saw the
+ * same dead owner must not both remove "the" lock: the second would remove the first one's new lock and
+ * both would write the directory. So the removal happens under `LOCK.break` (created by link(2): one
+ * holder at a time), after reading LOCK again there: while the breaker is held nobody else removes
+ * LOCK, and a live lock cannot replace it before it is removed, so what was read is what is removed.
+ * The breaker is held for a few system calls; one left by a dead process is removed (two openers doing
+ * that at the same instant, after a crash inside that window, is the case this does not cover).
+ */
+function breakStaleLock(path: string, aside: string): void {
+  const breaker = `${path}.break`
   try {
-    const pid = Number.parseInt(fs.readFileSync(path, 'utf8'), 10)
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined
+    fs.linkSync(aside, breaker)
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw ioError(e, `LogStore: cannot create ${breaker}`)
+    // Gone already (undefined): its holder finished; retry. Never remove a breaker not read whole here.
+    const holder = readOwner(breaker)
+    if (holder !== undefined && !isLive(holder)) {
+      try { fs.unlinkSync(breaker) } catch { /* its holder finished meanwhile */ }
+    }
+    return
+  }
+  try {
+    if (!fs.existsSync(path)) return
+    const owner = readOwner(path)
+    if (owner !== undefined && isLive(owner)) return
+    try {
+      fs.unlinkSync(path)
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw ioError(e, `LogStore: cannot remove the stale ${path}`)
+    }
+  } finally {
+    try { fs.unlinkSync(breaker) } catch { /* already gone */ }
+  }
+}
+
+/** Who wrote a lock: a pid, and where known the boot it ran in and when it started (older locks: the pid alone). */
+interface Owner {
+  pid: number
+  boot: string | undefined
+  start: string | undefined
+}
+
+/** The lock text of a process: its pid, this boot's id, its start time (each line empty where unknown). */
+function lockText(pid: number): string {
+  return `${pid}\n${BOOT ?? ''}\n${startTimeOf(pid) ?? ''}\n`
+}
+
+function readOwner(path: string): Owner | undefined {
+  let text: string
+  try {
+    text = fs.readFileSync(path, 'utf8')
+  } catch {
+    return undefined
+  }
+  const [first, boot, start] = text.split('\n')
+  const pid = Number.parseInt(first!, 10)
+  return Number.isInteger(pid) && pid > 0 ? { pid, boot: boot || undefined, start: start || undefined } : undefined
+}
+
+/**
+ * Whether the process that wrote a lock still runs. A pid alone is not enough: after a reboot, or a
+ * container restart, or just in time, the pid goes to another process, and the lock would refuse every
+ * open until removed by hand. So a lock from another boot is dead, and so is one whose pid runs with
+ * another start time (a reused pid).
+ *
+ * Our own pid is either an earlier process that had it (a container's pid 1: another start time) or
+ * this process: another worker thread holds the lock (`heldHere` is per thread), or a thread ended
+ * without closing its store. Both are live: two threads appending to one log would interleave records.
+ * A lock without a start time (an older Cortado, or no /proc) with our pid is taken as an earlier process's.
+ */
+function isLive(owner: Owner): boolean {
+  if (owner.boot !== undefined && BOOT !== undefined && owner.boot !== BOOT) return false
+  if (owner.pid === process.pid) return owner.start !== undefined && owner.start === startTimeOf(process.pid)
+  if (!isRunning(owner.pid)) return false
+  if (owner.start !== undefined) {
+    const start = startTimeOf(owner.pid)
+    if (start !== undefined && start !== owner.start) return false
+  }
+  return true
+}
+
+/** This boot's id (Linux), or undefined where the OS has none: then only the pid is checked. */
+const BOOT: string | undefined = (() => {
+  try {
+    const id = fs.readFileSync('/proc/sys/kernel/random/boot_id', 'latin1').trim()
+    return /^[0-9a-f-]{32,36}$/i.test(id) ? id : undefined
+  } catch {
+    return undefined
+  }
+})()
+
+/** When `pid` started, in clock ticks since boot (field 22 of /proc/<pid>/stat), or undefined. */
+function startTimeOf(pid: number): string | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1')
+    // The command name (field 2) is in parentheses and may hold spaces and parentheses: count from the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    const start = fields[19]
+    return start !== undefined && /^\d+$/.test(start) ? start : undefined
   } catch {
     return undefined
   }
@@ -77,5 +176,5 @@ function isRunning(pid: number): boolean {
 }
 
 function locked(dir: string, pid: number): CortadoError {
-  return new CortadoError('ERR_LOCKED', `LogStore: ${dir} is already open for writing by process ${pid}${pid === process.pid ? ' (this process)' : ''}`)
+  return new CortadoError('ERR_LOCKED', `LogStore: ${dir} is already open for writing by process ${pid}${pid === process.pid ? ' (this process: this thread or another worker thread)' : ''}`)
 }

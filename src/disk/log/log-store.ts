@@ -19,7 +19,7 @@ import { LockFile } from './lock-file.js'
 import { emptyReport, recover, type RecoveryReport } from './recovery.js'
 import { openSegmentForAppend, type ActiveSegment, type Segment } from './segment.js'
 import { hintName, ioError, logName, pathOf, prepareDirectory, readFully } from './files.js'
-import { resolveOptions, type LogStoreOptions, type ResolvedOptions } from './options.js'
+import { checkPutOptions, resolveOptions, type LogStoreOptions, type ResolvedOptions } from './options.js'
 import { compact, type CompactionHost, type CompactionProgress } from './compaction.js'
 import { SNAPSHOT_NAME, writeSnapshot } from './index-snapshot.js'
 
@@ -163,6 +163,7 @@ export class LogStore<V = unknown> {
     try {
       this.checkWritable()
       const keyLength = this.encodeKey(key, 'put')
+      checkPutOptions(options, 'LogStore.put')
       const ttl = options?.ttl === undefined ? 0 : checkTtl(options.ttl, 'ttl')
       if (value === undefined) throw new CortadoError('ERR_INVALID_VALUE', 'undefined cannot be stored (a miss reads as undefined); use delete()')
       const expiresAt = ttl > 0 ? this.options.clock() + ttl : 0
@@ -184,7 +185,7 @@ export class LogStore<V = unknown> {
       this.counters.puts++
       return this.commit.batch()
     } catch (e) {
-      return Promise.reject(e)
+      return Promise.reject(this.failed(e))
     }
   }
 
@@ -241,7 +242,7 @@ export class LogStore<V = unknown> {
       this.counters.deletes++
       return this.commit.batch().then(() => true)
     } catch (e) {
-      return Promise.reject(e)
+      return Promise.reject(this.failed(e))
     }
   }
 
@@ -465,8 +466,13 @@ export class LogStore<V = unknown> {
 
   /** Seals the active segment and starts the next one. */
   private rotate(): ActiveSegment {
-    this.active.seal()
-    this.startSegment()
+    try {
+      this.active.seal()
+      this.startSegment()
+    } catch (e) {
+      // Half-rotated (a hint without its whole trailer, or a sealed segment still active): no further write.
+      throw this.commit.fail(e, 'segment rotation')
+    }
     this.maybeCompact()
     return this.active
   }
@@ -573,6 +579,16 @@ export class LogStore<V = unknown> {
     this.counters.corruptReads++
     this.dropEntry(e)
     return undefined
+  }
+
+  /**
+   * The error a put or delete rejects with. Checks of the input throw CortadoErrors before anything is
+   * written; anything else came from a write the append made itself (a record too large for the buffer,
+   * a full buffer, a segment rotation) and may have left part of a record in the file: the store then
+   * refuses writes as after a failed batch write, instead of appending at offsets that no longer match.
+   */
+  private failed(e: unknown): unknown {
+    return e instanceof CortadoError ? e : this.commit.fail(e, 'write')
   }
 
   private checkOpen(): void {

@@ -2,6 +2,7 @@
 import type { Codec, CodecName } from '../../types.js'
 import { CortadoError, shown } from '../../errors.js'
 import { checkClock, nonNegative, positiveInteger } from '../../options.js'
+import { checkOptions } from '../../option-names.js'
 import type { SyncMode } from './group-commit.js'
 
 /** Options of `LogStore.open`. Every one is optional. */
@@ -48,8 +49,17 @@ const SYNC_MODES: readonly SyncMode[] = ['always', 'interval', 'none']
 /** Offsets are u32 and a segment may pass the limit by one record. */
 const MAX_FILE_BYTES = 1024 * 1024 * 1024
 
+const KNOWN: ReadonlySet<string> = new Set(['sync', 'syncIntervalMs', 'maxFileBytes', 'codec', 'autoCompact', 'compactThreshold', 'compactMinBytes', 'compactBatchBytes', 'clock', 'onError'])
+const PUT_KNOWN: ReadonlySet<string> = new Set(['ttl'])
+
+/** The options of a put (`{ ttl }`): a misspelled TTL must fail, not store an entry that never expires. */
+export function checkPutOptions(o: unknown, where: string): void {
+  if (o !== undefined) checkOptions(o, where, PUT_KNOWN, '{ ttl: 60_000 }')
+}
+
 export function resolveOptions(o: LogStoreOptions<unknown> | undefined): ResolvedOptions {
-  if (o !== undefined && (typeof o !== 'object' || o === null)) throw new CortadoError('ERR_INVALID_OPTION', `LogStore options must be an object, got ${shown(o)}`)
+  // A misspelled name (syncInterval, compactionThreshold...) would otherwise leave its default in force.
+  checkOptions(o, 'LogStore.open', KNOWN, "{ sync: 'interval' }", false)
   const sync = o?.sync ?? 'always'
   if (!SYNC_MODES.includes(sync)) throw new CortadoError('ERR_INVALID_OPTION', `sync must be one of ${SYNC_MODES.join(', ')}, got ${shown(sync)}`)
   const maxFileBytes = positiveInteger(o?.maxFileBytes, 'maxFileBytes', 64 * 1024 * 1024)

@@ -75,7 +75,6 @@ export function checkRecord(buf: Buffer, at: number, available: number, out: Rec
   if ((flags & ~FLAG_TOMBSTONE) !== 0) return 'bad'
   const keyLength = buf.readUInt16LE(at + 8)
   const valueLength = buf.readUInt32LE(at + 12)
-  if (keyLength === 0 && (flags & FLAG_TOMBSTONE) === 0 && valueLength === 0) return 'bad'
   if (valueLength > MAX_VALUE_BYTES) return 'bad'
   const size = HEADER_BYTES + keyLength + valueLength
   if (size > available) return 'short'

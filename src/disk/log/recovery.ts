@@ -197,7 +197,14 @@ function scanSegment(dir: string, segment: Segment, replay: Replay, report: Reco
     if (checkRecord(buf, at, got - at, h) === 'ok') {
       const hash = hashKey(buf, at + HEADER_BYTES, h.keyLength)
       replay.apply(segment, buf, at + HEADER_BYTES, h.keyLength, hash, h.flags, at, h.size, h.expiresAt)
-      hints?.add(h.flags, buf, at + HEADER_BYTES, h.keyLength, hash, at, h.size, h.expiresAt)
+      if (hints !== undefined) {
+        try {
+          hints.add(h.flags, buf, at + HEADER_BYTES, h.keyLength, hash, at, h.size, h.expiresAt)
+        } catch {
+          // A full disk (the hint buffer flushes as it fills): open without this hint rather than not at all.
+          hints = dropHint(hints, hintPath)
+        }
+      }
       at += h.size
       continue
     }
@@ -216,9 +223,20 @@ function scanSegment(dir: string, segment: Segment, replay: Replay, report: Reco
     try {
       hints.seal(segment.bytes)
     } catch {
-      hints.close()
+      dropHint(hints, hintPath)
     }
   }
+}
+
+/** Closes a hint that could not be written whole and removes it (the next open scans the segment again). */
+function dropHint(hints: HintWriter, path: string): undefined {
+  try {
+    hints.close()
+    fs.rmSync(path, { force: true })
+  } catch {
+    // Without a trailer the hint is ignored anyway.
+  }
+  return undefined
 }
 
 function nextIntactRecord(buf: Buffer, from: number, end: number, h: ReturnType<typeof newHeader>): number {

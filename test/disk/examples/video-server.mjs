@@ -15,7 +15,13 @@ const videos = new BlobCache({ disk, store })
 await videos.put('demo.mp4', Buffer.alloc(3 * 1024 * 1024, 7), { contentType: 'video/mp4' })
 
 const server = createServer((req, res) => {
-  const key = decodeURIComponent(new URL(req.url, 'http://localhost').pathname.slice(1))
+  let key
+  try {
+    key = decodeURIComponent(new URL(req.url, 'http://localhost').pathname.slice(1))
+  } catch {
+    res.writeHead(400).end('malformed URL\n') // GET /%ZZ: decodeURIComponent throws, and uncaught it would end the process
+    return
+  }
   serveBlob(req, res, videos, key, { cacheControl: 'public, max-age=3600' })
 })
 server.listen(Number(process.env.PORT ?? 8080), '127.0.0.1', async () => {
