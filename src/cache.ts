@@ -263,7 +263,14 @@ export class Cache<V = unknown> {
    * Writes every live entry with its remaining TTL to `path`, atomically (temporary file, fsync,
    * rename), in a checksummed, versioned format. `restore(path)` reads it back.
    */
-  dump(path: string): Promise<DumpResult> {
+  dump(path: string, options?: undefined): Promise<DumpResult> {
+    if (options !== undefined) {
+      // dump({ signal }) would otherwise write the file anyway: refused, as get's options are.
+      return (async () => {
+        this.#core.check()
+        throw noOptions('dump', options)
+      })()
+    }
     return dump(this, path)
   }
 

@@ -3,7 +3,7 @@
  * bit-flipped or foreign file is rejected with ERR_BAD_FILE and leaves the cache exactly as it was.
  */
 import { describe, it, expect, beforeAll, afterAll, afterEach } from 'vitest'
-import { mkdtempSync, mkdirSync, rmSync, readFileSync, writeFileSync, readdirSync } from 'node:fs'
+import { mkdtempSync, mkdirSync, rmSync, readFileSync, writeFileSync, readdirSync, existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Cache, isCortadoError } from '../../src/index.js'
@@ -166,6 +166,10 @@ describe('dump and load', () => {
     expect(await cache.load(join(dir, 'nope.cdump'), { ignoreMissing: true })).toMatchObject({ missing: true, loaded: 0 })
     await expect(cache.dump('')).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' })
     await expect(cache.load(path, { bogus: true } as never)).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' })
+    // dump takes no options: dump(p, { signal }) must not write the file as if it had been heard.
+    const refused = join(dir, 'refused.cdump')
+    await expect(cache.dump(refused, { signal: AbortSignal.abort() } as never)).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION', message: /dump takes no options; got 'signal'/ })
+    expect(existsSync(refused)).toBe(false)
     // File-system failures are ERR_IO with the system's error as the cause, and leave nothing behind:
     // a dump into a missing directory, a dump over a directory, a restore of a directory.
     await expect(cache.dump(join(dir, 'no-such-dir', 'x.cdump'))).rejects.toMatchObject({ code: 'ERR_IO', cause: { code: 'ENOENT' } })
