@@ -374,7 +374,7 @@ export class Shard {
       // A key written unasked counts unaskedGain times: recency evidence the frequencies can't give.
       const unasked = this.test(h, 1)
       if (age >= this.t.windowHorizon * Math.max(1, this.countW) && !unasked && (missedBefore || this.sketch.estimate(h) > this.t.youngFrequency)) return
-      this.pendingGrow += unasked ? this.t.unaskedGain : 1
+      this.pendingGrow += unasked ? (this.writeOnce(this.t.onceShare) ? this.t.onceGain : this.t.unaskedGain) : 1
     } else {
       this.pendingShrink++
     }
@@ -551,7 +551,7 @@ export class Shard {
     while (need > 0 && this.sizeP + this.sizeM > 0) {
       const v = this.victim()
       const fv = this.sketch.estimate(this.hashOf(v))
-      if (tie && fc === fv && (mode < 4 || (!this.test(this.hashOf(v), 0) && this.test(this.hashOf(v), 1)))) {
+      if (tie && (fc === fv || (this.t.onceMargin > 0 && fv <= this.t.onceMargin && this.writeOnce(this.t.returnMax))) && (mode < 4 || (!this.test(this.hashOf(v), 0) && this.test(this.hashOf(v), 1)))) {
         need -= this.sizeOf(v)
         this.evict(v, mode === 1 ? FROM_MAIN : NO_GHOST)
         continue

@@ -90,6 +90,10 @@ export interface Tuning {
    */
   onceShare: number
   onceMaxWindow: number
+  /** RESEARCH (off: 0): on write-once traffic a newcomer seen at most once also beats a victim seen at most onceMargin times. */
+  onceMargin: number
+  /** ONCE_GAIN: on write-once traffic (share ≥ onceShare) a returning candidate written unasked counts this many times instead of unaskedGain. */
+  onceGain: number
   returnLevel: number
   returnShare: number
   returnMax: number
@@ -115,6 +119,7 @@ export const TUNING: Tuning = {
 
   horizon: Infinity,
   ageAtMax: 0,
+  onceMargin: 0,
   sketchWidth: 4,
   doorkeeper: false,
 }
