@@ -17,8 +17,8 @@ import { liveTail, knownTail, moveTail, evictTail, evictTailAt, tailCounter, tai
 import { flagsOf, isLarge, chainedBytes } from '../entry'
 import { queueCount, freeCount, reclaimDeadTails } from '../segments'
 import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainHolds, isFull, countMode, isBig } from './units'
-import { applyGhostEvidence, noteGhost, windowTarget, setWindowTarget } from './window'
-import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN } from './tuning.generated'
+import { applyGhostEvidence, noteGhost, windowTarget, setWindowTarget, writeOnce } from './window'
+import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW } from './tuning.generated'
 import { nextRandom, seedRng } from './rng'
 import { seed } from '../arena'
 import { REJECT } from './decision'
@@ -94,7 +94,7 @@ export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64, segments: u
   // The mean entry size (a division in byte mode) serves both noteInsert and the size check below,
   // unless a contest evicted entries in between.
   let mean = meanSize(sb)
-  if (RETURN_TO != 0) noteInsert(sb, askedFor, mean)
+  if (RETURN_TO != 0 || ONCE_MAX_WINDOW > 0) noteInsert(sb, askedFor, mean)
   const fromGhost = ghostAge(sb, h) >= 0
   if (fromGhost) {
     // Evicted recently and back already: if it beats main's victims, it skips the window.
@@ -273,12 +273,14 @@ export function adaptiveEvictOne(sb: u32, incoming: u32, now: f64): bool {
   const fc = estimate(sb, candidate)
   // UNASKED_TIE: a newcomer written unasked and seen at most once wins a tie (a cache filled by sets
   // otherwise keeps its never-read keys against the first new ones until the window has grown). The
-  // miss filter's word (one more cache line) is read at the first tie only: -1 until then.
+  // miss filter's word (one more cache line) is read at the first tie only: -1 until then. On write-once
+  // traffic (stop 37) the newcomer needs no mark: every halving clears the marks, and a newcomer at 0
+  // then lost its tie with a dead key at 0 while the early ageings let the window grow.
   let tie: i32 = UNASKED_TIE != 0 && fc <= 1 ? -1 : 0
   while (need > 0 && mainHolds(sb)) {
     if (!victim(sb, now)) break
     const fv = estimate(sb, tailHash)
-    if (fc == fv && tie < 0) tie = filterWrittenUnasked(sb, candidate) ? 1 : 0
+    if (fc == fv && tie < 0) tie = writeOnce(sb, RETURN_MAX) || filterWrittenUnasked(sb, candidate) ? 1 : 0
     if ((fc < fv || (fc == fv && tie == 0)) && !(fc >= WARM_FREQUENCY && nextRandom(sb) % WARM_ODDS == 0)) return false
     need -= unitsOf(tailCost)
     ghostAdd(sb, tailHash, FROM_MAIN)

@@ -9,7 +9,7 @@ import * as L from '../layout.generated'
 import { queueCount } from '../segments'
 import { ghostAge, ghostTag, ghostTagCount } from '../ghost'
 import { capacity, meanSize } from './units'
-import { AGE_GUARD, AGE_ON_GROWTH, AGE_SPACING, MAX_WINDOW, MIN_WINDOW, SKETCH_SAMPLE, UNASKED_GAIN, WINDOW_HORIZON, YOUNG_FREQUENCY } from './tuning.generated'
+import { AGE_GUARD, AGE_ON_GROWTH, AGE_SPACING, MAX_WINDOW, MIN_WINDOW, ONCE_GAIN, ONCE_MAX_WINDOW, ONCE_SHARE, SKETCH_SAMPLE, UNASKED_GAIN, WINDOW_HORIZON, YOUNG_FREQUENCY } from './tuning.generated'
 import { ageSketch, estimate, filterMissed, filterWrittenUnasked } from '../sketch'
 
 const P = L.POLICY_STATE_OFFSET
@@ -20,6 +20,17 @@ export function windowTarget(sb: u32): f64 {
 
 export function setWindowTarget(sb: u32, target: f64): void {
   store<f64>(sb + P + L.POLICY_WINDOW_TARGET, target)
+}
+
+/**
+ * Write-once traffic (ONCE_SHARE, ONCE_MAX_WINDOW; stop 37): most recent inserts were written unasked (a
+ * miss stores nothing). The newest writes are what will be read: the window may take nearly the whole
+ * cache (from a share of ONCE_SHARE), a returning candidate written unasked counts ONCE_GAIN times, and a newcomer seen at most once wins its tie without the miss
+ * filter's mark (above the write-back band, RETURN_MAX: at ONCE_SHARE it cost write-back rows).
+ */
+// @ts-ignore: decorator
+@inline export function writeOnce(sb: u32, share: f64): bool {
+  return ONCE_MAX_WINDOW > 0 && load<f64>(sb + P + L.POLICY_UNASKED_SHARE) >= share
 }
 
 /** A get missed key h: if it is a young ghost, count the evidence. Lock-free (racy reads only misjudge). */
@@ -34,7 +45,9 @@ export function noteGhost(sb: u32, h: u64): void {
     const unasked = filterWrittenUnasked(sb, h)
     if (<f64>age >= WINDOW_HORIZON * <f64>max<u32>(1, queueCount(sb, L.QUEUE_WINDOW))
       && !unasked && (missedBefore || estimate(sb, h) > YOUNG_FREQUENCY)) return
-    atomic.add<u32>(sb + P + L.POLICY_PENDING_GROW, unasked ? UNASKED_GAIN : 1)
+    // On write-once traffic (stop 37) ONCE_GAIN times: each key is read about once at high write shares,
+    // so its return is rarer evidence, and the window must grow before the reads move past the keys.
+    atomic.add<u32>(sb + P + L.POLICY_PENDING_GROW, unasked ? (writeOnce(sb, ONCE_SHARE) ? ONCE_GAIN : UNASKED_GAIN) : 1)
   } else {
     atomic.add<u32>(sb + P + L.POLICY_PENDING_SHRINK, 1)
   }
@@ -61,7 +74,9 @@ function moveWindowTarget(sb: u32): void {
   let target = windowTarget(sb)
   if (grow > 0) {
     const step = max<f64>(1, fromMain / max<f64>(1, fromWindow)) * unit
-    target = min<f64>(MAX_WINDOW * c, target + <f64>grow * step)
+    // A maximum lowered since the target grew past it (write-once traffic ended) does not pull the
+    // target down: shrink evidence does.
+    target = min<f64>(max<f64>((writeOnce(sb, ONCE_SHARE) ? ONCE_MAX_WINDOW : MAX_WINDOW) * c, target), target + <f64>grow * step)
   }
   if (shrink > 0) {
     const step = max<f64>(1, fromWindow / max<f64>(1, fromMain)) * unit

@@ -26,6 +26,8 @@ function traces(seed: number): Trace[] {
     writeThenReadTrace({ capacity: CAPACITY, distance: 1.5, length: 15 * CAPACITY, writeBack: true, seed: seed + 1 }),
     phasesTrace({ capacity: CAPACITY, phase: 5 * CAPACITY, zipfKeys: 20 * CAPACITY, writeBack: false, seed: seed + 2 }),
     zipfTrace({ keys: 20 * CAPACITY, s: 0.9, length: 30 * CAPACITY, seed: seed + 3 }),
+    // Write-once traffic, one write per 2 operations (ONCE_SHARE, ONCE_MAX_WINDOW: stop 37).
+    writeThenReadTrace({ capacity: CAPACITY, distance: 2, length: 15 * CAPACITY, writeBack: false, writeShare: 0.5, seed: seed + 4 }),
   ]
 }
 

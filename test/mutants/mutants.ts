@@ -340,6 +340,24 @@ export const MUTANTS: Mutant[] = [
     why: 'a tie in the admission contest always goes to the victim: a cache filled by sets keeps its never-read keys against the first keys written after it (the latency suite\'s first capacities)',
   },
   {
+    id: 'once-max-window-ignored', area: 'policy', file: 'assembly/policy/window.ts',
+    find: '(writeOnce(sb, ONCE_SHARE) ? ONCE_MAX_WINDOW : MAX_WINDOW)', replace: 'MAX_WINDOW',
+    tests: ['test/policy/recency.test.ts'],
+    why: 'the window stops at 0.9 of capacity on write-once traffic too: with one write per 2 operations main\'s 10% keeps keys read once long ago and the cache settles under LRU (stop 37)',
+  },
+  {
+    id: 'once-gain-ignored', area: 'policy', file: 'assembly/policy/window.ts',
+    find: '(writeOnce(sb, ONCE_SHARE) ? ONCE_GAIN : UNASKED_GAIN)', replace: 'UNASKED_GAIN',
+    tests: ['test/policy/recency.test.ts'],
+    why: 'on write-once traffic a returning candidate counts UNASKED_GAIN times only: from an empty cache at one write per 2 operations the window grows too slowly and the cache stays ~9 points under LRU (stop 37)',
+  },
+  {
+    id: 'once-tie-needs-mark', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: 'tie = writeOnce(sb, RETURN_MAX) || filterWrittenUnasked(sb, candidate) ? 1 : 0', replace: 'tie = filterWrittenUnasked(sb, candidate) ? 1 : 0',
+    tests: ['test/policy/recency.test.ts'],
+    why: 'on write-once traffic a newcomer whose mark a halving cleared loses its tie with a dead key: at one write per 2 operations the window takes 20 capacities to grow (stop 37)',
+  },
+  {
     id: 'sketch-8-counters', area: 'policy', file: 'src/layout/geometry.ts',
     find: 'const counterBlocks = Math.max(1, Math.ceil(shardCapacity / 8))', replace: 'const counterBlocks = Math.max(1, Math.ceil(shardCapacity / 16))',
     tests: ['test/policy/recency.test.ts'],

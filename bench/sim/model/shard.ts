@@ -252,7 +252,7 @@ export class Shard {
     if (!askedFor) this.testAndSet(h, 1)
     // Each insert moves the share min(1, mean / (returnSpan × capacity)) of the way, as a product with a
     // reciprocal computed once (the engines' returnWeight: no division on the insert path).
-    if (this.t.returnTo >= 3) this.unaskedShare += ((askedFor ? 0 : 1) - this.unaskedShare) * Math.min(1, this.meanSize() * this.returnWeight)
+    if (this.t.returnTo >= 3 || this.t.onceMaxWindow > 0) this.unaskedShare += ((askedFor ? 0 : 1) - this.unaskedShare) * Math.min(1, this.meanSize() * this.returnWeight)
     const age = this.ghost.lookup(h)
     // RESEARCH (returnSweep): a rejected candidate back from the ghost that was asked for (loaded after a
     // miss, not written unasked) says main holds worse: protected's CLOCK hand advances returnSweep steps.
@@ -331,6 +331,18 @@ export class Shard {
     this.countW++
     this.makeRoom()
     this.sweep()
+  }
+
+  /**
+   * Stop 37 (ONCE_SHARE, ONCE_MAX_WINDOW in src/layout/policy.json; docs/policy-recency.md "Stop 37"):
+   * write-once traffic, most inserts written unasked (a miss stores nothing). Its reads spread over few
+   * reads per key at high write shares, so frequencies are ~1 everywhere and anti-informative (an old
+   * key has had more time to be read, and less left); the newest writes are what will be read. The
+   * window's larger maximum holds from onceShare on; the tie without the mark only above the write-back
+   * band (returnMax): at 0.7 it cost write-back at 0.5 × capacity 0.3 points during its adaptation.
+   */
+  private writeOnce(share: number): boolean {
+    return this.t.onceMaxWindow > 0 && this.unaskedShare >= share
   }
 
   /**
@@ -432,7 +444,7 @@ export class Shard {
       // A key written unasked counts unaskedGain times: recency evidence the frequencies can't give.
       const unasked = this.test(h, 1)
       if (age >= this.t.windowHorizon * Math.max(1, this.countW) && !unasked && (missedBefore || this.sketch.estimate(h) > this.t.youngFrequency)) return
-      this.pendingGrow += unasked ? this.t.unaskedGain : this.t.askedGain
+      this.pendingGrow += unasked ? (this.writeOnce(this.t.onceShare) ? this.t.onceGain : this.t.unaskedGain) : this.t.askedGain
     } else {
       this.pendingShrink++
     }
@@ -452,7 +464,10 @@ export class Shard {
     if (this.pendingGrow > 0) {
       const step = Math.max(1, fromMain / Math.max(1, fromWindow)) * unit
       const want = target + this.pendingGrow * step
-      target = Math.min(this.t.maxWindow * this.capacity, want)
+      // ONCE_MAX_WINDOW (stop 37): on write-once traffic the window may take nearly the whole cache. A
+      // maximum lowered since the target grew past it does not pull the target down: shrink evidence does.
+      const max = this.writeOnce(this.t.onceShare) ? this.t.onceMaxWindow : this.t.maxWindow
+      target = Math.min(Math.max(max * this.capacity, target), want)
       if (this.t.ageAtMax > 0) this.cutGrowth += want - target
     }
     if (this.pendingShrink > 0) {
@@ -613,7 +628,10 @@ export class Shard {
     // variants 3-5 (stop 31): 5 holds only while the window is above its floor (ghost evidence has
     // grown it), which keeps a fill that is still being read (write-once at 1.5 × capacity).
     const mode = this.t.tieUnasked
-    const tie = mode > 0 && fc <= 1 && (mode < 5 || this.windowTarget > Math.max(this.meanSize(), this.t.minWindow * this.capacity)) && this.test(candidateHash, 1)
+    // ONCE_SHARE (stop 37): on write-once traffic (most inserts written unasked) the newcomer is taken as
+    // written unasked without its mark, which every halving clears (the early ageings halve the sketch
+    // while the window grows, and a newcomer at 0 then lost its tie with a dead key at 0).
+    const tie = mode > 0 && fc <= 1 && (mode < 5 || this.windowTarget > Math.max(this.meanSize(), this.t.minWindow * this.capacity)) && (this.writeOnce(this.t.returnMax) || this.test(candidateHash, 1))
     while (need > 0 && this.sizeP + this.sizeM > 0) {
       const v = this.victim()
       let fv = this.sketch.estimate(this.hashOf(v))
@@ -626,7 +644,7 @@ export class Shard {
         else if (this.t.staleMode === 5 && this.youngReturn) fv = 0
         else if (this.t.staleMode === 6 && (this.youngReturn || (fc >= 2 && this.test(candidateHash, 1)))) fv = this.youngReturn ? 0 : Math.min(fv, fc - 1)
       }
-      if (tie && fc === fv && (mode < 4 || (!this.test(this.hashOf(v), 0) && this.test(this.hashOf(v), 1)))) {
+      if (tie && (fc === fv || (this.t.onceMargin > 0 && fv <= this.t.onceMargin && this.writeOnce(this.t.returnMax))) && (mode < 4 || (!this.test(this.hashOf(v), 0) && this.test(this.hashOf(v), 1)))) {
         need -= this.sizeOf(v)
         this.evict(v, mode === 1 ? FROM_MAIN : NO_GHOST)
         continue

@@ -126,6 +126,18 @@ export interface Tuning {
    * any such key; 6: as 5, switched on only by a key back from the ghost marked written unasked (0: off).
    */
   returnTo: number
+  /**
+   * ONCE_SHARE and ONCE_MAX_WINDOW in src/layout/policy.json (stop 37, docs/policy-recency.md "Stop 37"):
+   * while the share of inserts written unasked (unaskedShare) is at least onceShare, the window's maximum
+   * is onceMaxWindow instead of maxWindow, and the tie (tieUnasked) goes to a newcomer seen at most once
+   * without its miss filter mark (0: off).
+   */
+  onceShare: number
+  onceMaxWindow: number
+  /** RESEARCH (off: 0): on write-once traffic a newcomer seen at most once also beats a victim seen at most onceMargin times. */
+  onceMargin: number
+  /** ONCE_GAIN: on write-once traffic (share ≥ onceShare) a returning candidate written unasked counts this many times instead of unaskedGain. */
+  onceGain: number
   returnLevel: number
   returnShare: number
   returnMax: number
@@ -173,6 +185,7 @@ export const TUNING: Tuning = {
 
   horizon: Infinity,
   ageAtMax: 0,
+  onceMargin: 0,
   sketchWidth: 4,
   doorkeeper: false,
 }

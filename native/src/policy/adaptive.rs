@@ -12,7 +12,7 @@
 use super::decision::REJECT;
 use super::rng::{next_random, seed_rng};
 use super::tuning_generated::{
-    INITIAL_WINDOW, LARGE_TIE_FREQUENCY, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SHARE, RETURN_SPAN, RETURN_TO, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS,
+    INITIAL_WINDOW, LARGE_TIE_FREQUENCY, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SHARE, RETURN_SPAN, RETURN_TO, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS,
 };
 use crate::arena::Engine;
 use crate::layout_generated as L;
@@ -77,7 +77,7 @@ impl Engine {
         // The mean entry size serves both note_insert and the size check below, unless a contest
         // evicted entries in between.
         let mut mean = self.mean_size(sb);
-        if RETURN_TO != 0 {
+        if RETURN_TO != 0 || ONCE_MAX_WINDOW > 0.0 {
             self.note_insert(sb, asked_for, mean);
         }
         let from_ghost = self.ghost_age(sb, h) >= 0;
@@ -256,7 +256,9 @@ impl Engine {
             }
             let fv = self.estimate(sb, self.tail_hash);
             if fc == fv && tie < 0 {
-                tie = if self.filter_written_unasked(sb, candidate) { 1 } else { 0 };
+                // On write-once traffic (stop 37) the newcomer needs no mark: every halving clears the
+                // marks, and a newcomer at 0 then lost its tie with a dead key at 0.
+                tie = if self.write_once(sb, RETURN_MAX) || self.filter_written_unasked(sb, candidate) { 1 } else { 0 };
             }
             if (fc < fv || (fc == fv && tie == 0)) && !(fc >= WARM_FREQUENCY && next_random(sb) % WARM_ODDS == 0) {
                 return false;

@@ -5,7 +5,7 @@
 //! target by it. A candidate counts when younger than WINDOW_HORIZON × the window's entries, or when
 //! the sketch has seen it at most YOUNG_FREQUENCY times, so a loop larger than the cache can't talk the
 //! window into thrashing.
-use super::tuning_generated::{AGE_GUARD, AGE_ON_GROWTH, AGE_SPACING, MAX_WINDOW, MIN_WINDOW, SKETCH_SAMPLE, UNASKED_GAIN, WINDOW_HORIZON, YOUNG_FREQUENCY};
+use super::tuning_generated::{AGE_GUARD, AGE_ON_GROWTH, AGE_SPACING, MAX_WINDOW, MIN_WINDOW, ONCE_GAIN, ONCE_MAX_WINDOW, ONCE_SHARE, SKETCH_SAMPLE, UNASKED_GAIN, WINDOW_HORIZON, YOUNG_FREQUENCY};
 use crate::arena::Engine;
 use crate::layout_generated as L;
 use crate::mem::*;
@@ -14,6 +14,16 @@ use std::sync::atomic::Ordering::Relaxed;
 const P: u32 = L::POLICY_STATE_OFFSET;
 
 impl Engine {
+    /// Write-once traffic (ONCE_SHARE, ONCE_MAX_WINDOW; stop 37): most recent inserts were written
+    /// unasked (a miss stores nothing). The newest writes are what will be read: the window may take
+    /// nearly the whole cache (from a share of ONCE_SHARE), a returning candidate written unasked counts
+    /// ONCE_GAIN times, and a newcomer seen at most once wins its tie
+    /// without the miss filter's mark (above the write-back band, RETURN_MAX).
+    #[inline(always)]
+    pub unsafe fn write_once(&self, sb: *mut u8, share: f64) -> bool {
+        ONCE_MAX_WINDOW > 0.0 && ldf64(sb.add((P + L::POLICY_UNASKED_SHARE) as usize)) >= share
+    }
+
     pub unsafe fn window_target(&self, sb: *mut u8) -> f64 {
         ldf64(sb.add((P + L::POLICY_WINDOW_TARGET) as usize))
     }
@@ -40,7 +50,10 @@ impl Engine {
             {
                 return;
             }
-            au32(sb.add((P + L::POLICY_PENDING_GROW) as usize)).fetch_add(if unasked { UNASKED_GAIN } else { 1 }, Relaxed);
+            // On write-once traffic (stop 37) ONCE_GAIN times: each key is read about once at high write
+            // shares, so its return is rarer evidence, and the window must grow before the reads move on.
+            let gain = if !unasked { 1 } else if self.write_once(sb, ONCE_SHARE) { ONCE_GAIN } else { UNASKED_GAIN };
+            au32(sb.add((P + L::POLICY_PENDING_GROW) as usize)).fetch_add(gain, Relaxed);
         } else {
             au32(sb.add((P + L::POLICY_PENDING_SHRINK) as usize)).fetch_add(1, Relaxed);
         }
@@ -64,7 +77,10 @@ impl Engine {
         let mut target = self.window_target(sb);
         if grow > 0 {
             let step = f64::max(1.0, from_main / f64::max(1.0, from_window)) * unit;
-            target = f64::min(MAX_WINDOW * c, target + grow as f64 * step);
+            // A maximum lowered since the target grew past it (write-once traffic ended) does not pull
+            // the target down: shrink evidence does.
+            let most = if self.write_once(sb, ONCE_SHARE) { ONCE_MAX_WINDOW } else { MAX_WINDOW };
+            target = f64::min(f64::max(most * c, target), target + grow as f64 * step);
         }
         if shrink > 0 {
             let step = f64::max(1.0, from_window / f64::max(1.0, from_main)) * unit;
