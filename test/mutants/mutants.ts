@@ -62,8 +62,8 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'unasked-gain-ignored', area: 'policy', file: 'assembly/policy/window.ts',
-    find: 'atomic.add<u32>(sb + P + L.POLICY_PENDING_GROW, unasked ? UNASKED_GAIN : 1)',
-    replace: 'atomic.add<u32>(sb + P + L.POLICY_PENDING_GROW, 1)',
+    find: 'atomic.add<u32>(sb + P + L.POLICY_PENDING_GROW, unasked ? (writeOnce(sb, ONCE_SHARE) ? ONCE_GAIN : UNASKED_GAIN) : 1)',
+    replace: 'atomic.add<u32>(sb + P + L.POLICY_PENDING_GROW, unasked ? (writeOnce(sb, ONCE_SHARE) ? ONCE_GAIN : 1) : 1)',
     tests: ['test/policy/recency.test.ts'],
     why: 'a returning candidate written unasked counts once like any other: the window grows too slowly for write-back at 1.5 × capacity, 1.9-2.4 points under LRU',
   },
@@ -452,5 +452,31 @@ export const MUTANTS: Mutant[] = [
     find: '    if (ctx.holderAlive(owner)) {\n', replace: '    if (false) {\n',
     tests: ['test/workers/locks.test.ts'],
     why: 'a live thread holding a shard lock past the lease (a large value copied under the lock) is presumed dead: its shard is rebuilt while it still writes',
+  },
+  // ---- storage and codecs (stop 37) --------------------------------------------------------------------
+  {
+    id: 'compaction-deletes-in-map-order', area: 'disk', file: 'src/disk/log/compaction.ts',
+    find: 'for (const s of victims.sort((a, b) => a.id - b.id)) {', replace: 'for (const s of victims) {',
+    tests: ['test/disk/log/crash-points.test.ts'],
+    why: "a compaction deletes its victim segments in the segment map's order: a crash in between can drop a tombstone's segment and keep an older value's, and the deleted key comes back",
+  },
+  {
+    id: 'lock-own-pid-taken-over', area: 'disk', file: 'src/disk/log/lock-file.ts',
+    find: '  if (owner.pid === process.pid) return owner.start !== undefined && owner.start === startTimeOf(process.pid)\n',
+    replace: '  if (owner.pid === process.pid) return false\n',
+    tests: ['test/disk/log/lock.test.ts'],
+    why: "a LogStore opened in a worker thread takes over the lock another thread of the same process holds: two writers append to one log",
+  },
+  {
+    id: 'lock-reused-pid-live', area: 'disk', file: 'src/disk/log/lock-file.ts',
+    find: '    if (start !== undefined && start !== owner.start) return false\n', replace: '',
+    tests: ['test/disk/log/lock.test.ts'],
+    why: 'a lock whose pid now runs another process (a reused pid) is taken as live: the store cannot be opened until the file is removed by hand',
+  },
+  {
+    id: 'decode-undefined-is-a-value', area: 'codecs', file: 'src/codecs/kinds.ts',
+    find: '  if (value === undefined)\n    throw', replace: '  if (false)\n    throw',
+    tests: ['test/core/codecs.test.ts'],
+    why: "a custom codec's decode that returns undefined reads as a miss while has() says the key is there",
   },
 ]
