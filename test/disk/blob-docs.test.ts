@@ -25,19 +25,24 @@ afterAll(async () => {
   folders.cleanup()
 })
 
+/** The video example's environment: the test's S3 server, a fresh cache folder, any free port. */
+function exampleEnv(): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    S3_ENDPOINT: s3.endpoint,
+    AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+    CACHE_DIR: folders.make(),
+    PORT: '0',
+  }
+}
+
 describe('docs/disk-cache-and-s3.md', () => {
   it('shows the video example verbatim, and the example serves a seek (206) and a revalidation (304)', async () => {
     expect(page.includes(readFileSync(example, 'utf8').trim()), 'the page must show examples/video-server.mjs verbatim').toBe(true)
     const { stdout } = await run(process.execPath, [example, '--once'], {
       timeout: 60_000,
-      env: {
-        ...process.env,
-        S3_ENDPOINT: s3.endpoint,
-        AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
-        CACHE_DIR: folders.make(),
-        PORT: '0',
-      },
+      env: exampleEnv(),
     })
     expect(stdout).toContain('206 bytes 1572864-3145727/3145728 1572864 bytes')
     expect(stdout).toMatch(/^304 \{"hits":2,/m)
@@ -46,14 +51,7 @@ describe('docs/disk-cache-and-s3.md', () => {
   it('a malformed URL (GET /%ZZ) is a 400, and the server goes on serving (it used to end the process)', async () => {
     const child = spawn(process.execPath, [example], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        S3_ENDPOINT: s3.endpoint,
-        AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
-        CACHE_DIR: folders.make(),
-        PORT: '0',
-      },
+      env: exampleEnv(),
     })
     try {
       // The script's own requests are done once it printed the 304 line.
