@@ -25,8 +25,9 @@ export function setWindowTarget(sb: u32, target: f64): void {
 /**
  * Write-once traffic (ONCE_SHARE, ONCE_MAX_WINDOW; stop 37): most recent inserts were written unasked (a
  * miss stores nothing). The newest writes are what will be read: the window may take nearly the whole
- * cache (from a share of ONCE_SHARE), a returning candidate written unasked counts ONCE_GAIN times, and a newcomer seen at most once wins its tie without the miss
- * filter's mark (above the write-back band, RETURN_MAX: at ONCE_SHARE it cost write-back rows).
+ * cache (from a share of ONCE_SHARE), a returning candidate written unasked counts ONCE_GAIN times,
+ * and a newcomer seen at most once wins its tie without the miss filter's mark (above the write-back
+ * band, RETURN_MAX: at ONCE_SHARE it cost write-back rows).
  */
 // @ts-ignore: decorator
 @inline export function writeOnce(sb: u32, share: f64): bool {

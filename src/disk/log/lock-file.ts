@@ -1,9 +1,10 @@
 /**
  * One writer per directory. `LOCK` holds the owner's pid, boot id and start time; it is created by
  * link(2), which fails when the name exists, so of two processes opening at once exactly one wins. A
- * lock whose owner no longer runs (killed, or the machine rebooted; see isLive) is taken over, under a second lock so that two openers taking over at once cannot both win
- * (breakStaleLock). Within one process, a second open of the same directory is refused as well (two
- * stores appending to one log would interleave records).
+ * lock whose owner no longer runs (killed, or the machine rebooted; see isLive) is taken over, under a
+ * second lock so that two openers taking over at once cannot both win (breakStaleLock). Within one
+ * process, a second open of the same directory is refused as well (two stores appending to one log
+ * would interleave records).
  */
 import * as fs from 'node:fs'
 import { join } from 'node:path'
