@@ -131,8 +131,16 @@ export function envelopeHidden(head: Uint8Array, now: number): boolean {
   return now >= 0 && envelopeHardExpiry(head) <= now
 }
 
+/** One f64 of scratch, read as bytes: the hard expiry is copied through it. */
+const F64 = new Float64Array(1)
+const F64_BYTES = new Uint8Array(F64.buffer)
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
+
 /** The hard expiry an envelope's header holds (Infinity when none, or too short to tell). */
 export function envelopeHardExpiry(head: Uint8Array): number {
   if (head.length < ENVELOPE_HEADER_BYTES) return Infinity
-  return new DataView(head.buffer, head.byteOffset, ENVELOPE_HEADER_BYTES).getFloat64(16, true)
+  // Read through one scratch word, not a DataView per call: every plain read of a loaded value asks.
+  for (let i = 0; i < 8; i++) F64_BYTES[LITTLE_ENDIAN ? i : 7 - i] = head[16 + i]!
+  return F64[0]!
 }
+
