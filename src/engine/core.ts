@@ -320,14 +320,12 @@ export class EngineCore<V> implements CacheCore<V> {
       if (s === L.STATUS_HIT) {
         const start = u32[r + R_VALUE_OFFSET]
         const kind = u32[r + R_KIND]
-        if ((kind & 0xff) === L.KIND_LOADED && meta === undefined) {
-          const bytes = kind < L.KIND_CHAINED ? copyOut(this.v.u8, start, start + u32[r + R_VALUE_LEN]) : this.chainBytes(start, u32[r + R_VALUE_LEN])!
-          value = this.#plainLoaded(bytes)
-        } else {
-          // A value larger than a segment comes out of its chain of segments (large.ts).
-          value = (kind < L.KIND_CHAINED ? decodeKind(this.v, kind, start, start + u32[r + R_VALUE_LEN], this.userDecode, meta)
-            : decodeOwned(kind & 0xff, this.chainBytes(start, u32[r + R_VALUE_LEN])!, this.userDecode, meta)) as V
-        }
+        const len = u32[r + R_VALUE_LEN]
+        // A value larger than a segment comes out of its chain of segments (large.ts); a plain read of
+        // what getOrLoad stored is decoded from a copy (#ownedValue sees through its envelope).
+        value = kind >= L.KIND_CHAINED ? this.#ownedValue(kind, this.chainBytes(start, len)!, meta)
+          : kind === L.KIND_LOADED && meta === undefined ? this.#ownedValue(kind, copyOut(this.v.u8, start, start + len), meta)
+            : decodeKind(this.v, kind, start, start + len, this.userDecode, meta) as V
       }
       return s
     })
@@ -362,17 +360,24 @@ export class EngineCore<V> implements CacheCore<V> {
   #takeOther(kind: number, start: number, end: number, seqIndex: number, seq: number, meta?: EnvelopeMeta): V | typeof RETRY {
     const taken = takeKind(this.v, kind, start, end)
     if (!this.#valid(taken, seqIndex, seq)) return RETRY
-    // Plain reads of what getOrLoad stored: a cached failure, or a value past its hard TTL, is a miss.
-    if (kind === L.KIND_LOADED && meta === undefined) return this.#plainLoaded(taken as Uint8Array) as V
+    // takeKind copies a KIND_LOADED value's bytes out (it is decoded after the check).
+    if (kind === L.KIND_LOADED) return this.#ownedValue(kind, taken as Uint8Array, meta)
     return finishKind(kind, taken, this.userDecode, meta) as V
   }
 
   /** A value larger than a segment, out of its chain of segments (large.ts). */
   #takeChained(kind: number, start: number, end: number, seqIndex: number, seq: number, meta?: EnvelopeMeta): V | typeof RETRY {
     const taken = this.chainBytes(start, end - start)
-    if (!this.#valid(taken, seqIndex, seq)) return RETRY
-    if ((kind & 0xff) === L.KIND_LOADED && meta === undefined) return this.#plainLoaded(taken!) as V
-    return decodeOwned(kind & 0xff, taken!, this.userDecode, meta) as V
+    return this.#valid(taken, seqIndex, seq) ? this.#ownedValue(kind, taken!, meta) : RETRY
+  }
+
+  /**
+   * The value of bytes copied out of the arena (`kind` with or without its CHAINED bit). A plain read
+   * (no `meta`) of what getOrLoad stored may find no value now (#plainLoaded).
+   */
+  #ownedValue(kind: number, bytes: Uint8Array, meta: EnvelopeMeta | undefined): V | undefined {
+    if ((kind & 0xff) === L.KIND_LOADED && meta === undefined) return this.#plainLoaded(bytes)
+    return decodeOwned(kind & 0xff, bytes, this.userDecode, meta) as V
   }
 
   /**
