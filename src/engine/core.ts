@@ -375,8 +375,8 @@ export class EngineCore<V> implements CacheCore<V> {
    * The value of bytes copied out of the arena (`kind` with or without its CHAINED bit). A plain read
    * (no `meta`) of what getOrLoad stored may find no value now (#plainLoaded).
    */
-  #ownedValue(kind: number, bytes: Uint8Array, meta: EnvelopeMeta | undefined): V | undefined {
-    if ((kind & 0xff) === L.KIND_LOADED && meta === undefined) return this.#plainLoaded(bytes)
+  #ownedValue(kind: number, bytes: Uint8Array, meta: EnvelopeMeta | undefined): V {
+    if ((kind & 0xff) === L.KIND_LOADED && meta === undefined) return this.#plainLoaded(bytes) as V
     return decodeOwned(kind & 0xff, bytes, this.userDecode, meta) as V
   }
 
