@@ -12,6 +12,7 @@
  * that fit (capacityFor), a count bound instead of bytes.
  */
 import { collectBetweenRows } from '../harness/gc.js'
+import { perPolicy } from '../harness/per-policy.js'
 import { capacityFor, movingZipf, writeThenRead, type BufferCache } from '../workloads/large-values.js'
 
 const [path = '../../src/index.js', engine = 'wasm', mode] = process.argv.slice(2)
@@ -31,14 +32,7 @@ for (const size of [40 * KiB, 100 * KiB, 256 * KiB, MiB]) {
   for (const maxBytes of [16 * MiB, 64 * MiB, 256 * MiB]) {
     if (capacityFor(maxBytes, size) < 8) continue
     const row = async (name: string, run: (c: BufferCache) => number): Promise<void> => {
-      const [a, c] = ['adaptive', 'clock'].map((policy) => {
-        const cache = make(policy, maxBytes, size)
-        try {
-          return run(cache)
-        } finally {
-          cache.close()
-        }
-      }) as [number, number]
+      const [a, c] = perPolicy((policy) => make(policy, maxBytes, size), run)
       await collectBetweenRows()
       console.log(`${name.padEnd(45)} ${`${size / KiB} KiB`.padStart(8)} ${`${maxBytes / MiB} MiB`.padStart(7)}  ${pct(a)}  ${pct(c)}  ${((a - c) * 100).toFixed(1).padStart(6)}`)
     }

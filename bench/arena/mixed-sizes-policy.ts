@@ -7,6 +7,7 @@
  *   npx tsx bench/arena/mixed-sizes-policy.ts [<dist>/src/index.js] [engine=wasm]
  */
 import { collectBetweenRows } from '../harness/gc.js'
+import { perPolicy } from '../harness/per-policy.js'
 import type { BufferCache } from '../workloads/value-replay.js'
 import { mixedWriteThenRead, mixedZipf, type MixedResult, type SizeMix } from '../workloads/mixed-sizes.js'
 
@@ -29,14 +30,7 @@ console.log(`${'workload'.padEnd(36)} ${'mix'.padEnd(22)} cache   | adaptive: al
 for (const mix of MIXES) {
   for (const maxBytes of [64 * MiB, 256 * MiB]) {
     const row = async (name: string, run: (c: BufferCache) => MixedResult): Promise<void> => {
-      const [a, c] = ['adaptive', 'clock'].map((policy) => {
-        const cache = new Cache({ maxBytes, codec: 'buffer', policy, seed: 1, engine })
-        try {
-          return run(cache)
-        } finally {
-          cache.close()
-        }
-      }) as [MixedResult, MixedResult]
+      const [a, c] = perPolicy((policy) => new Cache({ maxBytes, codec: 'buffer', policy, seed: 1, engine }), run)
       await collectBetweenRows()
       const label = `${mix.bigShare * 100}% of ${mix.big / KiB} KiB, ${mix.small} B`
       console.log(`${name.padEnd(36)} ${label.padEnd(22)} ${`${maxBytes / MiB} MiB`.padStart(7)} | ${show(a)} | ${show(c)} | ${((a.all - c.all) * 100).toFixed(1).padStart(6)}`)

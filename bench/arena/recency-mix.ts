@@ -13,6 +13,7 @@
 import { LRUCache } from 'lru-cache'
 import { Prng } from '../workloads/prng.js'
 import { ZipfSampler } from '../workloads/zipf.js'
+import { perPolicy } from '../harness/per-policy.js'
 
 const argv = process.argv.slice(2)
 const opt = (name: string, fallback: string): string => {
@@ -71,14 +72,7 @@ for (const w of list('--w', '0.1,0.3,0.5')) {
         for (const writeBack of [false, true]) {
           const m: Mix = { w, r, k, exponential, writeBack }
           const lru = run(new LRUCache<string, string>({ max: capacity }), m)
-          const [adaptive, clock] = ['adaptive', 'clock'].map((policy) => {
-            const c = cortado(policy)
-            try {
-              return run(c, m)
-            } finally {
-              c.close?.()
-            }
-          }) as [number, number]
+          const [adaptive, clock] = perPolicy(cortado, (c) => run(c, m))
           const mark = adaptive - lru < -1 ? ' ✗' : ''
           console.log(`| ${w} | ${r} | ${exponential ? 'exponential' : 'uniform'} | ${k} | ${writeBack ? 'back' : 'once'} | ${lru.toFixed(2)} | ${adaptive.toFixed(2)} | ${signed(adaptive - lru)}${mark} | ${clock.toFixed(2)} |`)
         }
