@@ -83,10 +83,8 @@ export interface Tuning {
   missFilterShare: number
   /** The sketch also halves when the window grew by this × capacity above its lowest point since the last such halving (0: never). */
   ageOnGrowth: number
-  /** Early halvings at least ageSpacing × capacity sketch increments apart (0: no bound)... */
+  /** Early halvings at least ageSpacing × capacity sketch increments apart (0: no bound). */
   ageSpacing: number
-  /** ...and ageGuard × capacity apart once the window fell a step below its level at the last one (0: no guard). */
-  ageGuard: number
   /** Sketch counters per row = nextPow2(capacity) × sketchWidth. */
   sketchWidth: number
   /** Sketch halves after sketchSample × capacity increments. */
