@@ -91,6 +91,8 @@ export class Shard {
   private cutGrowth = 0
   /** RESEARCH (returnTo 3, 4): the share of inserts written unasked, averaged over about returnSpan × capacity inserts. */
   private unaskedShare = 0
+  /** RESEARCH (coldWindow): the cache has been full once. */
+  private wasFull = false
   /** 1 / (returnSpan × capacity): the share's step per mean entry (see insert). */
   private readonly returnWeight: number
   /** RESEARCH (returnTo 4): whether write-backs are being sent to probation (hysteresis, see returnToProbation). */
@@ -251,6 +253,13 @@ export class Shard {
     // Each insert moves the share min(1, mean / (returnSpan × capacity)) of the way, as a product with a
     // reciprocal computed once (the engines' returnWeight: no division on the insert path).
     if (this.t.returnTo >= 3 || this.t.onceMaxWindow > 0) this.unaskedShare += ((askedFor ? 0 : 1) - this.unaskedShare) * Math.min(1, this.meanSize() * this.returnWeight)
+    // RESEARCH (coldWindow, stop 38): when the cache first fills and at least coldShare of the inserts
+    // so far were written unasked, the window target starts at coldWindow × capacity: keys read while
+    // the cache filled from empty carry counts that would reject the newcomers for capacities.
+    if (this.t.coldWindow > 0 && !this.wasFull && this.used + size > this.capacity) {
+      this.wasFull = true
+      if (this.unaskedShare >= this.t.coldShare) this.windowTarget = Math.max(this.windowTarget, this.t.coldWindow * this.capacity)
+    }
     const age = this.ghost.lookup(h)
     // RESEARCH (returnSweep): a rejected candidate back from the ghost that was asked for (loaded after a
     // miss, not written unasked) says main holds worse: protected's CLOCK hand advances returnSweep steps.
