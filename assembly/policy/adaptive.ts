@@ -48,7 +48,6 @@ export function adaptiveInit(sb: u32, shard: u32, zeroed: bool): void {
   store<f64>(sb + P + L.POLICY_CAPACITY, c)
   setWindowTarget(sb, max<f64>(1, c * INITIAL_WINDOW))
   store<f64>(sb + P + L.POLICY_GROWTH_BASE, max<f64>(1, c * INITIAL_WINDOW))
-  store<f64>(sb + P + L.POLICY_AGE_LEVEL, max<f64>(1, c * INITIAL_WINDOW))
   store<u32>(sb + P + L.POLICY_AGE_MARK, 0)
   store<u32>(sb + P + L.POLICY_PENDING_GROW, 0)
   store<u32>(sb + P + L.POLICY_PENDING_SHRINK, 0)

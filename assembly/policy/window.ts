@@ -9,7 +9,7 @@ import * as L from '../layout.generated'
 import { queueCount } from '../segments'
 import { ghostAge, ghostTag, ghostTagCount } from '../ghost'
 import { capacity, meanSize } from './units'
-import { AGE_GUARD, AGE_ON_GROWTH, AGE_SPACING, MAX_WINDOW, MIN_WINDOW, ONCE_GAIN, ONCE_MAX_WINDOW, ONCE_SHARE, SKETCH_SAMPLE, UNASKED_GAIN, WINDOW_HORIZON, YOUNG_FREQUENCY } from './tuning.generated'
+import { AGE_ON_GROWTH, AGE_SPACING, MAX_WINDOW, MIN_WINDOW, ONCE_GAIN, ONCE_MAX_WINDOW, ONCE_SHARE, SKETCH_SAMPLE, UNASKED_GAIN, WINDOW_HORIZON, YOUNG_FREQUENCY } from './tuning.generated'
 import { ageSketch, estimate, filterMissed, filterWrittenUnasked } from '../sketch'
 
 const P = L.POLICY_STATE_OFFSET
@@ -89,10 +89,9 @@ function moveWindowTarget(sb: u32): void {
     // Not again and again: see ageAllowed.
     const base = load<f64>(sb + P + L.POLICY_GROWTH_BASE)
     if (target < base) store<f64>(sb + P + L.POLICY_GROWTH_BASE, target)
-    else if (target - base >= AGE_ON_GROWTH * c && ageAllowed(sb, base, c)) {
+    else if (target - base >= AGE_ON_GROWTH * c && ageAllowed(sb)) {
       ageSketch(sb)
       store<u32>(sb + P + L.POLICY_AGE_MARK, load<u32>(sb + L.SHARD_SKETCH_ADDITIONS))
-      store<f64>(sb + P + L.POLICY_AGE_LEVEL, target)
       store<f64>(sb + P + L.POLICY_GROWTH_BASE, target)
     }
   }
@@ -100,19 +99,16 @@ function moveWindowTarget(sb: u32): void {
 }
 
 /**
- * Whether the window's growth may age the sketch now: at least AGE_SPACING × capacity increments
- * after the last early ageing (increments as the sketch counts them towards its regular ageing; a
- * count below the mark means a regular ageing came in between). While the window only grows, that is
- * all; once it has fallen a step below its level at the last early ageing and rises again (a swing: a
- * loop a little larger than the cache), only after AGE_GUARD × capacity increments. Without these
- * bounds a loop of ~1.07 × capacity halved the sketch 20-30 times per capacity of requests.
+ * Whether the window's growth may age the sketch now: at least AGE_SPACING × capacity increments after
+ * the last early ageing (increments as the sketch counts them towards its regular ageing; a count
+ * below the mark means a regular ageing came in between). Each early ageing clears the miss filter and
+ * halves what write-then-read and a resting hot set live on, so about one per move of the hot set is
+ * what pays (stop 38); unbounded, a loop a little larger than the cache, whose window swings up and
+ * down, halved the sketch 20-30 times per capacity of requests (stop 28).
  */
-function ageAllowed(sb: u32, base: f64, c: f64): bool {
+function ageAllowed(sb: u32): bool {
   const added = load<u32>(sb + L.SHARD_SKETCH_ADDITIONS)
   const mark = load<u32>(sb + P + L.POLICY_AGE_MARK)
   if (added < mark) return true
-  const since = <f64>(added - mark) / (<f64>load<u32>(sb + L.SHARD_SKETCH_RESET_AT) / <f64>SKETCH_SAMPLE)
-  if (since < AGE_SPACING) return false
-  if (AGE_GUARD <= 0 || base > load<f64>(sb + P + L.POLICY_AGE_LEVEL) - AGE_ON_GROWTH * c) return true
-  return since >= AGE_GUARD
+  return <f64>(added - mark) / (<f64>load<u32>(sb + L.SHARD_SKETCH_RESET_AT) / <f64>SKETCH_SAMPLE) >= AGE_SPACING
 }

@@ -2,7 +2,7 @@
  * The early ageing's bound (issue 18, stop 28): a loop a little larger than the cache, asked for
  * cache-aside (get, set on a miss), alone or beside a small hot set. Before the bound every swing of
  * the window halved the sketch, until the loop's keys all estimated 0. Prints, for the model (one
- * shard, with the bound and with it switched off: AGE_SPACING = AGE_GUARD = 0) and for the real
+ * shard, with the bound and with it switched off: AGE_SPACING = 0) and for the real
  * cache (one shard, both engines, the constants as built), the hit ratios over the second half of 40
  * capacities of requests, the sketch's halvings there (model) and the mean estimate of the loop's keys
  * at the end. Run:
@@ -108,7 +108,7 @@ function run(subject: Subject, f: number, share: number, hot: number): string {
 console.log(`Loop (get, set on a miss) over f × ${CAP} keys, one shard; a hot set of h keys takes share s of the requests.`)
 console.log('Columns per subject: loop hit % | hot hit % | sketch halvings | mean estimate of the loop keys (second half of 40 capacities of requests).\n')
 const subjects: [string, (universe: number) => Subject][] = [
-  ['model, unbounded', (u) => modelSubject(u, { ageSpacing: 0, ageGuard: 0 })],
+  ['model, unbounded', (u) => modelSubject(u, { ageSpacing: 0 })],
   ['model', (u) => modelSubject(u, {})],
 ]
 if (REAL) {

@@ -8,11 +8,12 @@
  * "whole / second half", ✗ where the second half is under LRU − 0.5. Deterministic (seeded traces).
  *
  * With `--cold` write-then-read starts empty, its reads beginning with the first write (no fill of
- * writes alone), and every read counts.
+ * writes alone), and every read counts. `--real wasm|native` adds the real cache (one shard, as the
+ * model) as a last column; `--no-model` leaves the model as built out (its `--variants` stay).
  *
  *   npx tsx bench/sim/recency-classes.ts [--capacity 10000] [--capacities 40] [--sweep] [--cold]
  *     [--dists 0.9,1,1.5] [--shares 0.05,0.1,0.2] [--modes once,back] [--only 'back|phases']
- *     [--variants 'name:k=v,k=v;name2:k=v'] [--shards 1]
+ *     [--variants 'name:k=v,k=v;name2:k=v'] [--shards 1] [--real wasm] [--no-model]
  */
 import { writeThenReadTrace } from '../workloads/recency-trace.js'
 import { recencyWorkloads } from '../workloads/recency-suite.js'
@@ -21,6 +22,7 @@ import { CortadoModel } from './model/cortado.js'
 import type { Tuning } from './model/tuning.js'
 import { parseTuningList } from './tuning-args.js'
 import { LruPolicy } from './policies/lru.js'
+import { loadRealCache, RealCachePolicy } from './policies/cortado.js'
 import type { Policy } from './policy.js'
 
 const argv = process.argv.slice(2)
@@ -35,7 +37,8 @@ const sweep = argv.includes('--sweep')
 const shards = Number(opt('--shards', '1'))
 const cold = argv.includes('--cold')
 
-const variants: Array<[string, Partial<Tuning>]> = [['model', {}]]
+const real = opt('--real', '') as '' | 'wasm' | 'native'
+const variants: Array<[string, Partial<Tuning>]> = argv.includes('--no-model') ? [] : [['model', {}]]
 for (const v of opt('--variants', '').split(';').filter((s) => s !== '')) {
   const [name, tune] = v.split(':') as [string, string | undefined]
   variants.push([name, parseTuningList(tune ?? '', '--variants')])
@@ -94,14 +97,19 @@ function run(p: Policy, trace: Trace, fill: number): [number, number] {
 
 const signed = (x: number): string => (x >= 0 ? '+' : '') + x.toFixed(2)
 console.log(`${capacity} entries; write-then-read over ${capacities} capacities ${cold ? 'from empty (every read counted)' : 'after the fill'}; cells: model − lru, whole run / second half`)
-console.log(`| family | lru whole / 2nd half | ${variants.map((v) => v[0]).join(' | ')} |`)
-console.log(`|---|---:|${variants.map(() => '---:').join('|')}|`)
+const Cache = real === '' ? undefined : await loadRealCache()
+const columns = [...variants.map((v) => v[0]), ...(real === '' ? [] : [`real (${real}, 1 shard)`])]
+console.log(`| family | lru whole / 2nd half | ${columns.join(' | ')} |`)
+console.log(`|---|---:|${columns.map(() => '---:').join('|')}|`)
 for (const f of families) {
   if (only !== '' && !only.split('|').some((o) => f.name.includes(o))) continue
   const [lw, lh] = run(new LruPolicy(capacity, f.trace), f.trace, f.fill)
-  const cells = variants.map(([, tuning]) => {
-    const [w, h] = run(new CortadoModel(capacity, f.trace, { tuning, shards }), f.trace, f.fill)
-    return `${signed(w - lw)} / ${signed(h - lh)}${h - lh < -0.5 ? ' ✗' : ''}`
-  })
+  const cell = ([w, h]: [number, number]): string => `${signed(w - lw)} / ${signed(h - lh)}${h - lh < -0.5 ? ' ✗' : ''}`
+  const cells = variants.map(([, tuning]) => cell(run(new CortadoModel(capacity, f.trace, { tuning, shards }), f.trace, f.fill)))
+  if (Cache !== undefined) {
+    const cache = new RealCachePolicy(Cache, capacity, f.trace, 0x2545f491, { engine: real as 'wasm' | 'native', shards: 1 })
+    cells.push(cell(run(cache, f.trace, f.fill)))
+    cache.close()
+  }
   console.log(`| ${f.name} | ${lw.toFixed(2)} / ${lh.toFixed(2)} | ${cells.join(' | ')} |`)
 }

@@ -9,6 +9,7 @@ import { LruPolicy } from '../../bench/sim/policies/lru.js'
 import { RealCachePolicy } from '../../bench/sim/policies/cortado.js'
 import { simulate } from '../../bench/sim/simulate.js'
 import { writeThenReadTrace } from '../../bench/workloads/recency-trace.js'
+import { recencyWorkloads } from '../../bench/workloads/recency-suite.js'
 import { zipfTrace } from '../../bench/workloads/zipf-trace.js'
 import { engineInternals } from '../../src/engine/access.js'
 import * as L from '../../src/layout/constants.generated.js'
@@ -155,12 +156,11 @@ forEachEngine('write-back once adapted', (engine) => {
 })
 
 /**
- * Write-once reads over the last 1.0 × capacity writes: the window must grow to the whole cache, and
- * each step of its growth ages the sketch early (AGE_ON_GROWTH) so the fill's stale frequencies stop
- * rejecting newcomers. Model, 10k entries, second half of 40 capacities: +7.05 over LRU with the early
- * ageing, +0.50 without (`npx tsx bench/sim/recency-classes.ts --sweep --variants 'noage:ageOnGrowth=0'`,
- * stop 32). Since the write-back rule (stop 32) this is what pins the early ageing among generated
- * workloads (on the traces, P3 at 131072 entries loses 1.1 points without it).
+ * Write-once reads over the last 1.0 × capacity writes: the window must grow to the whole cache so the
+ * fill's stale frequencies stop rejecting newcomers. Model, 10k entries, second half of 40 capacities:
+ * +7.05 over LRU with the early ageing, +0.50 without (stop 32); since the write-once rule
+ * (ONCE_MAX_WINDOW, stop 37) the window gets there without it, and the early ageing is pinned by the
+ * moving Zipf below (stop 38).
  */
 forEachEngine('write-once at 1.0 × capacity once adapted', (engine) => {
   it('reads over the last 1.0 × capacity writes, never written back: at least 3 points over LRU once adapted', () => {
@@ -231,6 +231,50 @@ forEachEngine('write-once from an empty cache, one write per 2 operations', (eng
 })
 
 /**
+ * Stop 38 (AGE_SPACING 4 in src/layout/policy.json): a cache that starts empty, one new key per 3
+ * operations, reads over the last 0.5 × capacity writes, a missed key written back. Everything fits,
+ * LRU hits every read. While the window grows the early ageing halved the sketch and cleared the miss
+ * filter every quarter capacity of increments, so the keys read while the cache filled beat newcomers
+ * that had lost their written-unasked mark. Real cache, 4000 entries, one shard, 40 capacities, whole
+ * run vs LRU (seeds 38/39/40): −1.25 / −1.19 / −1.17 with early ageings 0.25 × capacity apart (and the
+ * former swing guard), −0.54 / −0.47 / −0.49 with 4.
+ */
+forEachEngine('write-back from an empty cache, one write per 3 operations', (engine) => {
+  it('reads over the last 0.5 × capacity writes: within 1 point of LRU over the whole run', () => {
+    const seed = testSeed(39)
+    const trace = writeThenReadTrace({ capacity: CAPACITY, distance: 0.5, length: 40 * CAPACITY, writeBack: true, writeShare: 0.3, fill: false, seed })
+    const lru = new LruPolicy(CAPACITY, trace)
+    const want = steadyHitRatio(trace, 0, (k) => lru.access(k), (k) => lru.write(k))
+    const cache = new RealCachePolicy(Cache as never, CAPACITY, trace, seed, { engine, shards: 1 })
+    const got = steadyHitRatio(trace, 0, (k) => cache.access(k), (k) => cache.write(k))
+    cache.close()
+    console.log(`[write-back from empty, 0.5 × cap, share 0.3, ${engine}] seed ${seed}: ${got.toFixed(2)}% (LRU ${want.toFixed(2)}%)`)
+    expect(got, `LRU ${want.toFixed(2)}% (seed ${seed})`).toBeGreaterThanOrEqual(want - 1)
+  })
+})
+
+/**
+ * What the early ageing (AGE_ON_GROWTH) is kept for since stop 38: a hot set that moves to new keys
+ * every 10 capacities of requests (cache-aside, the suite's moving Zipf). The window grows after each
+ * move, and halving the sketch then lets the new hot keys beat the old ones' counts in main before the
+ * regular ageing would. Real cache, one shard, vs LRU: 4000 entries −0.75 (−1.24 without the early
+ * ageing, −0.54 with early ageings 0.25 × capacity apart), 10k −0.83 (−1.33, −0.55).
+ */
+forEachEngine('Zipf moving every 10 capacities', (engine) => {
+  it('cache-aside: within 1 point of LRU', () => {
+    const family = recencyWorkloads().find((w) => w.name === 'zipf(0.9) 20 keys/entry, moving every 10×cap')!
+    const trace = family.make(CAPACITY)
+    const lru = new LruPolicy(CAPACITY, trace)
+    const want = simulate(trace, 'lru', CAPACITY, lru).hitRatio * 100
+    const cache = new RealCachePolicy(Cache as never, CAPACITY, trace, 0x2545f491, { engine, shards: 1 })
+    const got = simulate(trace, 'cortado', CAPACITY, cache).hitRatio * 100
+    cache.close()
+    console.log(`[Zipf moving every 10 × cap, ${engine}] ${got.toFixed(2)}% (LRU ${want.toFixed(2)}%)`)
+    expect(got, `LRU ${want.toFixed(2)}%`).toBeGreaterThanOrEqual(want - 1)
+  })
+})
+
+/**
  * The write-back rule's switch, read from the shard's policy state: on once write-backs of keys back
  * from the ghost arrive while recency has won, off again as soon as the traffic turns cache-aside
  * (every insert follows a miss: the share of inserts written unasked falls under RETURN_SHARE), so a
@@ -288,7 +332,8 @@ forEachEngine('a loop larger than the cache, cache-aside', (engine) => {
 })
 
 /**
- * The early ageing's bound (AGE_SPACING, AGE_GUARD in src/layout/policy.json). A loop a little larger
+ * The early ageing's bound (AGE_SPACING in src/layout/policy.json; until stop 38 0.25 × capacity and a
+ * guard of 4 × capacity after a swing, now 4 × capacity). A loop a little larger
  * than the cache (1.07 × capacity, get and set on a miss) moves the window up and down by more than
  * AGE_ON_GROWTH again and again; before the bound every swing halved the sketch, 20-30 times per
  * capacity of requests, until most of the loop's keys estimated 0 (nothing counted as hot any more)

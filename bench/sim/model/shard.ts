@@ -85,13 +85,14 @@ export class Shard {
   private missHalvings = 0
   /** The window target's lowest point since the sketch was last aged for the window's growth. */
   private growthBase = 0
-  /** The window target at the last early ageing, and the sketch's count of increments right after it (see ageAllowed). */
-  private ageLevel = 0
+  /** The sketch's count of increments right after the last early ageing (see ageAllowed). */
   private ageMark = 0
   /** RESEARCH (ageAtMax): growth evidence cut off by the window's maximum since the last early ageing. */
   private cutGrowth = 0
   /** RESEARCH (returnTo 3, 4): the share of inserts written unasked, averaged over about returnSpan × capacity inserts. */
   private unaskedShare = 0
+  /** RESEARCH (coldWindow): the cache has been full once. */
+  private wasFull = false
   /** 1 / (returnSpan × capacity): the share's step per mean entry (see insert). */
   private readonly returnWeight: number
   /** RESEARCH (returnTo 4): whether write-backs are being sent to probation (hysteresis, see returnToProbation). */
@@ -143,7 +144,6 @@ export class Shard {
     this.returnWeight = 1 / (this.t.returnSpan * capacity)
     this.windowTarget = Math.max(1, capacity * this.t.initialWindow)
     this.growthBase = this.windowTarget
-    this.ageLevel = this.windowTarget
     // A pair of bits per slot: bit 2i is 'missed', bit 2i+1 'written unasked'. The engine's sketch
     // area holds 32 bits per expected entry for the counters, and a share more for the filter.
     const pairs = this.t.missFilterShare <= 1 ? 0 : Math.max(16, nextPow2(entryCapacity * 16 / (this.t.missFilterShare - 1)))
@@ -253,6 +253,13 @@ export class Shard {
     // Each insert moves the share min(1, mean / (returnSpan × capacity)) of the way, as a product with a
     // reciprocal computed once (the engines' returnWeight: no division on the insert path).
     if (this.t.returnTo >= 3 || this.t.onceMaxWindow > 0) this.unaskedShare += ((askedFor ? 0 : 1) - this.unaskedShare) * Math.min(1, this.meanSize() * this.returnWeight)
+    // RESEARCH (coldWindow, stop 38): when the cache first fills and at least coldShare of the inserts
+    // so far were written unasked, the window target starts at coldWindow × capacity: keys read while
+    // the cache filled from empty carry counts that would reject the newcomers for capacities.
+    if (this.t.coldWindow > 0 && !this.wasFull && this.used + size > this.capacity) {
+      this.wasFull = true
+      if (this.unaskedShare >= this.t.coldShare) this.windowTarget = Math.max(this.windowTarget, this.t.coldWindow * this.capacity)
+    }
     const age = this.ghost.lookup(h)
     // RESEARCH (returnSweep): a rejected candidate back from the ghost that was asked for (loaded after a
     // miss, not written unasked) says main holds worse: protected's CLOCK hand advances returnSweep steps.
@@ -489,7 +496,6 @@ export class Shard {
         this.earlyAgeings++
         if (this.t.ageSweep > 0) this.sweepDebt = Math.ceil(this.t.ageSweep * this.prot.length)
         this.ageMark = this.sketch.added
-        this.ageLevel = target
         this.growthBase = target
       }
     }
@@ -498,15 +504,6 @@ export class Shard {
     this.pendingShrink = 0
   }
 
-  /**
-   * Whether the window's growth may age the sketch now: at least ageSpacing × capacity increments
-   * after the last early ageing (increments as the sketch counts them towards its regular halving; a
-   * count below the mark means a regular halving came in between). While the window only grows (each
-   * early ageing followed by more growth: the ageing let recency win), that is all; once it has
-   * fallen a step below its level at the last early ageing and rises again (a swing: a loop a little
-   * larger than the cache), only after ageGuard × capacity increments. Without these bounds a loop
-   * of ~1.07 × capacity halved the sketch 20-30 times per capacity of requests, every estimate to 0.
-   */
   /**
    * RESEARCH (off: climbSample 0; not in the engines): a hill climber on the sampled hit ratio, as
    * in "Adaptive Software Cache Management" (Middleware 2018): every climbSample × capacity requests
@@ -538,12 +535,17 @@ export class Shard {
     this.climbStepNow = next
   }
 
+  /**
+   * Whether the window's growth may age the sketch now: at least ageSpacing × capacity increments
+   * after the last early ageing (increments as the sketch counts them towards its regular halving; a
+   * count below the mark means a regular halving came in between). Each early ageing clears the miss
+   * filter and halves what write-then-read and a resting hot set live on, so about one per move of
+   * the hot set is what pays (stop 38); unbounded, a loop of ~1.07 × capacity, whose window swings up
+   * and down, halved the sketch 20-30 times per capacity of requests, every estimate to 0 (stop 28).
+   */
   private ageAllowed(): boolean {
     const added = this.sketch.added
-    const since = added < this.ageMark ? Infinity : (added - this.ageMark) / (this.sketch.sampleSize / this.t.sketchSample)
-    if (since < this.t.ageSpacing) return false
-    if (this.t.ageGuard <= 0 || this.growthBase > this.ageLevel - this.t.ageOnGrowth * this.capacity) return true
-    return since >= this.t.ageGuard
+    return added < this.ageMark || (added - this.ageMark) / (this.sketch.sampleSize / this.t.sketchSample) >= this.t.ageSpacing
   }
 
   private stampNow(key: number): void {

@@ -83,10 +83,8 @@ export interface Tuning {
   missFilterShare: number
   /** The sketch also halves when the window grew by this × capacity above its lowest point since the last such halving (0: never). */
   ageOnGrowth: number
-  /** Early halvings at least ageSpacing × capacity sketch increments apart (0: no bound)... */
+  /** Early halvings at least ageSpacing × capacity sketch increments apart (0: no bound). */
   ageSpacing: number
-  /** ...and ageGuard × capacity apart once the window fell a step below its level at the last one (0: no guard). */
-  ageGuard: number
   /** Sketch counters per row = nextPow2(capacity) × sketchWidth. */
   sketchWidth: number
   /** Sketch halves after sketchSample × capacity increments. */
@@ -136,6 +134,9 @@ export interface Tuning {
   onceMaxWindow: number
   /** RESEARCH (off: 0): on write-once traffic a newcomer seen at most once also beats a victim seen at most onceMargin times. */
   onceMargin: number
+  /** RESEARCH (stop 38, off: 0): when the cache first fills with at least coldShare of the inserts written unasked, the window target starts at coldWindow × capacity. */
+  coldWindow: number
+  coldShare: number
   /** ONCE_GAIN: on write-once traffic (share ≥ onceShare) a returning candidate written unasked counts this many times instead of unaskedGain. */
   onceGain: number
   returnLevel: number
@@ -186,6 +187,8 @@ export const TUNING: Tuning = {
   horizon: Infinity,
   ageAtMax: 0,
   onceMargin: 0,
+  coldWindow: 0,
+  coldShare: 0.5,
   sketchWidth: 4,
   doorkeeper: false,
 }

@@ -39,7 +39,6 @@ impl Engine {
         stf64(sb.add((P + L::POLICY_CAPACITY) as usize), c);
         self.set_window_target(sb, f64::max(1.0, c * INITIAL_WINDOW));
         stf64(sb.add((P + L::POLICY_GROWTH_BASE) as usize), f64::max(1.0, c * INITIAL_WINDOW));
-        stf64(sb.add((P + L::POLICY_AGE_LEVEL) as usize), f64::max(1.0, c * INITIAL_WINDOW));
         st32(sb.add((P + L::POLICY_AGE_MARK) as usize), 0);
         st32(sb.add((P + L::POLICY_PENDING_GROW) as usize), 0);
         st32(sb.add((P + L::POLICY_PENDING_SHRINK) as usize), 0);

@@ -5,7 +5,7 @@
 //! target by it. A candidate counts when younger than WINDOW_HORIZON × the window's entries, or when
 //! the sketch has seen it at most YOUNG_FREQUENCY times, so a loop larger than the cache can't talk the
 //! window into thrashing.
-use super::tuning_generated::{AGE_GUARD, AGE_ON_GROWTH, AGE_SPACING, MAX_WINDOW, MIN_WINDOW, ONCE_GAIN, ONCE_MAX_WINDOW, ONCE_SHARE, SKETCH_SAMPLE, UNASKED_GAIN, WINDOW_HORIZON, YOUNG_FREQUENCY};
+use super::tuning_generated::{AGE_ON_GROWTH, AGE_SPACING, MAX_WINDOW, MIN_WINDOW, ONCE_GAIN, ONCE_MAX_WINDOW, ONCE_SHARE, SKETCH_SAMPLE, UNASKED_GAIN, WINDOW_HORIZON, YOUNG_FREQUENCY};
 use crate::arena::Engine;
 use crate::layout_generated as L;
 use crate::mem::*;
@@ -93,11 +93,10 @@ impl Engine {
             let base = ldf64(base_at);
             if target < base {
                 stf64(base_at, target);
-            } else if target - base >= AGE_ON_GROWTH * c && self.age_allowed(sb, base, c) {
+            } else if target - base >= AGE_ON_GROWTH * c && self.age_allowed(sb) {
                 // Not again and again: see age_allowed.
                 self.age_sketch(sb);
                 st32(sb.add((P + L::POLICY_AGE_MARK) as usize), ld32(sb.add(L::SHARD_SKETCH_ADDITIONS as usize)));
-                stf64(sb.add((P + L::POLICY_AGE_LEVEL) as usize), target);
                 stf64(base_at, target);
             }
         }
@@ -106,21 +105,15 @@ impl Engine {
 
     /// Whether the window's growth may age the sketch now: at least AGE_SPACING × capacity
     /// increments after the last early ageing (a count below the mark: a regular ageing came in
-    /// between); once the window has fallen a step below its level at the last early ageing and rises
-    /// again (a swing: a loop a little larger than the cache), only after AGE_GUARD × capacity.
-    unsafe fn age_allowed(&self, sb: *mut u8, base: f64, c: f64) -> bool {
+    /// between). Each early ageing clears the miss filter and halves what write-then-read and a
+    /// resting hot set live on, so about one per move of the hot set is what pays (stop 38);
+    /// unbounded, a loop a little larger than the cache halved the sketch 20-30 times per capacity.
+    unsafe fn age_allowed(&self, sb: *mut u8) -> bool {
         let added = ld32(sb.add(L::SHARD_SKETCH_ADDITIONS as usize));
         let mark = ld32(sb.add((P + L::POLICY_AGE_MARK) as usize));
         if added < mark {
             return true;
         }
-        let since = (added - mark) as f64 / (ld32(sb.add(L::SHARD_SKETCH_RESET_AT as usize)) as f64 / SKETCH_SAMPLE as f64);
-        if since < AGE_SPACING {
-            return false;
-        }
-        if AGE_GUARD <= 0.0 || base > ldf64(sb.add((P + L::POLICY_AGE_LEVEL) as usize)) - AGE_ON_GROWTH * c {
-            return true;
-        }
-        since >= AGE_GUARD
+        (added - mark) as f64 / (ld32(sb.add(L::SHARD_SKETCH_RESET_AT as usize)) as f64 / SKETCH_SAMPLE as f64) >= AGE_SPACING
     }
 }
