@@ -18,7 +18,7 @@ import { flagsOf, isLarge, chainedBytes } from '../entry'
 import { queueCount, freeCount, reclaimDeadTails } from '../segments'
 import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainHolds, isFull, countMode, isBig } from './units'
 import { applyGhostEvidence, noteGhost, windowTarget, setWindowTarget, writeOnce } from './window'
-import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW } from './tuning.generated'
+import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE } from './tuning.generated'
 import { nextRandom, seedRng } from './rng'
 import { seed } from '../arena'
 import { REJECT } from './decision'
@@ -54,6 +54,7 @@ export function adaptiveInit(sb: u32, shard: u32, zeroed: bool): void {
   store<u32>(sb + P + L.POLICY_PENDING_SHRINK, 0)
   store<u32>(sb + P + L.POLICY_RETURN_ON, 0)
   store<f64>(sb + P + L.POLICY_UNASKED_SHARE, 0)
+  store<f64>(sb + P + L.POLICY_HOT_SHARE, 0)
   seedRng(sb, seed, shard)
   clearSketch(sb, ghostSlots, zeroed)
   clearGhost(sb, zeroed)
@@ -96,6 +97,7 @@ export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64, segments: u
   let mean = meanSize(sb)
   if (RETURN_TO != 0 || ONCE_MAX_WINDOW > 0) noteInsert(sb, askedFor, mean)
   const fromGhost = ghostAge(sb, h) >= 0
+  if (ONCE_MAX_WINDOW > 0 && ONCE_HOT_SHARE > 0) noteHot(sb, fromGhost && askedFor && !filterWrittenUnasked(sb, h), mean)
   if (fromGhost) {
     // Evicted recently and back already: if it beats main's victims, it skips the window.
     if (mainHolds(sb) && isFull(sb, units)) {
@@ -123,6 +125,17 @@ function noteInsert(sb: u32, askedFor: bool, mean: f64): void {
   const at = sb + P + L.POLICY_UNASKED_SHARE
   const share = load<f64>(at)
   store<f64>(at, share + ((askedFor ? 0 : 1) - share) * returnWeight(sb, mean))
+}
+
+/**
+ * The share of inserts that are cache-aside returns (back from the ghost, set after a get missed them,
+ * never written unasked), averaged as the unasked share: a hot set read beside write-once traffic,
+ * which inserts no such key (ONCE_HOT_SHARE; window.ts).
+ */
+function noteHot(sb: u32, hot: bool, mean: f64): void {
+  const at = sb + P + L.POLICY_HOT_SHARE
+  const share = load<f64>(at)
+  store<f64>(at, share + ((hot ? 1 : 0) - share) * returnWeight(sb, mean))
 }
 
 // 1 / (RETURN_SPAN × the stored capacity) and 1 / (RETURN_SPAN × maxEntriesPerShard), for the arena

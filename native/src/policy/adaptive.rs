@@ -12,7 +12,7 @@
 use super::decision::REJECT;
 use super::rng::{next_random, seed_rng};
 use super::tuning_generated::{
-    INITIAL_WINDOW, LARGE_TIE_FREQUENCY, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SHARE, RETURN_SPAN, RETURN_TO, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS,
+    INITIAL_WINDOW, LARGE_TIE_FREQUENCY, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SHARE, RETURN_SPAN, RETURN_TO, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS,
 };
 use crate::arena::Engine;
 use crate::layout_generated as L;
@@ -45,6 +45,7 @@ impl Engine {
         st32(sb.add((P + L::POLICY_PENDING_SHRINK) as usize), 0);
         st32(sb.add((P + L::POLICY_RETURN_ON) as usize), 0);
         stf64(sb.add((P + L::POLICY_UNASKED_SHARE) as usize), 0.0);
+        stf64(sb.add((P + L::POLICY_HOT_SHARE) as usize), 0.0);
         seed_rng(sb, self.seed, shard);
         self.clear_sketch(sb, self.ghost_slots);
         self.clear_ghost(sb);
@@ -81,6 +82,9 @@ impl Engine {
             self.note_insert(sb, asked_for, mean);
         }
         let from_ghost = self.ghost_age(sb, h) >= 0;
+        if ONCE_MAX_WINDOW > 0.0 && ONCE_HOT_SHARE > 0.0 {
+            self.note_hot(sb, from_ghost && asked_for && !self.filter_written_unasked(sb, h), mean);
+        }
         if from_ghost {
             // Evicted recently and back already: if it beats main's victims, it skips the window.
             if self.main_holds(sb) && self.is_full(sb, units) {
@@ -112,6 +116,16 @@ impl Engine {
         let at = sb.add((P + L::POLICY_UNASKED_SHARE) as usize);
         let share = ldf64(at);
         let x = if asked_for { 0.0 } else { 1.0 };
+        stf64(at, share + (x - share) * self.return_weight(sb, mean));
+    }
+
+    /// The share of inserts that are cache-aside returns (back from the ghost, set after a get missed
+    /// them, never written unasked), averaged as the unasked share: a hot set read beside write-once
+    /// traffic, which inserts no such key (ONCE_HOT_SHARE; window.rs).
+    unsafe fn note_hot(&self, sb: *mut u8, hot: bool, mean: f64) {
+        let at = sb.add((P + L::POLICY_HOT_SHARE) as usize);
+        let share = ldf64(at);
+        let x = if hot { 1.0 } else { 0.0 };
         stf64(at, share + (x - share) * self.return_weight(sb, mean));
     }
 
