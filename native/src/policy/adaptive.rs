@@ -78,12 +78,13 @@ impl Engine {
         // The mean entry size serves both note_insert and the size check below, unless a contest
         // evicted entries in between.
         let mut mean = self.mean_size(sb);
+        let mut weight = 0.0;
         if RETURN_TO != 0 || ONCE_MAX_WINDOW > 0.0 {
-            self.note_insert(sb, asked_for, mean);
+            weight = self.note_insert(sb, asked_for, mean);
         }
         let from_ghost = self.ghost_age(sb, h) >= 0;
         if ONCE_MAX_WINDOW > 0.0 && ONCE_HOT_SHARE > 0.0 {
-            self.note_hot(sb, from_ghost && asked_for && !self.filter_written_unasked(sb, h), mean);
+            self.note_hot(sb, from_ghost && asked_for && !self.filter_written_unasked(sb, h), weight);
         }
         if from_ghost {
             // Evicted recently and back already: if it beats main's victims, it skips the window.
@@ -111,22 +112,26 @@ impl Engine {
     }
 
     /// The share of inserts written unasked (not set after a miss), averaged over about RETURN_SPAN ×
-    /// capacity inserts (in mean entries of `mean` units): each insert moves it by return_weight of the way.
-    unsafe fn note_insert(&self, sb: *mut u8, asked_for: bool, mean: f64) {
+    /// capacity inserts (in mean entries of `mean` units): each insert moves it by return_weight of the
+    /// way, which it returns (note_hot moves by the same).
+    unsafe fn note_insert(&self, sb: *mut u8, asked_for: bool, mean: f64) -> f64 {
         let at = sb.add((P + L::POLICY_UNASKED_SHARE) as usize);
         let share = ldf64(at);
         let x = if asked_for { 0.0 } else { 1.0 };
-        stf64(at, share + (x - share) * self.return_weight(sb, mean));
+        let weight = self.return_weight(sb, mean);
+        stf64(at, share + (x - share) * weight);
+        weight
     }
 
     /// The share of inserts that are cache-aside returns (back from the ghost, set after a get missed
     /// them, never written unasked), averaged as the unasked share: a hot set read beside write-once
-    /// traffic, which inserts no such key (ONCE_HOT_SHARE; window.rs).
-    unsafe fn note_hot(&self, sb: *mut u8, hot: bool, mean: f64) {
+    /// traffic, which inserts no such key (ONCE_HOT_SHARE; window.rs). `weight` is note_insert's.
+    #[inline]
+    unsafe fn note_hot(&self, sb: *mut u8, hot: bool, weight: f64) {
         let at = sb.add((P + L::POLICY_HOT_SHARE) as usize);
         let share = ldf64(at);
         let x = if hot { 1.0 } else { 0.0 };
-        stf64(at, share + (x - share) * self.return_weight(sb, mean));
+        stf64(at, share + (x - share) * weight);
     }
 
     /// min(1, mean / (RETURN_SPAN × capacity(sb))) as assembly/policy/adaptive.ts returnWeight computes
