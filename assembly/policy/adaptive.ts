@@ -18,7 +18,7 @@ import { flagsOf, isLarge, chainedBytes } from '../entry'
 import { queueCount, freeCount, reclaimDeadTails } from '../segments'
 import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainHolds, isFull, countMode, isBig } from './units'
 import { applyGhostEvidence, noteGhost, windowTarget, setWindowTarget, writeOnce } from './window'
-import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW } from './tuning.generated'
+import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE } from './tuning.generated'
 import { nextRandom, seedRng } from './rng'
 import { seed } from '../arena'
 import { REJECT } from './decision'
@@ -53,6 +53,7 @@ export function adaptiveInit(sb: u32, shard: u32, zeroed: bool): void {
   store<u32>(sb + P + L.POLICY_PENDING_SHRINK, 0)
   store<u32>(sb + P + L.POLICY_RETURN_ON, 0)
   store<f64>(sb + P + L.POLICY_UNASKED_SHARE, 0)
+  store<f64>(sb + P + L.POLICY_HOT_SHARE, 0)
   seedRng(sb, seed, shard)
   clearSketch(sb, ghostSlots, zeroed)
   clearGhost(sb, zeroed)
@@ -93,8 +94,10 @@ export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64, segments: u
   // The mean entry size (a division in byte mode) serves both noteInsert and the size check below,
   // unless a contest evicted entries in between.
   let mean = meanSize(sb)
-  if (RETURN_TO != 0 || ONCE_MAX_WINDOW > 0) noteInsert(sb, askedFor, mean)
+  let weight: f64 = 0
+  if (RETURN_TO != 0 || ONCE_MAX_WINDOW > 0) weight = noteInsert(sb, askedFor, mean)
   const fromGhost = ghostAge(sb, h) >= 0
+  if (ONCE_MAX_WINDOW > 0 && ONCE_HOT_SHARE > 0) noteHot(sb, fromGhost && askedFor && !filterWrittenUnasked(sb, h), weight)
   if (fromGhost) {
     // Evicted recently and back already: if it beats main's victims, it skips the window.
     if (mainHolds(sb) && isFull(sb, units)) {
@@ -116,12 +119,27 @@ export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64, segments: u
 
 /**
  * The share of inserts written unasked (not set after a miss), averaged over about RETURN_SPAN ×
- * capacity inserts (in mean entries of `mean` units): each insert moves it by returnWeight of the way.
+ * capacity inserts (in mean entries of `mean` units): each insert moves it by returnWeight of the way,
+ * which it returns (noteHot moves by the same).
  */
-function noteInsert(sb: u32, askedFor: bool, mean: f64): void {
+function noteInsert(sb: u32, askedFor: bool, mean: f64): f64 {
   const at = sb + P + L.POLICY_UNASKED_SHARE
   const share = load<f64>(at)
-  store<f64>(at, share + ((askedFor ? 0 : 1) - share) * returnWeight(sb, mean))
+  const weight = returnWeight(sb, mean)
+  store<f64>(at, share + ((askedFor ? 0 : 1) - share) * weight)
+  return weight
+}
+
+/**
+ * The share of inserts that are cache-aside returns (back from the ghost, set after a get missed them,
+ * never written unasked), averaged as the unasked share: a hot set read beside write-once traffic,
+ * which inserts no such key (ONCE_HOT_SHARE; window.ts). `weight` is noteInsert's, the same step.
+ */
+// @ts-ignore: decorator
+@inline function noteHot(sb: u32, hot: bool, weight: f64): void {
+  const at = sb + P + L.POLICY_HOT_SHARE
+  const share = load<f64>(at)
+  store<f64>(at, share + ((hot ? 1 : 0) - share) * weight)
 }
 
 // 1 / (RETURN_SPAN × the stored capacity) and 1 / (RETURN_SPAN × maxEntriesPerShard), for the arena

@@ -9,7 +9,7 @@ import * as L from '../layout.generated'
 import { queueCount } from '../segments'
 import { ghostAge, ghostTag, ghostTagCount } from '../ghost'
 import { capacity, meanSize } from './units'
-import { AGE_ON_GROWTH, AGE_SPACING, MAX_WINDOW, MIN_WINDOW, ONCE_GAIN, ONCE_MAX_WINDOW, ONCE_SHARE, SKETCH_SAMPLE, UNASKED_GAIN, WINDOW_HORIZON, YOUNG_FREQUENCY } from './tuning.generated'
+import { AGE_ON_GROWTH, AGE_SPACING, MAX_WINDOW, MIN_WINDOW, ONCE_GAIN, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, ONCE_SHARE, SKETCH_SAMPLE, UNASKED_GAIN, WINDOW_HORIZON, YOUNG_FREQUENCY } from './tuning.generated'
 import { ageSketch, estimate, filterMissed, filterWrittenUnasked } from '../sketch'
 
 const P = L.POLICY_STATE_OFFSET
@@ -77,7 +77,10 @@ function moveWindowTarget(sb: u32): void {
     const step = max<f64>(1, fromMain / max<f64>(1, fromWindow)) * unit
     // A maximum lowered since the target grew past it (write-once traffic ended) does not pull the
     // target down: shrink evidence does.
-    target = min<f64>(max<f64>((writeOnce(sb, ONCE_SHARE) ? ONCE_MAX_WINDOW : MAX_WINDOW) * c, target), target + <f64>grow * step)
+    // ONCE_HOT_SHARE: not while a hot set read cache-aside keeps coming back (adaptive.ts, noteHot); a
+    // window of nearly the whole cache would leave it no room.
+    const once = writeOnce(sb, ONCE_SHARE) && !(ONCE_HOT_SHARE > 0 && load<f64>(sb + P + L.POLICY_HOT_SHARE) >= ONCE_HOT_SHARE)
+    target = min<f64>(max<f64>((once ? ONCE_MAX_WINDOW : MAX_WINDOW) * c, target), target + <f64>grow * step)
   }
   if (shrink > 0) {
     const step = max<f64>(1, fromWindow / max<f64>(1, fromMain)) * unit

@@ -93,6 +93,11 @@ export class Shard {
   private unaskedShare = 0
   /** RESEARCH (coldWindow): the cache has been full once. */
   private wasFull = false
+  /**
+   * ONCE_HOT_SHARE (issue #18 after stop 37): the share of inserts that are cache-aside returns (back from
+   * the ghost, asked for, never written unasked), averaged as unaskedShare: a hot set beside write-once traffic.
+   */
+  private hotShare = 0
   /** 1 / (returnSpan × capacity): the share's step per mean entry (see insert). */
   private readonly returnWeight: number
   /** RESEARCH (returnTo 4): whether write-backs are being sent to probation (hysteresis, see returnToProbation). */
@@ -261,6 +266,11 @@ export class Shard {
       if (this.unaskedShare >= this.t.coldShare) this.windowTarget = Math.max(this.windowTarget, this.t.coldWindow * this.capacity)
     }
     const age = this.ghost.lookup(h)
+    if (this.t.onceMaxWindow > 0 && this.t.onceHotShare > 0) {
+      // Write-once traffic never inserts such a key: a miss stores nothing, and a write-back keeps its mark.
+      const hot = age >= 0 && askedFor && !this.test(h, 1)
+      this.hotShare += ((hot ? 1 : 0) - this.hotShare) * Math.min(1, this.meanSize() * this.returnWeight)
+    }
     // RESEARCH (returnSweep): a rejected candidate back from the ghost that was asked for (loaded after a
     // miss, not written unasked) says main holds worse: protected's CLOCK hand advances returnSweep steps.
     if (age >= 0 && this.t.returnSweep > 0 && !this.test(h, 1) && this.ghost.lastTag === FROM_WINDOW
@@ -473,7 +483,9 @@ export class Shard {
       const want = target + this.pendingGrow * step
       // ONCE_MAX_WINDOW (stop 37): on write-once traffic the window may take nearly the whole cache. A
       // maximum lowered since the target grew past it does not pull the target down: shrink evidence does.
-      const max = this.writeOnce(this.t.onceShare) ? this.t.onceMaxWindow : this.t.maxWindow
+      // ONCE_HOT_SHARE: not while a hot set read cache-aside keeps coming back; a window of nearly the
+      // whole cache would leave it no room.
+      const max = this.writeOnce(this.t.onceShare) && !(this.t.onceHotShare > 0 && this.hotShare >= this.t.onceHotShare) ? this.t.onceMaxWindow : this.t.maxWindow
       target = Math.min(Math.max(max * this.capacity, target), want)
       if (this.t.ageAtMax > 0) this.cutGrowth += want - target
     }

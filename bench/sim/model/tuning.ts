@@ -139,6 +139,8 @@ export interface Tuning {
   coldShare: number
   /** ONCE_GAIN: on write-once traffic (share ≥ onceShare) a returning candidate written unasked counts this many times instead of unaskedGain. */
   onceGain: number
+  /** ONCE_HOT_SHARE: onceMaxWindow holds only while the share of inserts that are cache-aside returns (hotShare) is under this. */
+  onceHotShare: number
   returnLevel: number
   returnShare: number
   returnMax: number

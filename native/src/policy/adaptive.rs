@@ -12,7 +12,7 @@
 use super::decision::REJECT;
 use super::rng::{next_random, seed_rng};
 use super::tuning_generated::{
-    INITIAL_WINDOW, LARGE_TIE_FREQUENCY, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SHARE, RETURN_SPAN, RETURN_TO, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS,
+    INITIAL_WINDOW, LARGE_TIE_FREQUENCY, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SHARE, RETURN_SPAN, RETURN_TO, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS,
 };
 use crate::arena::Engine;
 use crate::layout_generated as L;
@@ -44,6 +44,7 @@ impl Engine {
         st32(sb.add((P + L::POLICY_PENDING_SHRINK) as usize), 0);
         st32(sb.add((P + L::POLICY_RETURN_ON) as usize), 0);
         stf64(sb.add((P + L::POLICY_UNASKED_SHARE) as usize), 0.0);
+        stf64(sb.add((P + L::POLICY_HOT_SHARE) as usize), 0.0);
         seed_rng(sb, self.seed, shard);
         self.clear_sketch(sb, self.ghost_slots);
         self.clear_ghost(sb);
@@ -76,10 +77,14 @@ impl Engine {
         // The mean entry size serves both note_insert and the size check below, unless a contest
         // evicted entries in between.
         let mut mean = self.mean_size(sb);
+        let mut weight = 0.0;
         if RETURN_TO != 0 || ONCE_MAX_WINDOW > 0.0 {
-            self.note_insert(sb, asked_for, mean);
+            weight = self.note_insert(sb, asked_for, mean);
         }
         let from_ghost = self.ghost_age(sb, h) >= 0;
+        if ONCE_MAX_WINDOW > 0.0 && ONCE_HOT_SHARE > 0.0 {
+            self.note_hot(sb, from_ghost && asked_for && !self.filter_written_unasked(sb, h), weight);
+        }
         if from_ghost {
             // Evicted recently and back already: if it beats main's victims, it skips the window.
             if self.main_holds(sb) && self.is_full(sb, units) {
@@ -106,12 +111,26 @@ impl Engine {
     }
 
     /// The share of inserts written unasked (not set after a miss), averaged over about RETURN_SPAN ×
-    /// capacity inserts (in mean entries of `mean` units): each insert moves it by return_weight of the way.
-    unsafe fn note_insert(&self, sb: *mut u8, asked_for: bool, mean: f64) {
+    /// capacity inserts (in mean entries of `mean` units): each insert moves it by return_weight of the
+    /// way, which it returns (note_hot moves by the same).
+    unsafe fn note_insert(&self, sb: *mut u8, asked_for: bool, mean: f64) -> f64 {
         let at = sb.add((P + L::POLICY_UNASKED_SHARE) as usize);
         let share = ldf64(at);
         let x = if asked_for { 0.0 } else { 1.0 };
-        stf64(at, share + (x - share) * self.return_weight(sb, mean));
+        let weight = self.return_weight(sb, mean);
+        stf64(at, share + (x - share) * weight);
+        weight
+    }
+
+    /// The share of inserts that are cache-aside returns (back from the ghost, set after a get missed
+    /// them, never written unasked), averaged as the unasked share: a hot set read beside write-once
+    /// traffic, which inserts no such key (ONCE_HOT_SHARE; window.rs). `weight` is note_insert's.
+    #[inline]
+    unsafe fn note_hot(&self, sb: *mut u8, hot: bool, weight: f64) {
+        let at = sb.add((P + L::POLICY_HOT_SHARE) as usize);
+        let share = ldf64(at);
+        let x = if hot { 1.0 } else { 0.0 };
+        stf64(at, share + (x - share) * weight);
     }
 
     /// min(1, mean / (RETURN_SPAN × capacity(sb))) as assembly/policy/adaptive.ts returnWeight computes

@@ -5,7 +5,7 @@
 //! target by it. A candidate counts when younger than WINDOW_HORIZON × the window's entries, or when
 //! the sketch has seen it at most YOUNG_FREQUENCY times, so a loop larger than the cache can't talk the
 //! window into thrashing.
-use super::tuning_generated::{AGE_ON_GROWTH, AGE_SPACING, MAX_WINDOW, MIN_WINDOW, ONCE_GAIN, ONCE_MAX_WINDOW, ONCE_SHARE, SKETCH_SAMPLE, UNASKED_GAIN, WINDOW_HORIZON, YOUNG_FREQUENCY};
+use super::tuning_generated::{AGE_ON_GROWTH, AGE_SPACING, MAX_WINDOW, MIN_WINDOW, ONCE_GAIN, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, ONCE_SHARE, SKETCH_SAMPLE, UNASKED_GAIN, WINDOW_HORIZON, YOUNG_FREQUENCY};
 use crate::arena::Engine;
 use crate::layout_generated as L;
 use crate::mem::*;
@@ -79,7 +79,11 @@ impl Engine {
             let step = f64::max(1.0, from_main / f64::max(1.0, from_window)) * unit;
             // A maximum lowered since the target grew past it (write-once traffic ended) does not pull
             // the target down: shrink evidence does.
-            let most = if self.write_once(sb, ONCE_SHARE) { ONCE_MAX_WINDOW } else { MAX_WINDOW };
+            // ONCE_HOT_SHARE: not while a hot set read cache-aside keeps coming back (adaptive.rs,
+            // note_hot); a window of nearly the whole cache would leave it no room.
+            let once = self.write_once(sb, ONCE_SHARE)
+                && !(ONCE_HOT_SHARE > 0.0 && ldf64(sb.add((P + L::POLICY_HOT_SHARE) as usize)) >= ONCE_HOT_SHARE);
+            let most = if once { ONCE_MAX_WINDOW } else { MAX_WINDOW };
             target = f64::min(f64::max(most * c, target), target + grow as f64 * step);
         }
         if shrink > 0 {
