@@ -8,7 +8,7 @@
  * through the narrow CacheCore interface of src/engine/access.ts, not through this class.
  */
 import type { CacheHandle, CacheOptions, CacheStats, SetOptions } from './types.js'
-import { CortadoError } from './errors.js'
+import { CortadoError, shown } from './errors.js'
 import * as L from './layout/constants.generated.js'
 import { maxBytesFor, type Geometry } from './layout/geometry.js'
 import { checkTtl, policyId } from './options.js'
@@ -216,9 +216,12 @@ export class Cache<V = unknown> {
     return this.entries()
   }
 
-  /** Calls `fn` for every live entry, as `Map.prototype.forEach` does. */
-  forEach(fn: (value: V, key: string, cache: this) => void): void {
-    for (const [k, v] of this.entries()) fn(v, k, this)
+  /** Calls `fn` (with `this` = `thisArg`) for every live entry, as `Map.prototype.forEach` does. */
+  forEach<T = undefined>(fn: (this: T, value: V, key: string, cache: this) => void, thisArg?: T): void {
+    this.#core.check()
+    // Checked before any entry: on an empty cache a wrong argument would otherwise pass unnoticed.
+    if (typeof fn !== 'function') throw new CortadoError('ERR_INVALID_OPTION', `forEach(fn): fn must be a function, got ${shown(fn)}`)
+    for (const [k, v] of this.entries()) fn.call(thisArg as T, v, k, this)
   }
 
   /** Number of live entries (expired entries not yet reclaimed included). */
