@@ -7,7 +7,7 @@
 import * as L from '../layout/constants.generated.js'
 import { CortadoError } from '../errors.js'
 import { writeUtf8, NOT_WELL_FORMED } from '../text.js'
-import { checkKey, invalidKeyType, keyTooLong, notWellFormed } from '../keys.js'
+import { checkKey, keyError, keyTooLong, notWellFormed } from '../keys.js'
 import { isRetry, type EngineCore } from './core.js'
 
 /** Most keys per engine call (their records must fit in scratch beside the keys). */
@@ -22,6 +22,12 @@ const O_SEQ = L.BATCH_OUT_SEQ >>> 2
 export function getMany<V>(core: EngineCore<V>, keys: readonly string[]): (V | undefined)[] {
   core.check()
   if (!Array.isArray(keys)) throw new CortadoError('ERR_INVALID_KEY', 'getMany takes an array of string keys')
+  // Every key is checked before any is looked up: found bad while written into scratch, it would
+  // come after the keys before it were counted (hits, misses) and touched in the policy.
+  for (let k = 0; k < keys.length; k++) {
+    const error = keyError(keys[k])
+    if (error !== undefined) throw error
+  }
   const out: (V | undefined)[] = new Array(keys.length)
   const v = core.v
   const u32 = v.u32
@@ -36,7 +42,6 @@ export function getMany<V>(core: EngineCore<V>, keys: readonly string[]): (V | u
     let n = 0
     while (n < maxChunk) {
       const key = keys[i + n]
-      if (typeof key !== 'string') throw invalidKeyType(key)
       const room = limit - p - L.BATCH_IN_HEADER_BYTES
       if (room < 1) break
       const len = writeUtf8(v, key, p + L.BATCH_IN_HEADER_BYTES, Math.min(room, L.MAX_KEY_BYTES + 1))
