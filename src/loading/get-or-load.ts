@@ -17,7 +17,7 @@ import { hashKey } from './flight-table.js'
 import { joinFlight, startFlight } from './single-flight.js'
 import { readEntry } from './read.js'
 import type { CacheCore } from '../engine/access.js'
-import { aborted, reviveError } from './errors.js'
+import { aborted, loadsItself, reviveError } from './errors.js'
 import { shouldRefreshEarly } from './x-fetch.js'
 
 export async function getOrLoad<V>(cache: Cache<V>, key: string, loader: Loader<V>, options?: LoadOptions): Promise<V | undefined> {
@@ -49,7 +49,10 @@ export async function load<V>(state: LoadingState, cache: Cache<V>, key: string,
     // Past its hard TTL: the cache kept it only to serve if reloading fails.
     stale = read.value
   }
-  const flight = state.flights.get(key) ?? startFlight(state, key, hashKey(key), loader, o, stale)
+  const running = state.flights.get(key)
+  // A Flight's promise is set once its loader's synchronous part has returned: before, this is that loader.
+  if (running !== undefined && (running.promise as Promise<unknown> | undefined) === undefined) throw loadsItself(key)
+  const flight = running ?? startFlight(state, key, hashKey(key), loader, o, stale)
   const result = await joinFlight(state, flight, o)
   if (result.ok) return result.value as V | undefined
   if (stale !== undefined && o.staleIfError > 0 && isLoadFailure(result.error)) {

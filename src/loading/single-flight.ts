@@ -31,6 +31,7 @@ export class Flight {
   readonly controller = new AbortController()
   /** Background refresh: nobody waits for it, it is never abandoned. */
   readonly background: boolean
+  /** Not yet set while startFlight runs, the loader's synchronous part included (see get-or-load.ts). */
   promise!: Promise<FlightResult>
   callers = 0
   settled = false

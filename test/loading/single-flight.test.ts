@@ -56,6 +56,22 @@ describe('single-flight in one thread', () => {
     expect(s.loadTimeMs).toBeGreaterThanOrEqual(28)
   })
 
+  it('a loader that calls getOrLoad of its own key gets a clear ERR_LOADER, not an internal TypeError', async () => {
+    const cache = newCache<string>()
+    let signal: AbortSignal | undefined
+    let inner: unknown
+    const outer = cache.getOrLoad('self', (key, ctx) => {
+      signal = ctx.signal
+      // Synchronously, before its flight has a promise: joining it threw "reading 'then'" of undefined,
+      // and leaving it as its last caller aborted the outer load's signal.
+      return cache.getOrLoad(key, async () => 'never').catch((e: unknown) => { inner = e; return 'recovered' })
+    })
+    expect(await outer).toBe('recovered')
+    expect(inner).toMatchObject({ code: 'ERR_LOADER', message: expect.stringContaining("called by that key's own loader") })
+    expect(signal?.aborted).toBe(false)
+    expect(cache.get('self')).toBe('recovered')
+  })
+
   it('different keys load independently', async () => {
     const cache = newCache<string>()
     const calls: string[] = []
