@@ -194,9 +194,16 @@ async function runLoader(state: LoadingState, flight: Flight, loader: Loader<unk
         }
       } catch (e) {
         // The loader produced something the codec can't store (ERR_INVALID_VALUE), or the cache closed.
-        error = e instanceof CortadoError ? e : loaderFailed(key, e)
-        result = { ok: false, error }
-        outcome = L.FLIGHT_OUTCOME_FAILED
+        const failure = e instanceof CortadoError ? e : loaderFailed(key, e)
+        result = { ok: false, error: failure }
+        if (cache.closed) {
+          // Only this thread's attachment closed: its callers get ERR_CLOSED, but waiters in other
+          // threads, whose caches are open, start over (one of them loads) instead of sharing it.
+          outcome = L.FLIGHT_OUTCOME_ABANDONED
+        } else {
+          error = failure
+          outcome = L.FLIGHT_OUTCOME_FAILED
+        }
       }
     }
   } else {

@@ -6,6 +6,7 @@ import { describe, it, expect } from 'vitest'
 import { Worker } from 'node:worker_threads'
 import { Cache } from '../../src/index.js'
 import { withDeadline } from '../workers/fixtures/run.js'
+import { nativeAddon } from '../../src/engine/native/load.js'
 
 const LOADS = 0
 const READY = 1
@@ -101,6 +102,30 @@ describe('single-flight across worker threads', () => {
       expect(cache.stats().loadFailures).toBe(1)
     })
   })
+
+  for (const engine of nativeAddon() ? ['wasm', 'native'] as const : ['wasm'] as const) {
+    it(`a loading thread that closes its cache mid-load: a waiter in another thread loads, not ERR_CLOSED (${engine})`, async () => {
+      // close() lets go of that thread's attachment only: the main thread's cache is open, so its
+      // getOrLoad must not fail with the loading thread's ERR_CLOSED (it did: the failure was shared).
+      const cache = new Cache<string>({ maxBytes: 4 << 20, codec: 'string', engine })
+      const shared = new SharedArrayBuffer(16)
+      const counters = new Int32Array(shared)
+      Atomics.store(counters, GO, 1)
+      const closer = startLoader({ handle: cache.handle, key: 'k', mode: 'close', shared, delayMs: 300, leaseMs: 3000 })
+      try {
+        await until('the closing thread to start loading', () => Atomics.load(counters, STARTED) !== 0)
+        const mine = await cache.getOrLoad('k', async () => { Atomics.add(counters, LOADS, 1); return 'main' })
+        expect(mine).toBe('main')
+        expect(Atomics.load(counters, LOADS)).toBe(2)
+        expect(cache.get('k')).toBe('main')
+        expect((await closer.done).error?.code).toBe('ERR_CLOSED')
+        expect(cache.verify()).toEqual([])
+      } finally {
+        await closer.worker.terminate()
+        cache.close()
+      }
+    })
+  }
 
   it('a loading thread that dies: after the lease one waiter takes over, the others get its value', async () => {
     const { cache, shared, counters, go, key } = setup('orphan-key')
