@@ -14,7 +14,7 @@ import type { LoadOptions, Loader } from './types.js'
 import { resolveLoadOptions, type ResolvedLoad } from './options.js'
 import { stateOf, type LoadingState } from './state.js'
 import { hashKey } from './flight-table.js'
-import { joinFlight, startFlight } from './single-flight.js'
+import { joinFlight, runningFlight, startFlight } from './single-flight.js'
 import { readEntry } from './read.js'
 import type { CacheCore } from '../engine/access.js'
 import { aborted, loadsItself, reviveError } from './errors.js'
@@ -49,7 +49,7 @@ export async function load<V>(state: LoadingState, cache: Cache<V>, key: string,
     // Past its hard TTL: the cache kept it only to serve if reloading fails.
     stale = read.value
   }
-  const running = state.flights.get(key)
+  const running = runningFlight(state, key)
   // A Flight's promise is set once its loader's synchronous part has returned: before, this is that loader.
   if (running !== undefined && (running.promise as Promise<unknown> | undefined) === undefined) throw loadsItself(key)
   const flight = running ?? startFlight(state, key, hashKey(key), loader, o, stale)
@@ -73,7 +73,7 @@ function isLoadFailure(error: unknown): boolean {
  * onRefreshError.
  */
 function refresh<V>(state: LoadingState, key: string, loader: Loader<V>, o: ResolvedLoad, stale: V): void {
-  if (state.flights.has(key)) return
+  if (runningFlight(state, key) !== undefined) return
   const hash = hashKey(key)
   const entered = state.table.enter(hash, o.leaseMs)
   if (entered.type === 'waiter' || entered.type === 'busy') return
