@@ -133,7 +133,11 @@ export class Cache<V = unknown> {
   }
 
   /** Gets many keys with one engine call per scratch-full of keys (each counted as get counts it). */
-  getMany(keys: readonly string[]): (V | undefined)[] {
+  getMany(keys: readonly string[], options?: undefined): (V | undefined)[] {
+    if (options !== undefined) {
+      this.#core.check()
+      throw noOptions('getMany', options)
+    }
     return getMany(this.#core, keys)
   }
 
@@ -176,7 +180,11 @@ export class Cache<V = unknown> {
   }
 
   /** Removes a key and counts it as an invalidation (for change-data-capture consumers). */
-  invalidateKey(key: string): boolean {
+  invalidateKey(key: string, options?: undefined): boolean {
+    if (options !== undefined) {
+      this.#core.check()
+      throw noOptions('invalidateKey', options)
+    }
     return this.#core.remove(key, L.REMOVE_INVALIDATE)
   }
 
@@ -298,7 +306,11 @@ export class Cache<V = unknown> {
    * `stats().invalidations`; a load of such a key in progress here won't store its older result.
    * Returns how many entries were removed.
    */
-  invalidate(target: string | Iterable<string> | ((key: string) => boolean)): number {
+  invalidate(target: string | Iterable<string> | ((key: string) => boolean), options?: undefined): number {
+    if (options !== undefined) {
+      this.#core.check()
+      throw noOptions('invalidate', options)
+    }
     return invalidate(this, target)
   }
 
