@@ -175,7 +175,10 @@ export class EngineCore<V> implements CacheCore<V> {
    * key is set or deleted meanwhile).
    */
   supersede(key: string): void {
-    const load = this.loads!.get(key)
+    const loads = this.loads!
+    // Most writes find no load in progress at all: no hashing of the key then.
+    if (loads.size === 0) return
+    const load = loads.get(key)
     if (load !== undefined) load.superseded = true
   }
 
