@@ -17,7 +17,7 @@
 import type { Cache } from '../cache.js'
 import { CortadoError } from '../errors.js'
 import type { FlushResult, LoadOptions, Store, WriteBehindOptions, WriteBehindStats } from './types.js'
-import { checkStore, mergeLoadOptions, resolveLoadOptions, resolveWriteBehindOptions, type ResolvedLoad, type ResolvedWriteBehind } from './options.js'
+import { MAX_TIMER_MS, checkStore, mergeLoadOptions, resolveLoadOptions, resolveWriteBehindOptions, type ResolvedLoad, type ResolvedWriteBehind } from './options.js'
 import { stateOf, type LoadingState } from './state.js'
 import { load } from './get-or-load.js'
 import { storeValue, supersede } from './single-flight.js'
@@ -204,7 +204,7 @@ export class WriteBehindCache<V> {
           break
         }
         this.#stats.retries++
-        await new Promise((resolve) => setTimeout(resolve, this.#o.retryDelayMs * 2 ** attempt))
+        await new Promise((resolve) => setTimeout(resolve, Math.min(MAX_TIMER_MS, this.#o.retryDelayMs * 2 ** attempt)))
       }
     }
     this.#inFlight.delete(key)

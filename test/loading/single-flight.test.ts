@@ -116,6 +116,15 @@ describe('single-flight in one thread', () => {
     })
   }
 
+  it('a timeout past Node\'s timer limit is refused (it fired after 1 ms: every load failed at once)', async () => {
+    const cache = newCache<string>()
+    const slow = () => new Promise<string>((r) => setTimeout(() => r('v'), 20))
+    for (const call of [() => cache.getOrLoad('k', slow, { timeout: 3e9 }), () => cache.withLoader(slow, { timeout: 3e9 }).get('k'),
+      () => cache.warm(['k'], slow, { timeout: 3e9 })])
+      await expect((async () => call())()).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION', message: expect.stringContaining('timeout must be at most 2147483647 ms') })
+    expect(await cache.getOrLoad('k', slow, { timeout: 2 ** 31 - 1 })).toBe('v')
+  })
+
   it('different keys load independently', async () => {
     const cache = newCache<string>()
     const calls: string[] = []

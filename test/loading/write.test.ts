@@ -315,5 +315,9 @@ describe('write-behind', () => {
     expect(() => cache.writeBehind(store, { maxQueue: 0 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTION' }))
     expect(() => cache.writeBehind(store, { onFull: 'drop' as never })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTION' }))
     expect(() => cache.writeBehind(store, { retries: -1 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTION' }))
+    // Delays past Node's timer limit (2^31 - 1 ms) fired after 1 ms, over and over: refused.
+    for (const name of ['delayMs', 'retryDelayMs'])
+      expect(() => cache.writeBehind(store, { [name]: 3e9 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTION', message: expect.stringContaining(`${name} must be at most 2147483647 ms`) }))
+    expect(cache.writeBehind(store, { delayMs: 2 ** 31 - 1 }).stats().queued).toBe(0)
   })
 })
