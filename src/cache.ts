@@ -8,7 +8,7 @@
  * through the narrow CacheCore interface of src/engine/access.ts, not through this class.
  */
 import type { CacheHandle, CacheOptions, CacheStats, SetOptions } from './types.js'
-import { CortadoError } from './errors.js'
+import { CortadoError, shown } from './errors.js'
 import * as L from './layout/constants.generated.js'
 import { maxBytesFor, type Geometry } from './layout/geometry.js'
 import { checkTtl, policyId } from './options.js'
@@ -133,7 +133,11 @@ export class Cache<V = unknown> {
   }
 
   /** Gets many keys with one engine call per scratch-full of keys (each counted as get counts it). */
-  getMany(keys: readonly string[]): (V | undefined)[] {
+  getMany(keys: readonly string[], options?: undefined): (V | undefined)[] {
+    if (options !== undefined) {
+      this.#core.check()
+      throw noOptions('getMany', options)
+    }
     return getMany(this.#core, keys)
   }
 
@@ -176,7 +180,11 @@ export class Cache<V = unknown> {
   }
 
   /** Removes a key and counts it as an invalidation (for change-data-capture consumers). */
-  invalidateKey(key: string): boolean {
+  invalidateKey(key: string, options?: undefined): boolean {
+    if (options !== undefined) {
+      this.#core.check()
+      throw noOptions('invalidateKey', options)
+    }
     return this.#core.remove(key, L.REMOVE_INVALIDATE)
   }
 
@@ -216,9 +224,12 @@ export class Cache<V = unknown> {
     return this.entries()
   }
 
-  /** Calls `fn` for every live entry, as `Map.prototype.forEach` does. */
-  forEach(fn: (value: V, key: string, cache: this) => void): void {
-    for (const [k, v] of this.entries()) fn(v, k, this)
+  /** Calls `fn` (with `this` = `thisArg`) for every live entry, as `Map.prototype.forEach` does. */
+  forEach<T = undefined>(fn: (this: T, value: V, key: string, cache: this) => void, thisArg?: T): void {
+    this.#core.check()
+    // Checked before any entry: on an empty cache a wrong argument would otherwise pass unnoticed.
+    if (typeof fn !== 'function') throw new CortadoError('ERR_INVALID_OPTION', `forEach(fn): fn must be a function, got ${shown(fn)}`)
+    for (const [k, v] of this.entries()) fn.call(thisArg as T, v, k, this)
   }
 
   /** Number of live entries (expired entries not yet reclaimed included). */
@@ -295,7 +306,11 @@ export class Cache<V = unknown> {
    * `stats().invalidations`; a load of such a key in progress here won't store its older result.
    * Returns how many entries were removed.
    */
-  invalidate(target: string | Iterable<string> | ((key: string) => boolean)): number {
+  invalidate(target: string | Iterable<string> | ((key: string) => boolean), options?: undefined): number {
+    if (options !== undefined) {
+      this.#core.check()
+      throw noOptions('invalidate', options)
+    }
     return invalidate(this, target)
   }
 

@@ -49,13 +49,23 @@ export class SerializedCodec<V> implements ValueCodec<V> {
   }
 }
 
+/**
+ * A Promise has no data of its own to encode: MessagePack and JSON write it as an empty object, so
+ * `set(key, fetchUser(id))` (lru-cache keeps the promise itself, a common memo pattern) read back `{}`.
+ */
+function refusePromise(v: unknown): void {
+  if (v instanceof Promise) throw new Error('a Promise has no value to store yet: await it and store its value (getOrLoad and withLoader store what a loader resolves)')
+}
+
 export const msgpackCodec = <V>(name = 'msgpack') => new SerializedCodec<V>(name, L.KIND_MSGPACK, (v) => {
   // MessagePack would write a function as nil, and the entry would then read back as a miss.
   if (typeof v === 'function') throw new Error('a function has no MessagePack representation')
+  refusePromise(v)
   return pack(v)
 })
 export const v8Codec = <V>() => new SerializedCodec<V>('v8', L.KIND_V8, (v) => serialize(v))
 export const jsonCodec = <V>() => new SerializedCodec<V>('json', L.KIND_JSON, (v) => {
+  refusePromise(v)
   const text = JSON.stringify(v)
   if (text === undefined) throw new Error(`JSON has no representation for ${typeof v}`)
   return Buffer.from(text, 'utf8')

@@ -54,6 +54,17 @@ export interface CacheCore<V> {
   count(counter: ThreadCounter, delta?: number): void
   /** Where the cross-thread flight table is (the slot may change if this thread re-attaches). */
   flightRegion(): FlightRegion
+  /**
+   * The loads in progress through this Cache object, by key. Every write of a key through it (set,
+   * setMany, delete, invalidateKey, clear) marks that key's load superseded, so the value the load read
+   * before the write is not stored over it.
+   */
+  trackLoads(loads: ReadonlyMap<string, LoadInProgress>): void
+}
+
+/** What the core marks on a load whose key was written while it ran. */
+export interface LoadInProgress {
+  superseded: boolean
 }
 
 /** The engine itself, for tests and benchmarks of this package (not for layers: they use CacheCore). */

@@ -7,7 +7,7 @@
 import * as L from '../layout/constants.generated.js'
 import { CortadoError } from '../errors.js'
 import { writeUtf8, NOT_WELL_FORMED } from '../text.js'
-import { checkKey, invalidKeyType, keyTooLong, notWellFormed } from '../keys.js'
+import { checkKey, invalidKeyType, keyError, keyTooLong, notWellFormed } from '../keys.js'
 import { isRetry, type EngineCore } from './core.js'
 
 /** Most keys per engine call (their records must fit in scratch beside the keys). */
@@ -25,6 +25,11 @@ export function getMany<V>(core: EngineCore<V>, keys: readonly string[]): (V | u
   const out: (V | undefined)[] = new Array(keys.length)
   const v = core.v
   const u32 = v.u32
+  // A bad key must be refused before any key is looked up (counted as a hit or miss, touched in the
+  // policy). A chunk's keys are checked as they are written, before its engine call; the keys of later
+  // chunks are checked before the first call (keyError: a well-formedness scan per key, ~300 instructions,
+  // so only for batches that need more than one chunk).
+  let laterChecked = false
   let i = 0
   while (i < keys.length) {
     // Lay out [u32 len][key][pad] after room for the output records of the whole chunk.
@@ -42,12 +47,21 @@ export function getMany<V>(core: EngineCore<V>, keys: readonly string[]): (V | u
       const len = writeUtf8(v, key, p + L.BATCH_IN_HEADER_BYTES, Math.min(room, L.MAX_KEY_BYTES + 1))
       if (len === NOT_WELL_FORMED) throw notWellFormed(key)
       if (len < 0 || len > L.MAX_KEY_BYTES) {
-        if (n > 0) break
-        throw keyTooLong(key)
+        // Past the room left in this chunk: a good key goes to the next one, a bad one is refused now.
+        const error = n > 0 ? keyError(key) : keyTooLong(key)
+        if (error !== undefined) throw error
+        break
       }
       u32[p >>> 2] = len
       p += (L.BATCH_IN_HEADER_BYTES + len + 3) & ~3
       n++
+    }
+    if (!laterChecked && i + n < keys.length) {
+      for (let k = i + n; k < keys.length; k++) {
+        const error = keyError(keys[k])
+        if (error !== undefined) throw error
+      }
+      laterChecked = true
     }
     core.ex.getMany(n, inAt, outAt, core.now(), 0)
     for (let k = 0; k < n; k++) {
@@ -110,6 +124,7 @@ export function setMany<V>(core: EngineCore<V>, list: ReadonlyArray<readonly [st
     while (n < maxChunk) {
       const [key, value] = list[i + n]
       core.front?.delete(key)
+      if (core.loads !== undefined) core.supersede(key)
       const pre = prepared?.[i + n]
       const room = limit - p - L.BATCH_SET_IN_SIZE
       const keyLen = room > 0 ? writeUtf8(v, key, p + L.BATCH_SET_IN_SIZE, Math.min(room, L.MAX_KEY_BYTES + 1)) : -1

@@ -31,7 +31,7 @@ import type { EngineArena } from './attached.js'
 import type { EngineProtocol } from './protocol.js'
 import type { ArenaViews } from './views.js'
 import type { OpenedEngine } from './open.js'
-import type { CacheCore, RawEntry, ThreadCounter, FlightRegion, EngineInternals } from './access.js'
+import type { CacheCore, RawEntry, ThreadCounter, FlightRegion, EngineInternals, LoadInProgress } from './access.js'
 import { loadAcquire } from './acquire.js'
 
 const THREAD_COUNTER_OFFSETS: Record<ThreadCounter, number> = {
@@ -91,6 +91,8 @@ export class EngineCore<V> implements CacheCore<V> {
   frontHitsIdx = 0
   /** This thread's front of hot decoded values (front.ts), when the `front` option asked for one. */
   readonly front: Front | undefined
+  /** Loads in progress through this object (trackLoads), once the loading layer has been used. */
+  loads: ReadonlyMap<string, LoadInProgress> | undefined
   readonly ttlInUseIdx = L.ARENA_TTL_IN_USE >>> 2
   shardsOffset = 0
   shardBytes = 0
@@ -165,6 +167,19 @@ export class EngineCore<V> implements CacheCore<V> {
     // else may hold it now. Leave it untouched and claim a new one before any write to scratch.
     this.arena.detach()
     this.#bind(this.#attach())
+  }
+
+  /**
+   * A write of `key` through this object: a load of it in progress here read the key before the write,
+   * so its result must not be stored over it (lru-cache drops a fetch's result the same way when its
+   * key is set or deleted meanwhile).
+   */
+  supersede(key: string): void {
+    const loads = this.loads!
+    // Most writes find no load in progress at all: no hashing of the key then.
+    if (loads.size === 0) return
+    const load = loads.get(key)
+    if (load !== undefined) load.superseded = true
   }
 
   /** Writes the key into scratch and returns its UTF-8 length. */
@@ -424,6 +439,7 @@ export class EngineCore<V> implements CacheCore<V> {
     this.check()
     const keyLen = this.writeKey(key)
     this.front?.delete(key)
+    if (this.loads !== undefined) this.supersede(key)
     if (ttl > 0) this.clockNeeded = true
     const now = this.writeNow()
     const codec = this.codec
@@ -438,6 +454,7 @@ export class EngineCore<V> implements CacheCore<V> {
     this.check()
     const keyLen = this.writeKey(key)
     this.front?.delete(key)
+    if (this.loads !== undefined) this.supersede(key)
     checkTtl(ttl, 'ttl')
     if (ttl > 0) this.clockNeeded = true
     return this.#store(keyLen, kind, bytes, ttl, this.writeNow())
@@ -495,6 +512,7 @@ export class EngineCore<V> implements CacheCore<V> {
     this.check()
     const keyLen = this.writeKey(key)
     this.front?.delete(key)
+    if (this.loads !== undefined) this.supersede(key)
     const ex = this.ex
     const now = this.now()
     let status = ex.remove(keyLen, now, mode)
@@ -505,6 +523,7 @@ export class EngineCore<V> implements CacheCore<V> {
   clear(): void {
     this.check()
     this.front?.clear()
+    if (this.loads !== undefined) for (const load of this.loads.values()) load.superseded = true
     for (let shard = 0; shard < this.geometry.shardCount; shard++) {
       this.v.u32[this.r32 + (L.RESULT_SHARD >>> 2)] = shard
       this.gate.write(() => this.ex.clear(shard))
@@ -577,6 +596,10 @@ export class EngineCore<V> implements CacheCore<V> {
   count(counter: ThreadCounter, delta = 1): void {
     this.check()
     this.v.f64[(this.geometry.threadsOffset + this.arena.slot * L.THREAD_SIZE + THREAD_COUNTER_OFFSETS[counter]) >>> 3] += delta
+  }
+
+  trackLoads(loads: ReadonlyMap<string, LoadInProgress>): void {
+    this.loads = loads
   }
 
   /** Answers after close() too: a load that finishes then still releases its claim in the table. */

@@ -31,7 +31,12 @@ import { coreOf } from '../engine/access.js'
 const RESTORE_OPTIONS: ReadonlySet<string> = new Set(['ignoreMissing'])
 
 function checkPath(path: unknown, what: string): string {
-  if (typeof path !== 'string' || path.length === 0) throw invalid(`${what}(path): path must be a non-empty string`)
+  if (typeof path !== 'string' || path.length === 0) {
+    // lru-cache's dump() returns entries and its load(entries) takes them: say what to do here instead.
+    const hint = what === 'dump' ? (path === undefined ? ' (dump writes a file; for entries in memory, iterate cache.entries())' : '')
+      : Array.isArray(path) ? ' (restore reads a file written by dump(path); to store entries, use setMany(entries))' : ''
+    throw invalid(`${what}(path): path must be a non-empty string${hint}`)
+  }
   return path
 }
 

@@ -22,6 +22,14 @@ export function aborted(key: string, reason: unknown): CortadoError {
   return new CortadoError('ERR_ABORTED', `getOrLoad of key ${quote(key)} was aborted`, { cause: reason })
 }
 
+/**
+ * getOrLoad of a key from the synchronous part of that key's own loader: it would wait for its own
+ * result (and, joining a load whose promise does not exist yet, it failed with an internal TypeError).
+ */
+export function loadsItself(key: string): CortadoError {
+  return new CortadoError('ERR_LOADER', `getOrLoad of key ${quote(key)} was called by that key's own loader, which would wait for its own result`)
+}
+
 /** What a waiter in another thread gets when the loader's thread could not send the error itself. */
 export function failedElsewhere(key: string): CortadoError {
   return new CortadoError('ERR_LOADER', `loader for key ${quote(key)} failed in another thread (its error did not arrive)`)

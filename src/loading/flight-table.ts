@@ -100,6 +100,8 @@ export class FlightTable {
   #nextId = 1
   /** Slots seen half-claimed or half-released, and since when (see #clearStale). */
   readonly #transient = new Map<number, { tag: number; since: number }>()
+  /** Other keys' flights seen while probing, and since when unchanged (see #freeIfDead); by slot, so bounded. */
+  readonly #idle = new Map<number, { id: number; owner: number; beat: number; since: number }>()
 
   constructor(i32: Int32Array, flightsOffset: number, threadSlot: number) {
     this.#i32 = i32
@@ -137,7 +139,12 @@ export class FlightTable {
           if (tag === h.tag) busy = true
         } else {
           this.#transient.delete(slot)
-          if (tag === h.tag && this.#matches(slot, h)) return { type: 'waiter', slot, id }
+          if (tag === h.tag && this.#matches(slot, h)) {
+            this.#idle.delete(slot)
+            return { type: 'waiter', slot, id }
+          }
+          // Another key's flight: free it if its owner is dead, or the slot is lost to this window.
+          if (this.#freeIfDead(slot, id, leaseMs) && free < 0) free = slot
         }
       }
     }
@@ -162,6 +169,35 @@ export class FlightTable {
       }
     }
     return { type: 'owner', slot: free, id }
+  }
+
+  /**
+   * Another key's flight seen while probing: true when it was just freed because its owner showed no
+   * heartbeat (and the flight did not change hands) for a lease since this thread first saw it. Only a
+   * waiter of that key would take it over otherwise, and nobody may ask for that key again: a thread
+   * terminated while loading keys nobody repeats (a pool's worker killed on a task timeout) held their
+   * slots for good, and windows that filled with them lost cross-thread single-flight.
+   */
+  #freeIfDead(slot: number, id: number, leaseMs: number): boolean {
+    const i32 = this.#i32
+    const owner = Atomics.load(i32, this.#at(slot, OWNER))
+    const beat = Atomics.load(i32, this.#at(slot, BEAT))
+    const now = performance.now()
+    const seen = this.#idle.get(slot)
+    if (seen === undefined || seen.id !== id || seen.owner !== owner || seen.beat !== beat) {
+      this.#idle.set(slot, { id, owner, beat, since: now })
+      return false
+    }
+    // Never our own: this thread is alive, it only had no turn to beat (a long synchronous stretch).
+    if (now - seen.since <= leaseMs || owner === RELEASING || owner === this.me) return false
+    this.#idle.delete(slot)
+    // Taken over as a waiter would (owner CAS), then released: its waiters, if any, start over.
+    if (Atomics.load(i32, this.#at(slot, ID)) !== id || Atomics.compareExchange(i32, this.#at(slot, OWNER), owner, this.me) !== owner) return false
+    if (Atomics.load(i32, this.#at(slot, ID)) !== id) {
+      Atomics.compareExchange(i32, this.#at(slot, OWNER), this.me, owner)
+      return false
+    }
+    return this.release(slot, id, L.FLIGHT_OUTCOME_ABANDONED) && Atomics.load(i32, this.#at(slot, TAG)) === 0
   }
 
   /**

@@ -14,10 +14,10 @@ import type { LoadOptions, Loader } from './types.js'
 import { resolveLoadOptions, type ResolvedLoad } from './options.js'
 import { stateOf, type LoadingState } from './state.js'
 import { hashKey } from './flight-table.js'
-import { joinFlight, startFlight } from './single-flight.js'
+import { joinFlight, runningFlight, startFlight } from './single-flight.js'
 import { readEntry } from './read.js'
 import type { CacheCore } from '../engine/access.js'
-import { aborted, reviveError } from './errors.js'
+import { aborted, loadsItself, reviveError } from './errors.js'
 import { shouldRefreshEarly } from './x-fetch.js'
 
 export async function getOrLoad<V>(cache: Cache<V>, key: string, loader: Loader<V>, options?: LoadOptions): Promise<V | undefined> {
@@ -49,7 +49,10 @@ export async function load<V>(state: LoadingState, cache: Cache<V>, key: string,
     // Past its hard TTL: the cache kept it only to serve if reloading fails.
     stale = read.value
   }
-  const flight = state.flights.get(key) ?? startFlight(state, key, hashKey(key), loader, o, stale)
+  const running = runningFlight(state, key)
+  // A Flight's promise is set once its loader's synchronous part has returned: before, this is that loader.
+  if (running !== undefined && (running.promise as Promise<unknown> | undefined) === undefined) throw loadsItself(key)
+  const flight = running ?? startFlight(state, key, hashKey(key), loader, o, stale)
   const result = await joinFlight(state, flight, o)
   if (result.ok) return result.value as V | undefined
   if (stale !== undefined && o.staleIfError > 0 && isLoadFailure(result.error)) {
@@ -70,7 +73,7 @@ function isLoadFailure(error: unknown): boolean {
  * onRefreshError.
  */
 function refresh<V>(state: LoadingState, key: string, loader: Loader<V>, o: ResolvedLoad, stale: V): void {
-  if (state.flights.has(key)) return
+  if (runningFlight(state, key) !== undefined) return
   const hash = hashKey(key)
   const entered = state.table.enter(hash, o.leaseMs)
   if (entered.type === 'waiter' || entered.type === 'busy') return

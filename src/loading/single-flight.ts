@@ -31,6 +31,7 @@ export class Flight {
   readonly controller = new AbortController()
   /** Background refresh: nobody waits for it, it is never abandoned. */
   readonly background: boolean
+  /** Not yet set while startFlight runs, the loader's synchronous part included (see get-or-load.ts). */
   promise!: Promise<FlightResult>
   callers = 0
   settled = false
@@ -38,7 +39,14 @@ export class Flight {
   superseded = false
   /** The table slot this thread owns while its loader runs. */
   claim: Claim | undefined
+  /** Stops the claim's heartbeat (set while the loader runs with a claim). */
+  stopBeating: (() => void) | undefined
   loading = false
+  /**
+   * Every caller gave up: it stays in the map until its loader settles (so that writes still supersede
+   * it), but no caller joins it; the next caller starts a new Flight, which supersedes it.
+   */
+  abandoned = false
 
   constructor(key: string, hash: KeyHash, background: boolean) {
     this.key = key
@@ -54,6 +62,9 @@ export class Flight {
 export function startFlight<V>(state: LoadingState, key: string, hash: KeyHash, loader: Loader<V>, o: ResolvedLoad,
   stale: V | undefined, first?: Entered): Flight {
   const flight = new Flight(key, hash, first !== undefined)
+  // Only an abandoned Flight can be there: its loader may still resolve, with an older value than ours.
+  const previous = state.flights.get(key)
+  if (previous !== undefined) previous.superseded = true
   state.flights.set(key, flight)
   flight.promise = drive(state, flight, loader as Loader<unknown>, o, stale, first)
     .catch((error: unknown): FlightResult => ({ ok: false, error }))
@@ -65,6 +76,12 @@ export function startFlight<V>(state: LoadingState, key: string, hash: KeyHash, 
   return flight
 }
 
+/** The Flight of `key` a caller may join: a load in progress here, not one every caller gave up. */
+export function runningFlight(state: LoadingState, key: string): Flight | undefined {
+  const flight = state.flights.get(key)
+  return flight !== undefined && !flight.abandoned ? flight : undefined
+}
+
 /** One caller's wait on a Flight (bounded by its own signal and timeout). */
 export async function joinFlight(state: LoadingState, flight: Flight, o: ResolvedLoad): Promise<FlightResult> {
   flight.callers++
@@ -72,15 +89,25 @@ export async function joinFlight(state: LoadingState, flight: Flight, o: Resolve
     return await waitAsCaller(flight.promise, flight.key, o.signal, o.timeout)
   } finally {
     flight.callers--
-    if (flight.callers === 0 && !flight.settled && !flight.background) abandon(state, flight)
+    // A background refresh nobody waits for runs on its own; once callers waited for it (the value went
+    // past its hard TTL), it is their load and is abandoned as theirs: a refresh that hangs held the
+    // key for good, every later caller joining it and timing out.
+    if (flight.callers === 0 && !flight.settled && !flight.abandoned) abandon(state, flight)
   }
 }
 
 function abandon(state: LoadingState, flight: Flight): void {
   // Other threads waiting for this thread's loader still want its result.
   if (flight.loading && flight.claim && state.table.waiters(flight.claim.slot) > 0) return
-  if (state.flights.get(flight.key) === flight) state.flights.delete(flight.key)
+  flight.abandoned = true
   flight.controller.abort(new CortadoError('ERR_ABORTED', 'every caller of this load gave up'))
+  // The key's slot in the table too: a loader that ignores its signal would otherwise keep it (and
+  // its heartbeat) for as long as it hangs, and every later load of the key, here or in another
+  // thread, would wait for it. A value it still resolves is stored all the same (runLoader).
+  if (flight.claim) {
+    flight.stopBeating?.()
+    state.table.release(flight.claim.slot, flight.claim.id, L.FLIGHT_OUTCOME_ABANDONED)
+  }
 }
 
 /** Marks the key's load in this thread (if any) so its result is not stored over a newer write. */
@@ -156,6 +183,7 @@ async function runLoader(state: LoadingState, flight: Flight, loader: Loader<unk
   flight.claim = claim
   flight.loading = true
   const stopBeating = claim ? startBeating(state.table, claim.slot, claim.id) : undefined
+  flight.stopBeating = stopBeating
   if (flight.background) count(state, 'refreshes')
   const t0 = performance.now()
   let value: unknown
@@ -193,9 +221,16 @@ async function runLoader(state: LoadingState, flight: Flight, loader: Loader<unk
         }
       } catch (e) {
         // The loader produced something the codec can't store (ERR_INVALID_VALUE), or the cache closed.
-        error = e instanceof CortadoError ? e : loaderFailed(key, e)
-        result = { ok: false, error }
-        outcome = L.FLIGHT_OUTCOME_FAILED
+        const failure = e instanceof CortadoError ? e : loaderFailed(key, e)
+        result = { ok: false, error: failure }
+        if (cache.closed) {
+          // Only this thread's attachment closed: its callers get ERR_CLOSED, but waiters in other
+          // threads, whose caches are open, start over (one of them loads) instead of sharing it.
+          outcome = L.FLIGHT_OUTCOME_ABANDONED
+        } else {
+          error = failure
+          outcome = L.FLIGHT_OUTCOME_FAILED
+        }
       }
     }
   } else {

@@ -51,6 +51,9 @@ export function stateOf<V>(cache: Cache<V>): LoadingState {
       warmups: new Set(),
     }
     states.set(cache, s)
+    // Writes through the cache itself (set, delete, clear...) supersede these loads too, not only the
+    // loading layer's own writes (write-through/behind, invalidate, restore).
+    core.trackLoads(s.flights)
   }
   return s
 }

@@ -11,7 +11,7 @@ import { resolveLoadOptions, resolveWarmOptions, invalid } from './options.js'
 import { stateOf } from './state.js'
 import { load } from './get-or-load.js'
 import { hashKey } from './flight-table.js'
-import { joinFlight, startFlight } from './single-flight.js'
+import { joinFlight, runningFlight, startFlight } from './single-flight.js'
 import { aborted } from './errors.js'
 
 export type KeySource = Iterable<string> | AsyncIterable<string>
@@ -68,7 +68,7 @@ function start<V>(cache: Cache<V>, keys: KeySource, loader: Loader<V>, options?:
 
   // Reload: skip the read, but still share a load already in progress.
   const reloadKey = async (key: string): Promise<V | undefined> => {
-    const flight = state.flights.get(key) ?? startFlight(state, key, hashKey(key), loader, o, undefined)
+    const flight = runningFlight(state, key) ?? startFlight(state, key, hashKey(key), loader, o, undefined)
     const result = await joinFlight(state, flight, o)
     if (result.ok) return result.value as V | undefined
     throw result.error

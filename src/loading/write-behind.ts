@@ -17,11 +17,11 @@
 import type { Cache } from '../cache.js'
 import { CortadoError } from '../errors.js'
 import type { FlushResult, LoadOptions, Store, WriteBehindOptions, WriteBehindStats } from './types.js'
-import { checkStore, mergeLoadOptions, resolveLoadOptions, resolveWriteBehindOptions, type ResolvedLoad, type ResolvedWriteBehind } from './options.js'
+import { MAX_TIMER_MS, checkStore, mergeLoadOptions, resolveLoadOptions, resolveWriteBehindOptions, type ResolvedLoad, type ResolvedWriteBehind } from './options.js'
 import { stateOf, type LoadingState } from './state.js'
 import { load } from './get-or-load.js'
 import { storeValue, supersede } from './single-flight.js'
-import { checkOpen } from './write-through.js'
+import { checkOpen, viewWriteOptions } from './write-through.js'
 import { checkKey } from '../keys.js'
 
 type Op<V> = { type: 'save'; value: V; seq: number; readyAt: number } | { type: 'delete'; seq: number; readyAt: number }
@@ -84,13 +84,15 @@ export class WriteBehindCache<V> {
   }
 
   /** Updates the cache now and queues the store write; resolves once queued (not once written). */
-  async set(key: string, value: V): Promise<void> {
+  async set(key: string, value: V, options?: undefined): Promise<void> {
+    if (options !== undefined) throw viewWriteOptions('writeBehind', 'set', options)
     checkKey(key, 'set')
     return this.#write(key, { type: 'save', value, seq: 0, readyAt: 0 })
   }
 
   /** Removes from the cache now and queues the store delete; resolves once queued. */
-  async delete(key: string): Promise<void> {
+  async delete(key: string, options?: undefined): Promise<void> {
+    if (options !== undefined) throw viewWriteOptions('writeBehind', 'delete', options)
     checkKey(key, 'delete')
     return this.#write(key, { type: 'delete', seq: 0, readyAt: 0 })
   }
@@ -202,7 +204,7 @@ export class WriteBehindCache<V> {
           break
         }
         this.#stats.retries++
-        await new Promise((resolve) => setTimeout(resolve, this.#o.retryDelayMs * 2 ** attempt))
+        await new Promise((resolve) => setTimeout(resolve, Math.min(MAX_TIMER_MS, this.#o.retryDelayMs * 2 ** attempt)))
       }
     }
     this.#inFlight.delete(key)

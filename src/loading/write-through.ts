@@ -5,7 +5,7 @@
  * are getOrLoad with `store.load`.
  */
 import type { Cache } from '../cache.js'
-import { CortadoError } from '../errors.js'
+import { CortadoError, shown } from '../errors.js'
 import { checkKey } from '../keys.js'
 import type { LoadOptions, Store, WriteThroughOptions, WriteThroughStats } from './types.js'
 import { checkStore, mergeLoadOptions, resolveLoadOptions, resolveWriteThroughOptions, type ResolvedLoad } from './options.js'
@@ -13,6 +13,16 @@ import { stateOf, type LoadingState } from './state.js'
 import { load } from './get-or-load.js'
 import { storeValue, supersede } from './single-flight.js'
 import { KeyQueue } from './key-queue.js'
+
+/**
+ * A write-through/behind set or delete given options: refused, not ignored (`set(k, v, { ttl })` would
+ * otherwise store the value under the view's TTL while the caller thinks it chose one).
+ */
+export function viewWriteOptions(view: 'writeThrough' | 'writeBehind', method: 'set' | 'delete', options: unknown): CortadoError {
+  const hint = method === 'set' ? `: written values take the view's load options (cache.${view}(store, { load: { ttl } }))` : ''
+  const got = typeof options === 'object' && options !== null && !Array.isArray(options) ? `{ ${Object.keys(options).join(', ')} }` : shown(options)
+  return new CortadoError('ERR_INVALID_OPTION', `${view} ${method} takes no options, got ${got}${hint}`)
+}
 
 /** A write must not reach the store when its cache copy can't be updated any more. */
 export function checkOpen(cache: Cache<unknown>): void {
@@ -49,8 +59,12 @@ export class WriteThroughCache<V> {
     return load(this.#state, this.cache, key, (k, ctx) => this.#store.load(k, ctx), o)
   }
 
-  /** Writes the store, then the cache. Rejects (cache untouched) if the store write fails. */
-  async set(key: string, value: V): Promise<void> {
+  /**
+   * Writes the store, then the cache. Rejects (cache untouched) if the store write fails. Takes no
+   * options: written values get the view's `load` options (`ttl`, `softTtl`...).
+   */
+  async set(key: string, value: V, options?: undefined): Promise<void> {
+    if (options !== undefined) throw viewWriteOptions('writeThrough', 'set', options)
     checkKey(key, 'set')
     checkOpen(this.cache)
     return this.#order.run(key, async () => {
@@ -63,7 +77,8 @@ export class WriteThroughCache<V> {
   }
 
   /** Deletes from the store, then from the cache. Rejects (cache untouched) if the store delete fails. */
-  async delete(key: string): Promise<void> {
+  async delete(key: string, options?: undefined): Promise<void> {
+    if (options !== undefined) throw viewWriteOptions('writeThrough', 'delete', options)
     checkKey(key, 'delete')
     checkOpen(this.cache)
     return this.#order.run(key, async () => {

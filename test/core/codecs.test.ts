@@ -141,6 +141,22 @@ describe('codecs', () => {
     values.forEach((v, i) => expect(cache.get(`v${i}`)).toEqual(v))
   })
 
+  it('a Promise is refused by every serializing codec (msgpack and JSON wrote it as {}), and so is setMany of one', () => {
+    for (const codec of ['auto', 'msgpack', 'json', 'v8'] as const) {
+      const cache = new Cache<unknown>({ maxBytes: 4 << 20, codec })
+      cache.set('user', { id: 1 })
+      const pending = Promise.resolve({ id: 2 })
+      const err = thrownBy(() => cache.set('user', pending))
+      expect(isCortadoError(err, 'ERR_INVALID_VALUE'), `${codec}: ${String(err)}`).toBe(true)
+      if (codec !== 'v8') expect((err as Error).message).toMatch(/await it/)
+      expect(isCortadoError(thrownBy(() => cache.setMany([['other', pending]])), 'ERR_INVALID_VALUE')).toBe(true)
+      // Refused, so the cache is as it was.
+      expect(cache.get('user')).toEqual({ id: 1 })
+      expect(cache.has('other')).toBe(false)
+      cache.close()
+    }
+  })
+
   it('a custom codec is used for its values, and other threads must re-supply it', () => {
     const upper = { encode: (v: string) => Buffer.from(v.toUpperCase()), decode: (b: Uint8Array) => Buffer.from(b).toString() }
     const cache = new Cache<string>({ maxBytes: 4 << 20, codec: upper })

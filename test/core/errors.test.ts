@@ -142,6 +142,24 @@ describe('invalid calls leave the cache intact', () => {
     expect(cache.get('😀')).toBe('a whole pair')
   })
 
+  it('a getMany refused for one bad key counts nothing for the good ones before it', () => {
+    // The key is checked while it is written into scratch: the keys of earlier chunks (or earlier in
+    // its chunk) had been looked up and counted as hits by the time it was found bad.
+    for (const engine of nativeAddon() ? ['wasm', 'native'] as const : ['wasm'] as const) {
+      const cache = new Cache<string>({ maxBytes: 4 << 20, engine })
+      const keys = Array.from({ length: 600 }, (_, i) => `k${i}`)
+      cache.setMany(keys.map((k) => [k, 'v'] as [string, string]))
+      for (const bad of ['x'.repeat(MAX_KEY_BYTES + 1), 'a\uD800', 7 as never]) {
+        for (const list of [['k1', bad], [...keys, bad], [...keys.slice(0, 300), bad, ...keys.slice(300)]]) {
+          expectCode(() => cache.getMany(list), 'ERR_INVALID_KEY')
+          const { hits, misses } = cache.stats()
+          expect([engine, hits, misses]).toEqual([engine, 0, 0])
+        }
+      }
+      cache.close()
+    }
+  })
+
   it('bad TTLs', () => {
     const cache = filled()
     for (const ttl of [-1, Number.NaN, Infinity, '5', null]) {

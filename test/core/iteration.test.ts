@@ -25,6 +25,24 @@ describe('iteration', () => {
     expect([...cache].length).toBe(expected.size)
   })
 
+  it('forEach passes thisArg as this, as Map and lru-cache do, and refuses a non-function', () => {
+    const cache = new Cache<number>({ maxBytes: 2 << 20 })
+    cache.set('a', 1)
+    cache.set('b', 2)
+    const sink = { seen: [] as string[] }
+    cache.forEach(function (this: typeof sink, v, k) { this.seen.push(`${k}=${v}`) }, sink)
+    expect(sink.seen.sort()).toEqual(['a=1', 'b=2'])
+    let self: unknown = 'unset'
+    cache.forEach(function (this: unknown) { self = this })
+    expect(self).toBe(undefined)
+    const empty = new Cache<number>({ maxBytes: 2 << 20 })
+    for (const c of [cache, empty])
+      expect(() => c.forEach(5 as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTION' }))
+    empty.close()
+    cache.close()
+    expect(() => cache.forEach(() => {})).toThrow(expect.objectContaining({ code: 'ERR_CLOSED' }))
+  })
+
   it('an empty cache iterates nothing; unicode keys come back intact', () => {
     const cache = new Cache<string>({ maxBytes: 2 << 20, codec: 'string' })
     expect([...cache.keys()]).toEqual([])

@@ -57,7 +57,7 @@ describe('strict options', () => {
     cache.close()
   })
 
-  it('get, peek, has and delete take no options: lru-cache\'s allowStale and friends are refused with what to use', () => {
+  it('get, peek, has, delete, getMany and invalidate take no options: lru-cache\'s allowStale and friends are refused with what to use', () => {
     const cache = new Cache<string>({ maxBytes: 1 << 20 })
     cache.set('k', 'v')
     refuses(() => cache.get('k', { allowStale: true } as never), 'ERR_INVALID_OPTION', 'get takes no options', "'allowStale'", 'getOrLoad')
@@ -66,6 +66,11 @@ describe('strict options', () => {
     refuses(() => cache.has('k', { updateAgeOnHas: true } as never), 'ERR_INVALID_OPTION', 'has takes no options', "'updateAgeOnHas'")
     refuses(() => cache.getRemainingTTL('k', {} as never), 'ERR_INVALID_OPTION', 'getRemainingTTL takes no options')
     refuses(() => cache.delete('k', 1 as never), 'ERR_INVALID_OPTION', 'delete takes no options', '1')
+    // The batch and invalidation calls too (they ignored a second argument: getMany(keys, { allowStale })).
+    refuses(() => cache.getMany(['k'], { allowStale: true } as never), 'ERR_INVALID_OPTION', 'getMany takes no options', "'allowStale'")
+    refuses(() => cache.invalidateKey('k', { silent: true } as never), 'ERR_INVALID_OPTION', 'invalidateKey takes no options')
+    refuses(() => cache.invalidate('k', { recursive: true } as never), 'ERR_INVALID_OPTION', 'invalidate takes no options')
+    refuses(() => cache.invalidate((key) => key === 'k', {} as never), 'ERR_INVALID_OPTION', 'invalidate takes no options')
     expect(cache.get('k')).toBe('v')
     expect(cache.stats().hits).toBe(1)
     cache.close()

@@ -165,6 +165,10 @@ describe('dump and load', () => {
     await expect(cache.load(join(dir, 'nope.cdump'))).rejects.toMatchObject({ code: 'ERR_BAD_FILE' })
     expect(await cache.load(join(dir, 'nope.cdump'), { ignoreMissing: true })).toMatchObject({ missing: true, loaded: 0 })
     await expect(cache.dump('')).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' })
+    // lru-cache's habits: dump() returns entries, load(entries) takes them. Each error says what to do here.
+    await expect((cache.dump as () => Promise<unknown>)()).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION', message: /iterate cache\.entries\(\)/ })
+    for (const restore of [cache.restore, cache.load])
+      await expect(restore.call(cache, [['k', { value: 'v' }]] as never)).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION', message: /use setMany\(entries\)/ })
     await expect(cache.load(path, { bogus: true } as never)).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' })
     // dump takes no options: dump(p, { signal }) must not write the file as if it had been heard.
     const refused = join(dir, 'refused.cdump')

@@ -56,6 +56,75 @@ describe('single-flight in one thread', () => {
     expect(s.loadTimeMs).toBeGreaterThanOrEqual(28)
   })
 
+  it('a loader that calls getOrLoad of its own key gets a clear ERR_LOADER, not an internal TypeError', async () => {
+    const cache = newCache<string>()
+    let signal: AbortSignal | undefined
+    let inner: unknown
+    const outer = cache.getOrLoad('self', (key, ctx) => {
+      signal = ctx.signal
+      // Synchronously, before its flight has a promise: joining it threw "reading 'then'" of undefined,
+      // and leaving it as its last caller aborted the outer load's signal.
+      return cache.getOrLoad(key, async () => 'never').catch((e: unknown) => { inner = e; return 'recovered' })
+    })
+    expect(await outer).toBe('recovered')
+    expect(inner).toMatchObject({ code: 'ERR_LOADER', message: expect.stringContaining("called by that key's own loader") })
+    expect(signal?.aborted).toBe(false)
+    expect(cache.get('self')).toBe('recovered')
+  })
+
+  for (const engine of nativeAddon() ? ['wasm', 'native'] as const : ['wasm'] as const) {
+    it(`a loader that ignores its signal and hangs does not hold its key once every caller gave up (${engine})`, async () => {
+      // The abandoned load kept its slot in the cross-thread table (and its heartbeat): the next caller
+      // found the key "being loaded" there and waited for it, as did every caller after, for good.
+      const cache = new Cache<string>({ maxBytes: 4 << 20, engine })
+      caches.push(cache as Cache<unknown>)
+      const hung = deferred<string>()
+      let hungSignal: AbortSignal | undefined
+      await expect(cache.getOrLoad('k', (_, { signal }) => { hungSignal = signal; return hung.promise }, { timeout: 30 }))
+        .rejects.toMatchObject({ code: 'ERR_TIMEOUT' })
+      expect(hungSignal?.aborted).toBe(true)
+      expect(await cache.getOrLoad('k', async () => 'fresh', { timeout: 2000 })).toBe('fresh')
+      // Its value arriving late is older than the load that followed: not stored over it.
+      hung.resolve('late')
+      await tick()
+      expect(cache.get('k')).toBe('fresh')
+      // Alone (no newer load or write), a late value is still stored, as documented.
+      const alone = deferred<string>()
+      await expect(cache.getOrLoad('j', () => alone.promise, { timeout: 30 })).rejects.toMatchObject({ code: 'ERR_TIMEOUT' })
+      alone.resolve('late but alone')
+      await tick()
+      expect(cache.get('j')).toBe('late but alone')
+    })
+
+    it(`a background refresh that hangs is abandoned once callers waited for it and gave up (${engine})`, async () => {
+      let now = 1000
+      const cache = new Cache<string>({ maxBytes: 4 << 20, engine, clock: () => now })
+      caches.push(cache as Cache<unknown>)
+      const o = { ttl: 1000, softTtl: 100, timeout: 30 }
+      expect(await cache.getOrLoad('k', async () => 'v1', o)).toBe('v1')
+      now += 200
+      let refreshSignal: AbortSignal | undefined
+      const hang = (_: string, { signal }: LoaderContext<string>) => { refreshSignal = signal; return new Promise<string>(() => {}) }
+      expect(await cache.getOrLoad('k', hang, o)).toBe('v1')
+      expect(cache.stats().refreshes).toBe(1)
+      now += 2000
+      // Past the hard TTL the caller waits for the refresh, and times out...
+      await expect(cache.getOrLoad('k', async () => 'fresh', o)).rejects.toMatchObject({ code: 'ERR_TIMEOUT' })
+      expect(refreshSignal?.aborted).toBe(true)
+      // ...and the next one loads (every later caller timed out, for good).
+      expect(await cache.getOrLoad('k', async () => 'fresh', o)).toBe('fresh')
+    })
+  }
+
+  it('a timeout past Node\'s timer limit is refused (it fired after 1 ms: every load failed at once)', async () => {
+    const cache = newCache<string>()
+    const slow = () => new Promise<string>((r) => setTimeout(() => r('v'), 20))
+    for (const call of [() => cache.getOrLoad('k', slow, { timeout: 3e9 }), () => cache.withLoader(slow, { timeout: 3e9 }).get('k'),
+      () => cache.warm(['k'], slow, { timeout: 3e9 })])
+      await expect((async () => call())()).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION', message: expect.stringContaining('timeout must be at most 2147483647 ms') })
+    expect(await cache.getOrLoad('k', slow, { timeout: 2 ** 31 - 1 })).toBe('v')
+  })
+
   it('different keys load independently', async () => {
     const cache = newCache<string>()
     const calls: string[] = []
@@ -139,7 +208,7 @@ describe('single-flight in one thread', () => {
     expect(cache.get('k')).toBe('v')
   })
 
-  it('abort: when every caller gave up, the loader signal is aborted and its late value is still stored', async () => {
+  it('abort: when every caller gave up, the loader signal is aborted; a new caller loads anew', async () => {
     const cache = newCache<string>()
     const gate = deferred<void>()
     let signal: AbortSignal | undefined
@@ -155,9 +224,13 @@ describe('single-flight in one thread', () => {
     expect(isCortadoError(err, 'ERR_ABORTED')).toBe(true)
     expect((err as Error).cause).toBeInstanceOf(Error)
     expect(signal!.aborted).toBe(true)
-    // A new caller does not join the abandoned load: it starts its own (and waits for the slot).
+    // A new caller does not join the abandoned load: it starts its own at once (until stop 38 it waited
+    // for the abandoned load's slot in the table, for good when that loader never settled). The late
+    // value is older than the new load's, so it is not stored over it.
     gate.resolve()
-    expect(await cache.getOrLoad('k', async () => 'fresh')).toBe('late')
+    expect(await cache.getOrLoad('k', async () => 'fresh')).toBe('fresh')
+    await tick()
+    expect(cache.get('k')).toBe('fresh')
   })
 
   it('an already aborted signal rejects at once without calling the loader', async () => {

@@ -5,7 +5,10 @@
 import { describe, it, expect } from 'vitest'
 import { Worker } from 'node:worker_threads'
 import { Cache } from '../../src/index.js'
+import { engineInternals } from '../../src/engine/access.js'
+import * as L from '../../src/layout/constants.generated.js'
 import { withDeadline } from '../workers/fixtures/run.js'
+import { nativeAddon } from '../../src/engine/native/load.js'
 
 const LOADS = 0
 const READY = 1
@@ -100,6 +103,67 @@ describe('single-flight across worker threads', () => {
       expect(cache.has('failing-key')).toBe(false)
       expect(cache.stats().loadFailures).toBe(1)
     })
+  })
+
+  for (const engine of nativeAddon() ? ['wasm', 'native'] as const : ['wasm'] as const) {
+    it(`a loading thread that closes its cache mid-load: a waiter in another thread loads, not ERR_CLOSED (${engine})`, async () => {
+      // close() lets go of that thread's attachment only: the main thread's cache is open, so its
+      // getOrLoad must not fail with the loading thread's ERR_CLOSED (it did: the failure was shared).
+      const cache = new Cache<string>({ maxBytes: 4 << 20, codec: 'string', engine })
+      const shared = new SharedArrayBuffer(16)
+      const counters = new Int32Array(shared)
+      Atomics.store(counters, GO, 1)
+      const closer = startLoader({ handle: cache.handle, key: 'k', mode: 'close', shared, delayMs: 300, leaseMs: 3000 })
+      try {
+        await until('the closing thread to start loading', () => Atomics.load(counters, STARTED) !== 0)
+        const mine = await cache.getOrLoad('k', async () => { Atomics.add(counters, LOADS, 1); return 'main' })
+        expect(mine).toBe('main')
+        expect(Atomics.load(counters, LOADS)).toBe(2)
+        expect(cache.get('k')).toBe('main')
+        expect((await closer.done).error?.code).toBe('ERR_CLOSED')
+        expect(cache.verify()).toEqual([])
+      } finally {
+        await closer.worker.terminate()
+        cache.close()
+      }
+    })
+  }
+
+  it('flight slots of a thread that died loading keys nobody asks for again are freed after a lease', async () => {
+    // A pool that terminates workers mid-load (piscina on a task's abort or timeout) left their
+    // flights claimed for ever unless their own key was asked for again: every such slot was lost to
+    // the key windows it sits in, until windows filled and their keys loaded without cross-thread
+    // single-flight. Now a thread probing a window frees a slot whose owner shows no heartbeat for a lease.
+    const { cache, shared, counters, go } = setup('leak')
+    const leaseMs = 200
+    go()
+    const many = 4000
+    const victim = startLoader({ handle: cache.handle, key: 'leak', mode: 'hang', shared, delayMs: 0, leaseMs, many })
+    const { views, geometry } = engineInternals(cache)
+    const occupied = () => {
+      let n = 0
+      for (let s = 0; s < L.FLIGHT_SLOTS; s++) if (views.i32[(geometry.flightsOffset + s * L.FLIGHT_SIZE + L.FLIGHT_TAG) >>> 2] !== 0) n++
+      return n
+    }
+    try {
+      await until('the victim to start its loads', () => Atomics.load(counters, LOADS) === many)
+      // 4000 keys over 1024 slots in windows of 4: the table is (all but) full.
+      expect(occupied()).toBeGreaterThan(L.FLIGHT_SLOTS - 8)
+      await victim.worker.terminate()
+      // Keys whose windows cover the table: the first pass sees the dead thread's slots, the second
+      // (a lease later) frees them.
+      const probe = Array.from({ length: 3 * L.FLIGHT_SLOTS }, (_, i) => `probe-${i}`)
+      for (let pass = 0; pass < 2; pass++) {
+        await Promise.all(probe.map((k) => cache.getOrLoad(k, () => 'v', { leaseMs })))
+        for (const k of probe) cache.delete(k)
+        await sleep(leaseMs + 50)
+      }
+      expect(occupied()).toBe(0)
+      expect(cache.verify()).toEqual([])
+    } finally {
+      await victim.worker.terminate()
+      cache.close()
+    }
   })
 
   it('a loading thread that dies: after the lease one waiter takes over, the others get its value', async () => {

@@ -147,6 +147,32 @@ describe('write-through', () => {
   })
 })
 
+describe('write-through/behind writes take no options', () => {
+  // set(k, v, { ttl }) used to store under the view's TTL and say nothing: the caller's ttl was lost.
+  it('set and delete refuse an options argument, store and cache untouched', async () => {
+    const cache = newCache<string>()
+    const store = new MemoryStore<string>()
+    const through = cache.writeThrough(store, { load: { ttl: 60_000 } })
+    const behind = cache.writeBehind(store, { delayMs: 0 })
+    for (const [view, name] of [[through, 'writeThrough'], [behind, 'writeBehind']] as const) {
+      const set = view.set as (k: string, v: string, o?: unknown) => Promise<void>
+      const del = view.delete as (k: string, o?: unknown) => Promise<void>
+      await expect(set.call(view, 'k', 'v', { ttl: 5 })).rejects.toMatchObject({
+        code: 'ERR_INVALID_OPTION', message: expect.stringContaining(`${name} set takes no options, got { ttl }: written values take the view's load options`),
+      })
+      await expect(set.call(view, 'k', 'v', null)).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' })
+      await expect(del.call(view, 'k', { force: true })).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' })
+    }
+    await behind.flush()
+    expect(store.saves).toEqual([])
+    expect(cache.has('k')).toBe(false)
+    // Without options they write as before, under the view's load ttl.
+    await through.set('k', 'v')
+    expect(cache.getRemainingTTL('k')).toBeGreaterThan(59_000)
+    await behind.close()
+  })
+})
+
 describe('views of a closed cache', () => {
   it('withLoader, writeThrough and writeBehind throw ERR_CLOSED when made, not at their first use', () => {
     const cache = new Cache<string>({ maxBytes: 4 << 20 })
@@ -289,5 +315,9 @@ describe('write-behind', () => {
     expect(() => cache.writeBehind(store, { maxQueue: 0 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTION' }))
     expect(() => cache.writeBehind(store, { onFull: 'drop' as never })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTION' }))
     expect(() => cache.writeBehind(store, { retries: -1 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTION' }))
+    // Delays past Node's timer limit (2^31 - 1 ms) fired after 1 ms, over and over: refused.
+    for (const name of ['delayMs', 'retryDelayMs'])
+      expect(() => cache.writeBehind(store, { [name]: 3e9 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTION', message: expect.stringContaining(`${name} must be at most 2147483647 ms`) }))
+    expect(cache.writeBehind(store, { delayMs: 2 ** 31 - 1 }).stats().queued).toBe(0)
   })
 })

@@ -278,6 +278,25 @@ export const MUTANTS: Mutant[] = [
     why: "a write made while a load runs is overwritten by the load's older result",
   },
   {
+    id: 'plain-write-during-load-not-superseded', area: 'loading', file: 'src/engine/core.ts',
+    find: '    if (load !== undefined) load.superseded = true', replace: '    if (load !== undefined) load.superseded = false',
+    tests: ['test/loading/writes-during-load.test.ts'],
+    why: "a plain set or delete made while a load of the key runs is overwritten by the load's older result",
+  },
+  {
+    id: 'abandoned-load-keeps-its-slot', area: 'loading', file: 'src/loading/single-flight.ts',
+    find: '    state.table.release(flight.claim.slot, flight.claim.id, L.FLIGHT_OUTCOME_ABANDONED)', replace: '    void flight.claim',
+    tests: ['test/loading/single-flight.test.ts'],
+    why: 'a load every caller gave up keeps its table slot: a loader that never settles holds its key for good',
+  },
+  {
+    id: 'dead-thread-flight-slots-kept', area: 'loading', file: 'src/loading/flight-table.ts',
+    find: 'if (now - seen.since <= leaseMs || owner === RELEASING || owner === this.me) return false',
+    replace: 'if (now - seen.since <= leaseMs || owner === RELEASING || owner === this.me || seen !== undefined) return false',
+    tests: ['test/loading/workers.test.ts'],
+    why: "a terminated worker's flights of keys nobody asks for again hold their table slots for good",
+  },
+  {
     id: 'stale-if-error-off', area: 'loading', file: 'src/loading/get-or-load.ts',
     find: 'if (stale !== undefined && o.staleIfError > 0 && isLoadFailure(result.error)) {', replace: 'if (false) {',
     tests: ['test/loading/refresh.test.ts', 'test/loading/single-flight.test.ts'],
