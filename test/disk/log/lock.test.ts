@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process'
 import { LogStore } from '../../../src/disk/index.js'
 import { CortadoError } from '../../../src/errors.js'
 import { removeTempDirs, tempDir } from './helpers.js'
-import { patchFs } from './fs-faults.js'
+import { patchFs } from '../../helpers/fs-faults.js'
 
 afterAll(removeTempDirs)
 
