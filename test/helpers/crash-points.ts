@@ -45,6 +45,12 @@ export interface RecordOptions<S> {
   power: boolean
   /** Power-loss copies also with unsynced bytes zeroed at the file's full length (besides cut). */
   zeroTails?: boolean
+  /**
+   * At most this many of the prefixes of unsynced directory changes per point (evenly spaced, always
+   * none and all): a mode that never fsyncs folders piles changes up, and every prefix of every point
+   * grows quadratically. Default: all.
+   */
+  maxPrefixes?: number
   /** The state to store with each point (called at each point: return a copy). */
   state: () => S
   /** Entries (relative paths) neither copied nor tracked, such as lock files. */
@@ -140,7 +146,7 @@ export function recordCrashPoints<S>(o: RecordOptions<S>): CrashRecorder<S> {
     // A power loss: what a durable mode promises (every acknowledged write was fsynced) must hold there
     // too. Directory changes survive in order (a journal), so some prefix of those not yet fsynced.
     for (const zero of o.zeroTails ? [false, true] : [false]) {
-      for (let kept = 0; kept <= pending.length; kept++) {
+      for (const kept of prefixes(pending.length, o.maxPrefixes ?? Infinity)) {
         const p = join(copies, String(points.length))
         copy(p, undefined, { undone: pending.slice(kept).map((x) => x.op), zero })
         const how = zero ? ', unsynced bytes zeroed' : ''
@@ -243,6 +249,12 @@ export function recordCrashPoints<S>(o: RecordOptions<S>): CrashRecorder<S> {
     stop: () => { recording = false },
     undo,
   }
+}
+
+/** 0..n, or `max` of them evenly spaced (0 and n among them). */
+function prefixes(n: number, max: number): number[] {
+  if (n + 1 <= max) return Array.from({ length: n + 1 }, (_, i) => i)
+  return [...new Set(Array.from({ length: max }, (_, i) => Math.round((i * n) / (max - 1))))]
 }
 
 /** Half of the bytes a write call would write, and where: what a kill inside it leaves. */

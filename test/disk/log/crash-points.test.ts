@@ -40,7 +40,7 @@ async function runWorkload(seed: number, sync: 'always' | 'none', dir: string, c
   const model: Model = new Map()
   let inflight: State['inflight']
   const recorder = recordCrashPoints<State>({
-    dir, copies, power: sync === 'always',
+    dir, copies, power: sync === 'always', zeroTails: seed === 6,
     state: () => ({ model: new Map(model), inflight }),
     ignore: (rel) => rel.startsWith('LOCK'),
   })
