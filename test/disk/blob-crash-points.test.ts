@@ -150,7 +150,7 @@ function asAfterReboot(dir: string): void {
   }
 }
 
-const show = (v: string | undefined) => v?.slice(0, 10) ?? 'absent'
+const show = (v: string | undefined) => (v === undefined ? 'absent' : `${v.slice(0, 10)}… (${v.length} chars, ${v.replace(/[^\0]/g, '').length} NUL)`)
 
 async function check(p: CrashPoint<State>, durability: Durability): Promise<string[]> {
   if (p.power) asAfterReboot(p.dir)

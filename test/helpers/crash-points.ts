@@ -60,8 +60,8 @@ export interface RecordOptions<S> {
 /** A change to a folder not yet made durable by an fsync of that folder. */
 type DirOp =
   | { kind: 'create'; name: string; folder: boolean }
-  | { kind: 'rename'; from: string; to: string; replaced: { bytes: Buffer; ino: number } | undefined }
-  | { kind: 'unlink'; name: string; bytes: Buffer; ino: number }
+  | { kind: 'rename'; from: string; to: string; replaced: { bytes: Buffer; durable: number } | undefined }
+  | { kind: 'unlink'; name: string; bytes: Buffer; durable: number }
 
 interface Pending {
   op: DirOp
@@ -94,9 +94,9 @@ export function recordCrashPoints<S>(o: RecordOptions<S>): CrashRecorder<S> {
 
   /** Copies `dir` to `to`; `durableCut` set: as a power loss leaves it (see the file comment). */
   const copy = (to: string, torn?: { rel: string; position: number | undefined; bytes: Uint8Array }, loss?: { undone: DirOp[]; zero: boolean }): void => {
-    const cut = (bytes: Buffer, ino: number): Buffer => {
+    const cut = (bytes: Buffer, covered: number): Buffer => {
       if (!loss) return bytes
-      const keep = Math.min(bytes.length, durable.get(ino) ?? 0)
+      const keep = Math.min(bytes.length, covered)
       if (!loss.zero) return bytes.subarray(0, keep)
       const out = Buffer.alloc(bytes.length)
       bytes.copy(out, 0, 0, keep)
@@ -110,7 +110,7 @@ export function recordCrashPoints<S>(o: RecordOptions<S>): CrashRecorder<S> {
         if (ent.isDirectory()) walk(name)
         else {
           const from = join(dir, name)
-          let bytes = cut(realFs.readFileSync(from), realFs.statSync(from).ino)
+          let bytes = cut(realFs.readFileSync(from), durable.get(realFs.statSync(from).ino) ?? 0)
           if (torn && torn.rel === name) {
             const at = torn.position ?? bytes.length
             const grown = Buffer.alloc(Math.max(bytes.length, at + torn.bytes.length))
@@ -127,10 +127,10 @@ export function recordCrashPoints<S>(o: RecordOptions<S>): CrashRecorder<S> {
       if (op.kind === 'create') realFs.rmSync(join(to, op.name), { force: true, recursive: true })
       else if (op.kind === 'unlink') {
         realFs.mkdirSync(dirname(join(to, op.name)), { recursive: true })
-        realFs.writeFileSync(join(to, op.name), cut(op.bytes, op.ino))
+        realFs.writeFileSync(join(to, op.name), cut(op.bytes, op.durable))
       } else {
         if (realFs.existsSync(join(to, op.to))) realFs.renameSync(join(to, op.to), join(to, op.from))
-        if (op.replaced) realFs.writeFileSync(join(to, op.to), cut(op.replaced.bytes, op.replaced.ino))
+        if (op.replaced) realFs.writeFileSync(join(to, op.to), cut(op.replaced.bytes, op.replaced.durable))
       }
     }
   }
@@ -159,10 +159,18 @@ export function recordCrashPoints<S>(o: RecordOptions<S>): CrashRecorder<S> {
     pending.push({ op, waits: new Set(folders) })
   }
   const parent = (r: string): string => (r.includes('/') ? r.slice(0, r.lastIndexOf('/')) : '')
-  const fileOp = (path: string): { bytes: Buffer; ino: number } => ({ bytes: realFs.readFileSync(path), ino: realFs.statSync(path).ino })
+  // What an unlinked or replaced file's fsyncs covered, taken now: its inode number may be reused by a
+  // new file, whose fsyncs must not count for it (found as rare false failures under load).
+  const fileOp = (path: string): { bytes: Buffer; durable: number } => ({ bytes: realFs.readFileSync(path), durable: durable.get(realFs.statSync(path).ino) ?? 0 })
+  /** A file just created: nothing of it is durable yet, whatever an earlier file with its inode number had. */
+  const fresh = (path: string): void => {
+    try {
+      durable.set(realFs.statSync(path).ino, 0)
+    } catch { /* gone already */ }
+  }
 
-  /** The directory change a call is about to make, recorded before it runs (an unlinked file's bytes are still there). */
-  const beforeCall = (name: string, args: unknown[]): void => {
+  /** The directory change a call is about to make, recorded before it runs (an unlinked file's bytes are still there); true when it creates a file. */
+  const beforeCall = (name: string, args: unknown[]): boolean => {
     const path = args[0]
     const r = rel(path)
     if (SYNCS.has(name)) {
@@ -176,13 +184,14 @@ export function recordCrashPoints<S>(o: RecordOptions<S>): CrashRecorder<S> {
           pending = pending.filter((p) => p.waits.size > 0)
         }
       }
-      return
+      return false
     }
-    if (r === undefined || r === '') return
+    if (r === undefined || r === '') return false
     const p = path as string
     const flags = args[1]
     const creates = (name === 'openSync' || name === 'open' || name === 'fsp.open') ? typeof flags === 'string' && /[wax]/.test(flags) || (typeof flags === 'number' && (flags & realFs.constants.O_CREAT) !== 0) : name === 'writeFileSync' || name === 'appendFileSync' || name === 'fsp.writeFile'
-    if (creates && !realFs.existsSync(p)) record({ kind: 'create', name: r, folder: false }, [parent(r)])
+    const created = creates && !realFs.existsSync(p)
+    if (created) record({ kind: 'create', name: r, folder: false }, [parent(r)])
     if (name === 'mkdirSync' || name === 'mkdir' || name === 'fsp.mkdir') {
       // Every folder the call will create, outermost first: each is an entry of its parent.
       const made: string[] = []
@@ -193,10 +202,11 @@ export function recordCrashPoints<S>(o: RecordOptions<S>): CrashRecorder<S> {
       record({ kind: 'unlink', name: r, ...fileOp(p) }, [parent(r)])
     if (name === 'renameSync' || name === 'rename' || name === 'fsp.rename') {
       const to = rel(args[1])
-      if (to === undefined) return
+      if (to === undefined) return created
       const replaced = realFs.existsSync(args[1] as string) ? fileOp(args[1] as string) : undefined
       record({ kind: 'rename', from: r, to, replaced }, [...new Set([parent(r), parent(to)])])
     }
+    return created
   }
 
   const fhPaths = new WeakMap<object, string>()
@@ -209,6 +219,7 @@ export function recordCrashPoints<S>(o: RecordOptions<S>): CrashRecorder<S> {
     const fd = onFh ? (this as { fd: number }).fd : args[0]
     if (onFh && fhPaths.has(this as object)) fdPaths.set(fd as number, fhPaths.get(this as object)!)
     inside = true
+    let created = false
     try {
       if (recording && (rel(args[0]) !== undefined || rel(pathOfFd(fd)) !== undefined)) {
         const call = `${name}(${typeof args[0] === 'string' ? rel(args[0]) : rel(pathOfFd(fd))})`
@@ -216,7 +227,7 @@ export function recordCrashPoints<S>(o: RecordOptions<S>): CrashRecorder<S> {
         const torn = tornPart(name, onFh ? [fd, ...args] : args)
         if (torn) snap(call, torn)
       }
-      beforeCall(name, callArgs)
+      created = beforeCall(name, callArgs)
     } finally {
       inside = false
     }
@@ -227,16 +238,19 @@ export function recordCrashPoints<S>(o: RecordOptions<S>): CrashRecorder<S> {
       const cb = args[args.length - 1] as (err: unknown, fd?: number) => void
       realArgs = [...args.slice(0, -1), (err: unknown, fd?: number) => {
         if (!err && fd !== undefined) fdPaths.set(fd, path)
+        if (!err && created) fresh(path)
         cb(err, fd)
       }]
     }
     const result = real.apply(this, realArgs)
     if (name === 'openSync' && typeof args[0] === 'string') fdPaths.set(result as number, args[0])
+    if (created && name !== 'open' && name !== 'fsp.open' && name !== 'fsp.writeFile') fresh(args[0] as string)
     if (name === 'fsp.open' && typeof args[0] === 'string') {
       const path = args[0]
       return (result as Promise<{ fd: number }>).then((fh) => {
         fhPaths.set(fh, path)
         fdPaths.set(fh.fd, path)
+        if (created) fresh(path)
         return fh
       })
     }
