@@ -56,10 +56,17 @@ export async function dump<V>(cache: Cache<V>, path: string): Promise<DumpResult
     fh = await open(tmp, 'wx', 0o600)
     const now = clock()
     let position = 0
+    // A write may write less than asked without an error (a nearly full disk, a signal): the rest is
+    // written after it. Counting the whole buffer left a hole of zeros, a dump that resolved and then
+    // failed its checksum on restore (test/loading/dump-crash-points.test.ts).
     const write = async (b: Uint8Array) => {
-      if (b.length === 0) return
-      await fh!.write(b, 0, b.length, position)
-      position += b.length
+      for (let done = 0; done < b.length;) {
+        const { bytesWritten } = await fh!.write(b, done, b.length - done, position)
+        // Never for a regular file; refused rather than looped on.
+        if (bytesWritten <= 0) throw new Error(`write of ${b.length - done} bytes wrote nothing`)
+        done += bytesWritten
+        position += bytesWritten
+      }
     }
     await write(encodeFileHeader(now))
     const w = new BlockWriter()

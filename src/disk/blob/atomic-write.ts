@@ -23,6 +23,7 @@
  */
 import { close, closeSync, fdatasync, fsync, mkdirSync, openSync, unlinkSync, write, writeSync, writevSync } from 'node:fs'
 import { mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises'
+import { dirname } from 'node:path'
 import type { Readable } from 'node:stream'
 import { CortadoError, shown } from '../../errors.js'
 import { BOOT_ID, dataCrc32 } from './checksum.js'
@@ -77,12 +78,13 @@ export async function writeAtomic(paths: BlobPaths, fields: HeaderFields, body: 
   writingHere.add(temp)
   let fh: FileHandle | undefined
   try {
-    fh = await createTemp(paths.folder, temp)
+    const made = await createTemp(paths.folder, temp)
+    fh = made.fh
     const length = await writeStreamed(fh, fields, body, options.durability !== 'os', options.maxLength)
     if (options.durability === 'os') await fh.datasync()
     await fh.close()
     fh = undefined
-    await publish(temp, paths, options.durability, true)
+    await publish(temp, paths, options.durability, true, made.created)
     return length
   } catch (err) {
     await fh?.close().catch(() => {})
@@ -97,13 +99,14 @@ function seal(dataCrc: number, unflushed: boolean): Seal {
   return { dataCrc, unflushedBoot: unflushed ? BOOT_ID : undefined }
 }
 
-async function createTemp(folder: string, temp: string): Promise<FileHandle> {
+/** The temporary file, and the outermost folder created for it (undefined when none was). */
+async function createTemp(folder: string, temp: string): Promise<{ fh: FileHandle; created: string | undefined }> {
   try {
-    return await open(temp, 'wx', 0o644)
+    return { fh: await open(temp, 'wx', 0o644), created: undefined }
   } catch (err) {
     if (!isMissing(err)) throw err
-    await mkdir(folder, { recursive: true })
-    return await open(temp, 'wx', 0o644)
+    const created = await mkdir(folder, { recursive: true })
+    return { fh: await open(temp, 'wx', 0o644), created }
   }
 }
 
@@ -147,7 +150,8 @@ async function writeWhole(paths: BlobPaths, fields: HeaderFields, data: Uint8Arr
   let fd = -1
   let pending: Promise<void> | undefined
   try {
-    fd = createTempSync(paths.folder, temp)
+    let created: string | undefined
+    ;({ fd, created } = createTempSync(paths.folder, temp))
     let length: number
     if (data.length <= options.inlineBytes) {
       const header = encodeHeader(fields, data.length, seal(dataCrc32(data), unflushed))
@@ -172,7 +176,7 @@ async function writeWhole(paths: BlobPaths, fields: HeaderFields, data: Uint8Arr
     fd = -1
     // Large bodies only hold the old version open: a small file's blocks are freed quickly, and the
     // extra open and close cost more.
-    await publish(temp, paths, options.durability, data.length > options.inlineBytes)
+    await publish(temp, paths, options.durability, data.length > options.inlineBytes, created)
     return length
   } catch (err) {
     // A data write still in the thread pool must finish before its file descriptor is closed.
@@ -197,14 +201,23 @@ async function writeWhole(paths: BlobPaths, fields: HeaderFields, data: Uint8Arr
  * loop should not wait for), holding the replaced version open across it when `holdOld` (openOld), then
  * flushes the folder unless the durability is 'process'.
  */
-async function publish(temp: string, paths: BlobPaths, durability: BlobDurability, holdOld: boolean): Promise<void> {
+async function publish(temp: string, paths: BlobPaths, durability: BlobDurability, holdOld: boolean, created: string | undefined): Promise<void> {
   const old = holdOld ? openOld(paths.file) : -1
   try {
     await rename(temp, paths.file)
   } finally {
     if (old >= 0) close(old, noop)
   }
-  if (durability !== 'process') await folderFlushes.flush(paths.folder)
+  if (durability !== 'process') await Promise.all([paths.folder, ...parentsOfCreated(paths.folder, created)].map((f) => folderFlushes.flush(f)))
+}
+
+/**
+ * Makes the removal of a blob from `folder` durable (a delete at durability 'os' or 'os-or-miss'):
+ * without it a power loss can bring back the version a delete removed (found by
+ * blob-crash-points.test.ts). Shares folder flushes with puts.
+ */
+export function flushFolder(folder: string): Promise<void> {
+  return folderFlushes.flush(folder)
 }
 
 /**
@@ -251,14 +264,28 @@ function writeAllSync(fd: number, bytes: Uint8Array, from: number): void {
   for (let at = from; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at, at)
 }
 
-function createTempSync(folder: string, temp: string): number {
+function createTempSync(folder: string, temp: string): { fd: number; created: string | undefined } {
   try {
-    return openSync(temp, 'wx', 0o644)
+    return { fd: openSync(temp, 'wx', 0o644), created: undefined }
   } catch (err) {
     if (!isMissing(err)) throw err
-    mkdirSync(folder, { recursive: true })
-    return openSync(temp, 'wx', 0o644)
+    const created = mkdirSync(folder, { recursive: true })
+    return { fd: openSync(temp, 'wx', 0o644), created }
   }
+}
+
+/**
+ * The folders whose entries a put that created folders (`created`, the outermost, down to `folder`)
+ * must flush besides `folder`: each new folder is an entry of its parent, and a folder's fsync makes
+ * only its own entries durable. Without them, a power loss could take a new key's folder, and with it
+ * the blob whose rename was flushed (found by blob-crash-points.test.ts).
+ */
+function parentsOfCreated(folder: string, created: string | undefined): string[] {
+  if (created === undefined) return []
+  const out: string[] = []
+  for (let f = folder; f !== created && f.length > created.length; f = dirname(f)) out.push(dirname(f))
+  out.push(dirname(created))
+  return [...new Set(out)]
 }
 
 /**

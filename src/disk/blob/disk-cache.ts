@@ -14,7 +14,7 @@ import { Readable } from 'node:stream'
 import { CortadoError, shown } from '../../errors.js'
 import { checkClock, checkTtl, nonNegative } from '../../options.js'
 import { needsTouch, touch, touchSync } from './access-record.js'
-import { DURABILITY_LEVELS, writeAtomic, type BlobBody, type BlobDurability } from './atomic-write.js'
+import { DURABILITY_LEVELS, flushFolder, writeAtomic, type BlobBody, type BlobDurability } from './atomic-write.js'
 import type { BlobHandle, BlobSource, ByteRange } from './blob-handle.js'
 import { removeVersion, runGc, type ExpiryMemo, type GcReport } from './gc.js'
 import { fsUsage } from './fs-usage.js'
@@ -366,16 +366,28 @@ export class DiskCache implements BlobSource {
   async delete(key: string): Promise<boolean> {
     checkBlobKey(key, 'DiskCache.delete')
     this.checkOpen()
-    const file = blobPaths(this.dir, key).file
+    const { file, folder } = blobPaths(this.dir, key)
     try {
       const st = await lstat(file)
       await unlink(file)
       this.counters.bytes = Math.max(0, this.counters.bytes - st.size)
+      // A durable level makes the removal durable too: else a power loss brings the deleted version back.
+      if (this.durability !== 'process') await flushFolder(folder)
       return true
     } catch (err) {
-      if (isMissing(err)) return false
-      throw ioError(err, `deleting ${file}`)
+      if (!isMissing(err)) throw ioError(err, `deleting ${file}`)
     }
+    // Gone already, but maybe by an unlink not yet flushed (the GC's, another thread's delete): this
+    // delete's answer must hold after a power loss too (found by blob-crash-points.test.ts: an evicted
+    // blob, then deleted, came back).
+    if (this.durability !== 'process') {
+      try {
+        await flushFolder(folder)
+      } catch (err) {
+        if (!isMissing(err)) throw ioError(err, `deleting ${file}`)
+      }
+    }
+    return false
   }
 
   /** Runs the GC now (or joins the run in progress) and says what it did. */

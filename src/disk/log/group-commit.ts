@@ -35,6 +35,8 @@ export interface CommitTarget {
   flush(): void
   /** File descriptors written since their last fsync (and clears that mark), and whether the directory changed. */
   takeUnsynced(): { fds: number[]; directory: boolean }
+  /** Called once, at the first failure: what was not written is about to be rejected. */
+  failed(): void
   readonly dir: string
 }
 
@@ -125,7 +127,10 @@ export class GroupCommit {
 
   /** Records a failed write or fsync (the first one is kept) and returns the error every later write gets. */
   fail(e: unknown, what: string): CortadoError {
-    this.failure ??= ioError(e, `LogStore: ${what} failed; the store refuses writes until reopened`)
+    if (this.failure === undefined) {
+      this.failure = ioError(e, `LogStore: ${what} failed; the store refuses writes until reopened`)
+      this.target.failed()
+    }
     return this.failure
   }
 }

@@ -1,5 +1,6 @@
 /**
- * One writer per directory. `LOCK` holds the owner's pid, boot id and start time; it is created by
+ * One writer per directory. `LOCK` holds the owner's pid, boot id and start time, and its OS thread
+ * (id and start time); it is created by
  * link(2), which fails when the name exists, so of two processes opening at once exactly one wins. A
  * lock whose owner no longer runs (killed, or the machine rebooted; see isLive) is taken over, under a
  * second lock so that two openers taking over at once cannot both win (breakStaleLock). Within one
@@ -8,6 +9,7 @@
  */
 import * as fs from 'node:fs'
 import { join } from 'node:path'
+import { threadId } from 'node:worker_threads'
 import { CortadoError } from '../../errors.js'
 import { ioError } from './files.js'
 
@@ -22,8 +24,9 @@ export class LockFile {
     const realDir = fs.realpathSync(dir)
     if (heldHere.has(realDir)) throw locked(dir, process.pid)
     const path = join(realDir, LOCK_NAME)
-    // Written aside then linked in: the LOCK name never points at a file without its pid.
-    const aside = `${path}.${process.pid}`
+    // Written aside then linked in: the LOCK name never points at a file without its pid. One aside
+    // name per thread: two threads of one process opening at once must not write over each other's.
+    const aside = `${path}.${process.pid}-${threadId}`
     try {
       fs.writeFileSync(aside, lockText(process.pid))
     } catch (e) {
@@ -97,16 +100,42 @@ function breakStaleLock(path: string, aside: string): void {
   }
 }
 
-/** Who wrote a lock: a pid, and where known the boot it ran in and when it started (older locks: the pid alone). */
+/**
+ * Who wrote a lock: a pid, and where known the boot it ran in and when it started, and its OS thread as
+ * `tid:start` (older locks: the pid alone, or without the thread).
+ */
 interface Owner {
   pid: number
   boot: string | undefined
   start: string | undefined
+  thread: string | undefined
 }
 
-/** The lock text of a process: its pid, this boot's id, its start time (each line empty where unknown). */
+/** The lock text of this thread: pid, this boot's id, the process's start time, the thread (each line empty where unknown). */
 function lockText(pid: number): string {
-  return `${pid}\n${BOOT ?? ''}\n${startTimeOf(pid) ?? ''}\n`
+  return `${pid}\n${BOOT ?? ''}\n${startTimeOf(pid) ?? ''}\n${thisThread() ?? ''}\n`
+}
+
+let myThread: string | null | undefined
+
+/** This OS thread as `tid:start` (Linux: /proc/thread-self), or undefined where /proc cannot tell. Per thread (module state is). */
+function thisThread(): string | undefined {
+  if (myThread === undefined) {
+    myThread = null
+    try {
+      const tid = Number(fs.readlinkSync('/proc/thread-self').split('/').pop())
+      const start = Number.isSafeInteger(tid) && tid > 0 ? threadStartOf(process.pid, tid) : undefined
+      if (start !== undefined) myThread = `${tid}:${start}`
+    } catch {
+      // No /proc: a lock of this process then counts as live (see isLive).
+    }
+  }
+  return myThread ?? undefined
+}
+
+/** When thread `tid` of `pid` started (field 22 of its stat), or undefined when it is gone or unreadable. */
+function threadStartOf(pid: number, tid: number): string | undefined {
+  return statStart(`/proc/${pid}/task/${tid}/stat`)
 }
 
 function readOwner(path: string): Owner | undefined {
@@ -116,9 +145,9 @@ function readOwner(path: string): Owner | undefined {
   } catch {
     return undefined
   }
-  const [first, boot, start] = text.split('\n')
+  const [first, boot, start, thread] = text.split('\n')
   const pid = Number.parseInt(first!, 10)
-  return Number.isInteger(pid) && pid > 0 ? { pid, boot: boot || undefined, start: start || undefined } : undefined
+  return Number.isInteger(pid) && pid > 0 ? { pid, boot: boot || undefined, start: start || undefined, thread: thread || undefined } : undefined
 }
 
 /**
@@ -129,12 +158,21 @@ function readOwner(path: string): Owner | undefined {
  *
  * Our own pid is either an earlier process that had it (a container's pid 1: another start time) or
  * this process: another worker thread holds the lock (`heldHere` is per thread), or a thread ended
- * without closing its store. Both are live: two threads appending to one log would interleave records.
+ * without closing its store. The lock names its OS thread, as the core's thread slots do (slots.ts): a
+ * thread whose /proc/<pid>/task/<tid> is gone, or now belongs to a thread started at another time, is
+ * dead for certain, and its lock is taken over (its store can never write again: its thread runs no
+ * more code). A live thread's lock is respected: two threads appending to one log would interleave
+ * records. A lock of this process without a thread (an older Cortado, or no /proc) counts as live.
  * A lock without a start time (an older Cortado, or no /proc) with our pid is taken as an earlier process's.
  */
 function isLive(owner: Owner): boolean {
   if (owner.boot !== undefined && BOOT !== undefined && owner.boot !== BOOT) return false
-  if (owner.pid === process.pid) return owner.start !== undefined && owner.start === startTimeOf(process.pid)
+  if (owner.pid === process.pid) {
+    if (owner.start === undefined || owner.start !== startTimeOf(process.pid)) return false
+    const thread = /^(\d+):(\d+)$/.exec(owner.thread ?? '')
+    if (thread === null) return true
+    return threadStartOf(process.pid, Number(thread[1])) === thread[2]
+  }
   if (!isRunning(owner.pid)) return false
   if (owner.start !== undefined) {
     const start = startTimeOf(owner.pid)
@@ -155,8 +193,12 @@ const BOOT: string | undefined = (() => {
 
 /** When `pid` started, in clock ticks since boot (field 22 of /proc/<pid>/stat), or undefined. */
 function startTimeOf(pid: number): string | undefined {
+  return statStart(`/proc/${pid}/stat`)
+}
+
+function statStart(path: string): string | undefined {
   try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1')
+    const stat = fs.readFileSync(path, 'latin1')
     // The command name (field 2) is in parentheses and may hold spaces and parentheses: count from the last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
     const start = fields[19]

@@ -133,8 +133,12 @@ export class LogStore<V = unknown> {
     this.startSegment()
     this.commit = new GroupCommit(options.sync, options.syncIntervalMs, {
       dir,
-      flush: () => this.active.flush(),
+      flush: () => {
+        this.active.flush()
+        this.unwritten.length = 0
+      },
       takeUnsynced: () => this.takeUnsynced(),
+      failed: () => this.rollBack(),
     }, options.onError)
   }
 
@@ -174,6 +178,7 @@ export class LogStore<V = unknown> {
       const index = this.index
       // One probe: the key's entry, or the empty slot it goes to.
       const e = index.locate(this.keyView.u8, 0, keyLength, hash)
+      this.remember(key, e)
       if (e >= 0) {
         const file = index.fileOf(e)
         // Overwrites within the active segment (the common case) skip the segment map.
@@ -238,6 +243,7 @@ export class LogStore<V = unknown> {
       const keyLength = this.keyLength
       const hash = this.index.hashOf(e)
       this.append(FLAG_TOMBSTONE, keyLength, hash, undefined, 0)
+      this.remember(key, e)
       this.dropEntry(e)
       this.counters.deletes++
       return this.commit.batch().then(() => true)
@@ -494,6 +500,47 @@ export class LogStore<V = unknown> {
     const directory = this.directoryChanged
     this.directoryChanged = false
     return { fds, directory }
+  }
+
+  /**
+   * The index changes of the batch not yet written (puts and deletes since the last batch write), as
+   * keys and what each entry was before (file -1: absent). The index changes when a put is called, so
+   * that reads see it at once; if the batch's write then fails, its operations are rejected, and these
+   * are undone (rollBack): reads show what was acknowledged, as a reopen would, not a rejected value
+   * that never reached the file. Parallel arrays: no object per put.
+   */
+  private readonly unwritten = { keys: [] as string[], file: [] as number[], offset: [] as number[], size: [] as number[], expiresAt: [] as number[], length: 0 }
+
+  private remember(key: string, e: number): void {
+    const u = this.unwritten
+    const i = u.length++
+    const index = this.index
+    u.keys[i] = key
+    u.file[i] = e >= 0 ? index.fileOf(e) : -1
+    u.offset[i] = e >= 0 ? index.offsetOf(e) : 0
+    u.size[i] = e >= 0 ? index.sizeOf(e) : 0
+    u.expiresAt[i] = e >= 0 ? index.expiryOf(e) : 0
+  }
+
+  /** After a failed write: every unwritten change undone, newest first (see `unwritten`). */
+  private rollBack(): void {
+    const u = this.unwritten
+    const index = this.index
+    for (let i = u.length - 1; i >= 0; i--) {
+      const n = this.encodeKey(u.keys[i]!, 'rollBack')
+      const hash = hashKey(this.keyView.u8, 0, n)
+      let e = index.locate(this.keyView.u8, 0, n, hash)
+      if (e >= 0) this.dropEntry(e)
+      const file = u.file[i]!
+      // A version a compaction has moved meanwhile (its segment gone) is not put back: a miss, never another value.
+      const segment = file < 0 ? undefined : this.segments.get(file)
+      if (segment === undefined) continue
+      e = index.locate(this.keyView.u8, 0, n, hash)
+      index.addAt(e, this.keyView.u8, 0, n, hash, file, u.offset[i]!, u.size[i]!, u.expiresAt[i]!)
+      segment.live += u.size[i]!
+    }
+    u.length = 0
+    u.keys.length = 0
   }
 
   private keyLength = 0

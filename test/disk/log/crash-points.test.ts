@@ -15,23 +15,17 @@
  * hundreds of points (see the report of branch probe-disk).
  */
 import { afterAll, describe, expect, it } from 'vitest'
-import { mkdirSync, readdirSync } from 'node:fs'
+import { mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { LogStore } from '../../../src/disk/index.js'
 import { prng, removeTempDirs, tempDir } from './helpers.js'
-import { MUTATING, patchFs, realFs } from './fs-faults.js'
+import { recordCrashPoints, type CrashPoint } from '../../helpers/crash-points.js'
 
 afterAll(removeTempDirs)
 
 type Model = Map<string, string>
 
-interface Point {
-  /** Copy of the directory at this point. */
-  dir: string
-  /** Whether the copy models a power loss (unsynced data gone) rather than a process crash. */
-  power: boolean
-  /** What the call was (for messages). */
-  call: string
+interface State {
   /** The state every acknowledged operation made. */
   model: Model
   /** The operation in flight: its key and value (undefined for a delete), or none. */
@@ -41,113 +35,18 @@ interface Point {
 const OPTIONS = { maxFileBytes: 4096, autoCompact: false, compactBatchBytes: 700 }
 const KEYS = 10
 
-/** A change to the directory not yet made durable by an fsync of the directory. */
-type DirOp =
-  | { kind: 'create'; name: string }
-  | { kind: 'rename'; from: string; to: string; replaced: { bytes: Buffer; ino: number } | undefined }
-  | { kind: 'unlink'; name: string; bytes: Buffer; ino: number }
-
-/**
- * Copies the store's files. With `durable` (inode → bytes covered by an fsync), each file is cut to
- * what its last fsync covered, and the directory changes in `undone` (made since the directory's last
- * fsync) are undone, newest first: what a power loss leaves.
- */
-function copyDir(from: string, to: string, tornFile?: string, tornBytes?: Uint8Array, durable?: Map<number, number>, undone?: DirOp[]): void {
-  realFs.mkdirSync(to, { recursive: true })
-  const cut = (bytes: Buffer, ino: number) => (durable ? bytes.subarray(0, durable.get(ino) ?? 0) : bytes)
-  for (const name of readdirSync(from)) {
-    if (name.startsWith('LOCK')) continue
-    const bytes = cut(realFs.readFileSync(join(from, name)), realFs.statSync(join(from, name)).ino)
-    realFs.writeFileSync(join(to, name), name === tornFile && tornBytes ? Buffer.concat([bytes, tornBytes]) : bytes)
-  }
-  for (const op of [...(undone ?? [])].reverse()) {
-    if (op.kind === 'create') realFs.rmSync(join(to, op.name), { force: true })
-    else if (op.kind === 'unlink') realFs.writeFileSync(join(to, op.name), cut(op.bytes, op.ino))
-    else {
-      if (realFs.existsSync(join(to, op.to))) realFs.renameSync(join(to, op.to), join(to, op.from))
-      if (op.replaced) realFs.writeFileSync(join(to, op.to), cut(op.replaced.bytes, op.replaced.ino))
-    }
-  }
-}
-
-async function runWorkload(seed: number, sync: 'always' | 'none', dir: string, copies: string): Promise<Point[]> {
+async function runWorkload(seed: number, sync: 'always' | 'none', dir: string, copies: string): Promise<CrashPoint<State>[]> {
   const rand = prng(seed)
-  const points: Point[] = []
   const model: Model = new Map()
-  let inflight: Point['inflight']
-  let recording = false
-  const fdPaths = new Map<number, string>()
-  // fs's own functions call each other through the patched exports (writeFileSync calls openSync...).
-  let copying = false
-  // Bytes of each file (by inode: names change by rename) an fsync has covered. Counted when the fsync
-  // is called: data written before it is durable once it returns, and nothing is acknowledged before.
-  const durable = new Map<number, number>()
-  let dirOps: DirOp[] = []
-  const inDir = (path: unknown): string | undefined =>
-    typeof path === 'string' && path.startsWith(`${dir}/`) && !path.slice(dir.length + 1).startsWith('LOCK') ? path.slice(dir.length + 1) : undefined
-  const snap = (call: string, tornFd?: number, torn?: Uint8Array) => {
-    const path = tornFd === undefined ? undefined : fdPaths.get(tornFd)
-    copying = true
-    try {
-      const copy = join(copies, String(points.length))
-      copyDir(dir, copy, path?.startsWith(dir) ? path.slice(dir.length + 1) : undefined, torn)
-      points.push({ dir: copy, power: false, call, model: new Map(model), inflight })
-      // A power loss: what 'always' promises (every acknowledged write was fsynced) must hold there too.
-      // The file system keeps directory changes in order (a journal), so a power loss keeps some prefix
-      // of those not yet fsynced: every prefix is a case.
-      if (sync === 'always' && torn === undefined) {
-        for (let kept = 0; kept <= dirOps.length; kept++) {
-          const power = join(copies, String(points.length))
-          copyDir(dir, power, undefined, undefined, durable, dirOps.slice(kept))
-          points.push({ dir: power, power: true, call: `${call}, ${kept} of ${dirOps.length} unsynced directory changes kept`, model: new Map(model), inflight })
-        }
-      }
-    } finally {
-      copying = false
-    }
-  }
-  const recordDirOp = (name: string, args: unknown[]): void => {
-    const target = inDir(args[0])
-    if (target !== undefined && (name === 'openSync' || name === 'writeFileSync') && !realFs.existsSync(args[0] as string)) dirOps.push({ kind: 'create', name: target })
-    if (target !== undefined && (name === 'unlinkSync' || name === 'rmSync') && realFs.existsSync(args[0] as string))
-      dirOps.push({ kind: 'unlink', name: target, bytes: realFs.readFileSync(args[0] as string), ino: realFs.statSync(args[0] as string).ino })
-    if (target !== undefined && name === 'renameSync') {
-      const to = args[1] as string
-      const replaced = realFs.existsSync(to) ? { bytes: realFs.readFileSync(to), ino: realFs.statSync(to).ino } : undefined
-      dirOps.push({ kind: 'rename', from: target, to: inDir(to)!, replaced })
-    }
-  }
-  const undo = patchFs(MUTATING, (name, real) => (...args: unknown[]) => {
-    if ((name === 'fdatasync' || name === 'fsync' || name === 'fdatasyncSync' || name === 'fsyncSync') && !copying) {
-      const st = realFs.fstatSync(args[0] as number)
-      if (st.isFile()) durable.set(st.ino, st.size)
-      else if (st.isDirectory()) dirOps = []
-    }
-    if (!copying) {
-      // The directory change this call makes, recorded before it runs (an unlinked file's bytes are still
-      // there). The reads below go through fs's patched exports too: not crash points of the store.
-      copying = true
-      try {
-        recordDirOp(name, args)
-      } finally {
-        copying = false
-      }
-    }
-    if (recording && !copying) {
-      snap(`${name}(${typeof args[0] === 'string' ? args[0].slice(dir.length + 1) : fdPaths.get(args[0] as number)?.slice(dir.length + 1) ?? args[0]})`)
-      if (name === 'writeSync') {
-        const [fd, buf, offset = 0, length] = args as [number, Uint8Array, number?, number?]
-        const n = length ?? buf.length - offset
-        if (n > 1) snap(`half of writeSync(${fdPaths.get(fd)?.slice(dir.length + 1)})`, fd, buf.subarray(offset, offset + Math.floor(n / 2)))
-      }
-    }
-    const result = real(...args)
-    if (name === 'openSync' && typeof args[0] === 'string') fdPaths.set(result as number, args[0])
-    return result
+  let inflight: State['inflight']
+  const recorder = recordCrashPoints<State>({
+    dir, copies, power: sync === 'always', zeroTails: seed === 6,
+    state: () => ({ model: new Map(model), inflight }),
+    ignore: (rel) => rel.startsWith('LOCK'),
   })
   try {
     let store = await LogStore.open<string>(dir, { ...OPTIONS, sync })
-    recording = true
+    recorder.start()
     let version = 0
     for (let op = 0; op < 90; op++) {
       const r = rand()
@@ -171,11 +70,11 @@ async function runWorkload(seed: number, sync: 'always' | 'none', dir: string, c
       inflight = undefined
     }
     await store.close()
-    recording = false
+    recorder.stop()
   } finally {
-    undo()
+    recorder.undo()
   }
-  return points
+  return recorder.points
 }
 
 describe('LogStore: a crash before any file-system call loses nothing acknowledged, and resurrects nothing', () => {
@@ -192,25 +91,31 @@ describe('LogStore: a crash before any file-system call loses nothing acknowledg
       // The run must reach the calls of every step of the protocol.
       for (const c of ['writeSync', 'half of writeSync', 'fdatasync', 'renameSync', 'rmSync', 'openSync']) expect(calls, c).toContain(c)
       const failures: string[] = []
-      for (const [i, p] of points.entries()) {
-        const store = await LogStore.open<string>(p.dir, { sync: 'none', autoCompact: false })
-        try {
-          for (let k = 0; k < KEYS; k++) {
-            const key = `k${k}`
-            const got = store.getSync(key)
-            const allowed = [p.model.get(key)]
-            if (p.inflight?.key === key) allowed.push(p.inflight.value)
-            if (!allowed.includes(got)) {
-              failures.push(`point ${i} (${p.power ? 'power loss' : 'crash'} before ${p.call}): ${key} is ${got?.slice(0, 12) ?? 'absent'}, expected ${allowed.map((v) => v?.slice(0, 12) ?? 'absent').join(' or ')}`)
+      try {
+        for (const [i, p] of points.entries()) {
+          const store = await LogStore.open<string>(p.dir, { sync: 'none', autoCompact: false })
+          try {
+            for (let k = 0; k < KEYS; k++) {
+              const key = `k${k}`
+              const got = store.getSync(key)
+              const allowed = [p.state.model.get(key)]
+              if (p.state.inflight?.key === key) allowed.push(p.state.inflight.value)
+              if (!allowed.includes(got)) {
+                failures.push(`point ${i} (${p.power ? 'power loss' : 'crash'} before ${p.call}): ${key} is ${got?.slice(0, 12) ?? 'absent'}, expected ${allowed.map((v) => v?.slice(0, 12) ?? 'absent').join(' or ')}`)
+              }
             }
+            expect(store.stats().corruptReads).toBe(0)
+          } finally {
+            await store.close()
           }
-          expect(store.stats().corruptReads).toBe(0)
-        } finally {
-          await store.close()
         }
+        console.log(`LogStore seed ${seed} sync ${sync}: ${points.length} points (${points.filter((p) => p.power).length} power loss)`)
+      } finally {
+        // Thousands of copies: removed in the test's time, not in an afterAll hook's minute.
+        rmSync(base, { recursive: true, force: true })
       }
       const failing = new Set(failures.map((f) => f.slice(0, f.indexOf(' ('))))
       expect(failures.slice(0, 10), `${failing.size} of ${points.length} crash points (${failures.length} wrong keys)`).toEqual([])
-    }, 240_000)
+    }, 600_000)
   }
 })

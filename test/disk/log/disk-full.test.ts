@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import { LogStore } from '../../../src/disk/index.js'
 import { CortadoError } from '../../../src/errors.js'
 import { prng, removeTempDirs, tempDir } from './helpers.js'
-import { diskFullAfter, errnoError, patchFs } from './fs-faults.js'
+import { diskFullAfter, errnoError, patchFs } from '../../helpers/fs-faults.js'
 import { mountTmpfs } from '../blob-helpers.js'
 
 /** Whether this process may mount a tmpfs (root, or CAP_SYS_ADMIN): the real full-disk test needs one. */

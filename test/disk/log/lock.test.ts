@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process'
 import { LogStore } from '../../../src/disk/index.js'
 import { CortadoError } from '../../../src/errors.js'
 import { removeTempDirs, tempDir } from './helpers.js'
-import { patchFs } from './fs-faults.js'
+import { patchFs } from '../../helpers/fs-faults.js'
 
 afterAll(removeTempDirs)
 
@@ -115,5 +115,55 @@ describe('LogStore lock takeover', () => {
     expect(await inWorker()).toBe('ERR_LOCKED')
     await store.close()
     expect(await inWorker()).toBe('opened')
+  })
+
+  it.skipIf(!built)('a worker thread that ends without close() leaves a lock the next opener breaks (in another thread, or this one); a live one keeps it', async () => {
+    const dir = tempDir()
+    const url = new URL('../../../dist/src/disk/index.js', import.meta.url).href
+    // A worker that opens the store, writes, says so, and ends when told to: without close().
+    const holder = () => {
+      const w = new Worker(`
+        const { parentPort, workerData } = require('node:worker_threads')
+        import(${JSON.stringify(url)}).then(async ({ LogStore }) => {
+          const s = await LogStore.open(workerData.dir)
+          await s.put(workerData.key, 'written by a worker that never closed')
+          parentPort.postMessage('holding')
+          parentPort.once('message', () => parentPort.close())
+        })`, { eval: true, workerData: { dir, key: `w${Math.random()}` } })
+      return { w, holding: new Promise((resolve, reject) => { w.once('message', resolve); w.once('error', reject) }), exited: new Promise((resolve) => w.once('exit', resolve)) }
+    }
+    const opener = () => new Promise<string>((resolve, reject) => {
+      const w = new Worker(`
+        const { parentPort, workerData } = require('node:worker_threads')
+        import(${JSON.stringify(url)}).then(async ({ LogStore }) => {
+          try { const s = await LogStore.open(workerData); const n = s.size; await s.close(); parentPort.postMessage('opened ' + n) }
+          catch (e) { parentPort.postMessage(String(e.code)) }
+        })`, { eval: true, workerData: dir })
+      w.once('message', (m) => { resolve(m); void w.terminate() })
+      w.once('error', reject)
+    })
+
+    const first = holder()
+    await first.holding
+    // Alive: its lock holds against this thread and against another worker.
+    await expect(LogStore.open(dir)).rejects.toMatchObject({ code: 'ERR_LOCKED' })
+    expect(await opener()).toBe('ERR_LOCKED')
+    first.w.postMessage('end')
+    await first.exited
+    // Its thread is gone: another worker takes the lock over, and finds what it wrote.
+    expect(await opener()).toBe('opened 1')
+
+    const second = holder()
+    await second.holding
+    await expect(LogStore.open(dir)).rejects.toMatchObject({ code: 'ERR_LOCKED' })
+    second.w.postMessage('end')
+    await second.exited
+    // And this thread, too.
+    const store = await LogStore.open<string>(dir)
+    try {
+      expect(store.size).toBe(2)
+    } finally {
+      await store.close()
+    }
   })
 })

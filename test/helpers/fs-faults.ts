@@ -3,8 +3,12 @@
  * (`import * as fs from 'node:fs'`); replacing a function on the CommonJS object and calling
  * `syncBuiltinESMExports()` makes every namespace see the replacement, so a test can stop, fail or
  * observe any file-system call the code under test makes, at an exact point, without a real full disk.
+ * The same holds for `node:fs/promises` (its CommonJS object is the one its namespace mirrors); the
+ * methods of a FileHandle are patched on its prototype.
  */
 import fs from 'node:fs'
+import fsp from 'node:fs/promises'
+import { devNull } from 'node:os'
 import { syncBuiltinESMExports } from 'node:module'
 
 type FsName = keyof typeof fs
@@ -57,4 +61,49 @@ export function diskFullAfter(nth: number): () => void {
     }
     throw errnoError('ENOSPC', 'write')
   })
+}
+
+/** The prototype every FileHandle shares (one is opened here to find it). */
+const fileHandleProto: Record<string, AnyFn> = await fsp.open(devNull, 'r').then(async (fh) => {
+  const proto = Object.getPrototypeOf(fh) as Record<string, AnyFn>
+  await fh.close()
+  return proto
+})
+const realFsp = { ...(fsp as unknown as Record<string, AnyFn>) }
+const realFh = Object.fromEntries(Object.getOwnPropertyNames(fileHandleProto).map((n) => [n, Object.getOwnPropertyDescriptor(fileHandleProto, n)!.value])) as Record<string, AnyFn>
+
+/** A function of node:fs (`writeSync`), of node:fs/promises (`fsp.rename`) or a FileHandle method (`fh.sync`). */
+export type AnyFsName = FsName | `fsp.${string}` | `fh.${string}`
+
+/**
+ * Every call that changes what is on disk (or its durability), in the three forms: what a crash can
+ * fall before. `close` is not among them (it makes nothing durable on Linux).
+ */
+export const MUTATING_ALL: readonly AnyFsName[] = [
+  ...MUTATING, 'writevSync', 'write', 'writev', 'rename', 'unlink', 'mkdir', 'rm', 'truncate', 'ftruncate', 'futimes', 'futimesSync', 'utimes', 'utimesSync', 'writeFile', 'appendFile',
+  'fsp.open', 'fsp.rename', 'fsp.unlink', 'fsp.rm', 'fsp.mkdir', 'fsp.writeFile', 'fsp.appendFile', 'fsp.truncate', 'fsp.utimes', 'fsp.link', 'fsp.copyFile',
+  'fh.write', 'fh.writev', 'fh.writeFile', 'fh.appendFile', 'fh.sync', 'fh.datasync', 'fh.truncate', 'fh.utimes',
+]
+
+/**
+ * patchFs over all three forms. `wrap` gets the name and the real function and returns its stand-in
+ * (called with the FileHandle as `this` for `fh.` names). Returns the undo.
+ */
+export function patchAll(names: readonly AnyFsName[], wrap: (name: AnyFsName, real: AnyFn) => AnyFn): () => void {
+  const plain = names.filter((n) => !n.startsWith('fsp.') && !n.startsWith('fh.')) as FsName[]
+  const undoFs = patchFs(plain, wrap as (name: FsName, real: AnyFn) => AnyFn)
+  const target = fsp as unknown as Record<string, AnyFn>
+  for (const n of names) {
+    if (n.startsWith('fsp.')) target[n.slice(4)] = wrap(n, realFsp[n.slice(4)]!)
+    else if (n.startsWith('fh.')) fileHandleProto[n.slice(3)] = wrap(n, realFh[n.slice(3)]!)
+  }
+  syncBuiltinESMExports()
+  return () => {
+    undoFs()
+    for (const n of names) {
+      if (n.startsWith('fsp.')) target[n.slice(4)] = realFsp[n.slice(4)]!
+      else if (n.startsWith('fh.')) fileHandleProto[n.slice(3)] = realFh[n.slice(3)]!
+    }
+    syncBuiltinESMExports()
+  }
 }
