@@ -14,13 +14,11 @@ import { LRUCache } from 'lru-cache'
 import { Prng } from '../workloads/prng.js'
 import { ZipfSampler } from '../workloads/zipf.js'
 import { perPolicy } from '../harness/per-policy.js'
+import { toolArgs } from '../harness/tool-args.js'
 
-const argv = process.argv.slice(2)
-const opt = (name: string, fallback: string): string => {
-  const i = argv.indexOf(name)
-  return i < 0 ? fallback : argv[i + 1]!
-}
-const list = (name: string, fallback: string): number[] => opt(name, fallback).split(',').map(Number)
+const args = toolArgs()
+const opt = args.opt
+const list = args.numbers
 const capacity = Number(opt('--capacity', '10000'))
 const path = opt('--cortado', '../../src/index.js')
 

@@ -18,17 +18,15 @@ import type { Tuning } from './model/tuning.js'
 import { parseTuningList } from './tuning-args.js'
 import { LruPolicy } from './policies/lru.js'
 import type { Policy } from './policy.js'
+import { toolArgs } from '../harness/tool-args.js'
 
-const argv = process.argv.slice(2)
-const opt = (name: string, fallback: string): string => {
-  const i = argv.indexOf(name)
-  return i < 0 ? fallback : argv[i + 1]!
-}
-const nums = (name: string, fallback: string): number[] => opt(name, fallback).split(',').map(Number)
+const args = toolArgs()
+const opt = args.opt
+const nums = args.numbers
 const capacity = Number(opt('--capacity', '10000'))
 const capacities = Number(opt('--capacities', '40'))
 const shards = Number(opt('--shards', '1'))
-const detail = argv.includes('--detail')
+const detail = args.has('--detail')
 
 const variants: Array<[string, Partial<Tuning>]> = [['model', {}]]
 for (const v of opt('--variants', '').split(';').filter((s) => s !== '')) {

@@ -24,21 +24,19 @@ import { parseTuningList } from './tuning-args.js'
 import { LruPolicy } from './policies/lru.js'
 import { loadRealCache, RealCachePolicy } from './policies/cortado.js'
 import type { Policy } from './policy.js'
+import { toolArgs } from '../harness/tool-args.js'
 
-const argv = process.argv.slice(2)
-const opt = (name: string, fallback: string): string => {
-  const i = argv.indexOf(name)
-  return i < 0 ? fallback : argv[i + 1]!
-}
+const args = toolArgs()
+const opt = args.opt
 const capacity = Number(opt('--capacity', '10000'))
 const capacities = Number(opt('--capacities', '40'))
 const only = opt('--only', '')
-const sweep = argv.includes('--sweep')
+const sweep = args.has('--sweep')
 const shards = Number(opt('--shards', '1'))
-const cold = argv.includes('--cold')
+const cold = args.has('--cold')
 
 const real = opt('--real', '') as '' | 'wasm' | 'native'
-const variants: Array<[string, Partial<Tuning>]> = argv.includes('--no-model') ? [] : [['model', {}]]
+const variants: Array<[string, Partial<Tuning>]> = args.has('--no-model') ? [] : [['model', {}]]
 for (const v of opt('--variants', '').split(';').filter((s) => s !== '')) {
   const [name, tune] = v.split(':') as [string, string | undefined]
   variants.push([name, parseTuningList(tune ?? '', '--variants')])

@@ -16,12 +16,10 @@ import { OP_READ, OP_WRITE } from '../workloads/trace.js'
 import { CortadoModel } from './model/cortado.js'
 import { parseTuningList } from './tuning-args.js'
 import { hashKey } from './hash.js'
+import { toolArgs } from '../harness/tool-args.js'
 
-const argv = process.argv.slice(2)
-const opt = (name: string, fallback: string): string => {
-  const i = argv.indexOf(name)
-  return i < 0 ? fallback : argv[i + 1]!
-}
+const args = toolArgs()
+const opt = args.opt
 const capacity = Number(opt('--capacity', '10000'))
 const distance = Number(opt('--distance', '0.9'))
 const writeBack = opt('--mode', 'write-back') === 'write-back'
