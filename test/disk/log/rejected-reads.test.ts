@@ -14,6 +14,13 @@ import { errnoError, patchFs } from '../../helpers/fs-faults.js'
 
 afterAll(removeTempDirs)
 
+/** Every writeSync fails with EIO until the returned function undoes the patch. */
+function failEveryWrite(): () => void {
+  return patchFs(['writeSync'], () => () => {
+    throw errnoError('EIO', 'write')
+  })
+}
+
 async function rejection(p: Promise<unknown>): Promise<string | undefined> {
   try {
     await p
@@ -31,13 +38,8 @@ describe('LogStore: after a failed write, reads show what was acknowledged', () 
       await store.put('kept', 'v1')
       await store.put('deleted', 'd1')
       await store.put('twice', 't1')
-      let failing = false
-      const undo = patchFs(['writeSync'], (_, real) => (...args: unknown[]) => {
-        if (failing) throw errnoError('EIO', 'write')
-        return real(...args)
-      })
+      const undo = failEveryWrite()
       try {
-        failing = true
         // One batch: an overwrite, a new key, a delete, and a key written twice in it.
         const ops = [store.put('kept', 'v2'), store.put('new', 'n1'), store.delete('deleted'), store.put('twice', 't2'), store.put('twice', 't3'), store.delete('twice')]
         // Before the batch is written, reads see it (read-your-writes of operations in flight).
@@ -52,7 +54,6 @@ describe('LogStore: after a failed write, reads show what was acknowledged', () 
         expect(store.size).toBe(3)
         expect(store.stats().corruptReads).toBe(0)
       } finally {
-        failing = false
         undo()
       }
       await store.close().catch(() => {})
@@ -69,13 +70,8 @@ describe('LogStore: after a failed write, reads show what was acknowledged', () 
     const dir = tempDir()
     const store = await LogStore.open<string>(dir, { sync: 'none', autoCompact: false })
     await store.put('a', 'a0')
-    let failing = false
-    const undo = patchFs(['writeSync'], (_, real) => (...args: unknown[]) => {
-      if (failing) throw errnoError('EIO', 'write')
-      return real(...args)
-    })
+    const undo = failEveryWrite()
     try {
-      failing = true
       const first = store.put('a', 'a1')
       // Values large enough to fill the append buffer: a put then writes it itself, and that fails.
       const puts: Promise<unknown>[] = [first]
@@ -86,7 +82,6 @@ describe('LogStore: after a failed write, reads show what was acknowledged', () 
       for (let i = 0; i < 64; i++) expect(store.getSync(`big${i}`)).toBeUndefined()
       expect(store.stats().corruptReads).toBe(0)
     } finally {
-      failing = false
       undo()
     }
     await store.close().catch(() => {})
