@@ -177,5 +177,7 @@ export function resolveWriteBehindOptions(options: WriteBehindOptions | undefine
 /** The default failure report: a process warning (visible, never thrown at the caller). */
 export function warnStoreError(error: unknown, key: string, operation: string): void {
   const message = error instanceof Error ? error.message : String(error)
+  // An ERR_STORE message already names the operation and the key.
+  if (error instanceof CortadoError && error.code === 'ERR_STORE') return emitProcessWarning(`cortado: ${message}`, 'CORTADO_STORE')
   emitProcessWarning(`cortado: ${operation} of key ${JSON.stringify(key)} failed: ${message}`, 'CORTADO_STORE')
 }

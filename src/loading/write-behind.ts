@@ -16,6 +16,7 @@
  */
 import type { Cache } from '../cache.js'
 import { CortadoError } from '../errors.js'
+import { storeFailed } from './errors.js'
 import type { FlushResult, LoadOptions, Store, WriteBehindOptions, WriteBehindStats } from './types.js'
 import { MAX_TIMER_MS } from '../options.js'
 import { checkStore, mergeLoadOptions, resolveLoadOptions, resolveWriteBehindOptions, type ResolvedLoad, type ResolvedWriteBehind } from './options.js'
@@ -201,7 +202,7 @@ export class WriteBehindCache<V> {
         if (attempt >= this.#o.retries) {
           this.#stats.failed++
           for (const f of this.#flushWaiters) f.failed++
-          this.#report(e, key, op.type)
+          this.#report(storeFailed(op.type, key, e, attempt > 0 ? ` after ${attempt + 1} attempts` : ''), key, op.type)
           break
         }
         this.#stats.retries++
