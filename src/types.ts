@@ -135,7 +135,7 @@ export interface CacheStats {
   deletes: number
   /** Entries removed by the policy to make room. */
   evictions: number
-  /** Entries removed because their TTL ran out. */
+  /** Entries whose TTL ran out, whatever found them first (a read, the sweep, a delete, a set of the key...). */
   expirations: number
   /** Sets refused by the admission policy or because the value was larger than an entry may be. */
   rejections: number
