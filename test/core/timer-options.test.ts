@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Cache, CortadoError, PeerGroup } from '../../src/index.js'
-import { InvalidationBus } from '../../src/tier/index.js'
+import { InvalidationBus, MemcachedStore } from '../../src/tier/index.js'
 import { DiskCache, LogStore } from '../../src/disk/index.js'
 import { PostgresChangeFeed } from '../../src/cdc/index.js'
 
@@ -62,6 +62,12 @@ describe('durations that become timers', () => {
     expect(thrown, `${name}: expected a refusal`).toBeInstanceOf(CortadoError)
     expect((thrown as CortadoError).code).toBe('ERR_INVALID_OPTION')
     expect((thrown as Error).message).toContain(`${name} must be at most ${MAX} ms`)
+  })
+
+  it("MemcachedStore.connect's timeout (seconds, doubled by memjs to connect) is refused when the timer would overflow, and must be > 0", async () => {
+    for (const timeout of [MAX / 1000, -1, 0, Number.NaN, '1'])
+      await expect(MemcachedStore.connect('127.0.0.1:1', { timeout: timeout as number })).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' })
+    await expect(MemcachedStore.connect('127.0.0.1:1', { timeout: MAX / 1000 })).rejects.toThrow(`memjs's connection timeout in ms) must be at most ${MAX} ms`)
   })
 
   it('the largest delay a timer takes is accepted where building needs no server', async () => {
