@@ -525,4 +525,11 @@ export const MUTANTS: Mutant[] = [
     tests: ['test/core/timer-options.test.ts'],
     why: 'a delay above 2^31 - 1 ms reaches setTimeout/setInterval, which fire it after 1 ms',
   },
+  {
+    id: 'set-over-expired-not-counted', area: 'counts', file: 'assembly/write.ts',
+    find: 'if (hasTtl(flagsOf(sb, off)) && now >= 0 && expiryOf(sb, off) <= now) bump(sb, L.SHARD_EXPIRATIONS)',
+    replace: 'if (false) bump(sb, L.SHARD_EXPIRATIONS)',
+    tests: ['test/conformance/expired-overwrite.test.ts'],
+    why: 'a set over an expired entry replaces it uncounted: expirations depend on whether the sweep or a read found it first',
+  },
 ]
