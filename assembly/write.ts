@@ -4,7 +4,7 @@
 import * as L from './layout.generated'
 import { segBytes, maxEntryBytes, scratchBase, countGlobally } from './arena'
 import { locate, findSlot, emptySlot, publish, slotOffset, slotFreq, touch, bucketAddr, bucket1, clearIndex, saveLocation, restoreLocation, slotStillHolds } from './hashindex'
-import { flagsOf, setFlags, entryBytes, hasTtl, isLarge, queueOf, sizeFor, writeEntry, keyPtr, valueLenOf, refPtr } from './entry'
+import { flagsOf, setFlags, entryBytes, hasTtl, isLarge, queueOf, sizeFor, writeEntry, keyPtr, valueLenOf, refPtr, expiryOf } from './entry'
 import { reserveAppend, commitAppend, addLive, removeLive, initSegments, killEntry } from './segments'
 import { ensureRoom } from './room'
 import { removeEntry, bump } from './queues'
@@ -46,7 +46,7 @@ export function beginSet(sb: u32, h: u64, key: u32, keyLen: u32, valueLen: u32, 
   // (size < valueLen: a length so large that the u32 size wrapped.)
   if (size < valueLen || size > maxEntryBytes || record > segBytes) {
     bump(sb, L.SHARD_OVERSIZED)
-    return refuse(sb, slot)
+    return refuse(sb, slot, now)
   }
   // A write is an access: it counts for the key's frequency.
   policyOnAccess(sb, h)
@@ -68,6 +68,7 @@ export function beginSet(sb: u32, h: u64, key: u32, keyLen: u32, valueLen: u32, 
     const sameSmall = entryBytes(sb, old) == size && !large && !isLarge(oldFlags)
     const sameLarge = !sameSmall && large && isLarge(oldFlags) && valueLenOf(sb, old) == valueLen
     if ((sameSmall || sameLarge) && hasTtl(oldFlags) == withTtl) {
+      countIfExpired(sb, old, now)
       killEntry(sb, old)
       store<u8>(sb + old, kind, L.ENTRY_KIND)
       if (withTtl) store<f64>(sb + old + L.ENTRY_HEADER_BYTES, expiry)
@@ -94,7 +95,7 @@ export function beginSet(sb: u32, h: u64, key: u32, keyLen: u32, valueLen: u32, 
   const cost = borrowed != 0 ? size - (valueLen - local * segBytes) : size
   if (slot == 0) {
     q = policyInsert(sb, h, cost, now, large ? local + 1 : 0)
-    if (q == REJECT) return refuse(sb, 0)
+    if (q == REJECT) return refuse(sb, 0, now)
   }
   curInPlace = false
   curQueue = <u32>q
@@ -112,7 +113,7 @@ export function beginSet(sb: u32, h: u64, key: u32, keyLen: u32, valueLen: u32, 
   // it (slot cleared; nothing is inserted during eviction, so a cleared slot stays empty).
   restoreLocation()
   curSlot = slot != 0 && slotStillHolds(slot) ? slot : 0
-  if (!ok) return refuse(sb, curSlot)
+  if (!ok) return refuse(sb, curSlot, now)
   // ensureRoom guaranteed the room (and reserved a place in the global count for a new key).
   const off = reserveAppend(sb, <u32>q, record, true)
   curOff = off
@@ -140,14 +141,24 @@ export function beginSet(sb: u32, h: u64, key: u32, keyLen: u32, valueLen: u32, 
  * A set that could not be honoured. The key's previous value (if any) goes too: after a write, the
  * cache must not keep serving what the caller just replaced. Returns the status for the caller.
  */
-function refuse(sb: u32, oldSlot: u32): u32 {
+function refuse(sb: u32, oldSlot: u32, now: f64): u32 {
   bump(sb, L.SHARD_REJECTIONS)
   if (oldSlot != 0) {
     const off = slotOffset(oldSlot)
     const flags = flagsOf(sb, off)
+    countIfExpired(sb, off, now)
     removeEntry(sb, off, queueOf(flags), entryBytes(sb, off), oldSlot)
   }
   return L.STATUS_REJECTED
+}
+
+/**
+ * A set replacing (or, refused, dropping) an entry whose TTL ran out: that entry expired, as it would
+ * have had a read, a delete or the sweep found it first, so `expirations` does not depend on which came
+ * first. (now < 0: the clock was not read, no TTL is in use.)
+ */
+function countIfExpired(sb: u32, off: u32, now: f64): void {
+  if (hasTtl(flagsOf(sb, off)) && now >= 0 && expiryOf(sb, off) <= now) bump(sb, L.SHARD_EXPIRATIONS)
 }
 
 /** Second half of a set: the value's bytes are in place; make the entry LIVE and index it. */
@@ -172,6 +183,7 @@ function publishNew(sb: u32): void {
   if (slot != 0) {
     const old = slotOffset(slot)
     const oldFlags = flagsOf(sb, old)
+    countIfExpired(sb, old, curNow)
     publish(slot, curOff, slotFreq(slot))
     killEntry(sb, old)
     removeLive(sb, old, queueOf(oldFlags), entryBytes(sb, old))

@@ -77,6 +77,23 @@ export function positiveInteger(value: unknown, name: string, fallback?: number)
   return value
 }
 
+/**
+ * The longest delay Node's timers take (2^31 - 1 ms, about 24.8 days). Beyond it setTimeout and
+ * setInterval fire after 1 ms, with only a TimeoutOverflowWarning: a load `timeout` of 3e9 failed every
+ * load at once, and a `refreshMs` of 3e9 would re-read the peer list every millisecond.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1
+
+/**
+ * `ms` (already checked as a number by the option's own rule) if a timer can wait that long; every
+ * user-given duration that reaches setTimeout/setInterval goes through here. `hint` ends the message.
+ */
+export function timerMs(ms: number, name: string, hint = ''): number {
+  if (ms > MAX_TIMER_MS)
+    throw new CortadoError('ERR_INVALID_OPTION', `${name} must be at most ${MAX_TIMER_MS} ms (Node's timers go no further), got ${ms}${hint}`)
+  return ms
+}
+
 /** A finite number option >= 0; `fallback` when undefined. */
 export function nonNegative(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback

@@ -87,11 +87,12 @@ export interface CacheOptions<V = unknown> {
    */
   expectedEntrySize?: number
   /**
-   * The largest entry (8 bytes + key + value) the cache must be able to hold, when more than the
-   * default: maxBytes / 16 (and 1 MiB whenever the shards can lend it), at least a third of a shard
+   * The largest entry (8 bytes + key + value, 16 + key + value with a TTL) the cache accepts, exactly:
+   * a cap below the default, as lru-cache's, kept in the arena so attached threads and processes
+   * refuse the same entries. Default: maxBytes / 16 (and 1 MiB whenever the shards can lend it), at least a third of a shard
    * (1 MiB at every size from 4.25 MiB up, 4 MiB at 64 MiB, 16 MiB at 256 MiB, at most 4 GiB - 1), entries
    * larger than a segment keeping their value in a chain of segments (borrowed from other shards beyond
-   * a third of their own). This makes segments at least this large (with
+   * a third of their own). Above the default this makes segments at least this large (with
    * fewer shards if needed). `cache.geometry.maxEntryBytes` tells the actual limit. Larger entries are refused
    * (`set` returns false, counted in `stats().oversized`; the first refusal of a cache also emits one
    * process warning, code `CORTADO_OVERSIZED`, naming this option and the limit).
@@ -134,7 +135,7 @@ export interface CacheStats {
   deletes: number
   /** Entries removed by the policy to make room. */
   evictions: number
-  /** Entries removed because their TTL ran out. */
+  /** Entries whose TTL ran out, whatever found them first (a read, the sweep, a delete, a set of the key...). */
   expirations: number
   /** Sets refused by the admission policy or because the value was larger than an entry may be. */
   rejections: number

@@ -28,7 +28,7 @@ impl Engine {
         // (size < value_len: a length so large that the u32 size wrapped; the limit may be 4 GiB - 1.)
         if size < value_len || size > self.max_entry_bytes || record > self.seg_bytes {
             bump(sb, L::SHARD_OVERSIZED);
-            return self.refuse(sb, slot);
+            return self.refuse(sb, slot, now);
         }
         // A write is an access: it counts for the key's frequency.
         self.policy_on_access(sb, h);
@@ -50,6 +50,7 @@ impl Engine {
             let same_small = entry_bytes(sb, old) == size && !large && !is_large(old_flags);
             let same_large = !same_small && large && is_large(old_flags) && value_len_of(sb, old) == value_len;
             if (same_small || same_large) && has_ttl(old_flags) == with_ttl {
+                count_if_expired(sb, old, now);
                 self.kill_entry(sb, old);
                 st8(sb.add((old + L::ENTRY_KIND) as usize), kind);
                 if with_ttl {
@@ -79,7 +80,7 @@ impl Engine {
         if slot.is_null() {
             q = self.policy_insert(sb, h, cost, now, if large { local + 1 } else { 0 });
             if q == REJECT {
-                return self.refuse(sb, std::ptr::null_mut());
+                return self.refuse(sb, std::ptr::null_mut(), now);
             }
         }
         self.cur.in_place = false;
@@ -105,7 +106,7 @@ impl Engine {
         let cur_slot = if !slot.is_null() && self.slot_still_holds(slot) { slot } else { std::ptr::null_mut() };
         self.cur.slot = cur_slot as usize;
         if !ok {
-            return self.refuse(sb, cur_slot);
+            return self.refuse(sb, cur_slot, now);
         }
         // ensure_room guaranteed the room (and reserved a place in the global count for a new key).
         let off = self.reserve_append(sb, q as u32, record, true);
@@ -135,11 +136,12 @@ impl Engine {
 
     /// A set that could not be honoured. The key's previous value (if any) goes too: after a write, the
     /// cache must not keep serving what the caller just replaced.
-    unsafe fn refuse(&self, sb: *mut u8, old_slot: Slot) -> u32 {
+    unsafe fn refuse(&self, sb: *mut u8, old_slot: Slot, now: f64) -> u32 {
         bump(sb, L::SHARD_REJECTIONS);
         if !old_slot.is_null() {
             let off = slot_offset(old_slot);
             let flags = flags_of(sb, off);
+            count_if_expired(sb, off, now);
             self.remove_entry(sb, off, queue_of(flags), entry_bytes(sb, off), old_slot);
         }
         L::STATUS_REJECTED
@@ -172,6 +174,7 @@ impl Engine {
         if !slot.is_null() {
             let old = slot_offset(slot);
             let old_flags = flags_of(sb, old);
+            count_if_expired(sb, old, c.now);
             self.publish(slot, c.off, slot_freq(slot));
             self.kill_entry(sb, old);
             self.remove_live(sb, old, queue_of(old_flags), entry_bytes(sb, old));
@@ -248,5 +251,14 @@ impl Engine {
         st64(sb.add(L::SHARD_LIVE_BYTES as usize), 0);
         st32(sb.add(L::SHARD_TTL_CURSOR as usize), 0);
         self.policy_init(sb, shard);
+    }
+}
+
+/// A set replacing (or, refused, dropping) an entry whose TTL ran out: that entry expired, as it would
+/// have had a read, a delete or the sweep found it first, so `expirations` does not depend on which
+/// came first. (now < 0: the clock was not read, no TTL is in use.)
+unsafe fn count_if_expired(sb: *mut u8, off: u32, now: f64) {
+    if has_ttl(flags_of(sb, off)) && now >= 0.0 && expiry_of(sb, off) <= now {
+        bump(sb, L::SHARD_EXPIRATIONS);
     }
 }

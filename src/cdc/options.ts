@@ -5,6 +5,7 @@
 import type { ClientConfig } from 'pg'
 import { CortadoError, shown } from '../errors.js'
 import { checkKnownKeys } from '../option-names.js'
+import { timerMs } from '../options.js'
 import type { FeedTarget } from './target.js'
 
 /** A decoded row: column name → value (parsed by pg's type parsers; unchanged TOASTed columns absent). */
@@ -100,6 +101,9 @@ function positive(value: unknown, name: string, fallback: number): number {
   return value
 }
 
+/** A positive delay that becomes a timer. */
+const delay = (value: unknown, name: string, fallback: number) => timerMs(positive(value, name, fallback), `PostgresChangeFeed: ${name}`)
+
 function oneOf<T extends string>(value: unknown, name: string, allowed: readonly T[], fallback: T): T {
   if (value === undefined) return fallback
   if (!allowed.includes(value as T)) throw bad(`${name} must be ${allowed.map((a) => `'${a}'`).join(' or ')}, got ${shown(value)}`)
@@ -156,8 +160,8 @@ export function resolveOptions(options: PostgresChangeFeedOptions): ResolvedOpti
     throw bad(`target must be a Cache, a TieredCache or a function, got ${shown(target)}`)
   if (options.create !== undefined && typeof options.create !== 'boolean') throw bad(`create must be a boolean, got ${shown(options.create)}`)
   const reconnect = options.reconnectDelayMs ?? { min: 100, max: 5000 }
-  const min = positive(reconnect.min, 'reconnectDelayMs.min', 100)
-  const max = positive(reconnect.max, 'reconnectDelayMs.max', 5000)
+  const min = delay(reconnect.min, 'reconnectDelayMs.min', 100)
+  const max = delay(reconnect.max, 'reconnectDelayMs.max', 5000)
   if (max < min) throw bad(`reconnectDelayMs.max (${max}) is below min (${min})`)
   return {
     connection: typeof connection === 'string' ? { connectionString: connection } : { ...connection },
@@ -169,8 +173,8 @@ export function resolveOptions(options: PostgresChangeFeedOptions): ResolvedOpti
     onKeysError: oneOf(options.onKeysError, 'onKeysError', ['count', 'clear-table'], 'count'),
     create: options.create ?? true,
     maxPending: Math.floor(positive(options.maxPending, 'maxPending', 1024)),
-    statusIntervalMs: positive(options.statusIntervalMs, 'statusIntervalMs', 1000),
-    lagCheckIntervalMs: positive(options.lagCheckIntervalMs, 'lagCheckIntervalMs', 5000),
+    statusIntervalMs: delay(options.statusIntervalMs, 'statusIntervalMs', 1000),
+    lagCheckIntervalMs: delay(options.lagCheckIntervalMs, 'lagCheckIntervalMs', 5000),
     warnLagBytes: positive(options.warnLagBytes, 'warnLagBytes', 2 ** 30),
     warnLagSeconds: positive(options.warnLagSeconds, 'warnLagSeconds', 60),
     reconnectDelayMs: { min, max },

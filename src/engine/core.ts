@@ -504,7 +504,7 @@ export class EngineCore<V> implements CacheCore<V> {
   /** A set that was not stored: the first too-large one of this cache warns once (oversize.ts). */
   #refused(keyLen: number, valueLen: number, ttl: number): void {
     const size = L.ENTRY_HEADER_BYTES + (ttl > 0 ? L.ENTRY_TTL_BYTES : 0) + keyLen + valueLen
-    if (size > this.geometry.maxEntryBytes) warnOversized(this.v, this.name, size, this.geometry.maxEntryBytes)
+    if (size > this.geometry.maxEntryBytes) warnOversized(this.v, this.name, size, this.geometry)
   }
 
   /** Removes `key` (mode: REMOVE_DELETE or REMOVE_INVALIDATE); true when it was there. */

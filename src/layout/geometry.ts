@@ -55,7 +55,10 @@ export interface GeometryInput {
   shards?: number
   maxThreads?: number
   expectedEntrySize?: number
-  /** The largest entry (8-byte header + key + value) the cache must accept. */
+  /**
+   * The largest entry (8-byte header + key + value) the cache accepts: segments are made at least that
+   * large, and larger entries are refused even where the arena could hold them (lru-cache's cap).
+   */
   maxEntrySize?: number
   policy: number
   /** Largest arena the engine can map. */
@@ -94,7 +97,9 @@ export interface Geometry {
    * one segment; larger ones keep a small record there and their value in a chain of whole segments
    * (assembly/large.ts): up to a third of their own shard's segments, and beyond that segments borrowed
    * from other shards (each lending at most half of its own: LARGE_LEND_SHARE), so that any entry of up to
-   * maxBytes / 16 fits whatever the number of shards (`largestEntry`).
+   * maxBytes / 16 fits whatever the number of shards (`largestEntry`), or `maxEntrySize` when given.
+   * Both engines refuse larger entries (ARENA_MAX_ENTRY_BYTES), so every thread or process attached to
+   * the arena keeps the creator's cap.
    */
   maxEntryBytes: number
 }
@@ -230,7 +235,8 @@ export function computeGeometry(input: GeometryInput): Geometry {
     maxEntriesPerShard, maxEntriesTotal: input.maxEntries ?? 0,
     shardSketchOffset, shardGhostOffset, shardIndexOffset, shardSegHeadersOffset, shardDataOffset,
     bytesTotal: shardCount * segCount * segBytes,
-    maxEntryBytes: largestEntry(segBytes, segCount, shardCount, memBytes),
+    // Segments are at least maxEntrySize, so the cap is never above what the arena can hold.
+    maxEntryBytes: Math.min(largestEntry(segBytes, segCount, shardCount, memBytes), input.maxEntrySize ?? Infinity),
   }
 }
 
@@ -243,6 +249,8 @@ export function computeGeometry(input: GeometryInput): Geometry {
 export function maxBytesFor(entries: number, entryBytes: number, input: Omit<GeometryInput, 'maxBytes' | 'maxEntries'>): number {
   positiveInteger(entries, 'entries')
   positiveInteger(entryBytes, 'entryBytes')
+  if (typeof input.maxEntrySize === 'number' && entryBytes > input.maxEntrySize)
+    invalid(`entries of ${entryBytes} bytes are refused by maxEntrySize ${input.maxEntrySize}`)
   const limit = input.limitBytes ?? WASM_MAX_BYTES
   const fits = (maxBytes: number): boolean => {
     try {

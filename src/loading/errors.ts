@@ -14,6 +14,17 @@ export function loaderFailed(key: string, cause: unknown): CortadoError {
   return new CortadoError('ERR_LOADER', `loader for key ${quote(key)} failed: ${detail}`, { cause })
 }
 
+/**
+ * A store's save or delete that failed, as a loader's failure is ERR_LOADER: write-through rejects with
+ * it and write-behind reports it to onError, so a handler sees one shape for both. A CortadoError the
+ * store threw itself (e.g. a LogStore's ERR_IO) is kept as it is. `detail` says what was tried.
+ */
+export function storeFailed(operation: 'save' | 'delete', key: string, cause: unknown, detail = ''): unknown {
+  if (cause instanceof CortadoError) return cause
+  const message = cause instanceof Error ? cause.message : String(cause)
+  return new CortadoError('ERR_STORE', `the store's ${operation} of key ${quote(key)} failed${detail}: ${message}`, { cause })
+}
+
 export function timedOut(key: string, ms: number): CortadoError {
   return new CortadoError('ERR_TIMEOUT', `getOrLoad of key ${quote(key)} timed out after ${ms} ms`)
 }

@@ -1,6 +1,6 @@
 /** Validation of the loading layer's options: every bad input becomes a typed CortadoError. */
 import { CortadoError, shown } from '../errors.js'
-import { checkTtl, positiveInteger, nonNegative } from '../options.js'
+import { checkTtl, positiveInteger, nonNegative, timerMs } from '../options.js'
 import { checkKnownKeys } from '../option-names.js'
 import type { LoadOptions, WarmOptions, WriteBehindOptions, WriteThroughOptions } from './types.js'
 import { emitProcessWarning } from '../process-warning.js'
@@ -51,26 +51,16 @@ export function checkSignal(value: unknown, name = 'signal'): AbortSignal | unde
   return value
 }
 
-/**
- * The longest delay Node's timers take (2^31 - 1 ms, about 24.8 days). Beyond it setTimeout fires after
- * 1 ms, with a TimeoutOverflowWarning: a `timeout` of 3e9 failed every load at once, and a write-behind
- * `delayMs` of 3e9 re-armed a 1 ms timer for as long as a write waited.
- */
-export const MAX_TIMER_MS = 2 ** 31 - 1
-
 function checkTimeout(value: unknown): number | undefined {
   if (value === undefined) return undefined
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
     throw invalid(`timeout must be a finite number of milliseconds > 0, got ${shown(value)}`)
-  if (value > MAX_TIMER_MS) throw invalid(`timeout must be at most ${MAX_TIMER_MS} ms (Node's timers go no further), got ${value}; leave it out to wait without a limit`)
-  return value
+  return timerMs(value, 'timeout', '; leave it out to wait without a limit')
 }
 
 /** A delay option that becomes a timer: finite, >= 0, at most MAX_TIMER_MS; `fallback` when undefined. */
 function timerDelay(value: unknown, name: string, fallback: number): number {
-  const ms = nonNegative(value, name, fallback)
-  if (ms > MAX_TIMER_MS) throw invalid(`${name} must be at most ${MAX_TIMER_MS} ms (Node's timers go no further), got ${ms}`)
-  return ms
+  return timerMs(nonNegative(value, name, fallback), name)
 }
 
 /** Resolves one call's options over the cache's default TTL. */
@@ -187,5 +177,7 @@ export function resolveWriteBehindOptions(options: WriteBehindOptions | undefine
 /** The default failure report: a process warning (visible, never thrown at the caller). */
 export function warnStoreError(error: unknown, key: string, operation: string): void {
   const message = error instanceof Error ? error.message : String(error)
+  // An ERR_STORE message already names the operation and the key.
+  if (error instanceof CortadoError && error.code === 'ERR_STORE') return emitProcessWarning(`cortado: ${message}`, 'CORTADO_STORE')
   emitProcessWarning(`cortado: ${operation} of key ${JSON.stringify(key)} failed: ${message}`, 'CORTADO_STORE')
 }

@@ -206,7 +206,10 @@ export interface WriteBehindOptions {
   retries?: number
   /** Delay before the first retry, doubling each time. Default 100 ms. */
   retryDelayMs?: number
-  /** Called when a write failed for good (after its retries), and for cache failures. Default: a process warning. */
+  /**
+   * Called when a write failed for good (after its retries), with the ERR_STORE write-through would
+   * reject with (the store's error in `cause`), and for cache failures. Default: a process warning.
+   */
   onError?: StoreErrorHandler
 }
 

@@ -16,8 +16,10 @@
  */
 import type { Cache } from '../cache.js'
 import { CortadoError } from '../errors.js'
+import { storeFailed } from './errors.js'
 import type { FlushResult, LoadOptions, Store, WriteBehindOptions, WriteBehindStats } from './types.js'
-import { MAX_TIMER_MS, checkStore, mergeLoadOptions, resolveLoadOptions, resolveWriteBehindOptions, type ResolvedLoad, type ResolvedWriteBehind } from './options.js'
+import { MAX_TIMER_MS } from '../options.js'
+import { checkStore, mergeLoadOptions, resolveLoadOptions, resolveWriteBehindOptions, type ResolvedLoad, type ResolvedWriteBehind } from './options.js'
 import { stateOf, type LoadingState } from './state.js'
 import { load } from './get-or-load.js'
 import { storeValue, supersede } from './single-flight.js'
@@ -200,7 +202,7 @@ export class WriteBehindCache<V> {
         if (attempt >= this.#o.retries) {
           this.#stats.failed++
           for (const f of this.#flushWaiters) f.failed++
-          this.#report(e, key, op.type)
+          this.#report(storeFailed(op.type, key, e, attempt > 0 ? ` after ${attempt + 1} attempts` : ''), key, op.type)
           break
         }
         this.#stats.retries++

@@ -6,6 +6,7 @@
  */
 import type { Cache } from '../cache.js'
 import { CortadoError, shown } from '../errors.js'
+import { storeFailed } from './errors.js'
 import { checkKey } from '../keys.js'
 import type { LoadOptions, Store, WriteThroughOptions, WriteThroughStats } from './types.js'
 import { checkStore, mergeLoadOptions, resolveLoadOptions, resolveWriteThroughOptions, type ResolvedLoad } from './options.js'
@@ -106,12 +107,11 @@ export class WriteThroughCache<V> {
   }
 }
 
-/** A store's save or delete, its failure typed (ERR_STORE, the store's error in `cause`), as a loader's is ERR_LOADER. */
+/** A store's save or delete, its failure typed (ERR_STORE, the store's error in `cause`). */
 async function storeCall(call: () => unknown, operation: 'save' | 'delete', key: string): Promise<void> {
   try {
     await call()
   } catch (e) {
-    if (e instanceof CortadoError) throw e
-    throw new CortadoError('ERR_STORE', `the store's ${operation} of key ${JSON.stringify(key)} failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e })
+    throw storeFailed(operation, key, e)
   }
 }

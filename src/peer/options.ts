@@ -2,7 +2,7 @@
 import type { Cache } from '../cache.js'
 import { CortadoError, shown } from '../errors.js'
 import type { Loader } from '../loading/types.js'
-import { positiveInteger } from '../options.js'
+import { positiveInteger, timerMs } from '../options.js'
 import type { Codec, CodecName } from '../types.js'
 import type { HotCacheOptions } from './hot-cache.js'
 import { normalizePeerAddress, normalizePeerList } from './membership.js'
@@ -95,12 +95,12 @@ export function resolvePeerOptions<V>(options: PeerGroupOptions<V>): ResolvedPee
     cache,
     load: options.load,
     hotCache: options.hotCache,
-    timeoutMs: positiveInteger(options.timeoutMs, 'timeoutMs', 5000),
+    timeoutMs: timerMs(positiveInteger(options.timeoutMs, 'timeoutMs', 5000), 'timeoutMs'),
     unhealthyMs: positiveInteger(options.unhealthyMs, 'unhealthyMs', 5000),
     vnodes: positiveInteger(options.vnodes, 'vnodes', 100),
     secret: options.secret,
     codec: options.codec ?? 'auto',
-    refreshMs: positiveInteger(options.refreshMs, 'refreshMs', 10_000),
+    refreshMs: timerMs(positiveInteger(options.refreshMs, 'refreshMs', 10_000), 'refreshMs'),
     name: options.name ?? self,
     onPeerError: options.onPeerError,
   }

@@ -12,7 +12,8 @@
  * when `MemcachedStore.connect` creates a client.
  */
 import type { Client, Response, Server } from 'memjs'
-import { CortadoError } from '../errors.js'
+import { CortadoError, shown } from '../errors.js'
+import { timerMs } from '../options.js'
 import { checkOptions } from '../option-names.js'
 import { unwrap, wrap } from './envelope.js'
 import {
@@ -87,11 +88,16 @@ export class MemcachedStore implements RemoteStore {
   /** Creates (and owns: `close()` ends it) a client for `server` (`host:port`). */
   static async connect(server: string, options: MemcachedConnectOptions = {}): Promise<MemcachedStore> {
     checkOptions(options, 'MemcachedStore.connect', new Set(['name', 'retryDelay', 'clock', 'timeout']), "{ name: 'sessions' }", false)
+    const timeout = options.timeout ?? 0.5
+    if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0)
+      throw new CortadoError('ERR_INVALID_OPTION', `timeout must be a finite number of seconds > 0, got ${shown(timeout)}`)
+    // memjs arms socket timers of timeout × 1000 ms per request and 2 × that to connect.
+    timerMs(timeout * 2000, "timeout × 2000 (memjs's connection timeout in ms)")
     const memjs = await import('memjs')
     const client = memjs.Client.create(server, {
       // memjs retries with a delay by default; a cache tier would rather fail fast and fall through.
       retries: 1,
-      timeout: options.timeout ?? 0.5,
+      timeout,
       keepAlive: true,
       // Failures reach the caller as rejected promises; memjs's own console logging would duplicate them.
       logger: { log: () => {} },

@@ -295,6 +295,56 @@ describe('write-behind', () => {
     expect(wb.stats()).toMatchObject({ retries: 4, failed: 1, saved: 1 })
   })
 
+  it('write-behind reports a failed write to onError as write-through rejects: ERR_STORE naming op, key and attempts, the store\'s error in cause', async () => {
+    const cache = newCache<string>()
+    const store = new MemoryStore<string>()
+    const got: [unknown, string, string][] = []
+    const wb = cache.writeBehind(store, { delayMs: 0, retries: 1, retryDelayMs: 1, onError: (e, key, op) => got.push([e, key, op]) })
+    store.failNext = 2
+    await wb.set('doomed', 'x')
+    await wb.flush()
+    store.failNext = 1
+    const wb0 = cache.writeBehind(store, { delayMs: 0, retries: 0, onError: (e, key, op) => got.push([e, key, op]) })
+    await wb0.delete('gone')
+    await wb0.flush()
+    // A store that throws a non-Error and one that throws before returning a promise.
+    const odd = cache.writeBehind({ load: async () => undefined, save: () => { throw 'down' }, delete: async () => {} },
+      { delayMs: 0, retries: 0, onError: (e, key, op) => got.push([e, key, op]) })
+    await odd.set('s', 'v')
+    await odd.flush()
+    expect(got.map(([, key, op]) => `${op} ${key}`)).toEqual(['save doomed', 'delete gone', 'save s'])
+    const [save, del, str] = got.map(([e]) => e as Error)
+    expect(isCortadoError(save, 'ERR_STORE')).toBe(true)
+    expect(save.message).toBe('the store\'s save of key "doomed" failed after 2 attempts: store unavailable')
+    expect(save.cause).toBeInstanceOf(Error)
+    expect((save.cause as Error).message).toBe('store unavailable')
+    expect(del).toMatchObject({ code: 'ERR_STORE', message: 'the store\'s delete of key "gone" failed: store unavailable' })
+    expect(str).toMatchObject({ code: 'ERR_STORE', message: 'the store\'s save of key "s" failed: down', cause: 'down' })
+    // The same shape as write-through's rejection of the same failure.
+    store.failNext = 1
+    const wt = cache.writeThrough(store)
+    const rejected = await wt.delete('gone').catch((e: unknown) => e)
+    expect(rejected).toMatchObject({ code: 'ERR_STORE', message: del.message })
+  })
+
+  it('the default write-behind report is one process warning that names the operation and key once', async () => {
+    const cache = newCache<string>()
+    const store = new MemoryStore<string>()
+    const warnings: string[] = []
+    const listen = (w: Error) => { if ((w as { code?: string }).code === 'CORTADO_STORE') warnings.push(w.message) }
+    process.on('warning', listen)
+    try {
+      const wb = cache.writeBehind(store, { delayMs: 0, retries: 0 })
+      store.failNext = 1
+      await wb.set('k', 'v')
+      await wb.flush()
+      await new Promise((r) => setImmediate(r))
+    } finally {
+      process.off('warning', listen)
+    }
+    expect(warnings).toEqual(['cortado: the store\'s save of key "k" failed: store unavailable'])
+  })
+
   it('reads see pending writes even when the cache lost them, without asking the store', async () => {
     const cache = newCache<string>()
     const store = new MemoryStore<string>()

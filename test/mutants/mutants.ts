@@ -504,4 +504,32 @@ export const MUTANTS: Mutant[] = [
     tests: ['test/core/codecs.test.ts'],
     why: "a custom codec's decode that returns undefined reads as a miss while has() says the key is there",
   },
+  // ---- leftovers (stop 38) -----------------------------------------------------------------------------
+  {
+    id: 'max-entry-size-no-cap', area: 'sizes', file: 'src/layout/geometry.ts',
+    find: 'Math.min(largestEntry(segBytes, segCount, shardCount, memBytes), input.maxEntrySize ?? Infinity)',
+    replace: 'largestEntry(segBytes, segCount, shardCount, memBytes)',
+    tests: ['test/core/max-entry-size.test.ts'],
+    why: 'maxEntrySize only raises the limit again: a value below the default stores entries lru-cache would refuse',
+  },
+  {
+    id: 'write-behind-raw-store-error', area: 'loading', file: 'src/loading/write-behind.ts',
+    find: "this.#report(storeFailed(op.type, key, e, attempt > 0 ? ` after ${attempt + 1} attempts` : ''), key, op.type)",
+    replace: 'this.#report(e, key, op.type)',
+    tests: ['test/loading/write.test.ts'],
+    why: "write-behind's onError gets the store's raw error while write-through rejects with ERR_STORE",
+  },
+  {
+    id: 'timer-delay-unchecked', area: 'options', file: 'src/options.ts',
+    find: '  if (ms > MAX_TIMER_MS)\n', replace: '  if (false)\n',
+    tests: ['test/core/timer-options.test.ts'],
+    why: 'a delay above 2^31 - 1 ms reaches setTimeout/setInterval, which fire it after 1 ms',
+  },
+  {
+    id: 'set-over-expired-not-counted', area: 'counts', file: 'assembly/write.ts',
+    find: 'if (hasTtl(flagsOf(sb, off)) && now >= 0 && expiryOf(sb, off) <= now) bump(sb, L.SHARD_EXPIRATIONS)',
+    replace: 'if (false) bump(sb, L.SHARD_EXPIRATIONS)',
+    tests: ['test/conformance/expired-overwrite.test.ts'],
+    why: 'a set over an expired entry replaces it uncounted: expirations depend on whether the sweep or a read found it first',
+  },
 ]

@@ -1,7 +1,7 @@
 /** LogStore options, their defaults and their validation. */
 import type { Codec, CodecName } from '../../types.js'
 import { CortadoError, shown } from '../../errors.js'
-import { checkClock, nonNegative, positiveInteger } from '../../options.js'
+import { checkClock, nonNegative, positiveInteger, timerMs } from '../../options.js'
 import { checkOptions } from '../../option-names.js'
 import type { SyncMode } from './group-commit.js'
 
@@ -70,7 +70,7 @@ export function resolveOptions(o: LogStoreOptions<unknown> | undefined): Resolve
   if (o?.onError !== undefined && typeof o.onError !== 'function') throw new CortadoError('ERR_INVALID_OPTION', `onError must be a function, got ${shown(o.onError)}`)
   return {
     sync,
-    syncIntervalMs: positiveInteger(o?.syncIntervalMs, 'syncIntervalMs', 100),
+    syncIntervalMs: timerMs(positiveInteger(o?.syncIntervalMs, 'syncIntervalMs', 100), 'syncIntervalMs'),
     maxFileBytes,
     autoCompact: o?.autoCompact ?? true,
     compactThreshold,

@@ -121,7 +121,7 @@ function validate(addon: NativeAddon, id: number, fileBytes: number, o: CreateNa
     throw bad(`holds a cache of ${found.memBytes} bytes; these options ask for ${want.memBytes} (maxBytes ${o.geometry.memBytes})`)
   const policy = dv.getUint32(L.ARENA_POLICY, true)
   if (policy !== o.policy) throw bad(`holds a cache with another policy (${policy}, asked for ${o.policy})`)
-  for (const field of ['shardCount', 'maxThreads', 'segBytes', 'segCount', 'indexBuckets', 'maxEntriesTotal', 'shardsOffset', 'shardBytes'] as const)
+  for (const field of ['shardCount', 'maxThreads', 'segBytes', 'segCount', 'indexBuckets', 'maxEntriesTotal', 'maxEntryBytes', 'shardsOffset', 'shardBytes'] as const)
     if (found[field] !== want[field]) throw bad(`was created with other options (${field} ${found[field]}, these options give ${want[field]})`)
   return dv.getUint32(L.ARENA_INSTANCE_ID, true)
 }
