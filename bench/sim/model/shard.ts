@@ -93,6 +93,8 @@ export class Shard {
   private unaskedShare = 0
   /** RESEARCH (coldWindow): the cache has been full once. */
   private wasFull = false
+  /** RESEARCH (coldHits): reads that hit before the cache was first full. */
+  private fillHits = 0
   /**
    * ONCE_HOT_SHARE (issue #18 after stop 37): the share of inserts that are cache-aside returns (back from
    * the ghost, asked for, never written unasked), averaged as unaskedShare: a hot set beside write-once traffic.
@@ -188,6 +190,7 @@ export class Shard {
       if ((st & CMASK) !== CMASK) this.keyState[key] = st + ONE
     if (this.t.staleHitOnly > 0 && (st & QMASK) === PROTECTED) this.keyState[key]! |= HIT_SINCE
       this.hits++
+      if (!this.wasFull) this.fillHits++
       this.climb(true)
       return true
     }
@@ -214,6 +217,7 @@ export class Shard {
     if ((st & CMASK) !== CMASK) this.keyState[key] = st + ONE
     if (this.t.staleHitOnly > 0 && (st & QMASK) === PROTECTED) this.keyState[key]! |= HIT_SINCE
     this.hits++
+    if (!this.wasFull) this.fillHits++
     this.climb(true)
     return true
   }
@@ -263,7 +267,7 @@ export class Shard {
     // the cache filled from empty carry counts that would reject the newcomers for capacities.
     if (this.t.coldWindow > 0 && !this.wasFull && this.used + size > this.capacity) {
       this.wasFull = true
-      if (this.unaskedShare >= this.t.coldShare) this.windowTarget = Math.max(this.windowTarget, this.t.coldWindow * this.capacity)
+      if (this.unaskedShare >= this.t.coldShare && this.fillHits >= this.t.coldHits * this.capacity) this.windowTarget = Math.max(this.windowTarget, this.t.coldWindow * this.capacity)
     }
     const age = this.ghost.lookup(h)
     if (this.t.onceMaxWindow > 0 && this.t.onceHotShare > 0) {

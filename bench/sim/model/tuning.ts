@@ -137,6 +137,8 @@ export interface Tuning {
   /** RESEARCH (stop 38, off: 0): when the cache first fills with at least coldShare of the inserts written unasked, the window target starts at coldWindow × capacity. */
   coldWindow: number
   coldShare: number
+  /** RESEARCH (stop 38): coldWindow fires only when the reads that hit while the cache filled number at least coldHits × capacity (a bulk warm-up of sets has none). */
+  coldHits: number
   /** ONCE_GAIN: on write-once traffic (share ≥ onceShare) a returning candidate written unasked counts this many times instead of unaskedGain. */
   onceGain: number
   /** ONCE_HOT_SHARE: onceMaxWindow holds only while the share of inserts that are cache-aside returns (hotShare) is under this. */
@@ -191,6 +193,7 @@ export const TUNING: Tuning = {
   onceMargin: 0,
   coldWindow: 0,
   coldShare: 0.5,
+  coldHits: 0,
   sketchWidth: 4,
   doorkeeper: false,
 }
