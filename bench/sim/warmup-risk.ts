@@ -1,11 +1,12 @@
 /**
- * The risk of the cold-start window rule (issue 18, stop 38, `coldWindow`): a cache warmed by sets (a
+ * The risk of the cold-start window rule (issue 18, stop 38, COLD_WINDOW): a cache warmed by sets (a
  * bulk warm-up of keys nobody has asked for yet) and then serving cache-aside traffic. The fill is all
- * unasked inserts, so the rule fires when the first read-through insert overflows it. Prints, per block
+ * unasked inserts, so without its hit guard (COLD_HITS) the rule fires at the first read-through insert
+ * after it; `noguard` shows what that costs, `off` the cache without the rule. Prints, per block
  * of `capacity` requests after the warm-up, the hit ratio of LRU, the model as built and each variant,
  * then the first `--head` blocks' mean and the whole run. Deterministic (seeded traces and caches).
  *
- *   npx tsx bench/sim/warmup-risk.ts [--variants 'cw:coldWindow=0.9;…'] [--warm never|own] [--warm-size 1] [--head 5] [--blocks 10]
+ *   npx tsx bench/sim/warmup-risk.ts [--variants 'off:coldWindow=0;noguard:coldHits=0'] [--warm never|own] [--warm-size 1] [--head 5] [--blocks 10]
  *
  * `--warm never`: the warm-up writes `capacity` keys the traffic never reads (a stale snapshot);
  * `--warm own`: it writes `capacity` keys drawn from the traffic's own universe (a snapshot of some of
@@ -33,7 +34,7 @@ const head = Number(opt('--head') ?? 5)
 /** The warm-up's length as a share of capacity (1: a full fill; 0.5: traffic fills the rest). */
 const warmSize = Number(opt('--warm-size') ?? 1)
 const blocksShown = Number(opt('--blocks') ?? 0)
-const variants = (opt('--variants') ?? 'cw9:coldWindow=0.9').split(';').filter((v) => v !== '').map((v) => {
+const variants = (opt('--variants') ?? 'off:coldWindow=0;noguard:coldHits=0').split(';').filter((v) => v !== '').map((v) => {
   const [name, list] = v.split(':') as [string, string]
   return { name, tuning: parseTuningList(list) }
 })
