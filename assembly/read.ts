@@ -6,7 +6,7 @@ import { shardCount, scratchBase, shardBase, shardsOffset } from './arena'
 import { hashBytes, fastRange } from './hash'
 import { locate, findSlot, slotOffset, touch, touchTimes, firstOccupied, nextOccupied } from './hashindex'
 import { flagsOf, kindOf, keyLenOf, valueLenOf, isLive, hasTtl, expiryOf, headerBytes, inBounds, spanInBounds } from './entry'
-import { policyOnAccess, policyOnAccesses, policyOnMiss } from './policy/index'
+import { policyOnHit, policyOnAccesses, policyOnMiss } from './policy/index'
 import { sketchWord } from './sketch'
 import { indexBuckets, shardBytes, threadId, preload } from './arena'
 import { chainData } from './large'
@@ -93,7 +93,7 @@ export function lookup(key: u32, keyLen: u32, now: f64, flags: u32): u32 {
     store<f64>(result(L.RESULT_EXPIRY), expiry)
     if ((flags & L.GET_PEEK) == 0) {
       touch(slot)
-      policyOnAccess(sb, h)
+      policyOnHit(sb, h)
     }
     return L.STATUS_HIT
   }
@@ -156,7 +156,7 @@ export function recordAccesses(count: u32, input: u32): u32 {
     locate(h)
     const slot = findSlot(sb, key, keyLen)
     if (slot == 0) continue
-    // What `uses` hits would record, at once: touch() and policyOnAccess() `uses` times each.
+    // What `uses` hits would record, at once: touch() and policyOnHit() `uses` times each.
     if (uses != 0) {
       touchTimes(slot, uses)
       policyOnAccesses(sb, h, uses)

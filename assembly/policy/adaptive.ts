@@ -18,7 +18,7 @@ import { flagsOf, isLarge, chainedBytes } from '../entry'
 import { queueCount, freeCount, reclaimDeadTails } from '../segments'
 import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainHolds, isFull, countMode, isBig } from './units'
 import { applyGhostEvidence, noteGhost, windowTarget, setWindowTarget, writeOnce } from './window'
-import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE } from './tuning.generated'
+import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS } from './tuning.generated'
 import { nextRandom, seedRng } from './rng'
 import { seed } from '../arena'
 import { REJECT } from './decision'
@@ -54,6 +54,8 @@ export function adaptiveInit(sb: u32, shard: u32, zeroed: bool): void {
   store<u32>(sb + P + L.POLICY_RETURN_ON, 0)
   store<f64>(sb + P + L.POLICY_UNASKED_SHARE, 0)
   store<f64>(sb + P + L.POLICY_HOT_SHARE, 0)
+  store<u32>(sb + P + L.POLICY_COLD_FULL, 0)
+  store<u32>(sb + P + L.POLICY_COLD_HITS, 0)
   seedRng(sb, seed, shard)
   clearSketch(sb, ghostSlots, zeroed)
   clearGhost(sb, zeroed)
@@ -64,9 +66,40 @@ export function adaptiveOnAccess(sb: u32, h: u64): void {
   increment(sb, h)
 }
 
-/** `times` accesses at once (a front's batched hits): the sketch counts them as `times` accesses. */
+/** A get that hit (lock-free, lossy): an access, and evidence for COLD_WINDOW until the shard is first full. */
+export function adaptiveOnHit(sb: u32, h: u64): void {
+  increment(sb, h)
+  if (COLD_WINDOW > 0) noteColdHits(sb, 1)
+}
+
+/** `times` hits at once (a front's batched hits): the sketch counts them as `times` accesses. */
 export function adaptiveOnAccesses(sb: u32, h: u64, times: u32): void {
   incrementTimes(sb, h, times)
+  if (COLD_WINDOW > 0) noteColdHits(sb, times)
+}
+
+/**
+ * Hits before the shard was first full (COLD_HITS). A plain, lossy count: a lost hit only matters
+ * near the threshold, and once the flag is set (under the lock) nothing counts any more. A count that
+ * wrapped past 2^32 before the first fill reads low: the rule then does not fire, the safe side.
+ */
+// @ts-ignore: decorator
+@inline function noteColdHits(sb: u32, n: u32): void {
+  if (load<u32>(sb + P + L.POLICY_COLD_FULL) == 0) store<u32>(sb + P + L.POLICY_COLD_HITS, load<u32>(sb + P + L.POLICY_COLD_HITS) + n)
+}
+
+/**
+ * COLD_WINDOW: the first time an insert finds the shard full. Write-then-read traffic from empty
+ * (sets, then gets of recent writes: a share of unasked inserts, and hits while filling) gave the keys
+ * read meanwhile counts that make admission reject the newcomers for capacities: the window target
+ * starts large instead. A bulk warm-up of sets has no hits, and cache-aside traffic no unasked share.
+ */
+function coldStart(sb: u32): void {
+  store<u32>(sb + P + L.POLICY_COLD_FULL, 1)
+  const c = capacity(sb)
+  if (load<f64>(sb + P + L.POLICY_UNASKED_SHARE) >= COLD_SHARE && <f64>load<u32>(sb + P + L.POLICY_COLD_HITS) >= COLD_HITS * c) {
+    setWindowTarget(sb, max<f64>(windowTarget(sb), COLD_WINDOW * c))
+  }
 }
 
 /** A get that missed (lock-free): a young ghost is evidence for the window's size. */
@@ -96,6 +129,7 @@ export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64, segments: u
   let mean = meanSize(sb)
   let weight: f64 = 0
   if (RETURN_TO != 0 || ONCE_MAX_WINDOW > 0) weight = noteInsert(sb, askedFor, mean)
+  if (COLD_WINDOW > 0 && load<u32>(sb + P + L.POLICY_COLD_FULL) == 0 && isFull(sb, units)) coldStart(sb)
   const fromGhost = ghostAge(sb, h) >= 0
   if (ONCE_MAX_WINDOW > 0 && ONCE_HOT_SHARE > 0) noteHot(sb, fromGhost && askedFor && !filterWrittenUnasked(sb, h), weight)
   if (fromGhost) {

@@ -5,7 +5,7 @@
 import * as L from '../layout.generated'
 import { policyId, preload } from '../arena'
 import { clockEvictOne, CLOCK_QUEUE } from './clock'
-import { adaptiveInit, adaptiveInsert, adaptiveAfterInsert, adaptiveEvictOne, adaptiveOnAccess, adaptiveOnAccesses, adaptiveOnMiss, contestFree } from './adaptive'
+import { adaptiveInit, adaptiveInsert, adaptiveAfterInsert, adaptiveEvictOne, adaptiveOnAccess, adaptiveOnHit, adaptiveOnAccesses, adaptiveOnMiss, contestFree } from './adaptive'
 import { estimate, filterWordOf } from '../sketch'
 import { ghostWord } from '../ghost'
 import { freeCount } from '../segments'
@@ -57,6 +57,11 @@ export function policyEvictOne(sb: u32, incoming: u32, now: f64): bool {
 /** An access that counts for frequency (a hit, lock-free and lossy; or a set, under the lock). */
 export function policyOnAccess(sb: u32, h: u64): void {
   if (policyId == L.POLICY_ADAPTIVE) adaptiveOnAccess(sb, h)
+}
+
+/** A get that hit (lock-free, lossy): an access that also counts as a hit (COLD_HITS). */
+export function policyOnHit(sb: u32, h: u64): void {
+  if (policyId == L.POLICY_ADAPTIVE) adaptiveOnHit(sb, h)
 }
 
 /** `times` accesses at once (a front's batched hits, lock-free): what `times` calls of policyOnAccess do. */

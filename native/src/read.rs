@@ -137,7 +137,7 @@ impl Engine {
             stf64(self.result(L::RESULT_EXPIRY), expiry);
             if flags & L::GET_PEEK == 0 {
                 touch(slot);
-                self.policy_on_access(sb, h);
+                self.policy_on_hit(sb, h);
             }
             return L::STATUS_HIT;
         }
@@ -225,7 +225,7 @@ impl Engine {
             if slot.is_null() {
                 continue;
             }
-            // What `uses` hits would record, at once: touch and policy_on_access `uses` times each.
+            // What `uses` hits would record, at once: touch and policy_on_hit `uses` times each.
             if uses != 0 {
                 touch_times(slot, uses);
                 self.policy_on_accesses(sb, h, uses);

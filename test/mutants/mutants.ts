@@ -371,6 +371,18 @@ export const MUTANTS: Mutant[] = [
     why: 'a hot set read cache-aside beside write-once traffic no longer holds the window at MAX_WINDOW: the window takes 0.995 of the cache and the Zipf set loses its room, ~5 points under LRU once adapted (issue #18 after stop 37)',
   },
   {
+    id: 'cold-hits-ignored', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: ' && <f64>load<u32>(sb + P + L.POLICY_COLD_HITS) >= COLD_HITS * c', replace: '',
+    tests: ['test/policy/recency.test.ts'],
+    why: 'a bulk warm-up of sets (no hits while the cache filled) starts the cache-aside traffic after it with a 0.9 window: model, Zipf -0.6 to -1.4 over the run, a loop under noise -30 (COLD_HITS, stop 38)',
+  },
+  {
+    id: 'cold-window-never', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '    setWindowTarget(sb, max<f64>(windowTarget(sb), COLD_WINDOW * c))', replace: '',
+    tests: ['test/policy/recency.test.ts'],
+    why: 'a cache that starts empty under write-then-read keeps its 1% window when it first fills: the keys read while it filled reject the newcomers, ~13 points under LRU for 5 capacities (COLD_WINDOW, stop 38)',
+  },
+  {
     id: 'once-gain-ignored', area: 'policy', file: 'assembly/policy/window.ts',
     find: '(writeOnce(sb, ONCE_SHARE) ? ONCE_GAIN : UNASKED_GAIN)', replace: 'UNASKED_GAIN',
     tests: ['test/policy/recency.test.ts'],

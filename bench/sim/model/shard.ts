@@ -91,8 +91,10 @@ export class Shard {
   private cutGrowth = 0
   /** RESEARCH (returnTo 3, 4): the share of inserts written unasked, averaged over about returnSpan × capacity inserts. */
   private unaskedShare = 0
-  /** RESEARCH (coldWindow): the cache has been full once. */
+  /** COLD_WINDOW: the cache has been full once (the engines' POLICY.coldFull). */
   private wasFull = false
+  /** COLD_HITS: gets that hit before the cache was first full (the engines' POLICY.coldHits). */
+  private fillHits = 0
   /**
    * ONCE_HOT_SHARE (issue #18 after stop 37): the share of inserts that are cache-aside returns (back from
    * the ghost, asked for, never written unasked), averaged as unaskedShare: a hot set beside write-once traffic.
@@ -188,6 +190,7 @@ export class Shard {
       if ((st & CMASK) !== CMASK) this.keyState[key] = st + ONE
     if (this.t.staleHitOnly > 0 && (st & QMASK) === PROTECTED) this.keyState[key]! |= HIT_SINCE
       this.hits++
+      if (!this.wasFull) this.fillHits++
       this.climb(true)
       return true
     }
@@ -214,6 +217,7 @@ export class Shard {
     if ((st & CMASK) !== CMASK) this.keyState[key] = st + ONE
     if (this.t.staleHitOnly > 0 && (st & QMASK) === PROTECTED) this.keyState[key]! |= HIT_SINCE
     this.hits++
+    if (!this.wasFull) this.fillHits++
     this.climb(true)
     return true
   }
@@ -258,12 +262,13 @@ export class Shard {
     // Each insert moves the share min(1, mean / (returnSpan × capacity)) of the way, as a product with a
     // reciprocal computed once (the engines' returnWeight: no division on the insert path).
     if (this.t.returnTo >= 3 || this.t.onceMaxWindow > 0) this.unaskedShare += ((askedFor ? 0 : 1) - this.unaskedShare) * Math.min(1, this.meanSize() * this.returnWeight)
-    // RESEARCH (coldWindow, stop 38): when the cache first fills and at least coldShare of the inserts
-    // so far were written unasked, the window target starts at coldWindow × capacity: keys read while
-    // the cache filled from empty carry counts that would reject the newcomers for capacities.
+    // COLD_WINDOW (stop 38): when the cache first fills, at least coldShare of the inserts so far were
+    // written unasked and gets hit while it filled, the window target starts at coldWindow × capacity:
+    // keys read while the cache filled from empty carry counts that would reject the newcomers for
+    // capacities. A bulk warm-up of sets has no hits: the rule then cost cache-aside traffic after it.
     if (this.t.coldWindow > 0 && !this.wasFull && this.used + size > this.capacity) {
       this.wasFull = true
-      if (this.unaskedShare >= this.t.coldShare) this.windowTarget = Math.max(this.windowTarget, this.t.coldWindow * this.capacity)
+      if (this.unaskedShare >= this.t.coldShare && this.fillHits >= this.t.coldHits * this.capacity) this.windowTarget = Math.max(this.windowTarget, this.t.coldWindow * this.capacity)
     }
     const age = this.ghost.lookup(h)
     if (this.t.onceMaxWindow > 0 && this.t.onceHotShare > 0) {

@@ -134,9 +134,10 @@ export interface Tuning {
   onceMaxWindow: number
   /** RESEARCH (off: 0): on write-once traffic a newcomer seen at most once also beats a victim seen at most onceMargin times. */
   onceMargin: number
-  /** RESEARCH (stop 38, off: 0): when the cache first fills with at least coldShare of the inserts written unasked, the window target starts at coldWindow × capacity. */
+  /** COLD_WINDOW (src/layout/policy.json): when the cache first fills with at least coldShare of the inserts written unasked and coldHits × capacity hits so far, the window target starts at coldWindow × capacity. */
   coldWindow: number
   coldShare: number
+  coldHits: number
   /** ONCE_GAIN: on write-once traffic (share ≥ onceShare) a returning candidate written unasked counts this many times instead of unaskedGain. */
   onceGain: number
   /** ONCE_HOT_SHARE: onceMaxWindow holds only while the share of inserts that are cache-aside returns (hotShare) is under this. */
@@ -189,8 +190,6 @@ export const TUNING: Tuning = {
   horizon: Infinity,
   ageAtMax: 0,
   onceMargin: 0,
-  coldWindow: 0,
-  coldShare: 0.5,
   sketchWidth: 4,
   doorkeeper: false,
 }

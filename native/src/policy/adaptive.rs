@@ -12,7 +12,7 @@
 use super::decision::REJECT;
 use super::rng::{next_random, seed_rng};
 use super::tuning_generated::{
-    INITIAL_WINDOW, LARGE_TIE_FREQUENCY, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SHARE, RETURN_SPAN, RETURN_TO, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS,
+    COLD_HITS, COLD_SHARE, COLD_WINDOW, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SHARE, RETURN_SPAN, RETURN_TO, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS,
 };
 use crate::arena::Engine;
 use crate::layout_generated as L;
@@ -45,6 +45,8 @@ impl Engine {
         st32(sb.add((P + L::POLICY_RETURN_ON) as usize), 0);
         stf64(sb.add((P + L::POLICY_UNASKED_SHARE) as usize), 0.0);
         stf64(sb.add((P + L::POLICY_HOT_SHARE) as usize), 0.0);
+        st32(sb.add((P + L::POLICY_COLD_FULL) as usize), 0);
+        st32(sb.add((P + L::POLICY_COLD_HITS) as usize), 0);
         seed_rng(sb, self.seed, shard);
         self.clear_sketch(sb, self.ghost_slots);
         self.clear_ghost(sb);
@@ -54,6 +56,39 @@ impl Engine {
     #[inline(always)]
     pub unsafe fn adaptive_on_access(&self, sb: *mut u8, h: u64) {
         self.increment(sb, h);
+    }
+
+    /// A get that hit (lock-free, lossy): an access, and evidence for COLD_WINDOW until the shard is
+    /// first full.
+    #[inline(always)]
+    pub unsafe fn adaptive_on_hit(&self, sb: *mut u8, h: u64) {
+        self.increment(sb, h);
+        if COLD_WINDOW > 0.0 {
+            note_cold_hits(sb, 1);
+        }
+    }
+
+    /// `times` hits at once (a front's batched hits): the sketch counts them as `times` accesses.
+    pub unsafe fn adaptive_on_accesses(&self, sb: *mut u8, h: u64, times: u32) {
+        self.increment_times(sb, h, times);
+        if COLD_WINDOW > 0.0 {
+            note_cold_hits(sb, times);
+        }
+    }
+
+    /// COLD_WINDOW: the first time an insert finds the shard full. Write-then-read traffic from empty
+    /// (sets, then gets of recent writes: a share of unasked inserts, and hits while filling) gave the
+    /// keys read meanwhile counts that make admission reject the newcomers for capacities: the window
+    /// target starts large instead. A bulk warm-up of sets has no hits, and cache-aside traffic no
+    /// unasked share.
+    unsafe fn cold_start(&self, sb: *mut u8) {
+        st32(sb.add((P + L::POLICY_COLD_FULL) as usize), 1);
+        let c = self.capacity(sb);
+        if ldf64(sb.add((P + L::POLICY_UNASKED_SHARE) as usize)) >= COLD_SHARE
+            && ld32(sb.add((P + L::POLICY_COLD_HITS) as usize)) as f64 >= COLD_HITS * c
+        {
+            self.set_window_target(sb, f64::max(self.window_target(sb), COLD_WINDOW * c));
+        }
     }
 
     /// A get that missed (lock-free): a young ghost is evidence for the window's size.
@@ -80,6 +115,9 @@ impl Engine {
         let mut weight = 0.0;
         if RETURN_TO != 0 || ONCE_MAX_WINDOW > 0.0 {
             weight = self.note_insert(sb, asked_for, mean);
+        }
+        if COLD_WINDOW > 0.0 && ld32(sb.add((P + L::POLICY_COLD_FULL) as usize)) == 0 && self.is_full(sb, units) {
+            self.cold_start(sb);
         }
         let from_ghost = self.ghost_age(sb, h) >= 0;
         if ONCE_MAX_WINDOW > 0.0 && ONCE_HOT_SHARE > 0.0 {
@@ -374,5 +412,16 @@ impl Engine {
             }
         }
         ops
+    }
+}
+
+/// Hits before the shard was first full (COLD_HITS). A plain, lossy count: a lost hit only matters near
+/// the threshold, and once the flag is set (under the lock) nothing counts any more. A count that wrapped
+/// past 2^32 before the first fill reads low: the rule then does not fire, the safe side.
+#[inline(always)]
+unsafe fn note_cold_hits(sb: *mut u8, n: u32) {
+    if ld32(sb.add((P + L::POLICY_COLD_FULL) as usize)) == 0 {
+        let at = sb.add((P + L::POLICY_COLD_HITS) as usize);
+        st32(at, ld32(at).wrapping_add(n));
     }
 }

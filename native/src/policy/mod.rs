@@ -70,7 +70,15 @@ impl Engine {
     #[inline(always)]
     pub unsafe fn policy_on_accesses(&self, sb: *mut u8, h: u64, times: u32) {
         if self.policy_id == L::POLICY_ADAPTIVE {
-            self.increment_times(sb, h, times);
+            self.adaptive_on_accesses(sb, h, times);
+        }
+    }
+
+    /// A get that hit (lock-free, lossy): an access that also counts as a hit (COLD_HITS).
+    #[inline(always)]
+    pub unsafe fn policy_on_hit(&self, sb: *mut u8, h: u64) {
+        if self.policy_id == L::POLICY_ADAPTIVE {
+            self.adaptive_on_hit(sb, h);
         }
     }
 
