@@ -13,7 +13,7 @@
  */
 import type { Client, Response, Server } from 'memjs'
 import { CortadoError, shown } from '../errors.js'
-import { timerMs } from '../options.js'
+import { checkClock, nonNegative, timerMs } from '../options.js'
 import { checkOptions } from '../option-names.js'
 import { unwrap, wrap } from './envelope.js'
 import {
@@ -81,13 +81,16 @@ export class MemcachedStore implements RemoteStore {
     this.client = options.client
     this.#server = servers[0]!
     this.name = options.name ?? 'memcached'
-    this.#retryDelay = options.retryDelay ?? 1000
-    this.#clock = options.clock ?? Date.now
+    const backoff = backoffOptions(options)
+    this.#retryDelay = backoff.retryDelay
+    this.#clock = backoff.clock
   }
 
   /** Creates (and owns: `close()` ends it) a client for `server` (`host:port`). */
   static async connect(server: string, options: MemcachedConnectOptions = {}): Promise<MemcachedStore> {
     checkOptions(options, 'MemcachedStore.connect', new Set(['name', 'retryDelay', 'clock', 'timeout']), "{ name: 'sessions' }", false)
+    // Checked before the client is made: the constructor's refusal would leave it connecting.
+    backoffOptions(options)
     const timeout = options.timeout ?? 0.5
     if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0)
       throw new CortadoError('ERR_INVALID_OPTION', `timeout must be a finite number of seconds > 0, got ${shown(timeout)}`)
@@ -287,4 +290,13 @@ function expiry(ms: number, now: number): number {
   if (ms === 0) return 0
   const seconds = Math.ceil(ms / 1000)
   return seconds <= MAX_RELATIVE_EXPIRY_S ? seconds : Math.ceil((now + ms) / 1000)
+}
+
+/**
+ * How long an unanswering server is backed off, and the clock that times it. A NaN or string delay
+ * made `Date.now() + retryDelay` NaN, so the server was never backed off and every caller waited for
+ * its own connection timeout.
+ */
+function backoffOptions(o: { retryDelay?: unknown; clock?: unknown }): { retryDelay: number; clock: () => number } {
+  return { retryDelay: nonNegative(o.retryDelay, 'retryDelay', 1000), clock: checkClock(o.clock) }
 }
