@@ -137,7 +137,12 @@ export interface CacheStats {
   evictions: number
   /** Entries whose TTL ran out, whatever found them first (a read, the sweep, a delete, a set of the key...). */
   expirations: number
-  /** Sets refused by the admission policy or because the value was larger than an entry may be. */
+  /**
+   * Sets refused by the admission policy or because the value was larger than an entry may be. A refused
+   * set of a key that was stored removes its old value too (the cache must not serve what the caller just
+   * replaced): that removal is counted here only, not in `deletes`, `evictions` or `expirations` (unless
+   * the old value had expired).
+   */
   rejections: number
   /** Live entries now. */
   entries: number
