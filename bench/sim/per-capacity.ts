@@ -17,12 +17,13 @@
  * and `--cold` starts it empty, reads beginning with the first write (no fill of writes alone).
  */
 import { recencyWorkloads } from '../workloads/recency-suite.js'
-import { OP_READ, OP_WRITE, type Trace } from '../workloads/trace.js'
+import type { Trace } from '../workloads/trace.js'
 import { CortadoModel } from './model/cortado.js'
 import { parseTuningList } from './tuning-args.js'
 import { LruPolicy } from './policies/lru.js'
 import { loadRealCache, RealCachePolicy } from './policies/cortado.js'
 import type { Policy } from './policy.js'
+import { replayByCapacity, type CapacityRun } from './replay-by-capacity.js'
 import { writeThenReadTrace } from '../workloads/recency-trace.js'
 
 const argv = process.argv.slice(2)
@@ -57,40 +58,10 @@ function makeTrace(): { trace: Trace; fill: number } {
   return { trace: family.make(capacity), fill: wtr !== null ? capacity : 0 }
 }
 
-interface Run { name: string; blocks: number[]; hits: number; reads: number; lateHits: number; lateReads: number }
+interface Run extends CapacityRun { name: string }
 
 function replay(name: string, p: Policy, trace: Trace, fill: number): Run {
-  const run: Run = { name, blocks: [], hits: 0, reads: 0, lateHits: 0, lateReads: 0 }
-  const n = trace.keys.length
-  const half = fill + Math.floor((n - fill) / 2)
-  let h = 0
-  let r = 0
-  for (let i = 0; i < n; i++) {
-    const op = trace.ops === undefined ? 0 : trace.ops[i]!
-    const k = trace.keys[i]!
-    if (op === OP_WRITE) p.write!(k)
-    else {
-      const hit = op === OP_READ ? p.read!(k) : p.access(k)
-      if (i >= fill) {
-        r++
-        if (hit) h++
-        if (i >= half) {
-          run.lateReads++
-          if (hit) run.lateHits++
-        }
-      }
-    }
-    if (i >= fill && (i - fill + 1) % capacity === 0) {
-      run.blocks.push(r === 0 ? NaN : (100 * h) / r)
-      run.hits += h
-      run.reads += r
-      h = 0
-      r = 0
-    }
-  }
-  run.hits += h
-  run.reads += r
-  return run
+  return { name, ...replayByCapacity(p, trace, fill, capacity) }
 }
 
 const { trace, fill } = makeTrace()

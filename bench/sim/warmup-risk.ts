@@ -16,13 +16,13 @@ import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { generatedWorkloads } from '../workloads/suite.js'
-import { OP_READ, OP_WRITE, OP_READ_THROUGH, type Trace } from '../workloads/trace.js'
+import { OP_WRITE, OP_READ_THROUGH, type Trace } from '../workloads/trace.js'
 import { Prng } from '../workloads/prng.js'
 import { CortadoModel } from './model/cortado.js'
 import { LruPolicy } from './policies/lru.js'
 import { parseTuningList } from './tuning-args.js'
 import { readTrace } from './traces/read.js'
-import type { Policy } from './policy.js'
+import { replayByCapacity, type CapacityRun } from './replay-by-capacity.js'
 
 const argv = process.argv.slice(2)
 const opt = (name: string): string | undefined => {
@@ -68,35 +68,8 @@ function withWarmup(base: Trace, full: number, seed: number): Trace {
   return { name: base.name, keys, ops, universe }
 }
 
-interface Run { blocks: number[]; hits: number; reads: number }
-
-function replay(p: Policy, trace: Trace, fill: number, capacity: number): Run {
-  const run: Run = { blocks: [], hits: 0, reads: 0 }
-  let h = 0
-  let r = 0
-  for (let i = 0; i < trace.keys.length; i++) {
-    const op = trace.ops![i]!
-    const k = trace.keys[i]!
-    if (op === OP_WRITE) p.write!(k)
-    else {
-      const hit = op === OP_READ ? p.read!(k) : p.access(k)
-      if (i >= fill) {
-        r++
-        if (hit) h++
-      }
-    }
-    if (i >= fill && (i - fill + 1) % capacity === 0) {
-      run.blocks.push((100 * h) / Math.max(1, r))
-      run.hits += h
-      run.reads += r
-      h = 0
-      r = 0
-    }
-  }
-  run.hits += h
-  run.reads += r
-  return run
-}
+type Run = CapacityRun
+const replay = replayByCapacity
 
 const cases: { name: string; make: () => Trace; size: number }[] = []
 for (const w of generatedWorkloads()) for (const size of w.sizes) cases.push({ name: w.name, make: w.make, size })

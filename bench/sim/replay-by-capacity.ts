@@ -1,0 +1,52 @@
+/**
+ * Replays a trace through a policy and keeps the hit ratio per capacity of requests after `fill`
+ * (what bench/sim/per-capacity.ts and warmup-risk.ts print): adaptation shows there, where a whole-run
+ * figure averages it away. Writes (OP_WRITE) are not reads; a trace without ops is all gets with a set
+ * on a miss.
+ */
+import { OP_READ, OP_WRITE, type Trace } from '../workloads/trace.js'
+import type { Policy } from './policy.js'
+
+export interface CapacityRun {
+  /** Hit ratio (%) of the reads in each capacity of requests after `fill` (NaN for one without reads). */
+  blocks: number[]
+  hits: number
+  reads: number
+  /** Hits and reads in the second half of the requests after `fill`. */
+  lateHits: number
+  lateReads: number
+}
+
+export function replayByCapacity(p: Policy, trace: Trace, fill: number, capacity: number): CapacityRun {
+  const run: CapacityRun = { blocks: [], hits: 0, reads: 0, lateHits: 0, lateReads: 0 }
+  const n = trace.keys.length
+  const half = fill + Math.floor((n - fill) / 2)
+  let h = 0
+  let r = 0
+  for (let i = 0; i < n; i++) {
+    const op = trace.ops === undefined ? 0 : trace.ops[i]!
+    const k = trace.keys[i]!
+    if (op === OP_WRITE) p.write!(k)
+    else {
+      const hit = op === OP_READ ? p.read!(k) : p.access(k)
+      if (i >= fill) {
+        r++
+        if (hit) h++
+        if (i >= half) {
+          run.lateReads++
+          if (hit) run.lateHits++
+        }
+      }
+    }
+    if (i >= fill && (i - fill + 1) % capacity === 0) {
+      run.blocks.push(r === 0 ? NaN : (100 * h) / r)
+      run.hits += h
+      run.reads += r
+      h = 0
+      r = 0
+    }
+  }
+  run.hits += h
+  run.reads += r
+  return run
+}
