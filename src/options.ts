@@ -94,6 +94,11 @@ export function timerMs(ms: number, name: string, hint = ''): number {
   return ms
 }
 
+/** A delay option that becomes a timer: finite, >= 0, at most MAX_TIMER_MS; `fallback` when undefined. */
+export function timerDelay(value: unknown, name: string, fallback: number): number {
+  return timerMs(nonNegative(value, name, fallback), name)
+}
+
 /** A finite number option >= 0; `fallback` when undefined. */
 export function nonNegative(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback

@@ -1,6 +1,6 @@
 /** Validation of the loading layer's options: every bad input becomes a typed CortadoError. */
 import { CortadoError, shown } from '../errors.js'
-import { checkTtl, positiveInteger, nonNegative, timerMs } from '../options.js'
+import { checkTtl, positiveInteger, nonNegative, timerDelay, timerMs } from '../options.js'
 import { checkKnownKeys } from '../option-names.js'
 import type { LoadOptions, WarmOptions, WriteBehindOptions, WriteThroughOptions } from './types.js'
 import { emitProcessWarning } from '../process-warning.js'
@@ -56,11 +56,6 @@ function checkTimeout(value: unknown): number | undefined {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
     throw invalid(`timeout must be a finite number of milliseconds > 0, got ${shown(value)}`)
   return timerMs(value, 'timeout', '; leave it out to wait without a limit')
-}
-
-/** A delay option that becomes a timer: finite, >= 0, at most MAX_TIMER_MS; `fallback` when undefined. */
-function timerDelay(value: unknown, name: string, fallback: number): number {
-  return timerMs(nonNegative(value, name, fallback), name)
 }
 
 /** Resolves one call's options over the cache's default TTL. */

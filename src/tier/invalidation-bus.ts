@@ -22,7 +22,7 @@ import { randomUUID } from 'node:crypto'
 import { CortadoError } from '../errors.js'
 import type { Cluster, Redis } from 'ioredis'
 import type { RedisClient } from './redis-store.js'
-import { nonNegative, timerMs } from '../options.js'
+import { nonNegative, timerDelay } from '../options.js'
 import { checkOptions } from '../option-names.js'
 
 /** Options of `new InvalidationBus(options)`. */
@@ -133,10 +133,10 @@ export class InvalidationBus {
     this.channel = options.channel ?? 'cortado:invalidate'
     this.instanceId = options.instanceId ?? randomUUID()
     // Delays are timer delays, so finite; the counts may be Infinity (no bound).
-    this.#batchDelay = timerMs(nonNegative(options.batchDelay, 'batchDelay', 0), 'batchDelay')
+    this.#batchDelay = timerDelay(options.batchDelay, 'batchDelay', 0)
     this.#maxBatch = Math.max(1, Math.floor(nonNegativeOrInfinity(options.maxBatch, 'maxBatch', 1000)))
     this.#maxPending = nonNegativeOrInfinity(options.maxPending, 'maxPending', 10_000)
-    this.#retryDelay = timerMs(nonNegative(options.retryDelay, 'retryDelay', 1000), 'retryDelay')
+    this.#retryDelay = timerDelay(options.retryDelay, 'retryDelay', 1000)
     this.#onError = options.onError ?? (() => {})
     this.#readyPromise = new Promise((resolve) => (this.#resolveReady = resolve))
 

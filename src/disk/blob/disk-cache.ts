@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto'
 import { resolve } from 'node:path'
 import { Readable } from 'node:stream'
 import { CortadoError, shown } from '../../errors.js'
-import { checkClock, checkTtl, nonNegative, timerMs } from '../../options.js'
+import { checkClock, checkTtl, nonNegative, timerDelay } from '../../options.js'
 import { needsTouch, touch, touchSync } from './access-record.js'
 import { DURABILITY_LEVELS, flushFolder, writeAtomic, type BlobBody, type BlobDurability } from './atomic-write.js'
 import type { BlobHandle, BlobSource, ByteRange } from './blob-handle.js'
@@ -196,7 +196,7 @@ export class DiskCache implements BlobSource {
     this.tempGraceMs = nonNegative(options.tempGraceMs, 'tempGraceMs', 15 * 60_000)
     this.usageCheckMs = nonNegative(options.usageCheckMs, 'usageCheckMs', 1000)
     this.clock = checkClock(options.clock)
-    const gcIntervalMs = timerMs(nonNegative(options.gcIntervalMs, 'gcIntervalMs', 60_000), 'gcIntervalMs')
+    const gcIntervalMs = timerDelay(options.gcIntervalMs, 'gcIntervalMs', 60_000)
     prepareFolder(this.dir)
 
     // The first run sweeps what a killed writer left and learns the cache's size.
