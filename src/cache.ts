@@ -85,12 +85,18 @@ export class Cache<V = unknown> {
 
   // ---- reads -------------------------------------------------------------------------------------
 
+  /**
+   * A call given options it does not take: ERR_CLOSED first on a closed cache (as the call itself would
+   * answer), else ERR_INVALID_OPTION naming what was passed. Only on that path: the call's own stays lean.
+   */
+  #refuseOptions(where: string, options: unknown): never {
+    this.#core.check()
+    throw noOptions(where, options)
+  }
+
   /** The value of `key`, or undefined on a miss (counted as a hit or miss, and a use for the policy). Takes no options. */
   get(key: string, options?: undefined): V | undefined {
-    if (options !== undefined) {
-      this.#core.check()
-      throw noOptions('get', options)
-    }
+    if (options !== undefined) this.#refuseOptions('get', options)
     // core.get written out: the arena path (getArena, with what it inlines) is over V8's inlining budget
     // (920 bytes of bytecode per compiled function), so it is a call; this much inlines into the
     // caller's loop with Front.get, and a front hit makes no call.
@@ -122,10 +128,7 @@ export class Cache<V = unknown> {
 
   /** Milliseconds until the entry expires: Infinity without a TTL, 0 when absent or expired. */
   getRemainingTTL(key: string, options?: undefined): number {
-    if (options !== undefined) {
-      this.#core.check()
-      throw noOptions('getRemainingTTL', options)
-    }
+    if (options !== undefined) this.#refuseOptions('getRemainingTTL', options)
     const expiry = this.#core.expiryOf(key)
     if (expiry === undefined) return 0
     if (expiry === Infinity) return Infinity
@@ -134,10 +137,7 @@ export class Cache<V = unknown> {
 
   /** Gets many keys with one engine call per scratch-full of keys (each counted as get counts it). */
   getMany(keys: readonly string[], options?: undefined): (V | undefined)[] {
-    if (options !== undefined) {
-      this.#core.check()
-      throw noOptions('getMany', options)
-    }
+    if (options !== undefined) this.#refuseOptions('getMany', options)
     return getMany(this.#core, keys)
   }
 
@@ -181,10 +181,7 @@ export class Cache<V = unknown> {
 
   /** Removes a key and counts it as an invalidation (for change-data-capture consumers). */
   invalidateKey(key: string, options?: undefined): boolean {
-    if (options !== undefined) {
-      this.#core.check()
-      throw noOptions('invalidateKey', options)
-    }
+    if (options !== undefined) this.#refuseOptions('invalidateKey', options)
     return this.#core.remove(key, L.REMOVE_INVALIDATE)
   }
 
@@ -277,10 +274,7 @@ export class Cache<V = unknown> {
   dump(path: string, options?: undefined): Promise<DumpResult> {
     if (options !== undefined) {
       // dump({ signal }) would otherwise write the file anyway: refused, as get's options are.
-      return (async () => {
-        this.#core.check()
-        throw noOptions('dump', options)
-      })()
+      return (async () => this.#refuseOptions('dump', options))()
     }
     return dump(this, path)
   }
@@ -307,10 +301,7 @@ export class Cache<V = unknown> {
    * Returns how many entries were removed.
    */
   invalidate(target: string | Iterable<string> | ((key: string) => boolean), options?: undefined): number {
-    if (options !== undefined) {
-      this.#core.check()
-      throw noOptions('invalidate', options)
-    }
+    if (options !== undefined) this.#refuseOptions('invalidate', options)
     return invalidate(this, target)
   }
 
