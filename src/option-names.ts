@@ -106,11 +106,15 @@ export function checkKnownKeys(value: object, known: ReadonlySet<string>, where:
   for (const key in value) if (Object.hasOwn(value, key) && !known.has(key)) throw unknownOption(where, key, known, foreign)
 }
 
-/** For methods that take no options: a second argument is someone else's API (e.g. get(k, { allowStale })). */
-export function noOptions(where: string, value: unknown): CortadoError {
+/**
+ * For methods that take no options: a second argument is someone else's API (e.g. get(k, { allowStale })).
+ * `hint` (after a colon) says where such an option goes instead, when the method has a place for it.
+ */
+export function noOptions(where: string, value: unknown, hint?: string): CortadoError {
+  const to = hint === undefined ? '' : `: ${hint}`
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     const key = Object.keys(value)[0]
-    if (key !== undefined) return new CortadoError('ERR_INVALID_OPTION', `${where} takes no options; got '${key}'${Object.hasOwn(FOREIGN, key) ? `: ${FOREIGN[key]}` : ''}`)
+    if (key !== undefined) return new CortadoError('ERR_INVALID_OPTION', `${where} takes no options; got '${key}'${Object.hasOwn(FOREIGN, key) ? `: ${FOREIGN[key]}` : to}`)
   }
-  return new CortadoError('ERR_INVALID_OPTION', `${where} takes no options, got ${shown(value)}`)
+  return new CortadoError('ERR_INVALID_OPTION', `${where} takes no options, got ${shown(value)}${to}`)
 }

@@ -5,7 +5,8 @@
  * are getOrLoad with `store.load`.
  */
 import type { Cache } from '../cache.js'
-import { CortadoError, shown } from '../errors.js'
+import { CortadoError } from '../errors.js'
+import { noOptions } from '../option-names.js'
 import { storeFailed } from './errors.js'
 import { checkKey } from '../keys.js'
 import type { LoadOptions, Store, WriteThroughOptions, WriteThroughStats } from './types.js'
@@ -20,9 +21,8 @@ import { KeyQueue } from './key-queue.js'
  * otherwise store the value under the view's TTL while the caller thinks it chose one).
  */
 export function viewWriteOptions(view: 'writeThrough' | 'writeBehind', method: 'set' | 'delete', options: unknown): CortadoError {
-  const hint = method === 'set' ? `: written values take the view's load options (cache.${view}(store, { load: { ttl } }))` : ''
-  const got = typeof options === 'object' && options !== null && !Array.isArray(options) ? `{ ${Object.keys(options).join(', ')} }` : shown(options)
-  return new CortadoError('ERR_INVALID_OPTION', `${view} ${method} takes no options, got ${got}${hint}`)
+  const hint = method === 'set' ? `written values take the view's load options (cache.${view}(store, { load: { ttl } }))` : undefined
+  return noOptions(`${view} ${method}`, options, hint)
 }
 
 /** A write must not reach the store when its cache copy can't be updated any more. */

@@ -158,7 +158,7 @@ describe('write-through/behind writes take no options', () => {
       const set = view.set as (k: string, v: string, o?: unknown) => Promise<void>
       const del = view.delete as (k: string, o?: unknown) => Promise<void>
       await expect(set.call(view, 'k', 'v', { ttl: 5 })).rejects.toMatchObject({
-        code: 'ERR_INVALID_OPTION', message: expect.stringContaining(`${name} set takes no options, got { ttl }: written values take the view's load options`),
+        code: 'ERR_INVALID_OPTION', message: expect.stringContaining(`${name} set takes no options; got 'ttl': written values take the view's load options`),
       })
       await expect(set.call(view, 'k', 'v', null)).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' })
       await expect(del.call(view, 'k', { force: true })).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' })
