@@ -146,7 +146,8 @@ function refuse(sb: u32, oldSlot: u32, now: f64): u32 {
   if (oldSlot != 0) {
     const off = slotOffset(oldSlot)
     const flags = flagsOf(sb, off)
-    countIfExpired(sb, off, now)
+    // The caller replaced the value: the old one goes, counted as removed by this refusal (or as expired).
+    if (!countIfExpired(sb, off, now)) bump(sb, L.SHARD_REJECTED_OVERWRITES)
     removeEntry(sb, off, queueOf(flags), entryBytes(sb, off), oldSlot)
   }
   return L.STATUS_REJECTED
@@ -157,8 +158,10 @@ function refuse(sb: u32, oldSlot: u32, now: f64): u32 {
  * have had a read, a delete or the sweep found it first, so `expirations` does not depend on which came
  * first. (now < 0: the clock was not read, no TTL is in use.)
  */
-function countIfExpired(sb: u32, off: u32, now: f64): void {
-  if (hasTtl(flagsOf(sb, off)) && now >= 0 && expiryOf(sb, off) <= now) bump(sb, L.SHARD_EXPIRATIONS)
+function countIfExpired(sb: u32, off: u32, now: f64): bool {
+  if (!(hasTtl(flagsOf(sb, off)) && now >= 0 && expiryOf(sb, off) <= now)) return false
+  bump(sb, L.SHARD_EXPIRATIONS)
+  return true
 }
 
 /** Second half of a set: the value's bytes are in place; make the entry LIVE and index it. */

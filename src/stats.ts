@@ -15,8 +15,8 @@ export interface StatsSource {
 
 const SHARD_COUNTERS = {
   sets: L.SHARD_SETS, deletes: L.SHARD_DELETES, evictions: L.SHARD_EVICTIONS, expirations: L.SHARD_EXPIRATIONS,
-  rejections: L.SHARD_REJECTIONS, oversized: L.SHARD_OVERSIZED, invalidations: L.SHARD_INVALIDATIONS,
-  lockRecoveries: L.SHARD_LOCK_RECOVERIES,
+  rejections: L.SHARD_REJECTIONS, oversized: L.SHARD_OVERSIZED, rejectedOverwrites: L.SHARD_REJECTED_OVERWRITES,
+  invalidations: L.SHARD_INVALIDATIONS, lockRecoveries: L.SHARD_LOCK_RECOVERIES,
 } as const
 
 const THREAD_COUNTERS = {
@@ -34,7 +34,7 @@ const THREAD_COUNTERS = {
 
 export function readStats({ views, geometry: g }: StatsSource): CacheStats {
   const { u32, u64, f64 } = views
-  const shard = { sets: 0, deletes: 0, evictions: 0, expirations: 0, rejections: 0, oversized: 0, invalidations: 0, lockRecoveries: 0 }
+  const shard = { sets: 0, deletes: 0, evictions: 0, expirations: 0, rejections: 0, oversized: 0, rejectedOverwrites: 0, invalidations: 0, lockRecoveries: 0 }
   let entries = 0
   let bytesUsed = 0
   for (let s = 0; s < g.shardCount; s++) {

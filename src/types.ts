@@ -140,10 +140,16 @@ export interface CacheStats {
   /**
    * Sets refused by the admission policy or because the value was larger than an entry may be. A refused
    * set of a key that was stored removes its old value too (the cache must not serve what the caller just
-   * replaced): that removal is counted here only, not in `deletes`, `evictions` or `expirations` (unless
-   * the old value had expired).
+   * replaced): see `rejectedOverwrites`.
    */
   rejections: number
+  /**
+   * Refused sets of a key that held a live value (part of `rejections`): the refusal removed that value,
+   * as lru-cache drops a key whose new value it refuses. With `sets`, `deletes`, `evictions`,
+   * `expirations` and `invalidations` it accounts for every entry that left (an old value that had
+   * expired counts in `expirations` instead).
+   */
+  rejectedOverwrites: number
   /** Live entries now. */
   entries: number
   /** Bytes of live entries (header + key + value). */

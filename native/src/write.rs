@@ -141,7 +141,10 @@ impl Engine {
         if !old_slot.is_null() {
             let off = slot_offset(old_slot);
             let flags = flags_of(sb, off);
-            count_if_expired(sb, off, now);
+            // The caller replaced the value: the old one goes, counted as removed by this refusal (or as expired).
+            if !count_if_expired(sb, off, now) {
+                bump(sb, L::SHARD_REJECTED_OVERWRITES);
+            }
             self.remove_entry(sb, off, queue_of(flags), entry_bytes(sb, off), old_slot);
         }
         L::STATUS_REJECTED
@@ -257,8 +260,10 @@ impl Engine {
 /// A set replacing (or, refused, dropping) an entry whose TTL ran out: that entry expired, as it would
 /// have had a read, a delete or the sweep found it first, so `expirations` does not depend on which
 /// came first. (now < 0: the clock was not read, no TTL is in use.)
-unsafe fn count_if_expired(sb: *mut u8, off: u32, now: f64) {
+unsafe fn count_if_expired(sb: *mut u8, off: u32, now: f64) -> bool {
     if has_ttl(flags_of(sb, off)) && now >= 0.0 && expiry_of(sb, off) <= now {
         bump(sb, L::SHARD_EXPIRATIONS);
+        return true;
     }
+    false
 }

@@ -9,6 +9,7 @@ import type { EnvelopeMeta } from '../codecs/envelope.js'
 import type { EngineProtocol } from './protocol.js'
 import type { ArenaViews } from './views.js'
 import { CortadoError } from '../errors.js'
+import type { WriteGens } from './write-gens.js'
 
 /** One entry as stored: its kind byte, encoded bytes (when asked for) and absolute expiry (ms). */
 export interface RawEntry {
@@ -60,6 +61,11 @@ export interface CacheCore<V> {
    * before the write is not stored over it.
    */
   trackLoads(loads: ReadonlyMap<string, LoadInProgress>): void
+  /**
+   * The arena's write generations (write-gens.ts): what tells a load that its key was written by
+   * another thread, Cache object or process while it ran.
+   */
+  readonly writeGens: WriteGens
 }
 
 /** What the core marks on a load whose key was written while it ran. */

@@ -33,6 +33,8 @@ import type { ArenaViews } from './views.js'
 import type { OpenedEngine } from './open.js'
 import type { CacheCore, RawEntry, ThreadCounter, FlightRegion, EngineInternals, LoadInProgress } from './access.js'
 import { loadAcquire } from './acquire.js'
+import { WriteGens } from './write-gens.js'
+import { writeGensOffset } from '../layout/geometry.js'
 
 const THREAD_COUNTER_OFFSETS: Record<ThreadCounter, number> = {
   loadSuccesses: L.THREAD_LOAD_SUCCESSES, loadFailures: L.THREAD_LOAD_FAILURES, loadTimeMs: L.THREAD_LOAD_TIME_MS,
@@ -93,6 +95,15 @@ export class EngineCore<V> implements CacheCore<V> {
   readonly front: Front | undefined
   /** Loads in progress through this object (trackLoads), once the loading layer has been used. */
   loads: ReadonlyMap<string, LoadInProgress> | undefined
+  /** The arena's write generations (write-gens.ts): writes tell loads in every thread about themselves. */
+  writeGens!: WriteGens
+  /**
+   * Where the count of loads in progress (all threads) is in `v.i32`: 0, and a write skips writeGens.
+   * A plain read (Atomics.load is a builtin call: +23 instructions a set, loadAcquire +44, this +10):
+   * whenever during the write's call it is made, it decides whether the write counts as called before
+   * or after a load that starts meanwhile, and either is a consistent answer (write-gens.ts).
+   */
+  loadsActiveIdx = 0
   readonly ttlInUseIdx = L.ARENA_TTL_IN_USE >>> 2
   shardsOffset = 0
   shardBytes = 0
@@ -154,6 +165,8 @@ export class EngineCore<V> implements CacheCore<V> {
     }
     this.gate = new ShardGate(ex, locator, arena.wait, this.v.u32, this.scratch)
     this.#stats = { views: this.v, geometry: { ...this.geometry, ...arena.viewGeometry } }
+    this.writeGens = new WriteGens(this.v.i32, writeGensOffset(this.geometry.flightsOffset))
+    this.loadsActiveIdx = this.writeGens.active
   }
 
   /** Every call starts here: closed, or no longer holding our slot (thought dead), is handled aside. */
@@ -440,6 +453,7 @@ export class EngineCore<V> implements CacheCore<V> {
     const keyLen = this.writeKey(key)
     this.front?.delete(key)
     if (this.loads !== undefined) this.supersede(key)
+    if (this.v.i32[this.loadsActiveIdx] !== 0) this.writeGens.written(key)
     if (ttl > 0) this.clockNeeded = true
     const now = this.writeNow()
     const codec = this.codec
@@ -455,6 +469,7 @@ export class EngineCore<V> implements CacheCore<V> {
     const keyLen = this.writeKey(key)
     this.front?.delete(key)
     if (this.loads !== undefined) this.supersede(key)
+    if (this.v.i32[this.loadsActiveIdx] !== 0) this.writeGens.written(key)
     checkTtl(ttl, 'ttl')
     if (ttl > 0) this.clockNeeded = true
     return this.#store(keyLen, kind, bytes, ttl, this.writeNow())
@@ -513,6 +528,7 @@ export class EngineCore<V> implements CacheCore<V> {
     const keyLen = this.writeKey(key)
     this.front?.delete(key)
     if (this.loads !== undefined) this.supersede(key)
+    if (this.v.i32[this.loadsActiveIdx] !== 0) this.writeGens.written(key)
     const ex = this.ex
     const now = this.now()
     let status = ex.remove(keyLen, now, mode)
@@ -524,6 +540,7 @@ export class EngineCore<V> implements CacheCore<V> {
     this.check()
     this.front?.clear()
     if (this.loads !== undefined) for (const load of this.loads.values()) load.superseded = true
+    if (this.v.i32[this.loadsActiveIdx] !== 0) this.writeGens.allWritten()
     for (let shard = 0; shard < this.geometry.shardCount; shard++) {
       this.v.u32[this.r32 + (L.RESULT_SHARD >>> 2)] = shard
       this.gate.write(() => this.ex.clear(shard))

@@ -3,7 +3,7 @@
  * written into the arena header; the engines read it back from there and never recompute it, so this
  * function is the only place that decides sizes and offsets.
  *
- * Arena:  [header 1 KiB][pad to 4 KiB][thread slots][scratch areas][in-flight loads][shard 0][shard 1]...
+ * Arena:  [header 1 KiB][pad to 4 KiB][thread slots][scratch areas][in-flight loads][write generations][shard 0]...
  * Shard:  [header 512 B][sketch][ghost][hash index][segment headers][segment data]
  */
 import * as L from './constants.generated.js'
@@ -125,6 +125,15 @@ export function largestEntry(segBytes: number, segCount: number, shardCount = 1,
 }
 
 const alignUp = (n: number, a: number) => Math.ceil(n / a) * a
+
+/**
+ * Where the write generations (src/engine/write-gens.ts: WRITE_GENS i32 words, the first one the count
+ * of loads in progress) follow the flight table. Derived, not in the header: every thread computes it
+ * from the header's flightsOffset, and the layout version pins the constants.
+ */
+export function writeGensOffset(flightsOffset: number): number {
+  return alignUp(flightsOffset + L.FLIGHT_SLOTS * L.FLIGHT_SIZE, 64)
+}
 const alignDown = (n: number, a: number) => Math.floor(n / a) * a
 const pow2Floor = (n: number) => (n < 1 ? 1 : 2 ** Math.floor(Math.log2(n)))
 
@@ -165,7 +174,7 @@ export function computeGeometry(input: GeometryInput): Geometry {
   const threadsOffset = 4096
   const scratchOffset = alignUp(threadsOffset + maxThreads * L.THREAD_SIZE, 64)
   const flightsOffset = alignUp(scratchOffset + maxThreads * SCRATCH_BYTES, 64)
-  const shardsOffset = alignUp(flightsOffset + L.FLIGHT_SLOTS * L.FLIGHT_SIZE, 4096)
+  const shardsOffset = alignUp(writeGensOffset(flightsOffset) + L.WRITE_GENS * 4, 4096)
   const available = memBytes - shardsOffset
   if (available < MIN_SHARD_BYTES)
     throw new CortadoError('ERR_CAPACITY', `maxBytes ${input.maxBytes} leaves no room for entries after ${maxThreads} thread areas`)

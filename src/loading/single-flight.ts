@@ -20,6 +20,7 @@ import { aborted, failedElsewhere, loaderFailed, reviveError, serializeError } f
 import { encodeErrorEnvelope, encodeValueEnvelope } from '../codecs/envelope.js'
 import { readEntry } from './read.js'
 import { waitAsCaller } from './caller.js'
+import type { GenNote } from '../engine/write-gens.js'
 
 export type FlightResult = { ok: true; value: unknown } | { ok: false; error: unknown }
 
@@ -37,6 +38,8 @@ export class Flight {
   settled = false
   /** The key was written or invalidated during the load: the (older) result must not be stored. */
   superseded = false
+  /** Its bucket's write generation when it started: writes in other threads supersede it through that. */
+  note: GenNote | undefined
   /** The table slot this thread owns while its loader runs. */
   claim: Claim | undefined
   /** Stops the claim's heartbeat (set while the loader runs with a claim). */
@@ -66,9 +69,13 @@ export function startFlight<V>(state: LoadingState, key: string, hash: KeyHash, 
   const previous = state.flights.get(key)
   if (previous !== undefined) previous.superseded = true
   state.flights.set(key, flight)
+  // Before the loader is called: a write anywhere from now on keeps its result out of the cache.
+  const gens = state.core.writeGens
+  flight.note = gens.startLoad(key)
   flight.promise = drive(state, flight, loader as Loader<unknown>, o, stale, first)
     .catch((error: unknown): FlightResult => ({ ok: false, error }))
     .then((result) => {
+      gens.endLoad()
       flight.settled = true
       if (state.flights.get(key) === flight) state.flights.delete(key)
       return result
@@ -207,13 +214,13 @@ async function runLoader(state: LoadingState, flight: Flight, loader: Loader<unk
     result = { ok: true, value }
     if (value === undefined) {
       // "No such key" replaces the value being refreshed.
-      if (stale !== undefined && !flight.superseded && !cache.closed) cache.delete(key)
+      if (stale !== undefined && !cache.closed) storeUnlessWritten(state, flight, () => cache.delete(key))
       outcome = L.FLIGHT_OUTCOME_UNDEFINED
-    } else if (flight.superseded) {
-      outcome = L.FLIGHT_OUTCOME_NOT_STORED
     } else {
       try {
-        if (storeValue(state, key, value, o, ms)) outcome = L.FLIGHT_OUTCOME_STORED
+        let stored = false
+        if (!storeUnlessWritten(state, flight, () => { stored = storeValue(state, key, value, o, ms) })) outcome = L.FLIGHT_OUTCOME_NOT_STORED
+        else if (stored) outcome = L.FLIGHT_OUTCOME_STORED
         else {
           // Too large (the cache warns once) or refused by the policy: returned, but not cached.
           count(state, 'loadsNotStored')
@@ -244,8 +251,10 @@ async function runLoader(state: LoadingState, flight: Flight, loader: Loader<unk
       result = { ok: false, error }
       outcome = L.FLIGHT_OUTCOME_FAILED
       // Negative caching, unless a stale value is kept to be served on errors instead.
-      if (o.negativeTtl > 0 && !flight.superseded && !(stale !== undefined && o.staleIfError > 0) && !cache.closed)
-        state.core.setRaw(key, L.KIND_LOADED, encodeErrorEnvelope(serializeError(error), ms), o.negativeTtl)
+      if (o.negativeTtl > 0 && !(stale !== undefined && o.staleIfError > 0) && !cache.closed) {
+        const envelope = encodeErrorEnvelope(serializeError(error), ms)
+        storeUnlessWritten(state, flight, () => state.core.setRaw(key, L.KIND_LOADED, envelope, o.negativeTtl))
+      }
     }
   }
   if (claim) {
@@ -255,6 +264,22 @@ async function runLoader(state: LoadingState, flight: Flight, loader: Loader<unk
     })
   }
   return result
+}
+
+/**
+ * Runs the store of a load's result (its value, its failure, or the delete of the value it refreshed)
+ * unless the key was written since the load started: through this Cache object (`superseded`), or
+ * anywhere else, another thread, Cache object or process (the bucket's write generation moved, see
+ * src/engine/write-gens.ts, which also holds those writes off while the store runs). False if not run.
+ */
+function storeUnlessWritten(state: LoadingState, flight: Flight, store: () => void): boolean {
+  if (flight.superseded) return false
+  if (flight.note === undefined) store()
+  else if (!state.core.writeGens.storeIfUnwritten(flight.note, store)) {
+    flight.superseded = true
+    return false
+  }
+  return true
 }
 
 /**

@@ -75,6 +75,7 @@ export const CACHE_METRICS: readonly MetricSpec[] = [
   counter('expirations', 'Entries removed because their TTL ran out.', '{entry}', (s) => s.expirations),
   counter('rejections', 'Sets refused by admission or because the entry was too large.', '{entry}', (s) => s.rejections),
   counter('oversized', 'Sets refused because the entry could never fit (part of rejections).', '{entry}', (s) => s.oversized),
+  counter('rejected_overwrites', 'Refused sets of a stored key, whose old value the refusal removed (part of rejections).', '{entry}', (s) => s.rejectedOverwrites),
   counter('invalidations', 'Entries removed by invalidate().', '{entry}', (s) => s.invalidations),
   counter('refreshes', 'Background refreshes started.', '{refresh}', (s) => s.refreshes),
   counter('loads_not_stored', 'Values a loader returned that could not be cached (too large, or refused by admission).', '{load}', (s) => s.loadsNotStored),

@@ -19,7 +19,7 @@ forEachEngine('a set over an expired entry', (engine) => {
     expect(cache.set('moved', 'a longer value')).toBe(true) // another size, no TTL: a new copy
     expect(cache.set('refused', 'x'.repeat(2000))).toBe(false) // over maxEntrySize: dropped
     expect(cache.set('live', 'bbbb', { ttl: 100 })).toBe(true) // not expired: a plain overwrite
-    expect(cache.stats()).toMatchObject({ expirations: 3, oversized: 1, deletes: 0, evictions: 0 })
+    expect(cache.stats()).toMatchObject({ expirations: 3, oversized: 1, rejectedOverwrites: 0, deletes: 0, evictions: 0 })
     expect(cache.get('same')).toBe('bbbb')
     expect(cache.get('moved')).toBe('a longer value')
     expect(cache.has('refused')).toBe(false)

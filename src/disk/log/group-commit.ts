@@ -59,6 +59,11 @@ export class GroupCommit {
     }
   }
 
+  /** Nothing written or appended is waiting for its write or its fsync. */
+  get idle(): boolean {
+    return this.open === undefined && this.waiting.length === 0 && this.syncing === undefined
+  }
+
   /** The promise of the batch the record just appended belongs to. */
   batch(): Promise<void> {
     if (this.open === undefined) {

@@ -239,7 +239,10 @@ export class LogStore<V = unknown> {
     try {
       this.checkWritable()
       const e = this.lookup(key, 'delete')
-      if (e < 0) return Promise.resolve(false)
+      // "Not there" may come from a delete (or an expiry) still on its way to the disk: then the answer
+      // waits for that batch as a tombstone's would, and is rejected with it (an earlier value comes
+      // back when that batch fails, and after a crash before it is written or synced).
+      if (e < 0) return this.commit.idle ? Promise.resolve(false) : this.commit.batch().then(() => false)
       const keyLength = this.keyLength
       const hash = this.index.hashOf(e)
       this.append(FLAG_TOMBSTONE, keyLength, hash, undefined, 0)

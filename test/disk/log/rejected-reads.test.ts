@@ -66,6 +66,33 @@ describe('LogStore: after a failed write, reads show what was acknowledged', () 
     })
   }
 
+  for (const sync of ['none', 'always'] as const) {
+    it(`a delete that finds the key gone only by an unwritten delete answers with that batch (sync '${sync}')`, async () => {
+      const dir = tempDir()
+      const store = await LogStore.open<string>(dir, { sync, autoCompact: false })
+      await store.put('a', 'a1')
+      const undo = failEveryWrite()
+      try {
+        const first = store.delete('a')
+        // Resolving false at once would acknowledge a state that the failing batch takes back.
+        const second = store.delete('a')
+        expect(await Promise.all([rejection(first), rejection(second)])).toEqual(['ERR_IO', 'ERR_IO'])
+        expect(store.getSync('a')).toBe('a1')
+      } finally {
+        undo()
+      }
+      await store.close().catch(() => {})
+      const again = await LogStore.open<string>(dir, { sync: 'none' })
+      try {
+        // Nothing in flight: a delete of a missing key answers at once.
+        expect(await again.delete('missing')).toBe(false)
+        expect(again.getSync('a')).toBe('a1')
+      } finally {
+        await again.close()
+      }
+    })
+  }
+
   it('the flush of a full buffer inside a put fails: the earlier puts of its batch are undone too', async () => {
     const dir = tempDir()
     const store = await LogStore.open<string>(dir, { sync: 'none', autoCompact: false })

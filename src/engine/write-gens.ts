@@ -1,0 +1,128 @@
+/**
+ * Write generations: how a load learns that its key was written elsewhere while it ran. A Cache object
+ * marks its own loads superseded when it writes their key (EngineCore.supersede), but a write from
+ * another thread, another Cache object over the same arena or another process (native engine) does
+ * not reach them. These words do, whatever wrote.
+ *
+ * WRITE_GENS i32 words after the flight table (geometry.ts: writeGensOffset). Word 0 counts the loads
+ * in progress in every thread; while it is 0 a write does nothing more than read it. Every other word is
+ * the generation of a bucket of keys (a hash of the key's UTF-16 units):
+ *
+ * - a write of a key (set, setRaw, delete, setMany, clear: called while loads are in progress) adds 2
+ *   to its bucket's word before the engine write;
+ * - a load notes its bucket's word when it starts (before its loader is called), and stores its result
+ *   only if it can swap that value for value + 1 (odd: "a load is storing into this bucket"); it puts
+ *   the noted value back once stored;
+ * - a write that finds the word odd waits for that store to finish (one engine call) before it adds 2.
+ *
+ * So a write called after a load started lands after the load's store, or makes the store refused; a
+ * write called before the load started may be overwritten by its result, whose loader was called after
+ * that write (with the usual cache-aside order, source first and cache second, the loaded value is then
+ * at least as new). Keys of one bucket share a word: a write of another key of the bucket refuses the
+ * store too (the value is still returned to its callers, only not cached; with 8191 buckets, a load
+ * during which 100 writes land loses its store about 1.2% of the time).
+ *
+ * A thread that dies holding a word odd (killed inside a store) is passed after a lease, and one that
+ * dies during a load leaves word 0 above zero: writes then keep paying the hash, nothing else.
+ */
+import * as L from '../layout/constants.generated.js'
+import { LEASE_MS } from './contention.js'
+
+const BUCKETS = L.WRITE_GENS - 1
+/** For short sleeps: the native engine's memory is no SharedArrayBuffer, where Atomics.wait is refused. */
+const sleeper = new Int32Array(new SharedArrayBuffer(4))
+
+/** A load's note: its bucket (word index) and the generation it saw (-1: a write was in progress). */
+export interface GenNote {
+  at: number
+  gen: number
+}
+
+export class WriteGens {
+  readonly #i32: Int32Array
+  /** Word index of the count of loads in progress; buckets follow it. */
+  readonly active: number
+  /** The bucket this object holds while a load stores through it: its own write must not wait for itself. */
+  #held = -1
+
+  constructor(i32: Int32Array, offset: number) {
+    this.#i32 = i32
+    this.active = offset >>> 2
+  }
+
+  /** The word of `key`'s bucket. */
+  bucket(key: string): number {
+    let h = 0x811c9dc5
+    for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193)
+    h ^= h >>> 16
+    return this.active + 1 + ((h >>> 0) % BUCKETS)
+  }
+
+  /** `key` is about to be written (call only while word 0 is not 0: the caller reads it inline). */
+  written(key: string): void {
+    this.#bump(this.bucket(key))
+  }
+
+  /** Every key is about to be written (clear). */
+  allWritten(): void {
+    for (let at = this.active + 1; at <= this.active + BUCKETS; at++) this.#bump(at)
+  }
+
+  #bump(at: number): void {
+    if (at === this.#held) return
+    const i32 = this.#i32
+    let seen = 0
+    let since = 0
+    for (;;) {
+      const g = Atomics.load(i32, at)
+      if ((g & 1) === 0) {
+        if (Atomics.compareExchange(i32, at, g, (g + 2) | 0) === g) return
+        continue
+      }
+      // A load is storing into this bucket: one engine call. Wait for it, unless its thread died there.
+      const now = performance.now()
+      if (g !== seen) {
+        seen = g
+        since = now
+      } else if (now - since > LEASE_MS) {
+        Atomics.compareExchange(i32, at, g, (g + 1) | 0)
+        continue
+      }
+      Atomics.wait(sleeper, 0, 0, 0.05)
+    }
+  }
+
+  /** A load starts (before its loader is called): counts it and notes its bucket's generation. */
+  startLoad(key: string): GenNote {
+    const i32 = this.#i32
+    Atomics.add(i32, this.active, 1)
+    const at = this.bucket(key)
+    const g = Atomics.load(i32, at)
+    // Odd: another load of the bucket is storing; it puts back the even value it noted.
+    return { at, gen: (g & 1) === 0 ? g : (g - 1) | 0 }
+  }
+
+  /** The load ended (every startLoad has exactly one). */
+  endLoad(): void {
+    Atomics.sub(this.#i32, this.active, 1)
+  }
+
+  /**
+   * Runs `store` if no write of the bucket was called since the note, with writes of the bucket held
+   * off until it returns; returns false (and runs nothing) if one was.
+   */
+  storeIfUnwritten(note: GenNote, store: () => void): boolean {
+    const i32 = this.#i32
+    const odd = (note.gen + 1) | 0
+    if (Atomics.compareExchange(i32, note.at, note.gen, odd) !== note.gen) return false
+    const held = this.#held
+    this.#held = note.at
+    try {
+      store()
+    } finally {
+      this.#held = held
+      Atomics.compareExchange(i32, note.at, odd, note.gen)
+    }
+    return true
+  }
+}
