@@ -1,0 +1,97 @@
+/**
+ * The service suites' floor: not a cache anyone would choose, but the least any cache could cost on
+ * this workload, measured in the same run with the same load. It holds the `entries` most popular
+ * records (the set a cache of that size holds at best under Zipf) as bytes with no overhead, in one
+ * preallocated Buffer: values back to back in rank order, then their keys. A get finds a record by
+ * arithmetic (no hash table) and returns a fresh string of the value, as Cortado's get must, and
+ * nothing else: no object per entry, no garbage of its own. A miss goes to the origin as the handler
+ * does for every cache; set stores nothing (the hottest records are already there).
+ *
+ * So in one server: its GC pauses are the handler's and node:http's alone (what no cache returning
+ * strings can go under), its requests/s the most a cache can leave the handler, and its RSS the
+ * process plus the records' own bytes. The only thing it keeps beyond the payload is the offset of
+ * each value (4 bytes per entry): the figure that reads as RSS subtracts it (`indexBytes`).
+ *
+ * In a pool, `store: false`: each worker finds hits by the same arithmetic but answers them from the
+ * origin, storing nothing, and the pool's figure adds one copy of the payload to the processes' PSS
+ * (the shared pages a zero-overhead shared store would hold once).
+ */
+import type { ServiceCache } from './handler.js'
+import { idOfRank, rankOfId, scatterInverse } from './keys.js'
+import { itemKey, recordJson } from './record.js'
+
+/** The floor's id in the rows (never a peer of --peers: it is added by the service suites). */
+export const FLOOR = 'floor'
+export const FLOOR_NAME = 'floor (zero-overhead store)'
+
+const KEY_PREFIX = itemKey('')
+
+export interface FloorBytes {
+  /** Keys and values of the stored records, UTF-8 (ASCII here): what any cache must hold. */
+  payloadBytes: number
+  /** The offsets table (4 bytes per entry + 4), when the payload is stored in this process. */
+  indexBytes: number
+}
+
+export class FloorStore implements ServiceCache {
+  readonly size: number
+  readonly payloadBytes: number
+  readonly indexBytes: number
+  /** Start of each rank's value in `bytes`; starts[entries] is the end of the last value. */
+  private readonly starts: Uint32Array | undefined
+  private readonly bytes: Buffer | undefined
+  private readonly inverse: number
+
+  constructor(
+    private readonly entries: number,
+    private readonly keySpace: number,
+    store: boolean,
+  ) {
+    // id × inverse must stay exact in a double.
+    if (keySpace >= 2 ** 26) throw new RangeError(`key space ${keySpace} too large for the floor's arithmetic`)
+    this.size = entries
+    this.inverse = scatterInverse(keySpace)
+    let valueBytes = 0
+    let keyBytes = 0
+    const starts = store ? new Uint32Array(entries + 1) : undefined
+    for (let rank = 0; rank < entries; rank++) {
+      const id = idOfRank(rank, keySpace)
+      if (starts) starts[rank] = valueBytes
+      valueBytes += Buffer.byteLength(recordJson(id))
+      keyBytes += Buffer.byteLength(itemKey(id))
+    }
+    this.payloadBytes = valueBytes + keyBytes
+    if (!starts) {
+      this.indexBytes = 0
+      return
+    }
+    starts[entries] = valueBytes
+    if (this.payloadBytes >= 2 ** 32) throw new RangeError('the floor addresses its payload with 32-bit offsets')
+    const bytes = Buffer.allocUnsafeSlow(this.payloadBytes)
+    let keyAt = valueBytes
+    for (let rank = 0; rank < entries; rank++) {
+      const id = idOfRank(rank, keySpace)
+      bytes.write(recordJson(id), starts[rank]!, 'latin1')
+      keyAt += bytes.write(itemKey(id), keyAt, 'latin1')
+    }
+    this.starts = starts
+    this.bytes = bytes
+    this.indexBytes = starts.byteLength
+  }
+
+  get(key: string): string | undefined {
+    // The id's digits read in place: parsing allocates nothing (Number(key.slice(...)) would).
+    let id = 0
+    for (let i = KEY_PREFIX.length; i < key.length; i++) id = id * 10 + (key.charCodeAt(i) - 48)
+    const rank = rankOfId(id, this.keySpace, this.inverse)
+    if (rank >= this.entries) return undefined
+    if (!this.bytes) return recordJson(id)
+    return this.bytes.toString('latin1', this.starts![rank]!, this.starts![rank + 1]!)
+  }
+
+  set(): void {}
+
+  floorBytes(): FloorBytes {
+    return { payloadBytes: this.payloadBytes, indexBytes: this.indexBytes }
+  }
+}
