@@ -16,6 +16,7 @@
  * origin, storing nothing, and the pool's figure adds one copy of the payload to the processes' PSS
  * (the shared pages a zero-overhead shared store would hold once).
  */
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads'
 import type { ServiceCache } from './handler.js'
 import { idOfRank, rankOfId, scatterInverse } from './keys.js'
 import { itemKey, recordJson } from './record.js'
@@ -33,6 +34,76 @@ export interface FloorBytes {
   indexBytes: number
 }
 
+/**
+ * The records' size, and when stored their bytes and offsets, over shared memory so a thread can
+ * build them.
+ */
+interface FloorData {
+  payloadBytes: number
+  starts?: Uint32Array
+  bytes?: Buffer
+}
+
+/** Lays the `entries` hottest records out: values in rank order, then keys; offsets of the values. */
+function layOut(entries: number, keySpace: number, store: boolean): FloorData {
+  // id × inverse must stay exact in a double.
+  if (keySpace >= 2 ** 26) throw new RangeError(`key space ${keySpace} too large for the floor's arithmetic`)
+  let valueBytes = 0
+  let keyBytes = 0
+  const starts = store ? new Uint32Array(new SharedArrayBuffer(4 * (entries + 1))) : undefined
+  for (let rank = 0; rank < entries; rank++) {
+    const id = idOfRank(rank, keySpace)
+    if (starts) starts[rank] = valueBytes
+    valueBytes += Buffer.byteLength(recordJson(id))
+    keyBytes += Buffer.byteLength(itemKey(id))
+  }
+  const payloadBytes = valueBytes + keyBytes
+  if (!starts) return { payloadBytes }
+  starts[entries] = valueBytes
+  if (payloadBytes >= 2 ** 32) throw new RangeError('the floor addresses its payload with 32-bit offsets')
+  const bytes = Buffer.from(new SharedArrayBuffer(payloadBytes))
+  let keyAt = valueBytes
+  for (let rank = 0; rank < entries; rank++) {
+    const id = idOfRank(rank, keySpace)
+    bytes.write(recordJson(id), starts[rank]!, 'latin1')
+    keyAt += bytes.write(itemKey(id), keyAt, 'latin1')
+  }
+  return { starts, bytes, payloadBytes }
+}
+
+const THREAD_DATA = 'cortado-bench-floor'
+
+/**
+ * Builds the floor's records in a worker thread of this process, running this process's own entry
+ * module (which calls `floorThreadMain` first): the records' bytes and offsets are shared memory and
+ * stay, the thread's heap (the garbage of making 5M record strings) goes with the thread. Built on the
+ * main thread, that garbage grew V8's heap to ~45 MiB committed that it never gave back, and the floor's
+ * process counted ~15 MiB more than a Cortado server's.
+ */
+export async function buildFloor(entries: number, keySpace: number, store: boolean): Promise<FloorStore> {
+  const entry = process.argv[1]
+  if (!entry) throw new Error('no entry module to start the floor thread from')
+  const worker = new Worker(entry, { workerData: { [THREAD_DATA]: { entries, keySpace, store } } })
+  const data = await new Promise<{ payloadBytes: number; starts?: Uint32Array; bytes?: Uint8Array }>((resolve, reject) => {
+    worker.once('message', resolve)
+    worker.once('error', reject)
+    worker.once('exit', (code) => reject(new Error(`floor thread exited (code ${code}) before its records`)))
+  })
+  await worker.terminate()
+  const bytes = data.bytes && Buffer.from(data.bytes.buffer, data.bytes.byteOffset, data.bytes.length)
+  return new FloorStore(entries, keySpace, { payloadBytes: data.payloadBytes, starts: data.starts, bytes })
+}
+
+/** In the floor's thread: builds the records and hands them over; false in any other thread. */
+export function floorThreadMain(): boolean {
+  if (isMainThread || !(workerData as Record<string, unknown> | null)?.[THREAD_DATA]) return false
+  const { entries, keySpace, store } = (workerData as Record<string, { entries: number; keySpace: number; store: boolean }>)[THREAD_DATA]!
+  const data = layOut(entries, keySpace, store)
+  // A Buffer arrives as a plain Uint8Array over the same shared memory.
+  parentPort!.postMessage({ payloadBytes: data.payloadBytes, starts: data.starts, bytes: data.bytes && new Uint8Array(data.bytes.buffer, data.bytes.byteOffset, data.bytes.length) })
+  return true
+}
+
 export class FloorStore implements ServiceCache {
   readonly size: number
   readonly payloadBytes: number
@@ -42,41 +113,19 @@ export class FloorStore implements ServiceCache {
   private readonly bytes: Buffer | undefined
   private readonly inverse: number
 
+  /** `store`: keep the records' bytes (see the module's comment); or their laid-out data (buildFloor). */
   constructor(
     private readonly entries: number,
     private readonly keySpace: number,
-    store: boolean,
+    store: boolean | FloorData,
   ) {
-    // id × inverse must stay exact in a double.
-    if (keySpace >= 2 ** 26) throw new RangeError(`key space ${keySpace} too large for the floor's arithmetic`)
     this.size = entries
     this.inverse = scatterInverse(keySpace)
-    let valueBytes = 0
-    let keyBytes = 0
-    const starts = store ? new Uint32Array(entries + 1) : undefined
-    for (let rank = 0; rank < entries; rank++) {
-      const id = idOfRank(rank, keySpace)
-      if (starts) starts[rank] = valueBytes
-      valueBytes += Buffer.byteLength(recordJson(id))
-      keyBytes += Buffer.byteLength(itemKey(id))
-    }
-    this.payloadBytes = valueBytes + keyBytes
-    if (!starts) {
-      this.indexBytes = 0
-      return
-    }
-    starts[entries] = valueBytes
-    if (this.payloadBytes >= 2 ** 32) throw new RangeError('the floor addresses its payload with 32-bit offsets')
-    const bytes = Buffer.allocUnsafeSlow(this.payloadBytes)
-    let keyAt = valueBytes
-    for (let rank = 0; rank < entries; rank++) {
-      const id = idOfRank(rank, keySpace)
-      bytes.write(recordJson(id), starts[rank]!, 'latin1')
-      keyAt += bytes.write(itemKey(id), keyAt, 'latin1')
-    }
-    this.starts = starts
-    this.bytes = bytes
-    this.indexBytes = starts.byteLength
+    const data = typeof store === 'boolean' ? layOut(entries, keySpace, store) : store
+    this.payloadBytes = data.payloadBytes
+    this.starts = data.starts
+    this.bytes = data.bytes
+    this.indexBytes = data.starts?.byteLength ?? 0
   }
 
   get(key: string): string | undefined {

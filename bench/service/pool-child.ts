@@ -14,7 +14,7 @@ import { fullGc } from '../harness/gc.js'
 import { createCortadoFile, loadCortado } from '../peers/cortado.js'
 import type { BenchCache } from '../peers/types.js'
 import { createPeerCache, fillHottest } from './caches.js'
-import { FLOOR, FloorStore, type FloorBytes } from './floor.js'
+import { FLOOR, FloorStore, buildFloor, floorThreadMain, type FloorBytes } from './floor.js'
 import { makeHandler, type ServiceCache } from './handler.js'
 import { serveCommands } from './ipc.js'
 import { WindowProbe, handlerHistogram, processMemory, runtime, type ProcessMemory, type Runtime, type WindowReport } from './probes.js'
@@ -70,9 +70,7 @@ async function workerCache(config: WorkerConfig): Promise<ServiceCache> {
   // Every worker holds all the pool's records (node:cluster processes share no memory) and serves hits
   // from them as the single server's floor does; the report takes the copies but one off.
   if (config.peer === FLOOR) {
-    const floor = new FloorStore(config.entries, config.keySpace, true)
-    collectFillGarbage()
-    return floor
+    return buildFloor(config.entries, config.keySpace, true)
   }
   if (config.path) {
     const mod = await loadCortado()
@@ -207,7 +205,10 @@ function runPrimary(): void {
   )
 }
 
-if (cluster.isPrimary) runPrimary()
+// The floor builds its records in a thread running this module (in a worker): that thread does only that.
+if (floorThreadMain()) {
+  // nothing else in the floor's thread
+} else if (cluster.isPrimary) runPrimary()
 else {
   runWorker(JSON.parse(process.env[ENV]!) as WorkerConfig).catch((err) => {
     process.stderr.write(`pool worker: ${(err as Error).stack}\n`)

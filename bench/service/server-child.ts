@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { fullGc } from '../harness/gc.js'
 import type { BenchCache } from '../peers/types.js'
 import { createPeerCache, fillHottest } from './caches.js'
-import { FLOOR, FloorStore, type FloorBytes } from './floor.js'
+import { FLOOR, buildFloor, floorThreadMain, type FloorBytes, type FloorStore } from './floor.js'
 import { makeHandler, type ServiceCache } from './handler.js'
 import { serveCommands } from './ipc.js'
 import { WindowProbe, processMemory, runtime, type ProcessMemory, type Runtime, type WindowReport } from './probes.js'
@@ -42,12 +42,13 @@ let floor: FloorStore | undefined
 let server: Server | undefined
 const probe = new WindowProbe()
 
-serveCommands({
+// The floor builds its records in a thread running this module: that thread serves no commands.
+if (!floorThreadMain()) serveCommands({
   async start(input: StartInput): Promise<Started> {
     let fillMs: number
     if (input.peer === FLOOR) {
       const t0 = performance.now()
-      cache = floor = new FloorStore(input.entries, input.keySpace, true)
+      cache = floor = await buildFloor(input.entries, input.keySpace, true)
       fillMs = performance.now() - t0
     } else {
       const peerCache = await createPeerCache(input.peer, input.entries, input.keySpace)
