@@ -45,12 +45,12 @@ interface FloorData {
 }
 
 /** Lays the `entries` hottest records out: values in rank order, then keys; offsets of the values. */
-function layOut(entries: number, keySpace: number, store: boolean): FloorData {
+function layOut(entries: number, keySpace: number, store: boolean, shared = false): FloorData {
   // id × inverse must stay exact in a double.
   if (keySpace >= 2 ** 26) throw new RangeError(`key space ${keySpace} too large for the floor's arithmetic`)
   let valueBytes = 0
   let keyBytes = 0
-  const starts = store ? new Uint32Array(new SharedArrayBuffer(4 * (entries + 1))) : undefined
+  const starts = !store ? undefined : shared ? new Uint32Array(new SharedArrayBuffer(4 * (entries + 1))) : new Uint32Array(entries + 1)
   for (let rank = 0; rank < entries; rank++) {
     const id = idOfRank(rank, keySpace)
     if (starts) starts[rank] = valueBytes
@@ -61,7 +61,7 @@ function layOut(entries: number, keySpace: number, store: boolean): FloorData {
   if (!starts) return { payloadBytes }
   starts[entries] = valueBytes
   if (payloadBytes >= 2 ** 32) throw new RangeError('the floor addresses its payload with 32-bit offsets')
-  const bytes = Buffer.from(new SharedArrayBuffer(payloadBytes))
+  const bytes = shared ? Buffer.from(new SharedArrayBuffer(payloadBytes)) : Buffer.allocUnsafeSlow(payloadBytes)
   let keyAt = valueBytes
   for (let rank = 0; rank < entries; rank++) {
     const id = idOfRank(rank, keySpace)
@@ -74,31 +74,38 @@ function layOut(entries: number, keySpace: number, store: boolean): FloorData {
 const THREAD_DATA = 'cortado-bench-floor'
 
 /**
- * Builds the floor's records in a worker thread of this process, running this process's own entry
- * module (which calls `floorThreadMain` first): the records' bytes and offsets are shared memory and
- * stay, the thread's heap (the garbage of making 5M record strings) goes with the thread. Built on the
- * main thread, that garbage grew V8's heap to ~45 MiB committed that it never gave back, and the floor's
- * process counted ~15 MiB more than a Cortado server's.
+ * Builds the floor's records, on this thread as every peer's fill runs (the single server), or in a
+ * worker thread running this process's own entry module (which calls `floorThreadMain` first): then the
+ * records are copied out of the thread's shared memory into a plain Buffer and the thread's heap (the
+ * garbage of making every record string) goes with the thread. That is for the pool, whose Cortado
+ * workers fill nothing (the primary fills the shared file): built in each worker, that garbage grew V8's
+ * heap to ~45 MiB committed, never given back, ~15 MiB per worker more than a Cortado worker's.
+ * The single server fills on its own thread because its peers do: their fill grows V8's young
+ * generation, and a floor built in a thread, whose young generation never grew, took twice the
+ * scavenges of Cortado's server (389 ms of pauses against 216 ms at 5M, 2026-12-05 04:12-04:27 UTC).
  */
-export async function buildFloor(entries: number, keySpace: number, store: boolean): Promise<FloorStore> {
+export async function buildFloor(entries: number, keySpace: number, o: { thread: boolean }): Promise<FloorStore> {
+  if (!o.thread) return new FloorStore(entries, keySpace, true)
   const entry = process.argv[1]
   if (!entry) throw new Error('no entry module to start the floor thread from')
-  const worker = new Worker(entry, { workerData: { [THREAD_DATA]: { entries, keySpace, store } } })
+  const worker = new Worker(entry, { workerData: { [THREAD_DATA]: { entries, keySpace, store: true } } })
   const data = await new Promise<{ payloadBytes: number; starts?: Uint32Array; bytes?: Uint8Array }>((resolve, reject) => {
     worker.once('message', resolve)
     worker.once('error', reject)
     worker.once('exit', (code) => reject(new Error(`floor thread exited (code ${code}) before its records`)))
   })
   await worker.terminate()
-  const bytes = data.bytes && Buffer.from(data.bytes.buffer, data.bytes.byteOffset, data.bytes.length)
-  return new FloorStore(entries, keySpace, { payloadBytes: data.payloadBytes, starts: data.starts, bytes })
+  // Out of shared memory: the store the floor stands for is a plain one (the shared copy is collected).
+  const bytes = Buffer.allocUnsafeSlow(data.bytes!.length)
+  bytes.set(data.bytes!)
+  return new FloorStore(entries, keySpace, { payloadBytes: data.payloadBytes, starts: new Uint32Array(data.starts!), bytes })
 }
 
 /** In the floor's thread: builds the records and hands them over; false in any other thread. */
 export function floorThreadMain(): boolean {
   if (isMainThread || !(workerData as Record<string, unknown> | null)?.[THREAD_DATA]) return false
   const { entries, keySpace, store } = (workerData as Record<string, { entries: number; keySpace: number; store: boolean }>)[THREAD_DATA]!
-  const data = layOut(entries, keySpace, store)
+  const data = layOut(entries, keySpace, store, true)
   // A Buffer arrives as a plain Uint8Array over the same shared memory.
   parentPort!.postMessage({ payloadBytes: data.payloadBytes, starts: data.starts, bytes: data.bytes && new Uint8Array(data.bytes.buffer, data.bytes.byteOffset, data.bytes.length) })
   return true

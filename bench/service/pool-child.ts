@@ -70,7 +70,10 @@ async function workerCache(config: WorkerConfig): Promise<ServiceCache> {
   // Every worker holds all the pool's records (node:cluster processes share no memory) and serves hits
   // from them as the single server's floor does; the report takes the copies but one off.
   if (config.peer === FLOOR) {
-    return buildFloor(config.entries, config.keySpace, true)
+    const floor = await buildFloor(config.entries, config.keySpace, { thread: true })
+    // The thread's shared copy is garbage now: collected before serving, as a fill's garbage is.
+    collectFillGarbage()
+    return floor
   }
   if (config.path) {
     const mod = await loadCortado()

@@ -42,13 +42,13 @@ let floor: FloorStore | undefined
 let server: Server | undefined
 const probe = new WindowProbe()
 
-// The floor builds its records in a thread running this module: that thread serves no commands.
+// A floor built in a thread would run this module there (floor.ts): that thread serves no commands.
 if (!floorThreadMain()) serveCommands({
   async start(input: StartInput): Promise<Started> {
     let fillMs: number
     if (input.peer === FLOOR) {
       const t0 = performance.now()
-      cache = floor = await buildFloor(input.entries, input.keySpace, true)
+      cache = floor = await buildFloor(input.entries, input.keySpace, { thread: false })
       fillMs = performance.now() - t0
     } else {
       const peerCache = await createPeerCache(input.peer, input.entries, input.keySpace)
