@@ -117,10 +117,10 @@ async function profileOne(peer: string, entries: number, seconds: number, load: 
   if (!file) throw new Error(`no profile written in ${dir}`)
   const split = splitHandler(JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile)
   // The profile covers the whole process (fill, warm-up, window): read shares, not times per request.
-  const seconds = (n: number) => (n * split.intervalUs) / 1e6
+  const secondsOf = (n: number) => (n * split.intervalUs) / 1e6
   console.log(`\n${peer}, ${entries} entries: profile ${join(dir, file)}; ${split.samples} samples of ${split.intervalUs.toFixed(0)} µs, ${split.handler} in the handler (${((split.handler / split.samples) * 100).toFixed(1)}%); window: ${report.requests} requests, server CPU ${(report.cpuUs / report.requests).toFixed(1)} µs/request`)
   for (const [g, n] of [...split.groups].sort((a, b) => b[1] - a[1]))
-    console.log(`  ${g.padEnd(28)} ${((n / split.handler) * 100).toFixed(1).padStart(5)}% of the handler, ${((n / split.samples) * 100).toFixed(1).padStart(5)}% of the server (${seconds(n).toFixed(2)} s)`)
+    console.log(`  ${g.padEnd(28)} ${((n / split.handler) * 100).toFixed(1).padStart(5)}% of the handler, ${((n / split.samples) * 100).toFixed(1).padStart(5)}% of the server (${secondsOf(n).toFixed(2)} s)`)
   console.log('  heaviest functions in the handler (self samples):')
   for (const [name, n] of split.topSelf) console.log(`    ${String(n).padStart(6)}  ${name}`)
 }
