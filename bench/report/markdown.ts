@@ -71,7 +71,7 @@ export function renderReport(results: RunResults, charts: readonly Chart[], name
   if (targets.some((t) => t.floorRatio !== undefined)) {
     out.push(
       `"floor ÷ lru-cache" is ${FLOOR_NAME}, measured in the same run with the same load: no cache, only the records' bytes and a fresh string per get ` +
-        '(bench/service/floor.ts). It bounds what any cache can show on that row; "no cache can" marks a target even the floor misses.',
+        '(bench/service/floor.ts). It bounds what any cache can show on that row (for times, within the spread of the rounds); "the floor misses it too" marks a target no cache can meet on this run.',
       '',
     )
   }

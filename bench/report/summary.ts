@@ -40,7 +40,7 @@ export function targetValue(t: TargetResult): string {
 export function targetFloor(t: TargetResult): string {
   if (t.floorRatio === undefined) return ''
   const v = t.bound < 0.1 ? formatPercent(t.floorRatio) : formatRatio(t.floorRatio)
-  return `${v} (${meets(t, t.floorRatio) ? 'reachable' : 'no cache can'})`
+  return `${v} (${meets(t, t.floorRatio) ? 'reachable' : 'the floor misses it too'})`
 }
 
 export function targetStatus(t: TargetResult): string {

@@ -23,6 +23,7 @@ export interface Target {
   /**
    * A reference figure in the same row that bounds what any cache can reach (the service suites'
    * floor): its ratio to `against` is printed beside the target, so a target no cache can meet shows it.
+   * Not on latency percentiles: a tail is no bound (a cache's p99 can beat the floor's by the host's noise).
    */
   floor?: string
 }
@@ -63,11 +64,11 @@ export const TARGETS: readonly Target[] = [
   ...diskTargets(1_000_000),
   // A node:http service over the cache under autocannon (bench/suites/service.ts); p99 is the client's.
   { issue: 20, label: 'HTTP service, 5M entries: requests/s', suite: 'service', params: { measure: 'throughput', entries: 5_000_000 }, peer: 'cortado', against: BASELINE, op: '>=', bound: 1.15, floor: FLOOR },
-  { issue: 20, label: 'HTTP service, 5M entries: p99 latency', suite: 'service', params: { measure: 'latency', percentile: 99, entries: 5_000_000 }, peer: 'cortado', against: BASELINE, op: '<=', bound: 0.5, floor: FLOOR },
+  { issue: 20, label: 'HTTP service, 5M entries: p99 latency', suite: 'service', params: { measure: 'latency', percentile: 99, entries: 5_000_000 }, peer: 'cortado', against: BASELINE, op: '<=', bound: 0.5 },
   { issue: 20, label: 'HTTP service, 5M entries: RSS', suite: 'service', params: { measure: 'rss', entries: 5_000_000 }, peer: 'cortado', against: BASELINE, op: '<=', bound: 0.5, floor: FLOOR },
   { issue: 20, label: 'HTTP service, 5M entries: total GC pause', suite: 'service', params: { measure: 'gc', entries: 5_000_000 }, peer: 'cortado', against: BASELINE, op: '<=', bound: 0.1, floor: FLOOR },
   { issue: 20, label: 'HTTP service, 1M entries: requests/s', suite: 'service', params: { measure: 'throughput', entries: 1_000_000 }, peer: 'cortado', against: BASELINE, op: '>=', bound: 1.0, floor: FLOOR },
-  { issue: 20, label: 'HTTP service, 1M entries: p99 latency', suite: 'service', params: { measure: 'latency', percentile: 99, entries: 1_000_000 }, peer: 'cortado', against: BASELINE, op: '<=', bound: 1.0, floor: FLOOR },
+  { issue: 20, label: 'HTTP service, 1M entries: p99 latency', suite: 'service', params: { measure: 'latency', percentile: 99, entries: 1_000_000 }, peer: 'cortado', against: BASELINE, op: '<=', bound: 1.0 },
   // A pool of 2 processes: one shared Cortado (native engine) vs an lru-cache per worker, same total entries.
   { issue: 20, label: 'HTTP pool of 2: hit ratio', suite: 'service-pool', params: { measure: 'hit-ratio', entries: 1_000_000 }, peer: 'cortado', against: BASELINE, op: '>=', bound: 1.0 },
   { issue: 20, label: 'HTTP pool of 2: memory (PSS)', suite: 'service-pool', params: { measure: 'pss', entries: 1_000_000 }, peer: 'cortado', against: BASELINE, op: '<=', bound: 0.6, floor: FLOOR },
