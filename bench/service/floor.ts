@@ -12,9 +12,10 @@
  * process plus the records' own bytes. The only thing it keeps beyond the payload is the offset of
  * each value (4 bytes per entry): the figure that reads as RSS subtracts it (`indexBytes`).
  *
- * In a pool, `store: false`: each worker finds hits by the same arithmetic but answers them from the
- * origin, storing nothing, and the pool's figure adds one copy of the payload to the processes' PSS
- * (the shared pages a zero-overhead shared store would hold once).
+ * In a pool, every worker holds all the records (cluster processes share no memory without a mapped
+ * file; built in a worker thread, see buildFloor), and the pool's figure takes every copy but one and
+ * the offsets tables off the pool's PSS: the processes plus the one copy a zero-overhead shared store
+ * would hold. (`store: false` keeps nothing and answers hits from the origin: only its payloadBytes.)
  */
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads'
 import type { ServiceCache } from './handler.js'
@@ -34,10 +35,7 @@ export interface FloorBytes {
   indexBytes: number
 }
 
-/**
- * The records' size, and when stored their bytes and offsets, over shared memory so a thread can
- * build them.
- */
+/** The records' size, and when stored their bytes and offsets (in shared memory when a thread builds them). */
 interface FloorData {
   payloadBytes: number
   starts?: Uint32Array
