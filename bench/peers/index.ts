@@ -8,6 +8,7 @@ import { mnemonistPeer } from './mnemonist.js'
 import { quickLruPeer } from './quick-lru.js'
 import { ttlcachePeer } from './ttlcache.js'
 import { BASELINE, type Peer } from './types.js'
+import { FLOOR, FLOOR_NAME } from '../service/floor.js'
 
 export const PEERS: readonly Peer[] = [lruCachePeer, cortadoPeer, cortadoFrontPeer, mnemonistPeer, lruMinPeer, quickLruPeer, ttlcachePeer, mapPeer]
 
@@ -38,6 +39,7 @@ export function displayName(id: string): string {
   const peer = PEERS.find((p) => p.id === id)
   if (peer) return peer.name
   if (id === 'redis') return 'Redis'
+  if (id === FLOOR) return FLOOR_NAME
   if (id.startsWith('sim:')) return `${id.slice(4)} (sim)`
   return id
 }

@@ -5,6 +5,7 @@ import type { Row, RunResults } from '../harness/results.js'
 import { BASELINE } from '../peers/types.js'
 import { CORTADO_COLOR, PALETTE, renderBarChart, renderLineChart, type BarChart, type Series } from './svg.js'
 import { peersOf } from './summary.js'
+import { FLOOR } from '../service/floor.js'
 
 export interface Chart {
   file: string
@@ -47,7 +48,7 @@ function measuredPeers(rows: readonly Row[]): string[] {
 }
 
 function seriesOf(ids: readonly string[], colors: Map<string, string>, nameOf: (id: string) => string): Series[] {
-  return ids.map((id) => ({ name: nameOf(id), color: colors.get(id)!, dashed: id.startsWith('sim:') }))
+  return ids.map((id) => ({ name: nameOf(id), color: colors.get(id)!, dashed: id.startsWith('sim:') || id === FLOOR }))
 }
 
 /** A bar per peer (measured in these rows) in a group per row. */

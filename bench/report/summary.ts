@@ -4,7 +4,7 @@ import { machineLine } from '../harness/machine.js'
 import { figureOf, type Row, type RunResults } from '../harness/results.js'
 import { ratio } from '../harness/stats.js'
 import { BASELINE } from '../peers/types.js'
-import { boundText, evaluateTargets, type TargetResult } from './targets.js'
+import { boundText, evaluateTargets, meets, type TargetResult } from './targets.js'
 import { renderTextTable } from './text-table.js'
 
 /** A compact figure for a table cell: "1.02M", "187 B", "512 ms". */
@@ -31,6 +31,16 @@ export function shortFigure(value: number, metric: string): string {
 export function targetValue(t: TargetResult): string {
   if (t.ratio === undefined) return '–'
   return t.bound < 0.1 ? formatPercent(t.ratio) : formatRatio(t.ratio)
+}
+
+/**
+ * The floor's ratio for a target that has one: what any cache could show at best (floor.ts), and
+ * whether even that meets the target.
+ */
+export function targetFloor(t: TargetResult): string {
+  if (t.floorRatio === undefined) return ''
+  const v = t.bound < 0.1 ? formatPercent(t.floorRatio) : formatRatio(t.floorRatio)
+  return `${v} (${meets(t, t.floorRatio) ? 'reachable' : 'the floor misses it too'})`
 }
 
 export function targetStatus(t: TargetResult): string {
@@ -112,8 +122,8 @@ export function renderSummary(results: RunResults, nameOf: (id: string) => strin
   out.push('Targets (Cortado ÷ lru-cache unless stated)')
   out.push(
     renderTextTable(
-      ['issue', 'ratio', 'measured', 'target', 'status'],
-      targets.map((t) => [`#${t.issue}`, t.label, targetValue(t), boundText(t), targetStatus(t)]),
+      ['issue', 'ratio', 'measured', 'target', 'status', 'floor ÷ lru-cache'],
+      targets.map((t) => [`#${t.issue}`, t.label, targetValue(t), boundText(t), targetStatus(t), targetFloor(t)]),
       2,
     ),
   )

@@ -1,5 +1,5 @@
 /** The caches a service server runs on, made through the bench's peer adapters, and their fill. */
-import { cortadoPeer } from '../peers/cortado.js'
+import { cortadoFrontPeer, cortadoPeer } from '../peers/cortado.js'
 import { lruCachePeer } from '../peers/lru-cache.js'
 import type { BenchCache, Peer } from '../peers/types.js'
 import type { ServiceCache } from './handler.js'
@@ -15,10 +15,10 @@ export function fillHottest(cache: ServiceCache, count: number, keySpace: number
 }
 
 /**
- * The two peers a service compares, imported alone: the server's heap and RSS then hold that peer and
+ * The peers a service compares, imported alone: the server's heap and RSS then hold that peer and
  * nothing of the other peers' libraries.
  */
-const SERVICE_PEERS: readonly Peer[] = [lruCachePeer, cortadoPeer]
+const SERVICE_PEERS: readonly Peer[] = [lruCachePeer, cortadoPeer, cortadoFrontPeer]
 
 /** A peer's cache for records of this key space, through its bench adapter (the library's own get/set). */
 export async function createPeerCache(peerId: string, entries: number, keySpace: number): Promise<BenchCache & ServiceCache> {

@@ -29,6 +29,29 @@ export function idOfRank(rank: number, keySpace: number): number {
   return (rank * SCATTER) % keySpace
 }
 
+/** x⁻¹ mod m (extended Euclid); x and m coprime. */
+function inverseMod(x: number, m: number): number {
+  let [r0, r1] = [m, x % m]
+  let [t0, t1] = [0, 1]
+  while (r1 !== 0) {
+    const q = Math.floor(r0 / r1)
+    ;[r0, r1] = [r1, r0 - q * r1]
+    ;[t0, t1] = [t1, t0 - q * t1]
+  }
+  if (r0 !== 1) throw new RangeError(`${x} has no inverse mod ${m}`)
+  return t0 < 0 ? t0 + m : t0
+}
+
+/** What rankOfId multiplies by: SCATTER⁻¹ mod keySpace. */
+export function scatterInverse(keySpace: number): number {
+  return inverseMod(SCATTER % keySpace, keySpace)
+}
+
+/** The popularity rank of an id: idOfRank's inverse (exact while id × keySpace < 2^53). */
+export function rankOfId(id: number, keySpace: number, inverse = scatterInverse(keySpace)): number {
+  return (id * inverse) % keySpace
+}
+
 /** Request paths in Zipf order: what every connection of the load generator takes turns reading. */
 export function requestPaths(keySpace: number, seed: number, length = STREAM_LENGTH): string[] {
   const rng = new Prng(seed)

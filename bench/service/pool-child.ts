@@ -14,6 +14,7 @@ import { fullGc } from '../harness/gc.js'
 import { createCortadoFile, loadCortado } from '../peers/cortado.js'
 import type { BenchCache } from '../peers/types.js'
 import { createPeerCache, fillHottest } from './caches.js'
+import { FLOOR, FloorStore, buildFloor, floorThreadMain, type FloorBytes } from './floor.js'
 import { makeHandler, type ServiceCache } from './handler.js'
 import { serveCommands } from './ipc.js'
 import { WindowProbe, handlerHistogram, processMemory, runtime, type ProcessMemory, type Runtime, type WindowReport } from './probes.js'
@@ -32,6 +33,12 @@ export interface PoolReport extends WindowReport {
   pssBytes: number
   /** Each process's memory (the primary first, then the workers), with its V8 heap. */
   processes: PoolProcess[]
+  /**
+   * For the floor: what its PSS holds beyond one shared zero-overhead copy of the records, to take off
+   * (each worker's copy but one, and every worker's offsets table), and the records' bytes themselves.
+   */
+  floorExtraBytes?: number
+  floorPayloadBytes?: number
 }
 
 export interface PoolProcess extends ProcessMemory {
@@ -60,6 +67,14 @@ function specOf(input: PoolInput) {
 
 /** Each worker's cache: the shared file, or its own lru-cache with its share of the entries. */
 async function workerCache(config: WorkerConfig): Promise<ServiceCache> {
+  // Every worker holds all the pool's records (node:cluster processes share no memory) and serves hits
+  // from them as the single server's floor does; the report takes the copies but one off.
+  if (config.peer === FLOOR) {
+    const floor = await buildFloor(config.entries, config.keySpace, { thread: true })
+    // The thread's shared copy is garbage now: collected before serving, as a fill's garbage is.
+    collectFillGarbage()
+    return floor
+  }
   if (config.path) {
     const mod = await loadCortado()
     if (typeof mod === 'string') throw new Error(mod)
@@ -96,7 +111,7 @@ async function runWorker(config: WorkerConfig): Promise<void> {
         process.send!({ command: 'window' })
       } else if (msg.command === 'report') {
         await sleep(50) // GC entries reach the observer asynchronously
-        process.send!({ command: 'report', report: probe.report(), memory: processMemory() })
+        process.send!({ command: 'report', report: probe.report(), memory: processMemory(), floor: cache instanceof FloorStore ? cache.floorBytes() : undefined })
       }
     })()
   })
@@ -175,20 +190,28 @@ function runPrimary(): void {
         await Promise.all(workers.map((w) => ask(w, 'window')))
       },
       async report(): Promise<PoolReport> {
-        const reports = await Promise.all(workers.map((w) => ask<{ report: WindowReport; memory: ProcessMemory }>(w, 'report')))
+        const reports = await Promise.all(workers.map((w) => ask<{ report: WindowReport; memory: ProcessMemory; floor?: FloorBytes }>(w, 'report')))
         const mem = process.memoryUsage()
         const processes: PoolProcess[] = [
           { role: 'primary', ...processMemory(), heapUsedBytes: mem.heapUsed, heapTotalBytes: mem.heapTotal },
           ...reports.map((r): PoolProcess => ({ role: 'worker', ...r.memory, heapUsedBytes: r.report.heapUsedBytes, heapTotalBytes: r.report.heapTotalBytes })),
         ]
-        return mergeReports(reports.map((r) => r.report), processes)
+        const merged = mergeReports(reports.map((r) => r.report), processes)
+        const floors = reports.flatMap((r) => (r.floor ? [r.floor] : []))
+        if (floors.length === 0) return merged
+        const payload = floors[0]!.payloadBytes
+        const extra = floors.reduce((a, f) => a + f.payloadBytes + f.indexBytes, 0) - payload
+        return { ...merged, floorPayloadBytes: payload, floorExtraBytes: extra }
       },
     },
     cleanUp,
   )
 }
 
-if (cluster.isPrimary) runPrimary()
+// The floor builds its records in a thread running this module (in a worker): that thread does only that.
+if (floorThreadMain()) {
+  // nothing else in the floor's thread
+} else if (cluster.isPrimary) runPrimary()
 else {
   runWorker(JSON.parse(process.env[ENV]!) as WorkerConfig).catch((err) => {
     process.stderr.write(`pool worker: ${(err as Error).stack}\n`)

@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { fullGc } from '../harness/gc.js'
 import type { BenchCache } from '../peers/types.js'
 import { createPeerCache, fillHottest } from './caches.js'
+import { FLOOR, buildFloor, floorThreadMain, type FloorBytes, type FloorStore } from './floor.js'
 import { makeHandler, type ServiceCache } from './handler.js'
 import { serveCommands } from './ipc.js'
 import { WindowProbe, processMemory, runtime, type ProcessMemory, type Runtime, type WindowReport } from './probes.js'
@@ -32,18 +33,30 @@ export interface ServerReport extends WindowReport {
   size: number
   /** The process's RSS and PSS with PSS's split (anonymous, file, shmem) at the window's end. */
   memory: ProcessMemory
+  /** The floor's payload and index bytes (floor.ts), for the floor only. */
+  floor?: FloorBytes
 }
 
-let cache: (BenchCache & ServiceCache) | undefined
+let cache: (Pick<BenchCache, 'size'> & ServiceCache) | undefined
+let floor: FloorStore | undefined
 let server: Server | undefined
 const probe = new WindowProbe()
 
-serveCommands({
+// A floor built in a thread would run this module there (floor.ts): that thread serves no commands.
+if (!floorThreadMain()) serveCommands({
   async start(input: StartInput): Promise<Started> {
-    cache = await createPeerCache(input.peer, input.entries, input.keySpace)
-    const t0 = performance.now()
-    fillHottest(cache, input.entries, input.keySpace)
-    const fillMs = performance.now() - t0
+    let fillMs: number
+    if (input.peer === FLOOR) {
+      const t0 = performance.now()
+      cache = floor = await buildFloor(input.entries, input.keySpace, { thread: false })
+      fillMs = performance.now() - t0
+    } else {
+      const peerCache = await createPeerCache(input.peer, input.entries, input.keySpace)
+      const t0 = performance.now()
+      fillHottest(peerCache, input.entries, input.keySpace)
+      fillMs = performance.now() - t0
+      cache = peerCache
+    }
     // The fill's garbage is not the service's: collect it before serving.
     const gc = fullGc()
     gc()
@@ -58,6 +71,6 @@ serveCommands({
   async report(): Promise<ServerReport> {
     // GC entries reach the observer asynchronously.
     await sleep(50)
-    return { ...probe.report(), size: cache?.size ?? 0, memory: processMemory() }
+    return { ...probe.report(), size: cache?.size ?? 0, memory: processMemory(), floor: floor?.floorBytes() }
   },
 })

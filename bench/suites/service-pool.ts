@@ -9,7 +9,8 @@ import type { Row } from '../harness/results.js'
 import type { PoolInput, PoolReport } from '../service/pool-child.js'
 import { figureOf, hitRatio, serviceRows, type RowContext } from '../service/rows.js'
 import type { Session } from '../service/session.js'
-import { SERVICE_ROUNDS, measureServers, memoryNote, serviceMethod, servicePeers } from './service.js'
+import { FLOOR_METHOD, SERVICE_ROUNDS, measureServers, memoryNote, serviceMethod, servicePeers } from './service.js'
+import { FLOOR_NAME } from '../service/floor.js'
 import type { Suite } from './types.js'
 
 export const POOL_WORKERS = 2
@@ -47,13 +48,18 @@ export const servicePool: Suite = {
           ctx.quick,
           rounds(ctx.quick),
           `node:cluster, ${POOL_WORKERS} workers on one port; Cortado: one cache of ${formatCount(entries)} entries on the native engine in a /dev/shm file, ` +
-            `shared by the workers; lru-cache: one per worker with ${formatCount(entries / POOL_WORKERS)} entries; GC pauses and heap summed over the workers`,
+            `shared by the workers; lru-cache: one per worker with ${formatCount(entries / POOL_WORKERS)} entries; GC pauses and heap summed over the workers; ${FLOOR_METHOD}`,
         ),
         skipped,
       }
       for (const row of poolRows(rc, sessions)) ctx.emit(row)
     }
   },
+}
+
+/** The pool's PSS; for the floor, less what it holds beyond one shared copy of the records (floor.ts). */
+export function poolMemory(s: Session<PoolReport>): number {
+  return s.server.pssBytes - (s.server.floorExtraBytes ?? 0)
 }
 
 function poolRows(rc: RowContext, sessions: Map<string, Session<PoolReport>[]>): Row[] {
@@ -73,8 +79,18 @@ function poolRows(rc: RowContext, sessions: Map<string, Session<PoolReport>[]>):
   return [
     own('hit-ratio', '%', 'higher', 'gets that found the record, over the measured window, all workers together', (s) => hitRatio(s) * 100),
     ...serviceRows(rc, sessions),
-    own('pss', 'bytes', 'lower', "proportional set size (/proc/<pid>/smaps_rollup Pss) of the primary and the workers, summed: the shared cache's pages count once", (s) => s.server.pssBytes, (s) =>
-      `per round, primary then workers: ${s.map((x) => x.server.processes.map((p) => `${p.role} ${memoryNote(p)}, heap ${formatMemory(p.heapUsedBytes)} of ${formatMemory(p.heapTotalBytes)}`).join(' | ')).join('; ')}`,
+    own(
+      'pss',
+      'bytes',
+      'lower',
+      "proportional set size (/proc/<pid>/smaps_rollup Pss) of the primary and the workers, summed: the shared cache's pages count once; " +
+        `${FLOOR_NAME}: every worker holds the records (processes share no memory without a mapped file) and serves its hits from them; ` +
+        "its figure is the pool's PSS less each worker's copy but one and less the offsets tables: the processes plus one copy of the records' bytes",
+      poolMemory,
+      (s) =>
+        `per round, primary then workers: ${s
+          .map((x) => `${x.server.floorExtraBytes ? `PSS ${formatMemory(x.server.pssBytes)} less ${formatMemory(x.server.floorExtraBytes)} (copies but one, offsets) = processes ${formatMemory(poolMemory(x) - x.server.floorPayloadBytes!)} + records' bytes ${formatMemory(x.server.floorPayloadBytes!)}: ` : ''}${x.server.processes.map((p) => `${p.role} ${memoryNote(p)}, heap ${formatMemory(p.heapUsedBytes)} of ${formatMemory(p.heapTotalBytes)}`).join(' | ')}`)
+          .join('; ')}`,
     ),
   ]
 }

@@ -107,6 +107,35 @@ describe('targets', () => {
   })
 })
 
+describe('floors beside targets', () => {
+  const serviceRow = (measure: string, lru: number, cortado: number, floor: number): Row => ({
+    suite: 'service', case: '5M entries', params: { entries: 5_000_000, measure }, metric: measure === 'gc' ? 'ms' : 'bytes', better: 'lower', method: 'served',
+    figures: [{ peer: 'lru-cache', value: lru }, { peer: 'cortado', value: cortado }, { peer: 'floor', value: floor }], skipped: [],
+  })
+  const rows = [serviceRow('gc', 1000, 210, 180), serviceRow('rss', 1000, 670, 480)]
+
+  it("reads the floor from the target's own row: a target the floor misses says so", () => {
+    const t = new Map(evaluateTargets(rows).map((x) => [x.label, x]))
+    const gc = t.get('HTTP service, 5M entries: total GC pause')!
+    expect(gc).toMatchObject({ pass: false })
+    expect(gc.floorRatio).toBeCloseTo(0.18)
+    expect(t.get('HTTP service, 5M entries: RSS')!.floorRatio).toBeCloseTo(0.48)
+    // Targets without a floor, or whose row has none, carry no floor ratio.
+    expect(t.get('HTTP service, 5M entries: requests/s')!.floorRatio).toBeUndefined()
+    expect(t.get('one full GC, 5M entries')!.floorRatio).toBeUndefined()
+  })
+
+  it('the summary and the report print the floor ratio and whether any cache can reach the target', () => {
+    const summary = renderSummary(results(rows), displayName)
+    expect(summary).toMatch(/total GC pause .*0\.21× .*NOT MET +0\.18× \(the floor misses it too\)/)
+    expect(summary).toMatch(/RSS .*0\.67× .*NOT MET +0\.48× \(reachable\)/)
+    const report = renderReport(results(rows), [], displayName)
+    expect(report).toContain('| floor ÷ lru-cache |')
+    expect(report).toMatch(/total GC pause \(Cortado ÷ lru-cache\) \| 0\.21× \| ≤ 0\.1× \| NOT MET \| 0\.18× \(the floor misses it too\) \|/)
+    expect(report).toContain('floor (zero-overhead store)')
+  })
+})
+
 describe('summary and markdown', () => {
   const rows = [opsRow('get-hit', 100_000, 1_000_000, 1_500_000), opsRow('set-evict', 100_000, 400_000, 200_000), memoryRow('rss', 1_000_000, 270, 150), hitRow(250, 1, 10, 1), hitRow(500, 2, 20, 2)]
 

@@ -6,8 +6,10 @@ import { readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
-import { idOfRank, keySpaceFor, requestPaths } from '../../bench/service/keys.js'
-import { recordBytes, recordJson } from '../../bench/service/record.js'
+import { idOfRank, keySpaceFor, rankOfId, requestPaths } from '../../bench/service/keys.js'
+import { FloorStore } from '../../bench/service/floor.js'
+import { poolMemory } from '../../bench/suites/service-pool.js'
+import { itemKey, recordBytes, recordJson } from '../../bench/service/record.js'
 import { runSession, type Session } from '../../bench/service/session.js'
 import { LoadGenerator } from '../../bench/service/load.js'
 import type { WindowReport } from '../../bench/service/probes.js'
@@ -47,6 +49,48 @@ describe('service workload', () => {
     const counts = new Map<string, number>()
     for (const p of paths) counts.set(p, (counts.get(p) ?? 0) + 1)
     expect(counts.get(`/item/${idOfRank(0, space)}`)! / paths.length).toBeGreaterThan(20 / space)
+  })
+
+  it('rankOfId undoes idOfRank over the whole key space', () => {
+    const space = keySpaceFor(10_000)
+    for (let r = 0; r < space; r++) expect(rankOfId(idOfRank(r, space), space)).toBe(r)
+    // The service's largest key space stays exact in doubles.
+    const big = keySpaceFor(5_000_000)
+    for (const r of [0, 1, 4_999_999, big - 1]) expect(rankOfId(idOfRank(r, big), big)).toBe(r)
+  })
+
+  it("the floor holds the hottest records' bytes and nothing more, and serves each as a fresh string", () => {
+    const entries = 3000
+    const space = keySpaceFor(entries)
+    const floor = new FloorStore(entries, space, true)
+    let payload = 0
+    for (let r = 0; r < space; r++) {
+      const id = idOfRank(r, space)
+      const got = floor.get(itemKey(id))
+      if (r < entries) {
+        expect(got).toBe(recordJson(id))
+        payload += recordJson(id).length + itemKey(id).length
+      } else expect(got).toBeUndefined()
+    }
+    expect(floor.payloadBytes).toBe(payload)
+    expect(floor.indexBytes).toBe(4 * (entries + 1))
+    expect(floor.size).toBe(entries)
+    // set stores nothing: the floor's records are fixed.
+    const outside = idOfRank(entries, space)
+    floor.set()
+    expect(floor.get(itemKey(outside))).toBeUndefined()
+    // Without a store (nothing kept), hits come from the origin: same answers, no payload held.
+    const bare = new FloorStore(entries, space, false)
+    expect(bare.get(itemKey(idOfRank(5, space)))).toBe(recordJson(idOfRank(5, space)))
+    expect(bare.get(itemKey(outside))).toBeUndefined()
+    expect(bare.floorBytes()).toEqual({ payloadBytes: payload, indexBytes: 0 })
+  })
+
+  it("a pool's floor counts one copy of the records: each worker's copy but one and the offsets come off", () => {
+    const s = { server: { pssBytes: 1000, floorExtraBytes: 300, floorPayloadBytes: 280 } } as unknown as Parameters<typeof poolMemory>[0]
+    expect(poolMemory(s)).toBe(700)
+    const peer = { server: { pssBytes: 1000 } } as unknown as Parameters<typeof poolMemory>[0]
+    expect(poolMemory(peer)).toBe(1000)
   })
 
   it('rounds alternate which peer goes first', () => {
@@ -132,7 +176,7 @@ describe.concurrent('service server under autocannon', () => {
     }
   }
 
-  for (const peer of ['lru-cache', 'cortado']) {
+  for (const peer of ['lru-cache', 'cortado', 'floor']) {
     it(`${peer}: serves records, counts hits and misses, reports handler time, GC and memory`, async () => {
       const s = await session<ServerReport>(SERVER, { peer, entries: 2000, keySpace: keySpaceFor(2000) })
       expect(s.load.errors).toBe(0)
@@ -144,6 +188,9 @@ describe.concurrent('service server under autocannon', () => {
       expect(s.server.hits).toBeGreaterThan(0)
       expect(s.server.misses).toBeGreaterThan(0)
       expect(s.server.size).toBeLessThanOrEqual(2000)
+      // The floor says what it holds, so its RSS row can read the process plus the records' bytes.
+      if (peer === 'floor') expect(s.server.floor!.payloadBytes).toBeGreaterThan(2000 * 100)
+      else expect(s.server.floor).toBeUndefined()
       expect(s.server.rssBytes).toBeGreaterThan(s.server.heapUsedBytes)
       const [p50, p99] = handlerPercentiles([s.server], [50, 99])
       expect(p50).toBeGreaterThan(0)
@@ -159,6 +206,17 @@ describe.concurrent('service server under autocannon', () => {
       expect(s.server.memory.pssAnon + s.server.memory.pssFile + s.server.memory.pssShmem).toBeLessThanOrEqual(s.server.memory.pss + 4096)
     }, 150_000)
   }
+
+  it("a pool's floor: each worker holds every record, and the figure keeps one copy of their bytes", async () => {
+    const s = await session<PoolReport>(POOL, { peer: 'floor', entries: 2000, keySpace: keySpaceFor(2000), workers: 2 })
+    expect(s.load.errors).toBe(0)
+    expect(s.server.hits).toBeGreaterThan(0)
+    expect(s.server.misses).toBeGreaterThan(0)
+    const payload = s.server.floorPayloadBytes!
+    expect(payload).toBeGreaterThan(2000 * 100)
+    expect(s.server.floorExtraBytes).toBe(payload + 2 * 4 * 2001)
+    expect(poolMemory(s)).toBe(s.server.pssBytes - s.server.floorExtraBytes!)
+  }, 150_000)
 
   it.runIf(nativeBuilt)('a cluster pool shares one Cortado between its workers: both serve, one fill', async () => {
     const s = await session<PoolReport>(POOL, { peer: 'cortado', entries: 2000, keySpace: keySpaceFor(2000), workers: 2 })
