@@ -32,7 +32,7 @@
  * uniform workload churns the front 8× less). When the front stops paying (under PAYING of gets in a
  * window hit it; under FULL_PAYING for a full front), lookups are skipped for BYPASS gets (for a full
  * front that keeps not paying, and for a filling one that would not pay even full, twice as many each
- * time, up to MAX_BYPASS), so a workload the front can't hold costs a counter decrement per get.
+ * time, up to MAX_SHARE_BYPASS), so a workload the front can't hold costs a counter decrement per get.
  * A front that serves enough can still be slower than the arena for its caller's keys (keys built per
  * call): it times itself against windows that skip it, and steps aside when slower (TIMED_EVERY).
  */
@@ -101,11 +101,21 @@ const PAYING = 0.3
 const FULL_PAYING = 0.65
 /**
  * Gets that skip the front after a window in which it did not pay; for a full front doubled after each
- * further window that did not pay, up to MAX_BYPASS (a workload the front can't hold then pays for a
- * probing window once per MAX_BYPASS gets, not once per BYPASS), and back to BYPASS after a window that
- * paid.
+ * further window that did not pay, up to MAX_SHARE_BYPASS (a workload the front can't hold then pays
+ * for a probing window once per MAX_SHARE_BYPASS gets, not once per BYPASS), and back to BYPASS after a
+ * window that paid. MAX_BYPASS bounds the step-asides whose cause a change of keys does not end: a
+ * front slower than the arena for its caller's keys, values it can never hold.
+ *
+ * MAX_SHARE_BYPASS is also how late the front sees a change of workload from keys it can't hold to keys
+ * it can: at 256 windows (2^20 gets, as MAX_BYPASS) the bench's get-zipf over 1M keys, which runs after
+ * get-hit's uniform gets on the same cache, found its front stepping aside for the first ~1M Zipf gets,
+ * about all of a bench run's rounds (bench/arena/front-phases.ts: 1M uniform gets, then Zipf gets
+ * served 0.00 0.00 0.00 0.10 0.69 per block of 2^18), and measured a front that served nothing.
+ * At 32 windows a probing window comes once per 2^17 gets (see docs/front.md, stop 39, for its cost on
+ * uniform gets over 1M keys).
  */
 const BYPASS = 16 * WINDOW
+const MAX_SHARE_BYPASS = 32 * WINDOW
 const MAX_BYPASS = 256 * WINDOW
 const ENTRY_OVERHEAD = 64
 /**
@@ -311,6 +321,11 @@ export class Front {
   /** Entries held (tests and tools). */
   get size(): number {
     return this.#index.size
+  }
+
+  /** Gets that will still skip the front (a step-aside or a timed skip under way; tests and tools). */
+  get skipping(): number {
+    return this.#bypass
   }
 
   /** Whether the front stands aside because the arena was faster for this caller's gets (tests and tools). */
@@ -542,13 +557,15 @@ export class Front {
         // Paying by its share; timed when it serves as a full front must (a filling front's windows
         // are slowed by their fills).
         if (served < FULL_PAYING * WINDOW || !this.#timedPaying(perGet)) this.#bypassLength = BYPASS
-      } else if (this.#full) this.#stepAside(true)
+      } else if (this.#full) this.#stepAsideForShare(served)
       else if (this.#index.size === 0) {
         // Arena hits came, and none of their values could be fronted (Buffers, objects without
         // shareObjects): the longest step-aside at once, so such a front costs a decrement per get.
-        if (this.#windowRefused > 0) this.#bypassLength = MAX_BYPASS
-        this.#stepAside(false)
-      } else if (!this.#wouldPayFull(served)) this.#stepAside(true)
+        if (this.#windowRefused > 0) {
+          this.#bypassLength = MAX_BYPASS
+          this.#stepAside(false, MAX_BYPASS)
+        } else this.#stepAside(false, MAX_SHARE_BYPASS)
+      } else if (!this.#wouldPayFull(served)) this.#stepAsideForShare(served)
       // else: a filling front that will pay once full keeps filling (every arena hit enters while it
       // has room), so a cache it can hold whole is fronted whole within a few passes over its keys.
     }
@@ -580,7 +597,7 @@ export class Front {
       // Back only when faster by the margin (a front slower by less came back on a lucky window and
       // cost ~100k gets at its speed before two timings stepped it aside again: keys built per call).
       if (!fasterBy(perGet, least(this.#arenaTimes))) {
-        this.#stepAside(true)
+        this.#stepAside(true, MAX_BYPASS)
         this.#slowWarm = true
         this.#frontTimes.fill(Infinity)
         return true
@@ -644,16 +661,34 @@ export class Front {
     this.#slowVerdicts = 0
     this.#slowAside = true
     this.#slowWarm = true
-    this.#stepAside(true)
+    this.#stepAside(true, MAX_BYPASS)
     this.#frontTimes.fill(Infinity)
   }
 
 
-  /** Skips the front for the current step-aside length; with `longer`, the next one is twice as long. */
-  #stepAside(longer: boolean): void {
-    this.#bypass = this.#bypassLength
+  /**
+   * A window served too few gets (`served`): aside for longer each time, up to MAX_SHARE_BYPASS. A front
+   * that served under PAYING holds little of what is read now, and what it holds would mislead the
+   * window that probes it next: a front filled by gets it can't hold (uniform over 1M keys) and then
+   * read by gets it can (Zipf over the same keys) was judged by its stale entries, projected to serve
+   * under FULL_PAYING full, and stepped aside again, probe after probe (bench/arena/front-phases.ts:
+   * Zipf gets served 0.12 0.02 0.05 0.02 0.10 0.09 per block of 2^18 before one paid). So its entries
+   * leave (their unrecorded hits still go to the engine), and the next probe starts empty, judged by
+   * what the keys of its own window re-read. It also gives the heap back while the front stands aside.
+   */
+  #stepAsideForShare(served: number): void {
+    if (served < PAYING * WINDOW) this.clear()
+    this.#stepAside(true, MAX_SHARE_BYPASS)
+  }
+
+  /**
+   * Skips the front for the current step-aside length, at most `most` gets; with `longer`, the next one
+   * is twice as long (up to `most`).
+   */
+  #stepAside(longer: boolean, most: number): void {
+    this.#bypass = Math.min(this.#bypassLength, most)
     this.#windowValid = false
-    if (longer) this.#bypassLength = Math.min(2 * this.#bypassLength, MAX_BYPASS)
+    if (longer) this.#bypassLength = Math.min(2 * this.#bypass, most)
   }
 
   /**
