@@ -29,7 +29,7 @@ const loaded = await loadCortado()
 if (typeof loaded === 'string') throw new Error(loaded)
 const pool = new Pool(spec(entries, 'string', 100))
 const { cache } = fill(cortadoFrontPeer, pool)
-const front = coreOf(cache as never).front!
+const front = (coreOf(cache as never) as unknown as { front: { size: number; skipping: number; slowerThanArena: boolean; useTimer(t: undefined): void } }).front
 if (timer === 'off') front.useTimer(undefined)
 const stats = () => (cache as unknown as { stats(): { frontHits: number; hits: number } }).stats()
 let from = 0
