@@ -210,7 +210,7 @@ export class Front {
   readonly #g: Readonly<Geometry>
   /** The arena as u32s (segment versions are read through it). */
   #u32: Uint32Array
-  /** The arena as f64s (this thread's frontHits counter is counted through it). */
+  /** The arena as f64s (countHits adds to this thread's frontHits counter through it). */
   #f64: Float64Array
   /**
    * This thread's lease id, as an int32 (a small integer field: a lease id over 2^31 kept as a number
@@ -219,6 +219,8 @@ export class Front {
   #leaseIdx = 0
   #lease = 0
   #frontHitsIdx = 0
+  /** Front hits not yet added to the arena's frontHits counter (countHits). */
+  #hits = 0
   /**
    * loadAcquire's choice (acquire.ts), in a field: an imported function is checked on every call. Tested
    * with `=== true` (a pointer compare; a bare truthiness test of a field compiles to a generic ToBoolean).
@@ -361,8 +363,8 @@ export class Front {
 
   /**
    * The current value of `key` if the front holds one, else NOT_IN_FRONT (undefined). The clock is read
-   * only for entries with an expiry. A hit is counted on its entry (see RECORD_USES) and in this
-   * thread's frontHits counter. The access ring is handed to the engine from here only: before the
+   * only for entries with an expiry. A hit is counted on its entry (see RECORD_USES) and in the
+   * front's count of hits (countHits). The access ring is handed to the engine from here only: before the
    * caller has put anything in scratch.
    *
    * The lease check of every call (EngineCore.check) is made here first, on the view the version is
@@ -386,8 +388,8 @@ export class Front {
     // One load from shared memory: the segment's version moves whenever an entry in it is killed
     // (deleted, evicted, rewritten, repaired) or the segment is reused (killEntry in the engines).
     // A plain load on x86, Atomics.load elsewhere (acquire.ts, loadAcquire): acquire.ts says why a
-    // plain load is read afresh by every hit (the frontHits store below, to the same memory, comes
-    // between hits: keep it on every front hit).
+    // plain load is read afresh by every hit (the calls into the engine this method makes on some
+    // gets, #everyFlushGets and flush, lie between any two hits of a caller's loop: keep them here).
     if ((this.#plainLoads === true ? u32[e.versionIdx]! : Atomics.load(u32, e.versionIdx)) !== e.version || (e.expiry !== undefined && this.#clock() >= e.expiry)) {
       this.#release(e)
       this.#windowMisses++
@@ -395,14 +397,15 @@ export class Front {
     }
     e.referenced = true
     if (++e.pending === RECORD_USES && this.#ring.push(e) >= RING) this.flush()
-    // stats() counts front hits into hits (THREAD_HITS are arena hits).
-    this.#f64[this.#frontHitsIdx]++
+    // Counted here, added to the thread's frontHits in the arena every FLUSH_GETS gets (countHits).
+    this.#hits++
     return e.value
   }
 
   /** Every FLUSH_GETS gets: the ring is handed over, and every second time a measuring window ends. */
   #everyFlushGets(): void {
     this.#tick = FLUSH_GETS
+    this.countHits()
     this.flush()
     if (++this.#windowTicks === WINDOW / FLUSH_GETS) {
       this.#windowTicks = 0
@@ -475,6 +478,21 @@ export class Front {
   clear(): void {
     for (const e of this.#index.values()) this.#release(e)
     this.#full = false
+  }
+
+  /**
+   * Adds the front hits served since the last call to this thread's frontHits counter in the arena
+   * (stats() counts front hits into hits; THREAD_HITS are arena hits), while the slot is still this
+   * thread's (after a re-attach, into its new slot). Called every FLUSH_GETS gets, by this thread's
+   * stats() and on close(): another thread's stats() sees up to FLUSH_GETS − 1 of this thread's latest
+   * front hits late, and a thread that stops without close() takes as many uncounted. The price of
+   * counting each hit in shared memory was 16 of a front hit's ~410 instructions (a view's checks, a
+   * double's load, add and store; stop 39, bench/arena/front-instructions.mjs).
+   */
+  countHits(): void {
+    if (this.#hits === 0 || (this.#u32[this.#leaseIdx]! | 0) !== this.#lease) return
+    this.#f64[this.#frontHitsIdx]! += this.#hits
+    this.#hits = 0
   }
 
   /**

@@ -468,9 +468,12 @@ forEachEngine('front', (engine) => {
     expect(core.leaseIdx).not.toBe(oldLeaseIdx)
     expect(u32[oldLeaseIdx]).toBe(other)
     expect(f64[oldHitsIdx]).toBe(counted)
+    // Its front hits go to the new slot (stats() adds those its front counted since to the arena first).
     const before = f64[core.frontHitsIdx]!
     for (let i = 0; i < 10; i++) expect(cache.get('k')).toBe('v')
+    cache.stats()
     expect(f64[core.frontHitsIdx]! - before).toBeGreaterThan(0)
+    expect(f64[oldHitsIdx]).toBe(counted)
     cache.close()
     expect(() => cache.get('k')).toThrow(expect.objectContaining({ code: 'ERR_CLOSED' }))
     keep.close()
@@ -539,11 +542,20 @@ forEachEngine('front', (engine) => {
     cache.set('a', 'value')
     const other = Cache.attach<string>(cache.handle, { front: true })
     for (let i = 0; i < 10; i++) expect(other.get('a')).toBe('value')
+    // The attachment that served them counts them at once; another sees a front's hits once it has
+    // added them to the arena (every 2048 gets, at its own stats() and on close: Front.countHits).
+    expect(other.stats()).toMatchObject({ hits: 10, frontHits: 9, misses: 0 })
     expect(cache.stats()).toMatchObject({ hits: 10, frontHits: 9, misses: 0 })
+    expect(other.get('a')).toBe('value')
+    expect(cache.stats()).toMatchObject({ hits: 10, frontHits: 9, misses: 0 })
+    for (let i = 0; i < 2048; i++) other.get('a')
+    const seen = cache.stats().frontHits
+    expect(seen).toBeGreaterThan(2058 - 2048)
+    expect(seen).toBeLessThan(2058)
     other.close()
-    expect(cache.stats()).toMatchObject({ hits: 10, frontHits: 9, misses: 0 })
+    expect(cache.stats()).toMatchObject({ hits: 2059, frontHits: 2058, misses: 0 })
     expect(cache.get('a')).toBe('value')
-    expect(cache.stats()).toMatchObject({ hits: 11, frontHits: 9, misses: 0 })
+    expect(cache.stats()).toMatchObject({ hits: 2060, frontHits: 2058, misses: 0 })
     cache.close()
   })
 
