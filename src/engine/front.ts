@@ -583,7 +583,7 @@ export class Front {
           this.#bypassLength = MAX_BYPASS
           this.#stepAside(false, MAX_BYPASS)
         } else this.#stepAside(false, MAX_SHARE_BYPASS)
-      } else if (!this.#wouldPayFull(served)) this.#stepAsideForShare(served)
+      } else if (!this.#wouldPayFull(served)) this.#stepAsideForShare(this.#servedFull(served))
       // else: a filling front that will pay once full keeps filling (every arena hit enters while it
       // has room), so a cache it can hold whole is fronted whole within a few passes over its keys.
     }
@@ -685,14 +685,18 @@ export class Front {
 
 
   /**
-   * A window served too few gets (`served`): aside for longer each time, up to MAX_SHARE_BYPASS. A front
-   * that served under PAYING holds little of what is read now, and what it holds would mislead the
+   * A window served too few gets: aside for longer each time, up to MAX_SHARE_BYPASS. `served` is what
+   * it served, or for a front still filling what it would serve full (#servedFull). A front that serves
+   * (or would serve) under PAYING holds little of what is read now, and what it holds would mislead the
    * window that probes it next: a front filled by gets it can't hold (uniform over 1M keys) and then
    * read by gets it can (Zipf over the same keys) was judged by its stale entries, projected to serve
    * under FULL_PAYING full, and stepped aside again, probe after probe (bench/arena/front-phases.ts:
    * Zipf gets served 0.12 0.02 0.05 0.02 0.10 0.09 per block of 2^18 before one paid). So its entries
    * leave (their unrecorded hits still go to the engine), and the next probe starts empty, judged by
    * what the keys of its own window re-read. It also gives the heap back while the front stands aside.
+   * A filling front whose projection fell short of FULL_PAYING by less (a budget about the size of the
+   * keys read: bench/arena/front-peers.ts, uniform gets over 1M keys, a repeated sequence naming 408k
+   * of them, a 128 MiB front for ~450k entries) keeps what it holds, and its next probe adds to it.
    */
   #stepAsideForShare(served: number): void {
     if (served < PAYING * WINDOW) this.clear()
@@ -719,11 +723,16 @@ export class Front {
    * a probing window fills it by up to a window of entries.
    */
   #wouldPayFull(served: number): boolean {
+    return this.#servedFull(served) >= FULL_PAYING * WINDOW
+  }
+
+  /** The gets of a window a full front would serve, projected from a filling one's `served` (see #wouldPayFull). */
+  #servedFull(served: number): number {
     const size = this.#index.size
     const held = (this.#windowStartEntries + size) / 2
-    if (size === 0 || this.#bytes === 0) return false
+    if (size === 0 || this.#bytes === 0) return 0
     const capacity = this.#maxBytes * size / this.#bytes
-    return served * capacity >= FULL_PAYING * WINDOW * held
+    return served * capacity / held
   }
 }
 

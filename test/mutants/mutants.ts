@@ -426,13 +426,13 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'filling-front-judged-as-is', area: 'front', file: 'src/engine/front.ts',
-    find: '      } else if (!this.#wouldPayFull(served)) this.#stepAsideForShare(served)\n', replace: '      }\n',
+    find: '      } else if (!this.#wouldPayFull(served)) this.#stepAsideForShare(this.#servedFull(served))\n', replace: '      }\n',
     tests: ['test/conformance/front.test.ts'],
     why: 'a front that is still filling is not judged by what it would serve full: gets over far more keys than it can hold keep paying for its filling',
   },
   {
     id: 'filling-front-steps-aside', area: 'front', file: 'src/engine/front.ts',
-    find: '      } else if (!this.#wouldPayFull(served)) this.#stepAsideForShare(served)\n', replace: '      } else this.#stepAsideForShare(served)\n',
+    find: '      } else if (!this.#wouldPayFull(served)) this.#stepAsideForShare(this.#servedFull(served))\n', replace: '      } else this.#stepAsideForShare(this.#servedFull(served))\n',
     tests: ['test/conformance/front.test.ts'],
     why: 'a filling front that will pay once full steps aside while it fills: a front that can hold a small cache whole takes millions of gets to fill',
   },
