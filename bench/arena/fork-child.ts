@@ -20,14 +20,16 @@ export interface ForkInput {
   rounds: number
   /** Cortado's replacement policy (its default, 'adaptive', when absent). */
   policy?: CortadoOptions['policy']
+  /** The peers besides lru-cache (default: cortado). */
+  peers?: string[]
 }
 
 export type ForkOutput = Record<string, number>
 
-childMain<ForkInput, ForkOutput>(async ({ suite: id, spec, rounds, policy }) => {
+childMain<ForkInput, ForkOutput>(async ({ suite: id, spec, rounds, policy, peers }) => {
   const suite = FORK_SUITES.find((s) => s.id === id)
   if (!suite) throw new Error(`no suite "${id}" among ${FORK_SUITES.map((s) => s.id).join(', ')}`)
-  const { runnable, unavailable } = await selectPeers(['cortado'])
+  const { runnable, unavailable } = await selectPeers(peers ?? ['cortado'])
   if (unavailable.length > 0) throw new Error(unavailable.map((u) => `${u.peer}: ${u.reason}`).join('; '))
   const pool = new Pool(spec)
   const workload = suite.workload(pool)

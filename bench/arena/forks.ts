@@ -7,9 +7,11 @@
  * each target's case alone in a fresh process that loads only its suite, `forks` times, interleaving the
  * cases so host drift spreads over all of them, and prints every fork's ratio with their median.
  *
- *   npx tsx bench/arena/forks.ts [forks=5] [rounds=9] [--policy clock]     (~4 min for 5 forks)
+ *   npx tsx bench/arena/forks.ts [forks=5] [rounds=9] [--policy clock] [--issue 19]     (~4 min for 5 forks)
  *
  * --policy runs Cortado with that replacement policy instead of its default ('adaptive').
+ * --issue 19 reads issue 19's front targets instead (cortado-front against lru-cache or cortado; each
+ * suite in a fresh process, so get-zipf's front starts fresh, not after get-hit's gets as in a bench run).
  */
 import { runChild } from '../harness/child.js'
 import { formatSi } from '../harness/format.js'
@@ -24,6 +26,8 @@ import { FORK_SUITES } from './fork-suites.js'
 const args = process.argv.slice(2)
 const at = args.indexOf('--policy')
 const policy = (at >= 0 ? args.splice(at, 2)[1] : undefined) as ForkInput['policy']
+const issueAt = args.indexOf('--issue')
+const issue = Number(issueAt >= 0 ? args.splice(issueAt, 2)[1] : 2)
 const forks = Number(args[0] ?? 5)
 const rounds = Number(args[1] ?? 9)
 if (!Number.isInteger(forks) || forks < 1 || !Number.isInteger(rounds) || rounds < 1 || (policy !== undefined && policy !== 'adaptive' && policy !== 'clock')) {
@@ -31,24 +35,29 @@ if (!Number.isInteger(forks) || forks < 1 || !Number.isInteger(rounds) || rounds
   process.exit(2)
 }
 
-// The targets measured by an operation suite against lru-cache (not memory, workers or Redis).
-const cases = TARGETS.filter((t) => t.issue === 2 && FORK_SUITES.some((s) => s.id === t.suite))
+// The targets measured by an operation suite (not memory, workers or Redis).
+const cases = TARGETS.filter((t) => t.issue === issue && FORK_SUITES.some((s) => s.id === t.suite))
+if (cases.length === 0) {
+  console.error(`no operation-suite targets of issue ${issue}`)
+  process.exit(2)
+}
 const CHILD = new URL('./fork-child.ts', import.meta.url)
 const ratios = cases.map((): number[] => [])
 
 for (let f = 0; f < forks; f++) {
   for (const [i, t] of cases.entries()) {
     const p = t.params
-    const input: ForkInput = { suite: t.suite, spec: spec(Number(p.entries), p.valueKind as ValueKind, Number(p.valueBytes)), rounds, policy }
+    const peers = [...new Set([t.peer, t.against])].filter((id) => id !== BASELINE)
+    const input: ForkInput = { suite: t.suite, spec: spec(Number(p.entries), p.valueKind as ValueKind, Number(p.valueBytes)), rounds, policy, peers }
     const ops = await runChild<ForkInput, ForkOutput>(CHILD, input, { timeoutMs: 10 * 60_000 })
-    const r = ratio(ops[t.peer], ops[BASELINE])
-    if (r === undefined) throw new Error(`${t.label}: no figure for ${ops[t.peer] === undefined ? t.peer : BASELINE}`)
+    const r = ratio(ops[t.peer], ops[t.against])
+    if (r === undefined) throw new Error(`${t.label}: no figure for ${ops[t.peer] === undefined ? t.peer : t.against}`)
     ratios[i]!.push(r)
-    console.error(`fork ${f + 1}/${forks} · ${t.label}: lru-cache ${formatSi(ops[BASELINE]!)} ops/s, Cortado ${formatSi(ops[t.peer]!)} ops/s, ${r.toFixed(2)}x`)
+    console.error(`fork ${f + 1}/${forks} · ${t.label} (${new Date().toISOString().slice(11, 19)}): ${t.against} ${formatSi(ops[t.against]!)} ops/s, ${t.peer} ${formatSi(ops[t.peer]!)} ops/s, ${r.toFixed(2)}x`)
   }
 }
 
-console.log(`\nCortado${policy ? ` (policy: '${policy}')` : ''} ÷ lru-cache (ops/s), ${forks} fresh processes per case, median of ${rounds} alternating rounds each\n`)
+console.log(`\nissue ${issue}: Cortado${policy ? ` (policy: '${policy}')` : ''} ÷ its target's reference (ops/s), ${forks} fresh processes per case, median of ${rounds} alternating rounds each\n`)
 console.log('| target | forks | median | range | target | met by the median |')
 console.log('| --- | --- | ---: | ---: | ---: | --- |')
 for (const [i, t] of cases.entries()) {

@@ -12,14 +12,24 @@
  * copy, so no earlier reading of the word can stand in for this one (and TurboFan does not eliminate
  * typed-array loads).
  *
- * Also the front's version check (front.ts), where no engine call separates consecutive hits. What
- * makes each hit read the word afresh there: every front hit ends with a store to shared memory
- * through a view of the same buffer (its frontHits counter, at an index known only at run time), so
- * a compiler that reused one hit's load for the next would have to prove that store did not write
- * the version's bytes, which it can't: as in single-threaded JavaScript, the next hit's load must be
- * made. Loads and stores of typed arrays stay in program order with each other and with calls in
- * V8's compilers (they are on the effect chain; only calls and such stores come between), and the
- * plain load is the same instruction an x86 Atomics.load compiles to (a `mov`), in the same place.
+ * Also the front's version check (front.ts), where no engine call need separate consecutive hits. What
+ * makes each hit read the word afresh there, from the strongest reason down:
+ * - TurboFan's load elimination (V8's src/compiler/load-elimination.cc, LoadElimination::Reduce) keeps
+ *   no state for typed-array element loads: it has a case for StoreTypedElement and none for
+ *   LoadTypedElement, so such a load is never replaced by an earlier one, and as a node on the effect
+ *   chain it is neither value-numbered nor moved out of a loop. Loads and stores of typed arrays stay in
+ *   program order with each other and with calls, and the plain load is the same instruction an x86
+ *   Atomics.load compiles to (a `mov`), in the same place.
+ * - Between any two hits of a caller's loop lie Front.get's calls into the engine on some gets (the
+ *   access ring's hand-over every FLUSH_GETS gets and when it is full: WebAssembly that writes this
+ *   memory), so a compiler that did track such loads would find the loop's memory state killed at the
+ *   loop header, as it must in single-threaded JavaScript.
+ * - test/workers/front.test.ts reads one key in a loop of nothing but front hits until another thread's
+ *   write shows, with the front's self-timing off (its skipped windows would read the arena): a load
+ *   kept across hits would never see it.
+ * Until stop 39 a per-hit store to the same buffer (the frontHits counter, at an index known only at
+ * run time) stood between hits for the same reason; it cost 16 of a front hit's ~410 instructions (JIT code: 271.7 → 255.8) and
+ * the counter is now added up per FLUSH_GETS gets (Front.countHits).
  * (2026-12-03: 99 of 495 instructions of a front hit were the Atomics.load builtin.)
  */
 export const PLAIN_LOADS_ACQUIRE = process.arch === 'x64' || process.arch === 'ia32'

@@ -577,6 +577,7 @@ export class EngineCore<V> implements CacheCore<V> {
 
   stats(): CacheStats {
     this.check()
+    this.front?.countHits()
     return readStats(this.#stats)
   }
 
@@ -638,7 +639,10 @@ export class EngineCore<V> implements CacheCore<V> {
   close(): void {
     if (this.closed) return
     // Front hits not yet recorded are recorded now (if the slot is still ours to call with).
-    if (this.front !== undefined && this.v.u32[this.leaseIdx] === this.lease) this.front.flush()
+    if (this.front !== undefined && this.v.u32[this.leaseIdx] === this.lease) {
+      this.front.countHits()
+      this.front.flush()
+    }
     // The front checks the lease itself: it must not match again, whoever takes the slot next.
     this.front?.detach()
     this.closed = true

@@ -32,7 +32,7 @@
  * uniform workload churns the front 8× less). When the front stops paying (under PAYING of gets in a
  * window hit it; under FULL_PAYING for a full front), lookups are skipped for BYPASS gets (for a full
  * front that keeps not paying, and for a filling one that would not pay even full, twice as many each
- * time, up to MAX_BYPASS), so a workload the front can't hold costs a counter decrement per get.
+ * time, up to MAX_SHARE_BYPASS), so a workload the front can't hold costs a counter decrement per get.
  * A front that serves enough can still be slower than the arena for its caller's keys (keys built per
  * call): it times itself against windows that skip it, and steps aside when slower (TIMED_EVERY).
  */
@@ -101,11 +101,21 @@ const PAYING = 0.3
 const FULL_PAYING = 0.65
 /**
  * Gets that skip the front after a window in which it did not pay; for a full front doubled after each
- * further window that did not pay, up to MAX_BYPASS (a workload the front can't hold then pays for a
- * probing window once per MAX_BYPASS gets, not once per BYPASS), and back to BYPASS after a window that
- * paid.
+ * further window that did not pay, up to MAX_SHARE_BYPASS (a workload the front can't hold then pays
+ * for a probing window once per MAX_SHARE_BYPASS gets, not once per BYPASS), and back to BYPASS after a
+ * window that paid. MAX_BYPASS bounds the step-asides whose cause a change of keys does not end: a
+ * front slower than the arena for its caller's keys, values it can never hold.
+ *
+ * MAX_SHARE_BYPASS is also how late the front sees a change of workload from keys it can't hold to keys
+ * it can: at 256 windows (2^20 gets, as MAX_BYPASS) the bench's get-zipf over 1M keys, which runs after
+ * get-hit's uniform gets on the same cache, found its front stepping aside for the first ~1M Zipf gets,
+ * about all of a bench run's rounds (bench/arena/front-phases.ts: 1M uniform gets, then Zipf gets
+ * served 0.00 0.00 0.00 0.10 0.69 per block of 2^18), and measured a front that served nothing.
+ * At 32 windows a probing window comes once per 2^17 gets (see docs/front.md, stop 39, for its cost on
+ * uniform gets over 1M keys).
  */
 const BYPASS = 16 * WINDOW
+const MAX_SHARE_BYPASS = 32 * WINDOW
 const MAX_BYPASS = 256 * WINDOW
 const ENTRY_OVERHEAD = 64
 /**
@@ -200,7 +210,7 @@ export class Front {
   readonly #g: Readonly<Geometry>
   /** The arena as u32s (segment versions are read through it). */
   #u32: Uint32Array
-  /** The arena as f64s (this thread's frontHits counter is counted through it). */
+  /** The arena as f64s (countHits adds to this thread's frontHits counter through it). */
   #f64: Float64Array
   /**
    * This thread's lease id, as an int32 (a small integer field: a lease id over 2^31 kept as a number
@@ -209,6 +219,8 @@ export class Front {
   #leaseIdx = 0
   #lease = 0
   #frontHitsIdx = 0
+  /** Front hits not yet added to the arena's frontHits counter (countHits). */
+  #hits = 0
   /**
    * loadAcquire's choice (acquire.ts), in a field: an imported function is checked on every call. Tested
    * with `=== true` (a pointer compare; a bare truthiness test of a field compiles to a generic ToBoolean).
@@ -313,6 +325,11 @@ export class Front {
     return this.#index.size
   }
 
+  /** Gets that will still skip the front (a step-aside or a timed skip under way; tests and tools). */
+  get skipping(): number {
+    return this.#bypass
+  }
+
   /** Whether the front stands aside because the arena was faster for this caller's gets (tests and tools). */
   get slowerThanArena(): boolean {
     return this.#slowAside
@@ -346,8 +363,8 @@ export class Front {
 
   /**
    * The current value of `key` if the front holds one, else NOT_IN_FRONT (undefined). The clock is read
-   * only for entries with an expiry. A hit is counted on its entry (see RECORD_USES) and in this
-   * thread's frontHits counter. The access ring is handed to the engine from here only: before the
+   * only for entries with an expiry. A hit is counted on its entry (see RECORD_USES) and in the
+   * front's count of hits (countHits). The access ring is handed to the engine from here only: before the
    * caller has put anything in scratch.
    *
    * The lease check of every call (EngineCore.check) is made here first, on the view the version is
@@ -371,8 +388,8 @@ export class Front {
     // One load from shared memory: the segment's version moves whenever an entry in it is killed
     // (deleted, evicted, rewritten, repaired) or the segment is reused (killEntry in the engines).
     // A plain load on x86, Atomics.load elsewhere (acquire.ts, loadAcquire): acquire.ts says why a
-    // plain load is read afresh by every hit (the frontHits store below, to the same memory, comes
-    // between hits: keep it on every front hit).
+    // plain load is read afresh by every hit (the calls into the engine this method makes on some
+    // gets, #everyFlushGets and flush, lie between any two hits of a caller's loop: keep them here).
     if ((this.#plainLoads === true ? u32[e.versionIdx]! : Atomics.load(u32, e.versionIdx)) !== e.version || (e.expiry !== undefined && this.#clock() >= e.expiry)) {
       this.#release(e)
       this.#windowMisses++
@@ -380,14 +397,15 @@ export class Front {
     }
     e.referenced = true
     if (++e.pending === RECORD_USES && this.#ring.push(e) >= RING) this.flush()
-    // stats() counts front hits into hits (THREAD_HITS are arena hits).
-    this.#f64[this.#frontHitsIdx]++
+    // Counted here, added to the thread's frontHits in the arena every FLUSH_GETS gets (countHits).
+    this.#hits++
     return e.value
   }
 
   /** Every FLUSH_GETS gets: the ring is handed over, and every second time a measuring window ends. */
   #everyFlushGets(): void {
     this.#tick = FLUSH_GETS
+    this.countHits()
     this.flush()
     if (++this.#windowTicks === WINDOW / FLUSH_GETS) {
       this.#windowTicks = 0
@@ -460,6 +478,21 @@ export class Front {
   clear(): void {
     for (const e of this.#index.values()) this.#release(e)
     this.#full = false
+  }
+
+  /**
+   * Adds the front hits served since the last call to this thread's frontHits counter in the arena
+   * (stats() counts front hits into hits; THREAD_HITS are arena hits), while the slot is still this
+   * thread's (after a re-attach, into its new slot). Called every FLUSH_GETS gets, by this thread's
+   * stats() and on close(): another thread's stats() sees up to FLUSH_GETS − 1 of this thread's latest
+   * front hits late, and a thread that stops without close() takes as many uncounted. The price of
+   * counting each hit in shared memory was 16 of a front hit's ~410 instructions (a view's checks, a
+   * double's load, add and store; stop 39, bench/arena/front-instructions.mjs).
+   */
+  countHits(): void {
+    if (this.#hits === 0 || (this.#u32[this.#leaseIdx]! | 0) !== this.#lease) return
+    this.#f64[this.#frontHitsIdx]! += this.#hits
+    this.#hits = 0
   }
 
   /**
@@ -542,13 +575,15 @@ export class Front {
         // Paying by its share; timed when it serves as a full front must (a filling front's windows
         // are slowed by their fills).
         if (served < FULL_PAYING * WINDOW || !this.#timedPaying(perGet)) this.#bypassLength = BYPASS
-      } else if (this.#full) this.#stepAside(true)
+      } else if (this.#full) this.#stepAsideForShare(served)
       else if (this.#index.size === 0) {
         // Arena hits came, and none of their values could be fronted (Buffers, objects without
         // shareObjects): the longest step-aside at once, so such a front costs a decrement per get.
-        if (this.#windowRefused > 0) this.#bypassLength = MAX_BYPASS
-        this.#stepAside(false)
-      } else if (!this.#wouldPayFull(served)) this.#stepAside(true)
+        if (this.#windowRefused > 0) {
+          this.#bypassLength = MAX_BYPASS
+          this.#stepAside(false, MAX_BYPASS)
+        } else this.#stepAside(false, MAX_SHARE_BYPASS)
+      } else if (!this.#wouldPayFull(served)) this.#stepAsideForShare(this.#servedFull(served))
       // else: a filling front that will pay once full keeps filling (every arena hit enters while it
       // has room), so a cache it can hold whole is fronted whole within a few passes over its keys.
     }
@@ -580,7 +615,7 @@ export class Front {
       // Back only when faster by the margin (a front slower by less came back on a lucky window and
       // cost ~100k gets at its speed before two timings stepped it aside again: keys built per call).
       if (!fasterBy(perGet, least(this.#arenaTimes))) {
-        this.#stepAside(true)
+        this.#stepAside(true, MAX_BYPASS)
         this.#slowWarm = true
         this.#frontTimes.fill(Infinity)
         return true
@@ -644,16 +679,38 @@ export class Front {
     this.#slowVerdicts = 0
     this.#slowAside = true
     this.#slowWarm = true
-    this.#stepAside(true)
+    this.#stepAside(true, MAX_BYPASS)
     this.#frontTimes.fill(Infinity)
   }
 
 
-  /** Skips the front for the current step-aside length; with `longer`, the next one is twice as long. */
-  #stepAside(longer: boolean): void {
-    this.#bypass = this.#bypassLength
+  /**
+   * A window served too few gets: aside for longer each time, up to MAX_SHARE_BYPASS. `served` is what
+   * it served, or for a front still filling what it would serve full (#servedFull). A front that serves
+   * (or would serve) under PAYING holds little of what is read now, and what it holds would mislead the
+   * window that probes it next: a front filled by gets it can't hold (uniform over 1M keys) and then
+   * read by gets it can (Zipf over the same keys) was judged by its stale entries, projected to serve
+   * under FULL_PAYING full, and stepped aside again, probe after probe (bench/arena/front-phases.ts:
+   * Zipf gets served 0.12 0.02 0.05 0.02 0.10 0.09 per block of 2^18 before one paid). So its entries
+   * leave (their unrecorded hits still go to the engine), and the next probe starts empty, judged by
+   * what the keys of its own window re-read. It also gives the heap back while the front stands aside.
+   * A filling front whose projection fell short of FULL_PAYING by less (a budget about the size of the
+   * keys read: bench/arena/front-peers.ts, uniform gets over 1M keys, a repeated sequence naming 408k
+   * of them, a 128 MiB front for ~450k entries) keeps what it holds, and its next probe adds to it.
+   */
+  #stepAsideForShare(served: number): void {
+    if (served < PAYING * WINDOW) this.clear()
+    this.#stepAside(true, MAX_SHARE_BYPASS)
+  }
+
+  /**
+   * Skips the front for the current step-aside length, at most `most` gets; with `longer`, the next one
+   * is twice as long (up to `most`).
+   */
+  #stepAside(longer: boolean, most: number): void {
+    this.#bypass = Math.min(this.#bypassLength, most)
     this.#windowValid = false
-    if (longer) this.#bypassLength = Math.min(2 * this.#bypassLength, MAX_BYPASS)
+    if (longer) this.#bypassLength = Math.min(2 * this.#bypass, most)
   }
 
   /**
@@ -666,11 +723,16 @@ export class Front {
    * a probing window fills it by up to a window of entries.
    */
   #wouldPayFull(served: number): boolean {
+    return this.#servedFull(served) >= FULL_PAYING * WINDOW
+  }
+
+  /** The gets of a window a full front would serve, projected from a filling one's `served` (see #wouldPayFull). */
+  #servedFull(served: number): number {
     const size = this.#index.size
     const held = (this.#windowStartEntries + size) / 2
-    if (size === 0 || this.#bytes === 0) return false
+    if (size === 0 || this.#bytes === 0) return 0
     const capacity = this.#maxBytes * size / this.#bytes
-    return served * capacity >= FULL_PAYING * WINDOW * held
+    return served * capacity / held
   }
 }
 

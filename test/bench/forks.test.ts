@@ -16,6 +16,12 @@ describe('bench/arena/forks: one fork', () => {
     }
   }, 60_000)
 
+  it('times the peers it is given (issue 19: the front against Cortado) on get-zipf', async () => {
+    const ops = await run({ suite: 'get-zipf', spec: spec(2000, 'string', 100), rounds: 1, peers: ['cortado', 'cortado-front'] })
+    expect(Object.keys(ops).sort()).toEqual(['cortado', 'cortado-front', 'lru-cache'])
+    for (const v of Object.values(ops)) expect(v).toBeGreaterThan(0)
+  }, 60_000)
+
   it('runs Cortado with another policy when asked', async () => {
     const ops = await run({ suite: 'set-evict', spec: spec(2000, 'string', 100), rounds: 1, policy: 'clock' })
     expect(Object.keys(ops).sort()).toEqual(['cortado', 'lru-cache'])
@@ -23,6 +29,6 @@ describe('bench/arena/forks: one fork', () => {
   }, 60_000)
 
   it('refuses a suite that the targets do not use', async () => {
-    await expect(run({ suite: 'memory', spec: spec(2000, 'string', 100), rounds: 1 })).rejects.toThrow(/no suite "memory" among get-hit, get-built-key, set-evict/)
+    await expect(run({ suite: 'memory', spec: spec(2000, 'string', 100), rounds: 1 })).rejects.toThrow(/no suite "memory" among get-hit, get-zipf, get-built-key, set-evict/)
   }, 60_000)
 })

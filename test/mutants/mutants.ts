@@ -426,15 +426,33 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'filling-front-judged-as-is', area: 'front', file: 'src/engine/front.ts',
-    find: '      } else if (!this.#wouldPayFull(served)) this.#stepAside(true)\n', replace: '      }\n',
+    find: '      } else if (!this.#wouldPayFull(served)) this.#stepAsideForShare(this.#servedFull(served))\n', replace: '      }\n',
     tests: ['test/conformance/front.test.ts'],
     why: 'a front that is still filling is not judged by what it would serve full: gets over far more keys than it can hold keep paying for its filling',
   },
   {
     id: 'filling-front-steps-aside', area: 'front', file: 'src/engine/front.ts',
-    find: '      } else if (!this.#wouldPayFull(served)) this.#stepAside(true)\n', replace: '      } else this.#stepAside(true)\n',
+    find: '      } else if (!this.#wouldPayFull(served)) this.#stepAsideForShare(this.#servedFull(served))\n', replace: '      } else this.#stepAsideForShare(this.#servedFull(served))\n',
     tests: ['test/conformance/front.test.ts'],
     why: 'a filling front that will pay once full steps aside while it fills: a front that can hold a small cache whole takes millions of gets to fill',
+  },
+  {
+    id: 'front-keeps-entries-aside', area: 'front', file: 'src/engine/front.ts',
+    find: '    if (served < PAYING * WINDOW) this.clear()\n', replace: '',
+    tests: ['test/conformance/front.test.ts'],
+    why: "a front stepping aside for serving under PAYING keeps its entries: the next probe judges the stale ones, and a hot set that follows gets it can't hold is found probes later",
+  },
+  {
+    id: 'front-share-aside-uncapped', area: 'front', file: 'src/engine/front.ts',
+    find: 'const MAX_SHARE_BYPASS = 32 * WINDOW', replace: 'const MAX_SHARE_BYPASS = 256 * WINDOW',
+    tests: ['test/conformance/front.test.ts'],
+    why: 'a front that did not pay steps aside for up to 2^20 gets: a hot set that follows is not served for most of a bench run',
+  },
+  {
+    id: 'front-hits-never-counted', area: 'front', file: 'src/engine/front.ts',
+    find: '    this.#f64[this.#frontHitsIdx]! += this.#hits\n', replace: '',
+    tests: ['test/conformance/front.test.ts'],
+    why: 'front hits are never added to the arena: stats() counts none',
   },
   {
     id: 'front-no-lease-check', area: 'front', file: 'src/engine/front.ts',
