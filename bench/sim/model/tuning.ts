@@ -19,6 +19,18 @@ export interface Tuning {
   climbStep: number
   /** RESEARCH (off; POLICY.md, stop 29): protected's CLOCK hand steps per insert beyond the promotions' (0: off)... */
   protSweep: number
+  /** RESEARCH (stop 39, off: 0; shard.ts drift()): while protected's hit rate per block of driftBlock × capacity gets is under (1 − driftDrop) × its peak (decayed by driftDecay per block) on cache-aside traffic, protected's hand sweeps driftSweep steps per insert, and the sketch halves driftHalve times as the gate opens. */
+  driftSweep: number
+  /** RESEARCH (stop 39): while the drift gate is on, the sketch also halves every driftSample × capacity gets (0: off). */
+  driftSample: number
+  /** RESEARCH (stop 39): the drift gate closes after this × capacity gets open, its peak restarted (0: stays open while the rate is low). */
+  driftSpan: number
+  /** RESEARCH (stop 39): 1: returnSweep only while the drift gate is on (see driftSweep). */
+  returnSweepDrift: number
+  driftHalve: number
+  driftBlock: number
+  driftDrop: number
+  driftDecay: number
   /** ...and × protected's length after each early ageing (0: off), at most sweepRate steps per insert. */
   ageSweep: number
   sweepRate: number
@@ -158,6 +170,14 @@ export const TUNING: Tuning = {
   ghostFactor: 1,
   climbSample: 0,
   protSweep: 0,
+  driftSweep: 0,
+  driftSample: 0,
+  driftSpan: 0,
+  returnSweepDrift: 0,
+  driftHalve: 0,
+  driftBlock: 0.25,
+  driftDrop: 0.2,
+  driftDecay: 0.9,
   ageSweep: 0,
   sweepRate: 4,
   windowClock: false,
