@@ -7,7 +7,7 @@
  * then the first `--head` blocks' mean and the whole run. Deterministic (seeded traces and caches).
  *
  *   npx tsx bench/sim/warmup-risk.ts [--variants 'off:coldWindow=0;noguard:coldHits=0'] [--warm never|own] [--warm-size 1] [--head 5] [--blocks 10] \
- *     [--concurrent R] [--lead L] [--real wasm|native] [--cortado <dist>/src/index.js]
+ *     [--concurrent R] [--lead L] [--hot-lead L] [--cases NAME,…] [--real wasm|native] [--cortado <dist>/src/index.js]
  *
  * `--warm never`: the warm-up writes `capacity` keys the traffic never reads (a stale snapshot);
  * `--warm own`: it writes `capacity` keys drawn from the traffic's own universe (a snapshot of some of
@@ -27,6 +27,7 @@ import { fileURLToPath } from 'node:url'
 import { generatedWorkloads } from '../workloads/suite.js'
 import { OP_WRITE, OP_READ_THROUGH, type Trace } from '../workloads/trace.js'
 import { Prng } from '../workloads/prng.js'
+import { zipfTrace } from '../workloads/zipf-trace.js'
 import { CortadoModel } from './model/cortado.js'
 import { LruPolicy } from './policies/lru.js'
 import { RealCachePolicy } from './policies/cortado.js'
@@ -51,6 +52,15 @@ const concurrent = Number(opt('--concurrent') ?? 0)
 const lead = Number(opt('--lead') ?? 0)
 const real = (opt('--real') ?? '') as '' | 'wasm' | 'native'
 const cortadoPath = opt('--cortado') ?? '../../src/index.js'
+/**
+ * `--hot-lead L`: before the warm-up, L × capacity cache-aside requests of Zipf(1) over 0.25 × capacity
+ * keys of their own (a small hot set, served while the cache is far from full: its reads hit early, so
+ * with the warm-up's unasked sets the rule's conditions hold at the first fill); then the warm-up, then
+ * each workload. The adversarial case for COLD_WINDOW: what the later traffic pays when the rule fires.
+ */
+const hotLead = Number(opt('--hot-lead') ?? 0)
+/** `--cases 'zipf(1.2),gli'`: only the workloads whose name contains one of these (the real cache is slow on the long traces). */
+const only = (opt('--cases') ?? '').split(',').filter((x) => x !== '')
 const variants = (opt('--variants') ?? 'off:coldWindow=0;noguard:coldHits=0').split(';').filter((v) => v !== '').map((v) => {
   const [name, list] = v.split(':') as [string, string]
   return { name, tuning: parseTuningList(list) }
@@ -63,8 +73,10 @@ const variants = (opt('--variants') ?? 'off:coldWindow=0;noguard:coldHits=0').sp
 function withWarmup(base: Trace, full: number, seed: number): { trace: Trace; fill: number } {
   const capacity = Math.round(full * warmSize)
   const n = base.keys.length
-  const keys = new Int32Array(capacity + n)
-  const ops = new Uint8Array(capacity + n)
+  const hot = hotLead > 0 ? zipfTrace({ keys: Math.max(1, Math.round(0.25 * full)), s: 1, length: Math.round(hotLead * full), seed }) : undefined
+  const hotN = hot === undefined ? 0 : hot.keys.length
+  const keys = new Int32Array(hotN + capacity + n)
+  const ops = new Uint8Array(hotN + capacity + n)
   let universe = base.universe
   const warmKeys = new Int32Array(capacity)
   if (warm === 'never') {
@@ -86,6 +98,14 @@ function withWarmup(base: Trace, full: number, seed: number): { trace: Trace; fi
   let out = 0
   let next = 0
   let owed = 0
+  if (hot !== undefined) {
+    // The hot set's keys come after the base universe and the never-read warm-up keys.
+    for (let i = 0; i < hotN; i++) {
+      keys[out] = universe + hot.keys[i]!
+      ops[out++] = OP_READ_THROUGH
+    }
+    universe += hot.universe
+  }
   for (const end = Math.min(n, Math.round(lead * full)); next < end; next++) {
     keys[out] = base.keys[next]!
     ops[out++] = baseOp(next)
@@ -124,10 +144,11 @@ for (const [file, sizes] of files) {
 const RealCache = real === '' ? undefined : ((await import(cortadoPath)) as { Cache: ConstructorParameters<typeof RealCachePolicy>[0] }).Cache
 const f = (x: number): string => x.toFixed(2)
 const realCols = real === '' ? [] : [`real ${real}`]
-console.log(`warm-up: ${warm}, ${warmSize} × capacity${lead > 0 ? `, after ${lead} × capacity traffic requests` : ''}${concurrent > 0 ? `, ${concurrent} traffic requests per warm-up set` : lead > 0 ? '' : ', before the traffic'} · head = first ${head} capacities after the warm-up · deltas vs model as built${real === '' ? '' : `; real: ${cortadoPath}`}`)
+console.log(`warm-up: ${warm}, ${warmSize} × capacity${hotLead > 0 ? `, after ${hotLead} × capacity requests of a small hot set` : ''}${lead > 0 ? `, after ${lead} × capacity traffic requests` : ''}${concurrent > 0 ? `, ${concurrent} traffic requests per warm-up set` : lead > 0 ? '' : ', before the traffic'} · head = first ${head} capacities after the warm-up · deltas vs model as built${real === '' ? '' : `; real: ${cortadoPath}`}`)
 console.log(`| workload | size | fired | LRU head | model head | ${[...variants.map((v) => `${v.name} head Δ`), ...realCols.map((r) => `${r} head`)].join(' | ')} | LRU whole | model whole | ${[...variants.map((v) => `${v.name} whole Δ`), ...realCols.map((r) => `${r} whole`)].join(' | ')} |`)
 console.log(`|---|---:|---:|${'---:|'.repeat(4 + 2 * (variants.length + realCols.length))}`)
 for (const c of cases) {
+  if (only.length > 0 && !only.some((x) => c.name.includes(x))) continue
   const { trace, fill } = withWarmup(c.make(), c.size, 7 + c.size)
   const model = new CortadoModel(c.size, trace)
   const runs = [replay(new LruPolicy(c.size, trace), trace, fill, c.size), replay(model, trace, fill, c.size)]

@@ -199,7 +199,7 @@ export class Shard {
       if ((st & CMASK) !== CMASK) this.keyState[key] = st + ONE
     if (this.t.staleHitOnly > 0 && (st & QMASK) === PROTECTED) this.keyState[key]! |= HIT_SINCE
       this.hits++
-      if (!this.wasFull) this.fillHits++
+      if (!this.wasFull) this.noteFillHit(h)
       this.climb(true)
       this.drift((st & QMASK) === PROTECTED)
       return true
@@ -229,10 +229,19 @@ export class Shard {
     if ((st & CMASK) !== CMASK) this.keyState[key] = st + ONE
     if (this.t.staleHitOnly > 0 && (st & QMASK) === PROTECTED) this.keyState[key]! |= HIT_SINCE
     this.hits++
-    if (!this.wasFull) this.fillHits++
+    if (!this.wasFull) this.noteFillHit(h)
     this.climb(true)
     this.drift((st & QMASK) === PROTECTED)
     return true
+  }
+
+  /**
+   * COLD_HITS, before the cache was first full. With COLD_HITS_UNASKED only a hit on a key written
+   * unasked counts (write-then-read from empty reads its own writes): a cache-aside hot set hits its
+   * own loads, and with a bulk warm-up of sets after it the rule misfired (stop 39).
+   */
+  private noteFillHit(h: number): void {
+    if (this.t.coldHitsUnasked === 0 || this.test(h, 1)) this.fillHits++
   }
 
   /** A set: counted in the sketch; a present key is touched (rewritten in place), a new one inserted. */
@@ -440,7 +449,10 @@ export class Shard {
     this.driftN = 0
     this.driftHits = 0
     this.driftPeak = Math.max(rate, this.driftPeak * this.t.driftDecay)
+    // driftFull: only while protected holds at least that share of its target (a drained protected
+    // has no hits to lose, and must not hold the gate open).
     const on = this.isFull() && rate < (1 - this.t.driftDrop) * this.driftPeak && this.unaskedShare < this.t.returnShare
+      && (this.t.driftFull === 0 || this.sizeM >= this.t.driftFull * (this.capacity - this.windowTarget) * this.t.protectedFraction)
     if (on && !this.driftOn) {
       for (let i = 0; i < this.t.driftHalve; i++) this.sketch.halve()
       this.driftAge = 0

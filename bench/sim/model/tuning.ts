@@ -25,6 +25,8 @@ export interface Tuning {
   driftSample: number
   /** RESEARCH (stop 39): the drift gate closes after this × capacity gets open, its peak restarted (0: stays open while the rate is low). */
   driftSpan: number
+  /** RESEARCH (stop 39): the drift gate opens only while protected holds at least this share of its target (0: always). */
+  driftFull: number
   /** RESEARCH (stop 39): 1: returnSweep only while the drift gate is on (see driftSweep). */
   returnSweepDrift: number
   driftHalve: number
@@ -150,6 +152,8 @@ export interface Tuning {
   coldWindow: number
   coldShare: number
   coldHits: number
+  /** COLD_HITS_UNASKED: 1: only hits on keys the miss filter marks written unasked count towards coldHits. */
+  coldHitsUnasked: number
   /** ONCE_GAIN: on write-once traffic (share ≥ onceShare) a returning candidate written unasked counts this many times instead of unaskedGain. */
   onceGain: number
   /** ONCE_HOT_SHARE: onceMaxWindow holds only while the share of inserts that are cache-aside returns (hotShare) is under this. */
@@ -173,6 +177,7 @@ export const TUNING: Tuning = {
   driftSweep: 0,
   driftSample: 0,
   driftSpan: 0,
+  driftFull: 0,
   returnSweepDrift: 0,
   driftHalve: 0,
   driftBlock: 0.25,
