@@ -82,14 +82,24 @@ export function adaptiveOnAccesses(sb: u32, h: u64, times: u32): void {
  * Hits before the shard was first full (COLD_HITS). A plain, lossy count: a lost hit only matters
  * near the threshold, and once the flag is set (under the lock) nothing counts any more. A count that
  * wrapped past 2^32 before the first fill reads low: the rule then does not fire, the safe side.
- * COLD_HITS_UNASKED: only hits on keys written unasked count (write-then-read from empty reads its own
- * writes); a cache-aside hot set hits its own loads, and a bulk warm-up of sets after it made the rule
- * misfire (stop 39). The filter is read only until the first fill.
+ * COLD_HITS_UNASKED: only hits on keys written unasked, while the unasked share is at least COLD_SHARE,
+ * count (write-then-read from empty reads its own writes); a cache-aside hot set hits its own loads, and a
+ * bulk warm-up of sets after it made the rule misfire (stop 39).
  */
 // @ts-ignore: decorator
 @inline function noteColdHits(sb: u32, h: u64, n: u32): void {
-  if (load<u32>(sb + P + L.POLICY_COLD_FULL) == 0 && (COLD_HITS_UNASKED == 0 || filterWrittenUnasked(sb, h))) {
-    store<u32>(sb + P + L.POLICY_COLD_HITS, load<u32>(sb + P + L.POLICY_COLD_HITS) + n)
+  if (load<u32>(sb + P + L.POLICY_COLD_FULL) != 0) return
+  const hits = load<u32>(sb + P + L.POLICY_COLD_HITS)
+  if (COLD_HITS_UNASKED == 0) {
+    store<u32>(sb + P + L.POLICY_COLD_HITS, hits + n)
+    return
+  }
+  // The filter is read only while the rule could still fire and needs more hits: at the unasked share it
+  // needs (cache-aside traffic has ~0), and below the count it needs (a cache that never fills, read after
+  // a bulk fill, stops reading it once that many hits were seen). A count at the threshold decides as a
+  // higher one would. The capacity in POLICY_CAPACITY is at least capacity(sb), the one coldStart uses.
+  if (load<f64>(sb + P + L.POLICY_UNASKED_SHARE) >= COLD_SHARE && <f64>hits < COLD_HITS * load<f64>(sb + P + L.POLICY_CAPACITY) && filterWrittenUnasked(sb, h)) {
+    store<u32>(sb + P + L.POLICY_COLD_HITS, hits + n)
   }
 }
 

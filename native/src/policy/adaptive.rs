@@ -79,14 +79,29 @@ impl Engine {
     /// Hits before the shard was first full (COLD_HITS). A plain, lossy count: a lost hit only matters
     /// near the threshold, and once the flag is set (under the lock) nothing counts any more. A count that
     /// wrapped past 2^32 before the first fill reads low: the rule then does not fire, the safe side.
-    /// COLD_HITS_UNASKED: only hits on keys written unasked count (write-then-read from empty reads its
-    /// own writes); a cache-aside hot set hits its own loads, and a bulk warm-up of sets after it made the
-    /// rule misfire (stop 39). The filter is read only until the first fill.
+    /// COLD_HITS_UNASKED: only hits on keys written unasked, while the unasked share is at least
+    /// COLD_SHARE, count (write-then-read from empty reads its own writes); a cache-aside hot set hits its
+    /// own loads, and a bulk warm-up of sets after it made the rule misfire (stop 39).
     #[inline(always)]
     unsafe fn note_cold_hits(&self, sb: *mut u8, h: u64, n: u32) {
-        if ld32(sb.add((P + L::POLICY_COLD_FULL) as usize)) == 0 && (COLD_HITS_UNASKED == 0 || self.filter_written_unasked(sb, h)) {
-            let at = sb.add((P + L::POLICY_COLD_HITS) as usize);
-            st32(at, ld32(at).wrapping_add(n));
+        if ld32(sb.add((P + L::POLICY_COLD_FULL) as usize)) != 0 {
+            return;
+        }
+        let at = sb.add((P + L::POLICY_COLD_HITS) as usize);
+        let hits = ld32(at);
+        if COLD_HITS_UNASKED == 0 {
+            st32(at, hits.wrapping_add(n));
+            return;
+        }
+        // The filter is read only while the rule could still fire and needs more hits: at the unasked share
+        // it needs (cache-aside traffic has ~0), and below the count it needs (a cache that never fills, read
+        // after a bulk fill, stops reading it once that many hits were seen). A count at the threshold decides
+        // as a higher one would. The capacity in POLICY_CAPACITY is at least capacity(), the one cold_start uses.
+        if ldf64(sb.add((P + L::POLICY_UNASKED_SHARE) as usize)) >= COLD_SHARE
+            && (hits as f64) < COLD_HITS * ldf64(sb.add((P + L::POLICY_CAPACITY) as usize))
+            && self.filter_written_unasked(sb, h)
+        {
+            st32(at, hits.wrapping_add(n));
         }
     }
 
