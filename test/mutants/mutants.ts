@@ -378,7 +378,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'cold-hits-any', area: 'policy', file: 'assembly/policy/adaptive.ts',
-    find: ' && (COLD_HITS_UNASKED == 0 || filterWrittenUnasked(sb, h))', replace: '',
+    find: '  if (COLD_HITS_UNASKED == 0) {', replace: '  if (true) {',
     tests: ['test/policy/recency.test.ts'],
     why: 'a cache-aside hot set\'s hits count for COLD_HITS, so a bulk warm-up after it fires the rule and the traffic after pays for a 0.9 window: model, a loop under noise -29.8, gli 500 -18.9 over the run (COLD_HITS_UNASKED, stop 39)',
   },

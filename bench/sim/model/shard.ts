@@ -237,15 +237,15 @@ export class Shard {
 
   /**
    * COLD_HITS, before the cache was first full. With COLD_HITS_UNASKED only a hit on a key written
-   * unasked, while the unasked share is at least coldShare, counts (write-then-read from empty reads its
+   * unasked, while the unasked share is at least returnShare, counts (write-then-read from empty reads its
    * own writes): a cache-aside hot set hits its own loads, and with a bulk warm-up of sets after it the
    * rule misfired (stop 39).
    */
   private noteFillHit(h: number): void {
     if (this.t.coldHitsUnasked === 0) this.fillHits++
-    // The engines read the filter only while the rule could still fire and needs more hits (the share it
-    // needs, below the count it needs); a count at the threshold decides as a higher one would.
-    else if (this.unaskedShare >= this.t.coldShare && this.fillHits < this.t.coldHits * this.capacity && this.test(h, 1)) this.fillHits++
+    // The engines read the filter only while the rule could still fire and needs more hits (some inserts
+    // written unasked, below the count it needs); a count at the threshold decides as a higher one would.
+    else if (this.unaskedShare >= this.t.returnShare && this.fillHits < this.t.coldHits * this.capacity && this.test(h, 1)) this.fillHits++
   }
 
   /** A set: counted in the sketch; a present key is touched (rewritten in place), a new one inserted. */

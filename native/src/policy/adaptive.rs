@@ -93,11 +93,12 @@ impl Engine {
             st32(at, hits.wrapping_add(n));
             return;
         }
-        // The filter is read only while the rule could still fire and needs more hits: at the unasked share
-        // it needs (cache-aside traffic has ~0), and below the count it needs (a cache that never fills, read
+        // The filter is read only while the rule could still fire and needs more hits: while some inserts
+        // are written unasked (RETURN_SHARE: cache-aside traffic has ~0; COLD_SHARE itself dropped hits made
+        // while the share was still rising, write share 0.5 from empty), and below the count it needs (a cache that never fills, read
         // after a bulk fill, stops reading it once that many hits were seen). A count at the threshold decides
         // as a higher one would. The capacity in POLICY_CAPACITY is at least capacity(), the one cold_start uses.
-        if ldf64(sb.add((P + L::POLICY_UNASKED_SHARE) as usize)) >= COLD_SHARE
+        if ldf64(sb.add((P + L::POLICY_UNASKED_SHARE) as usize)) >= RETURN_SHARE
             && (hits as f64) < COLD_HITS * ldf64(sb.add((P + L::POLICY_CAPACITY) as usize))
             && self.filter_written_unasked(sb, h)
         {
