@@ -18,7 +18,7 @@ import { flagsOf, isLarge, chainedBytes } from '../entry'
 import { queueCount, freeCount, reclaimDeadTails } from '../segments'
 import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainHolds, isFull, countMode, isBig } from './units'
 import { applyGhostEvidence, noteGhost, windowTarget, setWindowTarget, writeOnce } from './window'
-import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS } from './tuning.generated'
+import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED } from './tuning.generated'
 import { nextRandom, seedRng } from './rng'
 import { seed } from '../arena'
 import { REJECT } from './decision'
@@ -69,23 +69,39 @@ export function adaptiveOnAccess(sb: u32, h: u64): void {
 /** A get that hit (lock-free, lossy): an access, and evidence for COLD_WINDOW until the shard is first full. */
 export function adaptiveOnHit(sb: u32, h: u64): void {
   increment(sb, h)
-  if (COLD_WINDOW > 0) noteColdHits(sb, 1)
+  if (COLD_WINDOW > 0) noteColdHits(sb, h, 1)
 }
 
 /** `times` hits at once (a front's batched hits): the sketch counts them as `times` accesses. */
 export function adaptiveOnAccesses(sb: u32, h: u64, times: u32): void {
   incrementTimes(sb, h, times)
-  if (COLD_WINDOW > 0) noteColdHits(sb, times)
+  if (COLD_WINDOW > 0) noteColdHits(sb, h, times)
 }
 
 /**
  * Hits before the shard was first full (COLD_HITS). A plain, lossy count: a lost hit only matters
  * near the threshold, and once the flag is set (under the lock) nothing counts any more. A count that
  * wrapped past 2^32 before the first fill reads low: the rule then does not fire, the safe side.
+ * COLD_HITS_UNASKED: only hits on keys written unasked, while the unasked share is at least COLD_SHARE,
+ * count (write-then-read from empty reads its own writes); a cache-aside hot set hits its own loads, and a
+ * bulk warm-up of sets after it made the rule misfire (stop 39).
  */
 // @ts-ignore: decorator
-@inline function noteColdHits(sb: u32, n: u32): void {
-  if (load<u32>(sb + P + L.POLICY_COLD_FULL) == 0) store<u32>(sb + P + L.POLICY_COLD_HITS, load<u32>(sb + P + L.POLICY_COLD_HITS) + n)
+@inline function noteColdHits(sb: u32, h: u64, n: u32): void {
+  if (load<u32>(sb + P + L.POLICY_COLD_FULL) != 0) return
+  const hits = load<u32>(sb + P + L.POLICY_COLD_HITS)
+  if (COLD_HITS_UNASKED == 0) {
+    store<u32>(sb + P + L.POLICY_COLD_HITS, hits + n)
+    return
+  }
+  // The filter is read only while the rule could still fire and needs more hits: while some inserts are
+  // written unasked (RETURN_SHARE: cache-aside traffic has ~0; COLD_SHARE itself dropped hits made while
+  // the share was still rising, write share 0.5 from empty), and below the count it needs (a cache that never fills, read after
+  // a bulk fill, stops reading it once that many hits were seen). A count at the threshold decides as a
+  // higher one would. The capacity in POLICY_CAPACITY is at least capacity(sb), the one coldStart uses.
+  if (load<f64>(sb + P + L.POLICY_UNASKED_SHARE) >= RETURN_SHARE && <f64>hits < COLD_HITS * load<f64>(sb + P + L.POLICY_CAPACITY) && filterWrittenUnasked(sb, h)) {
+    store<u32>(sb + P + L.POLICY_COLD_HITS, hits + n)
+  }
 }
 
 /**

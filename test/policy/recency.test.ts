@@ -481,3 +481,38 @@ forEachEngine('a bulk warm-up then cache-aside traffic', (engine) => {
     }
   })
 })
+
+/**
+ * COLD_HITS_UNASKED (stop 39): a cache-aside hot set served while the cache is far from full hits its own
+ * loads, and a bulk warm-up of sets after it (a snapshot restored while the service already answers)
+ * brings the unasked share at the first fill to ~1. Counting those hits, COLD_WINDOW fired and the
+ * traffic after it paid for a 0.9 window (model, bench/sim/warmup-risk.ts --hot-lead 2: a loop of 12k
+ * keys under noise at 10k entries −29.8 over the run, gli 500 −18.9). Only hits on keys written unasked
+ * count: the hot set's are asked for.
+ */
+forEachEngine('a cache-aside hot set, then a bulk warm-up', (engine) => {
+  it('does not start with a large window', () => {
+    const seed = testSeed(43)
+    const cache = new Cache<string>({ engine, shards: 1, maxBytes: CAPACITY * 512 + (16 << 20), maxEntries: CAPACITY, codec: 'string', seed })
+    try {
+      const { views } = engineInternals(cache)
+      const state = cache.geometry.shardsOffset + L.POLICY_STATE_OFFSET
+      const hot = zipfTrace({ keys: CAPACITY / 8, s: 1, length: 2 * CAPACITY, seed })
+      let hits = 0
+      for (const key of hot.keys) {
+        const k = `h${key}`
+        if (cache.get(k) === undefined) cache.set(k, '1')
+        else hits++
+      }
+      // The hot set alone has met COLD_HITS (0.5 × capacity) without filling the cache.
+      expect(hits).toBeGreaterThan(CAPACITY)
+      expect(views.u32[(state + L.POLICY_COLD_FULL) >>> 2]).toBe(0)
+      for (let i = 0; i < CAPACITY; i++) cache.set(`warm${i}`, '1')
+      expect(views.u32[(state + L.POLICY_COLD_FULL) >>> 2]).toBe(1)
+      const target = views.f64[(state + L.POLICY_WINDOW_TARGET) >>> 3]!
+      expect(target, 'window target').toBeLessThan(0.1 * CAPACITY)
+    } finally {
+      cache.close()
+    }
+  })
+})

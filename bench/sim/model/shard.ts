@@ -113,11 +113,20 @@ export class Shard {
   rejections = 0
   /** Early ageings so far (the sketch halved for the window's growth). */
   earlyAgeings = 0
+  /** RESEARCH (driftSweep, stop 39): protected's hits in the running block, its requests, the decayed peak of the blocks' protected hit rate, and whether the drift gate is on. */
+  private driftHits = 0
+  private driftN = 0
+  private driftPeak = 0
+  /** RESEARCH (driftSample): gets since the last halving the open gate made. */
+  private driftAge = 0
+  /** RESEARCH (driftSpan): capacities of gets the gate has been open. */
+  private driftFor = 0
+  driftOn = false
   /** RESEARCH: protected's sweep (see sweep()). */
   private sweepCredit = 0
   private sweepDebt = 0
   /** Research counters (scratch diagnostics read them; no decision depends on them). */
-  readonly stat = { ghostContests: 0, ghostWins: 0, windowContests: 0, windowWins: 0, lossVictimSum: 0, losses: 0, promotions: 0, demotions: 0, sweepSteps: 0, sweepDemotes: 0 }
+  readonly stat = { ghostContests: 0, ghostWins: 0, windowContests: 0, windowWins: 0, lossVictimSum: 0, losses: 0, promotions: 0, demotions: 0, sweepSteps: 0, sweepDemotes: 0, coldFired: 0 }
   /** RESEARCH (staleAfter): per key, the insert count when a hit was last seen by the queues (insert, promotion, CLOCK pass); exact, where an engine would keep a few bits. */
   private stamps: Int32Array | undefined
   private inserts = 0
@@ -190,11 +199,13 @@ export class Shard {
       if ((st & CMASK) !== CMASK) this.keyState[key] = st + ONE
     if (this.t.staleHitOnly > 0 && (st & QMASK) === PROTECTED) this.keyState[key]! |= HIT_SINCE
       this.hits++
-      if (!this.wasFull) this.fillHits++
+      if (!this.wasFull) this.noteFillHit(h)
       this.climb(true)
+      this.drift((st & QMASK) === PROTECTED)
       return true
     }
     this.climb(false)
+    this.drift(false)
     // A cache-aside miss is a get that misses (it looks at the ghost before anything counts it),
     // then a set (counted in the sketch, then inserted), in the engine's order.
     this.misses++
@@ -210,6 +221,7 @@ export class Shard {
     if ((st & QMASK) === NONE) {
       this.misses++
       this.climb(false)
+      this.drift(false)
       this.noteGhost(h)
       return false
     }
@@ -217,9 +229,23 @@ export class Shard {
     if ((st & CMASK) !== CMASK) this.keyState[key] = st + ONE
     if (this.t.staleHitOnly > 0 && (st & QMASK) === PROTECTED) this.keyState[key]! |= HIT_SINCE
     this.hits++
-    if (!this.wasFull) this.fillHits++
+    if (!this.wasFull) this.noteFillHit(h)
     this.climb(true)
+    this.drift((st & QMASK) === PROTECTED)
     return true
+  }
+
+  /**
+   * COLD_HITS, before the cache was first full. With COLD_HITS_UNASKED only a hit on a key written
+   * unasked, while the unasked share is at least returnShare, counts (write-then-read from empty reads its
+   * own writes): a cache-aside hot set hits its own loads, and with a bulk warm-up of sets after it the
+   * rule misfired (stop 39).
+   */
+  private noteFillHit(h: number): void {
+    if (this.t.coldHitsUnasked === 0) this.fillHits++
+    // The engines read the filter only while the rule could still fire and needs more hits (some inserts
+    // written unasked, below the count it needs); a count at the threshold decides as a higher one would.
+    else if (this.unaskedShare >= this.t.returnShare && this.fillHits < this.t.coldHits * this.capacity && this.test(h, 1)) this.fillHits++
   }
 
   /** A set: counted in the sketch; a present key is touched (rewritten in place), a new one inserted. */
@@ -268,7 +294,10 @@ export class Shard {
     // capacities. A bulk warm-up of sets has no hits: the rule then cost cache-aside traffic after it.
     if (this.t.coldWindow > 0 && !this.wasFull && this.used + size > this.capacity) {
       this.wasFull = true
-      if (this.unaskedShare >= this.t.coldShare && this.fillHits >= this.t.coldHits * this.capacity) this.windowTarget = Math.max(this.windowTarget, this.t.coldWindow * this.capacity)
+      if (this.unaskedShare >= this.t.coldShare && this.fillHits >= this.t.coldHits * this.capacity) {
+        this.windowTarget = Math.max(this.windowTarget, this.t.coldWindow * this.capacity)
+        this.stat.coldFired++
+      }
     }
     const age = this.ghost.lookup(h)
     if (this.t.onceMaxWindow > 0 && this.t.onceHotShare > 0) {
@@ -281,6 +310,7 @@ export class Shard {
     if (age >= 0 && this.t.returnSweep > 0 && !this.test(h, 1) && this.ghost.lastTag === FROM_WINDOW
       && (this.t.returnSweepYoung === 0 || age < this.t.windowHorizon * Math.max(1, this.countW))
       && this.windowTarget >= this.t.returnSweepLevel * this.capacity
+      && (this.t.returnSweepDrift === 0 || this.driftOn)
       && (this.t.returnSweepProb === 0 || this.sizeP <= this.t.returnSweepProb * (this.capacity - this.windowTarget) * (1 - this.t.protectedFraction))
       && (this.t.returnSweepFull === 0 || this.sizeM >= (this.capacity - this.windowTarget) * this.t.protectedFraction * this.t.returnSweepFull)) {
       // RESEARCH (returnSweepStale): below the stale share, only returnSweepProbe steps (they keep the share measured).
@@ -398,6 +428,54 @@ export class Shard {
   }
 
   /**
+   * RESEARCH (off: driftSweep 0 and driftHalve 0; not in the engines; stop 39): a drift gate on protected's
+   * hit rate. Per block of driftBlock × capacity gets, the share of them that hit protected is compared
+   * with its decayed peak (× driftDecay per block); while it is under (1 − driftDrop) × the peak and the
+   * traffic is cache-aside (unaskedShare under returnShare: a write-then-read phase resting a hot set is
+   * not a move), the gate is on: protected's hand sweeps driftSweep steps per insert, and the sketch is
+   * halved driftHalve times when the gate opens. The idea: a moved hot set leaves protected's keys
+   * unread, a resting one (the phases) comes with unasked inserts, and a scan or loop has no protected
+   * hits to lose.
+   */
+  private drift(protHit: boolean): void {
+    if (this.t.driftSweep <= 0 && this.t.driftHalve <= 0 && this.t.returnSweepDrift === 0 && this.t.driftSample <= 0) return
+    this.driftN++
+    if (protHit) this.driftHits++
+    // driftSample: while the gate is on, the sketch also halves every driftSample × capacity gets (a
+    // shorter sample while protected's keys go unread: main's victims then still carry the counts of
+    // the hot set that moved away, and beat the newcomers at the window's exit).
+    if (this.driftOn && this.t.driftSample > 0 && ++this.driftAge >= this.t.driftSample * this.capacity) {
+      this.driftAge = 0
+      this.sketch.halve()
+    }
+    if (this.driftN < this.t.driftBlock * this.capacity) return
+    const rate = this.driftHits / this.driftN
+    this.driftN = 0
+    this.driftHits = 0
+    this.driftPeak = Math.max(rate, this.driftPeak * this.t.driftDecay)
+    // driftFull: only while protected holds at least that share of its target (a drained protected
+    // has no hits to lose, and must not hold the gate open).
+    const on = this.isFull() && rate < (1 - this.t.driftDrop) * this.driftPeak && this.unaskedShare < this.t.returnShare
+      && (this.t.driftFull === 0 || this.sizeM >= this.t.driftFull * (this.capacity - this.windowTarget) * this.t.protectedFraction)
+    if (on && !this.driftOn) {
+      for (let i = 0; i < this.t.driftHalve; i++) this.sketch.halve()
+      this.driftAge = 0
+      this.driftFor = 0
+    }
+    this.driftOn = on
+    // driftSpan: the gate closes after driftSpan × capacity gets and the peak restarts from the rate now,
+    // so protected refills with the new hot set and a later move is seen as a new fall.
+    if (on && this.t.driftSpan > 0 && (this.driftFor += this.t.driftBlock) >= this.t.driftSpan) {
+      this.driftOn = false
+      this.driftPeak = rate
+    }
+  }
+
+  private isFull(): boolean {
+    return this.used >= this.capacity * 0.99
+  }
+
+  /**
    * RESEARCH (off: protSweep 0, ageSweep 0; not in the engines; stop 29, POLICY.md): protected's CLOCK
    * hand also advances without a promotion, protSweep steps per insert, and after an early ageing
    * ageSweep × protected's length more, at most sweepRate per insert (an entry hit since the last pass
@@ -411,8 +489,9 @@ export class Shard {
       n = Math.min(this.sweepDebt, this.t.sweepRate)
       this.sweepDebt -= n
     }
-    if (this.t.protSweep > 0) {
-      this.sweepCredit += this.t.protSweep
+    const rate = this.t.protSweep + (this.driftOn ? this.t.driftSweep : 0)
+    if (rate > 0) {
+      this.sweepCredit += rate
       const k = Math.floor(this.sweepCredit)
       this.sweepCredit -= k
       n += k

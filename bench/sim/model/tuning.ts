@@ -19,6 +19,20 @@ export interface Tuning {
   climbStep: number
   /** RESEARCH (off; POLICY.md, stop 29): protected's CLOCK hand steps per insert beyond the promotions' (0: off)... */
   protSweep: number
+  /** RESEARCH (stop 39, off: 0; shard.ts drift()): while protected's hit rate per block of driftBlock × capacity gets is under (1 − driftDrop) × its peak (decayed by driftDecay per block) on cache-aside traffic, protected's hand sweeps driftSweep steps per insert, and the sketch halves driftHalve times as the gate opens. */
+  driftSweep: number
+  /** RESEARCH (stop 39): while the drift gate is on, the sketch also halves every driftSample × capacity gets (0: off). */
+  driftSample: number
+  /** RESEARCH (stop 39): the drift gate closes after this × capacity gets open, its peak restarted (0: stays open while the rate is low). */
+  driftSpan: number
+  /** RESEARCH (stop 39): the drift gate opens only while protected holds at least this share of its target (0: always). */
+  driftFull: number
+  /** RESEARCH (stop 39): 1: returnSweep only while the drift gate is on (see driftSweep). */
+  returnSweepDrift: number
+  driftHalve: number
+  driftBlock: number
+  driftDrop: number
+  driftDecay: number
   /** ...and × protected's length after each early ageing (0: off), at most sweepRate steps per insert. */
   ageSweep: number
   sweepRate: number
@@ -138,6 +152,8 @@ export interface Tuning {
   coldWindow: number
   coldShare: number
   coldHits: number
+  /** COLD_HITS_UNASKED: 1: only hits on keys the miss filter marks written unasked count towards coldHits. */
+  coldHitsUnasked: number
   /** ONCE_GAIN: on write-once traffic (share ≥ onceShare) a returning candidate written unasked counts this many times instead of unaskedGain. */
   onceGain: number
   /** ONCE_HOT_SHARE: onceMaxWindow holds only while the share of inserts that are cache-aside returns (hotShare) is under this. */
@@ -158,6 +174,15 @@ export const TUNING: Tuning = {
   ghostFactor: 1,
   climbSample: 0,
   protSweep: 0,
+  driftSweep: 0,
+  driftSample: 0,
+  driftSpan: 0,
+  driftFull: 0,
+  returnSweepDrift: 0,
+  driftHalve: 0,
+  driftBlock: 0.25,
+  driftDrop: 0.2,
+  driftDecay: 0.9,
   ageSweep: 0,
   sweepRate: 4,
   windowClock: false,

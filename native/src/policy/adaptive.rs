@@ -12,7 +12,7 @@
 use super::decision::REJECT;
 use super::rng::{next_random, seed_rng};
 use super::tuning_generated::{
-    COLD_HITS, COLD_SHARE, COLD_WINDOW, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SHARE, RETURN_SPAN, RETURN_TO, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS,
+    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SHARE, RETURN_SPAN, RETURN_TO, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS,
 };
 use crate::arena::Engine;
 use crate::layout_generated as L;
@@ -64,7 +64,7 @@ impl Engine {
     pub unsafe fn adaptive_on_hit(&self, sb: *mut u8, h: u64) {
         self.increment(sb, h);
         if COLD_WINDOW > 0.0 {
-            note_cold_hits(sb, 1);
+            self.note_cold_hits(sb, h, 1);
         }
     }
 
@@ -72,7 +72,37 @@ impl Engine {
     pub unsafe fn adaptive_on_accesses(&self, sb: *mut u8, h: u64, times: u32) {
         self.increment_times(sb, h, times);
         if COLD_WINDOW > 0.0 {
-            note_cold_hits(sb, times);
+            self.note_cold_hits(sb, h, times);
+        }
+    }
+
+    /// Hits before the shard was first full (COLD_HITS). A plain, lossy count: a lost hit only matters
+    /// near the threshold, and once the flag is set (under the lock) nothing counts any more. A count that
+    /// wrapped past 2^32 before the first fill reads low: the rule then does not fire, the safe side.
+    /// COLD_HITS_UNASKED: only hits on keys written unasked, while the unasked share is at least
+    /// COLD_SHARE, count (write-then-read from empty reads its own writes); a cache-aside hot set hits its
+    /// own loads, and a bulk warm-up of sets after it made the rule misfire (stop 39).
+    #[inline(always)]
+    unsafe fn note_cold_hits(&self, sb: *mut u8, h: u64, n: u32) {
+        if ld32(sb.add((P + L::POLICY_COLD_FULL) as usize)) != 0 {
+            return;
+        }
+        let at = sb.add((P + L::POLICY_COLD_HITS) as usize);
+        let hits = ld32(at);
+        if COLD_HITS_UNASKED == 0 {
+            st32(at, hits.wrapping_add(n));
+            return;
+        }
+        // The filter is read only while the rule could still fire and needs more hits: while some inserts
+        // are written unasked (RETURN_SHARE: cache-aside traffic has ~0; COLD_SHARE itself dropped hits made
+        // while the share was still rising, write share 0.5 from empty), and below the count it needs (a cache that never fills, read
+        // after a bulk fill, stops reading it once that many hits were seen). A count at the threshold decides
+        // as a higher one would. The capacity in POLICY_CAPACITY is at least capacity(), the one cold_start uses.
+        if ldf64(sb.add((P + L::POLICY_UNASKED_SHARE) as usize)) >= RETURN_SHARE
+            && (hits as f64) < COLD_HITS * ldf64(sb.add((P + L::POLICY_CAPACITY) as usize))
+            && self.filter_written_unasked(sb, h)
+        {
+            st32(at, hits.wrapping_add(n));
         }
     }
 
@@ -415,13 +445,4 @@ impl Engine {
     }
 }
 
-/// Hits before the shard was first full (COLD_HITS). A plain, lossy count: a lost hit only matters near
-/// the threshold, and once the flag is set (under the lock) nothing counts any more. A count that wrapped
-/// past 2^32 before the first fill reads low: the rule then does not fire, the safe side.
-#[inline(always)]
-unsafe fn note_cold_hits(sb: *mut u8, n: u32) {
-    if ld32(sb.add((P + L::POLICY_COLD_FULL) as usize)) == 0 {
-        let at = sb.add((P + L::POLICY_COLD_HITS) as usize);
-        st32(at, ld32(at).wrapping_add(n));
-    }
-}
+
