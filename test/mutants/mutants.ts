@@ -568,4 +568,25 @@ export const MUTANTS: Mutant[] = [
     tests: ['test/conformance/expired-overwrite.test.ts'],
     why: 'a set over an expired entry replaces it uncounted: expirations depend on whether the sweep or a read found it first',
   },
+  {
+    id: 'load-stores-over-write-elsewhere', area: 'loading', file: 'src/engine/write-gens.ts',
+    find: '    if (Atomics.compareExchange(i32, note.at, note.gen, odd) !== note.gen) return false\n',
+    replace: '    Atomics.compareExchange(i32, note.at, note.gen, odd)\n',
+    tests: ['test/loading/writes-elsewhere.test.ts'],
+    why: "a load stores its value although another thread, Cache object or process wrote the key while it ran: the older loaded value replaces the newer write (stop 39)",
+  },
+  {
+    id: 'rejected-overwrite-uncounted', area: 'counts', file: 'assembly/write.ts',
+    find: '    if (!countIfExpired(sb, off, now)) bump(sb, L.SHARD_REJECTED_OVERWRITES)',
+    replace: '    countIfExpired(sb, off, now)',
+    tests: ['test/conformance/rejected-overwrite.test.ts'],
+    why: 'a refused set removes the key\'s live old value with no counter of its own saying so (stop 39)',
+  },
+  {
+    id: 'log-delete-answers-before-its-batch', area: 'disk', file: 'src/disk/log/log-store.ts',
+    find: 'if (e < 0) return this.commit.idle ? Promise.resolve(false) : this.commit.batch().then(() => false)',
+    replace: 'if (e < 0) return Promise.resolve(false)',
+    tests: ['test/disk/log/rejected-reads.test.ts'],
+    why: 'a delete of a key absent only by an unwritten delete answers false at once: if that batch fails (or the process crashes before it), the value comes back after an acknowledged delete (stop 39)',
+  },
 ]
