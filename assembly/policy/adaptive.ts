@@ -96,9 +96,10 @@ export function adaptiveOnAccesses(sb: u32, h: u64, times: u32): void {
   }
   // The filter is read only while the rule could still fire and needs more hits: while some inserts are
   // written unasked (RETURN_SHARE: cache-aside traffic has ~0; COLD_SHARE itself dropped hits made while
-  // the share was still rising, write share 0.5 from empty), and below the count it needs (a cache that never fills, read after
-  // a bulk fill, stops reading it once that many hits were seen). A count at the threshold decides as a
-  // higher one would. The capacity in POLICY_CAPACITY is at least capacity(sb), the one coldStart uses.
+  // the share was still rising, write share 0.5 from empty), and below the count it needs (a cache that
+  // never fills, read after a bulk fill, stops reading it once that many hits were seen). A count at the
+  // threshold decides as a higher one would. The capacity in POLICY_CAPACITY is at least capacity(sb),
+  // the one coldStart uses.
   if (load<f64>(sb + P + L.POLICY_UNASKED_SHARE) >= RETURN_SHARE && <f64>hits < COLD_HITS * load<f64>(sb + P + L.POLICY_CAPACITY) && filterWrittenUnasked(sb, h)) {
     store<u32>(sb + P + L.POLICY_COLD_HITS, hits + n)
   }
