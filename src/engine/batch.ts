@@ -123,9 +123,7 @@ export function setMany<V>(core: EngineCore<V>, list: ReadonlyArray<readonly [st
     let n = 0
     while (n < maxChunk) {
       const [key, value] = list[i + n]
-      core.front?.delete(key)
-      if (core.loads !== undefined) core.supersede(key)
-      if (v.i32[core.loadsActiveIdx] !== 0) core.writeGens.written(key)
+      core.beforeWrite(key)
       const pre = prepared?.[i + n]
       const room = limit - p - L.BATCH_SET_IN_SIZE
       const keyLen = room > 0 ? writeUtf8(v, key, p + L.BATCH_SET_IN_SIZE, Math.min(room, L.MAX_KEY_BYTES + 1)) : -1

@@ -183,6 +183,17 @@ export class EngineCore<V> implements CacheCore<V> {
   }
 
   /**
+   * Every write of `key` (set, setRaw, remove, setMany) tells what holds or loads the key first: this
+   * thread's front drops it, a load of it here is superseded, and while loads are in progress anywhere
+   * the key's write generation moves (write-gens.ts), so a load elsewhere won't store over the write.
+   */
+  beforeWrite(key: string): void {
+    this.front?.delete(key)
+    if (this.loads !== undefined) this.supersede(key)
+    if (this.v.i32[this.loadsActiveIdx] !== 0) this.writeGens.written(key)
+  }
+
+  /**
    * A write of `key` through this object: a load of it in progress here read the key before the write,
    * so its result must not be stored over it (lru-cache drops a fetch's result the same way when its
    * key is set or deleted meanwhile).
@@ -451,9 +462,7 @@ export class EngineCore<V> implements CacheCore<V> {
   set(key: string, value: V, ttl: number): boolean {
     this.check()
     const keyLen = this.writeKey(key)
-    this.front?.delete(key)
-    if (this.loads !== undefined) this.supersede(key)
-    if (this.v.i32[this.loadsActiveIdx] !== 0) this.writeGens.written(key)
+    this.beforeWrite(key)
     if (ttl > 0) this.clockNeeded = true
     const now = this.writeNow()
     const codec = this.codec
@@ -467,9 +476,7 @@ export class EngineCore<V> implements CacheCore<V> {
   setRaw(key: string, kind: number, bytes: Uint8Array, ttl: number): boolean {
     this.check()
     const keyLen = this.writeKey(key)
-    this.front?.delete(key)
-    if (this.loads !== undefined) this.supersede(key)
-    if (this.v.i32[this.loadsActiveIdx] !== 0) this.writeGens.written(key)
+    this.beforeWrite(key)
     checkTtl(ttl, 'ttl')
     if (ttl > 0) this.clockNeeded = true
     return this.#store(keyLen, kind, bytes, ttl, this.writeNow())
@@ -526,9 +533,7 @@ export class EngineCore<V> implements CacheCore<V> {
   remove(key: string, mode: number): boolean {
     this.check()
     const keyLen = this.writeKey(key)
-    this.front?.delete(key)
-    if (this.loads !== undefined) this.supersede(key)
-    if (this.v.i32[this.loadsActiveIdx] !== 0) this.writeGens.written(key)
+    this.beforeWrite(key)
     const ex = this.ex
     const now = this.now()
     let status = ex.remove(keyLen, now, mode)
