@@ -125,6 +125,8 @@ export function largestEntry(segBytes: number, segCount: number, shardCount = 1,
 }
 
 const alignUp = (n: number, a: number) => Math.ceil(n / a) * a
+const alignDown = (n: number, a: number) => Math.floor(n / a) * a
+const pow2Floor = (n: number) => (n < 1 ? 1 : 2 ** Math.floor(Math.log2(n)))
 
 /**
  * Where the write generations (src/engine/write-gens.ts: WRITE_GENS i32 words, the first one the count
@@ -134,8 +136,6 @@ const alignUp = (n: number, a: number) => Math.ceil(n / a) * a
 export function writeGensOffset(flightsOffset: number): number {
   return alignUp(flightsOffset + L.FLIGHT_SLOTS * L.FLIGHT_SIZE, 64)
 }
-const alignDown = (n: number, a: number) => Math.floor(n / a) * a
-const pow2Floor = (n: number) => (n < 1 ? 1 : 2 ** Math.floor(Math.log2(n)))
 
 function invalid(message: string): never {
   throw new CortadoError('ERR_INVALID_OPTION', message)
