@@ -82,7 +82,7 @@ export function adaptiveOnAccesses(sb: u32, h: u64, times: u32): void {
  * Hits before the shard was first full (COLD_HITS). A plain, lossy count: a lost hit only matters
  * near the threshold, and once the flag is set (under the lock) nothing counts any more. A count that
  * wrapped past 2^32 before the first fill reads low: the rule then does not fire, the safe side.
- * COLD_HITS_UNASKED: only hits on keys written unasked, while the unasked share is at least COLD_SHARE,
+ * COLD_HITS_UNASKED: only hits on keys written unasked, while the unasked share is at least RETURN_SHARE,
  * count (write-then-read from empty reads its own writes); a cache-aside hot set hits its own loads, and a
  * bulk warm-up of sets after it made the rule misfire (stop 39).
  */

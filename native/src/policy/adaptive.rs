@@ -80,7 +80,7 @@ impl Engine {
     /// near the threshold, and once the flag is set (under the lock) nothing counts any more. A count that
     /// wrapped past 2^32 before the first fill reads low: the rule then does not fire, the safe side.
     /// COLD_HITS_UNASKED: only hits on keys written unasked, while the unasked share is at least
-    /// COLD_SHARE, count (write-then-read from empty reads its own writes); a cache-aside hot set hits its
+    /// RETURN_SHARE, count (write-then-read from empty reads its own writes); a cache-aside hot set hits its
     /// own loads, and a bulk warm-up of sets after it made the rule misfire (stop 39).
     #[inline(always)]
     unsafe fn note_cold_hits(&self, sb: *mut u8, h: u64, n: u32) {
@@ -94,10 +94,11 @@ impl Engine {
             return;
         }
         // The filter is read only while the rule could still fire and needs more hits: while some inserts
-        // are written unasked (RETURN_SHARE: cache-aside traffic has ~0; COLD_SHARE itself dropped hits made
-        // while the share was still rising, write share 0.5 from empty), and below the count it needs (a cache that never fills, read
-        // after a bulk fill, stops reading it once that many hits were seen). A count at the threshold decides
-        // as a higher one would. The capacity in POLICY_CAPACITY is at least capacity(), the one cold_start uses.
+        // are written unasked (RETURN_SHARE: cache-aside traffic has ~0; COLD_SHARE itself dropped hits
+        // made while the share was still rising, write share 0.5 from empty), and below the count it needs
+        // (a cache that never fills, read after a bulk fill, stops reading it once that many hits were
+        // seen). A count at the threshold decides as a higher one would. The capacity in POLICY_CAPACITY
+        // is at least capacity(), the one cold_start uses.
         if ldf64(sb.add((P + L::POLICY_UNASKED_SHARE) as usize)) >= RETURN_SHARE
             && (hits as f64) < COLD_HITS * ldf64(sb.add((P + L::POLICY_CAPACITY) as usize))
             && self.filter_written_unasked(sb, h)
