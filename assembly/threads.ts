@@ -22,6 +22,7 @@ export function claimThread(token: u32, lease: u32): i32 {
       store<f64>(base + L.THREAD_BEAT, 0)
       store<f64>(base + L.THREAD_TID_START, 0)
       for (let c: u32 = 0; c < L.THREAD_COUNTERS; c++) store<f64>(base + L.THREAD_HITS + c * 8, 0)
+      atomic.store<u32>(base + L.THREAD_LOADS_IN_PROGRESS, 0)
       atomic.store<u32>(base + L.THREAD_LEASE, lease)
       myLease = lease
       setThread(i)
@@ -89,6 +90,11 @@ function retireHeld(base: u32, lease: u32): bool {
     store<f64>(base + L.THREAD_HITS + c * 8, 0)
   }
   unlockStats()
+  // Loads the owner started and never ended (it died, or was thought dead, mid-load) stop counting:
+  // every write would otherwise keep paying for the write generations. An owner that is alive after
+  // all finds its lease gone and takes nothing off again (src/engine/write-gens.ts).
+  const loads = atomic.xchg<u32>(base + L.THREAD_LOADS_IN_PROGRESS, 0)
+  if (loads != 0) atomic.sub<u32>(L.ARENA_LOADS_IN_PROGRESS, loads)
   store<u32>(base + L.THREAD_TOKEN, 0)
   atomic.store<u32>(base + L.THREAD_LEASE, 0)
   atomic.store<u32>(state, L.THREAD_FREE)

@@ -36,6 +36,7 @@ impl Engine {
                     for c in 0..L::THREAD_COUNTERS {
                         stf64(base.add((L::THREAD_HITS + c * 8) as usize), 0.0);
                     }
+                    au32(base.add(L::THREAD_LOADS_IN_PROGRESS as usize)).store(0, SeqCst);
                     au32(base.add(L::THREAD_LEASE as usize)).store(lease, SeqCst);
                     self.my_lease = lease;
                     self.set_thread(i);
@@ -130,6 +131,13 @@ impl Engine {
             stf64(mine, 0.0);
         }
         self.unlock_stats();
+        // Loads the owner started and never ended (it died, or was thought dead, mid-load) stop
+        // counting: every write would otherwise keep paying for the write generations. An owner that
+        // is alive after all finds its lease gone and takes nothing off again (src/engine/write-gens.ts).
+        let loads = au32(base.add(L::THREAD_LOADS_IN_PROGRESS as usize)).swap(0, SeqCst);
+        if loads != 0 {
+            au32(self.at(L::ARENA_LOADS_IN_PROGRESS)).fetch_sub(loads, SeqCst);
+        }
         st32(base.add(L::THREAD_TOKEN as usize), 0);
         slot_lease.store(0, SeqCst);
         state.store(L::THREAD_FREE, SeqCst);

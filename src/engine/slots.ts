@@ -209,12 +209,16 @@ const heartbeat = new (class {
 // ---- claiming and reclaiming -------------------------------------------------------------------------
 
 /**
- * Claims a slot for this thread, reclaiming slots of dead threads when none is free and waiting up to
- * ATTACH_PATIENCE_MS for threads that are exiting. Undefined when `maxThreads` live threads hold them all.
+ * Claims a slot for this thread, waiting up to ATTACH_PATIENCE_MS for threads that are exiting when
+ * every slot is held. Undefined when `maxThreads` live threads hold them all. Slots of dead threads are
+ * reclaimed first, not only when none is free: a pool that recycles its workers then retires each dead
+ * worker's slot when the next one attaches, which also takes its unfinished loads off the count every
+ * write reads (src/engine/write-gens.ts). It costs one /proc read per live slot, once per attach.
  */
 export function claimSlot(c: SlotClaimer): SlotLease | undefined {
   const lease = randomInt(1, 0xffffffff)
   const deadline = Date.now() + ATTACH_PATIENCE_MS
+  reclaimDeadSlots(c)
   for (;;) {
     const slot = c.claim(lease)
     if (slot >= 0) return new SlotLease(c.views, c.threadsOffset, slot, lease, c.maxThreads, c.pidOf)

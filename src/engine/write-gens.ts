@@ -4,9 +4,10 @@
  * another thread, another Cache object over the same arena or another process (native engine) does
  * not reach them. These words do, whatever wrote.
  *
- * WRITE_GENS i32 words after the flight table (geometry.ts: writeGensOffset). Word 0 counts the loads
- * in progress in every thread; while it is 0 a write does nothing more than read it. Every other word is
- * the generation of a bucket of keys (a hash of the key's UTF-16 units):
+ * WRITE_GENS i32 words after the flight table (geometry.ts: writeGensOffset), each the generation of a
+ * bucket of keys (a hash of the key's UTF-16 units), and one word in the arena header,
+ * ARENA.loadsInProgress: the loads in progress in every thread. While it is 0 a write does nothing more
+ * than read it.
  *
  * - a write of a key (set, setRaw, delete, setMany, clear: called while loads are in progress) adds 2
  *   to its bucket's word before the engine write;
@@ -19,35 +20,60 @@
  * write called before the load started may be overwritten by its result, whose loader was called after
  * that write (with the usual cache-aside order, source first and cache second, the loaded value is then
  * at least as new). Keys of one bucket share a word: a write of another key of the bucket refuses the
- * store too (the value is still returned to its callers, only not cached; with 8191 buckets, a load
+ * store too (the value is still returned to its callers, only not cached; with 8192 buckets, a load
  * during which 100 writes land loses its store about 1.2% of the time).
  *
- * A thread that dies holding a word odd (killed inside a store) is passed after a lease, and one that
- * dies during a load leaves word 0 above zero: writes then keep paying the hash, nothing else.
+ * A load is counted twice: in the arena's word and in its thread's slot (THREAD.loadsInProgress). A
+ * thread that dies mid-load runs no more code, but its slot is retired sooner or later (when a thread
+ * attaches or needs a slot, or the native engine finds its process gone), and retiring subtracts the
+ * slot's count from the arena's (assembly/threads.ts): writes stop paying for loads that will never end.
+ * A load ends by taking itself off both counts only while its slot is still held under the lease it
+ * started with; if the slot was retired meanwhile (this thread was thought dead, or its cache closed),
+ * retiring already took it off. A thread that dies holding a bucket odd (killed inside a store) is
+ * passed after a lease.
  */
 import * as L from '../layout/constants.generated.js'
 import { LEASE_MS } from './contention.js'
 
-const BUCKETS = L.WRITE_GENS - 1
+const BUCKETS = L.WRITE_GENS
 /** For short sleeps: the native engine's memory is no SharedArrayBuffer, where Atomics.wait is refused. */
 const sleeper = new Int32Array(new SharedArrayBuffer(4))
 
-/** A load's note: its bucket (word index) and the generation it saw (-1: a write was in progress). */
+/**
+ * A load's note: its bucket (word index), the generation it saw (-1: a write was in progress), and the
+ * slot it was counted in (the count's word index, the slot's lease word index and the lease then held).
+ */
 export interface GenNote {
   at: number
   gen: number
+  slotCount: number
+  leaseAt: number
+  lease: number
 }
 
 export class WriteGens {
   readonly #i32: Int32Array
-  /** Word index of the count of loads in progress; buckets follow it. */
-  readonly active: number
+  /** Word index of the count of loads in progress in every thread (ARENA.loadsInProgress). */
+  readonly active = L.ARENA_LOADS_IN_PROGRESS >>> 2
+  /** Word index of the first bucket. */
+  readonly #first: number
+  /** This thread's slot, as bound by the engine core (and bound again when it claims another). */
+  #slotCount = -1
+  #leaseAt = -1
+  #lease = 0
   /** The bucket this object holds while a load stores through it: its own write must not wait for itself. */
   #held = -1
 
   constructor(i32: Int32Array, offset: number) {
     this.#i32 = i32
-    this.active = offset >>> 2
+    this.#first = offset >>> 2
+  }
+
+  /** The slot this thread's loads are counted in from now on (word indexes; `lease` the one it holds). */
+  bindSlot(slotCount: number, leaseAt: number, lease: number): void {
+    this.#slotCount = slotCount
+    this.#leaseAt = leaseAt
+    this.#lease = lease
   }
 
   /** The word of `key`'s bucket. */
@@ -55,7 +81,7 @@ export class WriteGens {
     let h = 0x811c9dc5
     for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193)
     h ^= h >>> 16
-    return this.active + 1 + ((h >>> 0) % BUCKETS)
+    return this.#first + ((h >>> 0) % BUCKETS)
   }
 
   /** `key` is about to be written (call only while word 0 is not 0: the caller reads it inline). */
@@ -65,7 +91,7 @@ export class WriteGens {
 
   /** Every key is about to be written (clear). */
   allWritten(): void {
-    for (let at = this.active + 1; at <= this.active + BUCKETS; at++) this.#bump(at)
+    for (let at = this.#first; at < this.#first + BUCKETS; at++) this.#bump(at)
   }
 
   #bump(at: number): void {
@@ -95,16 +121,24 @@ export class WriteGens {
   /** A load starts (before its loader is called): counts it and notes its bucket's generation. */
   startLoad(key: string): GenNote {
     const i32 = this.#i32
+    Atomics.add(i32, this.#slotCount, 1)
     Atomics.add(i32, this.active, 1)
     const at = this.bucket(key)
     const g = Atomics.load(i32, at)
     // Odd: another load of the bucket is storing; it puts back the even value it noted.
-    return { at, gen: (g & 1) === 0 ? g : (g - 1) | 0 }
+    return { at, gen: (g & 1) === 0 ? g : (g - 1) | 0, slotCount: this.#slotCount, leaseAt: this.#leaseAt, lease: this.#lease }
   }
 
-  /** The load ended (every startLoad has exactly one). */
-  endLoad(): void {
-    Atomics.sub(this.#i32, this.active, 1)
+  /** The load ended (every startLoad has exactly one): off both counts, unless its slot's retiring took it off. */
+  endLoad(note: GenNote): void {
+    const i32 = this.#i32
+    for (;;) {
+      if (Atomics.load(i32, note.leaseAt) >>> 0 !== note.lease) return
+      const n = Atomics.load(i32, note.slotCount)
+      if (n <= 0) return
+      if (Atomics.compareExchange(i32, note.slotCount, n, n - 1) === n) break
+    }
+    Atomics.sub(i32, this.active, 1)
   }
 
   /**

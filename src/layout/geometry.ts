@@ -129,8 +129,8 @@ const alignDown = (n: number, a: number) => Math.floor(n / a) * a
 const pow2Floor = (n: number) => (n < 1 ? 1 : 2 ** Math.floor(Math.log2(n)))
 
 /**
- * Where the write generations (src/engine/write-gens.ts: WRITE_GENS i32 words, the first one the count
- * of loads in progress) follow the flight table. Derived, not in the header: every thread computes it
+ * Where the write generations (src/engine/write-gens.ts: WRITE_GENS i32 words, one per bucket of keys)
+ * follow the flight table. Derived, not in the header: every thread computes it
  * from the header's flightsOffset, and the layout version pins the constants.
  */
 export function writeGensOffset(flightsOffset: number): number {

@@ -71,11 +71,11 @@ export function startFlight<V>(state: LoadingState, key: string, hash: KeyHash, 
   state.flights.set(key, flight)
   // Before the loader is called: a write anywhere from now on keeps its result out of the cache.
   const gens = state.core.writeGens
-  flight.note = gens.startLoad(key)
+  const note = flight.note = gens.startLoad(key)
   flight.promise = drive(state, flight, loader as Loader<unknown>, o, stale, first)
     .catch((error: unknown): FlightResult => ({ ok: false, error }))
     .then((result) => {
-      gens.endLoad()
+      gens.endLoad(note)
       flight.settled = true
       if (state.flights.get(key) === flight) state.flights.delete(key)
       return result

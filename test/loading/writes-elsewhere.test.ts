@@ -114,7 +114,66 @@ describe.each(engines)('a write from another Cache object during a load (%s)', (
   })
 })
 
-/** The count of loads in progress (word 0 of the write generations), read through the engine internals. */
+describe.each(engines)('loads that never end stop counting once their slot is retired (%s)', (engine) => {
+  it('a Cache closed while its load runs takes the load off the count, and the load ending later takes nothing off', async () => {
+    const a = new Cache<string>({ maxBytes: 4 << 20, engine, codec: 'string' })
+    caches.push(a)
+    const observer = Cache.attach<string>(a.handle)
+    caches.push(observer)
+    const held = heldLoader('loaded')
+    const pending = a.getOrLoad('k', held.loader).catch((e: Error) => e)
+    await tick()
+    expect(loadsActive(observer)).toBe(1)
+    a.close()
+    expect(loadsActive(observer)).toBe(0)
+    // A new object may claim the slot `a` held, and load in it: `a`'s load ending must not take
+    // this one off the count (its lease is gone).
+    const c = Cache.attach<string>(observer.handle)
+    caches.push(c)
+    const second = heldLoader('second')
+    const loading = c.getOrLoad('j', second.loader)
+    await tick()
+    expect(loadsActive(observer)).toBe(1)
+    held.release()
+    await pending
+    expect(loadsActive(observer)).toBe(1)
+    second.release()
+    expect(await loading).toBe('second')
+    expect(loadsActive(observer)).toBe(0)
+  })
+
+  it('a worker terminated during its load: the next attach retires its slot and writes stop paying for the load', async () => {
+    const cache = new Cache<string>({ maxBytes: 4 << 20, engine, codec: 'string', maxThreads: 8 })
+    caches.push(cache)
+    const shared = new SharedArrayBuffer(16)
+    const flags = new Int32Array(shared)
+    const worker = new Worker(new URL('./fixtures/write-elsewhere-worker.mjs', import.meta.url), { workerData: { handle: cache.handle, role: 'load', op: 'set', key: 'k', shared } })
+    worker.on('error', () => {})
+    try {
+      await withDeadline('the loader to start', 20_000, (async () => { while (Atomics.load(flags, 0) === 0) await tick() })(), () => { void worker.terminate() })
+      expect(loadsActive(cache)).toBe(1)
+    } finally {
+      await worker.terminate()
+    }
+    // Killed mid-load, nothing of its JavaScript ran: with the wasm engine the count stays up until its
+    // slot is retired; the native engine's context is dropped with the worker's environment, which
+    // releases (retires) the slot already. The OS thread may take a moment to be gone from /proc after
+    // the exit event: attach until the count is down.
+    if (engine === 'wasm') expect(loadsActive(cache)).toBe(1)
+    const deadline = Date.now() + 10_000
+    while (loadsActive(cache) !== 0 && Date.now() < deadline) {
+      // Closed at once: slots never run out, so only an attach's own look for dead slots retires it.
+      Cache.attach<string>(cache.handle).close()
+      await new Promise((r) => setTimeout(r, 20))
+    }
+    expect(loadsActive(cache)).toBe(0)
+    expect(cache.stats().loadSuccesses).toBe(0)
+    cache.set('k', 'v')
+    expect(cache.get('k')).toBe('v')
+  }, 30_000)
+})
+
+/** The count of loads in progress in every thread (ARENA.loadsInProgress), read through the engine internals. */
 function loadsActive(cache: Cache<string>): number {
   const core = coreOf<string>(cache) as unknown as { v: { i32: Int32Array }; loadsActiveIdx: number }
   return Atomics.load(core.v.i32, core.loadsActiveIdx)

@@ -576,6 +576,27 @@ export const MUTANTS: Mutant[] = [
     why: "a load stores its value although another thread, Cache object or process wrote the key while it ran: the older loaded value replaces the newer write (stop 39)",
   },
   {
+    id: 'retire-keeps-unended-loads', area: 'loading', file: 'assembly/threads.ts',
+    find: '  if (loads != 0) atomic.sub<u32>(L.ARENA_LOADS_IN_PROGRESS, loads)\n',
+    replace: '',
+    tests: ['test/loading/writes-elsewhere.test.ts'],
+    why: 'a thread killed mid-load (or a cache closed during its load) leaves the loads count up for good: every write keeps hashing its key for the write generations (stop 40)',
+  },
+  {
+    id: 'dead-slots-reclaimed-only-when-full', area: 'threads', file: 'src/engine/slots.ts',
+    find: '  reclaimDeadSlots(c)\n  for (;;) {\n',
+    replace: '  for (;;) {\n',
+    tests: ['test/loading/writes-elsewhere.test.ts'],
+    why: 'a worker pool that recycles threads keeps dead workers\' slots (and their unended loads) until every slot is taken (stop 40)',
+  },
+  {
+    id: 'load-end-ignores-its-lease', area: 'loading', file: 'src/engine/write-gens.ts',
+    find: '      if (Atomics.load(i32, note.leaseAt) >>> 0 !== note.lease) return\n',
+    replace: '',
+    tests: ['test/loading/writes-elsewhere.test.ts'],
+    why: 'a load ending after its slot was retired and claimed by another thread takes that thread\'s load off the count: writes stop telling loads about themselves (stop 40)',
+  },
+  {
     id: 'rejected-overwrite-uncounted', area: 'counts', file: 'assembly/write.ts',
     find: '    if (!countIfExpired(sb, off, now)) bump(sb, L.SHARD_REJECTED_OVERWRITES)',
     replace: '    countIfExpired(sb, off, now)',
