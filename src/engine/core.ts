@@ -98,12 +98,13 @@ export class EngineCore<V> implements CacheCore<V> {
   /** The arena's write generations (write-gens.ts): writes tell loads in every thread about themselves. */
   writeGens!: WriteGens
   /**
-   * Where the count of loads in progress (all threads) is in `v.i32`: 0, and a write skips writeGens.
-   * A plain read (Atomics.load is a builtin call: +23 instructions a set, loadAcquire +44, this +10):
-   * whenever during the write's call it is made, it decides whether the write counts as called before
-   * or after a load that starts meanwhile, and either is a consistent answer (write-gens.ts).
+   * Where the count of loads in progress (all threads, ARENA.loadsInProgress) is in `v.i32`: 0, and a
+   * write skips writeGens. A plain read (Atomics.load is a builtin call: +23 instructions a set,
+   * loadAcquire +44, this +10): whenever during the write's call it is made, it decides whether the
+   * write counts as called before or after a load that starts meanwhile, and either is a consistent
+   * answer (write-gens.ts).
    */
-  loadsActiveIdx = 0
+  readonly loadsActiveIdx = L.ARENA_LOADS_IN_PROGRESS >>> 2
   readonly ttlInUseIdx = L.ARENA_TTL_IN_USE >>> 2
   shardsOffset = 0
   shardBytes = 0
@@ -167,7 +168,6 @@ export class EngineCore<V> implements CacheCore<V> {
     this.#stats = { views: this.v, geometry: { ...this.geometry, ...arena.viewGeometry } }
     this.writeGens = new WriteGens(this.v.i32, writeGensOffset(this.geometry.flightsOffset))
     this.writeGens.bindSlot((threadBase + L.THREAD_LOADS_IN_PROGRESS) >>> 2, this.leaseIdx, this.lease)
-    this.loadsActiveIdx = this.writeGens.active
   }
 
   /** Every call starts here: closed, or no longer holding our slot (thought dead), is handled aside. */
