@@ -122,6 +122,11 @@ export class Shard {
   /** RESEARCH (driftSpan): capacities of gets the gate has been open. */
   private driftFor = 0
   driftOn = false
+  /** RESEARCH (driftSignal 1, stop 40): protected's hand steps in the running block, and those that found a hit entry. */
+  private handSteps = 0
+  private handHits = 0
+  /** RESEARCH (driftSignal 1): the block's hit share of hand steps, for diagnostics. */
+  handRate = -1
   /** RESEARCH: protected's sweep (see sweep()). */
   private sweepCredit = 0
   private sweepDebt = 0
@@ -338,7 +343,7 @@ export class Shard {
           this.evict(this.prot.peek(), FROM_MAIN)
           continue
         }
-        this.demoteTail(true)
+        this.demoteTail(true, true)
       }
       this.ghost.lookup(h)
     }
@@ -438,6 +443,7 @@ export class Shard {
    * hits to lose.
    */
   private drift(protHit: boolean): void {
+    if (this.t.driftSignal !== 0) return
     if (this.t.driftSweep <= 0 && this.t.driftHalve <= 0 && this.t.returnSweepDrift === 0 && this.t.driftSample <= 0) return
     this.driftN++
     if (protHit) this.driftHits++
@@ -452,6 +458,11 @@ export class Shard {
     const rate = this.driftHits / this.driftN
     this.driftN = 0
     this.driftHits = 0
+    this.driftGate(rate)
+  }
+
+  /** The drift gate's decision at the end of a block whose signal (a hit share) was `rate`. */
+  private driftGate(rate: number): void {
     this.driftPeak = Math.max(rate, this.driftPeak * this.t.driftDecay)
     // driftFull: only while protected holds at least that share of its target (a drained protected
     // has no hits to lose, and must not hold the gate open).
@@ -469,6 +480,24 @@ export class Shard {
       this.driftOn = false
       this.driftPeak = rate
     }
+  }
+
+  /**
+   * RESEARCH (driftSignal 1, stop 40): one step of protected's CLOCK hand, which the engines take under
+   * the shard lock on the insert path and which already reads the entry's hit counter: the drift
+   * signal costs the lock-free hit path nothing. A moved hot set leaves protected's entries unhit when
+   * the hand reaches them; a standing one keeps finding them hit.
+   */
+  private handStep(hit: boolean, swept: boolean): void {
+    if (this.t.driftSignal === 0 || swept && this.t.driftSweepCounts === 0) return
+    this.handSteps++
+    if (hit) this.handHits++
+    if (this.handSteps < this.t.driftSteps * this.capacity) return
+    const rate = this.handHits / this.handSteps
+    this.handSteps = 0
+    this.handHits = 0
+    this.handRate = rate
+    this.driftGate(rate)
   }
 
   private isFull(): boolean {
@@ -496,16 +525,17 @@ export class Shard {
       this.sweepCredit -= k
       n += k
     }
-    for (let i = 0; i < n && this.sizeM > 0; i++) this.demoteTail(true)
+    for (let i = 0; i < n && this.sizeM > 0; i++) this.demoteTail(true, true)
   }
 
   /**
    * Takes protected's tail: while `recycle`, a hit entry goes round once more (CLOCK, one reference
    * fewer); any other moves to probation.
    */
-  private demoteTail(recycle: boolean): void {
+  private demoteTail(recycle: boolean, swept = false): void {
     const key = this.prot.pop()
     const st = this.keyState[key]!
+    this.handStep((st & CMASK) !== 0, swept)
     if (recycle && (st & CMASK) !== 0) {
       this.keyState[key] = st - ONE
       this.stampNow(key)
@@ -790,6 +820,7 @@ export class Shard {
     for (;;) {
       const key = this.prot.peek()
       const st = this.keyState[key]!
+      this.handStep((st & CMASK) !== 0, false)
       if ((st & CMASK) === 0 || ops++ >= this.t.maxTailOps) return key
       this.prot.pop()
       this.keyState[key] = st - ONE

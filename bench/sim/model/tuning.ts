@@ -33,6 +33,15 @@ export interface Tuning {
   driftBlock: number
   driftDrop: number
   driftDecay: number
+  /**
+   * RESEARCH (stop 40, 0: the gets' signal of stop 39): 1 measures the drift off the hit path, from
+   * protected's CLOCK hand: per block of driftSteps × capacity hand steps (promotions' and victim
+   * searches'; the gate's own sweep counts only with driftSweepCounts), the share of steps that found
+   * an entry hit since the last pass, against its decayed peak, as the gets' signal.
+   */
+  driftSignal: number
+  driftSteps: number
+  driftSweepCounts: number
   /** ...and × protected's length after each early ageing (0: off), at most sweepRate steps per insert. */
   ageSweep: number
   sweepRate: number
@@ -183,6 +192,9 @@ export const TUNING: Tuning = {
   driftBlock: 0.25,
   driftDrop: 0.2,
   driftDecay: 0.9,
+  driftSignal: 0,
+  driftSteps: 0.05,
+  driftSweepCounts: 0,
   ageSweep: 0,
   sweepRate: 4,
   windowClock: false,
