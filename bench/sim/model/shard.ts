@@ -297,9 +297,9 @@ export class Shard {
     // written unasked and gets hit while it filled, the window target starts at coldWindow × capacity:
     // keys read while the cache filled from empty carry counts that would reject the newcomers for
     // capacities. A bulk warm-up of sets has no hits: the rule then cost cache-aside traffic after it.
-    if (this.t.coldWindow > 0 && !this.wasFull && this.used + size > this.capacity) {
+    if ((this.t.coldWindow > 0 || this.t.driftSweep > 0) && !this.wasFull && this.used + size > this.capacity) {
       this.wasFull = true
-      if (this.unaskedShare >= this.t.coldShare && this.fillHits >= this.t.coldHits * this.capacity) {
+      if (this.t.coldWindow > 0 && this.unaskedShare >= this.t.coldShare && this.fillHits >= this.t.coldHits * this.capacity) {
         this.windowTarget = Math.max(this.windowTarget, this.t.coldWindow * this.capacity)
         this.stat.coldFired++
       }
@@ -466,7 +466,10 @@ export class Shard {
     this.driftPeak = Math.max(rate, this.driftPeak * this.t.driftDecay)
     // driftFull: only while protected holds at least that share of its target (a drained protected
     // has no hits to lose, and must not hold the gate open).
-    const on = this.isFull() && rate < (1 - this.t.driftDrop) * this.driftPeak && this.unaskedShare < this.t.returnShare
+    // The hand's signal (DRIFT_SWEEP, the engines) asks whether the shard has been full, as they keep it
+    // (POLICY.coldFull); the gets' signal (research) whether it is full now.
+    const full = this.t.driftSignal === 0 ? this.isFull() : this.wasFull
+    const on = full && rate < (1 - this.t.driftDrop) * this.driftPeak && this.unaskedShare < this.t.returnShare
       && (this.t.driftFull === 0 || this.sizeM >= this.t.driftFull * (this.capacity - this.windowTarget) * this.t.protectedFraction)
     if (on && !this.driftOn) {
       for (let i = 0; i < this.t.driftHalve; i++) this.sketch.halve()
@@ -483,16 +486,16 @@ export class Shard {
   }
 
   /**
-   * RESEARCH (driftSignal 1, stop 40): one step of protected's CLOCK hand, which the engines take under
+   * DRIFT_SWEEP (stop 40; driftSignal 0 is stop 39's research signal): one step of protected's CLOCK hand, which the engines take under
    * the shard lock on the insert path and which already reads the entry's hit counter: the drift
    * signal costs the lock-free hit path nothing. A moved hot set leaves protected's entries unhit when
    * the hand reaches them; a standing one keeps finding them hit.
    */
   private handStep(hit: boolean, swept: boolean): void {
-    if (this.t.driftSignal === 0 || swept && this.t.driftSweepCounts === 0) return
+    if (this.t.driftSignal === 0 || this.t.driftSweep <= 0 || swept && this.t.driftSweepCounts === 0) return
     this.handSteps++
     if (hit) this.handHits++
-    if (this.handSteps < this.t.driftSteps * this.capacity) return
+    if (this.handSteps < this.t.driftSteps * this.capacity / this.meanSize()) return
     const rate = this.handHits / this.handSteps
     this.handSteps = 0
     this.handHits = 0
