@@ -18,7 +18,7 @@ import { flagsOf, isLarge, chainedBytes } from '../entry'
 import { queueCount, freeCount, reclaimDeadTails } from '../segments'
 import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainHolds, isFull, countMode, isBig } from './units'
 import { applyGhostEvidence, noteGhost, windowTarget, setWindowTarget, writeOnce } from './window'
-import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_STEPS, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL } from './tuning.generated'
+import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED } from './tuning.generated'
 import { nextRandom, seedRng } from './rng'
 import { seed } from '../arena'
 import { REJECT } from './decision'
@@ -56,10 +56,6 @@ export function adaptiveInit(sb: u32, shard: u32, zeroed: bool): void {
   store<f64>(sb + P + L.POLICY_HOT_SHARE, 0)
   store<u32>(sb + P + L.POLICY_COLD_FULL, 0)
   store<u32>(sb + P + L.POLICY_COLD_HITS, 0)
-  store<f64>(sb + P + L.POLICY_DRIFT_PEAK, 0)
-  store<u32>(sb + P + L.POLICY_HAND_STEPS, 0)
-  store<u32>(sb + P + L.POLICY_HAND_HITS, 0)
-  store<u32>(sb + P + L.POLICY_DRIFT_ON, 0)
   seedRng(sb, seed, shard)
   clearSketch(sb, ghostSlots, zeroed)
   clearGhost(sb, zeroed)
@@ -118,7 +114,7 @@ export function adaptiveOnAccesses(sb: u32, h: u64, times: u32): void {
 function coldStart(sb: u32): void {
   store<u32>(sb + P + L.POLICY_COLD_FULL, 1)
   const c = capacity(sb)
-  if (COLD_WINDOW > 0 && load<f64>(sb + P + L.POLICY_UNASKED_SHARE) >= COLD_SHARE && <f64>load<u32>(sb + P + L.POLICY_COLD_HITS) >= COLD_HITS * c) {
+  if (load<f64>(sb + P + L.POLICY_UNASKED_SHARE) >= COLD_SHARE && <f64>load<u32>(sb + P + L.POLICY_COLD_HITS) >= COLD_HITS * c) {
     setWindowTarget(sb, max<f64>(windowTarget(sb), COLD_WINDOW * c))
   }
 }
@@ -150,8 +146,7 @@ export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64, segments: u
   let mean = meanSize(sb)
   let weight: f64 = 0
   if (RETURN_TO != 0 || ONCE_MAX_WINDOW > 0) weight = noteInsert(sb, askedFor, mean)
-  // The flag also tells DRIFT_SWEEP's gate that the shard has been full.
-  if ((COLD_WINDOW > 0 || DRIFT_SWEEP != 0) && load<u32>(sb + P + L.POLICY_COLD_FULL) == 0 && isFull(sb, units)) coldStart(sb)
+  if (COLD_WINDOW > 0 && load<u32>(sb + P + L.POLICY_COLD_FULL) == 0 && isFull(sb, units)) coldStart(sb)
   const fromGhost = ghostAge(sb, h) >= 0
   if (ONCE_MAX_WINDOW > 0 && ONCE_HOT_SHARE > 0) noteHot(sb, fromGhost && askedFor && !filterWrittenUnasked(sb, h), weight)
   if (fromGhost) {
@@ -251,57 +246,6 @@ function returnToProbation(sb: u32, fromGhost: bool): bool {
 @inline export function adaptiveAfterInsert(sb: u32, q: u32, now: f64): void {
   // Most inserts leave the window within its target: tested here, inlined into finishSet.
   if (q == PROTECTED || queueUnits(sb, WINDOW) > windowTarget(sb)) settleAfterInsert(sb, q, now)
-  if (DRIFT_SWEEP != 0 && q == WINDOW && load<u32>(sb + P + L.POLICY_DRIFT_ON) != 0) driftSweep(sb, now)
-}
-
-/**
- * DRIFT_SWEEP (src/layout/policy.json, stop 40): while the drift gate is open, protected's hand takes
- * DRIFT_SWEEP steps per newcomer in the window: a hit entry loses a count and goes round, an unhit one
- * goes down to probation. The gate's own steps are not part of its signal (they would hold it open).
- */
-function driftSweep(sb: u32, now: f64): void {
-  for (let i: u32 = 0; i < DRIFT_SWEEP && liveTail(sb, PROTECTED, now); i++) {
-    const c = tailCounter()
-    if (c != 0 && moveTail(sb, PROTECTED, PROTECTED, c - 1)) continue
-    if (!moveTail(sb, PROTECTED, PROBATION, 0)) break
-  }
-}
-
-/**
- * One step of protected's CLOCK hand (a promotion's overflow or a victim search), which reads the
- * entry's hit counter anyway: the drift signal costs the lock-free hit path nothing. Per block of
- * DRIFT_STEPS × the shard's capacity in entries, the share of steps that found a hit entry is the
- * block's signal (driftGate). A hot set that moved away leaves protected's entries unhit.
- */
-// @ts-ignore: decorator
-@inline function handStep(sb: u32, hit: bool): void {
-  if (DRIFT_SWEEP == 0) return
-  const steps = load<u32>(sb + P + L.POLICY_HAND_STEPS) + 1
-  const hits = load<u32>(sb + P + L.POLICY_HAND_HITS) + (hit ? 1 : 0)
-  if (<f64>steps < DRIFT_STEPS * capacity(sb) / meanSize(sb)) {
-    store<u32>(sb + P + L.POLICY_HAND_STEPS, steps)
-    store<u32>(sb + P + L.POLICY_HAND_HITS, hits)
-    return
-  }
-  store<u32>(sb + P + L.POLICY_HAND_STEPS, 0)
-  store<u32>(sb + P + L.POLICY_HAND_HITS, 0)
-  driftGate(sb, <f64>hits / <f64>steps)
-}
-
-/**
- * The drift gate at the end of a block whose hand steps found hit entries at `rate`: open while the
- * rate is under (1 − DRIFT_DROP) × its peak (decayed × DRIFT_DECAY per block), the shard has been full,
- * the traffic is cache-aside (the unasked share under RETURN_SHARE: write-then-read resting a hot set is
- * not a move) and protected holds at least DRIFT_FULL of its target (a drained protected has no hits to
- * lose and must not hold the gate open).
- */
-function driftGate(sb: u32, rate: f64): void {
-  const peak = max<f64>(rate, load<f64>(sb + P + L.POLICY_DRIFT_PEAK) * DRIFT_DECAY)
-  store<f64>(sb + P + L.POLICY_DRIFT_PEAK, peak)
-  const on = load<u32>(sb + P + L.POLICY_COLD_FULL) != 0 && rate < (1 - DRIFT_DROP) * peak
-    && load<f64>(sb + P + L.POLICY_UNASKED_SHARE) < RETURN_SHARE
-    && queueUnits(sb, PROTECTED) >= DRIFT_FULL * (capacity(sb) - windowTarget(sb)) * PROTECTED_SHARE
-  store<u32>(sb + P + L.POLICY_DRIFT_ON, on ? 1 : 0)
 }
 
 function settleAfterInsert(sb: u32, q: u32, now: f64): void {
@@ -468,7 +412,6 @@ export function contestFree(sb: u32, fc: u32, segments: u32, now: f64): bool {
   }
   while (liveTail(sb, PROTECTED, now)) {
     const c = tailCounter()
-    handStep(sb, c != 0)
     // A failed move leaves the entry at the tail, described as it was: it is the victim.
     if (c == 0 || ops++ >= <i32>MAX_TAIL_OPS || !moveTail(sb, PROTECTED, PROTECTED, c - 1)) {
       victimQueue = PROTECTED
@@ -485,7 +428,6 @@ function rebalanceProtected(sb: u32, now: f64): i32 {
   while (queueUnits(sb, PROTECTED) > limit && liveTail(sb, PROTECTED, now)) {
     ops++
     const c = tailCounter()
-    handStep(sb, c != 0)
     if (c != 0 && ops < <i32>MAX_TAIL_OPS && moveTail(sb, PROTECTED, PROTECTED, c - 1)) continue
     if (!moveTail(sb, PROTECTED, PROBATION, 0)) break
   }

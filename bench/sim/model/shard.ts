@@ -433,7 +433,7 @@ export class Shard {
   }
 
   /**
-   * RESEARCH (off: driftSweep 0 and driftHalve 0; not in the engines; stop 39): a drift gate on protected's
+   * RESEARCH (off: driftSweep 0 and driftHalve 0; not in the engines; stop 39; driftSignal 0): a drift gate on protected's
    * hit rate. Per block of driftBlock × capacity gets, the share of them that hit protected is compared
    * with its decayed peak (× driftDecay per block); while it is under (1 − driftDrop) × the peak and the
    * traffic is cache-aside (unaskedShare under returnShare: a write-then-read phase resting a hot set is
@@ -466,8 +466,8 @@ export class Shard {
     this.driftPeak = Math.max(rate, this.driftPeak * this.t.driftDecay)
     // driftFull: only while protected holds at least that share of its target (a drained protected
     // has no hits to lose, and must not hold the gate open).
-    // The hand's signal (DRIFT_SWEEP, the engines) asks whether the shard has been full, as they keep it
-    // (POLICY.coldFull); the gets' signal (research) whether it is full now.
+    // The hand's signal asks whether the shard has been full (the engines' POLICY.coldFull, which a port
+    // would read); the gets' signal whether it is full now.
     const full = this.t.driftSignal === 0 ? this.isFull() : this.wasFull
     const on = full && rate < (1 - this.t.driftDrop) * this.driftPeak && this.unaskedShare < this.t.returnShare
       && (this.t.driftFull === 0 || this.sizeM >= this.t.driftFull * (this.capacity - this.windowTarget) * this.t.protectedFraction)
@@ -486,10 +486,11 @@ export class Shard {
   }
 
   /**
-   * DRIFT_SWEEP (stop 40; driftSignal 0 is stop 39's research signal): one step of protected's CLOCK hand, which the engines take under
-   * the shard lock on the insert path and which already reads the entry's hit counter: the drift
-   * signal costs the lock-free hit path nothing. A moved hot set leaves protected's entries unhit when
-   * the hand reaches them; a standing one keeps finding them hit.
+   * RESEARCH (driftSignal 1, stop 40; off, not in the engines): one step of protected's CLOCK hand. The
+   * engines take it under the shard lock on the insert path and read the entry's hit counter there
+   * anyway, so this signal would cost the lock-free hit path nothing. But the hand only moves while
+   * protected overflows (promotions) or probation is empty (victim search): once the gate's sweep has
+   * drained protected, no block ends and the gate stays open for good (driftOpenSpan closes it).
    */
   private handStep(hit: boolean, swept: boolean): void {
     if (this.t.driftSignal === 0 || this.t.driftSweep <= 0 || swept && this.t.driftSweepCounts === 0) return
@@ -521,6 +522,13 @@ export class Shard {
       n = Math.min(this.sweepDebt, this.t.sweepRate)
       this.sweepDebt -= n
     }
+    if (this.driftOn && this.t.driftSignal !== 0 && this.t.driftOpenSpan > 0 && ++this.driftFor >= this.t.driftOpenSpan * this.capacity / this.meanSize()) {
+      // driftOpenSpan: the gate closes; the next block measures protected afresh, against a new peak.
+      this.driftOn = false
+      if (this.t.driftOpenPeak === 0) this.driftPeak = 0
+      this.handSteps = 0
+      this.handHits = 0
+    }
     const rate = this.t.protSweep + (this.driftOn ? this.t.driftSweep : 0)
     if (rate > 0) {
       this.sweepCredit += rate
@@ -528,7 +536,11 @@ export class Shard {
       this.sweepCredit -= k
       n += k
     }
-    for (let i = 0; i < n && this.sizeM > 0; i++) this.demoteTail(true, true)
+    for (let i = 0; i < n && this.sizeM > 0; i++) {
+      this.stat.sweepSteps++
+      if ((this.keyState[this.prot.peek()]! & CMASK) === 0) this.stat.sweepDemotes++
+      this.demoteTail(true, true)
+    }
   }
 
   /**

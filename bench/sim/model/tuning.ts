@@ -42,6 +42,15 @@ export interface Tuning {
   driftSignal: number
   driftSteps: number
   driftSweepCounts: number
+  /**
+   * RESEARCH (stop 40, driftSignal 1): the gate, once open, closes after this × capacity (in entries) of
+   * its sweeps (one per newcomer in the window), and the signal starts a new block and a new peak (0:
+   * stays open until a block says otherwise; with the sweep's own steps left out of the signal a block
+   * may then never end, and the gate stays open for good).
+   */
+  driftOpenSpan: number
+  /** RESEARCH (stop 40): 1: the peak survives driftOpenSpan's closing (0: it starts afresh). */
+  driftOpenPeak: number
   /** ...and × protected's length after each early ageing (0: off), at most sweepRate steps per insert. */
   ageSweep: number
   sweepRate: number
@@ -188,8 +197,15 @@ export const TUNING: Tuning = {
   returnSweepDrift: 0,
   driftHalve: 0,
   driftBlock: 0.25,
-  driftSignal: 1,
+  driftSweep: 0,
+  driftFull: 0,
+  driftDrop: 0.2,
+  driftDecay: 0.9,
+  driftSignal: 0,
+  driftSteps: 0.1,
   driftSweepCounts: 0,
+  driftOpenSpan: 0,
+  driftOpenPeak: 0,
   ageSweep: 0,
   sweepRate: 4,
   windowClock: false,

@@ -12,7 +12,7 @@
 use super::decision::REJECT;
 use super::rng::{next_random, seed_rng};
 use super::tuning_generated::{
-    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_STEPS, DRIFT_SWEEP, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SHARE, RETURN_SPAN, RETURN_TO, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS,
+    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SHARE, RETURN_SPAN, RETURN_TO, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS,
 };
 use crate::arena::Engine;
 use crate::layout_generated as L;
@@ -47,10 +47,6 @@ impl Engine {
         stf64(sb.add((P + L::POLICY_HOT_SHARE) as usize), 0.0);
         st32(sb.add((P + L::POLICY_COLD_FULL) as usize), 0);
         st32(sb.add((P + L::POLICY_COLD_HITS) as usize), 0);
-        stf64(sb.add((P + L::POLICY_DRIFT_PEAK) as usize), 0.0);
-        st32(sb.add((P + L::POLICY_HAND_STEPS) as usize), 0);
-        st32(sb.add((P + L::POLICY_HAND_HITS) as usize), 0);
-        st32(sb.add((P + L::POLICY_DRIFT_ON) as usize), 0);
         seed_rng(sb, self.seed, shard);
         self.clear_sketch(sb, self.ghost_slots);
         self.clear_ghost(sb);
@@ -119,8 +115,7 @@ impl Engine {
     unsafe fn cold_start(&self, sb: *mut u8) {
         st32(sb.add((P + L::POLICY_COLD_FULL) as usize), 1);
         let c = self.capacity(sb);
-        if COLD_WINDOW > 0.0
-            && ldf64(sb.add((P + L::POLICY_UNASKED_SHARE) as usize)) >= COLD_SHARE
+        if ldf64(sb.add((P + L::POLICY_UNASKED_SHARE) as usize)) >= COLD_SHARE
             && ld32(sb.add((P + L::POLICY_COLD_HITS) as usize)) as f64 >= COLD_HITS * c
         {
             self.set_window_target(sb, f64::max(self.window_target(sb), COLD_WINDOW * c));
@@ -152,8 +147,7 @@ impl Engine {
         if RETURN_TO != 0 || ONCE_MAX_WINDOW > 0.0 {
             weight = self.note_insert(sb, asked_for, mean);
         }
-        // The flag also tells DRIFT_SWEEP's gate that the shard has been full.
-        if (COLD_WINDOW > 0.0 || DRIFT_SWEEP != 0) && ld32(sb.add((P + L::POLICY_COLD_FULL) as usize)) == 0 && self.is_full(sb, units) {
+        if COLD_WINDOW > 0.0 && ld32(sb.add((P + L::POLICY_COLD_FULL) as usize)) == 0 && self.is_full(sb, units) {
             self.cold_start(sb);
         }
         let from_ghost = self.ghost_age(sb, h) >= 0;
@@ -256,63 +250,6 @@ impl Engine {
                 break;
             }
         }
-        if DRIFT_SWEEP != 0 && q == WINDOW && ld32(sb.add((P + L::POLICY_DRIFT_ON) as usize)) != 0 {
-            self.drift_sweep(sb, now);
-        }
-    }
-
-    /// DRIFT_SWEEP (src/layout/policy.json, stop 40): while the drift gate is open, protected's hand
-    /// takes DRIFT_SWEEP steps per newcomer in the window: a hit entry loses a count and goes round, an
-    /// unhit one goes down to probation. The gate's own steps are not part of its signal (they would
-    /// hold it open).
-    unsafe fn drift_sweep(&mut self, sb: *mut u8, now: f64) {
-        let mut i = 0;
-        while i < DRIFT_SWEEP && self.live_tail(sb, PROTECTED, now) {
-            i += 1;
-            let c = self.tail_counter();
-            if c != 0 && self.move_tail(sb, PROTECTED, PROTECTED, c - 1) {
-                continue;
-            }
-            if !self.move_tail(sb, PROTECTED, PROBATION, 0) {
-                break;
-            }
-        }
-    }
-
-    /// One step of protected's CLOCK hand (a promotion's overflow or a victim search), which reads the
-    /// entry's hit counter anyway: the drift signal costs the lock-free hit path nothing. Per block of
-    /// DRIFT_STEPS × the shard's capacity in entries, the share of steps that found a hit entry is the
-    /// block's signal (drift_gate). A hot set that moved away leaves protected's entries unhit.
-    #[inline(always)]
-    unsafe fn hand_step(&self, sb: *mut u8, hit: bool) {
-        if DRIFT_SWEEP == 0 {
-            return;
-        }
-        let steps = ld32(sb.add((P + L::POLICY_HAND_STEPS) as usize)) + 1;
-        let hits = ld32(sb.add((P + L::POLICY_HAND_HITS) as usize)) + hit as u32;
-        if (steps as f64) < DRIFT_STEPS * self.capacity(sb) / self.mean_size(sb) {
-            st32(sb.add((P + L::POLICY_HAND_STEPS) as usize), steps);
-            st32(sb.add((P + L::POLICY_HAND_HITS) as usize), hits);
-            return;
-        }
-        st32(sb.add((P + L::POLICY_HAND_STEPS) as usize), 0);
-        st32(sb.add((P + L::POLICY_HAND_HITS) as usize), 0);
-        self.drift_gate(sb, hits as f64 / steps as f64);
-    }
-
-    /// The drift gate at the end of a block whose hand steps found hit entries at `rate`: open while
-    /// the rate is under (1 − DRIFT_DROP) × its peak (decayed × DRIFT_DECAY per block), the shard has
-    /// been full, the traffic is cache-aside (the unasked share under RETURN_SHARE: write-then-read
-    /// resting a hot set is not a move) and protected holds at least DRIFT_FULL of its target (a
-    /// drained protected has no hits to lose and must not hold the gate open).
-    unsafe fn drift_gate(&self, sb: *mut u8, rate: f64) {
-        let peak = f64::max(rate, ldf64(sb.add((P + L::POLICY_DRIFT_PEAK) as usize)) * DRIFT_DECAY);
-        stf64(sb.add((P + L::POLICY_DRIFT_PEAK) as usize), peak);
-        let on = ld32(sb.add((P + L::POLICY_COLD_FULL) as usize)) != 0
-            && rate < (1.0 - DRIFT_DROP) * peak
-            && ldf64(sb.add((P + L::POLICY_UNASKED_SHARE) as usize)) < RETURN_SHARE
-            && self.queue_units(sb, PROTECTED) >= DRIFT_FULL * (self.capacity(sb) - self.window_target(sb)) * PROTECTED_SHARE;
-        st32(sb.add((P + L::POLICY_DRIFT_ON) as usize), on as u32);
     }
 
     /// One entry leaves the cache to make room for a newcomer. When the window is at its target, room
@@ -475,7 +412,6 @@ impl Engine {
         }
         while self.live_tail(sb, PROTECTED, now) {
             let c = self.tail_counter();
-            self.hand_step(sb, c != 0);
             // A failed move leaves the entry at the tail, described as it was: it is the victim.
             if c == 0
                 || {
@@ -499,7 +435,6 @@ impl Engine {
         while self.queue_units(sb, PROTECTED) > limit && self.live_tail(sb, PROTECTED, now) {
             ops += 1;
             let c = self.tail_counter();
-            self.hand_step(sb, c != 0);
             if c != 0 && ops < MAX_TAIL_OPS && self.move_tail(sb, PROTECTED, PROTECTED, c - 1) {
                 continue;
             }
