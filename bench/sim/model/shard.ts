@@ -305,6 +305,7 @@ export class Shard {
       }
     }
     const age = this.ghost.lookup(h)
+    if (this.t.driftSignal === 2) this.ghostStep(age >= 0)
     if (this.t.onceMaxWindow > 0 && this.t.onceHotShare > 0) {
       // Write-once traffic never inserts such a key: a miss stores nothing, and a write-back keeps its mark.
       const hot = age >= 0 && askedFor && !this.test(h, 1)
@@ -493,10 +494,28 @@ export class Shard {
    * drained protected, no block ends and the gate stays open for good (driftOpenSpan closes it).
    */
   private handStep(hit: boolean, swept: boolean): void {
-    if (this.t.driftSignal === 0 || this.t.driftSweep <= 0 || swept && this.t.driftSweepCounts === 0) return
+    if (this.t.driftSignal !== 1 || this.t.driftSweep <= 0 || swept && this.t.driftSweepCounts === 0) return
     this.handSteps++
     if (hit) this.handHits++
     if (this.handSteps < this.t.driftSteps * this.capacity / this.meanSize()) return
+    const rate = this.handHits / this.handSteps
+    this.handSteps = 0
+    this.handHits = 0
+    this.handRate = rate
+    this.driftGate(rate)
+  }
+
+  /**
+   * RESEARCH (driftSignal 2, stop 40; off): the drift gate's signal from the insert path alone: per block
+   * of driftBlock × capacity inserts, the share of them found in the ghost (an evicted key coming back),
+   * against its decayed peak. A moved hot set brings keys the cache has never seen; a standing one
+   * brings back keys it evicted.
+   */
+  private ghostStep(back: boolean): void {
+    if (this.t.driftSweep <= 0) return
+    this.handSteps++
+    if (back) this.handHits++
+    if (this.handSteps < this.t.driftBlock * this.capacity / this.meanSize()) return
     const rate = this.handHits / this.handSteps
     this.handSteps = 0
     this.handHits = 0
@@ -537,6 +556,7 @@ export class Shard {
       n += k
     }
     for (let i = 0; i < n && this.sizeM > 0; i++) {
+      if (this.driftOn && this.t.driftFullSweep > 0 && this.sizeM < this.t.driftFull * (this.capacity - this.windowTarget) * this.t.protectedFraction) break
       this.stat.sweepSteps++
       if ((this.keyState[this.prot.peek()]! & CMASK) === 0) this.stat.sweepDemotes++
       this.demoteTail(true, true)

@@ -51,6 +51,8 @@ export interface Tuning {
   driftOpenSpan: number
   /** RESEARCH (stop 40): 1: the peak survives driftOpenSpan's closing (0: it starts afresh). */
   driftOpenPeak: number
+  /** RESEARCH (stop 40): 1: the open gate's sweep stops while protected holds under driftFull of its target (its promotions then overflow it again, and the hand's blocks go on). */
+  driftFullSweep: number
   /** ...and × protected's length after each early ageing (0: off), at most sweepRate steps per insert. */
   ageSweep: number
   sweepRate: number
@@ -206,6 +208,7 @@ export const TUNING: Tuning = {
   driftSweepCounts: 0,
   driftOpenSpan: 0,
   driftOpenPeak: 0,
+  driftFullSweep: 0,
   ageSweep: 0,
   sweepRate: 4,
   windowClock: false,
