@@ -515,7 +515,7 @@ export class Shard {
     if (this.t.driftSweep <= 0) return
     this.handSteps++
     if (back) this.handHits++
-    if (this.handSteps < this.t.driftBlock * this.capacity / this.meanSize()) return
+    if (this.handSteps < Math.max(this.t.driftMinBlock, this.t.driftBlock * this.capacity / this.meanSize())) return
     const rate = this.handHits / this.handSteps
     this.handSteps = 0
     this.handHits = 0

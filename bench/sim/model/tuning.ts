@@ -53,6 +53,8 @@ export interface Tuning {
   driftOpenPeak: number
   /** RESEARCH (stop 40): 1: the open gate's sweep stops while protected holds under driftFull of its target (its promotions then overflow it again, and the hand's blocks go on). */
   driftFullSweep: number
+  /** RESEARCH (stop 40, driftSignal 2): a block has at least this many inserts (a small cache's blocks are too few to tell a fall from noise). */
+  driftMinBlock: number
   /** ...and × protected's length after each early ageing (0: off), at most sweepRate steps per insert. */
   ageSweep: number
   sweepRate: number
@@ -209,6 +211,7 @@ export const TUNING: Tuning = {
   driftOpenSpan: 0,
   driftOpenPeak: 0,
   driftFullSweep: 0,
+  driftMinBlock: 0,
   ageSweep: 0,
   sweepRate: 4,
   windowClock: false,
