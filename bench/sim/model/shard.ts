@@ -506,10 +506,11 @@ export class Shard {
   }
 
   /**
-   * RESEARCH (driftSignal 2, stop 40; off): the drift gate's signal from the insert path alone: per block
-   * of driftBlock × capacity inserts, the share of them found in the ghost (an evicted key coming back),
-   * against its decayed peak. A moved hot set brings keys the cache has never seen; a standing one
-   * brings back keys it evicted.
+   * DRIFT_SWEEP (stop 40, src/layout/policy.json; driftSignal 2, the engines' signal): the drift gate's
+   * signal from the insert path alone, which looks every newcomer up in the ghost anyway: per block of
+   * driftBlock × capacity inserts (at least driftMinBlock), the share of them back from the ghost, against
+   * its decayed peak. A standing hot set keeps bringing back keys the cache evicted; a moved one brings
+   * keys it has never seen, while protected still holds the old set.
    */
   private ghostStep(back: boolean): void {
     if (this.t.driftSweep <= 0) return
