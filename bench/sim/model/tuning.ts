@@ -19,13 +19,13 @@ export interface Tuning {
   climbStep: number
   /** RESEARCH (off; POLICY.md, stop 29): protected's CLOCK hand steps per insert beyond the promotions' (0: off)... */
   protSweep: number
-  /** RESEARCH (stop 39, off: 0; shard.ts drift()): while protected's hit rate per block of driftBlock × capacity gets is under (1 − driftDrop) × its peak (decayed by driftDecay per block) on cache-aside traffic, protected's hand sweeps driftSweep steps per insert, and the sketch halves driftHalve times as the gate opens. */
+  /** DRIFT_SWEEP (engines since stop 40; src/layout/policy.json): while the drift gate is open, protected's hand sweeps this many steps per window insert. The gate's signal is chosen by driftSignal (2, the engines': inserts back from the ghost; 0: stop 39's protected hit rate per block of driftBlock × capacity gets; 1: protected's hand); it opens under (1 − driftDrop) × the signal's peak (decayed by driftDecay per block) on cache-aside traffic. The sketch halves driftHalve times as it opens (research). */
   driftSweep: number
   /** RESEARCH (stop 39): while the drift gate is on, the sketch also halves every driftSample × capacity gets (0: off). */
   driftSample: number
   /** RESEARCH (stop 39): the drift gate closes after this × capacity gets open, its peak restarted (0: stays open while the rate is low). */
   driftSpan: number
-  /** RESEARCH (stop 39): the drift gate opens only while protected holds at least this share of its target (0: always). */
+  /** DRIFT_FULL (engines since stop 40): the drift gate opens only while protected holds at least this share of its target (0: always). */
   driftFull: number
   /** RESEARCH (stop 39): 1: returnSweep only while the drift gate is on (see driftSweep). */
   returnSweepDrift: number
@@ -34,10 +34,12 @@ export interface Tuning {
   driftDrop: number
   driftDecay: number
   /**
-   * RESEARCH (stop 40, 0: the gets' signal of stop 39): 1 measures the drift off the hit path, from
-   * protected's CLOCK hand: per block of driftSteps × capacity hand steps (promotions' and victim
-   * searches'; the gate's own sweep counts only with driftSweepCounts), the share of steps that found
-   * an entry hit since the last pass, against its decayed peak, as the gets' signal.
+   * The drift gate's signal (stop 40). 2 (the engines'): per block of driftBlock × capacity inserts (at
+   * least driftMinBlock), the share back from the ghost. RESEARCH 0: stop 39's share of gets that hit
+   * protected (needs a count on the hit path). RESEARCH 1: protected's CLOCK hand, per block of driftSteps ×
+   * capacity hand steps (promotions' and victim searches'; the gate's own sweep counts only with
+   * driftSweepCounts), the share that found an entry hit since the last pass; it latches the gate open
+   * (docs/policy-recency.md "Stop 40").
    */
   driftSignal: number
   driftSteps: number
@@ -53,7 +55,7 @@ export interface Tuning {
   driftOpenPeak: number
   /** RESEARCH (stop 40): 1: the open gate's sweep stops while protected holds under driftFull of its target (its promotions then overflow it again, and the hand's blocks go on). */
   driftFullSweep: number
-  /** RESEARCH (stop 40, driftSignal 2): a block has at least this many inserts (a small cache's blocks are too few to tell a fall from noise). */
+  /** DRIFT_MIN_BLOCK (engines since stop 40, driftSignal 2): a block has at least this many inserts (a small cache's blocks are too few to tell a fall from noise). */
   driftMinBlock: number
   /** ...and × protected's length after each early ageing (0: off), at most sweepRate steps per insert. */
   ageSweep: number
