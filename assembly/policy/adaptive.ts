@@ -18,7 +18,7 @@ import { flagsOf, isLarge, chainedBytes } from '../entry'
 import { queueCount, freeCount, reclaimDeadTails } from '../segments'
 import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainHolds, isFull, countMode, isBig } from './units'
 import { applyGhostEvidence, noteGhost, windowTarget, setWindowTarget, writeOnce } from './window'
-import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED } from './tuning.generated'
+import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL } from './tuning.generated'
 import { nextRandom, seedRng } from './rng'
 import { seed } from '../arena'
 import { REJECT } from './decision'
@@ -56,6 +56,10 @@ export function adaptiveInit(sb: u32, shard: u32, zeroed: bool): void {
   store<f64>(sb + P + L.POLICY_HOT_SHARE, 0)
   store<u32>(sb + P + L.POLICY_COLD_FULL, 0)
   store<u32>(sb + P + L.POLICY_COLD_HITS, 0)
+  store<f64>(sb + P + L.POLICY_DRIFT_PEAK, 0)
+  store<u32>(sb + P + L.POLICY_DRIFT_INSERTS, 0)
+  store<u32>(sb + P + L.POLICY_DRIFT_RETURNS, 0)
+  store<u32>(sb + P + L.POLICY_DRIFT_ON, 0)
   seedRng(sb, seed, shard)
   clearSketch(sb, ghostSlots, zeroed)
   clearGhost(sb, zeroed)
@@ -114,7 +118,7 @@ export function adaptiveOnAccesses(sb: u32, h: u64, times: u32): void {
 function coldStart(sb: u32): void {
   store<u32>(sb + P + L.POLICY_COLD_FULL, 1)
   const c = capacity(sb)
-  if (load<f64>(sb + P + L.POLICY_UNASKED_SHARE) >= COLD_SHARE && <f64>load<u32>(sb + P + L.POLICY_COLD_HITS) >= COLD_HITS * c) {
+  if (COLD_WINDOW > 0 && load<f64>(sb + P + L.POLICY_UNASKED_SHARE) >= COLD_SHARE && <f64>load<u32>(sb + P + L.POLICY_COLD_HITS) >= COLD_HITS * c) {
     setWindowTarget(sb, max<f64>(windowTarget(sb), COLD_WINDOW * c))
   }
 }
@@ -146,8 +150,10 @@ export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64, segments: u
   let mean = meanSize(sb)
   let weight: f64 = 0
   if (RETURN_TO != 0 || ONCE_MAX_WINDOW > 0) weight = noteInsert(sb, askedFor, mean)
-  if (COLD_WINDOW > 0 && load<u32>(sb + P + L.POLICY_COLD_FULL) == 0 && isFull(sb, units)) coldStart(sb)
+  // The flag also tells DRIFT_SWEEP's gate that the shard has been full.
+  if ((COLD_WINDOW > 0 || DRIFT_SWEEP != 0) && load<u32>(sb + P + L.POLICY_COLD_FULL) == 0 && isFull(sb, units)) coldStart(sb)
   const fromGhost = ghostAge(sb, h) >= 0
+  if (DRIFT_SWEEP != 0) noteDrift(sb, fromGhost)
   if (ONCE_MAX_WINDOW > 0 && ONCE_HOT_SHARE > 0) noteHot(sb, fromGhost && askedFor && !filterWrittenUnasked(sb, h), weight)
   if (fromGhost) {
     // Evicted recently and back already: if it beats main's victims, it skips the window.
@@ -246,6 +252,46 @@ function returnToProbation(sb: u32, fromGhost: bool): bool {
 @inline export function adaptiveAfterInsert(sb: u32, q: u32, now: f64): void {
   // Most inserts leave the window within its target: tested here, inlined into finishSet.
   if (q == PROTECTED || queueUnits(sb, WINDOW) > windowTarget(sb)) settleAfterInsert(sb, q, now)
+  if (DRIFT_SWEEP != 0 && q == WINDOW && load<u32>(sb + P + L.POLICY_DRIFT_ON) != 0) driftSweep(sb, now)
+}
+
+/**
+ * DRIFT_SWEEP (src/layout/policy.json, stop 40): per block of inserts, the share back from the ghost.
+ * A standing hot set keeps bringing back keys the cache evicted; a hot set that moved brings keys it has
+ * never seen, and protected still holds the old one. The ghost lookup is the insert path's own: the
+ * signal costs the lock-free hit path nothing.
+ */
+function noteDrift(sb: u32, back: bool): void {
+  const n = load<u32>(sb + P + L.POLICY_DRIFT_INSERTS) + 1
+  const r = load<u32>(sb + P + L.POLICY_DRIFT_RETURNS) + (back ? 1 : 0)
+  if (<f64>n < max<f64>(<f64>DRIFT_MIN_BLOCK, DRIFT_BLOCK * capacity(sb) / meanSize(sb))) {
+    store<u32>(sb + P + L.POLICY_DRIFT_INSERTS, n)
+    store<u32>(sb + P + L.POLICY_DRIFT_RETURNS, r)
+    return
+  }
+  store<u32>(sb + P + L.POLICY_DRIFT_INSERTS, 0)
+  store<u32>(sb + P + L.POLICY_DRIFT_RETURNS, 0)
+  const rate = <f64>r / <f64>n
+  const peak = max<f64>(rate, load<f64>(sb + P + L.POLICY_DRIFT_PEAK) * DRIFT_DECAY)
+  store<f64>(sb + P + L.POLICY_DRIFT_PEAK, peak)
+  // Open while the share is well under its peak, once the shard has been full, on cache-aside traffic
+  // (write-then-read resting a hot set is not a move), and while protected holds most of its target.
+  const on = load<u32>(sb + P + L.POLICY_COLD_FULL) != 0 && rate < (1 - DRIFT_DROP) * peak
+    && load<f64>(sb + P + L.POLICY_UNASKED_SHARE) < RETURN_SHARE
+    && queueUnits(sb, PROTECTED) >= DRIFT_FULL * (capacity(sb) - windowTarget(sb)) * PROTECTED_SHARE
+  store<u32>(sb + P + L.POLICY_DRIFT_ON, on ? 1 : 0)
+}
+
+/**
+ * While the drift gate is open, protected's hand takes DRIFT_SWEEP steps per newcomer in the window: a
+ * hit entry loses a count and goes round, an unhit one goes down to probation.
+ */
+function driftSweep(sb: u32, now: f64): void {
+  for (let i: u32 = 0; i < DRIFT_SWEEP && liveTail(sb, PROTECTED, now); i++) {
+    const c = tailCounter()
+    if (c != 0 && moveTail(sb, PROTECTED, PROTECTED, c - 1)) continue
+    if (!moveTail(sb, PROTECTED, PROBATION, 0)) break
+  }
 }
 
 function settleAfterInsert(sb: u32, q: u32, now: f64): void {

@@ -216,7 +216,12 @@ async function main(): Promise<void> {
         const row: RecencyRow = { family: w.name, size, byPolicy: new Map() }
         for (const name of ['lru', ...policies]) {
           const policy = make(name, size, trace)
-          if (!handlesOps(policy)) continue
+          // Only traces with writes (write-then-read) need read/write; the cache-aside families (moving
+          // Zipf) are plain accesses that every peer replays.
+          if (trace.ops !== undefined && !handlesOps(policy)) {
+            ;(policy as { close?: () => void }).close?.()
+            continue
+          }
           const r = simulate(trace, name, size, policy)
           ;(policy as { close?: () => void }).close?.()
           row.byPolicy.set(name, r.hitRatio * 100)

@@ -43,7 +43,7 @@ for (let i = 0; i < trace.keys.length; i++) {
     const offset = Number.isFinite(phase) ? Math.floor(i / phase) * 10 * capacity : 0
     const st = sh.stat
     const d = (f: string): number => st[f] - prev[f]
-    console.log(`${((i + 1) / capacity).toFixed(1)} ${(100 * lh / n).toFixed(2)} ${(100 * mh / n).toFixed(2)} ${(100 * (mh - lh) / n).toFixed(2)} | ${(sh.windowTarget / capacity).toFixed(3)} | ${qOld(sh.window, offset)} ${qOld(sh.probation, offset)} ${qOld(sh.prot, offset)} | ${d('ghostContests')} ${d('ghostWins')} ${d('windowContests')} ${d('windowWins') || (d('windowContests') - (d('losses') - (d('ghostContests') - d('ghostWins'))))} ${(d('lossVictimSum') / Math.max(1, d('losses'))).toFixed(2)} ${d('promotions')} ${d('demotions')} sweep ${d("sweepDemotes")}/${d("sweepSteps")} stale ${sh.staleShare.toFixed(2)} drift ${sh.driftOn ? 1 : 0}`)
+    console.log(`${((i + 1) / capacity).toFixed(1)} ${(100 * lh / n).toFixed(2)} ${(100 * mh / n).toFixed(2)} ${(100 * (mh - lh) / n).toFixed(2)} | ${(sh.windowTarget / capacity).toFixed(3)} | ${qOld(sh.window, offset)} ${qOld(sh.probation, offset)} ${qOld(sh.prot, offset)} | ${d('ghostContests')} ${d('ghostWins')} ${d('windowContests')} ${d('windowWins') || (d('windowContests') - (d('losses') - (d('ghostContests') - d('ghostWins'))))} ${(d('lossVictimSum') / Math.max(1, d('losses'))).toFixed(2)} ${d('promotions')} ${d('demotions')} sweep ${d("sweepDemotes")}/${d("sweepSteps")} stale ${sh.staleShare.toFixed(2)} drift ${sh.driftOn ? 1 : 0} hand ${sh.handRate.toFixed(2)}`)
     prev = { ...st }
     lh = 0; mh = 0; n = 0
   }

@@ -383,6 +383,18 @@ export const MUTANTS: Mutant[] = [
     why: 'a cache-aside hot set\'s hits count for COLD_HITS, so a bulk warm-up after it fires the rule and the traffic after pays for a 0.9 window: model, a loop under noise -29.8, gli 500 -18.9 over the run (COLD_HITS_UNASKED, stop 39)',
   },
   {
+    id: 'drift-sweep-never', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '  if (DRIFT_SWEEP != 0 && q == WINDOW && load<u32>(sb + P + L.POLICY_DRIFT_ON) != 0) driftSweep(sb, now)', replace: '',
+    tests: ['test/policy/recency.test.ts'],
+    why: 'the drift gate opens but protected is never swept: Zipf moving every 2 capacities keeps the old hot set in protected, 3.0 under LRU instead of 2.6 (real cache, 4000 entries; DRIFT_SWEEP, stop 40)',
+  },
+  {
+    id: 'drift-every-return', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '  const r = load<u32>(sb + P + L.POLICY_DRIFT_RETURNS) + (back ? 1 : 0)', replace: '  const r = load<u32>(sb + P + L.POLICY_DRIFT_RETURNS) + 1',
+    tests: ['test/policy/recency.test.ts'],
+    why: 'every insert counts as back from the ghost: the share never falls after a move and the drift gate never opens (DRIFT_SWEEP, stop 40)',
+  },
+  {
     id: 'cold-window-never', area: 'policy', file: 'assembly/policy/adaptive.ts',
     find: '    setWindowTarget(sb, max<f64>(windowTarget(sb), COLD_WINDOW * c))', replace: '',
     tests: ['test/policy/recency.test.ts'],

@@ -49,6 +49,16 @@ describe('npm run sim', () => {
     expect(families).toHaveLength(4) // lru and model each
   })
 
+  it('--recency runs every peer on the cache-aside families, and only policies that replay writes on the others', () => {
+    const out = sim(['--recency', '--quick', '--family', 'standing,0.5×cap write-once', '--sizes', '1000', '--policy', 'model,arc,adaptive', '--json'])
+    const rows = out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { trace: string; policy: string; hitRatio: number })
+    const ran = (family: string): string[] => rows.filter((r) => r.trace.includes(family)).map((r) => r.policy)
+    // Stop 40: the peers used to be skipped on every family, the moving Zipf (plain accesses) included.
+    expect(ran('standing')).toEqual(['lru', 'model', 'arc', 'adaptive'])
+    expect(ran('0.5×cap write-once')).toEqual(['lru', 'model'])
+    for (const r of rows) expect(r.hitRatio).toBeGreaterThan(0)
+  })
+
   it('--tune overrides constants of the model (the same values change nothing, others do) and refuses unknown names and bad values', () => {
     const t = zipfTrace({ keys: 4000, s: 0.9, length: 40_000, seed: 3 })
     const file = join(dir, 'tune.lis.gz')

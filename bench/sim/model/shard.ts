@@ -122,6 +122,11 @@ export class Shard {
   /** RESEARCH (driftSpan): capacities of gets the gate has been open. */
   private driftFor = 0
   driftOn = false
+  /** RESEARCH (driftSignal 1, stop 40): protected's hand steps in the running block, and those that found a hit entry. */
+  private handSteps = 0
+  private handHits = 0
+  /** RESEARCH (driftSignal 1): the block's hit share of hand steps, for diagnostics. */
+  handRate = -1
   /** RESEARCH: protected's sweep (see sweep()). */
   private sweepCredit = 0
   private sweepDebt = 0
@@ -292,14 +297,15 @@ export class Shard {
     // written unasked and gets hit while it filled, the window target starts at coldWindow × capacity:
     // keys read while the cache filled from empty carry counts that would reject the newcomers for
     // capacities. A bulk warm-up of sets has no hits: the rule then cost cache-aside traffic after it.
-    if (this.t.coldWindow > 0 && !this.wasFull && this.used + size > this.capacity) {
+    if ((this.t.coldWindow > 0 || this.t.driftSweep > 0) && !this.wasFull && this.used + size > this.capacity) {
       this.wasFull = true
-      if (this.unaskedShare >= this.t.coldShare && this.fillHits >= this.t.coldHits * this.capacity) {
+      if (this.t.coldWindow > 0 && this.unaskedShare >= this.t.coldShare && this.fillHits >= this.t.coldHits * this.capacity) {
         this.windowTarget = Math.max(this.windowTarget, this.t.coldWindow * this.capacity)
         this.stat.coldFired++
       }
     }
     const age = this.ghost.lookup(h)
+    if (this.t.driftSignal === 2) this.ghostStep(age >= 0)
     if (this.t.onceMaxWindow > 0 && this.t.onceHotShare > 0) {
       // Write-once traffic never inserts such a key: a miss stores nothing, and a write-back keeps its mark.
       const hot = age >= 0 && askedFor && !this.test(h, 1)
@@ -338,7 +344,7 @@ export class Shard {
           this.evict(this.prot.peek(), FROM_MAIN)
           continue
         }
-        this.demoteTail(true)
+        this.demoteTail(true, true)
       }
       this.ghost.lookup(h)
     }
@@ -428,7 +434,7 @@ export class Shard {
   }
 
   /**
-   * RESEARCH (off: driftSweep 0 and driftHalve 0; not in the engines; stop 39): a drift gate on protected's
+   * RESEARCH (off: driftSweep 0 and driftHalve 0; not in the engines; stop 39; driftSignal 0): a drift gate on protected's
    * hit rate. Per block of driftBlock × capacity gets, the share of them that hit protected is compared
    * with its decayed peak (× driftDecay per block); while it is under (1 − driftDrop) × the peak and the
    * traffic is cache-aside (unaskedShare under returnShare: a write-then-read phase resting a hot set is
@@ -438,6 +444,7 @@ export class Shard {
    * hits to lose.
    */
   private drift(protHit: boolean): void {
+    if (this.t.driftSignal !== 0) return
     if (this.t.driftSweep <= 0 && this.t.driftHalve <= 0 && this.t.returnSweepDrift === 0 && this.t.driftSample <= 0) return
     this.driftN++
     if (protHit) this.driftHits++
@@ -452,10 +459,18 @@ export class Shard {
     const rate = this.driftHits / this.driftN
     this.driftN = 0
     this.driftHits = 0
+    this.driftGate(rate)
+  }
+
+  /** The drift gate's decision at the end of a block whose signal (a hit share) was `rate`. */
+  private driftGate(rate: number): void {
     this.driftPeak = Math.max(rate, this.driftPeak * this.t.driftDecay)
     // driftFull: only while protected holds at least that share of its target (a drained protected
     // has no hits to lose, and must not hold the gate open).
-    const on = this.isFull() && rate < (1 - this.t.driftDrop) * this.driftPeak && this.unaskedShare < this.t.returnShare
+    // The hand's signal asks whether the shard has been full (the engines' POLICY.coldFull, which a port
+    // would read); the gets' signal whether it is full now.
+    const full = this.t.driftSignal === 0 ? this.isFull() : this.wasFull
+    const on = full && rate < (1 - this.t.driftDrop) * this.driftPeak && this.unaskedShare < this.t.returnShare
       && (this.t.driftFull === 0 || this.sizeM >= this.t.driftFull * (this.capacity - this.windowTarget) * this.t.protectedFraction)
     if (on && !this.driftOn) {
       for (let i = 0; i < this.t.driftHalve; i++) this.sketch.halve()
@@ -469,6 +484,44 @@ export class Shard {
       this.driftOn = false
       this.driftPeak = rate
     }
+  }
+
+  /**
+   * RESEARCH (driftSignal 1, stop 40; off, not in the engines): one step of protected's CLOCK hand. The
+   * engines take it under the shard lock on the insert path and read the entry's hit counter there
+   * anyway, so this signal would cost the lock-free hit path nothing. But the hand only moves while
+   * protected overflows (promotions) or probation is empty (victim search): once the gate's sweep has
+   * drained protected, no block ends and the gate stays open for good (driftOpenSpan closes it).
+   */
+  private handStep(hit: boolean, swept: boolean): void {
+    if (this.t.driftSignal !== 1 || this.t.driftSweep <= 0 || swept && this.t.driftSweepCounts === 0) return
+    this.handSteps++
+    if (hit) this.handHits++
+    if (this.handSteps < this.t.driftSteps * this.capacity / this.meanSize()) return
+    const rate = this.handHits / this.handSteps
+    this.handSteps = 0
+    this.handHits = 0
+    this.handRate = rate
+    this.driftGate(rate)
+  }
+
+  /**
+   * DRIFT_SWEEP (stop 40, src/layout/policy.json; driftSignal 2, the engines' signal): the drift gate's
+   * signal from the insert path alone, which looks every newcomer up in the ghost anyway: per block of
+   * driftBlock × capacity inserts (at least driftMinBlock), the share of them back from the ghost, against
+   * its decayed peak. A standing hot set keeps bringing back keys the cache evicted; a moved one brings
+   * keys it has never seen, while protected still holds the old set.
+   */
+  private ghostStep(back: boolean): void {
+    if (this.t.driftSweep <= 0) return
+    this.handSteps++
+    if (back) this.handHits++
+    if (this.handSteps < Math.max(this.t.driftMinBlock, this.t.driftBlock * this.capacity / this.meanSize())) return
+    const rate = this.handHits / this.handSteps
+    this.handSteps = 0
+    this.handHits = 0
+    this.handRate = rate
+    this.driftGate(rate)
   }
 
   private isFull(): boolean {
@@ -489,6 +542,13 @@ export class Shard {
       n = Math.min(this.sweepDebt, this.t.sweepRate)
       this.sweepDebt -= n
     }
+    if (this.driftOn && this.t.driftSignal !== 0 && this.t.driftOpenSpan > 0 && ++this.driftFor >= this.t.driftOpenSpan * this.capacity / this.meanSize()) {
+      // driftOpenSpan: the gate closes; the next block measures protected afresh, against a new peak.
+      this.driftOn = false
+      if (this.t.driftOpenPeak === 0) this.driftPeak = 0
+      this.handSteps = 0
+      this.handHits = 0
+    }
     const rate = this.t.protSweep + (this.driftOn ? this.t.driftSweep : 0)
     if (rate > 0) {
       this.sweepCredit += rate
@@ -496,16 +556,22 @@ export class Shard {
       this.sweepCredit -= k
       n += k
     }
-    for (let i = 0; i < n && this.sizeM > 0; i++) this.demoteTail(true)
+    for (let i = 0; i < n && this.sizeM > 0; i++) {
+      if (this.driftOn && this.t.driftFullSweep > 0 && this.sizeM < this.t.driftFull * (this.capacity - this.windowTarget) * this.t.protectedFraction) break
+      this.stat.sweepSteps++
+      if ((this.keyState[this.prot.peek()]! & CMASK) === 0) this.stat.sweepDemotes++
+      this.demoteTail(true, true)
+    }
   }
 
   /**
    * Takes protected's tail: while `recycle`, a hit entry goes round once more (CLOCK, one reference
    * fewer); any other moves to probation.
    */
-  private demoteTail(recycle: boolean): void {
+  private demoteTail(recycle: boolean, swept = false): void {
     const key = this.prot.pop()
     const st = this.keyState[key]!
+    this.handStep((st & CMASK) !== 0, swept)
     if (recycle && (st & CMASK) !== 0) {
       this.keyState[key] = st - ONE
       this.stampNow(key)
@@ -790,6 +856,7 @@ export class Shard {
     for (;;) {
       const key = this.prot.peek()
       const st = this.keyState[key]!
+      this.handStep((st & CMASK) !== 0, false)
       if ((st & CMASK) === 0 || ops++ >= this.t.maxTailOps) return key
       this.prot.pop()
       this.keyState[key] = st - ONE

@@ -19,13 +19,13 @@ export interface Tuning {
   climbStep: number
   /** RESEARCH (off; POLICY.md, stop 29): protected's CLOCK hand steps per insert beyond the promotions' (0: off)... */
   protSweep: number
-  /** RESEARCH (stop 39, off: 0; shard.ts drift()): while protected's hit rate per block of driftBlock × capacity gets is under (1 − driftDrop) × its peak (decayed by driftDecay per block) on cache-aside traffic, protected's hand sweeps driftSweep steps per insert, and the sketch halves driftHalve times as the gate opens. */
+  /** DRIFT_SWEEP (engines since stop 40; src/layout/policy.json): while the drift gate is open, protected's hand sweeps this many steps per window insert. The gate's signal is chosen by driftSignal (2, the engines': inserts back from the ghost; 0: stop 39's protected hit rate per block of driftBlock × capacity gets; 1: protected's hand); it opens under (1 − driftDrop) × the signal's peak (decayed by driftDecay per block) on cache-aside traffic. The sketch halves driftHalve times as it opens (research). */
   driftSweep: number
   /** RESEARCH (stop 39): while the drift gate is on, the sketch also halves every driftSample × capacity gets (0: off). */
   driftSample: number
   /** RESEARCH (stop 39): the drift gate closes after this × capacity gets open, its peak restarted (0: stays open while the rate is low). */
   driftSpan: number
-  /** RESEARCH (stop 39): the drift gate opens only while protected holds at least this share of its target (0: always). */
+  /** DRIFT_FULL (engines since stop 40): the drift gate opens only while protected holds at least this share of its target (0: always). */
   driftFull: number
   /** RESEARCH (stop 39): 1: returnSweep only while the drift gate is on (see driftSweep). */
   returnSweepDrift: number
@@ -33,6 +33,30 @@ export interface Tuning {
   driftBlock: number
   driftDrop: number
   driftDecay: number
+  /**
+   * The drift gate's signal (stop 40). 2 (the engines'): per block of driftBlock × capacity inserts (at
+   * least driftMinBlock), the share back from the ghost. RESEARCH 0: stop 39's share of gets that hit
+   * protected (needs a count on the hit path). RESEARCH 1: protected's CLOCK hand, per block of driftSteps ×
+   * capacity hand steps (promotions' and victim searches'; the gate's own sweep counts only with
+   * driftSweepCounts), the share that found an entry hit since the last pass; it latches the gate open
+   * (docs/policy-recency.md "Stop 40").
+   */
+  driftSignal: number
+  driftSteps: number
+  driftSweepCounts: number
+  /**
+   * RESEARCH (stop 40, driftSignal 1): the gate, once open, closes after this × capacity (in entries) of
+   * its sweeps (one per newcomer in the window), and the signal starts a new block and a new peak (0:
+   * stays open until a block says otherwise; with the sweep's own steps left out of the signal a block
+   * may then never end, and the gate stays open for good).
+   */
+  driftOpenSpan: number
+  /** RESEARCH (stop 40): 1: the peak survives driftOpenSpan's closing (0: it starts afresh). */
+  driftOpenPeak: number
+  /** RESEARCH (stop 40): 1: the open gate's sweep stops while protected holds under driftFull of its target (its promotions then overflow it again, and the hand's blocks go on). */
+  driftFullSweep: number
+  /** DRIFT_MIN_BLOCK (engines since stop 40, driftSignal 2): a block has at least this many inserts (a small cache's blocks are too few to tell a fall from noise). */
+  driftMinBlock: number
   /** ...and × protected's length after each early ageing (0: off), at most sweepRate steps per insert. */
   ageSweep: number
   sweepRate: number
@@ -174,15 +198,16 @@ export const TUNING: Tuning = {
   ghostFactor: 1,
   climbSample: 0,
   protSweep: 0,
-  driftSweep: 0,
   driftSample: 0,
   driftSpan: 0,
-  driftFull: 0,
   returnSweepDrift: 0,
   driftHalve: 0,
-  driftBlock: 0.25,
-  driftDrop: 0.2,
-  driftDecay: 0.9,
+  driftSignal: 2,
+  driftSteps: 0.1,
+  driftSweepCounts: 0,
+  driftOpenSpan: 0,
+  driftOpenPeak: 0,
+  driftFullSweep: 0,
   ageSweep: 0,
   sweepRate: 4,
   windowClock: false,

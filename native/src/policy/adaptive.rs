@@ -12,7 +12,7 @@
 use super::decision::REJECT;
 use super::rng::{next_random, seed_rng};
 use super::tuning_generated::{
-    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SHARE, RETURN_SPAN, RETURN_TO, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS,
+    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_BLOCK, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_MIN_BLOCK, DRIFT_SWEEP, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SHARE, RETURN_SPAN, RETURN_TO, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS,
 };
 use crate::arena::Engine;
 use crate::layout_generated as L;
@@ -47,6 +47,10 @@ impl Engine {
         stf64(sb.add((P + L::POLICY_HOT_SHARE) as usize), 0.0);
         st32(sb.add((P + L::POLICY_COLD_FULL) as usize), 0);
         st32(sb.add((P + L::POLICY_COLD_HITS) as usize), 0);
+        stf64(sb.add((P + L::POLICY_DRIFT_PEAK) as usize), 0.0);
+        st32(sb.add((P + L::POLICY_DRIFT_INSERTS) as usize), 0);
+        st32(sb.add((P + L::POLICY_DRIFT_RETURNS) as usize), 0);
+        st32(sb.add((P + L::POLICY_DRIFT_ON) as usize), 0);
         seed_rng(sb, self.seed, shard);
         self.clear_sketch(sb, self.ghost_slots);
         self.clear_ghost(sb);
@@ -115,7 +119,8 @@ impl Engine {
     unsafe fn cold_start(&self, sb: *mut u8) {
         st32(sb.add((P + L::POLICY_COLD_FULL) as usize), 1);
         let c = self.capacity(sb);
-        if ldf64(sb.add((P + L::POLICY_UNASKED_SHARE) as usize)) >= COLD_SHARE
+        if COLD_WINDOW > 0.0
+            && ldf64(sb.add((P + L::POLICY_UNASKED_SHARE) as usize)) >= COLD_SHARE
             && ld32(sb.add((P + L::POLICY_COLD_HITS) as usize)) as f64 >= COLD_HITS * c
         {
             self.set_window_target(sb, f64::max(self.window_target(sb), COLD_WINDOW * c));
@@ -147,10 +152,14 @@ impl Engine {
         if RETURN_TO != 0 || ONCE_MAX_WINDOW > 0.0 {
             weight = self.note_insert(sb, asked_for, mean);
         }
-        if COLD_WINDOW > 0.0 && ld32(sb.add((P + L::POLICY_COLD_FULL) as usize)) == 0 && self.is_full(sb, units) {
+        // The flag also tells DRIFT_SWEEP's gate that the shard has been full.
+        if (COLD_WINDOW > 0.0 || DRIFT_SWEEP != 0) && ld32(sb.add((P + L::POLICY_COLD_FULL) as usize)) == 0 && self.is_full(sb, units) {
             self.cold_start(sb);
         }
         let from_ghost = self.ghost_age(sb, h) >= 0;
+        if DRIFT_SWEEP != 0 {
+            self.note_drift(sb, from_ghost);
+        }
         if ONCE_MAX_WINDOW > 0.0 && ONCE_HOT_SHARE > 0.0 {
             self.note_hot(sb, from_ghost && asked_for && !self.filter_written_unasked(sb, h), weight);
         }
@@ -247,6 +256,52 @@ impl Engine {
         } {
             let full = self.is_full(sb, 0.0);
             if !self.leave_window(sb, now, full) {
+                break;
+            }
+        }
+        if DRIFT_SWEEP != 0 && q == WINDOW && ld32(sb.add((P + L::POLICY_DRIFT_ON) as usize)) != 0 {
+            self.drift_sweep(sb, now);
+        }
+    }
+
+    /// DRIFT_SWEEP (src/layout/policy.json, stop 40): per block of inserts, the share back from the
+    /// ghost. A standing hot set keeps bringing back keys the cache evicted; a hot set that moved
+    /// brings keys it has never seen, and protected still holds the old one. The ghost lookup is the
+    /// insert path's own: the signal costs the lock-free hit path nothing.
+    unsafe fn note_drift(&self, sb: *mut u8, back: bool) {
+        let n = ld32(sb.add((P + L::POLICY_DRIFT_INSERTS) as usize)) + 1;
+        let r = ld32(sb.add((P + L::POLICY_DRIFT_RETURNS) as usize)) + back as u32;
+        if (n as f64) < f64::max(DRIFT_MIN_BLOCK as f64, DRIFT_BLOCK * self.capacity(sb) / self.mean_size(sb)) {
+            st32(sb.add((P + L::POLICY_DRIFT_INSERTS) as usize), n);
+            st32(sb.add((P + L::POLICY_DRIFT_RETURNS) as usize), r);
+            return;
+        }
+        st32(sb.add((P + L::POLICY_DRIFT_INSERTS) as usize), 0);
+        st32(sb.add((P + L::POLICY_DRIFT_RETURNS) as usize), 0);
+        let rate = r as f64 / n as f64;
+        let peak = f64::max(rate, ldf64(sb.add((P + L::POLICY_DRIFT_PEAK) as usize)) * DRIFT_DECAY);
+        stf64(sb.add((P + L::POLICY_DRIFT_PEAK) as usize), peak);
+        // Open while the share is well under its peak, once the shard has been full, on cache-aside
+        // traffic (write-then-read resting a hot set is not a move), and while protected holds most of
+        // its target.
+        let on = ld32(sb.add((P + L::POLICY_COLD_FULL) as usize)) != 0
+            && rate < (1.0 - DRIFT_DROP) * peak
+            && ldf64(sb.add((P + L::POLICY_UNASKED_SHARE) as usize)) < RETURN_SHARE
+            && self.queue_units(sb, PROTECTED) >= DRIFT_FULL * (self.capacity(sb) - self.window_target(sb)) * PROTECTED_SHARE;
+        st32(sb.add((P + L::POLICY_DRIFT_ON) as usize), on as u32);
+    }
+
+    /// While the drift gate is open, protected's hand takes DRIFT_SWEEP steps per newcomer in the
+    /// window: a hit entry loses a count and goes round, an unhit one goes down to probation.
+    unsafe fn drift_sweep(&mut self, sb: *mut u8, now: f64) {
+        let mut i = 0;
+        while i < DRIFT_SWEEP && self.live_tail(sb, PROTECTED, now) {
+            i += 1;
+            let c = self.tail_counter();
+            if c != 0 && self.move_tail(sb, PROTECTED, PROTECTED, c - 1) {
+                continue;
+            }
+            if !self.move_tail(sb, PROTECTED, PROBATION, 0) {
                 break;
             }
         }
