@@ -5,7 +5,7 @@
  * answers ipc.ts's commands and relays window/report to the workers; it serves no requests itself.
  */
 import cluster, { type Worker } from 'node:cluster'
-import { rmSync } from 'node:fs'
+import { rmSync, statSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -17,7 +17,8 @@ import { createPeerCache, fillHottest } from './caches.js'
 import { FLOOR, FloorStore, buildFloor, floorThreadMain, type FloorBytes } from './floor.js'
 import { makeHandler, type ServiceCache } from './handler.js'
 import { serveCommands } from './ipc.js'
-import { WindowProbe, handlerHistogram, processMemory, runtime, type ProcessMemory, type Runtime, type WindowReport } from './probes.js'
+import { getHeapSpaceStatistics } from 'node:v8'
+import { WindowProbe, handlerHistogram, processMemory, pssRegions, runtime, type ProcessMemory, type PssRegions, type Runtime, type WindowReport } from './probes.js'
 import { recordBytes } from './record.js'
 
 export interface PoolInput {
@@ -29,8 +30,14 @@ export interface PoolInput {
 }
 
 export interface PoolReport extends WindowReport {
-  /** Proportional set size summed over the primary and the workers: shared pages counted once. */
+  /**
+   * Proportional set size summed over the primary and the workers (shared pages counted once), plus
+   * `shmUnmappedBytes`: a page of the shared file stays in memory after the process that touched it
+   * unmaps it, and then counts in no process's PSS.
+   */
   pssBytes: number
+  /** The shared file's pages in memory (tmpfs blocks) that no process of the pool maps: Cortado only. */
+  shmUnmappedBytes?: number
   /** Each process's memory (the primary first, then the workers), with its V8 heap. */
   processes: PoolProcess[]
   /**
@@ -45,6 +52,16 @@ export interface PoolProcess extends ProcessMemory {
   role: 'primary' | 'worker'
   heapUsedBytes: number
   heapTotalBytes: number
+  /** V8's young generation as committed now (it grows with the allocation rate, and stays). */
+  newSpaceBytes: number
+  regions: PssRegions
+}
+
+/** This process's memory as a pool process reports it. */
+function poolProcess(role: PoolProcess['role']): PoolProcess {
+  const mem = process.memoryUsage()
+  const young = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')
+  return { role, ...processMemory(), heapUsedBytes: mem.heapUsed, heapTotalBytes: mem.heapTotal, newSpaceBytes: young?.space_size ?? 0, regions: pssRegions() }
 }
 
 export interface PoolStarted {
@@ -111,7 +128,7 @@ async function runWorker(config: WorkerConfig): Promise<void> {
         process.send!({ command: 'window' })
       } else if (msg.command === 'report') {
         await sleep(50) // GC entries reach the observer asynchronously
-        process.send!({ command: 'report', report: probe.report(), memory: processMemory(), floor: cache instanceof FloorStore ? cache.floorBytes() : undefined })
+        process.send!({ command: 'report', report: probe.report(), memory: poolProcess('worker'), floor: cache instanceof FloorStore ? cache.floorBytes() : undefined })
       }
     })()
   })
@@ -190,13 +207,16 @@ function runPrimary(): void {
         await Promise.all(workers.map((w) => ask(w, 'window')))
       },
       async report(): Promise<PoolReport> {
-        const reports = await Promise.all(workers.map((w) => ask<{ report: WindowReport; memory: ProcessMemory; floor?: FloorBytes }>(w, 'report')))
-        const mem = process.memoryUsage()
-        const processes: PoolProcess[] = [
-          { role: 'primary', ...processMemory(), heapUsedBytes: mem.heapUsed, heapTotalBytes: mem.heapTotal },
-          ...reports.map((r): PoolProcess => ({ role: 'worker', ...r.memory, heapUsedBytes: r.report.heapUsedBytes, heapTotalBytes: r.report.heapTotalBytes })),
-        ]
+        const reports = await Promise.all(workers.map((w) => ask<{ report: WindowReport; memory: PoolProcess; floor?: FloorBytes }>(w, 'report')))
+        const processes: PoolProcess[] = [poolProcess('primary'), ...reports.map((r) => r.memory)]
         const merged = mergeReports(reports.map((r) => r.report), processes)
+        if (path) {
+          // tmpfs allocates a file's page when it is first written: its blocks are the file's pages in memory.
+          const resident = statSync(path).blocks * 512
+          const mapped = processes.reduce((a, p) => a + p.regions.shm, 0)
+          const unmapped = Math.max(0, resident - mapped)
+          return { ...merged, pssBytes: merged.pssBytes + unmapped, shmUnmappedBytes: unmapped }
+        }
         const floors = reports.flatMap((r) => (r.floor ? [r.floor] : []))
         if (floors.length === 0) return merged
         const payload = floors[0]!.payloadBytes

@@ -14,7 +14,7 @@ import { FLOOR_NAME } from '../service/floor.js'
 import type { Suite } from './types.js'
 
 export const POOL_WORKERS = 2
-const PATHS_SEED = 21
+export const POOL_PATHS_SEED = 21
 
 function sizes(quick: boolean): number[] {
   return quick ? [100_000] : [1_000_000]
@@ -37,7 +37,7 @@ export const servicePool: Suite = {
         module: new URL('../service/pool-child.ts', import.meta.url),
         entries,
         rounds: rounds(ctx.quick),
-        seed: PATHS_SEED,
+        seed: POOL_PATHS_SEED,
         start: (peer, keySpace) => ({ peer, entries, keySpace, workers: POOL_WORKERS }) satisfies PoolInput,
       })
       const rc: RowContext = {
