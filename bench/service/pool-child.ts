@@ -1,13 +1,14 @@
 /**
  * A pool of HTTP server processes (node:cluster, all workers listening on one port) in front of either
  * one Cortado cache shared by every worker (the native engine over a file in /dev/shm, filled once by
- * the primary) or one lru-cache per worker holding its share of the same total entries. The primary
+ * a thread of the primary) or one lru-cache per worker holding its share of the same total entries. The primary
  * answers ipc.ts's commands and relays window/report to the workers; it serves no requests itself.
  */
-import cluster, { type Worker } from 'node:cluster'
+import cluster, { type Worker as ClusterWorker } from 'node:cluster'
 import { rmSync, statSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads'
 import { setTimeout as sleep } from 'node:timers/promises'
 import hdr from 'hdr-histogram-js'
 import { fullGc } from '../harness/gc.js'
@@ -105,9 +106,8 @@ async function workerCache(config: WorkerConfig): Promise<ServiceCache> {
 }
 
 /**
- * The fill's garbage is not the service's: collect it before serving, in whichever process filled (the
- * primary for the shared Cortado, each worker for its lru-cache), as server-child.ts does. Without it
- * the primary kept the heap the fill grew to (43 MiB of V8 heap for 7.6 MiB in use) in the pool's PSS.
+ * The fill's garbage is not the service's: collect it before serving, in each worker that filled its
+ * lru-cache, as server-child.ts does (the shared Cortado is filled in a thread of the primary that ends).
  */
 function collectFillGarbage(): void {
   const gc = fullGc()
@@ -160,11 +160,49 @@ function mergeReports(reports: readonly WindowReport[], processes: PoolProcess[]
   }
 }
 
+const FILL_THREAD = 'cortado-bench-pool-fill'
+
+/**
+ * The primary fills the shared file from a worker thread that opens it by path, fills it, closes it and
+ * ends: the V8 heap that making a million record strings grew (its young generation above all: 32 MiB
+ * committed for 7.6 MiB in use, never given back; a full GC does not shrink it) goes with the thread's
+ * isolate, as a service that warms its cache in a thread before forking would have it. The file's pages
+ * stay in memory (the native engine reserves the whole file when it creates it), and the report counts
+ * every one of them (shmUnmappedBytes). Resolves to the fill's milliseconds.
+ */
+async function fillInThread(input: PoolInput, path: string): Promise<number> {
+  const entry = process.argv[1]
+  if (!entry) throw new Error('no entry module to start the fill thread from')
+  const worker = new Worker(entry, { workerData: { [FILL_THREAD]: { input, path } } })
+  const fillMs = await new Promise<number>((resolve, reject) => {
+    worker.once('message', (m: { fillMs: number }) => resolve(m.fillMs))
+    worker.once('error', reject)
+    worker.once('exit', (code) => reject(new Error(`fill thread exited (code ${code}) before it filled`)))
+  })
+  await new Promise((resolve) => worker.once('exit', resolve))
+  return fillMs
+}
+
+/** In the fill thread: fills the shared file and closes it; false in any other thread. */
+async function fillThreadMain(): Promise<boolean> {
+  if (isMainThread || !(workerData as Record<string, unknown> | null)?.[FILL_THREAD]) return false
+  const { input, path } = (workerData as Record<string, { input: PoolInput; path: string }>)[FILL_THREAD]!
+  const mod = await loadCortado()
+  if (typeof mod === 'string') throw new Error(mod)
+  const cache = createCortadoFile(specOf(input), path)
+  const t0 = performance.now()
+  fillHottest(cache as ServiceCache, input.entries, input.keySpace)
+  const fillMs = performance.now() - t0
+  cache.close()
+  parentPort!.postMessage({ fillMs })
+  return true
+}
+
 function runPrimary(): void {
-  let workers: Worker[] = []
+  let workers: ClusterWorker[] = []
   let shared: BenchCache | undefined
   let path: string | undefined
-  const ask = <T>(w: Worker, command: string): Promise<T> =>
+  const ask = <T>(w: ClusterWorker, command: string): Promise<T> =>
     new Promise((resolve, reject) => {
       const onMessage = (msg: { command: string } & T) => {
         if (msg.command !== command) return
@@ -193,10 +231,7 @@ function runPrimary(): void {
           rmSync(path, { force: true })
           // Throws ERR_ENGINE_UNAVAILABLE (the suite then skips Cortado, saying why) without the addon.
           shared = createCortadoFile(specOf(input), path)
-          const t0 = performance.now()
-          fillHottest(shared as ServiceCache, input.entries, input.keySpace)
-          fillMs = performance.now() - t0
-          collectFillGarbage()
+          fillMs = await fillInThread(input, path)
         }
         const config: WorkerConfig = { ...input, path }
         workers = Array.from({ length: input.workers }, () => cluster.fork({ [ENV]: JSON.stringify(config) }))
@@ -228,9 +263,12 @@ function runPrimary(): void {
   )
 }
 
-// The floor builds its records in a thread running this module (in a worker): that thread does only that.
+// The floor builds its records in a thread running this module (in a worker), and the primary fills
+// Cortado's file in one: those threads do only that.
 if (floorThreadMain()) {
   // nothing else in the floor's thread
+} else if (!isMainThread) {
+  if (!(await fillThreadMain())) throw new Error('pool-child: a thread that is neither the floor\'s nor the fill\'s')
 } else if (cluster.isPrimary) runPrimary()
 else {
   runWorker(JSON.parse(process.env[ENV]!) as WorkerConfig).catch((err) => {
