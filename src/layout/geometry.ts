@@ -23,8 +23,6 @@ export const DEFAULT_EXPECTED_ENTRY_SIZE = 128
 const INDEX_LOAD = 0.75
 /** When no maxEntries is given, the count bound keeps the index below this load. */
 const INDEX_MAX_LOAD = 0.9
-/** A shard's share of maxEntries, plus headroom for keys hashing unevenly over shards. */
-const SHARE_SLACK = 1.15
 /**
  * Segments per shard. Fewer, larger segments allow larger entries (an entry never spans segments);
  * more segments waste less in partly filled head and tail segments (about two per queue). 64 keeps
@@ -194,10 +192,11 @@ export function computeGeometry(input: GeometryInput): Geometry {
 
   // maxEntries is one global bound (an atomic count in the arena), so keys spreading unevenly over the
   // shards don't cost capacity. Index and policy metadata are sized for what a shard may hold: its
-  // share of maxEntries plus room for the imbalance of hashing, else what its bytes hold at the
-  // expected entry size.
+  // share of maxEntries plus room for the imbalance of hashing (busiestShare, as maxBytesFor sizes the
+  // bytes; a flat 15% until stop 40 kept ~4 bytes per entry of index, sketch and ghost no shard used),
+  // else what its bytes hold at the expected entry size.
   const shardCapacity = Math.max(1, input.maxEntries !== undefined
-    ? Math.min(input.maxEntries, Math.ceil((input.maxEntries / shardCount) * SHARE_SLACK) + 32)
+    ? Math.ceil(busiestShare(input.maxEntries, shardCount))
     : Math.floor(shardBytes / expectedEntrySize))
   const indexBuckets = Math.max(2, Math.ceil(shardCapacity / (L.BUCKET_SLOTS * INDEX_LOAD)))
   const adaptive = input.policy === L.POLICY_ADAPTIVE
@@ -252,9 +251,10 @@ export function computeGeometry(input: GeometryInput): Geometry {
 /**
  * The most of `entries` keys a shard is expected to get when a good hash spreads them over `shards`:
  * the mean plus six standard deviations of the binomial count, and a few keys. A flat 15% over the
- * mean (SHARE_SLACK, still what the index and the policy's metadata are sized for) gave each shard of
- * a 5M-entry cache ~47k entries of bytes it never used (the deviation there is ~540): ~20 bytes per
- * entry of maxBytes that stayed empty (~96 MiB of 974 MiB).
+ * mean gave each shard of a 5M-entry cache ~47k entries of bytes it never used (the deviation there is
+ * ~540): ~20 bytes per entry of maxBytes that stayed empty (~96 MiB of 974 MiB), and ~4 bytes per entry
+ * of index, sketch and ghost. A shard that gets more keys still holds them: its index takes 1.2 times
+ * this before it evicts (INDEX_LOAD against INDEX_MAX_LOAD), and its sketch and ghost only get denser.
  */
 export function busiestShare(entries: number, shards: number): number {
   if (shards <= 1) return entries
