@@ -1,7 +1,8 @@
 /**
- * The index, the admission sketch and the ghost list are sized, per shard, for what a shard may hold:
- * its share of maxEntries plus six standard deviations of uneven hashing (busiestShare), the room
- * maxBytesFor gives its bytes, not a flat 15% over the share (stop 40: ~4 bytes per entry less).
+ * The index and the admission sketch's counters are sized, per shard, for what a shard may hold: its
+ * share of maxEntries plus six standard deviations of uneven hashing (busiestShare), the room
+ * maxBytesFor gives its bytes, not a flat 15% over the share (stop 40: ~2.7 bytes per entry less). The
+ * ghost list, whose size also sets the sketch's ageing period, keeps the 15% the policy was tuned with.
  */
 import { describe, expect, it } from 'vitest'
 import { busiestShare, computeGeometry, maxBytesFor } from '../../src/layout/geometry.js'
@@ -16,12 +17,13 @@ function metadataPerEntry(entries: number): { perEntry: number; share: number; g
 }
 
 describe('geometry: per-shard metadata', () => {
-  it('ghost slots, index buckets and sketch counters follow the busiest share', () => {
+  it('index buckets and sketch counters follow the busiest share; ghost slots 15% over the share', () => {
     for (const entries of [100_000, 1_000_000, 5_000_000]) {
       const { g } = metadataPerEntry(entries)
       const capacity = Math.ceil(busiestShare(entries, g.shardCount))
       expect(g.shardCount).toBeGreaterThanOrEqual(8)
-      expect(g.ghostSlots).toBe(Math.ceil(capacity / L.BUCKET_SLOTS) * L.BUCKET_SLOTS)
+      const ghost = Math.ceil((entries / g.shardCount) * 1.15) + 32
+      expect(g.ghostSlots).toBe(Math.ceil(ghost / L.BUCKET_SLOTS) * L.BUCKET_SLOTS)
       expect(g.indexBuckets).toBe(Math.ceil(capacity / (L.BUCKET_SLOTS * 0.75)))
       // 16 four-bit counters per entry of capacity, and the miss filter's blocks beside them.
       expect(g.sketchBlocks).toBeGreaterThanOrEqual(Math.ceil(capacity / 8))
@@ -29,10 +31,10 @@ describe('geometry: per-shard metadata', () => {
     }
   })
 
-  it('costs under 30 bytes per entry at 1M and 5M (33 with 15% over each share)', () => {
+  it('costs under 31 bytes per entry at 1M and 5M (33 with 15% over each share)', () => {
     for (const entries of [1_000_000, 5_000_000]) {
       const { perEntry, share, g } = metadataPerEntry(entries)
-      expect(perEntry, `${entries}`).toBeLessThan(30)
+      expect(perEntry, `${entries}`).toBeLessThan(31)
       // Still room for the imbalance: every shard's metadata covers more than its mean share.
       expect(g.ghostSlots).toBeGreaterThan(share * 1.01)
       expect(g.maxEntriesPerShard).toBeGreaterThan(busiestShare(entries, g.shardCount) * 1.15)
