@@ -39,6 +39,8 @@ export interface PoolReport extends WindowReport {
   pssBytes: number
   /** The shared file's pages in memory (tmpfs blocks) that no process of the pool maps: Cortado only. */
   shmUnmappedBytes?: number
+  /** The shared file's pages in memory, mapped or not (the engine reserves the whole file): Cortado only. */
+  shmFileBytes?: number
   /** Each process's memory (the primary first, then the workers), with its V8 heap. */
   processes: PoolProcess[]
   /**
@@ -250,7 +252,7 @@ function runPrimary(): void {
           const resident = statSync(path).blocks * 512
           const mapped = processes.reduce((a, p) => a + p.regions.shm, 0)
           const unmapped = Math.max(0, resident - mapped)
-          return { ...merged, pssBytes: merged.pssBytes + unmapped, shmUnmappedBytes: unmapped }
+          return { ...merged, pssBytes: merged.pssBytes + unmapped, shmUnmappedBytes: unmapped, shmFileBytes: resident }
         }
         const floors = reports.flatMap((r) => (r.floor ? [r.floor] : []))
         if (floors.length === 0) return merged
