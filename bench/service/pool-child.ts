@@ -13,7 +13,6 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import hdr from 'hdr-histogram-js'
 import { fullGc } from '../harness/gc.js'
 import { createCortadoFile, loadCortado } from '../peers/cortado.js'
-import type { BenchCache } from '../peers/types.js'
 import { createPeerCache, fillHottest } from './caches.js'
 import { FLOOR, FloorStore, buildFloor, floorThreadMain, type FloorBytes } from './floor.js'
 import { makeHandler, type ServiceCache } from './handler.js'
@@ -165,10 +164,11 @@ function mergeReports(reports: readonly WindowReport[], processes: PoolProcess[]
 const FILL_THREAD = 'cortado-bench-pool-fill'
 
 /**
- * The primary fills the shared file from a worker thread that opens it by path, fills it, closes it and
- * ends: the V8 heap that making a million record strings grew (its young generation above all: 32 MiB
- * committed for 7.6 MiB in use, never given back; a full GC does not shrink it) goes with the thread's
- * isolate, as a service that warms its cache in a thread before forking would have it. The file's pages
+ * The primary creates and fills the shared file from a worker thread that creates it by path, fills it,
+ * closes it and ends: the V8 heap that making a million record strings grew (its young generation above
+ * all: 32 MiB committed for 7.6 MiB in use, never given back; a full GC does not shrink it) goes with the
+ * thread's isolate, as a service that warms its cache in a thread before forking would have it, and the
+ * primary's own isolate never loads Cortado (the addon stays loaded in the process). The file's pages
  * stay in memory (the native engine reserves the whole file when it creates it), and the report counts
  * every one of them (shmUnmappedBytes). Resolves to the fill's milliseconds.
  */
@@ -185,7 +185,7 @@ async function fillInThread(input: PoolInput, path: string): Promise<number> {
   return fillMs
 }
 
-/** In the fill thread: fills the shared file and closes it; false in any other thread. */
+/** In the fill thread: creates and fills the shared file, and closes it; false in any other thread. */
 async function fillThreadMain(): Promise<boolean> {
   if (isMainThread || !(workerData as Record<string, unknown> | null)?.[FILL_THREAD]) return false
   const { input, path } = (workerData as Record<string, { input: PoolInput; path: string }>)[FILL_THREAD]!
@@ -202,7 +202,6 @@ async function fillThreadMain(): Promise<boolean> {
 
 function runPrimary(): void {
   let workers: ClusterWorker[] = []
-  let shared: BenchCache | undefined
   let path: string | undefined
   const ask = <T>(w: ClusterWorker, command: string): Promise<T> =>
     new Promise((resolve, reject) => {
@@ -219,7 +218,6 @@ function runPrimary(): void {
     })
   const cleanUp = () => {
     for (const w of workers) w.process.kill('SIGKILL')
-    shared?.close()
     if (path) rmSync(path, { force: true })
   }
   serveCommands(
@@ -227,12 +225,9 @@ function runPrimary(): void {
       async start(input: PoolInput): Promise<PoolStarted> {
         let fillMs = 0
         if (input.peer === 'cortado') {
-          const mod = await loadCortado()
-          if (typeof mod === 'string') throw new Error(mod)
           path = `/dev/shm/cortado-bench-pool-${process.pid}`
           rmSync(path, { force: true })
-          // Throws ERR_ENGINE_UNAVAILABLE (the suite then skips Cortado, saying why) without the addon.
-          shared = createCortadoFile(specOf(input), path)
+          // Rejects with ERR_ENGINE_UNAVAILABLE (the suite then skips Cortado, saying why) without the addon.
           fillMs = await fillInThread(input, path)
         }
         const config: WorkerConfig = { ...input, path }
