@@ -1,14 +1,13 @@
 /**
  * A pool of HTTP server processes (node:cluster, all workers listening on one port) in front of either
  * one Cortado cache shared by every worker (the native engine over a file in /dev/shm, filled once by
- * a thread of the primary) or one lru-cache per worker holding its share of the same total entries. The primary
+ * a short-lived process before the servers start) or one lru-cache per worker holding its share of the same total entries. The primary
  * answers ipc.ts's commands and relays window/report to the workers; it serves no requests itself.
  */
 import cluster, { type Worker as ClusterWorker } from 'node:cluster'
 import { rmSync, statSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads'
 import { setTimeout as sleep } from 'node:timers/promises'
 import hdr from 'hdr-histogram-js'
 import { fullGc } from '../harness/gc.js'
@@ -108,7 +107,7 @@ async function workerCache(config: WorkerConfig): Promise<ServiceCache> {
 
 /**
  * The fill's garbage is not the service's: collect it before serving, in each worker that filled its
- * lru-cache, as server-child.ts does (the shared Cortado is filled in a thread of the primary that ends).
+ * lru-cache, as server-child.ts does (the shared Cortado is filled by a process that then exits).
  */
 function collectFillGarbage(): void {
   const gc = fullGc()
@@ -161,43 +160,47 @@ function mergeReports(reports: readonly WindowReport[], processes: PoolProcess[]
   }
 }
 
-const FILL_THREAD = 'cortado-bench-pool-fill'
+const FILL_ENV = 'CORTADO_BENCH_POOL_FILL'
 
 /**
- * The primary creates and fills the shared file from a worker thread that creates it by path, fills it,
- * closes it and ends: the V8 heap that making a million record strings grew (its young generation above
- * all: 32 MiB committed for 7.6 MiB in use, never given back; a full GC does not shrink it) goes with the
- * thread's isolate, as a service that warms its cache in a thread before forking would have it, and the
- * primary's own isolate never loads Cortado (the addon stays loaded in the process). The file's pages
- * stay in memory (the native engine reserves the whole file when it creates it), and the report counts
- * every one of them (shmUnmappedBytes). Resolves to the fill's milliseconds.
+ * The primary has the shared file created and filled by a short-lived process of the cluster (a warm-up
+ * before the servers start) that creates it by path, fills it, closes it and exits: the V8 heap that
+ * making a million record strings grew (its young generation above all: 32 MiB committed for 7.6 MiB in
+ * use, never given back; a full GC does not shrink it) and the malloc arenas go with the process. Filled
+ * in a worker thread of the primary instead (stop 40, first try), the heap went with the thread's isolate
+ * but ~6 MiB of glibc's arena for that thread stayed in the primary. The file's pages stay in memory (the
+ * native engine reserves the whole file when it creates it), and the report counts every one of them
+ * (shmUnmappedBytes). Resolves to the fill's milliseconds.
  */
-async function fillInThread(input: PoolInput, path: string): Promise<number> {
-  const entry = process.argv[1]
-  if (!entry) throw new Error('no entry module to start the fill thread from')
-  const worker = new Worker(entry, { workerData: { [FILL_THREAD]: { input, path } } })
-  const fillMs = await new Promise<number>((resolve, reject) => {
-    worker.once('message', (m: { fillMs: number }) => resolve(m.fillMs))
-    worker.once('error', reject)
-    worker.once('exit', (code) => reject(new Error(`fill thread exited (code ${code}) before it filled`)))
-  })
-  await new Promise((resolve) => worker.once('exit', resolve))
-  return fillMs
+async function fillInProcess(input: PoolInput, path: string, started: (w: ClusterWorker) => void): Promise<number> {
+  const filler = cluster.fork({ [FILL_ENV]: JSON.stringify({ input, path }) })
+  started(filler)
+  const exited = new Promise<number>((resolve) => filler.once('exit', (code: number) => resolve(code)))
+  const reply: { fillMs?: number; error?: string } = await Promise.race([
+    new Promise<{ fillMs?: number; error?: string }>((resolve) => filler.on('message', (m: { command: string; fillMs?: number; error?: string }) => {
+      if (m.command === 'filled') resolve(m)
+    })),
+    exited.then((code) => ({ error: `the fill process exited (code ${code}) before it filled` })),
+  ])
+  if (reply.error !== undefined) throw new Error(reply.error)
+  await exited
+  return reply.fillMs!
 }
 
-/** In the fill thread: creates and fills the shared file, and closes it; false in any other thread. */
-async function fillThreadMain(): Promise<boolean> {
-  if (isMainThread || !(workerData as Record<string, unknown> | null)?.[FILL_THREAD]) return false
-  const { input, path } = (workerData as Record<string, { input: PoolInput; path: string }>)[FILL_THREAD]!
-  const mod = await loadCortado()
-  if (typeof mod === 'string') throw new Error(mod)
-  const cache = createCortadoFile(specOf(input), path)
-  const t0 = performance.now()
-  fillHottest(cache as ServiceCache, input.entries, input.keySpace)
-  const fillMs = performance.now() - t0
-  cache.close()
-  parentPort!.postMessage({ fillMs })
-  return true
+/** In the fill process: creates and fills the shared file, closes it and exits. */
+async function fillerMain(config: { input: PoolInput; path: string }): Promise<void> {
+  try {
+    const mod = await loadCortado()
+    if (typeof mod === 'string') throw new Error(mod)
+    const cache = createCortadoFile(specOf(config.input), config.path)
+    const t0 = performance.now()
+    fillHottest(cache as ServiceCache, config.input.entries, config.input.keySpace)
+    const fillMs = performance.now() - t0
+    cache.close()
+    process.send!({ command: 'filled', fillMs }, () => process.exit(0))
+  } catch (err) {
+    process.send!({ command: 'filled', error: (err as Error).message }, () => process.exit(1))
+  }
 }
 
 function runPrimary(): void {
@@ -228,7 +231,8 @@ function runPrimary(): void {
           path = `/dev/shm/cortado-bench-pool-${process.pid}`
           rmSync(path, { force: true })
           // Rejects with ERR_ENGINE_UNAVAILABLE (the suite then skips Cortado, saying why) without the addon.
-          fillMs = await fillInThread(input, path)
+          fillMs = await fillInProcess(input, path, (filler) => workers.push(filler))
+          workers = []
         }
         const config: WorkerConfig = { ...input, path }
         workers = Array.from({ length: input.workers }, () => cluster.fork({ [ENV]: JSON.stringify(config) }))
@@ -260,13 +264,11 @@ function runPrimary(): void {
   )
 }
 
-// The floor builds its records in a thread running this module (in a worker), and the primary fills
-// Cortado's file in one: those threads do only that.
+// The floor builds its records in a thread running this module (in a worker): that thread does only that.
 if (floorThreadMain()) {
   // nothing else in the floor's thread
-} else if (!isMainThread) {
-  if (!(await fillThreadMain())) throw new Error('pool-child: a thread that is neither the floor\'s nor the fill\'s')
 } else if (cluster.isPrimary) runPrimary()
+else if (process.env[FILL_ENV]) void fillerMain(JSON.parse(process.env[FILL_ENV]))
 else {
   runWorker(JSON.parse(process.env[ENV]!) as WorkerConfig).catch((err) => {
     process.stderr.write(`pool worker: ${(err as Error).stack}\n`)

@@ -48,7 +48,7 @@ export const servicePool: Suite = {
           ctx.quick,
           rounds(ctx.quick),
           `node:cluster, ${POOL_WORKERS} workers on one port; Cortado: one cache of ${formatCount(entries)} entries on the native engine in a /dev/shm file, ` +
-            `filled by a thread of the primary that then ends and shared by the workers; lru-cache: one per worker, each filling its own with ${formatCount(entries / POOL_WORKERS)} entries; GC pauses and heap summed over the workers; ${FLOOR_METHOD}`,
+            `filled by a short-lived process of the cluster that exits before the servers start, and shared by the workers; lru-cache: one per worker, each filling its own with ${formatCount(entries / POOL_WORKERS)} entries; GC pauses and heap summed over the workers; ${FLOOR_METHOD}`,
         ),
         skipped,
       }

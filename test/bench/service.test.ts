@@ -230,7 +230,7 @@ describe.concurrent('service server under autocannon', () => {
     expectPlainNode(s.runtimes, 3)
     expect(s.server.processes.map((p) => p.role)).toEqual(['primary', 'worker', 'worker'])
     // The shared file's pages no process maps count too: the engine reserves the whole file when it
-    // creates it, and the primary's fill thread has unmapped what it touched.
+    // creates it, and the process that filled it has exited, unmapping what it touched.
     const unmapped = s.server.shmUnmappedBytes!
     expect(s.server.pssBytes).toBe(s.server.processes.reduce((a, p) => a + p.pss, 0) + unmapped)
     const { keyBytes, valueBytes } = recordBytes(keySpaceFor(2000))
