@@ -1,23 +1,23 @@
 /**
  * A pool of HTTP server processes (node:cluster, all workers listening on one port) in front of either
  * one Cortado cache shared by every worker (the native engine over a file in /dev/shm, filled once by
- * the primary) or one lru-cache per worker holding its share of the same total entries. The primary
+ * a short-lived process before the servers start) or one lru-cache per worker holding its share of the same total entries. The primary
  * answers ipc.ts's commands and relays window/report to the workers; it serves no requests itself.
  */
-import cluster, { type Worker } from 'node:cluster'
-import { rmSync } from 'node:fs'
+import cluster, { type Worker as ClusterWorker } from 'node:cluster'
+import { rmSync, statSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import hdr from 'hdr-histogram-js'
 import { fullGc } from '../harness/gc.js'
 import { createCortadoFile, loadCortado } from '../peers/cortado.js'
-import type { BenchCache } from '../peers/types.js'
 import { createPeerCache, fillHottest } from './caches.js'
 import { FLOOR, FloorStore, buildFloor, floorThreadMain, type FloorBytes } from './floor.js'
 import { makeHandler, type ServiceCache } from './handler.js'
 import { serveCommands } from './ipc.js'
-import { WindowProbe, handlerHistogram, processMemory, runtime, type ProcessMemory, type Runtime, type WindowReport } from './probes.js'
+import { getHeapSpaceStatistics } from 'node:v8'
+import { WindowProbe, handlerHistogram, processMemory, pssRegions, runtime, type ProcessMemory, type PssRegions, type Runtime, type WindowReport } from './probes.js'
 import { recordBytes } from './record.js'
 
 export interface PoolInput {
@@ -29,8 +29,16 @@ export interface PoolInput {
 }
 
 export interface PoolReport extends WindowReport {
-  /** Proportional set size summed over the primary and the workers: shared pages counted once. */
+  /**
+   * Proportional set size summed over the primary and the workers (shared pages counted once), plus
+   * `shmUnmappedBytes`: a page of the shared file stays in memory after the process that touched it
+   * unmaps it, and then counts in no process's PSS.
+   */
   pssBytes: number
+  /** The shared file's pages in memory (tmpfs blocks) that no process of the pool maps: Cortado only. */
+  shmUnmappedBytes?: number
+  /** The shared file's pages in memory, mapped or not (the engine reserves the whole file): Cortado only. */
+  shmFileBytes?: number
   /** Each process's memory (the primary first, then the workers), with its V8 heap. */
   processes: PoolProcess[]
   /**
@@ -45,6 +53,16 @@ export interface PoolProcess extends ProcessMemory {
   role: 'primary' | 'worker'
   heapUsedBytes: number
   heapTotalBytes: number
+  /** V8's young generation as committed now (it grows with the allocation rate, and stays). */
+  newSpaceBytes: number
+  regions: PssRegions
+}
+
+/** This process's memory as a pool process reports it. */
+function poolProcess(role: PoolProcess['role']): PoolProcess {
+  const mem = process.memoryUsage()
+  const young = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')
+  return { role, ...processMemory(), heapUsedBytes: mem.heapUsed, heapTotalBytes: mem.heapTotal, newSpaceBytes: young?.space_size ?? 0, regions: pssRegions() }
 }
 
 export interface PoolStarted {
@@ -88,9 +106,8 @@ async function workerCache(config: WorkerConfig): Promise<ServiceCache> {
 }
 
 /**
- * The fill's garbage is not the service's: collect it before serving, in whichever process filled (the
- * primary for the shared Cortado, each worker for its lru-cache), as server-child.ts does. Without it
- * the primary kept the heap the fill grew to (43 MiB of V8 heap for 7.6 MiB in use) in the pool's PSS.
+ * The fill's garbage is not the service's: collect it before serving, in each worker that filled its
+ * lru-cache, as server-child.ts does (the shared Cortado is filled by a process that then exits).
  */
 function collectFillGarbage(): void {
   const gc = fullGc()
@@ -111,7 +128,7 @@ async function runWorker(config: WorkerConfig): Promise<void> {
         process.send!({ command: 'window' })
       } else if (msg.command === 'report') {
         await sleep(50) // GC entries reach the observer asynchronously
-        process.send!({ command: 'report', report: probe.report(), memory: processMemory(), floor: cache instanceof FloorStore ? cache.floorBytes() : undefined })
+        process.send!({ command: 'report', report: probe.report(), memory: poolProcess('worker'), floor: cache instanceof FloorStore ? cache.floorBytes() : undefined })
       }
     })()
   })
@@ -143,11 +160,53 @@ function mergeReports(reports: readonly WindowReport[], processes: PoolProcess[]
   }
 }
 
+const FILL_ENV = 'CORTADO_BENCH_POOL_FILL'
+
+/**
+ * The primary has the shared file created and filled by a short-lived process of the cluster (a warm-up
+ * before the servers start) that creates it by path, fills it, closes it and exits: the V8 heap that
+ * making a million record strings grew (its young generation above all: 32 MiB committed for 7.6 MiB in
+ * use, never given back; a full GC does not shrink it) and the malloc arenas go with the process. Filled
+ * in a worker thread of the primary instead (stop 40, first try), the heap went with the thread's isolate
+ * but ~6 MiB of glibc's arena for that thread stayed in the primary. The file's pages stay in memory (the
+ * native engine reserves the whole file when it creates it), and the report counts every one of them
+ * (shmUnmappedBytes). Resolves to the fill's milliseconds.
+ */
+async function fillInProcess(input: PoolInput, path: string, started: (w: ClusterWorker) => void): Promise<number> {
+  const filler = cluster.fork({ [FILL_ENV]: JSON.stringify({ input, path }) })
+  started(filler)
+  const exited = new Promise<number>((resolve) => filler.once('exit', (code: number) => resolve(code)))
+  const reply: { fillMs?: number; error?: string } = await Promise.race([
+    new Promise<{ fillMs?: number; error?: string }>((resolve) => filler.on('message', (m: { command: string; fillMs?: number; error?: string }) => {
+      if (m.command === 'filled') resolve(m)
+    })),
+    exited.then((code) => ({ error: `the fill process exited (code ${code}) before it filled` })),
+  ])
+  if (reply.error !== undefined) throw new Error(reply.error)
+  await exited
+  return reply.fillMs!
+}
+
+/** In the fill process: creates and fills the shared file, closes it and exits. */
+async function fillerMain(config: { input: PoolInput; path: string }): Promise<void> {
+  try {
+    const mod = await loadCortado()
+    if (typeof mod === 'string') throw new Error(mod)
+    const cache = createCortadoFile(specOf(config.input), config.path)
+    const t0 = performance.now()
+    fillHottest(cache as ServiceCache, config.input.entries, config.input.keySpace)
+    const fillMs = performance.now() - t0
+    cache.close()
+    process.send!({ command: 'filled', fillMs }, () => process.exit(0))
+  } catch (err) {
+    process.send!({ command: 'filled', error: (err as Error).message }, () => process.exit(1))
+  }
+}
+
 function runPrimary(): void {
-  let workers: Worker[] = []
-  let shared: BenchCache | undefined
+  let workers: ClusterWorker[] = []
   let path: string | undefined
-  const ask = <T>(w: Worker, command: string): Promise<T> =>
+  const ask = <T>(w: ClusterWorker, command: string): Promise<T> =>
     new Promise((resolve, reject) => {
       const onMessage = (msg: { command: string } & T) => {
         if (msg.command !== command) return
@@ -162,7 +221,6 @@ function runPrimary(): void {
     })
   const cleanUp = () => {
     for (const w of workers) w.process.kill('SIGKILL')
-    shared?.close()
     if (path) rmSync(path, { force: true })
   }
   serveCommands(
@@ -170,16 +228,11 @@ function runPrimary(): void {
       async start(input: PoolInput): Promise<PoolStarted> {
         let fillMs = 0
         if (input.peer === 'cortado') {
-          const mod = await loadCortado()
-          if (typeof mod === 'string') throw new Error(mod)
           path = `/dev/shm/cortado-bench-pool-${process.pid}`
           rmSync(path, { force: true })
-          // Throws ERR_ENGINE_UNAVAILABLE (the suite then skips Cortado, saying why) without the addon.
-          shared = createCortadoFile(specOf(input), path)
-          const t0 = performance.now()
-          fillHottest(shared as ServiceCache, input.entries, input.keySpace)
-          fillMs = performance.now() - t0
-          collectFillGarbage()
+          // Rejects with ERR_ENGINE_UNAVAILABLE (the suite then skips Cortado, saying why) without the addon.
+          fillMs = await fillInProcess(input, path, (filler) => workers.push(filler))
+          workers = []
         }
         const config: WorkerConfig = { ...input, path }
         workers = Array.from({ length: input.workers }, () => cluster.fork({ [ENV]: JSON.stringify(config) }))
@@ -190,13 +243,16 @@ function runPrimary(): void {
         await Promise.all(workers.map((w) => ask(w, 'window')))
       },
       async report(): Promise<PoolReport> {
-        const reports = await Promise.all(workers.map((w) => ask<{ report: WindowReport; memory: ProcessMemory; floor?: FloorBytes }>(w, 'report')))
-        const mem = process.memoryUsage()
-        const processes: PoolProcess[] = [
-          { role: 'primary', ...processMemory(), heapUsedBytes: mem.heapUsed, heapTotalBytes: mem.heapTotal },
-          ...reports.map((r): PoolProcess => ({ role: 'worker', ...r.memory, heapUsedBytes: r.report.heapUsedBytes, heapTotalBytes: r.report.heapTotalBytes })),
-        ]
+        const reports = await Promise.all(workers.map((w) => ask<{ report: WindowReport; memory: PoolProcess; floor?: FloorBytes }>(w, 'report')))
+        const processes: PoolProcess[] = [poolProcess('primary'), ...reports.map((r) => r.memory)]
         const merged = mergeReports(reports.map((r) => r.report), processes)
+        if (path) {
+          // tmpfs allocates a file's page when it is first written: its blocks are the file's pages in memory.
+          const resident = statSync(path).blocks * 512
+          const mapped = processes.reduce((a, p) => a + p.regions.shm, 0)
+          const unmapped = Math.max(0, resident - mapped)
+          return { ...merged, pssBytes: merged.pssBytes + unmapped, shmUnmappedBytes: unmapped, shmFileBytes: resident }
+        }
         const floors = reports.flatMap((r) => (r.floor ? [r.floor] : []))
         if (floors.length === 0) return merged
         const payload = floors[0]!.payloadBytes
@@ -212,6 +268,7 @@ function runPrimary(): void {
 if (floorThreadMain()) {
   // nothing else in the floor's thread
 } else if (cluster.isPrimary) runPrimary()
+else if (process.env[FILL_ENV]) void fillerMain(JSON.parse(process.env[FILL_ENV]))
 else {
   runWorker(JSON.parse(process.env[ENV]!) as WorkerConfig).catch((err) => {
     process.stderr.write(`pool worker: ${(err as Error).stack}\n`)

@@ -137,3 +137,32 @@ export interface Runtime {
 export function runtime(): Runtime {
   return { execArgv: [...process.execArgv], entry: process.argv[1] ?? '' }
 }
+
+/**
+ * A process's PSS split by what its mappings are, from /proc/<pid>/smaps: `shm` a file in /dev/shm (the
+ * native engine's arena), `brk` malloc's main heap, `anon` every other anonymous mapping (V8's heap
+ * spaces, malloc's mmapped arenas, thread stacks, a WebAssembly memory), `files` every other file
+ * (node's binary, libraries, the addon: shared with every node process on the host). Bytes.
+ */
+export interface PssRegions {
+  shm: number
+  brk: number
+  anon: number
+  files: number
+}
+
+export function pssRegions(pid: number | 'self' = 'self'): PssRegions {
+  const regions: PssRegions = { shm: 0, brk: 0, anon: 0, files: 0 }
+  let kind: keyof PssRegions = 'anon'
+  for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    const header = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line)
+    if (header) {
+      const name = header[1]!
+      kind = name.startsWith('/dev/shm/') ? 'shm' : name === '[heap]' ? 'brk' : name === '' || name.startsWith('[') ? 'anon' : 'files'
+      continue
+    }
+    const pss = /^Pss:\s+(\d+) kB/.exec(line)
+    if (pss) regions[kind] += Number(pss[1]) * 1024
+  }
+  return regions
+}

@@ -14,7 +14,7 @@ import { FLOOR_NAME } from '../service/floor.js'
 import type { Suite } from './types.js'
 
 export const POOL_WORKERS = 2
-const PATHS_SEED = 21
+export const POOL_PATHS_SEED = 21
 
 function sizes(quick: boolean): number[] {
   return quick ? [100_000] : [1_000_000]
@@ -37,7 +37,7 @@ export const servicePool: Suite = {
         module: new URL('../service/pool-child.ts', import.meta.url),
         entries,
         rounds: rounds(ctx.quick),
-        seed: PATHS_SEED,
+        seed: POOL_PATHS_SEED,
         start: (peer, keySpace) => ({ peer, entries, keySpace, workers: POOL_WORKERS }) satisfies PoolInput,
       })
       const rc: RowContext = {
@@ -48,7 +48,7 @@ export const servicePool: Suite = {
           ctx.quick,
           rounds(ctx.quick),
           `node:cluster, ${POOL_WORKERS} workers on one port; Cortado: one cache of ${formatCount(entries)} entries on the native engine in a /dev/shm file, ` +
-            `shared by the workers; lru-cache: one per worker with ${formatCount(entries / POOL_WORKERS)} entries; GC pauses and heap summed over the workers; ${FLOOR_METHOD}`,
+            `filled by a short-lived process of the cluster that exits before the servers start, and shared by the workers; lru-cache: one per worker, each filling its own with ${formatCount(entries / POOL_WORKERS)} entries; GC pauses and heap summed over the workers; ${FLOOR_METHOD}`,
         ),
         skipped,
       }
@@ -84,12 +84,13 @@ function poolRows(rc: RowContext, sessions: Map<string, Session<PoolReport>[]>):
       'bytes',
       'lower',
       "proportional set size (/proc/<pid>/smaps_rollup Pss) of the primary and the workers, summed: the shared cache's pages count once; " +
+        "Cortado's also counts the shared file's pages that no process maps (the native engine reserves the whole file when it creates it); " +
         `${FLOOR_NAME}: every worker holds the records (processes share no memory without a mapped file) and serves its hits from them; ` +
         "its figure is the pool's PSS less each worker's copy but one and less the offsets tables: the processes plus one copy of the records' bytes",
       poolMemory,
       (s) =>
         `per round, primary then workers: ${s
-          .map((x) => `${x.server.floorExtraBytes ? `PSS ${formatMemory(x.server.pssBytes)} less ${formatMemory(x.server.floorExtraBytes)} (copies but one, offsets) = processes ${formatMemory(poolMemory(x) - x.server.floorPayloadBytes!)} + records' bytes ${formatMemory(x.server.floorPayloadBytes!)}: ` : ''}${x.server.processes.map((p) => `${p.role} ${memoryNote(p)}, heap ${formatMemory(p.heapUsedBytes)} of ${formatMemory(p.heapTotalBytes)}`).join(' | ')}`)
+          .map((x) => `${x.server.floorExtraBytes ? `PSS ${formatMemory(x.server.pssBytes)} less ${formatMemory(x.server.floorExtraBytes)} (copies but one, offsets) = processes ${formatMemory(poolMemory(x) - x.server.floorPayloadBytes!)} + records' bytes ${formatMemory(x.server.floorPayloadBytes!)}: ` : ''}${x.server.shmUnmappedBytes ? `shared file's pages no process maps ${formatMemory(x.server.shmUnmappedBytes)} | ` : ''}${x.server.processes.map((p) => `${p.role} ${memoryNote(p)}, heap ${formatMemory(p.heapUsedBytes)} of ${formatMemory(p.heapTotalBytes)}`).join(' | ')}`)
           .join('; ')}`,
     ),
   ]

@@ -20,7 +20,7 @@ import type { Suite, SuiteContext } from './types.js'
 
 export const SERVICE_ROUNDS = 2
 export const CONNECTIONS = 32
-const PATHS_SEED = 20
+export const PATHS_SEED = 20
 
 export function serviceTiming(quick: boolean): { warmupSeconds: number; measureSeconds: number } {
   return quick ? { warmupSeconds: 1, measureSeconds: 2 } : { warmupSeconds: 5, measureSeconds: 15 }

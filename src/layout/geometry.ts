@@ -23,8 +23,13 @@ export const DEFAULT_EXPECTED_ENTRY_SIZE = 128
 const INDEX_LOAD = 0.75
 /** When no maxEntries is given, the count bound keeps the index below this load. */
 const INDEX_MAX_LOAD = 0.9
-/** A shard's share of maxEntries, plus headroom for keys hashing unevenly over shards. */
-const SHARE_SLACK = 1.15
+/**
+ * The ghost list remembers this much more than a shard's share of maxEntries (and 32 keys), and the
+ * sketch ages every SKETCH_SAMPLE × its slots (assembly/sketch.ts clearSketch): the policy was tuned
+ * with this. Sized by busiestShare like the index and the sketch's counters, it lost 0.1-0.4 points on
+ * the phases rows at 100k (8 shards; `npm run sim -- --recency --policy cortado --sizes 100000`).
+ */
+const GHOST_SLACK = 1.15
 /**
  * Segments per shard. Fewer, larger segments allow larger entries (an entry never spans segments);
  * more segments waste less in partly filled head and tail segments (about two per queue). 64 keeps
@@ -193,12 +198,16 @@ export function computeGeometry(input: GeometryInput): Geometry {
   const shardBytes = alignDown(available / shardCount, 4096)
 
   // maxEntries is one global bound (an atomic count in the arena), so keys spreading unevenly over the
-  // shards don't cost capacity. Index and policy metadata are sized for what a shard may hold: its
-  // share of maxEntries plus room for the imbalance of hashing, else what its bytes hold at the
-  // expected entry size.
+  // shards don't cost capacity. The index and the sketch's counters are sized for what a shard may
+  // hold: its share of maxEntries plus room for the imbalance of hashing (busiestShare, as maxBytesFor
+  // sizes the bytes; a flat 15% until stop 40 kept ~2.7 bytes per entry no shard used), else what its
+  // bytes hold at the expected entry size. The ghost keeps its 15% (GHOST_SLACK).
   const shardCapacity = Math.max(1, input.maxEntries !== undefined
-    ? Math.min(input.maxEntries, Math.ceil((input.maxEntries / shardCount) * SHARE_SLACK) + 32)
+    ? Math.ceil(busiestShare(input.maxEntries, shardCount))
     : Math.floor(shardBytes / expectedEntrySize))
+  const ghostCapacity = input.maxEntries !== undefined
+    ? Math.min(input.maxEntries, Math.ceil((input.maxEntries / shardCount) * GHOST_SLACK) + 32)
+    : shardCapacity
   const indexBuckets = Math.max(2, Math.ceil(shardCapacity / (L.BUCKET_SLOTS * INDEX_LOAD)))
   const adaptive = input.policy === L.POLICY_ADAPTIVE
   // Sketch: 64-byte blocks of 128 four-bit counters, 16 counters (8 bytes) per entry of capacity, and
@@ -210,8 +219,8 @@ export function computeGeometry(input: GeometryInput): Geometry {
   const counterBlocks = Math.max(1, Math.ceil(shardCapacity / 8))
   const sketchBlocks = !adaptive ? 0
     : counterBlocks + (MISS_FILTER_SHARE === 0 ? 0 : Math.ceil(counterBlocks / (MISS_FILTER_SHARE - 1)))
-  // Ghost: remembers as many evicted keys as the shard holds (8-slot buckets of 8-byte slots).
-  const ghostSlots = adaptive ? alignUp(Math.max(L.BUCKET_SLOTS, shardCapacity), L.BUCKET_SLOTS) : 0
+  // Ghost: remembers as many evicted keys as the shard holds, with GHOST_SLACK (8-slot buckets of 8-byte slots).
+  const ghostSlots = adaptive ? alignUp(Math.max(L.BUCKET_SLOTS, ghostCapacity), L.BUCKET_SLOTS) : 0
 
   const shardSketchOffset = L.SHARD_SIZE
   const shardGhostOffset = alignUp(shardSketchOffset + sketchBlocks * L.SKETCH_BLOCK_BYTES, 64)
@@ -252,9 +261,10 @@ export function computeGeometry(input: GeometryInput): Geometry {
 /**
  * The most of `entries` keys a shard is expected to get when a good hash spreads them over `shards`:
  * the mean plus six standard deviations of the binomial count, and a few keys. A flat 15% over the
- * mean (SHARE_SLACK, still what the index and the policy's metadata are sized for) gave each shard of
- * a 5M-entry cache ~47k entries of bytes it never used (the deviation there is ~540): ~20 bytes per
- * entry of maxBytes that stayed empty (~96 MiB of 974 MiB).
+ * mean gave each shard of a 5M-entry cache ~47k entries of bytes it never used (the deviation there is
+ * ~540): ~20 bytes per entry of maxBytes that stayed empty (~96 MiB of 974 MiB), and ~2.7 bytes per
+ * entry of index and sketch. A shard that gets more keys still holds them: its index takes 1.2 times
+ * this before it evicts (INDEX_LOAD against INDEX_MAX_LOAD), and its sketch and ghost only get denser.
  */
 export function busiestShare(entries: number, shards: number): number {
   if (shards <= 1) return entries

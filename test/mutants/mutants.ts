@@ -554,6 +554,20 @@ export const MUTANTS: Mutant[] = [
   },
   // ---- leftovers (stop 38) -----------------------------------------------------------------------------
   {
+    id: 'metadata-flat-slack', area: 'sizes', file: 'src/layout/geometry.ts',
+    find: '? Math.ceil(busiestShare(input.maxEntries, shardCount))',
+    replace: '? Math.min(input.maxEntries, Math.ceil((input.maxEntries / shardCount) * 1.15) + 32)',
+    tests: ['test/core/geometry-metadata.test.ts'],
+    why: 'index and sketch sized 15% over each shard\'s share again: ~2.7 bytes per entry no shard uses (stop 40)',
+  },
+  {
+    id: 'ghost-by-busiest-share', area: 'policy', file: 'src/layout/geometry.ts',
+    find: 'alignUp(Math.max(L.BUCKET_SLOTS, ghostCapacity), L.BUCKET_SLOTS)',
+    replace: 'alignUp(Math.max(L.BUCKET_SLOTS, shardCapacity), L.BUCKET_SLOTS)',
+    tests: ['test/core/geometry-metadata.test.ts'],
+    why: 'the ghost (and so the sketch\'s ageing period) sized by busiestShare: 0.1-0.4 points lost on the phases rows at 100k (stop 40)',
+  },
+  {
     id: 'max-entry-size-no-cap', area: 'sizes', file: 'src/layout/geometry.ts',
     find: 'Math.min(largestEntry(segBytes, segCount, shardCount, memBytes), input.maxEntrySize ?? Infinity)',
     replace: 'largestEntry(segBytes, segCount, shardCount, memBytes)',
