@@ -144,6 +144,7 @@ export async function runOps(suites: readonly OpSuite[], ctx: SuiteContext): Pro
 
 function measure(suite: OpSuite, pool: Pool, filled: readonly Filled[], failed: readonly Skip[], ctx: SuiteContext): Row {
   const workload = suite.workload(pool)
+  for (const f of filled) f.cache.prime?.(workload)
   const before = new Map(filled.map((f) => [f.peer.id, statsOf(f.cache)]))
   const contenders = filled.map((f) => {
     const kernel = compileKernel(suite.kernel(f.peer))

@@ -3,6 +3,8 @@
  * plus one line in index.ts. The suites only ever see `Peer` and `BenchCache`.
  */
 
+import type { Workload } from '../harness/kernels.js'
+
 export type ValueKind = 'string' | 'buffer'
 export type Value = string | Uint8Array
 export type Entry = readonly [string, Value]
@@ -25,6 +27,11 @@ export interface BenchCache {
   /** Live entries (for checks such as "the fill really stored N entries"). */
   readonly size: number
   close(): void
+  /**
+   * Called with each suite's workload before its rounds, by a reference that learns the key stream in
+   * advance (the front floor, front-floor.ts); caches don't have it.
+   */
+  prime?(w: Workload): void
 }
 
 export interface Peer {

@@ -117,7 +117,8 @@ const FULL_PAYING = 0.65
 const BYPASS = 16 * WINDOW
 const MAX_SHARE_BYPASS = 32 * WINDOW
 const MAX_BYPASS = 256 * WINDOW
-const ENTRY_OVERHEAD = 64
+/** The heap estimate's bytes per entry beyond its key and value (bench/peers/front-floor.ts sizes by it too). */
+export const ENTRY_OVERHEAD = 64
 /**
  * Self-timing: a front that serves its share can still be slower than the arena for this caller's keys.
  * A key built per call (`'user:' + id`, a fresh cons string whose hash no one has computed) costs V8's
