@@ -53,16 +53,18 @@ const floors = cases.map((): number[] => [])
 for (let f = 0; f < forks; f++) {
   for (const [i, t] of cases.entries()) {
     const p = t.params
-    const peers = [...new Set([t.peer, t.against, ...(t.floor ? [t.floor] : [])])].filter((id) => id !== BASELINE)
+    const peers = [...new Set([t.peer, t.against, ...(t.floor ? [t.floor] : []), ...(t.floorAside ? [t.floorAside] : [])])].filter((id) => id !== BASELINE)
     const input: ForkInput = { suite: t.suite, spec: spec(Number(p.entries), p.valueKind as ValueKind, Number(p.valueBytes)), rounds, policy, peers }
     const ops = await runChild<ForkInput, ForkOutput>(CHILD, input, { timeoutMs: 10 * 60_000 })
     const r = ratio(ops[t.peer], ops[t.against])
     if (r === undefined) throw new Error(`${t.label}: no figure for ${ops[t.peer] === undefined ? t.peer : t.against}`)
     ratios[i]!.push(r)
-    const fr = t.floor ? ratio(ops[t.floor], ops[t.against]) : undefined
+    // The floor, or what it falls back to (a front standing aside: Cortado without one) when that is faster.
+    const floorOps = t.floor === undefined || ops[t.floor] === undefined ? undefined : Math.max(ops[t.floor]!, t.floorAside === undefined ? 0 : ops[t.floorAside] ?? 0)
+    const fr = t.floor ? ratio(floorOps, ops[t.against]) : undefined
     if (t.floor && fr === undefined) throw new Error(`${t.label}: no figure for ${t.floor}`)
     if (fr !== undefined) floors[i]!.push(fr)
-    const floorText = fr === undefined ? '' : `, ${t.floor} ${formatSi(ops[t.floor!]!)} ops/s, ${fr.toFixed(2)}x`
+    const floorText = fr === undefined ? '' : `, ${t.floor} ${formatSi(ops[t.floor!]!)} ops/s, floor ${fr.toFixed(2)}x`
     console.error(`fork ${f + 1}/${forks} · ${t.label} (${new Date().toISOString().slice(11, 19)}): ${t.against} ${formatSi(ops[t.against]!)} ops/s, ${t.peer} ${formatSi(ops[t.peer]!)} ops/s, ${r.toFixed(2)}x${floorText}`)
   }
 }

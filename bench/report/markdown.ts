@@ -13,8 +13,9 @@ import { FLOOR, FLOOR_NAME } from '../service/floor.js'
 export const FRONT_FLOOR_TEXT =
   'the front floor, in the same rounds: Cortado without a front behind a plain Map of the keys the suite reads most, as many as the ' +
   "front's default budget holds, chosen before the rounds (bench/peers/front-floor.ts): a hit is one Map lookup with no check and no " +
-  'counting, a miss a Cortado get with no fill. It bounds what any front of that budget can show on the row (within the spread of the ' +
-  'rounds); "the floor misses it too" marks a target no front can meet. On the rows ÷ no front it is the floor ÷ Cortado.'
+  "counting, a miss a Cortado get with no fill; or Cortado without a front where that is faster (a front that can't pay stands aside). " +
+  'It bounds what any front of that budget can show on the row (within the spread of the rounds); "the floor misses it too" marks a ' +
+  'target no front can meet. On the rows ÷ no front it is ÷ Cortado.'
 
 export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[], leftColumns = 1): string {
   const esc = (c: string) => c.replace(/\|/g, '\\|')
