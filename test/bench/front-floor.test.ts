@@ -67,7 +67,7 @@ describe('bench/peers/front-floor: the cheapest front of the front budget', () =
     await selectPeers(['front-floor'])
     const floor = frontFloorPeer.create(spec) as FrontFloor
     const arena = createCortado(spec)
-    expect(floor.maxBytes).toBe(defaultFrontBytes(arena.geometry))
+    expect(floor.maxBytes).toBe(defaultFrontBytes(arena.geometry as Parameters<typeof defaultFrontBytes>[0]))
     arena.close()
     for (let i = 0; i < spec.entries; i++) floor.set(keys[i]!, valueOf(i))
     // Keys 1000..1023 were never stored: not held, and their gets miss.
