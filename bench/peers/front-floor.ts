@@ -21,7 +21,7 @@
  */
 import type { Workload } from '../harness/kernels.js'
 import { createCortado, cortadoPeer, type CortadoCache } from './cortado.js'
-import type { BenchCache, CacheSpec, Entry, Peer, Value } from './types.js'
+import { FRONT_FLOOR, type BenchCache, type CacheSpec, type Entry, type Peer, type Value } from './types.js'
 
 /** What the floor needs of Cortado's sources: the front's default budget for a cache of this geometry. */
 interface FrontModule {
@@ -126,7 +126,7 @@ export function createFrontFloor(spec: CacheSpec): FrontFloor {
 }
 
 export const frontFloorPeer: Peer = {
-  id: 'front-floor',
+  id: FRONT_FLOOR,
   name: 'front floor (Map of the hot keys)',
   version: cortadoPeer.version,
   bound:

@@ -52,6 +52,9 @@ export interface Peer {
 /** The id of the peer every ratio is taken against. */
 export const BASELINE = 'lru-cache'
 
+/** Issue 19's floor: the cheapest front of the front's budget (front-floor.ts), timed in the get suites. */
+export const FRONT_FLOOR = 'front-floor'
+
 /** getMany for peers without a batch API: what a user of that library would write. */
 export function loopGetMany(cache: { get(key: string): Value | undefined }, keys: readonly string[]): (Value | undefined)[] {
   const out = new Array<Value | undefined>(keys.length)

@@ -4,11 +4,11 @@
  */
 import { figureOf, type Row } from '../harness/results.js'
 import { ratio } from '../harness/stats.js'
-import { BASELINE } from '../peers/types.js'
+import { BASELINE, FRONT_FLOOR } from '../peers/types.js'
+
+export { FRONT_FLOOR }
 import { FLOOR } from '../service/floor.js'
 
-/** Issue 19's floor: the cheapest front of the front's budget (bench/peers/front-floor.ts), a peer in the get rows. */
-export const FRONT_FLOOR = 'front-floor'
 
 export interface Target {
   issue: number

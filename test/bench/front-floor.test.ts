@@ -77,3 +77,24 @@ describe('bench/peers/front-floor: the cheapest front of the front budget', () =
     floor.close()
   })
 })
+
+describe('the bench times the front floor only where issue 19 reads it', () => {
+  it('get suites that name it get a front-floor figure; other suites and Buffer configurations do not', async () => {
+    const { runOps } = await import('../../bench/harness/throughput.js')
+    const { getZipf } = await import('../../bench/suites/get-zipf.js')
+    const { setEvict } = await import('../../bench/suites/set-evict.js')
+    const { spec: specOf } = await import('../../bench/suites/configs.js')
+    const { runnable } = await selectPeers(['cortado-front', 'front-floor'])
+    const small = [specOf(2000, 'string', 100), specOf(2000, 'buffer', 100)]
+    const suites = [{ ...getZipf, configs: () => small }, { ...setEvict, configs: () => small }]
+    const rows: { suite: string; params: Record<string, unknown>; figures: { peer: string; hitRatio?: number }[] }[] = []
+    const progress = { step: () => {}, tick: () => {}, log: () => {} }
+    await runOps(suites, { quick: true, rounds: 1, peers: runnable, progress: progress as never, emit: (row) => rows.push(row) })
+    const peersOf = (suite: string, kind: string) => rows.find((r) => r.suite === suite && r.params.valueKind === kind)!.figures.map((f) => f.peer).sort()
+    expect(peersOf('get-zipf', 'string')).toEqual(['cortado-front', 'front-floor', 'lru-cache'])
+    expect(peersOf('get-zipf', 'buffer')).toEqual(['cortado-front', 'lru-cache'])
+    expect(peersOf('set-evict', 'string')).toEqual(['cortado-front', 'lru-cache'])
+    // Every key is stored: the floor (Map or arena) answers every get.
+    expect(rows.find((r) => r.suite === 'get-zipf' && r.params.valueKind === 'string')!.figures.find((f) => f.peer === 'front-floor')!.hitRatio).toBe(1)
+  }, 120_000)
+})
