@@ -424,14 +424,26 @@ export class Front {
   }
 
   /**
-   * Called on an arena hit, right after the lookup and before the value is copied out and validated:
-   * whether this hit should enter the front, and if so it reads the entry's segment version now (the
-   * caller's validation of the shard sequence then proves value and version belong together).
+   * Called on every arena hit: whether this one is to enter the front (then the caller takes the hit
+   * through prepareFill and fill). Apart from prepareFill because of V8's inlining budget: getArena
+   * (core.ts) inlined prepareFill whole (372 bytes of bytecode), which left the decode every arena hit
+   * runs (`take`, with readLatin1 and the validation) a call: 1898 generated instructions per get over
+   * 1M keys where the front stands aside, against 1758 without a front (stop 40,
+   * bench/arena/front-count.sh with front-miss-instructions.mjs). This check is a few bytes.
    */
-  prepareFill(u32: Uint32Array, r32: number, r64: number, f64: Float64Array): boolean {
+  fillsThis(): boolean {
     if (this.#bypass > 0) return false
     if (this.#full && --this.#fillCountdown > 0) return false
     this.#fillCountdown = FILL_EVERY
+    return true
+  }
+
+  /**
+   * After fillsThis() said yes, right after the lookup and before the value is copied out and
+   * validated: reads the entry's segment version now (the caller's validation of the shard sequence
+   * then proves value and version belong together); false when this entry can't enter.
+   */
+  prepareFill(u32: Uint32Array, r32: number, r64: number, f64: Float64Array): boolean {
     const addr = u32[r32 + (L.RESULT_ENTRY_OFFSET >>> 2)]!
     // 0: the engine can't show this entry in place (the native engine's window over a large arena).
     if (addr === 0) return false
