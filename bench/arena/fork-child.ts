@@ -36,6 +36,7 @@ childMain<ForkInput, ForkOutput>(async ({ suite: id, spec, rounds, policy, peers
   const contenders = runnable.map((listed) => {
     const peer = policy !== undefined && listed.id === 'cortado' ? cortadoPeerWith({ policy }) : listed
     const { cache } = fill(peer, pool)
+    cache.prime?.(workload)
     const kernel = compileKernel(suite.kernel(peer))
     return { id: peer.id, run: (from: number, count: number) => kernel(cache, workload, from, count) }
   })

@@ -8,6 +8,8 @@
  *   plain     Cache.get without a front (the arena path)
  *   lru       lru-cache's get (max N)
  *   map       Map.get of an object and one of its fields (the floor of a Map-based front)
+ *   floor     issue 19's front floor (bench/peers/front-floor.ts): a Map of every key to its value,
+ *             before Cache.get without a front (never reached here: all N keys are held)
  * Run it with two pass counts and take the difference of cachegrind's `I refs` per get:
  *
  *   valgrind --tool=cachegrind --cache-sim=no --smc-check=all-non-file --cachegrind-out-file=/tmp/x \
@@ -39,6 +41,12 @@ if (mode === 'lru') {
   const { LRUCache } = await import('lru-cache')
   target = new LRUCache({ max: N })
   for (let i = 0; i < N; i++) target.set(keys[i], values[i])
+} else if (mode === 'floor') {
+  const { Cache } = await import(lib)
+  const cache = new Cache({ maxBytes: Cache.maxBytesFor(N, 124), maxEntries: N, codec: 'string' })
+  const map = new Map()
+  for (let i = 0; i < N; i++) { cache.set(keys[i], values[i]); map.set(keys[i], cache.peek(keys[i])) }
+  target = { get: (key) => { const v = map.get(key); return v !== undefined ? v : cache.get(key) } }
 } else if (mode === 'map') {
   target = new Map()
   for (let i = 0; i < N; i++) target.set(keys[i], { value: values[i], version: i })

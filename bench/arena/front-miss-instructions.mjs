@@ -2,7 +2,9 @@
  * Deterministic per-get cost of the front where it cannot hold the working set (issue 19, "the front's
  * miss path costs almost nothing"), for cachegrind: N stored 100-byte strings, a cache with the
  * default front (`front: true`, 16 MiB) or none, then `passes` × 2^20 gets from inside a function.
- * Modes: `plain` (no front) and `front` (the default front). Environment:
+ * Modes: `plain` (no front), `front` (the default front) and `floor` (issue 19's front floor,
+ * bench/peers/front-floor.ts: the cache without a front behind a plain Map of the keys the order reads
+ * most, as many as the default front's budget holds; a hit is the Map lookup alone). Environment:
  *   N=1000000      keys (default 100000)
  *   KEYS=built     each key built in the loop as the bench's get-built-key does ('k' + base 36, padded to
  *                  16 characters: a fresh cons string per get); default the stored key strings
@@ -48,14 +50,37 @@ else {
 const cache = new Cache({ maxBytes: Cache.maxBytesFor(N, 124), maxEntries: N, codec: 'string', ...(mode === 'front' ? { front: process.env.FRONT_BYTES ? { maxBytes: Number(process.env.FRONT_BYTES) } : true } : {}) })
 for (let i = 0; i < N; i++) cache.set(keys[i], values[i])
 
+let target = cache
+let floorHeld = 0
+if (mode === 'floor') {
+  const { defaultFrontBytes, ENTRY_OVERHEAD } = await import(new URL('engine/front.js', new URL(lib, 'file:///')).href)
+  const budget = process.env.FRONT_BYTES ? Number(process.env.FRONT_BYTES) : defaultFrontBytes(cache.geometry)
+  const counts = new Uint32Array(N)
+  for (let i = 0; i < order.length; i++) counts[order[i]]++
+  const read = []
+  for (let k = 0; k < N; k++) if (counts[k] > 0) read.push(k)
+  read.sort((a, b) => counts[b] - counts[a] || a - b)
+  const map = new Map()
+  let bytes = 0
+  for (const k of read) {
+    const v = cache.peek(keys[k])
+    const b = 2 * (keys[k].length + v.length) + ENTRY_OVERHEAD
+    if (bytes + b > budget) break
+    map.set(keys[k], v)
+    bytes += b
+  }
+  floorHeld = map.size
+  target = { get: (key) => { const v = map.get(key); return v !== undefined ? v : cache.get(key) } }
+}
+
 function storedGets(reps) {
   let sum = 0
-  for (let r = 0; r < reps; r++) for (let i = 0; i < order.length; i++) sum += cache.get(keys[order[i]])?.length ?? 0
+  for (let r = 0; r < reps; r++) for (let i = 0; i < order.length; i++) sum += target.get(keys[order[i]])?.length ?? 0
   return sum
 }
 function builtGets(reps) {
   let sum = 0
-  for (let r = 0; r < reps; r++) for (let i = 0; i < order.length; i++) sum += cache.get(keyOf(order[i]))?.length ?? 0
+  for (let r = 0; r < reps; r++) for (let i = 0; i < order.length; i++) sum += target.get(keyOf(order[i]))?.length ?? 0
   return sum
 }
 const run = built ? builtGets : storedGets
@@ -69,6 +94,6 @@ const t = process.cpuUsage(t0)
 const after = cache.stats()
 // Entries the front holds at the end (a deterministic trace of how much it filled).
 const { coreOf } = await import(new URL('engine/access.js', new URL(lib, 'file:///')).href)
-const frontEntries = coreOf(cache).front?.size ?? 0
+const frontEntries = coreOf(cache).front?.size ?? floorHeld
 console.log(JSON.stringify({ mode, N, built, zipf, passes, sum, hits: after.hits - before.hits, frontHits: after.frontHits - before.frontHits, frontEntries, cpuMs: Math.round((t.user + t.system) / 1000) }))
 cache.close()

@@ -6,6 +6,7 @@
 import type { OpSuite, SuiteContext } from '../suites/types.js'
 import type { BenchCache, CacheSpec, Peer } from '../peers/types.js'
 import { compileKernel } from './kernels.js'
+import { FRONT_FLOOR } from '../peers/types.js'
 import { formatSi } from './format.js'
 import { Pool, sameSpec, specLabel } from './pool.js'
 import type { Figure, Row, Skip } from './results.js'
@@ -52,10 +53,12 @@ export function planOps(suites: readonly OpSuite[], ctx: Pick<SuiteContext, 'qui
 }
 
 /** Every peer's cache filled from the pool (one progress tick each); a peer that throws is skipped. */
-export function fillAll(pool: Pool, ctx: SuiteContext): { filled: Filled[]; failed: Skip[] } {
+export function fillAll(pool: Pool, ctx: SuiteContext, suites: readonly OpSuite[] = []): { filled: Filled[]; failed: Skip[] } {
   const filled: Filled[] = []
   const failed: Skip[] = []
+  const floor = wantsFrontFloor(suites, pool.spec, ctx.quick)
   for (const peer of ctx.peers) {
+    if (peer.id === FRONT_FLOOR && !floor) continue
     try {
       filled.push(fill(peer, pool))
     } catch (err) {
@@ -123,18 +126,23 @@ function checkExpectation(suite: OpSuite, figure: Figure, progress: SuiteContext
   }
 }
 
+/** Whether a configuration's suites time the front floor (OpSuite.frontFloor; string values only). */
+function wantsFrontFloor(suites: readonly OpSuite[], spec: CacheSpec, quick: boolean): boolean {
+  return spec.valueKind === 'string' && suites.some((s) => s.frontFloor === true && s.configs(quick).some((c) => sameSpec(c, spec)))
+}
+
 export async function runOps(suites: readonly OpSuite[], ctx: SuiteContext): Promise<void> {
   const ordered = [...suites].sort((a, b) => a.order - b.order)
   for (const spec of configsOf(ordered, ctx.quick)) {
     const label = specLabel(spec)
     ctx.progress.step(`fill · ${label}`)
     const pool = new Pool(spec)
-    const { filled, failed } = fillAll(pool, ctx)
+    const { filled, failed } = fillAll(pool, ctx, ordered)
     try {
       for (const suite of ordered) {
         if (!suite.configs(ctx.quick).some((c) => sameSpec(c, spec))) continue
         ctx.progress.step(`${suite.id} · ${label}`)
-        ctx.emit(measure(suite, pool, filled, failed, ctx))
+        ctx.emit(measure(suite, pool, filled.filter((f) => f.peer.id !== FRONT_FLOOR || suite.frontFloor === true), failed, ctx))
       }
     } finally {
       for (const f of filled) f.cache.close()
@@ -144,6 +152,7 @@ export async function runOps(suites: readonly OpSuite[], ctx: SuiteContext): Pro
 
 function measure(suite: OpSuite, pool: Pool, filled: readonly Filled[], failed: readonly Skip[], ctx: SuiteContext): Row {
   const workload = suite.workload(pool)
+  for (const f of filled) f.cache.prime?.(workload)
   const before = new Map(filled.map((f) => [f.peer.id, statsOf(f.cache)]))
   const contenders = filled.map((f) => {
     const kernel = compileKernel(suite.kernel(f.peer))

@@ -11,6 +11,8 @@ import type { BenchCache, CacheSpec, Entry, Peer, Value } from './types.js'
 /** The slice of Cortado's `Cache` the bench uses (declared here so the bench type-checks without it). */
 export interface CortadoCache extends Pick<BenchCache, 'get' | 'getMany' | 'size' | 'close'> {
   set(key: string, value: Value): boolean
+  /** The value without counting a use (the front floor primes its Map with it). */
+  peek(key: string): Value | undefined
   setMany(entries: readonly Entry[]): unknown
   readonly handle: unknown
   /** The arena's layout; memBytes is the whole arena. */

@@ -1,6 +1,7 @@
 /** Every in-process peer, the baseline first. A new peer is one file in this folder and one line here. */
 import type { Skip } from '../harness/results.js'
 import { cortadoPeer, cortadoFrontPeer } from './cortado.js'
+import { frontFloorPeer } from './front-floor.js'
 import { lruCachePeer } from './lru-cache.js'
 import { lruMinPeer } from './lru-min.js'
 import { mapPeer } from './map.js'
@@ -10,7 +11,7 @@ import { ttlcachePeer } from './ttlcache.js'
 import { BASELINE, type Peer } from './types.js'
 import { FLOOR, FLOOR_NAME } from '../service/floor.js'
 
-export const PEERS: readonly Peer[] = [lruCachePeer, cortadoPeer, cortadoFrontPeer, mnemonistPeer, lruMinPeer, quickLruPeer, ttlcachePeer, mapPeer]
+export const PEERS: readonly Peer[] = [lruCachePeer, cortadoPeer, cortadoFrontPeer, frontFloorPeer, mnemonistPeer, lruMinPeer, quickLruPeer, ttlcachePeer, mapPeer]
 
 export class UnknownPeerError extends Error {
   override name = 'UnknownPeerError'

@@ -3,6 +3,8 @@
  * plus one line in index.ts. The suites only ever see `Peer` and `BenchCache`.
  */
 
+import type { Workload } from '../harness/kernels.js'
+
 export type ValueKind = 'string' | 'buffer'
 export type Value = string | Uint8Array
 export type Entry = readonly [string, Value]
@@ -25,6 +27,11 @@ export interface BenchCache {
   /** Live entries (for checks such as "the fill really stored N entries"). */
   readonly size: number
   close(): void
+  /**
+   * Called with each suite's workload before its rounds, by a reference that learns the key stream in
+   * advance (the front floor, front-floor.ts); caches don't have it.
+   */
+  prime?(w: Workload): void
 }
 
 export interface Peer {
@@ -44,6 +51,9 @@ export interface Peer {
 
 /** The id of the peer every ratio is taken against. */
 export const BASELINE = 'lru-cache'
+
+/** Issue 19's floor: the cheapest front of the front's budget (front-floor.ts), timed in the get suites. */
+export const FRONT_FLOOR = 'front-floor'
 
 /** getMany for peers without a batch API: what a user of that library would write. */
 export function loopGetMany(cache: { get(key: string): Value | undefined }, keys: readonly string[]): (Value | undefined)[] {

@@ -27,6 +27,7 @@ export const getBuiltKey: OpSuite = {
       if (cache.get(keyOf(idx[(from + i) & idxMask])) !== undefined) hits++
     }`,
   getsPerOp: 1,
+  frontFloor: true,
   expect: 'all-hit',
   describe: (s) =>
     `get of uniformly random stored keys (all ${s.entries} in the cache), each key built in the loop ` +

@@ -12,6 +12,7 @@ export const getHit: OpSuite = {
   workload: (pool) => pool.uniformGets('stored'),
   kernel: () => KERNELS.get,
   getsPerOp: 1,
+  frontFloor: true,
   expect: 'all-hit',
   describe: (s) => `get of uniformly random stored keys (all ${s.entries} in the cache), value returned to JS`,
 }

@@ -23,6 +23,7 @@ export const getZipf: OpSuite = {
     }),
   kernel: () => KERNELS.get,
   getsPerOp: 1,
+  frontFloor: true,
   expect: 'all-hit',
   describe: (s) => `get of Zipf(${ZIPF_S}) keys over the ${s.entries} stored keys (all hits), value returned to JS`,
 }

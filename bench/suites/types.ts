@@ -47,6 +47,12 @@ export interface OpSuite {
   expect?: 'all-hit' | 'all-miss'
   /** What is timed, for the "how measured" line. */
   describe(spec: CacheSpec): string
+  /**
+   * Issue 19's targets read this suite's rows with the front floor beside the front: the floor
+   * (bench/peers/front-floor.ts) is filled and timed for its string-valued configurations, and only
+   * for suites that say so (it is a second Cortado arena: no use elsewhere).
+   */
+  frontFloor?: boolean
 }
 
 export type AnySuite = Suite | OpSuite

@@ -253,12 +253,13 @@ export class EngineCore<V> implements CacheCore<V> {
     // The common case inline: one optimistic lookup, decoded and validated here.
     const status = this.ex.get(keyLen, this.clockNeeded ? this.clock() : -1, 0)
     if (status === L.STATUS_HIT) {
-      const filling = front !== undefined && front.prepareFill(this.v.u32, this.r32, this.r64, this.v.f64)
+      // A hit that enters the front takes the path below: this one stays small enough for V8 to
+      // inline the decode into it (Front.fillsThis).
+      if (front !== undefined && front.fillsThis()) return this.#hitIntoFront(key, keyLen, meta, front)
       const value = this.takeHit(meta)
       if (!isRetry(value)) {
         // undefined from a hit: what getOrLoad stored that is no value now (envelopeHidden), a miss.
         this.v.f64[value !== undefined ? this.hitsIdx : this.missesIdx]++
-        if (filling) front!.fill(key, value)
         return value
       }
     } else if (status === L.STATUS_MISS) {
@@ -266,6 +267,18 @@ export class EngineCore<V> implements CacheCore<V> {
       return undefined
     }
     // A write moved under us, the entry needs the clock, expired, or the shard is busy.
+    return this.#read(keyLen, 0, meta)
+  }
+
+  /** getArena's hit, for a hit the front takes in: as there, with the front's fill around the decode. */
+  #hitIntoFront(key: string, keyLen: number, meta: EnvelopeMeta | undefined, front: Front): V | undefined {
+    const filling = front.prepareFill(this.v.u32, this.r32, this.r64, this.v.f64)
+    const value = this.takeHit(meta)
+    if (!isRetry(value)) {
+      this.v.f64[value !== undefined ? this.hitsIdx : this.missesIdx]++
+      if (filling) front.fill(key, value)
+      return value
+    }
     return this.#read(keyLen, 0, meta)
   }
 

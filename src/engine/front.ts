@@ -117,7 +117,8 @@ const FULL_PAYING = 0.65
 const BYPASS = 16 * WINDOW
 const MAX_SHARE_BYPASS = 32 * WINDOW
 const MAX_BYPASS = 256 * WINDOW
-const ENTRY_OVERHEAD = 64
+/** The heap estimate's bytes per entry beyond its key and value (bench/peers/front-floor.ts sizes by it too). */
+export const ENTRY_OVERHEAD = 64
 /**
  * Self-timing: a front that serves its share can still be slower than the arena for this caller's keys.
  * A key built per call (`'user:' + id`, a fresh cons string whose hash no one has computed) costs V8's
@@ -313,11 +314,15 @@ export class Front {
     Atomics.store(views.u32, L.ARENA_FRONT_IN_USE >>> 2, 1)
   }
 
-  /** The cache was closed (after the last flush): no get matches a lease again. */
+  /**
+   * The cache was closed (after the last flush): the front holds nothing, so every get misses at once
+   * and the caller's check() throws, and no flush or count matches a lease again.
+   */
   detach(): void {
     // A word that never changes while the arena exists (its layout version) and a value it doesn't hold.
     this.#leaseIdx = L.ARENA_LAYOUT_VERSION >>> 2
     this.#lease = (this.#u32[this.#leaseIdx]! + 1) | 0
+    this.clear()
   }
 
   /** Entries held (tests and tools). */
@@ -367,14 +372,15 @@ export class Front {
    * front's count of hits (countHits). The access ring is handed to the engine from here only: before the
    * caller has put anything in scratch.
    *
-   * The lease check of every call (EngineCore.check) is made here first, on the view the version is
-   * read through, so a front hit needs nothing of the core: when this thread no longer holds its slot
-   * (closed, or thought dead and reclaimed) the answer is NOT_IN_FRONT with nothing touched, and the
-   * caller's check() then throws or re-attaches before the arena path.
+   * A front hit makes no lease check (EngineCore.check): a closed cache's front holds nothing (detach),
+   * and a slot lost while this thread stalled (thought dead, reclaimed by another) is noticed at the
+   * next FLUSH_GETS tick, which empties the front, so within FLUSH_GETS gets one misses and the
+   * caller's check() re-attaches. Until then hits are still current (a reclaim or repair moves segment
+   * versions like any kill: ARENA.frontInUse stays set while the arena lives); what must not happen on
+   * a lost slot, writing its scratch (flush) or its counters (countHits), checks the lease itself.
+   * That check was 14 of a front hit's ~387 instructions (stop 40, bench/arena/front-count.sh).
    */
   get(key: string): unknown {
-    const u32 = this.#u32
-    if ((u32[this.#leaseIdx]! | 0) !== this.#lease) return undefined
     if (--this.#tick === 0) this.#everyFlushGets()
     if (this.#bypass > 0) {
       this.#bypass--
@@ -390,6 +396,7 @@ export class Front {
     // A plain load on x86, Atomics.load elsewhere (acquire.ts, loadAcquire): acquire.ts says why a
     // plain load is read afresh by every hit (the calls into the engine this method makes on some
     // gets, #everyFlushGets and flush, lie between any two hits of a caller's loop: keep them here).
+    const u32 = this.#u32
     if ((this.#plainLoads === true ? u32[e.versionIdx]! : Atomics.load(u32, e.versionIdx)) !== e.version || (e.expiry !== undefined && this.#clock() >= e.expiry)) {
       this.#release(e)
       this.#windowMisses++
@@ -405,6 +412,9 @@ export class Front {
   /** Every FLUSH_GETS gets: the ring is handed over, and every second time a measuring window ends. */
   #everyFlushGets(): void {
     this.#tick = FLUSH_GETS
+    // The slot was lost (see get): what the front holds goes (its unrecorded hits wait in the ring for
+    // the new slot), so the next get of any key misses and re-attaches.
+    if (!this.#holdsSlot()) this.clear()
     this.countHits()
     this.flush()
     if (++this.#windowTicks === WINDOW / FLUSH_GETS) {
@@ -414,14 +424,26 @@ export class Front {
   }
 
   /**
-   * Called on an arena hit, right after the lookup and before the value is copied out and validated:
-   * whether this hit should enter the front, and if so it reads the entry's segment version now (the
-   * caller's validation of the shard sequence then proves value and version belong together).
+   * Called on every arena hit: whether this one is to enter the front (then the caller takes the hit
+   * through prepareFill and fill). Apart from prepareFill because of V8's inlining budget: getArena
+   * (core.ts) inlined prepareFill whole (372 bytes of bytecode), which left the decode every arena hit
+   * runs (`take`, with readLatin1 and the validation) a call: 1898 generated instructions per get over
+   * 1M keys where the front stands aside, against 1758 without a front (stop 40,
+   * bench/arena/front-count.sh with front-miss-instructions.mjs). This check is a few bytes.
    */
-  prepareFill(u32: Uint32Array, r32: number, r64: number, f64: Float64Array): boolean {
+  fillsThis(): boolean {
     if (this.#bypass > 0) return false
     if (this.#full && --this.#fillCountdown > 0) return false
     this.#fillCountdown = FILL_EVERY
+    return true
+  }
+
+  /**
+   * After fillsThis() said yes, right after the lookup and before the value is copied out and
+   * validated: reads the entry's segment version now (the caller's validation of the shard sequence
+   * then proves value and version belong together); false when this entry can't enter.
+   */
+  prepareFill(u32: Uint32Array, r32: number, r64: number, f64: Float64Array): boolean {
     const addr = u32[r32 + (L.RESULT_ENTRY_OFFSET >>> 2)]!
     // 0: the engine can't show this entry in place (the native engine's window over a large arena).
     if (addr === 0) return false
@@ -469,6 +491,11 @@ export class Front {
     this.#bytes += bytes
   }
 
+  /** Whether this thread still holds the slot it was bound to (its lease is in it; false once closed). */
+  #holdsSlot(): boolean {
+    return (this.#u32[this.#leaseIdx]! | 0) === this.#lease
+  }
+
   /** A write through this thread: its key leaves the front. */
   delete(key: string): void {
     const e = this.#index.get(key)
@@ -490,7 +517,7 @@ export class Front {
    * double's load, add and store; stop 39, bench/arena/front-instructions.mjs).
    */
   countHits(): void {
-    if (this.#hits === 0 || (this.#u32[this.#leaseIdx]! | 0) !== this.#lease) return
+    if (this.#hits === 0 || !this.#holdsSlot()) return
     this.#f64[this.#frontHitsIdx]! += this.#hits
     this.#hits = 0
   }
@@ -500,6 +527,9 @@ export class Front {
    * left the front meanwhile still has its hits recorded: they were served while it was current.
    */
   flush(): void {
+    // Records are handed over through this thread's scratch: never through a slot that is no longer
+    // its own (another thread's scratch now). They wait for the slot the caller re-attaches to.
+    if (!this.#holdsSlot()) return
     const ring = this.#ring
     const records = this.#records
     // Releases (clear() of a full front) can leave more than RING entries: handed over RING at a time.

@@ -22,6 +22,12 @@ describe('bench/arena/forks: one fork', () => {
     for (const v of Object.values(ops)) expect(v).toBeGreaterThan(0)
   }, 60_000)
 
+  it('times the front floor beside the front (issue 19 targets name it)', async () => {
+    const ops = await run({ suite: 'get-hit', spec: spec(2000, 'string', 100), rounds: 1, peers: ['cortado-front', 'front-floor'] })
+    expect(Object.keys(ops).sort()).toEqual(['cortado-front', 'front-floor', 'lru-cache'])
+    for (const v of Object.values(ops)) expect(v).toBeGreaterThan(0)
+  }, 60_000)
+
   it('runs Cortado with another policy when asked', async () => {
     const ops = await run({ suite: 'set-evict', spec: spec(2000, 'string', 100), rounds: 1, policy: 'clock' })
     expect(Object.keys(ops).sort()).toEqual(['cortado', 'lru-cache'])

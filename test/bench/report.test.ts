@@ -134,6 +134,25 @@ describe('floors beside targets', () => {
     expect(report).toMatch(/total GC pause \(Cortado ÷ lru-cache\) \| 0\.21× \| ≤ 0\.1× \| NOT MET \| 0\.18× \(the floor misses it too\) \|/)
     expect(report).toContain('floor (zero-overhead store)')
   })
+
+  it("issue 19's get rows read the front floor, ÷ lru-cache or ÷ Cortado as the target is", () => {
+    const getRow = (suite: string, entries: number, lru: number, cortado: number, front: number, floor: number): Row => ({
+      suite, case: `${entries}`, params: { entries, valueKind: 'string', valueBytes: 100 }, metric: 'ops/s', better: 'higher', method: 'timed',
+      figures: [{ peer: 'lru-cache', value: lru }, { peer: 'cortado', value: cortado }, { peer: 'cortado-front', value: front }, { peer: 'front-floor', value: floor }], skipped: [],
+    })
+    const t = new Map(evaluateTargets([getRow('get-zipf', 100_000, 1000, 700, 810, 1500), getRow('get-hit', 1_000_000, 1000, 800, 830, 850)]).map((x) => [x.label, x]))
+    expect(t.get('front: Zipf gets, 100k entries')!.floorRatio).toBeCloseTo(1.5)
+    expect(t.get('front: get (hit), 1M entries')!.floorRatio).toBeCloseTo(0.85)
+    expect(t.get('front: uniform gets, 1M ÷ no front')!.floorRatio).toBeCloseTo(850 / 800)
+    // Where Cortado without a front is faster than the floor's Map, a front standing aside is the floor.
+    const built = evaluateTargets([getRow('get-built-key', 1_000_000, 1000, 800, 790, 550)]).find((x) => x.label === 'front: key built per call, 1M ÷ no front')!
+    expect(built.floorRatio).toBe(1)
+    const report = renderReport(results([getRow('get-zipf', 100_000, 1000, 700, 810, 1500), getRow('get-hit', 1_000_000, 1000, 800, 830, 850)]), [], displayName)
+    expect(report).toMatch(/front: Zipf gets, 100k entries \(Cortado \+ front ÷ lru-cache\) \| 0\.81× \| ≥ 1\.2× \| NOT MET \| 1\.50× \(reachable\) \|/)
+    expect(report).toMatch(/front: get \(hit\), 1M entries \(Cortado \+ front ÷ lru-cache\) \| 0\.83× \| ≥ 1\.2× \| NOT MET \| 0\.85× \(the floor misses it too\) \|/)
+    expect(report).toContain("On issue 19's rows the floor is the front floor")
+    expect(report).not.toContain('floor (zero-overhead store)')
+  })
 })
 
 describe('summary and markdown', () => {

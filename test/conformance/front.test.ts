@@ -448,34 +448,45 @@ forEachEngine('front', (engine) => {
     buffers.close()
   })
 
-  it('a fronted key is not served once the slot is lost or the cache closed: the front checks the lease itself', () => {
+  it('a lost slot is noticed within FLUSH_GETS gets, its scratch and counters untouched meanwhile; a closed cache serves nothing', () => {
     const cache = makeCache<string>(engine, { maxBytes: 16 << 20, codec: 'string', front: true })
     // A second attachment keeps the arena open while this one gives up its slot (the native engine
     // frees an arena its last attachment leaves).
     const keep = Cache.attach<string>(cache.handle)
-    cache.set('k', 'v')
-    for (let i = 0; i < 10; i++) cache.get('k')
-    const core = coreOf(cache) as unknown as { v: { u32: Uint32Array; f64: Float64Array }; leaseIdx: number; frontHitsIdx: number }
-    const { u32, f64 } = core.v
+    // 512 fronted keys, each hit often enough to reach the access ring (RECORD_USES): the ring fills
+    // (RING entries) and is handed over from inside get, through scratch, many times per FLUSH_GETS gets.
+    const KEYS = 512
+    for (let k = 0; k < KEYS; k++) cache.set(`k${k}`, `v${k}`)
+    for (let r = 0; r < 4; r++) for (let k = 0; k < KEYS; k++) cache.get(`k${k}`)
+    const core = coreOf(cache) as unknown as { v: { u8: Uint8Array; u32: Uint32Array; f64: Float64Array }; leaseIdx: number; frontHitsIdx: number; scratch: number; front: Front }
+    expect(core.front.size).toBe(KEYS)
+    const { u8, u32, f64 } = core.v
     const oldLeaseIdx = core.leaseIdx
     const oldHitsIdx = core.frontHitsIdx
-    // As if this thread had stalled and another had taken its slot (a new lease id in it).
+    const oldScratch = core.scratch
+    // As if this thread had stalled and another had taken its slot (a new lease id in it), and written
+    // its scratch.
     const other = u32[oldLeaseIdx] === 7 ? 8 : 7
     u32[oldLeaseIdx] = other
+    u8.fill(0xa5, oldScratch, oldScratch + 4096)
     const counted = f64[oldHitsIdx]
-    expect(cache.get('k')).toBe('v')
-    // It re-attached through a new slot before serving; the taken slot is left as its new holder has it.
-    expect(core.leaseIdx).not.toBe(oldLeaseIdx)
+    // Front hits may go on until the next FLUSH_GETS tick (2048 gets); by then it re-attached.
+    let gets = 0
+    while (core.leaseIdx === oldLeaseIdx && gets < 3 * 2048) expect(cache.get(`k${gets++ % KEYS}`)).toBe(`v${(gets - 1) % KEYS}`)
+    expect(gets).toBeGreaterThan(16 * KEYS / 256)
+    expect(gets).toBeLessThanOrEqual(2048 + 1)
+    // Neither the ring's hand-overs nor the hit counts touched the taken slot.
+    expect(u8.subarray(oldScratch, oldScratch + 4096).every((b) => b === 0xa5)).toBe(true)
     expect(u32[oldLeaseIdx]).toBe(other)
     expect(f64[oldHitsIdx]).toBe(counted)
     // Its front hits go to the new slot (stats() adds those its front counted since to the arena first).
     const before = f64[core.frontHitsIdx]!
-    for (let i = 0; i < 10; i++) expect(cache.get('k')).toBe('v')
+    for (let r = 0; r < 2; r++) for (let k = 0; k < KEYS; k++) expect(cache.get(`k${k}`)).toBe(`v${k}`)
     cache.stats()
     expect(f64[core.frontHitsIdx]! - before).toBeGreaterThan(0)
     expect(f64[oldHitsIdx]).toBe(counted)
     cache.close()
-    expect(() => cache.get('k')).toThrow(expect.objectContaining({ code: 'ERR_CLOSED' }))
+    expect(() => cache.get('k1')).toThrow(expect.objectContaining({ code: 'ERR_CLOSED' }))
     keep.close()
   })
 

@@ -474,9 +474,21 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'front-no-lease-check', area: 'front', file: 'src/engine/front.ts',
-    find: '    if ((u32[this.#leaseIdx]! | 0) !== this.#lease) return undefined\n', replace: '',
+    find: '    if (!this.#holdsSlot()) this.clear()\n', replace: '',
     tests: ['test/conformance/front.test.ts'],
-    why: "a front hit is served without the lease check: a thread whose slot was taken counts hits in its successor's slot, a closed cache still serves",
+    why: 'a front never notices that its slot was taken: its thread keeps serving hits and never re-attaches',
+  },
+  {
+    id: 'front-flush-on-lost-slot', area: 'front', file: 'src/engine/front.ts',
+    find: '    if (!this.#holdsSlot()) return\n    const ring = this.#ring', replace: '    const ring = this.#ring',
+    tests: ['test/conformance/front.test.ts'],
+    why: "a front hands its access ring over through a slot that was taken: it writes another thread's scratch",
+  },
+  {
+    id: 'closed-front-serves', area: 'front', file: 'src/engine/front.ts',
+    find: '    this.#lease = (this.#u32[this.#leaseIdx]! + 1) | 0\n    this.clear()\n', replace: '    this.#lease = (this.#u32[this.#leaseIdx]! + 1) | 0\n',
+    tests: ['test/conformance/front.test.ts'],
+    why: 'a closed cache keeps its front: its gets are served from it instead of failing with ERR_CLOSED',
   },
   {
     id: 'front-never-timed-aside', area: 'front', file: 'src/engine/front.ts',
