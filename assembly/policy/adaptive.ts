@@ -97,9 +97,10 @@ export function adaptiveOnAccesses(sb: u32, h: u64, times: u32): void {
   // threshold decides as a higher one would. The capacity in POLICY_CAPACITY is at least capacity(sb),
   // the one coldStart uses. The count is tested first: in a cache that never fills it is over the
   // threshold on nearly every hit, and coldHitsLimit is that threshold as an integer (arena.ts).
-  if (<u64>hits < coldHitsLimit && load<f64>(sb + P + L.POLICY_UNASKED_SHARE) >= RETURN_SHARE && filterWrittenUnasked(sb, h)) {
-    store<u32>(sb + P + L.POLICY_COLD_HITS, hits + n)
-  }
+  // Early returns rather than one condition: the generated code made a boolean of each && term.
+  if (<u64>hits >= coldHitsLimit) return
+  if (!(load<f64>(sb + P + L.POLICY_UNASKED_SHARE) >= RETURN_SHARE)) return
+  if (filterWrittenUnasked(sb, h)) store<u32>(sb + P + L.POLICY_COLD_HITS, hits + n)
 }
 
 /**
