@@ -18,6 +18,12 @@
  * its draws named only a few thousand distinct keys (figures of stop 30 were taken that way; the
  * get-instructions.mjs counts changed: per get 9e1442b 2104 → 2433, main 2233 → 2274). Math.imul
  * keeps it a true LCG.
+ *
+ * Two states for gets. `get`: the cache holds its N keys and has never been full (no shard evicted: the
+ * per-shard bound has slack for uneven shards), as a cache sized above its data runs; the adaptive
+ * policy still counts cold hits then (COLD_HITS, until a shard is first full). `getfull`: N more keys
+ * were set first, so every shard has been full and evicted, as a cache at capacity runs; the gets go to
+ * the keys it holds then (all hits, in both policies).
  */
 const [, , lib, policy, op, passesArg] = process.argv
 const { Cache } = await import(lib)
@@ -30,13 +36,20 @@ let s = 7
 const order = Uint32Array.from({ length: OPS }, () => { s = (Math.imul(s, 1103515245) + 12345) >>> 0; return s % N })
 const cache = new Cache({ maxBytes: 64 << 20, maxEntries: N, codec: 'string', policy, seed: 3 })
 for (const k of keys) cache.set(k, value)
+let held = keys
+if (op === 'getfull') {
+  const more = Array.from({ length: N }, (_, i) => `old:${String(i).padStart(12, '0')}`)
+  for (const k of more) cache.set(k, value)
+  held = [...keys, ...more].filter((k) => cache.has(k))
+  for (let i = 0; i < OPS; i++) order[i] %= held.length
+}
 let sink = 0
 if (op === 'set') {
   for (let i = 0; i < OPS; i++) cache.set(fresh[i], value) // steady state
   for (let p = 0; p < passes; p++) for (let i = 0; i < OPS; i++) cache.set(fresh[OPS * (p + 1) + i], value)
 } else {
-  for (let i = 0; i < OPS; i++) sink += cache.get(keys[order[i]])?.length ?? 0
-  for (let p = 0; p < passes; p++) for (let i = 0; i < OPS; i++) sink += cache.get(keys[order[i]])?.length ?? 0
+  for (let i = 0; i < OPS; i++) sink += cache.get(held[order[i]])?.length ?? 0
+  for (let p = 0; p < passes; p++) for (let i = 0; i < OPS; i++) sink += cache.get(held[order[i]])?.length ?? 0
 }
 const st = cache.stats()
 console.log(JSON.stringify({ policy, op, passes, hits: st.hits, misses: st.misses, evictions: st.evictions, sink }))
