@@ -21,9 +21,12 @@
  *
  * Two states for gets. `get`: the cache holds its N keys and has never been full (no shard evicted: the
  * per-shard bound has slack for uneven shards), as a cache sized above its data runs; the adaptive
- * policy still counts cold hits then (COLD_HITS, until a shard is first full). `getfull`: N more keys
- * were set first, so every shard has been full and evicted, as a cache at capacity runs; the gets go to
- * the keys it holds then (all hits, in both policies).
+ * policy still counts cold hits then (COLD_HITS, until a shard is first full). `getfull`: every shard
+ * has been full (and evicted) first, as in a cache that has run at capacity; the gets are to the same N
+ * keys (all hits, in both policies). getfull's `jit` figure is not steady (stop 40: one build gave 1850
+ * and 1924 in two runs; the fill's JS is counted differently in the 1- and 4-pass runs): compare the
+ * wasm functions' own counts there (a callgrind profile, /work/notes/getcost.md), which don't depend on
+ * the harness's JS (clock's wasm rows were the same to 0.1 for get and for getfull).
  */
 const [, , lib, policy, op, passesArg] = process.argv
 const { Cache } = await import(lib)
