@@ -1,7 +1,7 @@
 // The arena's geometry, read from its header once per instance. Every thread instantiates this module
 // over the same memory and module globals are per instance (BRIEF, fact 4): the globals here are only
 // read-only copies of header fields plus this thread's own slot, never shared mutable state.
-import { MISS_FILTER_SHARE } from './policy/tuning.generated'
+import { MISS_FILTER_SHARE, COLD_HITS } from './policy/tuning.generated'
 import * as L from './layout.generated'
 
 export let shardCount: u32 = 0
@@ -29,6 +29,16 @@ export let maxThreads: u32 = 0
 export let threadsOffset: u32 = 0
 export let scratchOffset: u32 = 0
 export let scratchBytes: u32 = 0
+/**
+ * The adaptive policy's capacity per shard (POLICY_CAPACITY, stored by adaptiveInit from this same
+ * geometry), and the least hit count that is not below COLD_HITS × it: a get tests its count against
+ * this integer instead of converting and multiplying (policy/adaptive.ts, noteColdHits).
+ */
+export let policyCapacity: f64 = 0
+export let coldHitsLimit: u64 = 0
+
+/** Segments left to allocation when the whole queue area is counted as capacity. */
+const SPARE_SEGMENTS: u32 = L.NUM_QUEUES + 2
 
 /** This thread's slot (1-based owner id for lock words; 0 = not attached). */
 export let threadId: u32 = 0
@@ -60,6 +70,12 @@ export function loadGeometry(): void {
   threadsOffset = <u32>load<u64>(L.ARENA_THREADS_OFFSET)
   scratchOffset = <u32>load<u64>(L.ARENA_SCRATCH_OFFSET)
   scratchBytes = load<u32>(L.ARENA_SCRATCH_BYTES)
+  policyCapacity = maxEntriesTotal != 0
+    ? <f64>maxEntriesTotal / <f64>shardCount
+    : <f64>(segCount > SPARE_SEGMENTS ? segCount - SPARE_SEGMENTS : 1) * <f64>segBytes
+  // For a u32 count n: <f64>n < x exactly when n < ceil(x) (x ≥ 0, every u32 exact in f64).
+  const x = COLD_HITS * policyCapacity
+  coldHitsLimit = x <= 0 ? 0 : x >= 8589934592 ? 8589934592 : <u64>Math.ceil(x)
 }
 
 export function setThread(slot: u32): void {

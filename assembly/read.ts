@@ -7,7 +7,7 @@ import { hashBytes, fastRange } from './hash'
 import { locate, findSlot, slotOffset, touch, touchTimes, firstOccupied, nextOccupied } from './hashindex'
 import { flagsOf, kindOf, keyLenOf, valueLenOf, isLive, hasTtl, expiryOf, headerBytes, inBounds, spanInBounds } from './entry'
 import { policyOnHit, policyOnAccesses, policyOnMiss } from './policy/index'
-import { sketchWord } from './sketch'
+import { sketchBlockOf } from './sketch'
 import { indexBuckets, shardBytes, threadId, preload } from './arena'
 import { chainData } from './large'
 
@@ -37,8 +37,10 @@ export function lookup(key: u32, keyLen: u32, now: f64, flags: u32): u32 {
   const h = prepareKey(key, keyLen)
   const sb = shardBase(lastShard)
   // Start loading the key's sketch block now: it doesn't depend on the index, so its cache miss
-  // overlaps the bucket's instead of following the entry's.
-  if ((flags & L.GET_PEEK) == 0) preload(sketchWord(sb, h))
+  // overlaps the bucket's instead of following the entry's. A hit counts in it (its address is
+  // computed once).
+  const block = (flags & L.GET_PEEK) == 0 ? sketchBlockOf(sb, h) : 0
+  if (block != 0) preload(load<u32>(block))
   store<u32>(result(L.RESULT_SEQ_INDEX), (sb + L.SHARD_SEQ) >> 2)
   // Under the shard lock (GET_LOCKED) nothing can move: one pass, no sequence checks.
   const locked = (flags & L.GET_LOCKED) != 0
@@ -93,7 +95,7 @@ export function lookup(key: u32, keyLen: u32, now: f64, flags: u32): u32 {
     store<f64>(result(L.RESULT_EXPIRY), expiry)
     if ((flags & L.GET_PEEK) == 0) {
       touch(slot)
-      policyOnHit(sb, h)
+      policyOnHit(sb, h, block)
     }
     return L.STATUS_HIT
   }

@@ -47,12 +47,14 @@ export function sketchWord(sb: u32, h: u64): u32 {
 // overhead, constant shifts); they are in four different words, so their order doesn't matter.
 // @ts-ignore: decorator
 @inline function counterWord(block: u32, i: u32, bits: u32): u32 {
-  return block + ((i << 1) | (bits & 1)) * 8
+  // = block + ((i << 1) | (bits & 1)) * 8, with one operation fewer on the bits than that form took.
+  return block + (i << 4) + ((bits << 3) & 8)
 }
 
 // @ts-ignore: decorator
 @inline function counterShift(bits: u32): u64 {
-  return <u64>(((bits >> 1) & 15) << 2)
+  // = ((bits >> 1) & 15) << 2: nibble (bits 1..4) × 4.
+  return <u64>((bits << 1) & 60)
 }
 
 // @ts-ignore: decorator
@@ -150,8 +152,25 @@ export function filterWrittenUnasked(sb: u32, h: u64): bool {
 /** Counts one access of hash h, ageing the whole sketch when its sample is full. */
 export function increment(sb: u32, h: u64): void {
   if (sketchBlocks == 0) return
-  const block = blockAddr(sb, h)
-  const bits = <u32>h
+  countAccess(sb, blockAddr(sb, h), <u32>h)
+}
+
+/**
+ * Where hash h's counters are (0 without a sketch): a get computes it once, to bring the block into
+ * cache while it looks the key up and to count the hit in it afterwards (incrementAt).
+ */
+// @ts-ignore: decorator
+@inline export function sketchBlockOf(sb: u32, h: u64): u32 {
+  return sketchBlocks == 0 ? 0 : blockAddr(sb, h)
+}
+
+/** increment for hash h whose block is `block` (sketchBlockOf; not 0) and low bits `bits`. */
+export function incrementAt(sb: u32, block: u32, bits: u32): void {
+  countAccess(sb, block, bits)
+}
+
+// @ts-ignore: decorator
+@inline function countAccess(sb: u32, block: u32, bits: u32): void {
   const a0 = bumpCounter(block, 0, bits)
   const a1 = bumpCounter(block, 1, bits >> 5)
   const a2 = bumpCounter(block, 2, bits >> 10)

@@ -10,8 +10,8 @@
 // the victim it displaces (TinyLFU); a key found in the ghost contests the victims at once and,
 // winning, goes straight to protected; the window target moves like ARC's p on recent ghost hits.
 import * as L from '../layout.generated'
-import { maxEntriesTotal, maxEntriesPerShard, shardCount, segCount, segBytes, ghostSlots } from '../arena'
-import { increment, incrementTimes, estimate, clearSketch, fitSample, filterInserted, filterWrittenUnasked } from '../sketch'
+import { maxEntriesPerShard, ghostSlots, policyCapacity, coldHitsLimit } from '../arena'
+import { increment, incrementAt, incrementTimes, estimate, clearSketch, fitSample, filterInserted, filterWrittenUnasked } from '../sketch'
 import { ghostAdd, ghostAge, clearGhost } from '../ghost'
 import { liveTail, knownTail, moveTail, evictTail, evictTailAt, tailCounter, tailHash, tailCost, tailOff, tailSize, tailSlot, restoreTail } from '../queues'
 import { flagsOf, isLarge, chainedBytes } from '../entry'
@@ -30,8 +30,6 @@ const FROM_WINDOW: u32 = 0
 const FROM_MAIN: u32 = 1
 const P = L.POLICY_STATE_OFFSET
 
-/** Segments left to allocation when the whole queue area is counted as capacity. */
-const SPARE_SEGMENTS: u32 = L.NUM_QUEUES + 2
 
 // The eviction path's helpers are @inline (leaveWindow, contest, victim here; estimate, ghostAdd and
 // evictTailAt in sketch.ts, ghost.ts and queues.ts): V8 keeps no register across a wasm call, so each
@@ -42,9 +40,7 @@ const SPARE_SEGMENTS: u32 = L.NUM_QUEUES + 2
 let victimQueue: u32 = PROBATION
 
 export function adaptiveInit(sb: u32, shard: u32, zeroed: bool): void {
-  const c = maxEntriesTotal != 0
-    ? <f64>maxEntriesTotal / <f64>shardCount
-    : <f64>(segCount > SPARE_SEGMENTS ? segCount - SPARE_SEGMENTS : 1) * <f64>segBytes
+  const c = policyCapacity
   store<f64>(sb + P + L.POLICY_CAPACITY, c)
   setWindowTarget(sb, max<f64>(1, c * INITIAL_WINDOW))
   store<f64>(sb + P + L.POLICY_GROWTH_BASE, max<f64>(1, c * INITIAL_WINDOW))
@@ -71,8 +67,8 @@ export function adaptiveOnAccess(sb: u32, h: u64): void {
 }
 
 /** A get that hit (lock-free, lossy): an access, and evidence for COLD_WINDOW until the shard is first full. */
-export function adaptiveOnHit(sb: u32, h: u64): void {
-  increment(sb, h)
+export function adaptiveOnHit(sb: u32, h: u64, block: u32): void {
+  if (block != 0) incrementAt(sb, block, <u32>h)
   if (COLD_WINDOW > 0) noteColdHits(sb, h, 1)
 }
 
@@ -103,10 +99,12 @@ export function adaptiveOnAccesses(sb: u32, h: u64, times: u32): void {
   // the share was still rising, write share 0.5 from empty), and below the count it needs (a cache that
   // never fills, read after a bulk fill, stops reading it once that many hits were seen). A count at the
   // threshold decides as a higher one would. The capacity in POLICY_CAPACITY is at least capacity(sb),
-  // the one coldStart uses.
-  if (load<f64>(sb + P + L.POLICY_UNASKED_SHARE) >= RETURN_SHARE && <f64>hits < COLD_HITS * load<f64>(sb + P + L.POLICY_CAPACITY) && filterWrittenUnasked(sb, h)) {
-    store<u32>(sb + P + L.POLICY_COLD_HITS, hits + n)
-  }
+  // the one coldStart uses. The count is tested first: in a cache that never fills it is over the
+  // threshold on nearly every hit, and coldHitsLimit is that threshold as an integer (arena.ts).
+  // Early returns rather than one condition: the generated code made a boolean of each && term.
+  if (<u64>hits >= coldHitsLimit) return
+  if (!(load<f64>(sb + P + L.POLICY_UNASKED_SHARE) >= RETURN_SHARE)) return
+  if (filterWrittenUnasked(sb, h)) store<u32>(sb + P + L.POLICY_COLD_HITS, hits + n)
 }
 
 /**

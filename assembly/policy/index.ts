@@ -59,9 +59,12 @@ export function policyOnAccess(sb: u32, h: u64): void {
   if (policyId == L.POLICY_ADAPTIVE) adaptiveOnAccess(sb, h)
 }
 
-/** A get that hit (lock-free, lossy): an access that also counts as a hit (COLD_HITS). */
-export function policyOnHit(sb: u32, h: u64): void {
-  if (policyId == L.POLICY_ADAPTIVE) adaptiveOnHit(sb, h)
+/**
+ * A get that hit (lock-free, lossy): an access that also counts as a hit (COLD_HITS). `block`: the
+ * key's sketch block (sketchBlockOf), 0 without a sketch.
+ */
+export function policyOnHit(sb: u32, h: u64, block: u32): void {
+  if (policyId == L.POLICY_ADAPTIVE) adaptiveOnHit(sb, h, block)
 }
 
 /** `times` accesses at once (a front's batched hits, lock-free): what `times` calls of policyOnAccess do. */

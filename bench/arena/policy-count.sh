@@ -17,7 +17,9 @@
 # into a line the operation touches anyway shows there, where the instruction count does not. The D1
 # figure of one build moves by ~1 between runs (heap addresses).
 #
-#   bash bench/arena/policy-count.sh <dist of a build> clock|adaptive set|get [misses]
+#   bash bench/arena/policy-count.sh <dist of a build> clock|adaptive set|get|getfull [misses]
+#
+# get: a cache that has never been full; getfull: one whose every shard has been full (policy-instructions.mjs).
 #
 # The library is loaded from <dist>/src/index.js; it finds its wasm core in <dist>/wasm (a copy of a
 # build must keep the dist/ folder name and sit under a folder whose node_modules resolve).

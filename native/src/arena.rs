@@ -40,6 +40,11 @@ pub struct Engine {
     pub sketch_blocks: u32,
     /// Of those, the blocks that hold counters (the rest are the miss filter: sketch.rs); computed once.
     pub sketch_counter_blocks: u32,
+    /// The adaptive policy's capacity per shard (POLICY_CAPACITY, stored by adaptive_init from this
+    /// same geometry), and the least hit count not below COLD_HITS × it (note_cold_hits' threshold as an
+    /// integer, as assembly/arena.ts).
+    pub policy_capacity: f64,
+    pub cold_hits_limit: u64,
     pub ghost_slots: u32,
     pub max_entries_per_shard: u32,
     pub max_entries_total: u32,
@@ -116,6 +121,8 @@ impl Engine {
             index_buckets: 0,
             sketch_blocks: 0,
             sketch_counter_blocks: 0,
+            policy_capacity: 0.0,
+            cold_hits_limit: 0,
             ghost_slots: 0,
             max_entries_per_shard: 0,
             max_entries_total: 0,
@@ -189,6 +196,16 @@ impl Engine {
         self.ghost_slots = u32f(L::ARENA_GHOST_SLOTS);
         self.max_entries_per_shard = u32f(L::ARENA_MAX_ENTRIES_PER_SHARD);
         self.max_entries_total = u32f(L::ARENA_MAX_ENTRIES_TOTAL);
+        // Segments left to allocation when the whole queue area is counted as capacity.
+        let spare = L::NUM_QUEUES + 2;
+        self.policy_capacity = if self.max_entries_total != 0 {
+            self.max_entries_total as f64 / self.shard_count as f64
+        } else {
+            (if self.seg_count > spare { self.seg_count - spare } else { 1 }) as f64 * self.seg_bytes as f64
+        };
+        // For a u32 count n: (n as f64) < x exactly when n < ceil(x) (x ≥ 0, every u32 exact in f64).
+        let x = crate::policy::tuning_generated::COLD_HITS * self.policy_capacity;
+        self.cold_hits_limit = if x <= 0.0 { 0 } else if x >= 8589934592.0 { 8589934592 } else { x.ceil() as u64 };
         self.sketch_offset = u32f(L::ARENA_SHARD_SKETCH_OFFSET);
         self.ghost_offset = u32f(L::ARENA_SHARD_GHOST_OFFSET);
         self.index_offset = u32f(L::ARENA_SHARD_INDEX_OFFSET);

@@ -45,9 +45,11 @@ impl Engine {
         let shard = self.last_shard;
         let sb = self.shard_base(shard);
         // Start loading the key's sketch block now: it doesn't depend on the index, so its cache miss
-        // overlaps the bucket's instead of following the entry's.
-        if flags & L::GET_PEEK == 0 {
-            self.prefetch_sketch(sb, h);
+        // overlaps the bucket's instead of following the entry's. A hit counts in it (its address is
+        // computed once).
+        let block = if flags & L::GET_PEEK == 0 { self.sketch_block_of(sb, h) } else { std::ptr::null_mut() };
+        if !block.is_null() {
+            crate::prefetch::prefetch(block);
         }
         let seq = au32(sb.add(L::SHARD_SEQ as usize));
         st32(self.result(L::RESULT_SEQ_INDEX), self.seq_index(shard));
@@ -137,7 +139,7 @@ impl Engine {
             stf64(self.result(L::RESULT_EXPIRY), expiry);
             if flags & L::GET_PEEK == 0 {
                 touch(slot);
-                self.policy_on_hit(sb, h);
+                self.policy_on_hit(sb, h, block);
             }
             return L::STATUS_HIT;
         }

@@ -26,16 +26,10 @@ const FROM_MAIN: u32 = 1;
 const P: u32 = L::POLICY_STATE_OFFSET;
 
 const MAX_TAIL_OPS: i32 = super::tuning_generated::MAX_TAIL_OPS as i32;
-/// Segments left to allocation when the whole queue area is counted as capacity.
-const SPARE_SEGMENTS: u32 = L::NUM_QUEUES + 2;
 
 impl Engine {
     pub unsafe fn adaptive_init(&mut self, sb: *mut u8, shard: u32) {
-        let c = if self.max_entries_total != 0 {
-            self.max_entries_total as f64 / self.shard_count as f64
-        } else {
-            (if self.seg_count > SPARE_SEGMENTS { self.seg_count - SPARE_SEGMENTS } else { 1 }) as f64 * self.seg_bytes as f64
-        };
+        let c = self.policy_capacity;
         stf64(sb.add((P + L::POLICY_CAPACITY) as usize), c);
         self.set_window_target(sb, f64::max(1.0, c * INITIAL_WINDOW));
         stf64(sb.add((P + L::POLICY_GROWTH_BASE) as usize), f64::max(1.0, c * INITIAL_WINDOW));
@@ -65,8 +59,10 @@ impl Engine {
     /// A get that hit (lock-free, lossy): an access, and evidence for COLD_WINDOW until the shard is
     /// first full.
     #[inline(always)]
-    pub unsafe fn adaptive_on_hit(&self, sb: *mut u8, h: u64) {
-        self.increment(sb, h);
+    pub unsafe fn adaptive_on_hit(&self, sb: *mut u8, h: u64, block: *mut u8) {
+        if !block.is_null() {
+            self.increment_at(sb, block, h as u32);
+        }
         if COLD_WINDOW > 0.0 {
             self.note_cold_hits(sb, h, 1);
         }
@@ -103,8 +99,10 @@ impl Engine {
         // (a cache that never fills, read after a bulk fill, stops reading it once that many hits were
         // seen). A count at the threshold decides as a higher one would. The capacity in POLICY_CAPACITY
         // is at least capacity(), the one cold_start uses.
-        if ldf64(sb.add((P + L::POLICY_UNASKED_SHARE) as usize)) >= RETURN_SHARE
-            && (hits as f64) < COLD_HITS * ldf64(sb.add((P + L::POLICY_CAPACITY) as usize))
+        // The count is tested first: in a cache that never fills it is over the threshold on nearly every
+        // hit, and cold_hits_limit is that threshold as an integer (arena.rs).
+        if (hits as u64) < self.cold_hits_limit
+            && ldf64(sb.add((P + L::POLICY_UNASKED_SHARE) as usize)) >= RETURN_SHARE
             && self.filter_written_unasked(sb, h)
         {
             st32(at, hits.wrapping_add(n));

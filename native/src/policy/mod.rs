@@ -74,11 +74,12 @@ impl Engine {
         }
     }
 
-    /// A get that hit (lock-free, lossy): an access that also counts as a hit (COLD_HITS).
+    /// A get that hit (lock-free, lossy): an access that also counts as a hit (COLD_HITS). `block`: the
+    /// key's sketch block (sketch_block_of), null without a sketch.
     #[inline(always)]
-    pub unsafe fn policy_on_hit(&self, sb: *mut u8, h: u64) {
+    pub unsafe fn policy_on_hit(&self, sb: *mut u8, h: u64, block: *mut u8) {
         if self.policy_id == L::POLICY_ADAPTIVE {
-            self.adaptive_on_hit(sb, h);
+            self.adaptive_on_hit(sb, h, block);
         }
     }
 
