@@ -163,8 +163,8 @@ export const MUTANTS: Mutant[] = [
   // ---- values larger than a segment (chained segments) --------------------------------------------------
   {
     id: 'chained-read-no-seq-check', area: 'large values', file: 'src/engine/core.ts',
-    find: 'const taken = this.chainBytes(start, end - start)\n    if (!this.#valid(taken, seqIndex, seq)) return RETRY',
-    replace: 'const taken = this.chainBytes(start, end - start)\n    if (taken === undefined) return RETRY',
+    find: '    return this.#valid(taken, seqIndex, seq) ? this.#ownedValue(kind, taken!, meta) : RETRY\n',
+    replace: '    return taken !== undefined ? this.#ownedValue(kind, taken, meta) : RETRY\n',
     tests: ['test/workers/large-values.test.ts'],
     why: 'a lock-free read of a value in chained segments skips the sequence check (bytes of a reused segment returned)',
   },
@@ -547,8 +547,8 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'lock-own-pid-taken-over', area: 'disk', file: 'src/disk/log/lock-file.ts',
-    find: '  if (owner.pid === process.pid) return owner.start !== undefined && owner.start === startTimeOf(process.pid)\n',
-    replace: '  if (owner.pid === process.pid) return false\n',
+    find: '  if (owner.pid === process.pid) {\n',
+    replace: '  if (owner.pid === process.pid) {\n    if (owner.pid > 0) return false\n',
     tests: ['test/disk/log/lock.test.ts'],
     why: "a LogStore opened in a worker thread takes over the lock another thread of the same process holds: two writers append to one log",
   },
@@ -601,8 +601,8 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'set-over-expired-not-counted', area: 'counts', file: 'assembly/write.ts',
-    find: 'if (hasTtl(flagsOf(sb, off)) && now >= 0 && expiryOf(sb, off) <= now) bump(sb, L.SHARD_EXPIRATIONS)',
-    replace: 'if (false) bump(sb, L.SHARD_EXPIRATIONS)',
+    find: '  if (!(hasTtl(flagsOf(sb, off)) && now >= 0 && expiryOf(sb, off) <= now)) return false\n  bump(sb, L.SHARD_EXPIRATIONS)\n',
+    replace: '  if (!(hasTtl(flagsOf(sb, off)) && now >= 0 && expiryOf(sb, off) <= now)) return false\n',
     tests: ['test/conformance/expired-overwrite.test.ts'],
     why: 'a set over an expired entry replaces it uncounted: expirations depend on whether the sweep or a read found it first',
   },
