@@ -166,8 +166,8 @@ export class EngineCore<V> implements CacheCore<V> {
     }
     this.gate = new ShardGate(ex, locator, arena.wait, this.v.u32, this.scratch)
     this.#stats = { views: this.v, geometry: { ...this.geometry, ...arena.viewGeometry } }
-    this.writeGens = new WriteGens(this.v.i32, writeGensOffset(this.geometry.flightsOffset))
-    this.writeGens.bindSlot((threadBase + L.THREAD_LOADS_IN_PROGRESS) >>> 2, this.leaseIdx, this.lease)
+    this.writeGens = new WriteGens(this.v.i32, writeGensOffset(this.geometry.flightsOffset),
+      { count: (threadBase + L.THREAD_LOADS_IN_PROGRESS) >>> 2, leaseAt: this.leaseIdx, lease: this.lease })
   }
 
   /** Every call starts here: closed, or no longer holding our slot (thought dead), is handled aside. */

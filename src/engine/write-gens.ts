@@ -57,23 +57,24 @@ export class WriteGens {
   readonly active = L.ARENA_LOADS_IN_PROGRESS >>> 2
   /** Word index of the first bucket. */
   readonly #first: number
-  /** This thread's slot, as bound by the engine core (and bound again when it claims another). */
-  #slotCount = -1
-  #leaseAt = -1
-  #lease = 0
+  /** This thread's slot: the word its loads are counted in, its lease word and the lease it holds. */
+  readonly #slotCount: number
+  readonly #leaseAt: number
+  readonly #lease: number
   /** The bucket this object holds while a load stores through it: its own write must not wait for itself. */
   #held = -1
 
-  constructor(i32: Int32Array, offset: number) {
+  /**
+   * Over the arena's `i32` view, the buckets at byte `offset`, loads counted in this thread's slot
+   * (word indexes). The engine core makes one for each slot it binds to (it claims a new one when it
+   * lost its slot); a load in progress keeps the slot it was counted in, in its note.
+   */
+  constructor(i32: Int32Array, offset: number, slot: { count: number; leaseAt: number; lease: number }) {
     this.#i32 = i32
     this.#first = offset >>> 2
-  }
-
-  /** The slot this thread's loads are counted in from now on (word indexes; `lease` the one it holds). */
-  bindSlot(slotCount: number, leaseAt: number, lease: number): void {
-    this.#slotCount = slotCount
-    this.#leaseAt = leaseAt
-    this.#lease = lease
+    this.#slotCount = slot.count
+    this.#leaseAt = slot.leaseAt
+    this.#lease = slot.lease
   }
 
   /** The word of `key`'s bucket. */
