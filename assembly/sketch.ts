@@ -39,7 +39,8 @@ const HALF_MASK: u64 = 0x7777777777777777
 
 /** The first word of hash h's block (to bring the block into cache ahead of use). */
 export function sketchWord(sb: u32, h: u64): u32 {
-  return sketchBlocks == 0 ? 0 : load<u32>(blockAddr(sb, h))
+  const block = sketchBlockOf(sb, h)
+  return block == 0 ? 0 : load<u32>(block)
 }
 
 // Counter i (0..3) of hash h lives in word 2i or 2i+1 of its block (bit 5i of h) at one of 16 nibbles

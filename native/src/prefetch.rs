@@ -34,9 +34,10 @@ impl Engine {
     /// The sketch block a hit of hash h counts in.
     #[inline(always)]
     pub fn prefetch_sketch(&self, sb: *mut u8, h: u64) {
-        if self.sketch_blocks != 0 {
-            // The block sketch.rs counts h in (block_of: a remix of the hash over the counter blocks).
-            prefetch(self.block_addr(sb, h));
+        // The block sketch.rs counts h in (block_of: a remix of the hash over the counter blocks).
+        let block = self.sketch_block_of(sb, h);
+        if !block.is_null() {
+            prefetch(block);
         }
     }
 
