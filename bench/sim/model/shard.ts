@@ -122,6 +122,8 @@ export class Shard {
   /** RESEARCH (driftSpan): capacities of gets the gate has been open. */
   private driftFor = 0
   driftOn = false
+  /** RESEARCH (driftHold): inserts the open gate is still held open for. */
+  private driftHeld = 0
   /** RESEARCH (driftSignal 1, stop 40): protected's hand steps in the running block, and those that found a hit entry. */
   private handSteps = 0
   private handHits = 0
@@ -472,7 +474,10 @@ export class Shard {
     const full = this.t.driftSignal === 0 ? this.isFull() : this.wasFull
     const on = full && rate < (1 - this.t.driftDrop) * this.driftPeak && this.unaskedShare < this.t.returnShare
       && (this.t.driftFull === 0 || this.sizeM >= this.t.driftFull * (this.capacity - this.windowTarget) * this.t.protectedFraction)
+    if (!on && this.driftOn && this.driftHeld > 0) return
     if (on && !this.driftOn) {
+      this.driftHeld = Math.ceil(this.t.driftHold * this.capacity / this.meanSize())
+      if (this.t.driftGrow > 0) this.windowTarget = Math.min(this.t.maxWindow * this.capacity, this.windowTarget + this.t.driftGrow * this.capacity)
       for (let i = 0; i < this.t.driftHalve; i++) this.sketch.halve()
       this.driftAge = 0
       this.driftFor = 0
@@ -514,6 +519,7 @@ export class Shard {
    */
   private ghostStep(back: boolean): void {
     if (this.t.driftSweep <= 0) return
+    if (this.driftHeld > 0) this.driftHeld--
     this.handSteps++
     if (back) this.handHits++
     if (this.handSteps < Math.max(this.t.driftMinBlock, this.t.driftBlock * this.capacity / this.meanSize())) return
@@ -799,6 +805,8 @@ export class Shard {
     while (need > 0 && this.sizeP + this.sizeM > 0) {
       const v = this.victim()
       let fv = this.sketch.estimate(this.hashOf(v))
+      if (this.driftOn && this.t.driftAdmit === 2) fv >>= 1
+      else if (this.driftOn && this.t.driftAdmit === 1) fv = -1
       // RESEARCH (staleAfter): a victim no hit was seen for in staleAfter × capacity inserts has a stale count.
       if (this.stamps !== undefined && this.inserts - this.stamps[v]! >= this.t.staleAfter * this.capacity) {
         if (this.t.staleMode === 1) fv >>= 1

@@ -55,6 +55,12 @@ export interface Tuning {
   driftOpenPeak: number
   /** RESEARCH (stop 40): 1: the open gate's sweep stops while protected holds under driftFull of its target (its promotions then overflow it again, and the hand's blocks go on). */
   driftFullSweep: number
+  /** RESEARCH (stop 41): while the drift gate is open, a window candidate's contest: 1 none (admitted, victims evicted), 2 each victim's estimate halved. */
+  driftAdmit: number
+  /** RESEARCH (stop 41): the gate, once open, stays open at least this × capacity (in entries) of inserts. */
+  driftHold: number
+  /** RESEARCH (stop 41): the window target grows by this × capacity when the gate opens. */
+  driftGrow: number
   /** DRIFT_MIN_BLOCK (engines since stop 40, driftSignal 2): a block has at least this many inserts (a small cache's blocks are too few to tell a fall from noise). */
   driftMinBlock: number
   /** ...and × protected's length after each early ageing (0: off), at most sweepRate steps per insert. */
@@ -208,6 +214,9 @@ export const TUNING: Tuning = {
   driftOpenSpan: 0,
   driftOpenPeak: 0,
   driftFullSweep: 0,
+  driftAdmit: 0,
+  driftHold: 0,
+  driftGrow: 0,
   ageSweep: 0,
   sweepRate: 4,
   windowClock: false,
