@@ -124,6 +124,12 @@ export class Shard {
   driftOn = false
   /** RESEARCH (driftHold): inserts the open gate is still held open for. */
   private driftHeld = 0
+  /** Diagnostics: the rate / peak at each opening of the gate. */
+  driftOpenLog: number[] = []
+  /** RESEARCH (driftGrowHit): the window's leavers in the running drift block, and those hit there. */
+  private leaveN = 0
+  private leaveShare = 0
+  private leaveHit = 0
   /** RESEARCH (driftSignal 1, stop 40): protected's hand steps in the running block, and those that found a hit entry. */
   private handSteps = 0
   private handHits = 0
@@ -476,8 +482,10 @@ export class Shard {
       && (this.t.driftFull === 0 || this.sizeM >= this.t.driftFull * (this.capacity - this.windowTarget) * this.t.protectedFraction)
     if (!on && this.driftOn && this.driftHeld > 0) return
     if (on && !this.driftOn) {
+      this.stat.driftOpens = (this.stat.driftOpens ?? 0) + 1
+      this.driftOpenLog.push(this.leaveShare)
       this.driftHeld = Math.ceil(this.t.driftHold * this.capacity / this.meanSize())
-      if (this.t.driftGrow > 0) this.windowTarget = Math.min(this.t.maxWindow * this.capacity, this.windowTarget + this.t.driftGrow * this.capacity)
+      if (this.t.driftGrow > 0 && this.windowTarget >= this.t.driftGrowLevel * this.capacity && this.leaveShare >= this.t.driftGrowHit) this.windowTarget = Math.min(this.t.maxWindow * this.capacity, this.windowTarget + this.t.driftGrow * this.capacity)
       for (let i = 0; i < this.t.driftHalve; i++) this.sketch.halve()
       this.driftAge = 0
       this.driftFor = 0
@@ -527,6 +535,9 @@ export class Shard {
     this.handSteps = 0
     this.handHits = 0
     this.handRate = rate
+    this.leaveShare = this.leaveN === 0 ? 0 : this.leaveHit / this.leaveN
+    this.leaveN = 0
+    this.leaveHit = 0
     this.driftGate(rate)
   }
 
@@ -760,6 +771,8 @@ export class Shard {
     }
     const key = this.window.pop()
     const hitInWindow = (this.keyState[key]! & CMASK) !== 0
+    this.leaveN++
+    if (hitInWindow) this.leaveHit++
     if (hitInWindow) this.stampNow(key)
     this.boost = hitInWindow ? this.t.windowHitBoost : 0
     const size = this.sizeOf(key)

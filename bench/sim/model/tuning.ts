@@ -61,6 +61,10 @@ export interface Tuning {
   driftHold: number
   /** RESEARCH (stop 41): the window target grows by this × capacity when the gate opens. */
   driftGrow: number
+  /** RESEARCH (stop 41): driftGrow only while the window target is at least this × capacity (recency has been winning: not a loop's or a scan's small window). */
+  driftGrowLevel: number
+  /** RESEARCH (stop 41): driftGrow only if at least this share of the window's leavers in the block that opened the gate were hit in the window. */
+  driftGrowHit: number
   /** DRIFT_MIN_BLOCK (engines since stop 40, driftSignal 2): a block has at least this many inserts (a small cache's blocks are too few to tell a fall from noise). */
   driftMinBlock: number
   /** ...and × protected's length after each early ageing (0: off), at most sweepRate steps per insert. */
@@ -217,6 +221,8 @@ export const TUNING: Tuning = {
   driftAdmit: 0,
   driftHold: 0,
   driftGrow: 0,
+  driftGrowLevel: 0,
+  driftGrowHit: 0,
   ageSweep: 0,
   sweepRate: 4,
   windowClock: false,
