@@ -56,6 +56,9 @@ export function adaptiveInit(sb: u32, shard: u32, zeroed: bool): void {
   store<u32>(sb + P + L.POLICY_DRIFT_INSERTS, 0)
   store<u32>(sb + P + L.POLICY_DRIFT_RETURNS, 0)
   store<u32>(sb + P + L.POLICY_DRIFT_ON, 0)
+  // Count mode: the block's length for good. Byte mode: a placeholder until the shard is first full (an
+  // empty shard's mean size says nothing), when coldStart takes it with the mean size.
+  store<u32>(sb + P + L.POLICY_DRIFT_BLOCK, blockOf(c))
   seedRng(sb, seed, shard)
   clearSketch(sb, ghostSlots, zeroed)
   clearGhost(sb, zeroed)
@@ -116,6 +119,7 @@ export function adaptiveOnAccesses(sb: u32, h: u64, times: u32): void {
 function coldStart(sb: u32): void {
   store<u32>(sb + P + L.POLICY_COLD_FULL, 1)
   const c = capacity(sb)
+  if (DRIFT_SWEEP != 0) store<u32>(sb + P + L.POLICY_DRIFT_BLOCK, blockOf(c / meanSize(sb)))
   if (COLD_WINDOW > 0 && load<f64>(sb + P + L.POLICY_UNASKED_SHARE) >= COLD_SHARE && <f64>load<u32>(sb + P + L.POLICY_COLD_HITS) >= COLD_HITS * c) {
     setWindowTarget(sb, max<f64>(windowTarget(sb), COLD_WINDOW * c))
   }
@@ -262,13 +266,15 @@ function returnToProbation(sb: u32, fromGhost: bool): bool {
 function noteDrift(sb: u32, back: bool): void {
   const n = load<u32>(sb + P + L.POLICY_DRIFT_INSERTS) + 1
   const r = load<u32>(sb + P + L.POLICY_DRIFT_RETURNS) + (back ? 1 : 0)
-  if (<f64>n < max<f64>(<f64>DRIFT_MIN_BLOCK, DRIFT_BLOCK * capacity(sb) / meanSize(sb))) {
+  if (n < load<u32>(sb + P + L.POLICY_DRIFT_BLOCK)) {
     store<u32>(sb + P + L.POLICY_DRIFT_INSERTS, n)
     store<u32>(sb + P + L.POLICY_DRIFT_RETURNS, r)
     return
   }
   store<u32>(sb + P + L.POLICY_DRIFT_INSERTS, 0)
   store<u32>(sb + P + L.POLICY_DRIFT_RETURNS, 0)
+  // The next block's length is taken once per block (a division in byte mode), not on every insert.
+  store<u32>(sb + P + L.POLICY_DRIFT_BLOCK, blockOf(capacity(sb) / meanSize(sb)))
   const rate = <f64>r / <f64>n
   const peak = max<f64>(rate, load<f64>(sb + P + L.POLICY_DRIFT_PEAK) * DRIFT_DECAY)
   store<f64>(sb + P + L.POLICY_DRIFT_PEAK, peak)
@@ -284,6 +290,11 @@ function noteDrift(sb: u32, back: bool): void {
  * While the drift gate is open, protected's hand takes DRIFT_SWEEP steps per newcomer in the window: a
  * hit entry loses a count and goes round, an unhit one goes down to probation.
  */
+/** The drift gate's block for a shard of `entries` capacity: DRIFT_BLOCK of it, at least DRIFT_MIN_BLOCK. */
+function blockOf(entries: f64): u32 {
+  return <u32>min<f64>(4294967295, ceil(max<f64>(<f64>DRIFT_MIN_BLOCK, DRIFT_BLOCK * entries)))
+}
+
 function driftSweep(sb: u32, now: f64): void {
   for (let i: u32 = 0; i < DRIFT_SWEEP && liveTail(sb, PROTECTED, now); i++) {
     const c = tailCounter()

@@ -122,8 +122,12 @@ export class Shard {
   /** RESEARCH (driftSpan): capacities of gets the gate has been open. */
   private driftFor = 0
   driftOn = false
+  /** DRIFT_BLOCK: the running block's length in inserts (see ghostStep). */
+  private driftBlockLen: number
   /** RESEARCH (driftHold): inserts the open gate is still held open for. */
   private driftHeld = 0
+  /** RESEARCH (driftGrowAny): whether the last block's share was a fall. */
+  private driftFell = false
   /** Diagnostics: the rate / peak at each opening of the gate. */
   driftOpenLog: number[] = []
   /** RESEARCH (driftGrowHit): the window's leavers in the running drift block, and those hit there. */
@@ -172,6 +176,9 @@ export class Shard {
     this.ghost = new GhostTable(Math.max(1, Math.floor(entryCapacity * this.t.ghostFactor)), 1)
     this.returnWeight = 1 / (this.t.returnSpan * capacity)
     this.windowTarget = Math.max(1, capacity * this.t.initialWindow)
+    // Entry mode: the block's length for good. Byte mode: a placeholder until the shard is first full
+    // (an empty shard's mean size says nothing), when it is taken with the mean size.
+    this.driftBlockLen = Math.ceil(Math.max(this.t.driftMinBlock, this.t.driftBlock * capacity))
     this.growthBase = this.windowTarget
     // A pair of bits per slot: bit 2i is 'missed', bit 2i+1 'written unasked'. The engine's sketch
     // area holds 32 bits per expected entry for the counters, and a share more for the filter.
@@ -307,6 +314,7 @@ export class Shard {
     // capacities. A bulk warm-up of sets has no hits: the rule then cost cache-aside traffic after it.
     if ((this.t.coldWindow > 0 || this.t.driftSweep > 0) && !this.wasFull && this.used + size > this.capacity) {
       this.wasFull = true
+      this.driftBlockLen = this.driftBlockLength()
       if (this.t.coldWindow > 0 && this.unaskedShare >= this.t.coldShare && this.fillHits >= this.t.coldHits * this.capacity) {
         this.windowTarget = Math.max(this.windowTarget, this.t.coldWindow * this.capacity)
         this.stat.coldFired++
@@ -478,14 +486,21 @@ export class Shard {
     // The hand's signal asks whether the shard has been full (the engines' POLICY.coldFull, which a port
     // would read); the gets' signal whether it is full now.
     const full = this.t.driftSignal === 0 ? this.isFull() : this.wasFull
-    const on = full && rate < (1 - this.t.driftDrop) * this.driftPeak && this.unaskedShare < this.t.returnShare
-      && (this.t.driftFull === 0 || this.sizeM >= this.t.driftFull * (this.capacity - this.windowTarget) * this.t.protectedFraction)
+    const fell = full && rate < (1 - this.t.driftDrop) * this.driftPeak && this.unaskedShare < this.t.returnShare
+    const on = fell && (this.t.driftFull === 0 || this.sizeM >= this.t.driftFull * (this.capacity - this.windowTarget) * this.t.protectedFraction)
+    // RESEARCH (driftGrowAny): the window grows on the fall itself (its first block), whether or not
+    // protected is full enough for the sweep.
+    if (this.t.driftGrowAny > 0 && fell && !this.driftFell) {
+      this.driftOpenLog.push(this.leaveShare)
+      if (this.windowTarget >= this.t.driftGrowLevel * this.capacity && this.leaveShare >= this.t.driftGrowHit) this.windowTarget = Math.min(this.t.maxWindow * this.capacity, this.windowTarget + this.t.driftGrow * this.capacity)
+    }
+    this.driftFell = fell
     if (!on && this.driftOn && this.driftHeld > 0) return
     if (on && !this.driftOn) {
       this.stat.driftOpens = (this.stat.driftOpens ?? 0) + 1
-      this.driftOpenLog.push(this.leaveShare)
+      if (this.t.driftGrowAny === 0) this.driftOpenLog.push(this.leaveShare)
       this.driftHeld = Math.ceil(this.t.driftHold * this.capacity / this.meanSize())
-      if (this.t.driftGrow > 0 && this.windowTarget >= this.t.driftGrowLevel * this.capacity && this.leaveShare >= this.t.driftGrowHit) this.windowTarget = Math.min(this.t.maxWindow * this.capacity, this.windowTarget + this.t.driftGrow * this.capacity)
+      if (this.t.driftGrow > 0 && this.t.driftGrowAny === 0 && this.windowTarget >= this.t.driftGrowLevel * this.capacity && this.leaveShare >= this.t.driftGrowHit) this.windowTarget = Math.min(this.t.maxWindow * this.capacity, this.windowTarget + this.t.driftGrow * this.capacity)
       for (let i = 0; i < this.t.driftHalve; i++) this.sketch.halve()
       this.driftAge = 0
       this.driftFor = 0
@@ -530,7 +545,10 @@ export class Shard {
     if (this.driftHeld > 0) this.driftHeld--
     this.handSteps++
     if (back) this.handHits++
-    if (this.handSteps < Math.max(this.t.driftMinBlock, this.t.driftBlock * this.capacity / this.meanSize())) return
+    if (this.handSteps < this.driftBlockLen) return
+    // The next block's length is taken now, once per block, not on every insert (the engines: a division
+    // in byte mode).
+    this.driftBlockLen = this.driftBlockLength()
     const rate = this.handHits / this.handSteps
     this.handSteps = 0
     this.handHits = 0
@@ -539,6 +557,11 @@ export class Shard {
     this.leaveN = 0
     this.leaveHit = 0
     this.driftGate(rate)
+  }
+
+  /** DRIFT_BLOCK × capacity in entries, at least DRIFT_MIN_BLOCK. */
+  private driftBlockLength(): number {
+    return Math.ceil(Math.max(this.t.driftMinBlock, this.t.driftBlock * this.capacity / this.meanSize()))
   }
 
   private isFull(): boolean {

@@ -65,6 +65,8 @@ export interface Tuning {
   driftGrowLevel: number
   /** RESEARCH (stop 41): driftGrow only if at least this share of the window's leavers in the block that opened the gate were hit in the window. */
   driftGrowHit: number
+  /** RESEARCH (stop 41): 1: driftGrow on the first block of a fall, without the sweep's driftFull condition. */
+  driftGrowAny: number
   /** DRIFT_MIN_BLOCK (engines since stop 40, driftSignal 2): a block has at least this many inserts (a small cache's blocks are too few to tell a fall from noise). */
   driftMinBlock: number
   /** ...and × protected's length after each early ageing (0: off), at most sweepRate steps per insert. */
@@ -223,6 +225,7 @@ export const TUNING: Tuning = {
   driftGrow: 0,
   driftGrowLevel: 0,
   driftGrowHit: 0,
+  driftGrowAny: 0,
   ageSweep: 0,
   sweepRate: 4,
   windowClock: false,

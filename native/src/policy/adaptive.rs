@@ -25,6 +25,11 @@ const FROM_WINDOW: u32 = 0;
 const FROM_MAIN: u32 = 1;
 const P: u32 = L::POLICY_STATE_OFFSET;
 
+/// The drift gate's block for a shard of `entries` capacity: DRIFT_BLOCK of it, at least DRIFT_MIN_BLOCK.
+fn block_of(entries: f64) -> u32 {
+    f64::min(u32::MAX as f64, f64::max(DRIFT_MIN_BLOCK as f64, DRIFT_BLOCK * entries).ceil()) as u32
+}
+
 const MAX_TAIL_OPS: i32 = super::tuning_generated::MAX_TAIL_OPS as i32;
 
 impl Engine {
@@ -45,6 +50,9 @@ impl Engine {
         st32(sb.add((P + L::POLICY_DRIFT_INSERTS) as usize), 0);
         st32(sb.add((P + L::POLICY_DRIFT_RETURNS) as usize), 0);
         st32(sb.add((P + L::POLICY_DRIFT_ON) as usize), 0);
+        // Count mode: the block's length for good. Byte mode: a placeholder until the shard is first
+        // full (an empty shard's mean size says nothing), when cold_start takes it with the mean size.
+        st32(sb.add((P + L::POLICY_DRIFT_BLOCK) as usize), block_of(c));
         seed_rng(sb, self.seed, shard);
         self.clear_sketch(sb, self.ghost_slots);
         self.clear_ghost(sb);
@@ -117,6 +125,9 @@ impl Engine {
     unsafe fn cold_start(&self, sb: *mut u8) {
         st32(sb.add((P + L::POLICY_COLD_FULL) as usize), 1);
         let c = self.capacity(sb);
+        if DRIFT_SWEEP != 0 {
+            st32(sb.add((P + L::POLICY_DRIFT_BLOCK) as usize), block_of(c / self.mean_size(sb)));
+        }
         if COLD_WINDOW > 0.0
             && ldf64(sb.add((P + L::POLICY_UNASKED_SHARE) as usize)) >= COLD_SHARE
             && ld32(sb.add((P + L::POLICY_COLD_HITS) as usize)) as f64 >= COLD_HITS * c
@@ -269,13 +280,15 @@ impl Engine {
     unsafe fn note_drift(&self, sb: *mut u8, back: bool) {
         let n = ld32(sb.add((P + L::POLICY_DRIFT_INSERTS) as usize)) + 1;
         let r = ld32(sb.add((P + L::POLICY_DRIFT_RETURNS) as usize)) + back as u32;
-        if (n as f64) < f64::max(DRIFT_MIN_BLOCK as f64, DRIFT_BLOCK * self.capacity(sb) / self.mean_size(sb)) {
+        if n < ld32(sb.add((P + L::POLICY_DRIFT_BLOCK) as usize)) {
             st32(sb.add((P + L::POLICY_DRIFT_INSERTS) as usize), n);
             st32(sb.add((P + L::POLICY_DRIFT_RETURNS) as usize), r);
             return;
         }
         st32(sb.add((P + L::POLICY_DRIFT_INSERTS) as usize), 0);
         st32(sb.add((P + L::POLICY_DRIFT_RETURNS) as usize), 0);
+        // The next block's length is taken once per block (a division in byte mode), not on every insert.
+        st32(sb.add((P + L::POLICY_DRIFT_BLOCK) as usize), block_of(self.capacity(sb) / self.mean_size(sb)));
         let rate = r as f64 / n as f64;
         let peak = f64::max(rate, ldf64(sb.add((P + L::POLICY_DRIFT_PEAK) as usize)) * DRIFT_DECAY);
         stf64(sb.add((P + L::POLICY_DRIFT_PEAK) as usize), peak);
