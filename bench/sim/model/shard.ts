@@ -478,6 +478,12 @@ export class Shard {
     this.driftGate(rate)
   }
 
+  /** DRIFT_GROW: the window grows (as ghost evidence grows it, up to maxWindow, a target above it kept). */
+  private driftGrowBy(): void {
+    if (this.windowTarget < this.t.driftGrowLevel * this.capacity || this.leaveShare < this.t.driftGrowHit) return
+    this.windowTarget = Math.min(Math.max(this.t.maxWindow * this.capacity, this.windowTarget), this.windowTarget + this.t.driftGrow * this.capacity)
+  }
+
   /** The drift gate's decision at the end of a block whose signal (a hit share) was `rate`. */
   private driftGate(rate: number): void {
     this.driftPeak = Math.max(rate, this.driftPeak * this.t.driftDecay)
@@ -488,11 +494,14 @@ export class Shard {
     const full = this.t.driftSignal === 0 ? this.isFull() : this.wasFull
     const fell = full && rate < (1 - this.t.driftDrop) * this.driftPeak && this.unaskedShare < this.t.returnShare
     const on = fell && (this.t.driftFull === 0 || this.sizeM >= this.t.driftFull * (this.capacity - this.windowTarget) * this.t.protectedFraction)
-    // RESEARCH (driftGrowAny): the window grows on the fall itself (its first block), whether or not
-    // protected is full enough for the sweep.
-    if (this.t.driftGrowAny > 0 && fell && !this.driftFell) {
+    // DRIFT_GROW (stop 41): on a fall's first block the window grows by driftGrow × capacity, whether or
+    // not protected is full enough for the sweep, if at least driftGrowHit of the window's leavers in that
+    // block were hit there (a moved hot set's new keys are read in the window; a scan's or a loop's
+    // never are). Newcomers then have more time to build the counts that beat the old set's victims.
+    // RESEARCH driftGrowAny 0: only when the gate opens.
+    if (this.t.driftGrow > 0 && this.t.driftGrowAny > 0 && fell && !this.driftFell) {
       this.driftOpenLog.push(this.leaveShare)
-      if (this.windowTarget >= this.t.driftGrowLevel * this.capacity && this.leaveShare >= this.t.driftGrowHit) this.windowTarget = Math.min(this.t.maxWindow * this.capacity, this.windowTarget + this.t.driftGrow * this.capacity)
+      this.driftGrowBy()
     }
     this.driftFell = fell
     if (!on && this.driftOn && this.driftHeld > 0) return
@@ -500,7 +509,7 @@ export class Shard {
       this.stat.driftOpens = (this.stat.driftOpens ?? 0) + 1
       if (this.t.driftGrowAny === 0) this.driftOpenLog.push(this.leaveShare)
       this.driftHeld = Math.ceil(this.t.driftHold * this.capacity / this.meanSize())
-      if (this.t.driftGrow > 0 && this.t.driftGrowAny === 0 && this.windowTarget >= this.t.driftGrowLevel * this.capacity && this.leaveShare >= this.t.driftGrowHit) this.windowTarget = Math.min(this.t.maxWindow * this.capacity, this.windowTarget + this.t.driftGrow * this.capacity)
+      if (this.t.driftGrow > 0 && this.t.driftGrowAny === 0) this.driftGrowBy()
       for (let i = 0; i < this.t.driftHalve; i++) this.sketch.halve()
       this.driftAge = 0
       this.driftFor = 0

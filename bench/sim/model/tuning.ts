@@ -59,13 +59,13 @@ export interface Tuning {
   driftAdmit: number
   /** RESEARCH (stop 41): the gate, once open, stays open at least this × capacity (in entries) of inserts. */
   driftHold: number
-  /** RESEARCH (stop 41): the window target grows by this × capacity when the gate opens. */
+  /** DRIFT_GROW (engines since stop 41): on the first block of a fall of the drift signal, the window target grows by this × capacity (see driftGrowHit). */
   driftGrow: number
   /** RESEARCH (stop 41): driftGrow only while the window target is at least this × capacity (recency has been winning: not a loop's or a scan's small window). */
   driftGrowLevel: number
-  /** RESEARCH (stop 41): driftGrow only if at least this share of the window's leavers in the block that opened the gate were hit in the window. */
+  /** DRIFT_GROW_HIT (engines since stop 41): driftGrow only if at least this share of the window's leavers in that block were hit in the window. */
   driftGrowHit: number
-  /** RESEARCH (stop 41): 1: driftGrow on the first block of a fall, without the sweep's driftFull condition. */
+  /** 1 (the engines'): driftGrow on the first block of a fall, without the sweep's driftFull condition. RESEARCH 0: when the gate opens. */
   driftGrowAny: number
   /** DRIFT_MIN_BLOCK (engines since stop 40, driftSignal 2): a block has at least this many inserts (a small cache's blocks are too few to tell a fall from noise). */
   driftMinBlock: number
@@ -222,10 +222,8 @@ export const TUNING: Tuning = {
   driftFullSweep: 0,
   driftAdmit: 0,
   driftHold: 0,
-  driftGrow: 0,
   driftGrowLevel: 0,
-  driftGrowHit: 0,
-  driftGrowAny: 0,
+  driftGrowAny: 1,
   ageSweep: 0,
   sweepRate: 4,
   windowClock: false,
