@@ -128,6 +128,8 @@ export class Shard {
   private driftHeld = 0
   /** RESEARCH (driftGrowAny): whether the last block's share was a fall. */
   private driftFell = false
+  /** RESEARCH (driftGrowAny 2): the window has grown in the running fall. */
+  private driftGrown = false
   /** Diagnostics: the rate / peak at each opening of the gate. */
   driftOpenLog: number[] = []
   /** RESEARCH (driftGrowHit): the window's leavers in the running drift block, and those hit there. */
@@ -479,9 +481,10 @@ export class Shard {
   }
 
   /** DRIFT_GROW: the window grows (as ghost evidence grows it, up to maxWindow, a target above it kept). */
-  private driftGrowBy(): void {
-    if (this.windowTarget < this.t.driftGrowLevel * this.capacity || this.leaveShare < this.t.driftGrowHit) return
+  private driftGrowBy(): boolean {
+    if (this.windowTarget < this.t.driftGrowLevel * this.capacity || this.leaveShare < this.t.driftGrowHit) return false
     this.windowTarget = Math.min(Math.max(this.t.maxWindow * this.capacity, this.windowTarget), this.windowTarget + this.t.driftGrow * this.capacity)
+    return true
   }
 
   /** The drift gate's decision at the end of a block whose signal (a hit share) was `rate`. */
@@ -499,11 +502,13 @@ export class Shard {
     // block were hit there (a moved hot set's new keys are read in the window; a scan's or a loop's
     // never are). Newcomers then have more time to build the counts that beat the old set's victims.
     // RESEARCH driftGrowAny 0: only when the gate opens.
-    if (this.t.driftGrow > 0 && this.t.driftGrowAny > 0 && fell && !this.driftFell) {
+    // RESEARCH driftGrowAny 2: at the first block of the fall whose leavers qualify (once per fall).
+    if (this.t.driftGrow > 0 && this.t.driftGrowAny > 0 && fell && (this.t.driftGrowAny === 2 ? !this.driftGrown : !this.driftFell)) {
       this.driftOpenLog.push(this.leaveShare)
-      this.driftGrowBy()
+      if (this.driftGrowBy()) this.driftGrown = true
     }
     this.driftFell = fell
+    if (!fell) this.driftGrown = false
     if (!on && this.driftOn && this.driftHeld > 0) return
     if (on && !this.driftOn) {
       this.stat.driftOpens = (this.stat.driftOpens ?? 0) + 1
