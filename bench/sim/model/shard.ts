@@ -130,7 +130,7 @@ export class Shard {
   private driftFell = false
   /** RESEARCH (driftGrowAny 2): the window has grown in the running fall. */
   private driftGrown = false
-  /** Diagnostics: the rate / peak at each opening of the gate. */
+  /** Diagnostics (bench/sim/drift-falls.ts): the window leavers' hit share at each fall (driftGrowAny 0: at each opening). */
   driftOpenLog: number[] = []
   /** RESEARCH (driftGrowHit): the window's leavers in the running drift block, and those hit there. */
   private leaveN = 0
@@ -511,7 +511,6 @@ export class Shard {
     if (!fell) this.driftGrown = false
     if (!on && this.driftOn && this.driftHeld > 0) return
     if (on && !this.driftOn) {
-      this.stat.driftOpens = (this.stat.driftOpens ?? 0) + 1
       if (this.t.driftGrowAny === 0) this.driftOpenLog.push(this.leaveShare)
       this.driftHeld = Math.ceil(this.t.driftHold * this.capacity / this.meanSize())
       if (this.t.driftGrow > 0 && this.t.driftGrowAny === 0) this.driftGrowBy()
