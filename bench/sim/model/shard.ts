@@ -130,6 +130,8 @@ export class Shard {
   private driftFell = false
   /** RESEARCH (driftGrowAny 2): the window has grown in the running fall. */
   private driftGrown = false
+  /** RESEARCH (driftGrowUndo): what DRIFT_GROW added in the running fall. */
+  private driftGrewBy = 0
   /** Diagnostics (bench/sim/drift-falls.ts): the window leavers' hit share at each fall (driftGrowAny 0: at each opening). */
   driftOpenLog: number[] = []
   /** RESEARCH (driftGrowHit): the window's leavers in the running drift block, and those hit there. */
@@ -483,7 +485,9 @@ export class Shard {
   /** DRIFT_GROW: the window grows (as ghost evidence grows it, up to maxWindow, a target above it kept). */
   private driftGrowBy(): boolean {
     if (this.windowTarget < this.t.driftGrowLevel * this.capacity || this.leaveShare < this.t.driftGrowHit) return false
+    const before = this.windowTarget
     this.windowTarget = Math.min(Math.max(this.t.maxWindow * this.capacity, this.windowTarget), this.windowTarget + this.t.driftGrow * this.capacity)
+    this.driftGrewBy += this.windowTarget - before
     return true
   }
 
@@ -506,6 +510,12 @@ export class Shard {
     if (this.t.driftGrow > 0 && this.t.driftGrowAny > 0 && fell && (this.t.driftGrowAny === 2 ? !this.driftGrown : !this.driftFell)) {
       this.driftOpenLog.push(this.leaveShare)
       if (this.driftGrowBy()) this.driftGrown = true
+    }
+    // RESEARCH (driftGrowUndo): the growth is given back when the fall ends (the signal has recovered:
+    // the new hot set stands), at most down to the floor; ghost evidence decides from there.
+    if (this.t.driftGrowUndo > 0 && !fell && this.driftFell && this.driftGrewBy > 0) {
+      this.windowTarget = Math.max(Math.max(1, this.t.minWindow * this.capacity), this.windowTarget - this.t.driftGrowUndo * this.driftGrewBy)
+      this.driftGrewBy = 0
     }
     this.driftFell = fell
     if (!fell) this.driftGrown = false

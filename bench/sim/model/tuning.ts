@@ -67,6 +67,8 @@ export interface Tuning {
   driftGrowHit: number
   /** 1 (the engines'): driftGrow on the first block of a fall, without the sweep's driftFull condition. RESEARCH 0: when the gate opens. */
   driftGrowAny: number
+  /** RESEARCH (stop 41): the share of DRIFT_GROW's growth taken back when the fall ends (0: kept). */
+  driftGrowUndo: number
   /** DRIFT_MIN_BLOCK (engines since stop 40, driftSignal 2): a block has at least this many inserts (a small cache's blocks are too few to tell a fall from noise). */
   driftMinBlock: number
   /** ...and × protected's length after each early ageing (0: off), at most sweepRate steps per insert. */
@@ -224,6 +226,7 @@ export const TUNING: Tuning = {
   driftHold: 0,
   driftGrowLevel: 0,
   driftGrowAny: 1,
+  driftGrowUndo: 0,
   ageSweep: 0,
   sweepRate: 4,
   windowClock: false,
