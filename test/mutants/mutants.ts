@@ -395,18 +395,6 @@ export const MUTANTS: Mutant[] = [
     why: 'every insert counts as back from the ghost: the share never falls after a move and the drift gate never opens (DRIFT_SWEEP, stop 40)',
   },
   {
-    id: 'drift-grow-unread', area: 'policy', file: 'assembly/policy/adaptive.ts',
-    find: '    if (tailCounter() != 0) store<u32>(sb + P + L.POLICY_DRIFT_LEAVE_HITS, load<u32>(sb + P + L.POLICY_DRIFT_LEAVE_HITS) + 1)', replace: '',
-    tests: ['test/policy/recency.test.ts'],
-    why: 'no window leaver counts as read there: the window never grows at a fall, and Zipf moving every 2 capacities stays 2.58 under LRU instead of 2.32 (real cache, 4000 entries; DRIFT_GROW, stop 41)',
-  },
-  {
-    id: 'drift-grow-no-fall', area: 'policy', file: 'assembly/policy/adaptive.ts',
-    find: '  const first = fell && load<u32>(sb + P + L.POLICY_DRIFT_FELL) == 0', replace: '  const first = true',
-    tests: ['test/policy/recency.test.ts'],
-    why: 'the window grows at every block whose leavers were read, fall or not: standing Zipf grows its window too (DRIFT_GROW, stop 41)',
-  },
-  {
     id: 'cold-window-never', area: 'policy', file: 'assembly/policy/adaptive.ts',
     find: '    setWindowTarget(sb, max<f64>(windowTarget(sb), COLD_WINDOW * c))', replace: '',
     tests: ['test/policy/recency.test.ts'],
