@@ -15,7 +15,6 @@ import { zipfTrace } from '../../bench/workloads/zipf-trace.js'
 import { shiftingTrace } from '../../bench/workloads/shifting-trace.js'
 import { engineInternals } from '../../src/engine/access.js'
 import * as L from '../../src/layout/constants.generated.js'
-import { DRIFT_GROW } from '../../src/layout/policy.generated.js'
 import { OP_READ, OP_WRITE, type Trace } from '../../bench/workloads/trace.js'
 import { Prng } from '../../bench/workloads/prng.js'
 import { Cache } from '../../src/index.js'
@@ -527,7 +526,7 @@ forEachEngine('a cache-aside hot set, then a bulk warm-up', (engine) => {
  * with the gate −2.58. Standing Zipf never opens it (its figure is main's).
  */
 forEachEngine('Zipf whose popular keys move every 2 capacities', (engine) => {
-  const run = (every: number, seed: number): { diff: number; opened: boolean; jumps: number } => {
+  const run = (every: number, seed: number): { diff: number; opened: boolean } => {
     const length = 30 * CAPACITY
     const trace = shiftingTrace({ keys: 20 * CAPACITY, s: 0.9, length, phase: every === 0 ? length : every * CAPACITY, shift: 10 * CAPACITY, seed })
     const lru = new LruPolicy(CAPACITY, trace)
@@ -535,24 +534,16 @@ forEachEngine('Zipf whose popular keys move every 2 capacities', (engine) => {
     try {
       const { views } = engineInternals(cache)
       const on = (cache.geometry.shardsOffset + L.POLICY_STATE_OFFSET + L.POLICY_DRIFT_ON) >>> 2
-      const window = (cache.geometry.shardsOffset + L.POLICY_STATE_OFFSET + L.POLICY_WINDOW_TARGET) >>> 3
       let diff = 0
       let opened = false
-      // DRIFT_GROW: the window target rising by DRIFT_GROW × capacity within one request (ghost
-      // evidence moves it by a step per insert).
-      let jumps = 0
-      let target = views.f64[window]!
       for (const key of trace.keys) {
         if (lru.access(key)) diff--
         const k = `m${key}`
         if (cache.get(k) === undefined) cache.set(k, '1')
         else diff++
         if (views.u32[on] !== 0) opened = true
-        const now = views.f64[window]!
-        if (now - target >= 0.99 * DRIFT_GROW * CAPACITY) jumps++
-        target = now
       }
-      return { diff: (100 * diff) / length, opened, jumps }
+      return { diff: (100 * diff) / length, opened }
     } finally {
       cache.close()
     }
@@ -566,21 +557,10 @@ forEachEngine('Zipf whose popular keys move every 2 capacities', (engine) => {
     expect(diff, `seed ${seed}`).toBeGreaterThanOrEqual(-2.8)
   })
 
-  // DRIFT_GROW (stop 41): at a fall whose window leavers were read there, the window grows, and the
-  // new hot set's keys get the time to build their counts. 4000 entries, seeds 1, 2, 3: main −2.58,
-  // −2.58, −2.59 (no jump); with it −2.32, −2.46, −2.18.
-  it('grows the window at a fall and comes closer still (main: 2.58 under, no jump)', () => {
-    const seed = testSeed(1)
-    const { diff, jumps } = run(2, seed)
-    expect(jumps, 'window jumps').toBeGreaterThan(0)
-    expect(diff, `seed ${seed}`).toBeGreaterThanOrEqual(-2.5)
-  })
-
   it('never opens it on standing Zipf', () => {
     const seed = testSeed(1)
-    const { diff, opened, jumps } = run(0, seed)
+    const { diff, opened } = run(0, seed)
     expect(opened).toBe(false)
-    expect(jumps, 'window jumps').toBe(0)
     expect(diff, `seed ${seed}`).toBeGreaterThan(5)
   })
 })
