@@ -482,7 +482,7 @@ export class Shard {
     this.driftGate(rate)
   }
 
-  /** DRIFT_GROW: the window grows (as ghost evidence grows it, up to maxWindow, a target above it kept). */
+  /** RESEARCH (driftGrow): the window grows (as ghost evidence grows it, up to maxWindow, a target above it kept). */
   private driftGrowBy(): boolean {
     if (this.windowTarget < this.t.driftGrowLevel * this.capacity || this.leaveShare < this.t.driftGrowHit) return false
     const before = this.windowTarget
@@ -501,14 +501,14 @@ export class Shard {
     const full = this.t.driftSignal === 0 ? this.isFull() : this.wasFull
     const fell = full && rate < (1 - this.t.driftDrop) * this.driftPeak && this.unaskedShare < this.t.returnShare
     const on = fell && (this.t.driftFull === 0 || this.sizeM >= this.t.driftFull * (this.capacity - this.windowTarget) * this.t.protectedFraction)
-    // DRIFT_GROW (stop 41): on a fall's first block the window grows by driftGrow × capacity, whether or
-    // not protected is full enough for the sweep, if at least driftGrowHit of the window's leavers in that
-    // block were hit there (a moved hot set's new keys are read in the window; a scan's or a loop's
-    // never are). Newcomers then have more time to build the counts that beat the old set's victims.
-    // RESEARCH driftGrowAny 0: only when the gate opens.
-    // RESEARCH driftGrowAny 2: at the first block of the fall whose leavers qualify (once per fall).
+    if (fell && !this.driftFell && this.t.driftGrowAny !== 0) this.driftOpenLog.push(this.leaveShare)
+    // RESEARCH (driftGrow, stop 41, not adopted): on a fall's first block the window grows by driftGrow ×
+    // capacity, whether or not protected is full enough for the sweep, if at least driftGrowHit of the
+    // window's leavers in that block were hit there (a moved hot set's new keys are read in the window; a
+    // scan's or a loop's never are): newcomers get more time to build the counts that beat the old set's
+    // victims. The grown window stays once the moves stop (bench/sim/move-once.ts). driftGrowAny 0: only
+    // when the gate opens; 2: at the first block of the fall whose leavers qualify (once per fall).
     if (this.t.driftGrow > 0 && this.t.driftGrowAny > 0 && fell && (this.t.driftGrowAny === 2 ? !this.driftGrown : !this.driftFell)) {
-      this.driftOpenLog.push(this.leaveShare)
       if (this.driftGrowBy()) this.driftGrown = true
     }
     // RESEARCH (driftGrowUndo): the growth is given back when the fall ends (the signal has recovered:

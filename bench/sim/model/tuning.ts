@@ -59,13 +59,13 @@ export interface Tuning {
   driftAdmit: number
   /** RESEARCH (stop 41): the gate, once open, stays open at least this × capacity (in entries) of inserts. */
   driftHold: number
-  /** DRIFT_GROW (engines since stop 41): on the first block of a fall of the drift signal, the window target grows by this × capacity (see driftGrowHit). */
+  /** RESEARCH (stop 41, not adopted: docs/policy-recency.md "Stop 41"): on the first block of a fall of the drift signal, the window target grows by this × capacity (see driftGrowHit, driftGrowAny, driftGrowUndo). Moving every 2: −1.92 → −1.61, but the grown window stays after the moves stop (bench/sim/move-once.ts, 10 moves, last 20 capacities −0.78 → −1.70). 0: off. */
   driftGrow: number
   /** RESEARCH (stop 41): driftGrow only while the window target is at least this × capacity (recency has been winning: not a loop's or a scan's small window). */
   driftGrowLevel: number
-  /** DRIFT_GROW_HIT (engines since stop 41): driftGrow only if at least this share of the window's leavers in that block were hit in the window. */
+  /** RESEARCH (stop 41): driftGrow only if at least this share of the window's leavers in that block were hit in the window. */
   driftGrowHit: number
-  /** 1 (the engines'): driftGrow on the first block of a fall, without the sweep's driftFull condition. RESEARCH 0: when the gate opens. */
+  /** RESEARCH (stop 41): 1: driftGrow on the first block of a fall, without the sweep's driftFull condition; 0: when the gate opens; 2: at the fall's first block whose leavers qualify. */
   driftGrowAny: number
   /** RESEARCH (stop 41): the share of DRIFT_GROW's growth taken back when the fall ends (0: kept). */
   driftGrowUndo: number
@@ -225,6 +225,8 @@ export const TUNING: Tuning = {
   driftAdmit: 0,
   driftHold: 0,
   driftGrowLevel: 0,
+  driftGrow: 0,
+  driftGrowHit: 0.08,
   driftGrowAny: 1,
   driftGrowUndo: 0,
   ageSweep: 0,
