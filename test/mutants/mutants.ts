@@ -395,6 +395,12 @@ export const MUTANTS: Mutant[] = [
     why: 'every insert counts as back from the ghost: the share never falls after a move and the drift gate never opens (DRIFT_SWEEP, stop 40)',
   },
   {
+    id: 'drift-block-placeholder', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '  if (DRIFT_SWEEP != 0) store<u32>(sb + P + L.POLICY_DRIFT_BLOCK, blockOf(c / meanSize(sb)))', replace: '',
+    tests: ['test/policy/recency.test.ts'],
+    why: 'a cache bounded by bytes keeps the drift block it was given empty (DRIFT_BLOCK x its bytes: 1M inserts for 4 MiB) until that first block ends: the drift gate is blind for hundreds of capacities (stop 41)',
+  },
+  {
     id: 'cold-window-never', area: 'policy', file: 'assembly/policy/adaptive.ts',
     find: '    setWindowTarget(sb, max<f64>(windowTarget(sb), COLD_WINDOW * c))', replace: '',
     tests: ['test/policy/recency.test.ts'],

@@ -15,6 +15,7 @@ import { zipfTrace } from '../../bench/workloads/zipf-trace.js'
 import { shiftingTrace } from '../../bench/workloads/shifting-trace.js'
 import { engineInternals } from '../../src/engine/access.js'
 import * as L from '../../src/layout/constants.generated.js'
+import { DRIFT_BLOCK, DRIFT_MIN_BLOCK } from '../../src/layout/policy.generated.js'
 import { OP_READ, OP_WRITE, type Trace } from '../../bench/workloads/trace.js'
 import { Prng } from '../../bench/workloads/prng.js'
 import { Cache } from '../../src/index.js'
@@ -512,6 +513,42 @@ forEachEngine('a cache-aside hot set, then a bulk warm-up', (engine) => {
       expect(views.u32[(state + L.POLICY_COLD_FULL) >>> 2]).toBe(1)
       const target = views.f64[(state + L.POLICY_WINDOW_TARGET) >>> 3]!
       expect(target, 'window target').toBeLessThan(0.1 * CAPACITY)
+    } finally {
+      cache.close()
+    }
+  })
+})
+
+/**
+ * Stop 41: the drift gate's block length (DRIFT_BLOCK × capacity in entries, at least DRIFT_MIN_BLOCK) is
+ * stored, not divided on every insert. In byte mode an empty shard's mean size says nothing: the length is
+ * taken again when the shard is first full, so the blocks end (the gate works) in a cache bounded by bytes.
+ */
+forEachEngine('the drift block in a cache bounded by bytes', (engine) => {
+  it('is taken when the shard first fills, and blocks of that length end', () => {
+    const cache = new Cache<string>({ engine, shards: 1, maxBytes: 4 << 20, codec: 'string', seed: testSeed(5) })
+    try {
+      const { views } = engineInternals(cache)
+      const state = cache.geometry.shardsOffset + L.POLICY_STATE_OFFSET
+      const u32 = (field: number): number => views.u32[(state + field) >>> 2]!
+      const value = 'v'.repeat(100)
+      let i = 0
+      while (u32(L.POLICY_COLD_FULL) === 0) cache.set(`k${i++}`, value)
+      const live = cache.stats().entries
+      const block = u32(L.POLICY_DRIFT_BLOCK)
+      // The capacity in entries is about the live count once full (the index may bound it lower).
+      expect(block).toBeGreaterThanOrEqual(Math.max(DRIFT_MIN_BLOCK, Math.floor(0.9 * DRIFT_BLOCK * live)))
+      expect(block).toBeLessThanOrEqual(Math.max(DRIFT_MIN_BLOCK, Math.ceil(1.1 * DRIFT_BLOCK * live)))
+      let ended = 0
+      let prev = u32(L.POLICY_DRIFT_INSERTS)
+      for (let j = 0; j < 3 * block; j++) {
+        cache.set(`k${i++}`, value)
+        const n = u32(L.POLICY_DRIFT_INSERTS)
+        expect(n).toBeLessThan(u32(L.POLICY_DRIFT_BLOCK))
+        if (n < prev) ended++
+        prev = n
+      }
+      expect(ended, 'blocks ended').toBeGreaterThanOrEqual(2)
     } finally {
       cache.close()
     }
