@@ -286,15 +286,15 @@ function noteDrift(sb: u32, back: bool): void {
   store<u32>(sb + P + L.POLICY_DRIFT_ON, on ? 1 : 0)
 }
 
-/**
- * While the drift gate is open, protected's hand takes DRIFT_SWEEP steps per newcomer in the window: a
- * hit entry loses a count and goes round, an unhit one goes down to probation.
- */
 /** The drift gate's block for a shard of `entries` capacity: DRIFT_BLOCK of it, at least DRIFT_MIN_BLOCK. */
 function blockOf(entries: f64): u32 {
   return <u32>min<f64>(4294967295, ceil(max<f64>(<f64>DRIFT_MIN_BLOCK, DRIFT_BLOCK * entries)))
 }
 
+/**
+ * While the drift gate is open, protected's hand takes DRIFT_SWEEP steps per newcomer in the window: a
+ * hit entry loses a count and goes round, an unhit one goes down to probation.
+ */
 function driftSweep(sb: u32, now: f64): void {
   for (let i: u32 = 0; i < DRIFT_SWEEP && liveTail(sb, PROTECTED, now); i++) {
     const c = tailCounter()
