@@ -401,6 +401,12 @@ export const MUTANTS: Mutant[] = [
     why: 'a cache bounded by bytes keeps the drift block it was given empty (DRIFT_BLOCK x its bytes: 1M inserts for 4 MiB) until that first block ends: the drift gate is blind for hundreds of capacities (stop 41)',
   },
   {
+    id: 'once-share-low', area: 'policy', file: 'assembly/policy/window.ts',
+    find: '(writeOnce(sb, ONCE_SHARE) ? ONCE_GAIN : UNASKED_GAIN)', replace: '(writeOnce(sb, 0.7) ? ONCE_GAIN : UNASKED_GAIN)',
+    tests: ['test/policy/recency.test.ts'],
+    why: "a rejected candidate written unasked counts ONCE_GAIN times from stop 37's share (0.7): the window races to its maximum, and write-once beside a hot set with 20% reads of recent writes over 1 x capacity (share 0.72-0.74) ends 1.3 under LRU (ONCE_SHARE, stop 41)",
+  },
+  {
     id: 'cold-window-never', area: 'policy', file: 'assembly/policy/adaptive.ts',
     find: '    setWindowTarget(sb, max<f64>(windowTarget(sb), COLD_WINDOW * c))', replace: '',
     tests: ['test/policy/recency.test.ts'],
