@@ -1,6 +1,9 @@
 // TinyLFU's frequency sketch: a count-min sketch of 4-bit counters, per shard. Each key's four counters
-// sit in one 64-byte block (one cache line), in four different words, chosen by different hash bits. All
-// counters are halved every `resetAt` increments (aging), so the sketch follows a changing workload.
+// sit in one 64-bit word (16 counters) chosen by a remix of its hash: counter i is one of the four in
+// the word's 16-bit lane i, chosen by bits 2i..2i+1 of the hash. One load reads all four, and one load,
+// a few register operations and one store count an access (stop 41: the four words of a 64-byte block
+// it replaces took ~99 wasm instructions per hit). All counters are halved every `resetAt` increments
+// (aging), so the sketch follows a changing workload.
 //
 // Updates are lock-free and lossy: two threads incrementing the same word may lose one increment, which
 // only makes an estimate slightly low. Nothing else lives in these bytes, so a race can't corrupt state.
@@ -25,70 +28,72 @@ const HALF_MASK: u64 = 0x7777777777777777
   return sketchBlocks - counterBlocks()
 }
 
-// The block comes from a remix of the hash, not from its high bits: those also pick the shard, so
-// within one shard they span only 1/shards of their range and would leave most blocks unused.
+// The word comes from a remix of the hash, not from its high bits: those also pick the shard, so
+// within one shard they span only 1/shards of their range and would leave most words unused.
 // @ts-ignore: decorator
-@inline function blockOf(h: u64): u32 {
-  return fastRange(<u32>((h * 0x9E3779B97F4A7C15) >> 32), counterBlocks())
+@inline function wordOf(h: u64): u32 {
+  return fastRange(<u32>((h * 0x9E3779B97F4A7C15) >> 32), counterBlocks() * WORDS_PER_BLOCK)
 }
 
 // @ts-ignore: decorator
-@inline function blockAddr(sb: u32, h: u64): u32 {
-  return sb + sketchOffset + blockOf(h) * L.SKETCH_BLOCK_BYTES
+@inline function wordAddr(sb: u32, h: u64): u32 {
+  return sb + sketchOffset + (wordOf(h) << 3)
 }
 
-/** The first word of hash h's block (to bring the block into cache ahead of use). */
+/** The key's counter word (to bring it into cache ahead of use). */
 export function sketchWord(sb: u32, h: u64): u32 {
-  const block = sketchBlockOf(sb, h)
-  return block == 0 ? 0 : load<u32>(block)
+  const word = sketchBlockOf(sb, h)
+  return word == 0 ? 0 : load<u32>(word)
 }
 
-// Counter i (0..3) of hash h lives in word 2i or 2i+1 of its block (bit 5i of h) at one of 16 nibbles
-// (bits 5i+1..5i+4): `bits` is h >> 5i. The four are written out rather than looped over (no loop
-// overhead, constant shifts); they are in four different words, so their order doesn't matter.
+// Counter i's shift in the word: 16 i + 4 × (bits 2i..2i+1 of the hash's low byte `bits`), i.e. one of
+// the four nibbles of lane i. Written out per lane (constant shifts, no loop); wasm's i64 shifts take
+// the count modulo 64, which these stay below.
 // @ts-ignore: decorator
-@inline function counterWord(block: u32, i: u32, bits: u32): u32 {
-  // = block + ((i << 1) | (bits & 1)) * 8, with one operation fewer on the bits than that form took.
-  return block + (i << 4) + ((bits << 3) & 8)
+@inline function shift0(bits: u32): u64 { return <u64>((bits << 2) & 12) }
+// @ts-ignore: decorator
+@inline function shift1(bits: u32): u64 { return <u64>((bits & 12) | 16) }
+// @ts-ignore: decorator
+@inline function shift2(bits: u32): u64 { return <u64>(((bits >> 2) & 12) | 32) }
+// @ts-ignore: decorator
+@inline function shift3(bits: u32): u64 { return <u64>(((bits >> 4) & 12) | 48) }
+
+/** The smallest of the four counters at `bits` (the hash's low byte) in counter word w. */
+// @ts-ignore: decorator
+@inline function smallest(w: u64, bits: u32): u32 {
+  return min<u32>(min<u32>(<u32>((w >> shift0(bits)) & 15), <u32>((w >> shift1(bits)) & 15)),
+    min<u32>(<u32>((w >> shift2(bits)) & 15), <u32>((w >> shift3(bits)) & 15)))
 }
 
+/** A 1 at the lowest bit of each of the key's four counters (`bits`: the hash's low byte). */
 // @ts-ignore: decorator
-@inline function counterShift(bits: u32): u64 {
-  // = ((bits >> 1) & 15) << 2: nibble (bits 1..4) × 4.
-  return <u64>((bits << 1) & 60)
-}
-
-// @ts-ignore: decorator
-@inline function counterAt(block: u32, i: u32, bits: u32): u32 {
-  return <u32>((load<u64>(counterWord(block, i, bits)) >> counterShift(bits)) & 15)
+@inline function counterOnes(bits: u32): u64 {
+  return (<u64>1 << shift0(bits)) | (<u64>1 << shift1(bits)) | (<u64>1 << shift2(bits)) | (<u64>1 << shift3(bits))
 }
 
 /** The frequency estimate of hash h: the smallest of its four counters (0..15). */
 // @ts-ignore: decorator
 @inline export function estimate(sb: u32, h: u64): u32 {
   if (sketchBlocks == 0) return 0
-  const block = blockAddr(sb, h)
-  const bits = <u32>h
-  return min<u32>(min<u32>(counterAt(block, 0, bits), counterAt(block, 1, bits >> 5)),
-    min<u32>(counterAt(block, 2, bits >> 10), counterAt(block, 3, bits >> 15)))
+  return smallest(load<u64>(wordAddr(sb, h)), <u32>h)
 }
 
 /**
- * Where hash h's counters are, for tests that craft colliding keys: the block index is returned, the
- * four counters' positions in the block (0..127, 7 bits each) are packed into `positions`.
+ * Where hash h's counters are, for tests that craft colliding keys: the 64-byte block index is
+ * returned, the four counters' positions in the block (0..127, 7 bits each: word in the block × 16 +
+ * nibble) are packed into `positions`.
  */
 export let positions: u32 = 0
 export function locateCounters(h: u64): u32 {
-  let bits = <u32>h
+  const word = wordOf(h)
+  const bits = <u32>h
   let packed: u32 = 0
   for (let i: u32 = 0; i < 4; i++) {
-    const word = (i << 1) | (bits & 1)
-    const nibble = (bits >> 1) & 15
-    packed |= ((word << 4) | nibble) << (i * 7)
-    bits >>= 5
+    const nibble = (i << 2) | ((bits >> (i << 1)) & 3)
+    packed |= (((word & 7) << 4) | nibble) << (i * 7)
   }
   positions = packed
-  return blockOf(h)
+  return word >> 3
 }
 
 // The miss filter: a pair of bits per slot, 'missed' (bit 2i: a get missed the key) and 'written
@@ -139,45 +144,37 @@ export function filterWrittenUnasked(sb: u32, h: u64): bool {
   return ((load<u32>(filterWord(sb, pair)) >> (((pair & 15) << 1) + 1)) & 1) != 0
 }
 
-/** Adds one to counter i of hash h (`bits` = h >> 5i) unless it is saturated; true if it did. */
-// @ts-ignore: decorator
-@inline function bumpCounter(block: u32, i: u32, bits: u32): bool {
-  const word = counterWord(block, i, bits)
-  const shift = counterShift(bits)
-  const w = load<u64>(word)
-  if (((w >> shift) & 15) == 15) return false
-  store<u64>(word, w + (<u64>1 << shift))
-  return true
-}
-
 /** Counts one access of hash h, ageing the whole sketch when its sample is full. */
 export function increment(sb: u32, h: u64): void {
   if (sketchBlocks == 0) return
-  countAccess(sb, blockAddr(sb, h), <u32>h)
+  countAccess(sb, wordAddr(sb, h), <u32>h)
 }
 
 /**
- * Where hash h's counters are (0 without a sketch): a get computes it once, to bring the block into
- * cache while it looks the key up and to count the hit in it afterwards (incrementAt).
+ * Where hash h's counters are (their word; 0 without a sketch): a get computes it once, to bring the
+ * word into cache while it looks the key up and to count the hit in it afterwards (incrementAt).
  */
 // @ts-ignore: decorator
 @inline export function sketchBlockOf(sb: u32, h: u64): u32 {
-  return sketchBlocks == 0 ? 0 : blockAddr(sb, h)
+  return sketchBlocks == 0 ? 0 : wordAddr(sb, h)
 }
 
-/** increment for hash h whose block is `block` (sketchBlockOf; not 0) and low bits `bits`. */
-export function incrementAt(sb: u32, block: u32, bits: u32): void {
-  countAccess(sb, block, bits)
+/** increment for hash h whose counter word is `word` (sketchBlockOf; not 0) and low bits `bits`. */
+export function incrementAt(sb: u32, word: u32, bits: u32): void {
+  countAccess(sb, word, bits)
 }
 
 // @ts-ignore: decorator
-@inline function countAccess(sb: u32, block: u32, bits: u32): void {
-  const a0 = bumpCounter(block, 0, bits)
-  const a1 = bumpCounter(block, 1, bits >> 5)
-  const a2 = bumpCounter(block, 2, bits >> 10)
-  const a3 = bumpCounter(block, 3, bits >> 15)
-  const added = a0 | a1 | a2 | a3
-  if (!added) return
+@inline function countAccess(sb: u32, word: u32, bits: u32): void {
+  const ones = counterOnes(bits)
+  const w = load<u64>(word)
+  // A counter's lowest bit survives these two folds only if all four of its bits are set (15): the
+  // key's unsaturated counters get one each, in one addition that carries into no neighbour.
+  let full = w & (w >> 1)
+  full &= full >> 2
+  const add = ones & ~full
+  if (add == 0) return
+  store<u64>(word, w + add)
   // A plain (lossy) count: a lost increment only delays the next ageing a little. Only the thread
   // whose CAS moves the count back wins the right to age the sketch, so it is never halved twice.
   const n = load<u32>(sb + L.SHARD_SKETCH_ADDITIONS) + 1
@@ -187,13 +184,16 @@ export function incrementAt(sb: u32, block: u32, bits: u32): void {
 
 /**
  * Counts `times` accesses of hash h (the front's batched hits): leaves the counters, the count towards
- * ageing and the ageing exactly as `times` calls of increment would, in one pass over the block when
- * no ageing falls among them (as increment, lossy under contention). A call of increment adds to the
- * count only while some counter is below 15, i.e. for the first 15 − (smallest counter) calls.
+ * ageing and the ageing exactly as `times` calls of increment would, in one store when no ageing falls
+ * among them (as increment, lossy under contention). A call of increment adds to the count only while
+ * some counter is below 15, i.e. for the first 15 − (smallest counter) calls.
  */
 export function incrementTimes(sb: u32, h: u64, times: u32): void {
   if (sketchBlocks == 0) return
-  const added = min<u32>(times, 15 - estimate(sb, h))
+  const word = wordAddr(sb, h)
+  const bits = <u32>h
+  const w = load<u64>(word)
+  const added = min<u32>(times, 15 - smallest(w, bits))
   if (added == 0) return
   const n = load<u32>(sb + L.SHARD_SKETCH_ADDITIONS) + added
   if (n >= load<u32>(sb + L.SHARD_SKETCH_RESET_AT)) {
@@ -201,23 +201,15 @@ export function incrementTimes(sb: u32, h: u64, times: u32): void {
     for (let i: u32 = 0; i < times; i++) increment(sb, h)
     return
   }
-  const block = blockAddr(sb, h)
-  const bits = <u32>h
-  addToCounter(block, 0, bits, times)
-  addToCounter(block, 1, bits >> 5, times)
-  addToCounter(block, 2, bits >> 10, times)
-  addToCounter(block, 3, bits >> 15, times)
+  store<u64>(word, w + raised(w, shift0(bits), times) + raised(w, shift1(bits), times)
+    + raised(w, shift2(bits), times) + raised(w, shift3(bits), times))
   store<u32>(sb + L.SHARD_SKETCH_ADDITIONS, n)
 }
 
-/** Adds `times` to counter i of hash h (`bits` = h >> 5i), stopping at 15. */
+/** What `times` increments add to the counter at `shift` of word w (they stop at 15), in place. */
 // @ts-ignore: decorator
-@inline function addToCounter(block: u32, i: u32, bits: u32, times: u32): void {
-  const word = counterWord(block, i, bits)
-  const shift = counterShift(bits)
-  const w = load<u64>(word)
-  const room = 15 - <u32>((w >> shift) & 15)
-  if (room != 0) store<u64>(word, w + (<u64>min<u32>(times, room) << shift))
+@inline function raised(w: u64, shift: u64, times: u32): u64 {
+  return <u64>min<u32>(times, 15 - <u32>((w >> shift) & 15)) << shift
 }
 
 /**
