@@ -15,7 +15,9 @@ export interface SketchOptions {
    * counter per row (the classic count-min); 1: one 64-bit word of 16 counters picked by the hash,
    * counter i one of the 4 in its 16-bit lane i (two keys in a word share lane i's counter with odds
    * 1/4, independently per lane), as many words as the rows have counters / 16; 2: as 1 with
-   * conservative update (only the counters at the key's minimum are bumped).
+   * conservative update (only the counters at the key's minimum are bumped); 3: two words of one
+   * 64-byte block, counters 0 and 1 in one of its first four words (one of 8 in each 32-bit half),
+   * 2 and 3 in one of its last four.
    */
   layout?: number
   seed?: number
@@ -69,6 +71,13 @@ export class CountMinSketch {
     const idx = this.idx
     if (this.layout === 0) {
       for (let i = 0; i < DEPTH; i++) idx[i] = (i << this.rowShift) | (mix32(hash ^ this.seeds[i]!) & this.rowMask)
+    } else if (this.layout === 3) {
+      const block = (mix32(hash ^ this.seeds[0]!) & this.wordMask) >>> 3
+      const r = mix32(hash ^ this.seeds[1]!)
+      for (let i = 0; i < DEPTH; i++) {
+        const word = (block << 3) | ((i >>> 1) << 2) | ((r >>> (2 * (i >>> 1))) & 3)
+        idx[i] = (word << 4) | ((i & 1) << 3) | ((r >>> (4 + 3 * i)) & 7)
+      }
     } else {
       const word = mix32(hash ^ this.seeds[0]!) & this.wordMask
       const lanes = mix32(hash ^ this.seeds[1]!)
