@@ -1,8 +1,6 @@
 // TinyLFU's frequency sketch: a count-min sketch of 4-bit counters, per shard. Each key's four counters
-// sit in one 64-bit word (16 counters) chosen by a remix of its hash: counter i is one of the four in
-// the word's 16-bit lane i, chosen by bits 2i..2i+1 of the hash. One load reads all four, and one load,
-// a few register operations and one store count an access (stop 41: the four words of a 64-byte block
-// it replaces took ~99 wasm instructions per hit). All counters are halved every `resetAt` increments
+// sit in two 64-bit words of one 64-byte block (one cache line), two in each: an access is counted by
+// a load, a few register operations and a store per word (stop 41; it was one word per counter). All counters are halved every `resetAt` increments
 // (aging), so the sketch follows a changing workload.
 //
 // Updates are lock-free and lossy: two threads incrementing the same word may lose one increment, which
@@ -28,54 +26,52 @@ const HALF_MASK: u64 = 0x7777777777777777
   return sketchBlocks - counterBlocks()
 }
 
-// The word comes from a remix of the hash, not from its high bits: those also pick the shard, so
-// within one shard they span only 1/shards of their range and would leave most words unused.
+// The block comes from a remix of the hash, not from its high bits: those also pick the shard, so
+// within one shard they span only 1/shards of their range and would leave most blocks unused.
 // @ts-ignore: decorator
-@inline function wordOf(h: u64): u32 {
-  return fastRange(<u32>((h * 0x9E3779B97F4A7C15) >> 32), counterBlocks() * WORDS_PER_BLOCK)
+@inline function blockOf(h: u64): u32 {
+  return fastRange(<u32>((h * 0x9E3779B97F4A7C15) >> 32), counterBlocks())
 }
 
 // @ts-ignore: decorator
-@inline function wordAddr(sb: u32, h: u64): u32 {
-  return sb + sketchOffset + (wordOf(h) << 3)
+@inline function blockAddr(sb: u32, h: u64): u32 {
+  return sb + sketchOffset + blockOf(h) * L.SKETCH_BLOCK_BYTES
 }
 
-/** The key's counter word (to bring it into cache ahead of use). */
+/** The first word of hash h's block (to bring the block into cache ahead of use). */
 export function sketchWord(sb: u32, h: u64): u32 {
-  const word = sketchBlockOf(sb, h)
-  return word == 0 ? 0 : load<u32>(word)
+  const block = sketchBlockOf(sb, h)
+  return block == 0 ? 0 : load<u32>(block)
 }
 
-// Counter i's shift in the word: 16 i + 4 × (bits 2i..2i+1 of the hash's low byte `bits`), i.e. one of
-// the four nibbles of lane i. Written out per lane (constant shifts, no loop); wasm's i64 shifts take
-// the count modulo 64, which these stay below.
+// `bits` are the hash's low 16 bits. Counters 0 and 1 are in word A (one of the block's first four:
+// bits 0-1), 2 and 3 in word B (one of its last four: bits 2-3); counter i is one of the 8 nibbles of
+// its word's half i & 1 (bits 4+3i..6+3i). Written out (constant shifts, no loop).
 // @ts-ignore: decorator
-@inline function shift0(bits: u32): u64 { return <u64>((bits << 2) & 12) }
+@inline function wordA(block: u32, bits: u32): u32 { return block + ((bits & 3) << 3) }
 // @ts-ignore: decorator
-@inline function shift1(bits: u32): u64 { return <u64>((bits & 12) | 16) }
+@inline function wordB(block: u32, bits: u32): u32 { return block + 32 + ((bits & 12) << 1) }
 // @ts-ignore: decorator
-@inline function shift2(bits: u32): u64 { return <u64>(((bits >> 2) & 12) | 32) }
+@inline function shift0(bits: u32): u64 { return <u64>((bits >> 2) & 28) }
 // @ts-ignore: decorator
-@inline function shift3(bits: u32): u64 { return <u64>(((bits >> 4) & 12) | 48) }
+@inline function shift1(bits: u32): u64 { return <u64>(((bits >> 5) & 28) | 32) }
+// @ts-ignore: decorator
+@inline function shift2(bits: u32): u64 { return <u64>((bits >> 8) & 28) }
+// @ts-ignore: decorator
+@inline function shift3(bits: u32): u64 { return <u64>(((bits >> 11) & 28) | 32) }
 
-/** The smallest of the four counters at `bits` (the hash's low byte) in counter word w. */
 // @ts-ignore: decorator
-@inline function smallest(w: u64, bits: u32): u32 {
-  return min<u32>(min<u32>(<u32>((w >> shift0(bits)) & 15), <u32>((w >> shift1(bits)) & 15)),
-    min<u32>(<u32>((w >> shift2(bits)) & 15), <u32>((w >> shift3(bits)) & 15)))
-}
-
-/** A 1 at the lowest bit of each of the key's four counters (`bits`: the hash's low byte). */
-// @ts-ignore: decorator
-@inline function counterOnes(bits: u32): u64 {
-  return (<u64>1 << shift0(bits)) | (<u64>1 << shift1(bits)) | (<u64>1 << shift2(bits)) | (<u64>1 << shift3(bits))
-}
+@inline function nibble(w: u64, shift: u64): u32 { return <u32>((w >> shift) & 15) }
 
 /** The frequency estimate of hash h: the smallest of its four counters (0..15). */
 // @ts-ignore: decorator
 @inline export function estimate(sb: u32, h: u64): u32 {
   if (sketchBlocks == 0) return 0
-  return smallest(load<u64>(wordAddr(sb, h)), <u32>h)
+  const block = blockAddr(sb, h)
+  const bits = <u32>h
+  const a = load<u64>(wordA(block, bits))
+  const b = load<u64>(wordB(block, bits))
+  return min<u32>(min<u32>(nibble(a, shift0(bits)), nibble(a, shift1(bits))), min<u32>(nibble(b, shift2(bits)), nibble(b, shift3(bits))))
 }
 
 /**
@@ -85,15 +81,12 @@ export function sketchWord(sb: u32, h: u64): u32 {
  */
 export let positions: u32 = 0
 export function locateCounters(h: u64): u32 {
-  const word = wordOf(h)
   const bits = <u32>h
-  let packed: u32 = 0
-  for (let i: u32 = 0; i < 4; i++) {
-    const nibble = (i << 2) | ((bits >> (i << 1)) & 3)
-    packed |= (((word & 7) << 4) | nibble) << (i * 7)
-  }
-  positions = packed
-  return word >> 3
+  const a = (bits & 3) << 4
+  const b = (4 + ((bits >> 2) & 3)) << 4
+  positions = (a | <u32>(shift0(bits) >> 2)) | ((a | <u32>(shift1(bits) >> 2)) << 7)
+    | ((b | <u32>(shift2(bits) >> 2)) << 14) | ((b | <u32>(shift3(bits) >> 2)) << 21)
+  return blockOf(h)
 }
 
 // The miss filter: a pair of bits per slot, 'missed' (bit 2i: a get missed the key) and 'written
@@ -147,34 +140,45 @@ export function filterWrittenUnasked(sb: u32, h: u64): bool {
 /** Counts one access of hash h, ageing the whole sketch when its sample is full. */
 export function increment(sb: u32, h: u64): void {
   if (sketchBlocks == 0) return
-  countAccess(sb, wordAddr(sb, h), <u32>h)
+  countAccess(sb, blockAddr(sb, h), <u32>h)
 }
 
 /**
- * Where hash h's counters are (their word; 0 without a sketch): a get computes it once, to bring the
- * word into cache while it looks the key up and to count the hit in it afterwards (incrementAt).
+ * Where hash h's counters are (their block; 0 without a sketch): a get computes it once, to bring the
+ * block into cache while it looks the key up and to count the hit in it afterwards (incrementAt).
  */
 // @ts-ignore: decorator
 @inline export function sketchBlockOf(sb: u32, h: u64): u32 {
-  return sketchBlocks == 0 ? 0 : wordAddr(sb, h)
+  return sketchBlocks == 0 ? 0 : blockAddr(sb, h)
 }
 
-/** increment for hash h whose counter word is `word` (sketchBlockOf; not 0) and low bits `bits`. */
-export function incrementAt(sb: u32, word: u32, bits: u32): void {
-  countAccess(sb, word, bits)
+/** increment for hash h whose block is `block` (sketchBlockOf; not 0) and low bits `bits`. */
+export function incrementAt(sb: u32, block: u32, bits: u32): void {
+  countAccess(sb, block, bits)
 }
 
+/**
+ * Adds one to each of the counters at `ones` (a 1 at each one's lowest bit) in the word at `word`
+ * that is below 15, in one addition; the word is stored only if one was: true if so.
+ */
 // @ts-ignore: decorator
-@inline function countAccess(sb: u32, word: u32, bits: u32): void {
-  const ones = counterOnes(bits)
+@inline function bumpWord(word: u32, ones: u64): bool {
   const w = load<u64>(word)
-  // A counter's lowest bit survives these two folds only if all four of its bits are set (15): the
-  // key's unsaturated counters get one each, in one addition that carries into no neighbour.
+  // A counter's lowest bit survives these two folds only if its four bits are all set (15), so the
+  // addition carries into no neighbour.
   let full = w & (w >> 1)
   full &= full >> 2
   const add = ones & ~full
-  if (add == 0) return
+  if (add == 0) return false
   store<u64>(word, w + add)
+  return true
+}
+
+// @ts-ignore: decorator
+@inline function countAccess(sb: u32, block: u32, bits: u32): void {
+  const a = bumpWord(wordA(block, bits), (<u64>1 << shift0(bits)) | (<u64>1 << shift1(bits)))
+  const b = bumpWord(wordB(block, bits), (<u64>1 << shift2(bits)) | (<u64>1 << shift3(bits)))
+  if (!(a | b)) return
   // A plain (lossy) count: a lost increment only delays the next ageing a little. Only the thread
   // whose CAS moves the count back wins the right to age the sketch, so it is never halved twice.
   const n = load<u32>(sb + L.SHARD_SKETCH_ADDITIONS) + 1
@@ -184,16 +188,13 @@ export function incrementAt(sb: u32, word: u32, bits: u32): void {
 
 /**
  * Counts `times` accesses of hash h (the front's batched hits): leaves the counters, the count towards
- * ageing and the ageing exactly as `times` calls of increment would, in one store when no ageing falls
- * among them (as increment, lossy under contention). A call of increment adds to the count only while
- * some counter is below 15, i.e. for the first 15 − (smallest counter) calls.
+ * ageing and the ageing exactly as `times` calls of increment would, in one pass over the two words
+ * when no ageing falls among them (as increment, lossy under contention). A call of increment adds to
+ * the count only while some counter is below 15, i.e. for the first 15 − (smallest counter) calls.
  */
 export function incrementTimes(sb: u32, h: u64, times: u32): void {
   if (sketchBlocks == 0) return
-  const word = wordAddr(sb, h)
-  const bits = <u32>h
-  const w = load<u64>(word)
-  const added = min<u32>(times, 15 - smallest(w, bits))
+  const added = min<u32>(times, 15 - estimate(sb, h))
   if (added == 0) return
   const n = load<u32>(sb + L.SHARD_SKETCH_ADDITIONS) + added
   if (n >= load<u32>(sb + L.SHARD_SKETCH_RESET_AT)) {
@@ -201,15 +202,21 @@ export function incrementTimes(sb: u32, h: u64, times: u32): void {
     for (let i: u32 = 0; i < times; i++) increment(sb, h)
     return
   }
-  store<u64>(word, w + raised(w, shift0(bits), times) + raised(w, shift1(bits), times)
-    + raised(w, shift2(bits), times) + raised(w, shift3(bits), times))
+  const block = blockAddr(sb, h)
+  const bits = <u32>h
+  const pa = wordA(block, bits)
+  const a = load<u64>(pa)
+  store<u64>(pa, a + raised(a, shift0(bits), times) + raised(a, shift1(bits), times))
+  const pb = wordB(block, bits)
+  const b = load<u64>(pb)
+  store<u64>(pb, b + raised(b, shift2(bits), times) + raised(b, shift3(bits), times))
   store<u32>(sb + L.SHARD_SKETCH_ADDITIONS, n)
 }
 
 /** What `times` increments add to the counter at `shift` of word w (they stop at 15), in place. */
 // @ts-ignore: decorator
 @inline function raised(w: u64, shift: u64, times: u32): u64 {
-  return <u64>min<u32>(times, 15 - <u32>((w >> shift) & 15)) << shift
+  return <u64>min<u32>(times, 15 - nibble(w, shift)) << shift
 }
 
 /**
