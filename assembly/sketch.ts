@@ -44,9 +44,11 @@ export function sketchWord(sb: u32, h: u64): u32 {
   return block == 0 ? 0 : load<u32>(block)
 }
 
-// `bits` are the hash's low 16 bits. Counters 0 and 1 are in word A (one of the block's first four:
-// bits 0-1), 2 and 3 in word B (one of its last four: bits 2-3); counter i is one of the 8 nibbles of
-// its word's half i & 1 (bits 4+3i..6+3i). Written out (constant shifts, no loop).
+// `bits` are the hash's low 16 bits. Counters 0 and 1 are in word A (one of the block's first
+// L.SKETCH_PAIR_WORDS = 4: bits 0-1), 2 and 3 in word B (one of its last four: bits 2-3); counter i is
+// one of the L.SKETCH_HALF_COUNTERS = 8 nibbles of its word's half i & 1 (bits 4+3i..6+3i). Written
+// out with those sizes folded into the masks (constant shifts, no loop); the places are held to the
+// constants by test/policy/sketch-layout.test.ts.
 // @ts-ignore: decorator
 @inline function wordA(block: u32, bits: u32): u32 { return block + ((bits & 3) << 3) }
 // @ts-ignore: decorator
@@ -82,8 +84,8 @@ export function sketchWord(sb: u32, h: u64): u32 {
 export let positions: u32 = 0
 export function locateCounters(h: u64): u32 {
   const bits = <u32>h
-  const a = (bits & 3) << 4
-  const b = (4 + ((bits >> 2) & 3)) << 4
+  const a = (bits & (L.SKETCH_PAIR_WORDS - 1)) << 4
+  const b = (L.SKETCH_PAIR_WORDS + ((bits >> 2) & (L.SKETCH_PAIR_WORDS - 1))) << 4
   positions = (a | <u32>(shift0(bits) >> 2)) | ((a | <u32>(shift1(bits) >> 2)) << 7)
     | ((b | <u32>(shift2(bits) >> 2)) << 14) | ((b | <u32>(shift3(bits) >> 2)) << 21)
   return blockOf(h)
@@ -204,12 +206,15 @@ export function incrementTimes(sb: u32, h: u64, times: u32): void {
   }
   const block = blockAddr(sb, h)
   const bits = <u32>h
+  // A word whose two counters are saturated is not stored back (that could undo another thread's count).
   const pa = wordA(block, bits)
   const a = load<u64>(pa)
-  store<u64>(pa, a + raised(a, shift0(bits), times) + raised(a, shift1(bits), times))
+  const da = raised(a, shift0(bits), times) + raised(a, shift1(bits), times)
+  if (da != 0) store<u64>(pa, a + da)
   const pb = wordB(block, bits)
   const b = load<u64>(pb)
-  store<u64>(pb, b + raised(b, shift2(bits), times) + raised(b, shift3(bits), times))
+  const db = raised(b, shift2(bits), times) + raised(b, shift3(bits), times)
+  if (db != 0) store<u64>(pb, b + db)
   store<u32>(sb + L.SHARD_SKETCH_ADDITIONS, n)
 }
 
