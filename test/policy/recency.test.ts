@@ -366,10 +366,18 @@ forEachEngine('a loop larger than the cache, cache-aside', (engine) => {
     const keys = new Int32Array(loop * passes)
     for (let p = 0; p < passes; p++) for (let i = 0; i < loop; i++) keys[p * loop + i] = i
     const trace: Trace = { name: 'loop', keys, universe: loop }
-    const cache = new RealCachePolicy(Cache as never, capacity, trace, testSeed(21), { engine, shards: 1 })
-    const got = simulate(trace, 'cortado', capacity, cache).hitRatio * 100
-    cache.close()
-    expect(got).toBeGreaterThanOrEqual(50)
+    // The mean of five seeds: one seed's ratio moves by a few points with the sketch's hashes (stop 41,
+    // seeds 1-30: 47.7-52.8, 5 under 50 with the four-word sketch, 2 with the two-word one, whose seed
+    // 21 gave 47.68 where the four-word one gave 51.87), so one seed held to 50 failed on hash noise.
+    const base = testSeed(21)
+    const seeds = [0, 1, 2, 3, 4].map((i) => base + i)
+    let sum = 0
+    for (const seed of seeds) {
+      const cache = new RealCachePolicy(Cache as never, capacity, trace, seed, { engine, shards: 1 })
+      sum += simulate(trace, 'cortado', capacity, cache).hitRatio * 100
+      cache.close()
+    }
+    expect(sum / seeds.length, `seeds ${seeds}`).toBeGreaterThanOrEqual(50)
   })
 })
 
