@@ -1,5 +1,5 @@
 //! Port of assembly/sketch.ts: TinyLFU's frequency sketch, a count-min sketch of 4-bit counters per
-//! shard. Each key's four counters sit in one 64-byte block. All counters are halved every `resetAt`
+//! shard. Each key's four counters sit in two 64-bit words of one 64-byte block, two in each. All counters are halved every `resetAt`
 //! increments (aging). Updates are lock-free and lossy (relaxed atomics: a lost increment only makes an
 //! estimate slightly low), and nothing else lives in these bytes, so a race can't corrupt state.
 use crate::arena::Engine;
@@ -91,45 +91,48 @@ impl Engine {
         unsafe { sb.add(self.sketch_offset as usize + self.block_of(h) as usize * L::SKETCH_BLOCK_BYTES as usize) }
     }
 
-    /// The frequency estimate of hash h: the smallest of its four counters (0..15).
-    /// Counter i of the hash whose bits (h >> 5i) are `bits`, in `block`: its 64-bit word and the
-    /// counter's shift in it (as counterWord and counterShift in assembly/sketch.ts).
+    // `bits` are the hash's low 16 bits. Counters 0 and 1 are in word A (one of the block's first
+    // four: bits 0-1), 2 and 3 in word B (one of its last four: bits 2-3); counter i is one of the 8
+    // nibbles of its word's half i & 1 (bits 4+3i..6+3i). As wordA, wordB and shift0..3 in
+    // assembly/sketch.ts.
     #[inline(always)]
-    unsafe fn counter_place(block: *mut u8, i: u32, bits: u32) -> (&'static AtomicU64, u32) {
-        // = ((i << 1) | (bits & 1)) * 8 and ((bits >> 1) & 15) << 2, in fewer operations on the bits.
-        (au64(block.add(((i << 4) + ((bits << 3) & 8)) as usize)), (bits << 1) & 60)
+    unsafe fn word_a(block: *mut u8, bits: u32) -> &'static AtomicU64 {
+        au64(block.add(((bits & 3) << 3) as usize))
     }
 
+    #[inline(always)]
+    unsafe fn word_b(block: *mut u8, bits: u32) -> &'static AtomicU64 {
+        au64(block.add((32 + ((bits & 12) << 1)) as usize))
+    }
+
+    #[inline(always)]
+    fn shifts(bits: u32) -> [u32; 4] {
+        [(bits >> 2) & 28, ((bits >> 5) & 28) | 32, (bits >> 8) & 28, ((bits >> 11) & 28) | 32]
+    }
+
+    /// The frequency estimate of hash h: the smallest of its four counters (0..15).
     pub unsafe fn estimate(&self, sb: *mut u8, h: u64) -> u32 {
         if self.sketch_blocks == 0 {
             return 0;
         }
         let block = self.block_addr(sb, h);
-        let mut min: u32 = 15;
-        let mut bits = h as u32;
-        for i in 0..4u32 {
-            let (word, shift) = Self::counter_place(block, i, bits);
-            let c = ((word.load(Relaxed) >> shift) & 15) as u32;
-            if c < min {
-                min = c;
-            }
-            bits >>= 5;
-        }
-        min
+        let bits = h as u32;
+        let s = Self::shifts(bits);
+        let a = Self::word_a(block, bits).load(Relaxed);
+        let b = Self::word_b(block, bits).load(Relaxed);
+        let n = |w: u64, shift: u32| ((w >> shift) & 15) as u32;
+        n(a, s[0]).min(n(a, s[1])).min(n(b, s[2]).min(n(b, s[3])))
     }
 
     /// Where hash h's counters are, for tests that craft colliding keys: the block index is returned,
-    /// the four counters' positions in the block (0..127, 7 bits each) are packed into `positions`.
+    /// the four counters' positions in the block (0..127, 7 bits each: word × 16 + nibble) are packed
+    /// into `positions`.
     pub fn locate_counters(&mut self, h: u64) -> u32 {
-        let mut bits = h as u32;
-        let mut packed: u32 = 0;
-        for i in 0..4u32 {
-            let word = (i << 1) | (bits & 1);
-            let nibble = (bits >> 1) & 15;
-            packed |= ((word << 4) | nibble) << (i * 7);
-            bits >>= 5;
-        }
-        self.positions = packed;
+        let bits = h as u32;
+        let s = Self::shifts(bits);
+        let a = (bits & (L::SKETCH_PAIR_WORDS - 1)) << 4;
+        let b = (L::SKETCH_PAIR_WORDS + ((bits >> 2) & (L::SKETCH_PAIR_WORDS - 1))) << 4;
+        self.positions = (a | (s[0] >> 2)) | ((a | (s[1] >> 2)) << 7) | ((b | (s[2] >> 2)) << 14) | ((b | (s[3] >> 2)) << 21);
         self.block_of(h)
     }
 
@@ -152,21 +155,29 @@ impl Engine {
         }
     }
 
+    /// Adds one to each of the counters at `ones` (a 1 at each one's lowest bit) in `word` that is
+    /// below 15, in one addition; stores the word only if one was (true then). As bumpWord.
+    #[inline(always)]
+    fn bump_word(word: &AtomicU64, ones: u64) -> bool {
+        let w = word.load(Relaxed);
+        // A counter's lowest bit survives the two folds only if its four bits are all set (15).
+        let mut full = w & (w >> 1);
+        full &= full >> 2;
+        let add = ones & !full;
+        if add == 0 {
+            return false;
+        }
+        word.store(w.wrapping_add(add), Relaxed);
+        true
+    }
+
     /// increment for the hash whose block is `block` (sketch_block_of; not null) and low bits `bits`.
     #[inline(always)]
     pub unsafe fn increment_at(&self, sb: *mut u8, block: *mut u8, bits: u32) {
-        let mut bits = bits;
-        let mut added = false;
-        for i in 0..4u32 {
-            let (word, shift) = Self::counter_place(block, i, bits);
-            let w = word.load(Relaxed);
-            if (w >> shift) & 15 < 15 {
-                word.store(w.wrapping_add(1u64 << shift), Relaxed);
-                added = true;
-            }
-            bits >>= 5;
-        }
-        if !added {
+        let s = Self::shifts(bits);
+        let a = Self::bump_word(Self::word_a(block, bits), (1u64 << s[0]) | (1u64 << s[1]));
+        let b = Self::bump_word(Self::word_b(block, bits), (1u64 << s[2]) | (1u64 << s[3]));
+        if !(a | b) {
             return;
         }
         // A plain (lossy) count; only the thread whose CAS moves the count back ages the sketch.
@@ -201,15 +212,21 @@ impl Engine {
             return;
         }
         let block = self.block_addr(sb, h);
-        let mut bits = h as u32;
-        for i in 0..4u32 {
-            let (word, shift) = Self::counter_place(block, i, bits);
-            let w = word.load(Relaxed);
-            let room = 15 - ((w >> shift) & 15) as u32;
-            if room != 0 {
-                word.store(w.wrapping_add((times.min(room) as u64) << shift), Relaxed);
-            }
-            bits >>= 5;
+        let bits = h as u32;
+        let s = Self::shifts(bits);
+        // What `times` increments add to the counter at `shift` of w (they stop at 15), in place.
+        let raised = |w: u64, shift: u32| (times.min(15 - ((w >> shift) & 15) as u32) as u64) << shift;
+        let a = Self::word_a(block, bits);
+        let wa = a.load(Relaxed);
+        let da = raised(wa, s[0]) + raised(wa, s[1]);
+        if da != 0 {
+            a.store(wa.wrapping_add(da), Relaxed);
+        }
+        let b = Self::word_b(block, bits);
+        let wb = b.load(Relaxed);
+        let db = raised(wb, s[2]) + raised(wb, s[3]);
+        if db != 0 {
+            b.store(wb.wrapping_add(db), Relaxed);
         }
         additions.store(n, Relaxed);
     }

@@ -88,10 +88,16 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'sketch-estimate-max', area: 'sketch', file: 'assembly/sketch.ts',
-    find: '  return min<u32>(min<u32>(counterAt(block, 0, bits), counterAt(block, 1, bits >> 5)),\n    min<u32>(counterAt(block, 2, bits >> 10), counterAt(block, 3, bits >> 15)))',
-    replace: '  return max<u32>(max<u32>(counterAt(block, 0, bits), counterAt(block, 1, bits >> 5)),\n    max<u32>(counterAt(block, 2, bits >> 10), counterAt(block, 3, bits >> 15)))',
+    find: '  return min<u32>(min<u32>(nibble(a, shift0(bits)), nibble(a, shift1(bits))), min<u32>(nibble(b, shift2(bits)), nibble(b, shift3(bits))))',
+    replace: '  return max<u32>(max<u32>(nibble(a, shift0(bits)), nibble(a, shift1(bits))), max<u32>(nibble(b, shift2(bits)), nibble(b, shift3(bits))))',
     tests: ['test/policy/sketch.test.ts', 'test/policy/admission.test.ts'],
     why: 'the estimate takes the largest counter instead of the smallest (count-min becomes count-max)',
+  },
+  {
+    id: 'sketch-nibble-carries', area: 'sketch', file: 'assembly/sketch.ts',
+    find: '  const add = ones & ~full', replace: '  const add = ones',
+    tests: ['test/policy/sketch-layout.test.ts'],
+    why: 'a saturated counter (15) is bumped anyway: it wraps to 0 and carries into the next counter of its word, another key\'s (stop 41: two counters per 64-bit word, bumped by one addition)',
   },
   // ---- index ------------------------------------------------------------------------------------------
   {

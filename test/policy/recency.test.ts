@@ -133,7 +133,9 @@ forEachEngine('write-then-read-soon', (engine) => {
 // such tie until UNASKED_TIE (stop 33), and stayed out until they left the read range (5 capacities).
 // Measured (4000 entries, one shard, 5 capacities, seeds 31/32/33/1/2/3): stop 32 95.91 / 96.92 / 97.39
 // / 96.75 / 96.91 / 96.69 (mean 96.76); with UNASKED_TIE and the sketch's 16 counters per entry 99.68 /
-// 99.06 / 97.71 / 99.85 / 99.79 / 99.82 (99.32); UNASKED_TIE alone, 8 counters: 98.9 at 100k.
+// 99.06 / 97.71 / 99.85 / 99.79 / 99.82 (99.32); UNASKED_TIE alone, 8 counters: 98.9 at 100k. Stop 41's
+// two-word sketch: 99.50 with 16 counters per entry, 98.84 with 8 (the four-word sketch's 8 fell under
+// 98.5, the two-word one's did not: the bound is 99.2 so the 16 counters stay pinned).
 forEachEngine('write-then-read from the fill on', (engine) => {
   it('new keys written once win their ties with the fill\'s never-read keys (the first 5 capacities)', () => {
     const seeds = [31, 32, 33, 1, 2, 3].map((s) => testSeed(s))
@@ -144,7 +146,7 @@ forEachEngine('write-then-read from the fill on', (engine) => {
       sum += steadyHitRatio(trace, 0, (k) => cache.read(k), (k) => cache.write(k))
       cache.close()
     }
-    expect(sum / seeds.length, `seeds ${seeds.join(', ')}`).toBeGreaterThanOrEqual(98.5)
+    expect(sum / seeds.length, `seeds ${seeds.join(', ')}`).toBeGreaterThanOrEqual(99.2)
   })
 })
 
@@ -402,10 +404,18 @@ forEachEngine('a loop larger than the cache, cache-aside', (engine) => {
     const keys = new Int32Array(loop * passes)
     for (let p = 0; p < passes; p++) for (let i = 0; i < loop; i++) keys[p * loop + i] = i
     const trace: Trace = { name: 'loop', keys, universe: loop }
-    const cache = new RealCachePolicy(Cache as never, capacity, trace, testSeed(21), { engine, shards: 1 })
-    const got = simulate(trace, 'cortado', capacity, cache).hitRatio * 100
-    cache.close()
-    expect(got).toBeGreaterThanOrEqual(50)
+    // The mean of five seeds: one seed's ratio moves by a few points with the sketch's hashes (stop 41,
+    // seeds 1-30: 47.7-52.8, 5 under 50 with the four-word sketch, 2 with the two-word one, whose seed
+    // 21 gave 47.68 where the four-word one gave 51.87), so one seed held to 50 failed on hash noise.
+    const base = testSeed(21)
+    const seeds = [0, 1, 2, 3, 4].map((i) => base + i)
+    let sum = 0
+    for (const seed of seeds) {
+      const cache = new RealCachePolicy(Cache as never, capacity, trace, seed, { engine, shards: 1 })
+      sum += simulate(trace, 'cortado', capacity, cache).hitRatio * 100
+      cache.close()
+    }
+    expect(sum / seeds.length, `seeds ${seeds}`).toBeGreaterThanOrEqual(50)
   })
 })
 

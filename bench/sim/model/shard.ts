@@ -175,6 +175,7 @@ export class Shard {
       widthFactor: this.t.sketchWidth,
       sampleFactor: this.t.sketchSample,
       doorkeeper: this.t.doorkeeper,
+      layout: this.t.sketchLayout,
       seed: init.seed,
     })
     this.ghost = new GhostTable(Math.max(1, Math.floor(entryCapacity * this.t.ghostFactor)), 1)

@@ -143,6 +143,8 @@ export interface Tuning {
   sketchSample: number
   /** A doorkeeper Bloom filter in front of the sketch (measured: no gain; off). */
   doorkeeper: boolean
+  /** RESEARCH (stop 41, bench/sim/sketch.ts SketchOptions.layout): 0 four rows; 1 a key's four counters in one 64-bit word; 2 as 1 with conservative update. */
+  sketchLayout: number
   /** Candidates at least this frequent that lose a contest are admitted with probability 1/warmOdds. */
   warmFrequency: number
   warmOdds: number
@@ -263,4 +265,5 @@ export const TUNING: Tuning = {
   onceMargin: 0,
   sketchWidth: 4,
   doorkeeper: false,
+  sketchLayout: 0,
 }
