@@ -186,7 +186,8 @@ const TIMED_VERDICTS = 2
  * key, value, arena offset, estimated bytes, expiry) is in arrays a hit does not touch, except the
  * value it returns and, for an entry that expires, its expiry.
  */
-const META = 4
+const META_SHIFT = 2
+const META = 1 << META_SHIFT
 /** Where its segment's version is (u32 index in the views). */
 const M_VERSION_IDX = 0
 /** The segment version the value was copied at (as an int32: a u32 load `| 0` compares with it). */
@@ -424,17 +425,19 @@ export class Front {
     // plain load is read afresh by every hit (the calls into the engine this method makes on some
     // gets, #everyFlushGets and flush, lie between any two hits of a caller's loop: keep them here).
     const u32 = this.#u32
+    // A slot's lanes as `b | lane` (b is a multiple of META): a shift and ors never overflow, where
+    // `s * META` and `b + lane` each compiled to an add with an overflow check (stop 41, --print-opt-code).
     const m = this.#meta
-    const b = s * META
-    const versionIdx = m[b + M_VERSION_IDX]!
-    const flags = m[b + M_FLAGS]!
-    if (((this.#plainLoads === true ? u32[versionIdx]! : Atomics.load(u32, versionIdx)) | 0) !== m[b + M_VERSION]! || (flags >= F_EXPIRES && this.#clock() >= this.#expiries[s]!)) {
+    const b = s << META_SHIFT
+    const versionIdx = m[b | M_VERSION_IDX]!
+    const flags = m[b | M_FLAGS]!
+    if (((this.#plainLoads === true ? u32[versionIdx]! : Atomics.load(u32, versionIdx)) | 0) !== m[b | M_VERSION]! || (flags >= F_EXPIRES && this.#clock() >= this.#expiries[s]!)) {
       this.#release(s)
       this.#windowMisses++
       return undefined
     }
-    m[b + M_FLAGS] = flags | F_REFERENCED
-    if (++m[b + M_PENDING]! === RECORD_USES && this.#ring.push(this.#addrs[s]!, s) >= 2 * RING) this.flush()
+    m[b | M_FLAGS] = flags | F_REFERENCED
+    if (++m[b | M_PENDING]! === RECORD_USES && this.#ring.push(this.#addrs[s]!, s) >= 2 * RING) this.flush()
     // Counted here, added to the thread's frontHits in the arena every FLUSH_GETS gets (countHits).
     this.#hits++
     return this.#values[s]

@@ -330,7 +330,7 @@ export const MUTANTS: Mutant[] = [
   // ---- the front (src/engine/front.ts) -------------------------------------------------------------------
   {
     id: 'front-no-version-check', area: 'front', file: 'src/engine/front.ts',
-    find: 'if (((this.#plainLoads === true ? u32[versionIdx]! : Atomics.load(u32, versionIdx)) | 0) !== m[b + M_VERSION]! || (', replace: 'if (false || (',
+    find: 'if (((this.#plainLoads === true ? u32[versionIdx]! : Atomics.load(u32, versionIdx)) | 0) !== m[b | M_VERSION]! || (', replace: 'if (false || (',
     tests: ['test/workers/front.test.ts', 'test/conformance/model.test.ts'],
     why: "a front hit is served without checking its segment's version: in-place rewrites and reused segments read stale",
   },
