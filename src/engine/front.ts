@@ -27,8 +27,8 @@
  *   since by default every get returns a fresh copy); Buffers and typed arrays are never fronted.
  *
  * No object per entry (stop 41): the Map maps each key to a slot number, and a slot's metadata lives in
- * packed typed arrays, the part a hit reads (version index, version, unrecorded hits, reference bit and
- * whether it expires) in 16 bytes of one Int32Array, so in one cache line; the decoded values are in a
+ * packed typed arrays, the part a hit reads (version index, version, unrecorded hits, reference bit,
+ * whether it expires, arena offset) in 16 bytes of one Int32Array, so in one cache line; the decoded values are in a
  * plain array by slot. A FrontEntry object per entry was ~104 bytes (two cache lines, ~10 MB for 100k
  * entries) and made a front hit cost 5.24 simulated LL misses against lru-cache's 1.70 (stop 40).
  *
@@ -183,8 +183,8 @@ const TIMED_VERDICTS = 2
 /**
  * A slot's lanes in #meta (Int32Array): what a hit reads and writes, 16 bytes, so a slot never straddles
  * a cache line (a typed array's backing store is at least 16-byte aligned). The rest of a slot (its
- * key, value, arena offset, estimated bytes, expiry) is in arrays a hit does not touch, except the
- * value it returns and, for an entry that expires, its expiry.
+ * key, value, estimated bytes, expiry) is in arrays a hit does not touch, except the value it returns
+ * and, for an entry that expires, its expiry.
  */
 const META_SHIFT = 2
 const META = 1 << META_SHIFT
@@ -192,10 +192,17 @@ const META = 1 << META_SHIFT
 const M_VERSION_IDX = 0
 /** The segment version the value was copied at (as an int32: a u32 load `| 0` compares with it). */
 const M_VERSION = 1
-/** Hits not yet recorded with the engine (the slot is in the access ring once this reached RECORD_USES). */
-const M_PENDING = 2
-/** F_REFERENCED | F_EXPIRES. */
-const M_FLAGS = 3
+/**
+ * Hits not yet recorded with the engine (from USES_SHIFT up; the slot is in the access ring once they
+ * reached RECORD_USES) and the flags below it, in one word: a hit reads it for the expiry flag and
+ * writes it once (one typed-array access fewer than two lanes: its bounds check and an overflow check).
+ */
+const M_USES = 2
+/** The arena entry the value was copied from (offset in the views, as an int32: read `>>> 0`). */
+const M_ADDR = 3
+const USES_SHIFT = 2
+const ONE_USE = 1 << USES_SHIFT
+const FLAGS = ONE_USE - 1
 /** A hit since the CLOCK hand last passed. */
 const F_REFERENCED = 1
 /** The entry has an expiry (in #expiries; without one the hit reads no clock and no expiry). */
@@ -206,14 +213,13 @@ const FIRST_SLOTS = 1024
 export class Front {
   /** Key → slot. */
   readonly #index = new Map<string, number>()
-  /** The hit's lanes of every slot (META int32s each: M_VERSION_IDX, M_VERSION, M_PENDING, M_FLAGS). */
+  /** Every slot's lanes (META int32s each: M_VERSION_IDX, M_VERSION, M_USES, M_ADDR). */
   #meta: Int32Array
   /** Per slot: the value, the key (undefined where the slot is free), the absolute expiry (F_EXPIRES),
-   * the arena entry the value was copied from (offset in the views), the bytes the budget counts. */
+   * the bytes the budget counts. */
   readonly #values: unknown[] = []
   readonly #keys: (string | undefined)[] = []
   #expiries: Float64Array
-  #addrs: Uint32Array
   #sizes: Int32Array
   /** Slots allocated, and the most the budget can hold (each entry costs at least ENTRY_OVERHEAD + a few bytes). */
   #capacity: number
@@ -324,7 +330,6 @@ export class Front {
     this.#capacity = Math.min(FIRST_SLOTS, this.#maxSlots)
     this.#meta = new Int32Array(this.#capacity * META)
     this.#expiries = new Float64Array(this.#capacity)
-    this.#addrs = new Uint32Array(this.#capacity)
     this.#sizes = new Int32Array(this.#capacity)
     for (let i = 0; i < this.#capacity; i++) {
       this.#values.push(undefined)
@@ -430,14 +435,16 @@ export class Front {
     const m = this.#meta
     const b = s << META_SHIFT
     const versionIdx = m[b | M_VERSION_IDX]!
-    const flags = m[b | M_FLAGS]!
-    if (((this.#plainLoads === true ? u32[versionIdx]! : Atomics.load(u32, versionIdx)) | 0) !== m[b | M_VERSION]! || (flags >= F_EXPIRES && this.#clock() >= this.#expiries[s]!)) {
+    const word = m[b | M_USES]!
+    if (((this.#plainLoads === true ? u32[versionIdx]! : Atomics.load(u32, versionIdx)) | 0) !== m[b | M_VERSION]! || ((word & F_EXPIRES) !== 0 && this.#clock() >= this.#expiries[s]!)) {
       this.#release(s)
       this.#windowMisses++
       return undefined
     }
-    m[b | M_FLAGS] = flags | F_REFERENCED
-    if (++m[b | M_PENDING]! === RECORD_USES && this.#ring.push(this.#addrs[s]!, s) >= 2 * RING) this.flush()
+    // `| 0`: the uses can't reach 2^29 (they restart at every hand-over), so no overflow check.
+    const next = ((word | F_REFERENCED) + ONE_USE) | 0
+    m[b | M_USES] = next
+    if (next >>> USES_SHIFT === RECORD_USES && this.#ring.push(m[b | M_ADDR]! >>> 0, s) >= 2 * RING) this.flush()
     // Counted here, added to the thread's frontHits in the arena every FLUSH_GETS gets (countHits).
     this.#hits++
     return this.#values[s]
@@ -522,16 +529,15 @@ export class Front {
     const b = s * META
     m[b + M_VERSION_IDX] = this.#pendingVersionIdx
     m[b + M_VERSION] = this.#pendingVersion | 0
-    m[b + M_PENDING] = 0
+    m[b + M_ADDR] = this.#pendingAddr | 0
     const expiry = this.#pendingExpiry
-    if (expiry === undefined) m[b + M_FLAGS] = 0
+    if (expiry === undefined) m[b + M_USES] = 0
     else {
-      m[b + M_FLAGS] = F_EXPIRES
+      m[b + M_USES] = F_EXPIRES
       this.#expiries[s] = expiry
     }
     this.#values[s] = value
     this.#keys[s] = key
-    this.#addrs[s] = this.#pendingAddr
     this.#sizes[s] = bytes
     this.#index.set(key, s)
     this.#bytes += bytes
@@ -557,9 +563,6 @@ export class Front {
     const expiries = new Float64Array(capacity)
     expiries.set(this.#expiries)
     this.#expiries = expiries
-    const addrs = new Uint32Array(capacity)
-    addrs.set(this.#addrs)
-    this.#addrs = addrs
     const sizes = new Int32Array(capacity)
     sizes.set(this.#sizes)
     this.#sizes = sizes
@@ -624,7 +627,8 @@ export class Front {
           // The slot's count restarts, if whoever holds it now has RECORD_USES (the entry this record is
           // of, or a later one of the slot, which then has a record of its own in the ring); one with
           // fewer is a later entry of the slot whose hits are not in any record yet: kept.
-          if (m[x * META + M_PENDING]! >= RECORD_USES) m[x * META + M_PENDING] = 0
+          const word = m[x * META + M_USES]!
+          if (word >>> USES_SHIFT >= RECORD_USES) m[x * META + M_USES] = word & FLAGS
         }
       }
       this.#drain(records, count)
@@ -638,8 +642,9 @@ export class Front {
    * the ring already.
    */
   #release(s: number): void {
-    const pending = this.#meta[s * META + M_PENDING]!
-    if (pending > 0 && pending < RECORD_USES) this.#ring.push(this.#addrs[s]!, -pending)
+    const m = this.#meta
+    const pending = m[s * META + M_USES]! >>> USES_SHIFT
+    if (pending > 0 && pending < RECORD_USES) this.#ring.push(m[s * META + M_ADDR]! >>> 0, -pending)
     this.#index.delete(this.#keys[s]!)
     this.#keys[s] = undefined
     this.#values[s] = undefined
@@ -658,9 +663,9 @@ export class Front {
       const i = this.#hand
       this.#hand = i + 1 >= n ? 0 : i + 1
       if (keys[i] === undefined) continue
-      const flags = m[i * META + M_FLAGS]!
-      if ((flags & F_REFERENCED) !== 0) {
-        m[i * META + M_FLAGS] = flags & ~F_REFERENCED
+      const word = m[i * META + M_USES]!
+      if ((word & F_REFERENCED) !== 0) {
+        m[i * META + M_USES] = word & ~F_REFERENCED
         continue
       }
       this.#release(i)
