@@ -270,6 +270,44 @@ forEachEngine('front', (engine) => {
     expect(estimates[0]).toBeGreaterThanOrEqual(12)
   })
 
+  it("a slot's next entry keeps its unrecorded hits when the last one's batch is handed over", () => {
+    // Stop 41: a front slot is reused as soon as its entry leaves, and a batch in the access ring names
+    // the slot whose count restarts at the hand-over. A front of one slot: 'a' fills a batch and leaves,
+    // 'b' takes the slot with fewer hits than a batch when the hand-over comes, then leaves.
+    const estimates = [false, true].map((front) => {
+      const cache = makeCache<string>(engine, { maxBytes: 16 << 20, codec: 'string', seed: 7, front: front && { maxBytes: 120 } })
+      cache.set('a', 'v')
+      cache.set('b', 'v')
+      let gets = 0
+      for (let i = 0; i < 17; i++, gets++) cache.get('a') // 1 arena hit, then a batch of 16 front hits
+      cache.set('a', 'w') // leaves the front (its batch is in the ring)
+      for (let i = 0; i < 6; i++, gets++) cache.get('b') // 1 arena hit into the same slot, then 5 front hits
+      if (front) expect(cache.stats().frontHits).toBe(21)
+      // The hand-over (every FLUSH_GETS = 2048 gets in front.ts) while 'b' holds the slot.
+      for (; gets < 2048; gets++) cache.get('absent')
+      cache.set('b', 'w') // 'b' leaves with its 5 hits
+      for (let i = 0; i < 2100; i++) cache.get('absent')
+      const e = [probeSketch(cache as Cache<unknown>, 'a').estimate, probeSketch(cache as Cache<unknown>, 'b').estimate]
+      cache.close()
+      return e
+    })
+    expect(estimates[1], "with a front: 'a' and 'b' as frequent as without one").toEqual(estimates[0])
+    expect(estimates[0]![1]).toBeGreaterThanOrEqual(6)
+  })
+
+  it('a front that grows its slots keeps what it holds', () => {
+    // Slots are allocated as the front fills (1024 at first, doubled): every entry of a pass that made
+    // the front grow twice is a front hit on the next pass.
+    const cache = makeCache<string>(engine, { maxBytes: 16 << 20, codec: 'string', front: true })
+    const keys = Array.from({ length: 2000 }, (_, i) => `key:${i}`)
+    for (const k of keys) cache.set(k, `v:${k}`)
+    for (const k of keys) expect(cache.get(k)).toBe(`v:${k}`)
+    expect(cache.stats().frontHits).toBe(0)
+    for (const k of keys) expect(cache.get(k)).toBe(`v:${k}`)
+    expect(cache.stats().frontHits).toBe(keys.length)
+    cache.close()
+  })
+
   it('a front that serves too few gets steps aside for a while, then comes back', () => {
     const cache = makeCache<string>(engine, { maxBytes: 16 << 20, codec: 'string', front: { maxBytes: 4096 } })
     const keys = Array.from({ length: 5000 }, (_, i) => `key${i}`)

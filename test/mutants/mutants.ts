@@ -336,7 +336,7 @@ export const MUTANTS: Mutant[] = [
   // ---- the front (src/engine/front.ts) -------------------------------------------------------------------
   {
     id: 'front-no-version-check', area: 'front', file: 'src/engine/front.ts',
-    find: 'if ((this.#plainLoads === true ? u32[e.versionIdx]! : Atomics.load(u32, e.versionIdx)) !== e.version || (', replace: 'if (false || (',
+    find: 'if (((this.#plainLoads === true ? u32[versionIdx]! : Atomics.load(u32, versionIdx)) | 0) !== m[b | M_VERSION]! || (', replace: 'if (false || (',
     tests: ['test/workers/front.test.ts', 'test/conformance/model.test.ts'],
     why: "a front hit is served without checking its segment's version: in-place rewrites and reused segments read stale",
   },
@@ -546,9 +546,27 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'front-release-drops-hits', area: 'front', file: 'src/engine/front.ts',
-    find: '    if (e.pending > 0 && e.pending < RECORD_USES) this.#ring.push(e)\n', replace: '',
+    find: '    if (pending > 0 && pending < RECORD_USES) this.#ring.push(m[s * META + M_ADDR]! >>> 0, -pending)\n', replace: '',
     tests: ['test/conformance/front.test.ts'],
     why: 'an entry that leaves the front before it has a batch of hits takes them along: lukewarm entries served by the front look cold to the policy',
+  },
+  {
+    id: 'front-slot-count-reset-blindly', area: 'front', file: 'src/engine/front.ts',
+    find: '          if (word >>> USES_SHIFT >= RECORD_USES) m[x * META + M_USES] = word & FLAGS\n', replace: '          m[x * META + M_USES] = word & FLAGS\n',
+    tests: ['test/conformance/front.test.ts'],
+    why: "a batch's hand-over restarts its slot's count even when a later entry holds the slot: that entry's unrecorded hits are lost to the policy",
+  },
+  {
+    id: 'front-expiry-not-kept', area: 'front', file: 'src/engine/front.ts',
+    find: '      m[b + M_USES] = F_EXPIRES\n', replace: '      m[b + M_USES] = 0\n',
+    tests: ['test/conformance/front.test.ts'],
+    why: 'a fronted entry forgets that it expires: the front serves it after its TTL',
+  },
+  {
+    id: 'front-grow-drops-meta', area: 'front', file: 'src/engine/front.ts',
+    find: '    meta.set(this.#meta)\n', replace: '',
+    tests: ['test/conformance/front.test.ts'],
+    why: "a front that grows its slots loses its entries' versions: what it held misses (or, on a version word that matches by chance, is served unchecked)",
   },
   {
     id: 'live-lock-holder-taken-over', area: 'locks', file: 'src/engine/contention.ts',
