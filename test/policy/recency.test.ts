@@ -25,8 +25,8 @@ import { probeSketch } from './probe.js'
 
 const CAPACITY = 4000
 
-/** Hit ratio in percent over the reads after the first `warm` requests (the adaptation's time). */
-function steadyHitRatio(trace: Trace, warm: number, read: (key: number) => boolean, write: (key: number) => void): number {
+/** Hit ratio in percent over the reads after the first `warm` requests (the adaptation's time); `read` gets the request's index too. */
+function steadyHitRatio(trace: Trace, warm: number, read: (key: number, i: number) => boolean, write: (key: number) => void): number {
   let hits = 0
   let reads = 0
   for (let i = 0; i < trace.keys.length; i++) {
@@ -35,7 +35,7 @@ function steadyHitRatio(trace: Trace, warm: number, read: (key: number) => boole
       write(key)
       continue
     }
-    const hit = read(key)
+    const hit = read(key, i)
     if (i >= warm) {
       reads++
       if (hit) hits++
@@ -291,25 +291,8 @@ forEachEngine('write-once beside a hot set, one write per 2 operations', (engine
   it('20% Zipf reads, 30% reads of recent writes (exponential over 1.5 × capacity): within 0.5 of LRU once adapted', () => {
     const seed = testSeed(39)
     const trace = onceZipfTrace({ capacity: CAPACITY, length: 40 * CAPACITY, w: 0.5, r: 0.3, k: 1.5, exponential: true, writeBack: false, seed })
-    const read = (p: { read(k: number): boolean; access(k: number): boolean }, k: number, i: number): boolean =>
-      trace.ops![i] === OP_READ ? p.read(k) : p.access(k)
-    const run = (p: { read(k: number): boolean; access(k: number): boolean; write(k: number): void }): number => {
-      let hits = 0
-      let reads = 0
-      for (let i = 0; i < trace.keys.length; i++) {
-        const key = trace.keys[i]!
-        if (trace.ops![i] === OP_WRITE) {
-          p.write(key)
-          continue
-        }
-        const hit = read(p, key, i)
-        if (i >= trace.keys.length / 2) {
-          reads++
-          if (hit) hits++
-        }
-      }
-      return (100 * hits) / reads
-    }
+    const run = (p: { read(k: number): boolean; access(k: number): boolean; write(k: number): void }): number =>
+      steadyHitRatio(trace, trace.keys.length / 2, (k, i) => (trace.ops![i] === OP_READ ? p.read(k) : p.access(k)), (k) => p.write(k))
     const want = run(new LruPolicy(CAPACITY, trace) as never)
     const cache = new RealCachePolicy(Cache as never, CAPACITY, trace, seed, { engine, shards: 1 })
     const got = run(cache as never)
@@ -330,20 +313,8 @@ forEachEngine('write-once beside a hot set, 20% reads of recent writes over 1 ×
     const seed = testSeed(41)
     for (const writeBack of [false, true]) {
       const trace = onceZipfTrace({ capacity: CAPACITY, length: 40 * CAPACITY, w: 0.5, r: 0.2, k: 1, exponential: true, writeBack, seed })
-      const run = (p: { read(k: number): boolean; access(k: number): boolean; write(k: number): void }): number => {
-        let hits = 0
-        let reads = 0
-        for (let i = 0; i < trace.keys.length; i++) {
-          const key = trace.keys[i]!
-          if (trace.ops![i] === OP_WRITE) {
-            p.write(key)
-            continue
-          }
-          reads++
-          if (trace.ops![i] === OP_READ ? p.read(key) : p.access(key)) hits++
-        }
-        return (100 * hits) / reads
-      }
+      const run = (p: { read(k: number): boolean; access(k: number): boolean; write(k: number): void }): number =>
+        steadyHitRatio(trace, 0, (k, i) => (trace.ops![i] === OP_READ ? p.read(k) : p.access(k)), (k) => p.write(k))
       const want = run(new LruPolicy(CAPACITY, trace) as never)
       const cache = new RealCachePolicy(Cache as never, CAPACITY, trace, seed, { engine, shards: 1 })
       const got = run(cache as never)
