@@ -306,7 +306,8 @@ forEachEngine('write-once beside a hot set, one write per 2 operations', (engine
  * ONCE_SHARE 0.75 (stop 41): write-once beside a hot set with 20% reads of recent writes, exponential over
  * 1 × capacity. Its share of inserts written unasked sits at 0.72–0.74 (model): with ONCE_SHARE 0.7 the
  * write-once rule held, and the run ended 1.25 / 1.33 under LRU (bench/arena/recency-mix.ts, 10k entries,
- * written once / back); now +0.18 / +1.07. Here (4000 entries, seed 41): main −1.26 written once; now +0.71 / +1.77.
+ * written once / back); now +0.18 / +1.07. Here (4000 entries, seed 41): main −1.26 written once; now +0.84 / +1.57
+ * (+0.71 / +1.77 before the two-word sketch of the same stop).
  */
 forEachEngine('write-once beside a hot set, 20% reads of recent writes over 1 × capacity', (engine) => {
   it('within 1 point of LRU over the whole run, written once and written back', () => {
