@@ -182,8 +182,8 @@ export class Shard {
     this.returnWeight = 1 / (this.t.returnSpan * capacity)
     this.windowTarget = Math.max(1, capacity * this.t.initialWindow)
     // Entry mode: the block's length for good. Byte mode: a placeholder until the shard is first full
-    // (an empty shard's mean size says nothing), when it is taken with the mean size.
-    this.driftBlockLen = Math.ceil(Math.max(this.t.driftMinBlock, this.t.driftBlock * capacity))
+    // (an empty shard's mean size says nothing: meanSize() is 1), when it is taken with the mean size.
+    this.driftBlockLen = this.driftBlockLength()
     this.growthBase = this.windowTarget
     // A pair of bits per slot: bit 2i is 'missed', bit 2i+1 'written unasked'. The engine's sketch
     // area holds 32 bits per expected entry for the counters, and a share more for the filter.
