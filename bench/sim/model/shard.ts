@@ -501,7 +501,7 @@ export class Shard {
     // would read); the gets' signal whether it is full now.
     const full = this.t.driftSignal === 0 ? this.isFull() : this.wasFull
     const fell = full && rate < (1 - this.t.driftDrop) * this.driftPeak && this.unaskedShare < this.t.returnShare
-    const on = fell && (this.t.driftFull === 0 || this.sizeM >= this.t.driftFull * (this.capacity - this.windowTarget) * this.t.protectedFraction)
+    const on = fell && (this.t.driftFull === 0 || this.sizeM >= this.t.driftFull * (this.capacity - this.windowTarget) * this.protFraction())
     if (fell && !this.driftFell && this.t.driftGrowAny !== 0) this.driftOpenLog.push(this.leaveShare)
     // RESEARCH (driftGrow, stop 41, not adopted): on a fall's first block the window grows by driftGrow ×
     // capacity, whether or not protected is full enough for the sweep, if at least driftGrowHit of the
@@ -517,6 +517,14 @@ export class Shard {
     if (this.t.driftGrowUndo > 0 && !fell && this.driftFell && this.driftGrewBy > 0) {
       this.windowTarget = Math.max(Math.max(1, this.t.minWindow * this.capacity), this.windowTarget - this.t.driftGrowUndo * this.driftGrewBy)
       this.driftGrewBy = 0
+    }
+    // RESEARCH (driftGrowDecay, stop 42): what DRIFT_GROW added is given back geometrically, this share of
+    // what is left per block without a fall: the growth lasts while the hot set keeps moving (a fall every
+    // few blocks) and wears off once it stands, without waiting for a "stands" signal.
+    if (this.t.driftGrowDecay > 0 && !fell && this.driftGrewBy > 0) {
+      const back = this.driftGrewBy * this.t.driftGrowDecay
+      this.windowTarget = Math.max(Math.max(1, this.t.minWindow * this.capacity), this.windowTarget - back)
+      this.driftGrewBy = Math.max(0, this.driftGrewBy - back)
     }
     this.driftFell = fell
     if (!fell) this.driftGrown = false
@@ -933,9 +941,14 @@ export class Shard {
     }
   }
 
+  /** RESEARCH (driftProt, stop 42): protected's share of main, smaller while the drift gate is open (probation turns over faster). */
+  private protFraction(): number {
+    return this.driftOn && this.t.driftProt > 0 ? this.t.driftProt : this.t.protectedFraction
+  }
+
   /** Demotes protected's overflow to probation (CLOCK: a hit entry goes round once more). */
   private rebalanceProtected(): number {
-    const max = (this.capacity - this.windowTarget) * this.t.protectedFraction
+    const max = (this.capacity - this.windowTarget) * this.protFraction()
     let ops = 0
     while (this.sizeM > max && this.sizeM > 0) {
       ops++

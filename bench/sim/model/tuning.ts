@@ -69,6 +69,10 @@ export interface Tuning {
   driftGrowAny: number
   /** RESEARCH (stop 41): the share of DRIFT_GROW's growth taken back when the fall ends (0: kept). */
   driftGrowUndo: number
+  /** RESEARCH (stop 42): the share of DRIFT_GROW's growth still left that is given back at each block without a fall (0: kept; see driftGrowUndo). */
+  driftGrowDecay: number
+  /** RESEARCH (stop 42): protected's share of main while the drift gate is open (0: protectedFraction always). */
+  driftProt: number
   /** DRIFT_MIN_BLOCK (engines since stop 40, driftSignal 2): a block has at least this many inserts (a small cache's blocks are too few to tell a fall from noise). */
   driftMinBlock: number
   /** ...and × protected's length after each early ageing (0: off), at most sweepRate steps per insert. */
@@ -231,6 +235,8 @@ export const TUNING: Tuning = {
   driftGrowHit: 0.08,
   driftGrowAny: 1,
   driftGrowUndo: 0,
+  driftGrowDecay: 0,
+  driftProt: 0,
   ageSweep: 0,
   sweepRate: 4,
   windowClock: false,
