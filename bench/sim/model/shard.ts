@@ -523,7 +523,7 @@ export class Shard {
     // few blocks) and wears off once it stands, without waiting for a "stands" signal.
     if (this.t.driftGrowDecay > 0 && !fell && this.driftGrewBy > 0) {
       const back = this.driftGrewBy * this.t.driftGrowDecay
-      this.windowTarget = Math.max(Math.max(1, this.t.minWindow * this.capacity), this.windowTarget - back)
+      this.windowTarget = Math.max(Math.max(this.meanSize(), this.t.minWindow * this.capacity), this.windowTarget - back)
       this.driftGrewBy = Math.max(0, this.driftGrewBy - back)
     }
     this.driftFell = fell
