@@ -132,6 +132,12 @@ export class Shard {
   private driftGrown = false
   /** RESEARCH (driftGrowUndo): what DRIFT_GROW added in the running fall. */
   private driftGrewBy = 0
+  /** RESEARCH (driftGrowGap): blocks since the last fall's first block (large until the first fall). */
+  private driftGap = 1e9
+  /** Diagnostics: driftGap at each fall's first block. */
+  driftGapLog: number[] = []
+  /** Diagnostics: the block's share over its decayed peak at each fall's first block. */
+  driftDepthLog: number[] = []
   /** Diagnostics (bench/sim/drift-falls.ts): the window leavers' hit share at each fall (driftGrowAny 0: at each opening). */
   driftOpenLog: number[] = []
   /** RESEARCH (driftGrowHit): the window's leavers in the running drift block, and those hit there. */
@@ -509,9 +515,16 @@ export class Shard {
     // scan's or a loop's never are): newcomers get more time to build the counts that beat the old set's
     // victims. The grown window stays once the moves stop (bench/sim/move-once.ts). driftGrowAny 0: only
     // when the gate opens; 2: at the first block of the fall whose leavers qualify (once per fall).
-    if (this.t.driftGrow > 0 && this.t.driftGrowAny > 0 && fell && (this.t.driftGrowAny === 2 ? !this.driftGrown : !this.driftFell)) {
+    // RESEARCH (driftGrowGap, stop 42): only at a fall whose first block comes within driftGrowGap blocks of
+    // the previous fall's (a hot set that keeps moving; a trace's lone falls do not qualify).
+    const firstBlock = fell && !this.driftFell
+    const recurs = this.t.driftGrowGap === 0 || this.driftGap <= this.t.driftGrowGap
+    if (firstBlock) this.driftGapLog.push(this.driftGap)
+    if (firstBlock) this.driftDepthLog.push(this.driftPeak > 0 ? rate / this.driftPeak : 0)
+    if (this.t.driftGrow > 0 && this.t.driftGrowAny > 0 && fell && recurs && (this.t.driftGrowAny === 2 ? !this.driftGrown : !this.driftFell)) {
       if (this.driftGrowBy()) this.driftGrown = true
     }
+    this.driftGap = firstBlock ? 0 : Math.min(this.driftGap + 1, 1e9)
     // RESEARCH (driftGrowUndo): the growth is given back when the fall ends (the signal has recovered:
     // the new hot set stands), at most down to the floor; ghost evidence decides from there.
     if (this.t.driftGrowUndo > 0 && !fell && this.driftFell && this.driftGrewBy > 0) {

@@ -71,6 +71,8 @@ export interface Tuning {
   driftGrowUndo: number
   /** RESEARCH (stop 42): the share of DRIFT_GROW's growth still left that is given back at each block without a fall (0: kept; see driftGrowUndo). */
   driftGrowDecay: number
+  /** RESEARCH (stop 42): DRIFT_GROW only at a fall whose first block comes within this many drift blocks of the previous fall's (0: any fall). */
+  driftGrowGap: number
   /** RESEARCH (stop 42): protected's share of main while the drift gate is open (0: protectedFraction always). */
   driftProt: number
   /** DRIFT_MIN_BLOCK (engines since stop 40, driftSignal 2): a block has at least this many inserts (a small cache's blocks are too few to tell a fall from noise). */
@@ -234,6 +236,7 @@ export const TUNING: Tuning = {
   driftGrowAny: 1,
   driftGrowUndo: 0,
   driftProt: 0,
+  driftGrowGap: 0,
   ageSweep: 0,
   sweepRate: 4,
   windowClock: false,
