@@ -509,12 +509,13 @@ export class Shard {
     const fell = full && rate < (1 - this.t.driftDrop) * this.driftPeak && this.unaskedShare < this.t.returnShare
     const on = fell && (this.t.driftFull === 0 || this.sizeM >= this.t.driftFull * (this.capacity - this.windowTarget) * this.protFraction())
     if (fell && !this.driftFell && this.t.driftGrowAny !== 0) this.driftOpenLog.push(this.leaveShare)
-    // RESEARCH (driftGrow, stop 41, not adopted): on a fall's first block the window grows by driftGrow ×
-    // capacity, whether or not protected is full enough for the sweep, if at least driftGrowHit of the
-    // window's leavers in that block were hit there (a moved hot set's new keys are read in the window; a
-    // scan's or a loop's never are): newcomers get more time to build the counts that beat the old set's
-    // victims. The grown window stays once the moves stop (bench/sim/move-once.ts). driftGrowAny 0: only
-    // when the gate opens; 2: at the first block of the fall whose leavers qualify (once per fall).
+    // DRIFT_GROW (stop 41, in the engines since stop 42 with DRIFT_GROW_DECAY): on a fall's first block the
+    // window grows by driftGrow × capacity, whether or not protected is full enough for the sweep, if at
+    // least driftGrowHit of the window's leavers in that block were hit there (a moved hot set's new keys are
+    // read in the window; a scan's or a loop's never are): newcomers get more time to build the counts that
+    // beat the old set's victims. Kept, the grown window stayed once the moves stopped (bench/sim/move-once.ts);
+    // driftGrowDecay wears it off. RESEARCH: driftGrowAny 0: only when the gate opens; 2: at the first block
+    // of the fall whose leavers qualify (once per fall); 1 is the engines'.
     // RESEARCH (driftGrowGap, stop 42): only at a fall whose first block comes within driftGrowGap blocks of
     // the previous fall's (a hot set that keeps moving; a trace's lone falls do not qualify).
     const firstBlock = fell && !this.driftFell
@@ -531,7 +532,7 @@ export class Shard {
       this.windowTarget = Math.max(Math.max(1, this.t.minWindow * this.capacity), this.windowTarget - this.t.driftGrowUndo * this.driftGrewBy)
       this.driftGrewBy = 0
     }
-    // RESEARCH (driftGrowDecay, stop 42): what DRIFT_GROW added is given back geometrically, this share of
+    // DRIFT_GROW_DECAY (stop 42): what DRIFT_GROW added is given back geometrically, this share of
     // what is left per block without a fall: the growth lasts while the hot set keeps moving (a fall every
     // few blocks) and wears off once it stands, without waiting for a "stands" signal.
     if (this.t.driftGrowDecay > 0 && !fell && this.driftGrewBy > 0) {
