@@ -18,7 +18,7 @@ import { flagsOf, isLarge, chainedBytes } from '../entry'
 import { queueCount, freeCount, reclaimDeadTails } from '../segments'
 import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainHolds, isFull, countMode, isBig } from './units'
 import { applyGhostEvidence, noteGhost, windowTarget, setWindowTarget, writeOnce } from './window'
-import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL } from './tuning.generated'
+import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_HIT, DRIFT_GROW_DECAY, MAX_WINDOW, MIN_WINDOW } from './tuning.generated'
 import { nextRandom, seedRng } from './rng'
 import { seed } from '../arena'
 import { REJECT } from './decision'
@@ -59,6 +59,10 @@ export function adaptiveInit(sb: u32, shard: u32, zeroed: bool): void {
   // Count mode: the block's length for good. Byte mode: a placeholder until the shard is first full (an
   // empty shard's mean size says nothing), when coldStart takes it with the mean size.
   store<u32>(sb + P + L.POLICY_DRIFT_BLOCK, blockOf(c))
+  store<u32>(sb + P + L.POLICY_DRIFT_FELL, 0)
+  store<u32>(sb + P + L.POLICY_DRIFT_LEAVES, 0)
+  store<u32>(sb + P + L.POLICY_DRIFT_LEAVE_HITS, 0)
+  store<f64>(sb + P + L.POLICY_DRIFT_GREW, 0)
   seedRng(sb, seed, shard)
   clearSketch(sb, ghostSlots, zeroed)
   clearGhost(sb, zeroed)
@@ -278,12 +282,44 @@ function noteDrift(sb: u32, back: bool): void {
   const rate = <f64>r / <f64>n
   const peak = max<f64>(rate, load<f64>(sb + P + L.POLICY_DRIFT_PEAK) * DRIFT_DECAY)
   store<f64>(sb + P + L.POLICY_DRIFT_PEAK, peak)
-  // Open while the share is well under its peak, once the shard has been full, on cache-aside traffic
-  // (write-then-read resting a hot set is not a move), and while protected holds most of its target.
-  const on = load<u32>(sb + P + L.POLICY_COLD_FULL) != 0 && rate < (1 - DRIFT_DROP) * peak
+  // A fall: the share well under its peak, once the shard has been full, on cache-aside traffic
+  // (write-then-read resting a hot set is not a move).
+  const fell = load<u32>(sb + P + L.POLICY_COLD_FULL) != 0 && rate < (1 - DRIFT_DROP) * peak
     && load<f64>(sb + P + L.POLICY_UNASKED_SHARE) < RETURN_SHARE
-    && queueUnits(sb, PROTECTED) >= DRIFT_FULL * (capacity(sb) - windowTarget(sb)) * PROTECTED_SHARE
+  if (DRIFT_GROW > 0) driftGrow(sb, fell)
+  // The gate opens on a fall while protected holds most of its target (a drained one has nothing to sweep).
+  const on = fell && queueUnits(sb, PROTECTED) >= DRIFT_FULL * (capacity(sb) - windowTarget(sb)) * PROTECTED_SHARE
   store<u32>(sb + P + L.POLICY_DRIFT_ON, on ? 1 : 0)
+}
+
+/**
+ * DRIFT_GROW (stop 41; decay stop 42): on a fall's first block the window grows, if enough of the window's
+ * leavers in that block were hit there (a moved hot set's new keys are read in the window; a scan's or a
+ * loop's are not): the newcomers get more time to build the counts that beat the old set's victims. Up to
+ * MAX_WINDOW, a target above it kept, as ghost evidence grows it (the gate asks for cache-aside traffic).
+ * At each block without a fall DRIFT_GROW_DECAY of the growth still left is given back: a hot set that
+ * keeps moving falls again before the growth wears off, one that stands gets its small window back.
+ */
+function driftGrow(sb: u32, fell: bool): void {
+  const leaves = load<u32>(sb + P + L.POLICY_DRIFT_LEAVES)
+  const hit = load<u32>(sb + P + L.POLICY_DRIFT_LEAVE_HITS)
+  store<u32>(sb + P + L.POLICY_DRIFT_LEAVES, 0)
+  store<u32>(sb + P + L.POLICY_DRIFT_LEAVE_HITS, 0)
+  const first = fell && load<u32>(sb + P + L.POLICY_DRIFT_FELL) == 0
+  store<u32>(sb + P + L.POLICY_DRIFT_FELL, fell ? 1 : 0)
+  const grew = load<f64>(sb + P + L.POLICY_DRIFT_GREW)
+  if (!fell && grew > 0) {
+    const back = grew * DRIFT_GROW_DECAY
+    setWindowTarget(sb, max<f64>(max<f64>(meanSize(sb), MIN_WINDOW * capacity(sb)), windowTarget(sb) - back))
+    store<f64>(sb + P + L.POLICY_DRIFT_GREW, max<f64>(0, grew - back))
+    return
+  }
+  if (!first || leaves == 0 || <f64>hit / <f64>leaves < DRIFT_GROW_HIT) return
+  const c = capacity(sb)
+  const target = windowTarget(sb)
+  const next = min<f64>(max<f64>(MAX_WINDOW * c, target), target + DRIFT_GROW * c)
+  setWindowTarget(sb, next)
+  store<f64>(sb + P + L.POLICY_DRIFT_GREW, grew + (next - target))
 }
 
 /** The drift gate's block for a shard of `entries` capacity: DRIFT_BLOCK of it, at least DRIFT_MIN_BLOCK. */
@@ -358,6 +394,11 @@ export function adaptiveEvictOne(sb: u32, incoming: u32, now: f64): bool {
 @inline function leaveWindow(sb: u32, now: f64, contested: bool): bool {
   if (!liveTail(sb, WINDOW, now)) return false
   const h = tailHash
+  // DRIFT_GROW's evidence: the window's leavers, and those hit while there.
+  if (DRIFT_GROW > 0) {
+    store<u32>(sb + P + L.POLICY_DRIFT_LEAVES, load<u32>(sb + P + L.POLICY_DRIFT_LEAVES) + 1)
+    if (tailCounter() != 0) store<u32>(sb + P + L.POLICY_DRIFT_LEAVE_HITS, load<u32>(sb + P + L.POLICY_DRIFT_LEAVE_HITS) + 1)
+  }
   const units = unitsOf(tailCost)
   // A big LARGE entry won its admission already, against the victims of every shard it took segments
   // from (contestSegments, contestFree); it may be larger than the whole window, so it would meet this

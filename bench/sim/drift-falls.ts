@@ -25,9 +25,13 @@ const show = (name: string, m: CortadoModel): void => {
   const log: number[] = m.shards.flatMap((s) => s.driftOpenLog)
   const q = [...log].sort((a, b) => a - b)
   const f = (x: number | undefined): string => (x === undefined ? '-' : x.toFixed(3))
-  console.log(`| ${name} | ${log.length} | ${f(q[0])} / ${f(q[q.length >> 1])} / ${f(q[q.length - 1])} | ${[0.05, 0.08, 0.1].map((t) => log.filter((x) => x < t).length).join(' / ')} |`)
+  const gaps = m.shards.flatMap((s) => s.driftGapLog).map((g) => (g >= 1e9 ? '-' : String(g)))
+  const depth = m.shards.flatMap((s) => s.driftDepthLog)
+  const pairs = log.map((x, i) => `${x.toFixed(2)}@${depth[i]?.toFixed(2)}`).slice(0, 18).join(' ')
+  console.log(`| ${name} | ${log.length} | ${pairs} |`)
+  console.log(`| ${name} | ${log.length} | ${f(q[0])} / ${f(q[q.length >> 1])} / ${f(q[q.length - 1])} | ${[0.05, 0.08, 0.1].map((t) => log.filter((x) => x < t).length).join(' / ')} | ${gaps.slice(0, 24).join(' ')} |`)
 }
-console.log('| row | falls | leavers hit: min / median / max | under 0.05 / 0.08 / 0.1 |')
+console.log('| row | falls | leavers hit: min / median / max | under 0.05 / 0.08 / 0.1 | blocks since the previous fall (first 24) |')
 console.log('|---|---:|---|---|')
 for (const w of recencyWorkloads(42, 1)) {
   if (!w.name.includes('20 keys/entry')) continue

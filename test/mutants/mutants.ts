@@ -413,6 +413,24 @@ export const MUTANTS: Mutant[] = [
     why: "a rejected candidate written unasked counts ONCE_GAIN times from stop 37's share (0.7): the window races to its maximum, and write-once beside a hot set with 20% reads of recent writes over 1 x capacity (share 0.72-0.74) ends 1.3 under LRU (ONCE_SHARE, stop 41)",
   },
   {
+    id: 'drift-grow-unread', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '    if (tailCounter() != 0) store<u32>(sb + P + L.POLICY_DRIFT_LEAVE_HITS, load<u32>(sb + P + L.POLICY_DRIFT_LEAVE_HITS) + 1)', replace: '',
+    tests: ['test/policy/recency.test.ts'],
+    why: 'no window leaver counts as read there: the window never grows at a fall, and Zipf moving every 2 capacities stays 2.58 under LRU instead of 2.32 (real cache, 4000 entries; DRIFT_GROW, stop 41)',
+  },
+  {
+    id: 'drift-grow-no-fall', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '  const first = fell && load<u32>(sb + P + L.POLICY_DRIFT_FELL) == 0', replace: '  const first = true',
+    tests: ['test/policy/recency.test.ts'],
+    why: 'the window grows at every block whose leavers were read, fall or not: standing Zipf grows its window too (DRIFT_GROW, stop 41)',
+  },
+  {
+    id: 'drift-grow-kept', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '    const back = grew * DRIFT_GROW_DECAY', replace: '    const back = 0.0',
+    tests: ['test/policy/recency.test.ts'],
+    why: 'the growth is never given back: once the hot set stops moving the window stays grown, and standing Zipf after the moves loses its lead (DRIFT_GROW_DECAY, stop 42)',
+  },
+  {
     id: 'cold-window-never', area: 'policy', file: 'assembly/policy/adaptive.ts',
     find: '    setWindowTarget(sb, max<f64>(windowTarget(sb), COLD_WINDOW * c))', replace: '',
     tests: ['test/policy/recency.test.ts'],

@@ -132,6 +132,12 @@ export class Shard {
   private driftGrown = false
   /** RESEARCH (driftGrowUndo): what DRIFT_GROW added in the running fall. */
   private driftGrewBy = 0
+  /** RESEARCH (driftGrowGap): blocks since the last fall's first block (large until the first fall). */
+  private driftGap = 1e9
+  /** Diagnostics: driftGap at each fall's first block. */
+  driftGapLog: number[] = []
+  /** Diagnostics: the block's share over its decayed peak at each fall's first block. */
+  driftDepthLog: number[] = []
   /** Diagnostics (bench/sim/drift-falls.ts): the window leavers' hit share at each fall (driftGrowAny 0: at each opening). */
   driftOpenLog: number[] = []
   /** RESEARCH (driftGrowHit): the window's leavers in the running drift block, and those hit there. */
@@ -501,22 +507,38 @@ export class Shard {
     // would read); the gets' signal whether it is full now.
     const full = this.t.driftSignal === 0 ? this.isFull() : this.wasFull
     const fell = full && rate < (1 - this.t.driftDrop) * this.driftPeak && this.unaskedShare < this.t.returnShare
-    const on = fell && (this.t.driftFull === 0 || this.sizeM >= this.t.driftFull * (this.capacity - this.windowTarget) * this.t.protectedFraction)
+    const on = fell && (this.t.driftFull === 0 || this.sizeM >= this.t.driftFull * (this.capacity - this.windowTarget) * this.protFraction())
     if (fell && !this.driftFell && this.t.driftGrowAny !== 0) this.driftOpenLog.push(this.leaveShare)
-    // RESEARCH (driftGrow, stop 41, not adopted): on a fall's first block the window grows by driftGrow ×
-    // capacity, whether or not protected is full enough for the sweep, if at least driftGrowHit of the
-    // window's leavers in that block were hit there (a moved hot set's new keys are read in the window; a
-    // scan's or a loop's never are): newcomers get more time to build the counts that beat the old set's
-    // victims. The grown window stays once the moves stop (bench/sim/move-once.ts). driftGrowAny 0: only
-    // when the gate opens; 2: at the first block of the fall whose leavers qualify (once per fall).
-    if (this.t.driftGrow > 0 && this.t.driftGrowAny > 0 && fell && (this.t.driftGrowAny === 2 ? !this.driftGrown : !this.driftFell)) {
+    // DRIFT_GROW (stop 41, in the engines since stop 42 with DRIFT_GROW_DECAY): on a fall's first block the
+    // window grows by driftGrow × capacity, whether or not protected is full enough for the sweep, if at
+    // least driftGrowHit of the window's leavers in that block were hit there (a moved hot set's new keys are
+    // read in the window; a scan's or a loop's never are): newcomers get more time to build the counts that
+    // beat the old set's victims. Kept, the grown window stayed once the moves stopped (bench/sim/move-once.ts);
+    // driftGrowDecay wears it off. RESEARCH: driftGrowAny 0: only when the gate opens; 2: at the first block
+    // of the fall whose leavers qualify (once per fall); 1 is the engines'.
+    // RESEARCH (driftGrowGap, stop 42): only at a fall whose first block comes within driftGrowGap blocks of
+    // the previous fall's (a hot set that keeps moving; a trace's lone falls do not qualify).
+    const firstBlock = fell && !this.driftFell
+    const recurs = this.t.driftGrowGap === 0 || this.driftGap <= this.t.driftGrowGap
+    if (firstBlock) this.driftGapLog.push(this.driftGap)
+    if (firstBlock) this.driftDepthLog.push(this.driftPeak > 0 ? rate / this.driftPeak : 0)
+    if (this.t.driftGrow > 0 && this.t.driftGrowAny > 0 && fell && recurs && (this.t.driftGrowAny === 2 ? !this.driftGrown : !this.driftFell)) {
       if (this.driftGrowBy()) this.driftGrown = true
     }
+    this.driftGap = firstBlock ? 0 : Math.min(this.driftGap + 1, 1e9)
     // RESEARCH (driftGrowUndo): the growth is given back when the fall ends (the signal has recovered:
     // the new hot set stands), at most down to the floor; ghost evidence decides from there.
     if (this.t.driftGrowUndo > 0 && !fell && this.driftFell && this.driftGrewBy > 0) {
       this.windowTarget = Math.max(Math.max(1, this.t.minWindow * this.capacity), this.windowTarget - this.t.driftGrowUndo * this.driftGrewBy)
       this.driftGrewBy = 0
+    }
+    // DRIFT_GROW_DECAY (stop 42): what DRIFT_GROW added is given back geometrically, this share of
+    // what is left per block without a fall: the growth lasts while the hot set keeps moving (a fall every
+    // few blocks) and wears off once it stands, without waiting for a "stands" signal.
+    if (this.t.driftGrowDecay > 0 && !fell && this.driftGrewBy > 0) {
+      const back = this.driftGrewBy * this.t.driftGrowDecay
+      this.windowTarget = Math.max(Math.max(this.meanSize(), this.t.minWindow * this.capacity), this.windowTarget - back)
+      this.driftGrewBy = Math.max(0, this.driftGrewBy - back)
     }
     this.driftFell = fell
     if (!fell) this.driftGrown = false
@@ -933,9 +955,14 @@ export class Shard {
     }
   }
 
+  /** RESEARCH (driftProt, stop 42): protected's share of main, smaller while the drift gate is open (probation turns over faster). */
+  private protFraction(): number {
+    return this.driftOn && this.t.driftProt > 0 ? this.t.driftProt : this.t.protectedFraction
+  }
+
   /** Demotes protected's overflow to probation (CLOCK: a hit entry goes round once more). */
   private rebalanceProtected(): number {
-    const max = (this.capacity - this.windowTarget) * this.t.protectedFraction
+    const max = (this.capacity - this.windowTarget) * this.protFraction()
     let ops = 0
     while (this.sizeM > max && this.sizeM > 0) {
       ops++

@@ -59,7 +59,7 @@ export interface Tuning {
   driftAdmit: number
   /** RESEARCH (stop 41): the gate, once open, stays open at least this × capacity (in entries) of inserts. */
   driftHold: number
-  /** RESEARCH (stop 41, not adopted: docs/policy-recency.md "Stop 41"): on the first block of a fall of the drift signal, the window target grows by this × capacity (see driftGrowHit, driftGrowAny, driftGrowUndo). Moving every 2: −1.92 → −1.61, but the grown window stays after the moves stop (bench/sim/move-once.ts, 10 moves, last 20 capacities −0.78 → −1.70). 0: off. */
+  /** DRIFT_GROW (engines since stop 42; stop 41 tried it without DRIFT_GROW_DECAY): on the first block of a fall of the drift signal, the window target grows by this × capacity if driftGrowHit of the window's leavers were hit there (see driftGrowAny, driftGrowUndo, driftGrowDecay; src/layout/policy.json). */
   driftGrow: number
   /** RESEARCH (stop 41): driftGrow only while the window target is at least this × capacity (recency has been winning: not a loop's or a scan's small window). */
   driftGrowLevel: number
@@ -69,6 +69,12 @@ export interface Tuning {
   driftGrowAny: number
   /** RESEARCH (stop 41): the share of DRIFT_GROW's growth taken back when the fall ends (0: kept). */
   driftGrowUndo: number
+  /** DRIFT_GROW_DECAY (engines since stop 42): the share of DRIFT_GROW's growth still left that is given back at each block without a fall (0: kept; see driftGrowUndo). */
+  driftGrowDecay: number
+  /** RESEARCH (stop 42): DRIFT_GROW only at a fall whose first block comes within this many drift blocks of the previous fall's (0: any fall). */
+  driftGrowGap: number
+  /** RESEARCH (stop 42): protected's share of main while the drift gate is open (0: protectedFraction always). */
+  driftProt: number
   /** DRIFT_MIN_BLOCK (engines since stop 40, driftSignal 2): a block has at least this many inserts (a small cache's blocks are too few to tell a fall from noise). */
   driftMinBlock: number
   /** ...and × protected's length after each early ageing (0: off), at most sweepRate steps per insert. */
@@ -227,10 +233,10 @@ export const TUNING: Tuning = {
   driftAdmit: 0,
   driftHold: 0,
   driftGrowLevel: 0,
-  driftGrow: 0,
-  driftGrowHit: 0.08,
   driftGrowAny: 1,
   driftGrowUndo: 0,
+  driftProt: 0,
+  driftGrowGap: 0,
   ageSweep: 0,
   sweepRate: 4,
   windowClock: false,

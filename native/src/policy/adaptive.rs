@@ -12,7 +12,7 @@
 use super::decision::REJECT;
 use super::rng::{next_random, seed_rng};
 use super::tuning_generated::{
-    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_BLOCK, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_MIN_BLOCK, DRIFT_SWEEP, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SHARE, RETURN_SPAN, RETURN_TO, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS,
+    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_BLOCK, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, DRIFT_SWEEP, MAX_WINDOW, MIN_WINDOW, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SHARE, RETURN_SPAN, RETURN_TO, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS,
 };
 use crate::arena::Engine;
 use crate::layout_generated as L;
@@ -53,6 +53,10 @@ impl Engine {
         // Count mode: the block's length for good. Byte mode: a placeholder until the shard is first
         // full (an empty shard's mean size says nothing), when cold_start takes it with the mean size.
         st32(sb.add((P + L::POLICY_DRIFT_BLOCK) as usize), block_of(c));
+        st32(sb.add((P + L::POLICY_DRIFT_FELL) as usize), 0);
+        st32(sb.add((P + L::POLICY_DRIFT_LEAVES) as usize), 0);
+        st32(sb.add((P + L::POLICY_DRIFT_LEAVE_HITS) as usize), 0);
+        stf64(sb.add((P + L::POLICY_DRIFT_GREW) as usize), 0.0);
         seed_rng(sb, self.seed, shard);
         self.clear_sketch(sb, self.ghost_slots);
         self.clear_ghost(sb);
@@ -292,14 +296,49 @@ impl Engine {
         let rate = r as f64 / n as f64;
         let peak = f64::max(rate, ldf64(sb.add((P + L::POLICY_DRIFT_PEAK) as usize)) * DRIFT_DECAY);
         stf64(sb.add((P + L::POLICY_DRIFT_PEAK) as usize), peak);
-        // Open while the share is well under its peak, once the shard has been full, on cache-aside
-        // traffic (write-then-read resting a hot set is not a move), and while protected holds most of
-        // its target.
-        let on = ld32(sb.add((P + L::POLICY_COLD_FULL) as usize)) != 0
+        // A fall: the share well under its peak, once the shard has been full, on cache-aside traffic
+        // (write-then-read resting a hot set is not a move).
+        let fell = ld32(sb.add((P + L::POLICY_COLD_FULL) as usize)) != 0
             && rate < (1.0 - DRIFT_DROP) * peak
-            && ldf64(sb.add((P + L::POLICY_UNASKED_SHARE) as usize)) < RETURN_SHARE
-            && self.queue_units(sb, PROTECTED) >= DRIFT_FULL * (self.capacity(sb) - self.window_target(sb)) * PROTECTED_SHARE;
+            && ldf64(sb.add((P + L::POLICY_UNASKED_SHARE) as usize)) < RETURN_SHARE;
+        if DRIFT_GROW > 0.0 {
+            self.drift_grow(sb, fell);
+        }
+        // The gate opens on a fall while protected holds most of its target (a drained one has nothing
+        // to sweep).
+        let on = fell && self.queue_units(sb, PROTECTED) >= DRIFT_FULL * (self.capacity(sb) - self.window_target(sb)) * PROTECTED_SHARE;
         st32(sb.add((P + L::POLICY_DRIFT_ON) as usize), on as u32);
+    }
+
+    /// DRIFT_GROW (stop 41; decay stop 42): on a fall's first block the window grows, if enough of the
+    /// window's leavers in that block were hit there (a moved hot set's new keys are read in the window;
+    /// a scan's or a loop's are not): the newcomers get more time to build the counts that beat the old
+    /// set's victims. Up to MAX_WINDOW, a target above it kept, as ghost evidence grows it. At each block
+    /// without a fall DRIFT_GROW_DECAY of the growth still left is given back: a hot set that keeps
+    /// moving falls again before the growth wears off, one that stands gets its small window back.
+    unsafe fn drift_grow(&self, sb: *mut u8, fell: bool) {
+        let leaves = ld32(sb.add((P + L::POLICY_DRIFT_LEAVES) as usize));
+        let hit = ld32(sb.add((P + L::POLICY_DRIFT_LEAVE_HITS) as usize));
+        st32(sb.add((P + L::POLICY_DRIFT_LEAVES) as usize), 0);
+        st32(sb.add((P + L::POLICY_DRIFT_LEAVE_HITS) as usize), 0);
+        let first = fell && ld32(sb.add((P + L::POLICY_DRIFT_FELL) as usize)) == 0;
+        st32(sb.add((P + L::POLICY_DRIFT_FELL) as usize), fell as u32);
+        let grew = ldf64(sb.add((P + L::POLICY_DRIFT_GREW) as usize));
+        if !fell && grew > 0.0 {
+            let back = grew * DRIFT_GROW_DECAY;
+            let floor = f64::max(self.mean_size(sb), MIN_WINDOW * self.capacity(sb));
+            self.set_window_target(sb, f64::max(floor, self.window_target(sb) - back));
+            stf64(sb.add((P + L::POLICY_DRIFT_GREW) as usize), f64::max(0.0, grew - back));
+            return;
+        }
+        if !first || leaves == 0 || (hit as f64) / (leaves as f64) < DRIFT_GROW_HIT {
+            return;
+        }
+        let c = self.capacity(sb);
+        let target = self.window_target(sb);
+        let next = f64::min(f64::max(MAX_WINDOW * c, target), target + DRIFT_GROW * c);
+        self.set_window_target(sb, next);
+        stf64(sb.add((P + L::POLICY_DRIFT_GREW) as usize), grew + (next - target));
     }
 
     /// While the drift gate is open, protected's hand takes DRIFT_SWEEP steps per newcomer in the
@@ -366,6 +405,13 @@ impl Engine {
             return false;
         }
         let h = self.tail_hash;
+        // DRIFT_GROW's evidence: the window's leavers, and those hit while there.
+        if DRIFT_GROW > 0.0 {
+            st32(sb.add((P + L::POLICY_DRIFT_LEAVES) as usize), ld32(sb.add((P + L::POLICY_DRIFT_LEAVES) as usize)).wrapping_add(1));
+            if self.tail_counter() != 0 {
+                st32(sb.add((P + L::POLICY_DRIFT_LEAVE_HITS) as usize), ld32(sb.add((P + L::POLICY_DRIFT_LEAVE_HITS) as usize)).wrapping_add(1));
+            }
+        }
         let units = self.units_of(self.tail_cost);
         // A big LARGE entry won its admission already (contest_segments, contest_free); it may be
         // larger than the whole window, so it moves on uncontested (engine-only rule, see
