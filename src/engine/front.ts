@@ -86,6 +86,9 @@ const FLUSH_GETS = 2048
  * in one record say all one burst of hits can say.
  */
 const RECORD_USES = 16
+/** u32s per record handed to the engine (ACCESS_RECORD_BYTES), and numbers per entry of the access ring. */
+const RECORD_WORDS = L.ACCESS_RECORD_BYTES >>> 2
+const RING_STRIDE = 4
 /** When the front is full, one arena hit in FILL_EVERY enters it. */
 const FILL_EVERY = 8
 /**
@@ -221,6 +224,11 @@ export class Front {
   readonly #keys: (string | undefined)[] = []
   #expiries: Float64Array
   #sizes: Int32Array
+  /**
+   * Per slot: the key's 64-bit hash as two int32s (low, high), from the lookup that filled it; a hit's
+   * record carries it, so the engine finds the entry's index slot without hashing the key again.
+   */
+  #hashes: Int32Array
   /** Slots allocated, and the most the budget can hold (each entry costs at least ENTRY_OVERHEAD + a few bytes). */
   #capacity: number
   readonly #maxSlots: number
@@ -259,10 +267,11 @@ export class Front {
    */
   #full = false
   /**
-   * Unrecorded hits that go to the engine at the next flush, as pairs [arena offset, x]: x ≥ 0 is the
-   * slot of an entry that reached RECORD_USES (recorded as RECORD_USES; its count restarts at the
-   * flush), x < 0 is −uses of an entry that left the front with fewer. A record names the arena entry,
-   * not the slot alone, because a slot is reused as soon as its entry leaves.
+   * Unrecorded hits that go to the engine at the next flush, as [arena offset, x, hash low, hash high]
+   * (RING_STRIDE numbers): x ≥ 0 is the slot of an entry that reached RECORD_USES (recorded as
+   * RECORD_USES; its count restarts at the flush), x < 0 is −uses of an entry that left the front with
+   * fewer. A record names the arena entry and its key's hash, not the slot alone, because a slot is
+   * reused as soon as its entry leaves.
    */
   readonly #ring: number[] = []
   /**
@@ -271,8 +280,8 @@ export class Front {
    */
   #tick = FLUSH_GETS
   #windowTicks = 0
-  /** The records recordAccesses takes: [entry offset, uses] per entry. */
-  readonly #records = new Uint32Array(2 * RING)
+  /** The records recordAccesses takes: [entry offset, uses, hash low, hash high] per entry (ACCESS_RECORD_BYTES). */
+  readonly #records = new Uint32Array(RECORD_WORDS * RING)
   #fillCountdown = FILL_EVERY
   /** Gets of this window the front did not serve (counted where a get goes on to the arena). */
   #windowMisses = 0
@@ -313,10 +322,12 @@ export class Front {
   #pendingVersion = 0
   #pendingExpiry: number | undefined = undefined
   #pendingBytes = 0
+  #pendingHashLo = 0
+  #pendingHashHi = 0
 
   /** The cache's clock (read only for entries with an expiry). */
   readonly #clock: () => number
-  /** Hands [entry offset, uses] records to the engine (recordAccesses). */
+  /** Hands [entry offset, uses, hash] records to the engine (recordAccesses). */
   readonly #drain: (records: Uint32Array, count: number) => void
 
   constructor(options: FrontOptions, geometry: Readonly<Geometry>, views: ArenaViews, shardsOffset: number, shardBytes: number,
@@ -331,6 +342,7 @@ export class Front {
     this.#meta = new Int32Array(this.#capacity * META)
     this.#expiries = new Float64Array(this.#capacity)
     this.#sizes = new Int32Array(this.#capacity)
+    this.#hashes = new Int32Array(2 * this.#capacity)
     for (let i = 0; i < this.#capacity; i++) {
       this.#values.push(undefined)
       this.#keys.push(undefined)
@@ -469,7 +481,8 @@ export class Front {
 
   /** Slot `s` reached RECORD_USES unrecorded hits: into the access ring (handed over when full). */
   #batched(s: number): void {
-    if (this.#ring.push(this.#meta[(s << META_SHIFT) | M_ADDR]! >>> 0, s) >= 2 * RING) this.flush()
+    const hashes = this.#hashes
+    if (this.#ring.push(this.#meta[(s << META_SHIFT) | M_ADDR]! >>> 0, s, hashes[2 * s]!, hashes[2 * s + 1]!) >= RING_STRIDE * RING) this.flush()
   }
 
   /** Every FLUSH_GETS gets: the ring is handed over, and every second time a measuring window ends. */
@@ -524,6 +537,8 @@ export class Front {
     const expiry = f64[r64 + (L.RESULT_EXPIRY >>> 3)]!
     this.#pendingExpiry = expiry === Infinity ? undefined : expiry
     this.#pendingBytes = u32[r32 + (L.RESULT_VALUE_LEN >>> 2)]!
+    this.#pendingHashLo = u32[r32 + (L.RESULT_HASH >>> 2)]! | 0
+    this.#pendingHashHi = u32[r32 + (L.RESULT_HASH >>> 2) + 1]! | 0
     return true
   }
 
@@ -552,6 +567,8 @@ export class Front {
     m[b + M_VERSION_IDX] = this.#pendingVersionIdx
     m[b + M_VERSION] = this.#pendingVersion | 0
     m[b + M_ADDR] = this.#pendingAddr | 0
+    this.#hashes[2 * s] = this.#pendingHashLo
+    this.#hashes[2 * s + 1] = this.#pendingHashHi
     const expiry = this.#pendingExpiry
     if (expiry === undefined) m[b + M_USES] = 0
     else {
@@ -588,6 +605,9 @@ export class Front {
     const sizes = new Int32Array(capacity)
     sizes.set(this.#sizes)
     this.#sizes = sizes
+    const hashes = new Int32Array(2 * capacity)
+    hashes.set(this.#hashes)
+    this.#hashes = hashes
     for (let i = this.#capacity; i < capacity; i++) {
       this.#values.push(undefined)
       this.#keys.push(undefined)
@@ -627,7 +647,7 @@ export class Front {
   }
 
   /**
-   * Hands the unrecorded hits to the engine as [entry offset, uses] records (also on close). An entry that
+   * Hands the unrecorded hits to the engine as [entry offset, uses, hash] records (also on close). An entry that
    * left the front meanwhile still has its hits recorded: they were served while it was current.
    */
   flush(): void {
@@ -638,14 +658,18 @@ export class Front {
     const records = this.#records
     const m = this.#meta
     // Releases (clear() of a full front) can leave more than RING records: handed over RING at a time.
-    for (let from = 0; from < ring.length; from += 2 * RING) {
-      const count = Math.min(RING, (ring.length - from) >> 1)
+    for (let from = 0; from < ring.length; from += RING_STRIDE * RING) {
+      const count = Math.min(RING, (ring.length - from) / RING_STRIDE)
       for (let i = 0; i < count; i++) {
-        records[2 * i] = ring[from + 2 * i]!
-        const x = ring[from + 2 * i + 1]!
-        if (x < 0) records[2 * i + 1] = -x
+        const at = from + RING_STRIDE * i
+        const r = RECORD_WORDS * i
+        records[r] = ring[at]!
+        records[r + 2] = ring[at + 2]!
+        records[r + 3] = ring[at + 3]!
+        const x = ring[at + 1]!
+        if (x < 0) records[r + 1] = -x
         else {
-          records[2 * i + 1] = RECORD_USES
+          records[r + 1] = RECORD_USES
           // The slot's count restarts, if whoever holds it now has RECORD_USES (the entry this record is
           // of, or a later one of the slot, which then has a record of its own in the ring); one with
           // fewer is a later entry of the slot whose hits are not in any record yet: kept.
@@ -666,7 +690,7 @@ export class Front {
   #release(s: number): void {
     const m = this.#meta
     const pending = m[s * META + M_USES]! >>> USES_SHIFT
-    if (pending > 0 && pending < RECORD_USES) this.#ring.push(m[s * META + M_ADDR]! >>> 0, -pending)
+    if (pending > 0 && pending < RECORD_USES) this.#ring.push(m[s * META + M_ADDR]! >>> 0, -pending, this.#hashes[2 * s]!, this.#hashes[2 * s + 1]!)
     this.#index.delete(this.#keys[s]!)
     this.#keys[s] = undefined
     this.#values[s] = undefined
