@@ -438,9 +438,15 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'front-hits-on-old-copy-dropped', area: 'front', file: 'assembly/read.ts',
-    find: '    const slot = findSlot(sb, key, keyLen)\n    if (slot == 0) continue', replace: '    const slot = findSlot(sb, key, keyLen)\n    if (slot == 0 || slotOffset(slot) != off) continue',
+    find: '      slot = findSlot(sb, key, keyLen)\n      if (slot == 0) continue', replace: '      slot = findSlot(sb, key, keyLen)\n      if (slot == 0 || slotOffset(slot) != off) continue',
     tests: ['test/conformance/front.test.ts'],
     why: 'front hits served from a copy the policy moved or a set rewrote before the hand-over are dropped: the front changes the policy\'s decisions',
+  },
+  {
+    id: 'front-record-tag-unchecked', area: 'front', file: 'assembly/read.ts',
+    find: '    if (slot == 0 || (load<u32>(slot) & TAG_MASK) != tag) {', replace: '    if (slot == 0) {',
+    tests: ['test/conformance/front.test.ts'],
+    why: "a front hit's record is taken for whatever entry its offset holds in its hash's buckets: hits of one key are counted on another that reused the place",
   },
   {
     id: 'kill-keeps-version', area: 'front', file: 'assembly/segments.ts',
