@@ -552,13 +552,13 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'front-release-drops-hits', area: 'front', file: 'src/engine/front.ts',
-    find: '    if (pending > 0 && pending < RECORD_USES) this.#ring.push(m[s * META + M_ADDR]! >>> 0, -pending)\n', replace: '',
+    find: '    if (pending > 0 && pending < RECORD_USES) this.#ring.push(m[s * META + M_ADDR]! >>> 0, -pending, this.#hashes[2 * s]!, this.#hashes[2 * s + 1]!)\n', replace: '',
     tests: ['test/conformance/front.test.ts'],
     why: 'an entry that leaves the front before it has a batch of hits takes them along: lukewarm entries served by the front look cold to the policy',
   },
   {
     id: 'front-slot-count-reset-blindly', area: 'front', file: 'src/engine/front.ts',
-    find: '          if (word >>> USES_SHIFT >= RECORD_USES) m[x * META + M_USES] = word & FLAGS\n', replace: '          m[x * META + M_USES] = word & FLAGS\n',
+    find: '    if (word >>> USES_SHIFT >= RECORD_USES) m[s * META + M_USES] = word & FLAGS\n', replace: '    m[s * META + M_USES] = word & FLAGS\n',
     tests: ['test/conformance/front.test.ts'],
     why: "a batch's hand-over restarts its slot's count even when a later entry holds the slot: that entry's unrecorded hits are lost to the policy",
   },
