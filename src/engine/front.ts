@@ -17,7 +17,9 @@
  *   it has RECORD_USES unrecorded hits, or when it leaves the front with fewer, and one engine call
  *   (recordAccesses) hands the ring over when it holds RING entries or FLUSH_GETS gets have passed
  *   since the last time: per entry one index lookup and what its hits record (the slot's reference
- *   bits, the policy's sketch; both stop counting at 15, so a record says at most RECORD_USES uses). Batching by entry is what
+ *   bits, the policy's sketch; both stop counting at 15, so a record says at most RECORD_USES uses).
+ *   A record carries the key's 64-bit hash (RESULT.hash of the arena hit that filled the slot), so the
+ *   engine finds the entry's index slot by hash and offset without reading or hashing the key (stop 42). Batching by entry is what
  *   makes it cheap: recording one hit in 8 as it came (a sampled ring) cost a lookup per 8 hits, 15% of
  *   a front hit's time. What is lost: hits of an entry that changed before the drain (served from a copy
  *   that was current then; the engine skips them), and fewer than RECORD_USES hits of an entry still in
