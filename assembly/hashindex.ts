@@ -10,7 +10,7 @@ import { indexBuckets, indexOffset } from './arena'
 import { rehash, fastRange, hashBytes } from './hash'
 import { keyEquals, inBounds, keyPtr, keyLenOf } from './entry'
 
-const TAG_MASK: u32 = ~L.SLOT_FREQ_MASK
+export const TAG_MASK: u32 = ~L.SLOT_FREQ_MASK
 
 /** Where the last located key may live (per-instance scratch: each thread has its own instance). */
 export let tag: u32 = 0

@@ -4,7 +4,7 @@
 import * as L from './layout.generated'
 import { shardCount, scratchBase, shardBase, shardsOffset } from './arena'
 import { hashBytes, fastRange } from './hash'
-import { locate, findSlot, slotOffset, touch, touchTimes, firstOccupied, nextOccupied } from './hashindex'
+import { locate, findSlot, slotOf, slotOffset, touch, touchTimes, firstOccupied, nextOccupied, tag, TAG_MASK } from './hashindex'
 import { flagsOf, kindOf, keyLenOf, valueLenOf, isLive, hasTtl, expiryOf, headerBytes, inBounds, spanInBounds } from './entry'
 import { policyOnHit, policyOnAccesses, policyOnMiss } from './policy/index'
 import { sketchBlockOf } from './sketch'
@@ -93,6 +93,7 @@ export function lookup(key: u32, keyLen: u32, now: f64, flags: u32): u32 {
     store<u32>(result(L.RESULT_SEQ), s1)
     store<u32>(result(L.RESULT_ENTRY_OFFSET), sb + off)
     store<f64>(result(L.RESULT_EXPIRY), expiry)
+    store<u64>(result(L.RESULT_HASH), h)
     if ((flags & L.GET_PEEK) == 0) {
       touch(slot)
       policyOnHit(sb, h, block)
@@ -131,33 +132,45 @@ export function collect(shard: u32, from: u32, count: u32, out: u32, max: u32, n
 
 /**
  * Records uses that were served without a lookup (hits of a thread's front, src/engine/front.ts): `count`
- * records of [absolute entry offset u32, uses u32] at `input`. Each use counts as a hit on the key would
- * (the index slot's reference bits, the policy's sketch), on the entry the index holds for the key now:
- * the policy moves entries between its queues (window to probation, a copy at a new offset) and a set
- * rewrites them, and hits served from the earlier copy are still hits on the key (skipping them made the
- * front change decisions: write-then-read 0.45 points at 10k entries, stop 33). The key is read at the
- * recorded offset, which keeps a dead record's bytes until its segment is reused; a key no longer in the
- * index, or bytes that are no key's, record nothing. Lock-free, as a hit's recording is. Returns how
- * many uses were recorded.
+ * records of [absolute entry offset u32, uses u32, the key's hash u64 (RESULT.hash of the lookup that
+ * filled the front)] at `input`. Each use counts as a hit on the key would (the index slot's reference
+ * bits, the policy's sketch), on the entry the index holds for the key now. Lock-free, as a hit's
+ * recording is. Returns how many uses were recorded.
+ *
+ * Most records name an entry the index still points at: the slot in the hash's buckets that holds the
+ * recorded offset under the hash's tag. That is found without reading the entry (no key bytes hashed or
+ * compared: the hash says where to look; hashing the key again was ~a fifth of a record's cost and its
+ * bytes a cache line of their own). Otherwise the policy moved the entry between its queues (a copy at a
+ * new offset) or a set rewrote it, and hits served from the earlier copy are still hits on the key
+ * (skipping them made the front change decisions: write-then-read 0.45 points at 10k entries, stop 33):
+ * the key is read at the recorded offset, which keeps a dead record's bytes until its segment is reused,
+ * and looked up. A record is lossy and may name an offset whose segment was reused since: bytes whose
+ * hash is not the record's (another key's, or no key's) record nothing, nor does a key no longer indexed.
  */
 export function recordAccesses(count: u32, input: u32): u32 {
   let recorded: u32 = 0
   for (let i: u32 = 0; i < count; i++) {
-    const addr = load<u32>(input + i * 8)
-    const uses = load<u32>(input + i * 8, 4)
-    if (addr < shardsOffset) continue
-    const shard = (addr - shardsOffset) / shardBytes
-    if (shard >= shardCount) continue
+    const at = input + i * L.ACCESS_RECORD_BYTES
+    const addr = load<u32>(at)
+    const uses = load<u32>(at, 4)
+    const h = load<u64>(at, 8)
+    // The shard is the hash's: an offset outside it is no entry of this key's.
+    const shard = fastRange(<u32>(h >> 32), shardCount)
     const sb = shardBase(shard)
+    if (addr < sb) continue
     const off = addr - sb
-    if (!inBounds(off) || !spanInBounds(sb, off)) continue
-    const key = sb + off + headerBytes(flagsOf(sb, off))
-    const keyLen = keyLenOf(sb, off)
-    const h = hashBytes(key, keyLen)
-    if (fastRange(<u32>(h >> 32), shardCount) != shard) continue
+    if (!inBounds(off)) continue
     locate(h)
-    const slot = findSlot(sb, key, keyLen)
-    if (slot == 0) continue
+    let slot = slotOf(sb, off)
+    if (slot == 0 || (load<u32>(slot) & TAG_MASK) != tag) {
+      // Moved or rewritten since (or gone): the key at the recorded offset, if it still hashes to h.
+      if (!spanInBounds(sb, off)) continue
+      const key = sb + off + headerBytes(flagsOf(sb, off))
+      const keyLen = keyLenOf(sb, off)
+      if (hashBytes(key, keyLen) != h) continue
+      slot = findSlot(sb, key, keyLen)
+      if (slot == 0) continue
+    }
     // What `uses` hits would record, at once: touch() and policyOnHit() `uses` times each.
     if (uses != 0) {
       touchTimes(slot, uses)

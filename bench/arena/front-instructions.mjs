@@ -19,6 +19,8 @@
  * (5 − 1) × 2^20 gets lie between the two runs; the script checks that every one of them was a front
  * hit in the front modes.
  *
+ * With ZIPF=0.99 in the environment the gets follow Zipf(0.99) over the keys instead (stop 42).
+ *
  * Until stop 31 the key order came from `s * 1103515245` in doubles, which loses low bits past 2^53:
  * 2^20 draws named only ~5,900 distinct keys of 100k (figures of stop 30 were taken that way; the
  * counts changed: per get 9e1442b 2104 → 2433, main 2233 → 2274; front hit 430 and lru-cache 358 as
@@ -33,7 +35,23 @@ const keys = Array.from({ length: N }, (_, i) => `key:${String(i).padStart(8, '0
 const values = Array.from({ length: N }, (_, i) => `value-${i}-`.padEnd(100, 'x'))
 const order = new Uint32Array(1 << 20)
 let s = 12345
-for (let i = 0; i < order.length; i++) { s = (Math.imul(s, 1103515245) + 12345) >>> 0; order[i] = s % N }
+// ZIPF=<exponent> (e.g. 0.99): key i drawn with weight 1/(i+1)^exponent, by inverse CDF over the same
+// LCG's draws; otherwise uniform.
+const ZIPF = process.env.ZIPF === undefined ? undefined : Number(process.env.ZIPF)
+const cdf = ZIPF === undefined ? undefined : new Float64Array(N)
+if (cdf !== undefined) {
+  let sum = 0
+  for (let i = 0; i < N; i++) cdf[i] = sum += 1 / Math.pow(i + 1, ZIPF)
+  for (let i = 0; i < N; i++) cdf[i] /= sum
+}
+for (let i = 0; i < order.length; i++) {
+  s = (Math.imul(s, 1103515245) + 12345) >>> 0
+  if (cdf === undefined) { order[i] = s % N; continue }
+  const u = s / 4294967296
+  let lo = 0, hi = N - 1
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (cdf[mid] < u) lo = mid + 1; else hi = mid }
+  order[i] = lo
+}
 
 let target
 let stats = () => ({})

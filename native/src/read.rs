@@ -5,7 +5,7 @@
 use crate::arena::Engine;
 use crate::entry::*;
 use crate::hash::{fast_range, hash_bytes};
-use crate::hashindex::{slot_offset, touch, touch_times};
+use crate::hashindex::{slot_is_for, slot_offset, touch, touch_times};
 use crate::layout_generated as L;
 use crate::mem::*;
 use std::sync::atomic::{fence, Ordering::*};
@@ -137,6 +137,7 @@ impl Engine {
             st32(self.result(L::RESULT_SEQ), s1);
             st32(self.result(L::RESULT_ENTRY_OFFSET), self.entry_offset(sb, off));
             stf64(self.result(L::RESULT_EXPIRY), expiry);
+            st64(self.result(L::RESULT_HASH), h);
             if flags & L::GET_PEEK == 0 {
                 touch(slot);
                 self.policy_on_hit(sb, h, block);
@@ -191,41 +192,47 @@ impl Engine {
     }
 
     /// Port of recordAccesses (assembly/read.ts): front hits recorded as hits, `count` records of
-    /// [entry offset in JS's view, uses] at `input`. Only the direct view has offsets JS can hold (the
-    /// window mode never fronts).
+    /// [entry offset in JS's view u32, uses u32, the key's hash u64] at `input`. Only the direct view has
+    /// offsets JS can hold (the window mode never fronts). The slot that holds the recorded offset under
+    /// the hash's tag is found without reading the entry; a moved or rewritten entry's hits go to the
+    /// key's current entry if the bytes at the recorded offset still hash to the record's hash.
     pub unsafe fn record_accesses(&mut self, count: u32, input: *const u8) -> u32 {
         if !self.view.direct {
             return 0;
         }
         let mut recorded: u32 = 0;
         for i in 0..count {
-            let addr = ld32(input.add(i as usize * 8)) as u64;
-            let uses = ld32(input.add(i as usize * 8 + 4));
-            if addr < self.shards_offset {
+            let at = input.add((i * L::ACCESS_RECORD_BYTES) as usize);
+            let addr = ld32(at) as u64;
+            let uses = ld32(at.add(4));
+            let h = ld64(at.add(8));
+            // The shard is the hash's: an offset outside it is no entry of this key's.
+            let shard = fast_range((h >> 32) as u32, self.shard_count);
+            let shard_at = self.shards_offset + shard as u64 * self.shard_bytes as u64;
+            if addr < shard_at || addr - shard_at >= self.shard_bytes as u64 {
                 continue;
             }
-            let shard = (addr - self.shards_offset) / self.shard_bytes as u64;
-            if shard >= self.shard_count as u64 {
-                continue;
-            }
-            let shard = shard as u32;
             let sb = self.shard_base(shard);
-            let off = (addr - self.shards_offset - shard as u64 * self.shard_bytes as u64) as u32;
-            // The key of the recorded copy, even if dead since (moved between queues, or rewritten):
-            // the hits go to the entry the index holds for the key now (assembly/read.ts says why).
-            if !self.in_bounds(off) || !self.span_in_bounds(sb, off) {
-                continue;
-            }
-            let key = sb.add((off + header_bytes(flags_of(sb, off))) as usize);
-            let key_len = key_len_of(sb, off);
-            let h = hash_bytes(self.seed, key, key_len);
-            if fast_range((h >> 32) as u32, self.shard_count) != shard {
+            let off = (addr - shard_at) as u32;
+            if !self.in_bounds(off) {
                 continue;
             }
             self.locate(h);
-            let slot = self.find_slot(sb, key, key_len);
-            if slot.is_null() {
-                continue;
+            let mut slot = self.slot_of(sb, off);
+            if slot.is_null() || !slot_is_for(slot, off, h) {
+                // Moved or rewritten since (or gone): the key at the recorded offset, if it still hashes to h.
+                if !self.span_in_bounds(sb, off) {
+                    continue;
+                }
+                let key = sb.add((off + header_bytes(flags_of(sb, off))) as usize);
+                let key_len = key_len_of(sb, off);
+                if hash_bytes(self.seed, key, key_len) != h {
+                    continue;
+                }
+                slot = self.find_slot(sb, key, key_len);
+                if slot.is_null() {
+                    continue;
+                }
             }
             // What `uses` hits would record, at once: touch and policy_on_hit `uses` times each.
             if uses != 0 {

@@ -133,7 +133,7 @@ export class EngineCore<V> implements CacheCore<V> {
 
   /** Records front hits with the engine (through scratch: no call is in progress then). */
   readonly #drainFront = (records: Uint32Array, count: number): void => {
-    this.v.u32.set(records.subarray(0, 2 * count), this.keyAt >>> 2)
+    this.v.u32.set(records.subarray(0, (L.ACCESS_RECORD_BYTES >>> 2) * count), this.keyAt >>> 2)
     this.ex.recordAccesses(count, this.keyAt)
   }
 

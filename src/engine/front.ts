@@ -17,7 +17,9 @@
  *   it has RECORD_USES unrecorded hits, or when it leaves the front with fewer, and one engine call
  *   (recordAccesses) hands the ring over when it holds RING entries or FLUSH_GETS gets have passed
  *   since the last time: per entry one index lookup and what its hits record (the slot's reference
- *   bits, the policy's sketch; both stop counting at 15, so a record says at most RECORD_USES uses). Batching by entry is what
+ *   bits, the policy's sketch; both stop counting at 15, so a record says at most RECORD_USES uses).
+ *   A record carries the key's 64-bit hash (RESULT.hash of the arena hit that filled the slot), so the
+ *   engine finds the entry's index slot by hash and offset without reading or hashing the key (stop 42). Batching by entry is what
  *   makes it cheap: recording one hit in 8 as it came (a sampled ring) cost a lookup per 8 hits, 15% of
  *   a front hit's time. What is lost: hits of an entry that changed before the drain (served from a copy
  *   that was current then; the engine skips them), and fewer than RECORD_USES hits of an entry still in
@@ -86,6 +88,10 @@ const FLUSH_GETS = 2048
  * in one record say all one burst of hits can say.
  */
 const RECORD_USES = 16
+/** u32s per record handed to the engine (ACCESS_RECORD_BYTES), and numbers per entry of the access ring. */
+const RECORD_WORDS = L.ACCESS_RECORD_BYTES >>> 2
+if (RECORD_WORDS !== 4) throw new Error('the front writes records of 4 u32s (#batched)')
+const RING_STRIDE = 4
 /** When the front is full, one arena hit in FILL_EVERY enters it. */
 const FILL_EVERY = 8
 /**
@@ -221,6 +227,11 @@ export class Front {
   readonly #keys: (string | undefined)[] = []
   #expiries: Float64Array
   #sizes: Int32Array
+  /**
+   * Per slot: the key's 64-bit hash as two int32s (low, high), from the lookup that filled it; a hit's
+   * record carries it, so the engine finds the entry's index slot without hashing the key again.
+   */
+  #hashes: Int32Array
   /** Slots allocated, and the most the budget can hold (each entry costs at least ENTRY_OVERHEAD + a few bytes). */
   #capacity: number
   readonly #maxSlots: number
@@ -259,10 +270,21 @@ export class Front {
    */
   #full = false
   /**
-   * Unrecorded hits that go to the engine at the next flush, as pairs [arena offset, x]: x ≥ 0 is the
-   * slot of an entry that reached RECORD_USES (recorded as RECORD_USES; its count restarts at the
-   * flush), x < 0 is −uses of an entry that left the front with fewer. A record names the arena entry,
-   * not the slot alone, because a slot is reused as soon as its entry leaves.
+   * Entries that reached RECORD_USES unrecorded hits, as the records the engine takes ([arena offset,
+   * RECORD_USES, hash low, hash high]: RECORD_WORDS u32s each), and their slots (whose counts restart at
+   * the flush): #batchCount of RING, handed over when full. Written in place, where pushing them on a JS
+   * array and copying them out at the flush cost ~8 instructions per front hit (stop 42). A record names
+   * the arena entry and its key's hash, not the slot alone, because a slot is reused as soon as its
+   * entry leaves.
+   */
+  readonly #batch = new Uint32Array(RECORD_WORDS * RING)
+  readonly #batchSlots = new Int32Array(RING)
+  #batchCount = 0
+  /**
+   * The other unrecorded hits that go to the engine at the next flush, as [arena offset, x, hash low,
+   * hash high] (RING_STRIDE numbers): x < 0 is −uses of an entry that left the front with fewer than
+   * RECORD_USES; x ≥ 0 the slot of an entry that reached RECORD_USES while #batch was full and could not
+   * be handed over (a lost slot: it waits for the slot the caller re-attaches to).
    */
   readonly #ring: number[] = []
   /**
@@ -271,8 +293,8 @@ export class Front {
    */
   #tick = FLUSH_GETS
   #windowTicks = 0
-  /** The records recordAccesses takes: [entry offset, uses] per entry. */
-  readonly #records = new Uint32Array(2 * RING)
+  /** The records recordAccesses takes: [entry offset, uses, hash low, hash high] per entry (ACCESS_RECORD_BYTES). */
+  readonly #records = new Uint32Array(RECORD_WORDS * RING)
   #fillCountdown = FILL_EVERY
   /** Gets of this window the front did not serve (counted where a get goes on to the arena). */
   #windowMisses = 0
@@ -313,10 +335,12 @@ export class Front {
   #pendingVersion = 0
   #pendingExpiry: number | undefined = undefined
   #pendingBytes = 0
+  #pendingHashLo = 0
+  #pendingHashHi = 0
 
   /** The cache's clock (read only for entries with an expiry). */
   readonly #clock: () => number
-  /** Hands [entry offset, uses] records to the engine (recordAccesses). */
+  /** Hands [entry offset, uses, hash] records to the engine (recordAccesses). */
   readonly #drain: (records: Uint32Array, count: number) => void
 
   constructor(options: FrontOptions, geometry: Readonly<Geometry>, views: ArenaViews, shardsOffset: number, shardBytes: number,
@@ -331,6 +355,7 @@ export class Front {
     this.#meta = new Int32Array(this.#capacity * META)
     this.#expiries = new Float64Array(this.#capacity)
     this.#sizes = new Int32Array(this.#capacity)
+    this.#hashes = new Int32Array(2 * this.#capacity)
     for (let i = 0; i < this.#capacity; i++) {
       this.#values.push(undefined)
       this.#keys.push(undefined)
@@ -467,9 +492,27 @@ export class Front {
     this.#windowMisses++
   }
 
-  /** Slot `s` reached RECORD_USES unrecorded hits: into the access ring (handed over when full). */
+  /** Slot `s` reached RECORD_USES unrecorded hits: into the batch (handed over when full). */
   #batched(s: number): void {
-    if (this.#ring.push(this.#meta[(s << META_SHIFT) | M_ADDR]! >>> 0, s) >= 2 * RING) this.flush()
+    const hashes = this.#hashes
+    const addr = this.#meta[(s << META_SHIFT) | M_ADDR]! >>> 0
+    const n = this.#batchCount
+    // Indexes as shifts and ors (RECORD_WORDS is 4): `n * 4 + 1`, `2 * s + 1` compiled to adds with
+    // overflow checks, ~a third of this method's instructions (as the lanes of a hit: #lookup).
+    const lo = s << 1
+    if (n === RING) {
+      this.#ring.push(addr, s, hashes[lo]!, hashes[lo | 1]!)
+      return
+    }
+    const batch = this.#batch
+    const r = n << 2
+    batch[r] = addr
+    batch[r | 1] = RECORD_USES
+    batch[r | 2] = hashes[lo]!
+    batch[r | 3] = hashes[lo | 1]!
+    this.#batchSlots[n] = s
+    this.#batchCount = n + 1
+    if (n + 1 === RING) this.flush()
   }
 
   /** Every FLUSH_GETS gets: the ring is handed over, and every second time a measuring window ends. */
@@ -524,6 +567,8 @@ export class Front {
     const expiry = f64[r64 + (L.RESULT_EXPIRY >>> 3)]!
     this.#pendingExpiry = expiry === Infinity ? undefined : expiry
     this.#pendingBytes = u32[r32 + (L.RESULT_VALUE_LEN >>> 2)]!
+    this.#pendingHashLo = u32[r32 + (L.RESULT_HASH >>> 2)]! | 0
+    this.#pendingHashHi = u32[r32 + (L.RESULT_HASH >>> 2) + 1]! | 0
     return true
   }
 
@@ -552,6 +597,8 @@ export class Front {
     m[b + M_VERSION_IDX] = this.#pendingVersionIdx
     m[b + M_VERSION] = this.#pendingVersion | 0
     m[b + M_ADDR] = this.#pendingAddr | 0
+    this.#hashes[2 * s] = this.#pendingHashLo
+    this.#hashes[2 * s + 1] = this.#pendingHashHi
     const expiry = this.#pendingExpiry
     if (expiry === undefined) m[b + M_USES] = 0
     else {
@@ -588,6 +635,9 @@ export class Front {
     const sizes = new Int32Array(capacity)
     sizes.set(this.#sizes)
     this.#sizes = sizes
+    const hashes = new Int32Array(2 * capacity)
+    hashes.set(this.#hashes)
+    this.#hashes = hashes
     for (let i = this.#capacity; i < capacity; i++) {
       this.#values.push(undefined)
       this.#keys.push(undefined)
@@ -627,7 +677,7 @@ export class Front {
   }
 
   /**
-   * Hands the unrecorded hits to the engine as [entry offset, uses] records (also on close). An entry that
+   * Hands the unrecorded hits to the engine as [entry offset, uses, hash] records (also on close). An entry that
    * left the front meanwhile still has its hits recorded: they were served while it was current.
    */
   flush(): void {
@@ -636,26 +686,43 @@ export class Front {
     if (!this.#holdsSlot()) return
     const ring = this.#ring
     const records = this.#records
-    const m = this.#meta
+    const n = this.#batchCount
+    if (n > 0) {
+      const slots = this.#batchSlots
+      for (let i = 0; i < n; i++) this.#restartCount(slots[i]!)
+      this.#batchCount = 0
+      this.#drain(this.#batch, n)
+    }
     // Releases (clear() of a full front) can leave more than RING records: handed over RING at a time.
-    for (let from = 0; from < ring.length; from += 2 * RING) {
-      const count = Math.min(RING, (ring.length - from) >> 1)
+    for (let from = 0; from < ring.length; from += RING_STRIDE * RING) {
+      const count = Math.min(RING, (ring.length - from) / RING_STRIDE)
       for (let i = 0; i < count; i++) {
-        records[2 * i] = ring[from + 2 * i]!
-        const x = ring[from + 2 * i + 1]!
-        if (x < 0) records[2 * i + 1] = -x
+        const at = from + RING_STRIDE * i
+        const r = RECORD_WORDS * i
+        records[r] = ring[at]!
+        records[r + 2] = ring[at + 2]!
+        records[r + 3] = ring[at + 3]!
+        const x = ring[at + 1]!
+        if (x < 0) records[r + 1] = -x
         else {
-          records[2 * i + 1] = RECORD_USES
-          // The slot's count restarts, if whoever holds it now has RECORD_USES (the entry this record is
-          // of, or a later one of the slot, which then has a record of its own in the ring); one with
-          // fewer is a later entry of the slot whose hits are not in any record yet: kept.
-          const word = m[x * META + M_USES]!
-          if (word >>> USES_SHIFT >= RECORD_USES) m[x * META + M_USES] = word & FLAGS
+          records[r + 1] = RECORD_USES
+          this.#restartCount(x)
         }
       }
       this.#drain(records, count)
     }
     ring.length = 0
+  }
+
+  /**
+   * Slot `s`'s batch was handed over: its count restarts, if whoever holds it now has RECORD_USES (the
+   * entry the batch is of, or a later one of the slot, which then has a batch of its own); one with
+   * fewer is a later entry of the slot whose hits are not in any record yet: kept.
+   */
+  #restartCount(s: number): void {
+    const m = this.#meta
+    const word = m[s * META + M_USES]!
+    if (word >>> USES_SHIFT >= RECORD_USES) m[s * META + M_USES] = word & FLAGS
   }
 
   /**
@@ -666,7 +733,7 @@ export class Front {
   #release(s: number): void {
     const m = this.#meta
     const pending = m[s * META + M_USES]! >>> USES_SHIFT
-    if (pending > 0 && pending < RECORD_USES) this.#ring.push(m[s * META + M_ADDR]! >>> 0, -pending)
+    if (pending > 0 && pending < RECORD_USES) this.#ring.push(m[s * META + M_ADDR]! >>> 0, -pending, this.#hashes[2 * s]!, this.#hashes[2 * s + 1]!)
     this.#index.delete(this.#keys[s]!)
     this.#keys[s] = undefined
     this.#values[s] = undefined

@@ -34,9 +34,11 @@ export interface EngineProtocol {
   getMany(count: number, input: number, out: number, now: number, flags: number): void
   setMany(from: number, count: number, input: number, out: number, now: number): number
   /**
-   * Records uses served without a lookup (front hits): `count` records of [entry offset (RESULT.entryOffset
-   * of the hit the copy came from) u32, uses u32] at `input`; each use of a still-current entry counts as
-   * a hit for the policy. Returns the uses recorded.
+   * Records uses served without a lookup (front hits): `count` records of ACCESS_RECORD_BYTES, [entry
+   * offset (RESULT.entryOffset of the hit the copy came from) u32, uses u32, the key's hash (RESULT.hash
+   * of that hit) u64] at `input`; each use counts as a hit on the key's current entry for the policy. A
+   * record whose hash is not that of the key at its offset (a reused segment) records nothing. Returns
+   * the uses recorded.
    */
   recordAccesses(count: number, input: number): number
   /**

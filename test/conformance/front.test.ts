@@ -295,6 +295,48 @@ forEachEngine('front', (engine) => {
     expect(estimates[0]![1]).toBeGreaterThanOrEqual(6)
   })
 
+  it("a hit record names its key by hash: a record whose hash is not the key's at its offset records nothing", () => {
+    // Stop 42: the engine finds a record's index slot by the hash it carries and the offset, without
+    // reading the key; the offset may be another key's by then (a reused segment). Every record pairing
+    // one key's offset with another key's hash, in a small index where many keys share buckets, must be
+    // refused; each key's own record counts.
+    const cache = makeCache<string>(engine, { maxBytes: 1 << 20, codec: 'string', seed: 3 })
+    const core = coreOf(cache) as unknown as {
+      v: { u32: Uint32Array }; r32: number; keyAt: number
+      ex: { recordAccesses(count: number, input: number): number }
+    }
+    const n = 300
+    const keys = Array.from({ length: n }, (_, i) => `k${i}`)
+    for (const k of keys) cache.set(k, 'v')
+    const named = keys.map((k) => {
+      expect(cache.peek(k)).toBe('v')
+      const r = core.v.u32
+      return [r[core.r32 + (L.RESULT_ENTRY_OFFSET >>> 2)]!, r[core.r32 + (L.RESULT_HASH >>> 2)]!, r[core.r32 + (L.RESULT_HASH >>> 2) + 1]!]
+    })
+    const words = L.ACCESS_RECORD_BYTES >>> 2
+    const record = (pairs: [number, number][]): number => {
+      let recorded = 0
+      for (let from = 0; from < pairs.length; from += 256) {
+        const batch = pairs.slice(from, from + 256)
+        const u32 = core.v.u32
+        batch.forEach(([at, of], i) => {
+          const w = (core.keyAt >>> 2) + words * i
+          u32[w] = named[at]![0]!
+          u32[w + 1] = 1
+          u32[w + 2] = named[of]![1]!
+          u32[w + 3] = named[of]![2]!
+        })
+        recorded += core.ex.recordAccesses(batch.length, core.keyAt)
+      }
+      return recorded
+    }
+    expect(record(keys.map((_, i) => [i, i]))).toBe(n)
+    const crossed: [number, number][] = []
+    for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) if (a !== b) crossed.push([a, b])
+    expect(record(crossed)).toBe(0)
+    cache.close()
+  })
+
   it('a front that grows its slots keeps what it holds', () => {
     // Slots are allocated as the front fills (1024 at first, doubled): every entry of a pass that made
     // the front grow twice is a front hit on the next pass.

@@ -456,9 +456,15 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'front-hits-on-old-copy-dropped', area: 'front', file: 'assembly/read.ts',
-    find: '    const slot = findSlot(sb, key, keyLen)\n    if (slot == 0) continue', replace: '    const slot = findSlot(sb, key, keyLen)\n    if (slot == 0 || slotOffset(slot) != off) continue',
+    find: '      slot = findSlot(sb, key, keyLen)\n      if (slot == 0) continue', replace: '      slot = findSlot(sb, key, keyLen)\n      if (slot == 0 || slotOffset(slot) != off) continue',
     tests: ['test/conformance/front.test.ts'],
     why: 'front hits served from a copy the policy moved or a set rewrote before the hand-over are dropped: the front changes the policy\'s decisions',
+  },
+  {
+    id: 'front-record-tag-unchecked', area: 'front', file: 'assembly/read.ts',
+    find: '    if (slot == 0 || (load<u32>(slot) & TAG_MASK) != tag) {', replace: '    if (slot == 0) {',
+    tests: ['test/conformance/front.test.ts'],
+    why: "a front hit's record is taken for whatever entry its offset holds in its hash's buckets: hits of one key are counted on another that reused the place",
   },
   {
     id: 'kill-keeps-version', area: 'front', file: 'assembly/segments.ts',
@@ -564,13 +570,13 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'front-release-drops-hits', area: 'front', file: 'src/engine/front.ts',
-    find: '    if (pending > 0 && pending < RECORD_USES) this.#ring.push(m[s * META + M_ADDR]! >>> 0, -pending)\n', replace: '',
+    find: '    if (pending > 0 && pending < RECORD_USES) this.#ring.push(m[s * META + M_ADDR]! >>> 0, -pending, this.#hashes[2 * s]!, this.#hashes[2 * s + 1]!)\n', replace: '',
     tests: ['test/conformance/front.test.ts'],
     why: 'an entry that leaves the front before it has a batch of hits takes them along: lukewarm entries served by the front look cold to the policy',
   },
   {
     id: 'front-slot-count-reset-blindly', area: 'front', file: 'src/engine/front.ts',
-    find: '          if (word >>> USES_SHIFT >= RECORD_USES) m[x * META + M_USES] = word & FLAGS\n', replace: '          m[x * META + M_USES] = word & FLAGS\n',
+    find: '    if (word >>> USES_SHIFT >= RECORD_USES) m[s * META + M_USES] = word & FLAGS\n', replace: '    m[s * META + M_USES] = word & FLAGS\n',
     tests: ['test/conformance/front.test.ts'],
     why: "a batch's hand-over restarts its slot's count even when a later entry holds the slot: that entry's unrecorded hits are lost to the policy",
   },
