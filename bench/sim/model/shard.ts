@@ -315,7 +315,7 @@ export class Shard {
     // Set after a get missed it: a key asked for and loaded (cache-aside), not one written unasked.
     // Inserted before any get missed it: written unasked (a session stored, a record just saved).
     const askedFor = this.test(h, 0)
-    if (!askedFor) this.testAndSet(h, 1)
+    const unaskedBefore = !askedFor && this.testAndSet(h, 1)
     // Each insert moves the share min(1, mean / (returnSpan × capacity)) of the way, as a product with a
     // reciprocal computed once (the engines' returnWeight: no division on the insert path).
     if (this.t.returnTo >= 3 || this.t.onceMaxWindow > 0) this.unaskedShare += ((askedFor ? 0 : 1) - this.unaskedShare) * Math.min(1, this.meanSize() * this.returnWeight)
@@ -331,7 +331,7 @@ export class Shard {
         this.stat.coldFired++
       }
     }
-    const age = this.ghost.lookup(h)
+    const age = this.ghostGated(h, askedFor || unaskedBefore) ? -1 : this.ghost.lookup(h)
     if (this.t.driftSignal === 2) this.ghostStep(age >= 0)
     if (this.t.onceMaxWindow > 0 && this.t.onceHotShare > 0) {
       // Write-once traffic never inserts such a key: a miss stores nothing, and a write-back keeps its mark.
@@ -416,6 +416,16 @@ export class Shard {
     this.countW++
     this.makeRoom()
     this.sweep()
+  }
+
+  /**
+   * RESEARCH (ghostGate): whether the newcomer's ghost lookup is skipped, `marked` being whether its
+   * miss-filter pair was set before this insert. Without a filter nothing can say the key is new.
+   */
+  private ghostGated(h: number, marked: boolean): boolean {
+    if (this.t.ghostGate === 0 || this.missBits.length === 0) return false
+    if (!marked) return true
+    return this.t.ghostGate >= 2 && this.sketch.estimate(h) <= 1
   }
 
   /**

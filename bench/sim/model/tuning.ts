@@ -149,6 +149,15 @@ export interface Tuning {
   sketchSample: number
   /** A doorkeeper Bloom filter in front of the sketch (measured: no gain; off). */
   doorkeeper: boolean
+  /**
+   * RESEARCH (stop 42, issue #18's set cost): a newcomer is not looked up in the ghost when nothing says
+   * it was ever inserted (a ghost entry exists only for a key that was): 1: its miss-filter pair was clear
+   * (neither missed nor written unasked since the filter was last cleared); 2: or its sketch estimate,
+   * this set's count included, is at most 1. A key back from the ghost after a clear (halving, early
+   * ageing) and not missed since is then taken for a new one. The engines' gain: one random cache line
+   * (the newcomer's ghost bucket) on the sets the gate skips. 0: off.
+   */
+  ghostGate: number
   /** RESEARCH (stop 41, bench/sim/sketch.ts SketchOptions.layout): 0 four rows; 1 a key's four counters in one 64-bit word; 2 as 1 with conservative update. */
   sketchLayout: number
   /** Candidates at least this frequent that lose a contest are admitted with probability 1/warmOdds. */
@@ -271,5 +280,6 @@ export const TUNING: Tuning = {
   onceMargin: 0,
   sketchWidth: 4,
   doorkeeper: false,
+  ghostGate: 0,
   sketchLayout: 0,
 }
