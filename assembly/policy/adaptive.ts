@@ -17,8 +17,8 @@ import { liveTail, knownTail, moveTail, evictTail, evictTailAt, tailCounter, tai
 import { flagsOf, isLarge, chainedBytes } from '../entry'
 import { queueCount, freeCount, reclaimDeadTails } from '../segments'
 import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainHolds, isFull, countMode, isBig } from './units'
-import { applyGhostEvidence, noteGhost, windowTarget, setWindowTarget, writeOnce } from './window'
-import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_HIT, DRIFT_GROW_DECAY, MAX_WINDOW, MIN_WINDOW } from './tuning.generated'
+import { applyGhostEvidence, noteGhost, windowTarget, setWindowTarget, windowFloor, writeOnce } from './window'
+import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_HIT, DRIFT_GROW_DECAY, MAX_WINDOW } from './tuning.generated'
 import { nextRandom, seedRng } from './rng'
 import { seed } from '../arena'
 import { REJECT } from './decision'
@@ -310,7 +310,7 @@ function driftGrow(sb: u32, fell: bool): void {
   const grew = load<f64>(sb + P + L.POLICY_DRIFT_GREW)
   if (!fell && grew > 0) {
     const back = grew * DRIFT_GROW_DECAY
-    setWindowTarget(sb, max<f64>(max<f64>(meanSize(sb), MIN_WINDOW * capacity(sb)), windowTarget(sb) - back))
+    setWindowTarget(sb, max<f64>(windowFloor(sb), windowTarget(sb) - back))
     store<f64>(sb + P + L.POLICY_DRIFT_GREW, max<f64>(0, grew - back))
     return
   }

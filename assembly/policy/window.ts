@@ -60,6 +60,11 @@ export function noteGhost(sb: u32, h: u64): void {
   if (load<u32>(sb + P + L.POLICY_PENDING_GROW) != 0 || load<u32>(sb + P + L.POLICY_PENDING_SHRINK) != 0) moveWindowTarget(sb)
 }
 
+/** The least window target: one mean entry, and MIN_WINDOW of capacity. */
+export function windowFloor(sb: u32): f64 {
+  return max<f64>(meanSize(sb), MIN_WINDOW * capacity(sb))
+}
+
 /**
  * Moves the target by the evidence counted since the last insert, each returning candidate growing it
  * and each returning main entry shrinking it by one mean entry, weighted by how many of the other
@@ -84,7 +89,7 @@ function moveWindowTarget(sb: u32): void {
   }
   if (shrink > 0) {
     const step = max<f64>(1, fromWindow / max<f64>(1, fromMain)) * unit
-    target = max<f64>(max<f64>(unit, MIN_WINDOW * c), target - <f64>shrink * step)
+    target = max<f64>(windowFloor(sb), target - <f64>shrink * step)
   }
   if (AGE_ON_GROWTH > 0) {
     // The window grew by AGE_ON_GROWTH × capacity above its lowest point since the last such step:

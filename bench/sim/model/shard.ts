@@ -304,6 +304,11 @@ export class Shard {
     return this.entries === 0 ? 1 : this.used / this.entries
   }
 
+  /** The least window target: one mean entry, and minWindow of capacity (the engines' windowFloor). */
+  private windowFloor(): number {
+    return Math.max(this.meanSize(), this.t.minWindow * this.capacity)
+  }
+
   private insert(key: number, h: number): void {
     this.inserts++
     const size = this.sizeOf(key)
@@ -547,7 +552,7 @@ export class Shard {
     // few blocks) and wears off once it stands, without waiting for a "stands" signal.
     if (this.t.driftGrowDecay > 0 && !fell && this.driftGrewBy > 0) {
       const back = this.driftGrewBy * this.t.driftGrowDecay
-      this.windowTarget = Math.max(Math.max(this.meanSize(), this.t.minWindow * this.capacity), this.windowTarget - back)
+      this.windowTarget = Math.max(this.windowFloor(), this.windowTarget - back)
       this.driftGrewBy = Math.max(0, this.driftGrewBy - back)
     }
     this.driftFell = fell
@@ -741,7 +746,7 @@ export class Shard {
       // RESEARCH (ageAtMax): a shrink first uses up the growth the maximum cut off.
       const fromCut = Math.min(this.cutGrowth, down)
       this.cutGrowth -= fromCut
-      target = Math.max(Math.max(unit, this.t.minWindow * this.capacity), target - (down - fromCut))
+      target = Math.max(this.windowFloor(), target - (down - fromCut))
     }
     if (this.t.ageOnGrowth > 0) {
       // The window grew by ageOnGrowth × capacity above its lowest point since the last such step:
@@ -893,7 +898,7 @@ export class Shard {
     // ONCE_SHARE (stop 37): on write-once traffic (most inserts written unasked) the newcomer is taken as
     // written unasked without its mark, which every halving clears (the early ageings halve the sketch
     // while the window grows, and a newcomer at 0 then lost its tie with a dead key at 0).
-    const tie = mode > 0 && fc <= 1 && (mode < 5 || this.windowTarget > Math.max(this.meanSize(), this.t.minWindow * this.capacity)) && (this.writeOnce(this.t.returnMax) || this.test(candidateHash, 1))
+    const tie = mode > 0 && fc <= 1 && (mode < 5 || this.windowTarget > this.windowFloor()) && (this.writeOnce(this.t.returnMax) || this.test(candidateHash, 1))
     while (need > 0 && this.sizeP + this.sizeM > 0) {
       const v = this.victim()
       let fv = this.sketch.estimate(this.hashOf(v))

@@ -32,6 +32,12 @@ impl Engine {
         stf64(sb.add((P + L::POLICY_WINDOW_TARGET) as usize), target);
     }
 
+    /// The least window target: one mean entry, and MIN_WINDOW of capacity (as windowFloor in
+    /// assembly/policy/window.ts).
+    pub unsafe fn window_floor(&self, sb: *mut u8) -> f64 {
+        f64::max(self.mean_size(sb), MIN_WINDOW * self.capacity(sb))
+    }
+
     /// A get missed key h: if it is a young ghost, count the evidence. Lock-free (racy reads only misjudge).
     pub unsafe fn note_ghost(&mut self, sb: *mut u8, h: u64) {
         let missed_before = self.filter_missed(sb, h);
@@ -88,7 +94,7 @@ impl Engine {
         }
         if shrink > 0 {
             let step = f64::max(1.0, from_window / f64::max(1.0, from_main)) * unit;
-            target = f64::max(f64::max(unit, MIN_WINDOW * c), target - shrink as f64 * step);
+            target = f64::max(self.window_floor(sb), target - shrink as f64 * step);
         }
         if AGE_ON_GROWTH > 0.0 {
             // The window grew by AGE_ON_GROWTH × capacity above its lowest point since the last such
