@@ -84,14 +84,17 @@ export function defaultFrontBytes(g: Readonly<Geometry>): number {
 const RING = 256
 const FLUSH_GETS = 2048
 /**
- * Unrecorded hits that put an entry in the access ring. The sketch's counters stop at 15, so 16 uses
- * in one record say all one burst of hits can say.
+ * Unrecorded hits that put an entry in the access ring. The sketch's counters stop at 15, so one record
+ * of 16 uses already says all a burst of hits can say; 32 (stop 42) halves the records a hot key costs
+ * (13–17 of a hit's ~270–284 generated instructions), and delays a hot key's counts by up to 31 hits
+ * instead of 15 (an entry that leaves the front hands its hits over then): with the front on, no
+ * simulated row moved by more than 0.11 points (`npm run sim -- [--recency] --policy
+ * cortado,cortado-front`, docs/front.md "Stop 42").
  */
-const RECORD_USES = 16
-/** u32s per record handed to the engine (ACCESS_RECORD_BYTES), and numbers per entry of the access ring. */
+export const RECORD_USES = 32
+/** u32s per record handed to the engine (ACCESS_RECORD_BYTES); the access ring holds as many numbers per entry. */
 const RECORD_WORDS = L.ACCESS_RECORD_BYTES >>> 2
 if (RECORD_WORDS !== 4) throw new Error('the front writes records of 4 u32s (#batched)')
-const RING_STRIDE = 4
 /** When the front is full, one arena hit in FILL_EVERY enters it. */
 const FILL_EVERY = 8
 /**
@@ -282,7 +285,7 @@ export class Front {
   #batchCount = 0
   /**
    * The other unrecorded hits that go to the engine at the next flush, as [arena offset, x, hash low,
-   * hash high] (RING_STRIDE numbers): x < 0 is −uses of an entry that left the front with fewer than
+   * hash high] (RECORD_WORDS numbers): x < 0 is −uses of an entry that left the front with fewer than
    * RECORD_USES; x ≥ 0 the slot of an entry that reached RECORD_USES while #batch was full and could not
    * be handed over (a lost slot: it waits for the slot the caller re-attaches to).
    */
@@ -694,10 +697,10 @@ export class Front {
       this.#drain(this.#batch, n)
     }
     // Releases (clear() of a full front) can leave more than RING records: handed over RING at a time.
-    for (let from = 0; from < ring.length; from += RING_STRIDE * RING) {
-      const count = Math.min(RING, (ring.length - from) / RING_STRIDE)
+    for (let from = 0; from < ring.length; from += RECORD_WORDS * RING) {
+      const count = Math.min(RING, (ring.length - from) / RECORD_WORDS)
       for (let i = 0; i < count; i++) {
-        const at = from + RING_STRIDE * i
+        const at = from + RECORD_WORDS * i
         const r = RECORD_WORDS * i
         records[r] = ring[at]!
         records[r + 2] = ring[at + 2]!

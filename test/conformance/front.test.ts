@@ -14,7 +14,7 @@ import { testSeed } from '../helpers/seed.js'
 import { forEachEngine, makeCache as makeTimedCache, type Engine } from './engines.js'
 import { probeSketch } from '../policy/probe.js'
 import { coreOf, engineInternals } from '../../src/engine/access.js'
-import type { Front } from '../../src/engine/front.js'
+import { RECORD_USES, type Front } from '../../src/engine/front.js'
 import * as L from '../../src/layout/constants.generated.js'
 
 /**
@@ -279,10 +279,10 @@ forEachEngine('front', (engine) => {
       cache.set('a', 'v')
       cache.set('b', 'v')
       let gets = 0
-      for (let i = 0; i < 17; i++, gets++) cache.get('a') // 1 arena hit, then a batch of 16 front hits
+      for (let i = 0; i < RECORD_USES + 1; i++, gets++) cache.get('a') // 1 arena hit, then a batch of front hits
       cache.set('a', 'w') // leaves the front (its batch is in the ring)
       for (let i = 0; i < 6; i++, gets++) cache.get('b') // 1 arena hit into the same slot, then 5 front hits
-      if (front) expect(cache.stats().frontHits).toBe(21)
+      if (front) expect(cache.stats().frontHits).toBe(RECORD_USES + 5)
       // The hand-over (every FLUSH_GETS = 2048 gets in front.ts) while 'b' holds the slot.
       for (; gets < 2048; gets++) cache.get('absent')
       cache.set('b', 'w') // 'b' leaves with its 5 hits
