@@ -5,7 +5,9 @@
  * (`--tune` there gives the same figures for one variant). Deterministic.
  *
  *   npx tsx bench/sim/variants.ts [--sizes 10000[,100000]] [--family TEXT[,TEXT]] [--traces] [--no-recency] \
- *     --variants 'base:;sweep:returnSweep=4,returnSweepYoung=1'
+ *     [--seeds d,1,2] --variants 'base:;sweep:returnSweep=4,returnSweepYoung=1'
+ *
+ * --seeds: the recency rows give the mean (min…max) over these model hash seeds ('d' the default).
  */
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
@@ -27,6 +29,7 @@ const variants = (opt('--variants') ?? 'base:').split(';').filter((s) => s !== '
   const i = v.indexOf(':')
   return { name: v.slice(0, i), tuning: parseTuningList(v.slice(i + 1)) }
 })
+const seeds = (opt('--seeds') ?? 'd').split(',').map((x) => (x === 'd' ? undefined : Number(x)))
 const out = (s: string): void => { process.stdout.write(s + '\n') }
 out(`| row | lru | ${variants.map((v) => v.name).join(' | ')} |`)
 if (!argv.includes('--no-recency')) {
@@ -35,7 +38,11 @@ if (!argv.includes('--no-recency')) {
     for (const size of sizes) {
       const trace = w.make(size)
       const lru = simulate(trace, 'lru', size, new LruPolicy(size, trace)).hitRatio * 100
-      const cells = variants.map((v) => (simulate(trace, 'model', size, new CortadoModel(size, trace, { tuning: v.tuning })).hitRatio * 100 - lru).toFixed(2))
+      // --seeds: the mean over these hash seeds (the default's included only if listed as 'd').
+      const cells = variants.map((v) => {
+        const runs = seeds.map((seed) => simulate(trace, 'model', size, new CortadoModel(size, trace, { tuning: v.tuning, seed })).hitRatio * 100 - lru)
+        return (runs.reduce((a, b) => a + b, 0) / runs.length).toFixed(2) + (runs.length > 1 ? ` (${Math.min(...runs).toFixed(2)}…${Math.max(...runs).toFixed(2)})` : '')
+      })
       out(`| ${w.name} ${size} | ${lru.toFixed(2)} | ${cells.join(' | ')} |`)
     }
   }

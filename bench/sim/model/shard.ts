@@ -159,6 +159,61 @@ export class Shard {
   private inserts = 0
   /** RESEARCH (returnSweepStale): the share of protected's CLOCK steps that found an unhit entry (average over ~1 / staleWeight steps). */
   private staleShare = 0
+  /**
+   * DIAGNOSTIC oracle (stop 43, bench/sim/moving-oracle.ts; 0 in every other use, no decision reads it
+   * then): on the moving Zipf families the tool sets oracleOffset to the current phase's first key id, so
+   * a key below it belongs to a hot set that has moved away. oracleMode 1: such a victim's estimate is 0 in
+   * a contest; 6: such a window leaver is rejected (when it would contest); 7: both; 2, 4, 5: the tool calls
+   * oracleFlush() at each move (2: both main queues, 4: protected only, 5: probation only).
+   */
+  oracleOffset = -1
+  oracleMode = 0
+  /** RESEARCH (moveFlush, stop 43): main's unhit entries leave (main ghosts); hit ones stay in place. */
+  private moveFlushNow(): void {
+    for (const [q, isP] of [[this.probation, true], [this.prot, false]] as const) {
+      if (!isP && this.t.moveFlush < 2) continue
+      const n = q.length
+      for (let i = 0; i < n; i++) {
+        const k = q.pop()
+        if ((this.keyState[k]! & CMASK) === 0) {
+          const size = this.sizeOf(k)
+          if (isP) this.sizeP -= size; else this.sizeM -= size
+          this.remove(k, this.t.moveFlushGhost === 1 ? NO_GHOST : FROM_MAIN)
+        } else q.push(k)
+      }
+    }
+  }
+  /** DIAGNOSTIC oracle (see oracleMode): main's keys of the moved-away hot set leave now, leaving no ghost. */
+  oracleFlush(): void {
+    for (const [q, isP] of [[this.probation, true], [this.prot, false]] as const) {
+      if (this.oracleMode === 4 && isP) continue
+      if (this.oracleMode === 5 && !isP) continue
+      const n = q.length
+      for (let i = 0; i < n; i++) {
+        const k = q.pop()
+        if (k < this.oracleOffset) {
+          const size = this.sizeOf(k)
+          if (isP) this.sizeP -= size; else this.sizeM -= size
+          this.keyState[k] = NONE
+          this.used -= size
+          this.entries--
+        } else q.push(k)
+      }
+    }
+  }
+  /** RESEARCH (moveTie, moveQual): drift blocks since the last fall's first block that counts (large until one). */
+  private moveGap = 1e9
+  /** RESEARCH (movePre): window leavers still to come that were in the window at the move's start. */
+  private preLeft = 0
+  /** Diagnostics: requests seen at each move's start. */
+  moveLog: number[] = []
+  /** RESEARCH (moveGapMax): driftGap before this block. */
+  private prevGap = 1e9
+  /** RESEARCH (moveCancel): entries the move's debt evicted, and main ghosts back, since the move's start. */
+  private purged = 0
+  private purgedBack = 0
+  /** RESEARCH (moveTie): the running contest's candidate is a window leaver (1) hit in the window (2), or a ghost return (3); 0 otherwise. */
+  private contestKind = 0
   /** RESEARCH (windowHitBoost): added to the candidate's estimate in the running contest. */
   private boost = 0
   /** RESEARCH (staleMode 5, 6): the contest running is a young window-tagged ghost key's. */
@@ -387,7 +442,9 @@ export class Shard {
         const youngOk = this.t.regretMode !== 3 || age < this.t.windowHorizon * Math.max(1, this.countW)
         this.regretting = this.t.regretAge > 0 && tagOk && youngOk
         this.youngReturn = this.ghost.lastTag === FROM_WINDOW && age < this.t.windowHorizon * Math.max(1, this.countW)
+        this.contestKind = 3
         const won = this.contest(h, this.used + size - this.capacity)
+        this.contestKind = 0
         this.regretting = false
         this.youngReturn = false
         this.stat.ghostContests++
@@ -540,7 +597,21 @@ export class Shard {
     if (this.t.driftGrow > 0 && this.t.driftGrowAny > 0 && fell && recurs && (this.t.driftGrowAny === 2 ? !this.driftGrown : !this.driftFell)) {
       if (this.driftGrowBy()) this.driftGrown = true
     }
+    this.prevGap = this.driftGap
     this.driftGap = firstBlock ? 0 : Math.min(this.driftGap + 1, 1e9)
+    const moveStart = firstBlock && (this.t.moveQual === 0 || this.leaveShare >= this.t.driftGrowHit) && (this.t.moveGapMax === 0 || this.prevGap <= this.t.moveGapMax)
+    this.moveGap = moveStart ? 0 : Math.min(this.moveGap + 1, 1e9)
+    if (moveStart && this.t.moveFlush > 0) this.moveFlushNow()
+    if (moveStart) { this.purged = 0; this.purgedBack = 0 }
+    if (moveStart) this.moveLog.push(this.hits + this.misses)
+    if (moveStart && this.t.movePre > 0) this.preLeft = Math.max(0, this.countW - Math.round(this.t.movePreSpare * this.driftBlockLen))
+    if (moveStart && this.t.moveSweep > 0) this.sweepDebt = Math.ceil(this.t.moveSweep * (this.prot.length + (this.t.moveEvict === 3 ? this.probation.length : 0)))
+    // RESEARCH (moveHalve, stop 43): a fall's first block ages the frequencies (the old set's counts).
+    if (moveStart && (this.t.moveHalve === 2 || (this.t.moveHalve === 1 && this.ageAllowed()))) {
+      this.sketch.halve()
+      this.earlyAgeings++
+      this.ageMark = this.sketch.added
+    }
     // RESEARCH (driftGrowUndo): the growth is given back when the fall ends (the signal has recovered:
     // the new hot set stands), at most down to the floor; ghost evidence decides from there.
     if (this.t.driftGrowUndo > 0 && !fell && this.driftFell && this.driftGrewBy > 0) {
@@ -643,6 +714,7 @@ export class Shard {
       n = Math.min(this.sweepDebt, this.t.sweepRate)
       this.sweepDebt -= n
     }
+    const debtSteps = n
     if (this.driftOn && this.t.driftSignal !== 0 && this.t.driftOpenSpan > 0 && ++this.driftFor >= this.t.driftOpenSpan * this.capacity / this.meanSize()) {
       // driftOpenSpan: the gate closes; the next block measures protected afresh, against a new peak.
       this.driftOn = false
@@ -657,10 +729,28 @@ export class Shard {
       this.sweepCredit -= k
       n += k
     }
+    // RESEARCH (moveEvict 3, stop 43): the move's debt evicts main's victims (probation's unhit tail, hit
+    // ones promoted; protected's CLOCK victim), as a contest the newcomer always won would.
+    if (this.t.moveSweep > 0 && this.t.moveEvict === 3) {
+      let i = 0
+      for (; i < debtSteps && this.sizeP + this.sizeM > 0; i++) this.evict(this.victim(), FROM_MAIN)
+      this.purged += i
+      if (this.t.moveCancel > 0 && this.purgedBack > this.t.moveCancel * this.purged) this.sweepDebt = 0
+      n -= i
+      if (this.sizeP + this.sizeM === 0) this.sweepDebt = 0
+    }
     for (let i = 0; i < n && this.sizeM > 0; i++) {
       if (this.driftOn && this.t.driftFullSweep > 0 && this.sizeM < this.t.driftFull * (this.capacity - this.windowTarget) * this.t.protectedFraction) break
       this.stat.sweepSteps++
       if ((this.keyState[this.prot.peek()]! & CMASK) === 0) this.stat.sweepDemotes++
+      // RESEARCH (moveEvict, stop 43): the move's sweep evicts an unhit entry, or ages its counts.
+      if (this.t.moveSweep > 0 && i < debtSteps && (this.keyState[this.prot.peek()]! & CMASK) === 0) {
+        if (this.t.moveEvict === 1) {
+          this.evict(this.prot.peek(), FROM_MAIN)
+          continue
+        }
+        if (this.t.moveEvict === 2) this.sketch.ageKey(this.hashOf(this.prot.peek()), this.t.moveAge)
+      }
       this.demoteTail(true, true)
     }
   }
@@ -715,6 +805,7 @@ export class Shard {
       this.pendingGrow += unasked ? (this.writeOnce(this.t.onceShare) ? this.t.onceGain : this.t.unaskedGain) : this.t.askedGain
     } else {
       this.pendingShrink++
+      this.purgedBack++
     }
   }
 
@@ -864,7 +955,19 @@ export class Shard {
     this.countW--
     const excess = this.used - this.capacity
     if (excess > 0 && this.sizeP + this.sizeM > 0) this.stat.windowContests++
-    const admitted = !(excess > 0 && this.sizeP + this.sizeM > 0) || this.contest(this.hashOf(key), excess)
+    this.contestKind = hitInWindow ? 2 : 1
+    // RESEARCH (movePre, stop 43): a leaver that was in the window when the move was seen.
+    const pre = this.preLeft > 0
+    if (pre) this.preLeft--
+    if (pre && excess > 0 && this.sizeP + this.sizeM > 0 && (this.t.movePre === 1 || (this.t.movePre === 3 && !hitInWindow))) {
+      this.contestKind = 0
+      this.boost = 0
+      this.remove(key, FROM_WINDOW)
+      return
+    }
+    if (pre && this.t.movePre === 2) this.contestKind = 4
+    const admitted = !((this.oracleMode === 6 || this.oracleMode === 7) && key < this.oracleOffset && excess > 0 && this.sizeP + this.sizeM > 0) && (!(excess > 0 && this.sizeP + this.sizeM > 0) || this.contest(this.hashOf(key), excess))
+    this.contestKind = 0
     this.boost = 0
     if (!admitted) {
       this.remove(key, FROM_WINDOW)
@@ -888,7 +991,13 @@ export class Shard {
    * the cache). False when a victim wins: the candidate loses; victims already evicted stay evicted.
    */
   private contest(candidateHash: number, need: number): boolean {
-    const fc = Math.min(15, this.sketch.estimate(candidateHash) + this.boost)
+    let fc = Math.min(15, this.sketch.estimate(candidateHash) + this.boost)
+    // RESEARCH (moveUnhit, stop 43): while the hot set moves, a window leaver nobody read in the window
+    // may carry the old set's count.
+    const unhitMoving = this.t.moveUnhit > 0 && this.contestKind === 1 && this.moveGap < this.t.moveSpan
+    if (unhitMoving && this.t.moveUnhit === 1) return false
+    if (unhitMoving && this.t.moveUnhit === 2) fc >>= 1
+    if (this.contestKind === 4) fc >>= 1
     // UNASKED_TIE (tieUnasked 1, the engines'; stop 33): a tie between a newcomer written unasked and
     // main's victim, both seen at most once, goes to the newcomer (a cache filled by sets otherwise
     // keeps its never-read keys against the first new ones until the window has grown). RESEARCH
@@ -899,13 +1008,19 @@ export class Shard {
     // written unasked without its mark, which every halving clears (the early ageings halve the sketch
     // while the window grows, and a newcomer at 0 then lost its tie with a dead key at 0).
     const tie = mode > 0 && fc <= 1 && (mode < 5 || this.windowTarget > this.windowFloor()) && (this.writeOnce(this.t.returnMax) || this.test(candidateHash, 1))
+    // RESEARCH (moveTie, stop 43): while the hot set moves, a window leaver (moveTieHit 1: one hit in the
+    // window; 2: or a key back from the ghost) needs less than the victim's estimate: the victim's count
+    // may be the old set's.
+    const k = this.contestKind
+    const slack = this.t.moveTie > 0 && this.moveGap < this.t.moveSpan && k !== 0 && (this.t.moveTieHit === 0 ? k !== 3 : this.t.moveTieHit === 1 ? k === 2 : k >= 2) ? this.t.moveTie : 0
     while (need > 0 && this.sizeP + this.sizeM > 0) {
       const v = this.victim()
       let fv = this.sketch.estimate(this.hashOf(v))
+      if ((this.oracleMode === 1 || this.oracleMode === 7) && v < this.oracleOffset) fv = 0
       if (this.driftOn && this.t.driftAdmit === 2) fv >>= 1
       else if (this.driftOn && this.t.driftAdmit === 1) fv = -1
       // RESEARCH (staleAfter): a victim no hit was seen for in staleAfter × capacity inserts has a stale count.
-      if (this.stamps !== undefined && this.inserts - this.stamps[v]! >= this.t.staleAfter * this.capacity) {
+      if (this.stamps !== undefined && (this.t.moveStale === 0 || this.moveGap < this.t.moveSpan) && this.inserts - this.stamps[v]! >= this.t.staleAfter * this.capacity) {
         if (this.t.staleMode === 1) fv >>= 1
         else if (this.t.staleMode === 2) fv = 0
         else if (this.t.staleMode === 3 && fc >= 2) fv = Math.min(fv, fc - 1)
@@ -916,6 +1031,11 @@ export class Shard {
       if (tie && (fc === fv || (this.t.onceMargin > 0 && fv <= this.t.onceMargin && this.writeOnce(this.t.returnMax))) && (mode < 4 || (!this.test(this.hashOf(v), 0) && this.test(this.hashOf(v), 1)))) {
         need -= this.sizeOf(v)
         this.evict(v, mode === 1 ? FROM_MAIN : NO_GHOST)
+        continue
+      }
+      if (slack > 0 && fv <= fc + slack - 1) {
+        need -= this.sizeOf(v)
+        this.evict(v, FROM_MAIN)
         continue
       }
       if (fc <= fv && !(fc >= this.t.warmFrequency && this.rng.nextU32() % this.t.warmOdds === 0)) {
@@ -972,6 +1092,7 @@ export class Shard {
 
   /** RESEARCH (driftProt, stop 42): protected's share of main, smaller while the drift gate is open (probation turns over faster). */
   private protFraction(): number {
+    if (this.t.moveProt > 0 && this.moveGap < this.t.moveSpan) return this.t.moveProt
     return this.driftOn && this.t.driftProt > 0 ? this.t.driftProt : this.t.protectedFraction
   }
 

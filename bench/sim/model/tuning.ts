@@ -75,6 +75,39 @@ export interface Tuning {
   driftGrowGap: number
   /** RESEARCH (stop 42): protected's share of main while the drift gate is open (0: protectedFraction always). */
   driftProt: number
+  /** RESEARCH (stop 43, off): while the hot set moves (a drift fall's first block within moveSpan blocks; moveQual), a window leaver beats a victim whose estimate is at most its own + moveTie − 1 (1: ties; 2: a deficit of 1; 0: off). */
+  moveTie: number
+  /** RESEARCH (stop 43): drift blocks from a fall's first block that count as "the hot set moves" (moveTie and the other move* knobs). */
+  moveSpan: number
+  /** RESEARCH (stop 43): 1: moveTie only for a leaver hit in the window; 2: also for a key back from the ghost. */
+  moveTieHit: number
+  /** RESEARCH (stop 43): at a drift fall's first block the sketch halves: 1 if the early ageings' spacing allows; 2 always (0: off). */
+  moveHalve: number
+  /** RESEARCH (stop 43): 1: the moveSpan starts only at a fall whose window leavers qualify for DRIFT_GROW (at least driftGrowHit of them hit in the window, as its growth asks); 0: at any fall. */
+  moveQual: number
+  /** RESEARCH (stop 43): 1: staleAfter's rule (exact per-key stamps, which the engines lack) only while the hot set moves (moveSpan, moveQual). */
+  moveStale: number
+  /** RESEARCH (stop 43): at a move's start (moveQual), protected's hand owes this × protected's length of steps (moveEvict 3: × main's length of evictions), at most sweepRate per window insert (0: off). */
+  moveSweep: number
+  /** RESEARCH (stop 43): at a move's start, main's entries not hit since they entered probation (1) or since protected's hand last passed them (2: both queues) leave at once (0: off). */
+  moveFlush: number
+  /** RESEARCH (stop 43): 1: moveFlush's leavers leave no ghost entry. */
+  moveFlushGhost: number
+  /** RESEARCH (stop 43): a move starts only at a fall whose first block comes within this many drift blocks of the previous fall's (0: any). */
+  moveGapMax: number
+  /** RESEARCH (stop 43): while the hot set moves (moveSpan), a window leaver not hit in the window: 1 is rejected; 2 contests with its estimate halved (0: off). */
+  moveUnhit: number
+  /** RESEARCH (stop 43): at a move's start the window's entries are marked (the next countW leavers: the window is a FIFO); a marked leaver that must contest 1: is rejected; 2: contests with its estimate halved; 3: is rejected unless hit in the window (0: off). */
+  movePre: number
+  /** RESEARCH (stop 43): movePre spares the newest this × drift block's inserts in the window (the move came before the fall was seen). */
+  movePreSpare: number
+  /** RESEARCH (stop 43): protected's share of main while the hot set moves (moveSpan; 0: protectedFraction; see driftProt). */
+  moveProt: number
+  /** RESEARCH (stop 43): moveEvict 3's debt is dropped once the main ghosts that came back since the move's start exceed this × the entries it evicted (0: never). */
+  moveCancel: number
+  /** RESEARCH (stop 43): what moveSweep's steps do: 0 protected's hand demotes an unhit entry; 1 evicts it (a main ghost); 2 demotes it with its counters shifted right by moveAge; 3 main's victim (victim()) is evicted, no contest (a purge). */
+  moveEvict: number
+  moveAge: number
   /** DRIFT_MIN_BLOCK (engines since stop 40, driftSignal 2): a block has at least this many inserts (a small cache's blocks are too few to tell a fall from noise). */
   driftMinBlock: number
   /** ...and × protected's length after each early ageing (0: off), at most sweepRate steps per insert. */
@@ -246,6 +279,23 @@ export const TUNING: Tuning = {
   driftGrowUndo: 0,
   driftProt: 0,
   driftGrowGap: 0,
+  moveTie: 0,
+  moveSpan: 8,
+  moveTieHit: 0,
+  moveHalve: 0,
+  moveQual: 1,
+  moveStale: 0,
+  moveSweep: 0,
+  moveFlush: 0,
+  moveFlushGhost: 0,
+  moveGapMax: 0,
+  moveUnhit: 0,
+  movePre: 0,
+  movePreSpare: 0,
+  moveProt: 0,
+  moveCancel: 0,
+  moveEvict: 0,
+  moveAge: 1,
   ageSweep: 0,
   sweepRate: 4,
   windowClock: false,
