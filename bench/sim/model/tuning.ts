@@ -193,6 +193,18 @@ export interface Tuning {
   ghostGate: number
   /** RESEARCH (stop 41, bench/sim/sketch.ts SketchOptions.layout): 0 four rows; 1 a key's four counters in one 64-bit word; 2 as 1 with conservative update. */
   sketchLayout: number
+  /**
+   * Whether a sketch increment that raises no counter (all four saturated at 15) counts towards the
+   * halving: true, the model's rule; false, the engines' (assembly/sketch.ts countAccess). Stop 43
+   * (model-gap): with false, a hot set at 15 no longer hastens the ageing.
+   */
+  sketchCountSaturated: boolean
+  /**
+   * RESEARCH (stop 43, model-gap): 1 = the engines' ghost (assembly/ghost.ts): 8-slot buckets, the
+   * oldest slot of a full bucket replaced, and tag counts estimated per epoch of ghost-size additions;
+   * 0 = the exact FIFO ghost with exact tag counts.
+   */
+  ghostBuckets: number
   /** Candidates at least this frequent that lose a contest are admitted with probability 1/warmOdds. */
   warmFrequency: number
   warmOdds: number
@@ -332,4 +344,6 @@ export const TUNING: Tuning = {
   doorkeeper: false,
   ghostGate: 0,
   sketchLayout: 0,
+  sketchCountSaturated: true,
+  ghostBuckets: 0,
 }
