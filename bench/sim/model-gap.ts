@@ -41,18 +41,23 @@ for (const w of recencyWorkloads(42, 1)) {
     const lru = simulate(trace, 'lru', size, new LruPolicy(size, trace)).hitRatio * 100
     const reals: number[] = []
     const models: number[] = []
+    const ageings: string[] = []
     for (const seed of seeds) {
       if (!noReal) {
         const real = new RealCachePolicy(Cache, size, trace, seed, { engine, ...(realShards === undefined ? {} : { shards: realShards }) })
         reals.push(simulate(trace, 'cortado', size, real).hitRatio * 100 - lru)
         real.close()
       }
-      models.push(simulate(trace, 'model', size, new CortadoModel(size, trace, { seed, shards: modelShards, tuning })).hitRatio * 100 - lru)
+      const model = new CortadoModel(size, trace, { seed, shards: modelShards, tuning })
+      models.push(simulate(trace, 'model', size, model).hitRatio * 100 - lru)
+      // The sketch's halvings, all and early (AGE_ON_GROWTH), summed over the shards.
+      ageings.push(`${model.shards.reduce((a, s) => a + s.sketch.halvings, 0)}/${model.shards.reduce((a, s) => a + s.earlyAgeings, 0)}`)
     }
     const f = (a: number[]): string => a.map((x) => x.toFixed(2)).join(' ')
     out(`${w.name} ${size}: lru ${lru.toFixed(2)}`)
     if (!noReal) out(`  real (${engine}, shards ${realShards ?? 'default'}) − lru: mean ${mean(reals).toFixed(2)}  [${f(reals)}]`)
     out(`  model (shards ${modelShards}${opt('--tune') ? `, ${opt('--tune')}` : ''}) − lru: mean ${mean(models).toFixed(2)}  [${f(models)}]`)
+    out(`  model sketch halvings / of them early: [${ageings.join(' ')}]`)
     if (!noReal) out(`  gap real − model: mean ${(mean(reals) - mean(models)).toFixed(2)}  [${f(reals.map((r, i) => r - models[i]!))}]`)
   }
 }
