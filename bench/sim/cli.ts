@@ -2,7 +2,7 @@
  * Trace-driven hit-ratio simulator.
  *
  *   npm run sim -- [--trace FILE[,FILE…]] [--format arc|lirs] [--sizes N,N…]
- *                  [--policy cortado|cortado-front|clock|model|lru|opt|arc|s3fifo|wtinylfu|adaptive|all[,…]]
+ *                  [--policy cortado|cortado-front|clock|model|model-engine|lru|opt|arc|s3fifo|wtinylfu|adaptive|all[,…]]
  *                  [--workloads] [--recency] [--family TEXT[,TEXT…]] [--quick] [--shards N] [--seed N] [--json]
  *
  * Prints one JSON line per (trace, policy, size) — {"trace","policy","size","requests","hits","hitRatio"} —
@@ -10,6 +10,8 @@
  * of the anchors file (../shared/design/hit-ratio-anchors.md), its columns and the issue's targets.
  * Without --trace it runs every trace in ../shared/traces (when that folder exists) at the anchors'
  * sizes. `cortado` drives the real Cache from src/index.ts; `model` is the pure-TS model of its policy;
+ * `model-engine` the model with the engines' sketch and ghost structures and the real cache's default
+ * shard count (or --shards), the configuration to compare the model with `cortado` under (stop 43);
  * `clock` the real Cache with `policy: 'clock'`. `--recency` runs the recency families (issue 18:
  * write-then-read-soon, phases, moving Zipf; bench/workloads/recency-suite.ts) at 10k and 100k entries
  * (or --sizes), each trace built for its capacity, with the policies that can replay writes; `--family`
@@ -22,7 +24,9 @@ import { recencyWorkloads } from '../workloads/recency-suite.js'
 import { generatedWorkloads } from '../workloads/suite.js'
 import type { Trace } from '../workloads/trace.js'
 import { bestAnchor, readAnchors } from './anchors.js'
-import { loadRealCache, RealCachePolicy, REAL_VARIANTS } from './policies/cortado.js'
+import { loadRealCache, RealCachePolicy, REAL_VARIANTS, realShardCount } from './policies/cortado.js'
+import { CortadoModel } from './model/cortado.js'
+import { ENGINE_STRUCTURES } from './model/tuning.js'
 import { handlesOps, type Policy } from './policy.js'
 import { ALL, SIMULATED, type SimOptions } from './registry.js'
 import { anchorOptDistances, gridOf, recencyTable, targetSummary, traceTable, type RecencyRow, type TargetRow } from './report.js'
@@ -46,6 +50,8 @@ interface Args {
   families: string[]
   quick: boolean
   shards: number
+  /** Whether --shards was given (model-engine otherwise takes the real cache's shard count). */
+  shardsGiven: boolean
   seed: number
   json: boolean
   /** Overrides of the model's constants (`model` policy only), e.g. ghostFactor=0.5. */
@@ -58,7 +64,7 @@ function usage(msg: string): never {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { traces: [], workloads: false, recency: false, families: [], quick: false, shards: 1, seed: 0x2545f491, json: false, tuning: {} }
+  const a: Args = { traces: [], workloads: false, recency: false, families: [], quick: false, shards: 1, shardsGiven: false, seed: 0x2545f491, json: false, tuning: {} }
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!
     const value = (): string => {
@@ -102,6 +108,7 @@ function parseArgs(argv: string[]): Args {
         break
       case '--shards':
         a.shards = ints(value())[0]!
+        a.shardsGiven = true
         break
       case '--seed':
         a.seed = ints(value())[0]!
@@ -164,7 +171,7 @@ async function main(): Promise<void> {
     if (args.policies !== undefined && !args.policies.includes('all')) usage('--policy cortado: the real Cache (src/index.ts) could not be loaded; build it or use --policy model')
     policies = policies.filter((p) => p !== 'cortado')
   }
-  for (const p of policies) if (!(p in REAL_VARIANTS) && !(p in SIMULATED)) usage(`unknown policy ${p}`)
+  for (const p of policies) if (!(p in REAL_VARIANTS) && !(p in SIMULATED) && p !== 'model-engine') usage(`unknown policy ${p}`)
   for (const p of Object.keys(REAL_VARIANTS))
     if (p !== 'cortado' && Cache === undefined && policies.includes(p)) usage(`--policy ${p}: the real Cache (src/index.ts) could not be loaded`)
   policies = policies.filter((p) => p !== 'lru' && p !== 'opt')
@@ -174,7 +181,9 @@ async function main(): Promise<void> {
   const make = (name: string, size: number, trace: Trace): Policy =>
     name in REAL_VARIANTS
       ? new RealCachePolicy(Cache!, size, trace, args.seed, REAL_VARIANTS[name])
-      : SIMULATED[name]!(size, trace, opts)
+      : name === 'model-engine'
+        ? new CortadoModel(size, trace, { shards: args.shardsGiven ? args.shards : realShardCount(size), seed: args.seed, tuning: { ...ENGINE_STRUCTURES, ...args.tuning } })
+        : SIMULATED[name]!(size, trace, opts)
   const results: SimResult[] = []
   const tables: string[] = []
   const targetRows: TargetRow[] = []

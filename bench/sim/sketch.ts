@@ -17,9 +17,17 @@ export interface SketchOptions {
    * 1/4, independently per lane), as many words as the rows have counters / 16; 2: as 1 with
    * conservative update (only the counters at the key's minimum are bumped); 3: two words of one
    * 64-byte block, counters 0 and 1 in one of its first four words (one of 8 in each 32-bit half),
-   * 2 and 3 in one of its last four.
+   * 2 and 3 in one of its last four; 4: as 3, with the engines' block count (ceil(capacity × widthFactor / 32),
+   * 16 counters per entry at widthFactor 4, not per nextPow2(capacity)) and block choice (a multiply-high
+   * of a remixed hash over that count: assembly/sketch.ts blockOf).
    */
   layout?: number
+  /**
+   * Whether an increment that raises no counter (all four at 15) still counts towards the halving.
+   * Default true (the model's historical rule); the engines count only increments that raised one
+   * (assembly/sketch.ts countAccess), so a saturated hot set ages their sketch more slowly.
+   */
+  countSaturated?: boolean
   seed?: number
 }
 
@@ -40,6 +48,8 @@ export class CountMinSketch {
   readonly sampleSize: number
   private readonly layout: number
   private readonly wordMask: number
+  private readonly blocks: number
+  private readonly countSaturated: boolean
   private readonly idx = new Int32Array(DEPTH)
   private additions = 0
   /** Times the counters were halved (a coarse clock other components may key resets on). */
@@ -49,8 +59,10 @@ export class CountMinSketch {
     const width = nextPow2(Math.max(8, capacity)) * (o.widthFactor ?? 4)
     this.rowShift = Math.log2(width)
     this.rowMask = width - 1
-    this.table = new Uint32Array((DEPTH * width) >>> 3)
     this.layout = o.layout ?? 0
+    this.blocks = Math.max(1, Math.ceil((capacity * (o.widthFactor ?? 4)) / 32))
+    this.table = new Uint32Array(this.layout === 4 ? this.blocks * 16 : (DEPTH * width) >>> 3)
+    this.countSaturated = o.countSaturated ?? true
     this.wordMask = ((DEPTH * width) >>> 4) - 1
     this.sampleSize = Math.max(16, Math.floor((o.sampleFactor ?? 10) * capacity))
     const seed = o.seed ?? 0x5eed
@@ -71,8 +83,9 @@ export class CountMinSketch {
     const idx = this.idx
     if (this.layout === 0) {
       for (let i = 0; i < DEPTH; i++) idx[i] = (i << this.rowShift) | (mix32(hash ^ this.seeds[i]!) & this.rowMask)
-    } else if (this.layout === 3) {
-      const block = (mix32(hash ^ this.seeds[0]!) & this.wordMask) >>> 3
+    } else if (this.layout === 3 || this.layout === 4) {
+      const block = this.layout === 3 ? (mix32(hash ^ this.seeds[0]!) & this.wordMask) >>> 3
+        : Math.floor((mix32(hash ^ this.seeds[0]!) * this.blocks) / 0x100000000)
       const r = mix32(hash ^ this.seeds[1]!)
       for (let i = 0; i < DEPTH; i++) {
         const word = (block << 3) | ((i >>> 1) << 2) | ((r >>> (2 * (i >>> 1))) & 3)
@@ -108,14 +121,18 @@ export class CountMinSketch {
       this.tick()
       return
     }
+    let raised = false
     for (let i = 0; i < DEPTH; i++) {
       const idx = places[i]!
       const word = idx >>> 3
       const shift = (idx & 7) << 2
       const w = this.table[word]!
-      if (((w >>> shift) & 15) !== 15) this.table[word] = w + (1 << shift)
+      if (((w >>> shift) & 15) !== 15) {
+        this.table[word] = w + (1 << shift)
+        raised = true
+      }
     }
-    this.tick()
+    if (raised || this.countSaturated) this.tick()
   }
 
   /** Estimated accesses in the current period (0..15, +1 when the doorkeeper has seen it). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { hashKey } from '../../bench/sim/hash.js'
-import { GhostTable } from '../../bench/sim/model/ghost.js'
+import { BucketGhost, GhostTable } from '../../bench/sim/model/ghost.js'
 import { Prng } from '../../bench/workloads/prng.js'
 
 const SEED = 11
@@ -51,3 +51,30 @@ describe('ghost table', () => {
     }
   })
 })
+
+// The engines' ghost in the model (ghostBuckets = 1, stop 43): never older than G additions, a key leaves
+// early only when its bucket of 8 is full, and the tag counts are the engines' per-epoch estimate.
+describe('bucketed ghost (the engines\')', () => {
+  it('holds keys younger than G, loses some early to full buckets, none older', () => {
+    const g = new BucketGhost(1000)
+    for (let k = 0; k < 5000; k++) g.add(h(k), k & 1)
+    let kept = 0
+    for (let k = 0; k < 5000; k++) {
+      const age = g.lookup(h(k))
+      if (k < 4000) expect(age, `key ${k}`).toBe(-1)
+      else if (age >= 0) {
+        expect(age, `key ${k}`).toBe(4999 - k)
+        expect(g.lastTag).toBe(k & 1)
+        kept++
+      }
+    }
+    // 125 buckets of 8 for the last 1000 keys: the ones whose bucket took more than 8 lost their oldest.
+    expect(kept).toBeGreaterThan(700)
+    expect(kept).toBeLessThan(1000)
+    // An epoch has just begun (addition 5000 opened it): the estimate is the last epoch's 1000 (500 of
+    // each tag) plus this one's single addition (key 4999, tag 1).
+    expect(g.tagCount(0) + g.tagCount(1)).toBe(1001)
+    expect(g.tagCount(1)).toBe(501)
+  })
+})
+

@@ -1,3 +1,5 @@
+import { mix32 } from '../hash.js'
+
 /**
  * Ghost table: fingerprints of the last G evicted keys, with exact FIFO-age semantics — a key is in
  * the ghost iff it was added within the last G additions. A ring of fingerprints in addition order
@@ -66,6 +68,11 @@ export class GhostTable {
     this.count++
   }
 
+  /** Live entries (the last G additions) with this tag. */
+  tagCount(tag: number): number {
+    return this.tagCounts[tag & this.tagMask]!
+  }
+
   /** The tag of the key found by the last successful `lookup`. */
   lastTag = 0
 
@@ -115,5 +122,100 @@ export class GhostTable {
       }
     }
     this.slotSeq[hole] = 0
+  }
+}
+
+const BUCKET_SLOTS = 8
+
+/**
+ * The engines' ghost (assembly/ghost.ts, native/src/ghost.rs), for research (`ghostBuckets` = 1, stop 43):
+ * buckets of 8 slots [fingerprint (bit 0 = tag), clock]; an addition takes the first empty slot or the
+ * one holding the fingerprint, else the bucket's oldest, so a key can leave before G additions when its
+ * bucket fills. A key is present while fewer than G additions happened since it was recorded. The tag
+ * counts are estimated per epoch of G additions: this epoch's count plus the unexpired share of the last.
+ */
+export class BucketGhost {
+  private readonly fp: Uint32Array
+  private readonly clock: Uint32Array
+  private readonly buckets: number
+  private readonly slots: number
+  private now = 0
+  private epochStart = 0
+  private readonly cur = [0, 0]
+  private readonly prev = [0, 0]
+  lastTag = 0
+
+  constructor(capacity: number) {
+    this.slots = Math.ceil(Math.max(BUCKET_SLOTS, capacity) / BUCKET_SLOTS) * BUCKET_SLOTS
+    this.buckets = this.slots / BUCKET_SLOTS
+    this.fp = new Uint32Array(this.slots)
+    this.clock = new Uint32Array(this.slots)
+  }
+
+  get additions(): number {
+    return this.now
+  }
+
+  private static fingerprint(hash: number): number {
+    // A remix, so the bucket does not follow the bits that picked the shard; never 0 (empty).
+    return ((mix32(hash ^ 0x5bd1e995) & ~1) | 2) >>> 0
+  }
+
+  private base(fp: number): number {
+    return Math.floor((Math.imul(fp, 0x9e3779b1) >>> 0) * this.buckets / 0x100000000) * BUCKET_SLOTS
+  }
+
+  add(hash: number, tag: number): void {
+    const fp = BucketGhost.fingerprint(hash)
+    const now = ++this.now
+    const base = this.base(fp)
+    let index = -1
+    for (let i = 0; i < BUCKET_SLOTS; i++) {
+      const f = this.fp[base + i]!
+      if (f === 0 || (f & ~1) >>> 0 === fp) {
+        index = i
+        break
+      }
+    }
+    if (index < 0) {
+      let oldest = -1
+      for (let i = 0; i < BUCKET_SLOTS; i++) {
+        const age = (now - this.clock[base + i]!) >>> 0
+        if (age > oldest) {
+          oldest = age
+          index = i
+        }
+      }
+    }
+    this.fp[base + index] = (fp | (tag & 1)) >>> 0
+    this.clock[base + index] = now
+    if (now - this.epochStart >= this.slots) {
+      this.prev[0] = this.cur[0]!
+      this.prev[1] = this.cur[1]!
+      this.cur[0] = 0
+      this.cur[1] = 0
+      this.epochStart = now
+    }
+    this.cur[tag & 1]!++
+  }
+
+  tagCount(tag: number): number {
+    const elapsed = (this.now - this.epochStart) / this.slots
+    return this.cur[tag & 1]! + this.prev[tag & 1]! * Math.max(0, 1 - elapsed)
+  }
+
+  lookup(hash: number): number {
+    const fp = BucketGhost.fingerprint(hash)
+    const base = this.base(fp)
+    for (let i = 0; i < BUCKET_SLOTS; i++) {
+      const f = this.fp[base + i]!
+      if (f !== 0 && (f & ~1) >>> 0 === fp) {
+        const age = this.now - this.clock[base + i]!
+        if (age >= this.slots) return -1
+        this.lastTag = f & 1
+        return age
+      }
+    }
+    return -1
   }
 }

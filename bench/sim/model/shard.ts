@@ -2,7 +2,7 @@ import { Prng } from '../../workloads/prng.js'
 import { KeyFifo } from '../fifo.js'
 import { hashKey, mix32 } from '../hash.js'
 import { CountMinSketch, nextPow2 } from '../sketch.js'
-import { GhostTable } from './ghost.js'
+import { BucketGhost, GhostTable } from './ghost.js'
 import type { Tuning } from './tuning.js'
 
 // Per-entry policy bits, as the engine keeps them in the index slot: queue in bits 0-1, the
@@ -56,7 +56,7 @@ export class Shard {
   readonly probation = new KeyFifo()
   readonly prot = new KeyFifo()
   readonly sketch: CountMinSketch
-  private readonly ghost: GhostTable
+  private readonly ghost: GhostTable | BucketGhost
   private readonly rng: Prng
   private readonly t: Tuning
   private readonly sizes: Uint32Array | undefined
@@ -237,9 +237,11 @@ export class Shard {
       sampleFactor: this.t.sketchSample,
       doorkeeper: this.t.doorkeeper,
       layout: this.t.sketchLayout,
+      countSaturated: this.t.sketchCountSaturated,
       seed: init.seed,
     })
-    this.ghost = new GhostTable(Math.max(1, Math.floor(entryCapacity * this.t.ghostFactor)), 1)
+    const ghostSize = Math.max(1, Math.floor(entryCapacity * this.t.ghostFactor))
+    this.ghost = this.t.ghostBuckets === 1 ? new BucketGhost(ghostSize) : new GhostTable(ghostSize, 1)
     this.returnWeight = 1 / (this.t.returnSpan * capacity)
     this.windowTarget = Math.max(1, capacity * this.t.initialWindow)
     // Entry mode: the block's length for good. Byte mode: a placeholder until the shard is first full
@@ -816,8 +818,8 @@ export class Shard {
    */
   private applyGhostEvidence(): void {
     if (this.pendingGrow === 0 && this.pendingShrink === 0) return
-    const fromWindow = this.ghost.tagCounts[FROM_WINDOW]!
-    const fromMain = this.ghost.tagCounts[FROM_MAIN]!
+    const fromWindow = this.ghost.tagCount(FROM_WINDOW)
+    const fromMain = this.ghost.tagCount(FROM_MAIN)
     const unit = this.meanSize()
     let target = this.windowTarget
     if (this.pendingGrow > 0) {

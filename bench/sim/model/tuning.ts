@@ -193,6 +193,20 @@ export interface Tuning {
   ghostGate: number
   /** RESEARCH (stop 41, bench/sim/sketch.ts SketchOptions.layout): 0 four rows; 1 a key's four counters in one 64-bit word; 2 as 1 with conservative update. */
   sketchLayout: number
+  /**
+   * Whether a sketch increment that raises no counter (all four saturated at 15) counts towards the
+   * halving. false, the engines' rule (assembly/sketch.ts countAccess: a saturated key writes nothing,
+   * not even the shard's count); true, the model's until stop 43 (model-gap), under which a saturated
+   * hot set aged the model's sketch sooner than the engines': 0.25 of the 0.37 the model read above the
+   * real cache on Zipf moving every 2 capacities. Pinned by test/conformance/lockstep.test.ts.
+   */
+  sketchCountSaturated: boolean
+  /**
+   * RESEARCH (stop 43, model-gap): 1 = the engines' ghost (assembly/ghost.ts): 8-slot buckets, the
+   * oldest slot of a full bucket replaced, and tag counts estimated per epoch of ghost-size additions;
+   * 0 = the exact FIFO ghost with exact tag counts.
+   */
+  ghostBuckets: number
   /** Candidates at least this frequent that lose a contest are admitted with probability 1/warmOdds. */
   warmFrequency: number
   warmOdds: number
@@ -332,4 +346,15 @@ export const TUNING: Tuning = {
   doorkeeper: false,
   ghostGate: 0,
   sketchLayout: 0,
+  sketchCountSaturated: false,
+  ghostBuckets: 0,
 }
+
+/**
+ * The engines' structures where the model's defaults are exact ones (stop 43, model-gap): the blocked
+ * sketch with the engines' block count and the bucketed ghost. With them and the real cache's shard
+ * count (`npm run sim -- --policy model-engine`), the model reads within 0.1 of the real cache on the
+ * recency families at 10k and 100k entries (mean |difference| 0.09 / 0.12), against 0.26 / 0.39 for
+ * the exact structures on one shard. Research on a row where the two differ should be checked on it.
+ */
+export const ENGINE_STRUCTURES: Partial<Tuning> = { sketchLayout: 4, ghostBuckets: 1 }

@@ -1,3 +1,5 @@
+import * as L from '../../../src/layout/constants.generated.js'
+import { computeGeometry } from '../../../src/layout/geometry.js'
 import type { Trace } from '../../workloads/trace.js'
 import type { Policy } from '../policy.js'
 
@@ -47,6 +49,19 @@ export async function loadRealCache(): Promise<RealCacheCtor> {
   return mod.Cache as RealCacheCtor
 }
 
+/**
+ * The bounds the simulator gives the real cache of `capacity` entries: capacity binds by `maxEntries`
+ * only, the arena is sized far beyond what the entries need (short keys, a one-byte value).
+ */
+export function realCacheBounds(capacity: number): { maxBytes: number; maxEntries: number } {
+  return { maxBytes: capacity * 512 + (16 << 20), maxEntries: capacity }
+}
+
+/** The shards the real cache picks by default at those bounds (1 at 10k entries, 8 at 100k, 16 at 1M). */
+export function realShardCount(capacity: number): number {
+  return computeGeometry({ ...realCacheBounds(capacity), policy: L.POLICY_ADAPTIVE }).shardCount
+}
+
 const stringKeys = new WeakMap<Trace, string[]>()
 
 /**
@@ -87,7 +102,7 @@ export class RealCachePolicy implements Policy {
     more: RealCacheVariant = {},
   ) {
     this.keys = keyStrings(trace)
-    this.cache = new Cache({ maxBytes: capacity * 512 + (16 << 20), maxEntries: capacity, codec: 'string', seed, ...more })
+    this.cache = new Cache({ ...realCacheBounds(capacity), codec: 'string', seed, ...more })
   }
 
   private str(key: number): string {
