@@ -91,7 +91,13 @@ const FLUSH_GETS = 2048
  * simulated row moved by more than 0.11 points (`npm run sim -- [--recency] --policy
  * cortado,cortado-front`, docs/front.md "Stop 42").
  */
-export const RECORD_USES = 32
+const RECORD_USES = 32
+/**
+ * RECORD_USES, for tests and tools. The front itself reads the module-private const: V8's optimizing
+ * compiler folds that to an immediate, where an exported binding is read from its module cell with a
+ * hole check and a Smi check on every use (6 instructions of every front hit until stop 43).
+ */
+export const FRONT_RECORD_USES = RECORD_USES
 /** u32s per record handed to the engine (ACCESS_RECORD_BYTES); the access ring holds as many numbers per entry. */
 const RECORD_WORDS = L.ACCESS_RECORD_BYTES >>> 2
 if (RECORD_WORDS !== 4) throw new Error('the front writes records of 4 u32s (#batched)')
@@ -216,6 +222,12 @@ const FLAGS = ONE_USE - 1
 const F_REFERENCED = 1
 /** The entry has an expiry (in #expiries; without one the hit reads no clock and no expiry). */
 const F_EXPIRES = 2
+/**
+ * loadAcquire's choice (acquire.ts), as a module-private const: V8's optimizing compiler folds it, so the
+ * hit's version load is a plain load with no test (an imported binding is checked on every use, and a
+ * field was a load and a compare a hit until stop 43).
+ */
+const PLAIN_LOADS = PLAIN_LOADS_ACQUIRE
 /** Slots allocated at first (the arrays double as the front fills, up to what its budget can hold). */
 const FIRST_SLOTS = 1024
 
@@ -258,11 +270,6 @@ export class Front {
   #frontHitsIdx = 0
   /** Front hits not yet added to the arena's frontHits counter (countHits). */
   #hits = 0
-  /**
-   * loadAcquire's choice (acquire.ts), in a field: an imported function is checked on every call. Tested
-   * with `=== true` (a pointer compare; a bare truthiness test of a field compiles to a generic ToBoolean).
-   */
-  readonly #plainLoads = PLAIN_LOADS_ACQUIRE
   #shardsOffset: number
   #shardBytes: number
   #bytes = 0
@@ -474,7 +481,7 @@ export class Front {
     const b = s << META_SHIFT
     const versionIdx = m[b | M_VERSION_IDX]!
     const word = m[b | M_USES]!
-    if (((this.#plainLoads === true ? u32[versionIdx]! : Atomics.load(u32, versionIdx)) | 0) !== m[b | M_VERSION]! || ((word & F_EXPIRES) !== 0 && this.#clock() >= this.#expiries[s]!)) {
+    if (((PLAIN_LOADS ? u32[versionIdx]! : Atomics.load(u32, versionIdx)) | 0) !== m[b | M_VERSION]! || ((word & F_EXPIRES) !== 0 && this.#clock() >= this.#expiries[s]!)) {
       this.#stale(s)
       return undefined
     }

@@ -14,7 +14,7 @@ import { testSeed } from '../helpers/seed.js'
 import { forEachEngine, makeCache as makeTimedCache, type Engine } from './engines.js'
 import { probeSketch } from '../policy/probe.js'
 import { coreOf, engineInternals } from '../../src/engine/access.js'
-import { RECORD_USES, type Front } from '../../src/engine/front.js'
+import { FRONT_RECORD_USES as RECORD_USES, type Front } from '../../src/engine/front.js'
 import * as L from '../../src/layout/constants.generated.js'
 
 /**
