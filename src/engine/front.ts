@@ -110,6 +110,8 @@ const FILL_EVERY = 8
  * it slows gets down (at 5%, uniform gets over 1M keys ran at 0.92× of no front).
  */
 const WINDOW = 2 * FLUSH_GETS
+/** The gate's value at a hand-over while the front stands aside (see #gate). */
+const ASIDE = -(1 << 30)
 const PAYING = 0.3
 /**
  * The share a full front must serve to stay consulted. A full front that still misses often is over
@@ -298,10 +300,16 @@ export class Front {
    */
   readonly #ring: number[] = []
   /**
-   * Gets until the next hand-over of the ring (every FLUSH_GETS) and, at every second one, the end of a
-   * measuring window: one countdown on the hit path for both.
+   * The gate: gets until the next hand-over of the ring (every FLUSH_GETS; at every second one a
+   * measuring window ends), and whether the gets until then consult the front, in one countdown (stop
+   * 43). Consulted: FLUSH_GETS down to 1, the hand-over at 0; standing aside: ASIDE + FLUSH_GETS down to
+   * ASIDE + 1, the hand-over at ASIDE. So a get that consults the front tests one number, and one that
+   * skips it tests three and counts nothing else: step-asides are whole windows (multiples of
+   * FLUSH_GETS, decided at a hand-over), so #bypass is counted down a FLUSH_GETS at a time there, where
+   * a countdown of its own cost every skipped get a load, a decrement and a store, and every consulted
+   * get a load and a test.
    */
-  #tick = FLUSH_GETS
+  #gate = FLUSH_GETS
   #windowTicks = 0
   /** The records recordAccesses takes: [entry offset, uses, hash low, hash high] per entry (ACCESS_RECORD_BYTES). */
   readonly #records = new Uint32Array(RECORD_WORDS * RING)
@@ -314,6 +322,10 @@ export class Front {
   #windowValid = true
   /** Entries in the front when this window began (a filling front is judged by what it would serve full). */
   #windowStartEntries = 0
+  /**
+   * Gets that skip the front after the current FLUSH_GETS (a multiple of it: step-asides cover whole
+   * windows, and are decided at hand-overs).
+   */
   #bypass = 0
   /** The current step-aside length (BYPASS, doubled per window that did not pay, up to MAX_BYPASS). */
   #bypassLength = BYPASS
@@ -400,7 +412,7 @@ export class Front {
 
   /** Gets that will still skip the front (a step-aside or a timed skip under way; tests and tools). */
   get skipping(): number {
-    return this.#bypass
+    return this.#gate < 0 ? this.#gate - ASIDE + this.#bypass : 0
   }
 
   /** Whether the front stands aside because the arena was faster for this caller's gets (tests and tools). */
@@ -449,11 +461,12 @@ export class Front {
    * That check was 14 of a front hit's ~387 instructions (stop 40, bench/arena/front-count.sh).
    */
   get(key: string): unknown {
-    if (--this.#tick === 0) this.#everyFlushGets()
-    if (this.#bypass > 0) {
-      this.#bypass--
-      return undefined
-    }
+    // `| 0`: the gate never nears the int32 range's ends, so no overflow check.
+    const g = (this.#gate - 1) | 0
+    this.#gate = g
+    // Standing aside, or a hand-over (which decides whether the next FLUSH_GETS gets, this one
+    // included, consult the front).
+    if (g <= 0 && ((g !== 0 && g !== ASIDE) || !this.#everyFlushGets())) return undefined
     return this.#lookup(key)
   }
 
@@ -525,9 +538,12 @@ export class Front {
     if (n + 1 === RING) this.flush()
   }
 
-  /** Every FLUSH_GETS gets: the ring is handed over, and every second time a measuring window ends. */
-  #everyFlushGets(): void {
-    this.#tick = FLUSH_GETS
+  /**
+   * Every FLUSH_GETS gets: the ring is handed over, every second time a measuring window ends, and the
+   * gate opens for the next FLUSH_GETS gets or stays shut (a step-aside under way). Returns whether
+   * they consult the front.
+   */
+  #everyFlushGets(): boolean {
     // The slot was lost (see get): what the front holds goes (its unrecorded hits wait in the ring for
     // the new slot), so the next get of any key misses and re-attaches.
     if (!this.#holdsSlot()) this.clear()
@@ -537,6 +553,13 @@ export class Front {
       this.#windowTicks = 0
       this.#endWindow()
     }
+    if (this.#bypass > 0) {
+      this.#bypass -= FLUSH_GETS
+      this.#gate = ASIDE + FLUSH_GETS
+      return false
+    }
+    this.#gate = FLUSH_GETS
+    return true
   }
 
   /**
@@ -548,7 +571,7 @@ export class Front {
    * bench/arena/front-count.sh with front-miss-instructions.mjs). This check is a few bytes.
    */
   fillsThis(): boolean {
-    if (this.#bypass > 0) return false
+    if (this.#gate < 0) return false
     if (this.#full && --this.#fillCountdown > 0) return false
     this.#fillCountdown = FILL_EVERY
     return true
