@@ -270,8 +270,15 @@ export class Front {
   #leaseIdx = 0
   #lease = 0
   #frontHitsIdx = 0
-  /** Front hits not yet added to the arena's frontHits counter (countHits). */
-  #hits = 0
+  /**
+   * Front hits not yet added to the arena's frontHits counter (countHits), counted where they cost a hit
+   * nothing (stop 43; a field incremented on every hit was 6 of its instructions): the gets that looked
+   * the front up (#lookups, plus those of the FLUSH_GETS under way while the gate is open: FLUSH_GETS −
+   * #gate) less those that missed (#missesCounted, plus this window's #windowMisses). Every lookup that
+   * does not miss is a hit.
+   */
+  #lookups = 0
+  #missesCounted = 0
   #shardsOffset: number
   #shardBytes: number
   #bytes = 0
@@ -502,8 +509,7 @@ export class Front {
     const next = ((word | F_REFERENCED) + ONE_USE) | 0
     m[b | M_USES] = next
     if (next >>> USES_SHIFT === RECORD_USES) this.#batched(s)
-    // Counted here, added to the thread's frontHits in the arena every FLUSH_GETS gets (countHits).
-    this.#hits++
+    // Counted as a lookup that did not miss, added to the thread's frontHits every FLUSH_GETS gets (countHits).
     return this.#values[s]
   }
 
@@ -544,6 +550,9 @@ export class Front {
    * they consult the front.
    */
   #everyFlushGets(): boolean {
+    // The FLUSH_GETS that end looked the front up if the gate was open, all but this get (the one that
+    // opened it counted itself).
+    if (this.#gate === 0) this.#lookups += FLUSH_GETS - 1
     // The slot was lost (see get): what the front holds goes (its unrecorded hits wait in the ring for
     // the new slot), so the next get of any key misses and re-attaches.
     if (!this.#holdsSlot()) this.clear()
@@ -559,6 +568,7 @@ export class Front {
       return false
     }
     this.#gate = FLUSH_GETS
+    this.#lookups++
     return true
   }
 
@@ -704,9 +714,13 @@ export class Front {
    * double's load, add and store; stop 39, bench/arena/front-instructions.mjs).
    */
   countHits(): void {
-    if (this.#hits === 0 || !this.#holdsSlot()) return
-    this.#f64[this.#frontHitsIdx]! += this.#hits
-    this.#hits = 0
+    const open = this.#gate > 0 ? FLUSH_GETS - this.#gate : 0
+    const hits = this.#lookups + open - this.#missesCounted - this.#windowMisses
+    if (hits === 0 || !this.#holdsSlot()) return
+    this.#f64[this.#frontHitsIdx]! += hits
+    // What is counted now is not counted again.
+    this.#lookups = -open
+    this.#missesCounted = -this.#windowMisses
   }
 
   /**
@@ -834,6 +848,7 @@ export class Front {
       // else: a filling front that will pay once full keeps filling (every arena hit enters while it
       // has room), so a cache it can hold whole is fronted whole within a few passes over its keys.
     }
+    this.#missesCounted += this.#windowMisses
     this.#windowMisses = 0
     this.#windowRefused = 0
     this.#windowStartEntries = this.#index.size
