@@ -505,12 +505,14 @@ export class Front {
       this.#stale(s)
       return undefined
     }
+    // A hit: counted as a lookup that did not miss (countHits). The value is read before the rare call
+    // below, after which the compiler checked the front's map again on every hit to read it.
+    const value = this.#values[s]
     // `| 0`: the uses can't reach 2^29 (they restart at every hand-over), so no overflow check.
     const next = ((word | F_REFERENCED) + ONE_USE) | 0
     m[b | M_USES] = next
     if (next >>> USES_SHIFT === RECORD_USES) this.#batched(s)
-    // Counted as a lookup that did not miss, added to the thread's frontHits every FLUSH_GETS gets (countHits).
-    return this.#values[s]
+    return value
   }
 
   // get's rare paths, out of it: what Cache.get inlines of get counts against V8's inlining budget
