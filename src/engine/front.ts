@@ -40,7 +40,8 @@
  * uniform workload churns the front 8× less). When the front stops paying (under PAYING of gets in a
  * window hit it; under FULL_PAYING for a full front), lookups are skipped for BYPASS gets (for a full
  * front that keeps not paying, and for a filling one that would not pay even full, twice as many each
- * time, up to MAX_SHARE_BYPASS), so a workload the front can't hold costs a counter decrement per get.
+ * time, up to MAX_SHARE_BYPASS), so a workload the front can't hold costs a countdown and three compares
+ * per get (#gate).
  * A front that serves enough can still be slower than the arena for its caller's keys (keys built per
  * call): it times itself against windows that skip it, and steps aside when slower (TIMED_EVERY).
  */
