@@ -16,6 +16,7 @@ import { checkOptions, noOptions } from './option-names.js'
 import { decodeOwned } from './codecs/index.js'
 import { checkKey } from './keys.js'
 import { EngineCore } from './engine/core.js'
+import type { Front } from './engine/front.js'
 import { openNewEngine, openAttachedEngine, checkAnyHandle, type AttachOptions } from './engine/open.js'
 import { registerCore } from './engine/access.js'
 import { iterateChunks } from './engine/iterate.js'
@@ -45,6 +46,11 @@ export class Cache<V = unknown> {
   /** The geometry the arena was laid out with (sizes, shard count, largest entry). */
   readonly geometry: Readonly<Geometry>
   readonly #core: EngineCore<V>
+  /**
+   * The core's front (fixed for the core's life), held here too so that a front hit through get() reads
+   * one field of this object instead of the core and its field (a load and a map check fewer, stop 43).
+   */
+  readonly #front: Front | undefined
 
   constructor(options: CacheOptions<V>)
   /** @internal used by Cache.attach */
@@ -54,6 +60,7 @@ export class Cache<V = unknown> {
       ? openAttachedEngine<V>(checkAnyHandle(attachTo.handle), attachTo.attach)
       : openNewEngine<V>(options))
     this.#core = core
+    this.#front = core.front
     this.name = core.name
     this.geometry = core.geometry
     registerCore(this, core)
@@ -101,13 +108,13 @@ export class Cache<V = unknown> {
     // (920 bytes of bytecode per compiled function), so it is a call; this much inlines into the
     // caller's loop with Front.get, and a front hit makes no call.
     // A front checks the lease and counts its hits itself (Front.get), so a front hit touches nothing
-    // of the core but its front field; check() comes before every arena path.
-    const core = this.#core
-    const front = core.front
+    // of the core; check() comes before every arena path.
+    const front = this.#front
     if (front !== undefined) {
       const fronted = front.get(key)
       if (fronted !== undefined) return fronted as V
     }
+    const core = this.#core
     core.check()
     return core.getArena(key, undefined, front)
   }

@@ -40,7 +40,8 @@
  * uniform workload churns the front 8× less). When the front stops paying (under PAYING of gets in a
  * window hit it; under FULL_PAYING for a full front), lookups are skipped for BYPASS gets (for a full
  * front that keeps not paying, and for a filling one that would not pay even full, twice as many each
- * time, up to MAX_SHARE_BYPASS), so a workload the front can't hold costs a counter decrement per get.
+ * time, up to MAX_SHARE_BYPASS), so a workload the front can't hold costs a countdown and three compares
+ * per get (#gate).
  * A front that serves enough can still be slower than the arena for its caller's keys (keys built per
  * call): it times itself against windows that skip it, and steps aside when slower (TIMED_EVERY).
  */
@@ -91,7 +92,13 @@ const FLUSH_GETS = 2048
  * simulated row moved by more than 0.11 points (`npm run sim -- [--recency] --policy
  * cortado,cortado-front`, docs/front.md "Stop 42").
  */
-export const RECORD_USES = 32
+const RECORD_USES = 32
+/**
+ * RECORD_USES, for tests and tools. The front itself reads the module-private const: V8's optimizing
+ * compiler folds that to an immediate, where an exported binding is read from its module cell with a
+ * hole check and a Smi check on every use (6 instructions of every front hit until stop 43).
+ */
+export const FRONT_RECORD_USES = RECORD_USES
 /** u32s per record handed to the engine (ACCESS_RECORD_BYTES); the access ring holds as many numbers per entry. */
 const RECORD_WORDS = L.ACCESS_RECORD_BYTES >>> 2
 if (RECORD_WORDS !== 4) throw new Error('the front writes records of 4 u32s (#batched)')
@@ -104,6 +111,8 @@ const FILL_EVERY = 8
  * it slows gets down (at 5%, uniform gets over 1M keys ran at 0.92× of no front).
  */
 const WINDOW = 2 * FLUSH_GETS
+/** The gate's value at a hand-over while the front stands aside (see #gate). */
+const ASIDE = -(1 << 30)
 const PAYING = 0.3
 /**
  * The share a full front must serve to stay consulted. A full front that still misses often is over
@@ -216,6 +225,12 @@ const FLAGS = ONE_USE - 1
 const F_REFERENCED = 1
 /** The entry has an expiry (in #expiries; without one the hit reads no clock and no expiry). */
 const F_EXPIRES = 2
+/**
+ * loadAcquire's choice (acquire.ts), as a module-private const: V8's optimizing compiler folds it, so the
+ * hit's version load is a plain load with no test (an imported binding is checked on every use, and a
+ * field was a load and a compare a hit until stop 43).
+ */
+const PLAIN_LOADS = PLAIN_LOADS_ACQUIRE
 /** Slots allocated at first (the arrays double as the front fills, up to what its budget can hold). */
 const FIRST_SLOTS = 1024
 
@@ -256,13 +271,15 @@ export class Front {
   #leaseIdx = 0
   #lease = 0
   #frontHitsIdx = 0
-  /** Front hits not yet added to the arena's frontHits counter (countHits). */
-  #hits = 0
   /**
-   * loadAcquire's choice (acquire.ts), in a field: an imported function is checked on every call. Tested
-   * with `=== true` (a pointer compare; a bare truthiness test of a field compiles to a generic ToBoolean).
+   * Front hits not yet added to the arena's frontHits counter (countHits), counted where they cost a hit
+   * nothing (stop 43; a field incremented on every hit was 6 of its instructions): the gets that looked
+   * the front up (#lookups, plus those of the FLUSH_GETS under way while the gate is open: FLUSH_GETS −
+   * #gate) less those that missed (#missesCounted, plus this window's #windowMisses). Every lookup that
+   * does not miss is a hit.
    */
-  readonly #plainLoads = PLAIN_LOADS_ACQUIRE
+  #lookups = 0
+  #missesCounted = 0
   #shardsOffset: number
   #shardBytes: number
   #bytes = 0
@@ -291,10 +308,16 @@ export class Front {
    */
   readonly #ring: number[] = []
   /**
-   * Gets until the next hand-over of the ring (every FLUSH_GETS) and, at every second one, the end of a
-   * measuring window: one countdown on the hit path for both.
+   * The gate: gets until the next hand-over of the ring (every FLUSH_GETS; at every second one a
+   * measuring window ends), and whether the gets until then consult the front, in one countdown (stop
+   * 43). Consulted: FLUSH_GETS down to 1, the hand-over at 0; standing aside: ASIDE + FLUSH_GETS down to
+   * ASIDE + 1, the hand-over at ASIDE. So a get that consults the front tests one number, and one that
+   * skips it tests three and counts nothing else: step-asides are whole windows (multiples of
+   * FLUSH_GETS, decided at a hand-over), so #bypass is counted down a FLUSH_GETS at a time there, where
+   * a countdown of its own cost every skipped get a load, a decrement and a store, and every consulted
+   * get a load and a test.
    */
-  #tick = FLUSH_GETS
+  #gate = FLUSH_GETS
   #windowTicks = 0
   /** The records recordAccesses takes: [entry offset, uses, hash low, hash high] per entry (ACCESS_RECORD_BYTES). */
   readonly #records = new Uint32Array(RECORD_WORDS * RING)
@@ -307,6 +330,10 @@ export class Front {
   #windowValid = true
   /** Entries in the front when this window began (a filling front is judged by what it would serve full). */
   #windowStartEntries = 0
+  /**
+   * Gets that skip the front after the current FLUSH_GETS (a multiple of it: step-asides cover whole
+   * windows, and are decided at hand-overs).
+   */
   #bypass = 0
   /** The current step-aside length (BYPASS, doubled per window that did not pay, up to MAX_BYPASS). */
   #bypassLength = BYPASS
@@ -393,7 +420,7 @@ export class Front {
 
   /** Gets that will still skip the front (a step-aside or a timed skip under way; tests and tools). */
   get skipping(): number {
-    return this.#bypass
+    return this.#gate < 0 ? this.#gate - ASIDE + this.#bypass : 0
   }
 
   /** Whether the front stands aside because the arena was faster for this caller's gets (tests and tools). */
@@ -442,11 +469,12 @@ export class Front {
    * That check was 14 of a front hit's ~387 instructions (stop 40, bench/arena/front-count.sh).
    */
   get(key: string): unknown {
-    if (--this.#tick === 0) this.#everyFlushGets()
-    if (this.#bypass > 0) {
-      this.#bypass--
-      return undefined
-    }
+    // `| 0`: the gate never nears the int32 range's ends, so no overflow check.
+    const g = (this.#gate - 1) | 0
+    this.#gate = g
+    // Standing aside, or a hand-over (which decides whether the next FLUSH_GETS gets, this one
+    // included, consult the front).
+    if (g <= 0 && ((g !== 0 && g !== ASIDE) || !this.#everyFlushGets())) return undefined
     return this.#lookup(key)
   }
 
@@ -474,17 +502,18 @@ export class Front {
     const b = s << META_SHIFT
     const versionIdx = m[b | M_VERSION_IDX]!
     const word = m[b | M_USES]!
-    if (((this.#plainLoads === true ? u32[versionIdx]! : Atomics.load(u32, versionIdx)) | 0) !== m[b | M_VERSION]! || ((word & F_EXPIRES) !== 0 && this.#clock() >= this.#expiries[s]!)) {
+    if (((PLAIN_LOADS ? u32[versionIdx]! : Atomics.load(u32, versionIdx)) | 0) !== m[b | M_VERSION]! || ((word & F_EXPIRES) !== 0 && this.#clock() >= this.#expiries[s]!)) {
       this.#stale(s)
       return undefined
     }
+    // A hit: counted as a lookup that did not miss (countHits). The value is read before the rare call
+    // below, after which the compiler checked the front's map again on every hit to read it.
+    const value = this.#values[s]
     // `| 0`: the uses can't reach 2^29 (they restart at every hand-over), so no overflow check.
     const next = ((word | F_REFERENCED) + ONE_USE) | 0
     m[b | M_USES] = next
     if (next >>> USES_SHIFT === RECORD_USES) this.#batched(s)
-    // Counted here, added to the thread's frontHits in the arena every FLUSH_GETS gets (countHits).
-    this.#hits++
-    return this.#values[s]
+    return value
   }
 
   // get's rare paths, out of it: what Cache.get inlines of get counts against V8's inlining budget
@@ -518,9 +547,15 @@ export class Front {
     if (n + 1 === RING) this.flush()
   }
 
-  /** Every FLUSH_GETS gets: the ring is handed over, and every second time a measuring window ends. */
-  #everyFlushGets(): void {
-    this.#tick = FLUSH_GETS
+  /**
+   * Every FLUSH_GETS gets: the ring is handed over, every second time a measuring window ends, and the
+   * gate opens for the next FLUSH_GETS gets or stays shut (a step-aside under way). Returns whether
+   * they consult the front.
+   */
+  #everyFlushGets(): boolean {
+    // The FLUSH_GETS that end looked the front up if the gate was open, all but this get (the one that
+    // opened it counted itself).
+    if (this.#gate === 0) this.#lookups += FLUSH_GETS - 1
     // The slot was lost (see get): what the front holds goes (its unrecorded hits wait in the ring for
     // the new slot), so the next get of any key misses and re-attaches.
     if (!this.#holdsSlot()) this.clear()
@@ -530,6 +565,14 @@ export class Front {
       this.#windowTicks = 0
       this.#endWindow()
     }
+    if (this.#bypass > 0) {
+      this.#bypass -= FLUSH_GETS
+      this.#gate = ASIDE + FLUSH_GETS
+      return false
+    }
+    this.#gate = FLUSH_GETS
+    this.#lookups++
+    return true
   }
 
   /**
@@ -541,7 +584,7 @@ export class Front {
    * bench/arena/front-count.sh with front-miss-instructions.mjs). This check is a few bytes.
    */
   fillsThis(): boolean {
-    if (this.#bypass > 0) return false
+    if (this.#gate < 0) return false
     if (this.#full && --this.#fillCountdown > 0) return false
     this.#fillCountdown = FILL_EVERY
     return true
@@ -674,9 +717,13 @@ export class Front {
    * double's load, add and store; stop 39, bench/arena/front-instructions.mjs).
    */
   countHits(): void {
-    if (this.#hits === 0 || !this.#holdsSlot()) return
-    this.#f64[this.#frontHitsIdx]! += this.#hits
-    this.#hits = 0
+    const open = this.#gate > 0 ? FLUSH_GETS - this.#gate : 0
+    const hits = this.#lookups + open - this.#missesCounted - this.#windowMisses
+    if (hits === 0 || !this.#holdsSlot()) return
+    this.#f64[this.#frontHitsIdx]! += hits
+    // What is counted now is not counted again.
+    this.#lookups = -open
+    this.#missesCounted = -this.#windowMisses
   }
 
   /**
@@ -804,6 +851,7 @@ export class Front {
       // else: a filling front that will pay once full keeps filling (every arena hit enters while it
       // has room), so a cache it can hold whole is fronted whole within a few passes over its keys.
     }
+    this.#missesCounted += this.#windowMisses
     this.#windowMisses = 0
     this.#windowRefused = 0
     this.#windowStartEntries = this.#index.size

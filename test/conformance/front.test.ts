@@ -14,7 +14,7 @@ import { testSeed } from '../helpers/seed.js'
 import { forEachEngine, makeCache as makeTimedCache, type Engine } from './engines.js'
 import { probeSketch } from '../policy/probe.js'
 import { coreOf, engineInternals } from '../../src/engine/access.js'
-import { RECORD_USES, type Front } from '../../src/engine/front.js'
+import { FRONT_RECORD_USES as RECORD_USES, type Front } from '../../src/engine/front.js'
 import * as L from '../../src/layout/constants.generated.js'
 
 /**
@@ -649,6 +649,36 @@ forEachEngine('front', (engine) => {
     expect(cache.stats()).toMatchObject({ hits: 2059, frontHits: 2058, misses: 0 })
     expect(cache.get('a')).toBe('value')
     expect(cache.stats()).toMatchObject({ hits: 2060, frontHits: 2058, misses: 0 })
+    cache.close()
+  })
+
+  it('stats() counts every hit exactly, at any get: across hand-overs, step-asides, misses and stale copies', () => {
+    // Hits are counted at stats() from the gets that looked the front up less those that missed (stop
+    // 43): checked against the gets that returned a value, at stats() calls that fall anywhere in a
+    // FLUSH_GETS period, through phases the front can't hold (it steps aside) and can (it serves), with
+    // writes and deletes that make copies stale.
+    const seed = testSeed(43)
+    const cache = makeCache<string>(engine, { maxBytes: 16 << 20, codec: 'string', front: { maxBytes: 64 << 10 } })
+    const n = 20_000
+    const keys = Array.from({ length: n }, (_, i) => `key${i}`)
+    for (const k of keys) cache.set(k, 'value')
+    let s = seed >>> 0
+    let returned = 0
+    let checks = 0
+    for (let i = 0; i < 400_000; i++) {
+      s = (Math.imul(s, 1103515245) + 12345) >>> 0
+      // Blocks of 50k gets: spread over every key (the front stands aside), then over 100 (it serves).
+      const key = keys[(((i / 50_000) | 0) % 2 === 0 ? s : s % 100) % n]!
+      if (s % 89 === 0) cache.set(key, 'value')
+      else if (s % 997 === 0) cache.delete(key)
+      else if (cache.get(key) !== undefined) returned++
+      if (s % 4099 === 0) {
+        checks++
+        expect(cache.stats().hits, `get ${i}`).toBe(returned)
+      }
+    }
+    expect(checks).toBeGreaterThan(50)
+    expect(cache.stats().frontHits).toBeGreaterThan(50_000)
     cache.close()
   })
 

@@ -336,7 +336,7 @@ export const MUTANTS: Mutant[] = [
   // ---- the front (src/engine/front.ts) -------------------------------------------------------------------
   {
     id: 'front-no-version-check', area: 'front', file: 'src/engine/front.ts',
-    find: 'if (((this.#plainLoads === true ? u32[versionIdx]! : Atomics.load(u32, versionIdx)) | 0) !== m[b | M_VERSION]! || (', replace: 'if (false || (',
+    find: 'if (((PLAIN_LOADS ? u32[versionIdx]! : Atomics.load(u32, versionIdx)) | 0) !== m[b | M_VERSION]! || (', replace: 'if (false || (',
     tests: ['test/workers/front.test.ts', 'test/conformance/model.test.ts'],
     why: "a front hit is served without checking its segment's version: in-place rewrites and reused segments read stale",
   },
@@ -510,7 +510,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'front-hits-never-counted', area: 'front', file: 'src/engine/front.ts',
-    find: '    this.#f64[this.#frontHitsIdx]! += this.#hits\n', replace: '',
+    find: '    this.#f64[this.#frontHitsIdx]! += hits\n', replace: '',
     tests: ['test/conformance/front.test.ts'],
     why: 'front hits are never added to the arena: stats() counts none',
   },
@@ -591,6 +591,24 @@ export const MUTANTS: Mutant[] = [
     find: '    meta.set(this.#meta)\n', replace: '',
     tests: ['test/conformance/front.test.ts'],
     why: "a front that grows its slots loses its entries' versions: what it held misses (or, on a version word that matches by chance, is served unchecked)",
+  },
+  {
+    id: 'front-hits-opening-get-uncounted', area: 'front', file: 'src/engine/front.ts',
+    find: '    this.#lookups++\n', replace: '',
+    tests: ['test/conformance/front.test.ts'],
+    why: 'the get at which the gate opens is not counted as a lookup: stats() misses a front hit per FLUSH_GETS gets',
+  },
+  {
+    id: 'front-hits-period-uncounted', area: 'front', file: 'src/engine/front.ts',
+    find: '    if (this.#gate === 0) this.#lookups += FLUSH_GETS - 1\n', replace: '',
+    tests: ['test/conformance/front.test.ts'],
+    why: "the lookups of a FLUSH_GETS period that ended are not carried over: stats() loses a period's front hits",
+  },
+  {
+    id: 'front-aside-never-ends', area: 'front', file: 'src/engine/front.ts',
+    find: '      this.#bypass -= FLUSH_GETS\n', replace: '',
+    tests: ['test/conformance/front.test.ts'],
+    why: 'a step-aside is never counted down at the hand-overs: a front that stepped aside once never serves again',
   },
   {
     id: 'live-lock-holder-taken-over', area: 'locks', file: 'src/engine/contention.ts',
