@@ -14,21 +14,19 @@ import { loadRealCache, RealCachePolicy } from './policies/cortado.js'
 import { LruPolicy } from './policies/lru.js'
 import { simulate } from './simulate.js'
 import { parseTuningList } from './tuning-args.js'
+import { toolArgs } from '../harness/tool-args.js'
 
-const argv = process.argv.slice(2)
-const opt = (n: string): string | undefined => {
-  const i = argv.indexOf(n)
-  return i < 0 ? undefined : argv[i + 1]
-}
+const args = toolArgs()
 const DEFAULT_SEED = 0x2545f491
-const sizes = (opt('--sizes') ?? '10000').split(',').map(Number)
-const family = opt('--family') ?? 'moving every 2×'
-const seeds = (opt('--seeds') ?? 'd').split(',').map((x) => (x === 'd' ? DEFAULT_SEED : Number(x)))
-const realShards = opt('--real-shards') === undefined ? undefined : Number(opt('--real-shards'))
-const engine = (opt('--engine') ?? 'wasm') as 'wasm' | 'native'
-const modelShards = Number(opt('--model-shards') ?? '1')
-const tuning = parseTuningList(opt('--tune') ?? '')
-const noReal = argv.includes('--no-real')
+const sizes = args.numbers('--sizes', '10000')
+const family = args.opt('--family', 'moving every 2×')
+const seeds = args.opt('--seeds', 'd').split(',').map((x) => (x === 'd' ? DEFAULT_SEED : Number(x)))
+const realShards = args.has('--real-shards') ? Number(args.opt('--real-shards', '')) : undefined
+const engine = args.opt('--engine', 'wasm') as 'wasm' | 'native'
+const modelShards = Number(args.opt('--model-shards', '1'))
+const tune = args.opt('--tune', '')
+const tuning = parseTuningList(tune)
+const noReal = args.has('--no-real')
 const Cache = await loadRealCache()
 const mean = (a: number[]): number => a.reduce((x, y) => x + y, 0) / a.length
 const out = (s: string): void => {
@@ -56,7 +54,7 @@ for (const w of recencyWorkloads(42, 1)) {
     const f = (a: number[]): string => a.map((x) => x.toFixed(2)).join(' ')
     out(`${w.name} ${size}: lru ${lru.toFixed(2)}`)
     if (!noReal) out(`  real (${engine}, shards ${realShards ?? 'default'}) − lru: mean ${mean(reals).toFixed(2)}  [${f(reals)}]`)
-    out(`  model (shards ${modelShards}${opt('--tune') ? `, ${opt('--tune')}` : ''}) − lru: mean ${mean(models).toFixed(2)}  [${f(models)}]`)
+    out(`  model (shards ${modelShards}${tune ? `, ${tune}` : ''}) − lru: mean ${mean(models).toFixed(2)}  [${f(models)}]`)
     out(`  model sketch halvings / of them early: [${ageings.join(' ')}]`)
     if (!noReal) out(`  gap real − model: mean ${(mean(reals) - mean(models)).toFixed(2)}  [${f(reals.map((r, i) => r - models[i]!))}]`)
   }

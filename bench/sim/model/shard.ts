@@ -170,33 +170,23 @@ export class Shard {
   oracleMode = 0
   /** RESEARCH (moveFlush, stop 43): main's unhit entries leave (main ghosts); hit ones stay in place. */
   private moveFlushNow(): void {
-    for (const [q, isP] of [[this.probation, true], [this.prot, false]] as const) {
-      if (!isP && this.t.moveFlush < 2) continue
-      const n = q.length
-      for (let i = 0; i < n; i++) {
-        const k = q.pop()
-        if ((this.keyState[k]! & CMASK) === 0) {
-          const size = this.sizeOf(k)
-          if (isP) this.sizeP -= size; else this.sizeM -= size
-          this.remove(k, this.t.moveFlushGhost === 1 ? NO_GHOST : FROM_MAIN)
-        } else q.push(k)
-      }
-    }
+    this.dropFromMain(true, this.t.moveFlush >= 2, (k) => (this.keyState[k]! & CMASK) === 0, this.t.moveFlushGhost === 1 ? NO_GHOST : FROM_MAIN)
   }
   /** DIAGNOSTIC oracle (see oracleMode): main's keys of the moved-away hot set leave now, leaving no ghost. */
   oracleFlush(): void {
+    this.dropFromMain(this.oracleMode !== 4, this.oracleMode !== 5, (k) => k < this.oracleOffset, NO_GHOST)
+  }
+  /** Research purges: the entries of probation and/or protected that `leaves` names go (as `from`); the rest keep their order. */
+  private dropFromMain(probation: boolean, prot: boolean, leaves: (key: number) => boolean, from: number): void {
     for (const [q, isP] of [[this.probation, true], [this.prot, false]] as const) {
-      if (this.oracleMode === 4 && isP) continue
-      if (this.oracleMode === 5 && !isP) continue
+      if (!(isP ? probation : prot)) continue
       const n = q.length
       for (let i = 0; i < n; i++) {
         const k = q.pop()
-        if (k < this.oracleOffset) {
+        if (leaves(k)) {
           const size = this.sizeOf(k)
           if (isP) this.sizeP -= size; else this.sizeM -= size
-          this.keyState[k] = NONE
-          this.used -= size
-          this.entries--
+          this.remove(k, from)
         } else q.push(k)
       }
     }
