@@ -49,9 +49,8 @@ interface Args {
   /** Recency families to run, by part of their name (all when empty). */
   families: string[]
   quick: boolean
-  shards: number
-  /** Whether --shards was given (model-engine otherwise takes the real cache's shard count). */
-  shardsGiven: boolean
+  /** --shards: the model's shards (1 when absent; model-engine then takes the real cache's count). */
+  shards: number | undefined
   seed: number
   json: boolean
   /** Overrides of the model's constants (`model` policy only), e.g. ghostFactor=0.5. */
@@ -64,7 +63,7 @@ function usage(msg: string): never {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { traces: [], workloads: false, recency: false, families: [], quick: false, shards: 1, shardsGiven: false, seed: 0x2545f491, json: false, tuning: {} }
+  const a: Args = { traces: [], workloads: false, recency: false, families: [], quick: false, shards: undefined, seed: 0x2545f491, json: false, tuning: {} }
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!
     const value = (): string => {
@@ -108,7 +107,6 @@ function parseArgs(argv: string[]): Args {
         break
       case '--shards':
         a.shards = ints(value())[0]!
-        a.shardsGiven = true
         break
       case '--seed':
         a.seed = ints(value())[0]!
@@ -177,12 +175,12 @@ async function main(): Promise<void> {
   policies = policies.filter((p) => p !== 'lru' && p !== 'opt')
   if (policies.length === 0) policies = ['lru']
 
-  const opts: SimOptions = { shards: args.shards, seed: args.seed, tuning: args.tuning }
+  const opts: SimOptions = { shards: args.shards ?? 1, seed: args.seed, tuning: args.tuning }
   const make = (name: string, size: number, trace: Trace): Policy =>
     name in REAL_VARIANTS
       ? new RealCachePolicy(Cache!, size, trace, args.seed, REAL_VARIANTS[name])
       : name === 'model-engine'
-        ? new CortadoModel(size, trace, { shards: args.shardsGiven ? args.shards : realShardCount(size), seed: args.seed, tuning: { ...ENGINE_STRUCTURES, ...args.tuning } })
+        ? new CortadoModel(size, trace, { shards: args.shards ?? realShardCount(size), seed: args.seed, tuning: { ...ENGINE_STRUCTURES, ...args.tuning } })
         : SIMULATED[name]!(size, trace, opts)
   const results: SimResult[] = []
   const tables: string[] = []
