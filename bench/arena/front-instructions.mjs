@@ -8,7 +8,7 @@
  *   plain     Cache.get without a front (the arena path)
  *   lru       lru-cache's get (max N)
  *   map       Map.get of an object and one of its fields (the floor of a Map-based front)
- *   floor     issue 19's front floor (bench/peers/front-floor.ts): a Map of every key to its value,
+ *   floor     issue 19's front floor (bench/peers/front-floor.ts): every key's value in a prototype-less object,
  *             before Cache.get without a front (never reached here: all N keys are held)
  * Run it with two pass counts and take the difference of cachegrind's `I refs` per get:
  *
@@ -19,7 +19,9 @@
  * (5 − 1) × 2^20 gets lie between the two runs; the script checks that every one of them was a front
  * hit in the front modes.
  *
- * With ZIPF=0.99 in the environment the gets follow Zipf(0.99) over the keys instead (stop 42).
+ * With ZIPF=0.99 in the environment the gets follow Zipf(0.99) over the keys instead (stop 42). With
+ * KEYS=built each get builds its key ('key:' + the padded number: a fresh flat string whose hash no one has
+ * computed, as a service's `'user:' + id`) instead of passing the stored string (stop 44).
  *
  * Until stop 31 the key order came from `s * 1103515245` in doubles, which loses low bits past 2^53:
  * 2^20 draws named only ~5,900 distinct keys of 100k (figures of stop 30 were taken that way; the
@@ -62,9 +64,9 @@ if (mode === 'lru') {
 } else if (mode === 'floor') {
   const { Cache } = await import(lib)
   const cache = new Cache({ maxBytes: Cache.maxBytesFor(N, 124), maxEntries: N, codec: 'string' })
-  const map = new Map()
-  for (let i = 0; i < N; i++) { cache.set(keys[i], values[i]); map.set(keys[i], cache.peek(keys[i])) }
-  target = { get: (key) => { const v = map.get(key); return v !== undefined ? v : cache.get(key) } }
+  const map = Object.create(null) // as front-floor.ts keeps it (stop 44)
+  for (let i = 0; i < N; i++) { cache.set(keys[i], values[i]); map[keys[i]] = cache.peek(keys[i]) }
+  target = { get: (key) => { const v = map[key]; return v !== undefined ? v : cache.get(key) } }
 } else if (mode === 'map') {
   target = new Map()
   for (let i = 0; i < N; i++) target.set(keys[i], { value: values[i], version: i })
@@ -102,6 +104,11 @@ function gets(reps) {
   for (let r = 0; r < reps; r++) for (let i = 0; i < order.length; i++) sum += target.get(keys[order[i]])?.length ?? 0
   return sum
 }
+function builtGets(reps) {
+  let sum = 0
+  for (let r = 0; r < reps; r++) for (let i = 0; i < order.length; i++) sum += target.get(`key:${String(order[i]).padStart(8, '0')}`)?.length ?? 0
+  return sum
+}
 function mapGets(reps) {
   let sum = 0
   for (let r = 0; r < reps; r++) for (let i = 0; i < order.length; i++) {
@@ -111,7 +118,7 @@ function mapGets(reps) {
   return sum
 }
 
-const run = mode === 'map' ? mapGets : gets
+const run = mode === 'map' ? mapGets : process.env.KEYS === 'built' ? builtGets : gets
 run(1)
 const before = stats()
 const sum = run(passes)

@@ -4,8 +4,10 @@
  * floor, bench/service/floor.ts). It bounds what any front can show on a get row, so a target no front
  * can meet says so ("the floor misses it too").
  *
- * - Its hits cost one Map lookup and nothing else: no lease or version check, no expiry, no counting,
- *   no reference bit, no window countdown.
+ * - Its hits cost one lookup of the key and nothing else: no lease or version check, no expiry, no
+ *   counting, no reference bit, no window countdown. The lookup is the front's own (since stop 44): a
+ *   property of a prototype-less object, which compares internalized keys by pointer (a Map until stop
+ *   44, when the front's index stopped being one: a floor slower than the front would bound nothing).
  * - It holds the best set a front of that budget could hold: before the rounds (`prime`), the keys the
  *   suite's get sequence reads most often (the timed loop cycles through that one sequence, so they
  *   are exactly the keys a perfect static front would keep), as many as the front's budget holds by the
@@ -33,7 +35,9 @@ interface FrontModule {
 let frontModule: FrontModule | undefined
 
 export class FrontFloor implements BenchCache {
-  readonly #map = new Map<string, Value>()
+  /** Key → value, as the front keeps its index (src/engine/front.ts, #index). */
+  #map: Record<string, Value> = Object.create(null) as Record<string, Value>
+  #held = 0
   readonly #arena: CortadoCache & BenchCache
   /** The front's budget in its estimate's bytes. */
   readonly maxBytes: number
@@ -55,11 +59,11 @@ export class FrontFloor implements BenchCache {
 
   /** Entries the Map holds. */
   get held(): number {
-    return this.#map.size
+    return this.#held
   }
 
   get(key: string): Value | undefined {
-    const v = this.#map.get(key)
+    const v = this.#map[key]
     return v !== undefined ? v : this.#arena.get(key)
   }
 
@@ -80,7 +84,7 @@ export class FrontFloor implements BenchCache {
   }
 
   close(): void {
-    this.#map.clear()
+    this.#clearMap()
     this.#bytes = 0
     this.#arena.close()
   }
@@ -91,7 +95,7 @@ export class FrontFloor implements BenchCache {
    * absent from the arena and values a front never holds (bytes) are left to the arena.
    */
   prime(w: Pick<Workload, 'keys' | 'idx'>): void {
-    this.#map.clear()
+    this.#clearMap()
     this.#bytes = 0
     const counts = new Uint32Array(w.keys.length)
     const mask = w.keys.length - 1
@@ -105,15 +109,22 @@ export class FrontFloor implements BenchCache {
       if (typeof value !== 'string') continue
       const bytes = 2 * (key.length + value.length) + this.#overhead
       if (this.#bytes + bytes > this.maxBytes) break
-      this.#map.set(key, value)
+      this.#map[key] = value
+      this.#held++
       this.#bytes += bytes
     }
   }
 
+  #clearMap(): void {
+    this.#map = Object.create(null) as Record<string, Value>
+    this.#held = 0
+  }
+
   #forget(key: string): void {
-    const v = this.#map.get(key)
+    const v = this.#map[key]
     if (v === undefined) return
-    this.#map.delete(key)
+    delete this.#map[key]
+    this.#held--
     this.#bytes -= 2 * (key.length + (v as string).length) + this.#overhead
   }
 }

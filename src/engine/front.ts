@@ -235,8 +235,20 @@ const PLAIN_LOADS = PLAIN_LOADS_ACQUIRE
 const FIRST_SLOTS = 1024
 
 export class Front {
-  /** Key → slot. */
-  readonly #index = new Map<string, number>()
+  /**
+   * Key → slot, as the own properties of a prototype-less object (V8 keeps Object.create(null) in
+   * dictionary mode), not a Map. A property lookup compares internalized keys by pointer: a key stored
+   * by the caller is internalized (or made a thin string pointing at its internalized copy) the first
+   * time it is a property name, and from then on a lookup is a hash probe of pointers. A Map compares
+   * a lookup key with each key in its bucket's chain character by character whenever they are distinct
+   * string objects (two keys a bucket on average), so under Zipf(0.99) the hot keys, filled first and
+   * so at the ends of their chains, paid a string comparison on most hits (bench/arena/front-count.sh:
+   * see docs/front.md, Stop 44). Only string keys are looked up (a number would name the same property
+   * as its string, and an object's toString would run).
+   */
+  readonly #index: Record<string, number> = Object.create(null) as Record<string, number>
+  /** Entries in #index (an object has no size). */
+  #entries = 0
   /** Every slot's lanes (META int32s each: M_VERSION_IDX, M_VERSION, M_USES, M_ADDR). */
   #meta: Int32Array
   /** Per slot: the value, the key (undefined where the slot is free), the absolute expiry (F_EXPIRES),
@@ -415,7 +427,7 @@ export class Front {
 
   /** Entries held (tests and tools). */
   get size(): number {
-    return this.#index.size
+    return this.#entries
   }
 
   /** Gets that will still skip the front (a step-aside or a timed skip under way; tests and tools). */
@@ -485,7 +497,7 @@ export class Front {
    * aside, 1809 with stop 40's front). Where the front serves, this is hot and inlined anyway.
    */
   #lookup(key: string): unknown {
-    const s = this.#index.get(key)
+    const s = typeof key === 'string' ? this.#index[key] : undefined
     if (s === undefined) {
       this.#windowMisses++
       return undefined
@@ -634,7 +646,7 @@ export class Front {
     }
     bytes += key.length * 2 + ENTRY_OVERHEAD
     if (bytes > this.#maxBytes) return
-    const old = this.#index.get(key)
+    const old = this.#index[key]
     if (old !== undefined) this.#release(old)
     while (this.#bytes + bytes > this.#maxBytes) this.#evictOne()
     const s = this.#takeSlot()
@@ -654,7 +666,8 @@ export class Front {
     this.#values[s] = value
     this.#keys[s] = key
     this.#sizes[s] = bytes
-    this.#index.set(key, s)
+    this.#index[key] = s
+    this.#entries++
     this.#bytes += bytes
   }
 
@@ -698,12 +711,13 @@ export class Front {
 
   /** A write through this thread: its key leaves the front. */
   delete(key: string): void {
-    const s = this.#index.get(key)
+    const s = typeof key === 'string' ? this.#index[key] : undefined
     if (s !== undefined) this.#release(s)
   }
 
   clear(): void {
-    for (const s of this.#index.values()) this.#release(s)
+    const keys = this.#keys
+    for (let s = 0; s < this.#used; s++) if (keys[s] !== undefined) this.#release(s)
     this.#full = false
   }
 
@@ -784,7 +798,8 @@ export class Front {
     const m = this.#meta
     const pending = m[s * META + M_USES]! >>> USES_SHIFT
     if (pending > 0 && pending < RECORD_USES) this.#ring.push(m[s * META + M_ADDR]! >>> 0, -pending, this.#hashes[2 * s]!, this.#hashes[2 * s + 1]!)
-    this.#index.delete(this.#keys[s]!)
+    delete this.#index[this.#keys[s]!]
+    this.#entries--
     this.#keys[s] = undefined
     this.#values[s] = undefined
     this.#free.push(s)
@@ -840,7 +855,7 @@ export class Front {
         // are slowed by their fills).
         if (served < FULL_PAYING * WINDOW || !this.#timedPaying(perGet)) this.#bypassLength = BYPASS
       } else if (this.#full) this.#stepAsideForShare(served)
-      else if (this.#index.size === 0) {
+      else if (this.#entries === 0) {
         // Arena hits came, and none of their values could be fronted (Buffers, objects without
         // shareObjects): the longest step-aside at once, so such a front costs a decrement per get.
         if (this.#windowRefused > 0) {
@@ -854,7 +869,7 @@ export class Front {
     this.#missesCounted += this.#windowMisses
     this.#windowMisses = 0
     this.#windowRefused = 0
-    this.#windowStartEntries = this.#index.size
+    this.#windowStartEntries = this.#entries
     this.#windowSkipped = this.#bypass >= WINDOW
   }
 
@@ -993,7 +1008,7 @@ export class Front {
 
   /** The gets of a window a full front would serve, projected from a filling one's `served` (see #wouldPayFull). */
   #servedFull(served: number): number {
-    const size = this.#index.size
+    const size = this.#entries
     const held = (this.#windowStartEntries + size) / 2
     if (size === 0 || this.#bytes === 0) return 0
     const capacity = this.#maxBytes * size / this.#bytes

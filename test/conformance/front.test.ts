@@ -630,6 +630,31 @@ forEachEngine('front', (engine) => {
     cache.close()
   })
 
+  it("keys that name an object's own or inherited properties, or array indexes, are fronted as any key; a key of another type that names a fronted key is refused", () => {
+    // The front's index is a prototype-less object: every string is its own property name there, and a
+    // number or an object must not be looked up as the string it converts to.
+    const cache = makeCache<string>(engine, { maxBytes: 16 << 20, codec: 'string', front: true })
+    const keys = ['5', '0', '4294967295', '-0', '1e3', '', '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'length']
+    for (const k of keys) cache.set(k, `v${k}`)
+    for (let r = 0; r < 3; r++) for (const k of keys) expect(cache.get(k)).toBe(`v${k}`)
+    expect(cache.stats().frontHits).toBe(2 * keys.length)
+    for (const k of ['isPrototypeOf', '6', '__defineGetter__']) expect(cache.get(k)).toBeUndefined()
+    let converted = 0
+    const named = { toString: () => { converted++; return '5' } }
+    for (const key of [5, named, [5], Symbol('5')])
+      expect(() => cache.get(key as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_KEY' }))
+    expect(converted).toBe(0)
+    // Deletes and rewrites through this thread drop the front's copies of such keys too.
+    cache.delete('__proto__')
+    cache.set('5', 'five')
+    expect(cache.get('__proto__')).toBeUndefined()
+    expect(cache.get('5')).toBe('five')
+    expect(cache.get('constructor')).toBe('vconstructor')
+    cache.clear()
+    for (const k of keys) expect(cache.get(k)).toBeUndefined()
+    cache.close()
+  })
+
   it('front hits count as hits in stats(), also after the thread that served them detached', () => {
     const cache = makeCache<string>(engine, { maxBytes: 16 << 20, codec: 'string' })
     cache.set('a', 'value')

@@ -509,6 +509,12 @@ export const MUTANTS: Mutant[] = [
     why: 'a front that did not pay steps aside for up to 2^20 gets: a hot set that follows is not served for most of a bench run',
   },
   {
+    id: 'front-looks-up-any-key', area: 'front', file: 'src/engine/front.ts',
+    find: "    const s = typeof key === 'string' ? this.#index[key] : undefined\n    if (s === undefined) {\n      this.#windowMisses++", replace: "    const s = this.#index[key]\n    if (s === undefined) {\n      this.#windowMisses++",
+    tests: ['test/conformance/front.test.ts'],
+    why: "the front looks up a key of any type: get(5) returns the value of '5', an object's toString runs",
+  },
+  {
     id: 'front-hits-never-counted', area: 'front', file: 'src/engine/front.ts',
     find: '    this.#f64[this.#frontHitsIdx]! += hits\n', replace: '',
     tests: ['test/conformance/front.test.ts'],
