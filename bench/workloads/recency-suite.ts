@@ -36,7 +36,7 @@ export function recencyWorkloads(seed = 42, scale = 1): SizedWorkload[] {
       make: (capacity) => phasesTrace({ capacity, phase: len(capacity, 10), zipfKeys: 20 * capacity, writeBack, seed: seed + 50 }),
     })
   }
-  for (const every of [2, 10, 20, 0]) {
+  for (const every of [2, 4, 10, 20, 0]) {
     out.push({
       name: every === 0 ? 'zipf(0.9) 20 keys/entry, standing' : `zipf(0.9) 20 keys/entry, moving every ${every}×cap`,
       make: (capacity) => {
