@@ -485,6 +485,24 @@ export const MUTANTS: Mutant[] = [
     why: "a batch of front hits that an ageing of the sketch comes due among is added in one pass: the ageing comes late and halves other counts than single hits would",
   },
   {
+    id: 'front-never-eager', area: 'front', file: 'src/engine/front.ts',
+    find: 'this.#eager = this.#evictionsSeen !== -1 && sum !== this.#evictionsSeen', replace: 'this.#eager = false',
+    tests: ['test/conformance/front.test.ts'],
+    why: 'while the arena evicts, hits of a front entry still wait for RECORD_USES of them or for the entry to leave: the policy evicts and admits without them (stop 44)',
+  },
+  {
+    id: 'front-period-unscaled', area: 'front', file: 'src/engine/front.ts',
+    find: 'this.#period = Math.min(FLUSH_GETS, Math.max(MIN_FLUSH_GETS, pow2Floor(geometry.maxEntriesTotal / FLUSH_SHARE)))', replace: 'this.#period = FLUSH_GETS',
+    tests: ['test/conformance/front.test.ts'],
+    why: 'a small cache hands its front hits over every FLUSH_GETS gets, capacities late: gli at 250 entries decided otherwise (stop 44)',
+  },
+  {
+    id: 'batch-uses-at-trigger', area: 'front', file: 'src/engine/front.ts',
+    find: '    const uses = count - this.#starts[s]!\n', replace: '    const uses = RECORD_USES - this.#starts[s]!\n',
+    tests: ['test/conformance/front.test.ts'],
+    why: "a batched record carries the hits up to the one that batched it, not those after it before the hand-over: an eager entry's later hits are lost",
+  },
+  {
     id: 'filling-front-judged-as-is', area: 'front', file: 'src/engine/front.ts',
     find: '      } else if (!this.#wouldPayFull(served)) this.#stepAsideForShare(this.#servedFull(served))\n', replace: '      }\n',
     tests: ['test/conformance/front.test.ts'],
