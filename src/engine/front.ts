@@ -92,6 +92,11 @@ const FLUSH_GETS = 2048
 const FLUSH_SHARE = 4
 const MIN_FLUSH_GETS = 16
 /**
+ * Hand-overs without an eviction after which the front batches hits by RECORD_USES again (#eager): a
+ * cache that evicts now and then does not sweep its front (#startEager) at every eviction.
+ */
+const EAGER_HOLD = 64
+/**
  * Unrecorded hits that put an entry in the access ring. The sketch's counters stop at 15, so one record
  * of 16 uses already says all a burst of hits can say; 32 (stop 42) halves the records a hot key costs
  * (13–17 of a hit's ~270–284 generated instructions), and delays a hot key's counts by up to 31 hits
@@ -274,6 +279,8 @@ export class Front {
   #eager = false
   /** The arena's evictions (low words, summed over shards) at the last hand-over; −1 before the first. */
   #evictionsSeen = -1
+  /** Hand-overs since the last one that saw evictions (EAGER_HOLD). */
+  #quiet = EAGER_HOLD
   /** Slots allocated, and the most the budget can hold (each entry costs at least ENTRY_OVERHEAD + a few bytes). */
   #capacity: number
   readonly #maxSlots: number
@@ -416,7 +423,10 @@ export class Front {
       this.#keys.push(undefined)
     }
     this.#g = geometry
-    this.#period = Math.min(FLUSH_GETS, Math.max(MIN_FLUSH_GETS, pow2Floor(geometry.maxEntriesTotal / FLUSH_SHARE)))
+    // The entries the cache can hold: its maxEntries (0: none), at most what its index holds.
+    const indexed = geometry.maxEntriesPerShard * geometry.shardCount
+    const capacity = geometry.maxEntriesTotal > 0 ? Math.min(geometry.maxEntriesTotal, indexed) : indexed
+    this.#period = Math.min(FLUSH_GETS, Math.max(MIN_FLUSH_GETS, pow2Floor(capacity / FLUSH_SHARE)))
     this.#gate = this.#period
     this.#u32 = views.u32
     this.#f64 = views.f64
@@ -820,8 +830,37 @@ export class Front {
     const u32 = this.#u32
     let sum = 0
     for (let i = 0, at = (this.#shardsOffset + L.SHARD_EVICTIONS) >>> 2; i < this.#g.shardCount; i++, at += this.#shardBytes >>> 2) sum = (sum + u32[at]!) | 0
-    this.#eager = this.#evictionsSeen !== -1 && sum !== this.#evictionsSeen
+    const evicted = this.#evictionsSeen !== -1 && sum !== this.#evictionsSeen
     this.#evictionsSeen = sum
+    if (evicted) this.#quiet = 0
+    else if (this.#quiet < EAGER_HOLD) this.#quiet++
+    const eager = this.#quiet < EAGER_HOLD
+    if (eager && !this.#eager) this.#startEager()
+    this.#eager = eager
+  }
+
+  /**
+   * The arena started evicting: every entry's unrecorded hits under RECORD_USES go into the ring now
+   * (they would wait for 32 more or for the entry to leave), and its count restarts at RECORD_USES − 1,
+   * so that its next hit puts it in the batch. One pass over the slots, once per start (EAGER_HOLD).
+   */
+  #startEager(): void {
+    const m = this.#meta
+    const keys = this.#keys
+    const starts = this.#starts
+    const hashes = this.#hashes
+    for (let s = 0; s < this.#used; s++) {
+      if (keys[s] === undefined) continue
+      const b = s << META_SHIFT
+      const word = m[b | M_USES]!
+      const count = word >>> USES_SHIFT
+      // In the batch already: its record takes its uses at the hand-over, and restarts it eager.
+      if (count >= RECORD_USES) continue
+      const pending = count - starts[s]!
+      if (pending > 0) this.#ring.push(m[b | M_ADDR]! >>> 0, -pending, hashes[s << 1]!, hashes[(s << 1) | 1]!)
+      starts[s] = RECORD_USES - 1
+      m[b | M_USES] = ((RECORD_USES - 1) << USES_SHIFT) | (word & FLAGS)
+    }
   }
 
   /**

@@ -263,7 +263,7 @@ forEachEngine('front', (engine) => {
       cache.set('warm', 'value')
       for (let i = 0; i < 6; i++) cache.get('warm') // 1 arena hit, then 5 front hits (fewer than a batch)
       if (front) expect(cache.stats().frontHits).toBe(5)
-      // More gets than a hand-over's period for 1000 entries (256), of a key held, while another
+      // More gets than a hand-over's period for 1000 entries (128), of a key held, while another
       // attachment (no front) keeps the arena evicting: slowly, so that 'warm' is still held.
       const plain = Cache.attach<string>(cache.handle)
       cache.set('other', 'value')
@@ -277,6 +277,34 @@ forEachEngine('front', (engine) => {
       return state
     })
     expect(states[0]!.held, "'warm' outlives the churn").toBe(true)
+    expect(states[1], "with a front: 'warm' as frequent as without one").toEqual(states[0])
+    expect(states[0]!.estimate).toBeGreaterThanOrEqual(6)
+  })
+
+  it('when the arena starts evicting, hits of entries fronted before, fewer than a batch, reach the policy within a hand-over', () => {
+    // An entry fronted while nothing was evicted batches its hits by RECORD_USES; once the arena
+    // evicts, its hits must count as they would without a front (stop 44).
+    const states = [false, true].map((front) => {
+      const cache = makeCache<string>(engine, { maxBytes: 16 << 20, maxEntries: 1000, shards: 1, codec: 'string', seed: 7, front })
+      for (let i = 0; i < 500; i++) cache.set(`k${i}`, 'value')
+      cache.set('warm', 'value')
+      cache.set('other', 'value')
+      for (let i = 0; i < 6; i++) cache.get('warm') // 1 arena hit, then 5 front hits (fewer than a batch)
+      if (front) expect(cache.stats().frontHits).toBe(5)
+      expect(cache.stats().evictions).toBe(0)
+      // Another attachment (no front) fills the cache and keeps it evicting, slowly, for several
+      // hand-overs' worth of this thread's gets (128 for 1000 entries).
+      const plain = Cache.attach<string>(cache.handle)
+      for (let i = 0; i < 12_000; i++) {
+        cache.get('other')
+        if (i % 16 === 0) plain.set(`p${i}`, 'value')
+      }
+      plain.close()
+      expect(cache.stats().evictions).toBeGreaterThan(50)
+      const state = { estimate: probeSketch(cache as Cache<unknown>, 'warm').estimate, held: cache.has('warm') }
+      cache.close()
+      return state
+    })
     expect(states[1], "with a front: 'warm' as frequent as without one").toEqual(states[0])
     expect(states[0]!.estimate).toBeGreaterThanOrEqual(6)
   })

@@ -486,15 +486,21 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'front-never-eager', area: 'front', file: 'src/engine/front.ts',
-    find: 'this.#eager = this.#evictionsSeen !== -1 && sum !== this.#evictionsSeen', replace: 'this.#eager = false',
+    find: 'const eager = this.#quiet < EAGER_HOLD', replace: 'const eager = false',
     tests: ['test/conformance/front.test.ts'],
     why: 'while the arena evicts, hits of a front entry still wait for RECORD_USES of them or for the entry to leave: the policy evicts and admits without them (stop 44)',
   },
   {
     id: 'front-period-unscaled', area: 'front', file: 'src/engine/front.ts',
-    find: 'this.#period = Math.min(FLUSH_GETS, Math.max(MIN_FLUSH_GETS, pow2Floor(geometry.maxEntriesTotal / FLUSH_SHARE)))', replace: 'this.#period = FLUSH_GETS',
+    find: 'this.#period = Math.min(FLUSH_GETS, Math.max(MIN_FLUSH_GETS, pow2Floor(capacity / FLUSH_SHARE)))', replace: 'this.#period = FLUSH_GETS',
     tests: ['test/conformance/front.test.ts'],
     why: 'a small cache hands its front hits over every FLUSH_GETS gets, capacities late: gli at 250 entries decided otherwise (stop 44)',
+  },
+  {
+    id: 'front-eager-no-sweep', area: 'front', file: 'src/engine/front.ts',
+    find: '    if (eager && !this.#eager) this.#startEager()\n', replace: '',
+    tests: ['test/conformance/front.test.ts'],
+    why: 'when the arena starts evicting, entries fronted before keep batching their hits by RECORD_USES: the policy decides without them (stop 44)',
   },
   {
     id: 'batch-uses-at-trigger', area: 'front', file: 'src/engine/front.ts',
