@@ -85,11 +85,13 @@ export function defaultFrontBytes(g: Readonly<Geometry>): number {
 const RING = 256
 const FLUSH_GETS = 2048
 /**
- * A small cache hands the ring over more often: every pow2Floor(capacity / FLUSH_SHARE) gets, at least
- * MIN_FLUSH_GETS, at most FLUSH_GETS (the gate's period, #period). Hits the policy hears of 8 capacities
- * late made it decide otherwise: gli at 250 entries 15.84 → 16.54 with the front (stop 44, docs/front.md).
+ * A cache of under 32 × FLUSH_GETS entries hands the ring over more often: every pow2Floor(capacity /
+ * FLUSH_SHARE) gets, at least MIN_FLUSH_GETS, at most FLUSH_GETS (the gate's period, #period). Hits the
+ * policy hears of 8 capacities late made it decide otherwise (gli at 250 entries 15.84 → 16.54 with the
+ * front), and at 10k entries a hand-over every 2048 gets still moved the recency issue's phases by
+ * −0.15 points, every 256 by −0.03 (stop 44, docs/front.md; FLUSH_SHARE 4: −0.15, 8: −0.13, 16: −0.20).
  */
-const FLUSH_SHARE = 4
+const FLUSH_SHARE = 32
 const MIN_FLUSH_GETS = 16
 /**
  * Hand-overs without an eviction after which the front batches hits by RECORD_USES again (#eager): a
