@@ -594,13 +594,13 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'front-release-drops-hits', area: 'front', file: 'src/engine/front.ts',
-    find: '    if (pending > 0 && pending < RECORD_USES) this.#ring.push(m[s * META + M_ADDR]! >>> 0, -pending, this.#hashes[2 * s]!, this.#hashes[2 * s + 1]!)\n', replace: '',
+    find: '    if (pending > 0) this.#ring.push(m[s * META + M_ADDR]! >>> 0, -pending, this.#hashes[2 * s]!, this.#hashes[2 * s + 1]!)\n', replace: '',
     tests: ['test/conformance/front.test.ts'],
     why: 'an entry that leaves the front before it has a batch of hits takes them along: lukewarm entries served by the front look cold to the policy',
   },
   {
     id: 'front-slot-count-reset-blindly', area: 'front', file: 'src/engine/front.ts',
-    find: '    if (word >>> USES_SHIFT >= RECORD_USES) m[s * META + M_USES] = word & FLAGS\n', replace: '    m[s * META + M_USES] = word & FLAGS\n',
+    find: '    if (count < RECORD_USES || this.#keys[s] === undefined || ', replace: '    if (this.#keys[s] === undefined || ',
     tests: ['test/conformance/front.test.ts'],
     why: "a batch's hand-over restarts its slot's count even when a later entry holds the slot: that entry's unrecorded hits are lost to the policy",
   },
@@ -624,13 +624,13 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'front-hits-period-uncounted', area: 'front', file: 'src/engine/front.ts',
-    find: '    if (this.#gate === 0) this.#lookups += FLUSH_GETS - 1\n', replace: '',
+    find: '    if (this.#gate === 0) this.#lookups += period - 1\n', replace: '',
     tests: ['test/conformance/front.test.ts'],
     why: "the lookups of a FLUSH_GETS period that ended are not carried over: stats() loses a period's front hits",
   },
   {
     id: 'front-aside-never-ends', area: 'front', file: 'src/engine/front.ts',
-    find: '      this.#bypass -= FLUSH_GETS\n', replace: '',
+    find: '      this.#bypass -= period\n', replace: '',
     tests: ['test/conformance/front.test.ts'],
     why: 'a step-aside is never counted down at the hand-overs: a front that stepped aside once never serves again',
   },
