@@ -600,9 +600,9 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'front-slot-count-reset-blindly', area: 'front', file: 'src/engine/front.ts',
-    find: '    if (count < RECORD_USES || this.#keys[s] === undefined || ', replace: '    if (this.#keys[s] === undefined || ',
+    find: ' || this.#keys[s] === undefined || (m[b | M_ADDR]! >>> 0) !== addr || this.#hashes[s << 1] !== lo || this.#hashes[(s << 1) | 1] !== hi) return 0', replace: ') return 0',
     tests: ['test/conformance/front.test.ts'],
-    why: "a batch's hand-over restarts its slot's count even when a later entry holds the slot: that entry's unrecorded hits are lost to the policy",
+    why: "a batch's hand-over takes its slot's count even when a later entry holds the slot: that entry's unrecorded hits are recorded on the earlier entry's key, lost to its own",
   },
   {
     id: 'front-expiry-not-kept', area: 'front', file: 'src/engine/front.ts',
