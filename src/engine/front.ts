@@ -85,8 +85,8 @@ export function defaultFrontBytes(g: Readonly<Geometry>): number {
 const RING = 256
 const FLUSH_GETS = 2048
 /**
- * A cache of under 32 × FLUSH_GETS entries hands the ring over more often: every pow2Floor(capacity /
- * FLUSH_SHARE) gets, at least MIN_FLUSH_GETS, at most FLUSH_GETS (the gate's period, #period). Hits the
+ * A cache of under FLUSH_SHARE × FLUSH_GETS entries hands the ring over more often: every capacity /
+ * FLUSH_SHARE gets, down to a power of two, at least MIN_FLUSH_GETS (the gate's period, #period). Hits the
  * policy hears of 8 capacities late made it decide otherwise (gli at 250 entries 15.84 → 16.54 with the
  * front), and at 10k entries a hand-over every 2048 gets still moved the recency issue's phases by
  * −0.15 points, every 256 by −0.03 (stop 44, docs/front.md; FLUSH_SHARE 4: −0.15, 8: −0.13, 16: −0.20).
@@ -428,7 +428,12 @@ export class Front {
     // The entries the cache can hold: its maxEntries (0: none), at most what its index holds.
     const indexed = geometry.maxEntriesPerShard * geometry.shardCount
     const capacity = geometry.maxEntriesTotal > 0 ? Math.min(geometry.maxEntriesTotal, indexed) : indexed
-    this.#period = Math.min(FLUSH_GETS, Math.max(MIN_FLUSH_GETS, pow2Floor(capacity / FLUSH_SHARE)))
+    // Halved from FLUSH_GETS, so that it is a small integer: the gate it sets is read and written by
+    // every get, and a double there (2 ** x, or Math.min of one) would make every get's countdown a
+    // double's.
+    let period = FLUSH_GETS
+    while (period > MIN_FLUSH_GETS && period * FLUSH_SHARE > capacity) period >>= 1
+    this.#period = period
     this.#gate = this.#period
     this.#u32 = views.u32
     this.#f64 = views.f64
@@ -1117,9 +1122,4 @@ function deepFreeze(value: object): void {
   if (Object.isFrozen(value)) return
   Object.freeze(value)
   for (const v of Object.values(value)) if (typeof v === 'object' && v !== null && !ArrayBuffer.isView(v)) deepFreeze(v)
-}
-
-/** The largest power of two ≤ n (1 below 1). */
-function pow2Floor(n: number): number {
-  return n < 1 ? 1 : 2 ** Math.floor(Math.log2(n))
 }

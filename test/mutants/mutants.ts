@@ -492,7 +492,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'front-period-unscaled', area: 'front', file: 'src/engine/front.ts',
-    find: 'this.#period = Math.min(FLUSH_GETS, Math.max(MIN_FLUSH_GETS, pow2Floor(capacity / FLUSH_SHARE)))', replace: 'this.#period = FLUSH_GETS',
+    find: '    while (period > MIN_FLUSH_GETS && period * FLUSH_SHARE > capacity) period >>= 1\n', replace: '',
     tests: ['test/conformance/front.test.ts'],
     why: 'a small cache hands its front hits over every FLUSH_GETS gets, capacities late: gli at 250 entries decided otherwise (stop 44)',
   },
