@@ -309,6 +309,27 @@ forEachEngine('front', (engine) => {
     expect(states[0]!.estimate).toBeGreaterThanOrEqual(6)
   })
 
+  it("a batch record whose slot a later entry holds at the hand-over carries none of that entry's hits", () => {
+    // 'a' reaches a batch of hits, is rewritten (its hits go to the ring as it leaves), and its slot is
+    // taken by 'b', which reaches a batch of its own before the hand-over: each key's hits count on it.
+    const estimates = [false, true].map((front) => {
+      const cache = makeCache<string>(engine, { maxBytes: 16 << 20, codec: 'string', seed: 7, front })
+      cache.set('a', 'value')
+      for (let i = 0; i <= RECORD_USES; i++) cache.get('a') // 1 arena hit, then a batch of front hits
+      cache.set('a', 'value, rewritten') // leaves the front; its slot is free
+      cache.set('b', 'value')
+      for (let i = 0; i <= RECORD_USES; i++) cache.get('b') // fills the freed slot, then a batch of its own
+      if (front) expect(cache.stats().frontHits).toBe(2 * RECORD_USES)
+      // Enough gets for the front to hand its hits over (FLUSH_GETS in front.ts).
+      cache.set('filler', 'value')
+      for (let i = 0; i < 2100; i++) cache.get('filler')
+      const e = ['a', 'b'].map((k) => probeSketch(cache as Cache<unknown>, k).estimate)
+      cache.close()
+      return e
+    })
+    expect(estimates[1], "with a front: 'a' and 'b' as frequent as without one").toEqual(estimates[0])
+  })
+
   it('hits served from a copy that was rewritten before they were handed over count on the key', () => {
     // The policy moves entries between its queues (a copy at a new offset) and sets rewrite them: the
     // front's unrecorded hits name the old copy. Dropped, they made the front change decisions

@@ -606,7 +606,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'front-expiry-not-kept', area: 'front', file: 'src/engine/front.ts',
-    find: '      m[b + M_USES] = F_EXPIRES\n', replace: '      m[b + M_USES] = 0\n',
+    find: '      m[b + M_USES] = (start << USES_SHIFT) | F_EXPIRES\n', replace: '      m[b + M_USES] = start << USES_SHIFT\n',
     tests: ['test/conformance/front.test.ts'],
     why: 'a fronted entry forgets that it expires: the front serves it after its TTL',
   },
