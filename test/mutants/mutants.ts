@@ -504,7 +504,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'batch-uses-at-trigger', area: 'front', file: 'src/engine/front.ts',
-    find: '    const uses = count - this.#starts[s]!\n', replace: '    const uses = RECORD_USES - this.#starts[s]!\n',
+    find: '    const uses = Math.min(count - this.#starts[s]!, RECORD_USES)\n', replace: '    const uses = RECORD_USES - this.#starts[s]!\n',
     tests: ['test/conformance/front.test.ts'],
     why: "a batched record carries the hits up to the one that batched it, not those after it before the hand-over: an eager entry's later hits are lost",
   },
@@ -594,7 +594,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'front-release-drops-hits', area: 'front', file: 'src/engine/front.ts',
-    find: '    if (pending > 0) this.#ring.push(m[s * META + M_ADDR]! >>> 0, -pending, this.#hashes[2 * s]!, this.#hashes[2 * s + 1]!)\n', replace: '',
+    find: '    if (pending > 0) this.#ring.push(m[s * META + M_ADDR]! >>> 0, -Math.min(pending, RECORD_USES), this.#hashes[2 * s]!, this.#hashes[2 * s + 1]!)\n', replace: '',
     tests: ['test/conformance/front.test.ts'],
     why: 'an entry that leaves the front before it has a batch of hits takes them along: lukewarm entries served by the front look cold to the policy',
   },
