@@ -826,9 +826,8 @@ export class Front {
     const count = word >>> USES_SHIFT
     if (count < RECORD_USES || this.#keys[s] === undefined || (m[b | M_ADDR]! >>> 0) !== addr || this.#hashes[s << 1] !== lo || this.#hashes[(s << 1) | 1] !== hi) return 0
     const start = this.#eager ? RECORD_USES - 1 : 0
-    // At most RECORD_USES, as before stop 44: the sketch's counters and the reference bits stop at 15, and
-    // hundreds of a hot key's uses in one record made the engine count them one by one whenever the
-    // sketch's ageing fell among them (Zipf(0.99) gets: 22.9 more instructions per get in all).
+    // At most RECORD_USES, as before stop 44 (the sketch's counters and the reference bits stop at 15): a
+    // hot key's hits after the one that batched it add nothing a record of 32 does not say.
     const uses = Math.min(count - this.#starts[s]!, RECORD_USES)
     this.#starts[s] = start
     m[b | M_USES] = (start << USES_SHIFT) | (word & FLAGS)
