@@ -85,6 +85,20 @@ export function defaultFrontBytes(g: Readonly<Geometry>): number {
 const RING = 256
 const FLUSH_GETS = 2048
 /**
+ * A cache of under FLUSH_SHARE × FLUSH_GETS entries hands the ring over more often: every capacity /
+ * FLUSH_SHARE gets, down to a power of two, at least MIN_FLUSH_GETS (the gate's period, #period). Hits the
+ * policy hears of 8 capacities late made it decide otherwise (gli at 250 entries 15.84 → 16.54 with the
+ * front), and at 10k entries a hand-over every 2048 gets still moved the recency issue's phases by
+ * −0.15 points, every 256 by −0.03 (stop 44, docs/front.md; FLUSH_SHARE 4: −0.15, 8: −0.13, 16: −0.20).
+ */
+const FLUSH_SHARE = 32
+const MIN_FLUSH_GETS = 16
+/**
+ * Hand-overs without an eviction after which the front batches hits by RECORD_USES again (#eager): a
+ * cache that evicts now and then does not sweep its front (#startEager) at every eviction.
+ */
+const EAGER_HOLD = 64
+/**
  * Unrecorded hits that put an entry in the access ring. The sketch's counters stop at 15, so one record
  * of 16 uses already says all a burst of hits can say; 32 (stop 42) halves the records a hot key costs
  * (13–17 of a hit's ~270–284 generated instructions), and delays a hot key's counts by up to 31 hits
@@ -262,6 +276,25 @@ export class Front {
    * record carries it, so the engine finds the entry's index slot without hashing the key again.
    */
   #hashes: Int32Array
+  /**
+   * Per slot: the count its unrecorded hits start from (in M_USES): 0, or RECORD_USES − 1 while the
+   * arena evicts (#eager), so that the entry's first hit since its last record puts it in the batch.
+   */
+  #starts: Uint8Array
+  /** Gets between hand-overs of the ring (FLUSH_GETS, less for a small cache: FLUSH_SHARE). */
+  readonly #period: number
+  /**
+   * The arena evicted during the last period: every entry hit since its last record is recorded at the
+   * next hand-over (stop 44). Hits the policy does not hear of until 32 come, or until the entry leaves
+   * the front (which a stale copy does only at its next get), are hits it evicts and admits without:
+   * the recency issue's phases at 10k entries lost 0.57 points with the front. While nothing is evicted
+   * nothing is decided, and hits are batched by RECORD_USES as before (a front hit's cost unchanged).
+   */
+  #eager = false
+  /** The arena's evictions (low words, summed over shards) at the last hand-over; −1 before the first. */
+  #evictionsSeen = -1
+  /** Hand-overs since the last one that saw evictions (EAGER_HOLD). */
+  #quiet = EAGER_HOLD
   /** Slots allocated, and the most the budget can hold (each entry costs at least ENTRY_OVERHEAD + a few bytes). */
   #capacity: number
   readonly #maxSlots: number
@@ -398,11 +431,22 @@ export class Front {
     this.#expiries = new Float64Array(this.#capacity)
     this.#sizes = new Int32Array(this.#capacity)
     this.#hashes = new Int32Array(2 * this.#capacity)
+    this.#starts = new Uint8Array(this.#capacity)
     for (let i = 0; i < this.#capacity; i++) {
       this.#values.push(undefined)
       this.#keys.push(undefined)
     }
     this.#g = geometry
+    // The entries the cache can hold: its maxEntries (0: none), at most what its index holds.
+    const indexed = geometry.maxEntriesPerShard * geometry.shardCount
+    const capacity = geometry.maxEntriesTotal > 0 ? Math.min(geometry.maxEntriesTotal, indexed) : indexed
+    // Halved from FLUSH_GETS, so that it is a small integer: the gate it sets is read and written by
+    // every get, and a double there (2 ** x, or Math.min of one) would make every get's countdown a
+    // double's.
+    let period = FLUSH_GETS
+    while (period > MIN_FLUSH_GETS && period * FLUSH_SHARE > capacity) period >>= 1
+    this.#period = period
+    this.#gate = this.#period
     this.#u32 = views.u32
     this.#f64 = views.f64
     // #leaseIdx, #lease, #frontHitsIdx: set by rebind(), which the core calls before any get.
@@ -551,7 +595,7 @@ export class Front {
     const batch = this.#batch
     const r = n << 2
     batch[r] = addr
-    batch[r | 1] = RECORD_USES
+    batch[r | 1] = 0
     batch[r | 2] = hashes[lo]!
     batch[r | 3] = hashes[lo | 1]!
     this.#batchSlots[n] = s
@@ -567,22 +611,24 @@ export class Front {
   #everyFlushGets(): boolean {
     // The FLUSH_GETS that end looked the front up if the gate was open, all but this get (the one that
     // opened it counted itself).
-    if (this.#gate === 0) this.#lookups += FLUSH_GETS - 1
+    const period = this.#period
+    if (this.#gate === 0) this.#lookups += period - 1
     // The slot was lost (see get): what the front holds goes (its unrecorded hits wait in the ring for
     // the new slot), so the next get of any key misses and re-attaches.
     if (!this.#holdsSlot()) this.clear()
     this.countHits()
+    this.#checkEvictions()
     this.flush()
-    if (++this.#windowTicks === WINDOW / FLUSH_GETS) {
+    if (++this.#windowTicks === WINDOW / period) {
       this.#windowTicks = 0
       this.#endWindow()
     }
     if (this.#bypass > 0) {
-      this.#bypass -= FLUSH_GETS
-      this.#gate = ASIDE + FLUSH_GETS
+      this.#bypass -= period
+      this.#gate = ASIDE + period
       return false
     }
-    this.#gate = FLUSH_GETS
+    this.#gate = period
     this.#lookups++
     return true
   }
@@ -658,9 +704,11 @@ export class Front {
     this.#hashes[2 * s] = this.#pendingHashLo
     this.#hashes[2 * s + 1] = this.#pendingHashHi
     const expiry = this.#pendingExpiry
-    if (expiry === undefined) m[b + M_USES] = 0
+    const start = this.#eager ? RECORD_USES - 1 : 0
+    this.#starts[s] = start
+    if (expiry === undefined) m[b + M_USES] = start << USES_SHIFT
     else {
-      m[b + M_USES] = F_EXPIRES
+      m[b + M_USES] = (start << USES_SHIFT) | F_EXPIRES
       this.#expiries[s] = expiry
     }
     this.#values[s] = value
@@ -697,6 +745,9 @@ export class Front {
     const hashes = new Int32Array(2 * capacity)
     hashes.set(this.#hashes)
     this.#hashes = hashes
+    const starts = new Uint8Array(capacity)
+    starts.set(this.#starts)
+    this.#starts = starts
     for (let i = this.#capacity; i < capacity; i++) {
       this.#values.push(undefined)
       this.#keys.push(undefined)
@@ -731,7 +782,7 @@ export class Front {
    * double's load, add and store; stop 39, bench/arena/front-instructions.mjs).
    */
   countHits(): void {
-    const open = this.#gate > 0 ? FLUSH_GETS - this.#gate : 0
+    const open = this.#gate > 0 ? this.#period - this.#gate : 0
     const hits = this.#lookups + open - this.#missesCounted - this.#windowMisses
     if (hits === 0 || !this.#holdsSlot()) return
     this.#f64[this.#frontHitsIdx]! += hits
@@ -753,9 +804,10 @@ export class Front {
     const n = this.#batchCount
     if (n > 0) {
       const slots = this.#batchSlots
-      for (let i = 0; i < n; i++) this.#restartCount(slots[i]!)
+      const batch = this.#batch
+      for (let i = 0; i < n; i++) batch[(i << 2) | 1] = this.#takeUses(slots[i]!, batch[i << 2]!, batch[(i << 2) | 2]! | 0, batch[(i << 2) | 3]! | 0)
       this.#batchCount = 0
-      this.#drain(this.#batch, n)
+      this.#drain(batch, n)
     }
     // Releases (clear() of a full front) can leave more than RING records: handed over RING at a time.
     for (let from = 0; from < ring.length; from += RECORD_WORDS * RING) {
@@ -767,11 +819,7 @@ export class Front {
         records[r + 2] = ring[at + 2]!
         records[r + 3] = ring[at + 3]!
         const x = ring[at + 1]!
-        if (x < 0) records[r + 1] = -x
-        else {
-          records[r + 1] = RECORD_USES
-          this.#restartCount(x)
-        }
+        records[r + 1] = x < 0 ? -x : this.#takeUses(x, ring[at]!, ring[at + 2]!, ring[at + 3]!)
       }
       this.#drain(records, count)
     }
@@ -779,14 +827,63 @@ export class Front {
   }
 
   /**
-   * Slot `s`'s batch was handed over: its count restarts, if whoever holds it now has RECORD_USES (the
-   * entry the batch is of, or a later one of the slot, which then has a batch of its own); one with
-   * fewer is a later entry of the slot whose hits are not in any record yet: kept.
+   * A batched record of slot `s` ([addr, hash lo, hash hi]) is handed over: the uses it carries are the
+   * slot's unrecorded hits now (those after the one that batched it too), if the slot still holds that
+   * entry with RECORD_USES or more; then its count restarts (from 0, or RECORD_USES − 1 while #eager).
+   * Otherwise 0: the entry left (its hits went into the ring then), and a later entry of the slot has
+   * hits in no record yet, or a record of its own.
    */
-  #restartCount(s: number): void {
+  #takeUses(s: number, addr: number, lo: number, hi: number): number {
     const m = this.#meta
-    const word = m[s * META + M_USES]!
-    if (word >>> USES_SHIFT >= RECORD_USES) m[s * META + M_USES] = word & FLAGS
+    const b = s << META_SHIFT
+    const word = m[b | M_USES]!
+    const count = word >>> USES_SHIFT
+    if (count < RECORD_USES || this.#keys[s] === undefined || (m[b | M_ADDR]! >>> 0) !== addr || this.#hashes[s << 1] !== lo || this.#hashes[(s << 1) | 1] !== hi) return 0
+    const start = this.#eager ? RECORD_USES - 1 : 0
+    // At most RECORD_USES, as before stop 44 (the sketch's counters and the reference bits stop at 15): a
+    // hot key's hits after the one that batched it add nothing a record of 32 does not say.
+    const uses = Math.min(count - this.#starts[s]!, RECORD_USES)
+    this.#starts[s] = start
+    m[b | M_USES] = (start << USES_SHIFT) | (word & FLAGS)
+    return uses
+  }
+
+  /** Whether the arena evicted since the last hand-over (#eager): one load per shard, every #period gets. */
+  #checkEvictions(): void {
+    const u32 = this.#u32
+    let sum = 0
+    for (let i = 0, at = (this.#shardsOffset + L.SHARD_EVICTIONS) >>> 2; i < this.#g.shardCount; i++, at += this.#shardBytes >>> 2) sum = (sum + u32[at]!) | 0
+    const evicted = this.#evictionsSeen !== -1 && sum !== this.#evictionsSeen
+    this.#evictionsSeen = sum
+    if (evicted) this.#quiet = 0
+    else if (this.#quiet < EAGER_HOLD) this.#quiet++
+    const eager = this.#quiet < EAGER_HOLD
+    if (eager && !this.#eager) this.#startEager()
+    this.#eager = eager
+  }
+
+  /**
+   * The arena started evicting: every entry's unrecorded hits under RECORD_USES go into the ring now
+   * (they would wait for 32 more or for the entry to leave), and its count restarts at RECORD_USES − 1,
+   * so that its next hit puts it in the batch. One pass over the slots, once per start (EAGER_HOLD).
+   */
+  #startEager(): void {
+    const m = this.#meta
+    const keys = this.#keys
+    const starts = this.#starts
+    const hashes = this.#hashes
+    for (let s = 0; s < this.#used; s++) {
+      if (keys[s] === undefined) continue
+      const b = s << META_SHIFT
+      const word = m[b | M_USES]!
+      const count = word >>> USES_SHIFT
+      // In the batch already: its record takes its uses at the hand-over, and restarts it eager.
+      if (count >= RECORD_USES) continue
+      const pending = count - starts[s]!
+      if (pending > 0) this.#ring.push(m[b | M_ADDR]! >>> 0, -pending, hashes[s << 1]!, hashes[(s << 1) | 1]!)
+      starts[s] = RECORD_USES - 1
+      m[b | M_USES] = ((RECORD_USES - 1) << USES_SHIFT) | (word & FLAGS)
+    }
   }
 
   /**
@@ -796,8 +893,9 @@ export class Front {
    */
   #release(s: number): void {
     const m = this.#meta
-    const pending = m[s * META + M_USES]! >>> USES_SHIFT
-    if (pending > 0 && pending < RECORD_USES) this.#ring.push(m[s * META + M_ADDR]! >>> 0, -pending, this.#hashes[2 * s]!, this.#hashes[2 * s + 1]!)
+    // Every unrecorded hit, batched or not: a batch record of a slot that no longer holds its entry carries none (#takeUses).
+    const pending = (m[s * META + M_USES]! >>> USES_SHIFT) - this.#starts[s]!
+    if (pending > 0) this.#ring.push(m[s * META + M_ADDR]! >>> 0, -Math.min(pending, RECORD_USES), this.#hashes[2 * s]!, this.#hashes[2 * s + 1]!)
     delete this.#index[this.#keys[s]!]
     this.#entries--
     this.#keys[s] = undefined
