@@ -138,11 +138,11 @@ export function createFrontFloor(spec: CacheSpec): FrontFloor {
 
 export const frontFloorPeer: Peer = {
   id: FRONT_FLOOR,
-  name: 'front floor (Map of the hot keys)',
+  name: 'front floor (the hot keys, looked up only)',
   version: cortadoPeer.version,
   bound:
-    "Cortado without a front, and a plain Map of the keys the suite reads most, as many as the front's default budget holds " +
-    '(chosen before the rounds from the get sequence); a hit is one Map lookup, a miss a Cortado get: what any front could reach at best',
+    "Cortado without a front, and a prototype-less object (the front's index) of the keys the suite reads most, as many as the front's default budget holds " +
+    '(chosen before the rounds from the get sequence); a hit is one property lookup, a miss a Cortado get: what any front could reach at best',
   batch: 'loop',
   async load() {
     const reason = await cortadoPeer.load()
