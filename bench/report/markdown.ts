@@ -11,7 +11,7 @@ import { FLOOR, FLOOR_NAME } from '../service/floor.js'
 
 /** What issue 19's floor column is (the report and bench/arena/forks.ts). */
 export const FRONT_FLOOR_TEXT =
-  'the front floor, in the same rounds: Cortado without a front behind a prototype-less object (the front's own index) of the keys the suite reads most, as many as the ' +
+  'the front floor, in the same rounds: Cortado without a front behind a prototype-less object (as the front keeps its index) of the keys the suite reads most, as many as the ' +
   "front's default budget holds, chosen before the rounds (bench/peers/front-floor.ts): a hit is one property lookup with no check and no " +
   "counting, a miss a Cortado get with no fill; or Cortado without a front where that is faster (a front that can't pay stands aside). " +
   'It bounds what any front of that budget can show on the row (within the spread of the rounds); "the floor misses it too" marks a ' +
