@@ -1,6 +1,6 @@
 /**
  * The front: a small per-thread map of the hottest entries' decoded values on the JS heap, in front of
- * the arena, so the hot set is served at the speed of a Map lookup instead of a key copy, an engine call
+ * the arena, so the hot set is served at the speed of a property lookup instead of a key copy, an engine call
  * and a decode. It changes speed, not decisions:
  *
  * - Never stale. A front entry remembers the arena entry its value was copied from and that entry's
@@ -28,7 +28,8 @@
  *   Objects are fronted only with `shareObjects` (then deep-frozen and shared between gets: opt-in,
  *   since by default every get returns a fresh copy); Buffers and typed arrays are never fronted.
  *
- * No object per entry (stop 41): the Map maps each key to a slot number, and a slot's metadata lives in
+ * No object per entry (stop 41): the index (a prototype-less object since stop 44, a Map before) maps each
+ * key to a slot number, and a slot's metadata lives in
  * packed typed arrays, the part a hit reads (version index, version, unrecorded hits, reference bit,
  * whether it expires, arena offset) in 16 bytes of one Int32Array, so in one cache line; the decoded values are in a
  * plain array by slot. A FrontEntry object per entry was ~104 bytes (two cache lines, ~10 MB for 100k
@@ -120,7 +121,7 @@ if (RECORD_WORDS !== 4) throw new Error('the front writes records of 4 u32s (#ba
 const FILL_EVERY = 8
 /**
  * Gets per measuring window, and the share of them the front must serve to stay consulted. The share
- * is where the front breaks even: a get it misses costs a Map miss plus its share of fills (about 130 ns
+ * is where the front breaks even: a get it misses costs an index miss plus its share of fills (about 130 ns
  * over 1M keys), one it serves saves an arena get less a front hit (about 300 ns), so below ~30% served
  * it slows gets down (at 5%, uniform gets over 1M keys ran at 0.92× of no front).
  */
@@ -131,7 +132,7 @@ const PAYING = 0.3
 /**
  * The share a full front must serve to stay consulted. A full front that still misses often is over
  * more keys than it holds: its hits are spread over all of it (each a few cache misses, like the arena
- * get it saves), every miss pays a Map miss and its share of fills and evictions, and the collector
+ * get it saves), every miss pays an index miss and its share of fills and evictions, and the collector
  * copies and promotes what enters. Measured (docs/front.md, Stop 32): uniform gets over 100k keys with
  * the default front full at 56% served ran at 0.9× of no front with stored keys and ~0.6× with keys
  * built per call; Zipf(0.99) over 1M keys at 77% served pays (1.1-1.3×).
@@ -159,9 +160,9 @@ const MAX_BYPASS = 256 * WINDOW
 export const ENTRY_OVERHEAD = 64
 /**
  * Self-timing: a front that serves its share can still be slower than the arena for this caller's keys.
- * A key built per call (`'user:' + id`, a fresh cons string whose hash no one has computed) costs V8's
- * Map a hash over a copy of its characters and a character-by-character compare in the runtime, more
- * than the arena's own lookup (which hashes the bytes in WebAssembly): at 100k keys, all fronted, gets
+ * A key built per call (`'user:' + id`, a fresh cons string whose hash no one has computed) costs the
+ * index a flattening copy, a hash and an internalization (a Map, until stop 44: a hash and a
+ * character-by-character compare) on every get, more than the arena's own lookup (which hashes the bytes in WebAssembly): at 100k keys, all fronted, gets
  * of built keys ran at 0.66-0.79x of the same cache without the front. No cheap test tells a built key
  * from a stored one in JavaScript (strings have no identity), so the front times itself: every
  * TIMED_EVERY paying windows (doubled after each timing that finds the front faster by the margin, up
