@@ -872,7 +872,6 @@ export class Front {
     const m = this.#meta
     const keys = this.#keys
     const starts = this.#starts
-    const hashes = this.#hashes
     for (let s = 0; s < this.#used; s++) {
       if (keys[s] === undefined) continue
       const b = s << META_SHIFT
@@ -881,10 +880,19 @@ export class Front {
       // In the batch already: its record takes its uses at the hand-over, and restarts it eager.
       if (count >= RECORD_USES) continue
       const pending = count - starts[s]!
-      if (pending > 0) this.#ring.push(m[b | M_ADDR]! >>> 0, -pending, hashes[s << 1]!, hashes[(s << 1) | 1]!)
+      if (pending > 0) this.#ringUses(s, pending)
       starts[s] = RECORD_USES - 1
       m[b | M_USES] = ((RECORD_USES - 1) << USES_SHIFT) | (word & FLAGS)
     }
+  }
+
+  /**
+   * Slot `s`'s entry's `pending` unrecorded hits, outside a batch record, to the ring for the next flush
+   * (x < 0 there: −uses); at most RECORD_USES, what a record can say.
+   */
+  #ringUses(s: number, pending: number): void {
+    const lo = s << 1
+    this.#ring.push(this.#meta[(s << META_SHIFT) | M_ADDR]! >>> 0, -Math.min(pending, RECORD_USES), this.#hashes[lo]!, this.#hashes[lo | 1]!)
   }
 
   /**
@@ -896,7 +904,7 @@ export class Front {
     const m = this.#meta
     // Every unrecorded hit, batched or not: a batch record of a slot that no longer holds its entry carries none (#takeUses).
     const pending = (m[s * META + M_USES]! >>> USES_SHIFT) - this.#starts[s]!
-    if (pending > 0) this.#ring.push(m[s * META + M_ADDR]! >>> 0, -Math.min(pending, RECORD_USES), this.#hashes[2 * s]!, this.#hashes[2 * s + 1]!)
+    if (pending > 0) this.#ringUses(s, pending)
     delete this.#index[this.#keys[s]!]
     this.#entries--
     this.#keys[s] = undefined

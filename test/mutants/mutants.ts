@@ -600,7 +600,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'front-release-drops-hits', area: 'front', file: 'src/engine/front.ts',
-    find: '    if (pending > 0) this.#ring.push(m[s * META + M_ADDR]! >>> 0, -Math.min(pending, RECORD_USES), this.#hashes[2 * s]!, this.#hashes[2 * s + 1]!)\n', replace: '',
+    find: '    const pending = (m[s * META + M_USES]! >>> USES_SHIFT) - this.#starts[s]!\n    if (pending > 0) this.#ringUses(s, pending)\n', replace: '',
     tests: ['test/conformance/front.test.ts'],
     why: 'an entry that leaves the front before it has a batch of hits takes them along: lukewarm entries served by the front look cold to the policy',
   },
