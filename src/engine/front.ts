@@ -95,7 +95,7 @@ const FLUSH_GETS = 2048
 const FLUSH_SHARE = 32
 const MIN_FLUSH_GETS = 16
 /**
- * Hand-overs without an eviction after which the front batches hits by RECORD_USES again (#eager): a
+ * Hand-overs without an eviction after which the front batches hits by RECORD_USES again (#restartFrom): a
  * cache that evicts now and then does not sweep its front (#startEager) at every eviction.
  */
 const EAGER_HOLD = 64
@@ -278,22 +278,22 @@ export class Front {
    */
   #hashes: Int32Array
   /**
-   * Per slot: the count its unrecorded hits start from (in M_USES): 0, or RECORD_USES − 1 while the
-   * arena evicts (#eager), so that the entry's first hit since its last record puts it in the batch.
+   * Per slot: the count its unrecorded hits started from (#restartFrom when its count last restarted).
    */
   #starts: Uint8Array
   /** Gets between hand-overs of the ring (FLUSH_GETS, less for a small cache: FLUSH_SHARE). */
   readonly #period: number
   /**
-   * The arena evicted during the last period: every entry hit since its last record is recorded at the
-   * next hand-over (stop 44). Hits the policy does not hear of until 32 come, or until the entry leaves
+   * The count an entry's unrecorded hits start from (in M_USES, and #starts): 0, or RECORD_USES − 1 while the
+   * arena evicts ("eager"), so that every entry hit since its last record is recorded at the next hand-over
+   * (stop 44). Hits the policy does not hear of until 32 come, or until the entry leaves
    * the front (which a stale copy does only at its next get), are hits it evicts and admits without:
    * the recency issue's phases at 10k entries lost 0.57 points with the front. While nothing is evicted
    * nothing is decided, and hits are batched by RECORD_USES as before (a front hit's cost unchanged).
    */
-  #eager = false
-  /** The arena's evictions (low words, summed over shards) at the last hand-over; −1 before the first. */
-  #evictionsSeen = -1
+  #restartFrom = 0
+  /** The arena's evictions (low words, summed over shards) at the last hand-over, or when the front was made. */
+  #evictionsSeen: number
   /** Hand-overs since the last one that saw evictions (EAGER_HOLD). */
   #quiet = EAGER_HOLD
   /** Slots allocated, and the most the budget can hold (each entry costs at least ENTRY_OVERHEAD + a few bytes). */
@@ -453,6 +453,8 @@ export class Front {
     // #leaseIdx, #lease, #frontHitsIdx: set by rebind(), which the core calls before any get.
     this.#shardsOffset = shardsOffset
     this.#shardBytes = shardBytes
+    // Evictions before this front existed decide nothing: the first hand-over counts from here.
+    this.#evictionsSeen = this.#evictionsNow()
     // Writers move segment versions only once some thread has a front (killEntry in
     // assembly/segments.ts): say so before the first lookup of this one (a sequentially consistent
     // store, ordered before the fills' reads of the shard sequences).
@@ -505,6 +507,8 @@ export class Front {
     this.#f64 = views.f64
     this.#shardsOffset = shardsOffset
     this.#shardBytes = shardBytes
+    // Evictions before this front existed decide nothing: the first hand-over counts from here.
+    this.#evictionsSeen = this.#evictionsNow()
     this.#leaseIdx = leaseIdx
     this.#lease = lease | 0
     this.#frontHitsIdx = frontHitsIdx
@@ -705,7 +709,7 @@ export class Front {
     this.#hashes[2 * s] = this.#pendingHashLo
     this.#hashes[2 * s + 1] = this.#pendingHashHi
     const expiry = this.#pendingExpiry
-    const start = this.#eager ? RECORD_USES - 1 : 0
+    const start = this.#restartFrom
     this.#starts[s] = start
     if (expiry === undefined) m[b + M_USES] = start << USES_SHIFT
     else {
@@ -830,7 +834,7 @@ export class Front {
   /**
    * A batched record of slot `s` ([addr, hash lo, hash hi]) is handed over: the uses it carries are the
    * slot's unrecorded hits now (those after the one that batched it too), if the slot still holds that
-   * entry with RECORD_USES or more; then its count restarts (from 0, or RECORD_USES − 1 while #eager).
+   * entry with RECORD_USES or more; then its count restarts from #restartFrom.
    * Otherwise 0: the entry left (its hits went into the ring then), and a later entry of the slot has
    * hits in no record yet, or a record of its own.
    */
@@ -840,7 +844,7 @@ export class Front {
     const word = m[b | M_USES]!
     const count = word >>> USES_SHIFT
     if (count < RECORD_USES || this.#keys[s] === undefined || (m[b | M_ADDR]! >>> 0) !== addr || this.#hashes[s << 1] !== lo || this.#hashes[(s << 1) | 1] !== hi) return 0
-    const start = this.#eager ? RECORD_USES - 1 : 0
+    const start = this.#restartFrom
     // At most RECORD_USES, as before stop 44 (the sketch's counters and the reference bits stop at 15): a
     // hot key's hits after the one that batched it add nothing a record of 32 does not say.
     const uses = Math.min(count - this.#starts[s]!, RECORD_USES)
@@ -849,18 +853,24 @@ export class Front {
     return uses
   }
 
-  /** Whether the arena evicted since the last hand-over (#eager): one load per shard, every #period gets. */
-  #checkEvictions(): void {
+  /** The arena's evictions so far (low words, summed over shards): one load per shard. */
+  #evictionsNow(): number {
     const u32 = this.#u32
     let sum = 0
     for (let i = 0, at = (this.#shardsOffset + L.SHARD_EVICTIONS) >>> 2; i < this.#g.shardCount; i++, at += this.#shardBytes >>> 2) sum = (sum + u32[at]!) | 0
-    const evicted = this.#evictionsSeen !== -1 && sum !== this.#evictionsSeen
+    return sum
+  }
+
+  /** Whether the arena evicted since the last hand-over (#restartFrom), every #period gets. */
+  #checkEvictions(): void {
+    const sum = this.#evictionsNow()
+    const evicted = sum !== this.#evictionsSeen
     this.#evictionsSeen = sum
     if (evicted) this.#quiet = 0
     else if (this.#quiet < EAGER_HOLD) this.#quiet++
-    const eager = this.#quiet < EAGER_HOLD
-    if (eager && !this.#eager) this.#startEager()
-    this.#eager = eager
+    const restartFrom = this.#quiet < EAGER_HOLD ? RECORD_USES - 1 : 0
+    if (restartFrom > this.#restartFrom) this.#startEager()
+    this.#restartFrom = restartFrom
   }
 
   /**

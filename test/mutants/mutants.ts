@@ -486,7 +486,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'front-never-eager', area: 'front', file: 'src/engine/front.ts',
-    find: 'const eager = this.#quiet < EAGER_HOLD', replace: 'const eager = false',
+    find: 'const restartFrom = this.#quiet < EAGER_HOLD ? RECORD_USES - 1 : 0', replace: 'const restartFrom = 0',
     tests: ['test/conformance/front.test.ts'],
     why: 'while the arena evicts, hits of a front entry still wait for RECORD_USES of them or for the entry to leave: the policy evicts and admits without them (stop 44)',
   },
@@ -498,7 +498,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'front-eager-no-sweep', area: 'front', file: 'src/engine/front.ts',
-    find: '    if (eager && !this.#eager) this.#startEager()\n', replace: '',
+    find: '    if (restartFrom > this.#restartFrom) this.#startEager()\n', replace: '',
     tests: ['test/conformance/front.test.ts'],
     why: 'when the arena starts evicting, entries fronted before keep batching their hits by RECORD_USES: the policy decides without them (stop 44)',
   },
