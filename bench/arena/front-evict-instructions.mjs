@@ -9,20 +9,14 @@
  * It prints the hits, front hits and evictions of the measured passes.
  */
 import { pathToFileURL } from 'node:url'
+import { lcg, zipfRanks } from './zipf-ranks.mjs'
 const [, , lib, mode = 'front', passesArg = '1'] = process.argv
 const { Cache } = await import(lib)
 const { coreOf } = await import(new URL('engine/access.js', pathToFileURL(lib)).href)
 const K = 1_000_000, C = Number(process.env.C ?? 100_000)
 const keys = Array.from({ length: K }, (_, i) => `key:${String(i).padStart(8, '0')}`)
-const cdf = new Float64Array(K); let sum = 0
-for (let i = 0; i < K; i++) cdf[i] = sum += 1 / Math.pow(i + 1, 0.99)
-const order = new Uint32Array(1 << 20); let s = 12345
-for (let i = 0; i < order.length; i++) {
-  s = (Math.imul(s, 1103515245) + 12345) >>> 0
-  const u = (s / 4294967296) * sum; let lo = 0, hi = K - 1
-  while (lo < hi) { const mid = (lo + hi) >> 1; if (cdf[mid] < u) lo = mid + 1; else hi = mid }
-  order[i] = (lo * 7919) % K
-}
+// Zipf(0.99) ranks (zipf-ranks.mjs) scattered over the keys by a multiplier prime to K.
+const order = zipfRanks(K, 0.99, 1 << 20, lcg()).map((r) => (r * 7919) % K)
 const cache = new Cache({ maxBytes: Cache.maxBytesFor(C, 124), maxEntries: C, codec: 'string', front: mode === 'front' ? true : undefined })
 coreOf(cache).front?.useTimer?.(undefined)
 const v = 'v'.repeat(100)

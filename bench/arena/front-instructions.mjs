@@ -29,31 +29,17 @@
  * before). Math.imul keeps it a true LCG.
  */
 import { pathToFileURL } from 'node:url'
+import { lcg, zipfRanks } from './zipf-ranks.mjs'
 
 const [, , lib, mode = 'front', passesArg = '1'] = process.argv
 const N = Number(process.env.N ?? 100_000)
 const passes = Number(passesArg)
 const keys = Array.from({ length: N }, (_, i) => `key:${String(i).padStart(8, '0')}`)
 const values = Array.from({ length: N }, (_, i) => `value-${i}-`.padEnd(100, 'x'))
-const order = new Uint32Array(1 << 20)
-let s = 12345
-// ZIPF=<exponent> (e.g. 0.99): key i drawn with weight 1/(i+1)^exponent, by inverse CDF over the same
-// LCG's draws; otherwise uniform.
+// ZIPF=<exponent> (e.g. 0.99): key i drawn with weight 1/(i+1)^exponent (zipf-ranks.mjs); otherwise uniform.
 const ZIPF = process.env.ZIPF === undefined ? undefined : Number(process.env.ZIPF)
-const cdf = ZIPF === undefined ? undefined : new Float64Array(N)
-if (cdf !== undefined) {
-  let sum = 0
-  for (let i = 0; i < N; i++) cdf[i] = sum += 1 / Math.pow(i + 1, ZIPF)
-  for (let i = 0; i < N; i++) cdf[i] /= sum
-}
-for (let i = 0; i < order.length; i++) {
-  s = (Math.imul(s, 1103515245) + 12345) >>> 0
-  if (cdf === undefined) { order[i] = s % N; continue }
-  const u = s / 4294967296
-  let lo = 0, hi = N - 1
-  while (lo < hi) { const mid = (lo + hi) >> 1; if (cdf[mid] < u) lo = mid + 1; else hi = mid }
-  order[i] = lo
-}
+const next = lcg()
+const order = ZIPF === undefined ? Uint32Array.from({ length: 1 << 20 }, () => next() % N) : zipfRanks(N, ZIPF, 1 << 20, next)
 
 let target
 let stats = () => ({})

@@ -19,6 +19,7 @@
  *
  * It prints the front hits and hits of the measured passes, so a count says what the front served.
  */
+import { lcg, zipfRanks } from './zipf-ranks.mjs'
 const [, , lib, mode = 'front', passesArg = '1'] = process.argv
 const { Cache } = await import(lib)
 const N = Number(process.env.N ?? 100_000)
@@ -29,23 +30,14 @@ const passes = Number(passesArg)
 const keyOf = (i) => 'k' + i.toString(36).padStart(15, '0')
 const keys = Array.from({ length: N }, (_, i) => `${keyOf(i)}`.split('').join(''))
 const values = Array.from({ length: N }, (_, i) => `value-${i}-`.padEnd(100, 'x'))
-const order = new Uint32Array(1 << 20)
-let s = 12345
-const next = () => { s = (Math.imul(s, 1103515245) + 12345) >>> 0; return s }
-if (!zipf) for (let i = 0; i < order.length; i++) order[i] = next() % N
+const next = lcg()
+let order
+if (!zipf) order = Uint32Array.from({ length: 1 << 20 }, () => next() % N)
 else {
-  // Zipf(0.99) by the inverse of its cumulative distribution, ranks scattered by a permutation.
-  const cdf = new Float64Array(N)
-  let sum = 0
-  for (let r = 0; r < N; r++) { sum += 1 / Math.pow(r + 1, 0.99); cdf[r] = sum }
+  // Zipf(0.99) ranks (zipf-ranks.mjs) scattered over the keys by a permutation.
   const perm = Uint32Array.from({ length: N }, (_, i) => i)
   for (let i = N - 1; i > 0; i--) { const j = next() % (i + 1); const t = perm[i]; perm[i] = perm[j]; perm[j] = t }
-  for (let i = 0; i < order.length; i++) {
-    const u = (next() / 4294967296) * sum
-    let lo = 0, hi = N - 1
-    while (lo < hi) { const mid = (lo + hi) >>> 1; if (cdf[mid] < u) lo = mid + 1; else hi = mid }
-    order[i] = perm[lo]
-  }
+  order = zipfRanks(N, 0.99, 1 << 20, next).map((r) => perm[r])
 }
 const cache = new Cache({ maxBytes: Cache.maxBytesFor(N, 124), maxEntries: N, codec: 'string', ...(mode === 'front' ? { front: process.env.FRONT_BYTES ? { maxBytes: Number(process.env.FRONT_BYTES) } : true } : {}) })
 for (let i = 0; i < N; i++) cache.set(keys[i], values[i])
