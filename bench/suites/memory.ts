@@ -26,7 +26,7 @@ function peersFor(ctx: Pick<SuiteContext, 'quick' | 'peers'>): Peer[] {
 
 const METHOD_COMMON =
   `each peer alone in a fresh child process (node --expose-gc); filled with N distinct 16-byte keys ` +
-  `and distinct ${VALUE_BYTES}-byte string values made on the fly, then the first 200k keys read twice (what fills a front)`
+  `and distinct ${VALUE_BYTES}-byte string values made on the fly, then 2M Zipf(0.99) gets over all the keys (what fills a front to its budget)`
 
 export const memory: Suite = {
   kind: 'suite',
@@ -58,6 +58,7 @@ function noteOf(entries: number, out: MemoryOutput): string | undefined {
   const parts: string[] = []
   if (out.size !== entries) parts.push(`holds ${out.size} of ${entries} entries; per-entry figures divide by ${out.size}`)
   if (out.missingOfSample > 0) parts.push(`${out.missingOfSample} of 1000 sampled keys missing after the fill`)
+  if (out.frontHits > 0) parts.push(`its front served ${((100 * out.frontHits) / out.hotGets).toFixed(1)}% of the ${formatCount(out.hotGets)} reads after the fill`)
   return parts.length > 0 ? parts.join('; ') : undefined
 }
 

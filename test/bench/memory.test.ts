@@ -3,7 +3,7 @@ import { memoryRows } from '../../bench/suites/memory.js'
 import type { MemoryOutput } from '../../bench/suites/memory-child.js'
 
 const out = (size: number, rss: number, heap: number, gcMs: number[]): MemoryOutput => ({
-  size, rssBytes: rss, heapBytes: heap, externalBytes: 0, gcMs, fillMs: 1, missingOfSample: 0,
+  size, rssBytes: rss, heapBytes: heap, externalBytes: 0, gcMs, fillMs: 1, missingOfSample: 0, hotGets: 2_000_000, frontHits: 0,
 })
 
 describe('memory rows', () => {
