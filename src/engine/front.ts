@@ -57,8 +57,8 @@ export interface FrontOptions {
    * Heap budget in bytes (an estimate: 2 bytes per key and string character, 16 per other primitive, 2
    * per encoded byte of a shared object, 64 of overhead per entry). Default: enough to hold the whole
    * cache when that is at most 40 MiB by this estimate (2 bytes per byte of the arena's data plus the
-   * overhead per entry it can hold: a cache of 100k entries of 100 bytes is fronted whole), else 16 MiB
-   * (≈ 60k entries of a 100-character value) for its hot part.
+   * overhead per entry it can hold: a cache of 100k entries of 100 bytes is fronted whole), else 24 MiB
+   * (≈ 85k entries of a 100-character value) for its hot part.
    */
   maxBytes?: number
   /**
@@ -68,7 +68,13 @@ export interface FrontOptions {
   shareObjects?: boolean
 }
 
-export const DEFAULT_FRONT_BYTES = 16 << 20
+/**
+ * The default budget of a cache too large to front whole. 24 MiB (16 until stop 45): Zipf(0.99) gets over
+ * 1M keys served 0.764 → 0.806 of a repeated 2^20-get sequence (bench/arena/front-miss-instructions.mjs,
+ * ORDER=zipf, 85k entries instead of 57k), while a full front in a 5M-entry cache stays under issue 19's
+ * limits (V8 heap ≤ 3% of lru-cache's, one full GC ≤ 5%: the memory suite, docs/front.md "Stop 45").
+ */
+export const DEFAULT_FRONT_BYTES = 24 << 20
 /**
  * The largest default budget: a cache whose whole content the front would count at most this is fronted
  * whole by default (uniform gets over all of it then hit the front; a front holding part of them is a
