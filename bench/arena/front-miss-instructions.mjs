@@ -1,7 +1,7 @@
 /**
  * Deterministic per-get cost of the front where it cannot hold the working set (issue 19, "the front's
  * miss path costs almost nothing"), for cachegrind: N stored 100-byte strings, a cache with the
- * default front (`front: true`, 16 MiB) or none, then `passes` × 2^20 gets from inside a function.
+ * default front (`front: true`, 24 MiB over 1M keys) or none, then `passes` × 2^20 gets from inside a function.
  * Modes: `plain` (no front), `front` (the default front) and `floor` (issue 19's front floor,
  * bench/peers/front-floor.ts: the cache without a front behind a prototype-less object of the keys the order reads
  * most, as many as the default front's budget holds; a hit is the Map lookup alone). Environment:
@@ -10,7 +10,7 @@
  *                  16 characters: a fresh cons string per get); default the stored key strings
  *   ORDER=zipf     Zipf(0.99) ranks scattered over the keys; default uniform
  *   WARM=k         warm-up passes of 2^20 gets before the measured ones (default 1)
- *   FRONT_BYTES=b  the front's maxBytes (default: the default budget, 16 MiB)
+ *   FRONT_BYTES=b  the front's maxBytes (default: the default budget, 24 MiB over 1M keys)
  * Run it with two pass counts and take the difference of cachegrind's `I refs` per get:
  *
  *   valgrind --tool=cachegrind --cache-sim=no --smc-check=all-non-file --cachegrind-out-file=/tmp/x \

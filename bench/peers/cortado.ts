@@ -115,7 +115,7 @@ export const cortadoFrontPeer: Peer = {
   ...cortadoPeer,
   id: 'cortado-front',
   name: 'Cortado + front',
-  bound: cortadoPeer.bound + '; front: true (16 MiB of hot values on the JS heap)',
+  bound: cortadoPeer.bound + '; front: true (hot values on the JS heap: the whole cache up to 40 MiB, else 24 MiB)',
   create: (spec) => createCortado(spec, { front: true }),
 }
 
