@@ -280,10 +280,12 @@ export class Shard {
       if (!this.wasFull) this.noteFillHit(h)
       this.climb(true)
       this.drift((st & QMASK) === PROTECTED)
+      this.shadow(key, h, true, true)
       return true
     }
     this.climb(false)
     this.drift(false)
+    this.shadow(key, h, false, true)
     // A cache-aside miss is a get that misses (it looks at the ghost before anything counts it),
     // then a set (counted in the sketch, then inserted), in the engine's order.
     this.misses++
@@ -300,6 +302,7 @@ export class Shard {
       this.misses++
       this.climb(false)
       this.drift(false)
+      this.shadow(key, h, false, false)
       this.noteGhost(h)
       return false
     }
@@ -310,6 +313,7 @@ export class Shard {
     if (!this.wasFull) this.noteFillHit(h)
     this.climb(true)
     this.drift((st & QMASK) === PROTECTED)
+    this.shadow(key, h, true, false)
     return true
   }
 
@@ -330,6 +334,7 @@ export class Shard {
   write(key: number, h: number): void {
     const st = this.keyState[key]!
     this.sketch.increment(h)
+    if (this.t.shadowRate > 0 && this.sampled(h)) this.shadowTouch(key, true)
     if ((st & QMASK) !== NONE) {
       if ((st & CMASK) !== CMASK) this.keyState[key] = st + ONE
     if (this.t.staleHitOnly > 0 && (st & QMASK) === PROTECTED) this.keyState[key]! |= HIT_SINCE
@@ -557,7 +562,7 @@ export class Shard {
   private driftGrowBy(): boolean {
     if (this.windowTarget < this.t.driftGrowLevel * this.capacity || this.leaveShare < this.t.driftGrowHit) return false
     const before = this.windowTarget
-    this.windowTarget = Math.min(Math.max(this.t.maxWindow * this.capacity, this.windowTarget), this.windowTarget + this.t.driftGrow * this.capacity)
+    this.windowTarget = Math.min(Math.max(this.maxWindowNow() * this.capacity, this.windowTarget), this.windowTarget + this.t.driftGrow * this.capacity)
     this.driftGrewBy += this.windowTarget - before
     return true
   }
@@ -819,7 +824,7 @@ export class Shard {
       // maximum lowered since the target grew past it does not pull the target down: shrink evidence does.
       // ONCE_HOT_SHARE: not while a hot set read cache-aside keeps coming back; a window of nearly the
       // whole cache would leave it no room.
-      const max = this.writeOnce(this.t.onceShare) && !(this.t.onceHotShare > 0 && this.hotShare >= this.t.onceHotShare) ? this.t.onceMaxWindow : this.t.maxWindow
+      const max = this.writeOnce(this.t.onceShare) && !(this.t.onceHotShare > 0 && this.hotShare >= this.t.onceHotShare) ? this.t.onceMaxWindow : this.maxWindowNow()
       target = Math.min(Math.max(max * this.capacity, target), want)
       if (this.t.ageAtMax > 0) this.cutGrowth += want - target
     }
@@ -848,6 +853,69 @@ export class Shard {
     this.windowTarget = target
     this.pendingGrow = 0
     this.pendingShrink = 0
+  }
+
+  private readonly shadowLru = new Map<number, true>()
+  private shadowN = 0
+  private shadowOwn = 0
+  private shadowLruHits = 0
+  private shadowAvg = 0
+  private shadowGrewBy = 0
+
+  private shadowR = 0
+
+  /** The sampling rate: shadowRate, lowered by shadowMin. */
+  private rate(): number {
+    if (this.shadowR === 0) {
+      let r = this.t.shadowRate
+      if (this.t.shadowMin > 0) while (r > 1 && this.capacity / r < this.t.shadowMin) r /= 2
+      this.shadowR = r
+    }
+    return this.shadowR
+  }
+
+  private sampled(h: number): boolean {
+    // Bits 8.. of the hash: the shard index takes the top ones.
+    return ((h >>> 8) & (this.rate() - 1)) === 0
+  }
+
+  /** The sampled LRU: a get (insert: false) only touches; a set or a cache-aside miss inserts. Returns whether it held the key. */
+  private shadowTouch(key: number, insert: boolean): boolean {
+    const had = this.shadowLru.delete(key)
+    if (had || insert) {
+      this.shadowLru.set(key, true)
+      if (this.shadowLru.size > Math.max(1, Math.round(this.capacity / this.rate()))) this.shadowLru.delete(this.shadowLru.keys().next().value!)
+    }
+    return had
+  }
+
+  /** RESEARCH (shadowRate): a get of `key` (a hit of the cache's or not); `aside`: a miss is followed by a set. */
+  private shadow(key: number, h: number, hit: boolean, aside: boolean): void {
+    if (this.t.shadowRate <= 0 || !this.sampled(h)) return
+    if (this.shadowTouch(key, aside)) this.shadowLruHits++
+    if (hit) this.shadowOwn++
+    if (++this.shadowN < this.t.shadowBlock * this.capacity / this.rate()) return
+    const gap = 100 * (this.shadowLruHits - this.shadowOwn) / this.shadowN
+    this.shadowN = 0
+    this.shadowOwn = 0
+    this.shadowLruHits = 0
+    this.shadowAvg = this.t.shadowKeep > 0 ? this.shadowKeep(gap) : gap
+    if (this.shadowAvg < this.t.shadowMargin) {
+      const share = this.shadowAvg <= -this.t.shadowMargin ? Math.max(this.t.shadowBack, this.t.shadowDecay) : this.t.shadowDecay
+      const back = Math.min(this.shadowGrewBy * share, Math.max(0, this.windowTarget - this.windowFloor()))
+      this.shadowGrewBy -= back
+      this.windowTarget -= back
+      return
+    }
+    if (this.t.shadowMoveSpan > 0 && this.moveGap > this.t.shadowMoveSpan) return
+    const max = this.maxWindowNow() * this.capacity
+    const before = this.windowTarget
+    if (this.windowTarget < max) this.windowTarget = Math.min(max, this.windowTarget + this.t.shadowGrow * this.capacity)
+    this.shadowGrewBy += this.windowTarget - before
+  }
+
+  private shadowKeep(gap: number): number {
+    return this.t.shadowKeep * this.shadowAvg + (1 - this.t.shadowKeep) * gap
   }
 
   /**
@@ -879,6 +947,11 @@ export class Shard {
     this.windowTarget = Math.min(hi, Math.max(lo, this.windowTarget + amount))
     if (this.windowTarget < this.growthBase) this.growthBase = this.windowTarget
     this.climbStepNow = next
+  }
+
+  /** The window target's maximum on cache-aside traffic: RESEARCH (clockMaxWindow) a higher one with the CLOCK window. */
+  private maxWindowNow(): number {
+    return this.t.clockMaxWindow > 0 && this.t.windowClockLevel > 0 ? this.t.clockMaxWindow : this.t.maxWindow
   }
 
   /**
@@ -921,7 +994,7 @@ export class Shard {
    * main's victims for the space it needs (TinyLFU); a loser is evicted.
    */
   private leaveWindow(): void {
-    if (this.t.windowClock || this.t.windowClockAsked > 0) {
+    if ((this.t.windowClock || this.t.windowClockAsked > 0) && this.windowTarget >= this.t.windowClockLevel * this.capacity) {
       // RESEARCH: CLOCK in the window (an entry hit there goes round once more, as protected's do).
       let ops = 0
       for (;;) {

@@ -152,6 +152,27 @@ export interface Tuning {
   rotateWinner: number
   /** RESEARCH (stop 37, off): CLOCK in the window (as windowClock) for 1: keys the miss filter does not mark written unasked; 2: keys it marks missed (loaded after a get missed them); 3: as 2, one count fewer per round instead of none left. */
   windowClockAsked: number
+  /** RESEARCH (stop 44): windowClock / windowClockAsked only while the window target is at least this × capacity (a window grown that large is the cache's recency part, and a FIFO there loses hot keys LRU keeps). */
+  windowClockLevel: number
+  /** RESEARCH (stop 45, 0: off): with windowClockLevel set, the window target's maximum on cache-aside traffic is this instead of maxWindow (a CLOCK window of the whole cache is CLOCK, ≈ LRU). */
+  clockMaxWindow: number
+  /** RESEARCH (stop 45, 0: off): a sampled LRU beside the cache (SHARDS-style): keys whose hash falls in 1/this of the space run through an LRU of capacity / this; its hit ratio on those keys' gets estimates LRU's. */
+  shadowRate: number
+  /** ...compared over blocks of this × capacity requests (sampled: / shadowRate)... */
+  shadowBlock: number
+  /** ...and when LRU's sampled hit ratio beats the cache's own on the same gets by at least this (points), the window target grows by shadowGrow × capacity (up to the maximum). */
+  shadowMargin: number
+  shadowGrow: number
+  /** ...1: the comparison is an average over blocks kept with weight shadowKeep (the previous blocks' share) instead of one block's. */
+  shadowKeep: number
+  /** ...at each block where LRU does not win by the margin, this share of the growth still standing is given back (0: kept). */
+  shadowDecay: number
+  /** ...and at each block where the cache beats LRU by the margin, this share of it (0: none). */
+  shadowBack: number
+  /** ...only within this many drift blocks of a qualifying fall's first block (a move of the hot set, as DRIFT_GROW sees it; 0: always). */
+  shadowMoveSpan: number
+  /** ...the sampling rate lowered (a power of two, down to 1: every key) so the sampled LRU holds at least this many entries (0: shadowRate as given). */
+  shadowMin: number
   /** RESEARCH (stop 37): a returning candidate not written unasked counts this many times towards a bigger window (the engines: 1). */
   askedGain: number
   /** RESEARCH (stop 37, off): a window tail hit while in the window contests with its estimate + this (0: off). */
@@ -334,6 +355,17 @@ export const TUNING: Tuning = {
   promoteCredit: 0,
   rotateWinner: 0,
   windowClockAsked: 0,
+  windowClockLevel: 0,
+  clockMaxWindow: 0,
+  shadowRate: 0,
+  shadowBlock: 1,
+  shadowMargin: 1,
+  shadowGrow: 0.1,
+  shadowKeep: 0,
+  shadowDecay: 0,
+  shadowBack: 0,
+  shadowMoveSpan: 0,
+  shadowMin: 0,
   askedGain: 1,
   windowHitBoost: 0,
   staleMode: 1,
