@@ -912,6 +912,7 @@ export class Shard {
     const before = this.windowTarget
     if (this.windowTarget < max) this.windowTarget = Math.min(max, this.windowTarget + this.t.shadowGrow * this.capacity)
     this.shadowGrewBy += this.windowTarget - before
+    if (this.t.shadowNoAge > 0) this.growthBase += this.windowTarget - before
   }
 
   private shadowKeep(gap: number): number {

@@ -173,6 +173,8 @@ export interface Tuning {
   shadowMoveSpan: number
   /** ...the sampling rate lowered (a power of two, down to 1: every key) so the sampled LRU holds at least this many entries (0: shadowRate as given). */
   shadowMin: number
+  /** ...1: the sampled LRU's growth does not count towards an early ageing (AGE_ON_GROWTH's base moves up with it). */
+  shadowNoAge: number
   /** RESEARCH (stop 37): a returning candidate not written unasked counts this many times towards a bigger window (the engines: 1). */
   askedGain: number
   /** RESEARCH (stop 37, off): a window tail hit while in the window contests with its estimate + this (0: off). */
@@ -366,6 +368,7 @@ export const TUNING: Tuning = {
   shadowBack: 0,
   shadowMoveSpan: 0,
   shadowMin: 0,
+  shadowNoAge: 0,
   askedGain: 1,
   windowHitBoost: 0,
   staleMode: 1,
