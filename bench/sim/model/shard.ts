@@ -144,6 +144,10 @@ export class Shard {
   private leaveN = 0
   private leaveShare = 0
   private leaveHit = 0
+  /** RESEARCH (hitGain): window tail keys seen (left or went round) and how many had been hit, per drift block; the last block's share. */
+  private tailN = 0
+  private tailHit = 0
+  private tailShare = 0
   /** RESEARCH (driftSignal 1, stop 40): protected's hand steps in the running block, and those that found a hit entry. */
   private handSteps = 0
   private handHits = 0
@@ -685,6 +689,9 @@ export class Shard {
     this.leaveShare = this.leaveN === 0 ? 0 : this.leaveHit / this.leaveN
     this.leaveN = 0
     this.leaveHit = 0
+    this.tailShare = this.tailN === 0 ? 0 : this.tailHit / this.tailN
+    this.tailN = 0
+    this.tailHit = 0
     this.driftGate(rate)
   }
 
@@ -799,11 +806,18 @@ export class Shard {
       // A key written unasked counts unaskedGain times: recency evidence the frequencies can't give.
       const unasked = this.test(h, 1)
       if (age >= this.t.windowHorizon * Math.max(1, this.countW) && !unasked && (missedBefore || this.sketch.estimate(h) > this.t.youngFrequency)) return
-      this.pendingGrow += unasked ? (this.writeOnce(this.t.onceShare) ? this.t.onceGain : this.t.unaskedGain) : this.t.askedGain
+      this.pendingGrow += unasked ? (this.writeOnce(this.t.onceShare) ? this.t.onceGain : this.t.unaskedGain) : this.askedGainNow()
     } else {
       this.pendingShrink++
       this.purgedBack++
     }
+  }
+
+  /** RESEARCH (hitGain): askedGain, or hitGain while the window's tail keys were being hit there. */
+  private askedGainNow(): number {
+    if (this.t.hitGain <= 0) return this.t.askedGain
+    const share = this.t.hitGainLeave > 0 ? this.leaveShare : this.tailShare
+    return share >= this.t.hitGainShare ? this.t.hitGain : this.t.askedGain
   }
 
   /**
@@ -1004,6 +1018,8 @@ export class Shard {
         if ((st & CMASK) === 0 || ops++ >= this.t.maxTailOps) break
         // RESEARCH (windowClockAsked): only a key that was asked for (not written unasked) goes round.
         if (!this.t.windowClock && (this.t.windowClockAsked >= 2 ? !this.test(this.hashOf(k), 0) : this.test(this.hashOf(k), 1))) break
+        this.tailN++
+        this.tailHit++
         this.window.pop()
         // windowClockAsked 3: one count fewer instead of none (a key hit often goes round more than once).
         this.keyState[k] = this.t.windowClockAsked === 3 ? st - ONE : WINDOW
@@ -1014,6 +1030,8 @@ export class Shard {
     const hitInWindow = (this.keyState[key]! & CMASK) !== 0
     this.leaveN++
     if (hitInWindow) this.leaveHit++
+    this.tailN++
+    if (hitInWindow) this.tailHit++
     if (hitInWindow) this.stampNow(key)
     this.boost = hitInWindow ? this.t.windowHitBoost : 0
     const size = this.sizeOf(key)

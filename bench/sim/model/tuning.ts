@@ -177,6 +177,11 @@ export interface Tuning {
   shadowNoAge: number
   /** RESEARCH (stop 37): a returning candidate not written unasked counts this many times towards a bigger window (the engines: 1). */
   askedGain: number
+  /** RESEARCH (stop 45, shadow2; 0: off): ...this many times instead while at least hitGainShare of the window's tail keys in the last drift block had been hit in the window (a moved hot set's new keys are read there; a standing Zipf's newcomers, a scan's or a loop's are not). */
+  hitGain: number
+  hitGainShare: number
+  /** ...1: the share counts the window's leavers only (the engines' leave share, DRIFT_GROW_HIT's); 0: also tail keys that go round (CLOCK window). */
+  hitGainLeave: number
   /** RESEARCH (stop 37, off): a window tail hit while in the window contests with its estimate + this (0: off). */
   windowHitBoost: number
   /** ...and then 1: its estimate halved; 2: its estimate 0; 3: it loses to a candidate seen at least twice; 4: as 3, only to a candidate written unasked; 5: it loses to a rejected candidate back from the ghost within the window horizon; 6: 4 and 5. */
@@ -370,6 +375,9 @@ export const TUNING: Tuning = {
   shadowMin: 0,
   shadowNoAge: 0,
   askedGain: 1,
+  hitGain: 0,
+  hitGainShare: 0.02,
+  hitGainLeave: 0,
   windowHitBoost: 0,
   staleMode: 1,
   climbRestart: 0.05,
