@@ -28,7 +28,7 @@ for (const k of trace.keys) {
   if (m.access(k)) { h++; th++ }
   if (lru.access(k)) { l++; tl++ }
   if (++n % cap === 0) {
-    rows.push(`${n / cap}: w ${(sh.windowTarget! / cap).toFixed(3)} s ${(sh.shadowAvg ?? 0).toFixed(1)} d ${(100 * (h - l) / cap).toFixed(2)}${args.has('--more') ? ` dg ${((sh.driftGrewBy ?? 0) / cap).toFixed(3)} ls ${(sh.leaveShare ?? 0).toFixed(3)} age ${sh.earlyAgeings} pk ${(sh.driftPeak ?? 0).toFixed(3)} fell ${sh.driftFell} ts ${(sh.tailShare ?? 0).toFixed(3)}` : ''}`)
+    rows.push(`${n / cap}: w ${(sh.windowTarget! / cap).toFixed(3)} s ${(sh.shadowAvg ?? 0).toFixed(1)} d ${(100 * (h - l) / cap).toFixed(2)}${args.has('--more') ? ` dg ${((sh.driftGrewBy ?? 0) / cap).toFixed(3)} ls ${(sh.leaveShare ?? 0).toFixed(3)} age ${sh.earlyAgeings} pk ${(sh.driftPeak ?? 0).toFixed(3)} fell ${sh.driftFell} ts ${(sh.tailShare ?? 0).toFixed(3)} rr ${(sh.retRatio ?? 0).toFixed(2)}` : ''}`)
     h = 0; l = 0
   }
 }

@@ -148,6 +148,10 @@ export class Shard {
   private tailN = 0
   private tailHit = 0
   private tailShare = 0
+  /** RESEARCH (hitGainMain): ghost returns per drift block, rejected candidates (counted) and main's; the last block's ratio main / candidates. */
+  private retW = 0
+  private retM = 0
+  private retRatio = Infinity
   /** RESEARCH (driftSignal 1, stop 40): protected's hand steps in the running block, and those that found a hit entry. */
   private handSteps = 0
   private handHits = 0
@@ -692,6 +696,9 @@ export class Shard {
     this.tailShare = this.tailN === 0 ? 0 : this.tailHit / this.tailN
     this.tailN = 0
     this.tailHit = 0
+    this.retRatio = this.retW === 0 ? Infinity : this.retM / this.retW
+    this.retW = 0
+    this.retM = 0
     this.driftGate(rate)
   }
 
@@ -807,7 +814,9 @@ export class Shard {
       const unasked = this.test(h, 1)
       if (age >= this.t.windowHorizon * Math.max(1, this.countW) && !unasked && (missedBefore || this.sketch.estimate(h) > this.t.youngFrequency)) return
       this.pendingGrow += unasked ? (this.writeOnce(this.t.onceShare) ? this.t.onceGain : this.t.unaskedGain) : this.askedGainNow()
+      this.retW++
     } else {
+      this.retM++
       this.pendingShrink++
       this.purgedBack++
     }
@@ -817,6 +826,7 @@ export class Shard {
   private askedGainNow(): number {
     if (this.t.hitGain <= 0) return this.t.askedGain
     const share = this.t.hitGainLeave > 0 ? this.leaveShare : this.tailShare
+    if (this.t.hitGainMain > 0 && !(this.retRatio <= this.t.hitGainMain)) return this.t.askedGain
     return share >= this.t.hitGainShare ? this.t.hitGain : this.t.askedGain
   }
 
