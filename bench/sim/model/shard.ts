@@ -152,6 +152,8 @@ export class Shard {
   private retW = 0
   private retM = 0
   private retRatio = Infinity
+  /** RESEARCH (hitGainRuns): drift blocks in a row that met hitGain's conditions. */
+  private hitRun = 0
   /** RESEARCH (driftSignal 1, stop 40): protected's hand steps in the running block, and those that found a hit entry. */
   private handSteps = 0
   private handHits = 0
@@ -699,6 +701,7 @@ export class Shard {
     this.retRatio = this.retW === 0 ? Infinity : this.retM / this.retW
     this.retW = 0
     this.retM = 0
+    this.hitRun = this.hitGainMet() ? this.hitRun + 1 : 0
     this.driftGate(rate)
   }
 
@@ -825,9 +828,14 @@ export class Shard {
   /** RESEARCH (hitGain): askedGain, or hitGain while the window's tail keys were being hit there. */
   private askedGainNow(): number {
     if (this.t.hitGain <= 0) return this.t.askedGain
+    return this.hitRun >= this.t.hitGainRuns ? this.t.hitGain : this.t.askedGain
+  }
+
+  /** RESEARCH (hitGain): whether the last drift block met hitGain's conditions. */
+  private hitGainMet(): boolean {
     const share = this.t.hitGainLeave > 0 ? this.leaveShare : this.tailShare
-    if (this.t.hitGainMain > 0 && !(this.retRatio <= this.t.hitGainMain)) return this.t.askedGain
-    return share >= this.t.hitGainShare ? this.t.hitGain : this.t.askedGain
+    if (this.t.hitGainMain > 0 && !(this.retRatio <= this.t.hitGainMain)) return false
+    return share >= this.t.hitGainShare
   }
 
   /**

@@ -184,6 +184,8 @@ export interface Tuning {
   hitGainLeave: number
   /** ...and (0: not asked) only while the last drift block's returns from main's ghost were at most this × the returns of rejected candidates that counted (a moved hot set's old keys do not come back; a standing one's, a trace's frequent keys do). */
   hitGainMain: number
+  /** ...only after this many drift blocks in a row met both conditions (1: the last block's; a trace's lone blocks do not, a moved hot set's do). */
+  hitGainRuns: number
   /** RESEARCH (stop 37, off): a window tail hit while in the window contests with its estimate + this (0: off). */
   windowHitBoost: number
   /** ...and then 1: its estimate halved; 2: its estimate 0; 3: it loses to a candidate seen at least twice; 4: as 3, only to a candidate written unasked; 5: it loses to a rejected candidate back from the ghost within the window horizon; 6: 4 and 5. */
@@ -381,6 +383,7 @@ export const TUNING: Tuning = {
   hitGainShare: 0.02,
   hitGainLeave: 0,
   hitGainMain: 0,
+  hitGainRuns: 1,
   windowHitBoost: 0,
   staleMode: 1,
   climbRestart: 0.05,
