@@ -154,6 +154,9 @@ export class Shard {
   private retRatio = Infinity
   /** RESEARCH (hitGainRuns): drift blocks in a row that met hitGain's conditions. */
   private hitRun = 0
+  /** RESEARCH (hitGainDecay): the extra counts hitGain added to pendingGrow, and the window growth they made that still stands. */
+  private pendingBoost = 0
+  private hitGrewBy = 0
   /** RESEARCH (driftSignal 1, stop 40): protected's hand steps in the running block, and those that found a hit entry. */
   private handSteps = 0
   private handHits = 0
@@ -702,6 +705,11 @@ export class Shard {
     this.retW = 0
     this.retM = 0
     this.hitRun = this.hitGainMet() ? this.hitRun + 1 : 0
+    if (this.t.hitGainDecay > 0 && this.hitRun === 0 && this.hitGrewBy > 0) {
+      const back = Math.min(this.hitGrewBy * this.t.hitGainDecay, Math.max(0, this.windowTarget - this.windowFloor()))
+      this.windowTarget -= back
+      this.hitGrewBy -= back
+    }
     this.driftGate(rate)
   }
 
@@ -816,7 +824,9 @@ export class Shard {
       // A key written unasked counts unaskedGain times: recency evidence the frequencies can't give.
       const unasked = this.test(h, 1)
       if (age >= this.t.windowHorizon * Math.max(1, this.countW) && !unasked && (missedBefore || this.sketch.estimate(h) > this.t.youngFrequency)) return
-      this.pendingGrow += unasked ? (this.writeOnce(this.t.onceShare) ? this.t.onceGain : this.t.unaskedGain) : this.askedGainNow()
+      const gain = unasked ? (this.writeOnce(this.t.onceShare) ? this.t.onceGain : this.t.unaskedGain) : this.askedGainNow()
+      if (!unasked && gain > this.t.askedGain) this.pendingBoost += gain - this.t.askedGain
+      this.pendingGrow += gain
       this.retW++
     } else {
       this.retM++
@@ -857,7 +867,9 @@ export class Shard {
       // ONCE_HOT_SHARE: not while a hot set read cache-aside keeps coming back; a window of nearly the
       // whole cache would leave it no room.
       const max = this.writeOnce(this.t.onceShare) && !(this.t.onceHotShare > 0 && this.hotShare >= this.t.onceHotShare) ? this.t.onceMaxWindow : this.maxWindowNow()
+      const from = target
       target = Math.min(Math.max(max * this.capacity, target), want)
+      if (this.pendingBoost > 0 && target > from) this.hitGrewBy += (target - from) * this.pendingBoost / this.pendingGrow
       if (this.t.ageAtMax > 0) this.cutGrowth += want - target
     }
     if (this.pendingShrink > 0) {
@@ -885,6 +897,7 @@ export class Shard {
     this.windowTarget = target
     this.pendingGrow = 0
     this.pendingShrink = 0
+    this.pendingBoost = 0
   }
 
   private readonly shadowLru = new Map<number, true>()

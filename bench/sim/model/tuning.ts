@@ -186,6 +186,8 @@ export interface Tuning {
   hitGainMain: number
   /** ...only after this many drift blocks in a row met both conditions (1: the last block's; a trace's lone blocks do not, a moved hot set's do). */
   hitGainRuns: number
+  /** ...at each drift block that does not meet them, this share of the window growth hitGain added (beyond askedGain) and still stands is given back (0: kept; as DRIFT_GROW_DECAY). */
+  hitGainDecay: number
   /** RESEARCH (stop 37, off): a window tail hit while in the window contests with its estimate + this (0: off). */
   windowHitBoost: number
   /** ...and then 1: its estimate halved; 2: its estimate 0; 3: it loses to a candidate seen at least twice; 4: as 3, only to a candidate written unasked; 5: it loses to a rejected candidate back from the ghost within the window horizon; 6: 4 and 5. */
@@ -384,6 +386,7 @@ export const TUNING: Tuning = {
   hitGainLeave: 0,
   hitGainMain: 0,
   hitGainRuns: 1,
+  hitGainDecay: 0,
   windowHitBoost: 0,
   staleMode: 1,
   climbRestart: 0.05,
