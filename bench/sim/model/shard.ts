@@ -705,7 +705,7 @@ export class Shard {
     this.retW = 0
     this.retM = 0
     this.hitRun = this.hitGainMet() ? this.hitRun + 1 : 0
-    if (this.t.hitGainDecay > 0 && this.hitRun === 0 && this.hitGrewBy > 0) {
+    if (this.t.hitGainDecay > 0 && this.hitRun === 0 && this.hitGrewBy > 0 && this.retRatio >= this.t.hitGainBack) {
       const back = Math.min(this.hitGrewBy * this.t.hitGainDecay, Math.max(0, this.windowTarget - this.windowFloor()))
       this.windowTarget -= back
       this.hitGrewBy -= back
@@ -838,6 +838,7 @@ export class Shard {
   /** RESEARCH (hitGain): askedGain, or hitGain while the window's tail keys were being hit there. */
   private askedGainNow(): number {
     if (this.t.hitGain <= 0) return this.t.askedGain
+    if (this.t.hitGainMax > 0 && this.windowTarget >= this.t.hitGainMax * this.capacity) return this.t.askedGain
     return this.hitRun >= this.t.hitGainRuns ? this.t.hitGain : this.t.askedGain
   }
 

@@ -188,6 +188,10 @@ export interface Tuning {
   hitGainRuns: number
   /** ...at each drift block that does not meet them, this share of the window growth hitGain added (beyond askedGain) and still stands is given back (0: kept; as DRIFT_GROW_DECAY). */
   hitGainDecay: number
+  /** ...only while the window target is under this × capacity (0: up to the maximum). */
+  hitGainMax: number
+  /** ...the give-back only at blocks whose ratio of main's ghost returns to the counted candidates' is at least this (frequency is winning; 0: at every block that does not meet the conditions). */
+  hitGainBack: number
   /** RESEARCH (stop 37, off): a window tail hit while in the window contests with its estimate + this (0: off). */
   windowHitBoost: number
   /** ...and then 1: its estimate halved; 2: its estimate 0; 3: it loses to a candidate seen at least twice; 4: as 3, only to a candidate written unasked; 5: it loses to a rejected candidate back from the ghost within the window horizon; 6: 4 and 5. */
@@ -387,6 +391,8 @@ export const TUNING: Tuning = {
   hitGainMain: 0,
   hitGainRuns: 1,
   hitGainDecay: 0,
+  hitGainMax: 0,
+  hitGainBack: 0,
   windowHitBoost: 0,
   staleMode: 1,
   climbRestart: 0.05,
