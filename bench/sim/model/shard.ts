@@ -870,7 +870,11 @@ export class Shard {
       const max = this.writeOnce(this.t.onceShare) && !(this.t.onceHotShare > 0 && this.hotShare >= this.t.onceHotShare) ? this.t.onceMaxWindow : this.maxWindowNow()
       const from = target
       target = Math.min(Math.max(max * this.capacity, target), want)
-      if (this.pendingBoost > 0 && target > from) this.hitGrewBy += (target - from) * this.pendingBoost / this.pendingGrow
+      if (this.pendingBoost > 0 && target > from) {
+        const boosted = (target - from) * this.pendingBoost / this.pendingGrow
+        this.hitGrewBy += boosted
+        if (this.t.hitGainNoAge > 0) this.growthBase += boosted
+      }
       if (this.t.ageAtMax > 0) this.cutGrowth += want - target
     }
     if (this.pendingShrink > 0) {

@@ -192,6 +192,8 @@ export interface Tuning {
   hitGainMax: number
   /** ...the give-back only at blocks whose ratio of main's ghost returns to the counted candidates' is at least this (frequency is winning; 0: at every block that does not meet the conditions). */
   hitGainBack: number
+  /** ...1: the growth hitGain added does not count towards an early ageing (AGE_ON_GROWTH's base moves up with it; as shadowNoAge). */
+  hitGainNoAge: number
   /** RESEARCH (stop 37, off): a window tail hit while in the window contests with its estimate + this (0: off). */
   windowHitBoost: number
   /** ...and then 1: its estimate halved; 2: its estimate 0; 3: it loses to a candidate seen at least twice; 4: as 3, only to a candidate written unasked; 5: it loses to a rejected candidate back from the ghost within the window horizon; 6: 4 and 5. */
@@ -393,6 +395,7 @@ export const TUNING: Tuning = {
   hitGainDecay: 0,
   hitGainMax: 0,
   hitGainBack: 0,
+  hitGainNoAge: 0,
   windowHitBoost: 0,
   staleMode: 1,
   climbRestart: 0.05,
