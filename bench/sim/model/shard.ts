@@ -144,6 +144,19 @@ export class Shard {
   private leaveN = 0
   private leaveShare = 0
   private leaveHit = 0
+  /** RESEARCH (hitGain): window tail keys seen (left or went round) and how many had been hit, per drift block; the last block's share. */
+  private tailN = 0
+  private tailHit = 0
+  private tailShare = 0
+  /** RESEARCH (hitGainMain): ghost returns per drift block, rejected candidates (counted) and main's; the last block's ratio main / candidates. */
+  private retW = 0
+  private retM = 0
+  private retRatio = Infinity
+  /** RESEARCH (hitGainRuns): drift blocks in a row that met hitGain's conditions. */
+  private hitRun = 0
+  /** RESEARCH (hitGainDecay): the extra counts hitGain added to pendingGrow, and the window growth they made that still stands. */
+  private pendingBoost = 0
+  private hitGrewBy = 0
   /** RESEARCH (driftSignal 1, stop 40): protected's hand steps in the running block, and those that found a hit entry. */
   private handSteps = 0
   private handHits = 0
@@ -280,10 +293,12 @@ export class Shard {
       if (!this.wasFull) this.noteFillHit(h)
       this.climb(true)
       this.drift((st & QMASK) === PROTECTED)
+      this.shadow(key, h, true, true)
       return true
     }
     this.climb(false)
     this.drift(false)
+    this.shadow(key, h, false, true)
     // A cache-aside miss is a get that misses (it looks at the ghost before anything counts it),
     // then a set (counted in the sketch, then inserted), in the engine's order.
     this.misses++
@@ -300,6 +315,7 @@ export class Shard {
       this.misses++
       this.climb(false)
       this.drift(false)
+      this.shadow(key, h, false, false)
       this.noteGhost(h)
       return false
     }
@@ -310,6 +326,7 @@ export class Shard {
     if (!this.wasFull) this.noteFillHit(h)
     this.climb(true)
     this.drift((st & QMASK) === PROTECTED)
+    this.shadow(key, h, true, false)
     return true
   }
 
@@ -330,6 +347,7 @@ export class Shard {
   write(key: number, h: number): void {
     const st = this.keyState[key]!
     this.sketch.increment(h)
+    if (this.t.shadowRate > 0 && this.sampled(h)) this.shadowTouch(key, true)
     if ((st & QMASK) !== NONE) {
       if ((st & CMASK) !== CMASK) this.keyState[key] = st + ONE
     if (this.t.staleHitOnly > 0 && (st & QMASK) === PROTECTED) this.keyState[key]! |= HIT_SINCE
@@ -557,7 +575,7 @@ export class Shard {
   private driftGrowBy(): boolean {
     if (this.windowTarget < this.t.driftGrowLevel * this.capacity || this.leaveShare < this.t.driftGrowHit) return false
     const before = this.windowTarget
-    this.windowTarget = Math.min(Math.max(this.t.maxWindow * this.capacity, this.windowTarget), this.windowTarget + this.t.driftGrow * this.capacity)
+    this.windowTarget = Math.min(Math.max(this.maxWindowNow() * this.capacity, this.windowTarget), this.windowTarget + this.t.driftGrow * this.capacity)
     this.driftGrewBy += this.windowTarget - before
     return true
   }
@@ -680,6 +698,18 @@ export class Shard {
     this.leaveShare = this.leaveN === 0 ? 0 : this.leaveHit / this.leaveN
     this.leaveN = 0
     this.leaveHit = 0
+    this.tailShare = this.tailN === 0 ? 0 : this.tailHit / this.tailN
+    this.tailN = 0
+    this.tailHit = 0
+    this.retRatio = this.retW === 0 ? Infinity : this.retM / this.retW
+    this.retW = 0
+    this.retM = 0
+    this.hitRun = this.hitGainMet() ? this.hitRun + 1 : 0
+    if (this.t.hitGainDecay > 0 && this.hitRun === 0 && this.hitGrewBy > 0 && this.retRatio >= this.t.hitGainBack) {
+      const back = Math.min(this.hitGrewBy * this.t.hitGainDecay, Math.max(0, this.windowTarget - this.windowFloor()))
+      this.windowTarget -= back
+      this.hitGrewBy -= back
+    }
     this.driftGate(rate)
   }
 
@@ -794,11 +824,29 @@ export class Shard {
       // A key written unasked counts unaskedGain times: recency evidence the frequencies can't give.
       const unasked = this.test(h, 1)
       if (age >= this.t.windowHorizon * Math.max(1, this.countW) && !unasked && (missedBefore || this.sketch.estimate(h) > this.t.youngFrequency)) return
-      this.pendingGrow += unasked ? (this.writeOnce(this.t.onceShare) ? this.t.onceGain : this.t.unaskedGain) : this.t.askedGain
+      const gain = unasked ? (this.writeOnce(this.t.onceShare) ? this.t.onceGain : this.t.unaskedGain) : this.askedGainNow()
+      if (!unasked && gain > this.t.askedGain) this.pendingBoost += gain - this.t.askedGain
+      this.pendingGrow += gain
+      this.retW++
     } else {
+      this.retM++
       this.pendingShrink++
       this.purgedBack++
     }
+  }
+
+  /** RESEARCH (hitGain): askedGain, or hitGain while the window's tail keys were being hit there. */
+  private askedGainNow(): number {
+    if (this.t.hitGain <= 0) return this.t.askedGain
+    if (this.t.hitGainMax > 0 && this.windowTarget >= this.t.hitGainMax * this.capacity) return this.t.askedGain
+    return this.hitRun >= this.t.hitGainRuns ? this.t.hitGain : this.t.askedGain
+  }
+
+  /** RESEARCH (hitGain): whether the last drift block met hitGain's conditions. */
+  private hitGainMet(): boolean {
+    const share = this.t.hitGainLeave > 0 ? this.leaveShare : this.tailShare
+    if (this.t.hitGainMain > 0 && !(this.retRatio <= this.t.hitGainMain)) return false
+    return share >= this.t.hitGainShare
   }
 
   /**
@@ -819,8 +867,14 @@ export class Shard {
       // maximum lowered since the target grew past it does not pull the target down: shrink evidence does.
       // ONCE_HOT_SHARE: not while a hot set read cache-aside keeps coming back; a window of nearly the
       // whole cache would leave it no room.
-      const max = this.writeOnce(this.t.onceShare) && !(this.t.onceHotShare > 0 && this.hotShare >= this.t.onceHotShare) ? this.t.onceMaxWindow : this.t.maxWindow
+      const max = this.writeOnce(this.t.onceShare) && !(this.t.onceHotShare > 0 && this.hotShare >= this.t.onceHotShare) ? this.t.onceMaxWindow : this.maxWindowNow()
+      const from = target
       target = Math.min(Math.max(max * this.capacity, target), want)
+      if (this.pendingBoost > 0 && target > from) {
+        const boosted = (target - from) * this.pendingBoost / this.pendingGrow
+        this.hitGrewBy += boosted
+        if (this.t.hitGainNoAge > 0) this.growthBase += boosted
+      }
       if (this.t.ageAtMax > 0) this.cutGrowth += want - target
     }
     if (this.pendingShrink > 0) {
@@ -848,6 +902,71 @@ export class Shard {
     this.windowTarget = target
     this.pendingGrow = 0
     this.pendingShrink = 0
+    this.pendingBoost = 0
+  }
+
+  private readonly shadowLru = new Map<number, true>()
+  private shadowN = 0
+  private shadowOwn = 0
+  private shadowLruHits = 0
+  private shadowAvg = 0
+  private shadowGrewBy = 0
+
+  private shadowR = 0
+
+  /** The sampling rate: shadowRate, lowered by shadowMin. */
+  private rate(): number {
+    if (this.shadowR === 0) {
+      let r = this.t.shadowRate
+      if (this.t.shadowMin > 0) while (r > 1 && this.capacity / r < this.t.shadowMin) r /= 2
+      this.shadowR = r
+    }
+    return this.shadowR
+  }
+
+  private sampled(h: number): boolean {
+    // Bits 8.. of the hash: the shard index takes the top ones.
+    return ((h >>> 8) & (this.rate() - 1)) === 0
+  }
+
+  /** The sampled LRU: a get (insert: false) only touches; a set or a cache-aside miss inserts. Returns whether it held the key. */
+  private shadowTouch(key: number, insert: boolean): boolean {
+    const had = this.shadowLru.delete(key)
+    if (had || insert) {
+      this.shadowLru.set(key, true)
+      if (this.shadowLru.size > Math.max(1, Math.round(this.capacity / this.rate()))) this.shadowLru.delete(this.shadowLru.keys().next().value!)
+    }
+    return had
+  }
+
+  /** RESEARCH (shadowRate): a get of `key` (a hit of the cache's or not); `aside`: a miss is followed by a set. */
+  private shadow(key: number, h: number, hit: boolean, aside: boolean): void {
+    if (this.t.shadowRate <= 0 || !this.sampled(h)) return
+    if (this.shadowTouch(key, aside)) this.shadowLruHits++
+    if (hit) this.shadowOwn++
+    if (++this.shadowN < this.t.shadowBlock * this.capacity / this.rate()) return
+    const gap = 100 * (this.shadowLruHits - this.shadowOwn) / this.shadowN
+    this.shadowN = 0
+    this.shadowOwn = 0
+    this.shadowLruHits = 0
+    this.shadowAvg = this.t.shadowKeep > 0 ? this.shadowKeep(gap) : gap
+    if (this.shadowAvg < this.t.shadowMargin) {
+      const share = this.shadowAvg <= -this.t.shadowMargin ? Math.max(this.t.shadowBack, this.t.shadowDecay) : this.t.shadowDecay
+      const back = Math.min(this.shadowGrewBy * share, Math.max(0, this.windowTarget - this.windowFloor()))
+      this.shadowGrewBy -= back
+      this.windowTarget -= back
+      return
+    }
+    if (this.t.shadowMoveSpan > 0 && this.moveGap > this.t.shadowMoveSpan) return
+    const max = this.maxWindowNow() * this.capacity
+    const before = this.windowTarget
+    if (this.windowTarget < max) this.windowTarget = Math.min(max, this.windowTarget + this.t.shadowGrow * this.capacity)
+    this.shadowGrewBy += this.windowTarget - before
+    if (this.t.shadowNoAge > 0) this.growthBase += this.windowTarget - before
+  }
+
+  private shadowKeep(gap: number): number {
+    return this.t.shadowKeep * this.shadowAvg + (1 - this.t.shadowKeep) * gap
   }
 
   /**
@@ -879,6 +998,11 @@ export class Shard {
     this.windowTarget = Math.min(hi, Math.max(lo, this.windowTarget + amount))
     if (this.windowTarget < this.growthBase) this.growthBase = this.windowTarget
     this.climbStepNow = next
+  }
+
+  /** The window target's maximum on cache-aside traffic: RESEARCH (clockMaxWindow) a higher one with the CLOCK window. */
+  private maxWindowNow(): number {
+    return this.t.clockMaxWindow > 0 && this.t.windowClockLevel > 0 ? this.t.clockMaxWindow : this.t.maxWindow
   }
 
   /**
@@ -921,7 +1045,7 @@ export class Shard {
    * main's victims for the space it needs (TinyLFU); a loser is evicted.
    */
   private leaveWindow(): void {
-    if (this.t.windowClock || this.t.windowClockAsked > 0) {
+    if ((this.t.windowClock || this.t.windowClockAsked > 0) && this.windowTarget >= this.t.windowClockLevel * this.capacity) {
       // RESEARCH: CLOCK in the window (an entry hit there goes round once more, as protected's do).
       let ops = 0
       for (;;) {
@@ -930,6 +1054,8 @@ export class Shard {
         if ((st & CMASK) === 0 || ops++ >= this.t.maxTailOps) break
         // RESEARCH (windowClockAsked): only a key that was asked for (not written unasked) goes round.
         if (!this.t.windowClock && (this.t.windowClockAsked >= 2 ? !this.test(this.hashOf(k), 0) : this.test(this.hashOf(k), 1))) break
+        this.tailN++
+        this.tailHit++
         this.window.pop()
         // windowClockAsked 3: one count fewer instead of none (a key hit often goes round more than once).
         this.keyState[k] = this.t.windowClockAsked === 3 ? st - ONE : WINDOW
@@ -940,6 +1066,8 @@ export class Shard {
     const hitInWindow = (this.keyState[key]! & CMASK) !== 0
     this.leaveN++
     if (hitInWindow) this.leaveHit++
+    this.tailN++
+    if (hitInWindow) this.tailHit++
     if (hitInWindow) this.stampNow(key)
     this.boost = hitInWindow ? this.t.windowHitBoost : 0
     const size = this.sizeOf(key)

@@ -152,8 +152,48 @@ export interface Tuning {
   rotateWinner: number
   /** RESEARCH (stop 37, off): CLOCK in the window (as windowClock) for 1: keys the miss filter does not mark written unasked; 2: keys it marks missed (loaded after a get missed them); 3: as 2, one count fewer per round instead of none left. */
   windowClockAsked: number
+  /** RESEARCH (stop 44): windowClock / windowClockAsked only while the window target is at least this × capacity (a window grown that large is the cache's recency part, and a FIFO there loses hot keys LRU keeps). */
+  windowClockLevel: number
+  /** RESEARCH (stop 45, 0: off): with windowClockLevel set, the window target's maximum on cache-aside traffic is this instead of maxWindow (a CLOCK window of the whole cache is CLOCK, ≈ LRU). */
+  clockMaxWindow: number
+  /** RESEARCH (stop 45, 0: off): a sampled LRU beside the cache (SHARDS-style): keys whose hash falls in 1/this of the space run through an LRU of capacity / this; its hit ratio on those keys' gets estimates LRU's. */
+  shadowRate: number
+  /** ...compared over blocks of this × capacity requests (sampled: / shadowRate)... */
+  shadowBlock: number
+  /** ...and when LRU's sampled hit ratio beats the cache's own on the same gets by at least this (points), the window target grows by shadowGrow × capacity (up to the maximum). */
+  shadowMargin: number
+  shadowGrow: number
+  /** ...1: the comparison is an average over blocks kept with weight shadowKeep (the previous blocks' share) instead of one block's. */
+  shadowKeep: number
+  /** ...at each block where LRU does not win by the margin, this share of the growth still standing is given back (0: kept). */
+  shadowDecay: number
+  /** ...and at each block where the cache beats LRU by the margin, this share of it (0: none). */
+  shadowBack: number
+  /** ...only within this many drift blocks of a qualifying fall's first block (a move of the hot set, as DRIFT_GROW sees it; 0: always). */
+  shadowMoveSpan: number
+  /** ...the sampling rate lowered (a power of two, down to 1: every key) so the sampled LRU holds at least this many entries (0: shadowRate as given). */
+  shadowMin: number
+  /** ...1: the sampled LRU's growth does not count towards an early ageing (AGE_ON_GROWTH's base moves up with it). */
+  shadowNoAge: number
   /** RESEARCH (stop 37): a returning candidate not written unasked counts this many times towards a bigger window (the engines: 1). */
   askedGain: number
+  /** RESEARCH (stop 45, shadow2; 0: off): ...this many times instead while at least hitGainShare of the window's tail keys in the last drift block had been hit in the window (a moved hot set's new keys are read there; a standing Zipf's newcomers, a scan's or a loop's are not). */
+  hitGain: number
+  hitGainShare: number
+  /** ...1: the share counts the window's leavers only (the engines' leave share, DRIFT_GROW_HIT's); 0: also tail keys that go round (CLOCK window). */
+  hitGainLeave: number
+  /** ...and (0: not asked) only while the last drift block's returns from main's ghost were at most this × the returns of rejected candidates that counted (a moved hot set's old keys do not come back; a standing one's, a trace's frequent keys do). */
+  hitGainMain: number
+  /** ...only after this many drift blocks in a row met both conditions (1: the last block's; a trace's lone blocks do not, a moved hot set's do). */
+  hitGainRuns: number
+  /** ...at each drift block that does not meet them, this share of the window growth hitGain added (beyond askedGain) and still stands is given back (0: kept; as DRIFT_GROW_DECAY). */
+  hitGainDecay: number
+  /** ...only while the window target is under this × capacity (0: up to the maximum). */
+  hitGainMax: number
+  /** ...the give-back only at blocks whose ratio of main's ghost returns to the counted candidates' is at least this (frequency is winning; 0: at every block that does not meet the conditions). */
+  hitGainBack: number
+  /** ...1: the growth hitGain added does not count towards an early ageing (AGE_ON_GROWTH's base moves up with it; as shadowNoAge). */
+  hitGainNoAge: number
   /** RESEARCH (stop 37, off): a window tail hit while in the window contests with its estimate + this (0: off). */
   windowHitBoost: number
   /** ...and then 1: its estimate halved; 2: its estimate 0; 3: it loses to a candidate seen at least twice; 4: as 3, only to a candidate written unasked; 5: it loses to a rejected candidate back from the ghost within the window horizon; 6: 4 and 5. */
@@ -334,7 +374,28 @@ export const TUNING: Tuning = {
   promoteCredit: 0,
   rotateWinner: 0,
   windowClockAsked: 0,
+  windowClockLevel: 0,
+  clockMaxWindow: 0,
+  shadowRate: 0,
+  shadowBlock: 1,
+  shadowMargin: 1,
+  shadowGrow: 0.1,
+  shadowKeep: 0,
+  shadowDecay: 0,
+  shadowBack: 0,
+  shadowMoveSpan: 0,
+  shadowMin: 0,
+  shadowNoAge: 0,
   askedGain: 1,
+  hitGain: 0,
+  hitGainShare: 0.02,
+  hitGainLeave: 0,
+  hitGainMain: 0,
+  hitGainRuns: 1,
+  hitGainDecay: 0,
+  hitGainMax: 0,
+  hitGainBack: 0,
+  hitGainNoAge: 0,
   windowHitBoost: 0,
   staleMode: 1,
   climbRestart: 0.05,
