@@ -8,10 +8,10 @@ import { Cache, MAX_KEY_BYTES } from '../../src/index.js'
 import { writeUtf8, writeUtf8Aligned } from '../../src/text.js'
 import { nativeAddon } from '../../src/engine/native/load.js'
 
-/** Keys of every length up to 21 and near the limit, with one non-ASCII character at each place or none. */
+/** Keys of every length up to 33 (both writers of writeUtf8Aligned), longer and near the limit, with one non-ASCII character at each place or none. */
 function keys(): string[] {
   const out: string[] = []
-  for (const len of [...Array.from({ length: 22 }, (_, i) => i), MAX_KEY_BYTES - 5, MAX_KEY_BYTES]) {
+  for (const len of [...Array.from({ length: 34 }, (_, i) => i), 40, 64, 101, MAX_KEY_BYTES - 5, MAX_KEY_BYTES - 3, MAX_KEY_BYTES]) {
     const ascii = Array.from({ length: len }, (_, i) => String.fromCharCode(0x21 + ((i * 7) % 94))).join('')
     out.push(ascii)
     for (const c of ['\x7f', '\x80', 'é', 'ÿ', 'Ā', '鍵', '😀']) {
@@ -48,7 +48,7 @@ describe('key encoding', () => {
 
   for (const engine of nativeAddon() ? ['wasm', 'native'] as const : ['wasm'] as const) {
     it(`${engine}: a key set by setMany (byte writer) is found by get (word writer), and the other way`, () => {
-      const cache = new Cache<string>({ maxBytes: 8 << 20, engine, codec: 'string' })
+      const cache = new Cache<string>({ maxBytes: 64 << 20, engine, codec: 'string' })
       try {
         const all = keys().filter((k) => Buffer.byteLength(k) <= MAX_KEY_BYTES)
         cache.setMany(all.map((k, i) => [k, `v${i}`]))
