@@ -40,20 +40,21 @@ export interface WordView extends ByteView {
   u32: Uint32Array
 }
 
-/** The longest key writeUtf8Aligned writes itself (a word store every four characters, ~28 instructions a character). */
+/** The longest key writeUtf8Aligned writes itself (~28 instructions a character a word at a time). */
 const WORDS_UP_TO = 28
 
 /**
  * writeUtf8 at a 4-aligned `offset` (the key's place in scratch): ASCII four characters to a 32-bit
- * store, little-endian as wasm reads it. A get encodes its key on every call, and a byte store a
- * character was ~40 instructions of generated code each (a 16-character key: 654 against 498 so, the
- * element store's bounds check and the loop's per character); the bytes written are the same.
+ * store, little-endian as wasm reads it. A get encodes its key on every call, and a store a character
+ * (with its bounds check and the loop's test) was ~36 instructions a character: a get of a 16-character
+ * key took 1702 generated instructions so and 1511 this way (stop 45). The bytes written are the same.
  */
 export function writeUtf8Aligned(view: WordView, s: string, offset: number, room: number): number {
   const n = s.length
   if (n > WORDS_UP_TO) {
-    // Past ~28 characters Buffer's writer (one call into C++, ~750 instructions whatever the length)
-    // is the cheaper: 40 characters took 1128 a store a word, 833 so. With 4 bytes of room left over
+    // Past ~28 characters Buffer's writer (one call into C++, ~760-810 instructions whatever the
+    // length) is the cheaper: 40 characters took 1191 a word at a time, 810 so
+    // (bench/arena/text-instructions.mjs). With 4 bytes of room left over
     // every character was written (none takes more); as many bytes as characters then means all were
     // ASCII, else a lone surrogate would have been written as U+FFFD. writeNonAscii tells the rest.
     if (n <= room) {
