@@ -16,7 +16,7 @@ import { decodeKind, decodeOwned, takeKind, finishKind, type ValueCodec, type Re
 import { takeChained, writeChained } from './large.js'
 import { copyOut } from '../codecs/copy-out.js'
 import { ENVELOPE_HEADER_BYTES, envelopeHardExpiry, envelopeHidden, type EnvelopeMeta } from '../codecs/envelope.js'
-import { writeUtf8, readLatin1, NOT_WELL_FORMED } from '../text.js'
+import { writeUtf8Aligned, readLatin1, NOT_WELL_FORMED } from '../text.js'
 import { invalidKeyType, keyTooLong, notWellFormed } from '../keys.js'
 import { CortadoError } from '../errors.js'
 import { readStats, type StatsSource } from '../stats.js'
@@ -210,7 +210,7 @@ export class EngineCore<V> implements CacheCore<V> {
   /** Writes the key into scratch and returns its UTF-8 length. */
   writeKey(key: string): number {
     if (typeof key !== 'string') throw invalidKeyType(key)
-    const len = writeUtf8(this.v, key, this.keyAt, L.MAX_KEY_BYTES + 1)
+    const len = writeUtf8Aligned(this.v, key, this.keyAt, L.MAX_KEY_BYTES + 1)
     if (len < 0 || len > L.MAX_KEY_BYTES) throw len === NOT_WELL_FORMED ? notWellFormed(key) : keyTooLong(key)
     return len
   }

@@ -769,4 +769,16 @@ export const MUTANTS: Mutant[] = [
     tests: ['test/conformance/lockstep.test.ts'],
     why: 'the engine counts increments that raised no counter towards the ageing: the model and the engines no longer age together (stop 43)',
   },
+  {
+    id: 'key-words-trust-count', area: 'keys', file: 'src/text.ts',
+    find: 'if (w + 4 <= room && (w === n || s.isWellFormed())) return w', replace: 'if (w === n || s.isWellFormed()) return w',
+    tests: ['test/core/key-encoding.test.ts'],
+    why: 'a long key cut short by the room is taken for written: as many bytes as characters when a 2-byte character ate the room of the last one, a key too long taken for one that fits',
+  },
+  {
+    id: 'key-words-byte-order', area: 'keys', file: 'src/text.ts',
+    find: 'u32[at + (i >>> 2)] = a | (b << 8) | (c << 16) | (d << 24)', replace: 'u32[at + (i >>> 2)] = d | (c << 8) | (b << 16) | (a << 24)',
+    tests: ['test/core/key-encoding.test.ts'],
+    why: "a get's key written in the wrong byte order: its bytes are not the ones a batch or the disk log writes for it, and a get misses what setMany stored",
+  },
 ]
