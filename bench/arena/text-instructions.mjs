@@ -2,8 +2,8 @@
  * Per-call cost of the ways a key can go into the arena and a value come out of it (stop 45), for
  * cachegrind: 4096 strings over a shared WebAssembly memory, `passes` × 64 rounds of one call each.
  * Modes:
- *   bytes    the byte writer (text.ts writeUtf8's ASCII loop: a charCodeAt and a byte store a character)
- *   words    writeUtf8Aligned's loop (four characters to a 32-bit store)
+ *   bytes    text.ts writeUtf8 (its ASCII loop: a charCodeAt and a byte store a character)
+ *   words    text.ts writeUtf8Aligned (four characters to a 32-bit store; past 28 characters Buffer's utf8Write)
  *   utf8w    Buffer's utf8Write (one call into C++)
  *   latin1w  Buffer's latin1Write
  *   slice    Buffer's latin1Slice of a 100-byte value (what a Latin-1 value's get decodes with)
@@ -25,24 +25,11 @@ const keys = Array.from({ length: M }, (_, i) => ('k' + i.toString(36).padStart(
 for (let i = 0; i < M; i++) buf.latin1Write(`value-${i}-`.padEnd(100, 'x'), 65536 + i * 128)
 const AT = 192
 
-function bytes(s, offset) {
-  const n = s.length
-  let i = 0
-  for (; i < n; i++) { const c = s.charCodeAt(i); if (c > 0x7f) break; u8[offset + i] = c }
-  return i === n ? n : -2
-}
-function words(s, offset) {
-  const n = s.length
-  const at = offset >>> 2
-  let i = 0
-  for (; i + 4 <= n; i += 4) {
-    const a = s.charCodeAt(i), b = s.charCodeAt(i + 1), c = s.charCodeAt(i + 2), d = s.charCodeAt(i + 3)
-    if ((a | b | c | d) > 0x7f) break
-    u32[at + (i >>> 2)] = a | (b << 8) | (c << 16) | (d << 24)
-  }
-  for (; i < n; i++) { const c = s.charCodeAt(i); if (c > 0x7f) break; u8[offset + i] = c }
-  return i === n ? n : -2
-}
+// The writers themselves (the built dist/src/text.js: run `npm run build` first), so a count is of the code a get runs.
+const { writeUtf8, writeUtf8Aligned } = await import(new URL('../../dist/src/text.js', import.meta.url).href)
+const view = { u8, u32, buf }
+const bytes = (s, offset) => writeUtf8(view, s, offset, 4097)
+const words = (s, offset) => writeUtf8Aligned(view, s, offset, 4097)
 const write = { bytes, words, utf8w: (s, o) => buf.utf8Write(s, o, 4097), latin1w: (s, o) => buf.latin1Write(s, o, 4097) }[mode]
 const fcc = String.fromCharCode
 const read = { slice: (s, e) => buf.latin1Slice(s, e), ascii: (s, e) => buf.asciiSlice(s, e), utf8: (s, e) => buf.utf8Slice(s, e), apply: (s, e) => fcc.apply(null, u8.subarray(s, e)) }[mode]
