@@ -513,8 +513,6 @@ export class Front {
     this.#f64 = views.f64
     this.#shardsOffset = shardsOffset
     this.#shardBytes = shardBytes
-    // Evictions before this front existed decide nothing: the first hand-over counts from here.
-    this.#evictionsSeen = this.#evictionsNow()
     this.#leaseIdx = leaseIdx
     this.#lease = lease | 0
     this.#frontHitsIdx = frontHitsIdx
