@@ -22,17 +22,18 @@ export const NOT_WELL_FORMED = -2
  */
 export function writeUtf8(view: ByteView, s: string, offset: number, room: number): number {
   const n = s.length
-  if (n <= room) {
-    const u8 = view.u8
-    let i = 0
-    for (; i < n; i++) {
-      const c = s.charCodeAt(i)
-      if (c > 0x7f) break
-      u8[offset + i] = c
-    }
-    if (i === n) return n
-  }
+  if (n <= room && writeAsciiFrom(view.u8, s, offset, 0, n) === n) return n
   return writeNonAscii(view, s, offset, room)
+}
+
+/** Writes `s`'s characters from `i` on, a byte each, while they are ASCII; returns where it stopped. */
+function writeAsciiFrom(u8: Uint8Array, s: string, offset: number, i: number, n: number): number {
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i)
+    if (c > 0x7f) break
+    u8[offset + i] = c
+  }
+  return i
 }
 
 /** A ByteView with the 32-bit view of the same bytes (writeUtf8Aligned's). */
@@ -72,13 +73,7 @@ export function writeUtf8Aligned(view: WordView, s: string, offset: number, room
       if ((a | b | c | d) > 0x7f) break
       u32[at + (i >>> 2)] = a | (b << 8) | (c << 16) | (d << 24)
     }
-    const u8 = view.u8
-    for (; i < n; i++) {
-      const c = s.charCodeAt(i)
-      if (c > 0x7f) break
-      u8[offset + i] = c
-    }
-    if (i === n) return n
+    if (writeAsciiFrom(view.u8, s, offset, i, n) === n) return n
   }
   return writeNonAscii(view, s, offset, room)
 }

@@ -266,15 +266,15 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'ascii-fast-path-latin1', area: 'codecs', file: 'src/text.ts',
-    find: '    let i = 0\n    for (; i < n; i++) {\n      const c = s.charCodeAt(i)\n      if (c > 0x7f) break', replace: '    let i = 0\n    for (; i < n; i++) {\n      const c = s.charCodeAt(i)\n      if (c > 0xff) break',
+    find: '    if (c > 0x7f) break\n    u8[offset + i] = c', replace: '    if (c > 0xff) break\n    u8[offset + i] = c',
     tests: ['test/core/iteration.test.ts', 'test/core/model.test.ts', 'test/core/key-encoding.test.ts'],
-    why: 'keys with latin1 characters are written (by writeUtf8: batches, the disk log) as one byte per character instead of UTF-8',
+    why: 'keys with latin1 characters are written as one byte per character instead of UTF-8 (writeAsciiFrom: batches, the disk log, and the tail of a get\'s or set\'s key)',
   },
   {
-    id: 'key-words-tail-latin1', area: 'codecs', file: 'src/text.ts',
-    find: '    const u8 = view.u8\n    for (; i < n; i++) {\n      const c = s.charCodeAt(i)\n      if (c > 0x7f) break', replace: '    const u8 = view.u8\n    for (; i < n; i++) {\n      const c = s.charCodeAt(i)\n      if (c > 0xff) break',
+    id: 'key-words-latin1', area: 'codecs', file: 'src/text.ts',
+    find: 'if ((a | b | c | d) > 0x7f) break', replace: 'if ((a | b | c | d) > 0xff) break',
     tests: ['test/core/iteration.test.ts', 'test/core/model.test.ts', 'test/core/key-encoding.test.ts'],
-    why: "a get's or set's key whose last characters (after its whole words) are latin1 is written a byte per character instead of UTF-8",
+    why: "a get's or set's key with latin1 characters in its whole words is written a byte per character instead of UTF-8",
   },
   {
     id: 'copy-out-overlap', area: 'codecs', file: 'src/codecs/copy-out.ts',
