@@ -437,6 +437,48 @@ export const MUTANTS: Mutant[] = [
     why: 'the growth is never given back: once the hot set stops moving the window stays grown, and standing Zipf after the moves loses its lead (DRIFT_GROW_DECAY, stop 42)',
   },
   {
+    id: 'hit-gain-unapplied', area: 'policy', file: 'assembly/policy/window.ts',
+    find: '      gain = HIT_GAIN\n', replace: '      gain = 1\n',
+    tests: ['test/policy/recency.test.ts'],
+    why: 'the gate opens but a returning asked-for candidate still counts once: the window climbs 0.03-0.06 x capacity per capacity and Zipf moving every 2 / 4 capacities stays ~2 under LRU (HIT_GAIN, stop 46)',
+  },
+  {
+    id: 'hit-gain-share-ignored', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '  const met = share >= HIT_GAIN_SHARE && ', replace: '  const met = ',
+    tests: ['test/policy/recency.test.ts'],
+    why: 'the gate asks only for the return ratio, not that the window\'s tail keys were read there (HIT_GAIN_SHARE, stop 46)',
+  },
+  {
+    id: 'hit-gain-ratio-ignored', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '(HIT_GAIN_MAIN <= 0 || (back != 0 && <f64>main / <f64>back <= HIT_GAIN_MAIN))', replace: 'true',
+    tests: ['test/policy/recency.test.ts'],
+    why: 'the gate asks only for the tail share: a standing hot set whose evicted keys come back from main\'s ghost opens it too (HIT_GAIN_MAIN, stop 46; the tail share alone cost the traces 2 points on the model)',
+  },
+  {
+    id: 'hit-gain-one-run', area: 'policy', file: 'assembly/policy/window.ts',
+    find: 'load<u32>(sb + P + L.POLICY_HIT_RUN) >= HIT_GAIN_RUNS', replace: 'load<u32>(sb + P + L.POLICY_HIT_RUN) >= 1',
+    tests: ['test/policy/recency.test.ts'],
+    why: 'one qualifying drift block opens the gain: lone blocks misfire (HIT_GAIN_RUNS, stop 46; traces -0.2 on the model)',
+  },
+  {
+    id: 'hit-gain-ages', area: 'policy', file: 'assembly/policy/window.ts',
+    find: '    if (boosted > 0) {', replace: '    if (false) {',
+    tests: ['test/policy/recency.test.ts'],
+    why: 'the growth HIT_GAIN makes counts towards an early ageing, which halves the sketch and clears the miss filter (HIT_GAIN_NO_AGE, stop 46; phases written once at 100k -0.26 -> -2.37 on the model)',
+  },
+  {
+    id: 'window-clock-never', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '    while (tailCounter() != 0 && ops < MAX_TAIL_OPS && filterAsked(sb, tailHash)) {', replace: '    while (false) {',
+    tests: ['test/policy/recency.test.ts'],
+    why: 'the window stays a FIFO: a moved hot set\'s keys read in the window leave it into a contest they lose (WINDOW_CLOCK_ASKED, stop 46)',
+  },
+  {
+    id: 'window-clock-any', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '    while (tailCounter() != 0 && ops < MAX_TAIL_OPS && filterAsked(sb, tailHash)) {', replace: '    while (tailCounter() != 0 && ops < MAX_TAIL_OPS) {',
+    tests: ['test/policy/recency.test.ts'],
+    why: 'keys written unasked go round the window too: write-backs keep their old keys in the window\'s CLOCK, where the FIFO kept the newest writes (WINDOW_CLOCK_ASKED 2, stop 46)',
+  },
+  {
     id: 'cold-window-never', area: 'policy', file: 'assembly/policy/adaptive.ts',
     find: '    setWindowTarget(sb, max<f64>(windowTarget(sb), COLD_WINDOW * c))', replace: '',
     tests: ['test/policy/recency.test.ts'],
