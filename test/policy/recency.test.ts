@@ -15,7 +15,7 @@ import { zipfTrace } from '../../bench/workloads/zipf-trace.js'
 import { shiftingTrace } from '../../bench/workloads/shifting-trace.js'
 import { engineInternals } from '../../src/engine/access.js'
 import * as L from '../../src/layout/constants.generated.js'
-import { DRIFT_BLOCK, DRIFT_GROW, DRIFT_MIN_BLOCK, HIT_GAIN_RUNS } from '../../src/layout/policy.generated.js'
+import { DRIFT_BLOCK, DRIFT_GROW, DRIFT_MIN_BLOCK, HIT_GAIN, HIT_GAIN_RUNS } from '../../src/layout/policy.generated.js'
 import { OP_READ, OP_WRITE, type Trace } from '../../bench/workloads/trace.js'
 import { Prng } from '../../bench/workloads/prng.js'
 import { Cache } from '../../src/index.js'
@@ -566,6 +566,88 @@ forEachEngine('the drift block in a cache bounded by bytes', (engine) => {
         prev = n
       }
       expect(ended, 'blocks ended').toBeGreaterThanOrEqual(2)
+    } finally {
+      cache.close()
+    }
+  })
+})
+
+/**
+ * HIT_GAIN's gate and gain (stop 46), white-box: the drift block's counters are written just before the
+ * block's last insert, and the gate's answer (POLICY_HIT_RUN) and a returning rejected candidate's count
+ * (POLICY_PENDING_GROW) are read. A block qualifies with at least HIT_GAIN_SHARE of the window's tail keys
+ * hit there and at most HIT_GAIN_MAIN main returns per candidate return; HIT_GAIN_RUNS blocks in a row
+ * open the gain; its growth moves AGE_ON_GROWTH's base up with it (HIT_GAIN_NO_AGE).
+ */
+forEachEngine('the hit gain\'s gate', (engine) => {
+  it('opens after HIT_GAIN_RUNS qualifying blocks, and a returning candidate then counts HIT_GAIN times', () => {
+    const cache = new Cache<string>({ engine, shards: 1, maxBytes: CAPACITY * 512 + (16 << 20), maxEntries: CAPACITY, codec: 'string', seed: testSeed(7) })
+    try {
+      const { views } = engineInternals(cache)
+      const state = cache.geometry.shardsOffset + L.POLICY_STATE_OFFSET
+      const u32 = (field: number): number => views.u32[(state + field) >>> 2]!
+      const setU32 = (field: number, v: number): void => { views.u32[(state + field) >>> 2] = v }
+      const f64 = (field: number): number => views.f64[(state + field) >>> 3]!
+      let n = 0
+      // Cache-aside (a get missed each first), as the candidates: no key is written unasked.
+      const filler = (): void => {
+        const k = `f${n++}`
+        if (cache.get(k) === undefined) cache.set(k, '1')
+      }
+      for (let i = 0; i < 2 * CAPACITY; i++) filler()
+      let c = 0
+      /**
+       * Ends a drift block whose counters are `leaves` / `hits` (tail keys), `back` / `main` (ghost
+       * returns), with a candidate asked for and rejected just before; returns it.
+       */
+      const block = (leaves: number, hits: number, back: number, main: number): string => {
+        const push = Math.ceil(f64(L.POLICY_WINDOW_TARGET)) + 8
+        while (u32(L.POLICY_DRIFT_INSERTS) !== u32(L.POLICY_DRIFT_BLOCK) - 1 - push - 1) filler()
+        const key = `c${c++}`
+        expect(cache.get(key)).toBeUndefined()
+        cache.set(key, '1')
+        for (let i = 0; i < push; i++) filler()
+        expect(u32(L.POLICY_DRIFT_INSERTS)).toBe(u32(L.POLICY_DRIFT_BLOCK) - 1)
+        setU32(L.POLICY_DRIFT_LEAVES, leaves)
+        setU32(L.POLICY_DRIFT_LEAVE_HITS, hits)
+        setU32(L.POLICY_TAIL_ROUNDS, 0)
+        setU32(L.POLICY_RET_WINDOW, back)
+        setU32(L.POLICY_RET_MAIN, main)
+        filler()
+        expect(u32(L.POLICY_DRIFT_INSERTS), 'the block ended').toBe(0)
+        return key
+      }
+      /** The count a get of `key` (a rejected candidate back from the ghost) adds to the pending growth. */
+      const gain = (key: string): number => {
+        const before = u32(L.POLICY_PENDING_GROW)
+        expect(cache.get(key)).toBeUndefined()
+        return u32(L.POLICY_PENDING_GROW) - before
+      }
+      block(1000, 100, 100, 5)
+      expect(u32(L.POLICY_HIT_RUN), 'a qualifying block').toBe(1)
+      // Under HIT_GAIN_SHARE: the window's tail keys are not read there.
+      block(1000, 10, 100, 0)
+      expect(u32(L.POLICY_HIT_RUN), 'tail share 0.01').toBe(0)
+      block(1000, 100, 100, 5)
+      // Over HIT_GAIN_MAIN: main's evicted keys come back.
+      block(1000, 100, 100, 20)
+      expect(u32(L.POLICY_HIT_RUN), 'return ratio 0.2').toBe(0)
+      // No candidate came back: the ratio is infinite.
+      block(1000, 100, 0, 0)
+      expect(u32(L.POLICY_HIT_RUN), 'no candidate return').toBe(0)
+      const one = block(1000, 100, 100, 5)
+      expect(u32(L.POLICY_HIT_RUN)).toBe(1)
+      expect(gain(one), 'one qualifying block: the usual count').toBe(1)
+      const two = block(1000, 100, 100, 5)
+      expect(u32(L.POLICY_HIT_RUN)).toBe(HIT_GAIN_RUNS)
+      const target = f64(L.POLICY_WINDOW_TARGET)
+      const base = f64(L.POLICY_GROWTH_BASE)
+      expect(gain(two), 'HIT_GAIN_RUNS blocks in a row').toBe(HIT_GAIN)
+      filler()
+      const grew = f64(L.POLICY_WINDOW_TARGET) - target
+      expect(grew, 'window growth').toBeGreaterThanOrEqual(HIT_GAIN)
+      // HIT_GAIN_NO_AGE: the base moves up with all but one count's share of the growth.
+      expect(f64(L.POLICY_GROWTH_BASE) - base, 'growth base').toBeCloseTo(grew * (HIT_GAIN - 1) / HIT_GAIN, 6)
     } finally {
       cache.close()
     }
