@@ -15,7 +15,7 @@ import { zipfTrace } from '../../bench/workloads/zipf-trace.js'
 import { shiftingTrace } from '../../bench/workloads/shifting-trace.js'
 import { engineInternals } from '../../src/engine/access.js'
 import * as L from '../../src/layout/constants.generated.js'
-import { DRIFT_BLOCK, DRIFT_GROW, DRIFT_MIN_BLOCK, HIT_GAIN, HIT_GAIN_RUNS } from '../../src/layout/policy.generated.js'
+import { DRIFT_BLOCK, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, HIT_GAIN, HIT_GAIN_RUNS } from '../../src/layout/policy.generated.js'
 import { OP_READ, OP_WRITE, type Trace } from '../../bench/workloads/trace.js'
 import { Prng } from '../../bench/workloads/prng.js'
 import { Cache } from '../../src/index.js'
@@ -648,6 +648,63 @@ forEachEngine('the hit gain\'s gate', (engine) => {
       expect(grew, 'window growth').toBeGreaterThanOrEqual(HIT_GAIN)
       // HIT_GAIN_NO_AGE: the base moves up with all but one count's share of the growth.
       expect(f64(L.POLICY_GROWTH_BASE) - base, 'growth base').toBeCloseTo(grew * (HIT_GAIN - 1) / HIT_GAIN, 6)
+    } finally {
+      cache.close()
+    }
+  })
+})
+
+/**
+ * DRIFT_GROW and DRIFT_GROW_DECAY (stops 41-42), white-box. Since stop 46 the window's hit tail keys that
+ * were asked for go round (WINDOW_CLOCK_ASKED), so on cache-aside moving Zipf its leavers read unhit and
+ * the rule no longer fires there (the moving tests above). Here the block's last inserts are written
+ * unasked and read at once: they leave the window hit. The drift peak is written before the block's
+ * last insert to make (or not make) a fall.
+ */
+forEachEngine('DRIFT_GROW at a fall', (engine) => {
+  it('grows the window at a fall whose leavers were read in the window, not without one, and gives it back', () => {
+    const cache = new Cache<string>({ engine, shards: 1, maxBytes: CAPACITY * 512 + (16 << 20), maxEntries: CAPACITY, codec: 'string', seed: testSeed(8) })
+    try {
+      const { views } = engineInternals(cache)
+      const state = cache.geometry.shardsOffset + L.POLICY_STATE_OFFSET
+      const u32 = (field: number): number => views.u32[(state + field) >>> 2]!
+      const setU32 = (field: number, v: number): void => { views.u32[(state + field) >>> 2] = v }
+      const f64 = (field: number): number => views.f64[(state + field) >>> 3]!
+      const setF64 = (field: number, v: number): void => { views.f64[(state + field) >>> 3] = v }
+      let n = 0
+      const filler = (): void => {
+        const k = `f${n++}`
+        if (cache.get(k) === undefined) cache.set(k, '1')
+      }
+      for (let i = 0; i < 2 * CAPACITY; i++) filler()
+      /** Ends a block whose last 300 inserts were written unasked and read at once; `peak` is the drift peak before its end. */
+      const block = (peak: number): void => {
+        while (u32(L.POLICY_DRIFT_INSERTS) !== u32(L.POLICY_DRIFT_BLOCK) - 1 - 300) filler()
+        setU32(L.POLICY_DRIFT_LEAVES, 0)
+        setU32(L.POLICY_DRIFT_LEAVE_HITS, 0)
+        for (let i = 0; i < 300; i++) {
+          const k = `u${n++}`
+          cache.set(k, '1')
+          expect(cache.get(k)).toBe('1')
+        }
+        expect(u32(L.POLICY_DRIFT_INSERTS)).toBe(u32(L.POLICY_DRIFT_BLOCK) - 1)
+        expect(u32(L.POLICY_DRIFT_LEAVE_HITS) / u32(L.POLICY_DRIFT_LEAVES), 'leavers hit in the window').toBeGreaterThanOrEqual(DRIFT_GROW_HIT)
+        setF64(L.POLICY_DRIFT_PEAK, peak)
+        filler()
+        expect(u32(L.POLICY_DRIFT_INSERTS), 'the block ended').toBe(0)
+      }
+      // No fall (a peak of 0): nothing grows.
+      block(0)
+      expect(f64(L.POLICY_DRIFT_GREW), 'growth without a fall').toBe(0)
+      // A fall (returns far under a peak of 1): the window grows by DRIFT_GROW x capacity.
+      const before = f64(L.POLICY_WINDOW_TARGET)
+      block(1)
+      const grew = f64(L.POLICY_DRIFT_GREW)
+      expect(grew, 'growth at the fall').toBeGreaterThanOrEqual(0.99 * DRIFT_GROW * CAPACITY)
+      expect(f64(L.POLICY_WINDOW_TARGET) - before, 'window growth').toBeGreaterThanOrEqual(0.99 * grew)
+      // The next block without a fall gives DRIFT_GROW_DECAY of it back.
+      block(0)
+      expect(f64(L.POLICY_DRIFT_GREW), 'growth left').toBeCloseTo(grew * (1 - DRIFT_GROW_DECAY), 6)
     } finally {
       cache.close()
     }
