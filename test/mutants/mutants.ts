@@ -422,7 +422,7 @@ export const MUTANTS: Mutant[] = [
     id: 'drift-grow-unread', area: 'policy', file: 'assembly/policy/adaptive.ts',
     find: '    if (tailCounter() != 0) store<u32>(sb + P + L.POLICY_DRIFT_LEAVE_HITS, load<u32>(sb + P + L.POLICY_DRIFT_LEAVE_HITS) + 1)', replace: '',
     tests: ['test/policy/recency.test.ts'],
-    why: 'no window leaver counts as read there: the window never grows at a fall, and Zipf moving every 2 capacities stays 2.58 under LRU instead of 2.32 (real cache, 4000 entries; DRIFT_GROW, stop 41)',
+    why: 'no window leaver counts as read there: the window never grows at a fall, and Zipf moving every 2 capacities stays 2.58 under LRU instead of 2.32 (real cache, 4000 entries; DRIFT_GROW, stop 41; since stop 46 the CLOCK window sends hit tail keys round there, and the white-box test \'DRIFT_GROW at a fall\' catches it)',
   },
   {
     id: 'drift-grow-no-fall', area: 'policy', file: 'assembly/policy/adaptive.ts',
@@ -434,7 +434,7 @@ export const MUTANTS: Mutant[] = [
     id: 'drift-grow-kept', area: 'policy', file: 'assembly/policy/adaptive.ts',
     find: '    const back = grew * DRIFT_GROW_DECAY', replace: '    const back = 0.0',
     tests: ['test/policy/recency.test.ts'],
-    why: 'the growth is never given back: once the hot set stops moving the window stays grown, and standing Zipf after the moves loses its lead (DRIFT_GROW_DECAY, stop 42)',
+    why: 'the growth is never given back: once the hot set stops moving the window stays grown, and standing Zipf after the moves loses its lead (DRIFT_GROW_DECAY, stop 42; caught since stop 46 by the white-box test \'DRIFT_GROW at a fall\')',
   },
   {
     id: 'hit-gain-unapplied', area: 'policy', file: 'assembly/policy/window.ts',
