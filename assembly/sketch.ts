@@ -133,6 +133,13 @@ export function filterInserted(sb: u32, h: u64): bool {
   return (bits & 1) != 0
 }
 
+/** Whether a get missed hash h before (in this sketch period, or a collision says so): asked for, loaded cache-aside. */
+export function filterAsked(sb: u32, h: u64): bool {
+  if (filterBlocks() == 0) return false
+  const pair = filterPair(h)
+  return ((load<u32>(filterWord(sb, pair)) >> ((pair & 15) << 1)) & 1) != 0
+}
+
 /** Whether hash h was written unasked (in this sketch period, or a collision says so). */
 export function filterWrittenUnasked(sb: u32, h: u64): bool {
   if (filterBlocks() == 0) return false

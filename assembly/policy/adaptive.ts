@@ -11,14 +11,14 @@
 // winning, goes straight to protected; the window target moves like ARC's p on recent ghost hits.
 import * as L from '../layout.generated'
 import { maxEntriesPerShard, ghostSlots, policyCapacity, coldHitsLimit } from '../arena'
-import { increment, incrementAt, incrementTimes, estimate, clearSketch, fitSample, filterInserted, filterWrittenUnasked } from '../sketch'
+import { increment, incrementAt, incrementTimes, estimate, clearSketch, fitSample, filterAsked, filterInserted, filterWrittenUnasked } from '../sketch'
 import { ghostAdd, ghostAge, clearGhost } from '../ghost'
 import { liveTail, knownTail, moveTail, evictTail, evictTailAt, tailCounter, tailHash, tailCost, tailOff, tailSize, tailSlot, restoreTail } from '../queues'
 import { flagsOf, isLarge, chainedBytes } from '../entry'
 import { queueCount, freeCount, reclaimDeadTails } from '../segments'
 import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainHolds, isFull, countMode, isBig } from './units'
 import { applyGhostEvidence, noteGhost, windowTarget, setWindowTarget, windowFloor, writeOnce } from './window'
-import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_HIT, DRIFT_GROW_DECAY, MAX_WINDOW } from './tuning.generated'
+import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_HIT, DRIFT_GROW_DECAY, MAX_WINDOW, WINDOW_CLOCK_ASKED, HIT_GAIN, HIT_GAIN_SHARE, HIT_GAIN_MAIN, HIT_GAIN_RUNS } from './tuning.generated'
 import { nextRandom, seedRng } from './rng'
 import { seed } from '../arena'
 import { REJECT } from './decision'
@@ -63,6 +63,11 @@ export function adaptiveInit(sb: u32, shard: u32, zeroed: bool): void {
   store<u32>(sb + P + L.POLICY_DRIFT_LEAVES, 0)
   store<u32>(sb + P + L.POLICY_DRIFT_LEAVE_HITS, 0)
   store<f64>(sb + P + L.POLICY_DRIFT_GREW, 0)
+  store<u32>(sb + P + L.POLICY_TAIL_ROUNDS, 0)
+  store<u32>(sb + P + L.POLICY_RET_WINDOW, 0)
+  store<u32>(sb + P + L.POLICY_RET_MAIN, 0)
+  store<u32>(sb + P + L.POLICY_HIT_RUN, 0)
+  store<u32>(sb + P + L.POLICY_PENDING_BOOST, 0)
   seedRng(sb, seed, shard)
   clearSketch(sb, ghostSlots, zeroed)
   clearGhost(sb, zeroed)
@@ -279,6 +284,7 @@ function noteDrift(sb: u32, back: bool): void {
   store<u32>(sb + P + L.POLICY_DRIFT_RETURNS, 0)
   // The next block's length is taken once per block (a division in byte mode), not on every insert.
   store<u32>(sb + P + L.POLICY_DRIFT_BLOCK, blockOf(capacity(sb) / meanSize(sb)))
+  if (HIT_GAIN > 0) hitGainGate(sb)
   const rate = <f64>r / <f64>n
   const peak = max<f64>(rate, load<f64>(sb + P + L.POLICY_DRIFT_PEAK) * DRIFT_DECAY)
   store<f64>(sb + P + L.POLICY_DRIFT_PEAK, peak)
@@ -320,6 +326,33 @@ function driftGrow(sb: u32, fell: bool): void {
   const next = min<f64>(max<f64>(MAX_WINDOW * c, target), target + DRIFT_GROW * c)
   setWindowTarget(sb, next)
   store<f64>(sb + P + L.POLICY_DRIFT_GREW, grew + (next - target))
+}
+
+/**
+ * HIT_GAIN's gate (stop 46), once per drift block: the block qualifies when at least HIT_GAIN_SHARE of
+ * the window's tail keys (leavers, and keys that went round: WINDOW_CLOCK_ASKED) were hit in the window,
+ * and main's returns from the ghost were at most HIT_GAIN_MAIN per counted candidate return (window.ts,
+ * noteGhost); HIT_GAIN_RUNS qualifying blocks in a row open it. A moved hot set's new keys are read in
+ * the window and its old keys do not come back; a standing hot set's newcomers are barely read there,
+ * and its evicted keys do come back.
+ */
+function hitGainGate(sb: u32): void {
+  const rounds = load<u32>(sb + P + L.POLICY_TAIL_ROUNDS)
+  const seen = load<u32>(sb + P + L.POLICY_DRIFT_LEAVES) + rounds
+  const hit = load<u32>(sb + P + L.POLICY_DRIFT_LEAVE_HITS) + rounds
+  store<u32>(sb + P + L.POLICY_TAIL_ROUNDS, 0)
+  if (DRIFT_GROW == 0) {
+    store<u32>(sb + P + L.POLICY_DRIFT_LEAVES, 0)
+    store<u32>(sb + P + L.POLICY_DRIFT_LEAVE_HITS, 0)
+  }
+  // Gets add to these without the lock (noteGhost): taken as drift counters' pending evidence is.
+  const back = atomic.xchg<u32>(sb + P + L.POLICY_RET_WINDOW, 0)
+  const main = HIT_GAIN_MAIN > 0 ? atomic.xchg<u32>(sb + P + L.POLICY_RET_MAIN, 0) : 0
+  const share = seen == 0 ? 0 : <f64>hit / <f64>seen
+  // A block without a counted candidate return does not qualify (the ratio is then infinite).
+  const met = share >= HIT_GAIN_SHARE && (HIT_GAIN_MAIN <= 0 || (back != 0 && <f64>main / <f64>back <= HIT_GAIN_MAIN))
+  const run = load<u32>(sb + P + L.POLICY_HIT_RUN)
+  store<u32>(sb + P + L.POLICY_HIT_RUN, met ? min<u32>(run + 1, HIT_GAIN_RUNS) : 0)
 }
 
 /** The drift gate's block for a shard of `entries` capacity: DRIFT_BLOCK of it, at least DRIFT_MIN_BLOCK. */
@@ -393,9 +426,24 @@ export function adaptiveEvictOne(sb: u32, incoming: u32, now: f64): bool {
 // @ts-ignore: decorator
 @inline function leaveWindow(sb: u32, now: f64, contested: bool): bool {
   if (!liveTail(sb, WINDOW, now)) return false
+  // WINDOW_CLOCK_ASKED (stop 46): a tail key hit in the window and asked for (a get missed it: loaded
+  // cache-aside) goes round with its count cleared, as LRU would keep it; a key written unasked keeps the
+  // FIFO (write-backs need it). Bounded as the victim search is.
+  if (WINDOW_CLOCK_ASKED != 0) {
+    let ops: u32 = 0
+    while (tailCounter() != 0 && ops < MAX_TAIL_OPS && filterAsked(sb, tailHash)) {
+      if (!moveTail(sb, WINDOW, WINDOW, 0)) break
+      ops++
+      if (!liveTail(sb, WINDOW, now)) {
+        if (HIT_GAIN > 0) store<u32>(sb + P + L.POLICY_TAIL_ROUNDS, load<u32>(sb + P + L.POLICY_TAIL_ROUNDS) + ops)
+        return false
+      }
+    }
+    if (HIT_GAIN > 0 && ops != 0) store<u32>(sb + P + L.POLICY_TAIL_ROUNDS, load<u32>(sb + P + L.POLICY_TAIL_ROUNDS) + ops)
+  }
   const h = tailHash
-  // DRIFT_GROW's evidence: the window's leavers, and those hit while there.
-  if (DRIFT_GROW > 0) {
+  // DRIFT_GROW's and HIT_GAIN's evidence: the window's leavers, and those hit while there.
+  if (DRIFT_GROW > 0 || HIT_GAIN > 0) {
     store<u32>(sb + P + L.POLICY_DRIFT_LEAVES, load<u32>(sb + P + L.POLICY_DRIFT_LEAVES) + 1)
     if (tailCounter() != 0) store<u32>(sb + P + L.POLICY_DRIFT_LEAVE_HITS, load<u32>(sb + P + L.POLICY_DRIFT_LEAVE_HITS) + 1)
   }

@@ -77,6 +77,16 @@ impl Engine {
         bits & 1 != 0
     }
 
+    /// Whether a get missed hash h before (in this sketch period, or a collision says so): asked for,
+    /// loaded cache-aside.
+    pub unsafe fn filter_asked(&self, sb: *mut u8, h: u64) -> bool {
+        if self.filter_blocks() == 0 {
+            return false;
+        }
+        let pair = self.filter_pair(h);
+        (self.filter_word(sb, pair).load(Relaxed) >> ((pair & 15) << 1)) & 1 != 0
+    }
+
     /// Whether hash h was written unasked (in this sketch period, or a collision says so).
     pub unsafe fn filter_written_unasked(&self, sb: *mut u8, h: u64) -> bool {
         if self.filter_blocks() == 0 {

@@ -150,7 +150,7 @@ export interface Tuning {
   promoteCredit: number
   /** RESEARCH (stop 37, off): 1: a probation victim that beats a candidate goes round to probation's head. */
   rotateWinner: number
-  /** RESEARCH (stop 37, off): CLOCK in the window (as windowClock) for 1: keys the miss filter does not mark written unasked; 2: keys it marks missed (loaded after a get missed them); 3: as 2, one count fewer per round instead of none left. */
+  /** WINDOW_CLOCK_ASKED (engines since stop 46, mode 2; src/layout/policy.json): CLOCK in the window (as windowClock) for 2: keys the miss filter marks missed (loaded after a get missed them). RESEARCH modes (not in the engines): 1: keys it does not mark written unasked; 3: as 2, one count fewer per round instead of none left. */
   windowClockAsked: number
   /** RESEARCH (stop 44): windowClock / windowClockAsked only while the window target is at least this × capacity (a window grown that large is the cache's recency part, and a FIFO there loses hot keys LRU keeps). */
   windowClockLevel: number
@@ -177,22 +177,23 @@ export interface Tuning {
   shadowNoAge: number
   /** RESEARCH (stop 37): a returning candidate not written unasked counts this many times towards a bigger window (the engines: 1). */
   askedGain: number
-  /** RESEARCH (stop 45, shadow2; 0: off): ...this many times instead while at least hitGainShare of the window's tail keys in the last drift block had been hit in the window (a moved hot set's new keys are read there; a standing Zipf's newcomers, a scan's or a loop's are not). */
+  /** HIT_GAIN (engines since stop 46; shadow2's sg-An, stop 45): ...this many times instead while at least hitGainShare of the window's tail keys in the last drift block had been hit in the window (a moved hot set's new keys are read there; a standing Zipf's newcomers, a scan's or a loop's are not). */
   hitGain: number
+  /** HIT_GAIN_SHARE (see hitGain). */
   hitGainShare: number
-  /** ...1: the share counts the window's leavers only (the engines' leave share, DRIFT_GROW_HIT's); 0: also tail keys that go round (CLOCK window). */
+  /** RESEARCH ...1: the share counts the window's leavers only (the engines' leave share, DRIFT_GROW_HIT's); 0: also tail keys that go round (CLOCK window). */
   hitGainLeave: number
-  /** ...and (0: not asked) only while the last drift block's returns from main's ghost were at most this × the returns of rejected candidates that counted (a moved hot set's old keys do not come back; a standing one's, a trace's frequent keys do). */
+  /** HIT_GAIN_MAIN ...and (0: not asked) only while the last drift block's returns from main's ghost were at most this × the returns of rejected candidates that counted (a moved hot set's old keys do not come back; a standing one's, a trace's frequent keys do). */
   hitGainMain: number
-  /** ...only after this many drift blocks in a row met both conditions (1: the last block's; a trace's lone blocks do not, a moved hot set's do). */
+  /** HIT_GAIN_RUNS ...only after this many drift blocks in a row met both conditions (1: the last block's; a trace's lone blocks do not, a moved hot set's do). */
   hitGainRuns: number
-  /** ...at each drift block that does not meet them, this share of the window growth hitGain added (beyond askedGain) and still stands is given back (0: kept; as DRIFT_GROW_DECAY). */
+  /** RESEARCH ...at each drift block that does not meet them, this share of the window growth hitGain added (beyond askedGain) and still stands is given back (0: kept; as DRIFT_GROW_DECAY). */
   hitGainDecay: number
-  /** ...only while the window target is under this × capacity (0: up to the maximum). */
+  /** RESEARCH ...only while the window target is under this × capacity (0: up to the maximum). */
   hitGainMax: number
-  /** ...the give-back only at blocks whose ratio of main's ghost returns to the counted candidates' is at least this (frequency is winning; 0: at every block that does not meet the conditions). */
+  /** RESEARCH ...the give-back only at blocks whose ratio of main's ghost returns to the counted candidates' is at least this (frequency is winning; 0: at every block that does not meet the conditions). */
   hitGainBack: number
-  /** ...1: the growth hitGain added does not count towards an early ageing (AGE_ON_GROWTH's base moves up with it; as shadowNoAge). */
+  /** HIT_GAIN_NO_AGE ...1: the growth hitGain added does not count towards an early ageing (AGE_ON_GROWTH's base moves up with it; as shadowNoAge). */
   hitGainNoAge: number
   /** RESEARCH (stop 37, off): a window tail hit while in the window contests with its estimate + this (0: off). */
   windowHitBoost: number
@@ -373,7 +374,6 @@ export const TUNING: Tuning = {
   staleHitOnly: 0,
   promoteCredit: 0,
   rotateWinner: 0,
-  windowClockAsked: 0,
   windowClockLevel: 0,
   clockMaxWindow: 0,
   shadowRate: 0,
@@ -387,15 +387,10 @@ export const TUNING: Tuning = {
   shadowMin: 0,
   shadowNoAge: 0,
   askedGain: 1,
-  hitGain: 0,
-  hitGainShare: 0.02,
   hitGainLeave: 0,
-  hitGainMain: 0,
-  hitGainRuns: 1,
   hitGainDecay: 0,
   hitGainMax: 0,
   hitGainBack: 0,
-  hitGainNoAge: 0,
   windowHitBoost: 0,
   staleMode: 1,
   climbRestart: 0.05,

@@ -12,7 +12,7 @@
 use super::decision::REJECT;
 use super::rng::{next_random, seed_rng};
 use super::tuning_generated::{
-    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_BLOCK, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, DRIFT_SWEEP, MAX_WINDOW, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SHARE, RETURN_SPAN, RETURN_TO, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS,
+    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_BLOCK, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, DRIFT_SWEEP, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_SHARE, MAX_WINDOW, WINDOW_CLOCK_ASKED, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SHARE, RETURN_SPAN, RETURN_TO, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS,
 };
 use crate::arena::Engine;
 use crate::layout_generated as L;
@@ -57,6 +57,11 @@ impl Engine {
         st32(sb.add((P + L::POLICY_DRIFT_LEAVES) as usize), 0);
         st32(sb.add((P + L::POLICY_DRIFT_LEAVE_HITS) as usize), 0);
         stf64(sb.add((P + L::POLICY_DRIFT_GREW) as usize), 0.0);
+        st32(sb.add((P + L::POLICY_TAIL_ROUNDS) as usize), 0);
+        st32(sb.add((P + L::POLICY_RET_WINDOW) as usize), 0);
+        st32(sb.add((P + L::POLICY_RET_MAIN) as usize), 0);
+        st32(sb.add((P + L::POLICY_HIT_RUN) as usize), 0);
+        st32(sb.add((P + L::POLICY_PENDING_BOOST) as usize), 0);
         seed_rng(sb, self.seed, shard);
         self.clear_sketch(sb, self.ghost_slots);
         self.clear_ghost(sb);
@@ -293,6 +298,9 @@ impl Engine {
         st32(sb.add((P + L::POLICY_DRIFT_RETURNS) as usize), 0);
         // The next block's length is taken once per block (a division in byte mode), not on every insert.
         st32(sb.add((P + L::POLICY_DRIFT_BLOCK) as usize), block_of(self.capacity(sb) / self.mean_size(sb)));
+        if HIT_GAIN > 0 {
+            self.hit_gain_gate(sb);
+        }
         let rate = r as f64 / n as f64;
         let peak = f64::max(rate, ldf64(sb.add((P + L::POLICY_DRIFT_PEAK) as usize)) * DRIFT_DECAY);
         stf64(sb.add((P + L::POLICY_DRIFT_PEAK) as usize), peak);
@@ -308,6 +316,31 @@ impl Engine {
         // to sweep).
         let on = fell && self.queue_units(sb, PROTECTED) >= DRIFT_FULL * (self.capacity(sb) - self.window_target(sb)) * PROTECTED_SHARE;
         st32(sb.add((P + L::POLICY_DRIFT_ON) as usize), on as u32);
+    }
+
+    /// HIT_GAIN's gate (stop 46), once per drift block: the block qualifies when at least HIT_GAIN_SHARE
+    /// of the window's tail keys (leavers, and keys that went round: WINDOW_CLOCK_ASKED) were hit in the
+    /// window, and main's returns from the ghost were at most HIT_GAIN_MAIN per counted candidate
+    /// return (window.rs, note_ghost); HIT_GAIN_RUNS qualifying blocks in a row open it. A moved hot
+    /// set's new keys are read in the window and its old keys do not come back; a standing hot set's
+    /// newcomers are barely read there, and its evicted keys do come back.
+    unsafe fn hit_gain_gate(&self, sb: *mut u8) {
+        let rounds = ld32(sb.add((P + L::POLICY_TAIL_ROUNDS) as usize));
+        let seen = ld32(sb.add((P + L::POLICY_DRIFT_LEAVES) as usize)).wrapping_add(rounds);
+        let hit = ld32(sb.add((P + L::POLICY_DRIFT_LEAVE_HITS) as usize)).wrapping_add(rounds);
+        st32(sb.add((P + L::POLICY_TAIL_ROUNDS) as usize), 0);
+        if DRIFT_GROW == 0.0 {
+            st32(sb.add((P + L::POLICY_DRIFT_LEAVES) as usize), 0);
+            st32(sb.add((P + L::POLICY_DRIFT_LEAVE_HITS) as usize), 0);
+        }
+        // Gets add to these without the lock (note_ghost): taken as the pending evidence is.
+        let back = au32(sb.add((P + L::POLICY_RET_WINDOW) as usize)).swap(0, std::sync::atomic::Ordering::Relaxed);
+        let main = if HIT_GAIN_MAIN > 0.0 { au32(sb.add((P + L::POLICY_RET_MAIN) as usize)).swap(0, std::sync::atomic::Ordering::Relaxed) } else { 0 };
+        let share = if seen == 0 { 0.0 } else { hit as f64 / seen as f64 };
+        // A block without a counted candidate return does not qualify (the ratio is then infinite).
+        let met = share >= HIT_GAIN_SHARE && (HIT_GAIN_MAIN <= 0.0 || (back != 0 && main as f64 / back as f64 <= HIT_GAIN_MAIN));
+        let run = ld32(sb.add((P + L::POLICY_HIT_RUN) as usize));
+        st32(sb.add((P + L::POLICY_HIT_RUN) as usize), if met { std::cmp::min(run + 1, HIT_GAIN_RUNS) } else { 0 });
     }
 
     /// DRIFT_GROW (stop 41; decay stop 42): on a fall's first block the window grows, if enough of the
@@ -403,9 +436,30 @@ impl Engine {
         if !self.live_tail(sb, WINDOW, now) {
             return false;
         }
+        // WINDOW_CLOCK_ASKED (stop 46): a tail key hit in the window and asked for (a get missed it:
+        // loaded cache-aside) goes round with its count cleared, as LRU would keep it; a key written
+        // unasked keeps the FIFO (write-backs need it). Bounded as the victim search is.
+        if WINDOW_CLOCK_ASKED != 0 {
+            let mut ops: u32 = 0;
+            while self.tail_counter() != 0 && ops < MAX_TAIL_OPS as u32 && self.filter_asked(sb, self.tail_hash) {
+                if !self.move_tail(sb, WINDOW, WINDOW, 0) {
+                    break;
+                }
+                ops += 1;
+                if !self.live_tail(sb, WINDOW, now) {
+                    if HIT_GAIN > 0 {
+                        st32(sb.add((P + L::POLICY_TAIL_ROUNDS) as usize), ld32(sb.add((P + L::POLICY_TAIL_ROUNDS) as usize)).wrapping_add(ops));
+                    }
+                    return false;
+                }
+            }
+            if HIT_GAIN > 0 && ops != 0 {
+                st32(sb.add((P + L::POLICY_TAIL_ROUNDS) as usize), ld32(sb.add((P + L::POLICY_TAIL_ROUNDS) as usize)).wrapping_add(ops));
+            }
+        }
         let h = self.tail_hash;
-        // DRIFT_GROW's evidence: the window's leavers, and those hit while there.
-        if DRIFT_GROW > 0.0 {
+        // DRIFT_GROW's and HIT_GAIN's evidence: the window's leavers, and those hit while there.
+        if DRIFT_GROW > 0.0 || HIT_GAIN > 0 {
             st32(sb.add((P + L::POLICY_DRIFT_LEAVES) as usize), ld32(sb.add((P + L::POLICY_DRIFT_LEAVES) as usize)).wrapping_add(1));
             if self.tail_counter() != 0 {
                 st32(sb.add((P + L::POLICY_DRIFT_LEAVE_HITS) as usize), ld32(sb.add((P + L::POLICY_DRIFT_LEAVE_HITS) as usize)).wrapping_add(1));

@@ -5,7 +5,7 @@
 //! target by it. A candidate counts when younger than WINDOW_HORIZON × the window's entries, or when
 //! the sketch has seen it at most YOUNG_FREQUENCY times, so a loop larger than the cache can't talk the
 //! window into thrashing.
-use super::tuning_generated::{AGE_ON_GROWTH, AGE_SPACING, MAX_WINDOW, MIN_WINDOW, ONCE_GAIN, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, ONCE_SHARE, SKETCH_SAMPLE, UNASKED_GAIN, WINDOW_HORIZON, YOUNG_FREQUENCY};
+use super::tuning_generated::{AGE_ON_GROWTH, AGE_SPACING, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, MAX_WINDOW, MIN_WINDOW, ONCE_GAIN, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, ONCE_SHARE, SKETCH_SAMPLE, UNASKED_GAIN, WINDOW_HORIZON, YOUNG_FREQUENCY};
 use crate::arena::Engine;
 use crate::layout_generated as L;
 use crate::mem::*;
@@ -58,10 +58,27 @@ impl Engine {
             }
             // On write-once traffic (stop 37) ONCE_GAIN times: each key is read about once at high write
             // shares, so its return is rarer evidence, and the window must grow before the reads move on.
-            let gain = if !unasked { 1 } else if self.write_once(sb, ONCE_SHARE) { ONCE_GAIN } else { UNASKED_GAIN };
+            let mut gain = 1;
+            if unasked {
+                gain = if self.write_once(sb, ONCE_SHARE) { ONCE_GAIN } else { UNASKED_GAIN };
+            } else if HIT_GAIN > 0 && ld32(sb.add((P + L::POLICY_HIT_RUN) as usize)) >= HIT_GAIN_RUNS {
+                // HIT_GAIN (stop 46): the window's tail keys are being hit there and main's keys do not
+                // come back (adaptive.rs, hit_gain_gate): a hot set that moved, whose climb one count per
+                // return is too slow for.
+                gain = HIT_GAIN;
+                if HIT_GAIN_NO_AGE != 0 {
+                    au32(sb.add((P + L::POLICY_PENDING_BOOST) as usize)).fetch_add(HIT_GAIN - 1, Relaxed);
+                }
+            }
             au32(sb.add((P + L::POLICY_PENDING_GROW) as usize)).fetch_add(gain, Relaxed);
+            if HIT_GAIN > 0 {
+                au32(sb.add((P + L::POLICY_RET_WINDOW) as usize)).fetch_add(1, Relaxed);
+            }
         } else {
             au32(sb.add((P + L::POLICY_PENDING_SHRINK) as usize)).fetch_add(1, Relaxed);
+            if HIT_GAIN > 0 && HIT_GAIN_MAIN > 0.0 {
+                au32(sb.add((P + L::POLICY_RET_MAIN) as usize)).fetch_add(1, Relaxed);
+            }
         }
     }
 
@@ -76,6 +93,9 @@ impl Engine {
         }
         let grow = pending_grow.swap(0, Relaxed);
         let shrink = pending_shrink.swap(0, Relaxed);
+        let boost = if HIT_GAIN > 0 && HIT_GAIN_NO_AGE != 0 { au32(sb.add((P + L::POLICY_PENDING_BOOST) as usize)).swap(0, Relaxed) } else { 0 };
+        // HIT_GAIN_NO_AGE: the share of the growth HIT_GAIN's extra counts made.
+        let mut boosted = 0.0;
         let unit = self.mean_size(sb);
         let c = self.capacity(sb);
         let from_window = self.ghost_tag_count(sb, 0);
@@ -90,7 +110,11 @@ impl Engine {
             let once = self.write_once(sb, ONCE_SHARE)
                 && !(ONCE_HOT_SHARE > 0.0 && ldf64(sb.add((P + L::POLICY_HOT_SHARE) as usize)) >= ONCE_HOT_SHARE);
             let most = if once { ONCE_MAX_WINDOW } else { MAX_WINDOW };
+            let from = target;
             target = f64::min(f64::max(most * c, target), target + grow as f64 * step);
+            if boost > 0 && target > from {
+                boosted = (target - from) * boost as f64 / grow as f64;
+            }
         }
         if shrink > 0 {
             let step = f64::max(1.0, from_window / f64::max(1.0, from_main)) * unit;
@@ -100,7 +124,13 @@ impl Engine {
             // The window grew by AGE_ON_GROWTH × capacity above its lowest point since the last such
             // step: recency has been beating frequency, so the frequencies are aged now (POLICY.md).
             let base_at = sb.add((P + L::POLICY_GROWTH_BASE) as usize);
-            let base = ldf64(base_at);
+            // HIT_GAIN_NO_AGE: the base moves up with HIT_GAIN's growth, which says a hot set moved, not
+            // that frequency is losing.
+            let mut base = ldf64(base_at);
+            if boosted > 0.0 {
+                base += boosted;
+                stf64(base_at, base);
+            }
             if target < base {
                 stf64(base_at, target);
             } else if target - base >= AGE_ON_GROWTH * c && self.age_allowed(sb) {
