@@ -573,6 +573,31 @@ forEachEngine('the drift block in a cache bounded by bytes', (engine) => {
 })
 
 /**
+ * A one-shard cache of CAPACITY entries filled twice over with new keys read cache-aside (a get missed
+ * each, then a set: none written unasked), and its policy block read and written in place, for the
+ * white-box tests below. `filler()` adds one more such key.
+ */
+function policyBlock(engine: Engine, seed: number) {
+  const cache = new Cache<string>({ engine, shards: 1, maxBytes: CAPACITY * 512 + (16 << 20), maxEntries: CAPACITY, codec: 'string', seed })
+  const { views } = engineInternals(cache)
+  const state = cache.geometry.shardsOffset + L.POLICY_STATE_OFFSET
+  let n = 0
+  const filler = (): void => {
+    const k = `f${n++}`
+    if (cache.get(k) === undefined) cache.set(k, '1')
+  }
+  for (let i = 0; i < 2 * CAPACITY; i++) filler()
+  return {
+    cache,
+    filler,
+    u32: (field: number): number => views.u32[(state + field) >>> 2]!,
+    setU32: (field: number, v: number): void => { views.u32[(state + field) >>> 2] = v },
+    f64: (field: number): number => views.f64[(state + field) >>> 3]!,
+    setF64: (field: number, v: number): void => { views.f64[(state + field) >>> 3] = v },
+  }
+}
+
+/**
  * HIT_GAIN's gate and gain (stop 46), white-box: the drift block's counters are written just before the
  * block's last insert, and the gate's answer (POLICY_HIT_RUN) and a returning rejected candidate's count
  * (POLICY_PENDING_GROW) are read. A block qualifies with at least HIT_GAIN_SHARE of the window's tail keys
@@ -581,20 +606,8 @@ forEachEngine('the drift block in a cache bounded by bytes', (engine) => {
  */
 forEachEngine('the hit gain\'s gate', (engine) => {
   it('opens after HIT_GAIN_RUNS qualifying blocks, and a returning candidate then counts HIT_GAIN times', () => {
-    const cache = new Cache<string>({ engine, shards: 1, maxBytes: CAPACITY * 512 + (16 << 20), maxEntries: CAPACITY, codec: 'string', seed: testSeed(7) })
+    const { cache, u32, setU32, f64, filler } = policyBlock(engine, testSeed(7))
     try {
-      const { views } = engineInternals(cache)
-      const state = cache.geometry.shardsOffset + L.POLICY_STATE_OFFSET
-      const u32 = (field: number): number => views.u32[(state + field) >>> 2]!
-      const setU32 = (field: number, v: number): void => { views.u32[(state + field) >>> 2] = v }
-      const f64 = (field: number): number => views.f64[(state + field) >>> 3]!
-      let n = 0
-      // Cache-aside (a get missed each first), as the candidates: no key is written unasked.
-      const filler = (): void => {
-        const k = `f${n++}`
-        if (cache.get(k) === undefined) cache.set(k, '1')
-      }
-      for (let i = 0; i < 2 * CAPACITY; i++) filler()
       let c = 0
       /**
        * Ends a drift block whose counters are `leaves` / `hits` (tail keys), `back` / `main` (ghost
@@ -663,20 +676,9 @@ forEachEngine('the hit gain\'s gate', (engine) => {
  */
 forEachEngine('DRIFT_GROW at a fall', (engine) => {
   it('grows the window at a fall whose leavers were read in the window, not without one, and gives it back', () => {
-    const cache = new Cache<string>({ engine, shards: 1, maxBytes: CAPACITY * 512 + (16 << 20), maxEntries: CAPACITY, codec: 'string', seed: testSeed(8) })
+    const { cache, u32, setU32, f64, setF64, filler } = policyBlock(engine, testSeed(8))
+    let n = 0
     try {
-      const { views } = engineInternals(cache)
-      const state = cache.geometry.shardsOffset + L.POLICY_STATE_OFFSET
-      const u32 = (field: number): number => views.u32[(state + field) >>> 2]!
-      const setU32 = (field: number, v: number): void => { views.u32[(state + field) >>> 2] = v }
-      const f64 = (field: number): number => views.f64[(state + field) >>> 3]!
-      const setF64 = (field: number, v: number): void => { views.f64[(state + field) >>> 3] = v }
-      let n = 0
-      const filler = (): void => {
-        const k = `f${n++}`
-        if (cache.get(k) === undefined) cache.set(k, '1')
-      }
-      for (let i = 0; i < 2 * CAPACITY; i++) filler()
       /** Ends a block whose last 300 inserts were written unasked and read at once; `peak` is the drift peak before its end. */
       const block = (peak: number): void => {
         while (u32(L.POLICY_DRIFT_INSERTS) !== u32(L.POLICY_DRIFT_BLOCK) - 1 - 300) filler()
