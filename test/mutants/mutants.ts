@@ -62,8 +62,8 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'unasked-gain-ignored', area: 'policy', file: 'assembly/policy/window.ts',
-    find: 'atomic.add<u32>(sb + P + L.POLICY_PENDING_GROW, unasked ? (writeOnce(sb, ONCE_SHARE) ? ONCE_GAIN : UNASKED_GAIN) : 1)',
-    replace: 'atomic.add<u32>(sb + P + L.POLICY_PENDING_GROW, unasked ? (writeOnce(sb, ONCE_SHARE) ? ONCE_GAIN : 1) : 1)',
+    find: 'if (unasked) gain = writeOnce(sb, ONCE_SHARE) ? ONCE_GAIN : UNASKED_GAIN',
+    replace: 'if (unasked) gain = writeOnce(sb, ONCE_SHARE) ? ONCE_GAIN : 1',
     tests: ['test/policy/recency.test.ts'],
     why: 'a returning candidate written unasked counts once like any other: the window grows too slowly for write-back at 1.5 × capacity, 1.9-2.4 points under LRU',
   },
@@ -414,7 +414,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'once-share-low', area: 'policy', file: 'assembly/policy/window.ts',
-    find: '(writeOnce(sb, ONCE_SHARE) ? ONCE_GAIN : UNASKED_GAIN)', replace: '(writeOnce(sb, 0.7) ? ONCE_GAIN : UNASKED_GAIN)',
+    find: 'if (unasked) gain = writeOnce(sb, ONCE_SHARE) ? ONCE_GAIN : UNASKED_GAIN', replace: 'if (unasked) gain = writeOnce(sb, 0.7) ? ONCE_GAIN : UNASKED_GAIN',
     tests: ['test/policy/recency.test.ts'],
     why: "a rejected candidate written unasked counts ONCE_GAIN times from stop 37's share (0.7): the window races to its maximum, and write-once beside a hot set with 20% reads of recent writes over 1 x capacity (share 0.72-0.74) ends 1.3 under LRU (ONCE_SHARE, stop 41)",
   },
@@ -486,7 +486,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'once-gain-ignored', area: 'policy', file: 'assembly/policy/window.ts',
-    find: '(writeOnce(sb, ONCE_SHARE) ? ONCE_GAIN : UNASKED_GAIN)', replace: 'UNASKED_GAIN',
+    find: 'if (unasked) gain = writeOnce(sb, ONCE_SHARE) ? ONCE_GAIN : UNASKED_GAIN', replace: 'if (unasked) gain = UNASKED_GAIN',
     tests: ['test/policy/recency.test.ts'],
     why: 'on write-once traffic a returning candidate counts UNASKED_GAIN times only: from an empty cache at one write per 2 operations the window grows too slowly and the cache stays ~9 points under LRU (stop 37)',
   },
