@@ -8,8 +8,8 @@
  *
  *   npx tsx bench/arena/front-ab.ts <A>/dist/src/index.js <B>/dist/src/index.js [rounds=7] [cases=all]
  *
- * cases: comma-separated of uniform-100k-front, zipf-100k-front, uniform-1m-front, uniform-100k-plain,
- * uniform-1m-plain (plain = no front), built-100k-front (the key built per get), and the *-front-vs-plain
+ * cases: comma-separated of uniform-100k-front, zipf-100k-front, uniform-1m-front, zipf-1m-front,
+ * uniform-100k-plain, uniform-1m-plain (plain = no front), built-100k-front (the key built per get), and the *-front-vs-plain
  * cases (A without a front, B with one: pass the same build twice for what the front costs or saves):
  * uniform-100k, uniform-1m, zipf-100k, zipf-1m, built-100k, built-1m, built-zipf-100k (built = the key
  * built per get as get-built-key builds it).
@@ -34,6 +34,7 @@ const ALL: Case[] = [
   { id: 'zipf-100k-front', entries: 100_000, zipf: true, front: true },
   { id: 'uniform-100k-plain', entries: 100_000, zipf: false, front: false },
   { id: 'uniform-1m-front', entries: 1_000_000, zipf: false, front: true },
+  { id: 'zipf-1m-front', entries: 1_000_000, zipf: true, front: true },
   { id: 'uniform-1m-plain', entries: 1_000_000, zipf: false, front: false },
   { id: 'uniform-1m-front-vs-plain', entries: 1_000_000, zipf: false, front: [false, true] },
   { id: 'zipf-100k-front-vs-plain', entries: 100_000, zipf: true, front: [false, true] },

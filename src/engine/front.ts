@@ -37,8 +37,9 @@
  *
  * Replacement is CLOCK over the slots (a hit sets a reference bit; eviction gives referenced
  * entries a second pass), bounded by an estimate of heap bytes. Which entries enter: any arena hit while
- * the front has room, then one arena hit in FILL_EVERY (hot keys are hit often, so they get in soon; a
- * uniform workload churns the front 8× less). When the front stops paying (under PAYING of gets in a
+ * the front has room, then an arena hit whose key had another one shortly before (SEEN_MIN_BITS: hot
+ * keys are hit often, so they get in soon; gets spread over far more keys than the front holds rarely
+ * read a key twice that close, and churn it little). When the front stops paying (under PAYING of gets in a
  * window hit it; under FULL_PAYING for a full front), lookups are skipped for BYPASS gets (for a full
  * front that keeps not paying, and for a filling one that would not pay even full, twice as many each
  * time, up to MAX_SHARE_BYPASS), so a workload the front can't hold costs a countdown and three compares
@@ -123,8 +124,23 @@ export const FRONT_RECORD_USES = RECORD_USES
 /** u32s per record handed to the engine (ACCESS_RECORD_BYTES); the access ring holds as many numbers per entry. */
 const RECORD_WORDS = L.ACCESS_RECORD_BYTES >>> 2
 if (RECORD_WORDS !== 4) throw new Error('the front writes records of 4 u32s (#batched)')
-/** When the front is full, one arena hit in FILL_EVERY enters it. */
-const FILL_EVERY = 8
+/**
+ * When the front is full, an arena hit enters it only if its key's last arena hit was recent: the key's
+ * hash is in #seen, a direct-mapped table of the hashes of the last arena hits that did not enter (a
+ * newer one takes an older one's place). One arena hit in 8 (FILL_EVERY) entered until stop 46, whatever
+ * the key: a key read once got in as often as a hot one, and pushed a hot one out. A key read twice
+ * close together is the front's evidence of heat at its own time scale (the arena's sketch ages over
+ * 12 × the cache's capacity, too slowly for a front of a tenth of it: admission by the sketch locked a
+ * moved hot set out). Simulated (bench/arena/front-admission.ts) on Zipf(0.99) gets over 1M keys, a
+ * front of 85 019 entries, share served per 2^20 gets: 0.736 / 0.768 / 0.777 → 0.743 / 0.786 / 0.796
+ * (a fresh draw each time), 0.736 / 0.813 → 0.743 / 0.828 (the same 2^20 gets repeated, as the bench
+ * repeats its sequence); the hot set moving every 2^21 gets: 0.655 → 0.710 after a move, 0.737 → 0.777
+ * before the next (by the sketch: 0.616-0.669 and 0.709-0.722); over 5M keys 0.640 / 0.668 / 0.679 →
+ * 0.648 / 0.688 / 0.703; a 20k-entry front (2^14 places) 0.651 / 0.670 → 0.673 / 0.696.
+ * The table has about half as many places as the front holds entries when it first fills (#makeSeen),
+ * 2^SEEN_MIN_BITS at least.
+ */
+const SEEN_MIN_BITS = 8
 /**
  * Gets per measuring window, and the share of them the front must serve to stay consulted. The share
  * is where the front breaks even: a get it misses costs an index miss plus its share of fills (about 130 ns
@@ -336,8 +352,8 @@ export class Front {
   #shardBytes: number
   #bytes = 0
   /**
-   * The front has had to evict to admit (and is still over 7/8 of its budget): then only one arena hit
-   * in FILL_EVERY enters. (Testing bytes against the budget alone would be true after every eviction's
+   * The front has had to evict to admit (and is still over 7/8 of its budget): then only an arena hit
+   * of a key seen shortly before enters (#seenBefore). (Testing bytes against the budget alone would be true after every eviction's
    * room was filled, and every arena hit would evict one entry.)
    */
   #full = false
@@ -373,7 +389,14 @@ export class Front {
   #windowTicks = 0
   /** The records recordAccesses takes: [entry offset, uses, hash low, hash high] per entry (ACCESS_RECORD_BYTES). */
   readonly #records = new Uint32Array(RECORD_WORDS * RING)
-  #fillCountdown = FILL_EVERY
+  /**
+   * Hash fingerprints (the hash's high word, odd, so 0 is empty) of recent arena hits that did not enter
+   * a full front, at the hash's low bits: made when the front is first full, with about half as many
+   * places as it holds entries (fewer places admit only keys read again sooner; twice as many admitted
+   * keys read twice within far more gets, which cost the simulated Zipf share 0.4-1.7 points).
+   */
+  #seen: Int32Array | undefined
+  #seenMask = 0
   /** Gets of this window the front did not serve (counted where a get goes on to the arena). */
   #windowMisses = 0
   /** Arena hits of this window whose values the front could not hold (Buffers; objects without shareObjects). */
@@ -650,11 +673,31 @@ export class Front {
    * 1M keys where the front stands aside, against 1758 without a front (stop 40,
    * bench/arena/front-count.sh with front-miss-instructions.mjs). This check is a few bytes.
    */
-  fillsThis(): boolean {
+  fillsThis(u32: Uint32Array, r32: number): boolean {
     if (this.#gate < 0) return false
-    if (this.#full && --this.#fillCountdown > 0) return false
-    this.#fillCountdown = FILL_EVERY
+    return !this.#full || this.#seenBefore(u32, r32)
+  }
+
+  /**
+   * A full front's admission (SEEN_MIN_BITS): whether the key of the arena hit in RESULT was among
+   * the recent arena hits that did not enter; if not, it is now.
+   */
+  #seenBefore(u32: Uint32Array, r32: number): boolean {
+    const seen = this.#seen ?? this.#makeSeen()
+    const at = u32[r32 + (L.RESULT_HASH >>> 2)]! & this.#seenMask
+    const print = u32[r32 + (L.RESULT_HASH >>> 2) + 1]! | 1
+    if (seen[at] !== print) {
+      seen[at] = print
+      return false
+    }
+    seen[at] = 0
     return true
+  }
+
+  #makeSeen(): Int32Array {
+    const bits = Math.max(SEEN_MIN_BITS, Math.ceil(Math.log2(Math.max(2, this.#entries))) - 1)
+    this.#seenMask = (1 << bits) - 1
+    return (this.#seen = new Int32Array(1 << bits))
   }
 
   /**

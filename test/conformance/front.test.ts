@@ -562,6 +562,34 @@ forEachEngine('front', (engine) => {
     expect(served(0.9), `seed ${seed}`).toBeGreaterThan(0.8)
   })
 
+  it('a full front takes in a key its arena hit twice close together, not one read once', () => {
+    // Room for 100 entries: the front takes a slot per 80 bytes of its budget (64 per entry and 16 of
+    // value at least), and 'k' + 3 digits with a 1-character value take less (74 bytes: 2 a character).
+    const cache = makeCache<string>(engine, { maxBytes: 16 << 20, codec: 'string', front: { maxBytes: 100 * (64 + 16) } })
+    const front = (coreOf(cache) as unknown as { front: Front }).front
+    const keyOf = (i: number) => `k${100 + i}`
+    for (let i = 0; i < 400; i++) cache.set(keyOf(i), 'v')
+    // 120 keys: the first 100 fill the front, the next 20 make it evict (full).
+    for (let i = 0; i < 120; i++) cache.get(keyOf(i))
+    expect(front.size).toBe(100)
+    const frontHitsOf = (from: number, count: number): number => {
+      const before = cache.stats().frontHits
+      for (let i = from; i < from + count; i++) expect(cache.get(keyOf(i))).toBe('v')
+      return cache.stats().frontHits - before
+    }
+    // Keys read once each: none enters, so none is served when read again (one arena hit in 8 entered
+    // until stop 46, whatever the key).
+    frontHitsOf(200, 20)
+    expect(frontHitsOf(200, 20)).toBe(0)
+    // Keys read twice in a row enter at the second read and are served from then on.
+    for (let i = 300; i < 320; i++) {
+      cache.get(keyOf(i))
+      cache.get(keyOf(i))
+    }
+    expect(frontHitsOf(300, 20)).toBe(20)
+    cache.close()
+  })
+
   it('the default front holds a small cache whole: uniform gets over all its keys are front hits within a few passes', () => {
     const seed = testSeed(34)
     // 100k entries of 100 bytes: fronted whole by default (defaultFrontBytes in front.ts: ~35 MiB by

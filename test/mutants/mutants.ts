@@ -539,6 +539,18 @@ export const MUTANTS: Mutant[] = [
     why: 'while the arena evicts, hits of a front entry still wait for RECORD_USES of them or for the entry to leave: the policy evicts and admits without them (stop 44)',
   },
   {
+    id: 'front-admits-any-hit', area: 'front', file: 'src/engine/front.ts',
+    find: 'return !this.#full || this.#seenBefore(u32, r32)', replace: 'return true',
+    tests: ['test/conformance/front.test.ts'],
+    why: 'a full front takes in every arena hit, a key read once as a hot one: one-off reads push hot entries out (stop 46)',
+  },
+  {
+    id: 'front-admits-none-when-full', area: 'front', file: 'src/engine/front.ts',
+    find: '    seen[at] = 0\n    return true', replace: '    seen[at] = 0\n    return false',
+    tests: ['test/conformance/front.test.ts'],
+    why: 'a full front takes in no key, however hot: what it holds when it first fills stays for good',
+  },
+  {
     id: 'front-period-unscaled', area: 'front', file: 'src/engine/front.ts',
     find: '    while (period > MIN_FLUSH_GETS && period * FLUSH_SHARE > capacity) period >>= 1\n', replace: '',
     tests: ['test/conformance/front.test.ts'],
