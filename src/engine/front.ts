@@ -342,6 +342,13 @@ export class Front {
    */
   #full = false
   /**
+   * The front was emptied by a step-aside for its share (#stepAsideForShare) and no window has paid since:
+   * its probing windows fill one arena hit in FILL_EVERY, as a full front does, not every one (see FILL_EVERY).
+   */
+  #probing = false
+  /** Only one arena hit in FILL_EVERY enters (fillsThis): #full or #probing, in one field the arena hit reads. */
+  #sparse = false
+  /**
    * Entries that reached RECORD_USES unrecorded hits, as the records the engine takes ([arena offset,
    * RECORD_USES, hash low, hash high]: RECORD_WORDS u32s each), and their slots (whose counts restart at
    * the flush): #batchCount of RING, handed over when full. Written in place, where pushing them on a JS
@@ -374,6 +381,8 @@ export class Front {
   /** The records recordAccesses takes: [entry offset, uses, hash low, hash high] per entry (ACCESS_RECORD_BYTES). */
   readonly #records = new Uint32Array(RECORD_WORDS * RING)
   #fillCountdown = FILL_EVERY
+  /** The state of #fillGap's generator (never 0). */
+  #fillSeed = 0x9e3779b9 | 0
   /** Gets of this window the front did not serve (counted where a get goes on to the arena). */
   #windowMisses = 0
   /** Arena hits of this window whose values the front could not hold (Buffers; objects without shareObjects). */
@@ -652,7 +661,7 @@ export class Front {
    */
   fillsThis(): boolean {
     if (this.#gate < 0) return false
-    if (this.#full && --this.#fillCountdown > 0) return false
+    if (this.#sparse && --this.#fillCountdown > 0) return false
     this.#fillCountdown = FILL_EVERY
     return true
   }
@@ -663,6 +672,11 @@ export class Front {
    * then proves value and version belong together); false when this entry can't enter.
    */
   prepareFill(u32: Uint32Array, r32: number, r64: number, f64: Float64Array): boolean {
+    // The next sparse fill after a gap of 1 to 15 arena hits (8 on average), not after exactly
+    // FILL_EVERY: a fixed countdown aliases with gets that repeat with a period of a multiple of 8 (a hot
+    // key read every 16th get, among keys the front can't hold, never entered a probing front). Here,
+    // on the path of a fill, not in fillsThis, which every arena hit runs.
+    if (this.#sparse) this.#fillCountdown = this.#fillGap()
     const addr = u32[r32 + (L.RESULT_ENTRY_OFFSET >>> 2)]!
     // 0: the engine can't show this entry in place (the native engine's window over a large arena).
     if (addr === 0) return false
@@ -683,6 +697,16 @@ export class Front {
     this.#pendingHashLo = u32[r32 + (L.RESULT_HASH >>> 2)]! | 0
     this.#pendingHashHi = u32[r32 + (L.RESULT_HASH >>> 2) + 1]! | 0
     return true
+  }
+
+  /** A pseudo-random gap of 1 to 2 × FILL_EVERY − 1 arena hits (xorshift32: deterministic per front). */
+  #fillGap(): number {
+    let x = this.#fillSeed
+    x ^= x << 13
+    x ^= x >>> 17
+    x ^= x << 5
+    this.#fillSeed = x
+    return 1 + (x >>> 0) % (2 * FILL_EVERY - 1)
   }
 
   /** Completes the fill prepared for `key`, with its value known whole. */
@@ -779,6 +803,7 @@ export class Front {
     const keys = this.#keys
     for (let s = 0; s < this.#used; s++) if (keys[s] !== undefined) this.#release(s)
     this.#full = false
+    this.#sparse = this.#probing
   }
 
   /**
@@ -925,12 +950,16 @@ export class Front {
     this.#values[s] = undefined
     this.#free.push(s)
     this.#bytes -= this.#sizes[s]!
-    if (this.#full && this.#bytes < this.#maxBytes - (this.#maxBytes >> 3)) this.#full = false
+    if (this.#full && this.#bytes < this.#maxBytes - (this.#maxBytes >> 3)) {
+      this.#full = false
+      this.#sparse = this.#probing
+    }
   }
 
   /** CLOCK: the hand passes referenced entries once (clearing the bit) and evicts the first that isn't. */
   #evictOne(): void {
     this.#full = true
+    this.#sparse = true
     const keys = this.#keys
     const m = this.#meta
     const n = this.#used
@@ -971,6 +1000,9 @@ export class Front {
     if (skipped) this.#timedSkipped(perGet)
     if (judged) {
       const served = WINDOW - this.#windowMisses
+      // A probe ends here: one that does not pay empties the front and probes again (#stepAsideForShare).
+      this.#probing = false
+      this.#sparse = this.#full
       if (served >= (this.#full ? FULL_PAYING : PAYING) * WINDOW) {
         // Paying by its share; timed when it serves as a full front must (a filling front's windows
         // are slowed by their fills).
@@ -1100,7 +1132,10 @@ export class Front {
    * of them, a 128 MiB front for ~450k entries) keeps what it holds, and its next probe adds to it.
    */
   #stepAsideForShare(served: number): void {
-    if (served < PAYING * WINDOW) this.clear()
+    if (served < PAYING * WINDOW) {
+      this.#probing = true
+      this.clear()
+    }
     this.#stepAside(true, MAX_SHARE_BYPASS)
   }
 
