@@ -42,7 +42,8 @@
  * window hit it; under FULL_PAYING for a full front), lookups are skipped for BYPASS gets (for a full
  * front that keeps not paying, and for a filling one that would not pay even full, twice as many each
  * time, up to MAX_SHARE_BYPASS), so a workload the front can't hold costs a countdown and three compares
- * per get (#gate).
+ * per get (#gate); a front emptied by such a step-aside probes again filling one arena hit in FILL_EVERY
+ * (#probing: ~512 entries a probing window instead of ~4096, the garbage each probe leaves).
  * A front that serves enough can still be slower than the arena for its caller's keys (keys built per
  * call): it times itself against windows that skip it, and steps aside when slower (TIMED_EVERY).
  */
@@ -1127,6 +1128,11 @@ export class Front {
    * Zipf gets served 0.12 0.02 0.05 0.02 0.10 0.09 per block of 2^18 before one paid). So its entries
    * leave (their unrecorded hits still go to the engine), and the next probe starts empty, judged by
    * what the keys of its own window re-read. It also gives the heap back while the front stands aside.
+   * That probe fills one arena hit in FILL_EVERY (#probing), judged by the same projection (exact for
+   * uniform gets whatever the fill rate, and hot keys, hit often, still get in first): a probe of gets it
+   * can't hold then leaves ~WINDOW / FILL_EVERY entries of garbage, not up to WINDOW (stop 46: their
+   * keys' internalization and the fills were the cost of standing aside beyond the gate), and a hot set
+   * that follows is found by the same probe as before (bench/arena/front-phases.ts).
    * A filling front whose projection fell short of FULL_PAYING by less (a budget about the size of the
    * keys read: bench/arena/front-peers.ts, uniform gets over 1M keys, a repeated sequence naming 408k
    * of them, a 128 MiB front for ~450k entries) keeps what it holds, and its next probe adds to it.
