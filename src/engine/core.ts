@@ -154,7 +154,7 @@ export class EngineCore<V> implements CacheCore<V> {
     this.frontHitsIdx = (threadBase + L.THREAD_FRONT_HITS) >>> 3
     this.lease = arena.lease.lease
     this.leaseIdx = arena.lease.leaseIndex
-    this.front?.rebind(arena.views, arena.viewGeometry.shardsOffset, arena.viewGeometry.shardBytes, this.leaseIdx, this.lease, this.frontHitsIdx)
+    this.front?.rebind(arena.views, arena.viewGeometry.shardsOffset, arena.viewGeometry.shardBytes, this.leaseIdx, this.lease, this.frontHitsIdx, this.r32)
     this.shardsOffset = arena.viewGeometry.shardsOffset
     this.shardBytes = arena.viewGeometry.shardBytes
     const ex = this.ex
@@ -255,7 +255,7 @@ export class EngineCore<V> implements CacheCore<V> {
     if (status === L.STATUS_HIT) {
       // A hit that enters the front takes the path below: this one stays small enough for V8 to
       // inline the decode into it (Front.fillsThis).
-      if (front !== undefined && front.fillsThis(this.v.u32, this.r32)) return this.#hitIntoFront(key, keyLen, meta, front)
+      if (front !== undefined && front.fillsThis()) return this.#hitIntoFront(key, keyLen, meta, front)
       const value = this.takeHit(meta)
       if (!isRetry(value)) {
         // undefined from a hit: what getOrLoad stored that is no value now (envelopeHidden), a miss.

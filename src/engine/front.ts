@@ -43,7 +43,8 @@
  * window hit it; under FULL_PAYING for a full front), lookups are skipped for BYPASS gets (for a full
  * front that keeps not paying, and for a filling one that would not pay even full, twice as many each
  * time, up to MAX_SHARE_BYPASS), so a workload the front can't hold costs a countdown and three compares
- * per get (#gate).
+ * per get (#gate); a front emptied by such a step-aside probes again filling one arena hit in FILL_EVERY
+ * (#probing: ~512 entries a probing window instead of ~4096, the garbage each probe leaves).
  * A front that serves enough can still be slower than the arena for its caller's keys (keys built per
  * call): it times itself against windows that skip it, and steps aside when slower (TIMED_EVERY).
  */
@@ -141,6 +142,11 @@ if (RECORD_WORDS !== 4) throw new Error('the front writes records of 4 u32s (#ba
  * 2^SEEN_MIN_BITS at least.
  */
 const SEEN_MIN_BITS = 8
+/**
+ * A probing front (emptied by a step-aside for its share: #probing) lets in one arena hit in FILL_EVERY
+ * on average (#fillGap), until a window pays; a full one lets in keys by SEEN_MIN_BITS's rule.
+ */
+const FILL_EVERY = 8
 /**
  * Gets per measuring window, and the share of them the front must serve to stay consulted. The share
  * is where the front breaks even: a get it misses costs an index miss plus its share of fills (about 130 ns
@@ -353,10 +359,20 @@ export class Front {
   #bytes = 0
   /**
    * The front has had to evict to admit (and is still over 7/8 of its budget): then only an arena hit
-   * of a key seen shortly before enters (#seenBefore). (Testing bytes against the budget alone would be true after every eviction's
-   * room was filled, and every arena hit would evict one entry.)
+   * of a key seen shortly before enters (#seenBefore). (Testing bytes against the budget alone would be
+   * true after every eviction's room was filled, and every arena hit would evict one entry.)
    */
   #full = false
+  /**
+   * The front was emptied by a step-aside for its share (#stepAsideForShare) and no window has paid since:
+   * its probing windows fill one arena hit in FILL_EVERY, not every one (see FILL_EVERY).
+   */
+  #probing = false
+  /**
+   * Not every arena hit enters (fillsThis): #full (SEEN_MIN_BITS's rule) or #probing (FILL_EVERY), in
+   * one field the arena hit reads.
+   */
+  #sparse = false
   /**
    * Entries that reached RECORD_USES unrecorded hits, as the records the engine takes ([arena offset,
    * RECORD_USES, hash low, hash high]: RECORD_WORDS u32s each), and their slots (whose counts restart at
@@ -397,6 +413,11 @@ export class Front {
    */
   #seen: Int32Array | undefined
   #seenMask = 0
+  /** RESULT.hash's u32 index in this thread's scratch (rebind). */
+  #hashIdx = 0
+  #fillCountdown = FILL_EVERY
+  /** The state of #fillGap's generator (never 0). */
+  #fillSeed = 0x9e3779b9 | 0
   /** Gets of this window the front did not serve (counted where a get goes on to the arena). */
   #windowMisses = 0
   /** Arena hits of this window whose values the front could not hold (Buffers; objects without shareObjects). */
@@ -529,9 +550,10 @@ export class Front {
   /**
    * Binds the front to its thread's slot (at the start, and after a re-attach: the same arena through new
    * views; entries stay valid, they name arena places): the lease every get checks and the frontHits
-   * counter every hit counts in (u32 and f64 indexes in `views`).
+   * counter every hit counts in (u32 and f64 indexes in `views`), and where its lookups leave their
+   * RESULT (`result32`, a u32 index).
    */
-  rebind(views: ArenaViews, shardsOffset: number, shardBytes: number, leaseIdx: number, lease: number, frontHitsIdx: number): void {
+  rebind(views: ArenaViews, shardsOffset: number, shardBytes: number, leaseIdx: number, lease: number, frontHitsIdx: number, result32: number): void {
     this.#u32 = views.u32
     this.#f64 = views.f64
     this.#shardsOffset = shardsOffset
@@ -539,6 +561,7 @@ export class Front {
     this.#leaseIdx = leaseIdx
     this.#lease = lease | 0
     this.#frontHitsIdx = frontHitsIdx
+    this.#hashIdx = result32 + (L.RESULT_HASH >>> 2)
   }
 
 
@@ -673,19 +696,24 @@ export class Front {
    * 1M keys where the front stands aside, against 1758 without a front (stop 40,
    * bench/arena/front-count.sh with front-miss-instructions.mjs). This check is a few bytes.
    */
-  fillsThis(u32: Uint32Array, r32: number): boolean {
+  fillsThis(): boolean {
     if (this.#gate < 0) return false
-    return !this.#full || this.#seenBefore(u32, r32)
+    if (!this.#sparse) return true
+    if (this.#full) return this.#seenBefore()
+    if (--this.#fillCountdown > 0) return false
+    this.#fillCountdown = FILL_EVERY
+    return true
   }
 
   /**
    * A full front's admission (SEEN_MIN_BITS): whether the key of the arena hit in RESULT was among
    * the recent arena hits that did not enter; if not, it is now.
    */
-  #seenBefore(u32: Uint32Array, r32: number): boolean {
+  #seenBefore(): boolean {
     const seen = this.#seen ?? this.#makeSeen()
-    const at = u32[r32 + (L.RESULT_HASH >>> 2)]! & this.#seenMask
-    const print = u32[r32 + (L.RESULT_HASH >>> 2) + 1]! | 1
+    const u32 = this.#u32
+    const at = u32[this.#hashIdx]! & this.#seenMask
+    const print = u32[this.#hashIdx + 1]! | 1
     if (seen[at] !== print) {
       seen[at] = print
       return false
@@ -706,6 +734,11 @@ export class Front {
    * then proves value and version belong together); false when this entry can't enter.
    */
   prepareFill(u32: Uint32Array, r32: number, r64: number, f64: Float64Array): boolean {
+    // The next sparse fill after a gap of 1 to 15 arena hits (8 on average), not after exactly
+    // FILL_EVERY: a fixed countdown aliases with gets that repeat with a period of a multiple of 8 (a hot
+    // key read every 16th get, among keys the front can't hold, never entered a probing front). Here,
+    // on the path of a fill, not in fillsThis, which every arena hit runs.
+    if (this.#sparse && !this.#full) this.#fillCountdown = this.#fillGap()
     const addr = u32[r32 + (L.RESULT_ENTRY_OFFSET >>> 2)]!
     // 0: the engine can't show this entry in place (the native engine's window over a large arena).
     if (addr === 0) return false
@@ -726,6 +759,16 @@ export class Front {
     this.#pendingHashLo = u32[r32 + (L.RESULT_HASH >>> 2)]! | 0
     this.#pendingHashHi = u32[r32 + (L.RESULT_HASH >>> 2) + 1]! | 0
     return true
+  }
+
+  /** A pseudo-random gap of 1 to 2 × FILL_EVERY − 1 arena hits (xorshift32: deterministic per front). */
+  #fillGap(): number {
+    let x = this.#fillSeed
+    x ^= x << 13
+    x ^= x >>> 17
+    x ^= x << 5
+    this.#fillSeed = x
+    return 1 + (x >>> 0) % (2 * FILL_EVERY - 1)
   }
 
   /** Completes the fill prepared for `key`, with its value known whole. */
@@ -822,6 +865,7 @@ export class Front {
     const keys = this.#keys
     for (let s = 0; s < this.#used; s++) if (keys[s] !== undefined) this.#release(s)
     this.#full = false
+    this.#sparse = this.#probing
   }
 
   /**
@@ -968,12 +1012,16 @@ export class Front {
     this.#values[s] = undefined
     this.#free.push(s)
     this.#bytes -= this.#sizes[s]!
-    if (this.#full && this.#bytes < this.#maxBytes - (this.#maxBytes >> 3)) this.#full = false
+    if (this.#full && this.#bytes < this.#maxBytes - (this.#maxBytes >> 3)) {
+      this.#full = false
+      this.#sparse = this.#probing
+    }
   }
 
   /** CLOCK: the hand passes referenced entries once (clearing the bit) and evicts the first that isn't. */
   #evictOne(): void {
     this.#full = true
+    this.#sparse = true
     const keys = this.#keys
     const m = this.#meta
     const n = this.#used
@@ -1014,6 +1062,9 @@ export class Front {
     if (skipped) this.#timedSkipped(perGet)
     if (judged) {
       const served = WINDOW - this.#windowMisses
+      // A probe ends here: one that does not pay empties the front and probes again (#stepAsideForShare).
+      this.#probing = false
+      this.#sparse = this.#full
       if (served >= (this.#full ? FULL_PAYING : PAYING) * WINDOW) {
         // Paying by its share; timed when it serves as a full front must (a filling front's windows
         // are slowed by their fills).
@@ -1138,12 +1189,20 @@ export class Front {
    * Zipf gets served 0.12 0.02 0.05 0.02 0.10 0.09 per block of 2^18 before one paid). So its entries
    * leave (their unrecorded hits still go to the engine), and the next probe starts empty, judged by
    * what the keys of its own window re-read. It also gives the heap back while the front stands aside.
+   * That probe fills one arena hit in FILL_EVERY (#probing), judged by the same projection (exact for
+   * uniform gets whatever the fill rate, and hot keys, hit often, still get in first): a probe of gets it
+   * can't hold then leaves ~WINDOW / FILL_EVERY entries of garbage, not up to WINDOW (stop 46: their
+   * keys' internalization and the fills were the cost of standing aside beyond the gate), and a hot set
+   * that follows is found by the same probe as before (bench/arena/front-phases.ts).
    * A filling front whose projection fell short of FULL_PAYING by less (a budget about the size of the
    * keys read: bench/arena/front-peers.ts, uniform gets over 1M keys, a repeated sequence naming 408k
    * of them, a 128 MiB front for ~450k entries) keeps what it holds, and its next probe adds to it.
    */
   #stepAsideForShare(served: number): void {
-    if (served < PAYING * WINDOW) this.clear()
+    if (served < PAYING * WINDOW) {
+      this.#probing = true
+      this.clear()
+    }
     this.#stepAside(true, MAX_SHARE_BYPASS)
   }
 

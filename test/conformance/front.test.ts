@@ -512,6 +512,57 @@ forEachEngine('front', (engine) => {
     cache.close()
   })
 
+  it('a probe after a step-aside for its share fills one arena hit in 8 on average, and one that pays fills every arena hit again', () => {
+    const seed = testSeed(46)
+    const cache = makeCache<string>(engine, { maxBytes: 32 << 20, codec: 'string', front: { maxBytes: 5 << 19 } })
+    const front = (coreOf(cache) as unknown as { front: Front }).front
+    const n = 200_000
+    const keyOf = (i: number) => `k${i}`
+    for (let i = 0; i < n; i++) cache.set(keyOf(i), 'v')
+    let s = seed >>> 0
+    const next = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0)
+    let wrong = 0
+    // Uniform gets over 200k keys, ~33k of which the front holds (see the test above): after the first
+    // window (every arena hit fills it while it has room) it steps aside and is emptied; each probing
+    // window after that fills one arena hit in FILL_EVERY (8) on average (gaps of 1 to 15), so the
+    // front holds about WINDOW / FILL_EVERY = 512 entries between probes (4096 when probes filled every
+    // arena hit: their entries, garbage at the next step-aside, made the collector's work while it
+    // stood aside).
+    let aside = false
+    let probes = 0
+    let most = 0
+    let wasSkipping = false
+    for (let i = 0; i < 700_000; i++) {
+      if (cache.get(keyOf(next() % n)) !== 'v') wrong++
+      const skipping = front.skipping > 0
+      if (skipping) aside = true
+      else if (aside) {
+        if (wasSkipping) probes++
+        most = Math.max(most, front.size)
+      }
+      wasSkipping = skipping
+    }
+    expect(wrong).toBe(0)
+    expect(probes, `seed ${seed}`).toBeGreaterThanOrEqual(4)
+    expect(most, `seed ${seed}`).toBeGreaterThan(0)
+    expect(most, `seed ${seed}`).toBeLessThanOrEqual(1.25 * 4096 / 8)
+    // Then gets over 20k keys, all of which it can hold: the next probe (within MAX_SHARE_BYPASS + a
+    // window: 135 168 gets) is projected to pay, and from then on every arena hit enters again (the
+    // front has room), so 60k gets later it holds nearly all of them (one in 8 entering: ~45%).
+    const hot = (i: number) => keyOf((i * 7) % n)
+    let served = -1
+    const before = cache.stats().frontHits
+    for (let i = 0; i < 135_168 + 60_000; i++) {
+      if (cache.get(hot(next() % 20_000)) !== 'v') wrong++
+      if (served < 0 && cache.stats().frontHits > before) served = i
+    }
+    expect(wrong).toBe(0)
+    expect(served, `seed ${seed}`).toBeGreaterThanOrEqual(0)
+    expect(served, `seed ${seed}`).toBeLessThan(135_168)
+    expect(front.size, `seed ${seed}`).toBeGreaterThan(0.9 * 20_000)
+    cache.close()
+  })
+
   it('a front that stood aside through a long run of gets it could not hold serves a hot set that follows within a few probing windows', () => {
     const seed = testSeed(35)
     const cache = makeCache<string>(engine, { maxBytes: 32 << 20, codec: 'string', front: { maxBytes: 5 << 19 } })

@@ -540,7 +540,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'front-admits-any-hit', area: 'front', file: 'src/engine/front.ts',
-    find: 'return !this.#full || this.#seenBefore(u32, r32)', replace: 'return true',
+    find: 'if (this.#full) return this.#seenBefore()', replace: 'if (this.#full) return true',
     tests: ['test/conformance/front.test.ts'],
     why: 'a full front takes in every arena hit, a key read once as a hot one: one-off reads push hot entries out (stop 46)',
   },
@@ -582,9 +582,21 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'front-keeps-entries-aside', area: 'front', file: 'src/engine/front.ts',
-    find: '    if (served < PAYING * WINDOW) this.clear()\n', replace: '',
+    find: '      this.#probing = true\n      this.clear()\n', replace: '      this.#probing = true\n',
     tests: ['test/conformance/front.test.ts'],
     why: "a front stepping aside for serving under PAYING keeps its entries: the next probe judges the stale ones, and a hot set that follows gets it can't hold is found probes later",
+  },
+  {
+    id: 'front-probe-fills-every-hit', area: 'front', file: 'src/engine/front.ts',
+    find: '    this.#full = false\n    this.#sparse = this.#probing\n', replace: '    this.#full = false\n    this.#sparse = false\n',
+    tests: ['test/conformance/front.test.ts'],
+    why: "a probe after a step-aside for the front's share fills every arena hit: up to a window of entries, garbage at the next step-aside, each time it probes gets it can't hold",
+  },
+  {
+    id: 'front-probe-stays-sparse', area: 'front', file: 'src/engine/front.ts',
+    find: '      this.#probing = false\n      this.#sparse = this.#full\n', replace: '      this.#probing = false\n',
+    tests: ['test/conformance/front.test.ts'],
+    why: 'a probe that paid leaves the front filling one arena hit in 8: a hot set found after gets it could not hold is fronted 8× slower',
   },
   {
     id: 'front-share-aside-uncapped', area: 'front', file: 'src/engine/front.ts',
