@@ -55,6 +55,21 @@ function timedFront(engine: Engine, clock: { arena: number; fronted: number }) {
   return { cache, front, clock, gets, wrong: () => wrong }
 }
 
+/**
+ * A 2.5 MiB front (about 33k entries of these keys) over 200k stored keys `k0`…: uniform gets over them
+ * would not pay it full. `next()` draws from an LCG seeded with `seed`.
+ */
+function frontOverManyKeys(engine: Engine, seed: number) {
+  const cache = makeCache<string>(engine, { maxBytes: 32 << 20, codec: 'string', front: { maxBytes: 5 << 19 } })
+  const front = (coreOf(cache) as unknown as { front: Front }).front
+  const n = 200_000
+  const keyOf = (i: number) => `k${i}`
+  for (let i = 0; i < n; i++) cache.set(keyOf(i), 'v')
+  let s = seed >>> 0
+  const next = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0)
+  return { cache, front, n, keyOf, next }
+}
+
 forEachEngine('front', (engine) => {
   it('serves repeated gets from the front and counts them as hits and front hits', () => {
     const cache = makeCache<string>(engine, { maxBytes: 16 << 20, codec: 'string', front: true })
@@ -480,23 +495,17 @@ forEachEngine('front', (engine) => {
 
   it('gets of far more keys than a filling front could hold stop filling it; a hot set brings it back', () => {
     const seed = testSeed(32)
-    const cache = makeCache<string>(engine, { maxBytes: 32 << 20, codec: 'string', front: { maxBytes: 5 << 19 } })
-    const front = (coreOf(cache) as unknown as { front: Front }).front
-    const n = 200_000
-    const keyOf = (i: number) => `k${i}`
-    for (let i = 0; i < n; i++) cache.set(keyOf(i), 'v')
+    const { cache, front, n, keyOf, next } = frontOverManyKeys(engine, seed)
     // The front holds about 2.5 MiB / (2 × 7 + 2 + 64) bytes ≈ 33k of the 200k keys: full, it would
     // serve ~16% of uniform gets, under the bar of a full front (FULL_PAYING in front.ts). Each probing window (4096
     // gets) fills it by up to 4096 entries; judged by what it would serve full, it steps aside for
     // twice as long after each window (65 536, then 131 072 gets: MAX_SHARE_BYPASS), so 400k gets make 4
     // probing windows, and each step-aside drops what its window filled (it served under PAYING): the
     // front never holds more than one window's fills.
-    let s = seed >>> 0
     let wrong = 0
     let most = 0
     for (let i = 0; i < 400_000; i++) {
-      s = (Math.imul(s, 1103515245) + 12345) >>> 0
-      if (cache.get(keyOf(s % n)) !== 'v') wrong++
+      if (cache.get(keyOf(next() % n)) !== 'v') wrong++
       if (i % 1000 === 0) most = Math.max(most, front.size)
     }
     expect(wrong).toBe(0)
@@ -514,13 +523,7 @@ forEachEngine('front', (engine) => {
 
   it('a probe after a step-aside for its share fills one arena hit in 8 on average, and one that pays fills every arena hit again', () => {
     const seed = testSeed(46)
-    const cache = makeCache<string>(engine, { maxBytes: 32 << 20, codec: 'string', front: { maxBytes: 5 << 19 } })
-    const front = (coreOf(cache) as unknown as { front: Front }).front
-    const n = 200_000
-    const keyOf = (i: number) => `k${i}`
-    for (let i = 0; i < n; i++) cache.set(keyOf(i), 'v')
-    let s = seed >>> 0
-    const next = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0)
+    const { cache, front, n, keyOf, next } = frontOverManyKeys(engine, seed)
     let wrong = 0
     // Uniform gets over 200k keys, ~33k of which the front holds (see the test above): after the first
     // window (every arena hit fills it while it has room) it steps aside and is emptied; each probing
