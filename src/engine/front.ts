@@ -60,7 +60,9 @@ export interface FrontOptions {
    * per encoded byte of a shared object, 64 of overhead per entry). Default: enough to hold the whole
    * cache when that is at most 40 MiB by this estimate (2 bytes per byte of the arena's data plus the
    * overhead per entry it can hold: a cache of 100k entries of 100 bytes is fronted whole), else 24 MiB
-   * (≈ 85k entries of a 100-character value) for its hot part.
+   * (≈ 85k entries of a 100-character value) for its hot part. Beyond it, once the front is full: a
+   * table of recent arena hits that decides which keys enter (about 2 bytes per entry held, 256 KiB at
+   * 85k entries; SEEN_MIN_BITS in front.ts).
    */
   maxBytes?: number
   /**
