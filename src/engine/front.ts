@@ -702,9 +702,8 @@ export class Front {
     if (this.#gate < 0) return false
     if (!this.#sparse) return true
     if (this.#full) return this.#seenBefore()
-    if (--this.#fillCountdown > 0) return false
-    this.#fillCountdown = FILL_EVERY
-    return true
+    // A probing front: prepareFill, which follows a yes, draws the next gap (#fillGap).
+    return --this.#fillCountdown <= 0
   }
 
   /**
