@@ -8,7 +8,7 @@
  *   node bench/arena/front-converge.mjs <dist>/src/index.js
  *   N=5000000 BLOCK=262144 BLOCKS=12 EXP=0.99 FRONT_BYTES=<b> node bench/arena/front-converge.mjs <dist>/src/index.js
  */
-import { lcg, zipfRanks } from './zipf-ranks.mjs'
+import { lcg, scatteredZipfKeys } from './zipf-ranks.mjs'
 const [, , lib] = process.argv
 const { Cache } = await import(lib)
 const { coreOf } = await import(new URL('engine/access.js', new URL(lib, 'file:///')).href)
@@ -23,10 +23,7 @@ for (let i = 0; i < N; i++) cache.set(keys[i], `value-${i}-`.padEnd(100, 'x'))
 const front = coreOf(cache).front
 front.useTimer(undefined)
 const next = lcg()
-const perm = Uint32Array.from({ length: N }, (_, i) => i)
-for (let i = N - 1; i > 0; i--) { const j = next() % (i + 1); const t = perm[i]; perm[i] = perm[j]; perm[j] = t }
-const order = zipfRanks(N, EXP, BLOCK * BLOCKS, next)
-for (let i = 0; i < order.length; i++) order[i] = perm[order[i]]
+const order = scatteredZipfKeys(N, EXP, BLOCK * BLOCKS, next)
 const blocks = []
 let all = 0
 let wrong = 0

@@ -19,7 +19,7 @@
  *
  * It prints the front hits and hits of the measured passes, so a count says what the front served.
  */
-import { lcg, zipfRanks } from './zipf-ranks.mjs'
+import { lcg, scatteredZipfKeys } from './zipf-ranks.mjs'
 const [, , lib, mode = 'front', passesArg = '1'] = process.argv
 const { Cache } = await import(lib)
 const N = Number(process.env.N ?? 100_000)
@@ -35,9 +35,7 @@ let order
 if (!zipf) order = Uint32Array.from({ length: 1 << 20 }, () => next() % N)
 else {
   // Zipf(0.99) ranks (zipf-ranks.mjs) scattered over the keys by a permutation.
-  const perm = Uint32Array.from({ length: N }, (_, i) => i)
-  for (let i = N - 1; i > 0; i--) { const j = next() % (i + 1); const t = perm[i]; perm[i] = perm[j]; perm[j] = t }
-  order = zipfRanks(N, 0.99, 1 << 20, next).map((r) => perm[r])
+  order = scatteredZipfKeys(N, 0.99, 1 << 20, next)
 }
 const cache = new Cache({ maxBytes: Cache.maxBytesFor(N, 124), maxEntries: N, codec: 'string', ...(mode === 'front' ? { front: process.env.FRONT_BYTES ? { maxBytes: Number(process.env.FRONT_BYTES) } : true } : {}) })
 for (let i = 0; i < N; i++) cache.set(keys[i], values[i])

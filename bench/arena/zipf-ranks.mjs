@@ -1,6 +1,6 @@
 /**
- * The count scripts' key sequences (front-instructions, front-miss-instructions, front-evict-instructions):
- * one LCG, so that a sequence is the same on every run and build, and Zipf ranks drawn from it.
+ * The count scripts' key sequences (front-instructions, front-miss-instructions, front-evict-instructions,
+ * front-converge): one LCG, so that a sequence is the same on every run and build, and Zipf ranks drawn from it.
  */
 
 /** The scripts' LCG: each call returns its next 32-bit state. */
@@ -25,4 +25,14 @@ export function zipfRanks(n, exponent, count, next) {
     ranks[i] = lo
   }
   return ranks
+}
+
+/**
+ * `count` Zipf(exponent) draws of the keys 0..n-1, the ranks scattered over the keys by a random
+ * permutation (drawn from `next` first, then the ranks), so that hot keys are not neighbours.
+ */
+export function scatteredZipfKeys(n, exponent, count, next) {
+  const perm = Uint32Array.from({ length: n }, (_, i) => i)
+  for (let i = n - 1; i > 0; i--) { const j = next() % (i + 1); const t = perm[i]; perm[i] = perm[j]; perm[j] = t }
+  return zipfRanks(n, exponent, count, next).map((r) => perm[r])
 }
