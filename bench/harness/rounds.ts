@@ -42,6 +42,13 @@ export interface RoundsResult {
   samples: Map<string, RoundSample[]>
   /** Contenders that threw, with the error: they are dropped from later rounds, the others go on. */
   failed: Map<string, Error>
+  /**
+   * Hits over the same first `ops` operations of the sequence for every contender that finished (the
+   * warm-up included): the slowest contender's whole run. A faster contender runs further into the
+   * sequence in the same time, so the hits of each one's own rounds cover different operations (from a
+   * fill, the later ones hit more): only this prefix compares policies.
+   */
+  common: { ops: number; hits: Map<string, number> }
 }
 
 export function runRounds(contenders: readonly Contender[], options: RoundsOptions): RoundsResult {
@@ -50,15 +57,21 @@ export function runRounds(contenders: readonly Contender[], options: RoundsOptio
   const cursor = new Map<string, number>(contenders.map((c) => [c.id, 0]))
   const samples = new Map<string, RoundSample[]>(contenders.map((c) => [c.id, []]))
   const failed = new Map<string, Error>()
+  // Hits so far after each chunk a contender ran (the warm-up's too), for the common prefix.
+  const hitsAfterChunk = new Map<string, number[]>(contenders.map((c) => [c.id, []]))
 
   const runOne = (c: Contender): RoundSample => {
     let ops = 0
     let hits = 0
     let from = cursor.get(c.id)!
+    const cumulative = hitsAfterChunk.get(c.id)!
+    let total = cumulative.length > 0 ? cumulative[cumulative.length - 1]! : 0
     const start = now()
     let elapsed = 0n
     do {
-      hits += c.run(from, options.chunk)
+      const chunkHits = c.run(from, options.chunk)
+      hits += chunkHits
+      cumulative.push((total += chunkHits))
       from += options.chunk
       ops += options.chunk
       elapsed = now() - start
@@ -83,5 +96,12 @@ export function runRounds(contenders: readonly Contender[], options: RoundsOptio
   for (let round = 0; round < options.rounds; round++) {
     for (const c of roundOrder(contenders, round)) attempt(c, round)
   }
-  return { samples, failed }
+  return { samples, failed, common: commonPrefix(hitsAfterChunk, samples, options.chunk) }
+}
+
+function commonPrefix(hitsAfterChunk: Map<string, number[]>, finished: Map<string, RoundSample[]>, chunk: number): RoundsResult['common'] {
+  const ids = [...finished.keys()]
+  const chunks = ids.length === 0 ? 0 : Math.min(...ids.map((id) => hitsAfterChunk.get(id)!.length))
+  const hits = new Map(ids.map((id) => [id, chunks === 0 ? 0 : hitsAfterChunk.get(id)![chunks - 1]!]))
+  return { ops: chunks * chunk, hits }
 }

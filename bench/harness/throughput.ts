@@ -105,12 +105,18 @@ function note(filled: Filled, spec: CacheSpec, before: ReturnType<typeof statsOf
   return parts.length > 0 ? parts.join('; ') : undefined
 }
 
-function figureFor(suite: OpSuite, filled: Filled, samples: RoundSample[], noteText: string | undefined): Figure {
+/** Hits ÷ gets over the operations every peer ran (RoundsResult.common), undefined if none or no gets. */
+export function commonHitRatio(common: RoundsResult['common'], peer: string, getsPerOp: number): number | undefined {
+  const hits = common.hits.get(peer)
+  if (hits === undefined || common.ops === 0 || getsPerOp <= 0) return undefined
+  return Math.min(1, hits / (common.ops * getsPerOp))
+}
+
+function figureFor(suite: OpSuite, filled: Filled, samples: RoundSample[], common: RoundsResult['common'], noteText: string | undefined): Figure {
   const perRound = samples.map((s) => opsPerSecond(s.ops, s.ns))
-  const ops = samples.reduce((a, s) => a + s.ops, 0)
-  const hits = samples.reduce((a, s) => a + s.hits, 0)
   const figure: Figure = { peer: filled.peer.id, value: median(perRound), samples: perRound, spread: relativeSpread(perRound) }
-  if (suite.getsPerOp > 0 && ops > 0) figure.hitRatio = Math.min(1, hits / (ops * suite.getsPerOp))
+  const hitRatio = commonHitRatio(common, filled.peer.id, suite.getsPerOp)
+  if (hitRatio !== undefined) figure.hitRatio = hitRatio
   if (noteText !== undefined) figure.note = noteText
   return figure
 }
@@ -159,11 +165,11 @@ function measure(suite: OpSuite, pool: Pool, filled: readonly Filled[], failed: 
     return { id: f.peer.id, run: (from: number, count: number) => kernel(f.cache, workload, from, count) }
   })
   const ms = roundMs(ctx.quick)
-  const { samples, failed: threw } = timedRounds(contenders, ctx)
+  const { samples, failed: threw, common } = timedRounds(contenders, ctx)
   const figures = filled
     .filter((f) => samples.has(f.peer.id))
     .map((f) => {
-      const figure = figureFor(suite, f, samples.get(f.peer.id)!, note(f, pool.spec, before.get(f.peer.id), statsOf(f.cache)))
+      const figure = figureFor(suite, f, samples.get(f.peer.id)!, common, note(f, pool.spec, before.get(f.peer.id), statsOf(f.cache)))
       checkExpectation(suite, figure, ctx.progress)
       return figure
     })
@@ -179,7 +185,8 @@ function measure(suite: OpSuite, pool: Pool, filled: readonly Filled[], failed: 
     better: 'higher',
     method:
       `${suite.describe(pool.spec)}; median of ${ctx.rounds} alternating rounds of ${ms} ms per peer${opsNote} ` +
-      `(after one warm-up round), all peers in one process, ${pool.spec.keyBytes}-byte keys`,
+      `(after one warm-up round), all peers in one process, ${pool.spec.keyBytes}-byte keys` +
+      (figures.some((f) => f.hitRatio !== undefined && f.hitRatio > 0.001 && f.hitRatio < 0.999) ? `; hit ratios over the same first ${formatSi(common.ops)} operations for every peer (from the fill, the warm-up included)` : ''),
     figures,
     skipped: [...failed, ...errors],
   }

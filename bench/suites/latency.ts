@@ -10,8 +10,8 @@ import { formatSi } from '../harness/format.js'
 import { compileKernel, makeWorkload } from '../harness/kernels.js'
 import { Pool, SEQUENCE_LENGTH, specLabel } from '../harness/pool.js'
 import type { Figure, Row, Skip } from '../harness/results.js'
-import type { runRounds } from '../harness/rounds.js'
-import { fillAll, roundMs, timedRounds, type Filled } from '../harness/throughput.js'
+import type { RoundsResult } from '../harness/rounds.js'
+import { commonHitRatio, fillAll, roundMs, timedRounds, type Filled } from '../harness/throughput.js'
 import { LARGE, SMALL } from './configs.js'
 import type { Suite } from './types.js'
 
@@ -90,7 +90,7 @@ export const latency: Suite = {
       const timer = timerOverhead(200_000)
       for (const [peer, err] of result.failed) skipped.push({ peer, reason: `threw: ${err.message.split('\n')[0]!}` })
       const measured = filled.filter((f) => result.samples.has(f.peer.id))
-      for (const row of latencyRows(spec, measured, hists, result.samples, timer, skipped, ctx.rounds, roundMs(ctx.quick))) ctx.emit(row)
+      for (const row of latencyRows(spec, measured, hists, result, timer, skipped, ctx.rounds, roundMs(ctx.quick))) ctx.emit(row)
     }
   },
 }
@@ -99,7 +99,7 @@ function latencyRows(
   spec: Pool['spec'],
   filled: readonly Filled[],
   hists: Map<string, Histogram>,
-  samples: ReturnType<typeof runRounds>['samples'],
+  result: RoundsResult,
   timer: Histogram,
   skipped: Skip[],
   rounds: number,
@@ -114,16 +114,15 @@ function latencyRows(
     method:
       `each get timed alone (two process.hrtime.bigint() reads, whose own cost is p50 ${formatSi(timer.getValueAtPercentile(50))} ns ` +
       `/ p99 ${formatSi(timer.getValueAtPercentile(99))} ns here and is included), HDR histogram over ${rounds} alternating rounds of ${ms} ms ` +
-      `per peer; every ${SET_EVERY}th operation sets a new key on the full cache, the gets read keys set within the last ${spec.entries / 2} sets`,
+      `per peer; every ${SET_EVERY}th operation sets a new key on the full cache, the gets read keys set within the last ${spec.entries / 2} sets; ` +
+      `hit ratios over the same first ${formatSi(result.common.ops)} operations for every peer (from the fill, the warm-up included)`,
     figures: filled.map((f): Figure => {
       const h = hists.get(f.peer.id)!
-      const s = samples.get(f.peer.id)!
-      const gets = s.reduce((a, r) => a + r.ops, 0) * (1 - 1 / SET_EVERY)
       return {
         peer: f.peer.id,
         value: h.getValueAtPercentile(p),
         // Said once, on the p50 row: it is the same for every percentile.
-        hitRatio: p === PERCENTILES[0] && gets > 0 ? Math.min(1, s.reduce((a, r) => a + r.hits, 0) / gets) : undefined,
+        hitRatio: p === PERCENTILES[0] ? commonHitRatio(result.common, f.peer.id, 1 - 1 / SET_EVERY) : undefined,
         extra: { gets: h.totalCount, max: h.maxValue },
       }
     }),

@@ -76,4 +76,27 @@ describe('runRounds', () => {
     expect(failed.get('bad')?.message).toBe('boom')
     expect(calls).toBe(2)
   })
+
+  it('reports hits over the same first operations for every contender, however far each one ran', () => {
+    // A fast and a slow contender on one clock; the sequence hits only from operation 32 on (a cache
+    // warming up from its fill), so each one's own rounds would give the fast one more hits per op.
+    let t = 0n
+    const contender = (id: string, nsPerChunk: bigint): Contender => ({
+      id,
+      run: (from, count) => {
+        t += nsPerChunk
+        let hits = 0
+        for (let op = from; op < from + count; op++) if (op >= 32) hits++
+        return hits
+      },
+    })
+    const contenders = [contender('fast', 1_000_000n), contender('slow', 4_000_000n)]
+    const { samples, common } = runRounds(contenders, { rounds: 2, roundMs: 8, chunk: 8, warmup: true, now: () => t })
+    const own = (id: string) => samples.get(id)!.reduce((a, s) => a + s.hits, 0) / samples.get(id)!.reduce((a, s) => a + s.ops, 0)
+    expect(own('fast')).toBeGreaterThan(own('slow'))
+    // The slow one ran 2 chunks a round over 3 rounds (the warm-up included): 48 operations, 16 of them hits.
+    expect(common.ops).toBe(48)
+    expect(common.hits.get('fast')).toBe(16)
+    expect(common.hits.get('slow')).toBe(16)
+  })
 })
