@@ -1,4 +1,4 @@
-import { phasesTrace, writeThenReadTrace } from './recency-trace.js'
+import { hotThenWritesTrace, phasesTrace, writeThenReadTrace } from './recency-trace.js'
 import { shiftingTrace } from './shifting-trace.js'
 import type { Trace } from './trace.js'
 
@@ -15,7 +15,7 @@ export const READ_DISTANCES = [0.1, 0.2, 0.5, 0.9, 1.5]
 /**
  * The recency families (issue 18), where LRU is hard to beat and a frequency-first policy can lose:
  * write-then-read-soon at each read distance, with and without write-back on a miss; recency and
- * frequency phases in turn; Zipf whose popular keys move every 2, 10 or 20 capacities (cache-aside,
+ * frequency phases in turn; a Zipf hot set read cache-aside, then write-then-read-soon alone; Zipf whose popular keys move every 2, 10 or 20 capacities (cache-aside,
  * 20 keys per entry), beside the same Zipf standing still. Lengths are in capacities; `scale`
  * shrinks them (tests and --quick).
  */
@@ -35,6 +35,15 @@ export function recencyWorkloads(seed = 42, scale = 1): SizedWorkload[] {
       name: `phases scan→zipf→recency→zipf ${writeBack ? 'write-back' : 'write-once'}`,
       make: (capacity) => phasesTrace({ capacity, phase: len(capacity, 10), zipfKeys: 20 * capacity, writeBack, seed: seed + 50 }),
     })
+  }
+  for (const writeBack of [false, true]) {
+    for (const distance of [0.5, 1.5]) {
+      out.push({
+        name: `zipf→write-then-read ${writeBack ? 'write-back' : 'write-once'} ${distance}×cap`,
+        make: (capacity) =>
+          hotThenWritesTrace({ capacity, hot: len(capacity, 5), zipfKeys: 20 * capacity, length: len(capacity, 20), distance, writeBack, seed: seed + 70 + Math.round(distance * 10) }),
+      })
+    }
   }
   for (const every of [2, 4, 10, 20, 0]) {
     out.push({

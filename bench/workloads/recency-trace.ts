@@ -105,3 +105,33 @@ export function phasesTrace(o: PhasesOptions): Trace {
   zipfPhase(i)
   return { name: `phases scan→zipf→recency→zipf ${mode(o.writeBack)}`, keys, universe: next, ops }
 }
+
+export interface HotThenWritesOptions {
+  capacity: number
+  /** Requests of the Zipf phase (cache-aside, Zipf(0.9) over `zipfKeys` keys). */
+  hot: number
+  zipfKeys: number
+  /** Requests of the write-then-read phase that follows (no fill: reads start with the first write). */
+  length: number
+  distance: number
+  writeShare?: number
+  writeBack: boolean
+  seed: number
+}
+
+/**
+ * A hot set read cache-aside, then write-then-read-soon over new keys and nothing else (a service whose
+ * traffic turns to sessions, or a cache shared by a batch job and then by a store of fresh records):
+ * main holds keys the sketch counted many times that are never asked for again, and the new keys must
+ * win their contests against them (stop 47).
+ */
+export function hotThenWritesTrace(o: HotThenWritesOptions): Trace {
+  const rng = new Prng(o.seed)
+  const total = o.hot + o.length
+  const keys = new Int32Array(total)
+  const ops = new Uint8Array(total)
+  const zipf = new ZipfSampler(o.zipfKeys, 0.9)
+  for (let i = 0; i < o.hot; i++) keys[i] = zipf.sample(rng) - 1
+  const next = writeThenRead(rng, keys, ops, o.hot, total, o.zipfKeys, { ...o, fill: false })
+  return { name: `zipf→write-then-read ${mode(o.writeBack)} ${o.distance}×cap`, keys, universe: next, ops }
+}

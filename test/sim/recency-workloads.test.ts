@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { CortadoModel } from '../../bench/sim/model/cortado.js'
 import { LruPolicy } from '../../bench/sim/policies/lru.js'
 import { simulate } from '../../bench/sim/simulate.js'
-import { phasesTrace, writeThenReadTrace } from '../../bench/workloads/recency-trace.js'
+import { hotThenWritesTrace, phasesTrace, writeThenReadTrace } from '../../bench/workloads/recency-trace.js'
 import { OP_READ, OP_READ_THROUGH, OP_WRITE } from '../../bench/workloads/trace.js'
 import { testSeed } from '../helpers/seed.js'
 
@@ -69,6 +69,28 @@ describe('write-then-read-soon', () => {
       if (!ok) bad.push(i)
     }
     expect(bad.slice(0, 5)).toEqual([])
+  })
+})
+
+describe('a hot set, then write-then-read alone', () => {
+  it('reads Zipf keys cache-aside, then writes new keys and reads only among the last k × capacity written', () => {
+    const capacity = 500
+    const t = hotThenWritesTrace({ capacity, hot: 5000, zipfKeys: 10_000, length: 10_000, distance: 0.5, writeBack: false, seed: testSeed(6) })
+    expect(t.keys.length).toBe(15_000)
+    let written = 0
+    const bad: string[] = []
+    for (let i = 0; i < t.keys.length; i++) {
+      const k = t.keys[i]!
+      const op = t.ops![i]!
+      if (i < 5000) {
+        if (op !== OP_READ_THROUGH || k < 0 || k >= 10_000) bad.push(`hot ${i}: ${op} ${k}`)
+      } else if (op === OP_WRITE) {
+        if (k !== 10_000 + written++) bad.push(`write ${i} of ${k}`)
+      } else if (op !== OP_READ || k >= 10_000 + written || k < 10_000 + written - 250) bad.push(`read ${i} of ${k}`)
+    }
+    expect(bad.slice(0, 5)).toEqual([])
+    expect(t.ops![5000]).toBe(OP_WRITE)
+    expect(t.universe).toBe(10_000 + written)
   })
 })
 
