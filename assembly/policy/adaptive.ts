@@ -68,6 +68,9 @@ export function adaptiveInit(sb: u32, shard: u32, zeroed: bool): void {
   store<u32>(sb + P + L.POLICY_RET_MAIN, 0)
   store<u32>(sb + P + L.POLICY_HIT_RUN, 0)
   store<u32>(sb + P + L.POLICY_PENDING_BOOST, 0)
+  store<u32>(sb + P + L.POLICY_QUIET_RETURNS, 0)
+  store<u32>(sb + P + L.POLICY_QUIET_MAIN_RETURNS, 0)
+  store<u32>(sb + P + L.POLICY_QUIET_ON, 0)
   seedRng(sb, seed, shard)
   clearSketch(sb, ghostSlots, zeroed)
   clearGhost(sb, zeroed)
@@ -145,7 +148,7 @@ export function adaptiveOnMiss(sb: u32, h: u64): void {
  * whole segments) needs `segments` free segments first, and must beat main's victims for them.
  * Called under the shard lock.
  */
-export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64, segments: u32): i32 {
+export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64, segments: u32, askedBefore: bool): i32 {
   const units = unitsOf(size)
   applyGhostEvidence(sb)
   // Only a big newcomer earns its room up front (BIG_NEWCOMER); a LARGE one among large values enters
@@ -155,7 +158,7 @@ export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64, segments: u
   const big = (segments != 0 || !countMode()) && isBig(sb, size)
   if (segments != 0 && big && !contestSegments(sb, h, segments, now)) return REJECT
   // Inserted before any get missed it: written unasked (window.ts counts its return as recency).
-  const askedFor = filterInserted(sb, h)
+  const askedFor = filterInserted(sb, h, askedBefore)
   // The mean entry size (a division in byte mode) serves both noteInsert and the size check below,
   // unless a contest evicted entries in between.
   let mean = meanSize(sb)

@@ -195,6 +195,12 @@ export interface Tuning {
   hitGainBack: number
   /** HIT_GAIN_NO_AGE ...1: the growth hitGain added does not count towards an early ageing (AGE_ON_GROWTH's base moves up with it; as shadowNoAge). */
   hitGainNoAge: number
+  /** UNASKED_KEEP (stop 47): 1: the miss filter's 'written unasked' bits survive every other clearing (odd-numbered sketch halvings clear only the 'missed' bits). */
+  unaskedKeep: number
+  /** QUIET_MAIN (stop 47): a returning candidate written unasked counts onceGain times also while the last block of quietBlock ghost returns had at most this share of main returns (0: off). */
+  quietMain: number
+  /** QUIET_BLOCK (see quietMain). */
+  quietBlock: number
   /** RESEARCH (stop 37, off): a window tail hit while in the window contests with its estimate + this (0: off). */
   windowHitBoost: number
   /** ...and then 1: its estimate halved; 2: its estimate 0; 3: it loses to a candidate seen at least twice; 4: as 3, only to a candidate written unasked; 5: it loses to a rejected candidate back from the ghost within the window horizon; 6: 4 and 5. */

@@ -62,6 +62,9 @@ impl Engine {
         st32(sb.add((P + L::POLICY_RET_MAIN) as usize), 0);
         st32(sb.add((P + L::POLICY_HIT_RUN) as usize), 0);
         st32(sb.add((P + L::POLICY_PENDING_BOOST) as usize), 0);
+        st32(sb.add((P + L::POLICY_QUIET_RETURNS) as usize), 0);
+        st32(sb.add((P + L::POLICY_QUIET_MAIN_RETURNS) as usize), 0);
+        st32(sb.add((P + L::POLICY_QUIET_ON) as usize), 0);
         seed_rng(sb, self.seed, shard);
         self.clear_sketch(sb, self.ghost_slots);
         self.clear_ghost(sb);
@@ -152,7 +155,7 @@ impl Engine {
 
     /// Where a newcomer of `size` bytes goes: WINDOW, PROTECTED (a recent ghost that beat the victims),
     /// or REJECT (a large newcomer that could not earn its room). Called under the shard lock.
-    pub unsafe fn adaptive_insert(&mut self, sb: *mut u8, h: u64, size: u32, now: f64, segments: u32) -> i32 {
+    pub unsafe fn adaptive_insert(&mut self, sb: *mut u8, h: u64, size: u32, now: f64, segments: u32, asked_before: bool) -> i32 {
         let units = self.units_of(size);
         self.apply_ghost_evidence(sb);
         // Only a big newcomer earns its room up front (BIG_NEWCOMER); a LARGE one among large values
@@ -162,7 +165,7 @@ impl Engine {
             return REJECT;
         }
         // Inserted before any get missed it: written unasked (window.rs counts its return as recency).
-        let asked_for = self.filter_inserted(sb, h);
+        let asked_for = self.filter_inserted(sb, h, asked_before);
         // The mean entry size serves both note_insert and the size check below, unless a contest
         // evicted entries in between.
         let mut mean = self.mean_size(sb);

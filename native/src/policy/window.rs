@@ -5,7 +5,7 @@
 //! target by it. A candidate counts when younger than WINDOW_HORIZON × the window's entries, or when
 //! the sketch has seen it at most YOUNG_FREQUENCY times, so a loop larger than the cache can't talk the
 //! window into thrashing.
-use super::tuning_generated::{AGE_ON_GROWTH, AGE_SPACING, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, MAX_WINDOW, MIN_WINDOW, ONCE_GAIN, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, ONCE_SHARE, SKETCH_SAMPLE, UNASKED_GAIN, WINDOW_HORIZON, YOUNG_FREQUENCY};
+use super::tuning_generated::{AGE_ON_GROWTH, AGE_SPACING, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, MAX_WINDOW, MIN_WINDOW, ONCE_GAIN, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, ONCE_SHARE, QUIET_BLOCK, QUIET_MAIN, SKETCH_SAMPLE, UNASKED_GAIN, WINDOW_HORIZON, YOUNG_FREQUENCY};
 use crate::arena::Engine;
 use crate::layout_generated as L;
 use crate::mem::*;
@@ -58,9 +58,15 @@ impl Engine {
             }
             // On write-once traffic (stop 37) ONCE_GAIN times: each key is read about once at high write
             // shares, so its return is rarer evidence, and the window must grow before the reads move on.
+            if QUIET_MAIN > 0.0 {
+                self.note_quiet(sb, false);
+            }
+            // QUIET_MAIN (stop 47): ONCE_GAIN also while main's keys no longer come back (a hot set read
+            // cache-aside gave way to write-then-read), before the unasked share says so.
             let mut gain = 1;
             if unasked {
-                gain = if self.write_once(sb, ONCE_SHARE) { ONCE_GAIN } else { UNASKED_GAIN };
+                let quiet = QUIET_MAIN > 0.0 && ld32(sb.add((P + L::POLICY_QUIET_ON) as usize)) != 0;
+                gain = if self.write_once(sb, ONCE_SHARE) || quiet { ONCE_GAIN } else { UNASKED_GAIN };
             } else if HIT_GAIN > 0 && ld32(sb.add((P + L::POLICY_HIT_RUN) as usize)) >= HIT_GAIN_RUNS {
                 // HIT_GAIN (stop 46): the window's tail keys are being hit there and main's keys do not
                 // come back (adaptive.rs, hit_gain_gate): a hot set that moved, whose climb one count per
@@ -75,11 +81,29 @@ impl Engine {
                 au32(sb.add((P + L::POLICY_RET_WINDOW) as usize)).fetch_add(1, Relaxed);
             }
         } else {
+            if QUIET_MAIN > 0.0 {
+                self.note_quiet(sb, true);
+            }
             au32(sb.add((P + L::POLICY_PENDING_SHRINK) as usize)).fetch_add(1, Relaxed);
             if HIT_GAIN > 0 && HIT_GAIN_MAIN > 0.0 {
                 au32(sb.add((P + L::POLICY_RET_MAIN) as usize)).fetch_add(1, Relaxed);
             }
         }
+    }
+
+    /// QUIET_MAIN: counts a ghost return (`from_main`: of an entry main evicted); the thread that completes a
+    /// block of QUIET_BLOCK returns decides whether main's keys have gone quiet. Lock-free: a racing
+    /// return may fall into the next block.
+    unsafe fn note_quiet(&self, sb: *mut u8, from_main: bool) {
+        if from_main {
+            au32(sb.add((P + L::POLICY_QUIET_MAIN_RETURNS) as usize)).fetch_add(1, Relaxed);
+        }
+        if au32(sb.add((P + L::POLICY_QUIET_RETURNS) as usize)).fetch_add(1, Relaxed) + 1 != QUIET_BLOCK {
+            return;
+        }
+        let main = au32(sb.add((P + L::POLICY_QUIET_MAIN_RETURNS) as usize)).swap(0, Relaxed);
+        st32(sb.add((P + L::POLICY_QUIET_ON) as usize), if main as f64 <= QUIET_MAIN * QUIET_BLOCK as f64 { 1 } else { 0 });
+        st32(sb.add((P + L::POLICY_QUIET_RETURNS) as usize), 0);
     }
 
     /// Moves the target by the evidence counted since the last insert, each returning candidate
