@@ -261,11 +261,10 @@ function halve(sb: u32): void {
   }
   const filter = base + words * 8
   const filterBytes = filterBlocks() * L.SKETCH_BLOCK_BYTES
-  // UNASKED_KEEP (stop 47): an odd-numbered halving clears only the 'missed' bits, so a key written
-  // unasked keeps its mark for one to two sketch periods (an atomic add: a regular ageing on a get and
-  // an early one under the lock may meet; a lost race only clears a little more or less).
-  const clears = atomic.add<u32>(sb + L.POLICY_STATE_OFFSET + L.POLICY_FILTER_CLEARS, 1) + 1
-  if (UNASKED_KEEP != 0 && (clears & 1) != 0) {
+  // UNASKED_KEEP (stop 47): while main's keys are quiet (QUIET_MAIN: a hot set read cache-aside gave way
+  // to write-then-read) only the 'missed' bits go, so the new keys keep their written-unasked marks
+  // through the early ageings of the window's growth.
+  if (UNASKED_KEEP != 0 && load<u32>(sb + L.POLICY_STATE_OFFSET + L.POLICY_QUIET_ON) != 0) {
     for (let p = filter; p < filter + filterBytes; p += 8) store<u64>(p, load<u64>(p) & UNASKED_BITS)
   } else memory.fill(filter, 0, filterBytes)
 }
@@ -290,7 +289,6 @@ export function clearSketch(sb: u32, capacity: u32, zeroed: bool): void {
   if (sketchBlocks == 0) return
   if (!zeroed) memory.fill(sb + sketchOffset, 0, sketchBlocks * L.SKETCH_BLOCK_BYTES)
   store<u32>(sb + L.SHARD_SKETCH_ADDITIONS, 0)
-  store<u32>(sb + L.POLICY_STATE_OFFSET + L.POLICY_FILTER_CLEARS, 0)
   store<u32>(sb + L.SHARD_SKETCH_RESET_AT, samplePeriod(capacity))
 }
 

@@ -62,19 +62,20 @@ export function noteGhost(sb: u32, h: u64): void {
     atomic.add<u32>(sb + P + L.POLICY_PENDING_GROW, gain)
     if (HIT_GAIN > 0) atomic.add<u32>(sb + P + L.POLICY_RET_WINDOW, 1)
   } else {
-    if (QUIET_MAIN > 0) noteQuiet(sb, true)
+    if (QUIET_MAIN > 0) noteQuiet(sb, !filterWrittenUnasked(sb, h))
     atomic.add<u32>(sb + P + L.POLICY_PENDING_SHRINK, 1)
     if (HIT_GAIN > 0 && HIT_GAIN_MAIN > 0) atomic.add<u32>(sb + P + L.POLICY_RET_MAIN, 1)
   }
 }
 
 /**
- * QUIET_MAIN: counts a ghost return (`fromMain`: of an entry main evicted); the thread that completes a
- * block of QUIET_BLOCK returns decides whether main's keys have gone quiet. Lock-free: a racing return
- * may fall into the next block.
+ * QUIET_MAIN: counts a ghost return (`mainAsked`: of a main entry that was asked for, not written
+ * unasked: main's returns of write-then-read keys it took in say nothing of its hot set); the thread
+ * that completes a block of QUIET_BLOCK returns decides whether main's keys have gone quiet. Lock-free:
+ * a racing return may fall into the next block.
  */
-function noteQuiet(sb: u32, fromMain: bool): void {
-  if (fromMain) atomic.add<u32>(sb + P + L.POLICY_QUIET_MAIN_RETURNS, 1)
+function noteQuiet(sb: u32, mainAsked: bool): void {
+  if (mainAsked) atomic.add<u32>(sb + P + L.POLICY_QUIET_MAIN_RETURNS, 1)
   if (atomic.add<u32>(sb + P + L.POLICY_QUIET_RETURNS, 1) + 1 != QUIET_BLOCK) return
   const main = atomic.xchg<u32>(sb + P + L.POLICY_QUIET_MAIN_RETURNS, 0)
   store<u32>(sb + P + L.POLICY_QUIET_ON, <f64>main <= QUIET_MAIN * <f64>QUIET_BLOCK ? 1 : 0)

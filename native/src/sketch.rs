@@ -264,10 +264,10 @@ impl Engine {
             w.store((w.load(Relaxed) >> 1) & HALF_MASK, Relaxed);
         }
         let filter_words = self.filter_blocks() * WORDS_PER_BLOCK;
-        // UNASKED_KEEP (stop 47): an odd-numbered halving clears only the 'missed' bits, so a key written
-        // unasked keeps its mark for one to two sketch periods (as halve in assembly/sketch.ts).
-        let clears = au32(sb.add((L::POLICY_STATE_OFFSET + L::POLICY_FILTER_CLEARS) as usize)).fetch_add(1, Relaxed) + 1;
-        let keep = if crate::policy::tuning_generated::UNASKED_KEEP != 0 && clears & 1 != 0 { UNASKED_BITS } else { 0 };
+        // UNASKED_KEEP (stop 47): while main's keys are quiet (QUIET_MAIN) only the 'missed' bits go (as
+        // halve in assembly/sketch.ts).
+        let quiet = ld32(sb.add((L::POLICY_STATE_OFFSET + L::POLICY_QUIET_ON) as usize)) != 0;
+        let keep = if crate::policy::tuning_generated::UNASKED_KEEP != 0 && quiet { UNASKED_BITS } else { 0 };
         for i in words..words + filter_words {
             let w = au64(base.add(i as usize * 8));
             w.store(w.load(Relaxed) & keep, Relaxed);
@@ -297,7 +297,6 @@ impl Engine {
         }
         self.zero(sb.add(self.sketch_offset as usize), self.sketch_blocks as u64 * L::SKETCH_BLOCK_BYTES as u64);
         st32(sb.add(L::SHARD_SKETCH_ADDITIONS as usize), 0);
-        st32(sb.add((L::POLICY_STATE_OFFSET + L::POLICY_FILTER_CLEARS) as usize), 0);
         st32(sb.add(L::SHARD_SKETCH_RESET_AT as usize), sample_period(capacity));
     }
 }

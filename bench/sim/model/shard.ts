@@ -83,7 +83,7 @@ export class Shard {
    * neither. Empty when missFilterShare is 0.
    */
   private readonly missBits: Uint32Array
-  /** QUIET_MAIN: this block's ghost returns and main returns among them, and the last block's verdict. */
+  /** QUIET_MAIN: this block's ghost returns and asked-for main returns among them, and the last block's verdict. */
   private quietReturns = 0
   private quietMainReturns = 0
   private quietOn = false
@@ -270,9 +270,9 @@ export class Shard {
   /** The miss filter's bit of h: `half` 0 is 'missed', 1 'written unasked'; cleared when the sketch halves. */
   private filterBit(h: number, half: number): number {
     if (this.sketch.halvings !== this.missHalvings) {
-      // UNASKED_KEEP: an odd-numbered halving clears only the 'missed' bits. The engines clear the filter
-      // at each halving; two or more since the last look leave nothing, as here.
-      const keep = this.t.unaskedKeep > 0 && this.sketch.halvings - this.missHalvings === 1 && (this.sketch.halvings & 1) === 1
+      // UNASKED_KEEP: while main's keys are quiet (QUIET_MAIN) a halving clears only the 'missed' bits.
+      // The engines clear at each halving, and nothing changes quietOn between a halving and the next look.
+      const keep = this.t.unaskedKeep > 0 && this.quietOn
       this.missHalvings = this.sketch.halvings
       if (keep) {
         for (let i = 0; i < this.missBits.length; i++) this.missBits[i] = this.missBits[i]! & UNASKED_BITS
@@ -851,16 +851,20 @@ export class Shard {
       this.pendingGrow += gain
       this.retW++
     } else {
-      if (this.t.quietMain > 0) this.noteQuiet(true)
+      if (this.t.quietMain > 0) this.noteQuiet(!this.test(h, 1))
       this.retM++
       this.pendingShrink++
       this.purgedBack++
     }
   }
 
-  /** QUIET_MAIN: counts a ghost return (of a main entry or not); each block of quietBlock decides whether main's keys have gone quiet. */
-  private noteQuiet(fromMain: boolean): void {
-    if (fromMain) this.quietMainReturns++
+  /**
+   * QUIET_MAIN: counts a ghost return (mainAsked: of a main entry that was asked for, not written unasked:
+   * main's returns of write-then-read keys it took in say nothing of its hot set); each block of
+   * quietBlock returns decides whether main's keys have gone quiet.
+   */
+  private noteQuiet(mainAsked: boolean): void {
+    if (mainAsked) this.quietMainReturns++
     if (++this.quietReturns !== this.t.quietBlock) return
     this.quietOn = this.quietMainReturns <= this.t.quietMain * this.quietReturns
     this.quietReturns = 0

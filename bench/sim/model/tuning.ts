@@ -195,9 +195,9 @@ export interface Tuning {
   hitGainBack: number
   /** HIT_GAIN_NO_AGE ...1: the growth hitGain added does not count towards an early ageing (AGE_ON_GROWTH's base moves up with it; as shadowNoAge). */
   hitGainNoAge: number
-  /** UNASKED_KEEP (stop 47): 1: the miss filter's 'written unasked' bits survive every other clearing (odd-numbered sketch halvings clear only the 'missed' bits). */
+  /** UNASKED_KEEP (stop 47): 1: while main's keys are quiet (quietMain) the miss filter's clearing keeps the 'written unasked' bits. */
   unaskedKeep: number
-  /** QUIET_MAIN (stop 47): a returning candidate written unasked counts onceGain times also while the last block of quietBlock ghost returns had at most this share of main returns (0: off). */
+  /** QUIET_MAIN (stop 47): a returning candidate written unasked counts onceGain times also while the last block of quietBlock ghost returns had at most this share of main returns asked for (not written unasked; 0: off). */
   quietMain: number
   /** QUIET_BLOCK (see quietMain). */
   quietBlock: number

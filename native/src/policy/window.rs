@@ -82,7 +82,8 @@ impl Engine {
             }
         } else {
             if QUIET_MAIN > 0.0 {
-                self.note_quiet(sb, true);
+                let main_asked = !self.filter_written_unasked(sb, h);
+                self.note_quiet(sb, main_asked);
             }
             au32(sb.add((P + L::POLICY_PENDING_SHRINK) as usize)).fetch_add(1, Relaxed);
             if HIT_GAIN > 0 && HIT_GAIN_MAIN > 0.0 {
@@ -91,11 +92,12 @@ impl Engine {
         }
     }
 
-    /// QUIET_MAIN: counts a ghost return (`from_main`: of an entry main evicted); the thread that completes a
-    /// block of QUIET_BLOCK returns decides whether main's keys have gone quiet. Lock-free: a racing
-    /// return may fall into the next block.
-    unsafe fn note_quiet(&self, sb: *mut u8, from_main: bool) {
-        if from_main {
+    /// QUIET_MAIN: counts a ghost return (`main_asked`: of a main entry that was asked for, not written
+    /// unasked: main's returns of write-then-read keys it took in say nothing of its hot set); the thread
+    /// that completes a block of QUIET_BLOCK returns decides whether main's keys have gone quiet.
+    /// Lock-free: a racing return may fall into the next block.
+    unsafe fn note_quiet(&self, sb: *mut u8, main_asked: bool) {
+        if main_asked {
             au32(sb.add((P + L::POLICY_QUIET_MAIN_RETURNS) as usize)).fetch_add(1, Relaxed);
         }
         if au32(sb.add((P + L::POLICY_QUIET_RETURNS) as usize)).fetch_add(1, Relaxed) + 1 != QUIET_BLOCK {
