@@ -193,7 +193,7 @@ export interface Tuning {
   hitGainMax: number
   /** RESEARCH ...the give-back only at blocks whose ratio of main's ghost returns to the counted candidates' is at least this (frequency is winning; 0: at every block that does not meet the conditions). */
   hitGainBack: number
-  /** RESEARCH (stop 47, tracegate): at the end of a drift block in which the gain applied, if that block's ratio of main's ghost returns to the counted candidates' returns is at least this, the window growth the gain made in that block is given back at once (0: off). A moved hot set's old keys stay away after the jump (ratio 0.00-0.14 in that block); on OLTP a lone opening took the window 0.04 -> 0.9 and main's keys came back at once (0.47, then 2.3). */
+  /** HIT_GAIN_UNDO (stop 47, tracegate): at the end of a drift block in which the gain applied, if that block's ratio of main's ghost returns to the counted candidates' returns is at least this, the window growth the gain made in that block is given back at once (0: off). A moved hot set's old keys stay away after the jump (ratio 0.00-0.14 in that block); on OLTP a lone opening took the window 0.04 -> 0.9 and main's keys came back at once (0.47, then 2.3). */
   hitGainUndo: number
   /** HIT_GAIN_NO_AGE ...1: the growth hitGain added does not count towards an early ageing (AGE_ON_GROWTH's base moves up with it; as shadowNoAge). */
   hitGainNoAge: number
@@ -393,7 +393,6 @@ export const TUNING: Tuning = {
   hitGainDecay: 0,
   hitGainMax: 0,
   hitGainBack: 0,
-  hitGainUndo: 0,
   windowHitBoost: 0,
   staleMode: 1,
   climbRestart: 0.05,
