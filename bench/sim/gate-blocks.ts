@@ -2,7 +2,7 @@
  * Stop 47 (tracegate) probe: HIT_GAIN's gate per drift block, on an anchored trace or on a Zipf moving every
  * `--every` capacities: the window target (× capacity), the block's tail keys and those hit, the rejected
  * candidates' counted returns and main's, whether the block met the gate and the run, and the block's hit
- * ratio. Model with the engines' structures; `--shards` as the real cache at that capacity unless given.
+ * ratio, and the window growth HIT_GAIN made in the block (× capacity, before HIT_GAIN_UNDO). Model with the engines' structures; `--shards` as the real cache at that capacity unless given.
  * Deterministic.
  *
  *   npx tsx bench/sim/gate-blocks.ts [--trace P3.lis.gz | --every 4] [--capacity 32768] [--shards N] [--all] [--tune k=v,…]
@@ -32,7 +32,7 @@ const sh = m.shards[0]! as unknown as Record<string, number>
 const t = { ...TUNING, ...tuning }
 const N = trace.keys.length
 let blockHits = 0, blockN = 0, blocks = 0, on = 0, met = 0
-let prev = { tailN: 0, tailHit: 0, retW: 0, retM: 0 }
+let prev = { tailN: 0, tailHit: 0, retW: 0, retM: 0, boost: 0 }
 let lastShare = sh.tailShare, lastRatio = sh.retRatio
 const onStats: string[] = []
 for (let i = 0; i < N; i++) {
@@ -49,12 +49,12 @@ for (let i = 0; i < N; i++) {
     if (isMet) met++
     const gainOn = sh.hitRun! >= t.hitGainRuns
     if (gainOn) on++
-    const row = `${(i / N).toFixed(3)} blk ${blocks} w ${(sh.windowTarget! / sh.capacity!).toFixed(3)} tail ${prev.tailHit}/${prev.tailN} (${sh.tailShare!.toFixed(3)}) ret W ${prev.retW} M ${prev.retM} (${sh.retRatio!.toFixed(2)}) len ${sh.driftBlockLen} run ${sh.hitRun}${gainOn ? ' ON' : ''} hr ${(100 * blockHits / Math.max(1, blockN)).toFixed(2)}`
+    const row = `${(i / N).toFixed(3)} blk ${blocks} w ${(sh.windowTarget! / sh.capacity!).toFixed(3)} tail ${prev.tailHit}/${prev.tailN} (${sh.tailShare!.toFixed(3)}) ret W ${prev.retW} M ${prev.retM} (${sh.retRatio!.toFixed(2)}) len ${sh.driftBlockLen} boost ${(prev.boost / sh.capacity!).toFixed(3)} run ${sh.hitRun}${gainOn ? ' ON' : ''} hr ${(100 * blockHits / Math.max(1, blockN)).toFixed(2)}`
     if (args.has('--all') || isMet) console.log(row)
     if (gainOn) onStats.push(row)
     blockHits = 0; blockN = 0
   }
-  prev = { tailN: sh.tailN!, tailHit: sh.tailHit!, retW: sh.retW!, retM: sh.retM! }
+  prev = { tailN: sh.tailN!, tailHit: sh.tailHit!, retW: sh.retW!, retM: sh.retM!, boost: sh.blockBoost! }
   lastShare = sh.tailShare; lastRatio = sh.retRatio
 }
 console.log(`shards ${shards}, shard 0: blocks ${blocks}, met ${met}, gain on ${on}; hit ratio (all shards) ${(100 * m.shards.reduce((a, s) => a + s.hits, 0) / N).toFixed(2)}`)
