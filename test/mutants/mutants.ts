@@ -486,9 +486,27 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'hit-gain-ages', area: 'policy', file: 'assembly/policy/window.ts',
-    find: '    if (boosted > 0) {', replace: '    if (false) {',
+    find: '    if (boosted > 0 && HIT_GAIN_NO_AGE != 0) {', replace: '    if (false) {',
     tests: ['test/policy/recency.test.ts'],
     why: 'the growth HIT_GAIN makes counts towards an early ageing, which halves the sketch and clears the miss filter (HIT_GAIN_NO_AGE, stop 46; phases written once at 100k -0.26 -> -2.37 on the model)',
+  },
+  {
+    id: 'hit-gain-undo-never', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '    if (grown > 0 && run >= HIT_GAIN_RUNS && (back == 0 || <f64>main / <f64>back >= HIT_GAIN_UNDO)) {', replace: '    if (false) {',
+    tests: ['test/policy/recency.test.ts'],
+    why: 'the growth HIT_GAIN made stays when main\'s keys come back at once: a trace\'s lone opening keeps a window of 0.9 (HIT_GAIN_UNDO, stop 47; OLTP 15000 66.64 -> 66.26 on the real cache)',
+  },
+  {
+    id: 'hit-gain-undo-any', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '(back == 0 || <f64>main / <f64>back >= HIT_GAIN_UNDO)', replace: '(back == 0 || <f64>main / <f64>back >= HIT_GAIN_MAIN)',
+    tests: ['test/policy/recency.test.ts'],
+    why: 'the growth is given back whenever the gate closes: a moved hot set\'s jump, whose old keys come back at 0.07-0.14 in that block, is undone too (HIT_GAIN_UNDO, stop 47)',
+  },
+  {
+    id: 'hit-gain-undo-base', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '      if (HIT_GAIN_NO_AGE != 0) store<f64>(sb + P + L.POLICY_GROWTH_BASE, load<f64>(sb + P + L.POLICY_GROWTH_BASE) - undo)', replace: '',
+    tests: ['test/policy/recency.test.ts'],
+    why: 'the growth given back leaves AGE_ON_GROWTH\'s base where the boosted growth put it: the ordinary growth after it must climb that much further before an early ageing (HIT_GAIN_UNDO with HIT_GAIN_NO_AGE, stop 47)',
   },
   {
     id: 'window-clock-never', area: 'policy', file: 'assembly/policy/adaptive.ts',

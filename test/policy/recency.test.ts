@@ -15,7 +15,7 @@ import { zipfTrace } from '../../bench/workloads/zipf-trace.js'
 import { shiftingTrace } from '../../bench/workloads/shifting-trace.js'
 import { engineInternals } from '../../src/engine/access.js'
 import * as L from '../../src/layout/constants.generated.js'
-import { DRIFT_BLOCK, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, HIT_GAIN, HIT_GAIN_RUNS } from '../../src/layout/policy.generated.js'
+import { DRIFT_BLOCK, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO } from '../../src/layout/policy.generated.js'
 import { OP_READ, OP_WRITE, type Trace } from '../../bench/workloads/trace.js'
 import { Prng } from '../../bench/workloads/prng.js'
 import { Cache } from '../../src/index.js'
@@ -714,6 +714,76 @@ forEachEngine('the hit gain\'s gate', (engine) => {
       expect(grew, 'window growth').toBeGreaterThanOrEqual(HIT_GAIN)
       // HIT_GAIN_NO_AGE: the base moves up with all but one count's share of the growth.
       expect(f64(L.POLICY_GROWTH_BASE) - base, 'growth base').toBeCloseTo(grew * (HIT_GAIN - 1) / HIT_GAIN, 6)
+    } finally {
+      cache.close()
+    }
+  })
+})
+
+/**
+ * HIT_GAIN_UNDO (stop 47), white-box, as the gate's test above: the gain opens, a returning candidate
+ * grows the window by HIT_GAIN counts, and the block in which it did ends with main's returns at a given
+ * share of the candidates'. At HIT_GAIN_UNDO or more (a trace's lone opening: OLTP's main keys came back
+ * at once) the growth the extra counts made is given back, and AGE_ON_GROWTH's base comes down with it;
+ * under it (a moved hot set's old keys stay away) the growth stays.
+ */
+forEachEngine('the hit gain\'s give-back', (engine) => {
+  it('gives back the growth the gain made in a block whose main returns reach HIT_GAIN_UNDO, not under it', () => {
+    const { cache, u32, setU32, f64, filler } = policyBlock(engine, testSeed(9))
+    try {
+      let c = 0
+      /** Ends a drift block with these counters (see the gate's test) and a rejected candidate; returns it. */
+      const block = (leaves: number, hits: number, back: number, main: number): string => {
+        const push = Math.ceil(f64(L.POLICY_WINDOW_TARGET)) + 8
+        while (u32(L.POLICY_DRIFT_INSERTS) !== u32(L.POLICY_DRIFT_BLOCK) - 1 - push - 1) filler()
+        const key = `c${c++}`
+        expect(cache.get(key)).toBeUndefined()
+        cache.set(key, '1')
+        for (let i = 0; i < push; i++) filler()
+        expect(u32(L.POLICY_DRIFT_INSERTS)).toBe(u32(L.POLICY_DRIFT_BLOCK) - 1)
+        setU32(L.POLICY_DRIFT_LEAVES, leaves)
+        setU32(L.POLICY_DRIFT_LEAVE_HITS, hits)
+        setU32(L.POLICY_TAIL_ROUNDS, 0)
+        setU32(L.POLICY_RET_WINDOW, back)
+        setU32(L.POLICY_RET_MAIN, main)
+        filler()
+        expect(u32(L.POLICY_DRIFT_INSERTS), 'the block ended').toBe(0)
+        return key
+      }
+      /** Opens the gain, then a returning candidate grows the window; returns the growth and the target before it. */
+      const grow = (): { grew: number, before: number, base: number } => {
+        block(1000, 100, 100, 5)
+        const key = block(1000, 100, 100, 5)
+        expect(u32(L.POLICY_HIT_RUN)).toBe(HIT_GAIN_RUNS)
+        const before = f64(L.POLICY_WINDOW_TARGET)
+        const base = f64(L.POLICY_GROWTH_BASE)
+        const pending = u32(L.POLICY_PENDING_GROW)
+        expect(cache.get(key)).toBeUndefined()
+        expect(u32(L.POLICY_PENDING_GROW) - pending, 'the gain applies').toBe(HIT_GAIN)
+        filler()
+        const grew = f64(L.POLICY_WINDOW_TARGET) - before
+        expect(grew, 'window growth').toBeGreaterThanOrEqual(HIT_GAIN)
+        return { grew, before, base }
+      }
+      const boosted = (grew: number): number => grew * (HIT_GAIN - 1) / HIT_GAIN
+      // Main's keys came back at HIT_GAIN_UNDO per candidate return in the block the gain grew the window.
+      const a = grow()
+      block(1000, 100, 100, Math.ceil(100 * HIT_GAIN_UNDO))
+      expect(u32(L.POLICY_HIT_RUN), 'the gate closed').toBe(0)
+      expect(f64(L.POLICY_WINDOW_TARGET) - a.before, 'only the usual count\'s growth stays').toBeCloseTo(a.grew - boosted(a.grew), 6)
+      expect(f64(L.POLICY_GROWTH_BASE), 'the growth base came down with it').toBeCloseTo(a.base, 6)
+      expect(f64(L.POLICY_BLOCK_BOOST)).toBe(0)
+      // Over HIT_GAIN_MAIN (the gate closes) but under HIT_GAIN_UNDO: the growth stays.
+      const under = Math.floor(100 * HIT_GAIN_UNDO) - 1
+      expect(under / 100).toBeGreaterThan(HIT_GAIN_MAIN)
+      const b = grow()
+      block(1000, 100, 100, under)
+      expect(u32(L.POLICY_HIT_RUN), 'the gate closed').toBe(0)
+      expect(f64(L.POLICY_WINDOW_TARGET) - b.before, 'the growth stays').toBeCloseTo(b.grew, 6)
+      // The next block: the gain did not apply in it, nothing is given back whatever comes back.
+      const target = f64(L.POLICY_WINDOW_TARGET)
+      block(1000, 100, 100, 100)
+      expect(f64(L.POLICY_WINDOW_TARGET)).toBe(target)
     } finally {
       cache.close()
     }

@@ -119,6 +119,10 @@ export class Shard {
   private climbPrev = -1
   private climbStepNow = 0
   rejections = 0
+  /** Diagnostics: hitGainUndo's give-backs so far. */
+  undone = 0
+  /** Diagnostics: hitGainDry's give-backs so far. */
+  dried = 0
   /** Early ageings so far (the sketch halved for the window's growth). */
   earlyAgeings = 0
   /** RESEARCH (driftSweep, stop 39): protected's hits in the running block, its requests, the decayed peak of the blocks' protected hit rate, and whether the drift gate is on. */
@@ -165,6 +169,11 @@ export class Shard {
   /** RESEARCH (hitGainDecay): the extra counts hitGain added to pendingGrow, and the window growth they made that still stands. */
   private pendingBoost = 0
   private hitGrewBy = 0
+  /** RESEARCH (hitGainUndo): the window growth hitGain's extra counts made in the running drift block. */
+  private blockBoost = 0
+  /** RESEARCH (hitGainDry): the growth HIT_GAIN made in the last block that still stands. */
+  private lastBoost = 0
+  private retWBlock = 0
   /** RESEARCH (driftSignal 1, stop 40): protected's hand steps in the running block, and those that found a hit entry. */
   private handSteps = 0
   private handHits = 0
@@ -721,8 +730,28 @@ export class Shard {
     this.tailN = 0
     this.tailHit = 0
     this.retRatio = this.retW === 0 ? Infinity : this.retM / this.retW
+    this.retWBlock = this.retW
     this.retW = 0
     this.retM = 0
+    // hitGainUndo: the gain applied in this block (the run stood at hitGainRuns when it began) and main's
+    // keys came back at once: the growth it made there is given back.
+    if (this.t.hitGainUndo > 0 && this.blockBoost > 0 && this.hitRun >= this.t.hitGainRuns && this.retRatio >= this.t.hitGainUndo) {
+      const back = Math.min(this.blockBoost, Math.max(0, this.windowTarget - this.windowFloor()))
+      this.windowTarget -= back
+      this.hitGrewBy = Math.max(0, this.hitGrewBy - back)
+      if (this.t.hitGainNoAge > 0) this.growthBase -= back
+      this.undone++
+      this.blockBoost = 0
+    }
+    // hitGainDry: the block after the gain's growth brought (almost) no candidate back.
+    if (this.t.hitGainDry > 0 && this.lastBoost > 0 && this.retWBlock < this.t.hitGainDry * this.driftBlockLen) {
+      const back = Math.min(this.lastBoost, Math.max(0, this.windowTarget - this.windowFloor()))
+      this.windowTarget -= back
+      if (this.t.hitGainNoAge > 0) this.growthBase -= back
+      this.dried++
+    }
+    this.lastBoost = this.blockBoost
+    this.blockBoost = 0
     this.hitRun = this.hitGainMet() ? this.hitRun + 1 : 0
     if (this.t.hitGainDecay > 0 && this.hitRun === 0 && this.hitGrewBy > 0 && this.retRatio >= this.t.hitGainBack) {
       const back = Math.min(this.hitGrewBy * this.t.hitGainDecay, Math.max(0, this.windowTarget - this.windowFloor()))
@@ -909,6 +938,7 @@ export class Shard {
       if (this.pendingBoost > 0 && target > from) {
         const boosted = (target - from) * this.pendingBoost / this.pendingGrow
         this.hitGrewBy += boosted
+        this.blockBoost += boosted
         if (this.t.hitGainNoAge > 0) this.growthBase += boosted
       }
       if (this.t.ageAtMax > 0) this.cutGrowth += want - target

@@ -5,7 +5,7 @@
 //! target by it. A candidate counts when younger than WINDOW_HORIZON × the window's entries, or when
 //! the sketch has seen it at most YOUNG_FREQUENCY times, so a loop larger than the cache can't talk the
 //! window into thrashing.
-use super::tuning_generated::{AGE_ON_GROWTH, AGE_SPACING, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, MAX_WINDOW, MIN_WINDOW, ONCE_GAIN, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, ONCE_SHARE, QUIET_BLOCK, QUIET_MAIN, SKETCH_SAMPLE, UNASKED_GAIN, WINDOW_HORIZON, YOUNG_FREQUENCY};
+use super::tuning_generated::{AGE_ON_GROWTH, AGE_SPACING, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_UNDO, MAX_WINDOW, MIN_WINDOW, ONCE_GAIN, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, ONCE_SHARE, QUIET_BLOCK, QUIET_MAIN, SKETCH_SAMPLE, UNASKED_GAIN, WINDOW_HORIZON, YOUNG_FREQUENCY};
 use crate::arena::Engine;
 use crate::layout_generated as L;
 use crate::mem::*;
@@ -72,7 +72,7 @@ impl Engine {
                 // come back (adaptive.rs, hit_gain_gate): a hot set that moved, whose climb one count per
                 // return is too slow for.
                 gain = HIT_GAIN;
-                if HIT_GAIN_NO_AGE != 0 {
+                if HIT_GAIN_NO_AGE != 0 || HIT_GAIN_UNDO > 0.0 {
                     au32(sb.add((P + L::POLICY_PENDING_BOOST) as usize)).fetch_add(HIT_GAIN - 1, Relaxed);
                 }
             }
@@ -119,8 +119,8 @@ impl Engine {
         }
         let grow = pending_grow.swap(0, Relaxed);
         let shrink = pending_shrink.swap(0, Relaxed);
-        let boost = if HIT_GAIN > 0 && HIT_GAIN_NO_AGE != 0 { au32(sb.add((P + L::POLICY_PENDING_BOOST) as usize)).swap(0, Relaxed) } else { 0 };
-        // HIT_GAIN_NO_AGE: the share of the growth HIT_GAIN's extra counts made.
+        let boost = if HIT_GAIN > 0 && (HIT_GAIN_NO_AGE != 0 || HIT_GAIN_UNDO > 0.0) { au32(sb.add((P + L::POLICY_PENDING_BOOST) as usize)).swap(0, Relaxed) } else { 0 };
+        // HIT_GAIN_NO_AGE, HIT_GAIN_UNDO: the share of the growth HIT_GAIN's extra counts made.
         let mut boosted = 0.0;
         let unit = self.mean_size(sb);
         let c = self.capacity(sb);
@@ -140,6 +140,12 @@ impl Engine {
             target = f64::min(f64::max(most * c, target), target + grow as f64 * step);
             if boost > 0 && target > from {
                 boosted = (target - from) * boost as f64 / grow as f64;
+                // HIT_GAIN_UNDO: the block's boosted growth, given back at the block's end if main's keys
+                // came back.
+                if HIT_GAIN_UNDO > 0.0 {
+                    let at = sb.add((P + L::POLICY_BLOCK_BOOST) as usize);
+                    stf64(at, ldf64(at) + boosted);
+                }
             }
         }
         if shrink > 0 {
@@ -153,7 +159,7 @@ impl Engine {
             // HIT_GAIN_NO_AGE: the base moves up with HIT_GAIN's growth, which says a hot set moved, not
             // that frequency is losing.
             let mut base = ldf64(base_at);
-            if boosted > 0.0 {
+            if boosted > 0.0 && HIT_GAIN_NO_AGE != 0 {
                 base += boosted;
                 stf64(base_at, base);
             }
