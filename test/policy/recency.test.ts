@@ -290,17 +290,21 @@ forEachEngine('Zipf moving every 10 capacities', (engine) => {
  * −1.69 → −1.06 / −1.40): docs/policy-recency.md "Stop 47, lead".
  */
 forEachEngine('a Zipf hot set read cache-aside, then write-then-read alone', (engine) => {
-  for (const distance of [0.5, 1.5]) {
-    it(`reads over the last ${distance} × capacity writes, written once: within 1 point of LRU over the whole run`, () => {
+  // [family, bound under LRU]: written once within 1 point (main: 1.00 / 1.79 under); written back over
+  // 0.5 × capacity within 0.4 (main 0.43 under; 0.57 without UNASKED_KEEP, 0.46 with every main return
+  // shutting the quiet gate).
+  const rows: [string, number][] = [['write-once 0.5', 1], ['write-once 1.5', 1], ['write-back 0.5', 0.4]]
+  for (const [row, bound] of rows) {
+    it(`${row} × capacity: within ${bound} of LRU over the whole run`, () => {
       const capacity = 10_000
-      const family = recencyWorkloads().find((w) => w.name === `zipf→write-then-read write-once ${distance}×cap`)!
+      const family = recencyWorkloads().find((w) => w.name === `zipf→write-then-read ${row}×cap`)!
       const trace = family.make(capacity)
       const want = simulate(trace, 'lru', capacity, new LruPolicy(capacity, trace)).hitRatio * 100
       const cache = new RealCachePolicy(Cache as never, capacity, trace, 0x2545f491, { engine, shards: 1 })
       const got = simulate(trace, 'cortado', capacity, cache).hitRatio * 100
       cache.close()
-      console.log(`[zipf→write-then-read ${distance} × cap, ${engine}] ${got.toFixed(2)}% (LRU ${want.toFixed(2)}%)`)
-      expect(got, `LRU ${want.toFixed(2)}%`).toBeGreaterThanOrEqual(want - 1)
+      console.log(`[zipf→write-then-read ${row} × cap, ${engine}] ${got.toFixed(2)}% (LRU ${want.toFixed(2)}%)`)
+      expect(got, `LRU ${want.toFixed(2)}%`).toBeGreaterThanOrEqual(want - bound)
     })
   }
 })
