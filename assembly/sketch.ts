@@ -7,12 +7,14 @@
 // Updates are lock-free and lossy: two threads incrementing the same word may lose one increment, which
 // only makes an estimate slightly low. Nothing else lives in these bytes, so a race can't corrupt state.
 import * as L from './layout.generated'
-import { SKETCH_SAMPLE } from './policy/tuning.generated'
+import { SKETCH_SAMPLE, UNASKED_KEEP } from './policy/tuning.generated'
 import { sketchBlocks, sketchCounterBlocks, sketchOffset } from './arena'
 import { fastRange } from './hash'
 
 const WORDS_PER_BLOCK: u32 = 8
 const HALF_MASK: u64 = 0x7777777777777777
+// The miss filter's 'written unasked' bit of every pair (the odd bits: filterInserted).
+const UNASKED_BITS: u64 = 0xAAAAAAAAAAAAAAAA
 
 // The area's last blocks (one in MISS_FILTER_SHARE, rounded up) are the miss filter, the rest the
 // counters: src/layout/geometry.ts adds ceil(counters / (share − 1)) filter blocks to the counters.
@@ -106,11 +108,6 @@ export function locateCounters(h: u64): u32 {
   return sb + sketchOffset + counterBlocks() * L.SKETCH_BLOCK_BYTES + (pair >> 4) * 4
 }
 
-/** The miss filter's word of hash h (to bring it into cache ahead of use; 0 without a filter). */
-export function filterWordOf(sb: u32, h: u64): u32 {
-  return filterBlocks() == 0 ? 0 : load<u32>(filterWord(sb, filterPair(h)))
-}
-
 /** A get missed hash h: sets its 'missed' bit; true if it was set already (h missed before). */
 export function filterMissed(sb: u32, h: u64): bool {
   if (filterBlocks() == 0) return false
@@ -121,16 +118,19 @@ export function filterMissed(sb: u32, h: u64): bool {
   return (atomic.or<u32>(word, bit) & bit) != 0
 }
 
-/** A set inserts hash h: if no get missed it before, sets its 'written unasked' bit. */
-export function filterInserted(sb: u32, h: u64): bool {
+/**
+ * A set inserts hash h: if no get missed it before (`askedBefore`: the 'missed' bit read before the set
+ * counted the access, policyTouchNew), sets its 'written unasked' bit.
+ */
+export function filterInserted(sb: u32, h: u64, askedBefore: bool): bool {
   if (filterBlocks() == 0) return false
   const pair = filterPair(h)
   const word = filterWord(sb, pair)
   const shift = (pair & 15) << 1
   const bits = (load<u32>(word) >> shift) & 3
-  if (bits == 0) atomic.or<u32>(word, 2 << shift)
+  if (bits == 0 && !askedBefore) atomic.or<u32>(word, 2 << shift)
   // Whether a get missed h before this set (this sketch period, or a collision says so): asked for.
-  return (bits & 1) != 0
+  return askedBefore || (bits & 1) != 0
 }
 
 /** Whether a get missed hash h before (in this sketch period, or a collision says so): asked for, loaded cache-aside. */
@@ -259,7 +259,14 @@ function halve(sb: u32): void {
     const p = base + i * 8
     store<u64>(p, (load<u64>(p) >> 1) & HALF_MASK)
   }
-  memory.fill(base + words * 8, 0, filterBlocks() * L.SKETCH_BLOCK_BYTES)
+  const filter = base + words * 8
+  const filterBytes = filterBlocks() * L.SKETCH_BLOCK_BYTES
+  // UNASKED_KEEP (stop 47): while main's keys are quiet (QUIET_MAIN: a hot set read cache-aside gave way
+  // to write-then-read) only the 'missed' bits go, so the new keys keep their written-unasked marks
+  // through the early ageings of the window's growth.
+  if (UNASKED_KEEP != 0 && load<u32>(sb + L.POLICY_STATE_OFFSET + L.POLICY_QUIET_ON) != 0) {
+    for (let p = filter; p < filter + filterBytes; p += 8) store<u64>(p, load<u64>(p) & UNASKED_BITS)
+  } else memory.fill(filter, 0, filterBytes)
 }
 
 /**

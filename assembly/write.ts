@@ -40,7 +40,7 @@ export function beginSet(sb: u32, h: u64, key: u32, keyLen: u32, valueLen: u32, 
   const large = size > segBytes
   const record = large ? sizeFor(withTtl, keyLen, L.LARGE_REF_BYTES) : size
   const slot = findSlot(sb, key, keyLen)
-  if (slot == 0) policyTouchNew(sb, h)
+  const askedBefore = slot == 0 && policyTouchNew(sb, h)
   // The policy's work below locates other keys: keep this key's location to come back to.
   saveLocation()
   // (size < valueLen: a length so large that the u32 size wrapped.)
@@ -94,7 +94,7 @@ export function beginSet(sb: u32, h: u64, key: u32, keyLen: u32, valueLen: u32, 
   const borrowed = chain - local
   const cost = borrowed != 0 ? size - (valueLen - local * segBytes) : size
   if (slot == 0) {
-    q = policyInsert(sb, h, cost, now, large ? local + 1 : 0)
+    q = policyInsert(sb, h, cost, now, large ? local + 1 : 0, askedBefore)
     if (q == REJECT) return refuse(sb, 0, now)
   }
   curInPlace = false

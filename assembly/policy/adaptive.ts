@@ -18,7 +18,7 @@ import { flagsOf, isLarge, chainedBytes } from '../entry'
 import { queueCount, freeCount, reclaimDeadTails } from '../segments'
 import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainHolds, isFull, countMode, isBig } from './units'
 import { applyGhostEvidence, noteGhost, windowTarget, setWindowTarget, windowFloor, writeOnce } from './window'
-import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_HIT, DRIFT_GROW_DECAY, MAX_WINDOW, WINDOW_CLOCK_ASKED, HIT_GAIN, HIT_GAIN_SHARE, HIT_GAIN_MAIN, HIT_GAIN_RUNS } from './tuning.generated'
+import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_HIT, DRIFT_GROW_DECAY, MAX_WINDOW, WINDOW_CLOCK_ASKED, HIT_GAIN, HIT_GAIN_SHARE, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE } from './tuning.generated'
 import { nextRandom, seedRng } from './rng'
 import { seed } from '../arena'
 import { REJECT } from './decision'
@@ -68,6 +68,10 @@ export function adaptiveInit(sb: u32, shard: u32, zeroed: bool): void {
   store<u32>(sb + P + L.POLICY_RET_MAIN, 0)
   store<u32>(sb + P + L.POLICY_HIT_RUN, 0)
   store<u32>(sb + P + L.POLICY_PENDING_BOOST, 0)
+  store<f64>(sb + P + L.POLICY_BLOCK_BOOST, 0)
+  store<u32>(sb + P + L.POLICY_QUIET_RETURNS, 0)
+  store<u32>(sb + P + L.POLICY_QUIET_MAIN_RETURNS, 0)
+  store<u32>(sb + P + L.POLICY_QUIET_ON, 0)
   seedRng(sb, seed, shard)
   clearSketch(sb, ghostSlots, zeroed)
   clearGhost(sb, zeroed)
@@ -145,7 +149,7 @@ export function adaptiveOnMiss(sb: u32, h: u64): void {
  * whole segments) needs `segments` free segments first, and must beat main's victims for them.
  * Called under the shard lock.
  */
-export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64, segments: u32): i32 {
+export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64, segments: u32, askedBefore: bool): i32 {
   const units = unitsOf(size)
   applyGhostEvidence(sb)
   // Only a big newcomer earns its room up front (BIG_NEWCOMER); a LARGE one among large values enters
@@ -155,7 +159,7 @@ export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64, segments: u
   const big = (segments != 0 || !countMode()) && isBig(sb, size)
   if (segments != 0 && big && !contestSegments(sb, h, segments, now)) return REJECT
   // Inserted before any get missed it: written unasked (window.ts counts its return as recency).
-  const askedFor = filterInserted(sb, h)
+  const askedFor = filterInserted(sb, h, askedBefore)
   // The mean entry size (a division in byte mode) serves both noteInsert and the size check below,
   // unless a contest evicted entries in between.
   let mean = meanSize(sb)
@@ -352,6 +356,19 @@ function hitGainGate(sb: u32): void {
   // A block without a counted candidate return does not qualify (the ratio is then infinite).
   const met = share >= HIT_GAIN_SHARE && (HIT_GAIN_MAIN <= 0 || (back != 0 && <f64>main / <f64>back <= HIT_GAIN_MAIN))
   const run = load<u32>(sb + P + L.POLICY_HIT_RUN)
+  // HIT_GAIN_UNDO (stop 47): the gain applied in this block (the run stood at HIT_GAIN_RUNS when it began)
+  // and main's keys came back at once: a trace's lone opening, not a moved hot set, whose old keys stay
+  // away. The growth the gain made in this block is given back.
+  if (HIT_GAIN_UNDO > 0) {
+    const grown = load<f64>(sb + P + L.POLICY_BLOCK_BOOST)
+    store<f64>(sb + P + L.POLICY_BLOCK_BOOST, 0)
+    if (grown > 0 && run >= HIT_GAIN_RUNS && (back == 0 || <f64>main / <f64>back >= HIT_GAIN_UNDO)) {
+      const target = windowTarget(sb)
+      const undo = min<f64>(grown, max<f64>(0, target - windowFloor(sb)))
+      setWindowTarget(sb, target - undo)
+      if (HIT_GAIN_NO_AGE != 0) store<f64>(sb + P + L.POLICY_GROWTH_BASE, load<f64>(sb + P + L.POLICY_GROWTH_BASE) - undo)
+    }
+  }
   store<u32>(sb + P + L.POLICY_HIT_RUN, met ? min<u32>(run + 1, HIT_GAIN_RUNS) : 0)
 }
 

@@ -6,7 +6,7 @@ import * as L from '../layout.generated'
 import { policyId, preload } from '../arena'
 import { clockEvictOne, CLOCK_QUEUE } from './clock'
 import { adaptiveInit, adaptiveInsert, adaptiveAfterInsert, adaptiveEvictOne, adaptiveOnAccess, adaptiveOnHit, adaptiveOnAccesses, adaptiveOnMiss, contestFree } from './adaptive'
-import { estimate, filterWordOf } from '../sketch'
+import { estimate, filterAsked } from '../sketch'
 import { ghostWord } from '../ghost'
 import { freeCount } from '../segments'
 
@@ -25,20 +25,25 @@ export function policyInit(sb: u32, shard: u32, zeroed: bool): void {
 
 /**
  * Queue for a new key of `size` bytes with hash `h`, or REJECT; `segments` is what a LARGE entry needs
- * free (its value's chain and a segment for its record), 0 for any other. Under the shard lock.
+ * free (its value's chain and a segment for its record), 0 for any other; `askedBefore`: what
+ * policyTouchNew said. Under the shard lock.
  */
-export function policyInsert(sb: u32, h: u64, size: u32, now: f64, segments: u32): i32 {
-  return policyId == L.POLICY_ADAPTIVE ? adaptiveInsert(sb, h, size, now, segments) : <i32>CLOCK_QUEUE
+export function policyInsert(sb: u32, h: u64, size: u32, now: f64, segments: u32, askedBefore: bool): i32 {
+  return policyId == L.POLICY_ADAPTIVE ? adaptiveInsert(sb, h, size, now, segments, askedBefore) : <i32>CLOCK_QUEUE
 }
 
 /**
  * Starts loading the policy state the set of a new key with hash h will use after its evictions (its
  * miss-filter word and ghost bucket), so those cache misses overlap each other and the index's instead
  * of following one another. (Its sketch block needs no such load: the set counts the access in it at
- * once.) Loads only: no decision depends on it. Under the shard lock.
+ * once.) Returns whether a get missed the key (the miss filter's 'missed' bit), read before the set
+ * counts the access: a count that halves the sketch clears the filter, and a key loaded after a miss
+ * would then look written unasked (UNASKED_KEEP would keep that mark). Under the shard lock.
  */
-export function policyTouchNew(sb: u32, h: u64): void {
-  if (policyId == L.POLICY_ADAPTIVE) preload(filterWordOf(sb, h) + ghostWord(sb, h))
+export function policyTouchNew(sb: u32, h: u64): bool {
+  if (policyId != L.POLICY_ADAPTIVE) return false
+  preload(ghostWord(sb, h))
+  return filterAsked(sb, h)
 }
 
 /** After a new entry went into queue q. Under the shard lock. */

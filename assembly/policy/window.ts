@@ -9,7 +9,7 @@ import * as L from '../layout.generated'
 import { queueCount } from '../segments'
 import { ghostAge, ghostTag, ghostTagCount } from '../ghost'
 import { capacity, meanSize } from './units'
-import { AGE_ON_GROWTH, AGE_SPACING, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, MAX_WINDOW, MIN_WINDOW, ONCE_GAIN, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, ONCE_SHARE, SKETCH_SAMPLE, UNASKED_GAIN, WINDOW_HORIZON, YOUNG_FREQUENCY } from './tuning.generated'
+import { AGE_ON_GROWTH, AGE_SPACING, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_UNDO, MAX_WINDOW, MIN_WINDOW, ONCE_GAIN, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, ONCE_SHARE, QUIET_BLOCK, QUIET_MAIN, SKETCH_SAMPLE, UNASKED_GAIN, WINDOW_HORIZON, YOUNG_FREQUENCY } from './tuning.generated'
 import { ageSketch, estimate, filterMissed, filterWrittenUnasked } from '../sketch'
 
 const P = L.POLICY_STATE_OFFSET
@@ -48,20 +48,38 @@ export function noteGhost(sb: u32, h: u64): void {
       && !unasked && (missedBefore || estimate(sb, h) > YOUNG_FREQUENCY)) return
     // On write-once traffic (stop 37) ONCE_GAIN times: each key is read about once at high write shares,
     // so its return is rarer evidence, and the window must grow before the reads move past the keys.
+    if (QUIET_MAIN > 0) noteQuiet(sb, false)
+    // QUIET_MAIN (stop 47): ONCE_GAIN also while main's keys no longer come back (a hot set read
+    // cache-aside gave way to write-then-read), before the share of inserts written unasked says so.
     let gain: u32 = 1
-    if (unasked) gain = writeOnce(sb, ONCE_SHARE) ? ONCE_GAIN : UNASKED_GAIN
+    if (unasked) gain = writeOnce(sb, ONCE_SHARE) || (QUIET_MAIN > 0 && load<u32>(sb + P + L.POLICY_QUIET_ON) != 0) ? ONCE_GAIN : UNASKED_GAIN
     else if (HIT_GAIN > 0 && load<u32>(sb + P + L.POLICY_HIT_RUN) >= HIT_GAIN_RUNS) {
       // HIT_GAIN (stop 46): the window's tail keys are being hit there and main's keys do not come back
       // (adaptive.ts, hitGainGate): a hot set that moved, whose climb one count per return is too slow for.
       gain = HIT_GAIN
-      if (HIT_GAIN_NO_AGE != 0) atomic.add<u32>(sb + P + L.POLICY_PENDING_BOOST, HIT_GAIN - 1)
+      if (HIT_GAIN_NO_AGE != 0 || HIT_GAIN_UNDO > 0) atomic.add<u32>(sb + P + L.POLICY_PENDING_BOOST, HIT_GAIN - 1)
     }
     atomic.add<u32>(sb + P + L.POLICY_PENDING_GROW, gain)
     if (HIT_GAIN > 0) atomic.add<u32>(sb + P + L.POLICY_RET_WINDOW, 1)
   } else {
+    if (QUIET_MAIN > 0) noteQuiet(sb, !filterWrittenUnasked(sb, h))
     atomic.add<u32>(sb + P + L.POLICY_PENDING_SHRINK, 1)
     if (HIT_GAIN > 0 && HIT_GAIN_MAIN > 0) atomic.add<u32>(sb + P + L.POLICY_RET_MAIN, 1)
   }
+}
+
+/**
+ * QUIET_MAIN: counts a ghost return (`mainAsked`: of a main entry that was asked for, not written
+ * unasked: main's returns of write-then-read keys it took in say nothing of its hot set); the thread
+ * that completes a block of QUIET_BLOCK returns decides whether main's keys have gone quiet. Lock-free:
+ * a racing return may fall into the next block.
+ */
+function noteQuiet(sb: u32, mainAsked: bool): void {
+  if (mainAsked) atomic.add<u32>(sb + P + L.POLICY_QUIET_MAIN_RETURNS, 1)
+  if (atomic.add<u32>(sb + P + L.POLICY_QUIET_RETURNS, 1) + 1 != QUIET_BLOCK) return
+  const main = atomic.xchg<u32>(sb + P + L.POLICY_QUIET_MAIN_RETURNS, 0)
+  store<u32>(sb + P + L.POLICY_QUIET_ON, <f64>main <= QUIET_MAIN * <f64>QUIET_BLOCK ? 1 : 0)
+  store<u32>(sb + P + L.POLICY_QUIET_RETURNS, 0)
 }
 
 /** Applies the evidence counted since the last insert, if any (the test is inlined into every insert). */
@@ -83,8 +101,8 @@ export function windowFloor(sb: u32): f64 {
 function moveWindowTarget(sb: u32): void {
   const grow = atomic.xchg<u32>(sb + P + L.POLICY_PENDING_GROW, 0)
   const shrink = atomic.xchg<u32>(sb + P + L.POLICY_PENDING_SHRINK, 0)
-  const boost: u32 = HIT_GAIN > 0 && HIT_GAIN_NO_AGE != 0 ? atomic.xchg<u32>(sb + P + L.POLICY_PENDING_BOOST, 0) : 0
-  // HIT_GAIN_NO_AGE: the share of the growth HIT_GAIN's extra counts made.
+  const boost: u32 = HIT_GAIN > 0 && (HIT_GAIN_NO_AGE != 0 || HIT_GAIN_UNDO > 0) ? atomic.xchg<u32>(sb + P + L.POLICY_PENDING_BOOST, 0) : 0
+  // HIT_GAIN_NO_AGE, HIT_GAIN_UNDO: the share of the growth HIT_GAIN's extra counts made.
   let boosted: f64 = 0
   const unit = meanSize(sb)
   const c = capacity(sb)
@@ -100,7 +118,11 @@ function moveWindowTarget(sb: u32): void {
     const once = writeOnce(sb, ONCE_SHARE) && !(ONCE_HOT_SHARE > 0 && load<f64>(sb + P + L.POLICY_HOT_SHARE) >= ONCE_HOT_SHARE)
     const from = target
     target = min<f64>(max<f64>((once ? ONCE_MAX_WINDOW : MAX_WINDOW) * c, target), target + <f64>grow * step)
-    if (boost > 0 && target > from) boosted = (target - from) * <f64>boost / <f64>grow
+    if (boost > 0 && target > from) {
+      boosted = (target - from) * <f64>boost / <f64>grow
+      // HIT_GAIN_UNDO: the block's boosted growth, given back at the block's end if main's keys came back.
+      if (HIT_GAIN_UNDO > 0) store<f64>(sb + P + L.POLICY_BLOCK_BOOST, load<f64>(sb + P + L.POLICY_BLOCK_BOOST) + boosted)
+    }
   }
   if (shrink > 0) {
     const step = max<f64>(1, fromWindow / max<f64>(1, fromMain)) * unit
@@ -113,7 +135,7 @@ function moveWindowTarget(sb: u32): void {
     // HIT_GAIN_NO_AGE: the base moves up with HIT_GAIN's growth, which says a hot set moved, not that
     // frequency is losing (phases written once, model-engine 100k: -2.37 vs LRU with it counted).
     let base = load<f64>(sb + P + L.POLICY_GROWTH_BASE)
-    if (boosted > 0) {
+    if (boosted > 0 && HIT_GAIN_NO_AGE != 0) {
       base += boosted
       store<f64>(sb + P + L.POLICY_GROWTH_BASE, base)
     }

@@ -11,6 +11,8 @@ use std::sync::atomic::Ordering::*;
 
 const WORDS_PER_BLOCK: u32 = 8;
 const HALF_MASK: u64 = 0x7777777777777777;
+/// The miss filter's 'written unasked' bit of every pair (the odd bits: filter_inserted).
+const UNASKED_BITS: u64 = 0xAAAAAAAAAAAAAAAA;
 
 impl Engine {
     /// The area's last blocks (one in MISS_FILTER_SHARE, rounded up) are the miss filter, the rest the
@@ -61,8 +63,9 @@ impl Engine {
         word.fetch_or(bit, Relaxed) & bit != 0
     }
 
-    /// A set inserts hash h: if no get missed it before, sets its 'written unasked' bit.
-    pub unsafe fn filter_inserted(&self, sb: *mut u8, h: u64) -> bool {
+    /// A set inserts hash h: if no get missed it before (`asked_before`: the 'missed' bit read before
+    /// the set counted the access, policy_asked_before), sets its 'written unasked' bit.
+    pub unsafe fn filter_inserted(&self, sb: *mut u8, h: u64, asked_before: bool) -> bool {
         if self.filter_blocks() == 0 {
             return false;
         }
@@ -70,11 +73,11 @@ impl Engine {
         let word = self.filter_word(sb, pair);
         let shift = (pair & 15) << 1;
         let bits = (word.load(Relaxed) >> shift) & 3;
-        if bits == 0 {
+        if bits == 0 && !asked_before {
             word.fetch_or(2 << shift, Relaxed);
         }
         // Whether a get missed h before this set (this sketch period, or a collision says so): asked for.
-        bits & 1 != 0
+        asked_before || bits & 1 != 0
     }
 
     /// Whether a get missed hash h before (in this sketch period, or a collision says so): asked for,
@@ -261,8 +264,13 @@ impl Engine {
             w.store((w.load(Relaxed) >> 1) & HALF_MASK, Relaxed);
         }
         let filter_words = self.filter_blocks() * WORDS_PER_BLOCK;
+        // UNASKED_KEEP (stop 47): while main's keys are quiet (QUIET_MAIN) only the 'missed' bits go (as
+        // halve in assembly/sketch.ts).
+        let quiet = ld32(sb.add((L::POLICY_STATE_OFFSET + L::POLICY_QUIET_ON) as usize)) != 0;
+        let keep = if crate::policy::tuning_generated::UNASKED_KEEP != 0 && quiet { UNASKED_BITS } else { 0 };
         for i in words..words + filter_words {
-            au64(base.add(i as usize * 8)).store(0, Relaxed);
+            let w = au64(base.add(i as usize * 8));
+            w.store(w.load(Relaxed) & keep, Relaxed);
         }
     }
 

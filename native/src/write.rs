@@ -23,6 +23,7 @@ impl Engine {
         let large = size > self.seg_bytes;
         let record = if large { size_for(with_ttl, key_len, L::LARGE_REF_BYTES) } else { size };
         let slot = self.find_slot(sb, key, key_len);
+        let asked_before = slot.is_null() && self.policy_asked_before(sb, h);
         // The policy's work below locates other keys: keep this key's location to come back to.
         self.save_location();
         // (size < value_len: a length so large that the u32 size wrapped; the limit may be 4 GiB - 1.)
@@ -78,7 +79,7 @@ impl Engine {
         let borrowed = chain - local;
         let cost = if borrowed != 0 { size - (value_len - local * self.seg_bytes) } else { size };
         if slot.is_null() {
-            q = self.policy_insert(sb, h, cost, now, if large { local + 1 } else { 0 });
+            q = self.policy_insert(sb, h, cost, now, if large { local + 1 } else { 0 }, asked_before);
             if q == REJECT {
                 return self.refuse(sb, std::ptr::null_mut(), now);
             }

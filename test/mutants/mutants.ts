@@ -62,8 +62,8 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'unasked-gain-ignored', area: 'policy', file: 'assembly/policy/window.ts',
-    find: 'if (unasked) gain = writeOnce(sb, ONCE_SHARE) ? ONCE_GAIN : UNASKED_GAIN',
-    replace: 'if (unasked) gain = writeOnce(sb, ONCE_SHARE) ? ONCE_GAIN : 1',
+    find: '? ONCE_GAIN : UNASKED_GAIN',
+    replace: '? ONCE_GAIN : 1',
     tests: ['test/policy/recency.test.ts'],
     why: 'a returning candidate written unasked counts once like any other: the window grows too slowly for write-back at 1.5 × capacity, 1.9-2.4 points under LRU',
   },
@@ -414,7 +414,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'once-share-low', area: 'policy', file: 'assembly/policy/window.ts',
-    find: 'if (unasked) gain = writeOnce(sb, ONCE_SHARE) ? ONCE_GAIN : UNASKED_GAIN', replace: 'if (unasked) gain = writeOnce(sb, 0.7) ? ONCE_GAIN : UNASKED_GAIN',
+    find: 'writeOnce(sb, ONCE_SHARE) || (QUIET_MAIN', replace: 'writeOnce(sb, 0.7) || (QUIET_MAIN',
     tests: ['test/policy/recency.test.ts'],
     why: "a rejected candidate written unasked counts ONCE_GAIN times from stop 37's share (0.7): the window races to its maximum, and write-once beside a hot set with 20% reads of recent writes over 1 x capacity (share 0.72-0.74) ends 1.3 under LRU (ONCE_SHARE, stop 41)",
   },
@@ -435,6 +435,30 @@ export const MUTANTS: Mutant[] = [
     find: '    const back = grew * DRIFT_GROW_DECAY', replace: '    const back = 0.0',
     tests: ['test/policy/recency.test.ts'],
     why: 'the growth is never given back: once the hot set stops moving the window stays grown, and standing Zipf after the moves loses its lead (DRIFT_GROW_DECAY, stop 42; caught since stop 46 by the white-box test \'DRIFT_GROW at a fall\')',
+  },
+  {
+    id: 'unasked-keep-ignored', area: 'policy', file: 'assembly/sketch.ts',
+    find: 'if (UNASKED_KEEP != 0 && load<u32>(sb + L.POLICY_STATE_OFFSET + L.POLICY_QUIET_ON) != 0) {', replace: 'if (false) {',
+    tests: ['test/policy/recency.test.ts'],
+    why: 'every halving clears the written-unasked marks, also while main is quiet: after a Zipf hot set read cache-aside, write-then-read keys come back counted once, as if loaded, and the cache trails LRU by ~1.5 points (UNASKED_KEEP, stop 47)',
+  },
+  {
+    id: 'quiet-gain-ignored', area: 'policy', file: 'assembly/policy/window.ts',
+    find: 'writeOnce(sb, ONCE_SHARE) || (QUIET_MAIN > 0 && load<u32>(sb + P + L.POLICY_QUIET_ON) != 0)', replace: 'writeOnce(sb, ONCE_SHARE)',
+    tests: ['test/policy/recency.test.ts'],
+    why: 'a returning candidate written unasked counts UNASKED_GAIN times until the unasked share reaches ONCE_SHARE, 10 capacities after a hot set read cache-aside gave way to write-then-read (QUIET_MAIN, stop 47)',
+  },
+  {
+    id: 'quiet-counts-unasked-main', area: 'policy', file: 'assembly/policy/window.ts',
+    find: 'noteQuiet(sb, !filterWrittenUnasked(sb, h))', replace: 'noteQuiet(sb, true)',
+    tests: ['test/policy/recency.test.ts'],
+    why: "main's returns of write-then-read keys it took in keep the quiet gate shut (QUIET_MAIN counts only main entries asked for, stop 47)",
+  },
+  {
+    id: 'asked-after-count', area: 'policy', file: 'assembly/write.ts',
+    find: 'const askedBefore = slot == 0 && policyTouchNew(sb, h)', replace: 'const askedBefore = slot == 0 && policyTouchNew(sb, h) && false',
+    tests: ['test/policy/recency.test.ts'],
+    why: 'a key loaded after a miss whose set halves the sketch (clearing its missed bit) is marked written unasked, and UNASKED_KEEP keeps the false mark (stop 47)',
   },
   {
     id: 'hit-gain-unapplied', area: 'policy', file: 'assembly/policy/window.ts',
@@ -462,9 +486,27 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'hit-gain-ages', area: 'policy', file: 'assembly/policy/window.ts',
-    find: '    if (boosted > 0) {', replace: '    if (false) {',
+    find: '    if (boosted > 0 && HIT_GAIN_NO_AGE != 0) {', replace: '    if (false) {',
     tests: ['test/policy/recency.test.ts'],
     why: 'the growth HIT_GAIN makes counts towards an early ageing, which halves the sketch and clears the miss filter (HIT_GAIN_NO_AGE, stop 46; phases written once at 100k -0.26 -> -2.37 on the model)',
+  },
+  {
+    id: 'hit-gain-undo-never', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '    if (grown > 0 && run >= HIT_GAIN_RUNS && (back == 0 || <f64>main / <f64>back >= HIT_GAIN_UNDO)) {', replace: '    if (false) {',
+    tests: ['test/policy/recency.test.ts'],
+    why: 'the growth HIT_GAIN made stays when main\'s keys come back at once: a trace\'s lone opening keeps a window of 0.9 (HIT_GAIN_UNDO, stop 47; OLTP 15000 66.64 -> 66.26 on the real cache)',
+  },
+  {
+    id: 'hit-gain-undo-any', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '(back == 0 || <f64>main / <f64>back >= HIT_GAIN_UNDO)', replace: '(back == 0 || <f64>main / <f64>back >= HIT_GAIN_MAIN)',
+    tests: ['test/policy/recency.test.ts'],
+    why: 'the growth is given back whenever the gate closes: a moved hot set\'s jump, whose old keys come back at 0.07-0.14 in that block, is undone too (HIT_GAIN_UNDO, stop 47)',
+  },
+  {
+    id: 'hit-gain-undo-base', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '      if (HIT_GAIN_NO_AGE != 0) store<f64>(sb + P + L.POLICY_GROWTH_BASE, load<f64>(sb + P + L.POLICY_GROWTH_BASE) - undo)', replace: '',
+    tests: ['test/policy/recency.test.ts'],
+    why: 'the growth given back leaves AGE_ON_GROWTH\'s base where the boosted growth put it: the ordinary growth after it must climb that much further before an early ageing (HIT_GAIN_UNDO with HIT_GAIN_NO_AGE, stop 47)',
   },
   {
     id: 'window-clock-never', area: 'policy', file: 'assembly/policy/adaptive.ts',
@@ -486,9 +528,9 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'once-gain-ignored', area: 'policy', file: 'assembly/policy/window.ts',
-    find: 'if (unasked) gain = writeOnce(sb, ONCE_SHARE) ? ONCE_GAIN : UNASKED_GAIN', replace: 'if (unasked) gain = UNASKED_GAIN',
+    find: 'if (unasked) gain = writeOnce(sb, ONCE_SHARE) || (QUIET_MAIN > 0 && load<u32>(sb + P + L.POLICY_QUIET_ON) != 0) ? ONCE_GAIN : UNASKED_GAIN', replace: 'if (unasked) gain = UNASKED_GAIN',
     tests: ['test/policy/recency.test.ts'],
-    why: 'on write-once traffic a returning candidate counts UNASKED_GAIN times only: from an empty cache at one write per 2 operations the window grows too slowly and the cache stays ~9 points under LRU (stop 37)',
+    why: 'a returning candidate written unasked counts UNASKED_GAIN times only, on write-once traffic and while main is quiet: after a Zipf hot set read cache-aside, write-then-read trails LRU by ~2 points (stop 47; stop 37 wrote it for write-once from empty, which COLD_WINDOW now lifts)',
   },
   {
     id: 'once-tie-needs-mark', area: 'policy', file: 'assembly/policy/adaptive.ts',

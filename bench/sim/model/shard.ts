@@ -21,6 +21,8 @@ const HIT_SINCE = 16
 // The ghost remembers where an evicted key left from: the window (a rejected candidate) or main.
 const FROM_WINDOW = 0
 const FROM_MAIN = 1
+/** The 'written unasked' bit of every pair in a filter word (the odd bits). */
+const UNASKED_BITS = 0xaaaaaaaa | 0
 /** RESEARCH (tieUnasked 3, 4): evicted without a ghost entry. */
 const NO_GHOST = 2
 
@@ -81,6 +83,12 @@ export class Shard {
    * neither. Empty when missFilterShare is 0.
    */
   private readonly missBits: Uint32Array
+  /** QUIET_MAIN: this block's ghost returns and asked-for main returns among them, and the last block's verdict. */
+  private quietReturns = 0
+  private quietMainReturns = 0
+  private quietOn = false
+  /** Whether a get had missed the key being set, read before the set counted it (see write()). */
+  private askedAtSet = false
   private readonly missMask: number
   private missHalvings = 0
   /** The window target's lowest point since the sketch was last aged for the window's growth. */
@@ -111,6 +119,10 @@ export class Shard {
   private climbPrev = -1
   private climbStepNow = 0
   rejections = 0
+  /** Diagnostics: hitGainUndo's give-backs so far. */
+  undone = 0
+  /** Diagnostics: hitGainDry's give-backs so far. */
+  dried = 0
   /** Early ageings so far (the sketch halved for the window's growth). */
   earlyAgeings = 0
   /** RESEARCH (driftSweep, stop 39): protected's hits in the running block, its requests, the decayed peak of the blocks' protected hit rate, and whether the drift gate is on. */
@@ -157,6 +169,11 @@ export class Shard {
   /** RESEARCH (hitGainDecay): the extra counts hitGain added to pendingGrow, and the window growth they made that still stands. */
   private pendingBoost = 0
   private hitGrewBy = 0
+  /** RESEARCH (hitGainUndo): the window growth hitGain's extra counts made in the running drift block. */
+  private blockBoost = 0
+  /** RESEARCH (hitGainDry): the growth HIT_GAIN made in the last block that still stands. */
+  private lastBoost = 0
+  private retWBlock = 0
   /** RESEARCH (driftSignal 1, stop 40): protected's hand steps in the running block, and those that found a hit entry. */
   private handSteps = 0
   private handHits = 0
@@ -262,8 +279,13 @@ export class Shard {
   /** The miss filter's bit of h: `half` 0 is 'missed', 1 'written unasked'; cleared when the sketch halves. */
   private filterBit(h: number, half: number): number {
     if (this.sketch.halvings !== this.missHalvings) {
+      // UNASKED_KEEP: while main's keys are quiet (QUIET_MAIN) a halving clears only the 'missed' bits.
+      // The engines clear at each halving, and nothing changes quietOn between a halving and the next look.
+      const keep = this.t.unaskedKeep > 0 && this.quietOn
       this.missHalvings = this.sketch.halvings
-      this.missBits.fill(0)
+      if (keep) {
+        for (let i = 0; i < this.missBits.length; i++) this.missBits[i] = this.missBits[i]! & UNASKED_BITS
+      } else this.missBits.fill(0)
     }
     return ((mix32(h ^ 0x6d2b79f5) & this.missMask) << 1) | half
   }
@@ -303,6 +325,7 @@ export class Shard {
     // then a set (counted in the sketch, then inserted), in the engine's order.
     this.misses++
     this.noteGhost(h)
+    this.askedAtSet = this.test(h, 0)
     this.sketch.increment(h)
     this.insert(key, h)
     return false
@@ -346,6 +369,10 @@ export class Shard {
   /** A set: counted in the sketch; a present key is touched (rewritten in place), a new one inserted. */
   write(key: number, h: number): void {
     const st = this.keyState[key]!
+    // Whether a get missed the key, read before the set's count: a count that halves the sketch clears the
+    // filter, and the key loaded after a miss would then look written unasked (UNASKED_KEEP kept that
+    // mark: the traces' mean over the best known fell 0.006).
+    this.askedAtSet = this.test(h, 0)
     this.sketch.increment(h)
     if (this.t.shadowRate > 0 && this.sampled(h)) this.shadowTouch(key, true)
     if ((st & QMASK) !== NONE) {
@@ -384,7 +411,8 @@ export class Shard {
     this.applyGhostEvidence()
     // Set after a get missed it: a key asked for and loaded (cache-aside), not one written unasked.
     // Inserted before any get missed it: written unasked (a session stored, a record just saved).
-    const askedFor = this.test(h, 0)
+    const askedFor = this.askedAtSet || this.test(h, 0)
+    this.askedAtSet = false
     const unaskedBefore = !askedFor && this.testAndSet(h, 1)
     // Each insert moves the share min(1, mean / (returnSpan × capacity)) of the way, as a product with a
     // reciprocal computed once (the engines' returnWeight: no division on the insert path).
@@ -702,8 +730,28 @@ export class Shard {
     this.tailN = 0
     this.tailHit = 0
     this.retRatio = this.retW === 0 ? Infinity : this.retM / this.retW
+    this.retWBlock = this.retW
     this.retW = 0
     this.retM = 0
+    // hitGainUndo: the gain applied in this block (the run stood at hitGainRuns when it began) and main's
+    // keys came back at once: the growth it made there is given back.
+    if (this.t.hitGainUndo > 0 && this.blockBoost > 0 && this.hitRun >= this.t.hitGainRuns && this.retRatio >= this.t.hitGainUndo) {
+      const back = Math.min(this.blockBoost, Math.max(0, this.windowTarget - this.windowFloor()))
+      this.windowTarget -= back
+      this.hitGrewBy = Math.max(0, this.hitGrewBy - back)
+      if (this.t.hitGainNoAge > 0) this.growthBase -= back
+      this.undone++
+      this.blockBoost = 0
+    }
+    // hitGainDry: the block after the gain's growth brought (almost) no candidate back.
+    if (this.t.hitGainDry > 0 && this.lastBoost > 0 && this.retWBlock < this.t.hitGainDry * this.driftBlockLen) {
+      const back = Math.min(this.lastBoost, Math.max(0, this.windowTarget - this.windowFloor()))
+      this.windowTarget -= back
+      if (this.t.hitGainNoAge > 0) this.growthBase -= back
+      this.dried++
+    }
+    this.lastBoost = this.blockBoost
+    this.blockBoost = 0
     this.hitRun = this.hitGainMet() ? this.hitRun + 1 : 0
     if (this.t.hitGainDecay > 0 && this.hitRun === 0 && this.hitGrewBy > 0 && this.retRatio >= this.t.hitGainBack) {
       const back = Math.min(this.hitGrewBy * this.t.hitGainDecay, Math.max(0, this.windowTarget - this.windowFloor()))
@@ -824,15 +872,32 @@ export class Shard {
       // A key written unasked counts unaskedGain times: recency evidence the frequencies can't give.
       const unasked = this.test(h, 1)
       if (age >= this.t.windowHorizon * Math.max(1, this.countW) && !unasked && (missedBefore || this.sketch.estimate(h) > this.t.youngFrequency)) return
-      const gain = unasked ? (this.writeOnce(this.t.onceShare) ? this.t.onceGain : this.t.unaskedGain) : this.askedGainNow()
+      if (this.t.quietMain > 0) this.noteQuiet(false)
+      // QUIET_MAIN (stop 47): ONCE_GAIN also while main's keys no longer come back (a hot set read
+      // cache-aside gave way to write-then-read), before the share of inserts written unasked says so.
+      const gain = unasked ? (this.writeOnce(this.t.onceShare) || this.quietOn ? this.t.onceGain : this.t.unaskedGain) : this.askedGainNow()
       if (!unasked && gain > this.t.askedGain) this.pendingBoost += gain - this.t.askedGain
       this.pendingGrow += gain
       this.retW++
     } else {
+      if (this.t.quietMain > 0) this.noteQuiet(!this.test(h, 1))
       this.retM++
       this.pendingShrink++
       this.purgedBack++
     }
+  }
+
+  /**
+   * QUIET_MAIN: counts a ghost return (mainAsked: of a main entry that was asked for, not written unasked:
+   * main's returns of write-then-read keys it took in say nothing of its hot set); each block of
+   * quietBlock returns decides whether main's keys have gone quiet.
+   */
+  private noteQuiet(mainAsked: boolean): void {
+    if (mainAsked) this.quietMainReturns++
+    if (++this.quietReturns !== this.t.quietBlock) return
+    this.quietOn = this.quietMainReturns <= this.t.quietMain * this.quietReturns
+    this.quietReturns = 0
+    this.quietMainReturns = 0
   }
 
   /** RESEARCH (hitGain): askedGain, or hitGain while the window's tail keys were being hit there. */
@@ -873,6 +938,7 @@ export class Shard {
       if (this.pendingBoost > 0 && target > from) {
         const boosted = (target - from) * this.pendingBoost / this.pendingGrow
         this.hitGrewBy += boosted
+        this.blockBoost += boosted
         if (this.t.hitGainNoAge > 0) this.growthBase += boosted
       }
       if (this.t.ageAtMax > 0) this.cutGrowth += want - target

@@ -193,8 +193,18 @@ export interface Tuning {
   hitGainMax: number
   /** RESEARCH ...the give-back only at blocks whose ratio of main's ghost returns to the counted candidates' is at least this (frequency is winning; 0: at every block that does not meet the conditions). */
   hitGainBack: number
+  /** HIT_GAIN_UNDO (stop 47, tracegate): at the end of a drift block in which the gain applied, if that block's ratio of main's ghost returns to the counted candidates' returns is at least this, the window growth the gain made in that block is given back at once (0: off). A moved hot set's old keys stay away after the jump (ratio 0.00-0.14 in that block); on OLTP a lone opening took the window 0.04 -> 0.9 and main's keys came back at once (0.47, then 2.3). */
+  hitGainUndo: number
+  /** RESEARCH (stop 47, tracegate; off): at the end of the drift block after one whose HIT_GAIN growth stood, if the counted candidate returns in it were under this × the block's length, that growth is given back (the window jumped and nothing more came back: P3's scans; a moved hot set's new keys keep returning, 0.03-0.08 per insert). Not adopted: model-engine traces' mean - best known +0.49 / +0.35 / +0.25 / +0.41 -> +0.53 / +0.36 / +0.26 / +0.40 (seeds d / 1 / 2 / 3; 0.005 and 0.01 alike), all from P3 8192, whose ~4% hit ratio moves both ways (seed d 3.90 -> 4.48, seed 3 4.12 -> 3.99); moving rows at 10k unchanged. */
+  hitGainDry: number
   /** HIT_GAIN_NO_AGE ...1: the growth hitGain added does not count towards an early ageing (AGE_ON_GROWTH's base moves up with it; as shadowNoAge). */
   hitGainNoAge: number
+  /** UNASKED_KEEP (stop 47): 1: while main's keys are quiet (quietMain) the miss filter's clearing keeps the 'written unasked' bits. */
+  unaskedKeep: number
+  /** QUIET_MAIN (stop 47): a returning candidate written unasked counts onceGain times also while the last block of quietBlock ghost returns had at most this share of main returns asked for (not written unasked; 0: off). */
+  quietMain: number
+  /** QUIET_BLOCK (see quietMain). */
+  quietBlock: number
   /** RESEARCH (stop 37, off): a window tail hit while in the window contests with its estimate + this (0: off). */
   windowHitBoost: number
   /** ...and then 1: its estimate halved; 2: its estimate 0; 3: it loses to a candidate seen at least twice; 4: as 3, only to a candidate written unasked; 5: it loses to a rejected candidate back from the ghost within the window horizon; 6: 4 and 5. */
@@ -391,6 +401,7 @@ export const TUNING: Tuning = {
   hitGainDecay: 0,
   hitGainMax: 0,
   hitGainBack: 0,
+  hitGainDry: 0,
   windowHitBoost: 0,
   staleMode: 1,
   climbRestart: 0.05,

@@ -12,7 +12,7 @@
 use super::decision::REJECT;
 use super::rng::{next_random, seed_rng};
 use super::tuning_generated::{
-    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_BLOCK, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, DRIFT_SWEEP, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_SHARE, MAX_WINDOW, WINDOW_CLOCK_ASKED, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SHARE, RETURN_SPAN, RETURN_TO, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS,
+    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_BLOCK, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, DRIFT_SWEEP, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, HIT_GAIN_SHARE, MAX_WINDOW, WINDOW_CLOCK_ASKED, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SHARE, RETURN_SPAN, RETURN_TO, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS,
 };
 use crate::arena::Engine;
 use crate::layout_generated as L;
@@ -62,6 +62,10 @@ impl Engine {
         st32(sb.add((P + L::POLICY_RET_MAIN) as usize), 0);
         st32(sb.add((P + L::POLICY_HIT_RUN) as usize), 0);
         st32(sb.add((P + L::POLICY_PENDING_BOOST) as usize), 0);
+        stf64(sb.add((P + L::POLICY_BLOCK_BOOST) as usize), 0.0);
+        st32(sb.add((P + L::POLICY_QUIET_RETURNS) as usize), 0);
+        st32(sb.add((P + L::POLICY_QUIET_MAIN_RETURNS) as usize), 0);
+        st32(sb.add((P + L::POLICY_QUIET_ON) as usize), 0);
         seed_rng(sb, self.seed, shard);
         self.clear_sketch(sb, self.ghost_slots);
         self.clear_ghost(sb);
@@ -152,7 +156,7 @@ impl Engine {
 
     /// Where a newcomer of `size` bytes goes: WINDOW, PROTECTED (a recent ghost that beat the victims),
     /// or REJECT (a large newcomer that could not earn its room). Called under the shard lock.
-    pub unsafe fn adaptive_insert(&mut self, sb: *mut u8, h: u64, size: u32, now: f64, segments: u32) -> i32 {
+    pub unsafe fn adaptive_insert(&mut self, sb: *mut u8, h: u64, size: u32, now: f64, segments: u32, asked_before: bool) -> i32 {
         let units = self.units_of(size);
         self.apply_ghost_evidence(sb);
         // Only a big newcomer earns its room up front (BIG_NEWCOMER); a LARGE one among large values
@@ -162,7 +166,7 @@ impl Engine {
             return REJECT;
         }
         // Inserted before any get missed it: written unasked (window.rs counts its return as recency).
-        let asked_for = self.filter_inserted(sb, h);
+        let asked_for = self.filter_inserted(sb, h, asked_before);
         // The mean entry size serves both note_insert and the size check below, unless a contest
         // evicted entries in between.
         let mut mean = self.mean_size(sb);
@@ -340,6 +344,22 @@ impl Engine {
         // A block without a counted candidate return does not qualify (the ratio is then infinite).
         let met = share >= HIT_GAIN_SHARE && (HIT_GAIN_MAIN <= 0.0 || (back != 0 && main as f64 / back as f64 <= HIT_GAIN_MAIN));
         let run = ld32(sb.add((P + L::POLICY_HIT_RUN) as usize));
+        // HIT_GAIN_UNDO (stop 47): the gain applied in this block (the run stood at HIT_GAIN_RUNS when it
+        // began) and main's keys came back at once: a trace's lone opening, not a moved hot set, whose old
+        // keys stay away. The growth the gain made in this block is given back.
+        if HIT_GAIN_UNDO > 0.0 {
+            let grown = ldf64(sb.add((P + L::POLICY_BLOCK_BOOST) as usize));
+            stf64(sb.add((P + L::POLICY_BLOCK_BOOST) as usize), 0.0);
+            if grown > 0.0 && run >= HIT_GAIN_RUNS && (back == 0 || main as f64 / back as f64 >= HIT_GAIN_UNDO) {
+                let target = self.window_target(sb);
+                let undo = f64::min(grown, f64::max(0.0, target - self.window_floor(sb)));
+                self.set_window_target(sb, target - undo);
+                if HIT_GAIN_NO_AGE != 0 {
+                    let base_at = sb.add((P + L::POLICY_GROWTH_BASE) as usize);
+                    stf64(base_at, ldf64(base_at) - undo);
+                }
+            }
+        }
         st32(sb.add((P + L::POLICY_HIT_RUN) as usize), if met { std::cmp::min(run + 1, HIT_GAIN_RUNS) } else { 0 });
     }
 

@@ -25,12 +25,20 @@ impl Engine {
 
     /// Queue for a new key of `size` bytes with hash `h`, or REJECT; `segments` is what a LARGE entry
     /// needs free (its value's chain and a segment for its record), 0 for any other. Under the lock.
-    pub unsafe fn policy_insert(&mut self, sb: *mut u8, h: u64, size: u32, now: f64, segments: u32) -> i32 {
+    pub unsafe fn policy_insert(&mut self, sb: *mut u8, h: u64, size: u32, now: f64, segments: u32, asked_before: bool) -> i32 {
         if self.policy_id == L::POLICY_ADAPTIVE {
-            self.adaptive_insert(sb, h, size, now, segments)
+            self.adaptive_insert(sb, h, size, now, segments, asked_before)
         } else {
             CLOCK_QUEUE as i32
         }
+    }
+
+    /// Whether a get missed the new key with hash h (the miss filter's 'missed' bit), read before its
+    /// set counts the access: a count that halves the sketch clears the filter, and a key loaded after a
+    /// miss would then look written unasked (as policyTouchNew in assembly/policy/index.ts). Under the
+    /// shard lock.
+    pub unsafe fn policy_asked_before(&self, sb: *mut u8, h: u64) -> bool {
+        self.policy_id == L::POLICY_ADAPTIVE && self.filter_asked(sb, h)
     }
 
     /// After a new entry went into queue q. Under the shard lock.

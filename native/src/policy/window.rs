@@ -5,7 +5,7 @@
 //! target by it. A candidate counts when younger than WINDOW_HORIZON × the window's entries, or when
 //! the sketch has seen it at most YOUNG_FREQUENCY times, so a loop larger than the cache can't talk the
 //! window into thrashing.
-use super::tuning_generated::{AGE_ON_GROWTH, AGE_SPACING, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, MAX_WINDOW, MIN_WINDOW, ONCE_GAIN, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, ONCE_SHARE, SKETCH_SAMPLE, UNASKED_GAIN, WINDOW_HORIZON, YOUNG_FREQUENCY};
+use super::tuning_generated::{AGE_ON_GROWTH, AGE_SPACING, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_UNDO, MAX_WINDOW, MIN_WINDOW, ONCE_GAIN, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, ONCE_SHARE, QUIET_BLOCK, QUIET_MAIN, SKETCH_SAMPLE, UNASKED_GAIN, WINDOW_HORIZON, YOUNG_FREQUENCY};
 use crate::arena::Engine;
 use crate::layout_generated as L;
 use crate::mem::*;
@@ -58,15 +58,21 @@ impl Engine {
             }
             // On write-once traffic (stop 37) ONCE_GAIN times: each key is read about once at high write
             // shares, so its return is rarer evidence, and the window must grow before the reads move on.
+            if QUIET_MAIN > 0.0 {
+                self.note_quiet(sb, false);
+            }
+            // QUIET_MAIN (stop 47): ONCE_GAIN also while main's keys no longer come back (a hot set read
+            // cache-aside gave way to write-then-read), before the unasked share says so.
             let mut gain = 1;
             if unasked {
-                gain = if self.write_once(sb, ONCE_SHARE) { ONCE_GAIN } else { UNASKED_GAIN };
+                let quiet = QUIET_MAIN > 0.0 && ld32(sb.add((P + L::POLICY_QUIET_ON) as usize)) != 0;
+                gain = if self.write_once(sb, ONCE_SHARE) || quiet { ONCE_GAIN } else { UNASKED_GAIN };
             } else if HIT_GAIN > 0 && ld32(sb.add((P + L::POLICY_HIT_RUN) as usize)) >= HIT_GAIN_RUNS {
                 // HIT_GAIN (stop 46): the window's tail keys are being hit there and main's keys do not
                 // come back (adaptive.rs, hit_gain_gate): a hot set that moved, whose climb one count per
                 // return is too slow for.
                 gain = HIT_GAIN;
-                if HIT_GAIN_NO_AGE != 0 {
+                if HIT_GAIN_NO_AGE != 0 || HIT_GAIN_UNDO > 0.0 {
                     au32(sb.add((P + L::POLICY_PENDING_BOOST) as usize)).fetch_add(HIT_GAIN - 1, Relaxed);
                 }
             }
@@ -75,11 +81,31 @@ impl Engine {
                 au32(sb.add((P + L::POLICY_RET_WINDOW) as usize)).fetch_add(1, Relaxed);
             }
         } else {
+            if QUIET_MAIN > 0.0 {
+                let main_asked = !self.filter_written_unasked(sb, h);
+                self.note_quiet(sb, main_asked);
+            }
             au32(sb.add((P + L::POLICY_PENDING_SHRINK) as usize)).fetch_add(1, Relaxed);
             if HIT_GAIN > 0 && HIT_GAIN_MAIN > 0.0 {
                 au32(sb.add((P + L::POLICY_RET_MAIN) as usize)).fetch_add(1, Relaxed);
             }
         }
+    }
+
+    /// QUIET_MAIN: counts a ghost return (`main_asked`: of a main entry that was asked for, not written
+    /// unasked: main's returns of write-then-read keys it took in say nothing of its hot set); the thread
+    /// that completes a block of QUIET_BLOCK returns decides whether main's keys have gone quiet.
+    /// Lock-free: a racing return may fall into the next block.
+    unsafe fn note_quiet(&self, sb: *mut u8, main_asked: bool) {
+        if main_asked {
+            au32(sb.add((P + L::POLICY_QUIET_MAIN_RETURNS) as usize)).fetch_add(1, Relaxed);
+        }
+        if au32(sb.add((P + L::POLICY_QUIET_RETURNS) as usize)).fetch_add(1, Relaxed) + 1 != QUIET_BLOCK {
+            return;
+        }
+        let main = au32(sb.add((P + L::POLICY_QUIET_MAIN_RETURNS) as usize)).swap(0, Relaxed);
+        st32(sb.add((P + L::POLICY_QUIET_ON) as usize), if main as f64 <= QUIET_MAIN * QUIET_BLOCK as f64 { 1 } else { 0 });
+        st32(sb.add((P + L::POLICY_QUIET_RETURNS) as usize), 0);
     }
 
     /// Moves the target by the evidence counted since the last insert, each returning candidate
@@ -93,8 +119,8 @@ impl Engine {
         }
         let grow = pending_grow.swap(0, Relaxed);
         let shrink = pending_shrink.swap(0, Relaxed);
-        let boost = if HIT_GAIN > 0 && HIT_GAIN_NO_AGE != 0 { au32(sb.add((P + L::POLICY_PENDING_BOOST) as usize)).swap(0, Relaxed) } else { 0 };
-        // HIT_GAIN_NO_AGE: the share of the growth HIT_GAIN's extra counts made.
+        let boost = if HIT_GAIN > 0 && (HIT_GAIN_NO_AGE != 0 || HIT_GAIN_UNDO > 0.0) { au32(sb.add((P + L::POLICY_PENDING_BOOST) as usize)).swap(0, Relaxed) } else { 0 };
+        // HIT_GAIN_NO_AGE, HIT_GAIN_UNDO: the share of the growth HIT_GAIN's extra counts made.
         let mut boosted = 0.0;
         let unit = self.mean_size(sb);
         let c = self.capacity(sb);
@@ -114,6 +140,12 @@ impl Engine {
             target = f64::min(f64::max(most * c, target), target + grow as f64 * step);
             if boost > 0 && target > from {
                 boosted = (target - from) * boost as f64 / grow as f64;
+                // HIT_GAIN_UNDO: the block's boosted growth, given back at the block's end if main's keys
+                // came back.
+                if HIT_GAIN_UNDO > 0.0 {
+                    let at = sb.add((P + L::POLICY_BLOCK_BOOST) as usize);
+                    stf64(at, ldf64(at) + boosted);
+                }
             }
         }
         if shrink > 0 {
@@ -127,7 +159,7 @@ impl Engine {
             // HIT_GAIN_NO_AGE: the base moves up with HIT_GAIN's growth, which says a hot set moved, not
             // that frequency is losing.
             let mut base = ldf64(base_at);
-            if boosted > 0.0 {
+            if boosted > 0.0 && HIT_GAIN_NO_AGE != 0 {
                 base += boosted;
                 stf64(base_at, base);
             }
