@@ -1085,8 +1085,11 @@ export class Front {
       this.#sparse = this.#full
       if (served >= (settled ? FULL_PAYING : PAYING) * WINDOW) {
         // Paying by its share; timed when it serves as a full front must (a filling front's windows
-        // are slowed by their fills).
-        if (served < FULL_PAYING * WINDOW || !this.#timedPaying(perGet)) this.#bypassLength = BYPASS
+        // are slowed by their fills). Only that sets the step-aside back to BYPASS: a filling front that
+        // serves less keeps it, or the window after each step-aside of a front writes keep from filling
+        // (it grows again first: its copies are refilled) set it back, and the step-asides never grew
+        // (mixed suite: 2 windows in 18 consulted it, each refilling ~1000 copies; stop 47).
+        if (served >= FULL_PAYING * WINDOW && !this.#timedPaying(perGet)) this.#bypassLength = BYPASS
       } else if (settled) this.#stepAsideForShare(served)
       else if (this.#entries === 0) {
         // Arena hits came, and none of their values could be fronted (Buffers, objects without

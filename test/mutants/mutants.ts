@@ -611,6 +611,12 @@ export const MUTANTS: Mutant[] = [
     why: 'copies dropped in past windows count against every later one: once writes churned it, a front that fills again (gets only) is judged as full and steps aside instead of fronting the cache whole',
   },
   {
+    id: 'front-filling-resets-aside', area: 'front', file: 'src/engine/front.ts',
+    find: '        if (served >= FULL_PAYING * WINDOW && !this.#timedPaying(perGet)) this.#bypassLength = BYPASS\n', replace: '        if (served < FULL_PAYING * WINDOW || !this.#timedPaying(perGet)) this.#bypassLength = BYPASS\n',
+    tests: ['test/conformance/front.test.ts'],
+    why: "a window serving under FULL_PAYING sets the step-aside back to BYPASS: on the mixed suite the window that refills a front's copies after each step-aside does, and its step-asides never grow",
+  },
+  {
     id: 'front-share-aside-uncapped', area: 'front', file: 'src/engine/front.ts',
     find: 'const MAX_SHARE_BYPASS = 32 * WINDOW', replace: 'const MAX_SHARE_BYPASS = 256 * WINDOW',
     tests: ['test/conformance/front.test.ts'],
