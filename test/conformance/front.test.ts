@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Cache } from '../../src/index.js'
 import { zipfTrace } from '../../bench/workloads/zipf-trace.js'
+import { opMix, scatteredZipfIndices } from '../../bench/harness/data.js'
 import { testSeed } from '../helpers/seed.js'
 import { forEachEngine, makeCache as makeTimedCache, type Engine } from './engines.js'
 import { probeSketch } from '../policy/probe.js'
@@ -614,6 +615,106 @@ forEachEngine('front', (engine) => {
     expect(served(0), `seed ${seed}`).toBeLessThan(0.1)
     // 90% of the gets on 500 keys: it serves most of them and stays.
     expect(served(0.9), `seed ${seed}`).toBeGreaterThan(0.8)
+  })
+
+  it('on a mixed workload (Zipf gets, 10% sets) whose writes keep dropping its copies, the front stands aside; the hit ratio is that of no front', () => {
+    const seed = testSeed(47)
+    // The bench's mixed suite, smaller: Zipf(0.99) over twice the capacity, one set in 10, from a full cache.
+    // Every set kills its key's entry and moves the version of its segment: the front drops the copies
+    // of that segment's other entries too (~130 of these), and a cache this size is fronted whole by
+    // default, so it never fills: it refilled a copy every ~2 gets, served ~45% of them, and (projected
+    // to what it would serve full) never stood aside.
+    const n = 20_000
+    const trace = zipfTrace({ keys: 2 * n, s: 0.99, length: 300_000, seed })
+    const keyOf = (i: number) => `k${String(i).padStart(15, '0')}`
+    const valueOf = (i: number, tag: number) => `${i}:${tag}`.padEnd(100, 'v')
+    const run = (withFront: boolean) => {
+      const cache = makeCache<string>(engine, { maxBytes: Cache.maxBytesFor(n, 124), maxEntries: n, codec: 'string', seed, front: withFront })
+      const front = (coreOf(cache) as unknown as { front?: Front }).front
+      for (let i = 0; i < n; i++) cache.set(keyOf(i), valueOf(i, 0))
+      let s = seed >>> 0
+      let hits = 0, gets = 0, aside = 0, late = 0, wrong = 0
+      for (let i = 0; i < trace.keys.length; i++) {
+        const k = trace.keys[i]!
+        s = (Math.imul(s, 1103515245) + 12345) >>> 0
+        if ((s >>> 16) % 10 === 0) cache.set(keyOf(k), valueOf(k, i))
+        else {
+          const v = cache.get(keyOf(k))
+          gets++
+          if (v !== undefined) hits++
+          if (v !== undefined && !v.startsWith(`${k}:`)) wrong++
+          if (i >= trace.keys.length / 2) {
+            late++
+            if (front !== undefined && front.skipping > 0) aside++
+          }
+        }
+      }
+      cache.close()
+      return { ratio: hits / gets, aside: aside / late, wrong }
+    }
+    const [without, withFront] = [run(false), run(true)]
+    expect(withFront.wrong).toBe(0)
+    expect(Math.abs(withFront.ratio - without.ratio), `seed ${seed}: ${withFront.ratio} with a front, ${without.ratio} without`).toBeLessThan(0.002)
+    expect(withFront.aside, `seed ${seed}`).toBeGreaterThan(0.8)
+  })
+
+  it("on the bench's mixed workload the front's step-asides grow: a window that refills its copies after one does not set them back", () => {
+    // The bench's mixed suite at 100k entries (bench/suites/mixed.ts: scattered Zipf(0.99) over 2 × n keys,
+    // one set in 10). After each step-aside the front first grows again (refilling the copies writes
+    // dropped meanwhile) while serving ~40% of the gets, then drops more than it grows and steps aside.
+    // That first window used to set the step-aside back to BYPASS (65 536 gets), so they never grew.
+    const n = 100_000
+    const idx = scatteredZipfIndices(2 * n, 0.99, 1 << 20, 3)
+    const ops = opMix(1 << 20, 0.1, 4)
+    const keyOf = (i: number) => `k${String(i).padStart(15, '0')}`
+    const valueOf = (i: number, tag: number) => `${i}:${tag}`.padEnd(100, 'v')
+    const cache = makeCache<string>(engine, { maxBytes: Cache.maxBytesFor(n, 124), maxEntries: n, codec: 'string', front: true })
+    const front = (coreOf(cache) as unknown as { front: Front }).front
+    for (let i = 0; i < n; i++) cache.set(keyOf(i), valueOf(i, 0))
+    let longest = 0, wrong = 0
+    for (let i = 0; i < 600_000; i++) {
+      const k = idx[i]!
+      if (ops[i] === 1) cache.set(keyOf(k), valueOf(k, i))
+      else {
+        const v = cache.get(keyOf(k))
+        if (v !== undefined && !v.startsWith(`${k}:`)) wrong++
+        longest = Math.max(longest, front.skipping)
+      }
+    }
+    cache.close()
+    expect(wrong).toBe(0)
+    // BYPASS is 65 536 gets (+ up to a hand-over period); MAX_SHARE_BYPASS 131 072.
+    expect(longest).toBeGreaterThan(100_000)
+  })
+
+  it('a front that stood aside for the copies writes dropped fronts a cache whole again once gets alone follow', () => {
+    const seed = testSeed(48)
+    const n = 20_000
+    const keyOf = (i: number) => `k${String(i).padStart(15, '0')}`
+    const valueOf = (i: number) => `${i}`.padEnd(100, 'v')
+    const cache = makeCache<string>(engine, { maxBytes: Cache.maxBytesFor(n, 124), maxEntries: n, codec: 'string', seed, front: true })
+    const front = (coreOf(cache) as unknown as { front: Front }).front
+    for (let i = 0; i < n; i++) cache.set(keyOf(i), valueOf(i))
+    let s = seed >>> 0
+    const next = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0)
+    // Uniform gets with one set in 10 over the stored keys: writes drop copies faster than the front fills.
+    for (let i = 0; i < 100_000; i++) {
+      const k = next() % n
+      if ((next() >>> 16) % 10 === 0) cache.set(keyOf(k), valueOf(k))
+      else cache.get(keyOf(k))
+    }
+    // Then gets alone: a filling front judged by what it would serve full (#wouldPayFull), as a new one is.
+    let wrong = 0
+    for (let i = 0; i < 300_000; i++) {
+      const k = next() % n
+      if (cache.get(keyOf(k)) !== valueOf(k)) wrong++
+    }
+    expect(wrong).toBe(0)
+    expect(front.size, `seed ${seed}`).toBeGreaterThan(0.95 * n)
+    const before = cache.stats().frontHits
+    for (let i = 0; i < 50_000; i++) cache.get(keyOf(next() % n))
+    expect(cache.stats().frontHits - before, `seed ${seed}`).toBeGreaterThan(0.95 * 50_000)
+    cache.close()
   })
 
   it('a full front takes in a key its arena hit twice close together, not one read once', () => {

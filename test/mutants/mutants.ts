@@ -641,6 +641,24 @@ export const MUTANTS: Mutant[] = [
     why: 'a probe that paid leaves the front filling one arena hit in 8: a hot set found after gets it could not hold is fronted 8× slower',
   },
   {
+    id: 'front-churn-judged-filling', area: 'front', file: 'src/engine/front.ts',
+    find: '      const settled = this.#full || (!this.#probing && this.#windowDropped > this.#entries - this.#windowStartEntries)\n', replace: '      const settled = this.#full\n',
+    tests: ['test/conformance/front.test.ts'],
+    why: 'a front whose copies writes keep dropping (Zipf gets, 10% sets) is judged by what it would serve full, which it never gets: it stays consulted at ~45% served, refilling a copy every ~2 gets',
+  },
+  {
+    id: 'front-dropped-never-reset', area: 'front', file: 'src/engine/front.ts',
+    find: '    this.#windowDropped = 0\n    this.#windowStartEntries = this.#entries\n', replace: '    this.#windowStartEntries = this.#entries\n',
+    tests: ['test/conformance/front.test.ts'],
+    why: 'copies dropped in past windows count against every later one: once writes churned it, a front that fills again (gets only) is judged as full and steps aside instead of fronting the cache whole',
+  },
+  {
+    id: 'front-filling-resets-aside', area: 'front', file: 'src/engine/front.ts',
+    find: '        if (served >= FULL_PAYING * WINDOW && !this.#timedPaying(perGet)) this.#bypassLength = BYPASS\n', replace: '        if (served < FULL_PAYING * WINDOW || !this.#timedPaying(perGet)) this.#bypassLength = BYPASS\n',
+    tests: ['test/conformance/front.test.ts'],
+    why: "a window serving under FULL_PAYING sets the step-aside back to BYPASS: on the mixed suite the window that refills a front's copies after each step-aside does, and its step-asides never grow",
+  },
+  {
     id: 'front-share-aside-uncapped', area: 'front', file: 'src/engine/front.ts',
     find: 'const MAX_SHARE_BYPASS = 32 * WINDOW', replace: 'const MAX_SHARE_BYPASS = 256 * WINDOW',
     tests: ['test/conformance/front.test.ts'],
