@@ -617,12 +617,38 @@ function policyBlock(engine: Engine, seed: number) {
     if (cache.get(k) === undefined) cache.set(k, '1')
   }
   for (let i = 0; i < 2 * CAPACITY; i++) filler()
+  const u32 = (field: number): number => views.u32[(state + field) >>> 2]!
+  const setU32 = (field: number, v: number): void => { views.u32[(state + field) >>> 2] = v }
+  const f64 = (field: number): number => views.f64[(state + field) >>> 3]!
+  let c = 0
+  /**
+   * Ends a drift block whose counters are `leaves` / `hits` (tail keys), `back` / `main` (ghost returns),
+   * with a candidate asked for and rejected just before; returns it (the hit gain's white-box tests).
+   */
+  const block = (leaves: number, hits: number, back: number, main: number): string => {
+    const push = Math.ceil(f64(L.POLICY_WINDOW_TARGET)) + 8
+    while (u32(L.POLICY_DRIFT_INSERTS) !== u32(L.POLICY_DRIFT_BLOCK) - 1 - push - 1) filler()
+    const key = `c${c++}`
+    expect(cache.get(key)).toBeUndefined()
+    cache.set(key, '1')
+    for (let i = 0; i < push; i++) filler()
+    expect(u32(L.POLICY_DRIFT_INSERTS)).toBe(u32(L.POLICY_DRIFT_BLOCK) - 1)
+    setU32(L.POLICY_DRIFT_LEAVES, leaves)
+    setU32(L.POLICY_DRIFT_LEAVE_HITS, hits)
+    setU32(L.POLICY_TAIL_ROUNDS, 0)
+    setU32(L.POLICY_RET_WINDOW, back)
+    setU32(L.POLICY_RET_MAIN, main)
+    filler()
+    expect(u32(L.POLICY_DRIFT_INSERTS), 'the block ended').toBe(0)
+    return key
+  }
   return {
     cache,
     filler,
-    u32: (field: number): number => views.u32[(state + field) >>> 2]!,
-    setU32: (field: number, v: number): void => { views.u32[(state + field) >>> 2] = v },
-    f64: (field: number): number => views.f64[(state + field) >>> 3]!,
+    block,
+    u32,
+    setU32,
+    f64,
     setF64: (field: number, v: number): void => { views.f64[(state + field) >>> 3] = v },
   }
 }
@@ -663,30 +689,8 @@ forEachEngine('a set whose count halves the sketch', (engine) => {
  */
 forEachEngine('the hit gain\'s gate', (engine) => {
   it('opens after HIT_GAIN_RUNS qualifying blocks, and a returning candidate then counts HIT_GAIN times', () => {
-    const { cache, u32, setU32, f64, filler } = policyBlock(engine, testSeed(7))
+    const { cache, u32, setU32, f64, filler, block } = policyBlock(engine, testSeed(7))
     try {
-      let c = 0
-      /**
-       * Ends a drift block whose counters are `leaves` / `hits` (tail keys), `back` / `main` (ghost
-       * returns), with a candidate asked for and rejected just before; returns it.
-       */
-      const block = (leaves: number, hits: number, back: number, main: number): string => {
-        const push = Math.ceil(f64(L.POLICY_WINDOW_TARGET)) + 8
-        while (u32(L.POLICY_DRIFT_INSERTS) !== u32(L.POLICY_DRIFT_BLOCK) - 1 - push - 1) filler()
-        const key = `c${c++}`
-        expect(cache.get(key)).toBeUndefined()
-        cache.set(key, '1')
-        for (let i = 0; i < push; i++) filler()
-        expect(u32(L.POLICY_DRIFT_INSERTS)).toBe(u32(L.POLICY_DRIFT_BLOCK) - 1)
-        setU32(L.POLICY_DRIFT_LEAVES, leaves)
-        setU32(L.POLICY_DRIFT_LEAVE_HITS, hits)
-        setU32(L.POLICY_TAIL_ROUNDS, 0)
-        setU32(L.POLICY_RET_WINDOW, back)
-        setU32(L.POLICY_RET_MAIN, main)
-        filler()
-        expect(u32(L.POLICY_DRIFT_INSERTS), 'the block ended').toBe(0)
-        return key
-      }
       /** The count a get of `key` (a rejected candidate back from the ghost) adds to the pending growth. */
       const gain = (key: string): number => {
         const before = u32(L.POLICY_PENDING_GROW)
@@ -733,27 +737,8 @@ forEachEngine('the hit gain\'s gate', (engine) => {
  */
 forEachEngine('the hit gain\'s give-back', (engine) => {
   it('gives back the growth the gain made in a block whose main returns reach HIT_GAIN_UNDO, not under it', () => {
-    const { cache, u32, setU32, f64, filler } = policyBlock(engine, testSeed(9))
+    const { cache, u32, setU32, f64, filler, block } = policyBlock(engine, testSeed(9))
     try {
-      let c = 0
-      /** Ends a drift block with these counters (see the gate's test) and a rejected candidate; returns it. */
-      const block = (leaves: number, hits: number, back: number, main: number): string => {
-        const push = Math.ceil(f64(L.POLICY_WINDOW_TARGET)) + 8
-        while (u32(L.POLICY_DRIFT_INSERTS) !== u32(L.POLICY_DRIFT_BLOCK) - 1 - push - 1) filler()
-        const key = `c${c++}`
-        expect(cache.get(key)).toBeUndefined()
-        cache.set(key, '1')
-        for (let i = 0; i < push; i++) filler()
-        expect(u32(L.POLICY_DRIFT_INSERTS)).toBe(u32(L.POLICY_DRIFT_BLOCK) - 1)
-        setU32(L.POLICY_DRIFT_LEAVES, leaves)
-        setU32(L.POLICY_DRIFT_LEAVE_HITS, hits)
-        setU32(L.POLICY_TAIL_ROUNDS, 0)
-        setU32(L.POLICY_RET_WINDOW, back)
-        setU32(L.POLICY_RET_MAIN, main)
-        filler()
-        expect(u32(L.POLICY_DRIFT_INSERTS), 'the block ended').toBe(0)
-        return key
-      }
       /** Opens the gain, then a returning candidate grows the window; returns the growth and the target before it. */
       const grow = (): { grew: number, before: number, base: number } => {
         block(1000, 100, 100, 5)
