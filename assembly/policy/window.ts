@@ -46,11 +46,11 @@ export function noteGhost(sb: u32, h: u64): void {
     const unasked = filterWrittenUnasked(sb, h)
     if (<f64>age >= WINDOW_HORIZON * <f64>max<u32>(1, queueCount(sb, L.QUEUE_WINDOW))
       && !unasked && (missedBefore || estimate(sb, h) > YOUNG_FREQUENCY)) return
+    if (QUIET_MAIN > 0) noteQuiet(sb, false)
     // On write-once traffic (stop 37) ONCE_GAIN times: each key is read about once at high write shares,
     // so its return is rarer evidence, and the window must grow before the reads move past the keys.
-    if (QUIET_MAIN > 0) noteQuiet(sb, false)
-    // QUIET_MAIN (stop 47): ONCE_GAIN also while main's keys no longer come back (a hot set read
-    // cache-aside gave way to write-then-read), before the share of inserts written unasked says so.
+    // QUIET_MAIN (stop 47): also while main's keys no longer come back (a hot set read cache-aside gave
+    // way to write-then-read), before the share of inserts written unasked says so.
     let gain: u32 = 1
     if (unasked) gain = writeOnce(sb, ONCE_SHARE) || (QUIET_MAIN > 0 && load<u32>(sb + P + L.POLICY_QUIET_ON) != 0) ? ONCE_GAIN : UNASKED_GAIN
     else if (HIT_GAIN > 0 && load<u32>(sb + P + L.POLICY_HIT_RUN) >= HIT_GAIN_RUNS) {

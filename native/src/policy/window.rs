@@ -56,13 +56,13 @@ impl Engine {
             {
                 return;
             }
-            // On write-once traffic (stop 37) ONCE_GAIN times: each key is read about once at high write
-            // shares, so its return is rarer evidence, and the window must grow before the reads move on.
             if QUIET_MAIN > 0.0 {
                 self.note_quiet(sb, false);
             }
-            // QUIET_MAIN (stop 47): ONCE_GAIN also while main's keys no longer come back (a hot set read
-            // cache-aside gave way to write-then-read), before the unasked share says so.
+            // On write-once traffic (stop 37) ONCE_GAIN times: each key is read about once at high write
+            // shares, so its return is rarer evidence, and the window must grow before the reads move on.
+            // QUIET_MAIN (stop 47): also while main's keys no longer come back (a hot set read cache-aside
+            // gave way to write-then-read), before the unasked share says so.
             let mut gain = 1;
             if unasked {
                 let quiet = QUIET_MAIN > 0.0 && ld32(sb.add((P + L::POLICY_QUIET_ON) as usize)) != 0;
