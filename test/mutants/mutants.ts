@@ -65,7 +65,7 @@ export const MUTANTS: Mutant[] = [
     find: '? ONCE_GAIN : UNASKED_GAIN',
     replace: '? ONCE_GAIN : 1',
     tests: ['test/policy/recency.test.ts'],
-    why: 'a returning candidate written unasked counts once like any other: the window grows too slowly for write-back at 1.5 × capacity, 1.9-2.4 points under LRU',
+    why: 'a returning candidate written unasked counts once like any other: beside a hot set read cache-aside (the quiet gate shut) write-back traffic keeps +0.8 over LRU where it had +3.9 (stop 47; before the quiet gate: write-back at 1.5 × capacity, 1.9-2.4 points under LRU)',
   },
   {
     id: 'no-early-ageing', area: 'policy', file: 'assembly/policy/window.ts',

@@ -333,6 +333,29 @@ forEachEngine('write-once beside a hot set, one write per 2 operations', (engine
 })
 
 /**
+ * UNASKED_GAIN (stop 47's survey): write-back traffic beside a hot set read cache-aside, one write in 10,
+ * 30% reads of recent writes (uniform over 1 × capacity), written back on a miss. The hot set's keys keep
+ * coming back to main, so the quiet gate stays shut and a returning key written unasked counts
+ * UNASKED_GAIN (3) times: the window outgrows the evidence of main's returns. Real cache, 10k entries, one
+ * shard, seed 41: +3.89 over LRU; counted once, +0.80.
+ */
+forEachEngine('write-back beside a hot set, one write in 10', (engine) => {
+  it('30% reads of recent writes, uniform over 1 × capacity: at least 2 points over LRU', () => {
+    const seed = testSeed(41)
+    const capacity = 10_000
+    const trace = onceZipfTrace({ capacity, length: 40 * capacity, w: 0.1, r: 0.3, k: 1, exponential: false, writeBack: true, seed })
+    const run = (p: { read(k: number): boolean; access(k: number): boolean; write(k: number): void }): number =>
+      steadyHitRatio(trace, 0, (k, i) => (trace.ops![i] === OP_READ ? p.read(k) : p.access(k)), (k) => p.write(k))
+    const want = run(new LruPolicy(capacity, trace) as never)
+    const cache = new RealCachePolicy(Cache as never, capacity, trace, seed, { engine, shards: 1 })
+    const got = run(cache as never)
+    cache.close()
+    console.log(`[write-back beside Zipf, uniform 1 × cap, r 0.3, w 0.1, ${engine}] seed ${seed}: ${got.toFixed(2)}% (LRU ${want.toFixed(2)}%)`)
+    expect(got, `LRU ${want.toFixed(2)}% (seed ${seed})`).toBeGreaterThanOrEqual(want + 2)
+  })
+})
+
+/**
  * ONCE_SHARE 0.75 (stop 41): write-once beside a hot set with 20% reads of recent writes, exponential over
  * 1 × capacity. Its share of inserts written unasked sits at 0.72–0.74 (model): with ONCE_SHARE 0.7 the
  * write-once rule held, and the run ended 1.25 / 1.33 under LRU (bench/arena/recency-mix.ts, 10k entries,
@@ -351,7 +374,9 @@ forEachEngine('write-once beside a hot set, 20% reads of recent writes over 1 ×
       const got = run(cache as never)
       cache.close()
       console.log(`[write-once beside Zipf, exp 1 × cap, r 0.2, ${writeBack ? 'back' : 'once'}, ${engine}] seed ${seed}: ${got.toFixed(2)}% (LRU ${want.toFixed(2)}%)`)
-      expect(got, `${writeBack ? 'written back' : 'written once'}: LRU ${want.toFixed(2)}% (seed ${seed})`).toBeGreaterThanOrEqual(want - 1)
+      // At LRU or above (stop 47: +0.99 / +1.63; ONCE_SHARE 0.7 reads −0.97 / −0.96, which the issue's
+      // LRU − 1 let pass once the quiet gate took pure write-once traffic off ONCE_SHARE's other tests).
+      expect(got, `${writeBack ? 'written back' : 'written once'}: LRU ${want.toFixed(2)}% (seed ${seed})`).toBeGreaterThanOrEqual(want)
     }
   })
 })
