@@ -124,13 +124,14 @@ export function filterMissed(sb: u32, h: u64): bool {
  */
 export function filterInserted(sb: u32, h: u64, askedBefore: bool): bool {
   if (filterBlocks() == 0) return false
+  if (askedBefore) return true
   const pair = filterPair(h)
   const word = filterWord(sb, pair)
   const shift = (pair & 15) << 1
   const bits = (load<u32>(word) >> shift) & 3
-  if (bits == 0 && !askedBefore) atomic.or<u32>(word, 2 << shift)
-  // Whether a get missed h before this set (this sketch period, or a collision says so): asked for.
-  return askedBefore || (bits & 1) != 0
+  if (bits == 0) atomic.or<u32>(word, 2 << shift)
+  // Whether a get missed h since policyTouchNew looked (another thread's, racing this set): asked for.
+  return (bits & 1) != 0
 }
 
 /** Whether a get missed hash h before (in this sketch period, or a collision says so): asked for, loaded cache-aside. */

@@ -69,15 +69,18 @@ impl Engine {
         if self.filter_blocks() == 0 {
             return false;
         }
+        if asked_before {
+            return true;
+        }
         let pair = self.filter_pair(h);
         let word = self.filter_word(sb, pair);
         let shift = (pair & 15) << 1;
         let bits = (word.load(Relaxed) >> shift) & 3;
-        if bits == 0 && !asked_before {
+        if bits == 0 {
             word.fetch_or(2 << shift, Relaxed);
         }
-        // Whether a get missed h before this set (this sketch period, or a collision says so): asked for.
-        asked_before || bits & 1 != 0
+        // Whether a get missed h since policy_asked_before looked (another thread's, racing this set): asked for.
+        bits & 1 != 0
     }
 
     /// Whether a get missed hash h before (in this sketch period, or a collision says so): asked for,
@@ -267,10 +270,10 @@ impl Engine {
         // UNASKED_KEEP (stop 47): while main's keys are quiet (QUIET_MAIN) only the 'missed' bits go (as
         // halve in assembly/sketch.ts).
         let quiet = ld32(sb.add((L::POLICY_STATE_OFFSET + L::POLICY_QUIET_ON) as usize)) != 0;
-        let keep = if crate::policy::tuning_generated::UNASKED_KEEP != 0 && quiet { UNASKED_BITS } else { 0 };
+        let keep = crate::policy::tuning_generated::UNASKED_KEEP != 0 && quiet;
         for i in words..words + filter_words {
             let w = au64(base.add(i as usize * 8));
-            w.store(w.load(Relaxed) & keep, Relaxed);
+            w.store(if keep { w.load(Relaxed) & UNASKED_BITS } else { 0 }, Relaxed);
         }
     }
 
