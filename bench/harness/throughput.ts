@@ -105,6 +105,11 @@ function note(filled: Filled, spec: CacheSpec, before: ReturnType<typeof statsOf
   return parts.length > 0 ? parts.join('; ') : undefined
 }
 
+/** How the hit ratios were counted, for a row's method line (RoundsResult.common). */
+export function commonHitsMethod(common: RoundsResult['common']): string {
+  return `hit ratios over the same first ${formatSi(common.ops)} operations for every peer (from the fill, the warm-up included)`
+}
+
 /** Hits ÷ gets over the operations every peer ran (RoundsResult.common), undefined if none or no gets. */
 export function commonHitRatio(common: RoundsResult['common'], peer: string, getsPerOp: number): number | undefined {
   const hits = common.hits.get(peer)
@@ -186,7 +191,7 @@ function measure(suite: OpSuite, pool: Pool, filled: readonly Filled[], failed: 
     method:
       `${suite.describe(pool.spec)}; median of ${ctx.rounds} alternating rounds of ${ms} ms per peer${opsNote} ` +
       `(after one warm-up round), all peers in one process, ${pool.spec.keyBytes}-byte keys` +
-      (figures.some((f) => f.hitRatio !== undefined && f.hitRatio > 0.001 && f.hitRatio < 0.999) ? `; hit ratios over the same first ${formatSi(common.ops)} operations for every peer (from the fill, the warm-up included)` : ''),
+      (figures.some((f) => f.hitRatio !== undefined && f.hitRatio > 0.001 && f.hitRatio < 0.999) ? `; ${commonHitsMethod(common)}` : ''),
     figures,
     skipped: [...failed, ...errors],
   }

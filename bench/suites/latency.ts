@@ -11,7 +11,7 @@ import { compileKernel, makeWorkload } from '../harness/kernels.js'
 import { Pool, SEQUENCE_LENGTH, specLabel } from '../harness/pool.js'
 import type { Figure, Row, Skip } from '../harness/results.js'
 import type { RoundsResult } from '../harness/rounds.js'
-import { commonHitRatio, fillAll, roundMs, timedRounds, type Filled } from '../harness/throughput.js'
+import { commonHitRatio, commonHitsMethod, fillAll, roundMs, timedRounds, type Filled } from '../harness/throughput.js'
 import { LARGE, SMALL } from './configs.js'
 import type { Suite } from './types.js'
 
@@ -115,7 +115,7 @@ function latencyRows(
       `each get timed alone (two process.hrtime.bigint() reads, whose own cost is p50 ${formatSi(timer.getValueAtPercentile(50))} ns ` +
       `/ p99 ${formatSi(timer.getValueAtPercentile(99))} ns here and is included), HDR histogram over ${rounds} alternating rounds of ${ms} ms ` +
       `per peer; every ${SET_EVERY}th operation sets a new key on the full cache, the gets read keys set within the last ${spec.entries / 2} sets; ` +
-      `hit ratios over the same first ${formatSi(result.common.ops)} operations for every peer (from the fill, the warm-up included)`,
+      commonHitsMethod(result.common),
     figures: filled.map((f): Figure => {
       const h = hists.get(f.peer.id)!
       return {

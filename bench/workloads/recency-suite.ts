@@ -15,8 +15,9 @@ export const READ_DISTANCES = [0.1, 0.2, 0.5, 0.9, 1.5]
 /**
  * The recency families (issue 18), where LRU is hard to beat and a frequency-first policy can lose:
  * write-then-read-soon at each read distance, with and without write-back on a miss; recency and
- * frequency phases in turn; a Zipf hot set read cache-aside, then write-then-read-soon alone; Zipf whose popular keys move every 2, 10 or 20 capacities (cache-aside,
- * 20 keys per entry), beside the same Zipf standing still. Lengths are in capacities; `scale`
+ * frequency phases in turn; a Zipf hot set read cache-aside, then write-then-read-soon alone; Zipf whose
+ * popular keys move every 2, 4, 10 or 20 capacities (cache-aside, 20 keys per entry), beside the same Zipf
+ * standing still. Lengths are in capacities; `scale`
  * shrinks them (tests and --quick).
  */
 export function recencyWorkloads(seed = 42, scale = 1): SizedWorkload[] {

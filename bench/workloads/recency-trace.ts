@@ -106,17 +106,11 @@ export function phasesTrace(o: PhasesOptions): Trace {
   return { name: `phases scan→zipf→recency→zipf ${mode(o.writeBack)}`, keys, universe: next, ops }
 }
 
-export interface HotThenWritesOptions {
-  capacity: number
+/** Write-then-read's options (`length`: the requests after the hot phase; never a fill), after a hot phase. */
+export interface HotThenWritesOptions extends Omit<WriteThenReadOptions, 'fill'> {
   /** Requests of the Zipf phase (cache-aside, Zipf(0.9) over `zipfKeys` keys). */
   hot: number
   zipfKeys: number
-  /** Requests of the write-then-read phase that follows (no fill: reads start with the first write). */
-  length: number
-  distance: number
-  writeShare?: number
-  writeBack: boolean
-  seed: number
 }
 
 /**
