@@ -720,9 +720,9 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'full-front-low-bar', area: 'front', file: 'src/engine/front.ts',
-    find: 'if (served >= (this.#full ? FULL_PAYING : PAYING) * WINDOW)', replace: 'if (served >= PAYING * WINDOW)',
+    find: 'if (served >= (settled ? FULL_PAYING : PAYING) * WINDOW)', replace: 'if (served >= PAYING * WINDOW)',
     tests: ['test/conformance/front.test.ts'],
-    why: 'a full front is judged by the filling bar: over twice the keys it holds it stays consulted, and its misses, fills and evictions cost more than its hits save',
+    why: 'a full (or settled: writes keep it from filling) front is judged by the filling bar: over twice the keys it holds it stays consulted, and its misses, fills and evictions cost more than its hits save',
   },
   {
     id: 'front-hits-not-recorded', area: 'front', file: 'src/engine/core.ts',
