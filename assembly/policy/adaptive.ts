@@ -18,7 +18,7 @@ import { flagsOf, isLarge, chainedBytes } from '../entry'
 import { queueCount, freeCount, reclaimDeadTails } from '../segments'
 import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainHolds, isFull, countMode, isBig } from './units'
 import { applyGhostEvidence, noteGhost, windowTarget, setWindowTarget, windowFloor, writeOnce } from './window'
-import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_HIT, DRIFT_GROW_DECAY, MAX_WINDOW, WINDOW_CLOCK_ASKED, HIT_GAIN, HIT_GAIN_SHARE, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE } from './tuning.generated'
+import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_HIT, DRIFT_GROW_DECAY, MAX_WINDOW, WINDOW_CLOCK_ASKED, HIT_GAIN, HIT_GAIN_SHARE, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, SATURATED_TIE } from './tuning.generated'
 import { nextRandom, seedRng } from './rng'
 import { seed } from '../arena'
 import { REJECT } from './decision'
@@ -174,7 +174,7 @@ export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64, segments: u
     // Evicted recently and back already: if it beats main's victims, it skips the window.
     if (mainHolds(sb) && isFull(sb, units)) {
       const need = max<f64>(units, usedUnits(sb) + units - capacity(sb))
-      if (contest(sb, h, need, now)) return PROTECTED
+      if (contest(sb, h, need, now, false)) return PROTECTED
       mean = meanSize(sb)
     }
   }
@@ -184,7 +184,7 @@ export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64, segments: u
   // A newcomer several typical entries large must earn the room it takes from main.
   if (big && units > mean && mainHolds(sb)) {
     const excess = usedUnits(sb) + units - capacity(sb)
-    if (excess > mean && !contest(sb, h, excess, now)) return REJECT
+    if (excess > mean && !contest(sb, h, excess, now, false)) return REJECT
   }
   return WINDOW
 }
@@ -475,7 +475,7 @@ export function adaptiveEvictOne(sb: u32, incoming: u32, now: f64): bool {
     const size = tailSize
     const slot = tailSlot
     const cost = tailCost
-    const admitted = contest(sb, h, max<f64>(units, usedUnits(sb) - capacity(sb)), now)
+    const admitted = contest(sb, h, max<f64>(units, usedUnits(sb) - capacity(sb)), now, tailCounter() != 0)
     // The contest only touched main's queues: the window's tail is where it was.
     if (!admitted) {
       ghostAdd(sb, h, FROM_WINDOW)
@@ -495,10 +495,10 @@ export function adaptiveEvictOne(sb: u32, incoming: u32, now: f64): bool {
  * TinyLFU admission, size-aware: evicts main's victims until `need` units are free, as long as the
  * candidate is more frequent than each (or, warm and lucky, wins the 1-in-512 draw that keeps crafted
  * sketch collisions from freezing the cache). False when a victim wins; victims already evicted stay
- * evicted.
+ * evicted. `hitInWindow`: the candidate is the window's tail and was hit there (SATURATED_TIE).
  */
 // @ts-ignore: decorator
-@inline function contest(sb: u32, candidate: u64, need: f64, now: f64): bool {
+@inline function contest(sb: u32, candidate: u64, need: f64, now: f64, hitInWindow: bool): bool {
   const fc = estimate(sb, candidate)
   // UNASKED_TIE: a newcomer written unasked and seen at most once wins a tie (a cache filled by sets
   // otherwise keeps its never-read keys against the first new ones until the window has grown). The
@@ -510,7 +510,10 @@ export function adaptiveEvictOne(sb: u32, incoming: u32, now: f64): bool {
     if (!victim(sb, now)) break
     const fv = estimate(sb, tailHash)
     if (fc == fv && tie < 0) tie = writeOnce(sb, RETURN_MAX) || filterWrittenUnasked(sb, candidate) ? 1 : 0
-    if ((fc < fv || (fc == fv && tie == 0)) && !(fc >= WARM_FREQUENCY && nextRandom(sb) % WARM_ODDS == 0)) return false
+    // SATURATED_TIE: at the counters' ceiling (15) a tie says nothing of which key is read more; a window
+    // leaver read there is the one being read now.
+    if ((fc < fv || (fc == fv && tie == 0 && !(SATURATED_TIE != 0 && hitInWindow && fc >= 15)))
+      && !(fc >= WARM_FREQUENCY && nextRandom(sb) % WARM_ODDS == 0)) return false
     need -= unitsOf(tailCost)
     ghostAdd(sb, tailHash, FROM_MAIN)
     evictTail(sb, victimQueue)

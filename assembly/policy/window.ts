@@ -9,7 +9,7 @@ import * as L from '../layout.generated'
 import { queueCount } from '../segments'
 import { ghostAge, ghostTag, ghostTagCount } from '../ghost'
 import { capacity, meanSize } from './units'
-import { AGE_ON_GROWTH, AGE_SPACING, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_UNDO, MAX_WINDOW, MIN_WINDOW, ONCE_GAIN, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, ONCE_SHARE, QUIET_BLOCK, QUIET_MAIN, SKETCH_SAMPLE, UNASKED_GAIN, WINDOW_HORIZON, YOUNG_FREQUENCY } from './tuning.generated'
+import { AGE_ON_GROWTH, AGE_SPACING, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_UNDO, MAX_WINDOW, MIN_WINDOW, ONCE_GAIN, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, ONCE_SHARE, QUIET_BLOCK, QUIET_MAIN, QUIET_MIN_BLOCK, QUIET_SCALE, SKETCH_SAMPLE, UNASKED_GAIN, WINDOW_HORIZON, YOUNG_FREQUENCY } from './tuning.generated'
 import { ageSketch, estimate, filterMissed, filterWrittenUnasked } from '../sketch'
 
 const P = L.POLICY_STATE_OFFSET
@@ -71,15 +71,25 @@ export function noteGhost(sb: u32, h: u64): void {
 /**
  * QUIET_MAIN: counts a ghost return (`mainAsked`: of a main entry that was asked for, not written
  * unasked: main's returns of write-then-read keys it took in say nothing of its hot set); the thread
- * that completes a block of QUIET_BLOCK returns decides whether main's keys have gone quiet. Lock-free:
- * a racing return may fall into the next block.
+ * that completes a block (QUIET_BLOCK returns, fewer in a small shard: quietBlockLength) decides whether main's
+ * keys have gone quiet. Lock-free: a racing return may fall into the next block.
  */
 function noteQuiet(sb: u32, mainAsked: bool): void {
   if (mainAsked) atomic.add<u32>(sb + P + L.POLICY_QUIET_MAIN_RETURNS, 1)
-  if (atomic.add<u32>(sb + P + L.POLICY_QUIET_RETURNS, 1) + 1 != QUIET_BLOCK) return
+  const n = atomic.add<u32>(sb + P + L.POLICY_QUIET_RETURNS, 1) + 1
+  if (n < QUIET_MIN_BLOCK || <f64>n < quietBlockLength(sb)) return
   const main = atomic.xchg<u32>(sb + P + L.POLICY_QUIET_MAIN_RETURNS, 0)
-  store<u32>(sb + P + L.POLICY_QUIET_ON, <f64>main <= QUIET_MAIN * <f64>QUIET_BLOCK ? 1 : 0)
+  store<u32>(sb + P + L.POLICY_QUIET_ON, <f64>main <= QUIET_MAIN * <f64>n ? 1 : 0)
   store<u32>(sb + P + L.POLICY_QUIET_RETURNS, 0)
+}
+
+/**
+ * QUIET_SCALE: the returns a block judges, fewer in a small shard (which sees few returns a capacity):
+ * its entries (capacity over the mean entry) / QUIET_SCALE, within [QUIET_MIN_BLOCK, QUIET_BLOCK].
+ */
+function quietBlockLength(sb: u32): f64 {
+  if (QUIET_SCALE <= 0) return <f64>QUIET_BLOCK
+  return min<f64>(<f64>QUIET_BLOCK, max<f64>(<f64>QUIET_MIN_BLOCK, Math.floor(capacity(sb) / meanSize(sb) / QUIET_SCALE)))
 }
 
 /** Applies the evidence counted since the last insert, if any (the test is inlined into every insert). */

@@ -36,7 +36,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'admission-always-admits', area: 'policy', file: 'assembly/policy/adaptive.ts',
-    find: 'if ((fc < fv || (fc == fv && tie == 0)) && !(fc >= WARM_FREQUENCY', replace: 'if (false && (fc < fv || (fc == fv && tie == 0)) && !(fc >= WARM_FREQUENCY',
+    find: 'if ((fc < fv || (fc == fv && tie == 0 && !(SATURATED_TIE', replace: 'if (false && (fc < fv || (fc == fv && tie == 0 && !(SATURATED_TIE',
     tests: ['test/policy/admission.test.ts'],
     why: 'the frequency contest of TinyLFU admission is switched off: every candidate wins',
   },
@@ -49,7 +49,7 @@ export const MUTANTS: Mutant[] = [
   // ---- policy and sketch ------------------------------------------------------------------------------
   {
     id: 'admission-always-rejects', area: 'policy', file: 'assembly/policy/adaptive.ts',
-    find: 'if ((fc < fv || (fc == fv && tie == 0)) && !(fc >= WARM_FREQUENCY', replace: 'if (true || (fc < fv || (fc == fv && tie == 0)) && !(fc >= WARM_FREQUENCY',
+    find: 'if ((fc < fv || (fc == fv && tie == 0 && !(SATURATED_TIE', replace: 'if (true || (fc < fv || (fc == fv && tie == 0 && !(SATURATED_TIE',
     tests: ['test/policy/admission.test.ts'],
     why: 'no candidate ever wins a contest: a key that keeps coming back never gets into main',
   },
@@ -453,6 +453,18 @@ export const MUTANTS: Mutant[] = [
     find: 'noteQuiet(sb, !filterWrittenUnasked(sb, h))', replace: 'noteQuiet(sb, true)',
     tests: ['test/policy/recency.test.ts'],
     why: "main's returns of write-then-read keys it took in keep the quiet gate shut (QUIET_MAIN counts only main entries asked for, stop 47)",
+  },
+  {
+    id: 'quiet-block-unscaled', area: 'policy', file: 'assembly/policy/window.ts',
+    find: 'if (QUIET_SCALE <= 0) return <f64>QUIET_BLOCK', replace: 'return <f64>QUIET_BLOCK',
+    tests: ['test/policy/recency.test.ts'],
+    why: 'a small shard judges blocks of 64 ghost returns, more than a capacity of requests after a hot set read cache-aside gave way to write-then-read: the keys written meanwhile are rejected and lost (QUIET_SCALE, stop 48)',
+  },
+  {
+    id: 'saturated-tie-to-victim', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: ' && !(SATURATED_TIE != 0 && hitInWindow && fc >= 15)', replace: '',
+    tests: ['test/policy/admission.test.ts'],
+    why: 'a tie at the sketch ceiling goes to the victim: a key written once and read constantly is dropped for a resident nobody reads any more (SATURATED_TIE, stop 48)',
   },
   {
     id: 'asked-after-count', area: 'policy', file: 'assembly/write.ts',

@@ -51,17 +51,41 @@ forEachEngine('admission', (engine) => {
     const cache = makeCache<string>(engine, { maxBytes: 8 << 20, maxEntries: C, codec: 'string', seed, shards: 1 })
     const residents = Array.from({ length: C }, (_, i) => `resident-${i}`)
     for (let round = 0; round < 3; round++) for (const k of residents) access(cache, k)
-    // Between two requests for the newcomer, 20 one-off keys pass through the window, so it can only
-    // be hit if it was admitted to main. They are asked for before they are set (cache-aside): one-off
-    // keys only written would be write-once traffic, where the window may take the whole cache and a
-    // newcomer seen at most once wins its ties (ONCE_SHARE): the contest would not be what is tested.
+    // Between two requests for the newcomer, a capacity of one-off keys passes through the window, more
+    // than any window holds, so it can only be hit if it was admitted to main (with 20, its own returns
+    // from the ghost grew the window past 20 entries and it was hit there with no contest ever won: stop
+    // 48). They are asked for before they are set (cache-aside): one-off keys only written would be
+    // write-once traffic, where a newcomer seen at most once wins its ties (ONCE_SHARE): the contest
+    // would not be what is tested.
     let hits = 0
     let fresh = 0
     for (let round = 0; round < 200; round++) {
       if (access(cache, 'newcomer') && round >= 100) hits++
-      for (let j = 0; j < 20; j++) access(cache, `once-${fresh++}`)
+      for (let j = 0; j < C; j++) access(cache, `once-${fresh++}`)
     }
     cache.close()
     expect(hits, `hits of the returning newcomer in its last 100 requests (seed ${seed})`).toBeGreaterThan(90)
+  })
+
+  // SATURATED_TIE (stop 48): X, written once and read 20 times in the window, reaches the sketch's
+  // largest count, as V did before nobody read it any more. TinyLFU gives their tie to the victim, and X,
+  // which no get will ever write back, would be gone the moment it left the window.
+  it('a key written once and read constantly is not dropped for a resident at the same saturated count nobody reads', () => {
+    const base = testSeed(48)
+    for (const seed of [base, base + 1, base + 2]) {
+      const cache = makeCache<string>(engine, { maxBytes: 1 << 20, maxEntries: 16, codec: 'string', seed, shards: 1 })
+      for (let i = 1; i <= 16; i++) cache.set(`c${i}`, 'v') // full before any read: no cold-start window
+      cache.set('V', 'v')
+      for (let i = 0; i < 20; i++) cache.get('V')
+      cache.set('W', 'v') // V leaves the window for probation, beating its tail (a key set once)
+      // Read once, c3 ... c16 go to protected at the next victim search, which leaves V probation's tail.
+      for (let i = 3; i <= 16; i++) cache.get(`c${i}`)
+      cache.set('X', 'x')
+      for (let i = 0; i < 20; i++) cache.get('X')
+      cache.set('Y', 'v') // X leaves the window and contests V: 15 against 15
+      expect(cache.get('X'), `X after it left the window (seed ${seed})`).toBe('x')
+      expect(cache.get('V'), `V, the resident nobody reads (seed ${seed})`).toBeUndefined()
+      cache.close()
+    }
   })
 })

@@ -300,8 +300,8 @@ forEachEngine('Zipf moving every 10 capacities', (engine) => {
  * (written once). The window grew from ghost returns that counted once, as if loaded after a miss (each
  * early ageing cleared their 'written unasked' marks), against main's returns of new keys it had taken
  * in. Real cache, one shard, 10k entries, vs LRU, 0.5 / 1.5 × capacity: −1.00 / −1.79 before, −0.40 /
- * −0.65 now. Smaller caches gain less (2000 entries: −1.83 / −2.06 → −1.21 / −1.18; 4000: −1.06 /
- * −1.69 → −1.06 / −1.40): docs/policy-recency.md "Stop 47, lead".
+ * −0.65 now. Smaller caches gained less (2000 entries: −1.83 / −2.06 → −1.21 / −1.18; 4000: −1.06 /
+ * −1.69 → −1.06 / −1.40) until QUIET_SCALE (stop 48): docs/policy-recency.md "Stop 47, lead", "Stop 48, lead".
  */
 forEachEngine('a Zipf hot set read cache-aside, then write-then-read alone', (engine) => {
   // [family, bound under LRU]: written once within 1 point (main: 1.00 / 1.79 under); written back over
@@ -319,6 +319,24 @@ forEachEngine('a Zipf hot set read cache-aside, then write-then-read alone', (en
       cache.close()
       console.log(`[zipf→write-then-read ${row} × cap, ${engine}] ${got.toFixed(2)}% (LRU ${want.toFixed(2)}%)`)
       expect(got, `LRU ${want.toFixed(2)}%`).toBeGreaterThanOrEqual(want - bound)
+    })
+  }
+
+  // QUIET_SCALE (stop 48): a small shard sees few ghost returns a capacity, and blocks of 64 took it more
+  // than a capacity to see that main's keys had gone quiet; write-once keys rejected meanwhile are lost.
+  // Real cache, one shard, vs LRU, written once over 0.5 / 1.5 × capacity: 2000 entries −1.21 / −1.18 →
+  // −0.54 / −0.58, 4000 −1.06 / −1.40 → −0.40 / −0.94.
+  for (const capacity of [2000, 4000]) {
+    it(`write-once 0.5 and 1.5 × capacity, ${capacity} entries: within 1 of LRU over the whole run`, () => {
+      for (const row of ['write-once 0.5', 'write-once 1.5']) {
+        const trace = recencyWorkloads().find((w) => w.name === `zipf→write-then-read ${row}×cap`)!.make(capacity)
+        const want = simulate(trace, 'lru', capacity, new LruPolicy(capacity, trace)).hitRatio * 100
+        const cache = new RealCachePolicy(Cache as never, capacity, trace, 0x2545f491, { engine, shards: 1 })
+        const got = simulate(trace, 'cortado', capacity, cache).hitRatio * 100
+        cache.close()
+        console.log(`[zipf→write-then-read ${row} × cap, ${capacity} entries, ${engine}] ${got.toFixed(2)}% (LRU ${want.toFixed(2)}%)`)
+        expect(got, `${row} × capacity, ${capacity} entries: LRU ${want.toFixed(2)}%`).toBeGreaterThanOrEqual(want - 1)
+      }
     })
   }
 })

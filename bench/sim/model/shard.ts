@@ -894,10 +894,16 @@ export class Shard {
    */
   private noteQuiet(mainAsked: boolean): void {
     if (mainAsked) this.quietMainReturns++
-    if (++this.quietReturns !== this.t.quietBlock) return
+    if (++this.quietReturns < this.t.quietMinBlock || this.quietReturns < this.quietBlockLength()) return
     this.quietOn = this.quietMainReturns <= this.t.quietMain * this.quietReturns
     this.quietReturns = 0
     this.quietMainReturns = 0
+  }
+
+  /** QUIET_SCALE: a block's returns, fewer in a small shard (its entries: capacity over the mean entry). */
+  private quietBlockLength(): number {
+    if (this.t.quietScale <= 0) return this.t.quietBlock
+    return Math.min(this.t.quietBlock, Math.max(this.t.quietMinBlock, Math.floor(this.capacity / this.meanSize() / this.t.quietScale)))
   }
 
   /** RESEARCH (hitGain): askedGain, or hitGain while the window's tail keys were being hit there. */
@@ -1224,7 +1230,9 @@ export class Shard {
         this.evict(v, FROM_MAIN)
         continue
       }
-      if (fc <= fv && !(fc >= this.t.warmFrequency && this.rng.nextU32() % this.t.warmOdds === 0)) {
+      // SATURATED_TIE (stop 48): at the counters' ceiling a tie says nothing of which key is read more.
+      const satWin = this.t.saturatedTie > 0 && fc === fv && fv >= 15 && (this.t.saturatedTie === 2 || this.contestKind === 2)
+      if (fc <= fv && !satWin && !(fc >= this.t.warmFrequency && this.rng.nextU32() % this.t.warmOdds === 0)) {
         // RESEARCH (regretAge): a victim beating a key back from the ghost is aged, its count being stale evidence.
         this.stat.losses++
         this.stat.lossVictimSum += fv

@@ -205,6 +205,12 @@ export interface Tuning {
   quietMain: number
   /** QUIET_BLOCK (see quietMain). */
   quietBlock: number
+  /** QUIET_SCALE (stop 48): a shard of fewer than quietBlock × this entries judges blocks of entries / this returns (at least quietMinBlock; 0: quietBlock always). */
+  quietScale: number
+  /** QUIET_MIN_BLOCK (see quietScale). */
+  quietMinBlock: number
+  /** SATURATED_TIE (stop 48): 1: a tie at the sketch's largest count goes to a window leaver hit in the window; 2 (research): to any candidate (0: to the victim, TinyLFU's rule). */
+  saturatedTie: number
   /** RESEARCH (stop 37, off): a window tail hit while in the window contests with its estimate + this (0: off). */
   windowHitBoost: number
   /** ...and then 1: its estimate halved; 2: its estimate 0; 3: it loses to a candidate seen at least twice; 4: as 3, only to a candidate written unasked; 5: it loses to a rejected candidate back from the ghost within the window horizon; 6: 4 and 5. */

@@ -12,7 +12,7 @@
 use super::decision::REJECT;
 use super::rng::{next_random, seed_rng};
 use super::tuning_generated::{
-    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_BLOCK, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, DRIFT_SWEEP, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, HIT_GAIN_SHARE, MAX_WINDOW, WINDOW_CLOCK_ASKED, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SHARE, RETURN_SPAN, RETURN_TO, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS,
+    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_BLOCK, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, DRIFT_SWEEP, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, HIT_GAIN_SHARE, MAX_WINDOW, WINDOW_CLOCK_ASKED, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SHARE, RETURN_SPAN, RETURN_TO, SATURATED_TIE, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS,
 };
 use crate::arena::Engine;
 use crate::layout_generated as L;
@@ -189,7 +189,7 @@ impl Engine {
             // Evicted recently and back already: if it beats main's victims, it skips the window.
             if self.main_holds(sb) && self.is_full(sb, units) {
                 let need = f64::max(units, self.used_units(sb) + units - self.capacity(sb));
-                if self.contest(sb, h, need, now) {
+                if self.contest(sb, h, need, now, false) {
                     return PROTECTED as i32;
                 }
                 mean = self.mean_size(sb);
@@ -203,7 +203,7 @@ impl Engine {
         // A newcomer several typical entries large must earn the room it takes from main.
         if big && units > mean && self.main_holds(sb) {
             let excess = self.used_units(sb) + units - self.capacity(sb);
-            if excess > mean && !self.contest(sb, h, excess, now) {
+            if excess > mean && !self.contest(sb, h, excess, now, false) {
                 return REJECT;
             }
         }
@@ -496,7 +496,8 @@ impl Engine {
         {
             self.save_tail();
             let need = f64::max(units, self.used_units(sb) - self.capacity(sb));
-            let admitted = self.contest(sb, h, need, now);
+            let hit_in_window = self.tail_counter() != 0;
+            let admitted = self.contest(sb, h, need, now, hit_in_window);
             // The contest only touched main's queues: the window's tail is where it was.
             self.restore_tail();
             if !admitted {
@@ -515,8 +516,9 @@ impl Engine {
     /// TinyLFU admission, size-aware: evicts main's victims until `need` units are free, as long as the
     /// candidate is more frequent than each (or, warm and lucky, wins the 1-in-512 draw that keeps
     /// crafted sketch collisions from freezing the cache). False when a victim wins; victims already
-    /// evicted stay evicted.
-    unsafe fn contest(&mut self, sb: *mut u8, candidate: u64, mut need: f64, now: f64) -> bool {
+    /// evicted stay evicted. `hit_in_window`: the candidate is the window's tail and was hit there
+    /// (SATURATED_TIE).
+    unsafe fn contest(&mut self, sb: *mut u8, candidate: u64, mut need: f64, now: f64, hit_in_window: bool) -> bool {
         let fc = self.estimate(sb, candidate);
         // UNASKED_TIE: a newcomer written unasked and seen at most once wins a tie (a cache filled by
         // sets otherwise keeps its never-read keys against the first new ones until the window has grown).
@@ -532,7 +534,11 @@ impl Engine {
                 // marks, and a newcomer at 0 then lost its tie with a dead key at 0.
                 tie = if self.write_once(sb, RETURN_MAX) || self.filter_written_unasked(sb, candidate) { 1 } else { 0 };
             }
-            if (fc < fv || (fc == fv && tie == 0)) && !(fc >= WARM_FREQUENCY && next_random(sb) % WARM_ODDS == 0) {
+            // SATURATED_TIE: at the counters' ceiling (15) a tie says nothing of which key is read more; a
+            // window leaver read there is the one being read now.
+            if (fc < fv || (fc == fv && tie == 0 && !(SATURATED_TIE != 0 && hit_in_window && fc >= 15)))
+                && !(fc >= WARM_FREQUENCY && next_random(sb) % WARM_ODDS == 0)
+            {
                 return false;
             }
             need -= self.units_of(self.tail_cost);

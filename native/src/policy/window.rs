@@ -5,7 +5,7 @@
 //! target by it. A candidate counts when younger than WINDOW_HORIZON × the window's entries, or when
 //! the sketch has seen it at most YOUNG_FREQUENCY times, so a loop larger than the cache can't talk the
 //! window into thrashing.
-use super::tuning_generated::{AGE_ON_GROWTH, AGE_SPACING, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_UNDO, MAX_WINDOW, MIN_WINDOW, ONCE_GAIN, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, ONCE_SHARE, QUIET_BLOCK, QUIET_MAIN, SKETCH_SAMPLE, UNASKED_GAIN, WINDOW_HORIZON, YOUNG_FREQUENCY};
+use super::tuning_generated::{AGE_ON_GROWTH, AGE_SPACING, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_UNDO, MAX_WINDOW, MIN_WINDOW, ONCE_GAIN, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, ONCE_SHARE, QUIET_BLOCK, QUIET_MAIN, QUIET_MIN_BLOCK, QUIET_SCALE, SKETCH_SAMPLE, UNASKED_GAIN, WINDOW_HORIZON, YOUNG_FREQUENCY};
 use crate::arena::Engine;
 use crate::layout_generated as L;
 use crate::mem::*;
@@ -94,18 +94,30 @@ impl Engine {
 
     /// QUIET_MAIN: counts a ghost return (`main_asked`: of a main entry that was asked for, not written
     /// unasked: main's returns of write-then-read keys it took in say nothing of its hot set); the thread
-    /// that completes a block of QUIET_BLOCK returns decides whether main's keys have gone quiet.
+    /// that completes a block (QUIET_BLOCK returns, fewer in a small shard: quiet_block_length) decides
+    /// whether main's keys have gone quiet.
     /// Lock-free: a racing return may fall into the next block.
     unsafe fn note_quiet(&self, sb: *mut u8, main_asked: bool) {
         if main_asked {
             au32(sb.add((P + L::POLICY_QUIET_MAIN_RETURNS) as usize)).fetch_add(1, Relaxed);
         }
-        if au32(sb.add((P + L::POLICY_QUIET_RETURNS) as usize)).fetch_add(1, Relaxed) + 1 != QUIET_BLOCK {
+        let n = au32(sb.add((P + L::POLICY_QUIET_RETURNS) as usize)).fetch_add(1, Relaxed) + 1;
+        if n < QUIET_MIN_BLOCK || (n as f64) < self.quiet_block_length(sb) {
             return;
         }
         let main = au32(sb.add((P + L::POLICY_QUIET_MAIN_RETURNS) as usize)).swap(0, Relaxed);
-        st32(sb.add((P + L::POLICY_QUIET_ON) as usize), if main as f64 <= QUIET_MAIN * QUIET_BLOCK as f64 { 1 } else { 0 });
+        st32(sb.add((P + L::POLICY_QUIET_ON) as usize), if main as f64 <= QUIET_MAIN * n as f64 { 1 } else { 0 });
         st32(sb.add((P + L::POLICY_QUIET_RETURNS) as usize), 0);
+    }
+
+    /// QUIET_SCALE: the returns a block judges, fewer in a small shard (which sees few returns a
+    /// capacity): its entries (capacity over the mean entry) / QUIET_SCALE, within [QUIET_MIN_BLOCK,
+    /// QUIET_BLOCK].
+    unsafe fn quiet_block_length(&self, sb: *mut u8) -> f64 {
+        if QUIET_SCALE <= 0.0 {
+            return QUIET_BLOCK as f64;
+        }
+        f64::min(QUIET_BLOCK as f64, f64::max(QUIET_MIN_BLOCK as f64, (self.capacity(sb) / self.mean_size(sb) / QUIET_SCALE).floor()))
     }
 
     /// Moves the target by the evidence counted since the last insert, each returning candidate
