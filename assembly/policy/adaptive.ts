@@ -284,7 +284,8 @@ function returnToProbation(sb: u32, fromGhost: bool): bool {
  * never seen, and protected still holds the old one. The ghost lookup is the insert path's own: the
  * signal costs the lock-free hit path nothing.
  */
-function noteDrift(sb: u32, back: bool): void {
+// @ts-ignore: decorator
+@inline function noteDrift(sb: u32, back: bool): void {
   const n = load<u32>(sb + P + L.POLICY_DRIFT_INSERTS) + 1
   const r = load<u32>(sb + P + L.POLICY_DRIFT_RETURNS) + (back ? 1 : 0)
   if (n < load<u32>(sb + P + L.POLICY_DRIFT_BLOCK)) {
@@ -292,6 +293,11 @@ function noteDrift(sb: u32, back: bool): void {
     store<u32>(sb + P + L.POLICY_DRIFT_RETURNS, r)
     return
   }
+  driftBlockEnd(sb, n, r)
+}
+
+/** The end of a drift block of `n` inserts, `r` of them back from the ghost (noteDrift's rare case, out of line). */
+function driftBlockEnd(sb: u32, n: u32, r: u32): void {
   store<u32>(sb + P + L.POLICY_DRIFT_INSERTS, 0)
   store<u32>(sb + P + L.POLICY_DRIFT_RETURNS, 0)
   // The next block's length is taken once per block (a division in byte mode), not on every insert.
