@@ -13,7 +13,7 @@ import * as L from '../layout.generated'
 import { maxEntriesPerShard, ghostSlots, policyCapacity, coldHitsLimit } from '../arena'
 import { increment, incrementAt, incrementTimes, estimate, clearSketch, fitSample, filterAsked, filterInserted, filterWrittenUnasked } from '../sketch'
 import { ghostAdd, ghostAge, clearGhost } from '../ghost'
-import { liveTail, knownTail, moveTail, evictTail, evictTailAt, tailCounter, tailHash, tailCost, tailOff, tailSize, tailSlot, restoreTail } from '../queues'
+import { liveTail, knownTail, moveTail, evictTail, evictTailAt, tailCounter, tailHash, tailCost, tailOff, tailSize, tailSlot, restoreTail, prepareTail } from '../queues'
 import { flagsOf, isLarge, chainedBytes } from '../entry'
 import { queueCount, freeCount, reclaimDeadTails } from '../segments'
 import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainHolds, isFull, countMode, isBig } from './units'
@@ -35,6 +35,14 @@ const P = L.POLICY_STATE_OFFSET
 // evictTailAt in sketch.ts, ghost.ts and queues.ts): V8 keeps no register across a wasm call, so each
 // call spilled and reloaded what its caller held. Inlined, a set with eviction runs 4241 instead of 4359
 // instructions of generated code (bench/arena/policy-count.sh, stop 33); the module grows 27 → 38 KB.
+
+/**
+ * Whether leaveWindow describes the window's next tail at once (queues.ts, prepareTail): timing only, the
+ * same decisions. Off (stop 48, docs/policy.md): +71 generated instructions a set with eviction and no
+ * gain the loaded host could see. Native's PIPELINE_TAIL must match (the memo is shard memory: the layout
+ * test compares the engines' shards byte for byte).
+ */
+const PIPELINE_TAIL = false
 
 /** The queue main's victim was left at the tail of, by victim(). */
 let victimQueue: u32 = PROBATION
@@ -276,7 +284,8 @@ function returnToProbation(sb: u32, fromGhost: bool): bool {
  * never seen, and protected still holds the old one. The ghost lookup is the insert path's own: the
  * signal costs the lock-free hit path nothing.
  */
-function noteDrift(sb: u32, back: bool): void {
+// @ts-ignore: decorator
+@inline function noteDrift(sb: u32, back: bool): void {
   const n = load<u32>(sb + P + L.POLICY_DRIFT_INSERTS) + 1
   const r = load<u32>(sb + P + L.POLICY_DRIFT_RETURNS) + (back ? 1 : 0)
   if (n < load<u32>(sb + P + L.POLICY_DRIFT_BLOCK)) {
@@ -284,6 +293,11 @@ function noteDrift(sb: u32, back: bool): void {
     store<u32>(sb + P + L.POLICY_DRIFT_RETURNS, r)
     return
   }
+  driftBlockEnd(sb, n, r)
+}
+
+/** The end of a drift block of `n` inserts, `r` of them back from the ghost (noteDrift's rare case, out of line). */
+function driftBlockEnd(sb: u32, n: u32, r: u32): void {
   store<u32>(sb + P + L.POLICY_DRIFT_INSERTS, 0)
   store<u32>(sb + P + L.POLICY_DRIFT_RETURNS, 0)
   // The next block's length is taken once per block (a division in byte mode), not on every insert.
@@ -480,6 +494,7 @@ export function adaptiveEvictOne(sb: u32, incoming: u32, now: f64): bool {
     if (!admitted) {
       ghostAdd(sb, h, FROM_WINDOW)
       evictTailAt(sb, WINDOW, off, size, slot)
+      if (PIPELINE_TAIL) prepareTail(sb, WINDOW)
       return true
     }
     restoreTail(off, size, cost, slot, h)
@@ -488,6 +503,7 @@ export function adaptiveEvictOne(sb: u32, incoming: u32, now: f64): bool {
     ghostAdd(sb, h, FROM_WINDOW)
     evictTail(sb, WINDOW)
   }
+  if (PIPELINE_TAIL) prepareTail(sb, WINDOW)
   return true
 }
 

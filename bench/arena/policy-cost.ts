@@ -2,7 +2,8 @@
  * What the adaptive policy costs against the simple CLOCK baseline, side by side in one process:
  * get (hit; in a cache that never filled, and in one that has been full) and set with eviction at
  * capacity, 100k entries of 16-byte keys and 100-byte strings, uniformly random keys; alternating rounds, medians, ratios. Run:
- *   npx tsx bench/arena/policy-cost.ts [--rounds 9]
+ *   npx tsx bench/arena/policy-cost.ts [--rounds 9] [--native]
+ * --native: both policies on the native engine (the Cache's default is the wasm core).
  */
 import { Cache, type PolicyName } from '../../src/index.js'
 import { Prng } from '../workloads/prng.js'
@@ -12,6 +13,7 @@ import { ZipfSampler } from '../workloads/zipf.js'
 const N = 100_000
 const ROUNDS = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 9
 const OPS = 200_000
+const ENGINE = process.argv.includes('--native') ? 'native' as const : 'wasm' as const
 
 const keys = Array.from({ length: N }, (_, i) => `key:${String(i).padStart(12, '0')}`)
 const fresh = Array.from({ length: OPS }, (_, i) => `new:${String(i).padStart(12, '0')}`)
@@ -25,7 +27,7 @@ const getOrder = Uint32Array.from({ length: OPS }, () => rng.nextInt(N))
 // capacity, as most do: the adaptive policy counts cold hits (COLD_HITS) only until a shard is first full.
 const filler = Array.from({ length: 2 * N }, (_, i) => `old:${String(i).padStart(12, '0')}`)
 function make(policy: PolicyName, full = false): Cache<string> {
-  const cache = new Cache<string>({ maxBytes: 64 << 20, maxEntries: N, codec: 'string', policy, seed: 3 })
+  const cache = new Cache<string>({ maxBytes: 64 << 20, maxEntries: N, codec: 'string', policy, seed: 3, engine: ENGINE })
   if (full) {
     for (const k of filler) cache.set(k, value)
     for (const k of filler) cache.delete(k)
@@ -60,7 +62,7 @@ function runMixed(cache: Cache<string>, from: number, count: number): void {
  * 0..N-1 it would hold the optimal hot set from the start, which says nothing about either policy).
  */
 function caches(policy: PolicyName, r: number) {
-  const mixer = new Cache<string>({ maxBytes: 64 << 20, maxEntries: N, codec: 'string', policy, seed: 3 })
+  const mixer = new Cache<string>({ maxBytes: 64 << 20, maxEntries: N, codec: 'string', policy, seed: 3, engine: ENGINE })
   runMixed(mixer, r * OPS, WARMUP)
   // The writer has already taken a stretch of new keys at capacity: its policy has adapted to them
   // (a cache that only ever sees new keys grows its window), as a long-running one has.
@@ -105,5 +107,5 @@ for (const op of ['get', 'get-full', 'set-evict', 'mixed']) {
   const c = median(samples[`${op} clock`]), a = median(samples[`${op} adaptive`])
   console.log(`| ${op} | ${(c / 1e3).toFixed(0)}k | ${(a / 1e3).toFixed(0)}k | ${(a / c).toFixed(2)}× |`)
 }
-console.log(`(${ROUNDS} alternating rounds of ${OPS} operations each, medians; 100k entries, 16 B keys, 100 B strings; get: uniform keys of a cache that never filled, get-full: of one that has been full; set-evict: uniform keys, every set a new key; mixed: Zipf(0.99) over 1M keys, 90% get (set on miss) / 10% set)`)
+console.log(`(${ENGINE} engine; ${ROUNDS} alternating rounds of ${OPS} operations each, medians; 100k entries, 16 B keys, 100 B strings; get: uniform keys of a cache that never filled, get-full: of one that has been full; set-evict: uniform keys, every set a new key; mixed: Zipf(0.99) over 1M keys, 90% get (set on miss) / 10% set)`)
 for (const policy of ['clock', 'adaptive'] as const) console.log(`mixed hit ratio ${policy}: ${(median(hitRatios[policy]!) * 100).toFixed(1)}% (median of the measured stretches)`)

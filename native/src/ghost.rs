@@ -18,6 +18,16 @@ fn fingerprint(h: u64) -> u32 {
 }
 
 impl Engine {
+    /// Where hash h's ghost bucket is (to prefetch it ahead of use; null without a ghost).
+    #[inline(always)]
+    pub(crate) fn ghost_bucket_of(&self, sb: *mut u8, h: u64) -> *mut u8 {
+        if self.ghost_slots == 0 {
+            std::ptr::null_mut()
+        } else {
+            self.ghost_bucket(sb, fingerprint(h))
+        }
+    }
+
     #[inline(always)]
     fn ghost_bucket(&self, sb: *mut u8, fp: u32) -> *mut u8 {
         unsafe {

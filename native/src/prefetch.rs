@@ -41,6 +41,17 @@ impl Engine {
         }
     }
 
+    /// The adaptive policy's lines for hash h: its sketch block and ghost bucket (a new key's set and a
+    /// queue tail's contest read both), so that their misses overlap each other and the index's.
+    #[inline(always)]
+    pub fn prefetch_policy(&self, sb: *mut u8, h: u64) {
+        self.prefetch_sketch(sb, h);
+        let bucket = self.ghost_bucket_of(sb, h);
+        if !bucket.is_null() {
+            prefetch(bucket);
+        }
+    }
+
     /// The entries that the slots of h's first bucket carrying h's tag point at (the key's own entry,
     /// short of a tag collision): the key comparison and the value are there.
     #[inline(always)]

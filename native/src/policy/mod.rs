@@ -37,8 +37,14 @@ impl Engine {
     /// set counts the access: a count that halves the sketch clears the filter, and a key loaded after a
     /// miss would then look written unasked (as policyTouchNew in assembly/policy/index.ts). Under the
     /// shard lock.
+    /// Also starts loading the key's sketch block and ghost bucket, which the set reads next (as
+    /// policyTouchNew's preload; here a prefetch, which holds nothing up).
     pub unsafe fn policy_asked_before(&self, sb: *mut u8, h: u64) -> bool {
-        self.policy_id == L::POLICY_ADAPTIVE && self.filter_asked(sb, h)
+        if self.policy_id != L::POLICY_ADAPTIVE {
+            return false;
+        }
+        self.prefetch_policy(sb, h);
+        self.filter_asked(sb, h)
     }
 
     /// After a new entry went into queue q. Under the shard lock.
