@@ -12,7 +12,7 @@ import { hashBytes } from './hash'
 import { locate, slotOf, clearSlot, republish, slotFreq, slotIsFor } from './hashindex'
 import { flagsOf, isLive, isLarge, hasTtl, expiryOf, entryBytes, keyPtr, keyLenOf, valueLenOf, setFlags, setQueue } from './entry'
 import { freeChainOf, borrowedBytes } from './large'
-import { tailEntry, advanceTail, reserveAppend, commitAppend, addLive, removeLive, killEntry, queueAddr, segHeader, segData } from './segments'
+import { tailEntry, advanceTail, reserveAppend, commitAppend, addLive, removeLive, killEntry } from './segments'
 
 const MEMO_STRIDE: u32 = L.SHARD_Q1_MEMO_OFF - L.SHARD_Q0_MEMO_OFF
 const MEMO_SLOT: u32 = L.SHARD_Q0_MEMO_SLOT - L.SHARD_Q0_MEMO_OFF
@@ -88,33 +88,6 @@ export function liveTail(sb: u32, q: u32, now: f64): bool {
     return true
   }
   return false
-}
-
-/**
- * Software pipelining for the adaptive policy (stop 48): describes queue q's next tail entry in the
- * queue's memo now, at the end of an eviction, so that the lines the next eviction reads first (the
- * entry's index bucket, sketch block and ghost bucket) start loading while this set finishes and the
- * next one begins, instead of when that eviction needs them. Changes nothing but the memo, which
- * liveTail and knownTail validate before they use it (memoDescribes): only the tail segment's inline
- * case is looked at (tailEntry's; passing exhausted segments would release them), and an entry that is
- * not LIVE is left to liveTail.
- */
-export function prepareTail(sb: u32, q: u32): void {
-  const qa = queueAddr(sb, q)
-  const seg = load<u32>(qa + L.QUEUE_TAIL)
-  if (seg == 0) return
-  const cursor = load<u32>(qa + L.QUEUE_CURSOR)
-  const sh = segHeader(sb, seg)
-  if (cursor >= load<u32>(sh + L.SEG_USED) || load<u32>(sh + L.SEG_LIVE_COUNT) == 0) return
-  const off = segData(seg) + cursor
-  const memo = memoOf(sb, q)
-  if (load<u32>(memo) == off || !isLive(flagsOf(sb, off))) return
-  const h = hashBytes(keyPtr(sb, off), keyLenOf(sb, off))
-  preload(sketchWord(sb, h) + ghostWord(sb, h))
-  locate(h)
-  store<u32>(memo, off)
-  store<u32>(memo, slotOf(sb, off), MEMO_SLOT)
-  store<u64>(memo, h, MEMO_HASH)
 }
 
 /** Queue q's memo: the last tail entry looked at (offset, index slot, hash). */

@@ -13,7 +13,7 @@ import * as L from '../layout.generated'
 import { maxEntriesPerShard, ghostSlots, policyCapacity, coldHitsLimit } from '../arena'
 import { increment, incrementAt, incrementTimes, estimate, clearSketch, fitSample, filterAsked, filterInserted, filterWrittenUnasked } from '../sketch'
 import { ghostAdd, ghostAge, clearGhost } from '../ghost'
-import { liveTail, knownTail, moveTail, evictTail, evictTailAt, tailCounter, tailHash, tailCost, tailOff, tailSize, tailSlot, restoreTail, prepareTail } from '../queues'
+import { liveTail, knownTail, moveTail, evictTail, evictTailAt, tailCounter, tailHash, tailCost, tailOff, tailSize, tailSlot, restoreTail } from '../queues'
 import { flagsOf, isLarge, chainedBytes } from '../entry'
 import { queueCount, freeCount, reclaimDeadTails } from '../segments'
 import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainHolds, isFull, countMode, isBig } from './units'
@@ -35,14 +35,6 @@ const P = L.POLICY_STATE_OFFSET
 // evictTailAt in sketch.ts, ghost.ts and queues.ts): V8 keeps no register across a wasm call, so each
 // call spilled and reloaded what its caller held. Inlined, a set with eviction runs 4241 instead of 4359
 // instructions of generated code (bench/arena/policy-count.sh, stop 33); the module grows 27 → 38 KB.
-
-/**
- * Whether leaveWindow describes the window's next tail at once (queues.ts, prepareTail): timing only, the
- * same decisions. Off (stop 48, docs/policy.md): +71 generated instructions a set with eviction and no
- * gain the loaded host could see. Native's PIPELINE_TAIL must match (the memo is shard memory: the layout
- * test compares the engines' shards byte for byte).
- */
-const PIPELINE_TAIL = false
 
 /** The queue main's victim was left at the tail of, by victim(). */
 let victimQueue: u32 = PROBATION
@@ -494,7 +486,6 @@ export function adaptiveEvictOne(sb: u32, incoming: u32, now: f64): bool {
     if (!admitted) {
       ghostAdd(sb, h, FROM_WINDOW)
       evictTailAt(sb, WINDOW, off, size, slot)
-      if (PIPELINE_TAIL) prepareTail(sb, WINDOW)
       return true
     }
     restoreTail(off, size, cost, slot, h)
@@ -503,7 +494,6 @@ export function adaptiveEvictOne(sb: u32, incoming: u32, now: f64): bool {
     ghostAdd(sb, h, FROM_WINDOW)
     evictTail(sb, WINDOW)
   }
-  if (PIPELINE_TAIL) prepareTail(sb, WINDOW)
   return true
 }
 

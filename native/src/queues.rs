@@ -71,11 +71,6 @@ impl Engine {
                 slot = memo_slot;
             } else {
                 h = hash_bytes(self.seed, key_ptr(sb, off), key_len_of(sb, off));
-                // With a sketch (the adaptive policy), the tail's sketch block and ghost bucket are what
-                // the policy reads next: start loading them now, alongside the index bucket slot_of reads.
-                if self.sketch_blocks != 0 {
-                    self.prefetch_policy(sb, h);
-                }
                 self.locate(h);
                 slot = self.slot_of(sb, off);
                 st32(memo, off);
@@ -95,36 +90,6 @@ impl Engine {
             self.tail_hash = h;
             return true;
         }
-    }
-
-    /// Software pipelining for the adaptive policy (stop 48; as prepareTail in assembly/queues.ts): queue
-    /// q's next tail entry described in the queue's memo at the end of an eviction, so that the lines
-    /// the next eviction reads first (its index bucket, sketch block and ghost bucket) start loading
-    /// while this set finishes. Changes nothing but the memo, which live_tail validates before use; only
-    /// the tail segment's inline case is looked at (passing exhausted segments would release them).
-    pub unsafe fn prepare_tail(&mut self, sb: *mut u8, q: u32) {
-        let qa = self.queue_addr(sb, q);
-        let seg = ld32(qa.add(L::QUEUE_TAIL as usize));
-        if seg == 0 {
-            return;
-        }
-        let cursor = ld32(qa.add(L::QUEUE_CURSOR as usize));
-        let sh = self.seg_header(sb, seg);
-        if cursor >= ld32(sh.add(L::SEG_USED as usize)) || ld32(sh.add(L::SEG_LIVE_COUNT as usize)) == 0 {
-            return;
-        }
-        let off = self.seg_data(seg) + cursor;
-        let memo = sb.add((L::SHARD_Q0_MEMO_OFF + q * MEMO_STRIDE) as usize);
-        if ld32(memo) == off || !is_live(flags_of(sb, off)) {
-            return;
-        }
-        let h = hash_bytes(self.seed, key_ptr(sb, off), key_len_of(sb, off));
-        self.prefetch_policy(sb, h);
-        self.locate(h);
-        let slot = self.slot_of(sb, off);
-        st32(memo, off);
-        st32(memo.add(MEMO_SLOT as usize), self.slot_word(sb, slot));
-        st64(memo.add(MEMO_HASH as usize), h);
     }
 
     pub fn save_tail(&mut self) {

@@ -24,10 +24,6 @@ const PROTECTED: u32 = L::QUEUE_PROTECTED;
 const FROM_WINDOW: u32 = 0;
 const FROM_MAIN: u32 = 1;
 const P: u32 = L::POLICY_STATE_OFFSET;
-/// Whether leave_window describes the window's next tail at once (queues.rs, prepare_tail): timing only,
-/// the same decisions. Off, as PIPELINE_TAIL in assembly/policy/adaptive.ts (it must match: the memo is
-/// shard memory, compared byte for byte by the layout test); stop 48 in docs/policy.md.
-const PIPELINE_TAIL: bool = false;
 
 /// The drift gate's block for a shard of `entries` capacity: DRIFT_BLOCK of it, at least DRIFT_MIN_BLOCK.
 fn block_of(entries: f64) -> u32 {
@@ -507,18 +503,12 @@ impl Engine {
             if !admitted {
                 self.ghost_add(sb, h, FROM_WINDOW);
                 self.evict_tail(sb, WINDOW);
-                if PIPELINE_TAIL {
-                    self.prepare_tail(sb, WINDOW);
-                }
                 return true;
             }
         }
         if !self.move_tail(sb, WINDOW, PROBATION, 0) {
             self.ghost_add(sb, h, FROM_WINDOW);
             self.evict_tail(sb, WINDOW);
-        }
-        if PIPELINE_TAIL {
-            self.prepare_tail(sb, WINDOW);
         }
         true
     }
