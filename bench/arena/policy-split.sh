@@ -4,7 +4,7 @@
 # dist/wasm/cortado.wat, built with the core, names each index). Run it with two pass counts: the
 # difference of the two runs is the sets' cost.
 #   N=100000 bash bench/arena/policy-split.sh <dist> adaptive|clock 1 <outdir>   (and 2)
-#   python3 bench/arena/policy-split.py <outdir>/cg.adaptive.1 <outdir>/cg.adaptive.2 <sets between> [top]
+#   WAT=<dist>/wasm/cortado.wat python3 bench/arena/policy-split.py <outdir>/cg.adaptive.1 <outdir>/cg.adaptive.2 <sets between> [top]
 set -euo pipefail
 D=$(cd "$1" && pwd); P=$2; PASS=$3; O=$(mkdir -p "$4" && cd "$4" && pwd)
 HERE=$(cd "$(dirname "$0")" && pwd)
