@@ -31,7 +31,7 @@ const contenders = runnable.map((peer) => {
   return { id: peer.id, run: (from: number, count: number) => kernel(cache, workload, from, count) }
 })
 const { coreOf } = await import('../../src/engine/access.js')
-const front = coreOf(frontCache[0] as never).front!
+const front = (coreOf(frontCache[0] as never) as unknown as { front: { size: number; skipping: number; slowerThanArena: boolean } }).front
 const shares: string[] = []
 const share = (a: Stats, b: Stats): string => `${((b.frontHits - a.frontHits) / (b.hits + b.misses - a.hits - a.misses)).toFixed(3)}${front.skipping > 0 ? `(skip ${front.skipping})` : ''}`
 let last = frontCache[0]!.stats()
