@@ -9,6 +9,9 @@
  *   sketch  an arena hit enters if the arena's sketch (4-bit counts, halved every 12 × keys counts, as the
  *           engine's over a cache of `keys` entries) counts its key more often than CLOCK's victim, or at
  *           the ceiling (TinyLFU's rule; not adopted: it locks a moved hot set out)
+ *   twice+2 twice, with a 2-bit reference in CLOCK (a hit sets bit 1, and bit 2 when bit 1 was set; the hand
+ *           takes one a pass): stop 48, +0.2 points at most, not adopted
+ * ADMITTED=1 in the environment also prints the arena hits admitted per get (after the slash).
  *
  *   npx tsx bench/arena/front-admission.ts [--rule every8,twice,sketch] [--keys 1000000] [--capacity 85019]
  *       [--passes 4] [--bits 16] [--draws fresh|repeat] [--move 0]
@@ -58,10 +61,14 @@ function simulate(rule: string): string[] {
     if (counted >= 12 * KEYS) { for (let i = 0; i < KEYS; i++) counts[i]! >>= 1; counted = 0 }
   }
   // CLOCK: past referenced entries (clearing them) to the first that isn't, left under the hand.
+  // With a 2-bit reference (rule suffix "+2"): a hit sets bit 1, and bit 2 when bit 1 was set already; the hand
+  // takes one bit a pass (bit 2 first), so an entry hit twice since the hand last passed survives two passes.
+  const twoBits = rule.endsWith('+2')
   const victim = (): number => {
     for (;;) {
-      if (referenced[hand] === 0) return hand
-      referenced[hand] = 0
+      const r = referenced[hand]!
+      if (r === 0) return hand
+      referenced[hand] = twoBits ? r >> 1 : 0
       hand = hand + 1 === CAPACITY ? 0 : hand + 1
     }
   }
@@ -78,7 +85,7 @@ function simulate(rule: string): string[] {
       countdown = 8
       return true
     }
-    if (rule === 'twice') {
+    if (rule.startsWith('twice')) {
       // The key's hash: a multiplicative mix for the place, another for the fingerprint (odd: 0 is empty).
       const at = (Math.imul(k ^ (k >>> 16), 0x45d9f3b) >>> 0) & ((1 << BITS) - 1)
       const print = Math.imul(k, 0x9e3779b1) | 1
@@ -93,15 +100,16 @@ function simulate(rule: string): string[] {
   for (let pass = 0; pass < PASSES; pass++) {
     const seq = sequence(pass)
     let served = 0
+    let admitted = 0
     for (let i = 0; i < seq.length; i++) {
       const k = seq[i]!
       if (counts.length > 0) count(k)
       const s = slotOf[k]!
-      if (s >= 0) { served++; referenced[s] = 1; continue }
+      if (s >= 0) { served++; referenced[s] = twoBits ? referenced[s]! | ((referenced[s]! & 1) << 1) | 1 : 1; continue }
       if (used < CAPACITY) { keyAt[used] = k; slotOf[k] = used++; continue }
-      if (enters(k)) replace(k)
+      if (enters(k)) { replace(k); admitted++ }
     }
-    shares.push((served / seq.length).toFixed(4))
+    shares.push(`${(served / seq.length).toFixed(4)}${process.env.ADMITTED ? `/${(admitted / seq.length).toFixed(4)}` : ''}`)
   }
   return shares
 }
