@@ -71,6 +71,11 @@ impl Engine {
                 slot = memo_slot;
             } else {
                 h = hash_bytes(self.seed, key_ptr(sb, off), key_len_of(sb, off));
+                // With a sketch (the adaptive policy), the tail's sketch block and ghost bucket are what
+                // the policy reads next: start loading them now, alongside the index bucket slot_of reads.
+                if self.sketch_blocks != 0 {
+                    self.prefetch_policy(sb, h);
+                }
                 self.locate(h);
                 slot = self.slot_of(sb, off);
                 st32(memo, off);
