@@ -11,7 +11,7 @@
 // winning, goes straight to protected; the window target moves like ARC's p on recent ghost hits.
 import * as L from '../layout.generated'
 import { maxEntriesPerShard, ghostSlots, policyCapacity, coldHitsLimit } from '../arena'
-import { increment, incrementAt, incrementTimes, estimate, clearSketch, fitSample, filterAsked, filterInserted, filterWrittenUnasked } from '../sketch'
+import { increment, incrementAt, incrementTimes, estimate, clearSketch, fitSample, filterAsked, filterInserted, filterWrittenUnasked, MAX_COUNT } from '../sketch'
 import { ghostAdd, ghostAge, clearGhost } from '../ghost'
 import { liveTail, knownTail, moveTail, evictTail, evictTailAt, tailCounter, tailHash, tailCost, tailOff, tailSize, tailSlot, restoreTail } from '../queues'
 import { flagsOf, isLarge, chainedBytes } from '../entry'
@@ -516,9 +516,9 @@ export function adaptiveEvictOne(sb: u32, incoming: u32, now: f64): bool {
     if (!victim(sb, now)) break
     const fv = estimate(sb, tailHash)
     if (fc == fv && tie < 0) tie = writeOnce(sb, RETURN_MAX) || filterWrittenUnasked(sb, candidate) ? 1 : 0
-    // SATURATED_TIE: at the counters' ceiling (15) a tie says nothing of which key is read more; a window
+    // SATURATED_TIE: at the counters' ceiling a tie says nothing of which key is read more; a window
     // leaver read there is the one being read now.
-    if ((fc < fv || (fc == fv && tie == 0 && !(SATURATED_TIE != 0 && hitInWindow && fc >= 15)))
+    if ((fc < fv || (fc == fv && tie == 0 && !(SATURATED_TIE != 0 && hitInWindow && fc >= MAX_COUNT)))
       && !(fc >= WARM_FREQUENCY && nextRandom(sb) % WARM_ODDS == 0)) return false
     need -= unitsOf(tailCost)
     ghostAdd(sb, tailHash, FROM_MAIN)

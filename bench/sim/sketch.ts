@@ -1,5 +1,8 @@
 import { mix32 } from './hash.js'
 
+/** A counter's ceiling (four bits), as the engines' MAX_COUNT. */
+export const MAX_COUNT = 15
+
 export interface SketchOptions {
   /** Counters per row = nextPow2(capacity) × widthFactor. Caffeine's layout is 4 (8 bytes per entry). */
   widthFactor?: number

@@ -462,7 +462,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'saturated-tie-to-victim', area: 'policy', file: 'assembly/policy/adaptive.ts',
-    find: ' && !(SATURATED_TIE != 0 && hitInWindow && fc >= 15)', replace: '',
+    find: ' && !(SATURATED_TIE != 0 && hitInWindow && fc >= MAX_COUNT)', replace: '',
     tests: ['test/policy/admission.test.ts'],
     why: 'a tie at the sketch ceiling goes to the victim: a key written once and read constantly is dropped for a resident nobody reads any more (SATURATED_TIE, stop 48)',
   },

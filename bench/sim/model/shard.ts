@@ -1,7 +1,7 @@
 import { Prng } from '../../workloads/prng.js'
 import { KeyFifo } from '../fifo.js'
 import { hashKey, mix32 } from '../hash.js'
-import { CountMinSketch, nextPow2 } from '../sketch.js'
+import { CountMinSketch, MAX_COUNT, nextPow2 } from '../sketch.js'
 import { BucketGhost, GhostTable } from './ghost.js'
 import type { Tuning } from './tuning.js'
 
@@ -1183,7 +1183,7 @@ export class Shard {
    * the cache). False when a victim wins: the candidate loses; victims already evicted stay evicted.
    */
   private contest(candidateHash: number, need: number): boolean {
-    let fc = Math.min(15, this.sketch.estimate(candidateHash) + this.boost)
+    let fc = Math.min(MAX_COUNT, this.sketch.estimate(candidateHash) + this.boost)
     // RESEARCH (moveUnhit, stop 43): while the hot set moves, a window leaver nobody read in the window
     // may carry the old set's count.
     const unhitMoving = this.t.moveUnhit > 0 && this.contestKind === 1 && this.moveGap < this.t.moveSpan
@@ -1231,7 +1231,7 @@ export class Shard {
         continue
       }
       // SATURATED_TIE (stop 48): at the counters' ceiling a tie says nothing of which key is read more.
-      const satWin = this.t.saturatedTie > 0 && fc === fv && fv >= 15 && (this.t.saturatedTie === 2 || this.contestKind === 2)
+      const satWin = this.t.saturatedTie > 0 && fc === fv && fv >= MAX_COUNT && (this.t.saturatedTie === 2 || this.contestKind === 2)
       if (fc <= fv && !satWin && !(fc >= this.t.warmFrequency && this.rng.nextU32() % this.t.warmOdds === 0)) {
         // RESEARCH (regretAge): a victim beating a key back from the ghost is aged, its count being stale evidence.
         this.stat.losses++

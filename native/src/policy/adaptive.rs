@@ -534,9 +534,9 @@ impl Engine {
                 // marks, and a newcomer at 0 then lost its tie with a dead key at 0.
                 tie = if self.write_once(sb, RETURN_MAX) || self.filter_written_unasked(sb, candidate) { 1 } else { 0 };
             }
-            // SATURATED_TIE: at the counters' ceiling (15) a tie says nothing of which key is read more; a
+            // SATURATED_TIE: at the counters' ceiling a tie says nothing of which key is read more; a
             // window leaver read there is the one being read now.
-            if (fc < fv || (fc == fv && tie == 0 && !(SATURATED_TIE != 0 && hit_in_window && fc >= 15)))
+            if (fc < fv || (fc == fv && tie == 0 && !(SATURATED_TIE != 0 && hit_in_window && fc >= crate::sketch::MAX_COUNT)))
                 && !(fc >= WARM_FREQUENCY && next_random(sb) % WARM_ODDS == 0)
             {
                 return false;
