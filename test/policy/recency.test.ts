@@ -58,6 +58,16 @@ function onceZipfVsLru(engine: Engine, trace: Trace, capacity: number, seed: num
   return { got, want }
 }
 
+/** LRU's and the real cache's (one shard) whole-run hit ratios in percent on one family of the recency suite. */
+function familyVsLru(engine: Engine, family: string, capacity: number): { got: number, want: number } {
+  const trace = recencyWorkloads().find((w) => w.name === family)!.make(capacity)
+  const want = simulate(trace, 'lru', capacity, new LruPolicy(capacity, trace)).hitRatio * 100
+  const cache = new RealCachePolicy(Cache as never, capacity, trace, 0x2545f491, { engine, shards: 1 })
+  const got = simulate(trace, 'cortado', capacity, cache).hitRatio * 100
+  cache.close()
+  return { got, want }
+}
+
 /**
  * LRU's and the engine's hit ratios over the reads after `warm` capacities of requests (by default the
  * fill plus 10 capacities, the adaptation: measured on the model at 10k entries, 2 capacities after the
@@ -281,13 +291,7 @@ forEachEngine('write-back from an empty cache, one write per 3 operations', (eng
  */
 forEachEngine('Zipf moving every 10 capacities', (engine) => {
   it('cache-aside: within 1 point of LRU', () => {
-    const family = recencyWorkloads().find((w) => w.name === 'zipf(0.9) 20 keys/entry, moving every 10×cap')!
-    const trace = family.make(CAPACITY)
-    const lru = new LruPolicy(CAPACITY, trace)
-    const want = simulate(trace, 'lru', CAPACITY, lru).hitRatio * 100
-    const cache = new RealCachePolicy(Cache as never, CAPACITY, trace, 0x2545f491, { engine, shards: 1 })
-    const got = simulate(trace, 'cortado', CAPACITY, cache).hitRatio * 100
-    cache.close()
+    const { got, want } = familyVsLru(engine, 'zipf(0.9) 20 keys/entry, moving every 10×cap', CAPACITY)
     console.log(`[Zipf moving every 10 × cap, ${engine}] ${got.toFixed(2)}% (LRU ${want.toFixed(2)}%)`)
     expect(got, `LRU ${want.toFixed(2)}%`).toBeGreaterThanOrEqual(want - 1)
   })
@@ -310,13 +314,7 @@ forEachEngine('a Zipf hot set read cache-aside, then write-then-read alone', (en
   const rows: [string, number][] = [['write-once 0.5', 1], ['write-once 1.5', 1], ['write-back 0.5', 0.4]]
   for (const [row, bound] of rows) {
     it(`${row} × capacity: within ${bound} of LRU over the whole run`, () => {
-      const capacity = 10_000
-      const family = recencyWorkloads().find((w) => w.name === `zipf→write-then-read ${row}×cap`)!
-      const trace = family.make(capacity)
-      const want = simulate(trace, 'lru', capacity, new LruPolicy(capacity, trace)).hitRatio * 100
-      const cache = new RealCachePolicy(Cache as never, capacity, trace, 0x2545f491, { engine, shards: 1 })
-      const got = simulate(trace, 'cortado', capacity, cache).hitRatio * 100
-      cache.close()
+      const { got, want } = familyVsLru(engine, `zipf→write-then-read ${row}×cap`, 10_000)
       console.log(`[zipf→write-then-read ${row} × cap, ${engine}] ${got.toFixed(2)}% (LRU ${want.toFixed(2)}%)`)
       expect(got, `LRU ${want.toFixed(2)}%`).toBeGreaterThanOrEqual(want - bound)
     })
@@ -329,11 +327,7 @@ forEachEngine('a Zipf hot set read cache-aside, then write-then-read alone', (en
   for (const capacity of [2000, 4000]) {
     it(`write-once 0.5 and 1.5 × capacity, ${capacity} entries: within 1 of LRU over the whole run`, () => {
       for (const row of ['write-once 0.5', 'write-once 1.5']) {
-        const trace = recencyWorkloads().find((w) => w.name === `zipf→write-then-read ${row}×cap`)!.make(capacity)
-        const want = simulate(trace, 'lru', capacity, new LruPolicy(capacity, trace)).hitRatio * 100
-        const cache = new RealCachePolicy(Cache as never, capacity, trace, 0x2545f491, { engine, shards: 1 })
-        const got = simulate(trace, 'cortado', capacity, cache).hitRatio * 100
-        cache.close()
+        const { got, want } = familyVsLru(engine, `zipf→write-then-read ${row}×cap`, capacity)
         console.log(`[zipf→write-then-read ${row} × cap, ${capacity} entries, ${engine}] ${got.toFixed(2)}% (LRU ${want.toFixed(2)}%)`)
         expect(got, `${row} × capacity, ${capacity} entries: LRU ${want.toFixed(2)}%`).toBeGreaterThanOrEqual(want - 1)
       }
