@@ -1,7 +1,7 @@
 # Splits two callgrind runs of bench/arena/policy-split.sh by function (stop 48): per-set instructions and
 # cache misses of each generated function (wasm by index, JavaScript by V8 perf map).
-import sys, re, bisect, collections, glob
-# usage: cgsplit.py <callgrind out A (fewer passes)> <callgrind out B> <ops between> [top]
+import sys, re, bisect, collections, os
+# usage: [WAT=<dist>/wasm/cortado.wat] python3 bench/arena/policy-split.py <callgrind out A (fewer passes)> <callgrind out B> <ops between> [top]
 EV = None
 def load(path):
     global EV
@@ -51,7 +51,6 @@ def attribute(path):
     return by
 A = attribute(sys.argv[1]); B = attribute(sys.argv[2]); ops = float(sys.argv[3]); top = int(sys.argv[4]) if len(sys.argv) > 4 else 40
 ix = {e: i for i, e in enumerate(EV)}
-import os
 WN = {}
 if os.environ.get('WAT'):
     import re as _re
