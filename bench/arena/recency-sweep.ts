@@ -67,10 +67,10 @@ class Builder {
 
 const len = (c: number, capacities: number, scale: number): number => Math.max(1000, Math.round(c * capacities * scale))
 
-type Distance = 'uniform' | 'exp' | 'zipf' | 'lag'
+export type Distance = 'uniform' | 'exp' | 'zipf' | 'lag'
 
 /** w: write share; reads of a recent write by `dist` within k·C writes; after a fill of C writes. */
-function mixTrace(c: number, scale: number, w: number, dist: Distance, k: number, back: boolean, seed: number): Trace {
+export function mixTrace(c: number, scale: number, w: number, dist: Distance, k: number, back: boolean, seed: number): Trace {
   const rng = new Prng(seed)
   const b = new Builder()
   const span = Math.max(1, Math.round(k * c))
@@ -93,7 +93,7 @@ function mixTrace(c: number, scale: number, w: number, dist: Distance, k: number
 }
 
 /** Write-then-read 0.5·C (w 0.1) where a share q of reads asks for keys never written. */
-function notFoundTrace(c: number, scale: number, q: number, pooled: boolean, back: boolean, seed: number): Trace {
+export function notFoundTrace(c: number, scale: number, q: number, pooled: boolean, back: boolean, seed: number): Trace {
   const rng = new Prng(seed)
   const n = len(c, 20, scale)
   // Missing ids live above every written id: the written ids are < c + n.
@@ -121,7 +121,7 @@ function notFoundTrace(c: number, scale: number, q: number, pooled: boolean, bac
 }
 
 /** Reads uniform over the writes between d·C and (d + 0.5)·C ago (w 0.1). */
-function delayTrace(c: number, scale: number, d: number, back: boolean, seed: number): Trace {
+export function delayTrace(c: number, scale: number, d: number, back: boolean, seed: number): Trace {
   const rng = new Prng(seed)
   const b = new Builder()
   const from = Math.round(d * c)
@@ -136,7 +136,7 @@ function delayTrace(c: number, scale: number, d: number, back: boolean, seed: nu
 }
 
 /** Write b·C new keys, then read each of them r times in a shuffled order; repeat. */
-function burstTrace(c: number, scale: number, size: number, r: number, back: boolean, seed: number): Trace {
+export function burstTrace(c: number, scale: number, size: number, r: number, back: boolean, seed: number): Trace {
   const rng = new Prng(seed)
   const b = new Builder()
   const batch = Math.max(1, Math.round(size * c))
@@ -158,7 +158,7 @@ function burstTrace(c: number, scale: number, size: number, r: number, back: boo
 }
 
 /** Zipf(s) over perEntry·C keys whose ranks move by shift·C every `every` capacities (cache-aside). */
-function movingTrace(c: number, scale: number, s: number, perEntry: number, every: number, shift: number, seed: number): Trace {
+export function movingTrace(c: number, scale: number, s: number, perEntry: number, every: number, shift: number, seed: number): Trace {
   const rng = new Prng(seed)
   const n = len(c, 40, scale)
   const nk = perEntry * c
@@ -174,10 +174,10 @@ function movingTrace(c: number, scale: number, s: number, perEntry: number, ever
   return { name: `moving s${s} ${perEntry}/entry every ${every}C by ${shift}C`, keys, universe: offset + nk }
 }
 
-type Phase = 'scan' | 'zipf' | 'zipf2' | 'once' | 'back' | 'loop' | 'lag'
+export type Phase = 'scan' | 'zipf' | 'zipf2' | 'once' | 'back' | 'loop' | 'lag'
 
 /** Phases in turn, each `each` capacities long: recency (write-then-read 0.5·C), Zipf, scans, loops. */
-function phasesTrace(c: number, scale: number, phases: Phase[], each: number, seed: number): Trace {
+export function phasesTrace(c: number, scale: number, phases: Phase[], each: number, seed: number): Trace {
   const rng = new Prng(seed)
   const b = new Builder()
   const z = new ZipfSampler(20 * c, 0.9)

@@ -183,7 +183,7 @@ export class Shard {
   private sweepCredit = 0
   private sweepDebt = 0
   /** Research counters (scratch diagnostics read them; no decision depends on them). */
-  readonly stat = { ghostContests: 0, ghostWins: 0, windowContests: 0, windowWins: 0, lossVictimSum: 0, losses: 0, promotions: 0, demotions: 0, sweepSteps: 0, sweepDemotes: 0, coldFired: 0 }
+  readonly stat = { ghostContests: 0, ghostWins: 0, windowContests: 0, windowWins: 0, lossVictimSum: 0, losses: 0, promotions: 0, demotions: 0, sweepSteps: 0, sweepDemotes: 0, coldFired: 0, rtPlaced: 0, mainBack: 0, windowBack: 0 }
   /** RESEARCH (staleAfter): per key, the insert count when a hit was last seen by the queues (insert, promotion, CLOCK pass); exact, where an engine would keep a few bits. */
   private stamps: Int32Array | undefined
   private inserts = 0
@@ -498,6 +498,7 @@ export class Shard {
     }
     // Stop 32 (RETURN_TO): once recency has won, a key written back enters probation, not the window.
     if (this.t.returnTo > 0 && (age >= 0 || (this.t.returnTo >= 2 && askedFor)) && this.returnToProbation(h, age >= 0)) {
+      this.stat.rtPlaced++
       this.place(this.probation, key, PROBATION, size)
       this.sizeP += size
       this.makeRoom()
@@ -565,7 +566,8 @@ export class Shard {
     // been sent to probation and the misses have stopped, the share of inserts written unasked rises
     // towards 1 and must not switch the rule off (3 swings: 100% → 84% → 100% at 100k entries).
     // 5: switched on only by a key back from the ghost.
-    if (this.unaskedShare < this.t.returnShare) this.returnOn = false
+    // RESEARCH (returnFloor, stop 49): off also under this share (write-backs most of the inserts).
+    if (this.unaskedShare < Math.max(this.t.returnShare, this.t.returnFloor)) this.returnOn = false
     else if (this.unaskedShare <= this.t.returnMax && (this.t.returnTo === 4 || fromGhost && (this.t.returnTo === 5 || this.test(h, 1)))) this.returnOn = true
     return this.returnOn
   }
@@ -879,9 +881,11 @@ export class Shard {
       if (!unasked && gain > this.t.askedGain) this.pendingBoost += gain - this.t.askedGain
       this.pendingGrow += gain
       this.retW++
+      this.stat.windowBack++
     } else {
       if (this.t.quietMain > 0) this.noteQuiet(!this.test(h, 1))
       this.retM++
+      this.stat.mainBack++
       this.pendingShrink++
       this.purgedBack++
     }
