@@ -17,6 +17,8 @@ const CMASK = 3 << CSHIFT
 const ONE = 1 << CSHIFT
 /** RESEARCH (staleHitOnly): hit since it entered protected (cleared by any move but CLOCK's). */
 const HIT_SINCE = 16
+/** RESEARCH (freeTag, stop 49): a probation entry that left the window without a contest (the cache had room) and has not been hit since. */
+const FREE = 32
 
 // The ghost remembers where an evicted key left from: the window (a rejected candidate) or main.
 const FROM_WINDOW = 0
@@ -1169,7 +1171,7 @@ export class Shard {
       this.remove(key, FROM_WINDOW)
       return
     }
-    this.keyState[key] = PROBATION
+    this.keyState[key] = PROBATION | (this.t.freeTag > 0 && !(excess > 0 && this.sizeP + this.sizeM > 0) ? FREE : 0)
     this.probation.push(key)
     this.sizeP += size
   }
@@ -1308,6 +1310,9 @@ export class Shard {
   /** Evicts `key`, which victim() left at the tail of its queue. */
   private evict(key: number, from: number): void {
     const size = this.sizeOf(key)
+    // RESEARCH (freeTag): an entry that got into probation without a contest and left unhit is still a
+    // window candidate: its return argues for a bigger window, not a bigger main.
+    if (from === FROM_MAIN && (this.keyState[key]! & (FREE | CMASK)) === FREE) from = FROM_WINDOW
     if ((this.keyState[key]! & QMASK) === PROBATION) {
       this.probation.pop()
       this.sizeP -= size

@@ -330,6 +330,12 @@ export interface Tuning {
    * 'mix w0.05 uniform 1.2C back' (where the rule pays, at a share under 0.3) from +1.3 to −1.4.
    */
   returnFloor: number
+  /**
+   * RESEARCH (stop 49, sweep18; 0: off, not in the engines): 1: a probation entry that left the window
+   * without a contest (the cache had room, as in byte mode after a larger victim left) and is evicted
+   * unhit goes to the ghost as a window candidate, not as main's.
+   */
+  freeTag: number
 }
 
 /**
@@ -398,6 +404,7 @@ export const TUNING: Tuning = {
   returnSweepProbe: 0,
   staleHitOnly: 0,
   returnFloor: 0,
+  freeTag: 0,
   promoteCredit: 0,
   rotateWinner: 0,
   windowClockLevel: 0,
