@@ -22,6 +22,7 @@
  *
  *   npx tsx bench/arena/recency-sweep.ts [--sizes 10000[,50000]] [--only TEXT[,TEXT]] [--shards N]
  *     [--engine wasm|native] [--model] [--scale 1] [--cortado <dist>/src/index.js] [--worst 12]
+ *     [--expected-entry-size N]   (bytes rows: passed to the Cortado caches, e.g. 1000 for these values)
  *
  * Default: every family at 10k entries (one shard) and the count-bound families' moving and mix rows
  * at 50k (4 shards): ~8 min on a shared 2-core host.
@@ -313,6 +314,10 @@ async function main(): Promise<void> {
   const engine = args.opt('--engine', 'wasm')
   const withModel = args.has('--model')
   const worstN = Number(args.opt('--worst', '12'))
+  // bytes rows: the typical entry the geometry sizes the policy's sketch, filter and ghost by (default 128 B:
+  // with values of ~1 KiB they take ~15% of a 11 MB arena that 'clock' gives to entries).
+  const ees = args.opt('--expected-entry-size', '')
+  const eesOpt = ees === '' ? {} : { expectedEntrySize: Number(ees) }
   const sizes = args.numbers('--sizes', '10000,50000')
   const defaultRun = !args.has('--sizes') && only.length === 0
   const signed = (x: number): string => (x >= 0 ? '+' : '') + x.toFixed(2)
@@ -326,7 +331,7 @@ async function main(): Promise<void> {
     return v
   }
   const rows: { name: string; size: number; d: number; late: number }[] = []
-  console.log(`engine ${engine}${shardsOpt === '' ? ', default shards' : `, ${shardsOpt} shards`}, scale ${scale}`)
+  console.log(`engine ${engine}${shardsOpt === '' ? ', default shards' : `, ${shardsOpt} shards`}, scale ${scale}${ees === '' ? '' : `, expectedEntrySize ${ees} (bytes rows)`}`)
   console.log(`| row | size | shards | lru | cortado − lru | last half − lru | clock − lru |${withModel ? ' model − lru |' : ''}`)
   console.log(`|---|---:|---:|---:|---:|---:|---:|${withModel ? '---:|' : ''}`)
   for (const size of sizes) {
@@ -340,7 +345,7 @@ async function main(): Promise<void> {
       if (row.bytes === true) {
         // About 1 KiB a value on average: an arena for `size` of them, the user's way (maxBytes only).
         const maxBytes = Cache.maxBytesFor(size, 1100)
-        const make = (policy: string): KV & { stats(): { entries: number } } => new Cache({ maxBytes, codec: 'string', seed: 1, policy, engine, ...shardOpt })
+        const make = (policy: string): KV & { stats(): { entries: number } } => new Cache({ maxBytes, codec: 'string', seed: 1, policy, engine, ...shardOpt, ...eesOpt })
         const probe = make('clock')
         let id = 2 ** 30
         for (let i = 0; i < 3 * size; i++, id++) probe.set(String(id), sized(id))
@@ -352,7 +357,7 @@ async function main(): Promise<void> {
         [lruAll, lruLate] = replay(trace, lru, values)
         cortado = make('adaptive')
         clock = make('clock')
-        shards = computeGeometry({ maxBytes, policy: L.POLICY_ADAPTIVE, ...shardOpt }).shardCount
+        shards = computeGeometry({ maxBytes, policy: L.POLICY_ADAPTIVE, ...shardOpt, ...eesOpt }).shardCount
       } else {
         values = one('1')
         const lru = new LRUCache<string, string>({ max: size });
