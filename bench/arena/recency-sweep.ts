@@ -211,12 +211,18 @@ export function phasesTrace(c: number, scale: number, phases: Phase[], each: num
   return b.trace(`phases ${phases.join('→')} ${each}C each`)
 }
 
-/** Every row of the sweep (deterministic: each row has its own seed). */
+/** A row's trace seed: a hash of its name (FNV-1a), so adding or reordering rows changes no other row's trace. */
+function nameSeed(name: string): number {
+  let h = 0x811c9dc5
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193)
+  return h >>> 0
+}
+
+/** Every row of the sweep (deterministic: each row's trace is seeded by its name). */
 export function sweepRows(): SweepRow[] {
   const rows: SweepRow[] = []
-  let seed = 1000
   const add = (name: string, make: (c: number, scale: number, seed: number) => Trace, bytes = false): void => {
-    const s = seed++
+    const s = nameSeed(name)
     rows.push({ name, make: (c, scale) => make(c, scale, s), bytes })
   }
   for (const w of [0.05, 0.2, 0.3, 0.5]) {
