@@ -17,6 +17,8 @@ const CMASK = 3 << CSHIFT
 const ONE = 1 << CSHIFT
 /** RESEARCH (staleHitOnly): hit since it entered protected (cleared by any move but CLOCK's). */
 const HIT_SINCE = 16
+/** RESEARCH (freeTag, stop 49): a probation entry that left the window without a contest (the cache had room) and has not been hit since. */
+const FREE = 32
 
 // The ghost remembers where an evicted key left from: the window (a rejected candidate) or main.
 const FROM_WINDOW = 0
@@ -183,7 +185,7 @@ export class Shard {
   private sweepCredit = 0
   private sweepDebt = 0
   /** Research counters (scratch diagnostics read them; no decision depends on them). */
-  readonly stat = { ghostContests: 0, ghostWins: 0, windowContests: 0, windowWins: 0, lossVictimSum: 0, losses: 0, promotions: 0, demotions: 0, sweepSteps: 0, sweepDemotes: 0, coldFired: 0 }
+  readonly stat = { ghostContests: 0, ghostWins: 0, windowContests: 0, windowWins: 0, lossVictimSum: 0, losses: 0, promotions: 0, demotions: 0, sweepSteps: 0, sweepDemotes: 0, coldFired: 0, rtPlaced: 0, mainBack: 0, windowBack: 0 }
   /** RESEARCH (staleAfter): per key, the insert count when a hit was last seen by the queues (insert, promotion, CLOCK pass); exact, where an engine would keep a few bits. */
   private stamps: Int32Array | undefined
   private inserts = 0
@@ -498,6 +500,7 @@ export class Shard {
     }
     // Stop 32 (RETURN_TO): once recency has won, a key written back enters probation, not the window.
     if (this.t.returnTo > 0 && (age >= 0 || (this.t.returnTo >= 2 && askedFor)) && this.returnToProbation(h, age >= 0)) {
+      this.stat.rtPlaced++
       this.place(this.probation, key, PROBATION, size)
       this.sizeP += size
       this.makeRoom()
@@ -565,7 +568,8 @@ export class Shard {
     // been sent to probation and the misses have stopped, the share of inserts written unasked rises
     // towards 1 and must not switch the rule off (3 swings: 100% → 84% → 100% at 100k entries).
     // 5: switched on only by a key back from the ghost.
-    if (this.unaskedShare < this.t.returnShare) this.returnOn = false
+    // RESEARCH (returnFloor, stop 49): off also under this share (write-backs most of the inserts).
+    if (this.unaskedShare < Math.max(this.t.returnShare, this.t.returnFloor)) this.returnOn = false
     else if (this.unaskedShare <= this.t.returnMax && (this.t.returnTo === 4 || fromGhost && (this.t.returnTo === 5 || this.test(h, 1)))) this.returnOn = true
     return this.returnOn
   }
@@ -879,9 +883,11 @@ export class Shard {
       if (!unasked && gain > this.t.askedGain) this.pendingBoost += gain - this.t.askedGain
       this.pendingGrow += gain
       this.retW++
+      this.stat.windowBack++
     } else {
       if (this.t.quietMain > 0) this.noteQuiet(!this.test(h, 1))
       this.retM++
+      this.stat.mainBack++
       this.pendingShrink++
       this.purgedBack++
     }
@@ -1165,7 +1171,7 @@ export class Shard {
       this.remove(key, FROM_WINDOW)
       return
     }
-    this.keyState[key] = PROBATION
+    this.keyState[key] = PROBATION | (this.t.freeTag > 0 && !(excess > 0 && this.sizeP + this.sizeM > 0) ? FREE : 0)
     this.probation.push(key)
     this.sizeP += size
   }
@@ -1304,6 +1310,9 @@ export class Shard {
   /** Evicts `key`, which victim() left at the tail of its queue. */
   private evict(key: number, from: number): void {
     const size = this.sizeOf(key)
+    // RESEARCH (freeTag): an entry that got into probation without a contest and left unhit is still a
+    // window candidate: its return argues for a bigger window, not a bigger main.
+    if (from === FROM_MAIN && (this.keyState[key]! & (FREE | CMASK)) === FREE) from = FROM_WINDOW
     if ((this.keyState[key]! & QMASK) === PROBATION) {
       this.probation.pop()
       this.sizeP -= size

@@ -321,6 +321,21 @@ export interface Tuning {
   returnShare: number
   returnMax: number
   returnSpan: number
+  /**
+   * RESEARCH (stop 49, sweep18; 0: off, not in the engines): RETURN_TO also switches off while the share
+   * of inserts written unasked is under this (RETURN_SHARE alone when lower). Reads over the writes
+   * 0.8–1.3 × capacity ago, written back (bench/arena/recency-sweep.ts 'delay 0.8C+0.5C back'), run at a
+   * share of 0.16–0.19 with the rule on, and probation (2% of the cache at a window of 0.9) drops the
+   * write-backs before their next read: 0.5 takes that row from −22.6 to −0.8 vs LRU (model, 10k), but
+   * 'mix w0.05 uniform 1.2C back' (where the rule pays, at a share under 0.3) from +1.3 to −1.4.
+   */
+  returnFloor: number
+  /**
+   * RESEARCH (stop 49, sweep18; 0: off, not in the engines): 1: a probation entry that left the window
+   * without a contest (the cache had room, as in byte mode after a larger victim left) and is evicted
+   * unhit goes to the ghost as a window candidate, not as main's.
+   */
+  freeTag: number
 }
 
 /**
@@ -388,6 +403,8 @@ export const TUNING: Tuning = {
   staleWeight: 0.004,
   returnSweepProbe: 0,
   staleHitOnly: 0,
+  returnFloor: 0,
+  freeTag: 0,
   promoteCredit: 0,
   rotateWinner: 0,
   windowClockLevel: 0,
