@@ -347,6 +347,13 @@ export class Shard {
     this.sketch.increment(h)
     if ((st & CMASK) !== CMASK) this.keyState[key] = st + ONE
     if (this.t.staleHitOnly > 0 && (st & QMASK) === PROTECTED) this.keyState[key]! |= HIT_SINCE
+    // RESEARCH (lateHit, stop 49, off): a first hit in probation on a key written unasked is recency
+    // evidence, as a window candidate's return from the ghost is (docs/policy-recency.md "Stop 49, lead").
+    if (this.t.lateHit > 0 && (st & QMASK) === PROBATION && (st & CMASK) === 0 && this.test(h, 1)
+      && (this.t.lateHit === 1 ? this.writeOnce(this.t.onceShare) : this.unaskedShare >= this.t.returnShare)) {
+      this.pendingGrow += this.t.onceGain
+      this.stat.windowBack++
+    }
     this.hits++
     if (!this.wasFull) this.noteFillHit(h)
     this.climb(true)
@@ -1312,7 +1319,7 @@ export class Shard {
     const size = this.sizeOf(key)
     // RESEARCH (freeTag): an entry that got into probation without a contest and left unhit is still a
     // window candidate: its return argues for a bigger window, not a bigger main.
-    if (from === FROM_MAIN && (this.keyState[key]! & (FREE | CMASK)) === FREE) from = FROM_WINDOW
+    if (from === FROM_MAIN && (this.keyState[key]! & (FREE | CMASK)) === FREE && (this.t.freeTag !== 2 || this.unaskedShare >= this.t.returnShare)) from = FROM_WINDOW
     if ((this.keyState[key]! & QMASK) === PROBATION) {
       this.probation.pop()
       this.sizeP -= size

@@ -333,9 +333,17 @@ export interface Tuning {
   /**
    * RESEARCH (stop 49, sweep18; 0: off, not in the engines): 1: a probation entry that left the window
    * without a contest (the cache had room, as in byte mode after a larger victim left) and is evicted
-   * unhit goes to the ghost as a window candidate, not as main's.
+   * unhit goes to the ghost as a window candidate, not as main's. 2 (stop 49, lead): as 1, only while the
+   * unasked share is at least RETURN_SHARE (1 cost the traces' mean over the best known 0.423 -> 0.237 with lateHit).
    */
   freeTag: number
+  /**
+   * RESEARCH (stop 49, lead; 0: off, not in the engines): a first hit in probation on a key written unasked
+   * grows the window by ONCE_GAIN, as a window candidate's return from the ghost does (keys read only
+   * after they left the window: each read k·C writes after its write). 1: while writeOnce(ONCE_SHARE);
+   * 2: while the unasked share is at least RETURN_SHARE. See docs/policy-recency.md "Stop 49, lead".
+   */
+  lateHit: number
 }
 
 /**
@@ -405,6 +413,7 @@ export const TUNING: Tuning = {
   staleHitOnly: 0,
   returnFloor: 0,
   freeTag: 0,
+  lateHit: 0,
   promoteCredit: 0,
   rotateWinner: 0,
   windowClockLevel: 0,
