@@ -350,7 +350,8 @@ export class Shard {
     // RESEARCH (lateHit, stop 49, off): a first hit in probation on a key written unasked is recency
     // evidence, as a window candidate's return from the ghost is (docs/policy-recency.md "Stop 49, lead").
     if (this.t.lateHit > 0 && (st & QMASK) === PROBATION && (st & CMASK) === 0 && this.test(h, 1)
-      && (this.t.lateHit === 1 ? this.writeOnce(this.t.onceShare) : this.unaskedShare >= this.t.returnShare)) {
+      && (this.t.lateHit === 1 ? this.writeOnce(this.t.onceShare) : this.unaskedShare >= this.t.returnShare)
+      && !(this.t.lateHit === 3 && this.hotShare >= this.t.onceHotShare)) {
       this.pendingGrow += this.t.onceGain
       this.stat.windowBack++
     }

@@ -341,7 +341,8 @@ export interface Tuning {
    * RESEARCH (stop 49, lead; 0: off, not in the engines): a first hit in probation on a key written unasked
    * grows the window by ONCE_GAIN, as a window candidate's return from the ghost does (keys read only
    * after they left the window: each read k·C writes after its write). 1: while writeOnce(ONCE_SHARE);
-   * 2: while the unasked share is at least RETURN_SHARE. See docs/policy-recency.md "Stop 49, lead".
+   * 2: while the unasked share is at least RETURN_SHARE; 3: as 2, not while the share of cache-aside returns
+   * is at least ONCE_HOT_SHARE (a hot set read beside the writes). See docs/policy-recency.md "Stop 49, lead".
    */
   lateHit: number
 }
