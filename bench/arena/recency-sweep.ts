@@ -61,8 +61,9 @@ class Builder {
     this.keys.push(key)
     this.ops.push(back ? OP_READ_THROUGH : OP_READ)
   }
-  trace(name: string): Trace {
-    return { name, keys: Int32Array.from(this.keys), ops: Uint8Array.from(this.ops), universe: this.next }
+  /** `universe`: past the written ids when reads name ids no write made (404s). */
+  trace(name: string, universe = this.next): Trace {
+    return { name, keys: Int32Array.from(this.keys), ops: Uint8Array.from(this.ops), universe }
   }
 }
 
@@ -96,29 +97,21 @@ export function mixTrace(c: number, scale: number, w: number, dist: Distance, k:
 /** Write-then-read 0.5·C (w 0.1) where a share q of reads asks for keys never written. */
 export function notFoundTrace(c: number, scale: number, q: number, pooled: boolean, back: boolean, seed: number): Trace {
   const rng = new Prng(seed)
+  const b = new Builder()
   const n = len(c, 20, scale)
   // Missing ids live above every written id: the written ids are < c + n.
   const missingBase = c + n
   const pool = pooled ? new ZipfSampler(2 * c, 0.9) : undefined
   let fresh = missingBase + 2 * c
-  const keys: number[] = []
-  const ops: number[] = []
-  let next = 0
-  for (let i = 0; i < c; i++) { keys.push(next++); ops.push(OP_WRITE) }
+  for (let i = 0; i < c; i++) b.write()
   const span = Math.round(0.5 * c)
   for (let i = 0; i < n; i++) {
-    const u = rng.nextFloat()
-    if (u < 0.1) { keys.push(next++); ops.push(OP_WRITE); continue }
-    if (rng.nextFloat() < q) {
-      // A 404: never set, whatever the mode (nothing to write back).
-      keys.push(pooled ? missingBase + pool!.sample(rng) - 1 : fresh++)
-      ops.push(OP_READ)
-      continue
-    }
-    keys.push(Math.max(0, next - 1 - rng.nextInt(span)))
-    ops.push(back ? OP_READ_THROUGH : OP_READ)
+    if (rng.nextFloat() < 0.1) { b.write(); continue }
+    // A 404: never set, whatever the mode (nothing to write back).
+    if (rng.nextFloat() < q) b.read(pooled ? missingBase + pool!.sample(rng) - 1 : fresh++, false)
+    else b.read(Math.max(0, b.next - 1 - rng.nextInt(span)), back)
   }
-  return { name: `404 ${q} ${pooled ? 'pool' : 'fresh'} ${back ? 'back' : 'once'}`, keys: Int32Array.from(keys), ops: Uint8Array.from(ops), universe: fresh }
+  return b.trace(`404 ${q} ${pooled ? 'pool' : 'fresh'} ${back ? 'back' : 'once'}`, fresh)
 }
 
 /** Reads uniform over the writes between d·C and (d + 0.5)·C ago (w 0.1). */
