@@ -334,7 +334,7 @@ export interface Tuning {
    * RESEARCH (stop 49, sweep18; 0: off, not in the engines): 1: a probation entry that left the window
    * without a contest (the cache had room, as in byte mode after a larger victim left) and is evicted
    * unhit goes to the ghost as a window candidate, not as main's. 2 (stop 49, lead): as 1, only while the
-   * unasked share is at least RETURN_SHARE (1 cost the traces' mean over the best known 0.423 -> 0.237 with lateHit).
+   * unasked share is at least RETURN_SHARE (1, tried beside lateHit, which the traces never trigger: their mean over the best known 0.423 -> 0.237).
    */
   freeTag: number
   /**
