@@ -345,6 +345,13 @@ export interface Tuning {
    * is at least ONCE_HOT_SHARE (a hot set read beside the writes). See docs/policy-recency.md "Stop 49, lead".
    */
   lateHit: number
+  /**
+   * MISS_CLEAR (src/layout/policy.json; 1 in the engines). RESEARCH 2 (stop 50, lead; not in the engines):
+   * the 'missed' bits are cleared midway between halvings instead, whatever the traffic: the phases family
+   * at 400k, one shard, −1.81 → +0.43, but the traces' mean over the best known 0.423 → −0.242 (gli 1000
+   * 50.52 → 46.20: YOUNG_FREQUENCY's first misses of a loop's keys need the long memory).
+   */
+  missClear: number
 }
 
 /**
