@@ -170,12 +170,18 @@ export class Shard {
   private hitRun = 0
   /** RESEARCH (hitGainDecay): the extra counts hitGain added to pendingGrow, and the window growth they made that still stands. */
   private pendingBoost = 0
+  /** RESEARCH (lateUndo, stop 50): lateHit's counts in pendingGrow, and the window growth they made that still stands. */
+  private pendingLate = 0
+  private lateGrewBy = 0
+  /** Diagnostics: lateUndo's give-backs so far. */
+  lateUndone = 0
   private hitGrewBy = 0
   /** RESEARCH (hitGainUndo): the window growth hitGain's extra counts made in the running drift block. */
   private blockBoost = 0
   /** RESEARCH (hitGainDry): the growth HIT_GAIN made in the last block that still stands. */
   private lastBoost = 0
   private retWBlock = 0
+  private retMBlock = 0
   /** RESEARCH (driftSignal 1, stop 40): protected's hand steps in the running block, and those that found a hit entry. */
   private handSteps = 0
   private handHits = 0
@@ -350,9 +356,10 @@ export class Shard {
     // RESEARCH (lateHit, stop 49, off): a first hit in probation on a key written unasked is recency
     // evidence, as a window candidate's return from the ghost is (docs/policy-recency.md "Stop 49, lead").
     if (this.t.lateHit > 0 && (st & QMASK) === PROBATION && (st & CMASK) === 0 && this.test(h, 1)
-      && (this.t.lateHit === 1 ? this.writeOnce(this.t.onceShare) : this.unaskedShare >= this.t.returnShare)
+      && (this.t.lateHit === 1 ? this.writeOnce(this.t.onceShare) : this.unaskedShare >= this.lateShare())
       && !(this.t.lateHit === 3 && this.hotShare >= this.t.onceHotShare)) {
       this.pendingGrow += this.t.onceGain
+      this.pendingLate += this.t.onceGain
       this.stat.lateFirstHits++
     }
     this.hits++
@@ -361,6 +368,11 @@ export class Shard {
     this.drift((st & QMASK) === PROTECTED)
     this.shadow(key, h, true, false)
     return true
+  }
+
+  /** RESEARCH (lateShare, stop 50): the unasked share lateHit 2-3 and freeTag 2-3 need (RETURN_SHARE by default). */
+  private lateShare(): number {
+    return this.t.lateShare > 0 ? this.t.lateShare : this.t.returnShare
   }
 
   /**
@@ -743,6 +755,7 @@ export class Shard {
     this.tailHit = 0
     this.retRatio = this.retW === 0 ? Infinity : this.retM / this.retW
     this.retWBlock = this.retW
+    this.retMBlock = this.retM
     this.retW = 0
     this.retM = 0
     // hitGainUndo: the gain applied in this block (the run stood at hitGainRuns when it began) and main's
@@ -754,6 +767,15 @@ export class Shard {
       if (this.t.hitGainNoAge > 0) this.growthBase -= back
       this.undone++
       this.blockBoost = 0
+    }
+    // RESEARCH (lateUndo, stop 50): the window lateHit grew, and main's keys come back at least lateUndo ×
+    // as often as rejected candidates: a hot set read beside the late reads pays for the window; the
+    // growth that still stands is given back at once (the lagged rows bring nothing back from the ghost).
+    if (this.t.lateUndo > 0 && this.lateGrewBy > 0 && this.retMBlock > 0 && this.retRatio >= this.t.lateUndo) {
+      const back = Math.min(this.lateGrewBy, Math.max(0, this.windowTarget - this.windowFloor()))
+      this.windowTarget -= back
+      this.lateGrewBy = 0
+      this.lateUndone++
     }
     // hitGainDry: the block after the gain's growth brought (almost) no candidate back.
     if (this.t.hitGainDry > 0 && this.lastBoost > 0 && this.retWBlock < this.t.hitGainDry * this.driftBlockLen) {
@@ -961,6 +983,7 @@ export class Shard {
         this.blockBoost += boosted
         if (this.t.hitGainNoAge > 0) this.growthBase += boosted
       }
+      if (this.pendingLate > 0 && target > from) this.lateGrewBy += (target - from) * this.pendingLate / this.pendingGrow
       if (this.t.ageAtMax > 0) this.cutGrowth += want - target
     }
     if (this.pendingShrink > 0) {
@@ -989,6 +1012,7 @@ export class Shard {
     this.pendingGrow = 0
     this.pendingShrink = 0
     this.pendingBoost = 0
+    this.pendingLate = 0
   }
 
   private readonly shadowLru = new Map<number, true>()
@@ -1179,7 +1203,11 @@ export class Shard {
       this.remove(key, FROM_WINDOW)
       return
     }
-    this.keyState[key] = PROBATION | (this.t.freeTag > 0 && !(excess > 0 && this.sizeP + this.sizeM > 0) ? FREE : 0)
+    // freeTag 3 (stop 50): only room the cache had before this leaver (a fill; in byte mode a larger victim's
+    // room), not the room a window shrink gets from the newcomer's eviction (excess 0 in entry mode): a
+    // give-back of half the cache otherwise tags every leaver that follows it.
+    const free = this.t.freeTag === 3 ? excess < 0 || this.sizeP + this.sizeM === 0 : !(excess > 0 && this.sizeP + this.sizeM > 0)
+    this.keyState[key] = PROBATION | (this.t.freeTag > 0 && free ? FREE : 0)
     this.probation.push(key)
     this.sizeP += size
   }
@@ -1320,7 +1348,8 @@ export class Shard {
     const size = this.sizeOf(key)
     // RESEARCH (freeTag): an entry that got into probation without a contest and left unhit is still a
     // window candidate: its return argues for a bigger window, not a bigger main.
-    if (from === FROM_MAIN && (this.keyState[key]! & (FREE | CMASK)) === FREE && (this.t.freeTag !== 2 || this.unaskedShare >= this.t.returnShare)) from = FROM_WINDOW
+    if (from === FROM_MAIN && (this.keyState[key]! & (FREE | CMASK)) === FREE && (this.t.freeTag === 1 || this.unaskedShare >= this.lateShare())
+      && (this.t.freeTag !== 4 || this.windowTarget >= this.t.returnLevel * this.capacity)) from = FROM_WINDOW
     if ((this.keyState[key]! & QMASK) === PROBATION) {
       this.probation.pop()
       this.sizeP -= size

@@ -345,6 +345,15 @@ export interface Tuning {
    * is at least ONCE_HOT_SHARE (a hot set read beside the writes). See docs/policy-recency.md "Stop 49, lead".
    */
   lateHit: number
+  /**
+   * RESEARCH (stop 50, lagonce; 0: off, not in the engines): at the end of a drift block whose ghost returns
+   * of main's keys are at least this × the rejected candidates' (and at least one), the window growth
+   * lateHit made that still stands is given back at once: a hot set read beside the late reads lost its
+   * room. The lagged rows bring nothing back from the ghost once the window holds their lag.
+   */
+  lateUndo: number
+  /** RESEARCH (stop 50, lagonce; 0: RETURN_SHARE): the unasked share lateHit 2-3 and freeTag 2-3 need. */
+  lateShare: number
 }
 
 /**
@@ -415,6 +424,8 @@ export const TUNING: Tuning = {
   returnFloor: 0,
   freeTag: 0,
   lateHit: 0,
+  lateUndo: 0,
+  lateShare: 0,
   promoteCredit: 0,
   rotateWinner: 0,
   windowClockLevel: 0,
