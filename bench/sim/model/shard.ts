@@ -319,6 +319,7 @@ export class Shard {
       this.sketch.increment(h)
       if ((st & CMASK) !== CMASK) this.keyState[key] = st + ONE
     if (this.t.staleHitOnly > 0 && (st & QMASK) === PROTECTED) this.keyState[key]! |= HIT_SINCE
+      this.lateHitOn(st, h)
       this.hits++
       if (!this.wasFull) this.noteFillHit(h)
       this.climb(true)
@@ -353,21 +354,31 @@ export class Shard {
     this.sketch.increment(h)
     if ((st & CMASK) !== CMASK) this.keyState[key] = st + ONE
     if (this.t.staleHitOnly > 0 && (st & QMASK) === PROTECTED) this.keyState[key]! |= HIT_SINCE
-    // RESEARCH (lateHit, stop 49, off): a first hit in probation on a key written unasked is recency
-    // evidence, as a window candidate's return from the ghost is (docs/policy-recency.md "Stop 49, lead").
-    if (this.t.lateHit > 0 && (st & QMASK) === PROBATION && (st & CMASK) === 0 && this.test(h, 1)
-      && (this.t.lateHit === 1 ? this.writeOnce(this.t.onceShare) : this.unaskedShare >= this.lateShare())
-      && !(this.t.lateHit === 3 && this.hotShare >= this.t.onceHotShare)) {
-      this.pendingGrow += this.t.onceGain
-      this.pendingLate += this.t.onceGain
-      this.stat.lateFirstHits++
-    }
+    this.lateHitOn(st, h)
     this.hits++
     if (!this.wasFull) this.noteFillHit(h)
     this.climb(true)
     this.drift((st & QMASK) === PROTECTED)
     this.shadow(key, h, true, false)
     return true
+  }
+
+  /**
+   * LATE_HIT (lateHit; stop 49 lead, stop 50 lagonce): a get's first hit in probation (`st`: the key's bits
+   * before the hit) on a key written unasked is recency evidence, as a window candidate's return from the
+   * ghost is: it was read only after it left the window (each key read k·C writes after its write). Any get
+   * (the engines see a cache-aside hit and a read alike). 1: while writeOnce(ONCE_SHARE); 2: while the
+   * unasked share is at least lateShare(); 3 (the engines'): as 2, not while the share of cache-aside
+   * returns is at least ONCE_HOT_SHARE (a hot set read beside the writes).
+   */
+  private lateHitOn(st: number, h: number): void {
+    if (this.t.lateHit > 0 && (st & QMASK) === PROBATION && (st & CMASK) === 0 && this.test(h, 1)
+      && (this.t.lateHit === 1 ? this.writeOnce(this.t.onceShare) : this.unaskedShare >= this.lateShare())
+      && !(this.t.lateHit === 3 && this.t.onceHotShare > 0 && this.hotShare >= this.t.onceHotShare)) {
+      this.pendingGrow += this.t.onceGain
+      this.pendingLate += this.t.onceGain
+      this.stat.lateFirstHits++
+    }
   }
 
   /** RESEARCH (lateShare, stop 50): the unasked share lateHit 2-3 and freeTag 2-3 need (RETURN_SHARE by default). */
