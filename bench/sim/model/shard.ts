@@ -17,7 +17,7 @@ const CMASK = 3 << CSHIFT
 const ONE = 1 << CSHIFT
 /** RESEARCH (staleHitOnly): hit since it entered protected (cleared by any move but CLOCK's). */
 const HIT_SINCE = 16
-/** RESEARCH (freeTag, stop 49): a probation entry that left the window without a contest (the cache had room) and has not been hit since. */
+/** FREE_TAG (freeTag; the engines' ENTRY_FREE flag since stop 50): a probation entry that left the window without a contest (the cache had room); a hit or any move clears it (here: the hit counter is tested beside it). */
 const FREE = 32
 
 // The ghost remembers where an evicted key left from: the window (a rejected candidate) or main.
@@ -369,19 +369,22 @@ export class Shard {
    * ghost is: it was read only after it left the window (each key read k·C writes after its write). Any get
    * (the engines see a cache-aside hit and a read alike). 1: while writeOnce(ONCE_SHARE); 2: while the
    * unasked share is at least lateShare(); 3 (the engines'): as 2, not while the share of cache-aside
-   * returns is at least ONCE_HOT_SHARE (a hot set read beside the writes).
+   * returns is at least ONCE_HOT_SHARE (a hot set read beside the writes). LATE_FREQUENCY: only for a key
+   * the sketch has seen at most that often, this hit counted.
    */
   private lateHitOn(st: number, h: number): void {
     if (this.t.lateHit > 0 && (st & QMASK) === PROBATION && (st & CMASK) === 0 && this.test(h, 1)
       && (this.t.lateHit === 1 ? this.writeOnce(this.t.onceShare) : this.unaskedShare >= this.lateShare())
-      && !(this.t.lateHit === 3 && this.t.onceHotShare > 0 && this.hotShare >= this.t.onceHotShare)) {
-      this.pendingGrow += this.t.onceGain
-      this.pendingLate += this.t.onceGain
+      && !(this.t.lateHit === 3 && this.t.onceHotShare > 0 && this.hotShare >= this.t.onceHotShare)
+      && (this.t.lateFrequency <= 0 || this.sketch.estimate(h) <= this.t.lateFrequency)) {
+      const gain = this.t.lateGain > 0 ? this.t.lateGain : this.t.onceGain
+      this.pendingGrow += gain
+      this.pendingLate += gain
       this.stat.lateFirstHits++
     }
   }
 
-  /** RESEARCH (lateShare, stop 50): the unasked share lateHit 2-3 and freeTag 2-3 need (RETURN_SHARE by default). */
+  /** LATE_SHARE (stop 50): the unasked share lateHit 2-3 and freeTag 2-4 need (RETURN_SHARE when a research override sets 0). */
   private lateShare(): number {
     return this.t.lateShare > 0 ? this.t.lateShare : this.t.returnShare
   }
@@ -994,7 +997,12 @@ export class Shard {
         this.blockBoost += boosted
         if (this.t.hitGainNoAge > 0) this.growthBase += boosted
       }
-      if (this.pendingLate > 0 && target > from) this.lateGrewBy += (target - from) * this.pendingLate / this.pendingGrow
+      if (this.pendingLate > 0 && target > from) {
+        const late = (target - from) * this.pendingLate / this.pendingGrow
+        this.lateGrewBy += late
+        // RESEARCH (lateNoAge): lateHit's growth does not count towards an early ageing.
+        if (this.t.lateNoAge > 0) this.growthBase += late
+      }
       if (this.t.ageAtMax > 0) this.cutGrowth += want - target
     }
     if (this.pendingShrink > 0) {
@@ -1357,7 +1365,7 @@ export class Shard {
   /** Evicts `key`, which victim() left at the tail of its queue. */
   private evict(key: number, from: number): void {
     const size = this.sizeOf(key)
-    // RESEARCH (freeTag): an entry that got into probation without a contest and left unhit is still a
+    // FREE_TAG (freeTag 4, the engines'): an entry that got into probation without a contest and left unhit is still a
     // window candidate: its return argues for a bigger window, not a bigger main.
     if (from === FROM_MAIN && (this.keyState[key]! & (FREE | CMASK)) === FREE && (this.t.freeTag === 1 || this.unaskedShare >= this.lateShare())
       && (this.t.freeTag !== 4 || this.windowTarget >= this.t.returnLevel * this.capacity)) from = FROM_WINDOW
