@@ -37,6 +37,10 @@ const PINNED = [
   // written once: main at b2515b5 lost a whole generation there (−47.90 / −11.71 at 4000 entries, both engines).
   'mix w0.05 lag 0.5C once',
   'mix w0.2 lag 0.5C once',
+  // FREE_TAG: the fill's keys, read 0.9 × capacity writes after their write, leave probation as LATE_HIT grows
+  // the window; tagged as main's, their returns shrank it again (model, 4000 entries: +1.33 with it, −7.60
+  // without; main +73).
+  'mix w0.05 lag 0.9C once',
 ]
 
 forEachEngine('recency sweep rows beyond the suite', (engine) => {
