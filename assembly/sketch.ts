@@ -271,9 +271,22 @@ function halve(sb: u32): void {
   // UNASKED_KEEP (stop 47): while main's keys are quiet (QUIET_MAIN: a hot set read cache-aside gave way
   // to write-then-read) only the 'missed' bits go, so the new keys keep their written-unasked marks
   // through the early ageings of the window's growth.
-  if (UNASKED_KEEP != 0 && load<u32>(sb + L.POLICY_STATE_OFFSET + L.POLICY_QUIET_ON) != 0) {
-    for (let p = filter; p < filter + filterBytes; p += 8) store<u64>(p, load<u64>(p) & UNASKED_BITS)
-  } else memory.fill(filter, 0, filterBytes)
+  if (UNASKED_KEEP != 0 && load<u32>(sb + L.POLICY_STATE_OFFSET + L.POLICY_QUIET_ON) != 0) clearMissedBits(filter, filterBytes)
+  else memory.fill(filter, 0, filterBytes)
+}
+
+/**
+ * Clears the miss filter's 'missed' bits and keeps its 'written unasked' ones (MISS_CLEAR, when sets of
+ * keys no get missed begin: policy/adaptive.ts noteInsert). Under the shard lock; a get racing it may
+ * lose its bit, as at a halving.
+ */
+export function clearMissed(sb: u32): void {
+  if (filterBlocks() == 0) return
+  clearMissedBits(sb + sketchOffset + counterBlocks() * L.SKETCH_BLOCK_BYTES, filterBlocks() * L.SKETCH_BLOCK_BYTES)
+}
+
+function clearMissedBits(filter: u32, filterBytes: u32): void {
+  for (let p = filter; p < filter + filterBytes; p += 8) store<u64>(p, load<u64>(p) & UNASKED_BITS)
 }
 
 /**

@@ -11,14 +11,14 @@
 // winning, goes straight to protected; the window target moves like ARC's p on recent ghost hits.
 import * as L from '../layout.generated'
 import { maxEntriesPerShard, ghostSlots, policyCapacity, coldHitsLimit } from '../arena'
-import { increment, incrementAt, incrementTimes, estimate, clearSketch, fitSample, filterAsked, filterInserted, filterWrittenUnasked, MAX_COUNT } from '../sketch'
+import { increment, incrementAt, incrementTimes, estimate, clearSketch, fitSample, filterAsked, filterInserted, filterWrittenUnasked, clearMissed, MAX_COUNT } from '../sketch'
 import { ghostAdd, ghostAge, clearGhost } from '../ghost'
 import { liveTail, knownTail, moveTail, evictTail, evictTailAt, tailCounter, tailHash, tailCost, tailOff, tailSize, tailSlot, restoreTail } from '../queues'
 import { flagsOf, isLarge, chainedBytes } from '../entry'
 import { queueCount, freeCount, reclaimDeadTails } from '../segments'
 import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainHolds, isFull, countMode, isBig } from './units'
 import { applyGhostEvidence, noteGhost, noteLateHit, windowTarget, setWindowTarget, windowFloor, writeOnce } from './window'
-import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_HIT, DRIFT_GROW_DECAY, MAX_WINDOW, WINDOW_CLOCK_ASKED, HIT_GAIN, HIT_GAIN_SHARE, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, SATURATED_TIE, LATE_HIT, LATE_SHARE, FREE_TAG } from './tuning.generated'
+import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_HIT, DRIFT_GROW_DECAY, MAX_WINDOW, WINDOW_CLOCK_ASKED, HIT_GAIN, HIT_GAIN_SHARE, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, SATURATED_TIE, MISS_CLEAR, LATE_HIT, LATE_SHARE, FREE_TAG } from './tuning.generated'
 import { nextRandom, seedRng } from './rng'
 import { seed } from '../arena'
 import { REJECT } from './decision'
@@ -202,7 +202,11 @@ function noteInsert(sb: u32, askedFor: bool, mean: f64): f64 {
   const at = sb + P + L.POLICY_UNASKED_SHARE
   const share = load<f64>(at)
   const weight = returnWeight(sb, mean)
-  store<f64>(at, share + ((askedFor ? 0 : 1) - share) * weight)
+  const next = share + ((askedFor ? 0 : 1) - share) * weight
+  store<f64>(at, next)
+  // MISS_CLEAR: sets of keys no get missed have begun; the 'missed' bits left by the cache-aside traffic
+  // before would call half of the new keys asked for.
+  if (MISS_CLEAR != 0 && share < RETURN_SHARE && next >= RETURN_SHARE) clearMissed(sb)
   return weight
 }
 

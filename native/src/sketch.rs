@@ -273,9 +273,30 @@ impl Engine {
         // halve in assembly/sketch.ts).
         let quiet = ld32(sb.add((L::POLICY_STATE_OFFSET + L::POLICY_QUIET_ON) as usize)) != 0;
         let keep = crate::policy::tuning_generated::UNASKED_KEEP != 0 && quiet;
+        if keep {
+            self.clear_missed_words(base, words, filter_words);
+            return;
+        }
         for i in words..words + filter_words {
+            au64(base.add(i as usize * 8)).store(0, Relaxed);
+        }
+    }
+
+    /// Clears the miss filter's 'missed' bits and keeps its 'written unasked' ones (MISS_CLEAR, when sets
+    /// of keys no get missed begin: policy/adaptive.rs note_insert; as clearMissed in assembly/sketch.ts).
+    /// Under the shard lock; a get racing it may lose its bit, as at a halving.
+    pub unsafe fn clear_missed(&self, sb: *mut u8) {
+        if self.filter_blocks() == 0 {
+            return;
+        }
+        let words = self.counter_blocks() * WORDS_PER_BLOCK;
+        self.clear_missed_words(sb.add(self.sketch_offset as usize), words, self.filter_blocks() * WORDS_PER_BLOCK);
+    }
+
+    unsafe fn clear_missed_words(&self, base: *mut u8, from: u32, count: u32) {
+        for i in from..from + count {
             let w = au64(base.add(i as usize * 8));
-            w.store(if keep { w.load(Relaxed) & UNASKED_BITS } else { 0 }, Relaxed);
+            w.store(w.load(Relaxed) & UNASKED_BITS, Relaxed);
         }
     }
 

@@ -91,6 +91,8 @@ export class Shard {
   private quietOn = false
   /** Whether a get had missed the key being set, read before the set counted it (see write()). */
   private askedAtSet = false
+  /** RESEARCH (missClear 2): the sketch's additions at which the 'missed' bits go next (midway between halvings). */
+  private missClearAt = 0
   private readonly missMask: number
   private missHalvings = 0
   /** The window target's lowest point since the sketch was last aged for the window's growth. */
@@ -191,7 +193,7 @@ export class Shard {
   private sweepCredit = 0
   private sweepDebt = 0
   /** Research counters (scratch diagnostics read them; no decision depends on them). */
-  readonly stat = { ghostContests: 0, ghostWins: 0, windowContests: 0, windowWins: 0, lossVictimSum: 0, losses: 0, promotions: 0, demotions: 0, sweepSteps: 0, sweepDemotes: 0, coldFired: 0, rtPlaced: 0, mainBack: 0, windowBack: 0, lateFirstHits: 0 }
+  readonly stat = { ghostContests: 0, ghostWins: 0, windowContests: 0, windowWins: 0, lossVictimSum: 0, losses: 0, promotions: 0, demotions: 0, sweepSteps: 0, sweepDemotes: 0, coldFired: 0, rtPlaced: 0, mainBack: 0, windowBack: 0, lateFirstHits: 0, missClears: 0 }
   /** RESEARCH (staleAfter): per key, the insert count when a hit was last seen by the queues (insert, promotion, CLOCK pass); exact, where an engine would keep a few bits. */
   private stamps: Int32Array | undefined
   private inserts = 0
@@ -294,8 +296,20 @@ export class Shard {
       if (keep) {
         for (let i = 0; i < this.missBits.length; i++) this.missBits[i] = this.missBits[i]! & UNASKED_BITS
       } else this.missBits.fill(0)
+      this.missClearAt = this.sketch.added + this.sketch.sampleSize / 4
+    } else if (this.t.missClear === 2 && this.sketch.added >= this.missClearAt) {
+      // RESEARCH (missClear 2): midway between halvings, whatever the traffic.
+      for (let i = 0; i < this.missBits.length; i++) this.missBits[i] = this.missBits[i]! & UNASKED_BITS
+      this.missClearAt = Infinity
     }
     return ((mix32(h ^ 0x6d2b79f5) & this.missMask) << 1) | half
+  }
+
+  /** MISS_CLEAR: the engines' clearMissed (assembly/sketch.ts), after any halving still to apply. */
+  private clearMissed(): void {
+    this.filterBit(0, 0)
+    for (let i = 0; i < this.missBits.length; i++) this.missBits[i] = this.missBits[i]! & UNASKED_BITS
+    this.stat.missClears++
   }
 
   private testAndSet(h: number, half: number): boolean {
@@ -452,7 +466,14 @@ export class Shard {
     const unaskedBefore = !askedFor && this.testAndSet(h, 1)
     // Each insert moves the share min(1, mean / (returnSpan × capacity)) of the way, as a product with a
     // reciprocal computed once (the engines' returnWeight: no division on the insert path).
-    if (this.t.returnTo >= 3 || this.t.onceMaxWindow > 0) this.unaskedShare += ((askedFor ? 0 : 1) - this.unaskedShare) * Math.min(1, this.meanSize() * this.returnWeight)
+    if (this.t.returnTo >= 3 || this.t.onceMaxWindow > 0) {
+      const before = this.unaskedShare
+      this.unaskedShare += ((askedFor ? 0 : 1) - this.unaskedShare) * Math.min(1, this.meanSize() * this.returnWeight)
+      // MISS_CLEAR (stop 50): the share crossed RETURN_SHARE upwards: sets of keys no get missed began;
+      // the 'missed' bits the cache-aside traffic before left (half of them set after a phase of many
+      // distinct misses) would call half of the new keys asked for.
+      if (this.t.missClear === 1 && before < this.t.returnShare && this.unaskedShare >= this.t.returnShare) this.clearMissed()
+    }
     // COLD_WINDOW (stop 38): when the cache first fills, at least coldShare of the inserts so far were
     // written unasked and gets hit while it filled, the window target starts at coldWindow × capacity:
     // keys read while the cache filled from empty carry counts that would reject the newcomers for

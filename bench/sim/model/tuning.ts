@@ -352,6 +352,13 @@ export interface Tuning {
    */
   lateHit: number
   /**
+   * MISS_CLEAR (src/layout/policy.json; 1 in the engines). RESEARCH 2 (stop 50, lead; not in the engines):
+   * the 'missed' bits are cleared midway between halvings instead, whatever the traffic: the phases family
+   * at 400k, one shard, −1.81 → +0.43, but the traces' mean over the best known 0.423 → −0.242 (gli 1000
+   * 50.52 → 46.20: YOUNG_FREQUENCY's first misses of a loop's keys need the long memory).
+   */
+  missClear: number
+  /**
    * RESEARCH (stop 50, lagonce; 0: off, not in the engines): at the end of a drift block whose ghost returns
    * of main's keys are at least this × the rejected candidates' (and at least one), the window growth
    * lateHit made that still stands is given back at once. Tried on the once-zipf mix lateHit lost (w0.1

@@ -12,7 +12,7 @@
 use super::decision::REJECT;
 use super::rng::{next_random, seed_rng};
 use super::tuning_generated::{
-    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_BLOCK, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, DRIFT_SWEEP, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, HIT_GAIN_SHARE, FREE_TAG, LATE_HIT, LATE_SHARE, MAX_WINDOW, WINDOW_CLOCK_ASKED, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SHARE, RETURN_SPAN, RETURN_TO, SATURATED_TIE, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS,
+    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_BLOCK, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, DRIFT_SWEEP, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, HIT_GAIN_SHARE, FREE_TAG, LATE_HIT, LATE_SHARE, MAX_WINDOW, WINDOW_CLOCK_ASKED, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, MISS_CLEAR, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SHARE, RETURN_SPAN, RETURN_TO, SATURATED_TIE, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS,
 };
 use crate::arena::Engine;
 use crate::layout_generated as L;
@@ -221,7 +221,13 @@ impl Engine {
         let share = ldf64(at);
         let x = if asked_for { 0.0 } else { 1.0 };
         let weight = self.return_weight(sb, mean);
-        stf64(at, share + (x - share) * weight);
+        let next = share + (x - share) * weight;
+        stf64(at, next);
+        // MISS_CLEAR: sets of keys no get missed have begun; the 'missed' bits left by the cache-aside
+        // traffic before would call half of the new keys asked for.
+        if MISS_CLEAR != 0 && share < RETURN_SHARE && next >= RETURN_SHARE {
+            self.clear_missed(sb);
+        }
         weight
     }
 
