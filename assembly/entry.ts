@@ -117,7 +117,8 @@ export function writeEntry(sb: u32, off: u32, kind: u32, withTtl: bool, expiry: 
 // @ts-ignore: decorator
 @inline export function setFlags(sb: u32, off: u32, flags: u32): void { store<u8>(sb + off, flags) }
 
-export function setQueue(sb: u32, off: u32, queue: u32): void {
+/** Moves the entry's flags to `queue`: ENTRY_FREE (FREE_TAG) is cleared by any move, and set again by `extra`. */
+export function setQueue(sb: u32, off: u32, queue: u32, extra: u32): void {
   const f = flagsOf(sb, off)
-  store<u8>(sb + off, (f & ~L.ENTRY_QUEUE_MASK) | (queue << L.ENTRY_QUEUE_SHIFT))
+  store<u8>(sb + off, (f & ~(L.ENTRY_QUEUE_MASK | L.ENTRY_FREE)) | (queue << L.ENTRY_QUEUE_SHIFT) | extra)
 }

@@ -141,16 +141,17 @@ export function tailCounter(): u32 {
 }
 
 /**
- * Copies the tail entry of queue q to the head of queue `to` with the given hit counter. False when
- * no segment is free for it (the caller then evicts instead); the entry is left where it was.
+ * Copies the tail entry of queue q to the head of queue `to` with the given hit counter, and `extra`
+ * flags (ENTRY_FREE; any move clears it otherwise). False when no segment is free for it (the caller
+ * then evicts instead); the entry is left where it was.
  */
-export function moveTail(sb: u32, q: u32, to: u32, counter: u32): bool {
+export function moveTail(sb: u32, q: u32, to: u32, counter: u32, extra: u32 = 0): bool {
   const off = tailOff
   const size = tailSize
   const dst = reserveAppend(sb, to, size, true)
   if (dst == 0) return false
   memory.copy(sb + dst, sb + off, size)
-  setQueue(sb, dst, to)
+  setQueue(sb, dst, to, extra)
   commitAppend(sb, dst, size)
   // The index moves to the copy before the original stops being LIVE: a crash in between leaves two
   // LIVE copies, and recovery keeps the newer.

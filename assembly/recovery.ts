@@ -11,7 +11,7 @@ import { chainLength, claimChain, chainIntact, chainCount, chainLocal, borrowedB
 import { segHeader, segData, segOf, queueAddr, releaseSegment, addLive, removeLive, freeCount, setHoldEmptySegments, releaseEmptyInteriors, killEntry } from './segments'
 import { bump } from './queues'
 
-const FLAG_BITS: u32 = L.ENTRY_LIVE | L.ENTRY_HAS_TTL | L.ENTRY_QUEUE_MASK | L.ENTRY_LARGE
+const FLAG_BITS: u32 = L.ENTRY_LIVE | L.ENTRY_HAS_TTL | L.ENTRY_QUEUE_MASK | L.ENTRY_LARGE | L.ENTRY_FREE
 
 /** Size of a well-formed entry at `off` whose segment is written up to `limit`, or 0 if malformed. */
 function wellFormed(sb: u32, off: u32, limit: u32): u32 {
@@ -143,7 +143,7 @@ function claimChains(sb: u32, shard: u32): void {
 
 /** Re-indexes one LIVE entry found by the rebuild, resolving duplicates in favour of the newer copy. */
 function adopt(sb: u32, off: u32, size: u32, flags: u32, q: u32, limit: u32, now: f64): void {
-  if (queueOf(flags) != q) setFlags(sb, off, (flags & ~L.ENTRY_QUEUE_MASK) | (q << L.ENTRY_QUEUE_SHIFT))
+  if (queueOf(flags) != q) setFlags(sb, off, (flags & ~(L.ENTRY_QUEUE_MASK | L.ENTRY_FREE)) | (q << L.ENTRY_QUEUE_SHIFT))
   if (hasTtl(flags) && expiryOf(sb, off) <= now) {
     killEntry(sb, off)
     bump(sb, L.SHARD_EXPIRATIONS)

@@ -17,8 +17,8 @@ import { liveTail, knownTail, moveTail, evictTail, evictTailAt, tailCounter, tai
 import { flagsOf, isLarge, chainedBytes } from '../entry'
 import { queueCount, freeCount, reclaimDeadTails } from '../segments'
 import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainHolds, isFull, countMode, isBig } from './units'
-import { applyGhostEvidence, noteGhost, windowTarget, setWindowTarget, windowFloor, writeOnce } from './window'
-import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_HIT, DRIFT_GROW_DECAY, MAX_WINDOW, WINDOW_CLOCK_ASKED, HIT_GAIN, HIT_GAIN_SHARE, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, SATURATED_TIE, MISS_CLEAR } from './tuning.generated'
+import { applyGhostEvidence, noteGhost, noteLateHit, windowTarget, setWindowTarget, windowFloor, writeOnce } from './window'
+import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_HIT, DRIFT_GROW_DECAY, MAX_WINDOW, WINDOW_CLOCK_ASKED, HIT_GAIN, HIT_GAIN_SHARE, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, SATURATED_TIE, MISS_CLEAR, LATE_HIT, LATE_SHARE, FREE_TAG } from './tuning.generated'
 import { nextRandom, seedRng } from './rng'
 import { seed } from '../arena'
 import { REJECT } from './decision'
@@ -82,10 +82,14 @@ export function adaptiveOnAccess(sb: u32, h: u64): void {
   increment(sb, h)
 }
 
-/** A get that hit (lock-free, lossy): an access, and evidence for COLD_WINDOW until the shard is first full. */
-export function adaptiveOnHit(sb: u32, h: u64, block: u32): void {
+/**
+ * A get that hit (lock-free, lossy): an access, evidence for COLD_WINDOW until the shard is first full,
+ * and with `firstInProbation` (the entry's first hit in probation) for LATE_HIT.
+ */
+export function adaptiveOnHit(sb: u32, h: u64, block: u32, firstInProbation: bool): void {
   if (block != 0) incrementAt(sb, block, <u32>h)
   if (COLD_WINDOW > 0) noteColdHits(sb, h, 1)
+  if (LATE_HIT != 0 && firstInProbation) noteLateHit(sb, h)
 }
 
 /** `times` hits at once (a front's batched hits): the sketch counts them as `times` accesses. */
@@ -426,7 +430,7 @@ export function adaptiveEvictOne(sb: u32, incoming: u32, now: f64): bool {
     if (load<u32>(sb + L.SHARD_LIVE_COUNT) < before) return true
   }
   if (mainHolds(sb) && victim(sb, now)) {
-    ghostAdd(sb, tailHash, FROM_MAIN)
+    ghostAdd(sb, tailHash, mainTag(sb))
     evictTail(sb, victimQueue)
     return true
   }
@@ -438,7 +442,7 @@ export function adaptiveEvictOne(sb: u32, incoming: u32, now: f64): bool {
   // Only main left, but victim() found nothing movable in bounded work: take any tail.
   for (let q: u32 = PROBATION; q <= PROTECTED; q++) {
     if (liveTail(sb, q, now)) {
-      ghostAdd(sb, tailHash, FROM_MAIN)
+      ghostAdd(sb, tailHash, mainTag(sb))
       evictTail(sb, q)
       return true
     }
@@ -475,6 +479,8 @@ export function adaptiveEvictOne(sb: u32, incoming: u32, now: f64): bool {
     if (tailCounter() != 0) store<u32>(sb + P + L.POLICY_DRIFT_LEAVE_HITS, load<u32>(sb + P + L.POLICY_DRIFT_LEAVE_HITS) + 1)
   }
   const units = unitsOf(tailCost)
+  // FREE_TAG: a leaver that meets no contest (the cache has room) enters probation flagged ENTRY_FREE.
+  const free = FREE_TAG != 0 && !(contested && mainHolds(sb))
   // A big LARGE entry won its admission already, against the victims of every shard it took segments
   // from (contestSegments, contestFree); it may be larger than the whole window, so it would meet this
   // contest at once, with no time in the window to be read: it moves on uncontested (engine-only rule,
@@ -494,11 +500,25 @@ export function adaptiveEvictOne(sb: u32, incoming: u32, now: f64): bool {
     }
     restoreTail(off, size, cost, slot, h)
   }
-  if (!moveTail(sb, WINDOW, PROBATION, 0)) {
+  if (!moveTail(sb, WINDOW, PROBATION, 0, free ? L.ENTRY_FREE : 0)) {
     ghostAdd(sb, h, FROM_WINDOW)
     evictTail(sb, WINDOW)
   }
   return true
+}
+
+/**
+ * The ghost tag of main's victim at a queue tail (the tail* globals): main's, or FREE_TAG (stop 50) a window
+ * candidate's for an entry that entered probation without a contest (ENTRY_FREE; any move clears it)
+ * and was never hit there, while the unasked share is at least LATE_SHARE and the window target at least
+ * RETURN_LEVEL × capacity: after a fill read at a lag, the fill's keys leave probation as LATE_HIT grows
+ * the window, and their returns would argue for a smaller one.
+ */
+// @ts-ignore: decorator
+@inline function mainTag(sb: u32): u32 {
+  if (FREE_TAG == 0 || (flagsOf(sb, tailOff) & L.ENTRY_FREE) == 0 || tailCounter() != 0) return FROM_MAIN
+  if (!(load<f64>(sb + P + L.POLICY_UNASKED_SHARE) >= LATE_SHARE)) return FROM_MAIN
+  return windowTarget(sb) >= RETURN_LEVEL * capacity(sb) ? FROM_WINDOW : FROM_MAIN
 }
 
 /**
@@ -525,7 +545,7 @@ export function adaptiveEvictOne(sb: u32, incoming: u32, now: f64): bool {
     if ((fc < fv || (fc == fv && tie == 0 && !(SATURATED_TIE != 0 && hitInWindow && fc >= MAX_COUNT)))
       && !(fc >= WARM_FREQUENCY && nextRandom(sb) % WARM_ODDS == 0)) return false
     need -= unitsOf(tailCost)
-    ghostAdd(sb, tailHash, FROM_MAIN)
+    ghostAdd(sb, tailHash, mainTag(sb))
     evictTail(sb, victimQueue)
   }
   return need <= 0
@@ -559,7 +579,7 @@ export function contestFree(sb: u32, fc: u32, segments: u32, now: f64): bool {
     }
     const fv = estimate(sb, tailHash)
     if ((fc < fv || (fc == fv && fv > LARGE_TIE_FREQUENCY)) && !(fc >= WARM_FREQUENCY && nextRandom(sb) % WARM_ODDS == 0)) return false
-    ghostAdd(sb, tailHash, victimQueue == WINDOW ? FROM_WINDOW : FROM_MAIN)
+    ghostAdd(sb, tailHash, victimQueue == WINDOW ? FROM_WINDOW : mainTag(sb))
     evictTail(sb, victimQueue)
   }
   return true

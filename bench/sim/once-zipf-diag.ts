@@ -27,10 +27,12 @@ const zipfKeys = 5 * capacity
 const model = new CortadoModel(capacity, trace, { tuning: parseTuningList(opt('--tune', '')) })
 const lru = new LruPolicy(capacity, trace)
 // Diagnostics read the shard's private state; no decision depends on them.
-const shard = model.shards[0]! as unknown as { windowTarget: number; unaskedShare: number; hotShare: number; earlyAgeings: number }
+const shard = model.shards[0]! as unknown as { windowTarget: number; unaskedShare: number; hotShare: number; earlyAgeings: number; stat: Record<string, number> }
+const statKeys = ['lateFirstHits', 'windowBack', 'mainBack']
+let prevStat = statKeys.map(() => 0)
 console.log(`${trace.name}, ${capacity} entries, blocks of ${block / capacity} capacities`)
-console.log('| block | window | unasked share | hot share | ageings | zipf model / lru | recent model / lru | all model − lru |')
-console.log('|---:|---:|---:|---:|---:|---:|---:|---:|')
+console.log('| block | window | unasked share | hot share | ageings | zipf model / lru | recent model / lru | all model − lru | late first hits | window back | main back |')
+console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
 let zm = 0, zl = 0, zr = 0, rm = 0, rl = 0, rr = 0
 for (let i = 0; i < trace.keys.length; i++) {
   const op = trace.ops![i]!
@@ -50,7 +52,8 @@ for (let i = 0; i < trace.keys.length; i++) {
   if ((i + 1) % block === 0) {
     const p = (x: number, n: number): string => ((100 * x) / Math.max(1, n)).toFixed(1)
     const all = (100 * (zm + rm - zl - rl)) / Math.max(1, zr + rr)
-    console.log(`| ${(i + 1) / capacity} | ${(shard.windowTarget / capacity).toFixed(3)} | ${shard.unaskedShare.toFixed(2)} | ${(shard.hotShare ?? 0).toFixed(3)} | ${shard.earlyAgeings} | ${p(zm, zr)} / ${p(zl, zr)} | ${p(rm, rr)} / ${p(rl, rr)} | ${all >= 0 ? '+' : ''}${all.toFixed(2)} |`)
+    console.log(`| ${(i + 1) / capacity} | ${(shard.windowTarget / capacity).toFixed(3)} | ${shard.unaskedShare.toFixed(2)} | ${(shard.hotShare ?? 0).toFixed(3)} | ${shard.earlyAgeings} | ${p(zm, zr)} / ${p(zl, zr)} | ${p(rm, rr)} / ${p(rl, rr)} | ${all >= 0 ? '+' : ''}${all.toFixed(2)} | ${statKeys.map((key, j) => shard.stat[key]! - prevStat[j]!).join(' | ')} |`)
+    prevStat = statKeys.map((key) => shard.stat[key]!)
     zm = zl = zr = rm = rl = rr = 0
   }
 }

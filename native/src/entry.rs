@@ -84,9 +84,10 @@ pub fn size_for(with_ttl: bool, key_len: u32, value_len: u32) -> u32 {
 pub unsafe fn set_flags(sb: *mut u8, off: u32, flags: u32) {
     st8(sb.add(off as usize), flags)
 }
-pub unsafe fn set_queue(sb: *mut u8, off: u32, queue: u32) {
+/// Moves the entry's flags to `queue`: ENTRY_FREE (FREE_TAG) is cleared by any move, and set again by `extra`.
+pub unsafe fn set_queue(sb: *mut u8, off: u32, queue: u32, extra: u32) {
     let f = flags_of(sb, off);
-    st8(sb.add(off as usize), (f & !L::ENTRY_QUEUE_MASK) | (queue << L::ENTRY_QUEUE_SHIFT));
+    st8(sb.add(off as usize), (f & !(L::ENTRY_QUEUE_MASK | L::ENTRY_FREE)) | (queue << L::ENTRY_QUEUE_SHIFT) | extra);
 }
 
 impl Engine {

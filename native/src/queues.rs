@@ -122,7 +122,13 @@ impl Engine {
 
     /// Copies the tail entry of queue q to the head of queue `to` with the given hit counter. False
     /// when no segment is free for it (the caller then evicts instead); the entry is left where it was.
+    #[inline(always)]
     pub unsafe fn move_tail(&mut self, sb: *mut u8, q: u32, to: u32, counter: u32) -> bool {
+        self.move_tail_flagged(sb, q, to, counter, 0)
+    }
+
+    /// move_tail, with `extra` flags on the copy (ENTRY_FREE; any move clears it otherwise).
+    pub unsafe fn move_tail_flagged(&mut self, sb: *mut u8, q: u32, to: u32, counter: u32, extra: u32) -> bool {
         let off = self.tail_off;
         let size = self.tail_size;
         let dst = self.reserve_append(sb, to, size, true);
@@ -130,7 +136,7 @@ impl Engine {
             return false;
         }
         copy(sb.add(dst as usize), sb.add(off as usize), size);
-        set_queue(sb, dst, to);
+        set_queue(sb, dst, to, extra);
         self.commit_append(sb, dst, size);
         // The index moves to the copy before the original stops being LIVE: a crash in between leaves
         // two LIVE copies, and recovery keeps the newer.

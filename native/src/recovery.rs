@@ -11,7 +11,7 @@ use crate::hashindex::{clear_slot, slot_offset};
 use crate::layout_generated as L;
 use crate::mem::*;
 
-const FLAG_BITS: u32 = L::ENTRY_LIVE | L::ENTRY_HAS_TTL | L::ENTRY_QUEUE_MASK | L::ENTRY_LARGE;
+const FLAG_BITS: u32 = L::ENTRY_LIVE | L::ENTRY_HAS_TTL | L::ENTRY_QUEUE_MASK | L::ENTRY_LARGE | L::ENTRY_FREE;
 
 impl Engine {
     /// Size of a well-formed entry at `off` whose segment is written up to `limit`, or 0 if malformed.
@@ -174,7 +174,7 @@ impl Engine {
     #[allow(clippy::too_many_arguments)]
     unsafe fn adopt(&mut self, sb: *mut u8, off: u32, size: u32, flags: u32, q: u32, limit: u32, now: f64) {
         if queue_of(flags) != q {
-            set_flags(sb, off, (flags & !L::ENTRY_QUEUE_MASK) | (q << L::ENTRY_QUEUE_SHIFT));
+            set_flags(sb, off, (flags & !(L::ENTRY_QUEUE_MASK | L::ENTRY_FREE)) | (q << L::ENTRY_QUEUE_SHIFT));
         }
         if has_ttl(flags) && expiry_of(sb, off) <= now {
             self.kill_entry(sb, off);

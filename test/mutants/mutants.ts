@@ -912,6 +912,37 @@ export const MUTANTS: Mutant[] = [
     tests: ['test/disk/log/rejected-reads.test.ts'],
     why: 'a delete of a key absent only by an unwritten delete answers false at once: if that batch fails (or the process crashes before it), the value comes back after an acknowledged delete (stop 39)',
   },
+  // ---- lagged reads of keys written once (stop 50, lagonce) ------------------------------------------------
+  {
+    id: 'late-hit-never', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '  if (LATE_HIT != 0 && firstInProbation) noteLateHit(sb, h)\n', replace: '',
+    tests: ['test/policy/recency-sweep.test.ts'],
+    why: 'a first hit in probation on a key written once is no evidence for the window: keys read 0.5 × capacity writes after their write lose a whole generation after a fill (−47.90 vs LRU at 4000 entries, LATE_HIT, stop 50)',
+  },
+  {
+    id: 'late-share-return-share', area: 'policy', file: 'assembly/policy/window.ts',
+    find: '  if (!(load<f64>(sb + P + L.POLICY_UNASKED_SHARE) >= LATE_SHARE)) return\n', replace: '  if (!(load<f64>(sb + P + L.POLICY_UNASKED_SHARE) >= 0.15)) return\n',
+    tests: ['test/policy/recency.test.ts'],
+    why: 'late first hits count from RETURN_SHARE\'s share of unasked inserts: write-once traffic beside a Zipf set (one write in 10) grows the window to 0.9 while the cache fills and the hot set loses its room (LATE_SHARE, stop 50)',
+  },
+  {
+    id: 'late-frequency-unbounded', area: 'policy', file: 'assembly/policy/window.ts',
+    find: '  if (LATE_FREQUENCY > 0 && estimate(sb, h) > LATE_FREQUENCY) return\n', replace: '',
+    tests: ['test/policy/admission.test.ts'],
+    why: 'a hot key the miss filter wrongly marks written unasked makes a late first hit: its growth ages the sketch and a stream of never-read sets displaces a hot set as large as the cache (LATE_FREQUENCY, stop 50: 0.898 of hot gets hit against the test\'s 0.92)',
+  },
+  {
+    id: 'free-tag-never', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '  if (FREE_TAG == 0 || (flagsOf(sb, tailOff) & L.ENTRY_FREE) == 0 || tailCounter() != 0) return FROM_MAIN', replace: '  if (true) return FROM_MAIN',
+    tests: ['test/policy/recency-sweep.test.ts'],
+    why: 'the fill\'s keys, read 0.9 × capacity writes after their write, leave probation as main\'s when LATE_HIT grows the window, and their returns shrink it again (FREE_TAG, stop 50: model −7.60 vs LRU at 4000 entries)',
+  },
+  {
+    id: 'free-tag-kept-on-move', area: 'policy', file: 'assembly/entry.ts',
+    find: '(f & ~(L.ENTRY_QUEUE_MASK | L.ENTRY_FREE))', replace: '(f & ~L.ENTRY_QUEUE_MASK)',
+    tests: ['test/policy/free-tag.test.ts', 'test/conformance/lockstep.test.ts'],
+    why: 'an entry keeps ENTRY_FREE through its moves: promoted to protected, demoted and evicted unhit since, it still leaves a window candidate\'s ghost tag (FREE_TAG, stop 50)',
+  },
   // ---- the model against the engines (stop 43, model-gap) ------------------------------------------------
   {
     id: 'model-sketch-counts-saturated', area: 'model', file: 'bench/sim/sketch.ts',

@@ -5,7 +5,8 @@
  * Reads of keys never written (404s, fresh or a pool read again and again), reads Zipf over recency rank
  * or exponential in it, reads that start a while after the write, bursts written and then read in full,
  * phases in other orders and lengths, and a hot set moving among 50 keys per entry. The rows the policy
- * still loses (docs/policy-recency.md "Stop 49, sweep18") are not here: the sweep prints them.
+ * still loses (docs/policy-recency.md "Stop 49, sweep18") are not here: the sweep prints them. Stop 50 added
+ * the lagged rows written once that LATE_HIT and FREE_TAG took to LRU.
  */
 import { expect, it } from 'vitest'
 import { sweepRows } from '../../bench/arena/recency-sweep.js'
@@ -32,6 +33,14 @@ const PINNED = [
   'delay 0.5C+0.5C back', // +0.66
   'phases zipf→scan→once 10C each', // +0.88
   'mix w0.05 uniform 1.2C back', // +1.14
+  // Stop 50 (lagonce, LATE_HIT and FREE_TAG): each key read exactly 0.5 × capacity writes after its write,
+  // written once: main at b2515b5 lost a whole generation there (−47.90 / −11.71 at 4000 entries, both engines).
+  'mix w0.05 lag 0.5C once',
+  'mix w0.2 lag 0.5C once',
+  // FREE_TAG: the fill's keys, read 0.9 × capacity writes after their write, leave probation as LATE_HIT grows
+  // the window; tagged as main's, their returns shrank it again (model, 4000 entries: +1.33 with it, −7.60
+  // without; main +73).
+  'mix w0.05 lag 0.9C once',
 ]
 
 forEachEngine('recency sweep rows beyond the suite', (engine) => {

@@ -17,7 +17,7 @@ const CMASK = 3 << CSHIFT
 const ONE = 1 << CSHIFT
 /** RESEARCH (staleHitOnly): hit since it entered protected (cleared by any move but CLOCK's). */
 const HIT_SINCE = 16
-/** RESEARCH (freeTag, stop 49): a probation entry that left the window without a contest (the cache had room) and has not been hit since. */
+/** FREE_TAG (freeTag; the engines' ENTRY_FREE flag since stop 50): a probation entry that left the window without a contest (the cache had room); a hit or any move clears it (here: the hit counter is tested beside it). */
 const FREE = 32
 
 // The ghost remembers where an evicted key left from: the window (a rejected candidate) or main.
@@ -172,12 +172,18 @@ export class Shard {
   private hitRun = 0
   /** RESEARCH (hitGainDecay): the extra counts hitGain added to pendingGrow, and the window growth they made that still stands. */
   private pendingBoost = 0
+  /** RESEARCH (lateUndo, stop 50): lateHit's counts in pendingGrow, and the window growth they made that still stands. */
+  private pendingLate = 0
+  private lateGrewBy = 0
+  /** Diagnostics: lateUndo's give-backs so far. */
+  lateUndone = 0
   private hitGrewBy = 0
   /** RESEARCH (hitGainUndo): the window growth hitGain's extra counts made in the running drift block. */
   private blockBoost = 0
   /** RESEARCH (hitGainDry): the growth HIT_GAIN made in the last block that still stands. */
   private lastBoost = 0
   private retWBlock = 0
+  private retMBlock = 0
   /** RESEARCH (driftSignal 1, stop 40): protected's hand steps in the running block, and those that found a hit entry. */
   private handSteps = 0
   private handHits = 0
@@ -327,6 +333,7 @@ export class Shard {
       this.sketch.increment(h)
       if ((st & CMASK) !== CMASK) this.keyState[key] = st + ONE
     if (this.t.staleHitOnly > 0 && (st & QMASK) === PROTECTED) this.keyState[key]! |= HIT_SINCE
+      this.lateHitOn(st, h)
       this.hits++
       if (!this.wasFull) this.noteFillHit(h)
       this.climb(true)
@@ -361,20 +368,39 @@ export class Shard {
     this.sketch.increment(h)
     if ((st & CMASK) !== CMASK) this.keyState[key] = st + ONE
     if (this.t.staleHitOnly > 0 && (st & QMASK) === PROTECTED) this.keyState[key]! |= HIT_SINCE
-    // RESEARCH (lateHit, stop 49, off): a first hit in probation on a key written unasked is recency
-    // evidence, as a window candidate's return from the ghost is (docs/policy-recency.md "Stop 49, lead").
-    if (this.t.lateHit > 0 && (st & QMASK) === PROBATION && (st & CMASK) === 0 && this.test(h, 1)
-      && (this.t.lateHit === 1 ? this.writeOnce(this.t.onceShare) : this.unaskedShare >= this.t.returnShare)
-      && !(this.t.lateHit === 3 && this.hotShare >= this.t.onceHotShare)) {
-      this.pendingGrow += this.t.onceGain
-      this.stat.lateFirstHits++
-    }
+    this.lateHitOn(st, h)
     this.hits++
     if (!this.wasFull) this.noteFillHit(h)
     this.climb(true)
     this.drift((st & QMASK) === PROTECTED)
     this.shadow(key, h, true, false)
     return true
+  }
+
+  /**
+   * LATE_HIT (lateHit; stop 49 lead, stop 50 lagonce): a get's first hit in probation (`st`: the key's bits
+   * before the hit) on a key written unasked is recency evidence, as a window candidate's return from the
+   * ghost is: it was read only after it left the window (each key read k·C writes after its write). Any get
+   * (the engines see a cache-aside hit and a read alike). 1: while writeOnce(ONCE_SHARE); 2: while the
+   * unasked share is at least lateShare(); 3 (the engines'): as 2, not while the share of cache-aside
+   * returns is at least ONCE_HOT_SHARE (a hot set read beside the writes). LATE_FREQUENCY: only for a key
+   * the sketch has seen at most that often, this hit counted.
+   */
+  private lateHitOn(st: number, h: number): void {
+    if (this.t.lateHit > 0 && (st & QMASK) === PROBATION && (st & CMASK) === 0 && this.test(h, 1)
+      && (this.t.lateHit === 1 ? this.writeOnce(this.t.onceShare) : this.unaskedShare >= this.lateShare())
+      && !(this.t.lateHit === 3 && this.t.onceHotShare > 0 && this.hotShare >= this.t.onceHotShare)
+      && (this.t.lateFrequency <= 0 || this.sketch.estimate(h) <= this.t.lateFrequency)) {
+      const gain = this.t.lateGain > 0 ? this.t.lateGain : this.t.onceGain
+      this.pendingGrow += gain
+      this.pendingLate += gain
+      this.stat.lateFirstHits++
+    }
+  }
+
+  /** LATE_SHARE (stop 50): the unasked share lateHit 2-3 and freeTag 2-4 need (RETURN_SHARE when a research override sets 0). */
+  private lateShare(): number {
+    return this.t.lateShare > 0 ? this.t.lateShare : this.t.returnShare
   }
 
   /**
@@ -764,6 +790,7 @@ export class Shard {
     this.tailHit = 0
     this.retRatio = this.retW === 0 ? Infinity : this.retM / this.retW
     this.retWBlock = this.retW
+    this.retMBlock = this.retM
     this.retW = 0
     this.retM = 0
     // hitGainUndo: the gain applied in this block (the run stood at hitGainRuns when it began) and main's
@@ -775,6 +802,15 @@ export class Shard {
       if (this.t.hitGainNoAge > 0) this.growthBase -= back
       this.undone++
       this.blockBoost = 0
+    }
+    // RESEARCH (lateUndo, stop 50): the window lateHit grew, and main's keys come back at least lateUndo ×
+    // as often as rejected candidates: a hot set read beside the late reads pays for the window; the
+    // growth that still stands is given back at once (the lagged rows bring nothing back from the ghost).
+    if (this.t.lateUndo > 0 && this.lateGrewBy > 0 && this.retMBlock > 0 && this.retRatio >= this.t.lateUndo) {
+      const back = Math.min(this.lateGrewBy, Math.max(0, this.windowTarget - this.windowFloor()))
+      this.windowTarget -= back
+      this.lateGrewBy = 0
+      this.lateUndone++
     }
     // hitGainDry: the block after the gain's growth brought (almost) no candidate back.
     if (this.t.hitGainDry > 0 && this.lastBoost > 0 && this.retWBlock < this.t.hitGainDry * this.driftBlockLen) {
@@ -982,6 +1018,12 @@ export class Shard {
         this.blockBoost += boosted
         if (this.t.hitGainNoAge > 0) this.growthBase += boosted
       }
+      if (this.pendingLate > 0 && target > from) {
+        const late = (target - from) * this.pendingLate / this.pendingGrow
+        this.lateGrewBy += late
+        // RESEARCH (lateNoAge): lateHit's growth does not count towards an early ageing.
+        if (this.t.lateNoAge > 0) this.growthBase += late
+      }
       if (this.t.ageAtMax > 0) this.cutGrowth += want - target
     }
     if (this.pendingShrink > 0) {
@@ -1010,6 +1052,7 @@ export class Shard {
     this.pendingGrow = 0
     this.pendingShrink = 0
     this.pendingBoost = 0
+    this.pendingLate = 0
   }
 
   private readonly shadowLru = new Map<number, true>()
@@ -1200,7 +1243,11 @@ export class Shard {
       this.remove(key, FROM_WINDOW)
       return
     }
-    this.keyState[key] = PROBATION | (this.t.freeTag > 0 && !(excess > 0 && this.sizeP + this.sizeM > 0) ? FREE : 0)
+    // freeTag 3 (stop 50): only room the cache had before this leaver (a fill; in byte mode a larger victim's
+    // room), not the room a window shrink gets from the newcomer's eviction (excess 0 in entry mode): a
+    // give-back of half the cache otherwise tags every leaver that follows it.
+    const free = this.t.freeTag === 3 ? excess < 0 || this.sizeP + this.sizeM === 0 : !(excess > 0 && this.sizeP + this.sizeM > 0)
+    this.keyState[key] = PROBATION | (this.t.freeTag > 0 && free ? FREE : 0)
     this.probation.push(key)
     this.sizeP += size
   }
@@ -1339,9 +1386,10 @@ export class Shard {
   /** Evicts `key`, which victim() left at the tail of its queue. */
   private evict(key: number, from: number): void {
     const size = this.sizeOf(key)
-    // RESEARCH (freeTag): an entry that got into probation without a contest and left unhit is still a
+    // FREE_TAG (freeTag 4, the engines'): an entry that got into probation without a contest and left unhit is still a
     // window candidate: its return argues for a bigger window, not a bigger main.
-    if (from === FROM_MAIN && (this.keyState[key]! & (FREE | CMASK)) === FREE && (this.t.freeTag !== 2 || this.unaskedShare >= this.t.returnShare)) from = FROM_WINDOW
+    if (from === FROM_MAIN && (this.keyState[key]! & (FREE | CMASK)) === FREE && (this.t.freeTag === 1 || this.unaskedShare >= this.lateShare())
+      && (this.t.freeTag !== 4 || this.windowTarget >= this.t.returnLevel * this.capacity)) from = FROM_WINDOW
     if ((this.keyState[key]! & QMASK) === PROBATION) {
       this.probation.pop()
       this.sizeP -= size

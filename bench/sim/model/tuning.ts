@@ -331,18 +331,24 @@ export interface Tuning {
    */
   returnFloor: number
   /**
-   * RESEARCH (stop 49, sweep18; 0: off, not in the engines): 1: a probation entry that left the window
-   * without a contest (the cache had room, as in byte mode after a larger victim left) and is evicted
-   * unhit goes to the ghost as a window candidate, not as main's. 2 (stop 49, lead): as 1, only while the
-   * unasked share is at least RETURN_SHARE (1, tried beside lateHit, which the traces never trigger: their mean over the best known 0.423 -> 0.237).
+   * FREE_TAG (src/layout/policy.json, 4 there: in both engines since stop 50, lagonce; stop 49 sweep18 and
+   * lead as research): main's victim that entered probation from the window without a contest (the cache
+   * had room, as after a fill or in byte mode after a larger victim left) and was never hit there goes to
+   * the ghost as a window candidate, not as main's. RESEARCH modes, model only: 1 always; 2 while the
+   * unasked share is at least lateShare (1, beside lateHit: the traces' mean over the best known 0.423 ->
+   * 0.237); 3 (stop 50): as 2, tagged only when the cache had room before the leaver (excess < 0), not the
+   * room a window shrink gets (lag 0.9C once -6.63). 4 (the engines'): as 2, only while the window target
+   * is at least returnLevel × capacity ('404 0.2 fresh back' -1.25 with 2, -0.27 with 4: a fill's
+   * never-read keys tagged as candidates grew the window).
    */
   freeTag: number
   /**
-   * RESEARCH (stop 49, lead; 0: off, not in the engines): a first hit in probation on a key written unasked
-   * grows the window by ONCE_GAIN, as a window candidate's return from the ghost does (keys read only
-   * after they left the window: each read k·C writes after its write). 1: while writeOnce(ONCE_SHARE);
-   * 2: while the unasked share is at least RETURN_SHARE; 3: as 2, not while the share of cache-aside returns
-   * is at least ONCE_HOT_SHARE (a hot set read beside the writes). See docs/policy-recency.md "Stop 49, lead".
+   * LATE_HIT (src/layout/policy.json, 3 there: in both engines since stop 50, lagonce; stop 49 lead as
+   * research): a get's first hit in probation on a key written unasked grows the window by ONCE_GAIN, as a
+   * window candidate's return from the ghost does (keys read only after they left the window: each read
+   * k·C writes after its write). RESEARCH modes 1: while writeOnce(ONCE_SHARE); 2: while the unasked share
+   * is at least lateShare. 3 (the engines'): as 2, not while the share of cache-aside returns is at least
+   * ONCE_HOT_SHARE (a hot set read beside the writes). See docs/policy-recency.md "Stop 49, lead", "Stop 50, lagonce".
    */
   lateHit: number
   /**
@@ -352,6 +358,24 @@ export interface Tuning {
    * 50.52 → 46.20: YOUNG_FREQUENCY's first misses of a loop's keys need the long memory).
    */
   missClear: number
+  /**
+   * RESEARCH (stop 50, lagonce; 0: off, not in the engines): at the end of a drift block whose ghost returns
+   * of main's keys are at least this × the rejected candidates' (and at least one), the window growth
+   * lateHit made that still stands is given back at once. Tried on the once-zipf mix lateHit lost (w0.1
+   * r0.2 uniform k1.5 once, before LATE_SHARE): the growth went back (0.9 -> 0.16) but the window grew
+   * again to 0.84 within 20 capacities on ARC's ghost weights (main-tagged entries 9 in 10: each candidate
+   * return counts ten), as the model without lateHit does after 60 capacities: 1 and 0.5 gave +0.92 /
+   * -0.63, 2 +0.04 / -1.64 (whole / second half). Not adopted.
+   */
+  lateUndo: number
+  /** RESEARCH (stop 50, lagonce; 0: ONCE_GAIN): what a late first hit (lateHit) counts towards a bigger window. */
+  lateGain: number
+  /** RESEARCH (stop 50, lagonce; 0: off): 1: the window growth lateHit makes does not count towards an early ageing (AGE_ON_GROWTH's base moves up with it, as HIT_GAIN_NO_AGE). */
+  lateNoAge: number
+  /** LATE_FREQUENCY (src/layout/policy.json, 2; stop 50): lateHit only for a key the sketch has seen at most this often, this hit counted (0: no bound). */
+  lateFrequency: number
+  /** LATE_SHARE (src/layout/policy.json, 0.5; 0 in a research override: RETURN_SHARE): the unasked share lateHit 2-3 and freeTag 2-4 need. */
+  lateShare: number
 }
 
 /**
@@ -420,8 +444,9 @@ export const TUNING: Tuning = {
   returnSweepProbe: 0,
   staleHitOnly: 0,
   returnFloor: 0,
-  freeTag: 0,
-  lateHit: 0,
+  lateUndo: 0,
+  lateGain: 0,
+  lateNoAge: 0,
   promoteCredit: 0,
   rotateWinner: 0,
   windowClockLevel: 0,

@@ -12,7 +12,7 @@
 use super::decision::REJECT;
 use super::rng::{next_random, seed_rng};
 use super::tuning_generated::{
-    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_BLOCK, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, DRIFT_SWEEP, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, HIT_GAIN_SHARE, MAX_WINDOW, WINDOW_CLOCK_ASKED, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, MISS_CLEAR, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SHARE, RETURN_SPAN, RETURN_TO, SATURATED_TIE, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS,
+    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_BLOCK, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, DRIFT_SWEEP, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, HIT_GAIN_SHARE, FREE_TAG, LATE_HIT, LATE_SHARE, MAX_WINDOW, WINDOW_CLOCK_ASKED, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, MISS_CLEAR, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SHARE, RETURN_SPAN, RETURN_TO, SATURATED_TIE, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS,
 };
 use crate::arena::Engine;
 use crate::layout_generated as L;
@@ -77,15 +77,18 @@ impl Engine {
         self.increment(sb, h);
     }
 
-    /// A get that hit (lock-free, lossy): an access, and evidence for COLD_WINDOW until the shard is
-    /// first full.
+    /// A get that hit (lock-free, lossy): an access, evidence for COLD_WINDOW until the shard is
+    /// first full, and with `first_in_probation` (the entry's first hit in probation) for LATE_HIT.
     #[inline(always)]
-    pub unsafe fn adaptive_on_hit(&self, sb: *mut u8, h: u64, block: *mut u8) {
+    pub unsafe fn adaptive_on_hit(&self, sb: *mut u8, h: u64, block: *mut u8, first_in_probation: bool) {
         if !block.is_null() {
             self.increment_at(sb, block, h as u32);
         }
         if COLD_WINDOW > 0.0 {
             self.note_cold_hits(sb, h, 1);
+        }
+        if LATE_HIT != 0 && first_in_probation {
+            self.note_late_hit(sb, h);
         }
     }
 
@@ -436,7 +439,8 @@ impl Engine {
             }
         }
         if self.main_holds(sb) && self.victim(sb, now) {
-            self.ghost_add(sb, self.tail_hash, FROM_MAIN);
+            let tag = self.main_tag(sb);
+            self.ghost_add(sb, self.tail_hash, tag);
             self.evict_tail(sb, self.victim_queue);
             return true;
         }
@@ -448,7 +452,8 @@ impl Engine {
         // Only main left, but victim() found nothing movable in bounded work: take any tail.
         for q in PROBATION..=PROTECTED {
             if self.live_tail(sb, q, now) {
-                self.ghost_add(sb, self.tail_hash, FROM_MAIN);
+                let tag = self.main_tag(sb);
+                self.ghost_add(sb, self.tail_hash, tag);
                 self.evict_tail(sb, q);
                 return true;
             }
@@ -492,6 +497,8 @@ impl Engine {
             }
         }
         let units = self.units_of(self.tail_cost);
+        // FREE_TAG: a leaver that meets no contest (the cache has room) enters probation flagged ENTRY_FREE.
+        let free = FREE_TAG != 0 && !(contested && self.main_holds(sb));
         // A big LARGE entry won its admission already (contest_segments, contest_free); it may be
         // larger than the whole window, so it moves on uncontested (engine-only rule, see
         // assembly/policy). A LARGE entry of typical size entered uncontested: it contests here.
@@ -512,11 +519,31 @@ impl Engine {
                 return true;
             }
         }
-        if !self.move_tail(sb, WINDOW, PROBATION, 0) {
+        if !self.move_tail_flagged(sb, WINDOW, PROBATION, 0, if free { L::ENTRY_FREE } else { 0 }) {
             self.ghost_add(sb, h, FROM_WINDOW);
             self.evict_tail(sb, WINDOW);
         }
         true
+    }
+
+    /// The ghost tag of main's victim at a queue tail (the tail_* fields): main's, or FREE_TAG (stop 50)
+    /// a window candidate's for an entry that entered probation without a contest (ENTRY_FREE; any move
+    /// clears it) and was never hit there, while the unasked share is at least LATE_SHARE and the window
+    /// target at least RETURN_LEVEL × capacity: after a fill read at a lag, the fill's keys leave
+    /// probation as LATE_HIT grows the window, and their returns would argue for a smaller one.
+    #[inline(always)]
+    unsafe fn main_tag(&self, sb: *mut u8) -> u32 {
+        if FREE_TAG == 0 || crate::entry::flags_of(sb, self.tail_off) & L::ENTRY_FREE == 0 || self.tail_counter() != 0 {
+            return FROM_MAIN;
+        }
+        if !(ldf64(sb.add((P + L::POLICY_UNASKED_SHARE) as usize)) >= LATE_SHARE) {
+            return FROM_MAIN;
+        }
+        if self.window_target(sb) >= RETURN_LEVEL * self.capacity(sb) {
+            FROM_WINDOW
+        } else {
+            FROM_MAIN
+        }
     }
 
     /// TinyLFU admission, size-aware: evicts main's victims until `need` units are free, as long as the
@@ -548,7 +575,8 @@ impl Engine {
                 return false;
             }
             need -= self.units_of(self.tail_cost);
-            self.ghost_add(sb, self.tail_hash, FROM_MAIN);
+            let tag = self.main_tag(sb);
+            self.ghost_add(sb, self.tail_hash, tag);
             self.evict_tail(sb, self.victim_queue);
         }
         need <= 0.0
@@ -581,7 +609,8 @@ impl Engine {
             if (fc < fv || (fc == fv && fv > LARGE_TIE_FREQUENCY)) && !(fc >= WARM_FREQUENCY && next_random(sb) % WARM_ODDS == 0) {
                 return false;
             }
-            self.ghost_add(sb, self.tail_hash, if self.victim_queue == WINDOW { FROM_WINDOW } else { FROM_MAIN });
+            let tag = if self.victim_queue == WINDOW { FROM_WINDOW } else { self.main_tag(sb) };
+            self.ghost_add(sb, self.tail_hash, tag);
             self.evict_tail(sb, self.victim_queue);
         }
         true

@@ -5,7 +5,7 @@
 //! target by it. A candidate counts when younger than WINDOW_HORIZON × the window's entries, or when
 //! the sketch has seen it at most YOUNG_FREQUENCY times, so a loop larger than the cache can't talk the
 //! window into thrashing.
-use super::tuning_generated::{AGE_ON_GROWTH, AGE_SPACING, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_UNDO, MAX_WINDOW, MIN_WINDOW, ONCE_GAIN, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, ONCE_SHARE, QUIET_BLOCK, QUIET_MAIN, QUIET_MIN_BLOCK, QUIET_SCALE, SKETCH_SAMPLE, UNASKED_GAIN, WINDOW_HORIZON, YOUNG_FREQUENCY};
+use super::tuning_generated::{AGE_ON_GROWTH, AGE_SPACING, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_UNDO, LATE_FREQUENCY, LATE_SHARE, MAX_WINDOW, MIN_WINDOW, ONCE_GAIN, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, ONCE_SHARE, QUIET_BLOCK, QUIET_MAIN, QUIET_MIN_BLOCK, QUIET_SCALE, SKETCH_SAMPLE, UNASKED_GAIN, WINDOW_HORIZON, YOUNG_FREQUENCY};
 use crate::arena::Engine;
 use crate::layout_generated as L;
 use crate::mem::*;
@@ -36,6 +36,28 @@ impl Engine {
     /// assembly/policy/window.ts).
     pub unsafe fn window_floor(&self, sb: *mut u8) -> f64 {
         f64::max(self.mean_size(sb), MIN_WINDOW * self.capacity(sb))
+    }
+
+    /// LATE_HIT (stop 50): a get's first hit on a probation entry (adaptive.rs) whose key was written
+    /// unasked is recency evidence, as a window candidate's return is: it was read only after it left the
+    /// window. Counts ONCE_GAIN towards a bigger window while the unasked share is at least LATE_SHARE
+    /// (write-then-read traffic), with ONCE_HOT_SHARE while no hot set read cache-aside keeps coming back,
+    /// and only for a key the sketch has seen at most LATE_FREQUENCY times, this hit counted (a hot key
+    /// the filter wrongly marks is not one). Lock-free (racy reads only misjudge).
+    pub unsafe fn note_late_hit(&self, sb: *mut u8, h: u64) {
+        if !(ldf64(sb.add((P + L::POLICY_UNASKED_SHARE) as usize)) >= LATE_SHARE) {
+            return;
+        }
+        if ONCE_HOT_SHARE > 0.0 && ldf64(sb.add((P + L::POLICY_HOT_SHARE) as usize)) >= ONCE_HOT_SHARE {
+            return;
+        }
+        if LATE_FREQUENCY > 0 && self.estimate(sb, h) > LATE_FREQUENCY {
+            return;
+        }
+        if !self.filter_written_unasked(sb, h) {
+            return;
+        }
+        au32(sb.add((P + L::POLICY_PENDING_GROW) as usize)).fetch_add(ONCE_GAIN, Relaxed);
     }
 
     /// A get missed key h: if it is a young ghost, count the evidence. Lock-free (racy reads only misjudge).
