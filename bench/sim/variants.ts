@@ -7,7 +7,8 @@
  *   npx tsx bench/sim/variants.ts [--sizes 10000[,100000]] [--family TEXT[,TEXT]] [--traces] [--no-recency] \
  *     [--seeds d,1,2] --variants 'base:;sweep:returnSweep=4,returnSweepYoung=1'
  *
- * --seeds: the recency rows give the mean (min…max) over these model hash seeds ('d' the default).
+ * --seeds: the recency rows give the mean (min…max) over these model hash seeds ('d' the default); the
+ * traces one hit ratio per seed (a/b/…) and mean − best and worst − LRU per seed.
  */
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
@@ -50,23 +51,25 @@ if (!argv.includes('--no-recency')) {
 if (argv.includes('--traces')) {
   const dir = join(ROOT, '..', 'shared', 'traces')
   const anchors = readAnchors(join(ROOT, '..', 'shared', 'design', 'hit-ratio-anchors.md'))
-  const gaps = variants.map(() => [] as number[])
-  const worstLru = variants.map(() => Infinity)
+  // --seeds: each trace row is replayed per model hash seed; cells list the seeds' hit ratios (a/b/…), and
+  // the summary gives mean − best and worst − LRU per seed.
+  const gaps = variants.map(() => seeds.map(() => [] as number[]))
+  const worstLru = variants.map(() => seeds.map(() => Infinity))
   for (const f of readdirSync(dir).filter((x) => formatOf(x) !== undefined).sort()) {
     const known = anchors.get(traceName(f))
     if (known === undefined) continue
     const trace = await readTrace(join(dir, f))
     for (const [size, row] of known) {
       const best = bestAnchor(row).hitRatio
-      const cells = variants.map((v, i) => {
-        const hr = simulate(trace, 'model', size, new CortadoModel(size, trace, { tuning: v.tuning })).hitRatio * 100
-        gaps[i]!.push(hr - best)
-        worstLru[i] = Math.min(worstLru[i]!, hr - row.lru!)
+      const cells = variants.map((v, i) => seeds.map((seed, j) => {
+        const hr = simulate(trace, 'model', size, new CortadoModel(size, trace, { tuning: v.tuning, seed })).hitRatio * 100
+        gaps[i]![j]!.push(hr - best)
+        worstLru[i]![j] = Math.min(worstLru[i]![j]!, hr - row.lru!)
         return hr.toFixed(2)
-      })
+      }).join('/'))
       out(`| ${traceName(f)} ${size} | ${row.lru!.toFixed(2)} (best ${best.toFixed(2)}) | ${cells.join(' | ')} |`)
     }
   }
-  out(`| mean − best | | ${gaps.map((g) => (g.reduce((a, b) => a + b, 0) / g.length).toFixed(3)).join(' | ')} |`)
-  out(`| worst − lru | | ${worstLru.map((x) => x.toFixed(2)).join(' | ')} |`)
+  out(`| mean − best | | ${gaps.map((gs) => gs.map((g) => (g.reduce((a, b) => a + b, 0) / g.length).toFixed(3)).join('/')).join(' | ')} |`)
+  out(`| worst − lru | | ${worstLru.map((xs) => xs.map((x) => x.toFixed(2)).join('/')).join(' | ')} |`)
 }

@@ -136,6 +136,14 @@ export class Shard {
   /** RESEARCH (driftSpan): capacities of gets the gate has been open. */
   private driftFor = 0
   driftOn = false
+  /** RESEARCH (staleGate): protected's hand steps in the running drift block, those that found an unhit entry, and the last block's share. */
+  private staleSteps = 0
+  private staleUnhit = 0
+  staleBlock = 0
+  /** RESEARCH (staleSweep): the gate is open by staleGate alone. */
+  private staleOn = false
+  /** RESEARCH (staleRuns): drift blocks in a row that met staleGate. */
+  private staleRun = 0
   /** DRIFT_BLOCK: the running block's length in inserts (see ghostStep). */
   private driftBlockLen: number
   /** RESEARCH (driftHold): inserts the open gate is still held open for. */
@@ -185,7 +193,7 @@ export class Shard {
   private sweepCredit = 0
   private sweepDebt = 0
   /** Research counters (scratch diagnostics read them; no decision depends on them). */
-  readonly stat = { ghostContests: 0, ghostWins: 0, windowContests: 0, windowWins: 0, lossVictimSum: 0, losses: 0, promotions: 0, demotions: 0, sweepSteps: 0, sweepDemotes: 0, coldFired: 0, rtPlaced: 0, mainBack: 0, windowBack: 0, lateFirstHits: 0 }
+  readonly stat = { ghostContests: 0, ghostWins: 0, windowContests: 0, windowWins: 0, lossVictimSum: 0, losses: 0, promotions: 0, demotions: 0, sweepSteps: 0, sweepDemotes: 0, coldFired: 0, rtPlaced: 0, mainBack: 0, windowBack: 0, lateFirstHits: 0, staleBlocks: 0 }
   /** RESEARCH (staleAfter): per key, the insert count when a hit was last seen by the queues (insert, promotion, CLOCK pass); exact, where an engine would keep a few bits. */
   private stamps: Int32Array | undefined
   private inserts = 0
@@ -629,7 +637,21 @@ export class Shard {
     // would read); the gets' signal whether it is full now.
     const full = this.t.driftSignal === 0 ? this.isFull() : this.wasFull
     const fell = full && rate < (1 - this.t.driftDrop) * this.driftPeak && this.unaskedShare < this.t.returnShare
-    const on = fell && (this.t.driftFull === 0 || this.sizeM >= this.t.driftFull * (this.capacity - this.windowTarget) * this.protFraction())
+    // RESEARCH (staleGate, stop 50): the gate also opens while at least staleGate of protected's hand steps
+    // in the block found an entry not hit since its last pass (a partial move kills protected's hottest keys
+    // and the share of inserts back from the ghost does not fall), on cache-aside traffic once full.
+    const staleOk = this.staleSteps >= this.t.staleMinSteps
+    this.staleBlock = staleOk ? this.staleUnhit / this.staleSteps : 0
+    this.staleSteps = 0
+    this.staleUnhit = 0
+    const staleMet = this.t.staleGate > 0 && staleOk && this.wasFull && this.staleBlock >= this.t.staleGate && this.unaskedShare < this.t.returnShare
+      && (this.t.staleTail === 0 || this.tailShare < this.t.staleTail)
+      && (this.t.staleMaxWindow === 0 || this.windowTarget < this.t.staleMaxWindow * this.capacity)
+    this.staleRun = staleMet ? this.staleRun + 1 : 0
+    const stale = staleMet && this.staleRun >= this.t.staleRuns
+    this.staleOn = stale && !fell
+    if (stale && !fell) this.stat.staleBlocks++
+    const on = (fell || stale) && (this.t.driftFull === 0 || this.sizeM >= this.t.driftFull * (this.capacity - this.windowTarget) * this.protFraction())
     if (fell && !this.driftFell && this.t.driftGrowAny !== 0) this.driftOpenLog.push(this.leaveShare)
     // DRIFT_GROW (stop 41, in the engines since stop 42 with DRIFT_GROW_DECAY): on a fall's first block the
     // window grows by driftGrow × capacity, whether or not protected is full enough for the sweep, if at
@@ -704,6 +726,12 @@ export class Shard {
    * drained protected, no block ends and the gate stays open for good (driftOpenSpan closes it).
    */
   private handStep(hit: boolean, swept: boolean): void {
+    // RESEARCH (staleGate, stop 50): protected's hand steps in the running drift block, and those that
+    // found an entry not hit since the hand last passed it (staleSwept 0: the gate's own sweep not counted).
+    if (this.t.staleGate > 0 && (!swept || this.t.staleSwept > 0)) {
+      this.staleSteps++
+      if (!hit) this.staleUnhit++
+    }
     if (this.t.driftSignal !== 1 || this.t.driftSweep <= 0 || swept && this.t.driftSweepCounts === 0) return
     this.handSteps++
     if (hit) this.handHits++
@@ -804,7 +832,7 @@ export class Shard {
       this.handSteps = 0
       this.handHits = 0
     }
-    const rate = this.t.protSweep + (this.driftOn ? this.t.driftSweep : 0)
+    const rate = this.t.protSweep + (this.driftOn ? (this.staleOn && this.t.staleSweep > 0 ? this.t.staleSweep : this.t.driftSweep) : 0)
     if (rate > 0) {
       this.sweepCredit += rate
       const k = Math.floor(this.sweepCredit)
@@ -846,7 +874,7 @@ export class Shard {
     const st = this.keyState[key]!
     this.handStep((st & CMASK) !== 0, swept)
     if (recycle && (st & CMASK) !== 0) {
-      this.keyState[key] = st - ONE
+      this.keyState[key] = this.roundCount(st)
       this.stampNow(key)
       this.prot.push(key)
       if (this.t.staleHitOnly === 0 || (st & HIT_SINCE) !== 0) this.staleShare -= this.staleShare * this.t.staleWeight
@@ -1292,7 +1320,7 @@ export class Shard {
       this.handStep((st & CMASK) !== 0, false)
       if ((st & CMASK) === 0 || ops++ >= this.t.maxTailOps) return key
       this.prot.pop()
-      this.keyState[key] = st - ONE
+      this.keyState[key] = this.roundCount(st)
       this.stampNow(key)
       this.prot.push(key)
     }
@@ -1302,6 +1330,13 @@ export class Shard {
   private protFraction(): number {
     if (this.t.moveProt > 0 && this.moveGap < this.t.moveSpan) return this.t.moveProt
     return this.driftOn && this.t.driftProt > 0 ? this.t.driftProt : this.t.protectedFraction
+  }
+
+  /** A protected entry going round: its CLOCK count less one (RESEARCH protClockCap: at most cap − 1). */
+  private roundCount(st: number): number {
+    const c = ((st & CMASK) >>> CSHIFT) - 1
+    const cap = this.t.protClockCap
+    return (st & ~CMASK) | ((cap > 0 ? Math.min(c, cap - 1) : c) << CSHIFT)
   }
 
   /** Demotes protected's overflow to probation (CLOCK: a hit entry goes round once more). */

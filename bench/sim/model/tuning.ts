@@ -345,6 +345,22 @@ export interface Tuning {
    * is at least ONCE_HOT_SHARE (a hot set read beside the writes). See docs/policy-recency.md "Stop 49, lead".
    */
   lateHit: number
+  /** RESEARCH (stop 50, partialmove; off): a protected entry that goes round under the hand keeps at most this − 1 CLOCK counts (0: off; the counter saturates at 3). */
+  protClockCap: number
+  /** STALE_GATE (engines since stop 50, partialmove; src/layout/policy.json): the drift gate (DRIFT_SWEEP) also opens at a block where at least this share of protected's hand steps found an entry not hit since the hand last passed it (0: off)... */
+  staleGate: number
+  /** STALE_MIN_STEPS ...counting at least this many hand steps in the block... */
+  staleMinSteps: number
+  /** RESEARCH (stop 50; off) ...1: the gate's own sweep steps count too (0, the engines': only promotions' and victim searches'). */
+  staleSwept: number
+  /** RESEARCH (stop 50; off) ...only while the last block's share of the window's tail keys hit in the window (HIT_GAIN's) is under this (0: any)... */
+  staleTail: number
+  /** STALE_RUNS ...after this many such blocks in a row (1: the block's own)... */
+  staleRuns: number
+  /** STALE_MAX_WINDOW ...while the window target is under this × capacity (0: any; a large window leaves protected small)... */
+  staleMaxWindow: number
+  /** RESEARCH (stop 50; off) ...sweeping this many steps per window insert when the stale test alone opened it (0: DRIFT_SWEEP's). */
+  staleSweep: number
 }
 
 /**
@@ -414,6 +430,10 @@ export const TUNING: Tuning = {
   staleHitOnly: 0,
   returnFloor: 0,
   freeTag: 0,
+  protClockCap: 0,
+  staleSwept: 0,
+  staleTail: 0,
+  staleSweep: 0,
   lateHit: 0,
   promoteCredit: 0,
   rotateWinner: 0,
