@@ -144,6 +144,8 @@ export class Shard {
   private staleOn = false
   /** RESEARCH (staleRuns): drift blocks in a row that met staleGate. */
   private staleRun = 0
+  /** STALE_HOLD: drift blocks the gate the stale test opened stays open for, beyond the running one. */
+  private staleHeld = 0
   /** DRIFT_BLOCK: the running block's length in inserts (see ghostStep). */
   private driftBlockLen: number
   /** RESEARCH (driftHold): inserts the open gate is still held open for. */
@@ -651,7 +653,14 @@ export class Shard {
     const stale = staleMet && this.staleRun >= this.t.staleRuns
     this.staleOn = stale && !fell
     if (stale && !fell) this.stat.staleBlocks++
-    const on = (fell || stale) && (this.t.driftFull === 0 || this.sizeM >= this.t.driftFull * (this.capacity - this.windowTarget) * this.protFraction())
+    let on = (fell || stale) && (this.t.driftFull === 0 || this.sizeM >= this.t.driftFull * (this.capacity - this.windowTarget) * this.protFraction())
+    // STALE_HOLD: a gate the stale test opened stays open for staleHold blocks in all (its sweep drains
+    // protected, whose hand then takes too few steps to judge a block).
+    if (on && stale) this.staleHeld = this.t.staleHold - 1
+    else if (!on && this.driftOn && this.staleHeld > 0) {
+      this.staleHeld--
+      on = true
+    } else this.staleHeld = 0
     if (fell && !this.driftFell && this.t.driftGrowAny !== 0) this.driftOpenLog.push(this.leaveShare)
     // DRIFT_GROW (stop 41, in the engines since stop 42 with DRIFT_GROW_DECAY): on a fall's first block the
     // window grows by driftGrow × capacity, whether or not protected is full enough for the sweep, if at
@@ -706,6 +715,13 @@ export class Shard {
       this.driftHeld = Math.ceil(this.t.driftHold * this.capacity / this.meanSize())
       if (this.t.driftGrow > 0 && this.t.driftGrowAny === 0) this.driftGrowBy()
       for (let i = 0; i < this.t.driftHalve; i++) this.sketch.halve()
+      // RESEARCH (staleHalve, stop 50): the stale test alone opened the gate: the sketch also ages (1: if the early
+      // ageings' spacing allows, as AGE_ON_GROWTH; 2: always), so the dead keys the sweep demotes lose their counts.
+      if (this.staleOn && this.t.staleHalve > 0 && (this.t.staleHalve === 2 || this.ageAllowed())) {
+        this.sketch.halve()
+        this.earlyAgeings++
+        this.ageMark = this.sketch.added
+      }
       this.driftAge = 0
       this.driftFor = 0
     }

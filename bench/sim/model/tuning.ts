@@ -361,6 +361,10 @@ export interface Tuning {
   staleMaxWindow: number
   /** RESEARCH (stop 50; off) ...sweeping this many steps per window insert when the stale test alone opened it (0: DRIFT_SWEEP's). */
   staleSweep: number
+  /** RESEARCH (stop 50; off): when the stale test alone opens the gate the sketch halves: 1 if the early ageings' spacing allows (AGE_SPACING), 2 always (0: off). */
+  staleHalve: number
+  /** STALE_HOLD ...the gate the stale test opened stays open for this many drift blocks in all (1: the block's own; its sweep drains protected, whose hand then takes too few steps to judge). */
+  staleHold: number
 }
 
 /**
@@ -434,6 +438,7 @@ export const TUNING: Tuning = {
   staleSwept: 0,
   staleTail: 0,
   staleSweep: 0,
+  staleHalve: 0,
   lateHit: 0,
   promoteCredit: 0,
   rotateWinner: 0,

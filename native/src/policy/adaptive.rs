@@ -12,7 +12,7 @@
 use super::decision::REJECT;
 use super::rng::{next_random, seed_rng};
 use super::tuning_generated::{
-    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_BLOCK, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, DRIFT_SWEEP, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, HIT_GAIN_SHARE, MAX_WINDOW, WINDOW_CLOCK_ASKED, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SHARE, RETURN_SPAN, RETURN_TO, SATURATED_TIE, STALE_GATE, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_RUNS, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS,
+    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_BLOCK, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, DRIFT_SWEEP, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, HIT_GAIN_SHARE, MAX_WINDOW, WINDOW_CLOCK_ASKED, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SHARE, RETURN_SPAN, RETURN_TO, SATURATED_TIE, STALE_GATE, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_RUNS, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS,
 };
 use crate::arena::Engine;
 use crate::layout_generated as L;
@@ -69,6 +69,7 @@ impl Engine {
         st32(sb.add((P + L::POLICY_STALE_STEPS) as usize), 0);
         st32(sb.add((P + L::POLICY_STALE_UNHIT) as usize), 0);
         st32(sb.add((P + L::POLICY_STALE_RUN) as usize), 0);
+        st32(sb.add((P + L::POLICY_STALE_HELD) as usize), 0);
         seed_rng(sb, self.seed, shard);
         self.clear_sketch(sb, self.ghost_slots);
         self.clear_ghost(sb);
@@ -323,7 +324,22 @@ impl Engine {
         }
         // The gate opens on a fall (or STALE_GATE's test) while protected holds most of its target (a
         // drained one has nothing to sweep).
-        let on = (fell || stale) && self.queue_units(sb, PROTECTED) >= DRIFT_FULL * (self.capacity(sb) - self.window_target(sb)) * PROTECTED_SHARE;
+        let mut on = (fell || stale) && self.queue_units(sb, PROTECTED) >= DRIFT_FULL * (self.capacity(sb) - self.window_target(sb)) * PROTECTED_SHARE;
+        // STALE_HOLD: a gate the stale test opened stays open for STALE_HOLD blocks in all (its sweep
+        // drains protected, whose hand then takes too few steps to judge a block).
+        if STALE_GATE > 0.0 {
+            let held_at = sb.add((P + L::POLICY_STALE_HELD) as usize);
+            let mut held = ld32(held_at);
+            if on && stale {
+                held = STALE_HOLD - 1;
+            } else if !on && ld32(sb.add((P + L::POLICY_DRIFT_ON) as usize)) != 0 && held > 0 {
+                held -= 1;
+                on = true;
+            } else {
+                held = 0;
+            }
+            st32(held_at, held);
+        }
         st32(sb.add((P + L::POLICY_DRIFT_ON) as usize), on as u32);
     }
 
@@ -333,7 +349,7 @@ impl Engine {
     /// key hotter) keeps bringing keys back from the ghost, so the gate's fall never comes, while
     /// protected fills with the dead keys its hand reaches only on promotions. True after STALE_RUNS such
     /// blocks in a row, once the shard has been full, on cache-aside traffic, while the window is under
-    /// STALE_MAX_WINDOW of capacity.
+    /// STALE_MAX_WINDOW of capacity; the gate it opens stays open for STALE_HOLD blocks (note_drift).
     unsafe fn stale_block_end(&self, sb: *mut u8) -> bool {
         let steps = ld32(sb.add((P + L::POLICY_STALE_STEPS) as usize));
         let unhit = ld32(sb.add((P + L::POLICY_STALE_UNHIT) as usize));
