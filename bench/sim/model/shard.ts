@@ -136,13 +136,13 @@ export class Shard {
   /** RESEARCH (driftSpan): capacities of gets the gate has been open. */
   private driftFor = 0
   driftOn = false
-  /** RESEARCH (staleGate): protected's hand steps in the running drift block, those that found an unhit entry, and the last block's share. */
+  /** STALE_GATE (stop 50): protected's hand steps in the running drift block, those that found an unhit entry, and the last block's share (0 under STALE_MIN_STEPS steps). */
   private staleSteps = 0
   private staleUnhit = 0
   staleBlock = 0
   /** RESEARCH (staleSweep): the gate is open by staleGate alone. */
   private staleOn = false
-  /** RESEARCH (staleRuns): drift blocks in a row that met staleGate. */
+  /** STALE_RUNS: drift blocks in a row that met the stale test. */
   private staleRun = 0
   /** STALE_HOLD: drift blocks the gate the stale test opened stays open for, beyond the running one. */
   private staleHeld = 0
@@ -639,9 +639,11 @@ export class Shard {
     // would read); the gets' signal whether it is full now.
     const full = this.t.driftSignal === 0 ? this.isFull() : this.wasFull
     const fell = full && rate < (1 - this.t.driftDrop) * this.driftPeak && this.unaskedShare < this.t.returnShare
-    // RESEARCH (staleGate, stop 50): the gate also opens while at least staleGate of protected's hand steps
-    // in the block found an entry not hit since its last pass (a partial move kills protected's hottest keys
-    // and the share of inserts back from the ghost does not fall), on cache-aside traffic once full.
+    // STALE_GATE (stop 50, in the engines): the gate also opens after staleRuns blocks in a row in which at
+    // least staleGate of protected's hand steps (staleMinSteps or more) found an entry not hit since its last
+    // pass, while the window is under staleMaxWindow, on cache-aside traffic once full: a partial move kills
+    // protected's hottest keys, and the share of inserts back from the ghost does not fall. RESEARCH (off):
+    // staleTail.
     const staleOk = this.staleSteps >= this.t.staleMinSteps
     this.staleBlock = staleOk ? this.staleUnhit / this.staleSteps : 0
     this.staleSteps = 0
@@ -742,8 +744,8 @@ export class Shard {
    * drained protected, no block ends and the gate stays open for good (driftOpenSpan closes it).
    */
   private handStep(hit: boolean, swept: boolean): void {
-    // RESEARCH (staleGate, stop 50): protected's hand steps in the running drift block, and those that
-    // found an entry not hit since the hand last passed it (staleSwept 0: the gate's own sweep not counted).
+    // STALE_GATE (stop 50): protected's hand steps in the running drift block, and those that found an
+    // entry not hit since the hand last passed it; the gate's own sweep is not counted (RESEARCH staleSwept 1: it is).
     if (this.t.staleGate > 0 && (!swept || this.t.staleSwept > 0)) {
       this.staleSteps++
       if (!hit) this.staleUnhit++
