@@ -1,10 +1,15 @@
 /**
- * Stop 50 (partialmove) probe: a sweep row (bench/arena/recency-sweep.ts) on the model, one shard, per
- * drift block: the window target (× capacity), the share of inserts back from the ghost (the drift
- * signal) and the gate, HIT_GAIN's tail share / ratio / run, the sketch's halvings (all / early), and the
- * block's hit ratio against LRU's on the same requests. Deterministic.
+ * Stop 50 (partialmove) probe: a sweep row (bench/arena/recency-sweep.ts), a standing Zipf(0.9) over 20 keys
+ * per entry (`--only standing`) or a trace file (`--trace`), on the model, one shard, per drift block: the
+ * window target (× capacity), the share of inserts back from the ghost (the drift signal), its peak and the
+ * gate, HIT_GAIN's tail share / ratio / run, protected's stale share (research average) and the block's share
+ * of hand steps that found an unhit entry (STALE_GATE's; counted only with staleGate > 0: `--tune
+ * staleGate=0.9` counts without opening), the sketch's halvings (all / early), demotions, lost contests and
+ * their victims' mean estimate, the dead keys left per queue (a moving row: key < the running offset), and the
+ * block's hit ratio against LRU's. At the end: quantiles over the blocks after 10 capacities. Deterministic.
  *
  *   npx tsx bench/sim/partial-probe.ts --only 'every 4C by 0.25C' [--size 10000] [--tune k=v,…] [--every-block N]
+ *   npx tsx bench/sim/partial-probe.ts --trace /work/shared/traces/OLTP.lis.gz --size 1000 --every-block 100000
  */
 import { sweepRows, movingTrace } from '../arena/recency-sweep.js'
 import { readTrace } from './traces/read.js'
