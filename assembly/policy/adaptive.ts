@@ -18,7 +18,7 @@ import { flagsOf, isLarge, chainedBytes } from '../entry'
 import { queueCount, freeCount, reclaimDeadTails } from '../segments'
 import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainHolds, isFull, countMode, isBig } from './units'
 import { applyGhostEvidence, noteGhost, noteLateHit, windowTarget, setWindowTarget, windowFloor, writeOnce } from './window'
-import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_HIT, DRIFT_GROW_DECAY, MAX_WINDOW, WINDOW_CLOCK_ASKED, HIT_GAIN, HIT_GAIN_SHARE, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, SATURATED_TIE, MISS_CLEAR, LATE_HIT, LATE_SHARE, FREE_TAG } from './tuning.generated'
+import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_HIT, DRIFT_GROW_DECAY, MAX_WINDOW, WINDOW_CLOCK_ASKED, HIT_GAIN, HIT_GAIN_SHARE, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, SATURATED_TIE, MISS_CLEAR, LATE_HIT, LATE_SHARE, FREE_TAG, STALE_GATE, STALE_RUNS, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS } from './tuning.generated'
 import { nextRandom, seedRng } from './rng'
 import { seed } from '../arena'
 import { REJECT } from './decision'
@@ -72,6 +72,10 @@ export function adaptiveInit(sb: u32, shard: u32, zeroed: bool): void {
   store<u32>(sb + P + L.POLICY_QUIET_RETURNS, 0)
   store<u32>(sb + P + L.POLICY_QUIET_MAIN_RETURNS, 0)
   store<u32>(sb + P + L.POLICY_QUIET_ON, 0)
+  store<u32>(sb + P + L.POLICY_STALE_STEPS, 0)
+  store<u32>(sb + P + L.POLICY_STALE_UNHIT, 0)
+  store<u32>(sb + P + L.POLICY_STALE_RUN, 0)
+  store<u32>(sb + P + L.POLICY_STALE_HELD, 0)
   seedRng(sb, seed, shard)
   clearSketch(sb, ghostSlots, zeroed)
   clearGhost(sb, zeroed)
@@ -310,10 +314,55 @@ function driftBlockEnd(sb: u32, n: u32, r: u32): void {
   // (write-then-read resting a hot set is not a move).
   const fell = load<u32>(sb + P + L.POLICY_COLD_FULL) != 0 && rate < (1 - DRIFT_DROP) * peak
     && load<f64>(sb + P + L.POLICY_UNASKED_SHARE) < RETURN_SHARE
+  // STALE_GATE (stop 50): judged before DRIFT_GROW moves the window, as the model does.
+  const stale = STALE_GATE > 0 && staleBlockEnd(sb)
   if (DRIFT_GROW > 0) driftGrow(sb, fell)
-  // The gate opens on a fall while protected holds most of its target (a drained one has nothing to sweep).
-  const on = fell && queueUnits(sb, PROTECTED) >= DRIFT_FULL * (capacity(sb) - windowTarget(sb)) * PROTECTED_SHARE
+  // The gate opens on a fall (or STALE_GATE's test) while protected holds most of its target (a drained
+  // one has nothing to sweep).
+  let on = (fell || stale) && queueUnits(sb, PROTECTED) >= DRIFT_FULL * (capacity(sb) - windowTarget(sb)) * PROTECTED_SHARE
+  // STALE_HOLD: a gate the stale test opened stays open for STALE_HOLD blocks in all (its sweep drains
+  // protected, whose hand then takes too few steps to judge a block).
+  if (STALE_GATE > 0) {
+    let held = load<u32>(sb + P + L.POLICY_STALE_HELD)
+    if (on && stale) held = STALE_HOLD - 1
+    else if (!on && load<u32>(sb + P + L.POLICY_DRIFT_ON) != 0 && held > 0) {
+      held--
+      on = true
+    } else held = 0
+    store<u32>(sb + P + L.POLICY_STALE_HELD, held)
+  }
   store<u32>(sb + P + L.POLICY_DRIFT_ON, on ? 1 : 0)
+}
+
+/**
+ * STALE_GATE (stop 50), once per drift block: the share of protected's hand steps in the block (promotions'
+ * overflow and victim searches, not the gate's own sweep) that found an entry not hit since the hand last
+ * passed it. A partial move of a hot set (its hottest keys replaced, every other key hotter) keeps bringing
+ * keys back from the ghost, so the gate's fall never comes, while protected fills with the dead keys its
+ * hand reaches only on promotions. True after STALE_RUNS such blocks in a row, once the shard has been full,
+ * on cache-aside traffic, while the window is under STALE_MAX_WINDOW of capacity; the gate it opens stays
+ * open for STALE_HOLD blocks (driftBlockEnd).
+ */
+function staleBlockEnd(sb: u32): bool {
+  const steps = load<u32>(sb + P + L.POLICY_STALE_STEPS)
+  const unhit = load<u32>(sb + P + L.POLICY_STALE_UNHIT)
+  store<u32>(sb + P + L.POLICY_STALE_STEPS, 0)
+  store<u32>(sb + P + L.POLICY_STALE_UNHIT, 0)
+  const met = steps >= STALE_MIN_STEPS && <f64>unhit / <f64>steps >= STALE_GATE
+    && load<u32>(sb + P + L.POLICY_COLD_FULL) != 0
+    && load<f64>(sb + P + L.POLICY_UNASKED_SHARE) < RETURN_SHARE
+    && windowTarget(sb) < STALE_MAX_WINDOW * capacity(sb)
+  const run = met ? min<u32>(load<u32>(sb + P + L.POLICY_STALE_RUN) + 1, STALE_RUNS) : 0
+  store<u32>(sb + P + L.POLICY_STALE_RUN, run)
+  return met && run >= STALE_RUNS
+}
+
+/** STALE_GATE: one step of protected's hand, which found an entry hit since its last pass (`hit`) or not. */
+// @ts-ignore: decorator
+@inline function noteStale(sb: u32, hit: bool): void {
+  if (STALE_GATE <= 0) return
+  store<u32>(sb + P + L.POLICY_STALE_STEPS, load<u32>(sb + P + L.POLICY_STALE_STEPS) + 1)
+  if (!hit) store<u32>(sb + P + L.POLICY_STALE_UNHIT, load<u32>(sb + P + L.POLICY_STALE_UNHIT) + 1)
 }
 
 /**
@@ -606,6 +655,7 @@ export function contestFree(sb: u32, fc: u32, segments: u32, now: f64): bool {
   }
   while (liveTail(sb, PROTECTED, now)) {
     const c = tailCounter()
+    noteStale(sb, c != 0)
     // A failed move leaves the entry at the tail, described as it was: it is the victim.
     if (c == 0 || ops++ >= <i32>MAX_TAIL_OPS || !moveTail(sb, PROTECTED, PROTECTED, c - 1)) {
       victimQueue = PROTECTED
@@ -622,6 +672,7 @@ function rebalanceProtected(sb: u32, now: f64): i32 {
   while (queueUnits(sb, PROTECTED) > limit && liveTail(sb, PROTECTED, now)) {
     ops++
     const c = tailCounter()
+    noteStale(sb, c != 0)
     if (c != 0 && ops < <i32>MAX_TAIL_OPS && moveTail(sb, PROTECTED, PROTECTED, c - 1)) continue
     if (!moveTail(sb, PROTECTED, PROBATION, 0)) break
   }

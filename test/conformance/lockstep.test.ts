@@ -14,6 +14,7 @@ import { simulate } from '../../bench/sim/simulate.js'
 import { phasesTrace, writeThenReadTrace } from '../../bench/workloads/recency-trace.js'
 import { OP_READ, OP_WRITE, type Trace } from '../../bench/workloads/trace.js'
 import { zipfTrace } from '../../bench/workloads/zipf-trace.js'
+import { movingTrace } from '../../bench/arena/recency-sweep.js'
 import { Cache } from '../../src/index.js'
 import { hashKey } from '../../bench/sim/hash.js'
 import { probeSketch } from '../policy/probe.js'
@@ -30,6 +31,9 @@ function traces(seed: number): Trace[] {
     zipfTrace({ keys: 20 * CAPACITY, s: 0.9, length: 30 * CAPACITY, seed: seed + 3 }),
     // Write-once traffic, one write per 2 operations (ONCE_SHARE, ONCE_MAX_WINDOW: stop 37).
     writeThenReadTrace({ capacity: CAPACITY, distance: 2, length: 15 * CAPACITY, writeBack: false, writeShare: 0.5, seed: seed + 4 }),
+    // A Zipf hot set whose hottest quarter capacity of keys is replaced every 4 capacities (STALE_GATE,
+    // STALE_HOLD: stop 50).
+    movingTrace(CAPACITY, 1, 0.9, 20, 4, 0.25, seed + 5),
   ]
 }
 

@@ -533,6 +533,42 @@ export const MUTANTS: Mutant[] = [
     why: 'the growth given back leaves AGE_ON_GROWTH\'s base where the boosted growth put it: the ordinary growth after it must climb that much further before an early ageing (HIT_GAIN_UNDO with HIT_GAIN_NO_AGE, stop 47)',
   },
   {
+    id: 'stale-gate-never', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '  const stale = STALE_GATE > 0 && staleBlockEnd(sb)', replace: '  const stale = false',
+    tests: ['test/policy/recency.test.ts', 'test/policy/recency-sweep.test.ts'],
+    why: 'the drift gate opens only on a fall of ghost returns: a partial move of a Zipf hot set leaves protected full of its dead hottest keys (STALE_GATE, stop 50; 4000 entries, every 4 capacities by 0.25: -0.73 -> -3.25 vs LRU)',
+  },
+  {
+    id: 'stale-runs-one', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '  return met && run >= STALE_RUNS', replace: '  return met',
+    tests: ['test/policy/recency.test.ts'],
+    why: 'one stale block opens the drift gate: OLTP\'s lone blocks open it too (STALE_RUNS, stop 50)',
+  },
+  {
+    id: 'stale-hold-none', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '    if (on && stale) held = STALE_HOLD - 1', replace: '    if (on && stale) held = 0',
+    tests: ['test/policy/recency.test.ts'],
+    why: 'a gate the stale test opened closes after one block: its sweep drained protected, and the next opening waits STALE_RUNS blocks (STALE_HOLD, stop 50)',
+  },
+  {
+    id: 'stale-any-window', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '    && windowTarget(sb) < STALE_MAX_WINDOW * capacity(sb)\n', replace: '\n',
+    tests: ['test/policy/recency.test.ts'],
+    why: 'the stale test also judges a small protected beside a large window, where its unhit share says little (STALE_MAX_WINDOW, stop 50)',
+  },
+  {
+    id: 'stale-few-steps', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '  const met = steps >= STALE_MIN_STEPS && ', replace: '  const met = steps > 0 && ',
+    tests: ['test/policy/recency.test.ts'],
+    why: 'a block whose hand took a handful of steps is judged on them (STALE_MIN_STEPS, stop 50)',
+  },
+  {
+    id: 'stale-every-step', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '  if (!hit) store<u32>(sb + P + L.POLICY_STALE_UNHIT', replace: '  store<u32>(sb + P + L.POLICY_STALE_UNHIT',
+    tests: ['test/policy/recency.test.ts', 'test/policy/recency-sweep.test.ts'],
+    why: 'every step of protected\'s hand counts as finding an unhit entry: the drift gate opens on any hot set that fills protected (STALE_GATE, stop 50)',
+  },
+  {
     id: 'window-clock-never', area: 'policy', file: 'assembly/policy/adaptive.ts',
     find: '    while (tailCounter() != 0 && ops < MAX_TAIL_OPS && filterAsked(sb, tailHash)) {', replace: '    while (false) {',
     tests: ['test/policy/recency.test.ts'],

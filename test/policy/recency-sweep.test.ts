@@ -4,9 +4,10 @@
  * over the whole run on each engine (one shard, 4000 entries), so a change can't lose them silently.
  * Reads of keys never written (404s, fresh or a pool read again and again), reads Zipf over recency rank
  * or exponential in it, reads that start a while after the write, bursts written and then read in full,
- * phases in other orders and lengths, and a hot set moving among 50 keys per entry. The rows the policy
+ * phases in other orders and lengths, a hot set moving among 50 keys per entry, and a Zipf hot set whose hottest
+ * keys are replaced by new ones, a few at a time (partial moves, stop 50). The rows the policy
  * still loses (docs/policy-recency.md "Stop 49, sweep18") are not here: the sweep prints them. Stop 50 added
- * the lagged rows written once that LATE_HIT and FREE_TAG took to LRU.
+ * the lagged rows written once that LATE_HIT and FREE_TAG took to LRU, and the partial moves STALE_GATE took within 1.
  */
 import { expect, it } from 'vitest'
 import { sweepRows } from '../../bench/arena/recency-sweep.js'
@@ -22,8 +23,11 @@ const CAPACITY = 4000
 /** Each row with the real cache − LRU when it was pinned (seed 1; wasm = native), in points. */
 const PINNED = [
   'burst 0.9C ×1 back', // −0.91 vs LRU
+  // Partial moves (stop 50, STALE_GATE / STALE_HOLD): main read −3.28 and −3.25 here (seeds 1–3: −3.17 to −3.31).
+  'moving s0.9 20/entry every 1C by 0.05C', // −0.89 (seed 2 / 3: −0.70 / −0.57)
   'burst 0.9C ×2 back', // −0.84
   'delay 0.2C+0.5C back', // −0.83
+  'moving s0.9 20/entry every 4C by 0.25C', // −0.73 (seed 2 / 3: −0.78 / −0.68)
   'moving s0.99 50/entry every 4C by 25C', // −0.68
   'phases once→zipf→once 3C each', // −0.64
   'phases zipf→lag→zipf→lag 5C each', // −0.56

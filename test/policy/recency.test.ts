@@ -15,7 +15,7 @@ import { zipfTrace } from '../../bench/workloads/zipf-trace.js'
 import { shiftingTrace } from '../../bench/workloads/shifting-trace.js'
 import { engineInternals } from '../../src/engine/access.js'
 import * as L from '../../src/layout/constants.generated.js'
-import { DRIFT_BLOCK, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO } from '../../src/layout/policy.generated.js'
+import { DRIFT_BLOCK, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, PROTECTED_SHARE, STALE_GATE, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_RUNS } from '../../src/layout/policy.generated.js'
 import { OP_READ, OP_WRITE, type Trace } from '../../bench/workloads/trace.js'
 import { Prng } from '../../bench/workloads/prng.js'
 import { Cache } from '../../src/index.js'
@@ -828,6 +828,79 @@ forEachEngine('the hit gain\'s give-back', (engine) => {
       const target = f64(L.POLICY_WINDOW_TARGET)
       block(1000, 100, 100, 100)
       expect(f64(L.POLICY_WINDOW_TARGET)).toBe(target)
+    } finally {
+      cache.close()
+    }
+  })
+})
+
+/**
+ * STALE_GATE and STALE_HOLD (stop 50), white-box, as the hit gain's tests: protected's hand-step counters
+ * of a drift block (POLICY_STALE_STEPS, POLICY_STALE_UNHIT) are written just before the block's last
+ * insert, and the run of qualifying blocks (POLICY_STALE_RUN), the hold (POLICY_STALE_HELD) and the drift
+ * gate (POLICY_DRIFT_ON) are read at its end. A block qualifies when its hand took at least
+ * STALE_MIN_STEPS steps and at least STALE_GATE of them found an unhit entry, while the window is under
+ * STALE_MAX_WINDOW; STALE_RUNS blocks in a row open the gate (protected holding DRIFT_FULL of its target),
+ * and it stays open STALE_HOLD blocks in all.
+ */
+forEachEngine('the stale gate', (engine) => {
+  it('opens after STALE_RUNS blocks whose hand found STALE_GATE of protected unhit, and holds STALE_HOLD blocks', () => {
+    const { cache, u32, setU32, f64, setF64, filler } = policyBlock(engine, testSeed(7))
+    try {
+      const { views } = engineInternals(cache)
+      const protectedCount = (): number => views.u32[(cache.geometry.shardsOffset + L.QUEUES_OFFSET + L.QUEUE_PROTECTED * L.QUEUE_SIZE + L.QUEUE_COUNT) >>> 2]!
+      /**
+       * Ends a drift block whose protected hand took `steps` steps, `unhit` of them finding an unhit entry:
+       * the block's insert count is set one short of its end (a block of new keys would drain protected
+       * through victim searches once probation is empty; none comes back from the ghost, so no fall).
+       */
+      const block = (steps: number, unhit: number): void => {
+        setU32(L.POLICY_DRIFT_INSERTS, u32(L.POLICY_DRIFT_BLOCK) - 1)
+        setU32(L.POLICY_STALE_STEPS, steps)
+        setU32(L.POLICY_STALE_UNHIT, unhit)
+        filler()
+        expect(u32(L.POLICY_DRIFT_INSERTS), 'the block ended').toBe(0)
+      }
+      const at = Math.ceil(1000 * STALE_GATE)
+      block(1000, at)
+      expect(u32(L.POLICY_STALE_RUN), 'a qualifying block').toBe(1)
+      block(1000, at - 20)
+      expect(u32(L.POLICY_STALE_RUN), 'under STALE_GATE').toBe(0)
+      block(1000, at)
+      block(STALE_MIN_STEPS - 1, STALE_MIN_STEPS - 1)
+      expect(u32(L.POLICY_STALE_RUN), 'too few steps').toBe(0)
+      // A large window leaves protected small: its share says little.
+      const target = f64(L.POLICY_WINDOW_TARGET)
+      setF64(L.POLICY_WINDOW_TARGET, STALE_MAX_WINDOW * CAPACITY)
+      block(1000, 1000)
+      expect(u32(L.POLICY_STALE_RUN), 'window at STALE_MAX_WINDOW').toBe(0)
+      setF64(L.POLICY_WINDOW_TARGET, target)
+      // STALE_RUNS blocks in a row with protected empty (no key was read twice): the test holds, the gate stays shut.
+      for (let i = 0; i < STALE_RUNS; i++) block(1000, 800)
+      expect(u32(L.POLICY_STALE_RUN)).toBe(STALE_RUNS)
+      expect(u32(L.POLICY_DRIFT_ON), 'protected under DRIFT_FULL of its target').toBe(0)
+      // Protected filled: the residents read, then promoted as victim searches reach them.
+      for (let i = 0; i < 3 && protectedCount() < DRIFT_FULL * (CAPACITY - f64(L.POLICY_WINDOW_TARGET)) * PROTECTED_SHARE + 50; i++) {
+        const residents = [...cache.keys()]
+        for (let r = 0; r < 3; r++) for (const k of residents) cache.get(k)
+        for (let k = 0; k < CAPACITY / 4; k++) filler()
+      }
+      expect(protectedCount()).toBeGreaterThanOrEqual(DRIFT_FULL * (CAPACITY - f64(L.POLICY_WINDOW_TARGET)) * PROTECTED_SHARE)
+      block(0, 0)
+      expect(u32(L.POLICY_DRIFT_ON)).toBe(0)
+      for (let i = 0; i < STALE_RUNS - 1; i++) block(1000, 800)
+      expect(u32(L.POLICY_DRIFT_ON), 'one block short').toBe(0)
+      block(1000, 800)
+      expect(u32(L.POLICY_DRIFT_ON), 'STALE_RUNS blocks in a row: the gate opens').toBe(1)
+      expect(u32(L.POLICY_STALE_HELD)).toBe(STALE_HOLD - 1)
+      // The blocks after it do not qualify (the sweep drains protected: few hand steps): held, then shut.
+      for (let i = 1; i < STALE_HOLD; i++) {
+        block(0, 0)
+        expect(u32(L.POLICY_DRIFT_ON), `held, block ${i + 1} of ${STALE_HOLD}`).toBe(1)
+      }
+      block(0, 0)
+      expect(u32(L.POLICY_DRIFT_ON), 'the hold is over').toBe(0)
+      expect(u32(L.POLICY_STALE_RUN)).toBe(0)
     } finally {
       cache.close()
     }

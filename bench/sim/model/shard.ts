@@ -138,6 +138,16 @@ export class Shard {
   /** RESEARCH (driftSpan): capacities of gets the gate has been open. */
   private driftFor = 0
   driftOn = false
+  /** STALE_GATE (stop 50): protected's hand steps in the running drift block, those that found an unhit entry, and the last block's share (0 under STALE_MIN_STEPS steps). */
+  private staleSteps = 0
+  private staleUnhit = 0
+  staleBlock = 0
+  /** RESEARCH (staleSweep): the gate is open by staleGate alone. */
+  private staleOn = false
+  /** STALE_RUNS: drift blocks in a row that met the stale test. */
+  private staleRun = 0
+  /** STALE_HOLD: drift blocks the gate the stale test opened stays open for, beyond the running one. */
+  private staleHeld = 0
   /** DRIFT_BLOCK: the running block's length in inserts (see ghostStep). */
   private driftBlockLen: number
   /** RESEARCH (driftHold): inserts the open gate is still held open for. */
@@ -193,7 +203,7 @@ export class Shard {
   private sweepCredit = 0
   private sweepDebt = 0
   /** Research counters (scratch diagnostics read them; no decision depends on them). */
-  readonly stat = { ghostContests: 0, ghostWins: 0, windowContests: 0, windowWins: 0, lossVictimSum: 0, losses: 0, promotions: 0, demotions: 0, sweepSteps: 0, sweepDemotes: 0, coldFired: 0, rtPlaced: 0, mainBack: 0, windowBack: 0, lateFirstHits: 0, missClears: 0 }
+  readonly stat = { ghostContests: 0, ghostWins: 0, windowContests: 0, windowWins: 0, lossVictimSum: 0, losses: 0, promotions: 0, demotions: 0, sweepSteps: 0, sweepDemotes: 0, coldFired: 0, rtPlaced: 0, mainBack: 0, windowBack: 0, lateFirstHits: 0, missClears: 0, staleBlocks: 0 }
   /** RESEARCH (staleAfter): per key, the insert count when a hit was last seen by the queues (insert, promotion, CLOCK pass); exact, where an engine would keep a few bits. */
   private stamps: Int32Array | undefined
   private inserts = 0
@@ -676,7 +686,30 @@ export class Shard {
     // would read); the gets' signal whether it is full now.
     const full = this.t.driftSignal === 0 ? this.isFull() : this.wasFull
     const fell = full && rate < (1 - this.t.driftDrop) * this.driftPeak && this.unaskedShare < this.t.returnShare
-    const on = fell && (this.t.driftFull === 0 || this.sizeM >= this.t.driftFull * (this.capacity - this.windowTarget) * this.protFraction())
+    // STALE_GATE (stop 50, in the engines): the gate also opens after staleRuns blocks in a row in which at
+    // least staleGate of protected's hand steps (staleMinSteps or more) found an entry not hit since its last
+    // pass, while the window is under staleMaxWindow, on cache-aside traffic once full: a partial move kills
+    // protected's hottest keys, and the share of inserts back from the ghost does not fall. RESEARCH (off):
+    // staleTail.
+    const staleOk = this.staleSteps >= this.t.staleMinSteps
+    this.staleBlock = staleOk ? this.staleUnhit / this.staleSteps : 0
+    this.staleSteps = 0
+    this.staleUnhit = 0
+    const staleMet = this.t.staleGate > 0 && staleOk && this.wasFull && this.staleBlock >= this.t.staleGate && this.unaskedShare < this.t.returnShare
+      && (this.t.staleTail === 0 || this.tailShare < this.t.staleTail)
+      && (this.t.staleMaxWindow === 0 || this.windowTarget < this.t.staleMaxWindow * this.capacity)
+    this.staleRun = staleMet ? this.staleRun + 1 : 0
+    const stale = staleMet && this.staleRun >= this.t.staleRuns
+    this.staleOn = stale && !fell
+    if (stale && !fell) this.stat.staleBlocks++
+    let on = (fell || stale) && (this.t.driftFull === 0 || this.sizeM >= this.t.driftFull * (this.capacity - this.windowTarget) * this.protFraction())
+    // STALE_HOLD: a gate the stale test opened stays open for staleHold blocks in all (its sweep drains
+    // protected, whose hand then takes too few steps to judge a block).
+    if (on && stale) this.staleHeld = this.t.staleHold - 1
+    else if (!on && this.driftOn && this.staleHeld > 0) {
+      this.staleHeld--
+      on = true
+    } else this.staleHeld = 0
     if (fell && !this.driftFell && this.t.driftGrowAny !== 0) this.driftOpenLog.push(this.leaveShare)
     // DRIFT_GROW (stop 41, in the engines since stop 42 with DRIFT_GROW_DECAY): on a fall's first block the
     // window grows by driftGrow × capacity, whether or not protected is full enough for the sweep, if at
@@ -731,6 +764,13 @@ export class Shard {
       this.driftHeld = Math.ceil(this.t.driftHold * this.capacity / this.meanSize())
       if (this.t.driftGrow > 0 && this.t.driftGrowAny === 0) this.driftGrowBy()
       for (let i = 0; i < this.t.driftHalve; i++) this.sketch.halve()
+      // RESEARCH (staleHalve, stop 50): the stale test alone opened the gate: the sketch also ages (1: if the early
+      // ageings' spacing allows, as AGE_ON_GROWTH; 2: always), so the dead keys the sweep demotes lose their counts.
+      if (this.staleOn && this.t.staleHalve > 0 && (this.t.staleHalve === 2 || this.ageAllowed())) {
+        this.sketch.halve()
+        this.earlyAgeings++
+        this.ageMark = this.sketch.added
+      }
       this.driftAge = 0
       this.driftFor = 0
     }
@@ -751,6 +791,12 @@ export class Shard {
    * drained protected, no block ends and the gate stays open for good (driftOpenSpan closes it).
    */
   private handStep(hit: boolean, swept: boolean): void {
+    // STALE_GATE (stop 50): protected's hand steps in the running drift block, and those that found an
+    // entry not hit since the hand last passed it; the gate's own sweep is not counted (RESEARCH staleSwept 1: it is).
+    if (this.t.staleGate > 0 && (!swept || this.t.staleSwept > 0)) {
+      this.staleSteps++
+      if (!hit) this.staleUnhit++
+    }
     if (this.t.driftSignal !== 1 || this.t.driftSweep <= 0 || swept && this.t.driftSweepCounts === 0) return
     this.handSteps++
     if (hit) this.handHits++
@@ -861,7 +907,7 @@ export class Shard {
       this.handSteps = 0
       this.handHits = 0
     }
-    const rate = this.t.protSweep + (this.driftOn ? this.t.driftSweep : 0)
+    const rate = this.t.protSweep + (this.driftOn ? (this.staleOn && this.t.staleSweep > 0 ? this.t.staleSweep : this.t.driftSweep) : 0)
     if (rate > 0) {
       this.sweepCredit += rate
       const k = Math.floor(this.sweepCredit)
@@ -903,7 +949,7 @@ export class Shard {
     const st = this.keyState[key]!
     this.handStep((st & CMASK) !== 0, swept)
     if (recycle && (st & CMASK) !== 0) {
-      this.keyState[key] = st - ONE
+      this.keyState[key] = this.roundCount(st)
       this.stampNow(key)
       this.prot.push(key)
       if (this.t.staleHitOnly === 0 || (st & HIT_SINCE) !== 0) this.staleShare -= this.staleShare * this.t.staleWeight
@@ -1360,7 +1406,7 @@ export class Shard {
       this.handStep((st & CMASK) !== 0, false)
       if ((st & CMASK) === 0 || ops++ >= this.t.maxTailOps) return key
       this.prot.pop()
-      this.keyState[key] = st - ONE
+      this.keyState[key] = this.roundCount(st)
       this.stampNow(key)
       this.prot.push(key)
     }
@@ -1370,6 +1416,13 @@ export class Shard {
   private protFraction(): number {
     if (this.t.moveProt > 0 && this.moveGap < this.t.moveSpan) return this.t.moveProt
     return this.driftOn && this.t.driftProt > 0 ? this.t.driftProt : this.t.protectedFraction
+  }
+
+  /** A protected entry going round: its CLOCK count less one (RESEARCH protClockCap: at most cap − 1). */
+  private roundCount(st: number): number {
+    const c = ((st & CMASK) >>> CSHIFT) - 1
+    const cap = this.t.protClockCap
+    return (st & ~CMASK) | ((cap > 0 ? Math.min(c, cap - 1) : c) << CSHIFT)
   }
 
   /** Demotes protected's overflow to probation (CLOCK: a hit entry goes round once more). */

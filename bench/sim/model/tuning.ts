@@ -376,6 +376,26 @@ export interface Tuning {
   lateFrequency: number
   /** LATE_SHARE (src/layout/policy.json, 0.5; 0 in a research override: RETURN_SHARE): the unasked share lateHit 2-3 and freeTag 2-4 need. */
   lateShare: number
+  /** RESEARCH (stop 50, partialmove; off): a protected entry that goes round under the hand keeps at most this − 1 CLOCK counts (0: off; the counter saturates at 3). */
+  protClockCap: number
+  /** STALE_GATE (engines since stop 50, partialmove; src/layout/policy.json): the drift gate (DRIFT_SWEEP) also opens at a block where at least this share of protected's hand steps found an entry not hit since the hand last passed it (0: off)... */
+  staleGate: number
+  /** STALE_MIN_STEPS ...counting at least this many hand steps in the block... */
+  staleMinSteps: number
+  /** RESEARCH (stop 50; off) ...1: the gate's own sweep steps count too (0, the engines': only promotions' and victim searches'). */
+  staleSwept: number
+  /** RESEARCH (stop 50; off) ...only while the last block's share of the window's tail keys hit in the window (HIT_GAIN's) is under this (0: any)... */
+  staleTail: number
+  /** STALE_RUNS ...after this many such blocks in a row (1: the block's own)... */
+  staleRuns: number
+  /** STALE_MAX_WINDOW ...while the window target is under this × capacity (0: any; a large window leaves protected small)... */
+  staleMaxWindow: number
+  /** RESEARCH (stop 50; off) ...sweeping this many steps per window insert when the stale test alone opened it (0: DRIFT_SWEEP's). */
+  staleSweep: number
+  /** RESEARCH (stop 50; off): when the stale test alone opens the gate the sketch halves: 1 if the early ageings' spacing allows (AGE_SPACING), 2 always (0: off). */
+  staleHalve: number
+  /** STALE_HOLD ...the gate the stale test opened stays open for this many drift blocks in all (1: the block's own; its sweep drains protected, whose hand then takes too few steps to judge). */
+  staleHold: number
 }
 
 /**
@@ -447,6 +467,11 @@ export const TUNING: Tuning = {
   lateUndo: 0,
   lateGain: 0,
   lateNoAge: 0,
+  protClockCap: 0,
+  staleSwept: 0,
+  staleTail: 0,
+  staleSweep: 0,
+  staleHalve: 0,
   promoteCredit: 0,
   rotateWinner: 0,
   windowClockLevel: 0,

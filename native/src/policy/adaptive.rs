@@ -12,7 +12,7 @@
 use super::decision::REJECT;
 use super::rng::{next_random, seed_rng};
 use super::tuning_generated::{
-    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_BLOCK, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, DRIFT_SWEEP, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, HIT_GAIN_SHARE, FREE_TAG, LATE_HIT, LATE_SHARE, MAX_WINDOW, WINDOW_CLOCK_ASKED, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, MISS_CLEAR, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SHARE, RETURN_SPAN, RETURN_TO, SATURATED_TIE, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS,
+    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_BLOCK, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, DRIFT_SWEEP, FREE_TAG, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_SHARE, HIT_GAIN_UNDO, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, LATE_HIT, LATE_SHARE, MAX_WINDOW, MISS_CLEAR, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SHARE, RETURN_SPAN, RETURN_TO, SATURATED_TIE, STALE_GATE, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_RUNS, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS, WINDOW_CLOCK_ASKED,
 };
 use crate::arena::Engine;
 use crate::layout_generated as L;
@@ -66,6 +66,10 @@ impl Engine {
         st32(sb.add((P + L::POLICY_QUIET_RETURNS) as usize), 0);
         st32(sb.add((P + L::POLICY_QUIET_MAIN_RETURNS) as usize), 0);
         st32(sb.add((P + L::POLICY_QUIET_ON) as usize), 0);
+        st32(sb.add((P + L::POLICY_STALE_STEPS) as usize), 0);
+        st32(sb.add((P + L::POLICY_STALE_UNHIT) as usize), 0);
+        st32(sb.add((P + L::POLICY_STALE_RUN) as usize), 0);
+        st32(sb.add((P + L::POLICY_STALE_HELD) as usize), 0);
         seed_rng(sb, self.seed, shard);
         self.clear_sketch(sb, self.ghost_slots);
         self.clear_ghost(sb);
@@ -322,13 +326,66 @@ impl Engine {
         let fell = ld32(sb.add((P + L::POLICY_COLD_FULL) as usize)) != 0
             && rate < (1.0 - DRIFT_DROP) * peak
             && ldf64(sb.add((P + L::POLICY_UNASKED_SHARE) as usize)) < RETURN_SHARE;
+        // STALE_GATE (stop 50): judged before DRIFT_GROW moves the window, as the model does.
+        let stale = STALE_GATE > 0.0 && self.stale_block_end(sb);
         if DRIFT_GROW > 0.0 {
             self.drift_grow(sb, fell);
         }
-        // The gate opens on a fall while protected holds most of its target (a drained one has nothing
-        // to sweep).
-        let on = fell && self.queue_units(sb, PROTECTED) >= DRIFT_FULL * (self.capacity(sb) - self.window_target(sb)) * PROTECTED_SHARE;
+        // The gate opens on a fall (or STALE_GATE's test) while protected holds most of its target (a
+        // drained one has nothing to sweep).
+        let mut on = (fell || stale) && self.queue_units(sb, PROTECTED) >= DRIFT_FULL * (self.capacity(sb) - self.window_target(sb)) * PROTECTED_SHARE;
+        // STALE_HOLD: a gate the stale test opened stays open for STALE_HOLD blocks in all (its sweep
+        // drains protected, whose hand then takes too few steps to judge a block).
+        if STALE_GATE > 0.0 {
+            let held_at = sb.add((P + L::POLICY_STALE_HELD) as usize);
+            let mut held = ld32(held_at);
+            if on && stale {
+                held = STALE_HOLD - 1;
+            } else if !on && ld32(sb.add((P + L::POLICY_DRIFT_ON) as usize)) != 0 && held > 0 {
+                held -= 1;
+                on = true;
+            } else {
+                held = 0;
+            }
+            st32(held_at, held);
+        }
         st32(sb.add((P + L::POLICY_DRIFT_ON) as usize), on as u32);
+    }
+
+    /// STALE_GATE (stop 50), once per drift block: the share of protected's hand steps in the block
+    /// (promotions' overflow and victim searches, not the gate's own sweep) that found an entry not hit
+    /// since the hand last passed it. A partial move of a hot set (its hottest keys replaced, every other
+    /// key hotter) keeps bringing keys back from the ghost, so the gate's fall never comes, while
+    /// protected fills with the dead keys its hand reaches only on promotions. True after STALE_RUNS such
+    /// blocks in a row, once the shard has been full, on cache-aside traffic, while the window is under
+    /// STALE_MAX_WINDOW of capacity; the gate it opens stays open for STALE_HOLD blocks (note_drift).
+    unsafe fn stale_block_end(&self, sb: *mut u8) -> bool {
+        let steps = ld32(sb.add((P + L::POLICY_STALE_STEPS) as usize));
+        let unhit = ld32(sb.add((P + L::POLICY_STALE_UNHIT) as usize));
+        st32(sb.add((P + L::POLICY_STALE_STEPS) as usize), 0);
+        st32(sb.add((P + L::POLICY_STALE_UNHIT) as usize), 0);
+        let met = steps >= STALE_MIN_STEPS
+            && unhit as f64 / steps as f64 >= STALE_GATE
+            && ld32(sb.add((P + L::POLICY_COLD_FULL) as usize)) != 0
+            && ldf64(sb.add((P + L::POLICY_UNASKED_SHARE) as usize)) < RETURN_SHARE
+            && self.window_target(sb) < STALE_MAX_WINDOW * self.capacity(sb);
+        let run = if met { std::cmp::min(ld32(sb.add((P + L::POLICY_STALE_RUN) as usize)) + 1, STALE_RUNS) } else { 0 };
+        st32(sb.add((P + L::POLICY_STALE_RUN) as usize), run);
+        met && run >= STALE_RUNS
+    }
+
+    /// STALE_GATE: one step of protected's hand, which found an entry hit since its last pass (`hit`) or not.
+    #[inline(always)]
+    unsafe fn note_stale(&self, sb: *mut u8, hit: bool) {
+        if STALE_GATE <= 0.0 {
+            return;
+        }
+        let steps_at = sb.add((P + L::POLICY_STALE_STEPS) as usize);
+        st32(steps_at, ld32(steps_at) + 1);
+        if !hit {
+            let unhit_at = sb.add((P + L::POLICY_STALE_UNHIT) as usize);
+            st32(unhit_at, ld32(unhit_at) + 1);
+        }
     }
 
     /// HIT_GAIN's gate (stop 46), once per drift block: the block qualifies when at least HIT_GAIN_SHARE
@@ -638,6 +695,7 @@ impl Engine {
         }
         while self.live_tail(sb, PROTECTED, now) {
             let c = self.tail_counter();
+            self.note_stale(sb, c != 0);
             // A failed move leaves the entry at the tail, described as it was: it is the victim.
             if c == 0
                 || {
@@ -661,6 +719,7 @@ impl Engine {
         while self.queue_units(sb, PROTECTED) > limit && self.live_tail(sb, PROTECTED, now) {
             ops += 1;
             let c = self.tail_counter();
+            self.note_stale(sb, c != 0);
             if c != 0 && ops < MAX_TAIL_OPS && self.move_tail(sb, PROTECTED, PROTECTED, c - 1) {
                 continue;
             }
