@@ -116,14 +116,14 @@ export class Shard {
   private readonly returnWeight: number
   /** DIAGNOSTIC (stop 50): keys RETURN_TO placed that were evicted unhit and have not missed since. */
   rtGone: Uint8Array | undefined
-  /** RESEARCH (rtTest, stop 50): running means of the hit counts of window tail keys, write-backs ('missed') and new keys. */
-  rtAsked = 0
-  rtNew = 3
-  /** RESEARCH (rtTest 4): hit counts summed over the window's tail visits, and the leavers, per class (write-backs, new keys); halved per block. */
-  private rtASum = 0
-  private rtAN = 0
-  private rtNSum = 0
-  private rtNN = 0
+  /**
+   * RETURN_TEST (stop 50): running means of the hit counts (0-3) that the window's leavers carry, for the
+   * write-backs RETURN_SAMPLE lets into the window (backMean) and for the new keys (newMean), and the units
+   * still to be inserted before the window's leavers are measured again (the miss filter was cleared).
+   */
+  backMean = 0
+  newMean = 3
+  private testGuard = 0
   /** RESEARCH (returnTo 4): whether write-backs are being sent to probation (hysteresis, see returnToProbation). */
   private returnOn = false
   hits = 0
@@ -277,7 +277,6 @@ export class Shard {
     const ghostSize = Math.max(1, Math.floor(entryCapacity * this.t.ghostFactor))
     this.ghost = this.t.ghostBuckets === 1 ? new BucketGhost(ghostSize) : new GhostTable(ghostSize, 1)
     this.returnWeight = 1 / (this.t.returnSpan * capacity)
-    this.rtAsked = this.t.rtInit
     this.windowTarget = Math.max(1, capacity * this.t.initialWindow)
     // Entry mode: the block's length for good. Byte mode: a placeholder until the shard is first full
     // (an empty shard's mean size says nothing: meanSize() is 1), when it is taken with the mean size.
@@ -298,7 +297,9 @@ export class Shard {
       // The engines clear at each halving, and nothing changes quietOn between a halving and the next look.
       const keep = this.t.unaskedKeep > 0 && this.quietOn
       this.missHalvings = this.sketch.halvings
-      this.rtClearAt = this.inserts
+      // RETURN_TEST: the clearing took the 'missed' marks of the write-backs in the window; until as many
+      // units as the window holds were inserted, its leavers would count as new keys.
+      if (this.t.returnSample > 0) this.testGuard = this.sizeW
       if (keep) {
         for (let i = 0; i < this.missBits.length; i++) this.missBits[i] = this.missBits[i]! & UNASKED_BITS
       } else this.missBits.fill(0)
@@ -449,8 +450,7 @@ export class Shard {
     // Inserted before any get missed it: written unasked (a session stored, a record just saved).
     const askedFor = this.askedAtSet || this.test(h, 0)
     this.askedAtSet = false
-    if (this.t.rtTest === 6) this.rtEpochStep(askedFor)
-    if (this.t.rtTest === 7) this.rtTrigStep()
+    if (this.testGuard > 0) this.testGuard = Math.max(0, this.testGuard - size)
     const unaskedBefore = !askedFor && this.testAndSet(h, 1)
     // Each insert moves the share min(1, mean / (returnSpan × capacity)) of the way, as a product with a
     // reciprocal computed once (the engines' returnWeight: no division on the insert path).
@@ -535,7 +535,7 @@ export class Shard {
       }
     }
     // Stop 32 (RETURN_TO): once recency has won, a key written back enters probation, not the window.
-    if (this.t.returnTo > 0 && (age >= 0 || (this.t.returnTo >= 2 && askedFor)) && this.returnToProbation(h, age >= 0) && !this.rtVeto(h)) {
+    if (this.t.returnTo > 0 && (age >= 0 || (this.t.returnTo >= 2 && askedFor)) && this.returnToProbation(h, age >= 0) && !this.returnTestVeto(h)) {
       this.stat.rtPlaced++
       this.place(this.probation, key, PROBATION | RTP, size)
       this.sizeP += size
@@ -610,161 +610,36 @@ export class Shard {
     return this.returnOn
   }
 
-  /** RESEARCH (rtTest 6): the epoch test's phase (0: RETURN_TO on, measured; 1: off, measured; 2: the winner held), inserts into it, the measured half's counts, the on-epoch's misses per write, the winner, the hold's length. */
-  private rtPhase = 2
-  private rtIns = 0
-  private rtAskedN = 0
-  private rtUnaskedN = 0
-  private rtOnRatio = 0
-  private rtWinOn = true
-  private rtHoldLen = 0
-  /** Diagnostics: the epoch test's verdicts (1: on won, 0: off won). */
-  rtVerdicts: number[] = []
-
-  /** RESEARCH (rtTest 7): 0 free; 1 testing off; 2 holding on; 3 holding off. */
-  private rtMode = 0
-  private rtRef = 0
-  private rtLastOff = -1
-
-  /** RESEARCH (rtTest 7): per insert. While RETURN_TO is on and the unasked share is under rtTrig, the rule is taken off for rtEpoch x capacity inserts; if the share rose by rtMargin of its value, off wins, else on; the winner holds for rtHold x capacity inserts, doubled while the same side keeps winning. */
-  private rtTrigStep(): void {
-    this.rtIns++
-    if (this.rtMode === 0) {
-      if (this.returnOn && this.unaskedShare < this.t.rtTrig) {
-        this.rtMode = 1
-        this.rtRef = this.unaskedShare
-        this.rtIns = 0
-      }
-      return
-    }
-    if (this.rtMode === 1) {
-      if (this.rtIns < this.t.rtEpoch * this.capacity) return
-      const off = this.unaskedShare > this.rtRef * (1 + this.t.rtMargin)
-      this.rtVerdicts.push(off ? 0 : 1)
-      this.rtHoldLen = this.rtLastOff === (off ? 1 : 0) ? this.rtHoldLen * 2 : this.t.rtHold * this.capacity
-      this.rtLastOff = off ? 1 : 0
-      this.rtMode = off ? 3 : 2
-      this.rtIns = 0
-      return
-    }
-    if (this.rtIns >= this.rtHoldLen) {
-      this.rtMode = 0
-      this.rtIns = 0
-    }
+  /**
+   * RETURN_TEST (stop 50, src/layout/policy.json; docs/policy-recency.md "Stop 50, delayback"): whether
+   * this write-back enters the window though RETURN_TO is on. One in returnSample (by hash) always does,
+   * and makes one pass there; the rest do while those write-backs leave the window hit more often than the
+   * new keys do (backMean above newMean): a write-back at the start of its reads (reads from 0.8 × capacity
+   * writes after the write) is read in the window more than the newest writes are, and probation (2% of
+   * the cache at a window of 0.9) drops it before its next read; one at the end of its reads is read less.
+   */
+  private returnTestVeto(h: number): boolean {
+    if (this.t.returnSample === 0) return false
+    return this.returnSampled(h) || this.backMean > this.newMean
   }
 
-  private rtEpochOn(): boolean {
-    return this.rtPhase === 0 || (this.rtPhase === 2 && this.rtWinOn)
+  /** RETURN_TEST's sample: one key in returnSample, by hash. */
+  private returnSampled(h: number): boolean {
+    return this.t.returnSample > 0 && (mix32(h ^ 0x1b873593) & (this.t.returnSample - 1)) === 0
   }
 
-  /** RESEARCH (rtTest 6): an insert (`asked`: a write-back) while RETURN_TO is on; epochs in inserts. */
-  private rtEpochStep(asked: boolean): void {
-    if (!this.returnOn) {
-      // Not on: the next time it is, the rule starts on and is tested after the first hold.
-      this.rtPhase = 2
-      this.rtWinOn = true
-      this.rtIns = 0
-      this.rtHoldLen = this.t.rtHold * this.capacity
-      return
-    }
-    this.rtIns++
-    const len = this.rtPhase === 2 ? this.rtHoldLen : this.t.rtEpoch * this.capacity
-    if (this.rtPhase !== 2 && this.rtIns > len / 2) {
-      if (asked) this.rtAskedN++
-      else this.rtUnaskedN++
-    }
-    if (this.rtIns < len) return
-    this.rtIns = 0
-    const ratio = this.rtAskedN / Math.max(1, this.rtUnaskedN)
-    this.rtAskedN = 0
-    this.rtUnaskedN = 0
-    if (this.rtPhase === 2) this.rtPhase = 0
-    else if (this.rtPhase === 0) {
-      this.rtOnRatio = ratio
-      this.rtPhase = 1
-    } else {
-      // Fewer misses per write with the rule off (by rtMargin of the on-epoch's): off wins.
-      const on = !(ratio < this.rtOnRatio * (1 - this.t.rtMargin))
-      this.rtVerdicts.push(on ? 1 : 0)
-      this.rtHoldLen = on === this.rtWinOn ? this.rtHoldLen * 2 : this.t.rtHold * this.capacity
-      this.rtWinOn = on
-      this.rtPhase = 2
-    }
-  }
-
-  /** RESEARCH (rtTest, stop 50): whether this write-back enters the window though RETURN_TO is on (sampled, or the test says the rule does not pay). */
-  private rtVeto(h: number): boolean {
-    if (this.t.rtTest === 0) return false
-    if (this.t.rtTest === 6) return !this.rtEpochOn()
-    if (this.t.rtTest === 9) {
-      if (this.rtSampled(h)) return true
-      // rtHyst: once on, the veto holds until the write-backs' mean is rtHyst under the bound.
-      const bound = this.rtNew * this.t.rtFactor + this.t.rtMargin
-      this.rtVetoOn = this.rtAsked > bound || (this.rtVetoOn && this.rtAsked > bound - this.t.rtHyst)
-      return this.rtVetoOn
-    }
-    if (this.t.rtTest === 7) return this.rtMode === 1 || this.rtMode === 3
-    if (this.t.rtTest === 8) return this.sketch.estimate(h) < this.t.rtMinFreq
-    if (this.t.rtSample > 0 && (mix32(h ^ 0x1b873593) & (this.t.rtSample - 1)) === 0) return true
-    if (this.t.rtTest === 6) return !this.rtEpochOn()
-    if (this.t.rtTest === 9) {
-      if (this.rtSampled(h)) return true
-      // rtHyst: once on, the veto holds until the write-backs' mean is rtHyst under the bound.
-      const bound = this.rtNew * this.t.rtFactor + this.t.rtMargin
-      this.rtVetoOn = this.rtAsked > bound || (this.rtVetoOn && this.rtAsked > bound - this.t.rtHyst)
-      return this.rtVetoOn
-    }
-    if (this.t.rtTest === 4) return this.rtAsked > this.rtNew * this.t.rtFactor + this.t.rtMargin
-    if (this.t.rtTest === 2) return this.rtNew < this.t.rtMinNew
-    if (this.t.rtTest === 3) return this.rtNew < this.t.rtMinNew && this.rtAsked > this.rtNew + this.t.rtMargin
-    return this.rtAsked > this.rtNew + this.t.rtMargin
-  }
-
-  private rtVetoOn = false
-  private rtClearAt = -1e9
-
-  private rtSampled(h: number): boolean {
-    return this.t.rtSample > 0 && (mix32(h ^ 0x1b873593) & (this.t.rtSample - 1)) === 0
-  }
-
-  /** RESEARCH (rtTest): a window tail key seen (leaving, or going round) with policy bits `st`. */
-  private rtTail(key: number, st: number, leaves: boolean): void {
-    if (this.t.rtTest === 0) return
+  /**
+   * RETURN_TEST: a window leaver with policy bits `st`, while RETURN_TO is on and the filter's marks are
+   * as old as the window: its hit count moves the mean of its class, a sampled write-back's (missed) or a
+   * new key's (not missed; a write-back not sampled is in probation, or going round).
+   */
+  private returnTestLeave(key: number, st: number): void {
+    if (this.t.returnSample === 0 || !this.returnOn || this.testGuard > 0) return
+    const h = this.hashOf(key)
     const c = (st & CMASK) >> CSHIFT
-    const asked = this.test(this.hashOf(key), 0)
-    if (this.t.rtTest === 9) {
-      if (this.t.rtMeasureOn > 0 && !this.returnOn) return
-      // rtGuard: the filter's clearing took the 'missed' marks of the window's write-backs: until the
-      // window has turned over, they would count as new keys.
-      if (this.t.rtGuard > 0 && this.inserts - this.rtClearAt < this.t.rtGuard * this.countW) return
-      // One pass each: a sampled write-back (missed, sampled) against a new key (not missed).
-      if (!leaves) return
-      // rtWarm: a plain mean over the first samples of each class (no start value to wear off).
-      if (asked && this.rtSampled(this.hashOf(key))) this.rtAsked += (c - this.rtAsked) * (this.t.rtWarm > 0 ? Math.max(this.t.rtWeight * this.t.rtSample / 4, 1 / ++this.rtAN) : this.t.rtWeight * this.t.rtSample / 4)
-      else if (!asked) this.rtNew += (c - this.rtNew) * (this.t.rtWarm > 0 ? Math.max(this.t.rtWeight, 1 / ++this.rtNN) : this.t.rtWeight)
-      return
-    }
-    if (this.t.rtTest === 4) {
-      if (asked) {
-        this.rtASum += c
-        if (leaves) this.rtAN++
-      } else {
-        this.rtNSum += c
-        if (leaves) this.rtNN++
-      }
-      if (this.rtAN + this.rtNN >= this.t.rtBlock * this.capacity) {
-        // Per leaver: hits summed over its tail visits (a write-back hit at the tail goes round).
-        if (this.rtAN >= this.t.rtMinN) this.rtAsked = this.rtASum / this.rtAN
-        if (this.rtNN >= this.t.rtMinN) this.rtNew = this.rtNSum / this.rtNN
-        this.rtASum /= 2
-        this.rtAN /= 2
-        this.rtNSum /= 2
-        this.rtNN /= 2
-      }
-      return
-    }
-    if (asked) this.rtAsked += (c - this.rtAsked) * this.t.rtWeight
-    else this.rtNew += (c - this.rtNew) * this.t.rtWeight
+    if (this.test(h, 0)) {
+      if (this.returnSampled(h)) this.backMean += (c - this.backMean) * this.t.returnTestBack
+    } else this.newMean += (c - this.newMean) * this.t.returnTestNew
   }
 
   /**
@@ -1145,9 +1020,7 @@ export class Shard {
       // maximum lowered since the target grew past it does not pull the target down: shrink evidence does.
       // ONCE_HOT_SHARE: not while a hot set read cache-aside keeps coming back; a window of nearly the
       // whole cache would leave it no room.
-      let max = this.writeOnce(this.t.onceShare) && !(this.t.onceHotShare > 0 && this.hotShare >= this.t.onceHotShare) ? this.t.onceMaxWindow : this.maxWindowNow()
-      // RESEARCH (rtMaxWindow, stop 50): while RETURN_TO places, the window grows no further than this.
-      if (this.t.rtMaxWindow > 0 && this.returnOn) max = Math.min(max, this.t.rtMaxWindow)
+      const max = this.writeOnce(this.t.onceShare) && !(this.t.onceHotShare > 0 && this.hotShare >= this.t.onceHotShare) ? this.t.onceMaxWindow : this.maxWindowNow()
       const from = target
       target = Math.min(Math.max(max * this.capacity, target), want)
       if (this.pendingBoost > 0 && target > from) {
@@ -1335,11 +1208,10 @@ export class Shard {
         if ((st & CMASK) === 0 || ops++ >= this.t.maxTailOps) break
         // RESEARCH (windowClockAsked): only a key that was asked for (not written unasked) goes round.
         if (!this.t.windowClock && (this.t.windowClockAsked >= 2 ? !this.test(this.hashOf(k), 0) : this.test(this.hashOf(k), 1))) break
-        // RESEARCH (rtTest 9): RETURN_TO's sampled write-backs make one pass (their count at the tail is the test's measure).
-        if (this.t.rtTest === 9 && this.returnOn && this.rtSampled(this.hashOf(k))) break
+        // RETURN_TEST: while RETURN_TO is on, a sampled key makes one pass (its count there is the measure).
+        if (this.returnOn && this.returnSampled(this.hashOf(k))) break
         this.tailN++
         this.tailHit++
-        this.rtTail(k, st, false)
         this.window.pop()
         // windowClockAsked 3: one count fewer instead of none (a key hit often goes round more than once).
         this.keyState[k] = this.t.windowClockAsked === 3 ? st - ONE : WINDOW
@@ -1347,7 +1219,7 @@ export class Shard {
       }
     }
     const key = this.window.pop()
-    this.rtTail(key, this.keyState[key]!, true)
+    this.returnTestLeave(key, this.keyState[key]!)
     const hitInWindow = (this.keyState[key]! & CMASK) !== 0
     this.leaveN++
     if (hitInWindow) this.leaveHit++
@@ -1505,9 +1377,7 @@ export class Shard {
 
   /** Demotes protected's overflow to probation (CLOCK: a hit entry goes round once more). */
   private rebalanceProtected(): number {
-    let max = (this.capacity - this.windowTarget) * this.protFraction()
-    // RESEARCH (rtProbFloor, stop 50): while RETURN_TO places, probation keeps at least this share of main.
-    if (this.t.rtProbFloor > 0 && this.returnOn) max = Math.min(max, (this.capacity - this.windowTarget) * (1 - this.t.rtProbFloor))
+    const max = (this.capacity - this.windowTarget) * this.protFraction()
     let ops = 0
     while (this.sizeM > max && this.sizeM > 0) {
       ops++

@@ -345,47 +345,6 @@ export interface Tuning {
    * is at least ONCE_HOT_SHARE (a hot set read beside the writes). See docs/policy-recency.md "Stop 49, lead".
    */
   lateHit: number
-  /**
-   * RESEARCH (stop 50, delayback; 0: off, not in the engines): RETURN_TO's own test. 1 in rtSample
-   * write-backs (by hash) enters the window even while the rule is on, and at the window's tail each key
-   * seen (leaving, or going round: WINDOW_CLOCK_ASKED) adds its hit count (0-3) to a running mean of its
-   * class by the miss filter's 'missed' bit: write-backs (missed) and new keys. While the write-backs'
-   * mean exceeds the new keys' by more than rtMargin, the rule places nothing (write-backs enter the
-   * window): a write-back that is the start of its reads (reads 0.8-1.3 x capacity writes after the write)
-   * is hit in the window more than the newest writes are, one at the end of its reads less.
-   */
-  rtTest: number
-  rtSample: number
-  rtMargin: number
-  /** RESEARCH (rtTest 2: the veto while the new keys' mean is under this; 3: both tests). */
-  rtMinNew: number
-  /** RESEARCH (rtTest 4): per-leaver sums (hits over tail visits), block of rtBlock x capacity leavers, at least rtMinN leavers of a class to judge; veto while write-backs > new x rtFactor + rtMargin. */
-  rtBlock: number
-  /** RESEARCH (stop 50): while RETURN_TO places, probation keeps at least this share of main (0: off). */
-  rtProbFloor: number
-  /** RESEARCH (rtTest 6): the test's epochs (on, then off) and the first hold, x capacity inserts; rtMargin: off wins with this share fewer misses per write. */
-  rtEpoch: number
-  /** RESEARCH (rtTest 7): the unasked share under which the off test runs. */
-  rtTrig: number
-  /** RESEARCH (rtTest 8): RETURN_TO places only write-backs the sketch rates at least this. */
-  rtMinFreq: number
-  /** RESEARCH (rtTest 9): the veto's hysteresis. */
-  rtHyst: number
-  /** RESEARCH (rtTest 9): the write-backs' mean before any was measured (above the new keys' 3: the rule starts vetoed). */
-  rtInit: number
-  /** RESEARCH (rtTest 9): 1: the means move only while RETURN_TO is on. */
-  rtMeasureOn: number
-  /** RESEARCH (rtTest 9): no measure until rtGuard x the window's entries were inserted since the miss filter was last cleared. */
-  rtGuard: number
-  /** RESEARCH (rtTest 9): 1: each class's mean is a plain mean until its weight falls to the running one. */
-  rtWarm: number
-  rtHold: number
-  /** RESEARCH (stop 50): while RETURN_TO places, the window's maximum (0: off). */
-  rtMaxWindow: number
-  rtMinN: number
-  rtFactor: number
-  /** RESEARCH (rtTest): the running means' step per tail key. */
-  rtWeight: number
 }
 
 /**
@@ -456,25 +415,6 @@ export const TUNING: Tuning = {
   returnFloor: 0,
   freeTag: 0,
   lateHit: 0,
-  rtTest: 0,
-  rtSample: 16,
-  rtMargin: 0.5,
-  rtMinNew: 0.5,
-  rtBlock: 0.25,
-  rtProbFloor: 0,
-  rtEpoch: 1,
-  rtTrig: 0.3,
-  rtMinFreq: 3,
-  rtHyst: 0,
-  rtInit: 0,
-  rtMeasureOn: 0,
-  rtGuard: 0,
-  rtWarm: 0,
-  rtHold: 4,
-  rtMaxWindow: 0,
-  rtMinN: 16,
-  rtFactor: 1,
-  rtWeight: 1 / 64,
   promoteCredit: 0,
   rotateWinner: 0,
   windowClockLevel: 0,
