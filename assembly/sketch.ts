@@ -7,7 +7,7 @@
 // Updates are lock-free and lossy: two threads incrementing the same word may lose one increment, which
 // only makes an estimate slightly low. Nothing else lives in these bytes, so a race can't corrupt state.
 import * as L from './layout.generated'
-import { SKETCH_SAMPLE, UNASKED_KEEP, RETURN_SAMPLE } from './policy/tuning.generated'
+import { SKETCH_SAMPLE, UNASKED_KEEP } from './policy/tuning.generated'
 import { sketchBlocks, sketchCounterBlocks, sketchOffset } from './arena'
 import { fastRange } from './hash'
 
@@ -274,8 +274,6 @@ function halve(sb: u32): void {
   if (UNASKED_KEEP != 0 && load<u32>(sb + L.POLICY_STATE_OFFSET + L.POLICY_QUIET_ON) != 0) {
     for (let p = filter; p < filter + filterBytes; p += 8) store<u64>(p, load<u64>(p) & UNASKED_BITS)
   } else memory.fill(filter, 0, filterBytes)
-  // RETURN_TEST (policy/adaptive.ts noteTestInsert): the 'missed' marks of the window's write-backs went.
-  if (RETURN_SAMPLE != 0) store<u32>(sb + L.POLICY_STATE_OFFSET + L.POLICY_TEST_CLEARED, 1)
 }
 
 /**

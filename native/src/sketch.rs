@@ -277,10 +277,6 @@ impl Engine {
             let w = au64(base.add(i as usize * 8));
             w.store(if keep { w.load(Relaxed) & UNASKED_BITS } else { 0 }, Relaxed);
         }
-        // RETURN_TEST (policy/adaptive.rs note_test_insert): the 'missed' marks of the window's write-backs went.
-        if crate::policy::tuning_generated::RETURN_SAMPLE != 0 {
-            st32(sb.add((L::POLICY_STATE_OFFSET + L::POLICY_TEST_CLEARED) as usize), 1);
-        }
     }
 
     /// Sets the ageing period to SKETCH_SAMPLE × `entries` (at most × `capacity`, clear_sketch's), when

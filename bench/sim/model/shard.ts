@@ -118,12 +118,10 @@ export class Shard {
   rtGone: Uint8Array | undefined
   /**
    * RETURN_TEST (stop 50): running means of the hit counts (0-3) that the window's leavers carry, for the
-   * write-backs RETURN_SAMPLE lets into the window (backMean) and for the new keys (newMean), and the units
-   * still to be inserted before the window's leavers are measured again (the miss filter was cleared).
+   * write-backs RETURN_SAMPLE lets into the window (backMean) and for the new keys (newMean).
    */
   backMean = 0
   newMean = 3
-  private testGuard = 0
   /** RESEARCH (returnTo 4): whether write-backs are being sent to probation (hysteresis, see returnToProbation). */
   private returnOn = false
   hits = 0
@@ -297,9 +295,6 @@ export class Shard {
       // The engines clear at each halving, and nothing changes quietOn between a halving and the next look.
       const keep = this.t.unaskedKeep > 0 && this.quietOn
       this.missHalvings = this.sketch.halvings
-      // RETURN_TEST: the clearing took the 'missed' marks of the write-backs in the window; until as many
-      // units as the window holds were inserted, its leavers would count as new keys.
-      if (this.t.returnSample > 0) this.testGuard = this.sizeW
       if (keep) {
         for (let i = 0; i < this.missBits.length; i++) this.missBits[i] = this.missBits[i]! & UNASKED_BITS
       } else this.missBits.fill(0)
@@ -450,7 +445,6 @@ export class Shard {
     // Inserted before any get missed it: written unasked (a session stored, a record just saved).
     const askedFor = this.askedAtSet || this.test(h, 0)
     this.askedAtSet = false
-    if (this.testGuard > 0) this.testGuard = Math.max(0, this.testGuard - size)
     const unaskedBefore = !askedFor && this.testAndSet(h, 1)
     // Each insert moves the share min(1, mean / (returnSpan × capacity)) of the way, as a product with a
     // reciprocal computed once (the engines' returnWeight: no division on the insert path).
@@ -629,12 +623,16 @@ export class Shard {
   }
 
   /**
-   * RETURN_TEST: a window leaver with policy bits `st`, while RETURN_TO is on and the filter's marks are
-   * as old as the window: its hit count moves the mean of its class, a sampled write-back's (missed) or a
-   * new key's (not missed; a write-back not sampled is in probation, or going round).
+   * RETURN_TEST: a window leaver with policy bits `st`, while RETURN_TO is on: its hit count moves the mean
+   * of its class, a sampled write-back's (missed) or a new key's (not missed; a write-back not sampled is in
+   * probation, or going round). A sketch halving clears the 'missed' marks of the write-backs in the window,
+   * which then count as new keys until they have left: guarding against it (no measure until the window
+   * has turned over) took the exact-structure model at 4000 entries from −7.44 to −2.74 on 'delay
+   * 0.8C+0.5C back', but the real cache read the same at 4000 and 10k and worse at 100k (−3.53, −2.66
+   * without), and every other sweep row the same (docs/policy-recency.md "Stop 50, delayback").
    */
   private returnTestLeave(key: number, st: number): void {
-    if (this.t.returnSample === 0 || !this.returnOn || this.testGuard > 0) return
+    if (this.t.returnSample === 0 || !this.returnOn) return
     const h = this.hashOf(key)
     const c = (st & CMASK) >> CSHIFT
     if (this.test(h, 0)) {

@@ -72,8 +72,6 @@ impl Engine {
         st32(sb.add((P + L::POLICY_QUIET_RETURNS) as usize), 0);
         st32(sb.add((P + L::POLICY_QUIET_MAIN_RETURNS) as usize), 0);
         st32(sb.add((P + L::POLICY_QUIET_ON) as usize), 0);
-        st32(sb.add((P + L::POLICY_TEST_CLEARED) as usize), 0);
-        stf64(sb.add((P + L::POLICY_TEST_GUARD) as usize), 0.0);
         stf64(sb.add((P + L::POLICY_BACK_MEAN) as usize), 0.0);
         stf64(sb.add((P + L::POLICY_NEW_MEAN) as usize), 3.0);
         seed_rng(sb, self.seed, shard);
@@ -177,9 +175,6 @@ impl Engine {
         }
         // Inserted before any get missed it: written unasked (window.rs counts its return as recency).
         let asked_for = self.filter_inserted(sb, h, asked_before);
-        if RETURN_SAMPLE != 0 {
-            self.note_test_insert(sb, units);
-        }
         // The mean entry size serves both note_insert and the size check below, unless a contest
         // evicted entries in between.
         let mut mean = self.mean_size(sb);
@@ -285,24 +280,10 @@ impl Engine {
         return_sampled(h) || ldf64(sb.add((P + L::POLICY_BACK_MEAN) as usize)) > ldf64(sb.add((P + L::POLICY_NEW_MEAN) as usize))
     }
 
-    /// RETURN_TEST, per insert of `units` (see assembly/policy/adaptive.ts noteTestInsert): after the
-    /// miss filter was cleared, no leaver is measured until the units the window held were inserted.
-    unsafe fn note_test_insert(&self, sb: *mut u8, units: f64) {
-        let at = sb.add((P + L::POLICY_TEST_GUARD) as usize);
-        let mut guard = ldf64(at);
-        if ld32(sb.add((P + L::POLICY_TEST_CLEARED) as usize)) != 0 {
-            st32(sb.add((P + L::POLICY_TEST_CLEARED) as usize), 0);
-            guard = self.queue_units(sb, WINDOW);
-        }
-        if guard > 0.0 {
-            stf64(at, f64::max(0.0, guard - units));
-        }
-    }
-
     /// RETURN_TEST: the window's leaver (hash h, hit counter c) while RETURN_TO is on moves the mean of
     /// its class (see assembly/policy/adaptive.ts returnTestLeave).
     unsafe fn return_test_leave(&self, sb: *mut u8, h: u64, c: u32) {
-        if ld32(sb.add((P + L::POLICY_RETURN_ON) as usize)) == 0 || ldf64(sb.add((P + L::POLICY_TEST_GUARD) as usize)) > 0.0 {
+        if ld32(sb.add((P + L::POLICY_RETURN_ON) as usize)) == 0 {
             return;
         }
         let (at, step) = if self.filter_asked(sb, h) {
