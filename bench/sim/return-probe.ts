@@ -1,7 +1,8 @@
 /**
  * Stop 50 (delayback): RETURN_TO's placements per block of requests on the sweep rows (model, one shard):
  * write-backs placed in probation, how many of them were hit there before leaving, how many were evicted
- * unhit; probation's first hits and unhit evictions overall; the window target and probation's size.
+ * unhit; probation's first hits and unhit evictions overall; the window target and probation's size;
+ * RETURN_TEST's two means (sampled write-backs, new keys); the ghost's returns of keys the rule placed.
  *
  *   npx tsx bench/sim/return-probe.ts --size 10000 --only 'delay 0.8C+0.5C back' [--block 2] [--tune k=v,…]
  */
@@ -40,8 +41,8 @@ for (const row of sweepRows()) {
       const d = (f: keyof typeof prev): number => s.stat[f] - prev[f]
       const hit = d('rtHit')
       const lost = d('rtLost')
-      const a = s as unknown as { unaskedShare: number; sizeP: number; rtAsked: number; rtNew: number; quietOn: boolean }
-      console.log(`| ${((i + 1) / size).toFixed(0)} | ${(100 * h / Math.max(1, r)).toFixed(1)} | ${d('rtPlaced')} | ${hit} | ${lost} | ${(hit / Math.max(1, hit + lost)).toFixed(2)} | ${d('probHit')} | ${d('probLost')} | ${(s.windowTarget / size).toFixed(3)} | ${(a.sizeP / size).toFixed(3)} | ${a.unaskedShare.toFixed(2)} | ${a.rtAsked.toFixed(2)} | ${a.rtNew.toFixed(2)} | ${d('windowBack')} | ${d('mainBack')} | ${a.quietOn ? 1 : 0} | ${d('rtBack')} | ${d('rtBackYoung')} | ${d('rtBackVeryYoung')} |`)
+      const a = s as unknown as { unaskedShare: number; sizeP: number; backMean: number; newMean: number; quietOn: boolean }
+      console.log(`| ${((i + 1) / size).toFixed(0)} | ${(100 * h / Math.max(1, r)).toFixed(1)} | ${d('rtPlaced')} | ${hit} | ${lost} | ${(hit / Math.max(1, hit + lost)).toFixed(2)} | ${d('probHit')} | ${d('probLost')} | ${(s.windowTarget / size).toFixed(3)} | ${(a.sizeP / size).toFixed(3)} | ${a.unaskedShare.toFixed(2)} | ${a.backMean.toFixed(2)} | ${a.newMean.toFixed(2)} | ${d('windowBack')} | ${d('mainBack')} | ${a.quietOn ? 1 : 0} | ${d('rtBack')} | ${d('rtBackYoung')} | ${d('rtBackVeryYoung')} |`)
       prev = { ...s.stat }
       h = 0
       r = 0
