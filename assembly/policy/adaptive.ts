@@ -18,7 +18,7 @@ import { flagsOf, isLarge, chainedBytes } from '../entry'
 import { queueCount, freeCount, reclaimDeadTails } from '../segments'
 import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainHolds, isFull, countMode, isBig } from './units'
 import { applyGhostEvidence, noteGhost, noteLateHit, windowTarget, setWindowTarget, windowFloor, writeOnce } from './window'
-import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_HIT, DRIFT_GROW_DECAY, MAX_WINDOW, WINDOW_CLOCK_ASKED, HIT_GAIN, HIT_GAIN_SHARE, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, SATURATED_TIE, MISS_CLEAR, LATE_HIT, LATE_SHARE, FREE_TAG, STALE_GATE, STALE_RUNS, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS } from './tuning.generated'
+import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_HIT, DRIFT_GROW_DECAY, MAX_WINDOW, WINDOW_CLOCK_ASKED, HIT_GAIN, HIT_GAIN_SHARE, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, SATURATED_TIE, MISS_CLEAR, LATE_HIT, LATE_SHARE, FREE_TAG, STALE_GATE, STALE_RUNS, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, RETURN_SAMPLE, RETURN_TEST_NEW, RETURN_TEST_BACK } from './tuning.generated'
 import { nextRandom, seedRng } from './rng'
 import { seed } from '../arena'
 import { REJECT } from './decision'
@@ -76,6 +76,8 @@ export function adaptiveInit(sb: u32, shard: u32, zeroed: bool): void {
   store<u32>(sb + P + L.POLICY_STALE_UNHIT, 0)
   store<u32>(sb + P + L.POLICY_STALE_RUN, 0)
   store<u32>(sb + P + L.POLICY_STALE_HELD, 0)
+  store<f64>(sb + P + L.POLICY_BACK_MEAN, 0)
+  store<f64>(sb + P + L.POLICY_NEW_MEAN, 3)
   seedRng(sb, seed, shard)
   clearSketch(sb, ghostSlots, zeroed)
   clearGhost(sb, zeroed)
@@ -188,7 +190,9 @@ export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64, segments: u
   }
   // Once recency has won, a key written back (set after a miss) is an old key coming back: it goes to
   // probation, so that the window's FIFO keeps the newest writes (RETURN_TO in src/layout/policy.json).
-  if (RETURN_TO != 0 && (fromGhost || askedFor) && returnToProbation(sb, fromGhost)) return PROBATION
+  // RETURN_TEST (RETURN_SAMPLE): not a sampled write-back, nor while write-backs are read in the window
+  // more than the new keys are.
+  if (RETURN_TO != 0 && (fromGhost || askedFor) && returnToProbation(sb, fromGhost) && !returnTestVeto(sb, h)) return PROBATION
   // A newcomer several typical entries large must earn the room it takes from main.
   if (big && units > mean && mainHolds(sb)) {
     const excess = usedUnits(sb) + units - capacity(sb)
@@ -269,6 +273,47 @@ function returnToProbation(sb: u32, fromGhost: bool): bool {
   if (share < RETURN_SHARE) store<u32>(on, 0)
   else if (share <= RETURN_MAX && fromGhost) store<u32>(on, 1)
   return load<u32>(on) != 0
+}
+
+/**
+ * RETURN_TEST (RETURN_SAMPLE in src/layout/policy.json, stop 50): one key in RETURN_SAMPLE, by hash
+ * (bits the shard index, the sketch and the miss filter do not take alone).
+ */
+// @ts-ignore: decorator
+@inline function returnSampled(h: u64): bool {
+  return (<u32>((h * 0x94D049BB133111EB) >> 40) & (RETURN_SAMPLE - 1)) == 0
+}
+
+/**
+ * RETURN_TEST: whether a write-back RETURN_TO would send to probation enters the window instead: a
+ * sampled one always (the test's measure), any while the sampled write-backs leave the window hit more
+ * often than the new keys (a write-back at the start of its reads, which probation would drop before
+ * its next read).
+ */
+function returnTestVeto(sb: u32, h: u64): bool {
+  if (RETURN_SAMPLE == 0) return false
+  return returnSampled(h) || load<f64>(sb + P + L.POLICY_BACK_MEAN) > load<f64>(sb + P + L.POLICY_NEW_MEAN)
+}
+
+/**
+ * RETURN_TEST: the window's leaver (hash h, hit counter `c`) while RETURN_TO is on moves the mean of its
+ * class: a sampled write-back (the filter's 'missed' bit) by RETURN_TEST_BACK, a new key (not missed) by
+ * RETURN_TEST_NEW; a write-back not sampled (going round, or placed before the test vetoed) counts in
+ * neither. After a halving cleared the filter, the window's write-backs count as new keys until they have
+ * left (a guard against it did not pay on the real cache: bench/sim/model/shard.ts returnTestLeave).
+ */
+function returnTestLeave(sb: u32, h: u64, c: u32): void {
+  if (load<u32>(sb + P + L.POLICY_RETURN_ON) == 0) return
+  if (filterAsked(sb, h)) {
+    if (!returnSampled(h)) return
+    const at = sb + P + L.POLICY_BACK_MEAN
+    const m = load<f64>(at)
+    store<f64>(at, m + (<f64>c - m) * RETURN_TEST_BACK)
+  } else {
+    const at = sb + P + L.POLICY_NEW_MEAN
+    const m = load<f64>(at)
+    store<f64>(at, m + (<f64>c - m) * RETURN_TEST_NEW)
+  }
 }
 
 /**
@@ -511,7 +556,8 @@ export function adaptiveEvictOne(sb: u32, incoming: u32, now: f64): bool {
   // FIFO (write-backs need it). Bounded as the victim search is.
   if (WINDOW_CLOCK_ASKED != 0) {
     let ops: u32 = 0
-    while (tailCounter() != 0 && ops < MAX_TAIL_OPS && filterAsked(sb, tailHash)) {
+    // RETURN_TEST: while RETURN_TO is on, a sampled key makes one pass (its count there is the measure).
+    while (tailCounter() != 0 && ops < MAX_TAIL_OPS && filterAsked(sb, tailHash) && !(RETURN_SAMPLE != 0 && load<u32>(sb + P + L.POLICY_RETURN_ON) != 0 && returnSampled(tailHash))) {
       if (!moveTail(sb, WINDOW, WINDOW, 0)) break
       ops++
       if (!liveTail(sb, WINDOW, now)) {
@@ -522,6 +568,7 @@ export function adaptiveEvictOne(sb: u32, incoming: u32, now: f64): bool {
     if (HIT_GAIN > 0 && ops != 0) store<u32>(sb + P + L.POLICY_TAIL_ROUNDS, load<u32>(sb + P + L.POLICY_TAIL_ROUNDS) + ops)
   }
   const h = tailHash
+  if (RETURN_SAMPLE != 0) returnTestLeave(sb, h, tailCounter())
   // DRIFT_GROW's and HIT_GAIN's evidence: the window's leavers, and those hit while there.
   if (DRIFT_GROW > 0 || HIT_GAIN > 0) {
     store<u32>(sb + P + L.POLICY_DRIFT_LEAVES, load<u32>(sb + P + L.POLICY_DRIFT_LEAVES) + 1)

@@ -461,6 +461,18 @@ export const MUTANTS: Mutant[] = [
     why: 'a small shard judges blocks of 64 ghost returns, more than a capacity of requests after a hot set read cache-aside gave way to write-then-read: the keys written meanwhile are rejected and lost (QUIET_SCALE, stop 48)',
   },
   {
+    id: 'return-test-never-vetoes', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: 'return returnSampled(h) || load<f64>(sb + P + L.POLICY_BACK_MEAN) > load<f64>(sb + P + L.POLICY_NEW_MEAN)', replace: 'return returnSampled(h)',
+    tests: ['test/policy/recency-sweep.test.ts'],
+    why: 'RETURN_TO keeps sending write-backs to probation where they are at the start of their reads (reads from 0.8 × capacity writes after the write): probation drops them before their next read and the cache falls ~20 points under LRU (RETURN_TEST, stop 50)',
+  },
+  {
+    id: 'return-test-sample-goes-round', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: ' && !(RETURN_SAMPLE != 0 && load<u32>(sb + P + L.POLICY_RETURN_ON) != 0 && returnSampled(tailHash))', replace: '',
+    tests: ['test/policy/recency-sweep.test.ts'],
+    why: 'a sampled write-back hit at the window tail goes round with its count cleared, so it leaves carrying only the hits of its last pass: the test undercounts the write-backs (RETURN_TEST, stop 50)',
+  },
+  {
     id: 'saturated-tie-to-victim', area: 'policy', file: 'assembly/policy/adaptive.ts',
     find: ' && !(SATURATED_TIE != 0 && hitInWindow && fc >= MAX_COUNT)', replace: '',
     tests: ['test/policy/admission.test.ts'],

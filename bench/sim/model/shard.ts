@@ -19,6 +19,8 @@ const ONE = 1 << CSHIFT
 const HIT_SINCE = 16
 /** FREE_TAG (freeTag; the engines' ENTRY_FREE flag since stop 50): a probation entry that left the window without a contest (the cache had room); a hit or any move clears it (here: the hit counter is tested beside it). */
 const FREE = 32
+/** DIAGNOSTIC (stop 50, delayback): placed in probation by RETURN_TO and not hit since. */
+const RTP = 64
 
 // The ghost remembers where an evicted key left from: the window (a rejected candidate) or main.
 const FROM_WINDOW = 0
@@ -114,6 +116,14 @@ export class Shard {
   private hotShare = 0
   /** 1 / (returnSpan × capacity): the share's step per mean entry (see insert). */
   private readonly returnWeight: number
+  /** DIAGNOSTIC (stop 50): keys RETURN_TO placed that were evicted unhit and have not missed since. */
+  rtGone: Uint8Array | undefined
+  /**
+   * RETURN_TEST (stop 50): running means of the hit counts (0-3) that the window's leavers carry, for the
+   * write-backs RETURN_SAMPLE lets into the window (backMean) and for the new keys (newMean).
+   */
+  backMean = 0
+  newMean = 3
   /** RESEARCH (returnTo 4): whether write-backs are being sent to probation (hysteresis, see returnToProbation). */
   private returnOn = false
   hits = 0
@@ -203,7 +213,7 @@ export class Shard {
   private sweepCredit = 0
   private sweepDebt = 0
   /** Research counters (scratch diagnostics read them; no decision depends on them). */
-  readonly stat = { ghostContests: 0, ghostWins: 0, windowContests: 0, windowWins: 0, lossVictimSum: 0, losses: 0, promotions: 0, demotions: 0, sweepSteps: 0, sweepDemotes: 0, coldFired: 0, rtPlaced: 0, mainBack: 0, windowBack: 0, lateFirstHits: 0, missClears: 0, staleBlocks: 0 }
+  readonly stat = { ghostContests: 0, ghostWins: 0, windowContests: 0, windowWins: 0, lossVictimSum: 0, losses: 0, promotions: 0, demotions: 0, sweepSteps: 0, sweepDemotes: 0, coldFired: 0, rtPlaced: 0, mainBack: 0, windowBack: 0, lateFirstHits: 0, missClears: 0, staleBlocks: 0, rtBack: 0, rtBackYoung: 0, rtBackVeryYoung: 0, rtHit: 0, rtLost: 0, probHit: 0, probLost: 0 }
   /** RESEARCH (staleAfter): per key, the insert count when a hit was last seen by the queues (insert, promotion, CLOCK pass); exact, where an engine would keep a few bits. */
   private stamps: Int32Array | undefined
   private inserts = 0
@@ -342,6 +352,7 @@ export class Shard {
     if ((st & QMASK) !== NONE) {
       this.sketch.increment(h)
       if ((st & CMASK) !== CMASK) this.keyState[key] = st + ONE
+      this.noteProbHit(key, st)
     if (this.t.staleHitOnly > 0 && (st & QMASK) === PROTECTED) this.keyState[key]! |= HIT_SINCE
       this.lateHitOn(st, h)
       this.hits++
@@ -357,11 +368,21 @@ export class Shard {
     // A cache-aside miss is a get that misses (it looks at the ghost before anything counts it),
     // then a set (counted in the sketch, then inserted), in the engine's order.
     this.misses++
-    this.noteGhost(h)
+    this.noteGhost(h, key)
     this.askedAtSet = this.test(h, 0)
     this.sketch.increment(h)
     this.insert(key, h)
     return false
+  }
+
+  /** DIAGNOSTIC: a hit on a probation entry (state `st` before the hit). */
+  private noteProbHit(key: number, st: number): void {
+    if ((st & QMASK) !== PROBATION || (st & CMASK) !== 0) return
+    this.stat.probHit++
+    if ((st & RTP) !== 0) {
+      this.stat.rtHit++
+      this.keyState[key]! &= ~RTP
+    }
   }
 
   /** A get: a hit counts like access(); a miss stores nothing and, as in the engine, is not counted in the sketch. */
@@ -372,11 +393,12 @@ export class Shard {
       this.climb(false)
       this.drift(false)
       this.shadow(key, h, false, false)
-      this.noteGhost(h)
+      this.noteGhost(h, key)
       return false
     }
     this.sketch.increment(h)
     if ((st & CMASK) !== CMASK) this.keyState[key] = st + ONE
+    this.noteProbHit(key, st)
     if (this.t.staleHitOnly > 0 && (st & QMASK) === PROTECTED) this.keyState[key]! |= HIT_SINCE
     this.lateHitOn(st, h)
     this.hits++
@@ -564,9 +586,9 @@ export class Shard {
       }
     }
     // Stop 32 (RETURN_TO): once recency has won, a key written back enters probation, not the window.
-    if (this.t.returnTo > 0 && (age >= 0 || (this.t.returnTo >= 2 && askedFor)) && this.returnToProbation(h, age >= 0)) {
+    if (this.t.returnTo > 0 && (age >= 0 || (this.t.returnTo >= 2 && askedFor)) && this.returnToProbation(h, age >= 0) && !this.returnTestVeto(h)) {
       this.stat.rtPlaced++
-      this.place(this.probation, key, PROBATION, size)
+      this.place(this.probation, key, PROBATION | RTP, size)
       this.sizeP += size
       this.makeRoom()
       return
@@ -637,6 +659,42 @@ export class Shard {
     if (this.unaskedShare < Math.max(this.t.returnShare, this.t.returnFloor)) this.returnOn = false
     else if (this.unaskedShare <= this.t.returnMax && (this.t.returnTo === 4 || fromGhost && (this.t.returnTo === 5 || this.test(h, 1)))) this.returnOn = true
     return this.returnOn
+  }
+
+  /**
+   * RETURN_TEST (stop 50, src/layout/policy.json; docs/policy-recency.md "Stop 50, delayback"): whether
+   * this write-back enters the window though RETURN_TO is on. One in returnSample (by hash) always does,
+   * and makes one pass there; the rest do while those write-backs leave the window hit more often than the
+   * new keys do (backMean above newMean): a write-back at the start of its reads (reads from 0.8 × capacity
+   * writes after the write) is read in the window more than the newest writes are, and probation (2% of
+   * the cache at a window of 0.9) drops it before its next read; one at the end of its reads is read less.
+   */
+  private returnTestVeto(h: number): boolean {
+    if (this.t.returnSample === 0) return false
+    return this.returnSampled(h) || this.backMean > this.newMean
+  }
+
+  /** RETURN_TEST's sample: one key in returnSample, by hash. */
+  private returnSampled(h: number): boolean {
+    return this.t.returnSample > 0 && (mix32(h ^ 0x1b873593) & (this.t.returnSample - 1)) === 0
+  }
+
+  /**
+   * RETURN_TEST: a window leaver with policy bits `st`, while RETURN_TO is on: its hit count moves the mean
+   * of its class, a sampled write-back's (missed) or a new key's (not missed; a write-back not sampled is in
+   * probation, or going round). A sketch halving clears the 'missed' marks of the write-backs in the window,
+   * which then count as new keys until they have left: guarding against it (no measure until the window
+   * has turned over) took the exact-structure model at 4000 entries from −7.44 to −2.74 on 'delay
+   * 0.8C+0.5C back', but the real cache read the same at 4000 and 10k and worse at 100k (−3.53, −2.66
+   * without), and every other sweep row the same (docs/policy-recency.md "Stop 50, delayback").
+   */
+  private returnTestLeave(key: number, st: number): void {
+    if (this.t.returnSample === 0 || !this.returnOn) return
+    const h = this.hashOf(key)
+    const c = (st & CMASK) >> CSHIFT
+    if (this.test(h, 0)) {
+      if (this.returnSampled(h)) this.backMean += (c - this.backMean) * this.t.returnTestBack
+    } else this.newMean += (c - this.newMean) * this.t.returnTestNew
   }
 
   /**
@@ -976,9 +1034,17 @@ export class Shard {
    * counts unaskedGain times (write-then-read: its return is recency evidence, and a key written back
    * after a miss keeps the mark).
    */
-  private noteGhost(h: number): void {
+  private noteGhost(h: number, key = -1): void {
     const missedBefore = this.testAndSet(h, 0)
     const age = this.ghost.lookup(h)
+    if (key >= 0 && this.rtGone !== undefined && this.rtGone[key] === 1) {
+      this.rtGone[key] = 0
+      if (age >= 0) {
+        this.stat.rtBack++
+        if (age < this.countW) this.stat.rtBackYoung++
+        if (age < 0.25 * this.countW) this.stat.rtBackVeryYoung++
+      }
+    }
     if (age < 0) return
     if (age >= this.t.horizon * (this.capacity / this.meanSize())) return
     if (this.ghost.lastTag === FROM_WINDOW) {
@@ -1250,6 +1316,8 @@ export class Shard {
         if ((st & CMASK) === 0 || ops++ >= this.t.maxTailOps) break
         // RESEARCH (windowClockAsked): only a key that was asked for (not written unasked) goes round.
         if (!this.t.windowClock && (this.t.windowClockAsked >= 2 ? !this.test(this.hashOf(k), 0) : this.test(this.hashOf(k), 1))) break
+        // RETURN_TEST: while RETURN_TO is on, a sampled key makes one pass (its count there is the measure).
+        if (this.returnOn && this.returnSampled(this.hashOf(k))) break
         this.tailN++
         this.tailHit++
         this.window.pop()
@@ -1259,6 +1327,7 @@ export class Shard {
       }
     }
     const key = this.window.pop()
+    this.returnTestLeave(key, this.keyState[key]!)
     const hitInWindow = (this.keyState[key]! & CMASK) !== 0
     this.leaveN++
     if (hitInWindow) this.leaveHit++
@@ -1444,6 +1513,11 @@ export class Shard {
     if (from === FROM_MAIN && (this.keyState[key]! & (FREE | CMASK)) === FREE && (this.t.freeTag === 1 || this.unaskedShare >= this.lateShare())
       && (this.t.freeTag !== 4 || this.windowTarget >= this.t.returnLevel * this.capacity)) from = FROM_WINDOW
     if ((this.keyState[key]! & QMASK) === PROBATION) {
+      if ((this.keyState[key]! & CMASK) === 0) this.stat.probLost++
+      if ((this.keyState[key]! & RTP) !== 0) {
+        this.stat.rtLost++
+        if (this.rtGone !== undefined) this.rtGone[key] = 1
+      }
       this.probation.pop()
       this.sizeP -= size
     } else {

@@ -12,7 +12,7 @@
 use super::decision::REJECT;
 use super::rng::{next_random, seed_rng};
 use super::tuning_generated::{
-    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_BLOCK, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, DRIFT_SWEEP, FREE_TAG, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_SHARE, HIT_GAIN_UNDO, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, LATE_HIT, LATE_SHARE, MAX_WINDOW, MISS_CLEAR, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SHARE, RETURN_SPAN, RETURN_TO, SATURATED_TIE, STALE_GATE, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_RUNS, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS, WINDOW_CLOCK_ASKED,
+    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_BLOCK, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, DRIFT_SWEEP, FREE_TAG, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_SHARE, HIT_GAIN_UNDO, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, LATE_HIT, LATE_SHARE, MAX_WINDOW, MISS_CLEAR, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SAMPLE, RETURN_SHARE, RETURN_SPAN, RETURN_TEST_BACK, RETURN_TEST_NEW, RETURN_TO, SATURATED_TIE, STALE_GATE, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_RUNS, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS, WINDOW_CLOCK_ASKED,
 };
 use crate::arena::Engine;
 use crate::layout_generated as L;
@@ -31,6 +31,12 @@ fn block_of(entries: f64) -> u32 {
 }
 
 const MAX_TAIL_OPS: i32 = super::tuning_generated::MAX_TAIL_OPS as i32;
+
+/// RETURN_TEST (RETURN_SAMPLE, stop 50): one key in RETURN_SAMPLE, by hash (as assembly/policy/adaptive.ts returnSampled).
+#[inline(always)]
+fn return_sampled(h: u64) -> bool {
+    ((h.wrapping_mul(0x94D049BB133111EB) >> 40) as u32) & (RETURN_SAMPLE.wrapping_sub(1)) == 0
+}
 
 impl Engine {
     pub unsafe fn adaptive_init(&mut self, sb: *mut u8, shard: u32) {
@@ -70,6 +76,8 @@ impl Engine {
         st32(sb.add((P + L::POLICY_STALE_UNHIT) as usize), 0);
         st32(sb.add((P + L::POLICY_STALE_RUN) as usize), 0);
         st32(sb.add((P + L::POLICY_STALE_HELD) as usize), 0);
+        stf64(sb.add((P + L::POLICY_BACK_MEAN) as usize), 0.0);
+        stf64(sb.add((P + L::POLICY_NEW_MEAN) as usize), 3.0);
         seed_rng(sb, self.seed, shard);
         self.clear_sketch(sb, self.ghost_slots);
         self.clear_ghost(sb);
@@ -204,7 +212,9 @@ impl Engine {
         }
         // Once recency has won, a key written back (set after a miss) is an old key coming back: it goes
         // to probation, so that the window's FIFO keeps the newest writes (RETURN_TO in src/layout/policy.json).
-        if RETURN_TO != 0 && (from_ghost || asked_for) && self.return_to_probation(sb, from_ghost) {
+        // RETURN_TEST (RETURN_SAMPLE): not a sampled write-back, nor while write-backs are read in the
+        // window more than the new keys are.
+        if RETURN_TO != 0 && (from_ghost || asked_for) && self.return_to_probation(sb, from_ghost) && !self.return_test_veto(sb, h) {
             return PROBATION as i32;
         }
         // A newcomer several typical entries large must earn the room it takes from main.
@@ -272,6 +282,33 @@ impl Engine {
             st32(on, 1);
         }
         ld32(on) != 0
+    }
+
+    /// RETURN_TEST (see assembly/policy/adaptive.ts returnTestVeto): a sampled write-back enters the
+    /// window; any does while the sampled write-backs leave the window hit more often than the new keys.
+    unsafe fn return_test_veto(&self, sb: *mut u8, h: u64) -> bool {
+        if RETURN_SAMPLE == 0 {
+            return false;
+        }
+        return_sampled(h) || ldf64(sb.add((P + L::POLICY_BACK_MEAN) as usize)) > ldf64(sb.add((P + L::POLICY_NEW_MEAN) as usize))
+    }
+
+    /// RETURN_TEST: the window's leaver (hash h, hit counter c) while RETURN_TO is on moves the mean of
+    /// its class (see assembly/policy/adaptive.ts returnTestLeave).
+    unsafe fn return_test_leave(&self, sb: *mut u8, h: u64, c: u32) {
+        if ld32(sb.add((P + L::POLICY_RETURN_ON) as usize)) == 0 {
+            return;
+        }
+        let (at, step) = if self.filter_asked(sb, h) {
+            if !return_sampled(h) {
+                return;
+            }
+            (sb.add((P + L::POLICY_BACK_MEAN) as usize), RETURN_TEST_BACK)
+        } else {
+            (sb.add((P + L::POLICY_NEW_MEAN) as usize), RETURN_TEST_NEW)
+        };
+        let m = ldf64(at);
+        stf64(at, m + (c as f64 - m) * step);
     }
 
     /// After an insert: protected's overflow goes down, and the window's overflow leaves the window
@@ -529,7 +566,12 @@ impl Engine {
         // unasked keeps the FIFO (write-backs need it). Bounded as the victim search is.
         if WINDOW_CLOCK_ASKED != 0 {
             let mut ops: u32 = 0;
-            while self.tail_counter() != 0 && ops < MAX_TAIL_OPS as u32 && self.filter_asked(sb, self.tail_hash) {
+            // RETURN_TEST: while RETURN_TO is on, a sampled key makes one pass (its count there is the measure).
+            while self.tail_counter() != 0
+                && ops < MAX_TAIL_OPS as u32
+                && self.filter_asked(sb, self.tail_hash)
+                && !(RETURN_SAMPLE != 0 && ld32(sb.add((P + L::POLICY_RETURN_ON) as usize)) != 0 && return_sampled(self.tail_hash))
+            {
                 if !self.move_tail(sb, WINDOW, WINDOW, 0) {
                     break;
                 }
@@ -546,6 +588,9 @@ impl Engine {
             }
         }
         let h = self.tail_hash;
+        if RETURN_SAMPLE != 0 {
+            self.return_test_leave(sb, h, self.tail_counter());
+        }
         // DRIFT_GROW's and HIT_GAIN's evidence: the window's leavers, and those hit while there.
         if DRIFT_GROW > 0.0 || HIT_GAIN > 0 {
             st32(sb.add((P + L::POLICY_DRIFT_LEAVES) as usize), ld32(sb.add((P + L::POLICY_DRIFT_LEAVES) as usize)).wrapping_add(1));
