@@ -358,6 +358,12 @@ export interface Tuning {
    * 50.52 → 46.20: YOUNG_FREQUENCY's first misses of a loop's keys need the long memory).
    */
   missClear: number
+  /** RETURN_SAMPLE (src/layout/policy.json; stop 50, delayback): RETURN_TO tests itself on one write-back in this many, let into the window (0: no test). */
+  returnSample: number
+  /** RETURN_TEST_NEW: the step of the running mean of the hits new keys (not 'missed') take in the window. */
+  returnTestNew: number
+  /** RETURN_TEST_BACK: the step of the running mean of the hits the sampled write-backs take in the window. */
+  returnTestBack: number
   /**
    * RESEARCH (stop 50, lagonce; 0: off, not in the engines): at the end of a drift block whose ghost returns
    * of main's keys are at least this × the rejected candidates' (and at least one), the window growth
