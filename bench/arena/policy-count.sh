@@ -24,7 +24,9 @@
 # The library is loaded from <dist>/src/index.js; it finds its wasm core in <dist>/wasm (a copy of a
 # build must keep the dist/ folder name and sit under a folder whose node_modules resolve).
 set -euo pipefail
-D=$1; P=$2; O=$3; MODE=${4:-}
+# The dist as an absolute path: the script imports it from bench/arena, where a relative one would not
+# resolve (and the run's output, sent to /dev/null, would hide why nothing is printed).
+D=$(cd "$1" && pwd); P=$2; O=$3; MODE=${4:-}
 HERE=$(cd "$(dirname "$0")" && pwd)
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
