@@ -206,10 +206,15 @@ export function clearSlot(slot: u32): void {
 // @ts-ignore: decorator
 @inline export function slotFreq(slot: u32): u32 { return load<u32>(slot) & L.SLOT_FREQ_MASK }
 
-/** A hit: saturating increment of the slot's frequency, lossy under contention, never clobbering. */
-export function touch(slot: u32): void {
+/**
+ * A hit: saturating increment of the slot's frequency, lossy under contention, never clobbering. Returns
+ * the frequency before this hit (LATE_HIT's first hit in probation: read.ts), from the load it makes anyway.
+ */
+export function touch(slot: u32): u32 {
   const m = atomic.load<u32>(slot)
-  if ((m & L.SLOT_FREQ_MASK) < L.SLOT_FREQ_MASK) atomic.cmpxchg<u32>(slot, m, m + 1)
+  const f = m & L.SLOT_FREQ_MASK
+  if (f < L.SLOT_FREQ_MASK) atomic.cmpxchg<u32>(slot, m, m + 1)
+  return f
 }
 
 /**

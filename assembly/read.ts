@@ -4,7 +4,7 @@
 import * as L from './layout.generated'
 import { shardCount, scratchBase, shardBase, shardsOffset } from './arena'
 import { hashBytes, fastRange } from './hash'
-import { locate, findSlot, slotOf, slotOffset, slotFreq, touch, touchTimes, firstOccupied, nextOccupied, tag, TAG_MASK } from './hashindex'
+import { locate, findSlot, slotOf, slotOffset, touch, touchTimes, firstOccupied, nextOccupied, tag, TAG_MASK } from './hashindex'
 import { flagsOf, kindOf, keyLenOf, valueLenOf, isLive, hasTtl, expiryOf, headerBytes, inBounds, spanInBounds, queueOf } from './entry'
 import { policyOnHit, policyOnAccesses, policyOnMiss } from './policy/index'
 import { sketchBlockOf } from './sketch'
@@ -95,11 +95,10 @@ export function lookup(key: u32, keyLen: u32, now: f64, flags: u32): u32 {
     store<f64>(result(L.RESULT_EXPIRY), expiry)
     store<u64>(result(L.RESULT_HASH), h)
     if ((flags & L.GET_PEEK) == 0) {
-      // LATE_HIT: whether this is the entry's first hit in probation (its slot's counter, read before
-      // this hit counts; the slot and the flags are loaded already).
-      const firstInProbation = queueOf(fl) == L.QUEUE_PROBATION && slotFreq(slot) == 0
-      touch(slot)
-      policyOnHit(sb, h, block, firstInProbation)
+      // LATE_HIT: whether this is the entry's first hit in probation (touch returns the slot's counter
+      // before this hit).
+      const before = touch(slot)
+      policyOnHit(sb, h, block, before == 0 && queueOf(fl) == L.QUEUE_PROBATION)
     }
     return L.STATUS_HIT
   }

@@ -31,12 +31,16 @@ pub unsafe fn slot_freq(slot: Slot) -> u32 {
 }
 
 /// A hit: saturating increment of the slot's frequency, lossy under contention, never clobbering.
+/// Returns the frequency before this hit (LATE_HIT's first hit in probation: read.rs), from the load it
+/// makes anyway.
 #[inline(always)]
-pub unsafe fn touch(slot: Slot) {
+pub unsafe fn touch(slot: Slot) -> u32 {
     let m = au32(slot).load(SeqCst);
-    if m & L::SLOT_FREQ_MASK < L::SLOT_FREQ_MASK {
+    let f = m & L::SLOT_FREQ_MASK;
+    if f < L::SLOT_FREQ_MASK {
         let _ = au32(slot).compare_exchange(m, m + 1, SeqCst, Relaxed);
     }
+    f
 }
 
 /// `times` hits at once (a front's batched hits): the frequency `times` calls of touch would leave,

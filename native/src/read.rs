@@ -5,7 +5,7 @@
 use crate::arena::Engine;
 use crate::entry::*;
 use crate::hash::{fast_range, hash_bytes};
-use crate::hashindex::{slot_freq, slot_is_for, slot_offset, touch, touch_times};
+use crate::hashindex::{slot_is_for, slot_offset, touch, touch_times};
 use crate::layout_generated as L;
 use crate::mem::*;
 use std::sync::atomic::{fence, Ordering::*};
@@ -139,11 +139,10 @@ impl Engine {
             stf64(self.result(L::RESULT_EXPIRY), expiry);
             st64(self.result(L::RESULT_HASH), h);
             if flags & L::GET_PEEK == 0 {
-                // LATE_HIT: whether this is the entry's first hit in probation (its slot's counter, read
-                // before this hit counts; the slot and the flags are loaded already).
-                let first_in_probation = queue_of(fl) == L::QUEUE_PROBATION && slot_freq(slot) == 0;
-                touch(slot);
-                self.policy_on_hit(sb, h, block, first_in_probation);
+                // LATE_HIT: whether this is the entry's first hit in probation (touch returns the slot's
+                // counter before this hit).
+                let before = touch(slot);
+                self.policy_on_hit(sb, h, block, before == 0 && queue_of(fl) == L::QUEUE_PROBATION);
             }
             return L::STATUS_HIT;
         }
