@@ -6,7 +6,7 @@ import * as L from './layout.generated'
 import { segCount, segBytes, shardCount, maxEntriesPerShard, indexBuckets, countGlobally } from './arena'
 import { hashBytes } from './hash'
 import { locate, findSlot, emptySlot, publish, clearIndex, slotOffset, slotOf, clearSlot, firstOccupied, nextOccupied } from './hashindex'
-import { flagsOf, isLive, hasTtl, isLarge, expiryOf, entryBytes, keyPtr, keyLenOf, setFlags, queueOf, headerBytes, valueLenOf, refPtr, chainedBytes } from './entry'
+import { flagsOf, isLive, hasTtl, isLarge, expiryOf, entryBytes, keyPtr, keyLenOf, setQueue, queueOf, headerBytes, valueLenOf, refPtr, chainedBytes } from './entry'
 import { chainLength, claimChain, chainIntact, chainCount, chainLocal, borrowedBytes, isLargeState, largeState, stateOf, ownedSegments, releaseUnclaimed } from './large'
 import { segHeader, segData, segOf, queueAddr, releaseSegment, addLive, removeLive, freeCount, setHoldEmptySegments, releaseEmptyInteriors, killEntry } from './segments'
 import { bump } from './queues'
@@ -143,7 +143,7 @@ function claimChains(sb: u32, shard: u32): void {
 
 /** Re-indexes one LIVE entry found by the rebuild, resolving duplicates in favour of the newer copy. */
 function adopt(sb: u32, off: u32, size: u32, flags: u32, q: u32, limit: u32, now: f64): void {
-  if (queueOf(flags) != q) setFlags(sb, off, (flags & ~(L.ENTRY_QUEUE_MASK | L.ENTRY_FREE)) | (q << L.ENTRY_QUEUE_SHIFT))
+  if (queueOf(flags) != q) setQueue(sb, off, q, 0)
   if (hasTtl(flags) && expiryOf(sb, off) <= now) {
     killEntry(sb, off)
     bump(sb, L.SHARD_EXPIRATIONS)

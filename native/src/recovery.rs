@@ -174,7 +174,7 @@ impl Engine {
     #[allow(clippy::too_many_arguments)]
     unsafe fn adopt(&mut self, sb: *mut u8, off: u32, size: u32, flags: u32, q: u32, limit: u32, now: f64) {
         if queue_of(flags) != q {
-            set_flags(sb, off, (flags & !(L::ENTRY_QUEUE_MASK | L::ENTRY_FREE)) | (q << L::ENTRY_QUEUE_SHIFT));
+            set_queue(sb, off, q, 0);
         }
         if has_ttl(flags) && expiry_of(sb, off) <= now {
             self.kill_entry(sb, off);
