@@ -82,6 +82,8 @@ for (const [name, c] of policyEntries) {
   if (typeof c.value !== 'number' || !Number.isFinite(c.value) || (c.type === 'u32' && !Number.isInteger(c.value))) throw new Error(`policy constant ${name}: bad value`)
 }
 if (policy.MISS_FILTER_SHARE !== undefined && policy.MISS_FILTER_SHARE.value === 1) throw new Error('policy constant MISS_FILTER_SHARE: 0 (no filter) or at least 2')
+// The engines pick RETURN_TEST's sample by masking a hash with RETURN_SAMPLE − 1.
+if (policy.RETURN_SAMPLE !== undefined && (policy.RETURN_SAMPLE.value & (policy.RETURN_SAMPLE.value - 1)) !== 0) throw new Error('policy constant RETURN_SAMPLE: 0 (no test) or a power of two')
 const doc = (prefix, c) => `${prefix} ${c.doc}\n`
 const rustValue = (c) => (c.type === 'f64' && Number.isInteger(c.value) ? `${c.value}.0` : String(c.value))
 function writePolicy(path, text) {
