@@ -422,11 +422,21 @@ export class Shard {
     if (this.t.lateHit > 0 && (st & QMASK) === PROBATION && (st & CMASK) === 0 && this.test(h, 1)
       && (this.t.lateHit === 1 ? this.writeOnce(this.t.onceShare) : this.unaskedShare >= this.lateShare())
       && !(this.t.lateHit === 3 && this.t.onceHotShare > 0 && this.hotShare >= this.t.onceHotShare)
-      && (this.t.lateFrequency <= 0 || this.sketch.estimate(h) <= this.t.lateFrequency)) {
+      && (this.t.lateFrequency <= 0 || this.sketch.estimate(h) <= this.t.lateFrequency)
+      && !this.lateAsideNow()) {
       const gain = this.t.lateGain > 0 ? this.t.lateGain : this.t.onceGain
       this.pendingGrow += gain
       this.pendingLate += gain
       this.stat.lateFirstHits++
+    }
+  }
+
+  /** RESEARCH (lateAside, stop 51): whether LATE_HIT stands aside now. */
+  private lateAsideNow(): boolean {
+    switch (this.t.lateAside) {
+      case 1: return this.returnOn
+      case 2: return this.returnOn && this.t.returnSample > 0 && this.backMean > this.newMean
+      default: return false
     }
   }
 

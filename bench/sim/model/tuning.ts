@@ -378,6 +378,12 @@ export interface Tuning {
   lateGain: number
   /** RESEARCH (stop 50, lagonce; 0: off): 1: the window growth lateHit makes does not count towards an early ageing (AGE_ON_GROWTH's base moves up with it, as HIT_GAIN_NO_AGE). */
   lateNoAge: number
+  /**
+   * RESEARCH (stop 51, delayrows; 0: off): when LATE_HIT stands aside. 1: while RETURN_TO is on (write-backs
+   * are being placed: the keys read late are then being written back too, and a bigger window only holds
+   * more of them); 2: while RETURN_TEST vetoes RETURN_TO (write-backs read more in the window than new keys).
+   */
+  lateAside: number
   /** LATE_FREQUENCY (src/layout/policy.json, 2; stop 50): lateHit only for a key the sketch has seen at most this often, this hit counted (0: no bound). */
   lateFrequency: number
   /** LATE_SHARE (src/layout/policy.json, 0.5; 0 in a research override: RETURN_SHARE): the unasked share lateHit 2-3 and freeTag 2-4 need. */
@@ -473,6 +479,7 @@ export const TUNING: Tuning = {
   lateUndo: 0,
   lateGain: 0,
   lateNoAge: 0,
+  lateAside: 0,
   protClockCap: 0,
   staleSwept: 0,
   staleTail: 0,
