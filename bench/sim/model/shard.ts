@@ -416,7 +416,7 @@ export class Shard {
    * (the engines see a cache-aside hit and a read alike). 1: while writeOnce(ONCE_SHARE); 2: while the
    * unasked share is at least lateShare(); 3 (the engines'): as 2, not while the share of cache-aside
    * returns is at least ONCE_HOT_SHARE (a hot set read beside the writes). LATE_FREQUENCY: only for a key
-   * the sketch has seen at most that often, this hit counted.
+   * the sketch has seen at most that often, this hit counted. LATE_ASIDE: not while RETURN_TO is on.
    */
   private lateHitOn(st: number, h: number): void {
     if (this.t.lateHit > 0 && (st & QMASK) === PROBATION && (st & CMASK) === 0 && this.test(h, 1)
@@ -431,7 +431,12 @@ export class Shard {
     }
   }
 
-  /** RESEARCH (lateAside, stop 51): whether LATE_HIT stands aside now. */
+  /**
+   * LATE_ASIDE (lateAside, stop 51, delayrows): whether LATE_HIT stands aside now. 1 (the engines'): while
+   * RETURN_TO is on: the keys read late are being written back too, the window is at its maximum, and the
+   * late hits only cancel the shrink main's returns ask for ('delay 0.8C+0.5C back'). 2 (research): only
+   * while RETURN_TEST also vetoes RETURN_TO.
+   */
   private lateAsideNow(): boolean {
     switch (this.t.lateAside) {
       case 1: return this.returnOn

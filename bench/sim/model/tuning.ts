@@ -379,9 +379,10 @@ export interface Tuning {
   /** RESEARCH (stop 50, lagonce; 0: off): 1: the window growth lateHit makes does not count towards an early ageing (AGE_ON_GROWTH's base moves up with it, as HIT_GAIN_NO_AGE). */
   lateNoAge: number
   /**
-   * RESEARCH (stop 51, delayrows; 0: off): when LATE_HIT stands aside. 1: while RETURN_TO is on (write-backs
-   * are being placed: the keys read late are then being written back too, and a bigger window only holds
-   * more of them); 2: while RETURN_TEST vetoes RETURN_TO (write-backs read more in the window than new keys).
+   * LATE_ASIDE (src/layout/policy.json, 1 there: in both engines since stop 51, delayrows): when LATE_HIT
+   * stands aside. 1: while RETURN_TO is on (write-backs are being placed: the keys read late are then being
+   * written back too, and the late hits only cancel the shrink main's returns ask for). RESEARCH 2 (not in
+   * the engines): only while RETURN_TEST also vetoes RETURN_TO (its verdict comes too late: no change).
    */
   lateAside: number
   /** LATE_FREQUENCY (src/layout/policy.json, 2; stop 50): lateHit only for a key the sketch has seen at most this often, this hit counted (0: no bound). */
@@ -479,7 +480,6 @@ export const TUNING: Tuning = {
   lateUndo: 0,
   lateGain: 0,
   lateNoAge: 0,
-  lateAside: 0,
   protClockCap: 0,
   staleSwept: 0,
   staleTail: 0,
