@@ -5,7 +5,7 @@
  * main returns, and model − LRU. For finding where lateHit's growth pays and where it squeezes a hot set.
  * Diagnostics read the shard's private state; no decision depends on them. Deterministic.
  *
- *   npx tsx bench/sim/late-probe.ts --row 'mix w0.05 lag 0.5C once' [--size 10000] [--block 1] [--tune k=v,…]
+ *   npx tsx bench/sim/late-probe.ts --row 'mix w0.05 lag 0.5C once' [--size 10000] [--block 1] [--tune k=v,…] [--seed N]
  *   npx tsx bench/sim/late-probe.ts --mix 0.1,0.2,1.5,uni,once [--capacities 40] [--tune k=v,…]
  */
 import { sweepRows } from '../arena/recency-sweep.js'
@@ -30,7 +30,7 @@ if (mix !== '') {
   if (row === undefined) throw new Error('--row: no such sweep row')
   trace = row.make(size, Number(opt('--scale', '1')))
 }
-const model = new CortadoModel(size, trace, { tuning: parseTuningList(opt('--tune', '')) })
+const model = new CortadoModel(size, trace, { tuning: parseTuningList(opt('--tune', '')), seed: opt('--seed', '') === '' ? undefined : Number(opt('--seed', '')) })
 const lru = new LruPolicy(size, trace)
 const shard = model.shards[0]! as unknown as { windowTarget: number; unaskedShare: number; hotShare: number; quietOn: boolean; ghost: { tagCount(t: number): number }; stat: Record<string, number> }
 const keys = ['lateFirstHits', 'windowBack', 'mainBack']

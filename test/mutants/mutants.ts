@@ -996,7 +996,7 @@ export const MUTANTS: Mutant[] = [
     id: 'late-aside-never', area: 'policy', file: 'assembly/policy/window.ts',
     find: '  if (LATE_ASIDE != 0 && load<u32>(sb + P + L.POLICY_RETURN_ON) != 0) return\n', replace: '',
     tests: ['test/policy/recency-sweep.test.ts'],
-    why: 'late first hits count while RETURN_TO places write-backs: reads 0.8 × capacity writes after the write, written back, hold the window at its maximum against main\'s returns and collapse (LATE_ASIDE, stop 51: −3.67 vs LRU at 4000 entries, −0.60 with it)',
+    why: 'late first hits count while RETURN_TO places write-backs: reads 0.8 × capacity writes after the write, written back, hold the window at its maximum against main\'s returns and collapse (LATE_ASIDE, stop 51: −3.67 vs LRU at 4000 entries against the test\'s bound of 3, −0.60 with it)',
   },
   // ---- the model against the engines (stop 43, model-gap) ------------------------------------------------
   {
