@@ -264,6 +264,9 @@ export class Shard {
   private purgedBack = 0
   /** RESEARCH (moveTie): the running contest's candidate is a window leaver (1) hit in the window (2), or a ghost return (3); 0 otherwise. */
   private contestKind = 0
+  /** RESEARCH (rotateAfter): main's last victim to beat a candidate, and its wins in a row. */
+  private winner = -1
+  private winnerRun = 0
   /** RESEARCH (windowHitBoost): added to the candidate's estimate in the running contest. */
   private boost = 0
   /** RESEARCH (staleMode 5, 6): the contest running is a young window-tagged ghost key's. */
@@ -1453,6 +1456,15 @@ export class Shard {
         if (this.t.rotateWinner > 0 && (this.keyState[v]! & QMASK) === PROBATION && this.probation.length > 1) {
           this.probation.pop()
           this.probation.push(v)
+        }
+        // RESEARCH (rotateAfter, stop 51): a victim that keeps winning goes round after rotateAfter wins in a row.
+        if (this.t.rotateAfter > 0 && (this.t.rotateNarrow === 0 || (tie && fv === fc + 1))) {
+          if (v !== this.winner) { this.winner = v; this.winnerRun = 0 }
+          if (++this.winnerRun >= this.t.rotateAfter && (this.keyState[v]! & QMASK) === PROBATION && this.probation.length > 1 && this.probation.peek() === v) {
+            this.probation.pop()
+            this.probation.push(v)
+            this.winnerRun = 0
+          }
         }
         return false
       }

@@ -150,6 +150,15 @@ export interface Tuning {
   promoteCredit: number
   /** RESEARCH (stop 37, off): 1: a probation victim that beats a candidate goes round to probation's head. */
   rotateWinner: number
+  /**
+   * RESEARCH (stop 51, delayrows; 0: off): a probation victim that has beaten this many candidates in a row
+   * goes round to probation's head (rotateWinner at 1 is every win). A fill key whose sketch count a
+   * collision raised to 2 sat at probation's tail and beat every key written after the fill (1,809 in a row,
+   * model, 10k, 'delay 0.2C+0.5C once').
+   */
+  rotateAfter: number
+  /** RESEARCH (stop 51): rotateAfter counts only 1: wins over a candidate UNASKED_TIE would have let in on a tie (written unasked, seen at most once) by one count; 0: every win. */
+  rotateNarrow: number
   /** WINDOW_CLOCK_ASKED (engines since stop 46, mode 2; src/layout/policy.json): CLOCK in the window (as windowClock) for 2: keys the miss filter marks missed (loaded after a get missed them). RESEARCH modes (not in the engines): 1: keys it does not mark written unasked; 3: as 2, one count fewer per round instead of none left. */
   windowClockAsked: number
   /** RESEARCH (stop 44): windowClock / windowClockAsked only while the window target is at least this × capacity (a window grown that large is the cache's recency part, and a FIFO there loses hot keys LRU keeps). */
@@ -487,6 +496,8 @@ export const TUNING: Tuning = {
   staleHalve: 0,
   promoteCredit: 0,
   rotateWinner: 0,
+  rotateAfter: 0,
+  rotateNarrow: 0,
   windowClockLevel: 0,
   clockMaxWindow: 0,
   shadowRate: 0,
