@@ -22,6 +22,7 @@ describe('sizing advice, the arithmetic', () => {
   it('advises only a full cache of few, large entries, bounded by maxBytes alone', () => {
     const full = { entries: 14_000, bytesUsed: 14_000 * 1060, full: true }
     const advice = sizingAdvice(g, full)!
+    expect(advice.option).toBe('expectedEntrySize')
     expect(advice.suggested).toBe(1088)
     // Sized for 1088 B entries, the same arena gives entries a fifth more room or better.
     expect(advice.moreRoom).toBeGreaterThan(0.2)
@@ -29,6 +30,11 @@ describe('sizing advice, the arithmetic', () => {
     expect(sizingAdvice(g, { entries: 110_000, bytesUsed: 110_000 * 130, full: true })).toBeUndefined()
     const bounded = computeGeometry({ maxBytes: 16 * MiB, maxEntries: 14_000, policy: L.POLICY_ADAPTIVE })
     expect(sizingAdvice(bounded, full)).toBeUndefined()
+    // maxEntries far above what the bytes hold at this size: lower it (a quarter above what fits now).
+    const overcounted = computeGeometry({ maxBytes: 16 * MiB, maxEntries: 100_000, policy: L.POLICY_ADAPTIVE })
+    const lower = sizingAdvice(overcounted, full)!
+    expect(lower).toMatchObject({ option: 'maxEntries', suggested: 18_000 })
+    expect(lower.moreRoom).toBeGreaterThan(0.1)
     const sized = computeGeometry({ maxBytes: 16 * MiB, expectedEntrySize: 1024, policy: L.POLICY_ADAPTIVE })
     expect(sizingAdvice(sized, full)).toBeUndefined()
   })
@@ -52,6 +58,19 @@ forEachEngine('sizing advice', (engine) => {
     const suggested = Number(/expectedEntrySize: (\d+)/.exec(w.warnings[0]!.message)![1])
     expect(suggested).toBeGreaterThanOrEqual(1024)
     expect(suggested).toBeLessThanOrEqual(1152)
+    cache.close()
+  })
+
+  it('a maxEntries far above what maxBytes holds at 1000 B an entry: one CORTADO_SIZING warning naming a lower maxEntries', async () => {
+    const w = collectWarnings('CORTADO_SIZING')
+    stop = w.stop
+    const cache = makeCache<string>(engine, { maxBytes: 16 * MiB, maxEntries: 100_000, codec: 'string' })
+    for (let i = 0; i < 4 * SETS_BETWEEN_SIZING_CHECKS; i++) cache.set(`record:${i}`, value)
+    await settle()
+    expect(w.warnings).toHaveLength(1)
+    const suggested = Number(/maxEntries: (\d+)/.exec(w.warnings[0]!.message)![1])
+    expect(suggested).toBeGreaterThan(cache.stats().entries)
+    expect(suggested).toBeLessThan(25_000)
     cache.close()
   })
 
