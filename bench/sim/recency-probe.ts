@@ -9,8 +9,14 @@
  *
  *   npx tsx bench/sim/recency-probe.ts [--rows 60] [--seed 1] [--min-size 2000] [--max-size 30000]
  *     [--variants 'base:;x:k=v'] [--all]     (--all: print every row, not only those under LRU − 1)
+ *     [--real [--engine wasm|native] [--cortado <dist>/src/index.js]]
+ *
+ * --real adds the real cache as a user makes it (bench/arena/recency-sweep.ts's way: `maxEntries`,
+ * default shards, 'string' values) against lru-cache, over the reads (its "second half" is the last
+ * half of the reads, the model's the last half of the requests).
  */
-import { mixTrace, delayTrace, burstTrace, movingTrace, phasesTrace, type Distance, type Phase } from '../arena/recency-sweep.js'
+import { LRUCache } from 'lru-cache'
+import { mixTrace, delayTrace, burstTrace, movingTrace, phasesTrace, replay, type Distance, type Phase } from '../arena/recency-sweep.js'
 import { Prng } from '../workloads/prng.js'
 import type { Trace } from '../workloads/trace.js'
 import { toolArgs } from '../harness/tool-args.js'
@@ -25,6 +31,11 @@ const seed = Number(args.opt('--seed', '1'))
 const minSize = Number(args.opt('--min-size', '2000'))
 const maxSize = Number(args.opt('--max-size', '30000'))
 const printAll = args.has('--all')
+const real = args.has('--real')
+const engine = args.opt('--engine', 'wasm')
+type RealCache = { get(k: string): unknown; set(k: string, v: string): unknown; close(): void }
+type CortadoModule = { Cache: (new (o: object) => RealCache) & { maxBytesFor(entries: number, entryBytes: number): number } }
+const { Cache } = real ? (await import(args.opt('--cortado', '../../src/index.js'))) as CortadoModule : { Cache: undefined }
 const variants = args.opt('--variants', 'base:').split(';').filter((v) => v !== '').map((v) => {
   const i = v.indexOf(':')
   return { name: v.slice(0, i), tuning: parseTuningList(v.slice(i + 1)) }
@@ -57,9 +68,10 @@ function drawRow(c: number): Trace {
 const pct = (hits: number, reads: number): number => (100 * hits) / Math.max(1, reads)
 const signed = (x: number): string => (x >= 0 ? '+' : '') + x.toFixed(2)
 console.log(`recency probe: ${rows} rows drawn with seed ${seed}, capacities ${minSize}–${maxSize}, one shard; model − LRU, whole run / second half`)
-console.log(`| row | size | lru | ${variants.map((v) => v.name).join(' | ')} |`)
-console.log(`|---|---:|---:|${variants.map(() => '---:').join('|')}|`)
+console.log(`| row | size | lru | ${variants.map((v) => v.name).join(' | ')} |${real ? ` real (${engine}) |` : ''}`)
+console.log(`|---|---:|---:|${variants.map(() => '---:').join('|')}|${real ? '---:|' : ''}`)
 const under = variants.map(() => 0)
+let realUnder = 0
 for (let i = 0; i < rows; i++) {
   const c = capacity()
   const trace = drawRow(c)
@@ -75,6 +87,16 @@ for (let i = 0; i < rows; i++) {
     if (fails) { under[j]!++; bad = true }
     return `${signed(a)} / ${signed(l)}${fails ? ' ✗' : ''}`
   })
+  if (Cache !== undefined) {
+    const one = (): string => 'v'
+    const [la, ll] = replay(trace, new LRUCache<string, string>({ max: c }), one)
+    const cache = new Cache({ maxEntries: c, maxBytes: Cache.maxBytesFor(c, 64), codec: 'string', seed: 1, engine })
+    const [ca, cl] = replay(trace, cache, one)
+    cache.close()
+    const fails = ca - la < -1 || cl - ll < -0.5
+    if (fails) { realUnder++; bad = true }
+    cells.push(`${signed(ca - la)} / ${signed(cl - ll)}${fails ? ' ✗' : ''}`)
+  }
   if (bad || printAll) console.log(`| ${trace.name} | ${c} | ${all.toFixed(2)} | ${cells.join(' | ')} |`)
 }
-console.log(`under LRU − 1 (or − 0.5 over the second half): ${variants.map((v, j) => `${v.name} ${under[j]} of ${rows}`).join(', ')}`)
+console.log(`under LRU − 1 (or − 0.5 over the second half): ${variants.map((v, j) => `${v.name} ${under[j]} of ${rows}`).join(', ')}${real ? `, real ${realUnder} of ${rows}` : ''}`)
