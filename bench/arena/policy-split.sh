@@ -12,4 +12,4 @@ cd "$O"
 N=${N:-100000} nice -n 19 valgrind --tool=callgrind --dump-instr=yes --dump-line=no --cache-sim=yes \
   --D1=32768,8,64 --I1=32768,8,64 --LL=8388608,16,64 --smc-check=all-non-file \
   --callgrind-out-file="$O/cg.$P.$PASS" node --perf-basic-prof --predictable --no-liftoff --no-wasm-dynamic-tiering \
-  "$HERE/policy-instructions.mjs" "$D/src/index.js" "$P" set "$PASS" > "$O/out.$P.$PASS" 2>&1
+  "$HERE/policy-instructions.mjs" "$D/src/index.js" "$P" "${OP:-set}" "$PASS" > "$O/out.$P.$PASS" 2>&1

@@ -259,6 +259,20 @@ export function computeGeometry(input: GeometryInput): Geometry {
 }
 
 /**
+ * How many entries the index and the policy's sketch and ghost were sized for, over all shards: what
+ * `maxEntries` asked for, else the arena's bytes at `expectedEntrySize` (the index's buckets at its
+ * planned load are the measure both sizings share).
+ */
+export function sizedEntries(g: Readonly<Geometry>): number {
+  return Math.floor(g.indexBuckets * L.BUCKET_SLOTS * INDEX_LOAD) * g.shardCount
+}
+
+/** Bytes the shards give to their index and policy state (sketch, miss filter, ghost), not to entries. */
+export function structureBytes(g: Readonly<Geometry>): number {
+  return (g.shardSegHeadersOffset - g.shardSketchOffset) * g.shardCount
+}
+
+/**
  * The most of `entries` keys a shard is expected to get when a good hash spreads them over `shards`:
  * the mean plus six standard deviations of the binomial count, and a few keys. A flat 15% over the
  * mean gave each shard of a 5M-entry cache ~47k entries of bytes it never used (the deviation there is

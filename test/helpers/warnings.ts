@@ -1,6 +1,7 @@
 /**
  * The process warnings Cortado emits once per cache with `code`: CORTADO_OVERSIZED for a value too
- * large to store, CORTADO_SHARDS for shards too small for the cache's values.
+ * large to store, CORTADO_SHARDS for shards too small for the cache's values, CORTADO_SIZING for an index and policy
+ * state sized for far smaller entries.
  */
 export function collectWarnings(code = 'CORTADO_OVERSIZED'): { warnings: Error[]; stop: () => void } {
   const warnings: Error[] = []

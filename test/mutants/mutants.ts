@@ -1023,4 +1023,23 @@ export const MUTANTS: Mutant[] = [
     tests: ['test/core/key-encoding.test.ts'],
     why: "a get's key written in the wrong byte order: its bytes are not the ones a batch or the disk log writes for it, and a get misses what setMany stored",
   },
+  // ---- sizing advice (stop 51) ------------------------------------------------------------------------
+  {
+    id: 'sizing-advice-never-looks', area: 'warnings', file: 'src/engine/core.ts',
+    find: 'if (--this.#setsToSizingCheck === 0) this.#adviseSizing()', replace: '--this.#setsToSizingCheck',
+    tests: ['test/core/sizing-advice.test.ts'],
+    why: 'a cache of 1 KiB entries sized for 128-byte ones never says so: a fifth of its maxBytes stays in an index and sketch it cannot use, silently',
+  },
+  {
+    id: 'sizing-advice-ignores-max-entries', area: 'warnings', file: 'src/engine/sizing-advice.ts',
+    find: 'if (g.maxEntriesTotal === 0) {', replace: 'if (true) {',
+    tests: ['test/core/sizing-advice.test.ts'],
+    why: 'a cache whose maxEntries its maxBytes cannot hold is told to pass expectedEntrySize, which maxEntries overrides: the advice changes nothing',
+  },
+  {
+    id: 'sizing-advice-before-full', area: 'warnings', file: 'src/engine/sizing-advice.ts',
+    find: 'if (!facts.full || facts.entries === 0) return undefined', replace: 'if (facts.entries === 0) return undefined',
+    tests: ['test/core/sizing-advice.test.ts'],
+    why: 'a cache still filling (few entries yet, whatever their size) is told its structures are too large',
+  },
 ]

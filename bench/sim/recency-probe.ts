@@ -1,0 +1,102 @@
+/**
+ * Issue 18's class between the sweep's grid points (stop 51): rows of bench/arena/recency-sweep.ts's
+ * generators (mix, delay, burst, moving, phases) with parameters DRAWN at random — write share, read
+ * distance and its distribution, delay, burst size and repeats, skew, keys per entry, period and shift
+ * of a moving hot set, phase order and length — at random capacities (one shard, as the sweep's 10k
+ * rows), model − LRU over the whole run and the second half. The sweep pins a grid; an independent
+ * check draws its own points, and a class that holds only on the grid does not hold. Seeded and
+ * deterministic: a row prints its draw, so `--only` on the sweep or a one-off trace reproduces it.
+ *
+ *   npx tsx bench/sim/recency-probe.ts [--rows 60] [--seed 1] [--min-size 2000] [--max-size 30000]
+ *     [--variants 'base:;x:k=v'] [--all]     (--all: print every row, not only those under LRU − 1)
+ *     [--real [--engine wasm|native] [--cortado <dist>/src/index.js]]
+ *
+ * --real adds the real cache as a user makes it (bench/arena/recency-sweep.ts's way: `maxEntries`,
+ * default shards, 'string' values) against lru-cache, over the reads (its "second half" is the last
+ * half of the reads, the model's the last half of the requests).
+ */
+import { LRUCache } from 'lru-cache'
+import { mixTrace, delayTrace, burstTrace, movingTrace, phasesTrace, replay, type Distance, type Phase } from '../arena/recency-sweep.js'
+import { Prng } from '../workloads/prng.js'
+import type { Trace } from '../workloads/trace.js'
+import { toolArgs } from '../harness/tool-args.js'
+import { CortadoModel } from './model/cortado.js'
+import { LruPolicy } from './policies/lru.js'
+import { replayByCapacity } from './replay-by-capacity.js'
+import { parseTuningList } from './tuning-args.js'
+
+const args = toolArgs()
+const rows = Number(args.opt('--rows', '60'))
+const seed = Number(args.opt('--seed', '1'))
+const minSize = Number(args.opt('--min-size', '2000'))
+const maxSize = Number(args.opt('--max-size', '30000'))
+const printAll = args.has('--all')
+const real = args.has('--real')
+const engine = args.opt('--engine', 'wasm')
+type RealCache = { get(k: string): unknown; set(k: string, v: string): unknown; close(): void }
+type CortadoModule = { Cache: (new (o: object) => RealCache) & { maxBytesFor(entries: number, entryBytes: number): number } }
+const { Cache } = real ? (await import(args.opt('--cortado', '../../src/index.js'))) as CortadoModule : { Cache: undefined }
+const variants = args.opt('--variants', 'base:').split(';').filter((v) => v !== '').map((v) => {
+  const i = v.indexOf(':')
+  return { name: v.slice(0, i), tuning: parseTuningList(v.slice(i + 1)) }
+})
+
+const rng = new Prng(seed)
+const pick = <T>(xs: readonly T[]): T => xs[rng.nextInt(xs.length)]!
+/** Uniform in [lo, hi), rounded to `step`. */
+const draw = (lo: number, hi: number, step: number): number => Number((Math.round((lo + rng.nextFloat() * (hi - lo)) / step) * step).toFixed(2))
+/** Log-uniform capacity, rounded to 100. */
+const capacity = (): number => Math.max(100, Math.round(Math.exp(Math.log(minSize) + rng.nextFloat() * (Math.log(maxSize) - Math.log(minSize))) / 100) * 100)
+
+/** One drawn row: its trace at capacity c (a seed of its own, drawn too). */
+function drawRow(c: number): Trace {
+  const s = rng.nextInt(1 << 30)
+  const back = rng.nextFloat() < 0.5
+  switch (rng.nextInt(5)) {
+    case 0: return mixTrace(c, 1, pick([0.02, 0.05, 0.1, 0.2, 0.3, 0.5]), pick<Distance>(['uniform', 'exp', 'zipf', 'lag']), draw(0.1, 2, 0.05), back, s)
+    case 1: return delayTrace(c, 1, draw(0.1, 1.5, 0.05), back, s)
+    case 2: return burstTrace(c, 1, draw(0.1, 1.5, 0.05), 1 + rng.nextInt(4), back, s)
+    case 3: return movingTrace(c, 1, pick([0.6, 0.7, 0.8, 0.9, 0.99, 1.1]), pick([2, 5, 10, 20, 50]), draw(1, 20, 0.5), draw(0.05, 10, 0.05), s)
+    default: {
+      const kinds: Phase[] = ['scan', 'zipf', 'zipf2', 'once', 'back', 'loop', 'lag']
+      const phases = Array.from({ length: 2 + rng.nextInt(4) }, () => pick(kinds))
+      return phasesTrace(c, 1, phases, draw(2, 15, 1), s)
+    }
+  }
+}
+
+const pct = (hits: number, reads: number): number => (100 * hits) / Math.max(1, reads)
+const signed = (x: number): string => (x >= 0 ? '+' : '') + x.toFixed(2)
+console.log(`recency probe: ${rows} rows drawn with seed ${seed}, capacities ${minSize}–${maxSize}, one shard; model − LRU, whole run / second half`)
+console.log(`| row | size | lru | ${variants.map((v) => v.name).join(' | ')} |${real ? ` real (${engine}) |` : ''}`)
+console.log(`|---|---:|---:|${variants.map(() => '---:').join('|')}|${real ? '---:|' : ''}`)
+const under = variants.map(() => 0)
+let realUnder = 0
+for (let i = 0; i < rows; i++) {
+  const c = capacity()
+  const trace = drawRow(c)
+  const lru = replayByCapacity(new LruPolicy(c, trace), trace, 0, c)
+  const all = pct(lru.hits, lru.reads)
+  const late = pct(lru.lateHits, lru.lateReads)
+  let bad = false
+  const cells = variants.map((v, j) => {
+    const r = replayByCapacity(new CortadoModel(c, trace, { tuning: v.tuning }), trace, 0, c)
+    const a = pct(r.hits, r.reads) - all
+    const l = pct(r.lateHits, r.lateReads) - late
+    const fails = a < -1 || l < -0.5
+    if (fails) { under[j]!++; bad = true }
+    return `${signed(a)} / ${signed(l)}${fails ? ' ✗' : ''}`
+  })
+  if (Cache !== undefined) {
+    const one = (): string => 'v'
+    const [la, ll] = replay(trace, new LRUCache<string, string>({ max: c }), one)
+    const cache = new Cache({ maxEntries: c, maxBytes: Cache.maxBytesFor(c, 64), codec: 'string', seed: 1, engine })
+    const [ca, cl] = replay(trace, cache, one)
+    cache.close()
+    const fails = ca - la < -1 || cl - ll < -0.5
+    if (fails) { realUnder++; bad = true }
+    cells.push(`${signed(ca - la)} / ${signed(cl - ll)}${fails ? ' ✗' : ''}`)
+  }
+  if (bad || printAll) console.log(`| ${trace.name} | ${c} | ${all.toFixed(2)} | ${cells.join(' | ')} |`)
+}
+console.log(`under LRU − 1 (or − 0.5 over the second half): ${variants.map((v, j) => `${v.name} ${under[j]} of ${rows}`).join(', ')}${real ? `, real ${realUnder} of ${rows}` : ''}`)
