@@ -1442,13 +1442,15 @@ export class Shard {
         // RESEARCH (regretAge): a victim beating a key back from the ghost is aged, its count being stale evidence.
         this.stat.losses++
         this.stat.lossVictimSum += fv
-        // RESEARCH (winAge, stop 51): at a large window, a victim that wins pays for it with half its count.
+        // WIN_AGE (stop 51): while a hot set moves (HIT_GAIN's run stands) at a large window, a victim that wins
+        // pays for it with half its count: one still read is promoted before it is contested, so only unread
+        // victims (a moved-away set's) pay, and a few lost contests take them to the newcomers' counts.
         if (this.t.winAge > 0 && this.contestKind !== 0 && this.windowTarget >= this.t.winAge * this.capacity
           && ((this.t.winAgeMode & 1) === 0 || (this.keyState[v]! & QMASK) === PROBATION)
           && ((this.t.winAgeMode & 2) === 0 || this.test(candidateHash, 0))
           && ((this.t.winAgeMode & 4) === 0 || this.unaskedShare < this.t.returnShare)
           && ((this.t.winAgeMode & 8) === 0 || this.contestKind === 2)
-          && ((this.t.winAgeMode & 16) === 0 || this.hitRun >= this.t.hitGainRuns)) {
+          && ((this.t.winAgeMode & 16) !== 0 || this.hitRun >= this.t.hitGainRuns)) {
           this.sketch.ageKey(this.hashOf(v), 1)
           this.stat.winAged++
         }

@@ -223,13 +223,14 @@ export interface Tuning {
   /** RESEARCH (stop 51): bigWin only for a victim not hit since the hand's last pass (1) — always true of victim()'s pick — or only in probation (2). */
   bigWinMode: number
   /**
-   * RESEARCH (stop 51, movingzipf; off: 0): while the window target is at least winAge × capacity, main's victim
-   * that beats a window leaver has its count halved (sketch.ageKey): at a window of 0.9 a flat Zipf that moves
-   * every 2 capacities leaves main full of the moved-away keys, saturated counts never hit again, and a victim
-   * at probation's tail then rejects every newcomer until the sketch halves. winAgeMode, bits: 1 only a probation
+   * WIN_AGE (stop 51, movingzipf; src/layout/policy.json): while HIT_GAIN's run stands at hitGainRuns and the
+   * window target is at least winAge × capacity, main's victim that beats a window leaver or a key back from the
+   * ghost has its count halved (sketch.ageKey): at a window of 0.9 a flat Zipf that moves every 2 capacities
+   * leaves main full of the moved-away keys, counts never hit again, and a victim at probation's tail then
+   * rejects every newcomer until the sketch halves. RESEARCH winAgeMode, bits: 1 only a probation
    * victim; 2 only against a candidate the miss filter marks missed (asked for); 4 only on cache-aside traffic (the
-   * unasked share under returnShare, as the drift gate); 8 only against a leaver hit in the window; 16 only
-   * while HIT_GAIN's run stands at hitGainRuns (the window's tail is hit and main's keys stay away: a hot set moving).
+   * unasked share under returnShare, as the drift gate); 8 only against a leaver hit in the window; 16 at
+   * any HIT_GAIN run (the engines': only while it stands at hitGainRuns; without it the traces' mean fell 0.07).
    */
   winAge: number
   winAgeMode: number
@@ -420,7 +421,7 @@ export interface Tuning {
   staleMaxWindow: number
   /** RESEARCH (stop 50; off) ...sweeping this many steps per window insert when the stale test alone opened it (0: DRIFT_SWEEP's). */
   staleSweep: number
-  /** RESEARCH (stop 50; off): when the stale test alone opens the gate the sketch halves: 1 if the early ageings' spacing allows (AGE_SPACING), 2 always (0: off). */
+  /** STALE_HALVE (stop 51, in the engines; a research knob since stop 50): when the stale test alone opens the gate the sketch halves: 1 (the engines') if the early ageings' spacing allows (AGE_SPACING), RESEARCH 2 always (0: off). */
   staleHalve: number
   /** STALE_HOLD ...the gate the stale test opened stays open for this many drift blocks in all (1: the block's own; its sweep drains protected, whose hand then takes too few steps to judge). */
   staleHold: number
@@ -499,7 +500,6 @@ export const TUNING: Tuning = {
   staleSwept: 0,
   staleTail: 0,
   staleSweep: 0,
-  staleHalve: 0,
   promoteCredit: 0,
   rotateWinner: 0,
   windowClockLevel: 0,
@@ -524,7 +524,6 @@ export const TUNING: Tuning = {
   bigWin: 0,
   bigWinSlack: 0,
   bigWinMode: 0,
-  winAge: 0,
   winAgeMode: 0,
   staleMode: 1,
   climbRestart: 0.05,
