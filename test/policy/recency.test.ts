@@ -909,6 +909,18 @@ forEachEngine('the stale gate', (engine) => {
       block(0, 0)
       expect(u32(L.POLICY_DRIFT_ON), 'the hold is over').toBe(0)
       expect(u32(L.POLICY_STALE_RUN)).toBe(0)
+      // A fall opens the gate without ageing the sketch (STALE_HALVE is the stale test's): protected refilled,
+      // the drift peak raised over a block of new keys (none back from the ghost).
+      for (let i = 0; i < 3 && protectedCount() < DRIFT_FULL * (CAPACITY - f64(L.POLICY_WINDOW_TARGET)) * PROTECTED_SHARE + 50; i++) {
+        const residents = [...cache.keys()]
+        for (let r = 0; r < 3; r++) for (const k of residents) cache.get(k)
+        for (let k = 0; k < CAPACITY / 4; k++) filler()
+      }
+      setU32(L.POLICY_AGE_MARK, additions() + 1_000_000)
+      setF64(L.POLICY_DRIFT_PEAK, 1)
+      block(0, 0)
+      expect(u32(L.POLICY_DRIFT_ON), 'a fall opens the gate').toBe(1)
+      expect(u32(L.POLICY_AGE_MARK), 'a fall does not age the sketch').toBeGreaterThan(additions())
     } finally {
       cache.close()
     }
