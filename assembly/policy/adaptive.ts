@@ -184,7 +184,7 @@ export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64, segments: u
     // Evicted recently and back already: if it beats main's victims, it skips the window.
     if (mainHolds(sb) && isFull(sb, units)) {
       const need = max<f64>(units, usedUnits(sb) + units - capacity(sb))
-      if (contest(sb, h, need, now, false, true)) return PROTECTED
+      if (contest(sb, h, need, now, false, false)) return PROTECTED
       mean = meanSize(sb)
     }
   }
@@ -628,7 +628,7 @@ export function adaptiveEvictOne(sb: u32, incoming: u32, now: f64): bool {
  * candidate is more frequent than each (or, warm and lucky, wins the 1-in-512 draw that keeps crafted
  * sketch collisions from freezing the cache). False when a victim wins; victims already evicted stay
  * evicted. `hitInWindow`: the candidate is the window's tail and was hit there (SATURATED_TIE). `ageWinner`:
- * the candidate is a window leaver or a key back from the ghost (WIN_AGE; not a big newcomer's room).
+ * the candidate is a window leaver (WIN_AGE; not a key back from the ghost, not a big newcomer's room).
  */
 // @ts-ignore: decorator
 @inline function contest(sb: u32, candidate: u64, need: f64, now: f64, hitInWindow: bool, ageWinner: bool): bool {
@@ -658,7 +658,7 @@ export function adaptiveEvictOne(sb: u32, incoming: u32, now: f64): bool {
 }
 
 /**
- * WIN_AGE (stop 51): main's victim (the tail* globals) just beat a window leaver or a key back from the ghost.
+ * WIN_AGE (stop 51): main's victim (the tail* globals) just beat a window leaver.
  * While HIT_GAIN's run stands (the window's tail is hit and main's keys stay away: a hot set that moves) and
  * the window target is at least WIN_AGE × capacity, the victim's counts are halved: at a window of 0.9 a hot
  * set that moved leaves main (a tenth of the cache) full of keys never read again, whose counts beat every

@@ -1442,10 +1442,11 @@ export class Shard {
         // RESEARCH (regretAge): a victim beating a key back from the ghost is aged, its count being stale evidence.
         this.stat.losses++
         this.stat.lossVictimSum += fv
-        // WIN_AGE (stop 51): while a hot set moves (HIT_GAIN's run stands) at a large window, a victim that wins
-        // pays for it with half its count: one still read is promoted before it is contested, so only unread
+        // WIN_AGE (stop 51): while a hot set moves (HIT_GAIN's run stands) at a large window, a victim that beats a
+        // window leaver pays for it with half its count (RESEARCH winAgeMode 32: a key back from the ghost too): one still read is promoted before it is contested, so only unread
         // victims (a moved-away set's) pay, and a few lost contests take them to the newcomers' counts.
-        if (this.t.winAge > 0 && this.contestKind !== 0 && this.windowTarget >= this.t.winAge * this.capacity
+        if (this.t.winAge > 0 && (this.contestKind === 1 || this.contestKind === 2 || (this.contestKind === 3 && (this.t.winAgeMode & 32) !== 0))
+          && this.windowTarget >= this.t.winAge * this.capacity
           && ((this.t.winAgeMode & 1) === 0 || (this.keyState[v]! & QMASK) === PROBATION)
           && ((this.t.winAgeMode & 2) === 0 || this.test(candidateHash, 0))
           && ((this.t.winAgeMode & 4) === 0 || this.unaskedShare < this.t.returnShare)

@@ -224,13 +224,14 @@ export interface Tuning {
   bigWinMode: number
   /**
    * WIN_AGE (stop 51, movingzipf; src/layout/policy.json): while HIT_GAIN's run stands at hitGainRuns and the
-   * window target is at least winAge × capacity, main's victim that beats a window leaver or a key back from the
-   * ghost has its count halved (sketch.ageKey): at a window of 0.9 a flat Zipf that moves every 2 capacities
+   * window target is at least winAge × capacity, main's victim that beats a window leaver has its count
+   * halved (sketch.ageKey): at a window of 0.9 a flat Zipf that moves every 2 capacities
    * leaves main full of the moved-away keys, counts never hit again, and a victim at probation's tail then
    * rejects every newcomer until the sketch halves. RESEARCH winAgeMode, bits: 1 only a probation
    * victim; 2 only against a candidate the miss filter marks missed (asked for); 4 only on cache-aside traffic (the
    * unasked share under returnShare, as the drift gate); 8 only against a leaver hit in the window; 16 at
-   * any HIT_GAIN run (the engines': only while it stands at hitGainRuns; without it the traces' mean fell 0.07).
+   * any HIT_GAIN run (the engines': only while it stands at hitGainRuns; without it the traces' mean fell 0.07); 32
+   * also a victim that beats a key back from the ghost (the real cache's traces, seed d: mean − best −0.009).
    */
   winAge: number
   winAgeMode: number

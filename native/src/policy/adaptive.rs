@@ -204,7 +204,7 @@ impl Engine {
             // Evicted recently and back already: if it beats main's victims, it skips the window.
             if self.main_holds(sb) && self.is_full(sb, units) {
                 let need = f64::max(units, self.used_units(sb) + units - self.capacity(sb));
-                if self.contest(sb, h, need, now, false, true) {
+                if self.contest(sb, h, need, now, false, false) {
                     return PROTECTED as i32;
                 }
                 mean = self.mean_size(sb);
@@ -658,8 +658,8 @@ impl Engine {
     /// candidate is more frequent than each (or, warm and lucky, wins the 1-in-512 draw that keeps
     /// crafted sketch collisions from freezing the cache). False when a victim wins; victims already
     /// evicted stay evicted. `hit_in_window`: the candidate is the window's tail and was hit there
-    /// (SATURATED_TIE). `age_winner`: the candidate is a window leaver or a key back from the ghost
-    /// (WIN_AGE; not a big newcomer's room).
+    /// (SATURATED_TIE). `age_winner`: the candidate is a window leaver (WIN_AGE; not a key back from
+    /// the ghost, not a big newcomer's room).
     unsafe fn contest(&mut self, sb: *mut u8, candidate: u64, mut need: f64, now: f64, hit_in_window: bool, age_winner: bool) -> bool {
         let fc = self.estimate(sb, candidate);
         // UNASKED_TIE: a newcomer written unasked and seen at most once wins a tie (a cache filled by
@@ -694,8 +694,7 @@ impl Engine {
         need <= 0.0
     }
 
-    /// WIN_AGE (stop 51): main's victim (the tail_* fields) just beat a window leaver or a key back from the
-    /// ghost. While HIT_GAIN's run stands (a hot set that moves) and the window target is at least WIN_AGE ×
+    /// WIN_AGE (stop 51): main's victim (the tail_* fields) just beat a window leaver. While HIT_GAIN's run stands (a hot set that moves) and the window target is at least WIN_AGE ×
     /// capacity, the victim's counts are halved (see assembly/policy/adaptive.ts winAge). Out of line: the
     /// contest's rare case.
     #[inline(never)]
