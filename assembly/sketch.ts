@@ -250,6 +250,27 @@ export function incrementTimes(sb: u32, h: u64, times: u32): void {
 }
 
 /**
+ * WIN_AGE (stop 51): halves hash h's four counters (main's victim that beat a newcomer while a hot set moves:
+ * assembly/policy/adaptive.ts contest). Under the shard lock; against a racing get's increment as lossy as
+ * the increments are (one count of one key). The count towards the next ageing is left as it is.
+ */
+export function ageCounters(sb: u32, h: u64): void {
+  if (sketchBlocks == 0) return
+  const block = blockAddr(sb, h)
+  const bits = <u32>h
+  const pa = wordA(block, bits)
+  const pb = wordB(block, bits)
+  store<u64>(pa, halvedAt(halvedAt(load<u64>(pa), shift0(bits)), shift1(bits)))
+  store<u64>(pb, halvedAt(halvedAt(load<u64>(pb), shift2(bits)), shift3(bits)))
+}
+
+/** `w` with its counter at `shift` halved (each word's two counters of a key are in different halves). */
+// @ts-ignore: decorator
+@inline function halvedAt(w: u64, shift: u64): u64 {
+  return (w & ~(<u64>15 << shift)) | ((((w >> shift) & 15) >> 1) << shift)
+}
+
+/**
  * Ages the sketch now (the policy saw recency beat frequency: window.ts): halves the counters, clears
  * the miss filter and halves the count towards the next regular ageing. Under the shard lock.
  */

@@ -11,14 +11,14 @@
 // winning, goes straight to protected; the window target moves like ARC's p on recent ghost hits.
 import * as L from '../layout.generated'
 import { maxEntriesPerShard, ghostSlots, policyCapacity, coldHitsLimit } from '../arena'
-import { increment, incrementAt, incrementTimes, estimate, clearSketch, fitSample, filterAsked, filterInserted, filterWrittenUnasked, clearMissed, MAX_COUNT } from '../sketch'
+import { increment, incrementAt, incrementTimes, estimate, clearSketch, fitSample, filterAsked, filterInserted, filterWrittenUnasked, clearMissed, ageCounters, ageSketch, MAX_COUNT } from '../sketch'
 import { ghostAdd, ghostAge, clearGhost } from '../ghost'
 import { liveTail, knownTail, moveTail, evictTail, evictTailAt, tailCounter, tailHash, tailCost, tailOff, tailSize, tailSlot, restoreTail } from '../queues'
 import { flagsOf, isLarge, chainedBytes } from '../entry'
 import { queueCount, freeCount, reclaimDeadTails } from '../segments'
 import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainHolds, isFull, countMode, isBig } from './units'
-import { applyGhostEvidence, noteGhost, noteLateHit, windowTarget, setWindowTarget, windowFloor, writeOnce } from './window'
-import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_HIT, DRIFT_GROW_DECAY, MAX_WINDOW, WINDOW_CLOCK_ASKED, HIT_GAIN, HIT_GAIN_SHARE, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, SATURATED_TIE, MISS_CLEAR, LATE_HIT, LATE_SHARE, FREE_TAG, STALE_GATE, STALE_RUNS, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, RETURN_SAMPLE, RETURN_TEST_NEW, RETURN_TEST_BACK } from './tuning.generated'
+import { ageAllowed, applyGhostEvidence, noteGhost, noteLateHit, windowTarget, setWindowTarget, windowFloor, writeOnce } from './window'
+import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_HIT, DRIFT_GROW_DECAY, MAX_WINDOW, WINDOW_CLOCK_ASKED, HIT_GAIN, HIT_GAIN_SHARE, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, SATURATED_TIE, MISS_CLEAR, LATE_HIT, LATE_SHARE, FREE_TAG, STALE_GATE, STALE_RUNS, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_HALVE, WIN_AGE, RETURN_SAMPLE, RETURN_TEST_NEW, RETURN_TEST_BACK } from './tuning.generated'
 import { nextRandom, seedRng } from './rng'
 import { seed } from '../arena'
 import { REJECT } from './decision'
@@ -184,7 +184,7 @@ export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64, segments: u
     // Evicted recently and back already: if it beats main's victims, it skips the window.
     if (mainHolds(sb) && isFull(sb, units)) {
       const need = max<f64>(units, usedUnits(sb) + units - capacity(sb))
-      if (contest(sb, h, need, now, false)) return PROTECTED
+      if (contest(sb, h, need, now, false, false)) return PROTECTED
       mean = meanSize(sb)
     }
   }
@@ -196,7 +196,7 @@ export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64, segments: u
   // A newcomer several typical entries large must earn the room it takes from main.
   if (big && units > mean && mainHolds(sb)) {
     const excess = usedUnits(sb) + units - capacity(sb)
-    if (excess > mean && !contest(sb, h, excess, now, false)) return REJECT
+    if (excess > mean && !contest(sb, h, excess, now, false, false)) return REJECT
   }
   return WINDOW
 }
@@ -375,6 +375,12 @@ function driftBlockEnd(sb: u32, n: u32, r: u32): void {
       on = true
     } else held = 0
     store<u32>(sb + P + L.POLICY_STALE_HELD, held)
+  }
+  // STALE_HALVE (stop 51): the stale test (not a fall) opens the gate: the sketch ages too, as an early ageing
+  // (AGE_SPACING apart), or the dead keys the sweep demotes keep the counts that beat every newcomer.
+  if (STALE_HALVE != 0 && on && stale && !fell && load<u32>(sb + P + L.POLICY_DRIFT_ON) == 0 && ageAllowed(sb)) {
+    ageSketch(sb)
+    store<u32>(sb + P + L.POLICY_AGE_MARK, load<u32>(sb + L.SHARD_SKETCH_ADDITIONS))
   }
   store<u32>(sb + P + L.POLICY_DRIFT_ON, on ? 1 : 0)
 }
@@ -587,7 +593,7 @@ export function adaptiveEvictOne(sb: u32, incoming: u32, now: f64): bool {
     const size = tailSize
     const slot = tailSlot
     const cost = tailCost
-    const admitted = contest(sb, h, max<f64>(units, usedUnits(sb) - capacity(sb)), now, tailCounter() != 0)
+    const admitted = contest(sb, h, max<f64>(units, usedUnits(sb) - capacity(sb)), now, tailCounter() != 0, true)
     // The contest only touched main's queues: the window's tail is where it was.
     if (!admitted) {
       ghostAdd(sb, h, FROM_WINDOW)
@@ -621,10 +627,11 @@ export function adaptiveEvictOne(sb: u32, incoming: u32, now: f64): bool {
  * TinyLFU admission, size-aware: evicts main's victims until `need` units are free, as long as the
  * candidate is more frequent than each (or, warm and lucky, wins the 1-in-512 draw that keeps crafted
  * sketch collisions from freezing the cache). False when a victim wins; victims already evicted stay
- * evicted. `hitInWindow`: the candidate is the window's tail and was hit there (SATURATED_TIE).
+ * evicted. `hitInWindow`: the candidate is the window's tail and was hit there (SATURATED_TIE). `ageWinner`:
+ * the candidate is a window leaver (WIN_AGE; not a key back from the ghost, not a big newcomer's room).
  */
 // @ts-ignore: decorator
-@inline function contest(sb: u32, candidate: u64, need: f64, now: f64, hitInWindow: bool): bool {
+@inline function contest(sb: u32, candidate: u64, need: f64, now: f64, hitInWindow: bool, ageWinner: bool): bool {
   const fc = estimate(sb, candidate)
   // UNASKED_TIE: a newcomer written unasked and seen at most once wins a tie (a cache filled by sets
   // otherwise keeps its never-read keys against the first new ones until the window has grown). The
@@ -639,12 +646,27 @@ export function adaptiveEvictOne(sb: u32, incoming: u32, now: f64): bool {
     // SATURATED_TIE: at the counters' ceiling a tie says nothing of which key is read more; a window
     // leaver read there is the one being read now.
     if ((fc < fv || (fc == fv && tie == 0 && !(SATURATED_TIE != 0 && hitInWindow && fc >= MAX_COUNT)))
-      && !(fc >= WARM_FREQUENCY && nextRandom(sb) % WARM_ODDS == 0)) return false
+      && !(fc >= WARM_FREQUENCY && nextRandom(sb) % WARM_ODDS == 0)) {
+      if (WIN_AGE > 0 && ageWinner) winAge(sb)
+      return false
+    }
     need -= unitsOf(tailCost)
     ghostAdd(sb, tailHash, mainTag(sb))
     evictTail(sb, victimQueue)
   }
   return need <= 0
+}
+
+/**
+ * WIN_AGE (stop 51): main's victim (the tail* globals) just beat a window leaver.
+ * While HIT_GAIN's run stands (the window's tail is hit and main's keys stay away: a hot set that moves) and
+ * the window target is at least WIN_AGE × capacity, the victim's counts are halved: at a window of 0.9 a hot
+ * set that moved leaves main (a tenth of the cache) full of keys never read again, whose counts beat every
+ * newcomer until the sketch halves. A victim still read is promoted before it is contested (victim), so only
+ * unread ones pay. Out of line: the contest's rare case.
+ */
+function winAge(sb: u32): void {
+  if (load<u32>(sb + P + L.POLICY_HIT_RUN) >= HIT_GAIN_RUNS && windowTarget(sb) >= WIN_AGE * capacity(sb)) ageCounters(sb, tailHash)
 }
 
 /**

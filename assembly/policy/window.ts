@@ -186,7 +186,7 @@ function moveWindowTarget(sb: u32): void {
  * what pays (stop 38); unbounded, a loop a little larger than the cache, whose window swings up and
  * down, halved the sketch 20-30 times per capacity of requests (stop 28).
  */
-function ageAllowed(sb: u32): bool {
+export function ageAllowed(sb: u32): bool {
   const added = load<u32>(sb + L.SHARD_SKETCH_ADDITIONS)
   const mark = load<u32>(sb + P + L.POLICY_AGE_MARK)
   if (added < mark) return true

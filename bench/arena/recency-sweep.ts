@@ -170,11 +170,15 @@ export function movingTrace(c: number, scale: number, s: number, perEntry: numbe
 
 export type Phase = 'scan' | 'zipf' | 'zipf2' | 'once' | 'back' | 'loop' | 'lag'
 
-/** Phases in turn, each `each` capacities long: recency (write-then-read 0.5·C), Zipf, scans, loops. */
-export function phasesTrace(c: number, scale: number, phases: Phase[], each: number, seed: number): Trace {
+/**
+ * Phases in turn, each `each` capacities long: recency (write-then-read 0.5·C), Zipf(0.9) over
+ * `zipfPerEntry`·C keys, scans, loops.
+ */
+export function phasesTrace(c: number, scale: number, phases: Phase[], each: number, seed: number, zipfPerEntry = 20): Trace {
   const rng = new Prng(seed)
   const b = new Builder()
-  const z = new ZipfSampler(20 * c, 0.9)
+  const zk = zipfPerEntry * c
+  const z = new ZipfSampler(zk, 0.9)
   const zipfBase = [0, 0]
   const loopKeys = Math.round(1.5 * c)
   let loopBase = -1
@@ -182,7 +186,7 @@ export function phasesTrace(c: number, scale: number, phases: Phase[], each: num
   for (const p of phases) {
     if ((p === 'zipf' || p === 'zipf2') && zipfBase[p === 'zipf' ? 0 : 1] === 0) {
       zipfBase[p === 'zipf' ? 0 : 1] = b.next
-      b.next += 20 * c
+      b.next += zk
     }
     if (p === 'loop' && loopBase < 0) {
       loopBase = b.next
@@ -201,7 +205,7 @@ export function phasesTrace(c: number, scale: number, phases: Phase[], each: num
       }
     }
   }
-  return b.trace(`phases ${phases.join('→')} ${each}C each`)
+  return b.trace(`phases ${phases.join('→')} ${each}C each${zipfPerEntry === 20 ? '' : ` zipf ${zipfPerEntry}/entry`}`)
 }
 
 /** A row's trace seed: a hash of its name (FNV-1a), so adding or reordering rows changes no other row's trace. */
@@ -256,6 +260,16 @@ export function sweepRows(): SweepRow[] {
     [['once', 'zipf', 'scan', 'once'], 30],
   ]
   for (const [phases, each] of orders) add(`phases ${phases.join('→')} ${each}C each`, (c, sc, s) => phasesTrace(c, sc, phases, each, s))
+  // Stop 51 (movingzipf): short phases alternating recency and a Zipf over 10 keys per entry (stop 50, lead,
+  // found 5-capacity phases under LRU − 1 at 4000 / 8000 entries): TinyLFU pays its adaptation twice a period.
+  const short: [Phase[], number, number][] = [
+    [['scan', 'zipf', 'once', 'zipf'], 5, 10],
+    [['zipf', 'once', 'zipf', 'once', 'zipf', 'once'], 5, 10],
+    [['zipf', 'back', 'zipf', 'back', 'zipf', 'back'], 5, 10],
+    [['zipf', 'once', 'zipf', 'once', 'zipf', 'once'], 2, 10],
+    [['zipf', 'once', 'zipf', 'once', 'zipf', 'once'], 5, 50],
+  ]
+  for (const [phases, each, per] of short) add(`phases ${phases.join('→')} ${each}C each zipf ${per}/entry`, (c, sc, s) => phasesTrace(c, sc, phases, each, s, per))
   for (const [dist, k] of [['uniform', 0.5], ['uniform', 0.9], ['lag', 0.5], ['uniform', 1.2]] as const) {
     for (const back of [false, true]) add(`bytes mix w0.1 ${dist} ${k}C ${back ? 'back' : 'once'}`, (c, sc, s) => mixTrace(c, sc, 0.1, dist, k, back, s), true)
   }

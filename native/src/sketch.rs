@@ -249,6 +249,23 @@ impl Engine {
         additions.store(n, Relaxed);
     }
 
+    /// WIN_AGE (stop 51): halves hash h's four counters (main's victim that beat a newcomer while a hot
+    /// set moves: policy/adaptive.rs contest). Under the shard lock; as assembly/sketch.ts ageCounters.
+    pub unsafe fn age_counters(&self, sb: *mut u8, h: u64) {
+        if self.sketch_blocks == 0 {
+            return;
+        }
+        let block = self.block_addr(sb, h);
+        let bits = h as u32;
+        let s = Self::shifts(bits);
+        // The word with its counter at `shift` halved (a key's two counters in a word are in different halves).
+        let halved = |w: u64, shift: u32| (w & !(15u64 << shift)) | ((((w >> shift) & 15) >> 1) << shift);
+        let a = Self::word_a(block, bits);
+        a.store(halved(halved(a.load(Relaxed), s[0]), s[1]), Relaxed);
+        let b = Self::word_b(block, bits);
+        b.store(halved(halved(b.load(Relaxed), s[2]), s[3]), Relaxed);
+    }
+
     /// Ages the sketch now (the policy saw recency beat frequency: policy/window.rs): halves the
     /// counters, clears the miss filter and halves the count towards the next regular ageing. Under
     /// the shard lock.

@@ -34,6 +34,9 @@ function traces(seed: number): Trace[] {
     // A Zipf hot set whose hottest quarter capacity of keys is replaced every 4 capacities (STALE_GATE,
     // STALE_HOLD: stop 50).
     movingTrace(CAPACITY, 1, 0.9, 20, 4, 0.25, seed + 5),
+    // A flat Zipf (s0.7, 5 keys per entry) moved by half its keys every 2 capacities: HIT_GAIN's run stands at a
+    // window of 0.9, and main's victims that win are aged (WIN_AGE: stop 51).
+    movingTrace(CAPACITY, 1, 0.7, 5, 2, 2.5, seed + 6),
   ]
 }
 

@@ -581,6 +581,24 @@ export const MUTANTS: Mutant[] = [
     why: 'every step of protected\'s hand counts as finding an unhit entry: the drift gate opens on any hot set that fills protected (STALE_GATE, stop 50)',
   },
   {
+    id: 'stale-halve-never', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '  if (STALE_HALVE != 0 && on && stale && !fell', replace: '  if (false && on && stale && !fell',
+    tests: ['test/policy/recency.test.ts', 'test/policy/recency-sweep.test.ts'],
+    why: 'the stale test opens the drift gate without ageing the sketch: the dead keys its sweep demotes keep counts that beat every newcomer (STALE_HALVE, stop 51; 4000 entries, flat Zipf moving every 4 capacities)',
+  },
+  {
+    id: 'stale-halve-any-fall', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '  if (STALE_HALVE != 0 && on && stale && !fell', replace: '  if (STALE_HALVE != 0 && on',
+    tests: ['test/policy/recency.test.ts', 'test/policy/recency-sweep.test.ts'],
+    why: 'every opening of the drift gate ages the sketch, a fall\'s too (STALE_HALVE is the stale test\'s: stop 51)',
+  },
+  {
+    id: 'win-age-never', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '      if (WIN_AGE > 0 && ageWinner) winAge(sb)', replace: '      if (false) winAge(sb)',
+    tests: ['test/policy/recency-sweep.test.ts'],
+    why: 'main\'s victims that beat newcomers while a hot set moves keep their counts: a flat Zipf moving every 2 capacities leaves main full of dead keys (WIN_AGE, stop 51; 4000 entries −2.04 → −2.37 vs LRU)',
+  },
+  {
     id: 'window-clock-never', area: 'policy', file: 'assembly/policy/adaptive.ts',
     find: '    while (tailCounter() != 0 && ops < MAX_TAIL_OPS && filterAsked(sb, tailHash)) {', replace: '    while (false) {',
     tests: ['test/policy/recency.test.ts'],

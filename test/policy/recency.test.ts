@@ -844,7 +844,7 @@ forEachEngine('the hit gain\'s give-back', (engine) => {
  * and it stays open STALE_HOLD blocks in all.
  */
 forEachEngine('the stale gate', (engine) => {
-  it('opens after STALE_RUNS blocks whose hand found STALE_GATE of protected unhit, and holds STALE_HOLD blocks', () => {
+  it('opens after STALE_RUNS blocks whose hand found STALE_GATE of protected unhit, ages the sketch, and holds STALE_HOLD blocks', () => {
     const { cache, u32, setU32, f64, setF64, filler } = policyBlock(engine, testSeed(7))
     try {
       const { views } = engineInternals(cache)
@@ -890,8 +890,16 @@ forEachEngine('the stale gate', (engine) => {
       expect(u32(L.POLICY_DRIFT_ON)).toBe(0)
       for (let i = 0; i < STALE_RUNS - 1; i++) block(1000, 800)
       expect(u32(L.POLICY_DRIFT_ON), 'one block short').toBe(0)
+      // STALE_HALVE (stop 51): the opening ages the sketch as an early ageing does: the count towards the next
+      // ageing halved and AGE_MARK set to it. A mark above the count (a regular ageing came in between) lets
+      // AGE_SPACING allow it.
+      const additions = (): number => views.u32[(cache.geometry.shardsOffset + L.SHARD_SKETCH_ADDITIONS) >>> 2]!
+      const mark = additions() + 1_000_000
+      setU32(L.POLICY_AGE_MARK, mark)
       block(1000, 800)
       expect(u32(L.POLICY_DRIFT_ON), 'STALE_RUNS blocks in a row: the gate opens').toBe(1)
+      expect(u32(L.POLICY_AGE_MARK), 'the opening aged the sketch (STALE_HALVE)').toBe(additions())
+      expect(additions()).toBeLessThan(mark - 1_000_000)
       expect(u32(L.POLICY_STALE_HELD)).toBe(STALE_HOLD - 1)
       // The blocks after it do not qualify (the sweep drains protected: few hand steps): held, then shut.
       for (let i = 1; i < STALE_HOLD; i++) {
@@ -901,6 +909,18 @@ forEachEngine('the stale gate', (engine) => {
       block(0, 0)
       expect(u32(L.POLICY_DRIFT_ON), 'the hold is over').toBe(0)
       expect(u32(L.POLICY_STALE_RUN)).toBe(0)
+      // A fall opens the gate without ageing the sketch (STALE_HALVE is the stale test's): protected refilled,
+      // the drift peak raised over a block of new keys (none back from the ghost).
+      for (let i = 0; i < 3 && protectedCount() < DRIFT_FULL * (CAPACITY - f64(L.POLICY_WINDOW_TARGET)) * PROTECTED_SHARE + 50; i++) {
+        const residents = [...cache.keys()]
+        for (let r = 0; r < 3; r++) for (const k of residents) cache.get(k)
+        for (let k = 0; k < CAPACITY / 4; k++) filler()
+      }
+      setU32(L.POLICY_AGE_MARK, additions() + 1_000_000)
+      setF64(L.POLICY_DRIFT_PEAK, 1)
+      block(0, 0)
+      expect(u32(L.POLICY_DRIFT_ON), 'a fall opens the gate').toBe(1)
+      expect(u32(L.POLICY_AGE_MARK), 'a fall does not age the sketch').toBeGreaterThan(additions())
     } finally {
       cache.close()
     }

@@ -213,7 +213,7 @@ export class Shard {
   private sweepCredit = 0
   private sweepDebt = 0
   /** Research counters (scratch diagnostics read them; no decision depends on them). */
-  readonly stat = { ghostContests: 0, ghostWins: 0, windowContests: 0, windowWins: 0, lossVictimSum: 0, losses: 0, promotions: 0, demotions: 0, sweepSteps: 0, sweepDemotes: 0, coldFired: 0, rtPlaced: 0, mainBack: 0, windowBack: 0, lateFirstHits: 0, missClears: 0, staleBlocks: 0, rtBack: 0, rtBackYoung: 0, rtBackVeryYoung: 0, rtHit: 0, rtLost: 0, probHit: 0, probLost: 0 }
+  readonly stat = { ghostContests: 0, ghostWins: 0, windowContests: 0, windowWins: 0, lossVictimSum: 0, losses: 0, promotions: 0, demotions: 0, sweepSteps: 0, sweepDemotes: 0, coldFired: 0, rtPlaced: 0, mainBack: 0, windowBack: 0, lateFirstHits: 0, missClears: 0, staleBlocks: 0, rtBack: 0, rtBackYoung: 0, rtBackVeryYoung: 0, rtHit: 0, rtLost: 0, probHit: 0, probLost: 0, bigWins: 0, winAged: 0 }
   /** RESEARCH (staleAfter): per key, the insert count when a hit was last seen by the queues (insert, promotion, CLOCK pass); exact, where an engine would keep a few bits. */
   private stamps: Int32Array | undefined
   private inserts = 0
@@ -1420,6 +1420,7 @@ export class Shard {
     // may be the old set's.
     const k = this.contestKind
     const slack = this.t.moveTie > 0 && this.moveGap < this.t.moveSpan && k !== 0 && (this.t.moveTieHit === 0 ? k !== 3 : this.t.moveTieHit === 1 ? k === 2 : k >= 2) ? this.t.moveTie : 0
+    const big = this.t.bigWin > 0 && (this.contestKind === 2 || (this.t.bigWinMode === 3 && this.contestKind === 1)) && this.windowTarget >= this.t.bigWin * this.capacity
     while (need > 0 && this.sizeP + this.sizeM > 0) {
       const v = this.victim()
       let fv = this.sketch.estimate(this.hashOf(v))
@@ -1445,12 +1446,33 @@ export class Shard {
         this.evict(v, FROM_MAIN)
         continue
       }
+      // RESEARCH (bigWin, stop 51): at a large window a leaver hit in the window beats main's victim (its count
+      // may be a moved-away hot set's).
+      if (big && (this.t.bigWinSlack === 0 || fv <= fc + this.t.bigWinSlack - 1) && (this.t.bigWinMode !== 2 || (this.keyState[v]! & QMASK) === PROBATION)) {
+        this.stat.bigWins++
+        need -= this.sizeOf(v)
+        this.evict(v, FROM_MAIN)
+        continue
+      }
       // SATURATED_TIE (stop 48): at the counters' ceiling a tie says nothing of which key is read more.
       const satWin = this.t.saturatedTie > 0 && fc === fv && fv >= MAX_COUNT && (this.t.saturatedTie === 2 || this.contestKind === 2)
       if (fc <= fv && !satWin && !(fc >= this.t.warmFrequency && this.rng.nextU32() % this.t.warmOdds === 0)) {
         // RESEARCH (regretAge): a victim beating a key back from the ghost is aged, its count being stale evidence.
         this.stat.losses++
         this.stat.lossVictimSum += fv
+        // WIN_AGE (stop 51): while a hot set moves (HIT_GAIN's run stands) at a large window, a victim that beats a
+        // window leaver pays for it with half its count (RESEARCH winAgeMode 32: a key back from the ghost too): one still read is promoted before it is contested, so only unread
+        // victims (a moved-away set's) pay, and a few lost contests take them to the newcomers' counts.
+        if (this.t.winAge > 0 && (this.contestKind === 1 || this.contestKind === 2 || (this.contestKind === 3 && (this.t.winAgeMode & 32) !== 0))
+          && this.windowTarget >= this.t.winAge * this.capacity
+          && ((this.t.winAgeMode & 1) === 0 || (this.keyState[v]! & QMASK) === PROBATION)
+          && ((this.t.winAgeMode & 2) === 0 || this.test(candidateHash, 0))
+          && ((this.t.winAgeMode & 4) === 0 || this.unaskedShare < this.t.returnShare)
+          && ((this.t.winAgeMode & 8) === 0 || this.contestKind === 2)
+          && ((this.t.winAgeMode & 16) !== 0 || this.hitRun >= this.t.hitGainRuns)) {
+          this.sketch.ageKey(this.hashOf(v), 1)
+          this.stat.winAged++
+        }
         if (this.regretting || (this.t.regretMode === 2 && this.t.regretAge > 0)) this.sketch.ageKey(this.hashOf(v), this.t.regretAge)
         // RESEARCH (rotateWinner): a probation victim that wins goes round to probation's head.
         if (this.t.rotateWinner > 0 && (this.keyState[v]! & QMASK) === PROBATION && this.probation.length > 1) {

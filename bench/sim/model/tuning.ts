@@ -220,6 +220,30 @@ export interface Tuning {
   quietMinBlock: number
   /** SATURATED_TIE (stop 48): 1: a tie at the sketch's largest count goes to a window leaver hit in the window; 2 (research): to any candidate (0: to the victim, TinyLFU's rule). */
   saturatedTie: number
+  /**
+   * RESEARCH (stop 51, movingzipf; off: 0): while the window target is at least bigWin × capacity (the ghost
+   * evidence says recency wins), a window leaver hit in the window beats a main victim whose estimate is at
+   * most its own + bigWinSlack − 1 (bigWinSlack 0: any victim). A flat Zipf that moves leaves main (10% of
+   * the cache at a window of 0.9) full of the moved-away keys, whose counts beat every newcomer until the
+   * sketch halves.
+   */
+  bigWin: number
+  bigWinSlack: number
+  /** RESEARCH (stop 51): bigWin only for a victim not hit since the hand's last pass (1) — always true of victim()'s pick — or only in probation (2). */
+  bigWinMode: number
+  /**
+   * WIN_AGE (stop 51, movingzipf; src/layout/policy.json): while HIT_GAIN's run stands at hitGainRuns and the
+   * window target is at least winAge × capacity, main's victim that beats a window leaver has its count
+   * halved (sketch.ageKey): at a window of 0.9 a flat Zipf that moves every 2 capacities
+   * leaves main full of the moved-away keys, counts never hit again, and a victim at probation's tail then
+   * rejects every newcomer until the sketch halves. RESEARCH winAgeMode, bits: 1 only a probation
+   * victim; 2 only against a candidate the miss filter marks missed (asked for); 4 only on cache-aside traffic (the
+   * unasked share under returnShare, as the drift gate); 8 only against a leaver hit in the window; 16 at
+   * any HIT_GAIN run (the engines': only while it stands at hitGainRuns; without it the traces' mean fell 0.07); 32
+   * also a victim that beats a key back from the ghost (the real cache's traces, seed d: mean − best −0.009).
+   */
+  winAge: number
+  winAgeMode: number
   /** RESEARCH (stop 37, off): a window tail hit while in the window contests with its estimate + this (0: off). */
   windowHitBoost: number
   /** ...and then 1: its estimate halved; 2: its estimate 0; 3: it loses to a candidate seen at least twice; 4: as 3, only to a candidate written unasked; 5: it loses to a rejected candidate back from the ghost within the window horizon; 6: 4 and 5. */
@@ -414,7 +438,7 @@ export interface Tuning {
   staleMaxWindow: number
   /** RESEARCH (stop 50; off) ...sweeping this many steps per window insert when the stale test alone opened it (0: DRIFT_SWEEP's). */
   staleSweep: number
-  /** RESEARCH (stop 50; off): when the stale test alone opens the gate the sketch halves: 1 if the early ageings' spacing allows (AGE_SPACING), 2 always (0: off). */
+  /** STALE_HALVE (stop 51, in the engines; a research knob since stop 50): when the stale test alone opens the gate the sketch halves: 1 (the engines') if the early ageings' spacing allows (AGE_SPACING), RESEARCH 2 always (0: off). */
   staleHalve: number
   /** STALE_HOLD ...the gate the stale test opened stays open for this many drift blocks in all (1: the block's own; its sweep drains protected, whose hand then takes too few steps to judge). */
   staleHold: number
@@ -493,7 +517,6 @@ export const TUNING: Tuning = {
   staleSwept: 0,
   staleTail: 0,
   staleSweep: 0,
-  staleHalve: 0,
   promoteCredit: 0,
   rotateWinner: 0,
   rotateAfter: 0,
@@ -517,6 +540,10 @@ export const TUNING: Tuning = {
   hitGainBack: 0,
   hitGainDry: 0,
   windowHitBoost: 0,
+  bigWin: 0,
+  bigWinSlack: 0,
+  bigWinMode: 0,
+  winAgeMode: 0,
   staleMode: 1,
   climbRestart: 0.05,
 

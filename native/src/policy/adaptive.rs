@@ -12,7 +12,7 @@
 use super::decision::REJECT;
 use super::rng::{next_random, seed_rng};
 use super::tuning_generated::{
-    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_BLOCK, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, DRIFT_SWEEP, FREE_TAG, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_SHARE, HIT_GAIN_UNDO, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, LATE_HIT, LATE_SHARE, MAX_WINDOW, MISS_CLEAR, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SAMPLE, RETURN_SHARE, RETURN_SPAN, RETURN_TEST_BACK, RETURN_TEST_NEW, RETURN_TO, SATURATED_TIE, STALE_GATE, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_RUNS, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS, WINDOW_CLOCK_ASKED,
+    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_BLOCK, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, DRIFT_SWEEP, FREE_TAG, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_SHARE, HIT_GAIN_UNDO, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, LATE_HIT, LATE_SHARE, MAX_WINDOW, MISS_CLEAR, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SAMPLE, RETURN_SHARE, RETURN_SPAN, RETURN_TEST_BACK, RETURN_TEST_NEW, RETURN_TO, SATURATED_TIE, STALE_GATE, STALE_HALVE, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_RUNS, UNASKED_TIE, WIN_AGE, WARM_FREQUENCY, WARM_ODDS, WINDOW_CLOCK_ASKED,
 };
 use crate::arena::Engine;
 use crate::layout_generated as L;
@@ -204,7 +204,7 @@ impl Engine {
             // Evicted recently and back already: if it beats main's victims, it skips the window.
             if self.main_holds(sb) && self.is_full(sb, units) {
                 let need = f64::max(units, self.used_units(sb) + units - self.capacity(sb));
-                if self.contest(sb, h, need, now, false) {
+                if self.contest(sb, h, need, now, false, false) {
                     return PROTECTED as i32;
                 }
                 mean = self.mean_size(sb);
@@ -220,7 +220,7 @@ impl Engine {
         // A newcomer several typical entries large must earn the room it takes from main.
         if big && units > mean && self.main_holds(sb) {
             let excess = self.used_units(sb) + units - self.capacity(sb);
-            if excess > mean && !self.contest(sb, h, excess, now, false) {
+            if excess > mean && !self.contest(sb, h, excess, now, false, false) {
                 return REJECT;
             }
         }
@@ -385,6 +385,12 @@ impl Engine {
                 held = 0;
             }
             st32(held_at, held);
+        }
+        // STALE_HALVE (stop 51): the stale test (not a fall) opens the gate: the sketch ages too, as an early
+        // ageing (AGE_SPACING apart), or the dead keys the sweep demotes keep the counts that beat every newcomer.
+        if STALE_HALVE != 0 && on && stale && !fell && ld32(sb.add((P + L::POLICY_DRIFT_ON) as usize)) == 0 && self.age_allowed(sb) {
+            self.age_sketch(sb);
+            st32(sb.add((P + L::POLICY_AGE_MARK) as usize), ld32(sb.add(L::SHARD_SKETCH_ADDITIONS as usize)));
         }
         st32(sb.add((P + L::POLICY_DRIFT_ON) as usize), on as u32);
     }
@@ -612,7 +618,7 @@ impl Engine {
             self.save_tail();
             let need = f64::max(units, self.used_units(sb) - self.capacity(sb));
             let hit_in_window = self.tail_counter() != 0;
-            let admitted = self.contest(sb, h, need, now, hit_in_window);
+            let admitted = self.contest(sb, h, need, now, hit_in_window, true);
             // The contest only touched main's queues: the window's tail is where it was.
             self.restore_tail();
             if !admitted {
@@ -652,8 +658,9 @@ impl Engine {
     /// candidate is more frequent than each (or, warm and lucky, wins the 1-in-512 draw that keeps
     /// crafted sketch collisions from freezing the cache). False when a victim wins; victims already
     /// evicted stay evicted. `hit_in_window`: the candidate is the window's tail and was hit there
-    /// (SATURATED_TIE).
-    unsafe fn contest(&mut self, sb: *mut u8, candidate: u64, mut need: f64, now: f64, hit_in_window: bool) -> bool {
+    /// (SATURATED_TIE). `age_winner`: the candidate is a window leaver (WIN_AGE; not a key back from
+    /// the ghost, not a big newcomer's room).
+    unsafe fn contest(&mut self, sb: *mut u8, candidate: u64, mut need: f64, now: f64, hit_in_window: bool, age_winner: bool) -> bool {
         let fc = self.estimate(sb, candidate);
         // UNASKED_TIE: a newcomer written unasked and seen at most once wins a tie (a cache filled by
         // sets otherwise keeps its never-read keys against the first new ones until the window has grown).
@@ -674,6 +681,9 @@ impl Engine {
             if (fc < fv || (fc == fv && tie == 0 && !(SATURATED_TIE != 0 && hit_in_window && fc >= crate::sketch::MAX_COUNT)))
                 && !(fc >= WARM_FREQUENCY && next_random(sb) % WARM_ODDS == 0)
             {
+                if WIN_AGE > 0.0 && age_winner {
+                    self.win_age(sb);
+                }
                 return false;
             }
             need -= self.units_of(self.tail_cost);
@@ -682,6 +692,16 @@ impl Engine {
             self.evict_tail(sb, self.victim_queue);
         }
         need <= 0.0
+    }
+
+    /// WIN_AGE (stop 51): main's victim (the tail_* fields) just beat a window leaver. While HIT_GAIN's run stands (a hot set that moves) and the window target is at least WIN_AGE ×
+    /// capacity, the victim's counts are halved (see assembly/policy/adaptive.ts winAge). Out of line: the
+    /// contest's rare case.
+    #[inline(never)]
+    unsafe fn win_age(&self, sb: *mut u8) {
+        if ld32(sb.add((P + L::POLICY_HIT_RUN) as usize)) >= HIT_GAIN_RUNS && self.window_target(sb) >= WIN_AGE * self.capacity(sb) {
+            self.age_counters(sb, self.tail_hash);
+        }
     }
 
     /// TinyLFU admission for a LARGE newcomer, in segments (see assembly/policy/adaptive.ts

@@ -220,7 +220,7 @@ impl Engine {
     /// between). Each early ageing clears the miss filter and halves what write-then-read and a
     /// resting hot set live on, so about one per move of the hot set is what pays (stop 38);
     /// unbounded, a loop a little larger than the cache halved the sketch 20-30 times per capacity.
-    unsafe fn age_allowed(&self, sb: *mut u8) -> bool {
+    pub(crate) unsafe fn age_allowed(&self, sb: *mut u8) -> bool {
         let added = ld32(sb.add(L::SHARD_SKETCH_ADDITIONS as usize));
         let mark = ld32(sb.add((P + L::POLICY_AGE_MARK) as usize));
         if added < mark {
