@@ -1124,28 +1124,22 @@ export class Shard {
     const fromMain = this.ghost.tagCount(FROM_MAIN)
     const unit = this.meanSize()
     let target = this.windowTarget
-    if (this.t.netEvidence > 0 && this.pendingGrow > 0 && this.pendingShrink > 0) {
-      // RESEARCH (netEvidence): the returns between two inserts came in an order not kept; ARC, taking them one
-      // by one, would have moved p by their net. Capping the growth first and then taking the whole shrink
-      // turned 572,118 counts of growth against 9,236 of shrink into the floor (burst 1.25C ×4 once).
-      const g = this.pendingGrow * Math.max(1, fromMain / Math.max(1, fromWindow))
-      const s = this.pendingShrink * Math.max(1, fromWindow / Math.max(1, fromMain))
-      if (g >= s) {
-        const f = (g - s) / g
-        this.pendingGrow *= f
-        this.pendingBoost *= f
-        this.pendingLate *= f
-        this.pendingShrink = 0
-      } else {
-        this.pendingShrink *= (s - g) / s
-        this.pendingGrow = 0
-        this.pendingBoost = 0
-        this.pendingLate = 0
-      }
+    // RESEARCH (netEvidence N): the returns between two inserts came in an order not kept; when at least N of
+    // them were main's (a stretch of reads that insert nothing: a burst of new keys read without write-backs),
+    // the window moves by their net, as ARC taking them one by one would, not by the growth capped at the
+    // maximum and then the whole shrink (572,118 counts of growth against 9,236 of shrink took the window to
+    // its floor: burst 1.25C ×4 once). Computed as the engines would: (grow × its ratio − shrink × its ratio) × unit.
+    const both = this.t.netEvidence > 0 && this.pendingGrow > 0 && this.pendingShrink >= this.t.netEvidence
+    const net = both ? this.pendingGrow * Math.max(1, fromMain / Math.max(1, fromWindow)) - this.pendingShrink * Math.max(1, fromWindow / Math.max(1, fromMain)) : 0
+    if (both && net < 0) {
+      this.pendingGrow = 0
+      this.pendingBoost = 0
+      this.pendingLate = 0
     }
+    if (both && net >= 0) this.pendingShrink = 0
     if (this.pendingGrow > 0) {
       const step = Math.max(1, fromMain / Math.max(1, fromWindow)) * unit
-      const want = target + this.pendingGrow * step
+      const want = target + (both ? net * unit : this.pendingGrow * step)
       // ONCE_MAX_WINDOW (stop 37): on write-once traffic the window may take nearly the whole cache. A
       // maximum lowered since the target grew past it does not pull the target down: shrink evidence does.
       // ONCE_HOT_SHARE: not while a hot set read cache-aside keeps coming back; a window of nearly the
@@ -1169,7 +1163,7 @@ export class Shard {
     }
     if (this.pendingShrink > 0) {
       const step = Math.max(1, fromWindow / Math.max(1, fromMain)) * unit
-      const down = this.pendingShrink * step
+      const down = both ? -net * unit : this.pendingShrink * step
       // RESEARCH (ageAtMax): a shrink first uses up the growth the maximum cut off.
       const fromCut = Math.min(this.cutGrowth, down)
       this.cutGrowth -= fromCut

@@ -378,9 +378,9 @@ export interface Tuning {
   lateGain: number
   /** RESEARCH (stop 50, lagonce; 0: off): 1: the window growth lateHit makes does not count towards an early ageing (AGE_ON_GROWTH's base moves up with it, as HIT_GAIN_NO_AGE). */
   lateNoAge: number
-  /** RESEARCH (stop 51, burstclass; off): 1: the ghost evidence gathered between two inserts moves the window by its net (grow × its step − shrink × its step) instead of the growth capped at the maximum and then the shrink (a burst read without write-backs gathers thousands of both; see docs/policy-recency.md "Stop 51, burstclass"). */
+  /** NET_EVIDENCE (engines since stop 51, burstclass; src/layout/policy.json): with at least this many main returns among the ghost evidence gathered between two inserts, the window moves by its net (grow × its ratio − shrink × its ratio, in mean entries) instead of the growth capped at the maximum and then the shrink (0: off; 1: every time both kinds came). */
   netEvidence: number
-  /** RESEARCH (stop 51, burstclass; off): 1: WINDOW_CLOCK_ASKED holds only while the window's maximum is not ONCE_MAX_WINDOW's (write-once traffic stores nothing on a miss, so a 'missed' mark in its window is the filter's false positive). */
+  /** ONCE_FIFO (engines since stop 51, burstclass): 1: WINDOW_CLOCK_ASKED sends no key round while ONCE_MAX_WINDOW's condition holds (write-once traffic stores nothing on a miss, so a 'missed' mark in its window is the filter's false positive). */
   onceFifo: number
   /** RESEARCH (stop 51, burstclass; off): 1: when COLD_WINDOW fires, main's entries lose their hit counts (the fill's reads are over: burst 0.65C ×3 once, the second burst's keys admitted free are main's first victims while the first burst's, read and dead, go round). */
   coldClear: number
@@ -479,8 +479,6 @@ export const TUNING: Tuning = {
   lateUndo: 0,
   lateGain: 0,
   lateNoAge: 0,
-  netEvidence: 0,
-  onceFifo: 0,
   coldClear: 0,
   protClockCap: 0,
   staleSwept: 0,
