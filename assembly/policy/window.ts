@@ -9,7 +9,7 @@ import * as L from '../layout.generated'
 import { queueCount } from '../segments'
 import { ghostAge, ghostTag, ghostTagCount } from '../ghost'
 import { capacity, meanSize } from './units'
-import { AGE_ON_GROWTH, AGE_SPACING, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_UNDO, LATE_ASIDE, LATE_FREQUENCY, LATE_SHARE, MAX_WINDOW, MIN_WINDOW, ONCE_GAIN, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, ONCE_SHARE, QUIET_BLOCK, QUIET_MAIN, QUIET_MIN_BLOCK, QUIET_SCALE, SKETCH_SAMPLE, UNASKED_GAIN, WINDOW_HORIZON, YOUNG_FREQUENCY } from './tuning.generated'
+import { AGE_ON_GROWTH, AGE_SPACING, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_UNDO, LATE_ASIDE, LATE_FREQUENCY, LATE_SHARE, MAX_WINDOW, MIN_WINDOW, NET_EVIDENCE, ONCE_GAIN, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, ONCE_SHARE, QUIET_BLOCK, QUIET_MAIN, QUIET_MIN_BLOCK, QUIET_SCALE, SKETCH_SAMPLE, UNASKED_GAIN, WINDOW_HORIZON, YOUNG_FREQUENCY } from './tuning.generated'
 import { ageSketch, estimate, filterMissed, filterWrittenUnasked } from '../sketch'
 
 const P = L.POLICY_STATE_OFFSET
@@ -117,6 +117,15 @@ function quietBlockLength(sb: u32): f64 {
   if (load<u32>(sb + P + L.POLICY_PENDING_GROW) != 0 || load<u32>(sb + P + L.POLICY_PENDING_SHRINK) != 0) moveWindowTarget(sb)
 }
 
+/**
+ * ONCE_MAX_WINDOW's condition: write-once traffic (ONCE_SHARE) without a hot set read cache-aside beside it
+ * (ONCE_HOT_SHARE). ONCE_FIFO reads it too (adaptive.ts, leaveWindow).
+ */
+// @ts-ignore: decorator
+@inline export function onceMax(sb: u32): bool {
+  return writeOnce(sb, ONCE_SHARE) && !(ONCE_HOT_SHARE > 0 && load<f64>(sb + P + L.POLICY_HOT_SHARE) >= ONCE_HOT_SHARE)
+}
+
 /** The least window target: one mean entry, and MIN_WINDOW of capacity. */
 export function windowFloor(sb: u32): f64 {
   return max<f64>(meanSize(sb), MIN_WINDOW * capacity(sb))
@@ -138,24 +147,31 @@ function moveWindowTarget(sb: u32): void {
   const fromWindow = ghostTagCount(sb, 0)
   const fromMain = ghostTagCount(sb, 1)
   let target = windowTarget(sb)
-  if (grow > 0) {
+  // NET_EVIDENCE: the returns counted between two inserts came in an order not kept; when at least
+  // NET_EVIDENCE of them were main's (a stretch of gets that inserted nothing: a burst of new keys read without
+  // write-backs), the target moves by their net, as ARC taking them one by one would, not by the growth capped
+  // at the maximum and then the whole shrink, which took the window to its floor (bench/sim/burst-diag.ts).
+  let net: f64 = 0
+  const both = NET_EVIDENCE != 0 && grow > 0 && shrink >= NET_EVIDENCE
+  if (both) net = <f64>grow * max<f64>(1, fromMain / max<f64>(1, fromWindow)) - <f64>shrink * max<f64>(1, fromWindow / max<f64>(1, fromMain))
+  if (grow > 0 && (!both || net >= 0)) {
     const step = max<f64>(1, fromMain / max<f64>(1, fromWindow)) * unit
     // A maximum lowered since the target grew past it (write-once traffic ended) does not pull the
     // target down: shrink evidence does.
     // ONCE_HOT_SHARE: not while a hot set read cache-aside keeps coming back (adaptive.ts, noteHot); a
     // window of nearly the whole cache would leave it no room.
-    const once = writeOnce(sb, ONCE_SHARE) && !(ONCE_HOT_SHARE > 0 && load<f64>(sb + P + L.POLICY_HOT_SHARE) >= ONCE_HOT_SHARE)
+    const once = onceMax(sb)
     const from = target
-    target = min<f64>(max<f64>((once ? ONCE_MAX_WINDOW : MAX_WINDOW) * c, target), target + <f64>grow * step)
+    target = min<f64>(max<f64>((once ? ONCE_MAX_WINDOW : MAX_WINDOW) * c, target), target + (both ? net * unit : <f64>grow * step))
     if (boost > 0 && target > from) {
       boosted = (target - from) * <f64>boost / <f64>grow
       // HIT_GAIN_UNDO: the block's boosted growth, given back at the block's end if main's keys came back.
       if (HIT_GAIN_UNDO > 0) store<f64>(sb + P + L.POLICY_BLOCK_BOOST, load<f64>(sb + P + L.POLICY_BLOCK_BOOST) + boosted)
     }
   }
-  if (shrink > 0) {
+  if (shrink > 0 && (!both || net < 0)) {
     const step = max<f64>(1, fromWindow / max<f64>(1, fromMain)) * unit
-    target = max<f64>(windowFloor(sb), target - <f64>shrink * step)
+    target = max<f64>(windowFloor(sb), target - (both ? -net * unit : <f64>shrink * step))
   }
   if (AGE_ON_GROWTH > 0) {
     // The window grew by AGE_ON_GROWTH × capacity above its lowest point since the last such step:

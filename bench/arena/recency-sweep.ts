@@ -240,6 +240,12 @@ export function sweepRows(): SweepRow[] {
   for (const [size, r] of [[0.5, 1], [0.9, 1], [1, 1], [0.9, 2]] as const) {
     for (const back of [false, true]) add(`burst ${size}C ×${r} ${back ? 'back' : 'once'}`, (c, sc, s) => burstTrace(c, sc, size, r, back, s))
   }
+  // Stop 51 (burstclass): between the grid's points, where recency-probe.ts found the class losing: a burst of
+  // 0.65·C (a start-up loss: the second burst's keys lose to the first's hit counts) and of 1.25·C (more than
+  // the cache: LRU keeps the last C writes of each burst).
+  for (const [size, r, modes] of [[0.65, 3, [false]], [1.25, 2, [false, true]]] as const) {
+    for (const back of modes) add(`burst ${size}C ×${r} ${back ? 'back' : 'once'}`, (c, sc, s) => burstTrace(c, sc, size, r, back, s))
+  }
   for (const s of [0.7, 0.99, 1.2]) {
     for (const perEntry of [5, 50]) {
       for (const every of [2, 4, 10]) add(`moving s${s} ${perEntry}/entry every ${every}C by ${perEntry / 2}C`, (c, sc, sd) => movingTrace(c, sc, s, perEntry, every, perEntry / 2, sd))

@@ -14,7 +14,7 @@ import { simulate } from '../../bench/sim/simulate.js'
 import { phasesTrace, writeThenReadTrace } from '../../bench/workloads/recency-trace.js'
 import { OP_READ, OP_WRITE, type Trace } from '../../bench/workloads/trace.js'
 import { zipfTrace } from '../../bench/workloads/zipf-trace.js'
-import { movingTrace } from '../../bench/arena/recency-sweep.js'
+import { burstTrace, movingTrace } from '../../bench/arena/recency-sweep.js'
 import { Cache } from '../../src/index.js'
 import { hashKey } from '../../bench/sim/hash.js'
 import { probeSketch } from '../policy/probe.js'
@@ -37,6 +37,9 @@ function traces(seed: number): Trace[] {
     // A flat Zipf (s0.7, 5 keys per entry) moved by half its keys every 2 capacities: HIT_GAIN's run stands at a
     // window of 0.9, and main's victims that win are aged (WIN_AGE: stop 51).
     movingTrace(CAPACITY, 1, 0.7, 5, 2, 2.5, seed + 6),
+    // Stop 51: bursts of 1.25 × capacity new keys read twice, not written back (NET_EVIDENCE nets the gets'
+    // ghost returns; ONCE_FIFO keeps the window a FIFO on this write-once traffic).
+    burstTrace(CAPACITY, 1, 1.25, 2, false, seed + 7),
   ]
 }
 

@@ -473,6 +473,18 @@ export const MUTANTS: Mutant[] = [
     why: 'a sampled write-back hit at the window tail goes round with its count cleared, so it leaves carrying only the hits of its last pass: the test undercounts the write-backs (RETURN_TEST, stop 50)',
   },
   {
+    id: 'net-evidence-off', area: 'policy', file: 'assembly/policy/window.ts',
+    find: 'const both = NET_EVIDENCE != 0 && grow > 0 && shrink >= NET_EVIDENCE', replace: 'const both = false',
+    tests: ['test/policy/recency-sweep.test.ts'],
+    why: 'the ghost evidence a burst read without write-backs gathers is applied growth first, capped, then the whole shrink: the window falls to its floor and the next burst is rejected whole for the last one\'s read counts (NET_EVIDENCE, stop 51)',
+  },
+  {
+    id: 'once-fifo-off', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: ' && !(ONCE_FIFO != 0 && onceMax(sb))', replace: '',
+    tests: ['test/policy/recency-sweep.test.ts'],
+    why: "on write-once traffic the miss filter's false 'missed' marks send keys already read round the window, and the newest writes leave it first (ONCE_FIFO, stop 51)",
+  },
+  {
     id: 'saturated-tie-to-victim', area: 'policy', file: 'assembly/policy/adaptive.ts',
     find: ' && !(SATURATED_TIE != 0 && hitInWindow && fc >= MAX_COUNT)', replace: '',
     tests: ['test/policy/admission.test.ts'],

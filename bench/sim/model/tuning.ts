@@ -418,6 +418,12 @@ export interface Tuning {
    * the engines): only while RETURN_TEST also vetoes RETURN_TO (its verdict comes too late: no change).
    */
   lateAside: number
+  /** NET_EVIDENCE (engines since stop 51, burstclass; src/layout/policy.json): with at least this many main returns among the ghost evidence gathered between two inserts, the window moves by its net (grow × its ratio − shrink × its ratio, in mean entries) instead of the growth capped at the maximum and then the shrink (0: off; 1: every time both kinds came). */
+  netEvidence: number
+  /** ONCE_FIFO (engines since stop 51, burstclass): 1: WINDOW_CLOCK_ASKED sends no key round while ONCE_MAX_WINDOW's condition holds (write-once traffic stores nothing on a miss, so a 'missed' mark in its window is the filter's false positive). */
+  onceFifo: number
+  /** RESEARCH (stop 51, burstclass; off): 1: when COLD_WINDOW fires, main's entries lose their hit counts (the fill's reads are over: burst 0.65C ×3 once, the second burst's keys admitted free are main's first victims while the first burst's, read and dead, go round). */
+  coldClear: number
   /** LATE_FREQUENCY (src/layout/policy.json, 2; stop 50): lateHit only for a key the sketch has seen at most this often, this hit counted (0: no bound). */
   lateFrequency: number
   /** LATE_SHARE (src/layout/policy.json, 0.5; 0 in a research override: RETURN_SHARE): the unasked share lateHit 2-3 and freeTag 2-4 need. */
@@ -513,6 +519,7 @@ export const TUNING: Tuning = {
   lateUndo: 0,
   lateGain: 0,
   lateNoAge: 0,
+  coldClear: 0,
   protClockCap: 0,
   staleSwept: 0,
   staleTail: 0,

@@ -5,7 +5,7 @@
 //! target by it. A candidate counts when younger than WINDOW_HORIZON × the window's entries, or when
 //! the sketch has seen it at most YOUNG_FREQUENCY times, so a loop larger than the cache can't talk the
 //! window into thrashing.
-use super::tuning_generated::{AGE_ON_GROWTH, AGE_SPACING, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_UNDO, LATE_ASIDE, LATE_FREQUENCY, LATE_SHARE, MAX_WINDOW, MIN_WINDOW, ONCE_GAIN, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, ONCE_SHARE, QUIET_BLOCK, QUIET_MAIN, QUIET_MIN_BLOCK, QUIET_SCALE, SKETCH_SAMPLE, UNASKED_GAIN, WINDOW_HORIZON, YOUNG_FREQUENCY};
+use super::tuning_generated::{AGE_ON_GROWTH, AGE_SPACING, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_UNDO, LATE_ASIDE, LATE_FREQUENCY, LATE_SHARE, MAX_WINDOW, MIN_WINDOW, NET_EVIDENCE, ONCE_GAIN, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, ONCE_SHARE, QUIET_BLOCK, QUIET_MAIN, QUIET_MIN_BLOCK, QUIET_SCALE, SKETCH_SAMPLE, UNASKED_GAIN, WINDOW_HORIZON, YOUNG_FREQUENCY};
 use crate::arena::Engine;
 use crate::layout_generated as L;
 use crate::mem::*;
@@ -22,6 +22,13 @@ impl Engine {
     #[inline(always)]
     pub unsafe fn write_once(&self, sb: *mut u8, share: f64) -> bool {
         ONCE_MAX_WINDOW > 0.0 && ldf64(sb.add((P + L::POLICY_UNASKED_SHARE) as usize)) >= share
+    }
+
+    /// ONCE_MAX_WINDOW's condition: write-once traffic (ONCE_SHARE) without a hot set read cache-aside
+    /// beside it (ONCE_HOT_SHARE). ONCE_FIFO reads it too (adaptive.rs, leave_window).
+    #[inline]
+    pub unsafe fn once_max(&self, sb: *mut u8) -> bool {
+        self.write_once(sb, ONCE_SHARE) && !(ONCE_HOT_SHARE > 0.0 && ldf64(sb.add((P + L::POLICY_HOT_SHARE) as usize)) >= ONCE_HOT_SHARE)
     }
 
     pub unsafe fn window_target(&self, sb: *mut u8) -> f64 {
@@ -167,17 +174,26 @@ impl Engine {
         let from_window = self.ghost_tag_count(sb, 0);
         let from_main = self.ghost_tag_count(sb, 1);
         let mut target = self.window_target(sb);
-        if grow > 0 {
+        // NET_EVIDENCE: the returns counted between two inserts came in an order not kept; when at least
+        // NET_EVIDENCE of them were main's (a stretch of gets that inserted nothing: a burst of new keys read
+        // without write-backs), the target moves by their net, as ARC taking them one by one would, not by
+        // the growth capped at the maximum and then the whole shrink, which took the window to its floor.
+        let both = NET_EVIDENCE != 0 && grow > 0 && shrink >= NET_EVIDENCE;
+        let net = if both {
+            grow as f64 * f64::max(1.0, from_main / f64::max(1.0, from_window)) - shrink as f64 * f64::max(1.0, from_window / f64::max(1.0, from_main))
+        } else {
+            0.0
+        };
+        if grow > 0 && (!both || net >= 0.0) {
             let step = f64::max(1.0, from_main / f64::max(1.0, from_window)) * unit;
             // A maximum lowered since the target grew past it (write-once traffic ended) does not pull
             // the target down: shrink evidence does.
             // ONCE_HOT_SHARE: not while a hot set read cache-aside keeps coming back (adaptive.rs,
             // note_hot); a window of nearly the whole cache would leave it no room.
-            let once = self.write_once(sb, ONCE_SHARE)
-                && !(ONCE_HOT_SHARE > 0.0 && ldf64(sb.add((P + L::POLICY_HOT_SHARE) as usize)) >= ONCE_HOT_SHARE);
+            let once = self.once_max(sb);
             let most = if once { ONCE_MAX_WINDOW } else { MAX_WINDOW };
             let from = target;
-            target = f64::min(f64::max(most * c, target), target + grow as f64 * step);
+            target = f64::min(f64::max(most * c, target), target + if both { net * unit } else { grow as f64 * step });
             if boost > 0 && target > from {
                 boosted = (target - from) * boost as f64 / grow as f64;
                 // HIT_GAIN_UNDO: the block's boosted growth, given back at the block's end if main's keys
@@ -188,9 +204,9 @@ impl Engine {
                 }
             }
         }
-        if shrink > 0 {
+        if shrink > 0 && (!both || net < 0.0) {
             let step = f64::max(1.0, from_window / f64::max(1.0, from_main)) * unit;
-            target = f64::max(self.window_floor(sb), target - shrink as f64 * step);
+            target = f64::max(self.window_floor(sb), target - if both { -net * unit } else { shrink as f64 * step });
         }
         if AGE_ON_GROWTH > 0.0 {
             // The window grew by AGE_ON_GROWTH × capacity above its lowest point since the last such
