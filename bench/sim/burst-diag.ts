@@ -9,7 +9,7 @@
  *     [--block 1] [--tune k=v,…]
  */
 import { burstTrace } from '../arena/recency-sweep.js'
-import { OP_READ, OP_WRITE } from '../workloads/trace.js'
+import { replayOne } from './replay-by-capacity.js'
 import { CortadoModel } from './model/cortado.js'
 import { parseTuningList } from './tuning-args.js'
 import { LruPolicy } from './policies/lru.js'
@@ -42,13 +42,10 @@ let lastWrite = 0
 for (let i = 0; i < trace.keys.length; i++) {
   const op = trace.ops![i]!
   const k = trace.keys[i]!
-  if (op === OP_WRITE) {
-    model.write(k)
-    lru.write(k)
-    lastWrite = k
-  } else {
-    const a = op === OP_READ ? model.read(k) : model.access(k)
-    const c = op === OP_READ ? lru.read(k) : lru.access(k)
+  const a = replayOne(model, op, k)
+  const c = replayOne(lru, op, k)
+  if (a === undefined) lastWrite = k
+  else {
     n++; if (a) hm++; if (c) hl++
     tn++; if (a) tm++; if (c) tl++
   }

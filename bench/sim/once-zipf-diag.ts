@@ -8,7 +8,7 @@
  *     [--k 1.5] [--shape exp] [--mode once] [--skew 0.9] [--tune k=v,…]
  */
 import { onceZipfTrace } from '../workloads/once-zipf-trace.js'
-import { OP_READ, OP_WRITE } from '../workloads/trace.js'
+import { replayOne } from './replay-by-capacity.js'
 import { CortadoModel } from './model/cortado.js'
 import { parseTuningList } from './tuning-args.js'
 import { LruPolicy } from './policies/lru.js'
@@ -37,12 +37,9 @@ let zm = 0, zl = 0, zr = 0, rm = 0, rl = 0, rr = 0
 for (let i = 0; i < trace.keys.length; i++) {
   const op = trace.ops![i]!
   const k = trace.keys[i]!
-  if (op === OP_WRITE) {
-    model.write(k)
-    lru.write(k)
-  } else {
-    const a = op === OP_READ ? model.read(k) : model.access(k)
-    const b = op === OP_READ ? lru.read(k) : lru.access(k)
+  const a = replayOne(model, op, k)
+  const b = replayOne(lru, op, k)
+  if (a !== undefined) {
     if (k < zipfKeys) {
       zr++; if (a) zm++; if (b) zl++
     } else {

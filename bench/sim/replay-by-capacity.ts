@@ -17,6 +17,15 @@ export interface CapacityRun {
   lateReads: number
 }
 
+/** One request of a trace: a write (undefined), else whether the read hit (a get, or a get with a set on a miss). */
+export function replayOne(p: Policy, op: number, key: number): boolean | undefined {
+  if (op === OP_WRITE) {
+    p.write!(key)
+    return undefined
+  }
+  return op === OP_READ ? p.read!(key) : p.access(key)
+}
+
 export function replayByCapacity(p: Policy, trace: Trace, fill: number, capacity: number): CapacityRun {
   const run: CapacityRun = { blocks: [], hits: 0, reads: 0, lateHits: 0, lateReads: 0 }
   const n = trace.keys.length
@@ -26,9 +35,8 @@ export function replayByCapacity(p: Policy, trace: Trace, fill: number, capacity
   for (let i = 0; i < n; i++) {
     const op = trace.ops === undefined ? 0 : trace.ops[i]!
     const k = trace.keys[i]!
-    if (op === OP_WRITE) p.write!(k)
-    else {
-      const hit = op === OP_READ ? p.read!(k) : p.access(k)
+    const hit = replayOne(p, op, k)
+    if (hit !== undefined) {
       if (i >= fill) {
         r++
         if (hit) h++
