@@ -25,7 +25,7 @@ import { readGeometry } from './wasm/arena.js'
 import { ShardGate } from './busy.js'
 import { warnOversized } from './oversize.js'
 import { adviseShards, LARGE_SETS_BEFORE_ADVICE } from './shard-advice.js'
-import { adviseSizing, SETS_BETWEEN_SIZING_CHECKS } from './sizing-advice.js'
+import { adviseSizing } from './sizing-advice.js'
 import { iterateChunks } from './iterate.js'
 import { Front } from './front.js'
 import type { EngineArena } from './attached.js'
@@ -112,8 +112,6 @@ export class EngineCore<V> implements CacheCore<V> {
   #stats!: StatsSource
   /** Values too large for scratch this thread stored (shard-advice.ts looks once, at LARGE_SETS_BEFORE_ADVICE). */
   #largeSets = 0
-  /** Sets until this thread looks whether the index and policy state fit the entries (sizing-advice.ts). */
-  #setsToSizingCheck = SETS_BETWEEN_SIZING_CHECKS
   readonly #attach: () => EngineArena
 
   constructor(opened: OpenedEngine<V>) {
@@ -504,10 +502,7 @@ export class EngineCore<V> implements CacheCore<V> {
     const ex = this.ex
     let status = ex.set(keyLen, valueLen, kind, ttl, now)
     if (status === L.STATUS_CONTENDED) status = this.gate.retry(() => ex.set(keyLen, valueLen, kind, ttl, now), L.STATUS_CONTENDED)
-    if (this.gate.released(status) === L.STATUS_STORED) {
-      if (--this.#setsToSizingCheck === 0) this.#adviseSizing()
-      return true
-    }
+    if (this.gate.released(status) === L.STATUS_STORED) return true
     this.#refused(keyLen, valueLen, ttl)
     return false
   }
@@ -541,15 +536,6 @@ export class EngineCore<V> implements CacheCore<V> {
   #adviseShards(): void {
     const { bytesUsed, entries } = this.stats()
     adviseShards(this.v, this.name, this.geometry, bytesUsed, entries)
-  }
-
-  /** Every SETS_BETWEEN_SIZING_CHECKS sets of this thread: were the index and policy state sized for far smaller entries? */
-  #adviseSizing(): void {
-    this.#setsToSizingCheck = SETS_BETWEEN_SIZING_CHECKS
-    adviseSizing(this.v, this.name, this.geometry, () => {
-      const s = this.stats()
-      return { entries: s.entries, bytesUsed: s.bytesUsed, full: s.evictions + s.rejections > 0 }
-    })
   }
 
   /** A set that was not stored: the first too-large one of this cache warns once (oversize.ts). */
@@ -612,7 +598,10 @@ export class EngineCore<V> implements CacheCore<V> {
   stats(): CacheStats {
     this.check()
     this.front?.countHits()
-    return readStats(this.#stats)
+    const stats = readStats(this.#stats)
+    // Not on the set path: a countdown there cost clock's sets with eviction 5-10% (stop 51).
+    adviseSizing(this.v, this.name, this.geometry, () => stats)
+    return stats
   }
 
   verify(): string[] {
@@ -672,6 +661,8 @@ export class EngineCore<V> implements CacheCore<V> {
 
   close(): void {
     if (this.closed) return
+    // A cache whose stats were never read still says, once, if its structures were sized far too large.
+    adviseSizing(this.v, this.name, this.geometry, () => readStats(this.#stats))
     // Front hits not yet recorded are recorded now (if the slot is still ours to call with).
     if (this.front !== undefined && this.v.u32[this.leaseIdx] === this.lease) {
       this.front.countHits()

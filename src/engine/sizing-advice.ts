@@ -10,16 +10,15 @@
  * row +1.00): docs/policy-recency.md "Stop 51, lead". A cache given a `maxEntries` its `maxBytes` can't
  * hold at its entries' size wastes the same way (the structures are sized for maxEntries): it is told to
  * lower maxEntries. Nothing can resize a live arena's structures, so the cache says it once, when it has
- * filled (evicted or refused) and its entries are a small share of what it was sized for.
+ * filled (evicted or refused) and its entries are a small share of what it was sized for: at the first
+ * `stats()` or `close()` that finds it so.
  */
 import { computeGeometry, sizedEntries, structureBytes, type Geometry, type GeometryInput } from '../layout/geometry.js'
 import * as L from '../layout/constants.generated.js'
 import type { ArenaViews } from './views.js'
+import type { CacheStats } from '../types.js'
 import { firstToWarn, hasWarned, WARNED_SIZING } from './warn-once.js'
 import { emitProcessWarning } from '../process-warning.js'
-
-/** Sets a thread makes between two looks at the cache's entries (a look reads every shard's counters). */
-export const SETS_BETWEEN_SIZING_CHECKS = 8192
 
 /** Warn when the entries are at most this share of what the structures were sized for... */
 const FEW_ENTRIES_SHARE = 0.25
@@ -85,10 +84,14 @@ function moreRoom(g: Readonly<Geometry>, input: GeometryInput): number {
   }
 }
 
-/** Looks once more (every SETS_BETWEEN_SIZING_CHECKS sets of a thread) and warns the first time the advice holds. */
-export function adviseSizing(v: ArenaViews, name: string | undefined, g: Readonly<Geometry>, facts: () => SizingFacts): void {
+/**
+ * Looks (at `stats()` and at `close()`: a countdown on the set path cost clock's sets with eviction 5-10%,
+ * stop 51) and warns the first time the advice holds. `facts` is read only if this cache has not warned.
+ */
+export function adviseSizing(v: ArenaViews, name: string | undefined, g: Readonly<Geometry>, stats: () => Pick<CacheStats, 'entries' | 'bytesUsed' | 'evictions' | 'rejections'>): void {
   if (hasWarned(v, WARNED_SIZING)) return
-  const f = facts()
+  const s = stats()
+  const f: SizingFacts = { entries: s.entries, bytesUsed: s.bytesUsed, full: s.evictions + s.rejections > 0 }
   const advice = sizingAdvice(g, f)
   if (advice === undefined || !firstToWarn(v, WARNED_SIZING)) return
   const kib = advice.mean >= 1024 ? `${(advice.mean / 1024).toFixed(1)} KiB` : `${Math.round(advice.mean)} B`

@@ -1056,7 +1056,7 @@ export const MUTANTS: Mutant[] = [
   // ---- sizing advice (stop 51) ------------------------------------------------------------------------
   {
     id: 'sizing-advice-never-looks', area: 'warnings', file: 'src/engine/core.ts',
-    find: 'if (--this.#setsToSizingCheck === 0) this.#adviseSizing()', replace: '--this.#setsToSizingCheck',
+    find: '    adviseSizing(this.v, this.name, this.geometry, () => stats)\n', replace: '',
     tests: ['test/core/sizing-advice.test.ts'],
     why: 'a cache of 1 KiB entries sized for 128-byte ones never says so: a fifth of its maxBytes stays in an index and sketch it cannot use, silently',
   },
@@ -1065,6 +1065,12 @@ export const MUTANTS: Mutant[] = [
     find: 'if (g.maxEntriesTotal === 0) {', replace: 'if (true) {',
     tests: ['test/core/sizing-advice.test.ts'],
     why: 'a cache whose maxEntries its maxBytes cannot hold is told to pass expectedEntrySize, which maxEntries overrides: the advice changes nothing',
+  },
+  {
+    id: 'sizing-advice-not-at-close', area: 'warnings', file: 'src/engine/core.ts',
+    find: '    adviseSizing(this.v, this.name, this.geometry, () => readStats(this.#stats))\n', replace: '',
+    tests: ['test/core/sizing-advice.test.ts'],
+    why: 'a cache whose stats are never read never says that its structures take a fifth of its maxBytes',
   },
   {
     id: 'sizing-advice-before-full', area: 'warnings', file: 'src/engine/sizing-advice.ts',
