@@ -11,13 +11,13 @@
 // winning, goes straight to protected; the window target moves like ARC's p on recent ghost hits.
 import * as L from '../layout.generated'
 import { maxEntriesPerShard, ghostSlots, policyCapacity, coldHitsLimit } from '../arena'
-import { increment, incrementAt, incrementTimes, estimate, clearSketch, fitSample, filterAsked, filterInserted, filterWrittenUnasked, clearMissed, ageCounters, ageSketch, MAX_COUNT } from '../sketch'
+import { increment, incrementAt, incrementTimes, estimate, clearSketch, fitSample, filterAsked, filterInserted, filterWrittenUnasked, clearMissed, ageCounters, MAX_COUNT } from '../sketch'
 import { ghostAdd, ghostAge, clearGhost } from '../ghost'
 import { liveTail, knownTail, moveTail, evictTail, evictTailAt, tailCounter, tailHash, tailCost, tailOff, tailSize, tailSlot, restoreTail } from '../queues'
 import { flagsOf, isLarge, chainedBytes } from '../entry'
 import { queueCount, freeCount, reclaimDeadTails } from '../segments'
 import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainHolds, isFull, countMode, isBig } from './units'
-import { ageAllowed, applyGhostEvidence, noteGhost, noteLateHit, windowTarget, setWindowTarget, windowFloor, writeOnce, onceMax } from './window'
+import { ageEarly, applyGhostEvidence, noteGhost, noteLateHit, windowTarget, setWindowTarget, windowFloor, writeOnce, onceMax } from './window'
 import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_HIT, DRIFT_GROW_DECAY, MAX_WINDOW, WINDOW_CLOCK_ASKED, HIT_GAIN, HIT_GAIN_SHARE, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, SATURATED_TIE, MISS_CLEAR, LATE_HIT, LATE_SHARE, FREE_TAG, STALE_GATE, STALE_RUNS, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_HALVE, WIN_AGE, RETURN_SAMPLE, RETURN_TEST_NEW, RETURN_TEST_BACK, ONCE_FIFO } from './tuning.generated'
 import { nextRandom, seedRng } from './rng'
 import { seed } from '../arena'
@@ -378,10 +378,7 @@ function driftBlockEnd(sb: u32, n: u32, r: u32): void {
   }
   // STALE_HALVE (stop 51): the stale test (not a fall) opens the gate: the sketch ages too, as an early ageing
   // (AGE_SPACING apart), or the dead keys the sweep demotes keep the counts that beat every newcomer.
-  if (STALE_HALVE != 0 && on && stale && !fell && load<u32>(sb + P + L.POLICY_DRIFT_ON) == 0 && ageAllowed(sb)) {
-    ageSketch(sb)
-    store<u32>(sb + P + L.POLICY_AGE_MARK, load<u32>(sb + L.SHARD_SKETCH_ADDITIONS))
-  }
+  if (STALE_HALVE != 0 && on && stale && !fell && load<u32>(sb + P + L.POLICY_DRIFT_ON) == 0) ageEarly(sb)
   store<u32>(sb + P + L.POLICY_DRIFT_ON, on ? 1 : 0)
 }
 

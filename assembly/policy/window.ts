@@ -185,11 +185,7 @@ function moveWindowTarget(sb: u32): void {
       store<f64>(sb + P + L.POLICY_GROWTH_BASE, base)
     }
     if (target < base) store<f64>(sb + P + L.POLICY_GROWTH_BASE, target)
-    else if (target - base >= AGE_ON_GROWTH * c && ageAllowed(sb)) {
-      ageSketch(sb)
-      store<u32>(sb + P + L.POLICY_AGE_MARK, load<u32>(sb + L.SHARD_SKETCH_ADDITIONS))
-      store<f64>(sb + P + L.POLICY_GROWTH_BASE, target)
-    }
+    else if (target - base >= AGE_ON_GROWTH * c && ageEarly(sb)) store<f64>(sb + P + L.POLICY_GROWTH_BASE, target)
   }
   setWindowTarget(sb, target)
 }
@@ -202,9 +198,20 @@ function moveWindowTarget(sb: u32): void {
  * what pays (stop 38); unbounded, a loop a little larger than the cache, whose window swings up and
  * down, halved the sketch 20-30 times per capacity of requests (stop 28).
  */
-export function ageAllowed(sb: u32): bool {
+function ageAllowed(sb: u32): bool {
   const added = load<u32>(sb + L.SHARD_SKETCH_ADDITIONS)
   const mark = load<u32>(sb + P + L.POLICY_AGE_MARK)
   if (added < mark) return true
   return <f64>(added - mark) / (<f64>load<u32>(sb + L.SHARD_SKETCH_RESET_AT) / <f64>SKETCH_SAMPLE) >= AGE_SPACING
+}
+
+/**
+ * An early ageing (the window's growth, AGE_ON_GROWTH; the stale test's opening, STALE_HALVE) if
+ * ageAllowed: the sketch halves and the mark moves to now. Whether it aged.
+ */
+export function ageEarly(sb: u32): bool {
+  if (!ageAllowed(sb)) return false
+  ageSketch(sb)
+  store<u32>(sb + P + L.POLICY_AGE_MARK, load<u32>(sb + L.SHARD_SKETCH_ADDITIONS))
+  return true
 }

@@ -388,9 +388,8 @@ impl Engine {
         }
         // STALE_HALVE (stop 51): the stale test (not a fall) opens the gate: the sketch ages too, as an early
         // ageing (AGE_SPACING apart), or the dead keys the sweep demotes keep the counts that beat every newcomer.
-        if STALE_HALVE != 0 && on && stale && !fell && ld32(sb.add((P + L::POLICY_DRIFT_ON) as usize)) == 0 && self.age_allowed(sb) {
-            self.age_sketch(sb);
-            st32(sb.add((P + L::POLICY_AGE_MARK) as usize), ld32(sb.add(L::SHARD_SKETCH_ADDITIONS as usize)));
+        if STALE_HALVE != 0 && on && stale && !fell && ld32(sb.add((P + L::POLICY_DRIFT_ON) as usize)) == 0 {
+            self.age_early(sb);
         }
         st32(sb.add((P + L::POLICY_DRIFT_ON) as usize), on as u32);
     }

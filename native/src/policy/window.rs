@@ -221,10 +221,8 @@ impl Engine {
             }
             if target < base {
                 stf64(base_at, target);
-            } else if target - base >= AGE_ON_GROWTH * c && self.age_allowed(sb) {
+            } else if target - base >= AGE_ON_GROWTH * c && self.age_early(sb) {
                 // Not again and again: see age_allowed.
-                self.age_sketch(sb);
-                st32(sb.add((P + L::POLICY_AGE_MARK) as usize), ld32(sb.add(L::SHARD_SKETCH_ADDITIONS as usize)));
                 stf64(base_at, target);
             }
         }
@@ -236,12 +234,23 @@ impl Engine {
     /// between). Each early ageing clears the miss filter and halves what write-then-read and a
     /// resting hot set live on, so about one per move of the hot set is what pays (stop 38);
     /// unbounded, a loop a little larger than the cache halved the sketch 20-30 times per capacity.
-    pub(crate) unsafe fn age_allowed(&self, sb: *mut u8) -> bool {
+    unsafe fn age_allowed(&self, sb: *mut u8) -> bool {
         let added = ld32(sb.add(L::SHARD_SKETCH_ADDITIONS as usize));
         let mark = ld32(sb.add((P + L::POLICY_AGE_MARK) as usize));
         if added < mark {
             return true;
         }
         (added - mark) as f64 / (ld32(sb.add(L::SHARD_SKETCH_RESET_AT as usize)) as f64 / SKETCH_SAMPLE as f64) >= AGE_SPACING
+    }
+
+    /// An early ageing (the window's growth, AGE_ON_GROWTH; the stale test's opening, STALE_HALVE) if
+    /// age_allowed: the sketch halves and the mark moves to now. Whether it aged.
+    pub(crate) unsafe fn age_early(&self, sb: *mut u8) -> bool {
+        if !self.age_allowed(sb) {
+            return false;
+        }
+        self.age_sketch(sb);
+        st32(sb.add((P + L::POLICY_AGE_MARK) as usize), ld32(sb.add(L::SHARD_SKETCH_ADDITIONS as usize)));
+        true
     }
 }
