@@ -823,11 +823,7 @@ export class Shard {
     if (moveStart && this.t.movePre > 0) this.preLeft = Math.max(0, this.countW - Math.round(this.t.movePreSpare * this.driftBlockLen))
     if (moveStart && this.t.moveSweep > 0) this.sweepDebt = Math.ceil(this.t.moveSweep * (this.prot.length + (this.t.moveEvict === 3 ? this.probation.length : 0)))
     // RESEARCH (moveHalve, stop 43): a fall's first block ages the frequencies (the old set's counts).
-    if (moveStart && (this.t.moveHalve === 2 || (this.t.moveHalve === 1 && this.ageAllowed()))) {
-      this.sketch.halve()
-      this.earlyAgeings++
-      this.ageMark = this.sketch.added
-    }
+    if (moveStart && (this.t.moveHalve === 2 || (this.t.moveHalve === 1 && this.ageAllowed()))) this.ageEarly()
     // RESEARCH (driftGrowUndo): the growth is given back when the fall ends (the signal has recovered:
     // the new hot set stands), at most down to the floor; ghost evidence decides from there.
     if (this.t.driftGrowUndo > 0 && !fell && this.driftFell && this.driftGrewBy > 0) {
@@ -852,11 +848,7 @@ export class Shard {
       for (let i = 0; i < this.t.driftHalve; i++) this.sketch.halve()
       // RESEARCH (staleHalve, stop 50): the stale test alone opened the gate: the sketch also ages (1: if the early
       // ageings' spacing allows, as AGE_ON_GROWTH; 2: always), so the dead keys the sweep demotes lose their counts.
-      if (this.staleOn && this.t.staleHalve > 0 && (this.t.staleHalve === 2 || this.ageAllowed())) {
-        this.sketch.halve()
-        this.earlyAgeings++
-        this.ageMark = this.sketch.added
-      }
+      if (this.staleOn && this.t.staleHalve > 0 && (this.t.staleHalve === 2 || this.ageAllowed())) this.ageEarly()
       this.driftAge = 0
       this.driftFor = 0
     }
@@ -1194,10 +1186,8 @@ export class Shard {
       if (target < this.growthBase) this.growthBase = target
       else if (target + this.cutGrowth - this.growthBase >= this.t.ageOnGrowth * this.capacity && this.ageAllowed()) {
         this.cutGrowth = 0
-        this.sketch.halve()
-        this.earlyAgeings++
+        this.ageEarly()
         if (this.t.ageSweep > 0) this.sweepDebt = Math.ceil(this.t.ageSweep * this.prot.length)
-        this.ageMark = this.sketch.added
         this.growthBase = target
       }
     }
@@ -1321,6 +1311,13 @@ export class Shard {
    * the hot set is what pays (stop 38); unbounded, a loop of ~1.07 × capacity, whose window swings up
    * and down, halved the sketch 20-30 times per capacity of requests, every estimate to 0 (stop 28).
    */
+  /** An early ageing (the engines' ageEarly once ageAllowed said yes): the sketch halves, counted, and the mark moves to now. */
+  private ageEarly(): void {
+    this.sketch.halve()
+    this.earlyAgeings++
+    this.ageMark = this.sketch.added
+  }
+
   private ageAllowed(): boolean {
     const added = this.sketch.added
     return added < this.ageMark || (added - this.ageMark) / (this.sketch.sampleSize / this.t.sketchSample) >= this.t.ageSpacing
