@@ -151,11 +151,13 @@ function moveWindowTarget(sb: u32): void {
   // NET_EVIDENCE of them were main's (a stretch of gets that inserted nothing: a burst of new keys read without
   // write-backs), the target moves by their net, as ARC taking them one by one would, not by the growth capped
   // at the maximum and then the whole shrink, which took the window to its floor (bench/sim/burst-diag.ts).
-  let net: f64 = 0
+  // ARC's ratios: a return weighs more the rarer its kind among the ghost's entries.
+  const growRatio = max<f64>(1, fromMain / max<f64>(1, fromWindow))
+  const shrinkRatio = max<f64>(1, fromWindow / max<f64>(1, fromMain))
   const both = NET_EVIDENCE != 0 && grow > 0 && shrink >= NET_EVIDENCE
-  if (both) net = <f64>grow * max<f64>(1, fromMain / max<f64>(1, fromWindow)) - <f64>shrink * max<f64>(1, fromWindow / max<f64>(1, fromMain))
+  const net = both ? <f64>grow * growRatio - <f64>shrink * shrinkRatio : 0
   if (grow > 0 && (!both || net >= 0)) {
-    const step = max<f64>(1, fromMain / max<f64>(1, fromWindow)) * unit
+    const step = growRatio * unit
     // A maximum lowered since the target grew past it (write-once traffic ended) does not pull the
     // target down: shrink evidence does.
     // ONCE_HOT_SHARE: not while a hot set read cache-aside keeps coming back (adaptive.ts, noteHot); a
@@ -170,7 +172,7 @@ function moveWindowTarget(sb: u32): void {
     }
   }
   if (shrink > 0 && (!both || net < 0)) {
-    const step = max<f64>(1, fromWindow / max<f64>(1, fromMain)) * unit
+    const step = shrinkRatio * unit
     target = max<f64>(windowFloor(sb), target - (both ? -net * unit : <f64>shrink * step))
   }
   if (AGE_ON_GROWTH > 0) {

@@ -178,14 +178,13 @@ impl Engine {
         // NET_EVIDENCE of them were main's (a stretch of gets that inserted nothing: a burst of new keys read
         // without write-backs), the target moves by their net, as ARC taking them one by one would, not by
         // the growth capped at the maximum and then the whole shrink, which took the window to its floor.
+        // ARC's ratios: a return weighs more the rarer its kind among the ghost's entries.
+        let grow_ratio = f64::max(1.0, from_main / f64::max(1.0, from_window));
+        let shrink_ratio = f64::max(1.0, from_window / f64::max(1.0, from_main));
         let both = NET_EVIDENCE != 0 && grow > 0 && shrink >= NET_EVIDENCE;
-        let net = if both {
-            grow as f64 * f64::max(1.0, from_main / f64::max(1.0, from_window)) - shrink as f64 * f64::max(1.0, from_window / f64::max(1.0, from_main))
-        } else {
-            0.0
-        };
+        let net = if both { grow as f64 * grow_ratio - shrink as f64 * shrink_ratio } else { 0.0 };
         if grow > 0 && (!both || net >= 0.0) {
-            let step = f64::max(1.0, from_main / f64::max(1.0, from_window)) * unit;
+            let step = grow_ratio * unit;
             // A maximum lowered since the target grew past it (write-once traffic ended) does not pull
             // the target down: shrink evidence does.
             // ONCE_HOT_SHARE: not while a hot set read cache-aside keeps coming back (adaptive.rs,
@@ -205,7 +204,7 @@ impl Engine {
             }
         }
         if shrink > 0 && (!both || net < 0.0) {
-            let step = f64::max(1.0, from_window / f64::max(1.0, from_main)) * unit;
+            let step = shrink_ratio * unit;
             target = f64::max(self.window_floor(sb), target - if both { -net * unit } else { shrink as f64 * step });
         }
         if AGE_ON_GROWTH > 0.0 {
