@@ -118,12 +118,28 @@ export class Shard {
   private readonly returnWeight: number
   /** DIAGNOSTIC (stop 50): keys RETURN_TO placed that were evicted unhit and have not missed since. */
   rtGone: Uint8Array | undefined
+  /** DIAGNOSTIC (stop 52, wbdelay; bench/sim/wb-delay-probe.ts): each key's window-insert stamp, and window hits by age (tenths of the window's count; [0..9] new keys, [10..19] write-backs 'missed'; first hits only). */
+  winStamp: Int32Array | undefined
+  winAgeHits: Float64Array | undefined
+  winIns = 0
   /**
    * RETURN_TEST (stop 50): running means of the hit counts (0-3) that the window's leavers carry, for the
    * write-backs RETURN_SAMPLE lets into the window (backMean) and for the new keys (newMean).
    */
   backMean = 0
   newMean = 3
+  /**
+   * RESEARCH (youngTest, stop 52, wbdelay): YOUNG_TEST's tracers, one slot per hash class: a new key written
+   * unasked and placed in the window (its hash tag, ≥ 2; 1: hit while young, 0: empty) and the window clock
+   * when placed; youngShare: the running share of tracers first hit while younger than youngAge × the
+   * window's count (the window's youngest part is read).
+   */
+  private youngTag = new Uint32Array(0)
+  private youngStamp = new Uint32Array(0)
+  private youngClock = 0
+  /** youngTest 1: each key's window clock when placed there (exact ages; the engines have no such field). */
+  private youngAt: Uint32Array | undefined
+  youngShare = 1
   /** RESEARCH (returnTo 4): whether write-backs are being sent to probation (hysteresis, see returnToProbation). */
   private returnOn = false
   hits = 0
@@ -307,6 +323,11 @@ export class Shard {
     this.missBits = new Uint32Array(pairs >>> 4)
     this.missMask = pairs - 1
     if (this.t.staleAfter > 0) this.stamps = new Int32Array(keyState.length)
+    if (this.t.youngTest === 1) this.youngAt = new Uint32Array(keyState.length)
+    else if (this.t.youngTest > 0) {
+      this.youngTag = new Uint32Array(this.t.youngTest)
+      this.youngStamp = new Uint32Array(this.t.youngTest)
+    }
   }
 
   /** The miss filter's bit of h: `half` 0 is 'missed', 1 'written unasked'; cleared when the sketch halves. */
@@ -352,6 +373,7 @@ export class Shard {
 
   access(key: number, h: number): boolean {
     const st = this.keyState[key]!
+    if (this.t.youngTest > 1) this.youngHit(key, h)
     if ((st & QMASK) !== NONE) {
       this.sketch.increment(h)
       if ((st & CMASK) !== CMASK) this.keyState[key] = st + ONE
@@ -380,6 +402,11 @@ export class Shard {
 
   /** DIAGNOSTIC: a hit on a probation entry (state `st` before the hit). */
   private noteProbHit(key: number, st: number): void {
+    if (this.t.youngTest === 1 && (st & QMASK) === WINDOW && (st & CMASK) === 0) this.youngHit(key, this.hashOf(key))
+    if (this.winStamp !== undefined && (st & QMASK) === WINDOW && (st & CMASK) === 0) {
+      const b = Math.min(9, Math.floor(10 * (this.winIns - this.winStamp[key]!) / Math.max(1, this.countW)))
+      this.winAgeHits![b + (this.test(this.hashOf(key), 0) ? 10 : 0)]++
+    }
     if ((st & QMASK) !== PROBATION || (st & CMASK) !== 0) return
     this.stat.probHit++
     if ((st & RTP) !== 0) {
@@ -391,6 +418,7 @@ export class Shard {
   /** A get: a hit counts like access(); a miss stores nothing and, as in the engine, is not counted in the sketch. */
   read(key: number, h: number): boolean {
     const st = this.keyState[key]!
+    if (this.t.youngTest > 1) this.youngHit(key, h)
     if ((st & QMASK) === NONE) {
       this.misses++
       this.climb(false)
@@ -513,6 +541,10 @@ export class Shard {
     // Inserted before any get missed it: written unasked (a session stored, a record just saved).
     const askedFor = this.askedAtSet || this.test(h, 0)
     this.askedAtSet = false
+    // RESEARCH (youngTest): the tracers' clock counts first writes (written unasked, seen once by the
+    // sketch: a write-back after a halving cleared the filter has been counted before), wherever they go.
+    const firstWrite = this.t.youngTest > 0 && !askedFor && this.sketch.estimate(h) <= 1
+    if (firstWrite) this.youngClock = (this.youngClock + 1) >>> 0
     const unaskedBefore = !askedFor && this.testAndSet(h, 1)
     // Each insert moves the share min(1, mean / (returnSpan × capacity)) of the way, as a product with a
     // reciprocal computed once (the engines' returnWeight: no division on the insert path).
@@ -630,6 +662,8 @@ export class Shard {
       }
     }
     this.place(this.window, key, WINDOW, size)
+    if (this.winStamp !== undefined) this.winStamp[key] = this.winIns++
+    if (this.t.youngTest > 0) this.youngPlace(key, h, !firstWrite)
     this.sizeW += size
     this.countW++
     this.makeRoom()
@@ -698,8 +732,62 @@ export class Shard {
    * the cache at a window of 0.9) drops it before its next read; one at the end of its reads is read less.
    */
   private returnTestVeto(h: number): boolean {
+    if (this.t.youngTest > 0 && this.youngShare < this.t.youngMin) return true
     if (this.t.returnSample === 0) return false
     return this.returnSampled(h) || this.backMean > this.newMean
+  }
+
+  /**
+   * RESEARCH (youngTest, stop 52, wbdelay; off): YOUNG_TEST, whether the window's youngest part is read.
+   * RETURN_TO places a write-back in probation so that the newest writes keep the window; that pays only
+   * if the newest writes are read while young (uniform reads over the last 1.2 × capacity writes: most new
+   * keys' first window hits come in the window's first tenth). Where each key's reads start d × capacity
+   * writes after its write (d 0.5-0.7), no new key is hit in the window's first half: a write-back at the
+   * window's head costs the newest writes nothing, and probation (2% of the cache) drops it before its next
+   * read. A key written unasked and placed in the window becomes its hash class's tracer if the slot is
+   * free; its first window hit marks it read young (younger than youngAge × the window's count) or not,
+   * and the next new key of its class moves the running share of tracers read young (youngStep) and
+   * takes the slot; a tracer never hit gives the slot up once older than the window's count, unmeasured
+   * (a bulk load read later says nothing). While the share is under youngMin, write-backs enter the window. Per-shard state only (slots of a tag and a stamp, the mean, the window's clock).
+   */
+  private youngSlot(h: number): number {
+    return mix32(h ^ 0x5bd1e995) & (this.t.youngTest - 1)
+  }
+
+  private youngPlace(key: number, h: number, askedFor: boolean): void {
+    if (this.youngAt !== undefined) {
+      // 1 (exact, window-relative): every first write is measured at its first window hit.
+      this.youngAt[key] = askedFor ? 0 : this.youngClock || 1
+      return
+    }
+    if (askedFor) return
+    const now = this.youngClock
+    const j = this.youngSlot(h)
+    const tag = this.youngTag[j]!
+    // 1: hit in the window while young; any other tracer once older than youngAge × capacity first
+    // writes: not read young (hit later, never hit, or gone). The share counts every tracer, so it does not
+    // depend on how long the window keeps new keys (write-backs placed there or not).
+    if (tag === 1) this.youngShare += (1 - this.youngShare) * this.t.youngStep
+    else if (tag !== 0) {
+      if (((now - this.youngStamp[j]!) >>> 0) < this.t.youngAge * this.capacity) return
+      this.youngShare -= this.youngShare * this.t.youngStep
+    }
+    this.youngTag[j] = (h | 4) >>> 0
+    this.youngStamp[j] = now
+  }
+
+  private youngHit(key: number, h: number): void {
+    if (this.youngAt !== undefined) {
+      const at = this.youngAt[key]!
+      if (at === 0) return
+      this.youngAt[key] = 0
+      const young = ((this.youngClock - at) >>> 0) < this.t.youngAge * this.countW
+      this.youngShare += ((young ? 1 : 0) - this.youngShare) * this.t.youngStep
+      return
+    }
+    const j = this.youngSlot(h)
+    if (this.youngTag[j] !== ((h | 4) >>> 0)) return
+    if (((this.youngClock - this.youngStamp[j]!) >>> 0) < this.t.youngAge * this.capacity) this.youngTag[j] = 1
   }
 
   /** RETURN_TEST's sample: one key in returnSample, by hash. */

@@ -151,6 +151,19 @@ export interface Tuning {
   /** RESEARCH (stop 37, off): 1: a probation victim that beats a candidate goes round to probation's head. */
   rotateWinner: number
   /**
+   * RESEARCH (stop 52, wbdelay; 0: off, not in the engines): YOUNG_TEST's tracer slots (a power of two):
+   * RETURN_TO places nothing while the share of new keys (written unasked) first hit in the window while
+   * younger than youngAge × its count is under youngMin (docs/policy-recency.md "Stop 52, wbdelay";
+   * shard.ts youngPlace). 'delay 0.6-0.7C+0.5C back': no new key is read in the window's youngest part.
+   */
+  youngTest: number
+  /** RESEARCH (stop 52): the window's youngest part for youngTest, as a share of its count. youngTest 1: exact (a window clock per key, every new key measured: model only). */
+  youngAge: number
+  /** RESEARCH (stop 52): youngTest vetoes RETURN_TO while the share of tracers read young is under this. */
+  youngMin: number
+  /** RESEARCH (stop 52): the step of youngTest's running share. */
+  youngStep: number
+  /**
    * RESEARCH (stop 51, delayrows; 0: off): a probation victim that has beaten this many candidates in a row
    * goes round to probation's head (rotateWinner at 1 is every win). A fill key whose sketch count a
    * collision raised to 2 sat at probation's tail and beat every key written after the fill (1,809 in a row,
@@ -526,6 +539,10 @@ export const TUNING: Tuning = {
   staleSweep: 0,
   promoteCredit: 0,
   rotateWinner: 0,
+  youngTest: 0,
+  youngAge: 0.57,
+  youngMin: 0.2,
+  youngStep: 0.0625,
   rotateAfter: 0,
   rotateNarrow: 0,
   windowClockLevel: 0,
