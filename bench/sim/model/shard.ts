@@ -137,6 +137,10 @@ export class Shard {
   private youngTag = new Uint32Array(0)
   private youngStamp = new Uint32Array(0)
   private youngClock = 0
+  /** youngBack: tracers of write-backs (a tag, ≥ 4; 1: read again late; 0: empty) and their first-write clock when placed. */
+  private backTag = new Uint32Array(0)
+  private backStamp = new Uint32Array(0)
+  backShare = 0
   /** youngTest 1: each key's window clock when placed there (exact ages; the engines have no such field). */
   private youngAt: Uint32Array | undefined
   youngShare = 1
@@ -327,6 +331,8 @@ export class Shard {
     else if (this.t.youngTest > 0) {
       this.youngTag = new Uint32Array(this.t.youngTest)
       this.youngStamp = new Uint32Array(this.t.youngTest)
+      this.backTag = new Uint32Array(this.t.youngTest)
+      this.backStamp = new Uint32Array(this.t.youngTest)
     }
   }
 
@@ -545,6 +551,7 @@ export class Shard {
     // sketch: a write-back after a halving cleared the filter has been counted before), wherever they go.
     const firstWrite = this.t.youngTest > 0 && !askedFor && this.sketch.estimate(h) <= 1
     if (firstWrite) this.youngClock = (this.youngClock + 1) >>> 0
+    if (this.t.youngTest > 1 && this.t.youngBackMin > 0 && askedFor) this.backPlace(h)
     const unaskedBefore = !askedFor && this.testAndSet(h, 1)
     // Each insert moves the share min(1, mean / (returnSpan × capacity)) of the way, as a product with a
     // reciprocal computed once (the engines' returnWeight: no division on the insert path).
@@ -732,7 +739,7 @@ export class Shard {
    * the cache at a window of 0.9) drops it before its next read; one at the end of its reads is read less.
    */
   private returnTestVeto(h: number): boolean {
-    if (this.t.youngTest > 0 && this.youngShare < this.t.youngMin) return true
+    if (this.t.youngTest > 0 && this.youngShare < this.t.youngMin && (this.t.youngBackMin === 0 || this.backShare >= this.t.youngBackMin)) return true
     if (this.t.returnSample === 0) return false
     return this.returnSampled(h) || this.backMean > this.newMean
   }
@@ -776,6 +783,34 @@ export class Shard {
     this.youngStamp[j] = now
   }
 
+  /**
+   * RESEARCH (youngBackMin, stop 52): a write-back (a key loaded after a get missed it) becomes its hash
+   * class's tracer if the slot is free; a read of it between youngBackFrom and youngBackTo × capacity first
+   * writes after marks it read again late; the next write-back of its class moves backShare (youngStep)
+   * once it is older than youngBackTo. 'mix … lag 0.9C back' reads each key only at one age (its repeats
+   * come at once): a write-back there is worth nothing and RETURN_TO's placements are what pays (+15 to
+   * +45); in 'delay 0.7C+0.5C back' a write-back is read again every ~0.05 × capacity writes.
+   */
+  private backPlace(h: number): void {
+    const now = this.youngClock
+    const j = this.youngSlot(h)
+    const tag = this.backTag[j]!
+    if (tag === 1) this.backShare += (1 - this.backShare) * this.t.youngStep
+    else if (tag !== 0) {
+      if (((now - this.backStamp[j]!) >>> 0) < this.t.youngBackTo * this.capacity) return
+      this.backShare -= this.backShare * this.t.youngStep
+    }
+    this.backTag[j] = (h | 4) >>> 0
+    this.backStamp[j] = now
+  }
+
+  private backRead(h: number): void {
+    const j = this.youngSlot(h)
+    if (this.backTag[j] !== ((h | 4) >>> 0)) return
+    const age = (this.youngClock - this.backStamp[j]!) >>> 0
+    if (age >= this.t.youngBackFrom * this.capacity && age < this.t.youngBackTo * this.capacity) this.backTag[j] = 1
+  }
+
   private youngHit(key: number, h: number): void {
     if (this.youngAt !== undefined) {
       const at = this.youngAt[key]!
@@ -785,6 +820,7 @@ export class Shard {
       this.youngShare += ((young ? 1 : 0) - this.youngShare) * this.t.youngStep
       return
     }
+    if (this.t.youngBackMin > 0) this.backRead(h)
     const j = this.youngSlot(h)
     if (this.youngTag[j] !== ((h | 4) >>> 0)) return
     if (((this.youngClock - this.youngStamp[j]!) >>> 0) < this.t.youngAge * this.capacity) this.youngTag[j] = 1

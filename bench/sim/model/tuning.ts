@@ -163,6 +163,12 @@ export interface Tuning {
   youngMin: number
   /** RESEARCH (stop 52): the step of youngTest's running share. */
   youngStep: number
+  /** RESEARCH (stop 52; 0: no condition): youngTest vetoes only while the share of write-backs read again between youngBackFrom and youngBackTo × capacity first writes after their load is at least this (a write-back is worth keeping). */
+  youngBackMin: number
+  /** RESEARCH (stop 52): youngBackMin's window of ages, from. */
+  youngBackFrom: number
+  /** RESEARCH (stop 52): youngBackMin's window of ages, to. */
+  youngBackTo: number
   /**
    * RESEARCH (stop 51, delayrows; 0: off): a probation victim that has beaten this many candidates in a row
    * goes round to probation's head (rotateWinner at 1 is every win). A fill key whose sketch count a
@@ -543,6 +549,9 @@ export const TUNING: Tuning = {
   youngAge: 0.57,
   youngMin: 0.2,
   youngStep: 0.0625,
+  youngBackMin: 0.5,
+  youngBackFrom: 0.05,
+  youngBackTo: 0.25,
   rotateAfter: 0,
   rotateNarrow: 0,
   windowClockLevel: 0,
