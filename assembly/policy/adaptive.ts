@@ -18,7 +18,7 @@ import { flagsOf, isLarge, chainedBytes } from '../entry'
 import { queueCount, freeCount, reclaimDeadTails } from '../segments'
 import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainHolds, isFull, countMode, isBig } from './units'
 import { ageEarly, applyGhostEvidence, noteGhost, noteLateHit, windowTarget, setWindowTarget, windowFloor, writeOnce, onceMax } from './window'
-import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_HIT, DRIFT_GROW_DECAY, MAX_WINDOW, WINDOW_CLOCK_ASKED, HIT_GAIN, HIT_GAIN_SHARE, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, SATURATED_TIE, MISS_CLEAR, LATE_HIT, LATE_SHARE, FREE_TAG, STALE_GATE, STALE_RUNS, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_HALVE, WIN_AGE, RETURN_SAMPLE, RETURN_TEST_NEW, RETURN_TEST_BACK, ONCE_FIFO } from './tuning.generated'
+import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_HIT, DRIFT_GROW_DECAY, MAX_WINDOW, WINDOW_CLOCK_ASKED, HIT_GAIN, HIT_GAIN_SHARE, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, SATURATED_TIE, MISS_CLEAR, LATE_HIT, LATE_SHARE, FREE_TAG, STALE_GATE, STALE_RUNS, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_HALVE, WIN_AGE, RETURN_SAMPLE, RETURN_TEST_NEW, RETURN_TEST_BACK, ONCE_FIFO, YOUNG_TEST, YOUNG_AGE, YOUNG_MIN, YOUNG_STEP, YOUNG_BACK_MIN, YOUNG_BACK_FROM, YOUNG_BACK_TO } from './tuning.generated'
 import { nextRandom, seedRng } from './rng'
 import { seed } from '../arena'
 import { REJECT } from './decision'
@@ -78,6 +78,13 @@ export function adaptiveInit(sb: u32, shard: u32, zeroed: bool): void {
   store<u32>(sb + P + L.POLICY_STALE_HELD, 0)
   store<f64>(sb + P + L.POLICY_BACK_MEAN, 0)
   store<f64>(sb + P + L.POLICY_NEW_MEAN, 3)
+  store<u32>(sb + P + L.POLICY_YOUNG_CLOCK, 0)
+  store<u32>(sb + P + L.POLICY_YOUNG_LIMIT, 0)
+  store<u32>(sb + P + L.POLICY_BACK_FROM, 0)
+  store<u32>(sb + P + L.POLICY_BACK_TO, 0)
+  store<f64>(sb + P + L.POLICY_YOUNG_SHARE, 1)
+  store<f64>(sb + P + L.POLICY_BACK_SHARE, 0)
+  memory.fill(sb + P + L.POLICY_YOUNG_SLOTS, 0, YOUNG_TEST << 4)
   seedRng(sb, seed, shard)
   clearSketch(sb, ghostSlots, zeroed)
   clearGhost(sb, zeroed)
@@ -94,6 +101,7 @@ export function adaptiveOnAccess(sb: u32, h: u64): void {
  */
 export function adaptiveOnHit(sb: u32, h: u64, block: u32, firstInProbation: bool): void {
   if (block != 0) incrementAt(sb, block, <u32>h)
+  if (YOUNG_TEST != 0) youngRead(sb, h)
   if (COLD_WINDOW > 0) noteColdHits(sb, h, 1)
   if (LATE_HIT != 0 && firstInProbation) noteLateHit(sb, h)
 }
@@ -101,6 +109,7 @@ export function adaptiveOnHit(sb: u32, h: u64, block: u32, firstInProbation: boo
 /** `times` hits at once (a front's batched hits): the sketch counts them as `times` accesses. */
 export function adaptiveOnAccesses(sb: u32, h: u64, times: u32): void {
   incrementTimes(sb, h, times)
+  if (YOUNG_TEST != 0) youngRead(sb, h)
   if (COLD_WINDOW > 0) noteColdHits(sb, h, times)
 }
 
@@ -150,6 +159,7 @@ function coldStart(sb: u32): void {
 
 /** A get that missed (lock-free): a young ghost is evidence for the window's size. */
 export function adaptiveOnMiss(sb: u32, h: u64): void {
+  if (YOUNG_TEST != 0) youngRead(sb, h)
   noteGhost(sb, h)
 }
 
@@ -180,6 +190,7 @@ export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64, segments: u
   const fromGhost = ghostAge(sb, h) >= 0
   if (DRIFT_SWEEP != 0) noteDrift(sb, fromGhost)
   if (ONCE_MAX_WINDOW > 0 && ONCE_HOT_SHARE > 0) noteHot(sb, fromGhost && askedFor && !filterWrittenUnasked(sb, h), weight)
+  if (YOUNG_TEST != 0) youngInsert(sb, h, askedFor, mean)
   if (fromGhost) {
     // Evicted recently and back already: if it beats main's victims, it skips the window.
     if (mainHolds(sb) && isFull(sb, units)) {
@@ -291,8 +302,85 @@ function returnToProbation(sb: u32, fromGhost: bool): bool {
  * its next read).
  */
 function returnTestVeto(sb: u32, h: u64): bool {
+  // YOUNG_TEST: few new keys read young, and write-backs read again (see youngInsert).
+  if (YOUNG_TEST != 0 && load<f64>(sb + P + L.POLICY_YOUNG_SHARE) < YOUNG_MIN
+    && (YOUNG_BACK_MIN == 0 || load<f64>(sb + P + L.POLICY_BACK_SHARE) >= YOUNG_BACK_MIN)) return true
   if (RETURN_SAMPLE == 0) return false
   return returnSampled(h) || load<f64>(sb + P + L.POLICY_BACK_MEAN) > load<f64>(sb + P + L.POLICY_NEW_MEAN)
+}
+
+/**
+ * YOUNG_TEST (src/layout/policy.json, stop 52, wbdelay): RETURN_TO places a write-back in probation so
+ * that the window keeps the newest writes; that pays only while the newest writes are read young (reads
+ * over the last 1.2 × capacity writes), or while a write-back is worth nothing (each key read at one age,
+ * 'mix … lag 0.9C back'). Where each key's reads start 0.6-0.9 × capacity writes after its write and go
+ * on for 0.5 × capacity, no new key is read young, a write-back is read again every ~0.05 × capacity
+ * writes, and probation (2% of the cache) dropped it before: RETURN_TO stands aside (returnTestVeto).
+ * Tracers, one per hash class (YOUNG_TEST slots of a tag and a stamp): a first write (written unasked,
+ * seen once by the sketch: a write-back after a halving cleared the filter has been counted before) takes
+ * its class's young slot, a write-back (asked for) its back slot, when free; a get of the key (lock-free:
+ * youngRead) marks it (tag 1) if it comes before YOUNG_AGE × capacity first writes (young), or between
+ * YOUNG_BACK_FROM and YOUNG_BACK_TO for a write-back; the next key of its kind and class moves the running
+ * share (YOUNG_STEP) once the tracer is marked or older than its limit, and takes the slot. The clock
+ * counts first writes, so the shares do not depend on where RETURN_TO puts the write-backs. Under the lock.
+ */
+function youngInsert(sb: u32, h: u64, askedFor: bool, mean: f64): void {
+  const tag = youngTag(h)
+  let at = sb + P + L.POLICY_YOUNG_SLOTS + (youngSlot(h) << 3)
+  let now = load<u32>(sb + P + L.POLICY_YOUNG_CLOCK)
+  let limit: u32
+  let share = sb + P + L.POLICY_YOUNG_SHARE
+  if (!askedFor) {
+    if (estimate(sb, h) > 1) return
+    now++
+    store<u32>(sb + P + L.POLICY_YOUNG_CLOCK, now)
+    // The limits in entries (units / mean), taken here for the lock-free reads.
+    const entries = capacity(sb) / mean
+    limit = <u32>(YOUNG_AGE * entries)
+    store<u32>(sb + P + L.POLICY_YOUNG_LIMIT, limit)
+    store<u32>(sb + P + L.POLICY_BACK_FROM, <u32>(YOUNG_BACK_FROM * entries))
+    store<u32>(sb + P + L.POLICY_BACK_TO, <u32>(YOUNG_BACK_TO * entries))
+  } else {
+    if (YOUNG_BACK_MIN == 0) return
+    at += YOUNG_TEST << 3
+    limit = load<u32>(sb + P + L.POLICY_BACK_TO)
+    share = sb + P + L.POLICY_BACK_SHARE
+  }
+  const old = load<u32>(at)
+  if (old == 1) {
+    const x = load<f64>(share)
+    store<f64>(share, x + (1 - x) * YOUNG_STEP)
+  } else if (old != 0) {
+    if (now - load<u32>(at, 4) < limit) return
+    const x = load<f64>(share)
+    store<f64>(share, x - x * YOUNG_STEP)
+  }
+  store<u32>(at, tag)
+  store<u32>(at, now, 4)
+}
+
+/** YOUNG_TEST: a get of key h (hit or miss; lock-free, racy stores only misjudge) marks its tracers. */
+function youngRead(sb: u32, h: u64): void {
+  const tag = youngTag(h)
+  const at = sb + P + L.POLICY_YOUNG_SLOTS + (youngSlot(h) << 3)
+  const now = load<u32>(sb + P + L.POLICY_YOUNG_CLOCK)
+  if (load<u32>(at) == tag && now - load<u32>(at, 4) < load<u32>(sb + P + L.POLICY_YOUNG_LIMIT)) store<u32>(at, 1)
+  if (YOUNG_BACK_MIN == 0) return
+  const back = at + (YOUNG_TEST << 3)
+  if (load<u32>(back) != tag) return
+  const age = now - load<u32>(back, 4)
+  if (age >= load<u32>(sb + P + L.POLICY_BACK_FROM) && age < load<u32>(sb + P + L.POLICY_BACK_TO)) store<u32>(back, 1)
+}
+
+/** YOUNG_TEST: a key's tracer slot (YOUNG_TEST a power of two) and its tag (≥ 4: 0 is a free slot, 1 a marked tracer). */
+// @ts-ignore: decorator
+@inline function youngSlot(h: u64): u32 {
+  return <u32>((h * 0x9E3779B97F4A7C15) >> 40) & (YOUNG_TEST - 1)
+}
+
+// @ts-ignore: decorator
+@inline function youngTag(h: u64): u32 {
+  return <u32>(h >> 32) | 4
 }
 
 /**

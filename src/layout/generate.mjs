@@ -84,6 +84,12 @@ for (const [name, c] of policyEntries) {
 if (policy.MISS_FILTER_SHARE !== undefined && policy.MISS_FILTER_SHARE.value === 1) throw new Error('policy constant MISS_FILTER_SHARE: 0 (no filter) or at least 2')
 // The engines pick RETURN_TEST's sample by masking a hash with RETURN_SAMPLE − 1.
 if (policy.RETURN_SAMPLE !== undefined && (policy.RETURN_SAMPLE.value & (policy.RETURN_SAMPLE.value - 1)) !== 0) throw new Error('policy constant RETURN_SAMPLE: 0 (no test) or a power of two')
+// YOUNG_TEST's tracer slots (stop 52): a power of two, two kinds of 8-byte slots at POLICY.youngSlots.
+if (policy.YOUNG_TEST !== undefined) {
+  const k = policy.YOUNG_TEST.value
+  if ((k & (k - 1)) !== 0) throw new Error('policy constant YOUNG_TEST: 0 (off) or a power of two')
+  if (structs.POLICY.fields.youngSlots.offset + k * 16 > structs.POLICY.size) throw new Error('policy constant YOUNG_TEST: its slots do not fit in POLICY')
+}
 const doc = (prefix, c) => `${prefix} ${c.doc}\n`
 const rustValue = (c) => (c.type === 'f64' && Number.isInteger(c.value) ? `${c.value}.0` : String(c.value))
 function writePolicy(path, text) {

@@ -1028,6 +1028,33 @@ export const MUTANTS: Mutant[] = [
     tests: ['test/policy/recency-sweep.test.ts'],
     why: 'late first hits count while RETURN_TO places write-backs: reads 0.8 × capacity writes after the write, written back, hold the window at its maximum against main\'s returns and collapse (LATE_ASIDE, stop 51: −3.67 vs LRU at 4000 entries against the test\'s bound of 3, −0.60 with it)',
   },
+  // ---- written-back reads that start late (stop 52, wbdelay: YOUNG_TEST) ------------------------------------
+  {
+    id: 'young-test-never-vetoes', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '    && (YOUNG_BACK_MIN == 0 || load<f64>(sb + P + L.POLICY_BACK_SHARE) >= YOUNG_BACK_MIN)) return true\n',
+    replace: '    && (YOUNG_BACK_MIN == 0 || load<f64>(sb + P + L.POLICY_BACK_SHARE) >= YOUNG_BACK_MIN)) return false\n',
+    tests: ['test/policy/recency-sweep.test.ts'],
+    why: 'RETURN_TO keeps placing write-backs in probation where no new key is read young and write-backs are read again soon (reads 0.7 × capacity writes after the write): probation drops them and the cache falls ~15 points under LRU (YOUNG_TEST, stop 52)',
+  },
+  {
+    id: 'young-test-ignores-back', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '    && (YOUNG_BACK_MIN == 0 || load<f64>(sb + P + L.POLICY_BACK_SHARE) >= YOUNG_BACK_MIN)) return true\n',
+    replace: '    ) return true\n',
+    tests: ['test/policy/recency-sweep.test.ts'],
+    why: 'YOUNG_TEST stands RETURN_TO aside where write-backs are worth nothing (each key read at one age, 0.9 × capacity writes after its write): the window fills with write-backs and the lead RETURN_TO made over LRU (+15 to +45) is lost',
+  },
+  {
+    id: 'young-first-write-any', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '    if (estimate(sb, h) > 1) return\n    now++\n', replace: '    now++\n',
+    tests: ['test/policy/recency-sweep.test.ts'],
+    why: 'a write-back whose \'missed\' mark a halving cleared counts as a first write for YOUNG_TEST: it is read at once, so the new keys look read young',
+  },
+  {
+    id: 'young-read-hits-only', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '  if (YOUNG_TEST != 0) youngRead(sb, h)\n  noteGhost(sb, h)', replace: '  noteGhost(sb, h)',
+    tests: ['test/policy/recency-sweep.test.ts'],
+    why: 'a get that misses does not mark its tracer: a write-back read again after probation dropped it is not seen, nor a new key read young after it left',
+  },
   // ---- the model against the engines (stop 43, model-gap) ------------------------------------------------
   {
     id: 'model-sketch-counts-saturated', area: 'model', file: 'bench/sim/sketch.ts',

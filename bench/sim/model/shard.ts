@@ -137,6 +137,10 @@ export class Shard {
   private youngTag = new Uint32Array(0)
   private youngStamp = new Uint32Array(0)
   private youngClock = 0
+  /** YOUNG_TEST's limits in entries (youngAge, youngBackFrom, youngBackTo × capacity / mean size), taken at each first write as the engines do for their lock-free reads. */
+  private youngLimit = 0
+  private backFrom = 0
+  private backTo = 0
   /** youngBack: tracers of write-backs (a tag, ≥ 4; 1: read again late; 0: empty) and their first-write clock when placed. */
   private backTag = new Uint32Array(0)
   private backStamp = new Uint32Array(0)
@@ -550,7 +554,14 @@ export class Shard {
     // RESEARCH (youngTest): the tracers' clock counts first writes (written unasked, seen once by the
     // sketch: a write-back after a halving cleared the filter has been counted before), wherever they go.
     const firstWrite = this.t.youngTest > 0 && !askedFor && this.sketch.estimate(h) <= 1
-    if (firstWrite) this.youngClock = (this.youngClock + 1) >>> 0
+    if (firstWrite) {
+      this.youngClock = (this.youngClock + 1) >>> 0
+      const entries = this.capacity / this.meanSize()
+      this.youngLimit = Math.floor(this.t.youngAge * entries)
+      this.backFrom = Math.floor(this.t.youngBackFrom * entries)
+      this.backTo = Math.floor(this.t.youngBackTo * entries)
+      if (this.t.youngTest > 1) this.youngPlace(key, h, false)
+    }
     if (this.t.youngTest > 1 && this.t.youngBackMin > 0 && askedFor) this.backPlace(h)
     const unaskedBefore = !askedFor && this.testAndSet(h, 1)
     // Each insert moves the share min(1, mean / (returnSpan × capacity)) of the way, as a product with a
@@ -670,7 +681,7 @@ export class Shard {
     }
     this.place(this.window, key, WINDOW, size)
     if (this.winStamp !== undefined) this.winStamp[key] = this.winIns++
-    if (this.t.youngTest > 0) this.youngPlace(key, h, !firstWrite)
+    if (this.t.youngTest === 1) this.youngPlace(key, h, !firstWrite)
     this.sizeW += size
     this.countW++
     this.makeRoom()
@@ -776,7 +787,7 @@ export class Shard {
     // depend on how long the window keeps new keys (write-backs placed there or not).
     if (tag === 1) this.youngShare += (1 - this.youngShare) * this.t.youngStep
     else if (tag !== 0) {
-      if (((now - this.youngStamp[j]!) >>> 0) < this.t.youngAge * this.capacity) return
+      if (((now - this.youngStamp[j]!) >>> 0) < this.youngLimit) return
       this.youngShare -= this.youngShare * this.t.youngStep
     }
     this.youngTag[j] = (h | 4) >>> 0
@@ -797,7 +808,7 @@ export class Shard {
     const tag = this.backTag[j]!
     if (tag === 1) this.backShare += (1 - this.backShare) * this.t.youngStep
     else if (tag !== 0) {
-      if (((now - this.backStamp[j]!) >>> 0) < this.t.youngBackTo * this.capacity) return
+      if (((now - this.backStamp[j]!) >>> 0) < this.backTo) return
       this.backShare -= this.backShare * this.t.youngStep
     }
     this.backTag[j] = (h | 4) >>> 0
@@ -808,7 +819,7 @@ export class Shard {
     const j = this.youngSlot(h)
     if (this.backTag[j] !== ((h | 4) >>> 0)) return
     const age = (this.youngClock - this.backStamp[j]!) >>> 0
-    if (age >= this.t.youngBackFrom * this.capacity && age < this.t.youngBackTo * this.capacity) this.backTag[j] = 1
+    if (age >= this.backFrom && age < this.backTo) this.backTag[j] = 1
   }
 
   private youngHit(key: number, h: number): void {
@@ -823,7 +834,7 @@ export class Shard {
     if (this.t.youngBackMin > 0) this.backRead(h)
     const j = this.youngSlot(h)
     if (this.youngTag[j] !== ((h | 4) >>> 0)) return
-    if (((this.youngClock - this.youngStamp[j]!) >>> 0) < this.t.youngAge * this.capacity) this.youngTag[j] = 1
+    if (((this.youngClock - this.youngStamp[j]!) >>> 0) < this.youngLimit) this.youngTag[j] = 1
   }
 
   /** RETURN_TEST's sample: one key in returnSample, by hash. */

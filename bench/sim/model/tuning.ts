@@ -151,23 +151,24 @@ export interface Tuning {
   /** RESEARCH (stop 37, off): 1: a probation victim that beats a candidate goes round to probation's head. */
   rotateWinner: number
   /**
-   * RESEARCH (stop 52, wbdelay; 0: off, not in the engines): YOUNG_TEST's tracer slots (a power of two):
+   * YOUNG_TEST (src/layout/policy.json; both engines since stop 52, wbdelay): tracer slots of each kind (a power of two):
    * RETURN_TO places nothing while the share of new keys (written unasked) first hit in the window while
    * younger than youngAge × its count is under youngMin (docs/policy-recency.md "Stop 52, wbdelay";
-   * shard.ts youngPlace). 'delay 0.6-0.7C+0.5C back': no new key is read in the window's youngest part.
+   * shard.ts youngPlace). 'delay 0.6-0.7C+0.5C back': no new key is read young. RESEARCH 1 (model only): exact,
+   * every first write measured at its first window hit against youngAge × the window's count (oscillated).
    */
   youngTest: number
-  /** RESEARCH (stop 52): the window's youngest part for youngTest, as a share of its count. youngTest 1: exact (a window clock per key, every new key measured: model only). */
+  /** YOUNG_AGE: a first write is read young when a get asks for it within this × capacity first writes (youngTest 1: × the window's count). */
   youngAge: number
-  /** RESEARCH (stop 52): youngTest vetoes RETURN_TO while the share of tracers read young is under this. */
+  /** YOUNG_MIN: youngTest vetoes RETURN_TO while the share of tracers read young is under this. */
   youngMin: number
-  /** RESEARCH (stop 52): the step of youngTest's running share. */
+  /** YOUNG_STEP: the step of youngTest's running shares. */
   youngStep: number
-  /** RESEARCH (stop 52; 0: no condition): youngTest vetoes only while the share of write-backs read again between youngBackFrom and youngBackTo × capacity first writes after their load is at least this (a write-back is worth keeping). */
+  /** YOUNG_BACK_MIN (0: no condition): youngTest vetoes only while the share of write-backs read again between youngBackFrom and youngBackTo × capacity first writes after their load is at least this (a write-back is worth keeping). */
   youngBackMin: number
-  /** RESEARCH (stop 52): youngBackMin's window of ages, from. */
+  /** YOUNG_BACK_FROM: youngBackMin's window of ages, from. */
   youngBackFrom: number
-  /** RESEARCH (stop 52): youngBackMin's window of ages, to. */
+  /** YOUNG_BACK_TO: youngBackMin's window of ages, to. */
   youngBackTo: number
   /**
    * RESEARCH (stop 51, delayrows; 0: off): a probation victim that has beaten this many candidates in a row
@@ -545,13 +546,6 @@ export const TUNING: Tuning = {
   staleSweep: 0,
   promoteCredit: 0,
   rotateWinner: 0,
-  youngTest: 0,
-  youngAge: 0.57,
-  youngMin: 0.2,
-  youngStep: 0.0625,
-  youngBackMin: 0.5,
-  youngBackFrom: 0.05,
-  youngBackTo: 0.25,
   rotateAfter: 0,
   rotateNarrow: 0,
   windowClockLevel: 0,

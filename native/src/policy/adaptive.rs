@@ -12,7 +12,7 @@
 use super::decision::REJECT;
 use super::rng::{next_random, seed_rng};
 use super::tuning_generated::{
-    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_BLOCK, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, DRIFT_SWEEP, FREE_TAG, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_SHARE, HIT_GAIN_UNDO, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, LATE_HIT, LATE_SHARE, MAX_WINDOW, MISS_CLEAR, ONCE_FIFO, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SAMPLE, RETURN_SHARE, RETURN_SPAN, RETURN_TEST_BACK, RETURN_TEST_NEW, RETURN_TO, SATURATED_TIE, STALE_GATE, STALE_HALVE, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_RUNS, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS, WINDOW_CLOCK_ASKED, WIN_AGE,
+    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_BLOCK, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, DRIFT_SWEEP, FREE_TAG, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_SHARE, HIT_GAIN_UNDO, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, LATE_HIT, LATE_SHARE, MAX_WINDOW, MISS_CLEAR, ONCE_FIFO, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SAMPLE, RETURN_SHARE, RETURN_SPAN, RETURN_TEST_BACK, RETURN_TEST_NEW, RETURN_TO, SATURATED_TIE, STALE_GATE, STALE_HALVE, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_RUNS, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS, WINDOW_CLOCK_ASKED, WIN_AGE, YOUNG_AGE, YOUNG_BACK_FROM, YOUNG_BACK_MIN, YOUNG_BACK_TO, YOUNG_MIN, YOUNG_STEP, YOUNG_TEST,
 };
 use crate::arena::Engine;
 use crate::layout_generated as L;
@@ -31,6 +31,18 @@ fn block_of(entries: f64) -> u32 {
 }
 
 const MAX_TAIL_OPS: i32 = super::tuning_generated::MAX_TAIL_OPS as i32;
+
+/// YOUNG_TEST (stop 52): a key's tracer slot (YOUNG_TEST a power of two), as assembly/policy/adaptive.ts youngSlot.
+#[inline(always)]
+fn young_slot(h: u64) -> u32 {
+    ((h.wrapping_mul(0x9E3779B97F4A7C15) >> 40) as u32) & (YOUNG_TEST.wrapping_sub(1))
+}
+
+/// YOUNG_TEST: a key's tracer tag (≥ 4: 0 is a free slot, 1 a marked tracer).
+#[inline(always)]
+fn young_tag(h: u64) -> u32 {
+    ((h >> 32) as u32) | 4
+}
 
 /// RETURN_TEST (RETURN_SAMPLE, stop 50): one key in RETURN_SAMPLE, by hash (as assembly/policy/adaptive.ts returnSampled).
 #[inline(always)]
@@ -78,6 +90,13 @@ impl Engine {
         st32(sb.add((P + L::POLICY_STALE_HELD) as usize), 0);
         stf64(sb.add((P + L::POLICY_BACK_MEAN) as usize), 0.0);
         stf64(sb.add((P + L::POLICY_NEW_MEAN) as usize), 3.0);
+        st32(sb.add((P + L::POLICY_YOUNG_CLOCK) as usize), 0);
+        st32(sb.add((P + L::POLICY_YOUNG_LIMIT) as usize), 0);
+        st32(sb.add((P + L::POLICY_BACK_FROM) as usize), 0);
+        st32(sb.add((P + L::POLICY_BACK_TO) as usize), 0);
+        stf64(sb.add((P + L::POLICY_YOUNG_SHARE) as usize), 1.0);
+        stf64(sb.add((P + L::POLICY_BACK_SHARE) as usize), 0.0);
+        std::ptr::write_bytes(sb.add((P + L::POLICY_YOUNG_SLOTS) as usize), 0, (YOUNG_TEST << 4) as usize);
         seed_rng(sb, self.seed, shard);
         self.clear_sketch(sb, self.ghost_slots);
         self.clear_ghost(sb);
@@ -96,6 +115,9 @@ impl Engine {
         if !block.is_null() {
             self.increment_at(sb, block, h as u32);
         }
+        if YOUNG_TEST != 0 {
+            self.young_read(sb, h);
+        }
         if COLD_WINDOW > 0.0 {
             self.note_cold_hits(sb, h, 1);
         }
@@ -107,6 +129,9 @@ impl Engine {
     /// `times` hits at once (a front's batched hits): the sketch counts them as `times` accesses.
     pub unsafe fn adaptive_on_accesses(&self, sb: *mut u8, h: u64, times: u32) {
         self.increment_times(sb, h, times);
+        if YOUNG_TEST != 0 {
+            self.young_read(sb, h);
+        }
         if COLD_WINDOW > 0.0 {
             self.note_cold_hits(sb, h, times);
         }
@@ -166,6 +191,9 @@ impl Engine {
 
     /// A get that missed (lock-free): a young ghost is evidence for the window's size.
     pub unsafe fn adaptive_on_miss(&mut self, sb: *mut u8, h: u64) {
+        if YOUNG_TEST != 0 {
+            self.young_read(sb, h);
+        }
         self.note_ghost(sb, h);
     }
 
@@ -199,6 +227,9 @@ impl Engine {
         }
         if ONCE_MAX_WINDOW > 0.0 && ONCE_HOT_SHARE > 0.0 {
             self.note_hot(sb, from_ghost && asked_for && !self.filter_written_unasked(sb, h), weight);
+        }
+        if YOUNG_TEST != 0 {
+            self.young_insert(sb, h, asked_for, mean);
         }
         if from_ghost {
             // Evicted recently and back already: if it beats main's victims, it skips the window.
@@ -287,10 +318,83 @@ impl Engine {
     /// RETURN_TEST (see assembly/policy/adaptive.ts returnTestVeto): a sampled write-back enters the
     /// window; any does while the sampled write-backs leave the window hit more often than the new keys.
     unsafe fn return_test_veto(&self, sb: *mut u8, h: u64) -> bool {
+        // YOUNG_TEST: few new keys read young, and write-backs read again (see young_insert).
+        if YOUNG_TEST != 0
+            && ldf64(sb.add((P + L::POLICY_YOUNG_SHARE) as usize)) < YOUNG_MIN
+            && (YOUNG_BACK_MIN == 0.0 || ldf64(sb.add((P + L::POLICY_BACK_SHARE) as usize)) >= YOUNG_BACK_MIN)
+        {
+            return true;
+        }
         if RETURN_SAMPLE == 0 {
             return false;
         }
         return_sampled(h) || ldf64(sb.add((P + L::POLICY_BACK_MEAN) as usize)) > ldf64(sb.add((P + L::POLICY_NEW_MEAN) as usize))
+    }
+
+    /// YOUNG_TEST (stop 52): a first write takes its class's young tracer slot, a write-back its back
+    /// slot; the slot's previous tracer, marked or past its limit, moves its running share (see
+    /// assembly/policy/adaptive.ts youngInsert). Under the lock.
+    unsafe fn young_insert(&self, sb: *mut u8, h: u64, asked_for: bool, mean: f64) {
+        let tag = young_tag(h);
+        let mut at = sb.add((P + L::POLICY_YOUNG_SLOTS + (young_slot(h) << 3)) as usize);
+        let mut now = ld32(sb.add((P + L::POLICY_YOUNG_CLOCK) as usize));
+        let limit: u32;
+        let mut share = sb.add((P + L::POLICY_YOUNG_SHARE) as usize);
+        if !asked_for {
+            if self.estimate(sb, h) > 1 {
+                return;
+            }
+            now = now.wrapping_add(1);
+            st32(sb.add((P + L::POLICY_YOUNG_CLOCK) as usize), now);
+            // The limits in entries (units / mean), taken here for the lock-free reads.
+            let entries = self.capacity(sb) / mean;
+            limit = (YOUNG_AGE * entries) as u32;
+            st32(sb.add((P + L::POLICY_YOUNG_LIMIT) as usize), limit);
+            st32(sb.add((P + L::POLICY_BACK_FROM) as usize), (YOUNG_BACK_FROM * entries) as u32);
+            st32(sb.add((P + L::POLICY_BACK_TO) as usize), (YOUNG_BACK_TO * entries) as u32);
+        } else {
+            if YOUNG_BACK_MIN == 0.0 {
+                return;
+            }
+            at = at.add((YOUNG_TEST << 3) as usize);
+            limit = ld32(sb.add((P + L::POLICY_BACK_TO) as usize));
+            share = sb.add((P + L::POLICY_BACK_SHARE) as usize);
+        }
+        let old = ld32(at);
+        if old == 1 {
+            let x = ldf64(share);
+            stf64(share, x + (1.0 - x) * YOUNG_STEP);
+        } else if old != 0 {
+            if now.wrapping_sub(ld32(at.add(4))) < limit {
+                return;
+            }
+            let x = ldf64(share);
+            stf64(share, x - x * YOUNG_STEP);
+        }
+        st32(at, tag);
+        st32(at.add(4), now);
+    }
+
+    /// YOUNG_TEST: a get of key h (hit or miss; lock-free, racy stores only misjudge) marks its tracers.
+    #[inline(always)]
+    unsafe fn young_read(&self, sb: *mut u8, h: u64) {
+        let tag = young_tag(h);
+        let at = sb.add((P + L::POLICY_YOUNG_SLOTS + (young_slot(h) << 3)) as usize);
+        let now = ld32(sb.add((P + L::POLICY_YOUNG_CLOCK) as usize));
+        if ld32(at) == tag && now.wrapping_sub(ld32(at.add(4))) < ld32(sb.add((P + L::POLICY_YOUNG_LIMIT) as usize)) {
+            st32(at, 1);
+        }
+        if YOUNG_BACK_MIN == 0.0 {
+            return;
+        }
+        let back = at.add((YOUNG_TEST << 3) as usize);
+        if ld32(back) != tag {
+            return;
+        }
+        let age = now.wrapping_sub(ld32(back.add(4)));
+        if age >= ld32(sb.add((P + L::POLICY_BACK_FROM) as usize)) && age < ld32(sb.add((P + L::POLICY_BACK_TO) as usize)) {
+            st32(back, 1);
+        }
     }
 
     /// RETURN_TEST: the window's leaver (hash h, hit counter c) while RETURN_TO is on moves the mean of
