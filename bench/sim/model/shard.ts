@@ -139,6 +139,7 @@ export class Shard {
   private youngClock = 0
   /** YOUNG_TEST's limits in entries (youngAge, youngBackFrom, youngBackTo × capacity / mean size), taken at each first write as the engines do for their lock-free reads. */
   private youngLimit = 0
+  private youngKeepLimit = 0
   private backFrom = 0
   private backTo = 0
   /** youngBack: tracers of write-backs (a tag, ≥ 4; 1: read again late; 0: empty) and their first-write clock when placed. */
@@ -148,6 +149,8 @@ export class Shard {
   /** youngTest 1: each key's window clock when placed there (exact ages; the engines have no such field). */
   private youngAt: Uint32Array | undefined
   youngShare = 1
+  /** YOUNG_TEST's veto, with hysteresis: on under youngMin, off from youngMin + youngHyst. */
+  private youngVeto = false
   /** RESEARCH (returnTo 4): whether write-backs are being sent to probation (hysteresis, see returnToProbation). */
   private returnOn = false
   hits = 0
@@ -383,7 +386,7 @@ export class Shard {
 
   access(key: number, h: number): boolean {
     const st = this.keyState[key]!
-    if (this.t.youngTest > 1) this.youngHit(key, h)
+    if (this.t.youngTest > 1 && (this.t.youngNoMiss === 0 || (st & QMASK) !== NONE)) this.youngHit(key, h)
     if ((st & QMASK) !== NONE) {
       this.sketch.increment(h)
       if ((st & CMASK) !== CMASK) this.keyState[key] = st + ONE
@@ -428,7 +431,7 @@ export class Shard {
   /** A get: a hit counts like access(); a miss stores nothing and, as in the engine, is not counted in the sketch. */
   read(key: number, h: number): boolean {
     const st = this.keyState[key]!
-    if (this.t.youngTest > 1) this.youngHit(key, h)
+    if (this.t.youngTest > 1 && (this.t.youngNoMiss === 0 || (st & QMASK) !== NONE)) this.youngHit(key, h)
     if ((st & QMASK) === NONE) {
       this.misses++
       this.climb(false)
@@ -551,18 +554,6 @@ export class Shard {
     // Inserted before any get missed it: written unasked (a session stored, a record just saved).
     const askedFor = this.askedAtSet || this.test(h, 0)
     this.askedAtSet = false
-    // RESEARCH (youngTest): the tracers' clock counts first writes (written unasked, seen once by the
-    // sketch: a write-back after a halving cleared the filter has been counted before), wherever they go.
-    const firstWrite = this.t.youngTest > 0 && !askedFor && this.sketch.estimate(h) <= 1
-    if (firstWrite) {
-      this.youngClock = (this.youngClock + 1) >>> 0
-      const entries = this.capacity / this.meanSize()
-      this.youngLimit = Math.floor(this.t.youngAge * entries)
-      this.backFrom = Math.floor(this.t.youngBackFrom * entries)
-      this.backTo = Math.floor(this.t.youngBackTo * entries)
-      if (this.t.youngTest > 1) this.youngPlace(key, h, false)
-    }
-    if (this.t.youngTest > 1 && this.t.youngBackMin > 0 && askedFor) this.backPlace(h)
     const unaskedBefore = !askedFor && this.testAndSet(h, 1)
     // Each insert moves the share min(1, mean / (returnSpan × capacity)) of the way, as a product with a
     // reciprocal computed once (the engines' returnWeight: no division on the insert path).
@@ -597,6 +588,19 @@ export class Shard {
       }
     }
     const age = this.ghostGated(h, askedFor || unaskedBefore) ? -1 : this.ghost.lookup(h)
+    // YOUNG_TEST: the tracers' clock counts first writes (written unasked, seen once by the sketch: a
+    // write-back after a halving cleared the filter has been counted before), wherever they go.
+    const firstWrite = this.t.youngTest > 0 && !askedFor && (this.t.youngAnyWrite > 0 || this.sketch.estimate(h) <= 1)
+    if (firstWrite) {
+      this.youngClock = (this.youngClock + 1) >>> 0
+      const entries = this.capacity / this.meanSize()
+      this.youngLimit = Math.floor(this.t.youngAge * entries)
+      this.youngKeepLimit = Math.floor(this.t.youngKeep * entries)
+      this.backFrom = Math.floor(this.t.youngBackFrom * entries)
+      this.backTo = Math.floor(this.t.youngBackTo * entries)
+      if (this.t.youngTest > 1) this.youngPlace(key, h, false)
+    }
+    if (this.t.youngTest > 1 && this.t.youngBackMin > 0 && askedFor) this.backPlace(h)
     if (this.t.driftSignal === 2) this.ghostStep(age >= 0)
     if (this.t.onceMaxWindow > 0 && this.t.onceHotShare > 0) {
       // Write-once traffic never inserts such a key: a miss stores nothing, and a write-back keeps its mark.
@@ -750,7 +754,19 @@ export class Shard {
    * the cache at a window of 0.9) drops it before its next read; one at the end of its reads is read less.
    */
   private returnTestVeto(h: number): boolean {
-    if (this.t.youngTest > 0 && this.youngShare < this.t.youngMin && (this.t.youngBackMin === 0 || this.backShare >= this.t.youngBackMin)) return true
+    if (this.t.youngTest > 0) {
+      // Hysteresis (youngHyst): near YOUNG_AGE the share hovers about youngMin, and each lift of the veto
+      // let RETURN_TO collapse the cache again ('delay 0.55C+0.5C back' at 8000: −2.74 → −16.10 without it).
+      if (this.youngShare < this.t.youngMin) this.youngVeto = true
+      else if (this.youngVeto && this.youngShare >= this.t.youngMin + this.t.youngHyst) {
+        this.youngVeto = false
+        // YOUNG_HANDOFF: the veto lifts into RETURN_TEST's veto; its means did not measure while the window
+        // took every write-back (a halving's cleared marks count write-backs as new keys there), and RETURN_TO
+        // placing at once collapsed 'delay 0.54-0.56C+0.5C back' (−2 → −16).
+        if (this.t.youngHandoff > 0) this.backMean = Math.max(this.backMean, this.newMean + this.t.youngHandoff)
+      }
+      if (this.youngVeto && (this.t.youngBackMin === 0 || this.backShare >= this.t.youngBackMin)) return true
+    }
     if (this.t.returnSample === 0) return false
     return this.returnSampled(h) || this.backMean > this.newMean
   }
@@ -786,9 +802,13 @@ export class Shard {
     // writes: not read young (hit later, never hit, or gone). The share counts every tracer, so it does not
     // depend on how long the window keeps new keys (write-backs placed there or not).
     if (tag === 1) this.youngShare += (1 - this.youngShare) * this.t.youngStep
+    else if (tag === 2) this.youngShare -= this.youngShare * this.t.youngStep
     else if (tag !== 0) {
-      if (((now - this.youngStamp[j]!) >>> 0) < this.youngLimit) return
-      this.youngShare -= this.youngShare * this.t.youngStep
+      // YOUNG_KEEP: a tracer not read yet is kept until youngKeep × capacity first writes, then dropped
+      // unmeasured (a bulk load never read says nothing: counted as not young, it set the veto at 'delay
+      // 0.5C' and the veto's lift collapsed 'delay 0.55C'); 0 (research): resolved as not young at the limit.
+      if (((now - this.youngStamp[j]!) >>> 0) < (this.t.youngKeep > 0 ? this.youngKeepLimit : this.youngLimit)) return
+      if (this.t.youngKeep === 0) this.youngShare -= this.youngShare * this.t.youngStep
     }
     this.youngTag[j] = (h | 4) >>> 0
     this.youngStamp[j] = now
@@ -835,6 +855,7 @@ export class Shard {
     const j = this.youngSlot(h)
     if (this.youngTag[j] !== ((h | 4) >>> 0)) return
     if (((this.youngClock - this.youngStamp[j]!) >>> 0) < this.youngLimit) this.youngTag[j] = 1
+    else if (this.t.youngKeep > 0) this.youngTag[j] = 2
   }
 
   /** RETURN_TEST's sample: one key in returnSample, by hash. */

@@ -170,6 +170,16 @@ export interface Tuning {
   youngBackFrom: number
   /** YOUNG_BACK_TO: youngBackMin's window of ages, to. */
   youngBackTo: number
+  /** RESEARCH (stop 52, 0: off, not in the engines): youngTest's veto, once on, holds until the share of tracers read young is at least youngMin + this. */
+  youngHyst: number
+  /** YOUNG_HANDOFF (stop 52): when YOUNG_TEST's veto lifts, RETURN_TEST's write-back mean starts this far above the new keys' (its veto holds until its sample says otherwise). */
+  youngHandoff: number
+  /** YOUNG_KEEP (stop 52; 0: off): a young tracer not read yet is kept until this × capacity first writes and then dropped unmeasured; a get past YOUNG_AGE marks it read late (the share moves towards 0 only for tracers read late). */
+  youngKeep: number
+  /** RESEARCH (stop 52, off): 1: a get that misses does not mark YOUNG_TEST's tracers (hits only). */
+  youngNoMiss: number
+  /** RESEARCH (stop 52, off): 1: any key written unasked is a first write for YOUNG_TEST, whatever the sketch says. */
+  youngAnyWrite: number
   /**
    * RESEARCH (stop 51, delayrows; 0: off): a probation victim that has beaten this many candidates in a row
    * goes round to probation's head (rotateWinner at 1 is every win). A fill key whose sketch count a
@@ -546,6 +556,9 @@ export const TUNING: Tuning = {
   staleSweep: 0,
   promoteCredit: 0,
   rotateWinner: 0,
+  youngNoMiss: 0,
+  youngHyst: 0,
+  youngAnyWrite: 0,
   rotateAfter: 0,
   rotateNarrow: 0,
   windowClockLevel: 0,
