@@ -18,7 +18,7 @@ import { flagsOf, isLarge, chainedBytes } from '../entry'
 import { queueCount, freeCount, reclaimDeadTails } from '../segments'
 import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainHolds, isFull, countMode, isBig } from './units'
 import { ageEarly, applyGhostEvidence, noteGhost, noteLateHit, windowTarget, setWindowTarget, windowFloor, writeOnce, onceMax } from './window'
-import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_HIT, DRIFT_GROW_DECAY, MAX_WINDOW, WINDOW_CLOCK_ASKED, HIT_GAIN, HIT_GAIN_SHARE, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, SATURATED_TIE, MISS_CLEAR, LATE_HIT, LATE_SHARE, FREE_TAG, STALE_GATE, STALE_RUNS, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_HALVE, WIN_AGE, RETURN_SAMPLE, RETURN_TEST_NEW, RETURN_TEST_BACK, ONCE_FIFO, YOUNG_TEST, YOUNG_AGE, YOUNG_MIN, YOUNG_STEP, YOUNG_BACK_MIN, YOUNG_BACK_FROM, YOUNG_BACK_TO } from './tuning.generated'
+import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_HIT, DRIFT_GROW_DECAY, MAX_WINDOW, WINDOW_CLOCK_ASKED, HIT_GAIN, HIT_GAIN_SHARE, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, SATURATED_TIE, MISS_CLEAR, LATE_HIT, LATE_SHARE, FREE_TAG, STALE_GATE, STALE_RUNS, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_HALVE, WIN_AGE, RETURN_SAMPLE, RETURN_TEST_NEW, RETURN_TEST_BACK, ONCE_FIFO, YOUNG_TEST, YOUNG_AGE, YOUNG_MIN, YOUNG_STEP, YOUNG_BACK_MIN, YOUNG_BACK_FROM, YOUNG_BACK_TO, YOUNG_KEEP, YOUNG_HANDOFF } from './tuning.generated'
 import { nextRandom, seedRng } from './rng'
 import { seed } from '../arena'
 import { REJECT } from './decision'
@@ -82,6 +82,8 @@ export function adaptiveInit(sb: u32, shard: u32, zeroed: bool): void {
   store<u32>(sb + P + L.POLICY_YOUNG_LIMIT, 0)
   store<u32>(sb + P + L.POLICY_BACK_FROM, 0)
   store<u32>(sb + P + L.POLICY_BACK_TO, 0)
+  store<u32>(sb + P + L.POLICY_YOUNG_KEEP_LIMIT, 0)
+  store<u32>(sb + P + L.POLICY_YOUNG_VETO, 0)
   store<f64>(sb + P + L.POLICY_YOUNG_SHARE, 1)
   store<f64>(sb + P + L.POLICY_BACK_SHARE, 0)
   memory.fill(sb + P + L.POLICY_YOUNG_SLOTS, 0, YOUNG_TEST << 4)
@@ -302,9 +304,21 @@ function returnToProbation(sb: u32, fromGhost: bool): bool {
  * its next read).
  */
 function returnTestVeto(sb: u32, h: u64): bool {
-  // YOUNG_TEST: few new keys read young, and write-backs read again (see youngInsert).
-  if (YOUNG_TEST != 0 && load<f64>(sb + P + L.POLICY_YOUNG_SHARE) < YOUNG_MIN
-    && (YOUNG_BACK_MIN == 0 || load<f64>(sb + P + L.POLICY_BACK_SHARE) >= YOUNG_BACK_MIN)) return true
+  // YOUNG_TEST: few new keys read young, and write-backs read again (see youngInsert). The veto, once it
+  // lifts, hands over to RETURN_TEST's (YOUNG_HANDOFF): its means did not measure while the window took every
+  // write-back, and RETURN_TO placing at once collapsed the cache.
+  if (YOUNG_TEST != 0) {
+    const veto = sb + P + L.POLICY_YOUNG_VETO
+    if (load<f64>(sb + P + L.POLICY_YOUNG_SHARE) < YOUNG_MIN) store<u32>(veto, 1)
+    else if (load<u32>(veto) != 0) {
+      store<u32>(veto, 0)
+      if (YOUNG_HANDOFF > 0) {
+        const back = sb + P + L.POLICY_BACK_MEAN
+        store<f64>(back, max<f64>(load<f64>(back), load<f64>(sb + P + L.POLICY_NEW_MEAN) + YOUNG_HANDOFF))
+      }
+    }
+    if (load<u32>(veto) != 0 && (YOUNG_BACK_MIN == 0 || load<f64>(sb + P + L.POLICY_BACK_SHARE) >= YOUNG_BACK_MIN)) return true
+  }
   if (RETURN_SAMPLE == 0) return false
   return returnSampled(h) || load<f64>(sb + P + L.POLICY_BACK_MEAN) > load<f64>(sb + P + L.POLICY_NEW_MEAN)
 }
@@ -336,10 +350,15 @@ function youngInsert(sb: u32, h: u64, askedFor: bool, mean: f64): void {
     store<u32>(sb + P + L.POLICY_YOUNG_CLOCK, now)
     // The limits in entries (units / mean), taken here for the lock-free reads.
     const entries = capacity(sb) / mean
-    limit = <u32>(YOUNG_AGE * entries)
-    store<u32>(sb + P + L.POLICY_YOUNG_LIMIT, limit)
+    const young = <u32>(YOUNG_AGE * entries)
+    store<u32>(sb + P + L.POLICY_YOUNG_LIMIT, young)
     store<u32>(sb + P + L.POLICY_BACK_FROM, <u32>(YOUNG_BACK_FROM * entries))
     store<u32>(sb + P + L.POLICY_BACK_TO, <u32>(YOUNG_BACK_TO * entries))
+    const keep = <u32>(YOUNG_KEEP * entries)
+    store<u32>(sb + P + L.POLICY_YOUNG_KEEP_LIMIT, keep)
+    // YOUNG_KEEP: a tracer not asked for yet is kept that long, then dropped unmeasured (a bulk load never
+    // read says nothing); one asked for after YOUNG_AGE is marked 2 (read late) by youngRead.
+    limit = YOUNG_KEEP > 0 ? keep : young
   } else {
     if (YOUNG_BACK_MIN == 0) return
     at += YOUNG_TEST << 3
@@ -350,10 +369,16 @@ function youngInsert(sb: u32, h: u64, askedFor: bool, mean: f64): void {
   if (old == 1) {
     const x = load<f64>(share)
     store<f64>(share, x + (1 - x) * YOUNG_STEP)
-  } else if (old != 0) {
-    if (now - load<u32>(at, 4) < limit) return
+  } else if (old == 2) {
     const x = load<f64>(share)
     store<f64>(share, x - x * YOUNG_STEP)
+  } else if (old != 0) {
+    if (now - load<u32>(at, 4) < limit) return
+    // Past its limit unread: a write-back not read again counts against; a new key, with YOUNG_KEEP, not.
+    if (askedFor || YOUNG_KEEP == 0) {
+      const x = load<f64>(share)
+      store<f64>(share, x - x * YOUNG_STEP)
+    }
   }
   store<u32>(at, tag)
   store<u32>(at, now, 4)
@@ -364,7 +389,10 @@ function youngRead(sb: u32, h: u64): void {
   const tag = youngTag(h)
   const at = sb + P + L.POLICY_YOUNG_SLOTS + (youngSlot(h) << 3)
   const now = load<u32>(sb + P + L.POLICY_YOUNG_CLOCK)
-  if (load<u32>(at) == tag && now - load<u32>(at, 4) < load<u32>(sb + P + L.POLICY_YOUNG_LIMIT)) store<u32>(at, 1)
+  if (load<u32>(at) == tag) {
+    if (now - load<u32>(at, 4) < load<u32>(sb + P + L.POLICY_YOUNG_LIMIT)) store<u32>(at, 1)
+    else if (YOUNG_KEEP > 0) store<u32>(at, 2)
+  }
   if (YOUNG_BACK_MIN == 0) return
   const back = at + (YOUNG_TEST << 3)
   if (load<u32>(back) != tag) return
@@ -372,7 +400,7 @@ function youngRead(sb: u32, h: u64): void {
   if (age >= load<u32>(sb + P + L.POLICY_BACK_FROM) && age < load<u32>(sb + P + L.POLICY_BACK_TO)) store<u32>(back, 1)
 }
 
-/** YOUNG_TEST: a key's tracer slot (YOUNG_TEST a power of two) and its tag (≥ 4: 0 is a free slot, 1 a marked tracer). */
+/** YOUNG_TEST: a key's tracer slot (YOUNG_TEST a power of two) and its tag (≥ 4: 0 is a free slot, 1 a tracer read in time, 2 a new key's read late). */
 // @ts-ignore: decorator
 @inline function youngSlot(h: u64): u32 {
   return <u32>((h * 0x9E3779B97F4A7C15) >> 40) & (YOUNG_TEST - 1)

@@ -12,7 +12,7 @@
 use super::decision::REJECT;
 use super::rng::{next_random, seed_rng};
 use super::tuning_generated::{
-    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_BLOCK, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, DRIFT_SWEEP, FREE_TAG, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_SHARE, HIT_GAIN_UNDO, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, LATE_HIT, LATE_SHARE, MAX_WINDOW, MISS_CLEAR, ONCE_FIFO, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SAMPLE, RETURN_SHARE, RETURN_SPAN, RETURN_TEST_BACK, RETURN_TEST_NEW, RETURN_TO, SATURATED_TIE, STALE_GATE, STALE_HALVE, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_RUNS, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS, WINDOW_CLOCK_ASKED, WIN_AGE, YOUNG_AGE, YOUNG_BACK_FROM, YOUNG_BACK_MIN, YOUNG_BACK_TO, YOUNG_MIN, YOUNG_STEP, YOUNG_TEST,
+    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_BLOCK, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, DRIFT_SWEEP, FREE_TAG, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_SHARE, HIT_GAIN_UNDO, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, LATE_HIT, LATE_SHARE, MAX_WINDOW, MISS_CLEAR, ONCE_FIFO, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SAMPLE, RETURN_SHARE, RETURN_SPAN, RETURN_TEST_BACK, RETURN_TEST_NEW, RETURN_TO, SATURATED_TIE, STALE_GATE, STALE_HALVE, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_RUNS, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS, WINDOW_CLOCK_ASKED, WIN_AGE, YOUNG_AGE, YOUNG_BACK_FROM, YOUNG_BACK_MIN, YOUNG_BACK_TO, YOUNG_HANDOFF, YOUNG_KEEP, YOUNG_MIN, YOUNG_STEP, YOUNG_TEST,
 };
 use crate::arena::Engine;
 use crate::layout_generated as L;
@@ -38,7 +38,7 @@ fn young_slot(h: u64) -> u32 {
     ((h.wrapping_mul(0x9E3779B97F4A7C15) >> 40) as u32) & (YOUNG_TEST.wrapping_sub(1))
 }
 
-/// YOUNG_TEST: a key's tracer tag (≥ 4: 0 is a free slot, 1 a marked tracer).
+/// YOUNG_TEST: a key's tracer tag (≥ 4: 0 is a free slot, 1 a tracer read in time, 2 a new key's read late).
 #[inline(always)]
 fn young_tag(h: u64) -> u32 {
     ((h >> 32) as u32) | 4
@@ -94,6 +94,8 @@ impl Engine {
         st32(sb.add((P + L::POLICY_YOUNG_LIMIT) as usize), 0);
         st32(sb.add((P + L::POLICY_BACK_FROM) as usize), 0);
         st32(sb.add((P + L::POLICY_BACK_TO) as usize), 0);
+        st32(sb.add((P + L::POLICY_YOUNG_KEEP_LIMIT) as usize), 0);
+        st32(sb.add((P + L::POLICY_YOUNG_VETO) as usize), 0);
         stf64(sb.add((P + L::POLICY_YOUNG_SHARE) as usize), 1.0);
         stf64(sb.add((P + L::POLICY_BACK_SHARE) as usize), 0.0);
         std::ptr::write_bytes(sb.add((P + L::POLICY_YOUNG_SLOTS) as usize), 0, (YOUNG_TEST << 4) as usize);
@@ -318,12 +320,22 @@ impl Engine {
     /// RETURN_TEST (see assembly/policy/adaptive.ts returnTestVeto): a sampled write-back enters the
     /// window; any does while the sampled write-backs leave the window hit more often than the new keys.
     unsafe fn return_test_veto(&self, sb: *mut u8, h: u64) -> bool {
-        // YOUNG_TEST: few new keys read young, and write-backs read again (see young_insert).
-        if YOUNG_TEST != 0
-            && ldf64(sb.add((P + L::POLICY_YOUNG_SHARE) as usize)) < YOUNG_MIN
-            && (YOUNG_BACK_MIN == 0.0 || ldf64(sb.add((P + L::POLICY_BACK_SHARE) as usize)) >= YOUNG_BACK_MIN)
-        {
-            return true;
+        // YOUNG_TEST: few new keys read young, and write-backs read again (see young_insert); its veto, once
+        // it lifts, hands over to RETURN_TEST's (YOUNG_HANDOFF; see assembly/policy/adaptive.ts returnTestVeto).
+        if YOUNG_TEST != 0 {
+            let veto = sb.add((P + L::POLICY_YOUNG_VETO) as usize);
+            if ldf64(sb.add((P + L::POLICY_YOUNG_SHARE) as usize)) < YOUNG_MIN {
+                st32(veto, 1);
+            } else if ld32(veto) != 0 {
+                st32(veto, 0);
+                if YOUNG_HANDOFF > 0.0 {
+                    let back = sb.add((P + L::POLICY_BACK_MEAN) as usize);
+                    stf64(back, f64::max(ldf64(back), ldf64(sb.add((P + L::POLICY_NEW_MEAN) as usize)) + YOUNG_HANDOFF));
+                }
+            }
+            if ld32(veto) != 0 && (YOUNG_BACK_MIN == 0.0 || ldf64(sb.add((P + L::POLICY_BACK_SHARE) as usize)) >= YOUNG_BACK_MIN) {
+                return true;
+            }
         }
         if RETURN_SAMPLE == 0 {
             return false;
@@ -348,10 +360,14 @@ impl Engine {
             st32(sb.add((P + L::POLICY_YOUNG_CLOCK) as usize), now);
             // The limits in entries (units / mean), taken here for the lock-free reads.
             let entries = self.capacity(sb) / mean;
-            limit = (YOUNG_AGE * entries) as u32;
-            st32(sb.add((P + L::POLICY_YOUNG_LIMIT) as usize), limit);
+            let young = (YOUNG_AGE * entries) as u32;
+            st32(sb.add((P + L::POLICY_YOUNG_LIMIT) as usize), young);
             st32(sb.add((P + L::POLICY_BACK_FROM) as usize), (YOUNG_BACK_FROM * entries) as u32);
             st32(sb.add((P + L::POLICY_BACK_TO) as usize), (YOUNG_BACK_TO * entries) as u32);
+            let keep = (YOUNG_KEEP * entries) as u32;
+            st32(sb.add((P + L::POLICY_YOUNG_KEEP_LIMIT) as usize), keep);
+            // YOUNG_KEEP: a tracer not asked for yet is kept that long, then dropped unmeasured.
+            limit = if YOUNG_KEEP > 0.0 { keep } else { young };
         } else {
             if YOUNG_BACK_MIN == 0.0 {
                 return;
@@ -364,12 +380,18 @@ impl Engine {
         if old == 1 {
             let x = ldf64(share);
             stf64(share, x + (1.0 - x) * YOUNG_STEP);
+        } else if old == 2 {
+            let x = ldf64(share);
+            stf64(share, x - x * YOUNG_STEP);
         } else if old != 0 {
             if now.wrapping_sub(ld32(at.add(4))) < limit {
                 return;
             }
-            let x = ldf64(share);
-            stf64(share, x - x * YOUNG_STEP);
+            // Past its limit unread: a write-back not read again counts against; a new key, with YOUNG_KEEP, not.
+            if asked_for || YOUNG_KEEP == 0.0 {
+                let x = ldf64(share);
+                stf64(share, x - x * YOUNG_STEP);
+            }
         }
         st32(at, tag);
         st32(at.add(4), now);
@@ -381,8 +403,12 @@ impl Engine {
         let tag = young_tag(h);
         let at = sb.add((P + L::POLICY_YOUNG_SLOTS + (young_slot(h) << 3)) as usize);
         let now = ld32(sb.add((P + L::POLICY_YOUNG_CLOCK) as usize));
-        if ld32(at) == tag && now.wrapping_sub(ld32(at.add(4))) < ld32(sb.add((P + L::POLICY_YOUNG_LIMIT) as usize)) {
-            st32(at, 1);
+        if ld32(at) == tag {
+            if now.wrapping_sub(ld32(at.add(4))) < ld32(sb.add((P + L::POLICY_YOUNG_LIMIT) as usize)) {
+                st32(at, 1);
+            } else if YOUNG_KEEP > 0.0 {
+                st32(at, 2);
+            }
         }
         if YOUNG_BACK_MIN == 0.0 {
             return;
