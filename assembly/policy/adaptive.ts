@@ -330,13 +330,14 @@ function returnTestVeto(sb: u32, h: u64): bool {
  * 'mix … lag 0.9C back'). Where each key's reads start 0.6-0.9 × capacity writes after its write and go
  * on for 0.5 × capacity, no new key is read young, a write-back is read again every ~0.05 × capacity
  * writes, and probation (2% of the cache) dropped it before: RETURN_TO stands aside (returnTestVeto).
- * Tracers, one per hash class (YOUNG_TEST slots of a tag and a stamp): a first write (written unasked,
- * seen once by the sketch: a write-back after a halving cleared the filter has been counted before) takes
+ * Tracers, one per hash class (YOUNG_TEST slots of a tag and a stamp): a first write (written unasked) takes
  * its class's young slot, a write-back (asked for) its back slot, when free; a get of the key (lock-free:
  * youngRead) marks it (tag 1) if it comes before YOUNG_AGE × capacity first writes (young), or between
  * YOUNG_BACK_FROM and YOUNG_BACK_TO for a write-back; the next key of its kind and class moves the running
- * share (YOUNG_STEP) once the tracer is marked or older than its limit, and takes the slot. The clock
- * counts first writes, so the shares do not depend on where RETURN_TO puts the write-backs. Under the lock.
+ * share (YOUNG_STEP) once the tracer is marked or older than its limit, and takes the slot; a new key's
+ * tracer never read is dropped unmeasured (YOUNG_KEEP) and one read late (tag 2) counts against. The clock
+ * counts first writes and a miss marks as a hit does, so the shares do not depend on where RETURN_TO puts
+ * the write-backs. Under the lock.
  */
 function youngInsert(sb: u32, h: u64, askedFor: bool, mean: f64): void {
   const tag = youngTag(h)
@@ -345,7 +346,6 @@ function youngInsert(sb: u32, h: u64, askedFor: bool, mean: f64): void {
   let limit: u32
   let share = sb + P + L.POLICY_YOUNG_SHARE
   if (!askedFor) {
-    if (estimate(sb, h) > 1) return
     now++
     store<u32>(sb + P + L.POLICY_YOUNG_CLOCK, now)
     // The limits in entries (units / mean), taken here for the lock-free reads.

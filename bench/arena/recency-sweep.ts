@@ -240,6 +240,9 @@ export function sweepRows(): SweepRow[] {
   // Stop 52 (wbdelay): between the grid's points, where recency-probe.ts found written-back delays losing
   // most (0.6-0.7 × capacity: new keys read only late in the window, write-backs read again soon; YOUNG_TEST).
   add('delay 0.7C+0.5C back', (c, sc, s) => delayTrace(c, sc, 0.7, true, s))
+  // And at 0.55, where YOUNG_TEST's share of new keys read young sits near YOUNG_MIN: its veto lifts, and
+  // without YOUNG_HANDOFF RETURN_TO collapsed the cache (model, 4000 entries: −2.0 with it, −17.9 without).
+  add('delay 0.55C+0.5C back', (c, sc, s) => delayTrace(c, sc, 0.55, true, s))
   for (const [size, r] of [[0.5, 1], [0.9, 1], [1, 1], [0.9, 2]] as const) {
     for (const back of [false, true]) add(`burst ${size}C ×${r} ${back ? 'back' : 'once'}`, (c, sc, s) => burstTrace(c, sc, size, r, back, s))
   }

@@ -69,6 +69,10 @@ const PINNED = [
  */
 const IMPROVED: [string, number][] = [
   // 'delay 0.8C+0.5C back' was here at 3 (main −3.67, stop 50: 4; LATE_ASIDE −0.60): pinned at 1 since stop 52.
+  // Stop 52: reads from 0.55 × capacity writes after the write, written back, where YOUNG_TEST's share of new keys
+  // read young sits near YOUNG_MIN and its veto lifts: main 468319c −3.50 (CORTADO_SEED 2-5: −3.86 / −3.43 /
+  // −3.16 / −3.91), YOUNG_TEST −2.27 (−1.79 / −2.02 / −2.02 / −2.45); without YOUNG_HANDOFF the model collapses (−19.23).
+  ['delay 0.55C+0.5C back', 3],
   // A flat Zipf (s0.7 over 5 keys per entry) moved by half its keys every 2 / 4 capacities (stop 51, WIN_AGE and
   // STALE_HALVE; wasm = native on seed 1): main afd13fa −2.37 / −2.72 (seeds 2, 3: −2.35, −2.37 / −2.69, −2.42).
   ['moving s0.7 5/entry every 2C by 2.5C', 2.2], // −1.97 (seeds 2, 3: −1.95 / −2.00)

@@ -588,9 +588,10 @@ export class Shard {
       }
     }
     const age = this.ghostGated(h, askedFor || unaskedBefore) ? -1 : this.ghost.lookup(h)
-    // YOUNG_TEST: the tracers' clock counts first writes (written unasked, seen once by the sketch: a
-    // write-back after a halving cleared the filter has been counted before), wherever they go.
-    const firstWrite = this.t.youngTest > 0 && !askedFor && (this.t.youngAnyWrite > 0 || this.sketch.estimate(h) <= 1)
+    // YOUNG_TEST: the tracers' clock counts first writes (keys written unasked), wherever they go.
+    // RESEARCH (youngOnce): only those the sketch has seen once (a write-back whose 'missed' mark a halving
+    // cleared has been counted before); with YOUNG_KEEP and YOUNG_HANDOFF it changed nothing that mattered.
+    const firstWrite = this.t.youngTest > 0 && !askedFor && (this.t.youngOnce === 0 || this.sketch.estimate(h) <= 1)
     if (firstWrite) {
       this.youngClock = (this.youngClock + 1) >>> 0
       const entries = this.capacity / this.meanSize()

@@ -178,8 +178,8 @@ export interface Tuning {
   youngKeep: number
   /** RESEARCH (stop 52, off): 1: a get that misses does not mark YOUNG_TEST's tracers (hits only). */
   youngNoMiss: number
-  /** RESEARCH (stop 52, off): 1: any key written unasked is a first write for YOUNG_TEST, whatever the sketch says. */
-  youngAnyWrite: number
+  /** RESEARCH (stop 52, off): 1: a key written unasked is a first write for YOUNG_TEST only if the sketch has seen it once (model, 40 cells of delay d 0.5-0.9C back: mean −0.72 without, −0.69 with, before which, without YOUNG_KEEP, 'delay 0.55C' at 15000 read −14.79 without it). */
+  youngOnce: number
   /**
    * RESEARCH (stop 51, delayrows; 0: off): a probation victim that has beaten this many candidates in a row
    * goes round to probation's head (rotateWinner at 1 is every win). A fill key whose sketch count a
@@ -558,7 +558,7 @@ export const TUNING: Tuning = {
   rotateWinner: 0,
   youngNoMiss: 0,
   youngHyst: 0,
-  youngAnyWrite: 0,
+  youngOnce: 0,
   rotateAfter: 0,
   rotateNarrow: 0,
   windowClockLevel: 0,

@@ -353,9 +353,6 @@ impl Engine {
         let limit: u32;
         let mut share = sb.add((P + L::POLICY_YOUNG_SHARE) as usize);
         if !asked_for {
-            if self.estimate(sb, h) > 1 {
-                return;
-            }
             now = now.wrapping_add(1);
             st32(sb.add((P + L::POLICY_YOUNG_CLOCK) as usize), now);
             // The limits in entries (units / mean), taken here for the lock-free reads.
