@@ -1031,15 +1031,15 @@ export const MUTANTS: Mutant[] = [
   // ---- written-back reads that start late (stop 52, wbdelay: YOUNG_TEST) ------------------------------------
   {
     id: 'young-test-never-vetoes', area: 'policy', file: 'assembly/policy/adaptive.ts',
-    find: '    && (YOUNG_BACK_MIN == 0 || load<f64>(sb + P + L.POLICY_BACK_SHARE) >= YOUNG_BACK_MIN)) return true\n',
-    replace: '    && (YOUNG_BACK_MIN == 0 || load<f64>(sb + P + L.POLICY_BACK_SHARE) >= YOUNG_BACK_MIN)) return false\n',
+    find: '    if (load<u32>(veto) != 0 && (YOUNG_BACK_MIN == 0 || load<f64>(sb + P + L.POLICY_BACK_SHARE) >= YOUNG_BACK_MIN)) return true\n',
+    replace: '    if (load<u32>(veto) != 0 && (YOUNG_BACK_MIN == 0 || load<f64>(sb + P + L.POLICY_BACK_SHARE) >= YOUNG_BACK_MIN)) return false\n',
     tests: ['test/policy/recency-sweep.test.ts'],
     why: 'RETURN_TO keeps placing write-backs in probation where no new key is read young and write-backs are read again soon (reads 0.7 × capacity writes after the write): probation drops them and the cache falls ~15 points under LRU (YOUNG_TEST, stop 52)',
   },
   {
     id: 'young-test-ignores-back', area: 'policy', file: 'assembly/policy/adaptive.ts',
-    find: '    && (YOUNG_BACK_MIN == 0 || load<f64>(sb + P + L.POLICY_BACK_SHARE) >= YOUNG_BACK_MIN)) return true\n',
-    replace: '    ) return true\n',
+    find: '    if (load<u32>(veto) != 0 && (YOUNG_BACK_MIN == 0 || load<f64>(sb + P + L.POLICY_BACK_SHARE) >= YOUNG_BACK_MIN)) return true\n',
+    replace: '    if (load<u32>(veto) != 0) return true\n',
     tests: ['test/policy/recency-sweep.test.ts'],
     why: 'YOUNG_TEST stands RETURN_TO aside where write-backs are worth nothing (each key read at one age, 0.9 × capacity writes after its write): the window fills with write-backs and the lead RETURN_TO made over LRU (+15 to +45) is lost',
   },
