@@ -51,8 +51,8 @@ const PINNED = [
   // Stop 52 (wbdelay, YOUNG_TEST): reads that start 0.7 / 0.8 × capacity writes after the write, spread over the
   // next 0.5 × capacity, written back. RETURN_TO placed the write-backs in probation, which dropped them before
   // their next read. Main 468319c: 0.7C −16.92 (CORTADO_SEED 2-5: −17.55 / −17.28 / −17.63 / −16.49); 0.8C
-  // −0.60 (−2.54 / −1.54 / −4.19 / −0.26, held at 3 since stop 51). With YOUNG_TEST 0.7C +0.09 (+0.17 / +0.12 /
-  // +0.24 / +0.05), 0.8C +0.74 (+0.77 / +0.98 / +0.99 / +0.74); wasm = native.
+  // −0.60 (−2.54 / −1.54 / −4.19 / −0.26, held at 3 since stop 51). With YOUNG_TEST 0.7C −0.10 (−0.16 / −0.03 /
+  // −0.04 / −0.31), 0.8C +0.53 (+0.31 / +0.48 / +0.98 / −0.09); wasm = native.
   'delay 0.7C+0.5C back',
   'delay 0.8C+0.5C back',
 ]
@@ -71,7 +71,7 @@ const IMPROVED: [string, number][] = [
   // 'delay 0.8C+0.5C back' was here at 3 (main −3.67, stop 50: 4; LATE_ASIDE −0.60): pinned at 1 since stop 52.
   // Stop 52: reads from 0.55 × capacity writes after the write, written back, where YOUNG_TEST's share of new keys
   // read young sits near YOUNG_MIN and its veto lifts: main 468319c −3.50 (CORTADO_SEED 2-5: −3.86 / −3.43 /
-  // −3.16 / −3.91), YOUNG_TEST −2.27 (−1.79 / −2.02 / −2.02 / −2.45); without YOUNG_HANDOFF the model collapses (−19.23).
+  // −3.16 / −3.91), YOUNG_TEST −1.73 (−1.88 / −1.72 / −1.45 / −2.05); without YOUNG_HANDOFF the model collapses (−19.23).
   ['delay 0.55C+0.5C back', 3],
   // A flat Zipf (s0.7 over 5 keys per entry) moved by half its keys every 2 / 4 capacities (stop 51, WIN_AGE and
   // STALE_HALVE; wasm = native on seed 1): main afd13fa −2.37 / −2.72 (seeds 2, 3: −2.35, −2.37 / −2.69, −2.42).
