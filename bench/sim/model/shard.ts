@@ -773,17 +773,21 @@ export class Shard {
   }
 
   /**
-   * RESEARCH (youngTest, stop 52, wbdelay; off): YOUNG_TEST, whether the window's youngest part is read.
-   * RETURN_TO places a write-back in probation so that the newest writes keep the window; that pays only
-   * if the newest writes are read while young (uniform reads over the last 1.2 × capacity writes: most new
-   * keys' first window hits come in the window's first tenth). Where each key's reads start d × capacity
-   * writes after its write (d 0.5-0.7), no new key is hit in the window's first half: a write-back at the
-   * window's head costs the newest writes nothing, and probation (2% of the cache) drops it before its next
-   * read. A key written unasked and placed in the window becomes its hash class's tracer if the slot is
-   * free; its first window hit marks it read young (younger than youngAge × the window's count) or not,
-   * and the next new key of its class moves the running share of tracers read young (youngStep) and
-   * takes the slot; a tracer never hit gives the slot up once older than the window's count, unmeasured
-   * (a bulk load read later says nothing). While the share is under youngMin, write-backs enter the window. Per-shard state only (slots of a tag and a stamp, the mean, the window's clock).
+   * YOUNG_TEST (src/layout/policy.json; both engines since stop 52, wbdelay; docs/policy-recency.md "Stop 52,
+   * wbdelay"): RETURN_TO places a write-back in probation so that the newest writes keep the window; that pays
+   * while the newest writes are read young (uniform reads over the last 1.2 × capacity writes) or while a
+   * write-back is worth nothing (each key read at one age: 'mix … lag 0.9C back'). Where each key's reads start
+   * 0.55-1 × capacity writes after its write and go on for 0.5 × capacity, no new key is read young, a
+   * write-back is read again every ~0.05 × capacity writes, and probation (2% of the cache) drops it before
+   * its next read. Tracers, one per hash class of each kind (youngTest slots of a tag ≥ 4 and a stamp): a first
+   * write (written unasked) takes its young slot (youngPlace), a write-back its back slot (backPlace), when
+   * free; any get of the key, hit or miss (youngHit, backRead), marks a new key read before youngAge ×
+   * capacity first writes 1 (young) or after 2 (late), a write-back read again between youngBackFrom and
+   * youngBackTo 1; the next key of its kind and class moves the running share (youngStep) and takes the slot;
+   * a new key never read within youngKeep is dropped unmeasured (a bulk load says nothing). The clock counts
+   * first writes only, so the shares do not depend on where RETURN_TO puts the write-backs. The veto and its
+   * handoff to RETURN_TEST: returnTestVeto. RESEARCH youngTest 1 (model only): exact, every first write stamped
+   * and measured at its first window hit against youngAge × the window's count (it oscillated).
    */
   private youngSlot(h: number): number {
     return mix32(h ^ 0x5bd1e995) & (this.t.youngTest - 1)
