@@ -524,6 +524,13 @@ export class Shard {
       // distinct misses) would call half of the new keys asked for.
       if (this.t.missClear === 1 && before < this.t.returnShare && this.unaskedShare >= this.t.returnShare) this.clearMissed()
     }
+    // RESEARCH (onceLift, stop 52): the target at the lower maximum when ONCE_MAX_WINDOW's condition holds: the
+    // growth that took it there was capped before the share crossed ONCE_SHARE; it would have gone on.
+    if (this.t.onceLift > 0 && (this.t.onceLift === 2 ? this.windowTarget === this.maxWindowNow() * this.capacity : this.windowTarget >= this.maxWindowNow() * this.capacity)
+      && this.windowTarget < this.t.onceMaxWindow * this.capacity && this.onceMax()) {
+      this.windowTarget = this.t.onceMaxWindow * this.capacity
+      this.stat.onceLifts = (this.stat.onceLifts ?? 0) + 1
+    }
     // COLD_WINDOW (stop 38): when the cache first fills, at least coldShare of the inserts so far were
     // written unasked and gets hit while it filled, the window target starts at coldWindow × capacity:
     // keys read while the cache filled from empty carry counts that would reject the newcomers for
