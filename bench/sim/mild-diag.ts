@@ -7,7 +7,8 @@
  *   npx tsx bench/sim/mild-diag.ts --gen burst --c 15800 --b 1.2 --r 2 [--back] [--seed 1] [--block 1]
  *   npx tsx bench/sim/mild-diag.ts --gen delay --c 4200 --d 1.2 [--back]
  *   npx tsx bench/sim/mild-diag.ts --gen moving --c 9000 --s 0.7 --per 2 --every 5 --by 0.25
- *     [--variants 'base:;x:k=v'] [--trace x]   (--trace: the variant whose blocks are printed; default the last)
+ *     [--variants 'base:;x:k=v'] [--trace x] [--stat]   (--trace: the variant whose blocks are printed; default
+ *     the last; --stat: the shard's counters at the end)
  *
  * The probe's rows carry their own trace seed (drawn); --seed here is the generator's seed, so figures are
  * close to, not equal to, the probe's.
@@ -35,7 +36,7 @@ const variants = opt('--variants', 'base:').split(';').filter((v) => v !== '').m
   return { name: v.slice(0, i), tuning: parseTuningList(v.slice(i + 1)) }
 })
 const show = opt('--trace', variants[variants.length - 1]!.name)
-type Diag = { windowTarget: number; unaskedShare: number; earlyAgeings: number; stat: Record<string, number> }
+type Diag = { windowTarget: number; unaskedShare: number; earlyAgeings: number; staleBlock: number; stat: Record<string, number> }
 const n = trace.keys.length
 const half = Math.floor(n / 2)
 function run(p: { read?: (k: number) => boolean; access(k: number): boolean }, each?: (i: number, hit: boolean | undefined) => void): [number, number] {
@@ -64,12 +65,12 @@ for (const v of variants) {
     if (hit !== undefined) { br++; if (hit) bh++ }
     if (v.name === show && (i + 1) % block === 0) {
       const b = lines.length
-      lines.push(`| ${((i + 1) / c).toFixed(1)} | ${(shard.windowTarget / c).toFixed(3)} | ${shard.unaskedShare.toFixed(2)} | ${shard.earlyAgeings} | ${(br === 0 ? NaN : (100 * bh) / br).toFixed(1)} / ${lruBlocks[b]!.toFixed(1)} |`)
+      lines.push(`| ${((i + 1) / c).toFixed(1)} | ${(shard.windowTarget / c).toFixed(3)} | ${shard.unaskedShare.toFixed(2)} | ${shard.earlyAgeings} | ${shard.staleBlock.toFixed(2)} | ${(br === 0 ? NaN : (100 * bh) / br).toFixed(1)} / ${lruBlocks[b]!.toFixed(1)} |`)
       bh = 0; br = 0
     }
   })
   if (lines.length > 0) {
-    console.log(`| capacities | window | unasked | ageings | ${v.name} / lru |\n|---:|---:|---:|---:|---:|\n${lines.join('\n')}`)
+    console.log(`| capacities | window | unasked | ageings | stale share (last block) | ${v.name} / lru |\n|---:|---:|---:|---:|---:|---:|\n${lines.join('\n')}`)
   }
-  console.log(`${v.name}: ${sg(a - la)} / ${sg(l - ll)}`)
+  console.log(`${v.name}: ${sg(a - la)} / ${sg(l - ll)}${args.has('--stat') ? ` ${JSON.stringify(shard.stat)}` : ''}`)
 }

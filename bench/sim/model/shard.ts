@@ -213,7 +213,7 @@ export class Shard {
   private sweepCredit = 0
   private sweepDebt = 0
   /** Research counters (scratch diagnostics read them; no decision depends on them). */
-  readonly stat = { ghostContests: 0, ghostWins: 0, windowContests: 0, windowWins: 0, lossVictimSum: 0, losses: 0, promotions: 0, demotions: 0, sweepSteps: 0, sweepDemotes: 0, coldFired: 0, rtPlaced: 0, mainBack: 0, windowBack: 0, lateFirstHits: 0, missClears: 0, staleBlocks: 0, rtBack: 0, rtBackYoung: 0, rtBackVeryYoung: 0, rtHit: 0, rtLost: 0, probHit: 0, probLost: 0, bigWins: 0, winAged: 0 }
+  readonly stat = { ghostContests: 0, ghostWins: 0, windowContests: 0, windowWins: 0, lossVictimSum: 0, losses: 0, promotions: 0, demotions: 0, sweepSteps: 0, sweepDemotes: 0, coldFired: 0, rtPlaced: 0, mainBack: 0, windowBack: 0, lateFirstHits: 0, missClears: 0, staleBlocks: 0, rtBack: 0, rtBackYoung: 0, rtBackVeryYoung: 0, rtHit: 0, rtLost: 0, probHit: 0, probLost: 0, bigWins: 0, winAged: 0, onceLifts: 0 }
   /** RESEARCH (staleAfter): per key, the insert count when a hit was last seen by the queues (insert, promotion, CLOCK pass); exact, where an engine would keep a few bits. */
   private stamps: Int32Array | undefined
   private inserts = 0
@@ -524,12 +524,17 @@ export class Shard {
       // distinct misses) would call half of the new keys asked for.
       if (this.t.missClear === 1 && before < this.t.returnShare && this.unaskedShare >= this.t.returnShare) this.clearMissed()
     }
-    // RESEARCH (onceLift, stop 52): the target at the lower maximum when ONCE_MAX_WINDOW's condition holds: the
-    // growth that took it there was capped before the share crossed ONCE_SHARE; it would have gone on.
-    if (this.t.onceLift > 0 && (this.t.onceLift === 2 ? this.windowTarget === this.maxWindowNow() * this.capacity : this.windowTarget >= this.maxWindowNow() * this.capacity)
-      && this.windowTarget < this.t.onceMaxWindow * this.capacity && this.onceMax()) {
+    // ONCE_LIFT (stop 52, mildclass): a target exactly at MAX_WINDOW was capped there (growth evidence, or
+    // COLD_WINDOW) before the unasked share reached ONCE_SHARE; on write-once traffic it takes ONCE_MAX_WINDOW now,
+    // not at the next growth evidence: a burst's gets insert nothing, so that evidence waits for the next burst's
+    // first write while main (a tenth of the cache) holds the last burst's keys, read and dead. Exactly at the
+    // maximum: a target that shrink evidence took below ONCE_MAX_WINDOW is not pulled back up. RESEARCH 2: any
+    // target from MAX_WINDOW up (undid the shrinks: probe seed 1 'delay 1.2C+0.5C back' −0.77 → −2.76).
+    const lift = this.t.onceLift === 1 ? this.windowTarget === this.maxWindowNow() * this.capacity
+      : this.t.onceLift === 2 && this.windowTarget >= this.maxWindowNow() * this.capacity && this.windowTarget < this.t.onceMaxWindow * this.capacity
+    if (lift && this.onceMax()) {
       this.windowTarget = this.t.onceMaxWindow * this.capacity
-      this.stat.onceLifts = (this.stat.onceLifts ?? 0) + 1
+      this.stat.onceLifts++
     }
     // COLD_WINDOW (stop 38): when the cache first fills, at least coldShare of the inserts so far were
     // written unasked and gets hit while it filled, the window target starts at coldWindow × capacity:

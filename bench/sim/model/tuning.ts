@@ -424,7 +424,7 @@ export interface Tuning {
   onceFifo: number
   /** RESEARCH (stop 51, burstclass; off): 1: when COLD_WINDOW fires, main's entries lose their hit counts (the fill's reads are over: burst 0.65C ×3 once, the second burst's keys admitted free are main's first victims while the first burst's, read and dead, go round). */
   coldClear: number
-  /** RESEARCH (stop 52, mildclass; off): 1: at an insert where ONCE_MAX_WINDOW's condition holds and the window target stands at MAX_WINDOW (growth evidence already took it to the lower maximum: the share crossed ONCE_SHARE after it), the target rises to ONCE_MAX_WINDOW at once instead of waiting for the next growth evidence (a burst's reads insert nothing, so that evidence comes only with the next burst's first write). */
+  /** ONCE_LIFT (engines since stop 52, mildclass; src/layout/policy.json): 1: at an insert where ONCE_MAX_WINDOW's condition holds and the window target is exactly MAX_WINDOW × capacity (growth capped there, or COLD_WINDOW, before the unasked share reached ONCE_SHARE), the target rises to ONCE_MAX_WINDOW at once. RESEARCH 2 (not in the engines): any target from MAX_WINDOW up to ONCE_MAX_WINDOW (undoes shrinks; a delay row written back fell −0.77 → −2.76). 0: off. */
   onceLift: number
   /** LATE_FREQUENCY (src/layout/policy.json, 2; stop 50): lateHit only for a key the sketch has seen at most this often, this hit counted (0: no bound). */
   lateFrequency: number
@@ -522,7 +522,6 @@ export const TUNING: Tuning = {
   lateGain: 0,
   lateNoAge: 0,
   coldClear: 0,
-  onceLift: 0,
   protClockCap: 0,
   staleSwept: 0,
   staleTail: 0,

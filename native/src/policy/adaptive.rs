@@ -12,7 +12,7 @@
 use super::decision::REJECT;
 use super::rng::{next_random, seed_rng};
 use super::tuning_generated::{
-    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_BLOCK, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, DRIFT_SWEEP, FREE_TAG, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_SHARE, HIT_GAIN_UNDO, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, LATE_HIT, LATE_SHARE, MAX_WINDOW, MISS_CLEAR, ONCE_FIFO, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SAMPLE, RETURN_SHARE, RETURN_SPAN, RETURN_TEST_BACK, RETURN_TEST_NEW, RETURN_TO, SATURATED_TIE, STALE_GATE, STALE_HALVE, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_RUNS, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS, WINDOW_CLOCK_ASKED, WIN_AGE,
+    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_BLOCK, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, DRIFT_SWEEP, FREE_TAG, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_SHARE, HIT_GAIN_UNDO, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, LATE_HIT, LATE_SHARE, MAX_WINDOW, MISS_CLEAR, ONCE_FIFO, ONCE_HOT_SHARE, ONCE_LIFT, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SAMPLE, RETURN_SHARE, RETURN_SPAN, RETURN_TEST_BACK, RETURN_TEST_NEW, RETURN_TO, SATURATED_TIE, STALE_GATE, STALE_HALVE, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_RUNS, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS, WINDOW_CLOCK_ASKED, WIN_AGE,
 };
 use crate::arena::Engine;
 use crate::layout_generated as L;
@@ -188,6 +188,12 @@ impl Engine {
         let mut weight = 0.0;
         if RETURN_TO != 0 || ONCE_MAX_WINDOW > 0.0 {
             weight = self.note_insert(sb, asked_for, mean);
+        }
+        // ONCE_LIFT: a target exactly at MAX_WINDOW was capped there (growth, or COLD_WINDOW) before the share
+        // reached ONCE_SHARE; on write-once traffic it takes the larger maximum now, not at the next growth
+        // evidence (a burst's gets insert nothing, so that evidence waits for the next burst).
+        if ONCE_LIFT != 0 && self.window_target(sb) == MAX_WINDOW * self.capacity(sb) && self.once_max(sb) {
+            self.set_window_target(sb, ONCE_MAX_WINDOW * self.capacity(sb));
         }
         // The flag also tells DRIFT_SWEEP's gate that the shard has been full.
         if (COLD_WINDOW > 0.0 || DRIFT_SWEEP != 0) && ld32(sb.add((P + L::POLICY_COLD_FULL) as usize)) == 0 && self.is_full(sb, units) {
