@@ -1051,7 +1051,11 @@ export class Shard {
     if (this.t.demoteAge > 0) this.sketch.ageKey(this.hashOf(key), this.t.demoteAge)
     this.sizeM -= size
     this.keyState[key] = PROBATION
-    this.probation.push(key)
+    // RESEARCH (demoteShed, stop 52): the demoted key, unhit since its promotion, goes to probation's tail (the next
+    // victim) instead of its head: 1 while main is over its share (the window target grew: main sheds), 2 always.
+    // Lazy promotion otherwise cycles keys hit long ago (a finished burst's) behind probation's newer keys.
+    if (this.t.demoteShed === 2 || (this.t.demoteShed === 1 && this.sizeP + this.sizeM > this.capacity - this.windowTarget)) this.probation.pushTail(key)
+    else this.probation.push(key)
     this.sizeP += size
   }
 
@@ -1554,6 +1558,16 @@ export class Shard {
       this.stampNow(key)
       this.prot.push(key)
       this.sizeM += size
+      // RESEARCH (demoteShed 3, stop 52): the engines' form of 1: while main is over its share, protected's
+      // overflow gives its first unhit tail entry as the victim instead of demoting it (the engines' queues
+      // cannot put it at probation's tail; the next victim search would have taken it there).
+      // 4: not while RETURN_TO places write-backs in probation (they keep main over its share). 5: only while main
+      // holds at least a quarter of the cache more than its share (a window target that jumped: COLD_WINDOW, a lift).
+      if ((this.t.demoteShed === 3 || (this.t.demoteShed === 4 && !this.returnOn)) && this.sizeP + this.sizeM > this.capacity - this.windowTarget
+        || this.t.demoteShed === 5 && this.sizeP + this.sizeM > this.capacity - this.windowTarget + 0.25 * this.capacity) {
+        const shed = this.shedProtected()
+        if (shed >= 0) return shed
+      }
       ops += this.rebalanceProtected()
     }
     for (;;) {
@@ -1579,6 +1593,23 @@ export class Shard {
     const c = ((st & CMASK) >>> CSHIFT) - 1
     const cap = this.t.protClockCap
     return (st & ~CMASK) | ((cap > 0 ? Math.min(c, cap - 1) : c) << CSHIFT)
+  }
+
+  /** RESEARCH (demoteShed 3): protected's overflow, hit entries going round; the first unhit tail entry is returned (left at the tail), or −1. */
+  private shedProtected(): number {
+    const max = (this.capacity - this.windowTarget) * this.protFraction()
+    let ops = 0
+    while (this.sizeM > max && this.sizeM > 0 && ops++ < this.t.maxTailOps) {
+      const key = this.prot.peek()
+      const st = this.keyState[key]!
+      if ((st & CMASK) === 0) {
+        this.handStep(false, false)
+        this.stat.demotions++
+        return key
+      }
+      this.demoteTail(true)
+    }
+    return -1
   }
 
   /** Demotes protected's overflow to probation (CLOCK: a hit entry goes round once more). */

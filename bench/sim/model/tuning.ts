@@ -424,6 +424,16 @@ export interface Tuning {
   onceFifo: number
   /** RESEARCH (stop 51, burstclass; off): 1: when COLD_WINDOW fires, main's entries lose their hit counts (the fill's reads are over: burst 0.65C ×3 once, the second burst's keys admitted free are main's first victims while the first burst's, read and dead, go round). */
   coldClear: number
+  /**
+   * RESEARCH (stop 52, mildclass; off, not adopted: the probe's seed 2 breaks two written-back rows): protected's
+   * overflow while main is over its share (sizeP + sizeM above capacity − window target: the window target grew
+   * and main sheds) does not send its unhit tail back to probation's head. 1: it goes to probation's tail (the next
+   * victim; the engines' queues have no such insertion); 2: the same always; 3: the engines' form of 1, the victim
+   * search returns it as the victim; 4: 3, not while RETURN_TO is on; 5: 3, only while main is over its share by
+   * a quarter of the cache. Burst 0.65C ×3 once: the lazy promotion cycled the first burst's keys, read and dead,
+   * behind the second burst's, which main then evicted (−5.23 → 0.00 with 1, 3, 4 or 5).
+   */
+  demoteShed: number
   /** ONCE_LIFT (engines since stop 52, mildclass; src/layout/policy.json): 1: at an insert where ONCE_MAX_WINDOW's condition holds and the window target is exactly MAX_WINDOW × capacity (growth capped there, or COLD_WINDOW, before the unasked share reached ONCE_SHARE), the target rises to ONCE_MAX_WINDOW at once. RESEARCH 2 (not in the engines): any target from MAX_WINDOW up to ONCE_MAX_WINDOW (undoes shrinks; a delay row written back fell −0.77 → −2.76). 0: off. */
   onceLift: number
   /** LATE_FREQUENCY (src/layout/policy.json, 2; stop 50): lateHit only for a key the sketch has seen at most this often, this hit counted (0: no bound). */
@@ -522,6 +532,7 @@ export const TUNING: Tuning = {
   lateGain: 0,
   lateNoAge: 0,
   coldClear: 0,
+  demoteShed: 0,
   protClockCap: 0,
   staleSwept: 0,
   staleTail: 0,
