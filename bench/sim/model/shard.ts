@@ -532,9 +532,14 @@ export class Shard {
     // target from MAX_WINDOW up (undid the shrinks: probe seed 1 'delay 1.2C+0.5C back' −0.77 → −2.76).
     const lift = this.t.onceLift === 1 ? this.windowTarget === this.maxWindowNow() * this.capacity
       : this.t.onceLift === 2 && this.windowTarget >= this.maxWindowNow() * this.capacity && this.windowTarget < this.t.onceMaxWindow * this.capacity
-    if (lift && this.onceMax()) {
+    if ((lift || this.t.onceLift >= 3 && this.windowTarget === this.maxWindowNow() * this.capacity) && this.onceMax()) {
       this.windowTarget = this.t.onceMaxWindow * this.capacity
       this.stat.onceLifts++
+    } else if (this.t.onceLift >= 3 && this.windowTarget === this.t.onceMaxWindow * this.capacity
+      && (this.t.onceLift === 3 ? !this.onceMax() : this.unaskedShare < this.t.returnShare)) {
+      // RESEARCH (onceLift 3, 4): and back: a target still exactly at ONCE_MAX_WINDOW when the condition ends (3)
+      // or once the traffic is cache-aside (4: the unasked share under RETURN_SHARE) returns to MAX_WINDOW.
+      this.windowTarget = this.maxWindowNow() * this.capacity
     }
     // COLD_WINDOW (stop 38): when the cache first fills, at least coldShare of the inserts so far were
     // written unasked and gets hit while it filled, the window target starts at coldWindow × capacity:

@@ -434,7 +434,7 @@ export interface Tuning {
    * behind the second burst's, which main then evicted (−5.23 → 0.00 with 1, 3, 4 or 5).
    */
   demoteShed: number
-  /** ONCE_LIFT (engines since stop 52, mildclass; src/layout/policy.json): 1: at an insert where ONCE_MAX_WINDOW's condition holds and the window target is exactly MAX_WINDOW × capacity (growth capped there, or COLD_WINDOW, before the unasked share reached ONCE_SHARE), the target rises to ONCE_MAX_WINDOW at once. RESEARCH 2 (not in the engines): any target from MAX_WINDOW up to ONCE_MAX_WINDOW (undoes shrinks; a delay row written back fell −0.77 → −2.76). 0: off. */
+  /** ONCE_LIFT (engines since stop 52, mildclass; src/layout/policy.json): 1: at an insert where ONCE_MAX_WINDOW's condition holds and the window target is exactly MAX_WINDOW × capacity (growth capped there, or COLD_WINDOW, before the unasked share reached ONCE_SHARE), the target rises to ONCE_MAX_WINDOW at once. RESEARCH 2 (not in the engines): any target from MAX_WINDOW up to ONCE_MAX_WINDOW (undoes shrinks; a delay row written back fell −0.77 → −2.76). RESEARCH 3 / 4: 1, and a target still exactly at ONCE_MAX_WINDOW goes back to MAX_WINDOW when the condition ends (3) or once the unasked share is under RETURN_SHARE (4) (3 broke two bursts written back, 4 did not mend the lag phase it was for). 0: off. */
   onceLift: number
   /** LATE_FREQUENCY (src/layout/policy.json, 2; stop 50): lateHit only for a key the sketch has seen at most this often, this hit counted (0: no bound). */
   lateFrequency: number
