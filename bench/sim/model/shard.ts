@@ -213,7 +213,7 @@ export class Shard {
   private sweepCredit = 0
   private sweepDebt = 0
   /** Research counters (scratch diagnostics read them; no decision depends on them). */
-  readonly stat = { ghostContests: 0, ghostWins: 0, windowContests: 0, windowWins: 0, lossVictimSum: 0, losses: 0, promotions: 0, demotions: 0, sweepSteps: 0, sweepDemotes: 0, coldFired: 0, rtPlaced: 0, mainBack: 0, windowBack: 0, lateFirstHits: 0, missClears: 0, staleBlocks: 0, rtBack: 0, rtBackYoung: 0, rtBackVeryYoung: 0, rtHit: 0, rtLost: 0, probHit: 0, probLost: 0, bigWins: 0, winAged: 0 }
+  readonly stat = { ghostContests: 0, ghostWins: 0, windowContests: 0, windowWins: 0, lossVictimSum: 0, losses: 0, promotions: 0, demotions: 0, sweepSteps: 0, sweepDemotes: 0, coldFired: 0, rtPlaced: 0, mainBack: 0, windowBack: 0, lateFirstHits: 0, missClears: 0, staleBlocks: 0, rtBack: 0, rtBackYoung: 0, rtBackVeryYoung: 0, rtHit: 0, rtLost: 0, probHit: 0, probLost: 0, bigWins: 0, winAged: 0, lagWins: 0 }
   /** RESEARCH (staleAfter): per key, the insert count when a hit was last seen by the queues (insert, promotion, CLOCK pass); exact, where an engine would keep a few bits. */
   private stamps: Int32Array | undefined
   private inserts = 0
@@ -266,6 +266,11 @@ export class Shard {
   private contestKind = 0
   /** RESEARCH (rotateAfter): main's last victim to beat a candidate, and its wins in a row. */
   private winner = -1
+  /** RESEARCH (lagStale, stop 52): unasked leavers lost in a row to probation's victims with no probation hit between, and whether probation is taken as stale. */
+  private lagRun = 0
+  private lagOpen = false
+  private lagHitsAt = -1
+  private lagMissesAt = -1
   private winnerRun = 0
   /** RESEARCH (windowHitBoost): added to the candidate's estimate in the running contest. */
   private boost = 0
@@ -381,6 +386,9 @@ export class Shard {
   /** DIAGNOSTIC: a hit on a probation entry (state `st` before the hit). */
   private noteProbHit(key: number, st: number): void {
     if ((st & QMASK) !== PROBATION || (st & CMASK) !== 0) return
+    // lagStale (stop 52): a first hit in probation says its contents are still read.
+    this.lagRun = 0
+    this.lagOpen = false
     this.stat.probHit++
     if ((st & RTP) !== 0) {
       this.stat.rtHit++
@@ -1462,6 +1470,19 @@ export class Shard {
         else if (this.t.staleMode === 5 && this.youngReturn) fv = 0
         else if (this.t.staleMode === 6 && (this.youngReturn || (fc >= 2 && this.test(candidateHash, 1)))) fv = this.youngReturn ? 0 : Math.min(fv, fc - 1)
       }
+      // RESEARCH (lagStale, stop 52): probation taken as stale (see tuning.ts).
+      const lagCand = this.t.lagStale > 0 && (k === 1 || k === 2) && (this.keyState[v]! & QMASK) === PROBATION
+        && ((this.t.lagStaleMode & 2) !== 0 || this.test(candidateHash, 1))
+        && ((this.t.lagStaleMode & 4) === 0 || this.windowTarget <= this.windowFloor())
+      if (lagCand && this.lagOpen) {
+        this.stat.lagWins++
+        // lagStaleMode 8 / 16: each such win is recency evidence, as a late first hit (ONCE_GAIN) / a window candidate's return (UNASKED_GAIN).
+        if ((this.t.lagStaleMode & 8) !== 0) this.pendingGrow += this.t.onceGain
+        else if ((this.t.lagStaleMode & 16) !== 0) this.pendingGrow += this.t.unaskedGain
+        need -= this.sizeOf(v)
+        this.evict(v, (this.t.lagStaleMode & 1) !== 0 ? FROM_WINDOW : FROM_MAIN)
+        continue
+      }
       if (tie && (fc === fv || (this.t.onceMargin > 0 && fv <= this.t.onceMargin && this.writeOnce(this.t.returnMax))) && (mode < 4 || (!this.test(this.hashOf(v), 0) && this.test(this.hashOf(v), 1)))) {
         need -= this.sizeOf(v)
         this.evict(v, mode === 1 ? FROM_MAIN : NO_GHOST)
@@ -1483,6 +1504,16 @@ export class Shard {
       // SATURATED_TIE (stop 48): at the counters' ceiling a tie says nothing of which key is read more.
       const satWin = this.t.saturatedTie > 0 && fc === fv && fv >= MAX_COUNT && (this.t.saturatedTie === 2 || this.contestKind === 2)
       if (fc <= fv && !satWin && !(fc >= this.t.warmFrequency && this.rng.nextU32() % this.t.warmOdds === 0)) {
+        // lagStaleMode 32: a loss counts only if a get hit since the last one counted (reads go on, and not to probation).
+        // lagStaleMode 64: a get that missed since the last one counted starts the run again (every get hits meanwhile).
+        if (lagCand && (this.t.lagStaleMode & 64) !== 0 && this.misses !== this.lagMissesAt) {
+          this.lagMissesAt = this.misses
+          this.lagRun = 0
+        }
+        if (lagCand && ((this.t.lagStaleMode & 32) === 0 || this.hits !== this.lagHitsAt)) {
+          this.lagHitsAt = this.hits
+          if (++this.lagRun >= this.t.lagStale) this.lagOpen = true
+        }
         // RESEARCH (regretAge): a victim beating a key back from the ghost is aged, its count being stale evidence.
         this.stat.losses++
         this.stat.lossVictimSum += fv
