@@ -266,11 +266,14 @@ export class Shard {
   private contestKind = 0
   /** RESEARCH (rotateAfter): main's last victim to beat a candidate, and its wins in a row. */
   private winner = -1
-  /** RESEARCH (lagStale, stop 52): unasked leavers lost in a row to probation's victims with no probation hit between, and whether probation is taken as stale. */
+  /**
+   * LAG_STALE (stop 52, lagphase; the engines' POLICY lagRun, lagOpen, lagHit): window leavers written unasked
+   * that lost to probation's victims in a row (each after a get hit, no get missing meanwhile), whether
+   * probation is taken as stale, and whether a get hit since the last loss counted.
+   */
   private lagRun = 0
   private lagOpen = false
-  private lagHitsAt = -1
-  private lagMissesAt = -1
+  private lagHit = false
   private winnerRun = 0
   /** RESEARCH (windowHitBoost): added to the candidate's estimate in the running contest. */
   private boost = 0
@@ -364,12 +367,14 @@ export class Shard {
     if (this.t.staleHitOnly > 0 && (st & QMASK) === PROTECTED) this.keyState[key]! |= HIT_SINCE
       this.lateHitOn(st, h)
       this.hits++
+      this.lagHit = true
       if (!this.wasFull) this.noteFillHit(h)
       this.climb(true)
       this.drift((st & QMASK) === PROTECTED)
       this.shadow(key, h, true, true)
       return true
     }
+    this.lagMiss()
     this.climb(false)
     this.drift(false)
     this.shadow(key, h, false, true)
@@ -386,7 +391,7 @@ export class Shard {
   /** DIAGNOSTIC: a hit on a probation entry (state `st` before the hit). */
   private noteProbHit(key: number, st: number): void {
     if ((st & QMASK) !== PROBATION || (st & CMASK) !== 0) return
-    // lagStale (stop 52): a first hit in probation says its contents are still read.
+    // LAG_STALE (stop 52): a first hit in probation says its contents are still read.
     this.lagRun = 0
     this.lagOpen = false
     this.stat.probHit++
@@ -401,6 +406,7 @@ export class Shard {
     const st = this.keyState[key]!
     if ((st & QMASK) === NONE) {
       this.misses++
+      this.lagMiss()
       this.climb(false)
       this.drift(false)
       this.shadow(key, h, false, false)
@@ -413,11 +419,17 @@ export class Shard {
     if (this.t.staleHitOnly > 0 && (st & QMASK) === PROTECTED) this.keyState[key]! |= HIT_SINCE
     this.lateHitOn(st, h)
     this.hits++
+    this.lagHit = true
     if (!this.wasFull) this.noteFillHit(h)
     this.climb(true)
     this.drift((st & QMASK) === PROTECTED)
     this.shadow(key, h, true, false)
     return true
+  }
+
+  /** LAG_STALE (stop 52): a get missed: the run of lost leavers starts again (RESEARCH lagStaleMode 64: not). */
+  private lagMiss(): void {
+    if ((this.t.lagStaleMode & 64) === 0) this.lagRun = 0
   }
 
   /**
@@ -1470,15 +1482,18 @@ export class Shard {
         else if (this.t.staleMode === 5 && this.youngReturn) fv = 0
         else if (this.t.staleMode === 6 && (this.youngReturn || (fc >= 2 && this.test(candidateHash, 1)))) fv = this.youngReturn ? 0 : Math.min(fv, fc - 1)
       }
-      // RESEARCH (lagStale, stop 52): probation taken as stale (see tuning.ts).
+      // LAG_STALE (stop 52, lagphase): after LAG_STALE window leavers written unasked lost in a row to probation's
+      // victims while every get hit, with no first hit in probation since, probation's contents are taken as stale
+      // (the previous phase's keys, or a collided victim at its tail): until its next first hit such a leaver beats
+      // probation's victims, each win counting ONCE_GAIN towards a bigger window, as a late first hit does.
+      // RESEARCH lagStaleMode bits: see tuning.ts.
       const lagCand = this.t.lagStale > 0 && (k === 1 || k === 2) && (this.keyState[v]! & QMASK) === PROBATION
         && ((this.t.lagStaleMode & 2) !== 0 || this.test(candidateHash, 1))
         && ((this.t.lagStaleMode & 4) === 0 || this.windowTarget <= this.windowFloor())
       if (lagCand && this.lagOpen) {
         this.stat.lagWins++
-        // lagStaleMode 8 / 16: each such win is recency evidence, as a late first hit (ONCE_GAIN) / a window candidate's return (UNASKED_GAIN).
-        if ((this.t.lagStaleMode & 8) !== 0) this.pendingGrow += this.t.onceGain
-        else if ((this.t.lagStaleMode & 16) !== 0) this.pendingGrow += this.t.unaskedGain
+        if ((this.t.lagStaleMode & 16) !== 0) this.pendingGrow += this.t.unaskedGain
+        else if ((this.t.lagStaleMode & 8) === 0) this.pendingGrow += this.t.onceGain
         need -= this.sizeOf(v)
         this.evict(v, (this.t.lagStaleMode & 1) !== 0 ? FROM_WINDOW : FROM_MAIN)
         continue
@@ -1504,14 +1519,10 @@ export class Shard {
       // SATURATED_TIE (stop 48): at the counters' ceiling a tie says nothing of which key is read more.
       const satWin = this.t.saturatedTie > 0 && fc === fv && fv >= MAX_COUNT && (this.t.saturatedTie === 2 || this.contestKind === 2)
       if (fc <= fv && !satWin && !(fc >= this.t.warmFrequency && this.rng.nextU32() % this.t.warmOdds === 0)) {
-        // lagStaleMode 32: a loss counts only if a get hit since the last one counted (reads go on, and not to probation).
-        // lagStaleMode 64: a get that missed since the last one counted starts the run again (every get hits meanwhile).
-        if (lagCand && (this.t.lagStaleMode & 64) !== 0 && this.misses !== this.lagMissesAt) {
-          this.lagMissesAt = this.misses
-          this.lagRun = 0
-        }
-        if (lagCand && ((this.t.lagStaleMode & 32) === 0 || this.hits !== this.lagHitsAt)) {
-          this.lagHitsAt = this.hits
+        // LAG_STALE: a loss counts only after a get hit since the last one counted (a fill without reads decides
+        // nothing; RESEARCH lagStaleMode 32: any loss counts).
+        if (lagCand && ((this.t.lagStaleMode & 32) !== 0 || this.lagHit)) {
+          this.lagHit = false
           if (++this.lagRun >= this.t.lagStale) this.lagOpen = true
         }
         // RESEARCH (regretAge): a victim beating a key back from the ghost is aged, its count being stale evidence.

@@ -245,18 +245,18 @@ export interface Tuning {
   winAge: number
   winAgeMode: number
   /**
-   * RESEARCH (lagStale, stop 52 lagphase; 0 off): after lagStale window leavers written unasked in a row lost to
-   * probation's victims with no hit in probation between them, probation's contents are taken as stale (the
-   * previous phase's keys, or one collided victim at its tail): until probation's next first hit a leaver
-   * written unasked beats probation's victims. Keys written right after a Zipf phase or a scan and read 0.5 ×
-   * capacity later (recency-probe's `phases zipf→lag`) were otherwise all rejected. lagStaleMode bits: 1 the
-   * victims evicted so are window candidates in the ghost; 2 any leaver (not only one written unasked) counts and
-   * wins; 4 only while the window is at its floor; 8 each such win grows the window by ONCE_GAIN (as a late first
-   * hit); 16 by UNASKED_GAIN (as a window candidate's return); 32 a loss counts only if a get hit since the last
-   * one counted (a fill without reads decides nothing: 'delay 0.8C+0.5C back' reads the fill's oldest keys); 64 a
-   * get that missed since the last loss counted starts the run again (only a stretch where every get hits).
+   * LAG_STALE (stop 52, lagphase; src/layout/policy.json): after lagStale window leavers written unasked lost in a
+   * row to probation's victims (each after a get hit, no get missing meanwhile) with no first hit in probation,
+   * such leavers beat probation's victims until its next first hit, each win counting ONCE_GAIN (0: off).
    */
   lagStale: number
+  /**
+   * RESEARCH variants of LAG_STALE (lagStale, src/layout/policy.json; stop 52, lagphase), bits: 1 the victims
+   * evicted by the rule are window candidates in the ghost; 2 any leaver (not only one written unasked) counts
+   * and wins; 4 only while the window is at its floor; 8 no growth per win (16: UNASKED_GAIN instead of
+   * ONCE_GAIN); 32 a loss counts without a get hit since the last one (a fill decides too); 64 a get that
+   * misses does not start the run again. 0: the engines' rule.
+   */
   lagStaleMode: number
   /** RESEARCH (stop 37, off): a window tail hit while in the window contests with its estimate + this (0: off). */
   windowHitBoost: number
@@ -565,7 +565,6 @@ export const TUNING: Tuning = {
   bigWinSlack: 0,
   bigWinMode: 0,
   winAgeMode: 0,
-  lagStale: 0,
   lagStaleMode: 0,
   staleMode: 1,
   climbRestart: 0.05,
