@@ -267,13 +267,14 @@ export class Shard {
   /** RESEARCH (rotateAfter): main's last victim to beat a candidate, and its wins in a row. */
   private winner = -1
   /**
-   * LAG_STALE (stop 52, lagphase; the engines' POLICY lagRun, lagOpen, lagHit): window leavers written unasked
+   * RESEARCH (lagStale, stop 52, lagphase; the port had them as POLICY lagRun, lagOpen, lagHit): window leavers written unasked
    * that lost to probation's victims in a row (each after a get hit, no get missing meanwhile), whether
    * probation is taken as stale, and whether a get hit since the last loss counted.
    */
   private lagRun = 0
   private lagOpen = false
   private lagHit = false
+  private lagLastKey = -1
   private winnerRun = 0
   /** RESEARCH (windowHitBoost): added to the candidate's estimate in the running contest. */
   private boost = 0
@@ -390,10 +391,28 @@ export class Shard {
 
   /** DIAGNOSTIC: a hit on a probation entry (state `st` before the hit). */
   private noteProbHit(key: number, st: number): void {
+    // RESEARCH lagStaleMode 1024: any hit in probation (not only a first one) ends lagStale's run and state.
+    if ((this.t.lagStaleMode & 1024) !== 0 && (st & QMASK) === PROBATION && (st & CMASK) !== 0) {
+      this.lagRun = 0
+      this.lagOpen = false
+    }
+    // RESEARCH lagStaleMode 2048: a repeated hit in probation ends it too, unless on the same key as the last one
+    // (one key read again and again says nothing of probation's other keys).
+    if ((this.t.lagStaleMode & 2048) !== 0 && (st & QMASK) === PROBATION && (st & CMASK) !== 0) {
+      if (key !== this.lagLastKey) {
+        this.lagRun = 0
+        this.lagOpen = false
+      }
+      this.lagLastKey = key
+    }
     if ((st & QMASK) !== PROBATION || (st & CMASK) !== 0) return
-    // LAG_STALE (stop 52): a first hit in probation says its contents are still read.
-    this.lagRun = 0
-    this.lagOpen = false
+    // RESEARCH (lagStale, stop 52): a first hit in probation says its contents are still read (RESEARCH lagStaleMode 128:
+    // only a key the sketch has seen at most LATE_FREQUENCY times, this hit counted: a key read in the window
+    // and again in probation says nothing of probation's other keys).
+    if ((this.t.lagStaleMode & 128) === 0 || this.sketch.estimate(this.hashOf(key)) <= this.t.lateFrequency) {
+      this.lagRun = 0
+      this.lagOpen = false
+    }
     this.stat.probHit++
     if ((st & RTP) !== 0) {
       this.stat.rtHit++
@@ -427,9 +446,11 @@ export class Shard {
     return true
   }
 
-  /** LAG_STALE (stop 52): a get missed: the run of lost leavers starts again (RESEARCH lagStaleMode 64: not). */
+  /** RESEARCH (lagStale, stop 52): a get missed: the run of lost leavers starts again (RESEARCH lagStaleMode 64: not). */
   private lagMiss(): void {
     if ((this.t.lagStaleMode & 64) === 0) this.lagRun = 0
+    // RESEARCH lagStaleMode 256: a miss also ends the stale state (probation's keys may be what is missed).
+    if ((this.t.lagStaleMode & 256) !== 0) this.lagOpen = false
   }
 
   /**
@@ -1482,7 +1503,7 @@ export class Shard {
         else if (this.t.staleMode === 5 && this.youngReturn) fv = 0
         else if (this.t.staleMode === 6 && (this.youngReturn || (fc >= 2 && this.test(candidateHash, 1)))) fv = this.youngReturn ? 0 : Math.min(fv, fc - 1)
       }
-      // LAG_STALE (stop 52, lagphase): after LAG_STALE window leavers written unasked lost in a row to probation's
+      // RESEARCH (lagStale, stop 52, lagphase): after lagStale window leavers written unasked lost in a row to probation's
       // victims while every get hit, with no first hit in probation since, probation's contents are taken as stale
       // (the previous phase's keys, or a collided victim at its tail): until its next first hit such a leaver beats
       // probation's victims, each win counting ONCE_GAIN towards a bigger window, as a late first hit does.
@@ -1490,6 +1511,8 @@ export class Shard {
       const lagCand = this.t.lagStale > 0 && (k === 1 || k === 2) && (this.keyState[v]! & QMASK) === PROBATION
         && ((this.t.lagStaleMode & 2) !== 0 || this.test(candidateHash, 1))
         && ((this.t.lagStaleMode & 4) === 0 || this.windowTarget <= this.windowFloor())
+        && ((this.t.lagStaleMode & 512) === 0 || this.hotShare < this.t.onceHotShare)
+        && ((this.t.lagStaleMode & 4096) === 0 || this.unaskedShare < this.t.returnShare)
       if (lagCand && this.lagOpen) {
         this.stat.lagWins++
         if ((this.t.lagStaleMode & 16) !== 0) this.pendingGrow += this.t.unaskedGain
@@ -1519,7 +1542,7 @@ export class Shard {
       // SATURATED_TIE (stop 48): at the counters' ceiling a tie says nothing of which key is read more.
       const satWin = this.t.saturatedTie > 0 && fc === fv && fv >= MAX_COUNT && (this.t.saturatedTie === 2 || this.contestKind === 2)
       if (fc <= fv && !satWin && !(fc >= this.t.warmFrequency && this.rng.nextU32() % this.t.warmOdds === 0)) {
-        // LAG_STALE: a loss counts only after a get hit since the last one counted (a fill without reads decides
+        // lagStale: a loss counts only after a get hit since the last one counted (a fill without reads decides
         // nothing; RESEARCH lagStaleMode 32: any loss counts).
         if (lagCand && ((this.t.lagStaleMode & 32) !== 0 || this.lagHit)) {
           this.lagHit = false

@@ -245,17 +245,25 @@ export interface Tuning {
   winAge: number
   winAgeMode: number
   /**
-   * LAG_STALE (stop 52, lagphase; src/layout/policy.json): after lagStale window leavers written unasked lost in a
-   * row to probation's victims (each after a get hit, no get missing meanwhile) with no first hit in probation,
-   * such leavers beat probation's victims until its next first hit, each win counting ONCE_GAIN (0: off).
+   * RESEARCH (lagStale, stop 52, lagphase; docs/policy-recency.md "Stop 52, lagphase"; 0 off): after lagStale
+   * window leavers written unasked lost in a row to probation's victims (each after a get hit, no get missing
+   * meanwhile) with no first hit in probation since, probation is taken as stale: until its next first hit such
+   * a leaver beats probation's victims, each win counting ONCE_GAIN towards a bigger window. Lifts reads 0.5 ×
+   * capacity late right after a scan or a Zipf phase (probe rows under LRU − 1 89 / 90 / 97 → 85 / 87 / 96 at
+   * 16), but a hot set as large as the cache beside sets never read (test/policy/admission.test.ts) looks the
+   * same to it: 0.895 → 0.777 of hot gets hit on the model, 0.788 on both engines against the test's 0.92. Not
+   * in the engines (the port, POLICY lagRun / lagOpen / lagHit, was written and removed).
    */
   lagStale: number
   /**
-   * RESEARCH variants of LAG_STALE (lagStale, src/layout/policy.json; stop 52, lagphase), bits: 1 the victims
-   * evicted by the rule are window candidates in the ghost; 2 any leaver (not only one written unasked) counts
-   * and wins; 4 only while the window is at its floor; 8 no growth per win (16: UNASKED_GAIN instead of
-   * ONCE_GAIN); 32 a loss counts without a get hit since the last one (a fill decides too); 64 a get that
-   * misses does not start the run again. 0: the engines' rule.
+   * RESEARCH variants of lagStale, bits: 1 the victims evicted by the rule are window candidates in the ghost;
+   * 2 any leaver (not only one written unasked) counts and wins; 4 only while the window is at its floor; 8 no
+   * growth per win (16: UNASKED_GAIN instead of ONCE_GAIN); 32 a loss counts without a get hit since the last
+   * one (a fill decides too); 64 a get that misses does not start the run again; 128 a first hit in probation
+   * ends the stale state only on a key the sketch has seen at most LATE_FREQUENCY times; 256 a get that misses
+   * ends the stale state too; 512 only while the hot share is under ONCE_HOT_SHARE; 1024 any hit in probation
+   * ends it (not only a first one); 2048 as 1024 but not a repeated hit on the same key; 4096 only while the
+   * unasked share is under RETURN_SHARE (a turn from cache-aside to writes). 0: the form the port had.
    */
   lagStaleMode: number
   /** RESEARCH (stop 37, off): a window tail hit while in the window contests with its estimate + this (0: off). */
@@ -565,6 +573,7 @@ export const TUNING: Tuning = {
   bigWinSlack: 0,
   bigWinMode: 0,
   winAgeMode: 0,
+  lagStale: 0,
   lagStaleMode: 0,
   staleMode: 1,
   climbRestart: 0.05,
