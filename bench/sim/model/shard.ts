@@ -64,6 +64,9 @@ export class Shard {
   readonly sketch: CountMinSketch
   private readonly ghost: GhostTable | BucketGhost
   private readonly rng: Prng
+  private readonly sampleRng: Prng
+  /** RESEARCH (hitSampleLate): the hit's key's estimate as if the hit counted once. */
+  private hitEstimate = 0
   private readonly t: Tuning
   private readonly sizes: Uint32Array | undefined
   private readonly hashSeed: number
@@ -284,6 +287,7 @@ export class Shard {
     this.sizes = init.sizes
     this.hashSeed = init.hashSeed
     this.rng = new Prng(init.seed)
+    this.sampleRng = new Prng(init.seed ^ 0x5bd1e995)
     const entryCapacity = Math.max(1, Math.round(init.entryCapacity ?? capacity))
     this.sketch = new CountMinSketch(entryCapacity, {
       widthFactor: this.t.sketchWidth,
@@ -353,7 +357,7 @@ export class Shard {
   access(key: number, h: number): boolean {
     const st = this.keyState[key]!
     if ((st & QMASK) !== NONE) {
-      this.sketch.increment(h)
+      this.countHit(h, st)
       if ((st & CMASK) !== CMASK) this.keyState[key] = st + ONE
       this.noteProbHit(key, st)
     if (this.t.staleHitOnly > 0 && (st & QMASK) === PROTECTED) this.keyState[key]! |= HIT_SINCE
@@ -378,6 +382,13 @@ export class Shard {
     return false
   }
 
+  /** A hit's count in the sketch (hitSample: research). */
+  private countHit(h: number, st: number): void {
+    if (this.t.hitSampleLate > 0) this.hitEstimate = Math.min(MAX_COUNT, this.sketch.estimate(h) + 1)
+    if (this.t.hitSample <= 1 || (this.t.hitSampleRepeat > 0 && ((st & CMASK) >> CSHIFT) < this.t.hitSampleRepeat)) this.sketch.increment(h)
+    else if (this.sampleRng.nextU32() % this.t.hitSample === 0) for (let i = 0; i < this.t.hitSample; i++) this.sketch.increment(h)
+  }
+
   /** DIAGNOSTIC: a hit on a probation entry (state `st` before the hit). */
   private noteProbHit(key: number, st: number): void {
     if ((st & QMASK) !== PROBATION || (st & CMASK) !== 0) return
@@ -399,7 +410,7 @@ export class Shard {
       this.noteGhost(h, key)
       return false
     }
-    this.sketch.increment(h)
+    this.countHit(h, st)
     if ((st & CMASK) !== CMASK) this.keyState[key] = st + ONE
     this.noteProbHit(key, st)
     if (this.t.staleHitOnly > 0 && (st & QMASK) === PROTECTED) this.keyState[key]! |= HIT_SINCE
@@ -425,7 +436,7 @@ export class Shard {
     if (this.t.lateHit > 0 && (st & QMASK) === PROBATION && (st & CMASK) === 0 && this.test(h, 1)
       && (this.t.lateHit === 1 ? this.writeOnce(this.t.onceShare) : this.unaskedShare >= this.lateShare())
       && !(this.t.lateHit === 3 && this.t.onceHotShare > 0 && this.hotShare >= this.t.onceHotShare)
-      && (this.t.lateFrequency <= 0 || this.sketch.estimate(h) <= this.t.lateFrequency)
+      && (this.t.lateFrequency <= 0 || (this.t.hitSampleLate > 0 ? this.hitEstimate : this.sketch.estimate(h)) <= this.t.lateFrequency)
       && !this.lateAsideNow()) {
       const gain = this.t.lateGain > 0 ? this.t.lateGain : this.t.onceGain
       this.pendingGrow += gain
