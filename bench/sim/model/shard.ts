@@ -356,19 +356,7 @@ export class Shard {
 
   access(key: number, h: number): boolean {
     const st = this.keyState[key]!
-    if ((st & QMASK) !== NONE) {
-      this.countHit(h, st)
-      if ((st & CMASK) !== CMASK) this.keyState[key] = st + ONE
-      this.noteProbHit(key, st)
-    if (this.t.staleHitOnly > 0 && (st & QMASK) === PROTECTED) this.keyState[key]! |= HIT_SINCE
-      this.lateHitOn(st, h)
-      this.hits++
-      if (!this.wasFull) this.noteFillHit(h)
-      this.climb(true)
-      this.drift((st & QMASK) === PROTECTED)
-      this.shadow(key, h, true, true)
-      return true
-    }
+    if ((st & QMASK) !== NONE) return this.hit(key, h, st, true)
     this.climb(false)
     this.drift(false)
     this.shadow(key, h, false, true)
@@ -410,6 +398,11 @@ export class Shard {
       this.noteGhost(h, key)
       return false
     }
+    return this.hit(key, h, st, false)
+  }
+
+  /** A hit, of a cache-aside access (`cacheAside`: a miss would have been set) or of a get; `st`: the key's bits before it. */
+  private hit(key: number, h: number, st: number, cacheAside: boolean): true {
     this.countHit(h, st)
     if ((st & CMASK) !== CMASK) this.keyState[key] = st + ONE
     this.noteProbHit(key, st)
@@ -419,7 +412,7 @@ export class Shard {
     if (!this.wasFull) this.noteFillHit(h)
     this.climb(true)
     this.drift((st & QMASK) === PROTECTED)
-    this.shadow(key, h, true, false)
+    this.shadow(key, h, true, cacheAside)
     return true
   }
 
