@@ -64,6 +64,9 @@ export class Shard {
   readonly sketch: CountMinSketch
   private readonly ghost: GhostTable | BucketGhost
   private readonly rng: Prng
+  private readonly sampleRng: Prng
+  /** RESEARCH (hitSampleLate): the hit's key's estimate as if the hit counted once. */
+  private hitEstimate = 0
   private readonly t: Tuning
   private readonly sizes: Uint32Array | undefined
   private readonly hashSeed: number
@@ -293,6 +296,7 @@ export class Shard {
     this.sizes = init.sizes
     this.hashSeed = init.hashSeed
     this.rng = new Prng(init.seed)
+    this.sampleRng = new Prng(init.seed ^ 0x5bd1e995)
     const entryCapacity = Math.max(1, Math.round(init.entryCapacity ?? capacity))
     this.sketch = new CountMinSketch(entryCapacity, {
       widthFactor: this.t.sketchWidth,
@@ -361,20 +365,7 @@ export class Shard {
 
   access(key: number, h: number): boolean {
     const st = this.keyState[key]!
-    if ((st & QMASK) !== NONE) {
-      this.sketch.increment(h)
-      if ((st & CMASK) !== CMASK) this.keyState[key] = st + ONE
-      this.noteProbHit(key, st)
-    if (this.t.staleHitOnly > 0 && (st & QMASK) === PROTECTED) this.keyState[key]! |= HIT_SINCE
-      this.lateHitOn(st, h)
-      this.hits++
-      this.lagHit = true
-      if (!this.wasFull) this.noteFillHit(h)
-      this.climb(true)
-      this.drift((st & QMASK) === PROTECTED)
-      this.shadow(key, h, true, true)
-      return true
-    }
+    if ((st & QMASK) !== NONE) return this.hit(key, h, st, true)
     this.lagMiss()
     this.climb(false)
     this.drift(false)
@@ -387,6 +378,13 @@ export class Shard {
     this.sketch.increment(h)
     this.insert(key, h)
     return false
+  }
+
+  /** A hit's count in the sketch (hitSample: research). */
+  private countHit(h: number, st: number): void {
+    if (this.t.hitSampleLate > 0) this.hitEstimate = Math.min(MAX_COUNT, this.sketch.estimate(h) + 1)
+    if (this.t.hitSample <= 1 || (this.t.hitSampleRepeat > 0 && ((st & CMASK) >> CSHIFT) < this.t.hitSampleRepeat)) this.sketch.increment(h)
+    else if (this.sampleRng.nextU32() % this.t.hitSample === 0) for (let i = 0; i < this.t.hitSample; i++) this.sketch.increment(h)
   }
 
   /** DIAGNOSTIC: a hit on a probation entry (state `st` before the hit). */
@@ -432,7 +430,12 @@ export class Shard {
       this.noteGhost(h, key)
       return false
     }
-    this.sketch.increment(h)
+    return this.hit(key, h, st, false)
+  }
+
+  /** A hit, of a cache-aside access (`cacheAside`: a miss would have been set) or of a get; `st`: the key's bits before it. */
+  private hit(key: number, h: number, st: number, cacheAside: boolean): true {
+    this.countHit(h, st)
     if ((st & CMASK) !== CMASK) this.keyState[key] = st + ONE
     this.noteProbHit(key, st)
     if (this.t.staleHitOnly > 0 && (st & QMASK) === PROTECTED) this.keyState[key]! |= HIT_SINCE
@@ -442,7 +445,7 @@ export class Shard {
     if (!this.wasFull) this.noteFillHit(h)
     this.climb(true)
     this.drift((st & QMASK) === PROTECTED)
-    this.shadow(key, h, true, false)
+    this.shadow(key, h, true, cacheAside)
     return true
   }
 
@@ -466,7 +469,7 @@ export class Shard {
     if (this.t.lateHit > 0 && (st & QMASK) === PROBATION && (st & CMASK) === 0 && this.test(h, 1)
       && (this.t.lateHit === 1 ? this.writeOnce(this.t.onceShare) : this.unaskedShare >= this.lateShare())
       && !(this.t.lateHit === 3 && this.t.onceHotShare > 0 && this.hotShare >= this.t.onceHotShare)
-      && (this.t.lateFrequency <= 0 || this.sketch.estimate(h) <= this.t.lateFrequency)
+      && (this.t.lateFrequency <= 0 || (this.t.hitSampleLate > 0 ? this.hitEstimate : this.sketch.estimate(h)) <= this.t.lateFrequency)
       && !this.lateAsideNow()) {
       const gain = this.t.lateGain > 0 ? this.t.lateGain : this.t.onceGain
       this.pendingGrow += gain

@@ -446,6 +446,12 @@ export interface Tuning {
   onceFifo: number
   /** RESEARCH (stop 51, burstclass; off): 1: when COLD_WINDOW fires, main's entries lose their hit counts (the fill's reads are over: burst 0.65C ×3 once, the second burst's keys admitted free are main's first victims while the first burst's, read and dead, go round). */
   coldClear: number
+  /** RESEARCH (stop 52, lead): a get's hit counts in the sketch with probability 1/hitSample, as hitSample accesses (an unbiased count at a fraction of the sketch's cache-line cost; 1: every hit counts once, the engines'). */
+  hitSample: number
+  /** RESEARCH (stop 52, lead): hits on an entry whose 2-bit hit counter is below this count exactly (0: every hit is sampled). */
+  hitSampleRepeat: number
+  /** RESEARCH (stop 52, lead): 1: LATE_FREQUENCY tests the estimate before the hit + 1 (what it reads when every hit counts once). */
+  hitSampleLate: number
   /** LATE_FREQUENCY (src/layout/policy.json, 2; stop 50): lateHit only for a key the sketch has seen at most this often, this hit counted (0: no bound). */
   lateFrequency: number
   /** LATE_SHARE (src/layout/policy.json, 0.5; 0 in a research override: RETURN_SHARE): the unasked share lateHit 2-3 and freeTag 2-4 need. */
@@ -542,6 +548,9 @@ export const TUNING: Tuning = {
   lateGain: 0,
   lateNoAge: 0,
   coldClear: 0,
+  hitSample: 1,
+  hitSampleRepeat: 0,
+  hitSampleLate: 0,
   protClockCap: 0,
   staleSwept: 0,
   staleTail: 0,
