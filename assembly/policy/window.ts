@@ -119,7 +119,7 @@ function quietBlockLength(sb: u32): f64 {
 
 /**
  * ONCE_MAX_WINDOW's condition: write-once traffic (ONCE_SHARE) without a hot set read cache-aside beside it
- * (ONCE_HOT_SHARE). ONCE_FIFO reads it too (adaptive.ts, leaveWindow).
+ * (ONCE_HOT_SHARE). ONCE_FIFO reads it too (adaptive.ts, leaveWindow), and ONCE_LIFT (adaptiveInsert).
  */
 // @ts-ignore: decorator
 @inline export function onceMax(sb: u32): bool {

@@ -249,7 +249,9 @@ export function sweepRows(): SweepRow[] {
   // Stop 51 (burstclass): between the grid's points, where recency-probe.ts found the class losing: a burst of
   // 0.65·C (a start-up loss: the second burst's keys lose to the first's hit counts) and of 1.25·C (more than
   // the cache: LRU keeps the last C writes of each burst).
-  for (const [size, r, modes] of [[0.65, 3, [false]], [1.25, 2, [false, true]]] as const) {
+  // Stop 52 (mildclass): 1.15·C read four times, written once, where the probe's many mild rows were (the second
+  // burst read at a window of 0.9 before the unasked share reached ONCE_SHARE: ONCE_LIFT).
+  for (const [size, r, modes] of [[0.65, 3, [false]], [1.25, 2, [false, true]], [1.15, 4, [false]]] as const) {
     for (const back of modes) add(`burst ${size}C ×${r} ${back ? 'back' : 'once'}`, (c, sc, s) => burstTrace(c, sc, size, r, back, s))
   }
   for (const s of [0.7, 0.99, 1.2]) {

@@ -23,7 +23,7 @@ for (const seed of [31, 32, 33, 34, 35]) {
     m.write(hotN + i)
   }
   const s = m.shards[0]! as unknown as { windowTarget: number; stat: Record<string, number>; unaskedShare: number; hotShare: number; earlyAgeings: number }
-  console.log(seed, (hits / n).toFixed(4), 'window', (s.windowTarget / 1000).toFixed(3), 'late', s.stat.lateFirstHits, 'unasked', s.unaskedShare.toFixed(2), 'hot', s.hotShare.toFixed(3), 'ageings', s.earlyAgeings)
+  console.log(seed, (hits / n).toFixed(4), 'window', (s.windowTarget / 1000).toFixed(3), 'late', s.stat.lateFirstHits, 'unasked', s.unaskedShare.toFixed(2), 'hot', s.hotShare.toFixed(3), 'ageings', s.earlyAgeings, 'lagWins', s.stat.lagWins)
   sum += hits / n
 }
 console.log('mean', (sum / 5).toFixed(4))

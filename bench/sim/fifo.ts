@@ -24,6 +24,12 @@ export class KeyFifo {
     this.buf[this.headPos++ & this.mask] = key
   }
 
+  /** Puts `key` at the tail: the next to be taken (RESEARCH demoteShed, stop 52; the engines' queues have no such insertion). */
+  pushTail(key: number): void {
+    if (this.headPos - this.tailPos === this.buf.length) this.grow()
+    this.buf[--this.tailPos & this.mask] = key
+  }
+
   /** The oldest key; the queue must not be empty. */
   peek(): number {
     return this.buf[this.tailPos & this.mask]!

@@ -485,6 +485,18 @@ export const MUTANTS: Mutant[] = [
     why: "on write-once traffic the miss filter's false 'missed' marks send keys already read round the window, and the newest writes leave it first (ONCE_FIFO, stop 51)",
   },
   {
+    id: 'once-lift-off', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '  if (ONCE_LIFT != 0 && windowTarget(sb) == MAX_WINDOW * capacity(sb) && onceMax(sb)) setWindowTarget(sb, ONCE_MAX_WINDOW * capacity(sb))\n', replace: '',
+    tests: ['test/policy/recency-sweep.test.ts'],
+    why: 'a target capped at MAX_WINDOW before the unasked share reached ONCE_SHARE waits for the next growth evidence: a burst read without write-backs inserts nothing, so the second burst is read at a window of 0.9 while main holds the first burst\'s dead keys (ONCE_LIFT, stop 52)',
+  },
+  {
+    id: 'once-lift-not-write-once', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: 'windowTarget(sb) == MAX_WINDOW * capacity(sb) && onceMax(sb)) setWindowTarget', replace: 'windowTarget(sb) == MAX_WINDOW * capacity(sb)) setWindowTarget',
+    tests: ['test/policy/recency-sweep.test.ts', 'test/policy/admission.test.ts', 'test/policy/recency.test.ts'],
+    why: 'the lift without ONCE_MAX_WINDOW\'s condition takes any window capped at MAX_WINDOW to 0.995 of the cache, cache-aside hot sets included: main keeps 0.5% (ONCE_LIFT, stop 52)',
+  },
+  {
     id: 'saturated-tie-to-victim', area: 'policy', file: 'assembly/policy/adaptive.ts',
     find: ' && !(SATURATED_TIE != 0 && hitInWindow && fc >= MAX_COUNT)', replace: '',
     tests: ['test/policy/admission.test.ts'],

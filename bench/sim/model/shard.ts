@@ -64,6 +64,9 @@ export class Shard {
   readonly sketch: CountMinSketch
   private readonly ghost: GhostTable | BucketGhost
   private readonly rng: Prng
+  private readonly sampleRng: Prng
+  /** RESEARCH (hitSampleLate): the hit's key's estimate as if the hit counted once. */
+  private hitEstimate = 0
   private readonly t: Tuning
   private readonly sizes: Uint32Array | undefined
   private readonly hashSeed: number
@@ -240,7 +243,7 @@ export class Shard {
   private sweepCredit = 0
   private sweepDebt = 0
   /** Research counters (scratch diagnostics read them; no decision depends on them). */
-  readonly stat = { ghostContests: 0, ghostWins: 0, windowContests: 0, windowWins: 0, lossVictimSum: 0, losses: 0, promotions: 0, demotions: 0, sweepSteps: 0, sweepDemotes: 0, coldFired: 0, rtPlaced: 0, mainBack: 0, windowBack: 0, lateFirstHits: 0, missClears: 0, staleBlocks: 0, rtBack: 0, rtBackYoung: 0, rtBackVeryYoung: 0, rtHit: 0, rtLost: 0, probHit: 0, probLost: 0, bigWins: 0, winAged: 0 }
+  readonly stat = { ghostContests: 0, ghostWins: 0, windowContests: 0, windowWins: 0, lossVictimSum: 0, losses: 0, promotions: 0, demotions: 0, sweepSteps: 0, sweepDemotes: 0, coldFired: 0, rtPlaced: 0, mainBack: 0, windowBack: 0, lateFirstHits: 0, missClears: 0, staleBlocks: 0, rtBack: 0, rtBackYoung: 0, rtBackVeryYoung: 0, rtHit: 0, rtLost: 0, probHit: 0, probLost: 0, bigWins: 0, winAged: 0, lagWins: 0, onceLifts: 0 }
   /** RESEARCH (staleAfter): per key, the insert count when a hit was last seen by the queues (insert, promotion, CLOCK pass); exact, where an engine would keep a few bits. */
   private stamps: Int32Array | undefined
   private inserts = 0
@@ -293,6 +296,15 @@ export class Shard {
   private contestKind = 0
   /** RESEARCH (rotateAfter): main's last victim to beat a candidate, and its wins in a row. */
   private winner = -1
+  /**
+   * RESEARCH (lagStale, stop 52, lagphase; the port had them as POLICY lagRun, lagOpen, lagHit): window leavers written unasked
+   * that lost to probation's victims in a row (each after a get hit, no get missing meanwhile), whether
+   * probation is taken as stale, and whether a get hit since the last loss counted.
+   */
+  private lagRun = 0
+  private lagOpen = false
+  private lagHit = false
+  private lagLastKey = -1
   private winnerRun = 0
   /** RESEARCH (windowHitBoost): added to the candidate's estimate in the running contest. */
   private boost = 0
@@ -311,6 +323,7 @@ export class Shard {
     this.sizes = init.sizes
     this.hashSeed = init.hashSeed
     this.rng = new Prng(init.seed)
+    this.sampleRng = new Prng(init.seed ^ 0x5bd1e995)
     const entryCapacity = Math.max(1, Math.round(init.entryCapacity ?? capacity))
     this.sketch = new CountMinSketch(entryCapacity, {
       widthFactor: this.t.sketchWidth,
@@ -387,19 +400,8 @@ export class Shard {
   access(key: number, h: number): boolean {
     const st = this.keyState[key]!
     if (this.t.youngTest > 1 && (this.t.youngNoMiss === 0 || (st & QMASK) !== NONE)) this.youngHit(key, h)
-    if ((st & QMASK) !== NONE) {
-      this.sketch.increment(h)
-      if ((st & CMASK) !== CMASK) this.keyState[key] = st + ONE
-      this.noteProbHit(key, st)
-    if (this.t.staleHitOnly > 0 && (st & QMASK) === PROTECTED) this.keyState[key]! |= HIT_SINCE
-      this.lateHitOn(st, h)
-      this.hits++
-      if (!this.wasFull) this.noteFillHit(h)
-      this.climb(true)
-      this.drift((st & QMASK) === PROTECTED)
-      this.shadow(key, h, true, true)
-      return true
-    }
+    if ((st & QMASK) !== NONE) return this.hit(key, h, st, true)
+    this.lagMiss()
     this.climb(false)
     this.drift(false)
     this.shadow(key, h, false, true)
@@ -413,6 +415,13 @@ export class Shard {
     return false
   }
 
+  /** A hit's count in the sketch (hitSample: research). */
+  private countHit(h: number, st: number): void {
+    if (this.t.hitSampleLate > 0) this.hitEstimate = Math.min(MAX_COUNT, this.sketch.estimate(h) + 1)
+    if (this.t.hitSample <= 1 || (this.t.hitSampleRepeat > 0 && ((st & CMASK) >> CSHIFT) < this.t.hitSampleRepeat)) this.sketch.increment(h)
+    else if (this.sampleRng.nextU32() % this.t.hitSample === 0) for (let i = 0; i < this.t.hitSample; i++) this.sketch.increment(h)
+  }
+
   /** DIAGNOSTIC: a hit on a probation entry (state `st` before the hit). */
   private noteProbHit(key: number, st: number): void {
     if (this.t.youngTest === 1 && (st & QMASK) === WINDOW && (st & CMASK) === 0) this.youngHit(key, this.hashOf(key))
@@ -420,7 +429,28 @@ export class Shard {
       const b = Math.min(9, Math.floor(10 * (this.winIns - this.winStamp[key]!) / Math.max(1, this.countW)))
       this.winAgeHits![b + (this.test(this.hashOf(key), 0) ? 10 : 0)]++
     }
+    // RESEARCH lagStaleMode 1024: any hit in probation (not only a first one) ends lagStale's run and state.
+    if ((this.t.lagStaleMode & 1024) !== 0 && (st & QMASK) === PROBATION && (st & CMASK) !== 0) {
+      this.lagRun = 0
+      this.lagOpen = false
+    }
+    // RESEARCH lagStaleMode 2048: a repeated hit in probation ends it too, unless on the same key as the last one
+    // (one key read again and again says nothing of probation's other keys).
+    if ((this.t.lagStaleMode & 2048) !== 0 && (st & QMASK) === PROBATION && (st & CMASK) !== 0) {
+      if (key !== this.lagLastKey) {
+        this.lagRun = 0
+        this.lagOpen = false
+      }
+      this.lagLastKey = key
+    }
     if ((st & QMASK) !== PROBATION || (st & CMASK) !== 0) return
+    // RESEARCH (lagStale, stop 52): a first hit in probation says its contents are still read (RESEARCH lagStaleMode 128:
+    // only a key the sketch has seen at most LATE_FREQUENCY times, this hit counted: a key read in the window
+    // and again in probation says nothing of probation's other keys).
+    if ((this.t.lagStaleMode & 128) === 0 || this.sketch.estimate(this.hashOf(key)) <= this.t.lateFrequency) {
+      this.lagRun = 0
+      this.lagOpen = false
+    }
     this.stat.probHit++
     if ((st & RTP) !== 0) {
       this.stat.rtHit++
@@ -434,23 +464,37 @@ export class Shard {
     if (this.t.youngTest > 1 && (this.t.youngNoMiss === 0 || (st & QMASK) !== NONE)) this.youngHit(key, h)
     if ((st & QMASK) === NONE) {
       this.misses++
+      this.lagMiss()
       this.climb(false)
       this.drift(false)
       this.shadow(key, h, false, false)
       this.noteGhost(h, key)
       return false
     }
-    this.sketch.increment(h)
+    return this.hit(key, h, st, false)
+  }
+
+  /** A hit, of a cache-aside access (`cacheAside`: a miss would have been set) or of a get; `st`: the key's bits before it. */
+  private hit(key: number, h: number, st: number, cacheAside: boolean): true {
+    this.countHit(h, st)
     if ((st & CMASK) !== CMASK) this.keyState[key] = st + ONE
     this.noteProbHit(key, st)
     if (this.t.staleHitOnly > 0 && (st & QMASK) === PROTECTED) this.keyState[key]! |= HIT_SINCE
     this.lateHitOn(st, h)
     this.hits++
+    this.lagHit = true
     if (!this.wasFull) this.noteFillHit(h)
     this.climb(true)
     this.drift((st & QMASK) === PROTECTED)
-    this.shadow(key, h, true, false)
+    this.shadow(key, h, true, cacheAside)
     return true
+  }
+
+  /** RESEARCH (lagStale, stop 52): a get missed: the run of lost leavers starts again (RESEARCH lagStaleMode 64: not). */
+  private lagMiss(): void {
+    if ((this.t.lagStaleMode & 64) === 0) this.lagRun = 0
+    // RESEARCH lagStaleMode 256: a miss also ends the stale state (probation's keys may be what is missed).
+    if ((this.t.lagStaleMode & 256) !== 0) this.lagOpen = false
   }
 
   /**
@@ -466,7 +510,7 @@ export class Shard {
     if (this.t.lateHit > 0 && (st & QMASK) === PROBATION && (st & CMASK) === 0 && this.test(h, 1)
       && (this.t.lateHit === 1 ? this.writeOnce(this.t.onceShare) : this.unaskedShare >= this.lateShare())
       && !(this.t.lateHit === 3 && this.t.onceHotShare > 0 && this.hotShare >= this.t.onceHotShare)
-      && (this.t.lateFrequency <= 0 || this.sketch.estimate(h) <= this.t.lateFrequency)
+      && (this.t.lateFrequency <= 0 || (this.t.hitSampleLate > 0 ? this.hitEstimate : this.sketch.estimate(h)) <= this.t.lateFrequency)
       && !this.lateAsideNow()) {
       const gain = this.t.lateGain > 0 ? this.t.lateGain : this.t.onceGain
       this.pendingGrow += gain
@@ -564,6 +608,23 @@ export class Shard {
       // the 'missed' bits the cache-aside traffic before left (half of them set after a phase of many
       // distinct misses) would call half of the new keys asked for.
       if (this.t.missClear === 1 && before < this.t.returnShare && this.unaskedShare >= this.t.returnShare) this.clearMissed()
+    }
+    // ONCE_LIFT (stop 52, mildclass): a target exactly at MAX_WINDOW was capped there (growth evidence, or
+    // COLD_WINDOW) before the unasked share reached ONCE_SHARE; on write-once traffic it takes ONCE_MAX_WINDOW now,
+    // not at the next growth evidence: a burst's gets insert nothing, so that evidence waits for the next burst's
+    // first write while main (a tenth of the cache) holds the last burst's keys, read and dead. Exactly at the
+    // maximum: a target that shrink evidence took below ONCE_MAX_WINDOW is not pulled back up. RESEARCH 2: any
+    // target from MAX_WINDOW up (undid the shrinks: probe seed 1 'delay 1.2C+0.5C back' −0.77 → −2.76).
+    const lift = this.t.onceLift === 1 ? this.windowTarget === this.maxWindowNow() * this.capacity
+      : this.t.onceLift === 2 && this.windowTarget >= this.maxWindowNow() * this.capacity && this.windowTarget < this.t.onceMaxWindow * this.capacity
+    if ((lift || this.t.onceLift >= 3 && this.windowTarget === this.maxWindowNow() * this.capacity) && this.onceMax()) {
+      this.windowTarget = this.t.onceMaxWindow * this.capacity
+      this.stat.onceLifts++
+    } else if (this.t.onceLift >= 3 && this.windowTarget === this.t.onceMaxWindow * this.capacity
+      && (this.t.onceLift === 3 ? !this.onceMax() : this.unaskedShare < this.t.returnShare)) {
+      // RESEARCH (onceLift 3, 4): and back: a target still exactly at ONCE_MAX_WINDOW when the condition ends (3)
+      // or once the traffic is cache-aside (4: the unasked share under RETURN_SHARE) returns to MAX_WINDOW.
+      this.windowTarget = this.maxWindowNow() * this.capacity
     }
     // COLD_WINDOW (stop 38): when the cache first fills, at least coldShare of the inserts so far were
     // written unasked and gets hit while it filled, the window target starts at coldWindow × capacity:
@@ -1200,7 +1261,11 @@ export class Shard {
     if (this.t.demoteAge > 0) this.sketch.ageKey(this.hashOf(key), this.t.demoteAge)
     this.sizeM -= size
     this.keyState[key] = PROBATION
-    this.probation.push(key)
+    // RESEARCH (demoteShed, stop 52): the demoted key, unhit since its promotion, goes to probation's tail (the next
+    // victim) instead of its head: 1 while main is over its share (the window target grew: main sheds), 2 always.
+    // Lazy promotion otherwise cycles keys hit long ago (a finished burst's) behind probation's newer keys.
+    if (this.t.demoteShed === 2 || (this.t.demoteShed === 1 && this.sizeP + this.sizeM > this.capacity - this.windowTarget)) this.probation.pushTail(key)
+    else this.probation.push(key)
     this.sizeP += size
   }
 
@@ -1623,6 +1688,24 @@ export class Shard {
         else if (this.t.staleMode === 5 && this.youngReturn) fv = 0
         else if (this.t.staleMode === 6 && (this.youngReturn || (fc >= 2 && this.test(candidateHash, 1)))) fv = this.youngReturn ? 0 : Math.min(fv, fc - 1)
       }
+      // RESEARCH (lagStale, stop 52, lagphase): after lagStale window leavers written unasked lost in a row to probation's
+      // victims while every get hit, with no first hit in probation since, probation's contents are taken as stale
+      // (the previous phase's keys, or a collided victim at its tail): until its next first hit such a leaver beats
+      // probation's victims, each win counting ONCE_GAIN towards a bigger window, as a late first hit does.
+      // RESEARCH lagStaleMode bits: see tuning.ts.
+      const lagCand = this.t.lagStale > 0 && (k === 1 || k === 2) && (this.keyState[v]! & QMASK) === PROBATION
+        && ((this.t.lagStaleMode & 2) !== 0 || this.test(candidateHash, 1))
+        && ((this.t.lagStaleMode & 4) === 0 || this.windowTarget <= this.windowFloor())
+        && ((this.t.lagStaleMode & 512) === 0 || this.hotShare < this.t.onceHotShare)
+        && ((this.t.lagStaleMode & 4096) === 0 || this.unaskedShare < this.t.returnShare)
+      if (lagCand && this.lagOpen) {
+        this.stat.lagWins++
+        if ((this.t.lagStaleMode & 16) !== 0) this.pendingGrow += this.t.unaskedGain
+        else if ((this.t.lagStaleMode & 8) === 0) this.pendingGrow += this.t.onceGain
+        need -= this.sizeOf(v)
+        this.evict(v, (this.t.lagStaleMode & 1) !== 0 ? FROM_WINDOW : FROM_MAIN)
+        continue
+      }
       if (tie && (fc === fv || (this.t.onceMargin > 0 && fv <= this.t.onceMargin && this.writeOnce(this.t.returnMax))) && (mode < 4 || (!this.test(this.hashOf(v), 0) && this.test(this.hashOf(v), 1)))) {
         need -= this.sizeOf(v)
         this.evict(v, mode === 1 ? FROM_MAIN : NO_GHOST)
@@ -1644,6 +1727,12 @@ export class Shard {
       // SATURATED_TIE (stop 48): at the counters' ceiling a tie says nothing of which key is read more.
       const satWin = this.t.saturatedTie > 0 && fc === fv && fv >= MAX_COUNT && (this.t.saturatedTie === 2 || this.contestKind === 2)
       if (fc <= fv && !satWin && !(fc >= this.t.warmFrequency && this.rng.nextU32() % this.t.warmOdds === 0)) {
+        // lagStale: a loss counts only after a get hit since the last one counted (a fill without reads decides
+        // nothing; RESEARCH lagStaleMode 32: any loss counts).
+        if (lagCand && ((this.t.lagStaleMode & 32) !== 0 || this.lagHit)) {
+          this.lagHit = false
+          if (++this.lagRun >= this.t.lagStale) this.lagOpen = true
+        }
         // RESEARCH (regretAge): a victim beating a key back from the ghost is aged, its count being stale evidence.
         this.stat.losses++
         this.stat.lossVictimSum += fv
@@ -1703,6 +1792,16 @@ export class Shard {
       this.stampNow(key)
       this.prot.push(key)
       this.sizeM += size
+      // RESEARCH (demoteShed 3, stop 52): the engines' form of 1: while main is over its share, protected's
+      // overflow gives its first unhit tail entry as the victim instead of demoting it (the engines' queues
+      // cannot put it at probation's tail; the next victim search would have taken it there).
+      // 4: not while RETURN_TO places write-backs in probation (they keep main over its share). 5: only while main
+      // holds at least a quarter of the cache more than its share (a window target that jumped: COLD_WINDOW, a lift).
+      if ((this.t.demoteShed === 3 || (this.t.demoteShed === 4 && !this.returnOn)) && this.sizeP + this.sizeM > this.capacity - this.windowTarget
+        || this.t.demoteShed === 5 && this.sizeP + this.sizeM > this.capacity - this.windowTarget + 0.25 * this.capacity) {
+        const shed = this.shedProtected()
+        if (shed >= 0) return shed
+      }
       ops += this.rebalanceProtected()
     }
     for (;;) {
@@ -1728,6 +1827,23 @@ export class Shard {
     const c = ((st & CMASK) >>> CSHIFT) - 1
     const cap = this.t.protClockCap
     return (st & ~CMASK) | ((cap > 0 ? Math.min(c, cap - 1) : c) << CSHIFT)
+  }
+
+  /** RESEARCH (demoteShed 3): protected's overflow, hit entries going round; the first unhit tail entry is returned (left at the tail), or −1. */
+  private shedProtected(): number {
+    const max = (this.capacity - this.windowTarget) * this.protFraction()
+    let ops = 0
+    while (this.sizeM > max && this.sizeM > 0 && ops++ < this.t.maxTailOps) {
+      const key = this.prot.peek()
+      const st = this.keyState[key]!
+      if ((st & CMASK) === 0) {
+        this.handStep(false, false)
+        this.stat.demotions++
+        return key
+      }
+      this.demoteTail(true)
+    }
+    return -1
   }
 
   /** Demotes protected's overflow to probation (CLOCK: a hit entry goes round once more). */

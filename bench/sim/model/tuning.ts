@@ -274,6 +274,28 @@ export interface Tuning {
    */
   winAge: number
   winAgeMode: number
+  /**
+   * RESEARCH (lagStale, stop 52, lagphase; docs/policy-recency.md "Stop 52, lagphase"; 0 off): after lagStale
+   * window leavers written unasked lost in a row to probation's victims (each after a get hit, no get missing
+   * meanwhile) with no first hit in probation since, probation is taken as stale: until its next first hit such
+   * a leaver beats probation's victims, each win counting ONCE_GAIN towards a bigger window. Lifts reads 0.5 ×
+   * capacity late right after a scan or a Zipf phase (probe rows under LRU − 1 89 / 90 / 97 → 85 / 87 / 96 at
+   * 16), but a hot set as large as the cache beside sets never read (test/policy/admission.test.ts) looks the
+   * same to it: 0.895 → 0.777 of hot gets hit on the model, 0.788 on both engines against the test's 0.92. Not
+   * in the engines (the port, POLICY lagRun / lagOpen / lagHit, was written and removed).
+   */
+  lagStale: number
+  /**
+   * RESEARCH variants of lagStale, bits: 1 the victims evicted by the rule are window candidates in the ghost;
+   * 2 any leaver (not only one written unasked) counts and wins; 4 only while the window is at its floor; 8 no
+   * growth per win (16: UNASKED_GAIN instead of ONCE_GAIN); 32 a loss counts without a get hit since the last
+   * one (a fill decides too); 64 a get that misses does not start the run again; 128 a first hit in probation
+   * ends the stale state only on a key the sketch has seen at most LATE_FREQUENCY times; 256 a get that misses
+   * ends the stale state too; 512 only while the hot share is under ONCE_HOT_SHARE; 1024 any hit in probation
+   * ends it (not only a first one); 2048 as 1024 but not a repeated hit on the same key; 4096 only while the
+   * unasked share is under RETURN_SHARE (a turn from cache-aside to writes). 0: the form the port had.
+   */
+  lagStaleMode: number
   /** RESEARCH (stop 37, off): a window tail hit while in the window contests with its estimate + this (0: off). */
   windowHitBoost: number
   /** ...and then 1: its estimate halved; 2: its estimate 0; 3: it loses to a candidate seen at least twice; 4: as 3, only to a candidate written unasked; 5: it loses to a rejected candidate back from the ghost within the window horizon; 6: 4 and 5. */
@@ -454,6 +476,24 @@ export interface Tuning {
   onceFifo: number
   /** RESEARCH (stop 51, burstclass; off): 1: when COLD_WINDOW fires, main's entries lose their hit counts (the fill's reads are over: burst 0.65C ×3 once, the second burst's keys admitted free are main's first victims while the first burst's, read and dead, go round). */
   coldClear: number
+  /**
+   * RESEARCH (stop 52, mildclass; off, not adopted: the probe's seed 2 breaks two written-back rows): protected's
+   * overflow while main is over its share (sizeP + sizeM above capacity − window target: the window target grew
+   * and main sheds) does not send its unhit tail back to probation's head. 1: it goes to probation's tail (the next
+   * victim; the engines' queues have no such insertion); 2: the same always; 3: the engines' form of 1, the victim
+   * search returns it as the victim; 4: 3, not while RETURN_TO is on; 5: 3, only while main is over its share by
+   * a quarter of the cache. Burst 0.65C ×3 once: the lazy promotion cycled the first burst's keys, read and dead,
+   * behind the second burst's, which main then evicted (−5.23 → 0.00 with 1, 3, 4 or 5).
+   */
+  demoteShed: number
+  /** ONCE_LIFT (engines since stop 52, mildclass; src/layout/policy.json): 1: at an insert where ONCE_MAX_WINDOW's condition holds and the window target is exactly MAX_WINDOW × capacity (growth capped there, or COLD_WINDOW, before the unasked share reached ONCE_SHARE), the target rises to ONCE_MAX_WINDOW at once. RESEARCH 2 (not in the engines): any target from MAX_WINDOW up to ONCE_MAX_WINDOW (undoes shrinks; a delay row written back fell −0.77 → −2.76). RESEARCH 3 / 4: 1, and a target still exactly at ONCE_MAX_WINDOW goes back to MAX_WINDOW when the condition ends (3) or once the unasked share is under RETURN_SHARE (4) (3 broke two bursts written back, 4 did not mend the lag phase it was for). 0: off. */
+  onceLift: number
+  /** RESEARCH (stop 52, lead): a get's hit counts in the sketch with probability 1/hitSample, as hitSample accesses (an unbiased count at a fraction of the sketch's cache-line cost; 1: every hit counts once, the engines'). */
+  hitSample: number
+  /** RESEARCH (stop 52, lead): hits on an entry whose 2-bit hit counter is below this count exactly (0: every hit is sampled). */
+  hitSampleRepeat: number
+  /** RESEARCH (stop 52, lead): 1: LATE_FREQUENCY tests the estimate before the hit + 1 (what it reads when every hit counts once). */
+  hitSampleLate: number
   /** LATE_FREQUENCY (src/layout/policy.json, 2; stop 50): lateHit only for a key the sketch has seen at most this often, this hit counted (0: no bound). */
   lateFrequency: number
   /** LATE_SHARE (src/layout/policy.json, 0.5; 0 in a research override: RETURN_SHARE): the unasked share lateHit 2-3 and freeTag 2-4 need. */
@@ -550,6 +590,10 @@ export const TUNING: Tuning = {
   lateGain: 0,
   lateNoAge: 0,
   coldClear: 0,
+  demoteShed: 0,
+  hitSample: 1,
+  hitSampleRepeat: 0,
+  hitSampleLate: 0,
   protClockCap: 0,
   staleSwept: 0,
   staleTail: 0,
@@ -584,6 +628,8 @@ export const TUNING: Tuning = {
   bigWinSlack: 0,
   bigWinMode: 0,
   winAgeMode: 0,
+  lagStale: 0,
+  lagStaleMode: 0,
   staleMode: 1,
   climbRestart: 0.05,
 

@@ -25,7 +25,7 @@ impl Engine {
     }
 
     /// ONCE_MAX_WINDOW's condition: write-once traffic (ONCE_SHARE) without a hot set read cache-aside
-    /// beside it (ONCE_HOT_SHARE). ONCE_FIFO reads it too (adaptive.rs, leave_window).
+    /// beside it (ONCE_HOT_SHARE). ONCE_FIFO reads it too (adaptive.rs, leave_window), and ONCE_LIFT (adaptive_insert).
     #[inline]
     pub unsafe fn once_max(&self, sb: *mut u8) -> bool {
         self.write_once(sb, ONCE_SHARE) && !(ONCE_HOT_SHARE > 0.0 && ldf64(sb.add((P + L::POLICY_HOT_SHARE) as usize)) >= ONCE_HOT_SHARE)

@@ -1,0 +1,70 @@
+/**
+ * Stop 52 (lagphase): why reads at an exact lag of 0.5 × capacity lose right after another phase (issue
+ * #18; recency-probe's `phases …→lag` rows) and reads 0.15–0.25 × capacity late, written once (`delay`).
+ * One trace on the model (one shard) beside LRU, per block of requests: the phase, the window target and
+ * the queues' sizes (fractions of capacity), the unasked share, model / LRU hit %, window leavers
+ * admitted / rejected, the mean estimate of victims that beat a leaver, the late first hits, and where the
+ * keys written in the running phase are (window / probation / protected / gone). Diagnostics read the
+ * shard's private state; no decision depends on them. Deterministic.
+ *
+ *   npx tsx bench/sim/lag-phase-probe.ts --phases zipf,lag --each 7 --size 3400 [--seed 1] [--block 0.5] [--tune k=v,…]
+ *   npx tsx bench/sim/lag-phase-probe.ts --delay 0.2 [--back] --size 9300 …
+ */
+import { phasesTrace, delayTrace, type Phase } from '../arena/recency-sweep.js'
+import { OP_READ, OP_WRITE } from '../workloads/trace.js'
+import { toolArgs } from '../harness/tool-args.js'
+import { CortadoModel } from './model/cortado.js'
+import { LruPolicy } from './policies/lru.js'
+import { parseTuningList } from './tuning-args.js'
+
+const args = toolArgs()
+const opt = args.opt
+const size = Number(opt('--size', '3400'))
+const seed = Number(opt('--seed', '1'))
+const each = Number(opt('--each', '7'))
+const delay = opt('--delay', '')
+const phases = opt('--phases', 'zipf,lag').split(',') as Phase[]
+const trace = delay !== '' ? delayTrace(size, 1, Number(delay), args.has('--back'), seed) : phasesTrace(size, 1, phases, each, seed)
+const perPhase = Math.max(1000, Math.round(size * each))
+const block = Math.round(Number(opt('--block', '0.5')) * size)
+const model = new CortadoModel(size, trace, { tuning: parseTuningList(opt('--tune', '')) })
+const lru = new LruPolicy(size, trace)
+type S = { windowTarget: number; unaskedShare: number; sizeW: number; sizeP: number; sizeM: number; keyState: Uint8Array; stat: Record<string, number> }
+const shard = model.shards[0]! as unknown as S
+const keys = ['windowContests', 'losses', 'lossVictimSum', 'lateFirstHits', 'probLost', 'promotions', 'lagWins']
+let prev = keys.map(() => 0)
+console.log(`${trace.name}, ${size} entries, blocks of ${block / size} capacities`)
+console.log('| at C | phase | window target | W / P / M | unasked | model / lru | contests | lost (victim est) | late hits | prob lost | promos | lag wins | phase keys W/P/M/gone |')
+console.log('|---:|---|---:|---|---:|---|---:|---:|---:|---:|---:|---|')
+let m = 0, l = 0, n = 0, tm = 0, tl = 0, tn = 0
+let firstKey = -1
+let lastKey = -1
+for (let i = 0; i < trace.keys.length; i++) {
+  if (delay === '' && i % perPhase === 0) firstKey = -1
+  const op = trace.ops === undefined ? 0 : trace.ops[i]!
+  const k = trace.keys[i]!
+  if (op === OP_WRITE) {
+    if (firstKey < 0) firstKey = k
+    lastKey = k
+    model.write(k)
+    lru.write(k)
+  } else {
+    n++
+    if (op === OP_READ ? model.read(k) : model.access(k)) m++
+    if (op === OP_READ ? lru.read(k) : lru.access(k)) l++
+  }
+  if ((i + 1) % block === 0 || i === trace.keys.length - 1) {
+    const d = keys.map((key, j) => shard.stat[key]! - prev[j]!)
+    prev = keys.map((key) => shard.stat[key]!)
+    const p = (x: number): string => ((100 * x) / Math.max(1, n)).toFixed(1)
+    const where = [0, 0, 0, 0]
+    if (firstKey >= 0) {
+      for (let key = firstKey; key <= lastKey; key++) where[shard.keyState[key]! & 3]!++
+    }
+    const ph = delay !== '' ? 'delay' : phases[Math.min(phases.length - 1, Math.floor(i / perPhase))]
+    console.log(`| ${((i + 1) / size).toFixed(1)} | ${ph} | ${(shard.windowTarget / size).toFixed(3)} | ${(shard.sizeW / size).toFixed(2)} / ${(shard.sizeP / size).toFixed(2)} / ${(shard.sizeM / size).toFixed(2)} | ${shard.unaskedShare.toFixed(2)} | ${p(m)} / ${p(l)} | ${d[0]} | ${d[1]} (${(d[2]! / Math.max(1, d[1]!)).toFixed(2)}) | ${d[3]} | ${d[4]} | ${d[5]} | ${d[6]} | ${firstKey >= 0 ? `${where[1]}/${where[2]}/${where[3]}/${where[0]}` : ''} |`)
+    tm += m; tl += l; tn += n
+    m = l = n = 0
+  }
+}
+console.log(`whole run: model − lru ${((100 * (tm - tl)) / Math.max(1, tn)).toFixed(2)}`)
