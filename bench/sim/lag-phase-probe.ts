@@ -11,11 +11,12 @@
  *   npx tsx bench/sim/lag-phase-probe.ts --delay 0.2 [--back] --size 9300 …
  */
 import { phasesTrace, delayTrace, type Phase } from '../arena/recency-sweep.js'
-import { OP_READ, OP_WRITE } from '../workloads/trace.js'
+import { OP_WRITE } from '../workloads/trace.js'
 import { toolArgs } from '../harness/tool-args.js'
 import { CortadoModel } from './model/cortado.js'
 import { LruPolicy } from './policies/lru.js'
 import { parseTuningList } from './tuning-args.js'
+import { replayOne } from './replay-by-capacity.js'
 
 const args = toolArgs()
 const opt = args.opt
@@ -43,15 +44,15 @@ for (let i = 0; i < trace.keys.length; i++) {
   if (delay === '' && i % perPhase === 0) firstKey = -1
   const op = trace.ops === undefined ? 0 : trace.ops[i]!
   const k = trace.keys[i]!
+  const modelHit = replayOne(model, op, k)
+  const lruHit = replayOne(lru, op, k)
   if (op === OP_WRITE) {
     if (firstKey < 0) firstKey = k
     lastKey = k
-    model.write(k)
-    lru.write(k)
   } else {
     n++
-    if (op === OP_READ ? model.read(k) : model.access(k)) m++
-    if (op === OP_READ ? lru.read(k) : lru.access(k)) l++
+    if (modelHit) m++
+    if (lruHit) l++
   }
   if ((i + 1) % block === 0 || i === trace.keys.length - 1) {
     const d = keys.map((key, j) => shard.stat[key]! - prev[j]!)
