@@ -867,14 +867,14 @@ export class Shard {
     // 1: hit in the window while young; any other tracer once older than youngAge × capacity first
     // writes: not read young (hit later, never hit, or gone). The share counts every tracer, so it does not
     // depend on how long the window keeps new keys (write-backs placed there or not).
-    if (tag === 1) this.youngShare += (1 - this.youngShare) * this.t.youngStep
-    else if (tag === 2) this.youngShare -= this.youngShare * this.t.youngStep
+    if (tag === 1) this.youngShare = this.youngStepped(this.youngShare, 1)
+    else if (tag === 2) this.youngShare = this.youngStepped(this.youngShare, 0)
     else if (tag !== 0) {
       // YOUNG_KEEP: a tracer not read yet is kept until youngKeep × capacity first writes, then dropped
       // unmeasured (a bulk load never read says nothing: counted as not young, it set the veto at 'delay
       // 0.5C' and the veto's lift collapsed 'delay 0.55C'); 0 (research): resolved as not young at the limit.
       if (((now - this.youngStamp[j]!) >>> 0) < (this.t.youngKeep > 0 ? this.youngKeepLimit : this.youngLimit)) return
-      if (this.t.youngKeep === 0) this.youngShare -= this.youngShare * this.t.youngStep
+      if (this.t.youngKeep === 0) this.youngShare = this.youngStepped(this.youngShare, 0)
     }
     this.youngTag[j] = (h | 4) >>> 0
     this.youngStamp[j] = now
@@ -892,13 +892,18 @@ export class Shard {
     const now = this.youngClock
     const j = this.youngSlot(h)
     const tag = this.backTag[j]!
-    if (tag === 1) this.backShare += (1 - this.backShare) * this.t.youngStep
+    if (tag === 1) this.backShare = this.youngStepped(this.backShare, 1)
     else if (tag !== 0) {
       if (((now - this.backStamp[j]!) >>> 0) < this.backTo) return
-      this.backShare -= this.backShare * this.t.youngStep
+      this.backShare = this.youngStepped(this.backShare, 0)
     }
     this.backTag[j] = (h | 4) >>> 0
     this.backStamp[j] = now
+  }
+
+  /** YOUNG_TEST's running shares: one step of youngStep from `x` towards `toward` (1: a tracer counted for, 0: against). */
+  private youngStepped(x: number, toward: number): number {
+    return x + (toward - x) * this.t.youngStep
   }
 
   private backRead(h: number): void {
@@ -914,7 +919,7 @@ export class Shard {
       if (at === 0) return
       this.youngAt[key] = 0
       const young = ((this.youngClock - at) >>> 0) < this.t.youngAge * this.countW
-      this.youngShare += ((young ? 1 : 0) - this.youngShare) * this.t.youngStep
+      this.youngShare = this.youngStepped(this.youngShare, young ? 1 : 0)
       return
     }
     if (this.t.youngBackMin > 0) this.backRead(h)
