@@ -370,22 +370,22 @@ function youngInsert(sb: u32, h: u64, askedFor: bool, mean: f64): void {
     share = sb + P + L.POLICY_BACK_SHARE
   }
   const old = load<u32>(at)
-  if (old == 1) {
-    const x = load<f64>(share)
-    store<f64>(share, x + (1 - x) * YOUNG_STEP)
-  } else if (old == 2) {
-    const x = load<f64>(share)
-    store<f64>(share, x - x * YOUNG_STEP)
-  } else if (old != 0) {
+  if (old == 1) youngStep(share, 1)
+  else if (old == 2) youngStep(share, 0)
+  else if (old != 0) {
     if (now - load<u32>(at, 4) < limit) return
     // Past its limit unread: a write-back not read again counts against; a new key, with YOUNG_KEEP, not.
-    if (askedFor || YOUNG_KEEP == 0) {
-      const x = load<f64>(share)
-      store<f64>(share, x - x * YOUNG_STEP)
-    }
+    if (askedFor || YOUNG_KEEP == 0) youngStep(share, 0)
   }
   store<u32>(at, tag)
   store<u32>(at, now, 4)
+}
+
+/** YOUNG_TEST's running share at `share`: one step of YOUNG_STEP towards `toward` (1: a tracer counted for, 0: against). */
+// @ts-ignore: decorator
+@inline function youngStep(share: u32, toward: f64): void {
+  const x = load<f64>(share)
+  store<f64>(share, x + (toward - x) * YOUNG_STEP)
 }
 
 /** YOUNG_TEST: a get of key h (hit or miss; lock-free, racy stores only misjudge) marks its tracers. */

@@ -38,6 +38,13 @@ fn young_slot(h: u64) -> u32 {
     ((h.wrapping_mul(0x9E3779B97F4A7C15) >> 40) as u32) & (YOUNG_TEST.wrapping_sub(1))
 }
 
+/// YOUNG_TEST's running share at `share`: one step of YOUNG_STEP towards `toward` (1: a tracer counted for, 0: against).
+#[inline(always)]
+unsafe fn young_step(share: *mut u8, toward: f64) {
+    let x = ldf64(share);
+    stf64(share, x + (toward - x) * YOUNG_STEP);
+}
+
 /// YOUNG_TEST: a key's tracer tag (≥ 4: 0 is a free slot, 1 a tracer read in time, 2 a new key's read late).
 #[inline(always)]
 fn young_tag(h: u64) -> u32 {
@@ -381,19 +388,16 @@ impl Engine {
         }
         let old = ld32(at);
         if old == 1 {
-            let x = ldf64(share);
-            stf64(share, x + (1.0 - x) * YOUNG_STEP);
+            young_step(share, 1.0);
         } else if old == 2 {
-            let x = ldf64(share);
-            stf64(share, x - x * YOUNG_STEP);
+            young_step(share, 0.0);
         } else if old != 0 {
             if now.wrapping_sub(ld32(at.add(4))) < limit {
                 return;
             }
             // Past its limit unread: a write-back not read again counts against; a new key, with YOUNG_KEEP, not.
             if asked_for || YOUNG_KEEP == 0.0 {
-                let x = ldf64(share);
-                stf64(share, x - x * YOUNG_STEP);
+                young_step(share, 0.0);
             }
         }
         st32(at, tag);
