@@ -9,6 +9,13 @@
  *
  *   npx tsx bench/sim/lag-phase-probe.ts --phases zipf,lag --each 7 --size 3400 [--seed 1] [--block 0.5] [--tune k=v,…]
  *   npx tsx bench/sim/lag-phase-probe.ts --delay 0.2 [--back] --size 9300 …
+ *
+ * Stop 53 (lagopen): after the table, one line per `lag` phase: when its first late read came (the first
+ * read of a key other than the phase's first key), the window target then, how many capacities of
+ * requests passed until the target reached `--target` (0.5) × capacity and the window returns counted on
+ * the way, and the late reads split by their key's write: before the first late read (only what the
+ * opening kept can serve them) or after it (what a rule acting on the late reads' misses can still win),
+ * each as reads, model / LRU hits.
  */
 import { phasesTrace, delayTrace, type Phase } from '../arena/recency-sweep.js'
 import { OP_WRITE } from '../workloads/trace.js'
@@ -40,16 +47,41 @@ console.log('|---:|---|---:|---|---:|---|---:|---:|---:|---:|---:|---|')
 let m = 0, l = 0, n = 0, tm = 0, tl = 0, tn = 0
 let firstKey = -1
 let lastKey = -1
+const targetAt = Number(opt('--target', '0.5'))
+const writtenAt = new Map<number, number>()
+type Lag = { phase: number; firstLate: number; targetThen: number; reached: number; backs: number; pre: number[]; post: number[]; firstPost: number }
+const lags: Lag[] = []
+let lag: Lag | undefined
+let backsAtLate = 0
 for (let i = 0; i < trace.keys.length; i++) {
   if (delay === '' && i % perPhase === 0) firstKey = -1
   const op = trace.ops === undefined ? 0 : trace.ops[i]!
   const k = trace.keys[i]!
   const modelHit = replayOne(model, op, k)
   const lruHit = replayOne(lru, op, k)
+  const phaseNo = Math.floor(i / perPhase)
+  if (delay === '' && i % perPhase === 0) lag = undefined
   if (op === OP_WRITE) {
     if (firstKey < 0) firstKey = k
     lastKey = k
-  } else {
+    writtenAt.set(k, i)
+  } else if (delay === '' && phases[phaseNo] === 'lag' && k !== firstKey && writtenAt.has(k)) {
+    if (lag === undefined) {
+      lag = { phase: phaseNo, firstLate: i, targetThen: shard.windowTarget / size, reached: -1, backs: 0, pre: [0, 0, 0], post: [0, 0, 0], firstPost: -1 }
+      backsAtLate = shard.stat.windowBack!
+      lags.push(lag)
+    }
+    const bucket = writtenAt.get(k)! < lag.firstLate ? lag.pre : lag.post
+    if (bucket === lag.post && lag.firstPost < 0) lag.firstPost = i
+    bucket[0]!++
+    if (modelHit) bucket[1]!++
+    if (lruHit) bucket[2]!++
+  }
+  if (lag !== undefined && lag.reached < 0 && shard.windowTarget >= targetAt * size) {
+    lag.reached = i
+    lag.backs = shard.stat.windowBack! - backsAtLate
+  }
+  if (op !== OP_WRITE) {
     n++
     if (modelHit) m++
     if (lruHit) l++
@@ -67,5 +99,12 @@ for (let i = 0; i < trace.keys.length; i++) {
     tm += m; tl += l; tn += n
     m = l = n = 0
   }
+}
+for (const g of lags) {
+  const c = (x: number): string => (x < 0 ? 'never' : (x / size).toFixed(2))
+  const split = (b: number[]): string => `${b[0]} reads, model ${b[1]} / lru ${b[2]}`
+  console.log(`lag phase ${g.phase + 1}: first late read at ${c(g.firstLate)} C, window target then ${g.targetThen.toFixed(3)}; ` +
+    `≥ ${targetAt} after ${g.reached < 0 ? 'never' : ((g.reached - g.firstLate) / size).toFixed(2)} C (${g.backs} window returns); ` +
+    `keys written before it: ${split(g.pre)}; after it: ${split(g.post)}, the first read ${g.firstPost < 0 ? 'never' : `${((g.firstPost - g.firstLate) / size).toFixed(2)} C`} after`)
 }
 console.log(`whole run: model − lru ${((100 * (tm - tl)) / Math.max(1, tn)).toFixed(2)}`)
