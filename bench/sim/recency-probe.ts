@@ -9,11 +9,14 @@
  *
  *   npx tsx bench/sim/recency-probe.ts [--rows 60] [--seed 1] [--min-size 2000] [--max-size 30000]
  *     [--variants 'base:;x:k=v'] [--all]     (--all: print every row, not only those under LRU − 1)
- *     [--real [--engine wasm|native] [--cortado <dist>/src/index.js]]
+ *     [--real [--engine wasm|native] [--cortado <dist>/src/index.js]] [--only 'name@size;…']
  *
  * --real adds the real cache as a user makes it (bench/arena/recency-sweep.ts's way: `maxEntries`,
  * default shards, 'string' values) against lru-cache, over the reads (its "second half" is the last
  * half of the reads, the model's the last half of the requests).
+ *
+ * --only (stop 53): replay only the drawn rows named (row name and capacity, as printed; every row is still drawn,
+ * so the draws are the same); the count then covers those rows only.
  */
 import { LRUCache } from 'lru-cache'
 import { mixTrace, delayTrace, burstTrace, movingTrace, phasesTrace, replay, type Distance, type Phase } from '../arena/recency-sweep.js'
@@ -31,6 +34,7 @@ const seed = Number(args.opt('--seed', '1'))
 const minSize = Number(args.opt('--min-size', '2000'))
 const maxSize = Number(args.opt('--max-size', '30000'))
 const printAll = args.has('--all')
+const only = args.opt('--only', '').split(';').filter((x) => x !== '')
 const real = args.has('--real')
 const engine = args.opt('--engine', 'wasm')
 type RealCache = { get(k: string): unknown; set(k: string, v: string): unknown; close(): void }
@@ -75,6 +79,7 @@ let realUnder = 0
 for (let i = 0; i < rows; i++) {
   const c = capacity()
   const trace = drawRow(c)
+  if (only.length > 0 && !only.includes(`${trace.name}@${c}`)) continue
   const lru = replayByCapacity(new LruPolicy(c, trace), trace, 0, c)
   const all = pct(lru.hits, lru.reads)
   const late = pct(lru.lateHits, lru.lateReads)

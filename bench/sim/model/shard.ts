@@ -110,6 +110,9 @@ export class Shard {
   private unaskedShare = 0
   /** COLD_WINDOW: the cache has been full once (the engines' POLICY.coldFull). */
   private wasFull = false
+  /** RESEARCH (lagShed, stop 53): inserts since the shard first filled (or, lagShedMode 2, since the target's last jump). */
+  private shedSpan = 0
+  private shedTarget = -1
   /** COLD_HITS: gets that hit before the cache was first full (the engines' POLICY.coldHits). */
   private fillHits = 0
   /**
@@ -647,6 +650,16 @@ export class Shard {
           }
         }
       }
+    }
+    if (this.t.lagShed > 0) {
+      // RESEARCH (lagShed, stop 53): the span counts inserts from the first fill (mode 2: from the target's last
+      // jump by a quarter of the cache or more, at this insert or since the last one).
+      if ((this.t.lagShedMode & 2) !== 0) {
+        if (this.windowTarget >= this.shedTarget + 0.25 * this.capacity) this.shedSpan = 0
+        else if (this.shedTarget < 0) this.shedSpan = Infinity
+        this.shedTarget = this.windowTarget
+      }
+      if (this.wasFull) this.shedSpan++
     }
     const age = this.ghostGated(h, askedFor || unaskedBefore) ? -1 : this.ghost.lookup(h)
     // YOUNG_TEST: the tracers' clock counts first writes (keys written unasked), wherever they go.
@@ -1802,7 +1815,7 @@ export class Shard {
       // cannot put it at probation's tail; the next victim search would have taken it there).
       // 4: not while RETURN_TO places write-backs in probation (they keep main over its share). 5: only while main
       // holds at least a quarter of the cache more than its share (a window target that jumped: COLD_WINDOW, a lift).
-      if ((this.t.demoteShed === 3 || (this.t.demoteShed === 4 && !this.returnOn)) && this.sizeP + this.sizeM > this.capacity - this.windowTarget
+      if ((this.t.demoteShed === 3 || (this.t.demoteShed === 4 && !this.returnOn) || this.lagShedNow()) && this.sizeP + this.sizeM > this.capacity - this.windowTarget
         || this.t.demoteShed === 5 && this.sizeP + this.sizeM > this.capacity - this.windowTarget + 0.25 * this.capacity) {
         const shed = this.shedProtected()
         if (shed >= 0) return shed
@@ -1832,6 +1845,12 @@ export class Shard {
     const c = ((st & CMASK) >>> CSHIFT) - 1
     const cap = this.t.protClockCap
     return (st & ~CMASK) | ((cap > 0 ? Math.min(c, cap - 1) : c) << CSHIFT)
+  }
+
+  /** RESEARCH (lagShed, stop 53): within lagShed × capacity inserts of the first fill, on write-then-read traffic. */
+  private lagShedNow(): boolean {
+    return this.t.lagShed > 0 && this.wasFull && this.shedSpan < this.t.lagShed * (this.capacity / this.meanSize())
+      && ((this.t.lagShedMode & 1) !== 0 || this.unaskedShare >= this.lateShare())
   }
 
   /** RESEARCH (demoteShed 3): protected's overflow, hit entries going round; the first unhit tail entry is returned (left at the tail), or −1. */

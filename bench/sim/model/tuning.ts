@@ -486,6 +486,18 @@ export interface Tuning {
    * behind the second burst's, which main then evicted (−5.23 → 0.00 with 1, 3, 4 or 5).
    */
   demoteShed: number
+  /**
+   * RESEARCH (stop 53, lagopen; 0 off): demoteShed 3's shed (protected's overflow gives its first unhit tail entry as
+   * the victim instead of demoting it to probation's head, while main is over its share) only within lagShed ×
+   * capacity inserts after the shard first filled, and (unless lagShedMode bit 1) while the unasked share is at least
+   * LATE_SHARE. At the first fill under write-then-read traffic probation holds the keys the fill wrote freely, not
+   * read yet; a window target that jumped (COLD_WINDOW, LATE_HIT's growth) sheds main, and the keys read while it
+   * filled, promoted and then demoted to probation's head, go round behind them: `once→lag`, `back→lag` and
+   * `lag→…` from empty lose the lag keys about to be read.
+   */
+  lagShed: number
+  /** RESEARCH (lagShed's variants, bits): 1 no unasked-share gate; 2 the span counts from the last window-target jump of at least a quarter of the cache (COLD_WINDOW, a lift), not the first fill. */
+  lagShedMode: number
   /** ONCE_LIFT (engines since stop 52, mildclass; src/layout/policy.json): 1: at an insert where ONCE_MAX_WINDOW's condition holds and the window target is exactly MAX_WINDOW × capacity (growth capped there, or COLD_WINDOW, before the unasked share reached ONCE_SHARE), the target rises to ONCE_MAX_WINDOW at once. RESEARCH 2 (not in the engines): any target from MAX_WINDOW up to ONCE_MAX_WINDOW (undoes shrinks; a delay row written back fell −0.77 → −2.76). RESEARCH 3 / 4: 1, and a target still exactly at ONCE_MAX_WINDOW goes back to MAX_WINDOW when the condition ends (3) or once the unasked share is under RETURN_SHARE (4) (3 broke two bursts written back, 4 did not mend the lag phase it was for). 0: off. */
   onceLift: number
   /** RESEARCH (stop 52, lead): a get's hit counts in the sketch with probability 1/hitSample, as hitSample accesses (an unbiased count at a fraction of the sketch's cache-line cost; 1: every hit counts once, the engines'). */
@@ -591,6 +603,8 @@ export const TUNING: Tuning = {
   lateNoAge: 0,
   coldClear: 0,
   demoteShed: 0,
+  lagShed: 0,
+  lagShedMode: 0,
   hitSample: 1,
   hitSampleRepeat: 0,
   hitSampleLate: 0,
