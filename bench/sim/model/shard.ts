@@ -113,6 +113,8 @@ export class Shard {
   /** RESEARCH (lagShed, stop 53): inserts since the shard first filled (or, lagShedMode 2, since the target's last jump). */
   private shedSpan = 0
   private shedTarget = -1
+  /** RESEARCH (lagShed mode 8): COLD_WINDOW fired at the first fill. */
+  private coldDid = false
   /** COLD_HITS: gets that hit before the cache was first full (the engines' POLICY.coldHits). */
   private fillHits = 0
   /**
@@ -639,6 +641,7 @@ export class Shard {
       if (this.t.coldWindow > 0 && this.unaskedShare >= this.t.coldShare && this.fillHits >= this.t.coldHits * this.capacity) {
         this.windowTarget = Math.max(this.windowTarget, this.t.coldWindow * this.capacity)
         this.stat.coldFired++
+        this.coldDid = true
         if (this.t.coldClear > 0) {
           // RESEARCH (coldClear): the counts of the reads while the cache filled go; main shrinks in FIFO order.
           for (const q of [this.probation, this.prot]) {
@@ -1851,6 +1854,8 @@ export class Shard {
   private lagShedNow(): boolean {
     return this.t.lagShed > 0 && this.wasFull && this.shedSpan < this.t.lagShed * (this.capacity / this.meanSize())
       && ((this.t.lagShedMode & 1) !== 0 || this.unaskedShare >= this.lateShare())
+      && ((this.t.lagShedMode & 4) === 0 || !this.returnOn)
+      && ((this.t.lagShedMode & 8) === 0 || this.coldDid)
   }
 
   /** RESEARCH (demoteShed 3): protected's overflow, hit entries going round; the first unhit tail entry is returned (left at the tail), or −1. */

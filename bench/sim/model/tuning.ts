@@ -496,7 +496,7 @@ export interface Tuning {
    * `lag→…` from empty lose the lag keys about to be read.
    */
   lagShed: number
-  /** RESEARCH (lagShed's variants, bits): 1 no unasked-share gate; 2 the span counts from the last window-target jump of at least a quarter of the cache (COLD_WINDOW, a lift), not the first fill. */
+  /** RESEARCH (lagShed's variants, bits): 1 no unasked-share gate; 2 the span counts from the last window-target jump of at least a quarter of the cache (COLD_WINDOW, a lift), not the first fill; 4 not while RETURN_TO is on; 8 only if COLD_WINDOW fired at the first fill. */
   lagShedMode: number
   /** ONCE_LIFT (engines since stop 52, mildclass; src/layout/policy.json): 1: at an insert where ONCE_MAX_WINDOW's condition holds and the window target is exactly MAX_WINDOW × capacity (growth capped there, or COLD_WINDOW, before the unasked share reached ONCE_SHARE), the target rises to ONCE_MAX_WINDOW at once. RESEARCH 2 (not in the engines): any target from MAX_WINDOW up to ONCE_MAX_WINDOW (undoes shrinks; a delay row written back fell −0.77 → −2.76). RESEARCH 3 / 4: 1, and a target still exactly at ONCE_MAX_WINDOW goes back to MAX_WINDOW when the condition ends (3) or once the unasked share is under RETURN_SHARE (4) (3 broke two bursts written back, 4 did not mend the lag phase it was for). 0: off. */
   onceLift: number
