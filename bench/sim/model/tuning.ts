@@ -493,7 +493,10 @@ export interface Tuning {
    * LATE_SHARE. At the first fill under write-then-read traffic probation holds the keys the fill wrote freely, not
    * read yet; a window target that jumped (COLD_WINDOW, LATE_HIT's growth) sheds main, and the keys read while it
    * filled, promoted and then demoted to probation's head, go round behind them: `once→lag`, `back→lag` and
-   * `lag→…` from empty lose the lag keys about to be read.
+   * `lag→…` from empty lose the lag keys about to be read. Not adopted (docs/policy-recency.md "Stop 53, lagopen"):
+   * lagShed=0.5,lagShedMode=8 takes the probe from 80 / 82 / 87 to 70 / 67 / 74 rows and leaves traces, suite and
+   * once-zipf as they are, but seed 2's `phases back→loop→scan→lag 14C` at 4600 falls +0.08 → −4.51 (the loop then
+   * shrinks a window base left at 0.9, and the lag phase opens at the floor).
    */
   lagShed: number
   /** RESEARCH (lagShed's variants, bits): 1 no unasked-share gate; 2 the span counts from the last window-target jump of at least a quarter of the cache (COLD_WINDOW, a lift), not the first fill; 4 not while RETURN_TO is on; 8 only if COLD_WINDOW fired at the first fill. */
