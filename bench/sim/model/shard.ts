@@ -1714,6 +1714,8 @@ export class Shard {
     const admitted = !((this.oracleMode === 6 || this.oracleMode === 7) && key < this.oracleOffset && excess > 0 && this.sizeP + this.sizeM > 0) && (!(excess > 0 && this.sizeP + this.sizeM > 0) || this.contest(this.hashOf(key), excess))
     this.contestKind = 0
     this.boost = 0
+    // DIAGNOSTIC (stop 53): stat.windowWins was never counted (stop 52's "windowWins 0" read the unset counter).
+    if (admitted && excess > 0 && this.sizeP + this.sizeM > 0) this.stat.windowWins++
     if (!admitted) {
       this.remove(key, FROM_WINDOW)
       return
