@@ -9,6 +9,11 @@
  *   npx tsx bench/sim/mild-diag.ts --gen moving --c 9000 --s 0.7 --per 2 --every 5 --by 0.25
  *     [--variants 'base:;x:k=v'] [--trace x] [--stat]   (--trace: the variant whose blocks are printed; default
  *     the last; --stat: the shard's counters at the end)
+ *     [--recover] (moving only, stop 53: per move, the capacities until the model's blocks read within 0.5 of LRU's
+ *     for the rest of the period, with --block 0.5 say; printed per variant, the moves in order, and their mean)
+ *     [--dead] (moving only, stop 53: per block also the moved-away keys resident in window / probation /
+ *     protected at the block's end) [--oracle M] (moving only: the model's diagnostic oracleMode M, told the
+ *     current period's first key: 1 a moved-away victim's estimate is 0, 2 they leave main at each move)
  *
  * The probe's rows carry their own trace seed (drawn); --seed here is the generator's seed, so figures are
  * close to, not equal to, the probe's.
@@ -36,7 +41,18 @@ const variants = opt('--variants', 'base:').split(';').filter((v) => v !== '').m
   return { name: v.slice(0, i), tuning: parseTuningList(v.slice(i + 1)) }
 })
 const show = opt('--trace', variants[variants.length - 1]!.name)
-type Diag = { windowTarget: number; unaskedShare: number; earlyAgeings: number; staleBlock: number; stat: Record<string, number> }
+type Diag = { windowTarget: number; unaskedShare: number; earlyAgeings: number; staleBlock: number; stat: Record<string, number>
+  keyState: Uint8Array; oracleMode: number; oracleOffset: number; oracleFlush(): void }
+// The moving generator's period and shift (movingTrace's own arithmetic): keys under the current offset are dead.
+const period = gen === 'moving' ? Math.max(1, Math.round(Number(opt('--every', '5')) * c)) : 0
+const shift = gen === 'moving' ? Math.max(1, Math.round(Number(opt('--by', '0.25')) * c)) : 0
+const dead = gen === 'moving' && args.has('--dead')
+const oracle = gen === 'moving' ? Number(opt('--oracle', '0')) : 0
+function deadCounts(sh: Diag, offset: number): string {
+  const q = [0, 0, 0, 0]
+  for (let k = Math.max(0, offset - 40 * shift); k < offset; k++) q[sh.keyState[k]! & 3]!++
+  return ` ${q[1]} / ${q[2]} / ${q[3]} |`
+}
 const n = trace.keys.length
 const half = Math.floor(n / 2)
 function run(p: { read?: (k: number) => boolean; access(k: number): boolean }, each?: (i: number, hit: boolean | undefined) => void): [number, number] {
@@ -59,18 +75,45 @@ const sg = (x: number): string => (x >= 0 ? '+' : '') + x.toFixed(2)
 for (const v of variants) {
   const model = new CortadoModel(c, trace, { tuning: v.tuning })
   const shard = model.shards[0]! as unknown as Diag
+  shard.oracleMode = oracle
   const lines: string[] = []
+  const mine: number[] = []
   bh = 0; br = 0
   const [a, l] = run(model, (i, hit) => {
     if (hit !== undefined) { br++; if (hit) bh++ }
+    if (oracle > 0) {
+      // Told before the next request, as bench/sim/moving-oracle.ts does (this request is i; the next i + 1).
+      shard.oracleOffset = Math.floor((i + 1) / period) * shift
+      if (oracle === 2 && (i + 1) % period === 0) shard.oracleFlush()
+    }
+    if ((i + 1) % block === 0) mine.push(br === 0 ? NaN : (100 * bh) / br)
     if (v.name === show && (i + 1) % block === 0) {
       const b = lines.length
-      lines.push(`| ${((i + 1) / c).toFixed(1)} | ${(shard.windowTarget / c).toFixed(3)} | ${shard.unaskedShare.toFixed(2)} | ${shard.earlyAgeings} | ${shard.staleBlock.toFixed(2)} | ${(br === 0 ? NaN : (100 * bh) / br).toFixed(1)} / ${lruBlocks[b]!.toFixed(1)} |`)
-      bh = 0; br = 0
+      lines.push(`| ${((i + 1) / c).toFixed(1)} | ${(shard.windowTarget / c).toFixed(3)} | ${shard.unaskedShare.toFixed(2)} | ${shard.earlyAgeings} | ${shard.staleBlock.toFixed(2)} | ${(br === 0 ? NaN : (100 * bh) / br).toFixed(1)} / ${lruBlocks[b]!.toFixed(1)} |${dead ? deadCounts(shard, Math.floor(i / period) * shift) : ''}`)
     }
+    if ((i + 1) % block === 0) { bh = 0; br = 0 }
   })
   if (lines.length > 0) {
-    console.log(`| capacities | window | unasked | ageings | stale share (last block) | ${v.name} / lru |\n|---:|---:|---:|---:|---:|---:|\n${lines.join('\n')}`)
+    console.log(`| capacities | window | unasked | ageings | stale share (last block) | ${v.name} / lru |${dead ? ' dead W / P / M |' : ''}\n|---:|---:|---:|---:|---:|---:|${dead ? '---:|' : ''}\n${lines.join('\n')}`)
+  }
+  if (gen === 'moving' && args.has('--recover')) {
+    // Block b covers requests [b·block, (b+1)·block); a move at request m·period. The capacities from the move to the
+    // end of the period's last block more than 0.5 under LRU's (from there on the model stays within 0.5 until the
+    // next move; 0 when no block of the period is), the period's length when its last block still is.
+    const rec: number[] = []
+    const gap: number[] = []
+    for (let m = period; m < n; m += period) {
+      let got = 0, sum = 0, k = 0
+      for (let b = Math.floor(m / block); b < mine.length && b * block < m + period; b++) {
+        if (mine[b]! < lruBlocks[b]! - 0.5) got = Math.min((b + 1) * block, m + period, n) - m
+        sum += mine[b]! - lruBlocks[b]!
+        k++
+      }
+      rec.push(got / c)
+      gap.push(sum / Math.max(1, k))
+    }
+    console.log(`${v.name} mean model − LRU over each period after a move: ${gap.map(sg).join(' ')}`)
+    console.log(`${v.name} capacities after each move until within 0.5 of LRU for the rest of the period: ${rec.map((x) => x.toFixed(2)).join(' ')}; mean ${(rec.reduce((x, y) => x + y, 0) / Math.max(1, rec.length)).toFixed(2)}`)
   }
   console.log(`${v.name}: ${sg(a - la)} / ${sg(l - ll)}${args.has('--stat') ? ` ${JSON.stringify(shard.stat)}` : ''}`)
 }

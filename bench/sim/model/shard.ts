@@ -186,6 +186,24 @@ export class Shard {
   /** STALE_GATE (stop 50): protected's hand steps in the running drift block, those that found an unhit entry, and the last block's share (0 under STALE_MIN_STEPS steps). */
   private staleSteps = 0
   private staleUnhit = 0
+  /** RESEARCH (deadGate, stop 53): the running block's demotions, those the sketch rated at deadFreq or more, and its contest losses' victim estimates. */
+  private deadN = 0
+  private deadHigh = 0
+  private deadVictimSum = 0
+  private deadVictimN = 0
+  private deadRef = 8
+  deadBlock = 0
+  /** RESEARCH (jumpGate, stop 53): the sketch's additions and the inserts at the running block's start, the miss ratio's reference. */
+  private jumpAdds = 0
+  private jumpIns = 0
+  private jumpRef = -1
+  jumpBlock = 0
+  /** RESEARCH (jumpMode 8): gets and inserts of the keys in the 1/jumpSample hash sample (what a port could count on the hit path at a fraction of the stores). */
+  private jumpSampGets = 0
+  private jumpSampIns = 0
+  /** RESEARCH (jumpWin): the ghost contests and wins at the running block's start. */
+  private jumpGc = 0
+  private jumpGw = 0
   staleBlock = 0
   /** RESEARCH (staleSweep): the gate is open by staleGate alone. */
   private staleOn = false
@@ -248,7 +266,7 @@ export class Shard {
   private sweepCredit = 0
   private sweepDebt = 0
   /** Research counters (scratch diagnostics read them; no decision depends on them). */
-  readonly stat = { ghostContests: 0, ghostWins: 0, windowContests: 0, windowWins: 0, lossVictimSum: 0, losses: 0, promotions: 0, demotions: 0, sweepSteps: 0, sweepDemotes: 0, coldFired: 0, rtPlaced: 0, mainBack: 0, windowBack: 0, lateFirstHits: 0, missClears: 0, staleBlocks: 0, rtBack: 0, rtBackYoung: 0, rtBackVeryYoung: 0, rtHit: 0, rtLost: 0, probHit: 0, probLost: 0, bigWins: 0, winAged: 0, lagWins: 0, onceLifts: 0 }
+  readonly stat = { ghostContests: 0, ghostWins: 0, windowContests: 0, windowWins: 0, lossVictimSum: 0, losses: 0, promotions: 0, demotions: 0, sweepSteps: 0, sweepDemotes: 0, coldFired: 0, rtPlaced: 0, mainBack: 0, windowBack: 0, lateFirstHits: 0, missClears: 0, staleBlocks: 0, rtBack: 0, rtBackYoung: 0, rtBackVeryYoung: 0, rtHit: 0, rtLost: 0, probHit: 0, probLost: 0, bigWins: 0, winAged: 0, lagWins: 0, onceLifts: 0, deadOpens: 0, jumpOpens: 0, gateAged: 0 }
   /** RESEARCH (staleAfter): per key, the insert count when a hit was last seen by the queues (insert, promotion, CLOCK pass); exact, where an engine would keep a few bits. */
   private stamps: Int32Array | undefined
   private inserts = 0
@@ -413,6 +431,7 @@ export class Shard {
     // A cache-aside miss is a get that misses (it looks at the ghost before anything counts it),
     // then a set (counted in the sketch, then inserted), in the engine's order.
     this.misses++
+    if (this.t.jumpSample > 0 && this.jumpSampled(h)) this.jumpSampGets++
     this.noteGhost(h, key)
     this.askedAtSet = this.test(h, 0)
     this.sketch.increment(h)
@@ -469,6 +488,7 @@ export class Shard {
     if (this.t.youngTest > 1 && (this.t.youngNoMiss === 0 || (st & QMASK) !== NONE)) this.youngHit(key, h)
     if ((st & QMASK) === NONE) {
       this.misses++
+      if (this.t.jumpSample > 0 && this.jumpSampled(h)) this.jumpSampGets++
       this.lagMiss()
       this.climb(false)
       this.drift(false)
@@ -487,6 +507,7 @@ export class Shard {
     if (this.t.staleHitOnly > 0 && (st & QMASK) === PROTECTED) this.keyState[key]! |= HIT_SINCE
     this.lateHitOn(st, h)
     this.hits++
+    if (this.t.jumpSample > 0 && this.jumpSampled(h)) this.jumpSampGets++
     this.lagHit = true
     if (!this.wasFull) this.noteFillHit(h)
     this.climb(true)
@@ -591,8 +612,14 @@ export class Shard {
     return Math.max(this.meanSize(), this.t.minWindow * this.capacity)
   }
 
+  /** RESEARCH (jumpMode 8): whether the key is in jumpSample's hash sample. */
+  private jumpSampled(h: number): boolean {
+    return (mix32(h ^ 0x2545f491) & (this.t.jumpSample - 1)) === 0
+  }
+
   private insert(key: number, h: number): void {
     this.inserts++
+    if (this.t.jumpSample > 0 && this.jumpSampled(h)) this.jumpSampIns++
     const size = this.sizeOf(key)
     if (size > this.capacity) {
       this.rejections++
@@ -1008,6 +1035,7 @@ export class Shard {
 
   /** The drift gate's decision at the end of a block whose signal (a hit share) was `rate`. */
   private driftGate(rate: number): void {
+    const peakBefore = this.driftPeak
     this.driftPeak = Math.max(rate, this.driftPeak * this.t.driftDecay)
     // driftFull: only while protected holds at least that share of its target (a drained protected
     // has no hits to lose, and must not hold the gate open).
@@ -1028,7 +1056,60 @@ export class Shard {
       && (this.t.staleTail === 0 || this.tailShare < this.t.staleTail)
       && (this.t.staleMaxWindow === 0 || this.windowTarget < this.t.staleMaxWindow * this.capacity)
     this.staleRun = staleMet ? this.staleRun + 1 : 0
-    const stale = staleMet && this.staleRun >= this.t.staleRuns
+    // RESEARCH (deadGate, stop 53): protected's demotions were keys the sketch still rates high (a moved-away hot
+    // set's, demoted unhit with their counts).
+    this.deadBlock = this.deadN >= this.t.deadMin ? this.deadHigh / this.deadN : 0
+    const deadMet = this.t.deadGate > 0 && this.deadBlock >= this.t.deadGate && this.wasFull && this.unaskedShare < this.t.returnShare
+      && (this.t.staleMaxWindow === 0 || this.windowTarget < this.t.staleMaxWindow * this.capacity)
+      && ((this.t.deadMode & 4) === 0 || this.windowTarget <= this.windowFloor() * 1.5)
+    if ((this.t.deadMode & 2) !== 0 && this.deadVictimN > 0) this.deadRef = Math.max(2, this.t.deadFreq * this.deadVictimSum / this.deadVictimN)
+    this.deadN = 0
+    this.deadHigh = 0
+    this.deadVictimSum = 0
+    this.deadVictimN = 0
+    if (deadMet) this.stat.deadOpens++
+    let jumpMet = false
+    if (this.t.jumpGate > 0) {
+      // jumpMode 4: the shard's gets (hits and misses: a count the engines keep nowhere per shard; the sketch's
+      // additions leave out saturated counters' increments, most of a hot set's hits).
+      // jumpMode 8: the hash sample's gets and inserts (jumpSample).
+      const samp = (this.t.jumpMode & 8) !== 0
+      const adds = samp ? this.jumpSampGets : (this.t.jumpMode & 4) !== 0 ? this.hits + this.misses : this.sketch.added
+      const gets = adds - this.jumpAdds
+      const insNow = samp ? this.jumpSampIns : this.inserts
+      const ins = insNow - this.jumpIns
+      this.jumpAdds = adds
+      this.jumpIns = insNow
+      this.jumpBlock = 0
+      // jumpWin: a loop larger than the cache also brings its misses back from the ghost, and they lose their contests.
+      const gc = this.stat.ghostContests - this.jumpGc
+      const gw = this.stat.ghostWins - this.jumpGw
+      this.jumpGc = this.stat.ghostContests
+      this.jumpGw = this.stat.ghostWins
+      if (gets > 0 && this.wasFull) {
+        const mr = ins / gets
+        this.jumpBlock = this.jumpRef > 0 ? mr / this.jumpRef : 0
+        jumpMet = this.jumpRef > 0 && mr >= this.t.jumpGate * this.jumpRef && this.unaskedShare < this.t.returnShare
+          && (this.t.staleMaxWindow === 0 || this.windowTarget < this.t.staleMaxWindow * this.capacity)
+          && ((this.t.jumpMode & 1) === 0 || this.windowTarget <= this.windowFloor() * 1.5)
+          && rate >= this.t.jumpDrift * this.driftPeak && rate >= this.t.jumpLevel
+          && (this.t.jumpMaxWindow === 0 || this.windowTarget < this.t.jumpMaxWindow * this.capacity)
+          && (this.t.jumpWin === 0 || gw >= this.t.jumpWin * Math.max(1, gc))
+          && (this.t.jumpMaxMiss === 0 || mr <= this.t.jumpMaxMiss)
+          && (this.t.jumpDriftMax === 0 || rate <= this.t.jumpDriftMax * peakBefore)
+        this.jumpRef = this.jumpRef < 0 || mr < this.jumpRef ? mr : this.jumpRef + (mr - this.jumpRef) * this.t.jumpRise
+      }
+      if (jumpMet) this.stat.jumpOpens++
+      // jumpMode 32: the response is a window growth of jumpGrow × capacity (given back as DRIFT_GROW's is, by
+      // DRIFT_GROW_DECAY per block), not the gate's sweep and halving.
+      if (jumpMet && (this.t.jumpMode & 32) !== 0) {
+        const before = this.windowTarget
+        this.windowTarget = Math.min(Math.max(this.maxWindowNow() * this.capacity, this.windowTarget), this.windowTarget + this.t.jumpGrow * this.capacity)
+        this.driftGrewBy += this.windowTarget - before
+        jumpMet = false
+      }
+    }
+    const stale = staleMet && this.staleRun >= this.t.staleRuns || deadMet || jumpMet
     this.staleOn = stale && !fell
     if (stale && !fell) this.stat.staleBlocks++
     let on = (fell || stale) && (this.t.driftFull === 0 || this.sizeM >= this.t.driftFull * (this.capacity - this.windowTarget) * this.protFraction())
@@ -1278,6 +1359,10 @@ export class Shard {
     }
     const size = this.sizeOf(key)
     this.stat.demotions++
+    if (this.t.deadGate > 0 && (!swept || (this.t.deadMode & 1) !== 0)) {
+      this.deadN++
+      if (this.sketch.estimate(this.hashOf(key)) >= ((this.t.deadMode & 2) !== 0 ? this.deadRef : this.t.deadFreq)) this.deadHigh++
+    }
     if (this.t.staleHitOnly === 0 || (st & HIT_SINCE) !== 0) this.staleShare += (1 - this.staleShare) * this.t.staleWeight
     if (this.t.demoteAge > 0) this.sketch.ageKey(this.hashOf(key), this.t.demoteAge)
     this.sizeM -= size
@@ -1645,6 +1730,8 @@ export class Shard {
     const admitted = !((this.oracleMode === 6 || this.oracleMode === 7) && key < this.oracleOffset && excess > 0 && this.sizeP + this.sizeM > 0) && (!(excess > 0 && this.sizeP + this.sizeM > 0) || this.contest(this.hashOf(key), excess))
     this.contestKind = 0
     this.boost = 0
+    // DIAGNOSTIC (stop 53): stat.windowWins was never counted (stop 52's "windowWins 0" read the unset counter).
+    if (admitted && excess > 0 && this.sizeP + this.sizeM > 0) this.stat.windowWins++
     if (!admitted) {
       this.remove(key, FROM_WINDOW)
       return
@@ -1757,10 +1844,18 @@ export class Shard {
         // RESEARCH (regretAge): a victim beating a key back from the ghost is aged, its count being stale evidence.
         this.stat.losses++
         this.stat.lossVictimSum += fv
+        this.deadVictimSum += fv
+        this.deadVictimN++
         // WIN_AGE (stop 51): while a hot set moves (HIT_GAIN's run stands) at a large window, a victim that beats a
         // window leaver pays for it with half its count (RESEARCH winAgeMode 32: a key back from the ghost too): one still read is promoted before it is contested, so only unread
         // victims (a moved-away set's) pay, and a few lost contests take them to the newcomers' counts.
-        if (this.t.winAge > 0 && (this.contestKind === 1 || this.contestKind === 2 || (this.contestKind === 3 && (this.t.winAgeMode & 32) !== 0))
+        // RESEARCH (winAgeMode 64, stop 53): also while the drift gate is open, at any window and any run (the gate's
+        // sweep demotes protected's dead keys to probation, where their counts beat every newcomer).
+        const gateAge = (this.t.winAgeMode & 64) !== 0 && this.driftOn && (this.contestKind === 1 || this.contestKind === 2 || (this.contestKind === 3 && (this.t.winAgeMode & 128) !== 0))
+        if (gateAge) {
+          this.sketch.ageKey(this.hashOf(v), 1)
+          this.stat.gateAged++
+        } else if (this.t.winAge > 0 && (this.contestKind === 1 || this.contestKind === 2 || (this.contestKind === 3 && (this.t.winAgeMode & 32) !== 0))
           && this.windowTarget >= this.t.winAge * this.capacity
           && ((this.t.winAgeMode & 1) === 0 || (this.keyState[v]! & QMASK) === PROBATION)
           && ((this.t.winAgeMode & 2) === 0 || this.test(candidateHash, 0))

@@ -533,6 +533,42 @@ export interface Tuning {
   staleHalve: number
   /** STALE_HOLD ...the gate the stale test opened stays open for this many drift blocks in all (1: the block's own; its sweep drains protected, whose hand then takes too few steps to judge). */
   staleHold: number
+  /** RESEARCH (stop 53, moving3; off): the stale test also passes at a block where at least this share of protected's
+   * demotions (the hand's, not the gate's own sweep: deadMode 1 counts those too) were keys the sketch still rates at
+   * deadFreq or more: a moved-away hot set's keys leave protected unhit with their counts (0: off). */
+  deadGate: number
+  /** RESEARCH (stop 53) ...the estimate a demoted key needs to count as dead-but-rated (deadMode 2: this × the block's mean victim estimate). */
+  deadFreq: number
+  /** RESEARCH (stop 53) ...bits: 1 swept demotions count; 2 deadFreq relative to the contests' mean victim estimate; 4 the opening needs the window at its floor. */
+  deadMode: number
+  /** RESEARCH (stop 53) ...with at least this many demotions in the block. */
+  deadMin: number
+  /** RESEARCH (stop 53, moving3; off): the stale test also passes at a block whose miss ratio (inserts over the sketch's
+   * additions in the block; a block with a halving in it is skipped) is at least this × its reference, the running
+   * minimum that rises by jumpRise of the gap per block: a hot set that moved in part leaves the cache's misses up
+   * (0: off). */
+  jumpGate: number
+  /** RESEARCH (stop 53) ...the reference's rise per block towards a higher miss ratio. */
+  jumpRise: number
+  /** RESEARCH (stop 53) ...bits: 1 only while the window target is at its floor; 4 the block's gets counted as such (hits and misses), not as the sketch's additions; 8 only those of a hash sample (jumpSample); 32 the response is a window growth (jumpGrow), not the gate. */
+  jumpMode: number
+  /** RESEARCH (stop 53) ...only at a block whose share of inserts back from the ghost (the drift signal) is at least this × its decayed peak: a scan's or new keys' misses lower it, a hot set that moved in part does not (0: any). */
+  jumpDrift: number
+  /** RESEARCH (stop 53) ...only while the window target is under this × capacity (0: STALE_MAX_WINDOW's bound alone). */
+  jumpMaxWindow: number
+  /** RESEARCH (stop 53) ...with jumpMode 32, the window growth at a qualifying block (× capacity). */
+  jumpGrow: number
+  /** RESEARCH (stop 53) ...only at a block whose share of inserts back from the ghost is at least this (a hot set read
+   * again: its misses are keys the cache had; the traces' jumps bring mostly keys it never had). */
+  jumpLevel: number
+  /** RESEARCH (stop 53) ...with jumpMode 8, the gets and inserts counted are those of one key in this many (by hash; a power of two). */
+  jumpSample: number
+  /** RESEARCH (stop 53) ...only at a block where at least this share of the ghost contests were won (a loop's returns lose theirs; 0: any). */
+  jumpWin: number
+  /** RESEARCH (stop 53) ...only at a block whose miss ratio is at most this (a loop's or a scan's reads miss nearly all; 0: any). */
+  jumpMaxMiss: number
+  /** RESEARCH (stop 53) ...only at a block whose drift signal is at most this × its peak before the block (a phase change brings the ghost's keys back at once; a hot set moving in part keeps the share where it was; 0: any). */
+  jumpDriftMax: number
 }
 
 /**
@@ -613,6 +649,21 @@ export const TUNING: Tuning = {
   hitSampleLate: 0,
   protClockCap: 0,
   staleSwept: 0,
+  deadGate: 0,
+  deadFreq: 8,
+  deadMode: 0,
+  deadMin: 32,
+  jumpGate: 0,
+  jumpRise: 0.25,
+  jumpMode: 0,
+  jumpDrift: 0,
+  jumpMaxWindow: 0,
+  jumpGrow: 0.2,
+  jumpLevel: 0,
+  jumpSample: 0,
+  jumpWin: 0,
+  jumpMaxMiss: 0,
+  jumpDriftMax: 0,
   staleTail: 0,
   staleSweep: 0,
   promoteCredit: 0,
