@@ -110,6 +110,15 @@ export class Shard {
   private unaskedShare = 0
   /** COLD_WINDOW: the cache has been full once (the engines' POLICY.coldFull). */
   private wasFull = false
+  /**
+   * RESEARCH (demoteShed 6, stop 53): COLD_WINDOW fired and main has not yet shed down to its share since (the
+   * engines would keep it in POLICY.coldFull as a second value: 2).
+   */
+  private coldShed = false
+  /** RESEARCH (rotateFill, stop 53): this.inserts when the shard was first full. */
+  private fullAt = 0
+  /** RESEARCH (rotateFill): some get hit before the shard was first full. */
+  private fillAnyHit = false
   /** COLD_HITS: gets that hit before the cache was first full (the engines' POLICY.coldHits). */
   private fillHits = 0
   /**
@@ -545,6 +554,7 @@ export class Shard {
    * rule misfired (stop 39).
    */
   private noteFillHit(h: number): void {
+    this.fillAnyHit = true
     if (this.t.coldHitsUnasked === 0) this.fillHits++
     // The engines read the filter only while the rule could still fire and needs more hits (some inserts
     // written unasked, below the count it needs); a count at the threshold decides as a higher one would.
@@ -632,10 +642,12 @@ export class Shard {
     // capacities. A bulk warm-up of sets has no hits: the rule then cost cache-aside traffic after it.
     if ((this.t.coldWindow > 0 || this.t.driftSweep > 0) && !this.wasFull && this.used + size > this.capacity) {
       this.wasFull = true
+      this.fullAt = this.inserts
       this.driftBlockLen = this.driftBlockLength()
       if (this.t.coldWindow > 0 && this.unaskedShare >= this.t.coldShare && this.fillHits >= this.t.coldHits * this.capacity) {
         this.windowTarget = Math.max(this.windowTarget, this.t.coldWindow * this.capacity)
         this.stat.coldFired++
+        this.coldShed = true
         if (this.t.coldClear > 0) {
           // RESEARCH (coldClear): the counts of the reads while the cache filled go; main shrinks in FIFO order.
           for (const q of [this.probation, this.prot]) {
@@ -1756,7 +1768,11 @@ export class Shard {
         }
         if (this.regretting || (this.t.regretMode === 2 && this.t.regretAge > 0)) this.sketch.ageKey(this.hashOf(v), this.t.regretAge)
         // RESEARCH (rotateWinner): a probation victim that wins goes round to probation's head.
-        if (this.t.rotateWinner > 0 && (this.keyState[v]! & QMASK) === PROBATION && this.probation.length > 1) {
+        // RESEARCH (rotateFill, stop 53): the same, only in the first rotateFill × capacity inserts after a first
+        // fill with no hits (a fill of sets alone: a victim that wins there won on a collision).
+        const fillRotate = this.t.rotateFill > 0 && this.wasFull && !this.fillAnyHit
+          && this.inserts - this.fullAt < this.t.rotateFill * (this.capacity / this.meanSize())
+        if ((this.t.rotateWinner > 0 || fillRotate) && (this.keyState[v]! & QMASK) === PROBATION && this.probation.length > 1) {
           this.probation.pop()
           this.probation.push(v)
         }
@@ -1784,6 +1800,9 @@ export class Shard {
    */
   private victim(): number {
     let ops = 0
+    // RESEARCH (demoteShed 6, stop 53): COLD_WINDOW's shed ends the first time a victim is sought with main no
+    // longer over its share (the burst's start-up loss; cache-aside traffic never fires COLD_WINDOW).
+    if (this.coldShed && this.sizeP + this.sizeM <= this.capacity - this.windowTarget) this.coldShed = false
     while (this.sizeP > 0) {
       const key = this.probation.peek()
       const st = this.keyState[key]!
@@ -1802,8 +1821,10 @@ export class Shard {
       // cannot put it at probation's tail; the next victim search would have taken it there).
       // 4: not while RETURN_TO places write-backs in probation (they keep main over its share). 5: only while main
       // holds at least a quarter of the cache more than its share (a window target that jumped: COLD_WINDOW, a lift).
+      // 6 (stop 53): 3 only during COLD_WINDOW's shed (coldShed, above).
       if ((this.t.demoteShed === 3 || (this.t.demoteShed === 4 && !this.returnOn)) && this.sizeP + this.sizeM > this.capacity - this.windowTarget
-        || this.t.demoteShed === 5 && this.sizeP + this.sizeM > this.capacity - this.windowTarget + 0.25 * this.capacity) {
+        || this.t.demoteShed === 5 && this.sizeP + this.sizeM > this.capacity - this.windowTarget + 0.25 * this.capacity
+        || this.t.demoteShed === 6 && this.coldShed) {
         const shed = this.shedProtected()
         if (shed >= 0) return shed
       }

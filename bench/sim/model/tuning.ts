@@ -189,6 +189,14 @@ export interface Tuning {
   rotateAfter: number
   /** RESEARCH (stop 51): rotateAfter counts only 1: wins over a candidate UNASKED_TIE would have let in on a tie (written unasked, seen at most once) by one count; 0: every win. */
   rotateNarrow: number
+  /**
+   * RESEARCH (stop 53, burst06; 0: off): rotateWinner's rotation (a probation victim that beats a candidate goes
+   * round to probation's head) only in the first rotateFill × capacity inserts after the shard was first full, and
+   * only if no get hit while it filled: a fill of sets alone, where a victim wins only on a sketch collision
+   * ('delay 0.2C+0.5C once': one collided fill key beat every key written after the fill). Bounded so the rows
+   * that read the fill's older keys (`delay 0.8C+0.5C back`) keep most of them.
+   */
+  rotateFill: number
   /** WINDOW_CLOCK_ASKED (engines since stop 46, mode 2; src/layout/policy.json): CLOCK in the window (as windowClock) for 2: keys the miss filter marks missed (loaded after a get missed them). RESEARCH modes (not in the engines): 1: keys it does not mark written unasked; 3: as 2, one count fewer per round instead of none left. */
   windowClockAsked: number
   /** RESEARCH (stop 44): windowClock / windowClockAsked only while the window target is at least this × capacity (a window grown that large is the cache's recency part, and a FIFO there loses hot keys LRU keeps). */
@@ -605,6 +613,7 @@ export const TUNING: Tuning = {
   youngOnce: 0,
   rotateAfter: 0,
   rotateNarrow: 0,
+  rotateFill: 0,
   windowClockLevel: 0,
   clockMaxWindow: 0,
   shadowRate: 0,
