@@ -111,14 +111,17 @@ export class Shard {
   /** COLD_WINDOW: the cache has been full once (the engines' POLICY.coldFull). */
   private wasFull = false
   /**
-   * RESEARCH (demoteShed 6, stop 53): COLD_WINDOW fired and main has not yet shed down to its share since (the
-   * engines would keep it in POLICY.coldFull as a second value: 2).
+   * COLD_SHED (stop 53): COLD_WINDOW fired and main has not yet shed down to its share since (the engines'
+   * POLICY.coldFull at 2).
    */
-  private coldShed = false
-  /** RESEARCH (rotateFill, stop 53): this.inserts when the shard was first full. */
-  private fullAt = 0
-  /** RESEARCH (rotateFill): some get hit before the shard was first full. */
-  private fillAnyHit = false
+  private shedding = false
+  /**
+   * FILL_ROTATE (stop 53): the first fill had no hits on keys written unasked and at least COLD_SHARE of its inserts
+   * were written unasked (a fill of sets alone); until youngClock reaches rotateUntil, a probation victim that beats
+   * a candidate goes round (the engines' POLICY.coldFull at 3, the deadline in coldHits, unused once full).
+   */
+  private rotating = false
+  private rotateUntil = 0
   /** COLD_HITS: gets that hit before the cache was first full (the engines' POLICY.coldHits). */
   private fillHits = 0
   /**
@@ -554,7 +557,6 @@ export class Shard {
    * rule misfired (stop 39).
    */
   private noteFillHit(h: number): void {
-    this.fillAnyHit = true
     if (this.t.coldHitsUnasked === 0) this.fillHits++
     // The engines read the filter only while the rule could still fire and needs more hits (some inserts
     // written unasked, below the count it needs); a count at the threshold decides as a higher one would.
@@ -630,10 +632,12 @@ export class Shard {
     if ((lift || this.t.onceLift >= 3 && this.windowTarget === this.maxWindowNow() * this.capacity) && this.onceMax()) {
       this.windowTarget = this.t.onceMaxWindow * this.capacity
       this.stat.onceLifts++
-    } else if (this.t.onceLift >= 3 && this.windowTarget === this.t.onceMaxWindow * this.capacity
+    } else if ((this.t.onceLift >= 3 || this.t.onceDrop === 1) && this.windowTarget === this.t.onceMaxWindow * this.capacity
       && (this.t.onceLift === 3 ? !this.onceMax() : this.unaskedShare < this.t.returnShare)) {
       // RESEARCH (onceLift 3, 4): and back: a target still exactly at ONCE_MAX_WINDOW when the condition ends (3)
       // or once the traffic is cache-aside (4: the unasked share under RETURN_SHARE) returns to MAX_WINDOW.
+      // ONCE_DROP (stop 53, engines): 4's drop with ONCE_LIFT 1 (a loop after write-then-read that the lift took
+      // to 0.995 collapsed the window to its floor, and the lag phase after it lost; 'phases back→loop→scan→lag').
       this.windowTarget = this.maxWindowNow() * this.capacity
     }
     // COLD_WINDOW (stop 38): when the cache first fills, at least coldShare of the inserts so far were
@@ -642,12 +646,11 @@ export class Shard {
     // capacities. A bulk warm-up of sets has no hits: the rule then cost cache-aside traffic after it.
     if ((this.t.coldWindow > 0 || this.t.driftSweep > 0) && !this.wasFull && this.used + size > this.capacity) {
       this.wasFull = true
-      this.fullAt = this.inserts
       this.driftBlockLen = this.driftBlockLength()
       if (this.t.coldWindow > 0 && this.unaskedShare >= this.t.coldShare && this.fillHits >= this.t.coldHits * this.capacity) {
         this.windowTarget = Math.max(this.windowTarget, this.t.coldWindow * this.capacity)
         this.stat.coldFired++
-        this.coldShed = true
+        this.shedding = true
         if (this.t.coldClear > 0) {
           // RESEARCH (coldClear): the counts of the reads while the cache filled go; main shrinks in FIFO order.
           for (const q of [this.probation, this.prot]) {
@@ -658,6 +661,12 @@ export class Shard {
             }
           }
         }
+      } else if (this.t.fillRotate > 0 && this.t.youngTest > 0 && this.fillHits === 0 && this.unaskedShare >= this.t.coldShare) {
+        // FILL_ROTATE (stop 53): a fill of sets alone (no hit on a key written unasked, most inserts written
+        // unasked). Until YOUNG_TEST's clock (first writes) has moved fillRotate × capacity on, a probation victim
+        // that beats a candidate goes round (see contest).
+        this.rotating = true
+        this.rotateUntil = (this.youngClock + Math.floor(this.t.fillRotate * this.capacity / this.meanSize())) >>> 0
       }
     }
     const age = this.ghostGated(h, askedFor || unaskedBefore) ? -1 : this.ghost.lookup(h)
@@ -1768,13 +1777,14 @@ export class Shard {
         }
         if (this.regretting || (this.t.regretMode === 2 && this.t.regretAge > 0)) this.sketch.ageKey(this.hashOf(v), this.t.regretAge)
         // RESEARCH (rotateWinner): a probation victim that wins goes round to probation's head.
-        // RESEARCH (rotateFill, stop 53): the same, only in the first rotateFill × capacity inserts after a first
-        // fill with no hits (a fill of sets alone: a victim that wins there won on a collision).
-        const fillRotate = this.t.rotateFill > 0 && this.wasFull && !this.fillAnyHit
-          && this.inserts - this.fullAt < this.t.rotateFill * (this.capacity / this.meanSize())
-        if ((this.t.rotateWinner > 0 || fillRotate) && (this.keyState[v]! & QMASK) === PROBATION && this.probation.length > 1) {
+        // FILL_ROTATE (stop 53): the same while rotating (a fill of sets alone, see insert): every key there was
+        // seen once, a victim that wins won on a sketch collision, and staying the victim it beat every key written
+        // after the fill. The engines' move clears ENTRY_FREE (it met a contest): so does this.
+        if (this.rotating && ((this.rotateUntil - this.youngClock) | 0) <= 0) this.rotating = false
+        if ((this.t.rotateWinner > 0 || this.rotating) && (this.keyState[v]! & QMASK) === PROBATION && this.probation.length > 1) {
           this.probation.pop()
           this.probation.push(v)
+          if (this.rotating) this.keyState[v] = this.keyState[v]! & ~FREE
         }
         // RESEARCH (rotateAfter, stop 51): a victim that keeps winning goes round after rotateAfter wins in a row.
         if (this.t.rotateAfter > 0 && (this.t.rotateNarrow === 0 || (tie && fv === fc + 1))) {
@@ -1800,9 +1810,9 @@ export class Shard {
    */
   private victim(): number {
     let ops = 0
-    // RESEARCH (demoteShed 6, stop 53): COLD_WINDOW's shed ends the first time a victim is sought with main no
-    // longer over its share (the burst's start-up loss; cache-aside traffic never fires COLD_WINDOW).
-    if (this.coldShed && this.sizeP + this.sizeM <= this.capacity - this.windowTarget) this.coldShed = false
+    // COLD_SHED (stop 53): COLD_WINDOW's shed ends the first time a victim is sought with main no longer over its
+    // share (cache-aside traffic never fires COLD_WINDOW).
+    if (this.shedding && this.sizeP + this.sizeM <= this.capacity - this.windowTarget) this.shedding = false
     while (this.sizeP > 0) {
       const key = this.probation.peek()
       const st = this.keyState[key]!
@@ -1821,10 +1831,12 @@ export class Shard {
       // cannot put it at probation's tail; the next victim search would have taken it there).
       // 4: not while RETURN_TO places write-backs in probation (they keep main over its share). 5: only while main
       // holds at least a quarter of the cache more than its share (a window target that jumped: COLD_WINDOW, a lift).
-      // 6 (stop 53): 3 only during COLD_WINDOW's shed (coldShed, above).
+      // COLD_SHED (stop 53; RESEARCH demoteShed 6 is the same): 3 only during COLD_WINDOW's shed (shedding, above): after a
+      // fill read by bursts, the lazy promotion sends the first burst's keys, read and dead, into protected only when
+      // main must shrink, and demoted to probation's head they went round behind the second burst's unread keys.
       if ((this.t.demoteShed === 3 || (this.t.demoteShed === 4 && !this.returnOn)) && this.sizeP + this.sizeM > this.capacity - this.windowTarget
         || this.t.demoteShed === 5 && this.sizeP + this.sizeM > this.capacity - this.windowTarget + 0.25 * this.capacity
-        || this.t.demoteShed === 6 && this.coldShed) {
+        || (this.t.coldShed === 1 || this.t.demoteShed === 6) && this.shedding) {
         const shed = this.shedProtected()
         if (shed >= 0) return shed
       }
