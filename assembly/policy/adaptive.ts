@@ -203,7 +203,8 @@ export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64, segments: u
   if (ONCE_LIFT != 0 && windowTarget(sb) == MAX_WINDOW * capacity(sb) && onceMax(sb)) setWindowTarget(sb, ONCE_MAX_WINDOW * capacity(sb))
   // ONCE_DROP: and back: a target still exactly at ONCE_MAX_WINDOW once the traffic is cache-aside (the unasked
   // share under RETURN_SHARE) returns to MAX_WINDOW (a loop after write-then-read collapsed the window from 0.995).
-  else if (ONCE_DROP != 0 && windowTarget(sb) == ONCE_MAX_WINDOW * capacity(sb) && load<f64>(sb + P + L.POLICY_UNASKED_SHARE) < RETURN_SHARE) setWindowTarget(sb, MAX_WINDOW * capacity(sb))
+  // Never right after a lift (that needs the share at ONCE_SHARE), as the model's else-branch.
+  if (ONCE_DROP != 0 && windowTarget(sb) == ONCE_MAX_WINDOW * capacity(sb) && load<f64>(sb + P + L.POLICY_UNASKED_SHARE) < RETURN_SHARE) setWindowTarget(sb, MAX_WINDOW * capacity(sb))
   // The flag also tells DRIFT_SWEEP's gate that the shard has been full.
   if ((COLD_WINDOW > 0 || DRIFT_SWEEP != 0) && load<u32>(sb + P + L.POLICY_COLD_FULL) == 0 && isFull(sb, units)) coldStart(sb)
   const fromGhost = ghostAge(sb, h) >= 0

@@ -239,7 +239,8 @@ impl Engine {
         // evidence (a burst's gets insert nothing, so that evidence waits for the next burst).
         if ONCE_LIFT != 0 && self.window_target(sb) == MAX_WINDOW * self.capacity(sb) && self.once_max(sb) {
             self.set_window_target(sb, ONCE_MAX_WINDOW * self.capacity(sb));
-        } else if ONCE_DROP != 0
+        }
+        if ONCE_DROP != 0
             && self.window_target(sb) == ONCE_MAX_WINDOW * self.capacity(sb)
             && ldf64(sb.add((P + L::POLICY_UNASKED_SHARE) as usize)) < RETURN_SHARE
         {
