@@ -125,7 +125,13 @@ export function adaptiveOnAccesses(sb: u32, h: u64, times: u32): void {
  */
 // @ts-ignore: decorator
 @inline function noteColdHits(sb: u32, h: u64, n: u32): void {
-  if (load<u32>(sb + P + L.POLICY_COLD_FULL) != 0) return
+  const full = load<u32>(sb + P + L.POLICY_COLD_FULL)
+  if (full != 0) {
+    // FILL_ROTATE: a get that hits ends the rotation (the fill's reads began, or cache-aside traffic after a bulk
+    // warm-up). A plain store from the lock-free path: only 3 becomes 1, and the insert path writes nothing else there.
+    if (FILL_ROTATE > 0 && full == 3) store<u32>(sb + P + L.POLICY_COLD_FULL, 1)
+    return
+  }
   const hits = load<u32>(sb + P + L.POLICY_COLD_HITS)
   if (COLD_HITS_UNASKED == 0) {
     store<u32>(sb + P + L.POLICY_COLD_HITS, hits + n)
@@ -205,6 +211,9 @@ export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64, segments: u
   // share under RETURN_SHARE) returns to MAX_WINDOW (a loop after write-then-read collapsed the window from 0.995).
   // Never right after a lift (that needs the share at ONCE_SHARE), as the model's else-branch.
   if (ONCE_DROP != 0 && windowTarget(sb) == ONCE_MAX_WINDOW * capacity(sb) && load<f64>(sb + P + L.POLICY_UNASKED_SHARE) < RETURN_SHARE) setWindowTarget(sb, MAX_WINDOW * capacity(sb))
+  // FILL_ROTATE: an insert asked for (after a get missed it) ends the rotation: cache-aside traffic after a bulk
+  // warm-up of sets, where a victim that wins is one being read.
+  if (FILL_ROTATE > 0 && askedFor && load<u32>(sb + P + L.POLICY_COLD_FULL) == 3) store<u32>(sb + P + L.POLICY_COLD_FULL, 1)
   // The flag also tells DRIFT_SWEEP's gate that the shard has been full.
   if ((COLD_WINDOW > 0 || DRIFT_SWEEP != 0) && load<u32>(sb + P + L.POLICY_COLD_FULL) == 0 && isFull(sb, units)) coldStart(sb)
   const fromGhost = ghostAge(sb, h) >= 0

@@ -496,6 +496,8 @@ export class Shard {
     this.hits++
     this.lagHit = true
     if (!this.wasFull) this.noteFillHit(h)
+    // FILL_ROTATE: a get that hits ends the rotation (the fill's reads began, or cache-aside traffic after a warm-up).
+    else if (this.rotating) this.rotating = false
     this.climb(true)
     this.drift((st & QMASK) === PROTECTED)
     this.shadow(key, h, true, cacheAside)
@@ -640,6 +642,9 @@ export class Shard {
       // to 0.995 collapsed the window to its floor, and the lag phase after it lost; 'phases back→loop→scan→lag').
       this.windowTarget = this.maxWindowNow() * this.capacity
     }
+    // FILL_ROTATE: an insert asked for (after a get missed it) ends the rotation: cache-aside traffic after a bulk
+    // warm-up of sets, where a victim that wins is one being read.
+    if (this.rotating && askedFor) this.rotating = false
     // COLD_WINDOW (stop 38): when the cache first fills, at least coldShare of the inserts so far were
     // written unasked and gets hit while it filled, the window target starts at coldWindow × capacity:
     // keys read while the cache filled from empty carry counts that would reject the newcomers for

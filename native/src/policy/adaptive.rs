@@ -154,7 +154,12 @@ impl Engine {
     /// own loads, and a bulk warm-up of sets after it made the rule misfire (stop 39).
     #[inline(always)]
     unsafe fn note_cold_hits(&self, sb: *mut u8, h: u64, n: u32) {
-        if ld32(sb.add((P + L::POLICY_COLD_FULL) as usize)) != 0 {
+        let full = ld32(sb.add((P + L::POLICY_COLD_FULL) as usize));
+        if full != 0 {
+            // FILL_ROTATE: a get that hits ends the rotation (see assembly/policy/adaptive.ts noteColdHits).
+            if FILL_ROTATE > 0.0 && full == 3 {
+                st32(sb.add((P + L::POLICY_COLD_FULL) as usize), 1);
+            }
             return;
         }
         let at = sb.add((P + L::POLICY_COLD_HITS) as usize);
@@ -246,6 +251,10 @@ impl Engine {
         {
             // ONCE_DROP: and back, once the traffic is cache-aside (see assembly/policy/adaptive.ts).
             self.set_window_target(sb, MAX_WINDOW * self.capacity(sb));
+        }
+        // FILL_ROTATE: an insert asked for (after a get missed it) ends the rotation (cache-aside after a bulk warm-up).
+        if FILL_ROTATE > 0.0 && asked_for && ld32(sb.add((P + L::POLICY_COLD_FULL) as usize)) == 3 {
+            st32(sb.add((P + L::POLICY_COLD_FULL) as usize), 1);
         }
         // The flag also tells DRIFT_SWEEP's gate that the shard has been full.
         if (COLD_WINDOW > 0.0 || DRIFT_SWEEP != 0) && ld32(sb.add((P + L::POLICY_COLD_FULL) as usize)) == 0 && self.is_full(sb, units) {
