@@ -18,7 +18,7 @@ import { flagsOf, isLarge, chainedBytes } from '../entry'
 import { queueCount, freeCount, reclaimDeadTails } from '../segments'
 import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainHolds, isFull, countMode, isBig } from './units'
 import { ageEarly, applyGhostEvidence, noteGhost, noteLateHit, windowTarget, setWindowTarget, windowFloor, writeOnce, onceMax } from './window'
-import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_HIT, DRIFT_GROW_DECAY, MAX_WINDOW, WINDOW_CLOCK_ASKED, HIT_GAIN, HIT_GAIN_SHARE, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, SATURATED_TIE, MISS_CLEAR, LATE_HIT, LATE_SHARE, FREE_TAG, STALE_GATE, STALE_RUNS, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_HALVE, WIN_AGE, RETURN_SAMPLE, RETURN_TEST_NEW, RETURN_TEST_BACK, ONCE_FIFO, ONCE_LIFT, YOUNG_TEST, YOUNG_AGE, YOUNG_MIN, YOUNG_STEP, YOUNG_BACK_MIN, YOUNG_BACK_FROM, YOUNG_BACK_TO, YOUNG_KEEP, YOUNG_HANDOFF } from './tuning.generated'
+import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_HIT, DRIFT_GROW_DECAY, MAX_WINDOW, WINDOW_CLOCK_ASKED, HIT_GAIN, HIT_GAIN_SHARE, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, SATURATED_TIE, MISS_CLEAR, LATE_HIT, LATE_SHARE, FREE_TAG, STALE_GATE, STALE_RUNS, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_HALVE, WIN_AGE, RETURN_SAMPLE, RETURN_TEST_NEW, RETURN_TEST_BACK, ONCE_FIFO, ONCE_LIFT, ONCE_DROP, COLD_SHED, FILL_ROTATE, YOUNG_TEST, YOUNG_AGE, YOUNG_MIN, YOUNG_STEP, YOUNG_BACK_MIN, YOUNG_BACK_FROM, YOUNG_BACK_TO, YOUNG_KEEP, YOUNG_HANDOFF } from './tuning.generated'
 import { nextRandom, seedRng } from './rng'
 import { seed } from '../arena'
 import { REJECT } from './decision'
@@ -125,7 +125,13 @@ export function adaptiveOnAccesses(sb: u32, h: u64, times: u32): void {
  */
 // @ts-ignore: decorator
 @inline function noteColdHits(sb: u32, h: u64, n: u32): void {
-  if (load<u32>(sb + P + L.POLICY_COLD_FULL) != 0) return
+  const full = load<u32>(sb + P + L.POLICY_COLD_FULL)
+  if (full != 0) {
+    // FILL_ROTATE: a get that hits ends the rotation (the fill's reads began, or cache-aside traffic after a bulk
+    // warm-up). A plain store from the lock-free path: only 3 becomes 1, and the insert path writes nothing else there.
+    if (FILL_ROTATE > 0 && full == 3) store<u32>(sb + P + L.POLICY_COLD_FULL, 1)
+    return
+  }
   const hits = load<u32>(sb + P + L.POLICY_COLD_HITS)
   if (COLD_HITS_UNASKED == 0) {
     store<u32>(sb + P + L.POLICY_COLD_HITS, hits + n)
@@ -154,8 +160,18 @@ function coldStart(sb: u32): void {
   store<u32>(sb + P + L.POLICY_COLD_FULL, 1)
   const c = capacity(sb)
   if (DRIFT_SWEEP != 0) store<u32>(sb + P + L.POLICY_DRIFT_BLOCK, blockOf(c / meanSize(sb)))
-  if (COLD_WINDOW > 0 && load<f64>(sb + P + L.POLICY_UNASKED_SHARE) >= COLD_SHARE && <f64>load<u32>(sb + P + L.POLICY_COLD_HITS) >= COLD_HITS * c) {
+  const share = load<f64>(sb + P + L.POLICY_UNASKED_SHARE)
+  const hits = load<u32>(sb + P + L.POLICY_COLD_HITS)
+  if (COLD_WINDOW > 0 && share >= COLD_SHARE && <f64>hits >= COLD_HITS * c) {
     setWindowTarget(sb, max<f64>(windowTarget(sb), COLD_WINDOW * c))
+    // COLD_SHED: main sheds down to its new share; until it has, protected's unhit overflow is the victim (victim).
+    if (COLD_SHED != 0) store<u32>(sb + P + L.POLICY_COLD_FULL, 2)
+  } else if (FILL_ROTATE > 0 && YOUNG_TEST != 0 && hits == 0 && share >= COLD_SHARE) {
+    // FILL_ROTATE: a fill of sets alone (no hit on a key written unasked, most inserts written unasked). Until
+    // YOUNG_TEST's clock (first writes) has moved FILL_ROTATE × capacity on, a probation victim that beats a
+    // candidate goes round (fillRotate). The deadline lives in coldHits, which nothing reads once the shard is full.
+    store<u32>(sb + P + L.POLICY_COLD_FULL, 3)
+    store<u32>(sb + P + L.POLICY_COLD_HITS, load<u32>(sb + P + L.POLICY_YOUNG_CLOCK) + <u32>Math.floor(FILL_ROTATE * c / meanSize(sb)))
   }
 }
 
@@ -191,6 +207,13 @@ export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64, segments: u
   // ONCE_SHARE; on write-once traffic it takes the larger maximum now, not at the next growth evidence (a
   // burst's gets insert nothing, so that evidence waits for the next burst while main holds the last one).
   if (ONCE_LIFT != 0 && windowTarget(sb) == MAX_WINDOW * capacity(sb) && onceMax(sb)) setWindowTarget(sb, ONCE_MAX_WINDOW * capacity(sb))
+  // ONCE_DROP: and back: a target still exactly at ONCE_MAX_WINDOW once the traffic is cache-aside (the unasked
+  // share under RETURN_SHARE) returns to MAX_WINDOW (a loop after write-then-read collapsed the window from 0.995).
+  // Never right after a lift (that needs the share at ONCE_SHARE), as the model's else-branch.
+  if (ONCE_DROP != 0 && windowTarget(sb) == ONCE_MAX_WINDOW * capacity(sb) && load<f64>(sb + P + L.POLICY_UNASKED_SHARE) < RETURN_SHARE) setWindowTarget(sb, MAX_WINDOW * capacity(sb))
+  // FILL_ROTATE: an insert asked for (after a get missed it) ends the rotation: cache-aside traffic after a bulk
+  // warm-up of sets, where a victim that wins is one being read.
+  if (FILL_ROTATE > 0 && askedFor && load<u32>(sb + P + L.POLICY_COLD_FULL) == 3) store<u32>(sb + P + L.POLICY_COLD_FULL, 1)
   // The flag also tells DRIFT_SWEEP's gate that the shard has been full.
   if ((COLD_WINDOW > 0 || DRIFT_SWEEP != 0) && load<u32>(sb + P + L.POLICY_COLD_FULL) == 0 && isFull(sb, units)) coldStart(sb)
   const fromGhost = ghostAge(sb, h) >= 0
@@ -767,6 +790,7 @@ export function adaptiveEvictOne(sb: u32, incoming: u32, now: f64): bool {
     if ((fc < fv || (fc == fv && tie == 0 && !(SATURATED_TIE != 0 && hitInWindow && fc >= MAX_COUNT)))
       && !(fc >= WARM_FREQUENCY && nextRandom(sb) % WARM_ODDS == 0)) {
       if (WIN_AGE > 0 && ageWinner) winAge(sb)
+      if (FILL_ROTATE > 0 && load<u32>(sb + P + L.POLICY_COLD_FULL) == 3) fillRotate(sb)
       return false
     }
     need -= unitsOf(tailCost)
@@ -774,6 +798,21 @@ export function adaptiveEvictOne(sb: u32, incoming: u32, now: f64): bool {
     evictTail(sb, victimQueue)
   }
   return need <= 0
+}
+
+/**
+ * FILL_ROTATE (stop 53): main's victim (the tail* globals) just beat a candidate in the first inserts after a fill
+ * of sets alone (coldStart). There every key was seen once; a victim that wins does so on a sketch collision, and
+ * staying the victim it beat every key written after the fill ('delay 0.2C+0.5C once': one fill key beat 1,809 in
+ * a row). A probation victim goes round to probation's head instead (the move clears ENTRY_FREE: it met a
+ * contest). The state ends when YOUNG_TEST's clock passes the deadline coldStart left in coldHits. Out of line.
+ */
+function fillRotate(sb: u32): void {
+  if (<i32>(load<u32>(sb + P + L.POLICY_COLD_HITS) - load<u32>(sb + P + L.POLICY_YOUNG_CLOCK)) <= 0) {
+    store<u32>(sb + P + L.POLICY_COLD_FULL, 1)
+    return
+  }
+  if (victimQueue == PROBATION && queueCount(sb, PROBATION) > 1) moveTail(sb, PROBATION, PROBATION, 0)
 }
 
 /**
@@ -830,6 +869,9 @@ export function contestFree(sb: u32, fc: u32, segments: u32, now: f64): bool {
 // @ts-ignore: decorator
 @inline function victim(sb: u32, now: f64): bool {
   let ops: i32 = 0
+  // COLD_SHED: COLD_WINDOW's shed ends the first time a victim is sought with main no longer over its share.
+  if (COLD_SHED != 0 && load<u32>(sb + P + L.POLICY_COLD_FULL) == 2
+    && queueUnits(sb, PROBATION) + queueUnits(sb, PROTECTED) <= capacity(sb) - windowTarget(sb)) store<u32>(sb + P + L.POLICY_COLD_FULL, 1)
   while (knownTail(sb, PROBATION) || liveTail(sb, PROBATION, now)) {
     if (tailCounter() == 0 || ops++ >= <i32>MAX_TAIL_OPS) {
       victimQueue = PROBATION
@@ -837,6 +879,10 @@ export function contestFree(sb: u32, fc: u32, segments: u32, now: f64): bool {
     }
     if (!moveTail(sb, PROBATION, PROTECTED, 0)) {
       victimQueue = PROBATION
+      return true
+    }
+    if (COLD_SHED != 0 && load<u32>(sb + P + L.POLICY_COLD_FULL) == 2 && shedProtected(sb, now)) {
+      victimQueue = PROTECTED
       return true
     }
     ops += rebalanceProtected(sb, now)
@@ -849,6 +895,26 @@ export function contestFree(sb: u32, fc: u32, segments: u32, now: f64): bool {
       victimQueue = PROTECTED
       return true
     }
+  }
+  return false
+}
+
+/**
+ * COLD_SHED (stop 53): while main sheds after COLD_WINDOW fired, protected's overflow does not send its unhit tail
+ * back to probation's head: it is the victim (left at protected's tail; true), hit entries going round first
+ * (false when none is found within MAX_TAIL_OPS). Probation promotes lazily: after a fill read by bursts, the
+ * first burst's keys, read and dead, reach protected only when main must shrink, and demoted to probation's head
+ * they went round behind the second burst's unread keys, which main then evicted (burst 0.65C ×3 once: 3,781 of
+ * 6,500 resident).
+ */
+function shedProtected(sb: u32, now: f64): bool {
+  const limit = (capacity(sb) - windowTarget(sb)) * PROTECTED_SHARE
+  let ops: i32 = 0
+  while (queueUnits(sb, PROTECTED) > limit && ops++ < <i32>MAX_TAIL_OPS && liveTail(sb, PROTECTED, now)) {
+    const c = tailCounter()
+    noteStale(sb, c != 0)
+    // A failed move leaves the entry at the tail, described as it was: it is the victim.
+    if (c == 0 || !moveTail(sb, PROTECTED, PROTECTED, c - 1)) return true
   }
   return false
 }

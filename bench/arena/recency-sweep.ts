@@ -251,7 +251,8 @@ export function sweepRows(): SweepRow[] {
   // the cache: LRU keeps the last C writes of each burst).
   // Stop 52 (mildclass): 1.15·C read four times, written once, where the probe's many mild rows were (the second
   // burst read at a window of 0.9 before the unasked share reached ONCE_SHARE: ONCE_LIFT).
-  for (const [size, r, modes] of [[0.65, 3, [false]], [1.25, 2, [false, true]], [1.15, 4, [false]]] as const) {
+  // Stop 53 (burst06): 0.65·C read three times written back too (COLD_SHED takes both to LRU).
+  for (const [size, r, modes] of [[0.65, 3, [false, true]], [1.25, 2, [false, true]], [1.15, 4, [false]]] as const) {
     for (const back of modes) add(`burst ${size}C ×${r} ${back ? 'back' : 'once'}`, (c, sc, s) => burstTrace(c, sc, size, r, back, s))
   }
   for (const s of [0.7, 0.99, 1.2]) {
@@ -272,6 +273,9 @@ export function sweepRows(): SweepRow[] {
     [['back', 'once', 'back', 'once'], 5],
     [['zipf', 'lag', 'zipf', 'lag'], 5],
     [['once', 'zipf', 'scan', 'once'], 30],
+    // Stop 53 (burst06): write-then-read written back that hits every read has write-once's unasked share; ONCE_LIFT
+    // took it to 0.995, the loop after it collapsed the window to its floor and the lag phase lost (ONCE_DROP).
+    [['back', 'loop', 'scan', 'lag'], 14],
   ]
   for (const [phases, each] of orders) add(`phases ${phases.join('→')} ${each}C each`, (c, sc, s) => phasesTrace(c, sc, phases, each, s))
   // Stop 51 (movingzipf): short phases alternating recency and a Zipf over 10 keys per entry (stop 50, lead,

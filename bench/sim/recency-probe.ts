@@ -9,7 +9,10 @@
  *
  *   npx tsx bench/sim/recency-probe.ts [--rows 60] [--seed 1] [--min-size 2000] [--max-size 30000]
  *     [--variants 'base:;x:k=v'] [--all]     (--all: print every row, not only those under LRU − 1)
- *     [--real [--engine wasm|native] [--cortado <dist>/src/index.js]] [--only 'name@size;…']
+ *     [--real [--engine wasm|native] [--cortado <dist>/src/index.js]]
+ *     [--match <regex>]   (replay only the drawn rows whose "name size" matches; every row is still drawn, so the
+ *                          rows and their seeds are the full run's: a quick look at a few rows; each row
+ *                          printed names its trace seed, mild-diag.ts's --seed)
  *
  * --real adds the real cache as a user makes it (bench/arena/recency-sweep.ts's way: `maxEntries`,
  * default shards, 'string' values) against lru-cache, over the reads (its "second half" is the last
@@ -34,7 +37,8 @@ const seed = Number(args.opt('--seed', '1'))
 const minSize = Number(args.opt('--min-size', '2000'))
 const maxSize = Number(args.opt('--max-size', '30000'))
 const printAll = args.has('--all')
-const only = args.opt('--only', '').split(';').filter((x) => x !== '')
+const match = args.opt('--match', '')
+const matchRe = match === '' ? undefined : new RegExp(match)
 const real = args.has('--real')
 const engine = args.opt('--engine', 'wasm')
 type RealCache = { get(k: string): unknown; set(k: string, v: string): unknown; close(): void }
@@ -53,8 +57,10 @@ const draw = (lo: number, hi: number, step: number): number => Number((Math.roun
 const capacity = (): number => Math.max(100, Math.round(Math.exp(Math.log(minSize) + rng.nextFloat() * (Math.log(maxSize) - Math.log(minSize))) / 100) * 100)
 
 /** One drawn row: its trace at capacity c (a seed of its own, drawn too). */
+let rowSeed = 0
 function drawRow(c: number): Trace {
   const s = rng.nextInt(1 << 30)
+  rowSeed = s
   const back = rng.nextFloat() < 0.5
   switch (rng.nextInt(5)) {
     case 0: return mixTrace(c, 1, pick([0.02, 0.05, 0.1, 0.2, 0.3, 0.5]), pick<Distance>(['uniform', 'exp', 'zipf', 'lag']), draw(0.1, 2, 0.05), back, s)
@@ -79,7 +85,7 @@ let realUnder = 0
 for (let i = 0; i < rows; i++) {
   const c = capacity()
   const trace = drawRow(c)
-  if (only.length > 0 && !only.includes(`${trace.name}@${c}`)) continue
+  if (matchRe !== undefined && !matchRe.test(`${trace.name} ${c}`)) continue
   const lru = replayByCapacity(new LruPolicy(c, trace), trace, 0, c)
   const all = pct(lru.hits, lru.reads)
   const late = pct(lru.lateHits, lru.lateReads)
@@ -102,6 +108,6 @@ for (let i = 0; i < rows; i++) {
     if (fails) { realUnder++; bad = true }
     cells.push(`${signed(ca - la)} / ${signed(cl - ll)}${fails ? ' ✗' : ''}`)
   }
-  if (bad || printAll) console.log(`| ${trace.name} | ${c} | ${all.toFixed(2)} | ${cells.join(' | ')} |`)
+  if (bad || printAll) console.log(`| ${trace.name}${matchRe !== undefined ? ` (trace seed ${rowSeed})` : ''} | ${c} | ${all.toFixed(2)} | ${cells.join(' | ')} |`)
 }
 console.log(`under LRU − 1 (or − 0.5 over the second half): ${variants.map((v, j) => `${v.name} ${under[j]} of ${rows}`).join(', ')}${real ? `, real ${realUnder} of ${rows}` : ''}`)

@@ -14,7 +14,7 @@ import { simulate } from '../../bench/sim/simulate.js'
 import { phasesTrace, writeThenReadTrace } from '../../bench/workloads/recency-trace.js'
 import { OP_READ, OP_WRITE, type Trace } from '../../bench/workloads/trace.js'
 import { zipfTrace } from '../../bench/workloads/zipf-trace.js'
-import { burstTrace, movingTrace } from '../../bench/arena/recency-sweep.js'
+import { burstTrace, delayTrace, movingTrace, phasesTrace as sweepPhases } from '../../bench/arena/recency-sweep.js'
 import { Cache } from '../../src/index.js'
 import { hashKey } from '../../bench/sim/hash.js'
 import { probeSketch } from '../policy/probe.js'
@@ -42,6 +42,12 @@ function traces(seed: number): Trace[] {
     // target from MAX_WINDOW to ONCE_MAX_WINDOW at the second burst's writes (the model at 2000, generator seed 1:
     // −1.59 → −0.33 vs LRU; bench/sim/mild-diag.ts).
     burstTrace(CAPACITY, 1, 1.25, 2, false, seed + 7),
+    // Stop 53: bursts of 0.65 × capacity read three times (COLD_WINDOW fires at the fill; COLD_SHED makes protected's
+    // unhit overflow main's victim while main sheds), reads 0.2 × capacity late after a fill of sets alone
+    // (FILL_ROTATE), and write-then-read written back, a loop, a scan and a lag phase (ONCE_LIFT, then ONCE_DROP).
+    burstTrace(CAPACITY, 1, 0.65, 3, false, seed + 8),
+    delayTrace(CAPACITY, 1, 0.2, false, seed + 9),
+    sweepPhases(CAPACITY, 1, ['back', 'loop', 'scan', 'lag'], 14, seed + 10),
   ]
 }
 

@@ -491,6 +491,36 @@ export const MUTANTS: Mutant[] = [
     why: 'a target capped at MAX_WINDOW before the unasked share reached ONCE_SHARE waits for the next growth evidence: a burst read without write-backs inserts nothing, so the second burst is read at a window of 0.9 while main holds the first burst\'s dead keys (ONCE_LIFT, stop 52)',
   },
   {
+    id: 'cold-shed-off', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '    if (COLD_SHED != 0) store<u32>(sb + P + L.POLICY_COLD_FULL, 2)\n', replace: '',
+    tests: ['test/policy/recency-sweep.test.ts'],
+    why: 'after a fill read by bursts of 0.65 x capacity, the first burst\'s keys, read and dead, are promoted lazily as main sheds for COLD_WINDOW and demoted to probation\'s head, behind the second burst\'s unread keys, which main then evicts (COLD_SHED, stop 53)',
+  },
+  {
+    id: 'cold-shed-demotes', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '    if (c == 0 || !moveTail(sb, PROTECTED, PROTECTED, c - 1)) return true\n  }\n  return false', replace: '    if (c == 0 || !moveTail(sb, PROTECTED, PROTECTED, c - 1)) return false\n  }\n  return false',
+    tests: ['test/policy/recency-sweep.test.ts'],
+    why: 'the shed finds protected\'s unhit tail and does not make it the victim: it is demoted to probation\'s head as before (COLD_SHED, stop 53)',
+  },
+  {
+    id: 'fill-rotate-off', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '      if (FILL_ROTATE > 0 && load<u32>(sb + P + L.POLICY_COLD_FULL) == 3) fillRotate(sb)\n', replace: '',
+    tests: ['test/policy/recency-sweep.test.ts'],
+    why: 'after a fill of sets alone, one fill key whose sketch count a collision raised stays the victim and beats every key written after the fill: reads 0.2 x capacity late miss them (FILL_ROTATE, stop 53)',
+  },
+  {
+    id: 'fill-rotate-no-deadline', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '  if (<i32>(load<u32>(sb + P + L.POLICY_COLD_HITS) - load<u32>(sb + P + L.POLICY_YOUNG_CLOCK)) <= 0) {', replace: '  if (false) {',
+    tests: ['test/policy/recency-sweep.test.ts'],
+    why: 'the rotation after a fill of sets alone never ends: every probation victim that wins goes round for good, and reads 0.8 x capacity late lose the fill\'s older keys they read first (FILL_ROTATE, stop 53)',
+  },
+  {
+    id: 'once-drop-off', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '  if (ONCE_DROP != 0 &&', replace: '  if (false &&',
+    tests: ['test/policy/recency-sweep.test.ts'],
+    why: 'a window ONCE_LIFT took to 0.995 on write-then-read that hit every read stays there when a loop follows; the loop collapses it to its floor and the lag phase after loses its keys (ONCE_DROP, stop 53)',
+  },
+  {
     id: 'once-lift-not-write-once', area: 'policy', file: 'assembly/policy/adaptive.ts',
     find: 'windowTarget(sb) == MAX_WINDOW * capacity(sb) && onceMax(sb)) setWindowTarget', replace: 'windowTarget(sb) == MAX_WINDOW * capacity(sb)) setWindowTarget',
     tests: ['test/policy/recency-sweep.test.ts', 'test/policy/admission.test.ts', 'test/policy/recency.test.ts'],

@@ -115,6 +115,18 @@ export class Shard {
   private shedTarget = -1
   /** RESEARCH (lagShed mode 8): COLD_WINDOW fired at the first fill. */
   private coldDid = false
+  /**
+   * COLD_SHED (stop 53): COLD_WINDOW fired and main has not yet shed down to its share since (the engines'
+   * POLICY.coldFull at 2).
+   */
+  private shedding = false
+  /**
+   * FILL_ROTATE (stop 53): the first fill had no hits on keys written unasked and at least COLD_SHARE of its inserts
+   * were written unasked (a fill of sets alone); until youngClock reaches rotateUntil, a probation victim that beats
+   * a candidate goes round (the engines' POLICY.coldFull at 3, the deadline in coldHits, unused once full).
+   */
+  private rotating = false
+  private rotateUntil = 0
   /** COLD_HITS: gets that hit before the cache was first full (the engines' POLICY.coldHits). */
   private fillHits = 0
   /**
@@ -510,6 +522,8 @@ export class Shard {
     if (this.t.jumpSample > 0 && this.jumpSampled(h)) this.jumpSampGets++
     this.lagHit = true
     if (!this.wasFull) this.noteFillHit(h)
+    // FILL_ROTATE: a get that hits ends the rotation (the fill's reads began, or cache-aside traffic after a warm-up).
+    else if (this.rotating) this.rotating = false
     this.climb(true)
     this.drift((st & QMASK) === PROTECTED)
     this.shadow(key, h, true, cacheAside)
@@ -652,12 +666,17 @@ export class Shard {
     if ((lift || this.t.onceLift >= 3 && this.windowTarget === this.maxWindowNow() * this.capacity) && this.onceMax()) {
       this.windowTarget = this.t.onceMaxWindow * this.capacity
       this.stat.onceLifts++
-    } else if (this.t.onceLift >= 3 && this.windowTarget === this.t.onceMaxWindow * this.capacity
+    } else if ((this.t.onceLift >= 3 || this.t.onceDrop === 1) && this.windowTarget === this.t.onceMaxWindow * this.capacity
       && (this.t.onceLift === 3 ? !this.onceMax() : this.unaskedShare < this.t.returnShare)) {
       // RESEARCH (onceLift 3, 4): and back: a target still exactly at ONCE_MAX_WINDOW when the condition ends (3)
       // or once the traffic is cache-aside (4: the unasked share under RETURN_SHARE) returns to MAX_WINDOW.
+      // ONCE_DROP (stop 53, engines): 4's drop with ONCE_LIFT 1 (a loop after write-then-read that the lift took
+      // to 0.995 collapsed the window to its floor, and the lag phase after it lost; 'phases back→loop→scan→lag').
       this.windowTarget = this.maxWindowNow() * this.capacity
     }
+    // FILL_ROTATE: an insert asked for (after a get missed it) ends the rotation: cache-aside traffic after a bulk
+    // warm-up of sets, where a victim that wins is one being read.
+    if (this.rotating && askedFor) this.rotating = false
     // COLD_WINDOW (stop 38): when the cache first fills, at least coldShare of the inserts so far were
     // written unasked and gets hit while it filled, the window target starts at coldWindow × capacity:
     // keys read while the cache filled from empty carry counts that would reject the newcomers for
@@ -669,6 +688,7 @@ export class Shard {
         this.windowTarget = Math.max(this.windowTarget, this.t.coldWindow * this.capacity)
         this.stat.coldFired++
         this.coldDid = true
+        this.shedding = true
         if (this.t.coldClear > 0) {
           // RESEARCH (coldClear): the counts of the reads while the cache filled go; main shrinks in FIFO order.
           for (const q of [this.probation, this.prot]) {
@@ -679,6 +699,12 @@ export class Shard {
             }
           }
         }
+      } else if (this.t.fillRotate > 0 && this.t.youngTest > 0 && this.fillHits === 0 && this.unaskedShare >= this.t.coldShare) {
+        // FILL_ROTATE (stop 53): a fill of sets alone (no hit on a key written unasked, most inserts written
+        // unasked). Until YOUNG_TEST's clock (first writes) has moved fillRotate × capacity on, a probation victim
+        // that beats a candidate goes round (see contest).
+        this.rotating = true
+        this.rotateUntil = (this.youngClock + Math.floor(this.t.fillRotate * this.capacity / this.meanSize())) >>> 0
       }
     }
     if (this.t.lagShed > 0) {
@@ -1867,9 +1893,14 @@ export class Shard {
         }
         if (this.regretting || (this.t.regretMode === 2 && this.t.regretAge > 0)) this.sketch.ageKey(this.hashOf(v), this.t.regretAge)
         // RESEARCH (rotateWinner): a probation victim that wins goes round to probation's head.
-        if (this.t.rotateWinner > 0 && (this.keyState[v]! & QMASK) === PROBATION && this.probation.length > 1) {
+        // FILL_ROTATE (stop 53): the same while rotating (a fill of sets alone, see insert): every key there was
+        // seen once, a victim that wins won on a sketch collision, and staying the victim it beat every key written
+        // after the fill. The engines' move clears ENTRY_FREE (it met a contest): so does this.
+        if (this.rotating && ((this.rotateUntil - this.youngClock) | 0) <= 0) this.rotating = false
+        if ((this.t.rotateWinner > 0 || this.rotating) && (this.keyState[v]! & QMASK) === PROBATION && this.probation.length > 1) {
           this.probation.pop()
           this.probation.push(v)
+          if (this.rotating) this.keyState[v] = this.keyState[v]! & ~FREE
         }
         // RESEARCH (rotateAfter, stop 51): a victim that keeps winning goes round after rotateAfter wins in a row.
         if (this.t.rotateAfter > 0 && (this.t.rotateNarrow === 0 || (tie && fv === fc + 1))) {
@@ -1895,6 +1926,9 @@ export class Shard {
    */
   private victim(): number {
     let ops = 0
+    // COLD_SHED (stop 53): COLD_WINDOW's shed ends the first time a victim is sought with main no longer over its
+    // share (cache-aside traffic never fires COLD_WINDOW).
+    if (this.shedding && this.sizeP + this.sizeM <= this.capacity - this.windowTarget) this.shedding = false
     while (this.sizeP > 0) {
       const key = this.probation.peek()
       const st = this.keyState[key]!
@@ -1913,8 +1947,12 @@ export class Shard {
       // cannot put it at probation's tail; the next victim search would have taken it there).
       // 4: not while RETURN_TO places write-backs in probation (they keep main over its share). 5: only while main
       // holds at least a quarter of the cache more than its share (a window target that jumped: COLD_WINDOW, a lift).
+      // COLD_SHED (stop 53; RESEARCH demoteShed 6 is the same): 3 only during COLD_WINDOW's shed (shedding, above): after a
+      // fill read by bursts, the lazy promotion sends the first burst's keys, read and dead, into protected only when
+      // main must shrink, and demoted to probation's head they went round behind the second burst's unread keys.
       if ((this.t.demoteShed === 3 || (this.t.demoteShed === 4 && !this.returnOn) || this.lagShedNow()) && this.sizeP + this.sizeM > this.capacity - this.windowTarget
-        || this.t.demoteShed === 5 && this.sizeP + this.sizeM > this.capacity - this.windowTarget + 0.25 * this.capacity) {
+        || this.t.demoteShed === 5 && this.sizeP + this.sizeM > this.capacity - this.windowTarget + 0.25 * this.capacity
+        || (this.t.coldShed === 1 || this.t.demoteShed === 6) && this.shedding) {
         const shed = this.shedProtected()
         if (shed >= 0) return shed
       }

@@ -189,6 +189,19 @@ export interface Tuning {
   rotateAfter: number
   /** RESEARCH (stop 51): rotateAfter counts only 1: wins over a candidate UNASKED_TIE would have let in on a tie (written unasked, seen at most once) by one count; 0: every win. */
   rotateNarrow: number
+  /**
+   * FILL_ROTATE (engines since stop 53, burst06; src/layout/policy.json): rotateWinner's rotation (a probation victim
+   * that beats a candidate goes round to probation's head) in the first fillRotate × capacity first writes (YOUNG_TEST's
+   * clock) after a first fill of sets alone (no hit on a key written unasked, unasked share ≥ COLD_SHARE): every key
+   * there was seen once, and a victim that wins does so on a sketch collision ('delay 0.2C+0.5C once': one collided
+   * fill key beat every key written after the fill). Bounded so the rows that read the fill's older keys
+   * (`delay 0.8C+0.5C back`, `delay 0.95C+0.5C once` at 0.25–0.3) keep them. 0: off.
+   */
+  fillRotate: number
+  /** COLD_SHED (engines since stop 53, burst06): 1: demoteShed 3 only during COLD_WINDOW's shed (demoteShed 6's form). 0: off. */
+  coldShed: number
+  /** ONCE_DROP (engines since stop 53, burst06): 1: with ONCE_LIFT 1, a target still exactly at ONCE_MAX_WINDOW returns to MAX_WINDOW once the unasked share is under RETURN_SHARE (onceLift 4's drop). 0: off. */
+  onceDrop: number
   /** WINDOW_CLOCK_ASKED (engines since stop 46, mode 2; src/layout/policy.json): CLOCK in the window (as windowClock) for 2: keys the miss filter marks missed (loaded after a get missed them). RESEARCH modes (not in the engines): 1: keys it does not mark written unasked; 3: as 2, one count fewer per round instead of none left. */
   windowClockAsked: number
   /** RESEARCH (stop 44): windowClock / windowClockAsked only while the window target is at least this × capacity (a window grown that large is the cache's recency part, and a FIFO there loses hot keys LRU keeps). */
@@ -483,7 +496,9 @@ export interface Tuning {
    * victim; the engines' queues have no such insertion); 2: the same always; 3: the engines' form of 1, the victim
    * search returns it as the victim; 4: 3, not while RETURN_TO is on; 5: 3, only while main is over its share by
    * a quarter of the cache. Burst 0.65C ×3 once: the lazy promotion cycled the first burst's keys, read and dead,
-   * behind the second burst's, which main then evicted (−5.23 → 0.00 with 1, 3, 4 or 5).
+   * behind the second burst's, which main then evicted (−5.23 → 0.00 with 1, 3, 4 or 5). 6 (stop 53, burst06): 3
+   * only during COLD_WINDOW's shed, from the fill at which it fired until a victim is sought with main no longer
+   * over its share (cache-aside traffic never fires COLD_WINDOW: the traces and moving hot sets are untouched).
    */
   demoteShed: number
   /**

@@ -12,7 +12,7 @@
 use super::decision::REJECT;
 use super::rng::{next_random, seed_rng};
 use super::tuning_generated::{
-    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_BLOCK, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, DRIFT_SWEEP, FREE_TAG, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_SHARE, HIT_GAIN_UNDO, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, LATE_HIT, LATE_SHARE, MAX_WINDOW, MISS_CLEAR, ONCE_FIFO, ONCE_HOT_SHARE, ONCE_LIFT, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SAMPLE, RETURN_SHARE, RETURN_SPAN, RETURN_TEST_BACK, RETURN_TEST_NEW, RETURN_TO, SATURATED_TIE, STALE_GATE, STALE_HALVE, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_RUNS, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS, WINDOW_CLOCK_ASKED, WIN_AGE, YOUNG_AGE, YOUNG_BACK_FROM, YOUNG_BACK_MIN, YOUNG_BACK_TO, YOUNG_HANDOFF, YOUNG_KEEP, YOUNG_MIN, YOUNG_STEP, YOUNG_TEST,
+    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_BLOCK, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, DRIFT_SWEEP, FREE_TAG, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_SHARE, HIT_GAIN_UNDO, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, LATE_HIT, LATE_SHARE, MAX_WINDOW, MISS_CLEAR, COLD_SHED, FILL_ROTATE, ONCE_DROP, ONCE_FIFO, ONCE_HOT_SHARE, ONCE_LIFT, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SAMPLE, RETURN_SHARE, RETURN_SPAN, RETURN_TEST_BACK, RETURN_TEST_NEW, RETURN_TO, SATURATED_TIE, STALE_GATE, STALE_HALVE, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_RUNS, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS, WINDOW_CLOCK_ASKED, WIN_AGE, YOUNG_AGE, YOUNG_BACK_FROM, YOUNG_BACK_MIN, YOUNG_BACK_TO, YOUNG_HANDOFF, YOUNG_KEEP, YOUNG_MIN, YOUNG_STEP, YOUNG_TEST,
 };
 use crate::arena::Engine;
 use crate::layout_generated as L;
@@ -154,7 +154,12 @@ impl Engine {
     /// own loads, and a bulk warm-up of sets after it made the rule misfire (stop 39).
     #[inline(always)]
     unsafe fn note_cold_hits(&self, sb: *mut u8, h: u64, n: u32) {
-        if ld32(sb.add((P + L::POLICY_COLD_FULL) as usize)) != 0 {
+        let full = ld32(sb.add((P + L::POLICY_COLD_FULL) as usize));
+        if full != 0 {
+            // FILL_ROTATE: a get that hits ends the rotation (see assembly/policy/adaptive.ts noteColdHits).
+            if FILL_ROTATE > 0.0 && full == 3 {
+                st32(sb.add((P + L::POLICY_COLD_FULL) as usize), 1);
+            }
             return;
         }
         let at = sb.add((P + L::POLICY_COLD_HITS) as usize);
@@ -190,11 +195,19 @@ impl Engine {
         if DRIFT_SWEEP != 0 {
             st32(sb.add((P + L::POLICY_DRIFT_BLOCK) as usize), block_of(c / self.mean_size(sb)));
         }
-        if COLD_WINDOW > 0.0
-            && ldf64(sb.add((P + L::POLICY_UNASKED_SHARE) as usize)) >= COLD_SHARE
-            && ld32(sb.add((P + L::POLICY_COLD_HITS) as usize)) as f64 >= COLD_HITS * c
-        {
+        let share = ldf64(sb.add((P + L::POLICY_UNASKED_SHARE) as usize));
+        let hits = ld32(sb.add((P + L::POLICY_COLD_HITS) as usize));
+        if COLD_WINDOW > 0.0 && share >= COLD_SHARE && hits as f64 >= COLD_HITS * c {
             self.set_window_target(sb, f64::max(self.window_target(sb), COLD_WINDOW * c));
+            // COLD_SHED: main sheds down to its new share; until it has, protected's unhit overflow is the victim.
+            if COLD_SHED != 0 {
+                st32(sb.add((P + L::POLICY_COLD_FULL) as usize), 2);
+            }
+        } else if FILL_ROTATE > 0.0 && YOUNG_TEST != 0 && hits == 0 && share >= COLD_SHARE {
+            // FILL_ROTATE: a fill of sets alone; the deadline (YOUNG_TEST's clock) lives in coldHits, unread once full.
+            st32(sb.add((P + L::POLICY_COLD_FULL) as usize), 3);
+            let until = ld32(sb.add((P + L::POLICY_YOUNG_CLOCK) as usize)).wrapping_add((FILL_ROTATE * c / self.mean_size(sb)).floor() as u32);
+            st32(sb.add((P + L::POLICY_COLD_HITS) as usize), until);
         }
     }
 
@@ -231,6 +244,17 @@ impl Engine {
         // evidence (a burst's gets insert nothing, so that evidence waits for the next burst).
         if ONCE_LIFT != 0 && self.window_target(sb) == MAX_WINDOW * self.capacity(sb) && self.once_max(sb) {
             self.set_window_target(sb, ONCE_MAX_WINDOW * self.capacity(sb));
+        }
+        if ONCE_DROP != 0
+            && self.window_target(sb) == ONCE_MAX_WINDOW * self.capacity(sb)
+            && ldf64(sb.add((P + L::POLICY_UNASKED_SHARE) as usize)) < RETURN_SHARE
+        {
+            // ONCE_DROP: and back, once the traffic is cache-aside (see assembly/policy/adaptive.ts).
+            self.set_window_target(sb, MAX_WINDOW * self.capacity(sb));
+        }
+        // FILL_ROTATE: an insert asked for (after a get missed it) ends the rotation (cache-aside after a bulk warm-up).
+        if FILL_ROTATE > 0.0 && asked_for && ld32(sb.add((P + L::POLICY_COLD_FULL) as usize)) == 3 {
+            st32(sb.add((P + L::POLICY_COLD_FULL) as usize), 1);
         }
         // The flag also tells DRIFT_SWEEP's gate that the shard has been full.
         if (COLD_WINDOW > 0.0 || DRIFT_SWEEP != 0) && ld32(sb.add((P + L::POLICY_COLD_FULL) as usize)) == 0 && self.is_full(sb, units) {
@@ -823,6 +847,9 @@ impl Engine {
                 if WIN_AGE > 0.0 && age_winner {
                     self.win_age(sb);
                 }
+                if FILL_ROTATE > 0.0 && ld32(sb.add((P + L::POLICY_COLD_FULL) as usize)) == 3 {
+                    self.fill_rotate(sb);
+                }
                 return false;
             }
             need -= self.units_of(self.tail_cost);
@@ -831,6 +858,20 @@ impl Engine {
             self.evict_tail(sb, self.victim_queue);
         }
         need <= 0.0
+    }
+
+    /// FILL_ROTATE (stop 53): main's victim (the tail_* fields) just beat a candidate in the first inserts after a
+    /// fill of sets alone: a probation victim goes round to probation's head (see assembly/policy/adaptive.ts
+    /// fillRotate). Out of line: the contest's rare case.
+    #[inline(never)]
+    unsafe fn fill_rotate(&mut self, sb: *mut u8) {
+        if (ld32(sb.add((P + L::POLICY_COLD_HITS) as usize)).wrapping_sub(ld32(sb.add((P + L::POLICY_YOUNG_CLOCK) as usize))) as i32) <= 0 {
+            st32(sb.add((P + L::POLICY_COLD_FULL) as usize), 1);
+            return;
+        }
+        if self.victim_queue == PROBATION && self.queue_count(sb, PROBATION) > 1 {
+            self.move_tail(sb, PROBATION, PROBATION, 0);
+        }
     }
 
     /// WIN_AGE (stop 51): main's victim (the tail_* fields) just beat a window leaver. While HIT_GAIN's run stands (a hot set that moves) and the window target is at least WIN_AGE ×
@@ -882,6 +923,13 @@ impl Engine {
     /// empty. Bounded: after MAX_TAIL_OPS moves the tail is taken as it is.
     unsafe fn victim(&mut self, sb: *mut u8, now: f64) -> bool {
         let mut ops: i32 = 0;
+        // COLD_SHED: COLD_WINDOW's shed ends the first time a victim is sought with main no longer over its share.
+        if COLD_SHED != 0
+            && ld32(sb.add((P + L::POLICY_COLD_FULL) as usize)) == 2
+            && self.queue_units(sb, PROBATION) + self.queue_units(sb, PROTECTED) <= self.capacity(sb) - self.window_target(sb)
+        {
+            st32(sb.add((P + L::POLICY_COLD_FULL) as usize), 1);
+        }
         while self.live_tail(sb, PROBATION, now) {
             if self.tail_counter() == 0 || {
                 let over = ops >= MAX_TAIL_OPS;
@@ -893,6 +941,10 @@ impl Engine {
             }
             if !self.move_tail(sb, PROBATION, PROTECTED, 0) {
                 self.victim_queue = PROBATION;
+                return true;
+            }
+            if COLD_SHED != 0 && ld32(sb.add((P + L::POLICY_COLD_FULL) as usize)) == 2 && self.shed_protected(sb, now) {
+                self.victim_queue = PROTECTED;
                 return true;
             }
             ops += self.rebalance_protected(sb, now);
@@ -910,6 +962,30 @@ impl Engine {
                 || !self.move_tail(sb, PROTECTED, PROTECTED, c - 1)
             {
                 self.victim_queue = PROTECTED;
+                return true;
+            }
+        }
+        false
+    }
+
+    /// COLD_SHED (stop 53): while main sheds after COLD_WINDOW fired, protected's unhit overflow is the victim
+    /// (left at protected's tail: true), hit entries going round first; false when none is found within
+    /// MAX_TAIL_OPS (see assembly/policy/adaptive.ts shedProtected).
+    unsafe fn shed_protected(&mut self, sb: *mut u8, now: f64) -> bool {
+        let limit = (self.capacity(sb) - self.window_target(sb)) * PROTECTED_SHARE;
+        let mut ops: i32 = 0;
+        while self.queue_units(sb, PROTECTED) > limit
+            && {
+                let ok = ops < MAX_TAIL_OPS;
+                ops += 1;
+                ok
+            }
+            && self.live_tail(sb, PROTECTED, now)
+        {
+            let c = self.tail_counter();
+            self.note_stale(sb, c != 0);
+            // A failed move leaves the entry at the tail, described as it was: it is the victim.
+            if c == 0 || !self.move_tail(sb, PROTECTED, PROTECTED, c - 1) {
                 return true;
             }
         }
