@@ -1094,7 +1094,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'young-keep-counts-unread', area: 'policy', file: 'assembly/policy/adaptive.ts',
-    find: '    if (askedFor || YOUNG_KEEP == 0) {\n', replace: '    {\n',
+    find: '    if (askedFor || YOUNG_KEEP == 0) youngStep(share, 0)\n', replace: '    youngStep(share, 0)\n',
     tests: ['test/policy/recency-sweep.test.ts'],
     why: 'a new key\'s tracer never read counts as not read young: a bulk load sets YOUNG_TEST\'s veto where RETURN_TO pays (reads from 0.5 × capacity writes after the write: model +0.70 → −2.17 at 4000 entries)',
   },
