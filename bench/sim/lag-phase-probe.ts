@@ -39,11 +39,11 @@ const model = new CortadoModel(size, trace, { tuning: parseTuningList(opt('--tun
 const lru = new LruPolicy(size, trace)
 type S = { windowTarget: number; unaskedShare: number; sizeW: number; sizeP: number; sizeM: number; keyState: Uint8Array; stat: Record<string, number> }
 const shard = model.shards[0]! as unknown as S
-const keys = ['windowContests', 'losses', 'lossVictimSum', 'lateFirstHits', 'probLost', 'promotions', 'lagWins']
+const keys = ['windowContests', 'losses', 'lossVictimSum', 'lateFirstHits', 'probLost', 'promotions', 'lagWins', 'missWins']
 let prev = keys.map(() => 0)
 console.log(`${trace.name}, ${size} entries, blocks of ${block / size} capacities`)
-console.log('| at C | phase | window target | W / P / M | unasked | model / lru | contests | lost (victim est) | late hits | prob lost | promos | lag wins | phase keys W/P/M/gone |')
-console.log('|---:|---|---:|---|---:|---|---:|---:|---:|---:|---:|---|')
+console.log('| at C | phase | window target | W / P / M | unasked | model / lru | contests | lost (victim est) | late hits | prob lost | promos | lag wins | miss wins | phase keys W/P/M/gone |')
+console.log('|---:|---|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---|')
 let m = 0, l = 0, n = 0, tm = 0, tl = 0, tn = 0
 let firstKey = -1
 let lastKey = -1
@@ -65,7 +65,7 @@ for (let i = 0; i < trace.keys.length; i++) {
     if (firstKey < 0) firstKey = k
     lastKey = k
     writtenAt.set(k, i)
-  } else if (delay === '' && phases[phaseNo] === 'lag' && k !== firstKey && writtenAt.has(k)) {
+  } else if (delay === '' && (phases[phaseNo] === 'lag' || (phases[phaseNo] === 'lagx' && (writtenAt.get(k) ?? -1) >= phaseNo * perPhase)) && k !== firstKey && writtenAt.has(k)) {
     if (lag === undefined) {
       lag = { phase: phaseNo, firstLate: i, targetThen: shard.windowTarget / size, reached: -1, backs: 0, pre: [0, 0, 0], post: [0, 0, 0], firstPost: -1 }
       backsAtLate = shard.stat.windowBack!
@@ -95,7 +95,7 @@ for (let i = 0; i < trace.keys.length; i++) {
       for (let key = firstKey; key <= lastKey; key++) where[shard.keyState[key]! & 3]!++
     }
     const ph = delay !== '' ? 'delay' : phases[Math.min(phases.length - 1, Math.floor(i / perPhase))]
-    console.log(`| ${((i + 1) / size).toFixed(1)} | ${ph} | ${(shard.windowTarget / size).toFixed(3)} | ${(shard.sizeW / size).toFixed(2)} / ${(shard.sizeP / size).toFixed(2)} / ${(shard.sizeM / size).toFixed(2)} | ${shard.unaskedShare.toFixed(2)} | ${p(m)} / ${p(l)} | ${d[0]} | ${d[1]} (${(d[2]! / Math.max(1, d[1]!)).toFixed(2)}) | ${d[3]} | ${d[4]} | ${d[5]} | ${d[6]} | ${firstKey >= 0 ? `${where[1]}/${where[2]}/${where[3]}/${where[0]}` : ''} |`)
+    console.log(`| ${((i + 1) / size).toFixed(1)} | ${ph} | ${(shard.windowTarget / size).toFixed(3)} | ${(shard.sizeW / size).toFixed(2)} / ${(shard.sizeP / size).toFixed(2)} / ${(shard.sizeM / size).toFixed(2)} | ${shard.unaskedShare.toFixed(2)} | ${p(m)} / ${p(l)} | ${d[0]} | ${d[1]} (${(d[2]! / Math.max(1, d[1]!)).toFixed(2)}) | ${d[3]} | ${d[4]} | ${d[5]} | ${d[6]} | ${d[7]} | ${firstKey >= 0 ? `${where[1]}/${where[2]}/${where[3]}/${where[0]}` : ''} |`)
     tm += m; tl += l; tn += n
     m = l = n = 0
   }
