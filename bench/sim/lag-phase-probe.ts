@@ -16,6 +16,10 @@
  * the way, and the late reads split by their key's write: before the first late read (only what the
  * opening kept can serve them) or after it (what a rule acting on the late reads' misses can still win),
  * each as reads, model / LRU hits.
+ *
+ * Stop 53 (lagreal): `--phases` takes `lagx` too (recency-sweep.ts: a lag phase whose opening reads the keys of
+ * before the phase); its late reads are those of keys written in the phase, and a line per `lagx` phase counts
+ * its reads of keys of before the phase (model / LRU hits). The table has missRun's wins (`miss wins`).
  */
 import { phasesTrace, delayTrace, type Phase } from '../arena/recency-sweep.js'
 import { OP_WRITE } from '../workloads/trace.js'
@@ -53,6 +57,7 @@ type Lag = { phase: number; firstLate: number; targetThen: number; reached: numb
 const lags: Lag[] = []
 let lag: Lag | undefined
 let backsAtLate = 0
+const before = new Map<number, number[]>()
 for (let i = 0; i < trace.keys.length; i++) {
   if (delay === '' && i % perPhase === 0) firstKey = -1
   const op = trace.ops === undefined ? 0 : trace.ops[i]!
@@ -61,6 +66,15 @@ for (let i = 0; i < trace.keys.length; i++) {
   const lruHit = replayOne(lru, op, k)
   const phaseNo = Math.floor(i / perPhase)
   if (delay === '' && i % perPhase === 0) lag = undefined
+  // Stop 53 (lagreal): a `lagx` phase's reads of keys of before the phase (its opening: the previous phase's keys,
+  // or ids no write made), per phase: reads, model / LRU hits.
+  if (delay === '' && op !== OP_WRITE && phases[phaseNo] === 'lagx' && !((writtenAt.get(k) ?? -1) >= phaseNo * perPhase)) {
+    const b = before.get(phaseNo) ?? [0, 0, 0]
+    b[0]!++
+    if (modelHit) b[1]!++
+    if (lruHit) b[2]!++
+    before.set(phaseNo, b)
+  }
   if (op === OP_WRITE) {
     if (firstKey < 0) firstKey = k
     lastKey = k
@@ -107,4 +121,5 @@ for (const g of lags) {
     `≥ ${targetAt} after ${g.reached < 0 ? 'never' : ((g.reached - g.firstLate) / size).toFixed(2)} C (${g.backs} window returns); ` +
     `keys written before it: ${split(g.pre)}; after it: ${split(g.post)}, the first read ${g.firstPost < 0 ? 'never' : `${((g.firstPost - g.firstLate) / size).toFixed(2)} C`} after`)
 }
+for (const [ph, b] of before) console.log(`lagx phase ${ph + 1}: reads of keys of before the phase ${b[0]}, model ${b[1]} / lru ${b[2]}`)
 console.log(`whole run: model − lru ${((100 * (tm - tl)) / Math.max(1, tn)).toFixed(2)}`)
