@@ -313,7 +313,9 @@ export interface Tuning {
    * RESEARCH (missRun, stop 53, lagreal; docs/policy-recency.md "Stop 53, lagreal"; 0 off): after missRun reads in
    * a row missed (gets and cache-aside accesses; a hit starts the run again), a window leaver written unasked beats
    * probation's victim. A lag phase whose opening reads keys of before the phase (recency-sweep.ts's `lagx`) misses
-   * every read there; the admission test's hot gets hit.
+   * every read there; the admission test's hot gets hit. The form tried on every gate, missRun=256,missRunMode=36,
+   * changes no trace, suite, sweep, once-zipf or admission figure and no drawn probe row's count (68 / 63 / 74), and
+   * takes the `--lagx` probe's count 71 / 64 / 74 → 65 / 57 / 71. Not in the engines.
    */
   missRun: number
   /** RESEARCH variants of missRun, bits: 1 each win counts ONCE_GAIN towards a bigger window; 2 protected's victims too; 4 only gets' misses count; 16 any window leaver (not only one written unasked: breaks scan resistance, a scan misses every read); 32 a win sets the window target to COLD_WINDOW's level. */
