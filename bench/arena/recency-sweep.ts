@@ -168,11 +168,18 @@ export function movingTrace(c: number, scale: number, s: number, perEntry: numbe
   return { name: `moving s${s} ${perEntry}/entry every ${every}C by ${shift}C`, keys, universe: offset + nk }
 }
 
-export type Phase = 'scan' | 'zipf' | 'zipf2' | 'once' | 'back' | 'loop' | 'lag'
+export type Phase = 'scan' | 'zipf' | 'zipf2' | 'once' | 'back' | 'loop' | 'lag' | 'lagx'
 
 /**
  * Phases in turn, each `each` capacities long: recency (write-then-read 0.5·C), Zipf(0.9) over
  * `zipfPerEntry`·C keys, scans, loops.
+ *
+ * `lag` reads each key exactly 0.5·C writes after its write; during its opening (fewer than 0.5·C keys
+ * written in the phase) it reads the phase's FIRST key again and again. `lagx` (stop 53, lagreal; not in
+ * any drawn row) is the same phase as a service with lagged reads would make it: its opening reads the key
+ * 0.5·C key ids before the next write across the phase boundary too, i.e. the previous phase's keys (a
+ * scan's written-once keys, a Zipf phase's rarest keys, a loop's last keys) or, from empty, keys no write
+ * ever made (404s, ids past the trace's writes). After the opening the two phases are the same.
  */
 export function phasesTrace(c: number, scale: number, phases: Phase[], each: number, seed: number, zipfPerEntry = 20): Trace {
   const rng = new Prng(seed)
@@ -183,6 +190,9 @@ export function phasesTrace(c: number, scale: number, phases: Phase[], each: num
   const loopKeys = Math.round(1.5 * c)
   let loopBase = -1
   const n = len(c, each, scale)
+  const lagKeys = Math.round(0.5 * c)
+  /** `lagx` reads before the first id (from empty): positions and how far before; remapped past the writes. */
+  const before: [number, number][] = []
   for (const p of phases) {
     if ((p === 'zipf' || p === 'zipf2') && zipfBase[p === 'zipf' ? 0 : 1] === 0) {
       zipfBase[p === 'zipf' ? 0 : 1] = b.next
@@ -197,7 +207,14 @@ export function phasesTrace(c: number, scale: number, phases: Phase[], each: num
       if (p === 'scan') b.read(b.next++, true)
       else if (p === 'zipf' || p === 'zipf2') b.read(zipfBase[p === 'zipf' ? 0 : 1]! + z.sample(rng) - 1, true)
       else if (p === 'loop') b.read(loopBase + (i % loopKeys), true)
-      else if (b.next === firstWrite || rng.nextFloat() < 0.1) b.write()
+      else if (p === 'lagx') {
+        if (rng.nextFloat() < 0.1) b.write()
+        else {
+          const k = b.next - lagKeys
+          if (k < 0) before.push([b.keys.length, -k])
+          b.read(Math.max(0, k), false)
+        }
+      } else if (b.next === firstWrite || rng.nextFloat() < 0.1) b.write()
       else {
         const span = Math.min(b.next - firstWrite, Math.round(0.5 * c))
         const d = p === 'lag' ? span - 1 : rng.nextInt(span)
@@ -205,7 +222,12 @@ export function phasesTrace(c: number, scale: number, phases: Phase[], each: num
       }
     }
   }
-  return b.trace(`phases ${phases.join('→')} ${each}C each${zipfPerEntry === 20 ? '' : ` zipf ${zipfPerEntry}/entry`}`)
+  let universe = b.next
+  for (const [at, k] of before) {
+    b.keys[at] = b.next + k - 1
+    universe = Math.max(universe, b.next + k)
+  }
+  return b.trace(`phases ${phases.join('→')} ${each}C each${zipfPerEntry === 20 ? '' : ` zipf ${zipfPerEntry}/entry`}`, universe)
 }
 
 /** A row's trace seed: a hash of its name (FNV-1a), so adding or reordering rows changes no other row's trace. */

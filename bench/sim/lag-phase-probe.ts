@@ -16,6 +16,10 @@
  * the way, and the late reads split by their key's write: before the first late read (only what the
  * opening kept can serve them) or after it (what a rule acting on the late reads' misses can still win),
  * each as reads, model / LRU hits.
+ *
+ * Stop 53 (lagreal): `--phases` takes `lagx` too (recency-sweep.ts: a lag phase whose opening reads the keys of
+ * before the phase); its late reads are those of keys written in the phase, and a line per `lagx` phase counts
+ * its reads of keys of before the phase (model / LRU hits). The table has missRun's wins (`miss wins`).
  */
 import { phasesTrace, delayTrace, type Phase } from '../arena/recency-sweep.js'
 import { OP_WRITE } from '../workloads/trace.js'
@@ -39,11 +43,11 @@ const model = new CortadoModel(size, trace, { tuning: parseTuningList(opt('--tun
 const lru = new LruPolicy(size, trace)
 type S = { windowTarget: number; unaskedShare: number; sizeW: number; sizeP: number; sizeM: number; keyState: Uint8Array; stat: Record<string, number> }
 const shard = model.shards[0]! as unknown as S
-const keys = ['windowContests', 'losses', 'lossVictimSum', 'lateFirstHits', 'probLost', 'promotions', 'lagWins']
+const keys = ['windowContests', 'losses', 'lossVictimSum', 'lateFirstHits', 'probLost', 'promotions', 'lagWins', 'missWins']
 let prev = keys.map(() => 0)
 console.log(`${trace.name}, ${size} entries, blocks of ${block / size} capacities`)
-console.log('| at C | phase | window target | W / P / M | unasked | model / lru | contests | lost (victim est) | late hits | prob lost | promos | lag wins | phase keys W/P/M/gone |')
-console.log('|---:|---|---:|---|---:|---|---:|---:|---:|---:|---:|---|')
+console.log('| at C | phase | window target | W / P / M | unasked | model / lru | contests | lost (victim est) | late hits | prob lost | promos | lag wins | miss wins | phase keys W/P/M/gone |')
+console.log('|---:|---|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---|')
 let m = 0, l = 0, n = 0, tm = 0, tl = 0, tn = 0
 let firstKey = -1
 let lastKey = -1
@@ -53,6 +57,7 @@ type Lag = { phase: number; firstLate: number; targetThen: number; reached: numb
 const lags: Lag[] = []
 let lag: Lag | undefined
 let backsAtLate = 0
+const before = new Map<number, number[]>()
 for (let i = 0; i < trace.keys.length; i++) {
   if (delay === '' && i % perPhase === 0) firstKey = -1
   const op = trace.ops === undefined ? 0 : trace.ops[i]!
@@ -61,11 +66,20 @@ for (let i = 0; i < trace.keys.length; i++) {
   const lruHit = replayOne(lru, op, k)
   const phaseNo = Math.floor(i / perPhase)
   if (delay === '' && i % perPhase === 0) lag = undefined
+  // Stop 53 (lagreal): a `lagx` phase's reads of keys of before the phase (its opening: the previous phase's keys,
+  // or ids no write made), per phase: reads, model / LRU hits.
+  if (delay === '' && op !== OP_WRITE && phases[phaseNo] === 'lagx' && !((writtenAt.get(k) ?? -1) >= phaseNo * perPhase)) {
+    const b = before.get(phaseNo) ?? [0, 0, 0]
+    b[0]!++
+    if (modelHit) b[1]!++
+    if (lruHit) b[2]!++
+    before.set(phaseNo, b)
+  }
   if (op === OP_WRITE) {
     if (firstKey < 0) firstKey = k
     lastKey = k
     writtenAt.set(k, i)
-  } else if (delay === '' && phases[phaseNo] === 'lag' && k !== firstKey && writtenAt.has(k)) {
+  } else if (delay === '' && (phases[phaseNo] === 'lag' || (phases[phaseNo] === 'lagx' && (writtenAt.get(k) ?? -1) >= phaseNo * perPhase)) && k !== firstKey && writtenAt.has(k)) {
     if (lag === undefined) {
       lag = { phase: phaseNo, firstLate: i, targetThen: shard.windowTarget / size, reached: -1, backs: 0, pre: [0, 0, 0], post: [0, 0, 0], firstPost: -1 }
       backsAtLate = shard.stat.windowBack!
@@ -95,7 +109,7 @@ for (let i = 0; i < trace.keys.length; i++) {
       for (let key = firstKey; key <= lastKey; key++) where[shard.keyState[key]! & 3]!++
     }
     const ph = delay !== '' ? 'delay' : phases[Math.min(phases.length - 1, Math.floor(i / perPhase))]
-    console.log(`| ${((i + 1) / size).toFixed(1)} | ${ph} | ${(shard.windowTarget / size).toFixed(3)} | ${(shard.sizeW / size).toFixed(2)} / ${(shard.sizeP / size).toFixed(2)} / ${(shard.sizeM / size).toFixed(2)} | ${shard.unaskedShare.toFixed(2)} | ${p(m)} / ${p(l)} | ${d[0]} | ${d[1]} (${(d[2]! / Math.max(1, d[1]!)).toFixed(2)}) | ${d[3]} | ${d[4]} | ${d[5]} | ${d[6]} | ${firstKey >= 0 ? `${where[1]}/${where[2]}/${where[3]}/${where[0]}` : ''} |`)
+    console.log(`| ${((i + 1) / size).toFixed(1)} | ${ph} | ${(shard.windowTarget / size).toFixed(3)} | ${(shard.sizeW / size).toFixed(2)} / ${(shard.sizeP / size).toFixed(2)} / ${(shard.sizeM / size).toFixed(2)} | ${shard.unaskedShare.toFixed(2)} | ${p(m)} / ${p(l)} | ${d[0]} | ${d[1]} (${(d[2]! / Math.max(1, d[1]!)).toFixed(2)}) | ${d[3]} | ${d[4]} | ${d[5]} | ${d[6]} | ${d[7]} | ${firstKey >= 0 ? `${where[1]}/${where[2]}/${where[3]}/${where[0]}` : ''} |`)
     tm += m; tl += l; tn += n
     m = l = n = 0
   }
@@ -107,4 +121,5 @@ for (const g of lags) {
     `≥ ${targetAt} after ${g.reached < 0 ? 'never' : ((g.reached - g.firstLate) / size).toFixed(2)} C (${g.backs} window returns); ` +
     `keys written before it: ${split(g.pre)}; after it: ${split(g.post)}, the first read ${g.firstPost < 0 ? 'never' : `${((g.firstPost - g.firstLate) / size).toFixed(2)} C`} after`)
 }
+for (const [ph, b] of before) console.log(`lagx phase ${ph + 1}: reads of keys of before the phase ${b[0]}, model ${b[1]} / lru ${b[2]}`)
 console.log(`whole run: model − lru ${((100 * (tm - tl)) / Math.max(1, tn)).toFixed(2)}`)

@@ -10,6 +10,7 @@
  *   npx tsx bench/sim/recency-probe.ts [--rows 60] [--seed 1] [--min-size 2000] [--max-size 30000]
  *     [--variants 'base:;x:k=v'] [--all]     (--all: print every row, not only those under LRU − 1)
  *     [--real [--engine wasm|native] [--cortado <dist>/src/index.js]]
+ *     [--lagx]            (stop 53, lagreal: every drawn phases row's `lag` phases as `lagx`, same draws)
  *     [--match <regex>]   (replay only the drawn rows whose "name size" matches; every row is still drawn, so the
  *                          rows and their seeds are the full run's: a quick look at a few rows; each row
  *                          printed names its trace seed, mild-diag.ts's --seed)
@@ -38,6 +39,8 @@ const minSize = Number(args.opt('--min-size', '2000'))
 const maxSize = Number(args.opt('--max-size', '30000'))
 const printAll = args.has('--all')
 const match = args.opt('--match', '')
+/** Stop 53 (lagreal): every drawn `lag` phase replayed as `lagx` (the draws, names' order and seeds unchanged). */
+const lagx = args.has('--lagx')
 const matchRe = match === '' ? undefined : new RegExp(match)
 const real = args.has('--real')
 const engine = args.opt('--engine', 'wasm')
@@ -70,7 +73,7 @@ function drawRow(c: number): Trace {
     default: {
       const kinds: Phase[] = ['scan', 'zipf', 'zipf2', 'once', 'back', 'loop', 'lag']
       const phases = Array.from({ length: 2 + rng.nextInt(4) }, () => pick(kinds))
-      return phasesTrace(c, 1, phases, draw(2, 15, 1), s)
+      return phasesTrace(c, 1, lagx ? phases.map((p) => (p === 'lag' ? 'lagx' : p)) : phases, draw(2, 15, 1), s)
     }
   }
 }

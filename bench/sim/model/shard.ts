@@ -278,7 +278,7 @@ export class Shard {
   private sweepCredit = 0
   private sweepDebt = 0
   /** Research counters (scratch diagnostics read them; no decision depends on them). */
-  readonly stat = { ghostContests: 0, ghostWins: 0, windowContests: 0, windowWins: 0, lossVictimSum: 0, losses: 0, promotions: 0, demotions: 0, sweepSteps: 0, sweepDemotes: 0, coldFired: 0, rtPlaced: 0, mainBack: 0, windowBack: 0, lateFirstHits: 0, missClears: 0, staleBlocks: 0, rtBack: 0, rtBackYoung: 0, rtBackVeryYoung: 0, rtHit: 0, rtLost: 0, probHit: 0, probLost: 0, bigWins: 0, winAged: 0, lagWins: 0, onceLifts: 0, deadOpens: 0, jumpOpens: 0, gateAged: 0 }
+  readonly stat = { ghostContests: 0, ghostWins: 0, windowContests: 0, windowWins: 0, lossVictimSum: 0, losses: 0, promotions: 0, demotions: 0, sweepSteps: 0, sweepDemotes: 0, coldFired: 0, rtPlaced: 0, mainBack: 0, windowBack: 0, lateFirstHits: 0, missClears: 0, staleBlocks: 0, rtBack: 0, rtBackYoung: 0, rtBackVeryYoung: 0, rtHit: 0, rtLost: 0, probHit: 0, probLost: 0, bigWins: 0, winAged: 0, lagWins: 0, missWins: 0, onceLifts: 0, deadOpens: 0, jumpOpens: 0, gateAged: 0 }
   /** RESEARCH (staleAfter): per key, the insert count when a hit was last seen by the queues (insert, promotion, CLOCK pass); exact, where an engine would keep a few bits. */
   private stamps: Int32Array | undefined
   private inserts = 0
@@ -340,6 +340,8 @@ export class Shard {
   private lagOpen = false
   private lagHit = false
   private lagLastKey = -1
+  /** RESEARCH (missRun, stop 53, lagreal): reads that missed since the last read that hit (gets and cache-aside accesses). */
+  private missRunLen = 0
   private winnerRun = 0
   /** RESEARCH (windowHitBoost): added to the candidate's estimate in the running contest. */
   private boost = 0
@@ -437,6 +439,8 @@ export class Shard {
     if (this.t.youngTest > 1 && (this.t.youngNoMiss === 0 || (st & QMASK) !== NONE)) this.youngHit(key, h)
     if ((st & QMASK) !== NONE) return this.hit(key, h, st, true)
     this.lagMiss()
+    // RESEARCH missRunMode 4: only a get's miss counts towards missRun's run (not a cache-aside miss).
+    if ((this.t.missRunMode & 4) === 0) this.missRunLen++
     this.climb(false)
     this.drift(false)
     this.shadow(key, h, false, true)
@@ -502,6 +506,7 @@ export class Shard {
       this.misses++
       if (this.t.jumpSample > 0 && this.jumpSampled(h)) this.jumpSampGets++
       this.lagMiss()
+      this.missRunLen++
       this.climb(false)
       this.drift(false)
       this.shadow(key, h, false, false)
@@ -521,6 +526,7 @@ export class Shard {
     this.hits++
     if (this.t.jumpSample > 0 && this.jumpSampled(h)) this.jumpSampGets++
     this.lagHit = true
+    this.missRunLen = 0
     if (!this.wasFull) this.noteFillHit(h)
     // FILL_ROTATE: a get that hits ends the rotation (the fill's reads began, or cache-aside traffic after a warm-up).
     else if (this.rotating) this.rotating = false
@@ -1832,6 +1838,23 @@ export class Shard {
         && ((this.t.lagStaleMode & 4) === 0 || this.windowTarget <= this.windowFloor())
         && ((this.t.lagStaleMode & 512) === 0 || this.hotShare < this.t.onceHotShare)
         && ((this.t.lagStaleMode & 4096) === 0 || this.unaskedShare < this.t.returnShare)
+      // RESEARCH (missRun, stop 53, lagreal): after missRun reads in a row missed (none hit), what main holds serves
+      // nothing now: a window leaver written unasked beats probation's victim (the lag phase's opening as a service
+      // makes it: its reads miss the keys of before the phase, while the admission test's hot gets hit). missRunMode:
+      // 1 each win counts ONCE_GAIN towards a bigger window; 2 protected's victims too; 4 only gets' misses count.
+      if (this.t.missRun > 0 && this.missRunLen >= this.t.missRun && (k === 1 || k === 2) && ((this.t.missRunMode & 16) !== 0 || this.test(candidateHash, 1))
+        && ((this.t.missRunMode & 2) !== 0 || (this.keyState[v]! & QMASK) === PROBATION)) {
+        this.stat.missWins++
+        if ((this.t.missRunMode & 1) !== 0) this.pendingGrow += this.t.onceGain
+        // missRunMode 32: the window target jumps to COLD_WINDOW's level (main sheds its dead keys as at a cold fill).
+        if ((this.t.missRunMode & 32) !== 0 && this.windowTarget < this.t.coldWindow * this.capacity) {
+          this.windowTarget = this.t.coldWindow * this.capacity
+          this.shedding = true
+        }
+        need -= this.sizeOf(v)
+        this.evict(v, FROM_MAIN)
+        continue
+      }
       if (lagCand && this.lagOpen) {
         this.stat.lagWins++
         if ((this.t.lagStaleMode & 16) !== 0) this.pendingGrow += this.t.unaskedGain

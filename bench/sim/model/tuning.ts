@@ -309,6 +309,17 @@ export interface Tuning {
    * unasked share is under RETURN_SHARE (a turn from cache-aside to writes). 0: the form the port had.
    */
   lagStaleMode: number
+  /**
+   * RESEARCH (missRun, stop 53, lagreal; docs/policy-recency.md "Stop 53, lagreal"; 0 off): after missRun reads in
+   * a row missed (gets and cache-aside accesses; a hit starts the run again), a window leaver written unasked beats
+   * probation's victim. A lag phase whose opening reads keys of before the phase (recency-sweep.ts's `lagx`) misses
+   * every read there; the admission test's hot gets hit. The form tried on every gate, missRun=256,missRunMode=36,
+   * changes no trace, suite, sweep, once-zipf or admission figure and no drawn probe row's count (68 / 63 / 74), and
+   * takes the `--lagx` probe's count 71 / 64 / 74 → 65 / 57 / 71. Not in the engines.
+   */
+  missRun: number
+  /** RESEARCH variants of missRun, bits: 1 each win counts ONCE_GAIN towards a bigger window; 2 protected's victims too; 4 only gets' misses count; 16 any window leaver (not only one written unasked: breaks scan resistance, a scan misses every read); 32 a win sets the window target to COLD_WINDOW's level. */
+  missRunMode: number
   /** RESEARCH (stop 37, off): a window tail hit while in the window contests with its estimate + this (0: off). */
   windowHitBoost: number
   /** ...and then 1: its estimate halved; 2: its estimate 0; 3: it loses to a candidate seen at least twice; 4: as 3, only to a candidate written unasked; 5: it loses to a rejected candidate back from the ghost within the window horizon; 6: 4 and 5. */
@@ -713,6 +724,8 @@ export const TUNING: Tuning = {
   winAgeMode: 0,
   lagStale: 0,
   lagStaleMode: 0,
+  missRun: 0,
+  missRunMode: 0,
   staleMode: 1,
   climbRestart: 0.05,
 
