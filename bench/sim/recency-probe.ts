@@ -27,9 +27,7 @@ import { mixTrace, delayTrace, burstTrace, movingTrace, phasesTrace, replay, typ
 import { Prng } from '../workloads/prng.js'
 import type { Trace } from '../workloads/trace.js'
 import { toolArgs } from '../harness/tool-args.js'
-import { CortadoModel } from './model/cortado.js'
-import { LruPolicy } from './policies/lru.js'
-import { replayByCapacity } from './replay-by-capacity.js'
+import { gapCell, lruRatios, modelGap, signed } from './model-vs-lru.js'
 import { parseTuningList } from './tuning-args.js'
 
 const args = toolArgs()
@@ -78,8 +76,6 @@ function drawRow(c: number): Trace {
   }
 }
 
-const pct = (hits: number, reads: number): number => (100 * hits) / Math.max(1, reads)
-const signed = (x: number): string => (x >= 0 ? '+' : '') + x.toFixed(2)
 console.log(`recency probe: ${rows} rows drawn with seed ${seed}, capacities ${minSize}–${maxSize}, one shard; model − LRU, whole run / second half`)
 console.log(`| row | size | lru | ${variants.map((v) => v.name).join(' | ')} |${real ? ` real (${engine}) |` : ''}`)
 console.log(`|---|---:|---:|${variants.map(() => '---:').join('|')}|${real ? '---:|' : ''}`)
@@ -89,17 +85,13 @@ for (let i = 0; i < rows; i++) {
   const c = capacity()
   const trace = drawRow(c)
   if (matchRe !== undefined && !matchRe.test(`${trace.name} ${c}`)) continue
-  const lru = replayByCapacity(new LruPolicy(c, trace), trace, 0, c)
-  const all = pct(lru.hits, lru.reads)
-  const late = pct(lru.lateHits, lru.lateReads)
+  const lru = lruRatios(trace, c)
   let bad = false
   const cells = variants.map((v, j) => {
-    const r = replayByCapacity(new CortadoModel(c, trace, { tuning: v.tuning }), trace, 0, c)
-    const a = pct(r.hits, r.reads) - all
-    const l = pct(r.lateHits, r.lateReads) - late
-    const fails = a < -1 || l < -0.5
+    const g = modelGap(trace, c, v.tuning, lru)
+    const fails = g.all < -1 || g.late < -0.5
     if (fails) { under[j]!++; bad = true }
-    return `${signed(a)} / ${signed(l)}${fails ? ' ✗' : ''}`
+    return `${gapCell(g)}${fails ? ' ✗' : ''}`
   })
   if (Cache !== undefined) {
     const one = (): string => 'v'
@@ -111,6 +103,6 @@ for (let i = 0; i < rows; i++) {
     if (fails) { realUnder++; bad = true }
     cells.push(`${signed(ca - la)} / ${signed(cl - ll)}${fails ? ' ✗' : ''}`)
   }
-  if (bad || printAll) console.log(`| ${trace.name}${matchRe !== undefined ? ` (trace seed ${rowSeed})` : ''} | ${c} | ${all.toFixed(2)} | ${cells.join(' | ')} |`)
+  if (bad || printAll) console.log(`| ${trace.name}${matchRe !== undefined ? ` (trace seed ${rowSeed})` : ''} | ${c} | ${lru.all.toFixed(2)} | ${cells.join(' | ')} |`)
 }
 console.log(`under LRU − 1 (or − 0.5 over the second half): ${variants.map((v, j) => `${v.name} ${under[j]} of ${rows}`).join(', ')}${real ? `, real ${realUnder} of ${rows}` : ''}`)

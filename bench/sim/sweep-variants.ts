@@ -8,9 +8,7 @@
  */
 import { sweepRows } from '../arena/recency-sweep.js'
 import { toolArgs } from '../harness/tool-args.js'
-import { CortadoModel } from './model/cortado.js'
-import { LruPolicy } from './policies/lru.js'
-import { replayByCapacity } from './replay-by-capacity.js'
+import { gapCell, lruRatios, modelGap } from './model-vs-lru.js'
 import { parseTuningList } from './tuning-args.js'
 
 const args = toolArgs()
@@ -21,20 +19,13 @@ const variants = args.opt('--variants', 'base:').split(';').filter((v) => v !== 
   const i = v.indexOf(':')
   return { name: v.slice(0, i), tuning: parseTuningList(v.slice(i + 1)) }
 })
-const pct = (hits: number, reads: number): number => (100 * hits) / Math.max(1, reads)
-const signed = (x: number): string => (x >= 0 ? '+' : '') + x.toFixed(2)
 console.log(`${size} entries, one shard, scale ${scale}: model − LRU, whole run / second half`)
 console.log(`| row | lru | ${variants.map((v) => v.name).join(' | ')} |`)
 console.log(`|---|---:|${variants.map(() => '---:').join('|')}|`)
 for (const row of sweepRows()) {
   if (row.bytes === true || (only.length > 0 && !only.some((f) => row.name.includes(f)))) continue
   const trace = row.make(size, scale)
-  const lru = replayByCapacity(new LruPolicy(size, trace), trace, 0, size)
-  const all = pct(lru.hits, lru.reads)
-  const late = pct(lru.lateHits, lru.lateReads)
-  const cells = variants.map((v) => {
-    const r = replayByCapacity(new CortadoModel(size, trace, { tuning: v.tuning }), trace, 0, size)
-    return `${signed(pct(r.hits, r.reads) - all)} / ${signed(pct(r.lateHits, r.lateReads) - late)}`
-  })
-  console.log(`| ${row.name} | ${all.toFixed(2)} | ${cells.join(' | ')} |`)
+  const lru = lruRatios(trace, size)
+  const cells = variants.map((v) => gapCell(modelGap(trace, size, v.tuning, lru)))
+  console.log(`| ${row.name} | ${lru.all.toFixed(2)} | ${cells.join(' | ')} |`)
 }

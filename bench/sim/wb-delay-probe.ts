@@ -14,6 +14,7 @@ import { OP_READ, OP_WRITE } from '../workloads/trace.js'
 import { CortadoModel } from './model/cortado.js'
 import { LruPolicy } from './policies/lru.js'
 import { replayByCapacity } from './replay-by-capacity.js'
+import { gapCell, lruRatios, modelGap, signed } from './model-vs-lru.js'
 import { parseTuningList } from './tuning-args.js'
 
 const args = toolArgs()
@@ -22,7 +23,6 @@ const ds = args.opt('--ds', '0.5,0.6,0.65,0.7,0.75,0.8,0.9,1,1.1,1.2,1.3,1.4,1.5
 const seed = Number(args.opt('--seed', '12345'))
 const block = Number(args.opt('--block', '1'))
 const pct = (hits: number, reads: number): number => (100 * hits) / Math.max(1, reads)
-const signed = (x: number): string => (x >= 0 ? '+' : '') + x.toFixed(2)
 
 if (args.has('--detail')) {
   const tuning = parseTuningList(args.opt('--tune', ''))
@@ -64,13 +64,8 @@ if (args.has('--detail')) {
   console.log(`|---:|---:|---:|${variants.map(() => '---:').join('|')}|`)
   for (const size of sizes) for (const d of ds) {
     const trace = delayTrace(size, 1, d, true, seed)
-    const lru = replayByCapacity(new LruPolicy(size, trace), trace, 0, size)
-    const all = pct(lru.hits, lru.reads)
-    const late = pct(lru.lateHits, lru.lateReads)
-    const cells = variants.map((v) => {
-      const x = replayByCapacity(new CortadoModel(size, trace, { tuning: v.tuning }), trace, 0, size)
-      return `${signed(pct(x.hits, x.reads) - all)} / ${signed(pct(x.lateHits, x.lateReads) - late)}`
-    })
-    console.log(`| ${size} | ${d} | ${all.toFixed(2)} | ${cells.join(' | ')} |`)
+    const lru = lruRatios(trace, size)
+    const cells = variants.map((v) => gapCell(modelGap(trace, size, v.tuning, lru)))
+    console.log(`| ${size} | ${d} | ${lru.all.toFixed(2)} | ${cells.join(' | ')} |`)
   }
 }
