@@ -21,7 +21,7 @@ import { RealCachePolicy } from '../../bench/sim/policies/cortado.js'
 import { simulate } from '../../bench/sim/simulate.js'
 import { Cache } from '../../src/index.js'
 import { testSeed } from '../helpers/seed.js'
-import { forEachEngine } from '../conformance/engines.js'
+import { forEachEngine, type Engine } from '../conformance/engines.js'
 
 const CAPACITY = 4000
 
@@ -113,17 +113,23 @@ const LEADS: [string, number][] = [
 /** Every row this file holds, with its bound: the pinned rows at 1 point, the improved ones at their own. */
 const ROWS: [string, number][] = [...PINNED.map((name): [string, number] => [name, 1]), ...IMPROVED, ...LEADS]
 
+/** A sweep row at `capacity` entries: the real cache's hit ratio (one shard) and LRU's, in %. */
+function realAndLru(name: string, capacity: number, seed: number, engine: Engine): { got: number; want: number } {
+  const row = sweepRows().find((r) => r.name === name)
+  expect(row, name).toBeDefined()
+  const trace = row!.make(capacity, 1)
+  const want = simulate(trace, 'lru', capacity, new LruPolicy(capacity, trace)).hitRatio * 100
+  const cache = new RealCachePolicy(Cache as never, capacity, trace, seed, { engine, shards: 1 })
+  const got = simulate(trace, 'cortado', capacity, cache).hitRatio * 100
+  cache.close()
+  return { got, want }
+}
+
 forEachEngine('recency sweep rows beyond the suite', (engine) => {
   for (const [name, bound] of ROWS) {
     it(bound < 0 ? `${name}: at least ${-bound} points over LRU over the whole run` : `${name}: within ${bound} point${bound === 1 ? '' : 's'} of LRU over the whole run`, () => {
       const seed = testSeed(1)
-      const row = sweepRows().find((r) => r.name === name)
-      expect(row, name).toBeDefined()
-      const trace = row!.make(CAPACITY, 1)
-      const want = simulate(trace, 'lru', CAPACITY, new LruPolicy(CAPACITY, trace)).hitRatio * 100
-      const cache = new RealCachePolicy(Cache as never, CAPACITY, trace, seed, { engine, shards: 1 })
-      const got = simulate(trace, 'cortado', CAPACITY, cache).hitRatio * 100
-      cache.close()
+      const { got, want } = realAndLru(name, CAPACITY, seed, engine)
       console.log(`[sweep ${name}, ${engine}] seed ${seed}: ${got.toFixed(2)}% (LRU ${want.toFixed(2)}%, ${(got - want).toFixed(2)})`)
       expect(got, `LRU ${want.toFixed(2)}% (seed ${seed})`).toBeGreaterThanOrEqual(want - bound)
     })
@@ -170,11 +176,7 @@ forEachEngine('YOUNG_TEST at other sizes', (engine) => {
   for (const [name, capacity, bound] of YOUNG_ROWS) {
     it(`${name} at ${capacity} entries: ${bound === 0 ? 'at LRU or above' : `within ${bound} points of LRU`} over the whole run`, () => {
       const seed = testSeed(1)
-      const trace = sweepRows().find((r) => r.name === name)!.make(capacity, 1)
-      const want = simulate(trace, 'lru', capacity, new LruPolicy(capacity, trace)).hitRatio * 100
-      const cache = new RealCachePolicy(Cache as never, capacity, trace, seed, { engine, shards: 1 })
-      const got = simulate(trace, 'cortado', capacity, cache).hitRatio * 100
-      cache.close()
+      const { got, want } = realAndLru(name, capacity, seed, engine)
       console.log(`[young ${name} @${capacity}, ${engine}] seed ${seed}: ${got.toFixed(2)}% (LRU ${want.toFixed(2)}%, ${(got - want).toFixed(2)})`)
       expect(got, `LRU ${want.toFixed(2)}% (seed ${seed})`).toBeGreaterThanOrEqual(want - bound)
     })
