@@ -97,11 +97,11 @@ export function keyEquals(sb: u32, off: u32, key: u32, len: u32): bool {
 
 /**
  * Writes a complete entry (not yet LIVE) at `off`; returns the absolute address of its value (of a
- * LARGE entry's reference, which the caller fills).
+ * LARGE entry's reference, which the caller fills). `policyFlags`: the policy's (ENTRY_UNASKED).
  */
-export function writeEntry(sb: u32, off: u32, kind: u32, withTtl: bool, expiry: f64, key: u32, keyLen: u32, valueLen: u32, queue: u32, large: bool): u32 {
+export function writeEntry(sb: u32, off: u32, kind: u32, withTtl: bool, expiry: f64, key: u32, keyLen: u32, valueLen: u32, queue: u32, large: bool, policyFlags: u32): u32 {
   const p = sb + off
-  store<u8>(p, (withTtl ? L.ENTRY_HAS_TTL : 0) | (large ? L.ENTRY_LARGE : 0) | (queue << L.ENTRY_QUEUE_SHIFT), L.ENTRY_FLAGS)
+  store<u8>(p, (withTtl ? L.ENTRY_HAS_TTL : 0) | (large ? L.ENTRY_LARGE : 0) | (queue << L.ENTRY_QUEUE_SHIFT) | policyFlags, L.ENTRY_FLAGS)
   store<u8>(p, kind, L.ENTRY_KIND)
   store<u16>(p, keyLen, L.ENTRY_KEY_LEN)
   store<u32>(p, valueLen, L.ENTRY_VALUE_LEN)

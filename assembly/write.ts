@@ -8,7 +8,7 @@ import { flagsOf, setFlags, entryBytes, hasTtl, isLarge, queueOf, sizeFor, write
 import { reserveAppend, commitAppend, addLive, removeLive, initSegments, killEntry } from './segments'
 import { ensureRoom } from './room'
 import { removeEntry, bump } from './queues'
-import { policyInsert, policyAfterInsert, policyOnAccess, policyInit, policyLendFrequency, policyTouchNew, REJECT } from './policy/index'
+import { policyInsert, policyInsertFlags, policyAfterInsert, policyOnAccess, policyInit, policyLendFrequency, policyTouchNew, REJECT } from './policy/index'
 import { reclaimSome } from './ttl'
 import { chainLength, localShare, allocChain, freeChainOf, freeChain, writeChain, gidData, shardIndexOf, ownedSegments, releaseUnclaimed } from './large'
 import { borrowChain } from './borrow'
@@ -57,6 +57,8 @@ export function beginSet(sb: u32, h: u64, key: u32, keyLen: u32, valueLen: u32, 
   curSize = record
   curChain = 0
   let q: i32 = 0
+  // The policy's flags for the new copy: an update keeps the old entry's (ENTRY_UNASKED: LATE_FLAG).
+  let policyFlags: u32 = 0
   if (slot != 0) {
     const old = slotOffset(slot)
     const oldFlags = flagsOf(sb, old)
@@ -85,6 +87,7 @@ export function beginSet(sb: u32, h: u64, key: u32, keyLen: u32, valueLen: u32, 
       return L.STATUS_STORED
     }
     q = <i32>queueOf(oldFlags)
+    policyFlags = oldFlags & L.ENTRY_UNASKED
     // Evictions below may move the old copy to another queue; the new one goes where it was.
   }
   // A LARGE value's chain: up to localShare() segments of this shard, the rest borrowed from others.
@@ -96,6 +99,7 @@ export function beginSet(sb: u32, h: u64, key: u32, keyLen: u32, valueLen: u32, 
   if (slot == 0) {
     q = policyInsert(sb, h, cost, now, large ? local + 1 : 0, askedBefore)
     if (q == REJECT) return refuse(sb, 0, now)
+    policyFlags = policyInsertFlags()
   }
   curInPlace = false
   curQueue = <u32>q
@@ -117,7 +121,7 @@ export function beginSet(sb: u32, h: u64, key: u32, keyLen: u32, valueLen: u32, 
   // ensureRoom guaranteed the room (and reserved a place in the global count for a new key).
   const off = reserveAppend(sb, <u32>q, record, true)
   curOff = off
-  const valuePtr = writeEntry(sb, off, kind, withTtl, expiry, key, keyLen, valueLen, <u32>q, large)
+  const valuePtr = writeEntry(sb, off, kind, withTtl, expiry, key, keyLen, valueLen, <u32>q, large, policyFlags)
   if (large) {
     curChain = allocChain(sb, shard, local, tail)
     store<u32>(valuePtr, curChain)

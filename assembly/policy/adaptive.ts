@@ -18,7 +18,7 @@ import { flagsOf, isLarge, chainedBytes } from '../entry'
 import { queueCount, freeCount, reclaimDeadTails } from '../segments'
 import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainHolds, isFull, countMode, isBig } from './units'
 import { ageEarly, applyGhostEvidence, noteGhost, noteLateHit, windowTarget, setWindowTarget, windowFloor, writeOnce, onceMax } from './window'
-import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_HIT, DRIFT_GROW_DECAY, MAX_WINDOW, WINDOW_CLOCK_ASKED, HIT_GAIN, HIT_GAIN_SHARE, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, SATURATED_TIE, MISS_CLEAR, LATE_HIT, LATE_SHARE, FREE_TAG, STALE_GATE, STALE_RUNS, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_HALVE, WIN_AGE, RETURN_SAMPLE, RETURN_TEST_NEW, RETURN_TEST_BACK, ONCE_FIFO, ONCE_LIFT, ONCE_DROP, COLD_SHED, FILL_ROTATE, YOUNG_TEST, YOUNG_AGE, YOUNG_MIN, YOUNG_STEP, YOUNG_BACK_MIN, YOUNG_BACK_FROM, YOUNG_BACK_TO, YOUNG_KEEP, YOUNG_HANDOFF } from './tuning.generated'
+import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_HIT, DRIFT_GROW_DECAY, MAX_WINDOW, WINDOW_CLOCK_ASKED, HIT_GAIN, HIT_GAIN_SHARE, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, SATURATED_TIE, MISS_CLEAR, LATE_HIT, LATE_FLAG, LATE_SHARE, FREE_TAG, STALE_GATE, STALE_RUNS, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_HALVE, WIN_AGE, RETURN_SAMPLE, RETURN_TEST_NEW, RETURN_TEST_BACK, ONCE_FIFO, ONCE_LIFT, ONCE_DROP, COLD_SHED, FILL_ROTATE, YOUNG_TEST, YOUNG_AGE, YOUNG_MIN, YOUNG_STEP, YOUNG_BACK_MIN, YOUNG_BACK_FROM, YOUNG_BACK_TO, YOUNG_KEEP, YOUNG_HANDOFF } from './tuning.generated'
 import { nextRandom, seedRng } from './rng'
 import { seed } from '../arena'
 import { REJECT } from './decision'
@@ -38,6 +38,11 @@ const P = L.POLICY_STATE_OFFSET
 
 /** The queue main's victim was left at the tail of, by victim(). */
 let victimQueue: u32 = PROBATION
+/**
+ * LATE_FLAG: the 'written unasked' mark the insert in progress leaves in its entry (ENTRY_UNASKED): the miss
+ * filter's bit as filterInserted left it. Per thread, read by the set that called adaptiveInsert.
+ */
+let insertUnasked: u32 = 0
 
 export function adaptiveInit(sb: u32, shard: u32, zeroed: bool): void {
   const c = policyCapacity
@@ -101,11 +106,16 @@ export function adaptiveOnAccess(sb: u32, h: u64): void {
  * A get that hit (lock-free, lossy): an access, evidence for COLD_WINDOW until the shard is first full,
  * and with `firstInProbation` (the entry's first hit in probation) for LATE_HIT.
  */
-export function adaptiveOnHit(sb: u32, h: u64, block: u32, firstInProbation: bool): void {
+export function adaptiveOnHit(sb: u32, h: u64, block: u32, firstInProbation: bool, entryUnasked: bool): void {
   if (block != 0) incrementAt(sb, block, <u32>h)
   if (YOUNG_TEST != 0) youngRead(sb, h)
   if (COLD_WINDOW > 0) noteColdHits(sb, h, 1)
-  if (LATE_HIT != 0 && firstInProbation) noteLateHit(sb, h)
+  if (LATE_HIT != 0 && firstInProbation) noteLateHit(sb, h, entryUnasked)
+}
+
+/** LATE_FLAG: the ENTRY_UNASKED flag for the entry of the insert adaptiveInsert just decided (0 when off). */
+export function adaptiveInsertFlags(): u32 {
+  return insertUnasked
 }
 
 /** `times` hits at once (a front's batched hits): the sketch counts them as `times` accesses. */
@@ -198,6 +208,8 @@ export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64, segments: u
   if (segments != 0 && big && !contestSegments(sb, h, segments, now)) return REJECT
   // Inserted before any get missed it: written unasked (window.ts counts its return as recency).
   const askedFor = filterInserted(sb, h, askedBefore)
+  // LATE_FLAG: the mark goes with the entry (its filter word is in cache now; a get would miss it).
+  if (LATE_FLAG != 0) insertUnasked = filterWrittenUnasked(sb, h) ? L.ENTRY_UNASKED : 0
   // The mean entry size (a division in byte mode) serves both noteInsert and the size check below,
   // unless a contest evicted entries in between.
   let mean = meanSize(sb)

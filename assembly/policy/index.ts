@@ -5,7 +5,7 @@
 import * as L from '../layout.generated'
 import { policyId, preload } from '../arena'
 import { clockEvictOne, CLOCK_QUEUE } from './clock'
-import { adaptiveInit, adaptiveInsert, adaptiveAfterInsert, adaptiveEvictOne, adaptiveOnAccess, adaptiveOnHit, adaptiveOnAccesses, adaptiveOnMiss, contestFree } from './adaptive'
+import { adaptiveInit, adaptiveInsert, adaptiveAfterInsert, adaptiveEvictOne, adaptiveOnAccess, adaptiveOnHit, adaptiveInsertFlags, adaptiveOnAccesses, adaptiveOnMiss, contestFree } from './adaptive'
 import { estimate, filterAsked } from '../sketch'
 import { ghostWord } from '../ghost'
 import { freeCount } from '../segments'
@@ -46,6 +46,14 @@ export function policyTouchNew(sb: u32, h: u64): bool {
   return filterAsked(sb, h)
 }
 
+/**
+ * The policy's flags for the entry of the insert policyInsert just placed (ENTRY_UNASKED: LATE_FLAG), which
+ * every move and an update keep. Under the shard lock.
+ */
+export function policyInsertFlags(): u32 {
+  return policyId == L.POLICY_ADAPTIVE ? adaptiveInsertFlags() : 0
+}
+
 /** After a new entry went into queue q. Under the shard lock. */
 export function policyAfterInsert(sb: u32, q: u32, now: f64): void {
   if (policyId == L.POLICY_ADAPTIVE) adaptiveAfterInsert(sb, q, now)
@@ -67,10 +75,10 @@ export function policyOnAccess(sb: u32, h: u64): void {
 /**
  * A get that hit (lock-free, lossy): an access that also counts as a hit (COLD_HITS). `block`: the
  * key's sketch block (sketchBlockOf), 0 without a sketch. `firstInProbation`: the entry is in probation
- * and was not hit since it got there (LATE_HIT).
+ * and was not hit since it got there (LATE_HIT). `entryUnasked`: the entry's ENTRY_UNASKED flag (LATE_FLAG).
  */
-export function policyOnHit(sb: u32, h: u64, block: u32, firstInProbation: bool): void {
-  if (policyId == L.POLICY_ADAPTIVE) adaptiveOnHit(sb, h, block, firstInProbation)
+export function policyOnHit(sb: u32, h: u64, block: u32, firstInProbation: bool, entryUnasked: bool): void {
+  if (policyId == L.POLICY_ADAPTIVE) adaptiveOnHit(sb, h, block, firstInProbation, entryUnasked)
 }
 
 /** `times` accesses at once (a front's batched hits, lock-free): what `times` calls of policyOnAccess do. */

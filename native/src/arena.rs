@@ -93,6 +93,8 @@ pub struct Engine {
     pub ghost_tag: u32,
     // policy/adaptive.ts: the queue main's victim was left at the tail of.
     pub victim_queue: u32,
+    // policy/adaptive.ts: LATE_FLAG's ENTRY_UNASKED for the entry of the insert adaptive_insert just decided.
+    pub insert_unasked: u32,
     // segments.ts
     pub hold_empty_segments: bool,
     // write.ts
@@ -158,6 +160,7 @@ impl Engine {
             positions: 0,
             ghost_tag: 0,
             victim_queue: crate::layout_generated::QUEUE_PROBATION,
+            insert_unasked: 0,
             hold_empty_segments: false,
             cur: CurrentSet::default(),
             borrow: Default::default(),

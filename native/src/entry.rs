@@ -132,11 +132,11 @@ impl Engine {
     }
 
     /// Writes a complete entry (not yet LIVE) at `off`; returns the address of its value (of a LARGE
-    /// entry's reference, which the caller fills).
+    /// entry's reference, which the caller fills). `policy_flags`: the policy's (ENTRY_UNASKED).
     #[allow(clippy::too_many_arguments)]
-    pub unsafe fn write_entry(&self, sb: *mut u8, off: u32, kind: u32, with_ttl: bool, expiry: f64, key: *const u8, key_len: u32, value_len: u32, queue: u32, large: bool) -> *mut u8 {
+    pub unsafe fn write_entry(&self, sb: *mut u8, off: u32, kind: u32, with_ttl: bool, expiry: f64, key: *const u8, key_len: u32, value_len: u32, queue: u32, large: bool, policy_flags: u32) -> *mut u8 {
         let p = sb.add(off as usize);
-        st8(p.add(L::ENTRY_FLAGS as usize), (if with_ttl { L::ENTRY_HAS_TTL } else { 0 }) | (if large { L::ENTRY_LARGE } else { 0 }) | (queue << L::ENTRY_QUEUE_SHIFT));
+        st8(p.add(L::ENTRY_FLAGS as usize), (if with_ttl { L::ENTRY_HAS_TTL } else { 0 }) | (if large { L::ENTRY_LARGE } else { 0 }) | (queue << L::ENTRY_QUEUE_SHIFT) | policy_flags);
         st8(p.add(L::ENTRY_KIND as usize), kind);
         st16(p.add(L::ENTRY_KEY_LEN as usize), key_len);
         st32(p.add(L::ENTRY_VALUE_LEN as usize), value_len);

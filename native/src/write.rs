@@ -40,6 +40,8 @@ impl Engine {
         self.cur.size = record;
         self.cur.chain = 0;
         let mut q: i32 = 0;
+        // The policy's flags for the new copy: an update keeps the old entry's (ENTRY_UNASKED: LATE_FLAG).
+        let mut policy_flags: u32 = 0;
         if !slot.is_null() {
             let old = slot_offset(slot);
             let old_flags = flags_of(sb, old);
@@ -71,6 +73,7 @@ impl Engine {
             }
             // Evictions below may move the old copy to another queue; the new one goes where it was.
             q = queue_of(old_flags) as i32;
+            policy_flags = old_flags & L::ENTRY_UNASKED;
         }
         // A LARGE value's chain: up to local_share() segments of this shard, the rest borrowed from
         // others. The policy of this shard counts (and contests for) only what this shard holds of it.
@@ -83,6 +86,7 @@ impl Engine {
             if q == REJECT {
                 return self.refuse(sb, std::ptr::null_mut(), now);
             }
+            policy_flags = self.policy_insert_flags();
         }
         self.cur.in_place = false;
         self.cur.queue = q as u32;
@@ -112,7 +116,7 @@ impl Engine {
         // ensure_room guaranteed the room (and reserved a place in the global count for a new key).
         let off = self.reserve_append(sb, q as u32, record, true);
         self.cur.off = off;
-        let value_ptr = self.write_entry(sb, off, kind, with_ttl, expiry, key, key_len, value_len, q as u32, large);
+        let value_ptr = self.write_entry(sb, off, kind, with_ttl, expiry, key, key_len, value_len, q as u32, large, policy_flags);
         if large {
             let first = self.alloc_chain(sb, shard, local, tail);
             self.cur.chain = first;

@@ -21,6 +21,11 @@ const HIT_SINCE = 16
 const FREE = 32
 /** DIAGNOSTIC (stop 50, delayback): placed in probation by RETURN_TO and not hit since. */
 const RTP = 64
+/**
+ * RESEARCH (lateFlag, stop 54): the miss filter's 'written unasked' bit as it was when the key was inserted
+ * (the engines' ENTRY_UNASKED entry flag): kept by every move, cleared when the key leaves.
+ */
+const UNASKED = 128
 
 // The ghost remembers where an evicted key left from: the window (a rejected candidate) or main.
 const FROM_WINDOW = 0
@@ -342,6 +347,8 @@ export class Shard {
   private lagLastKey = -1
   /** RESEARCH (missRun, stop 53, lagreal): reads that missed since the last read that hit (gets and cache-aside accesses). */
   private missRunLen = 0
+  /** RESEARCH (lateFlag): the UNASKED bit the insert in progress gives its entry. */
+  private insertUnasked = 0
   private winnerRun = 0
   /** RESEARCH (windowHitBoost): added to the candidate's estimate in the running contest. */
   private boost = 0
@@ -527,7 +534,7 @@ export class Shard {
     if (this.t.jumpSample > 0 && this.jumpSampled(h)) this.jumpSampGets++
     this.lagHit = true
     this.missRunLen = 0
-    if (!this.wasFull) this.noteFillHit(h)
+    if (!this.wasFull) this.noteFillHit(h, st)
     // FILL_ROTATE: a get that hits ends the rotation (the fill's reads began, or cache-aside traffic after a warm-up).
     else if (this.rotating) this.rotating = false
     this.climb(true)
@@ -553,7 +560,7 @@ export class Shard {
    * the sketch has seen at most that often, this hit counted. LATE_ASIDE: not while RETURN_TO is on.
    */
   private lateHitOn(st: number, h: number): void {
-    if (this.t.lateHit > 0 && (st & QMASK) === PROBATION && (st & CMASK) === 0 && this.test(h, 1)
+    if (this.t.lateHit > 0 && (st & QMASK) === PROBATION && (st & CMASK) === 0 && ((this.t.lateFlag & 1) !== 0 ? (st & UNASKED) !== 0 : this.test(h, 1))
       && (this.t.lateHit === 1 ? this.writeOnce(this.t.onceShare) : this.unaskedShare >= this.lateShare())
       && !(this.t.lateHit === 3 && this.t.onceHotShare > 0 && this.hotShare >= this.t.onceHotShare)
       && (this.t.lateFrequency <= 0 || (this.t.hitSampleLate > 0 ? this.hitEstimate : this.sketch.estimate(h)) <= this.t.lateFrequency)
@@ -590,11 +597,11 @@ export class Shard {
    * own writes): a cache-aside hot set hits its own loads, and with a bulk warm-up of sets after it the
    * rule misfired (stop 39).
    */
-  private noteFillHit(h: number): void {
+  private noteFillHit(h: number, st: number): void {
     if (this.t.coldHitsUnasked === 0) this.fillHits++
     // The engines read the filter only while the rule could still fire and needs more hits (some inserts
     // written unasked, below the count it needs); a count at the threshold decides as a higher one would.
-    else if (this.unaskedShare >= this.t.returnShare && this.fillHits < this.t.coldHits * this.capacity && this.test(h, 1)) this.fillHits++
+    else if (this.unaskedShare >= this.t.returnShare && this.fillHits < this.t.coldHits * this.capacity && ((this.t.lateFlag & 2) !== 0 ? (st & UNASKED) !== 0 : this.test(h, 1))) this.fillHits++
   }
 
   /** A set: counted in the sketch; a present key is touched (rewritten in place), a new one inserted. */
@@ -651,6 +658,8 @@ export class Shard {
     const askedFor = this.askedAtSet || this.test(h, 0)
     this.askedAtSet = false
     const unaskedBefore = !askedFor && this.testAndSet(h, 1)
+    // RESEARCH (lateFlag): the 'written unasked' bit as the insert leaves it, kept with the entry.
+    this.insertUnasked = this.t.lateFlag > 0 && this.test(h, 1) ? UNASKED : 0
     // Each insert moves the share min(1, mean / (returnSpan × capacity)) of the way, as a product with a
     // reciprocal computed once (the engines' returnWeight: no division on the insert path).
     if (this.t.returnTo >= 3 || this.t.onceMaxWindow > 0) {
@@ -1398,7 +1407,7 @@ export class Shard {
     if (this.t.staleHitOnly === 0 || (st & HIT_SINCE) !== 0) this.staleShare += (1 - this.staleShare) * this.t.staleWeight
     if (this.t.demoteAge > 0) this.sketch.ageKey(this.hashOf(key), this.t.demoteAge)
     this.sizeM -= size
-    this.keyState[key] = PROBATION
+    this.keyState[key] = PROBATION | (st & UNASKED)
     // RESEARCH (demoteShed, stop 52): the demoted key, unhit since its promotion, goes to probation's tail (the next
     // victim) instead of its head: 1 while main is over its share (the window target grew: main sheds), 2 always.
     // Lazy promotion otherwise cycles keys hit long ago (a finished burst's) behind probation's newer keys.
@@ -1693,7 +1702,7 @@ export class Shard {
 
   private place(q: KeyFifo, key: number, where: number, size: number): void {
     this.stampNow(key)
-    this.keyState[key] = where
+    this.keyState[key] = where | this.insertUnasked
     q.push(key)
     this.used += size
     this.entries++
@@ -1730,7 +1739,7 @@ export class Shard {
         this.tailHit++
         this.window.pop()
         // windowClockAsked 3: one count fewer instead of none (a key hit often goes round more than once).
-        this.keyState[k] = this.t.windowClockAsked === 3 ? st - ONE : WINDOW
+        this.keyState[k] = this.t.windowClockAsked === 3 ? st - ONE : WINDOW | (st & UNASKED)
         this.window.push(k)
       }
     }
@@ -1772,7 +1781,7 @@ export class Shard {
     // room), not the room a window shrink gets from the newcomer's eviction (excess 0 in entry mode): a
     // give-back of half the cache otherwise tags every leaver that follows it.
     const free = this.t.freeTag === 3 ? excess < 0 || this.sizeP + this.sizeM === 0 : !(excess > 0 && this.sizeP + this.sizeM > 0)
-    this.keyState[key] = PROBATION | (this.t.freeTag > 0 && free ? FREE : 0)
+    this.keyState[key] = PROBATION | (this.t.freeTag > 0 && free ? FREE : 0) | (this.keyState[key]! & UNASKED)
     this.probation.push(key)
     this.sizeP += size
   }
@@ -1961,7 +1970,7 @@ export class Shard {
       const size = this.sizeOf(key)
       this.sizeP -= size
       // RESEARCH (promoteCredit): a promoted entry starts with this many CLOCK counts (0 as in the engines).
-      this.keyState[key] = PROTECTED | (Math.min(3, this.t.promoteCredit) << CSHIFT)
+      this.keyState[key] = PROTECTED | (Math.min(3, this.t.promoteCredit) << CSHIFT) | (st & UNASKED)
       this.stampNow(key)
       this.prot.push(key)
       this.sizeM += size

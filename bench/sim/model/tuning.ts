@@ -318,6 +318,13 @@ export interface Tuning {
    * takes the `--lagx` probe's count 71 / 64 / 74 → 65 / 57 / 71. Not in the engines.
    */
   missRun: number
+  /**
+   * RESEARCH (lateFlag, stop 54; 0 off): the 'written unasked' mark read from the entry (its UNASKED bit: the miss
+   * filter's bit as the insert left it, kept by every move) instead of the filter, whose word is one more cache
+   * miss on a get's hit path. Bits: 1 LATE_HIT's first hit in probation; 2 COLD_HITS_UNASKED's hits before the
+   * first fill. The entry's mark outlives the filter's clearings (each halving) and ignores collisions after it.
+   */
+  lateFlag: number
   /** RESEARCH variants of missRun, bits: 1 each win counts ONCE_GAIN towards a bigger window; 2 protected's victims too; 4 only gets' misses count; 16 any window leaver (not only one written unasked: breaks scan resistance, a scan misses every read); 32 a win sets the window target to COLD_WINDOW's level. */
   missRunMode: number
   /** RESEARCH (stop 37, off): a window tail hit while in the window contests with its estimate + this (0: off). */
@@ -726,6 +733,7 @@ export const TUNING: Tuning = {
   lagStaleMode: 0,
   missRun: 0,
   missRunMode: 0,
+  lateFlag: 0,
   staleMode: 1,
   climbRestart: 0.05,
 

@@ -12,7 +12,7 @@
 use super::decision::REJECT;
 use super::rng::{next_random, seed_rng};
 use super::tuning_generated::{
-    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_BLOCK, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, DRIFT_SWEEP, FREE_TAG, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_SHARE, HIT_GAIN_UNDO, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, LATE_HIT, LATE_SHARE, MAX_WINDOW, MISS_CLEAR, COLD_SHED, FILL_ROTATE, ONCE_DROP, ONCE_FIFO, ONCE_HOT_SHARE, ONCE_LIFT, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SAMPLE, RETURN_SHARE, RETURN_SPAN, RETURN_TEST_BACK, RETURN_TEST_NEW, RETURN_TO, SATURATED_TIE, STALE_GATE, STALE_HALVE, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_RUNS, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS, WINDOW_CLOCK_ASKED, WIN_AGE, YOUNG_AGE, YOUNG_BACK_FROM, YOUNG_BACK_MIN, YOUNG_BACK_TO, YOUNG_HANDOFF, YOUNG_KEEP, YOUNG_MIN, YOUNG_STEP, YOUNG_TEST,
+    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_BLOCK, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, DRIFT_SWEEP, FREE_TAG, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_SHARE, HIT_GAIN_UNDO, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, LATE_FLAG, LATE_HIT, LATE_SHARE, MAX_WINDOW, MISS_CLEAR, COLD_SHED, FILL_ROTATE, ONCE_DROP, ONCE_FIFO, ONCE_HOT_SHARE, ONCE_LIFT, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SAMPLE, RETURN_SHARE, RETURN_SPAN, RETURN_TEST_BACK, RETURN_TEST_NEW, RETURN_TO, SATURATED_TIE, STALE_GATE, STALE_HALVE, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_RUNS, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS, WINDOW_CLOCK_ASKED, WIN_AGE, YOUNG_AGE, YOUNG_BACK_FROM, YOUNG_BACK_MIN, YOUNG_BACK_TO, YOUNG_HANDOFF, YOUNG_KEEP, YOUNG_MIN, YOUNG_STEP, YOUNG_TEST,
 };
 use crate::arena::Engine;
 use crate::layout_generated as L;
@@ -118,9 +118,10 @@ impl Engine {
     }
 
     /// A get that hit (lock-free, lossy): an access, evidence for COLD_WINDOW until the shard is
-    /// first full, and with `first_in_probation` (the entry's first hit in probation) for LATE_HIT.
+    /// first full, and with `first_in_probation` (the entry's first hit in probation) for LATE_HIT;
+    /// `entry_unasked`: the entry's ENTRY_UNASKED flag (LATE_FLAG).
     #[inline(always)]
-    pub unsafe fn adaptive_on_hit(&self, sb: *mut u8, h: u64, block: *mut u8, first_in_probation: bool) {
+    pub unsafe fn adaptive_on_hit(&self, sb: *mut u8, h: u64, block: *mut u8, first_in_probation: bool, entry_unasked: bool) {
         if !block.is_null() {
             self.increment_at(sb, block, h as u32);
         }
@@ -131,7 +132,7 @@ impl Engine {
             self.note_cold_hits(sb, h, 1);
         }
         if LATE_HIT != 0 && first_in_probation {
-            self.note_late_hit(sb, h);
+            self.note_late_hit(sb, h, entry_unasked);
         }
     }
 
@@ -232,6 +233,10 @@ impl Engine {
         }
         // Inserted before any get missed it: written unasked (window.rs counts its return as recency).
         let asked_for = self.filter_inserted(sb, h, asked_before);
+        // LATE_FLAG: the mark goes with the entry (its filter word is in cache now; a get would miss it).
+        if LATE_FLAG != 0 {
+            self.insert_unasked = if self.filter_written_unasked(sb, h) { L::ENTRY_UNASKED } else { 0 };
+        }
         // The mean entry size serves both note_insert and the size check below, unless a contest
         // evicted entries in between.
         let mut mean = self.mean_size(sb);

@@ -5,7 +5,7 @@
 //! target by it. A candidate counts when younger than WINDOW_HORIZON × the window's entries, or when
 //! the sketch has seen it at most YOUNG_FREQUENCY times, so a loop larger than the cache can't talk the
 //! window into thrashing.
-use super::tuning_generated::{AGE_ON_GROWTH, AGE_SPACING, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_UNDO, LATE_ASIDE, LATE_FREQUENCY, LATE_SHARE, MAX_WINDOW, MIN_WINDOW, NET_EVIDENCE, ONCE_GAIN, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, ONCE_SHARE, QUIET_BLOCK, QUIET_MAIN, QUIET_MIN_BLOCK, QUIET_SCALE, SKETCH_SAMPLE, UNASKED_GAIN, WINDOW_HORIZON, YOUNG_FREQUENCY};
+use super::tuning_generated::{AGE_ON_GROWTH, AGE_SPACING, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_UNDO, LATE_ASIDE, LATE_FLAG, LATE_FREQUENCY, LATE_SHARE, MAX_WINDOW, MIN_WINDOW, NET_EVIDENCE, ONCE_GAIN, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, ONCE_SHARE, QUIET_BLOCK, QUIET_MAIN, QUIET_MIN_BLOCK, QUIET_SCALE, SKETCH_SAMPLE, UNASKED_GAIN, WINDOW_HORIZON, YOUNG_FREQUENCY};
 use crate::arena::Engine;
 use crate::layout_generated as L;
 use crate::mem::*;
@@ -52,7 +52,7 @@ impl Engine {
     /// and only for a key the sketch has seen at most LATE_FREQUENCY times, this hit counted (a hot key
     /// the filter wrongly marks is not one), and not while RETURN_TO is on (LATE_ASIDE, stop 51). Lock-free
     /// (racy reads only misjudge).
-    pub unsafe fn note_late_hit(&self, sb: *mut u8, h: u64) {
+    pub unsafe fn note_late_hit(&self, sb: *mut u8, h: u64, entry_unasked: bool) {
         if !(ldf64(sb.add((P + L::POLICY_UNASKED_SHARE) as usize)) >= LATE_SHARE) {
             return;
         }
@@ -67,7 +67,7 @@ impl Engine {
         if LATE_FREQUENCY > 0 && self.estimate(sb, h) > LATE_FREQUENCY {
             return;
         }
-        if !self.filter_written_unasked(sb, h) {
+        if !(if LATE_FLAG != 0 { entry_unasked } else { self.filter_written_unasked(sb, h) }) {
             return;
         }
         au32(sb.add((P + L::POLICY_PENDING_GROW) as usize)).fetch_add(ONCE_GAIN, Relaxed);
