@@ -659,7 +659,8 @@ export class Shard {
     this.askedAtSet = false
     const unaskedBefore = !askedFor && this.testAndSet(h, 1)
     // RESEARCH (lateFlag): the 'written unasked' bit as the insert leaves it, kept with the entry.
-    this.insertUnasked = this.t.lateFlag > 0 && this.test(h, 1) ? UNASKED : 0
+    // lateFlag 4: only this insert's own mark (set before any get missed it), not the filter's bit.
+    this.insertUnasked = this.t.lateFlag > 0 && ((this.t.lateFlag & 4) !== 0 ? !askedFor : this.test(h, 1)) ? UNASKED : 0
     // Each insert moves the share min(1, mean / (returnSpan × capacity)) of the way, as a product with a
     // reciprocal computed once (the engines' returnWeight: no division on the insert path).
     if (this.t.returnTo >= 3 || this.t.onceMaxWindow > 0) {
