@@ -12,6 +12,8 @@ import { generatedWorkloads } from '../../bench/workloads/suite.js'
 import { shiftingTrace } from '../../bench/workloads/shifting-trace.js'
 import type { Trace } from '../../bench/workloads/trace.js'
 import { zipfTrace } from '../../bench/workloads/zipf-trace.js'
+import { TUNING } from '../../bench/sim/model/tuning.js'
+import { ENGINE_TUNING } from '../../bench/sim/model/tuning.generated.js'
 
 const SEED = 9
 const empty = (universe: number): Trace => ({ name: 'driven', keys: new Int32Array(0), universe })
@@ -232,5 +234,14 @@ describe('Cortado policy model: bytes and attacks', () => {
       }
     }
     expect(hits / n, `seed ${SEED}: the new hot set's hit ratio`).toBeGreaterThan(0.9)
+  })
+})
+
+describe('Cortado policy model: one design with the engines', () => {
+  it("runs with the engines' constants: no research default shadows one from src/layout/policy.json", () => {
+    // TUNING spreads ENGINE_TUNING first; a research knob given a default after it under an engine
+    // constant's model name would make the model measure another policy than the engines run (stop 54:
+    // lateFlag and tracerFlag were shadowed so until this test).
+    for (const [name, value] of Object.entries(ENGINE_TUNING)) expect(TUNING[name as keyof typeof TUNING], name).toBe(value)
   })
 })
