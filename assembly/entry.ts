@@ -97,7 +97,7 @@ export function keyEquals(sb: u32, off: u32, key: u32, len: u32): bool {
 
 /**
  * Writes a complete entry (not yet LIVE) at `off`; returns the absolute address of its value (of a
- * LARGE entry's reference, which the caller fills). `policyFlags`: the policy's (ENTRY_UNASKED).
+ * LARGE entry's reference, which the caller fills). `policyFlags`: the policy's (ENTRY_UNASKED, ENTRY_TRACER).
  */
 export function writeEntry(sb: u32, off: u32, kind: u32, withTtl: bool, expiry: f64, key: u32, keyLen: u32, valueLen: u32, queue: u32, large: bool, policyFlags: u32): u32 {
   const p = sb + off

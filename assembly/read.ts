@@ -98,7 +98,7 @@ export function lookup(key: u32, keyLen: u32, now: f64, flags: u32): u32 {
       // LATE_HIT: whether this is the entry's first hit in probation (touch returns the slot's counter
       // before this hit).
       const before = touch(slot)
-      policyOnHit(sb, h, block, before == 0 && queueOf(fl) == L.QUEUE_PROBATION, (fl & L.ENTRY_UNASKED) != 0)
+      policyOnHit(sb, h, block, before == 0 && queueOf(fl) == L.QUEUE_PROBATION, fl)
     }
     return L.STATUS_HIT
   }

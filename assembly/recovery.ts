@@ -11,7 +11,7 @@ import { chainLength, claimChain, chainIntact, chainCount, chainLocal, borrowedB
 import { segHeader, segData, segOf, queueAddr, releaseSegment, addLive, removeLive, freeCount, setHoldEmptySegments, releaseEmptyInteriors, killEntry } from './segments'
 import { bump } from './queues'
 
-const FLAG_BITS: u32 = L.ENTRY_LIVE | L.ENTRY_HAS_TTL | L.ENTRY_QUEUE_MASK | L.ENTRY_LARGE | L.ENTRY_FREE | L.ENTRY_UNASKED
+const FLAG_BITS: u32 = L.ENTRY_LIVE | L.ENTRY_HAS_TTL | L.ENTRY_QUEUE_MASK | L.ENTRY_LARGE | L.ENTRY_FREE | L.ENTRY_UNASKED | L.ENTRY_TRACER
 
 /** Size of a well-formed entry at `off` whose segment is written up to `limit`, or 0 if malformed. */
 function wellFormed(sb: u32, off: u32, limit: u32): u32 {

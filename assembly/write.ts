@@ -57,7 +57,7 @@ export function beginSet(sb: u32, h: u64, key: u32, keyLen: u32, valueLen: u32, 
   curSize = record
   curChain = 0
   let q: i32 = 0
-  // The policy's flags for the new copy: an update keeps the old entry's (ENTRY_UNASKED: LATE_FLAG).
+  // The policy's flags for the new copy: an update keeps the old entry's (ENTRY_UNASKED, ENTRY_TRACER).
   let policyFlags: u32 = 0
   if (slot != 0) {
     const old = slotOffset(slot)
@@ -87,7 +87,7 @@ export function beginSet(sb: u32, h: u64, key: u32, keyLen: u32, valueLen: u32, 
       return L.STATUS_STORED
     }
     q = <i32>queueOf(oldFlags)
-    policyFlags = oldFlags & L.ENTRY_UNASKED
+    policyFlags = oldFlags & (L.ENTRY_UNASKED | L.ENTRY_TRACER)
     // Evictions below may move the old copy to another queue; the new one goes where it was.
   }
   // A LARGE value's chain: up to localShare() segments of this shard, the rest borrowed from others.

@@ -18,7 +18,7 @@ import { flagsOf, isLarge, chainedBytes } from '../entry'
 import { queueCount, freeCount, reclaimDeadTails } from '../segments'
 import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainHolds, isFull, countMode, isBig } from './units'
 import { ageEarly, applyGhostEvidence, noteGhost, noteLateHit, windowTarget, setWindowTarget, windowFloor, writeOnce, onceMax } from './window'
-import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_HIT, DRIFT_GROW_DECAY, MAX_WINDOW, WINDOW_CLOCK_ASKED, HIT_GAIN, HIT_GAIN_SHARE, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, SATURATED_TIE, MISS_CLEAR, LATE_HIT, LATE_FLAG, LATE_SHARE, FREE_TAG, STALE_GATE, STALE_RUNS, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_HALVE, WIN_AGE, RETURN_SAMPLE, RETURN_TEST_NEW, RETURN_TEST_BACK, ONCE_FIFO, ONCE_LIFT, ONCE_DROP, COLD_SHED, FILL_ROTATE, YOUNG_TEST, YOUNG_AGE, YOUNG_MIN, YOUNG_STEP, YOUNG_BACK_MIN, YOUNG_BACK_FROM, YOUNG_BACK_TO, YOUNG_KEEP, YOUNG_HANDOFF } from './tuning.generated'
+import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_HIT, DRIFT_GROW_DECAY, MAX_WINDOW, WINDOW_CLOCK_ASKED, HIT_GAIN, HIT_GAIN_SHARE, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, SATURATED_TIE, MISS_CLEAR, LATE_HIT, LATE_FLAG, TRACER_FLAG, LATE_SHARE, FREE_TAG, STALE_GATE, STALE_RUNS, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_HALVE, WIN_AGE, RETURN_SAMPLE, RETURN_TEST_NEW, RETURN_TEST_BACK, ONCE_FIFO, ONCE_LIFT, ONCE_DROP, COLD_SHED, FILL_ROTATE, YOUNG_TEST, YOUNG_AGE, YOUNG_MIN, YOUNG_STEP, YOUNG_BACK_MIN, YOUNG_BACK_FROM, YOUNG_BACK_TO, YOUNG_KEEP, YOUNG_HANDOFF } from './tuning.generated'
 import { nextRandom, seedRng } from './rng'
 import { seed } from '../arena'
 import { REJECT } from './decision'
@@ -39,10 +39,10 @@ const P = L.POLICY_STATE_OFFSET
 /** The queue main's victim was left at the tail of, by victim(). */
 let victimQueue: u32 = PROBATION
 /**
- * LATE_FLAG: the 'written unasked' mark the insert in progress leaves in its entry (ENTRY_UNASKED): the miss
- * filter's bit as filterInserted left it. Per thread, read by the set that called adaptiveInsert.
+ * The policy's flags for the entry of the insert in progress (per thread, read by the set that called
+ * adaptiveInsert): ENTRY_UNASKED (LATE_FLAG), ENTRY_TRACER (TRACER_FLAG).
  */
-let insertUnasked: u32 = 0
+let insertFlags: u32 = 0
 
 export function adaptiveInit(sb: u32, shard: u32, zeroed: bool): void {
   const c = policyCapacity
@@ -106,16 +106,17 @@ export function adaptiveOnAccess(sb: u32, h: u64): void {
  * A get that hit (lock-free, lossy): an access, evidence for COLD_WINDOW until the shard is first full,
  * and with `firstInProbation` (the entry's first hit in probation) for LATE_HIT.
  */
-export function adaptiveOnHit(sb: u32, h: u64, block: u32, firstInProbation: bool, entryUnasked: bool): void {
+export function adaptiveOnHit(sb: u32, h: u64, block: u32, firstInProbation: bool, entryFlags: u32): void {
   if (block != 0) incrementAt(sb, block, <u32>h)
-  if (YOUNG_TEST != 0) youngRead(sb, h)
+  // TRACER_FLAG: only an entry whose tag a tracer slot held at its insert can be a tracer.
+  if (YOUNG_TEST != 0 && (TRACER_FLAG == 0 || (entryFlags & L.ENTRY_TRACER) != 0)) youngRead(sb, h)
   if (COLD_WINDOW > 0) noteColdHits(sb, h, 1)
-  if (LATE_HIT != 0 && firstInProbation) noteLateHit(sb, h, entryUnasked)
+  if (LATE_HIT != 0 && firstInProbation) noteLateHit(sb, h, (entryFlags & L.ENTRY_UNASKED) != 0)
 }
 
-/** LATE_FLAG: the ENTRY_UNASKED flag for the entry of the insert adaptiveInsert just decided (0 when off). */
+/** The policy's flags for the entry of the insert adaptiveInsert just decided (ENTRY_UNASKED, ENTRY_TRACER). */
 export function adaptiveInsertFlags(): u32 {
-  return insertUnasked
+  return insertFlags
 }
 
 /** `times` hits at once (a front's batched hits): the sketch counts them as `times` accesses. */
@@ -208,8 +209,8 @@ export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64, segments: u
   if (segments != 0 && big && !contestSegments(sb, h, segments, now)) return REJECT
   // Inserted before any get missed it: written unasked (window.ts counts its return as recency).
   const askedFor = filterInserted(sb, h, askedBefore)
-  // LATE_FLAG: the mark goes with the entry (its filter word is in cache now; a get would miss it).
-  if (LATE_FLAG != 0) insertUnasked = filterWrittenUnasked(sb, h) ? L.ENTRY_UNASKED : 0
+  // LATE_FLAG: the insert's own mark goes with the entry (a get would miss the filter's word).
+  insertFlags = LATE_FLAG != 0 && !askedFor ? L.ENTRY_UNASKED : 0
   // The mean entry size (a division in byte mode) serves both noteInsert and the size check below,
   // unless a contest evicted entries in between.
   let mean = meanSize(sb)
@@ -232,6 +233,7 @@ export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64, segments: u
   if (DRIFT_SWEEP != 0) noteDrift(sb, fromGhost)
   if (ONCE_MAX_WINDOW > 0 && ONCE_HOT_SHARE > 0) noteHot(sb, fromGhost && askedFor && !filterWrittenUnasked(sb, h), weight)
   if (YOUNG_TEST != 0) youngInsert(sb, h, askedFor, mean)
+  if (YOUNG_TEST != 0 && TRACER_FLAG != 0 && holdsTracer(sb, h)) insertFlags |= L.ENTRY_TRACER
   if (fromGhost) {
     // Evicted recently and back already: if it beats main's victims, it skips the window.
     if (mainHolds(sb) && isFull(sb, units)) {
@@ -414,6 +416,13 @@ function youngInsert(sb: u32, h: u64, askedFor: bool, mean: f64): void {
   }
   store<u32>(at, tag)
   store<u32>(at, now, 4)
+}
+
+/** TRACER_FLAG: whether a tracer slot of h's class holds h's tag (youngRead would look at it). */
+function holdsTracer(sb: u32, h: u64): bool {
+  const tag = youngTag(h)
+  const at = sb + P + L.POLICY_YOUNG_SLOTS + (youngSlot(h) << 3)
+  return load<u32>(at) == tag || (YOUNG_BACK_MIN != 0 && load<u32>(at + (YOUNG_TEST << 3)) == tag)
 }
 
 /** YOUNG_TEST's running share at `share`: one step of YOUNG_STEP towards `toward` (1: a tracer counted for, 0: against). */

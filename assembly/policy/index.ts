@@ -47,7 +47,7 @@ export function policyTouchNew(sb: u32, h: u64): bool {
 }
 
 /**
- * The policy's flags for the entry of the insert policyInsert just placed (ENTRY_UNASKED: LATE_FLAG), which
+ * The policy's flags for the entry of the insert policyInsert just placed (ENTRY_UNASKED: LATE_FLAG; ENTRY_TRACER: TRACER_FLAG), which
  * every move and an update keep. Under the shard lock.
  */
 export function policyInsertFlags(): u32 {
@@ -75,10 +75,10 @@ export function policyOnAccess(sb: u32, h: u64): void {
 /**
  * A get that hit (lock-free, lossy): an access that also counts as a hit (COLD_HITS). `block`: the
  * key's sketch block (sketchBlockOf), 0 without a sketch. `firstInProbation`: the entry is in probation
- * and was not hit since it got there (LATE_HIT). `entryUnasked`: the entry's ENTRY_UNASKED flag (LATE_FLAG).
+ * and was not hit since it got there (LATE_HIT). `entryFlags`: the entry's flags (ENTRY_UNASKED, ENTRY_TRACER).
  */
-export function policyOnHit(sb: u32, h: u64, block: u32, firstInProbation: bool, entryUnasked: bool): void {
-  if (policyId == L.POLICY_ADAPTIVE) adaptiveOnHit(sb, h, block, firstInProbation, entryUnasked)
+export function policyOnHit(sb: u32, h: u64, block: u32, firstInProbation: bool, entryFlags: u32): void {
+  if (policyId == L.POLICY_ADAPTIVE) adaptiveOnHit(sb, h, block, firstInProbation, entryFlags)
 }
 
 /** `times` accesses at once (a front's batched hits, lock-free): what `times` calls of policyOnAccess do. */

@@ -33,7 +33,7 @@ const shard = model.shards[0]! as unknown as {
 }
 const statKeys = ['windowBack', 'mainBack', 'windowContests', 'windowWins', 'ghostContests', 'ghostWins', 'rtPlaced']
 let prevStat = statKeys.map(() => 0)
-const keyState = (shard as unknown as { keyState: Uint8Array }).keyState
+const keyState = (shard as unknown as { keyState: Uint16Array }).keyState
 console.log(`${trace.name}, ${capacity} entries, batch ${batch}, blocks of ${block / capacity} capacities`)
 console.log(`| block | window | W / P / M | current burst resident | unasked | ageings | rt on | model / lru | ${statKeys.join(' | ')} |`)
 console.log(`|---:|---:|---:|---:|---:|---:|---:|---:|${statKeys.map(() => '---:').join('|')}|`)

@@ -41,7 +41,7 @@ const perPhase = Math.max(1000, Math.round(size * each))
 const block = Math.round(Number(opt('--block', '0.5')) * size)
 const model = new CortadoModel(size, trace, { tuning: parseTuningList(opt('--tune', '')) })
 const lru = new LruPolicy(size, trace)
-type S = { windowTarget: number; unaskedShare: number; sizeW: number; sizeP: number; sizeM: number; keyState: Uint8Array; stat: Record<string, number> }
+type S = { windowTarget: number; unaskedShare: number; sizeW: number; sizeP: number; sizeM: number; keyState: Uint16Array; stat: Record<string, number> }
 const shard = model.shards[0]! as unknown as S
 const keys = ['windowContests', 'losses', 'lossVictimSum', 'lateFirstHits', 'probLost', 'promotions', 'lagWins', 'missWins']
 let prev = keys.map(() => 0)

@@ -42,7 +42,7 @@ const variants = opt('--variants', 'base:').split(';').filter((v) => v !== '').m
 })
 const show = opt('--trace', variants[variants.length - 1]!.name)
 type Diag = { windowTarget: number; unaskedShare: number; earlyAgeings: number; staleBlock: number; stat: Record<string, number>
-  keyState: Uint8Array; oracleMode: number; oracleOffset: number; oracleFlush(): void }
+  keyState: Uint16Array; oracleMode: number; oracleOffset: number; oracleFlush(): void }
 // The moving generator's period and shift (movingTrace's own arithmetic): keys under the current offset are dead.
 const period = gen === 'moving' ? Math.max(1, Math.round(Number(opt('--every', '5')) * c)) : 0
 const shift = gen === 'moving' ? Math.max(1, Math.round(Number(opt('--by', '0.25')) * c)) : 0

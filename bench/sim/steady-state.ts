@@ -65,7 +65,7 @@ s.noteGhost = (h: number): void => {
   grow += s.pendingGrow - g
   shrink += s.pendingShrink - k
 }
-const keyState: Uint8Array = s.keyState
+const keyState: Uint16Array = s.keyState
 const span = Math.round(distance * capacity)
 const f = (x: number, d = 2): string => x.toFixed(d)
 console.log(`write-then-read ${distance}×cap ${writeBack ? 'write-back' : 'write-once'}, write share ${writeShare} · ${capacity} entries · model ${opt('--tune', '(as built)')}`)

@@ -93,8 +93,9 @@ pub struct Engine {
     pub ghost_tag: u32,
     // policy/adaptive.ts: the queue main's victim was left at the tail of.
     pub victim_queue: u32,
-    // policy/adaptive.ts: LATE_FLAG's ENTRY_UNASKED for the entry of the insert adaptive_insert just decided.
-    pub insert_unasked: u32,
+    // policy/adaptive.ts: the policy's flags for the entry of the insert adaptive_insert just decided
+    // (ENTRY_UNASKED: LATE_FLAG; ENTRY_TRACER: TRACER_FLAG).
+    pub insert_flags: u32,
     // segments.ts
     pub hold_empty_segments: bool,
     // write.ts
@@ -160,7 +161,7 @@ impl Engine {
             positions: 0,
             ghost_tag: 0,
             victim_queue: crate::layout_generated::QUEUE_PROBATION,
-            insert_unasked: 0,
+            insert_flags: 0,
             hold_empty_segments: false,
             cur: CurrentSet::default(),
             borrow: Default::default(),

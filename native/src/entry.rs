@@ -132,7 +132,7 @@ impl Engine {
     }
 
     /// Writes a complete entry (not yet LIVE) at `off`; returns the address of its value (of a LARGE
-    /// entry's reference, which the caller fills). `policy_flags`: the policy's (ENTRY_UNASKED).
+    /// entry's reference, which the caller fills). `policy_flags`: the policy's (ENTRY_UNASKED, ENTRY_TRACER).
     #[allow(clippy::too_many_arguments)]
     pub unsafe fn write_entry(&self, sb: *mut u8, off: u32, kind: u32, with_ttl: bool, expiry: f64, key: *const u8, key_len: u32, value_len: u32, queue: u32, large: bool, policy_flags: u32) -> *mut u8 {
         let p = sb.add(off as usize);

@@ -142,7 +142,7 @@ impl Engine {
                 // LATE_HIT: whether this is the entry's first hit in probation (touch returns the slot's
                 // counter before this hit).
                 let before = touch(slot);
-                self.policy_on_hit(sb, h, block, before == 0 && queue_of(fl) == L::QUEUE_PROBATION, fl & L::ENTRY_UNASKED != 0);
+                self.policy_on_hit(sb, h, block, before == 0 && queue_of(fl) == L::QUEUE_PROBATION, fl);
             }
             return L::STATUS_HIT;
         }

@@ -11,7 +11,7 @@ use crate::hashindex::{clear_slot, slot_offset};
 use crate::layout_generated as L;
 use crate::mem::*;
 
-const FLAG_BITS: u32 = L::ENTRY_LIVE | L::ENTRY_HAS_TTL | L::ENTRY_QUEUE_MASK | L::ENTRY_LARGE | L::ENTRY_FREE | L::ENTRY_UNASKED;
+const FLAG_BITS: u32 = L::ENTRY_LIVE | L::ENTRY_HAS_TTL | L::ENTRY_QUEUE_MASK | L::ENTRY_LARGE | L::ENTRY_FREE | L::ENTRY_UNASKED | L::ENTRY_TRACER;
 
 impl Engine {
     /// Size of a well-formed entry at `off` whose segment is written up to `limit`, or 0 if malformed.

@@ -40,7 +40,7 @@ impl Engine {
         self.cur.size = record;
         self.cur.chain = 0;
         let mut q: i32 = 0;
-        // The policy's flags for the new copy: an update keeps the old entry's (ENTRY_UNASKED: LATE_FLAG).
+        // The policy's flags for the new copy: an update keeps the old entry's (ENTRY_UNASKED, ENTRY_TRACER).
         let mut policy_flags: u32 = 0;
         if !slot.is_null() {
             let old = slot_offset(slot);
@@ -73,7 +73,7 @@ impl Engine {
             }
             // Evictions below may move the old copy to another queue; the new one goes where it was.
             q = queue_of(old_flags) as i32;
-            policy_flags = old_flags & L::ENTRY_UNASKED;
+            policy_flags = old_flags & (L::ENTRY_UNASKED | L::ENTRY_TRACER);
         }
         // A LARGE value's chain: up to local_share() segments of this shard, the rest borrowed from
         // others. The policy of this shard counts (and contests for) only what this shard holds of it.

@@ -1104,6 +1104,37 @@ export const MUTANTS: Mutant[] = [
     tests: ['test/policy/recency-sweep.test.ts'],
     why: 'YOUNG_TEST\'s veto lifts straight into RETURN_TO\'s placements, with RETURN_TEST\'s means stale: reads from 0.55 × capacity writes after the write collapse (model −2.44 → −19.23 at 4000 entries)',
   },
+  // ---- entry flags the hit path reads (stop 54, lateflag) ---------------------------------------------------
+  {
+    id: 'late-flag-never', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '  insertFlags = LATE_FLAG != 0 && !askedFor ? L.ENTRY_UNASKED : 0\n', replace: '  insertFlags = 0\n',
+    tests: ['test/policy/entry-flags.test.ts', 'test/conformance/lockstep.test.ts', 'test/policy/recency-sweep.test.ts'],
+    why: 'no entry is marked written unasked: LATE_HIT never counts a first hit in probation, and a fill read at a lag misses for a generation (LATE_FLAG, stop 54)',
+  },
+  {
+    id: 'late-flag-from-filter', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '  insertFlags = LATE_FLAG != 0 && !askedFor ? L.ENTRY_UNASKED : 0\n', replace: '  insertFlags = LATE_FLAG != 0 && filterWrittenUnasked(sb, h) ? L.ENTRY_UNASKED : 0\n',
+    tests: ['test/policy/entry-flags.test.ts', 'test/conformance/lockstep.test.ts'],
+    why: 'the entry takes the filter\'s bit, other keys\' marks on its pair included: a key loaded after a miss can look written unasked (LATE_FLAG, stop 54: the admission probe 0.9003 -> 0.8896 on the model)',
+  },
+  {
+    id: 'tracer-flag-never', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '  if (YOUNG_TEST != 0 && TRACER_FLAG != 0 && holdsTracer(sb, h)) insertFlags |= L.ENTRY_TRACER\n', replace: '',
+    tests: ['test/policy/entry-flags.test.ts', 'test/conformance/lockstep.test.ts'],
+    why: 'no hit looks at the tracers: YOUNG_TEST measures no new key read young, and RETURN_TO stands aside where it pays (TRACER_FLAG, stop 54)',
+  },
+  {
+    id: 'tracer-flag-young-only', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '  return load<u32>(at) == tag || (YOUNG_BACK_MIN != 0 && load<u32>(at + (YOUNG_TEST << 3)) == tag)\n', replace: '  return load<u32>(at) == tag\n',
+    tests: ['test/conformance/lockstep.test.ts', 'test/policy/recency-sweep.test.ts'],
+    why: 'a write-back that took its class\'s back slot is not flagged: its reads never mark it, and YOUNG_TEST\'s share of write-backs read again stays at nothing (TRACER_FLAG, stop 54)',
+  },
+  {
+    id: 'entry-flags-lost-on-update', area: 'policy', file: 'assembly/write.ts',
+    find: '    policyFlags = oldFlags & (L.ENTRY_UNASKED | L.ENTRY_TRACER)\n', replace: '',
+    tests: ['test/policy/entry-flags.test.ts'],
+    why: 'an update of another size writes a new copy without the policy\'s flags: a key written unasked and updated looks loaded after a miss, and a tracer updated is never marked (stop 54)',
+  },
   // ---- the model against the engines (stop 43, model-gap) ------------------------------------------------
   {
     id: 'model-sketch-counts-saturated', area: 'model', file: 'bench/sim/sketch.ts',

@@ -37,7 +37,7 @@ export class CortadoModel implements Policy {
     this.seed = o.seed ?? 0x2545f491
     this.shardShift = 32 - Math.log2(n)
     const tuning = { ...TUNING, ...o.tuning }
-    const keyState = new Uint8Array(trace.universe)
+    const keyState = new Uint16Array(trace.universe)
     const meanSize = o.sizes === undefined ? 1 : (o.expectedEntrySize ?? mean(o.sizes))
     this.shards = []
     for (let i = 0; i < n; i++) {

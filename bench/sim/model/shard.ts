@@ -22,10 +22,18 @@ const FREE = 32
 /** DIAGNOSTIC (stop 50, delayback): placed in probation by RETURN_TO and not hit since. */
 const RTP = 64
 /**
- * RESEARCH (lateFlag, stop 54): the miss filter's 'written unasked' bit as it was when the key was inserted
- * (the engines' ENTRY_UNASKED entry flag): kept by every move, cleared when the key leaves.
+ * LATE_FLAG (lateFlag, stop 54; the engines' ENTRY_UNASKED entry flag): the key's insert was written unasked (no
+ * get missed it before): kept by every move, cleared when the key leaves.
  */
 const UNASKED = 128
+/**
+ * TRACER_FLAG (tracerFlag, stop 54): one of the key's YOUNG_TEST tracer slots held its tag when it was inserted
+ * (the engines' ENTRY_TRACER entry flag): kept by every move, cleared when the key leaves. A hit looks at the
+ * tracers only for such an entry: the slots hold a tag only from an insert of a key with that tag.
+ */
+const TRACER = 256
+/** The entry flags a move keeps (the engines' copy of the entry keeps them). */
+const KEPT = UNASKED | TRACER
 
 // The ghost remembers where an evicted key left from: the window (a rejected candidate) or main.
 const FROM_WINDOW = 0
@@ -347,8 +355,10 @@ export class Shard {
   private lagLastKey = -1
   /** RESEARCH (missRun, stop 53, lagreal): reads that missed since the last read that hit (gets and cache-aside accesses). */
   private missRunLen = 0
-  /** RESEARCH (lateFlag): the UNASKED bit the insert in progress gives its entry. */
+  /** LATE_FLAG: the UNASKED bit the insert in progress gives its entry. */
   private insertUnasked = 0
+  /** TRACER_FLAG: the TRACER bit the insert in progress gives its entry. */
+  private insertTracer = 0
   private winnerRun = 0
   /** RESEARCH (windowHitBoost): added to the candidate's estimate in the running contest. */
   private boost = 0
@@ -360,7 +370,7 @@ export class Shard {
   constructor(
     readonly capacity: number,
     /** Per-key policy bits, shared by all shards (each key lives in one). */
-    private readonly keyState: Uint8Array,
+    private readonly keyState: Uint16Array,
     init: ShardInit,
   ) {
     this.t = init.tuning
@@ -443,7 +453,7 @@ export class Shard {
 
   access(key: number, h: number): boolean {
     const st = this.keyState[key]!
-    if (this.t.youngTest > 1 && (this.t.youngNoMiss === 0 || (st & QMASK) !== NONE)) this.youngHit(key, h)
+    if (this.t.youngTest > 1 && (this.t.youngNoMiss === 0 || (st & QMASK) !== NONE) && this.tracerLook(st)) this.youngHit(key, h)
     if ((st & QMASK) !== NONE) return this.hit(key, h, st, true)
     this.lagMiss()
     // RESEARCH missRunMode 4: only a get's miss counts towards missRun's run (not a cache-aside miss).
@@ -460,6 +470,11 @@ export class Shard {
     this.sketch.increment(h)
     this.insert(key, h)
     return false
+  }
+
+  /** TRACER_FLAG: whether a get of a key with bits `st` looks at the tracers: a miss always, a hit only on an entry flagged TRACER. */
+  private tracerLook(st: number): boolean {
+    return this.t.tracerFlag === 0 || (st & QMASK) === NONE || (st & TRACER) !== 0
   }
 
   /** A hit's count in the sketch (hitSample: research). */
@@ -508,7 +523,7 @@ export class Shard {
   /** A get: a hit counts like access(); a miss stores nothing and, as in the engine, is not counted in the sketch. */
   read(key: number, h: number): boolean {
     const st = this.keyState[key]!
-    if (this.t.youngTest > 1 && (this.t.youngNoMiss === 0 || (st & QMASK) !== NONE)) this.youngHit(key, h)
+    if (this.t.youngTest > 1 && (this.t.youngNoMiss === 0 || (st & QMASK) !== NONE) && this.tracerLook(st)) this.youngHit(key, h)
     if ((st & QMASK) === NONE) {
       this.misses++
       if (this.t.jumpSample > 0 && this.jumpSampled(h)) this.jumpSampGets++
@@ -658,9 +673,9 @@ export class Shard {
     const askedFor = this.askedAtSet || this.test(h, 0)
     this.askedAtSet = false
     const unaskedBefore = !askedFor && this.testAndSet(h, 1)
-    // RESEARCH (lateFlag): the 'written unasked' bit as the insert leaves it, kept with the entry.
-    // lateFlag 4: only this insert's own mark (set before any get missed it), not the filter's bit.
-    this.insertUnasked = this.t.lateFlag > 0 && ((this.t.lateFlag & 4) !== 0 ? !askedFor : this.test(h, 1)) ? UNASKED : 0
+    // LATE_FLAG (lateFlag): this insert's own mark (set before any get missed it), kept with the entry; research
+    // bit 4: the filter's 'written unasked' bit as the insert leaves it (with other keys' marks on its pair).
+    this.insertUnasked = this.t.lateFlag > 0 && ((this.t.lateFlag & 4) !== 0 ? this.test(h, 1) : !askedFor) ? UNASKED : 0
     // Each insert moves the share min(1, mean / (returnSpan × capacity)) of the way, as a product with a
     // reciprocal computed once (the engines' returnWeight: no division on the insert path).
     if (this.t.returnTo >= 3 || this.t.onceMaxWindow > 0) {
@@ -748,6 +763,7 @@ export class Shard {
       if (this.t.youngTest > 1) this.youngPlace(key, h, false)
     }
     if (this.t.youngTest > 1 && this.t.youngBackMin > 0 && askedFor) this.backPlace(h)
+    this.insertTracer = this.t.tracerFlag > 0 && this.t.youngTest > 1 && this.holdsTracer(h) ? TRACER : 0
     if (this.t.driftSignal === 2) this.ghostStep(age >= 0)
     if (this.t.onceMaxWindow > 0 && this.t.onceHotShare > 0) {
       // Write-once traffic never inserts such a key: a miss stores nothing, and a write-back keeps its mark.
@@ -989,6 +1005,13 @@ export class Shard {
   /** YOUNG_TEST's running shares: one step of youngStep from `x` towards `toward` (1: a tracer counted for, 0: against). */
   private youngStepped(x: number, toward: number): number {
     return x + (toward - x) * this.t.youngStep
+  }
+
+  /** TRACER_FLAG: whether a tracer slot of h's class holds h's tag (youngHit would look at it). */
+  private holdsTracer(h: number): boolean {
+    const j = this.youngSlot(h)
+    const tag = (h | 4) >>> 0
+    return this.youngTag[j] === tag || (this.t.youngBackMin > 0 && this.backTag[j] === tag)
   }
 
   private backRead(h: number): void {
@@ -1408,7 +1431,7 @@ export class Shard {
     if (this.t.staleHitOnly === 0 || (st & HIT_SINCE) !== 0) this.staleShare += (1 - this.staleShare) * this.t.staleWeight
     if (this.t.demoteAge > 0) this.sketch.ageKey(this.hashOf(key), this.t.demoteAge)
     this.sizeM -= size
-    this.keyState[key] = PROBATION | (st & UNASKED)
+    this.keyState[key] = PROBATION | (st & KEPT)
     // RESEARCH (demoteShed, stop 52): the demoted key, unhit since its promotion, goes to probation's tail (the next
     // victim) instead of its head: 1 while main is over its share (the window target grew: main sheds), 2 always.
     // Lazy promotion otherwise cycles keys hit long ago (a finished burst's) behind probation's newer keys.
@@ -1703,7 +1726,7 @@ export class Shard {
 
   private place(q: KeyFifo, key: number, where: number, size: number): void {
     this.stampNow(key)
-    this.keyState[key] = where | this.insertUnasked
+    this.keyState[key] = where | this.insertUnasked | this.insertTracer
     q.push(key)
     this.used += size
     this.entries++
@@ -1740,7 +1763,7 @@ export class Shard {
         this.tailHit++
         this.window.pop()
         // windowClockAsked 3: one count fewer instead of none (a key hit often goes round more than once).
-        this.keyState[k] = this.t.windowClockAsked === 3 ? st - ONE : WINDOW | (st & UNASKED)
+        this.keyState[k] = this.t.windowClockAsked === 3 ? st - ONE : WINDOW | (st & KEPT)
         this.window.push(k)
       }
     }
@@ -1782,7 +1805,7 @@ export class Shard {
     // room), not the room a window shrink gets from the newcomer's eviction (excess 0 in entry mode): a
     // give-back of half the cache otherwise tags every leaver that follows it.
     const free = this.t.freeTag === 3 ? excess < 0 || this.sizeP + this.sizeM === 0 : !(excess > 0 && this.sizeP + this.sizeM > 0)
-    this.keyState[key] = PROBATION | (this.t.freeTag > 0 && free ? FREE : 0) | (this.keyState[key]! & UNASKED)
+    this.keyState[key] = PROBATION | (this.t.freeTag > 0 && free ? FREE : 0) | (this.keyState[key]! & KEPT)
     this.probation.push(key)
     this.sizeP += size
   }
@@ -1971,7 +1994,7 @@ export class Shard {
       const size = this.sizeOf(key)
       this.sizeP -= size
       // RESEARCH (promoteCredit): a promoted entry starts with this many CLOCK counts (0 as in the engines).
-      this.keyState[key] = PROTECTED | (Math.min(3, this.t.promoteCredit) << CSHIFT) | (st & UNASKED)
+      this.keyState[key] = PROTECTED | (Math.min(3, this.t.promoteCredit) << CSHIFT) | (st & KEPT)
       this.stampNow(key)
       this.prot.push(key)
       this.sizeM += size

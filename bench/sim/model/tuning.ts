@@ -319,12 +319,21 @@ export interface Tuning {
    */
   missRun: number
   /**
-   * RESEARCH (lateFlag, stop 54; 0 off): the 'written unasked' mark read from the entry (its UNASKED bit: the miss
-   * filter's bit as the insert left it, kept by every move) instead of the filter, whose word is one more cache
-   * miss on a get's hit path. Bits: 1 LATE_HIT's first hit in probation; 2 COLD_HITS_UNASKED's hits before the
-   * first fill. The entry's mark outlives the filter's clearings (each halving) and ignores collisions after it.
+   * LATE_FLAG (lateFlag, stop 54; the engines' value 1): the 'written unasked' mark read from the entry (its UNASKED
+   * bit: set when its insert came before any get missed it; kept by every move) instead of from the miss filter,
+   * whose word is one more cache miss on a get's hit path. Bits: 1 LATE_HIT's first hit in probation; research: 2
+   * COLD_HITS_UNASKED's hits before the first fill too; 4 the mark is the filter's bit as the insert left it (other
+   * keys' marks on its pair included: test/policy/admission.test.ts's probe 0.8953 -> 0.8896, where the own
+   * mark gives 0.9003). 0: the filter (the form until stop 53).
    */
   lateFlag: number
+  /**
+   * TRACER_FLAG (tracerFlag, stop 54; the engines' value 1): a get that hits looks at YOUNG_TEST's tracer slots only for an entry
+   * flagged TRACER (a slot of its class held its tag when it was inserted; the engines' ENTRY_TRACER), not for
+   * every hit: the slots are one more cache miss on the hit path. The same decisions (a slot gets a tag only at
+   * an insert of a key with that tag), unless a 32-bit tag collides. 0: every hit looks.
+   */
+  tracerFlag: number
   /** RESEARCH variants of missRun, bits: 1 each win counts ONCE_GAIN towards a bigger window; 2 protected's victims too; 4 only gets' misses count; 16 any window leaver (not only one written unasked: breaks scan resistance, a scan misses every read); 32 a win sets the window target to COLD_WINDOW's level. */
   missRunMode: number
   /** RESEARCH (stop 37, off): a window tail hit while in the window contests with its estimate + this (0: off). */
@@ -733,7 +742,6 @@ export const TUNING: Tuning = {
   lagStaleMode: 0,
   missRun: 0,
   missRunMode: 0,
-  lateFlag: 0,
   staleMode: 1,
   climbRestart: 0.05,
 

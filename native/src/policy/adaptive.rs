@@ -12,7 +12,7 @@
 use super::decision::REJECT;
 use super::rng::{next_random, seed_rng};
 use super::tuning_generated::{
-    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_BLOCK, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, DRIFT_SWEEP, FREE_TAG, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_SHARE, HIT_GAIN_UNDO, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, LATE_FLAG, LATE_HIT, LATE_SHARE, MAX_WINDOW, MISS_CLEAR, COLD_SHED, FILL_ROTATE, ONCE_DROP, ONCE_FIFO, ONCE_HOT_SHARE, ONCE_LIFT, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SAMPLE, RETURN_SHARE, RETURN_SPAN, RETURN_TEST_BACK, RETURN_TEST_NEW, RETURN_TO, SATURATED_TIE, STALE_GATE, STALE_HALVE, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_RUNS, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS, WINDOW_CLOCK_ASKED, WIN_AGE, YOUNG_AGE, YOUNG_BACK_FROM, YOUNG_BACK_MIN, YOUNG_BACK_TO, YOUNG_HANDOFF, YOUNG_KEEP, YOUNG_MIN, YOUNG_STEP, YOUNG_TEST,
+    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_BLOCK, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, DRIFT_SWEEP, FREE_TAG, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_SHARE, HIT_GAIN_UNDO, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, LATE_FLAG, LATE_HIT, LATE_SHARE, TRACER_FLAG, MAX_WINDOW, MISS_CLEAR, COLD_SHED, FILL_ROTATE, ONCE_DROP, ONCE_FIFO, ONCE_HOT_SHARE, ONCE_LIFT, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SAMPLE, RETURN_SHARE, RETURN_SPAN, RETURN_TEST_BACK, RETURN_TEST_NEW, RETURN_TO, SATURATED_TIE, STALE_GATE, STALE_HALVE, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_RUNS, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS, WINDOW_CLOCK_ASKED, WIN_AGE, YOUNG_AGE, YOUNG_BACK_FROM, YOUNG_BACK_MIN, YOUNG_BACK_TO, YOUNG_HANDOFF, YOUNG_KEEP, YOUNG_MIN, YOUNG_STEP, YOUNG_TEST,
 };
 use crate::arena::Engine;
 use crate::layout_generated as L;
@@ -119,20 +119,21 @@ impl Engine {
 
     /// A get that hit (lock-free, lossy): an access, evidence for COLD_WINDOW until the shard is
     /// first full, and with `first_in_probation` (the entry's first hit in probation) for LATE_HIT;
-    /// `entry_unasked`: the entry's ENTRY_UNASKED flag (LATE_FLAG).
+    /// `entry_flags`: the entry's flags (ENTRY_UNASKED: LATE_FLAG; ENTRY_TRACER: TRACER_FLAG).
     #[inline(always)]
-    pub unsafe fn adaptive_on_hit(&self, sb: *mut u8, h: u64, block: *mut u8, first_in_probation: bool, entry_unasked: bool) {
+    pub unsafe fn adaptive_on_hit(&self, sb: *mut u8, h: u64, block: *mut u8, first_in_probation: bool, entry_flags: u32) {
         if !block.is_null() {
             self.increment_at(sb, block, h as u32);
         }
-        if YOUNG_TEST != 0 {
+        // TRACER_FLAG: only an entry whose tag a tracer slot held at its insert can be a tracer.
+        if YOUNG_TEST != 0 && (TRACER_FLAG == 0 || entry_flags & L::ENTRY_TRACER != 0) {
             self.young_read(sb, h);
         }
         if COLD_WINDOW > 0.0 {
             self.note_cold_hits(sb, h, 1);
         }
         if LATE_HIT != 0 && first_in_probation {
-            self.note_late_hit(sb, h, entry_unasked);
+            self.note_late_hit(sb, h, entry_flags & L::ENTRY_UNASKED != 0);
         }
     }
 
@@ -233,10 +234,8 @@ impl Engine {
         }
         // Inserted before any get missed it: written unasked (window.rs counts its return as recency).
         let asked_for = self.filter_inserted(sb, h, asked_before);
-        // LATE_FLAG: the mark goes with the entry (its filter word is in cache now; a get would miss it).
-        if LATE_FLAG != 0 {
-            self.insert_unasked = if self.filter_written_unasked(sb, h) { L::ENTRY_UNASKED } else { 0 };
-        }
+        // LATE_FLAG: the insert's own mark goes with the entry (a get would miss the filter's word).
+        self.insert_flags = if LATE_FLAG != 0 && !asked_for { L::ENTRY_UNASKED } else { 0 };
         // The mean entry size serves both note_insert and the size check below, unless a contest
         // evicted entries in between.
         let mut mean = self.mean_size(sb);
@@ -274,6 +273,9 @@ impl Engine {
         }
         if YOUNG_TEST != 0 {
             self.young_insert(sb, h, asked_for, mean);
+        }
+        if YOUNG_TEST != 0 && TRACER_FLAG != 0 && self.holds_tracer(sb, h) {
+            self.insert_flags |= L::ENTRY_TRACER;
         }
         if from_ghost {
             // Evicted recently and back already: if it beats main's victims, it skips the window.
@@ -431,6 +433,13 @@ impl Engine {
         }
         st32(at, tag);
         st32(at.add(4), now);
+    }
+
+    /// TRACER_FLAG: whether a tracer slot of h's class holds h's tag (young_read would look at it).
+    unsafe fn holds_tracer(&self, sb: *mut u8, h: u64) -> bool {
+        let tag = young_tag(h);
+        let at = sb.add((P + L::POLICY_YOUNG_SLOTS + (young_slot(h) << 3)) as usize);
+        ld32(at) == tag || (YOUNG_BACK_MIN != 0.0 && ld32(at.add((YOUNG_TEST << 3) as usize)) == tag)
     }
 
     /// YOUNG_TEST: a get of key h (hit or miss; lock-free, racy stores only misjudge) marks its tracers.

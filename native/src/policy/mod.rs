@@ -92,16 +92,16 @@ impl Engine {
     /// key's sketch block (sketch_block_of), null without a sketch. `first_in_probation`: the entry is in
     /// probation and was not hit since it got there (LATE_HIT).
     #[inline(always)]
-    pub unsafe fn policy_on_hit(&self, sb: *mut u8, h: u64, block: *mut u8, first_in_probation: bool, entry_unasked: bool) {
+    pub unsafe fn policy_on_hit(&self, sb: *mut u8, h: u64, block: *mut u8, first_in_probation: bool, entry_flags: u32) {
         if self.policy_id == L::POLICY_ADAPTIVE {
-            self.adaptive_on_hit(sb, h, block, first_in_probation, entry_unasked);
+            self.adaptive_on_hit(sb, h, block, first_in_probation, entry_flags);
         }
     }
 
-    /// The policy's flags for the entry of the insert policy_insert just placed (ENTRY_UNASKED: LATE_FLAG),
-    /// which every move and an update keep. Under the shard lock.
+    /// The policy's flags for the entry of the insert policy_insert just placed (ENTRY_UNASKED: LATE_FLAG;
+    /// ENTRY_TRACER: TRACER_FLAG), which every move and an update keep. Under the shard lock.
     pub fn policy_insert_flags(&self) -> u32 {
-        if self.policy_id == L::POLICY_ADAPTIVE { self.insert_unasked } else { 0 }
+        if self.policy_id == L::POLICY_ADAPTIVE { self.insert_flags } else { 0 }
     }
 
     /// The frequency a newcomer with hash `h` brings to a contest in another shard (0 without a sketch).
