@@ -98,7 +98,8 @@ export function lookup(key: u32, keyLen: u32, now: f64, flags: u32): u32 {
       // LATE_HIT: whether this is the entry's first hit in probation (touch returns the slot's counter
       // before this hit).
       const before = touch(slot)
-      policyOnHit(sb, h, block, before == 0 && queueOf(fl) == L.QUEUE_PROBATION)
+      const q = queueOf(fl)
+      policyOnHit(sb, h, block, before == 0 && q == L.QUEUE_PROBATION, q == L.QUEUE_WINDOW)
     }
     return L.STATUS_HIT
   }

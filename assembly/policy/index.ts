@@ -67,10 +67,10 @@ export function policyOnAccess(sb: u32, h: u64): void {
 /**
  * A get that hit (lock-free, lossy): an access that also counts as a hit (COLD_HITS). `block`: the
  * key's sketch block (sketchBlockOf), 0 without a sketch. `firstInProbation`: the entry is in probation
- * and was not hit since it got there (LATE_HIT).
+ * and was not hit since it got there (LATE_HIT). `inWindow`: the entry is in the window (MISS_UNDO's verdict).
  */
-export function policyOnHit(sb: u32, h: u64, block: u32, firstInProbation: bool): void {
-  if (policyId == L.POLICY_ADAPTIVE) adaptiveOnHit(sb, h, block, firstInProbation)
+export function policyOnHit(sb: u32, h: u64, block: u32, firstInProbation: bool, inWindow: bool): void {
+  if (policyId == L.POLICY_ADAPTIVE) adaptiveOnHit(sb, h, block, firstInProbation, inWindow)
 }
 
 /** `times` accesses at once (a front's batched hits, lock-free): what `times` calls of policyOnAccess do. */

@@ -142,7 +142,8 @@ impl Engine {
                 // LATE_HIT: whether this is the entry's first hit in probation (touch returns the slot's
                 // counter before this hit).
                 let before = touch(slot);
-                self.policy_on_hit(sb, h, block, before == 0 && queue_of(fl) == L::QUEUE_PROBATION);
+                let q = queue_of(fl);
+                self.policy_on_hit(sb, h, block, before == 0 && q == L::QUEUE_PROBATION, q == L::QUEUE_WINDOW);
             }
             return L::STATUS_HIT;
         }

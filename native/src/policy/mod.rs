@@ -90,11 +90,11 @@ impl Engine {
 
     /// A get that hit (lock-free, lossy): an access that also counts as a hit (COLD_HITS). `block`: the
     /// key's sketch block (sketch_block_of), null without a sketch. `first_in_probation`: the entry is in
-    /// probation and was not hit since it got there (LATE_HIT).
+    /// probation and was not hit since it got there (LATE_HIT). `in_window`: the entry is in the window (MISS_UNDO).
     #[inline(always)]
-    pub unsafe fn policy_on_hit(&self, sb: *mut u8, h: u64, block: *mut u8, first_in_probation: bool) {
+    pub unsafe fn policy_on_hit(&self, sb: *mut u8, h: u64, block: *mut u8, first_in_probation: bool, in_window: bool) {
         if self.policy_id == L::POLICY_ADAPTIVE {
-            self.adaptive_on_hit(sb, h, block, first_in_probation);
+            self.adaptive_on_hit(sb, h, block, first_in_probation, in_window);
         }
     }
 
