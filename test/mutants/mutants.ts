@@ -1187,8 +1187,14 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'miss-undo-tally-inverted', area: 'policy', file: 'assembly/policy/adaptive.ts',
-    find: '(inWindow ? -1 : 1)', replace: '(inWindow ? 1 : -1)',
+    find: '(inWindow ? -<i32>MISS_UNDO_MISSES : <i32>MISS_UNDO_MISSES)', replace: '(inWindow ? <i32>MISS_UNDO_MISSES : -<i32>MISS_UNDO_MISSES)',
     tests: ['test/policy/recency-sweep.test.ts'],
     why: 'MISS_UNDO\'s verdict reads the hits the wrong way round: the lag phase\'s own reads (in the window) undo the jump that serves them, and a flood\'s is kept (MISS_UNDO, stop 54)',
+  },
+  {
+    id: 'miss-verdict-counts-hits-only', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '    if ((w & MISS_STARTED) != 0) missVerdictMiss(sb)\n', replace: '',
+    tests: ['test/conformance/lockstep.test.ts'],
+    why: 'MISS_UNDO\'s verdict counts hits only, not their rate among the gets: a lag phase\'s opening that hits a few of the last phase\'s keys still in main undoes the jump that would serve its own writes (MISS_UNDO_MISSES, stop 54)',
   },
 ]

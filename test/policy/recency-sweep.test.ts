@@ -119,7 +119,7 @@ const LEADS: [string, number][] = [
   ['mix w0.2 lag 0.9C back', -10],
   // Stop 54 (MISS_UNDO): 404 floods with unasked writes going on through them, beside a Zipf set read cache-aside, look
   // like a lag phase's opening to MISS_RUN; main's hits after the flood undo its jump. Real cache, 4000 entries:
-  // main 8bdfbee (wasm) +6.25, now +4.61 (wasm = native); the model without the undo −3.67 at 10k.
+  // main 8bdfbee (wasm) +6.25, now +4.32 (wasm = native); the model without the undo −3.67 at 10k.
   ['404 flood 0.1C every 2C w0.1 writes during', -3],
 ]
 
