@@ -18,7 +18,7 @@ import { flagsOf, isLarge, chainedBytes } from '../entry'
 import { queueCount, freeCount, reclaimDeadTails } from '../segments'
 import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainHolds, isFull, countMode, isBig } from './units'
 import { ageEarly, applyGhostEvidence, noteGhost, noteLateHit, windowTarget, setWindowTarget, windowFloor, writeOnce, onceMax } from './window'
-import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_HIT, DRIFT_GROW_DECAY, MAX_WINDOW, WINDOW_CLOCK_ASKED, HIT_GAIN, HIT_GAIN_SHARE, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, SATURATED_TIE, MISS_CLEAR, LATE_HIT, LATE_FLAG, TRACER_FLAG, LATE_SHARE, FREE_TAG, STALE_GATE, STALE_RUNS, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_HALVE, WIN_AGE, RETURN_SAMPLE, RETURN_TEST_NEW, RETURN_TEST_BACK, ONCE_FIFO, ONCE_LIFT, ONCE_DROP, COLD_SHED, FILL_ROTATE, YOUNG_TEST, YOUNG_AGE, YOUNG_MIN, YOUNG_STEP, YOUNG_BACK_MIN, YOUNG_BACK_FROM, YOUNG_BACK_TO, YOUNG_KEEP, YOUNG_HANDOFF } from './tuning.generated'
+import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_HIT, DRIFT_GROW_DECAY, MAX_WINDOW, WINDOW_CLOCK_ASKED, HIT_GAIN, HIT_GAIN_SHARE, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, SATURATED_TIE, MISS_CLEAR, LATE_HIT, LATE_FLAG, TRACER_FLAG, MISS_RUN, MISS_UNDO, MISS_UNDO_MISSES, LATE_SHARE, FREE_TAG, STALE_GATE, STALE_RUNS, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_HALVE, WIN_AGE, RETURN_SAMPLE, RETURN_TEST_NEW, RETURN_TEST_BACK, ONCE_FIFO, ONCE_LIFT, ONCE_DROP, COLD_SHED, FILL_ROTATE, YOUNG_TEST, YOUNG_AGE, YOUNG_MIN, YOUNG_STEP, YOUNG_BACK_MIN, YOUNG_BACK_FROM, YOUNG_BACK_TO, YOUNG_KEEP, YOUNG_HANDOFF } from './tuning.generated'
 import { nextRandom, seedRng } from './rng'
 import { seed } from '../arena'
 import { REJECT } from './decision'
@@ -57,6 +57,10 @@ export function adaptiveInit(sb: u32, shard: u32, zeroed: bool): void {
   store<f64>(sb + P + L.POLICY_HOT_SHARE, 0)
   store<u32>(sb + P + L.POLICY_COLD_FULL, 0)
   store<u32>(sb + P + L.POLICY_COLD_HITS, 0)
+  store<u32>(sb + P + L.POLICY_MISS_RUN, 0)
+  store<f64>(sb + P + L.POLICY_MISS_FROM, 0)
+  store<i32>(sb + P + L.POLICY_MISS_TALLY, 0)
+  store<u32>(sb + P + L.POLICY_MISS_SHED, 0)
   store<f64>(sb + P + L.POLICY_DRIFT_PEAK, 0)
   store<u32>(sb + P + L.POLICY_DRIFT_INSERTS, 0)
   store<u32>(sb + P + L.POLICY_DRIFT_RETURNS, 0)
@@ -112,6 +116,11 @@ export function adaptiveOnHit(sb: u32, h: u64, block: u32, firstInProbation: boo
   if (YOUNG_TEST != 0 && (TRACER_FLAG == 0 || (entryFlags & L.ENTRY_TRACER) != 0)) youngRead(sb, h)
   if (COLD_WINDOW > 0) noteColdHits(sb, h, 1)
   if (LATE_HIT != 0 && firstInProbation) noteLateHit(sb, h, (entryFlags & L.ENTRY_UNASKED) != 0)
+  // MISS_RUN: one load (the word sits beside coldFull's, which noteColdHits read), a store only when it is not 0.
+  if (MISS_RUN != 0) {
+    const w = load<u32>(sb + P + L.POLICY_MISS_RUN)
+    if (w != 0) missRunHit(sb, w, (entryFlags & L.ENTRY_QUEUE_MASK) == L.QUEUE_WINDOW << L.ENTRY_QUEUE_SHIFT)
+  }
 }
 
 /** The policy's flags for the entry of the insert adaptiveInsert just decided (ENTRY_UNASKED, ENTRY_TRACER). */
@@ -119,11 +128,52 @@ export function adaptiveInsertFlags(): u32 {
   return insertFlags
 }
 
-/** `times` hits at once (a front's batched hits): the sketch counts them as `times` accesses. */
+/**
+ * `times` hits at once (a front's batched hits): the sketch counts them as `times` accesses. They end MISS_RUN's run
+ * but give MISS_UNDO no verdict (the front does not say which queue the entry is in).
+ */
 export function adaptiveOnAccesses(sb: u32, h: u64, times: u32): void {
   incrementTimes(sb, h, times)
   if (YOUNG_TEST != 0) youngRead(sb, h)
   if (COLD_WINDOW > 0) noteColdHits(sb, h, times)
+  if (MISS_RUN != 0) {
+    const w = load<u32>(sb + P + L.POLICY_MISS_RUN)
+    if ((w & MISS_COUNT) != 0) store<u32>(sb + P + L.POLICY_MISS_RUN, w & ~MISS_COUNT)
+  }
+}
+
+// MISS_RUN's word (POLICY_MISS_RUN): gets that missed in a row (the low 29 bits), MISS_UNDO's verdict started (a hit
+// came after the jump), pending (a jump waits for it) and its undo decided (the next insert applies it).
+const MISS_COUNT: u32 = 0x1fffffff
+const MISS_STARTED: u32 = 1 << 29
+const MISS_PENDING: u32 = 1 << 30
+const MISS_UNDONE: u32 = 1 << 31
+/** MISS_UNDO's thresholds, in the tally's units (a miss −1, a hit ±MISS_UNDO_MISSES). */
+const MISS_VERDICT: i32 = <i32>(MISS_UNDO * MISS_UNDO_MISSES)
+
+/**
+ * MISS_RUN (stop 54): a get that hit ends the run of misses; while MISS_UNDO's verdict is pending, the hit starts it
+ * (a run of misses says nothing) and counts for it: +MISS_UNDO_MISSES in main, −MISS_UNDO_MISSES in the window; at
+ * +MISS_VERDICT the jump is to be undone (by the next insert), at −MISS_VERDICT it stands. Lock-free and lossy as the
+ * other hit counts: a plain store, which may lose a miss counted meanwhile.
+ */
+function missRunHit(sb: u32, w: u32, inWindow: bool): void {
+  let flags = w & ~MISS_COUNT
+  if ((w & MISS_PENDING) != 0) {
+    const tally = load<i32>(sb + P + L.POLICY_MISS_TALLY) + (inWindow ? -<i32>MISS_UNDO_MISSES : <i32>MISS_UNDO_MISSES)
+    store<i32>(sb + P + L.POLICY_MISS_TALLY, tally)
+    flags |= MISS_STARTED
+    if (tally >= MISS_VERDICT) flags = (flags & ~(MISS_PENDING | MISS_STARTED)) | MISS_UNDONE
+    else if (tally <= -MISS_VERDICT) flags &= ~(MISS_PENDING | MISS_STARTED)
+  }
+  store<u32>(sb + P + L.POLICY_MISS_RUN, flags)
+}
+
+/** MISS_UNDO: a get that missed while the verdict runs counts −1 (out of line: only between a jump and its verdict). */
+function missVerdictMiss(sb: u32): void {
+  const tally = load<i32>(sb + P + L.POLICY_MISS_TALLY) - 1
+  store<i32>(sb + P + L.POLICY_MISS_TALLY, tally)
+  if (tally <= -MISS_VERDICT) atomic.and<u32>(sb + P + L.POLICY_MISS_RUN, ~(MISS_PENDING | MISS_STARTED))
 }
 
 /**
@@ -190,6 +240,13 @@ function coldStart(sb: u32): void {
 export function adaptiveOnMiss(sb: u32, h: u64): void {
   if (YOUNG_TEST != 0) youngRead(sb, h)
   noteGhost(sb, h)
+  // MISS_RUN: one more miss in the run (atomic: gets run without the lock); a full count stays full. MISS_UNDO: a miss
+  // while the verdict runs counts against the undo.
+  if (MISS_RUN != 0) {
+    const w = load<u32>(sb + P + L.POLICY_MISS_RUN)
+    if ((w & MISS_COUNT) != MISS_COUNT) atomic.add<u32>(sb + P + L.POLICY_MISS_RUN, 1)
+    if ((w & MISS_STARTED) != 0) missVerdictMiss(sb)
+  }
 }
 
 /**
@@ -200,6 +257,8 @@ export function adaptiveOnMiss(sb: u32, h: u64): void {
  */
 export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64, segments: u32, askedBefore: bool): i32 {
   const units = unitsOf(size)
+  // MISS_UNDO: an undo a hit decided applies before anything of this insert.
+  if (MISS_RUN != 0 && MISS_UNDO != 0 && (load<u32>(sb + P + L.POLICY_MISS_RUN) & MISS_UNDONE) != 0) missUndo(sb)
   applyGhostEvidence(sb)
   // Only a big newcomer earns its room up front (BIG_NEWCOMER); a LARGE one among large values enters
   // the window like any newcomer, and ensureRoom evicts for its segments. Taken before anything is
@@ -211,6 +270,12 @@ export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64, segments: u
   const askedFor = filterInserted(sb, h, askedBefore)
   // LATE_FLAG: the insert's own mark goes with the entry (a get would miss the filter's word).
   insertFlags = LATE_FLAG != 0 && !askedFor ? L.ENTRY_UNASKED : 0
+  // MISS_RUN: a key asked for is a cache-aside load, whose get counted a miss: the set takes it off again (only gets
+  // that nothing loads make the run). A compare-and-swap: a get racing it may have changed the word.
+  if (MISS_RUN != 0 && askedFor) {
+    const w = load<u32>(sb + P + L.POLICY_MISS_RUN)
+    if ((w & MISS_COUNT) != 0) atomic.cmpxchg<u32>(sb + P + L.POLICY_MISS_RUN, w, w - 1)
+  }
   // The mean entry size (a division in byte mode) serves both noteInsert and the size check below,
   // unless a contest evicted entries in between.
   let mean = meanSize(sb)
@@ -260,6 +325,34 @@ export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64, segments: u
  * capacity inserts (in mean entries of `mean` units): each insert moves it by returnWeight of the way,
  * which it returns (noteHot moves by the same).
  */
+/** MISS_UNDO (stop 54): main's keys were read again after MISS_RUN's jump: the target and the shed go back to before it. */
+function missUndo(sb: u32): void {
+  atomic.and<u32>(sb + P + L.POLICY_MISS_RUN, ~MISS_UNDONE)
+  setWindowTarget(sb, load<f64>(sb + P + L.POLICY_MISS_FROM))
+  store<u32>(sb + P + L.POLICY_COLD_FULL, load<u32>(sb + P + L.POLICY_MISS_SHED))
+}
+
+/**
+ * MISS_RUN (stop 54): MISS_RUN gets in a row missed (none hit, cache-aside loads not counted) and a window leaver
+ * written unasked just beat probation's victim: what main holds serves nothing now (a lag phase's opening reads the
+ * keys of before the phase). The window target jumps to COLD_WINDOW's level and main sheds, as at a cold fill (a
+ * shed ends FILL_ROTATE's rotation: one state word). MISS_UNDO: the target and shed state before the jump are kept
+ * for the verdict of the hits that follow. Out of line: the contest's rare case.
+ */
+function missJump(sb: u32): void {
+  const c = capacity(sb)
+  if (!(windowTarget(sb) < COLD_WINDOW * c)) return
+  if (MISS_UNDO != 0 && (load<u32>(sb + P + L.POLICY_MISS_RUN) & MISS_PENDING) == 0) {
+    store<f64>(sb + P + L.POLICY_MISS_FROM, windowTarget(sb))
+    store<u32>(sb + P + L.POLICY_MISS_SHED, load<u32>(sb + P + L.POLICY_COLD_FULL) == 2 ? 2 : 1)
+    store<i32>(sb + P + L.POLICY_MISS_TALLY, 0)
+    atomic.and<u32>(sb + P + L.POLICY_MISS_RUN, ~MISS_STARTED)
+    atomic.or<u32>(sb + P + L.POLICY_MISS_RUN, MISS_PENDING)
+  }
+  setWindowTarget(sb, COLD_WINDOW * c)
+  store<u32>(sb + P + L.POLICY_COLD_FULL, 2)
+}
+
 function noteInsert(sb: u32, askedFor: bool, mean: f64): f64 {
   const at = sb + P + L.POLICY_UNASKED_SHARE
   const share = load<f64>(at)
@@ -804,6 +897,15 @@ export function adaptiveEvictOne(sb: u32, incoming: u32, now: f64): bool {
   let tie: i32 = UNASKED_TIE != 0 && fc <= 1 ? -1 : 0
   while (need > 0 && mainHolds(sb)) {
     if (!victim(sb, now)) break
+    // MISS_RUN: after a run of misses a window leaver written unasked beats probation's victim (missJump).
+    if (MISS_RUN != 0 && ageWinner && victimQueue == PROBATION && (load<u32>(sb + P + L.POLICY_MISS_RUN) & MISS_COUNT) >= MISS_RUN
+      && filterWrittenUnasked(sb, candidate)) {
+      missJump(sb)
+      need -= unitsOf(tailCost)
+      ghostAdd(sb, tailHash, mainTag(sb))
+      evictTail(sb, victimQueue)
+      continue
+    }
     const fv = estimate(sb, tailHash)
     if (fc == fv && tie < 0) tie = writeOnce(sb, RETURN_MAX) || filterWrittenUnasked(sb, candidate) ? 1 : 0
     // SATURATED_TIE: at the counters' ceiling a tie says nothing of which key is read more; a window

@@ -168,6 +168,66 @@ export function movingTrace(c: number, scale: number, s: number, perEntry: numbe
   return { name: `moving s${s} ${perEntry}/entry every ${every}C by ${shift}C`, keys, universe: offset + nk }
 }
 
+/**
+ * A Zipf(s) hot set over perEntry·C keys read cache-aside that moves wholesale (to perEntry·C new ids) every
+ * `every` capacities, while a share w of requests sets a new key no get asked for (stop 54, lagport: cache-aside
+ * gets that miss in long runs beside unasked writes, the traffic a run-of-misses cue must not mistake for a lag
+ * phase's opening).
+ */
+export function movingWritesTrace(c: number, scale: number, s: number, perEntry: number, every: number, w: number, seed: number): Trace {
+  const rng = new Prng(seed)
+  const b = new Builder()
+  const nk = perEntry * c
+  const zipf = new ZipfSampler(nk, s)
+  const n = len(c, 40, scale)
+  const phase = Math.max(1, Math.round(every * c * scale))
+  // Hot-set ids are even, written ids odd: the two never meet.
+  let offset = 0
+  for (let i = 0; i < n; i++) {
+    if (i > 0 && i % phase === 0) offset += nk
+    if (rng.nextFloat() < w) {
+      b.keys.push(2 * b.next++ + 1)
+      b.ops.push(OP_WRITE)
+    } else b.read(2 * (offset + zipf.sample(rng) - 1), true)
+  }
+  return b.trace(`moving+writes s${s} ${perEntry}/entry every ${every}C w${w}`, Math.max(2 * (offset + nk), 2 * b.next + 1))
+}
+
+/**
+ * A 404 flood: a Zipf(0.9) set over 5·C keys read cache-aside, a share w of requests setting new keys unasked, and
+ * every `every` capacities of requests a run of flood·C requests of gets of ids never written (a crawler or a bad
+ * client asking for missing ids: long runs of misses, none written back; stop 54, lagport), with the writes going
+ * on through the run if `during`.
+ */
+export function floodTrace(c: number, scale: number, flood: number, every: number, w: number, during: boolean, seed: number): Trace {
+  const rng = new Prng(seed)
+  const b = new Builder()
+  const nk = 5 * c
+  const zipf = new ZipfSampler(nk, 0.9)
+  const n = len(c, 40, scale)
+  const period = Math.max(1, Math.round(every * c * scale))
+  const run = Math.max(1, Math.round(flood * c))
+  // Ids: the Zipf set 0..nk, then written keys and missing ids interleaved past it (3·k + 1 written, 3·k + 2 missing).
+  let missing = 0
+  for (let i = 0; i < n; i++) {
+    if (i % period === period - 1) {
+      for (let j = 0; j < run; j++) {
+        // `during`: the service's writes go on through the flood (a run of misses with unasked writes in it).
+        if (during && rng.nextFloat() < w) {
+          b.keys.push(nk + 3 * b.next++ + 1)
+          b.ops.push(OP_WRITE)
+        } else b.read(nk + 3 * missing++ + 2, false)
+      }
+      continue
+    }
+    if (rng.nextFloat() < w) {
+      b.keys.push(nk + 3 * b.next++ + 1)
+      b.ops.push(OP_WRITE)
+    } else b.read(zipf.sample(rng) - 1, true)
+  }
+  return b.trace(`404 flood ${flood}C every ${every}C w${w}${during ? ' writes during' : ''}`, nk + 3 * Math.max(b.next, missing) + 3)
+}
+
 export type Phase = 'scan' | 'zipf' | 'zipf2' | 'once' | 'back' | 'loop' | 'lag' | 'lagx'
 
 /**
@@ -298,6 +358,11 @@ export function sweepRows(): SweepRow[] {
     // Stop 53 (burst06): write-then-read written back that hits every read has write-once's unasked share; ONCE_LIFT
     // took it to 0.995, the loop after it collapsed the window to its floor and the lag phase lost (ONCE_DROP).
     [['back', 'loop', 'scan', 'lag'], 14],
+    // Stop 54 (lagport): lag phases whose opening reads keys of before the phase (`lagx`: after a Zipf phase its
+    // rarest ids, after a scan its last keys), the probe's worst lag rows (stop 53, lagreal) as a service makes them.
+    [['zipf', 'lagx'], 7],
+    [['zipf2', 'lagx', 'scan'], 13],
+    [['scan', 'lagx', 'lagx'], 8],
   ]
   for (const [phases, each] of orders) add(`phases ${phases.join('→')} ${each}C each`, (c, sc, s) => phasesTrace(c, sc, phases, each, s))
   // Stop 51 (movingzipf): short phases alternating recency and a Zipf over 10 keys per entry (stop 50, lead,
@@ -310,6 +375,15 @@ export function sweepRows(): SweepRow[] {
     [['zipf', 'once', 'zipf', 'once', 'zipf', 'once'], 5, 50],
   ]
   for (const [phases, each, per] of short) add(`phases ${phases.join('→')} ${each}C each zipf ${per}/entry`, (c, sc, s) => phasesTrace(c, sc, phases, each, s, per))
+  // Stop 54 (lagport): gets that miss in long runs beside writes no get asked for, where MISS_RUN's cue could fire
+  // and must not cost: a cache-aside hot set moving wholesale, and 404 floods beside a Zipf set read cache-aside.
+  for (const [s, perEntry, every, w] of [[0.9, 5, 4, 0.1], [0.9, 5, 2, 0.3], [0.7, 2, 4, 0.1]] as const) {
+    add(`moving+writes s${s} ${perEntry}/entry every ${every}C w${w}`, (c, sc, sd) => movingWritesTrace(c, sc, s, perEntry, every, w, sd))
+  }
+  for (const [flood, every, w, during] of [[0.1, 2, 0, false], [0.1, 2, 0.1, false], [0.5, 4, 0.1, false], [0.05, 1, 0.3, false], [0.1, 2, 0.1, true], [0.05, 0.5, 0.3, true]] as const) {
+    const name = `404 flood ${flood}C every ${every}C w${w}${during ? ' writes during' : ''}`
+    add(name, (c, sc, sd) => floodTrace(c, sc, flood, every, w, during, sd))
+  }
   for (const [dist, k] of [['uniform', 0.5], ['uniform', 0.9], ['lag', 0.5], ['uniform', 1.2]] as const) {
     for (const back of [false, true]) add(`bytes mix w0.1 ${dist} ${k}C ${back ? 'back' : 'once'}`, (c, sc, s) => mixTrace(c, sc, 0.1, dist, k, back, s), true)
   }

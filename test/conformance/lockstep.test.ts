@@ -14,7 +14,7 @@ import { simulate } from '../../bench/sim/simulate.js'
 import { phasesTrace, writeThenReadTrace } from '../../bench/workloads/recency-trace.js'
 import { OP_READ, OP_WRITE, type Trace } from '../../bench/workloads/trace.js'
 import { zipfTrace } from '../../bench/workloads/zipf-trace.js'
-import { burstTrace, delayTrace, movingTrace, phasesTrace as sweepPhases } from '../../bench/arena/recency-sweep.js'
+import { burstTrace, delayTrace, floodTrace, movingTrace, phasesTrace as sweepPhases } from '../../bench/arena/recency-sweep.js'
 import { Cache } from '../../src/index.js'
 import { hashKey } from '../../bench/sim/hash.js'
 import { probeSketch } from '../policy/probe.js'
@@ -48,6 +48,11 @@ function traces(seed: number): Trace[] {
     burstTrace(CAPACITY, 1, 0.65, 3, false, seed + 8),
     delayTrace(CAPACITY, 1, 0.2, false, seed + 9),
     sweepPhases(CAPACITY, 1, ['back', 'loop', 'scan', 'lag'], 14, seed + 10),
+    // Stop 54 (MISS_RUN, MISS_UNDO): a lag phase whose opening's gets miss the Zipf phase's rare keys (the run of
+    // misses, the jump and a verdict that lets it stand), and 404 floods with unasked writes going on through them
+    // beside a Zipf set read cache-aside (the jump, then main's hits undo it; cache-aside loads take their miss off).
+    sweepPhases(CAPACITY, 1, ['zipf', 'lagx'], 7, seed + 11),
+    floodTrace(CAPACITY, 1, 0.25, 1, 0.3, true, seed + 12),
   ]
 }
 

@@ -1185,4 +1185,47 @@ export const MUTANTS: Mutant[] = [
     tests: ['test/core/sizing-advice.test.ts'],
     why: 'a cache still filling (few entries yet, whatever their size) is told its structures are too large',
   },
+  // ---- stop 54 (lagport): MISS_RUN and MISS_UNDO -------------------------------------------------------
+  {
+    id: 'miss-run-off', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '    if (MISS_RUN != 0 && ageWinner && victimQueue == PROBATION', replace: '    if (false && ageWinner && victimQueue == PROBATION',
+    tests: ['test/policy/recency-sweep.test.ts'],
+    why: 'after a run of gets that all missed, a window leaver written unasked still loses to probation\'s old keys: a lag phase whose opening reads the keys of before it loses its writes (MISS_RUN, stop 54)',
+  },
+  {
+    id: 'miss-run-no-jump', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '  setWindowTarget(sb, COLD_WINDOW * c)\n  store<u32>(sb + P + L.POLICY_COLD_FULL, 2)\n', replace: '',
+    tests: ['test/policy/recency-sweep.test.ts'],
+    why: 'the leavers win after a run of misses but the window stays at its floor: their wins go to probation, whose keys the window never returns, and the lag phase\'s writes are lost before their reads (MISS_RUN, stop 54)',
+  },
+  {
+    id: 'miss-run-counts-loads', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '  if (MISS_RUN != 0 && askedFor) {', replace: '  if (false) {',
+    tests: ['test/policy/recency-sweep.test.ts', 'test/conformance/lockstep.test.ts'],
+    why: 'a cache-aside load\'s get counts towards the run of misses: a loop larger than the cache (every access a miss and a load) makes a run, and a leaver written unasked then throws main away (the lag phase after back→loop→scan loses its second half: model, 2000 entries, +0.00 → −15.95; MISS_RUN, stop 54)',
+  },
+  {
+    id: 'miss-run-hit-no-reset', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '    if (w != 0) missRunHit(sb, w, inWindow)', replace: '',
+    tests: ['test/policy/recency-sweep.test.ts'],
+    why: 'a get that hits does not end the run of misses: every 256 misses in all, not in a row, open the rule, and a window leaver written unasked beats main\'s keys while they are read (MISS_RUN, stop 54)',
+  },
+  {
+    id: 'miss-undo-off', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '(load<u32>(sb + P + L.POLICY_MISS_RUN) & MISS_UNDONE) != 0) missUndo(sb)', replace: 'false) missUndo(sb)',
+    tests: ['test/policy/recency-sweep.test.ts'],
+    why: 'MISS_RUN\'s jump always stands: a 404 flood with unasked writes going on through it sheds the Zipf set read cache-aside beside it (MISS_UNDO, stop 54)',
+  },
+  {
+    id: 'miss-undo-tally-inverted', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '(inWindow ? -<i32>MISS_UNDO_MISSES : <i32>MISS_UNDO_MISSES)', replace: '(inWindow ? <i32>MISS_UNDO_MISSES : -<i32>MISS_UNDO_MISSES)',
+    tests: ['test/policy/recency-sweep.test.ts'],
+    why: 'MISS_UNDO\'s verdict reads the hits the wrong way round: the lag phase\'s own reads (in the window) undo the jump that serves them, and a flood\'s is kept (MISS_UNDO, stop 54)',
+  },
+  {
+    id: 'miss-verdict-counts-hits-only', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '    if ((w & MISS_STARTED) != 0) missVerdictMiss(sb)\n', replace: '',
+    tests: ['test/conformance/lockstep.test.ts'],
+    why: 'MISS_UNDO\'s verdict counts hits only, not their rate among the gets: a lag phase\'s opening that hits a few of the last phase\'s keys still in main undoes the jump that would serve its own writes (MISS_UNDO_MISSES, stop 54)',
+  },
 ]

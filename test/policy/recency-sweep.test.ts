@@ -11,7 +11,8 @@
  * stop 51 the flat Zipf moves WIN_AGE and STALE_HALVE brought closer (IMPROVED), and
  * a burst larger than the cache, read without write-backs (NET_EVIDENCE, ONCE_FIFO), which stop 52 took
  * within the 1-point bound (ONCE_LIFT); stop 52 (wbdelay) the written-back delays YOUNG_TEST took within 1,
- * and a lagged row written back held at its lead (LEADS).
+ * and a lagged row written back held at its lead (LEADS); stop 54 (lagport) the lag phases with a realistic opening
+ * MISS_RUN took to LRU (and one after a scan closer: IMPROVED), and a 404 flood its MISS_UNDO keeps a lead on (LEADS).
  */
 import { expect, it } from 'vitest'
 import { LRUCache } from 'lru-cache'
@@ -74,6 +75,11 @@ const PINNED = [
   // Stop 53 (burst06, FILL_ROTATE): reads 0.2 × capacity late after a fill of sets alone, where one collided fill key
   // stayed probation's victim and beat every key written after the fill; main a75eb3b −6.64, now +1.87.
   'delay 0.2C+0.5C once', // +1.87
+  // Stop 54 (lagport, MISS_RUN): lag phases whose opening reads keys of before the phase (a Zipf phase's rarest ids):
+  // every get there misses, the window stayed at its floor and the opening's writes lost to probation's Zipf keys
+  // until their reads began. Main 8bdfbee (wasm) −10.10 / −10.92, now +0.64 / +1.23 (wasm = native).
+  'phases zipf→lagx 7C each', // +0.64
+  'phases zipf2→lagx→scan 13C each', // +1.23
 ]
 
 /**
@@ -96,6 +102,9 @@ const IMPROVED: [string, number][] = [
   // STALE_HALVE; wasm = native on seed 1): main afd13fa −2.37 / −2.72 (seeds 2, 3: −2.35, −2.37 / −2.69, −2.42).
   ['moving s0.7 5/entry every 2C by 2.5C', 2.2], // −1.97 (seeds 2, 3: −1.95 / −2.00)
   ['moving s0.7 5/entry every 4C by 2.5C', 2.4], // −2.27 (seeds 2, 3: −2.30 / −2.12)
+  // Stop 54 (MISS_RUN): a lag phase after a scan (its opening re-reads the scan's last keys, which scan resistance never
+  // admitted: what is left): main 8bdfbee (wasm) −38.03, now −20.14 (wasm = native).
+  ['phases scan→lagx→lagx 8C each', 21],
 ]
 
 /**
@@ -108,6 +117,10 @@ const IMPROVED: [string, number][] = [
  */
 const LEADS: [string, number][] = [
   ['mix w0.2 lag 0.9C back', -10],
+  // Stop 54 (MISS_UNDO): 404 floods with unasked writes going on through them, beside a Zipf set read cache-aside, look
+  // like a lag phase's opening to MISS_RUN; main's hits after the flood undo its jump. Real cache, 4000 entries:
+  // main 8bdfbee (wasm) +6.25, now +4.32 (wasm = native); the model without the undo −3.67 at 10k.
+  ['404 flood 0.1C every 2C w0.1 writes during', -3],
 ]
 
 /** Every row this file holds, with its bound: the pinned rows at 1 point, the improved ones at their own. */

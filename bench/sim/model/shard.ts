@@ -353,12 +353,24 @@ export class Shard {
   private lagOpen = false
   private lagHit = false
   private lagLastKey = -1
-  /** RESEARCH (missRun, stop 53, lagreal): reads that missed since the last read that hit (gets and cache-aside accesses). */
+  /** MISS_RUN (engines since stop 54; the knob since stop 53, lagreal): reads that missed since the last read that hit (missRunMode 4 and 128: see tuning.ts). */
   private missRunLen = 0
   /** LATE_FLAG: the UNASKED bit the insert in progress gives its entry. */
   private insertUnasked = 0
   /** TRACER_FLAG: the TRACER bit the insert in progress gives its entry. */
   private insertTracer = 0
+  /** RESEARCH (missRunUnasked, stop 54, lagport): inserts written unasked since the last read that hit. */
+  private missRunWrites = 0
+  /**
+   * MISS_UNDO (missRunMode 256, stop 54, lagport): the window target and the shed state before missRun's jump, whether
+   * the jump waits for its verdict, the verdict's tally, and an undo decided by a hit that the next insert applies.
+   */
+  private missJumpFrom = 0
+  private missJumpShed = false
+  private missJumpPending = false
+  private missJumpStarted = false
+  private missJumpTally = 0
+  private missUndo = false
   private winnerRun = 0
   /** RESEARCH (windowHitBoost): added to the candidate's estimate in the running contest. */
   private boost = 0
@@ -457,7 +469,9 @@ export class Shard {
     if ((st & QMASK) !== NONE) return this.hit(key, h, st, true)
     this.lagMiss()
     // RESEARCH missRunMode 4: only a get's miss counts towards missRun's run (not a cache-aside miss).
-    if ((this.t.missRunMode & 4) === 0) this.missRunLen++
+    // missRunMode 128 (the engines'): the get's miss counts here and its set (an insert asked for) takes it off again.
+    if ((this.t.missRunMode & 4) === 0 || (this.t.missRunMode & 128) !== 0) this.missRunLen++
+    this.missVerdictMiss()
     this.climb(false)
     this.drift(false)
     this.shadow(key, h, false, true)
@@ -529,6 +543,7 @@ export class Shard {
       if (this.t.jumpSample > 0 && this.jumpSampled(h)) this.jumpSampGets++
       this.lagMiss()
       this.missRunLen++
+      this.missVerdictMiss()
       this.climb(false)
       this.drift(false)
       this.shadow(key, h, false, false)
@@ -549,6 +564,20 @@ export class Shard {
     if (this.t.jumpSample > 0 && this.jumpSampled(h)) this.jumpSampGets++
     this.lagHit = true
     this.missRunLen = 0
+    this.missRunWrites = 0
+    // MISS_UNDO (missRunMode 256, stop 54, lagport): the hits after missRun's jump tell whom it served, each hit in
+    // main +1 and in the window −1: at −missRunUndo the window's keys (written during the run: a lag phase's
+    // opening) are read and the jump stands; at +missRunUndo main's keys are read again (a 404 flood with writes
+    // in it is over) and the next insert takes the target and the shed back to what they were (the engines' gets
+    // run without the shard lock: they decide, an insert applies).
+    // The verdict starts at the first hit after the jump (a run of misses, a flood's or an opening's, says nothing),
+    // and from then on a get that misses counts −1 and a hit ±missRunUndoMisses: a rate, not a count (an opening hits
+    // a few of main's keys among many misses; after a flood main's hot keys hit at once).
+    if (this.missJumpPending) {
+      this.missJumpStarted = true
+      this.missJumpTally += (st & QMASK) !== WINDOW ? this.t.missRunUndoMisses : -this.t.missRunUndoMisses
+      this.missVerdict()
+    }
     if (!this.wasFull) this.noteFillHit(h, st)
     // FILL_ROTATE: a get that hits ends the rotation (the fill's reads began, or cache-aside traffic after a warm-up).
     else if (this.rotating) this.rotating = false
@@ -556,6 +585,20 @@ export class Shard {
     this.drift((st & QMASK) === PROTECTED)
     this.shadow(key, h, true, cacheAside)
     return true
+  }
+
+  /** MISS_UNDO: a get that missed while the verdict runs (after its first hit) counts −1 towards the jump standing. */
+  private missVerdictMiss(): void {
+    if (!this.missJumpStarted || !this.missJumpPending) return
+    this.missJumpTally--
+    this.missVerdict()
+  }
+
+  /** MISS_UNDO: at +missRunUndo × missRunUndoMisses the jump is to be undone (by the next insert), at − that it stands. */
+  private missVerdict(): void {
+    const n = this.t.missRunUndo * this.t.missRunUndoMisses
+    if (this.missJumpTally >= n) this.missUndo = true
+    if (this.missJumpTally >= n || this.missJumpTally <= -n) this.missJumpPending = false
   }
 
   /** RESEARCH (lagStale, stop 52): a get missed: the run of lost leavers starts again (RESEARCH lagStaleMode 64: not). */
@@ -667,6 +710,12 @@ export class Shard {
       this.rejections++
       return
     }
+    // MISS_UNDO: an undo a hit decided (above, hit()) applies before anything of this insert.
+    if (this.missUndo) {
+      this.missUndo = false
+      this.windowTarget = this.missJumpFrom
+      this.shedding = this.missJumpShed
+    }
     this.applyGhostEvidence()
     // Set after a get missed it: a key asked for and loaded (cache-aside), not one written unasked.
     // Inserted before any get missed it: written unasked (a session stored, a record just saved).
@@ -676,6 +725,10 @@ export class Shard {
     // LATE_FLAG (lateFlag): this insert's own mark (set before any get missed it), kept with the entry; research
     // bit 4: the filter's 'written unasked' bit as the insert leaves it (with other keys' marks on its pair).
     this.insertUnasked = this.t.lateFlag > 0 && ((this.t.lateFlag & 4) !== 0 ? this.test(h, 1) : !askedFor) ? UNASKED : 0
+    // MISS_RUN (missRunMode 128, the engines'; stop 54, lagport): a cache-aside load's get counted a miss that its set
+    // takes off. RESEARCH (missRunUnasked): an insert written unasked counts towards missRunUnasked.
+    if ((this.t.missRunMode & 128) !== 0 && askedFor && this.missRunLen > 0) this.missRunLen--
+    if (!askedFor) this.missRunWrites++
     // Each insert moves the share min(1, mean / (returnSpan × capacity)) of the way, as a product with a
     // reciprocal computed once (the engines' returnWeight: no division on the insert path).
     if (this.t.returnTo >= 3 || this.t.onceMaxWindow > 0) {
@@ -1871,16 +1924,29 @@ export class Shard {
         && ((this.t.lagStaleMode & 4) === 0 || this.windowTarget <= this.windowFloor())
         && ((this.t.lagStaleMode & 512) === 0 || this.hotShare < this.t.onceHotShare)
         && ((this.t.lagStaleMode & 4096) === 0 || this.unaskedShare < this.t.returnShare)
-      // RESEARCH (missRun, stop 53, lagreal): after missRun reads in a row missed (none hit), what main holds serves
-      // nothing now: a window leaver written unasked beats probation's victim (the lag phase's opening as a service
-      // makes it: its reads miss the keys of before the phase, while the admission test's hot gets hit). missRunMode:
-      // 1 each win counts ONCE_GAIN towards a bigger window; 2 protected's victims too; 4 only gets' misses count.
-      if (this.t.missRun > 0 && this.missRunLen >= this.t.missRun && (k === 1 || k === 2) && ((this.t.missRunMode & 16) !== 0 || this.test(candidateHash, 1))
+      // MISS_RUN (engines since stop 54, lagport; the knob since stop 53, lagreal): after missRun reads in a row missed
+      // (none hit), what main holds serves nothing now: a window leaver written unasked beats probation's victim (the lag
+      // phase's opening as a service makes it: its reads miss the keys of before the phase, while the admission test's
+      // hot gets hit). missRunMode (tuning.ts): the engines' 416 jumps (32) and gives the jump a verdict (256, MISS_UNDO);
+      // RESEARCH bits 1 each win counts ONCE_GAIN towards a bigger window; 2 protected's victims too; 4 only gets' misses count.
+      if (this.t.missRun > 0 && this.missRunLen >= this.t.missRun && this.missRunWrites >= this.t.missRunUnasked && (k === 1 || k === 2) && ((this.t.missRunMode & 16) !== 0 || this.test(candidateHash, 1))
         && ((this.t.missRunMode & 2) !== 0 || (this.keyState[v]! & QMASK) === PROBATION)) {
         this.stat.missWins++
         if ((this.t.missRunMode & 1) !== 0) this.pendingGrow += this.t.onceGain
-        // missRunMode 32: the window target jumps to COLD_WINDOW's level (main sheds its dead keys as at a cold fill).
+        // missRunMode 32 (the engines'): the window target jumps to COLD_WINDOW's level (main sheds its dead keys as at a cold fill).
         if ((this.t.missRunMode & 32) !== 0 && this.windowTarget < this.t.coldWindow * this.capacity) {
+          // MISS_UNDO: the state before the first jump of a pending verdict is what an undo restores. The engines keep
+          // the shed and FILL_ROTATE's rotation in one state word: the jump's shed ends a rotation.
+          if ((this.t.missRunMode & 256) !== 0) {
+            if (this.t.missRunUndo > 0 && !this.missJumpPending) {
+              this.missJumpFrom = this.windowTarget
+              this.missJumpShed = this.shedding
+              this.missJumpTally = 0
+              this.missJumpPending = true
+              this.missJumpStarted = false
+            }
+            this.rotating = false
+          }
           this.windowTarget = this.t.coldWindow * this.capacity
           this.shedding = true
         }

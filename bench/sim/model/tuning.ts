@@ -310,12 +310,11 @@ export interface Tuning {
    */
   lagStaleMode: number
   /**
-   * RESEARCH (missRun, stop 53, lagreal; docs/policy-recency.md "Stop 53, lagreal"; 0 off): after missRun reads in
-   * a row missed (gets and cache-aside accesses; a hit starts the run again), a window leaver written unasked beats
-   * probation's victim. A lag phase whose opening reads keys of before the phase (recency-sweep.ts's `lagx`) misses
-   * every read there; the admission test's hot gets hit. The form tried on every gate, missRun=256,missRunMode=36,
-   * changes no trace, suite, sweep, once-zipf or admission figure and no drawn probe row's count (68 / 63 / 74), and
-   * takes the `--lagx` probe's count 71 / 64 / 74 → 65 / 57 / 71. Not in the engines.
+   * MISS_RUN (engines since stop 54, lagport; src/layout/policy.json; the model's knob since stop 53, lagreal): after
+   * missRun gets in a row missed (none hit; a cache-aside load's set takes its get's miss off: missRunMode 128), a
+   * window leaver written unasked beats probation's victim and the window target jumps to COLD_WINDOW's level with the
+   * shed (missRunMode 32). A lag phase whose opening reads keys of before the phase (recency-sweep.ts's `lagx`) misses
+   * every get there; the admission test's hot gets hit. 0: off.
    */
   missRun: number
   /**
@@ -334,8 +333,35 @@ export interface Tuning {
    * an insert of a key with that tag), unless a 32-bit tag collides. 0: every hit looks.
    */
   tracerFlag: number
-  /** RESEARCH variants of missRun, bits: 1 each win counts ONCE_GAIN towards a bigger window; 2 protected's victims too; 4 only gets' misses count; 16 any window leaver (not only one written unasked: breaks scan resistance, a scan misses every read); 32 a win sets the window target to COLD_WINDOW's level. */
+  /**
+   * RESEARCH variants of missRun, bits: 1 each win counts ONCE_GAIN towards a bigger window; 2 protected's victims
+   * too; 4 only gets' misses count; 16 any window leaver (not only one written unasked: breaks scan resistance, a
+   * scan misses every read); 32 a win sets the window target to COLD_WINDOW's level; 128 (stop 54, lagport) 4 as an
+   * engine can count it: every get's miss counts and an insert of a key asked for (its get missed: a cache-aside
+   * load) takes one off the run (an engine sees a cache-aside miss as a get, then a set); 256 (stop 54) with 32 and
+   * missRunUndo > 0, MISS_UNDO's verdict on the jump. The engines' form (MISS_RUN, MISS_UNDO): 416 = 32 + 128 + 256,
+   * the default; stop 53's form tried on the gates was 36.
+   */
   missRunMode: number
+  /**
+   * RESEARCH (stop 54, lagport; 0 off): missRun's rule needs, besides missRun misses in a row, this many inserts
+   * written unasked since the last hit. A lag phase's opening writes one key in ten requests while its gets miss;
+   * a 404 flood is gets alone, and the first unasked write after it found the run still open (404 flood rows of
+   * the sweep: +6.9 → −1.3 with missRun=256,missRunMode=36).
+   */
+  missRunUnasked: number
+  /**
+   * MISS_UNDO (engines since stop 54, lagport; with missRunMode 256): after missRun's jump, gets that hit in main count +1
+   * and in the window −1; at +missRunUndo the next insert takes the target and the shed back to before the jump, at
+   * −missRunUndo it stands (0: no verdict). A 404 flood with unasked writes going on through it makes a run too.
+   */
+  missRunUndo: number
+  /**
+   * MISS_UNDO_MISSES (engines since stop 54): MISS_UNDO's verdict starts at the first hit after the jump; from then a get
+   * that misses counts −1, a hit ±this, and the thresholds are ±missRunUndo × this (a rate of main's hits among the
+   * gets, not a count: a lag phase's opening hits a few of main's keys among many misses).
+   */
+  missRunUndoMisses: number
   /** RESEARCH (stop 37, off): a window tail hit while in the window contests with its estimate + this (0: off). */
   windowHitBoost: number
   /** ...and then 1: its estimate halved; 2: its estimate 0; 3: it loses to a candidate seen at least twice; 4: as 3, only to a candidate written unasked; 5: it loses to a rejected candidate back from the ghost within the window horizon; 6: 4 and 5. */
@@ -740,8 +766,8 @@ export const TUNING: Tuning = {
   winAgeMode: 0,
   lagStale: 0,
   lagStaleMode: 0,
-  missRun: 0,
-  missRunMode: 0,
+  missRunMode: 416,
+  missRunUnasked: 0,
   staleMode: 1,
   climbRestart: 0.05,
 

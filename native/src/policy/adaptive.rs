@@ -12,11 +12,12 @@
 use super::decision::REJECT;
 use super::rng::{next_random, seed_rng};
 use super::tuning_generated::{
-    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_BLOCK, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, DRIFT_SWEEP, FREE_TAG, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_SHARE, HIT_GAIN_UNDO, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, LATE_FLAG, LATE_HIT, LATE_SHARE, TRACER_FLAG, MAX_WINDOW, MISS_CLEAR, COLD_SHED, FILL_ROTATE, ONCE_DROP, ONCE_FIFO, ONCE_HOT_SHARE, ONCE_LIFT, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SAMPLE, RETURN_SHARE, RETURN_SPAN, RETURN_TEST_BACK, RETURN_TEST_NEW, RETURN_TO, SATURATED_TIE, STALE_GATE, STALE_HALVE, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_RUNS, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS, WINDOW_CLOCK_ASKED, WIN_AGE, YOUNG_AGE, YOUNG_BACK_FROM, YOUNG_BACK_MIN, YOUNG_BACK_TO, YOUNG_HANDOFF, YOUNG_KEEP, YOUNG_MIN, YOUNG_STEP, YOUNG_TEST,
+    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_BLOCK, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, DRIFT_SWEEP, FREE_TAG, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_SHARE, HIT_GAIN_UNDO, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, LATE_FLAG, LATE_HIT, LATE_SHARE, TRACER_FLAG, MISS_RUN, MISS_UNDO, MISS_UNDO_MISSES, MAX_WINDOW, MISS_CLEAR, COLD_SHED, FILL_ROTATE, ONCE_DROP, ONCE_FIFO, ONCE_HOT_SHARE, ONCE_LIFT, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SAMPLE, RETURN_SHARE, RETURN_SPAN, RETURN_TEST_BACK, RETURN_TEST_NEW, RETURN_TO, SATURATED_TIE, STALE_GATE, STALE_HALVE, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_RUNS, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS, WINDOW_CLOCK_ASKED, WIN_AGE, YOUNG_AGE, YOUNG_BACK_FROM, YOUNG_BACK_MIN, YOUNG_BACK_TO, YOUNG_HANDOFF, YOUNG_KEEP, YOUNG_MIN, YOUNG_STEP, YOUNG_TEST,
 };
 use crate::arena::Engine;
 use crate::layout_generated as L;
 use crate::mem::*;
+use std::sync::atomic::Ordering::SeqCst;
 
 const WINDOW: u32 = L::QUEUE_WINDOW;
 const PROBATION: u32 = L::QUEUE_PROBATION;
@@ -24,6 +25,14 @@ const PROTECTED: u32 = L::QUEUE_PROTECTED;
 const FROM_WINDOW: u32 = 0;
 const FROM_MAIN: u32 = 1;
 const P: u32 = L::POLICY_STATE_OFFSET;
+// MISS_RUN's word (POLICY_MISS_RUN): gets that missed in a row (the low 29 bits), MISS_UNDO's verdict started, pending
+// (a jump waits for it) and its undo decided (the next insert applies it). See assembly/policy/adaptive.ts.
+const MISS_COUNT: u32 = 0x1fff_ffff;
+const MISS_STARTED: u32 = 1 << 29;
+const MISS_PENDING: u32 = 1 << 30;
+const MISS_UNDONE: u32 = 1 << 31;
+/// MISS_UNDO's thresholds, in the tally's units (a miss -1, a hit +/-MISS_UNDO_MISSES).
+const MISS_VERDICT: i32 = (MISS_UNDO * MISS_UNDO_MISSES) as i32;
 
 /// The drift gate's block for a shard of `entries` capacity: DRIFT_BLOCK of it, at least DRIFT_MIN_BLOCK.
 fn block_of(entries: f64) -> u32 {
@@ -71,6 +80,10 @@ impl Engine {
         stf64(sb.add((P + L::POLICY_HOT_SHARE) as usize), 0.0);
         st32(sb.add((P + L::POLICY_COLD_FULL) as usize), 0);
         st32(sb.add((P + L::POLICY_COLD_HITS) as usize), 0);
+        st32(sb.add((P + L::POLICY_MISS_RUN) as usize), 0);
+        stf64(sb.add((P + L::POLICY_MISS_FROM) as usize), 0.0);
+        st32(sb.add((P + L::POLICY_MISS_TALLY) as usize), 0);
+        st32(sb.add((P + L::POLICY_MISS_SHED) as usize), 0);
         stf64(sb.add((P + L::POLICY_DRIFT_PEAK) as usize), 0.0);
         st32(sb.add((P + L::POLICY_DRIFT_INSERTS) as usize), 0);
         st32(sb.add((P + L::POLICY_DRIFT_RETURNS) as usize), 0);
@@ -135,6 +148,44 @@ impl Engine {
         if LATE_HIT != 0 && first_in_probation {
             self.note_late_hit(sb, h, entry_flags & L::ENTRY_UNASKED != 0);
         }
+        // MISS_RUN: one load (the word sits beside coldFull's, which note_cold_hits read), a store only when it is not 0.
+        if MISS_RUN != 0 {
+            let w = ld32(sb.add((P + L::POLICY_MISS_RUN) as usize));
+            if w != 0 {
+                self.miss_run_hit(sb, w, entry_flags & L::ENTRY_QUEUE_MASK == L::QUEUE_WINDOW << L::ENTRY_QUEUE_SHIFT);
+            }
+        }
+    }
+
+    /// MISS_RUN (stop 54): a get that hit ends the run of misses; while MISS_UNDO's verdict is pending, the hit counts
+    /// for it (+1 in main, -1 in the window; see assembly/policy/adaptive.ts missRunHit). Lock-free and lossy.
+    #[inline(never)]
+    unsafe fn miss_run_hit(&self, sb: *mut u8, w: u32, in_window: bool) {
+        let mut flags = w & !MISS_COUNT;
+        if w & MISS_PENDING != 0 {
+            let at = sb.add((P + L::POLICY_MISS_TALLY) as usize);
+            let step = MISS_UNDO_MISSES as i32;
+            let tally = (ld32(at) as i32).wrapping_add(if in_window { -step } else { step });
+            st32(at, tally as u32);
+            flags |= MISS_STARTED;
+            if tally >= MISS_VERDICT {
+                flags = (flags & !(MISS_PENDING | MISS_STARTED)) | MISS_UNDONE;
+            } else if tally <= -MISS_VERDICT {
+                flags &= !(MISS_PENDING | MISS_STARTED);
+            }
+        }
+        st32(sb.add((P + L::POLICY_MISS_RUN) as usize), flags);
+    }
+
+    /// MISS_UNDO: a get that missed while the verdict runs counts -1 (out of line: only between a jump and its verdict).
+    #[inline(never)]
+    unsafe fn miss_verdict_miss(&self, sb: *mut u8) {
+        let at = sb.add((P + L::POLICY_MISS_TALLY) as usize);
+        let tally = (ld32(at) as i32).wrapping_sub(1);
+        st32(at, tally as u32);
+        if tally <= -MISS_VERDICT {
+            au32(sb.add((P + L::POLICY_MISS_RUN) as usize)).fetch_and(!(MISS_PENDING | MISS_STARTED), SeqCst);
+        }
     }
 
     /// `times` hits at once (a front's batched hits): the sketch counts them as `times` accesses.
@@ -145,6 +196,14 @@ impl Engine {
         }
         if COLD_WINDOW > 0.0 {
             self.note_cold_hits(sb, h, times);
+        }
+        // MISS_RUN: they end the run but give MISS_UNDO no verdict (the front does not say which queue the entry is in).
+        if MISS_RUN != 0 {
+            let at = sb.add((P + L::POLICY_MISS_RUN) as usize);
+            let w = ld32(at);
+            if w & MISS_COUNT != 0 {
+                st32(at, w & !MISS_COUNT);
+            }
         }
     }
 
@@ -219,12 +278,57 @@ impl Engine {
             self.young_read(sb, h);
         }
         self.note_ghost(sb, h);
+        // MISS_RUN: one more miss in the run (atomic: gets run without the lock); a full count stays full. MISS_UNDO:
+        // a miss while the verdict runs counts against the undo.
+        if MISS_RUN != 0 {
+            let at = sb.add((P + L::POLICY_MISS_RUN) as usize);
+            let w = ld32(at);
+            if w & MISS_COUNT != MISS_COUNT {
+                au32(at).fetch_add(1, SeqCst);
+            }
+            if w & MISS_STARTED != 0 {
+                self.miss_verdict_miss(sb);
+            }
+        }
+    }
+
+    /// MISS_UNDO (stop 54): main's keys were read again after MISS_RUN's jump: the target and the shed go back.
+    #[inline(never)]
+    unsafe fn miss_undo(&self, sb: *mut u8) {
+        au32(sb.add((P + L::POLICY_MISS_RUN) as usize)).fetch_and(!MISS_UNDONE, SeqCst);
+        self.set_window_target(sb, ldf64(sb.add((P + L::POLICY_MISS_FROM) as usize)));
+        st32(sb.add((P + L::POLICY_COLD_FULL) as usize), ld32(sb.add((P + L::POLICY_MISS_SHED) as usize)));
+    }
+
+    /// MISS_RUN (stop 54): the window target jumps to COLD_WINDOW's level and main sheds, as at a cold fill; MISS_UNDO
+    /// keeps the state before it for the verdict (see assembly/policy/adaptive.ts missJump). Out of line.
+    #[inline(never)]
+    unsafe fn miss_jump(&self, sb: *mut u8) {
+        let c = self.capacity(sb);
+        if !(self.window_target(sb) < COLD_WINDOW * c) {
+            return;
+        }
+        let at = sb.add((P + L::POLICY_MISS_RUN) as usize);
+        if MISS_UNDO != 0 && ld32(at) & MISS_PENDING == 0 {
+            stf64(sb.add((P + L::POLICY_MISS_FROM) as usize), self.window_target(sb));
+            let shed = if ld32(sb.add((P + L::POLICY_COLD_FULL) as usize)) == 2 { 2 } else { 1 };
+            st32(sb.add((P + L::POLICY_MISS_SHED) as usize), shed);
+            st32(sb.add((P + L::POLICY_MISS_TALLY) as usize), 0);
+            au32(at).fetch_and(!MISS_STARTED, SeqCst);
+            au32(at).fetch_or(MISS_PENDING, SeqCst);
+        }
+        self.set_window_target(sb, COLD_WINDOW * c);
+        st32(sb.add((P + L::POLICY_COLD_FULL) as usize), 2);
     }
 
     /// Where a newcomer of `size` bytes goes: WINDOW, PROTECTED (a recent ghost that beat the victims),
     /// or REJECT (a large newcomer that could not earn its room). Called under the shard lock.
     pub unsafe fn adaptive_insert(&mut self, sb: *mut u8, h: u64, size: u32, now: f64, segments: u32, asked_before: bool) -> i32 {
         let units = self.units_of(size);
+        // MISS_UNDO: an undo a hit decided applies before anything of this insert.
+        if MISS_RUN != 0 && MISS_UNDO != 0 && ld32(sb.add((P + L::POLICY_MISS_RUN) as usize)) & MISS_UNDONE != 0 {
+            self.miss_undo(sb);
+        }
         self.apply_ghost_evidence(sb);
         // Only a big newcomer earns its room up front (BIG_NEWCOMER); a LARGE one among large values
         // enters the window like any newcomer, and ensure_room evicts for its segments.
@@ -236,6 +340,14 @@ impl Engine {
         let asked_for = self.filter_inserted(sb, h, asked_before);
         // LATE_FLAG: the insert's own mark goes with the entry (a get would miss the filter's word).
         self.insert_flags = if LATE_FLAG != 0 && !asked_for { L::ENTRY_UNASKED } else { 0 };
+        // MISS_RUN: a key asked for is a cache-aside load, whose get counted a miss: the set takes it off again.
+        if MISS_RUN != 0 && asked_for {
+            let at = sb.add((P + L::POLICY_MISS_RUN) as usize);
+            let w = ld32(at);
+            if w & MISS_COUNT != 0 {
+                let _ = au32(at).compare_exchange(w, w - 1, SeqCst, SeqCst);
+            }
+        }
         // The mean entry size serves both note_insert and the size check below, unless a contest
         // evicted entries in between.
         let mut mean = self.mean_size(sb);
@@ -846,6 +958,20 @@ impl Engine {
         while need > 0.0 && self.main_holds(sb) {
             if !self.victim(sb, now) {
                 break;
+            }
+            // MISS_RUN: after a run of misses a window leaver written unasked beats probation's victim (miss_jump).
+            if MISS_RUN != 0
+                && age_winner
+                && self.victim_queue == PROBATION
+                && ld32(sb.add((P + L::POLICY_MISS_RUN) as usize)) & MISS_COUNT >= MISS_RUN
+                && self.filter_written_unasked(sb, candidate)
+            {
+                self.miss_jump(sb);
+                need -= self.units_of(self.tail_cost);
+                let tag = self.main_tag(sb);
+                self.ghost_add(sb, self.tail_hash, tag);
+                self.evict_tail(sb, self.victim_queue);
+                continue;
             }
             let fv = self.estimate(sb, self.tail_hash);
             if fc == fv && tie < 0 {

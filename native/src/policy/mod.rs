@@ -90,7 +90,7 @@ impl Engine {
 
     /// A get that hit (lock-free, lossy): an access that also counts as a hit (COLD_HITS). `block`: the
     /// key's sketch block (sketch_block_of), null without a sketch. `first_in_probation`: the entry is in
-    /// probation and was not hit since it got there (LATE_HIT).
+    /// probation and was not hit since it got there (LATE_HIT). `in_window`: the entry is in the window (MISS_UNDO).
     #[inline(always)]
     pub unsafe fn policy_on_hit(&self, sb: *mut u8, h: u64, block: *mut u8, first_in_probation: bool, entry_flags: u32) {
         if self.policy_id == L::POLICY_ADAPTIVE {
