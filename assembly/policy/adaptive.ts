@@ -119,7 +119,7 @@ export function adaptiveOnHit(sb: u32, h: u64, block: u32, firstInProbation: boo
   // MISS_RUN: one load (the word sits beside coldFull's, which noteColdHits read), a store only when it is not 0.
   if (MISS_RUN != 0) {
     const w = load<u32>(sb + P + L.POLICY_MISS_RUN)
-    if (w != 0) missRunHit(sb, w, (entryFlags & L.ENTRY_QUEUE_MASK) == L.QUEUE_WINDOW << L.ENTRY_QUEUE_SHIFT)
+    if (w != 0) missRunHit(sb, w, entryFlags)
   }
 }
 
@@ -157,9 +157,10 @@ const MISS_VERDICT: i32 = <i32>(MISS_UNDO * MISS_UNDO_MISSES)
  * +MISS_VERDICT the jump is to be undone (by the next insert), at −MISS_VERDICT it stands. Lock-free and lossy as the
  * other hit counts: a plain store, which may lose a miss counted meanwhile.
  */
-function missRunHit(sb: u32, w: u32, inWindow: bool): void {
+function missRunHit(sb: u32, w: u32, entryFlags: u32): void {
   let flags = w & ~MISS_COUNT
   if ((w & MISS_PENDING) != 0) {
+    const inWindow = (entryFlags & L.ENTRY_QUEUE_MASK) == L.QUEUE_WINDOW << L.ENTRY_QUEUE_SHIFT
     const tally = load<i32>(sb + P + L.POLICY_MISS_TALLY) + (inWindow ? -<i32>MISS_UNDO_MISSES : <i32>MISS_UNDO_MISSES)
     store<i32>(sb + P + L.POLICY_MISS_TALLY, tally)
     flags |= MISS_STARTED
