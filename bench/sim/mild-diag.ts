@@ -9,6 +9,9 @@
  *   npx tsx bench/sim/mild-diag.ts --gen moving --c 9000 --s 0.7 --per 2 --every 5 --by 0.25
  *     [--variants 'base:;x:k=v'] [--trace x] [--stat]   (--trace: the variant whose blocks are printed; default
  *     the last; --stat: the shard's counters at the end)
+ *   npx tsx bench/sim/mild-diag.ts --gen movingw --c 10000 --s 0.9 --per 5 --every 4 --w 0.1   (stop 54, movewrites:
+ *     the sweep's 'moving+writes' rows, a cache-aside hot set moving wholesale beside writes of new keys never read;
+ *     w 0 is the same hot set without the writes)
  *     [--recover] (moving only, stop 53: per move, the capacities until the model's blocks read within 0.5 of LRU's
  *     for the rest of the period, with --block 0.5 say; printed per variant, the moves in order, and their mean)
  *     [--dead] (moving only, stop 53: per block also the moved-away keys resident in window / probation /
@@ -18,7 +21,7 @@
  * The probe's rows carry their own trace seed (drawn); --seed here is the generator's seed, so figures are
  * close to, not equal to, the probe's.
  */
-import { burstTrace, delayTrace, movingTrace } from '../arena/recency-sweep.js'
+import { burstTrace, delayTrace, movingTrace, movingWritesTrace } from '../arena/recency-sweep.js'
 import { toolArgs } from '../harness/tool-args.js'
 import { CortadoModel } from './model/cortado.js'
 import { LruPolicy } from './policies/lru.js'
@@ -34,6 +37,7 @@ const back = args.has('--back')
 const gen = opt('--gen', 'burst')
 const trace: Trace = gen === 'burst' ? burstTrace(c, 1, Number(opt('--b', '1.2')), Number(opt('--r', '2')), back, seed)
   : gen === 'delay' ? delayTrace(c, 1, Number(opt('--d', '1.2')), back, seed)
+  : gen === 'movingw' ? movingWritesTrace(c, 1, Number(opt('--s', '0.9')), Number(opt('--per', '5')), Number(opt('--every', '4')), Number(opt('--w', '0.1')), seed)
   : movingTrace(c, 1, Number(opt('--s', '0.7')), Number(opt('--per', '2')), Number(opt('--every', '5')), Number(opt('--by', '0.25')), seed)
 const block = Math.round(Number(opt('--block', '1')) * c)
 const variants = opt('--variants', 'base:').split(';').filter((v) => v !== '').map((v) => {

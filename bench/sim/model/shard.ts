@@ -884,7 +884,9 @@ export class Shard {
       }
     }
     // Stop 32 (RETURN_TO): once recency has won, a key written back enters probation, not the window.
-    if (this.t.returnTo > 0 && (age >= 0 || (this.t.returnTo >= 2 && askedFor)) && this.returnToProbation(h, age >= 0) && !this.returnTestVeto(h)) {
+    // RESEARCH (rtMarked, stop 54): only a key the filter marks written unasked is a write-back.
+    if (this.t.returnTo > 0 && (age >= 0 || (this.t.returnTo >= 2 && askedFor)) && this.returnToProbation(h, age >= 0) && !this.returnTestVeto(h)
+      && (this.t.rtMarked === 0 || this.test(h, 1))) {
       this.stat.rtPlaced++
       this.place(this.probation, key, PROBATION | RTP, size)
       this.sizeP += size
@@ -1151,6 +1153,17 @@ export class Shard {
     return true
   }
 
+  /**
+   * Whether the drift gate reads the traffic as cache-aside: the unasked share under RETURN_SHARE (the engines'), or
+   * RESEARCH asideGate (stop 54, movewrites): bit 1 also while the hot share is at least asideHot (asked-for returns
+   * from the ghost: a hot set read cache-aside, whatever the writes beside it); bit 2 while the share is under asideShare.
+   */
+  private asideNow(): boolean {
+    if (this.unaskedShare < this.t.returnShare) return true
+    if ((this.t.asideGate & 1) !== 0 && this.hotShare >= this.t.asideHot) return true
+    return (this.t.asideGate & 2) !== 0 && this.unaskedShare < this.t.asideShare
+  }
+
   /** The drift gate's decision at the end of a block whose signal (a hit share) was `rate`. */
   private driftGate(rate: number): void {
     const peakBefore = this.driftPeak
@@ -1160,7 +1173,7 @@ export class Shard {
     // The hand's signal asks whether the shard has been full (the engines' POLICY.coldFull, which a port
     // would read); the gets' signal whether it is full now.
     const full = this.t.driftSignal === 0 ? this.isFull() : this.wasFull
-    const fell = full && rate < (1 - this.t.driftDrop) * this.driftPeak && this.unaskedShare < this.t.returnShare
+    const fell = full && rate < (1 - this.t.driftDrop) * this.driftPeak && this.asideNow()
     // STALE_GATE (stop 50, in the engines): the gate also opens after staleRuns blocks in a row in which at
     // least staleGate of protected's hand steps (staleMinSteps or more) found an entry not hit since its last
     // pass, while the window is under staleMaxWindow, on cache-aside traffic once full: a partial move kills
@@ -1170,14 +1183,14 @@ export class Shard {
     this.staleBlock = staleOk ? this.staleUnhit / this.staleSteps : 0
     this.staleSteps = 0
     this.staleUnhit = 0
-    const staleMet = this.t.staleGate > 0 && staleOk && this.wasFull && this.staleBlock >= this.t.staleGate && this.unaskedShare < this.t.returnShare
+    const staleMet = this.t.staleGate > 0 && staleOk && this.wasFull && this.staleBlock >= this.t.staleGate && this.asideNow()
       && (this.t.staleTail === 0 || this.tailShare < this.t.staleTail)
       && (this.t.staleMaxWindow === 0 || this.windowTarget < this.t.staleMaxWindow * this.capacity)
     this.staleRun = staleMet ? this.staleRun + 1 : 0
     // RESEARCH (deadGate, stop 53): protected's demotions were keys the sketch still rates high (a moved-away hot
     // set's, demoted unhit with their counts).
     this.deadBlock = this.deadN >= this.t.deadMin ? this.deadHigh / this.deadN : 0
-    const deadMet = this.t.deadGate > 0 && this.deadBlock >= this.t.deadGate && this.wasFull && this.unaskedShare < this.t.returnShare
+    const deadMet = this.t.deadGate > 0 && this.deadBlock >= this.t.deadGate && this.wasFull && this.asideNow()
       && (this.t.staleMaxWindow === 0 || this.windowTarget < this.t.staleMaxWindow * this.capacity)
       && ((this.t.deadMode & 4) === 0 || this.windowTarget <= this.windowFloor() * 1.5)
     if ((this.t.deadMode & 2) !== 0 && this.deadVictimN > 0) this.deadRef = Math.max(2, this.t.deadFreq * this.deadVictimSum / this.deadVictimN)
@@ -1207,7 +1220,7 @@ export class Shard {
       if (gets > 0 && this.wasFull) {
         const mr = ins / gets
         this.jumpBlock = this.jumpRef > 0 ? mr / this.jumpRef : 0
-        jumpMet = this.jumpRef > 0 && mr >= this.t.jumpGate * this.jumpRef && this.unaskedShare < this.t.returnShare
+        jumpMet = this.jumpRef > 0 && mr >= this.t.jumpGate * this.jumpRef && this.asideNow()
           && (this.t.staleMaxWindow === 0 || this.windowTarget < this.t.staleMaxWindow * this.capacity)
           && ((this.t.jumpMode & 1) === 0 || this.windowTarget <= this.windowFloor() * 1.5)
           && rate >= this.t.jumpDrift * this.driftPeak && rate >= this.t.jumpLevel

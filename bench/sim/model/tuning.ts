@@ -310,6 +310,27 @@ export interface Tuning {
    */
   lagStaleMode: number
   /**
+   * RESEARCH (stop 54, movewrites; default 0, off; not in the engines): how the drift gate (DRIFT_SWEEP's fall,
+   * STALE_GATE, the research deadGate / jumpGate) judges the traffic cache-aside. 0 (the engines'): the unasked
+   * share under RETURN_SHARE. Writes of new keys never read beside a cache-aside hot set (w0.1-0.3) push that share
+   * over 0.15, and the gate never opens for a hot set that moves. Bits: 1 also while the hot share (ONCE_HOT_SHARE's:
+   * inserts that are asked-for returns from the ghost) is at least asideHot; 2 also while the unasked share is under
+   * asideShare.
+   */
+  asideGate: number
+  /**
+   * RESEARCH (stop 54, movewrites; default 0, off; not in the engines): RETURN_TO places in probation only a key the
+   * miss filter marks written unasked (a write-back: a key first stored by a set no get asked for, now loaded after
+   * a miss); any other asked-for key (a cache-aside hot set's load) enters the window. Beside writes of new keys the
+   * unasked share sits inside RETURN_TO's band and a hot set's returns from the ghost switch it on, so a moved hot
+   * set's new keys went to probation (2% of the cache) and were lost there.
+   */
+  rtMarked: number
+  /** RESEARCH (asideGate 1): the least hot share. */
+  asideHot: number
+  /** RESEARCH (asideGate 2): the unasked share's bound. */
+  asideShare: number
+  /**
    * MISS_RUN (engines since stop 54, lagport; src/layout/policy.json; the model's knob since stop 53, lagreal): after
    * missRun gets in a row missed (none hit; a cache-aside load's set takes its get's miss off: missRunMode 128), a
    * window leaver written unasked beats probation's victim and the window target jumps to COLD_WINDOW's level with the
@@ -766,6 +787,10 @@ export const TUNING: Tuning = {
   winAgeMode: 0,
   lagStale: 0,
   lagStaleMode: 0,
+  asideGate: 0,
+  rtMarked: 0,
+  asideHot: 0.02,
+  asideShare: 0.6,
   missRunMode: 416,
   missRunUnasked: 0,
   staleMode: 1,
