@@ -182,6 +182,10 @@ export class Shard {
   /** youngTest 1: each key's window clock when placed there (exact ages; the engines have no such field). */
   private youngAt: Uint32Array | undefined
   youngShare = 1
+  /** RESEARCH (rtMarked 3, stop 54, movewrites): the running share of new keys' tracers read at all before youngKeep × capacity first writes. */
+  readShare = 1
+  /** RESEARCH (rtMarked 3): the tracers' clock when the shard was first full (−1: not yet). */
+  private readFrom = -1
   /** YOUNG_TEST's veto, with hysteresis: on under youngMin, off from youngMin + youngHyst. */
   private youngVeto = false
   /** RESEARCH (returnTo 4): whether write-backs are being sent to probation (hysteresis, see returnToProbation). */
@@ -808,6 +812,7 @@ export class Shard {
     const firstWrite = this.t.youngTest > 0 && !askedFor && (this.t.youngOnce === 0 || this.sketch.estimate(h) <= 1)
     if (firstWrite) {
       this.youngClock = (this.youngClock + 1) >>> 0
+      if (this.readFrom < 0 && this.wasFull) this.readFrom = this.youngClock
       const entries = this.capacity / this.meanSize()
       this.youngLimit = Math.floor(this.t.youngAge * entries)
       this.youngKeepLimit = Math.floor(this.t.youngKeep * entries)
@@ -886,7 +891,7 @@ export class Shard {
     // Stop 32 (RETURN_TO): once recency has won, a key written back enters probation, not the window.
     // RESEARCH (rtMarked, stop 54): only a key the filter marks written unasked is a write-back.
     if (this.t.returnTo > 0 && (age >= 0 || (this.t.returnTo >= 2 && askedFor)) && this.returnToProbation(h, age >= 0) && !this.returnTestVeto(h)
-      && (this.t.rtMarked === 0 || this.test(h, 1))) {
+      && (this.t.rtMarked === 0 || this.t.rtMarked >= 3 || this.test(h, 1) || (this.t.rtMarked === 2 && age >= 0))) {
       this.stat.rtPlaced++
       this.place(this.probation, key, PROBATION | RTP, size)
       this.sizeP += size
@@ -948,6 +953,11 @@ export class Shard {
    */
   private returnToProbation(h: number, fromGhost: boolean): boolean {
     if (this.sizeP + this.sizeM === 0 || this.windowTarget < this.t.returnLevel * this.capacity) {
+      this.returnOn = false
+      return false
+    }
+    // RESEARCH (rtMarked 3, stop 54): off while the new keys are mostly never read (RETURN_TEST's means stand still).
+    if (this.t.rtMarked === 3 && this.readShare < this.t.rtReadMin) {
       this.returnOn = false
       return false
     }
@@ -1025,12 +1035,16 @@ export class Shard {
     // depend on how long the window keeps new keys (write-backs placed there or not).
     if (tag === 1) this.youngShare = this.youngStepped(this.youngShare, 1)
     else if (tag === 2) this.youngShare = this.youngStepped(this.youngShare, 0)
+    // RESEARCH (rtMarked 3, stop 54): readShare, the share of new keys read at all within youngKeep (tags 1, 2: read).
+    if (tag === 1 || tag === 2) this.readShare = this.youngStepped(this.readShare, 1)
     else if (tag !== 0) {
       // YOUNG_KEEP: a tracer not read yet is kept until youngKeep × capacity first writes, then dropped
       // unmeasured (a bulk load never read says nothing: counted as not young, it set the veto at 'delay
       // 0.5C' and the veto's lift collapsed 'delay 0.55C'); 0 (research): resolved as not young at the limit.
       if (((now - this.youngStamp[j]!) >>> 0) < (this.t.youngKeep > 0 ? this.youngKeepLimit : this.youngLimit)) return
       if (this.t.youngKeep === 0) this.youngShare = this.youngStepped(this.youngShare, 0)
+      // Only a tracer placed once the shard was full: the keys of a bulk load from empty are often never read.
+      if (this.readFrom >= 0 && ((this.youngStamp[j]! - this.readFrom) | 0) >= 0) this.readShare = this.youngStepped(this.readShare, 0)
     }
     this.youngTag[j] = (h | 4) >>> 0
     this.youngStamp[j] = now

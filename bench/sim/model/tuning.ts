@@ -323,9 +323,17 @@ export interface Tuning {
    * miss filter marks written unasked (a write-back: a key first stored by a set no get asked for, now loaded after
    * a miss); any other asked-for key (a cache-aside hot set's load) enters the window. Beside writes of new keys the
    * unasked share sits inside RETURN_TO's band and a hot set's returns from the ghost switch it on, so a moved hot
-   * set's new keys went to probation (2% of the cache) and were lost there.
+   * set's new keys went to probation (2% of the cache) and were lost there. 2: also a key back from the ghost (a
+   * standing hot set's returns beside write-once traffic: probation keeps the window for the newest writes, once-zipf
+   * lost up to 4 points with 1); only a key neither marked nor back from the ghost (a moved set's new key) enters.
    */
   rtMarked: number
+  /**
+   * RESEARCH (rtMarked 3, stop 54): RETURN_TO places nothing while fewer than this share of the new keys (written
+   * unasked; YOUNG_TEST's tracers) are read at all before YOUNG_KEEP × capacity first writes: writes never read
+   * beside a cache-aside hot set are no write-then-read traffic, and the asked-for inserts are the hot set's loads.
+   */
+  rtReadMin: number
   /** RESEARCH (asideGate 1): the least hot share. */
   asideHot: number
   /** RESEARCH (asideGate 2): the unasked share's bound. */
@@ -789,6 +797,7 @@ export const TUNING: Tuning = {
   lagStaleMode: 0,
   asideGate: 0,
   rtMarked: 0,
+  rtReadMin: 0.1,
   asideHot: 0.02,
   asideShare: 0.6,
   missRunMode: 416,
