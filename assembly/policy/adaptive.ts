@@ -18,7 +18,7 @@ import { flagsOf, isLarge, chainedBytes } from '../entry'
 import { queueCount, freeCount, reclaimDeadTails } from '../segments'
 import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainHolds, isFull, countMode, isBig } from './units'
 import { ageEarly, applyGhostEvidence, noteGhost, noteLateHit, windowTarget, setWindowTarget, windowFloor, writeOnce, onceMax } from './window'
-import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_HIT, DRIFT_GROW_DECAY, MAX_WINDOW, WINDOW_CLOCK_ASKED, HIT_GAIN, HIT_GAIN_SHARE, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, SATURATED_TIE, MISS_CLEAR, LATE_HIT, LATE_FLAG, TRACER_FLAG, MISS_RUN, MISS_UNDO, MISS_UNDO_MISSES, LATE_SHARE, FREE_TAG, STALE_GATE, STALE_RUNS, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_HALVE, WIN_AGE, RETURN_SAMPLE, RETURN_TEST_NEW, RETURN_TEST_BACK, ONCE_FIFO, ONCE_LIFT, ONCE_DROP, COLD_SHED, FILL_ROTATE, YOUNG_TEST, YOUNG_AGE, YOUNG_MIN, YOUNG_STEP, YOUNG_BACK_MIN, YOUNG_BACK_FROM, YOUNG_BACK_TO, YOUNG_KEEP, YOUNG_HANDOFF } from './tuning.generated'
+import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_READ_MIN, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_HIT, DRIFT_GROW_DECAY, MAX_WINDOW, WINDOW_CLOCK_ASKED, HIT_GAIN, HIT_GAIN_SHARE, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, SATURATED_TIE, MISS_CLEAR, LATE_HIT, LATE_FLAG, TRACER_FLAG, MISS_RUN, MISS_UNDO, MISS_UNDO_MISSES, LATE_SHARE, FREE_TAG, STALE_GATE, STALE_RUNS, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_HALVE, WIN_AGE, RETURN_SAMPLE, RETURN_TEST_NEW, RETURN_TEST_BACK, ONCE_FIFO, ONCE_LIFT, ONCE_DROP, COLD_SHED, FILL_ROTATE, YOUNG_TEST, YOUNG_AGE, YOUNG_MIN, YOUNG_STEP, YOUNG_BACK_MIN, YOUNG_BACK_FROM, YOUNG_BACK_TO, YOUNG_KEEP, YOUNG_HANDOFF } from './tuning.generated'
 import { nextRandom, seedRng } from './rng'
 import { seed } from '../arena'
 import { REJECT } from './decision'
@@ -95,6 +95,8 @@ export function adaptiveInit(sb: u32, shard: u32, zeroed: bool): void {
   store<u32>(sb + P + L.POLICY_YOUNG_VETO, 0)
   store<f64>(sb + P + L.POLICY_YOUNG_SHARE, 1)
   store<f64>(sb + P + L.POLICY_BACK_SHARE, 0)
+  store<f64>(sb + P + L.POLICY_READ_SHARE, 1)
+  store<u32>(sb + P + L.POLICY_READ_FROM, 0)
   memory.fill(sb + P + L.POLICY_YOUNG_SLOTS, 0, YOUNG_TEST << 4)
   seedRng(sb, seed, shard)
   clearSketch(sb, ghostSlots, zeroed)
@@ -417,6 +419,13 @@ function returnToProbation(sb: u32, fromGhost: bool): bool {
     store<u32>(on, 0)
     return false
   }
+  // RETURN_READ_MIN (stop 54, movewrites): off while the new keys are mostly never read: writes beside a hot set read
+  // cache-aside are no write-then-read traffic, and the asked-for inserts are the hot set's loads, not write-backs (a
+  // moved set's new keys went to probation and were lost there). RETURN_TEST's means stand still meanwhile.
+  if (RETURN_READ_MIN > 0 && load<f64>(sb + P + L.POLICY_READ_SHARE) < RETURN_READ_MIN) {
+    store<u32>(on, 0)
+    return false
+  }
   const share = load<f64>(sb + P + L.POLICY_UNASKED_SHARE)
   if (share < RETURN_SHARE) store<u32>(on, 0)
   else if (share <= RETURN_MAX && fromGhost) store<u32>(on, 1)
@@ -483,6 +492,8 @@ function youngInsert(sb: u32, h: u64, askedFor: bool, mean: f64): void {
   if (!askedFor) {
     now++
     store<u32>(sb + P + L.POLICY_YOUNG_CLOCK, now)
+    // RETURN_READ_MIN: the read share counts the tracers placed from the first first write once the shard was full.
+    if (RETURN_READ_MIN > 0 && load<u32>(sb + P + L.POLICY_READ_FROM) == 0 && load<u32>(sb + P + L.POLICY_COLD_FULL) != 0) store<u32>(sb + P + L.POLICY_READ_FROM, now)
     // The limits in entries (units / mean), taken here for the lock-free reads.
     const entries = capacity(sb) / mean
     const young = <u32>(YOUNG_AGE * entries)
@@ -503,10 +514,19 @@ function youngInsert(sb: u32, h: u64, askedFor: bool, mean: f64): void {
   const old = load<u32>(at)
   if (old == 1) youngStep(share, 1)
   else if (old == 2) youngStep(share, 0)
-  else if (old != 0) {
-    if (now - load<u32>(at, 4) < limit) return
+  // RETURN_READ_MIN: a new key's tracer read at all (1 young, 2 late) moves the read share up.
+  if (RETURN_READ_MIN > 0 && !askedFor && (old == 1 || old == 2)) youngStep(sb + P + L.POLICY_READ_SHARE, 1)
+  else if (old > 2) {
+    const stamp = load<u32>(at, 4)
+    if (now - stamp < limit) return
     // Past its limit unread: a write-back not read again counts against; a new key, with YOUNG_KEEP, not.
     if (askedFor || YOUNG_KEEP == 0) youngStep(share, 0)
+    // RETURN_READ_MIN: a new key's tracer dropped unread moves the read share down, if placed once the shard was full
+    // (a bulk load's first keys are often never read).
+    if (RETURN_READ_MIN > 0 && !askedFor) {
+      const from = load<u32>(sb + P + L.POLICY_READ_FROM)
+      if (from != 0 && <i32>(stamp - from) >= 0) youngStep(sb + P + L.POLICY_READ_SHARE, 0)
+    }
   }
   store<u32>(at, tag)
   store<u32>(at, now, 4)

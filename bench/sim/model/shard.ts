@@ -182,10 +182,10 @@ export class Shard {
   /** youngTest 1: each key's window clock when placed there (exact ages; the engines have no such field). */
   private youngAt: Uint32Array | undefined
   youngShare = 1
-  /** RESEARCH (rtMarked 3, stop 54, movewrites): the running share of new keys' tracers read at all before youngKeep × capacity first writes. */
+  /** RETURN_READ_MIN (stop 54, movewrites): the running share of new keys' tracers read at all before youngKeep × capacity first writes. */
   readShare = 1
-  /** RESEARCH (rtMarked 3): the tracers' clock when the shard was first full (−1: not yet). */
-  private readFrom = -1
+  /** RETURN_READ_MIN: the tracers' clock at the first first write once the shard was full (0: not yet). */
+  private readFrom = 0
   /** YOUNG_TEST's veto, with hysteresis: on under youngMin, off from youngMin + youngHyst. */
   private youngVeto = false
   /** RESEARCH (returnTo 4): whether write-backs are being sent to probation (hysteresis, see returnToProbation). */
@@ -812,7 +812,7 @@ export class Shard {
     const firstWrite = this.t.youngTest > 0 && !askedFor && (this.t.youngOnce === 0 || this.sketch.estimate(h) <= 1)
     if (firstWrite) {
       this.youngClock = (this.youngClock + 1) >>> 0
-      if (this.readFrom < 0 && this.wasFull) this.readFrom = this.youngClock
+      if (this.readFrom === 0 && this.wasFull) this.readFrom = this.youngClock
       const entries = this.capacity / this.meanSize()
       this.youngLimit = Math.floor(this.t.youngAge * entries)
       this.youngKeepLimit = Math.floor(this.t.youngKeep * entries)
@@ -891,7 +891,7 @@ export class Shard {
     // Stop 32 (RETURN_TO): once recency has won, a key written back enters probation, not the window.
     // RESEARCH (rtMarked, stop 54): only a key the filter marks written unasked is a write-back.
     if (this.t.returnTo > 0 && (age >= 0 || (this.t.returnTo >= 2 && askedFor)) && this.returnToProbation(h, age >= 0) && !this.returnTestVeto(h)
-      && (this.t.rtMarked === 0 || this.t.rtMarked >= 3 || this.test(h, 1) || (this.t.rtMarked === 2 && age >= 0))) {
+      && (this.t.rtMarked === 0 || this.test(h, 1) || (this.t.rtMarked === 2 && age >= 0))) {
       this.stat.rtPlaced++
       this.place(this.probation, key, PROBATION | RTP, size)
       this.sizeP += size
@@ -956,8 +956,10 @@ export class Shard {
       this.returnOn = false
       return false
     }
-    // RESEARCH (rtMarked 3, stop 54): off while the new keys are mostly never read (RETURN_TEST's means stand still).
-    if (this.t.rtMarked === 3 && this.readShare < this.t.rtReadMin) {
+    // RETURN_READ_MIN (stop 54, movewrites): off while the new keys are mostly never read: the writes beside a hot set
+    // read cache-aside are no write-then-read traffic, and the asked-for inserts are the hot set's loads, not
+    // write-backs (a moved set's new keys went to probation and were lost there). RETURN_TEST's means stand still.
+    if (this.t.rtReadMin > 0 && this.readShare < this.t.rtReadMin) {
       this.returnOn = false
       return false
     }
@@ -1035,7 +1037,7 @@ export class Shard {
     // depend on how long the window keeps new keys (write-backs placed there or not).
     if (tag === 1) this.youngShare = this.youngStepped(this.youngShare, 1)
     else if (tag === 2) this.youngShare = this.youngStepped(this.youngShare, 0)
-    // RESEARCH (rtMarked 3, stop 54): readShare, the share of new keys read at all within youngKeep (tags 1, 2: read).
+    // RETURN_READ_MIN (stop 54): readShare, the share of new keys read at all within youngKeep (tags 1, 2: read).
     if (tag === 1 || tag === 2) this.readShare = this.youngStepped(this.readShare, 1)
     else if (tag !== 0) {
       // YOUNG_KEEP: a tracer not read yet is kept until youngKeep × capacity first writes, then dropped
@@ -1044,7 +1046,7 @@ export class Shard {
       if (((now - this.youngStamp[j]!) >>> 0) < (this.t.youngKeep > 0 ? this.youngKeepLimit : this.youngLimit)) return
       if (this.t.youngKeep === 0) this.youngShare = this.youngStepped(this.youngShare, 0)
       // Only a tracer placed once the shard was full: the keys of a bulk load from empty are often never read.
-      if (this.readFrom >= 0 && ((this.youngStamp[j]! - this.readFrom) | 0) >= 0) this.readShare = this.youngStepped(this.readShare, 0)
+      if (this.readFrom !== 0 && ((this.youngStamp[j]! - this.readFrom) | 0) >= 0) this.readShare = this.youngStepped(this.readShare, 0)
     }
     this.youngTag[j] = (h | 4) >>> 0
     this.youngStamp[j] = now

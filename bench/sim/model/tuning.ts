@@ -326,12 +326,15 @@ export interface Tuning {
    * set's new keys went to probation (2% of the cache) and were lost there. 2: also a key back from the ghost (a
    * standing hot set's returns beside write-once traffic: probation keeps the window for the newest writes, once-zipf
    * lost up to 4 points with 1); only a key neither marked nor back from the ghost (a moved set's new key) enters.
+   * Both lost once-zipf (a standing hot set's loads in probation are what keeps the window for the writes read
+   * there); RETURN_READ_MIN was adopted instead.
    */
   rtMarked: number
   /**
-   * RESEARCH (rtMarked 3, stop 54): RETURN_TO places nothing while fewer than this share of the new keys (written
-   * unasked; YOUNG_TEST's tracers) are read at all before YOUNG_KEEP × capacity first writes: writes never read
-   * beside a cache-aside hot set are no write-then-read traffic, and the asked-for inserts are the hot set's loads.
+   * RETURN_READ_MIN (src/layout/policy.json; stop 54, movewrites): RETURN_TO places nothing while fewer than this share
+   * of the new keys (written unasked; YOUNG_TEST's tracers placed once the shard was full) are read at all before
+   * YOUNG_KEEP × capacity first writes: writes never read beside a cache-aside hot set are no write-then-read
+   * traffic, and the asked-for inserts are the hot set's loads (0: off).
    */
   rtReadMin: number
   /** RESEARCH (asideGate 1): the least hot share. */
@@ -797,7 +800,6 @@ export const TUNING: Tuning = {
   lagStaleMode: 0,
   asideGate: 0,
   rtMarked: 0,
-  rtReadMin: 0.1,
   asideHot: 0.02,
   asideShare: 0.6,
   missRunMode: 416,

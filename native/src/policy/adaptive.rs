@@ -12,7 +12,7 @@
 use super::decision::REJECT;
 use super::rng::{next_random, seed_rng};
 use super::tuning_generated::{
-    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_BLOCK, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, DRIFT_SWEEP, FREE_TAG, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_SHARE, HIT_GAIN_UNDO, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, LATE_FLAG, LATE_HIT, LATE_SHARE, TRACER_FLAG, MISS_RUN, MISS_UNDO, MISS_UNDO_MISSES, MAX_WINDOW, MISS_CLEAR, COLD_SHED, FILL_ROTATE, ONCE_DROP, ONCE_FIFO, ONCE_HOT_SHARE, ONCE_LIFT, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_SAMPLE, RETURN_SHARE, RETURN_SPAN, RETURN_TEST_BACK, RETURN_TEST_NEW, RETURN_TO, SATURATED_TIE, STALE_GATE, STALE_HALVE, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_RUNS, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS, WINDOW_CLOCK_ASKED, WIN_AGE, YOUNG_AGE, YOUNG_BACK_FROM, YOUNG_BACK_MIN, YOUNG_BACK_TO, YOUNG_HANDOFF, YOUNG_KEEP, YOUNG_MIN, YOUNG_STEP, YOUNG_TEST,
+    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_BLOCK, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, DRIFT_SWEEP, FREE_TAG, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_SHARE, HIT_GAIN_UNDO, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, LATE_FLAG, LATE_HIT, LATE_SHARE, TRACER_FLAG, MISS_RUN, MISS_UNDO, MISS_UNDO_MISSES, MAX_WINDOW, MISS_CLEAR, COLD_SHED, FILL_ROTATE, ONCE_DROP, ONCE_FIFO, ONCE_HOT_SHARE, ONCE_LIFT, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_READ_MIN, RETURN_SAMPLE, RETURN_SHARE, RETURN_SPAN, RETURN_TEST_BACK, RETURN_TEST_NEW, RETURN_TO, SATURATED_TIE, STALE_GATE, STALE_HALVE, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_RUNS, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS, WINDOW_CLOCK_ASKED, WIN_AGE, YOUNG_AGE, YOUNG_BACK_FROM, YOUNG_BACK_MIN, YOUNG_BACK_TO, YOUNG_HANDOFF, YOUNG_KEEP, YOUNG_MIN, YOUNG_STEP, YOUNG_TEST,
 };
 use crate::arena::Engine;
 use crate::layout_generated as L;
@@ -118,6 +118,8 @@ impl Engine {
         st32(sb.add((P + L::POLICY_YOUNG_VETO) as usize), 0);
         stf64(sb.add((P + L::POLICY_YOUNG_SHARE) as usize), 1.0);
         stf64(sb.add((P + L::POLICY_BACK_SHARE) as usize), 0.0);
+        stf64(sb.add((P + L::POLICY_READ_SHARE) as usize), 1.0);
+        st32(sb.add((P + L::POLICY_READ_FROM) as usize), 0);
         std::ptr::write_bytes(sb.add((P + L::POLICY_YOUNG_SLOTS) as usize), 0, (YOUNG_TEST << 4) as usize);
         seed_rng(sb, self.seed, shard);
         self.clear_sketch(sb, self.ghost_slots);
@@ -464,6 +466,11 @@ impl Engine {
             st32(on, 0);
             return false;
         }
+        // RETURN_READ_MIN (stop 54, movewrites): off while the new keys are mostly never read (see assembly/policy/adaptive.ts).
+        if RETURN_READ_MIN > 0.0 && ldf64(sb.add((P + L::POLICY_READ_SHARE) as usize)) < RETURN_READ_MIN {
+            st32(on, 0);
+            return false;
+        }
         let share = ldf64(sb.add((P + L::POLICY_UNASKED_SHARE) as usize));
         if share < RETURN_SHARE {
             st32(on, 0);
@@ -511,6 +518,10 @@ impl Engine {
         if !asked_for {
             now = now.wrapping_add(1);
             st32(sb.add((P + L::POLICY_YOUNG_CLOCK) as usize), now);
+            // RETURN_READ_MIN: the read share counts the tracers placed from the first first write once the shard was full.
+            if RETURN_READ_MIN > 0.0 && ld32(sb.add((P + L::POLICY_READ_FROM) as usize)) == 0 && ld32(sb.add((P + L::POLICY_COLD_FULL) as usize)) != 0 {
+                st32(sb.add((P + L::POLICY_READ_FROM) as usize), now);
+            }
             // The limits in entries (units / mean), taken here for the lock-free reads.
             let entries = self.capacity(sb) / mean;
             let young = (YOUNG_AGE * entries) as u32;
@@ -534,13 +545,26 @@ impl Engine {
             young_step(share, 1.0);
         } else if old == 2 {
             young_step(share, 0.0);
-        } else if old != 0 {
-            if now.wrapping_sub(ld32(at.add(4))) < limit {
+        }
+        if RETURN_READ_MIN > 0.0 && !asked_for && (old == 1 || old == 2) {
+            // RETURN_READ_MIN: a new key's tracer read at all (1 young, 2 late) moves the read share up.
+            young_step(sb.add((P + L::POLICY_READ_SHARE) as usize), 1.0);
+        } else if old > 2 {
+            let stamp = ld32(at.add(4));
+            if now.wrapping_sub(stamp) < limit {
                 return;
             }
             // Past its limit unread: a write-back not read again counts against; a new key, with YOUNG_KEEP, not.
             if asked_for || YOUNG_KEEP == 0.0 {
                 young_step(share, 0.0);
+            }
+            // RETURN_READ_MIN: a new key's tracer dropped unread moves the read share down, if placed once the shard
+            // was full (a bulk load's first keys are often never read).
+            if RETURN_READ_MIN > 0.0 && !asked_for {
+                let from = ld32(sb.add((P + L::POLICY_READ_FROM) as usize));
+                if from != 0 && (stamp.wrapping_sub(from) as i32) >= 0 {
+                    young_step(sb.add((P + L::POLICY_READ_SHARE) as usize), 0.0);
+                }
             }
         }
         st32(at, tag);
