@@ -1228,4 +1228,16 @@ export const MUTANTS: Mutant[] = [
     tests: ['test/conformance/lockstep.test.ts'],
     why: 'MISS_UNDO\'s verdict counts hits only, not their rate among the gets: a lag phase\'s opening that hits a few of the last phase\'s keys still in main undoes the jump that would serve its own writes (MISS_UNDO_MISSES, stop 54)',
   },
+  {
+    id: 'return-read-ignored', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '  if (RETURN_READ_MIN > 0 && load<f64>(sb + P + L.POLICY_READ_SHARE) < RETURN_READ_MIN) {', replace: '  if (false) {',
+    tests: ['test/policy/recency-sweep.test.ts'],
+    why: 'RETURN_TO places asked-for inserts in probation though the new keys beside them are never read: a cache-aside hot set moving beside writes of new keys loses its moved keys in probation (RETURN_READ_MIN, stop 54)',
+  },
+  {
+    id: 'return-read-counts-fill', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '      if (from != 0 && <i32>(stamp - from) >= 0) youngStep(sb + P + L.POLICY_READ_SHARE, 0)', replace: '      youngStep(sb + P + L.POLICY_READ_SHARE, 0)',
+    tests: ['test/policy/recency-sweep.test.ts'],
+    why: 'the read share counts the tracers of a bulk load from empty, whose first keys are never read: RETURN_TO stands aside at the start of write-then-read written back, the window fills with write-backs and RETURN_TEST never lets it place again (the lagged mix loses its lead; RETURN_READ_MIN, stop 54)',
+  },
 ]

@@ -12,7 +12,8 @@
  * a burst larger than the cache, read without write-backs (NET_EVIDENCE, ONCE_FIFO), which stop 52 took
  * within the 1-point bound (ONCE_LIFT); stop 52 (wbdelay) the written-back delays YOUNG_TEST took within 1,
  * and a lagged row written back held at its lead (LEADS); stop 54 (lagport) the lag phases with a realistic opening
- * MISS_RUN took to LRU (and one after a scan closer: IMPROVED), and a 404 flood its MISS_UNDO keeps a lead on (LEADS).
+ * MISS_RUN took to LRU (and one after a scan closer: IMPROVED), and a 404 flood its MISS_UNDO keeps a lead on (LEADS);
+ * stop 54 (movewrites) two moving hot sets beside writes never read that RETURN_READ_MIN brought closer (IMPROVED).
  */
 import { expect, it } from 'vitest'
 import { LRUCache } from 'lru-cache'
@@ -105,6 +106,12 @@ const IMPROVED: [string, number][] = [
   // Stop 54 (MISS_RUN): a lag phase after a scan (its opening re-reads the scan's last keys, which scan resistance never
   // admitted: what is left): main 8bdfbee (wasm) −38.03, now −20.14 (wasm = native).
   ['phases scan→lagx→lagx 8C each', 21],
+  // Stop 54 (movewrites, RETURN_READ_MIN): a cache-aside hot set moving wholesale beside writes of new keys never read;
+  // RETURN_TO sent the moved set's new keys to probation. Real cache, 4000 entries, seeds 1 / 2 / 3: main b623258
+  // (wasm) −4.34 / −4.08 / −4.68 and −2.05 / −2.14 / −2.61, now −3.49 / −3.20 / −3.11 and −1.64 / −1.52 / −1.55
+  // (seed 1: wasm = native).
+  ['moving+writes s0.9 5/entry every 4C w0.1', 3.9],
+  ['moving+writes s0.9 5/entry every 2C w0.3', 1.9],
 ]
 
 /**
