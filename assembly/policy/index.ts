@@ -47,8 +47,8 @@ export function policyTouchNew(sb: u32, h: u64): bool {
 }
 
 /**
- * The policy's flags for the entry of the insert policyInsert just placed (ENTRY_UNASKED: LATE_FLAG; ENTRY_TRACER: TRACER_FLAG), which
- * every move and an update keep. Under the shard lock.
+ * The policy's flags for the entry of the insert policyInsert just placed (ENTRY_UNASKED: LATE_FLAG;
+ * ENTRY_TRACER: TRACER_FLAG), which every move and an update keep. Under the shard lock.
  */
 export function policyInsertFlags(): u32 {
   return policyId == L.POLICY_ADAPTIVE ? adaptiveInsertFlags() : 0

@@ -1206,7 +1206,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'miss-run-hit-no-reset', area: 'policy', file: 'assembly/policy/adaptive.ts',
-    find: '    if (w != 0) missRunHit(sb, w, inWindow)', replace: '',
+    find: '    if (w != 0) missRunHit(sb, w, entryFlags)', replace: '',
     tests: ['test/policy/recency-sweep.test.ts'],
     why: 'a get that hits does not end the run of misses: every 256 misses in all, not in a row, open the rule, and a window leaver written unasked beats main\'s keys while they are read (MISS_RUN, stop 54)',
   },

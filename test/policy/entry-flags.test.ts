@@ -6,26 +6,16 @@
  * - ENTRY_TRACER (TRACER_FLAG): a YOUNG_TEST tracer slot of the key's hash class held its tag when it was
  *   inserted; a hit looks at the tracer slots only for such an entry.
  * Both are kept by every move and by an update (in place, or a new copy of another size), as the model keeps
- * them in its per-key state (bench/sim/model/shard.ts KEPT). Read from the entry's header through the
- * engine's views: a lookup (a peek here) leaves the entry's offset in RESULT.
+ * them in its per-key state (bench/sim/model/shard.ts KEPT). Read from the entry's header (test/helpers/entry-header.ts).
  */
 import { expect, it } from 'vitest'
 import { Cache } from '../../src/index.js'
-import { engineInternals } from '../../src/engine/access.js'
+import { flagsOf, queueOf } from '../helpers/entry-header.js'
 import * as L from '../../src/layout/constants.generated.js'
 import { YOUNG_TEST } from '../../src/layout/policy.generated.js'
 import { testSeed } from '../helpers/seed.js'
 import { forEachEngine } from '../conformance/engines.js'
 
-/** The entry's flags byte, as the engine stores it (the key must be cached). */
-function flagsOf(cache: Cache<string>, key: string): number {
-  expect(cache.peek(key), key).toBeDefined()
-  const { views, scratch } = engineInternals(cache)
-  const at = views.u32[(scratch + L.RESULT_ENTRY_OFFSET) >>> 2]!
-  return views.u8[at + L.ENTRY_FLAGS]!
-}
-
-const queueOf = (flags: number): number => (flags & L.ENTRY_QUEUE_MASK) >>> L.ENTRY_QUEUE_SHIFT
 const make = (engine: 'wasm' | 'native', seed: number) =>
   new Cache<string>({ maxBytes: 8 << 20, maxEntries: 1000, codec: 'string', seed: testSeed(seed), shards: 1, engine })
 

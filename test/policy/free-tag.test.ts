@@ -2,25 +2,14 @@
  * FREE_TAG's flag (stop 50, lagonce): an entry that leaves the window for probation without a contest (the
  * cache had room: a fill) carries ENTRY_FREE, and any move clears it, so that only an entry evicted from
  * probation unhit since it came in that way leaves a window candidate's ghost tag (the model keeps the
- * same bit in its per-key state, reset by every move). Read from the entry's header through the engine's
- * views: a lookup (a peek here) leaves the entry's offset in RESULT.
+ * same bit in its per-key state, reset by every move). Read from the entry's header (test/helpers/entry-header.ts).
  */
 import { expect, it } from 'vitest'
 import { Cache } from '../../src/index.js'
-import { engineInternals } from '../../src/engine/access.js'
+import { flagsOf, queueOf } from '../helpers/entry-header.js'
 import * as L from '../../src/layout/constants.generated.js'
 import { testSeed } from '../helpers/seed.js'
 import { forEachEngine } from '../conformance/engines.js'
-
-/** The entry's flags byte, as the engine stores it (the key must be cached). */
-function flagsOf(cache: Cache<string>, key: string): number {
-  expect(cache.peek(key), key).toBeDefined()
-  const { views, scratch } = engineInternals(cache)
-  const at = views.u32[(scratch + L.RESULT_ENTRY_OFFSET) >>> 2]!
-  return views.u8[at + L.ENTRY_FLAGS]!
-}
-
-const queueOf = (flags: number): number => (flags & L.ENTRY_QUEUE_MASK) >>> L.ENTRY_QUEUE_SHIFT
 
 forEachEngine('FREE_TAG', (engine) => {
   it('a fill enters probation flagged free; a move to protected clears the flag', () => {
