@@ -53,9 +53,13 @@ class Builder {
   ops: number[] = []
   next = 0
   write(): number {
-    this.keys.push(this.next)
-    this.ops.push(OP_WRITE)
+    this.writeId(this.next)
     return this.next++
+  }
+  /** A write of `id` (a generator that maps its n-th written key to an id of its own: `next` counts them). */
+  writeId(id: number): void {
+    this.keys.push(id)
+    this.ops.push(OP_WRITE)
   }
   read(key: number, back: boolean): void {
     this.keys.push(key)
@@ -186,8 +190,7 @@ export function movingWritesTrace(c: number, scale: number, s: number, perEntry:
   for (let i = 0; i < n; i++) {
     if (i > 0 && i % phase === 0) offset += nk
     if (rng.nextFloat() < w) {
-      b.keys.push(2 * b.next++ + 1)
-      b.ops.push(OP_WRITE)
+      b.writeId(2 * b.next++ + 1)
     } else b.read(2 * (offset + zipf.sample(rng) - 1), true)
   }
   return b.trace(`moving+writes s${s} ${perEntry}/entry every ${every}C w${w}`, Math.max(2 * (offset + nk), 2 * b.next + 1))
@@ -214,15 +217,13 @@ export function floodTrace(c: number, scale: number, flood: number, every: numbe
       for (let j = 0; j < run; j++) {
         // `during`: the service's writes go on through the flood (a run of misses with unasked writes in it).
         if (during && rng.nextFloat() < w) {
-          b.keys.push(nk + 3 * b.next++ + 1)
-          b.ops.push(OP_WRITE)
+          b.writeId(nk + 3 * b.next++ + 1)
         } else b.read(nk + 3 * missing++ + 2, false)
       }
       continue
     }
     if (rng.nextFloat() < w) {
-      b.keys.push(nk + 3 * b.next++ + 1)
-      b.ops.push(OP_WRITE)
+      b.writeId(nk + 3 * b.next++ + 1)
     } else b.read(zipf.sample(rng) - 1, true)
   }
   return b.trace(`404 flood ${flood}C every ${every}C w${w}${during ? ' writes during' : ''}`, nk + 3 * Math.max(b.next, missing) + 3)
