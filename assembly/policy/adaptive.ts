@@ -323,11 +323,6 @@ export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64, segments: u
   return WINDOW
 }
 
-/**
- * The share of inserts written unasked (not set after a miss), averaged over about RETURN_SPAN ×
- * capacity inserts (in mean entries of `mean` units): each insert moves it by returnWeight of the way,
- * which it returns (noteHot moves by the same).
- */
 /** MISS_UNDO (stop 54): main's keys were read again after MISS_RUN's jump: the target and the shed go back to before it. */
 function missUndo(sb: u32): void {
   atomic.and<u32>(sb + P + L.POLICY_MISS_RUN, ~MISS_UNDONE)
@@ -356,6 +351,11 @@ function missJump(sb: u32): void {
   store<u32>(sb + P + L.POLICY_COLD_FULL, 2)
 }
 
+/**
+ * The share of inserts written unasked (not set after a miss), averaged over about RETURN_SPAN ×
+ * capacity inserts (in mean entries of `mean` units): each insert moves it by returnWeight of the way,
+ * which it returns (noteHot moves by the same).
+ */
 function noteInsert(sb: u32, askedFor: bool, mean: f64): f64 {
   const at = sb + P + L.POLICY_UNASKED_SHARE
   const share = load<f64>(at)
@@ -512,11 +512,12 @@ function youngInsert(sb: u32, h: u64, askedFor: bool, mean: f64): void {
     share = sb + P + L.POLICY_BACK_SHARE
   }
   const old = load<u32>(at)
-  if (old == 1) youngStep(share, 1)
-  else if (old == 2) youngStep(share, 0)
-  // RETURN_READ_MIN: a new key's tracer read at all (1 young, 2 late) moves the read share up.
-  if (RETURN_READ_MIN > 0 && !askedFor && (old == 1 || old == 2)) youngStep(sb + P + L.POLICY_READ_SHARE, 1)
-  else if (old > 2) {
+  if (old == 1 || old == 2) {
+    // Read in time (1), or a new key read late (2).
+    youngStep(share, old == 1 ? 1 : 0)
+    // RETURN_READ_MIN: a new key's tracer read at all moves the read share up.
+    if (RETURN_READ_MIN > 0 && !askedFor) youngStep(sb + P + L.POLICY_READ_SHARE, 1)
+  } else if (old != 0) {
     const stamp = load<u32>(at, 4)
     if (now - stamp < limit) return
     // Past its limit unread: a write-back not read again counts against; a new key, with YOUNG_KEEP, not.
@@ -922,20 +923,17 @@ export function adaptiveEvictOne(sb: u32, incoming: u32, now: f64): bool {
     if (MISS_RUN != 0 && ageWinner && victimQueue == PROBATION && (load<u32>(sb + P + L.POLICY_MISS_RUN) & MISS_COUNT) >= MISS_RUN
       && filterWrittenUnasked(sb, candidate)) {
       missJump(sb)
-      need -= unitsOf(tailCost)
-      ghostAdd(sb, tailHash, mainTag(sb))
-      evictTail(sb, victimQueue)
-      continue
-    }
-    const fv = estimate(sb, tailHash)
-    if (fc == fv && tie < 0) tie = writeOnce(sb, RETURN_MAX) || filterWrittenUnasked(sb, candidate) ? 1 : 0
-    // SATURATED_TIE: at the counters' ceiling a tie says nothing of which key is read more; a window
-    // leaver read there is the one being read now.
-    if ((fc < fv || (fc == fv && tie == 0 && !(SATURATED_TIE != 0 && hitInWindow && fc >= MAX_COUNT)))
-      && !(fc >= WARM_FREQUENCY && nextRandom(sb) % WARM_ODDS == 0)) {
-      if (WIN_AGE > 0 && ageWinner) winAge(sb)
-      if (FILL_ROTATE > 0 && load<u32>(sb + P + L.POLICY_COLD_FULL) == 3) fillRotate(sb)
-      return false
+    } else {
+      const fv = estimate(sb, tailHash)
+      if (fc == fv && tie < 0) tie = writeOnce(sb, RETURN_MAX) || filterWrittenUnasked(sb, candidate) ? 1 : 0
+      // SATURATED_TIE: at the counters' ceiling a tie says nothing of which key is read more; a window
+      // leaver read there is the one being read now.
+      if ((fc < fv || (fc == fv && tie == 0 && !(SATURATED_TIE != 0 && hitInWindow && fc >= MAX_COUNT)))
+        && !(fc >= WARM_FREQUENCY && nextRandom(sb) % WARM_ODDS == 0)) {
+        if (WIN_AGE > 0 && ageWinner) winAge(sb)
+        if (FILL_ROTATE > 0 && load<u32>(sb + P + L.POLICY_COLD_FULL) == 3) fillRotate(sb)
+        return false
+      }
     }
     need -= unitsOf(tailCost)
     ghostAdd(sb, tailHash, mainTag(sb))

@@ -359,10 +359,8 @@ export class Shard {
   private lagLastKey = -1
   /** MISS_RUN (engines since stop 54; the knob since stop 53, lagreal): reads that missed since the last read that hit (missRunMode 4 and 128: see tuning.ts). */
   private missRunLen = 0
-  /** LATE_FLAG: the UNASKED bit the insert in progress gives its entry. */
-  private insertUnasked = 0
-  /** TRACER_FLAG: the TRACER bit the insert in progress gives its entry. */
-  private insertTracer = 0
+  /** The entry flags the insert in progress gives its entry (UNASKED: LATE_FLAG; TRACER: TRACER_FLAG), as the engines' insertFlags. */
+  private insertFlags = 0
   /** RESEARCH (missRunUnasked, stop 54, lagport): inserts written unasked since the last read that hit. */
   private missRunWrites = 0
   /**
@@ -728,7 +726,7 @@ export class Shard {
     const unaskedBefore = !askedFor && this.testAndSet(h, 1)
     // LATE_FLAG (lateFlag): this insert's own mark (set before any get missed it), kept with the entry; research
     // bit 4: the filter's 'written unasked' bit as the insert leaves it (with other keys' marks on its pair).
-    this.insertUnasked = this.t.lateFlag > 0 && ((this.t.lateFlag & 4) !== 0 ? this.test(h, 1) : !askedFor) ? UNASKED : 0
+    this.insertFlags = this.t.lateFlag > 0 && ((this.t.lateFlag & 4) !== 0 ? this.test(h, 1) : !askedFor) ? UNASKED : 0
     // MISS_RUN (missRunMode 128, the engines'; stop 54, lagport): a cache-aside load's get counted a miss that its set
     // takes off. RESEARCH (missRunUnasked): an insert written unasked counts towards missRunUnasked.
     if ((this.t.missRunMode & 128) !== 0 && askedFor && this.missRunLen > 0) this.missRunLen--
@@ -821,7 +819,7 @@ export class Shard {
       if (this.t.youngTest > 1) this.youngPlace(key, h, false)
     }
     if (this.t.youngTest > 1 && this.t.youngBackMin > 0 && askedFor) this.backPlace(h)
-    this.insertTracer = this.t.tracerFlag > 0 && this.t.youngTest > 1 && this.holdsTracer(h) ? TRACER : 0
+    if (this.t.tracerFlag > 0 && this.t.youngTest > 1 && this.holdsTracer(h)) this.insertFlags |= TRACER
     if (this.t.driftSignal === 2) this.ghostStep(age >= 0)
     if (this.t.onceMaxWindow > 0 && this.t.onceHotShare > 0) {
       // Write-once traffic never inserts such a key: a miss stores nothing, and a write-back keeps its mark.
@@ -1035,11 +1033,11 @@ export class Shard {
     // 1: hit in the window while young; any other tracer once older than youngAge × capacity first
     // writes: not read young (hit later, never hit, or gone). The share counts every tracer, so it does not
     // depend on how long the window keeps new keys (write-backs placed there or not).
-    if (tag === 1) this.youngShare = this.youngStepped(this.youngShare, 1)
-    else if (tag === 2) this.youngShare = this.youngStepped(this.youngShare, 0)
-    // RETURN_READ_MIN (stop 54): readShare, the share of new keys read at all within youngKeep (tags 1, 2: read).
-    if (tag === 1 || tag === 2) this.readShare = this.youngStepped(this.readShare, 1)
-    else if (tag !== 0) {
+    if (tag === 1 || tag === 2) {
+      this.youngShare = this.youngStepped(this.youngShare, tag === 1 ? 1 : 0)
+      // RETURN_READ_MIN (stop 54): readShare, the share of new keys read at all within youngKeep.
+      this.readShare = this.youngStepped(this.readShare, 1)
+    } else if (tag !== 0) {
       // YOUNG_KEEP: a tracer not read yet is kept until youngKeep × capacity first writes, then dropped
       // unmeasured (a bulk load never read says nothing: counted as not young, it set the veto at 'delay
       // 0.5C' and the veto's lift collapsed 'delay 0.55C'); 0 (research): resolved as not young at the limit.
@@ -1808,7 +1806,7 @@ export class Shard {
 
   private place(q: KeyFifo, key: number, where: number, size: number): void {
     this.stampNow(key)
-    this.keyState[key] = where | this.insertUnasked | this.insertTracer
+    this.keyState[key] = where | this.insertFlags
     q.push(key)
     this.used += size
     this.entries++

@@ -541,15 +541,14 @@ impl Engine {
             share = sb.add((P + L::POLICY_BACK_SHARE) as usize);
         }
         let old = ld32(at);
-        if old == 1 {
-            young_step(share, 1.0);
-        } else if old == 2 {
-            young_step(share, 0.0);
-        }
-        if RETURN_READ_MIN > 0.0 && !asked_for && (old == 1 || old == 2) {
-            // RETURN_READ_MIN: a new key's tracer read at all (1 young, 2 late) moves the read share up.
-            young_step(sb.add((P + L::POLICY_READ_SHARE) as usize), 1.0);
-        } else if old > 2 {
+        if old == 1 || old == 2 {
+            // Read in time (1), or a new key read late (2).
+            young_step(share, if old == 1 { 1.0 } else { 0.0 });
+            // RETURN_READ_MIN: a new key's tracer read at all moves the read share up.
+            if RETURN_READ_MIN > 0.0 && !asked_for {
+                young_step(sb.add((P + L::POLICY_READ_SHARE) as usize), 1.0);
+            }
+        } else if old != 0 {
             let stamp = ld32(at.add(4));
             if now.wrapping_sub(stamp) < limit {
                 return;
@@ -991,30 +990,26 @@ impl Engine {
                 && self.filter_written_unasked(sb, candidate)
             {
                 self.miss_jump(sb);
-                need -= self.units_of(self.tail_cost);
-                let tag = self.main_tag(sb);
-                self.ghost_add(sb, self.tail_hash, tag);
-                self.evict_tail(sb, self.victim_queue);
-                continue;
-            }
-            let fv = self.estimate(sb, self.tail_hash);
-            if fc == fv && tie < 0 {
-                // On write-once traffic (stop 37) the newcomer needs no mark: every halving clears the
-                // marks, and a newcomer at 0 then lost its tie with a dead key at 0.
-                tie = if self.write_once(sb, RETURN_MAX) || self.filter_written_unasked(sb, candidate) { 1 } else { 0 };
-            }
-            // SATURATED_TIE: at the counters' ceiling a tie says nothing of which key is read more; a
-            // window leaver read there is the one being read now.
-            if (fc < fv || (fc == fv && tie == 0 && !(SATURATED_TIE != 0 && hit_in_window && fc >= crate::sketch::MAX_COUNT)))
-                && !(fc >= WARM_FREQUENCY && next_random(sb) % WARM_ODDS == 0)
-            {
-                if WIN_AGE > 0.0 && age_winner {
-                    self.win_age(sb);
+            } else {
+                let fv = self.estimate(sb, self.tail_hash);
+                if fc == fv && tie < 0 {
+                    // On write-once traffic (stop 37) the newcomer needs no mark: every halving clears the
+                    // marks, and a newcomer at 0 then lost its tie with a dead key at 0.
+                    tie = if self.write_once(sb, RETURN_MAX) || self.filter_written_unasked(sb, candidate) { 1 } else { 0 };
                 }
-                if FILL_ROTATE > 0.0 && ld32(sb.add((P + L::POLICY_COLD_FULL) as usize)) == 3 {
-                    self.fill_rotate(sb);
+                // SATURATED_TIE: at the counters' ceiling a tie says nothing of which key is read more; a
+                // window leaver read there is the one being read now.
+                if (fc < fv || (fc == fv && tie == 0 && !(SATURATED_TIE != 0 && hit_in_window && fc >= crate::sketch::MAX_COUNT)))
+                    && !(fc >= WARM_FREQUENCY && next_random(sb) % WARM_ODDS == 0)
+                {
+                    if WIN_AGE > 0.0 && age_winner {
+                        self.win_age(sb);
+                    }
+                    if FILL_ROTATE > 0.0 && ld32(sb.add((P + L::POLICY_COLD_FULL) as usize)) == 3 {
+                        self.fill_rotate(sb);
+                    }
+                    return false;
                 }
-                return false;
             }
             need -= self.units_of(self.tail_cost);
             let tag = self.main_tag(sb);
