@@ -69,7 +69,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'no-early-ageing', area: 'policy', file: 'assembly/policy/window.ts',
-    find: 'else if (target - base >= AGE_ON_GROWTH * c && ageAllowed(sb)) {', replace: 'else if (false) {',
+    find: 'else if (target - base >= AGE_ON_GROWTH * c && ageEarly(sb))', replace: 'else if (false)',
     tests: ['test/policy/recency.test.ts'],
     why: 'the window\'s growth no longer ages the sketch: after each move of a hot set (Zipf moving every 10 capacities, cache-aside) the old keys\' counts keep rejecting the new ones until the regular ageing, 1.24 points under LRU (4000 entries; stop 38: write-then-read and write-once at 1.0 × capacity, which pinned it before, no longer depend on it)',
   },
@@ -354,7 +354,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'write-backs-stay-in-window', area: 'policy', file: 'assembly/policy/adaptive.ts',
-    find: '  if (RETURN_TO != 0 && (fromGhost || askedFor) && returnToProbation(sb, fromGhost)) return PROBATION\n', replace: '',
+    find: '  if (RETURN_TO != 0 && (fromGhost || askedFor) && returnToProbation(sb, fromGhost) && !returnTestVeto(sb, h)) return PROBATION\n', replace: '',
     tests: ['test/policy/recency.test.ts'],
     why: 'write-backs keep entering the window once recency has won: its FIFO fills with old keys coming back and write-back at 0.9 × capacity settles 6 points under LRU',
   },
@@ -384,7 +384,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'cold-hits-ignored', area: 'policy', file: 'assembly/policy/adaptive.ts',
-    find: ' && <f64>load<u32>(sb + P + L.POLICY_COLD_HITS) >= COLD_HITS * c', replace: '',
+    find: ' && <f64>hits >= COLD_HITS * c', replace: '',
     tests: ['test/policy/recency.test.ts'],
     why: 'a bulk warm-up of sets (no hits while the cache filled) starts the cache-aside traffic after it with a 0.9 window: model, Zipf -0.6 to -1.4 over the run, a loop under noise -30 (COLD_HITS, stop 38)',
   },
@@ -438,7 +438,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'unasked-keep-ignored', area: 'policy', file: 'assembly/sketch.ts',
-    find: 'if (UNASKED_KEEP != 0 && load<u32>(sb + L.POLICY_STATE_OFFSET + L.POLICY_QUIET_ON) != 0) {', replace: 'if (false) {',
+    find: 'if (UNASKED_KEEP != 0 && load<u32>(sb + L.POLICY_STATE_OFFSET + L.POLICY_QUIET_ON) != 0)', replace: 'if (false)',
     tests: ['test/policy/recency.test.ts'],
     why: 'every halving clears the written-unasked marks, also while main is quiet: after a Zipf hot set read cache-aside, write-then-read keys come back counted once, as if loaded, and the cache trails LRU by ~1.5 points (UNASKED_KEEP, stop 47)',
   },
@@ -654,13 +654,13 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'window-clock-never', area: 'policy', file: 'assembly/policy/adaptive.ts',
-    find: '    while (tailCounter() != 0 && ops < MAX_TAIL_OPS && filterAsked(sb, tailHash)) {', replace: '    while (false) {',
+    find: '    while (tailCounter() != 0 && ops < MAX_TAIL_OPS && filterAsked(sb, tailHash) &&', replace: '    while (false &&',
     tests: ['test/policy/recency.test.ts'],
     why: 'the window stays a FIFO: a moved hot set\'s keys read in the window leave it into a contest they lose (WINDOW_CLOCK_ASKED, stop 46)',
   },
   {
     id: 'window-clock-any', area: 'policy', file: 'assembly/policy/adaptive.ts',
-    find: '    while (tailCounter() != 0 && ops < MAX_TAIL_OPS && filterAsked(sb, tailHash)) {', replace: '    while (tailCounter() != 0 && ops < MAX_TAIL_OPS) {',
+    find: '    while (tailCounter() != 0 && ops < MAX_TAIL_OPS && filterAsked(sb, tailHash) &&', replace: '    while (tailCounter() != 0 && ops < MAX_TAIL_OPS &&',
     tests: ['test/policy/recency.test.ts'],
     why: 'keys written unasked go round the window too: write-backs keep their old keys in the window\'s CLOCK, where the FIFO kept the newest writes (WINDOW_CLOCK_ASKED 2, stop 46)',
   },
@@ -1035,7 +1035,7 @@ export const MUTANTS: Mutant[] = [
   // ---- lagged reads of keys written once (stop 50, lagonce) ------------------------------------------------
   {
     id: 'late-hit-never', area: 'policy', file: 'assembly/policy/adaptive.ts',
-    find: '  if (LATE_HIT != 0 && firstInProbation) noteLateHit(sb, h)\n', replace: '',
+    find: '  if (LATE_HIT != 0 && firstInProbation) noteLateHit(sb, h, (entryFlags & L.ENTRY_UNASKED) != 0)\n', replace: '',
     tests: ['test/policy/recency-sweep.test.ts'],
     why: 'a first hit in probation on a key written once is no evidence for the window: keys read 0.5 × capacity writes after their write lose a whole generation after a fill (−47.90 vs LRU at 4000 entries, LATE_HIT, stop 50)',
   },
