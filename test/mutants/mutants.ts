@@ -655,7 +655,7 @@ export const MUTANTS: Mutant[] = [
   {
     id: 'window-clock-never', area: 'policy', file: 'assembly/policy/adaptive.ts',
     find: '    while (tailCounter() != 0 && ops < MAX_TAIL_OPS && filterAsked(sb, tailHash) &&', replace: '    while (false &&',
-    tests: ['test/policy/recency.test.ts'],
+    tests: ['test/policy/recency.test.ts', 'test/conformance/lockstep.test.ts', 'test/policy/recency-sweep.test.ts'],
     why: 'the window stays a FIFO: a moved hot set\'s keys read in the window leave it into a contest they lose (WINDOW_CLOCK_ASKED, stop 46)',
   },
   {
