@@ -17,10 +17,11 @@
 # into a line the operation touches anyway shows there, where the instruction count does not. The D1
 # figure of one build moves by ~1 between runs (heap addresses).
 #
-#   bash bench/arena/policy-count.sh <dist of a build> clock|adaptive set|get|getfull|getfresh [misses]
+#   bash bench/arena/policy-count.sh <dist of a build> clock|adaptive set|get|getfull|getfresh|mixed [misses]
 #
 # get: a cache that has never been full; getfull: one whose every shard has been full (policy-instructions.mjs);
 # getfresh: as get, each stretch of gets a fresh draw of keys (~40% first hits, as policy-cost.ts's rounds).
+# mixed: Zipf(0.99) over 10N keys, 90% get (a set after a miss) / 10% set, as policy-cost.ts's mixed rounds.
 # LL=2097152 simulates this host's L2 (2 MiB a core) as the last level: its misses are the reads that go to L3.
 #
 # The library is loaded from <dist>/src/index.js; it finds its wasm core in <dist>/wasm (a copy of a

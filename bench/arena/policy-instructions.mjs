@@ -7,7 +7,7 @@
  *
  *   N=30000 valgrind --tool=cachegrind --cache-sim=no --smc-check=all-non-file --cachegrind-out-file=/tmp/x \
  *     node --predictable --no-liftoff --no-wasm-dynamic-tiering bench/arena/policy-instructions.mjs \
- *     "$PWD/dist/src/index.js" adaptive set 1      (then 4; policy clock|adaptive, op set|get)
+ *     "$PWD/dist/src/index.js" adaptive set 1      (then 4; policy clock|adaptive, op set|get|getfull|getfresh|mixed)
  *
  * --no-liftoff --no-wasm-dynamic-tiering matter: with wasm tiering the background TurboFan compile
  * lands at a different point each run and the count moved by ±10%; without it two runs agree within
@@ -44,6 +44,35 @@ const freshOrders = op === 'getfresh'
   ? Array.from({ length: MAXP + 1 }, () => Uint32Array.from({ length: OPS }, () => { s = (Math.imul(s, 1103515245) + 12345) >>> 0; return (s >>> 8) % N }))
   : []
 const stretch = (p) => op === 'getfresh' ? freshOrders[p] : order
+// `mixed`: policy-cost.ts's mixed workload, Zipf(0.99) over 10N keys, 90% get (a set after a miss) / 10%
+// set, the workload a policy is for: a stretch of its own per pass, after a warm-up of 4 stretches (from
+// the cache filled with keys 0..N-1, the Zipf ranks' order, so the warm-up starts near the hot set).
+const mixedKeys = op === 'mixed' ? Array.from({ length: 10 * N }, (_, i) => `key:${String(i).padStart(12, '0')}`) : []
+const MIXED_WARMUP = 4
+const mixedOps = op === 'mixed' ? zipfDraws(10 * N, 0.99, OPS * (MIXED_WARMUP + MAXP)) : new Uint32Array(0)
+/** `n` draws of Zipf(`skew`) ranks 0..keys-1 (inverse CDF by binary search), the low bit a 10% set coin. */
+function zipfDraws(keys, skew, n) {
+  const cdf = new Float64Array(keys)
+  let sum = 0
+  for (let i = 0; i < keys; i++) cdf[i] = sum += 1 / Math.pow(i + 1, skew)
+  const out = new Uint32Array(n)
+  for (let j = 0; j < n; j++) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0
+    const u = ((s >>> 8) / 16777216) * sum
+    let lo = 0, hi = keys - 1
+    while (lo < hi) { const mid = (lo + hi) >>> 1; if (cdf[mid] < u) lo = mid + 1; else hi = mid }
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0
+    out[j] = (lo << 1) | ((s >>> 8) % 10 === 0 ? 1 : 0)
+  }
+  return out
+}
+function runMixed(from, count) {
+  for (let i = from; i < from + count; i++) {
+    const d = mixedOps[i], key = mixedKeys[d >>> 1]
+    if ((d & 1) !== 0) cache.set(key, value)
+    else if (cache.get(key) === undefined) cache.set(key, value)
+  }
+}
 const cache = new Cache({ maxBytes: 64 << 20, maxEntries: N, codec: 'string', policy, seed: 3 })
 // In a function of its own: as loops of the module's top level, the JIT compiled them into the code that
 // then runs the gets, differently for 1 and 4 passes (the top level's count moved by ~40 per get).
@@ -58,7 +87,10 @@ function fillThenEmpty() {
 if (op === 'getfull') fillThenEmpty()
 for (const k of keys) cache.set(k, value)
 let sink = 0
-if (op === 'set') {
+if (op === 'mixed') {
+  runMixed(0, OPS * MIXED_WARMUP)
+  for (let p = 0; p < passes; p++) runMixed(OPS * (MIXED_WARMUP + p), OPS)
+} else if (op === 'set') {
   for (let i = 0; i < OPS; i++) cache.set(fresh[i], value) // steady state
   for (let p = 0; p < passes; p++) for (let i = 0; i < OPS; i++) cache.set(fresh[OPS * (p + 1) + i], value)
 } else {
