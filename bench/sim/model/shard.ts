@@ -156,6 +156,12 @@ export class Shard {
   winAgeHits: Float64Array | undefined
   winIns = 0
   /**
+   * DIAGNOSTIC (stop 55, delaysteady; bench/sim/mild-diag.ts --why): each key's last way out of the cache, set at its
+   * removal: 1 window leaver hit there and refused, 2 window leaver unhit and refused, 3 probation's victim unhit that RETURN_TO placed there, 4 probation's victim unhit
+   * there, 5 probation's victim hit there, 6 protected's victim.
+   */
+  exitRoute: Uint8Array | undefined
+  /**
    * RETURN_TEST (stop 50): running means of the hit counts (0-3) that the window's leavers carry, for the
    * write-backs RETURN_SAMPLE lets into the window (backMean) and for the new keys (newMean).
    */
@@ -295,7 +301,7 @@ export class Shard {
   private sweepCredit = 0
   private sweepDebt = 0
   /** Research counters (scratch diagnostics read them; no decision depends on them). */
-  readonly stat = { ghostContests: 0, ghostWins: 0, windowContests: 0, windowWins: 0, lossVictimSum: 0, losses: 0, promotions: 0, demotions: 0, sweepSteps: 0, sweepDemotes: 0, coldFired: 0, rtPlaced: 0, mainBack: 0, windowBack: 0, lateFirstHits: 0, missClears: 0, staleBlocks: 0, rtBack: 0, rtBackYoung: 0, rtBackVeryYoung: 0, rtHit: 0, rtLost: 0, probHit: 0, probLost: 0, bigWins: 0, winAged: 0, lagWins: 0, missWins: 0, onceLifts: 0, deadOpens: 0, jumpOpens: 0, gateAged: 0 }
+  readonly stat = { ghostContests: 0, ghostWins: 0, windowContests: 0, windowWins: 0, lossVictimSum: 0, losses: 0, promotions: 0, demotions: 0, sweepSteps: 0, sweepDemotes: 0, coldFired: 0, rtPlaced: 0, mainBack: 0, windowBack: 0, lateFirstHits: 0, missClears: 0, staleBlocks: 0, rtBack: 0, rtBackYoung: 0, rtBackVeryYoung: 0, rtHit: 0, rtLost: 0, probHit: 0, probLost: 0, bigWins: 0, winAged: 0, lagWins: 0, missWins: 0, onceLifts: 0, deadOpens: 0, jumpOpens: 0, gateAged: 0, hitLeaverLosses: 0, hitLeaverFc: 0, hitLeaverFv: 0, hitLeaverProtVictims: 0 }
   /** RESEARCH (staleAfter): per key, the insert count when a hit was last seen by the queues (insert, promotion, CLOCK pass); exact, where an engine would keep a few bits. */
   private stamps: Int32Array | undefined
   private inserts = 0
@@ -1836,7 +1842,8 @@ export class Shard {
         const st = this.keyState[k]!
         if ((st & CMASK) === 0 || ops++ >= this.t.maxTailOps) break
         // RESEARCH (windowClockAsked): only a key that was asked for (not written unasked) goes round.
-        if (!this.t.windowClock && (this.t.windowClockAsked >= 2 ? !this.test(this.hashOf(k), 0) : this.test(this.hashOf(k), 1))) break
+        // windowClockFlag (RESEARCH, stop 55): 'asked for' from the entry's insert mark, which no halving clears.
+        if (!this.t.windowClock && (this.t.windowClockAsked >= 2 ? (this.t.windowClockFlag > 0 && this.t.lateFlag > 0 ? (st & UNASKED) !== 0 : !this.test(this.hashOf(k), 0)) : this.test(this.hashOf(k), 1))) break
         // RETURN_TEST: while RETURN_TO is on, a sampled key makes one pass (its count there is the measure).
         if (this.returnOn && this.returnSampled(this.hashOf(k))) break
         this.tailN++
@@ -2019,6 +2026,12 @@ export class Shard {
         // RESEARCH (regretAge): a victim beating a key back from the ghost is aged, its count being stale evidence.
         this.stat.losses++
         this.stat.lossVictimSum += fv
+        if (this.contestKind === 2) {
+          this.stat.hitLeaverLosses++
+          this.stat.hitLeaverFc += fc
+          this.stat.hitLeaverFv += fv
+          if ((this.keyState[v]! & QMASK) === PROTECTED) this.stat.hitLeaverProtVictims++
+        }
         this.deadVictimSum += fv
         this.deadVictimN++
         // WIN_AGE (stop 51): while a hot set moves (HIT_GAIN's run stands) at a large window, a victim that beats a
@@ -2191,6 +2204,12 @@ export class Shard {
   }
 
   private remove(key: number, from: number): void {
+    if (this.exitRoute !== undefined) {
+      const st = this.keyState[key]!
+      const q = st & QMASK
+      const hit = (st & CMASK) !== 0
+      this.exitRoute[key] = q === WINDOW ? (hit ? 1 : 2) : q === PROBATION ? (hit ? 5 : (st & RTP) !== 0 ? 3 : 4) : 6
+    }
     this.keyState[key] = NONE
     this.used -= this.sizeOf(key)
     this.entries--

@@ -206,6 +206,14 @@ export interface Tuning {
   windowClockAsked: number
   /** RESEARCH (stop 44): windowClock / windowClockAsked only while the window target is at least this × capacity (a window grown that large is the cache's recency part, and a FIFO there loses hot keys LRU keeps). */
   windowClockLevel: number
+  /**
+   * RESEARCH (stop 55, delaysteady; 0 off): WINDOW_CLOCK_ASKED 2 reads 'asked for' from the entry (its UNASKED flag
+   * clear, LATE_FLAG's insert mark) instead of the miss filter's 'missed' bit, which every sketch halving clears: a
+   * halving then let every written-back key in the window go out at its tail, hit or not, into contests with main's
+   * victims whose counts still hold reads from before it (delay d·C+0.5C back, steady state: the dips after
+   * each halving; docs/policy-recency.md "Stop 55, delaysteady").
+   */
+  windowClockFlag: number
   /** RESEARCH (stop 45, 0: off): with windowClockLevel set, the window target's maximum on cache-aside traffic is this instead of maxWindow (a CLOCK window of the whole cache is CLOCK, ≈ LRU). */
   clockMaxWindow: number
   /** RESEARCH (stop 45, 0: off): a sampled LRU beside the cache (SHARDS-style): keys whose hash falls in 1/this of the space run through an LRU of capacity / this; its hit ratio on those keys' gets estimates LRU's. */
@@ -792,6 +800,7 @@ export const TUNING: Tuning = {
   hitGainBack: 0,
   hitGainDry: 0,
   windowHitBoost: 0,
+  windowClockFlag: 0,
   bigWin: 0,
   bigWinSlack: 0,
   bigWinMode: 0,
