@@ -1842,8 +1842,10 @@ export class Shard {
         const st = this.keyState[k]!
         if ((st & CMASK) === 0 || ops++ >= this.t.maxTailOps) break
         // RESEARCH (windowClockAsked): only a key that was asked for (not written unasked) goes round.
-        // windowClockFlag (RESEARCH, stop 55): 'asked for' from the entry's insert mark, which no halving clears.
-        if (!this.t.windowClock && (this.t.windowClockAsked >= 2 ? (this.t.windowClockFlag > 0 && this.t.lateFlag > 0 ? (st & UNASKED) !== 0 : !this.test(this.hashOf(k), 0)) : this.test(this.hashOf(k), 1))) break
+        // windowClockFlag (RESEARCH, stop 55): 'asked for' from the entry's insert mark, which no halving clears (2: only
+        // while the unasked share is at least returnShare: cache-aside traffic keeps the filter's bit).
+        const flag = this.t.lateFlag > 0 && (this.t.windowClockFlag === 1 || (this.t.windowClockFlag === 2 && this.unaskedShare >= this.t.returnShare))
+        if (!this.t.windowClock && (this.t.windowClockAsked >= 2 ? (flag ? (st & UNASKED) !== 0 : !this.test(this.hashOf(k), 0)) : this.test(this.hashOf(k), 1))) break
         // RETURN_TEST: while RETURN_TO is on, a sampled key makes one pass (its count there is the measure).
         if (this.returnOn && this.returnSampled(this.hashOf(k))) break
         this.tailN++
