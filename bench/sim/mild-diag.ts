@@ -18,6 +18,10 @@
  *     protected at the block's end) [--oracle M] (moving only: the model's diagnostic oracleMode M, told the
  *     current period's first key: 1 a moved-away victim's estimate is 0, 2 they leave main at each move)
  *
+ *   npx tsx bench/sim/mild-diag.ts --gen phases --phases back,loop,scan,lag --each 14 --c 4600 --seed S   (stop 55: a phases row;
+ *     the probe's --match prints a row's trace seed)
+ *   npx tsx bench/sim/mild-diag.ts --gen suite --row 'zipf→write-then-read write-once 1.5×cap' --c 10000   (stop 55: a row of
+ *     the suite, bench/sim/variants.ts's recency rows)
  *     [--why] (stop 55, delaysteady: per block the reads LRU hit and the model missed, by the key's last way out of the
  *     model (window leaver hit there / unhit, probation's victim unhit that RETURN_TO placed / admitted unhit / hit, protected's victim), the lost reads' mean
  *     ordinal (reads of the key before this one, its write-back's read is 0), sketch halvings, RETURN_TO and the
@@ -26,7 +30,8 @@
  * The probe's rows carry their own trace seed (drawn); --seed here is the generator's seed, so figures are
  * close to, not equal to, the probe's.
  */
-import { burstTrace, delayTrace, movingTrace, movingWritesTrace } from '../arena/recency-sweep.js'
+import { burstTrace, delayTrace, movingTrace, movingWritesTrace, phasesTrace, type Phase } from '../arena/recency-sweep.js'
+import { recencyWorkloads } from '../workloads/recency-suite.js'
 import { toolArgs } from '../harness/tool-args.js'
 import { CortadoModel } from './model/cortado.js'
 import { LruPolicy } from './policies/lru.js'
@@ -40,7 +45,9 @@ const c = Number(opt('--c', '10000'))
 const seed = Number(opt('--seed', '1'))
 const back = args.has('--back')
 const gen = opt('--gen', 'burst')
-const trace: Trace = gen === 'burst' ? burstTrace(c, 1, Number(opt('--b', '1.2')), Number(opt('--r', '2')), back, seed)
+const trace: Trace = gen === 'phases' ? phasesTrace(c, 1, opt('--phases', 'back,loop,scan,lag').split(',') as Phase[], Number(opt('--each', '14')), seed)
+  : gen === 'suite' ? recencyWorkloads(42, 1).find((w) => w.name === opt('--row', ''))!.make(c)
+  : gen === 'burst' ? burstTrace(c, 1, Number(opt('--b', '1.2')), Number(opt('--r', '2')), back, seed)
   : gen === 'delay' ? delayTrace(c, 1, Number(opt('--d', '1.2')), back, seed)
   : gen === 'movingw' ? movingWritesTrace(c, 1, Number(opt('--s', '0.9')), Number(opt('--per', '5')), Number(opt('--every', '4')), Number(opt('--w', '0.1')), seed)
   : movingTrace(c, 1, Number(opt('--s', '0.7')), Number(opt('--per', '2')), Number(opt('--every', '5')), Number(opt('--by', '0.25')), seed)

@@ -161,6 +161,8 @@ export class Shard {
    * there, 5 probation's victim hit there, 6 protected's victim.
    */
   exitRoute: Uint8Array | undefined
+  /** RESEARCH (windowClockFlag 4, stop 55): the gets' hit share, a running mean (climb). */
+  clockHitShare = 0
   /**
    * RETURN_TEST (stop 50): running means of the hit counts (0-3) that the window's leavers carry, for the
    * write-backs RETURN_SAMPLE lets into the window (backMean) and for the new keys (newMean).
@@ -301,7 +303,7 @@ export class Shard {
   private sweepCredit = 0
   private sweepDebt = 0
   /** Research counters (scratch diagnostics read them; no decision depends on them). */
-  readonly stat = { ghostContests: 0, ghostWins: 0, windowContests: 0, windowWins: 0, lossVictimSum: 0, losses: 0, promotions: 0, demotions: 0, sweepSteps: 0, sweepDemotes: 0, coldFired: 0, rtPlaced: 0, mainBack: 0, windowBack: 0, lateFirstHits: 0, missClears: 0, staleBlocks: 0, rtBack: 0, rtBackYoung: 0, rtBackVeryYoung: 0, rtHit: 0, rtLost: 0, probHit: 0, probLost: 0, bigWins: 0, winAged: 0, lagWins: 0, missWins: 0, onceLifts: 0, deadOpens: 0, jumpOpens: 0, gateAged: 0, hitLeaverLosses: 0, hitLeaverFc: 0, hitLeaverFv: 0, hitLeaverProtVictims: 0 }
+  readonly stat = { ghostContests: 0, ghostWins: 0, windowContests: 0, windowWins: 0, lossVictimSum: 0, losses: 0, promotions: 0, demotions: 0, sweepSteps: 0, sweepDemotes: 0, coldFired: 0, rtPlaced: 0, mainBack: 0, windowBack: 0, lateFirstHits: 0, missClears: 0, staleBlocks: 0, rtBack: 0, rtBackYoung: 0, rtBackVeryYoung: 0, rtHit: 0, rtLost: 0, probHit: 0, probLost: 0, bigWins: 0, winAged: 0, lagWins: 0, missWins: 0, onceLifts: 0, deadOpens: 0, jumpOpens: 0, gateAged: 0, hitLeaverLosses: 0, hitLeaverFc: 0, hitLeaverFv: 0, hitLeaverProtVictims: 0, clockFlagOnly: 0, clockFilterOnly: 0 }
   /** RESEARCH (staleAfter): per key, the insert count when a hit was last seen by the queues (insert, promotion, CLOCK pass); exact, where an engine would keep a few bits. */
   private stamps: Int32Array | undefined
   private inserts = 0
@@ -1753,6 +1755,8 @@ export class Shard {
    * climbRestart. Tried beside the ghost evidence at stop 28 and not adopted (POLICY.md).
    */
   private climb(hit: boolean): void {
+    // RESEARCH (windowClockFlag 4, stop 55): the gets' hit share, a running mean over about a capacity of gets.
+    if (this.t.windowClockFlag === 4) this.clockHitShare += ((hit ? 1 : 0) - this.clockHitShare) / this.capacity
     if (this.t.climbSample <= 0) return
     this.climbN++
     if (hit) this.climbHits++
@@ -1842,10 +1846,18 @@ export class Shard {
         const st = this.keyState[k]!
         if ((st & CMASK) === 0 || ops++ >= this.t.maxTailOps) break
         // RESEARCH (windowClockAsked): only a key that was asked for (not written unasked) goes round.
-        // windowClockFlag (RESEARCH, stop 55): 'asked for' from the entry's insert mark, which no halving clears (2: only
-        // while the unasked share is at least returnShare: cache-aside traffic keeps the filter's bit).
-        const flag = this.t.lateFlag > 0 && (this.t.windowClockFlag === 1 || (this.t.windowClockFlag === 2 && this.unaskedShare >= this.t.returnShare))
-        if (!this.t.windowClock && (this.t.windowClockAsked >= 2 ? (flag ? (st & UNASKED) !== 0 : !this.test(this.hashOf(k), 0)) : this.test(this.hashOf(k), 1))) break
+        // windowClockFlag (RESEARCH, stop 55): 'asked for' from the entry's insert mark (LATE_FLAG's), which no halving
+        // clears, instead of the filter's bit (2, 3: only while the unasked share is at least returnShare: cache-aside
+        // traffic keeps the filter's bit; 3: a round the mark alone sends spends it).
+        const asked = this.test(this.hashOf(k), 0)
+        // 4: as 2, only while the gets' hit share is at least windowClockHit (a hot set that slides; loops, bursts larger
+        // than the cache and reads beyond it miss more, and the FIFO's turnover at each halving is what keeps main's subset).
+        const useMark = this.t.lateFlag > 0 && (this.t.windowClockFlag === 1 || (this.t.windowClockFlag >= 2 && this.unaskedShare >= this.t.returnShare
+          && (this.t.windowClockFlag !== 4 || this.clockHitShare >= this.t.windowClockHit)))
+        // DIAGNOSTIC (stop 55): tail keys hit in the window whose entry mark and filter bit disagree on 'asked for'.
+        if ((st & UNASKED) === 0 && !asked) this.stat.clockFlagOnly++
+        else if ((st & UNASKED) !== 0 && asked) this.stat.clockFilterOnly++
+        if (!this.t.windowClock && (this.t.windowClockAsked >= 2 ? !(useMark ? (st & UNASKED) === 0 : asked) : this.test(this.hashOf(k), 1))) break
         // RETURN_TEST: while RETURN_TO is on, a sampled key makes one pass (its count there is the measure).
         if (this.returnOn && this.returnSampled(this.hashOf(k))) break
         this.tailN++
@@ -1853,6 +1865,7 @@ export class Shard {
         this.window.pop()
         // windowClockAsked 3: one count fewer instead of none (a key hit often goes round more than once).
         this.keyState[k] = this.t.windowClockAsked === 3 ? st - ONE : WINDOW | (st & KEPT)
+        if (useMark && !asked && this.t.windowClockFlag === 3) this.keyState[k] |= UNASKED
         this.window.push(k)
       }
     }

@@ -212,9 +212,14 @@ export interface Tuning {
    * halving then let every written-back key in the window go out at its tail, hit or not, into contests with main's
    * victims whose counts still hold reads from before it (delay d·C+0.5C back, steady state: the dips after
    * each halving; docs/policy-recency.md "Stop 55, delaysteady"). 1: always (cache-aside traces: seed 1's mean − best
-   * 0.261 → 0.218); 2: only while the unasked share is at least returnShare (cache-aside traffic keeps the filter's bit).
+   * 0.261 → 0.218); 2: only while the unasked share is at least returnShare (cache-aside traffic keeps the filter's bit);
+   * 3: as 2, and a round the mark alone sends (the filter's bit clear) spends it (one more pass after a halving). Not
+   * adopted: it keeps the window a CLOCK of asked-for keys through every halving, and bursts read back, write-once
+   * reads 1.5 × capacity late and a loop after write-backs lose (stop 55's gates).
    */
   windowClockFlag: number
+  /** RESEARCH (windowClockFlag 4, stop 55): the gets' hit share (a running mean over about a capacity of gets) at and above which the mark is read. */
+  windowClockHit: number
   /** RESEARCH (stop 45, 0: off): with windowClockLevel set, the window target's maximum on cache-aside traffic is this instead of maxWindow (a CLOCK window of the whole cache is CLOCK, ≈ LRU). */
   clockMaxWindow: number
   /** RESEARCH (stop 45, 0: off): a sampled LRU beside the cache (SHARDS-style): keys whose hash falls in 1/this of the space run through an LRU of capacity / this; its hit ratio on those keys' gets estimates LRU's. */
@@ -802,6 +807,7 @@ export const TUNING: Tuning = {
   hitGainDry: 0,
   windowHitBoost: 0,
   windowClockFlag: 0,
+  windowClockHit: 0.8,
   bigWin: 0,
   bigWinSlack: 0,
   bigWinMode: 0,
