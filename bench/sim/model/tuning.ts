@@ -220,6 +220,8 @@ export interface Tuning {
   windowClockFlag: number
   /** RESEARCH (windowClockFlag 4, stop 55): the gets' hit share (a running mean over about a capacity of gets) at and above which the mark is read. */
   windowClockHit: number
+  /** RESEARCH (windowClockFlag 6, stop 55): the miss share's block, in gets (× capacity). */
+  windowClockBlock: number
   /** RESEARCH (stop 45, 0: off): with windowClockLevel set, the window target's maximum on cache-aside traffic is this instead of maxWindow (a CLOCK window of the whole cache is CLOCK, ≈ LRU). */
   clockMaxWindow: number
   /** RESEARCH (stop 45, 0: off): a sampled LRU beside the cache (SHARDS-style): keys whose hash falls in 1/this of the space run through an LRU of capacity / this; its hit ratio on those keys' gets estimates LRU's. */
@@ -808,6 +810,7 @@ export const TUNING: Tuning = {
   windowHitBoost: 0,
   windowClockFlag: 0,
   windowClockHit: 0.8,
+  windowClockBlock: 0.25,
   bigWin: 0,
   bigWinSlack: 0,
   bigWinMode: 0,
