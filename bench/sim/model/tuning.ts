@@ -212,10 +212,13 @@ export interface Tuning {
    * halving then let every written-back key in the window go out at its tail, hit or not, into contests with main's
    * victims whose counts still hold reads from before it (delay d·C+0.5C back, steady state: the dips after
    * each halving; docs/policy-recency.md "Stop 55, delaysteady"). 1: always (cache-aside traces: seed 1's mean − best
-   * 0.261 → 0.218); 2: only while the unasked share is at least returnShare (cache-aside traffic keeps the filter's bit);
-   * 3: as 2, and a round the mark alone sends (the filter's bit clear) spends it (one more pass after a halving). Not
-   * adopted: it keeps the window a CLOCK of asked-for keys through every halving, and bursts read back, write-once
-   * reads 1.5 × capacity late and a loop after write-backs lose (stop 55's gates).
+   * 0.261 → 0.218); 2: only while the unasked share is at least returnShare (cache-aside traffic keeps the filter's bit;
+   * bursts read back at small capacities, a loop after write-backs and zipf→write-then-read write-once 1.5 × capacity
+   * fall); 3: as 2, and a round the mark alone sends (the filter's bit clear) spends it; 4: as 2, only while the gets'
+   * hit share (a running mean over about a capacity of gets) is at least windowClockHit (every model gate holds, the
+   * suite's zipf→write-then-read write-once 1.5 × capacity at −0.9985, but the engines count no gets on the lock-free
+   * hit path); 5, 6: 4's cue from counts kept under the lock (5: misses per sketch addition over a capacity of additions;
+   * 6: gets as the additions less the sets plus the misses, over windowClockBlock × capacity gets). Not adopted.
    */
   windowClockFlag: number
   /** RESEARCH (windowClockFlag 4, stop 55): the gets' hit share (a running mean over about a capacity of gets) at and above which the mark is read. */
