@@ -699,7 +699,7 @@ export class Shard {
     // mark: the traces' mean over the best known fell 0.006).
     this.askedAtSet = this.test(h, 0)
     this.sketch.increment(h)
-    if (this.t.windowClockFlag === 6) this.clockWrites++
+    if (this.t.windowClockFlag >= 6) this.clockWrites++
     if (this.t.shadowRate > 0 && this.sampled(h)) this.shadowTouch(key, true)
     if ((st & QMASK) !== NONE) {
       if ((st & CMASK) !== CMASK) this.keyState[key] = st + ONE
@@ -1947,7 +1947,13 @@ export class Shard {
     const n = this.sketch.halvings - this.clockHalvingsAt
     const start = n === 0 ? this.clockAddedAt : n >= 31 ? 0 : this.clockAddedAt >>> n
     const adds = this.sketch.added - start
-    if (this.t.windowClockFlag === 6) {
+    if (this.t.windowClockFlag === 7) {
+      // 7: 6's gets at every leave, into a running mean weighted by gets / capacity (mode 4's mean, from the lock's counts).
+      const gets = Math.max(0, adds - this.clockAccessMisses - this.clockWrites) + this.clockMisses
+      if (gets > 0) this.clockMissShare += (this.clockMisses / gets - this.clockMissShare) * Math.min(1, gets / this.capacity)
+      this.clockAccessMisses = 0
+      this.clockWrites = 0
+    } else if (this.t.windowClockFlag === 6) {
       // The gets: the additions less the sets' (a cache-aside miss's set among them) are the hits (a saturated counter's
       // increment is not counted: hot keys' hits go missing, and the share reads lower), and the misses.
       const gets = Math.max(0, adds - this.clockAccessMisses - this.clockWrites) + this.clockMisses
