@@ -1876,7 +1876,7 @@ export class Shard {
         // than the cache and reads beyond it miss more, and the FIFO's turnover at each halving is what keeps main's subset).
         // 5: as 4, the cue as gets missed per sketch addition over the last capacity of additions, at most 1 − windowClockHit;
         // 6: the same from gets estimated as the additions less the sets, plus the misses, over windowClockBlock × capacity
-        // gets (counts the engines could keep under the lock; see clockBlock).
+        // gets (counts the engines could keep under the lock; see clockBlock); 7: 6's gets in a running mean at every leave.
         const useMark = this.t.lateFlag > 0 && (this.t.windowClockFlag === 1 || (this.t.windowClockFlag >= 2 && this.unaskedShare >= this.t.returnShare
           && (this.t.windowClockFlag !== 4 || this.clockHitShare >= this.t.windowClockHit)
           && (this.t.windowClockFlag < 5 || this.clockMissShare <= 1 - this.t.windowClockHit)))
@@ -1942,7 +1942,7 @@ export class Shard {
     this.sizeP += size
   }
 
-  /** RESEARCH (windowClockFlag 5, 6; stop 55): closes the miss share's block (5: a capacity of additions; 6: windowClockBlock × capacity gets). */
+  /** RESEARCH (windowClockFlag 5-7; stop 55): closes the miss share's block (5: a capacity of additions; 6: windowClockBlock × capacity gets; 7: every leave, into a running mean). */
   private clockBlock(): void {
     const n = this.sketch.halvings - this.clockHalvingsAt
     const start = n === 0 ? this.clockAddedAt : n >= 31 ? 0 : this.clockAddedAt >>> n

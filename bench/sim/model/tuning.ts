@@ -218,12 +218,14 @@ export interface Tuning {
    * hit share (a running mean over about a capacity of gets) is at least windowClockHit (every model gate holds, the
    * suite's zipf→write-then-read write-once 1.5 × capacity at −0.9985, but the engines count no gets on the lock-free
    * hit path); 5, 6: 4's cue from counts kept under the lock (5: misses per sketch addition over a capacity of additions;
-   * 6: gets as the additions less the sets plus the misses, over windowClockBlock × capacity gets). Not adopted.
+   * 6: gets as the additions less the sets plus the misses, over windowClockBlock × capacity gets; 7: 6's gets at every
+   * window leave into a running mean weighted by gets / capacity: the suite row at −1.005, and windowClockHit 0.82 saves
+   * it but fails the sweep's phases back→loop→scan→lag). Not adopted.
    */
   windowClockFlag: number
   /** RESEARCH (windowClockFlag 4, stop 55): the gets' hit share (a running mean over about a capacity of gets) at and above which the mark is read. */
   windowClockHit: number
-  /** RESEARCH (windowClockFlag 6, stop 55): the miss share's block, in gets (× capacity). */
+  /** RESEARCH (windowClockFlag 6, stop 55): the miss share's block, in gets (× capacity). windowClockHit also sets modes 5–7's bound (misses at most 1 − it). */
   windowClockBlock: number
   /** RESEARCH (stop 45, 0: off): with windowClockLevel set, the window target's maximum on cache-aside traffic is this instead of maxWindow (a CLOCK window of the whole cache is CLOCK, ≈ LRU). */
   clockMaxWindow: number
