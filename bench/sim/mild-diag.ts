@@ -18,10 +18,20 @@
  *     protected at the block's end) [--oracle M] (moving only: the model's diagnostic oracleMode M, told the
  *     current period's first key: 1 a moved-away victim's estimate is 0, 2 they leave main at each move)
  *
+ *   npx tsx bench/sim/mild-diag.ts --gen phases --phases back,loop,scan,lag --each 14 --c 4600 --seed S   (stop 55: a phases row;
+ *     the probe's --match prints a row's trace seed)
+ *   npx tsx bench/sim/mild-diag.ts --gen suite --row 'zipf→write-then-read write-once 1.5×cap' --c 10000   (stop 55: a row of
+ *     the suite, bench/sim/variants.ts's recency rows)
+ *     [--why] (stop 55, delaysteady: per block the reads LRU hit and the model missed, by the key's last way out of the
+ *     model (window leaver hit there / unhit, probation's victim unhit that RETURN_TO placed / admitted unhit / hit, protected's victim), the lost reads' mean
+ *     ordinal (reads of the key before this one, its write-back's read is 0), sketch halvings, RETURN_TO and the
+ *     young share; at the end the same totals and the lost reads by ordinal)
+ *
  * The probe's rows carry their own trace seed (drawn); --seed here is the generator's seed, so figures are
  * close to, not equal to, the probe's.
  */
-import { burstTrace, delayTrace, movingTrace, movingWritesTrace } from '../arena/recency-sweep.js'
+import { burstTrace, delayTrace, movingTrace, movingWritesTrace, phasesTrace, type Phase } from '../arena/recency-sweep.js'
+import { recencyWorkloads } from '../workloads/recency-suite.js'
 import { toolArgs } from '../harness/tool-args.js'
 import { CortadoModel } from './model/cortado.js'
 import { LruPolicy } from './policies/lru.js'
@@ -35,7 +45,9 @@ const c = Number(opt('--c', '10000'))
 const seed = Number(opt('--seed', '1'))
 const back = args.has('--back')
 const gen = opt('--gen', 'burst')
-const trace: Trace = gen === 'burst' ? burstTrace(c, 1, Number(opt('--b', '1.2')), Number(opt('--r', '2')), back, seed)
+const trace: Trace = gen === 'phases' ? phasesTrace(c, 1, opt('--phases', 'back,loop,scan,lag').split(',') as Phase[], Number(opt('--each', '14')), seed)
+  : gen === 'suite' ? recencyWorkloads(42, 1).find((w) => w.name === opt('--row', ''))!.make(c)
+  : gen === 'burst' ? burstTrace(c, 1, Number(opt('--b', '1.2')), Number(opt('--r', '2')), back, seed)
   : gen === 'delay' ? delayTrace(c, 1, Number(opt('--d', '1.2')), back, seed)
   : gen === 'movingw' ? movingWritesTrace(c, 1, Number(opt('--s', '0.9')), Number(opt('--per', '5')), Number(opt('--every', '4')), Number(opt('--w', '0.1')), seed)
   : movingTrace(c, 1, Number(opt('--s', '0.7')), Number(opt('--per', '2')), Number(opt('--every', '5')), Number(opt('--by', '0.25')), seed)
@@ -70,8 +82,11 @@ function run(p: { read?: (k: number) => boolean; access(k: number): boolean }, e
 }
 const lruBlocks: number[] = []
 let bh = 0, br = 0
+const why = args.has('--why')
+const lruHit = new Uint8Array(why ? n : 0)
 const [la, ll] = run(new LruPolicy(c, trace), (i, hit) => {
   if (hit !== undefined) { br++; if (hit) bh++ }
+  if (why && hit === true) lruHit[i] = 1
   if ((i + 1) % block === 0) { lruBlocks.push(br === 0 ? NaN : (100 * bh) / br); bh = 0; br = 0 }
 })
 console.log(`${trace.name} at ${c}, ${n} requests, LRU ${la.toFixed(2)} / ${ll.toFixed(2)}`)
@@ -80,11 +95,39 @@ for (const v of variants) {
   const model = new CortadoModel(c, trace, { tuning: v.tuning })
   const shard = model.shards[0]! as unknown as Diag
   shard.oracleMode = oracle
+  const wr = shard as unknown as { exitRoute: Uint8Array | undefined; sketch: { halvings: number }; returnOn: boolean; youngShare: number; sizeW: number; sizeP: number; sizeM: number }
+  // --why: lost reads (LRU hit, model missed) by route [0 never left, 1 window hit, 2 window unhit, 4 probation unhit,
+  // 5 probation hit, 6 protected], per block and in all; and by the key's read ordinal.
+  const reads = new Uint16Array(why ? trace.universe : 0)
+  if (why) wr.exitRoute = new Uint8Array(trace.universe)
+  const lostB = new Array<number>(7).fill(0), lostAll = new Array<number>(7).fill(0), byOrd = new Array<number>(12).fill(0), readsByOrd = new Array<number>(12).fill(0)
+  let ordSum = 0, lostN = 0, prevHL = 0, prevFc = 0, prevFv = 0, prevPV = 0
+  const whyLines: string[] = []
   const lines: string[] = []
   const mine: number[] = []
   bh = 0; br = 0
   const [a, l] = run(model, (i, hit) => {
     if (hit !== undefined) { br++; if (hit) bh++ }
+    if (why && hit !== undefined) {
+      const k = trace.keys[i]!
+      const o = reads[k]!
+      reads[k] = o + 1
+      readsByOrd[Math.min(11, o)]!++
+      if (!hit && lruHit[i] === 1) {
+        const r = wr.exitRoute![k]!
+        lostB[r]!++
+        lostAll[r]!++
+        byOrd[Math.min(11, o)]!++
+        ordSum += o
+        lostN++
+      }
+    }
+    const st = shard.stat
+    if (why && v.name === show && (i + 1) % block === 0) {
+      whyLines.push(`| ${((i + 1) / c).toFixed(1)} | ${(wr.sizeW / c).toFixed(2)} / ${(wr.sizeP / c).toFixed(2)} / ${(wr.sizeM / c).toFixed(2)} | ${wr.sketch.halvings} | ${wr.returnOn ? 1 : 0} | ${wr.youngShare.toFixed(2)} | ${lostB[0]} | ${lostB[1]} | ${lostB[2]} | ${lostB[3]} | ${lostB[4]} | ${lostB[5]} | ${lostB[6]} | ${st.hitLeaverLosses - prevHL} | ${((st.hitLeaverFc - prevFc) / Math.max(1, st.hitLeaverLosses - prevHL)).toFixed(1)} / ${((st.hitLeaverFv - prevFv) / Math.max(1, st.hitLeaverLosses - prevHL)).toFixed(1)} | ${st.hitLeaverProtVictims - prevPV} |`)
+      prevHL = st.hitLeaverLosses; prevFc = st.hitLeaverFc; prevFv = st.hitLeaverFv; prevPV = st.hitLeaverProtVictims
+      lostB.fill(0)
+    }
     if (oracle > 0) {
       // Told before the next request, as bench/sim/moving-oracle.ts does (this request is i; the next i + 1).
       shard.oracleOffset = Math.floor((i + 1) / period) * shift
@@ -99,6 +142,11 @@ for (const v of variants) {
   })
   if (lines.length > 0) {
     console.log(`| capacities | window | unasked | ageings | stale share (last block) | ${v.name} / lru |${dead ? ' dead W / P / M |' : ''}\n|---:|---:|---:|---:|---:|---:|${dead ? '---:|' : ''}\n${lines.join('\n')}`)
+  }
+  if (why) {
+    if (v.name === show) console.log(`| capacities | W / P / M (C) | halvings | rtOn | young | lost: resident | window hit | window unhit | placed, unhit | prob unhit | prob hit | protected | hit leavers lost | their fc / fv | victim protected |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n${whyLines.join('\n')}`)
+    console.log(`${v.name} lost reads (LRU hit, model missed) ${lostN}, mean ordinal ${(ordSum / Math.max(1, lostN)).toFixed(2)}; by route resident ${lostAll[0]}, window hit ${lostAll[1]}, window unhit ${lostAll[2]}, RETURN_TO's placements unhit ${lostAll[3]}, probation unhit ${lostAll[4]}, probation hit ${lostAll[5]}, protected ${lostAll[6]}`)
+    console.log(`${v.name} lost by ordinal 0..11+: ${byOrd.join(' ')} (reads by ordinal: ${readsByOrd.join(' ')})`)
   }
   if (gen === 'moving' && args.has('--recover')) {
     // Block b covers requests [b·block, (b+1)·block); a move at request m·period. The capacities from the move to the

@@ -156,6 +156,28 @@ export class Shard {
   winAgeHits: Float64Array | undefined
   winIns = 0
   /**
+   * DIAGNOSTIC (stop 55, delaysteady; bench/sim/mild-diag.ts --why): each key's last way out of the cache, set at its
+   * removal: 1 window leaver hit there and refused, 2 window leaver unhit and refused, 3 probation's victim unhit that RETURN_TO placed there, 4 probation's victim unhit
+   * there, 5 probation's victim hit there, 6 protected's victim.
+   */
+  exitRoute: Uint8Array | undefined
+  /** DIAGNOSTIC (stop 55): keys under this id count in stat.clockMarkOld (a phase's keys, told by the caller). */
+  diagSplit = 0
+  /** RESEARCH (windowClockFlag 4, stop 55): the gets' hit share, a running mean (climb). */
+  clockHitShare = 0
+  /**
+   * RESEARCH (windowClockFlag 5, stop 55): the same cue from counts the engines keep under the lock: gets that missed per
+   * sketch addition over the last block of a capacity of additions (misses counted on the miss path; the block closed at
+   * the window's tail), and the block's start.
+   */
+  clockMissShare = 1
+  private clockMisses = 0
+  /** windowClockFlag 6: of those, cache-aside misses (a set follows, one sketch addition), and the sets (writes). */
+  private clockAccessMisses = 0
+  private clockWrites = 0
+  private clockAddedAt = 0
+  private clockHalvingsAt = 0
+  /**
    * RETURN_TEST (stop 50): running means of the hit counts (0-3) that the window's leavers carry, for the
    * write-backs RETURN_SAMPLE lets into the window (backMean) and for the new keys (newMean).
    */
@@ -295,7 +317,7 @@ export class Shard {
   private sweepCredit = 0
   private sweepDebt = 0
   /** Research counters (scratch diagnostics read them; no decision depends on them). */
-  readonly stat = { ghostContests: 0, ghostWins: 0, windowContests: 0, windowWins: 0, lossVictimSum: 0, losses: 0, promotions: 0, demotions: 0, sweepSteps: 0, sweepDemotes: 0, coldFired: 0, rtPlaced: 0, mainBack: 0, windowBack: 0, lateFirstHits: 0, missClears: 0, staleBlocks: 0, rtBack: 0, rtBackYoung: 0, rtBackVeryYoung: 0, rtHit: 0, rtLost: 0, probHit: 0, probLost: 0, bigWins: 0, winAged: 0, lagWins: 0, missWins: 0, onceLifts: 0, deadOpens: 0, jumpOpens: 0, gateAged: 0 }
+  readonly stat = { ghostContests: 0, ghostWins: 0, windowContests: 0, windowWins: 0, lossVictimSum: 0, losses: 0, promotions: 0, demotions: 0, sweepSteps: 0, sweepDemotes: 0, coldFired: 0, rtPlaced: 0, mainBack: 0, windowBack: 0, lateFirstHits: 0, missClears: 0, staleBlocks: 0, rtBack: 0, rtBackYoung: 0, rtBackVeryYoung: 0, rtHit: 0, rtLost: 0, probHit: 0, probLost: 0, bigWins: 0, winAged: 0, lagWins: 0, missWins: 0, onceLifts: 0, deadOpens: 0, jumpOpens: 0, gateAged: 0, hitLeaverLosses: 0, hitLeaverFc: 0, hitLeaverFv: 0, hitLeaverProtVictims: 0, clockFlagOnly: 0, clockFilterOnly: 0, clockMarkRounds: 0, clockMarkOld: 0 }
   /** RESEARCH (staleAfter): per key, the insert count when a hit was last seen by the queues (insert, promotion, CLOCK pass); exact, where an engine would keep a few bits. */
   private stamps: Int32Array | undefined
   private inserts = 0
@@ -470,6 +492,10 @@ export class Shard {
     if (this.t.youngTest > 1 && (this.t.youngNoMiss === 0 || (st & QMASK) !== NONE) && this.tracerLook(st)) this.youngHit(key, h)
     if ((st & QMASK) !== NONE) return this.hit(key, h, st, true)
     this.lagMiss()
+    if (this.t.windowClockFlag >= 5) {
+      this.clockMisses++
+      this.clockAccessMisses++
+    }
     // RESEARCH missRunMode 4: only a get's miss counts towards missRun's run (not a cache-aside miss).
     // missRunMode 128 (the engines'): the get's miss counts here and its set (an insert asked for) takes it off again.
     if ((this.t.missRunMode & 4) === 0 || (this.t.missRunMode & 128) !== 0) this.missRunLen++
@@ -544,6 +570,7 @@ export class Shard {
       this.misses++
       if (this.t.jumpSample > 0 && this.jumpSampled(h)) this.jumpSampGets++
       this.lagMiss()
+      if (this.t.windowClockFlag >= 5) this.clockMisses++
       this.missRunLen++
       this.missVerdictMiss()
       this.climb(false)
@@ -672,6 +699,7 @@ export class Shard {
     // mark: the traces' mean over the best known fell 0.006).
     this.askedAtSet = this.test(h, 0)
     this.sketch.increment(h)
+    if (this.t.windowClockFlag >= 6) this.clockWrites++
     if (this.t.shadowRate > 0 && this.sampled(h)) this.shadowTouch(key, true)
     if ((st & QMASK) !== NONE) {
       if ((st & CMASK) !== CMASK) this.keyState[key] = st + ONE
@@ -1747,6 +1775,8 @@ export class Shard {
    * climbRestart. Tried beside the ghost evidence at stop 28 and not adopted (POLICY.md).
    */
   private climb(hit: boolean): void {
+    // RESEARCH (windowClockFlag 4, stop 55): the gets' hit share, a running mean over about a capacity of gets.
+    if (this.t.windowClockFlag === 4) this.clockHitShare += ((hit ? 1 : 0) - this.clockHitShare) / this.capacity
     if (this.t.climbSample <= 0) return
     this.climbN++
     if (hit) this.climbHits++
@@ -1827,6 +1857,8 @@ export class Shard {
    * main's victims for the space it needs (TinyLFU); a loser is evicted.
    */
   private leaveWindow(): void {
+    // RESEARCH (windowClockFlag 5, stop 55): the miss share's block closes at the window's leaves.
+    if (this.t.windowClockFlag >= 5) this.clockBlock()
     if ((this.t.windowClock || this.t.windowClockAsked > 0) && this.windowTarget >= this.t.windowClockLevel * this.capacity
       && !(this.t.onceFifo > 0 && this.onceMax())) {
       // RESEARCH: CLOCK in the window (an entry hit there goes round once more, as protected's do).
@@ -1836,7 +1868,22 @@ export class Shard {
         const st = this.keyState[k]!
         if ((st & CMASK) === 0 || ops++ >= this.t.maxTailOps) break
         // RESEARCH (windowClockAsked): only a key that was asked for (not written unasked) goes round.
-        if (!this.t.windowClock && (this.t.windowClockAsked >= 2 ? !this.test(this.hashOf(k), 0) : this.test(this.hashOf(k), 1))) break
+        // windowClockFlag (RESEARCH, stop 55): 'asked for' from the entry's insert mark (LATE_FLAG's), which no halving
+        // clears, instead of the filter's bit (2, 3: only while the unasked share is at least returnShare: cache-aside
+        // traffic keeps the filter's bit; 3: a round the mark alone sends spends it).
+        const asked = this.test(this.hashOf(k), 0)
+        // 4: as 2, only while the gets' hit share is at least windowClockHit (a hot set that slides; loops, bursts larger
+        // than the cache and reads beyond it miss more, and the FIFO's turnover at each halving is what keeps main's subset).
+        // 5: as 4, the cue as gets missed per sketch addition over the last capacity of additions, at most 1 − windowClockHit;
+        // 6: the same from gets estimated as the additions less the sets, plus the misses, over windowClockBlock × capacity
+        // gets (counts the engines could keep under the lock; see clockBlock); 7: 6's gets in a running mean at every leave.
+        const useMark = this.t.lateFlag > 0 && (this.t.windowClockFlag === 1 || (this.t.windowClockFlag >= 2 && this.unaskedShare >= this.t.returnShare
+          && (this.t.windowClockFlag !== 4 || this.clockHitShare >= this.t.windowClockHit)
+          && (this.t.windowClockFlag < 5 || this.clockMissShare <= 1 - this.t.windowClockHit)))
+        // DIAGNOSTIC (stop 55): tail keys hit in the window whose entry mark and filter bit disagree on 'asked for'.
+        if ((st & UNASKED) === 0 && !asked) this.stat.clockFlagOnly++
+        else if ((st & UNASKED) !== 0 && asked) this.stat.clockFilterOnly++
+        if (!this.t.windowClock && (this.t.windowClockAsked >= 2 ? !(useMark ? (st & UNASKED) === 0 : asked) : this.test(this.hashOf(k), 1))) break
         // RETURN_TEST: while RETURN_TO is on, a sampled key makes one pass (its count there is the measure).
         if (this.returnOn && this.returnSampled(this.hashOf(k))) break
         this.tailN++
@@ -1844,6 +1891,11 @@ export class Shard {
         this.window.pop()
         // windowClockAsked 3: one count fewer instead of none (a key hit often goes round more than once).
         this.keyState[k] = this.t.windowClockAsked === 3 ? st - ONE : WINDOW | (st & KEPT)
+        if (useMark && !asked) {
+          this.stat.clockMarkRounds++
+          if (k < this.diagSplit) this.stat.clockMarkOld++
+          if (this.t.windowClockFlag === 3) this.keyState[k] |= UNASKED
+        }
         this.window.push(k)
       }
     }
@@ -1888,6 +1940,32 @@ export class Shard {
     this.keyState[key] = PROBATION | (this.t.freeTag > 0 && free ? FREE : 0) | (this.keyState[key]! & KEPT)
     this.probation.push(key)
     this.sizeP += size
+  }
+
+  /** RESEARCH (windowClockFlag 5-7; stop 55): closes the miss share's block (5: a capacity of additions; 6: windowClockBlock × capacity gets; 7: every leave, into a running mean). */
+  private clockBlock(): void {
+    const n = this.sketch.halvings - this.clockHalvingsAt
+    const start = n === 0 ? this.clockAddedAt : n >= 31 ? 0 : this.clockAddedAt >>> n
+    const adds = this.sketch.added - start
+    if (this.t.windowClockFlag === 7) {
+      // 7: 6's gets at every leave, into a running mean weighted by gets / capacity (mode 4's mean, from the lock's counts).
+      const gets = Math.max(0, adds - this.clockAccessMisses - this.clockWrites) + this.clockMisses
+      if (gets > 0) this.clockMissShare += (this.clockMisses / gets - this.clockMissShare) * Math.min(1, gets / this.capacity)
+      this.clockAccessMisses = 0
+      this.clockWrites = 0
+    } else if (this.t.windowClockFlag === 6) {
+      // The gets: the additions less the sets' (a cache-aside miss's set among them) are the hits (a saturated counter's
+      // increment is not counted: hot keys' hits go missing, and the share reads lower), and the misses.
+      const gets = Math.max(0, adds - this.clockAccessMisses - this.clockWrites) + this.clockMisses
+      if (gets < this.t.windowClockBlock * this.capacity) return
+      this.clockMissShare = this.clockMisses / gets
+      this.clockAccessMisses = 0
+      this.clockWrites = 0
+    } else if (adds < this.capacity) return
+    else this.clockMissShare = this.clockMisses / adds
+    this.clockMisses = 0
+    this.clockAddedAt = this.sketch.added
+    this.clockHalvingsAt = this.sketch.halvings
   }
 
   private evictWindowTail(): void {
@@ -2019,6 +2097,12 @@ export class Shard {
         // RESEARCH (regretAge): a victim beating a key back from the ghost is aged, its count being stale evidence.
         this.stat.losses++
         this.stat.lossVictimSum += fv
+        if (this.contestKind === 2) {
+          this.stat.hitLeaverLosses++
+          this.stat.hitLeaverFc += fc
+          this.stat.hitLeaverFv += fv
+          if ((this.keyState[v]! & QMASK) === PROTECTED) this.stat.hitLeaverProtVictims++
+        }
         this.deadVictimSum += fv
         this.deadVictimN++
         // WIN_AGE (stop 51): while a hot set moves (HIT_GAIN's run stands) at a large window, a victim that beats a
@@ -2191,6 +2275,12 @@ export class Shard {
   }
 
   private remove(key: number, from: number): void {
+    if (this.exitRoute !== undefined) {
+      const st = this.keyState[key]!
+      const q = st & QMASK
+      const hit = (st & CMASK) !== 0
+      this.exitRoute[key] = q === WINDOW ? (hit ? 1 : 2) : q === PROBATION ? (hit ? 5 : (st & RTP) !== 0 ? 3 : 4) : 6
+    }
     this.keyState[key] = NONE
     this.used -= this.sizeOf(key)
     this.entries--

@@ -206,6 +206,27 @@ export interface Tuning {
   windowClockAsked: number
   /** RESEARCH (stop 44): windowClock / windowClockAsked only while the window target is at least this × capacity (a window grown that large is the cache's recency part, and a FIFO there loses hot keys LRU keeps). */
   windowClockLevel: number
+  /**
+   * RESEARCH (stop 55, delaysteady; 0 off): WINDOW_CLOCK_ASKED 2 reads 'asked for' from the entry (its UNASKED flag
+   * clear, LATE_FLAG's insert mark) instead of the miss filter's 'missed' bit, which every sketch halving clears: a
+   * halving then let every written-back key in the window go out at its tail, hit or not, into contests with main's
+   * victims whose counts still hold reads from before it (delay d·C+0.5C back, steady state: the dips after
+   * each halving; docs/policy-recency.md "Stop 55, delaysteady"). 1: always (cache-aside traces: seed 1's mean − best
+   * 0.261 → 0.218); 2: only while the unasked share is at least returnShare (cache-aside traffic keeps the filter's bit;
+   * bursts read back at small capacities, a loop after write-backs and zipf→write-then-read write-once 1.5 × capacity
+   * fall); 3: as 2, and a round the mark alone sends (the filter's bit clear) spends it; 4: as 2, only while the gets'
+   * hit share (a running mean over about a capacity of gets) is at least windowClockHit (every model gate holds, the
+   * suite's zipf→write-then-read write-once 1.5 × capacity at −0.9985, but the engines count no gets on the lock-free
+   * hit path); 5, 6: 4's cue from counts kept under the lock (5: misses per sketch addition over a capacity of additions;
+   * 6: gets as the additions less the sets plus the misses, over windowClockBlock × capacity gets; 7: 6's gets at every
+   * window leave into a running mean weighted by gets / capacity: the suite row at −1.005, and windowClockHit 0.82 saves
+   * it but fails the sweep's phases back→loop→scan→lag). Not adopted.
+   */
+  windowClockFlag: number
+  /** RESEARCH (windowClockFlag 4, stop 55): the gets' hit share (a running mean over about a capacity of gets) at and above which the mark is read. */
+  windowClockHit: number
+  /** RESEARCH (windowClockFlag 6, stop 55): the miss share's block, in gets (× capacity). windowClockHit also sets modes 5–7's bound (misses at most 1 − it). */
+  windowClockBlock: number
   /** RESEARCH (stop 45, 0: off): with windowClockLevel set, the window target's maximum on cache-aside traffic is this instead of maxWindow (a CLOCK window of the whole cache is CLOCK, ≈ LRU). */
   clockMaxWindow: number
   /** RESEARCH (stop 45, 0: off): a sampled LRU beside the cache (SHARDS-style): keys whose hash falls in 1/this of the space run through an LRU of capacity / this; its hit ratio on those keys' gets estimates LRU's. */
@@ -792,6 +813,9 @@ export const TUNING: Tuning = {
   hitGainBack: 0,
   hitGainDry: 0,
   windowHitBoost: 0,
+  windowClockFlag: 0,
+  windowClockHit: 0.8,
+  windowClockBlock: 0.25,
   bigWin: 0,
   bigWinSlack: 0,
   bigWinMode: 0,
