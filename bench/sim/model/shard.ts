@@ -103,6 +103,8 @@ export class Shard {
    * neither. Empty when missFilterShare is 0.
    */
   private readonly missBits: Uint32Array
+  /** RESEARCH (missedGens): the 'missed' bits of the sketch period before this one. */
+  private prevMissed: Uint32Array = new Uint32Array(0)
   /** QUIET_MAIN: this block's ghost returns and asked-for main returns among them, and the last block's verdict. */
   private quietReturns = 0
   private quietMainReturns = 0
@@ -453,6 +455,10 @@ export class Shard {
       // The engines clear at each halving, and nothing changes quietOn between a halving and the next look.
       const keep = this.t.unaskedKeep > 0 && this.quietOn
       this.missHalvings = this.sketch.halvings
+      if (this.t.missedGens > 0) {
+        if (this.prevMissed.length !== this.missBits.length) this.prevMissed = new Uint32Array(this.missBits.length)
+        for (let i = 0; i < this.missBits.length; i++) this.prevMissed[i] = this.missBits[i]! & ~UNASKED_BITS
+      }
       if (keep) {
         for (let i = 0; i < this.missBits.length; i++) this.missBits[i] = this.missBits[i]! & UNASKED_BITS
       } else this.missBits.fill(0)
@@ -469,6 +475,8 @@ export class Shard {
   private clearMissed(): void {
     this.filterBit(0, 0)
     for (let i = 0; i < this.missBits.length; i++) this.missBits[i] = this.missBits[i]! & UNASKED_BITS
+    // RESEARCH (missedGens): the traffic that left those marks is over, the period before's marks too.
+    this.prevMissed.fill(0)
     this.stat.missClears++
   }
 
@@ -485,6 +493,14 @@ export class Shard {
     if (this.missBits.length === 0) return false
     const i = this.filterBit(h, half)
     return (this.missBits[i >>> 5]! & (1 << (i & 31))) !== 0
+  }
+
+  /** RESEARCH (missedGens): the 'missed' bit of h in this sketch period or the one before. */
+  private missedLately(h: number): boolean {
+    if (this.test(h, 0)) return true
+    if (this.prevMissed.length === 0) return false
+    const i = this.filterBit(h, 0)
+    return (this.prevMissed[i >>> 5]! & (1 << (i & 31))) !== 0
   }
 
   access(key: number, h: number): boolean {
@@ -1871,7 +1887,9 @@ export class Shard {
         // windowClockFlag (RESEARCH, stop 55): 'asked for' from the entry's insert mark (LATE_FLAG's), which no halving
         // clears, instead of the filter's bit (2, 3: only while the unasked share is at least returnShare: cache-aside
         // traffic keeps the filter's bit; 3: a round the mark alone sends spends it).
-        const asked = this.test(this.hashOf(k), 0)
+        // RESEARCH (missedGens): 1 always, 2 only while the unasked share is at least returnShare (as windowClockFlag 2).
+        const gens = this.t.missedGens === 1 || (this.t.missedGens === 2 && this.unaskedShare >= this.t.returnShare)
+        const asked = gens ? this.missedLately(this.hashOf(k)) : this.test(this.hashOf(k), 0)
         // 4: as 2, only while the gets' hit share is at least windowClockHit (a hot set that slides; loops, bursts larger
         // than the cache and reads beyond it miss more, and the FIFO's turnover at each halving is what keeps main's subset).
         // 5: as 4, the cue as gets missed per sketch addition over the last capacity of additions, at most 1 − windowClockHit;
