@@ -454,11 +454,14 @@ export class Shard {
       // UNASKED_KEEP: while main's keys are quiet (QUIET_MAIN) a halving clears only the 'missed' bits.
       // The engines clear at each halving, and nothing changes quietOn between a halving and the next look.
       const keep = this.t.unaskedKeep > 0 && this.quietOn
-      this.missHalvings = this.sketch.halvings
       if (this.t.missedGens > 0) {
+        // MISSED_GENS: each halving keeps the 'missed' bits it clears; after two or more halvings since the last look
+        // the last one kept what the one before it had left: nothing, as the engines' halve() does.
         if (this.prevMissed.length !== this.missBits.length) this.prevMissed = new Uint32Array(this.missBits.length)
-        for (let i = 0; i < this.missBits.length; i++) this.prevMissed[i] = this.missBits[i]! & ~UNASKED_BITS
+        if (this.sketch.halvings - this.missHalvings >= 2) this.prevMissed.fill(0)
+        else for (let i = 0; i < this.missBits.length; i++) this.prevMissed[i] = this.missBits[i]! & ~UNASKED_BITS
       }
+      this.missHalvings = this.sketch.halvings
       if (keep) {
         for (let i = 0; i < this.missBits.length; i++) this.missBits[i] = this.missBits[i]! & UNASKED_BITS
       } else this.missBits.fill(0)
@@ -1888,7 +1891,10 @@ export class Shard {
         // clears, instead of the filter's bit (2, 3: only while the unasked share is at least returnShare: cache-aside
         // traffic keeps the filter's bit; 3: a round the mark alone sends spends it).
         // RESEARCH (missedGens): 1 always, 2 only while the unasked share is at least returnShare (as windowClockFlag 2).
-        const gens = this.t.missedGens === 1 || (this.t.missedGens === 2 && this.unaskedShare >= this.t.returnShare)
+        const vetoed = (this.t.youngTest > 0 && this.youngVeto && (this.t.youngBackMin === 0 || this.backShare >= this.t.youngBackMin))
+          || (this.t.returnSample > 0 && this.backMean > this.newMean)
+        const gens = this.t.missedGens === 1 || (this.t.missedGens >= 2 && this.unaskedShare >= this.t.returnShare
+          && !(this.t.missedGens === 3 && this.returnOn) && !(this.t.missedGens === 4 && this.returnOn && !vetoed))
         const asked = gens ? this.missedLately(this.hashOf(k)) : this.test(this.hashOf(k), 0)
         // 4: as 2, only while the gets' hit share is at least windowClockHit (a hot set that slides; loops, bursts larger
         // than the cache and reads beyond it miss more, and the FIFO's turnover at each halving is what keeps main's subset).

@@ -223,13 +223,7 @@ export interface Tuning {
    * it but fails the sweep's phases back→loop→scan→lag). Not adopted.
    */
   windowClockFlag: number
-  /**
-   * RESEARCH (stop 55, lead; 0 off): WINDOW_CLOCK_ASKED reads 'asked for' as the miss filter's 'missed' bit in this
-   * sketch period OR the one before (a halving copies the 'missed' bits aside before it clears them): a written-back
-   * key keeps its rounds in the window across one halving (delaysteady's dips), while a key no get missed for two
-   * periods goes out at the tail as now (a Zipf phase's keys after the traffic changed). The engines would need a
-   * second filter's worth of bits. 1: on; 2: only while the unasked share is at least returnShare.
-   */
+  /** MISSED_GENS (engines since stop 55; src/layout/policy.json). */
   missedGens: number
   /** RESEARCH (windowClockFlag 4, stop 55): the gets' hit share (a running mean over about a capacity of gets) at and above which the mark is read. */
   windowClockHit: number
@@ -822,7 +816,6 @@ export const TUNING: Tuning = {
   hitGainDry: 0,
   windowHitBoost: 0,
   windowClockFlag: 0,
-  missedGens: 0,
   windowClockHit: 0.8,
   windowClockBlock: 0.25,
   bigWin: 0,
