@@ -7,7 +7,7 @@
 // Updates are lock-free and lossy: two threads incrementing the same word may lose one increment, which
 // only makes an estimate slightly low. Nothing else lives in these bytes, so a race can't corrupt state.
 import * as L from './layout.generated'
-import { SKETCH_SAMPLE, UNASKED_KEEP } from './policy/tuning.generated'
+import { SKETCH_SAMPLE, UNASKED_KEEP, MISSED_GENS } from './policy/tuning.generated'
 import { sketchBlocks, sketchCounterBlocks, sketchOffset } from './arena'
 import { fastRange } from './hash'
 
@@ -141,6 +141,24 @@ export function filterAsked(sb: u32, h: u64): bool {
   if (filterBlocks() == 0) return false
   const pair = filterPair(h)
   return ((load<u32>(filterWord(sb, pair)) >> ((pair & 15) << 1)) & 1) != 0
+}
+
+/**
+ * MISSED_GENS: where the 'missed' bits of the sketch period before this one are kept, in the filter's shape, after
+ * the sketch area (src/layout/geometry.ts reserves them).
+ */
+// @ts-ignore: decorator
+@inline function prevFilter(sb: u32): u32 {
+  return sb + sketchOffset + sketchBlocks * L.SKETCH_BLOCK_BYTES
+}
+
+/** Whether a get missed hash h in this sketch period or the one before (MISSED_GENS; a collision may say so). */
+export function filterAskedLately(sb: u32, h: u64): bool {
+  if (filterBlocks() == 0) return false
+  const pair = filterPair(h)
+  const bit = (pair & 15) << 1
+  if (((load<u32>(filterWord(sb, pair)) >> bit) & 1) != 0) return true
+  return MISSED_GENS != 0 && ((load<u32>(prevFilter(sb) + (pair >> 4) * 4) >> bit) & 1) != 0
 }
 
 /** Whether hash h was written unasked (in this sketch period, or a collision says so). */
@@ -289,6 +307,11 @@ function halve(sb: u32): void {
   }
   const filter = base + words * 8
   const filterBytes = filterBlocks() * L.SKETCH_BLOCK_BYTES
+  // MISSED_GENS: the 'missed' bits this halving clears are kept for one more period.
+  if (MISSED_GENS != 0) {
+    const prev = prevFilter(sb)
+    for (let i: u32 = 0; i < filterBytes; i += 8) store<u64>(prev + i, load<u64>(filter + i) & ~UNASKED_BITS)
+  }
   // UNASKED_KEEP (stop 47): while main's keys are quiet (QUIET_MAIN: a hot set read cache-aside gave way
   // to write-then-read) only the 'missed' bits go, so the new keys keep their written-unasked marks
   // through the early ageings of the window's growth.
@@ -304,6 +327,8 @@ function halve(sb: u32): void {
 export function clearMissed(sb: u32): void {
   if (filterBlocks() == 0) return
   clearMissedBits(sb + sketchOffset + counterBlocks() * L.SKETCH_BLOCK_BYTES, filterBlocks() * L.SKETCH_BLOCK_BYTES)
+  // MISSED_GENS: the traffic that left those marks is over; the period before's go too.
+  if (MISSED_GENS != 0) memory.fill(prevFilter(sb), 0, filterBlocks() * L.SKETCH_BLOCK_BYTES)
 }
 
 function clearMissedBits(filter: u32, filterBytes: u32): void {
@@ -328,7 +353,8 @@ export function fitSample(sb: u32, entries: u32, capacity: u32): void {
 /** Clears the sketch (`zeroed`: its area is known to be zeros already: policyInit) and sets its ageing period. */
 export function clearSketch(sb: u32, capacity: u32, zeroed: bool): void {
   if (sketchBlocks == 0) return
-  if (!zeroed) memory.fill(sb + sketchOffset, 0, sketchBlocks * L.SKETCH_BLOCK_BYTES)
+  // With MISSED_GENS the period before's 'missed' bits follow the sketch area.
+  if (!zeroed) memory.fill(sb + sketchOffset, 0, sketchBlocks * L.SKETCH_BLOCK_BYTES + (MISSED_GENS != 0 ? filterBlocks() * L.SKETCH_BLOCK_BYTES : 0))
   store<u32>(sb + L.SHARD_SKETCH_ADDITIONS, 0)
   store<u32>(sb + L.SHARD_SKETCH_RESET_AT, samplePeriod(capacity))
 }

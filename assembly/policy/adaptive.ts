@@ -11,14 +11,14 @@
 // winning, goes straight to protected; the window target moves like ARC's p on recent ghost hits.
 import * as L from '../layout.generated'
 import { maxEntriesPerShard, ghostSlots, policyCapacity, coldHitsLimit } from '../arena'
-import { increment, incrementAt, incrementTimes, estimate, clearSketch, fitSample, filterAsked, filterInserted, filterWrittenUnasked, clearMissed, ageCounters, MAX_COUNT } from '../sketch'
+import { increment, incrementAt, incrementTimes, estimate, clearSketch, fitSample, filterAsked, filterAskedLately, filterInserted, filterWrittenUnasked, clearMissed, ageCounters, MAX_COUNT } from '../sketch'
 import { ghostAdd, ghostAge, clearGhost } from '../ghost'
 import { liveTail, knownTail, moveTail, evictTail, evictTailAt, tailCounter, tailHash, tailCost, tailOff, tailSize, tailSlot, restoreTail } from '../queues'
 import { flagsOf, isLarge, chainedBytes } from '../entry'
 import { queueCount, freeCount, reclaimDeadTails } from '../segments'
 import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainHolds, isFull, countMode, isBig } from './units'
 import { ageEarly, applyGhostEvidence, noteGhost, noteLateHit, windowTarget, setWindowTarget, windowFloor, writeOnce, onceMax } from './window'
-import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_READ_MIN, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_HIT, DRIFT_GROW_DECAY, MAX_WINDOW, WINDOW_CLOCK_ASKED, HIT_GAIN, HIT_GAIN_SHARE, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, SATURATED_TIE, MISS_CLEAR, LATE_HIT, LATE_FLAG, TRACER_FLAG, MISS_RUN, MISS_UNDO, MISS_UNDO_MISSES, LATE_SHARE, FREE_TAG, STALE_GATE, STALE_RUNS, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_HALVE, WIN_AGE, RETURN_SAMPLE, RETURN_TEST_NEW, RETURN_TEST_BACK, ONCE_FIFO, ONCE_LIFT, ONCE_DROP, COLD_SHED, FILL_ROTATE, YOUNG_TEST, YOUNG_AGE, YOUNG_MIN, YOUNG_STEP, YOUNG_BACK_MIN, YOUNG_BACK_FROM, YOUNG_BACK_TO, YOUNG_KEEP, YOUNG_HANDOFF } from './tuning.generated'
+import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_READ_MIN, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_HIT, DRIFT_GROW_DECAY, MAX_WINDOW, WINDOW_CLOCK_ASKED, MISSED_GENS, HIT_GAIN, HIT_GAIN_SHARE, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, SATURATED_TIE, MISS_CLEAR, LATE_HIT, LATE_FLAG, TRACER_FLAG, MISS_RUN, MISS_UNDO, MISS_UNDO_MISSES, LATE_SHARE, FREE_TAG, STALE_GATE, STALE_RUNS, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_HALVE, WIN_AGE, RETURN_SAMPLE, RETURN_TEST_NEW, RETURN_TEST_BACK, ONCE_FIFO, ONCE_LIFT, ONCE_DROP, COLD_SHED, FILL_ROTATE, YOUNG_TEST, YOUNG_AGE, YOUNG_MIN, YOUNG_STEP, YOUNG_BACK_MIN, YOUNG_BACK_FROM, YOUNG_BACK_TO, YOUNG_KEEP, YOUNG_HANDOFF } from './tuning.generated'
 import { nextRandom, seedRng } from './rng'
 import { seed } from '../arena'
 import { REJECT } from './decision'
@@ -442,6 +442,17 @@ function returnToProbation(sb: u32, fromGhost: bool): bool {
 }
 
 /**
+ * MISSED_GENS 4: whether RETURN_TO places write-backs in probation now: it is on and neither veto holds as last
+ * decided (YOUNG_TEST's, RETURN_TEST's means; returnTestVeto without its sampled keys and without moving the veto).
+ */
+function returnPlacing(sb: u32): bool {
+  if (load<u32>(sb + P + L.POLICY_RETURN_ON) == 0) return false
+  if (YOUNG_TEST != 0 && load<u32>(sb + P + L.POLICY_YOUNG_VETO) != 0
+    && (YOUNG_BACK_MIN == 0 || load<f64>(sb + P + L.POLICY_BACK_SHARE) >= YOUNG_BACK_MIN)) return false
+  return !(RETURN_SAMPLE != 0 && load<f64>(sb + P + L.POLICY_BACK_MEAN) > load<f64>(sb + P + L.POLICY_NEW_MEAN))
+}
+
+/**
  * RETURN_TEST: whether a write-back RETURN_TO would send to probation enters the window instead: a
  * sampled one always (the test's measure), any while the sampled write-backs leave the window hit more
  * often than the new keys (a write-back at the start of its reads, which probation would drop before
@@ -841,7 +852,13 @@ export function adaptiveEvictOne(sb: u32, incoming: u32, now: f64): bool {
     // RETURN_TEST: while RETURN_TO is on, a sampled key makes one pass (its count there is the measure).
     // ONCE_FIFO: not on write-once traffic (ONCE_MAX_WINDOW's condition): a miss stores nothing there, so a
     // 'missed' mark on a key in the window is the filter's false positive, and the key it keeps is dead.
-    while (tailCounter() != 0 && ops < MAX_TAIL_OPS && filterAsked(sb, tailHash) && !(RETURN_SAMPLE != 0 && load<u32>(sb + P + L.POLICY_RETURN_ON) != 0 && returnSampled(tailHash)) && !(ONCE_FIFO != 0 && onceMax(sb))) {
+    // MISSED_GENS (stop 55): a halving clears every write-back's mark at once; while sets of keys no get missed are
+    // common (the unasked share at RETURN_SHARE or more), a mark of the period before counts too.
+    // 4: not while RETURN_TO places write-backs in probation (on, and neither veto holds): there a write-back is worth
+    // nothing once read ('mix … lag 0.9C back'), and going round on an old mark would take the window from the new keys.
+    const lately = MISSED_GENS == 1 || (MISSED_GENS >= 2 && load<f64>(sb + P + L.POLICY_UNASKED_SHARE) >= RETURN_SHARE
+      && !(MISSED_GENS == 4 && returnPlacing(sb)))
+    while (tailCounter() != 0 && ops < MAX_TAIL_OPS && (lately ? filterAskedLately(sb, tailHash) : filterAsked(sb, tailHash)) && !(RETURN_SAMPLE != 0 && load<u32>(sb + P + L.POLICY_RETURN_ON) != 0 && returnSampled(tailHash)) && !(ONCE_FIFO != 0 && onceMax(sb))) {
       if (!moveTail(sb, WINDOW, WINDOW, 0)) break
       ops++
       if (!liveTail(sb, WINDOW, now)) {

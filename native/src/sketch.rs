@@ -8,6 +8,7 @@ use crate::layout_generated as L;
 use crate::mem::*;
 use std::sync::atomic::{AtomicU32, AtomicU64};
 use std::sync::atomic::Ordering::*;
+use crate::policy::tuning_generated::MISSED_GENS;
 
 const WORDS_PER_BLOCK: u32 = 8;
 /// A counter's ceiling (four bits): an estimate is at most this.
@@ -93,6 +94,26 @@ impl Engine {
         }
         let pair = self.filter_pair(h);
         (self.filter_word(sb, pair).load(Relaxed) >> ((pair & 15) << 1)) & 1 != 0
+    }
+
+    /// MISSED_GENS: the 'missed' bits of the sketch period before this one, in the filter's shape, after the sketch
+    /// area (src/layout/geometry.ts reserves them; as prevFilter in assembly/sketch.ts).
+    #[inline(always)]
+    unsafe fn prev_filter(&self, sb: *mut u8) -> *mut u8 {
+        sb.add(self.sketch_offset as usize + self.sketch_blocks as usize * L::SKETCH_BLOCK_BYTES as usize)
+    }
+
+    /// Whether a get missed hash h in this sketch period or the one before (MISSED_GENS; a collision may say so).
+    pub unsafe fn filter_asked_lately(&self, sb: *mut u8, h: u64) -> bool {
+        if self.filter_blocks() == 0 {
+            return false;
+        }
+        let pair = self.filter_pair(h);
+        let bit = (pair & 15) << 1;
+        if (self.filter_word(sb, pair).load(Relaxed) >> bit) & 1 != 0 {
+            return true;
+        }
+        MISSED_GENS != 0 && (au32(self.prev_filter(sb).add((pair >> 4) as usize * 4)).load(Relaxed) >> bit) & 1 != 0
     }
 
     /// Whether hash h was written unasked (in this sketch period, or a collision says so).
@@ -286,6 +307,14 @@ impl Engine {
             w.store((w.load(Relaxed) >> 1) & HALF_MASK, Relaxed);
         }
         let filter_words = self.filter_blocks() * WORDS_PER_BLOCK;
+        // MISSED_GENS: the 'missed' bits this halving clears are kept for one more period.
+        if MISSED_GENS != 0 {
+            let prev = self.prev_filter(sb);
+            for i in 0..filter_words {
+                let from = au64(base.add((words + i) as usize * 8)).load(Relaxed);
+                au64(prev.add(i as usize * 8)).store(from & !UNASKED_BITS, Relaxed);
+            }
+        }
         // UNASKED_KEEP (stop 47): while main's keys are quiet (QUIET_MAIN) only the 'missed' bits go (as
         // halve in assembly/sketch.ts).
         let quiet = ld32(sb.add((L::POLICY_STATE_OFFSET + L::POLICY_QUIET_ON) as usize)) != 0;
@@ -308,6 +337,10 @@ impl Engine {
         }
         let words = self.counter_blocks() * WORDS_PER_BLOCK;
         self.clear_missed_words(sb.add(self.sketch_offset as usize), words, self.filter_blocks() * WORDS_PER_BLOCK);
+        // MISSED_GENS: the traffic that left those marks is over; the period before's go too.
+        if MISSED_GENS != 0 {
+            self.zero(self.prev_filter(sb), self.filter_blocks() as u64 * L::SKETCH_BLOCK_BYTES as u64);
+        }
     }
 
     unsafe fn clear_missed_words(&self, base: *mut u8, from: u32, count: u32) {
@@ -338,7 +371,9 @@ impl Engine {
         if self.sketch_blocks == 0 {
             return;
         }
-        self.zero(sb.add(self.sketch_offset as usize), self.sketch_blocks as u64 * L::SKETCH_BLOCK_BYTES as u64);
+        // With MISSED_GENS the period before's 'missed' bits follow the sketch area.
+        let prev_blocks = if MISSED_GENS != 0 { self.filter_blocks() } else { 0 };
+        self.zero(sb.add(self.sketch_offset as usize), (self.sketch_blocks + prev_blocks) as u64 * L::SKETCH_BLOCK_BYTES as u64);
         st32(sb.add(L::SHARD_SKETCH_ADDITIONS as usize), 0);
         st32(sb.add(L::SHARD_SKETCH_RESET_AT as usize), sample_period(capacity));
     }

@@ -12,7 +12,7 @@
 use super::decision::REJECT;
 use super::rng::{next_random, seed_rng};
 use super::tuning_generated::{
-    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_BLOCK, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, DRIFT_SWEEP, FREE_TAG, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_SHARE, HIT_GAIN_UNDO, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, LATE_FLAG, LATE_HIT, LATE_SHARE, TRACER_FLAG, MISS_RUN, MISS_UNDO, MISS_UNDO_MISSES, MAX_WINDOW, MISS_CLEAR, COLD_SHED, FILL_ROTATE, ONCE_DROP, ONCE_FIFO, ONCE_HOT_SHARE, ONCE_LIFT, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_READ_MIN, RETURN_SAMPLE, RETURN_SHARE, RETURN_SPAN, RETURN_TEST_BACK, RETURN_TEST_NEW, RETURN_TO, SATURATED_TIE, STALE_GATE, STALE_HALVE, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_RUNS, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS, WINDOW_CLOCK_ASKED, WIN_AGE, YOUNG_AGE, YOUNG_BACK_FROM, YOUNG_BACK_MIN, YOUNG_BACK_TO, YOUNG_HANDOFF, YOUNG_KEEP, YOUNG_MIN, YOUNG_STEP, YOUNG_TEST,
+    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_BLOCK, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, DRIFT_SWEEP, FREE_TAG, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_SHARE, HIT_GAIN_UNDO, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, LATE_FLAG, LATE_HIT, LATE_SHARE, TRACER_FLAG, MISS_RUN, MISS_UNDO, MISS_UNDO_MISSES, MAX_WINDOW, MISS_CLEAR, MISSED_GENS, COLD_SHED, FILL_ROTATE, ONCE_DROP, ONCE_FIFO, ONCE_HOT_SHARE, ONCE_LIFT, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_READ_MIN, RETURN_SAMPLE, RETURN_SHARE, RETURN_SPAN, RETURN_TEST_BACK, RETURN_TEST_NEW, RETURN_TO, SATURATED_TIE, STALE_GATE, STALE_HALVE, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_RUNS, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS, WINDOW_CLOCK_ASKED, WIN_AGE, YOUNG_AGE, YOUNG_BACK_FROM, YOUNG_BACK_MIN, YOUNG_BACK_TO, YOUNG_HANDOFF, YOUNG_KEEP, YOUNG_MIN, YOUNG_STEP, YOUNG_TEST,
 };
 use crate::arena::Engine;
 use crate::layout_generated as L;
@@ -480,6 +480,21 @@ impl Engine {
         ld32(on) != 0
     }
 
+    /// MISSED_GENS 4 (as returnPlacing in assembly/policy/adaptive.ts): whether RETURN_TO places write-backs in
+    /// probation now: on, and neither veto holds as last decided (no sampled keys, the veto not moved).
+    unsafe fn return_placing(&self, sb: *mut u8) -> bool {
+        if ld32(sb.add((P + L::POLICY_RETURN_ON) as usize)) == 0 {
+            return false;
+        }
+        if YOUNG_TEST != 0
+            && ld32(sb.add((P + L::POLICY_YOUNG_VETO) as usize)) != 0
+            && (YOUNG_BACK_MIN == 0.0 || ldf64(sb.add((P + L::POLICY_BACK_SHARE) as usize)) >= YOUNG_BACK_MIN)
+        {
+            return false;
+        }
+        !(RETURN_SAMPLE != 0 && ldf64(sb.add((P + L::POLICY_BACK_MEAN) as usize)) > ldf64(sb.add((P + L::POLICY_NEW_MEAN) as usize)))
+    }
+
     /// RETURN_TEST (see assembly/policy/adaptive.ts returnTestVeto): a sampled write-back enters the
     /// window; any does while the sampled write-backs leave the window hit more often than the new keys.
     unsafe fn return_test_veto(&self, sb: *mut u8, h: u64) -> bool {
@@ -881,10 +896,18 @@ impl Engine {
         // unasked keeps the FIFO (write-backs need it). Bounded as the victim search is.
         if WINDOW_CLOCK_ASKED != 0 {
             let mut ops: u32 = 0;
+            // MISSED_GENS (stop 55): a halving clears every write-back's mark at once; while sets of keys no get
+            // missed are common (the unasked share at RETURN_SHARE or more), a mark of the period before counts too.
+            // 4: not while RETURN_TO places write-backs in probation (on, and neither veto holds): there a write-back is
+            // worth nothing once read ('mix … lag 0.9C back'), and going round on an old mark would take the window.
+            let lately = MISSED_GENS == 1
+                || (MISSED_GENS >= 2
+                    && ldf64(sb.add((P + L::POLICY_UNASKED_SHARE) as usize)) >= RETURN_SHARE
+                    && !(MISSED_GENS == 4 && self.return_placing(sb)));
             // RETURN_TEST: while RETURN_TO is on, a sampled key makes one pass (its count there is the measure).
             while self.tail_counter() != 0
                 && ops < MAX_TAIL_OPS as u32
-                && self.filter_asked(sb, self.tail_hash)
+                && (if lately { self.filter_asked_lately(sb, self.tail_hash) } else { self.filter_asked(sb, self.tail_hash) })
                 && !(RETURN_SAMPLE != 0 && ld32(sb.add((P + L::POLICY_RETURN_ON) as usize)) != 0 && return_sampled(self.tail_hash))
                 // ONCE_FIFO: not on write-once traffic (ONCE_MAX_WINDOW's condition): a miss stores nothing
                 // there, so a 'missed' mark on a key in the window is the filter's false positive.
