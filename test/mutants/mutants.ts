@@ -1040,6 +1040,24 @@ export const MUTANTS: Mutant[] = [
     why: 'a first hit in probation on a key written once is no evidence for the window: keys read 0.5 × capacity writes after their write lose a whole generation after a fill (−47.90 vs LRU at 4000 entries, LATE_HIT, stop 50)',
   },
   {
+    id: 'missed-gens-never', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '(lately ? filterAskedLately(sb, tailHash) : filterAsked(sb, tailHash))', replace: 'filterAsked(sb, tailHash)',
+    tests: ['test/policy/recency-sweep.test.ts'],
+    why: 'a halving clears every written-back key\'s mark at once and the window lets them all go at its tail: reads 0.7–0.8 × capacity late, written back, lose 2–3 points to LRU over the second half (MISSED_GENS, stop 55)',
+  },
+  {
+    id: 'missed-gens-not-kept', area: 'policy', file: 'assembly/sketch.ts',
+    find: 'store<u64>(prev + i, load<u64>(filter + i) & ~UNASKED_BITS)', replace: 'store<u64>(prev + i, 0)',
+    tests: ['test/policy/recency-sweep.test.ts'],
+    why: 'the period before\'s marks must be what the halving cleared, or the rule reads nothing (MISSED_GENS, stop 55)',
+  },
+  {
+    id: 'missed-gens-while-placing', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '      && !(MISSED_GENS == 4 && returnPlacing(sb)))\n', replace: ')\n',
+    tests: ['test/policy/recency-sweep.test.ts'],
+    why: 'while RETURN_TO places write-backs a write-back is worth nothing once read; rounds on old marks take the window from the new keys (mix w0.2 lag 0.9C back +15.31 -> +1.66 at 4000, MISSED_GENS 2, stop 55)',
+  },
+  {
     id: 'late-share-return-share', area: 'policy', file: 'assembly/policy/window.ts',
     find: '  if (!(load<f64>(sb + P + L.POLICY_UNASKED_SHARE) >= LATE_SHARE)) return\n', replace: '  if (!(load<f64>(sb + P + L.POLICY_UNASKED_SHARE) >= 0.15)) return\n',
     tests: ['test/policy/recency.test.ts'],
