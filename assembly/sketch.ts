@@ -144,8 +144,9 @@ export function filterAsked(sb: u32, h: u64): bool {
 }
 
 /**
- * MISSED_GENS: where the 'missed' bits of the sketch period before this one are kept, in the filter's shape, after
- * the sketch area (src/layout/geometry.ts reserves them).
+ * MISSED_GENS: where the 'missed' bits of the sketch period before this one are kept, after the sketch area
+ * (src/layout/geometry.ts reserves them): one bit a pair, pair p at bit p & 31 of the u32 at (p >> 5) × 4 (half the
+ * filter's bytes: a 4.25 MiB cache must still take a 1 MiB value by default).
  */
 // @ts-ignore: decorator
 @inline function prevFilter(sb: u32): u32 {
@@ -158,7 +159,18 @@ export function filterAskedLately(sb: u32, h: u64): bool {
   const pair = filterPair(h)
   const bit = (pair & 15) << 1
   if (((load<u32>(filterWord(sb, pair)) >> bit) & 1) != 0) return true
-  return MISSED_GENS != 0 && ((load<u32>(prevFilter(sb) + (pair >> 4) * 4) >> bit) & 1) != 0
+  return MISSED_GENS != 0 && ((load<u32>(prevFilter(sb) + (pair >> 5) * 4) >> (pair & 31)) & 1) != 0
+}
+
+/** The 'missed' bits (the even ones) of the filter's u64 `w`, packed into its low 32 bits in order. */
+// @ts-ignore: decorator
+@inline function missedBitsOf(w: u64): u32 {
+  let x = w & 0x5555555555555555
+  x = (x | (x >> 1)) & 0x3333333333333333
+  x = (x | (x >> 2)) & 0x0F0F0F0F0F0F0F0F
+  x = (x | (x >> 4)) & 0x00FF00FF00FF00FF
+  x = (x | (x >> 8)) & 0x0000FFFF0000FFFF
+  return <u32>(x | (x >> 16))
 }
 
 /** Whether hash h was written unasked (in this sketch period, or a collision says so). */
@@ -310,7 +322,7 @@ function halve(sb: u32): void {
   // MISSED_GENS: the 'missed' bits this halving clears are kept for one more period.
   if (MISSED_GENS != 0) {
     const prev = prevFilter(sb)
-    for (let i: u32 = 0; i < filterBytes; i += 8) store<u64>(prev + i, load<u64>(filter + i) & ~UNASKED_BITS)
+    for (let i: u32 = 0; i < filterBytes; i += 8) store<u32>(prev + (i >> 1), missedBitsOf(load<u64>(filter + i)))
   }
   // UNASKED_KEEP (stop 47): while main's keys are quiet (QUIET_MAIN: a hot set read cache-aside gave way
   // to write-then-read) only the 'missed' bits go, so the new keys keep their written-unasked marks
@@ -328,7 +340,7 @@ export function clearMissed(sb: u32): void {
   if (filterBlocks() == 0) return
   clearMissedBits(sb + sketchOffset + counterBlocks() * L.SKETCH_BLOCK_BYTES, filterBlocks() * L.SKETCH_BLOCK_BYTES)
   // MISSED_GENS: the traffic that left those marks is over; the period before's go too.
-  if (MISSED_GENS != 0) memory.fill(prevFilter(sb), 0, filterBlocks() * L.SKETCH_BLOCK_BYTES)
+  if (MISSED_GENS != 0) memory.fill(prevFilter(sb), 0, filterBlocks() * (L.SKETCH_BLOCK_BYTES >> 1))
 }
 
 function clearMissedBits(filter: u32, filterBytes: u32): void {
@@ -354,7 +366,7 @@ export function fitSample(sb: u32, entries: u32, capacity: u32): void {
 export function clearSketch(sb: u32, capacity: u32, zeroed: bool): void {
   if (sketchBlocks == 0) return
   // With MISSED_GENS the period before's 'missed' bits follow the sketch area.
-  if (!zeroed) memory.fill(sb + sketchOffset, 0, sketchBlocks * L.SKETCH_BLOCK_BYTES + (MISSED_GENS != 0 ? filterBlocks() * L.SKETCH_BLOCK_BYTES : 0))
+  if (!zeroed) memory.fill(sb + sketchOffset, 0, sketchBlocks * L.SKETCH_BLOCK_BYTES + (MISSED_GENS != 0 ? filterBlocks() * (L.SKETCH_BLOCK_BYTES >> 1) : 0))
   store<u32>(sb + L.SHARD_SKETCH_ADDITIONS, 0)
   store<u32>(sb + L.SHARD_SKETCH_RESET_AT, samplePeriod(capacity))
 }

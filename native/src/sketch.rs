@@ -96,8 +96,8 @@ impl Engine {
         (self.filter_word(sb, pair).load(Relaxed) >> ((pair & 15) << 1)) & 1 != 0
     }
 
-    /// MISSED_GENS: the 'missed' bits of the sketch period before this one, in the filter's shape, after the sketch
-    /// area (src/layout/geometry.ts reserves them; as prevFilter in assembly/sketch.ts).
+    /// MISSED_GENS: the 'missed' bits of the sketch period before this one, after the sketch area (src/layout/geometry.ts
+    /// reserves them; as prevFilter in assembly/sketch.ts): one bit a pair, pair p at bit p & 31 of the u32 at (p >> 5) × 4.
     #[inline(always)]
     unsafe fn prev_filter(&self, sb: *mut u8) -> *mut u8 {
         sb.add(self.sketch_offset as usize + self.sketch_blocks as usize * L::SKETCH_BLOCK_BYTES as usize)
@@ -113,7 +113,7 @@ impl Engine {
         if (self.filter_word(sb, pair).load(Relaxed) >> bit) & 1 != 0 {
             return true;
         }
-        MISSED_GENS != 0 && (au32(self.prev_filter(sb).add((pair >> 4) as usize * 4)).load(Relaxed) >> bit) & 1 != 0
+        MISSED_GENS != 0 && (au32(self.prev_filter(sb).add((pair >> 5) as usize * 4)).load(Relaxed) >> (pair & 31)) & 1 != 0
     }
 
     /// Whether hash h was written unasked (in this sketch period, or a collision says so).
@@ -312,7 +312,7 @@ impl Engine {
             let prev = self.prev_filter(sb);
             for i in 0..filter_words {
                 let from = au64(base.add((words + i) as usize * 8)).load(Relaxed);
-                au64(prev.add(i as usize * 8)).store(from & !UNASKED_BITS, Relaxed);
+                au32(prev.add(i as usize * 4)).store(missed_bits_of(from), Relaxed);
             }
         }
         // UNASKED_KEEP (stop 47): while main's keys are quiet (QUIET_MAIN) only the 'missed' bits go (as
@@ -339,7 +339,7 @@ impl Engine {
         self.clear_missed_words(sb.add(self.sketch_offset as usize), words, self.filter_blocks() * WORDS_PER_BLOCK);
         // MISSED_GENS: the traffic that left those marks is over; the period before's go too.
         if MISSED_GENS != 0 {
-            self.zero(self.prev_filter(sb), self.filter_blocks() as u64 * L::SKETCH_BLOCK_BYTES as u64);
+            self.zero(self.prev_filter(sb), self.filter_blocks() as u64 * (L::SKETCH_BLOCK_BYTES >> 1) as u64);
         }
     }
 
@@ -372,11 +372,22 @@ impl Engine {
             return;
         }
         // With MISSED_GENS the period before's 'missed' bits follow the sketch area.
-        let prev_blocks = if MISSED_GENS != 0 { self.filter_blocks() } else { 0 };
-        self.zero(sb.add(self.sketch_offset as usize), (self.sketch_blocks + prev_blocks) as u64 * L::SKETCH_BLOCK_BYTES as u64);
+        let prev_bytes = if MISSED_GENS != 0 { self.filter_blocks() as u64 * (L::SKETCH_BLOCK_BYTES >> 1) as u64 } else { 0 };
+        self.zero(sb.add(self.sketch_offset as usize), self.sketch_blocks as u64 * L::SKETCH_BLOCK_BYTES as u64 + prev_bytes);
         st32(sb.add(L::SHARD_SKETCH_ADDITIONS as usize), 0);
         st32(sb.add(L::SHARD_SKETCH_RESET_AT as usize), sample_period(capacity));
     }
+}
+
+/// The 'missed' bits (the even ones) of the filter's u64 `w`, packed into 32 bits in order (missedBitsOf in assembly/sketch.ts).
+#[inline(always)]
+fn missed_bits_of(w: u64) -> u32 {
+    let mut x = w & 0x5555555555555555;
+    x = (x | (x >> 1)) & 0x3333333333333333;
+    x = (x | (x >> 2)) & 0x0F0F0F0F0F0F0F0F;
+    x = (x | (x >> 4)) & 0x00FF00FF00FF00FF;
+    x = (x | (x >> 8)) & 0x0000FFFF0000FFFF;
+    (x | (x >> 16)) as u32
 }
 
 /// Increments between ageings for a shard of `entries` entries: TinyLFU's sample size W = 12 C.

@@ -223,11 +223,11 @@ export function computeGeometry(input: GeometryInput): Geometry {
   const ghostSlots = adaptive ? alignUp(Math.max(L.BUCKET_SLOTS, ghostCapacity), L.BUCKET_SLOTS) : 0
 
   const shardSketchOffset = L.SHARD_SIZE
-  // MISSED_GENS: after the sketch, the 'missed' bits of the sketch period before this one, in the filter's shape
-  // (the engines find them at the sketch area's end: assembly/sketch.ts prevFilter).
+  // MISSED_GENS: after the sketch, the 'missed' bits of the sketch period before this one, one bit a filter pair
+  // (half the filter's bytes; the engines find them at the sketch area's end: assembly/sketch.ts prevFilter).
   // The filter's blocks as the engines split the area (assembly/arena.ts sketchCounterBlocks).
   const filterBlocks = MISS_FILTER_SHARE === 0 ? 0 : sketchBlocks - Math.floor((sketchBlocks * (MISS_FILTER_SHARE - 1)) / MISS_FILTER_SHARE)
-  const prevMissedBytes = MISSED_GENS === 0 ? 0 : filterBlocks * L.SKETCH_BLOCK_BYTES
+  const prevMissedBytes = MISSED_GENS === 0 ? 0 : filterBlocks * (L.SKETCH_BLOCK_BYTES / 2)
   const shardGhostOffset = alignUp(shardSketchOffset + sketchBlocks * L.SKETCH_BLOCK_BYTES + prevMissedBytes, 64)
   const shardIndexOffset = alignUp(shardGhostOffset + ghostSlots * 8, 64)
   const shardSegHeadersOffset = alignUp(shardIndexOffset + indexBuckets * L.BUCKET_BYTES, 64)

@@ -1047,7 +1047,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'missed-gens-not-kept', area: 'policy', file: 'assembly/sketch.ts',
-    find: 'store<u64>(prev + i, load<u64>(filter + i) & ~UNASKED_BITS)', replace: 'store<u64>(prev + i, 0)',
+    find: 'store<u32>(prev + (i >> 1), missedBitsOf(load<u64>(filter + i)))', replace: 'store<u32>(prev + (i >> 1), 0)',
     tests: ['test/policy/recency-sweep.test.ts'],
     why: 'the period before\'s marks must be what the halving cleared, or the rule reads nothing (MISSED_GENS, stop 55)',
   },
