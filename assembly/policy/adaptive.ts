@@ -447,9 +447,19 @@ function returnToProbation(sb: u32, fromGhost: bool): bool {
  */
 function returnPlacing(sb: u32): bool {
   if (load<u32>(sb + P + L.POLICY_RETURN_ON) == 0) return false
-  if (YOUNG_TEST != 0 && load<u32>(sb + P + L.POLICY_YOUNG_VETO) != 0
-    && (YOUNG_BACK_MIN == 0 || load<f64>(sb + P + L.POLICY_BACK_SHARE) >= YOUNG_BACK_MIN)) return false
-  return !(RETURN_SAMPLE != 0 && load<f64>(sb + P + L.POLICY_BACK_MEAN) > load<f64>(sb + P + L.POLICY_NEW_MEAN))
+  return !(YOUNG_TEST != 0 && youngVetoHolds(sb)) && !(RETURN_SAMPLE != 0 && backReadMore(sb))
+}
+
+/** YOUNG_TEST's veto as last decided (returnTestVeto moves it): on, and write-backs read again often enough (YOUNG_BACK_MIN). */
+// @ts-ignore: decorator
+@inline function youngVetoHolds(sb: u32): bool {
+  return load<u32>(sb + P + L.POLICY_YOUNG_VETO) != 0 && (YOUNG_BACK_MIN == 0 || load<f64>(sb + P + L.POLICY_BACK_SHARE) >= YOUNG_BACK_MIN)
+}
+
+/** RETURN_TEST: the sampled write-backs leave the window hit more often than the new keys. */
+// @ts-ignore: decorator
+@inline function backReadMore(sb: u32): bool {
+  return load<f64>(sb + P + L.POLICY_BACK_MEAN) > load<f64>(sb + P + L.POLICY_NEW_MEAN)
 }
 
 /**
@@ -472,10 +482,10 @@ function returnTestVeto(sb: u32, h: u64): bool {
         store<f64>(back, max<f64>(load<f64>(back), load<f64>(sb + P + L.POLICY_NEW_MEAN) + YOUNG_HANDOFF))
       }
     }
-    if (load<u32>(veto) != 0 && (YOUNG_BACK_MIN == 0 || load<f64>(sb + P + L.POLICY_BACK_SHARE) >= YOUNG_BACK_MIN)) return true
+    if (youngVetoHolds(sb)) return true
   }
   if (RETURN_SAMPLE == 0) return false
-  return returnSampled(h) || load<f64>(sb + P + L.POLICY_BACK_MEAN) > load<f64>(sb + P + L.POLICY_NEW_MEAN)
+  return returnSampled(h) || backReadMore(sb)
 }
 
 /**

@@ -1028,6 +1028,11 @@ export class Shard {
    * writes after the write) is read in the window more than the newest writes are, and probation (2% of
    * the cache at a window of 0.9) drops it before its next read; one at the end of its reads is read less.
    */
+  /** YOUNG_TEST's veto as last decided (returnTestVeto moves it): on, and write-backs read again often enough (youngBackMin). */
+  private youngVetoHolds(): boolean {
+    return this.youngVeto && (this.t.youngBackMin === 0 || this.backShare >= this.t.youngBackMin)
+  }
+
   private returnTestVeto(h: number): boolean {
     if (this.t.youngTest > 0) {
       // Hysteresis (youngHyst): near YOUNG_AGE the share hovers about youngMin, and each lift of the veto
@@ -1040,7 +1045,7 @@ export class Shard {
         // placing at once collapsed 'delay 0.54-0.56C+0.5C back' (−2 → −16).
         if (this.t.youngHandoff > 0) this.backMean = Math.max(this.backMean, this.newMean + this.t.youngHandoff)
       }
-      if (this.youngVeto && (this.t.youngBackMin === 0 || this.backShare >= this.t.youngBackMin)) return true
+      if (this.youngVetoHolds()) return true
     }
     if (this.t.returnSample === 0) return false
     return this.returnSampled(h) || this.backMean > this.newMean
@@ -1891,8 +1896,7 @@ export class Shard {
         // clears, instead of the filter's bit (2, 3: only while the unasked share is at least returnShare: cache-aside
         // traffic keeps the filter's bit; 3: a round the mark alone sends spends it).
         // RESEARCH (missedGens): 1 always, 2 only while the unasked share is at least returnShare (as windowClockFlag 2).
-        const vetoed = (this.t.youngTest > 0 && this.youngVeto && (this.t.youngBackMin === 0 || this.backShare >= this.t.youngBackMin))
-          || (this.t.returnSample > 0 && this.backMean > this.newMean)
+        const vetoed = (this.t.youngTest > 0 && this.youngVetoHolds()) || (this.t.returnSample > 0 && this.backMean > this.newMean)
         const gens = this.t.missedGens === 1 || (this.t.missedGens >= 2 && this.unaskedShare >= this.t.returnShare
           && !(this.t.missedGens === 3 && this.returnOn) && !(this.t.missedGens === 4 && this.returnOn && !vetoed))
         const asked = gens ? this.missedLately(this.hashOf(k)) : this.test(this.hashOf(k), 0)

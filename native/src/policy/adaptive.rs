@@ -60,6 +60,19 @@ fn young_tag(h: u64) -> u32 {
     ((h >> 32) as u32) | 4
 }
 
+/// YOUNG_TEST's veto as last decided (return_test_veto moves it): on, and write-backs read again often enough (YOUNG_BACK_MIN).
+#[inline(always)]
+unsafe fn young_veto_holds(sb: *mut u8) -> bool {
+    ld32(sb.add((P + L::POLICY_YOUNG_VETO) as usize)) != 0
+        && (YOUNG_BACK_MIN == 0.0 || ldf64(sb.add((P + L::POLICY_BACK_SHARE) as usize)) >= YOUNG_BACK_MIN)
+}
+
+/// RETURN_TEST: the sampled write-backs leave the window hit more often than the new keys.
+#[inline(always)]
+unsafe fn back_read_more(sb: *mut u8) -> bool {
+    ldf64(sb.add((P + L::POLICY_BACK_MEAN) as usize)) > ldf64(sb.add((P + L::POLICY_NEW_MEAN) as usize))
+}
+
 /// RETURN_TEST (RETURN_SAMPLE, stop 50): one key in RETURN_SAMPLE, by hash (as assembly/policy/adaptive.ts returnSampled).
 #[inline(always)]
 fn return_sampled(h: u64) -> bool {
@@ -486,13 +499,7 @@ impl Engine {
         if ld32(sb.add((P + L::POLICY_RETURN_ON) as usize)) == 0 {
             return false;
         }
-        if YOUNG_TEST != 0
-            && ld32(sb.add((P + L::POLICY_YOUNG_VETO) as usize)) != 0
-            && (YOUNG_BACK_MIN == 0.0 || ldf64(sb.add((P + L::POLICY_BACK_SHARE) as usize)) >= YOUNG_BACK_MIN)
-        {
-            return false;
-        }
-        !(RETURN_SAMPLE != 0 && ldf64(sb.add((P + L::POLICY_BACK_MEAN) as usize)) > ldf64(sb.add((P + L::POLICY_NEW_MEAN) as usize)))
+        !(YOUNG_TEST != 0 && young_veto_holds(sb)) && !(RETURN_SAMPLE != 0 && back_read_more(sb))
     }
 
     /// RETURN_TEST (see assembly/policy/adaptive.ts returnTestVeto): a sampled write-back enters the
@@ -511,14 +518,14 @@ impl Engine {
                     stf64(back, f64::max(ldf64(back), ldf64(sb.add((P + L::POLICY_NEW_MEAN) as usize)) + YOUNG_HANDOFF));
                 }
             }
-            if ld32(veto) != 0 && (YOUNG_BACK_MIN == 0.0 || ldf64(sb.add((P + L::POLICY_BACK_SHARE) as usize)) >= YOUNG_BACK_MIN) {
+            if young_veto_holds(sb) {
                 return true;
             }
         }
         if RETURN_SAMPLE == 0 {
             return false;
         }
-        return_sampled(h) || ldf64(sb.add((P + L::POLICY_BACK_MEAN) as usize)) > ldf64(sb.add((P + L::POLICY_NEW_MEAN) as usize))
+        return_sampled(h) || back_read_more(sb)
     }
 
     /// YOUNG_TEST (stop 52): a first write takes its class's young tracer slot, a write-back its back
