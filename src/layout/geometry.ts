@@ -4,7 +4,7 @@
  * function is the only place that decides sizes and offsets.
  *
  * Arena:  [header 1 KiB][pad to 4 KiB][thread slots][scratch areas][in-flight loads][write generations][shard 0]...
- * Shard:  [header 512 B][sketch][ghost][hash index][segment headers][segment data]
+ * Shard:  [header 512 B][sketch][kept 'missed' marks][ghost][hash index][segment headers][segment data]
  */
 import * as L from './constants.generated.js'
 import { MISS_FILTER_SHARE, MISSED_GENS } from './policy.generated.js'
