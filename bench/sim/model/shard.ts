@@ -105,6 +105,8 @@ export class Shard {
   private readonly missBits: Uint32Array
   /** RESEARCH (missedGens): the 'missed' bits of the sketch period before this one. */
   private prevMissed: Uint32Array = new Uint32Array(0)
+  /** RESEARCH (missedGens 5): the insert count until which the kept marks count. */
+  private keptUntil = 0
   /** QUIET_MAIN: this block's ghost returns and asked-for main returns among them, and the last block's verdict. */
   private quietReturns = 0
   private quietMainReturns = 0
@@ -460,6 +462,8 @@ export class Shard {
         if (this.prevMissed.length !== this.missBits.length) this.prevMissed = new Uint32Array(this.missBits.length)
         if (this.sketch.halvings - this.missHalvings >= 2) this.prevMissed.fill(0)
         else for (let i = 0; i < this.missBits.length; i++) this.prevMissed[i] = this.missBits[i]! & ~UNASKED_BITS
+        // RESEARCH (missedGens 5): the kept marks count only for the window's worth of inserts after the halving.
+        this.keptUntil = this.inserts + Math.ceil(this.windowTarget / this.meanSize())
       }
       this.missHalvings = this.sketch.halvings
       if (keep) {
@@ -1898,7 +1902,8 @@ export class Shard {
         // RESEARCH (missedGens): 1 always, 2 only while the unasked share is at least returnShare (as windowClockFlag 2).
         const vetoed = (this.t.youngTest > 0 && this.youngVetoHolds()) || (this.t.returnSample > 0 && this.backMean > this.newMean)
         const gens = this.t.missedGens === 1 || (this.t.missedGens >= 2 && this.unaskedShare >= this.t.returnShare
-          && !(this.t.missedGens === 3 && this.returnOn) && !(this.t.missedGens === 4 && this.returnOn && !vetoed))
+          && !(this.t.missedGens === 3 && this.returnOn) && !(this.t.missedGens >= 4 && this.returnOn && !vetoed)
+          && !(this.t.missedGens === 5 && this.inserts >= this.keptUntil))
         const asked = gens ? this.missedLately(this.hashOf(k)) : this.test(this.hashOf(k), 0)
         // 4: as 2, only while the gets' hit share is at least windowClockHit (a hot set that slides; loops, bursts larger
         // than the cache and reads beyond it miss more, and the FIFO's turnover at each halving is what keeps main's subset).

@@ -223,7 +223,7 @@ export interface Tuning {
    * it but fails the sweep's phases back→loop→scan→lag). Not adopted.
    */
   windowClockFlag: number
-  /** MISSED_GENS (engines since stop 55; src/layout/policy.json). */
+  /** MISSED_GENS (engines since stop 55, mode 4; src/layout/policy.json). RESEARCH mode 5 (model only): as 4, and the kept marks count only for a window's worth of inserts after the halving (taken at the filter's next look, not at the halving itself: a port would take them at the halving). */
   missedGens: number
   /** RESEARCH (windowClockFlag 4, stop 55): the gets' hit share (a running mean over about a capacity of gets) at and above which the mark is read. */
   windowClockHit: number
