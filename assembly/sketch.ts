@@ -153,13 +153,11 @@ export function filterAsked(sb: u32, h: u64): bool {
   return sb + sketchOffset + sketchBlocks * L.SKETCH_BLOCK_BYTES
 }
 
-/** Whether a get missed hash h in this sketch period or the one before (MISSED_GENS; a collision may say so). */
-export function filterAskedLately(sb: u32, h: u64): bool {
-  if (filterBlocks() == 0) return false
+/** Whether a get missed hash h in the sketch period before this one (MISSED_GENS's kept mark; a collision may say so). */
+export function filterMissedBefore(sb: u32, h: u64): bool {
+  if (MISSED_GENS == 0 || filterBlocks() == 0) return false
   const pair = filterPair(h)
-  const bit = (pair & 15) << 1
-  if (((load<u32>(filterWord(sb, pair)) >> bit) & 1) != 0) return true
-  return MISSED_GENS != 0 && ((load<u32>(prevFilter(sb) + (pair >> 5) * 4) >> (pair & 31)) & 1) != 0
+  return ((load<u32>(prevFilter(sb) + (pair >> 5) * 4) >> (pair & 31)) & 1) != 0
 }
 
 /** The 'missed' bits (the even ones) of the filter's u64 `w`, packed into its low 32 bits in order. */

@@ -11,7 +11,7 @@
 // winning, goes straight to protected; the window target moves like ARC's p on recent ghost hits.
 import * as L from '../layout.generated'
 import { maxEntriesPerShard, ghostSlots, policyCapacity, coldHitsLimit } from '../arena'
-import { increment, incrementAt, incrementTimes, estimate, clearSketch, fitSample, filterAsked, filterAskedLately, filterInserted, filterWrittenUnasked, clearMissed, ageCounters, MAX_COUNT } from '../sketch'
+import { increment, incrementAt, incrementTimes, estimate, clearSketch, fitSample, filterAsked, filterMissedBefore, filterInserted, filterWrittenUnasked, clearMissed, ageCounters, MAX_COUNT } from '../sketch'
 import { ghostAdd, ghostAge, clearGhost } from '../ghost'
 import { liveTail, knownTail, moveTail, evictTail, evictTailAt, tailCounter, tailHash, tailCost, tailOff, tailSize, tailSlot, restoreTail } from '../queues'
 import { flagsOf, isLarge, chainedBytes } from '../entry'
@@ -442,6 +442,18 @@ function returnToProbation(sb: u32, fromGhost: bool): bool {
 }
 
 /**
+ * MISSED_GENS: whether the window's CLOCK reads the 'missed' marks the last halving kept. A halving clears every
+ * write-back's mark at once; 1: always; 2: while sets of keys no get missed are common (the unasked share at
+ * RETURN_SHARE or more); 4: as 2, not while RETURN_TO places write-backs in probation (on, and neither veto holds):
+ * there a write-back is worth nothing once read ('mix … lag 0.9C back'), and a round on an old mark would take the
+ * window from the new keys.
+ */
+function keptMarksCount(sb: u32): bool {
+  if (MISSED_GENS == 1) return true
+  return load<f64>(sb + P + L.POLICY_UNASKED_SHARE) >= RETURN_SHARE && !(MISSED_GENS == 4 && returnPlacing(sb))
+}
+
+/**
  * MISSED_GENS 4: whether RETURN_TO places write-backs in probation now: it is on and neither veto holds as last
  * decided (YOUNG_TEST's, RETURN_TEST's means; returnTestVeto without its sampled keys and without moving the veto).
  */
@@ -862,13 +874,9 @@ export function adaptiveEvictOne(sb: u32, incoming: u32, now: f64): bool {
     // RETURN_TEST: while RETURN_TO is on, a sampled key makes one pass (its count there is the measure).
     // ONCE_FIFO: not on write-once traffic (ONCE_MAX_WINDOW's condition): a miss stores nothing there, so a
     // 'missed' mark on a key in the window is the filter's false positive, and the key it keeps is dead.
-    // MISSED_GENS (stop 55): a halving clears every write-back's mark at once; while sets of keys no get missed are
-    // common (the unasked share at RETURN_SHARE or more), a mark of the period before counts too.
-    // 4: not while RETURN_TO places write-backs in probation (on, and neither veto holds): there a write-back is worth
-    // nothing once read ('mix … lag 0.9C back'), and going round on an old mark would take the window from the new keys.
-    const lately = MISSED_GENS == 1 || (MISSED_GENS >= 2 && load<f64>(sb + P + L.POLICY_UNASKED_SHARE) >= RETURN_SHARE
-      && !(MISSED_GENS == 4 && returnPlacing(sb)))
-    while (tailCounter() != 0 && ops < MAX_TAIL_OPS && (lately ? filterAskedLately(sb, tailHash) : filterAsked(sb, tailHash)) && !(RETURN_SAMPLE != 0 && load<u32>(sb + P + L.POLICY_RETURN_ON) != 0 && returnSampled(tailHash)) && !(ONCE_FIFO != 0 && onceMax(sb))) {
+    // MISSED_GENS (stop 55): a mark of the sketch period before counts too (keptMarksCount); read only for a tail key
+    // hit in the window whose own mark a halving cleared, so a set with eviction pays nothing for it.
+    while (tailCounter() != 0 && ops < MAX_TAIL_OPS && (filterAsked(sb, tailHash) || (MISSED_GENS != 0 && keptMarksCount(sb) && filterMissedBefore(sb, tailHash))) && !(RETURN_SAMPLE != 0 && load<u32>(sb + P + L.POLICY_RETURN_ON) != 0 && returnSampled(tailHash)) && !(ONCE_FIFO != 0 && onceMax(sb))) {
       if (!moveTail(sb, WINDOW, WINDOW, 0)) break
       ops++
       if (!liveTail(sb, WINDOW, now)) {

@@ -103,17 +103,14 @@ impl Engine {
         sb.add(self.sketch_offset as usize + self.sketch_blocks as usize * L::SKETCH_BLOCK_BYTES as usize)
     }
 
-    /// Whether a get missed hash h in this sketch period or the one before (MISSED_GENS; a collision may say so).
-    pub unsafe fn filter_asked_lately(&self, sb: *mut u8, h: u64) -> bool {
-        if self.filter_blocks() == 0 {
+    /// Whether a get missed hash h in the sketch period before this one (MISSED_GENS's kept mark; a collision may say
+    /// so; as filterMissedBefore in assembly/sketch.ts).
+    pub unsafe fn filter_missed_before(&self, sb: *mut u8, h: u64) -> bool {
+        if MISSED_GENS == 0 || self.filter_blocks() == 0 {
             return false;
         }
         let pair = self.filter_pair(h);
-        let bit = (pair & 15) << 1;
-        if (self.filter_word(sb, pair).load(Relaxed) >> bit) & 1 != 0 {
-            return true;
-        }
-        MISSED_GENS != 0 && (au32(self.prev_filter(sb).add((pair >> 5) as usize * 4)).load(Relaxed) >> (pair & 31)) & 1 != 0
+        (au32(self.prev_filter(sb).add((pair >> 5) as usize * 4)).load(Relaxed) >> (pair & 31)) & 1 != 0
     }
 
     /// Whether hash h was written unasked (in this sketch period, or a collision says so).

@@ -1041,7 +1041,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'missed-gens-never', area: 'policy', file: 'assembly/policy/adaptive.ts',
-    find: '(lately ? filterAskedLately(sb, tailHash) : filterAsked(sb, tailHash))', replace: 'filterAsked(sb, tailHash)',
+    find: '(filterAsked(sb, tailHash) || (MISSED_GENS != 0 && keptMarksCount(sb) && filterMissedBefore(sb, tailHash)))', replace: 'filterAsked(sb, tailHash)',
     tests: ['test/policy/recency-sweep.test.ts'],
     why: 'a halving clears every written-back key\'s mark at once and the window lets them all go at its tail: reads 0.7–0.8 × capacity late, written back, lose 2–3 points to LRU over the second half (MISSED_GENS, stop 55)',
   },
@@ -1053,7 +1053,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'missed-gens-while-placing', area: 'policy', file: 'assembly/policy/adaptive.ts',
-    find: '      && !(MISSED_GENS == 4 && returnPlacing(sb)))\n', replace: ')\n',
+    find: ' && !(MISSED_GENS == 4 && returnPlacing(sb))\n', replace: '\n',
     tests: ['test/policy/recency-sweep.test.ts'],
     why: 'while RETURN_TO places write-backs a write-back is worth nothing once read; rounds on old marks take the window from the new keys (mix w0.2 lag 0.9C back +15.31 -> +1.66 at 4000, MISSED_GENS 2, stop 55)',
   },

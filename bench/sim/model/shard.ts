@@ -502,12 +502,25 @@ export class Shard {
     return (this.missBits[i >>> 5]! & (1 << (i & 31))) !== 0
   }
 
-  /** RESEARCH (missedGens): the 'missed' bit of h in this sketch period or the one before. */
-  private missedLately(h: number): boolean {
-    if (this.test(h, 0)) return true
+  /** MISSED_GENS: the 'missed' bit of h the last halving kept (the sketch period before this one). */
+  private missedBefore(h: number): boolean {
     if (this.prevMissed.length === 0) return false
     const i = this.filterBit(h, 0)
     return (this.prevMissed[i >>> 5]! & (1 << (i & 31))) !== 0
+  }
+
+  /**
+   * MISSED_GENS (the engines' keptMarksCount): whether the window's CLOCK reads the kept marks: 1 always; 2 while the
+   * unasked share is at least returnShare; 4 as 2, not while RETURN_TO places write-backs (on, neither veto holding).
+   * RESEARCH: 3 as 2, not while RETURN_TO is on at all; 5 as 4, only for a window's worth of inserts after the halving.
+   */
+  private keptMarksCount(): boolean {
+    const g = this.t.missedGens
+    if (g === 1) return true
+    if (!(this.unaskedShare >= this.t.returnShare)) return false
+    if (g === 3) return !this.returnOn
+    if (g >= 4 && this.returnOn && !((this.t.youngTest > 0 && this.youngVetoHolds()) || (this.t.returnSample > 0 && this.backMean > this.newMean))) return false
+    return !(g === 5 && this.inserts >= this.keptUntil)
   }
 
   access(key: number, h: number): boolean {
@@ -1899,12 +1912,8 @@ export class Shard {
         // windowClockFlag (RESEARCH, stop 55): 'asked for' from the entry's insert mark (LATE_FLAG's), which no halving
         // clears, instead of the filter's bit (2, 3: only while the unasked share is at least returnShare: cache-aside
         // traffic keeps the filter's bit; 3: a round the mark alone sends spends it).
-        // RESEARCH (missedGens): 1 always, 2 only while the unasked share is at least returnShare (as windowClockFlag 2).
-        const vetoed = (this.t.youngTest > 0 && this.youngVetoHolds()) || (this.t.returnSample > 0 && this.backMean > this.newMean)
-        const gens = this.t.missedGens === 1 || (this.t.missedGens >= 2 && this.unaskedShare >= this.t.returnShare
-          && !(this.t.missedGens === 3 && this.returnOn) && !(this.t.missedGens >= 4 && this.returnOn && !vetoed)
-          && !(this.t.missedGens === 5 && this.inserts >= this.keptUntil))
-        const asked = gens ? this.missedLately(this.hashOf(k)) : this.test(this.hashOf(k), 0)
+        // MISSED_GENS: a mark the last halving kept counts too (keptMarksCount).
+        const asked = this.test(this.hashOf(k), 0) || (this.t.missedGens > 0 && this.keptMarksCount() && this.missedBefore(this.hashOf(k)))
         // 4: as 2, only while the gets' hit share is at least windowClockHit (a hot set that slides; loops, bursts larger
         // than the cache and reads beyond it miss more, and the FIFO's turnover at each halving is what keeps main's subset).
         // 5: as 4, the cue as gets missed per sketch addition over the last capacity of additions, at most 1 − windowClockHit;

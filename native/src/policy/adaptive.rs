@@ -493,6 +493,16 @@ impl Engine {
         ld32(on) != 0
     }
 
+    /// MISSED_GENS (as keptMarksCount in assembly/policy/adaptive.ts): whether the window's CLOCK reads the marks the
+    /// last halving kept: 1 always; 2 while the unasked share is at least RETURN_SHARE; 4 as 2, not while RETURN_TO
+    /// places write-backs in probation.
+    unsafe fn kept_marks_count(&self, sb: *mut u8) -> bool {
+        if MISSED_GENS == 1 {
+            return true;
+        }
+        ldf64(sb.add((P + L::POLICY_UNASKED_SHARE) as usize)) >= RETURN_SHARE && !(MISSED_GENS == 4 && self.return_placing(sb))
+    }
+
     /// MISSED_GENS 4 (as returnPlacing in assembly/policy/adaptive.ts): whether RETURN_TO places write-backs in
     /// probation now: on, and neither veto holds as last decided (no sampled keys, the veto not moved).
     unsafe fn return_placing(&self, sb: *mut u8) -> bool {
@@ -903,18 +913,13 @@ impl Engine {
         // unasked keeps the FIFO (write-backs need it). Bounded as the victim search is.
         if WINDOW_CLOCK_ASKED != 0 {
             let mut ops: u32 = 0;
-            // MISSED_GENS (stop 55): a halving clears every write-back's mark at once; while sets of keys no get
-            // missed are common (the unasked share at RETURN_SHARE or more), a mark of the period before counts too.
-            // 4: not while RETURN_TO places write-backs in probation (on, and neither veto holds): there a write-back is
-            // worth nothing once read ('mix … lag 0.9C back'), and going round on an old mark would take the window.
-            let lately = MISSED_GENS == 1
-                || (MISSED_GENS >= 2
-                    && ldf64(sb.add((P + L::POLICY_UNASKED_SHARE) as usize)) >= RETURN_SHARE
-                    && !(MISSED_GENS == 4 && self.return_placing(sb)));
+            // MISSED_GENS (stop 55): a mark of the sketch period before counts too (kept_marks_count); read only for a
+            // tail key hit in the window whose own mark a halving cleared, so a set with eviction pays nothing for it.
             // RETURN_TEST: while RETURN_TO is on, a sampled key makes one pass (its count there is the measure).
             while self.tail_counter() != 0
                 && ops < MAX_TAIL_OPS as u32
-                && (if lately { self.filter_asked_lately(sb, self.tail_hash) } else { self.filter_asked(sb, self.tail_hash) })
+                && (self.filter_asked(sb, self.tail_hash)
+                    || (MISSED_GENS != 0 && self.kept_marks_count(sb) && self.filter_missed_before(sb, self.tail_hash)))
                 && !(RETURN_SAMPLE != 0 && ld32(sb.add((P + L::POLICY_RETURN_ON) as usize)) != 0 && return_sampled(self.tail_hash))
                 // ONCE_FIFO: not on write-once traffic (ONCE_MAX_WINDOW's condition): a miss stores nothing
                 // there, so a 'missed' mark on a key in the window is the filter's false positive.
