@@ -20,6 +20,10 @@
  * Stop 53 (lagreal): `--phases` takes `lagx` too (recency-sweep.ts: a lag phase whose opening reads the keys of
  * before the phase); its late reads are those of keys written in the phase, and a line per `lagx` phase counts
  * its reads of keys of before the phase (model / LRU hits). The table has missRun's wins (`miss wins`).
+ *
+ * Stop 56 (lagopen2): the dry run's cue per block: gets' hits, the sketch additions those hits made per insert
+ * (a hit on a key whose counters are all at 15 adds nothing), inserts written unasked / inserts, the dry run
+ * (research knob dryRun: unasked inserts in a row with no addition but their own) at the block's end, dryRun's wins.
  */
 import { phasesTrace, delayTrace, type Phase } from '../arena/recency-sweep.js'
 import { OP_WRITE } from '../workloads/trace.js'
@@ -41,13 +45,14 @@ const perPhase = Math.max(1000, Math.round(size * each))
 const block = Math.round(Number(opt('--block', '0.5')) * size)
 const model = new CortadoModel(size, trace, { tuning: parseTuningList(opt('--tune', '')) })
 const lru = new LruPolicy(size, trace)
-type S = { windowTarget: number; unaskedShare: number; sizeW: number; sizeP: number; sizeM: number; keyState: Uint16Array; stat: Record<string, number> }
+type S = { inserts: number; hits: number; dryRunLen: number; windowTarget: number; unaskedShare: number; sizeW: number; sizeP: number; sizeM: number; keyState: Uint16Array; stat: Record<string, number> }
 const shard = model.shards[0]! as unknown as S
-const keys = ['windowContests', 'losses', 'lossVictimSum', 'lateFirstHits', 'probLost', 'promotions', 'lagWins', 'missWins']
+const keys = ['windowContests', 'losses', 'lossVictimSum', 'lateFirstHits', 'probLost', 'promotions', 'lagWins', 'missWins', 'hitRaises', 'unaskedInserts', 'dryWins']
 let prev = keys.map(() => 0)
 console.log(`${trace.name}, ${size} entries, blocks of ${block / size} capacities`)
-console.log('| at C | phase | window target | W / P / M | unasked | model / lru | contests | lost (victim est) | late hits | prob lost | promos | lag wins | miss wins | phase keys W/P/M/gone |')
-console.log('|---:|---|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---|')
+console.log('| at C | phase | window target | W / P / M | unasked | model / lru | contests | lost (victim est) | late hits | prob lost | promos | lag wins | miss wins | phase keys W/P/M/gone | hits | hit adds / insert | unasked / inserts | dry run | dry wins |')
+console.log('|---:|---|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|')
+let prevIns = 0, prevHits = 0
 let m = 0, l = 0, n = 0, tm = 0, tl = 0, tn = 0
 let firstKey = -1
 let lastKey = -1
@@ -109,7 +114,9 @@ for (let i = 0; i < trace.keys.length; i++) {
       for (let key = firstKey; key <= lastKey; key++) where[shard.keyState[key]! & 3]!++
     }
     const ph = delay !== '' ? 'delay' : phases[Math.min(phases.length - 1, Math.floor(i / perPhase))]
-    console.log(`| ${((i + 1) / size).toFixed(1)} | ${ph} | ${(shard.windowTarget / size).toFixed(3)} | ${(shard.sizeW / size).toFixed(2)} / ${(shard.sizeP / size).toFixed(2)} / ${(shard.sizeM / size).toFixed(2)} | ${shard.unaskedShare.toFixed(2)} | ${p(m)} / ${p(l)} | ${d[0]} | ${d[1]} (${(d[2]! / Math.max(1, d[1]!)).toFixed(2)}) | ${d[3]} | ${d[4]} | ${d[5]} | ${d[6]} | ${d[7]} | ${firstKey >= 0 ? `${where[1]}/${where[2]}/${where[3]}/${where[0]}` : ''} |`)
+    console.log(`| ${((i + 1) / size).toFixed(1)} | ${ph} | ${(shard.windowTarget / size).toFixed(3)} | ${(shard.sizeW / size).toFixed(2)} / ${(shard.sizeP / size).toFixed(2)} / ${(shard.sizeM / size).toFixed(2)} | ${shard.unaskedShare.toFixed(2)} | ${p(m)} / ${p(l)} | ${d[0]} | ${d[1]} (${(d[2]! / Math.max(1, d[1]!)).toFixed(2)}) | ${d[3]} | ${d[4]} | ${d[5]} | ${d[6]} | ${d[7]} | ${firstKey >= 0 ? `${where[1]}/${where[2]}/${where[3]}/${where[0]}` : ''} | ${shard.hits - prevHits} | ${(d[8]! / Math.max(1, shard.inserts - prevIns)).toFixed(3)} | ${d[9]} / ${shard.inserts - prevIns} | ${shard.dryRunLen} | ${d[10]} |`)
+    prevIns = shard.inserts
+    prevHits = shard.hits
     tm += m; tl += l; tn += n
     m = l = n = 0
   }

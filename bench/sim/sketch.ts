@@ -55,6 +55,12 @@ export class CountMinSketch {
   private readonly countSaturated: boolean
   private readonly idx = new Int32Array(DEPTH)
   private additions = 0
+  /**
+   * RESEARCH (dryRun, stop 56, lagopen2): increments that raised a counter, never halved, and whether the latest
+   * increment raised one (a key whose four counters are all at 15 adds nothing: a saturated hot key's hit).
+   */
+  raises = 0
+  lastRaised = false
   /** Times the counters were halved (a coarse clock other components may key resets on). */
   halvings = 0
 
@@ -104,6 +110,7 @@ export class CountMinSketch {
 
   /** Records one access of the key with this 32-bit hash. */
   increment(hash: number): void {
+    this.lastRaised = false
     if (this.door !== undefined && !this.doorAdd(hash)) {
       this.tick()
       return
@@ -120,6 +127,8 @@ export class CountMinSketch {
           const w = this.table[word]!
           if (((w >>> shift) & 15) === min) this.table[word] = w + (1 << shift)
         }
+        this.raises++
+        this.lastRaised = true
       }
       this.tick()
       return
@@ -134,6 +143,10 @@ export class CountMinSketch {
         this.table[word] = w + (1 << shift)
         raised = true
       }
+    }
+    if (raised) {
+      this.raises++
+      this.lastRaised = true
     }
     if (raised || this.countSaturated) this.tick()
   }

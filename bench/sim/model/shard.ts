@@ -321,7 +321,7 @@ export class Shard {
   private sweepCredit = 0
   private sweepDebt = 0
   /** Research counters (scratch diagnostics read them; no decision depends on them). */
-  readonly stat = { ghostContests: 0, ghostWins: 0, windowContests: 0, windowWins: 0, lossVictimSum: 0, losses: 0, promotions: 0, demotions: 0, sweepSteps: 0, sweepDemotes: 0, coldFired: 0, rtPlaced: 0, mainBack: 0, windowBack: 0, lateFirstHits: 0, missClears: 0, staleBlocks: 0, rtBack: 0, rtBackYoung: 0, rtBackVeryYoung: 0, rtHit: 0, rtLost: 0, probHit: 0, probLost: 0, bigWins: 0, winAged: 0, lagWins: 0, missWins: 0, onceLifts: 0, deadOpens: 0, jumpOpens: 0, gateAged: 0, hitLeaverLosses: 0, hitLeaverFc: 0, hitLeaverFv: 0, hitLeaverProtVictims: 0, clockFlagOnly: 0, clockFilterOnly: 0, clockMarkRounds: 0, clockMarkOld: 0 }
+  readonly stat = { ghostContests: 0, ghostWins: 0, windowContests: 0, windowWins: 0, lossVictimSum: 0, losses: 0, promotions: 0, demotions: 0, sweepSteps: 0, sweepDemotes: 0, coldFired: 0, rtPlaced: 0, mainBack: 0, windowBack: 0, lateFirstHits: 0, missClears: 0, staleBlocks: 0, rtBack: 0, rtBackYoung: 0, rtBackVeryYoung: 0, rtHit: 0, rtLost: 0, probHit: 0, probLost: 0, bigWins: 0, winAged: 0, lagWins: 0, missWins: 0, dryWins: 0, hitRaises: 0, unaskedInserts: 0, onceLifts: 0, deadOpens: 0, jumpOpens: 0, gateAged: 0, hitLeaverLosses: 0, hitLeaverFc: 0, hitLeaverFv: 0, hitLeaverProtVictims: 0, clockFlagOnly: 0, clockFilterOnly: 0, clockMarkRounds: 0, clockMarkOld: 0 }
   /** RESEARCH (staleAfter): per key, the insert count when a hit was last seen by the queues (insert, promotion, CLOCK pass); exact, where an engine would keep a few bits. */
   private stamps: Int32Array | undefined
   private inserts = 0
@@ -398,6 +398,15 @@ export class Shard {
   private missJumpPending = false
   private missJumpStarted = false
   private missJumpTally = 0
+  /**
+   * RESEARCH (dryRun, stop 56, lagopen2): inserts written unasked in a row with no sketch addition from anything else
+   * since the insert before (a get's hit on a saturated key adds nothing), the sketch's raises and the gets' hits at the
+   * last insert, and whether the pending jump was the dry run's (its verdict then skips hits that added nothing).
+   */
+  private dryRunLen = 0
+  private dryRaises = 0
+  private dryHits = 0
+  private missJumpDry = false
   private missUndo = false
   private winnerRun = 0
   /** RESEARCH (windowHitBoost): added to the candidate's estimate in the running contest. */
@@ -621,6 +630,7 @@ export class Shard {
   /** A hit, of a cache-aside access (`cacheAside`: a miss would have been set) or of a get; `st`: the key's bits before it. */
   private hit(key: number, h: number, st: number, cacheAside: boolean): true {
     this.countHit(h, st)
+    if (this.sketch.lastRaised) this.stat.hitRaises++
     if ((st & CMASK) !== CMASK) this.keyState[key] = st + ONE
     this.noteProbHit(key, st)
     if (this.t.staleHitOnly > 0 && (st & QMASK) === PROTECTED) this.keyState[key]! |= HIT_SINCE
@@ -638,7 +648,9 @@ export class Shard {
     // The verdict starts at the first hit after the jump (a run of misses, a flood's or an opening's, says nothing),
     // and from then on a get that misses counts −1 and a hit ±missRunUndoMisses: a rate, not a count (an opening hits
     // a few of main's keys among many misses; after a flood main's hot keys hit at once).
-    if (this.missJumpPending) {
+    // RESEARCH (dryRunMode 2): after the dry run's jump a hit that added nothing to the sketch (the opening's one hot
+    // key, read again and again) says nothing of whom the jump served.
+    if (this.missJumpPending && !(this.missJumpDry && (this.t.dryRunMode & 2) !== 0 && !this.sketch.lastRaised)) {
       this.missJumpStarted = true
       this.missJumpTally += (st & QMASK) !== WINDOW ? this.t.missRunUndoMisses : -this.t.missRunUndoMisses
       this.missVerdict()
@@ -650,6 +662,22 @@ export class Shard {
     this.drift((st & QMASK) === PROTECTED)
     this.shadow(key, h, true, cacheAside)
     return true
+  }
+
+  /**
+   * RESEARCH (dryRun, stop 56, lagopen2): at an insert (under the shard's lock in the engines), whether anything but
+   * this set's own count added to the sketch since the last insert. A lag phase's opening writes new keys while its
+   * gets hit one key, whose counters are saturated: nothing adds; the admission test's hot gets hit many keys of
+   * main, and their counts keep rising. dryRunMode bits: 1 an unasked insert counts only if a get hit since the
+   * last insert (not a pure write stream); 4 an addition takes dryRunCost off the run instead of ending it; 8 an insert
+   * asked for counts too (after a scan or a Zipf phase the miss filter calls a third to a half of new keys asked for).
+   */
+  private dryNote(askedFor: boolean): void {
+    const others = this.sketch.raises - this.dryRaises - (this.sketch.lastRaised ? 1 : 0)
+    if (others > 0) this.dryRunLen = (this.t.dryRunMode & 4) !== 0 ? Math.max(0, this.dryRunLen - others * this.t.dryRunCost) : 0
+    else if ((!askedFor || (this.t.dryRunMode & 8) !== 0) && ((this.t.dryRunMode & 1) === 0 || this.hits > this.dryHits)) this.dryRunLen++
+    this.dryRaises = this.sketch.raises
+    this.dryHits = this.hits
   }
 
   /** MISS_UNDO: a get that missed while the verdict runs (after its first hit) counts −1 towards the jump standing. */
@@ -795,6 +823,8 @@ export class Shard {
     // takes off. RESEARCH (missRunUnasked): an insert written unasked counts towards missRunUnasked.
     if ((this.t.missRunMode & 128) !== 0 && askedFor && this.missRunLen > 0) this.missRunLen--
     if (!askedFor) this.missRunWrites++
+    if (!askedFor) this.stat.unaskedInserts++
+    if (this.t.dryRun > 0) this.dryNote(askedFor)
     // Each insert moves the share min(1, mean / (returnSpan × capacity)) of the way, as a product with a
     // reciprocal computed once (the engines' returnWeight: no division on the insert path).
     if (this.t.returnTo >= 3 || this.t.onceMaxWindow > 0) {
@@ -2076,9 +2106,13 @@ export class Shard {
       // phase's opening as a service makes it: its reads miss the keys of before the phase, while the admission test's
       // hot gets hit). missRunMode (tuning.ts): the engines' 416 jumps (32) and gives the jump a verdict (256, MISS_UNDO);
       // RESEARCH bits 1 each win counts ONCE_GAIN towards a bigger window; 2 protected's victims too; 4 only gets' misses count.
-      if (this.t.missRun > 0 && this.missRunLen >= this.t.missRun && this.missRunWrites >= this.t.missRunUnasked && (k === 1 || k === 2) && ((this.t.missRunMode & 16) !== 0 || this.test(candidateHash, 1))
+      // RESEARCH (dryRun, stop 56, lagopen2): or after dryRun inserts written unasked in a row with no sketch addition
+      // but their own (the gets hit only saturated keys: main's content is not being read), the same win and jump.
+      const dry = this.t.dryRun > 0 && this.dryRunLen >= this.t.dryRun
+      if ((dry || this.t.missRun > 0 && this.missRunLen >= this.t.missRun && this.missRunWrites >= this.t.missRunUnasked) && (k === 1 || k === 2) && ((this.t.missRunMode & 16) !== 0 || this.test(candidateHash, 1))
         && ((this.t.missRunMode & 2) !== 0 || (this.keyState[v]! & QMASK) === PROBATION)) {
         this.stat.missWins++
+        if (dry) this.stat.dryWins++
         if ((this.t.missRunMode & 1) !== 0) this.pendingGrow += this.t.onceGain
         // missRunMode 32 (the engines'): the window target jumps to COLD_WINDOW's level (main sheds its dead keys as at a cold fill).
         if ((this.t.missRunMode & 32) !== 0 && this.windowTarget < this.t.coldWindow * this.capacity) {
@@ -2091,6 +2125,7 @@ export class Shard {
               this.missJumpTally = 0
               this.missJumpPending = true
               this.missJumpStarted = false
+              this.missJumpDry = dry && !(this.t.missRun > 0 && this.missRunLen >= this.t.missRun)
             }
             this.rotating = false
           }

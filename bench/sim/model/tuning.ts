@@ -417,6 +417,17 @@ export interface Tuning {
    * gets, not a count: a lag phase's opening hits a few of main's keys among many misses).
    */
   missRunUndoMisses: number
+  /**
+   * RESEARCH (stop 56, lagopen2; 0 off): after this many inserts written unasked in a row with no sketch addition but
+   * their own since the insert before (gets that hit only keys whose counters are saturated add nothing), missRun's win
+   * and jump (with MISS_UNDO's verdict). A lag phase's opening (recency-sweep.ts `lag`: its gets read the phase's first
+   * key, nine per write) looks so; the admission test's hot gets keep raising counts.
+   */
+  dryRun: number
+  /** RESEARCH (dryRun): bits 1 an unasked insert counts only after a get hit since the insert before; 2 the jump's verdict skips hits that added nothing; 4 an addition takes dryRunCost off the run instead of ending it; 8 inserts asked for count too. */
+  dryRunMode: number
+  /** RESEARCH (dryRunMode 4): what one sketch addition takes off the dry run. */
+  dryRunCost: number
   /** RESEARCH (stop 37, off): a window tail hit while in the window contests with its estimate + this (0: off). */
   windowHitBoost: number
   /** ...and then 1: its estimate halved; 2: its estimate 0; 3: it loses to a candidate seen at least twice; 4: as 3, only to a candidate written unasked; 5: it loses to a rejected candidate back from the ghost within the window horizon; 6: 4 and 5. */
@@ -830,6 +841,9 @@ export const TUNING: Tuning = {
   asideShare: 0.6,
   missRunMode: 416,
   missRunUnasked: 0,
+  dryRun: 0,
+  dryRunMode: 3,
+  dryRunCost: 16,
   staleMode: 1,
   climbRestart: 0.05,
 
