@@ -407,6 +407,9 @@ export class Shard {
   private dryRaises = 0
   private dryHits = 0
   private missJumpDry = false
+  /** RESEARCH (dryRunMode 64, 128): the last key whose hit in main counted against the dry jump; the halving an undo locked the dry run out in. */
+  private dryLastKey = -1
+  private dryLock = -1
   private missUndo = false
   private winnerRun = 0
   /** RESEARCH (windowHitBoost): added to the candidate's estimate in the running contest. */
@@ -648,11 +651,19 @@ export class Shard {
     // The verdict starts at the first hit after the jump (a run of misses, a flood's or an opening's, says nothing),
     // and from then on a get that misses counts −1 and a hit ±missRunUndoMisses: a rate, not a count (an opening hits
     // a few of main's keys among many misses; after a flood main's hot keys hit at once).
-    // RESEARCH (dryRunMode 2): after the dry run's jump a hit that added nothing to the sketch (the opening's one hot
+    // RESEARCH (dryRunMode 2; not with 64): after the dry run's jump a hit that added nothing to the sketch (the opening's one hot
     // key, read again and again) says nothing of whom the jump served.
-    if (this.missJumpPending && !(this.missJumpDry && (this.t.dryRunMode & 2) !== 0 && !this.sketch.lastRaised)) {
+    if (this.missJumpPending && !(this.missJumpDry && (this.t.dryRunMode & 66) === 2 && !this.sketch.lastRaised)) {
       this.missJumpStarted = true
-      this.missJumpTally += (st & QMASK) !== WINDOW ? this.t.missRunUndoMisses : -this.t.missRunUndoMisses
+      // RESEARCH (dryRunMode 16): after the dry run's jump a hit in main on a key written unasked (its entry's mark) is
+      // the jump serving too: the lag phase's keys written before the jump, which reached probation, read first.
+      const forJump = (st & QMASK) === WINDOW || (this.missJumpDry && (this.t.dryRunMode & 16) !== 0 && (st & UNASKED) !== 0)
+      // RESEARCH (dryRunMode 64): after the dry jump a hit in main counts against it only on a key other than the last
+      // one so counted (the opening's one hot key, read again and again, says nothing; a hot set of many keys does).
+      if (!forJump && this.missJumpDry && (this.t.dryRunMode & 64) !== 0) {
+        if (key !== this.dryLastKey) this.missJumpTally += this.t.missRunUndoMisses
+        this.dryLastKey = key
+      } else this.missJumpTally += forJump ? -this.t.missRunUndoMisses : this.t.missRunUndoMisses
       this.missVerdict()
     }
     if (!this.wasFull) this.noteFillHit(h, st)
@@ -670,7 +681,11 @@ export class Shard {
    * gets hit one key, whose counters are saturated: nothing adds; the admission test's hot gets hit many keys of
    * main, and their counts keep rising. dryRunMode bits: 1 an unasked insert counts only if a get hit since the
    * last insert (not a pure write stream); 4 an addition takes dryRunCost off the run instead of ending it; 8 an insert
-   * asked for counts too (after a scan or a Zipf phase the miss filter calls a third to a half of new keys asked for).
+   * asked for counts too (after a scan or a Zipf phase the miss filter calls a third to a half of new keys asked for);
+   * 16 (with 2) after the dry jump a hit in main on an entry marked written unasked counts for the jump, as a window hit;
+   * 32 only the win that jumps (none while the target is at COLD_WINDOW's level or above); 64 the verdict counts a hit in
+   * main against the dry jump only on a key other than the last one so counted (and hits that added nothing too);
+   * 128 an undone dry jump locks the dry run out until the sketch's next halving.
    */
   private dryNote(askedFor: boolean): void {
     const others = this.sketch.raises - this.dryRaises - (this.sketch.lastRaised ? 1 : 0)
@@ -807,6 +822,11 @@ export class Shard {
     // MISS_UNDO: an undo a hit decided (above, hit()) applies before anything of this insert.
     if (this.missUndo) {
       this.missUndo = false
+      // RESEARCH (dryRunMode 128): an undone dry jump locks the dry run out until the sketch's next halving.
+      if (this.missJumpDry && (this.t.dryRunMode & 128) !== 0) {
+        this.dryLock = this.sketch.halvings
+        this.dryRunLen = 0
+      }
       this.windowTarget = this.missJumpFrom
       this.shedding = this.missJumpShed
     }
@@ -2108,7 +2128,8 @@ export class Shard {
       // RESEARCH bits 1 each win counts ONCE_GAIN towards a bigger window; 2 protected's victims too; 4 only gets' misses count.
       // RESEARCH (dryRun, stop 56, lagopen2): or after dryRun inserts written unasked in a row with no sketch addition
       // but their own (the gets hit only saturated keys: main's content is not being read), the same win and jump.
-      const dry = this.t.dryRun > 0 && this.dryRunLen >= this.t.dryRun
+      // RESEARCH (dryRunMode 32): only the win that jumps (the target under COLD_WINDOW's level), no win after it.
+      const dry = this.t.dryRun > 0 && this.dryRunLen >= this.t.dryRun && this.sketch.halvings !== this.dryLock && ((this.t.dryRunMode & 32) === 0 || this.windowTarget < this.t.coldWindow * this.capacity)
       if ((dry || this.t.missRun > 0 && this.missRunLen >= this.t.missRun && this.missRunWrites >= this.t.missRunUnasked) && (k === 1 || k === 2) && ((this.t.missRunMode & 16) !== 0 || this.test(candidateHash, 1))
         && ((this.t.missRunMode & 2) !== 0 || (this.keyState[v]! & QMASK) === PROBATION)) {
         this.stat.missWins++
