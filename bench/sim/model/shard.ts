@@ -404,7 +404,7 @@ export class Shard {
    * last insert, and whether the pending jump was the dry run's (its verdict then skips hits that added nothing).
    */
   private dryRunLen = 0
-  private dryRaises = 0
+  private dryAdded = 0
   private dryHits = 0
   private missJumpDry = false
   /** RESEARCH (dryRunMode 64, 128): the last key whose hit in main counted against the dry jump; the halving an undo locked the dry run out in. */
@@ -688,10 +688,13 @@ export class Shard {
    * 128 an undone dry jump locks the dry run out until the sketch's next halving.
    */
   private dryNote(askedFor: boolean): void {
-    const others = this.sketch.raises - this.dryRaises - (this.sketch.lastRaised ? 1 : 0)
-    if (others > 0) this.dryRunLen = (this.t.dryRunMode & 4) !== 0 ? Math.max(0, this.dryRunLen - others * this.t.dryRunCost) : 0
+    // The engines' count towards the next ageing (SHARD_SKETCH_ADDITIONS: increments that raised a counter, halved
+    // at each ageing): since the last insert it moved by this set's own count (1, or 0 on a saturated key) and
+    // nothing else, or an ageing fell between (it went down) and the run starts again.
+    const others = this.sketch.added - this.dryAdded - 1
+    if (others > 0 || others < -1) this.dryRunLen = (this.t.dryRunMode & 4) !== 0 ? Math.max(0, this.dryRunLen - Math.max(1, others) * this.t.dryRunCost) : 0
     else if ((!askedFor || (this.t.dryRunMode & 8) !== 0) && ((this.t.dryRunMode & 1) === 0 || this.hits > this.dryHits)) this.dryRunLen++
-    this.dryRaises = this.sketch.raises
+    this.dryAdded = this.sketch.added
     this.dryHits = this.hits
   }
 
