@@ -409,7 +409,9 @@ export class Shard {
   private missJumpDry = false
   /** RESEARCH (dryRunMode 64, 128): the last key whose hit in main counted against the dry jump; the halving an undo locked the dry run out in. */
   private dryLastKey = -1
-  private dryLock = -1
+  private dryLock = false
+  /** RESEARCH (dryRunMode 512): set by an insert while the dry run goes on, cleared by a get's hit. */
+  private dryArmed = false
   private missUndo = false
   private winnerRun = 0
   /** RESEARCH (windowHitBoost): added to the candidate's estimate in the running contest. */
@@ -643,6 +645,7 @@ export class Shard {
     this.lagHit = true
     this.missRunLen = 0
     this.missRunWrites = 0
+    this.dryArmed = false
     // MISS_UNDO (missRunMode 256, stop 54, lagport): the hits after missRun's jump tell whom it served, each hit in
     // main +1 and in the window −1: at −missRunUndo the window's keys (written during the run: a lag phase's
     // opening) are read and the jump stands; at +missRunUndo main's keys are read again (a 404 flood with writes
@@ -685,15 +688,27 @@ export class Shard {
    * 16 (with 2) after the dry jump a hit in main on an entry marked written unasked counts for the jump, as a window hit;
    * 32 only the win that jumps (none while the target is at COLD_WINDOW's level or above); 64 the verdict counts a hit in
    * main against the dry jump only on a key other than the last one so counted (and hits that added nothing too);
-   * 128 an undone dry jump locks the dry run out until the sketch's next halving.
+   * 128 an undone dry jump locks the dry run out until the sketch's next ageing (seen as its count going down at an
+   * insert); 512 bit 1 as the engines can see it: a mark each insert sets while the run goes on and a hit clears.
    */
   private dryNote(askedFor: boolean): void {
     // The engines' count towards the next ageing (SHARD_SKETCH_ADDITIONS: increments that raised a counter, halved
     // at each ageing): since the last insert it moved by this set's own count (1, or 0 on a saturated key) and
     // nothing else, or an ageing fell between (it went down) and the run starts again.
     const others = this.sketch.added - this.dryAdded - 1
-    if (others > 0 || others < -1) this.dryRunLen = (this.t.dryRunMode & 4) !== 0 ? Math.max(0, this.dryRunLen - Math.max(1, others) * this.t.dryRunCost) : 0
-    else if ((!askedFor || (this.t.dryRunMode & 8) !== 0) && ((this.t.dryRunMode & 1) === 0 || this.hits > this.dryHits)) this.dryRunLen++
+    // dryRunMode 512 (the engines' form of 1): "a get hit since the insert before" is a mark the insert sets (only
+    // while the run goes on: nothing but the own count added) and a get's hit clears (the engines: a bit of MISS_RUN's
+    // word, which a hit loads already and stores when it is not 0).
+    const hitSince = (this.t.dryRunMode & 512) !== 0 ? !this.dryArmed : this.hits > this.dryHits
+    if (others > 0 || others < -1) {
+      this.dryRunLen = (this.t.dryRunMode & 4) !== 0 ? Math.max(0, this.dryRunLen - Math.max(1, others) * this.t.dryRunCost) : 0
+      this.dryArmed = false
+      // dryRunMode 128: the count went down: an ageing fell since, which ends an undone dry jump's lockout.
+      if (others < -1) this.dryLock = false
+    } else {
+      if ((!askedFor || (this.t.dryRunMode & 8) !== 0) && ((this.t.dryRunMode & 1) === 0 || hitSince)) this.dryRunLen++
+      this.dryArmed = (this.t.dryRunMode & 512) !== 0
+    }
     this.dryAdded = this.sketch.added
     this.dryHits = this.hits
   }
@@ -827,7 +842,7 @@ export class Shard {
       this.missUndo = false
       // RESEARCH (dryRunMode 128): an undone dry jump locks the dry run out until the sketch's next halving.
       if (this.missJumpDry && (this.t.dryRunMode & 128) !== 0) {
-        this.dryLock = this.sketch.halvings
+        this.dryLock = true
         this.dryRunLen = 0
       }
       this.windowTarget = this.missJumpFrom
@@ -2132,7 +2147,7 @@ export class Shard {
       // RESEARCH (dryRun, stop 56, lagopen2): or after dryRun inserts written unasked in a row with no sketch addition
       // but their own (the gets hit only saturated keys: main's content is not being read), the same win and jump.
       // RESEARCH (dryRunMode 32): only the win that jumps (the target under COLD_WINDOW's level), no win after it.
-      const dry = this.t.dryRun > 0 && this.dryRunLen >= this.t.dryRun && this.sketch.halvings !== this.dryLock && ((this.t.dryRunMode & 32) === 0 || this.windowTarget < this.t.coldWindow * this.capacity)
+      const dry = this.t.dryRun > 0 && this.dryRunLen >= this.t.dryRun && !this.dryLock && ((this.t.dryRunMode & 32) === 0 || this.windowTarget < this.t.coldWindow * this.capacity)
       if ((dry || this.t.missRun > 0 && this.missRunLen >= this.t.missRun && this.missRunWrites >= this.t.missRunUnasked) && (k === 1 || k === 2) && ((this.t.missRunMode & 16) !== 0 || this.test(candidateHash, 1))
         && ((this.t.missRunMode & 2) !== 0 || (this.keyState[v]! & QMASK) === PROBATION)) {
         this.stat.missWins++

@@ -424,7 +424,7 @@ export interface Tuning {
    * key, nine per write) looks so; the admission test's hot gets keep raising counts.
    */
   dryRun: number
-  /** RESEARCH (dryRun): bits 1 an unasked insert counts only after a get hit since the insert before; 2 the jump's verdict skips hits that added nothing; 4 an addition takes dryRunCost off the run instead of ending it; 8 inserts asked for count too; 16 after the dry jump a hit in main on an entry marked written unasked counts for it; 32 only the win that jumps; 64 a hit in main counts against the dry jump only on a key other than the last so counted; 128 an undone dry jump locks the dry run out until the next halving. */
+  /** RESEARCH (dryRun): bits 1 an unasked insert counts only after a get hit since the insert before; 2 the jump's verdict skips hits that added nothing; 4 an addition takes dryRunCost off the run instead of ending it; 8 inserts asked for count too; 16 after the dry jump a hit in main on an entry marked written unasked counts for it; 32 only the win that jumps; 64 a hit in main counts against the dry jump only on a key other than the last so counted; 128 an undone dry jump locks the dry run out until the next ageing; 512 bit 1's hit as a mark an insert sets and a hit clears (the engines' form). */
   dryRunMode: number
   /** RESEARCH (dryRunMode 4): what one sketch addition takes off the dry run. */
   dryRunCost: number
