@@ -18,7 +18,7 @@ import { flagsOf, isLarge, chainedBytes } from '../entry'
 import { queueCount, freeCount, reclaimDeadTails } from '../segments'
 import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainHolds, isFull, countMode, isBig } from './units'
 import { ageEarly, applyGhostEvidence, noteGhost, noteLateHit, windowTarget, setWindowTarget, windowFloor, writeOnce, onceMax } from './window'
-import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_READ_MIN, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_HIT, DRIFT_GROW_DECAY, MAX_WINDOW, WINDOW_CLOCK_ASKED, MISSED_GENS, HIT_GAIN, HIT_GAIN_SHARE, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, SATURATED_TIE, MISS_CLEAR, LATE_HIT, LATE_FLAG, TRACER_FLAG, MISS_RUN, MISS_UNDO, MISS_UNDO_MISSES, LATE_SHARE, FREE_TAG, STALE_GATE, STALE_RUNS, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_HALVE, WIN_AGE, RETURN_SAMPLE, RETURN_TEST_NEW, RETURN_TEST_BACK, ONCE_FIFO, ONCE_LIFT, ONCE_DROP, COLD_SHED, FILL_ROTATE, YOUNG_TEST, YOUNG_AGE, YOUNG_MIN, YOUNG_STEP, YOUNG_BACK_MIN, YOUNG_BACK_FROM, YOUNG_BACK_TO, YOUNG_KEEP, YOUNG_HANDOFF } from './tuning.generated'
+import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_READ_MIN, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_HIT, DRIFT_GROW_DECAY, MAX_WINDOW, WINDOW_CLOCK_ASKED, MISSED_GENS, HIT_GAIN, HIT_GAIN_SHARE, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, SATURATED_TIE, MISS_CLEAR, LATE_HIT, LATE_FLAG, TRACER_FLAG, MISS_RUN, MISS_UNDO, MISS_UNDO_MISSES, DRY_RUN, LATE_SHARE, FREE_TAG, STALE_GATE, STALE_RUNS, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_HALVE, WIN_AGE, RETURN_SAMPLE, RETURN_TEST_NEW, RETURN_TEST_BACK, ONCE_FIFO, ONCE_LIFT, ONCE_DROP, COLD_SHED, FILL_ROTATE, YOUNG_TEST, YOUNG_AGE, YOUNG_MIN, YOUNG_STEP, YOUNG_BACK_MIN, YOUNG_BACK_FROM, YOUNG_BACK_TO, YOUNG_KEEP, YOUNG_HANDOFF } from './tuning.generated'
 import { nextRandom, seedRng } from './rng'
 import { seed } from '../arena'
 import { REJECT } from './decision'
@@ -61,6 +61,10 @@ export function adaptiveInit(sb: u32, shard: u32, zeroed: bool): void {
   store<f64>(sb + P + L.POLICY_MISS_FROM, 0)
   store<i32>(sb + P + L.POLICY_MISS_TALLY, 0)
   store<u32>(sb + P + L.POLICY_MISS_SHED, 0)
+  store<u32>(sb + P + L.POLICY_DRY_RUN, 0)
+  store<u32>(sb + P + L.POLICY_DRY_ADDED, 0)
+  store<u32>(sb + P + L.POLICY_DRY_STATE, 0)
+  store<u32>(sb + P + L.POLICY_DRY_LAST, 0)
   store<f64>(sb + P + L.POLICY_DRIFT_PEAK, 0)
   store<u32>(sb + P + L.POLICY_DRIFT_INSERTS, 0)
   store<u32>(sb + P + L.POLICY_DRIFT_RETURNS, 0)
@@ -121,7 +125,7 @@ export function adaptiveOnHit(sb: u32, h: u64, block: u32, firstInProbation: boo
   // MISS_RUN: one load (the word sits beside coldFull's, which noteColdHits read), a store only when it is not 0.
   if (MISS_RUN != 0) {
     const w = load<u32>(sb + P + L.POLICY_MISS_RUN)
-    if (w != 0) missRunHit(sb, w, entryFlags)
+    if (w != 0) missRunHit(sb, w, entryFlags, <u32>h)
   }
 }
 
@@ -140,18 +144,24 @@ export function adaptiveOnAccesses(sb: u32, h: u64, times: u32): void {
   if (COLD_WINDOW > 0) noteColdHits(sb, h, times)
   if (MISS_RUN != 0) {
     const w = load<u32>(sb + P + L.POLICY_MISS_RUN)
-    if ((w & MISS_COUNT) != 0) store<u32>(sb + P + L.POLICY_MISS_RUN, w & ~MISS_COUNT)
+    if ((w & (MISS_COUNT | DRY_ARMED)) != 0) store<u32>(sb + P + L.POLICY_MISS_RUN, w & ~(MISS_COUNT | DRY_ARMED))
   }
 }
 
-// MISS_RUN's word (POLICY_MISS_RUN): gets that missed in a row (the low 29 bits), MISS_UNDO's verdict started (a hit
-// came after the jump), pending (a jump waits for it) and its undo decided (the next insert applies it).
-const MISS_COUNT: u32 = 0x1fffffff
+// MISS_RUN's word (POLICY_MISS_RUN): gets that missed in a row (the low 28 bits), DRY_RUN's mark (an insert set it, no
+// get hit since), MISS_UNDO's verdict started (a hit came after the jump), pending (a jump waits for it) and its undo
+// decided (the next insert applies it).
+const MISS_COUNT: u32 = 0x0fffffff
+const DRY_ARMED: u32 = 1 << 28
 const MISS_STARTED: u32 = 1 << 29
 const MISS_PENDING: u32 = 1 << 30
 const MISS_UNDONE: u32 = 1 << 31
 /** MISS_UNDO's thresholds, in the tally's units (a miss −1, a hit ±MISS_UNDO_MISSES). */
 const MISS_VERDICT: i32 = <i32>(MISS_UNDO * MISS_UNDO_MISSES)
+// DRY_RUN's state word (POLICY_DRY_STATE): the pending jump is DRY_RUN's (its verdict reads the entry's mark and
+// counts main's hits per key), and an undone dry jump's lockout (until the sketch's count next goes down).
+const DRY_JUMP: u32 = 1
+const DRY_LOCK: u32 = 2
 
 /**
  * MISS_RUN (stop 54): a get that hit ends the run of misses; while MISS_UNDO's verdict is pending, the hit starts it
@@ -159,17 +169,31 @@ const MISS_VERDICT: i32 = <i32>(MISS_UNDO * MISS_UNDO_MISSES)
  * +MISS_VERDICT the jump is to be undone (by the next insert), at −MISS_VERDICT it stands. Lock-free and lossy as the
  * other hit counts: a plain store, which may lose a miss counted meanwhile.
  */
-function missRunHit(sb: u32, w: u32, entryFlags: u32): void {
-  let flags = w & ~MISS_COUNT
+function missRunHit(sb: u32, w: u32, entryFlags: u32, key: u32): void {
+  // DRY_RUN: the hit clears the mark the last insert set (a get hit since).
+  let flags = w & ~(MISS_COUNT | DRY_ARMED)
   if ((w & MISS_PENDING) != 0) {
     const inWindow = (entryFlags & L.ENTRY_QUEUE_MASK) == L.QUEUE_WINDOW << L.ENTRY_QUEUE_SHIFT
-    const tally = load<i32>(sb + P + L.POLICY_MISS_TALLY) + (inWindow ? -<i32>MISS_UNDO_MISSES : <i32>MISS_UNDO_MISSES)
+    let step = inWindow ? -<i32>MISS_UNDO_MISSES : <i32>MISS_UNDO_MISSES
+    // DRY_RUN: after its jump a hit on an entry written unasked serves the jump (the opening's keys that reached
+    // probation before it), and a hit in main counts against it only on another key than the last so counted (the
+    // opening's one hot key, read again and again, says nothing; a hot set of many keys does).
+    if (DRY_RUN != 0 && !inWindow && (load<u32>(sb + P + L.POLICY_DRY_STATE) & DRY_JUMP) != 0) step = dryStep(sb, entryFlags, key)
+    const tally = load<i32>(sb + P + L.POLICY_MISS_TALLY) + step
     store<i32>(sb + P + L.POLICY_MISS_TALLY, tally)
     flags |= MISS_STARTED
     if (tally >= MISS_VERDICT) flags = (flags & ~(MISS_PENDING | MISS_STARTED)) | MISS_UNDONE
     else if (tally <= -MISS_VERDICT) flags &= ~(MISS_PENDING | MISS_STARTED)
   }
   store<u32>(sb + P + L.POLICY_MISS_RUN, flags)
+}
+
+/** DRY_RUN: a hit in main's step in the verdict on a dry jump (see missRunHit). */
+function dryStep(sb: u32, entryFlags: u32, key: u32): i32 {
+  if (LATE_FLAG != 0 && (entryFlags & L.ENTRY_UNASKED) != 0) return -<i32>MISS_UNDO_MISSES
+  if (key == load<u32>(sb + P + L.POLICY_DRY_LAST)) return 0
+  store<u32>(sb + P + L.POLICY_DRY_LAST, key)
+  return <i32>MISS_UNDO_MISSES
 }
 
 /** MISS_UNDO: a get that missed while the verdict runs counts −1 (out of line: only between a jump and its verdict). */
@@ -279,6 +303,7 @@ export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64, segments: u
     const w = load<u32>(sb + P + L.POLICY_MISS_RUN)
     if ((w & MISS_COUNT) != 0) atomic.cmpxchg<u32>(sb + P + L.POLICY_MISS_RUN, w, w - 1)
   }
+  if (DRY_RUN != 0) dryNote(sb)
   // The mean entry size (a division in byte mode) serves both noteInsert and the size check below,
   // unless a contest evicted entries in between.
   let mean = meanSize(sb)
@@ -323,9 +348,51 @@ export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64, segments: u
   return WINDOW
 }
 
+/**
+ * DRY_RUN (stop 56, lagopen2), at an insert: the sketch's count towards the next ageing (SHARD_SKETCH_ADDITIONS: the
+ * increments that raised a counter) moved by this set's own count (0 or 1) and nothing else since the last insert:
+ * the gets between hit only saturated keys, or missed, or there were none. The run counts such an insert if a get hit
+ * since the insert before (DRY_ARMED, set here, cleared by a hit); anything else added ends it, and a count gone down
+ * (an ageing) also ends an undone dry jump's lockout. Under the shard lock; a racing hit's lossy count as elsewhere.
+ */
+function dryNote(sb: u32): void {
+  const n = load<u32>(sb + L.SHARD_SKETCH_ADDITIONS)
+  const moved = <i32>(n - load<u32>(sb + P + L.POLICY_DRY_ADDED))
+  store<u32>(sb + P + L.POLICY_DRY_ADDED, n)
+  const w = load<u32>(sb + P + L.POLICY_MISS_RUN)
+  if (moved < 0 || moved > 1) {
+    store<u32>(sb + P + L.POLICY_DRY_RUN, 0)
+    if ((w & DRY_ARMED) != 0) atomic.and<u32>(sb + P + L.POLICY_MISS_RUN, ~DRY_ARMED)
+    if (moved < 0) store<u32>(sb + P + L.POLICY_DRY_STATE, load<u32>(sb + P + L.POLICY_DRY_STATE) & ~DRY_LOCK)
+    return
+  }
+  if ((w & DRY_ARMED) == 0) {
+    const run = load<u32>(sb + P + L.POLICY_DRY_RUN)
+    if (run < DRY_RUN) store<u32>(sb + P + L.POLICY_DRY_RUN, run + 1)
+    atomic.or<u32>(sb + P + L.POLICY_MISS_RUN, DRY_ARMED)
+  }
+}
+
+/** DRY_RUN: the run is long enough, no undone dry jump locks it out, and the window target is below COLD_WINDOW's level. */
+function dryReady(sb: u32): bool {
+  return load<u32>(sb + P + L.POLICY_DRY_RUN) >= DRY_RUN && (load<u32>(sb + P + L.POLICY_DRY_STATE) & DRY_LOCK) == 0
+    && windowTarget(sb) < COLD_WINDOW * capacity(sb)
+}
+
+/** MISS_RUN's win: 1 after MISS_RUN misses in a row, 2 DRY_RUN's alone (dryReady), 0 neither. */
+function dryOrMissRun(sb: u32): u32 {
+  if ((load<u32>(sb + P + L.POLICY_MISS_RUN) & MISS_COUNT) >= MISS_RUN) return 1
+  return DRY_RUN != 0 && dryReady(sb) ? 2 : 0
+}
+
 /** MISS_UNDO (stop 54): main's keys were read again after MISS_RUN's jump: the target and the shed go back to before it. */
 function missUndo(sb: u32): void {
   atomic.and<u32>(sb + P + L.POLICY_MISS_RUN, ~MISS_UNDONE)
+  // DRY_RUN: an undone dry jump locks the rule out until the next ageing.
+  if (DRY_RUN != 0 && (load<u32>(sb + P + L.POLICY_DRY_STATE) & DRY_JUMP) != 0) {
+    store<u32>(sb + P + L.POLICY_DRY_STATE, load<u32>(sb + P + L.POLICY_DRY_STATE) | DRY_LOCK)
+    store<u32>(sb + P + L.POLICY_DRY_RUN, 0)
+  }
   setWindowTarget(sb, load<f64>(sb + P + L.POLICY_MISS_FROM))
   store<u32>(sb + P + L.POLICY_COLD_FULL, load<u32>(sb + P + L.POLICY_MISS_SHED))
 }
@@ -337,10 +404,15 @@ function missUndo(sb: u32): void {
  * shed ends FILL_ROTATE's rotation: one state word). MISS_UNDO: the target and shed state before the jump are kept
  * for the verdict of the hits that follow. Out of line: the contest's rare case.
  */
-function missJump(sb: u32): void {
+function missJump(sb: u32, dry: bool): void {
   const c = capacity(sb)
   if (!(windowTarget(sb) < COLD_WINDOW * c)) return
   if (MISS_UNDO != 0 && (load<u32>(sb + P + L.POLICY_MISS_RUN) & MISS_PENDING) == 0) {
+    // DRY_RUN: whose jump the verdict is on.
+    if (DRY_RUN != 0) {
+      const st = load<u32>(sb + P + L.POLICY_DRY_STATE)
+      store<u32>(sb + P + L.POLICY_DRY_STATE, dry ? st | DRY_JUMP : st & ~DRY_JUMP)
+    }
     store<f64>(sb + P + L.POLICY_MISS_FROM, windowTarget(sb))
     store<u32>(sb + P + L.POLICY_MISS_SHED, load<u32>(sb + P + L.POLICY_COLD_FULL) == 2 ? 2 : 1)
     store<i32>(sb + P + L.POLICY_MISS_TALLY, 0)
@@ -955,9 +1027,10 @@ export function adaptiveEvictOne(sb: u32, incoming: u32, now: f64): bool {
   while (need > 0 && mainHolds(sb)) {
     if (!victim(sb, now)) break
     // MISS_RUN: after a run of misses a window leaver written unasked beats probation's victim (missJump).
-    if (MISS_RUN != 0 && ageWinner && victimQueue == PROBATION && (load<u32>(sb + P + L.POLICY_MISS_RUN) & MISS_COUNT) >= MISS_RUN
-      && filterWrittenUnasked(sb, candidate)) {
-      missJump(sb)
+    // DRY_RUN: or after a run of inserts with nothing but their own counts added to the sketch, once per jump.
+    const runWin: u32 = MISS_RUN != 0 && ageWinner && victimQueue == PROBATION ? dryOrMissRun(sb) : 0
+    if (runWin != 0 && filterWrittenUnasked(sb, candidate)) {
+      missJump(sb, runWin == 2)
     } else {
       const fv = estimate(sb, tailHash)
       if (fc == fv && tie < 0) tie = writeOnce(sb, RETURN_MAX) || filterWrittenUnasked(sb, candidate) ? 1 : 0

@@ -364,6 +364,11 @@ export function sweepRows(): SweepRow[] {
     [['zipf', 'lagx'], 7],
     [['zipf2', 'lagx', 'scan'], 13],
     [['scan', 'lagx', 'lagx'], 8],
+    // Stop 56 (lagopen2): the same with the generator's `lag` opening (its gets read the phase's first key, nine per
+    // write: they all hit one saturated key), the probe's largest loss by points (DRY_RUN).
+    [['zipf', 'lag'], 7],
+    [['scan', 'lag', 'lag'], 8],
+    [['zipf2', 'lag', 'scan'], 13],
   ]
   for (const [phases, each] of orders) add(`phases ${phases.join('→')} ${each}C each`, (c, sc, s) => phasesTrace(c, sc, phases, each, s))
   // Stop 51 (movingzipf): short phases alternating recency and a Zipf over 10 keys per entry (stop 50, lead,

@@ -23,13 +23,14 @@ for (const seed of [31, 32, 33, 34, 35]) {
   const rng = new Prng(seed)
   for (let i = 0; i < 20 * hotN; i++) m.access(rng.nextInt(hotN))
   let hits = 0
+  const raisesBefore = (m.shards[0]! as unknown as { stat: Record<string, number> }).stat.hitRaises!
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < per; j++) if (m.access(rng.nextInt(hotN))) hits++
     m.write(hotN + i)
   }
-  const s = m.shards[0]! as unknown as { windowTarget: number; stat: Record<string, number>; unaskedShare: number; hotShare: number; earlyAgeings: number }
+  const s = m.shards[0]! as unknown as { dryRunMax?: number; windowTarget: number; stat: Record<string, number>; unaskedShare: number; hotShare: number; earlyAgeings: number }
   hits /= per
-  console.log(seed, (hits / n).toFixed(4), 'window', (s.windowTarget / 1000).toFixed(3), 'late', s.stat.lateFirstHits, 'unasked', s.unaskedShare.toFixed(2), 'hot', s.hotShare.toFixed(3), 'ageings', s.earlyAgeings, 'lagWins', s.stat.lagWins, 'dryWins', s.stat.dryWins)
+  console.log(seed, (hits / n).toFixed(4), 'window', (s.windowTarget / 1000).toFixed(3), 'late', s.stat.lateFirstHits, 'unasked', s.unaskedShare.toFixed(2), 'hot', s.hotShare.toFixed(3), 'ageings', s.earlyAgeings, 'lagWins', s.stat.lagWins, 'dryWins', s.stat.dryWins, 'hit adds / write', ((s.stat.hitRaises! - raisesBefore) / n).toFixed(3))
   sum += hits / n
 }
 console.log('mean', (sum / 5).toFixed(4))

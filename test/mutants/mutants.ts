@@ -1206,7 +1206,7 @@ export const MUTANTS: Mutant[] = [
   // ---- stop 54 (lagport): MISS_RUN and MISS_UNDO -------------------------------------------------------
   {
     id: 'miss-run-off', area: 'policy', file: 'assembly/policy/adaptive.ts',
-    find: '    if (MISS_RUN != 0 && ageWinner && victimQueue == PROBATION', replace: '    if (false && ageWinner && victimQueue == PROBATION',
+    find: '  if ((load<u32>(sb + P + L.POLICY_MISS_RUN) & MISS_COUNT) >= MISS_RUN) return 1', replace: '  if (false) return 1',
     tests: ['test/policy/recency-sweep.test.ts'],
     why: 'after a run of gets that all missed, a window leaver written unasked still loses to probation\'s old keys: a lag phase whose opening reads the keys of before it loses its writes (MISS_RUN, stop 54)',
   },
@@ -1224,7 +1224,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'miss-run-hit-no-reset', area: 'policy', file: 'assembly/policy/adaptive.ts',
-    find: '    if (w != 0) missRunHit(sb, w, entryFlags)', replace: '',
+    find: '    if (w != 0) missRunHit(sb, w, entryFlags, <u32>h)', replace: '',
     tests: ['test/policy/recency-sweep.test.ts'],
     why: 'a get that hits does not end the run of misses: every 256 misses in all, not in a row, open the rule, and a window leaver written unasked beats main\'s keys while they are read (MISS_RUN, stop 54)',
   },
@@ -1236,7 +1236,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'miss-undo-tally-inverted', area: 'policy', file: 'assembly/policy/adaptive.ts',
-    find: '(inWindow ? -<i32>MISS_UNDO_MISSES : <i32>MISS_UNDO_MISSES)', replace: '(inWindow ? <i32>MISS_UNDO_MISSES : -<i32>MISS_UNDO_MISSES)',
+    find: 'let step = inWindow ? -<i32>MISS_UNDO_MISSES : <i32>MISS_UNDO_MISSES', replace: 'let step = inWindow ? <i32>MISS_UNDO_MISSES : -<i32>MISS_UNDO_MISSES',
     tests: ['test/policy/recency-sweep.test.ts'],
     why: 'MISS_UNDO\'s verdict reads the hits the wrong way round: the lag phase\'s own reads (in the window) undo the jump that serves them, and a flood\'s is kept (MISS_UNDO, stop 54)',
   },
@@ -1257,5 +1257,30 @@ export const MUTANTS: Mutant[] = [
     find: '      if (from != 0 && <i32>(stamp - from) >= 0) youngStep(sb + P + L.POLICY_READ_SHARE, 0)', replace: '      youngStep(sb + P + L.POLICY_READ_SHARE, 0)',
     tests: ['test/policy/recency-sweep.test.ts'],
     why: 'the read share counts the tracers of a bulk load from empty, whose first keys are never read: RETURN_TO stands aside at the start of write-then-read written back, the window fills with write-backs and RETURN_TEST never lets it place again (the lagged mix loses its lead; RETURN_READ_MIN, stop 54)',
+  },
+  // ---- stop 56 (lagopen2): DRY_RUN ----------------------------------------------------------------------
+  {
+    id: 'dry-run-off', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '  if (DRY_RUN != 0) dryNote(sb)\n', replace: '',
+    tests: ['test/policy/recency-sweep.test.ts'],
+    why: 'the run of inserts with nothing but their own counts added never counts: a lag phase right after a Zipf phase or a scan, whose gets hit one saturated key, loses its opening\'s writes to main\'s old keys (DRY_RUN, stop 56)',
+  },
+  {
+    id: 'dry-run-no-hit-needed', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '  if ((w & DRY_ARMED) == 0) {\n    const run', replace: '  if (true) {\n    const run',
+    tests: ['test/policy/recency-sweep.test.ts', 'test/conformance/lockstep.test.ts'],
+    why: 'the dry run counts inserts with no get between them: a fill of sets, or gets that all miss, throw main away (written-back delays lose ~10 points on the model; DRY_RUN, stop 56)',
+  },
+  {
+    id: 'dry-verdict-every-hit', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '  if (key == load<u32>(sb + P + L.POLICY_DRY_LAST)) return 0\n', replace: '',
+    tests: ['test/policy/recency-sweep.test.ts'],
+    why: 'after the dry jump every hit in main counts against it, the lag opening\'s one hot key too: the jump is undone before the late reads begin (DRY_RUN, stop 56)',
+  },
+  {
+    id: 'dry-lockout-off', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '    store<u32>(sb + P + L.POLICY_DRY_STATE, load<u32>(sb + P + L.POLICY_DRY_STATE) | DRY_LOCK)\n', replace: '',
+    tests: ['test/policy/admission.test.ts'],
+    why: 'an undone dry jump is taken again 32 inserts later: hot gets on a small saturated set beside writes never read shed the hot set again and again (DRY_RUN, stop 56)',
   },
 ]

@@ -408,7 +408,7 @@ export class Shard {
   private dryHits = 0
   private missJumpDry = false
   /** RESEARCH (dryRunMode 64, 128): the last key whose hit in main counted against the dry jump; the halving an undo locked the dry run out in. */
-  private dryLastKey = -1
+  private dryLastKey = 0
   private dryLock = false
   /** RESEARCH (dryRunMode 512): set by an insert while the dry run goes on, cleared by a get's hit. */
   private dryArmed = false
@@ -664,8 +664,9 @@ export class Shard {
       // RESEARCH (dryRunMode 64): after the dry jump a hit in main counts against it only on a key other than the last
       // one so counted (the opening's one hot key, read again and again, says nothing; a hot set of many keys does).
       if (!forJump && this.missJumpDry && (this.t.dryRunMode & 64) !== 0) {
-        if (key !== this.dryLastKey) this.missJumpTally += this.t.missRunUndoMisses
-        this.dryLastKey = key
+        // The key's hash (the engines keep its low 32 bits): two keys alike only on a collision.
+        if (h !== this.dryLastKey) this.missJumpTally += this.t.missRunUndoMisses
+        this.dryLastKey = h
       } else this.missJumpTally += forJump ? -this.t.missRunUndoMisses : this.t.missRunUndoMisses
       this.missVerdict()
     }

@@ -418,13 +418,14 @@ export interface Tuning {
    */
   missRunUndoMisses: number
   /**
-   * RESEARCH (stop 56, lagopen2; 0 off): after this many inserts written unasked in a row with no sketch addition but
-   * their own since the insert before (gets that hit only keys whose counters are saturated add nothing), missRun's win
-   * and jump (with MISS_UNDO's verdict). A lag phase's opening (recency-sweep.ts `lag`: its gets read the phase's first
+   * DRY_RUN (engines since stop 56, lagopen2; src/layout/policy.json; 0 off): after this many inserts in a row with no
+   * sketch addition but their own since the insert before (gets that hit only keys whose counters are saturated add
+   * nothing), missRun's win and jump (with MISS_UNDO's verdict); dryRunMode says which inserts count and how the verdict
+   * reads the hits (the engines' form 761). A lag phase's opening (recency-sweep.ts `lag`: its gets read the phase's first
    * key, nine per write) looks so; the admission test's hot gets keep raising counts.
    */
   dryRun: number
-  /** RESEARCH (dryRun): bits 1 an unasked insert counts only after a get hit since the insert before; 2 the jump's verdict skips hits that added nothing; 4 an addition takes dryRunCost off the run instead of ending it; 8 inserts asked for count too; 16 after the dry jump a hit in main on an entry marked written unasked counts for it; 32 only the win that jumps; 64 a hit in main counts against the dry jump only on a key other than the last so counted; 128 an undone dry jump locks the dry run out until the next ageing; 512 bit 1's hit as a mark an insert sets and a hit clears (the engines' form). */
+  /** DRY_RUN's form (engines: 761 = 1 + 8 + 16 + 32 + 64 + 128 + 512; the other bits research): bits 1 an unasked insert counts only after a get hit since the insert before; 2 the jump's verdict skips hits that added nothing; 4 an addition takes dryRunCost off the run instead of ending it; 8 inserts asked for count too; 16 after the dry jump a hit in main on an entry marked written unasked counts for it; 32 only the win that jumps; 64 a hit in main counts against the dry jump only on a key other than the last so counted; 128 an undone dry jump locks the dry run out until the next ageing; 512 bit 1's hit as a mark an insert sets and a hit clears (the engines' form). */
   dryRunMode: number
   /** RESEARCH (dryRunMode 4): what one sketch addition takes off the dry run. */
   dryRunCost: number
@@ -841,8 +842,7 @@ export const TUNING: Tuning = {
   asideShare: 0.6,
   missRunMode: 416,
   missRunUnasked: 0,
-  dryRun: 0,
-  dryRunMode: 3,
+  dryRunMode: 761,
   dryRunCost: 16,
   staleMode: 1,
   climbRestart: 0.05,

@@ -12,7 +12,7 @@
 use super::decision::REJECT;
 use super::rng::{next_random, seed_rng};
 use super::tuning_generated::{
-    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_BLOCK, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, DRIFT_SWEEP, FREE_TAG, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_SHARE, HIT_GAIN_UNDO, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, LATE_FLAG, LATE_HIT, LATE_SHARE, TRACER_FLAG, MISS_RUN, MISS_UNDO, MISS_UNDO_MISSES, MAX_WINDOW, MISS_CLEAR, MISSED_GENS, COLD_SHED, FILL_ROTATE, ONCE_DROP, ONCE_FIFO, ONCE_HOT_SHARE, ONCE_LIFT, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_READ_MIN, RETURN_SAMPLE, RETURN_SHARE, RETURN_SPAN, RETURN_TEST_BACK, RETURN_TEST_NEW, RETURN_TO, SATURATED_TIE, STALE_GATE, STALE_HALVE, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_RUNS, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS, WINDOW_CLOCK_ASKED, WIN_AGE, YOUNG_AGE, YOUNG_BACK_FROM, YOUNG_BACK_MIN, YOUNG_BACK_TO, YOUNG_HANDOFF, YOUNG_KEEP, YOUNG_MIN, YOUNG_STEP, YOUNG_TEST,
+    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_BLOCK, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, DRIFT_SWEEP, FREE_TAG, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_SHARE, HIT_GAIN_UNDO, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, LATE_FLAG, LATE_HIT, LATE_SHARE, TRACER_FLAG, MISS_RUN, MISS_UNDO, MISS_UNDO_MISSES, DRY_RUN, MAX_WINDOW, MISS_CLEAR, MISSED_GENS, COLD_SHED, FILL_ROTATE, ONCE_DROP, ONCE_FIFO, ONCE_HOT_SHARE, ONCE_LIFT, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_READ_MIN, RETURN_SAMPLE, RETURN_SHARE, RETURN_SPAN, RETURN_TEST_BACK, RETURN_TEST_NEW, RETURN_TO, SATURATED_TIE, STALE_GATE, STALE_HALVE, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_RUNS, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS, WINDOW_CLOCK_ASKED, WIN_AGE, YOUNG_AGE, YOUNG_BACK_FROM, YOUNG_BACK_MIN, YOUNG_BACK_TO, YOUNG_HANDOFF, YOUNG_KEEP, YOUNG_MIN, YOUNG_STEP, YOUNG_TEST,
 };
 use crate::arena::Engine;
 use crate::layout_generated as L;
@@ -25,14 +25,19 @@ const PROTECTED: u32 = L::QUEUE_PROTECTED;
 const FROM_WINDOW: u32 = 0;
 const FROM_MAIN: u32 = 1;
 const P: u32 = L::POLICY_STATE_OFFSET;
-// MISS_RUN's word (POLICY_MISS_RUN): gets that missed in a row (the low 29 bits), MISS_UNDO's verdict started, pending
-// (a jump waits for it) and its undo decided (the next insert applies it). See assembly/policy/adaptive.ts.
-const MISS_COUNT: u32 = 0x1fff_ffff;
+// MISS_RUN's word (POLICY_MISS_RUN): gets that missed in a row (the low 28 bits), DRY_RUN's mark (an insert set it, no
+// get hit since), MISS_UNDO's verdict started, pending (a jump waits for it) and its undo decided (the next insert
+// applies it). See assembly/policy/adaptive.ts.
+const MISS_COUNT: u32 = 0x0fff_ffff;
+const DRY_ARMED: u32 = 1 << 28;
 const MISS_STARTED: u32 = 1 << 29;
 const MISS_PENDING: u32 = 1 << 30;
 const MISS_UNDONE: u32 = 1 << 31;
 /// MISS_UNDO's thresholds, in the tally's units (a miss -1, a hit +/-MISS_UNDO_MISSES).
 const MISS_VERDICT: i32 = (MISS_UNDO * MISS_UNDO_MISSES) as i32;
+// DRY_RUN's state word (POLICY_DRY_STATE): the pending jump is DRY_RUN's, and an undone dry jump's lockout.
+const DRY_JUMP: u32 = 1;
+const DRY_LOCK: u32 = 2;
 
 /// The drift gate's block for a shard of `entries` capacity: DRIFT_BLOCK of it, at least DRIFT_MIN_BLOCK.
 fn block_of(entries: f64) -> u32 {
@@ -97,6 +102,10 @@ impl Engine {
         stf64(sb.add((P + L::POLICY_MISS_FROM) as usize), 0.0);
         st32(sb.add((P + L::POLICY_MISS_TALLY) as usize), 0);
         st32(sb.add((P + L::POLICY_MISS_SHED) as usize), 0);
+        st32(sb.add((P + L::POLICY_DRY_RUN) as usize), 0);
+        st32(sb.add((P + L::POLICY_DRY_ADDED) as usize), 0);
+        st32(sb.add((P + L::POLICY_DRY_STATE) as usize), 0);
+        st32(sb.add((P + L::POLICY_DRY_LAST) as usize), 0);
         stf64(sb.add((P + L::POLICY_DRIFT_PEAK) as usize), 0.0);
         st32(sb.add((P + L::POLICY_DRIFT_INSERTS) as usize), 0);
         st32(sb.add((P + L::POLICY_DRIFT_RETURNS) as usize), 0);
@@ -167,7 +176,7 @@ impl Engine {
         if MISS_RUN != 0 {
             let w = ld32(sb.add((P + L::POLICY_MISS_RUN) as usize));
             if w != 0 {
-                self.miss_run_hit(sb, w, entry_flags & L::ENTRY_QUEUE_MASK == L::QUEUE_WINDOW << L::ENTRY_QUEUE_SHIFT);
+                self.miss_run_hit(sb, w, entry_flags, h as u32);
             }
         }
     }
@@ -175,12 +184,19 @@ impl Engine {
     /// MISS_RUN (stop 54): a get that hit ends the run of misses; while MISS_UNDO's verdict is pending, the hit counts
     /// for it (+1 in main, -1 in the window; see assembly/policy/adaptive.ts missRunHit). Lock-free and lossy.
     #[inline(never)]
-    unsafe fn miss_run_hit(&self, sb: *mut u8, w: u32, in_window: bool) {
-        let mut flags = w & !MISS_COUNT;
+    unsafe fn miss_run_hit(&self, sb: *mut u8, w: u32, entry_flags: u32, key: u32) {
+        // DRY_RUN: the hit clears the mark the last insert set (a get hit since).
+        let mut flags = w & !(MISS_COUNT | DRY_ARMED);
         if w & MISS_PENDING != 0 {
+            let in_window = entry_flags & L::ENTRY_QUEUE_MASK == L::QUEUE_WINDOW << L::ENTRY_QUEUE_SHIFT;
             let at = sb.add((P + L::POLICY_MISS_TALLY) as usize);
-            let step = MISS_UNDO_MISSES as i32;
-            let tally = (ld32(at) as i32).wrapping_add(if in_window { -step } else { step });
+            let mut step = if in_window { -(MISS_UNDO_MISSES as i32) } else { MISS_UNDO_MISSES as i32 };
+            // DRY_RUN: after its jump a hit on an entry written unasked serves the jump, and a hit in main counts
+            // against it only on another key than the last so counted (see assembly/policy/adaptive.ts missRunHit).
+            if DRY_RUN != 0 && !in_window && ld32(sb.add((P + L::POLICY_DRY_STATE) as usize)) & DRY_JUMP != 0 {
+                step = Self::dry_step(sb, entry_flags, key);
+            }
+            let tally = (ld32(at) as i32).wrapping_add(step);
             st32(at, tally as u32);
             flags |= MISS_STARTED;
             if tally >= MISS_VERDICT {
@@ -190,6 +206,19 @@ impl Engine {
             }
         }
         st32(sb.add((P + L::POLICY_MISS_RUN) as usize), flags);
+    }
+
+    /// DRY_RUN: a hit in main's step in the verdict on a dry jump (see miss_run_hit).
+    unsafe fn dry_step(sb: *mut u8, entry_flags: u32, key: u32) -> i32 {
+        if LATE_FLAG != 0 && entry_flags & L::ENTRY_UNASKED != 0 {
+            return -(MISS_UNDO_MISSES as i32);
+        }
+        let at = sb.add((P + L::POLICY_DRY_LAST) as usize);
+        if key == ld32(at) {
+            return 0;
+        }
+        st32(at, key);
+        MISS_UNDO_MISSES as i32
     }
 
     /// MISS_UNDO: a get that missed while the verdict runs counts -1 (out of line: only between a jump and its verdict).
@@ -216,8 +245,8 @@ impl Engine {
         if MISS_RUN != 0 {
             let at = sb.add((P + L::POLICY_MISS_RUN) as usize);
             let w = ld32(at);
-            if w & MISS_COUNT != 0 {
-                st32(at, w & !MISS_COUNT);
+            if w & (MISS_COUNT | DRY_ARMED) != 0 {
+                st32(at, w & !(MISS_COUNT | DRY_ARMED));
             }
         }
     }
@@ -311,6 +340,12 @@ impl Engine {
     #[inline(never)]
     unsafe fn miss_undo(&self, sb: *mut u8) {
         au32(sb.add((P + L::POLICY_MISS_RUN) as usize)).fetch_and(!MISS_UNDONE, SeqCst);
+        // DRY_RUN: an undone dry jump locks the rule out until the next ageing.
+        let dry = sb.add((P + L::POLICY_DRY_STATE) as usize);
+        if DRY_RUN != 0 && ld32(dry) & DRY_JUMP != 0 {
+            st32(dry, ld32(dry) | DRY_LOCK);
+            st32(sb.add((P + L::POLICY_DRY_RUN) as usize), 0);
+        }
         self.set_window_target(sb, ldf64(sb.add((P + L::POLICY_MISS_FROM) as usize)));
         st32(sb.add((P + L::POLICY_COLD_FULL) as usize), ld32(sb.add((P + L::POLICY_MISS_SHED) as usize)));
     }
@@ -318,13 +353,18 @@ impl Engine {
     /// MISS_RUN (stop 54): the window target jumps to COLD_WINDOW's level and main sheds, as at a cold fill; MISS_UNDO
     /// keeps the state before it for the verdict (see assembly/policy/adaptive.ts missJump). Out of line.
     #[inline(never)]
-    unsafe fn miss_jump(&self, sb: *mut u8) {
+    unsafe fn miss_jump(&self, sb: *mut u8, dry: bool) {
         let c = self.capacity(sb);
         if !(self.window_target(sb) < COLD_WINDOW * c) {
             return;
         }
         let at = sb.add((P + L::POLICY_MISS_RUN) as usize);
         if MISS_UNDO != 0 && ld32(at) & MISS_PENDING == 0 {
+            // DRY_RUN: whose jump the verdict is on.
+            if DRY_RUN != 0 {
+                let ds = sb.add((P + L::POLICY_DRY_STATE) as usize);
+                st32(ds, if dry { ld32(ds) | DRY_JUMP } else { ld32(ds) & !DRY_JUMP });
+            }
             stf64(sb.add((P + L::POLICY_MISS_FROM) as usize), self.window_target(sb));
             let shed = if ld32(sb.add((P + L::POLICY_COLD_FULL) as usize)) == 2 { 2 } else { 1 };
             st32(sb.add((P + L::POLICY_MISS_SHED) as usize), shed);
@@ -334,6 +374,52 @@ impl Engine {
         }
         self.set_window_target(sb, COLD_WINDOW * c);
         st32(sb.add((P + L::POLICY_COLD_FULL) as usize), 2);
+    }
+
+    /// DRY_RUN (stop 56, lagopen2), at an insert: the sketch's count towards the next ageing moved by this set's own
+    /// count (0 or 1) and nothing else since the last insert; the run counts it if a get hit since the insert before
+    /// (DRY_ARMED). See assembly/policy/adaptive.ts dryNote. Under the shard lock.
+    unsafe fn dry_note(&self, sb: *mut u8) {
+        let n = ld32(sb.add(L::SHARD_SKETCH_ADDITIONS as usize));
+        let added = sb.add((P + L::POLICY_DRY_ADDED) as usize);
+        let moved = n.wrapping_sub(ld32(added)) as i32;
+        st32(added, n);
+        let at = sb.add((P + L::POLICY_MISS_RUN) as usize);
+        let w = ld32(at);
+        if moved < 0 || moved > 1 {
+            st32(sb.add((P + L::POLICY_DRY_RUN) as usize), 0);
+            if w & DRY_ARMED != 0 {
+                au32(at).fetch_and(!DRY_ARMED, SeqCst);
+            }
+            if moved < 0 {
+                let ds = sb.add((P + L::POLICY_DRY_STATE) as usize);
+                st32(ds, ld32(ds) & !DRY_LOCK);
+            }
+            return;
+        }
+        if w & DRY_ARMED == 0 {
+            let run = sb.add((P + L::POLICY_DRY_RUN) as usize);
+            if ld32(run) < DRY_RUN {
+                st32(run, ld32(run) + 1);
+            }
+            au32(at).fetch_or(DRY_ARMED, SeqCst);
+        }
+    }
+
+    /// MISS_RUN's win: 1 after MISS_RUN misses in a row, 2 DRY_RUN's alone (the run long enough, no lockout, the
+    /// window target below COLD_WINDOW's level), 0 neither.
+    unsafe fn dry_or_miss_run(&self, sb: *mut u8) -> u32 {
+        if ld32(sb.add((P + L::POLICY_MISS_RUN) as usize)) & MISS_COUNT >= MISS_RUN {
+            return 1;
+        }
+        if DRY_RUN != 0
+            && ld32(sb.add((P + L::POLICY_DRY_RUN) as usize)) >= DRY_RUN
+            && ld32(sb.add((P + L::POLICY_DRY_STATE) as usize)) & DRY_LOCK == 0
+            && self.window_target(sb) < COLD_WINDOW * self.capacity(sb)
+        {
+            return 2;
+        }
+        0
     }
 
     /// Where a newcomer of `size` bytes goes: WINDOW, PROTECTED (a recent ghost that beat the victims),
@@ -362,6 +448,9 @@ impl Engine {
             if w & MISS_COUNT != 0 {
                 let _ = au32(at).compare_exchange(w, w - 1, SeqCst, SeqCst);
             }
+        }
+        if DRY_RUN != 0 {
+            self.dry_note(sb);
         }
         // The mean entry size serves both note_insert and the size check below, unless a contest
         // evicted entries in between.
@@ -1018,13 +1107,10 @@ impl Engine {
                 break;
             }
             // MISS_RUN: after a run of misses a window leaver written unasked beats probation's victim (miss_jump).
-            if MISS_RUN != 0
-                && age_winner
-                && self.victim_queue == PROBATION
-                && ld32(sb.add((P + L::POLICY_MISS_RUN) as usize)) & MISS_COUNT >= MISS_RUN
-                && self.filter_written_unasked(sb, candidate)
-            {
-                self.miss_jump(sb);
+            // DRY_RUN: or after a run of inserts with nothing but their own counts added to the sketch, once per jump.
+            let run_win = if MISS_RUN != 0 && age_winner && self.victim_queue == PROBATION { self.dry_or_miss_run(sb) } else { 0 };
+            if run_win != 0 && self.filter_written_unasked(sb, candidate) {
+                self.miss_jump(sb, run_win == 2);
             } else {
                 let fv = self.estimate(sb, self.tail_hash);
                 if fc == fv && tie < 0 {
