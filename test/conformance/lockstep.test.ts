@@ -17,6 +17,7 @@ import { zipfTrace } from '../../bench/workloads/zipf-trace.js'
 import { burstTrace, delayTrace, floodTrace, movingTrace, phasesTrace as sweepPhases } from '../../bench/arena/recency-sweep.js'
 import { Cache } from '../../src/index.js'
 import { hashKey } from '../../bench/sim/hash.js'
+import { Prng } from '../../bench/workloads/prng.js'
 import { probeSketch } from '../policy/probe.js'
 import { testSeed } from '../helpers/seed.js'
 import { nativeBuilt, type Engine } from './engines.js'
@@ -53,7 +54,27 @@ function traces(seed: number): Trace[] {
     // beside a Zipf set read cache-aside (the jump, then main's hits undo it; cache-aside loads take their miss off).
     sweepPhases(CAPACITY, 1, ['zipf', 'lagx'], 7, seed + 11),
     floodTrace(CAPACITY, 1, 0.25, 1, 0.3, true, seed + 12),
+    // Stop 56 (DRY_RUN): a lag phase whose opening's gets all hit one saturated key (the dry run, the jump and a verdict
+    // that skips the hot key's repeats), and a small hot set read cache-aside, saturated, beside writes never read (the
+    // jump, main's hits on many keys undo it, and the lockout keeps it from coming back).
+    sweepPhases(CAPACITY, 1, ['zipf', 'lag'], 7, seed + 13),
+    saturatedHotSet(100, 20 * CAPACITY, seed + 14),
   ]
+}
+
+/** Gets of `hot` keys read cache-aside (20 each first), each followed by a set of a new key no get asks for. */
+function saturatedHotSet(hot: number, n: number, seed: number): Trace {
+  const rng = new Prng(seed)
+  const warm = 20 * hot
+  const keys = new Int32Array(warm + 2 * n)
+  const ops = new Uint8Array(keys.length)
+  for (let i = 0; i < warm; i++) keys[i] = rng.nextInt(hot)
+  for (let i = 0; i < n; i++) {
+    keys[warm + 2 * i] = rng.nextInt(hot)
+    keys[warm + 2 * i + 1] = hot + i
+    ops[warm + 2 * i + 1] = OP_WRITE
+  }
+  return { name: `saturated hot set of ${hot} beside writes`, keys, ops, universe: hot + n }
 }
 
 /** Every read's outcome (1 = hit) and the cache's eviction and rejection counts. */
