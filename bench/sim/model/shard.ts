@@ -266,6 +266,8 @@ export class Shard {
   private staleRun = 0
   /** STALE_HOLD: drift blocks the gate the stale test opened stays open for, beyond the running one. */
   private staleHeld = 0
+  /** RESEARCH (staleFastAge, stop 56): the drift gate is open, opened by staleFast. */
+  private fastOn = false
   /** DRIFT_BLOCK: the running block's length in inserts (see ghostStep). */
   private driftBlockLen: number
   /** RESEARCH (driftHold): inserts the open gate is still held open for. */
@@ -1323,13 +1325,17 @@ export class Shard {
         jumpMet = false
       }
     }
-    const stale = staleMet && this.staleRun >= this.t.staleRuns || deadMet || jumpMet
+    // RESEARCH (staleFast, stop 56): a block at staleFast or more passes the test alone.
+    const fastMet = this.t.staleFast > 0 && staleMet && this.staleBlock >= this.t.staleFast
+      && (this.t.staleFastWindow === 0 || this.windowTarget <= this.t.staleFastWindow * this.capacity)
+      && rate >= this.t.staleFastDrift && rate >= this.t.staleFastPeak * this.driftPeak && this.tailShare >= this.t.staleFastTail
+    const stale = staleMet && (this.staleRun >= this.t.staleRuns || fastMet) || deadMet || jumpMet
     this.staleOn = stale && !fell
     if (stale && !fell) this.stat.staleBlocks++
     let on = (fell || stale) && (this.t.driftFull === 0 || this.sizeM >= this.t.driftFull * (this.capacity - this.windowTarget) * this.protFraction())
     // STALE_HOLD: a gate the stale test opened stays open for staleHold blocks in all (its sweep drains
     // protected, whose hand then takes too few steps to judge a block).
-    if (on && stale) this.staleHeld = this.t.staleHold - 1
+    if (on && stale) this.staleHeld = (fastMet && this.t.staleFastHold > 0 ? this.t.staleFastHold : this.t.staleHold) - 1
     else if (!on && this.driftOn && this.staleHeld > 0) {
       this.staleHeld--
       on = true
@@ -1391,6 +1397,8 @@ export class Shard {
       this.driftFor = 0
     }
     this.driftOn = on
+    // RESEARCH (staleFastAge): the gate staleFast opened (held, or met again) is open.
+    this.fastOn = on && (fastMet && !fell || this.fastOn)
     // driftSpan: the gate closes after driftSpan × capacity gets and the peak restarts from the rate now,
     // so protected refills with the new hot set and a later move is seen as a new fall.
     if (on && this.t.driftSpan > 0 && (this.driftFor += this.t.driftBlock) >= this.t.driftSpan) {
@@ -2153,6 +2161,7 @@ export class Shard {
         // RESEARCH (winAgeMode 64, stop 53): also while the drift gate is open, at any window and any run (the gate's
         // sweep demotes protected's dead keys to probation, where their counts beat every newcomer).
         const gateAge = (this.t.winAgeMode & 64) !== 0 && this.driftOn && (this.contestKind === 1 || this.contestKind === 2 || (this.contestKind === 3 && (this.t.winAgeMode & 128) !== 0))
+          || this.t.staleFastAge > 0 && this.fastOn && (this.contestKind === 1 || this.contestKind === 2)
         if (gateAge) {
           this.sketch.ageKey(this.hashOf(v), 1)
           this.stat.gateAged++
