@@ -17,7 +17,7 @@
  */
 import { expect, it } from 'vitest'
 import { LRUCache } from 'lru-cache'
-import { replay, sweepRows } from '../../bench/arena/recency-sweep.js'
+import { movingTrace, replay, sweepRows } from '../../bench/arena/recency-sweep.js'
 import { LruPolicy } from '../../bench/sim/policies/lru.js'
 import { RealCachePolicy } from '../../bench/sim/policies/cortado.js'
 import { simulate } from '../../bench/sim/simulate.js'
@@ -225,6 +225,38 @@ forEachEngine('YOUNG_TEST at other sizes', (engine) => {
       const { got, want } = realAndLru(name, capacity, seed, engine)
       console.log(`[young ${name} @${capacity}, ${engine}] seed ${seed}: ${got.toFixed(2)}% (LRU ${want.toFixed(2)}%, ${(got - want).toFixed(2)})`)
       expect(got, `LRU ${want.toFixed(2)}% (seed ${seed})`).toBeGreaterThanOrEqual(want - bound)
+    })
+  }
+})
+
+/**
+ * Stop 56 (movingwhole, STALE_FAST): a skewed hot set (Zipf 1.1) whose popularity shifts by a capacity's worth of key
+ * ids every 10-17 capacities replaces every key the cache holds, at a miss ratio near 0.1: the drift blocks (inserts)
+ * then span 1.5-2.5 capacities of gets, and STALE_RUNS' four blocks came 6-10 capacities after the move while protected
+ * held the dead set (3,600 of 6,300 entries). STALE_FAST opens the gate at the first block whose stale share is 0.6 or
+ * more (with a moved set's cues), holds it STALE_FAST_HOLD blocks and ages the victims that beat window leavers. Real
+ * cache, one shard, last half of the reads vs lru-cache, seeds 1 / 2 / 3: main b4ef65e (wasm) 6300 entries −3.52 /
+ * −3.60 / −3.52, 2000 entries −2.52 / −2.65 / −2.60; now −2.74 / −1.73 / −2.77 and −1.37 / −1.38 / −1.33 (wasm =
+ * native). Held over the last half, where the frequency memory's length shows. [capacity, s, keys per entry, every,
+ * by, bound]
+ */
+const FAST_ROWS: [number, number, number, number, number, number][] = [
+  [2000, 1.1, 1.5, 10, 1, 2],
+  [6300, 1.1, 2, 17, 1, 3.1],
+]
+
+forEachEngine('a skewed hot set moved at a low miss ratio (STALE_FAST)', (engine) => {
+  for (const [c, s, per, every, by, bound] of FAST_ROWS) {
+    it(`moving s${s} ${per}/entry every ${every}C by ${by}C at ${c} entries: the last half of the reads within ${bound} points of LRU`, () => {
+      const seed = testSeed(1)
+      const trace = movingTrace(c, 1, s, per, every, by, 1)
+      const one = (): string => 'v'
+      const [, lruLate] = replay(trace, new LRUCache<string, string>({ max: c }), one)
+      const cache = new Cache<string>({ maxEntries: c, maxBytes: Cache.maxBytesFor(c, 64), codec: 'string', seed, engine, shards: 1 })
+      const [all, late] = replay(trace, cache, one)
+      cache.close()
+      console.log(`[stale-fast ${c}, ${engine}] seed ${seed}: whole ${all.toFixed(2)}%, last half ${late.toFixed(2)}% (LRU ${lruLate.toFixed(2)}%)`)
+      expect(late, `LRU ${lruLate.toFixed(2)}% over the last half (seed ${seed})`).toBeGreaterThanOrEqual(lruLate - bound)
     })
   }
 })

@@ -323,7 +323,7 @@ export class Shard {
   private sweepCredit = 0
   private sweepDebt = 0
   /** Research counters (scratch diagnostics read them; no decision depends on them). */
-  readonly stat = { ghostContests: 0, ghostWins: 0, windowContests: 0, windowWins: 0, lossVictimSum: 0, losses: 0, promotions: 0, demotions: 0, sweepSteps: 0, sweepDemotes: 0, coldFired: 0, rtPlaced: 0, mainBack: 0, windowBack: 0, lateFirstHits: 0, missClears: 0, staleBlocks: 0, rtBack: 0, rtBackYoung: 0, rtBackVeryYoung: 0, rtHit: 0, rtLost: 0, probHit: 0, probLost: 0, bigWins: 0, winAged: 0, lagWins: 0, missWins: 0, onceLifts: 0, deadOpens: 0, jumpOpens: 0, gateAged: 0, hitLeaverLosses: 0, hitLeaverFc: 0, hitLeaverFv: 0, hitLeaverProtVictims: 0, clockFlagOnly: 0, clockFilterOnly: 0, clockMarkRounds: 0, clockMarkOld: 0 }
+  readonly stat = { ghostContests: 0, ghostWins: 0, windowContests: 0, windowWins: 0, lossVictimSum: 0, losses: 0, promotions: 0, demotions: 0, sweepSteps: 0, sweepDemotes: 0, coldFired: 0, rtPlaced: 0, mainBack: 0, windowBack: 0, lateFirstHits: 0, missClears: 0, staleBlocks: 0, rtBack: 0, rtBackYoung: 0, rtBackVeryYoung: 0, rtHit: 0, rtLost: 0, probHit: 0, probLost: 0, bigWins: 0, winAged: 0, lagWins: 0, missWins: 0, onceLifts: 0, deadOpens: 0, jumpOpens: 0, gateAged: 0, hitLeaverLosses: 0, hitLeaverFc: 0, hitLeaverFv: 0, hitLeaverProtVictims: 0, clockFlagOnly: 0, clockFilterOnly: 0, clockMarkRounds: 0, clockMarkOld: 0, fastOpens: 0 }
   /** RESEARCH (staleAfter): per key, the insert count when a hit was last seen by the queues (insert, promotion, CLOCK pass); exact, where an engine would keep a few bits. */
   private stamps: Int32Array | undefined
   private inserts = 0
@@ -1398,6 +1398,7 @@ export class Shard {
     }
     this.driftOn = on
     // RESEARCH (staleFastAge): the gate staleFast opened (held, or met again) is open.
+    if (on && fastMet && !fell && !this.fastOn) this.stat.fastOpens++
     this.fastOn = on && (fastMet && !fell || this.fastOn)
     // driftSpan: the gate closes after driftSpan × capacity gets and the peak restarts from the rate now,
     // so protected refills with the new hot set and a later move is seen as a new fall.

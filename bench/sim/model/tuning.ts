@@ -656,26 +656,26 @@ export interface Tuning {
   staleHalve: number
   /** STALE_HOLD ...the gate the stale test opened stays open for this many drift blocks in all (1: the block's own; its sweep drains protected, whose hand then takes too few steps to judge). */
   staleHold: number
-  /** RESEARCH (stop 56, movingwhole; off): the stale test passes at once (STALE_RUNS not awaited) at a block where at
+  /** STALE_FAST (engines since stop 56, movingwhole; src/layout/policy.json): the stale test passes at once (STALE_RUNS not awaited) at a block where at
    * least this share of protected's hand steps found an unhit entry (0: off). A hot set that moves at a low miss ratio
    * (Zipf 1.1 over 2 keys per entry) has drift blocks of 1.5-2.5 capacities of requests, so STALE_RUNS' 4 blocks come
    * 6-10 capacities after the move; the share there reads 0.6-0.83 from the second block on. */
   staleFast: number
-  /** RESEARCH (stop 56) ...staleFast only while the window target is at most this × capacity (0: any window STALE_MAX_WINDOW allows). */
+  /** STALE_FAST_* (stop 56) ...staleFast only while the window target is at most this × capacity (0: any window STALE_MAX_WINDOW allows). */
   staleFastWindow: number
-  /** RESEARCH (stop 56) ...staleFast only at a block whose drift signal (the share of inserts back from the ghost) is at
+  /** STALE_FAST_* (stop 56) ...staleFast only at a block whose drift signal (the share of inserts back from the ghost) is at
    * least this (0: any): a moved hot set's new keys come back from the ghost (0.30-0.48 at these blocks), where OLTP's
    * and P3's blocks at a stale share of 0.55 or more read 0.04-0.19 (P3 131072 once 0.34, at 0.48 × its peak). */
   staleFastDrift: number
-  /** RESEARCH (stop 56) ...and at least this × its decayed peak (0: any). */
+  /** STALE_FAST_* (stop 56) ...and at least this × its decayed peak (0: any). */
   staleFastPeak: number
-  /** RESEARCH (stop 56) ...staleFast only at a block where at least this share of the window's tail keys were hit there
+  /** STALE_FAST_* (stop 56) ...staleFast only at a block where at least this share of the window's tail keys were hit there
    * (HIT_GAIN's tail share; 0: any): a moved hot set's new keys are read in the window (0.06-0.11 at these blocks), a
    * loop's never (0.000: a loop larger than the cache also brings every key back from the ghost, stale share 1.0). */
   staleFastTail: number
-  /** RESEARCH (stop 56) ...the gate staleFast opened stays open for this many drift blocks in all (0: STALE_HOLD's). */
+  /** STALE_FAST_* (stop 56) ...the gate staleFast opened stays open for this many drift blocks in all (0: STALE_HOLD's). */
   staleFastHold: number
-  /** RESEARCH (stop 56) ...while the gate staleFast opened is open, main's victim that beats a window leaver has its counts
+  /** STALE_FAST_* (stop 56) ...while the gate staleFast opened is open, main's victim that beats a window leaver has its counts
    * halved (WIN_AGE's ageing at any window: the sweep demotes the moved-away keys to probation with counts the newcomers
    * cannot beat; 0: off). */
   staleFastAge: number
@@ -812,13 +812,6 @@ export const TUNING: Tuning = {
   jumpDriftMax: 0,
   staleTail: 0,
   staleSweep: 0,
-  staleFast: 0,
-  staleFastTail: 0,
-  staleFastDrift: 0,
-  staleFastPeak: 0,
-  staleFastWindow: 0,
-  staleFastHold: 0,
-  staleFastAge: 0,
   promoteCredit: 0,
   rotateWinner: 0,
   youngNoMiss: 0,
