@@ -1016,10 +1016,11 @@ function fillRotate(sb: u32): void {
  * unread ones pay. Out of line: the contest's rare case.
  */
 function winAge(sb: u32): void {
-  // STALE_FAST_AGE (stop 56): also at any window while the gate STALE_FAST opened is open (its sweep demotes the
-  // moved-away keys to probation with counts no newcomer beats; the sketch may not halve for 40 capacities when most
-  // gets hit saturated counters).
-  if (STALE_FAST_AGE != 0 && load<u32>(sb + P + L.POLICY_STALE_FAST_ON) != 0
+  // STALE_FAST_AGE (stop 56): also while the gate STALE_FAST opened is open and the window is at most STALE_FAST_WINDOW
+  // × capacity (its sweep demotes the moved-away keys to probation with counts no newcomer beats; the sketch may not
+  // halve for 40 capacities when most gets hit saturated counters; aged on as the window grew, a Zipf(0.99) moving
+  // every 10 capacities lost its next periods).
+  if (STALE_FAST_AGE != 0 && load<u32>(sb + P + L.POLICY_STALE_FAST_ON) != 0 && windowTarget(sb) <= STALE_FAST_WINDOW * capacity(sb)
     || WIN_AGE > 0 && load<u32>(sb + P + L.POLICY_HIT_RUN) >= HIT_GAIN_RUNS && windowTarget(sb) >= WIN_AGE * capacity(sb)) ageCounters(sb, tailHash)
 }
 

@@ -666,9 +666,15 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'stale-fast-age-never', area: 'policy', file: 'assembly/policy/adaptive.ts',
-    find: '  if (STALE_FAST_AGE != 0 && load<u32>(sb + P + L.POLICY_STALE_FAST_ON) != 0', replace: '  if (false && load<u32>(sb + P + L.POLICY_STALE_FAST_ON) != 0',
+    find: '  if (STALE_FAST_AGE != 0 && load<u32>(sb + P + L.POLICY_STALE_FAST_ON) != 0 &&', replace: '  if (false && load<u32>(sb + P + L.POLICY_STALE_FAST_ON) != 0 &&',
     tests: ['test/policy/recency-sweep.test.ts'],
     why: 'the dead keys the gate\'s sweep demotes to probation keep counts no newcomer beats, the sketch not halving for tens of capacities (STALE_FAST_AGE, stop 56)',
+  },
+  {
+    id: 'stale-fast-age-any-window', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: ' != 0 && windowTarget(sb) <= STALE_FAST_WINDOW * capacity(sb)\n', replace: ' != 0\n',
+    tests: ['test/policy/recency-sweep.test.ts'],
+    why: 'the victims are aged through the whole hold as the window grows: a Zipf(0.99) over 5 keys per entry moving every 10 capacities loses its later periods (STALE_FAST_AGE, stop 56)',
   },
   {
     id: 'stale-fast-any-tail', area: 'policy', file: 'assembly/policy/adaptive.ts',

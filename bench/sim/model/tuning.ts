@@ -676,8 +676,9 @@ export interface Tuning {
   /** STALE_FAST_* (stop 56) ...the gate staleFast opened stays open for this many drift blocks in all (0: STALE_HOLD's). */
   staleFastHold: number
   /** STALE_FAST_* (stop 56) ...while the gate staleFast opened is open, main's victim that beats a window leaver has its counts
-   * halved (WIN_AGE's ageing at any window: the sweep demotes the moved-away keys to probation with counts the newcomers
-   * cannot beat; 0: off). */
+   * halved (WIN_AGE's ageing: the sweep demotes the moved-away keys to probation with counts the newcomers cannot beat):
+   * 1 (the engines') while the window target is at most staleFastWindow × capacity; RESEARCH 2 at any window, 3 while
+   * protected holds under half its target (0: off). */
   staleFastAge: number
   /** RESEARCH (stop 53, moving3; off): the stale test also passes at a block where at least this share of protected's
    * demotions (the hand's, not the gate's own sweep: deadMode 1 counts those too) were keys the sketch still rates at

@@ -1097,8 +1097,9 @@ impl Engine {
     /// contest's rare case.
     #[inline(never)]
     unsafe fn win_age(&self, sb: *mut u8) {
-        // STALE_FAST_AGE (stop 56): also at any window while the gate STALE_FAST opened is open.
-        if STALE_FAST_AGE != 0 && ld32(sb.add((P + L::POLICY_STALE_FAST_ON) as usize)) != 0
+        // STALE_FAST_AGE (stop 56): also while the gate STALE_FAST opened is open and the window is at most
+        // STALE_FAST_WINDOW × capacity.
+        if STALE_FAST_AGE != 0 && ld32(sb.add((P + L::POLICY_STALE_FAST_ON) as usize)) != 0 && self.window_target(sb) <= STALE_FAST_WINDOW * self.capacity(sb)
             || WIN_AGE > 0.0 && ld32(sb.add((P + L::POLICY_HIT_RUN) as usize)) >= HIT_GAIN_RUNS && self.window_target(sb) >= WIN_AGE * self.capacity(sb)
         {
             self.age_counters(sb, self.tail_hash);
