@@ -656,7 +656,7 @@ export const MUTANTS: Mutant[] = [
     id: 'stale-fast-never', area: 'policy', file: 'assembly/policy/adaptive.ts',
     find: '  if (STALE_FAST > 0 && <f64>unhit / <f64>steps >= STALE_FAST', replace: '  if (false && <f64>unhit / <f64>steps >= STALE_FAST',
     tests: ['test/policy/recency-sweep.test.ts'],
-    why: 'the stale test waits STALE_RUNS blocks in a row, 6-10 capacities after a skewed hot set moved at a low miss ratio, while protected holds the dead set (STALE_FAST, stop 56; one shard, last half of the reads vs LRU: 2000 entries -2.52 vs -1.37, 6300 -3.52 vs -2.74)',
+    why: 'the stale test waits STALE_RUNS blocks in a row, 6-10 capacities after a skewed hot set moved at a low miss ratio, while protected holds the dead set (STALE_FAST, stop 56; 4000 entries, one shard, last half of the reads vs LRU: every 17C by 1C -3.64 vs -2.55, every 11C by 0.6C -3.74 vs -1.97)',
   },
   {
     id: 'stale-fast-hold-short', area: 'policy', file: 'assembly/policy/adaptive.ts',

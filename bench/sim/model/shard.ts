@@ -2165,7 +2165,7 @@ export class Shard {
           || this.t.staleFastAge > 0 && this.fastOn && (this.contestKind === 1 || this.contestKind === 2)
             // STALE_FAST_AGE 1 (the engines'): only while the window is at most staleFastWindow × capacity (aged through
             // a hold of 8 blocks as the window grew, a Zipf(0.99) over 5 keys per entry moving every 10 capacities lost its
-            // next periods: −1.60 / −1.56 → −1.50 / −1.74; with the bound −1.31 / −1.23). RESEARCH 2: at any window; 3: only
+            // next periods: −1.60 / −1.56 → −1.50 / −1.74; bounded at 0.2 −1.31 / −1.23, at 0.1 as before). RESEARCH 2: at any window; 3: only
             // while protected holds under half its target (the sweep has drained it: the dead keys are in probation).
             && (this.t.staleFastAge !== 1 || this.windowTarget <= this.t.staleFastWindow * this.capacity)
             && (this.t.staleFastAge !== 3 || this.sizeM < 0.5 * (this.capacity - this.windowTarget) * this.protFraction())
