@@ -462,7 +462,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'return-test-never-vetoes', area: 'policy', file: 'assembly/policy/adaptive.ts',
-    find: 'return returnSampled(h) || load<f64>(sb + P + L.POLICY_BACK_MEAN) > load<f64>(sb + P + L.POLICY_NEW_MEAN)', replace: 'return returnSampled(h)',
+    find: '  return returnSampled(h) || backReadMore(sb)\n', replace: '  return returnSampled(h)\n',
     tests: ['test/policy/recency-sweep.test.ts'],
     why: 'RETURN_TO keeps sending write-backs to probation where they are at the start of their reads (reads from 0.8 × capacity writes after the write): probation drops them before their next read and the cache falls ~20 points under LRU (RETURN_TEST, stop 50)',
   },
@@ -684,13 +684,13 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'window-clock-never', area: 'policy', file: 'assembly/policy/adaptive.ts',
-    find: '    while (tailCounter() != 0 && ops < MAX_TAIL_OPS && filterAsked(sb, tailHash) &&', replace: '    while (false &&',
+    find: '    while (tailCounter() != 0 && ops < MAX_TAIL_OPS && (filterAsked(sb, tailHash) ||', replace: '    while (false && (filterAsked(sb, tailHash) ||',
     tests: ['test/policy/recency.test.ts', 'test/conformance/lockstep.test.ts', 'test/policy/recency-sweep.test.ts'],
     why: 'the window stays a FIFO: a moved hot set\'s keys read in the window leave it into a contest they lose (WINDOW_CLOCK_ASKED, stop 46)',
   },
   {
     id: 'window-clock-any', area: 'policy', file: 'assembly/policy/adaptive.ts',
-    find: '    while (tailCounter() != 0 && ops < MAX_TAIL_OPS && filterAsked(sb, tailHash) &&', replace: '    while (tailCounter() != 0 && ops < MAX_TAIL_OPS &&',
+    find: ' && (filterAsked(sb, tailHash) || (MISSED_GENS != 0 && keptMarksCount(sb) && filterMissedBefore(sb, tailHash)))', replace: '',
     tests: ['test/policy/recency.test.ts'],
     why: 'keys written unasked go round the window too: write-backs keep their old keys in the window\'s CLOCK, where the FIFO kept the newest writes (WINDOW_CLOCK_ASKED 2, stop 46)',
   },
@@ -1121,15 +1121,15 @@ export const MUTANTS: Mutant[] = [
   // ---- written-back reads that start late (stop 52, wbdelay: YOUNG_TEST) ------------------------------------
   {
     id: 'young-test-never-vetoes', area: 'policy', file: 'assembly/policy/adaptive.ts',
-    find: '    if (load<u32>(veto) != 0 && (YOUNG_BACK_MIN == 0 || load<f64>(sb + P + L.POLICY_BACK_SHARE) >= YOUNG_BACK_MIN)) return true\n',
-    replace: '    if (load<u32>(veto) != 0 && (YOUNG_BACK_MIN == 0 || load<f64>(sb + P + L.POLICY_BACK_SHARE) >= YOUNG_BACK_MIN)) return false\n',
+    find: '    if (youngVetoHolds(sb)) return true\n',
+    replace: '    if (youngVetoHolds(sb)) return false\n',
     tests: ['test/policy/recency-sweep.test.ts'],
     why: 'RETURN_TO keeps placing write-backs in probation where no new key is read young and write-backs are read again soon (reads 0.7 × capacity writes after the write): probation drops them and the cache falls ~15 points under LRU (YOUNG_TEST, stop 52)',
   },
   {
     id: 'young-test-ignores-back', area: 'policy', file: 'assembly/policy/adaptive.ts',
-    find: '    if (load<u32>(veto) != 0 && (YOUNG_BACK_MIN == 0 || load<f64>(sb + P + L.POLICY_BACK_SHARE) >= YOUNG_BACK_MIN)) return true\n',
-    replace: '    if (load<u32>(veto) != 0) return true\n',
+    find: '  return load<u32>(sb + P + L.POLICY_YOUNG_VETO) != 0 && (YOUNG_BACK_MIN == 0 || load<f64>(sb + P + L.POLICY_BACK_SHARE) >= YOUNG_BACK_MIN)\n',
+    replace: '  return load<u32>(sb + P + L.POLICY_YOUNG_VETO) != 0\n',
     tests: ['test/policy/recency-sweep.test.ts'],
     why: 'YOUNG_TEST stands RETURN_TO aside where write-backs are worth nothing (each key read at one age, 0.9 × capacity writes after its write): the window fills with write-backs and the lead RETURN_TO made over LRU (+15 to +45) is lost',
   },
