@@ -18,7 +18,7 @@ import { flagsOf, isLarge, chainedBytes } from '../entry'
 import { queueCount, freeCount, reclaimDeadTails } from '../segments'
 import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainHolds, isFull, countMode, isBig } from './units'
 import { ageEarly, applyGhostEvidence, noteGhost, noteLateHit, windowTarget, setWindowTarget, windowFloor, writeOnce, onceMax } from './window'
-import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_READ_MIN, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_HIT, DRIFT_GROW_DECAY, MAX_WINDOW, WINDOW_CLOCK_ASKED, MISSED_GENS, HIT_GAIN, HIT_GAIN_SHARE, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, SATURATED_TIE, MISS_CLEAR, LATE_HIT, LATE_FLAG, TRACER_FLAG, MISS_RUN, MISS_UNDO, MISS_UNDO_MISSES, DRY_RUN, LATE_SHARE, FREE_TAG, STALE_GATE, STALE_RUNS, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_HALVE, WIN_AGE, RETURN_SAMPLE, RETURN_TEST_NEW, RETURN_TEST_BACK, ONCE_FIFO, ONCE_LIFT, ONCE_DROP, COLD_SHED, FILL_ROTATE, YOUNG_TEST, YOUNG_AGE, YOUNG_MIN, YOUNG_STEP, YOUNG_BACK_MIN, YOUNG_BACK_FROM, YOUNG_BACK_TO, YOUNG_KEEP, YOUNG_HANDOFF } from './tuning.generated'
+import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_READ_MIN, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_HIT, DRIFT_GROW_DECAY, MAX_WINDOW, WINDOW_CLOCK_ASKED, MISSED_GENS, HIT_GAIN, HIT_GAIN_SHARE, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, SATURATED_TIE, MISS_CLEAR, LATE_HIT, LATE_FLAG, TRACER_FLAG, MISS_RUN, MISS_UNDO, MISS_UNDO_MISSES, DRY_RUN, LATE_SHARE, FREE_TAG, STALE_GATE, STALE_RUNS, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_HALVE, STALE_FAST, STALE_FAST_DRIFT, STALE_FAST_PEAK, STALE_FAST_TAIL, STALE_FAST_WINDOW, STALE_FAST_HOLD, STALE_FAST_AGE, WIN_AGE, RETURN_SAMPLE, RETURN_TEST_NEW, RETURN_TEST_BACK, ONCE_FIFO, ONCE_LIFT, ONCE_DROP, COLD_SHED, FILL_ROTATE, YOUNG_TEST, YOUNG_AGE, YOUNG_MIN, YOUNG_STEP, YOUNG_BACK_MIN, YOUNG_BACK_FROM, YOUNG_BACK_TO, YOUNG_KEEP, YOUNG_HANDOFF } from './tuning.generated'
 import { nextRandom, seedRng } from './rng'
 import { seed } from '../arena'
 import { REJECT } from './decision'
@@ -735,7 +735,7 @@ function driftBlockEnd(sb: u32, n: u32, r: u32): void {
   store<u32>(sb + P + L.POLICY_DRIFT_RETURNS, 0)
   // The next block's length is taken once per block (a division in byte mode), not on every insert.
   store<u32>(sb + P + L.POLICY_DRIFT_BLOCK, blockOf(capacity(sb) / meanSize(sb)))
-  if (HIT_GAIN > 0) hitGainGate(sb)
+  const tail = HIT_GAIN > 0 ? hitGainGate(sb) : 0.0
   const rate = <f64>r / <f64>n
   const peak = max<f64>(rate, load<f64>(sb + P + L.POLICY_DRIFT_PEAK) * DRIFT_DECAY)
   store<f64>(sb + P + L.POLICY_DRIFT_PEAK, peak)
@@ -744,7 +744,9 @@ function driftBlockEnd(sb: u32, n: u32, r: u32): void {
   const fell = load<u32>(sb + P + L.POLICY_COLD_FULL) != 0 && rate < (1 - DRIFT_DROP) * peak
     && load<f64>(sb + P + L.POLICY_UNASKED_SHARE) < RETURN_SHARE
   // STALE_GATE (stop 50): judged before DRIFT_GROW moves the window, as the model does.
-  const stale = STALE_GATE > 0 && staleBlockEnd(sb)
+  const test = STALE_GATE > 0 ? staleBlockEnd(sb, rate, peak, tail) : 0
+  const stale = test != 0
+  const fast = test == 2
   if (DRIFT_GROW > 0) driftGrow(sb, fell)
   // The gate opens on a fall (or STALE_GATE's test) while protected holds most of its target (a drained
   // one has nothing to sweep).
@@ -753,7 +755,7 @@ function driftBlockEnd(sb: u32, n: u32, r: u32): void {
   // protected, whose hand then takes too few steps to judge a block).
   if (STALE_GATE > 0) {
     let held = load<u32>(sb + P + L.POLICY_STALE_HELD)
-    if (on && stale) held = STALE_HOLD - 1
+    if (on && stale) held = (fast && STALE_FAST_HOLD > 0 ? STALE_FAST_HOLD : STALE_HOLD) - 1
     else if (!on && load<u32>(sb + P + L.POLICY_DRIFT_ON) != 0 && held > 0) {
       held--
       on = true
@@ -763,6 +765,9 @@ function driftBlockEnd(sb: u32, n: u32, r: u32): void {
   // STALE_HALVE (stop 51): the stale test (not a fall) opens the gate: the sketch ages too, as an early ageing
   // (AGE_SPACING apart), or the dead keys the sweep demotes keep the counts that beat every newcomer.
   if (STALE_HALVE != 0 && on && stale && !fell && load<u32>(sb + P + L.POLICY_DRIFT_ON) == 0) ageEarly(sb)
+  // STALE_FAST_AGE (stop 56): the gate STALE_FAST opened (held, or met again) is open: WIN_AGE's ageing at any window
+  // (winAge).
+  if (STALE_FAST_AGE != 0) store<u32>(sb + P + L.POLICY_STALE_FAST_ON, on && (fast && !fell || load<u32>(sb + P + L.POLICY_STALE_FAST_ON) != 0) ? 1 : 0)
   store<u32>(sb + P + L.POLICY_DRIFT_ON, on ? 1 : 0)
 }
 
@@ -773,9 +778,14 @@ function driftBlockEnd(sb: u32, n: u32, r: u32): void {
  * keys back from the ghost, so the gate's fall never comes, while protected fills with the dead keys its
  * hand reaches only on promotions. True after STALE_RUNS such blocks in a row, once the shard has been full,
  * on cache-aside traffic, while the window is under STALE_MAX_WINDOW of capacity; the gate it opens stays
- * open for STALE_HOLD blocks (driftBlockEnd).
+ * open for STALE_HOLD blocks (driftBlockEnd). 0: not met; 1: met (the run); 2: met at once by STALE_FAST (stop 56): a
+ * block whose share is at least STALE_FAST, while the drift signal `rate` is at least STALE_FAST_DRIFT and
+ * STALE_FAST_PEAK × its decayed `peak`, the window's tail share `tail` (HIT_GAIN's) at least STALE_FAST_TAIL and the
+ * window target at most STALE_FAST_WINDOW × capacity: a hot set that moved at a low miss ratio (its blocks of inserts
+ * span 1.5-2.5 capacities of gets), its new keys back from the ghost and read in the window; not a loop (tail 0), not
+ * OLTP or P3 (drift under 0.2, or under its peak).
  */
-function staleBlockEnd(sb: u32): bool {
+function staleBlockEnd(sb: u32, rate: f64, peak: f64, tail: f64): u32 {
   const steps = load<u32>(sb + P + L.POLICY_STALE_STEPS)
   const unhit = load<u32>(sb + P + L.POLICY_STALE_UNHIT)
   store<u32>(sb + P + L.POLICY_STALE_STEPS, 0)
@@ -786,7 +796,10 @@ function staleBlockEnd(sb: u32): bool {
     && windowTarget(sb) < STALE_MAX_WINDOW * capacity(sb)
   const run = met ? min<u32>(load<u32>(sb + P + L.POLICY_STALE_RUN) + 1, STALE_RUNS) : 0
   store<u32>(sb + P + L.POLICY_STALE_RUN, run)
-  return met && run >= STALE_RUNS
+  if (!met) return 0
+  if (STALE_FAST > 0 && <f64>unhit / <f64>steps >= STALE_FAST && windowTarget(sb) <= STALE_FAST_WINDOW * capacity(sb)
+    && rate >= STALE_FAST_DRIFT && rate >= STALE_FAST_PEAK * peak && tail >= STALE_FAST_TAIL) return 2
+  return run >= STALE_RUNS ? 1 : 0
 }
 
 /** STALE_GATE: one step of protected's hand, which found an entry hit since its last pass (`hit`) or not. */
@@ -835,7 +848,7 @@ function driftGrow(sb: u32, fell: bool): void {
  * the window and its old keys do not come back; a standing hot set's newcomers are barely read there,
  * and its evicted keys do come back.
  */
-function hitGainGate(sb: u32): void {
+function hitGainGate(sb: u32): f64 {
   const rounds = load<u32>(sb + P + L.POLICY_TAIL_ROUNDS)
   const seen = load<u32>(sb + P + L.POLICY_DRIFT_LEAVES) + rounds
   const hit = load<u32>(sb + P + L.POLICY_DRIFT_LEAVE_HITS) + rounds
@@ -865,6 +878,8 @@ function hitGainGate(sb: u32): void {
     }
   }
   store<u32>(sb + P + L.POLICY_HIT_RUN, met ? min<u32>(run + 1, HIT_GAIN_RUNS) : 0)
+  // The block's tail share: STALE_FAST reads it.
+  return share
 }
 
 /** The drift gate's block for a shard of `entries` capacity: DRIFT_BLOCK of it, at least DRIFT_MIN_BLOCK. */
@@ -1038,7 +1053,7 @@ export function adaptiveEvictOne(sb: u32, incoming: u32, now: f64): bool {
       // leaver read there is the one being read now.
       if ((fc < fv || (fc == fv && tie == 0 && !(SATURATED_TIE != 0 && hitInWindow && fc >= MAX_COUNT)))
         && !(fc >= WARM_FREQUENCY && nextRandom(sb) % WARM_ODDS == 0)) {
-        if (WIN_AGE > 0 && ageWinner) winAge(sb)
+        if ((WIN_AGE > 0 || STALE_FAST_AGE != 0) && ageWinner) winAge(sb)
         if (FILL_ROTATE > 0 && load<u32>(sb + P + L.POLICY_COLD_FULL) == 3) fillRotate(sb)
         return false
       }
@@ -1074,7 +1089,12 @@ function fillRotate(sb: u32): void {
  * unread ones pay. Out of line: the contest's rare case.
  */
 function winAge(sb: u32): void {
-  if (load<u32>(sb + P + L.POLICY_HIT_RUN) >= HIT_GAIN_RUNS && windowTarget(sb) >= WIN_AGE * capacity(sb)) ageCounters(sb, tailHash)
+  // STALE_FAST_AGE (stop 56): also while the gate STALE_FAST opened is open and the window is at most STALE_FAST_WINDOW
+  // × capacity (its sweep demotes the moved-away keys to probation with counts no newcomer beats; the sketch may not
+  // halve for 40 capacities when most gets hit saturated counters; aged on as the window grew, a Zipf(0.99) moving
+  // every 10 capacities lost its next periods).
+  if (STALE_FAST_AGE != 0 && load<u32>(sb + P + L.POLICY_STALE_FAST_ON) != 0 && windowTarget(sb) <= STALE_FAST_WINDOW * capacity(sb)
+    || WIN_AGE > 0 && load<u32>(sb + P + L.POLICY_HIT_RUN) >= HIT_GAIN_RUNS && windowTarget(sb) >= WIN_AGE * capacity(sb)) ageCounters(sb, tailHash)
 }
 
 /**

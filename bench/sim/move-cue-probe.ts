@@ -7,6 +7,7 @@
  *
  *   npx tsx bench/sim/move-cue-probe.ts [--c 9000 --s 0.7 --per 2 --every 5 --by 0.25] [--tune k=v,…] [--mark 1.2]
  *   npx tsx bench/sim/move-cue-probe.ts --trace OLTP.lis.gz --c 5000     (a file in ../shared/traces)
+ *   (stop 56: each row ends with the stale test's share for the block, and →ON if the gate is open after it)
  *   npx tsx bench/sim/move-cue-probe.ts --phases scan,loop,scan,lag --each 8 --c 4400 [--seed 1]   (a phases row)
  */
 import { join } from 'node:path'
@@ -39,6 +40,9 @@ sh.driftGate = (rate: number) => {
   ref = ref < 0 ? mr : Math.min(mr, ref + (mr - ref) * 0.25)
   rows.push(`${(g0 / c).toFixed(2)} w${(sh.windowTarget / c).toFixed(3)} miss ${mr.toFixed(3)} ref ${ref.toFixed(3)} jump ${jump.toFixed(2)} gets ${gets} drift ${rate.toFixed(2)}/${sh.driftPeak.toFixed(2)} unasked ${sh.unaskedShare.toFixed(2)} tail ${sh.tailShare.toFixed(3)} gw ${gw}/${gc}${sh.driftOn ? ' ON' : ''}${jump >= Number(opt('--mark', '1.2')) ? ' ***' : ''}`)
   orig(rate)
+  // Stop 56 (movingwhole): the stale test's share for the block just closed (STALE_GATE; staleFast reads it), and the
+  // gate after the decision.
+  rows[rows.length - 1] += ` stale ${sh.staleBlock.toFixed(2)}${sh.driftOn ? ' →ON' : ''}`
 }
 const shards = m.shards.length
 if (tf !== '') simulate(trace, 'model', c, m)

@@ -54,11 +54,14 @@ function traces(seed: number): Trace[] {
     // beside a Zipf set read cache-aside (the jump, then main's hits undo it; cache-aside loads take their miss off).
     sweepPhases(CAPACITY, 1, ['zipf', 'lagx'], 7, seed + 11),
     floodTrace(CAPACITY, 1, 0.25, 1, 0.3, true, seed + 12),
+    // Stop 56 (STALE_FAST, its hold and its ageing): a Zipf(1.1) hot set over 1.5 keys per entry shifted by half a
+    // capacity of key ids every 6 capacities (the model opens the gate by STALE_FAST on trace seeds 20, 21 and 23).
+    movingTrace(CAPACITY, 1, 1.1, 1.5, 6, 0.5, seed + 13),
     // Stop 56 (DRY_RUN): a lag phase whose opening's gets all hit one saturated key (the dry run, the jump and a verdict
     // that skips the hot key's repeats), and a small hot set read cache-aside, saturated, beside writes never read (the
     // jump, main's hits on many keys undo it, and the lockout keeps it from coming back).
-    sweepPhases(CAPACITY, 1, ['zipf', 'lag'], 7, seed + 13),
-    saturatedHotSet(100, 20 * CAPACITY, seed + 14),
+    sweepPhases(CAPACITY, 1, ['zipf', 'lag'], 7, seed + 14),
+    saturatedHotSet(100, 20 * CAPACITY, seed + 15),
   ]
 }
 

@@ -600,19 +600,19 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'stale-gate-never', area: 'policy', file: 'assembly/policy/adaptive.ts',
-    find: '  const stale = STALE_GATE > 0 && staleBlockEnd(sb)', replace: '  const stale = false',
+    find: '  const test = STALE_GATE > 0 ? staleBlockEnd(sb, rate, peak, tail) : 0', replace: '  const test = 0',
     tests: ['test/policy/recency.test.ts', 'test/policy/recency-sweep.test.ts'],
     why: 'the drift gate opens only on a fall of ghost returns: a partial move of a Zipf hot set leaves protected full of its dead hottest keys (STALE_GATE, stop 50; 4000 entries, every 4 capacities by 0.25: -0.73 -> -3.25 vs LRU)',
   },
   {
     id: 'stale-runs-one', area: 'policy', file: 'assembly/policy/adaptive.ts',
-    find: '  return met && run >= STALE_RUNS', replace: '  return met',
+    find: '  return run >= STALE_RUNS ? 1 : 0', replace: '  return 1',
     tests: ['test/policy/recency.test.ts'],
     why: 'one stale block opens the drift gate: OLTP\'s lone blocks open it too (STALE_RUNS, stop 50)',
   },
   {
     id: 'stale-hold-none', area: 'policy', file: 'assembly/policy/adaptive.ts',
-    find: '    if (on && stale) held = STALE_HOLD - 1', replace: '    if (on && stale) held = 0',
+    find: '    if (on && stale) held = (fast && STALE_FAST_HOLD > 0 ? STALE_FAST_HOLD : STALE_HOLD) - 1', replace: '    if (on && stale) held = fast && STALE_FAST_HOLD > 0 ? STALE_FAST_HOLD - 1 : 0',
     tests: ['test/policy/recency.test.ts'],
     why: 'a gate the stale test opened closes after one block: its sweep drained protected, and the next opening waits STALE_RUNS blocks (STALE_HOLD, stop 50)',
   },
@@ -648,9 +648,39 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'win-age-never', area: 'policy', file: 'assembly/policy/adaptive.ts',
-    find: '      if (WIN_AGE > 0 && ageWinner) winAge(sb)', replace: '      if (false) winAge(sb)',
+    find: '    || WIN_AGE > 0 && load<u32>(sb + P + L.POLICY_HIT_RUN) >= HIT_GAIN_RUNS', replace: '    || false && load<u32>(sb + P + L.POLICY_HIT_RUN) >= HIT_GAIN_RUNS',
     tests: ['test/policy/recency-sweep.test.ts'],
     why: 'main\'s victims that beat newcomers while a hot set moves keep their counts: a flat Zipf moving every 2 capacities leaves main full of dead keys (WIN_AGE, stop 51; 4000 entries −2.04 → −2.37 vs LRU)',
+  },
+  {
+    id: 'stale-fast-never', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '  if (STALE_FAST > 0 && <f64>unhit / <f64>steps >= STALE_FAST', replace: '  if (false && <f64>unhit / <f64>steps >= STALE_FAST',
+    tests: ['test/policy/recency-sweep.test.ts'],
+    why: 'the stale test waits STALE_RUNS blocks in a row, 6-10 capacities after a skewed hot set moved at a low miss ratio, while protected holds the dead set (STALE_FAST, stop 56; 4000 entries, one shard, last half of the reads vs LRU: every 17C by 1C -3.64 vs -2.55, every 11C by 0.6C -3.74 vs -1.97)',
+  },
+  {
+    id: 'stale-fast-hold-short', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '(fast && STALE_FAST_HOLD > 0 ? STALE_FAST_HOLD : STALE_HOLD) - 1', replace: '(STALE_HOLD) - 1',
+    tests: ['test/policy/recency-sweep.test.ts'],
+    why: 'the gate STALE_FAST opened closes after STALE_HOLD blocks, before the sweep and the victims\' ageing have taken the dead set out of main (STALE_FAST_HOLD, stop 56)',
+  },
+  {
+    id: 'stale-fast-age-never', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '  if (STALE_FAST_AGE != 0 && load<u32>(sb + P + L.POLICY_STALE_FAST_ON) != 0 &&', replace: '  if (false && load<u32>(sb + P + L.POLICY_STALE_FAST_ON) != 0 &&',
+    tests: ['test/policy/recency-sweep.test.ts'],
+    why: 'the dead keys the gate\'s sweep demotes to probation keep counts no newcomer beats, the sketch not halving for tens of capacities (STALE_FAST_AGE, stop 56)',
+  },
+  {
+    id: 'stale-fast-age-any-window', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: ' != 0 && windowTarget(sb) <= STALE_FAST_WINDOW * capacity(sb)\n', replace: ' != 0\n',
+    tests: ['test/policy/recency-sweep.test.ts'],
+    why: 'the victims are aged through the whole hold as the window grows: a Zipf(0.99) over 5 keys per entry moving every 10 capacities loses its later periods (STALE_FAST_AGE, stop 56)',
+  },
+  {
+    id: 'stale-fast-any-tail', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: ' && tail >= STALE_FAST_TAIL) return 2', replace: ') return 2',
+    tests: ['test/policy/recency-sweep.test.ts'],
+    why: 'a loop larger than the cache (every key back from the ghost, a stale share of 1.0, nothing hit in the window) opens the gate at once and holds it: phases loop→back 10C at 2800 entries loses half its lead over LRU (STALE_FAST_TAIL, stop 56; model +30.41 -> +16.95)',
   },
   {
     id: 'window-clock-never', area: 'policy', file: 'assembly/policy/adaptive.ts',

@@ -266,6 +266,8 @@ export class Shard {
   private staleRun = 0
   /** STALE_HOLD: drift blocks the gate the stale test opened stays open for, beyond the running one. */
   private staleHeld = 0
+  /** RESEARCH (staleFastAge, stop 56): the drift gate is open, opened by staleFast. */
+  private fastOn = false
   /** DRIFT_BLOCK: the running block's length in inserts (see ghostStep). */
   private driftBlockLen: number
   /** RESEARCH (driftHold): inserts the open gate is still held open for. */
@@ -321,7 +323,7 @@ export class Shard {
   private sweepCredit = 0
   private sweepDebt = 0
   /** Research counters (scratch diagnostics read them; no decision depends on them). */
-  readonly stat = { ghostContests: 0, ghostWins: 0, windowContests: 0, windowWins: 0, lossVictimSum: 0, losses: 0, promotions: 0, demotions: 0, sweepSteps: 0, sweepDemotes: 0, coldFired: 0, rtPlaced: 0, mainBack: 0, windowBack: 0, lateFirstHits: 0, missClears: 0, staleBlocks: 0, rtBack: 0, rtBackYoung: 0, rtBackVeryYoung: 0, rtHit: 0, rtLost: 0, probHit: 0, probLost: 0, bigWins: 0, winAged: 0, lagWins: 0, missWins: 0, dryWins: 0, hitRaises: 0, unaskedInserts: 0, onceLifts: 0, deadOpens: 0, jumpOpens: 0, gateAged: 0, hitLeaverLosses: 0, hitLeaverFc: 0, hitLeaverFv: 0, hitLeaverProtVictims: 0, clockFlagOnly: 0, clockFilterOnly: 0, clockMarkRounds: 0, clockMarkOld: 0 }
+  readonly stat = { ghostContests: 0, ghostWins: 0, windowContests: 0, windowWins: 0, lossVictimSum: 0, losses: 0, promotions: 0, demotions: 0, sweepSteps: 0, sweepDemotes: 0, coldFired: 0, rtPlaced: 0, mainBack: 0, windowBack: 0, lateFirstHits: 0, missClears: 0, staleBlocks: 0, rtBack: 0, rtBackYoung: 0, rtBackVeryYoung: 0, rtHit: 0, rtLost: 0, probHit: 0, probLost: 0, bigWins: 0, winAged: 0, lagWins: 0, missWins: 0, dryWins: 0, hitRaises: 0, unaskedInserts: 0, onceLifts: 0, deadOpens: 0, jumpOpens: 0, gateAged: 0, hitLeaverLosses: 0, hitLeaverFc: 0, hitLeaverFv: 0, hitLeaverProtVictims: 0, clockFlagOnly: 0, clockFilterOnly: 0, clockMarkRounds: 0, clockMarkOld: 0, fastOpens: 0 }
   /** RESEARCH (staleAfter): per key, the insert count when a hit was last seen by the queues (insert, promotion, CLOCK pass); exact, where an engine would keep a few bits. */
   private stamps: Int32Array | undefined
   private inserts = 0
@@ -1392,13 +1394,17 @@ export class Shard {
         jumpMet = false
       }
     }
-    const stale = staleMet && this.staleRun >= this.t.staleRuns || deadMet || jumpMet
+    // RESEARCH (staleFast, stop 56): a block at staleFast or more passes the test alone.
+    const fastMet = this.t.staleFast > 0 && staleMet && this.staleBlock >= this.t.staleFast
+      && (this.t.staleFastWindow === 0 || this.windowTarget <= this.t.staleFastWindow * this.capacity)
+      && rate >= this.t.staleFastDrift && rate >= this.t.staleFastPeak * this.driftPeak && this.tailShare >= this.t.staleFastTail
+    const stale = staleMet && (this.staleRun >= this.t.staleRuns || fastMet) || deadMet || jumpMet
     this.staleOn = stale && !fell
     if (stale && !fell) this.stat.staleBlocks++
     let on = (fell || stale) && (this.t.driftFull === 0 || this.sizeM >= this.t.driftFull * (this.capacity - this.windowTarget) * this.protFraction())
     // STALE_HOLD: a gate the stale test opened stays open for staleHold blocks in all (its sweep drains
     // protected, whose hand then takes too few steps to judge a block).
-    if (on && stale) this.staleHeld = this.t.staleHold - 1
+    if (on && stale) this.staleHeld = (fastMet && this.t.staleFastHold > 0 ? this.t.staleFastHold : this.t.staleHold) - 1
     else if (!on && this.driftOn && this.staleHeld > 0) {
       this.staleHeld--
       on = true
@@ -1460,6 +1466,9 @@ export class Shard {
       this.driftFor = 0
     }
     this.driftOn = on
+    // RESEARCH (staleFastAge): the gate staleFast opened (held, or met again) is open.
+    if (on && fastMet && !fell && !this.fastOn) this.stat.fastOpens++
+    this.fastOn = on && (fastMet && !fell || this.fastOn)
     // driftSpan: the gate closes after driftSpan × capacity gets and the peak restarts from the rate now,
     // so protected refills with the new hot set and a later move is seen as a new fall.
     if (on && this.t.driftSpan > 0 && (this.driftFor += this.t.driftBlock) >= this.t.driftSpan) {
@@ -2228,6 +2237,13 @@ export class Shard {
         // RESEARCH (winAgeMode 64, stop 53): also while the drift gate is open, at any window and any run (the gate's
         // sweep demotes protected's dead keys to probation, where their counts beat every newcomer).
         const gateAge = (this.t.winAgeMode & 64) !== 0 && this.driftOn && (this.contestKind === 1 || this.contestKind === 2 || (this.contestKind === 3 && (this.t.winAgeMode & 128) !== 0))
+          || this.t.staleFastAge > 0 && this.fastOn && (this.contestKind === 1 || this.contestKind === 2)
+            // STALE_FAST_AGE 1 (the engines'): only while the window is at most staleFastWindow × capacity (aged through
+            // a hold of 8 blocks as the window grew, a Zipf(0.99) over 5 keys per entry moving every 10 capacities lost its
+            // next periods: −1.60 / −1.56 → −1.50 / −1.74; bounded at 0.2 −1.31 / −1.23, at 0.1 as before). RESEARCH 2: at any window; 3: only
+            // while protected holds under half its target (the sweep has drained it: the dead keys are in probation).
+            && (this.t.staleFastAge !== 1 || this.windowTarget <= this.t.staleFastWindow * this.capacity)
+            && (this.t.staleFastAge !== 3 || this.sizeM < 0.5 * (this.capacity - this.windowTarget) * this.protFraction())
         if (gateAge) {
           this.sketch.ageKey(this.hashOf(v), 1)
           this.stat.gateAged++

@@ -668,6 +668,30 @@ export interface Tuning {
   staleHalve: number
   /** STALE_HOLD ...the gate the stale test opened stays open for this many drift blocks in all (1: the block's own; its sweep drains protected, whose hand then takes too few steps to judge). */
   staleHold: number
+  /** STALE_FAST (engines since stop 56, movingwhole; src/layout/policy.json): the stale test passes at once (STALE_RUNS not awaited) at a block where at
+   * least this share of protected's hand steps found an unhit entry (0: off). A hot set that moves at a low miss ratio
+   * (Zipf 1.1 over 2 keys per entry) has drift blocks of 1.5-2.5 capacities of requests, so STALE_RUNS' 4 blocks come
+   * 6-10 capacities after the move; the share there reads 0.6-0.83 from the second block on. */
+  staleFast: number
+  /** STALE_FAST_* (stop 56) ...staleFast only while the window target is at most this × capacity (0: any window STALE_MAX_WINDOW allows). */
+  staleFastWindow: number
+  /** STALE_FAST_* (stop 56) ...staleFast only at a block whose drift signal (the share of inserts back from the ghost) is at
+   * least this (0: any): a moved hot set's new keys come back from the ghost (0.30-0.48 at these blocks), where OLTP's
+   * and P3's blocks at a stale share of 0.55 or more read 0.04-0.19 (P3 131072 once 0.34, at 0.48 × its peak). */
+  staleFastDrift: number
+  /** STALE_FAST_* (stop 56) ...and at least this × its decayed peak (0: any). */
+  staleFastPeak: number
+  /** STALE_FAST_* (stop 56) ...staleFast only at a block where at least this share of the window's tail keys were hit there
+   * (HIT_GAIN's tail share; 0: any): a moved hot set's new keys are read in the window (0.06-0.11 at these blocks), a
+   * loop's never (0.000: a loop larger than the cache also brings every key back from the ghost, stale share 1.0). */
+  staleFastTail: number
+  /** STALE_FAST_* (stop 56) ...the gate staleFast opened stays open for this many drift blocks in all (0: STALE_HOLD's). */
+  staleFastHold: number
+  /** STALE_FAST_* (stop 56) ...while the gate staleFast opened is open, main's victim that beats a window leaver has its counts
+   * halved (WIN_AGE's ageing: the sweep demotes the moved-away keys to probation with counts the newcomers cannot beat):
+   * 1 (the engines') while the window target is at most staleFastWindow × capacity; RESEARCH 2 at any window, 3 while
+   * protected holds under half its target (0: off). */
+  staleFastAge: number
   /** RESEARCH (stop 53, moving3; off): the stale test also passes at a block where at least this share of protected's
    * demotions (the hand's, not the gate's own sweep: deadMode 1 counts those too) were keys the sketch still rates at
    * deadFreq or more: a moved-away hot set's keys leave protected unhit with their counts (0: off). */

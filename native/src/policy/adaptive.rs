@@ -12,7 +12,7 @@
 use super::decision::REJECT;
 use super::rng::{next_random, seed_rng};
 use super::tuning_generated::{
-    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_BLOCK, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, DRIFT_SWEEP, FREE_TAG, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_SHARE, HIT_GAIN_UNDO, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, LATE_FLAG, LATE_HIT, LATE_SHARE, TRACER_FLAG, MISS_RUN, MISS_UNDO, MISS_UNDO_MISSES, DRY_RUN, MAX_WINDOW, MISS_CLEAR, MISSED_GENS, COLD_SHED, FILL_ROTATE, ONCE_DROP, ONCE_FIFO, ONCE_HOT_SHARE, ONCE_LIFT, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_READ_MIN, RETURN_SAMPLE, RETURN_SHARE, RETURN_SPAN, RETURN_TEST_BACK, RETURN_TEST_NEW, RETURN_TO, SATURATED_TIE, STALE_GATE, STALE_HALVE, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_RUNS, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS, WINDOW_CLOCK_ASKED, WIN_AGE, YOUNG_AGE, YOUNG_BACK_FROM, YOUNG_BACK_MIN, YOUNG_BACK_TO, YOUNG_HANDOFF, YOUNG_KEEP, YOUNG_MIN, YOUNG_STEP, YOUNG_TEST,
+    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_BLOCK, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, DRIFT_SWEEP, FREE_TAG, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_SHARE, HIT_GAIN_UNDO, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, LATE_FLAG, LATE_HIT, LATE_SHARE, TRACER_FLAG, MISS_RUN, MISS_UNDO, MISS_UNDO_MISSES, DRY_RUN, MAX_WINDOW, MISS_CLEAR, MISSED_GENS, COLD_SHED, FILL_ROTATE, ONCE_DROP, ONCE_FIFO, ONCE_HOT_SHARE, ONCE_LIFT, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_READ_MIN, RETURN_SAMPLE, RETURN_SHARE, RETURN_SPAN, RETURN_TEST_BACK, RETURN_TEST_NEW, RETURN_TO, SATURATED_TIE, STALE_FAST, STALE_FAST_AGE, STALE_FAST_DRIFT, STALE_FAST_HOLD, STALE_FAST_PEAK, STALE_FAST_TAIL, STALE_FAST_WINDOW, STALE_GATE, STALE_HALVE, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_RUNS, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS, WINDOW_CLOCK_ASKED, WIN_AGE, YOUNG_AGE, YOUNG_BACK_FROM, YOUNG_BACK_MIN, YOUNG_BACK_TO, YOUNG_HANDOFF, YOUNG_KEEP, YOUNG_MIN, YOUNG_STEP, YOUNG_TEST,
 };
 use crate::arena::Engine;
 use crate::layout_generated as L;
@@ -783,9 +783,7 @@ impl Engine {
         st32(sb.add((P + L::POLICY_DRIFT_RETURNS) as usize), 0);
         // The next block's length is taken once per block (a division in byte mode), not on every insert.
         st32(sb.add((P + L::POLICY_DRIFT_BLOCK) as usize), block_of(self.capacity(sb) / self.mean_size(sb)));
-        if HIT_GAIN > 0 {
-            self.hit_gain_gate(sb);
-        }
+        let tail = if HIT_GAIN > 0 { self.hit_gain_gate(sb) } else { 0.0 };
         let rate = r as f64 / n as f64;
         let peak = f64::max(rate, ldf64(sb.add((P + L::POLICY_DRIFT_PEAK) as usize)) * DRIFT_DECAY);
         stf64(sb.add((P + L::POLICY_DRIFT_PEAK) as usize), peak);
@@ -795,7 +793,9 @@ impl Engine {
             && rate < (1.0 - DRIFT_DROP) * peak
             && ldf64(sb.add((P + L::POLICY_UNASKED_SHARE) as usize)) < RETURN_SHARE;
         // STALE_GATE (stop 50): judged before DRIFT_GROW moves the window, as the model does.
-        let stale = STALE_GATE > 0.0 && self.stale_block_end(sb);
+        let test = if STALE_GATE > 0.0 { self.stale_block_end(sb, rate, peak, tail) } else { 0 };
+        let stale = test != 0;
+        let fast = test == 2;
         if DRIFT_GROW > 0.0 {
             self.drift_grow(sb, fell);
         }
@@ -808,7 +808,7 @@ impl Engine {
             let held_at = sb.add((P + L::POLICY_STALE_HELD) as usize);
             let mut held = ld32(held_at);
             if on && stale {
-                held = STALE_HOLD - 1;
+                held = (if fast && STALE_FAST_HOLD > 0 { STALE_FAST_HOLD } else { STALE_HOLD }) - 1;
             } else if !on && ld32(sb.add((P + L::POLICY_DRIFT_ON) as usize)) != 0 && held > 0 {
                 held -= 1;
                 on = true;
@@ -822,6 +822,12 @@ impl Engine {
         if STALE_HALVE != 0 && on && stale && !fell && ld32(sb.add((P + L::POLICY_DRIFT_ON) as usize)) == 0 {
             self.age_early(sb);
         }
+        // STALE_FAST_AGE (stop 56): the gate STALE_FAST opened (held, or met again) is open: WIN_AGE's ageing at any
+        // window (win_age).
+        if STALE_FAST_AGE != 0 {
+            let fast_at = sb.add((P + L::POLICY_STALE_FAST_ON) as usize);
+            st32(fast_at, (on && (fast && !fell || ld32(fast_at) != 0)) as u32);
+        }
         st32(sb.add((P + L::POLICY_DRIFT_ON) as usize), on as u32);
     }
 
@@ -832,7 +838,11 @@ impl Engine {
     /// protected fills with the dead keys its hand reaches only on promotions. True after STALE_RUNS such
     /// blocks in a row, once the shard has been full, on cache-aside traffic, while the window is under
     /// STALE_MAX_WINDOW of capacity; the gate it opens stays open for STALE_HOLD blocks (note_drift).
-    unsafe fn stale_block_end(&self, sb: *mut u8) -> bool {
+    /// 0: not met; 1: met (the run); 2: met at once by STALE_FAST (stop 56; see assembly/policy/adaptive.ts
+    /// staleBlockEnd): the share at least STALE_FAST, the drift signal `rate` at least STALE_FAST_DRIFT and
+    /// STALE_FAST_PEAK × its `peak`, the window's tail share `tail` at least STALE_FAST_TAIL, the window target at
+    /// most STALE_FAST_WINDOW × capacity.
+    unsafe fn stale_block_end(&self, sb: *mut u8, rate: f64, peak: f64, tail: f64) -> u32 {
         let steps = ld32(sb.add((P + L::POLICY_STALE_STEPS) as usize));
         let unhit = ld32(sb.add((P + L::POLICY_STALE_UNHIT) as usize));
         st32(sb.add((P + L::POLICY_STALE_STEPS) as usize), 0);
@@ -844,7 +854,19 @@ impl Engine {
             && self.window_target(sb) < STALE_MAX_WINDOW * self.capacity(sb);
         let run = if met { std::cmp::min(ld32(sb.add((P + L::POLICY_STALE_RUN) as usize)) + 1, STALE_RUNS) } else { 0 };
         st32(sb.add((P + L::POLICY_STALE_RUN) as usize), run);
-        met && run >= STALE_RUNS
+        if !met {
+            return 0;
+        }
+        if STALE_FAST > 0.0
+            && unhit as f64 / steps as f64 >= STALE_FAST
+            && self.window_target(sb) <= STALE_FAST_WINDOW * self.capacity(sb)
+            && rate >= STALE_FAST_DRIFT
+            && rate >= STALE_FAST_PEAK * peak
+            && tail >= STALE_FAST_TAIL
+        {
+            return 2;
+        }
+        (run >= STALE_RUNS) as u32
     }
 
     /// STALE_GATE: one step of protected's hand, which found an entry hit since its last pass (`hit`) or not.
@@ -867,7 +889,7 @@ impl Engine {
     /// return (window.rs, note_ghost); HIT_GAIN_RUNS qualifying blocks in a row open it. A moved hot
     /// set's new keys are read in the window and its old keys do not come back; a standing hot set's
     /// newcomers are barely read there, and its evicted keys do come back.
-    unsafe fn hit_gain_gate(&self, sb: *mut u8) {
+    unsafe fn hit_gain_gate(&self, sb: *mut u8) -> f64 {
         let rounds = ld32(sb.add((P + L::POLICY_TAIL_ROUNDS) as usize));
         let seen = ld32(sb.add((P + L::POLICY_DRIFT_LEAVES) as usize)).wrapping_add(rounds);
         let hit = ld32(sb.add((P + L::POLICY_DRIFT_LEAVE_HITS) as usize)).wrapping_add(rounds);
@@ -900,6 +922,8 @@ impl Engine {
             }
         }
         st32(sb.add((P + L::POLICY_HIT_RUN) as usize), if met { std::cmp::min(run + 1, HIT_GAIN_RUNS) } else { 0 });
+        // The block's tail share: STALE_FAST reads it.
+        share
     }
 
     /// DRIFT_GROW (stop 41; decay stop 42): on a fall's first block the window grows, if enough of the
@@ -1123,7 +1147,7 @@ impl Engine {
                 if (fc < fv || (fc == fv && tie == 0 && !(SATURATED_TIE != 0 && hit_in_window && fc >= crate::sketch::MAX_COUNT)))
                     && !(fc >= WARM_FREQUENCY && next_random(sb) % WARM_ODDS == 0)
                 {
-                    if WIN_AGE > 0.0 && age_winner {
+                    if (WIN_AGE > 0.0 || STALE_FAST_AGE != 0) && age_winner {
                         self.win_age(sb);
                     }
                     if FILL_ROTATE > 0.0 && ld32(sb.add((P + L::POLICY_COLD_FULL) as usize)) == 3 {
@@ -1159,7 +1183,11 @@ impl Engine {
     /// contest's rare case.
     #[inline(never)]
     unsafe fn win_age(&self, sb: *mut u8) {
-        if ld32(sb.add((P + L::POLICY_HIT_RUN) as usize)) >= HIT_GAIN_RUNS && self.window_target(sb) >= WIN_AGE * self.capacity(sb) {
+        // STALE_FAST_AGE (stop 56): also while the gate STALE_FAST opened is open and the window is at most
+        // STALE_FAST_WINDOW × capacity.
+        if STALE_FAST_AGE != 0 && ld32(sb.add((P + L::POLICY_STALE_FAST_ON) as usize)) != 0 && self.window_target(sb) <= STALE_FAST_WINDOW * self.capacity(sb)
+            || WIN_AGE > 0.0 && ld32(sb.add((P + L::POLICY_HIT_RUN) as usize)) >= HIT_GAIN_RUNS && self.window_target(sb) >= WIN_AGE * self.capacity(sb)
+        {
             self.age_counters(sb, self.tail_hash);
         }
     }
