@@ -229,7 +229,15 @@ export function floodTrace(c: number, scale: number, flood: number, every: numbe
   return b.trace(`404 flood ${flood}C every ${every}C w${w}${during ? ' writes during' : ''}`, nk + 3 * Math.max(b.next, missing) + 3)
 }
 
-export type Phase = 'scan' | 'zipf' | 'zipf2' | 'once' | 'back' | 'loop' | 'lag' | 'lagx'
+export type Phase = 'scan' | 'zipf' | 'zipf2' | 'once' | 'back' | 'loop' | 'lag' | 'lagx' | 'lagh'
+
+/**
+ * Stop 56 (dryrobust): `lagh`'s opening. A share `q` of the reads `lag` would make of the phase's first key go instead
+ * to a hot set of `hot` keys (Zipf 0.9; ids of its own, reserved at the phase's start, read through, so their first
+ * reads miss and fill) or, with `hot` 0, to a uniformly random earlier key (any id below the phase's first write:
+ * a previous phase's keys or a Zipf universe; read through). Not in any drawn row.
+ */
+export type LaghOpts = { q: number; hot: number }
 
 /**
  * Phases in turn, each `each` capacities long: recency (write-then-read 0.5·C), Zipf(0.9) over
@@ -242,7 +250,7 @@ export type Phase = 'scan' | 'zipf' | 'zipf2' | 'once' | 'back' | 'loop' | 'lag'
  * scan's written-once keys, a Zipf phase's rarest keys, a loop's last keys) or, from empty, keys no write
  * ever made (404s, ids past the trace's writes). After the opening the two phases are the same.
  */
-export function phasesTrace(c: number, scale: number, phases: Phase[], each: number, seed: number, zipfPerEntry = 20): Trace {
+export function phasesTrace(c: number, scale: number, phases: Phase[], each: number, seed: number, zipfPerEntry = 20, lagh: LaghOpts = { q: 0.2, hot: 10 }): Trace {
   const rng = new Prng(seed)
   const b = new Builder()
   const zk = zipfPerEntry * c
@@ -263,6 +271,13 @@ export function phasesTrace(c: number, scale: number, phases: Phase[], each: num
       loopBase = b.next
       b.next += loopKeys
     }
+    // `lagh` (stop 56, dryrobust): its hot set's ids, reserved before the phase's first write; no draw for other phases.
+    let hotBase = -1
+    const hotZipf = p === 'lagh' && lagh.hot > 0 ? new ZipfSampler(lagh.hot, 0.9) : undefined
+    if (hotZipf !== undefined) {
+      hotBase = b.next
+      b.next += lagh.hot
+    }
     const firstWrite = b.next
     for (let i = 0; i < n; i++) {
       if (p === 'scan') b.read(b.next++, true)
@@ -278,8 +293,11 @@ export function phasesTrace(c: number, scale: number, phases: Phase[], each: num
       } else if (b.next === firstWrite || rng.nextFloat() < 0.1) b.write()
       else {
         const span = Math.min(b.next - firstWrite, Math.round(0.5 * c))
-        const d = p === 'lag' ? span - 1 : rng.nextInt(span)
-        b.read(b.next - 1 - d, p === 'back')
+        const d = p === 'lag' || p === 'lagh' ? span - 1 : rng.nextInt(span)
+        // `lagh`: an opening read (of the phase's first key) goes elsewhere with probability q.
+        if (p === 'lagh' && span < lagKeys && rng.nextFloat() < lagh.q) {
+          b.read(hotZipf !== undefined ? hotBase + hotZipf.sample(rng) - 1 : rng.nextInt(Math.max(1, hotBase < 0 ? firstWrite : hotBase)), true)
+        } else b.read(b.next - 1 - d, p === 'back')
       }
     }
   }

@@ -20,6 +20,8 @@
  *
  *   npx tsx bench/sim/mild-diag.ts --gen phases --phases back,loop,scan,lag --each 14 --c 4600 --seed S   (stop 55: a phases row;
  *     the probe's --match prints a row's trace seed)
+ *     [--q 0.2 --hot 10|0.05C|0] (stop 56, dryrobust: a `lagh` phase's opening sends a share q of its reads to a hot set
+ *     of that many keys, or to random earlier keys with 0; recency-sweep.ts phasesTrace)
  *   npx tsx bench/sim/mild-diag.ts --gen suite --row 'zipf→write-then-read write-once 1.5×cap' --c 10000   (stop 55: a row of
  *     the suite, bench/sim/variants.ts's recency rows)
  *     [--why] (stop 55, delaysteady: per block the reads LRU hit and the model missed, by the key's last way out of the
@@ -45,7 +47,11 @@ const c = Number(opt('--c', '10000'))
 const seed = Number(opt('--seed', '1'))
 const back = args.has('--back')
 const gen = opt('--gen', 'burst')
-const trace: Trace = gen === 'phases' ? phasesTrace(c, 1, opt('--phases', 'back,loop,scan,lag').split(',') as Phase[], Number(opt('--each', '14')), seed)
+// Stop 56 (dryrobust): `lagh` phases' opening: --q (share of the opening's reads sent elsewhere), --hot (hot set's keys;
+// '0.05C' a share of capacity; 0 random earlier keys).
+const hotOpt = opt('--hot', '10')
+const laghOpts = { q: Number(opt('--q', '0.2')), hot: hotOpt.endsWith('C') ? Math.round(Number(hotOpt.slice(0, -1)) * c) : Number(hotOpt) }
+const trace: Trace = gen === 'phases' ? phasesTrace(c, 1, opt('--phases', 'back,loop,scan,lag').split(',') as Phase[], Number(opt('--each', '14')), seed, 20, laghOpts)
   : gen === 'suite' ? recencyWorkloads(42, 1).find((w) => w.name === opt('--row', ''))!.make(c)
   : gen === 'burst' ? burstTrace(c, 1, Number(opt('--b', '1.2')), Number(opt('--r', '2')), back, seed)
   : gen === 'delay' ? delayTrace(c, 1, Number(opt('--d', '1.2')), back, seed)
