@@ -24,6 +24,9 @@
  * Stop 56 (lagopen2): the dry run's cue per block: gets' hits, the sketch additions those hits made per insert
  * (a hit on a key whose counters are all at 15 adds nothing), inserts written unasked / inserts, the dry run
  * (research knob dryRun: unasked inserts in a row with no addition but their own) at the block's end, dryRun's wins.
+ *
+ * Stop 56 (dryrobust): `--phases` takes `lagh` (recency-sweep.ts: `lag` whose opening sends a share of its reads to a
+ * hot set or random earlier keys) with `--q 0.2 --hot 10|0.05C|0`; its late reads are counted as `lag`'s.
  */
 import { phasesTrace, delayTrace, type Phase } from '../arena/recency-sweep.js'
 import { OP_WRITE } from '../workloads/trace.js'
@@ -40,7 +43,10 @@ const seed = Number(opt('--seed', '1'))
 const each = Number(opt('--each', '7'))
 const delay = opt('--delay', '')
 const phases = opt('--phases', 'zipf,lag').split(',') as Phase[]
-const trace = delay !== '' ? delayTrace(size, 1, Number(delay), args.has('--back'), seed) : phasesTrace(size, 1, phases, each, seed)
+// Stop 56 (dryrobust): `lagh` phases' opening (--q share of its reads to --hot keys, '0.05C' a share of capacity, 0 random earlier keys).
+const hotOpt = opt('--hot', '10')
+const laghOpts = { q: Number(opt('--q', '0.2')), hot: hotOpt.endsWith('C') ? Math.round(Number(hotOpt.slice(0, -1)) * size) : Number(hotOpt) }
+const trace = delay !== '' ? delayTrace(size, 1, Number(delay), args.has('--back'), seed) : phasesTrace(size, 1, phases, each, seed, 20, laghOpts)
 const perPhase = Math.max(1000, Math.round(size * each))
 const block = Math.round(Number(opt('--block', '0.5')) * size)
 const model = new CortadoModel(size, trace, { tuning: parseTuningList(opt('--tune', '')) })
@@ -84,7 +90,7 @@ for (let i = 0; i < trace.keys.length; i++) {
     if (firstKey < 0) firstKey = k
     lastKey = k
     writtenAt.set(k, i)
-  } else if (delay === '' && (phases[phaseNo] === 'lag' || (phases[phaseNo] === 'lagx' && (writtenAt.get(k) ?? -1) >= phaseNo * perPhase)) && k !== firstKey && writtenAt.has(k)) {
+  } else if (delay === '' && ((phases[phaseNo] === 'lag' || phases[phaseNo] === 'lagh') || (phases[phaseNo] === 'lagx' && (writtenAt.get(k) ?? -1) >= phaseNo * perPhase)) && k !== firstKey && writtenAt.has(k)) {
     if (lag === undefined) {
       lag = { phase: phaseNo, firstLate: i, targetThen: shard.windowTarget / size, reached: -1, backs: 0, pre: [0, 0, 0], post: [0, 0, 0], firstPost: -1 }
       backsAtLate = shard.stat.windowBack!

@@ -337,3 +337,37 @@ forEachEngine('a skewed hot set moved at a low miss ratio (STALE_FAST)', (engine
     expect(all, `LRU ${lruAll.toFixed(2)}% (seed ${seed})`).toBeGreaterThanOrEqual(lruAll + 25)
   })
 })
+
+/**
+ * Stop 56 (dryrobust): the `lagh` phase kind (a lag phase whose opening sends a share q of its reads of the phase's
+ * first key to a hot set or to random earlier keys) is research only: it must leave every other phase's trace as it
+ * was (the drawn rows' figures are compared across stops), and its opening must read the hot set at about q.
+ */
+it('lagh leaves other phases unchanged and sends about q of its opening to the hot set', () => {
+  const c = 1000
+  const seed = testSeed(7)
+  const plain = phasesTrace(c, 1, ['zipf', 'lag', 'scan'], 3, seed)
+  const other = phasesTrace(c, 1, ['zipf', 'lag', 'scan'], 3, seed, 20, { q: 0.5, hot: 100 })
+  expect(Array.from(other.keys)).toEqual(Array.from(plain.keys))
+  const t = phasesTrace(c, 1, ['zipf', 'lagh'], 3, seed, 20, { q: 0.2, hot: 100 })
+  const per = 3 * c
+  const hotBase = 20 * c
+  let first = -1
+  let hot = 0
+  let opening = 0
+  for (let i = per; i < t.keys.length; i++) {
+    const k = t.keys[i]!
+    if (t.ops![i] === OP_WRITE) {
+      if (first < 0) first = k
+      continue
+    }
+    if (k === first || (k >= hotBase && k < hotBase + 100)) {
+      opening++
+      if (k !== first) hot++
+    }
+  }
+  expect(first).toBe(hotBase + 100)
+  expect(opening).toBeGreaterThan(1000)
+  expect(hot / opening).toBeGreaterThan(0.15)
+  expect(hot / opening).toBeLessThan(0.25)
+})

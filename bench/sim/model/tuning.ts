@@ -427,7 +427,11 @@ export interface Tuning {
   dryRun: number
   /** DRY_RUN's form (engines: 761 = 1 + 8 + 16 + 32 + 64 + 128 + 512; the other bits research): bits 1 an unasked insert counts only after a get hit since the insert before; 2 the jump's verdict skips hits that added nothing; 4 an addition takes dryRunCost off the run instead of ending it; 8 inserts asked for count too; 16 after the dry jump a hit in main on an entry marked written unasked counts for it; 32 only the win that jumps; 64 a hit in main counts against the dry jump only on a key other than the last so counted; 128 an undone dry jump locks the dry run out until the next ageing; 512 bit 1's hit as a mark an insert sets and a hit clears (the engines' form). */
   dryRunMode: number
-  /** RESEARCH (dryRunMode 4): what one sketch addition takes off the dry run. */
+  /**
+   * RESEARCH (dryRunMode 4): what one sketch addition takes off the dry run. Stop 56 (dryrobust): with a hot set read
+   * beside a lag opening (recency-sweep.ts `lagh`), 765 with cost 2 keeps most of DRY_RUN's gain and passed the model
+   * gates; cost 1 and 0.5 fail the probe, and the default 16 is 761 (docs/policy-recency.md "Stop 56, dryrobust").
+   */
   dryRunCost: number
   /** RESEARCH (stop 37, off): a window tail hit while in the window contests with its estimate + this (0: off). */
   windowHitBoost: number
