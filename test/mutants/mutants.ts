@@ -64,7 +64,7 @@ export const MUTANTS: Mutant[] = [
     id: 'unasked-gain-ignored', area: 'policy', file: 'assembly/policy/window.ts',
     find: '? ONCE_GAIN : UNASKED_GAIN',
     replace: '? ONCE_GAIN : 1',
-    tests: ['test/policy/recency.test.ts'],
+    tests: ['test/policy/recency.test.ts', 'test/policy/recency-sweep.test.ts', 'test/conformance/lockstep.test.ts'],
     why: 'a returning candidate written unasked counts once like any other: beside a hot set read cache-aside (the quiet gate shut) write-back traffic keeps +0.8 over LRU where it had +3.9 (stop 47; before the quiet gate: write-back at 1.5 × capacity, 1.9-2.4 points under LRU)',
   },
   {
@@ -373,7 +373,7 @@ export const MUTANTS: Mutant[] = [
   {
     id: 'once-max-window-ignored', area: 'policy', file: 'assembly/policy/window.ts',
     find: '(once ? ONCE_MAX_WINDOW : MAX_WINDOW)', replace: 'MAX_WINDOW',
-    tests: ['test/policy/recency.test.ts'],
+    tests: ['test/policy/recency.test.ts', 'test/policy/recency-sweep.test.ts', 'test/conformance/lockstep.test.ts'],
     why: 'the window stops at 0.9 of capacity on write-once traffic too: with one write per 2 operations main\'s 10% keeps keys read once long ago and the cache settles under LRU (stop 37)',
   },
   {
@@ -397,7 +397,7 @@ export const MUTANTS: Mutant[] = [
   {
     id: 'drift-sweep-never', area: 'policy', file: 'assembly/policy/adaptive.ts',
     find: '  if (DRIFT_SWEEP != 0 && q == WINDOW && load<u32>(sb + P + L.POLICY_DRIFT_ON) != 0) driftSweep(sb, now)', replace: '',
-    tests: ['test/policy/recency.test.ts'],
+    tests: ['test/policy/recency.test.ts', 'test/policy/recency-sweep.test.ts', 'test/conformance/lockstep.test.ts'],
     why: 'the drift gate opens but protected is never swept: Zipf moving every 2 capacities keeps the old hot set in protected, 3.0 under LRU instead of 2.6 (real cache, 4000 entries; DRIFT_SWEEP, stop 40)',
   },
   {
@@ -445,13 +445,13 @@ export const MUTANTS: Mutant[] = [
   {
     id: 'quiet-gain-ignored', area: 'policy', file: 'assembly/policy/window.ts',
     find: 'writeOnce(sb, ONCE_SHARE) || (QUIET_MAIN > 0 && load<u32>(sb + P + L.POLICY_QUIET_ON) != 0)', replace: 'writeOnce(sb, ONCE_SHARE)',
-    tests: ['test/policy/recency.test.ts'],
+    tests: ['test/policy/recency.test.ts', 'test/policy/recency-sweep.test.ts'],
     why: 'a returning candidate written unasked counts UNASKED_GAIN times until the unasked share reaches ONCE_SHARE, 10 capacities after a hot set read cache-aside gave way to write-then-read (QUIET_MAIN, stop 47)',
   },
   {
     id: 'quiet-counts-unasked-main', area: 'policy', file: 'assembly/policy/window.ts',
     find: 'noteQuiet(sb, !filterWrittenUnasked(sb, h))', replace: 'noteQuiet(sb, true)',
-    tests: ['test/policy/recency.test.ts'],
+    tests: ['test/policy/recency.test.ts', 'test/policy/recency-sweep.test.ts', 'test/conformance/lockstep.test.ts'],
     why: "main's returns of write-then-read keys it took in keep the quiet gate shut (QUIET_MAIN counts only main entries asked for, stop 47)",
   },
   {
@@ -469,7 +469,7 @@ export const MUTANTS: Mutant[] = [
   {
     id: 'return-test-sample-goes-round', area: 'policy', file: 'assembly/policy/adaptive.ts',
     find: ' && !(RETURN_SAMPLE != 0 && load<u32>(sb + P + L.POLICY_RETURN_ON) != 0 && returnSampled(tailHash))', replace: '',
-    tests: ['test/policy/recency-sweep.test.ts'],
+    tests: ['test/policy/recency-sweep.test.ts', 'test/conformance/lockstep.test.ts', 'test/policy/recency.test.ts'],
     why: 'a sampled write-back hit at the window tail goes round with its count cleared, so it leaves carrying only the hits of its last pass: the test undercounts the write-backs (RETURN_TEST, stop 50)',
   },
   {
@@ -517,7 +517,7 @@ export const MUTANTS: Mutant[] = [
   {
     id: 'once-drop-off', area: 'policy', file: 'assembly/policy/adaptive.ts',
     find: '  if (ONCE_DROP != 0 &&', replace: '  if (false &&',
-    tests: ['test/policy/recency-sweep.test.ts'],
+    tests: ['test/policy/recency-sweep.test.ts', 'test/conformance/lockstep.test.ts', 'test/policy/recency.test.ts'],
     why: 'a window ONCE_LIFT took to 0.995 on write-then-read that hit every read stays there when a loop follows; the loop collapses it to its floor and the lag phase after loses its keys (ONCE_DROP, stop 53)',
   },
   {
@@ -529,7 +529,7 @@ export const MUTANTS: Mutant[] = [
   {
     id: 'saturated-tie-to-victim', area: 'policy', file: 'assembly/policy/adaptive.ts',
     find: ' && !(SATURATED_TIE != 0 && hitInWindow && fc >= MAX_COUNT)', replace: '',
-    tests: ['test/policy/admission.test.ts'],
+    tests: ['test/policy/admission.test.ts', 'test/policy/recency-sweep.test.ts', 'test/conformance/lockstep.test.ts', 'test/policy/recency.test.ts'],
     why: 'a tie at the sketch ceiling goes to the victim: a key written once and read constantly is dropped for a resident nobody reads any more (SATURATED_TIE, stop 48)',
   },
   {
@@ -697,19 +697,19 @@ export const MUTANTS: Mutant[] = [
   {
     id: 'cold-window-never', area: 'policy', file: 'assembly/policy/adaptive.ts',
     find: '    setWindowTarget(sb, max<f64>(windowTarget(sb), COLD_WINDOW * c))', replace: '',
-    tests: ['test/policy/recency.test.ts'],
+    tests: ['test/policy/recency.test.ts', 'test/policy/recency-sweep.test.ts', 'test/conformance/lockstep.test.ts'],
     why: 'a cache that starts empty under write-then-read keeps its 1% window when it first fills: the keys read while it filled reject the newcomers, ~13 points under LRU for 5 capacities (COLD_WINDOW, stop 38)',
   },
   {
     id: 'once-gain-ignored', area: 'policy', file: 'assembly/policy/window.ts',
     find: 'if (unasked) gain = writeOnce(sb, ONCE_SHARE) || (QUIET_MAIN > 0 && load<u32>(sb + P + L.POLICY_QUIET_ON) != 0) ? ONCE_GAIN : UNASKED_GAIN', replace: 'if (unasked) gain = UNASKED_GAIN',
-    tests: ['test/policy/recency.test.ts'],
+    tests: ['test/policy/recency.test.ts', 'test/policy/recency-sweep.test.ts', 'test/conformance/lockstep.test.ts'],
     why: 'a returning candidate written unasked counts UNASKED_GAIN times only, on write-once traffic and while main is quiet: after a Zipf hot set read cache-aside, write-then-read trails LRU by ~2 points (stop 47; stop 37 wrote it for write-once from empty, which COLD_WINDOW now lifts)',
   },
   {
     id: 'once-tie-needs-mark', area: 'policy', file: 'assembly/policy/adaptive.ts',
     find: 'tie = writeOnce(sb, RETURN_MAX) || filterWrittenUnasked(sb, candidate) ? 1 : 0', replace: 'tie = filterWrittenUnasked(sb, candidate) ? 1 : 0',
-    tests: ['test/policy/recency.test.ts'],
+    tests: ['test/policy/recency.test.ts', 'test/policy/recency-sweep.test.ts', 'test/conformance/lockstep.test.ts'],
     why: 'on write-once traffic a newcomer whose mark a halving cleared loses its tie with a dead key: at one write per 2 operations the window takes 20 capacities to grow (stop 37)',
   },
   {
@@ -1096,13 +1096,13 @@ export const MUTANTS: Mutant[] = [
   {
     id: 'late-frequency-unbounded', area: 'policy', file: 'assembly/policy/window.ts',
     find: '  if (LATE_FREQUENCY > 0 && estimate(sb, h) > LATE_FREQUENCY) return\n', replace: '',
-    tests: ['test/policy/admission.test.ts'],
+    tests: ['test/policy/admission.test.ts', 'test/policy/recency-sweep.test.ts', 'test/conformance/lockstep.test.ts', 'test/policy/recency.test.ts'],
     why: 'a hot key the miss filter wrongly marks written unasked makes a late first hit: its growth ages the sketch and a stream of never-read sets displaces a hot set as large as the cache (LATE_FREQUENCY, stop 50: 0.898 of hot gets hit against the test\'s 0.92)',
   },
   {
     id: 'free-tag-never', area: 'policy', file: 'assembly/policy/adaptive.ts',
     find: '  if (FREE_TAG == 0 || (flagsOf(sb, tailOff) & L.ENTRY_FREE) == 0 || tailCounter() != 0) return FROM_MAIN', replace: '  if (true) return FROM_MAIN',
-    tests: ['test/policy/recency-sweep.test.ts'],
+    tests: ['test/policy/recency-sweep.test.ts', 'test/conformance/lockstep.test.ts', 'test/policy/recency.test.ts'],
     why: 'the fill\'s keys, read 0.9 × capacity writes after their write, leave probation as main\'s when LATE_HIT grows the window, and their returns shrink it again (FREE_TAG, stop 50: model −7.60 vs LRU at 4000 entries)',
   },
   {
@@ -1115,7 +1115,7 @@ export const MUTANTS: Mutant[] = [
   {
     id: 'late-aside-never', area: 'policy', file: 'assembly/policy/window.ts',
     find: '  if (LATE_ASIDE != 0 && load<u32>(sb + P + L.POLICY_RETURN_ON) != 0) return\n', replace: '',
-    tests: ['test/policy/recency-sweep.test.ts'],
+    tests: ['test/policy/recency-sweep.test.ts', 'test/conformance/lockstep.test.ts', 'test/policy/recency.test.ts'],
     why: 'late first hits count while RETURN_TO places write-backs: reads 0.8 × capacity writes after the write, written back, hold the window at its maximum against main\'s returns and collapse (LATE_ASIDE, stop 51: −3.67 vs LRU at 4000 entries against the test\'s bound of 3, −0.60 with it)',
   },
   // ---- written-back reads that start late (stop 52, wbdelay: YOUNG_TEST) ------------------------------------
@@ -1137,13 +1137,13 @@ export const MUTANTS: Mutant[] = [
   {
     id: 'young-read-hits-only', area: 'policy', file: 'assembly/policy/adaptive.ts',
     find: '  if (YOUNG_TEST != 0) youngRead(sb, h)\n  noteGhost(sb, h)', replace: '  noteGhost(sb, h)',
-    tests: ['test/policy/recency-sweep.test.ts'],
+    tests: ['test/policy/recency-sweep.test.ts', 'test/conformance/lockstep.test.ts', 'test/policy/recency.test.ts'],
     why: 'a get that misses does not mark its tracer: a write-back read again after probation dropped it is not seen, nor a new key read young after it left',
   },
   {
     id: 'young-keep-counts-unread', area: 'policy', file: 'assembly/policy/adaptive.ts',
     find: '    if (askedFor || YOUNG_KEEP == 0) youngStep(share, 0)\n', replace: '    youngStep(share, 0)\n',
-    tests: ['test/policy/recency-sweep.test.ts'],
+    tests: ['test/policy/recency-sweep.test.ts', 'test/conformance/lockstep.test.ts', 'test/policy/recency.test.ts'],
     why: 'a new key\'s tracer never read counts as not read young: a bulk load sets YOUNG_TEST\'s veto where RETURN_TO pays (reads from 0.5 × capacity writes after the write: model +0.70 → −2.17 at 4000 entries)',
   },
   {
