@@ -56,10 +56,9 @@ export class CountMinSketch {
   private readonly idx = new Int32Array(DEPTH)
   private additions = 0
   /**
-   * RESEARCH (dryRun, stop 56, lagopen2): increments that raised a counter, never halved, and whether the latest
-   * increment raised one (a key whose four counters are all at 15 adds nothing: a saturated hot key's hit).
+   * RESEARCH (dryRun, stop 56, lagopen2): whether the latest increment raised a counter (a key whose four counters are
+   * all at 15 adds nothing: a saturated hot key's hit).
    */
-  raises = 0
   lastRaised = false
   /** Times the counters were halved (a coarse clock other components may key resets on). */
   halvings = 0
@@ -127,7 +126,6 @@ export class CountMinSketch {
           const w = this.table[word]!
           if (((w >>> shift) & 15) === min) this.table[word] = w + (1 << shift)
         }
-        this.raises++
         this.lastRaised = true
       }
       this.tick()
@@ -144,10 +142,7 @@ export class CountMinSketch {
         raised = true
       }
     }
-    if (raised) {
-      this.raises++
-      this.lastRaised = true
-    }
+    if (raised) this.lastRaised = true
     if (raised || this.countSaturated) this.tick()
   }
 
