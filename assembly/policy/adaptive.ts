@@ -371,8 +371,8 @@ function dryNote(sb: u32): void {
     return
   }
   if ((w & DRY_ARMED) == 0) {
-    // DRY_RUN_CAP: the run is held at most this long (what a long dry stretch banks against later additions).
     const run = load<u32>(sb + P + L.POLICY_DRY_RUN)
+    // DRY_RUN_CAP: the run is held at most this long (what a long dry stretch banks against later additions).
     if (run < DRY_RUN_CAP) store<u32>(sb + P + L.POLICY_DRY_RUN, run + 1)
     atomic.or<u32>(sb + P + L.POLICY_MISS_RUN, DRY_ARMED)
   }
