@@ -1481,7 +1481,9 @@ export class Shard {
     // RESEARCH (staleFastHalve, stop 57): the held fast gate halves the sketch every staleFastHalve blocks.
     if (this.t.staleFastHalve > 0) {
       this.fastBlocks = this.fastOn && wasFast ? this.fastBlocks + 1 : 0
-      if (this.fastBlocks > 0 && this.fastBlocks % this.t.staleFastHalve === 0) this.ageEarly()
+      if (this.fastBlocks > 0 && this.fastBlocks % this.t.staleFastHalve === 0
+        && ((this.t.staleFastHalveMode & 1) === 0 || staleMet)
+        && ((this.t.staleFastHalveMode & 2) === 0 || this.windowTarget <= (this.t.staleFastAgeWindow || this.t.staleFastWindow) * this.capacity)) this.ageEarly()
     }
     // RESEARCH (ageSatMode, stop 57): saturated increments count towards the halving only while a gate is open.
     if (this.t.ageSat > 0 && this.t.ageSatMode > 0) this.sketch.satWeight = (this.t.ageSatMode === 1 ? this.driftOn : this.fastOn) ? this.t.ageSat : 0

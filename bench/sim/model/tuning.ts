@@ -488,6 +488,8 @@ export interface Tuning {
   staleFastHalve: number
   /** RESEARCH (stop 57): STALE_FAST_AGE's ageing shifts the victim's counters right by this (1: halved, the engines'; 4: zeroed). */
   staleFastShift: number
+  /** RESEARCH (stop 57): staleFastHalve's condition, bits: 1 only at a block whose stale test is met (protected's hand still finds unhit entries); 2 only while the window target is at most STALE_FAST_AGE's bound. */
+  staleFastHalveMode: number
   /** RESEARCH (stop 57): extra sketch halvings when the gate STALE_FAST opened opens (beside STALE_HALVE's; 0: none). */
   staleFastOpenHalve: number
   /** RESEARCH (stop 57, movingage; 0 off): each insert also advances the halving's clock by this many additions. */
@@ -901,6 +903,7 @@ export const TUNING: Tuning = {
   ageSatMode: 0,
   staleFastHalve: 0,
   staleFastShift: 1,
+  staleFastHalveMode: 0,
   staleFastOpenHalve: 0,
   ageInsert: 0,
   staleFastAgeWindow: 0,
