@@ -18,7 +18,7 @@ import { flagsOf, isLarge, chainedBytes } from '../entry'
 import { queueCount, freeCount, reclaimDeadTails } from '../segments'
 import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainHolds, isFull, countMode, isBig } from './units'
 import { ageEarly, applyGhostEvidence, noteGhost, noteLateHit, windowTarget, setWindowTarget, windowFloor, writeOnce, onceMax } from './window'
-import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_READ_MIN, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_HIT, DRIFT_GROW_DECAY, MAX_WINDOW, WINDOW_CLOCK_ASKED, MISSED_GENS, HIT_GAIN, HIT_GAIN_SHARE, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, SATURATED_TIE, MISS_CLEAR, LATE_HIT, LATE_FLAG, TRACER_FLAG, MISS_RUN, MISS_UNDO, MISS_UNDO_MISSES, DRY_RUN, LATE_SHARE, FREE_TAG, STALE_GATE, STALE_RUNS, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_HALVE, STALE_FAST, STALE_FAST_DRIFT, STALE_FAST_PEAK, STALE_FAST_TAIL, STALE_FAST_WINDOW, STALE_FAST_HOLD, STALE_FAST_AGE, WIN_AGE, RETURN_SAMPLE, RETURN_TEST_NEW, RETURN_TEST_BACK, ONCE_FIFO, ONCE_LIFT, ONCE_DROP, COLD_SHED, FILL_ROTATE, YOUNG_TEST, YOUNG_AGE, YOUNG_MIN, YOUNG_STEP, YOUNG_BACK_MIN, YOUNG_BACK_FROM, YOUNG_BACK_TO, YOUNG_KEEP, YOUNG_HANDOFF } from './tuning.generated'
+import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_READ_MIN, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_HIT, DRIFT_GROW_DECAY, MAX_WINDOW, WINDOW_CLOCK_ASKED, MISSED_GENS, HIT_GAIN, HIT_GAIN_SHARE, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, SATURATED_TIE, MISS_CLEAR, LATE_HIT, LATE_FLAG, TRACER_FLAG, MISS_RUN, MISS_UNDO, MISS_UNDO_MISSES, DRY_RUN, DRY_RUN_COST, DRY_RUN_CAP, LATE_SHARE, FREE_TAG, STALE_GATE, STALE_RUNS, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_HALVE, STALE_FAST, STALE_FAST_DRIFT, STALE_FAST_PEAK, STALE_FAST_TAIL, STALE_FAST_WINDOW, STALE_FAST_HOLD, STALE_FAST_AGE, WIN_AGE, RETURN_SAMPLE, RETURN_TEST_NEW, RETURN_TEST_BACK, ONCE_FIFO, ONCE_LIFT, ONCE_DROP, COLD_SHED, FILL_ROTATE, YOUNG_TEST, YOUNG_AGE, YOUNG_MIN, YOUNG_STEP, YOUNG_BACK_MIN, YOUNG_BACK_FROM, YOUNG_BACK_TO, YOUNG_KEEP, YOUNG_HANDOFF } from './tuning.generated'
 import { nextRandom, seedRng } from './rng'
 import { seed } from '../arena'
 import { REJECT } from './decision'
@@ -352,8 +352,8 @@ export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64, segments: u
  * DRY_RUN (stop 56, lagopen2), at an insert: the sketch's count towards the next ageing (SHARD_SKETCH_ADDITIONS: the
  * increments that raised a counter) moved by this set's own count (0 or 1) and nothing else since the last insert:
  * the gets between hit only saturated keys, or missed, or there were none. The run counts such an insert if a get hit
- * since the insert before (DRY_ARMED, set here, cleared by a hit); anything else added ends it, and a count gone down
- * (an ageing) also ends an undone dry jump's lockout. Under the shard lock; a racing hit's lossy count as elsewhere.
+ * since the insert before (DRY_ARMED, set here, cleared by a hit); anything else added takes DRY_RUN_COST per addition
+ * off it (stop 57, dryport), and a count gone down (an ageing) DRY_RUN_COST and ends an undone dry jump's lockout. Under the shard lock; a racing hit's lossy count as elsewhere.
  */
 function dryNote(sb: u32): void {
   const n = load<u32>(sb + L.SHARD_SKETCH_ADDITIONS)
@@ -361,14 +361,19 @@ function dryNote(sb: u32): void {
   store<u32>(sb + P + L.POLICY_DRY_ADDED, n)
   const w = load<u32>(sb + P + L.POLICY_MISS_RUN)
   if (moved < 0 || moved > 1) {
-    store<u32>(sb + P + L.POLICY_DRY_RUN, 0)
+    // DRY_RUN_COST (stop 57): each addition but the set's own takes DRY_RUN_COST off the run (an ageing, the count
+    // gone down, one addition's worth), floored at 0: a hot set read beside the opening shortens the run, not ends it.
+    const run = load<u32>(sb + P + L.POLICY_DRY_RUN)
+    const cost: u32 = (moved < 0 ? <u32>1 : min<u32>(<u32>moved - 1, DRY_RUN_CAP)) * DRY_RUN_COST
+    store<u32>(sb + P + L.POLICY_DRY_RUN, run > cost ? run - cost : 0)
     if ((w & DRY_ARMED) != 0) atomic.and<u32>(sb + P + L.POLICY_MISS_RUN, ~DRY_ARMED)
     if (moved < 0) store<u32>(sb + P + L.POLICY_DRY_STATE, load<u32>(sb + P + L.POLICY_DRY_STATE) & ~DRY_LOCK)
     return
   }
   if ((w & DRY_ARMED) == 0) {
     const run = load<u32>(sb + P + L.POLICY_DRY_RUN)
-    if (run < DRY_RUN) store<u32>(sb + P + L.POLICY_DRY_RUN, run + 1)
+    // DRY_RUN_CAP: the run is held at most this long (what a long dry stretch banks against later additions).
+    if (run < DRY_RUN_CAP) store<u32>(sb + P + L.POLICY_DRY_RUN, run + 1)
     atomic.or<u32>(sb + P + L.POLICY_MISS_RUN, DRY_ARMED)
   }
 }

@@ -62,6 +62,9 @@ function traces(seed: number): Trace[] {
     // jump, main's hits on many keys undo it, and the lockout keeps it from coming back).
     sweepPhases(CAPACITY, 1, ['zipf', 'lag'], 7, seed + 14),
     saturatedHotSet(100, 20 * CAPACITY, seed + 15),
+    // Stop 57 (DRY_RUN_COST, DRY_RUN_CAP): a lag phase whose opening also reads a hot set of 100 keys (a tenth of its
+    // reads; recency-sweep.ts lagh): their counts rise while the run forms, each addition takes DRY_RUN_COST off it.
+    sweepPhases(CAPACITY, 1, ['zipf', 'lagh'], 7, seed + 16, 20, { q: 0.1, hot: 100 }),
   ]
 }
 

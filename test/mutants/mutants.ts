@@ -1313,4 +1313,11 @@ export const MUTANTS: Mutant[] = [
     tests: ['test/policy/admission.test.ts', 'test/conformance/lockstep.test.ts'],
     why: 'an undone dry jump is taken again 16 inserts later: hot gets on a small saturated set beside writes never read shed the hot set again and again (DRY_RUN, stop 56)',
   },
+  // ---- stop 57 (dryport): DRY_RUN_COST -------------------------------------------------------------------
+  {
+    id: 'dry-cost-ignored', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '    store<u32>(sb + P + L.POLICY_DRY_RUN, run > cost ? run - cost : 0)\n', replace: '    store<u32>(sb + P + L.POLICY_DRY_RUN, 0)\n',
+    tests: ['test/policy/recency-sweep.test.ts', 'test/conformance/lockstep.test.ts'],
+    why: 'any sketch addition but the insert\'s own ends the dry run again (stop 56\'s form): a lag phase whose opening also reads a small hot set never reaches DRY_RUN while that set\'s counts rise, and its writes lose to main\'s old keys (zipf→lagh 7C, 0.05 × capacity hot keys at q 0.2, 4000 entries: +0.81 → −9.83; DRY_RUN_COST, stop 57)',
+  },
 ]

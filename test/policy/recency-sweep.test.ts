@@ -275,6 +275,27 @@ forEachEngine('a lag phase whose opening reads a hot key of main (DRY_RUN)', (en
 })
 
 /**
+ * Stop 57 (dryport, DRY_RUN_COST): a lag phase right after a Zipf phase whose opening also reads a small hot set
+ * (recency-sweep.ts `lagh`: a fifth of the opening's reads go to 0.05 × capacity keys, Zipf 0.9, read through): their
+ * counts rise until they saturate, and with any addition ending the run DRY_RUN's run never reached 16; each addition
+ * now takes DRY_RUN_COST (2) off the run instead. Real cache, 4000 entries, one shard, generator seed 1: main 81d9532
+ * −9.83 (wasm = native; 100 hot keys −7.11), now +0.81 (100 keys +0.81); generator seeds 2 / 3: main −9.01 / +0.46,
+ * now +0.86 / +0.57. Model: 761 −11.82, 765 with cost 2 +0.83. Held at LRU − 1.
+ */
+forEachEngine('a lag phase whose opening also reads a small hot set (DRY_RUN_COST)', (engine) => {
+  it(`phases zipf→lagh 7C each, a fifth of the opening's reads on 0.05 × capacity hot keys, at ${CAPACITY} entries: within 1 point of LRU over the whole run`, () => {
+    const seed = testSeed(1)
+    const trace = phasesTrace(CAPACITY, 1, ['zipf', 'lagh'], 7, 1, 20, { q: 0.2, hot: Math.round(0.05 * CAPACITY) })
+    const want = simulate(trace, 'lru', CAPACITY, new LruPolicy(CAPACITY, trace)).hitRatio * 100
+    const cache = new RealCachePolicy(Cache as never, CAPACITY, trace, seed, { engine, shards: 1 })
+    const got = simulate(trace, 'cortado', CAPACITY, cache).hitRatio * 100
+    cache.close()
+    console.log(`[hot-set lag, ${engine}] seed ${seed}: ${got.toFixed(2)}% (LRU ${want.toFixed(2)}%, ${(got - want).toFixed(2)})`)
+    expect(got, `LRU ${want.toFixed(2)}% (seed ${seed})`).toBeGreaterThanOrEqual(want - 1)
+  })
+})
+
+/**
  * Stop 56 (movingwhole, STALE_FAST): a skewed hot set (Zipf 1.1 over 2 keys per entry) whose popularity shifts by
  * 0.6-1 capacity of key ids every 11-17 capacities replaces the keys the cache holds at a miss ratio near 0.1: the drift
  * blocks (inserts) then span 1.5-2.5 capacities of gets, and STALE_RUNS' four blocks came 6-10 capacities after the

@@ -689,7 +689,8 @@ export class Shard {
    * this set's own count added to the sketch since the last insert. A lag phase's opening writes new keys while its
    * gets hit one key, whose counters are saturated: nothing adds; the admission test's hot gets hit many keys of
    * main, and their counts keep rising. dryRunMode bits: 1 an unasked insert counts only if a get hit since the
-   * last insert (not a pure write stream); 4 an addition takes dryRunCost off the run instead of ending it; 8 an insert
+   * last insert (not a pure write stream); 4 an addition takes dryRunCost off the run instead of ending it (the engines'
+   * since stop 57, DRY_RUN_COST; an ageing between takes one cost; the run held at dryRunCap, DRY_RUN_CAP); 8 an insert
    * asked for counts too (after a scan or a Zipf phase the miss filter calls a third to a half of new keys asked for);
    * 16 (with 2) after the dry jump a hit in main on an entry marked written unasked counts for the jump, as a window hit;
    * 32 only the win that jumps (none while the target is at COLD_WINDOW's level or above); 64 the verdict counts a hit in
@@ -712,7 +713,10 @@ export class Shard {
       // dryRunMode 128: the count went down: an ageing fell since, which ends an undone dry jump's lockout.
       if (others < -1) this.dryLock = false
     } else {
-      if ((!askedFor || (this.t.dryRunMode & 8) !== 0) && ((this.t.dryRunMode & 1) === 0 || hitSince)) this.dryRunLen++
+      if ((!askedFor || (this.t.dryRunMode & 8) !== 0) && ((this.t.dryRunMode & 1) === 0 || hitSince)) {
+        // DRY_RUN_CAP (dryRunCap, stop 57): the run held at most this long (0: unbounded; the engines' u32 needs a bound).
+        if (this.t.dryRunCap <= 0 || this.dryRunLen < this.t.dryRunCap) this.dryRunLen++
+      }
       this.dryArmed = (this.t.dryRunMode & 512) !== 0
     }
     this.dryAdded = this.sketch.added

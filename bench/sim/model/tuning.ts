@@ -421,18 +421,21 @@ export interface Tuning {
    * DRY_RUN (engines since stop 56, lagopen2; src/layout/policy.json; 0 off): after this many inserts in a row with no
    * sketch addition but their own since the insert before (gets that hit only keys whose counters are saturated add
    * nothing), missRun's win and jump (with MISS_UNDO's verdict); dryRunMode says which inserts count and how the verdict
-   * reads the hits (the engines' form 761). A lag phase's opening (recency-sweep.ts `lag`: its gets read the phase's first
+   * reads the hits (the engines' form 765). A lag phase's opening (recency-sweep.ts `lag`: its gets read the phase's first
    * key, nine per write) looks so; the admission test's hot gets keep raising counts.
    */
   dryRun: number
-  /** DRY_RUN's form (engines: 761 = 1 + 8 + 16 + 32 + 64 + 128 + 512; the other bits research): bits 1 an unasked insert counts only after a get hit since the insert before; 2 the jump's verdict skips hits that added nothing; 4 an addition takes dryRunCost off the run instead of ending it; 8 inserts asked for count too; 16 after the dry jump a hit in main on an entry marked written unasked counts for it; 32 only the win that jumps; 64 a hit in main counts against the dry jump only on a key other than the last so counted; 128 an undone dry jump locks the dry run out until the next ageing; 512 bit 1's hit as a mark an insert sets and a hit clears (the engines' form). */
+  /** DRY_RUN's form (engines: 765 = 1 + 4 + 8 + 16 + 32 + 64 + 128 + 512 since stop 57, 761 before; the other bits research): bits 1 an unasked insert counts only after a get hit since the insert before; 2 the jump's verdict skips hits that added nothing; 4 an addition takes dryRunCost off the run instead of ending it; 8 inserts asked for count too; 16 after the dry jump a hit in main on an entry marked written unasked counts for it; 32 only the win that jumps; 64 a hit in main counts against the dry jump only on a key other than the last so counted; 128 an undone dry jump locks the dry run out until the next ageing; 512 bit 1's hit as a mark an insert sets and a hit clears (the engines' form). */
   dryRunMode: number
   /**
-   * RESEARCH (dryRunMode 4): what one sketch addition takes off the dry run. Stop 56 (dryrobust): with a hot set read
-   * beside a lag opening (recency-sweep.ts `lagh`), 765 with cost 2 keeps most of DRY_RUN's gain and passed the model
-   * gates; cost 1 and 0.5 fail the probe, and the default 16 is 761 (docs/policy-recency.md "Stop 56, dryrobust").
+   * DRY_RUN_COST (engines since stop 57, dryport; the model's knob since stop 56, dryrobust; with dryRunMode 4): what
+   * one sketch addition but the insert's own takes off the dry run (an ageing between: one addition's worth), floored
+   * at 0. With a hot set read beside a lag opening (recency-sweep.ts `lagh`) 2 keeps most of DRY_RUN's gain and passes
+   * the model gates; 1 and 0.5 fail the probe; a cost ≥ dryRunCap is the former form (any addition ends the run).
    */
   dryRunCost: number
+  /** DRY_RUN_CAP (engines since stop 57, dryport): the dry run is held at most this long (the model: 0 unbounded). 16 lost scan→lagh→lagh 0.05·C q 0.2 (−0.01 → −6.04); 32 is unbounded's figure on every lagh row measured. */
+  dryRunCap: number
   /** RESEARCH (stop 37, off): a window tail hit while in the window contests with its estimate + this (0: off). */
   windowHitBoost: number
   /** ...and then 1: its estimate halved; 2: its estimate 0; 3: it loses to a candidate seen at least twice; 4: as 3, only to a candidate written unasked; 5: it loses to a rejected candidate back from the ghost within the window horizon; 6: 4 and 5. */
@@ -886,8 +889,7 @@ export const TUNING: Tuning = {
   asideShare: 0.6,
   missRunMode: 416,
   missRunUnasked: 0,
-  dryRunMode: 761,
-  dryRunCost: 16,
+  dryRunMode: 765,
   staleMode: 1,
   climbRestart: 0.05,
 

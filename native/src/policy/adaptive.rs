@@ -12,7 +12,7 @@
 use super::decision::REJECT;
 use super::rng::{next_random, seed_rng};
 use super::tuning_generated::{
-    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_BLOCK, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, DRIFT_SWEEP, FREE_TAG, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_SHARE, HIT_GAIN_UNDO, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, LATE_FLAG, LATE_HIT, LATE_SHARE, TRACER_FLAG, MISS_RUN, MISS_UNDO, MISS_UNDO_MISSES, DRY_RUN, MAX_WINDOW, MISS_CLEAR, MISSED_GENS, COLD_SHED, FILL_ROTATE, ONCE_DROP, ONCE_FIFO, ONCE_HOT_SHARE, ONCE_LIFT, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_READ_MIN, RETURN_SAMPLE, RETURN_SHARE, RETURN_SPAN, RETURN_TEST_BACK, RETURN_TEST_NEW, RETURN_TO, SATURATED_TIE, STALE_FAST, STALE_FAST_AGE, STALE_FAST_DRIFT, STALE_FAST_HOLD, STALE_FAST_PEAK, STALE_FAST_TAIL, STALE_FAST_WINDOW, STALE_GATE, STALE_HALVE, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_RUNS, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS, WINDOW_CLOCK_ASKED, WIN_AGE, YOUNG_AGE, YOUNG_BACK_FROM, YOUNG_BACK_MIN, YOUNG_BACK_TO, YOUNG_HANDOFF, YOUNG_KEEP, YOUNG_MIN, YOUNG_STEP, YOUNG_TEST,
+    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_BLOCK, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, DRIFT_SWEEP, FREE_TAG, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_SHARE, HIT_GAIN_UNDO, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, LATE_FLAG, LATE_HIT, LATE_SHARE, TRACER_FLAG, MISS_RUN, MISS_UNDO, MISS_UNDO_MISSES, DRY_RUN, DRY_RUN_CAP, DRY_RUN_COST, MAX_WINDOW, MISS_CLEAR, MISSED_GENS, COLD_SHED, FILL_ROTATE, ONCE_DROP, ONCE_FIFO, ONCE_HOT_SHARE, ONCE_LIFT, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_READ_MIN, RETURN_SAMPLE, RETURN_SHARE, RETURN_SPAN, RETURN_TEST_BACK, RETURN_TEST_NEW, RETURN_TO, SATURATED_TIE, STALE_FAST, STALE_FAST_AGE, STALE_FAST_DRIFT, STALE_FAST_HOLD, STALE_FAST_PEAK, STALE_FAST_TAIL, STALE_FAST_WINDOW, STALE_GATE, STALE_HALVE, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_RUNS, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS, WINDOW_CLOCK_ASKED, WIN_AGE, YOUNG_AGE, YOUNG_BACK_FROM, YOUNG_BACK_MIN, YOUNG_BACK_TO, YOUNG_HANDOFF, YOUNG_KEEP, YOUNG_MIN, YOUNG_STEP, YOUNG_TEST,
 };
 use crate::arena::Engine;
 use crate::layout_generated as L;
@@ -378,7 +378,8 @@ impl Engine {
 
     /// DRY_RUN (stop 56, lagopen2), at an insert: the sketch's count towards the next ageing moved by this set's own
     /// count (0 or 1) and nothing else since the last insert; the run counts it if a get hit since the insert before
-    /// (DRY_ARMED). See assembly/policy/adaptive.ts dryNote. Under the shard lock.
+    /// (DRY_ARMED); anything else added takes DRY_RUN_COST per addition off it (stop 57). See assembly/policy/adaptive.ts
+    /// dryNote. Under the shard lock.
     unsafe fn dry_note(&self, sb: *mut u8) {
         let n = ld32(sb.add(L::SHARD_SKETCH_ADDITIONS as usize));
         let added = sb.add((P + L::POLICY_DRY_ADDED) as usize);
@@ -387,7 +388,12 @@ impl Engine {
         let at = sb.add((P + L::POLICY_MISS_RUN) as usize);
         let w = ld32(at);
         if moved < 0 || moved > 1 {
-            st32(sb.add((P + L::POLICY_DRY_RUN) as usize), 0);
+            // DRY_RUN_COST (stop 57): each addition but the set's own takes DRY_RUN_COST off the run (an ageing, the
+            // count gone down, one addition's worth), floored at 0.
+            let run = sb.add((P + L::POLICY_DRY_RUN) as usize);
+            let cost = (if moved < 0 { 1 } else { (moved as u32 - 1).min(DRY_RUN_CAP) }) * DRY_RUN_COST;
+            let r = ld32(run);
+            st32(run, if r > cost { r - cost } else { 0 });
             if w & DRY_ARMED != 0 {
                 au32(at).fetch_and(!DRY_ARMED, SeqCst);
             }
@@ -399,7 +405,8 @@ impl Engine {
         }
         if w & DRY_ARMED == 0 {
             let run = sb.add((P + L::POLICY_DRY_RUN) as usize);
-            if ld32(run) < DRY_RUN {
+            // DRY_RUN_CAP: the run is held at most this long.
+            if ld32(run) < DRY_RUN_CAP {
                 st32(run, ld32(run) + 1);
             }
             au32(at).fetch_or(DRY_ARMED, SeqCst);
