@@ -31,6 +31,11 @@ export interface SketchOptions {
    * (assembly/sketch.ts countAccess), so a saturated hot set ages their sketch more slowly.
    */
   countSaturated?: boolean
+  /**
+   * RESEARCH (stop 57, movingage): with countSaturated false, the share of an increment that raises no counter still
+   * counted towards the halving (accumulated; 0: none, the engines').
+   */
+  satWeight?: number
   seed?: number
 }
 
@@ -55,6 +60,8 @@ export class CountMinSketch {
   private readonly countSaturated: boolean
   private readonly idx = new Int32Array(DEPTH)
   private additions = 0
+  satWeight: number
+  private satAcc = 0
   /**
    * RESEARCH (dryRun, stop 56, lagopen2): whether the latest increment raised a counter (a key whose four counters are
    * all at 15 adds nothing: a saturated hot key's hit).
@@ -71,6 +78,7 @@ export class CountMinSketch {
     this.blocks = Math.max(1, Math.ceil((capacity * (o.widthFactor ?? 4)) / 32))
     this.table = new Uint32Array(this.layout === 4 ? this.blocks * 16 : (DEPTH * width) >>> 3)
     this.countSaturated = o.countSaturated ?? true
+    this.satWeight = o.satWeight ?? 0
     this.wordMask = ((DEPTH * width) >>> 4) - 1
     this.sampleSize = Math.max(16, Math.floor((o.sampleFactor ?? 10) * capacity))
     const seed = o.seed ?? 0x5eed
@@ -144,6 +152,15 @@ export class CountMinSketch {
     }
     if (raised) this.lastRaised = true
     if (raised || this.countSaturated) this.tick()
+    else if (this.satWeight > 0 && (this.satAcc += this.satWeight) >= 1) {
+      this.satAcc -= 1
+      this.tick()
+    }
+  }
+
+  /** RESEARCH (stop 57, movingage): n more ticks of the halving's clock (a whole halving at most, as if added one by one). */
+  addTicks(n: number): void {
+    for (let i = 0; i < n; i++) this.tick()
   }
 
   /** Estimated accesses in the current period (0..15, +1 when the doorkeeper has seen it). */

@@ -374,6 +374,8 @@ export class Shard {
   private purgedBack = 0
   /** RESEARCH (moveTie): the running contest's candidate is a window leaver (1) hit in the window (2), or a ghost return (3); 0 otherwise. */
   private contestKind = 0
+  /** RESEARCH (staleFastHalve, stop 57): drift blocks the fast gate has stayed open since it opened. */
+  private fastBlocks = 0
   /** RESEARCH (rotateAfter): main's last victim to beat a candidate, and its wins in a row. */
   private winner = -1
   /**
@@ -441,6 +443,7 @@ export class Shard {
       doorkeeper: this.t.doorkeeper,
       layout: this.t.sketchLayout,
       countSaturated: this.t.sketchCountSaturated,
+      satWeight: this.t.ageSatMode > 0 ? 0 : this.t.ageSat,
       seed: init.seed,
     })
     const ghostSize = Math.max(1, Math.floor(entryCapacity * this.t.ghostFactor))
@@ -838,6 +841,8 @@ export class Shard {
 
   private insert(key: number, h: number): void {
     this.inserts++
+    // RESEARCH (ageInsert, stop 57, movingage): the halving's clock advances on inserts too.
+    if (this.t.ageInsert > 0) this.sketch.addTicks(this.t.ageInsert)
     if (this.t.jumpSample > 0 && this.jumpSampled(h)) this.jumpSampIns++
     const size = this.sizeOf(key)
     if (size > this.capacity) {
@@ -1471,8 +1476,21 @@ export class Shard {
     }
     this.driftOn = on
     // RESEARCH (staleFastAge): the gate staleFast opened (held, or met again) is open.
-    if (on && fastMet && !fell && !this.fastOn) this.stat.fastOpens++
+    if (on && fastMet && !fell && !this.fastOn) {
+      this.stat.fastOpens++
+      for (let i = 0; i < this.t.staleFastOpenHalve; i++) this.sketch.halve()
+    }
+    const wasFast = this.fastOn
     this.fastOn = on && (fastMet && !fell || this.fastOn)
+    // RESEARCH (staleFastHalve, stop 57): the held fast gate halves the sketch every staleFastHalve blocks.
+    if (this.t.staleFastHalve > 0) {
+      this.fastBlocks = this.fastOn && wasFast ? this.fastBlocks + 1 : 0
+      if (this.fastBlocks > 0 && this.fastBlocks % this.t.staleFastHalve === 0
+        && ((this.t.staleFastHalveMode & 1) === 0 || staleMet)
+        && ((this.t.staleFastHalveMode & 2) === 0 || this.windowTarget <= (this.t.staleFastAgeWindow || this.t.staleFastWindow) * this.capacity)) this.ageEarly()
+    }
+    // RESEARCH (ageSatMode, stop 57): saturated increments count towards the halving only while a gate is open.
+    if (this.t.ageSat > 0 && this.t.ageSatMode > 0) this.sketch.satWeight = (this.t.ageSatMode === 1 ? this.driftOn : this.fastOn) ? this.t.ageSat : 0
     // driftSpan: the gate closes after driftSpan × capacity gets and the peak restarts from the rate now,
     // so protected refills with the new hot set and a later move is seen as a new fall.
     if (on && this.t.driftSpan > 0 && (this.driftFor += this.t.driftBlock) >= this.t.driftSpan) {
@@ -2246,10 +2264,10 @@ export class Shard {
             // a hold of 8 blocks as the window grew, a Zipf(0.99) over 5 keys per entry moving every 10 capacities lost its
             // next periods: −1.60 / −1.56 → −1.50 / −1.74; bounded at 0.2 −1.31 / −1.23, at 0.1 as before). RESEARCH 2: at any window; 3: only
             // while protected holds under half its target (the sweep has drained it: the dead keys are in probation).
-            && (this.t.staleFastAge !== 1 || this.windowTarget <= this.t.staleFastWindow * this.capacity)
+            && (this.t.staleFastAge !== 1 || this.windowTarget <= (this.t.staleFastAgeWindow || this.t.staleFastWindow) * this.capacity)
             && (this.t.staleFastAge !== 3 || this.sizeM < 0.5 * (this.capacity - this.windowTarget) * this.protFraction())
         if (gateAge) {
-          this.sketch.ageKey(this.hashOf(v), 1)
+          this.sketch.ageKey(this.hashOf(v), this.fastOn ? this.t.staleFastShift : 1)
           this.stat.gateAged++
         } else if (this.t.winAge > 0 && (this.contestKind === 1 || this.contestKind === 2 || (this.contestKind === 3 && (this.t.winAgeMode & 32) !== 0))
           && this.windowTarget >= this.t.winAge * this.capacity

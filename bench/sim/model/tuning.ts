@@ -483,6 +483,22 @@ export interface Tuning {
    * real cache on Zipf moving every 2 capacities. Pinned by test/conformance/lockstep.test.ts.
    */
   sketchCountSaturated: boolean
+  /** RESEARCH (stop 57, movingage; 0 off): the share of a sketch increment that raises no counter (a saturated key's) still counted towards the halving. */
+  ageSat: number
+  /** RESEARCH (stop 57): when ageSat applies: 0 always; 1 while the drift gate is open; 2 while the gate STALE_FAST opened is. */
+  ageSatMode: number
+  /** RESEARCH (stop 57): while the gate STALE_FAST opened stays open, the sketch halves every this many drift blocks after the opening (0: off). */
+  staleFastHalve: number
+  /** RESEARCH (stop 57): STALE_FAST_AGE's ageing shifts the victim's counters right by this (1: halved, the engines'; 4: zeroed). */
+  staleFastShift: number
+  /** RESEARCH (stop 57): staleFastHalve's condition, bits: 1 only at a block whose stale test is met (protected's hand still finds unhit entries); 2 only while the window target is at most STALE_FAST_AGE's bound. */
+  staleFastHalveMode: number
+  /** RESEARCH (stop 57): extra sketch halvings when the gate STALE_FAST opened opens (beside STALE_HALVE's; 0: none). */
+  staleFastOpenHalve: number
+  /** RESEARCH (stop 57, movingage; 0 off): each insert also advances the halving's clock by this many additions. */
+  ageInsert: number
+  /** RESEARCH (stop 57, movingage; 0: staleFastWindow): STALE_FAST_AGE 1's window bound, apart from the firing's (staleFastWindow). */
+  staleFastAgeWindow: number
   /**
    * RESEARCH (stop 43, model-gap): 1 = the engines' ghost (assembly/ghost.ts): 8-slot buckets, the
    * oldest slot of a full bucket replaced, and tag counts estimated per epoch of ghost-size additions;
@@ -888,6 +904,14 @@ export const TUNING: Tuning = {
   ghostGate: 0,
   sketchLayout: 0,
   sketchCountSaturated: false,
+  ageSat: 0,
+  ageSatMode: 0,
+  staleFastHalve: 0,
+  staleFastShift: 1,
+  staleFastHalveMode: 0,
+  staleFastOpenHalve: 0,
+  ageInsert: 0,
+  staleFastAgeWindow: 0,
   ghostBuckets: 0,
 }
 
