@@ -12,6 +12,8 @@ import { sketchBlocks, sketchCounterBlocks, sketchOffset } from './arena'
 import { fastRange } from './hash'
 
 const WORDS_PER_BLOCK: u32 = 8
+/** A counter's ceiling (four bits): an estimate is at most this. */
+export const MAX_COUNT: u32 = 15
 const HALF_MASK: u64 = 0x7777777777777777
 // The miss filter's 'written unasked' bit of every pair (the odd bits: filterInserted).
 const UNASKED_BITS: u64 = 0xAAAAAAAAAAAAAAAA

@@ -11,14 +11,14 @@
 // winning, goes straight to protected; the window target moves like ARC's p on recent ghost hits.
 import * as L from '../layout.generated'
 import { maxEntriesPerShard, ghostSlots, policyCapacity, coldHitsLimit } from '../arena'
-import { increment, incrementAt, incrementTimes, estimate, clearSketch, fitSample, filterAsked, filterMissedBefore, filterInserted, filterWrittenUnasked, clearMissed, ageCounters } from '../sketch'
+import { increment, incrementAt, incrementTimes, estimate, clearSketch, fitSample, filterAsked, filterMissedBefore, filterInserted, filterWrittenUnasked, clearMissed, ageCounters, MAX_COUNT } from '../sketch'
 import { ghostAdd, ghostAge, clearGhost } from '../ghost'
 import { liveTail, knownTail, moveTail, evictTail, evictTailAt, tailCounter, tailHash, tailCost, tailOff, tailSize, tailSlot, restoreTail } from '../queues'
 import { flagsOf, isLarge, chainedBytes } from '../entry'
 import { queueCount, freeCount, reclaimDeadTails } from '../segments'
 import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainHolds, isFull, countMode, isBig } from './units'
 import { ageEarly, applyGhostEvidence, noteGhost, noteLateHit, windowTarget, setWindowTarget, windowFloor, writeOnce, onceMax } from './window'
-import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_READ_MIN, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_HIT, DRIFT_GROW_DECAY, MAX_WINDOW, WINDOW_CLOCK_ASKED, MISSED_GENS, HIT_GAIN, HIT_GAIN_SHARE, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, MISS_CLEAR, LATE_HIT, LATE_FLAG, TRACER_FLAG, MISS_RUN, MISS_UNDO, MISS_UNDO_MISSES, DRY_RUN, DRY_RUN_COST, DRY_RUN_CAP, LATE_SHARE, FREE_TAG, STALE_GATE, STALE_RUNS, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_HALVE, STALE_FAST, STALE_FAST_DRIFT, STALE_FAST_PEAK, STALE_FAST_TAIL, STALE_FAST_WINDOW, STALE_FAST_HOLD, STALE_FAST_AGE, WIN_AGE, RETURN_SAMPLE, RETURN_TEST_NEW, RETURN_TEST_BACK, ONCE_FIFO, ONCE_LIFT, ONCE_DROP, COLD_SHED, FILL_ROTATE, YOUNG_TEST, YOUNG_AGE, YOUNG_MIN, YOUNG_STEP, YOUNG_BACK_MIN, YOUNG_BACK_FROM, YOUNG_BACK_TO, YOUNG_KEEP, YOUNG_HANDOFF } from './tuning.generated'
+import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_READ_MIN, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_HIT, DRIFT_GROW_DECAY, MAX_WINDOW, WINDOW_CLOCK_ASKED, MISSED_GENS, HIT_GAIN, HIT_GAIN_SHARE, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, SATURATED_TIE, MISS_CLEAR, LATE_HIT, LATE_FLAG, TRACER_FLAG, MISS_RUN, MISS_UNDO, MISS_UNDO_MISSES, DRY_RUN, DRY_RUN_COST, DRY_RUN_CAP, LATE_SHARE, FREE_TAG, STALE_GATE, STALE_RUNS, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_HALVE, STALE_FAST, STALE_FAST_DRIFT, STALE_FAST_PEAK, STALE_FAST_TAIL, STALE_FAST_WINDOW, STALE_FAST_HOLD, STALE_FAST_AGE, WIN_AGE, RETURN_SAMPLE, RETURN_TEST_NEW, RETURN_TEST_BACK, ONCE_FIFO, ONCE_LIFT, ONCE_DROP, COLD_SHED, FILL_ROTATE, YOUNG_TEST, YOUNG_AGE, YOUNG_MIN, YOUNG_STEP, YOUNG_BACK_MIN, YOUNG_BACK_FROM, YOUNG_BACK_TO, YOUNG_KEEP, YOUNG_HANDOFF } from './tuning.generated'
 import { nextRandom, seedRng } from './rng'
 import { seed } from '../arena'
 import { REJECT } from './decision'
@@ -331,7 +331,7 @@ export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64, segments: u
     // Evicted recently and back already: if it beats main's victims, it skips the window.
     if (mainHolds(sb) && isFull(sb, units)) {
       const need = max<f64>(units, usedUnits(sb) + units - capacity(sb))
-      if (contest(sb, h, need, now, false)) return PROTECTED
+      if (contest(sb, h, need, now, false, false)) return PROTECTED
       mean = meanSize(sb)
     }
   }
@@ -343,7 +343,7 @@ export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64, segments: u
   // A newcomer several typical entries large must earn the room it takes from main.
   if (big && units > mean && mainHolds(sb)) {
     const excess = usedUnits(sb) + units - capacity(sb)
-    if (excess > mean && !contest(sb, h, excess, now, false)) return REJECT
+    if (excess > mean && !contest(sb, h, excess, now, false, false)) return REJECT
   }
   return WINDOW
 }
@@ -998,7 +998,7 @@ export function adaptiveEvictOne(sb: u32, incoming: u32, now: f64): bool {
     const size = tailSize
     const slot = tailSlot
     const cost = tailCost
-    const admitted = contest(sb, h, max<f64>(units, usedUnits(sb) - capacity(sb)), now, true)
+    const admitted = contest(sb, h, max<f64>(units, usedUnits(sb) - capacity(sb)), now, tailCounter() != 0, true)
     // The contest only touched main's queues: the window's tail is where it was.
     if (!admitted) {
       ghostAdd(sb, h, FROM_WINDOW)
@@ -1032,10 +1032,11 @@ export function adaptiveEvictOne(sb: u32, incoming: u32, now: f64): bool {
  * TinyLFU admission, size-aware: evicts main's victims until `need` units are free, as long as the
  * candidate is more frequent than each (or, warm and lucky, wins the 1-in-512 draw that keeps crafted
  * sketch collisions from freezing the cache). False when a victim wins; victims already evicted stay
- * evicted. `ageWinner`: the candidate is a window leaver (WIN_AGE; not a key back from the ghost, not a big newcomer's room).
+ * evicted. `hitInWindow`: the candidate is the window's tail and was hit there (SATURATED_TIE). `ageWinner`:
+ * the candidate is a window leaver (WIN_AGE; not a key back from the ghost, not a big newcomer's room).
  */
 // @ts-ignore: decorator
-@inline function contest(sb: u32, candidate: u64, need: f64, now: f64, ageWinner: bool): bool {
+@inline function contest(sb: u32, candidate: u64, need: f64, now: f64, hitInWindow: bool, ageWinner: bool): bool {
   const fc = estimate(sb, candidate)
   // UNASKED_TIE: a newcomer written unasked and seen at most once wins a tie (a cache filled by sets
   // otherwise keeps its never-read keys against the first new ones until the window has grown). The
@@ -1053,7 +1054,9 @@ export function adaptiveEvictOne(sb: u32, incoming: u32, now: f64): bool {
     } else {
       const fv = estimate(sb, tailHash)
       if (fc == fv && tie < 0) tie = writeOnce(sb, RETURN_MAX) || filterWrittenUnasked(sb, candidate) ? 1 : 0
-      if ((fc < fv || (fc == fv && tie == 0))
+      // SATURATED_TIE: at the counters' ceiling a tie says nothing of which key is read more; a window
+      // leaver read there is the one being read now.
+      if ((fc < fv || (fc == fv && tie == 0 && !(SATURATED_TIE != 0 && hitInWindow && fc >= MAX_COUNT)))
         && !(fc >= WARM_FREQUENCY && nextRandom(sb) % WARM_ODDS == 0)) {
         if ((WIN_AGE > 0 || STALE_FAST_AGE != 0) && ageWinner) winAge(sb)
         if (FILL_ROTATE > 0 && load<u32>(sb + P + L.POLICY_COLD_FULL) == 3) fillRotate(sb)

@@ -11,6 +11,8 @@ use std::sync::atomic::Ordering::*;
 use crate::policy::tuning_generated::MISSED_GENS;
 
 const WORDS_PER_BLOCK: u32 = 8;
+/// A counter's ceiling (four bits): an estimate is at most this.
+pub const MAX_COUNT: u32 = 15;
 const HALF_MASK: u64 = 0x7777777777777777;
 /// The miss filter's 'written unasked' bit of every pair (the odd bits: filter_inserted).
 const UNASKED_BITS: u64 = 0xAAAAAAAAAAAAAAAA;

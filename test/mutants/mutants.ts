@@ -36,7 +36,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'admission-always-admits', area: 'policy', file: 'assembly/policy/adaptive.ts',
-    find: 'if ((fc < fv || (fc == fv && tie == 0))', replace: 'if (false && (fc < fv || (fc == fv && tie == 0))',
+    find: 'if ((fc < fv || (fc == fv && tie == 0 && !(SATURATED_TIE', replace: 'if (false && (fc < fv || (fc == fv && tie == 0 && !(SATURATED_TIE',
     tests: ['test/policy/admission.test.ts'],
     why: 'the frequency contest of TinyLFU admission is switched off: every candidate wins',
   },
@@ -49,7 +49,7 @@ export const MUTANTS: Mutant[] = [
   // ---- policy and sketch ------------------------------------------------------------------------------
   {
     id: 'admission-always-rejects', area: 'policy', file: 'assembly/policy/adaptive.ts',
-    find: 'if ((fc < fv || (fc == fv && tie == 0))', replace: 'if (true || (fc < fv || (fc == fv && tie == 0))',
+    find: 'if ((fc < fv || (fc == fv && tie == 0 && !(SATURATED_TIE', replace: 'if (true || (fc < fv || (fc == fv && tie == 0 && !(SATURATED_TIE',
     tests: ['test/policy/admission.test.ts'],
     why: 'no candidate ever wins a contest: a key that keeps coming back never gets into main',
   },
@@ -518,6 +518,12 @@ export const MUTANTS: Mutant[] = [
     find: 'windowTarget(sb) == MAX_WINDOW * capacity(sb) && onceMax(sb)) setWindowTarget', replace: 'windowTarget(sb) == MAX_WINDOW * capacity(sb)) setWindowTarget',
     tests: ['test/policy/recency-sweep.test.ts', 'test/policy/admission.test.ts', 'test/policy/recency.test.ts'],
     why: 'the lift without ONCE_MAX_WINDOW\'s condition takes any window capped at MAX_WINDOW to 0.995 of the cache, cache-aside hot sets included: main keeps 0.5% (ONCE_LIFT, stop 52)',
+  },
+  {
+    id: 'saturated-tie-to-victim', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: ' && !(SATURATED_TIE != 0 && hitInWindow && fc >= MAX_COUNT)', replace: '',
+    tests: ['test/policy/admission.test.ts', 'test/policy/recency.test.ts'],
+    why: 'a tie at the sketch ceiling goes to the victim: a key written once and read constantly is dropped for a resident nobody reads any more (SATURATED_TIE, stop 48); at 100k entries one shard of the written-once suite row collapses (stop 57: −5.09 vs −0.58)',
   },
   {
     id: 'miss-clear-off', area: 'policy', file: 'assembly/policy/adaptive.ts',

@@ -284,7 +284,7 @@ export interface Tuning {
   quietScale: number
   /** QUIET_MIN_BLOCK (see quietScale). */
   quietMinBlock: number
-  /** RESEARCH since stop 57 (SATURATED_TIE, engines stops 48–56, retired: neutral on every gate): 1: a tie at the sketch's largest count goes to a window leaver hit in the window; 2: to any candidate (0: to the victim, TinyLFU's rule, the engines'). */
+  /** SATURATED_TIE (stop 48): 1: a tie at the sketch's largest count goes to a window leaver hit in the window; 2 (research): to any candidate (0: to the victim, TinyLFU's rule). Kept at stop 57: the model reads it neutral everywhere, but the real cache at 100k entries loses zipf→write-then-read write-once 1.5×cap without it (−0.55 → −5.06). */
   saturatedTie: number
   /**
    * RESEARCH (stop 51, movingzipf; off: 0): while the window target is at least bigWin × capacity (the ghost
@@ -888,7 +888,6 @@ export const TUNING: Tuning = {
   asideHot: 0.02,
   asideShare: 0.6,
   unaskedGain: 1,
-  saturatedTie: 0,
   lateFrequency: 0,
   missRunMode: 416,
   missRunUnasked: 0,

@@ -12,7 +12,7 @@
 use super::decision::REJECT;
 use super::rng::{next_random, seed_rng};
 use super::tuning_generated::{
-    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_BLOCK, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, DRIFT_SWEEP, FREE_TAG, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_SHARE, HIT_GAIN_UNDO, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, LATE_FLAG, LATE_HIT, LATE_SHARE, TRACER_FLAG, MISS_RUN, MISS_UNDO, MISS_UNDO_MISSES, DRY_RUN, DRY_RUN_CAP, DRY_RUN_COST, MAX_WINDOW, MISS_CLEAR, MISSED_GENS, COLD_SHED, FILL_ROTATE, ONCE_DROP, ONCE_FIFO, ONCE_HOT_SHARE, ONCE_LIFT, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_READ_MIN, RETURN_SAMPLE, RETURN_SHARE, RETURN_SPAN, RETURN_TEST_BACK, RETURN_TEST_NEW, RETURN_TO, STALE_FAST, STALE_FAST_AGE, STALE_FAST_DRIFT, STALE_FAST_HOLD, STALE_FAST_PEAK, STALE_FAST_TAIL, STALE_FAST_WINDOW, STALE_GATE, STALE_HALVE, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_RUNS, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS, WINDOW_CLOCK_ASKED, WIN_AGE, YOUNG_AGE, YOUNG_BACK_FROM, YOUNG_BACK_MIN, YOUNG_BACK_TO, YOUNG_HANDOFF, YOUNG_KEEP, YOUNG_MIN, YOUNG_STEP, YOUNG_TEST,
+    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_BLOCK, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, DRIFT_SWEEP, FREE_TAG, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_SHARE, HIT_GAIN_UNDO, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, LATE_FLAG, LATE_HIT, LATE_SHARE, TRACER_FLAG, MISS_RUN, MISS_UNDO, MISS_UNDO_MISSES, DRY_RUN, DRY_RUN_CAP, DRY_RUN_COST, MAX_WINDOW, MISS_CLEAR, MISSED_GENS, COLD_SHED, FILL_ROTATE, ONCE_DROP, ONCE_FIFO, ONCE_HOT_SHARE, ONCE_LIFT, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_READ_MIN, RETURN_SAMPLE, RETURN_SHARE, RETURN_SPAN, RETURN_TEST_BACK, RETURN_TEST_NEW, RETURN_TO, SATURATED_TIE, STALE_FAST, STALE_FAST_AGE, STALE_FAST_DRIFT, STALE_FAST_HOLD, STALE_FAST_PEAK, STALE_FAST_TAIL, STALE_FAST_WINDOW, STALE_GATE, STALE_HALVE, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_RUNS, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS, WINDOW_CLOCK_ASKED, WIN_AGE, YOUNG_AGE, YOUNG_BACK_FROM, YOUNG_BACK_MIN, YOUNG_BACK_TO, YOUNG_HANDOFF, YOUNG_KEEP, YOUNG_MIN, YOUNG_STEP, YOUNG_TEST,
 };
 use crate::arena::Engine;
 use crate::layout_generated as L;
@@ -504,7 +504,7 @@ impl Engine {
             // Evicted recently and back already: if it beats main's victims, it skips the window.
             if self.main_holds(sb) && self.is_full(sb, units) {
                 let need = f64::max(units, self.used_units(sb) + units - self.capacity(sb));
-                if self.contest(sb, h, need, now, false) {
+                if self.contest(sb, h, need, now, false, false) {
                     return PROTECTED as i32;
                 }
                 mean = self.mean_size(sb);
@@ -520,7 +520,7 @@ impl Engine {
         // A newcomer several typical entries large must earn the room it takes from main.
         if big && units > mean && self.main_holds(sb) {
             let excess = self.used_units(sb) + units - self.capacity(sb);
-            if excess > mean && !self.contest(sb, h, excess, now, false) {
+            if excess > mean && !self.contest(sb, h, excess, now, false, false) {
                 return REJECT;
             }
         }
@@ -1084,7 +1084,8 @@ impl Engine {
         {
             self.save_tail();
             let need = f64::max(units, self.used_units(sb) - self.capacity(sb));
-            let admitted = self.contest(sb, h, need, now, true);
+            let hit_in_window = self.tail_counter() != 0;
+            let admitted = self.contest(sb, h, need, now, hit_in_window, true);
             // The contest only touched main's queues: the window's tail is where it was.
             self.restore_tail();
             if !admitted {
@@ -1123,9 +1124,10 @@ impl Engine {
     /// TinyLFU admission, size-aware: evicts main's victims until `need` units are free, as long as the
     /// candidate is more frequent than each (or, warm and lucky, wins the 1-in-512 draw that keeps
     /// crafted sketch collisions from freezing the cache). False when a victim wins; victims already
-    /// evicted stay evicted. `age_winner`: the candidate is a window leaver (WIN_AGE; not a key back from
+    /// evicted stay evicted. `hit_in_window`: the candidate is the window's tail and was hit there
+    /// (SATURATED_TIE). `age_winner`: the candidate is a window leaver (WIN_AGE; not a key back from
     /// the ghost, not a big newcomer's room).
-    unsafe fn contest(&mut self, sb: *mut u8, candidate: u64, mut need: f64, now: f64, age_winner: bool) -> bool {
+    unsafe fn contest(&mut self, sb: *mut u8, candidate: u64, mut need: f64, now: f64, hit_in_window: bool, age_winner: bool) -> bool {
         let fc = self.estimate(sb, candidate);
         // UNASKED_TIE: a newcomer written unasked and seen at most once wins a tie (a cache filled by
         // sets otherwise keeps its never-read keys against the first new ones until the window has grown).
@@ -1147,7 +1149,9 @@ impl Engine {
                     // marks, and a newcomer at 0 then lost its tie with a dead key at 0.
                     tie = if self.write_once(sb, RETURN_MAX) || self.filter_written_unasked(sb, candidate) { 1 } else { 0 };
                 }
-                if (fc < fv || (fc == fv && tie == 0))
+                // SATURATED_TIE: at the counters' ceiling a tie says nothing of which key is read more; a
+                // window leaver read there is the one being read now.
+                if (fc < fv || (fc == fv && tie == 0 && !(SATURATED_TIE != 0 && hit_in_window && fc >= crate::sketch::MAX_COUNT)))
                     && !(fc >= WARM_FREQUENCY && next_random(sb) % WARM_ODDS == 0)
                 {
                     if (WIN_AGE > 0.0 || STALE_FAST_AGE != 0) && age_winner {
