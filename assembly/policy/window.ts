@@ -9,7 +9,7 @@ import * as L from '../layout.generated'
 import { queueCount } from '../segments'
 import { ghostAge, ghostTag, ghostTagCount } from '../ghost'
 import { capacity, meanSize } from './units'
-import { AGE_ON_GROWTH, AGE_SPACING, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_UNDO, LATE_ASIDE, LATE_FLAG, LATE_SHARE, MAX_WINDOW, MIN_WINDOW, NET_EVIDENCE, ONCE_GAIN, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, ONCE_SHARE, QUIET_BLOCK, QUIET_MAIN, QUIET_MIN_BLOCK, QUIET_SCALE, SKETCH_SAMPLE, WINDOW_HORIZON, YOUNG_FREQUENCY } from './tuning.generated'
+import { AGE_ON_GROWTH, AGE_SPACING, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_UNDO, LATE_ASIDE, LATE_FLAG, LATE_FREQUENCY, LATE_SHARE, MAX_WINDOW, MIN_WINDOW, NET_EVIDENCE, ONCE_GAIN, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, ONCE_SHARE, QUIET_BLOCK, QUIET_MAIN, QUIET_MIN_BLOCK, QUIET_SCALE, SKETCH_SAMPLE, UNASKED_GAIN, WINDOW_HORIZON, YOUNG_FREQUENCY } from './tuning.generated'
 import { ageSketch, estimate, filterMissed, filterWrittenUnasked } from '../sketch'
 
 const P = L.POLICY_STATE_OFFSET
@@ -42,19 +42,18 @@ export function noteGhost(sb: u32, h: u64): void {
   if (ghostTag == 0) {
     // Beyond the horizon only a key written unasked, or a first miss of a key the sketch barely
     // knows, counts: write-then-read is recency, a loop's keys come back loaded and known.
+    // A key written unasked counts UNASKED_GAIN times: recency evidence the frequencies can't give.
     const unasked = filterWrittenUnasked(sb, h)
     if (<f64>age >= WINDOW_HORIZON * <f64>max<u32>(1, queueCount(sb, L.QUEUE_WINDOW))
       && !unasked && (missedBefore || estimate(sb, h) > YOUNG_FREQUENCY)) return
     if (QUIET_MAIN > 0) noteQuiet(sb, false)
-    // A key written unasked counts ONCE_GAIN times on write-once traffic (stop 37): each key is read about once at high write shares,
+    // On write-once traffic (stop 37) ONCE_GAIN times: each key is read about once at high write shares,
     // so its return is rarer evidence, and the window must grow before the reads move past the keys.
     // QUIET_MAIN (stop 47): also while main's keys no longer come back (a hot set read cache-aside gave
     // way to write-then-read), before the share of inserts written unasked says so.
     let gain: u32 = 1
-    // (UNASKED_GAIN, 3 otherwise, retired at stop 57: neutral once DRY_RUN and STALE_FAST came.)
-    if (unasked) {
-      if (writeOnce(sb, ONCE_SHARE) || (QUIET_MAIN > 0 && load<u32>(sb + P + L.POLICY_QUIET_ON) != 0)) gain = ONCE_GAIN
-    } else if (HIT_GAIN > 0 && load<u32>(sb + P + L.POLICY_HIT_RUN) >= HIT_GAIN_RUNS) {
+    if (unasked) gain = writeOnce(sb, ONCE_SHARE) || (QUIET_MAIN > 0 && load<u32>(sb + P + L.POLICY_QUIET_ON) != 0) ? ONCE_GAIN : UNASKED_GAIN
+    else if (HIT_GAIN > 0 && load<u32>(sb + P + L.POLICY_HIT_RUN) >= HIT_GAIN_RUNS) {
       // HIT_GAIN (stop 46): the window's tail keys are being hit there and main's keys do not come back
       // (adaptive.ts, hitGainGate): a hot set that moved, whose climb one count per return is too slow for.
       gain = HIT_GAIN
@@ -73,9 +72,9 @@ export function noteGhost(sb: u32, h: u64): void {
  * LATE_HIT (stop 50): a get's first hit on a probation entry (adaptive.ts) whose key was written unasked is
  * recency evidence, as a window candidate's return is: it was read only after it left the window. Counts
  * ONCE_GAIN towards a bigger window while the unasked share is at least LATE_SHARE (write-then-read
- * traffic), with ONCE_HOT_SHARE while no hot set read cache-aside keeps coming back, and not while
- * RETURN_TO is on (LATE_ASIDE, stop 51); LATE_FREQUENCY's bound on the key's estimate was retired at stop 57.
- * Lock-free (racy reads only misjudge).
+ * traffic), with ONCE_HOT_SHARE while no hot set read cache-aside keeps coming back, and only for a key
+ * the sketch has seen at most LATE_FREQUENCY times, this hit counted (a hot key the filter wrongly marks
+ * is not one), and not while RETURN_TO is on (LATE_ASIDE, stop 51). Lock-free (racy reads only misjudge).
  * `entryUnasked`: the entry's ENTRY_UNASKED flag, the mark LATE_FLAG reads instead of the filter's.
  */
 export function noteLateHit(sb: u32, h: u64, entryUnasked: bool): void {
@@ -84,6 +83,7 @@ export function noteLateHit(sb: u32, h: u64, entryUnasked: bool): void {
   // late hits would only cancel the shrink main's returns ask for (a window already at its maximum).
   if (LATE_ASIDE != 0 && load<u32>(sb + P + L.POLICY_RETURN_ON) != 0) return
   if (ONCE_HOT_SHARE > 0 && load<f64>(sb + P + L.POLICY_HOT_SHARE) >= ONCE_HOT_SHARE) return
+  if (LATE_FREQUENCY > 0 && estimate(sb, h) > LATE_FREQUENCY) return
   if (!(LATE_FLAG != 0 ? entryUnasked : filterWrittenUnasked(sb, h))) return
   atomic.add<u32>(sb + P + L.POLICY_PENDING_GROW, ONCE_GAIN)
 }

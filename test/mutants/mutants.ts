@@ -61,6 +61,13 @@ export const MUTANTS: Mutant[] = [
     why: 'the miss filter is ignored: a loop a little larger than the cache (get, set on a miss) talks the window into thrashing, and write-then-read keys written back stop counting',
   },
   {
+    id: 'unasked-gain-ignored', area: 'policy', file: 'assembly/policy/window.ts',
+    find: '? ONCE_GAIN : UNASKED_GAIN',
+    replace: '? ONCE_GAIN : 1',
+    tests: ['test/policy/recency.test.ts', 'test/policy/recency-sweep.test.ts', 'test/conformance/lockstep.test.ts'],
+    why: 'a returning candidate written unasked counts once like any other: beside a hot set read cache-aside (the quiet gate shut) write-back traffic keeps +0.8 over LRU where it had +3.9 (stop 47; before the quiet gate: write-back at 1.5 × capacity, 1.9-2.4 points under LRU)',
+  },
+  {
     id: 'no-early-ageing', area: 'policy', file: 'assembly/policy/window.ts',
     find: 'else if (target - base >= AGE_ON_GROWTH * c && ageEarly(sb))', replace: 'else if (false)',
     tests: ['test/policy/recency.test.ts'],
@@ -695,9 +702,9 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'once-gain-ignored', area: 'policy', file: 'assembly/policy/window.ts',
-    find: '      if (writeOnce(sb, ONCE_SHARE) || (QUIET_MAIN > 0 && load<u32>(sb + P + L.POLICY_QUIET_ON) != 0)) gain = ONCE_GAIN\n', replace: '',
+    find: 'if (unasked) gain = writeOnce(sb, ONCE_SHARE) || (QUIET_MAIN > 0 && load<u32>(sb + P + L.POLICY_QUIET_ON) != 0) ? ONCE_GAIN : UNASKED_GAIN', replace: 'if (unasked) gain = UNASKED_GAIN',
     tests: ['test/policy/recency.test.ts', 'test/policy/recency-sweep.test.ts', 'test/conformance/lockstep.test.ts'],
-    why: 'a returning candidate written unasked counts once only (UNASKED_GAIN 3 until stop 57), on write-once traffic and while main is quiet: after a Zipf hot set read cache-aside, write-then-read trails LRU by ~2 points (stop 47; stop 37 wrote it for write-once from empty, which COLD_WINDOW now lifts)',
+    why: 'a returning candidate written unasked counts UNASKED_GAIN times only, on write-once traffic and while main is quiet: after a Zipf hot set read cache-aside, write-then-read trails LRU by ~2 points (stop 47; stop 37 wrote it for write-once from empty, which COLD_WINDOW now lifts)',
   },
   {
     id: 'once-tie-needs-mark', area: 'policy', file: 'assembly/policy/adaptive.ts',
@@ -1085,6 +1092,12 @@ export const MUTANTS: Mutant[] = [
     find: '  if (!(load<f64>(sb + P + L.POLICY_UNASKED_SHARE) >= LATE_SHARE)) return\n', replace: '  if (!(load<f64>(sb + P + L.POLICY_UNASKED_SHARE) >= 0.15)) return\n',
     tests: ['test/policy/recency.test.ts'],
     why: 'late first hits count from RETURN_SHARE\'s share of unasked inserts: write-once traffic beside a Zipf set (one write in 10) grows the window to 0.9 while the cache fills and the hot set loses its room (LATE_SHARE, stop 50)',
+  },
+  {
+    id: 'late-frequency-unbounded', area: 'policy', file: 'assembly/policy/window.ts',
+    find: '  if (LATE_FREQUENCY > 0 && estimate(sb, h) > LATE_FREQUENCY) return\n', replace: '',
+    tests: ['test/policy/admission.test.ts', 'test/policy/recency-sweep.test.ts'],
+    why: 'a hot key the miss filter wrongly marks written unasked makes a late first hit: its growth ages the sketch and a stream of never-read sets displaces a hot set as large as the cache (LATE_FREQUENCY, stop 50: 0.898 of hot gets hit against the test\'s 0.92)',
   },
   {
     id: 'free-tag-never', area: 'policy', file: 'assembly/policy/adaptive.ts',

@@ -447,7 +447,7 @@ export interface Tuning {
   windowHorizon: number
   /** ...or if the sketch has seen the key at most this often (a new key coming back, not a loop's). */
   youngFrequency: number
-  /** RESEARCH since stop 57 (UNASKED_GAIN, engines stops 29–56 at 3, retired: neutral on every gate): a returning candidate written unasked counts this many times towards a bigger window off write-once traffic (1: the engines'). */
+  /** A returning candidate written unasked counts this many times towards a bigger window (others once). */
   unaskedGain: number
   /**
    * One block in this many of the engine's sketch area is the miss filter (0: none); the model gives
@@ -667,7 +667,7 @@ export interface Tuning {
   hitSampleRepeat: number
   /** RESEARCH (stop 52, lead): 1: LATE_FREQUENCY tests the estimate before the hit + 1 (what it reads when every hit counts once). */
   hitSampleLate: number
-  /** RESEARCH since stop 57 (LATE_FREQUENCY, engines stops 50–56 at 2, retired: neutral on every gate): lateHit only for a key the sketch has seen at most this often, this hit counted (0: no bound, the engines'). */
+  /** LATE_FREQUENCY (src/layout/policy.json, 2; stop 50): lateHit only for a key the sketch has seen at most this often, this hit counted (0: no bound). */
   lateFrequency: number
   /** LATE_SHARE (src/layout/policy.json, 0.5; 0 in a research override: RETURN_SHARE): the unasked share lateHit 2-3 and freeTag 2-4 need. */
   lateShare: number
@@ -887,8 +887,6 @@ export const TUNING: Tuning = {
   rtMarked: 0,
   asideHot: 0.02,
   asideShare: 0.6,
-  unaskedGain: 1,
-  lateFrequency: 0,
   missRunMode: 416,
   missRunUnasked: 0,
   dryRunMode: 765,

@@ -5,7 +5,7 @@
 //! target by it. A candidate counts when younger than WINDOW_HORIZON × the window's entries, or when
 //! the sketch has seen it at most YOUNG_FREQUENCY times, so a loop larger than the cache can't talk the
 //! window into thrashing.
-use super::tuning_generated::{AGE_ON_GROWTH, AGE_SPACING, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_UNDO, LATE_ASIDE, LATE_FLAG, LATE_SHARE, MAX_WINDOW, MIN_WINDOW, NET_EVIDENCE, ONCE_GAIN, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, ONCE_SHARE, QUIET_BLOCK, QUIET_MAIN, QUIET_MIN_BLOCK, QUIET_SCALE, SKETCH_SAMPLE, WINDOW_HORIZON, YOUNG_FREQUENCY};
+use super::tuning_generated::{AGE_ON_GROWTH, AGE_SPACING, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_UNDO, LATE_ASIDE, LATE_FLAG, LATE_FREQUENCY, LATE_SHARE, MAX_WINDOW, MIN_WINDOW, NET_EVIDENCE, ONCE_GAIN, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, ONCE_SHARE, QUIET_BLOCK, QUIET_MAIN, QUIET_MIN_BLOCK, QUIET_SCALE, SKETCH_SAMPLE, UNASKED_GAIN, WINDOW_HORIZON, YOUNG_FREQUENCY};
 use crate::arena::Engine;
 use crate::layout_generated as L;
 use crate::mem::*;
@@ -49,8 +49,9 @@ impl Engine {
     /// unasked is recency evidence, as a window candidate's return is: it was read only after it left the
     /// window. Counts ONCE_GAIN towards a bigger window while the unasked share is at least LATE_SHARE
     /// (write-then-read traffic), with ONCE_HOT_SHARE while no hot set read cache-aside keeps coming back,
-    /// and not while RETURN_TO is on (LATE_ASIDE, stop 51); LATE_FREQUENCY's bound on the key's estimate
-    /// was retired at stop 57. Lock-free (racy reads only misjudge).
+    /// and only for a key the sketch has seen at most LATE_FREQUENCY times, this hit counted (a hot key
+    /// the filter wrongly marks is not one), and not while RETURN_TO is on (LATE_ASIDE, stop 51). Lock-free
+    /// (racy reads only misjudge).
     pub unsafe fn note_late_hit(&self, sb: *mut u8, h: u64, entry_unasked: bool) {
         if !(ldf64(sb.add((P + L::POLICY_UNASKED_SHARE) as usize)) >= LATE_SHARE) {
             return;
@@ -61,6 +62,9 @@ impl Engine {
             return;
         }
         if ONCE_HOT_SHARE > 0.0 && ldf64(sb.add((P + L::POLICY_HOT_SHARE) as usize)) >= ONCE_HOT_SHARE {
+            return;
+        }
+        if LATE_FREQUENCY > 0 && self.estimate(sb, h) > LATE_FREQUENCY {
             return;
         }
         if !(if LATE_FLAG != 0 { entry_unasked } else { self.filter_written_unasked(sb, h) }) {
@@ -79,6 +83,7 @@ impl Engine {
         if self.ghost_tag == 0 {
             // Beyond the horizon only a key written unasked, or a first miss of a key the sketch barely
             // knows, counts: write-then-read is recency, a loop's keys come back loaded and known.
+            // A key written unasked counts UNASKED_GAIN times: recency evidence the frequencies can't give.
             let unasked = self.filter_written_unasked(sb, h);
             if age as f64 >= WINDOW_HORIZON * std::cmp::max(1, self.queue_count(sb, L::QUEUE_WINDOW)) as f64
                 && !unasked
@@ -89,17 +94,14 @@ impl Engine {
             if QUIET_MAIN > 0.0 {
                 self.note_quiet(sb, false);
             }
-            // A key written unasked counts ONCE_GAIN times on write-once traffic (stop 37): each key is read about once at high write
+            // On write-once traffic (stop 37) ONCE_GAIN times: each key is read about once at high write
             // shares, so its return is rarer evidence, and the window must grow before the reads move on.
             // QUIET_MAIN (stop 47): also while main's keys no longer come back (a hot set read cache-aside
-            // gave way to write-then-read), before the unasked share says so. (UNASKED_GAIN, 3 otherwise, retired at
-            // stop 57: neutral once DRY_RUN and STALE_FAST came.)
+            // gave way to write-then-read), before the unasked share says so.
             let mut gain = 1;
             if unasked {
                 let quiet = QUIET_MAIN > 0.0 && ld32(sb.add((P + L::POLICY_QUIET_ON) as usize)) != 0;
-                if self.write_once(sb, ONCE_SHARE) || quiet {
-                    gain = ONCE_GAIN;
-                }
+                gain = if self.write_once(sb, ONCE_SHARE) || quiet { ONCE_GAIN } else { UNASKED_GAIN };
             } else if HIT_GAIN > 0 && ld32(sb.add((P + L::POLICY_HIT_RUN) as usize)) >= HIT_GAIN_RUNS {
                 // HIT_GAIN (stop 46): the window's tail keys are being hit there and main's keys do not
                 // come back (adaptive.rs, hit_gain_gate): a hot set that moved, whose climb one count per
