@@ -159,7 +159,11 @@ const ROWS: [string, number][] = [...PINNED.map((name): [string, number] => [nam
 function realAndLru(name: string, capacity: number, seed: number, engine: Engine): { got: number; want: number } {
   const row = sweepRows().find((r) => r.name === name)
   expect(row, name).toBeDefined()
-  const trace = row!.make(capacity, 1)
+  return traceVsLru(row!.make(capacity, 1), capacity, seed, engine)
+}
+
+/** A trace's hit ratios on the real cache (one shard) and on LRU, in %. */
+function traceVsLru(trace: Trace, capacity: number, seed: number, engine: Engine): { got: number; want: number } {
   const want = simulate(trace, 'lru', capacity, new LruPolicy(capacity, trace)).hitRatio * 100
   const cache = new RealCachePolicy(Cache as never, capacity, trace, seed, { engine, shards: 1 })
   const got = simulate(trace, 'cortado', capacity, cache).hitRatio * 100
@@ -279,11 +283,7 @@ function hotKeyLag(capacity: number, seed: number): Trace {
 forEachEngine('a lag phase whose opening reads a hot key of main (DRY_RUN)', (engine) => {
   it(`phases zipf→lag 7C each, the opening reading the Zipf phase's hottest key, at ${CAPACITY} entries: within 1 point of LRU over the whole run`, () => {
     const seed = testSeed(1)
-    const trace = hotKeyLag(CAPACITY, 1)
-    const want = simulate(trace, 'lru', CAPACITY, new LruPolicy(CAPACITY, trace)).hitRatio * 100
-    const cache = new RealCachePolicy(Cache as never, CAPACITY, trace, seed, { engine, shards: 1 })
-    const got = simulate(trace, 'cortado', CAPACITY, cache).hitRatio * 100
-    cache.close()
+    const { got, want } = traceVsLru(hotKeyLag(CAPACITY, 1), CAPACITY, seed, engine)
     console.log(`[hot-key lag, ${engine}] seed ${seed}: ${got.toFixed(2)}% (LRU ${want.toFixed(2)}%, ${(got - want).toFixed(2)})`)
     expect(got, `LRU ${want.toFixed(2)}% (seed ${seed})`).toBeGreaterThanOrEqual(want - 1)
   })
@@ -300,11 +300,7 @@ forEachEngine('a lag phase whose opening reads a hot key of main (DRY_RUN)', (en
 forEachEngine('a lag phase whose opening also reads a small hot set (DRY_RUN_COST)', (engine) => {
   it(`phases zipf→lagh 7C each, a fifth of the opening's reads on 0.05 × capacity hot keys, at ${CAPACITY} entries: within 1 point of LRU over the whole run`, () => {
     const seed = testSeed(1)
-    const trace = phasesTrace(CAPACITY, 1, ['zipf', 'lagh'], 7, 1, 20, { q: 0.2, hot: Math.round(0.05 * CAPACITY) })
-    const want = simulate(trace, 'lru', CAPACITY, new LruPolicy(CAPACITY, trace)).hitRatio * 100
-    const cache = new RealCachePolicy(Cache as never, CAPACITY, trace, seed, { engine, shards: 1 })
-    const got = simulate(trace, 'cortado', CAPACITY, cache).hitRatio * 100
-    cache.close()
+    const { got, want } = traceVsLru(phasesTrace(CAPACITY, 1, ['zipf', 'lagh'], 7, 1, 20, { q: 0.2, hot: Math.round(0.05 * CAPACITY) }), CAPACITY, seed, engine)
     console.log(`[hot-set lag, ${engine}] seed ${seed}: ${got.toFixed(2)}% (LRU ${want.toFixed(2)}%, ${(got - want).toFixed(2)})`)
     expect(got, `LRU ${want.toFixed(2)}% (seed ${seed})`).toBeGreaterThanOrEqual(want - 1)
   })
