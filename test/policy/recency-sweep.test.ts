@@ -307,6 +307,23 @@ forEachEngine('a lag phase whose opening also reads a small hot set (DRY_RUN_COS
 })
 
 /**
+ * Stop 57 (lead, DRY_RUN_CAP): the run is held at most at 32, so a long dry stretch banks inserts against the additions
+ * that come later in the opening. A scan, then two lag phases whose openings read a fifth of their gets on a small hot
+ * set, at 12000 entries (generator seed 1; the model's row where dryport found cap 16 losing): real cache, one shard,
+ * hash seeds 1–5 +0.00 to −0.12; with the run held at DRY_RUN (16) seeds 1 / 2 −7.35 / −1.00.
+ */
+forEachEngine('a long dry run banked against the additions of a hot set (DRY_RUN_CAP)', (engine) => {
+  it('phases scan→lagh→lagh 8C each, 0.05 × capacity hot keys at q 0.2, 12000 entries: within 1 point of LRU over the whole run', () => {
+    const seed = testSeed(1)
+    const c = 12_000
+    const trace = phasesTrace(c, 1, ['scan', 'lagh', 'lagh'], 8, 1, 20, { q: 0.2, hot: Math.round(0.05 * c) })
+    const { got, want } = traceVsLru(trace, c, seed, engine)
+    console.log(`[dry cap, ${engine}] seed ${seed}: ${got.toFixed(2)}% (LRU ${want.toFixed(2)}%, ${(got - want).toFixed(2)})`)
+    expect(got, `LRU ${want.toFixed(2)}% (seed ${seed})`).toBeGreaterThanOrEqual(want - 1)
+  })
+})
+
+/**
  * Stop 56 (movingwhole, STALE_FAST): a skewed hot set (Zipf 1.1 over 2 keys per entry) whose popularity shifts by
  * 0.6-1 capacity of key ids every 11-17 capacities replaces the keys the cache holds at a miss ratio near 0.1: the drift
  * blocks (inserts) then span 1.5-2.5 capacities of gets, and STALE_RUNS' four blocks came 6-10 capacities after the
