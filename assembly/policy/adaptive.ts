@@ -353,7 +353,8 @@ export function adaptiveInsert(sb: u32, h: u64, size: u32, now: f64, segments: u
  * increments that raised a counter) moved by this set's own count (0 or 1) and nothing else since the last insert:
  * the gets between hit only saturated keys, or missed, or there were none. The run counts such an insert if a get hit
  * since the insert before (DRY_ARMED, set here, cleared by a hit); anything else added takes DRY_RUN_COST per addition
- * off it (stop 57, dryport), and a count gone down (an ageing) DRY_RUN_COST and ends an undone dry jump's lockout. Under the shard lock; a racing hit's lossy count as elsewhere.
+ * off it (stop 57, dryport), and a count gone down (an ageing) takes DRY_RUN_COST and ends an undone dry jump's lockout.
+ * Under the shard lock; a racing hit's lossy count as elsewhere.
  */
 function dryNote(sb: u32): void {
   const n = load<u32>(sb + L.SHARD_SKETCH_ADDITIONS)
@@ -363,6 +364,7 @@ function dryNote(sb: u32): void {
   if (moved < 0 || moved > 1) {
     // DRY_RUN_COST (stop 57): each addition but the set's own takes DRY_RUN_COST off the run (an ageing, the count
     // gone down, one addition's worth), floored at 0: a hot set read beside the opening shortens the run, not ends it.
+    // The additions counted are bounded by DRY_RUN_CAP (more empty the run anyway), so the product cannot wrap.
     const run = load<u32>(sb + P + L.POLICY_DRY_RUN)
     const cost: u32 = (moved < 0 ? <u32>1 : min<u32>(<u32>moved - 1, DRY_RUN_CAP)) * DRY_RUN_COST
     store<u32>(sb + P + L.POLICY_DRY_RUN, run > cost ? run - cost : 0)

@@ -90,6 +90,8 @@ if (policy.YOUNG_TEST !== undefined) {
   if ((k & (k - 1)) !== 0) throw new Error('policy constant YOUNG_TEST: 0 (off) or a power of two')
   if (structs.POLICY.fields.youngSlots.offset + k * 16 > structs.POLICY.size) throw new Error('policy constant YOUNG_TEST: its slots do not fit in POLICY')
 }
+// DRY_RUN (stop 57): the run is held at DRY_RUN_CAP, so a cap under DRY_RUN would never let it fire.
+if (policy.DRY_RUN !== undefined && policy.DRY_RUN.value > 0 && !(policy.DRY_RUN_CAP?.value >= policy.DRY_RUN.value)) throw new Error('policy constant DRY_RUN_CAP: at least DRY_RUN')
 const doc = (prefix, c) => `${prefix} ${c.doc}\n`
 const rustValue = (c) => (c.type === 'f64' && Number.isInteger(c.value) ? `${c.value}.0` : String(c.value))
 function writePolicy(path, text) {

@@ -389,7 +389,8 @@ impl Engine {
         let w = ld32(at);
         if moved < 0 || moved > 1 {
             // DRY_RUN_COST (stop 57): each addition but the set's own takes DRY_RUN_COST off the run (an ageing, the
-            // count gone down, one addition's worth), floored at 0.
+            // count gone down, one addition's worth), floored at 0. The additions counted are bounded by DRY_RUN_CAP (more
+            // empty the run anyway), so the product cannot wrap.
             let run = sb.add((P + L::POLICY_DRY_RUN) as usize);
             let cost = (if moved < 0 { 1 } else { (moved as u32 - 1).min(DRY_RUN_CAP) }) * DRY_RUN_COST;
             let r = ld32(run);
