@@ -239,6 +239,11 @@ export type Phase = 'scan' | 'zipf' | 'zipf2' | 'once' | 'back' | 'loop' | 'lag'
  */
 export type LaghOpts = { q: number; hot: number }
 
+/** LaghOpts from command-line text: `hot` a count of keys, or a share of capacity `c` written with a C ('0.05C'). */
+export function laghOptions(q: string, hot: string, c: number): LaghOpts {
+  return { q: Number(q), hot: hot.endsWith('C') ? Math.round(Number(hot.slice(0, -1)) * c) : Number(hot) }
+}
+
 /**
  * Phases in turn, each `each` capacities long: recency (write-then-read 0.5·C), Zipf(0.9) over
  * `zipfPerEntry`·C keys, scans, loops.

@@ -28,7 +28,7 @@
  * Stop 56 (dryrobust): `--phases` takes `lagh` (recency-sweep.ts: `lag` whose opening sends a share of its reads to a
  * hot set or random earlier keys) with `--q 0.2 --hot 10|0.05C|0`; its late reads are counted as `lag`'s.
  */
-import { phasesTrace, delayTrace, type Phase } from '../arena/recency-sweep.js'
+import { phasesTrace, delayTrace, laghOptions, type Phase } from '../arena/recency-sweep.js'
 import { OP_WRITE } from '../workloads/trace.js'
 import { toolArgs } from '../harness/tool-args.js'
 import { CortadoModel } from './model/cortado.js'
@@ -44,8 +44,7 @@ const each = Number(opt('--each', '7'))
 const delay = opt('--delay', '')
 const phases = opt('--phases', 'zipf,lag').split(',') as Phase[]
 // Stop 56 (dryrobust): `lagh` phases' opening (--q share of its reads to --hot keys, '0.05C' a share of capacity, 0 random earlier keys).
-const hotOpt = opt('--hot', '10')
-const laghOpts = { q: Number(opt('--q', '0.2')), hot: hotOpt.endsWith('C') ? Math.round(Number(hotOpt.slice(0, -1)) * size) : Number(hotOpt) }
+const laghOpts = laghOptions(opt('--q', '0.2'), opt('--hot', '10'), size)
 const trace = delay !== '' ? delayTrace(size, 1, Number(delay), args.has('--back'), seed) : phasesTrace(size, 1, phases, each, seed, 20, laghOpts)
 const perPhase = Math.max(1000, Math.round(size * each))
 const block = Math.round(Number(opt('--block', '0.5')) * size)

@@ -32,7 +32,7 @@
  * The probe's rows carry their own trace seed (drawn); --seed here is the generator's seed, so figures are
  * close to, not equal to, the probe's.
  */
-import { burstTrace, delayTrace, movingTrace, movingWritesTrace, phasesTrace, type Phase } from '../arena/recency-sweep.js'
+import { burstTrace, delayTrace, laghOptions, movingTrace, movingWritesTrace, phasesTrace, type Phase } from '../arena/recency-sweep.js'
 import { recencyWorkloads } from '../workloads/recency-suite.js'
 import { toolArgs } from '../harness/tool-args.js'
 import { CortadoModel } from './model/cortado.js'
@@ -49,8 +49,7 @@ const back = args.has('--back')
 const gen = opt('--gen', 'burst')
 // Stop 56 (dryrobust): `lagh` phases' opening: --q (share of the opening's reads sent elsewhere), --hot (hot set's keys;
 // '0.05C' a share of capacity; 0 random earlier keys).
-const hotOpt = opt('--hot', '10')
-const laghOpts = { q: Number(opt('--q', '0.2')), hot: hotOpt.endsWith('C') ? Math.round(Number(hotOpt.slice(0, -1)) * c) : Number(hotOpt) }
+const laghOpts = laghOptions(opt('--q', '0.2'), opt('--hot', '10'), c)
 const trace: Trace = gen === 'phases' ? phasesTrace(c, 1, opt('--phases', 'back,loop,scan,lag').split(',') as Phase[], Number(opt('--each', '14')), seed, 20, laghOpts)
   : gen === 'suite' ? recencyWorkloads(42, 1).find((w) => w.name === opt('--row', ''))!.make(c)
   : gen === 'burst' ? burstTrace(c, 1, Number(opt('--b', '1.2')), Number(opt('--r', '2')), back, seed)

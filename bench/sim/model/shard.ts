@@ -839,6 +839,11 @@ export class Shard {
     return (mix32(h ^ 0x2545f491) & (this.t.jumpSample - 1)) === 0
   }
 
+  /** RESEARCH (staleFastAgeWindow, stop 57): the window (in entries) up to which the fast gate ages victims and halves. */
+  private fastAgeWindow(): number {
+    return (this.t.staleFastAgeWindow || this.t.staleFastWindow) * this.capacity
+  }
+
   private insert(key: number, h: number): void {
     this.inserts++
     // RESEARCH (ageInsert, stop 57, movingage): the halving's clock advances on inserts too.
@@ -1487,7 +1492,7 @@ export class Shard {
       this.fastBlocks = this.fastOn && wasFast ? this.fastBlocks + 1 : 0
       if (this.fastBlocks > 0 && this.fastBlocks % this.t.staleFastHalve === 0
         && ((this.t.staleFastHalveMode & 1) === 0 || staleMet)
-        && ((this.t.staleFastHalveMode & 2) === 0 || this.windowTarget <= (this.t.staleFastAgeWindow || this.t.staleFastWindow) * this.capacity)) this.ageEarly()
+        && ((this.t.staleFastHalveMode & 2) === 0 || this.windowTarget <= this.fastAgeWindow())) this.ageEarly()
     }
     // RESEARCH (ageSatMode, stop 57): saturated increments count towards the halving only while a gate is open.
     if (this.t.ageSat > 0 && this.t.ageSatMode > 0) this.sketch.satWeight = (this.t.ageSatMode === 1 ? this.driftOn : this.fastOn) ? this.t.ageSat : 0
@@ -2264,7 +2269,7 @@ export class Shard {
             // a hold of 8 blocks as the window grew, a Zipf(0.99) over 5 keys per entry moving every 10 capacities lost its
             // next periods: −1.60 / −1.56 → −1.50 / −1.74; bounded at 0.2 −1.31 / −1.23, at 0.1 as before). RESEARCH 2: at any window; 3: only
             // while protected holds under half its target (the sweep has drained it: the dead keys are in probation).
-            && (this.t.staleFastAge !== 1 || this.windowTarget <= (this.t.staleFastAgeWindow || this.t.staleFastWindow) * this.capacity)
+            && (this.t.staleFastAge !== 1 || this.windowTarget <= this.fastAgeWindow())
             && (this.t.staleFastAge !== 3 || this.sizeM < 0.5 * (this.capacity - this.windowTarget) * this.protFraction())
         if (gateAge) {
           this.sketch.ageKey(this.hashOf(v), this.fastOn ? this.t.staleFastShift : 1)
