@@ -20,6 +20,17 @@ export interface Mutant {
   why: string
 }
 
+/**
+ * `text` (the contents of `m.file`) with the mutant applied, or why it does not apply: its `find` text must occur there
+ * exactly once. The runner, the suite's check (apply.test.ts) and test/mutants/sweep-one.sh share this rule.
+ */
+export function applyMutant(m: Mutant, text: string): { text: string } | { reason: string } {
+  const at = text.indexOf(m.find)
+  if (at < 0) return { reason: 'its code is not in the file any more' }
+  if (text.indexOf(m.find, at + 1) >= 0) return { reason: 'its code occurs more than once' }
+  return { text: text.slice(0, at) + m.replace + text.slice(at + m.find.length) }
+}
+
 export const MUTANTS: Mutant[] = [
   // ---- the four found by the first read of the suite -------------------------------------------------
   {

@@ -17,7 +17,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, 
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { MUTANTS, type Mutant } from './mutants.js'
+import { MUTANTS, applyMutant, type Mutant } from './mutants.js'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 /** One mutant's test run; a run that hangs counts as killed only if it fails, so it is bounded. */
@@ -103,11 +103,9 @@ class Workspace {
   try(m: Mutant): Omit<Outcome, 'mode'> {
     const path = join(this.dir, m.file)
     const original = readFileSync(path, 'utf8')
-    const at = original.indexOf(m.find)
-    if (at < 0 || original.indexOf(m.find, at + 1) >= 0) {
-      return { mutant: m, verdict: 'not applicable', detail: at < 0 ? 'its code is not in the file any more' : 'its code occurs more than once' }
-    }
-    writeFileSync(path, original.slice(0, at) + m.replace + original.slice(at + m.find.length))
+    const applied = applyMutant(m, original)
+    if ('reason' in applied) return { mutant: m, verdict: 'not applicable', detail: applied.reason }
+    writeFileSync(path, applied.text)
     try {
       // Marked stale first: a build that fails halfway may still have written mutated output.
       const builds = buildsFor(m.file)

@@ -19,13 +19,13 @@ git worktree add --detach -q "$WT" HEAD
 ln -s "$ROOT/node_modules" "$WT/node_modules"
 cd "$WT"
 MUTANT_ID=$ID npx tsx -e "
-import { MUTANTS } from './test/mutants/mutants.ts'
+import { MUTANTS, applyMutant } from './test/mutants/mutants.ts'
 import { readFileSync, writeFileSync } from 'node:fs'
 const m = MUTANTS.find((x) => x.id === process.env.MUTANT_ID)
 if (!m) throw new Error('no mutant ' + process.env.MUTANT_ID)
-const text = readFileSync(m.file, 'utf8')
-if (text.split(m.find).length !== 2) throw new Error(m.id + ': its find text is not in ' + m.file + ' exactly once')
-writeFileSync(m.file, text.replace(m.find, m.replace))
+const applied = applyMutant(m, readFileSync(m.file, 'utf8'))
+if ('reason' in applied) throw new Error(m.id + ': ' + applied.reason + ' (' + m.file + ')')
+writeFileSync(m.file, applied.text)
 console.error('applied ' + m.id + ' to ' + m.file)
 "
 node assembly/build.mjs >/dev/null
