@@ -28,8 +28,7 @@ if ('reason' in applied) throw new Error(m.id + ': ' + applied.reason + ' (' + m
 writeFileSync(m.file, applied.text)
 console.error('applied ' + m.id + ' to ' + m.file)
 "
-node assembly/build.mjs >/dev/null
-npx tsc -p tsconfig.json
-node src/bundle.mjs >/dev/null
+npm run --silent build:wasm >/dev/null
+npm run --silent build:ts >/dev/null
 cd "$ROOT"
 npx tsx bench/arena/recency-sweep.ts "${OPTS[@]}" --cortado "$WT/dist/src/index.js" 2>/dev/null
