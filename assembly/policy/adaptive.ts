@@ -17,8 +17,8 @@ import { liveTail, knownTail, moveTail, evictTail, evictTailAt, tailCounter, tai
 import { flagsOf, isLarge, chainedBytes } from '../entry'
 import { queueCount, freeCount, reclaimDeadTails } from '../segments'
 import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainHolds, isFull, countMode, isBig } from './units'
-import { ageEarly, applyGhostEvidence, noteGhost, noteLateHit, windowTarget, setWindowTarget, windowFloor, writeOnce, onceMax } from './window'
-import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_READ_MIN, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_HIT, DRIFT_GROW_DECAY, MAX_WINDOW, WINDOW_CLOCK_ASKED, MISSED_GENS, HIT_GAIN, HIT_GAIN_SHARE, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, SATURATED_TIE, MISS_CLEAR, LATE_HIT, LATE_FLAG, TRACER_FLAG, MISS_RUN, MISS_UNDO, MISS_UNDO_MISSES, DRY_RUN, DRY_RUN_COST, DRY_RUN_CAP, LATE_SHARE, FREE_TAG, STALE_GATE, STALE_RUNS, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_HALVE, STALE_FAST, STALE_FAST_DRIFT, STALE_FAST_PEAK, STALE_FAST_TAIL, STALE_FAST_WINDOW, STALE_FAST_HOLD, STALE_FAST_AGE, WIN_AGE, RETURN_SAMPLE, RETURN_TEST_NEW, RETURN_TEST_BACK, ONCE_FIFO, ONCE_LIFT, ONCE_DROP, COLD_SHED, FILL_ROTATE, YOUNG_TEST, YOUNG_AGE, YOUNG_MIN, YOUNG_STEP, YOUNG_BACK_MIN, YOUNG_BACK_FROM, YOUNG_BACK_TO, YOUNG_KEEP, YOUNG_HANDOFF } from './tuning.generated'
+import { ageEarly, ageNow, applyGhostEvidence, noteGhost, noteLateHit, windowTarget, setWindowTarget, windowFloor, writeOnce, onceMax } from './window'
+import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_READ_MIN, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_HIT, DRIFT_GROW_DECAY, MAX_WINDOW, WINDOW_CLOCK_ASKED, MISSED_GENS, HIT_GAIN, HIT_GAIN_SHARE, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, SATURATED_TIE, MISS_CLEAR, LATE_HIT, LATE_FLAG, TRACER_FLAG, MISS_RUN, MISS_UNDO, MISS_UNDO_MISSES, DRY_RUN, DRY_RUN_COST, DRY_RUN_CAP, LATE_SHARE, FREE_TAG, STALE_GATE, STALE_RUNS, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_HALVE, STALE_FAST, STALE_FAST_DRIFT, STALE_FAST_PEAK, STALE_FAST_TAIL, STALE_FAST_WINDOW, STALE_FAST_HOLD, STALE_FAST_AGE, STALE_FAST_AGE_WINDOW, STALE_FAST_HALVE, WIN_AGE, RETURN_SAMPLE, RETURN_TEST_NEW, RETURN_TEST_BACK, ONCE_FIFO, ONCE_LIFT, ONCE_DROP, COLD_SHED, FILL_ROTATE, YOUNG_TEST, YOUNG_AGE, YOUNG_MIN, YOUNG_STEP, YOUNG_BACK_MIN, YOUNG_BACK_FROM, YOUNG_BACK_TO, YOUNG_KEEP, YOUNG_HANDOFF } from './tuning.generated'
 import { nextRandom, seedRng } from './rng'
 import { seed } from '../arena'
 import { REJECT } from './decision'
@@ -772,9 +772,19 @@ function driftBlockEnd(sb: u32, n: u32, r: u32): void {
   // STALE_HALVE (stop 51): the stale test (not a fall) opens the gate: the sketch ages too, as an early ageing
   // (AGE_SPACING apart), or the dead keys the sweep demotes keep the counts that beat every newcomer.
   if (STALE_HALVE != 0 && on && stale && !fell && load<u32>(sb + P + L.POLICY_DRIFT_ON) == 0) ageEarly(sb)
-  // STALE_FAST_AGE (stop 56): the gate STALE_FAST opened (held, or met again) is open: WIN_AGE's ageing at any window
-  // (winAge).
-  if (STALE_FAST_AGE != 0) store<u32>(sb + P + L.POLICY_STALE_FAST_ON, on && (fast && !fell || load<u32>(sb + P + L.POLICY_STALE_FAST_ON) != 0) ? 1 : 0)
+  // STALE_FAST_AGE (stop 56): the gate STALE_FAST opened (held, or met again) is open: WIN_AGE's ageing while the window
+  // is at most STALE_FAST_AGE_WINDOW (winAge). The word counts the gate's blocks (0 closed, 1 the opening's).
+  // STALE_FAST_HALVE (stop 58): every STALE_FAST_HALVE blocks after the opening's, while the window is at most
+  // STALE_FAST_AGE_WINDOW × capacity, the sketch halves without AGE_SPACING's bound (most gets hit saturated counters,
+  // whose increments do not count towards the ageing: the dead keys the sweep demotes keep their counts for tens of
+  // capacities; halvings through the hold as the window grew aged the next hot set, as STALE_FAST_AGE did).
+  if (STALE_FAST_AGE != 0 || STALE_FAST_HALVE != 0) {
+    const was = load<u32>(sb + P + L.POLICY_STALE_FAST_ON)
+    const blocks: u32 = on && (fast && !fell || was != 0) ? was + 1 : 0
+    store<u32>(sb + P + L.POLICY_STALE_FAST_ON, blocks)
+    if (STALE_FAST_HALVE != 0 && blocks >= 2 && (blocks - 1) % STALE_FAST_HALVE == 0
+      && windowTarget(sb) <= STALE_FAST_AGE_WINDOW * capacity(sb)) ageNow(sb)
+  }
   store<u32>(sb + P + L.POLICY_DRIFT_ON, on ? 1 : 0)
 }
 
@@ -1096,11 +1106,11 @@ function fillRotate(sb: u32): void {
  * unread ones pay. Out of line: the contest's rare case.
  */
 function winAge(sb: u32): void {
-  // STALE_FAST_AGE (stop 56): also while the gate STALE_FAST opened is open and the window is at most STALE_FAST_WINDOW
-  // × capacity (its sweep demotes the moved-away keys to probation with counts no newcomer beats; the sketch may not
-  // halve for 40 capacities when most gets hit saturated counters; aged on as the window grew, a Zipf(0.99) moving
-  // every 10 capacities lost its next periods).
-  if (STALE_FAST_AGE != 0 && load<u32>(sb + P + L.POLICY_STALE_FAST_ON) != 0 && windowTarget(sb) <= STALE_FAST_WINDOW * capacity(sb)
+  // STALE_FAST_AGE (stop 56): also while the gate STALE_FAST opened is open and the window is at most
+  // STALE_FAST_AGE_WINDOW × capacity (its sweep demotes the moved-away keys to probation with counts no newcomer beats;
+  // the sketch may not halve for 40 capacities when most gets hit saturated counters; aged on as the window grew, a
+  // Zipf(0.99) moving every 10 capacities lost its next periods). The bound was STALE_FAST_WINDOW's until stop 58.
+  if (STALE_FAST_AGE != 0 && load<u32>(sb + P + L.POLICY_STALE_FAST_ON) != 0 && windowTarget(sb) <= STALE_FAST_AGE_WINDOW * capacity(sb)
     || WIN_AGE > 0 && load<u32>(sb + P + L.POLICY_HIT_RUN) >= HIT_GAIN_RUNS && windowTarget(sb) >= WIN_AGE * capacity(sb)) ageCounters(sb, tailHash)
 }
 

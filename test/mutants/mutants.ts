@@ -683,9 +683,15 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'stale-fast-age-any-window', area: 'policy', file: 'assembly/policy/adaptive.ts',
-    find: ' != 0 && windowTarget(sb) <= STALE_FAST_WINDOW * capacity(sb)\n', replace: ' != 0\n',
+    find: ' != 0 && windowTarget(sb) <= STALE_FAST_AGE_WINDOW * capacity(sb)\n', replace: ' != 0\n',
     tests: ['test/policy/recency-sweep.test.ts'],
     why: 'the victims are aged through the whole hold as the window grows: a Zipf(0.99) over 5 keys per entry moving every 10 capacities loses its later periods (STALE_FAST_AGE, stop 56)',
+  },
+  {
+    id: 'stale-fast-halve-never', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: '    if (STALE_FAST_HALVE != 0 && blocks >= 2', replace: '    if (false && blocks >= 2',
+    tests: ['test/policy/recency-sweep.test.ts'],
+    why: 'the sketch does not halve while the gate STALE_FAST opened is held: most gets hit saturated counters, whose increments do not count towards the ageing, and the dead keys keep counts no newcomer beats for tens of capacities (STALE_FAST_HALVE, stop 57)',
   },
   {
     id: 'stale-fast-any-tail', area: 'policy', file: 'assembly/policy/adaptive.ts',

@@ -374,7 +374,7 @@ export class Shard {
   private purgedBack = 0
   /** RESEARCH (moveTie): the running contest's candidate is a window leaver (1) hit in the window (2), or a ghost return (3); 0 otherwise. */
   private contestKind = 0
-  /** RESEARCH (staleFastHalve, stop 57): drift blocks the fast gate has stayed open since it opened. */
+  /** STALE_FAST_HALVE (stop 57): drift blocks the fast gate has stayed open since it opened (the engines' POLICY.staleFastOn − 1). */
   private fastBlocks = 0
   /** RESEARCH (rotateAfter): main's last victim to beat a candidate, and its wins in a row. */
   private winner = -1
@@ -839,7 +839,7 @@ export class Shard {
     return (mix32(h ^ 0x2545f491) & (this.t.jumpSample - 1)) === 0
   }
 
-  /** RESEARCH (staleFastAgeWindow, stop 57): the window (in entries) up to which the fast gate ages victims and halves. */
+  /** STALE_FAST_AGE_WINDOW (stop 57; engines since stop 58): the window (in entries) up to which the fast gate ages victims and halves. */
   private fastAgeWindow(): number {
     return (this.t.staleFastAgeWindow || this.t.staleFastWindow) * this.capacity
   }
@@ -1487,7 +1487,8 @@ export class Shard {
     }
     const wasFast = this.fastOn
     this.fastOn = on && (fastMet && !fell || this.fastOn)
-    // RESEARCH (staleFastHalve, stop 57): the held fast gate halves the sketch every staleFastHalve blocks.
+    // STALE_FAST_HALVE (stop 57, movingage; the engines' since stop 58 with staleFastHalveMode 2): the held fast gate halves
+    // the sketch every staleFastHalve blocks after the opening's, without AGE_SPACING's bound (the engines' ageNow).
     if (this.t.staleFastHalve > 0) {
       this.fastBlocks = this.fastOn && wasFast ? this.fastBlocks + 1 : 0
       if (this.fastBlocks > 0 && this.fastBlocks % this.t.staleFastHalve === 0
@@ -2265,7 +2266,7 @@ export class Shard {
         // sweep demotes protected's dead keys to probation, where their counts beat every newcomer).
         const gateAge = (this.t.winAgeMode & 64) !== 0 && this.driftOn && (this.contestKind === 1 || this.contestKind === 2 || (this.contestKind === 3 && (this.t.winAgeMode & 128) !== 0))
           || this.t.staleFastAge > 0 && this.fastOn && (this.contestKind === 1 || this.contestKind === 2)
-            // STALE_FAST_AGE 1 (the engines'): only while the window is at most staleFastWindow × capacity (aged through
+            // STALE_FAST_AGE 1 (the engines'): only while the window is at most staleFastAgeWindow × capacity (aged through
             // a hold of 8 blocks as the window grew, a Zipf(0.99) over 5 keys per entry moving every 10 capacities lost its
             // next periods: −1.60 / −1.56 → −1.50 / −1.74; bounded at 0.2 −1.31 / −1.23, at 0.1 as before). RESEARCH 2: at any window; 3: only
             // while protected holds under half its target (the sweep has drained it: the dead keys are in probation).

@@ -487,17 +487,17 @@ export interface Tuning {
   ageSat: number
   /** RESEARCH (stop 57): when ageSat applies: 0 always; 1 while the drift gate is open; 2 while the gate STALE_FAST opened is. */
   ageSatMode: number
-  /** RESEARCH (stop 57): while the gate STALE_FAST opened stays open, the sketch halves every this many drift blocks after the opening (0: off). */
+  /** STALE_FAST_HALVE (stop 57 movingage; engines since stop 58, movingport; src/layout/policy.json): while the gate STALE_FAST opened stays open, the sketch halves every this many drift blocks after the opening (0: off), under staleFastHalveMode's condition. */
   staleFastHalve: number
   /** RESEARCH (stop 57): STALE_FAST_AGE's ageing shifts the victim's counters right by this (1: halved, the engines'; 4: zeroed). */
   staleFastShift: number
-  /** RESEARCH (stop 57): staleFastHalve's condition, bits: 1 only at a block whose stale test is met (protected's hand still finds unhit entries); 2 only while the window target is at most STALE_FAST_AGE's bound. */
+  /** staleFastHalve's condition, bits: 2 (the engines', stop 58) only while the window target is at most STALE_FAST_AGE's bound (staleFastAgeWindow); RESEARCH 1 only at a block whose stale test is met (protected's hand still finds unhit entries); 0: at any window (stop 57: the engines' sketch and ghost lost the s0.99 sweep row, −1.26/−0.88 → −1.65/−1.78). */
   staleFastHalveMode: number
   /** RESEARCH (stop 57): extra sketch halvings when the gate STALE_FAST opened opens (beside STALE_HALVE's; 0: none). */
   staleFastOpenHalve: number
   /** RESEARCH (stop 57, movingage; 0 off): each insert also advances the halving's clock by this many additions. */
   ageInsert: number
-  /** RESEARCH (stop 57, movingage; 0: staleFastWindow): STALE_FAST_AGE 1's window bound, apart from the firing's (staleFastWindow). */
+  /** STALE_FAST_AGE_WINDOW (stop 57 movingage; engines since stop 58): STALE_FAST_AGE 1's and staleFastHalve's window bound × capacity, apart from the firing's (staleFastWindow; RESEARCH 0: staleFastWindow's). */
   staleFastAgeWindow: number
   /**
    * RESEARCH (stop 43, model-gap): 1 = the engines' ghost (assembly/ghost.ts): 8-slot buckets, the
@@ -903,12 +903,10 @@ export const TUNING: Tuning = {
   sketchCountSaturated: false,
   ageSat: 0,
   ageSatMode: 0,
-  staleFastHalve: 0,
   staleFastShift: 1,
-  staleFastHalveMode: 0,
+  staleFastHalveMode: 2,
   staleFastOpenHalve: 0,
   ageInsert: 0,
-  staleFastAgeWindow: 0,
   ghostBuckets: 0,
 }
 

@@ -12,7 +12,7 @@
 use super::decision::REJECT;
 use super::rng::{next_random, seed_rng};
 use super::tuning_generated::{
-    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_BLOCK, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, DRIFT_SWEEP, FREE_TAG, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_SHARE, HIT_GAIN_UNDO, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, LATE_FLAG, LATE_HIT, LATE_SHARE, TRACER_FLAG, MISS_RUN, MISS_UNDO, MISS_UNDO_MISSES, DRY_RUN, DRY_RUN_CAP, DRY_RUN_COST, MAX_WINDOW, MISS_CLEAR, MISSED_GENS, COLD_SHED, FILL_ROTATE, ONCE_DROP, ONCE_FIFO, ONCE_HOT_SHARE, ONCE_LIFT, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_READ_MIN, RETURN_SAMPLE, RETURN_SHARE, RETURN_SPAN, RETURN_TEST_BACK, RETURN_TEST_NEW, RETURN_TO, SATURATED_TIE, STALE_FAST, STALE_FAST_AGE, STALE_FAST_DRIFT, STALE_FAST_HOLD, STALE_FAST_PEAK, STALE_FAST_TAIL, STALE_FAST_WINDOW, STALE_GATE, STALE_HALVE, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_RUNS, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS, WINDOW_CLOCK_ASKED, WIN_AGE, YOUNG_AGE, YOUNG_BACK_FROM, YOUNG_BACK_MIN, YOUNG_BACK_TO, YOUNG_HANDOFF, YOUNG_KEEP, YOUNG_MIN, YOUNG_STEP, YOUNG_TEST,
+    COLD_HITS, COLD_HITS_UNASKED, COLD_SHARE, COLD_WINDOW, DRIFT_BLOCK, DRIFT_DECAY, DRIFT_DROP, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_DECAY, DRIFT_GROW_HIT, DRIFT_MIN_BLOCK, DRIFT_SWEEP, FREE_TAG, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_SHARE, HIT_GAIN_UNDO, INITIAL_WINDOW, LARGE_TIE_FREQUENCY, LATE_FLAG, LATE_HIT, LATE_SHARE, TRACER_FLAG, MISS_RUN, MISS_UNDO, MISS_UNDO_MISSES, DRY_RUN, DRY_RUN_CAP, DRY_RUN_COST, MAX_WINDOW, MISS_CLEAR, MISSED_GENS, COLD_SHED, FILL_ROTATE, ONCE_DROP, ONCE_FIFO, ONCE_HOT_SHARE, ONCE_LIFT, ONCE_MAX_WINDOW, PROTECTED_SHARE, RETURN_LEVEL, RETURN_MAX, RETURN_READ_MIN, RETURN_SAMPLE, RETURN_SHARE, RETURN_SPAN, RETURN_TEST_BACK, RETURN_TEST_NEW, RETURN_TO, SATURATED_TIE, STALE_FAST, STALE_FAST_AGE, STALE_FAST_AGE_WINDOW, STALE_FAST_DRIFT, STALE_FAST_HALVE, STALE_FAST_HOLD, STALE_FAST_PEAK, STALE_FAST_TAIL, STALE_FAST_WINDOW, STALE_GATE, STALE_HALVE, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_RUNS, UNASKED_TIE, WARM_FREQUENCY, WARM_ODDS, WINDOW_CLOCK_ASKED, WIN_AGE, YOUNG_AGE, YOUNG_BACK_FROM, YOUNG_BACK_MIN, YOUNG_BACK_TO, YOUNG_HANDOFF, YOUNG_KEEP, YOUNG_MIN, YOUNG_STEP, YOUNG_TEST,
 };
 use crate::arena::Engine;
 use crate::layout_generated as L;
@@ -830,11 +830,20 @@ impl Engine {
         if STALE_HALVE != 0 && on && stale && !fell && ld32(sb.add((P + L::POLICY_DRIFT_ON) as usize)) == 0 {
             self.age_early(sb);
         }
-        // STALE_FAST_AGE (stop 56): the gate STALE_FAST opened (held, or met again) is open: WIN_AGE's ageing at any
-        // window (win_age).
-        if STALE_FAST_AGE != 0 {
+        // STALE_FAST_AGE (stop 56): the gate STALE_FAST opened (held, or met again) is open: WIN_AGE's ageing while the
+        // window is at most STALE_FAST_AGE_WINDOW (win_age). The word counts the gate's blocks (0 closed, 1 the
+        // opening's). STALE_FAST_HALVE (stop 58): every STALE_FAST_HALVE blocks after the opening's, while the window is
+        // at most STALE_FAST_AGE_WINDOW × capacity, the sketch halves without AGE_SPACING's bound.
+        if STALE_FAST_AGE != 0 || STALE_FAST_HALVE != 0 {
             let fast_at = sb.add((P + L::POLICY_STALE_FAST_ON) as usize);
-            st32(fast_at, (on && (fast && !fell || ld32(fast_at) != 0)) as u32);
+            let was = ld32(fast_at);
+            let blocks: u32 = if on && (fast && !fell || was != 0) { was.wrapping_add(1) } else { 0 };
+            st32(fast_at, blocks);
+            if STALE_FAST_HALVE != 0 && blocks >= 2 && (blocks - 1) % STALE_FAST_HALVE == 0
+                && self.window_target(sb) <= STALE_FAST_AGE_WINDOW * self.capacity(sb)
+            {
+                self.age_now(sb);
+            }
         }
         st32(sb.add((P + L::POLICY_DRIFT_ON) as usize), on as u32);
     }
@@ -1192,8 +1201,8 @@ impl Engine {
     #[inline(never)]
     unsafe fn win_age(&self, sb: *mut u8) {
         // STALE_FAST_AGE (stop 56): also while the gate STALE_FAST opened is open and the window is at most
-        // STALE_FAST_WINDOW × capacity.
-        if STALE_FAST_AGE != 0 && ld32(sb.add((P + L::POLICY_STALE_FAST_ON) as usize)) != 0 && self.window_target(sb) <= STALE_FAST_WINDOW * self.capacity(sb)
+        // STALE_FAST_AGE_WINDOW × capacity (STALE_FAST_WINDOW's bound until stop 58).
+        if STALE_FAST_AGE != 0 && ld32(sb.add((P + L::POLICY_STALE_FAST_ON) as usize)) != 0 && self.window_target(sb) <= STALE_FAST_AGE_WINDOW * self.capacity(sb)
             || WIN_AGE > 0.0 && ld32(sb.add((P + L::POLICY_HIT_RUN) as usize)) >= HIT_GAIN_RUNS && self.window_target(sb) >= WIN_AGE * self.capacity(sb)
         {
             self.age_counters(sb, self.tail_hash);
