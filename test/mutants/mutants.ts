@@ -694,12 +694,6 @@ export const MUTANTS: Mutant[] = [
     why: 'the sketch does not halve while the gate STALE_FAST opened is held: most gets hit saturated counters, whose increments do not count towards the ageing, and the dead keys keep counts no newcomer beats for tens of capacities (STALE_FAST_HALVE, stop 58; 4000 entries, one shard, last half vs LRU: every 11C by 0.6C -1.97 vs -1.34; probe seed 3 s1.1 5/entry every 11.5C by 1.55C at 4900 -2.18 vs -1.21)',
   },
   {
-    id: 'stale-fast-halve-any-window', area: 'policy', file: 'assembly/policy/adaptive.ts',
-    find: '\n      && windowTarget(sb) <= STALE_FAST_AGE_WINDOW * capacity(sb)) ageNow(sb)', replace: ') ageNow(sb)',
-    tests: ['test/policy/recency-sweep.test.ts'],
-    why: 'the sketch halves at every held block as the window grows past STALE_FAST_AGE_WINDOW: a Zipf(0.99) over 5 keys per entry moving every 10 capacities ages its next hot set (STALE_FAST_HALVE, stop 58; the model with the engines\' sketch and ghost -1.26/-0.88 -> -1.65/-1.78)',
-  },
-  {
     id: 'stale-fast-any-tail', area: 'policy', file: 'assembly/policy/adaptive.ts',
     find: ' && tail >= STALE_FAST_TAIL) return 2', replace: ') return 2',
     tests: ['test/policy/recency-sweep.test.ts'],
