@@ -18,7 +18,7 @@ import { flagsOf, isLarge, chainedBytes } from '../entry'
 import { queueCount, freeCount, reclaimDeadTails } from '../segments'
 import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainHolds, isFull, countMode, isBig } from './units'
 import { ageEarly, ageNow, applyGhostEvidence, noteGhost, noteLateHit, windowTarget, setWindowTarget, windowFloor, writeOnce, onceMax } from './window'
-import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_READ_MIN, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_HIT, DRIFT_GROW_DECAY, MAX_WINDOW, WINDOW_CLOCK_ASKED, MISSED_GENS, HIT_GAIN, HIT_GAIN_SHARE, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, SATURATED_TIE, MISS_CLEAR, LATE_HIT, LATE_FLAG, TRACER_FLAG, MISS_RUN, MISS_UNDO, MISS_UNDO_MISSES, DRY_RUN, DRY_RUN_COST, DRY_RUN_CAP, LATE_SHARE, FREE_TAG, STALE_GATE, STALE_RUNS, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_HALVE, STALE_FAST, STALE_FAST_DRIFT, STALE_FAST_PEAK, STALE_FAST_TAIL, STALE_FAST_WINDOW, STALE_FAST_HOLD, STALE_FAST_AGE, STALE_FAST_AGE_WINDOW, STALE_FAST_HALVE, WIN_AGE, RETURN_SAMPLE, RETURN_TEST_NEW, RETURN_TEST_BACK, ONCE_FIFO, ONCE_LIFT, ONCE_DROP, COLD_SHED, FILL_ROTATE, YOUNG_TEST, YOUNG_AGE, YOUNG_MIN, YOUNG_STEP, YOUNG_BACK_MIN, YOUNG_BACK_FROM, YOUNG_BACK_TO, YOUNG_KEEP, YOUNG_HANDOFF } from './tuning.generated'
+import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_READ_MIN, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_HIT, DRIFT_GROW_DECAY, MAX_WINDOW, WINDOW_CLOCK_ASKED, MISSED_GENS, HIT_GAIN, HIT_GAIN_SHARE, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, SATURATED_TIE, MISS_CLEAR, LATE_HIT, LATE_FLAG, TRACER_FLAG, MISS_RUN, MISS_UNDO, MISS_UNDO_MISSES, DRY_RUN, DRY_RUN_COST, DRY_RUN_CAP, LATE_SHARE, FREE_TAG, STALE_GATE, STALE_RUNS, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_HALVE, STALE_FAST, STALE_FAST_DRIFT, STALE_FAST_PEAK, STALE_FAST_TAIL, STALE_FAST_WINDOW, STALE_FAST_HOLD, STALE_FAST_AGE, STALE_FAST_AGE_WINDOW, STALE_FAST_HALVE, STALE_FAST_HALVE_DRIFT, WIN_AGE, RETURN_SAMPLE, RETURN_TEST_NEW, RETURN_TEST_BACK, ONCE_FIFO, ONCE_LIFT, ONCE_DROP, COLD_SHED, FILL_ROTATE, YOUNG_TEST, YOUNG_AGE, YOUNG_MIN, YOUNG_STEP, YOUNG_BACK_MIN, YOUNG_BACK_FROM, YOUNG_BACK_TO, YOUNG_KEEP, YOUNG_HANDOFF } from './tuning.generated'
 import { nextRandom, seedRng } from './rng'
 import { seed } from '../arena'
 import { REJECT } from './decision'
@@ -777,13 +777,15 @@ function driftBlockEnd(sb: u32, n: u32, r: u32): void {
   // STALE_FAST_HALVE (stop 58): every STALE_FAST_HALVE blocks after the opening's, while the window is at most
   // STALE_FAST_AGE_WINDOW × capacity, the sketch halves without AGE_SPACING's bound (most gets hit saturated counters,
   // whose increments do not count towards the ageing: the dead keys the sweep demotes keep their counts for tens of
-  // capacities; halvings through the hold as the window grew aged the next hot set, as STALE_FAST_AGE did).
+  // capacities; halvings through the hold as the window grew aged the next hot set, as STALE_FAST_AGE did), and only at
+  // a block whose drift signal is under STALE_FAST_HALVE_DRIFT (a loop a little larger than the cache, its gate held for
+  // good by the stale run, brings every insert back from the ghost; halved at every block it lost its hits).
   if (STALE_FAST_AGE != 0 || STALE_FAST_HALVE != 0) {
     const was = load<u32>(sb + P + L.POLICY_STALE_FAST_ON)
     const blocks: u32 = on && (fast && !fell || was != 0) ? was + 1 : 0
     store<u32>(sb + P + L.POLICY_STALE_FAST_ON, blocks)
     if (STALE_FAST_HALVE != 0 && blocks >= 2 && (blocks - 1) % STALE_FAST_HALVE == 0
-      && windowTarget(sb) <= STALE_FAST_AGE_WINDOW * capacity(sb)) ageNow(sb)
+      && windowTarget(sb) <= STALE_FAST_AGE_WINDOW * capacity(sb) && (STALE_FAST_HALVE_DRIFT == 0 || rate < STALE_FAST_HALVE_DRIFT)) ageNow(sb)
   }
   store<u32>(sb + P + L.POLICY_DRIFT_ON, on ? 1 : 0)
 }

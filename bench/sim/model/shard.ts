@@ -1488,12 +1488,15 @@ export class Shard {
     const wasFast = this.fastOn
     this.fastOn = on && (fastMet && !fell || this.fastOn)
     // STALE_FAST_HALVE (stop 57, movingage; the engines' since stop 58 with staleFastHalveMode 2): the held fast gate halves
-    // the sketch every staleFastHalve blocks after the opening's, without AGE_SPACING's bound (the engines' ageNow).
+    // the sketch every staleFastHalve blocks after the opening's, without AGE_SPACING's bound (the engines' ageNow), at a
+    // block whose drift signal is under STALE_FAST_HALVE_DRIFT (stop 58: a loop of 1.07 × capacity opened the fast gate
+    // as the cache filled, the stale run then held it for good, and a halving at every block took its hits 72% → 35%).
     if (this.t.staleFastHalve > 0) {
       this.fastBlocks = this.fastOn && wasFast ? this.fastBlocks + 1 : 0
       if (this.fastBlocks > 0 && this.fastBlocks % this.t.staleFastHalve === 0
         && ((this.t.staleFastHalveMode & 1) === 0 || staleMet)
-        && ((this.t.staleFastHalveMode & 2) === 0 || this.windowTarget <= this.fastAgeWindow())) this.ageEarly()
+        && ((this.t.staleFastHalveMode & 2) === 0 || this.windowTarget <= this.fastAgeWindow())
+        && (this.t.staleFastHalveDrift === 0 || rate < this.t.staleFastHalveDrift)) this.ageEarly()
     }
     // RESEARCH (ageSatMode, stop 57): saturated increments count towards the halving only while a gate is open.
     if (this.t.ageSat > 0 && this.t.ageSatMode > 0) this.sketch.satWeight = (this.t.ageSatMode === 1 ? this.driftOn : this.fastOn) ? this.t.ageSat : 0

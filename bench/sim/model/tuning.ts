@@ -493,6 +493,8 @@ export interface Tuning {
   staleFastShift: number
   /** staleFastHalve's condition, bits: 2 (the engines', stop 58) only while the window target is at most STALE_FAST_AGE's bound (staleFastAgeWindow); RESEARCH 1 only at a block whose stale test is met (protected's hand still finds unhit entries); 0: at any window (stop 57: the engines' sketch and ghost lost the s0.99 sweep row, −1.26/−0.88 → −1.65/−1.78). */
   staleFastHalveMode: number
+  /** STALE_FAST_HALVE_DRIFT (stop 58, movingport; src/layout/policy.json; 0 any): staleFastHalve only at a block whose drift signal is under this (a loop a little larger than the cache brings every insert back from the ghost, 0.82-1.0; a moved hot set 0.1-0.3 while the gate holds). */
+  staleFastHalveDrift: number
   /** RESEARCH (stop 57): extra sketch halvings when the gate STALE_FAST opened opens (beside STALE_HALVE's; 0: none). */
   staleFastOpenHalve: number
   /** RESEARCH (stop 57, movingage; 0 off): each insert also advances the halving's clock by this many additions. */
