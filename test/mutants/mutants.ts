@@ -694,6 +694,12 @@ export const MUTANTS: Mutant[] = [
     why: 'the sketch does not halve while the gate STALE_FAST opened is held: most gets hit saturated counters, whose increments do not count towards the ageing, and the dead keys keep counts no newcomer beats for tens of capacities (STALE_FAST_HALVE, stop 58; 4000 entries, one shard, last half vs LRU: every 11C by 0.6C -1.97 vs -1.34; probe seed 3 s1.1 5/entry every 11.5C by 1.55C at 4900 -2.18 vs -1.21)',
   },
   {
+    id: 'stale-fast-halve-any-drift', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: ' && (STALE_FAST_HALVE_DRIFT == 0 || rate < STALE_FAST_HALVE_DRIFT)) ageNow(sb)', replace: ') ageNow(sb)',
+    tests: ['test/policy/recency.test.ts'],
+    why: 'the held fast gate halves the sketch at every block of a loop a little larger than the cache (the stale run holds the gate for good, every insert back from the ghost): its keys estimate 0 and it loses its hits (STALE_FAST_HALVE_DRIFT, stop 58; 1.07 x capacity at 4000 entries, hash seed 1: 80.1% -> 3.3%)',
+  },
+  {
     id: 'stale-fast-any-tail', area: 'policy', file: 'assembly/policy/adaptive.ts',
     find: ' && tail >= STALE_FAST_TAIL) return 2', replace: ') return 2',
     tests: ['test/policy/recency-sweep.test.ts'],
