@@ -2144,7 +2144,7 @@ export class Shard {
     // ONCE_SHARE (stop 37): on write-once traffic (most inserts written unasked) the newcomer is taken as
     // written unasked without its mark, which every halving clears (the early ageings halve the sketch
     // while the window grows, and a newcomer at 0 then lost its tie with a dead key at 0).
-    const tie = mode > 0 && fc <= 1 && (mode < 5 || this.windowTarget > this.windowFloor()) && (this.writeOnce(this.t.returnMax) || this.test(candidateHash, 1))
+    const tie = mode > 0 && fc <= 1 && (mode < 5 || this.windowTarget > this.windowFloor()) && ((this.t.onceTieMark === 0 && this.writeOnce(this.t.returnMax)) || this.test(candidateHash, 1))
     // RESEARCH (moveTie, stop 43): while the hot set moves, a window leaver (moveTieHit 1: one hit in the
     // window; 2: or a key back from the ghost) needs less than the victim's estimate: the victim's count
     // may be the old set's.

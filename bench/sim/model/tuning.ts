@@ -524,6 +524,11 @@ export interface Tuning {
    * unasked and never missed; 5: as 4, only while the window target is above its floor (0: off).
    */
   tieUnasked: number
+  /**
+   * RESEARCH (stop 58, mutants58; 0: the engines' form): 1: on write-once traffic too, a newcomer wins UNASKED_TIE's tie only
+   * with its miss filter mark (the engines' mutant once-tie-needs-mark), so the rule's write-once half can be measured.
+   */
+  onceTieMark: number
   /** RESEARCH (stop 31, off): growth evidence the window's maximum cuts off still counts towards the early ageing (0: off). */
   ageAtMax: number
   /**
@@ -889,6 +894,7 @@ export const TUNING: Tuning = {
   asideShare: 0.6,
   missRunMode: 416,
   missRunUnasked: 0,
+  onceTieMark: 0,
   dryRunMode: 765,
   staleMode: 1,
   climbRestart: 0.05,
