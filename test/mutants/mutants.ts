@@ -1123,12 +1123,6 @@ export const MUTANTS: Mutant[] = [
     why: 'an entry keeps ENTRY_FREE through its moves: promoted to protected, demoted and evicted unhit since, it still leaves a window candidate\'s ghost tag (FREE_TAG, stop 50)',
   },
   // ---- late first hits beside write-backs (stop 51, delayrows) -------------------------------------------
-  {
-    id: 'late-aside-never', area: 'policy', file: 'assembly/policy/window.ts',
-    find: '  if (LATE_ASIDE != 0 && load<u32>(sb + P + L.POLICY_RETURN_ON) != 0) return\n', replace: '',
-    tests: ['test/policy/recency-sweep.test.ts', 'test/conformance/lockstep.test.ts', 'test/policy/recency.test.ts'],
-    why: 'late first hits count while RETURN_TO places write-backs: reads 0.8 × capacity writes after the write, written back, hold the window at its maximum against main\'s returns and collapse (LATE_ASIDE, stop 51: −3.67 vs LRU at 4000 entries against the test\'s bound of 3, −0.60 with it)',
-  },
   // ---- written-back reads that start late (stop 52, wbdelay: YOUNG_TEST) ------------------------------------
   {
     id: 'young-test-never-vetoes', area: 'policy', file: 'assembly/policy/adaptive.ts',

@@ -751,7 +751,7 @@ export class Shard {
    * (the engines see a cache-aside hit and a read alike). 1: while writeOnce(ONCE_SHARE); 2: while the
    * unasked share is at least lateShare(); 3 (the engines'): as 2, not while the share of cache-aside
    * returns is at least ONCE_HOT_SHARE (a hot set read beside the writes). LATE_FREQUENCY: only for a key
-   * the sketch has seen at most that often, this hit counted. LATE_ASIDE: not while RETURN_TO is on.
+   * the sketch has seen at most that often, this hit counted. RESEARCH lateAside (the engines' LATE_ASIDE, stops 51–57): not while RETURN_TO is on.
    */
   private lateHitOn(st: number, h: number): void {
     if (this.t.lateHit > 0 && (st & QMASK) === PROBATION && (st & CMASK) === 0 && ((this.t.lateFlag & 1) !== 0 ? (st & UNASKED) !== 0 : this.test(h, 1))
@@ -767,7 +767,7 @@ export class Shard {
   }
 
   /**
-   * LATE_ASIDE (lateAside, stop 51, delayrows): whether LATE_HIT stands aside now. 1 (the engines'): while
+   * RESEARCH (lateAside; the engines' LATE_ASIDE from stop 51, delayrows, to stop 57): whether LATE_HIT stands aside now. 1: while
    * RETURN_TO is on: the keys read late are being written back too, the window is at its maximum, and the
    * late hits only cancel the shrink main's returns ask for ('delay 0.8C+0.5C back'). 2 (research): only
    * while RETURN_TEST also vetoes RETURN_TO.
