@@ -9,7 +9,7 @@ import * as L from '../layout.generated'
 import { queueCount } from '../segments'
 import { ghostAge, ghostTag, ghostTagCount } from '../ghost'
 import { capacity, meanSize } from './units'
-import { AGE_ON_GROWTH, AGE_SPACING, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_UNDO, LATE_ASIDE, LATE_FLAG, LATE_FREQUENCY, LATE_SHARE, MAX_WINDOW, MIN_WINDOW, NET_EVIDENCE, ONCE_GAIN, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, ONCE_SHARE, QUIET_BLOCK, QUIET_MAIN, QUIET_MIN_BLOCK, QUIET_SCALE, SKETCH_SAMPLE, UNASKED_GAIN, WINDOW_HORIZON, YOUNG_FREQUENCY } from './tuning.generated'
+import { AGE_ON_GROWTH, AGE_SPACING, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_UNDO, LATE_FLAG, LATE_FREQUENCY, LATE_SHARE, MAX_WINDOW, MIN_WINDOW, NET_EVIDENCE, ONCE_GAIN, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, ONCE_SHARE, QUIET_BLOCK, QUIET_MAIN, QUIET_MIN_BLOCK, QUIET_SCALE, SKETCH_SAMPLE, UNASKED_GAIN, WINDOW_HORIZON, YOUNG_FREQUENCY } from './tuning.generated'
 import { ageSketch, estimate, filterMissed, filterWrittenUnasked } from '../sketch'
 
 const P = L.POLICY_STATE_OFFSET
@@ -74,14 +74,12 @@ export function noteGhost(sb: u32, h: u64): void {
  * ONCE_GAIN towards a bigger window while the unasked share is at least LATE_SHARE (write-then-read
  * traffic), with ONCE_HOT_SHARE while no hot set read cache-aside keeps coming back, and only for a key
  * the sketch has seen at most LATE_FREQUENCY times, this hit counted (a hot key the filter wrongly marks
- * is not one), and not while RETURN_TO is on (LATE_ASIDE, stop 51). Lock-free (racy reads only misjudge).
+ * is not one). Lock-free (racy reads only misjudge). (LATE_ASIDE, stop 51, kept it aside while RETURN_TO was on;
+ * retired at stop 58: no row anywhere needed it once YOUNG_TEST stood RETURN_TO aside, docs/policy-recency.md.)
  * `entryUnasked`: the entry's ENTRY_UNASKED flag, the mark LATE_FLAG reads instead of the filter's.
  */
 export function noteLateHit(sb: u32, h: u64, entryUnasked: bool): void {
   if (!(load<f64>(sb + P + L.POLICY_UNASKED_SHARE) >= LATE_SHARE)) return
-  // LATE_ASIDE: not while RETURN_TO places write-backs: the keys read late are written back too, and the
-  // late hits would only cancel the shrink main's returns ask for (a window already at its maximum).
-  if (LATE_ASIDE != 0 && load<u32>(sb + P + L.POLICY_RETURN_ON) != 0) return
   if (ONCE_HOT_SHARE > 0 && load<f64>(sb + P + L.POLICY_HOT_SHARE) >= ONCE_HOT_SHARE) return
   if (LATE_FREQUENCY > 0 && estimate(sb, h) > LATE_FREQUENCY) return
   if (!(LATE_FLAG != 0 ? entryUnasked : filterWrittenUnasked(sb, h))) return

@@ -751,7 +751,7 @@ export class Shard {
    * (the engines see a cache-aside hit and a read alike). 1: while writeOnce(ONCE_SHARE); 2: while the
    * unasked share is at least lateShare(); 3 (the engines'): as 2, not while the share of cache-aside
    * returns is at least ONCE_HOT_SHARE (a hot set read beside the writes). LATE_FREQUENCY: only for a key
-   * the sketch has seen at most that often, this hit counted. LATE_ASIDE: not while RETURN_TO is on.
+   * the sketch has seen at most that often, this hit counted. RESEARCH lateAside (the engines' LATE_ASIDE, stops 51–57): not while RETURN_TO is on.
    */
   private lateHitOn(st: number, h: number): void {
     if (this.t.lateHit > 0 && (st & QMASK) === PROBATION && (st & CMASK) === 0 && ((this.t.lateFlag & 1) !== 0 ? (st & UNASKED) !== 0 : this.test(h, 1))
@@ -767,7 +767,7 @@ export class Shard {
   }
 
   /**
-   * LATE_ASIDE (lateAside, stop 51, delayrows): whether LATE_HIT stands aside now. 1 (the engines'): while
+   * RESEARCH (lateAside; the engines' LATE_ASIDE from stop 51, delayrows, to stop 57): whether LATE_HIT stands aside now. 1: while
    * RETURN_TO is on: the keys read late are being written back too, the window is at its maximum, and the
    * late hits only cancel the shrink main's returns ask for ('delay 0.8C+0.5C back'). 2 (research): only
    * while RETURN_TEST also vetoes RETURN_TO.
@@ -2148,7 +2148,7 @@ export class Shard {
     // ONCE_SHARE (stop 37): on write-once traffic (most inserts written unasked) the newcomer is taken as
     // written unasked without its mark, which every halving clears (the early ageings halve the sketch
     // while the window grows, and a newcomer at 0 then lost its tie with a dead key at 0).
-    const tie = mode > 0 && fc <= 1 && (mode < 5 || this.windowTarget > this.windowFloor()) && (this.writeOnce(this.t.returnMax) || this.test(candidateHash, 1))
+    const tie = mode > 0 && fc <= 1 && (mode < 5 || this.windowTarget > this.windowFloor()) && ((this.t.onceTieMark === 0 && this.writeOnce(this.t.returnMax)) || this.test(candidateHash, 1))
     // RESEARCH (moveTie, stop 43): while the hot set moves, a window leaver (moveTieHit 1: one hit in the
     // window; 2: or a key back from the ghost) needs less than the victim's estimate: the victim's count
     // may be the old set's.

@@ -526,6 +526,11 @@ export interface Tuning {
    * unasked and never missed; 5: as 4, only while the window target is above its floor (0: off).
    */
   tieUnasked: number
+  /**
+   * RESEARCH (stop 58, mutants58; 0: the engines' form): 1: on write-once traffic too, a newcomer wins UNASKED_TIE's tie only
+   * with its miss filter mark (the engines' mutant once-tie-needs-mark), so the rule's write-once half can be measured.
+   */
+  onceTieMark: number
   /** RESEARCH (stop 31, off): growth evidence the window's maximum cuts off still counts towards the early ageing (0: off). */
   ageAtMax: number
   /**
@@ -622,8 +627,8 @@ export interface Tuning {
   /** RESEARCH (stop 50, lagonce; 0: off): 1: the window growth lateHit makes does not count towards an early ageing (AGE_ON_GROWTH's base moves up with it, as HIT_GAIN_NO_AGE). */
   lateNoAge: number
   /**
-   * LATE_ASIDE (src/layout/policy.json, 1 there: in both engines since stop 51, delayrows): when LATE_HIT
-   * stands aside. 1: while RETURN_TO is on (write-backs are being placed: the keys read late are then being
+   * RESEARCH (LATE_ASIDE in both engines at 1 from stop 51, delayrows, to stop 57; retired at stop 58, mutants58: no row
+   * on the real cache or the model needed it any more): when LATE_HIT stands aside. 1: while RETURN_TO is on (write-backs are being placed: the keys read late are then being
    * written back too, and the late hits only cancel the shrink main's returns ask for). RESEARCH 2 (not in
    * the engines): only while RETURN_TEST also vetoes RETURN_TO (its verdict comes too late: no change).
    */
@@ -891,6 +896,8 @@ export const TUNING: Tuning = {
   asideShare: 0.6,
   missRunMode: 416,
   missRunUnasked: 0,
+  onceTieMark: 0,
+  lateAside: 0,
   dryRunMode: 765,
   staleMode: 1,
   climbRestart: 0.05,

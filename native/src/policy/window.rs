@@ -5,7 +5,7 @@
 //! target by it. A candidate counts when younger than WINDOW_HORIZON × the window's entries, or when
 //! the sketch has seen it at most YOUNG_FREQUENCY times, so a loop larger than the cache can't talk the
 //! window into thrashing.
-use super::tuning_generated::{AGE_ON_GROWTH, AGE_SPACING, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_UNDO, LATE_ASIDE, LATE_FLAG, LATE_FREQUENCY, LATE_SHARE, MAX_WINDOW, MIN_WINDOW, NET_EVIDENCE, ONCE_GAIN, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, ONCE_SHARE, QUIET_BLOCK, QUIET_MAIN, QUIET_MIN_BLOCK, QUIET_SCALE, SKETCH_SAMPLE, UNASKED_GAIN, WINDOW_HORIZON, YOUNG_FREQUENCY};
+use super::tuning_generated::{AGE_ON_GROWTH, AGE_SPACING, HIT_GAIN, HIT_GAIN_MAIN, HIT_GAIN_NO_AGE, HIT_GAIN_RUNS, HIT_GAIN_UNDO, LATE_FLAG, LATE_FREQUENCY, LATE_SHARE, MAX_WINDOW, MIN_WINDOW, NET_EVIDENCE, ONCE_GAIN, ONCE_HOT_SHARE, ONCE_MAX_WINDOW, ONCE_SHARE, QUIET_BLOCK, QUIET_MAIN, QUIET_MIN_BLOCK, QUIET_SCALE, SKETCH_SAMPLE, UNASKED_GAIN, WINDOW_HORIZON, YOUNG_FREQUENCY};
 use crate::arena::Engine;
 use crate::layout_generated as L;
 use crate::mem::*;
@@ -50,15 +50,10 @@ impl Engine {
     /// window. Counts ONCE_GAIN towards a bigger window while the unasked share is at least LATE_SHARE
     /// (write-then-read traffic), with ONCE_HOT_SHARE while no hot set read cache-aside keeps coming back,
     /// and only for a key the sketch has seen at most LATE_FREQUENCY times, this hit counted (a hot key
-    /// the filter wrongly marks is not one), and not while RETURN_TO is on (LATE_ASIDE, stop 51). Lock-free
-    /// (racy reads only misjudge).
+    /// the filter wrongly marks is not one). Lock-free (racy reads only misjudge). (LATE_ASIDE, stop 51, kept it
+    /// aside while RETURN_TO was on; retired at stop 58: no row needed it once YOUNG_TEST stood RETURN_TO aside.)
     pub unsafe fn note_late_hit(&self, sb: *mut u8, h: u64, entry_unasked: bool) {
         if !(ldf64(sb.add((P + L::POLICY_UNASKED_SHARE) as usize)) >= LATE_SHARE) {
-            return;
-        }
-        // LATE_ASIDE: not while RETURN_TO places write-backs: the keys read late are written back too, and
-        // the late hits would only cancel the shrink main's returns ask for (a window already at its maximum).
-        if LATE_ASIDE != 0 && ld32(sb.add((P + L::POLICY_RETURN_ON) as usize)) != 0 {
             return;
         }
         if ONCE_HOT_SHARE > 0.0 && ldf64(sb.add((P + L::POLICY_HOT_SHARE) as usize)) >= ONCE_HOT_SHARE {
