@@ -8,8 +8,9 @@
 # 18), and counts generated instructions per set with eviction (bench/arena/policy-count.sh) for that
 # build's adaptive policy, then for <dist>'s adaptive policy and its clock. The first against the last is
 # what TinyLFU admission itself costs over CLOCK on this engine; the second against the first is what
-# issue 18's rules add (docs/policy.md, "Stop 49: the set's floor"; "Stop 58: the set's cost, rule by rule" with
-# the list of all 39 rules, 38 since LATE_ASIDE's retirement: 3776 generated instructions a set against clock's 3018 and the default's 4250).
+# issue 18's rules add (docs/policy.md, "Stop 49: the set's floor", and "Stop 58: the set's cost, rule by rule": with
+# the 39 rules of 5bbbe36 off, 3776 generated instructions a set against clock's 3018 and the default's 4250; since
+# then LATE_ASIDE was retired and STALE_FAST_HALVE added).
 #
 #   bash bench/arena/policy-floor.sh <dist of this tree> [misses]      (~6 min; 12 with misses)
 set -euo pipefail
@@ -33,9 +34,10 @@ const off = ["RETURN_TO", "RETURN_SAMPLE", "RETURN_READ_MIN", "YOUNG_TEST", "ONC
   "COLD_WINDOW", "COLD_HITS_UNASKED", "DRIFT_SWEEP", "DRIFT_GROW", "MISSED_GENS", "WINDOW_CLOCK_ASKED", "HIT_GAIN",
   "HIT_GAIN_UNDO", "UNASKED_TIE", "SATURATED_TIE", "UNASKED_KEEP", "QUIET_MAIN", "MISS_CLEAR", "NET_EVIDENCE",
   "ONCE_FIFO", "ONCE_LIFT", "ONCE_DROP", "COLD_SHED", "FILL_ROTATE", "LATE_HIT", "LATE_FLAG", "TRACER_FLAG",
-  "LATE_FREQUENCY", "FREE_TAG", "STALE_GATE", "STALE_HALVE", "STALE_FAST", "STALE_FAST_AGE", "WIN_AGE",
+  "LATE_FREQUENCY", "FREE_TAG", "STALE_GATE", "STALE_HALVE", "STALE_FAST", "STALE_FAST_AGE", "STALE_FAST_HALVE", "WIN_AGE",
   "MISS_RUN", "MISS_UNDO", "DRY_RUN"]
-const parts = ["COLD_HITS", "QUIET_SCALE", "LATE_SHARE", "MISS_UNDO_MISSES", "DRY_RUN_COST", "DRY_RUN_CAP"]
+const parts = ["COLD_HITS", "QUIET_SCALE", "LATE_SHARE", "MISS_UNDO_MISSES", "DRY_RUN_COST", "DRY_RUN_CAP",
+  "STALE_FAST_AGE_WINDOW", "STALE_FAST_HALVE_DRIFT"]
 for (const [name, c] of Object.entries(spec.constants)) {
   // Issue 18 began at stop 33: a doc that opens with "Issue #18" or "Stop NN" (NN >= 33) is one of its rules.
   const m = /^(?:Issue #18|Stop (\d+))/.exec(typeof c === "object" ? c.doc ?? "" : "")
