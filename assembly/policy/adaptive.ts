@@ -17,7 +17,7 @@ import { liveTail, knownTail, moveTail, evictTail, evictTailAt, tailCounter, tai
 import { flagsOf, isLarge, chainedBytes } from '../entry'
 import { queueCount, freeCount, reclaimDeadTails } from '../segments'
 import { capacity, unitsOf, queueUnits, usedUnits, meanSize, mainHolds, isFull, countMode, isBig } from './units'
-import { ageEarly, ageNow, applyGhostEvidence, noteGhost, noteLateHit, windowTarget, setWindowTarget, windowFloor, onceMax } from './window'
+import { ageEarly, ageNow, applyGhostEvidence, noteGhost, noteLateHit, windowTarget, setWindowTarget, windowFloor, writeOnce, onceMax } from './window'
 import { INITIAL_WINDOW, MAX_TAIL_OPS, PROTECTED_SHARE, WARM_FREQUENCY, WARM_ODDS, LARGE_TIE_FREQUENCY, UNASKED_TIE, RETURN_TO, RETURN_READ_MIN, RETURN_LEVEL, RETURN_SHARE, RETURN_MAX, RETURN_SPAN, ONCE_MAX_WINDOW, ONCE_HOT_SHARE, COLD_WINDOW, COLD_SHARE, COLD_HITS, COLD_HITS_UNASKED, DRIFT_SWEEP, DRIFT_BLOCK, DRIFT_MIN_BLOCK, DRIFT_DROP, DRIFT_DECAY, DRIFT_FULL, DRIFT_GROW, DRIFT_GROW_HIT, DRIFT_GROW_DECAY, MAX_WINDOW, WINDOW_CLOCK_ASKED, MISSED_GENS, HIT_GAIN, HIT_GAIN_SHARE, HIT_GAIN_MAIN, HIT_GAIN_RUNS, HIT_GAIN_UNDO, HIT_GAIN_NO_AGE, SATURATED_TIE, MISS_CLEAR, LATE_HIT, LATE_FLAG, TRACER_FLAG, MISS_RUN, MISS_UNDO, MISS_UNDO_MISSES, DRY_RUN, DRY_RUN_COST, DRY_RUN_CAP, LATE_SHARE, FREE_TAG, STALE_GATE, STALE_RUNS, STALE_HOLD, STALE_MAX_WINDOW, STALE_MIN_STEPS, STALE_HALVE, STALE_FAST, STALE_FAST_DRIFT, STALE_FAST_PEAK, STALE_FAST_TAIL, STALE_FAST_WINDOW, STALE_FAST_HOLD, STALE_FAST_AGE, STALE_FAST_AGE_WINDOW, STALE_FAST_HALVE, STALE_FAST_HALVE_DRIFT, WIN_AGE, RETURN_SAMPLE, RETURN_TEST_NEW, RETURN_TEST_BACK, ONCE_FIFO, ONCE_LIFT, ONCE_DROP, COLD_SHED, FILL_ROTATE, YOUNG_TEST, YOUNG_AGE, YOUNG_MIN, YOUNG_STEP, YOUNG_BACK_MIN, YOUNG_BACK_FROM, YOUNG_BACK_TO, YOUNG_KEEP, YOUNG_HANDOFF } from './tuning.generated'
 import { nextRandom, seedRng } from './rng'
 import { seed } from '../arena'
@@ -1054,8 +1054,9 @@ export function adaptiveEvictOne(sb: u32, incoming: u32, now: f64): bool {
   const fc = estimate(sb, candidate)
   // UNASKED_TIE: a newcomer written unasked and seen at most once wins a tie (a cache filled by sets
   // otherwise keeps its never-read keys against the first new ones until the window has grown). The
-  // miss filter's word (one more cache line) is read at the first tie only: -1 until then. (From stop 37 to 57 a
-  // newcomer on write-once traffic needed no mark; retired at stop 58: no row needed it any more, docs/policy-recency.md.)
+  // miss filter's word (one more cache line) is read at the first tie only: -1 until then. On write-once
+  // traffic (stop 37) the newcomer needs no mark: every halving clears the marks, and a newcomer at 0
+  // then lost its tie with a dead key at 0 while the early ageings let the window grow.
   let tie: i32 = UNASKED_TIE != 0 && fc <= 1 ? -1 : 0
   while (need > 0 && mainHolds(sb)) {
     if (!victim(sb, now)) break
@@ -1066,7 +1067,7 @@ export function adaptiveEvictOne(sb: u32, incoming: u32, now: f64): bool {
       missJump(sb, runWin == 2)
     } else {
       const fv = estimate(sb, tailHash)
-      if (fc == fv && tie < 0) tie = filterWrittenUnasked(sb, candidate) ? 1 : 0
+      if (fc == fv && tie < 0) tie = writeOnce(sb, RETURN_MAX) || filterWrittenUnasked(sb, candidate) ? 1 : 0
       // SATURATED_TIE: at the counters' ceiling a tie says nothing of which key is read more; a window
       // leaver read there is the one being read now.
       if ((fc < fv || (fc == fv && tie == 0 && !(SATURATED_TIE != 0 && hitInWindow && fc >= MAX_COUNT)))

@@ -730,6 +730,12 @@ export const MUTANTS: Mutant[] = [
     why: 'a returning candidate written unasked counts UNASKED_GAIN times only, on write-once traffic and while main is quiet: after a Zipf hot set read cache-aside, write-then-read trails LRU by ~2 points (stop 47; stop 37 wrote it for write-once from empty, which COLD_WINDOW now lifts)',
   },
   {
+    id: 'once-tie-needs-mark', area: 'policy', file: 'assembly/policy/adaptive.ts',
+    find: 'tie = writeOnce(sb, RETURN_MAX) || filterWrittenUnasked(sb, candidate) ? 1 : 0', replace: 'tie = filterWrittenUnasked(sb, candidate) ? 1 : 0',
+    tests: ['test/policy/recency.test.ts', 'test/policy/recency-sweep.test.ts', 'test/conformance/lockstep.test.ts'],
+    why: 'on write-once traffic a newcomer whose mark a halving cleared loses its tie with a dead key: at one write per 2 operations the window takes 20 capacities to grow (stop 37)',
+  },
+  {
     id: 'sketch-8-counters', area: 'policy', file: 'src/layout/geometry.ts',
     find: 'const counterBlocks = Math.max(1, Math.ceil(shardCapacity / 8))', replace: 'const counterBlocks = Math.max(1, Math.ceil(shardCapacity / 16))',
     tests: ['test/policy/recency.test.ts'],

@@ -527,9 +527,8 @@ export interface Tuning {
    */
   tieUnasked: number
   /**
-   * Stop 58 (mutants58's knob; 1 the engines' form since stop 58, lead): 1: on write-once traffic too, a newcomer wins
-   * UNASKED_TIE's tie only with its miss filter mark. RESEARCH 0: the form of stops 37-57 (ONCE_MAX_WINDOW's second half:
-   * on write-once traffic the mark was not needed), retired when no row on the real cache or the model needed it.
+   * RESEARCH (stop 58, mutants58; 0: the engines' form): 1: on write-once traffic too, a newcomer wins UNASKED_TIE's tie only
+   * with its miss filter mark (the engines' mutant once-tie-needs-mark), so the rule's write-once half can be measured.
    */
   onceTieMark: number
   /** RESEARCH (stop 31, off): growth evidence the window's maximum cuts off still counts towards the early ageing (0: off). */
@@ -897,7 +896,7 @@ export const TUNING: Tuning = {
   asideShare: 0.6,
   missRunMode: 416,
   missRunUnasked: 0,
-  onceTieMark: 1,
+  onceTieMark: 0,
   lateAside: 0,
   dryRunMode: 765,
   staleMode: 1,

@@ -1143,8 +1143,7 @@ impl Engine {
         let fc = self.estimate(sb, candidate);
         // UNASKED_TIE: a newcomer written unasked and seen at most once wins a tie (a cache filled by
         // sets otherwise keeps its never-read keys against the first new ones until the window has grown).
-        // The miss filter's word (one more cache line) is read at the first tie only: -1 until then. (From stop 37
-        // to 57 a newcomer on write-once traffic needed no mark; retired at stop 58: no row needed it any more.)
+        // The miss filter's word (one more cache line) is read at the first tie only: -1 until then.
         let mut tie: i32 = if UNASKED_TIE != 0 && fc <= 1 { -1 } else { 0 };
         while need > 0.0 && self.main_holds(sb) {
             if !self.victim(sb, now) {
@@ -1160,7 +1159,7 @@ impl Engine {
                 if fc == fv && tie < 0 {
                     // On write-once traffic (stop 37) the newcomer needs no mark: every halving clears the
                     // marks, and a newcomer at 0 then lost its tie with a dead key at 0.
-                    tie = if self.filter_written_unasked(sb, candidate) { 1 } else { 0 };
+                    tie = if self.write_once(sb, RETURN_MAX) || self.filter_written_unasked(sb, candidate) { 1 } else { 0 };
                 }
                 // SATURATED_TIE: at the counters' ceiling a tie says nothing of which key is read more; a
                 // window leaver read there is the one being read now.
