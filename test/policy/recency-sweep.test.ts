@@ -171,6 +171,20 @@ function traceVsLru(trace: Trace, capacity: number, seed: number, engine: Engine
   return { got, want }
 }
 
+/**
+ * A trace replayed (bench/arena/recency-sweep.ts's replay) on lru-cache and on the real cache of `capacity` entries
+ * (`shards` as given, the cache's default when left out): each one's hit ratio over the whole run and over the last
+ * half of the reads, in %.
+ */
+function replayVsLru(trace: Trace, capacity: number, seed: number, engine: Engine, shards?: number): { lru: [number, number]; got: [number, number] } {
+  const one = (): string => 'v'
+  const lru = replay(trace, new LRUCache<string, string>({ max: capacity }), one)
+  const cache = new Cache<string>({ maxEntries: capacity, maxBytes: Cache.maxBytesFor(capacity, 64), codec: 'string', seed, engine, ...(shards === undefined ? {} : { shards }) })
+  const got = replay(trace, cache, one)
+  cache.close()
+  return { lru: [lru[0], lru[1]], got: [got[0], got[1]] }
+}
+
 forEachEngine('recency sweep rows beyond the suite', (engine) => {
   for (const [name, bound] of ROWS) {
     it(bound < 0 ? `${name}: at least ${-bound} points over LRU over the whole run` : `${name}: within ${bound} point${bound === 1 ? '' : 's'} of LRU over the whole run`, () => {
@@ -195,11 +209,7 @@ forEachEngine('a lift to ONCE_MAX_WINDOW undone by cache-aside traffic', (engine
     const seed = testSeed(1)
     const c = 2000
     const trace = sweepRows().find((r) => r.name === 'phases back→loop→scan→lag 14C each')!.make(c, 1)
-    const one = (): string => 'v'
-    const [, lruLate] = replay(trace, new LRUCache<string, string>({ max: c }), one)
-    const cache = new Cache<string>({ maxEntries: c, maxBytes: Cache.maxBytesFor(c, 64), codec: 'string', seed, engine, shards: 1 })
-    const [all, late] = replay(trace, cache, one)
-    cache.close()
+    const { lru: [, lruLate], got: [all, late] } = replayVsLru(trace, c, seed, engine, 1)
     console.log(`[once-drop, ${engine}] seed ${seed}: whole ${all.toFixed(2)}%, last half ${late.toFixed(2)}% (LRU ${lruLate.toFixed(2)}%)`)
     expect(late, `LRU ${lruLate.toFixed(2)}% over the last half (seed ${seed})`).toBeGreaterThanOrEqual(lruLate - 0.5)
   })
@@ -220,11 +230,7 @@ forEachEngine('a written-back key keeps its window rounds across a halving (MISS
     it(`${name} at ${CAPACITY} entries: the last half of the reads within 1 point of LRU`, () => {
       const seed = testSeed(1)
       const trace = sweepRows().find((r) => r.name === name)!.make(CAPACITY, 1)
-      const one = (): string => 'v'
-      const [, lruLate] = replay(trace, new LRUCache<string, string>({ max: CAPACITY }), one)
-      const cache = new Cache<string>({ maxEntries: CAPACITY, maxBytes: Cache.maxBytesFor(CAPACITY, 64), codec: 'string', seed, engine, shards: 1 })
-      const [all, late] = replay(trace, cache, one)
-      cache.close()
+      const { lru: [, lruLate], got: [all, late] } = replayVsLru(trace, CAPACITY, seed, engine, 1)
       console.log(`[missed-gens ${name}, ${engine}] seed ${seed}: whole ${all.toFixed(2)}%, last half ${late.toFixed(2)}% (LRU ${lruLate.toFixed(2)}%)`)
       expect(late, `LRU ${lruLate.toFixed(2)}% over the last half (seed ${seed})`).toBeGreaterThanOrEqual(lruLate - 1)
     })
@@ -352,11 +358,7 @@ forEachEngine('a skewed hot set moved at a low miss ratio (STALE_FAST)', (engine
     it(`moving s${s} ${per}/entry every ${every}C by ${by}C at ${c} entries: the last half of the reads within ${bound} points of LRU`, () => {
       const seed = testSeed(1)
       const trace = movingTrace(c, 1, s, per, every, by, 1)
-      const one = (): string => 'v'
-      const [, lruLate] = replay(trace, new LRUCache<string, string>({ max: c }), one)
-      const cache = new Cache<string>({ maxEntries: c, maxBytes: Cache.maxBytesFor(c, 64), codec: 'string', seed, engine, shards: 1 })
-      const [all, late] = replay(trace, cache, one)
-      cache.close()
+      const { lru: [, lruLate], got: [all, late] } = replayVsLru(trace, c, seed, engine, 1)
       console.log(`[stale-fast ${c}, ${engine}] seed ${seed}: whole ${all.toFixed(2)}%, last half ${late.toFixed(2)}% (LRU ${lruLate.toFixed(2)}%)`)
       expect(late, `LRU ${lruLate.toFixed(2)}% over the last half (seed ${seed})`).toBeGreaterThanOrEqual(lruLate - bound)
     })
@@ -368,11 +370,7 @@ forEachEngine('a skewed hot set moved at a low miss ratio (STALE_FAST)', (engine
     const seed = testSeed(1)
     const c = 10000
     const trace = sweepRows().find((r) => r.name === 'moving s0.99 5/entry every 10C by 2.5C')!.make(c, 1)
-    const one = (): string => 'v'
-    const [, lruLate] = replay(trace, new LRUCache<string, string>({ max: c }), one)
-    const cache = new Cache<string>({ maxEntries: c, maxBytes: Cache.maxBytesFor(c, 64), codec: 'string', seed, engine, shards: 1 })
-    const [all, late] = replay(trace, cache, one)
-    cache.close()
+    const { lru: [, lruLate], got: [all, late] } = replayVsLru(trace, c, seed, engine, 1)
     console.log(`[stale-fast s0.99 10k, ${engine}] seed ${seed}: whole ${all.toFixed(2)}%, last half ${late.toFixed(2)}% (LRU ${lruLate.toFixed(2)}%)`)
     expect(late, `LRU ${lruLate.toFixed(2)}% over the last half (seed ${seed})`).toBeGreaterThanOrEqual(lruLate - 1.2)
   })
@@ -383,11 +381,7 @@ forEachEngine('a skewed hot set moved at a low miss ratio (STALE_FAST)', (engine
     const seed = testSeed(1)
     const c = 2800
     const trace = phasesTrace(c, 1, ['loop', 'back'], 10, 416555419)
-    const one = (): string => 'v'
-    const [lruAll] = replay(trace, new LRUCache<string, string>({ max: c }), one)
-    const cache = new Cache<string>({ maxEntries: c, maxBytes: Cache.maxBytesFor(c, 64), codec: 'string', seed, engine, shards: 1 })
-    const [all] = replay(trace, cache, one)
-    cache.close()
+    const { lru: [lruAll], got: [all] } = replayVsLru(trace, c, seed, engine, 1)
     console.log(`[stale-fast loop, ${engine}] seed ${seed}: whole ${all.toFixed(2)}% (LRU ${lruAll.toFixed(2)}%)`)
     expect(all, `LRU ${lruAll.toFixed(2)}% (seed ${seed})`).toBeGreaterThanOrEqual(lruAll + 25)
   })
@@ -446,11 +440,7 @@ forEachEngine('drawn probe rows a rule holds (LATE_FREQUENCY, STALE_FAST_HALVE)'
     it(`${name} at ${c} entries: within ${bound} of LRU over ${which === 'whole' ? 'the whole run' : 'the last half'}`, () => {
       const seed = testSeed(1)
       const trace = make()
-      const one = (): string => 'v'
-      const [la, ll] = replay(trace, new LRUCache<string, string>({ max: c }), one)
-      const cache = new Cache<string>({ maxEntries: c, maxBytes: Cache.maxBytesFor(c, 64), codec: 'string', seed, engine })
-      const [ca, cl] = replay(trace, cache, one)
-      cache.close()
+      const { lru: [la, ll], got: [ca, cl] } = replayVsLru(trace, c, seed, engine)
       console.log(`[probe row ${name} @${c}, ${engine}] seed ${seed}: ${(ca - la).toFixed(2)} / ${(cl - ll).toFixed(2)} vs LRU`)
       if (which === 'whole') expect(ca, `LRU ${la.toFixed(2)}% (seed ${seed})`).toBeGreaterThanOrEqual(la - bound)
       else expect(cl, `LRU ${ll.toFixed(2)}% over the last half (seed ${seed})`).toBeGreaterThanOrEqual(ll - bound)
