@@ -113,10 +113,16 @@ export class Cache<V = unknown> {
     if (front !== undefined) {
       const fronted = front.get(key)
       if (fronted !== undefined) return fronted as V
+      // Consulted and missed: the arena hit may enter the front. Standing aside: the plain arena path.
+      if (front.consulted) {
+        const core = this.#core
+        core.check()
+        return core.getArenaFilling(key, front)
+      }
     }
     const core = this.#core
     core.check()
-    return core.getArena(key, undefined, front)
+    return core.getArena(key, undefined)
   }
 
   /** Like get, but leaves the entry's recency/frequency and the hit/miss counters untouched. */

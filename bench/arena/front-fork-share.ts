@@ -5,7 +5,7 @@
  * it) and cortadoOptions, through a given build. Counts, not times: with `TIMED=0` (default) the front's
  * self-timing is off, so the figures are the same on every run; `TIMED=1` keeps it on (the bench's front).
  *
- *   npx tsx bench/arena/front-fork-share.ts <dist>/src/index.js [entries=1000000] [blocks=16] [blockGets=262144]
+ *   [SUITE=get-hit] [TIMED=1] npx tsx bench/arena/front-fork-share.ts <dist>/src/index.js [entries=1000000] [blocks=16] [blockGets=262144]
  *
  * Prints per block: served share / entries held / fills per get (and the share of its gets the front skipped,
  * sampled every 1024 gets, when it stood aside).
@@ -13,6 +13,7 @@
 import { Pool } from '../harness/pool.js'
 import { spec } from '../suites/configs.js'
 import { getZipf } from '../suites/get-zipf.js'
+import { getHit } from '../suites/get-hit.js'
 import { cortadoOptions, loadCortado } from '../peers/cortado.js'
 
 const [lib, entriesArg = '1000000', blocksArg = '16', blockArg = String(1 << 18)] = process.argv.slice(2)
@@ -34,7 +35,8 @@ const block = Number(blockArg)
 await loadCortado()
 const s = spec(entries, 'string', 100)
 const pool = new Pool(s)
-const w = getZipf.workload(pool)
+// SUITE=get-hit: the forks' uniform get-hit workload instead of get-zipf.
+const w = (process.env.SUITE === 'get-hit' ? getHit : getZipf).workload(pool)
 const cache = new Cache({ ...cortadoOptions(s), front: true })
 const mask = pool.values.length - 1
 for (let i = 0; i < entries; i++) cache.set(pool.keys[i]!, pool.values[i & mask])

@@ -698,15 +698,24 @@ export class Front {
   }
 
   /**
-   * Called on every arena hit: whether this one is to enter the front (then the caller takes the hit
-   * through prepareFill and fill). Apart from prepareFill because of V8's inlining budget: getArena
-   * (core.ts) inlined prepareFill whole (372 bytes of bytecode), which left the decode every arena hit
-   * runs (`take`, with readLatin1 and the validation) a call: 1898 generated instructions per get over
-   * 1M keys where the front stands aside, against 1758 without a front (stop 40,
-   * bench/arena/front-count.sh with front-miss-instructions.mjs). This check is a few bytes.
+   * Whether the get that just returned NOT_IN_FRONT consulted the front (it missed there) rather than
+   * skipped it (standing aside, or a timed skip): after a get the gate is above 0 exactly when it
+   * consulted (a hand-over sets it to a period or to ASIDE plus one). Only a consulted get's arena hit
+   * may enter the front (EngineCore.getArenaFilling); the others take the arena path no front shapes.
+   */
+  get consulted(): boolean {
+    return this.#gate > 0
+  }
+
+  /**
+   * Called on the arena hit of a get that consulted the front: whether this one is to enter the front
+   * (then the caller takes the hit through prepareFill and fill). Apart from prepareFill because of
+   * V8's inlining budget: getArena (core.ts) inlined prepareFill whole (372 bytes of bytecode), which
+   * left the decode every arena hit runs (`take`, with readLatin1 and the validation) a call: 1898
+   * generated instructions per get over 1M keys where the front stands aside, against 1758 without a
+   * front (stop 40, bench/arena/front-count.sh with front-miss-instructions.mjs). This check is a few bytes.
    */
   fillsThis(): boolean {
-    if (this.#gate < 0) return false
     if (!this.#sparse) return true
     if (this.#full) return this.#seenBefore()
     // A probing front: prepareFill, which follows a yes, draws the next gap (#fillGap).

@@ -838,6 +838,12 @@ export const MUTANTS: Mutant[] = [
     why: 'a probe that paid leaves the front filling one arena hit in 8: a hot set found after gets it could not hold is fronted 8× slower',
   },
   {
+    id: 'front-aside-fills', area: 'front', file: 'src/engine/front.ts',
+    find: '    return this.#gate > 0\n', replace: '    return true\n',
+    tests: ['test/conformance/front.test.ts'],
+    why: 'gets that skip the front (a step-aside, a timed skip) take the filling arena path: a front standing aside fills at its arena hits as if consulted (a probe after a step-aside is no longer one arena hit in 8), and standing aside costs what consulting does',
+  },
+  {
     id: 'front-churn-judged-filling', area: 'front', file: 'src/engine/front.ts',
     find: '      const settled = this.#full || (!this.#probing && this.#windowDropped > this.#entries - this.#windowStartEntries)\n', replace: '      const settled = this.#full\n',
     tests: ['test/conformance/front.test.ts'],
