@@ -120,7 +120,7 @@ export function adaptiveOnHit(sb: u32, h: u64, block: u32, firstInProbation: boo
   if (block != 0) incrementAt(sb, block, <u32>h)
   // TRACER_FLAG: only an entry whose tag a tracer slot held at its insert can be a tracer.
   if (YOUNG_TEST != 0 && (TRACER_FLAG == 0 || (entryFlags & L.ENTRY_TRACER) != 0)) youngRead(sb, h)
-  if (COLD_WINDOW > 0) noteColdHits(sb, h, 1)
+  if (COLD_WINDOW > 0) noteColdHits(sb, h, 1, true, entryFlags)
   if (LATE_HIT != 0 && firstInProbation) noteLateHit(sb, h, (entryFlags & L.ENTRY_UNASKED) != 0)
   // MISS_RUN: one load (the word sits beside coldFull's, which noteColdHits read), a store only when it is not 0.
   if (MISS_RUN != 0) {
@@ -141,7 +141,7 @@ export function adaptiveInsertFlags(): u32 {
 export function adaptiveOnAccesses(sb: u32, h: u64, times: u32): void {
   incrementTimes(sb, h, times)
   if (YOUNG_TEST != 0) youngRead(sb, h)
-  if (COLD_WINDOW > 0) noteColdHits(sb, h, times)
+  if (COLD_WINDOW > 0) noteColdHits(sb, h, times, false, 0)
   if (MISS_RUN != 0) {
     const w = load<u32>(sb + P + L.POLICY_MISS_RUN)
     if ((w & (MISS_COUNT | DRY_ARMED)) != 0) store<u32>(sb + P + L.POLICY_MISS_RUN, w & ~(MISS_COUNT | DRY_ARMED))
@@ -212,7 +212,7 @@ function missVerdictMiss(sb: u32): void {
  * bulk warm-up of sets after it made the rule misfire (stop 39).
  */
 // @ts-ignore: decorator
-@inline function noteColdHits(sb: u32, h: u64, n: u32): void {
+@inline function noteColdHits(sb: u32, h: u64, n: u32, fromEntry: bool, entryFlags: u32): void {
   const full = load<u32>(sb + P + L.POLICY_COLD_FULL)
   if (full != 0) {
     // FILL_ROTATE: a get that hits ends the rotation (the fill's reads began, or cache-aside traffic after a bulk
@@ -235,7 +235,12 @@ function missVerdictMiss(sb: u32): void {
   // Early returns rather than one condition: the generated code made a boolean of each && term.
   if (<u64>hits >= coldHitsLimit) return
   if (!(load<f64>(sb + P + L.POLICY_UNASKED_SHARE) >= RETURN_SHARE)) return
-  if (filterWrittenUnasked(sb, h)) store<u32>(sb + P + L.POLICY_COLD_HITS, hits + n)
+  // LATE_FLAG bit 2 (stop 59): a get's hit reads the mark from its entry (ENTRY_UNASKED), which it holds already;
+  // the filter's word was a cache line of its own on every hit of a cache not yet full, and after a halving
+  // cleared the filter the count stopped rising, so such a cache paid that line on every hit for good. A
+  // front's batched hits (no entry at hand) still read the filter.
+  const unasked = (LATE_FLAG & 2) != 0 && fromEntry ? (entryFlags & L.ENTRY_UNASKED) != 0 : filterWrittenUnasked(sb, h)
+  if (unasked) store<u32>(sb + P + L.POLICY_COLD_HITS, hits + n)
 }
 
 /**

@@ -7,6 +7,7 @@
  *   npx tsx bench/arena/ab-builds.ts <A>/dist/src/index.js <B>/dist/src/index.js [rounds=11] [engine=auto]
  *
  * engine: wasm, native or auto (native when each build finds its addon; the Cache's own default is wasm).
+ * POLICY=clock (environment): both builds' caches with that replacement policy instead of their default.
  */
 import { median } from '../harness/stats.js'
 
@@ -23,13 +24,14 @@ const [a, b] = await Promise.all([import(pathA) as Promise<Module>, import(pathB
 const N = 100_000
 const keys = Array.from({ length: N }, (_, i) => `key:${i}`)
 const value = 'v'.repeat(100)
+const policy = process.env.POLICY ? { policy: process.env.POLICY } : {}
 function filled(mod: Module): CacheLike {
-  const c = new mod.Cache({ maxBytes: 64 << 20, codec: 'string', seed: 1, engine })
+  const c = new mod.Cache({ maxBytes: 64 << 20, codec: 'string', seed: 1, engine, ...policy })
   for (const k of keys) c.set(k, value)
   return c
 }
 /** A cache holding about a quarter of the keys: every set of the cycle evicts. */
-const small = (mod: Module): CacheLike => new mod.Cache({ maxBytes: 4 << 20, codec: 'string', seed: 1, engine })
+const small = (mod: Module): CacheLike => new mod.Cache({ maxBytes: 4 << 20, codec: 'string', seed: 1, engine, ...policy })
 const loops = {
   get: (c: CacheLike) => { let n = 0; for (let r = 0; r < 5; r++) for (let i = 0; i < N; i++) if (c.get(keys[i]) !== undefined) n++; return n },
   set: (c: CacheLike) => { let n = 0; for (let r = 0; r < 2; r++) for (let i = 0; i < N; i++) if (c.set(keys[i], value)) n++; return n },

@@ -11,6 +11,7 @@
 import { expect, it } from 'vitest'
 import { Cache } from '../../src/index.js'
 import { flagsOf, queueOf } from '../helpers/entry-header.js'
+import { engineInternals } from '../../src/engine/access.js'
 import * as L from '../../src/layout/constants.generated.js'
 import { YOUNG_TEST } from '../../src/layout/policy.generated.js'
 import { testSeed } from '../helpers/seed.js'
@@ -94,6 +95,36 @@ forEachEngine('entry flags', (engine) => {
       const tracer = Array.from({ length: 900 }, (_, i) => `k${i}`).find((k) => (flagsOf(cache, k) & L.ENTRY_TRACER) !== 0)!
       cache.set(tracer, 'a value of another size')
       expect(flagsOf(cache, tracer) & L.ENTRY_TRACER, 'kept by an update').toBe(L.ENTRY_TRACER)
+    } finally {
+      cache.close()
+    }
+  })
+
+  // LATE_FLAG bit 2 (stop 59): COLD_HITS_UNASKED counts a hit before the shard first fills only on an entry marked
+  // written unasked, read from the entry, not from the miss filter (whose word was a cache line of its own on every
+  // such hit). A key written, deleted, missed and written back is asked for (its entry unmarked) while the filter
+  // still holds its first write's bit: its hits must not count; a key only ever written must.
+  it('ENTRY_UNASKED: hits before the first fill count for COLD_HITS only on entries written unasked', () => {
+    const cache = make(engine, 58)
+    try {
+      const { views } = engineInternals(cache)
+      const coldHits = () => views.u32[(cache.geometry.shardsOffset + L.POLICY_STATE_OFFSET + L.POLICY_COLD_HITS) >>> 2]!
+      const back = Array.from({ length: 100 }, (_, i) => `back${i}`)
+      const once = Array.from({ length: 100 }, (_, i) => `once${i}`)
+      for (const k of back) cache.set(k, 'v')
+      for (const k of back) cache.delete(k)
+      for (const k of back) expect(cache.get(k)).toBeUndefined()
+      for (const k of back) cache.set(k, 'v')
+      for (const k of once) cache.set(k, 'v')
+      expect(flagsOf(cache, back[0]!) & L.ENTRY_UNASKED, 'written back after a miss').toBe(0)
+      const before = coldHits()
+      for (let r = 0; r < 3; r++) for (const k of back) expect(cache.get(k)).toBe('v')
+      expect(coldHits() - before, 'hits on keys written back').toBe(0)
+      // A few keys written once share a filter pair with a key that missed: their insert reads as asked for.
+      const marked = once.filter((k) => (flagsOf(cache, k) & L.ENTRY_UNASKED) !== 0).length
+      expect(marked, 'keys written once, marked').toBeGreaterThan(0.9 * once.length)
+      for (const k of once) expect(cache.get(k)).toBe('v')
+      expect(coldHits() - before, 'hits on keys written once').toBe(marked)
     } finally {
       cache.close()
     }

@@ -375,8 +375,9 @@ export interface Tuning {
   /**
    * LATE_FLAG (lateFlag, stop 54; the engines' value 1): the 'written unasked' mark read from the entry (its UNASKED
    * bit: set when its insert came before any get missed it; kept by every move) instead of from the miss filter,
-   * whose word is one more cache miss on a get's hit path. Bits: 1 LATE_HIT's first hit in probation; research: 2
-   * COLD_HITS_UNASKED's hits before the first fill too; 4 the mark is the filter's bit as the insert left it (other
+   * whose word is one more cache miss on a get's hit path. Bits: 1 LATE_HIT's first hit in probation; 2
+   * COLD_HITS_UNASKED's hits before the first fill too (the engines' since stop 59: value 3); research: 4 the mark
+   * is the filter's bit as the insert left it (other
    * keys' marks on its pair included: test/policy/admission.test.ts's probe 0.8953 -> 0.8896, where the own
    * mark gives 0.9003). 0: the filter (the form until stop 53).
    */

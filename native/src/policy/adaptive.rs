@@ -167,7 +167,7 @@ impl Engine {
             self.young_read(sb, h);
         }
         if COLD_WINDOW > 0.0 {
-            self.note_cold_hits(sb, h, 1);
+            self.note_cold_hits(sb, h, 1, Some(entry_flags));
         }
         if LATE_HIT != 0 && first_in_probation {
             self.note_late_hit(sb, h, entry_flags & L::ENTRY_UNASKED != 0);
@@ -239,7 +239,7 @@ impl Engine {
             self.young_read(sb, h);
         }
         if COLD_WINDOW > 0.0 {
-            self.note_cold_hits(sb, h, times);
+            self.note_cold_hits(sb, h, times, None);
         }
         // MISS_RUN: they end the run but give MISS_UNDO no verdict (the front does not say which queue the entry is in).
         if MISS_RUN != 0 {
@@ -258,7 +258,8 @@ impl Engine {
     /// RETURN_SHARE, count (write-then-read from empty reads its own writes); a cache-aside hot set hits its
     /// own loads, and a bulk warm-up of sets after it made the rule misfire (stop 39).
     #[inline(always)]
-    unsafe fn note_cold_hits(&self, sb: *mut u8, h: u64, n: u32) {
+    /// `entry_flags`: the hit entry's flags (None for a front's batched hits, which have no entry at hand).
+    unsafe fn note_cold_hits(&self, sb: *mut u8, h: u64, n: u32, entry_flags: Option<u32>) {
         let full = ld32(sb.add((P + L::POLICY_COLD_FULL) as usize));
         if full != 0 {
             // FILL_ROTATE: a get that hits ends the rotation (see assembly/policy/adaptive.ts noteColdHits).
@@ -283,9 +284,20 @@ impl Engine {
         // hit, and cold_hits_limit is that threshold as an integer (arena.rs).
         if (hits as u64) < self.cold_hits_limit
             && ldf64(sb.add((P + L::POLICY_UNASKED_SHARE) as usize)) >= RETURN_SHARE
-            && self.filter_written_unasked(sb, h)
+            && self.written_unasked(sb, h, entry_flags)
         {
             st32(at, hits.wrapping_add(n));
+        }
+    }
+
+    /// Whether hash h was written unasked, for COLD_HITS_UNASKED: with LATE_FLAG bit 2 (stop 59) a hit reads its
+    /// entry's ENTRY_UNASKED, which the get holds already (the filter's word was a cache line of its own on every hit of
+    /// a cache not yet full); a front's batched hits (no entry) read the filter (see assembly/policy/adaptive.ts noteColdHits).
+    #[inline(always)]
+    unsafe fn written_unasked(&self, sb: *mut u8, h: u64, entry_flags: Option<u32>) -> bool {
+        match entry_flags {
+            Some(flags) if LATE_FLAG & 2 != 0 => flags & L::ENTRY_UNASKED != 0,
+            _ => self.filter_written_unasked(sb, h),
         }
     }
 
