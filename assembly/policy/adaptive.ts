@@ -236,9 +236,10 @@ function missVerdictMiss(sb: u32): void {
   if (<u64>hits >= coldHitsLimit) return
   if (!(load<f64>(sb + P + L.POLICY_UNASKED_SHARE) >= RETURN_SHARE)) return
   // LATE_FLAG bit 2 (stop 59): a get's hit reads the mark from its entry (ENTRY_UNASKED), which it holds already;
-  // the filter's word was a cache line of its own on every hit of a cache not yet full, and after a halving
-  // cleared the filter the count stopped rising, so such a cache paid that line on every hit for good. A
-  // front's batched hits (no entry at hand) still read the filter.
+  // the filter's word was a cache line of its own on every hit of a shard not yet full, until the count reached
+  // coldHitsLimit: COLD_HITS x the shard's capacity in its own units, bytes for a cache bounded by maxBytes, so a
+  // 4 MiB shard that never fills read it for its first million hits. A front's batched hits (no entry at hand)
+  // still read the filter.
   const unasked = (LATE_FLAG & 2) != 0 && fromEntry ? (entryFlags & L.ENTRY_UNASKED) != 0 : filterWrittenUnasked(sb, h)
   if (unasked) store<u32>(sb + P + L.POLICY_COLD_HITS, hits + n)
 }
