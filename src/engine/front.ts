@@ -700,7 +700,7 @@ export class Front {
   /**
    * Whether the get that just returned NOT_IN_FRONT consulted the front (it missed there) rather than
    * skipped it (standing aside, or a timed skip): after a get the gate is above 0 exactly when it
-   * consulted (a hand-over sets it to a period or to ASIDE plus one). Only a consulted get's arena hit
+   * consulted (a hand-over sets it to a period when the next gets consult, to ASIDE plus a period when they don't). Only a consulted get's arena hit
    * may enter the front (EngineCore.getArenaFilling); the others take the arena path no front shapes.
    */
   get consulted(): boolean {

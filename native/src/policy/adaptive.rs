@@ -256,9 +256,9 @@ impl Engine {
     /// wrapped past 2^32 before the first fill reads low: the rule then does not fire, the safe side.
     /// COLD_HITS_UNASKED: only hits on keys written unasked, while the unasked share is at least
     /// RETURN_SHARE, count (write-then-read from empty reads its own writes); a cache-aside hot set hits its
-    /// own loads, and a bulk warm-up of sets after it made the rule misfire (stop 39).
+    /// own loads, and a bulk warm-up of sets after it made the rule misfire (stop 39). `entry_flags`: the hit
+    /// entry's flags (None for a front's batched hits, which have no entry at hand).
     #[inline(always)]
-    /// `entry_flags`: the hit entry's flags (None for a front's batched hits, which have no entry at hand).
     unsafe fn note_cold_hits(&self, sb: *mut u8, h: u64, n: u32, entry_flags: Option<u32>) {
         let full = ld32(sb.add((P + L::POLICY_COLD_FULL) as usize));
         if full != 0 {
