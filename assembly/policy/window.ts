@@ -82,7 +82,7 @@ export function noteLateHit(sb: u32, h: u64, entryUnasked: bool): void {
   if (!(load<f64>(sb + P + L.POLICY_UNASKED_SHARE) >= LATE_SHARE)) return
   if (ONCE_HOT_SHARE > 0 && load<f64>(sb + P + L.POLICY_HOT_SHARE) >= ONCE_HOT_SHARE) return
   if (LATE_FREQUENCY > 0 && estimate(sb, h) > LATE_FREQUENCY) return
-  if (!(LATE_FLAG != 0 ? entryUnasked : filterWrittenUnasked(sb, h))) return
+  if (!((LATE_FLAG & 1) != 0 ? entryUnasked : filterWrittenUnasked(sb, h))) return
   atomic.add<u32>(sb + P + L.POLICY_PENDING_GROW, ONCE_GAIN)
 }
 

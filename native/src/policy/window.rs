@@ -62,7 +62,7 @@ impl Engine {
         if LATE_FREQUENCY > 0 && self.estimate(sb, h) > LATE_FREQUENCY {
             return;
         }
-        if !(if LATE_FLAG != 0 { entry_unasked } else { self.filter_written_unasked(sb, h) }) {
+        if !(if LATE_FLAG & 1 != 0 { entry_unasked } else { self.filter_written_unasked(sb, h) }) {
             return;
         }
         au32(sb.add((P + L::POLICY_PENDING_GROW) as usize)).fetch_add(ONCE_GAIN, Relaxed);
