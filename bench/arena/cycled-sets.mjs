@@ -12,17 +12,9 @@
  * ab-builds.ts's and set-cost-builds.ts's: docs/policy.md "Stop 60" counts the clock policy's set on both, across
  * the history since issue 18 was filed.
  */
-const [, , lib, passesArg = '10'] = process.argv
-if (!lib) {
-  console.error('usage: node bench/arena/cycled-sets.mjs <dist>/src/index.js [passes]')
-  process.exit(2)
-}
-const { Cache } = await import(lib)
-const N = 100_000
-const passes = Number(passesArg)
-const keys = Array.from({ length: N }, (_, i) => `key:${i}`)
-const value = 'v'.repeat(100)
-const policy = process.env.POLICY ? { policy: process.env.POLICY } : {}
+import { standaloneWorkload } from './standalone-workload.mjs'
+
+const { Cache, N, passes, keys, value, policy } = await standaloneWorkload('cycled-sets.mjs', 10)
 const cache = new Cache({ maxBytes: 4 << 20, codec: 'string', seed: 1, engine: 'wasm', ...policy })
 let stored = 0
 const pass = () => {

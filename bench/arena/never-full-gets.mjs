@@ -10,17 +10,9 @@
  * A cache sized above its working set is the common case this covers: its shards never become full, so whatever the
  * policy does only until the first fill (COLD_HITS) runs on every hit.
  */
-const [, , lib, passesArg = '6'] = process.argv
-if (!lib) {
-  console.error('usage: node bench/arena/never-full-gets.mjs <dist>/src/index.js [passes]')
-  process.exit(2)
-}
-const { Cache } = await import(lib)
-const N = 100_000
-const passes = Number(passesArg)
-const keys = Array.from({ length: N }, (_, i) => `key:${i}`)
-const value = 'v'.repeat(100)
-const policy = process.env.POLICY ? { policy: process.env.POLICY } : {}
+import { standaloneWorkload } from './standalone-workload.mjs'
+
+const { Cache, N, passes, keys, value, policy } = await standaloneWorkload('never-full-gets.mjs', 6)
 const cache = new Cache({ maxBytes: 64 << 20, codec: 'string', seed: 1, engine: 'wasm', ...policy })
 for (const k of keys) cache.set(k, value)
 let hits = 0
