@@ -368,13 +368,6 @@ forEachEngine('write-once beside a hot set, one write per 2 operations', (engine
 })
 
 /**
- * UNASKED_GAIN (stop 47's survey): write-back traffic beside a hot set read cache-aside, one write in 10,
- * 30% reads of recent writes (uniform over 1 × capacity), written back on a miss. The hot set's keys keep
- * coming back to main, so the quiet gate stays shut and a returning key written unasked counts
- * UNASKED_GAIN (3) times: the window outgrows the evidence of main's returns. Real cache, 10k entries, one
- * shard, seed 41: +3.89 over LRU; counted once, +0.80.
- */
-/**
  * Write-back traffic beside a hot set read cache-aside (10k entries, one shard, seed 41, 40 capacities): `w` of the
  * operations write, `r` read recent writes (uniform over 1 × capacity, written back on a miss); at least `lead`
  * points over LRU over the whole run.
@@ -388,6 +381,13 @@ function expectWriteBackBesideHotSetLead(engine: Engine, w: number, r: number, l
   expect(got, `LRU ${want.toFixed(2)}% (seed ${seed})`).toBeGreaterThanOrEqual(want + lead)
 }
 
+/**
+ * UNASKED_GAIN (stop 47's survey): write-back traffic beside a hot set read cache-aside, one write in 10,
+ * 30% reads of recent writes (uniform over 1 × capacity), written back on a miss. The hot set's keys keep
+ * coming back to main, so the quiet gate stays shut and a returning key written unasked counts
+ * UNASKED_GAIN (3) times: the window outgrows the evidence of main's returns. Real cache, 10k entries, one
+ * shard, seed 41: +3.89 over LRU; counted once, +0.80.
+ */
 forEachEngine('write-back beside a hot set, one write in 10', (engine) => {
   it('30% reads of recent writes, uniform over 1 × capacity: at least 2 points over LRU', () => {
     expectWriteBackBesideHotSetLead(engine, 0.1, 0.3, 2)
