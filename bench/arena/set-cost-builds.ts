@@ -22,7 +22,7 @@ type Module = { Cache: new (o: object) => CacheLike }
 const args = toolArgs()
 const rounds = Number(args.opt('--rounds', '21'))
 const specs = args.opt('--builds', '').split(',').filter((s) => s !== '')
-if (specs.length === 0) {
+if (specs.length === 0 || !Number.isInteger(rounds) || rounds < 1) {
   console.error("usage: npx tsx bench/arena/set-cost-builds.ts --builds 'name=<dist>/src/index.js[@policy],...' [--rounds 21]")
   process.exit(2)
 }

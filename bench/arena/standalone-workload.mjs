@@ -5,7 +5,8 @@
  */
 export async function standaloneWorkload(script, defaultPasses) {
   const [, , lib, passesArg = String(defaultPasses)] = process.argv
-  if (!lib) {
+  const passes = Number(passesArg)
+  if (!lib || !Number.isInteger(passes) || passes < 1) {
     console.error(`usage: node bench/arena/${script} <dist>/src/index.js [passes]`)
     process.exit(2)
   }
@@ -14,7 +15,7 @@ export async function standaloneWorkload(script, defaultPasses) {
   return {
     Cache,
     N,
-    passes: Number(passesArg),
+    passes,
     keys: Array.from({ length: N }, (_, i) => `key:${i}`),
     value: 'v'.repeat(100),
     policy: process.env.POLICY ? { policy: process.env.POLICY } : {},
